@@ -1,0 +1,168 @@
+//! Weighted grid arithmetic. Weights are relative (they need not sum to 100);
+//! a total exists only when every criterion is scored, so a half-scored
+//! dossier never ranks as if its missing criteria were zero.
+
+use crate::call::Call;
+use std::collections::BTreeMap;
+
+/// One member's scores on one dossier, by criterion id.
+pub type Scores = BTreeMap<String, f64>;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// The score given, if any.
+    pub score: Option<f64>,
+    /// Points on 100 this criterion contributes, if scored.
+    pub points: Option<f64>,
+    /// The most this criterion can contribute on 100 (its weight's share).
+    pub max_points: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluation {
+    pub lines: Vec<Line>,
+    pub scored: usize,
+    /// Weighted mean on the call's scale, when every criterion is scored.
+    pub on_scale: Option<f64>,
+    /// The same on 100 (the scale's minimum is 0, its maximum 100).
+    pub on_100: Option<f64>,
+}
+
+impl Evaluation {
+    pub fn complete(&self) -> bool {
+        self.scored == self.lines.len()
+    }
+}
+
+pub fn evaluate(call: &Call, scores: &Scores) -> Evaluation {
+    let total_weight = call.total_weight();
+    let range = call.scale.max - call.scale.min;
+    let mut lines = Vec::with_capacity(call.criteria.len());
+    let mut weighted = 0.0;
+    let mut scored = 0;
+    for c in &call.criteria {
+        let share = if total_weight > 0.0 {
+            c.weight / total_weight
+        } else {
+            0.0
+        };
+        let score = scores.get(&c.id).copied();
+        let points = score.map(|s| {
+            scored += 1;
+            weighted += share * s;
+            share * (s - call.scale.min) / range * 100.0
+        });
+        lines.push(Line {
+            score,
+            points,
+            max_points: share * 100.0,
+        });
+    }
+    let complete = scored == call.criteria.len();
+    Evaluation {
+        on_scale: complete.then_some(weighted),
+        on_100: complete.then(|| (weighted - call.scale.min) / range * 100.0),
+        lines,
+        scored,
+    }
+}
+
+/// Why a typed score is refused.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScoreError {
+    OutOfScale { min: f64, max: f64 },
+}
+
+pub fn check_score(call: &Call, value: f64) -> Result<f64, ScoreError> {
+    if call.scale.contains(value) {
+        Ok(value)
+    } else {
+        Err(ScoreError::OutOfScale {
+            min: call.scale.min,
+            max: call.scale.max,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::{Call, Criterion, Issuer, Scale};
+
+    fn call(weights: &[f64], min: f64, max: f64) -> Call {
+        Call {
+            id: "t".into(),
+            title: "t".into(),
+            issuer: Issuer {
+                name: "x".into(),
+                contact_email: None,
+            },
+            deadline: chrono::NaiveDate::from_ymd_opt(2025, 7, 4).unwrap_or_default(),
+            sessions: vec![],
+            notify_by: None,
+            scale: Scale { min, max },
+            criteria: weights
+                .iter()
+                .enumerate()
+                .map(|(i, w)| Criterion {
+                    id: format!("c{i}"),
+                    label: format!("C{i}"),
+                    weight: *w,
+                    help: None,
+                })
+                .collect(),
+            eligibility: vec![],
+            members: vec![],
+            quorum: None,
+            disagreement_spread: None,
+            quality_threshold: None,
+            capacity: None,
+            raw: serde_json::Value::Null,
+        }
+    }
+
+    fn scores(v: &[(usize, f64)]) -> Scores {
+        v.iter().map(|(i, s)| (format!("c{i}"), *s)).collect()
+    }
+
+    #[test]
+    fn weights_need_not_sum_to_100() {
+        // Paris: weights 3/4/2/1 on 0–4.
+        let c = call(&[3.0, 4.0, 2.0, 1.0], 0.0, 4.0);
+        let e = evaluate(&c, &scores(&[(0, 4.0), (1, 2.0), (2, 3.0), (3, 0.0)]));
+        // (3*4 + 4*2 + 2*3 + 1*0) / 10 = 2.6 on 4 → 65 on 100
+        assert!((e.on_scale.unwrap() - 2.6).abs() < 1e-9);
+        assert!((e.on_100.unwrap() - 65.0).abs() < 1e-9);
+        assert!((e.lines[1].max_points - 40.0).abs() < 1e-9);
+        assert!((e.lines[1].points.unwrap() - 20.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn missing_scores_give_no_total() {
+        let c = call(&[30.0, 30.0, 25.0, 15.0], 0.0, 5.0);
+        let e = evaluate(&c, &scores(&[(0, 5.0), (2, 1.0)]));
+        assert_eq!(e.scored, 2);
+        assert_eq!(e.on_scale, None);
+        assert_eq!(e.on_100, None);
+        assert_eq!(e.lines[1].points, None);
+        assert!((e.lines[0].points.unwrap() - 30.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn scale_with_nonzero_minimum_maps_to_100() {
+        let c = call(&[1.0, 1.0, 1.0], 1.0, 5.0);
+        let e = evaluate(&c, &scores(&[(0, 1.0), (1, 1.0), (2, 1.0)]));
+        assert_eq!(e.on_100, Some(0.0));
+        let e = evaluate(&c, &scores(&[(0, 5.0), (1, 5.0), (2, 3.0)]));
+        assert!((e.on_100.unwrap() - 83.333_333).abs() < 1e-3);
+    }
+
+    #[test]
+    fn scale_bounds_are_enforced() {
+        let c = call(&[1.0], 0.0, 20.0);
+        assert_eq!(check_score(&c, 20.0), Ok(20.0));
+        assert_eq!(check_score(&c, 0.0), Ok(0.0));
+        assert!(check_score(&c, 21.0).is_err());
+        assert!(check_score(&c, -1.0).is_err());
+    }
+}

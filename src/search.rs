@@ -1,0 +1,156 @@
+//! Fuzzy search insensitive to case and accents: `elod` finds "Élodie",
+//! `boeuf` finds "Bœuf". Candidates are folded once, queries at each key;
+//! matched positions are mapped back to the original characters to highlight.
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// A folded string and, for each of its characters, the index of the
+/// original character it came from.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Folded {
+    pub text: String,
+    pub origin: Vec<usize>,
+}
+
+pub fn fold(s: &str) -> Folded {
+    let mut out = Folded::default();
+    for (i, c) in s.chars().enumerate() {
+        let expanded: &[char] = match c {
+            'œ' | 'Œ' => &['o', 'e'],
+            'æ' | 'Æ' => &['a', 'e'],
+            'ß' => &['s', 's'],
+            _ => &[],
+        };
+        if !expanded.is_empty() {
+            for e in expanded {
+                out.text.push(*e);
+                out.origin.push(i);
+            }
+            continue;
+        }
+        for d in c.nfd().filter(|d| !is_combining_mark(*d)) {
+            for l in d.to_lowercase() {
+                out.text.push(l);
+                out.origin.push(i);
+            }
+        }
+    }
+    out
+}
+
+/// The searchable text of one dossier: its fields, folded once.
+#[derive(Clone, Debug)]
+pub struct Haystack {
+    folded: Folded,
+    /// Start (in original characters of the joined text) of each field.
+    starts: Vec<usize>,
+    lens: Vec<usize>,
+}
+
+/// Fields are joined with a separator that a query is unlikely to cross.
+const SEP: &str = "  ";
+
+impl Haystack {
+    pub fn new(fields: &[&str]) -> Haystack {
+        let mut joined = String::new();
+        let mut starts = Vec::new();
+        let mut lens = Vec::new();
+        let mut pos = 0;
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                joined.push_str(SEP);
+                pos += SEP.chars().count();
+            }
+            starts.push(pos);
+            let n = f.chars().count();
+            lens.push(n);
+            joined.push_str(f);
+            pos += n;
+        }
+        Haystack {
+            folded: fold(&joined),
+            starts,
+            lens,
+        }
+    }
+}
+
+/// A hit: its score and, per field, the matched character indices.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub score: i64,
+    pub fields: Vec<Vec<usize>>,
+}
+
+pub struct Searcher {
+    matcher: SkimMatcherV2,
+}
+
+impl Default for Searcher {
+    fn default() -> Self {
+        Searcher {
+            matcher: SkimMatcherV2::default().ignore_case(),
+        }
+    }
+}
+
+impl Searcher {
+    pub fn find(&self, hay: &Haystack, query: &str) -> Option<Hit> {
+        let q = fold(query).text;
+        let q = q.trim();
+        if q.is_empty() {
+            return Some(Hit {
+                score: 0,
+                fields: vec![Vec::new(); hay.starts.len()],
+            });
+        }
+        let (score, idx) = self.matcher.fuzzy_indices(&hay.folded.text, q)?;
+        let mut fields = vec![Vec::new(); hay.starts.len()];
+        for i in idx {
+            let Some(&orig) = hay.folded.origin.get(i) else {
+                continue;
+            };
+            for (f, (&start, &len)) in hay.starts.iter().zip(&hay.lens).enumerate() {
+                if orig >= start && orig < start + len {
+                    let at = orig - start;
+                    if fields[f].last() != Some(&at) {
+                        fields[f].push(at);
+                    }
+                }
+            }
+        }
+        Some(Hit { score, fields })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(fields: &[&str], q: &str) -> Option<Hit> {
+        Searcher::default().find(&Haystack::new(fields), q)
+    }
+
+    #[test]
+    fn folds_accents_case_and_ligatures() {
+        assert_eq!(fold("Élodie Bœuf").text, "elodie boeuf");
+        assert_eq!(fold("Fréjus").text, "frejus");
+        assert_eq!(fold("ŒUVRE").origin, vec![0, 0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn finds_french_names_and_maps_positions_back() {
+        let h = hit(&["PDNP-1", "Élodie Bœuf"], "elod").unwrap();
+        assert_eq!(h.fields[1], vec![0, 1, 2, 3]);
+        assert!(h.fields[0].is_empty());
+        let h = hit(&["Centre", "Bœuf"], "boeuf").unwrap();
+        // "oe" both come from the one 'œ' at index 1.
+        assert_eq!(h.fields[1], vec![0, 1, 2, 3]);
+        assert!(hit(&["Fréjus"], "frej").is_some());
+        assert!(hit(&["Lefèvre"], "lefevre").is_some());
+        assert!(hit(&["Nice"], "zzz").is_none());
+    }
+}

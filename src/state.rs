@@ -1,0 +1,400 @@
+//! Everything the screen shows, in memory. Built once from the store; changed
+//! only by `update`; read by `ui` to draw.
+
+use crate::call::Call;
+use crate::dossier::Dossier;
+use crate::eligibility::{self, Report};
+use crate::fr::Lang;
+use crate::grid::{self, Evaluation, Scores};
+use crate::json::Diag;
+use crate::keymap::{Context, Keymap};
+use crate::search::{Haystack, Searcher};
+use crate::store::ScoreRow;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    List,
+    Dossier,
+    Grid,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mode {
+    Normal,
+    /// Typing the search query.
+    Filter,
+    /// Editing the comment of the selected criterion.
+    Comment,
+    /// Asking who is scoring.
+    AskReviewer,
+    Help {
+        scroll: u16,
+    },
+    /// The import report, shown at start when a file had problems.
+    Report {
+        scroll: u16,
+    },
+    /// Choosing which attachment to open.
+    Attachments {
+        selected: usize,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    Reference,
+    Received,
+    Total,
+    Status,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Reference => SortKey::Received,
+            SortKey::Received => SortKey::Total,
+            SortKey::Total => SortKey::Status,
+            SortKey::Status => SortKey::Reference,
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            SortKey::Reference => lang.t("référence", "reference"),
+            SortKey::Received => lang.t("date de réception", "date received"),
+            SortKey::Total => lang.t("total", "total"),
+            SortKey::Status => lang.t("statut", "status"),
+        }
+    }
+}
+
+/// Searchable fields, in the order `Haystack` holds them.
+pub const SEARCH_FIELDS: usize = 5;
+pub const F_REFERENCE: usize = 0;
+pub const F_STRUCTURE: usize = 1;
+pub const F_CITY: usize = 2;
+
+pub struct Entry {
+    pub dossier: Dossier,
+    pub eligibility: Report,
+    pub late: bool,
+    pub haystack: Haystack,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Score {
+    pub value: Option<f64>,
+    pub comment: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// A scoring status of one dossier for the active reviewer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Progress {
+    ToScore,
+    Partial,
+    Scored,
+}
+
+pub struct State {
+    pub lang: Lang,
+    pub color: bool,
+    pub call: Call,
+    pub call_dir: Option<PathBuf>,
+    pub db_path: String,
+    pub keymap: Keymap,
+    pub entries: Vec<Entry>,
+    /// Every member's scores: (reference, member, criterion) → score.
+    pub scores: BTreeMap<(String, String, String), Score>,
+    pub reviewer: Option<String>,
+    /// Entries shown, filtered and sorted (indices into `entries`).
+    pub view: Vec<usize>,
+    /// Matched characters per entry and field, while a filter is active.
+    pub highlights: HashMap<usize, Vec<Vec<usize>>>,
+    /// Index into `view`.
+    pub selected: usize,
+    pub focus: Pane,
+    pub mode: Mode,
+    pub filter: String,
+    /// Text being edited (comment, reviewer name).
+    pub input: String,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub dossier_scroll: u16,
+    /// Index of the criterion under the cursor.
+    pub criterion: usize,
+    /// First digit typed on a scale that goes past 9.
+    pub pending_digit: Option<u8>,
+    pub status: Option<Status>,
+    pub report: Vec<Diag>,
+    pub quit: bool,
+    /// Page height the last frame had, for page up/down.
+    pub page: u16,
+    searcher: Searcher,
+}
+
+pub struct Init {
+    pub lang: Lang,
+    pub color: bool,
+    pub call: Call,
+    pub call_dir: Option<PathBuf>,
+    pub db_path: String,
+    pub keymap: Keymap,
+    pub dossiers: Vec<Dossier>,
+    pub scores: Vec<ScoreRow>,
+    pub reviewer: Option<String>,
+    pub report: Vec<Diag>,
+}
+
+impl State {
+    pub fn new(init: Init) -> State {
+        let lang = init.lang;
+        let entries: Vec<Entry> = init
+            .dossiers
+            .into_iter()
+            .map(|d| {
+                let eligibility = eligibility::evaluate(&init.call, &d, lang);
+                let late = eligibility::is_late(&init.call, &d);
+                let haystack = Haystack::new(&[
+                    &d.reference,
+                    &d.structure,
+                    &d.city,
+                    &d.professional,
+                    &d.representative,
+                ]);
+                Entry {
+                    dossier: d,
+                    eligibility,
+                    late,
+                    haystack,
+                }
+            })
+            .collect();
+        let scores = init
+            .scores
+            .into_iter()
+            .map(|r| {
+                (
+                    (r.reference, r.member, r.criterion),
+                    Score {
+                        value: r.value,
+                        comment: r.comment,
+                    },
+                )
+            })
+            .collect();
+        let mode = if !init.report.is_empty() {
+            Mode::Report { scroll: 0 }
+        } else if init.reviewer.is_none() {
+            Mode::AskReviewer
+        } else {
+            Mode::Normal
+        };
+        let mut s = State {
+            lang,
+            color: init.color,
+            call: init.call,
+            call_dir: init.call_dir,
+            db_path: init.db_path,
+            keymap: init.keymap,
+            entries,
+            scores,
+            reviewer: init.reviewer,
+            view: Vec::new(),
+            highlights: HashMap::new(),
+            selected: 0,
+            focus: Pane::List,
+            mode,
+            filter: String::new(),
+            input: String::new(),
+            sort: SortKey::Reference,
+            descending: false,
+            dossier_scroll: 0,
+            criterion: 0,
+            pending_digit: None,
+            status: None,
+            report: init.report,
+            quit: false,
+            page: 10,
+            searcher: Searcher::default(),
+        };
+        s.refresh_view(None);
+        s
+    }
+
+    /// Key contexts searched, in order, for the current mode and focus.
+    pub fn contexts(&self) -> Vec<Context> {
+        match self.mode {
+            Mode::Normal => {
+                let pane = match self.focus {
+                    Pane::List => Context::List,
+                    Pane::Dossier => Context::Dossier,
+                    Pane::Grid => Context::Grid,
+                };
+                vec![pane, Context::Global]
+            }
+            Mode::Filter | Mode::Comment | Mode::AskReviewer => vec![Context::Input],
+            Mode::Help { .. } => vec![Context::Help],
+            Mode::Report { .. } | Mode::Attachments { .. } => vec![Context::Popup],
+        }
+    }
+
+    pub fn current(&self) -> Option<&Entry> {
+        self.view
+            .get(self.selected)
+            .and_then(|i| self.entries.get(*i))
+    }
+
+    pub fn current_index(&self) -> Option<usize> {
+        self.view.get(self.selected).copied()
+    }
+
+    /// The active reviewer's scores on one dossier.
+    pub fn my_scores(&self, reference: &str) -> Scores {
+        let Some(me) = &self.reviewer else {
+            return Scores::new();
+        };
+        self.call
+            .criteria
+            .iter()
+            .filter_map(|c| {
+                let key = (reference.to_string(), me.clone(), c.id.clone());
+                self.scores
+                    .get(&key)
+                    .and_then(|s| s.value)
+                    .map(|v| (c.id.clone(), v))
+            })
+            .collect()
+    }
+
+    pub fn my_score(&self, reference: &str, criterion: &str) -> Option<&Score> {
+        let me = self.reviewer.as_ref()?;
+        self.scores
+            .get(&(reference.to_string(), me.clone(), criterion.to_string()))
+    }
+
+    pub fn evaluation(&self, reference: &str) -> Evaluation {
+        grid::evaluate(&self.call, &self.my_scores(reference))
+    }
+
+    pub fn progress(&self, reference: &str) -> Progress {
+        let e = self.evaluation(reference);
+        if e.complete() {
+            Progress::Scored
+        } else if e.scored > 0 {
+            Progress::Partial
+        } else {
+            Progress::ToScore
+        }
+    }
+
+    pub fn scored_count(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| self.progress(&e.dossier.reference) == Progress::Scored)
+            .count()
+    }
+
+    /// Recomputes the visible list after a filter, sort or score change,
+    /// keeping the same dossier selected when it is still shown.
+    /// `narrow_from` lets a longer query search only the previous matches.
+    pub fn refresh_view(&mut self, narrow_from: Option<Vec<usize>>) {
+        let keep = self.current_index();
+        let candidates: Vec<usize> =
+            narrow_from.unwrap_or_else(|| (0..self.entries.len()).collect());
+        self.highlights.clear();
+        let mut hits: Vec<(usize, i64)> = Vec::with_capacity(candidates.len());
+        let active = !self.filter.trim().is_empty();
+        for i in candidates {
+            if !active {
+                hits.push((i, 0));
+                continue;
+            }
+            if let Some(h) = self.searcher.find(&self.entries[i].haystack, &self.filter) {
+                self.highlights.insert(i, h.fields);
+                hits.push((i, h.score));
+            }
+        }
+        let mut view: Vec<usize> = hits.iter().map(|(i, _)| *i).collect();
+        self.sort_view(&mut view);
+        self.view = view;
+        self.selected = keep
+            .and_then(|k| self.view.iter().position(|i| *i == k))
+            .unwrap_or(0);
+    }
+
+    fn sort_view(&self, view: &mut [usize]) {
+        let e = &self.entries;
+        match self.sort {
+            SortKey::Reference => {
+                view.sort_by(|a, b| e[*a].dossier.reference.cmp(&e[*b].dossier.reference))
+            }
+            SortKey::Received => view.sort_by(|a, b| {
+                e[*a]
+                    .dossier
+                    .received_at
+                    .cmp(&e[*b].dossier.received_at)
+                    .then_with(|| e[*a].dossier.reference.cmp(&e[*b].dossier.reference))
+            }),
+            SortKey::Total => {
+                let totals: HashMap<usize, f64> = view
+                    .iter()
+                    .map(|i| {
+                        (
+                            *i,
+                            self.evaluation(&e[*i].dossier.reference)
+                                .on_100
+                                .unwrap_or(-1.0),
+                        )
+                    })
+                    .collect();
+                // Best first by default: that is how a committee reads totals.
+                view.sort_by(|a, b| {
+                    totals[b]
+                        .total_cmp(&totals[a])
+                        .then_with(|| e[*a].dossier.reference.cmp(&e[*b].dossier.reference))
+                })
+            }
+            SortKey::Status => view.sort_by(|a, b| {
+                self.progress(&e[*a].dossier.reference)
+                    .cmp(&self.progress(&e[*b].dossier.reference))
+                    .then_with(|| e[*a].dossier.reference.cmp(&e[*b].dossier.reference))
+            }),
+        }
+        if self.descending {
+            view.reverse();
+        }
+    }
+
+    pub fn set_status(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn set_error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+}
+
+impl State {
+    /// Layout feedback from the last frame: page height and how far the
+    /// dossier can scroll. The only state the renderer informs.
+    pub fn apply_frame(&mut self, info: crate::ui::FrameInfo) {
+        if info.page > 0 {
+            self.page = info.page;
+        }
+        self.dossier_scroll = self.dossier_scroll.min(info.dossier_max_scroll);
+    }
+}

@@ -1,0 +1,555 @@
+//! One SQLite file per call. Every user action is one transaction, committed
+//! before the screen confirms it; every change appends a hash-chained audit
+//! event. The screen never queries this per frame: it loads once, then
+//! keeps its own copy in memory.
+
+use crate::call::Call;
+use crate::dossier::Dossier;
+use crate::json::{Diag, Severity};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, params};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+const SCHEMA_VERSION: i64 = 1;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: dossiers, members, scores, audit trail.
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+     CREATE TABLE dossiers (
+        reference TEXT PRIMARY KEY,
+        content TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        source TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+     );
+     CREATE TABLE members (name TEXT PRIMARY KEY, role TEXT NOT NULL DEFAULT 'member');
+     CREATE TABLE scores (
+        reference TEXT NOT NULL REFERENCES dossiers(reference),
+        member TEXT NOT NULL REFERENCES members(name),
+        criterion TEXT NOT NULL,
+        value REAL,
+        comment TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (reference, member, criterion)
+     );
+     CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        before TEXT,
+        after TEXT,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+     );",
+];
+
+#[derive(Debug)]
+pub enum StoreError {
+    /// Another Jury holds the file.
+    Locked(PathBuf),
+    ReadOnly(PathBuf),
+    Full(PathBuf),
+    NotADatabase(PathBuf),
+    /// Made by a newer Jury.
+    TooNew {
+        path: PathBuf,
+        version: i64,
+    },
+    /// The database belongs to another call.
+    OtherCall {
+        path: PathBuf,
+        expected: String,
+        found: String,
+    },
+    Io(PathBuf, std::io::Error),
+    Sql(PathBuf, rusqlite::Error),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use StoreError::*;
+        match self {
+            Locked(p) => write!(
+                f,
+                "{} : la base est déjà ouverte par un autre Jury. Fermez l'autre fenêtre (touche q) puis relancez ; rien n'a été modifié.",
+                p.display()
+            ),
+            ReadOnly(p) => write!(
+                f,
+                "{} : base en lecture seule. Vérifiez les droits du fichier et de son dossier, ou choisissez un autre emplacement avec --db.",
+                p.display()
+            ),
+            Full(p) => write!(
+                f,
+                "{} : disque plein. Libérez de la place puis recommencez ; la dernière action n'a pas été enregistrée, les précédentes le sont.",
+                p.display()
+            ),
+            NotADatabase(p) => write!(
+                f,
+                "{} : ce fichier n'est pas une base Jury (ou il est endommagé). Indiquez un autre fichier avec --db.",
+                p.display()
+            ),
+            TooNew { path, version } => write!(
+                f,
+                "{} : base créée par une version plus récente de Jury (schéma {version}). Mettez Jury à jour.",
+                path.display()
+            ),
+            OtherCall {
+                path,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{} : cette base appartient à l'appel « {found} », pas à « {expected} ». Indiquez la bonne base avec --db.",
+                path.display()
+            ),
+            Io(p, e) => write!(f, "{} : {}", p.display(), crate::json::io_message(e)),
+            Sql(p, e) => write!(f, "{} : erreur de la base : {e}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoreRow {
+    pub reference: String,
+    pub member: String,
+    pub criterion: String,
+    pub value: Option<f64>,
+    pub comment: String,
+}
+
+/// What importing a batch did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SyncReport {
+    pub added: usize,
+    pub unchanged: usize,
+    /// Changed under the same reference: reported, the stored version kept.
+    pub changed: Vec<Diag>,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    /// Held for the store's life: a second Jury on the same file is refused.
+    _lock: File,
+}
+
+/// Where a call's database lives when `--db` is not given: the user's data
+/// directory, never the call folder or the repository.
+pub fn default_path(call_id: &str) -> Option<PathBuf> {
+    let safe: String = call_id
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    dirs::data_dir().map(|d| d.join("jury").join(format!("{safe}.sqlite")))
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| io_error(path, e))?;
+        }
+        let lock_path = lock_path(path);
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| io_error(path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::Locked(path.into())),
+            Err(std::fs::TryLockError::Error(e)) => return Err(io_error(path, e)),
+        }
+        let conn = Connection::open(path).map_err(|e| sql_error(path, e))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            _lock: lock,
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        sql_error(&self.path, e)
+    }
+
+    fn configure(&mut self) -> Result<(), StoreError> {
+        // busy_timeout covers readers such as `jury export` holding the file briefly.
+        self.conn
+            .busy_timeout(std::time::Duration::from_secs(3))
+            .map_err(|e| self.err(e))?;
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::ReadOnly(self.path.clone()));
+        }
+        self.conn
+            .execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")
+            .map_err(|e| self.err(e))
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                version,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let path = self.path.clone();
+            let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
+            tx.execute_batch(sql).map_err(|e| sql_error(&path, e))?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)
+                .map_err(|e| sql_error(&path, e))?;
+            tx.commit().map_err(|e| sql_error(&path, e))?;
+        }
+        Ok(())
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Binds the database to a call on first use and keeps its latest text.
+    pub fn sync_call(&mut self, call: &Call) -> Result<(), StoreError> {
+        if let Some(found) = self.meta("call_id")?
+            && found != call.id
+        {
+            return Err(StoreError::OtherCall {
+                path: self.path.clone(),
+                expected: call.id.clone(),
+                found,
+            });
+        }
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
+        for (k, v) in [
+            ("call_id", call.id.clone()),
+            ("call", serde_json::to_string(&call.raw).unwrap_or_default()),
+        ] {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![k, v],
+            )
+            .map_err(|e| sql_error(&path, e))?;
+        }
+        for m in &call.members {
+            tx.execute(
+                "INSERT INTO members (name, role) VALUES (?1, ?2)
+                 ON CONFLICT (name) DO UPDATE SET role = excluded.role",
+                params![m.name, m.role.id()],
+            )
+            .map_err(|e| sql_error(&path, e))?;
+        }
+        tx.commit().map_err(|e| sql_error(&path, e))
+    }
+
+    /// The call as last stored (for opening a database without its folder).
+    pub fn stored_call(&self) -> Result<Option<serde_json::Value>, StoreError> {
+        Ok(self
+            .meta("call")?
+            .and_then(|s| serde_json::from_str(&s).ok()))
+    }
+
+    /// Imports dossiers, one transaction each: the same batch twice changes
+    /// nothing; a changed dossier is reported and the stored version kept.
+    pub fn sync_dossiers(
+        &mut self,
+        dossiers: &[(Dossier, String)],
+    ) -> Result<SyncReport, StoreError> {
+        let mut report = SyncReport::default();
+        let now = now();
+        for (d, source) in dossiers {
+            let existing: Option<(String, String)> = self
+                .conn
+                .query_row(
+                    "SELECT hash, imported_at FROM dossiers WHERE reference = ?1",
+                    [&d.reference],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(|e| self.err(e))?;
+            match existing {
+                Some((hash, _)) if hash == d.hash => report.unchanged += 1,
+                Some((_, when)) => report.changed.push(Diag {
+                    path: source.clone(),
+                    line: 1,
+                    column: 1,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "le dossier {} a changé depuis son import du {} : la version importée est conservée (les notes portent sur elle)",
+                        d.reference,
+                        when.get(..10).unwrap_or(&when)
+                    ),
+                }),
+                None => {
+                    let path = self.path.clone();
+                    let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
+                    let content = serde_json::to_string(&d.raw).unwrap_or_default();
+                    tx.execute(
+                        "INSERT INTO dossiers (reference, content, hash, source, imported_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![d.reference, content, d.hash, source, now],
+                    )
+                    .map_err(|e| sql_error(&path, e))?;
+                    audit(&tx, "import", "import", &d.reference, None, Some(&d.hash))
+                        .map_err(|e| sql_error(&path, e))?;
+                    tx.commit().map_err(|e| sql_error(&path, e))?;
+                    report.added += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    pub fn load_dossiers(&self) -> Result<Vec<Dossier>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT reference, content FROM dossiers ORDER BY reference")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (reference, content) = row.map_err(|e| self.err(e))?;
+            let parsed = serde_json::from_str(&content)
+                .ok()
+                .and_then(|v| Dossier::from_value(&v).ok());
+            match parsed {
+                Some(d) => out.push(d),
+                None => {
+                    return Err(StoreError::Sql(
+                        self.path.clone(),
+                        rusqlite::Error::InvalidColumnName(format!(
+                            "dossier {reference} illisible"
+                        )),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn load_scores(&self) -> Result<Vec<ScoreRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT reference, member, criterion, value, comment FROM scores ORDER BY reference, member, criterion")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(ScoreRow {
+                    reference: r.get(0)?,
+                    member: r.get(1)?,
+                    criterion: r.get(2)?,
+                    value: r.get(3)?,
+                    comment: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    pub fn members(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, role FROM members ORDER BY name")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Adds a reviewer not listed in the call.
+    pub fn ensure_member(&mut self, name: &str) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
+        let added = tx
+            .execute(
+                "INSERT INTO members (name, role) VALUES (?1, 'member') ON CONFLICT (name) DO NOTHING",
+                [name],
+            )
+            .map_err(|e| sql_error(&path, e))?;
+        if added > 0 {
+            audit(&tx, name, "member.add", name, None, Some("member"))
+                .map_err(|e| sql_error(&path, e))?;
+        }
+        tx.commit().map_err(|e| sql_error(&path, e))
+    }
+
+    /// Writes one member's score and comment on one criterion, in one
+    /// transaction with its audit event.
+    pub fn save_score(&mut self, row: &ScoreRow) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
+        let before: Option<(Option<f64>, String)> = tx
+            .query_row(
+                "SELECT value, comment FROM scores WHERE reference = ?1 AND member = ?2 AND criterion = ?3",
+                params![row.reference, row.member, row.criterion],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| sql_error(&path, e))?;
+        if before.as_ref() == Some(&(row.value, row.comment.clone())) {
+            return Ok(());
+        }
+        if row.value.is_none() && row.comment.is_empty() {
+            tx.execute(
+                "DELETE FROM scores WHERE reference = ?1 AND member = ?2 AND criterion = ?3",
+                params![row.reference, row.member, row.criterion],
+            )
+        } else {
+            tx.execute(
+                "INSERT INTO scores (reference, member, criterion, value, comment, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (reference, member, criterion)
+                 DO UPDATE SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at",
+                params![row.reference, row.member, row.criterion, row.value, row.comment, now()],
+            )
+        }
+        .map_err(|e| sql_error(&path, e))?;
+        let show = |v: &(Option<f64>, String)| {
+            serde_json::json!({ "value": v.0, "comment": v.1 }).to_string()
+        };
+        audit(
+            &tx,
+            &row.member,
+            "score",
+            &format!("{}/{}", row.reference, row.criterion),
+            before.as_ref().map(show).as_deref(),
+            Some(&show(&(row.value, row.comment.clone()))),
+        )
+        .map_err(|e| sql_error(&path, e))?;
+        tx.commit().map_err(|e| sql_error(&path, e))
+    }
+
+    pub fn audit_len(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Appends one event; its hash covers the previous event's hash, so editing
+/// or removing any row breaks the chain from there on.
+fn audit(
+    tx: &Transaction,
+    actor: &str,
+    action: &str,
+    target: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> rusqlite::Result<()> {
+    let prev: String = tx
+        .query_row("SELECT hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .unwrap_or_default();
+    let at = now();
+    let hash = event_hash(&prev, &at, actor, action, target, before, after);
+    tx.execute(
+        "INSERT INTO audit (at, actor, action, target, before, after, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![at, actor, action, target, before, after, prev, hash],
+    )?;
+    Ok(())
+}
+
+pub fn event_hash(
+    prev: &str,
+    at: &str,
+    actor: &str,
+    action: &str,
+    target: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        prev,
+        at,
+        actor,
+        action,
+        target,
+        before.unwrap_or("\u{0}"),
+        after.unwrap_or("\u{0}"),
+    ] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn lock_path(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    db.with_file_name(name)
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> StoreError {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+            StoreError::ReadOnly(path.into())
+        }
+        std::io::ErrorKind::StorageFull => StoreError::Full(path.into()),
+        _ => StoreError::Io(path.into(), e),
+    }
+}
+
+fn sql_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::ReadOnly)
+        | Some(ErrorCode::CannotOpen)
+        | Some(ErrorCode::PermissionDenied) => StoreError::ReadOnly(path.into()),
+        Some(ErrorCode::DiskFull) => StoreError::Full(path.into()),
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase(path.into()),
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+            StoreError::Locked(path.into())
+        }
+        _ => StoreError::Sql(path.into(), e),
+    }
+}

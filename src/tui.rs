@@ -1,0 +1,257 @@
+//! The runtime: opens a call, turns key presses into actions, runs `update`,
+//! carries out its effects (one transaction each), and draws.
+
+use crate::action::Action;
+use crate::fr::Lang;
+use crate::import;
+use crate::json::Diag;
+use crate::keymap::{Context, Key, Keymap};
+use crate::state::{Init, Mode, State};
+use crate::store::{Store, StoreError};
+use crate::ui::{self, FrameInfo};
+use crate::update::{Effect, update};
+use ratatui::crossterm::event::{self, Event, KeyEvent, KeyModifiers};
+use ratatui::{Terminal, backend::Backend};
+use std::path::{Path, PathBuf};
+
+pub struct Options {
+    pub call_dir: PathBuf,
+    pub db: Option<PathBuf>,
+    pub reviewer: Option<String>,
+    pub keymap: Option<PathBuf>,
+    pub lang: Lang,
+    pub color: bool,
+}
+
+#[derive(Debug)]
+pub enum StartError {
+    /// `appel.json` is unusable.
+    Call(Vec<Diag>),
+    Keymap(Vec<Diag>),
+    Store(StoreError),
+    NoDataDir,
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Call(d) | StartError::Keymap(d) => {
+                for x in d {
+                    writeln!(f, "{x}")?;
+                }
+                Ok(())
+            }
+            StartError::Store(e) => write!(f, "{e}"),
+            StartError::NoDataDir => write!(
+                f,
+                "dossier de données de l'utilisateur introuvable : indiquez où ranger la base avec --db FICHIER"
+            ),
+        }
+    }
+}
+
+type Opener = Box<dyn FnMut(&Path) -> Result<(), String>>;
+
+pub struct App {
+    pub state: State,
+    pub store: Store,
+    opener: Opener,
+}
+
+/// The user's keymap file, merged over the default when it exists.
+pub fn user_keymap_path() -> Option<PathBuf> {
+    dirs::config_dir()
+        .map(|d| d.join("jury").join("keymap.json"))
+        .filter(|p| p.is_file())
+}
+
+impl App {
+    pub fn open(opts: Options) -> Result<App, StartError> {
+        let folder = import::read_folder(&opts.call_dir).map_err(StartError::Call)?;
+        let mut files: Vec<PathBuf> = user_keymap_path().into_iter().collect();
+        files.extend(opts.keymap.clone());
+        let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+        let keymap = Keymap::load(&refs).map_err(StartError::Keymap)?;
+        let db = match opts.db {
+            Some(p) => p,
+            None => crate::store::default_path(&folder.call.id).ok_or(StartError::NoDataDir)?,
+        };
+        let mut store = Store::open(&db).map_err(StartError::Store)?;
+        store.sync_call(&folder.call).map_err(StartError::Store)?;
+        let sync = store
+            .sync_dossiers(&folder.dossiers)
+            .map_err(StartError::Store)?;
+        let mut report = folder.diags;
+        report.extend(sync.changed);
+        let dossiers = store.load_dossiers().map_err(StartError::Store)?;
+        let scores = store.load_scores().map_err(StartError::Store)?;
+        let hint = store.meta("last_reviewer").map_err(StartError::Store)?;
+        if let Some(r) = &opts.reviewer {
+            store.ensure_member(r).map_err(StartError::Store)?;
+            store
+                .set_meta("last_reviewer", r)
+                .map_err(StartError::Store)?;
+        }
+        let mut state = State::new(Init {
+            lang: opts.lang,
+            color: opts.color,
+            call: folder.call,
+            call_dir: Some(opts.call_dir.clone()),
+            db_path: db.display().to_string(),
+            keymap,
+            dossiers,
+            scores,
+            reviewer: opts.reviewer,
+            report,
+        });
+        if state.reviewer.is_none() {
+            state.input = hint.unwrap_or_default();
+        }
+        Ok(App {
+            state,
+            store,
+            opener: Box::new(open_with_system_viewer),
+        })
+    }
+
+    /// Replaces the system viewer (tests use this to see what would open).
+    pub fn set_opener(&mut self, opener: Opener) {
+        self.opener = opener;
+    }
+
+    /// Runs one action and carries out what it asks, before anything is drawn.
+    pub fn dispatch(&mut self, action: Action) {
+        for effect in update(&mut self.state, action) {
+            self.run(effect);
+        }
+    }
+
+    /// A key press, through the live keymap.
+    pub fn press(&mut self, key: KeyEvent) {
+        let contexts = self.state.contexts();
+        let bound = Key::from_event(&key).and_then(|k| self.state.keymap.resolve(&contexts, k));
+        match bound {
+            Some(a) => self.dispatch(a),
+            None => {
+                if contexts == [Context::Input]
+                    && let event::KeyCode::Char(c) = key.code
+                    && !key
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                {
+                    self.dispatch(Action::Insert(c));
+                }
+            }
+        }
+    }
+
+    fn run(&mut self, effect: Effect) {
+        match effect {
+            Effect::SaveScore { row, before } => {
+                if let Err(e) = self.store.save_score(&row) {
+                    // Put the screen back as the database is: nothing shown that is not kept.
+                    let key = (
+                        row.reference.clone(),
+                        row.member.clone(),
+                        row.criterion.clone(),
+                    );
+                    match before {
+                        Some(b) => {
+                            self.state.scores.insert(key, b);
+                        }
+                        None => {
+                            self.state.scores.remove(&key);
+                        }
+                    }
+                    self.state.set_error(format!(
+                        "{} {e}",
+                        self.state.lang.t("Non enregistré :", "Not saved:")
+                    ));
+                }
+            }
+            Effect::SetReviewer(name) => {
+                let r = self
+                    .store
+                    .ensure_member(&name)
+                    .and_then(|_| self.store.set_meta("last_reviewer", &name));
+                if let Err(e) = r {
+                    self.state.reviewer = None;
+                    self.state.set_error(e.to_string());
+                } else {
+                    let msg = format!(
+                        "{} {name}",
+                        self.state.lang.t("Vous notez en tant que", "Scoring as")
+                    );
+                    self.state.set_status(msg);
+                }
+            }
+            Effect::Open(path) => {
+                if let Err(e) = (self.opener)(&path) {
+                    self.state.set_error(e);
+                }
+            }
+        }
+    }
+
+    pub fn draw<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> Result<(), B::Error> {
+        let mut info = FrameInfo::default();
+        terminal.draw(|f| info = ui::render(f, &self.state))?;
+        self.state.apply_frame(info);
+        Ok(())
+    }
+}
+
+fn open_with_system_viewer(path: &Path) -> Result<(), String> {
+    if !path.is_file() {
+        return Err(format!("Pièce jointe introuvable : {}", path.display()));
+    }
+    opener::open(path).map_err(|e| {
+        format!(
+            "Aucune visionneuse disponible pour ouvrir {} ({}). Ouvrez le fichier vous-même.",
+            path.display(),
+            match e {
+                opener::OpenError::Io(io) => crate::json::io_message(&io),
+                other => other
+                    .to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            }
+        )
+    })
+}
+
+/// The interactive session: the terminal is restored on return and on panic.
+pub fn run(app: &mut App) -> std::io::Result<()> {
+    let mut terminal = ratatui::init();
+    let result = event_loop(app, &mut terminal);
+    ratatui::restore();
+    result
+}
+
+fn event_loop<B: Backend<Error = std::io::Error>>(
+    app: &mut App,
+    terminal: &mut Terminal<B>,
+) -> std::io::Result<()> {
+    loop {
+        app.draw(terminal)?;
+        if app.state.quit {
+            return Ok(());
+        }
+        match event::read()? {
+            Event::Key(k) if k.is_press() => app.press(k),
+            Event::Paste(text)
+                if matches!(
+                    app.state.mode,
+                    Mode::Filter | Mode::Comment | Mode::AskReviewer
+                ) =>
+            {
+                for c in text.chars().filter(|c| !c.is_control()) {
+                    app.dispatch(Action::Insert(c));
+                }
+            }
+            _ => {}
+        }
+    }
+}
