@@ -351,13 +351,17 @@ fn rules(f: &Fields, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<Rule> {
             }
             Some(Test::ReceivedByDeadline)
         } else if let Some(pointer) = pointer {
-            if !pointer.is_empty() && !pointer.starts_with('/') {
-                if let Some(v) = r.get("pointer") {
-                    errors.push(r.src.error(
-                        v,
-                        format!("« {} » : un JSON Pointer commence par « / » (ex. /project/weekly_online_hours)", r.name("pointer")),
-                    ));
-                }
+            if !pointer.is_empty()
+                && !pointer.starts_with('/')
+                && let Some(v) = r.get("pointer")
+            {
+                errors.push(r.src.error(
+                    v,
+                    format!(
+                        "« {} » : un JSON Pointer commence par « / » (ex. /project/weekly_online_hours)",
+                        r.name("pointer")
+                    ),
+                ));
             }
             let equals = r.get("equals").map(|v| crate::json::to_value(v.clone()));
             let one_of = r

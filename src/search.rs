@@ -41,44 +41,22 @@ pub fn fold(s: &str) -> Folded {
     out
 }
 
-/// The searchable text of one dossier: its fields, folded once.
+/// The searchable text of one dossier: its fields, folded once. Each field
+/// is matched on its own, so a query never strings letters across fields.
 #[derive(Clone, Debug)]
 pub struct Haystack {
-    folded: Folded,
-    /// Start (in original characters of the joined text) of each field.
-    starts: Vec<usize>,
-    lens: Vec<usize>,
+    fields: Vec<Folded>,
 }
-
-/// Fields are joined with a separator that a query is unlikely to cross.
-const SEP: &str = "  ";
 
 impl Haystack {
     pub fn new(fields: &[&str]) -> Haystack {
-        let mut joined = String::new();
-        let mut starts = Vec::new();
-        let mut lens = Vec::new();
-        let mut pos = 0;
-        for (i, f) in fields.iter().enumerate() {
-            if i > 0 {
-                joined.push_str(SEP);
-                pos += SEP.chars().count();
-            }
-            starts.push(pos);
-            let n = f.chars().count();
-            lens.push(n);
-            joined.push_str(f);
-            pos += n;
-        }
         Haystack {
-            folded: fold(&joined),
-            starts,
-            lens,
+            fields: fields.iter().map(|f| fold(f)).collect(),
         }
     }
 }
 
-/// A hit: its score and, per field, the matched character indices.
+/// A hit: its best field's score and, per field, the matched character indices.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hit {
     pub score: i64,
@@ -101,28 +79,30 @@ impl Searcher {
     pub fn find(&self, hay: &Haystack, query: &str) -> Option<Hit> {
         let q = fold(query).text;
         let q = q.trim();
+        let mut hit = Hit {
+            score: 0,
+            fields: vec![Vec::new(); hay.fields.len()],
+        };
         if q.is_empty() {
-            return Some(Hit {
-                score: 0,
-                fields: vec![Vec::new(); hay.starts.len()],
-            });
+            return Some(hit);
         }
-        let (score, idx) = self.matcher.fuzzy_indices(&hay.folded.text, q)?;
-        let mut fields = vec![Vec::new(); hay.starts.len()];
-        for i in idx {
-            let Some(&orig) = hay.folded.origin.get(i) else {
+        let mut found = false;
+        for (f, folded) in hay.fields.iter().enumerate() {
+            let Some((score, idx)) = self.matcher.fuzzy_indices(&folded.text, q) else {
                 continue;
             };
-            for (f, (&start, &len)) in hay.starts.iter().zip(&hay.lens).enumerate() {
-                if orig >= start && orig < start + len {
-                    let at = orig - start;
-                    if fields[f].last() != Some(&at) {
-                        fields[f].push(at);
-                    }
+            found = true;
+            hit.score = hit.score.max(score);
+            let out = &mut hit.fields[f];
+            for i in idx {
+                if let Some(&orig) = folded.origin.get(i)
+                    && out.last() != Some(&orig)
+                {
+                    out.push(orig);
                 }
             }
         }
-        Some(Hit { score, fields })
+        found.then_some(hit)
     }
 }
 
@@ -152,5 +132,7 @@ mod tests {
         assert!(hit(&["Fréjus"], "frej").is_some());
         assert!(hit(&["Lefèvre"], "lefevre").is_some());
         assert!(hit(&["Nice"], "zzz").is_none());
+        // Letters strung across fields do not match.
+        assert!(hit(&["Espace", "Le Lavoir", "Nice"], "elod").is_none());
     }
 }

@@ -324,6 +324,11 @@ impl State {
         }
         let mut view: Vec<usize> = hits.iter().map(|(i, _)| *i).collect();
         self.sort_view(&mut view);
+        if active {
+            // While searching, the best matches come first (the sort breaks ties).
+            let score: HashMap<usize, i64> = hits.into_iter().collect();
+            view.sort_by_key(|i| std::cmp::Reverse(score.get(i).copied().unwrap_or(0)));
+        }
         self.view = view;
         self.selected = keep
             .and_then(|k| self.view.iter().position(|i| *i == k))

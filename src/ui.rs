@@ -164,8 +164,8 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         " {} {} · {} {} ",
         s.entries.len(),
         lang.t("dossiers", "dossiers"),
+        lang.t("notés :", "scored:"),
         s.scored_count(),
-        lang.t("notés", "scored"),
     );
     let line = Line::from(vec![
         Span::styled(" Jury ", t.title().add_modifier(Modifier::REVERSED)),
@@ -242,7 +242,11 @@ fn render_list(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     title.push_str(&format!(
         " · {} {}{}",
         lang.t("tri :", "sort:"),
-        s.sort.label(lang),
+        if s.filter.trim().is_empty() {
+            s.sort.label(lang)
+        } else {
+            lang.t("pertinence", "relevance")
+        },
         if s.descending { " ↑" } else { "" }
     ));
     let mut block = pane_block(title, focused, t);
@@ -557,18 +561,6 @@ fn render_dossier(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
             lines.push(Line::from(Span::styled(format!("     {why}"), t.dim())));
         }
     }
-    if let Value::Object(m) = &d.raw {
-        for (k, v) in m {
-            if matches!(
-                k.as_str(),
-                "format" | "reference" | "received_at" | "attachments"
-            ) {
-                continue;
-            }
-            lines.push(Line::from(""));
-            value_lines(k, v, 0, lang, t, &mut lines);
-        }
-    }
     if !d.attachments.is_empty() {
         lines.push(Line::from(""));
         let key = s
@@ -588,6 +580,18 @@ fn render_dossier(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
                 Span::raw(format!("  [{}] {}", i + 1, a.title)),
                 Span::styled(format!("  {}", a.path), t.dim()),
             ]));
+        }
+    }
+    if let Value::Object(m) = &d.raw {
+        for (k, v) in m {
+            if matches!(
+                k.as_str(),
+                "format" | "reference" | "received_at" | "attachments"
+            ) {
+                continue;
+            }
+            lines.push(Line::from(""));
+            value_lines(k, v, 0, lang, t, &mut lines);
         }
     }
     let title = format!("{} {}", lang.t("Dossier", "Dossier"), d.reference);
@@ -651,20 +655,25 @@ fn render_grid(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             (Some(v), None) => {
                 Span::styled(lang.score(v), Style::new().add_modifier(Modifier::BOLD))
             }
-            (None, None) => Span::styled(
-                lang.t("à noter", "to score").to_string(),
-                t.warn().add_modifier(Modifier::BOLD),
-            ),
+            (None, None) => Span::styled("_", t.warn().add_modifier(Modifier::BOLD)),
         };
         let points = match l.points {
-            Some(p) => format!("{} / {} pts", lang.num(p, 1), lang.num(l.max_points, 1)),
-            None => format!("— / {} pts", lang.num(l.max_points, 1)),
+            Some(p) => format!("→ {} / {} pts", lang.score(p), lang.score(l.max_points)),
+            None => format!("→ — / {} pts", lang.score(l.max_points)),
         };
         lines.push(Line::from(vec![
             Span::raw(format!("   {} ", lang.t("Note", "Score"))),
             score,
             Span::raw(format!(" / {scale_max}")),
             Span::styled(format!("  {points}"), t.dim()),
+            if l.score.is_none() {
+                Span::styled(
+                    format!("  {}", lang.t("à noter", "to score")),
+                    t.warn().add_modifier(Modifier::BOLD),
+                )
+            } else {
+                Span::raw("")
+            },
         ]));
         if let Some(sc) = s
             .my_score(reference, &c.id)
@@ -747,7 +756,7 @@ fn render_hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         (Mode::Normal, Pane::List) => &[
             Action::Filter,
             Action::SortNext,
-            Action::Confirm,
+            Action::FocusGrid,
             Action::NextToScore,
             Action::FocusNext,
             Action::Help,
@@ -779,10 +788,17 @@ fn render_hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     if s.mode == Mode::Normal && s.focus == Pane::Grid {
         let lo = s.call.scale.min.max(0.0) as u8;
         let hi = s.call.scale.max.min(9.0) as u8;
-        if let (Some(a), Some(b)) = (
-            s.keymap.first_key(&ctx, Action::Score(lo)),
-            s.keymap.first_key(&ctx, Action::Score(hi)),
-        ) {
+        // Prefer the digit itself to its AZERTY twin in the hint.
+        let key = |n: u8| {
+            let keys = s.keymap.keys_for(Context::Grid, Action::Score(n));
+            keys.iter()
+                .find(
+                    |k| matches!(k.code, crate::keymap::KeyCodeOrd::Char(c) if c.is_ascii_digit()),
+                )
+                .or(keys.first())
+                .copied()
+        };
+        if let (Some(a), Some(b)) = (key(lo), key(hi)) {
             spans.push(Span::styled(
                 format!(" {}–{} ", a.label(), b.label()),
                 t.selected(),
@@ -792,7 +808,7 @@ fn render_hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     }
     for a in actions {
         if let Some(k) = s.keymap.first_key(&ctx, *a) {
-            let desc = if *a == Action::Confirm && s.mode == Mode::Normal && s.focus == Pane::List {
+            let desc = if *a == Action::FocusGrid && s.focus == Pane::List {
                 s.lang.t("Noter", "Score").to_string()
             } else {
                 a.describe(s.lang)

@@ -75,7 +75,7 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         if action == Action::Cancel {
             s.pending_digit = None;
         } else if let Some(p) = s.pending_digit.take() {
-            effects.extend(commit_score(s, p as f64, action != Action::Confirm));
+            effects.extend(commit_score(s, p as f64, action == Action::Confirm));
             if action == Action::Confirm {
                 return effects;
             }

@@ -1,0 +1,233 @@
+//! The store, reopened as a user would find it the next day.
+
+use jury::import::read_folder;
+use jury::store::{ScoreRow, Store, StoreError};
+use std::path::{Path, PathBuf};
+
+fn sample() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025")
+}
+
+fn open_synced(db: &Path, call_dir: &Path) -> (Store, jury::store::SyncReport) {
+    let folder = read_folder(call_dir).expect("call");
+    let mut store = Store::open(db).expect("open");
+    store.sync_call(&folder.call).expect("call");
+    let report = store.sync_dossiers(&folder.dossiers).expect("sync");
+    (store, report)
+}
+
+fn row(reference: &str, criterion: &str, value: Option<f64>) -> ScoreRow {
+    ScoreRow {
+        reference: reference.into(),
+        member: "Nadia Benali".into(),
+        criterion: criterion.into(),
+        value,
+        comment: String::new(),
+    }
+}
+
+#[test]
+fn scores_survive_closing_and_reopening() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("j.sqlite");
+    {
+        let (mut store, _) = open_synced(&db, &sample());
+        store.ensure_member("Nadia Benali").expect("member");
+        store
+            .save_score(&row("PDNP06-2025-003", "experience", Some(4.0)))
+            .expect("save");
+        store
+            .save_score(&row("PDNP06-2025-003", "formation", Some(1.5)))
+            .expect("save");
+    }
+    let store = Store::open(&db).expect("reopen");
+    let scores = store.load_scores().expect("load");
+    assert_eq!(scores.len(), 2);
+    assert_eq!(scores[0].criterion, "experience");
+    assert_eq!(scores[0].value, Some(4.0));
+    assert_eq!(scores[1].value, Some(1.5));
+    assert_eq!(store.load_dossiers().expect("dossiers").len(), 28);
+}
+
+#[test]
+fn importing_the_same_batch_twice_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("j.sqlite");
+    let (store, first) = open_synced(&db, &sample());
+    assert_eq!(first.added, 28);
+    let events = store.audit_len().expect("audit");
+    drop(store);
+    let (store, second) = open_synced(&db, &sample());
+    assert_eq!(
+        (second.added, second.unchanged, second.changed.len()),
+        (0, 28, 0)
+    );
+    assert_eq!(store.audit_len().expect("audit"), events);
+}
+
+#[test]
+fn a_changed_dossier_is_reported_and_never_overwritten() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let call = dir.path().join("call");
+    copy_dir(&sample(), &call);
+    let db = dir.path().join("j.sqlite");
+    drop(open_synced(&db, &call));
+    let file = call.join("dossiers/PDNP06-2025-004.json");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replace("Trait d'Union 06", "Trait d'Union 83")).expect("write");
+    let (store, report) = open_synced(&db, &call);
+    assert_eq!(report.changed.len(), 1);
+    let d = &report.changed[0];
+    assert_eq!(d.path, "dossiers/PDNP06-2025-004.json");
+    assert!(d.message.contains("a changé depuis son import"), "{d}");
+    let kept = store.load_dossiers().expect("load");
+    let kept = kept
+        .iter()
+        .find(|d| d.reference == "PDNP06-2025-004")
+        .expect("kept");
+    assert!(
+        kept.structure.contains("Trait d'Union 06"),
+        "{}",
+        kept.structure
+    );
+}
+
+#[test]
+fn a_second_jury_on_the_same_file_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("j.sqlite");
+    let _first = Store::open(&db).expect("first");
+    match Store::open(&db) {
+        Err(e @ StoreError::Locked(_)) => {
+            assert!(
+                e.to_string().contains("déjà ouverte par un autre Jury"),
+                "{e}"
+            )
+        }
+        Err(e) => panic!("unexpected error {e}"),
+        Ok(_) => panic!("second open must be refused"),
+    }
+}
+
+#[test]
+fn a_database_of_another_call_is_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("j.sqlite");
+    drop(open_synced(&db, &sample()));
+    let other =
+        read_folder(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf75-pdnp-2025"))
+            .expect("call");
+    let mut store = Store::open(&db).expect("open");
+    let e = store.sync_call(&other.call).expect_err("other call");
+    assert!(
+        e.to_string()
+            .contains("appartient à l'appel « caf06-pdnp-2025 »"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_database_gets_a_french_message() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("notes.txt");
+    std::fs::write(
+        &db,
+        "ceci n'est pas une base SQLite, mais un texte assez long pour l'en-tête".repeat(20),
+    )
+    .expect("write");
+    let e = Store::open(&db).err().expect("refused");
+    assert!(e.to_string().contains("n'est pas une base Jury"), "{e}");
+}
+
+#[test]
+fn schema_version_and_pragmas_are_set() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("j.sqlite");
+    drop(Store::open(&db).expect("open"));
+    let conn = rusqlite::Connection::open(&db).expect("raw");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("v");
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("mode");
+    assert_eq!(version, 1);
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn each_score_appends_one_chained_audit_event() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("j.sqlite");
+    let (mut store, _) = open_synced(&db, &sample());
+    store.ensure_member("Nadia Benali").expect("member");
+    let before = store.audit_len().expect("n");
+    store
+        .save_score(&row("PDNP06-2025-001", "experience", Some(3.0)))
+        .expect("save");
+    store
+        .save_score(&row("PDNP06-2025-001", "experience", Some(3.0)))
+        .expect("same value: no event");
+    store
+        .save_score(&row("PDNP06-2025-001", "experience", Some(4.0)))
+        .expect("save");
+    assert_eq!(store.audit_len().expect("n"), before + 2);
+    drop(store);
+    let conn = rusqlite::Connection::open(&db).expect("raw");
+    let mut stmt = conn
+        .prepare("SELECT at, actor, action, target, before, after, prev_hash, hash FROM audit ORDER BY id")
+        .expect("prepare");
+    let rows: Vec<Event> = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
+        })
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let mut prev = String::new();
+    for r in &rows {
+        assert_eq!(r.6, prev);
+        let h =
+            jury::store::event_hash(&r.6, &r.0, &r.1, &r.2, &r.3, r.4.as_deref(), r.5.as_deref());
+        assert_eq!(h, r.7);
+        prev = r.7.clone();
+    }
+    let last = rows.last().expect("events");
+    assert_eq!(last.3, "PDNP06-2025-001/experience");
+    assert!(last.4.as_deref().unwrap_or("").contains("3.0"));
+    assert!(last.5.as_deref().unwrap_or("").contains("4.0"));
+}
+
+/// at, actor, action, target, before, after, prev_hash, hash
+type Event = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).expect("copy");
+        }
+    }
+}

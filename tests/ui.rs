@@ -1,0 +1,466 @@
+//! UI behaviour through ratatui's TestBackend and the real default keymap.
+//! Tests name actions; the keymap says which key that is.
+
+use jury::action::Action;
+use jury::fr::Lang;
+use jury::keymap::Key;
+use jury::tui::{App, Options};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::{Color, Modifier};
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Session {
+    app: App,
+    term: Terminal<TestBackend>,
+    db: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+fn open_with(
+    call: &str,
+    reviewer: Option<&str>,
+    lang: Lang,
+    keymap: Option<PathBuf>,
+    color: bool,
+) -> Session {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("test.sqlite");
+    let app = App::open(Options {
+        call_dir: root().join(call),
+        db: Some(db.clone()),
+        reviewer: reviewer.map(String::from),
+        keymap,
+        lang,
+        color,
+    })
+    .expect("open call");
+    let term = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    Session {
+        app,
+        term,
+        db,
+        _dir: dir,
+    }
+}
+
+fn open(call: &str, reviewer: Option<&str>) -> Session {
+    open_with(call, reviewer, Lang::Fr, None, true)
+}
+
+const SAMPLE: &str = "samples/caf06-pdnp-2025";
+const OTHER: &str = "tests/fixtures/other-grid";
+
+impl Session {
+    /// Presses the key the live keymap binds to `action` in the current context.
+    fn act(&mut self, action: &str) {
+        let a = Action::from_id(action).unwrap_or_else(|| panic!("no action {action}"));
+        let contexts = self.app.state.contexts();
+        let key = self
+            .app
+            .state
+            .keymap
+            .first_key(&contexts, a)
+            .unwrap_or_else(|| panic!("no key for {action} in {contexts:?}"));
+        self.app.press(key.to_event());
+    }
+
+    fn key(&mut self, name: &str) {
+        let k = Key::parse(name).unwrap_or_else(|| panic!("bad key {name}"));
+        self.app.press(k.to_event());
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.app
+                .press(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+    }
+
+    fn screen(&mut self) -> String {
+        self.app.draw(&mut self.term).expect("draw");
+        let buf = self.term.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut skip = 0;
+            for x in 0..buf.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+                out.push_str(sym);
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn db_scores(&self, reference: &str) -> Vec<(String, String, Option<f64>, String)> {
+        let conn = rusqlite::Connection::open(&self.db).expect("db");
+        let mut stmt = conn
+            .prepare("SELECT member, criterion, value, comment FROM scores WHERE reference = ?1 ORDER BY criterion")
+            .expect("prepare");
+        stmt.query_map([reference], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+    }
+}
+
+fn value_of(rows: &[(String, String, Option<f64>, String)], criterion: &str) -> Option<f64> {
+    rows.iter().find(|r| r.1 == criterion).and_then(|r| r.2)
+}
+
+#[test]
+fn opens_the_sample_with_list_dossier_and_four_criterion_grid() {
+    let mut s = open(SAMPLE, Some("Nadia Benali"));
+    let screen = s.screen();
+    assert!(screen.contains("Dossiers (28/28)"), "{screen}");
+    assert!(screen.contains("Dossier PDNP06-2025-001"), "{screen}");
+    assert!(screen.contains("Grille — Nadia Benali"), "{screen}");
+    for n in [
+        "1. Expérience",
+        "2. Qualification",
+        "3. Articulation",
+        "4. Engagement",
+    ] {
+        assert!(screen.contains(n), "missing {n}\n{screen}");
+    }
+    assert!(screen.contains("incomplet (0/4)"), "{screen}");
+}
+
+#[test]
+fn scoring_four_criteria_saves_each_and_shows_the_weighted_total() {
+    let mut s = open(SAMPLE, Some("Nadia Benali"));
+    s.act("focus_grid"); // list → grid
+    for d in ["score_4", "score_3", "score_5", "score_2"] {
+        s.act(d);
+    }
+    let screen = s.screen();
+    // (30×4 + 30×3 + 25×5 + 15×2) / 100 = 3,65
+    assert!(
+        screen.contains("Total 3,65 / 5  (73 / 100)")
+            || screen.contains("Total 3,65 / 5  (73,0 / 100)"),
+        "{screen}"
+    );
+    assert!(screen.contains("PDNP06-2025-001"), "{screen}");
+    let rows = s.db_scores("PDNP06-2025-001");
+    assert_eq!(rows.len(), 4);
+    assert!(rows.iter().all(|r| r.0 == "Nadia Benali"));
+    assert_eq!(value_of(&rows, "experience"), Some(4.0));
+    assert_eq!(value_of(&rows, "qualification"), Some(3.0));
+    assert_eq!(value_of(&rows, "coherence"), Some(5.0));
+    assert_eq!(value_of(&rows, "formation"), Some(2.0));
+    // The list row shows the total on the scale.
+    let line = screen
+        .lines()
+        .find(|l| l.contains("✓ PDNP06-2025-001"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(line.contains("3,6") || line.contains("3,7"), "{line}");
+}
+
+#[test]
+fn azerty_number_row_scores_without_shift() {
+    let mut s = open(SAMPLE, Some("Julien Ferrand"));
+    s.act("focus_grid");
+    for k in ["&", "é", "\"", "'"] {
+        s.key(k);
+    }
+    let rows = s.db_scores("PDNP06-2025-001");
+    let values: Vec<Option<f64>> = ["experience", "qualification", "coherence", "formation"]
+        .iter()
+        .map(|c| value_of(&rows, c))
+        .collect();
+    assert_eq!(values, vec![Some(1.0), Some(2.0), Some(3.0), Some(4.0)]);
+}
+
+#[test]
+fn out_of_scale_score_is_refused_and_nothing_is_written() {
+    let mut s = open(SAMPLE, Some("Julien Ferrand"));
+    s.act("focus_grid");
+    s.act("score_7");
+    let screen = s.screen();
+    assert!(screen.contains("Note 7 hors barème : 0–5"), "{screen}");
+    assert!(s.db_scores("PDNP06-2025-001").is_empty());
+}
+
+#[test]
+fn a_0_to_20_scale_takes_two_digit_scores_with_no_code_change() {
+    let mut s = open(OTHER, Some("Zoé"));
+    s.act("focus_grid");
+    s.act("score_1");
+    s.act("score_5"); // 15 on "qualite"
+    s.act("score_2");
+    s.act("confirm"); // 2 on "perennite"
+    s.act("score_2");
+    s.act("score_0"); // 20 on "partenariats"
+    let rows = s.db_scores("A-001");
+    assert_eq!(value_of(&rows, "qualite"), Some(15.0));
+    assert_eq!(value_of(&rows, "perennite"), Some(2.0));
+    assert_eq!(value_of(&rows, "partenariats"), Some(20.0));
+    let screen = s.screen();
+    // (50×15 + 30×2 + 20×20) / 100 = 12,1 on 20 → 60,5 on 100
+    assert!(
+        screen.contains("Total 12,10 / 20  (60,5 / 100)"),
+        "{screen}"
+    );
+    // 2 then 5 would be 25: refused.
+    s.act("focus_grid");
+    s.act("top");
+    s.act("score_2");
+    s.act("score_5");
+    assert!(s.screen().contains("Note 25 hors barème : 0–20"));
+    assert_eq!(value_of(&s.db_scores("A-001"), "qualite"), Some(15.0));
+}
+
+#[test]
+fn clearing_and_commenting_a_criterion() {
+    let mut s = open(SAMPLE, Some("Agnès Tordo"));
+    s.act("focus_grid");
+    s.act("score_3");
+    s.act("up");
+    s.act("comment");
+    s.type_text("Café des parents, à confirmer");
+    s.act("confirm");
+    let rows = s.db_scores("PDNP06-2025-001");
+    assert_eq!(rows[0].3, "Café des parents, à confirmer");
+    assert!(s.screen().contains("« Café des parents, à confirmer »"));
+    s.act("clear_score");
+    let rows = s.db_scores("PDNP06-2025-001");
+    // The comment stays when the score is cleared.
+    assert_eq!(value_of(&rows, "experience"), None);
+    assert_eq!(rows[0].3, "Café des parents, à confirmer");
+}
+
+#[test]
+fn fuzzy_filter_ignores_accents_and_case_and_highlights_matches() {
+    let mut s = open(SAMPLE, Some("Nadia Benali"));
+    s.act("filter");
+    s.type_text("elod");
+    let screen = s.screen();
+    // The best match comes first.
+    let first = screen
+        .lines()
+        .find(|l| l.contains("✓ PDNP06"))
+        .unwrap_or_default();
+    assert!(first.contains("PDNP06-2025-007"), "{screen}");
+    assert!(!screen.contains("Dossiers (28/28)"), "{screen}");
+    s.act("cancel");
+    s.act("filter");
+    s.type_text("boeuf");
+    assert!(s.screen().contains("PDNP06-2025-007"));
+    s.act("cancel");
+    s.act("filter");
+    s.type_text("ETIENNE");
+    let screen = s.screen();
+    assert!(screen.contains("PDNP06-2025-005"), "{screen}");
+    // Confirming keeps the filter; the list shows it at the bottom.
+    s.act("confirm");
+    assert!(s.screen().contains("/ ETIENNE"));
+}
+
+#[test]
+fn matched_characters_are_highlighted_in_the_list() {
+    let mut s = open(OTHER, Some("Zoé"));
+    s.act("filter");
+    s.type_text("frej");
+    s.screen();
+    let buf = s.term.backend().buffer().clone();
+    // Find "Fréjus" in the structure column of the list and check its letters.
+    let (mut hits, mut plain) = (0, 0);
+    for y in 0..buf.area.height {
+        let row: String = (0..70).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        if let Some(col) = row.find("Maison des parents de Fr") {
+            let start = row[..col].chars().count() as u16;
+            for (i, _) in "Maison des parents de Fréjus".chars().enumerate() {
+                let cell = &buf[(start + i as u16, y)];
+                if cell.style().add_modifier.contains(Modifier::UNDERLINED) {
+                    hits += 1;
+                } else {
+                    plain += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(hits, 4, "F r é j highlighted");
+    assert!(plain > 0);
+}
+
+#[test]
+fn navigation_moves_between_dossiers_and_to_the_next_to_score() {
+    let mut s = open(SAMPLE, Some("Nadia Benali"));
+    s.act("down");
+    assert!(s.screen().contains("Dossier PDNP06-2025-002"));
+    s.act("next_dossier");
+    assert!(s.screen().contains("Dossier PDNP06-2025-003"));
+    s.act("prev_dossier");
+    s.act("prev_dossier");
+    s.act("focus_grid");
+    for d in ["score_1", "score_2", "score_3", "score_4"] {
+        s.act(d);
+    }
+    s.act("top");
+    s.act("focus_list");
+    s.act("top");
+    s.act("next_to_score");
+    let screen = s.screen();
+    assert!(screen.contains("Dossier PDNP06-2025-002"), "{screen}");
+    s.act("bottom");
+    assert!(
+        s.screen().contains("Dossier PDNP06-2025-002"),
+        "grid focus: bottom moves the criterion, not the list"
+    );
+}
+
+#[test]
+fn sorting_by_total_puts_the_best_first() {
+    let mut s = open(SAMPLE, Some("Nadia Benali"));
+    s.act("bottom");
+    s.act("focus_grid");
+    for d in ["score_5", "score_5", "score_5", "score_5"] {
+        s.act(d);
+    }
+    s.act("focus_list");
+    s.act("sort_next"); // received date
+    s.act("sort_next"); // total
+    let screen = s.screen();
+    assert!(screen.contains("tri : total"), "{screen}");
+    let first = screen
+        .lines()
+        .find(|l| l.contains("PDNP06-2025-"))
+        .unwrap_or_default();
+    assert!(first.contains("PDNP06-2025-028"), "{first}");
+}
+
+#[test]
+fn help_is_generated_from_the_loaded_keymap() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let km = dir.path().join("mine.json");
+    std::fs::write(&km, r#"{ "global": { "q": null, "x": "quit" } }"#).expect("write");
+    let mut s = open_with(SAMPLE, Some("Nadia Benali"), Lang::Fr, Some(km), true);
+    s.act("help");
+    let screen = s.screen();
+    assert!(
+        screen.contains("Aide — raccourcis du keymap chargé"),
+        "{screen}"
+    );
+    let quit = screen
+        .lines()
+        .find(|l| l.contains("Quitter"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(quit.contains(" x,") || quit.contains(" x "), "{quit}");
+    assert!(!quit.contains(" q"), "{quit}");
+    assert!(screen.contains("Rechercher"));
+    s.act("close");
+    assert!(!s.screen().contains("Aide — raccourcis"));
+}
+
+#[test]
+fn reviewer_is_asked_once_when_missing_and_shown() {
+    let mut s = open(SAMPLE, None);
+    assert!(s.screen().contains("Qui note ?"));
+    s.type_text("Sylvie Marcellin");
+    s.act("confirm");
+    let screen = s.screen();
+    assert!(screen.contains("Évaluateur : Sylvie Marcellin"), "{screen}");
+    s.act("focus_grid");
+    s.act("score_4");
+    assert_eq!(s.db_scores("PDNP06-2025-001")[0].0, "Sylvie Marcellin");
+}
+
+#[test]
+fn terminal_below_minimum_size_gets_a_french_message() {
+    let mut s = open(SAMPLE, Some("Nadia Benali"));
+    s.term = Terminal::new(TestBackend::new(60, 20)).expect("terminal");
+    let screen = s.screen();
+    assert!(screen.contains("Terminal trop petit"), "{screen}");
+    assert!(screen.contains("au moins 80×24"), "{screen}");
+    s.term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    assert!(s.screen().contains("Dossiers (28/28)"));
+}
+
+#[test]
+fn english_interface_on_request() {
+    let mut s = open_with(SAMPLE, Some("Nadia Benali"), Lang::En, None, true);
+    let screen = s.screen();
+    assert!(screen.contains("Reviewer: Nadia Benali"), "{screen}");
+    assert!(screen.contains("Received on"), "{screen}");
+}
+
+#[test]
+fn no_color_draws_without_colors() {
+    let mut s = open_with(SAMPLE, Some("Nadia Benali"), Lang::Fr, None, false);
+    s.screen();
+    let buf = s.term.backend().buffer().clone();
+    for cell in buf.content() {
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "{cell:?}"
+        );
+    }
+}
+
+#[test]
+fn wide_characters_keep_columns_aligned() {
+    let mut s = open(OTHER, Some("Zoé"));
+    let screen = s.screen();
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("✓ A-00") || l.contains("✗ A-00"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{screen}");
+    let col = |l: &str, pat: &str| {
+        let at = l.find(pat).unwrap_or(0);
+        unicode_width::UnicodeWidthStr::width(&l[..at])
+    };
+    // The pane border after the list sits at the same column on both rows.
+    assert_eq!(col(rows[0], "┃│"), col(rows[1], "┃│"), "{screen}");
+}
+
+#[test]
+fn a_failed_write_is_shown_and_the_score_not_kept_on_screen() {
+    let mut s = open(SAMPLE, Some("Nadia Benali"));
+    // Simulate a disk that refuses writes from now on.
+    let conn = rusqlite::Connection::open(&s.db).expect("db");
+    conn.execute_batch(
+        "CREATE TRIGGER refuse BEFORE INSERT ON scores BEGIN SELECT RAISE(ABORT, 'simulated failure'); END;",
+    )
+    .expect("trigger");
+    s.act("focus_grid");
+    s.act("score_4");
+    let screen = s.screen();
+    assert!(screen.contains("Non enregistré"), "{screen}");
+    assert!(screen.contains("incomplet (0/4)"), "{screen}");
+    assert!(s.db_scores("PDNP06-2025-001").is_empty());
+}
+
+#[test]
+fn attachments_open_with_the_system_viewer_or_say_why_not() {
+    let mut s = open(SAMPLE, Some("Nadia Benali"));
+    let opened = std::rc::Rc::new(std::cell::RefCell::new(Vec::<PathBuf>::new()));
+    let seen = opened.clone();
+    s.app.set_opener(Box::new(move |p: &Path| {
+        seen.borrow_mut().push(p.to_path_buf());
+        Err("Aucune visionneuse disponible".into())
+    }));
+    s.act("filter");
+    s.type_text("PDNP06-2025-007");
+    s.act("confirm");
+    s.act("focus_dossier");
+    assert!(s.screen().contains("Pièces jointes"));
+    s.act("open_attachment");
+    assert_eq!(opened.borrow().len(), 1);
+    assert!(opened.borrow()[0].ends_with("pieces/PDNP06-2025-007.pdf"));
+    assert!(s.screen().contains("Aucune visionneuse disponible"));
+}
