@@ -154,7 +154,6 @@ impl Call {
 }
 
 fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
-    let n0 = errors.len();
     if let (Some(format), Some(v)) = (f.string("format", errors), f.get("format"))
         && format != FORMAT
     {
@@ -166,9 +165,11 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
     let id = f.string("id", errors);
     let title = f.string("title", errors);
     let issuer = f.object("issuer", errors).and_then(|i| {
+        let name = i.string("name", errors);
+        let contact_email = i.opt_string("contact_email", errors);
         Some(Issuer {
-            name: i.string("name", errors)?,
-            contact_email: i.opt_string("contact_email", errors),
+            name: name?,
+            contact_email,
         })
     });
     let deadline = f.date("deadline", errors);
@@ -178,8 +179,8 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         .unwrap_or_default();
     let notify_by = f.opt_date("notify_by", errors);
     let scale = f.object("scale", errors).and_then(|s| {
-        let min = s.number("min", errors)?;
-        let max = s.number("max", errors)?;
+        let (min, max) = (s.number("min", errors), s.number("max", errors));
+        let (min, max) = (min?, max?);
         if min >= max {
             errors.push(f.src.error(
                 &s.obj.range,
@@ -188,13 +189,14 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         }
         Some(Scale { min, max })
     });
+    let before_criteria = errors.len();
     let criteria = f
         .array("criteria", errors)
         .map(|items| criteria(f, items, errors))
         .unwrap_or_default();
     if let Some(v) = f.get("criteria")
         && criteria.is_empty()
-        && errors.len() == n0
+        && errors.len() == before_criteria
     {
         errors.push(
             f.src
@@ -385,13 +387,16 @@ fn rules(f: &Fields, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<Rule> {
                 present,
             })
         } else {
-            errors.push(r.src.error(
-                &r.obj.range,
-                format!(
-                    "« {} » : test manquant (« received_by_deadline »: true ou « pointer »)",
-                    r.at
-                ),
-            ));
+            // An empty or mistyped "pointer" was reported already.
+            if r.get("pointer").is_none() {
+                errors.push(r.src.error(
+                    &r.obj.range,
+                    format!(
+                        "« {} » : test manquant (« received_by_deadline »: true ou « pointer »)",
+                        r.at
+                    ),
+                ));
+            }
             None
         };
         if let (Some(id), Some(v)) = (&id, r.get("id"))

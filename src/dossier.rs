@@ -237,20 +237,50 @@ fn attachments(
             ));
             continue;
         }
-        if let (Some(p), Some(v), Some(dir)) = (&path, a.get("path"), call_dir)
-            && !dir.join(p).is_file()
-        {
-            errors.push(f.src.error(
-                v,
-                format!("« attachments[{i}].path » : pièce jointe « {p} » introuvable dans le dossier de l'appel"),
-            ));
-            continue;
+        if let (Some(p), Some(v), Some(dir)) = (&path, a.get("path"), call_dir) {
+            match resolve_inside(dir, p) {
+                Ok(_) => {}
+                Err(Escape::Missing) => {
+                    errors.push(f.src.error(
+                        v,
+                        format!("« attachments[{i}].path » : pièce jointe « {p} » introuvable dans le dossier de l'appel"),
+                    ));
+                    continue;
+                }
+                Err(Escape::Outside) => {
+                    errors.push(f.src.error(
+                        v,
+                        format!("« attachments[{i}].path » : « {p} » mène hors du dossier de l'appel (lien symbolique) ; copiez la pièce dans pieces/"),
+                    ));
+                    continue;
+                }
+            }
         }
         if let (Some(title), Some(path)) = (title, path) {
             out.push(Attachment { title, path });
         }
     }
     out
+}
+
+enum Escape {
+    Missing,
+    Outside,
+}
+
+/// The attachment's real location, which must be a file inside the call
+/// folder once symbolic links are followed.
+fn resolve_inside(dir: &std::path::Path, p: &str) -> Result<std::path::PathBuf, Escape> {
+    let real = dir.join(p).canonicalize().map_err(|_| Escape::Missing)?;
+    let root = dir.canonicalize().map_err(|_| Escape::Missing)?;
+    if !real.starts_with(&root) {
+        return Err(Escape::Outside);
+    }
+    if real.is_file() {
+        Ok(real)
+    } else {
+        Err(Escape::Missing)
+    }
 }
 
 /// A relative path that cannot climb out of the call folder.

@@ -73,6 +73,11 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
             Ast::Array(a) => a.elements.iter().collect(),
             other => vec![other],
         };
+        if items.is_empty() {
+            let mut d = src.error(&ast, "liste vide : aucun dossier dans ce fichier");
+            d.severity = Severity::Warning;
+            diags.push(d);
+        }
         for item in items {
             match Dossier::from_ast(&src, item, Some(dir)) {
                 Ok(d) => {

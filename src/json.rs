@@ -443,7 +443,7 @@ pub fn read_utf8(path: &std::path::Path, display: &str) -> Result<String, Diag> 
         Ok(mut s) => {
             if s.starts_with('\u{FEFF}') {
                 // A BOM is what some Windows editors write; it is harmless.
-                s.replace_range(..3, " ");
+                s.drain(..3);
             }
             Ok(s)
         }

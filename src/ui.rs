@@ -14,6 +14,8 @@ use unicode_width::UnicodeWidthStr;
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
+/// From this width the grid gets its own column.
+pub const WIDE: u16 = 120;
 
 /// What the last frame measured, fed back to the state for paging.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -91,15 +93,31 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
     ])
     .areas(area);
     render_header(f, s, &theme, header);
-    let [list, dossier, grid] = Layout::horizontal([
-        Constraint::Percentage(38),
-        Constraint::Percentage(35),
-        Constraint::Percentage(27),
-    ])
-    .areas(body);
-    render_list(f, s, &theme, list);
-    let max_scroll = render_dossier(f, s, &theme, dossier);
-    render_grid(f, s, &theme, grid);
+    // Wide terminals get three columns; narrower ones keep the list and the
+    // dossier side by side and put the grid in a strip below, one criterion a row.
+    let max_scroll = if area.width >= WIDE {
+        let [list, dossier, grid] = Layout::horizontal([
+            Constraint::Percentage(38),
+            Constraint::Percentage(35),
+            Constraint::Percentage(27),
+        ])
+        .areas(body);
+        render_list(f, s, &theme, list);
+        render_grid(f, s, &theme, grid);
+        render_dossier(f, s, &theme, dossier)
+    } else {
+        let rows = s.call.criteria.len() as u16 + 3;
+        let [top, grid] = Layout::vertical([
+            Constraint::Min(6),
+            Constraint::Length(rows.min(body.height / 2)),
+        ])
+        .areas(body);
+        let [list, dossier] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+        render_list(f, s, &theme, list);
+        render_grid_strip(f, s, &theme, grid);
+        render_dossier(f, s, &theme, dossier)
+    };
     render_status(f, s, &theme, status);
     render_hints(f, s, &theme, hints);
     match &s.mode {
@@ -616,22 +634,75 @@ fn render_dossier(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     max_scroll
 }
 
+fn grid_title(s: &State) -> String {
+    let lang = s.lang;
+    match &s.reviewer {
+        Some(r) => format!("{} — {r}", lang.t("Grille", "Grid")),
+        None => lang.t("Grille", "Grid").to_string(),
+    }
+}
+
+/// The total, always visible at the bottom of the grid.
+fn total_line(s: &State, eval: &crate::grid::Evaluation, t: &Theme) -> Line<'static> {
+    let lang = s.lang;
+    let scale_max = lang.score(s.call.scale.max);
+    let mut spans = vec![Span::styled(
+        format!(" {} ", lang.t("Total", "Total")),
+        Style::new().add_modifier(Modifier::BOLD),
+    )];
+    match (eval.on_scale, eval.on_100) {
+        (Some(x), Some(h)) => {
+            spans.push(Span::styled(
+                format!("{} / {scale_max}", lang.num(x, 2)),
+                t.ok().add_modifier(Modifier::BOLD),
+            ));
+            spans.push(Span::raw(format!("  ({} / 100) ", lang.num(h, 1))));
+        }
+        _ => spans.push(Span::styled(
+            format!(
+                "{} ({}/{}) ",
+                lang.t("incomplet", "incomplete"),
+                eval.scored,
+                eval.lines.len()
+            ),
+            t.warn(),
+        )),
+    }
+    Line::from(spans)
+}
+
+fn score_span(s: &State, l: &crate::grid::Line, here: bool, t: &Theme) -> Span<'static> {
+    match (l.score, here.then_some(s.pending_digit).flatten()) {
+        (_, Some(p)) => Span::styled(format!("{p}…"), t.matched()),
+        (Some(v), None) => Span::styled(s.lang.score(v), Style::new().add_modifier(Modifier::BOLD)),
+        (None, None) => Span::styled("_", t.warn().add_modifier(Modifier::BOLD)),
+    }
+}
+
+fn points_text(s: &State, l: &crate::grid::Line) -> String {
+    let lang = s.lang;
+    match l.points {
+        Some(p) => format!("{} / {} pts", lang.score(p), lang.score(l.max_points)),
+        None => format!("— / {} pts", lang.score(l.max_points)),
+    }
+}
+
 fn render_grid(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.lang;
     let focused = s.focus == Pane::Grid && s.mode == Mode::Normal;
-    let title = match &s.reviewer {
-        Some(r) => format!("{} — {r}", lang.t("Grille", "Grid")),
-        None => lang.t("Grille", "Grid").to_string(),
-    };
-    let block = pane_block(title, focused, t);
+    let block = pane_block(grid_title(s), focused, t);
     let Some(e) = s.current() else {
         f.render_widget(block, area);
         return;
     };
     let reference = &e.dossier.reference;
     let eval = s.evaluation(reference);
+    let block = block.title_bottom(total_line(s, &eval, t));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
     let scale_max = lang.score(s.call.scale.max);
-    let mut lines: Vec<Line> = Vec::new();
+    // One paragraph per criterion, so the selected one can be kept in view.
+    let mut blocks: Vec<Vec<Line>> = Vec::new();
     for (i, (c, l)) in s.call.criteria.iter().zip(&eval.lines).enumerate() {
         let here = i == s.criterion;
         let marker = if here && focused {
@@ -646,35 +717,23 @@ fn render_grid(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         } else {
             Style::new()
         };
-        lines.push(Line::from(vec![
+        let mut lines = vec![Line::from(vec![
             Span::styled(marker.to_string(), t.title()),
             Span::styled(format!("{}. {}", i + 1, c.label), label_style),
-        ]));
-        let score = match (l.score, here.then_some(s.pending_digit).flatten()) {
-            (_, Some(p)) => Span::styled(format!("{p}…"), t.matched()),
-            (Some(v), None) => {
-                Span::styled(lang.score(v), Style::new().add_modifier(Modifier::BOLD))
-            }
-            (None, None) => Span::styled("_", t.warn().add_modifier(Modifier::BOLD)),
-        };
-        let points = match l.points {
-            Some(p) => format!("→ {} / {} pts", lang.score(p), lang.score(l.max_points)),
-            None => format!("→ — / {} pts", lang.score(l.max_points)),
-        };
-        lines.push(Line::from(vec![
+        ])];
+        let mut score_line = vec![
             Span::raw(format!("   {} ", lang.t("Note", "Score"))),
-            score,
+            score_span(s, l, here, t),
             Span::raw(format!(" / {scale_max}")),
-            Span::styled(format!("  {points}"), t.dim()),
-            if l.score.is_none() {
-                Span::styled(
-                    format!("  {}", lang.t("à noter", "to score")),
-                    t.warn().add_modifier(Modifier::BOLD),
-                )
-            } else {
-                Span::raw("")
-            },
-        ]));
+            Span::styled(format!("  → {}", points_text(s, l)), t.dim()),
+        ];
+        if l.score.is_none() {
+            score_line.push(Span::styled(
+                format!("  {}", lang.t("à noter", "to score")),
+                t.warn().add_modifier(Modifier::BOLD),
+            ));
+        }
+        lines.push(Line::from(score_line));
         if let Some(sc) = s
             .my_score(reference, &c.id)
             .filter(|sc| !sc.comment.is_empty())
@@ -684,35 +743,7 @@ fn render_grid(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 t.dim().add_modifier(Modifier::ITALIC),
             )));
         }
-    }
-    lines.push(Line::from(""));
-    match (eval.on_scale, eval.on_100) {
-        (Some(x), Some(h)) => lines.push(Line::from(vec![
-            Span::styled(
-                format!("{} ", lang.t("Total", "Total")),
-                Style::new().add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(
-                format!("{} / {scale_max}", lang.num(x, 2)),
-                t.ok().add_modifier(Modifier::BOLD),
-            ),
-            Span::raw(format!("  ({} / 100)", lang.num(h, 1))),
-        ])),
-        _ => lines.push(Line::from(vec![
-            Span::styled(
-                format!("{} ", lang.t("Total", "Total")),
-                Style::new().add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(
-                format!(
-                    "{} ({}/{})",
-                    lang.t("incomplet", "incomplete"),
-                    eval.scored,
-                    eval.lines.len()
-                ),
-                t.warn(),
-            ),
-        ])),
+        blocks.push(lines);
     }
     if let Some(help) = s
         .call
@@ -720,19 +751,89 @@ fn render_grid(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         .get(s.criterion)
         .and_then(|c| c.help.as_ref())
     {
-        lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled(
-            lang.t("Repères", "Guidance").to_string(),
-            t.title(),
-        )));
-        lines.push(Line::from(Span::styled(help.clone(), t.dim())));
+        blocks.push(vec![
+            Line::from(""),
+            Line::from(Span::styled(
+                lang.t("Repères", "Guidance").to_string(),
+                t.title(),
+            )),
+            Line::from(Span::styled(help.clone(), t.dim())),
+        ]);
     }
+    let heights: Vec<u16> = blocks
+        .iter()
+        .map(|b| {
+            Paragraph::new(b.clone())
+                .wrap(Wrap { trim: false })
+                .line_count(inner.width) as u16
+        })
+        .collect();
+    let end_of_selected: u16 = heights.iter().take(s.criterion + 1).sum();
+    let scroll = end_of_selected.saturating_sub(inner.height);
+    let lines: Vec<Line> = blocks.into_iter().flatten().collect();
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(block),
-        area,
+            .scroll((scroll, 0)),
+        inner,
     );
+}
+
+/// The grid as a strip: one row per criterion, for narrow terminals.
+fn render_grid_strip(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+    let lang = s.lang;
+    let focused = s.focus == Pane::Grid && s.mode == Mode::Normal;
+    let block = pane_block(grid_title(s), focused, t);
+    let Some(e) = s.current() else {
+        f.render_widget(block, area);
+        return;
+    };
+    let reference = &e.dossier.reference;
+    let eval = s.evaluation(reference);
+    let block = block.title_bottom(total_line(s, &eval, t));
+    let scale_max = lang.score(s.call.scale.max);
+    let rows: Vec<Row> = s
+        .call
+        .criteria
+        .iter()
+        .zip(&eval.lines)
+        .enumerate()
+        .map(|(i, (c, l))| {
+            let here = i == s.criterion;
+            let comment = s
+                .my_score(reference, &c.id)
+                .map(|sc| sc.comment.clone())
+                .unwrap_or_default();
+            let score = Line::from(vec![
+                score_span(s, l, here, t),
+                Span::raw(format!(" / {scale_max}")),
+            ])
+            .right_aligned();
+            Row::new(vec![
+                Cell::from(format!("{}. {}", i + 1, c.label)),
+                Cell::from(score),
+                Cell::from(Line::from(Span::styled(points_text(s, l), t.dim())).right_aligned()),
+                Cell::from(Span::styled(
+                    comment,
+                    t.dim().add_modifier(Modifier::ITALIC),
+                )),
+            ])
+        })
+        .collect();
+    let widths = [
+        Constraint::Fill(3),
+        Constraint::Length(8),
+        Constraint::Length(14),
+        Constraint::Fill(1),
+    ];
+    let mut state = TableState::default().with_selected(Some(s.criterion));
+    let table = Table::new(rows, widths)
+        .column_spacing(1)
+        .highlight_symbol(if focused { "▶ " } else { "▷ " })
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
+        .row_highlight_style(Style::new().add_modifier(Modifier::BOLD))
+        .block(block);
+    f.render_stateful_widget(table, area, &mut state);
 }
 
 fn render_status(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
