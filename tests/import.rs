@@ -711,7 +711,7 @@ fn check_reports_a_bad_appel_and_fails() {
 
 #[test]
 fn a_bom_does_not_shift_columns_on_the_first_line() {
-    let dir = temp_call(&format!("\u{FEFF}[1]"));
+    let dir = temp_call("\u{FEFF}[1]");
     let errors = call_errors(dir.path());
     // The `[` is what an editor shows at column 1.
     assert_eq!((errors[0].line, errors[0].column), (1, 1), "{}", errors[0]);
