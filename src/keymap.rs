@@ -380,13 +380,16 @@ impl Keymap {
             .find_map(|c| self.bindings.get(&(*c, key)).copied())
     }
 
-    /// Keys bound to an action in one context, in a stable order.
+    /// Keys bound to an action in one context: plain keys before chords.
     pub fn keys_for(&self, ctx: Context, action: Action) -> Vec<Key> {
-        self.bindings
+        let mut keys: Vec<Key> = self
+            .bindings
             .iter()
             .filter(|((c, _), a)| *c == ctx && **a == action)
             .map(|((_, k), _)| *k)
-            .collect()
+            .collect();
+        keys.sort_by_key(|k| (k.ctrl || k.alt, *k));
+        keys
     }
 
     /// A key bound to the action in the first of the contexts that has one.

@@ -449,6 +449,35 @@ fn scalar(v: &Value, lang: crate::fr::Lang) -> Option<String> {
     }
 }
 
+/// `prefix` then `text`, wrapped to `width` with continuation lines indented
+/// by `hang` columns: long answers stay readable as paragraphs.
+fn wrapped(
+    out: &mut Vec<Line<'static>>,
+    prefix: Span<'static>,
+    text: &str,
+    style: Style,
+    width: usize,
+    hang: usize,
+) {
+    let lead = prefix.content.width();
+    let (first, next) = (" ".repeat(lead), " ".repeat(hang));
+    let options = textwrap::Options::new(width.max(lead + 8))
+        .initial_indent(&first)
+        .subsequent_indent(&next);
+    let parts = textwrap::wrap(text, options);
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            let rest = part.get(lead..).unwrap_or("").to_string();
+            out.push(Line::from(vec![prefix.clone(), Span::styled(rest, style)]));
+        } else {
+            out.push(Line::from(Span::styled(part.to_string(), style)));
+        }
+    }
+    if parts.is_empty() {
+        out.push(Line::from(prefix));
+    }
+}
+
 /// Free content as titled sections, in file order.
 fn value_lines(
     key: &str,
@@ -456,6 +485,7 @@ fn value_lines(
     depth: usize,
     lang: crate::fr::Lang,
     t: &Theme,
+    width: usize,
     out: &mut Vec<Line<'static>>,
 ) {
     let indent = "  ".repeat(depth);
@@ -467,13 +497,13 @@ fn value_lines(
                 t.dim(),
             )));
             for para in text.split('\n') {
-                out.push(Line::from(format!("{indent}  {para}")));
+                let lead = format!("{indent}  ");
+                let hang = lead.len();
+                wrapped(out, Span::raw(lead), para, Style::new(), width, hang);
             }
         } else {
-            out.push(Line::from(vec![
-                Span::styled(format!("{indent}{title} : "), t.dim()),
-                Span::raw(text),
-            ]));
+            let prefix = Span::styled(format!("{indent}{title} : "), t.dim());
+            wrapped(out, prefix, &text, Style::new(), width, indent.len() + 4);
         }
         return;
     }
@@ -488,7 +518,7 @@ fn value_lines(
     match v {
         Value::Object(m) => {
             for (k, x) in m {
-                value_lines(k, x, depth + 1, lang, t, out);
+                value_lines(k, x, depth + 1, lang, t, width, out);
             }
         }
         Value::Array(items) => {
@@ -497,12 +527,14 @@ fn value_lines(
                     Value::Object(m) => {
                         out.push(Line::from(format!("{indent}  {}.", i + 1)));
                         for (k, y) in m {
-                            value_lines(k, y, depth + 2, lang, t, out);
+                            value_lines(k, y, depth + 2, lang, t, width, out);
                         }
                     }
                     other => {
                         if let Some(s) = scalar(other, lang) {
-                            out.push(Line::from(format!("{indent}  • {s}")));
+                            let lead = format!("{indent}  • ");
+                            let hang = indent.len() + 4;
+                            wrapped(out, Span::raw(lead), &s, Style::new(), width, hang);
                         }
                     }
                 }
@@ -523,11 +555,19 @@ fn render_dossier(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
         return 0;
     };
     let d = &e.dossier;
+    let title = format!("{} {}", lang.t("Dossier", "Dossier"), d.reference);
+    let block = pane_block(title, focused, t);
+    let inner = block.inner(area);
+    let width = inner.width as usize;
     let mut lines: Vec<Line> = Vec::new();
-    lines.push(Line::from(Span::styled(
-        d.structure.clone(),
+    wrapped(
+        &mut lines,
+        Span::raw(""),
+        &d.structure,
         Style::new().add_modifier(Modifier::BOLD),
-    )));
+        width,
+        0,
+    );
     let local = d.received_at.with_timezone(&chrono_tz::Europe::Paris);
     let mut received = vec![Span::raw(format!(
         "{} {} {} {}",
@@ -571,12 +611,17 @@ fn render_dossier(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
         } else {
             lang.t(" (priorité)", " (priority)")
         };
-        lines.push(Line::from(vec![
+        let label = format!("{}{prio}", c.label);
+        wrapped(
+            &mut lines,
             Span::styled(format!(" {mark} "), st),
-            Span::raw(format!("{}{prio}", c.label)),
-        ]));
+            &label,
+            Style::new(),
+            width,
+            3,
+        );
         if let Some(why) = why {
-            lines.push(Line::from(Span::styled(format!("     {why}"), t.dim())));
+            wrapped(&mut lines, Span::raw("   "), &why, t.dim(), width, 3);
         }
     }
     if !d.attachments.is_empty() {
@@ -609,12 +654,9 @@ fn render_dossier(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
                 continue;
             }
             lines.push(Line::from(""));
-            value_lines(k, v, 0, lang, t, &mut lines);
+            value_lines(k, v, 0, lang, t, width, &mut lines);
         }
     }
-    let title = format!("{} {}", lang.t("Dossier", "Dossier"), d.reference);
-    let block = pane_block(title, focused, t);
-    let inner = block.inner(area);
     let para = Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false });
     let total = para.line_count(inner.width) as u16;
     let max_scroll = total.saturating_sub(inner.height);

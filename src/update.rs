@@ -320,15 +320,9 @@ fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
             lang.t("pour", "for"),
         ));
     }
-    if advance {
-        // Next unscored criterion after this one, else stay.
-        let n = s.call.criteria.len();
-        if let Some(next) = (1..n)
-            .map(|k| (s.criterion + k) % n)
-            .find(|i| eval.lines[*i].score.is_none())
-        {
-            s.criterion = next;
-        }
+    // The next criterion, in order: predictable when rescoring too.
+    if advance && s.criterion + 1 < s.call.criteria.len() {
+        s.criterion += 1;
     }
     vec![effect]
 }
