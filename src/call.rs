@@ -89,6 +89,16 @@ pub struct Member {
     pub role: Role,
 }
 
+/// A decision a call adds (seed 004: "personne ressource du réseau").
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomDecision {
+    pub id: String,
+    pub label: String,
+    /// Counts as accepted (capacity, letters).
+    pub accepted: bool,
+    pub motivation_required: bool,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Issuer {
     pub name: String,
@@ -111,6 +121,11 @@ pub struct Call {
     pub disagreement_spread: Option<f64>,
     pub quality_threshold: Option<f64>,
     pub capacity: Option<u32>,
+    /// Decisions this call adds to the six built-in ones.
+    pub decisions: Vec<CustomDecision>,
+    /// Lets a session record decisions without quorum, marked as such.
+    pub allow_without_quorum: bool,
+    pub appeal_routes: Option<String>,
     /// The whole file as read, unknown keys included, in file order.
     pub raw: Value,
 }
@@ -213,6 +228,12 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         .unwrap_or_default();
     let quorum = count(f, "quorum", errors);
     let capacity = count(f, "capacity", errors);
+    let decisions = f
+        .opt_array("decisions", errors)
+        .map(|items| custom_decisions(f, items, errors))
+        .unwrap_or_default();
+    let allow_without_quorum = f.opt_bool("allow_without_quorum", errors).unwrap_or(false);
+    let appeal_routes = f.opt_string("appeal_routes", errors);
     let disagreement_spread = f.opt_number("disagreement_spread", errors);
     let quality_threshold = f.opt_number("quality_threshold", errors);
     if let (Some(q), Some(v)) = (quality_threshold, f.get("quality_threshold"))
@@ -238,6 +259,9 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         disagreement_spread,
         quality_threshold,
         capacity,
+        decisions,
+        allow_without_quorum,
+        appeal_routes,
         raw: Value::Null,
     })
 }
@@ -410,6 +434,31 @@ fn rules(f: &Fields, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<Rule> {
                 label,
                 required,
                 test,
+            });
+        }
+    }
+    out
+}
+
+fn custom_decisions(f: &Fields, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<CustomDecision> {
+    let mut out: Vec<CustomDecision> = Vec::new();
+    for d in each_object(f, "decisions", items, errors) {
+        let id = d.string("id", errors);
+        let label = d.string("label", errors);
+        let accepted = d.opt_bool("accepted", errors).unwrap_or(false);
+        let motivation_required = d.opt_bool("motivation_required", errors).unwrap_or(true);
+        if let (Some(id), Some(v)) = (&id, d.get("id"))
+            && (crate::decision::BUILT_IN.iter().any(|b| b.0 == id)
+                || out.iter().any(|o| &o.id == id))
+        {
+            errors.push(d.src.error(v, format!("décision « {id} » déjà définie")));
+        }
+        if let (Some(id), Some(label)) = (id, label) {
+            out.push(CustomDecision {
+                id,
+                label,
+                accepted,
+                motivation_required,
             });
         }
     }

@@ -117,6 +117,9 @@ mod tests {
             disagreement_spread: None,
             quality_threshold: None,
             capacity: None,
+            decisions: vec![],
+            allow_without_quorum: false,
+            appeal_routes: None,
             raw: serde_json::Value::Null,
         }
     }

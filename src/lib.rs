@@ -5,15 +5,21 @@
 //! the event loop and executes the effects `update` asks for.
 
 pub mod action;
+pub mod aggregate;
+pub mod audit;
 pub mod call;
 pub mod cli;
+pub mod committee;
+pub mod decision;
 pub mod dossier;
 pub mod eligibility;
+pub mod form;
 pub mod fr;
 pub mod grid;
 pub mod import;
 pub mod json;
 pub mod keymap;
+pub mod ranking;
 pub mod search;
 pub mod state;
 pub mod store;

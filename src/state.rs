@@ -20,6 +20,67 @@ pub enum Pane {
     Grid,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Dossiers,
+    Committee,
+}
+
+/// Whose scores the grid shows and writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GridTarget {
+    /// The active reviewer's own scores.
+    Own,
+    /// The chair's consensus grid, which becomes the official score.
+    Consensus,
+}
+
+/// The list's filters (besides the search).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFilter {
+    All,
+    ToScore,
+    Contested,
+    Ineligible,
+    Decided,
+    Priority,
+}
+
+impl ListFilter {
+    pub fn next(self) -> ListFilter {
+        match self {
+            ListFilter::All => ListFilter::ToScore,
+            ListFilter::ToScore => ListFilter::Contested,
+            ListFilter::Contested => ListFilter::Ineligible,
+            ListFilter::Ineligible => ListFilter::Decided,
+            ListFilter::Decided => ListFilter::Priority,
+            ListFilter::Priority => ListFilter::All,
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            ListFilter::All => lang.t("tous", "all"),
+            ListFilter::ToScore => lang.t("à noter", "to score"),
+            ListFilter::Contested => lang.t("contestés", "contested"),
+            ListFilter::Ineligible => lang.t("irrecevables", "ineligible"),
+            ListFilter::Decided => lang.t("décidés", "decided"),
+            ListFilter::Priority => lang.t("prioritaires", "priority"),
+        }
+    }
+}
+
+/// One line of a dossier's history, read from the audit trail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryLine {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Mode {
     Normal,
@@ -39,6 +100,14 @@ pub enum Mode {
     /// Choosing which attachment to open.
     Attachments {
         selected: usize,
+    },
+    /// A committee form (decision, override, session…).
+    Form(crate::form::Form),
+    /// A dossier's audit trail.
+    History {
+        reference: String,
+        lines: Vec<HistoryLine>,
+        scroll: u16,
     },
 }
 
@@ -137,6 +206,17 @@ pub struct State {
     pub quit: bool,
     /// Page height the last frame had, for page up/down.
     pub page: u16,
+    pub screen: Screen,
+    pub grid_target: GridTarget,
+    pub list_filter: ListFilter,
+    pub committee: crate::committee::Committee,
+    /// Committee view: rank by the members' normalised totals.
+    pub normalised: bool,
+    /// Committee view: contested and near-cut-off dossiers only, contested first.
+    pub agenda: bool,
+    /// Committee view rows (indices into `entries`) and the selected row.
+    pub committee_view: Vec<usize>,
+    pub committee_selected: usize,
     searcher: Searcher,
 }
 
@@ -151,6 +231,7 @@ pub struct Init {
     pub scores: Vec<ScoreRow>,
     pub reviewer: Option<String>,
     pub report: Vec<Diag>,
+    pub committee: crate::store::CommitteeData,
 }
 
 impl State {
@@ -223,15 +304,27 @@ impl State {
             report: init.report,
             quit: false,
             page: 10,
+            screen: Screen::Dossiers,
+            grid_target: GridTarget::Own,
+            list_filter: ListFilter::All,
+            committee: crate::committee::Committee::default(),
+            normalised: false,
+            agenda: false,
+            committee_view: Vec::new(),
+            committee_selected: 0,
             searcher: Searcher::default(),
         };
-        s.refresh_view(None);
+        s.committee.data = init.committee;
+        s.recompute();
         s
     }
 
     /// Key contexts searched, in order, for the current mode and focus.
     pub fn contexts(&self) -> Vec<Context> {
         match self.mode {
+            Mode::Normal if self.screen == Screen::Committee => {
+                vec![Context::Committee, Context::Global]
+            }
             Mode::Normal => {
                 let pane = match self.focus {
                     Pane::List => Context::List,
@@ -242,7 +335,10 @@ impl State {
             }
             Mode::Filter | Mode::Comment | Mode::AskReviewer => vec![Context::Input],
             Mode::Help { .. } => vec![Context::Help],
-            Mode::Report { .. } | Mode::Attachments { .. } => vec![Context::Popup],
+            Mode::Report { .. } | Mode::Attachments { .. } | Mode::History { .. } => {
+                vec![Context::Popup]
+            }
+            Mode::Form(_) => vec![Context::Form],
         }
     }
 
@@ -280,12 +376,31 @@ impl State {
             .get(&(reference.to_string(), me.clone(), criterion.to_string()))
     }
 
-    pub fn evaluation(&self, reference: &str) -> Evaluation {
-        grid::evaluate(&self.call, &self.my_scores(reference))
+    /// The grid as shown: the reviewer's own scores, or the consensus.
+    pub fn grid_scores(&self, reference: &str) -> Scores {
+        match self.grid_target {
+            GridTarget::Own => self.my_scores(reference),
+            GridTarget::Consensus => self
+                .call
+                .criteria
+                .iter()
+                .filter_map(|c| {
+                    self.committee
+                        .consensus
+                        .get(&(reference.to_string(), c.id.clone()))
+                        .map(|v| (c.id.clone(), *v))
+                })
+                .collect(),
+        }
     }
 
+    pub fn evaluation(&self, reference: &str) -> Evaluation {
+        grid::evaluate(&self.call, &self.grid_scores(reference))
+    }
+
+    /// The active reviewer's own progress on a dossier.
     pub fn progress(&self, reference: &str) -> Progress {
-        let e = self.evaluation(reference);
+        let e = grid::evaluate(&self.call, &self.my_scores(reference));
         if e.complete() {
             Progress::Scored
         } else if e.scored > 0 {
@@ -313,6 +428,9 @@ impl State {
         let mut hits: Vec<(usize, i64)> = Vec::with_capacity(candidates.len());
         let active = !self.filter.trim().is_empty();
         for i in candidates {
+            if !self.passes_filter(i) {
+                continue;
+            }
             if !active {
                 hits.push((i, 0));
                 continue;
@@ -401,5 +519,132 @@ impl State {
             self.page = info.page;
         }
         self.dossier_scroll = self.dossier_scroll.min(info.dossier_max_scroll);
+    }
+}
+
+/// The committee's side of the state.
+impl State {
+    /// Rebuilds aggregates, ranking and the committee rows from memory.
+    pub fn recompute(&mut self) {
+        let scores: BTreeMap<(String, String, String), f64> = self
+            .scores
+            .iter()
+            .filter_map(|(k, v)| v.value.map(|x| (k.clone(), x)))
+            .collect();
+        let dossiers: Vec<&Dossier> = self.entries.iter().map(|e| &e.dossier).collect();
+        let data = std::mem::take(&mut self.committee.data);
+        let basis = self.committee.basis;
+        self.committee =
+            crate::committee::Committee::build(&self.call, &dossiers, &scores, data, basis);
+        self.refresh_committee_view();
+        self.refresh_view(None);
+    }
+
+    pub fn set_committee_data(&mut self, data: crate::store::CommitteeData) {
+        self.committee.data = data;
+        self.recompute();
+    }
+
+    /// The entry of a reference.
+    pub fn entry_index(&self, reference: &str) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| e.dossier.reference == reference)
+    }
+
+    /// Eligibility after the chair's override, if any: what every screen shows.
+    pub fn verdict(&self, i: usize) -> eligibility::Verdict {
+        let e = &self.entries[i];
+        match self.committee.overrides.get(&e.dossier.reference) {
+            Some(o) if o.eligible => eligibility::Verdict::Eligible,
+            Some(_) => eligibility::Verdict::Ineligible,
+            None => e.eligibility.verdict,
+        }
+    }
+
+    pub fn role(&self) -> Option<&str> {
+        self.reviewer
+            .as_deref()
+            .and_then(|r| self.committee.role(r))
+    }
+
+    pub fn is_chair(&self) -> bool {
+        self.role() == Some("chair")
+    }
+
+    pub fn may_decide(&self) -> bool {
+        matches!(self.role(), Some("chair") | Some("secretary"))
+    }
+
+    /// No anchoring: a member sees the others' scores on a dossier only once
+    /// they have scored it themselves; the chair sees everything.
+    pub fn may_see_others(&self, reference: &str) -> bool {
+        self.is_chair() || self.progress(reference) == Progress::Scored
+    }
+
+    fn passes_filter(&self, i: usize) -> bool {
+        let e = &self.entries[i];
+        let reference = &e.dossier.reference;
+        match self.list_filter {
+            ListFilter::All => true,
+            ListFilter::ToScore => self.progress(reference) != Progress::Scored,
+            ListFilter::Contested => self
+                .committee
+                .aggregates
+                .get(i)
+                .is_some_and(|a| a.contested),
+            ListFilter::Ineligible => self.verdict(i) == eligibility::Verdict::Ineligible,
+            ListFilter::Decided => self.committee.decisions.contains_key(reference),
+            ListFilter::Priority => !e.eligibility.priorities.is_empty(),
+        }
+    }
+
+    /// The committee rows: ranking order (raw or normalised), or the agenda.
+    pub fn refresh_committee_view(&mut self) {
+        let keep = self.committee_view.get(self.committee_selected).copied();
+        let mut rows: Vec<usize> = self
+            .committee
+            .ranking
+            .iter()
+            .filter_map(|r| self.entry_index(&r.reference))
+            .collect();
+        if self.normalised {
+            let z: HashMap<usize, f64> = rows
+                .iter()
+                .map(|i| {
+                    let a = &self.committee.aggregates[*i];
+                    (
+                        *i,
+                        crate::aggregate::normalised_total(a, &self.committee.profiles)
+                            .unwrap_or(f64::NEG_INFINITY),
+                    )
+                })
+                .collect();
+            rows.sort_by(|a, b| z[b].total_cmp(&z[a]));
+        }
+        if self.agenda {
+            let cut = self.call.capacity.map(|c| c as usize);
+            let position: HashMap<usize, usize> =
+                rows.iter().enumerate().map(|(p, i)| (*i, p)).collect();
+            let near = |i: &usize| {
+                cut.is_some_and(|c| {
+                    let p = position[i] + 1;
+                    p + 2 >= c && p <= c + 2
+                })
+            };
+            let contested = |i: &usize| self.committee.aggregates[*i].contested;
+            rows.retain(|i| contested(i) || near(i));
+            rows.sort_by_key(|i| (!contested(i), position[i]));
+        }
+        self.committee_view = rows;
+        self.committee_selected = keep
+            .and_then(|k| self.committee_view.iter().position(|i| *i == k))
+            .unwrap_or(0)
+            .min(self.committee_view.len().saturating_sub(1));
+    }
+
+    /// The dossier selected in the committee view.
+    pub fn committee_current(&self) -> Option<usize> {
+        self.committee_view.get(self.committee_selected).copied()
     }
 }

@@ -6,10 +6,10 @@ use crate::fr::Lang;
 use crate::import;
 use crate::json::Diag;
 use crate::keymap::{Context, Key, Keymap};
-use crate::state::{Init, Mode, State};
+use crate::state::{HistoryLine, Init, Mode, State};
 use crate::store::{Store, StoreError};
 use crate::ui::{self, FrameInfo};
-use crate::update::{Effect, update};
+use crate::update::{Change, Effect, update};
 use ratatui::crossterm::event::{self, Event, KeyEvent, KeyModifiers};
 use ratatui::{Terminal, backend::Backend};
 use std::path::{Path, PathBuf};
@@ -86,6 +86,7 @@ impl App {
         let dossiers = store.load_dossiers().map_err(StartError::Store)?;
         let scores = store.load_scores().map_err(StartError::Store)?;
         let hint = store.meta("last_reviewer").map_err(StartError::Store)?;
+        let committee = store.load_committee().map_err(StartError::Store)?;
         if let Some(r) = &opts.reviewer {
             store.ensure_member(r).map_err(StartError::Store)?;
             store
@@ -103,6 +104,7 @@ impl App {
             scores,
             reviewer: opts.reviewer,
             report,
+            committee,
         });
         if state.reviewer.is_none() {
             state.input = hint.unwrap_or_default();
@@ -167,6 +169,7 @@ impl App {
                         "{} {e}",
                         self.state.lang.t("Non enregistré :", "Not saved:")
                     ));
+                    self.state.recompute();
                 }
             }
             Effect::SetReviewer(name) => {
@@ -185,11 +188,151 @@ impl App {
                     self.state.set_status(msg);
                 }
             }
+            Effect::Committee(change) => self.apply(change),
+            Effect::LoadHistory(reference) => match self.store.history(&reference) {
+                Ok(events) => {
+                    let lines = events
+                        .into_iter()
+                        .map(|e| HistoryLine {
+                            at: e.at,
+                            actor: e.actor,
+                            action: e.action,
+                            target: e.target,
+                            before: e.before,
+                            after: e.after,
+                        })
+                        .collect();
+                    self.state.mode = Mode::History {
+                        reference,
+                        lines,
+                        scroll: 0,
+                    };
+                }
+                Err(e) => self.state.set_error(e.to_string()),
+            },
             Effect::Open(path) => {
                 if let Err(e) = (self.opener)(&path) {
                     self.state.set_error(e);
                 }
             }
+        }
+    }
+
+    /// Writes a committee change, then reloads what it touched: the screen
+    /// shows what the database holds.
+    fn apply(&mut self, change: Change) {
+        let me = self.state.reviewer.clone().unwrap_or_default();
+        let lang = self.state.lang;
+        let result = match &change {
+            Change::Conflict {
+                reference,
+                member,
+                declared,
+                reason,
+            } => self
+                .store
+                .set_conflict(&me, reference, member, *declared, reason),
+            Change::Override { reference, verdict } => self.store.set_override(
+                &me,
+                reference,
+                verdict.as_ref().map(|(ok, j)| (*ok, j.as_str())),
+            ),
+            Change::Consensus {
+                reference,
+                criterion,
+                value,
+            } => self.store.set_consensus(&me, reference, criterion, *value),
+            Change::OpenSession { date, present } => {
+                self.store.open_session(&me, date, present).map(|_| ())
+            }
+            Change::CloseSession(id) => self.store.close_session(&me, *id),
+            Change::Decision {
+                session,
+                draft,
+                without_quorum,
+            } => self
+                .store
+                .record_decision(&me, *session, draft, *without_quorum),
+            Change::Outcome {
+                session,
+                unsuccessful,
+                motivation,
+            } => self
+                .store
+                .record_outcome(&me, *session, *unsuccessful, motivation),
+            Change::AddMember { name, role } => self.store.add_member(&me, name, role),
+            Change::Undo => self.store.undo_last(&me).map(|what| {
+                self.state
+                    .set_status(format!("{} {what}", lang.t("Annulé :", "Undone:")));
+            }),
+        };
+        match result {
+            Ok(()) => {
+                let done = match &change {
+                    Change::OpenSession { date, .. } => Some(format!(
+                        "{} {date}",
+                        lang.t("Séance ouverte :", "Session opened:")
+                    )),
+                    Change::CloseSession(_) => Some(
+                        lang.t(
+                            "Séance close : décisions figées.",
+                            "Session closed: decisions frozen.",
+                        )
+                        .to_string(),
+                    ),
+                    Change::Override { .. } => Some(
+                        lang.t("Dérogation enregistrée.", "Override recorded.")
+                            .to_string(),
+                    ),
+                    Change::Conflict { declared: true, .. } => Some(
+                        lang.t(
+                            "Conflit d'intérêts déclaré : vos notes sur ce dossier sont écartées.",
+                            "Conflict declared: your scores on this dossier are left out.",
+                        )
+                        .to_string(),
+                    ),
+                    Change::Outcome { .. } => Some(
+                        lang.t("Issue de l'appel enregistrée.", "Outcome recorded.")
+                            .to_string(),
+                    ),
+                    Change::AddMember { name, .. } => Some(format!(
+                        "{} {name}",
+                        lang.t("Membre ajouté :", "Member added:")
+                    )),
+                    _ => None,
+                };
+                if let Some(d) = done {
+                    self.state.set_status(d);
+                }
+            }
+            Err(e) => self
+                .state
+                .set_error(format!("{} {e}", lang.t("Non enregistré :", "Not saved:"))),
+        }
+        self.reload();
+    }
+
+    /// Re-reads scores and committee records after a change.
+    fn reload(&mut self) {
+        let scores = self.store.load_scores();
+        let committee = self.store.load_committee();
+        match (scores, committee) {
+            (Ok(scores), Ok(data)) => {
+                self.state.scores = scores
+                    .into_iter()
+                    .map(|r| {
+                        (
+                            (r.reference, r.member, r.criterion),
+                            crate::state::Score {
+                                value: r.value,
+                                comment: r.comment,
+                            },
+                        )
+                    })
+                    .collect();
+                self.state.set_committee_data(data);
+            }
+            (Err(e), _) | (_, Err(e)) => self.state.set_error(e.to_string()),
         }
     }
 

@@ -24,15 +24,7 @@ fn every_shipped_keymap_loads_without_conflict() {
 #[test]
 fn the_default_binds_every_action_somewhere() {
     let k = Keymap::default_map().expect("default");
-    let contexts = [
-        Context::Global,
-        Context::List,
-        Context::Dossier,
-        Context::Grid,
-        Context::Input,
-        Context::Help,
-        Context::Popup,
-    ];
+    let contexts = jury::keymap::CONTEXTS;
     for a in ALL {
         let bound = contexts.iter().any(|c| !k.keys_for(*c, *a).is_empty());
         assert!(bound, "action {} has no key in the default keymap", a.id());

@@ -1,10 +1,14 @@
 //! The one place state changes: `update(state, action)` returns the effects
 //! (writes, opening a file) the runtime must carry out. It does no I/O.
 
+mod committee;
+
 use crate::action::Action;
-use crate::state::{Mode, Pane, Progress, Score, State};
+use crate::state::{GridTarget, Mode, Pane, Progress, Score, Screen, State};
 use crate::store::ScoreRow;
 use std::path::PathBuf;
+
+pub use committee::{Change, unsuccessful_warning};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
@@ -17,9 +21,25 @@ pub enum Effect {
     Open(PathBuf),
     /// Record the reviewer (a member of the committee) in the database.
     SetReviewer(String),
+    /// A committee change: written, then the committee data is reloaded.
+    Committee(Change),
+    /// Read a dossier's audit trail and show it.
+    LoadHistory(String),
 }
 
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
+    let effects = dispatch(s, action);
+    // Aggregates, ranking and filtered lists follow every score change.
+    if effects
+        .iter()
+        .any(|e| matches!(e, Effect::SaveScore { .. }))
+    {
+        s.recompute();
+    }
+    effects
+}
+
+fn dispatch(s: &mut State, action: Action) -> Vec<Effect> {
     match s.mode.clone() {
         Mode::Normal => normal(s, action),
         Mode::Filter => filter(s, action),
@@ -54,6 +74,24 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Mode::Attachments { selected } => attachments(s, selected, action),
+        Mode::Form(form) => committee::form(s, form, action),
+        Mode::History {
+            scroll,
+            reference,
+            lines,
+        } => {
+            match action {
+                Action::Close | Action::Cancel | Action::History => s.mode = Mode::Normal,
+                other => {
+                    s.mode = Mode::History {
+                        scroll: scrolled(s, scroll, other),
+                        reference,
+                        lines,
+                    }
+                }
+            }
+            Vec::new()
+        }
     }
 }
 
@@ -69,6 +107,9 @@ fn scrolled(s: &State, scroll: u16, action: Action) -> u16 {
 }
 
 fn normal(s: &mut State, action: Action) -> Vec<Effect> {
+    if s.screen == Screen::Committee {
+        return committee::normal(s, action);
+    }
     let mut effects = Vec::new();
     // A first digit waiting for a second is committed by anything but a digit.
     if s.pending_digit.is_some() && !matches!(action, Action::Score(_)) {
@@ -147,7 +188,41 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
                 s.refresh_view(None);
             }
         }
-        Action::Close | Action::DeleteBack | Action::Insert(_) => {}
+        Action::CycleFilter => {
+            s.list_filter = s.list_filter.next();
+            s.refresh_view(None);
+            let label = s.list_filter.label(s.lang).to_string();
+            s.set_status(format!("{} {label}", s.lang.t("Filtre :", "Filter:")));
+        }
+        Action::SwitchView => committee::to_committee(s),
+        Action::Undo => effects.push(Effect::Committee(Change::Undo)),
+        Action::Conflict => {
+            if let Some(reference) = s.current().map(|e| e.dossier.reference.clone()) {
+                effects.extend(committee::conflict(s, &reference));
+            }
+        }
+        Action::History => {
+            if let Some(e) = s.current() {
+                effects.push(Effect::LoadHistory(e.dossier.reference.clone()));
+            }
+        }
+        Action::Close
+        | Action::DeleteBack
+        | Action::Insert(_)
+        | Action::Decide
+        | Action::Override
+        | Action::Consensus
+        | Action::OpenSession
+        | Action::CloseSession
+        | Action::ToggleBasis
+        | Action::ToggleNormalised
+        | Action::ToggleAgenda
+        | Action::Outcome
+        | Action::AddMember
+        | Action::NextField
+        | Action::PrevField
+        | Action::NextOption
+        | Action::PrevOption => {}
     }
     effects
 }
@@ -241,7 +316,7 @@ fn digit(s: &mut State, d: u8) -> Vec<Effect> {
     if s.focus != Pane::Grid {
         s.focus = Pane::Grid;
     }
-    if need_reviewer(s) || s.current().is_none() {
+    if need_reviewer(s) || s.current().is_none() || refused_in_conflict(s) {
         return Vec::new();
     }
     let max = s.call.scale.max;
@@ -328,7 +403,7 @@ fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
 }
 
 fn clear_score(s: &mut State) -> Vec<Effect> {
-    if s.focus != Pane::Grid || need_reviewer(s) {
+    if s.focus != Pane::Grid || need_reviewer(s) || refused_in_conflict(s) {
         return Vec::new();
     }
     match set_score(s, None, None) {
@@ -341,7 +416,40 @@ fn clear_score(s: &mut State) -> Vec<Effect> {
 }
 
 /// Changes the active reviewer's score or comment in memory and returns the write.
+/// A member in conflict with the dossier may not score it.
+fn refused_in_conflict(s: &mut State) -> bool {
+    let (Some(me), Some(e)) = (s.reviewer.clone(), s.current()) else {
+        return false;
+    };
+    let reference = e.dossier.reference.clone();
+    if s.grid_target == GridTarget::Own && s.committee.in_conflict(&reference, &me) {
+        s.set_error(s.lang.t(
+            "Vous vous êtes déporté·e sur ce dossier (conflit d'intérêts) : vous ne pouvez pas le noter.",
+            "You recused yourself from this dossier (conflict of interest): you cannot score it.",
+        ));
+        return true;
+    }
+    false
+}
+
 fn set_score(s: &mut State, value: Option<f64>, comment: Option<String>) -> Option<Effect> {
+    if s.grid_target == GridTarget::Consensus {
+        let reference = s.current()?.dossier.reference.clone();
+        let criterion = s.call.criteria.get(s.criterion)?.id.clone();
+        if comment.is_some() {
+            return None;
+        }
+        let key = (reference.clone(), criterion.clone());
+        match value {
+            Some(v) => s.committee.consensus.insert(key, v),
+            None => s.committee.consensus.remove(&key),
+        };
+        return Some(Effect::Committee(Change::Consensus {
+            reference,
+            criterion,
+            value,
+        }));
+    }
     let me = s.reviewer.clone()?;
     let reference = s.current()?.dossier.reference.clone();
     let criterion = s.call.criteria.get(s.criterion)?.id.clone();

@@ -1,9 +1,12 @@
 //! Drawing. Reads the state, never changes it, never touches the database.
 
+mod committee;
+mod popups;
+
 use crate::action::Action;
 use crate::eligibility::{Outcome, Verdict};
 use crate::keymap::Context;
-use crate::state::{Entry, F_CITY, F_REFERENCE, F_STRUCTURE, Mode, Pane, Progress, State};
+use crate::state::{F_CITY, F_REFERENCE, F_STRUCTURE, Mode, Pane, Progress, State};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -24,19 +27,19 @@ pub struct FrameInfo {
     pub dossier_max_scroll: u16,
 }
 
-struct Theme {
+pub(crate) struct Theme {
     color: bool,
 }
 
 impl Theme {
-    fn fg(&self, c: Color) -> Style {
+    pub(crate) fn fg(&self, c: Color) -> Style {
         if self.color {
             Style::new().fg(c)
         } else {
             Style::new()
         }
     }
-    fn selected(&self) -> Style {
+    pub(crate) fn selected(&self) -> Style {
         if self.color {
             Style::new()
                 .bg(Color::Blue)
@@ -46,30 +49,30 @@ impl Theme {
             Style::new().add_modifier(Modifier::REVERSED)
         }
     }
-    fn matched(&self) -> Style {
+    pub(crate) fn matched(&self) -> Style {
         self.fg(Color::Yellow)
             .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }
-    fn error(&self) -> Style {
+    pub(crate) fn error(&self) -> Style {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
-    fn warn(&self) -> Style {
+    pub(crate) fn warn(&self) -> Style {
         self.fg(Color::Yellow)
     }
-    fn ok(&self) -> Style {
+    pub(crate) fn ok(&self) -> Style {
         self.fg(Color::Green)
     }
-    fn dim(&self) -> Style {
+    pub(crate) fn dim(&self) -> Style {
         if self.color {
             Style::new().fg(Color::DarkGray)
         } else {
             Style::new().add_modifier(Modifier::DIM)
         }
     }
-    fn title(&self) -> Style {
+    pub(crate) fn title(&self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
-    fn border(&self, focused: bool) -> Style {
+    pub(crate) fn border(&self, focused: bool) -> Style {
         if focused {
             self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
         } else {
@@ -93,6 +96,16 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
     ])
     .areas(area);
     render_header(f, s, &theme, header);
+    if s.screen == crate::state::Screen::Committee {
+        committee::render(f, s, &theme, body);
+        render_status(f, s, &theme, status);
+        render_hints(f, s, &theme, hints);
+        render_popups(f, s, &theme);
+        return FrameInfo {
+            page: body.height.saturating_sub(4).max(1),
+            dossier_max_scroll: s.dossier_scroll,
+        };
+    }
     // Wide terminals get three columns; narrower ones keep the list and the
     // dossier side by side and put the grid in a strip below, one criterion a row.
     let max_scroll = if area.width >= WIDE {
@@ -120,17 +133,27 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
     };
     render_status(f, s, &theme, status);
     render_hints(f, s, &theme, hints);
-    match &s.mode {
-        Mode::Help { scroll } => render_help(f, s, &theme, *scroll),
-        Mode::Report { scroll } => render_report(f, s, &theme, *scroll),
-        Mode::AskReviewer => render_ask_reviewer(f, s, &theme),
-        Mode::Comment => render_comment(f, s, &theme),
-        Mode::Attachments { selected } => render_attachments(f, s, &theme, *selected),
-        Mode::Normal | Mode::Filter => {}
-    }
+    render_popups(f, s, &theme);
     FrameInfo {
         page: body.height.saturating_sub(3).max(1),
         dossier_max_scroll: max_scroll,
+    }
+}
+
+fn render_popups(f: &mut Frame, s: &State, theme: &Theme) {
+    match &s.mode {
+        Mode::Form(form) => popups::form(f, s, theme, form),
+        Mode::History {
+            reference,
+            lines,
+            scroll,
+        } => popups::history(f, s, theme, reference, lines, *scroll),
+        Mode::Help { scroll } => render_help(f, s, theme, *scroll),
+        Mode::Report { scroll } => render_report(f, s, theme, *scroll),
+        Mode::AskReviewer => render_ask_reviewer(f, s, theme),
+        Mode::Comment => render_comment(f, s, theme),
+        Mode::Attachments { selected } => render_attachments(f, s, theme, *selected),
+        Mode::Normal | Mode::Filter => {}
     }
 }
 
@@ -199,7 +222,7 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     f.render_widget(Paragraph::new(line), area);
 }
 
-fn pane_block<'a>(title: String, focused: bool, t: &Theme) -> Block<'a> {
+pub(crate) fn pane_block<'a>(title: String, focused: bool, t: &Theme) -> Block<'a> {
     Block::bordered()
         .border_type(if focused {
             BorderType::Thick
@@ -240,8 +263,8 @@ fn highlighted(text: &str, hits: Option<&Vec<usize>>, t: &Theme) -> Line<'static
     Line::from(spans)
 }
 
-fn verdict_mark(e: &Entry, t: &Theme) -> Span<'static> {
-    match e.eligibility.verdict {
+pub(crate) fn verdict_mark(s: &State, i: usize, t: &Theme) -> Span<'static> {
+    match s.verdict(i) {
         Verdict::Eligible => Span::styled("✓", t.ok()),
         Verdict::Unknown => Span::styled("?", t.warn()),
         Verdict::Ineligible => Span::styled("✗", t.error()),
@@ -267,6 +290,13 @@ fn render_list(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         },
         if s.descending { " ↑" } else { "" }
     ));
+    if s.list_filter != crate::state::ListFilter::All {
+        title.push_str(&format!(
+            " · {} {}",
+            lang.t("filtre :", "filter:"),
+            s.list_filter.label(lang)
+        ));
+    }
     let mut block = pane_block(title, focused, t);
     if s.mode == Mode::Filter || !s.filter.is_empty() {
         let cursor = if s.mode == Mode::Filter { "▏" } else { "" };
@@ -325,7 +355,7 @@ fn render_list(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 Progress::Scored => Span::styled("●", t.ok()),
             };
             let mut cells = vec![
-                Cell::from(verdict_mark(e, t)),
+                Cell::from(verdict_mark(s, *i, t)),
                 Cell::from(highlighted(&d.reference, hl.map(|h| &h[F_REFERENCE]), t)),
                 Cell::from(highlighted(&d.structure, hl.map(|h| &h[F_STRUCTURE]), t)),
             ];
@@ -451,7 +481,7 @@ fn scalar(v: &Value, lang: crate::fr::Lang) -> Option<String> {
 
 /// `prefix` then `text`, wrapped to `width` with continuation lines indented
 /// by `hang` columns: long answers stay readable as paragraphs.
-fn wrapped(
+pub(crate) fn wrapped(
     out: &mut Vec<Line<'static>>,
     prefix: Span<'static>,
     text: &str,
@@ -678,7 +708,21 @@ fn render_dossier(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
 
 fn grid_title(s: &State) -> String {
     let lang = s.lang;
+    if s.grid_target == crate::state::GridTarget::Consensus {
+        return lang
+            .t("Grille de consensus — présidence", "Consensus grid — chair")
+            .to_string();
+    }
+    let recused = match (&s.reviewer, s.current()) {
+        (Some(r), Some(e)) => s.committee.in_conflict(&e.dossier.reference, r),
+        _ => false,
+    };
     match &s.reviewer {
+        Some(r) if recused => format!(
+            "{} — {r} ({})",
+            lang.t("Grille", "Grid"),
+            lang.t("déporté·e", "recused")
+        ),
         Some(r) => format!("{} — {r}", lang.t("Grille", "Grid")),
         None => lang.t("Grille", "Grid").to_string(),
     }
@@ -963,7 +1007,7 @@ fn render_hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn popup_area(area: Rect, pct_w: u16, pct_h: u16) -> Rect {
+pub(crate) fn popup_area(area: Rect, pct_w: u16, pct_h: u16) -> Rect {
     let w = (area.width * pct_w / 100).max(40).min(area.width);
     let h = (area.height * pct_h / 100).max(8).min(area.height);
     Rect::new(

@@ -12,7 +12,10 @@ use std::fmt;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-const SCHEMA_VERSION: i64 = 1;
+mod committee;
+pub use committee::*;
+
+const SCHEMA_VERSION: i64 = 2;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -45,6 +48,65 @@ const MIGRATIONS: &[&str] = &[
         prev_hash TEXT NOT NULL,
         hash TEXT NOT NULL
      );",
+    // 2: the committee session: conflicts, eligibility overrides, consensus,
+    // sessions with members present, decisions, the call's outcome.
+    "CREATE TABLE conflicts (
+        reference TEXT NOT NULL REFERENCES dossiers(reference),
+        member TEXT NOT NULL REFERENCES members(name),
+        reason TEXT NOT NULL DEFAULT '',
+        declared_at TEXT NOT NULL,
+        PRIMARY KEY (reference, member)
+     );
+     CREATE TABLE overrides (
+        reference TEXT PRIMARY KEY REFERENCES dossiers(reference),
+        verdict TEXT NOT NULL CHECK (verdict IN ('eligible', 'ineligible')),
+        justification TEXT NOT NULL,
+        by TEXT NOT NULL,
+        at TEXT NOT NULL
+     );
+     CREATE TABLE consensus (
+        reference TEXT NOT NULL REFERENCES dossiers(reference),
+        criterion TEXT NOT NULL,
+        value REAL NOT NULL,
+        by TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (reference, criterion)
+     );
+     CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        date TEXT NOT NULL,
+        opened_by TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        closed_by TEXT,
+        closed_at TEXT
+     );
+     CREATE TABLE session_members (
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        member TEXT NOT NULL REFERENCES members(name),
+        PRIMARY KEY (session_id, member)
+     );
+     CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        reference TEXT NOT NULL REFERENCES dossiers(reference),
+        kind TEXT NOT NULL,
+        motivation TEXT NOT NULL DEFAULT '',
+        condition TEXT NOT NULL DEFAULT '',
+        waitlist_rank INTEGER,
+        documents TEXT NOT NULL DEFAULT '',
+        without_quorum INTEGER NOT NULL DEFAULT 0,
+        by TEXT NOT NULL,
+        at TEXT NOT NULL,
+        UNIQUE (session_id, reference)
+     );
+     CREATE TABLE outcomes (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        unsuccessful INTEGER NOT NULL,
+        motivation TEXT NOT NULL,
+        by TEXT NOT NULL,
+        at TEXT NOT NULL
+     );",
 ];
 
 #[derive(Debug)]
@@ -59,6 +121,8 @@ pub enum StoreError {
         path: PathBuf,
         version: i64,
     },
+    /// A change the data does not allow (a session already open…).
+    Refused(String),
     /// The database belongs to another call.
     OtherCall {
         path: PathBuf,
@@ -107,6 +171,7 @@ impl fmt::Display for StoreError {
                 "{} : cette base appartient à l'appel « {found} », pas à « {expected} ». Indiquez la bonne base avec --db.",
                 path.display()
             ),
+            Refused(why) => write!(f, "{why}"),
             Io(p, e) => write!(f, "{} : {}", p.display(), crate::json::io_message(e)),
             Sql(p, e) => write!(f, "{} : erreur de la base : {e}", p.display()),
         }
@@ -186,6 +251,18 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Runs `f` in one transaction, committed before returning.
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
+        let out = f(&tx)?;
+        tx.commit().map_err(|e| sql_error(&path, e))?;
+        Ok(out)
     }
 
     fn err(&self, e: rusqlite::Error) -> StoreError {

@@ -1,0 +1,766 @@
+//! Persistence of the committee's work: conflicts of interest, eligibility
+//! overrides, consensus grids, sessions, decisions, the call's outcome, and
+//! undo. Each method is one transaction with its audit event.
+
+use super::{Store, StoreError, audit, now, sql_error};
+use crate::decision::Draft;
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde_json::{Value, json};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conflict {
+    pub reference: String,
+    pub member: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Override {
+    pub reference: String,
+    /// `true`: declared eligible; `false`: declared ineligible.
+    pub eligible: bool,
+    pub justification: String,
+    pub by: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    pub id: i64,
+    pub date: String,
+    pub opened_by: String,
+    pub closed_at: Option<String>,
+    pub present: Vec<String>,
+}
+
+impl Session {
+    pub fn is_open(&self) -> bool {
+        self.closed_at.is_none()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecisionRow {
+    pub id: i64,
+    pub session_id: i64,
+    pub reference: String,
+    pub kind: String,
+    pub motivation: String,
+    pub condition: String,
+    pub waitlist_rank: Option<u32>,
+    pub documents: String,
+    pub without_quorum: bool,
+    pub by: String,
+    pub at: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub session_id: i64,
+    pub unsuccessful: bool,
+    pub motivation: String,
+    pub by: String,
+}
+
+/// Everything the committee view needs, read once per user action.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CommitteeData {
+    pub members: Vec<(String, String)>,
+    pub conflicts: Vec<Conflict>,
+    pub overrides: Vec<Override>,
+    pub consensus: Vec<(String, String, f64)>,
+    pub sessions: Vec<Session>,
+    /// Every decision row, oldest first: the last per dossier is current.
+    pub decisions: Vec<DecisionRow>,
+    pub outcome: Option<Outcome>,
+}
+
+fn refused(msg: &str) -> StoreError {
+    StoreError::Refused(msg.to_string())
+}
+
+impl Store {
+    pub fn load_committee(&self) -> Result<CommitteeData, StoreError> {
+        let c = &self.conn;
+        let err = |e| sql_error(&self.path, e);
+        let mut data = CommitteeData {
+            members: self.members()?,
+            ..CommitteeData::default()
+        };
+        let mut stmt = c
+            .prepare("SELECT reference, member, reason FROM conflicts ORDER BY reference, member")
+            .map_err(err)?;
+        data.conflicts = stmt
+            .query_map([], |r| {
+                Ok(Conflict {
+                    reference: r.get(0)?,
+                    member: r.get(1)?,
+                    reason: r.get(2)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .map_err(err)?;
+        let mut stmt = c
+            .prepare(
+                "SELECT reference, verdict, justification, by FROM overrides ORDER BY reference",
+            )
+            .map_err(err)?;
+        data.overrides = stmt
+            .query_map([], |r| {
+                Ok(Override {
+                    reference: r.get(0)?,
+                    eligible: r.get::<_, String>(1)? == "eligible",
+                    justification: r.get(2)?,
+                    by: r.get(3)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .map_err(err)?;
+        let mut stmt = c
+            .prepare(
+                "SELECT reference, criterion, value FROM consensus ORDER BY reference, criterion",
+            )
+            .map_err(err)?;
+        data.consensus = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(Iterator::collect)
+            .map_err(err)?;
+        let mut stmt = c
+            .prepare("SELECT id, date, opened_by, closed_at FROM sessions ORDER BY id")
+            .map_err(err)?;
+        let sessions: Vec<Session> = stmt
+            .query_map([], |r| {
+                Ok(Session {
+                    id: r.get(0)?,
+                    date: r.get(1)?,
+                    opened_by: r.get(2)?,
+                    closed_at: r.get(3)?,
+                    present: Vec::new(),
+                })
+            })
+            .and_then(Iterator::collect)
+            .map_err(err)?;
+        let mut stmt = c
+            .prepare("SELECT member FROM session_members WHERE session_id = ?1 ORDER BY member")
+            .map_err(err)?;
+        for mut s in sessions {
+            s.present = stmt
+                .query_map([s.id], |r| r.get(0))
+                .and_then(Iterator::collect)
+                .map_err(err)?;
+            data.sessions.push(s);
+        }
+        let mut stmt = c
+            .prepare(
+                "SELECT id, session_id, reference, kind, motivation, condition, waitlist_rank, documents,
+                        without_quorum, by, at FROM decisions ORDER BY id",
+            )
+            .map_err(err)?;
+        data.decisions = stmt
+            .query_map([], decision_row)
+            .and_then(Iterator::collect)
+            .map_err(err)?;
+        data.outcome = c
+            .query_row(
+                "SELECT session_id, unsuccessful, motivation, by FROM outcomes ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(Outcome {
+                        session_id: r.get(0)?,
+                        unsuccessful: r.get(1)?,
+                        motivation: r.get(2)?,
+                        by: r.get(3)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(err)?;
+        Ok(data)
+    }
+
+    /// A dossier's audit trail (the dossier and its criteria), oldest first.
+    pub fn history(&self, reference: &str) -> Result<Vec<crate::audit::Event>, StoreError> {
+        crate::audit::read_events(&self.conn, Some(reference)).map_err(|e| sql_error(&self.path, e))
+    }
+
+    pub fn add_member(&mut self, actor: &str, name: &str, role: &str) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let added = tx
+                .execute(
+                    "INSERT INTO members (name, role) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+                    params![name, role],
+                )
+                .map_err(|e| sql_error(&path, e))?;
+            if added == 0 {
+                return Err(refused("Ce membre existe déjà."));
+            }
+            audit(tx, actor, "member.add", name, None, Some(&json!({ "role": role }).to_string()))
+                .map_err(|e| sql_error(&path, e))
+        })
+    }
+
+    /// Declares (or withdraws) a member's conflict of interest with a dossier.
+    pub fn set_conflict(
+        &mut self,
+        actor: &str,
+        reference: &str,
+        member: &str,
+        declared: bool,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let e = |e| sql_error(&path, e);
+            let before: Option<String> = tx
+                .query_row(
+                    "SELECT reason FROM conflicts WHERE reference = ?1 AND member = ?2",
+                    params![reference, member],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(e)?;
+            if before.is_some() == declared {
+                return Ok(());
+            }
+            if declared {
+                tx.execute(
+                    "INSERT INTO conflicts (reference, member, reason, declared_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![reference, member, reason, now()],
+                )
+            } else {
+                tx.execute(
+                    "DELETE FROM conflicts WHERE reference = ?1 AND member = ?2",
+                    params![reference, member],
+                )
+            }
+            .map_err(e)?;
+            let state = |d: bool, r: &str| json!({ "member": member, "declared": d, "reason": r }).to_string();
+            audit(
+                tx,
+                actor,
+                "conflict",
+                reference,
+                Some(&state(!declared, before.as_deref().unwrap_or(""))),
+                Some(&state(declared, reason)),
+            )
+            .map_err(e)
+        })
+    }
+
+    /// The chair's override of the rules' eligibility result; `None` removes it.
+    pub fn set_override(
+        &mut self,
+        actor: &str,
+        reference: &str,
+        verdict: Option<(bool, &str)>,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let e = |e| sql_error(&path, e);
+            let before = read_override(tx, reference).map_err(e)?;
+            let after = verdict.map(|(ok, j)| json!({ "eligible": ok, "justification": j }));
+            if before == after {
+                return Ok(());
+            }
+            write_override(tx, actor, reference, after.as_ref()).map_err(e)?;
+            audit(
+                tx,
+                actor,
+                "override",
+                reference,
+                before.map(|v| v.to_string()).as_deref(),
+                after.map(|v| v.to_string()).as_deref(),
+            )
+            .map_err(e)
+        })
+    }
+
+    /// One criterion of the chair's consensus grid; `None` clears it.
+    pub fn set_consensus(
+        &mut self,
+        actor: &str,
+        reference: &str,
+        criterion: &str,
+        value: Option<f64>,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let e = |e| sql_error(&path, e);
+            let before = read_consensus(tx, reference, criterion).map_err(e)?;
+            if before == value {
+                return Ok(());
+            }
+            write_consensus(tx, actor, reference, criterion, value).map_err(e)?;
+            let show = |v: Option<f64>| json!({ "value": v }).to_string();
+            audit(
+                tx,
+                actor,
+                "consensus",
+                &format!("{reference}/{criterion}"),
+                Some(&show(before)),
+                Some(&show(value)),
+            )
+            .map_err(e)
+        })
+    }
+
+    pub fn open_session(
+        &mut self,
+        actor: &str,
+        date: &str,
+        present: &[String],
+    ) -> Result<i64, StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let e = |e| sql_error(&path, e);
+            let open: Option<i64> = tx
+                .query_row("SELECT id FROM sessions WHERE closed_at IS NULL", [], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(e)?;
+            if open.is_some() {
+                return Err(refused("Une séance est déjà ouverte : fermez-la d'abord."));
+            }
+            tx.execute(
+                "INSERT INTO sessions (date, opened_by, opened_at) VALUES (?1, ?2, ?3)",
+                params![date, actor, now()],
+            )
+            .map_err(e)?;
+            let id = tx.last_insert_rowid();
+            for m in present {
+                tx.execute(
+                    "INSERT INTO session_members (session_id, member) VALUES (?1, ?2)",
+                    params![id, m],
+                )
+                .map_err(e)?;
+            }
+            audit(
+                tx,
+                actor,
+                "session.open",
+                &format!("séance/{id}"),
+                None,
+                Some(&json!({ "date": date, "present": present }).to_string()),
+            )
+            .map_err(e)?;
+            Ok(id)
+        })
+    }
+
+    /// Closes a session: its decisions are frozen from then on.
+    pub fn close_session(&mut self, actor: &str, id: i64) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let e = |e| sql_error(&path, e);
+            let n = tx
+                .execute(
+                    "UPDATE sessions SET closed_by = ?2, closed_at = ?3 WHERE id = ?1 AND closed_at IS NULL",
+                    params![id, actor, now()],
+                )
+                .map_err(e)?;
+            if n == 0 {
+                return Err(refused("Cette séance est déjà close."));
+            }
+            audit(tx, actor, "session.close", &format!("séance/{id}"), None, None).map_err(e)
+        })
+    }
+
+    /// Records (or, within the same open session, replaces) a decision.
+    pub fn record_decision(
+        &mut self,
+        actor: &str,
+        session_id: i64,
+        draft: &Draft,
+        without_quorum: bool,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let e = |e| sql_error(&path, e);
+            if !session_is_open(tx, session_id).map_err(e)? {
+                return Err(refused("La séance est close : ses décisions sont figées."));
+            }
+            let before = current_decision(tx, &draft.reference).map_err(e)?;
+            let after = json!({
+                "session_id": session_id,
+                "kind": draft.kind,
+                "motivation": draft.motivation.trim(),
+                "condition": draft.condition.trim(),
+                "waitlist_rank": draft.waitlist_rank,
+                "documents": draft.documents.trim(),
+                "without_quorum": without_quorum,
+            });
+            write_decision(tx, actor, &draft.reference, Some(&after)).map_err(e)?;
+            let action = match &before {
+                Some(b) if b["session_id"] != json!(session_id) => "decision.change",
+                _ => "decision",
+            };
+            audit(
+                tx,
+                actor,
+                action,
+                &draft.reference,
+                before.map(|v| v.to_string()).as_deref(),
+                Some(&after.to_string()),
+            )
+            .map_err(e)
+        })
+    }
+
+    pub fn record_outcome(
+        &mut self,
+        actor: &str,
+        session_id: i64,
+        unsuccessful: bool,
+        motivation: &str,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let e = |e| sql_error(&path, e);
+            if !session_is_open(tx, session_id).map_err(e)? {
+                return Err(refused("La séance est close."));
+            }
+            tx.execute(
+                "INSERT INTO outcomes (session_id, unsuccessful, motivation, by, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![session_id, unsuccessful, motivation, actor, now()],
+            )
+            .map_err(e)?;
+            audit(
+                tx,
+                actor,
+                "outcome",
+                &format!("séance/{session_id}"),
+                None,
+                Some(&json!({ "unsuccessful": unsuccessful, "motivation": motivation }).to_string()),
+            )
+            .map_err(e)
+        })
+    }
+
+    /// Undoes `actor`'s last action by writing its former value back, as a
+    /// new audit event: history is never rewritten. Returns what was undone.
+    pub fn undo_last(&mut self, actor: &str) -> Result<String, StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let e = |e| sql_error(&path, e);
+            let Some((id, action, target, before)) = last_action(tx, actor).map_err(e)? else {
+                return Err(refused("Rien à annuler."));
+            };
+            let before_v: Value = before
+                .as_deref()
+                .and_then(|b| serde_json::from_str(b).ok())
+                .unwrap_or(Value::Null);
+            match action.as_str() {
+                "score" => {
+                    let (reference, criterion) = target.split_once('/').unwrap_or((&target, ""));
+                    let value = before_v["value"].as_f64();
+                    let comment = before_v["comment"].as_str().unwrap_or("");
+                    if value.is_none() && comment.is_empty() {
+                        tx.execute(
+                            "DELETE FROM scores WHERE reference = ?1 AND member = ?2 AND criterion = ?3",
+                            params![reference, actor, criterion],
+                        )
+                    } else {
+                        tx.execute(
+                            "INSERT INTO scores (reference, member, criterion, value, comment, updated_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                             ON CONFLICT (reference, member, criterion)
+                             DO UPDATE SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at",
+                            params![reference, actor, criterion, value, comment, now()],
+                        )
+                    }
+                    .map_err(e)?;
+                }
+                "conflict" => {
+                    let member = before_v["member"].as_str().unwrap_or(actor);
+                    if before_v["declared"].as_bool() == Some(true) {
+                        tx.execute(
+                            "INSERT OR REPLACE INTO conflicts (reference, member, reason, declared_at) VALUES (?1, ?2, ?3, ?4)",
+                            params![target, member, before_v["reason"].as_str().unwrap_or(""), now()],
+                        )
+                    } else {
+                        tx.execute(
+                            "DELETE FROM conflicts WHERE reference = ?1 AND member = ?2",
+                            params![target, member],
+                        )
+                    }
+                    .map_err(e)?;
+                }
+                "override" => {
+                    write_override(tx, actor, &target, before.as_ref().map(|_| &before_v)).map_err(e)?;
+                }
+                "consensus" => {
+                    let (reference, criterion) = target.split_once('/').unwrap_or((&target, ""));
+                    write_consensus(tx, actor, reference, criterion, before_v["value"].as_f64()).map_err(e)?;
+                }
+                "decision" | "decision.change" => {
+                    let current = current_decision(tx, &target).map_err(e)?;
+                    let session = current.as_ref().and_then(|c| c["session_id"].as_i64()).unwrap_or(0);
+                    if !session_is_open(tx, session).map_err(e)? {
+                        return Err(refused("Décision figée : la séance est close."));
+                    }
+                    // Remove this session's row; an earlier session's decision, if any, is current again.
+                    tx.execute(
+                        "DELETE FROM decisions WHERE session_id = ?1 AND reference = ?2",
+                        params![session, target],
+                    )
+                    .map_err(e)?;
+                    if before_v["session_id"].as_i64() == Some(session) {
+                        write_decision(tx, actor, &target, Some(&before_v)).map_err(e)?;
+                    }
+                }
+                other => {
+                    return Err(StoreError::Refused(format!(
+                        "La dernière action ({}) ne peut pas être annulée.",
+                        action_label(other)
+                    )));
+                }
+            }
+            let after = current_state(tx, &action, &target, actor).map_err(e)?;
+            audit(
+                tx,
+                actor,
+                "undo",
+                &target,
+                None,
+                Some(&json!({ "undo_of": id, "restored": after }).to_string()),
+            )
+            .map_err(e)?;
+            Ok(format!("{} ({target})", action_label(&action)))
+        })
+    }
+}
+
+fn action_label(action: &str) -> &'static str {
+    match action {
+        "score" => "note",
+        "conflict" => "conflit d'intérêts",
+        "override" => "dérogation de recevabilité",
+        "consensus" => "grille de consensus",
+        "decision" | "decision.change" => "décision",
+        "session.open" => "ouverture de séance",
+        "session.close" => "clôture de séance",
+        "outcome" => "issue de l'appel",
+        "member.add" => "ajout de membre",
+        _ => "action",
+    }
+}
+
+/// id, action, target, before.
+type LastAction = (i64, String, String, Option<String>);
+
+/// The actor's last event that has not been undone, skipping undo events.
+fn last_action(tx: &Transaction, actor: &str) -> rusqlite::Result<Option<LastAction>> {
+    let mut undone = std::collections::HashSet::new();
+    let mut stmt = tx.prepare(
+        "SELECT id, action, target, before, after FROM audit WHERE actor = ?1 AND action != 'import' ORDER BY id DESC",
+    )?;
+    let rows = stmt.query_map([actor], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, action, target, before, after) = row?;
+        if action == "undo" {
+            if let Some(of) = after
+                .as_deref()
+                .and_then(|a| serde_json::from_str::<Value>(a).ok())
+                .and_then(|v| v["undo_of"].as_i64())
+            {
+                undone.insert(of);
+            }
+            continue;
+        }
+        if undone.contains(&id) {
+            continue;
+        }
+        return Ok(Some((id, action, target, before)));
+    }
+    Ok(None)
+}
+
+fn current_state(
+    tx: &Transaction,
+    action: &str,
+    target: &str,
+    actor: &str,
+) -> rusqlite::Result<Value> {
+    Ok(match action {
+        "score" => {
+            let (reference, criterion) = target.split_once('/').unwrap_or((target, ""));
+            tx.query_row(
+                "SELECT value, comment FROM scores WHERE reference = ?1 AND member = ?2 AND criterion = ?3",
+                params![reference, actor, criterion],
+                |r| Ok(json!({ "value": r.get::<_, Option<f64>>(0)?, "comment": r.get::<_, String>(1)? })),
+            )
+            .optional()?
+            .unwrap_or(Value::Null)
+        }
+        "override" => read_override(tx, target)?.unwrap_or(Value::Null),
+        "consensus" => {
+            let (reference, criterion) = target.split_once('/').unwrap_or((target, ""));
+            json!({ "value": read_consensus(tx, reference, criterion)? })
+        }
+        "decision" | "decision.change" => current_decision(tx, target)?.unwrap_or(Value::Null),
+        _ => Value::Null,
+    })
+}
+
+fn session_is_open(tx: &Transaction, id: i64) -> rusqlite::Result<bool> {
+    Ok(tx
+        .query_row(
+            "SELECT closed_at IS NULL FROM sessions WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false))
+}
+
+fn read_override(tx: &Transaction, reference: &str) -> rusqlite::Result<Option<Value>> {
+    tx.query_row(
+        "SELECT verdict, justification FROM overrides WHERE reference = ?1",
+        [reference],
+        |r| {
+            Ok(json!({
+                "eligible": r.get::<_, String>(0)? == "eligible",
+                "justification": r.get::<_, String>(1)?,
+            }))
+        },
+    )
+    .optional()
+}
+
+fn write_override(
+    tx: &Transaction,
+    actor: &str,
+    reference: &str,
+    v: Option<&Value>,
+) -> rusqlite::Result<()> {
+    match v {
+        Some(v) => tx.execute(
+            "INSERT INTO overrides (reference, verdict, justification, by, at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (reference) DO UPDATE SET verdict = excluded.verdict,
+               justification = excluded.justification, by = excluded.by, at = excluded.at",
+            params![
+                reference,
+                if v["eligible"].as_bool() == Some(true) { "eligible" } else { "ineligible" },
+                v["justification"].as_str().unwrap_or(""),
+                actor,
+                now()
+            ],
+        ),
+        None => tx.execute("DELETE FROM overrides WHERE reference = ?1", [reference]),
+    }
+    .map(|_| ())
+}
+
+fn read_consensus(
+    tx: &Transaction,
+    reference: &str,
+    criterion: &str,
+) -> rusqlite::Result<Option<f64>> {
+    tx.query_row(
+        "SELECT value FROM consensus WHERE reference = ?1 AND criterion = ?2",
+        params![reference, criterion],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+fn write_consensus(
+    tx: &Transaction,
+    actor: &str,
+    reference: &str,
+    criterion: &str,
+    value: Option<f64>,
+) -> rusqlite::Result<()> {
+    match value {
+        Some(v) => tx.execute(
+            "INSERT INTO consensus (reference, criterion, value, by, at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (reference, criterion) DO UPDATE SET value = excluded.value, by = excluded.by, at = excluded.at",
+            params![reference, criterion, v, actor, now()],
+        ),
+        None => tx.execute(
+            "DELETE FROM consensus WHERE reference = ?1 AND criterion = ?2",
+            params![reference, criterion],
+        ),
+    }
+    .map(|_| ())
+}
+
+fn decision_row(r: &rusqlite::Row) -> rusqlite::Result<DecisionRow> {
+    Ok(DecisionRow {
+        id: r.get(0)?,
+        session_id: r.get(1)?,
+        reference: r.get(2)?,
+        kind: r.get(3)?,
+        motivation: r.get(4)?,
+        condition: r.get(5)?,
+        waitlist_rank: r.get(6)?,
+        documents: r.get(7)?,
+        without_quorum: r.get(8)?,
+        by: r.get(9)?,
+        at: r.get(10)?,
+    })
+}
+
+/// The dossier's current decision (its latest row), as JSON.
+fn current_decision(tx: &Transaction, reference: &str) -> rusqlite::Result<Option<Value>> {
+    tx.query_row(
+        "SELECT id, session_id, reference, kind, motivation, condition, waitlist_rank, documents,
+                without_quorum, by, at FROM decisions WHERE reference = ?1 ORDER BY id DESC LIMIT 1",
+        [reference],
+        decision_row,
+    )
+    .optional()
+    .map(|d| {
+        d.map(|d| {
+            json!({
+                "session_id": d.session_id,
+                "kind": d.kind,
+                "motivation": d.motivation,
+                "condition": d.condition,
+                "waitlist_rank": d.waitlist_rank,
+                "documents": d.documents,
+                "without_quorum": d.without_quorum,
+            })
+        })
+    })
+}
+
+/// Writes a decision into its session (replacing that session's row).
+fn write_decision(
+    tx: &Transaction,
+    actor: &str,
+    reference: &str,
+    v: Option<&Value>,
+) -> rusqlite::Result<()> {
+    let Some(v) = v else { return Ok(()) };
+    tx.execute(
+        "INSERT INTO decisions (session_id, reference, kind, motivation, condition, waitlist_rank, documents,
+                                without_quorum, by, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (session_id, reference) DO UPDATE SET kind = excluded.kind, motivation = excluded.motivation,
+           condition = excluded.condition, waitlist_rank = excluded.waitlist_rank, documents = excluded.documents,
+           without_quorum = excluded.without_quorum, by = excluded.by, at = excluded.at",
+        params![
+            v["session_id"].as_i64(),
+            reference,
+            v["kind"].as_str().unwrap_or(""),
+            v["motivation"].as_str().unwrap_or(""),
+            v["condition"].as_str().unwrap_or(""),
+            v["waitlist_rank"].as_i64(),
+            v["documents"].as_str().unwrap_or(""),
+            v["without_quorum"].as_bool().unwrap_or(false),
+            actor,
+            now()
+        ],
+    )
+    .map(|_| ())
+}

@@ -1,0 +1,613 @@
+//! The committee view: the ranking with every member's total, the selected
+//! dossier's figures across members, its decision, and two charts.
+
+use super::{Theme, pane_block, verdict_mark, wrapped};
+use crate::aggregate::{Basis, DossierAggregate};
+use crate::eligibility::Verdict;
+use crate::fr::Lang;
+use crate::state::State;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Cell, Paragraph, Row, Table, TableState, Wrap};
+
+/// Two or three letters standing for a member in column headers.
+fn initials(name: &str) -> String {
+    name.split(|c: char| c.is_whitespace() || c == '-')
+        .filter_map(|w| w.chars().next())
+        .flat_map(|c| c.to_uppercase())
+        .take(3)
+        .collect()
+}
+
+/// Members who reviewed at least one dossier, in name order.
+fn reviewers(s: &State) -> Vec<String> {
+    let mut names: Vec<String> = s
+        .committee
+        .aggregates
+        .iter()
+        .flat_map(|a| a.member_totals.keys().cloned())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn decision_label(s: &State, reference: &str) -> String {
+    s.committee
+        .decisions
+        .get(reference)
+        .map(|d| {
+            let label = crate::decision::kind(&s.call, &d.kind, s.lang)
+                .map(|k| k.label)
+                .unwrap_or_else(|| d.kind.clone());
+            let frozen = if s.committee.frozen(reference) {
+                ""
+            } else {
+                " *"
+            };
+            format!("{label}{frozen}")
+        })
+        .unwrap_or_default()
+}
+
+pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+    let [banner, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(5)]).areas(area);
+    render_banner(f, s, t, banner);
+    let [table, side] =
+        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(body);
+    render_ranking(f, s, t, table);
+    let [detail, charts] =
+        Layout::vertical([Constraint::Min(8), Constraint::Length(11)]).areas(side);
+    render_detail(f, s, t, detail);
+    render_charts(f, s, t, charts);
+}
+
+fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+    let lang = s.lang;
+    let mut first = vec![Span::styled(
+        format!(" {} ", lang.t("Comité", "Committee")),
+        t.title().add_modifier(Modifier::REVERSED),
+    )];
+    match s.committee.open_session() {
+        Some(session) => {
+            let date = chrono::NaiveDate::parse_from_str(&session.date, "%Y-%m-%d")
+                .map(|d| lang.date(d))
+                .unwrap_or_else(|_| session.date.clone());
+            let quorum = s.call.quorum;
+            let ok = quorum.is_none_or(|q| session.present.len() as u32 >= q);
+            first.push(Span::raw(format!(
+                " {} {date} — {} {}/{} — ",
+                lang.t("Séance du", "Session of"),
+                lang.t("présents", "present"),
+                session.present.len(),
+                s.committee.data.members.len()
+            )));
+            first.push(Span::styled(
+                match quorum {
+                    Some(q) if ok => format!("{} {q} ✓", lang.t("quorum", "quorum")),
+                    Some(q) => format!(
+                        "{} {q} ✗ {}",
+                        lang.t("quorum", "quorum"),
+                        lang.t("NON ATTEINT", "NOT MET")
+                    ),
+                    None => lang.t("pas de quorum fixé", "no quorum set").to_string(),
+                },
+                if ok { t.ok() } else { t.error() },
+            ));
+        }
+        None => first.push(Span::styled(
+            format!(
+                " {}",
+                lang.t(
+                    "Aucune séance ouverte : décisions impossibles (o : ouvrir une séance)",
+                    "No open session: no decision possible (o: open a session)"
+                )
+            ),
+            t.warn(),
+        )),
+    }
+    let basis = match s.committee.basis {
+        Basis::Mean => lang.t("moyenne", "mean"),
+        Basis::Median => lang.t("médiane", "median"),
+    };
+    first.push(Span::styled(
+        format!(
+            "   {} {basis}{}{}",
+            lang.t("totaux :", "totals:"),
+            if s.normalised {
+                lang.t(" · classement normalisé", " · normalised ranking")
+            } else {
+                ""
+            },
+            if s.agenda {
+                lang.t(" · ordre du jour", " · agenda")
+            } else {
+                ""
+            },
+        ),
+        t.dim(),
+    ));
+    let accepted = s.committee.accepted_count(&s.call, "");
+    let mut second = vec![Span::raw(format!(
+        " {} {}{}",
+        lang.t("Retenus :", "Accepted:"),
+        accepted,
+        s.call
+            .capacity
+            .map(|c| format!(" / {c}"))
+            .unwrap_or_default()
+    ))];
+    if let Some(o) = &s.committee.data.outcome
+        && o.unsuccessful
+    {
+        second.push(Span::styled(
+            format!(
+                "   {} — {}",
+                lang.t("APPEL DÉCLARÉ INFRUCTUEUX", "CALL DECLARED UNSUCCESSFUL"),
+                o.motivation
+            ),
+            t.error(),
+        ));
+    } else if let Some(w) = crate::update::unsuccessful_warning(s) {
+        second.push(Span::styled(format!("   ⚠ {w}"), t.error()));
+    }
+    f.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        area,
+    );
+}
+
+fn fmt_opt(lang: Lang, v: Option<f64>, decimals: usize) -> String {
+    v.map(|x| lang.num(x, decimals))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+    let lang = s.lang;
+    let members = reviewers(s);
+    let me = s.reviewer.clone().unwrap_or_default();
+    let mut header = vec![
+        Cell::from(lang.t("Rg", "Rk")),
+        Cell::from(lang.t("Réf.", "Ref.")),
+        Cell::from(lang.t("Structure", "Structure")),
+        Cell::from(""),
+    ];
+    for m in &members {
+        header.push(Cell::from(Line::from(initials(m)).right_aligned()));
+    }
+    for h in [
+        lang.t("Moy.", "Mean"),
+        lang.t("Méd.", "Med."),
+        lang.t("Écart", "Spread"),
+    ] {
+        header.push(Cell::from(Line::from(h).right_aligned()));
+    }
+    if s.normalised {
+        header.push(Cell::from(Line::from("z").right_aligned()));
+    }
+    header.push(Cell::from(""));
+    header.push(Cell::from(lang.t("Décision", "Decision")));
+    let rows: Vec<Row> = s
+        .committee_view
+        .iter()
+        .map(|i| {
+            let e = &s.entries[*i];
+            let reference = &e.dossier.reference;
+            let agg = &s.committee.aggregates[*i];
+            let visible = s.may_see_others(reference);
+            let ranked = s.committee.rank_of(reference);
+            let rank = match ranked {
+                Some(r) => match r.rank {
+                    Some(n) if r.still_tied => format!("{n}="),
+                    Some(n) if r.broken_by.is_some() => format!("{n}*"),
+                    Some(n) => n.to_string(),
+                    None => "—".into(),
+                },
+                None => "—".into(),
+            };
+            let mut cells = vec![
+                Cell::from(rank),
+                Cell::from(reference.clone()),
+                Cell::from(e.dossier.structure.clone()),
+                Cell::from(verdict_mark(s, *i, t)),
+            ];
+            for m in &members {
+                let text = if agg.conflicted.contains(m) {
+                    "déport".to_string()
+                } else if !visible && *m != me {
+                    "…".into()
+                } else {
+                    match agg.member_totals.get(m) {
+                        Some(Some(x)) => lang.num(*x, 1),
+                        Some(None) => "◐".into(),
+                        None => "".into(),
+                    }
+                };
+                cells.push(Cell::from(Line::from(text).right_aligned()));
+            }
+            let totals: Vec<f64> = agg.member_totals.values().flatten().copied().collect();
+            let spread = (totals.len() > 1).then(|| {
+                totals.iter().cloned().fold(f64::MIN, f64::max)
+                    - totals.iter().cloned().fold(f64::MAX, f64::min)
+            });
+            let hide = |v: String| if visible { v } else { "…".into() };
+            let official = agg.consensus_total.map(|c| format!("{}c", lang.num(c, 2)));
+            cells.push(Cell::from(
+                Line::from(hide(
+                    official
+                        .clone()
+                        .unwrap_or_else(|| fmt_opt(lang, agg.total_mean, 2)),
+                ))
+                .right_aligned(),
+            ));
+            cells.push(Cell::from(
+                Line::from(hide(fmt_opt(lang, agg.total_median, 2))).right_aligned(),
+            ));
+            cells.push(Cell::from(
+                Line::from(hide(fmt_opt(lang, spread, 1))).right_aligned(),
+            ));
+            if s.normalised {
+                let z = crate::aggregate::normalised_total(agg, &s.committee.profiles);
+                cells.push(Cell::from(
+                    Line::from(hide(fmt_opt(lang, z, 2))).right_aligned(),
+                ));
+            }
+            cells.push(Cell::from(if agg.contested {
+                Span::styled("⚠", t.error())
+            } else {
+                Span::raw("")
+            }));
+            cells.push(Cell::from(decision_label(s, reference)));
+            Row::new(cells)
+        })
+        .collect();
+    let mut widths = vec![
+        Constraint::Length(3),
+        Constraint::Length(15),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ];
+    widths.extend(members.iter().map(|_| Constraint::Length(6)));
+    widths.extend([
+        Constraint::Length(6),
+        Constraint::Length(5),
+        Constraint::Length(5),
+    ]);
+    if s.normalised {
+        widths.push(Constraint::Length(5));
+    }
+    widths.extend([Constraint::Length(1), Constraint::Length(14)]);
+    let title = format!(
+        "{} ({}) · ⚠ {} · * {}",
+        lang.t("Classement", "Ranking"),
+        s.committee_view.len(),
+        lang.t("contesté", "contested"),
+        lang.t("provisoire / départagé", "provisional / tie broken"),
+    );
+    let mut state = TableState::default()
+        .with_selected((!s.committee_view.is_empty()).then_some(s.committee_selected));
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(t.dim().add_modifier(Modifier::BOLD)))
+        .column_spacing(1)
+        .row_highlight_style(t.selected())
+        .block(pane_block(title, true, t));
+    f.render_stateful_widget(table, area, &mut state);
+}
+
+fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+    let lang = s.lang;
+    let Some(i) = s.committee_current() else {
+        f.render_widget(
+            pane_block(lang.t("Dossier", "Dossier").into(), false, t),
+            area,
+        );
+        return;
+    };
+    let e = &s.entries[i];
+    let reference = &e.dossier.reference;
+    let agg = &s.committee.aggregates[i];
+    let block = pane_block(reference.to_string(), false, t);
+    let width = block.inner(area).width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    wrapped(
+        &mut lines,
+        Span::raw(""),
+        &e.dossier.structure,
+        Style::new().add_modifier(Modifier::BOLD),
+        width,
+        0,
+    );
+    let (verdict, style) = match s.verdict(i) {
+        Verdict::Eligible => (lang.t("Recevable", "Eligible"), t.ok()),
+        Verdict::Unknown => (
+            lang.t("Recevabilité à vérifier", "Eligibility to check"),
+            t.warn(),
+        ),
+        Verdict::Ineligible => (lang.t("Irrecevable", "Ineligible"), t.error()),
+    };
+    lines.push(Line::from(Span::styled(
+        verdict,
+        style.add_modifier(Modifier::BOLD),
+    )));
+    if let Some(o) = s.committee.overrides.get(reference) {
+        wrapped(
+            &mut lines,
+            Span::styled(
+                format!("{} ", lang.t("Dérogation :", "Override:")),
+                t.warn(),
+            ),
+            &format!("{} — {}", o.justification, o.by),
+            t.dim(),
+            width,
+            2,
+        );
+    }
+    for c in e
+        .eligibility
+        .checks
+        .iter()
+        .filter(|c| c.required && c.outcome != crate::eligibility::Outcome::Met)
+    {
+        wrapped(
+            &mut lines,
+            Span::styled(" ✗ ", t.error()),
+            &c.label,
+            t.dim(),
+            width,
+            3,
+        );
+    }
+    if !e.eligibility.priorities.is_empty() {
+        wrapped(
+            &mut lines,
+            Span::styled(format!("{} ", lang.t("Priorités :", "Priorities:")), t.ok()),
+            &e.eligibility.priorities.join(" ; "),
+            t.dim(),
+            width,
+            2,
+        );
+    }
+    if !agg.conflicted.is_empty() {
+        wrapped(
+            &mut lines,
+            Span::styled(
+                format!("{} ", lang.t("Déporté·e(s) :", "Recused:")),
+                t.warn(),
+            ),
+            &agg.conflicted.join(", "),
+            Style::new(),
+            width,
+            2,
+        );
+    }
+    if let Some(r) = s.committee.rank_of(reference)
+        && let (Some(n), true) = (r.rank, r.tied_with_total)
+    {
+        let how = match (r.still_tied, r.broken_by) {
+            (true, _) => lang.t("ex æquo, même rang", "tied, same rank").to_string(),
+            (false, Some(b)) => b.label().to_string(),
+            _ => String::new(),
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{} {n} — {} ({how})",
+                lang.t("Rang", "Rank"),
+                lang.t(
+                    "total égal à un autre dossier",
+                    "same total as another dossier"
+                )
+            ),
+            t.warn(),
+        )));
+    }
+    lines.push(Line::from(""));
+    criteria_lines(s, t, agg, reference, &mut lines);
+    lines.push(Line::from(""));
+    match s.committee.decisions.get(reference) {
+        Some(d) => {
+            let label = crate::decision::kind(&s.call, &d.kind, lang)
+                .map(|k| k.label)
+                .unwrap_or(d.kind.clone());
+            let state = if s.committee.frozen(reference) {
+                lang.t("définitive", "final")
+            } else {
+                lang.t("provisoire", "provisional")
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{} ", lang.t("Décision :", "Decision:")), t.title()),
+                Span::styled(label, Style::new().add_modifier(Modifier::BOLD)),
+                Span::styled(
+                    format!(
+                        " ({state}{})",
+                        if d.without_quorum {
+                            lang.t(", sans quorum", ", without quorum")
+                        } else {
+                            ""
+                        }
+                    ),
+                    t.dim(),
+                ),
+            ]));
+            for (txt, lbl) in [
+                (&d.condition, lang.t("Réserve :", "Condition:")),
+                (
+                    &d.documents,
+                    lang.t("Pièces demandées :", "Documents requested:"),
+                ),
+                (&d.motivation, lang.t("Motivation :", "Reasons:")),
+            ] {
+                if !txt.is_empty() {
+                    wrapped(
+                        &mut lines,
+                        Span::styled(format!("{lbl} "), t.dim()),
+                        txt,
+                        Style::new(),
+                        width,
+                        2,
+                    );
+                }
+            }
+            if let Some(r) = d.waitlist_rank {
+                lines.push(Line::from(format!(
+                    "{} {r}",
+                    lang.t("Rang sur la liste complémentaire :", "Waiting-list rank:")
+                )));
+            }
+        }
+        None => lines.push(Line::from(Span::styled(
+            lang.t(
+                "Pas encore de décision (Entrée : décider)",
+                "No decision yet (Enter: decide)",
+            ),
+            t.dim(),
+        ))),
+    }
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}
+
+fn criteria_lines(
+    s: &State,
+    t: &Theme,
+    agg: &DossierAggregate,
+    reference: &str,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let lang = s.lang;
+    let visible = s.may_see_others(reference);
+    let me = s.reviewer.clone().unwrap_or_default();
+    for (k, (c, st)) in s.call.criteria.iter().zip(&agg.criteria).enumerate() {
+        let label: String = c.label.chars().take(40).collect();
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{}. {label}{}",
+                k + 1,
+                if c.label.chars().count() > 40 {
+                    "…"
+                } else {
+                    ""
+                }
+            ),
+            if st.contested {
+                t.error()
+            } else {
+                Style::new().add_modifier(Modifier::BOLD)
+            },
+        )));
+        let mut spans = vec![Span::raw("   ")];
+        for (m, v) in &st.values {
+            if !visible && *m != me {
+                continue;
+            }
+            spans.push(Span::styled(format!("{} ", initials(m)), t.dim()));
+            spans.push(Span::raw(format!("{}  ", lang.score(*v))));
+        }
+        if visible {
+            spans.push(Span::styled(
+                format!(
+                    "│ {} {} · {} {} · {} {}",
+                    lang.t("moy.", "mean"),
+                    fmt_opt(lang, st.mean, 1),
+                    lang.t("méd.", "med."),
+                    fmt_opt(lang, st.median, 1),
+                    lang.t("écart", "spread"),
+                    fmt_opt(lang, st.spread, 0)
+                ),
+                if st.contested { t.error() } else { t.dim() },
+            ));
+        } else {
+            spans.push(Span::styled(
+                lang.t(
+                    "(notes des autres masquées : notez d'abord ce dossier)",
+                    "(others hidden: score this dossier first)",
+                ),
+                t.dim(),
+            ));
+        }
+        if let Some(cv) = st.consensus {
+            spans.push(Span::styled(
+                format!("  {} {}", lang.t("consensus", "consensus"), lang.score(cv)),
+                t.ok(),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+}
+
+fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+    let lang = s.lang;
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+    // Distribution of official totals on 100, by tens.
+    let mut buckets = [0u64; 10];
+    for a in &s.committee.aggregates {
+        if let Some(total) = a.official(s.committee.basis) {
+            let on100 = DossierAggregate::on_100(&s.call, total);
+            buckets[((on100 / 10.0).floor() as usize).min(9)] += 1;
+        }
+    }
+    let bars: Vec<Bar> = buckets
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            Bar::default()
+                .value(*n)
+                .label(Line::from(format!("{}", i * 10)))
+                .text_value(if *n > 0 { n.to_string() } else { String::new() })
+        })
+        .collect();
+    let chart = BarChart::default()
+        .block(pane_block(
+            lang.t("Totaux (sur 100)", "Totals (on 100)").into(),
+            false,
+            t,
+        ))
+        .data(BarGroup::default().bars(&bars))
+        .bar_width(3)
+        .bar_gap(0)
+        .bar_style(t.title());
+    f.render_widget(chart, left);
+    // Each criterion's mean across dossiers, on the call's scale (×10 for the bars).
+    let means: Vec<Bar> = s
+        .call
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(k, _)| {
+            let vals: Vec<f64> = s
+                .committee
+                .aggregates
+                .iter()
+                .filter_map(|a| a.criteria.get(k).and_then(|c| c.central(s.committee.basis)))
+                .collect();
+            let mean = (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64);
+            Bar::default()
+                .value(mean.map(|m| (m * 10.0).round() as u64).unwrap_or(0))
+                .label(Line::from(format!("C{}", k + 1)))
+                .text_value(mean.map(|m| lang.num(m, 1)).unwrap_or_default())
+        })
+        .collect();
+    let max = (s.call.scale.max * 10.0).round() as u64;
+    let chart = BarChart::default()
+        .block(pane_block(
+            format!(
+                "{} / {}",
+                lang.t("Moyenne par critère", "Mean by criterion"),
+                lang.score(s.call.scale.max)
+            ),
+            false,
+            t,
+        ))
+        .data(BarGroup::default().bars(&means))
+        .bar_width(4)
+        .bar_gap(1)
+        .max(max)
+        .bar_style(t.ok());
+    f.render_widget(chart, right);
+}
