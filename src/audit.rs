@@ -97,6 +97,8 @@ pub struct Verification {
     pub events: usize,
     /// `None` when the chain is intact.
     pub first_break: Option<Break>,
+    /// The last event's hash (see [`head`]).
+    pub head: Option<String>,
 }
 
 impl Verification {
@@ -136,6 +138,7 @@ pub fn verify_events(events: &[Event]) -> Verification {
     Verification {
         events: events.len(),
         first_break,
+        head: head(events).map(str::to_string),
     }
 }
 

@@ -36,4 +36,10 @@ pub enum Command {
         /// Dossier de l'appel
         call_dir: PathBuf,
     },
+    /// Vérifie le chaînage du journal d'audit et nomme le premier événement altéré
+    Verify {
+        /// Base de données de l'appel
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+    },
 }

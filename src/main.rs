@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     let lang = Lang::parse(&cli.lang).unwrap_or_default();
     match cli.command {
         Some(Command::Check { call_dir }) => check(&call_dir),
+        Some(Command::Verify { db }) => verify(&db),
         None => match cli.call_dir {
             Some(call_dir) => tui(Options {
                 call_dir,
@@ -59,6 +60,32 @@ fn check(dir: &std::path::Path) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+    }
+}
+
+fn verify(db: &std::path::Path) -> ExitCode {
+    match jury::audit::verify_file(db) {
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+        Ok(v) => match &v.first_break {
+            None => {
+                println!("Journal d'audit intact : {} événement(s).", v.events);
+                if let Some(h) = &v.head {
+                    println!("Empreinte finale (à reporter au procès-verbal) : {h}");
+                }
+                ExitCode::SUCCESS
+            }
+            Some(b) => {
+                println!("Journal d'audit ALTÉRÉ : {b}.");
+                println!(
+                    "{} événement(s) lus. Conservez ce fichier tel quel et prévenez la présidence du comité.",
+                    v.events
+                );
+                ExitCode::from(1)
+            }
+        },
     }
 }
 

@@ -135,7 +135,7 @@ impl App {
         match bound {
             Some(a) => self.dispatch(a),
             None => {
-                if contexts == [Context::Input]
+                if matches!(contexts.as_slice(), [Context::Input] | [Context::Form])
                     && let event::KeyCode::Char(c) = key.code
                     && !key
                         .modifiers
@@ -270,8 +270,11 @@ impl App {
             Ok(()) => {
                 let done = match &change {
                     Change::OpenSession { date, .. } => Some(format!(
-                        "{} {date}",
-                        lang.t("Séance ouverte :", "Session opened:")
+                        "{} {}",
+                        lang.t("Séance ouverte :", "Session opened:"),
+                        chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                            .map(|d| lang.date(d))
+                            .unwrap_or_else(|_| date.clone())
                     )),
                     Change::CloseSession(_) => Some(
                         lang.t(

@@ -1,124 +1,15 @@
 //! UI behaviour through ratatui's TestBackend and the real default keymap.
 //! Tests name actions; the keymap says which key that is.
 
-use jury::action::Action;
+#[path = "common/ui.rs"]
+mod harness;
+
+use harness::*;
 use jury::fr::Lang;
-use jury::keymap::Key;
-use jury::tui::{App, Options};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier};
 use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-struct Session {
-    app: App,
-    term: Terminal<TestBackend>,
-    db: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-fn open_with(
-    call: &str,
-    reviewer: Option<&str>,
-    lang: Lang,
-    keymap: Option<PathBuf>,
-    color: bool,
-) -> Session {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("test.sqlite");
-    let app = App::open(Options {
-        call_dir: root().join(call),
-        db: Some(db.clone()),
-        reviewer: reviewer.map(String::from),
-        keymap,
-        lang,
-        color,
-    })
-    .expect("open call");
-    let term = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
-    Session {
-        app,
-        term,
-        db,
-        _dir: dir,
-    }
-}
-
-fn open(call: &str, reviewer: Option<&str>) -> Session {
-    open_with(call, reviewer, Lang::Fr, None, true)
-}
-
-const SAMPLE: &str = "samples/caf06-pdnp-2025";
-const OTHER: &str = "tests/fixtures/other-grid";
-
-impl Session {
-    /// Presses the key the live keymap binds to `action` in the current context.
-    fn act(&mut self, action: &str) {
-        let a = Action::from_id(action).unwrap_or_else(|| panic!("no action {action}"));
-        let contexts = self.app.state.contexts();
-        let key = self
-            .app
-            .state
-            .keymap
-            .first_key(&contexts, a)
-            .unwrap_or_else(|| panic!("no key for {action} in {contexts:?}"));
-        self.app.press(key.to_event());
-    }
-
-    fn key(&mut self, name: &str) {
-        let k = Key::parse(name).unwrap_or_else(|| panic!("bad key {name}"));
-        self.app.press(k.to_event());
-    }
-
-    fn type_text(&mut self, text: &str) {
-        for c in text.chars() {
-            self.app
-                .press(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-        }
-    }
-
-    fn screen(&mut self) -> String {
-        self.app.draw(&mut self.term).expect("draw");
-        let buf = self.term.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut skip = 0;
-            for x in 0..buf.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-                out.push_str(sym);
-            }
-            out.push('\n');
-        }
-        out
-    }
-
-    fn db_scores(&self, reference: &str) -> Vec<(String, String, Option<f64>, String)> {
-        let conn = rusqlite::Connection::open(&self.db).expect("db");
-        let mut stmt = conn
-            .prepare("SELECT member, criterion, value, comment FROM scores WHERE reference = ?1 ORDER BY criterion")
-            .expect("prepare");
-        stmt.query_map([reference], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows")
-    }
-}
-
-fn value_of(rows: &[(String, String, Option<f64>, String)], criterion: &str) -> Option<f64> {
-    rows.iter().find(|r| r.1 == criterion).and_then(|r| r.2)
-}
 
 #[test]
 fn opens_the_sample_with_list_dossier_and_four_criterion_grid() {

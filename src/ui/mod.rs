@@ -939,7 +939,26 @@ fn render_status(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 /// Key hints for the current context, from the live keymap.
 fn render_hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let ctx = s.contexts();
+    let committee = s.screen == crate::state::Screen::Committee;
     let actions: &[Action] = match (&s.mode, s.focus) {
+        (Mode::Normal, _) if committee => &[
+            Action::Decide,
+            Action::OpenSession,
+            Action::CloseSession,
+            Action::Override,
+            Action::Consensus,
+            Action::ToggleAgenda,
+            Action::History,
+            Action::Undo,
+            Action::SwitchView,
+            Action::Help,
+        ],
+        (Mode::Form(_), _) => &[
+            Action::NextField,
+            Action::NextOption,
+            Action::Confirm,
+            Action::Cancel,
+        ],
         (Mode::Normal, Pane::List) => &[
             Action::Filter,
             Action::SortNext,
@@ -972,7 +991,7 @@ fn render_hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         _ => &[Action::Down, Action::Up, Action::Confirm, Action::Close],
     };
     let mut spans = Vec::new();
-    if s.mode == Mode::Normal && s.focus == Pane::Grid {
+    if s.mode == Mode::Normal && s.focus == Pane::Grid && !committee {
         let lo = s.call.scale.min.max(0.0) as u8;
         let hi = s.call.scale.max.min(9.0) as u8;
         // Prefer the digit itself to its AZERTY twin in the hint.

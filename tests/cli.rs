@@ -1,0 +1,64 @@
+//! The command line as a user runs it.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn jury() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_jury"))
+}
+
+fn sample_db(dir: &std::path::Path) -> PathBuf {
+    let db = dir.join("j.sqlite");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025");
+    let folder = jury::import::read_folder(&root).expect("sample");
+    let mut store = jury::store::Store::open(&db).expect("open");
+    store.sync_call(&folder.call).expect("call");
+    store.sync_dossiers(&folder.dossiers).expect("dossiers");
+    store.ensure_member("Nadia Benali").expect("member");
+    for (criterion, value) in [("experience", 4.0), ("formation", 2.0)] {
+        store
+            .save_score(&jury::store::ScoreRow {
+                reference: "PDNP06-2025-003".into(),
+                member: "Nadia Benali".into(),
+                criterion: criterion.into(),
+                value: Some(value),
+                comment: String::new(),
+            })
+            .expect("score");
+    }
+    db
+}
+
+#[test]
+fn verify_passes_on_an_untouched_database_and_names_the_edited_event() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = sample_db(dir.path());
+    let out = jury().args(["verify", "--db"]).arg(&db).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("Journal d'audit intact : 30 événement(s)."), "{text}");
+    assert!(text.contains("Empreinte finale"), "{text}");
+
+    let conn = rusqlite::Connection::open(&db).expect("raw");
+    conn.execute("UPDATE audit SET after = '{\"value\":5.0,\"comment\":\"\"}' WHERE id = 29", [])
+        .expect("tamper");
+    drop(conn);
+    let out = jury().args(["verify", "--db"]).arg(&db).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("événement n° 29 modifié"), "{text}");
+}
+
+#[test]
+fn verify_on_a_missing_file_says_so_in_french() {
+    let out = jury().args(["verify", "--db", "/nonexistent/j.sqlite"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("base introuvable"));
+}
+
+#[test]
+fn without_a_call_folder_the_user_is_told_what_to_type() {
+    let out = jury().output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("jury samples/caf06-pdnp-2025"));
+}

@@ -1,0 +1,342 @@
+//! A committee session through the real keymap: several members score, a
+//! member recuses, the chair opens a session, decides with reasons, closes.
+
+#[path = "common/ui.rs"]
+mod harness;
+
+use harness::*;
+
+const CHAIR: &str = "Sylvie Marcellin";
+const SECRETARY: &str = "Nadia Benali";
+const MEMBER: &str = "Julien Ferrand";
+const OTHER_MEMBER: &str = "Bernard Castellan";
+
+/// The ranking row of a dossier (not the detail pane's title).
+fn row(screen: &str, reference: &str) -> String {
+    screen
+        .lines()
+        .find(|l| l.find(reference).is_some_and(|at| at < 30))
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn open_session(s: &mut Session, present: usize) {
+    s.act("open_session");
+    // Untick the members beyond `present` (the boxes follow the date).
+    let total = match &s.app.state.mode {
+        jury::state::Mode::Form(f) => f.checks().len(),
+        _ => panic!("session form"),
+    };
+    s.act("next_field");
+    for i in 0..total {
+        if i >= present {
+            s.type_text(" ");
+        }
+        s.act("next_field");
+    }
+    s.act("confirm");
+}
+
+/// Three members score PDNP06-2025-001 and -002; returns the chair's session.
+fn scored_by_three() -> Session {
+    let mut s = open(SAMPLE, Some(MEMBER));
+    s.select("PDNP06-2025-001");
+    s.score_current(&[4, 3, 5, 2]);
+    s.select("PDNP06-2025-002");
+    s.score_current(&[2, 2, 2, 2]);
+    let mut s = s.reopen_as(SAMPLE, OTHER_MEMBER);
+    s.select("PDNP06-2025-001");
+    s.score_current(&[2, 3, 5, 2]);
+    s.select("PDNP06-2025-002");
+    s.score_current(&[3, 3, 3, 3]);
+    let mut s = s.reopen_as(SAMPLE, SECRETARY);
+    s.select("PDNP06-2025-001");
+    s.score_current(&[3, 3, 5, 2]);
+    s.reopen_as(SAMPLE, CHAIR)
+}
+
+#[test]
+fn the_committee_view_shows_every_members_total_mean_and_contest() {
+    let mut s = scored_by_three();
+    s.act("switch_view");
+    let screen = s.screen();
+    assert!(screen.contains("Classement (28)"), "{screen}");
+    let line = row(&screen, "PDNP06-2025-001");
+    // Totals on 0–5: Ferrand 3,65; Castellan (30·2+30·3+25·5+15·2)/100 = 3,05; Benali 3,35.
+    for v in ["3,6", "3,0", "3,4", "3,35"] {
+        assert!(line.contains(v), "{v} missing in {line}");
+    }
+    // Experience 4, 2, 3: spread 2 reaches the call's disagreement_spread.
+    assert!(line.contains('⚠'), "{line}");
+    assert!(
+        screen.contains("Totaux (sur 100)") && screen.contains("Moyenne par critère"),
+        "{screen}"
+    );
+    // -001 (3,35) ranks above -002 (2,50).
+    let p1 = screen.find("PDNP06-2025-001").unwrap_or(usize::MAX);
+    let p2 = screen.find("PDNP06-2025-002").unwrap_or(0);
+    assert!(p1 < p2);
+}
+
+#[test]
+fn a_member_does_not_see_others_scores_before_scoring() {
+    let s = scored_by_three();
+    let mut s = s.reopen_as(SAMPLE, "Agnès Tordo");
+    s.act("switch_view");
+    let screen = s.screen();
+    let line = row(&screen, "PDNP06-2025-001");
+    assert!(line.contains('…') && !line.contains("3,35"), "{line}");
+    s.act("switch_view");
+    s.select("PDNP06-2025-001");
+    s.score_current(&[3, 3, 3, 3]);
+    s.act("switch_view");
+    let screen = s.screen();
+    let line = row(&screen, "PDNP06-2025-001");
+    assert!(!line.contains('…'), "{line}");
+}
+
+#[test]
+fn a_recused_member_cannot_score_and_is_left_out_of_the_figures() {
+    let s = scored_by_three();
+    let mut s = s.reopen_as(SAMPLE, MEMBER);
+    s.select("PDNP06-2025-001");
+    s.act("conflict_of_interest");
+    s.type_text("Je siège au conseil d'administration");
+    s.act("confirm");
+    assert_eq!(
+        s.query::<String>("SELECT member FROM conflicts"),
+        vec![MEMBER.to_string()]
+    );
+    s.act("focus_grid");
+    s.act("score_1");
+    assert!(s.screen().contains("Vous vous êtes déporté·e"));
+    assert_eq!(
+        s.query::<f64>("SELECT value FROM scores WHERE member = 'Julien Ferrand' AND reference = 'PDNP06-2025-001' AND criterion = 'experience'"),
+        vec![4.0]
+    );
+    let mut s = s.reopen_as(SAMPLE, CHAIR);
+    s.act("switch_view");
+    let screen = s.screen();
+    let line = row(&screen, "PDNP06-2025-001");
+    assert!(line.contains("déport"), "{line}");
+    // Experience now 2 and 3: spread 1, no longer contested; mean total (3,05 + 3,35) / 2 = 3,20.
+    assert!(line.contains("3,20"), "{line}");
+    assert!(!line.contains('⚠'), "{line}");
+}
+
+#[test]
+fn a_session_records_decisions_with_reasons_then_closes_and_freezes_them() {
+    let mut s = scored_by_three();
+    s.act("switch_view");
+    open_session(&mut s, 5);
+    assert!(s.screen().contains("quorum 3 ✓"));
+    // Select -002 and reject it without reasons: refused in the form.
+    while s
+        .app
+        .state
+        .committee_current()
+        .map(|i| s.app.state.entries[i].dossier.reference.clone())
+        != Some("PDNP06-2025-002".into())
+    {
+        s.act("down");
+    }
+    s.act("decide");
+    s.choose("kind", "non_retenu");
+    s.fill("motivation", "");
+    s.act("confirm");
+    assert!(
+        s.screen()
+            .contains("Motivation obligatoire pour « Non retenu »")
+    );
+    s.fill(
+        "motivation",
+        "Projet peu articulé avec le projet social ; expérience parentalité limitée.",
+    );
+    s.act("confirm");
+    assert_eq!(
+        s.query::<String>("SELECT kind FROM decisions"),
+        vec!["non_retenu".to_string()]
+    );
+    assert!(s.screen().contains("Non retenu *"));
+    // Accept -001 (no reasons needed for retenu).
+    s.act("top");
+    s.act("decide");
+    s.choose("kind", "retenu");
+    s.act("confirm");
+    assert_eq!(s.query::<i64>("SELECT COUNT(*) FROM decisions"), vec![2]);
+    // Close: needs the confirmation box.
+    s.act("close_session");
+    s.act("confirm");
+    assert!(s.screen().contains("Cochez la confirmation"));
+    s.type_text(" ");
+    s.act("confirm");
+    let closed: Vec<Option<String>> = s.query("SELECT closed_at FROM sessions");
+    assert!(closed[0].is_some());
+    // Frozen: no decision without a new session.
+    s.act("decide");
+    s.act("confirm");
+    assert!(s.screen().contains("Aucune séance ouverte"));
+    s.act("cancel");
+    // A new session may change it, recorded as a change.
+    open_session(&mut s, 4);
+    s.act("top");
+    s.act("decide");
+    s.choose("kind", "liste_complementaire");
+    s.fill("motivation", "Capacité atteinte après réexamen.");
+    s.act("confirm");
+    assert_eq!(
+        s.query::<String>("SELECT action FROM audit WHERE action LIKE 'decision%' ORDER BY id"),
+        vec!["decision", "decision", "decision.change"]
+    );
+    assert_eq!(
+        s.query::<i64>("SELECT waitlist_rank FROM decisions WHERE kind = 'liste_complementaire'"),
+        vec![1]
+    );
+}
+
+#[test]
+fn without_quorum_the_decision_is_refused() {
+    let mut s = scored_by_three();
+    s.act("switch_view");
+    open_session(&mut s, 2);
+    assert!(s.screen().contains("NON ATTEINT"));
+    s.act("decide");
+    s.choose("kind", "retenu");
+    s.act("confirm");
+    assert!(s.screen().contains("Quorum non atteint : 2/3"));
+    assert_eq!(s.query::<i64>("SELECT COUNT(*) FROM decisions"), vec![0]);
+}
+
+#[test]
+fn an_ineligible_dossier_needs_the_chairs_override_to_be_accepted() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.select("PDNP06-2025-018"); // charter not signed
+    s.act("switch_view");
+    open_session(&mut s, 5);
+    s.act("decide");
+    s.choose("kind", "retenu");
+    s.act("confirm");
+    assert!(s.screen().contains("Dossier irrecevable"));
+    s.act("cancel");
+    s.act("override_eligibility");
+    s.choose("verdict", "eligible");
+    s.act("confirm");
+    assert!(s.screen().contains("justifiée par écrit"));
+    s.fill(
+        "justification",
+        "Charte signée reçue le 6 juillet, pièce versée au dossier.",
+    );
+    s.act("confirm");
+    assert_eq!(
+        s.query::<String>("SELECT verdict FROM overrides"),
+        vec!["eligible".to_string()]
+    );
+    s.act("decide");
+    s.choose("kind", "retenu");
+    s.act("confirm");
+    assert_eq!(
+        s.query::<String>("SELECT kind FROM decisions"),
+        vec!["retenu".to_string()]
+    );
+    assert!(s.screen().contains("Dérogation :"));
+}
+
+#[test]
+fn a_member_cannot_decide_or_override() {
+    let mut s = open(SAMPLE, Some(MEMBER));
+    s.act("switch_view");
+    s.act("override_eligibility");
+    assert!(s.screen().contains("Réservé à la présidence"));
+    s.act("open_session");
+    assert!(s.screen().contains("Seuls la présidence et le secrétariat"));
+}
+
+#[test]
+fn undo_puts_the_last_score_back_as_a_new_event() {
+    let mut s = open(SAMPLE, Some(MEMBER));
+    s.act("focus_grid");
+    s.act("score_4");
+    s.act("top");
+    s.act("score_2");
+    assert_eq!(
+        value_of(&s.db_scores("PDNP06-2025-001"), "experience"),
+        Some(2.0)
+    );
+    s.act("undo");
+    assert_eq!(
+        value_of(&s.db_scores("PDNP06-2025-001"), "experience"),
+        Some(4.0)
+    );
+    assert!(s.screen().contains("Annulé : note"));
+    s.act("undo");
+    assert_eq!(
+        value_of(&s.db_scores("PDNP06-2025-001"), "experience"),
+        None
+    );
+    assert_eq!(
+        s.query::<String>("SELECT action FROM audit WHERE actor = 'Julien Ferrand' ORDER BY id"),
+        vec!["score", "score", "undo", "undo"]
+    );
+    assert!(jury::audit::verify_file(&s.db).expect("verify").is_intact());
+}
+
+#[test]
+fn the_chairs_consensus_grid_becomes_the_official_score() {
+    let mut s = scored_by_three();
+    s.act("switch_view");
+    s.act("consensus_grid");
+    assert!(s.screen().contains("Grille de consensus — présidence"));
+    for d in ["score_3", "score_3", "score_4", "score_2"] {
+        s.act(d);
+    }
+    let rows: Vec<f64> = s.query("SELECT value FROM consensus ORDER BY criterion");
+    assert_eq!(rows.len(), 4);
+    s.act("switch_view");
+    let screen = s.screen();
+    let line = row(&screen, "PDNP06-2025-001");
+    // (30·3 + 30·3 + 25·4 + 15·2) / 100 = 3,10
+    assert!(line.contains("3,10c"), "{line}");
+    // Individual scores stay visible.
+    assert!(line.contains("3,35"), "{line}");
+}
+
+#[test]
+fn the_history_lists_a_dossiers_events() {
+    let mut s = scored_by_three();
+    s.select("PDNP06-2025-001");
+    s.act("history");
+    let screen = s.screen();
+    assert!(screen.contains("Historique — PDNP06-2025-001"), "{screen}");
+    assert!(screen.contains("dossier importé"));
+    assert!(
+        screen.contains(
+            "note « Expérience de la structure dans le champ de la parentalité » : — → 4"
+        ),
+        "{screen}"
+    );
+}
+
+#[test]
+fn too_few_eligible_dossiers_warn_that_the_call_may_be_unsuccessful() {
+    let mut s = open(OTHER, Some("Zoé"));
+    s.act("switch_view");
+    assert!(
+        s.screen()
+            .contains("L'appel pourrait être déclaré infructueux")
+    );
+}
+
+#[test]
+fn median_basis_and_agenda_filter() {
+    let mut s = scored_by_three();
+    s.act("switch_view");
+    s.act("toggle_basis");
+    assert!(s.screen().contains("totaux : médiane"));
+    s.act("toggle_agenda");
+    let screen = s.screen();
+    assert!(screen.contains("ordre du jour"), "{screen}");
+    assert!(
+        screen.contains("PDNP06-2025-001"),
+        "contested, on the agenda"
+    );
+}

@@ -1,0 +1,220 @@
+//! UI test harness: the app with a TestBackend and the real keymap. Tests
+//! name actions; the keymap says which key that is.
+#![allow(dead_code)]
+
+use jury::action::Action;
+use jury::fr::Lang;
+use jury::keymap::Key;
+use jury::tui::{App, Options};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::PathBuf;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub struct Session {
+    pub app: App,
+    pub term: Terminal<TestBackend>,
+    pub db: PathBuf,
+    pub dir: std::sync::Arc<tempfile::TempDir>,
+}
+
+pub fn open_with(
+    call: &str,
+    reviewer: Option<&str>,
+    lang: Lang,
+    keymap: Option<PathBuf>,
+    color: bool,
+) -> Session {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("test.sqlite");
+    let app = App::open(Options {
+        call_dir: root().join(call),
+        db: Some(db.clone()),
+        reviewer: reviewer.map(String::from),
+        keymap,
+        lang,
+        color,
+    })
+    .expect("open call");
+    let term = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    Session {
+        app,
+        term,
+        db,
+        dir: std::sync::Arc::new(dir),
+    }
+}
+
+pub fn open(call: &str, reviewer: Option<&str>) -> Session {
+    open_with(call, reviewer, Lang::Fr, None, true)
+}
+
+pub const SAMPLE: &str = "samples/caf06-pdnp-2025";
+pub const OTHER: &str = "tests/fixtures/other-grid";
+
+impl Session {
+    /// Presses the key the live keymap binds to `action` in the current context.
+    pub fn act(&mut self, action: &str) {
+        let a = Action::from_id(action).unwrap_or_else(|| panic!("no action {action}"));
+        let contexts = self.app.state.contexts();
+        let key = self
+            .app
+            .state
+            .keymap
+            .first_key(&contexts, a)
+            .unwrap_or_else(|| panic!("no key for {action} in {contexts:?}"));
+        self.app.press(key.to_event());
+    }
+
+    pub fn key(&mut self, name: &str) {
+        let k = Key::parse(name).unwrap_or_else(|| panic!("bad key {name}"));
+        self.app.press(k.to_event());
+    }
+
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.app
+                .press(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+    }
+
+    pub fn screen(&mut self) -> String {
+        self.app.draw(&mut self.term).expect("draw");
+        let buf = self.term.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut skip = 0;
+            for x in 0..buf.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+                out.push_str(sym);
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    pub fn db_scores(&self, reference: &str) -> Vec<(String, String, Option<f64>, String)> {
+        let conn = rusqlite::Connection::open(&self.db).expect("db");
+        let mut stmt = conn
+            .prepare("SELECT member, criterion, value, comment FROM scores WHERE reference = ?1 ORDER BY criterion")
+            .expect("prepare");
+        stmt.query_map([reference], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+    }
+}
+
+pub fn value_of(rows: &[(String, String, Option<f64>, String)], criterion: &str) -> Option<f64> {
+    rows.iter().find(|r| r.1 == criterion).and_then(|r| r.2)
+}
+
+impl Session {
+    /// Quits and reopens the same database as another member (one Jury at a time).
+    pub fn reopen_as(self, call: &str, reviewer: &str) -> Session {
+        let Session { app, db, dir, .. } = self;
+        drop(app);
+        let app = App::open(Options {
+            call_dir: root().join(call),
+            db: Some(db.clone()),
+            reviewer: Some(reviewer.to_string()),
+            keymap: None,
+            lang: Lang::Fr,
+            color: true,
+        })
+        .expect("reopen");
+        let term = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+        Session { app, term, db, dir }
+    }
+
+    /// Scores the selected dossier on every criterion, from the list.
+    pub fn score_current(&mut self, digits: &[u8]) {
+        self.act("focus_grid");
+        self.act("top");
+        for d in digits {
+            self.act(&format!("score_{d}"));
+        }
+        self.act("focus_list");
+    }
+
+    /// Selects a dossier of the list by searching its reference.
+    pub fn select(&mut self, reference: &str) {
+        self.act("filter");
+        self.type_text(reference);
+        self.act("confirm");
+        self.act("cancel");
+        let i = self
+            .app
+            .state
+            .view
+            .iter()
+            .position(|i| self.app.state.entries[*i].dossier.reference == reference);
+        self.app.state.selected = i.expect("reference in the list");
+    }
+
+    pub fn query<T: rusqlite::types::FromSql>(&self, sql: &str) -> Vec<T> {
+        let conn = rusqlite::Connection::open(&self.db).expect("db");
+        let mut stmt = conn.prepare(sql).expect("prepare");
+        stmt.query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    }
+
+    /// Fills the open form: `(field id, text)` pairs replace text fields.
+    pub fn fill(&mut self, id: &str, text: &str) {
+        let jury::state::Mode::Form(form) = &self.app.state.mode else {
+            panic!("no form open");
+        };
+        let at = form
+            .fields
+            .iter()
+            .position(|f| f.id == id)
+            .unwrap_or_else(|| panic!("no field {id}"));
+        // Move focus there with the keymap, clear, type.
+        while match &self.app.state.mode {
+            jury::state::Mode::Form(f) => f.focus != at,
+            _ => false,
+        } {
+            self.act("next_field");
+        }
+        for _ in 0..500 {
+            self.act("delete_back");
+        }
+        self.type_text(text);
+    }
+
+    /// Chooses an option of the focused-or-named choice field by its id.
+    pub fn choose(&mut self, field: &str, option: &str) {
+        for _ in 0..20 {
+            let jury::state::Mode::Form(form) = &self.app.state.mode else {
+                panic!("no form open");
+            };
+            if form.choice_of(field).as_deref() == Some(option) {
+                return;
+            }
+            let at = form
+                .fields
+                .iter()
+                .position(|f| f.id == field)
+                .expect("field");
+            if form.focus != at {
+                self.act("next_field");
+            } else {
+                self.act("next_option");
+            }
+        }
+        panic!("option {option} not found in {field}");
+    }
+}
