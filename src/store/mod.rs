@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 mod committee;
 pub use committee::*;
 
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -106,6 +106,43 @@ const MIGRATIONS: &[&str] = &[
         motivation TEXT NOT NULL,
         by TEXT NOT NULL,
         at TEXT NOT NULL
+     );",
+    // 3: letters and their tracking; members' review packets and the score
+    // conflicts merging them revealed.
+    "CREATE TABLE letters (
+        reference TEXT NOT NULL REFERENCES dossiers(reference),
+        decision_id INTEGER NOT NULL REFERENCES decisions(id),
+        pdf TEXT NOT NULL,
+        odt TEXT NOT NULL,
+        eml TEXT,
+        hash TEXT NOT NULL,
+        generated_at TEXT NOT NULL,
+        sent_at TEXT,
+        channel TEXT CHECK (channel IN ('email', 'post')),
+        acknowledged_at TEXT,
+        PRIMARY KEY (reference, decision_id)
+     );
+     CREATE TABLE packets (
+        id INTEGER PRIMARY KEY,
+        member TEXT NOT NULL REFERENCES members(name),
+        exported_at TEXT NOT NULL,
+        checksum TEXT NOT NULL UNIQUE,
+        imported_at TEXT NOT NULL,
+        dossiers INTEGER NOT NULL,
+        added INTEGER NOT NULL,
+        changed INTEGER NOT NULL,
+        unchanged INTEGER NOT NULL
+     );
+     CREATE TABLE merge_conflicts (
+        id INTEGER PRIMARY KEY,
+        reference TEXT NOT NULL REFERENCES dossiers(reference),
+        member TEXT NOT NULL,
+        criterion TEXT NOT NULL,
+        kept REAL,
+        incoming REAL,
+        updated_at TEXT NOT NULL,
+        packet TEXT NOT NULL,
+        resolved_at TEXT
      );",
 ];
 

@@ -52,16 +52,27 @@ fn decision_label(s: &State, reference: &str) -> String {
         .unwrap_or_default()
 }
 
+/// From this width the detail and the charts sit beside the ranking;
+/// narrower, the detail goes below it and the charts are left out.
+const SIDE_BY_SIDE: u16 = 140;
+
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let [banner, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(5)]).areas(area);
     render_banner(f, s, t, banner);
-    let [table, side] =
-        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(body);
-    render_ranking(f, s, t, table);
-    let [detail, charts] =
-        Layout::vertical([Constraint::Min(8), Constraint::Length(11)]).areas(side);
-    render_detail(f, s, t, detail);
-    render_charts(f, s, t, charts);
+    if area.width >= SIDE_BY_SIDE {
+        let [table, side] =
+            Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(body);
+        render_ranking(f, s, t, table);
+        let [detail, charts] =
+            Layout::vertical([Constraint::Min(8), Constraint::Length(11)]).areas(side);
+        render_detail(f, s, t, detail);
+        render_charts(f, s, t, charts);
+    } else {
+        let [table, detail] =
+            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+        render_ranking(f, s, t, table);
+        render_detail(f, s, t, detail);
+    }
 }
 
 fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
@@ -168,12 +179,12 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.lang;
     let members = reviewers(s);
     let me = s.reviewer.clone().unwrap_or_default();
-    let mut header = vec![
-        Cell::from(lang.t("Rg", "Rk")),
-        Cell::from(lang.t("Réf.", "Ref.")),
-        Cell::from(lang.t("Structure", "Structure")),
-        Cell::from(""),
-    ];
+    let with_structure = area.width >= 100;
+    let mut header = vec![Cell::from(lang.t("Rg", "Rk")), Cell::from(lang.t("Réf.", "Ref."))];
+    if with_structure {
+        header.push(Cell::from(lang.t("Structure", "Structure")));
+    }
+    header.push(Cell::from(""));
     for m in &members {
         header.push(Cell::from(Line::from(initials(m)).right_aligned()));
     }
@@ -207,12 +218,11 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 },
                 None => "—".into(),
             };
-            let mut cells = vec![
-                Cell::from(rank),
-                Cell::from(reference.clone()),
-                Cell::from(e.dossier.structure.clone()),
-                Cell::from(verdict_mark(s, *i, t)),
-            ];
+            let mut cells = vec![Cell::from(rank), Cell::from(reference.clone())];
+            if with_structure {
+                cells.push(Cell::from(e.dossier.structure.clone()));
+            }
+            cells.push(Cell::from(verdict_mark(s, *i, t)));
             for m in &members {
                 let text = if agg.conflicted.contains(m) {
                     "déport".to_string()
@@ -263,12 +273,12 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             Row::new(cells)
         })
         .collect();
-    let mut widths = vec![
-        Constraint::Length(3),
-        Constraint::Length(15),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ];
+    let ref_width = s.entries.iter().map(|e| e.dossier.reference.chars().count()).max().unwrap_or(10) as u16;
+    let mut widths = vec![Constraint::Length(3), Constraint::Length(ref_width)];
+    if with_structure {
+        widths.push(Constraint::Fill(1));
+    }
+    widths.push(Constraint::Length(1));
     widths.extend(members.iter().map(|_| Constraint::Length(6)));
     widths.extend([
         Constraint::Length(6),
@@ -278,7 +288,7 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     if s.normalised {
         widths.push(Constraint::Length(5));
     }
-    widths.extend([Constraint::Length(1), Constraint::Length(14)]);
+    widths.extend([Constraint::Length(1), Constraint::Fill(1)]);
     let title = format!(
         "{} ({}) · ⚠ {} · * {}",
         lang.t("Classement", "Ranking"),
