@@ -30,7 +30,12 @@ impl Lang {
     /// A number with `decimals` digits; French uses a decimal comma and a narrow
     /// no-break space between thousands (`1 000,5`).
     pub fn num(self, x: f64, decimals: usize) -> String {
-        let s = format!("{:.*}", decimals, x.abs());
+        // Round half up on the decimal value a person reads (3,65 → 3,7), not on
+        // its binary approximation, which `format!` would round either way.
+        let scale = 10f64.powi(decimals as i32);
+        let cleaned = (x.abs() * 1e9).round() / 1e9;
+        let rounded = (cleaned * scale + 1e-9).round() / scale;
+        let s = format!("{:.*}", decimals, rounded);
         let (int, frac) = match s.split_once('.') {
             Some((i, f)) => (i.to_string(), Some(f.to_string())),
             None => (s, None),
@@ -134,6 +139,15 @@ mod tests {
     #[test]
     fn french_numbers() {
         assert_eq!(Lang::Fr.num(14.5, 1), "14,5");
+        for (x, shown) in [
+            (2.25, "2,3"),
+            (3.65, "3,7"),
+            (3.55, "3,6"),
+            (2.35, "2,4"),
+            (2.45, "2,5"),
+        ] {
+            assert_eq!(Lang::Fr.num(x, 1), shown, "{x}");
+        }
         assert_eq!(Lang::Fr.num(1000.0, 0), "1\u{202F}000");
         assert_eq!(Lang::Fr.num(-0.01, 1), "0,0");
         assert_eq!(Lang::En.num(1234.25, 2), "1,234.25");

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 pub struct CallFolder {
     pub dir: PathBuf,
     pub call: Call,
+    /// Letter templates of the call (`lettres/<decision>.txt`), by decision id.
+    pub templates: std::collections::BTreeMap<String, String>,
     /// Valid dossiers, with the file each came from (relative to the folder).
     pub dossiers: Vec<(Dossier, String)>,
     pub diags: Vec<Diag>,
@@ -96,9 +98,13 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
             }
         }
     }
+    let (templates, mut template_errors) = crate::templates::read_overrides(dir);
+    diags.append(&mut template_errors);
+    diags.extend(crate::templates::check_call(&call, &templates));
     Ok(CallFolder {
         dir: dir.to_path_buf(),
         call,
+        templates,
         dossiers,
         diags,
     })

@@ -23,6 +23,7 @@ pub mod ranking;
 pub mod search;
 pub mod state;
 pub mod store;
+pub mod templates;
 pub mod tui;
 pub mod ui;
 pub mod update;

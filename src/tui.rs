@@ -78,6 +78,9 @@ impl App {
         };
         let mut store = Store::open(&db).map_err(StartError::Store)?;
         store.sync_call(&folder.call).map_err(StartError::Store)?;
+        store
+            .sync_templates(&folder.templates)
+            .map_err(StartError::Store)?;
         let sync = store
             .sync_dossiers(&folder.dossiers)
             .map_err(StartError::Store)?;
@@ -371,6 +374,9 @@ fn open_with_system_viewer(path: &Path) -> Result<(), String> {
 /// The interactive session: the terminal is restored on return and on panic.
 pub fn run(app: &mut App) -> std::io::Result<()> {
     let mut terminal = ratatui::init();
+    // crossterm installs its resize handler on first use: do it before the
+    // first draw, or a resize in between is lost until the next key.
+    let _ = event::poll(std::time::Duration::ZERO);
     let result = event_loop(app, &mut terminal);
     ratatui::restore();
     result

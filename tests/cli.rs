@@ -33,17 +33,31 @@ fn sample_db(dir: &std::path::Path) -> PathBuf {
 fn verify_passes_on_an_untouched_database_and_names_the_edited_event() {
     let dir = tempfile::tempdir().expect("tmp");
     let db = sample_db(dir.path());
-    let out = jury().args(["verify", "--db"]).arg(&db).output().expect("run");
+    let out = jury()
+        .args(["verify", "--db"])
+        .arg(&db)
+        .output()
+        .expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("Journal d'audit intact : 30 événement(s)."), "{text}");
+    assert!(
+        text.contains("Journal d'audit intact : 30 événement(s)."),
+        "{text}"
+    );
     assert!(text.contains("Empreinte finale"), "{text}");
 
     let conn = rusqlite::Connection::open(&db).expect("raw");
-    conn.execute("UPDATE audit SET after = '{\"value\":5.0,\"comment\":\"\"}' WHERE id = 29", [])
-        .expect("tamper");
+    conn.execute(
+        "UPDATE audit SET after = '{\"value\":5.0,\"comment\":\"\"}' WHERE id = 29",
+        [],
+    )
+    .expect("tamper");
     drop(conn);
-    let out = jury().args(["verify", "--db"]).arg(&db).output().expect("run");
+    let out = jury()
+        .args(["verify", "--db"])
+        .arg(&db)
+        .output()
+        .expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("événement n° 29 modifié"), "{text}");
@@ -51,7 +65,10 @@ fn verify_passes_on_an_untouched_database_and_names_the_edited_event() {
 
 #[test]
 fn verify_on_a_missing_file_says_so_in_french() {
-    let out = jury().args(["verify", "--db", "/nonexistent/j.sqlite"]).output().expect("run");
+    let out = jury()
+        .args(["verify", "--db", "/nonexistent/j.sqlite"])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("base introuvable"));
 }

@@ -62,8 +62,9 @@ fn the_committee_view_shows_every_members_total_mean_and_contest() {
     let screen = s.screen();
     assert!(screen.contains("Classement (28)"), "{screen}");
     let line = row(&screen, "PDNP06-2025-001");
-    // Totals on 0–5: Ferrand 3,65; Castellan (30·2+30·3+25·5+15·2)/100 = 3,05; Benali 3,35.
-    for v in ["3,6", "3,0", "3,4", "3,35"] {
+    // Totals on 0–5: Ferrand 3,65; Castellan (30·2+30·3+25·5+15·2)/100 = 3,05; Benali 3,35;
+    // shown with one decimal, rounded half up; the mean 3,35 with two.
+    for v in [" 3,7 ", " 3,1 ", " 3,4 ", " 3,35 "] {
         assert!(line.contains(v), "{v} missing in {line}");
     }
     // Experience 4, 2, 3: spread 2 reaches the call's disagreement_spread.

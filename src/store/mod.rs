@@ -398,6 +398,40 @@ impl Store {
         tx.commit().map_err(|e| sql_error(&path, e))
     }
 
+    /// Keeps the call folder's letter templates (`lettres/*.txt`) with the
+    /// call, so letters can be produced from the database alone.
+    pub fn sync_templates(
+        &mut self,
+        templates: &std::collections::BTreeMap<String, String>,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            tx.execute("DELETE FROM meta WHERE key LIKE 'lettre:%'", [])
+                .map_err(|e| sql_error(&path, e))?;
+            for (id, text) in templates {
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                    params![format!("lettre:{id}"), text],
+                )
+                .map_err(|e| sql_error(&path, e))?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn templates(&self) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT substr(key, 8), value FROM meta WHERE key LIKE 'lettre:%' ORDER BY key",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
     /// The call as last stored (for opening a database without its folder).
     pub fn stored_call(&self) -> Result<Option<serde_json::Value>, StoreError> {
         Ok(self

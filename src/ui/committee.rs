@@ -61,7 +61,8 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     render_banner(f, s, t, banner);
     if area.width >= SIDE_BY_SIDE {
         let [table, side] =
-            Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(body);
+            Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
+                .areas(body);
         render_ranking(f, s, t, table);
         let [detail, charts] =
             Layout::vertical([Constraint::Min(8), Constraint::Length(11)]).areas(side);
@@ -180,7 +181,10 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let members = reviewers(s);
     let me = s.reviewer.clone().unwrap_or_default();
     let with_structure = area.width >= 100;
-    let mut header = vec![Cell::from(lang.t("Rg", "Rk")), Cell::from(lang.t("Réf.", "Ref."))];
+    let mut header = vec![
+        Cell::from(lang.t("Rg", "Rk")),
+        Cell::from(lang.t("Réf.", "Ref.")),
+    ];
     if with_structure {
         header.push(Cell::from(lang.t("Structure", "Structure")));
     }
@@ -273,7 +277,12 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             Row::new(cells)
         })
         .collect();
-    let ref_width = s.entries.iter().map(|e| e.dossier.reference.chars().count()).max().unwrap_or(10) as u16;
+    let ref_width = s
+        .entries
+        .iter()
+        .map(|e| e.dossier.reference.chars().count())
+        .max()
+        .unwrap_or(10) as u16;
     let mut widths = vec![Constraint::Length(3), Constraint::Length(ref_width)];
     if with_structure {
         widths.push(Constraint::Fill(1));

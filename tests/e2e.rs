@@ -1,0 +1,249 @@
+//! End-to-end tests: the real `jury` binary in a pseudo-terminal, driven by
+//! key presses, its screen read through a terminal emulator, its database
+//! read afterwards with SQLite.
+
+#[path = "common/pty.rs"]
+mod pty;
+
+use pty::Term;
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+const CALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/caf06-pdnp-2025");
+const FIRST: &str = "PDNP06-2025-001";
+const NADIA: &str = "Nadia Benali";
+/// The list's title once the sample call is loaded.
+const LIST_READY: &str = "Dossiers (28/28)";
+
+/// A temporary home, database and (optionally) call folder for one test.
+struct Env {
+    dir: TempDir,
+    call: PathBuf,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("temp dir"),
+            call: PathBuf::from(CALL),
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("jury.sqlite")
+    }
+
+    fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    /// `jury CALL --db DB [--as NAME]` in a `cols`×`rows` terminal.
+    fn jury_sized(&self, reviewer: Option<&str>, cols: u16, rows: u16) -> Term {
+        let mut args: Vec<OsString> =
+            vec![self.call.clone().into(), "--db".into(), self.db().into()];
+        if let Some(r) = reviewer {
+            args.extend(["--as".into(), r.into()]);
+        }
+        Term::spawn(env!("CARGO_BIN_EXE_jury"), &args, &self.home(), cols, rows)
+    }
+
+    fn jury(&self, reviewer: Option<&str>) -> Term {
+        self.jury_sized(reviewer, 120, 40)
+    }
+
+    /// `criterion → value` for one dossier and member, read from the database.
+    fn scores(&self, reference: &str, member: &str) -> BTreeMap<String, Option<f64>> {
+        read_scores(&self.db(), reference, member)
+    }
+}
+
+fn read_scores(db: &Path, reference: &str, member: &str) -> BTreeMap<String, Option<f64>> {
+    let conn = rusqlite::Connection::open(db).expect("open the database");
+    let mut stmt = conn
+        .prepare("SELECT criterion, value FROM scores WHERE reference = ?1 AND member = ?2")
+        .expect("prepare");
+    stmt.query_map([reference, member], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query scores")
+        .collect::<Result<_, _>>()
+        .expect("read scores")
+}
+
+fn expected(pairs: &[(&str, f64)]) -> BTreeMap<String, Option<f64>> {
+    pairs
+        .iter()
+        .map(|(c, v)| (c.to_string(), Some(*v)))
+        .collect()
+}
+
+/// The list row of `reference`: the line that starts (after the border
+/// and the eligibility mark) with it.
+fn list_row<'a>(screen: &'a str, reference: &str) -> Option<&'a str> {
+    let head = reference.chars().count() + 4;
+    screen
+        .lines()
+        .find(|l| l.chars().take(head).collect::<String>().contains(reference))
+}
+
+#[test]
+fn scores_typed_in_the_grid_are_in_the_database_after_quitting() {
+    let env = Env::new();
+    let mut app = env.jury(Some(NADIA));
+    app.wait_for(LIST_READY);
+    app.send("\r"); // list: confirm → the grid
+    for key in ["4", "3", "5", "2"] {
+        app.send(key);
+    }
+    let screen = app.wait_until("the list row of the first dossier to show 3,7", |s| {
+        list_row(s, FIRST).is_some_and(|row| row.contains(" 3,7 "))
+    });
+    assert!(screen.contains("Total 3,65 / 5"), "grid total:\n{screen}");
+    app.send("q");
+    let status = app.wait_exit();
+    assert!(status.success(), "exit status {status}");
+
+    assert_eq!(
+        env.scores(FIRST, NADIA),
+        expected(&[
+            ("experience", 4.0),
+            ("qualification", 3.0),
+            ("coherence", 5.0),
+            ("formation", 2.0),
+        ])
+    );
+}
+
+#[test]
+fn a_score_shown_as_saved_survives_kill_9() {
+    let env = Env::new();
+    let mut app = env.jury(Some(NADIA));
+    app.wait_for(LIST_READY);
+    app.send("\r");
+    app.send("4");
+    app.wait_for("Enregistré");
+    let status = app.kill9();
+    assert!(
+        status.signal().is_some(),
+        "expected death by signal, got {status}"
+    );
+    // Opening the database replays the WAL left behind by the killed process.
+    assert_eq!(env.scores(FIRST, NADIA), expected(&[("experience", 4.0)]));
+}
+
+#[test]
+fn azerty_number_row_scores_without_shift() {
+    let env = Env::new();
+    let mut app = env.jury(Some(NADIA));
+    app.wait_for(LIST_READY);
+    app.send("\r");
+    for key in ["&", "é", "\"", "'"] {
+        app.send(key);
+    }
+    // 1·30 + 2·30 + 3·25 + 4·15 = 225 / 100 → 2,25 / 5
+    app.wait_for("Total 2,25 / 5");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    assert_eq!(
+        env.scores(FIRST, NADIA),
+        expected(&[
+            ("experience", 1.0),
+            ("qualification", 2.0),
+            ("coherence", 3.0),
+            ("formation", 4.0),
+        ])
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_malformed_dossier_is_reported_with_its_position_and_the_rest_load() {
+    let mut env = Env::new();
+    env.call = env.dir.path().join("call");
+    copy_dir(Path::new(CALL), &env.call);
+    // The trailing comma is on line 3, column 18.
+    std::fs::write(
+        env.call.join("dossiers/ZZ-bad.json"),
+        "{\n  \"format\": \"jury-dossier/1\",\n  \"reference\": 12,\n}",
+    )
+    .expect("write the bad dossier");
+
+    let mut app = env.jury(Some(NADIA));
+    app.wait_for("Rapport d'import");
+    let screen = app.wait_for("dossiers/ZZ-bad.json:3:18:");
+    assert!(
+        screen.contains("virgule en trop"),
+        "the message says what is wrong:\n{screen}"
+    );
+    app.send("\r");
+    let screen = app.wait_gone("Rapport d'import");
+    assert!(screen.contains(LIST_READY), "28 good dossiers:\n{screen}");
+    assert!(list_row(&screen, FIRST).is_some(), "list:\n{screen}");
+    app.send("q");
+    assert!(app.wait_exit().success());
+}
+
+#[test]
+fn a_second_instance_on_the_same_database_is_refused() {
+    let env = Env::new();
+    let mut first = env.jury(Some(NADIA));
+    first.wait_for(LIST_READY);
+
+    let mut second = env.jury(Some("Paul Martin"));
+    let screen = second.wait_for("déjà ouverte");
+    let status = second.wait_exit();
+    assert!(!status.success(), "second instance: {status}\n{screen}");
+    drop(second);
+
+    // The first one is untouched and keeps saving.
+    first.send("\r");
+    first.send("5");
+    first.wait_for("Enregistré");
+    first.send("q");
+    assert!(first.wait_exit().success());
+    assert_eq!(env.scores(FIRST, NADIA), expected(&[("experience", 5.0)]));
+    assert!(env.scores(FIRST, "Paul Martin").is_empty());
+}
+
+#[test]
+fn too_small_a_terminal_says_so_until_it_is_enlarged() {
+    let env = Env::new();
+    let mut app = env.jury_sized(Some(NADIA), 60, 20);
+    let screen = app.wait_for("Terminal trop petit");
+    assert!(!screen.contains(LIST_READY), "{screen}");
+    // A resize before the app reads its first event is lost: see the report.
+    app.wait_resize_ready();
+    app.resize(120, 40);
+    let screen = app.wait_for(LIST_READY);
+    assert!(!screen.contains("Terminal trop petit"), "{screen}");
+    app.send("q");
+    assert!(app.wait_exit().success());
+}
+
+#[test]
+fn without_as_the_app_asks_who_scores() {
+    let env = Env::new();
+    let mut app = env.jury(None);
+    app.wait_for("Qui note ?");
+    app.send(NADIA);
+    app.send("\r");
+    app.wait_gone("Qui note ?");
+    app.send("\r");
+    app.send("3");
+    app.wait_for("Enregistré");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    assert_eq!(env.scores(FIRST, NADIA), expected(&[("experience", 3.0)]));
+}
