@@ -51,6 +51,13 @@ pub enum Action {
     PrevField,
     NextOption,
     PrevOption,
+    LettersView,
+    Generate,
+    GenerateAll,
+    MarkSent,
+    MarkAcknowledged,
+    ExportPacket,
+    ImportPacket,
     /// A typed character in a text field; not bindable.
     Insert(char),
 }
@@ -112,6 +119,13 @@ pub const ALL: &[Action] = &[
     Action::PrevField,
     Action::NextOption,
     Action::PrevOption,
+    Action::LettersView,
+    Action::Generate,
+    Action::GenerateAll,
+    Action::MarkSent,
+    Action::MarkAcknowledged,
+    Action::ExportPacket,
+    Action::ImportPacket,
 ];
 
 impl Action {
@@ -164,6 +178,13 @@ impl Action {
             Action::PrevField => "prev_field",
             Action::NextOption => "next_option",
             Action::PrevOption => "prev_option",
+            Action::LettersView => "letters_view",
+            Action::Generate => "generate_letter",
+            Action::GenerateAll => "generate_all_letters",
+            Action::MarkSent => "mark_sent",
+            Action::MarkAcknowledged => "mark_acknowledged",
+            Action::ExportPacket => "export_packet",
+            Action::ImportPacket => "import_packet",
             Action::Insert(_) => "insert",
         };
         s.to_string()
@@ -244,6 +265,22 @@ impl Action {
             Action::PrevField => ("Champ précédent", "Previous field"),
             Action::NextOption => ("Option suivante", "Next option"),
             Action::PrevOption => ("Option précédente", "Previous option"),
+            Action::LettersView => ("Vue courriers", "Letters view"),
+            Action::Generate => (
+                "Produire ce courrier (PDF, ODT, EML)",
+                "Produce this letter (PDF, ODT, EML)",
+            ),
+            Action::GenerateAll => ("Produire tous les courriers", "Produce every letter"),
+            Action::MarkSent => (
+                "Marquer envoyé (date, courriel ou courrier)",
+                "Mark sent (date, e-mail or post)",
+            ),
+            Action::MarkAcknowledged => ("Marquer l'accusé de réception", "Mark acknowledged"),
+            Action::ExportPacket => (
+                "Exporter mon paquet de notes (pour la présidence)",
+                "Export my review packet (for the chair)",
+            ),
+            Action::ImportPacket => ("Importer le paquet d'un membre", "Import a member's packet"),
             Action::Insert(_) => ("Saisir", "Type"),
         };
         lang.t(fr, en).to_string()

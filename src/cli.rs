@@ -36,6 +36,53 @@ pub enum Command {
         /// Dossier de l'appel
         call_dir: PathBuf,
     },
+    /// Produit les courriers de décision (PDF, ODT, EML) des séances closes
+    Letters {
+        /// Base de données de l'appel
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        /// Dossier où écrire les courriers
+        #[arg(long, value_name = "DOSSIER")]
+        out: PathBuf,
+        /// Un seul dossier (sa référence)
+        #[arg(long, value_name = "RÉFÉRENCE")]
+        reference: Option<String>,
+        /// Qui produit les courriers (journal d'audit)
+        #[arg(long = "as", value_name = "NOM", default_value = "secrétariat")]
+        actor: String,
+    },
+    /// Produit le procès-verbal de chaque séance (PDF et ODT)
+    Minutes {
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        #[arg(long, value_name = "DOSSIER")]
+        out: PathBuf,
+        /// Une seule séance (son numéro)
+        #[arg(long)]
+        session: Option<i64>,
+    },
+    /// Exporte les résultats : csv (tableur, séparateur ;) ou json (tout)
+    Export {
+        #[arg(value_parser = ["csv", "json"])]
+        format: String,
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        /// Fichier de sortie (sinon la sortie standard)
+        #[arg(long, value_name = "FICHIER")]
+        out: Option<PathBuf>,
+    },
+    /// Écrit le lot (appel, dossiers, pièces jointes) pour les portables des membres
+    Bundle {
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        #[arg(long, value_name = "FICHIER")]
+        out: PathBuf,
+    },
+    /// Paquets de notes : export sur le portable d'un membre, import chez la présidence
+    Packet {
+        #[command(subcommand)]
+        cmd: crate::commands::PacketCommand,
+    },
     /// Vérifie le chaînage du journal d'audit et nomme le premier événement altéré
     Verify {
         /// Base de données de l'appel

@@ -32,6 +32,9 @@ pub enum Purpose {
     CloseSession { id: i64 },
     Outcome { session: i64 },
     AddMember,
+    LetterSent { reference: String, decision_id: i64 },
+    LetterAcknowledged { reference: String, decision_id: i64 },
+    ImportPacket,
 }
 
 #[derive(Clone, Debug, PartialEq)]

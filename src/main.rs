@@ -2,7 +2,11 @@ use clap::Parser;
 use jury::cli::{Cli, Command};
 use jury::fr::Lang;
 use jury::json::Severity;
+use jury::produce;
+use jury::store::Store;
 use jury::tui::{App, Options};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -11,9 +15,30 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check { call_dir }) => check(&call_dir),
         Some(Command::Verify { db }) => verify(&db),
+        Some(Command::Bundle { db, out }) => jury::commands::bundle(&db, &out),
+        Some(Command::Packet { cmd }) => jury::commands::packet(cmd),
+        Some(Command::Letters {
+            db,
+            out,
+            reference,
+            actor,
+        }) => letters(&db, &out, reference.as_deref(), &actor),
+        Some(Command::Minutes { db, out, session }) => minutes(&db, &out, session),
+        Some(Command::Export { format, db, out }) => export(&format, &db, out.as_deref()),
         None => match cli.call_dir {
-            Some(call_dir) => tui(Options {
-                call_dir,
+            Some(path) => tui(Options {
+                // A bundle from the chair is unpacked once, then opened as a call folder.
+                call_dir: if jury::commands::is_bundle(&path) {
+                    match jury::commands::import_bundle(&path) {
+                        Ok(dir) => dir,
+                        Err(e) => {
+                            eprintln!("{e}");
+                            return ExitCode::from(2);
+                        }
+                    }
+                } else {
+                    path
+                },
                 db: cli.db,
                 reviewer: cli.reviewer.filter(|r| !r.trim().is_empty()),
                 keymap: cli.keymap,
@@ -86,6 +111,137 @@ fn verify(db: &std::path::Path) -> ExitCode {
                 ExitCode::from(1)
             }
         },
+    }
+}
+
+/// Opens a database for a command, with the TUI's messages on failure.
+fn open_store(db: &Path) -> Result<Store, ExitCode> {
+    if !db.is_file() {
+        eprintln!(
+            "{} : base introuvable ; indiquez le fichier avec --db.",
+            db.display()
+        );
+        return Err(ExitCode::from(2));
+    }
+    Store::open(db).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::from(2)
+    })
+}
+
+fn letters(db: &Path, out: &Path, reference: Option<&str>, actor: &str) -> ExitCode {
+    let mut store = match open_store(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let src = match produce::load(&store) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Every template is checked for every letter before any file is written.
+    let prepared = match produce::prepare(&src, reference) {
+        Ok(p) => p,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("{e}");
+            }
+            eprintln!("Aucun courrier produit : corrigez les modèles ci-dessus.");
+            return ExitCode::from(1);
+        }
+    };
+    if prepared.is_empty() {
+        eprintln!("Aucune décision définitive : les courriers suivent la clôture d'une séance.");
+        return ExitCode::from(1);
+    }
+    let terminal = std::io::stderr().is_terminal();
+    let bar = indicatif::ProgressBar::new(prepared.len() as u64);
+    if terminal {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let mut failed = 0;
+    for p in &prepared {
+        bar.set_message(p.reference.clone());
+        match produce::write_letter(&mut store, &src, p, out, actor) {
+            Ok(path) => {
+                if !terminal {
+                    println!("{} {}", p.reference, path.display());
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                bar.suspend(|| eprintln!("{} : {e}", p.reference));
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    println!(
+        "{} courrier(s) produit(s) en PDF, ODT et EML dans {}{}.",
+        prepared.len() - failed,
+        out.display(),
+        if failed > 0 {
+            format!(", {failed} en échec")
+        } else {
+            String::new()
+        }
+    );
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn minutes(db: &Path, out: &Path, session: Option<i64>) -> ExitCode {
+    let store = match open_store(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let result =
+        produce::load(&store).and_then(|src| produce::write_minutes(&store, &src, out, session));
+    match result {
+        Ok(files) => {
+            for f in files {
+                println!("{}", f.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn export(format: &str, db: &Path, out: Option<&Path>) -> ExitCode {
+    let store = match open_store(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let bytes = produce::load(&store).and_then(|src| match format {
+        "csv" => jury::export::csv(&src),
+        _ => jury::export::json(&store, &src),
+    });
+    let written = bytes.and_then(|b| match out {
+        Some(path) => produce::write_atomic(path, &b),
+        None => std::io::stdout()
+            .write_all(&b)
+            .map_err(|e| jury::json::io_message(&e)),
+    });
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
     }
 }
 

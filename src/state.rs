@@ -24,6 +24,18 @@ pub enum Pane {
 pub enum Screen {
     Dossiers,
     Committee,
+    Letters,
+}
+
+/// A final decision and its letter's state, for the letters view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LetterItem {
+    /// Index into `entries`.
+    pub entry: usize,
+    pub decision: crate::store::DecisionRow,
+    pub tracked: Option<crate::store::LetterRow>,
+    /// Past the call's `notify_by` and not sent.
+    pub late: bool,
 }
 
 /// Whose scores the grid shows and writes.
@@ -217,6 +229,19 @@ pub struct State {
     /// Committee view rows (indices into `entries`) and the selected row.
     pub committee_view: Vec<usize>,
     pub committee_selected: usize,
+    /// The call's own letter templates, by decision id.
+    pub templates: BTreeMap<String, String>,
+    /// Letters produced and their tracking, from the store.
+    pub letters: Vec<crate::store::LetterRow>,
+    /// Final decisions and their letters (letters view rows).
+    pub letter_items: Vec<LetterItem>,
+    pub letters_selected: usize,
+    /// Where the TUI writes letters.
+    pub letters_dir: PathBuf,
+    /// A running batch: done, total, current reference.
+    pub progress: Option<(usize, usize, String)>,
+    /// Today, as the runtime sees it (late letters, default dates).
+    pub today: chrono::NaiveDate,
     searcher: Searcher,
 }
 
@@ -232,6 +257,10 @@ pub struct Init {
     pub reviewer: Option<String>,
     pub report: Vec<Diag>,
     pub committee: crate::store::CommitteeData,
+    pub templates: BTreeMap<String, String>,
+    pub letters: Vec<crate::store::LetterRow>,
+    pub letters_dir: PathBuf,
+    pub today: chrono::NaiveDate,
 }
 
 impl State {
@@ -312,6 +341,13 @@ impl State {
             agenda: false,
             committee_view: Vec::new(),
             committee_selected: 0,
+            templates: init.templates,
+            letters: init.letters,
+            letter_items: Vec::new(),
+            letters_selected: 0,
+            letters_dir: init.letters_dir,
+            progress: None,
+            today: init.today,
             searcher: Searcher::default(),
         };
         s.committee.data = init.committee;
@@ -324,6 +360,9 @@ impl State {
         match self.mode {
             Mode::Normal if self.screen == Screen::Committee => {
                 vec![Context::Committee, Context::Global]
+            }
+            Mode::Normal if self.screen == Screen::Letters => {
+                vec![Context::Letters, Context::Global]
             }
             Mode::Normal => {
                 let pane = match self.focus {
@@ -537,7 +576,39 @@ impl State {
         self.committee =
             crate::committee::Committee::build(&self.call, &dossiers, &scores, data, basis);
         self.refresh_committee_view();
+        self.refresh_letters();
         self.refresh_view(None);
+    }
+
+    /// The letters view's rows: every final decision, by reference.
+    pub fn refresh_letters(&mut self) {
+        let mut items: Vec<LetterItem> = self
+            .committee
+            .decisions
+            .values()
+            .filter(|d| self.committee.frozen(&d.reference))
+            .filter_map(|d| {
+                let entry = self.entry_index(&d.reference)?;
+                let tracked = self
+                    .letters
+                    .iter()
+                    .find(|l| l.reference == d.reference && l.decision_id == d.id)
+                    .cloned();
+                let sent = tracked.as_ref().is_some_and(|t| t.sent_at.is_some());
+                let late = !sent && self.call.notify_by.is_some_and(|n| self.today > n);
+                Some(LetterItem {
+                    entry,
+                    decision: d.clone(),
+                    tracked,
+                    late,
+                })
+            })
+            .collect();
+        items.sort_by(|a, b| a.decision.reference.cmp(&b.decision.reference));
+        self.letter_items = items;
+        self.letters_selected = self
+            .letters_selected
+            .min(self.letter_items.len().saturating_sub(1));
     }
 
     pub fn set_committee_data(&mut self, data: crate::store::CommitteeData) {

@@ -56,6 +56,24 @@ pub struct App {
     pub state: State,
     pub store: Store,
     opener: Opener,
+    /// Letters being produced, one per loop turn so the screen shows progress.
+    job: Option<LetterJob>,
+}
+
+struct LetterJob {
+    source: crate::produce::Source,
+    queue: std::collections::VecDeque<crate::produce::Prepared>,
+    total: usize,
+    failed: Vec<String>,
+}
+
+/// Where the TUI writes letters: a visible folder, `~/Documents/Jury/<call>`.
+fn letters_dir(call_id: &str) -> PathBuf {
+    dirs::document_dir()
+        .or_else(dirs::home_dir)
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("Jury")
+        .join(call_id)
 }
 
 /// The user's keymap file, merged over the default when it exists.
@@ -81,6 +99,15 @@ impl App {
         store
             .sync_templates(&folder.templates)
             .map_err(StartError::Store)?;
+        // `jury bundle` finds the attachments through this.
+        let folder_path =
+            std::fs::canonicalize(&opts.call_dir).unwrap_or_else(|_| opts.call_dir.clone());
+        store
+            .set_meta(
+                crate::bundle::CALL_DIR_KEY,
+                &folder_path.display().to_string(),
+            )
+            .map_err(StartError::Store)?;
         let sync = store
             .sync_dossiers(&folder.dossiers)
             .map_err(StartError::Store)?;
@@ -90,6 +117,8 @@ impl App {
         let scores = store.load_scores().map_err(StartError::Store)?;
         let hint = store.meta("last_reviewer").map_err(StartError::Store)?;
         let committee = store.load_committee().map_err(StartError::Store)?;
+        let letters = store.letters().map_err(StartError::Store)?;
+        let letters_dir = letters_dir(&folder.call.id);
         if let Some(r) = &opts.reviewer {
             store.ensure_member(r).map_err(StartError::Store)?;
             store
@@ -108,6 +137,10 @@ impl App {
             reviewer: opts.reviewer,
             report,
             committee,
+            templates: folder.templates,
+            letters,
+            letters_dir,
+            today: chrono::Local::now().date_naive(),
         });
         if state.reviewer.is_none() {
             state.input = hint.unwrap_or_default();
@@ -116,6 +149,7 @@ impl App {
             state,
             store,
             opener: Box::new(open_with_system_viewer),
+            job: None,
         })
     }
 
@@ -192,6 +226,9 @@ impl App {
                 }
             }
             Effect::Committee(change) => self.apply(change),
+            Effect::Letters(only) => self.start_letters(only.as_deref()),
+            Effect::ExportPacket => self.export_packet(),
+            Effect::ImportPacket(path) => self.import_packet(&path),
             Effect::LoadHistory(reference) => match self.store.history(&reference) {
                 Ok(events) => {
                     let lines = events
@@ -264,6 +301,21 @@ impl App {
                 .store
                 .record_outcome(&me, *session, *unsuccessful, motivation),
             Change::AddMember { name, role } => self.store.add_member(&me, name, role),
+            Change::LetterSent {
+                reference,
+                decision_id,
+                channel,
+                date,
+            } => self
+                .store
+                .mark_sent(&me, reference, *decision_id, channel, date),
+            Change::LetterAcknowledged {
+                reference,
+                decision_id,
+                date,
+            } => self
+                .store
+                .mark_acknowledged(&me, reference, *decision_id, date),
             Change::Undo => self.store.undo_last(&me).map(|what| {
                 self.state
                     .set_status(format!("{} {what}", lang.t("Annulé :", "Undone:")));
@@ -322,6 +374,10 @@ impl App {
     fn reload(&mut self) {
         let scores = self.store.load_scores();
         let committee = self.store.load_committee();
+        match self.store.letters() {
+            Ok(l) => self.state.letters = l,
+            Err(e) => self.state.set_error(e.to_string()),
+        }
         match (scores, committee) {
             (Ok(scores), Ok(data)) => {
                 self.state.scores = scores
@@ -340,6 +396,149 @@ impl App {
             }
             (Err(e), _) | (_, Err(e)) => self.state.set_error(e.to_string()),
         }
+    }
+
+    /// Writes the active member's packet next to the letters folder.
+    fn export_packet(&mut self) {
+        let lang = self.state.lang;
+        let Some(me) = self.state.reviewer.clone() else {
+            return;
+        };
+        let result = self
+            .store
+            .export_packet(&me)
+            .map_err(|e| e.to_string())
+            .and_then(|p| {
+                std::fs::create_dir_all(&self.state.letters_dir)
+                    .map_err(|e| crate::json::io_message(&e))?;
+                let safe: String = me
+                    .chars()
+                    .map(|c| if c.is_alphanumeric() { c } else { '-' })
+                    .collect();
+                let path = self.state.letters_dir.join(format!(
+                    "paquet-{safe}-{}.json",
+                    chrono::Local::now().format("%Y-%m-%d-%H%M")
+                ));
+                crate::produce::write_atomic(&path, p.to_json().as_bytes())?;
+                Ok((path, p.scores.len()))
+            });
+        match result {
+            Ok((path, n)) => self.state.set_status(format!(
+                "{} {} ({n} {})",
+                lang.t("Paquet écrit :", "Packet written:"),
+                path.display(),
+                lang.t("notes", "scores")
+            )),
+            Err(e) => self.state.set_error(e),
+        }
+    }
+
+    fn import_packet(&mut self, path: &Path) {
+        let lang = self.state.lang;
+        let result = std::fs::read(path)
+            .map_err(|e| format!("{} : {}", path.display(), crate::json::io_message(&e)))
+            .and_then(|bytes| crate::packet::open(&bytes).map_err(|e| e.to_string()))
+            .and_then(|p| {
+                self.store
+                    .import_packet(&p, false)
+                    .map_err(|e| e.to_string())
+            });
+        match result {
+            Ok(report) => self.state.set_status(format!(
+                "{} {report}",
+                lang.t("Paquet importé :", "Packet imported:")
+            )),
+            Err(e) => self.state.set_error(e),
+        }
+        self.reload();
+    }
+
+    /// Checks every letter to produce, then queues them; nothing is written
+    /// if any template fails.
+    fn start_letters(&mut self, only: Option<&str>) {
+        let lang = self.state.lang;
+        let source = match crate::produce::load(&self.store) {
+            Ok(s) => s,
+            Err(e) => return self.state.set_error(e),
+        };
+        match crate::produce::prepare(&source, only) {
+            Err(errors) => {
+                self.state.report = errors
+                    .into_iter()
+                    .map(|message| Diag {
+                        path: lang.t("courriers", "letters").to_string(),
+                        line: 1,
+                        column: 1,
+                        severity: crate::json::Severity::Error,
+                        message,
+                    })
+                    .collect();
+                self.state.mode = Mode::Report { scroll: 0 };
+                self.state.set_error(lang.t(
+                    "Aucun courrier produit : corrigez les modèles.",
+                    "No letter produced: fix the templates.",
+                ));
+            }
+            Ok(prepared) => {
+                let total = prepared.len();
+                self.state.progress = Some((0, total, String::new()));
+                self.job = Some(LetterJob {
+                    source,
+                    queue: prepared.into(),
+                    total,
+                    failed: Vec::new(),
+                });
+            }
+        }
+    }
+
+    /// Produces the next queued letter; true while some remain.
+    pub fn step_job(&mut self) -> bool {
+        let Some(job) = self.job.as_mut() else {
+            return false;
+        };
+        let me = self
+            .state
+            .reviewer
+            .clone()
+            .unwrap_or_else(|| "secrétariat".into());
+        if let Some(p) = job.queue.pop_front() {
+            if let Err(e) = crate::produce::write_letter(
+                &mut self.store,
+                &job.source,
+                &p,
+                &self.state.letters_dir,
+                &me,
+            ) {
+                job.failed.push(format!("{} : {e}", p.reference));
+            }
+            let done = job.total - job.queue.len();
+            self.state.progress = Some((done, job.total, p.reference));
+            return true;
+        }
+        let lang = self.state.lang;
+        let (total, failed) = (job.total, std::mem::take(&mut job.failed));
+        self.job = None;
+        self.state.progress = None;
+        self.reload();
+        if failed.is_empty() {
+            self.state.set_status(format!(
+                "{total} {} {}",
+                lang.t(
+                    "courrier(s) produit(s) en PDF, ODT et EML dans",
+                    "letter(s) produced as PDF, ODT and EML in"
+                ),
+                self.state.letters_dir.display()
+            ));
+        } else {
+            self.state.set_error(failed.join(" ; "));
+        }
+        false
+    }
+
+    /// Runs a queued batch to the end (tests, and quitting mid-batch).
+    pub fn finish_jobs(&mut self) {
+        while self.step_job() {}
     }
 
     pub fn draw<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> Result<(), B::Error> {
@@ -373,7 +572,13 @@ fn open_with_system_viewer(path: &Path) -> Result<(), String> {
 
 /// The interactive session: the terminal is restored on return and on panic.
 pub fn run(app: &mut App) -> std::io::Result<()> {
-    let mut terminal = ratatui::init();
+    // Without a terminal (output redirected, no TTY) say so instead of panicking.
+    let mut terminal = ratatui::try_init().map_err(|e| {
+        std::io::Error::new(
+            e.kind(),
+            format!("pas de terminal interactif ({e}) : lancez jury dans un terminal"),
+        )
+    })?;
     // crossterm installs its resize handler on first use: do it before the
     // first draw, or a resize in between is lost until the next key.
     let _ = event::poll(std::time::Duration::ZERO);
@@ -389,7 +594,15 @@ fn event_loop<B: Backend<Error = std::io::Error>>(
     loop {
         app.draw(terminal)?;
         if app.state.quit {
+            app.finish_jobs();
             return Ok(());
+        }
+        // A batch in progress: one letter per turn, keys still read.
+        if app.job.is_some() {
+            app.step_job();
+            if !event::poll(std::time::Duration::ZERO)? {
+                continue;
+            }
         }
         match event::read()? {
             Event::Key(k) if k.is_press() => app.press(k),

@@ -341,3 +341,48 @@ fn median_basis_and_agenda_filter() {
         "contested, on the agenda"
     );
 }
+
+#[test]
+fn a_members_packet_exported_from_the_tui_is_merged_by_the_chair() {
+    let mut member = open(SAMPLE, Some(MEMBER));
+    let shared = member.dir.path().join("cle-usb");
+    member.app.state.letters_dir = shared.clone();
+    member.select("PDNP06-2025-003");
+    member.score_current(&[4, 4, 4, 4]);
+    member.act("export_packet");
+    assert!(
+        member.screen().contains("Paquet écrit"),
+        "{}",
+        member.screen()
+    );
+    let packet = std::fs::read_dir(&shared)
+        .expect("packet folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("packet file");
+
+    let mut chair = open(SAMPLE, Some(CHAIR));
+    chair.act("switch_view");
+    chair.act("import_packet");
+    chair.fill("path", &packet.display().to_string());
+    chair.act("confirm");
+    let screen = chair.screen();
+    assert!(
+        screen.contains("Paquet importé : 4 notes ajoutées"),
+        "{screen}"
+    );
+    assert!(screen.contains("Paquets :"), "{screen}");
+    assert!(
+        row(&screen, "PDNP06-2025-003").contains(" 4,0 "),
+        "{screen}"
+    );
+    // Importing the same packet again changes nothing.
+    chair.act("import_packet");
+    chair.fill("path", &packet.display().to_string());
+    chair.act("confirm");
+    assert!(
+        chair.screen().contains("déjà importé"),
+        "{}",
+        chair.screen()
+    );
+}

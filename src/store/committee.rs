@@ -72,6 +72,10 @@ pub struct CommitteeData {
     /// Every decision row, oldest first: the last per dossier is current.
     pub decisions: Vec<DecisionRow>,
     pub outcome: Option<Outcome>,
+    /// Per member: their latest merged packet and how many dossiers it scored.
+    pub packets: Vec<super::PacketSummary>,
+    /// Scores two packets disagreed on, left for the chair.
+    pub merge_conflicts: usize,
 }
 
 fn refused(msg: &str) -> StoreError {
@@ -159,6 +163,8 @@ impl Store {
             .query_map([], decision_row)
             .and_then(Iterator::collect)
             .map_err(err)?;
+        data.packets = self.packet_summaries()?;
+        data.merge_conflicts = self.open_merge_conflicts()?.len();
         data.outcome = c
             .query_row(
                 "SELECT session_id, unsuccessful, motivation, by FROM outcomes ORDER BY id DESC LIMIT 1",
@@ -180,6 +186,11 @@ impl Store {
     /// A dossier's audit trail (the dossier and its criteria), oldest first.
     pub fn history(&self, reference: &str) -> Result<Vec<crate::audit::Event>, StoreError> {
         crate::audit::read_events(&self.conn, Some(reference)).map_err(|e| sql_error(&self.path, e))
+    }
+
+    /// The whole audit trail, oldest first.
+    pub fn events(&self) -> Result<Vec<crate::audit::Event>, StoreError> {
+        crate::audit::read_events(&self.conn, None).map_err(|e| sql_error(&self.path, e))
     }
 
     pub fn add_member(&mut self, actor: &str, name: &str, role: &str) -> Result<(), StoreError> {

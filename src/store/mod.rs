@@ -14,6 +14,10 @@ use std::path::{Path, PathBuf};
 
 mod committee;
 pub use committee::*;
+mod letters;
+pub use letters::*;
+mod packets;
+pub use packets::*;
 
 const SCHEMA_VERSION: i64 = 3;
 

@@ -165,6 +165,48 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     } else if let Some(w) = crate::update::unsuccessful_warning(s) {
         second.push(Span::styled(format!("   ⚠ {w}"), t.error()));
     }
+    // Review packets: who has sent theirs, so the chair sees who is missing.
+    let packets = &s.committee.data.packets;
+    if packets.iter().any(|p| p.last_import.is_some()) {
+        let parts: Vec<String> = packets
+            .iter()
+            .map(|p| match &p.last_import {
+                Some(at) => format!(
+                    "{} {} ({})",
+                    initials(&p.member),
+                    chrono::DateTime::parse_from_rfc3339(at)
+                        .map(|t| t
+                            .with_timezone(&chrono_tz::Europe::Paris)
+                            .format("%d/%m %H:%M")
+                            .to_string())
+                        .unwrap_or_default(),
+                    p.dossiers
+                ),
+                None => format!("{} —", initials(&p.member)),
+            })
+            .collect();
+        second.push(Span::styled(
+            format!(
+                "   {} {}",
+                lang.t("Paquets :", "Packets:"),
+                parts.join(" · ")
+            ),
+            t.dim(),
+        ));
+    }
+    if s.committee.data.merge_conflicts > 0 {
+        second.push(Span::styled(
+            format!(
+                "   ⚠ {} {}",
+                s.committee.data.merge_conflicts,
+                lang.t(
+                    "désaccord(s) entre paquets à trancher",
+                    "packet disagreement(s) to settle"
+                )
+            ),
+            t.error(),
+        ));
+    }
     f.render_widget(
         Paragraph::new(vec![Line::from(first), Line::from(second)]),
         area,

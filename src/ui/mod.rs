@@ -1,6 +1,7 @@
 //! Drawing. Reads the state, never changes it, never touches the database.
 
 mod committee;
+mod letters;
 mod popups;
 
 use crate::action::Action;
@@ -96,8 +97,12 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
     ])
     .areas(area);
     render_header(f, s, &theme, header);
-    if s.screen == crate::state::Screen::Committee {
-        committee::render(f, s, &theme, body);
+    if s.screen != crate::state::Screen::Dossiers {
+        if s.screen == crate::state::Screen::Committee {
+            committee::render(f, s, &theme, body);
+        } else {
+            letters::render(f, s, &theme, body);
+        }
         render_status(f, s, &theme, status);
         render_hints(f, s, &theme, hints);
         render_popups(f, s, &theme);
@@ -940,7 +945,16 @@ fn render_status(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 fn render_hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let ctx = s.contexts();
     let committee = s.screen == crate::state::Screen::Committee;
+    let letters = s.screen == crate::state::Screen::Letters;
     let actions: &[Action] = match (&s.mode, s.focus) {
+        (Mode::Normal, _) if letters => &[
+            Action::Generate,
+            Action::GenerateAll,
+            Action::MarkSent,
+            Action::MarkAcknowledged,
+            Action::LettersView,
+            Action::Help,
+        ],
         (Mode::Normal, _) if committee => &[
             Action::Decide,
             Action::OpenSession,
@@ -991,7 +1005,7 @@ fn render_hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         _ => &[Action::Down, Action::Up, Action::Confirm, Action::Close],
     };
     let mut spans = Vec::new();
-    if s.mode == Mode::Normal && s.focus == Pane::Grid && !committee {
+    if s.mode == Mode::Normal && s.focus == Pane::Grid && !committee && !letters {
         let lo = s.call.scale.min.max(0.0) as u8;
         let hi = s.call.scale.max.min(9.0) as u8;
         // Prefer the digit itself to its AZERTY twin in the hint.

@@ -44,6 +44,17 @@ pub enum Change {
         name: String,
         role: String,
     },
+    LetterSent {
+        reference: String,
+        decision_id: i64,
+        channel: String,
+        date: String,
+    },
+    LetterAcknowledged {
+        reference: String,
+        decision_id: i64,
+        date: String,
+    },
     Undo,
 }
 
@@ -205,6 +216,29 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::OpenSession => open_session_form(s),
+        Action::ExportPacket => return vec![Effect::ExportPacket],
+        Action::ImportPacket => {
+            if !chair_only(s) {
+                return Vec::new();
+            }
+            let mut form = Form::new(
+                Purpose::ImportPacket,
+                lang.t("Importer un paquet de notes", "Import a review packet"),
+                vec![Form::text(
+                    "path",
+                    lang.t("Fichier du paquet", "Packet file"),
+                    s.letters_dir.display().to_string() + "/",
+                )],
+            );
+            form.note = Some(
+                lang.t(
+                    "Le paquet d'un membre (jury packet export) : ses notes plus récentes remplacent les anciennes ; les désaccords sont signalés, jamais tranchés.",
+                    "A member's packet (jury packet export): newer scores replace older ones; disagreements are reported, never decided.",
+                )
+                .to_string(),
+            );
+            s.mode = Mode::Form(form);
+        }
         Action::CloseSession => close_session_form(s),
         Action::Outcome => outcome_form(s),
         Action::AddMember => {
@@ -686,6 +720,16 @@ pub(super) fn form(s: &mut State, mut form: Form, action: Action) -> Vec<Effect>
     Vec::new()
 }
 
+fn checked_date(form: &Form, lang: crate::fr::Lang) -> Result<String, String> {
+    let date = form.text_of("date");
+    chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+        .map(|_| date)
+        .map_err(|_| {
+            lang.t("Date invalide : AAAA-MM-JJ.", "Invalid date: YYYY-MM-DD.")
+                .to_string()
+        })
+}
+
 fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
     let lang = s.lang;
     let me = s.reviewer.clone().unwrap_or_default();
@@ -838,6 +882,32 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 ),
                 motivation,
             }
+        }
+        Purpose::LetterSent {
+            reference,
+            decision_id,
+        } => Change::LetterSent {
+            reference: reference.clone(),
+            decision_id: *decision_id,
+            channel: form.choice_of("channel").unwrap_or_else(|| "email".into()),
+            date: checked_date(form, lang)?,
+        },
+        Purpose::LetterAcknowledged {
+            reference,
+            decision_id,
+        } => Change::LetterAcknowledged {
+            reference: reference.clone(),
+            decision_id: *decision_id,
+            date: checked_date(form, lang)?,
+        },
+        Purpose::ImportPacket => {
+            let path = form.text_of("path");
+            if path.is_empty() || path.ends_with('/') {
+                return Err(lang
+                    .t("Indiquez le fichier du paquet.", "Give the packet file.")
+                    .into());
+            }
+            return Ok(vec![Effect::ImportPacket(path.into())]);
         }
         Purpose::AddMember => {
             let name = form.text_of("name");

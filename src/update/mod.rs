@@ -2,6 +2,7 @@
 //! (writes, opening a file) the runtime must carry out. It does no I/O.
 
 mod committee;
+mod letters;
 
 use crate::action::Action;
 use crate::state::{GridTarget, Mode, Pane, Progress, Score, Screen, State};
@@ -25,6 +26,12 @@ pub enum Effect {
     Committee(Change),
     /// Read a dossier's audit trail and show it.
     LoadHistory(String),
+    /// Produce one dossier's letter, or every final decision's.
+    Letters(Option<String>),
+    /// Write the active member's review packet.
+    ExportPacket,
+    /// Merge a member's packet file.
+    ImportPacket(PathBuf),
 }
 
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
@@ -107,8 +114,19 @@ fn scrolled(s: &State, scroll: u16, action: Action) -> u16 {
 }
 
 fn normal(s: &mut State, action: Action) -> Vec<Effect> {
-    if s.screen == Screen::Committee {
-        return committee::normal(s, action);
+    if action == Action::LettersView {
+        s.screen = if s.screen == Screen::Letters {
+            Screen::Dossiers
+        } else {
+            Screen::Letters
+        };
+        s.grid_target = GridTarget::Own;
+        return Vec::new();
+    }
+    match s.screen {
+        Screen::Committee => return committee::normal(s, action),
+        Screen::Letters => return letters::normal(s, action),
+        Screen::Dossiers => {}
     }
     let mut effects = Vec::new();
     // A first digit waiting for a second is committed by anything but a digit.
@@ -195,6 +213,11 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             s.set_status(format!("{} {label}", s.lang.t("Filtre :", "Filter:")));
         }
         Action::SwitchView => committee::to_committee(s),
+        Action::ExportPacket => {
+            if !need_reviewer(s) {
+                effects.push(Effect::ExportPacket);
+            }
+        }
         Action::Undo => effects.push(Effect::Committee(Change::Undo)),
         Action::Conflict => {
             if let Some(reference) = s.current().map(|e| e.dossier.reference.clone()) {
@@ -222,7 +245,13 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::NextField
         | Action::PrevField
         | Action::NextOption
-        | Action::PrevOption => {}
+        | Action::PrevOption
+        | Action::LettersView
+        | Action::Generate
+        | Action::GenerateAll
+        | Action::MarkSent
+        | Action::MarkAcknowledged
+        | Action::ImportPacket => {}
     }
     effects
 }

@@ -1,0 +1,12 @@
+//! Letters and minutes as documents: one [`document::Document`] model, French
+//! typography ([`typography`]), and three renderers that never touch the
+//! network or the clock: [`pdf`] (A4, embedded Liberation Sans, justified),
+//! [`odt`] (OpenDocument text a secretary can edit) and [`eml`] (an RFC 5322
+//! message with the PDF attached, to send later). Every renderer is
+//! deterministic: the same input gives the same bytes.
+
+pub mod document;
+pub mod eml;
+pub mod odt;
+pub mod pdf;
+pub mod typography;

@@ -1,0 +1,154 @@
+//! Letters produced and their tracking: generated (file, hash, when), sent
+//! (date, channel), acknowledged. One row per dossier and decision.
+
+use super::{Store, StoreError, audit, now, sql_error};
+use rusqlite::{OptionalExtension, params};
+use serde_json::json;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LetterRow {
+    pub reference: String,
+    pub decision_id: i64,
+    pub pdf: String,
+    pub odt: String,
+    pub eml: Option<String>,
+    pub hash: String,
+    pub generated_at: String,
+    pub sent_at: Option<String>,
+    pub channel: Option<String>,
+    pub acknowledged_at: Option<String>,
+}
+
+impl Store {
+    pub fn letters(&self) -> Result<Vec<LetterRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT reference, decision_id, pdf, odt, eml, hash, generated_at, sent_at, channel, acknowledged_at
+                 FROM letters ORDER BY reference, decision_id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(LetterRow {
+                    reference: r.get(0)?,
+                    decision_id: r.get(1)?,
+                    pdf: r.get(2)?,
+                    odt: r.get(3)?,
+                    eml: r.get(4)?,
+                    hash: r.get(5)?,
+                    generated_at: r.get(6)?,
+                    sent_at: r.get(7)?,
+                    channel: r.get(8)?,
+                    acknowledged_at: r.get(9)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Records a generated letter; regenerating the same decision replaces the
+    /// files' record but keeps its sending status.
+    pub fn record_letter(
+        &mut self,
+        actor: &str,
+        reference: &str,
+        decision_id: i64,
+        files: (&str, &str, Option<&str>),
+        hash: &str,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let e = |e| sql_error(&path, e);
+            let before: Option<String> = tx
+                .query_row(
+                    "SELECT hash FROM letters WHERE reference = ?1 AND decision_id = ?2",
+                    params![reference, decision_id],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(e)?;
+            tx.execute(
+                "INSERT INTO letters (reference, decision_id, pdf, odt, eml, hash, generated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (reference, decision_id) DO UPDATE SET pdf = excluded.pdf, odt = excluded.odt,
+                   eml = excluded.eml, hash = excluded.hash, generated_at = excluded.generated_at",
+                params![reference, decision_id, files.0, files.1, files.2, hash, now()],
+            )
+            .map_err(e)?;
+            audit(
+                tx,
+                actor,
+                "letter",
+                reference,
+                before.map(|h| json!({ "hash": h }).to_string()).as_deref(),
+                Some(&json!({ "decision_id": decision_id, "pdf": files.0, "hash": hash }).to_string()),
+            )
+            .map_err(e)
+        })
+    }
+
+    /// Marks a letter sent (`channel`: email or post) on `date` (AAAA-MM-JJ).
+    pub fn mark_sent(
+        &mut self,
+        actor: &str,
+        reference: &str,
+        decision_id: i64,
+        channel: &str,
+        date: &str,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let e = |e| sql_error(&path, e);
+            let n = tx
+                .execute(
+                    "UPDATE letters SET sent_at = ?3, channel = ?4 WHERE reference = ?1 AND decision_id = ?2",
+                    params![reference, decision_id, date, channel],
+                )
+                .map_err(e)?;
+            if n == 0 {
+                return Err(StoreError::Refused("Générez d'abord le courrier.".into()));
+            }
+            audit(
+                tx,
+                actor,
+                "letter.sent",
+                reference,
+                None,
+                Some(&json!({ "decision_id": decision_id, "channel": channel, "date": date }).to_string()),
+            )
+            .map_err(e)
+        })
+    }
+
+    pub fn mark_acknowledged(
+        &mut self,
+        actor: &str,
+        reference: &str,
+        decision_id: i64,
+        date: &str,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let e = |e| sql_error(&path, e);
+            let n = tx
+                .execute(
+                    "UPDATE letters SET acknowledged_at = ?3 WHERE reference = ?1 AND decision_id = ?2 AND sent_at IS NOT NULL",
+                    params![reference, decision_id, date],
+                )
+                .map_err(e)?;
+            if n == 0 {
+                return Err(StoreError::Refused("Le courrier n'est pas marqué envoyé.".into()));
+            }
+            audit(
+                tx,
+                actor,
+                "letter.acknowledged",
+                reference,
+                None,
+                Some(&json!({ "decision_id": decision_id, "date": date }).to_string()),
+            )
+            .map_err(e)
+        })
+    }
+}

@@ -1,0 +1,570 @@
+//! Review packets in the database: a member exports their work from their
+//! own database; the chair merges it, in one transaction, following the rules
+//! of `crate::packet`. Every score written is audited like a typed one.
+
+use super::{Store, StoreError, audit, now, sql_error};
+use crate::packet::{self, Packet, PacketConflict, PacketScore, Versions};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde_json::json;
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// A score two packets (or a packet and the chair's database) disagree on at
+/// the same `updated_at`: kept as stored, reported, left for the chair.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MergeConflict {
+    pub id: i64,
+    pub reference: String,
+    pub member: String,
+    pub criterion: String,
+    pub kept: Option<f64>,
+    pub incoming: Option<f64>,
+    pub updated_at: String,
+    /// The checksum of the packet that brought `incoming`.
+    pub packet: String,
+}
+
+impl fmt::Display for MergeConflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let show = |v: Option<f64>| {
+            v.map(|x| crate::fr::Lang::Fr.score(x))
+                .unwrap_or_else(|| "—".into())
+        };
+        write!(
+            f,
+            "{} / {} ({}) : {} conservé, {} reçu, même date {}",
+            self.reference,
+            self.criterion,
+            self.member,
+            show(self.kept),
+            show(self.incoming),
+            self.updated_at
+        )
+    }
+}
+
+/// What importing one packet did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MergeReport {
+    pub member: String,
+    pub exported_at: String,
+    pub checksum: String,
+    /// Dossiers the packet scores.
+    pub dossiers: usize,
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    /// Rows where the chair's database was more recent: left alone.
+    pub older: usize,
+    pub conflicts: Vec<MergeConflict>,
+    /// Conflict-of-interest declarations added.
+    pub conflicts_declared: usize,
+    /// The member was not in the database and was added.
+    pub member_added: bool,
+    /// This very packet was imported before: nothing was done.
+    pub already_imported: bool,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n >= 2 { many } else { one })
+}
+
+impl fmt::Display for MergeReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.already_imported {
+            return write!(f, "déjà importé, rien de changé");
+        }
+        write!(
+            f,
+            "{}, {}, {}, {}",
+            plural(self.added, "note ajoutée", "notes ajoutées"),
+            plural(self.changed, "modifiée", "modifiées"),
+            plural(self.unchanged, "inchangée", "inchangées"),
+            plural(self.conflicts.len(), "conflit", "conflits"),
+        )?;
+        if self.older > 0 {
+            write!(
+                f,
+                ", {} (la base a plus récent)",
+                plural(
+                    self.older,
+                    "plus ancienne ignorée",
+                    "plus anciennes ignorées"
+                )
+            )?;
+        }
+        if self.conflicts_declared > 0 {
+            write!(
+                f,
+                ", {}",
+                plural(
+                    self.conflicts_declared,
+                    "conflit d'intérêts déclaré",
+                    "conflits d'intérêts déclarés"
+                )
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Per member: when their latest packet was merged, how many dossiers they
+/// have scored (in this database, whichever way the scores came).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PacketSummary {
+    pub member: String,
+    pub role: String,
+    /// `imported_at` of their latest packet; `None`: no packet yet.
+    pub last_import: Option<String>,
+    pub packets: usize,
+    pub dossiers: usize,
+}
+
+fn refused(msg: String) -> StoreError {
+    StoreError::Refused(msg)
+}
+
+fn show(value: Option<f64>, comment: &str) -> String {
+    json!({ "value": value, "comment": comment }).to_string()
+}
+
+impl Store {
+    /// That member's scores, comments and conflict declarations, sealed.
+    pub fn export_packet(&self, member: &str) -> Result<Packet, StoreError> {
+        let err = |e| sql_error(&self.path, e);
+        let Some(call_id) = self.meta("call_id")? else {
+            return Err(refused(
+                "Cette base n'est liée à aucun appel : ouvrez d'abord l'appel dans Jury.".into(),
+            ));
+        };
+        let known: Option<String> = self
+            .conn
+            .query_row("SELECT name FROM members WHERE name = ?1", [member], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(err)?;
+        if known.is_none() {
+            let names: Vec<String> = self.members()?.into_iter().map(|(n, _)| n).collect();
+            return Err(refused(format!(
+                "« {member} » n'est pas membre du comité dans cette base. Membres : {}.",
+                if names.is_empty() {
+                    "aucun".into()
+                } else {
+                    names.join(", ")
+                }
+            )));
+        }
+        let mut p = Packet::new(&call_id, member, &now());
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT reference, criterion, value, comment, updated_at FROM scores
+                 WHERE member = ?1 ORDER BY reference, criterion",
+            )
+            .map_err(err)?;
+        p.scores = stmt
+            .query_map([member], score_row)
+            .and_then(Iterator::collect)
+            .map_err(err)?;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT reference, reason, declared_at FROM conflicts
+                 WHERE member = ?1 ORDER BY reference",
+            )
+            .map_err(err)?;
+        p.conflicts = stmt
+            .query_map([member], |r| {
+                Ok(PacketConflict {
+                    reference: r.get(0)?,
+                    reason: r.get(1)?,
+                    declared_at: r.get(2)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .map_err(err)?;
+        Ok(packet::seal(p))
+    }
+
+    /// Merges a member's packet, all or nothing. A packet already imported
+    /// (same checksum) is not an error: the report says so and nothing moves.
+    pub fn import_packet(
+        &mut self,
+        p: &Packet,
+        add_unknown_member: bool,
+    ) -> Result<MergeReport, StoreError> {
+        let path = self.path.clone();
+        let call = self.stored_call()?;
+        self.write(|tx| {
+            let e = |e| sql_error(&path, e);
+            let who = &p.member;
+            if p.format != packet::FORMAT {
+                return Err(refused(format!(
+                    "Paquet au format « {} » : cette version de Jury lit « {} ». Rien n'a été importé.",
+                    p.format,
+                    packet::FORMAT
+                )));
+            }
+            if !p.is_sealed() {
+                return Err(refused(
+                    "Paquet altéré : son contenu ne correspond plus à son empreinte. Rien n'a été importé.".into(),
+                ));
+            }
+            packet::validate(p).map_err(|err| refused(format!("{err} Rien n'a été importé.")))?;
+            let call_id: Option<String> = tx
+                .query_row("SELECT value FROM meta WHERE key = 'call_id'", [], |r| r.get(0))
+                .optional()
+                .map_err(e)?;
+            match call_id {
+                None => {
+                    return Err(refused(
+                        "Cette base n'est liée à aucun appel : ouvrez d'abord l'appel dans Jury. Rien n'a été importé.".into(),
+                    ));
+                }
+                Some(id) if id != p.call_id => {
+                    return Err(refused(format!(
+                        "Ce paquet de « {who} » concerne l'appel « {} », pas « {id} » : rien n'a été importé.",
+                        p.call_id
+                    )));
+                }
+                Some(_) => {}
+            }
+            let mut report = MergeReport {
+                member: who.clone(),
+                exported_at: p.exported_at.clone(),
+                checksum: p.checksum.clone(),
+                dossiers: p.scores.iter().map(|s| &s.reference).collect::<BTreeSet<_>>().len(),
+                ..MergeReport::default()
+            };
+            let seen: Option<String> = tx
+                .query_row(
+                    "SELECT imported_at FROM packets WHERE checksum = ?1",
+                    [&p.checksum],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(e)?;
+            if seen.is_some() {
+                report.already_imported = true;
+                return Ok(report);
+            }
+            let known: Option<String> = tx
+                .query_row("SELECT name FROM members WHERE name = ?1", [who], |r| r.get(0))
+                .optional()
+                .map_err(e)?;
+            if known.is_none() && !add_unknown_member {
+                return Err(refused(format!(
+                    "« {who} » n'est pas membre du comité de cet appel : rien n'a été importé. Vérifiez l'orthographe du nom, ou ajoutez ce membre (option --add-member)."
+                )));
+            }
+            let mut problems = Vec::new();
+            let missing = unknown_dossiers(tx, p).map_err(e)?;
+            if !missing.is_empty() {
+                problems.push(format!(
+                    "{} absent{} de cette base : {}",
+                    plural(missing.len(), "dossier", "dossiers"),
+                    if missing.len() >= 2 { "s" } else { "" },
+                    missing.join(", ")
+                ));
+            }
+            if let Some(call) = call.as_ref().and_then(|v| crate::call::Call::from_value(v).ok()) {
+                let mut unknown = BTreeSet::new();
+                let mut outside = Vec::new();
+                for s in &p.scores {
+                    if call.criterion_index(&s.criterion).is_none() {
+                        unknown.insert(format!("{}/{}", s.reference, s.criterion));
+                    } else if let Some(v) = s.value
+                        && !call.scale.contains(v)
+                    {
+                        outside.push(format!(
+                            "{}/{} = {}",
+                            s.reference,
+                            s.criterion,
+                            crate::fr::Lang::Fr.score(v)
+                        ));
+                    }
+                }
+                if !unknown.is_empty() {
+                    problems.push(format!(
+                        "critères inconnus de cet appel : {}",
+                        unknown.into_iter().collect::<Vec<_>>().join(", ")
+                    ));
+                }
+                if !outside.is_empty() {
+                    problems.push(format!(
+                        "notes hors de l'échelle {} – {} : {}",
+                        crate::fr::Lang::Fr.score(call.scale.min),
+                        crate::fr::Lang::Fr.score(call.scale.max),
+                        outside.join(", ")
+                    ));
+                }
+            }
+            if !problems.is_empty() {
+                return Err(refused(format!(
+                    "Paquet de « {who} » refusé, rien n'a été importé :\n- {}",
+                    problems.join("\n- ")
+                )));
+            }
+            if known.is_none() {
+                tx.execute(
+                    "INSERT INTO members (name, role) VALUES (?1, 'member')",
+                    [who],
+                )
+                .map_err(e)?;
+                audit(
+                    tx,
+                    who,
+                    "member.add",
+                    who,
+                    None,
+                    Some(&json!({ "role": "member" }).to_string()),
+                )
+                .map_err(e)?;
+                report.member_added = true;
+            }
+            let mut stmt = tx
+                .prepare(
+                    "SELECT reference, criterion, value, comment, updated_at FROM scores
+                     WHERE member = ?1 ORDER BY reference, criterion",
+                )
+                .map_err(e)?;
+            let stored: Vec<PacketScore> = stmt
+                .query_map([who], score_row)
+                .and_then(Iterator::collect)
+                .map_err(e)?;
+            drop(stmt);
+            let plan = packet::plan(&stored, &p.scores);
+            for s in &plan.added {
+                write_score(tx, who, None, s).map_err(e)?;
+            }
+            for v in &plan.changed {
+                write_score(tx, who, Some(&v.stored), &v.incoming).map_err(e)?;
+            }
+            for v in plan.unchanged.iter().filter(|v| v.newer_date()) {
+                tx.execute(
+                    "UPDATE scores SET updated_at = ?4 WHERE reference = ?1 AND member = ?2 AND criterion = ?3",
+                    params![v.incoming.reference, who, v.incoming.criterion, v.incoming.updated_at],
+                )
+                .map_err(e)?;
+            }
+            for v in &plan.conflicts {
+                report.conflicts.push(record_conflict(tx, who, &p.checksum, v).map_err(e)?);
+            }
+            for c in &p.conflicts {
+                if declare_conflict(tx, who, c).map_err(e)? {
+                    report.conflicts_declared += 1;
+                }
+            }
+            report.added = plan.added.len();
+            report.changed = plan.changed.len();
+            report.unchanged = plan.unchanged.len();
+            report.older = plan.older.len();
+            tx.execute(
+                "INSERT INTO packets (member, exported_at, checksum, imported_at, dossiers, added, changed, unchanged)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    who,
+                    p.exported_at,
+                    p.checksum,
+                    now(),
+                    report.dossiers as i64,
+                    report.added as i64,
+                    report.changed as i64,
+                    report.unchanged as i64
+                ],
+            )
+            .map_err(e)?;
+            audit(
+                tx,
+                who,
+                "packet.import",
+                &format!("paquet/{who}"),
+                None,
+                Some(
+                    &json!({
+                        "exported_at": p.exported_at,
+                        "checksum": p.checksum,
+                        "added": report.added,
+                        "changed": report.changed,
+                        "unchanged": report.unchanged,
+                        "older": report.older,
+                        "conflicts": report.conflicts.len(),
+                        "conflicts_declared": report.conflicts_declared,
+                    })
+                    .to_string(),
+                ),
+            )
+            .map_err(e)?;
+            Ok(report)
+        })
+    }
+
+    /// Every member, with their latest packet and the dossiers they scored.
+    pub fn packet_summaries(&self) -> Result<Vec<PacketSummary>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT m.name, m.role,
+                        (SELECT MAX(imported_at) FROM packets p WHERE p.member = m.name),
+                        (SELECT COUNT(*) FROM packets p WHERE p.member = m.name),
+                        (SELECT COUNT(DISTINCT reference) FROM scores s
+                          WHERE s.member = m.name AND s.value IS NOT NULL)
+                 FROM members m ORDER BY m.name",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([], |r| {
+            Ok(PacketSummary {
+                member: r.get(0)?,
+                role: r.get(1)?,
+                last_import: r.get(2)?,
+                packets: r.get::<_, i64>(3)? as usize,
+                dossiers: r.get::<_, i64>(4)? as usize,
+            })
+        })
+        .and_then(Iterator::collect)
+        .map_err(|e| self.err(e))
+    }
+
+    /// Merge conflicts not yet resolved, oldest first.
+    pub fn open_merge_conflicts(&self) -> Result<Vec<MergeConflict>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, reference, member, criterion, kept, incoming, updated_at, packet
+                 FROM merge_conflicts WHERE resolved_at IS NULL ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([], merge_conflict)
+            .and_then(Iterator::collect)
+            .map_err(|e| self.err(e))
+    }
+}
+
+fn score_row(r: &rusqlite::Row) -> rusqlite::Result<PacketScore> {
+    Ok(PacketScore {
+        reference: r.get(0)?,
+        criterion: r.get(1)?,
+        value: r.get(2)?,
+        comment: r.get(3)?,
+        updated_at: r.get(4)?,
+    })
+}
+
+fn merge_conflict(r: &rusqlite::Row) -> rusqlite::Result<MergeConflict> {
+    Ok(MergeConflict {
+        id: r.get(0)?,
+        reference: r.get(1)?,
+        member: r.get(2)?,
+        criterion: r.get(3)?,
+        kept: r.get(4)?,
+        incoming: r.get(5)?,
+        updated_at: r.get(6)?,
+        packet: r.get(7)?,
+    })
+}
+
+fn unknown_dossiers(tx: &Transaction, p: &Packet) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = tx.prepare("SELECT 1 FROM dossiers WHERE reference = ?1")?;
+    let mut missing = Vec::new();
+    for reference in p.references() {
+        if !stmt.exists([reference])? {
+            missing.push(reference.to_string());
+        }
+    }
+    Ok(missing)
+}
+
+/// Writes the packet's row with the packet's date, and its audit event.
+fn write_score(
+    tx: &Transaction,
+    member: &str,
+    before: Option<&PacketScore>,
+    s: &PacketScore,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO scores (reference, member, criterion, value, comment, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (reference, member, criterion)
+         DO UPDATE SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at",
+        params![s.reference, member, s.criterion, s.value, s.comment, s.updated_at],
+    )?;
+    audit(
+        tx,
+        member,
+        "packet.score",
+        &format!("{}/{}", s.reference, s.criterion),
+        before.map(|b| show(b.value, &b.comment)).as_deref(),
+        Some(&show(s.value, &s.comment)),
+    )
+}
+
+/// Records a merge conflict once (the same disagreement met again is not
+/// recorded twice while it is open).
+fn record_conflict(
+    tx: &Transaction,
+    member: &str,
+    checksum: &str,
+    v: &Versions,
+) -> rusqlite::Result<MergeConflict> {
+    let s = &v.incoming;
+    let existing = tx
+        .query_row(
+            "SELECT id, reference, member, criterion, kept, incoming, updated_at, packet
+             FROM merge_conflicts
+             WHERE reference = ?1 AND member = ?2 AND criterion = ?3 AND updated_at = ?4
+               AND kept IS ?5 AND incoming IS ?6 AND resolved_at IS NULL",
+            params![
+                s.reference,
+                member,
+                s.criterion,
+                s.updated_at,
+                v.stored.value,
+                s.value
+            ],
+            merge_conflict,
+        )
+        .optional()?;
+    if let Some(c) = existing {
+        return Ok(c);
+    }
+    tx.execute(
+        "INSERT INTO merge_conflicts (reference, member, criterion, kept, incoming, updated_at, packet)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![s.reference, member, s.criterion, v.stored.value, s.value, s.updated_at, checksum],
+    )?;
+    Ok(MergeConflict {
+        id: tx.last_insert_rowid(),
+        reference: s.reference.clone(),
+        member: member.into(),
+        criterion: s.criterion.clone(),
+        kept: v.stored.value,
+        incoming: s.value,
+        updated_at: s.updated_at.clone(),
+        packet: checksum.into(),
+    })
+}
+
+/// Adds a declared conflict of interest unless already there; audited like
+/// one declared in the chair's Jury. Returns whether it was added.
+fn declare_conflict(tx: &Transaction, member: &str, c: &PacketConflict) -> rusqlite::Result<bool> {
+    let added = tx.execute(
+        "INSERT INTO conflicts (reference, member, reason, declared_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (reference, member) DO NOTHING",
+        params![c.reference, member, c.reason, c.declared_at],
+    )?;
+    if added == 0 {
+        return Ok(false);
+    }
+    let state =
+        |d: bool, r: &str| json!({ "member": member, "declared": d, "reason": r }).to_string();
+    audit(
+        tx,
+        member,
+        "conflict",
+        &c.reference,
+        Some(&state(false, "")),
+        Some(&state(true, &c.reason)),
+    )?;
+    Ok(true)
+}

@@ -1,0 +1,332 @@
+//! The letters view: every final decision, its letter's state, a preview.
+
+use super::{Theme, pane_block, wrapped};
+use crate::letters::document::{Block, Document};
+use crate::state::State;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Clear, Gauge, Paragraph, Row, Table, TableState, Wrap};
+
+pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+    let lang = s.lang;
+    let [banner, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(5)]).areas(area);
+    let produced = s
+        .letter_items
+        .iter()
+        .filter(|i| i.tracked.is_some())
+        .count();
+    let sent = s
+        .letter_items
+        .iter()
+        .filter(|i| i.tracked.as_ref().is_some_and(|t| t.sent_at.is_some()))
+        .count();
+    let late = s.letter_items.iter().filter(|i| i.late).count();
+    let mut first = vec![
+        Span::styled(
+            format!(" {} ", lang.t("Courriers", "Letters")),
+            t.title().add_modifier(Modifier::REVERSED),
+        ),
+        Span::raw(format!(
+            " {} {} · {} {} · {} {}",
+            s.letter_items.len(),
+            lang.t("décision(s) définitive(s)", "final decision(s)"),
+            produced,
+            lang.t("produit(s)", "produced"),
+            sent,
+            lang.t("envoyé(s)", "sent"),
+        )),
+    ];
+    if let Some(n) = s.call.notify_by {
+        let style = if late > 0 { t.error() } else { t.dim() };
+        first.push(Span::styled(
+            format!(
+                " · {} {}{}",
+                lang.t("à notifier au plus tard le", "to notify by"),
+                lang.date(n),
+                if late > 0 {
+                    format!(" — {late} {}", lang.t("EN RETARD", "LATE"))
+                } else {
+                    String::new()
+                }
+            ),
+            style,
+        ));
+    }
+    let second = Line::from(Span::styled(
+        format!(
+            " {} {}",
+            lang.t("Dossier de sortie :", "Output folder:"),
+            s.letters_dir.display()
+        ),
+        t.dim(),
+    ));
+    f.render_widget(Paragraph::new(vec![Line::from(first), second]), banner);
+    let wide = area.width >= 120;
+    let (table, preview) = if wide {
+        let [a, b] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+            .areas(body);
+        (a, Some(b))
+    } else {
+        (body, None)
+    };
+    render_table(f, s, t, table);
+    if let Some(p) = preview {
+        render_preview(f, s, t, p);
+    }
+    if let Some((done, total, current)) = &s.progress {
+        let w = (area.width * 6 / 10).max(40).min(area.width);
+        let r = Rect::new(
+            area.x + (area.width - w) / 2,
+            area.y + area.height / 2,
+            w,
+            3,
+        );
+        let ratio = if *total == 0 {
+            0.0
+        } else {
+            *done as f64 / *total as f64
+        };
+        f.render_widget(Clear, r);
+        f.render_widget(
+            Gauge::default()
+                .block(pane_block(
+                    lang.t("Production des courriers", "Producing letters")
+                        .into(),
+                    true,
+                    t,
+                ))
+                .gauge_style(t.ok())
+                .ratio(ratio.clamp(0.0, 1.0))
+                .label(format!("{done}/{total} {current}")),
+            r,
+        );
+    }
+}
+
+fn short_date(s: &State, iso: &str) -> String {
+    let day = iso.get(..10).unwrap_or(iso);
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map(|d| s.lang.short_date(d))
+        .unwrap_or_else(|_| day.to_string())
+}
+
+fn render_table(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+    let lang = s.lang;
+    let header = Row::new(vec![
+        Cell::from(lang.t("Réf.", "Ref.")),
+        Cell::from(lang.t("Structure", "Structure")),
+        Cell::from(lang.t("Décision", "Decision")),
+        Cell::from(lang.t("Produit", "Produced")),
+        Cell::from(lang.t("Envoyé", "Sent")),
+        Cell::from(lang.t("Accusé", "Ack.")),
+    ])
+    .style(t.dim().add_modifier(Modifier::BOLD));
+    let rows: Vec<Row> = s
+        .letter_items
+        .iter()
+        .map(|item| {
+            let e = &s.entries[item.entry];
+            let label = crate::decision::kind(&s.call, &item.decision.kind, lang)
+                .map(|k| k.label)
+                .unwrap_or(item.decision.kind.clone());
+            let tr = item.tracked.as_ref();
+            let produced = tr
+                .map(|x| short_date(s, &x.generated_at))
+                .unwrap_or_else(|| "—".into());
+            let sent = match tr.and_then(|x| x.sent_at.as_ref().map(|d| (d, x.channel.clone()))) {
+                Some((d, ch)) => format!(
+                    "{} {}",
+                    short_date(s, d),
+                    match ch.as_deref() {
+                        Some("post") => lang.t("poste", "post"),
+                        _ => lang.t("courriel", "e-mail"),
+                    }
+                ),
+                None if item.late => lang.t("⚠ EN RETARD", "⚠ LATE").to_string(),
+                None => lang.t("à envoyer", "to send").to_string(),
+            };
+            let ack = tr
+                .and_then(|x| x.acknowledged_at.as_ref())
+                .map(|d| short_date(s, d))
+                .unwrap_or_default();
+            let row = Row::new(vec![
+                Cell::from(item.decision.reference.clone()),
+                Cell::from(e.dossier.structure.clone()),
+                Cell::from(label),
+                Cell::from(produced),
+                Cell::from(sent),
+                Cell::from(ack),
+            ]);
+            if item.late { row.style(t.error()) } else { row }
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(15),
+        Constraint::Fill(2),
+        Constraint::Fill(1),
+        Constraint::Length(10),
+        Constraint::Length(19),
+        Constraint::Length(10),
+    ];
+    let mut state = TableState::default()
+        .with_selected((!s.letter_items.is_empty()).then_some(s.letters_selected));
+    let title = format!(
+        "{} ({})",
+        lang.t("Courriers de décision", "Decision letters"),
+        s.letter_items.len()
+    );
+    f.render_stateful_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .column_spacing(1)
+            .row_highlight_style(t.selected())
+            .block(pane_block(title, true, t)),
+        area,
+        &mut state,
+    );
+    if s.letter_items.is_empty() {
+        let inner = Rect::new(area.x + 2, area.y + 3, area.width.saturating_sub(4), 3);
+        f.render_widget(
+            Paragraph::new(lang.t(
+                "Aucune décision définitive : les courriers suivent la clôture d'une séance (vue comité, x).",
+                "No final decision yet: letters follow a closed session (committee view, x).",
+            ))
+            .style(t.dim())
+            .wrap(Wrap { trim: true }),
+            inner,
+        );
+    }
+}
+
+/// The selected letter as it will read, composed from the live state.
+fn preview_document(s: &State) -> Option<Result<Document, String>> {
+    let item = s.letter_items.get(s.letters_selected)?;
+    let session = s
+        .committee
+        .data
+        .sessions
+        .iter()
+        .find(|x| x.id == item.decision.session_id)?;
+    let session_date =
+        chrono::NaiveDate::parse_from_str(&session.date, "%Y-%m-%d").unwrap_or(s.today);
+    let letter_date = session
+        .closed_at
+        .as_deref()
+        .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
+        .map(|t| crate::eligibility::local_date(&t))
+        .unwrap_or(session_date);
+    let input = crate::compose::LetterInput {
+        call: &s.call,
+        dossier: &s.entries[item.entry].dossier,
+        decision: &item.decision,
+        session_date,
+        letter_date,
+        aggregate: s.committee.aggregates.get(item.entry),
+        basis: s.committee.basis,
+        rank: s
+            .committee
+            .rank_of(&item.decision.reference)
+            .and_then(|r| r.rank),
+        templates: &s.templates,
+    };
+    Some(crate::compose::letter(&input).map_err(|d| {
+        d.iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }))
+}
+
+fn render_preview(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+    let lang = s.lang;
+    let block = pane_block(lang.t("Aperçu", "Preview").into(), false, t);
+    let width = block.inner(area).width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    match preview_document(s) {
+        None => {}
+        Some(Err(e)) => wrapped(
+            &mut lines,
+            Span::styled("⚠ ", t.error()),
+            &e,
+            t.error(),
+            width,
+            2,
+        ),
+        Some(Ok(doc)) => {
+            for (i, l) in doc.letterhead.iter().enumerate() {
+                lines.push(Line::from(Span::styled(
+                    l.clone(),
+                    if i == 0 {
+                        Style::new().add_modifier(Modifier::BOLD)
+                    } else {
+                        t.dim()
+                    },
+                )));
+            }
+            lines.push(Line::from(""));
+            for l in &doc.addressee {
+                lines.push(Line::from(l.clone()).right_aligned());
+            }
+            if let Some(pd) = &doc.place_date {
+                lines.push(Line::from(""));
+                lines.push(Line::from(pd.clone()).right_aligned());
+            }
+            if let Some(r) = &doc.reference {
+                lines.push(Line::from(Span::styled(r.clone(), t.dim())));
+            }
+            if let Some(sub) = &doc.subject {
+                lines.push(Line::from(""));
+                wrapped(
+                    &mut lines,
+                    Span::raw(""),
+                    sub,
+                    Style::new().add_modifier(Modifier::BOLD),
+                    width,
+                    0,
+                );
+            }
+            for b in &doc.blocks {
+                lines.push(Line::from(""));
+                match b {
+                    Block::Paragraph(p) => {
+                        wrapped(&mut lines, Span::raw(""), p, Style::new(), width, 0)
+                    }
+                    Block::Heading(h) => lines.push(Line::from(Span::styled(h.clone(), t.title()))),
+                    Block::Bullets(items) => {
+                        for it in items {
+                            wrapped(&mut lines, Span::raw("• "), it, Style::new(), width, 2);
+                        }
+                    }
+                    Block::Table { header, rows } => {
+                        lines.push(Line::from(Span::styled(header.join(" | "), t.dim())));
+                        for r in rows {
+                            wrapped(
+                                &mut lines,
+                                Span::raw("  "),
+                                &r.join(" | "),
+                                Style::new(),
+                                width,
+                                4,
+                            );
+                        }
+                    }
+                    Block::Spacer => {}
+                }
+            }
+            for sig in &doc.signatures {
+                lines.push(Line::from(""));
+                for l in sig {
+                    lines.push(Line::from(l.clone()).right_aligned());
+                }
+            }
+        }
+    }
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}

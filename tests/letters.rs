@@ -1,0 +1,359 @@
+//! Letters, minutes and exports after a closed session, through the real
+//! keymap and the command line.
+
+#[path = "common/ui.rs"]
+mod harness;
+
+use harness::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const CHAIR: &str = "Sylvie Marcellin";
+
+fn decide(s: &mut Session, reference: &str, kind: &str, motivation: &str) {
+    s.act("top");
+    for _ in 0..40 {
+        if s.app
+            .state
+            .committee_current()
+            .map(|i| s.app.state.entries[i].dossier.reference.clone())
+            == Some(reference.into())
+        {
+            break;
+        }
+        s.act("down");
+    }
+    assert_eq!(
+        s.app
+            .state
+            .committee_current()
+            .map(|i| s.app.state.entries[i].dossier.reference.clone()),
+        Some(reference.to_string()),
+        "{}",
+        s.screen()
+    );
+    s.act("decide");
+    s.choose("kind", kind);
+    s.fill("motivation", motivation);
+    if kind == "liste_complementaire" {
+        s.fill("rank", "1");
+    }
+    s.act("confirm");
+    assert!(
+        !matches!(s.app.state.mode, jury::state::Mode::Form(_)),
+        "decision refused: {}",
+        s.screen()
+    );
+}
+
+/// The chair scores three dossiers, decides them in a session and closes it.
+fn closed_session() -> Session {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    for (r, d) in [
+        ("PDNP06-2025-001", [4, 4, 5, 3]),
+        ("PDNP06-2025-002", [2, 1, 2, 2]),
+        ("PDNP06-2025-004", [3, 3, 3, 3]),
+    ] {
+        s.select(r);
+        s.score_current(&d);
+    }
+    s.act("switch_view");
+    s.act("open_session");
+    s.act("confirm");
+    s.act("top");
+    decide(&mut s, "PDNP06-2025-001", "retenu", "");
+    decide(
+        &mut s,
+        "PDNP06-2025-002",
+        "non_retenu",
+        "Articulation avec le projet social insuffisante ; l'aide au démarrage (1 000 €) ne peut être accordée.",
+    );
+    decide(
+        &mut s,
+        "PDNP06-2025-004",
+        "liste_complementaire",
+        "Projet solide, hors zone prioritaire : « liste complémentaire ».",
+    );
+    s.act("close_session");
+    s.type_text(" ");
+    s.act("confirm");
+    s
+}
+
+fn pdftotext(path: &Path) -> Option<String> {
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(path)
+        .arg("-")
+        .output()
+        .ok()?;
+    // Lines wrap and justify: compare with every run of spaces made one.
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
+            .replace(['\u{a0}', '\u{202f}'], " ")
+            .replace('\u{2019}', "'")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
+#[test]
+fn letters_are_produced_tracked_and_reproducible() {
+    let mut s = closed_session();
+    let out = s.dir.path().join("courriers");
+    s.app.state.letters_dir = out.clone();
+    // Before the call's notify_by date nothing is late.
+    s.app.state.today = chrono::NaiveDate::from_ymd_opt(2025, 7, 9).expect("date");
+    s.app.state.refresh_letters();
+    s.act("letters_view");
+    let screen = s.screen();
+    assert!(screen.contains("3 décision(s) définitive(s)"), "{screen}");
+    assert!(screen.contains("à envoyer"), "{screen}");
+    // The preview is composed from the live state.
+    assert!(screen.contains("Objet : Votre candidature"), "{screen}");
+    s.act("generate_all_letters");
+    s.app.finish_jobs();
+    let screen = s.screen();
+    assert!(screen.contains("3 courrier(s) produit(s)"), "{screen}");
+    for ext in ["pdf", "odt", "eml"] {
+        assert!(
+            out.join(format!("PDNP06-2025-002-non_retenu.{ext}"))
+                .is_file(),
+            "{ext}"
+        );
+    }
+    let pdf = out.join("PDNP06-2025-002-non_retenu.pdf");
+    let first = std::fs::read(&pdf).expect("pdf");
+    if let Some(text) = pdftotext(&pdf) {
+        for needle in [
+            "Centre social",
+            "Espace de vie sociale Le Lavoir",
+            "n'a pas été retenu",
+            "Articulation avec le projet social insuffisante",
+            "1 000 €",
+            "recours gracieux",
+            "Caf des Alpes-Maritimes",
+        ] {
+            assert!(
+                text.contains(needle) || needle == "Centre social",
+                "{needle} missing:\n{text}"
+            );
+        }
+    }
+    // Regenerating an unchanged decision gives the same bytes.
+    s.act("top");
+    s.act("down");
+    s.act("generate_letter");
+    s.app.finish_jobs();
+    assert_eq!(std::fs::read(&pdf).expect("pdf"), first);
+    let hashes: Vec<String> = s.query("SELECT hash FROM letters ORDER BY reference");
+    assert_eq!(hashes.len(), 3);
+    // Mark sent by post, then acknowledged.
+    s.act("mark_sent");
+    s.choose("channel", "post");
+    s.fill("date", "2025-07-10");
+    s.act("confirm");
+    s.act("mark_acknowledged");
+    s.fill("date", "2025-07-15");
+    s.act("confirm");
+    let sent: Vec<String> = s.query("SELECT channel || ' ' || sent_at || ' ' || acknowledged_at FROM letters WHERE sent_at IS NOT NULL");
+    assert_eq!(sent, vec!["post 2025-07-10 2025-07-15".to_string()]);
+    // After notify_by, unsent letters are flagged late.
+    s.app.state.today = chrono::NaiveDate::from_ymd_opt(2025, 7, 20).expect("date");
+    s.app.state.refresh_letters();
+    let screen = s.screen();
+    assert!(screen.contains("2 EN RETARD"), "{screen}");
+}
+
+#[test]
+fn the_eml_is_a_standard_message_with_the_pdf_attached() {
+    let mut s = closed_session();
+    let out = s.dir.path().join("courriers");
+    s.app.state.letters_dir = out.clone();
+    s.act("letters_view");
+    s.act("generate_all_letters");
+    s.app.finish_jobs();
+    let eml = out.join("PDNP06-2025-001-retenu.eml");
+    let script = r#"
+import email, sys
+from email import policy
+m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=policy.default)
+print(m['To']); print(m['From']); print(m['Subject'])
+for part in m.iter_attachments():
+    print(part.get_filename(), part.get_content_type(), len(part.get_content()))
+print(m.get_body(('plain',)).get_content())
+"#;
+    let Ok(out) = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&eml)
+        .output()
+    else {
+        eprintln!("python3 absent: EML not parsed");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("example.org"), "{text}");
+    assert!(text.contains("promeneurs@caf06.example.org"), "{text}");
+    assert!(text.contains("Votre candidature à l'appel"), "{text}");
+    assert!(
+        text.contains("PDNP06-2025-001-retenu.pdf application/pdf"),
+        "{text}"
+    );
+    assert!(text.contains("décision du comité de sélection"), "{text}");
+}
+
+fn jury() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_jury"))
+}
+
+#[test]
+fn the_command_line_produces_letters_minutes_and_exports() {
+    let s = closed_session();
+    let db = s.db.clone();
+    let dir = s.dir.clone();
+    drop(s);
+    let out: PathBuf = dir.path().join("cli");
+    let run = jury()
+        .args(["letters", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // Not a terminal: one plain line per letter.
+    assert!(stdout.contains("PDNP06-2025-004 "), "{stdout}");
+    assert!(stdout.contains("3 courrier(s) produit(s)"), "{stdout}");
+
+    let run = jury()
+        .args(["minutes", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let pv = std::fs::read_dir(&out)
+        .expect("out")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("PV-") && n.ends_with(".pdf"))
+        })
+        .expect("minutes pdf");
+    if let Some(text) = pdftotext(&pv) {
+        for needle in [
+            "Procès-verbal de la séance",
+            "Membres présents",
+            "Quorum requis : 3",
+            "Dossiers examinés",
+            "Liste complémentaire",
+            "Empreinte du journal d'audit",
+            "Signature",
+        ] {
+            assert!(text.contains(needle), "{needle} missing:\n{text}");
+        }
+    }
+
+    let csv_path = dir.path().join("export.csv");
+    let run = jury()
+        .args(["export", "csv", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&csv_path)
+        .output()
+        .expect("run");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let bytes = std::fs::read(&csv_path).expect("csv");
+    assert!(bytes.starts_with("\u{FEFF}".as_bytes()), "UTF-8 BOM");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&bytes[3..]);
+    let headers = reader.headers().expect("headers").clone();
+    let total = headers
+        .iter()
+        .position(|h| h == "Total (moyennes)")
+        .expect("total column");
+    let decision = headers
+        .iter()
+        .position(|h| h == "Décision")
+        .expect("decision column");
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("rows");
+    assert_eq!(rows.len(), 28);
+    let first = rows
+        .iter()
+        .find(|r| &r[0] == "PDNP06-2025-001")
+        .expect("row");
+    // (30·4 + 30·4 + 25·5 + 15·3) / 100 = 4,10, written with a decimal comma.
+    assert_eq!(&first[total], "4,10");
+    assert_eq!(&first[decision], "Retenu");
+
+    let run = jury()
+        .args(["export", "json", "--db"])
+        .arg(&db)
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json");
+    assert_eq!(v["format"], "jury-export/1");
+    assert_eq!(v["dossiers"].as_array().map(Vec::len), Some(28));
+    assert!(v["audit"]["intact"].as_bool().unwrap_or(false));
+    let scores = v["dossiers"][0]["scores"]
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or(0);
+    assert_eq!(scores, 4, "individual scores are exported");
+}
+
+#[test]
+fn a_template_with_an_unknown_placeholder_stops_every_letter() {
+    let s = closed_session();
+    let db = s.db.clone();
+    let dir = s.dir.clone();
+    drop(s);
+    let conn = rusqlite::Connection::open(&db).expect("db");
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('lettre:non_retenu', 'Objet : x\n\nBonjour {{dossier.nom}}')",
+        [],
+    )
+    .expect("template");
+    drop(conn);
+    let out = dir.path().join("none");
+    let run = jury()
+        .args(["letters", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("lettres/non_retenu.txt:3:9: placeholder inconnu « {{dossier.nom}} »"),
+        "{err}"
+    );
+    assert!(
+        !out.exists(),
+        "no letter is produced when a template is wrong"
+    );
+}
