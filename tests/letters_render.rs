@@ -142,27 +142,7 @@ fn tool(name: &str, probe: &[&str]) -> bool {
 /// Text of a PDF by `pdftotext -layout`, with no-break spaces as spaces and
 /// runs of white space collapsed to one space.
 fn pdftotext(bytes: &[u8]) -> Option<String> {
-    if !tool("pdftotext", &["-v"]) {
-        return None;
-    }
-    let dir = tempfile::tempdir().ok()?;
-    let path = dir.path().join("lettre.pdf");
-    std::fs::write(&path, bytes).ok()?;
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg("-enc")
-        .arg("UTF-8")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .ok()?;
-    assert!(
-        out.status.success(),
-        "pdftotext failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout).replace(['\u{202F}', '\u{A0}'], " ");
-    Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    pdftotext_pages(bytes, 1, 9999)
 }
 
 /// `pdftotext` of pages `first..=last`, normalised like [`pdftotext`].
@@ -343,6 +323,45 @@ fn pdf_never_splits_the_signatures() {
         checked >= 3,
         "the letter should have run onto a second page"
     );
+}
+
+#[test]
+fn pdf_long_table_repeats_its_header() {
+    let rows: Vec<Vec<String>> = (1..=70)
+        .map(|i| {
+            vec![
+                format!("Dossier PDNP06-2025-{i:03}"),
+                format!("{},{} / 20", i % 20, i % 10),
+                format!("{i}"),
+            ]
+        })
+        .collect();
+    let doc = Document {
+        title: Some(s("Classement des dossiers")),
+        blocks: vec![Block::Table {
+            header: vec![s("Dossier"), s("Note"), s("Rang")],
+            rows,
+        }],
+        ..Document::default()
+    };
+    let bytes = render_pdf(&doc);
+    assert!(page_count(&bytes) >= 2);
+    let (Some(one), Some(two)) = (pdftotext_pages(&bytes, 1, 1), pdftotext_pages(&bytes, 2, 2))
+    else {
+        return;
+    };
+    assert!(one.contains("Dossier Note Rang"), "{one}");
+    assert!(
+        two.contains("Dossier Note Rang"),
+        "the header is repeated on page 2: {two}"
+    );
+    let all = pdftotext(&bytes).unwrap_or_default();
+    for i in 1..=70 {
+        assert!(
+            all.contains(&format!("Dossier PDNP06-2025-{i:03}")),
+            "row {i} missing"
+        );
+    }
 }
 
 #[test]
