@@ -247,3 +247,64 @@ fn without_as_the_app_asks_who_scores() {
     assert!(app.wait_exit().success());
     assert_eq!(env.scores(FIRST, NADIA), expected(&[("experience", 3.0)]));
 }
+
+/// Arrow keys as a terminal sends them.
+const RIGHT: &str = "\x1b[C";
+
+#[test]
+fn a_short_committee_session_through_the_real_binary() {
+    let env = Env::new();
+    let mut app = env.jury(Some("Sylvie Marcellin"));
+    app.wait_for(LIST_READY);
+    app.send("\r");
+    for key in ["2", "2", "1", "2"] {
+        app.send(key);
+    }
+    app.wait_until("the first dossier scored", |s| {
+        list_row(s, FIRST).is_some_and(|row| row.contains(" 1,8 "))
+    });
+    app.send("v"); // committee view
+    app.wait_for("Aucune séance ouverte");
+    app.send("o"); // open a session, everyone present
+    app.wait_for("Ouvrir une séance");
+    app.send("\r");
+    app.wait_for("quorum 3 ✓");
+    app.send("d"); // decide on the top-ranked (only scored) dossier
+    app.wait_for("Décision — PDNP06-2025-001");
+    for _ in 0..3 {
+        app.send(RIGHT); // retenu → … → non retenu
+    }
+    app.wait_for("◀ Non retenu ▶");
+    app.send("\r");
+    app.wait_for("Décision enregistrée — PDNP06-2025-001 : Non retenu");
+    app.send("x"); // close the session: confirmation box, then Enter
+    app.wait_for("Clore la séance");
+    app.send(" \r");
+    app.wait_for("Séance close");
+    app.send("q");
+    assert!(app.wait_exit().success());
+
+    let conn = rusqlite::Connection::open(env.db()).expect("db");
+    let (kind, motivation): (String, String) = conn
+        .query_row("SELECT kind, motivation FROM decisions", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("one decision");
+    assert_eq!(kind, "non_retenu");
+    // The form offered the weakest criteria as reasons.
+    assert!(motivation.contains("Points faibles"), "{motivation}");
+    let closed: Option<String> = conn
+        .query_row("SELECT closed_at FROM sessions", [], |r| r.get(0))
+        .expect("session");
+    assert!(closed.is_some());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
+        .args(["verify", "--db"])
+        .arg(env.db())
+        .output()
+        .expect("verify");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -670,14 +670,27 @@ impl<'a> Layout<'a> {
         }
         let available = RIGHT - LEFT;
         let total: f32 = natural.iter().sum::<f32>().max(1.0);
+        // Every column gets at least its longest word, so a short header or a
+        // figure never breaks inside; the space left goes to the columns whose
+        // text would wrap, in proportion to what they lack.
+        let minimal_sum: f32 = minimal.iter().sum();
         let mut widths: Vec<f32> = if total <= available {
             natural.iter().map(|w| w * available / total).collect()
-        } else {
-            natural
+        } else if minimal_sum <= available {
+            let lacking: Vec<f32> = natural
                 .iter()
                 .zip(&minimal)
-                .map(|(n, m)| m.max(available * n / total).min(*n))
+                .map(|(n, m)| (n - m).max(0.0))
+                .collect();
+            let lacking_sum: f32 = lacking.iter().sum::<f32>().max(1.0);
+            let spare = available - minimal_sum;
+            minimal
+                .iter()
+                .zip(&lacking)
+                .map(|(m, l)| m + spare * l / lacking_sum)
                 .collect()
+        } else {
+            minimal.clone()
         };
         let sum: f32 = widths.iter().sum();
         if sum > available {
