@@ -83,6 +83,12 @@ pub enum Command {
         #[command(subcommand)]
         cmd: crate::commands::PacketCommand,
     },
+    /// Mesure les temps de réponse et la mémoire sur un lot synthétique
+    Bench {
+        /// Nombre de dossiers du lot
+        #[arg(long, default_value_t = 1000)]
+        dossiers: usize,
+    },
     /// Vérifie le chaînage du journal d'audit et nomme le premier événement altéré
     Verify {
         /// Base de données de l'appel

@@ -7,6 +7,7 @@
 pub mod action;
 pub mod aggregate;
 pub mod audit;
+pub mod bench;
 pub mod bundle;
 pub mod call;
 pub mod cli;

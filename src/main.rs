@@ -15,6 +15,16 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check { call_dir }) => check(&call_dir),
         Some(Command::Verify { db }) => verify(&db),
+        Some(Command::Bench { dossiers }) => match jury::bench::run(dossiers) {
+            Ok(table) => {
+                print!("{table}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(1)
+            }
+        },
         Some(Command::Bundle { db, out }) => jury::commands::bundle(&db, &out),
         Some(Command::Packet { cmd }) => jury::commands::packet(cmd),
         Some(Command::Letters {

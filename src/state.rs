@@ -218,6 +218,11 @@ pub struct State {
     pub quit: bool,
     /// Page height the last frame had, for page up/down.
     pub page: u16,
+    /// First list row on screen, and how many rows the list shows.
+    pub list_offset: usize,
+    pub list_rows: u16,
+    /// The reviewer's progress per dossier, rebuilt by `recompute`.
+    progress_cache: HashMap<String, Progress>,
     pub screen: Screen,
     pub grid_target: GridTarget,
     pub list_filter: ListFilter,
@@ -333,6 +338,9 @@ impl State {
             report: init.report,
             quit: false,
             page: 10,
+            list_offset: 0,
+            list_rows: 20,
+            progress_cache: HashMap::new(),
             screen: Screen::Dossiers,
             grid_target: GridTarget::Own,
             list_filter: ListFilter::All,
@@ -437,8 +445,15 @@ impl State {
         grid::evaluate(&self.call, &self.grid_scores(reference))
     }
 
-    /// The active reviewer's own progress on a dossier.
+    /// The active reviewer's own progress on a dossier (cached by `recompute`).
     pub fn progress(&self, reference: &str) -> Progress {
+        match self.progress_cache.get(reference) {
+            Some(p) => *p,
+            None => self.compute_progress(reference),
+        }
+    }
+
+    fn compute_progress(&self, reference: &str) -> Progress {
         let e = grid::evaluate(&self.call, &self.my_scores(reference));
         if e.complete() {
             Progress::Scored
@@ -450,9 +465,9 @@ impl State {
     }
 
     pub fn scored_count(&self) -> usize {
-        self.entries
-            .iter()
-            .filter(|e| self.progress(&e.dossier.reference) == Progress::Scored)
+        self.progress_cache
+            .values()
+            .filter(|p| **p == Progress::Scored)
             .count()
     }
 
@@ -557,7 +572,22 @@ impl State {
         if info.page > 0 {
             self.page = info.page;
         }
+        if info.list_rows > 0 {
+            self.list_rows = info.list_rows;
+        }
         self.dossier_scroll = self.dossier_scroll.min(info.dossier_max_scroll);
+        self.scroll_list();
+    }
+
+    /// Keeps the selected dossier within the rows the list shows.
+    pub fn scroll_list(&mut self) {
+        let rows = self.list_rows.max(1) as usize;
+        if self.selected < self.list_offset {
+            self.list_offset = self.selected;
+        } else if self.selected >= self.list_offset + rows {
+            self.list_offset = self.selected + 1 - rows;
+        }
+        self.list_offset = self.list_offset.min(self.view.len().saturating_sub(1));
     }
 }
 
@@ -571,6 +601,11 @@ impl State {
             .filter_map(|(k, v)| v.value.map(|x| (k.clone(), x)))
             .collect();
         let dossiers: Vec<&Dossier> = self.entries.iter().map(|e| &e.dossier).collect();
+        let progress = dossiers
+            .iter()
+            .map(|d| (d.reference.clone(), self.compute_progress(&d.reference)))
+            .collect();
+        self.progress_cache = progress;
         let data = std::mem::take(&mut self.committee.data);
         let basis = self.committee.basis;
         self.committee =

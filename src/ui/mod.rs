@@ -26,6 +26,8 @@ pub const WIDE: u16 = 120;
 pub struct FrameInfo {
     pub page: u16,
     pub dossier_max_scroll: u16,
+    /// Rows the dossier list showed.
+    pub list_rows: u16,
 }
 
 pub(crate) struct Theme {
@@ -109,11 +111,12 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
         return FrameInfo {
             page: body.height.saturating_sub(4).max(1),
             dossier_max_scroll: s.dossier_scroll,
+            list_rows: 0,
         };
     }
     // Wide terminals get three columns; narrower ones keep the list and the
     // dossier side by side and put the grid in a strip below, one criterion a row.
-    let max_scroll = if area.width >= WIDE {
+    let (max_scroll, list_rows) = if area.width >= WIDE {
         let [list, dossier, grid] = Layout::horizontal([
             Constraint::Percentage(38),
             Constraint::Percentage(35),
@@ -122,7 +125,10 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
         .areas(body);
         render_list(f, s, &theme, list);
         render_grid(f, s, &theme, grid);
-        render_dossier(f, s, &theme, dossier)
+        (
+            render_dossier(f, s, &theme, dossier),
+            list.height.saturating_sub(3),
+        )
     } else {
         let rows = s.call.criteria.len() as u16 + 3;
         let [top, grid] = Layout::vertical([
@@ -134,7 +140,10 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
         render_list(f, s, &theme, list);
         render_grid_strip(f, s, &theme, grid);
-        render_dossier(f, s, &theme, dossier)
+        (
+            render_dossier(f, s, &theme, dossier),
+            list.height.saturating_sub(3),
+        )
     };
     render_status(f, s, &theme, status);
     render_hints(f, s, &theme, hints);
@@ -142,6 +151,7 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
     FrameInfo {
         page: body.height.saturating_sub(3).max(1),
         dossier_max_scroll: max_scroll,
+        list_rows,
     }
 }
 
@@ -341,8 +351,11 @@ fn render_list(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         Line::from(lang.t("Total", "Total")).right_aligned(),
     ));
     header.push(Cell::from(""));
-    let rows: Vec<Row> = s
-        .view
+    // Only the rows on screen are built: a batch of thousands stays fluid.
+    let shown = area.height.saturating_sub(3) as usize;
+    let offset = s.list_offset.min(s.view.len().saturating_sub(1));
+    let window = &s.view[offset..(offset + shown.max(1)).min(s.view.len())];
+    let rows: Vec<Row> = window
         .iter()
         .map(|i| {
             let e = &s.entries[*i];
@@ -376,7 +389,7 @@ fn render_list(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let mut table_state = TableState::default().with_selected(if s.view.is_empty() {
         None
     } else {
-        Some(s.selected)
+        Some(s.selected.saturating_sub(offset))
     });
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(t.dim().add_modifier(Modifier::BOLD)))

@@ -43,6 +43,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
     {
         s.recompute();
     }
+    s.scroll_list();
     effects
 }
 
@@ -659,7 +660,7 @@ fn ask_reviewer(s: &mut State, action: Action) -> Vec<Effect> {
             s.input.clear();
             s.reviewer = Some(name.clone());
             s.mode = Mode::Normal;
-            s.refresh_view(None);
+            s.recompute();
             return vec![Effect::SetReviewer(name)];
         }
         _ => {}
