@@ -351,3 +351,25 @@ fn attachments_open_with_the_system_viewer_or_say_why_not() {
     assert!(opened.borrow()[0].ends_with("pieces/PDNP06-2025-007.pdf"));
     assert!(s.screen().contains("Aucune visionneuse disponible"));
 }
+
+#[test]
+fn the_list_scrolls_to_keep_the_selection_on_screen_in_a_small_terminal() {
+    let mut s = open(SAMPLE, Some("Nadia Benali"));
+    s.term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    s.screen();
+    s.act("bottom");
+    let screen = s.screen();
+    assert!(screen.contains("✗ PDNP06-2025-028"), "{screen}");
+    assert!(!screen.contains("✓ PDNP06-2025-001"), "{screen}");
+    s.act("page_up");
+    s.act("top");
+    let screen = s.screen();
+    assert!(screen.contains("✓ PDNP06-2025-001"), "{screen}");
+    // The selected row is highlighted wherever the window starts.
+    let buf = s.term.backend().buffer().clone();
+    let highlighted = (0..buf.area.height).any(|y| {
+        let row: String = (0..40).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        row.contains("PDNP06-2025-001") && buf[(3, y)].style().bg == Some(Color::Blue)
+    });
+    assert!(highlighted, "{screen}");
+}

@@ -121,18 +121,8 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::PageUp
         | Action::Top
         | Action::Bottom => {
-            let last = s.committee_view.len().saturating_sub(1);
-            let page = s.page.max(1) as usize;
-            let at = s.committee_selected;
-            s.committee_selected = match action {
-                Action::Down => at + 1,
-                Action::Up => at.saturating_sub(1),
-                Action::PageDown => at + page,
-                Action::PageUp => at.saturating_sub(page),
-                Action::Top => 0,
-                _ => last,
-            }
-            .min(last);
+            s.committee_selected =
+                super::moved(s.committee_selected, s.committee_view.len(), s.page, action)
         }
         Action::NextDossier => {
             s.committee_selected =

@@ -19,18 +19,8 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::PageUp
         | Action::Top
         | Action::Bottom => {
-            let last = s.letter_items.len().saturating_sub(1);
-            let page = s.page.max(1) as usize;
-            let at = s.letters_selected;
-            s.letters_selected = match action {
-                Action::Down => at + 1,
-                Action::Up => at.saturating_sub(1),
-                Action::PageDown => at + page,
-                Action::PageUp => at.saturating_sub(page),
-                Action::Top => 0,
-                _ => last,
-            }
-            .min(last);
+            s.letters_selected =
+                super::moved(s.letters_selected, s.letter_items.len(), s.page, action)
         }
         Action::Undo => return vec![Effect::Committee(Change::Undo)],
         Action::Generate | Action::Confirm => {

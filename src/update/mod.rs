@@ -103,6 +103,21 @@ fn dispatch(s: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+/// Where a move lands in a list of `len` rows (Down, Up, pages, ends).
+pub(super) fn moved(at: usize, len: usize, page: u16, action: Action) -> usize {
+    let last = len.saturating_sub(1);
+    let page = page.max(1) as usize;
+    match action {
+        Action::Down => at + 1,
+        Action::Up => at.saturating_sub(1),
+        Action::PageDown => at + page,
+        Action::PageUp => at.saturating_sub(page),
+        Action::Top => 0,
+        _ => last,
+    }
+    .min(last)
+}
+
 fn scrolled(s: &State, scroll: u16, action: Action) -> u16 {
     match action {
         Action::Down => scroll.saturating_add(1),
@@ -260,18 +275,7 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
 fn move_in_pane(s: &mut State, action: Action) {
     let page = s.page.max(1) as usize;
     match s.focus {
-        Pane::List => {
-            let last = s.view.len().saturating_sub(1);
-            let to = match action {
-                Action::Down => s.selected + 1,
-                Action::Up => s.selected.saturating_sub(1),
-                Action::PageDown => s.selected + page,
-                Action::PageUp => s.selected.saturating_sub(page),
-                Action::Top => 0,
-                _ => last,
-            };
-            select(s, to.min(last));
-        }
+        Pane::List => select(s, moved(s.selected, s.view.len(), s.page, action)),
         Pane::Dossier => {
             s.dossier_scroll = match action {
                 Action::Down => s.dossier_scroll.saturating_add(1),
