@@ -222,7 +222,8 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.lang;
     let members = reviewers(s);
     let me = s.reviewer.clone().unwrap_or_default();
-    let with_structure = area.width >= 100;
+    // The structure column goes first when the members' columns need the room.
+    let with_structure = area.width as usize >= 70 + 7 * members.len();
     let mut header = vec![
         Cell::from(lang.t("Rg", "Rk")),
         Cell::from(lang.t("Réf.", "Ref.")),
@@ -253,7 +254,8 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             let e = &s.entries[*i];
             let reference = &e.dossier.reference;
             let agg = &s.committee.aggregates[*i];
-            let visible = s.may_see_others(reference);
+            // Nothing to hide where nobody else has scored.
+            let visible = s.may_see_others(reference) || agg.member_totals.keys().all(|m| *m == me);
             let ranked = s.committee.rank_of(reference);
             let rank = match ranked {
                 Some(r) => match r.rank {
@@ -334,7 +336,7 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     widths.extend([
         Constraint::Length(6),
         Constraint::Length(5),
-        Constraint::Length(5),
+        Constraint::Length(6),
     ]);
     if s.normalised {
         widths.push(Constraint::Length(5));
