@@ -574,6 +574,8 @@ fn open_with_system_viewer(path: &Path) -> Result<(), String> {
 pub fn run(app: &mut App) -> std::io::Result<()> {
     // Without a terminal (output redirected, no TTY) say so instead of panicking.
     let mut terminal = ratatui::try_init().map_err(|e| {
+        // Raw mode may be on already: leave the terminal as it was found.
+        ratatui::restore();
         std::io::Error::new(
             e.kind(),
             format!("pas de terminal interactif ({e}) : lancez jury dans un terminal"),
