@@ -386,3 +386,69 @@ fn a_members_packet_exported_from_the_tui_is_merged_by_the_chair() {
         chair.screen()
     );
 }
+
+#[test]
+fn a_call_with_other_criteria_scale_and_rules_runs_a_session_unchanged() {
+    // tests/fixtures/other-grid: three criteria weighted 50/30/20 on 0–20.
+    let mut s = open(OTHER, Some("Zoé"));
+    s.select("A-001");
+    s.act("focus_grid");
+    for d in ["score_1", "score_6", "score_1", "score_2", "score_8"] {
+        s.act(d);
+    }
+    s.act("focus_list");
+    let mut s = s.reopen_as(OTHER, "Yves");
+    s.select("A-001");
+    s.act("focus_grid");
+    for d in ["score_1", "score_2", "score_1", "score_0", "score_5"] {
+        s.act(d);
+    }
+    // Zoé: (50·16 + 30·12 + 20·8)/100 = 13,2; Yves: (50·12 + 30·10 + 20·5)/100 = 10,0; mean 11,6.
+    // Yves scored it: he sees Zoé's scores (no anchoring left to protect).
+    s.act("switch_view");
+    let screen = s.screen();
+    let line = row(&screen, "A-001");
+    assert!(
+        line.contains("13,2") && line.contains("10,0") && line.contains("11,60"),
+        "{line}"
+    );
+    // Criterion "qualite": 16 and 12, a spread of 4 < no disagreement_spread set: not contested.
+    assert!(!line.contains('⚠'), "{line}");
+}
+
+#[test]
+fn a_call_deciding_something_of_its_own_needs_a_template() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let src = root().join(OTHER);
+    std::fs::create_dir_all(dir.path().join("dossiers")).expect("mkdir");
+    let appel = std::fs::read_to_string(src.join("appel.json")).expect("appel");
+    let appel = appel.replace(
+        "\"unsuccessful_if_fewer_than\": 2",
+        "\"decisions\": [ { \"id\": \"personne_ressource\", \"label\": \"Personne ressource du réseau\", \"accepted\": false } ]",
+    );
+    std::fs::write(dir.path().join("appel.json"), appel).expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("lettres/personne_ressource.txt:1:1: modèle de courrier manquant pour la décision « Personne ressource du réseau »"), "{text}");
+    std::fs::create_dir_all(dir.path().join("lettres")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("lettres/personne_ressource.txt"),
+        "Objet : Votre candidature\n\nMadame, Monsieur,\n\nLe comité souhaite vous associer au réseau comme personne ressource. {{decision.motivation}}\n",
+    )
+    .expect("template");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
