@@ -12,7 +12,8 @@ use unicode_normalization::char::is_combining_mark;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Folded {
     pub text: String,
-    pub origin: Vec<usize>,
+    /// u32 keeps a large batch's search index small; fields are short.
+    pub origin: Vec<u32>,
 }
 
 pub fn fold(s: &str) -> Folded {
@@ -27,14 +28,14 @@ pub fn fold(s: &str) -> Folded {
         if !expanded.is_empty() {
             for e in expanded {
                 out.text.push(*e);
-                out.origin.push(i);
+                out.origin.push(i as u32);
             }
             continue;
         }
         for d in c.nfd().filter(|d| !is_combining_mark(*d)) {
             for l in d.to_lowercase() {
                 out.text.push(l);
-                out.origin.push(i);
+                out.origin.push(i as u32);
             }
         }
     }
@@ -96,9 +97,9 @@ impl Searcher {
             let out = &mut hit.fields[f];
             for i in idx {
                 if let Some(&orig) = folded.origin.get(i)
-                    && out.last() != Some(&orig)
+                    && out.last() != Some(&(orig as usize))
                 {
-                    out.push(orig);
+                    out.push(orig as usize);
                 }
             }
         }

@@ -223,6 +223,8 @@ pub struct State {
     pub list_rows: u16,
     /// The reviewer's progress per dossier, rebuilt by `recompute`.
     progress_cache: HashMap<String, Progress>,
+    /// Reference → index into `entries` (entries never change after start).
+    index: HashMap<String, usize>,
     pub screen: Screen,
     pub grid_target: GridTarget,
     pub list_filter: ListFilter,
@@ -319,6 +321,11 @@ impl State {
             call_dir: init.call_dir,
             db_path: init.db_path,
             keymap: init.keymap,
+            index: entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.dossier.reference.clone(), i))
+                .collect(),
             entries,
             scores,
             reviewer: init.reviewer,
@@ -653,9 +660,7 @@ impl State {
 
     /// The entry of a reference.
     pub fn entry_index(&self, reference: &str) -> Option<usize> {
-        self.entries
-            .iter()
-            .position(|e| e.dossier.reference == reference)
+        self.index.get(reference).copied()
     }
 
     /// Eligibility after the chair's override, if any: what every screen shows.

@@ -111,14 +111,21 @@ impl App {
         let sync = store
             .sync_dossiers(&folder.dossiers)
             .map_err(StartError::Store)?;
-        let mut report = folder.diags;
+        // The files' copies are in the database now; drop them before loading it.
+        let crate::import::CallFolder {
+            call,
+            templates,
+            diags,
+            ..
+        } = folder;
+        let mut report = diags;
         report.extend(sync.changed);
         let dossiers = store.load_dossiers().map_err(StartError::Store)?;
         let scores = store.load_scores().map_err(StartError::Store)?;
         let hint = store.meta("last_reviewer").map_err(StartError::Store)?;
         let committee = store.load_committee().map_err(StartError::Store)?;
         let letters = store.letters().map_err(StartError::Store)?;
-        let letters_dir = letters_dir(&folder.call.id);
+        let letters_dir = letters_dir(&call.id);
         if let Some(r) = &opts.reviewer {
             store.ensure_member(r).map_err(StartError::Store)?;
             store
@@ -128,7 +135,7 @@ impl App {
         let mut state = State::new(Init {
             lang: opts.lang,
             color: opts.color,
-            call: folder.call,
+            call,
             call_dir: Some(opts.call_dir.clone()),
             db_path: db.display().to_string(),
             keymap,
@@ -137,7 +144,7 @@ impl App {
             reviewer: opts.reviewer,
             report,
             committee,
-            templates: folder.templates,
+            templates,
             letters,
             letters_dir,
             today: chrono::Local::now().date_naive(),

@@ -247,8 +247,12 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     }
     header.push(Cell::from(""));
     header.push(Cell::from(lang.t("Décision", "Decision")));
-    let rows: Vec<Row> = s
-        .committee_view
+    // Only the rows on screen are built; the window follows the selection.
+    let shown = (area.height.saturating_sub(3) as usize).max(1);
+    let offset = (s.committee_selected + 1).saturating_sub(shown);
+    let window = &s.committee_view
+        [offset.min(s.committee_view.len())..(offset + shown).min(s.committee_view.len())];
+    let rows: Vec<Row> = window
         .iter()
         .map(|i| {
             let e = &s.entries[*i];
@@ -350,7 +354,7 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         lang.t("provisoire / départagé", "provisional / tie broken"),
     );
     let mut state = TableState::default()
-        .with_selected((!s.committee_view.is_empty()).then_some(s.committee_selected));
+        .with_selected((!s.committee_view.is_empty()).then_some(s.committee_selected - offset));
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(t.dim().add_modifier(Modifier::BOLD)))
         .column_spacing(1)
