@@ -58,6 +58,7 @@ pub enum Action {
     MarkAcknowledged,
     ExportPacket,
     ImportPacket,
+    ResolveMerge,
     /// A typed character in a text field; not bindable.
     Insert(char),
 }
@@ -126,6 +127,7 @@ pub const ALL: &[Action] = &[
     Action::MarkAcknowledged,
     Action::ExportPacket,
     Action::ImportPacket,
+    Action::ResolveMerge,
 ];
 
 impl Action {
@@ -185,6 +187,7 @@ impl Action {
             Action::MarkAcknowledged => "mark_acknowledged",
             Action::ExportPacket => "export_packet",
             Action::ImportPacket => "import_packet",
+            Action::ResolveMerge => "resolve_packet_conflict",
             Action::Insert(_) => "insert",
         };
         s.to_string()
@@ -281,6 +284,10 @@ impl Action {
                 "Export my review packet (for the chair)",
             ),
             Action::ImportPacket => ("Importer le paquet d'un membre", "Import a member's packet"),
+            Action::ResolveMerge => (
+                "Trancher un désaccord entre paquets",
+                "Settle a disagreement between packets",
+            ),
             Action::Insert(_) => ("Saisir", "Type"),
         };
         lang.t(fr, en).to_string()

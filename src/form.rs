@@ -35,6 +35,7 @@ pub enum Purpose {
     LetterSent { reference: String, decision_id: i64 },
     LetterAcknowledged { reference: String, decision_id: i64 },
     ImportPacket,
+    ResolveMerge { id: i64 },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -452,3 +452,55 @@ fn a_call_deciding_something_of_its_own_needs_a_template() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn the_chair_settles_two_packets_that_disagree() {
+    // A member's database, two packets with the same time but different values.
+    let member_dir = tempfile::tempdir().expect("tmp");
+    let member_db = member_dir.path().join("membre.sqlite");
+    let folder = jury::import::read_folder(&root().join(SAMPLE)).expect("sample");
+    let packets = {
+        let mut store = jury::store::Store::open(&member_db).expect("member db");
+        store.sync_call(&folder.call).expect("call");
+        store.sync_dossiers(&folder.dossiers).expect("dossiers");
+        store
+            .save_score(&jury::store::ScoreRow {
+                reference: "PDNP06-2025-005".into(),
+                member: MEMBER.into(),
+                criterion: "experience".into(),
+                value: Some(3.0),
+                comment: String::new(),
+            })
+            .expect("score");
+        let first = store.export_packet(MEMBER).expect("packet");
+        let conn = rusqlite::Connection::open(&member_db).expect("raw");
+        conn.execute("UPDATE scores SET value = 4", [])
+            .expect("same time, other value");
+        drop(conn);
+        let second = store.export_packet(MEMBER).expect("packet");
+        [first, second]
+    };
+    let mut chair = open(SAMPLE, Some(CHAIR));
+    for p in &packets {
+        chair.app.store.import_packet(p, false).expect("import");
+    }
+    chair.act("switch_view");
+    chair.act("undo"); // reload from the store through an ordinary action
+    let screen = chair.screen();
+    assert!(
+        screen.contains("1 désaccord(s) entre paquets à trancher (R)"),
+        "{screen}"
+    );
+    chair.act("resolve_packet_conflict");
+    chair.choose("choice", "take");
+    chair.act("confirm");
+    assert_eq!(
+        chair.query::<f64>("SELECT value FROM scores WHERE reference = 'PDNP06-2025-005'"),
+        vec![4.0]
+    );
+    assert!(!chair.screen().contains("désaccord(s) entre paquets"));
+    assert_eq!(
+        chair.query::<String>("SELECT action FROM audit WHERE action = 'packet.resolve'"),
+        vec!["packet.resolve".to_string()]
+    );
+}

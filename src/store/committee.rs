@@ -75,7 +75,7 @@ pub struct CommitteeData {
     /// Per member: their latest merged packet and how many dossiers it scored.
     pub packets: Vec<super::PacketSummary>,
     /// Scores two packets disagreed on, left for the chair.
-    pub merge_conflicts: usize,
+    pub merge_conflicts: Vec<super::MergeConflict>,
 }
 
 fn refused(msg: &str) -> StoreError {
@@ -164,7 +164,7 @@ impl Store {
             .and_then(Iterator::collect)
             .map_err(err)?;
         data.packets = self.packet_summaries()?;
-        data.merge_conflicts = self.open_merge_conflicts()?.len();
+        data.merge_conflicts = self.open_merge_conflicts()?;
         data.outcome = c
             .query_row(
                 "SELECT session_id, unsuccessful, motivation, by FROM outcomes ORDER BY id DESC LIMIT 1",

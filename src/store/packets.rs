@@ -427,6 +427,55 @@ impl Store {
     }
 
     /// Merge conflicts not yet resolved, oldest first.
+    /// The chair settles a disagreement between packets: keep the stored
+    /// score or take the packet's. One transaction, one audit event.
+    pub fn resolve_merge_conflict(
+        &mut self,
+        actor: &str,
+        id: i64,
+        take_incoming: bool,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let e = |e| sql_error(&path, e);
+            let c: MergeConflict = tx
+                .query_row(
+                    "SELECT id, reference, member, criterion, kept, incoming, updated_at, packet
+                     FROM merge_conflicts WHERE id = ?1 AND resolved_at IS NULL",
+                    [id],
+                    merge_conflict,
+                )
+                .optional()
+                .map_err(e)?
+                .ok_or_else(|| refused("Ce désaccord est déjà tranché.".into()))?;
+            if take_incoming {
+                tx.execute(
+                    "UPDATE scores SET value = ?4 WHERE reference = ?1 AND member = ?2 AND criterion = ?3",
+                    params![c.reference, c.member, c.criterion, c.incoming],
+                )
+                .map_err(e)?;
+            }
+            tx.execute("UPDATE merge_conflicts SET resolved_at = ?2 WHERE id = ?1", params![id, now()])
+                .map_err(e)?;
+            audit(
+                tx,
+                actor,
+                "packet.resolve",
+                &format!("{}/{}", c.reference, c.criterion),
+                Some(&serde_json::json!({ "member": c.member, "value": c.kept }).to_string()),
+                Some(
+                    &serde_json::json!({
+                        "member": c.member,
+                        "value": if take_incoming { c.incoming } else { c.kept },
+                        "kept": !take_incoming
+                    })
+                    .to_string(),
+                ),
+            )
+            .map_err(e)
+        })
+    }
+
     pub fn open_merge_conflicts(&self) -> Result<Vec<MergeConflict>, StoreError> {
         let mut stmt = self
             .conn

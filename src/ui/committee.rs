@@ -194,14 +194,14 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             t.dim(),
         ));
     }
-    if s.committee.data.merge_conflicts > 0 {
+    if !s.committee.data.merge_conflicts.is_empty() {
         second.push(Span::styled(
             format!(
                 "   ⚠ {} {}",
-                s.committee.data.merge_conflicts,
+                s.committee.data.merge_conflicts.len(),
                 lang.t(
-                    "désaccord(s) entre paquets à trancher",
-                    "packet disagreement(s) to settle"
+                    "désaccord(s) entre paquets à trancher (R)",
+                    "packet disagreement(s) to settle (R)"
                 )
             ),
             t.error(),

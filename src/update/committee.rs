@@ -55,6 +55,10 @@ pub enum Change {
         decision_id: i64,
         date: String,
     },
+    ResolveMerge {
+        id: i64,
+        take_incoming: bool,
+    },
     Undo,
 }
 
@@ -207,6 +211,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::OpenSession => open_session_form(s),
         Action::ExportPacket => return vec![Effect::ExportPacket],
+        Action::ResolveMerge => resolve_form(s),
         Action::ImportPacket => {
             if !chair_only(s) {
                 return Vec::new();
@@ -252,6 +257,68 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// The first disagreement between packets, for the chair to settle.
+fn resolve_form(s: &mut State) {
+    let lang = s.lang;
+    if !chair_only(s) {
+        return;
+    }
+    let Some(c) = s.committee.data.merge_conflicts.first().cloned() else {
+        s.set_status(lang.t(
+            "Aucun désaccord entre paquets.",
+            "No disagreement between packets.",
+        ));
+        return;
+    };
+    let show = |v: Option<f64>| v.map(|x| lang.score(x)).unwrap_or_else(|| "—".into());
+    let label = s
+        .call
+        .criteria
+        .iter()
+        .find(|k| k.id == c.criterion)
+        .map(|k| k.label.clone())
+        .unwrap_or(c.criterion.clone());
+    let options = vec![
+        (
+            "keep".to_string(),
+            format!("{} {}", lang.t("Garder", "Keep"), show(c.kept)),
+        ),
+        (
+            "take".to_string(),
+            format!(
+                "{} {}",
+                lang.t("Prendre celle du paquet :", "Take the packet's:"),
+                show(c.incoming)
+            ),
+        ),
+    ];
+    let mut form = Form::new(
+        Purpose::ResolveMerge { id: c.id },
+        format!(
+            "{} — {}",
+            lang.t("Désaccord entre paquets", "Packets disagree"),
+            c.reference
+        ),
+        vec![Form::choice(
+            "choice",
+            lang.t("Note retenue", "Score kept"),
+            options,
+            0,
+        )],
+    );
+    form.note = Some(format!(
+        "{} · « {label} » · {} {} / {} {} ({} {})",
+        c.member,
+        lang.t("enregistrée", "stored"),
+        show(c.kept),
+        lang.t("paquet", "packet"),
+        show(c.incoming),
+        lang.t("même heure :", "same time:"),
+        c.updated_at
+    ));
+    s.mode = Mode::Form(form);
 }
 
 fn role_options(lang: crate::fr::Lang) -> Vec<(String, String)> {
@@ -889,6 +956,10 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             reference: reference.clone(),
             decision_id: *decision_id,
             date: checked_date(form, lang)?,
+        },
+        Purpose::ResolveMerge { id } => Change::ResolveMerge {
+            id: *id,
+            take_incoming: form.choice_of("choice").as_deref() == Some("take"),
         },
         Purpose::ImportPacket => {
             let path = form.text_of("path");

@@ -267,7 +267,8 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::GenerateAll
         | Action::MarkSent
         | Action::MarkAcknowledged
-        | Action::ImportPacket => {}
+        | Action::ImportPacket
+        | Action::ResolveMerge => {}
     }
     effects
 }
