@@ -392,9 +392,22 @@ fn decision_form(s: &mut State, reference: &str) {
         return;
     };
     let verdict = s.verdict(i);
+    // A starting point only: ineligible → irrecevable; under the call's
+    // quality threshold → non retenu; otherwise retenu.
+    let below_threshold = match (
+        s.call.quality_threshold,
+        s.committee
+            .aggregates
+            .get(i)
+            .and_then(|a| a.official(s.committee.basis)),
+    ) {
+        (Some(q), Some(t)) => crate::aggregate::DossierAggregate::on_100(&s.call, t) < q,
+        _ => false,
+    };
     let default_kind = match &current {
         Some(d) => d.kind.clone(),
         None if verdict == crate::eligibility::Verdict::Ineligible => "irrecevable".into(),
+        None if below_threshold => "non_retenu".into(),
         None => "retenu".into(),
     };
     let selected = kinds.iter().position(|k| k.id == default_kind).unwrap_or(0);
@@ -402,9 +415,11 @@ fn decision_form(s: &mut State, reference: &str) {
         .iter()
         .map(|k| (k.id.clone(), k.label.clone()))
         .collect();
+    let needs_reasons = kinds.get(selected).is_some_and(|k| k.motivation_required);
     let motivation = match &current {
         Some(d) => d.motivation.clone(),
-        None => suggestion(s, i),
+        None if needs_reasons => suggestion(s, i),
+        None => String::new(),
     };
     let next_rank = s
         .committee
@@ -759,8 +774,23 @@ pub(super) fn form(s: &mut State, mut form: Form, action: Action) -> Vec<Effect>
         Action::PrevField | Action::Up => form.move_focus(-1),
         Action::NextOption | Action::PrevOption => {
             form.cycle(if action == Action::NextOption { 1 } else { -1 });
-            if matches!(form.purpose, Purpose::Decision { .. }) {
+            if let Purpose::Decision { reference } = form.purpose.clone() {
                 show_extra_fields(&mut form, &s.call, s.lang);
+                // Offer the weakest criteria and unmet rules when reasons become due.
+                let due = form
+                    .choice_of("kind")
+                    .and_then(|k| decision::kind(&s.call, &k, s.lang))
+                    .is_some_and(|k| k.motivation_required);
+                if due
+                    && form.text_of("motivation").is_empty()
+                    && let Some(i) = s.entry_index(&reference)
+                    && let Some(crate::form::Field {
+                        value: Value::Text(text),
+                        ..
+                    }) = form.get_mut("motivation")
+                {
+                    *text = suggestion(s, i);
+                }
             }
         }
         Action::Confirm => match submit(s, &form) {
