@@ -59,7 +59,7 @@ impl fmt::Display for BundleSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "Bundle de l'appel « {} » écrit dans {} : {} dossier{}, {} pièce{} jointe{}, {}.",
+            "Lot de l'appel « {} » écrit dans {} : {} dossier{}, {} pièce{} jointe{}, {}.",
             self.call_id,
             self.path.display(),
             self.dossiers,
@@ -149,7 +149,7 @@ pub fn write(store: &Store, call_dir: Option<&Path>, out: &Path) -> Result<Bundl
             Some(d) => format!("Pièces cherchées dans {}.", d.display()),
         };
         return Err(format!(
-            "Pièces jointes introuvables, aucun bundle n'a été écrit :\n- {}\n{hint}",
+            "Pièces jointes introuvables, aucun lot n'a été écrit :\n- {}\n{hint}",
             missing.join("\n- ")
         ));
     }
@@ -185,7 +185,7 @@ pub fn write(store: &Store, call_dir: Option<&Path>, out: &Path) -> Result<Bundl
         Ok(b) => b,
         Err(why) => {
             let _ = std::fs::remove_file(&tmp);
-            return Err(format!("{why} ; aucun bundle n'a été écrit."));
+            return Err(format!("{why} ; aucun lot n'a été écrit."));
         }
     };
     Ok(BundleSummary {
@@ -207,11 +207,11 @@ fn resolve_call_dir(
         return match same_call(d) {
             Ok(id) if id == call_id => Ok(Some(d.to_path_buf())),
             Ok(id) => Err(format!(
-                "{} : ce dossier contient l'appel « {id} », pas « {call_id} » ; aucun bundle n'a été écrit.",
+                "{} : ce dossier contient l'appel « {id} », pas « {call_id} » ; aucun lot n'a été écrit.",
                 d.display()
             )),
             Err(diags) => Err(format!(
-                "{} : dossier de l'appel illisible ({}) ; aucun bundle n'a été écrit.",
+                "{} : dossier de l'appel illisible ({}) ; aucun lot n'a été écrit.",
                 d.display(),
                 diags.first().map(|d| d.to_string()).unwrap_or_default()
             )),
@@ -275,7 +275,7 @@ fn write_zip(tmp: &Path, manifest: &Manifest, entries: &[(String, Source)]) -> R
                 }
                 if hex(&hasher.finalize()) != listed.sha256 || size != listed.size {
                     return Err(format!(
-                        "{} a changé pendant l'écriture du bundle : recommencez",
+                        "{} a changé pendant l'écriture du lot : recommencez",
                         p.display()
                     ));
                 }
@@ -295,7 +295,7 @@ pub fn default_unpack_dir() -> Option<PathBuf> {
 
 fn altered(why: impl fmt::Display) -> String {
     format!(
-        "bundle tronqué ou modifié : {why}. Rien n'a été installé ; demandez à la présidence un nouveau bundle."
+        "lot tronqué ou modifié : {why}. Rien n'a été installé ; demandez à la présidence un nouveau lot."
     )
 }
 
@@ -312,7 +312,7 @@ pub fn unpack(bundle: &Path, into: &Path) -> Result<PathBuf, String> {
         .map_err(|e| format!("{shown} : {}", crate::json::io_message(&e)))?;
     if n < 4 || &magic != b"PK\x03\x04" {
         return Err(format!(
-            "{shown} : ce fichier n'est pas un bundle Jury (écrit par « jury bundle »){}.",
+            "{shown} : ce fichier n'est pas un lot Jury (écrit par « jury bundle »){}.",
             if n < 4 { ", ou il est vide" } else { "" }
         ));
     }
@@ -326,7 +326,7 @@ pub fn unpack(bundle: &Path, into: &Path) -> Result<PathBuf, String> {
     for f in &manifest.files {
         if !is_safe_relative(&f.path) || f.path == MANIFEST {
             return Err(format!(
-                "{shown} : bundle refusé : le chemin « {} » sort du dossier de l'appel. Rien n'a été installé.",
+                "{shown} : lot refusé : le chemin « {} » sort du dossier de l'appel. Rien n'a été installé.",
                 f.path
             ));
         }
@@ -362,7 +362,7 @@ pub fn unpack(bundle: &Path, into: &Path) -> Result<PathBuf, String> {
                 manifest.call_id, call.id
             ))),
             Err(diags) => Err(format!(
-                "appel.json du bundle illisible : {}",
+                "appel.json du lot illisible : {}",
                 diags
                     .iter()
                     .map(|d| d.to_string())
@@ -396,7 +396,7 @@ fn read_manifest<R: Read + std::io::Seek>(
     let value: serde_json::Value = serde_json::from_slice(&text)
         .map_err(|e| altered(format!("manifest.json illisible ({e})")))?;
     let Some(format) = value.get("format").and_then(|f| f.as_str()) else {
-        return Err("ce fichier n'est pas un bundle Jury (manifeste sans « format »).".into());
+        return Err("ce fichier n'est pas un lot Jury (manifeste sans « format »).".into());
     };
     if format != FORMAT {
         let future = format
@@ -405,11 +405,11 @@ fn read_manifest<R: Read + std::io::Seek>(
             .is_some_and(|v| v > VERSION);
         return Err(if future {
             format!(
-                "bundle au format « {format} », créé par une version plus récente de Jury : mettez Jury à jour pour l'ouvrir (cette version lit « {FORMAT} »). Rien n'a été installé."
+                "lot au format « {format} », créé par une version plus récente de Jury : mettez Jury à jour pour l'ouvrir (cette version lit « {FORMAT} »). Rien n'a été installé."
             )
         } else {
             format!(
-                "format « {format} » inconnu : un bundle Jury « {FORMAT} » est attendu. Rien n'a été installé."
+                "format « {format} » inconnu : un lot Jury « {FORMAT} » est attendu. Rien n'a été installé."
             )
         });
     }

@@ -96,7 +96,7 @@ pub fn bundle_from(db: &Path, call_dir: Option<&Path>, out: &Path) -> ExitCode {
 /// folder to open (`jury BUNDLE` calls this, then opens that folder).
 pub fn import_bundle(bundle: &Path) -> Result<PathBuf, String> {
     let into = crate::bundle::default_unpack_dir().ok_or_else(|| {
-        "dossier de données de l'utilisateur introuvable : impossible d'installer le bundle (définissez HOME).".to_string()
+        "dossier de données de l'utilisateur introuvable : impossible d'installer le lot (définissez HOME).".to_string()
     })?;
     crate::bundle::unpack(bundle, &into)
 }

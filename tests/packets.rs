@@ -707,7 +707,7 @@ fn truncated_or_altered_bundles_are_refused_and_change_nothing() {
     let cut = dir.path().join("coupe.jurybundle");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write");
     let err = refused(&cut);
-    assert!(err.contains("bundle tronqué ou modifié"), "{err}");
+    assert!(err.contains("lot tronqué ou modifié"), "{err}");
 
     // One byte of a dossier's stored data flipped.
     let (start, len) = {
@@ -720,7 +720,7 @@ fn truncated_or_altered_bundles_are_refused_and_change_nothing() {
     let flipped_file = dir.path().join("abime.jurybundle");
     std::fs::write(&flipped_file, &flipped).expect("write");
     let err = refused(&flipped_file);
-    assert!(err.contains("bundle tronqué ou modifié"), "{err}");
+    assert!(err.contains("lot tronqué ou modifié"), "{err}");
 
     // A dossier edited and the archive rebuilt: its checksum no longer matches.
     let edited = dir.path().join("modifie.jurybundle");
@@ -736,7 +736,7 @@ fn truncated_or_altered_bundles_are_refused_and_change_nothing() {
         Some((name.into(), bytes))
     });
     let err = refused(&edited);
-    assert!(err.contains("bundle tronqué ou modifié : « dossiers/PDNP06-2025-003.json » ne correspond pas à son empreinte"), "{err}");
+    assert!(err.contains("lot tronqué ou modifié : « dossiers/PDNP06-2025-003.json » ne correspond pas à son empreinte"), "{err}");
 
     // A file missing, a file added.
     let missing = dir.path().join("manque.jurybundle");
@@ -777,7 +777,7 @@ fn truncated_or_altered_bundles_are_refused_and_change_nothing() {
         Some((name.into(), bytes))
     });
     let err = refused(&future);
-    assert!(err.contains("bundle au format « jury-bundle/2 », créé par une version plus récente de Jury : mettez Jury à jour"), "{err}");
+    assert!(err.contains("lot au format « jury-bundle/2 », créé par une version plus récente de Jury : mettez Jury à jour"), "{err}");
 
     // A path escaping the folder.
     let escape = dir.path().join("evasion.jurybundle");
@@ -803,7 +803,7 @@ fn truncated_or_altered_bundles_are_refused_and_change_nothing() {
 
     // Not a bundle at all.
     let err = refused(&sample().join("appel.json"));
-    assert!(err.contains("n'est pas un bundle Jury"), "{err}");
+    assert!(err.contains("n'est pas un lot Jury"), "{err}");
 }
 
 #[test]
@@ -857,7 +857,7 @@ fn a_bundle_without_its_attachments_is_not_written() {
     let store = chair(&dir.path().join("chair.sqlite"));
     let out = dir.path().join("lot.jurybundle");
     let err = jury::bundle::write(&store, None, &out).expect_err("no call folder");
-    assert!(err.starts_with("Pièces jointes introuvables, aucun bundle n'a été écrit :\n- PDNP06-2025-007 : pieces/PDNP06-2025-007.pdf"), "{err}");
+    assert!(err.starts_with("Pièces jointes introuvables, aucun lot n'a été écrit :\n- PDNP06-2025-007 : pieces/PDNP06-2025-007.pdf"), "{err}");
     assert!(err.contains("n'est pas connu de cette base"), "{err}");
     assert!(
         entries(dir.path())
@@ -1050,7 +1050,7 @@ fn cli_bundle_without_the_call_folder_says_what_is_missing() {
         .arg(&lot));
     assert_eq!(code, 2);
     assert!(
-        err.contains("Pièces jointes introuvables, aucun bundle n'a été écrit"),
+        err.contains("Pièces jointes introuvables, aucun lot n'a été écrit"),
         "{err}"
     );
     assert!(!lot.exists());
