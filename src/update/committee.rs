@@ -632,7 +632,7 @@ fn open_session_form(s: &mut State) {
         );
         return;
     }
-    let today = chrono::Local::now().date_naive();
+    let today = s.today;
     let date = s
         .call
         .sessions
