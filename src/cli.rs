@@ -11,7 +11,7 @@ use std::path::PathBuf;
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// Dossier de l'appel (contient appel.json et dossiers/)
+    /// Dossier de l'appel (contient appel.json et dossiers/), ou lot reçu de la présidence (jury bundle)
     pub call_dir: Option<PathBuf>,
     /// Base de données (par défaut : dans le dossier de données de l'utilisateur)
     #[arg(long, value_name = "FICHIER")]
