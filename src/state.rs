@@ -56,21 +56,33 @@ pub enum ListFilter {
     Ineligible,
     Decided,
     Priority,
+    /// One territory (`structure.territory`), by its index in `State::territories`.
+    Zone(usize),
 }
 
 impl ListFilter {
-    pub fn next(self) -> ListFilter {
+    /// The next filter; after the fixed ones, each territory of the batch.
+    pub fn next(self, zones: usize) -> ListFilter {
         match self {
             ListFilter::All => ListFilter::ToScore,
             ListFilter::ToScore => ListFilter::Contested,
             ListFilter::Contested => ListFilter::Ineligible,
             ListFilter::Ineligible => ListFilter::Decided,
             ListFilter::Decided => ListFilter::Priority,
-            ListFilter::Priority => ListFilter::All,
+            ListFilter::Priority if zones > 0 => ListFilter::Zone(0),
+            ListFilter::Zone(i) if i + 1 < zones => ListFilter::Zone(i + 1),
+            ListFilter::Priority | ListFilter::Zone(_) => ListFilter::All,
         }
     }
 
-    pub fn label(self, lang: Lang) -> &'static str {
+    pub fn label(self, lang: Lang, territories: &[String]) -> String {
+        if let ListFilter::Zone(i) = self {
+            return format!(
+                "{} {}",
+                lang.t("zone :", "zone:"),
+                territories.get(i).map(String::as_str).unwrap_or("?")
+            );
+        }
         match self {
             ListFilter::All => lang.t("tous", "all"),
             ListFilter::ToScore => lang.t("à noter", "to score"),
@@ -78,7 +90,9 @@ impl ListFilter {
             ListFilter::Ineligible => lang.t("irrecevables", "ineligible"),
             ListFilter::Decided => lang.t("décidés", "decided"),
             ListFilter::Priority => lang.t("prioritaires", "priority"),
+            ListFilter::Zone(_) => "",
         }
+        .to_string()
     }
 }
 
@@ -228,6 +242,8 @@ pub struct State {
     pub screen: Screen,
     pub grid_target: GridTarget,
     pub list_filter: ListFilter,
+    /// The batch's territories, for the zone filter.
+    pub territories: Vec<String>,
     pub committee: crate::committee::Committee,
     /// Committee view: rank by the members' normalised totals.
     pub normalised: bool,
@@ -351,6 +367,7 @@ impl State {
             screen: Screen::Dossiers,
             grid_target: GridTarget::Own,
             list_filter: ListFilter::All,
+            territories: Vec::new(),
             committee: crate::committee::Committee::default(),
             normalised: false,
             agenda: false,
@@ -365,6 +382,14 @@ impl State {
             today: init.today,
             searcher: Searcher::default(),
         };
+        let mut territories: Vec<String> = s
+            .entries
+            .iter()
+            .filter_map(|e| e.dossier.territory().map(str::to_string))
+            .collect();
+        territories.sort();
+        territories.dedup();
+        s.territories = territories;
         s.committee.data = init.committee;
         s.recompute();
         s
@@ -707,6 +732,10 @@ impl State {
             ListFilter::Ineligible => self.verdict(i) == eligibility::Verdict::Ineligible,
             ListFilter::Decided => self.committee.decisions.contains_key(reference),
             ListFilter::Priority => !e.eligibility.priorities.is_empty(),
+            ListFilter::Zone(z) => e
+                .dossier
+                .territory()
+                .is_some_and(|t| Some(t) == self.territories.get(z).map(String::as_str)),
         }
     }
 

@@ -373,3 +373,37 @@ fn the_list_scrolls_to_keep_the_selection_on_screen_in_a_small_terminal() {
     });
     assert!(highlighted, "{screen}");
 }
+
+#[test]
+fn filters_cycle_through_status_eligibility_priority_and_each_zone() {
+    let mut s = open(SAMPLE, Some("Nadia Benali"));
+    s.act("cycle_filter"); // à noter
+    assert!(s.screen().contains("filtre : à noter"));
+    s.act("cycle_filter"); // contestés
+    s.act("cycle_filter"); // irrecevables
+    let screen = s.screen();
+    assert!(screen.contains("filtre : irrecevables"), "{screen}");
+    assert!(
+        !screen.contains("✓ PDNP06"),
+        "only ineligible rows: {screen}"
+    );
+    assert!(screen.contains("✗ PDNP06-2025-018"), "{screen}");
+    s.act("cycle_filter"); // décidés
+    s.act("cycle_filter"); // prioritaires
+    s.act("cycle_filter"); // the first zone, alphabetically
+    let screen = s.screen();
+    let zone = s.app.state.territories.first().cloned().unwrap_or_default();
+    assert!(
+        screen.contains(&format!("zone : {zone}")) || screen.contains("zone :"),
+        "{screen}"
+    );
+    let shown = s.app.state.view.len();
+    assert!(shown > 0 && shown < 28, "{shown}");
+    assert!(
+        s.app
+            .state
+            .view
+            .iter()
+            .all(|i| s.app.state.entries[*i].dossier.territory() == Some(zone.as_str()))
+    );
+}

@@ -309,7 +309,7 @@ fn render_list(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         title.push_str(&format!(
             " · {} {}",
             lang.t("filtre :", "filter:"),
-            s.list_filter.label(lang)
+            s.list_filter.label(lang, &s.territories)
         ));
     }
     let mut block = pane_block(title, focused, t);

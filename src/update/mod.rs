@@ -223,9 +223,9 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::CycleFilter => {
-            s.list_filter = s.list_filter.next();
+            s.list_filter = s.list_filter.next(s.territories.len());
             s.refresh_view(None);
-            let label = s.list_filter.label(s.lang).to_string();
+            let label = s.list_filter.label(s.lang, &s.territories);
             s.set_status(format!("{} {label}", s.lang.t("Filtre :", "Filter:")));
         }
         Action::SwitchView => committee::to_committee(s),
