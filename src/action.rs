@@ -59,6 +59,7 @@ pub enum Action {
     ExportPacket,
     ImportPacket,
     ResolveMerge,
+    Minutes,
     /// A typed character in a text field; not bindable.
     Insert(char),
 }
@@ -128,6 +129,7 @@ pub const ALL: &[Action] = &[
     Action::ExportPacket,
     Action::ImportPacket,
     Action::ResolveMerge,
+    Action::Minutes,
 ];
 
 impl Action {
@@ -188,6 +190,7 @@ impl Action {
             Action::ExportPacket => "export_packet",
             Action::ImportPacket => "import_packet",
             Action::ResolveMerge => "resolve_packet_conflict",
+            Action::Minutes => "produce_minutes",
             Action::Insert(_) => "insert",
         };
         s.to_string()
@@ -287,6 +290,10 @@ impl Action {
             Action::ResolveMerge => (
                 "Trancher un désaccord entre paquets",
                 "Settle a disagreement between packets",
+            ),
+            Action::Minutes => (
+                "Produire les procès-verbaux (PDF, ODT)",
+                "Produce the minutes (PDF, ODT)",
             ),
             Action::Insert(_) => ("Saisir", "Type"),
         };

@@ -236,6 +236,21 @@ impl App {
             Effect::Letters(only) => self.start_letters(only.as_deref()),
             Effect::ExportPacket => self.export_packet(),
             Effect::ImportPacket(path) => self.import_packet(&path),
+            Effect::Minutes => {
+                let lang = self.state.lang;
+                let result = crate::produce::load(&self.store).and_then(|src| {
+                    crate::produce::write_minutes(&self.store, &src, &self.state.letters_dir, None)
+                });
+                match result {
+                    Ok(files) => self.state.set_status(format!(
+                        "{} {} {}",
+                        files.len() / 2,
+                        lang.t("procès-verbal(aux) écrit(s) dans", "minutes written in"),
+                        self.state.letters_dir.display()
+                    )),
+                    Err(e) => self.state.set_error(e),
+                }
+            }
             Effect::LoadHistory(reference) => match self.store.history(&reference) {
                 Ok(events) => {
                     let lines = events

@@ -67,6 +67,8 @@ fn the_committee_view_shows_every_members_total_mean_and_contest() {
     for v in [" 3,7 ", " 3,1 ", " 3,4 ", " 3,35 "] {
         assert!(line.contains(v), "{v} missing in {line}");
     }
+    // The detail pane shows the selected dossier across members.
+    assert!(screen.contains("moy. 3,0 · méd. 3,0 · écart 2"), "{screen}");
     // Experience 4, 2, 3: spread 2 reaches the call's disagreement_spread.
     assert!(line.contains('⚠'), "{line}");
     assert!(
@@ -502,5 +504,23 @@ fn the_chair_settles_two_packets_that_disagree() {
     assert_eq!(
         chair.query::<String>("SELECT action FROM audit WHERE action = 'packet.resolve'"),
         vec!["packet.resolve".to_string()]
+    );
+}
+
+#[test]
+fn members_comments_are_shown_to_the_committee() {
+    let mut s = open(SAMPLE, Some(MEMBER));
+    s.act("focus_grid");
+    s.act("score_4");
+    s.act("up");
+    s.act("comment");
+    s.type_text("Référente famille très présente");
+    s.act("confirm");
+    let mut s = s.reopen_as(SAMPLE, CHAIR);
+    s.act("switch_view");
+    let screen = s.screen();
+    assert!(
+        screen.contains("JF « Référente famille très présente »"),
+        "{screen}"
     );
 }

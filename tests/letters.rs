@@ -159,6 +159,19 @@ fn letters_are_produced_tracked_and_reproducible() {
     s.act("confirm");
     let sent: Vec<String> = s.query("SELECT channel || ' ' || sent_at || ' ' || acknowledged_at FROM letters WHERE sent_at IS NOT NULL");
     assert_eq!(sent, vec!["post 2025-07-10 2025-07-15".to_string()]);
+    // The minutes, from the same view.
+    s.act("produce_minutes");
+    assert!(
+        s.screen().contains("1 procès-verbal(aux) écrit(s)"),
+        "{}",
+        s.screen()
+    );
+    assert!(
+        std::fs::read_dir(&out)
+            .expect("out")
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().starts_with("PV-"))
+    );
     // After notify_by, unsent letters are flagged late.
     s.app.state.today = chrono::NaiveDate::from_ymd_opt(2025, 7, 20).expect("date");
     s.app.state.refresh_letters();

@@ -604,6 +604,25 @@ fn criteria_lines(
             ));
         }
         lines.push(Line::from(spans));
+        // The members' comments: what the discussion starts from.
+        for ((r, m, crit), score) in s.scores.range(
+            (reference.to_string(), String::new(), String::new())
+                ..(format!("{reference}\u{0}"), String::new(), String::new()),
+        ) {
+            if r != reference || *crit != c.id || score.comment.is_empty() {
+                continue;
+            }
+            if (!visible && *m != me) || s.committee.in_conflict(reference, m) {
+                continue;
+            }
+            lines.push(Line::from(vec![
+                Span::styled(format!("   {} ", initials(m)), t.dim()),
+                Span::styled(
+                    format!("« {} »", score.comment),
+                    t.dim().add_modifier(Modifier::ITALIC),
+                ),
+            ]));
+        }
     }
 }
 

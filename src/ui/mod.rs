@@ -965,6 +965,7 @@ fn render_hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             Action::GenerateAll,
             Action::MarkSent,
             Action::MarkAcknowledged,
+            Action::Minutes,
             Action::LettersView,
             Action::Help,
         ],

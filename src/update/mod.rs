@@ -32,6 +32,8 @@ pub enum Effect {
     ExportPacket,
     /// Merge a member's packet file.
     ImportPacket(PathBuf),
+    /// Write the minutes of every session.
+    Minutes,
 }
 
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
@@ -268,7 +270,8 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::MarkSent
         | Action::MarkAcknowledged
         | Action::ImportPacket
-        | Action::ResolveMerge => {}
+        | Action::ResolveMerge
+        | Action::Minutes => {}
     }
     effects
 }
