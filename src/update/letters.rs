@@ -23,11 +23,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
                 super::moved(s.letters_selected, s.letter_items.len(), s.page, action)
         }
         Action::Undo => return vec![Effect::Committee(Change::Undo)],
-        Action::Minutes => {
-            if allowed(s) {
-                return vec![Effect::Minutes];
-            }
-        }
+        Action::Minutes if allowed(s) => return vec![Effect::Minutes],
         Action::Generate | Action::Confirm => {
             if !allowed(s) {
                 return Vec::new();
