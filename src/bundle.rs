@@ -117,6 +117,14 @@ pub fn write(store: &Store, call_dir: Option<&Path>, out: &Path) -> Result<Bundl
         }
         entries.push((name, Source::Bytes(pretty(&d.raw))));
     }
+    // The call's own letter templates travel with it: a member's `jury check`
+    // and letters need them as much as the chair's.
+    for (id, text) in store.templates().map_err(|e| e.to_string())? {
+        entries.push((
+            format!("lettres/{}.txt", safe_name(&id)),
+            Source::Bytes(text.into_bytes()),
+        ));
+    }
     let mut attachments: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for d in &dossiers {
         for a in &d.attachments {

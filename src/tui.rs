@@ -95,22 +95,7 @@ impl App {
             None => crate::store::default_path(&folder.call.id).ok_or(StartError::NoDataDir)?,
         };
         let mut store = Store::open(&db).map_err(StartError::Store)?;
-        store.sync_call(&folder.call).map_err(StartError::Store)?;
-        store
-            .sync_templates(&folder.templates)
-            .map_err(StartError::Store)?;
-        // `jury bundle` finds the attachments through this.
-        let folder_path =
-            std::fs::canonicalize(&opts.call_dir).unwrap_or_else(|_| opts.call_dir.clone());
-        store
-            .set_meta(
-                crate::bundle::CALL_DIR_KEY,
-                &folder_path.display().to_string(),
-            )
-            .map_err(StartError::Store)?;
-        let sync = store
-            .sync_dossiers(&folder.dossiers)
-            .map_err(StartError::Store)?;
+        let sync = store.import_folder(&folder).map_err(StartError::Store)?;
         // The files' copies are in the database now; drop them before loading it.
         let crate::import::CallFolder {
             call,

@@ -26,10 +26,9 @@ fn score(member: &str, reference: &str, criterion: &str, value: f64, comment: &s
 
 fn fill(store: &mut Store) {
     let folder = read_folder(&sample()).expect("call folder");
-    store.sync_call(&folder.call).expect("sync call");
     let report = store
-        .sync_dossiers(&folder.dossiers)
-        .expect("sync dossiers");
+        .import_folder(&folder)
+        .expect("import the call folder");
     assert_eq!(report.added, 28);
     // Not listed in the call: adding her is an event.
     store.ensure_member("Claire Dumas").expect("member");

@@ -12,8 +12,7 @@ fn sample_db(dir: &std::path::Path) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025");
     let folder = jury::import::read_folder(&root).expect("sample");
     let mut store = jury::store::Store::open(&db).expect("open");
-    store.sync_call(&folder.call).expect("call");
-    store.sync_dossiers(&folder.dossiers).expect("dossiers");
+    store.import_folder(&folder).expect("import");
     store.ensure_member("Nadia Benali").expect("member");
     for (criterion, value) in [("experience", 4.0), ("formation", 2.0)] {
         store

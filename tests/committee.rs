@@ -463,8 +463,7 @@ fn the_chair_settles_two_packets_that_disagree() {
     let folder = jury::import::read_folder(&root().join(SAMPLE)).expect("sample");
     let packets = {
         let mut store = jury::store::Store::open(&member_db).expect("member db");
-        store.sync_call(&folder.call).expect("call");
-        store.sync_dossiers(&folder.dossiers).expect("dossiers");
+        store.import_folder(&folder).expect("import");
         store
             .save_score(&jury::store::ScoreRow {
                 reference: "PDNP06-2025-005".into(),

@@ -25,13 +25,27 @@ fn synced(db: &Path, call_dir: &Path) -> Store {
     assert_eq!(folder.errors(), 0, "{:?}", folder.diags);
     assert_eq!(folder.dossiers.len(), 28);
     let mut store = Store::open(db).expect("open");
-    store.sync_call(&folder.call).expect("call");
-    store.sync_dossiers(&folder.dossiers).expect("dossiers");
+    store.import_folder(&folder).expect("import");
     store
 }
 
 fn chair(db: &Path) -> Store {
     synced(db, &sample())
+}
+
+/// A chair's database that does not know where the call folder is (made
+/// from a bundle, or moved from another laptop).
+fn chair_without_folder(db: &Path) -> Store {
+    let store = chair(db);
+    rusqlite::Connection::open(db)
+        .and_then(|c| {
+            c.execute(
+                "DELETE FROM meta WHERE key = ?1",
+                [jury::bundle::CALL_DIR_KEY],
+            )
+        })
+        .expect("forget the call folder");
+    store
 }
 
 fn reference(n: u32) -> String {
@@ -648,7 +662,13 @@ fn bundle_holds_the_call_dossiers_and_attachments() {
     assert_eq!(manifest["format"], "jury-bundle/1");
     assert_eq!(manifest["call_id"], "caf06-pdnp-2025");
     let files = manifest["files"].as_array().expect("files");
-    assert_eq!(files.len(), 1 + 28 + 4);
+    // appel.json, 28 dossiers, the call's one letter template, 4 attachments.
+    assert_eq!(files.len(), 1 + 28 + 1 + 4);
+    assert!(
+        files
+            .iter()
+            .any(|f| f["path"] == "lettres/personne_ressource.txt")
+    );
     assert!(
         files
             .iter()
@@ -854,7 +874,7 @@ fn a_member_database_refuses_a_bundle_of_another_call() {
 #[test]
 fn a_bundle_without_its_attachments_is_not_written() {
     let dir = tempfile::tempdir().expect("tmp");
-    let store = chair(&dir.path().join("chair.sqlite"));
+    let store = chair_without_folder(&dir.path().join("chair.sqlite"));
     let out = dir.path().join("lot.jurybundle");
     let err = jury::bundle::write(&store, None, &out).expect_err("no call folder");
     assert!(err.starts_with("Pièces jointes introuvables, aucun lot n'a été écrit :\n- PDNP06-2025-007 : pieces/PDNP06-2025-007.pdf"), "{err}");
@@ -1041,7 +1061,7 @@ fn cli_round_trip_as_a_user_runs_it() {
 fn cli_bundle_without_the_call_folder_says_what_is_missing() {
     let dir = tempfile::tempdir().expect("tmp");
     let chair_db = dir.path().join("presidence.sqlite");
-    drop(chair(&chair_db));
+    drop(chair_without_folder(&chair_db));
     let lot = dir.path().join("lot.jurybundle");
     let (code, _, err) = run(jury()
         .args(["bundle", "--db"])

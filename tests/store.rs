@@ -11,8 +11,7 @@ fn sample() -> PathBuf {
 fn open_synced(db: &Path, call_dir: &Path) -> (Store, jury::store::SyncReport) {
     let folder = read_folder(call_dir).expect("call");
     let mut store = Store::open(db).expect("open");
-    store.sync_call(&folder.call).expect("call");
-    let report = store.sync_dossiers(&folder.dossiers).expect("sync");
+    let report = store.import_folder(&folder).expect("import");
     (store, report)
 }
 

@@ -436,6 +436,20 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
+    /// Brings a call folder into the database, as opening it with `jury`
+    /// does: the call, its letter templates, where the folder is (for
+    /// `jury bundle`), then the dossiers.
+    pub fn import_folder(
+        &mut self,
+        folder: &crate::import::CallFolder,
+    ) -> Result<SyncReport, StoreError> {
+        self.sync_call(&folder.call)?;
+        self.sync_templates(&folder.templates)?;
+        let path = std::fs::canonicalize(&folder.dir).unwrap_or_else(|_| folder.dir.clone());
+        self.set_meta(crate::bundle::CALL_DIR_KEY, &path.display().to_string())?;
+        self.sync_dossiers(&folder.dossiers)
+    }
+
     /// The call as last stored (for opening a database without its folder).
     pub fn stored_call(&self) -> Result<Option<serde_json::Value>, StoreError> {
         Ok(self
