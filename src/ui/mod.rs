@@ -831,7 +831,8 @@ fn render_grid(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             Span::raw(format!(" / {scale_max}")),
             Span::styled(format!("  → {}", points_text(s, l)), t.dim()),
         ];
-        if l.score.is_none() {
+        // The words only where they fit on the line; the bold `_` says it too.
+        if l.score.is_none() && inner.width >= 40 {
             score_line.push(Span::styled(
                 format!("  {}", lang.t("à noter", "to score")),
                 t.warn().add_modifier(Modifier::BOLD),
