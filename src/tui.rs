@@ -157,6 +157,20 @@ impl App {
         }
     }
 
+    /// Pasted text goes into the field being edited, line breaks as spaces.
+    pub fn paste(&mut self, text: &str) {
+        if !matches!(
+            self.state.mode,
+            Mode::Filter | Mode::Comment | Mode::AskReviewer | Mode::Form(_)
+        ) {
+            return;
+        }
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for c in flat.chars().filter(|c| !c.is_control()) {
+            self.dispatch(Action::Insert(c));
+        }
+    }
+
     /// A key press, through the live keymap.
     pub fn press(&mut self, key: KeyEvent) {
         let contexts = self.state.contexts();
@@ -582,6 +596,15 @@ fn open_with_system_viewer(path: &Path) -> Result<(), String> {
 
 /// The interactive session: the terminal is restored on return and on panic.
 pub fn run(app: &mut App) -> std::io::Result<()> {
+    use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+    // Pasted text arrives whole (a newline in a pasted motivation must not
+    // submit the form). ratatui's panic hook restores the rest; this one,
+    // installed first, turns pasting mode off too.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+        previous(info);
+    }));
     // Without a terminal (output redirected, no TTY) say so instead of panicking.
     let mut terminal = ratatui::try_init().map_err(|e| {
         // Raw mode may be on already: leave the terminal as it was found.
@@ -594,7 +617,9 @@ pub fn run(app: &mut App) -> std::io::Result<()> {
     // crossterm installs its resize handler on first use: do it before the
     // first draw, or a resize in between is lost until the next key.
     let _ = event::poll(std::time::Duration::ZERO);
+    let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     let result = event_loop(app, &mut terminal);
+    let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     result
 }
@@ -618,16 +643,7 @@ fn event_loop<B: Backend<Error = std::io::Error>>(
         }
         match event::read()? {
             Event::Key(k) if k.is_press() => app.press(k),
-            Event::Paste(text)
-                if matches!(
-                    app.state.mode,
-                    Mode::Filter | Mode::Comment | Mode::AskReviewer
-                ) =>
-            {
-                for c in text.chars().filter(|c| !c.is_control()) {
-                    app.dispatch(Action::Insert(c));
-                }
-            }
+            Event::Paste(text) => app.paste(&text),
             _ => {}
         }
     }

@@ -523,3 +523,24 @@ fn members_comments_are_shown_to_the_committee() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_pasted_motivation_keeps_its_text_and_does_not_submit() {
+    let mut s = scored_by_three();
+    s.act("switch_view");
+    open_session(&mut s, 5);
+    s.act("decide");
+    s.choose("kind", "non_retenu");
+    s.fill("motivation", "");
+    s.app
+        .paste("Projet peu articulé\navec le projet social.\r\nExpérience limitée.");
+    assert!(
+        matches!(s.app.state.mode, jury::state::Mode::Form(_)),
+        "still editing"
+    );
+    s.act("confirm");
+    assert_eq!(
+        s.query::<String>("SELECT motivation FROM decisions"),
+        vec!["Projet peu articulé avec le projet social. Expérience limitée.".to_string()]
+    );
+}
