@@ -246,13 +246,6 @@ impl<'s, 'a, 'v> Fields<'s, 'a, 'v> {
         }
     }
 
-    pub fn opt_object(&self, key: &str, errors: &mut Vec<Diag>) -> Option<Fields<'s, 'a, 'v>> {
-        match self.get(key) {
-            None | Some(Value::NullKeyword(_)) => None,
-            Some(v) => self.object_value(key, v, errors),
-        }
-    }
-
     fn object_value(
         &self,
         key: &str,
