@@ -27,6 +27,8 @@ fn opens_the_sample_with_list_dossier_and_four_criterion_grid() {
         assert!(screen.contains(n), "missing {n}\n{screen}");
     }
     assert!(screen.contains("incomplet (0/4)"), "{screen}");
+    // Codes the format defines are shown as words.
+    assert!(screen.contains("Type : centre social"), "{screen}");
 }
 
 #[test]

@@ -470,6 +470,36 @@ fn field_title(key: &str, lang: crate::fr::Lang) -> String {
     }
 }
 
+/// Words for the codes the format defines (`employment`) and the usual
+/// structure kinds; any other value is shown as written.
+fn code_label(key: &str, text: String, lang: crate::fr::Lang) -> String {
+    let label = match (key, text.as_str()) {
+        ("employment", "salarie") => lang.t("salarié·e", "employee"),
+        ("employment", "benevole") => lang.t("bénévole", "volunteer"),
+        ("employment", "independant") => lang.t("indépendant·e", "self-employed"),
+        ("employment", "autre") => lang.t("autre", "other"),
+        ("kind", "centre_social") => lang.t("centre social", "social centre"),
+        ("kind", "evs") => lang.t("espace de vie sociale (EVS)", "community space (EVS)"),
+        ("kind", "laep") => lang.t(
+            "lieu d'accueil enfants-parents (LAEP)",
+            "parent-child drop-in (LAEP)",
+        ),
+        ("kind", "lieu_ressource_parentalite") => {
+            lang.t("lieu ressource parentalité", "parenting resource centre")
+        }
+        ("kind", "mediation_familiale") => {
+            lang.t("service de médiation familiale", "family mediation service")
+        }
+        ("kind", "espace_rencontre") => {
+            lang.t("espace de rencontre parents-enfants", "contact centre")
+        }
+        ("kind", "association") => lang.t("association", "association"),
+        ("kind", "mairie") => lang.t("commune", "municipality"),
+        _ => return text,
+    };
+    label.to_string()
+}
+
 fn scalar(v: &Value, lang: crate::fr::Lang) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
@@ -538,7 +568,7 @@ fn value_lines(
 ) {
     let indent = "  ".repeat(depth);
     let title = field_title(key, lang);
-    if let Some(text) = scalar(v, lang) {
+    if let Some(text) = scalar(v, lang).map(|t| code_label(key, t, lang)) {
         if text.contains('\n') || text.chars().count() > 50 {
             out.push(Line::from(Span::styled(
                 format!("{indent}{title} :"),
