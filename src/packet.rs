@@ -323,7 +323,10 @@ pub fn plan(stored: &[PacketScore], incoming: &[PacketScore]) -> Plan {
     let mut plan = Plan::default();
     for inc in incoming {
         let Some(old) = by_key.get(&(inc.reference.as_str(), inc.criterion.as_str())) else {
-            plan.added.push(inc.clone());
+            // A score cleared on the member's laptop that the chair never had.
+            if inc.value.is_some() || !inc.comment.is_empty() {
+                plan.added.push(inc.clone());
+            }
             continue;
         };
         let v = Versions {

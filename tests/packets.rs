@@ -1075,3 +1075,40 @@ fn cli_bundle_without_the_call_folder_says_what_is_missing() {
     );
     assert!(!lot.exists());
 }
+
+#[test]
+fn a_score_cleared_on_a_members_laptop_is_cleared_at_the_chairs() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut chair_db = chair(&dir.path().join("chair.sqlite"));
+    let mut member = chair(&dir.path().join("member.sqlite"));
+    score(&mut member, JULIEN, 3, "experience", 4.0, "");
+    let first = member.export_packet(JULIEN).expect("packet");
+    chair_db.import_packet(&first, false).expect("import");
+    // Wait a moment so the clearing is strictly later, then clear it.
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    member
+        .save_score(&ScoreRow {
+            reference: reference(3),
+            member: JULIEN.into(),
+            criterion: "experience".into(),
+            value: None,
+            comment: String::new(),
+        })
+        .expect("clear");
+    let second = member.export_packet(JULIEN).expect("packet");
+    let report = chair_db.import_packet(&second, false).expect("import");
+    assert_eq!((report.added, report.changed), (0, 1), "{report}");
+    let value: Option<f64> = rusqlite::Connection::open(dir.path().join("chair.sqlite"))
+        .and_then(|c| {
+            c.query_row(
+                "SELECT value FROM scores WHERE reference = ?1 AND member = ?2",
+                [reference(3), JULIEN.to_string()],
+                |r| r.get(0),
+            )
+        })
+        .expect("row");
+    assert_eq!(value, None);
+    // Importing the first packet again changes nothing: the clearing is newer.
+    let again = chair_db.import_packet(&first, false).expect("import");
+    assert!(again.already_imported, "{again}");
+}

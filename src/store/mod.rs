@@ -596,23 +596,21 @@ impl Store {
             )
             .optional()
             .map_err(|e| sql_error(&path, e))?;
-        if before.as_ref() == Some(&(row.value, row.comment.clone())) {
+        let cleared = row.value.is_none() && row.comment.is_empty();
+        if before.as_ref() == Some(&(row.value, row.comment.clone()))
+            || (before.is_none() && cleared)
+        {
             return Ok(());
         }
-        if row.value.is_none() && row.comment.is_empty() {
-            tx.execute(
-                "DELETE FROM scores WHERE reference = ?1 AND member = ?2 AND criterion = ?3",
-                params![row.reference, row.member, row.criterion],
-            )
-        } else {
-            tx.execute(
-                "INSERT INTO scores (reference, member, criterion, value, comment, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (reference, member, criterion)
-                 DO UPDATE SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at",
-                params![row.reference, row.member, row.criterion, row.value, row.comment, now()],
-            )
-        }
+        // A cleared score stays as an empty row with its time, so a member's
+        // packet can carry the clearing to the chair (most recent wins).
+        tx.execute(
+            "INSERT INTO scores (reference, member, criterion, value, comment, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (reference, member, criterion)
+             DO UPDATE SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at",
+            params![row.reference, row.member, row.criterion, row.value, row.comment, now()],
+        )
         .map_err(|e| sql_error(&path, e))?;
         let show = |v: &(Option<f64>, String)| {
             serde_json::json!({ "value": v.0, "comment": v.1 }).to_string()
