@@ -59,6 +59,10 @@ pub struct PacketConflict {
     pub reason: String,
     /// RFC 3339.
     pub declared_at: String,
+    /// RFC 3339, when the member withdrew it; absent while it stands (and in
+    /// packets written before withdrawals travelled, which still verify).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_at: Option<String>,
 }
 
 impl Packet {
@@ -389,6 +393,7 @@ mod tests {
             reference: "PDNP06-2025-002".into(),
             reason: "ancien employeur".into(),
             declared_at: "2025-07-04T08:00:00+02:00".into(),
+            withdrawn_at: None,
         });
         seal(p)
     }

@@ -515,6 +515,7 @@ fn refusals_name_the_problem_and_change_nothing() {
         reference: reference(97),
         reason: String::new(),
         declared_at: at.into(),
+        withdrawn_at: None,
     });
     let msg = refusal(store.import_packet(&packet::seal(unknown), false));
     assert_eq!(
@@ -1111,4 +1112,47 @@ fn a_score_cleared_on_a_members_laptop_is_cleared_at_the_chairs() {
     // Importing the first packet again changes nothing: the clearing is newer.
     let again = chair_db.import_packet(&first, false).expect("import");
     assert!(again.already_imported, "{again}");
+}
+
+#[test]
+fn a_conflict_withdrawn_on_a_members_laptop_is_withdrawn_at_the_chairs() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let chair_path = dir.path().join("chair.sqlite");
+    let mut chair_db = chair(&chair_path);
+    let mut member = chair(&dir.path().join("member.sqlite"));
+    member
+        .set_conflict(JULIEN, &reference(4), JULIEN, true, "ancien salarié")
+        .expect("declare");
+    let declared = member.export_packet(JULIEN).expect("packet");
+    let report = chair_db.import_packet(&declared, false).expect("import");
+    assert_eq!(report.conflicts_declared, 1, "{report}");
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    member
+        .set_conflict(JULIEN, &reference(4), JULIEN, false, "")
+        .expect("withdraw");
+    let withdrawn = member.export_packet(JULIEN).expect("packet");
+    let report = chair_db.import_packet(&withdrawn, false).expect("import");
+    assert_eq!(report.conflicts_withdrawn, 1, "{report}");
+    assert!(
+        report.to_string().contains("1 conflit d'intérêts retiré"),
+        "{report}"
+    );
+    assert!(
+        chair_db
+            .load_committee()
+            .expect("committee")
+            .conflicts
+            .is_empty()
+    );
+    // The older packet, imported again or later, does not bring it back.
+    let mut other = chair(&dir.path().join("other.sqlite"));
+    other.import_packet(&withdrawn, false).expect("newer first");
+    other.import_packet(&declared, false).expect("older after");
+    assert!(
+        other
+            .load_committee()
+            .expect("committee")
+            .conflicts
+            .is_empty()
+    );
 }

@@ -91,7 +91,10 @@ impl Store {
             ..CommitteeData::default()
         };
         let mut stmt = c
-            .prepare("SELECT reference, member, reason FROM conflicts ORDER BY reference, member")
+            .prepare(
+                "SELECT reference, member, reason FROM conflicts WHERE withdrawn_at IS NULL
+                 ORDER BY reference, member",
+            )
             .map_err(err)?;
         data.conflicts = stmt
             .query_map([], |r| {
@@ -224,7 +227,7 @@ impl Store {
             let e = |e| sql_error(&path, e);
             let before: Option<String> = tx
                 .query_row(
-                    "SELECT reason FROM conflicts WHERE reference = ?1 AND member = ?2",
+                    "SELECT reason FROM conflicts WHERE reference = ?1 AND member = ?2 AND withdrawn_at IS NULL",
                     params![reference, member],
                     |r| r.get(0),
                 )
@@ -234,15 +237,9 @@ impl Store {
                 return Ok(());
             }
             if declared {
-                tx.execute(
-                    "INSERT INTO conflicts (reference, member, reason, declared_at) VALUES (?1, ?2, ?3, ?4)",
-                    params![reference, member, reason, now()],
-                )
+                declare(tx, reference, member, reason)
             } else {
-                tx.execute(
-                    "DELETE FROM conflicts WHERE reference = ?1 AND member = ?2",
-                    params![reference, member],
-                )
+                withdraw(tx, reference, member)
             }
             .map_err(e)?;
             let state = |d: bool, r: &str| json!({ "member": member, "declared": d, "reason": r }).to_string();
@@ -485,15 +482,9 @@ impl Store {
                 "conflict" => {
                     let member = before_v["member"].as_str().unwrap_or(actor);
                     if before_v["declared"].as_bool() == Some(true) {
-                        tx.execute(
-                            "INSERT OR REPLACE INTO conflicts (reference, member, reason, declared_at) VALUES (?1, ?2, ?3, ?4)",
-                            params![target, member, before_v["reason"].as_str().unwrap_or(""), now()],
-                        )
+                        declare(tx, &target, member, before_v["reason"].as_str().unwrap_or(""))
                     } else {
-                        tx.execute(
-                            "DELETE FROM conflicts WHERE reference = ?1 AND member = ?2",
-                            params![target, member],
-                        )
+                        withdraw(tx, &target, member)
                     }
                     .map_err(e)?;
                 }
@@ -620,6 +611,29 @@ fn current_state(
         "decision" | "decision.change" => current_decision(tx, target)?.unwrap_or(Value::Null),
         _ => Value::Null,
     })
+}
+
+/// Declares (again) a conflict of interest: the row is current from now.
+pub(super) fn declare(
+    tx: &Transaction,
+    reference: &str,
+    member: &str,
+    reason: &str,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO conflicts (reference, member, reason, declared_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (reference, member) DO UPDATE SET reason = excluded.reason,
+           declared_at = excluded.declared_at, withdrawn_at = NULL",
+        params![reference, member, reason, now()],
+    )
+}
+
+/// Withdraws a conflict of interest, keeping the row and the time.
+pub(super) fn withdraw(tx: &Transaction, reference: &str, member: &str) -> rusqlite::Result<usize> {
+    tx.execute(
+        "UPDATE conflicts SET withdrawn_at = ?3 WHERE reference = ?1 AND member = ?2 AND withdrawn_at IS NULL",
+        params![reference, member, now()],
+    )
 }
 
 fn session_is_open(tx: &Transaction, id: i64) -> rusqlite::Result<bool> {

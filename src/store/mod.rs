@@ -19,7 +19,7 @@ pub use letters::*;
 mod packets;
 pub use packets::*;
 
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -148,6 +148,9 @@ const MIGRATIONS: &[&str] = &[
         packet TEXT NOT NULL,
         resolved_at TEXT
      );",
+    // 4: a withdrawn conflict of interest stays, with its time, so a member's
+    // packet can carry the withdrawal to the chair.
+    "ALTER TABLE conflicts ADD COLUMN withdrawn_at TEXT;",
 ];
 
 #[derive(Debug)]

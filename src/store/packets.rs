@@ -59,6 +59,8 @@ pub struct MergeReport {
     pub conflicts: Vec<MergeConflict>,
     /// Conflict-of-interest declarations added.
     pub conflicts_declared: usize,
+    /// Conflict-of-interest declarations the member withdrew.
+    pub conflicts_withdrawn: usize,
     /// The member was not in the database and was added.
     pub member_added: bool,
     /// This very packet was imported before: nothing was done.
@@ -90,6 +92,17 @@ impl fmt::Display for MergeReport {
                     self.older,
                     "plus ancienne ignorée",
                     "plus anciennes ignorées"
+                )
+            )?;
+        }
+        if self.conflicts_withdrawn > 0 {
+            write!(
+                f,
+                ", {}",
+                plural(
+                    self.conflicts_withdrawn,
+                    "conflit d'intérêts retiré",
+                    "conflits d'intérêts retirés"
                 )
             )?;
         }
@@ -170,7 +183,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT reference, reason, declared_at FROM conflicts
+                "SELECT reference, reason, declared_at, withdrawn_at FROM conflicts
                  WHERE member = ?1 ORDER BY reference",
             )
             .map_err(err)?;
@@ -180,6 +193,7 @@ impl Store {
                     reference: r.get(0)?,
                     reason: r.get(1)?,
                     declared_at: r.get(2)?,
+                    withdrawn_at: r.get(3)?,
                 })
             })
             .and_then(Iterator::collect)
@@ -352,8 +366,10 @@ impl Store {
                 report.conflicts.push(record_conflict(tx, who, &p.checksum, v).map_err(e)?);
             }
             for c in &p.conflicts {
-                if declare_conflict(tx, who, c).map_err(e)? {
-                    report.conflicts_declared += 1;
+                match merge_declaration(tx, who, c).map_err(e)? {
+                    Some(true) => report.conflicts_declared += 1,
+                    Some(false) => report.conflicts_withdrawn += 1,
+                    None => {}
                 }
             }
             report.added = plan.added.len();
@@ -594,17 +610,62 @@ fn record_conflict(
     })
 }
 
-/// Adds a declared conflict of interest unless already there; audited like
-/// one declared in the chair's Jury. Returns whether it was added.
-fn declare_conflict(tx: &Transaction, member: &str, c: &PacketConflict) -> rusqlite::Result<bool> {
-    let added = tx.execute(
-        "INSERT INTO conflicts (reference, member, reason, declared_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (reference, member) DO NOTHING",
-        params![c.reference, member, c.reason, c.declared_at],
-    )?;
-    if added == 0 {
-        return Ok(false);
+/// Merges a member's conflict-of-interest declaration: the most recent state
+/// wins (declared at `declared_at`, or withdrawn at `withdrawn_at`), with the
+/// packet's own times so any merge order converges; audited like one made in
+/// the chair's Jury. Returns Some(true) when declared, Some(false) when
+/// withdrawn, None when nothing changed.
+fn merge_declaration(
+    tx: &Transaction,
+    member: &str,
+    c: &PacketConflict,
+) -> rusqlite::Result<Option<bool>> {
+    let stored: Option<(String, String, Option<String>)> = tx
+        .query_row(
+            "SELECT reason, declared_at, withdrawn_at FROM conflicts WHERE reference = ?1 AND member = ?2",
+            params![c.reference, member],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let incoming_declared = c.withdrawn_at.is_none();
+    let incoming_time = c.withdrawn_at.as_deref().unwrap_or(&c.declared_at);
+    let before_declared = match &stored {
+        // A withdrawal the chair never saw declared: kept, silently, so an
+        // older packet declaring it cannot bring it back.
+        None if !incoming_declared => {
+            tx.execute(
+                "INSERT INTO conflicts (reference, member, reason, declared_at, withdrawn_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![c.reference, member, c.reason, c.declared_at, c.withdrawn_at],
+            )?;
+            return Ok(None);
+        }
+        None => false,
+        Some((_, declared_at, withdrawn_at)) => {
+            let declared = withdrawn_at.is_none();
+            let time = withdrawn_at.as_deref().unwrap_or(declared_at);
+            if declared == incoming_declared
+                || packet::compare_times(incoming_time, time) != std::cmp::Ordering::Greater
+            {
+                return Ok(None);
+            }
+            declared
+        }
+    };
+    if incoming_declared {
+        tx.execute(
+            "INSERT INTO conflicts (reference, member, reason, declared_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (reference, member) DO UPDATE SET reason = excluded.reason,
+               declared_at = excluded.declared_at, withdrawn_at = NULL",
+            params![c.reference, member, c.reason, c.declared_at],
+        )?;
+    } else {
+        tx.execute(
+            "UPDATE conflicts SET withdrawn_at = ?3 WHERE reference = ?1 AND member = ?2",
+            params![c.reference, member, c.withdrawn_at],
+        )?;
     }
+    let reason_before = stored.map(|s| s.0).unwrap_or_default();
     let state =
         |d: bool, r: &str| json!({ "member": member, "declared": d, "reason": r }).to_string();
     audit(
@@ -612,8 +673,8 @@ fn declare_conflict(tx: &Transaction, member: &str, c: &PacketConflict) -> rusql
         member,
         "conflict",
         &c.reference,
-        Some(&state(false, "")),
-        Some(&state(true, &c.reason)),
+        Some(&state(before_declared, &reason_before)),
+        Some(&state(incoming_declared, &c.reason)),
     )?;
-    Ok(true)
+    Ok(Some(incoming_declared))
 }
