@@ -266,6 +266,15 @@ fn cut_word(face: &Face, size: f32, word: &str, max: f32) -> (String, String) {
 }
 
 /// Lays a document out on pages, then draws them.
+/// A table's column geometry.
+struct Columns {
+    xs: Vec<f32>,
+    widths: Vec<f32>,
+    numeric: Vec<bool>,
+    pad_x: f32,
+    pad_y: f32,
+}
+
 struct Layout<'a> {
     fonts: &'a Fonts,
     pages: Vec<Vec<Op>>,
@@ -302,6 +311,30 @@ impl<'a> Layout<'a> {
     fn ensure(&mut self, height: f32) {
         if self.y + height > self.bottom && !self.at_top() {
             self.new_page();
+        }
+    }
+
+    /// Places a table row's cells (each a list of lines) from `top`:
+    /// figures right-aligned, text left-aligned, inside the padding.
+    fn place_row(&mut self, cells: &[Vec<Line>], cols: &Columns, top: f32, weight: Weight) {
+        for (c, lines) in cells.iter().enumerate() {
+            let align = if cols.numeric[c] {
+                Align::Right
+            } else {
+                Align::Left
+            };
+            for (k, line) in lines.iter().enumerate() {
+                self.place_line(
+                    line,
+                    cols.xs[c] + cols.pad_x,
+                    cols.widths[c] - 2.0 * cols.pad_x,
+                    top + cols.pad_y + k as f32 * TABLE_LH,
+                    TABLE,
+                    TABLE_LH,
+                    weight,
+                    align,
+                );
+            }
         }
     }
 
@@ -735,6 +768,13 @@ impl<'a> Layout<'a> {
                     && rows.iter().all(|r| r[c].is_empty() || looks_numeric(&r[c]))
             })
             .collect();
+        let cols = Columns {
+            xs: xs.clone(),
+            widths: widths.clone(),
+            numeric,
+            pad_x,
+            pad_y,
+        };
 
         let draw_header = |layout: &mut Layout| {
             let top = layout.y;
@@ -752,26 +792,7 @@ impl<'a> Layout<'a> {
                 width: 0.8,
                 gray: 0,
             });
-            for (c, lines) in header_lines.iter().enumerate() {
-                let align = if numeric[c] {
-                    Align::Right
-                } else {
-                    Align::Left
-                };
-                for (k, line) in lines.iter().enumerate() {
-                    let line_top = top + pad_y + k as f32 * TABLE_LH;
-                    layout.place_line(
-                        line,
-                        xs[c] + pad_x,
-                        widths[c] - 2.0 * pad_x,
-                        line_top,
-                        TABLE,
-                        TABLE_LH,
-                        Weight::Bold,
-                        align,
-                    );
-                }
-            }
+            layout.place_row(&header_lines, &cols, top, Weight::Bold);
             layout.y += header_height;
             layout.push(Op::Rule {
                 x1: LEFT,
@@ -823,26 +844,7 @@ impl<'a> Layout<'a> {
                 }
             }
             let top = self.y;
-            for (c, cell_lines) in lines.iter().enumerate() {
-                let align = if numeric[c] {
-                    Align::Right
-                } else {
-                    Align::Left
-                };
-                for (k, line) in cell_lines.iter().enumerate() {
-                    let line_top = top + pad_y + k as f32 * TABLE_LH;
-                    self.place_line(
-                        line,
-                        xs[c] + pad_x,
-                        widths[c] - 2.0 * pad_x,
-                        line_top,
-                        TABLE,
-                        TABLE_LH,
-                        Weight::Regular,
-                        align,
-                    );
-                }
-            }
+            self.place_row(&lines, &cols, top, Weight::Regular);
             self.y += row_height;
             let last = r + 1 == rows.len();
             if last {
