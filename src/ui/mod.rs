@@ -821,17 +821,31 @@ fn points_text(s: &State, l: &crate::grid::Line) -> String {
     }
 }
 
-fn render_grid(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
-    let lang = s.lang;
+/// The grid pane's frame, with the total in its bottom border; `None` (an
+/// empty frame drawn) when no dossier is selected.
+fn grid_frame<'s>(
+    f: &mut Frame,
+    s: &'s State,
+    t: &Theme,
+    area: Rect,
+) -> Option<(Block<'static>, &'s str, crate::grid::Evaluation, bool)> {
     let focused = s.focus == Pane::Grid && s.mode == Mode::Normal;
     let block = pane_block(grid_title(s), focused, t);
     let Some(e) = s.current() else {
         f.render_widget(block, area);
-        return;
+        return None;
     };
-    let reference = &e.dossier.reference;
+    let reference = e.dossier.reference.as_str();
     let eval = s.evaluation(reference);
     let block = block.title_bottom(total_line(s, &eval, t));
+    Some((block, reference, eval, focused))
+}
+
+fn render_grid(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+    let lang = s.lang;
+    let Some((block, reference, eval, focused)) = grid_frame(f, s, t, area) else {
+        return;
+    };
     let inner = block.inner(area);
     f.render_widget(block, area);
     let scale_max = lang.score(s.call.scale.max);
@@ -917,15 +931,9 @@ fn render_grid(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 /// The grid as a strip: one row per criterion, for narrow terminals.
 fn render_grid_strip(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.lang;
-    let focused = s.focus == Pane::Grid && s.mode == Mode::Normal;
-    let block = pane_block(grid_title(s), focused, t);
-    let Some(e) = s.current() else {
-        f.render_widget(block, area);
+    let Some((block, reference, eval, focused)) = grid_frame(f, s, t, area) else {
         return;
     };
-    let reference = &e.dossier.reference;
-    let eval = s.evaluation(reference);
-    let block = block.title_bottom(total_line(s, &eval, t));
     let scale_max = lang.score(s.call.scale.max);
     let rows: Vec<Row> = s
         .call

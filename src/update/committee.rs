@@ -101,14 +101,13 @@ fn refuse(s: &mut State, fr: &str, en: &str) -> Vec<Effect> {
 }
 
 fn chair_only(s: &mut State) -> bool {
-    if s.is_chair() {
-        return true;
-    }
-    s.set_error(s.lang.t(
+    let chair = s.is_chair();
+    super::permitted(
+        s,
+        chair,
         "Réservé à la présidence du comité (--as avec le nom de la présidente ou du président).",
         "Reserved to the committee's chair (--as with the chair's name).",
-    ));
-    false
+    )
 }
 
 pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {

@@ -127,12 +127,11 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
 
 /// Letters are the secretariat's and the chair's work.
 fn allowed(s: &mut State) -> bool {
-    if s.may_decide() {
-        return true;
-    }
-    s.set_error(s.lang.t(
+    let may = s.may_decide();
+    super::permitted(
+        s,
+        may,
         "Seuls la présidence et le secrétariat produisent et suivent les courriers.",
         "Only the chair and the secretary produce and track letters.",
-    ));
-    false
+    )
 }

@@ -105,6 +105,14 @@ fn dispatch(s: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+/// A role check: true when allowed, else the reason on the status line.
+pub(super) fn permitted(s: &mut State, allowed: bool, fr: &str, en: &str) -> bool {
+    if !allowed {
+        s.set_error(s.lang.t(fr, en));
+    }
+    allowed
+}
+
 /// Where a move lands in a list of `len` rows (Down, Up, pages, ends).
 pub(super) fn moved(at: usize, len: usize, page: u16, action: Action) -> usize {
     let last = len.saturating_sub(1);
