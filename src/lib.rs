@@ -1,37 +1,16 @@
-//! Jury: examine a batch of candidature dossiers against a weighted grid.
+//! Jury, the application around the pure domain crate `jury_core`:
 //!
-//! The core (call, dossier, grid, eligibility, search, keymap, update) knows
-//! nothing of the terminal or of SQL; `store` persists, `ui` draws, `tui` runs
-//! the event loop and executes the effects `update` asks for.
+//! - `app`: actions, keymap, state and the one reducer, `update`;
+//! - `tui`: the runtime that turns key presses into actions, carries out the
+//!   effects `update` returns and feeds their outcomes back as actions;
+//! - `ui`: one file per screen, drawing from the state and nothing else;
+//! - `store`: the SQLite database, one file per table family, audit reads;
+//! - `io`: the user's files: call folders, bundles, exports, letters;
+//! - `cli`: the command line.
 
-pub mod action;
-pub mod aggregate;
-pub mod audit;
-pub mod bench;
-pub mod bundle;
-pub mod call;
+pub mod app;
 pub mod cli;
-pub mod commands;
-pub mod committee;
-pub mod compose;
-pub mod decision;
-pub mod dossier;
-pub mod eligibility;
-pub mod export;
-pub mod form;
-pub mod fr;
-pub mod grid;
-pub mod import;
-pub mod json;
-pub mod keymap;
-pub mod letters;
-pub mod packet;
-pub mod produce;
-pub mod ranking;
-pub mod search;
-pub mod state;
+pub mod io;
 pub mod store;
-pub mod templates;
 pub mod tui;
 pub mod ui;
-pub mod update;

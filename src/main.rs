@@ -1,10 +1,10 @@
 use clap::Parser;
-use jury::cli::{Cli, Command};
-use jury::fr::Lang;
-use jury::json::Severity;
-use jury::produce;
+use jury::cli::args::{Cli, Command};
+use jury::io::produce;
 use jury::store::Store;
 use jury::tui::{App, Options};
+use jury_core::fr::Lang;
+use jury_core::json::Severity;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check { call_dir }) => check(&call_dir),
         Some(Command::Verify { db }) => verify(&db),
-        Some(Command::Bench { dossiers }) => match jury::bench::run(dossiers) {
+        Some(Command::Bench { dossiers }) => match jury::cli::bench::run(dossiers) {
             Ok(table) => {
                 print!("{table}");
                 ExitCode::SUCCESS
@@ -25,8 +25,8 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Some(Command::Bundle { db, out }) => jury::commands::bundle(&db, &out),
-        Some(Command::Packet { cmd }) => jury::commands::packet(cmd),
+        Some(Command::Bundle { db, out }) => jury::cli::commands::bundle(&db, &out),
+        Some(Command::Packet { cmd }) => jury::cli::commands::packet(cmd),
         Some(Command::Letters {
             db,
             out,
@@ -38,8 +38,8 @@ fn main() -> ExitCode {
         None => match cli.call_dir {
             Some(path) => tui(Options {
                 // A bundle from the chair is unpacked once, then opened as a call folder.
-                call_dir: if jury::commands::is_bundle(&path) {
-                    match jury::commands::import_bundle(&path) {
+                call_dir: if jury::cli::commands::is_bundle(&path) {
+                    match jury::cli::commands::import_bundle(&path) {
                         Ok(dir) => dir,
                         Err(e) => {
                             eprintln!("{e}");
@@ -66,7 +66,7 @@ fn main() -> ExitCode {
 }
 
 fn check(dir: &std::path::Path) -> ExitCode {
-    match jury::import::read_folder(dir) {
+    match jury::io::import::read_folder(dir) {
         Err(diags) => {
             for d in &diags {
                 println!("{d}");
@@ -99,7 +99,7 @@ fn check(dir: &std::path::Path) -> ExitCode {
 }
 
 fn verify(db: &std::path::Path) -> ExitCode {
-    match jury::audit::verify_file(db) {
+    match jury::store::audit::verify_file(db) {
         Err(e) => {
             eprintln!("{e}");
             ExitCode::from(2)
@@ -237,14 +237,14 @@ fn export(format: &str, db: &Path, out: Option<&Path>) -> ExitCode {
         Err(code) => return code,
     };
     let bytes = produce::load(&store).and_then(|src| match format {
-        "csv" => jury::export::csv(&src),
-        _ => jury::export::json(&store, &src),
+        "csv" => jury::io::export::csv(&src),
+        _ => jury::io::export::json(&store, &src),
     });
     let written = bytes.and_then(|b| match out {
         Some(path) => produce::write_atomic(path, &b),
         None => std::io::stdout()
             .write_all(&b)
-            .map_err(|e| jury::json::io_message(&e)),
+            .map_err(|e| jury_core::fr::io_message(&e)),
     });
     match written {
         Ok(()) => ExitCode::SUCCESS,

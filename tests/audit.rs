@@ -1,9 +1,12 @@
 //! The audit verifier against real databases written by the store, then
 //! tampered with the way someone holding the file could.
 
-use jury::audit::{Break, Event, head, read_events, verify_file};
-use jury::import::read_folder;
-use jury::store::{ScoreRow, Store, event_hash};
+use jury::io::import::read_folder;
+use jury::store::Store;
+use jury::store::audit::{read_events, verify_file};
+use jury_core::audit::event_hash;
+use jury_core::audit::{Break, Event, head};
+use jury_core::records::ScoreRow;
 use rusqlite::{Connection, OpenFlags, params};
 use std::path::{Path, PathBuf};
 
@@ -26,9 +29,7 @@ fn score(member: &str, reference: &str, criterion: &str, value: f64, comment: &s
 
 fn fill(store: &mut Store) {
     let folder = read_folder(&sample()).expect("call folder");
-    let report = store
-        .import_folder(&folder)
-        .expect("import the call folder");
+    let report = folder.import_into(store).expect("import the call folder");
     assert_eq!(report.added, 28);
     // Not listed in the call: adding her is an event.
     store.ensure_member("Claire Dumas").expect("member");

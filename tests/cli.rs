@@ -10,13 +10,13 @@ fn jury() -> Command {
 fn sample_db(dir: &std::path::Path) -> PathBuf {
     let db = dir.join("j.sqlite");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025");
-    let folder = jury::import::read_folder(&root).expect("sample");
+    let folder = jury::io::import::read_folder(&root).expect("sample");
     let mut store = jury::store::Store::open(&db).expect("open");
-    store.import_folder(&folder).expect("import");
+    folder.import_into(&mut store).expect("import");
     store.ensure_member("Nadia Benali").expect("member");
     for (criterion, value) in [("experience", 4.0), ("formation", 2.0)] {
         store
-            .save_score(&jury::store::ScoreRow {
+            .save_score(&jury_core::records::ScoreRow {
                 reference: "PDNP06-2025-003".into(),
                 member: "Nadia Benali".into(),
                 criterion: criterion.into(),

@@ -24,7 +24,7 @@ fn open_session(s: &mut Session, present: usize) {
     s.act("open_session");
     // Untick the members beyond `present` (the boxes follow the date).
     let total = match &s.app.state.mode {
-        jury::state::Mode::Form(f) => f.checks().len(),
+        jury::app::state::Mode::Form(f) => f.checks().len(),
         _ => panic!("session form"),
     };
     s.act("next_field");
@@ -280,7 +280,11 @@ fn undo_puts_the_last_score_back_as_a_new_event() {
         s.query::<String>("SELECT action FROM audit WHERE actor = 'Julien Ferrand' ORDER BY id"),
         vec!["score", "score", "undo", "undo"]
     );
-    assert!(jury::audit::verify_file(&s.db).expect("verify").is_intact());
+    assert!(
+        jury::store::audit::verify_file(&s.db)
+            .expect("verify")
+            .is_intact()
+    );
 }
 
 #[test]
@@ -460,12 +464,12 @@ fn the_chair_settles_two_packets_that_disagree() {
     // A member's database, two packets with the same time but different values.
     let member_dir = tempfile::tempdir().expect("tmp");
     let member_db = member_dir.path().join("membre.sqlite");
-    let folder = jury::import::read_folder(&root().join(SAMPLE)).expect("sample");
+    let folder = jury::io::import::read_folder(&root().join(SAMPLE)).expect("sample");
     let packets = {
         let mut store = jury::store::Store::open(&member_db).expect("member db");
-        store.import_folder(&folder).expect("import");
+        folder.import_into(&mut store).expect("import");
         store
-            .save_score(&jury::store::ScoreRow {
+            .save_score(&jury_core::records::ScoreRow {
                 reference: "PDNP06-2025-005".into(),
                 member: MEMBER.into(),
                 criterion: "experience".into(),
@@ -535,7 +539,7 @@ fn a_pasted_motivation_keeps_its_text_and_does_not_submit() {
     s.app
         .paste("Projet peu articulé\navec le projet social.\r\nExpérience limitée.");
     assert!(
-        matches!(s.app.state.mode, jury::state::Mode::Form(_)),
+        matches!(s.app.state.mode, jury::app::state::Mode::Form(_)),
         "still editing"
     );
     s.act("confirm");

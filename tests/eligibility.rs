@@ -1,10 +1,10 @@
 //! Eligibility rules: every operator, missing fields, and the deadline
 //! boundary in summer and winter time, whatever offset stamped the dossier.
 
-use jury::call::Call;
-use jury::dossier::Dossier;
-use jury::eligibility::{Outcome, Verdict, evaluate};
-use jury::fr::Lang;
+use jury_core::call::Call;
+use jury_core::dossier::Dossier;
+use jury_core::eligibility::{Outcome, Verdict, evaluate};
+use jury_core::fr::Lang;
 use serde_json::json;
 
 fn call(deadline: &str, rules: serde_json::Value) -> Call {
@@ -185,14 +185,14 @@ fn a_priority_is_a_flag_never_a_reason_to_exclude() {
 #[test]
 fn the_sample_call_flags_its_boundary_cases() {
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025");
-    let folder = jury::import::read_folder(&root).expect("sample");
+    let folder = jury::io::import::read_folder(&root).expect("sample");
     let verdict = |r: &str| {
         let (d, _) = folder
             .dossiers
             .iter()
             .find(|(d, _)| d.reference == r)
             .expect(r);
-        jury::eligibility::is_late(&folder.call, d)
+        jury_core::eligibility::is_late(&folder.call, d)
     };
     assert!(
         !verdict("PDNP06-2025-025"),

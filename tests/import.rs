@@ -7,8 +7,8 @@
 //! broken in exactly one way. Errors in `appel.json` are tested on small
 //! temporary folders.
 
-use jury::import::{CallFolder, read_folder};
-use jury::json::{Diag, Severity};
+use jury::io::import::{CallFolder, read_folder};
+use jury_core::json::{Diag, Severity};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -783,7 +783,7 @@ fn an_empty_array_file_is_a_warning() {
     std::fs::write(dir.path().join("dossiers/vide.json"), "[]").expect("write");
     let folder = read_folder(dir.path()).expect("usable");
     assert_eq!(folder.diags.len(), 1);
-    assert_eq!(folder.diags[0].severity, jury::json::Severity::Warning);
+    assert_eq!(folder.diags[0].severity, jury_core::json::Severity::Warning);
     assert!(
         folder.diags[0]
             .to_string()

@@ -40,7 +40,7 @@ fn decide(s: &mut Session, reference: &str, kind: &str, motivation: &str) {
     }
     s.act("confirm");
     assert!(
-        !matches!(s.app.state.mode, jury::state::Mode::Form(_)),
+        !matches!(s.app.state.mode, jury::app::state::Mode::Form(_)),
         "decision refused: {}",
         s.screen()
     );

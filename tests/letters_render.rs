@@ -7,9 +7,9 @@ use std::io::Read;
 use std::path::Path;
 use std::process::Command;
 
-use jury::letters::document::{Block, Document};
-use jury::letters::eml::{self, Mail};
-use jury::letters::{odt, pdf};
+use jury::io::render::eml::{self, Mail};
+use jury::io::render::{odt, pdf};
+use jury_core::document::{Block, Document};
 use sha2::{Digest, Sha256};
 
 fn s(text: &str) -> String {

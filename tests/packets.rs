@@ -2,10 +2,11 @@
 //! members score on their own databases made from it, their packets come
 //! back and are merged, in any order, safely and only once.
 
-use jury::aggregate::{DossierAggregate, Input, aggregate};
-use jury::import::read_folder;
-use jury::packet::{self, Packet, PacketConflict, PacketError, PacketScore};
-use jury::store::{MergeReport, ScoreRow, Store, StoreError};
+use jury::io::import::read_folder;
+use jury::store::{MergeReport, Store, StoreError};
+use jury_core::aggregate::{DossierAggregate, Input, aggregate};
+use jury_core::packet::{self, Packet, PacketConflict, PacketError, PacketScore};
+use jury_core::records::ScoreRow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -25,7 +26,7 @@ fn synced(db: &Path, call_dir: &Path) -> Store {
     assert_eq!(folder.errors(), 0, "{:?}", folder.diags);
     assert_eq!(folder.dossiers.len(), 28);
     let mut store = Store::open(db).expect("open");
-    store.import_folder(&folder).expect("import");
+    folder.import_into(&mut store).expect("import");
     store
 }
 
@@ -41,7 +42,7 @@ fn chair_without_folder(db: &Path) -> Store {
         .and_then(|c| {
             c.execute(
                 "DELETE FROM meta WHERE key = ?1",
-                [jury::bundle::CALL_DIR_KEY],
+                [jury::store::CALL_DIR_KEY],
             )
         })
         .expect("forget the call folder");
@@ -89,11 +90,11 @@ fn score_dossiers(
 /// Writes the chair's bundle and unpacks it as a member's laptop would.
 fn bundle_and_unpack(chair: &Store, dir: &Path) -> PathBuf {
     let file = dir.join("lot.jurybundle");
-    let summary = jury::bundle::write(chair, Some(&sample()), &file).expect("bundle");
+    let summary = jury::io::bundle::write(chair, Some(&sample()), &file).expect("bundle");
     assert_eq!(summary.dossiers, 28);
     assert_eq!(summary.attachments, 4);
     let laptop = dir.join("portable");
-    let call_dir = jury::bundle::unpack(&file, &laptop).expect("unpack");
+    let call_dir = jury::io::bundle::unpack(&file, &laptop).expect("unpack");
     assert_eq!(call_dir, laptop.join("caf06-pdnp-2025"));
     call_dir
 }
@@ -173,9 +174,9 @@ fn snapshot(db: &Path, store: &Store) -> Snapshot {
         V::Integer(i) => *i,
         _ => -1,
     };
-    let events = jury::audit::read_events(&conn, None).expect("audit");
+    let events = jury::store::audit::read_events(&conn, None).expect("audit");
     assert!(
-        jury::audit::verify_events(&events).is_intact(),
+        jury_core::audit::verify_events(&events).is_intact(),
         "audit chain broken"
     );
     let mut audit: Vec<_> = events
@@ -632,7 +633,7 @@ fn rewrite_bundle(
 fn bundle_file(dir: &Path) -> PathBuf {
     let store = chair(&dir.join("chair.sqlite"));
     let file = dir.join("lot.jurybundle");
-    jury::bundle::write(&store, Some(&sample()), &file).expect("bundle");
+    jury::io::bundle::write(&store, Some(&sample()), &file).expect("bundle");
     file
 }
 
@@ -684,14 +685,14 @@ fn bundle_holds_the_call_dossiers_and_attachments() {
     // Unpacked twice (a member reopening the same bundle): the same folder,
     // read without error, with the same dossiers as the chair's.
     let laptop = dir.path().join("portable");
-    let call_dir = jury::bundle::unpack(&file, &laptop).expect("unpack");
-    let again = jury::bundle::unpack(&file, &laptop).expect("unpack again");
+    let call_dir = jury::io::bundle::unpack(&file, &laptop).expect("unpack");
+    let again = jury::io::bundle::unpack(&file, &laptop).expect("unpack again");
     assert_eq!(call_dir, again);
     assert_eq!(entries(&laptop), vec!["caf06-pdnp-2025"]);
     let member = read_folder(&call_dir).expect("folder");
     assert_eq!(member.errors(), 0, "{:?}", member.diags);
     let original = read_folder(&sample()).expect("sample");
-    let hashes = |f: &jury::import::CallFolder| -> Vec<(String, String)> {
+    let hashes = |f: &jury::io::import::CallFolder| -> Vec<(String, String)> {
         let mut v: Vec<_> = f
             .dossiers
             .iter()
@@ -715,7 +716,7 @@ fn truncated_or_altered_bundles_are_refused_and_change_nothing() {
     let bytes = std::fs::read(&file).expect("read");
     let laptop = dir.path().join("portable");
     let refused = |path: &Path| -> String {
-        let err = jury::bundle::unpack(path, &laptop).expect_err("must be refused");
+        let err = jury::io::bundle::unpack(path, &laptop).expect_err("must be refused");
         assert!(
             entries(&laptop).is_empty(),
             "left {:?} behind",
@@ -837,7 +838,7 @@ fn a_bundle_never_replaces_another_calls_folder() {
     let appel = std::fs::read_to_string(sample().join("appel.json")).expect("appel");
     let other = appel.replacen("\"caf06-pdnp-2025\"", "\"caf83-pdnp-2025\"", 1);
     std::fs::write(occupied.join("appel.json"), &other).expect("write");
-    let err = jury::bundle::unpack(&file, &laptop).expect_err("refused");
+    let err = jury::io::bundle::unpack(&file, &laptop).expect_err("refused");
     assert!(
         err.contains("contient déjà l'appel « caf83-pdnp-2025 », pas « caf06-pdnp-2025 »"),
         "{err}"
@@ -854,7 +855,7 @@ fn a_bundle_never_replaces_another_calls_folder() {
 fn a_member_database_refuses_a_bundle_of_another_call() {
     let dir = tempfile::tempdir().expect("tmp");
     let file = bundle_file(dir.path());
-    let call_dir = jury::bundle::unpack(&file, &dir.path().join("portable")).expect("unpack");
+    let call_dir = jury::io::bundle::unpack(&file, &dir.path().join("portable")).expect("unpack");
     // The member's database belongs to another call.
     let db = dir.path().join("autre.sqlite");
     {
@@ -877,7 +878,7 @@ fn a_bundle_without_its_attachments_is_not_written() {
     let dir = tempfile::tempdir().expect("tmp");
     let store = chair_without_folder(&dir.path().join("chair.sqlite"));
     let out = dir.path().join("lot.jurybundle");
-    let err = jury::bundle::write(&store, None, &out).expect_err("no call folder");
+    let err = jury::io::bundle::write(&store, None, &out).expect_err("no call folder");
     assert!(err.starts_with("Pièces jointes introuvables, aucun lot n'a été écrit :\n- PDNP06-2025-007 : pieces/PDNP06-2025-007.pdf"), "{err}");
     assert!(err.contains("n'est pas connu de cette base"), "{err}");
     assert!(
@@ -914,7 +915,7 @@ fn cli_round_trip_as_a_user_runs_it() {
         // What the chair's Jury records when it opens the call folder.
         let call_dir = std::fs::canonicalize(sample()).expect("abs");
         store
-            .set_meta(jury::bundle::CALL_DIR_KEY, &call_dir.display().to_string())
+            .set_meta(jury::store::CALL_DIR_KEY, &call_dir.display().to_string())
             .expect("meta");
     }
     let lot = d.join("lot.jurybundle");
@@ -926,7 +927,7 @@ fn cli_round_trip_as_a_user_runs_it() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("28 dossiers, 4 pièces jointes"), "{out}");
 
-    let call_dir = jury::bundle::unpack(&lot, &d.join("portable")).expect("unpack");
+    let call_dir = jury::io::bundle::unpack(&lot, &d.join("portable")).expect("unpack");
     let mut files = Vec::new();
     for (i, (member, range, bias)) in [
         (JULIEN, 1..=6, 0.0),

@@ -1,7 +1,8 @@
 //! The store, reopened as a user would find it the next day.
 
-use jury::import::read_folder;
-use jury::store::{ScoreRow, Store, StoreError};
+use jury::io::import::read_folder;
+use jury::store::{Store, StoreError};
+use jury_core::records::ScoreRow;
 use std::path::{Path, PathBuf};
 
 fn sample() -> PathBuf {
@@ -11,7 +12,7 @@ fn sample() -> PathBuf {
 fn open_synced(db: &Path, call_dir: &Path) -> (Store, jury::store::SyncReport) {
     let folder = read_folder(call_dir).expect("call");
     let mut store = Store::open(db).expect("open");
-    let report = store.import_folder(&folder).expect("import");
+    let report = folder.import_into(&mut store).expect("import");
     (store, report)
 }
 
@@ -195,8 +196,15 @@ fn each_score_appends_one_chained_audit_event() {
     let mut prev = String::new();
     for r in &rows {
         assert_eq!(r.6, prev);
-        let h =
-            jury::store::event_hash(&r.6, &r.0, &r.1, &r.2, &r.3, r.4.as_deref(), r.5.as_deref());
+        let h = jury_core::audit::event_hash(
+            &r.6,
+            &r.0,
+            &r.1,
+            &r.2,
+            &r.3,
+            r.4.as_deref(),
+            r.5.as_deref(),
+        );
         assert_eq!(h, r.7);
         prev = r.7.clone();
     }

@@ -5,7 +5,7 @@
 mod harness;
 
 use harness::*;
-use jury::fr::Lang;
+use jury_core::fr::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};

@@ -3,80 +3,10 @@
 //! undo. Each method is one transaction with its audit event.
 
 use super::{Store, StoreError, audit, now, sql_error};
-use crate::decision::Draft;
+use jury_core::decision::Draft;
+use jury_core::records::{CommitteeData, Conflict, DecisionRow, Outcome, Override, Session};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Value, json};
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Conflict {
-    pub reference: String,
-    pub member: String,
-    pub reason: String,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Override {
-    pub reference: String,
-    /// `true`: declared eligible; `false`: declared ineligible.
-    pub eligible: bool,
-    pub justification: String,
-    pub by: String,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Session {
-    pub id: i64,
-    pub date: String,
-    pub opened_by: String,
-    pub closed_at: Option<String>,
-    pub present: Vec<String>,
-}
-
-impl Session {
-    pub fn is_open(&self) -> bool {
-        self.closed_at.is_none()
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct DecisionRow {
-    pub id: i64,
-    pub session_id: i64,
-    pub reference: String,
-    pub kind: String,
-    pub motivation: String,
-    pub condition: String,
-    pub waitlist_rank: Option<u32>,
-    pub documents: String,
-    pub without_quorum: bool,
-    pub by: String,
-    pub at: String,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Outcome {
-    pub session_id: i64,
-    pub unsuccessful: bool,
-    pub motivation: String,
-    pub by: String,
-}
-
-/// Everything the committee view needs, read once per user action.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CommitteeData {
-    pub members: Vec<(String, String)>,
-    pub conflicts: Vec<Conflict>,
-    pub overrides: Vec<Override>,
-    pub consensus: Vec<(String, String, f64)>,
-    pub sessions: Vec<Session>,
-    /// Every decision row, oldest first: the last per dossier is current.
-    pub decisions: Vec<DecisionRow>,
-    pub outcome: Option<Outcome>,
-    /// Per member: their latest merged packet and how many dossiers it scored.
-    pub packets: Vec<super::PacketSummary>,
-    /// Scores two packets disagreed on, left for the chair.
-    pub merge_conflicts: Vec<super::MergeConflict>,
-}
 
 fn refused(msg: &str) -> StoreError {
     StoreError::Refused(msg.to_string())
@@ -187,13 +117,14 @@ impl Store {
     }
 
     /// A dossier's audit trail (the dossier and its criteria), oldest first.
-    pub fn history(&self, reference: &str) -> Result<Vec<crate::audit::Event>, StoreError> {
-        crate::audit::read_events(&self.conn, Some(reference)).map_err(|e| sql_error(&self.path, e))
+    pub fn history(&self, reference: &str) -> Result<Vec<jury_core::audit::Event>, StoreError> {
+        crate::store::audit::read_events(&self.conn, Some(reference))
+            .map_err(|e| sql_error(&self.path, e))
     }
 
     /// The whole audit trail, oldest first.
-    pub fn events(&self) -> Result<Vec<crate::audit::Event>, StoreError> {
-        crate::audit::read_events(&self.conn, None).map_err(|e| sql_error(&self.path, e))
+    pub fn events(&self) -> Result<Vec<jury_core::audit::Event>, StoreError> {
+        crate::store::audit::read_events(&self.conn, None).map_err(|e| sql_error(&self.path, e))
     }
 
     pub fn add_member(&mut self, actor: &str, name: &str, role: &str) -> Result<(), StoreError> {

@@ -2,22 +2,9 @@
 //! (date, channel), acknowledged. One row per dossier and decision.
 
 use super::{Store, StoreError, audit, now, sql_error};
+use jury_core::records::LetterRow;
 use rusqlite::{OptionalExtension, params};
 use serde_json::json;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct LetterRow {
-    pub reference: String,
-    pub decision_id: i64,
-    pub pdf: String,
-    pub odt: String,
-    pub eml: Option<String>,
-    pub hash: String,
-    pub generated_at: String,
-    pub sent_at: Option<String>,
-    pub channel: Option<String>,
-    pub acknowledged_at: Option<String>,
-}
 
 impl Store {
     pub fn letters(&self) -> Result<Vec<LetterRow>, StoreError> {

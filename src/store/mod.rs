@@ -3,19 +3,19 @@
 //! event. The screen never queries this per frame: it loads once, then
 //! keeps its own copy in memory.
 
-use crate::call::Call;
-use crate::dossier::Dossier;
-use crate::json::{Diag, Severity};
+use jury_core::audit::event_hash;
+use jury_core::call::Call;
+use jury_core::dossier::Dossier;
+use jury_core::json::{Diag, Severity};
+use jury_core::records::ScoreRow;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, params};
-use sha2::{Digest, Sha256};
 use std::fmt;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+pub mod audit;
 mod committee;
-pub use committee::*;
 mod letters;
-pub use letters::*;
 mod packets;
 pub use packets::*;
 
@@ -216,22 +216,13 @@ impl fmt::Display for StoreError {
                 path.display()
             ),
             Refused(why) => write!(f, "{why}"),
-            Io(p, e) => write!(f, "{} : {}", p.display(), crate::json::io_message(e)),
+            Io(p, e) => write!(f, "{} : {}", p.display(), jury_core::fr::io_message(e)),
             Sql(p, e) => write!(f, "{} : erreur de la base : {e}", p.display()),
         }
     }
 }
 
 impl std::error::Error for StoreError {}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ScoreRow {
-    pub reference: String,
-    pub member: String,
-    pub criterion: String,
-    pub value: Option<f64>,
-    pub comment: String,
-}
 
 /// What importing a batch did.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -241,6 +232,10 @@ pub struct SyncReport {
     /// Changed under the same reference: reported, the stored version kept.
     pub changed: Vec<Diag>,
 }
+
+/// The `meta` key under which the call folder's absolute path is recorded
+/// when the chair opens it (`jury bundle` packs that folder).
+pub const CALL_DIR_KEY: &str = "call_dir";
 
 pub struct Store {
     conn: Connection,
@@ -437,20 +432,6 @@ impl Store {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
-    }
-
-    /// Brings a call folder into the database, as opening it with `jury`
-    /// does: the call, its letter templates, where the folder is (for
-    /// `jury bundle`), then the dossiers.
-    pub fn import_folder(
-        &mut self,
-        folder: &crate::import::CallFolder,
-    ) -> Result<SyncReport, StoreError> {
-        self.sync_call(&folder.call)?;
-        self.sync_templates(&folder.templates)?;
-        let path = std::fs::canonicalize(&folder.dir).unwrap_or_else(|_| folder.dir.clone());
-        self.set_meta(crate::bundle::CALL_DIR_KEY, &path.display().to_string())?;
-        self.sync_dossiers(&folder.dossiers)
     }
 
     /// The call as last stored (for opening a database without its folder).
@@ -664,31 +645,6 @@ fn audit(
         params![at, actor, action, target, before, after, prev, hash],
     )?;
     Ok(())
-}
-
-pub fn event_hash(
-    prev: &str,
-    at: &str,
-    actor: &str,
-    action: &str,
-    target: &str,
-    before: Option<&str>,
-    after: Option<&str>,
-) -> String {
-    let mut h = Sha256::new();
-    for part in [
-        prev,
-        at,
-        actor,
-        action,
-        target,
-        before.unwrap_or("\u{0}"),
-        after.unwrap_or("\u{0}"),
-    ] {
-        h.update((part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn lock_path(db: &Path) -> PathBuf {

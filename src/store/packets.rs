@@ -1,47 +1,14 @@
 //! Review packets in the database: a member exports their work from their
 //! own database; the chair merges it, in one transaction, following the rules
-//! of `crate::packet`. Every score written is audited like a typed one.
+//! of `jury_core::packet`. Every score written is audited like a typed one.
 
 use super::{Store, StoreError, audit, now, sql_error};
-use crate::packet::{self, Packet, PacketConflict, PacketScore, Versions};
+use jury_core::packet::{self, Packet, PacketConflict, PacketScore, Versions};
+use jury_core::records::{MergeConflict, PacketSummary};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::fmt;
-
-/// A score two packets (or a packet and the chair's database) disagree on at
-/// the same `updated_at`: kept as stored, reported, left for the chair.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MergeConflict {
-    pub id: i64,
-    pub reference: String,
-    pub member: String,
-    pub criterion: String,
-    pub kept: Option<f64>,
-    pub incoming: Option<f64>,
-    pub updated_at: String,
-    /// The checksum of the packet that brought `incoming`.
-    pub packet: String,
-}
-
-impl fmt::Display for MergeConflict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let show = |v: Option<f64>| {
-            v.map(|x| crate::fr::Lang::Fr.score(x))
-                .unwrap_or_else(|| "—".into())
-        };
-        write!(
-            f,
-            "{} / {} ({}) : {} conservé, {} reçu, même date {}",
-            self.reference,
-            self.criterion,
-            self.member,
-            show(self.kept),
-            show(self.incoming),
-            self.updated_at
-        )
-    }
-}
 
 /// What importing one packet did.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -119,18 +86,6 @@ impl fmt::Display for MergeReport {
         }
         Ok(())
     }
-}
-
-/// Per member: when their latest packet was merged, how many dossiers they
-/// have scored (in this database, whichever way the scores came).
-#[derive(Clone, Debug, PartialEq)]
-pub struct PacketSummary {
-    pub member: String,
-    pub role: String,
-    /// `imported_at` of their latest packet; `None`: no packet yet.
-    pub last_import: Option<String>,
-    pub packets: usize,
-    pub dossiers: usize,
 }
 
 fn refused(msg: String) -> StoreError {
@@ -282,7 +237,7 @@ impl Store {
                     missing.join(", ")
                 ));
             }
-            if let Some(call) = call.as_ref().and_then(|v| crate::call::Call::from_value(v).ok()) {
+            if let Some(call) = call.as_ref().and_then(|v| jury_core::call::Call::from_value(v).ok()) {
                 let mut unknown = BTreeSet::new();
                 let mut outside = Vec::new();
                 for s in &p.scores {
@@ -295,7 +250,7 @@ impl Store {
                             "{}/{} = {}",
                             s.reference,
                             s.criterion,
-                            crate::fr::Lang::Fr.score(v)
+                            jury_core::fr::Lang::Fr.score(v)
                         ));
                     }
                 }
@@ -308,8 +263,8 @@ impl Store {
                 if !outside.is_empty() {
                     problems.push(format!(
                         "notes hors de l'échelle {} – {} : {}",
-                        crate::fr::Lang::Fr.score(call.scale.min),
-                        crate::fr::Lang::Fr.score(call.scale.max),
+                        jury_core::fr::Lang::Fr.score(call.scale.min),
+                        jury_core::fr::Lang::Fr.score(call.scale.max),
                         outside.join(", ")
                     ));
                 }

@@ -2,10 +2,10 @@
 //! dossier's figures across members, its decision, and two charts.
 
 use super::{Theme, pane_block, verdict_mark, wrapped};
-use crate::aggregate::{Basis, DossierAggregate};
-use crate::eligibility::Verdict;
-use crate::fr::Lang;
-use crate::state::State;
+use crate::app::state::State;
+use jury_core::aggregate::{Basis, DossierAggregate};
+use jury_core::eligibility::Verdict;
+use jury_core::fr::Lang;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -39,7 +39,7 @@ fn decision_label(s: &State, reference: &str) -> String {
         .decisions
         .get(reference)
         .map(|d| {
-            let label = crate::decision::kind(&s.call, &d.kind, s.lang)
+            let label = jury_core::decision::kind(&s.call, &d.kind, s.lang)
                 .map(|k| k.label)
                 .unwrap_or_else(|| d.kind.clone());
             let frozen = if s.committee.frozen(reference) {
@@ -162,7 +162,7 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             ),
             t.error(),
         ));
-    } else if let Some(w) = crate::update::unsuccessful_warning(s) {
+    } else if let Some(w) = s.unsuccessful_warning() {
         second.push(Span::styled(format!("   ⚠ {w}"), t.error()));
     }
     // Review packets: who has sent theirs, so the chair sees who is missing.
@@ -311,7 +311,7 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 Line::from(hide(fmt_opt(lang, spread, 1))).right_aligned(),
             ));
             if s.normalised {
-                let z = crate::aggregate::normalised_total(agg, &s.committee.profiles);
+                let z = jury_core::aggregate::normalised_total(agg, &s.committee.profiles);
                 cells.push(Cell::from(
                     Line::from(hide(fmt_opt(lang, z, 2))).right_aligned(),
                 ));
@@ -415,7 +415,7 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         .eligibility
         .checks
         .iter()
-        .filter(|c| c.required && c.outcome != crate::eligibility::Outcome::Met)
+        .filter(|c| c.required && c.outcome != jury_core::eligibility::Outcome::Met)
     {
         wrapped(
             &mut lines,
@@ -474,7 +474,7 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     lines.push(Line::from(""));
     match s.committee.decisions.get(reference) {
         Some(d) => {
-            let label = crate::decision::kind(&s.call, &d.kind, lang)
+            let label = jury_core::decision::kind(&s.call, &d.kind, lang)
                 .map(|k| k.label)
                 .unwrap_or(d.kind.clone());
             let state = if s.committee.frozen(reference) {

@@ -1,8 +1,8 @@
 //! The letters view: every final decision, its letter's state, a preview.
 
 use super::{Theme, pane_block, wrapped};
-use crate::letters::document::{Block, Document};
-use crate::state::State;
+use crate::app::state::State;
+use jury_core::document::{Block, Document};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -128,7 +128,7 @@ fn render_table(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         .iter()
         .map(|item| {
             let e = &s.entries[item.entry];
-            let label = crate::decision::kind(&s.call, &item.decision.kind, lang)
+            let label = jury_core::decision::kind(&s.call, &item.decision.kind, lang)
                 .map(|k| k.label)
                 .unwrap_or(item.decision.kind.clone());
             let tr = item.tracked.as_ref();
@@ -215,9 +215,9 @@ fn preview_document(s: &State) -> Option<Result<Document, String>> {
         .closed_at
         .as_deref()
         .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
-        .map(|t| crate::eligibility::local_date(&t))
+        .map(|t| jury_core::eligibility::local_date(&t))
         .unwrap_or(session_date);
-    let input = crate::compose::LetterInput {
+    let input = jury_core::compose::LetterInput {
         call: &s.call,
         dossier: &s.entries[item.entry].dossier,
         decision: &item.decision,
@@ -231,7 +231,7 @@ fn preview_document(s: &State) -> Option<Result<Document, String>> {
             .and_then(|r| r.rank),
         templates: &s.templates,
     };
-    Some(crate::compose::letter(&input).map_err(|d| {
+    Some(jury_core::compose::letter(&input).map_err(|d| {
         d.iter()
             .map(|x| x.to_string())
             .collect::<Vec<_>>()

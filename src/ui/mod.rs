@@ -4,10 +4,10 @@ mod committee;
 mod letters;
 mod popups;
 
-use crate::action::Action;
-use crate::eligibility::{Outcome, Verdict};
-use crate::keymap::Context;
-use crate::state::{F_CITY, F_REFERENCE, F_STRUCTURE, Mode, Pane, Progress, State};
+use crate::app::action::Action;
+use crate::app::keymap::Context;
+use crate::app::state::{F_CITY, F_REFERENCE, F_STRUCTURE, FrameInfo, Mode, Pane, Progress, State};
+use jury_core::eligibility::{Outcome, Verdict};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -20,15 +20,6 @@ pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 /// From this width the grid gets its own column.
 pub const WIDE: u16 = 120;
-
-/// What the last frame measured, fed back to the state for paging.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct FrameInfo {
-    pub page: u16,
-    pub dossier_max_scroll: u16,
-    /// Rows the dossier list showed.
-    pub list_rows: u16,
-}
 
 pub(crate) struct Theme {
     color: bool,
@@ -99,8 +90,8 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
     ])
     .areas(area);
     render_header(f, s, &theme, header);
-    if s.screen != crate::state::Screen::Dossiers {
-        if s.screen == crate::state::Screen::Committee {
+    if s.screen != crate::app::state::Screen::Dossiers {
+        if s.screen == crate::app::state::Screen::Committee {
             committee::render(f, s, &theme, body);
         } else {
             letters::render(f, s, &theme, body);
@@ -305,7 +296,7 @@ fn render_list(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         },
         if s.descending { " ↑" } else { "" }
     ));
-    if s.list_filter != crate::state::ListFilter::All {
+    if s.list_filter != crate::app::state::ListFilter::All {
         title.push_str(&format!(
             " · {} {}",
             lang.t("filtre :", "filter:"),
@@ -415,7 +406,7 @@ fn render_list(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 }
 
 /// Human titles for the usual keys; any other key is shown as written.
-fn field_title(key: &str, lang: crate::fr::Lang) -> String {
+fn field_title(key: &str, lang: jury_core::fr::Lang) -> String {
     let known = match key {
         "structure" => Some(("Structure porteuse", "Applicant structure")),
         "professional" => Some(("Professionnel pressenti", "Proposed professional")),
@@ -472,7 +463,7 @@ fn field_title(key: &str, lang: crate::fr::Lang) -> String {
 
 /// Words for the codes the format defines (`employment`) and the usual
 /// structure kinds; any other value is shown as written.
-fn code_label(key: &str, text: String, lang: crate::fr::Lang) -> String {
+fn code_label(key: &str, text: String, lang: jury_core::fr::Lang) -> String {
     let label = match (key, text.as_str()) {
         ("employment", "salarie") => lang.t("salarié·e", "employee"),
         ("employment", "benevole") => lang.t("bénévole", "volunteer"),
@@ -500,7 +491,7 @@ fn code_label(key: &str, text: String, lang: crate::fr::Lang) -> String {
     label.to_string()
 }
 
-fn scalar(v: &Value, lang: crate::fr::Lang) -> Option<String> {
+fn scalar(v: &Value, lang: jury_core::fr::Lang) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Bool(b) => Some(
@@ -561,7 +552,7 @@ fn value_lines(
     key: &str,
     v: &Value,
     depth: usize,
-    lang: crate::fr::Lang,
+    lang: jury_core::fr::Lang,
     t: &Theme,
     width: usize,
     out: &mut Vec<Line<'static>>,
@@ -756,7 +747,7 @@ fn render_dossier(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
 
 fn grid_title(s: &State) -> String {
     let lang = s.lang;
-    if s.grid_target == crate::state::GridTarget::Consensus {
+    if s.grid_target == crate::app::state::GridTarget::Consensus {
         return lang
             .t("Grille de consensus — présidence", "Consensus grid — chair")
             .to_string();
@@ -777,7 +768,7 @@ fn grid_title(s: &State) -> String {
 }
 
 /// The total, always visible at the bottom of the grid.
-fn total_line(s: &State, eval: &crate::grid::Evaluation, t: &Theme) -> Line<'static> {
+fn total_line(s: &State, eval: &jury_core::grid::Evaluation, t: &Theme) -> Line<'static> {
     let lang = s.lang;
     let scale_max = lang.score(s.call.scale.max);
     let mut spans = vec![Span::styled(
@@ -805,7 +796,7 @@ fn total_line(s: &State, eval: &crate::grid::Evaluation, t: &Theme) -> Line<'sta
     Line::from(spans)
 }
 
-fn score_span(s: &State, l: &crate::grid::Line, here: bool, t: &Theme) -> Span<'static> {
+fn score_span(s: &State, l: &jury_core::grid::Line, here: bool, t: &Theme) -> Span<'static> {
     match (l.score, here.then_some(s.pending_digit).flatten()) {
         (_, Some(p)) => Span::styled(format!("{p}…"), t.matched()),
         (Some(v), None) => Span::styled(s.lang.score(v), Style::new().add_modifier(Modifier::BOLD)),
@@ -813,7 +804,7 @@ fn score_span(s: &State, l: &crate::grid::Line, here: bool, t: &Theme) -> Span<'
     }
 }
 
-fn points_text(s: &State, l: &crate::grid::Line) -> String {
+fn points_text(s: &State, l: &jury_core::grid::Line) -> String {
     let lang = s.lang;
     match l.points {
         Some(p) => format!("{} / {} pts", lang.score(p), lang.score(l.max_points)),
@@ -828,7 +819,7 @@ fn grid_frame<'s>(
     s: &'s State,
     t: &Theme,
     area: Rect,
-) -> Option<(Block<'static>, &'s str, crate::grid::Evaluation, bool)> {
+) -> Option<(Block<'static>, &'s str, jury_core::grid::Evaluation, bool)> {
     let focused = s.focus == Pane::Grid && s.mode == Mode::Normal;
     let block = pane_block(grid_title(s), focused, t);
     let Some(e) = s.current() else {
@@ -996,8 +987,8 @@ fn render_status(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 /// Key hints for the current context, from the live keymap.
 fn render_hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let ctx = s.contexts();
-    let committee = s.screen == crate::state::Screen::Committee;
-    let letters = s.screen == crate::state::Screen::Letters;
+    let committee = s.screen == crate::app::state::Screen::Committee;
+    let letters = s.screen == crate::app::state::Screen::Letters;
     let actions: &[Action] = match (&s.mode, s.focus) {
         (Mode::Normal, _) if letters => &[
             Action::Generate,
@@ -1066,7 +1057,7 @@ fn render_hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             let keys = s.keymap.keys_for(Context::Grid, Action::Score(n));
             keys.iter()
                 .find(
-                    |k| matches!(k.code, crate::keymap::KeyCodeOrd::Char(c) if c.is_ascii_digit()),
+                    |k| matches!(k.code, crate::app::keymap::KeyCodeOrd::Char(c) if c.is_ascii_digit()),
                 )
                 .or(keys.first())
                 .copied()
@@ -1158,7 +1149,7 @@ fn render_report(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
     let errors = s
         .report
         .iter()
-        .filter(|d| d.severity == crate::json::Severity::Error)
+        .filter(|d| d.severity == jury_core::json::Severity::Error)
         .count();
     let mut lines: Vec<Line> = vec![
         Line::from(format!(
@@ -1180,7 +1171,7 @@ fn render_report(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
         Line::from(""),
     ];
     for d in &s.report {
-        let style = if d.severity == crate::json::Severity::Error {
+        let style = if d.severity == jury_core::json::Severity::Error {
             t.error()
         } else {
             t.warn()

@@ -1,8 +1,8 @@
 //! Forms and the history pop-up.
 
 use super::{Theme, popup_area, wrapped};
-use crate::form::{Form, Value};
-use crate::state::{HistoryLine, State};
+use crate::app::form::{Form, Value};
+use crate::app::state::{HistoryLine, State};
 use ratatui::Frame;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -186,7 +186,7 @@ fn describe(l: &HistoryLine, s: &State) -> String {
         },
         "decision" | "decision.change" => {
             let kind = after["kind"].as_str().unwrap_or("");
-            let label = crate::decision::kind(&s.call, kind, lang)
+            let label = jury_core::decision::kind(&s.call, kind, lang)
                 .map(|k| k.label)
                 .unwrap_or(kind.to_string());
             let verb = if l.action == "decision.change" {
@@ -206,7 +206,7 @@ fn describe(l: &HistoryLine, s: &State) -> String {
     }
 }
 
-fn local_time(at: &str, lang: crate::fr::Lang) -> String {
+fn local_time(at: &str, lang: jury_core::fr::Lang) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
         .map(|t| {
             let p = t.with_timezone(&chrono_tz::Europe::Paris);

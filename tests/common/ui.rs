@@ -2,10 +2,10 @@
 //! name actions; the keymap says which key that is.
 #![allow(dead_code)]
 
-use jury::action::Action;
-use jury::fr::Lang;
-use jury::keymap::Key;
+use jury::app::action::Action;
+use jury::app::keymap::Key;
 use jury::tui::{App, Options};
+use jury_core::fr::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -67,12 +67,12 @@ impl Session {
             .keymap
             .first_key(&contexts, a)
             .unwrap_or_else(|| panic!("no key for {action} in {contexts:?}"));
-        self.app.press(key.to_event());
+        self.app.press(jury::tui::keys::event_of(key));
     }
 
     pub fn key(&mut self, name: &str) {
         let k = Key::parse(name).unwrap_or_else(|| panic!("bad key {name}"));
-        self.app.press(k.to_event());
+        self.app.press(jury::tui::keys::event_of(k));
     }
 
     pub fn type_text(&mut self, text: &str) {
@@ -174,7 +174,7 @@ impl Session {
 
     /// Fills the open form: `(field id, text)` pairs replace text fields.
     pub fn fill(&mut self, id: &str, text: &str) {
-        let jury::state::Mode::Form(form) = &self.app.state.mode else {
+        let jury::app::state::Mode::Form(form) = &self.app.state.mode else {
             panic!("no form open");
         };
         let at = form
@@ -184,7 +184,7 @@ impl Session {
             .unwrap_or_else(|| panic!("no field {id}"));
         // Move focus there with the keymap, clear, type.
         while match &self.app.state.mode {
-            jury::state::Mode::Form(f) => f.focus != at,
+            jury::app::state::Mode::Form(f) => f.focus != at,
             _ => false,
         } {
             self.act("next_field");
@@ -198,7 +198,7 @@ impl Session {
     /// Chooses an option of the focused-or-named choice field by its id.
     pub fn choose(&mut self, field: &str, option: &str) {
         for _ in 0..20 {
-            let jury::state::Mode::Form(form) = &self.app.state.mode else {
+            let jury::app::state::Mode::Form(form) = &self.app.state.mode else {
                 panic!("no form open");
             };
             if form.choice_of(field).as_deref() == Some(option) {

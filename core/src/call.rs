@@ -1,0 +1,549 @@
+//! The call for applications (`appel.json`, format `jury-appel/1`): its grid,
+//! rules, calendar, issuer and committee. Everything a call varies lives here,
+//! so a new call needs no code change.
+
+use crate::json::{Diag, Fields, Src};
+use chrono::NaiveDate;
+use jsonc_parser::ast::Value as Ast;
+use serde_json::Value;
+
+pub const FORMAT: &str = "jury-appel/1";
+
+/// The ids of the six built-in decisions (`decision::BUILT_IN` holds their
+/// labels): a call may not define a decision under one of these ids.
+pub const BUILT_IN_DECISIONS: &[&str] = &[
+    "retenu",
+    "retenu_sous_reserve",
+    "liste_complementaire",
+    "non_retenu",
+    "irrecevable",
+    "ajourne",
+];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scale {
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Scale {
+    pub fn contains(&self, v: f64) -> bool {
+        v >= self.min && v <= self.max
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Criterion {
+    pub id: String,
+    pub label: String,
+    pub weight: f64,
+    pub help: Option<String>,
+}
+
+/// The test an eligibility rule applies.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Test {
+    /// Received on or before the deadline (a date, inclusive, Europe/Paris).
+    ReceivedByDeadline,
+    /// A field of the dossier, named by JSON Pointer, compared with the conditions.
+    Pointer {
+        pointer: String,
+        equals: Option<Value>,
+        one_of: Option<Vec<Value>>,
+        min: Option<f64>,
+        max: Option<f64>,
+        present: bool,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    pub id: String,
+    pub label: String,
+    /// `false` makes the rule a priority: a flag, never a reason to exclude.
+    pub required: bool,
+    pub test: Test,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Chair,
+    Secretary,
+    Member,
+    Rapporteur,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "chair" => Some(Role::Chair),
+            "secretary" => Some(Role::Secretary),
+            "member" => Some(Role::Member),
+            "rapporteur" => Some(Role::Rapporteur),
+            _ => None,
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::Chair => "chair",
+            Role::Secretary => "secretary",
+            Role::Member => "member",
+            Role::Rapporteur => "rapporteur",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub name: String,
+    pub role: Role,
+}
+
+/// A decision a call adds (seed 004: "personne ressource du réseau").
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomDecision {
+    pub id: String,
+    pub label: String,
+    /// Counts as accepted (capacity, letters).
+    pub accepted: bool,
+    pub motivation_required: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Issuer {
+    pub name: String,
+    pub contact_email: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    pub id: String,
+    pub title: String,
+    pub issuer: Issuer,
+    pub deadline: NaiveDate,
+    pub sessions: Vec<NaiveDate>,
+    pub notify_by: Option<NaiveDate>,
+    pub scale: Scale,
+    pub criteria: Vec<Criterion>,
+    pub eligibility: Vec<Rule>,
+    pub members: Vec<Member>,
+    pub quorum: Option<u32>,
+    pub disagreement_spread: Option<f64>,
+    pub quality_threshold: Option<f64>,
+    pub capacity: Option<u32>,
+    /// Decisions this call adds to the six built-in ones.
+    pub decisions: Vec<CustomDecision>,
+    /// Lets a session record decisions without quorum, marked as such.
+    pub allow_without_quorum: bool,
+    pub appeal_routes: Option<String>,
+    /// The whole file as read, unknown keys included, in file order.
+    pub raw: Value,
+}
+
+impl Call {
+    /// Parses and validates `appel.json`; `path` is the name shown in messages.
+    pub fn parse(path: &str, text: &str) -> Result<Call, Vec<Diag>> {
+        let src = Src { path, text };
+        let ast = src.parse().map_err(|d| vec![d])?;
+        let mut errors = Vec::new();
+        crate::json::check_duplicate_keys(&src, &ast, "", &mut errors);
+        let Ast::Object(obj) = &ast else {
+            return Err(vec![
+                src.error(&ast, "l'appel doit être un objet JSON { … }"),
+            ]);
+        };
+        let f = Fields::new(&src, obj, "");
+        let call = parse_fields(&f, &mut errors);
+        match call {
+            Some(mut c) if errors.is_empty() => {
+                c.raw = crate::json::to_value(ast.clone());
+                Ok(c)
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// Rebuilds a call from JSON already validated once (as kept in the database).
+    pub fn from_value(v: &Value) -> Result<Call, Vec<Diag>> {
+        let text = serde_json::to_string_pretty(v).unwrap_or_default();
+        Call::parse("appel.json", &text)
+    }
+
+    pub fn total_weight(&self) -> f64 {
+        self.criteria.iter().map(|c| c.weight).sum()
+    }
+
+    pub fn criterion_index(&self, id: &str) -> Option<usize> {
+        self.criteria.iter().position(|c| c.id == id)
+    }
+}
+
+fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
+    if let (Some(format), Some(v)) = (f.string("format", errors), f.get("format"))
+        && format != FORMAT
+    {
+        errors.push(f.src.error(
+            v,
+            format!("format « {format} » inconnu : « {FORMAT} » attendu"),
+        ));
+    }
+    let id = f.string("id", errors);
+    let title = f.string("title", errors);
+    let issuer = f.object("issuer", errors).and_then(|i| {
+        let name = i.string("name", errors);
+        let contact_email = i.opt_string("contact_email", errors);
+        Some(Issuer {
+            name: name?,
+            contact_email,
+        })
+    });
+    let deadline = f.date("deadline", errors);
+    let sessions = f
+        .opt_array("sessions", errors)
+        .map(|items| dates(f, "sessions", items, errors))
+        .unwrap_or_default();
+    let notify_by = f.opt_date("notify_by", errors);
+    let scale = f.object("scale", errors).and_then(|s| {
+        let (min, max) = (s.number("min", errors), s.number("max", errors));
+        let (min, max) = (min?, max?);
+        if min >= max {
+            errors.push(f.src.error(
+                &s.obj.range,
+                format!("« scale » : le minimum ({min}) doit être inférieur au maximum ({max})"),
+            ));
+        }
+        Some(Scale { min, max })
+    });
+    let before_criteria = errors.len();
+    let criteria = f
+        .array("criteria", errors)
+        .map(|items| criteria(f, items, errors))
+        .unwrap_or_default();
+    if let Some(v) = f.get("criteria")
+        && criteria.is_empty()
+        && errors.len() == before_criteria
+    {
+        errors.push(
+            f.src
+                .error(v, "« criteria » : la grille doit avoir au moins un critère"),
+        );
+    }
+    let eligibility = f
+        .opt_array("eligibility", errors)
+        .map(|items| rules(f, items, errors))
+        .unwrap_or_default();
+    let members = f
+        .opt_array("members", errors)
+        .map(|items| members(f, items, errors))
+        .unwrap_or_default();
+    let quorum = count(f, "quorum", errors);
+    let capacity = count(f, "capacity", errors);
+    let decisions = f
+        .opt_array("decisions", errors)
+        .map(|items| custom_decisions(f, items, errors))
+        .unwrap_or_default();
+    let allow_without_quorum = f.opt_bool("allow_without_quorum", errors).unwrap_or(false);
+    let appeal_routes = f.opt_string("appeal_routes", errors);
+    let disagreement_spread = f.opt_number("disagreement_spread", errors);
+    let quality_threshold = f.opt_number("quality_threshold", errors);
+    if let (Some(q), Some(v)) = (quality_threshold, f.get("quality_threshold"))
+        && !(0.0..=100.0).contains(&q)
+    {
+        errors.push(
+            f.src
+                .error(v, "« quality_threshold » est sur 100 : entre 0 et 100"),
+        );
+    }
+    Some(Call {
+        id: id?,
+        title: title?,
+        issuer: issuer?,
+        deadline: deadline?,
+        sessions,
+        notify_by,
+        scale: scale?,
+        criteria,
+        eligibility,
+        members,
+        quorum,
+        disagreement_spread,
+        quality_threshold,
+        capacity,
+        decisions,
+        allow_without_quorum,
+        appeal_routes,
+        raw: Value::Null,
+    })
+}
+
+fn count(f: &Fields, key: &str, errors: &mut Vec<Diag>) -> Option<u32> {
+    let x = f.opt_number(key, errors)?;
+    if x < 0.0 || x.fract() != 0.0 || x > u32::MAX as f64 {
+        if let Some(v) = f.get(key) {
+            errors.push(f.src.error(
+                v,
+                format!("« {key} » : un nombre entier positif est attendu"),
+            ));
+        }
+        return None;
+    }
+    Some(x as u32)
+}
+
+fn dates(f: &Fields, key: &str, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<NaiveDate> {
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Ast::StringLit(s) => match NaiveDate::parse_from_str(&s.value, "%Y-%m-%d") {
+                Ok(d) => out.push(d),
+                Err(_) => errors.push(f.src.error(
+                    item,
+                    format!(
+                        "« {key}[{i}] » : date invalide « {} », attendu AAAA-MM-JJ",
+                        s.value
+                    ),
+                )),
+            },
+            other => errors.push(f.src.error(
+                other,
+                format!("« {key}[{i}] » : une date AAAA-MM-JJ est attendue"),
+            )),
+        }
+    }
+    out
+}
+
+fn each_object<'s, 'a, 'v>(
+    f: &Fields<'s, 'a, 'v>,
+    key: &str,
+    items: &'v [Ast<'a>],
+    errors: &mut Vec<Diag>,
+) -> Vec<Fields<'s, 'a, 'v>> {
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Ast::Object(o) => out.push(Fields::new(f.src, o, &format!("{key}[{i}]"))),
+            other => errors.push(f.src.error(
+                other,
+                format!(
+                    "« {key}[{i}] » : un objet {{ … }} est attendu, trouvé {}",
+                    crate::json::kind_name(other)
+                ),
+            )),
+        }
+    }
+    out
+}
+
+fn criteria(f: &Fields, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<Criterion> {
+    let mut out: Vec<Criterion> = Vec::new();
+    for c in each_object(f, "criteria", items, errors) {
+        let id = c.string("id", errors);
+        let label = c.string("label", errors);
+        let weight = c.number("weight", errors);
+        let help = c.opt_string("help", errors);
+        if let (Some(w), Some(v)) = (weight, c.get("weight"))
+            && w <= 0.0
+        {
+            errors.push(c.src.error(
+                v,
+                format!(
+                    "« {} » : la pondération doit être positive",
+                    c.name("weight")
+                ),
+            ));
+        }
+        if let (Some(id), Some(v)) = (&id, c.get("id"))
+            && out.iter().any(|o| &o.id == id)
+        {
+            errors.push(c.src.error(v, format!("critère « {id} » défini deux fois")));
+        }
+        if let (Some(id), Some(label), Some(weight)) = (id, label, weight) {
+            out.push(Criterion {
+                id,
+                label,
+                weight,
+                help,
+            });
+        }
+    }
+    out
+}
+
+fn rules(f: &Fields, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<Rule> {
+    let mut out: Vec<Rule> = Vec::new();
+    for r in each_object(f, "eligibility", items, errors) {
+        let id = r.string("id", errors);
+        let label = r.string("label", errors);
+        let required = r.opt_bool("required", errors).unwrap_or(true);
+        let by_deadline = r.opt_bool("received_by_deadline", errors).unwrap_or(false);
+        let pointer = r.opt_string("pointer", errors);
+        let test = if by_deadline {
+            if pointer.is_some() {
+                errors.push(r.src.error(
+                    &r.obj.range,
+                    format!("« {} » : une règle a un seul test (« received_by_deadline » ou « pointer »)", r.at),
+                ));
+            }
+            Some(Test::ReceivedByDeadline)
+        } else if let Some(pointer) = pointer {
+            if !pointer.is_empty()
+                && !pointer.starts_with('/')
+                && let Some(v) = r.get("pointer")
+            {
+                errors.push(r.src.error(
+                    v,
+                    format!(
+                        "« {} » : un JSON Pointer commence par « / » (ex. /project/weekly_online_hours)",
+                        r.name("pointer")
+                    ),
+                ));
+            }
+            let equals = r.get("equals").map(|v| crate::json::to_value(v.clone()));
+            let one_of = r
+                .opt_array("in", errors)
+                .map(|a| a.iter().map(|v| crate::json::to_value(v.clone())).collect());
+            let min = r.opt_number("min", errors);
+            let max = r.opt_number("max", errors);
+            let present = r.opt_bool("present", errors).unwrap_or(false);
+            if equals.is_none() && one_of.is_none() && min.is_none() && max.is_none() && !present {
+                errors.push(r.src.error(
+                    &r.obj.range,
+                    format!("« {} » : test manquant (« equals », « in », « min », « max » ou « present »)", r.at),
+                ));
+            }
+            Some(Test::Pointer {
+                pointer,
+                equals,
+                one_of,
+                min,
+                max,
+                present,
+            })
+        } else {
+            // An empty or mistyped "pointer" was reported already.
+            if r.get("pointer").is_none() {
+                errors.push(r.src.error(
+                    &r.obj.range,
+                    format!(
+                        "« {} » : test manquant (« received_by_deadline »: true ou « pointer »)",
+                        r.at
+                    ),
+                ));
+            }
+            None
+        };
+        if let (Some(id), Some(v)) = (&id, r.get("id"))
+            && out.iter().any(|o| &o.id == id)
+        {
+            errors.push(r.src.error(v, format!("règle « {id} » définie deux fois")));
+        }
+        if let (Some(id), Some(label), Some(test)) = (id, label, test) {
+            out.push(Rule {
+                id,
+                label,
+                required,
+                test,
+            });
+        }
+    }
+    out
+}
+
+fn custom_decisions(f: &Fields, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<CustomDecision> {
+    let mut out: Vec<CustomDecision> = Vec::new();
+    for d in each_object(f, "decisions", items, errors) {
+        let id = d.string("id", errors);
+        let label = d.string("label", errors);
+        let accepted = d.opt_bool("accepted", errors).unwrap_or(false);
+        let motivation_required = d.opt_bool("motivation_required", errors).unwrap_or(true);
+        if let (Some(id), Some(v)) = (&id, d.get("id"))
+            && (BUILT_IN_DECISIONS.contains(&id.as_str()) || out.iter().any(|o| &o.id == id))
+        {
+            errors.push(d.src.error(v, format!("décision « {id} » déjà définie")));
+        }
+        if let (Some(id), Some(label)) = (id, label) {
+            out.push(CustomDecision {
+                id,
+                label,
+                accepted,
+                motivation_required,
+            });
+        }
+    }
+    out
+}
+
+fn members(f: &Fields, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<Member> {
+    let mut out = Vec::new();
+    for m in each_object(f, "members", items, errors) {
+        let name = m.string("name", errors);
+        let role = match (m.opt_string("role", errors), m.get("role")) {
+            (None, _) => Some(Role::Member),
+            (Some(r), Some(v)) => match Role::parse(&r) {
+                Some(role) => Some(role),
+                None => {
+                    errors.push(m.src.error(
+                        v,
+                        format!("rôle « {r} » inconnu : chair, secretary, member ou rapporteur"),
+                    ));
+                    None
+                }
+            },
+            (Some(_), None) => None,
+        };
+        if let (Some(name), Some(role)) = (name, role) {
+            out.push(Member { name, role });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"{
+  "format": "jury-appel/1",
+  "id": "t",
+  "title": "Test",
+  "issuer": { "name": "Caf" },
+  "deadline": "2025-07-04",
+  "scale": { "min": 0, "max": 20 },
+  "criteria": [
+    { "id": "a", "label": "A", "weight": 2 },
+    { "id": "b", "label": "B", "weight": 1 }
+  ],
+  "custom_key": { "kept": true }
+}"#;
+
+    #[test]
+    fn parses_minimal_call_and_keeps_unknown_keys() {
+        let c = Call::parse("appel.json", MINIMAL).unwrap();
+        assert_eq!(c.criteria.len(), 2);
+        assert_eq!(c.scale.max, 20.0);
+        assert_eq!(c.raw["custom_key"]["kept"], Value::Bool(true));
+        let again = Call::from_value(&c.raw).unwrap();
+        assert_eq!(again, c);
+    }
+
+    #[test]
+    fn reports_bad_deadline_with_position() {
+        let text = MINIMAL.replace("2025-07-04", "04/07/2025");
+        let e = Call::parse("appel.json", &text).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!((e[0].line, e[0].column), (6, 15));
+        assert!(e[0].message.contains("date invalide"), "{}", e[0]);
+    }
+
+    #[test]
+    fn rejects_rule_without_test() {
+        let text = MINIMAL.replace(
+            "\"custom_key\"",
+            "\"eligibility\": [ { \"id\": \"x\", \"label\": \"X\", \"pointer\": \"/a\" } ], \"custom_key\"",
+        );
+        let e = Call::parse("appel.json", &text).unwrap_err();
+        assert!(e[0].message.contains("test manquant"), "{}", e[0]);
+    }
+}

@@ -1,0 +1,133 @@
+//! The committee's picture of the batch, rebuilt in memory after each change:
+//! aggregates across members, ranking, current decisions, open session.
+//! Pure: built from what the store returned and the scores in memory.
+
+use crate::aggregate::{self, Basis, DossierAggregate, Profile};
+use crate::call::Call;
+use crate::dossier::Dossier;
+use crate::ranking::{self, Candidate, Ranked};
+use crate::records::{CommitteeData, DecisionRow, Override, Session};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+#[derive(Clone, Debug, Default)]
+pub struct Committee {
+    pub data: CommitteeData,
+    pub conflicts: BTreeSet<(String, String)>,
+    pub consensus: BTreeMap<(String, String), f64>,
+    pub overrides: HashMap<String, Override>,
+    /// The current decision of each decided dossier.
+    pub decisions: HashMap<String, DecisionRow>,
+    /// Aligned with the dossiers given to `build`.
+    pub aggregates: Vec<DossierAggregate>,
+    /// Best first; dossiers without a total last.
+    pub ranking: Vec<Ranked>,
+    pub profiles: BTreeMap<String, Profile>,
+    pub basis: Basis,
+}
+
+impl Committee {
+    pub fn build(
+        call: &Call,
+        dossiers: &[&Dossier],
+        scores: &BTreeMap<(String, String, String), f64>,
+        data: CommitteeData,
+        basis: Basis,
+    ) -> Committee {
+        let conflicts: BTreeSet<(String, String)> = data
+            .conflicts
+            .iter()
+            .map(|c| (c.reference.clone(), c.member.clone()))
+            .collect();
+        let consensus: BTreeMap<(String, String), f64> = data
+            .consensus
+            .iter()
+            .map(|(r, c, v)| ((r.clone(), c.clone()), *v))
+            .collect();
+        let overrides = data
+            .overrides
+            .iter()
+            .map(|o| (o.reference.clone(), o.clone()))
+            .collect();
+        let mut decisions = HashMap::new();
+        for d in &data.decisions {
+            // Rows come oldest first: the last one per dossier is current.
+            decisions.insert(d.reference.clone(), d.clone());
+        }
+        let references: Vec<String> = dossiers.iter().map(|d| d.reference.clone()).collect();
+        let aggregates = aggregate::aggregate(&aggregate::Input {
+            call,
+            references: &references,
+            scores,
+            conflicts: &conflicts,
+            consensus: &consensus,
+        });
+        let heaviest = ranking::heaviest_criterion(call);
+        let candidates: Vec<Candidate> = aggregates
+            .iter()
+            .zip(dossiers)
+            .map(|(a, d)| Candidate {
+                reference: a.reference.clone(),
+                total: a.official(basis),
+                heaviest: heaviest.and_then(|h| a.criterion_official(h, basis)),
+                received_at: d.received_at,
+            })
+            .collect();
+        let ranking = ranking::rank(&candidates);
+        let profiles = aggregate::member_profiles(&aggregates);
+        Committee {
+            data,
+            conflicts,
+            consensus,
+            overrides,
+            decisions,
+            aggregates,
+            ranking,
+            profiles,
+            basis,
+        }
+    }
+
+    pub fn open_session(&self) -> Option<&Session> {
+        self.data.sessions.iter().rev().find(|s| s.is_open())
+    }
+
+    pub fn role(&self, member: &str) -> Option<&str> {
+        self.data
+            .members
+            .iter()
+            .find(|(n, _)| n == member)
+            .map(|(_, r)| r.as_str())
+    }
+
+    pub fn in_conflict(&self, reference: &str, member: &str) -> bool {
+        self.conflicts
+            .contains(&(reference.to_string(), member.to_string()))
+    }
+
+    /// A decision is frozen once its session is closed.
+    pub fn frozen(&self, reference: &str) -> bool {
+        self.decisions.get(reference).is_some_and(|d| {
+            self.data
+                .sessions
+                .iter()
+                .any(|s| s.id == d.session_id && !s.is_open())
+        })
+    }
+
+    pub fn rank_of(&self, reference: &str) -> Option<&Ranked> {
+        self.ranking.iter().find(|r| r.reference == reference)
+    }
+
+    /// Dossiers whose current decision counts as accepted, `except` excluded.
+    pub fn accepted_count(&self, call: &Call, except: &str) -> usize {
+        let accepted: Vec<String> = crate::decision::kinds(call, crate::fr::Lang::Fr)
+            .into_iter()
+            .filter(|k| k.accepted)
+            .map(|k| k.id)
+            .collect();
+        self.decisions
+            .values()
+            .filter(|d| d.reference != except && accepted.contains(&d.kind))
+            .count()
+    }
+}

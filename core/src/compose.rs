@@ -1,0 +1,573 @@
+//! What a decision letter and a session's minutes say: pure composition of
+//! a `Document` from the call, the dossier, the decision and the scores.
+//! Layout and file formats are `letters`' business.
+
+use crate::aggregate::{Basis, DossierAggregate};
+use crate::call::Call;
+use crate::document::{Block, Document};
+use crate::dossier::Dossier;
+use crate::fr::Lang;
+use crate::json::Diag;
+use crate::records::{DecisionRow, Session};
+use crate::templates::{self, Part, Values};
+use chrono::NaiveDate;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The appeal routes when the call does not set its own.
+pub const DEFAULT_APPEAL_ROUTES: &str = "Voies et délais de recours : la présente décision peut faire l'objet d'un recours gracieux adressé au signataire dans un délai de deux mois à compter de sa notification. Elle peut également être contestée devant le tribunal administratif territorialement compétent dans le même délai de deux mois ; le recours gracieux prolonge ce délai.";
+
+const FR: Lang = Lang::Fr;
+
+fn text(v: &Value, pointer: &str) -> String {
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+/// The issuer's letterhead lines, from `appel.json`.
+pub fn letterhead(call: &Call) -> Vec<String> {
+    let raw = &call.raw;
+    let mut lines = vec![call.issuer.name.clone()];
+    let street = text(raw, "/issuer/address/street");
+    if !street.is_empty() {
+        lines.push(street);
+    }
+    let city = format!(
+        "{} {}",
+        text(raw, "/issuer/address/postcode"),
+        text(raw, "/issuer/address/city")
+    );
+    if !city.trim().is_empty() {
+        lines.push(city.trim().to_string());
+    }
+    if let Some(mail) = &call.issuer.contact_email {
+        lines.push(mail.clone());
+    }
+    lines
+}
+
+/// Where letters are signed: the call's `place`, else the issuer's town.
+pub fn place(call: &Call) -> String {
+    let p = text(&call.raw, "/place");
+    if p.is_empty() {
+        text(&call.raw, "/issuer/address/city")
+    } else {
+        p
+    }
+}
+
+pub fn signatory(call: &Call) -> Vec<String> {
+    let name = text(&call.raw, "/issuer/signatory/name");
+    let title = text(&call.raw, "/issuer/signatory/title");
+    let mut out = Vec::new();
+    if !title.is_empty() {
+        out.push(format!("{title},"));
+    }
+    if !name.is_empty() {
+        out.push(name);
+    }
+    out
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+pub struct LetterInput<'a> {
+    pub call: &'a Call,
+    pub dossier: &'a Dossier,
+    pub decision: &'a DecisionRow,
+    /// The date of the session that decided.
+    pub session_date: NaiveDate,
+    /// The date printed on the letter: the day the session was closed.
+    pub letter_date: NaiveDate,
+    pub aggregate: Option<&'a DossierAggregate>,
+    pub basis: Basis,
+    pub rank: Option<usize>,
+    /// The call's own templates (`lettres/*.txt`), by decision id.
+    pub templates: &'a BTreeMap<String, String>,
+}
+
+/// The placeholders' values for one letter.
+pub fn values(input: &LetterInput) -> Values {
+    let (call, d, dec) = (input.call, input.dossier, input.decision);
+    let raw = &d.raw;
+    let mut f: BTreeMap<String, String> = BTreeMap::new();
+    let mut put = |k: &str, v: String| {
+        f.insert(k.to_string(), v);
+    };
+    put("appel.titre", call.title.clone());
+    put("appel.organisme", call.issuer.name.clone());
+    put(
+        "appel.contact",
+        call.issuer.contact_email.clone().unwrap_or_default(),
+    );
+    put("appel.date_limite", FR.date(call.deadline));
+    put(
+        "appel.date_notification",
+        call.notify_by.map(|x| FR.date(x)).unwrap_or_default(),
+    );
+    put(
+        "appel.signataire",
+        text(&call.raw, "/issuer/signatory/name"),
+    );
+    put(
+        "appel.signataire_fonction",
+        text(&call.raw, "/issuer/signatory/title"),
+    );
+    put("dossier.reference", d.reference.clone());
+    put("dossier.structure", d.structure.clone());
+    put("dossier.representant", d.representative.clone());
+    put(
+        "dossier.representant_fonction",
+        text(raw, "/structure/representative/title"),
+    );
+    put("dossier.adresse", text(raw, "/structure/address/street"));
+    put("dossier.code_postal", d.postcode.clone());
+    put("dossier.commune", d.city.clone());
+    put("dossier.courriel", d.email.clone());
+    put("dossier.professionnel", d.professional.clone());
+    put(
+        "dossier.date_reception",
+        FR.date(crate::eligibility::local_date(&d.received_at)),
+    );
+    let label = crate::decision::kind(call, &dec.kind, FR)
+        .map(|k| k.label)
+        .unwrap_or_else(|| dec.kind.clone());
+    put("decision.libelle", label);
+    put("decision.date", FR.date(input.session_date));
+    put("decision.motivation", dec.motivation.clone());
+    put("decision.reserve", dec.condition.clone());
+    put(
+        "decision.rang",
+        dec.waitlist_rank.map(|r| r.to_string()).unwrap_or_default(),
+    );
+    put("decision.pieces", dec.documents.clone());
+    let total = input.aggregate.and_then(|a| a.official(input.basis));
+    put(
+        "notes.total",
+        total
+            .map(|t| format!("{} / {}", FR.num(t, 2), FR.score(call.scale.max)))
+            .unwrap_or_else(|| "non noté".into()),
+    );
+    put(
+        "notes.total_100",
+        total
+            .map(|t| format!("{} / 100", FR.num(DossierAggregate::on_100(call, t), 1)))
+            .unwrap_or_else(|| "non noté".into()),
+    );
+    put(
+        "notes.rang",
+        input
+            .rank
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| "non classé".into()),
+    );
+    Values {
+        fields: f,
+        dossier: raw.clone(),
+        reference: d.reference.clone(),
+    }
+}
+
+/// The grid: each criterion, its weight's share, the official score; the total.
+pub fn grid_table(call: &Call, agg: Option<&DossierAggregate>, basis: Basis) -> Block {
+    let total_weight = call.total_weight();
+    let max = FR.score(call.scale.max);
+    let mut rows: Vec<Vec<String>> = call
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let share = if total_weight > 0.0 {
+                c.weight / total_weight * 100.0
+            } else {
+                0.0
+            };
+            let score = agg
+                .and_then(|a| a.criterion_official(i, basis))
+                .map(|s| format!("{} / {max}", FR.num(s, 1)))
+                .unwrap_or_else(|| "—".into());
+            vec![c.label.clone(), format!("{} %", FR.num(share, 0)), score]
+        })
+        .collect();
+    let total = agg.and_then(|a| a.official(basis));
+    rows.push(vec![
+        "Note totale pondérée".into(),
+        "100 %".into(),
+        total
+            .map(|t| {
+                format!(
+                    "{} / {max} ({} / 100)",
+                    FR.num(t, 2),
+                    FR.num(DossierAggregate::on_100(call, t), 1)
+                )
+            })
+            .unwrap_or_else(|| "—".into()),
+    ]);
+    Block::Table {
+        header: vec![
+            "Critère".into(),
+            "Pondération".into(),
+            "Note du comité".into(),
+        ],
+        rows,
+    }
+}
+
+fn addressee(d: &Dossier) -> Vec<String> {
+    let raw = &d.raw;
+    let title = text(raw, "/structure/representative/title");
+    let mut lines = vec![d.structure.clone()];
+    lines.push(if title.is_empty() {
+        format!("À l'attention de {}", d.representative)
+    } else {
+        format!(
+            "À l'attention de {}, {}",
+            d.representative,
+            lowercase_first(&title)
+        )
+    });
+    lines.push(text(raw, "/structure/address/street"));
+    lines.push(format!("{} {}", d.postcode, d.city));
+    lines
+}
+
+/// A decision letter, or the template errors that prevent it.
+pub fn letter(input: &LetterInput) -> Result<Document, Vec<Diag>> {
+    let call = input.call;
+    let template =
+        templates::for_decision(&input.decision.kind, input.templates).ok_or_else(|| {
+            vec![Diag {
+                path: format!("lettres/{}.txt", input.decision.kind),
+                line: 1,
+                column: 1,
+                severity: crate::json::Severity::Error,
+                message: format!(
+                    "aucun modèle de courrier pour la décision « {} »",
+                    input.decision.kind
+                ),
+            }]
+        })??;
+    let rendered = templates::render(&template, &values(input))?;
+    let appeal = call
+        .appeal_routes
+        .clone()
+        .unwrap_or_else(|| DEFAULT_APPEAL_ROUTES.to_string());
+    let mut blocks = Vec::new();
+    for part in rendered.blocks {
+        match part {
+            Part::Paragraph(p) => blocks.push(Block::Paragraph(p)),
+            Part::Heading(h) => blocks.push(Block::Heading(h)),
+            Part::Bullets(b) => blocks.push(Block::Bullets(b)),
+            Part::Grid => blocks.push(grid_table(call, input.aggregate, input.basis)),
+            Part::Appeal => blocks.push(Block::Paragraph(appeal.clone())),
+        }
+    }
+    let place = place(call);
+    Ok(Document {
+        letterhead: letterhead(call),
+        addressee: addressee(input.dossier),
+        place_date: Some(if place.is_empty() {
+            format!("Le {}", FR.date(input.letter_date))
+        } else {
+            format!("{place}, le {}", FR.date(input.letter_date))
+        }),
+        reference: Some(format!("Réf. : {}", input.dossier.reference)),
+        title: None,
+        subject: rendered.subject.map(|s| format!("Objet : {s}")),
+        blocks,
+        signatures: vec![signatory(call)],
+        footer: Some(format!("{} — {}", call.issuer.name, call.title)),
+    })
+}
+
+/// The e-mail that carries a letter: subject and a short body.
+pub fn mail_text(call: &Call, d: &Dossier, subject: Option<&str>) -> (String, String) {
+    let subject = subject
+        .map(|s| s.trim_start_matches("Objet :").trim().to_string())
+        .unwrap_or_else(|| format!("Votre candidature à l'appel « {} »", call.title));
+    let body = format!(
+        "Madame, Monsieur,\r\n\r\nVous trouverez ci-joint le courrier notifiant la décision du comité de sélection sur la candidature de {} (référence {}) à l'appel « {} ».\r\n\r\nPour toute question : {}.\r\n\r\nCordialement,\r\n{}\r\n",
+        d.structure,
+        d.reference,
+        call.title,
+        call.issuer.contact_email.clone().unwrap_or_default(),
+        call.issuer.name
+    );
+    (subject, body)
+}
+
+pub struct MinutesInput<'a> {
+    pub call: &'a Call,
+    pub session: &'a Session,
+    pub committee: &'a crate::committee::Committee,
+    pub dossiers: &'a [&'a Dossier],
+    /// Eligibility after overrides, aligned with `dossiers`.
+    pub verdicts: &'a [crate::eligibility::Verdict],
+    /// The audit trail's final fingerprint when the minutes were produced.
+    pub audit_head: Option<String>,
+}
+
+fn role_label(role: &str) -> &'static str {
+    match role {
+        "chair" => "présidence",
+        "secretary" => "secrétariat",
+        "rapporteur" => "rapporteur",
+        _ => "membre",
+    }
+}
+
+fn session_date(s: &Session) -> String {
+    NaiveDate::parse_from_str(&s.date, "%Y-%m-%d")
+        .map(|d| FR.date(d))
+        .unwrap_or_else(|_| s.date.clone())
+}
+
+/// The minutes (procès-verbal) of one session.
+pub fn minutes(input: &MinutesInput) -> Document {
+    use crate::eligibility::Verdict;
+    let (call, session, c) = (input.call, input.session, input.committee);
+    let date = session_date(session);
+    let members = &c.data.members;
+    let present: Vec<&(String, String)> = members
+        .iter()
+        .filter(|(n, _)| session.present.contains(n))
+        .collect();
+    let absent: Vec<&(String, String)> = members
+        .iter()
+        .filter(|(n, _)| !session.present.contains(n))
+        .collect();
+    let mut blocks = vec![Block::Paragraph(format!(
+        "Le comité de sélection de l'appel à candidature « {} » ({}) s'est réuni le {date}. La séance a été ouverte par {}{}.",
+        call.title,
+        call.issuer.name,
+        session.opened_by,
+        match &session.closed_at {
+            Some(at) => chrono::DateTime::parse_from_rfc3339(at)
+                .map(|t| format!(" et close le {}", FR.date(crate::eligibility::local_date(&t))))
+                .unwrap_or_default(),
+            None => " ; elle n'est pas close à la date de ce document, ses décisions restent provisoires".into(),
+        }
+    ))];
+    blocks.push(Block::Heading("Membres présents".into()));
+    blocks.push(Block::Bullets(
+        present
+            .iter()
+            .map(|(n, r)| format!("{n} ({})", role_label(r)))
+            .collect(),
+    ));
+    if !absent.is_empty() {
+        blocks.push(Block::Heading("Membres absents ou excusés".into()));
+        blocks.push(Block::Bullets(
+            absent
+                .iter()
+                .map(|(n, r)| format!("{n} ({})", role_label(r)))
+                .collect(),
+        ));
+    }
+    blocks.push(Block::Paragraph(match call.quorum {
+        Some(q) if session.present.len() as u32 >= q => format!(
+            "Quorum requis : {q} membres. Membres présents : {}. Le quorum est atteint.",
+            session.present.len()
+        ),
+        Some(q) => format!(
+            "Quorum requis : {q} membres. Membres présents : {}. Le quorum n'est pas atteint ; les décisions éventuellement prises sont signalées comme prises sans quorum.",
+            session.present.len()
+        ),
+        None => format!("L'appel ne fixe pas de quorum. Membres présents : {}.", session.present.len()),
+    }));
+    blocks.push(Block::Heading("Conflits d'intérêts déclarés".into()));
+    if c.data.conflicts.is_empty() {
+        blocks.push(Block::Paragraph("Aucun membre ne s'est déporté.".into()));
+    } else {
+        blocks.push(Block::Bullets(
+            c.data
+                .conflicts
+                .iter()
+                .map(|k| {
+                    let reason = if k.reason.is_empty() { String::new() } else { format!(" — {}", k.reason) };
+                    format!(
+                        "{} s'est déporté·e sur le dossier {} : ses notes sont exclues des calculs{reason}.",
+                        k.member, k.reference
+                    )
+                })
+                .collect(),
+        ));
+    }
+    blocks.push(Block::Heading("Règle de classement".into()));
+    blocks.push(Block::Paragraph(crate::ranking::RULE.into()));
+    blocks.push(Block::Heading("Dossiers examinés".into()));
+    let max = FR.score(call.scale.max);
+    let mut rows = Vec::new();
+    for r in &c.ranking {
+        let Some(i) = input
+            .dossiers
+            .iter()
+            .position(|d| d.reference == r.reference)
+        else {
+            continue;
+        };
+        let d = input.dossiers[i];
+        let agg = c.aggregates.get(i);
+        let eligibility = match input.verdicts.get(i) {
+            Some(Verdict::Eligible) => "recevable",
+            Some(Verdict::Ineligible) => "irrecevable",
+            _ => "à vérifier",
+        };
+        let eligibility = if c.overrides.contains_key(&d.reference) {
+            format!("{eligibility} (dérogation)")
+        } else {
+            eligibility.to_string()
+        };
+        let decision = c
+            .decisions
+            .get(&d.reference)
+            .map(|x| {
+                crate::decision::kind(call, &x.kind, FR)
+                    .map(|k| k.label)
+                    .unwrap_or(x.kind.clone())
+            })
+            .unwrap_or_else(|| "—".into());
+        rows.push(vec![
+            r.rank
+                .map(|n| {
+                    if r.still_tied {
+                        format!("{n} ex æquo")
+                    } else {
+                        n.to_string()
+                    }
+                })
+                .unwrap_or_else(|| "—".into()),
+            d.reference.clone(),
+            d.structure.clone(),
+            eligibility,
+            agg.and_then(|a| a.official(c.basis))
+                .map(|t| FR.num(t, 2))
+                .unwrap_or_else(|| "—".into()),
+            decision,
+        ]);
+    }
+    blocks.push(Block::Table {
+        header: vec![
+            "Rang".into(),
+            "Référence".into(),
+            "Structure".into(),
+            "Recevabilité".into(),
+            format!("Note / {max}"),
+            "Décision".into(),
+        ],
+        rows,
+    });
+    blocks.push(Block::Heading("Décisions et motivations".into()));
+    let mut decided: Vec<&DecisionRow> = c
+        .data
+        .decisions
+        .iter()
+        .filter(|x| x.session_id == session.id)
+        .collect();
+    decided.sort_by(|a, b| a.reference.cmp(&b.reference));
+    if decided.is_empty() {
+        blocks.push(Block::Paragraph(
+            "Aucune décision n'a été prise au cours de cette séance.".into(),
+        ));
+    }
+    for x in decided {
+        let label = crate::decision::kind(call, &x.kind, FR)
+            .map(|k| k.label)
+            .unwrap_or(x.kind.clone());
+        let structure = input
+            .dossiers
+            .iter()
+            .find(|d| d.reference == x.reference)
+            .map(|d| d.structure.clone())
+            .unwrap_or_default();
+        let mut t = format!("{} — {structure} : {label}.", x.reference);
+        if !x.condition.is_empty() {
+            t.push_str(&format!(" Réserve : {}", x.condition));
+        }
+        if let Some(r) = x.waitlist_rank {
+            t.push_str(&format!(" Rang sur la liste complémentaire : {r}."));
+        }
+        if !x.documents.is_empty() {
+            t.push_str(&format!(" Pièces demandées : {}", x.documents));
+        }
+        if !x.motivation.is_empty() {
+            t.push_str(&format!(" Motivation : {}", x.motivation));
+        }
+        if let Some(o) = c.overrides.get(&x.reference) {
+            t.push_str(&format!(
+                " Recevabilité établie par dérogation de la présidence : {}",
+                o.justification
+            ));
+        }
+        if x.without_quorum {
+            t.push_str(" (décision prise sans quorum)");
+        }
+        blocks.push(Block::Paragraph(t));
+    }
+    if let Some(o) = c
+        .data
+        .outcome
+        .as_ref()
+        .filter(|o| o.session_id == session.id)
+    {
+        blocks.push(Block::Heading("Issue de l'appel".into()));
+        blocks.push(Block::Paragraph(if o.unsuccessful {
+            format!(
+                "Le comité déclare l'appel à candidature infructueux. Motivation : {}",
+                o.motivation
+            )
+        } else {
+            o.motivation.clone()
+        }));
+    }
+    if let Some(h) = &input.audit_head {
+        blocks.push(Block::Paragraph(format!(
+            "Empreinte du journal d'audit à l'établissement du présent procès-verbal (vérifiable par « jury verify ») : {h}"
+        )));
+    }
+    let name_of = |role: &str| {
+        members
+            .iter()
+            .find(|(_, r)| r == role)
+            .map(|(n, _)| n.clone())
+            .unwrap_or_default()
+    };
+    Document {
+        letterhead: letterhead(call),
+        addressee: Vec::new(),
+        place_date: Some({
+            let p = place(call);
+            if p.is_empty() {
+                format!("Le {date}")
+            } else {
+                format!("{p}, le {date}")
+            }
+        }),
+        reference: None,
+        title: Some(format!("Procès-verbal de la séance du {date}")),
+        subject: Some(format!("Comité de sélection — {}", call.title)),
+        blocks,
+        signatures: vec![
+            vec![
+                "La présidence du comité".into(),
+                name_of("chair"),
+                "Signature :".into(),
+            ],
+            vec![
+                "Le secrétariat".into(),
+                name_of("secretary"),
+                "Signature :".into(),
+            ],
+        ],
+        footer: Some(format!("Procès-verbal de la séance du {date}")),
+    }
+}

@@ -1,0 +1,513 @@
+//! Decisions and the rules that govern recording them: motivation, quorum,
+//! eligibility, capacity, sessions that freeze once closed. Pure: the caller
+//! gives the facts, this says yes, no (and why), or yes with warnings.
+
+use crate::call::Call;
+use crate::eligibility::Verdict;
+use crate::fr::Lang;
+
+/// What a decision asks for besides its motivation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extra {
+    None,
+    /// retenu sous réserve: the condition.
+    Condition,
+    /// liste complémentaire: the rank on the list.
+    WaitlistRank,
+    /// ajourné: the documents requested.
+    Documents,
+}
+
+/// The six built-in decisions: id, French label, English label, counts as
+/// accepted, motivation required, extra field.
+pub const BUILT_IN: &[(&str, &str, &str, bool, bool, Extra)] = &[
+    ("retenu", "Retenu", "Accepted", true, false, Extra::None),
+    (
+        "retenu_sous_reserve",
+        "Retenu sous réserve",
+        "Conditionally accepted",
+        true,
+        true,
+        Extra::Condition,
+    ),
+    (
+        "liste_complementaire",
+        "Liste complémentaire",
+        "Waitlisted",
+        false,
+        true,
+        Extra::WaitlistRank,
+    ),
+    (
+        "non_retenu",
+        "Non retenu",
+        "Rejected",
+        false,
+        true,
+        Extra::None,
+    ),
+    (
+        "irrecevable",
+        "Irrecevable",
+        "Inadmissible",
+        false,
+        true,
+        Extra::None,
+    ),
+    (
+        "ajourne",
+        "Ajourné",
+        "Deferred",
+        false,
+        true,
+        Extra::Documents,
+    ),
+];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Kind {
+    pub id: String,
+    pub label: String,
+    pub accepted: bool,
+    pub motivation_required: bool,
+    pub extra: Extra,
+    pub built_in: bool,
+}
+
+/// Every decision a call offers: the built-in six, then its own.
+pub fn kinds(call: &Call, lang: Lang) -> Vec<Kind> {
+    let mut out: Vec<Kind> = BUILT_IN
+        .iter()
+        .map(|(id, fr, en, accepted, motivation, extra)| Kind {
+            id: id.to_string(),
+            label: lang.t(fr, en).to_string(),
+            accepted: *accepted,
+            motivation_required: *motivation,
+            extra: *extra,
+            built_in: true,
+        })
+        .collect();
+    out.extend(call.decisions.iter().map(|d| Kind {
+        id: d.id.clone(),
+        label: d.label.clone(),
+        accepted: d.accepted,
+        motivation_required: d.motivation_required,
+        extra: Extra::None,
+        built_in: false,
+    }));
+    out
+}
+
+pub fn kind(call: &Call, id: &str, lang: Lang) -> Option<Kind> {
+    kinds(call, lang).into_iter().find(|k| k.id == id)
+}
+
+/// A decision as entered, before it is checked.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Draft {
+    pub reference: String,
+    pub kind: String,
+    pub motivation: String,
+    pub condition: String,
+    pub waitlist_rank: Option<u32>,
+    pub documents: String,
+}
+
+/// The facts a decision is checked against.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Facts {
+    /// The open session, if any: members present and the quorum.
+    pub session_open: bool,
+    pub present: usize,
+    pub quorum: Option<u32>,
+    /// The recorder may decide (chair or secretary).
+    pub may_decide: bool,
+    /// Eligibility after any override by the chair.
+    pub verdict: Verdict,
+    /// The chair overrode the rules' result for this dossier.
+    pub overridden: bool,
+    /// Dossiers already accepted, this one excluded.
+    pub accepted_elsewhere: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Accepted {
+    pub warnings: Vec<String>,
+    pub without_quorum: bool,
+}
+
+pub fn check(call: &Call, draft: &Draft, facts: &Facts, lang: Lang) -> Result<Accepted, String> {
+    let Some(kind) = kind(call, &draft.kind, lang) else {
+        return Err(format!(
+            "{} « {} »",
+            lang.t("Décision inconnue", "Unknown decision"),
+            draft.kind
+        ));
+    };
+    if !facts.may_decide {
+        return Err(lang
+            .t(
+                "Seuls la présidence et le secrétariat enregistrent les décisions.",
+                "Only the chair and the secretary record decisions.",
+            )
+            .into());
+    }
+    if !facts.session_open {
+        return Err(lang
+            .t(
+                "Aucune séance ouverte : ouvrez la séance avant de décider.",
+                "No open session: open the session before deciding.",
+            )
+            .into());
+    }
+    let mut warnings = Vec::new();
+    let quorum_met = facts.quorum.is_none_or(|q| facts.present as u32 >= q);
+    let without_quorum = !quorum_met;
+    if without_quorum {
+        let msg = format!(
+            "{} {}/{}",
+            lang.t("Quorum non atteint :", "No quorum:"),
+            facts.present,
+            facts.quorum.unwrap_or(0)
+        );
+        if !call.allow_without_quorum {
+            return Err(format!(
+                "{msg}. {}",
+                lang.t("Décision refusée.", "Decision refused.")
+            ));
+        }
+        warnings.push(format!(
+            "{msg} — {}",
+            lang.t("décision prise sans quorum", "decided without quorum")
+        ));
+    }
+    if kind.motivation_required && draft.motivation.trim().is_empty() {
+        return Err(format!(
+            "{} « {} ».",
+            lang.t("Motivation obligatoire pour", "Reasons are required for"),
+            kind.label
+        ));
+    }
+    match kind.extra {
+        Extra::Condition if draft.condition.trim().is_empty() => {
+            return Err(lang
+                .t("Indiquez la réserve (condition).", "State the condition.")
+                .into());
+        }
+        Extra::WaitlistRank if draft.waitlist_rank.is_none_or(|r| r == 0) => {
+            return Err(lang
+                .t(
+                    "Indiquez le rang sur la liste complémentaire.",
+                    "Give the rank on the waiting list.",
+                )
+                .into());
+        }
+        Extra::Documents if draft.documents.trim().is_empty() => {
+            return Err(lang
+                .t(
+                    "Indiquez les pièces demandées.",
+                    "List the documents requested.",
+                )
+                .into());
+        }
+        _ => {}
+    }
+    if kind.accepted {
+        match facts.verdict {
+            Verdict::Ineligible => {
+                return Err(lang
+                    .t(
+                        "Dossier irrecevable : il ne peut être retenu sans dérogation motivée de la présidence.",
+                        "Ineligible dossier: it cannot be accepted without the chair's justified override.",
+                    )
+                    .into());
+            }
+            Verdict::Unknown => warnings.push(
+                lang.t(
+                    "Recevabilité non établie (information manquante).",
+                    "Eligibility not established (missing information).",
+                )
+                .into(),
+            ),
+            Verdict::Eligible => {}
+        }
+        if let Some(cap) = call.capacity
+            && facts.accepted_elsewhere as u32 + 1 > cap
+        {
+            warnings.push(format!(
+                "{} {} / {}",
+                lang.t("Capacité dépassée :", "Capacity exceeded:"),
+                facts.accepted_elsewhere + 1,
+                cap
+            ));
+        }
+    }
+    if kind.id == "irrecevable" && facts.verdict == Verdict::Eligible && !facts.overridden {
+        warnings.push(
+            lang.t(
+                "Les règles jugent ce dossier recevable.",
+                "The rules find this dossier eligible.",
+            )
+            .into(),
+        );
+    }
+    Ok(Accepted {
+        warnings,
+        without_quorum,
+    })
+}
+
+/// A starting point for the motivation: the weakest criteria and the unmet rules.
+pub fn suggest_motivation(
+    criteria: &[(String, Option<f64>, f64)],
+    unmet: &[String],
+    scale_max: f64,
+    lang: Lang,
+) -> String {
+    let mut scored: Vec<&(String, Option<f64>, f64)> =
+        criteria.iter().filter(|c| c.1.is_some()).collect();
+    // Weakest relative to the scale first; heavier criteria first on equal scores.
+    scored.sort_by(|a, b| {
+        a.1.unwrap_or(0.0)
+            .total_cmp(&b.1.unwrap_or(0.0))
+            .then(b.2.total_cmp(&a.2))
+    });
+    let mut parts = Vec::new();
+    if !unmet.is_empty() {
+        parts.push(format!(
+            "{} {}.",
+            lang.t("Conditions non remplies :", "Conditions not met:"),
+            unmet.join(" ; ")
+        ));
+    }
+    let weak: Vec<String> = scored
+        .iter()
+        .take(2)
+        .filter(|c| c.1.unwrap_or(0.0) < scale_max * 0.6)
+        .map(|c| {
+            format!(
+                "{} ({} / {})",
+                c.0,
+                lang.num(c.1.unwrap_or(0.0), 1),
+                lang.score(scale_max)
+            )
+        })
+        .collect();
+    if !weak.is_empty() {
+        parts.push(format!(
+            "{} {}.",
+            lang.t("Points faibles :", "Weak points:"),
+            weak.join(" ; ")
+        ));
+    }
+    parts.join(" ")
+}
+
+/// When the committee should consider declaring the call unsuccessful (seed 002).
+pub fn unsuccessful_warning(
+    call: &Call,
+    eligible: usize,
+    best_on_100: Option<f64>,
+    lang: Lang,
+) -> Option<String> {
+    if eligible <= 1 {
+        return Some(format!(
+            "{} ({} {})",
+            lang.t(
+                "L'appel pourrait être déclaré infructueux : trop peu de dossiers recevables",
+                "The call may be declared unsuccessful: too few eligible dossiers"
+            ),
+            eligible,
+            lang.t("recevable", "eligible")
+        ));
+    }
+    let threshold = call.quality_threshold?;
+    match best_on_100 {
+        Some(best) if best >= threshold => None,
+        _ => Some(format!(
+            "{} {} / 100",
+            lang.t(
+                "L'appel pourrait être déclaré infructueux : aucun dossier n'atteint le seuil de qualité de",
+                "The call may be declared unsuccessful: no dossier reaches the quality threshold of"
+            ),
+            lang.score(threshold)
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_call_reserves_exactly_the_built_in_ids() {
+        let ids: Vec<&str> = BUILT_IN.iter().map(|b| b.0).collect();
+        assert_eq!(ids, crate::call::BUILT_IN_DECISIONS);
+    }
+
+    fn call(extra: &str) -> Call {
+        let text = format!(
+            r#"{{ "format": "jury-appel/1", "id": "t", "title": "T", "issuer": {{ "name": "Caf" }},
+              "deadline": "2025-07-04", "scale": {{ "min": 0, "max": 5 }},
+              "criteria": [ {{ "id": "a", "label": "A", "weight": 1 }} ], "quorum": 3, "capacity": 2,
+              "quality_threshold": 50 {extra} }}"#
+        );
+        Call::parse("appel.json", &text).unwrap()
+    }
+
+    fn facts() -> Facts {
+        Facts {
+            session_open: true,
+            present: 3,
+            quorum: Some(3),
+            may_decide: true,
+            verdict: Verdict::Eligible,
+            overridden: false,
+            accepted_elsewhere: 0,
+        }
+    }
+
+    fn draft(kind: &str) -> Draft {
+        Draft {
+            reference: "R".into(),
+            kind: kind.into(),
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn motivation_is_required_except_for_retenu() {
+        let c = call("");
+        assert!(check(&c, &draft("retenu"), &facts(), Lang::Fr).is_ok());
+        for k in [
+            "non_retenu",
+            "irrecevable",
+            "liste_complementaire",
+            "retenu_sous_reserve",
+            "ajourne",
+        ] {
+            let e = check(&c, &draft(k), &facts(), Lang::Fr).unwrap_err();
+            assert!(e.starts_with("Motivation obligatoire"), "{k}: {e}");
+        }
+    }
+
+    #[test]
+    fn extras_are_required() {
+        let c = call("");
+        let mut d = draft("liste_complementaire");
+        d.motivation = "Projet solide mais capacité atteinte".into();
+        assert!(
+            check(&c, &d, &facts(), Lang::Fr)
+                .unwrap_err()
+                .contains("rang")
+        );
+        d.waitlist_rank = Some(1);
+        assert!(check(&c, &d, &facts(), Lang::Fr).is_ok());
+        let mut d = draft("ajourne");
+        d.motivation = "Pièces manquantes".into();
+        assert!(
+            check(&c, &d, &facts(), Lang::Fr)
+                .unwrap_err()
+                .contains("pièces")
+        );
+        let mut d = draft("retenu_sous_reserve");
+        d.motivation = "Sous réserve".into();
+        assert!(
+            check(&c, &d, &facts(), Lang::Fr)
+                .unwrap_err()
+                .contains("réserve")
+        );
+    }
+
+    #[test]
+    fn quorum_refuses_unless_the_call_allows_it() {
+        let mut f = facts();
+        f.present = 2;
+        let e = check(&call(""), &draft("retenu"), &f, Lang::Fr).unwrap_err();
+        assert!(e.contains("Quorum non atteint : 2/3"), "{e}");
+        let ok = check(
+            &call(r#", "allow_without_quorum": true"#),
+            &draft("retenu"),
+            &f,
+            Lang::Fr,
+        )
+        .unwrap();
+        assert!(ok.without_quorum);
+    }
+
+    #[test]
+    fn ineligible_cannot_be_accepted_without_override_and_capacity_warns() {
+        let c = call("");
+        let mut f = facts();
+        f.verdict = Verdict::Ineligible;
+        assert!(
+            check(&c, &draft("retenu"), &f, Lang::Fr)
+                .unwrap_err()
+                .contains("dérogation")
+        );
+        f.verdict = Verdict::Eligible;
+        f.accepted_elsewhere = 2;
+        let ok = check(&c, &draft("retenu"), &f, Lang::Fr).unwrap();
+        assert!(
+            ok.warnings[0].contains("Capacité dépassée : 3 / 2"),
+            "{:?}",
+            ok.warnings
+        );
+    }
+
+    #[test]
+    fn no_session_or_not_chair_is_refused() {
+        let c = call("");
+        let mut f = facts();
+        f.session_open = false;
+        assert!(
+            check(&c, &draft("retenu"), &f, Lang::Fr)
+                .unwrap_err()
+                .contains("Aucune séance ouverte")
+        );
+        let mut f = facts();
+        f.may_decide = false;
+        assert!(check(&c, &draft("retenu"), &f, Lang::Fr).is_err());
+    }
+
+    #[test]
+    fn custom_decisions_come_from_the_call() {
+        let c = call(
+            r#", "decisions": [ { "id": "personne_ressource", "label": "Personne ressource du réseau", "accepted": false, "motivation_required": true } ]"#,
+        );
+        let ks = kinds(&c, Lang::Fr);
+        assert_eq!(ks.len(), 7);
+        assert_eq!(ks[6].label, "Personne ressource du réseau");
+        assert!(check(&c, &draft("personne_ressource"), &facts(), Lang::Fr).is_err());
+    }
+
+    #[test]
+    fn suggestion_names_weakest_criteria_and_unmet_rules() {
+        let s = suggest_motivation(
+            &[
+                ("Expérience".into(), Some(4.0), 30.0),
+                ("Qualification".into(), Some(1.5), 30.0),
+                ("Cohérence".into(), Some(2.0), 25.0),
+            ],
+            &["Charte signée".into()],
+            5.0,
+            Lang::Fr,
+        );
+        assert_eq!(
+            s,
+            "Conditions non remplies : Charte signée. Points faibles : Qualification (1,5 / 5) ; Cohérence (2,0 / 5)."
+        );
+    }
+
+    #[test]
+    fn unsuccessful_call_warnings() {
+        let c = call("");
+        assert!(unsuccessful_warning(&c, 1, Some(90.0), Lang::Fr).is_some());
+        assert!(
+            unsuccessful_warning(&c, 5, Some(40.0), Lang::Fr)
+                .unwrap()
+                .contains("seuil de qualité de 50")
+        );
+        assert!(unsuccessful_warning(&c, 5, Some(60.0), Lang::Fr).is_none());
+    }
+}

@@ -1,0 +1,299 @@
+//! One candidature dossier (`jury-dossier/1`): a few required fields the
+//! application relies on, and free content shown as it was written.
+
+use crate::json::{Diag, Fields, Src};
+use chrono::{DateTime, FixedOffset};
+use jsonc_parser::ast::Value as Ast;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+pub const FORMAT: &str = "jury-dossier/1";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Employment {
+    Salaried,
+    Volunteer,
+    Independent,
+    Other,
+}
+
+impl Employment {
+    pub fn parse(s: &str) -> Option<Employment> {
+        match s {
+            "salarie" => Some(Employment::Salaried),
+            "benevole" => Some(Employment::Volunteer),
+            "independant" => Some(Employment::Independent),
+            "autre" => Some(Employment::Other),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attachment {
+    pub title: String,
+    /// Relative to the call folder, checked to stay inside it.
+    pub path: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dossier {
+    pub reference: String,
+    pub received_at: DateTime<FixedOffset>,
+    pub structure: String,
+    pub city: String,
+    pub postcode: String,
+    pub representative: String,
+    pub professional: String,
+    pub employment: Employment,
+    pub email: String,
+    pub attachments: Vec<Attachment>,
+    /// The whole dossier, keys in file order, unknown keys kept.
+    pub raw: Value,
+    /// SHA-256 of the compact JSON: reformatting a file is not a change, editing it is.
+    pub hash: String,
+}
+
+impl Dossier {
+    /// Validates one dossier object of a file.
+    /// With `pieces`, each attachment must be found where the caller looks.
+    pub fn from_ast(
+        src: &Src,
+        ast: &Ast,
+        pieces: Option<PieceCheck>,
+    ) -> Result<Dossier, Vec<Diag>> {
+        let mut errors = Vec::new();
+        crate::json::check_duplicate_keys(src, ast, "", &mut errors);
+        let Ast::Object(obj) = ast else {
+            return Err(vec![src.error(
+                ast,
+                format!(
+                    "un dossier doit être un objet {{ … }}, trouvé {}",
+                    crate::json::kind_name(ast)
+                ),
+            )]);
+        };
+        let f = Fields::new(src, obj, "");
+        let d = fields(&f, pieces, &mut errors);
+        match d {
+            Some(mut d) if errors.is_empty() => {
+                d.raw = crate::json::to_value(ast.clone());
+                d.hash = content_hash(&d.raw);
+                Ok(d)
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// Rebuilds a dossier from JSON already validated once (as kept in the database).
+    pub fn from_value(v: &Value) -> Result<Dossier, Vec<Diag>> {
+        let text = serde_json::to_string_pretty(v).unwrap_or_default();
+        let src = Src {
+            path: "base",
+            text: &text,
+        };
+        let ast = src.parse().map_err(|d| vec![d])?;
+        Dossier::from_ast(&src, &ast, None)
+    }
+
+    /// A field by JSON Pointer (RFC 6901).
+    pub fn pointer(&self, pointer: &str) -> Option<&Value> {
+        self.raw.pointer(pointer)
+    }
+
+    pub fn territory(&self) -> Option<&str> {
+        self.raw
+            .pointer("/structure/territory")
+            .and_then(Value::as_str)
+    }
+}
+
+pub fn content_hash(v: &Value) -> String {
+    let compact = serde_json::to_string(v).unwrap_or_default();
+    let digest = Sha256::digest(compact.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn fields(f: &Fields, pieces: Option<PieceCheck>, errors: &mut Vec<Diag>) -> Option<Dossier> {
+    if let (Some(format), Some(v)) = (f.string("format", errors), f.get("format"))
+        && format != FORMAT
+    {
+        errors.push(f.src.error(
+            v,
+            format!("format « {format} » inconnu : « {FORMAT} » attendu"),
+        ));
+    }
+    let reference = f.string("reference", errors);
+    let received_at = f.string("received_at", errors).and_then(|s| {
+        match DateTime::parse_from_rfc3339(&s) {
+            Ok(t) => Some(t),
+            Err(_) => {
+                if let Some(v) = f.get("received_at") {
+                    errors.push(f.src.error(
+                        v,
+                        format!("« received_at » : date et heure invalides « {s} », attendu RFC 3339 avec décalage (ex. 2025-07-03T16:42:00+02:00)"),
+                    ));
+                }
+                None
+            }
+        }
+    });
+    let structure = f.object("structure", errors);
+    let (mut name, mut postcode, mut city, mut rep, mut email) = (None, None, None, None, None);
+    if let Some(s) = &structure {
+        name = s.string("name", errors);
+        if let Some(a) = s.object("address", errors) {
+            a.string("street", errors);
+            postcode = a.string("postcode", errors);
+            city = a.string("city", errors);
+        }
+        if let Some(r) = s.object("representative", errors) {
+            let n = r.string("name", errors);
+            let t = r.string("title", errors);
+            rep = n.zip(t).map(|(n, _)| n);
+        }
+        email = s.string("email", errors);
+        if let (Some(e), Some(v)) = (&email, s.get("email"))
+            && !looks_like_email(e)
+        {
+            errors.push(f.src.error(
+                v,
+                format!("« structure.email » : adresse e-mail invalide « {e} »"),
+            ));
+        }
+    }
+    let professional = f.object("professional", errors);
+    let (mut pname, mut employment) = (None, None);
+    if let Some(p) = &professional {
+        pname = p.string("name", errors);
+        p.string("role", errors);
+        if let (Some(e), Some(v)) = (p.string("employment", errors), p.get("employment")) {
+            employment = Employment::parse(&e);
+            if employment.is_none() {
+                errors.push(f.src.error(
+                    v,
+                    format!("« professional.employment » : « {e} » inconnu, attendu salarie, benevole, independant ou autre"),
+                ));
+            }
+        }
+    }
+    let attachments = f
+        .opt_array("attachments", errors)
+        .map(|items| attachments(f, items, pieces, errors))
+        .unwrap_or_default();
+    Some(Dossier {
+        reference: reference?,
+        received_at: received_at?,
+        structure: name?,
+        city: city?,
+        postcode: postcode?,
+        representative: rep?,
+        professional: pname?,
+        employment: employment?,
+        email: email?,
+        attachments,
+        raw: Value::Null,
+        hash: String::new(),
+    })
+}
+
+fn looks_like_email(e: &str) -> bool {
+    match e.split_once('@') {
+        Some((user, host)) => {
+            !user.is_empty() && host.contains('.') && !e.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+fn attachments(
+    f: &Fields,
+    items: &[Ast],
+    pieces: Option<PieceCheck>,
+    errors: &mut Vec<Diag>,
+) -> Vec<Attachment> {
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let Ast::Object(o) = item else {
+            errors.push(f.src.error(
+                item,
+                format!("« attachments[{i}] » : un objet {{ \"title\", \"path\" }} est attendu"),
+            ));
+            continue;
+        };
+        let a = Fields::new(f.src, o, &format!("attachments[{i}]"));
+        let title = a.string("title", errors);
+        let path = a.string("path", errors);
+        if let (Some(p), Some(v)) = (&path, a.get("path"))
+            && !is_inside(p)
+        {
+            errors.push(f.src.error(
+                v,
+                format!("« attachments[{i}].path » : « {p} » sort du dossier de l'appel ; indiquez un chemin relatif comme pieces/fichier.pdf"),
+            ));
+            continue;
+        }
+        if let (Some(p), Some(v), Some(check)) = (&path, a.get("path"), pieces) {
+            match check(p) {
+                Piece::Found => {}
+                Piece::Missing => {
+                    errors.push(f.src.error(
+                        v,
+                        format!("« attachments[{i}].path » : pièce jointe « {p} » introuvable dans le dossier de l'appel"),
+                    ));
+                    continue;
+                }
+                Piece::Outside => {
+                    errors.push(f.src.error(
+                        v,
+                        format!("« attachments[{i}].path » : « {p} » mène hors du dossier de l'appel (lien symbolique) ; copiez la pièce dans pieces/"),
+                    ));
+                    continue;
+                }
+            }
+        }
+        if let (Some(title), Some(path)) = (title, path) {
+            out.push(Attachment { title, path });
+        }
+    }
+    out
+}
+
+/// Where an attachment's path leads, as the caller's filesystem sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Piece {
+    /// A file inside the call folder.
+    Found,
+    Missing,
+    /// Out of the call folder once symbolic links are followed.
+    Outside,
+}
+
+/// Looks an attachment's relative path up: the core checks the form of the
+/// path, the caller (which owns the files) where it leads.
+pub type PieceCheck<'a> = &'a dyn Fn(&str) -> Piece;
+
+/// A relative path that cannot climb out of the call folder.
+fn is_inside(p: &str) -> bool {
+    let path = std::path::Path::new(p);
+    !p.is_empty()
+        && path.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outside_paths_are_refused() {
+        assert!(is_inside("pieces/a.pdf"));
+        assert!(!is_inside("../a.pdf"));
+        assert!(!is_inside("/etc/passwd"));
+        assert!(!is_inside("pieces/../../a.pdf"));
+    }
+}

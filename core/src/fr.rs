@@ -1,0 +1,179 @@
+//! Language choice and French conventions for numbers and dates.
+
+use chrono::{Datelike, NaiveDate};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Fr,
+    En,
+}
+
+impl Lang {
+    /// Picks the text for this language; both versions sit side by side at the call site
+    /// so a missing translation cannot go unnoticed.
+    pub fn t<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "fr" => Some(Lang::Fr),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// A number with `decimals` digits; French uses a decimal comma and a narrow
+    /// no-break space between thousands (`1 000,5`).
+    pub fn num(self, x: f64, decimals: usize) -> String {
+        // Round half up on the decimal value a person reads (3,65 → 3,7), not on
+        // its binary approximation, which `format!` would round either way.
+        let scale = 10f64.powi(decimals as i32);
+        let cleaned = (x.abs() * 1e9).round() / 1e9;
+        let rounded = (cleaned * scale + 1e-9).round() / scale;
+        let s = format!("{:.*}", decimals, rounded);
+        let (int, frac) = match s.split_once('.') {
+            Some((i, f)) => (i.to_string(), Some(f.to_string())),
+            None => (s, None),
+        };
+        let sep = match self {
+            Lang::Fr => '\u{202F}',
+            Lang::En => ',',
+        };
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push(sep);
+            }
+            grouped.push(c);
+        }
+        let negative = x < 0.0 && s_nonzero(&grouped, frac.as_deref());
+        let mut out = String::new();
+        if negative {
+            out.push('-');
+        }
+        out.push_str(&grouped);
+        if let Some(f) = frac {
+            out.push_str(self.t(",", "."));
+            out.push_str(&f);
+        }
+        out
+    }
+
+    /// A score: integers without decimals, others with one (`4`, `3,5`).
+    pub fn score(self, x: f64) -> String {
+        if (x - x.round()).abs() < 1e-9 {
+            self.num(x, 0)
+        } else {
+            self.num(x, 1)
+        }
+    }
+
+    /// `7 juillet 2025` / `7 July 2025`.
+    pub fn date(self, d: NaiveDate) -> String {
+        const FR: [&str; 12] = [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ];
+        const EN: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let m = d.month0() as usize;
+        match self {
+            Lang::Fr => {
+                let day = if d.day() == 1 {
+                    "1er".to_string()
+                } else {
+                    d.day().to_string()
+                };
+                format!("{day} {} {}", FR[m], d.year())
+            }
+            Lang::En => format!("{} {} {}", d.day(), EN[m], d.year()),
+        }
+    }
+
+    /// Short date for tables: `04/07/2025` in French, ISO in English.
+    pub fn short_date(self, d: NaiveDate) -> String {
+        match self {
+            Lang::Fr => d.format("%d/%m/%Y").to_string(),
+            Lang::En => d.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+fn s_nonzero(int: &str, frac: Option<&str>) -> bool {
+    int.chars()
+        .chain(frac.unwrap_or("").chars())
+        .any(|c| c.is_ascii_digit() && c != '0')
+}
+
+/// French text for common I/O errors.
+pub fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "fichier ou dossier introuvable".into(),
+        PermissionDenied => "permission refusée".into(),
+        IsADirectory => "c'est un dossier, pas un fichier".into(),
+        StorageFull => "disque plein".into(),
+        ReadOnlyFilesystem => "système de fichiers en lecture seule".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_numbers() {
+        assert_eq!(Lang::Fr.num(14.5, 1), "14,5");
+        for (x, shown) in [
+            (2.25, "2,3"),
+            (3.65, "3,7"),
+            (3.55, "3,6"),
+            (2.35, "2,4"),
+            (2.45, "2,5"),
+        ] {
+            assert_eq!(Lang::Fr.num(x, 1), shown, "{x}");
+        }
+        assert_eq!(Lang::Fr.num(1000.0, 0), "1\u{202F}000");
+        assert_eq!(Lang::Fr.num(-0.01, 1), "0,0");
+        assert_eq!(Lang::En.num(1234.25, 2), "1,234.25");
+        assert_eq!(Lang::Fr.score(4.0), "4");
+        assert_eq!(Lang::Fr.score(3.5), "3,5");
+    }
+
+    #[test]
+    fn french_dates() {
+        let d = NaiveDate::from_ymd_opt(2025, 7, 7).unwrap();
+        assert_eq!(Lang::Fr.date(d), "7 juillet 2025");
+        let first = NaiveDate::from_ymd_opt(2025, 8, 1).unwrap();
+        assert_eq!(Lang::Fr.date(first), "1er août 2025");
+        assert_eq!(Lang::En.date(d), "7 July 2025");
+    }
+}

@@ -1,0 +1,478 @@
+//! Reading JSON with positions, so that every problem in a user's file is
+//! reported as `path:line:column: message` in French.
+//!
+//! jsonc-parser gives an AST with byte ranges; this module checks shapes
+//! against it and converts validated values to `serde_json::Value` (key order kept).
+
+use jsonc_parser::ast::{Object, ObjectPropName, Value};
+use jsonc_parser::common::Ranged;
+use jsonc_parser::errors::ParseErrorKind;
+use jsonc_parser::{CollectOptions, ParseOptions};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in a file, with its position (1-based, in characters).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diag {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let warn = if self.severity == Severity::Warning {
+            "avertissement : "
+        } else {
+            ""
+        };
+        write!(
+            f,
+            "{}:{}:{}: {warn}{}",
+            self.path, self.line, self.column, self.message
+        )
+    }
+}
+
+/// A source file being read: its display path and its text.
+pub struct Src<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+}
+
+impl<'a> Src<'a> {
+    /// Line and column (1-based, counted in characters) of a byte offset.
+    pub fn position(&self, byte: usize) -> (usize, usize) {
+        let byte = byte.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(self.text, byte)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let column = before[line_start..].chars().count() + 1;
+        (line, column)
+    }
+
+    pub fn error_at(&self, byte: usize, message: impl Into<String>) -> Diag {
+        let (line, column) = self.position(byte);
+        Diag {
+            path: self.path.to_string(),
+            line,
+            column,
+            severity: Severity::Error,
+            message: message.into(),
+        }
+    }
+
+    pub fn error(&self, node: &impl Ranged, message: impl Into<String>) -> Diag {
+        self.error_at(node.start(), message)
+    }
+
+    /// Parses strict JSON (no comments, no trailing commas): the files are a contract.
+    pub fn parse(&self) -> Result<Value<'a>, Diag> {
+        let options = ParseOptions {
+            allow_comments: false,
+            allow_loose_object_property_names: false,
+            allow_trailing_commas: false,
+            allow_missing_commas: false,
+            allow_single_quoted_strings: false,
+            allow_hexadecimal_numbers: false,
+            allow_unary_plus_numbers: false,
+            allow_bare_decimal_point_numbers: false,
+            allow_non_finite_numbers: false,
+            allow_extended_string_escapes: false,
+        };
+        match jsonc_parser::parse_to_ast(self.text, &CollectOptions::default(), &options) {
+            Ok(result) => match result.value {
+                Some(v) => Ok(v),
+                None => Err(self.error_at(0, "fichier vide : un document JSON est attendu")),
+            },
+            Err(e) => Err(self.error_at(e.range().start, syntax_message(e.kind()))),
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn syntax_message(kind: &ParseErrorKind) -> String {
+    use ParseErrorKind::*;
+    let m = match kind {
+        CommentsNotAllowed => "les commentaires ne sont pas permis en JSON",
+        ExpectedColonAfterObjectKey => "« : » attendu après le nom du champ",
+        ExpectedObjectValue => "valeur attendue après « : »",
+        ExpectedDigit
+        | ExpectedDigitFollowingNegativeSign
+        | ExpectedPlusMinusOrDigitInNumberLiteral => "nombre mal écrit",
+        ExpectedStringObjectProperty => "nom de champ entre guillemets attendu",
+        ExpectedComma => "virgule attendue entre deux éléments",
+        MultipleRootJsonValues => "plusieurs documents JSON dans un même fichier",
+        TrailingCommasNotAllowed => "virgule en trop avant la fermeture",
+        UnexpectedCloseBrace => "« } » inattendue",
+        UnexpectedCloseBracket => "« ] » inattendu",
+        UnexpectedColon => "« : » inattendu",
+        UnexpectedComma => "virgule inattendue",
+        UnterminatedArray => "liste non fermée : « ] » manquant",
+        UnterminatedObject => "objet non fermé : « } » manquante",
+        UnterminatedCommentBlock => "commentaire non fermé",
+        NestingDepthExceeded => "imbrication trop profonde",
+        String(_) => "chaîne de caractères mal formée (guillemet ou échappement)",
+        HexadecimalNumbersNotAllowed
+        | UnaryPlusNumbersNotAllowed
+        | BareDecimalPointNumbersNotAllowed
+        | NonFiniteNumbersNotAllowed => "nombre non permis en JSON",
+        SingleQuotedStringsNotAllowed => "les chaînes s'écrivent entre guillemets doubles",
+        UnexpectedToken | UnexpectedTokenInObject | UnexpectedWord => "caractère inattendu",
+        #[allow(unreachable_patterns)]
+        _ => "JSON mal formé",
+    };
+    format!("JSON invalide : {m}")
+}
+
+/// French name of a JSON value's type, for "expected X, found Y" messages.
+pub fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::StringLit(_) => "une chaîne",
+        Value::NumberLit(_) => "un nombre",
+        Value::BooleanLit(_) => "un booléen",
+        Value::Object(_) => "un objet",
+        Value::Array(_) => "une liste",
+        Value::NullKeyword(_) => "null",
+    }
+}
+
+/// Checks fields of one object, collecting every problem instead of stopping at the first.
+pub struct Fields<'s, 'a, 'v> {
+    pub src: &'s Src<'a>,
+    pub obj: &'v Object<'a>,
+    /// Dotted path of this object, for messages (`structure.address`).
+    pub at: String,
+}
+
+impl<'s, 'a, 'v> Fields<'s, 'a, 'v> {
+    pub fn new(src: &'s Src<'a>, obj: &'v Object<'a>, at: &str) -> Self {
+        Fields {
+            src,
+            obj,
+            at: at.to_string(),
+        }
+    }
+
+    pub fn name(&self, key: &str) -> String {
+        if self.at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.at)
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'v Value<'a>> {
+        self.obj
+            .properties
+            .iter()
+            .find(|p| p.name.as_str() == key)
+            .map(|p| &p.value)
+    }
+
+    fn missing(&self, key: &str) -> Diag {
+        self.src.error(
+            &self.obj.range,
+            format!("champ obligatoire « {} » manquant", self.name(key)),
+        )
+    }
+
+    fn wrong(&self, key: &str, v: &Value, expected: &str) -> Diag {
+        self.src.error(
+            v,
+            format!(
+                "« {} » : {expected} attendu(e), trouvé {}",
+                self.name(key),
+                kind_name(v)
+            ),
+        )
+    }
+
+    /// A required, non-empty string.
+    pub fn string(&self, key: &str, errors: &mut Vec<Diag>) -> Option<String> {
+        match self.get(key) {
+            None => {
+                errors.push(self.missing(key));
+                None
+            }
+            Some(v) => self.string_value(key, v, errors),
+        }
+    }
+
+    pub fn opt_string(&self, key: &str, errors: &mut Vec<Diag>) -> Option<String> {
+        match self.get(key) {
+            None | Some(Value::NullKeyword(_)) => None,
+            Some(v) => self.string_value(key, v, errors),
+        }
+    }
+
+    fn string_value(&self, key: &str, v: &Value, errors: &mut Vec<Diag>) -> Option<String> {
+        match v {
+            Value::StringLit(s) if s.value.trim().is_empty() => {
+                errors.push(
+                    self.src
+                        .error(v, format!("« {} » est vide", self.name(key))),
+                );
+                None
+            }
+            Value::StringLit(s) => Some(s.value.to_string()),
+            other => {
+                errors.push(self.wrong(key, other, "une chaîne"));
+                None
+            }
+        }
+    }
+
+    pub fn object(&self, key: &str, errors: &mut Vec<Diag>) -> Option<Fields<'s, 'a, 'v>> {
+        match self.get(key) {
+            None => {
+                errors.push(self.missing(key));
+                None
+            }
+            Some(v) => self.object_value(key, v, errors),
+        }
+    }
+
+    fn object_value(
+        &self,
+        key: &str,
+        v: &'v Value<'a>,
+        errors: &mut Vec<Diag>,
+    ) -> Option<Fields<'s, 'a, 'v>> {
+        match v {
+            Value::Object(o) => Some(Fields {
+                src: self.src,
+                obj: o,
+                at: self.name(key),
+            }),
+            other => {
+                errors.push(self.wrong(key, other, "un objet"));
+                None
+            }
+        }
+    }
+
+    pub fn array(&self, key: &str, errors: &mut Vec<Diag>) -> Option<&'v [Value<'a>]> {
+        match self.get(key) {
+            None => {
+                errors.push(self.missing(key));
+                None
+            }
+            Some(v) => self.array_value(key, v, errors),
+        }
+    }
+
+    pub fn opt_array(&self, key: &str, errors: &mut Vec<Diag>) -> Option<&'v [Value<'a>]> {
+        match self.get(key) {
+            None | Some(Value::NullKeyword(_)) => None,
+            Some(v) => self.array_value(key, v, errors),
+        }
+    }
+
+    fn array_value(
+        &self,
+        key: &str,
+        v: &'v Value<'a>,
+        errors: &mut Vec<Diag>,
+    ) -> Option<&'v [Value<'a>]> {
+        match v {
+            Value::Array(a) => Some(&a.elements),
+            other => {
+                errors.push(self.wrong(key, other, "une liste"));
+                None
+            }
+        }
+    }
+
+    pub fn number(&self, key: &str, errors: &mut Vec<Diag>) -> Option<f64> {
+        match self.get(key) {
+            None => {
+                errors.push(self.missing(key));
+                None
+            }
+            Some(v) => self.number_value(key, v, errors),
+        }
+    }
+
+    pub fn opt_number(&self, key: &str, errors: &mut Vec<Diag>) -> Option<f64> {
+        match self.get(key) {
+            None | Some(Value::NullKeyword(_)) => None,
+            Some(v) => self.number_value(key, v, errors),
+        }
+    }
+
+    fn number_value(&self, key: &str, v: &Value, errors: &mut Vec<Diag>) -> Option<f64> {
+        match v {
+            Value::NumberLit(n) => match n.value.parse::<f64>() {
+                Ok(x) if x.is_finite() => Some(x),
+                _ => {
+                    errors.push(
+                        self.src
+                            .error(v, format!("« {} » : nombre illisible", self.name(key))),
+                    );
+                    None
+                }
+            },
+            other => {
+                errors.push(self.wrong(key, other, "un nombre"));
+                None
+            }
+        }
+    }
+
+    pub fn opt_bool(&self, key: &str, errors: &mut Vec<Diag>) -> Option<bool> {
+        match self.get(key) {
+            None | Some(Value::NullKeyword(_)) => None,
+            Some(Value::BooleanLit(b)) => Some(b.value),
+            Some(other) => {
+                errors.push(self.wrong(key, other, "true ou false"));
+                None
+            }
+        }
+    }
+
+    /// A required date written `AAAA-MM-JJ`.
+    pub fn date(&self, key: &str, errors: &mut Vec<Diag>) -> Option<chrono::NaiveDate> {
+        let v = self.get(key);
+        let s = self.string(key, errors)?;
+        self.parse_date(key, &s, v, errors)
+    }
+
+    pub fn opt_date(&self, key: &str, errors: &mut Vec<Diag>) -> Option<chrono::NaiveDate> {
+        let v = self.get(key);
+        let s = self.opt_string(key, errors)?;
+        self.parse_date(key, &s, v, errors)
+    }
+
+    fn parse_date(
+        &self,
+        key: &str,
+        s: &str,
+        v: Option<&Value>,
+        errors: &mut Vec<Diag>,
+    ) -> Option<chrono::NaiveDate> {
+        match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let at = v.map(|v| v.start()).unwrap_or(self.obj.range.start);
+                errors.push(self.src.error_at(
+                    at,
+                    format!(
+                        "« {} » : date invalide « {s} », attendu AAAA-MM-JJ (ex. 2025-07-04)",
+                        self.name(key)
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Keys written twice: JSON parsers silently keep one, a committee must know.
+    pub fn duplicate_keys(&self, errors: &mut Vec<Diag>) {
+        let mut seen = std::collections::HashSet::new();
+        for p in &self.obj.properties {
+            let name = prop_name(&p.name);
+            if !seen.insert(name) {
+                errors.push(self.src.error(
+                    &p.range,
+                    format!("champ « {} » écrit deux fois", self.name(name)),
+                ));
+            }
+        }
+    }
+}
+
+fn prop_name<'x>(n: &'x ObjectPropName) -> &'x str {
+    n.as_str()
+}
+
+/// Checks every object of a document for duplicate keys.
+pub fn check_duplicate_keys(src: &Src, v: &Value, at: &str, errors: &mut Vec<Diag>) {
+    match v {
+        Value::Object(o) => {
+            let f = Fields::new(src, o, at);
+            f.duplicate_keys(errors);
+            for p in &o.properties {
+                check_duplicate_keys(src, &p.value, &f.name(p.name.as_str()), errors);
+            }
+        }
+        Value::Array(a) => {
+            for (i, e) in a.elements.iter().enumerate() {
+                check_duplicate_keys(src, e, &format!("{at}[{i}]"), errors);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Converts a validated AST to a `serde_json::Value` with keys in file order.
+pub fn to_value(v: Value) -> serde_json::Value {
+    v.into()
+}
+
+/// Decodes a file's bytes as UTF-8 (a leading BOM dropped), reporting the
+/// first invalid byte's position.
+pub fn decode_utf8(bytes: Vec<u8>, display: &str) -> Result<String, Diag> {
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{FEFF}') {
+                // A BOM is what some Windows editors write; it is harmless.
+                s.drain(..3);
+            }
+            Ok(s)
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let src = Src {
+                path: display,
+                text: &text,
+            };
+            Err(src.error_at(
+                valid,
+                "le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8 (octet invalide à cet endroit)",
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_not_bytes() {
+        let src = Src {
+            path: "x.json",
+            text: "{\n  \"é\": 1,\n  \"b\": x\n}",
+        };
+        let at = src.text.find('x').unwrap_or(0);
+        assert_eq!(src.position(at), (3, 8));
+        assert_eq!(src.position(src.text.find('1').unwrap_or(0)), (2, 8));
+    }
+
+    #[test]
+    fn syntax_errors_are_positioned_and_french() {
+        let src = Src {
+            path: "d.json",
+            text: "{\n  \"a\": 1,\n}",
+        };
+        let e = src.parse().unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("virgule"), "{}", e.message);
+    }
+}

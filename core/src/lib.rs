@@ -1,0 +1,24 @@
+//! Jury's domain, with no terminal, SQL, PDF or file access: what a call
+//! is, how a dossier is checked and scored, how a committee ranks and
+//! decides, what a letter and the minutes say, how the audit chain and the
+//! review packets are sealed. The app crate reads and writes the files, the
+//! database and the terminal around it.
+
+pub mod aggregate;
+pub mod audit;
+pub mod call;
+pub mod committee;
+pub mod compose;
+pub mod decision;
+pub mod document;
+pub mod dossier;
+pub mod eligibility;
+pub mod fr;
+pub mod grid;
+pub mod json;
+pub mod packet;
+pub mod ranking;
+pub mod records;
+pub mod search;
+pub mod templates;
+pub mod typography;

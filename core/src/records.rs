@@ -1,0 +1,145 @@
+//! The committee's records as the store keeps them and the core reasons on
+//! them: scores, conflicts, overrides, sessions, decisions, the call's
+//! outcome, letters and merged packets. Plain data, no storage here.
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conflict {
+    pub reference: String,
+    pub member: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Override {
+    pub reference: String,
+    /// `true`: declared eligible; `false`: declared ineligible.
+    pub eligible: bool,
+    pub justification: String,
+    pub by: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    pub id: i64,
+    pub date: String,
+    pub opened_by: String,
+    pub closed_at: Option<String>,
+    pub present: Vec<String>,
+}
+
+impl Session {
+    pub fn is_open(&self) -> bool {
+        self.closed_at.is_none()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecisionRow {
+    pub id: i64,
+    pub session_id: i64,
+    pub reference: String,
+    pub kind: String,
+    pub motivation: String,
+    pub condition: String,
+    pub waitlist_rank: Option<u32>,
+    pub documents: String,
+    pub without_quorum: bool,
+    pub by: String,
+    pub at: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub session_id: i64,
+    pub unsuccessful: bool,
+    pub motivation: String,
+    pub by: String,
+}
+
+/// Everything the committee view needs, read once per user action.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CommitteeData {
+    pub members: Vec<(String, String)>,
+    pub conflicts: Vec<Conflict>,
+    pub overrides: Vec<Override>,
+    pub consensus: Vec<(String, String, f64)>,
+    pub sessions: Vec<Session>,
+    /// Every decision row, oldest first: the last per dossier is current.
+    pub decisions: Vec<DecisionRow>,
+    pub outcome: Option<Outcome>,
+    /// Per member: their latest merged packet and how many dossiers it scored.
+    pub packets: Vec<PacketSummary>,
+    /// Scores two packets disagreed on, left for the chair.
+    pub merge_conflicts: Vec<MergeConflict>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoreRow {
+    pub reference: String,
+    pub member: String,
+    pub criterion: String,
+    pub value: Option<f64>,
+    pub comment: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LetterRow {
+    pub reference: String,
+    pub decision_id: i64,
+    pub pdf: String,
+    pub odt: String,
+    pub eml: Option<String>,
+    pub hash: String,
+    pub generated_at: String,
+    pub sent_at: Option<String>,
+    pub channel: Option<String>,
+    pub acknowledged_at: Option<String>,
+}
+
+/// A score two packets (or a packet and the chair's database) disagree on at
+/// the same `updated_at`: kept as stored, reported, left for the chair.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MergeConflict {
+    pub id: i64,
+    pub reference: String,
+    pub member: String,
+    pub criterion: String,
+    pub kept: Option<f64>,
+    pub incoming: Option<f64>,
+    pub updated_at: String,
+    /// The checksum of the packet that brought `incoming`.
+    pub packet: String,
+}
+
+impl fmt::Display for MergeConflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let show = |v: Option<f64>| {
+            v.map(|x| crate::fr::Lang::Fr.score(x))
+                .unwrap_or_else(|| "—".into())
+        };
+        write!(
+            f,
+            "{} / {} ({}) : {} conservé, {} reçu, même date {}",
+            self.reference,
+            self.criterion,
+            self.member,
+            show(self.kept),
+            show(self.incoming),
+            self.updated_at
+        )
+    }
+}
+
+/// Per member: when their latest packet was merged, how many dossiers they
+/// have scored (in this database, whichever way the scores came).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PacketSummary {
+    pub member: String,
+    pub role: String,
+    /// `imported_at` of their latest packet; `None`: no packet yet.
+    pub last_import: Option<String>,
+    pub packets: usize,
+    pub dossiers: usize,
+}

@@ -1,0 +1,826 @@
+//! Everything the screen shows, in memory. Built once from the store; changed
+//! only by `update`; read by `ui` to draw.
+
+use crate::app::keymap::{Context, Keymap};
+use jury_core::call::Call;
+use jury_core::dossier::Dossier;
+use jury_core::eligibility::{self, Report};
+use jury_core::fr::Lang;
+use jury_core::grid::{self, Evaluation, Scores};
+use jury_core::json::Diag;
+use jury_core::records::ScoreRow;
+use jury_core::search::{Haystack, Searcher};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    List,
+    Dossier,
+    Grid,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Dossiers,
+    Committee,
+    Letters,
+}
+
+/// A final decision and its letter's state, for the letters view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LetterItem {
+    /// Index into `entries`.
+    pub entry: usize,
+    pub decision: jury_core::records::DecisionRow,
+    pub tracked: Option<jury_core::records::LetterRow>,
+    /// Past the call's `notify_by` and not sent.
+    pub late: bool,
+}
+
+/// Whose scores the grid shows and writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GridTarget {
+    /// The active reviewer's own scores.
+    Own,
+    /// The chair's consensus grid, which becomes the official score.
+    Consensus,
+}
+
+/// The list's filters (besides the search).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFilter {
+    All,
+    ToScore,
+    Contested,
+    Ineligible,
+    Decided,
+    Priority,
+    /// One territory (`structure.territory`), by its index in `State::territories`.
+    Zone(usize),
+}
+
+impl ListFilter {
+    /// The next filter; after the fixed ones, each territory of the batch.
+    pub fn next(self, zones: usize) -> ListFilter {
+        match self {
+            ListFilter::All => ListFilter::ToScore,
+            ListFilter::ToScore => ListFilter::Contested,
+            ListFilter::Contested => ListFilter::Ineligible,
+            ListFilter::Ineligible => ListFilter::Decided,
+            ListFilter::Decided => ListFilter::Priority,
+            ListFilter::Priority if zones > 0 => ListFilter::Zone(0),
+            ListFilter::Zone(i) if i + 1 < zones => ListFilter::Zone(i + 1),
+            ListFilter::Priority | ListFilter::Zone(_) => ListFilter::All,
+        }
+    }
+
+    pub fn label(self, lang: Lang, territories: &[String]) -> String {
+        if let ListFilter::Zone(i) = self {
+            return format!(
+                "{} {}",
+                lang.t("zone :", "zone:"),
+                territories.get(i).map(String::as_str).unwrap_or("?")
+            );
+        }
+        match self {
+            ListFilter::All => lang.t("tous", "all"),
+            ListFilter::ToScore => lang.t("à noter", "to score"),
+            ListFilter::Contested => lang.t("contestés", "contested"),
+            ListFilter::Ineligible => lang.t("irrecevables", "ineligible"),
+            ListFilter::Decided => lang.t("décidés", "decided"),
+            ListFilter::Priority => lang.t("prioritaires", "priority"),
+            ListFilter::Zone(_) => "",
+        }
+        .to_string()
+    }
+}
+
+/// One line of a dossier's history, read from the audit trail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryLine {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mode {
+    Normal,
+    /// Typing the search query.
+    Filter,
+    /// Editing the comment of the selected criterion.
+    Comment,
+    /// Asking who is scoring.
+    AskReviewer,
+    Help {
+        scroll: u16,
+    },
+    /// The import report, shown at start when a file had problems.
+    Report {
+        scroll: u16,
+    },
+    /// Choosing which attachment to open.
+    Attachments {
+        selected: usize,
+    },
+    /// A committee form (decision, override, session…).
+    Form(crate::app::form::Form),
+    /// A dossier's audit trail.
+    History {
+        reference: String,
+        lines: Vec<HistoryLine>,
+        scroll: u16,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    Reference,
+    Received,
+    Total,
+    Status,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Reference => SortKey::Received,
+            SortKey::Received => SortKey::Total,
+            SortKey::Total => SortKey::Status,
+            SortKey::Status => SortKey::Reference,
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            SortKey::Reference => lang.t("référence", "reference"),
+            SortKey::Received => lang.t("date de réception", "date received"),
+            SortKey::Total => lang.t("total", "total"),
+            SortKey::Status => lang.t("statut", "status"),
+        }
+    }
+}
+
+/// Searchable fields, in the order `Haystack` holds them.
+pub const SEARCH_FIELDS: usize = 5;
+pub const F_REFERENCE: usize = 0;
+pub const F_STRUCTURE: usize = 1;
+pub const F_CITY: usize = 2;
+
+/// What the last frame measured, fed back to the state for paging.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FrameInfo {
+    pub page: u16,
+    pub dossier_max_scroll: u16,
+    /// Rows the dossier list showed.
+    pub list_rows: u16,
+}
+
+pub struct Entry {
+    pub dossier: Dossier,
+    pub eligibility: Report,
+    pub late: bool,
+    pub haystack: Haystack,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Score {
+    pub value: Option<f64>,
+    pub comment: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// A scoring status of one dossier for the active reviewer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Progress {
+    ToScore,
+    Partial,
+    Scored,
+}
+
+pub struct State {
+    pub lang: Lang,
+    pub color: bool,
+    pub call: Call,
+    pub call_dir: Option<PathBuf>,
+    pub db_path: String,
+    pub keymap: Keymap,
+    pub entries: Vec<Entry>,
+    /// Every member's scores: (reference, member, criterion) → score.
+    pub scores: BTreeMap<(String, String, String), Score>,
+    pub reviewer: Option<String>,
+    /// Entries shown, filtered and sorted (indices into `entries`).
+    pub view: Vec<usize>,
+    /// Matched characters per entry and field, while a filter is active.
+    pub highlights: HashMap<usize, Vec<Vec<usize>>>,
+    /// Index into `view`.
+    pub selected: usize,
+    pub focus: Pane,
+    pub mode: Mode,
+    pub filter: String,
+    /// Text being edited (comment, reviewer name).
+    pub input: String,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub dossier_scroll: u16,
+    /// Index of the criterion under the cursor.
+    pub criterion: usize,
+    /// First digit typed on a scale that goes past 9.
+    pub pending_digit: Option<u8>,
+    pub status: Option<Status>,
+    pub report: Vec<Diag>,
+    pub quit: bool,
+    /// Page height the last frame had, for page up/down.
+    pub page: u16,
+    /// First list row on screen, and how many rows the list shows.
+    pub list_offset: usize,
+    pub list_rows: u16,
+    /// The reviewer's progress per dossier, rebuilt by `recompute`.
+    progress_cache: HashMap<String, Progress>,
+    /// Reference → index into `entries` (entries never change after start).
+    index: HashMap<String, usize>,
+    pub screen: Screen,
+    pub grid_target: GridTarget,
+    pub list_filter: ListFilter,
+    /// The batch's territories, for the zone filter.
+    pub territories: Vec<String>,
+    pub committee: jury_core::committee::Committee,
+    /// Committee view: rank by the members' normalised totals.
+    pub normalised: bool,
+    /// Committee view: contested and near-cut-off dossiers only, contested first.
+    pub agenda: bool,
+    /// Committee view rows (indices into `entries`) and the selected row.
+    pub committee_view: Vec<usize>,
+    pub committee_selected: usize,
+    /// The call's own letter templates, by decision id.
+    pub templates: BTreeMap<String, String>,
+    /// Letters produced and their tracking, from the store.
+    pub letters: Vec<jury_core::records::LetterRow>,
+    /// Final decisions and their letters (letters view rows).
+    pub letter_items: Vec<LetterItem>,
+    pub letters_selected: usize,
+    /// Where the TUI writes letters.
+    pub letters_dir: PathBuf,
+    /// A running batch: done, total, current reference.
+    pub progress: Option<(usize, usize, String)>,
+    /// Today, as the runtime sees it (late letters, default dates).
+    pub today: chrono::NaiveDate,
+    searcher: Searcher,
+}
+
+pub struct Init {
+    pub lang: Lang,
+    pub color: bool,
+    pub call: Call,
+    pub call_dir: Option<PathBuf>,
+    pub db_path: String,
+    pub keymap: Keymap,
+    pub dossiers: Vec<Dossier>,
+    pub scores: Vec<ScoreRow>,
+    pub reviewer: Option<String>,
+    pub report: Vec<Diag>,
+    pub committee: jury_core::records::CommitteeData,
+    pub templates: BTreeMap<String, String>,
+    pub letters: Vec<jury_core::records::LetterRow>,
+    pub letters_dir: PathBuf,
+    pub today: chrono::NaiveDate,
+}
+
+impl State {
+    pub fn new(init: Init) -> State {
+        let lang = init.lang;
+        let entries: Vec<Entry> = init
+            .dossiers
+            .into_iter()
+            .map(|d| {
+                let eligibility = eligibility::evaluate(&init.call, &d, lang);
+                let late = eligibility::is_late(&init.call, &d);
+                let haystack = Haystack::new(&[
+                    &d.reference,
+                    &d.structure,
+                    &d.city,
+                    &d.professional,
+                    &d.representative,
+                ]);
+                Entry {
+                    dossier: d,
+                    eligibility,
+                    late,
+                    haystack,
+                }
+            })
+            .collect();
+        let scores = init
+            .scores
+            .into_iter()
+            .map(|r| {
+                (
+                    (r.reference, r.member, r.criterion),
+                    Score {
+                        value: r.value,
+                        comment: r.comment,
+                    },
+                )
+            })
+            .collect();
+        let mode = if !init.report.is_empty() {
+            Mode::Report { scroll: 0 }
+        } else if init.reviewer.is_none() {
+            Mode::AskReviewer
+        } else {
+            Mode::Normal
+        };
+        let mut s = State {
+            lang,
+            color: init.color,
+            call: init.call,
+            call_dir: init.call_dir,
+            db_path: init.db_path,
+            keymap: init.keymap,
+            index: entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.dossier.reference.clone(), i))
+                .collect(),
+            entries,
+            scores,
+            reviewer: init.reviewer,
+            view: Vec::new(),
+            highlights: HashMap::new(),
+            selected: 0,
+            focus: Pane::List,
+            mode,
+            filter: String::new(),
+            input: String::new(),
+            sort: SortKey::Reference,
+            descending: false,
+            dossier_scroll: 0,
+            criterion: 0,
+            pending_digit: None,
+            status: None,
+            report: init.report,
+            quit: false,
+            page: 10,
+            list_offset: 0,
+            list_rows: 20,
+            progress_cache: HashMap::new(),
+            screen: Screen::Dossiers,
+            grid_target: GridTarget::Own,
+            list_filter: ListFilter::All,
+            territories: Vec::new(),
+            committee: jury_core::committee::Committee::default(),
+            normalised: false,
+            agenda: false,
+            committee_view: Vec::new(),
+            committee_selected: 0,
+            templates: init.templates,
+            letters: init.letters,
+            letter_items: Vec::new(),
+            letters_selected: 0,
+            letters_dir: init.letters_dir,
+            progress: None,
+            today: init.today,
+            searcher: Searcher::default(),
+        };
+        let mut territories: Vec<String> = s
+            .entries
+            .iter()
+            .filter_map(|e| e.dossier.territory().map(str::to_string))
+            .collect();
+        territories.sort();
+        territories.dedup();
+        s.territories = territories;
+        s.committee.data = init.committee;
+        s.recompute();
+        s
+    }
+
+    /// Key contexts searched, in order, for the current mode and focus.
+    pub fn contexts(&self) -> Vec<Context> {
+        match self.mode {
+            Mode::Normal if self.screen == Screen::Committee => {
+                vec![Context::Committee, Context::Global]
+            }
+            Mode::Normal if self.screen == Screen::Letters => {
+                vec![Context::Letters, Context::Global]
+            }
+            Mode::Normal => {
+                let pane = match self.focus {
+                    Pane::List => Context::List,
+                    Pane::Dossier => Context::Dossier,
+                    Pane::Grid => Context::Grid,
+                };
+                vec![pane, Context::Global]
+            }
+            Mode::Filter | Mode::Comment | Mode::AskReviewer => vec![Context::Input],
+            Mode::Help { .. } => vec![Context::Help],
+            Mode::Report { .. } | Mode::Attachments { .. } | Mode::History { .. } => {
+                vec![Context::Popup]
+            }
+            Mode::Form(_) => vec![Context::Form],
+        }
+    }
+
+    pub fn current(&self) -> Option<&Entry> {
+        self.view
+            .get(self.selected)
+            .and_then(|i| self.entries.get(*i))
+    }
+
+    pub fn current_index(&self) -> Option<usize> {
+        self.view.get(self.selected).copied()
+    }
+
+    /// The active reviewer's scores on one dossier.
+    pub fn my_scores(&self, reference: &str) -> Scores {
+        let Some(me) = &self.reviewer else {
+            return Scores::new();
+        };
+        self.call
+            .criteria
+            .iter()
+            .filter_map(|c| {
+                let key = (reference.to_string(), me.clone(), c.id.clone());
+                self.scores
+                    .get(&key)
+                    .and_then(|s| s.value)
+                    .map(|v| (c.id.clone(), v))
+            })
+            .collect()
+    }
+
+    pub fn my_score(&self, reference: &str, criterion: &str) -> Option<&Score> {
+        let me = self.reviewer.as_ref()?;
+        self.scores
+            .get(&(reference.to_string(), me.clone(), criterion.to_string()))
+    }
+
+    /// The grid as shown: the reviewer's own scores, or the consensus.
+    pub fn grid_scores(&self, reference: &str) -> Scores {
+        match self.grid_target {
+            GridTarget::Own => self.my_scores(reference),
+            GridTarget::Consensus => self
+                .call
+                .criteria
+                .iter()
+                .filter_map(|c| {
+                    self.committee
+                        .consensus
+                        .get(&(reference.to_string(), c.id.clone()))
+                        .map(|v| (c.id.clone(), *v))
+                })
+                .collect(),
+        }
+    }
+
+    pub fn evaluation(&self, reference: &str) -> Evaluation {
+        grid::evaluate(&self.call, &self.grid_scores(reference))
+    }
+
+    /// The active reviewer's own progress on a dossier (cached by `recompute`).
+    pub fn progress(&self, reference: &str) -> Progress {
+        match self.progress_cache.get(reference) {
+            Some(p) => *p,
+            None => self.compute_progress(reference),
+        }
+    }
+
+    fn compute_progress(&self, reference: &str) -> Progress {
+        let e = grid::evaluate(&self.call, &self.my_scores(reference));
+        if e.complete() {
+            Progress::Scored
+        } else if e.scored > 0 {
+            Progress::Partial
+        } else {
+            Progress::ToScore
+        }
+    }
+
+    pub fn scored_count(&self) -> usize {
+        self.progress_cache
+            .values()
+            .filter(|p| **p == Progress::Scored)
+            .count()
+    }
+
+    /// Recomputes the visible list after a filter, sort or score change,
+    /// keeping the same dossier selected when it is still shown.
+    /// `narrow_from` lets a longer query search only the previous matches.
+    pub fn refresh_view(&mut self, narrow_from: Option<Vec<usize>>) {
+        let keep = self.current_index();
+        let candidates: Vec<usize> =
+            narrow_from.unwrap_or_else(|| (0..self.entries.len()).collect());
+        self.highlights.clear();
+        let mut hits: Vec<(usize, i64)> = Vec::with_capacity(candidates.len());
+        let active = !self.filter.trim().is_empty();
+        for i in candidates {
+            if !self.passes_filter(i) {
+                continue;
+            }
+            if !active {
+                hits.push((i, 0));
+                continue;
+            }
+            if let Some(h) = self.searcher.find(&self.entries[i].haystack, &self.filter) {
+                self.highlights.insert(i, h.fields);
+                hits.push((i, h.score));
+            }
+        }
+        let mut view: Vec<usize> = hits.iter().map(|(i, _)| *i).collect();
+        self.sort_view(&mut view);
+        if active {
+            // While searching, the best matches come first (the sort breaks ties).
+            let score: HashMap<usize, i64> = hits.into_iter().collect();
+            view.sort_by_key(|i| std::cmp::Reverse(score.get(i).copied().unwrap_or(0)));
+        }
+        self.view = view;
+        self.selected = keep
+            .and_then(|k| self.view.iter().position(|i| *i == k))
+            .unwrap_or(0);
+    }
+
+    fn sort_view(&self, view: &mut [usize]) {
+        let e = &self.entries;
+        match self.sort {
+            SortKey::Reference => {
+                view.sort_by(|a, b| e[*a].dossier.reference.cmp(&e[*b].dossier.reference))
+            }
+            SortKey::Received => view.sort_by(|a, b| {
+                e[*a]
+                    .dossier
+                    .received_at
+                    .cmp(&e[*b].dossier.received_at)
+                    .then_with(|| e[*a].dossier.reference.cmp(&e[*b].dossier.reference))
+            }),
+            SortKey::Total => {
+                let totals: HashMap<usize, f64> = view
+                    .iter()
+                    .map(|i| {
+                        (
+                            *i,
+                            self.evaluation(&e[*i].dossier.reference)
+                                .on_100
+                                .unwrap_or(-1.0),
+                        )
+                    })
+                    .collect();
+                // Best first by default: that is how a committee reads totals.
+                view.sort_by(|a, b| {
+                    totals[b]
+                        .total_cmp(&totals[a])
+                        .then_with(|| e[*a].dossier.reference.cmp(&e[*b].dossier.reference))
+                })
+            }
+            SortKey::Status => view.sort_by(|a, b| {
+                self.progress(&e[*a].dossier.reference)
+                    .cmp(&self.progress(&e[*b].dossier.reference))
+                    .then_with(|| e[*a].dossier.reference.cmp(&e[*b].dossier.reference))
+            }),
+        }
+        if self.descending {
+            view.reverse();
+        }
+    }
+
+    pub fn set_status(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn set_error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+}
+
+impl State {
+    /// Layout feedback from the last frame: page height and how far the
+    /// dossier can scroll. The only state the renderer informs.
+    pub fn apply_frame(&mut self, info: FrameInfo) {
+        if info.page > 0 {
+            self.page = info.page;
+        }
+        if info.list_rows > 0 {
+            self.list_rows = info.list_rows;
+        }
+        self.dossier_scroll = self.dossier_scroll.min(info.dossier_max_scroll);
+        self.scroll_list();
+    }
+
+    /// Keeps the selected dossier within the rows the list shows.
+    pub fn scroll_list(&mut self) {
+        let rows = self.list_rows.max(1) as usize;
+        if self.selected < self.list_offset {
+            self.list_offset = self.selected;
+        } else if self.selected >= self.list_offset + rows {
+            self.list_offset = self.selected + 1 - rows;
+        }
+        self.list_offset = self.list_offset.min(self.view.len().saturating_sub(1));
+    }
+}
+
+/// The committee's side of the state.
+impl State {
+    /// Rebuilds aggregates, ranking and the committee rows from memory.
+    pub fn recompute(&mut self) {
+        let scores: BTreeMap<(String, String, String), f64> = self
+            .scores
+            .iter()
+            .filter_map(|(k, v)| v.value.map(|x| (k.clone(), x)))
+            .collect();
+        let dossiers: Vec<&Dossier> = self.entries.iter().map(|e| &e.dossier).collect();
+        let progress = dossiers
+            .iter()
+            .map(|d| (d.reference.clone(), self.compute_progress(&d.reference)))
+            .collect();
+        self.progress_cache = progress;
+        let data = std::mem::take(&mut self.committee.data);
+        let basis = self.committee.basis;
+        self.committee =
+            jury_core::committee::Committee::build(&self.call, &dossiers, &scores, data, basis);
+        self.refresh_committee_view();
+        self.refresh_letters();
+        self.refresh_view(None);
+    }
+
+    /// The letters view's rows: every final decision, by reference.
+    pub fn refresh_letters(&mut self) {
+        let mut items: Vec<LetterItem> = self
+            .committee
+            .decisions
+            .values()
+            .filter(|d| self.committee.frozen(&d.reference))
+            .filter_map(|d| {
+                let entry = self.entry_index(&d.reference)?;
+                let tracked = self
+                    .letters
+                    .iter()
+                    .find(|l| l.reference == d.reference && l.decision_id == d.id)
+                    .cloned();
+                let sent = tracked.as_ref().is_some_and(|t| t.sent_at.is_some());
+                let late = !sent && self.call.notify_by.is_some_and(|n| self.today > n);
+                Some(LetterItem {
+                    entry,
+                    decision: d.clone(),
+                    tracked,
+                    late,
+                })
+            })
+            .collect();
+        items.sort_by(|a, b| a.decision.reference.cmp(&b.decision.reference));
+        self.letter_items = items;
+        self.letters_selected = self
+            .letters_selected
+            .min(self.letter_items.len().saturating_sub(1));
+    }
+
+    pub fn set_committee_data(&mut self, data: jury_core::records::CommitteeData) {
+        self.committee.data = data;
+        self.recompute();
+    }
+
+    /// The entry of a reference.
+    pub fn entry_index(&self, reference: &str) -> Option<usize> {
+        self.index.get(reference).copied()
+    }
+
+    /// Eligibility after the chair's override, if any: what every screen shows.
+    pub fn verdict(&self, i: usize) -> eligibility::Verdict {
+        let e = &self.entries[i];
+        match self.committee.overrides.get(&e.dossier.reference) {
+            Some(o) if o.eligible => eligibility::Verdict::Eligible,
+            Some(_) => eligibility::Verdict::Ineligible,
+            None => e.eligibility.verdict,
+        }
+    }
+
+    pub fn role(&self) -> Option<&str> {
+        self.reviewer
+            .as_deref()
+            .and_then(|r| self.committee.role(r))
+    }
+
+    pub fn is_chair(&self) -> bool {
+        self.role() == Some("chair")
+    }
+
+    pub fn may_decide(&self) -> bool {
+        matches!(self.role(), Some("chair") | Some("secretary"))
+    }
+
+    /// No anchoring: a member sees the others' scores on a dossier only once
+    /// they have scored it themselves; the chair sees everything.
+    pub fn may_see_others(&self, reference: &str) -> bool {
+        self.is_chair() || self.progress(reference) == Progress::Scored
+    }
+
+    fn passes_filter(&self, i: usize) -> bool {
+        let e = &self.entries[i];
+        let reference = &e.dossier.reference;
+        match self.list_filter {
+            ListFilter::All => true,
+            ListFilter::ToScore => self.progress(reference) != Progress::Scored,
+            ListFilter::Contested => self
+                .committee
+                .aggregates
+                .get(i)
+                .is_some_and(|a| a.contested),
+            ListFilter::Ineligible => self.verdict(i) == eligibility::Verdict::Ineligible,
+            ListFilter::Decided => self.committee.decisions.contains_key(reference),
+            ListFilter::Priority => !e.eligibility.priorities.is_empty(),
+            ListFilter::Zone(z) => e
+                .dossier
+                .territory()
+                .is_some_and(|t| Some(t) == self.territories.get(z).map(String::as_str)),
+        }
+    }
+
+    /// The committee rows: ranking order (raw or normalised), or the agenda.
+    pub fn refresh_committee_view(&mut self) {
+        let keep = self.committee_view.get(self.committee_selected).copied();
+        let mut rows: Vec<usize> = self
+            .committee
+            .ranking
+            .iter()
+            .filter_map(|r| self.entry_index(&r.reference))
+            .collect();
+        if self.normalised {
+            let z: HashMap<usize, f64> = rows
+                .iter()
+                .map(|i| {
+                    let a = &self.committee.aggregates[*i];
+                    (
+                        *i,
+                        jury_core::aggregate::normalised_total(a, &self.committee.profiles)
+                            .unwrap_or(f64::NEG_INFINITY),
+                    )
+                })
+                .collect();
+            rows.sort_by(|a, b| z[b].total_cmp(&z[a]));
+        }
+        if self.agenda {
+            let cut = self.call.capacity.map(|c| c as usize);
+            let position: HashMap<usize, usize> =
+                rows.iter().enumerate().map(|(p, i)| (*i, p)).collect();
+            let near = |i: &usize| {
+                cut.is_some_and(|c| {
+                    let p = position[i] + 1;
+                    p + 2 >= c && p <= c + 2
+                })
+            };
+            let contested = |i: &usize| self.committee.aggregates[*i].contested;
+            rows.retain(|i| contested(i) || near(i));
+            rows.sort_by_key(|i| (!contested(i), position[i]));
+        }
+        self.committee_view = rows;
+        self.committee_selected = keep
+            .and_then(|k| self.committee_view.iter().position(|i| *i == k))
+            .unwrap_or(0)
+            .min(self.committee_view.len().saturating_sub(1));
+    }
+
+    /// The committee view's warning that the call may be unsuccessful.
+    pub fn unsuccessful_warning(&self) -> Option<String> {
+        let s = self;
+        let eligible = (0..s.entries.len())
+            .filter(|i| s.verdict(*i) == jury_core::eligibility::Verdict::Eligible)
+            .count();
+        let best = s
+            .committee
+            .aggregates
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| s.verdict(*i) == jury_core::eligibility::Verdict::Eligible)
+            .filter_map(|(_, a)| a.official(s.committee.basis))
+            .map(|t| jury_core::aggregate::DossierAggregate::on_100(&s.call, t))
+            .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
+        // Before anyone has scored, "nobody reaches the threshold" means nothing.
+        let any_scored = s
+            .committee
+            .aggregates
+            .iter()
+            .any(|a| a.official(s.committee.basis).is_some());
+        if !any_scored && eligible > 1 {
+            return None;
+        }
+        jury_core::decision::unsuccessful_warning(&s.call, eligible, best, s.lang)
+    }
+
+    /// The dossier selected in the committee view.
+    pub fn committee_current(&self) -> Option<usize> {
+        self.committee_view.get(self.committee_selected).copied()
+    }
+}

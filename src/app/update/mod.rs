@@ -1,0 +1,685 @@
+//! The one place state changes: `update(state, action)` returns the effects
+//! (writes, opening a file) the runtime must carry out. It does no I/O.
+
+mod committee;
+mod letters;
+
+use crate::app::action::Action;
+use crate::app::state::{GridTarget, Mode, Pane, Progress, Score, Screen, State};
+use jury_core::records::ScoreRow;
+use std::path::PathBuf;
+
+pub use committee::Change;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Write one score; `before` restores the screen if the write fails.
+    SaveScore {
+        row: ScoreRow,
+        before: Option<Score>,
+    },
+    /// Open an attachment with the system viewer.
+    Open(PathBuf),
+    /// Record the reviewer (a member of the committee) in the database.
+    SetReviewer(String),
+    /// A committee change: written, then the committee data is reloaded.
+    Committee(Change),
+    /// Read a dossier's audit trail and show it.
+    LoadHistory(String),
+    /// Produce one dossier's letter, or every final decision's.
+    Letters(Option<String>),
+    /// Write the active member's review packet.
+    ExportPacket,
+    /// Merge a member's packet file.
+    ImportPacket(PathBuf),
+    /// Write the minutes of every session.
+    Minutes,
+}
+
+pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
+    let effects = dispatch(s, action);
+    // Aggregates, ranking and filtered lists follow every score change.
+    if effects
+        .iter()
+        .any(|e| matches!(e, Effect::SaveScore { .. }))
+    {
+        s.recompute();
+    }
+    s.scroll_list();
+    effects
+}
+
+fn dispatch(s: &mut State, action: Action) -> Vec<Effect> {
+    match s.mode.clone() {
+        Mode::Normal => normal(s, action),
+        Mode::Filter => filter(s, action),
+        Mode::Comment => comment(s, action),
+        Mode::AskReviewer => ask_reviewer(s, action),
+        Mode::Help { scroll } => {
+            match action {
+                Action::Close | Action::Help | Action::Cancel => s.mode = Mode::Normal,
+                other => {
+                    s.mode = Mode::Help {
+                        scroll: scrolled(s, scroll, other),
+                    }
+                }
+            }
+            Vec::new()
+        }
+        Mode::Report { scroll } => {
+            match action {
+                Action::Close | Action::Confirm | Action::Cancel => {
+                    s.mode = if s.reviewer.is_none() {
+                        Mode::AskReviewer
+                    } else {
+                        Mode::Normal
+                    };
+                }
+                other => {
+                    s.mode = Mode::Report {
+                        scroll: scrolled(s, scroll, other),
+                    }
+                }
+            }
+            Vec::new()
+        }
+        Mode::Attachments { selected } => attachments(s, selected, action),
+        Mode::Form(form) => committee::form(s, form, action),
+        Mode::History {
+            scroll,
+            reference,
+            lines,
+        } => {
+            match action {
+                Action::Close | Action::Cancel | Action::History => s.mode = Mode::Normal,
+                other => {
+                    s.mode = Mode::History {
+                        scroll: scrolled(s, scroll, other),
+                        reference,
+                        lines,
+                    }
+                }
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// A role check: true when allowed, else the reason on the status line.
+pub(super) fn permitted(s: &mut State, allowed: bool, fr: &str, en: &str) -> bool {
+    if !allowed {
+        s.set_error(s.lang.t(fr, en));
+    }
+    allowed
+}
+
+/// Where a move lands in a list of `len` rows (Down, Up, pages, ends).
+pub(super) fn moved(at: usize, len: usize, page: u16, action: Action) -> usize {
+    let last = len.saturating_sub(1);
+    let page = page.max(1) as usize;
+    match action {
+        Action::Down => at + 1,
+        Action::Up => at.saturating_sub(1),
+        Action::PageDown => at + page,
+        Action::PageUp => at.saturating_sub(page),
+        Action::Top => 0,
+        _ => last,
+    }
+    .min(last)
+}
+
+fn scrolled(s: &State, scroll: u16, action: Action) -> u16 {
+    match action {
+        Action::Down => scroll.saturating_add(1),
+        Action::Up => scroll.saturating_sub(1),
+        Action::PageDown => scroll.saturating_add(s.page.max(1)),
+        Action::PageUp => scroll.saturating_sub(s.page.max(1)),
+        Action::Top => 0,
+        _ => scroll,
+    }
+}
+
+fn normal(s: &mut State, action: Action) -> Vec<Effect> {
+    if action == Action::LettersView {
+        s.screen = if s.screen == Screen::Letters {
+            Screen::Dossiers
+        } else {
+            Screen::Letters
+        };
+        s.grid_target = GridTarget::Own;
+        return Vec::new();
+    }
+    match s.screen {
+        Screen::Committee => return committee::normal(s, action),
+        Screen::Letters => return letters::normal(s, action),
+        Screen::Dossiers => {}
+    }
+    let mut effects = Vec::new();
+    // A first digit waiting for a second is committed by anything but a digit.
+    if s.pending_digit.is_some() && !matches!(action, Action::Score(_)) {
+        if action == Action::Cancel {
+            s.pending_digit = None;
+        } else if let Some(p) = s.pending_digit.take() {
+            effects.extend(commit_score(s, p as f64, action == Action::Confirm));
+            if action == Action::Confirm {
+                return effects;
+            }
+        }
+    }
+    match action {
+        Action::Quit => s.quit = true,
+        Action::Help => s.mode = Mode::Help { scroll: 0 },
+        Action::FocusNext => {
+            s.focus = match s.focus {
+                Pane::List => Pane::Dossier,
+                Pane::Dossier => Pane::Grid,
+                Pane::Grid => Pane::List,
+            }
+        }
+        Action::FocusPrev => {
+            s.focus = match s.focus {
+                Pane::List => Pane::Grid,
+                Pane::Dossier => Pane::List,
+                Pane::Grid => Pane::Dossier,
+            }
+        }
+        Action::FocusList => s.focus = Pane::List,
+        Action::FocusDossier => s.focus = Pane::Dossier,
+        Action::FocusGrid => s.focus = Pane::Grid,
+        Action::Filter => {
+            s.mode = Mode::Filter;
+            s.focus = Pane::List;
+        }
+        Action::SortNext => {
+            s.sort = s.sort.next();
+            s.descending = false;
+            s.refresh_view(None);
+            let label = s.sort.label(s.lang).to_string();
+            s.set_status(format!("{} {label}", s.lang.t("Tri par", "Sorted by")));
+        }
+        Action::SortReverse => {
+            s.descending = !s.descending;
+            s.refresh_view(None);
+        }
+        Action::Down
+        | Action::Up
+        | Action::PageDown
+        | Action::PageUp
+        | Action::Top
+        | Action::Bottom => move_in_pane(s, action),
+        Action::NextDossier => select(s, s.selected.saturating_add(1)),
+        Action::PrevDossier => select(s, s.selected.saturating_sub(1)),
+        Action::NextToScore => next_to_score(s),
+        Action::Score(d) => effects.extend(digit(s, d)),
+        Action::ClearScore => effects.extend(clear_score(s)),
+        Action::Comment => {
+            if need_reviewer(s) || s.current().is_none() {
+                return effects;
+            }
+            s.focus = Pane::Grid;
+            s.input = current_score(s).map(|sc| sc.comment).unwrap_or_default();
+            s.mode = Mode::Comment;
+        }
+        Action::OpenAttachment => effects.extend(open_attachment(s)),
+        Action::Confirm => {
+            if s.focus == Pane::List {
+                s.focus = Pane::Grid;
+            }
+        }
+        Action::Cancel => {
+            if !s.filter.is_empty() {
+                s.filter.clear();
+                s.refresh_view(None);
+            }
+        }
+        Action::CycleFilter => {
+            s.list_filter = s.list_filter.next(s.territories.len());
+            s.refresh_view(None);
+            let label = s.list_filter.label(s.lang, &s.territories);
+            s.set_status(format!("{} {label}", s.lang.t("Filtre :", "Filter:")));
+        }
+        Action::SwitchView => committee::to_committee(s),
+        Action::ExportPacket => {
+            if !need_reviewer(s) {
+                effects.push(Effect::ExportPacket);
+            }
+        }
+        Action::Undo => effects.push(Effect::Committee(Change::Undo)),
+        Action::Conflict => {
+            if let Some(reference) = s.current().map(|e| e.dossier.reference.clone()) {
+                effects.extend(committee::conflict(s, &reference));
+            }
+        }
+        Action::History => {
+            if let Some(e) = s.current() {
+                effects.push(Effect::LoadHistory(e.dossier.reference.clone()));
+            }
+        }
+        Action::Close
+        | Action::DeleteBack
+        | Action::Insert(_)
+        | Action::Decide
+        | Action::Override
+        | Action::Consensus
+        | Action::OpenSession
+        | Action::CloseSession
+        | Action::ToggleBasis
+        | Action::ToggleNormalised
+        | Action::ToggleAgenda
+        | Action::Outcome
+        | Action::AddMember
+        | Action::NextField
+        | Action::PrevField
+        | Action::NextOption
+        | Action::PrevOption
+        | Action::LettersView
+        | Action::Generate
+        | Action::GenerateAll
+        | Action::MarkSent
+        | Action::MarkAcknowledged
+        | Action::ImportPacket
+        | Action::ResolveMerge
+        | Action::Minutes => {}
+    }
+    effects
+}
+
+fn move_in_pane(s: &mut State, action: Action) {
+    let page = s.page.max(1) as usize;
+    match s.focus {
+        Pane::List => select(s, moved(s.selected, s.view.len(), s.page, action)),
+        Pane::Dossier => {
+            s.dossier_scroll = match action {
+                Action::Down => s.dossier_scroll.saturating_add(1),
+                Action::Up => s.dossier_scroll.saturating_sub(1),
+                Action::PageDown => s.dossier_scroll.saturating_add(page as u16),
+                Action::PageUp => s.dossier_scroll.saturating_sub(page as u16),
+                Action::Top => 0,
+                // The renderer clamps to the dossier's length.
+                _ => u16::MAX,
+            }
+        }
+        Pane::Grid => {
+            let last = s.call.criteria.len().saturating_sub(1);
+            s.criterion = match action {
+                Action::Down | Action::PageDown => (s.criterion + 1).min(last),
+                Action::Up | Action::PageUp => s.criterion.saturating_sub(1),
+                Action::Top => 0,
+                _ => last,
+            };
+        }
+    }
+}
+
+fn select(s: &mut State, to: usize) {
+    let to = to.min(s.view.len().saturating_sub(1));
+    if to != s.selected {
+        s.selected = to;
+        s.dossier_scroll = 0;
+        s.criterion = 0;
+        s.pending_digit = None;
+    }
+}
+
+fn next_to_score(s: &mut State) {
+    let n = s.view.len();
+    for step in 1..=n {
+        let at = (s.selected + step) % n;
+        let reference = &s.entries[s.view[at]].dossier.reference;
+        if s.progress(reference) != Progress::Scored {
+            select(s, at);
+            let first_missing = {
+                let e = s.evaluation(&s.entries[s.view[at]].dossier.reference);
+                e.lines.iter().position(|l| l.score.is_none()).unwrap_or(0)
+            };
+            s.criterion = first_missing;
+            s.focus = Pane::Grid;
+            return;
+        }
+    }
+    s.set_status(s.lang.t(
+        "Tous les dossiers affichés sont notés.",
+        "Every dossier shown is scored.",
+    ));
+}
+
+fn need_reviewer(s: &mut State) -> bool {
+    if s.reviewer.is_none() {
+        s.input.clear();
+        s.mode = Mode::AskReviewer;
+        return true;
+    }
+    false
+}
+
+fn current_score(s: &State) -> Option<Score> {
+    let e = s.current()?;
+    let c = s.call.criteria.get(s.criterion)?;
+    s.my_score(&e.dossier.reference, &c.id).cloned()
+}
+
+fn digit(s: &mut State, d: u8) -> Vec<Effect> {
+    if s.focus != Pane::Grid {
+        s.focus = Pane::Grid;
+    }
+    if need_reviewer(s) || s.current().is_none() || refused_in_conflict(s) {
+        return Vec::new();
+    }
+    let max = s.call.scale.max;
+    if let Some(p) = s.pending_digit.take() {
+        let v = (p as f64) * 10.0 + d as f64;
+        if v <= max {
+            return commit_score(s, v, true);
+        }
+        return out_of_scale(s, v);
+    }
+    let v = d as f64;
+    // On a scale past 9, a digit that can start a larger score waits for a second one.
+    if max >= 10.0 && d > 0 && v * 10.0 <= max {
+        s.pending_digit = Some(d);
+        s.set_status(format!(
+            "{d}… {}",
+            s.lang.t(
+                "second chiffre, ou Entrée pour valider",
+                "second digit, or Enter to confirm"
+            )
+        ));
+        return Vec::new();
+    }
+    commit_score(s, v, true)
+}
+
+fn out_of_scale(s: &mut State, v: f64) -> Vec<Effect> {
+    let msg = format!(
+        "{} {} {} {}–{}",
+        s.lang.t("Note", "Score"),
+        s.lang.score(v),
+        s.lang.t("hors barème :", "out of scale:"),
+        s.lang.score(s.call.scale.min),
+        s.lang.score(s.call.scale.max)
+    );
+    s.set_error(msg);
+    Vec::new()
+}
+
+fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
+    if jury_core::grid::check_score(&s.call, v).is_err() {
+        return out_of_scale(s, v);
+    }
+    let Some(effect) = set_score(s, Some(v), None) else {
+        return Vec::new();
+    };
+    let reference = s
+        .current()
+        .map(|e| e.dossier.reference.clone())
+        .unwrap_or_default();
+    let eval = s.evaluation(&reference);
+    let label = s
+        .call
+        .criteria
+        .get(s.criterion)
+        .map(|c| c.label.clone())
+        .unwrap_or_default();
+    let lang = s.lang;
+    if eval.complete() {
+        let total = eval.on_scale.unwrap_or(0.0);
+        let on100 = eval.on_100.unwrap_or(0.0);
+        s.set_status(format!(
+            "{} {reference} {} {} / {} ({} / 100). {}",
+            lang.t("Enregistré.", "Saved."),
+            lang.t("noté :", "scored:"),
+            lang.num(total, 2),
+            lang.score(s.call.scale.max),
+            lang.num(on100, 1),
+            lang.t("N : prochain dossier à noter.", "N: next dossier to score.")
+        ));
+    } else {
+        s.set_status(format!(
+            "{} {} {} « {label} »",
+            lang.t("Enregistré :", "Saved:"),
+            lang.score(v),
+            lang.t("pour", "for"),
+        ));
+    }
+    // The next criterion, in order: predictable when rescoring too.
+    if advance && s.criterion + 1 < s.call.criteria.len() {
+        s.criterion += 1;
+    }
+    vec![effect]
+}
+
+fn clear_score(s: &mut State) -> Vec<Effect> {
+    if s.focus != Pane::Grid || need_reviewer(s) || refused_in_conflict(s) {
+        return Vec::new();
+    }
+    match set_score(s, None, None) {
+        Some(e) => {
+            s.set_status(s.lang.t("Note effacée.", "Score cleared."));
+            vec![e]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Changes the active reviewer's score or comment in memory and returns the write.
+/// A member in conflict with the dossier may not score it.
+fn refused_in_conflict(s: &mut State) -> bool {
+    let (Some(me), Some(e)) = (s.reviewer.clone(), s.current()) else {
+        return false;
+    };
+    let reference = e.dossier.reference.clone();
+    if s.grid_target == GridTarget::Own && s.committee.in_conflict(&reference, &me) {
+        s.set_error(s.lang.t(
+            "Vous vous êtes déporté·e sur ce dossier (conflit d'intérêts) : vous ne pouvez pas le noter.",
+            "You recused yourself from this dossier (conflict of interest): you cannot score it.",
+        ));
+        return true;
+    }
+    false
+}
+
+fn set_score(s: &mut State, value: Option<f64>, comment: Option<String>) -> Option<Effect> {
+    if s.grid_target == GridTarget::Consensus {
+        let reference = s.current()?.dossier.reference.clone();
+        let criterion = s.call.criteria.get(s.criterion)?.id.clone();
+        if comment.is_some() {
+            return None;
+        }
+        let key = (reference.clone(), criterion.clone());
+        match value {
+            Some(v) => s.committee.consensus.insert(key, v),
+            None => s.committee.consensus.remove(&key),
+        };
+        return Some(Effect::Committee(Change::Consensus {
+            reference,
+            criterion,
+            value,
+        }));
+    }
+    let me = s.reviewer.clone()?;
+    let reference = s.current()?.dossier.reference.clone();
+    let criterion = s.call.criteria.get(s.criterion)?.id.clone();
+    let key = (reference.clone(), me.clone(), criterion.clone());
+    let before = s.scores.get(&key).cloned();
+    let after = Score {
+        value: if comment.is_some() {
+            before.as_ref().and_then(|b| b.value)
+        } else {
+            value
+        },
+        comment: comment.unwrap_or_else(|| {
+            before
+                .as_ref()
+                .map(|b| b.comment.clone())
+                .unwrap_or_default()
+        }),
+    };
+    if before.as_ref() == Some(&after) {
+        return None;
+    }
+    if after.value.is_none() && after.comment.is_empty() {
+        s.scores.remove(&key);
+    } else {
+        s.scores.insert(key, after.clone());
+    }
+    Some(Effect::SaveScore {
+        row: ScoreRow {
+            reference,
+            member: me,
+            criterion,
+            value: after.value,
+            comment: after.comment,
+        },
+        before,
+    })
+}
+
+fn open_attachment(s: &mut State) -> Vec<Effect> {
+    let Some(e) = s.current() else {
+        return Vec::new();
+    };
+    match e.dossier.attachments.len() {
+        0 => {
+            s.set_status(s.lang.t(
+                "Ce dossier n'a pas de pièce jointe.",
+                "This dossier has no attachment.",
+            ));
+            Vec::new()
+        }
+        1 => open_nth(s, 0),
+        _ => {
+            s.mode = Mode::Attachments { selected: 0 };
+            Vec::new()
+        }
+    }
+}
+
+fn open_nth(s: &mut State, n: usize) -> Vec<Effect> {
+    let Some(a) = s
+        .current()
+        .and_then(|e| e.dossier.attachments.get(n))
+        .cloned()
+    else {
+        return Vec::new();
+    };
+    let Some(dir) = s.call_dir.clone() else {
+        s.set_error(s.lang.t(
+            "Dossier de l'appel inconnu : pièce jointe introuvable.",
+            "Call folder unknown: attachment not found.",
+        ));
+        return Vec::new();
+    };
+    let path = dir.join(&a.path);
+    s.set_status(format!(
+        "{} {}",
+        s.lang.t("Ouverture de", "Opening"),
+        a.path
+    ));
+    vec![Effect::Open(path)]
+}
+
+fn attachments(s: &mut State, selected: usize, action: Action) -> Vec<Effect> {
+    let n = s
+        .current()
+        .map(|e| e.dossier.attachments.len())
+        .unwrap_or(0);
+    match action {
+        Action::Close | Action::Cancel => s.mode = Mode::Normal,
+        Action::Down => {
+            s.mode = Mode::Attachments {
+                selected: (selected + 1).min(n.saturating_sub(1)),
+            }
+        }
+        Action::Up => {
+            s.mode = Mode::Attachments {
+                selected: selected.saturating_sub(1),
+            }
+        }
+        Action::Confirm => {
+            s.mode = Mode::Normal;
+            return open_nth(s, selected);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn filter(s: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Insert(c) => {
+            let previous = s.view.clone();
+            s.filter.push(c);
+            // A longer query can only match fewer dossiers: search those only.
+            s.refresh_view(Some(previous));
+            s.selected = 0;
+        }
+        Action::DeleteBack => {
+            s.filter.pop();
+            s.refresh_view(None);
+        }
+        Action::Confirm => s.mode = Mode::Normal,
+        Action::Cancel => {
+            s.filter.clear();
+            s.refresh_view(None);
+            s.mode = Mode::Normal;
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn comment(s: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Insert(c) => s.input.push(c),
+        Action::DeleteBack => {
+            s.input.pop();
+        }
+        Action::Cancel => {
+            s.input.clear();
+            s.mode = Mode::Normal;
+        }
+        Action::Confirm => {
+            s.mode = Mode::Normal;
+            let text = std::mem::take(&mut s.input).trim().to_string();
+            if let Some(e) = set_score(s, None, Some(text)) {
+                s.set_status(s.lang.t("Commentaire enregistré.", "Comment saved."));
+                return vec![e];
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn ask_reviewer(s: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Insert(c) => s.input.push(c),
+        Action::DeleteBack => {
+            s.input.pop();
+        }
+        Action::Cancel => {
+            if s.reviewer.is_none() {
+                // Reading without scoring is allowed; scoring will ask again.
+                s.set_status(s.lang.t(
+                    "Lecture seule : indiquez votre nom pour noter.",
+                    "Read only: give your name to score.",
+                ));
+            }
+            s.input.clear();
+            s.mode = Mode::Normal;
+        }
+        Action::Confirm => {
+            let name = s.input.trim().to_string();
+            if name.is_empty() {
+                return Vec::new();
+            }
+            s.input.clear();
+            s.reviewer = Some(name.clone());
+            s.mode = Mode::Normal;
+            s.recompute();
+            return vec![Effect::SetReviewer(name)];
+        }
+        _ => {}
+    }
+    Vec::new()
+}

@@ -1,0 +1,98 @@
+//! Command-line arguments (clap). The TUI is the default command.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "jury",
+    version,
+    about = "Jury : examiner, noter et classer les dossiers d'un appel à candidature, hors ligne.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// Dossier de l'appel (contient appel.json et dossiers/), ou lot reçu de la présidence (jury bundle)
+    pub call_dir: Option<PathBuf>,
+    /// Base de données (par défaut : dans le dossier de données de l'utilisateur)
+    #[arg(long, value_name = "FICHIER")]
+    pub db: Option<PathBuf>,
+    /// Nom de l'évaluateur (demandé au démarrage s'il manque)
+    #[arg(long = "as", value_name = "NOM")]
+    pub reviewer: Option<String>,
+    /// Keymap fusionné par-dessus celui par défaut
+    #[arg(long, value_name = "FICHIER")]
+    pub keymap: Option<PathBuf>,
+    /// Langue de l'interface : fr ou en
+    #[arg(long, value_name = "fr|en", default_value = "fr", value_parser = ["fr", "en"])]
+    pub lang: String,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Vérifie un dossier d'appel et affiche chaque problème (fichier:ligne:colonne)
+    Check {
+        /// Dossier de l'appel
+        call_dir: PathBuf,
+    },
+    /// Produit les courriers de décision (PDF, ODT, EML) des séances closes
+    Letters {
+        /// Base de données de l'appel
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        /// Dossier où écrire les courriers
+        #[arg(long, value_name = "DOSSIER")]
+        out: PathBuf,
+        /// Un seul dossier (sa référence)
+        #[arg(long, value_name = "RÉFÉRENCE")]
+        reference: Option<String>,
+        /// Qui produit les courriers (journal d'audit)
+        #[arg(long = "as", value_name = "NOM", default_value = "secrétariat")]
+        actor: String,
+    },
+    /// Produit le procès-verbal de chaque séance (PDF et ODT)
+    Minutes {
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        #[arg(long, value_name = "DOSSIER")]
+        out: PathBuf,
+        /// Une seule séance (son numéro)
+        #[arg(long)]
+        session: Option<i64>,
+    },
+    /// Exporte les résultats : csv (tableur, séparateur ;) ou json (tout)
+    Export {
+        #[arg(value_parser = ["csv", "json"])]
+        format: String,
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        /// Fichier de sortie (sinon la sortie standard)
+        #[arg(long, value_name = "FICHIER")]
+        out: Option<PathBuf>,
+    },
+    /// Écrit le lot (appel, dossiers, pièces jointes) pour les portables des membres
+    Bundle {
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        #[arg(long, value_name = "FICHIER")]
+        out: PathBuf,
+    },
+    /// Paquets de notes : export sur le portable d'un membre, import chez la présidence
+    Packet {
+        #[command(subcommand)]
+        cmd: crate::cli::commands::PacketCommand,
+    },
+    /// Mesure les temps de réponse et la mémoire sur un lot synthétique
+    Bench {
+        /// Nombre de dossiers du lot
+        #[arg(long, default_value_t = 1000)]
+        dossiers: usize,
+    },
+    /// Vérifie le chaînage du journal d'audit et nomme le premier événement altéré
+    Verify {
+        /// Base de données de l'appel
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+    },
+}

@@ -1,0 +1,228 @@
+//! Command-line handlers for the offline round trip: `jury bundle`,
+//! `jury packet export|import`, and opening a bundle with `jury BUNDLE`.
+//! Summaries go to stdout, errors to stderr; exit code 1 when the data
+//! refuses (another call, an unknown member…), 2 for bad input (a missing or
+//! damaged file).
+
+use crate::store::{Store, StoreError};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand, Debug, Clone, PartialEq)]
+pub enum PacketCommand {
+    /// Écrit les notes, commentaires et conflits d'intérêts d'un membre dans un paquet
+    Export {
+        /// Base de données du membre
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        /// Nom du membre, tel que dans l'appel
+        #[arg(long = "as", value_name = "NOM")]
+        member: String,
+        /// Fichier du paquet à écrire
+        #[arg(long, value_name = "FICHIER")]
+        out: PathBuf,
+    },
+    /// Fusionne le paquet d'un membre dans la base de la présidence
+    Import {
+        /// Fichier du paquet
+        #[arg(value_name = "PAQUET")]
+        file: PathBuf,
+        /// Base de données de la présidence
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        /// Ajoute le membre à la base s'il n'y figure pas encore
+        #[arg(long)]
+        add_member: bool,
+    },
+}
+
+const REFUSED: u8 = 1;
+const BAD_INPUT: u8 = 2;
+
+fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
+    let msg = msg.to_string();
+    eprintln!("{}", msg.trim_end());
+    ExitCode::from(code)
+}
+
+/// Refusals by the data are 1, everything else (bad file, disk, lock) 2.
+fn store_code(e: &StoreError) -> u8 {
+    match e {
+        StoreError::Refused(_) | StoreError::OtherCall { .. } | StoreError::Locked(_) => REFUSED,
+        _ => BAD_INPUT,
+    }
+}
+
+/// Opens an existing database: a mistyped `--db` must not create an empty one.
+fn open_existing(db: &Path) -> Result<Store, ExitCode> {
+    if !db.is_file() {
+        return Err(fail(
+            BAD_INPUT,
+            format!(
+                "{} : base introuvable. Indiquez le fichier de la base avec --db.",
+                db.display()
+            ),
+        ));
+    }
+    Store::open(db).map_err(|e| fail(store_code(&e), e))
+}
+
+/// `jury bundle --db FILE --out FILE`: attachments come from the call folder
+/// recorded in the database (see `store::CALL_DIR_KEY`).
+pub fn bundle(db: &Path, out: &Path) -> ExitCode {
+    bundle_from(db, None, out)
+}
+
+/// Same, the call folder (for attachments) given explicitly.
+pub fn bundle_from(db: &Path, call_dir: Option<&Path>, out: &Path) -> ExitCode {
+    let store = match open_existing(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match crate::io::bundle::write(&store, call_dir, out) {
+        Ok(summary) => {
+            println!("{summary}");
+            println!(
+                "Sur le portable de chaque membre : jury {} --as \"NOM DU MEMBRE\"",
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(BAD_INPUT, e),
+    }
+}
+
+/// Installs a bundle in the user's data directory and returns the call
+/// folder to open (`jury BUNDLE` calls this, then opens that folder).
+pub fn import_bundle(bundle: &Path) -> Result<PathBuf, String> {
+    let into = crate::io::bundle::default_unpack_dir().ok_or_else(|| {
+        "dossier de données de l'utilisateur introuvable : impossible d'installer le lot (définissez HOME).".to_string()
+    })?;
+    crate::io::bundle::unpack(bundle, &into)
+}
+
+/// Is this path a bundle to install rather than a call folder to open?
+pub fn is_bundle(path: &Path) -> bool {
+    path.is_file()
+}
+
+/// `jury packet export|import`.
+pub fn packet(cmd: PacketCommand) -> ExitCode {
+    match cmd {
+        PacketCommand::Export { db, member, out } => export(&db, &member, &out),
+        PacketCommand::Import {
+            file,
+            db,
+            add_member,
+        } => import(&file, &db, add_member),
+    }
+}
+
+fn export(db: &Path, member: &str, out: &Path) -> ExitCode {
+    let store = match open_existing(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let packet = match store.export_packet(member) {
+        Ok(p) => p,
+        Err(e) => return fail(store_code(&e), e),
+    };
+    if let Err(e) = write_atomically(out, packet.to_json().as_bytes()) {
+        return fail(
+            BAD_INPUT,
+            format!(
+                "{} : {} ; aucun paquet n'a été écrit.",
+                out.display(),
+                jury_core::fr::io_message(&e)
+            ),
+        );
+    }
+    let dossiers = packet
+        .scores
+        .iter()
+        .map(|s| s.reference.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    println!(
+        "Paquet de « {member} » écrit dans {} : {} note{} sur {} dossier{}, {} conflit{} d'intérêts déclaré{}.",
+        out.display(),
+        packet.scores.len(),
+        s(packet.scores.len()),
+        dossiers,
+        s(dossiers),
+        packet.conflicts.len(),
+        s(packet.conflicts.len()),
+        s(packet.conflicts.len()),
+    );
+    println!("Empreinte : {}", packet.checksum);
+    ExitCode::SUCCESS
+}
+
+fn import(file: &Path, db: &Path, add_member: bool) -> ExitCode {
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            return fail(
+                BAD_INPUT,
+                format!("{} : {}", file.display(), jury_core::fr::io_message(&e)),
+            );
+        }
+    };
+    let packet = match jury_core::packet::open(&bytes) {
+        Ok(p) => p,
+        Err(e) => return fail(BAD_INPUT, format!("{} : {e}", file.display())),
+    };
+    let mut store = match open_existing(db) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match store.import_packet(&packet, add_member) {
+        Ok(report) => {
+            println!(
+                "Paquet de « {} » (exporté le {}) : {report}.",
+                report.member,
+                local_time(&report.exported_at)
+            );
+            if report.member_added {
+                println!("« {} » a été ajouté au comité.", report.member);
+            }
+            for c in &report.conflicts {
+                println!("  conflit : {c} — à trancher par la présidence");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(store_code(&e), format!("{} : {e}", file.display())),
+    }
+}
+
+/// An RFC 3339 time as the committee reads it: `22/11/2025 à 07:00` (Paris).
+fn local_time(at: &str) -> String {
+    match jury_core::packet::instant(at) {
+        Some(t) => t
+            .with_timezone(&chrono_tz::Europe::Paris)
+            .format("%d/%m/%Y à %H:%M")
+            .to_string(),
+        None => at.to_string(),
+    }
+}
+
+fn s(n: usize) -> &'static str {
+    if n >= 2 { "s" } else { "" }
+}
+
+/// Temp file beside `out`, synced, then renamed: never half a file.
+fn write_atomically(out: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let name = out.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = out.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, out)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,200 @@
+//! Exports for the CAF's own tools: CSV that opens right in a French
+//! spreadsheet (UTF-8 with BOM, `;`, decimal comma) and JSON with everything.
+
+use crate::io::produce::Source;
+use crate::store::Store;
+use jury_core::fr::Lang;
+use serde_json::{Value, json};
+
+fn num(x: Option<f64>, decimals: usize) -> String {
+    // No thousands separator: spreadsheets read "1234,5", not "1 234,5".
+    x.map(|v| format!("{v:.decimals$}").replace('.', ","))
+        .unwrap_or_default()
+}
+
+/// One row per dossier: eligibility, each criterion's mean, median and
+/// spread, the totals, rank and decision.
+pub fn csv(src: &Source) -> Result<Vec<u8>, String> {
+    let lang = Lang::Fr;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    let mut header: Vec<String> = [
+        "Référence",
+        "Structure",
+        "Commune",
+        "Reçu le",
+        "Hors délai",
+        "Recevabilité",
+        "Dérogation",
+        "Priorités",
+        "Évaluations",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for c in &src.call.criteria {
+        header.push(format!("{} — moyenne", c.label));
+        header.push(format!("{} — médiane", c.label));
+        header.push(format!("{} — écart", c.label));
+    }
+    for h in [
+        "Total (moyennes)",
+        "Total (médianes)",
+        "Total consensus",
+        "Total sur 100",
+        "Contesté",
+        "Rang",
+        "Décision",
+        "Motivation",
+    ] {
+        header.push(h.to_string());
+    }
+    w.write_record(&header).map_err(|e| e.to_string())?;
+    for (i, d) in src.dossiers.iter().enumerate() {
+        let agg = &src.committee.aggregates[i];
+        let report = jury_core::eligibility::evaluate(&src.call, d, lang);
+        let over = src.committee.overrides.get(&d.reference);
+        let verdict = match (over, report.verdict) {
+            (Some(o), _) if o.eligible => "recevable",
+            (Some(_), _) => "irrecevable",
+            (None, jury_core::eligibility::Verdict::Eligible) => "recevable",
+            (None, jury_core::eligibility::Verdict::Ineligible) => "irrecevable",
+            (None, jury_core::eligibility::Verdict::Unknown) => "à vérifier",
+        };
+        let mut row = vec![
+            d.reference.clone(),
+            d.structure.clone(),
+            d.city.clone(),
+            jury_core::eligibility::local_date(&d.received_at)
+                .format("%d/%m/%Y")
+                .to_string(),
+            if jury_core::eligibility::is_late(&src.call, d) {
+                "oui"
+            } else {
+                "non"
+            }
+            .to_string(),
+            verdict.to_string(),
+            over.map(|o| o.justification.clone()).unwrap_or_default(),
+            report.priorities.join(" ; "),
+            agg.reviews.to_string(),
+        ];
+        for st in &agg.criteria {
+            row.push(num(st.mean, 2));
+            row.push(num(st.median, 2));
+            row.push(num(st.spread, 2));
+        }
+        let decision = src.committee.decisions.get(&d.reference);
+        row.push(num(agg.total_mean, 2));
+        row.push(num(agg.total_median, 2));
+        row.push(num(agg.consensus_total, 2));
+        row.push(num(
+            crate::io::produce::on_100(&src.call, agg, src.committee.basis),
+            1,
+        ));
+        row.push(if agg.contested { "oui" } else { "non" }.into());
+        row.push(
+            src.committee
+                .rank_of(&d.reference)
+                .and_then(|r| r.rank)
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+        );
+        row.push(
+            decision
+                .map(|x| {
+                    jury_core::decision::kind(&src.call, &x.kind, lang)
+                        .map(|k| k.label)
+                        .unwrap_or(x.kind.clone())
+                })
+                .unwrap_or_default(),
+        );
+        row.push(decision.map(|x| x.motivation.clone()).unwrap_or_default());
+        w.write_record(&row).map_err(|e| e.to_string())?;
+    }
+    let body = w.into_inner().map_err(|e| e.to_string())?;
+    let mut out = "\u{FEFF}".as_bytes().to_vec();
+    out.extend(body);
+    Ok(out)
+}
+
+/// Everything: the call, each dossier with its individual scores,
+/// aggregates, decision, the sessions, letters and the audit trail.
+pub fn json(store: &Store, src: &Source) -> Result<Vec<u8>, String> {
+    let scores = store.load_scores().map_err(|e| e.to_string())?;
+    let conn_events = crate::store::audit::verify_file(store.path())?;
+    let events = store.events().map_err(|e| e.to_string())?;
+    let letters = store.letters().map_err(|e| e.to_string())?;
+    let dossiers: Vec<Value> = src
+        .dossiers
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let agg = &src.committee.aggregates[i];
+            json!({
+                "reference": d.reference,
+                "dossier": d.raw,
+                "eligibility": jury_core::eligibility::evaluate(&src.call, d, Lang::Fr).checks.iter().map(|c| json!({
+                    "rule": c.rule_id, "required": c.required,
+                    "outcome": match &c.outcome {
+                        jury_core::eligibility::Outcome::Met => json!({"met": true}),
+                        jury_core::eligibility::Outcome::NotMet(r) => json!({"met": false, "reason": r}),
+                        jury_core::eligibility::Outcome::Unknown(r) => json!({"met": null, "reason": r}),
+                    }
+                })).collect::<Vec<_>>(),
+                "override": src.committee.overrides.get(&d.reference).map(|o| json!({"eligible": o.eligible, "justification": o.justification, "by": o.by})),
+                "scores": scores.iter().filter(|s| s.reference == d.reference).map(|s| json!({
+                    "member": s.member, "criterion": s.criterion, "value": s.value, "comment": s.comment
+                })).collect::<Vec<_>>(),
+                "aggregates": {
+                    "criteria": agg.criteria.iter().map(|c| json!({
+                        "criterion": c.id, "n": c.n, "mean": c.mean, "median": c.median, "spread": c.spread,
+                        "contested": c.contested, "consensus": c.consensus
+                    })).collect::<Vec<_>>(),
+                    "member_totals": agg.member_totals,
+                    "total_mean": agg.total_mean,
+                    "total_median": agg.total_median,
+                    "consensus_total": agg.consensus_total,
+                    "contested": agg.contested,
+                    "conflicted": agg.conflicted,
+                },
+                "rank": src.committee.rank_of(&d.reference).and_then(|r| r.rank),
+                "decision": src.committee.decisions.get(&d.reference).map(|x| json!({
+                    "kind": x.kind, "motivation": x.motivation, "condition": x.condition,
+                    "waitlist_rank": x.waitlist_rank, "documents": x.documents,
+                    "without_quorum": x.without_quorum, "session": x.session_id, "by": x.by, "at": x.at,
+                    "final": src.committee.frozen(&d.reference),
+                })),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "format": "jury-export/1",
+        "call": src.call.raw,
+        "members": src.committee.data.members.iter().map(|(n, r)| json!({"name": n, "role": r})).collect::<Vec<_>>(),
+        "sessions": src.committee.data.sessions.iter().map(|s| json!({
+            "id": s.id, "date": s.date, "opened_by": s.opened_by, "closed_at": s.closed_at, "present": s.present
+        })).collect::<Vec<_>>(),
+        "conflicts": src.committee.data.conflicts.iter().map(|c| json!({"reference": c.reference, "member": c.member, "reason": c.reason})).collect::<Vec<_>>(),
+        "outcome": src.committee.data.outcome.as_ref().map(|o| json!({"session": o.session_id, "unsuccessful": o.unsuccessful, "motivation": o.motivation})),
+        "ranking_rule": jury_core::ranking::RULE,
+        "dossiers": dossiers,
+        "letters": letters.iter().map(|l| json!({
+            "reference": l.reference, "decision": l.decision_id, "pdf": l.pdf, "odt": l.odt, "eml": l.eml,
+            "sha256": l.hash, "generated_at": l.generated_at, "sent_at": l.sent_at, "channel": l.channel,
+            "acknowledged_at": l.acknowledged_at
+        })).collect::<Vec<_>>(),
+        "audit": {
+            "intact": conn_events.first_break.is_none(),
+            "head": conn_events.head,
+            "events": events.iter().map(|e| json!({
+                "id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "target": e.target,
+                "before": e.before.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok().or(Some(Value::String(b.to_string())))),
+                "after": e.after.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok().or(Some(Value::String(b.to_string())))),
+                "hash": e.hash,
+            })).collect::<Vec<_>>(),
+        },
+    });
+    serde_json::to_vec_pretty(&doc).map_err(|e| e.to_string())
+}

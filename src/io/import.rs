@@ -1,0 +1,172 @@
+//! Reading a call folder: `appel.json` and `dossiers/` (one file per dossier,
+//! or one file holding an array). Good files are read even when others are
+//! bad; every problem is a positioned diagnostic.
+
+use jsonc_parser::ast::Value as Ast;
+use jury_core::call::Call;
+use jury_core::dossier::Dossier;
+use jury_core::json::{Diag, Severity, Src};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub struct CallFolder {
+    pub dir: PathBuf,
+    pub call: Call,
+    /// Letter templates of the call (`lettres/<decision>.txt`), by decision id.
+    pub templates: std::collections::BTreeMap<String, String>,
+    /// Valid dossiers, with the file each came from (relative to the folder).
+    pub dossiers: Vec<(Dossier, String)>,
+    pub diags: Vec<Diag>,
+}
+
+impl CallFolder {
+    /// Brings the folder into the database, as opening it with `jury` does:
+    /// the call, its letter templates, where the folder is (for `jury
+    /// bundle`), then the dossiers.
+    pub fn import_into(
+        &self,
+        store: &mut crate::store::Store,
+    ) -> Result<crate::store::SyncReport, crate::store::StoreError> {
+        store.sync_call(&self.call)?;
+        store.sync_templates(&self.templates)?;
+        let path = std::fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
+        store.set_meta(crate::store::CALL_DIR_KEY, &path.display().to_string())?;
+        store.sync_dossiers(&self.dossiers)
+    }
+
+    pub fn errors(&self) -> usize {
+        self.diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+}
+
+/// Reads `appel.json` only; its errors make the folder unusable.
+pub fn read_call(dir: &Path) -> Result<Call, Vec<Diag>> {
+    let path = dir.join("appel.json");
+    if !dir.is_dir() {
+        return Err(vec![Diag {
+            path: dir.display().to_string(),
+            line: 1,
+            column: 1,
+            severity: Severity::Error,
+            message: "dossier d'appel introuvable : indiquez le dossier qui contient appel.json"
+                .into(),
+        }]);
+    }
+    let text = crate::io::files::read_utf8(&path, "appel.json").map_err(|d| vec![d])?;
+    Call::parse("appel.json", &text)
+}
+
+/// Reads the whole folder. `Err` only when `appel.json` itself is unusable.
+pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
+    let call = read_call(dir)?;
+    let mut diags = Vec::new();
+    let mut dossiers: Vec<(Dossier, String)> = Vec::new();
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for file in dossier_files(dir, &mut diags) {
+        let display = relative(dir, &file);
+        let text = match crate::io::files::read_utf8(&file, &display) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let src = Src {
+            path: &display,
+            text: &text,
+        };
+        let ast = match src.parse() {
+            Ok(a) => a,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let items: Vec<&Ast> = match &ast {
+            Ast::Array(a) => a.elements.iter().collect(),
+            other => vec![other],
+        };
+        if items.is_empty() {
+            let mut d = src.error(&ast, "liste vide : aucun dossier dans ce fichier");
+            d.severity = Severity::Warning;
+            diags.push(d);
+        }
+        for item in items {
+            match Dossier::from_ast(
+                &src,
+                item,
+                Some(&|p: &str| crate::io::files::piece_in(dir, p)),
+            ) {
+                Ok(d) => {
+                    if let Some(first) = seen.get(&d.reference) {
+                        let at = reference_node(item).map(|n| n.start()).unwrap_or(0);
+                        diags.push(src.error_at(
+                            at,
+                            format!("référence « {} » déjà utilisée par {first} : ce dossier est ignoré", d.reference),
+                        ));
+                        continue;
+                    }
+                    seen.insert(d.reference.clone(), display.clone());
+                    dossiers.push((d, display.clone()));
+                }
+                Err(mut errs) => diags.append(&mut errs),
+            }
+        }
+    }
+    let (templates, mut template_errors) = crate::io::files::read_overrides(dir);
+    diags.append(&mut template_errors);
+    diags.extend(jury_core::templates::check_call(&call, &templates));
+    Ok(CallFolder {
+        dir: dir.to_path_buf(),
+        call,
+        templates,
+        dossiers,
+        diags,
+    })
+}
+
+fn reference_node<'v, 'a>(item: &'v Ast<'a>) -> Option<&'v Ast<'a>> {
+    item.as_object()?
+        .properties
+        .iter()
+        .find(|p| p.name.as_str() == "reference")
+        .map(|p| &p.value)
+}
+
+use jsonc_parser::common::Ranged;
+
+fn dossier_files(dir: &Path, diags: &mut Vec<Diag>) -> Vec<PathBuf> {
+    let sub = dir.join("dossiers");
+    let entries = match std::fs::read_dir(&sub) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(Diag {
+                path: "dossiers/".into(),
+                line: 1,
+                column: 1,
+                severity: Severity::Warning,
+                message: format!("aucun dossier lu : {}", jury_core::fr::io_message(&e)),
+            });
+            return Vec::new();
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn relative(dir: &Path, file: &Path) -> String {
+    file.strip_prefix(dir)
+        .unwrap_or(file)
+        .to_string_lossy()
+        .replace('\\', "/")
+}

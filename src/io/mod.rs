@@ -1,0 +1,9 @@
+//! The user's files: call folders read and checked, bundles, exports,
+//! letters and minutes produced and their renderers, atomic writes.
+
+pub mod bundle;
+pub mod export;
+pub mod files;
+pub mod import;
+pub mod produce;
+pub mod render;

@@ -1,0 +1,1199 @@
+//! PDF rendering of a [`Document`]: A4, 25 mm side margins, Liberation Sans
+//! (regular and bold, embedded and subset), justified paragraphs, a window-
+//! envelope addressee block, tables with rules, signatures kept together, a
+//! footer with "page n / N" when there is more than one page.
+//!
+//! Line breaking is ours: glyph widths come from the font's `hmtx` table
+//! (through `skrifa`), lines break only at ordinary spaces
+//! ([`typography::breakable`]), so "1 000 €" or "Objet :" never split.
+//! krilla writes the PDF; its output depends only on its input (no date, a
+//! document id hashed from the content), so the same document always gives
+//! the same bytes.
+
+use std::sync::LazyLock;
+
+use krilla::SerializeSettings;
+use krilla::color::luma;
+use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::metadata::Metadata;
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
+use skrifa::charmap::Charmap;
+use skrifa::instance::{LocationRef, Size};
+use skrifa::metrics::GlyphMetrics;
+use skrifa::{FontRef, MetadataProvider};
+
+use jury_core::document::{Block, Document};
+use jury_core::typography::{self, french};
+
+static REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/LiberationSans-Regular.ttf");
+static BOLD_TTF: &[u8] = include_bytes!("../../../assets/fonts/LiberationSans-Bold.ttf");
+
+const MM: f32 = 72.0 / 25.4;
+const PAGE_W: f32 = 210.0 * MM;
+const PAGE_H: f32 = 297.0 * MM;
+const LEFT: f32 = 25.0 * MM;
+const RIGHT: f32 = PAGE_W - 25.0 * MM;
+const TOP: f32 = 15.0 * MM;
+/// Lowest the body may go when there is no footer.
+const BOTTOM: f32 = PAGE_H - 22.0 * MM;
+/// Baseline of the last footer line.
+const FOOTER_BASELINE: f32 = PAGE_H - 12.0 * MM;
+
+/// Window of a DL envelope with the window on the right.
+const ADDRESS_X: f32 = 110.0 * MM;
+const ADDRESS_TOP: f32 = 50.0 * MM;
+/// The place and date sit below the window.
+const AFTER_WINDOW: f32 = 76.0 * MM;
+
+const BODY: f32 = 10.0;
+const BODY_LH: f32 = 12.9;
+const ISSUER: f32 = 11.5;
+const SMALL: f32 = 9.0;
+const TABLE: f32 = 9.0;
+const TABLE_LH: f32 = 11.4;
+const FOOT: f32 = 8.0;
+const FOOT_LH: f32 = 10.0;
+const TITLE: f32 = 13.0;
+const PARA_GAP: f32 = 4.5;
+const SIGNATURE_ROOM: f32 = 12.0 * MM;
+
+/// One embedded face: the krilla font, and the tables we measure with.
+struct Face {
+    font: Font,
+    charmap: Charmap<'static>,
+    metrics: GlyphMetrics<'static>,
+    units_per_em: f32,
+    space: f32,
+}
+
+impl Face {
+    fn load(bytes: &'static [u8], name: &str) -> Result<Face, String> {
+        let font = Font::new(bytes.into(), 0).ok_or_else(|| format!("police {name} illisible"))?;
+        let sk = FontRef::new(bytes).map_err(|e| format!("police {name} illisible : {e}"))?;
+        let units_per_em = f32::from(
+            sk.metrics(Size::unscaled(), LocationRef::default())
+                .units_per_em,
+        );
+        if units_per_em <= 0.0 {
+            return Err(format!("police {name} : units_per_em nul"));
+        }
+        let mut face = Face {
+            font,
+            charmap: sk.charmap(),
+            metrics: sk.glyph_metrics(Size::unscaled(), LocationRef::default()),
+            units_per_em,
+            space: 0.0,
+        };
+        face.space = face.glyph(' ').1;
+        Ok(face)
+    }
+
+    /// Glyph id and advance (in em) of a character; a character the font
+    /// lacks is drawn as `.notdef` but keeps its text for extraction.
+    fn glyph(&self, c: char) -> (u32, f32) {
+        let c = match c {
+            '\t' => ' ',
+            _ => c,
+        };
+        let gid = self.charmap.map(c).unwrap_or_default();
+        let advance = self.metrics.advance_width(gid).unwrap_or(0.0) / self.units_per_em;
+        (gid.to_u32(), advance)
+    }
+
+    fn width(&self, text: &str, size: f32) -> f32 {
+        text.chars().map(|c| self.glyph(c).1).sum::<f32>() * size
+    }
+}
+
+struct Fonts {
+    regular: Face,
+    bold: Face,
+}
+
+impl Fonts {
+    fn face(&self, weight: Weight) -> &Face {
+        match weight {
+            Weight::Regular => &self.regular,
+            Weight::Bold => &self.bold,
+        }
+    }
+}
+
+static FONTS: LazyLock<Result<Fonts, String>> = LazyLock::new(|| {
+    Ok(Fonts {
+        regular: Face::load(REGULAR_TTF, "LiberationSans-Regular")?,
+        bold: Face::load(BOLD_TTF, "LiberationSans-Bold")?,
+    })
+});
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Weight {
+    Regular,
+    Bold,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Align {
+    Left,
+    Right,
+    Center,
+    Justify,
+}
+
+/// A line of text placed on a page.
+#[derive(Debug)]
+struct Run {
+    x: f32,
+    baseline: f32,
+    size: f32,
+    weight: Weight,
+    gray: u8,
+    text: String,
+    /// Extra width added to each ordinary space (justification).
+    word_spacing: f32,
+}
+
+#[derive(Debug)]
+enum Op {
+    Text(Run),
+    Rule {
+        x1: f32,
+        x2: f32,
+        y: f32,
+        width: f32,
+        gray: u8,
+    },
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        gray: u8,
+    },
+}
+
+/// A broken line: its text (words joined by single spaces), natural width,
+/// number of spaces that may stretch, and whether it ends a paragraph or a
+/// forced line (then it is never stretched).
+#[derive(Debug, Clone)]
+struct Line {
+    text: String,
+    width: f32,
+    spaces: usize,
+    last: bool,
+}
+
+/// Breaks `text` into lines no wider than `first` (first line) and `rest`
+/// (the others). Only ordinary spaces break; `\n` forces a break; a word
+/// wider than the line is cut between characters.
+fn break_lines(face: &Face, size: f32, text: &str, first: f32, rest: f32) -> Vec<Line> {
+    let space = face.space * size;
+    let mut lines: Vec<Line> = Vec::new();
+    for segment in text.split('\n') {
+        let mut words: Vec<(String, f32)> = Vec::new();
+        for word in segment
+            .split(typography::breakable)
+            .filter(|w| !w.is_empty())
+        {
+            words.push((word.to_string(), face.width(word, size)));
+        }
+        let mut current: Vec<(String, f32)> = Vec::new();
+        let mut current_width = 0.0;
+        let limit = |lines: &Vec<Line>| if lines.is_empty() { first } else { rest };
+        let mut queue: std::collections::VecDeque<(String, f32)> = words.into();
+        while let Some((word, w)) = queue.pop_front() {
+            let max = limit(&lines);
+            let added = if current.is_empty() {
+                w
+            } else {
+                current_width + space + w
+            };
+            if added <= max + 0.01 {
+                current_width = added;
+                current.push((word, w));
+                continue;
+            }
+            if !current.is_empty() {
+                lines.push(make_line(&current, current_width, false));
+                current.clear();
+                current_width = 0.0;
+                queue.push_front((word, w));
+                continue;
+            }
+            // A single word wider than the line: cut it.
+            let (head, tail) = cut_word(face, size, &word, max);
+            let head_width = face.width(&head, size);
+            lines.push(make_line(&[(head, head_width)], head_width, false));
+            if !tail.is_empty() {
+                let tail_width = face.width(&tail, size);
+                queue.push_front((tail, tail_width));
+            }
+        }
+        lines.push(make_line(&current, current_width, true));
+    }
+    lines
+}
+
+fn make_line(words: &[(String, f32)], width: f32, last: bool) -> Line {
+    let text = words
+        .iter()
+        .map(|(w, _)| w.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Line {
+        text,
+        width,
+        spaces: words.len().saturating_sub(1),
+        last,
+    }
+}
+
+/// The longest prefix of `word` (at least one character) that fits `max`.
+fn cut_word(face: &Face, size: f32, word: &str, max: f32) -> (String, String) {
+    let mut width = 0.0;
+    let mut split = 0;
+    for (i, c) in word.char_indices() {
+        let w = face.glyph(c).1 * size;
+        if width + w > max && i > 0 {
+            break;
+        }
+        width += w;
+        split = i + c.len_utf8();
+    }
+    (word[..split].to_string(), word[split..].to_string())
+}
+
+/// Lays a document out on pages, then draws them.
+/// A table's column geometry.
+struct Columns {
+    xs: Vec<f32>,
+    widths: Vec<f32>,
+    numeric: Vec<bool>,
+    pad_x: f32,
+    pad_y: f32,
+}
+
+struct Layout<'a> {
+    fonts: &'a Fonts,
+    pages: Vec<Vec<Op>>,
+    y: f32,
+    bottom: f32,
+}
+
+impl<'a> Layout<'a> {
+    fn new(fonts: &'a Fonts, bottom: f32) -> Self {
+        Layout {
+            fonts,
+            pages: vec![Vec::new()],
+            y: TOP,
+            bottom,
+        }
+    }
+
+    fn push(&mut self, op: Op) {
+        if let Some(page) = self.pages.last_mut() {
+            page.push(op);
+        }
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = TOP;
+    }
+
+    fn at_top(&self) -> bool {
+        self.y <= TOP + 0.5
+    }
+
+    /// Starts a new page unless `height` fits below the cursor.
+    fn ensure(&mut self, height: f32) {
+        if self.y + height > self.bottom && !self.at_top() {
+            self.new_page();
+        }
+    }
+
+    /// Places a table row's cells (each a list of lines) from `top`:
+    /// figures right-aligned, text left-aligned, inside the padding.
+    fn place_row(&mut self, cells: &[Vec<Line>], cols: &Columns, top: f32, weight: Weight) {
+        for (c, lines) in cells.iter().enumerate() {
+            let align = if cols.numeric[c] {
+                Align::Right
+            } else {
+                Align::Left
+            };
+            for (k, line) in lines.iter().enumerate() {
+                self.place_line(
+                    line,
+                    cols.xs[c] + cols.pad_x,
+                    cols.widths[c] - 2.0 * cols.pad_x,
+                    top + cols.pad_y + k as f32 * TABLE_LH,
+                    TABLE,
+                    TABLE_LH,
+                    weight,
+                    align,
+                );
+            }
+        }
+    }
+
+    /// Places one line whose top is at `top`.
+    #[allow(clippy::too_many_arguments)]
+    fn place_line(
+        &mut self,
+        line: &Line,
+        x: f32,
+        width: f32,
+        top: f32,
+        size: f32,
+        line_height: f32,
+        weight: Weight,
+        align: Align,
+    ) {
+        let baseline = top + (line_height - size) / 2.0 + size * 0.86;
+        let (x, word_spacing) = match align {
+            Align::Left => (x, 0.0),
+            Align::Right => (x + width - line.width, 0.0),
+            Align::Center => (x + (width - line.width) / 2.0, 0.0),
+            Align::Justify => {
+                if line.last || line.spaces == 0 {
+                    (x, 0.0)
+                } else {
+                    (x, ((width - line.width) / line.spaces as f32).max(0.0))
+                }
+            }
+        };
+        self.push(Op::Text(Run {
+            x,
+            baseline,
+            size,
+            weight,
+            gray: 0,
+            text: line.text.clone(),
+            word_spacing,
+        }));
+    }
+
+    /// A flowing block of text: lines broken, placed with page breaks that
+    /// leave neither a single first line at the bottom of a page nor a single
+    /// last line at the top of the next.
+    #[allow(clippy::too_many_arguments)]
+    fn flow(
+        &mut self,
+        text: &str,
+        x: f32,
+        width: f32,
+        size: f32,
+        line_height: f32,
+        weight: Weight,
+        align: Align,
+        marker: Option<(&str, f32)>,
+        hang: f32,
+    ) {
+        let face = self.fonts.face(weight);
+        let lines = break_lines(face, size, text, width, width - hang);
+        let mut index = 0;
+        while index < lines.len() {
+            let fit = ((self.bottom - self.y) / line_height + 0.001)
+                .floor()
+                .max(0.0) as usize;
+            let remaining = lines.len() - index;
+            let mut take = fit.min(remaining);
+            if take < remaining {
+                if index == 0 && take < 2 && lines.len() >= 2 && !self.at_top() {
+                    take = 0;
+                }
+                if remaining - take == 1 && take >= 2 {
+                    take -= 1;
+                }
+                if take == 0 && self.at_top() {
+                    take = 1;
+                }
+            }
+            for (k, line) in lines[index..index + take].iter().enumerate() {
+                let first = index + k == 0;
+                let (lx, lw) = if first {
+                    (x, width)
+                } else {
+                    (x + hang, width - hang)
+                };
+                if let (true, Some((marker, marker_x))) = (first, marker) {
+                    let run = Line {
+                        text: marker.to_string(),
+                        width: 0.0,
+                        spaces: 0,
+                        last: true,
+                    };
+                    self.place_line(
+                        &run,
+                        marker_x,
+                        0.0,
+                        self.y,
+                        size,
+                        line_height,
+                        weight,
+                        Align::Left,
+                    );
+                }
+                self.place_line(line, lx, lw, self.y, size, line_height, weight, align);
+                self.y += line_height;
+            }
+            index += take;
+            if index < lines.len() {
+                self.new_page();
+            }
+        }
+    }
+
+    /// Lines at a fixed place (letterhead, addressee): no page break.
+    #[allow(clippy::too_many_arguments)]
+    fn fixed(
+        &mut self,
+        text: &str,
+        x: f32,
+        width: f32,
+        top: f32,
+        size: f32,
+        line_height: f32,
+        weight: Weight,
+        align: Align,
+    ) -> f32 {
+        let lines = break_lines(self.fonts.face(weight), size, text, width, width);
+        let mut y = top;
+        for line in &lines {
+            self.place_line(line, x, width, y, size, line_height, weight, align);
+            y += line_height;
+        }
+        y
+    }
+
+    fn header(&mut self, doc: &Document) {
+        let half = 85.0 * MM;
+        let mut y = TOP;
+        for (i, line) in doc.letterhead.iter().enumerate() {
+            let text = french(line);
+            y = if i == 0 {
+                self.fixed(
+                    &text,
+                    LEFT,
+                    half,
+                    y,
+                    ISSUER,
+                    ISSUER * 1.3,
+                    Weight::Bold,
+                    Align::Left,
+                )
+            } else {
+                self.fixed(
+                    &text,
+                    LEFT,
+                    half,
+                    y,
+                    SMALL,
+                    SMALL * 1.3,
+                    Weight::Regular,
+                    Align::Left,
+                )
+            };
+        }
+        let mut bottom = y;
+        if !doc.addressee.is_empty() {
+            let mut ay = ADDRESS_TOP.max(y + 4.0 * MM);
+            for line in &doc.addressee {
+                ay = self.fixed(
+                    &french(line),
+                    ADDRESS_X,
+                    RIGHT - ADDRESS_X,
+                    ay,
+                    BODY,
+                    BODY_LH,
+                    Weight::Regular,
+                    Align::Left,
+                );
+            }
+            bottom = (ay + 4.0 * MM).max(AFTER_WINDOW);
+        } else if !doc.letterhead.is_empty() {
+            bottom += 8.0 * MM;
+        }
+        self.y = bottom;
+        let width = RIGHT - LEFT;
+        if let Some(place_date) = &doc.place_date {
+            self.flow(
+                &french(place_date),
+                LEFT,
+                width,
+                BODY,
+                BODY_LH,
+                Weight::Regular,
+                Align::Right,
+                None,
+                0.0,
+            );
+            self.y += BODY_LH * 0.6;
+        }
+        if let Some(reference) = doc.reference_line() {
+            self.flow(
+                &french(&reference),
+                LEFT,
+                width,
+                SMALL,
+                SMALL * 1.35,
+                Weight::Regular,
+                Align::Left,
+                None,
+                0.0,
+            );
+            self.y += SMALL * 0.6;
+        }
+        if let Some(subject) = doc.subject_line() {
+            let subject = french(&subject);
+            // Hanging indent under the text that follows "Objet :".
+            let hang = subject
+                .find(':')
+                .map(|i| self.fonts.bold.width(&subject[..=i], BODY) + self.fonts.bold.space * BODY)
+                .filter(|h| *h < width / 3.0)
+                .unwrap_or(0.0);
+            self.flow(
+                &subject,
+                LEFT,
+                width,
+                BODY,
+                BODY_LH,
+                Weight::Bold,
+                Align::Left,
+                None,
+                hang,
+            );
+            self.y += BODY_LH;
+        }
+        if let Some(title) = &doc.title {
+            if !self.at_top() {
+                self.y += BODY_LH * 0.5;
+            }
+            self.flow(
+                &french(title),
+                LEFT,
+                width,
+                TITLE,
+                TITLE * 1.35,
+                Weight::Bold,
+                Align::Center,
+                None,
+                0.0,
+            );
+            self.y += BODY_LH;
+        }
+    }
+
+    fn blocks(&mut self, blocks: &[Block]) {
+        let width = RIGHT - LEFT;
+        let mut iter = blocks.iter().peekable();
+        while let Some(block) = iter.next() {
+            match block {
+                Block::Paragraph(text) => {
+                    self.flow(
+                        &french(text),
+                        LEFT,
+                        width,
+                        BODY,
+                        BODY_LH,
+                        Weight::Regular,
+                        Align::Justify,
+                        None,
+                        0.0,
+                    );
+                    self.y += PARA_GAP;
+                }
+                Block::Heading(text) => {
+                    if !self.at_top() {
+                        self.y += PARA_GAP;
+                    }
+                    let text = french(text);
+                    let lines =
+                        break_lines(&self.fonts.bold, BODY + 0.5, &text, width, width).len() as f32;
+                    let next = if iter.peek().is_some() {
+                        2.0 * BODY_LH
+                    } else {
+                        0.0
+                    };
+                    self.ensure(lines * BODY_LH + next);
+                    self.flow(
+                        &text,
+                        LEFT,
+                        width,
+                        BODY + 0.5,
+                        BODY_LH,
+                        Weight::Bold,
+                        Align::Left,
+                        None,
+                        0.0,
+                    );
+                    self.y += 2.0;
+                }
+                Block::Bullets(items) => {
+                    for item in items {
+                        let indent = 7.0 * MM;
+                        self.flow(
+                            &french(item),
+                            LEFT + indent,
+                            width - indent,
+                            BODY,
+                            BODY_LH,
+                            Weight::Regular,
+                            Align::Justify,
+                            Some(("•", LEFT + 2.5 * MM)),
+                            0.0,
+                        );
+                        self.y += 2.0;
+                    }
+                    self.y += PARA_GAP - 2.0;
+                }
+                Block::Table { header, rows } => {
+                    self.table(header, rows);
+                    self.y += PARA_GAP + 2.0;
+                }
+                Block::Spacer => self.y += BODY_LH,
+            }
+        }
+    }
+
+    fn table(&mut self, header: &[String], rows: &[Vec<String>]) {
+        let columns = rows
+            .iter()
+            .map(Vec::len)
+            .chain(std::iter::once(header.len()))
+            .max()
+            .unwrap_or(0);
+        if columns == 0 {
+            return;
+        }
+        let fonts = self.fonts;
+        let pad_x = 4.0;
+        let pad_y = 2.2;
+        let cell = |row: &[String], c: usize| row.get(c).map(|s| french(s)).unwrap_or_default();
+        let header: Vec<String> = (0..columns).map(|c| cell(header, c)).collect();
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| (0..columns).map(|c| cell(r, c)).collect())
+            .collect();
+        let has_header = header.iter().any(|h| !h.is_empty());
+
+        // Natural and minimal widths of each column.
+        let mut natural = vec![0.0f32; columns];
+        let mut minimal = vec![0.0f32; columns];
+        let measure = |text: &str, weight: Weight, natural: &mut f32, minimal: &mut f32| {
+            let face = fonts.face(weight);
+            for line in text.split('\n') {
+                *natural = natural.max(face.width(line, TABLE));
+                for word in line.split(typography::breakable) {
+                    *minimal = minimal.max(face.width(word, TABLE));
+                }
+            }
+        };
+        for c in 0..columns {
+            if has_header {
+                measure(&header[c], Weight::Bold, &mut natural[c], &mut minimal[c]);
+            }
+            for row in &rows {
+                measure(&row[c], Weight::Regular, &mut natural[c], &mut minimal[c]);
+            }
+            natural[c] += 2.0 * pad_x;
+            minimal[c] += 2.0 * pad_x;
+        }
+        let available = RIGHT - LEFT;
+        let total: f32 = natural.iter().sum::<f32>().max(1.0);
+        // Every column gets at least its longest word, so a short header or a
+        // figure never breaks inside; the space left goes to the columns whose
+        // text would wrap, in proportion to what they lack.
+        let minimal_sum: f32 = minimal.iter().sum();
+        let mut widths: Vec<f32> = if total <= available {
+            natural.iter().map(|w| w * available / total).collect()
+        } else if minimal_sum <= available {
+            let lacking: Vec<f32> = natural
+                .iter()
+                .zip(&minimal)
+                .map(|(n, m)| (n - m).max(0.0))
+                .collect();
+            let lacking_sum: f32 = lacking.iter().sum::<f32>().max(1.0);
+            let spare = available - minimal_sum;
+            minimal
+                .iter()
+                .zip(&lacking)
+                .map(|(m, l)| m + spare * l / lacking_sum)
+                .collect()
+        } else {
+            minimal.clone()
+        };
+        let sum: f32 = widths.iter().sum();
+        if sum > available {
+            for w in &mut widths {
+                *w *= available / sum;
+            }
+        }
+        let xs: Vec<f32> = widths
+            .iter()
+            .scan(LEFT, |x, w| {
+                let start = *x;
+                *x += w;
+                Some(start)
+            })
+            .collect();
+        let right = LEFT + widths.iter().sum::<f32>();
+
+        let wrap = |cells: &[String], weight: Weight| -> Vec<Vec<Line>> {
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(text, w)| {
+                    break_lines(
+                        fonts.face(weight),
+                        TABLE,
+                        text,
+                        w - 2.0 * pad_x,
+                        w - 2.0 * pad_x,
+                    )
+                })
+                .collect()
+        };
+        let height = |cells: &[Vec<Line>]| {
+            cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * TABLE_LH + 2.0 * pad_y
+        };
+        let header_lines = wrap(&header, Weight::Bold);
+        let header_height = height(&header_lines);
+
+        let numeric: Vec<bool> = (0..columns)
+            .map(|c| {
+                rows.iter().any(|r| !r[c].is_empty())
+                    && rows.iter().all(|r| r[c].is_empty() || looks_numeric(&r[c]))
+            })
+            .collect();
+        let cols = Columns {
+            xs: xs.clone(),
+            widths: widths.clone(),
+            numeric,
+            pad_x,
+            pad_y,
+        };
+
+        let draw_header = |layout: &mut Layout| {
+            let top = layout.y;
+            layout.push(Op::Fill {
+                x: LEFT,
+                y: top,
+                w: right - LEFT,
+                h: header_height,
+                gray: 232,
+            });
+            layout.push(Op::Rule {
+                x1: LEFT,
+                x2: right,
+                y: top,
+                width: 0.8,
+                gray: 0,
+            });
+            layout.place_row(&header_lines, &cols, top, Weight::Bold);
+            layout.y += header_height;
+            layout.push(Op::Rule {
+                x1: LEFT,
+                x2: right,
+                y: layout.y,
+                width: 0.5,
+                gray: 0,
+            });
+        };
+
+        let first_row = rows
+            .first()
+            .map(|r| height(&wrap(r, Weight::Regular)))
+            .unwrap_or(0.0);
+        self.ensure(if has_header { header_height } else { 0.0 } + first_row);
+        if has_header {
+            draw_header(self);
+        } else {
+            self.push(Op::Rule {
+                x1: LEFT,
+                x2: right,
+                y: self.y,
+                width: 0.8,
+                gray: 0,
+            });
+        }
+        for (r, row) in rows.iter().enumerate() {
+            let lines = wrap(row, Weight::Regular);
+            let row_height = height(&lines);
+            if self.y + row_height > self.bottom && !self.at_top() {
+                self.push(Op::Rule {
+                    x1: LEFT,
+                    x2: right,
+                    y: self.y,
+                    width: 0.8,
+                    gray: 0,
+                });
+                self.new_page();
+                if has_header {
+                    draw_header(self);
+                } else {
+                    self.push(Op::Rule {
+                        x1: LEFT,
+                        x2: right,
+                        y: self.y,
+                        width: 0.8,
+                        gray: 0,
+                    });
+                }
+            }
+            let top = self.y;
+            self.place_row(&lines, &cols, top, Weight::Regular);
+            self.y += row_height;
+            let last = r + 1 == rows.len();
+            if last {
+                self.push(Op::Rule {
+                    x1: LEFT,
+                    x2: right,
+                    y: self.y,
+                    width: 0.8,
+                    gray: 0,
+                });
+            } else {
+                self.push(Op::Rule {
+                    x1: LEFT,
+                    x2: right,
+                    y: self.y,
+                    width: 0.3,
+                    gray: 170,
+                });
+            }
+        }
+    }
+
+    fn signatures(&mut self, signatures: &[Vec<String>]) {
+        let blocks: Vec<&Vec<String>> = signatures
+            .iter()
+            .filter(|s| !s.is_empty())
+            .take(2)
+            .collect();
+        if blocks.is_empty() {
+            return;
+        }
+        let gap = 10.0 * MM;
+        let (positions, width): (Vec<f32>, f32) = if blocks.len() == 1 {
+            (vec![ADDRESS_X], RIGHT - ADDRESS_X)
+        } else {
+            let w = (RIGHT - LEFT - gap) / 2.0;
+            (vec![LEFT, LEFT + w + gap], w)
+        };
+        let prepared: Vec<Vec<Option<Vec<Line>>>> = blocks
+            .iter()
+            .map(|lines| {
+                lines
+                    .iter()
+                    .map(|l| {
+                        let t = french(l.trim());
+                        if t.is_empty() {
+                            None
+                        } else {
+                            Some(break_lines(&self.fonts.regular, BODY, &t, width, width))
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let block_height = |b: &Vec<Option<Vec<Line>>>| -> f32 {
+            b.iter()
+                .map(|l| match l {
+                    None => SIGNATURE_ROOM,
+                    Some(lines) => lines.len() as f32 * BODY_LH,
+                })
+                .sum()
+        };
+        let height = prepared.iter().map(block_height).fold(0.0, f32::max);
+        self.y += BODY_LH * 0.5;
+        self.ensure(height);
+        let top = self.y;
+        for (block, x) in prepared.iter().zip(positions) {
+            let mut y = top;
+            for entry in block {
+                match entry {
+                    None => y += SIGNATURE_ROOM,
+                    Some(lines) => {
+                        for line in lines {
+                            self.place_line(
+                                line,
+                                x,
+                                width,
+                                y,
+                                BODY,
+                                BODY_LH,
+                                Weight::Regular,
+                                Align::Left,
+                            );
+                            y += BODY_LH;
+                        }
+                    }
+                }
+            }
+        }
+        self.y = top + height;
+    }
+}
+
+/// "14,5", "12 000 €", "3 / 20", "25 %": right aligned in tables.
+fn looks_numeric(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_digit())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || " ,./%€+-−×\u{A0}\u{202F}".contains(c))
+}
+
+/// Renders `doc` as a PDF. The same document always gives the same bytes.
+pub fn render(doc: &Document) -> Result<Vec<u8>, String> {
+    let fonts = FONTS.as_ref().map_err(Clone::clone)?;
+
+    // The footer, laid out first: it sets how low the body may go.
+    let footer_width = RIGHT - LEFT - 28.0 * MM;
+    let footer_lines = match &doc.footer {
+        Some(f) if !f.trim().is_empty() => break_lines(
+            &fonts.regular,
+            FOOT,
+            &french(f.trim()),
+            footer_width,
+            footer_width,
+        ),
+        _ => Vec::new(),
+    };
+    let footer_top = FOOTER_BASELINE
+        - FOOT * 0.86
+        - (footer_lines.len().max(1) as f32 - 1.0) * FOOT_LH
+        - (FOOT_LH - FOOT) / 2.0;
+    let bottom = BOTTOM.min(footer_top - 3.5 * MM);
+
+    let mut layout = Layout::new(fonts, bottom);
+    layout.header(doc);
+    layout.blocks(&doc.blocks);
+    layout.signatures(&doc.signatures);
+    let mut pages = layout.pages;
+    // A page that ends up empty (a break just before nothing) is dropped.
+    while pages.len() > 1 && pages.last().is_some_and(Vec::is_empty) {
+        pages.pop();
+    }
+
+    let total = pages.len();
+    for (n, page) in pages.iter_mut().enumerate() {
+        let mut top = footer_top;
+        if !footer_lines.is_empty() || total > 1 {
+            page.push(Op::Rule {
+                x1: LEFT,
+                x2: RIGHT,
+                y: top - 2.0 * MM,
+                width: 0.4,
+                gray: 150,
+            });
+        }
+        for line in &footer_lines {
+            let baseline = top + (FOOT_LH - FOOT) / 2.0 + FOOT * 0.86;
+            page.push(Op::Text(Run {
+                x: LEFT,
+                baseline,
+                size: FOOT,
+                weight: Weight::Regular,
+                gray: 90,
+                text: line.text.clone(),
+                word_spacing: 0.0,
+            }));
+            top += FOOT_LH;
+        }
+        if total > 1 {
+            let text = format!("page {} / {}", n + 1, total).replace(' ', "\u{A0}");
+            let w = fonts.regular.width(&text, FOOT);
+            let baseline = footer_top + (FOOT_LH - FOOT) / 2.0 + FOOT * 0.86;
+            page.push(Op::Text(Run {
+                x: RIGHT - w,
+                baseline,
+                size: FOOT,
+                weight: Weight::Regular,
+                gray: 90,
+                text,
+                word_spacing: 0.0,
+            }));
+        }
+    }
+
+    draw(fonts, doc, &pages)
+}
+
+fn draw(fonts: &Fonts, doc: &Document, pages: &[Vec<Op>]) -> Result<Vec<u8>, String> {
+    let settings = SerializeSettings {
+        xmp_metadata: false,
+        ..SerializeSettings::default()
+    };
+    let mut pdf = krilla::Document::new_with(settings);
+    let title = french(&doc.metadata_title());
+    let mut metadata = Metadata::new()
+        .language("fr-FR".to_string())
+        .creator("Jury".to_string());
+    if !title.is_empty() {
+        metadata = metadata.title(title);
+    }
+    pdf.set_metadata(metadata);
+    let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or("format A4 invalide")?;
+    for ops in pages {
+        let mut page = pdf.start_page_with(settings.clone());
+        let mut surface = page.surface();
+        for op in ops {
+            match op {
+                Op::Text(run) => {
+                    let face = fonts.face(run.weight);
+                    let mut glyphs = Vec::with_capacity(run.text.len());
+                    for (i, c) in run.text.char_indices() {
+                        let (gid, mut advance) = face.glyph(c);
+                        if c == ' ' {
+                            advance += run.word_spacing / run.size;
+                        }
+                        glyphs.push(KrillaGlyph::new(
+                            GlyphId::new(gid),
+                            advance,
+                            0.0,
+                            0.0,
+                            0.0,
+                            i..i + c.len_utf8(),
+                            None,
+                        ));
+                    }
+                    surface.set_stroke(None);
+                    surface.set_fill(Some(Fill {
+                        paint: luma::Color::new(run.gray).into(),
+                        ..Fill::default()
+                    }));
+                    surface.draw_glyphs(
+                        Point::from_xy(run.x, run.baseline),
+                        &glyphs,
+                        face.font.clone(),
+                        &run.text,
+                        run.size,
+                        false,
+                    );
+                }
+                Op::Rule {
+                    x1,
+                    x2,
+                    y,
+                    width,
+                    gray,
+                } => {
+                    let mut path = PathBuilder::new();
+                    path.move_to(*x1, *y);
+                    path.line_to(*x2, *y);
+                    if let Some(path) = path.finish() {
+                        surface.set_fill(None);
+                        surface.set_stroke(Some(Stroke {
+                            paint: luma::Color::new(*gray).into(),
+                            width: *width,
+                            ..Stroke::default()
+                        }));
+                        surface.draw_path(&path);
+                    }
+                }
+                Op::Fill { x, y, w, h, gray } => {
+                    let mut path = PathBuilder::new();
+                    if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
+                        path.push_rect(rect);
+                    }
+                    if let Some(path) = path.finish() {
+                        surface.set_stroke(None);
+                        surface.set_fill(Some(Fill {
+                            paint: luma::Color::new(*gray).into(),
+                            ..Fill::default()
+                        }));
+                        surface.draw_path(&path);
+                    }
+                }
+            }
+        }
+        surface.finish();
+        page.finish();
+    }
+    pdf.finish()
+        .map_err(|e| format!("écriture du PDF impossible : {e:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fonts() -> &'static Fonts {
+        match FONTS.as_ref() {
+            Ok(f) => f,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn the_font_has_every_french_character() {
+        let f = fonts();
+        for c in "éèêëàâäçùûüîïôöœŒÉÈÀÇ«»€’ \u{A0}\u{202F}•–—…°".chars()
+        {
+            for face in [&f.regular, &f.bold] {
+                assert_ne!(face.glyph(c).0, 0, "glyph missing for {c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn lines_break_only_at_ordinary_spaces() {
+        let f = fonts();
+        let text = french("Le montant accordé est de 1 000 € : voir « la convention » ; merci !");
+        let widest = text
+            .split(typography::breakable)
+            .map(|w| f.regular.width(w, BODY))
+            .fold(0.0, f32::max)
+            .ceil() as usize;
+        for width in (widest..400).step_by(7) {
+            let lines = break_lines(&f.regular, BODY, &text, width as f32, width as f32);
+            let rebuilt = lines
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert_eq!(rebuilt, text, "width {width}");
+            for line in &lines {
+                assert!(
+                    !line.text.starts_with(['€', ':', ';', '!', '»']),
+                    "{:?} at width {width}",
+                    line.text
+                );
+                assert!(!line.text.ends_with(['«']), "{:?}", line.text);
+            }
+        }
+    }
+
+    #[test]
+    fn lines_fit_their_width() {
+        let f = fonts();
+        let text = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Anticonstitutionnellement.";
+        for width in [60.0, 120.0, 240.0, 453.0] {
+            for line in break_lines(&f.regular, BODY, text, width, width) {
+                assert!(line.width <= width + 0.02, "{line:?} wider than {width}");
+                assert!((f.regular.width(&line.text, BODY) - line.width).abs() < 0.01);
+            }
+        }
+    }
+
+    #[test]
+    fn forced_breaks_and_last_lines() {
+        let f = fonts();
+        let lines = break_lines(&f.regular, BODY, "un\ndeux trois", 400.0, 400.0);
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| l.last));
+        assert_eq!(lines[1].spaces, 1);
+    }
+
+    #[test]
+    fn numeric_cells() {
+        assert!(looks_numeric("14,5"));
+        assert!(looks_numeric("12\u{202F}000\u{A0}€"));
+        assert!(looks_numeric("3 / 20"));
+        assert!(!looks_numeric("Critère 2"));
+        assert!(!looks_numeric("—"));
+    }
+}

@@ -1,0 +1,145 @@
+//! Reading the audit log back: a dossier's history, and verifying a whole
+//! database file read-only. The chain itself is checked in the core.
+
+use jury_core::audit::{Event, Verification, verify_events};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, ErrorCode, OpenFlags, Row, params};
+use std::path::Path;
+
+/// The events in id order. With a target, only that target's history: events
+/// whose target equals it or starts with `"<target>/"` (a dossier and its
+/// scores: "PDNP06-2025-001" and "PDNP06-2025-001/experience").
+pub fn read_events(conn: &Connection, target: Option<&str>) -> rusqlite::Result<Vec<Event>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, actor, action, target, before, after, prev_hash, hash FROM audit
+         WHERE ?1 IS NULL OR target = ?1 OR substr(target, 1, length(?1) + 1) = ?1 || '/'
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![target], |r| {
+        Ok(Event {
+            id: r.get(0)?,
+            at: text(r, 1)?.unwrap_or_default(),
+            actor: text(r, 2)?.unwrap_or_default(),
+            action: text(r, 3)?.unwrap_or_default(),
+            target: text(r, 4)?.unwrap_or_default(),
+            before: text(r, 5)?,
+            after: text(r, 6)?,
+            prev_hash: text(r, 7)?.unwrap_or_default(),
+            hash: text(r, 8)?.unwrap_or_default(),
+        })
+    })?;
+    rows.collect()
+}
+
+/// A column as text whatever its stored type, so that a tampered value of an
+/// unexpected type shows up as a break rather than as a read error.
+fn text(row: &Row, idx: usize) -> rusqlite::Result<Option<String>> {
+    Ok(match row.get_ref(idx)? {
+        ValueRef::Null => None,
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(x) => Some(x.to_string()),
+        ValueRef::Text(b) | ValueRef::Blob(b) => Some(String::from_utf8_lossy(b).into_owned()),
+    })
+}
+
+/// Opens a database read-only (it may be in use by a running Jury, or be an
+/// archived copy) and verifies its whole log. Errors are French sentences.
+pub fn verify_file(path: &Path) -> Result<Verification, String> {
+    let shown = path.display();
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            return Err(format!(
+                "{shown} : c'est un dossier ; indiquez le fichier de la base (.sqlite)."
+            ));
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!(
+                "{shown} : base introuvable ; vérifiez le chemin du fichier."
+            ));
+        }
+        Err(e) => return Err(format!("{shown} : {}", jury_core::fr::io_message(&e))),
+    }
+    let fail = |e: rusqlite::Error| -> String {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => format!(
+                "{shown} : ce fichier n'est pas une base de données Jury (ou il est endommagé)."
+            ),
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+                format!("{shown} : la base est occupée ; réessayez dans un instant.")
+            }
+            Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => format!(
+                "{shown} : impossible d'ouvrir la base en lecture ; vérifiez les droits du fichier et de son dossier."
+            ),
+            _ => format!("{shown} : lecture de la base impossible : {e}"),
+        }
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(fail)?;
+    conn.busy_timeout(std::time::Duration::from_secs(3))
+        .map_err(fail)?;
+    let has_audit: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit')",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(fail)?;
+    if !has_audit {
+        return Err(format!(
+            "{shown} : cette base ne contient pas de journal d'audit ; ce n'est pas une base Jury."
+        ));
+    }
+    let events = read_events(&conn, None).map_err(fail)?;
+    Ok(verify_events(&events))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_events_filters_a_dossier_history_exactly() -> rusqlite::Result<()> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch(
+            "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+             action TEXT NOT NULL, target TEXT NOT NULL, before TEXT, after TEXT,
+             prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
+        )?;
+        for target in [
+            "A-1",
+            "A-1/experience",
+            "A-10",
+            "A-10/experience",
+            "A_1/x",
+            "Nadia",
+        ] {
+            conn.execute(
+                "INSERT INTO audit (at, actor, action, target, before, after, prev_hash, hash)
+                 VALUES ('t', 'a', 'score', ?1, NULL, 'x', '', '')",
+                [target],
+            )?;
+        }
+        let targets = |t: Option<&str>| -> rusqlite::Result<Vec<String>> {
+            Ok(read_events(&conn, t)?
+                .into_iter()
+                .map(|e| e.target)
+                .collect())
+        };
+        assert_eq!(targets(Some("A-1"))?, ["A-1", "A-1/experience"]);
+        assert_eq!(targets(Some("A-10"))?, ["A-10", "A-10/experience"]);
+        assert_eq!(targets(Some("A%"))?, Vec::<String>::new());
+        assert_eq!(targets(None)?.len(), 6);
+        let all = read_events(&conn, None)?;
+        assert_eq!(
+            all.iter().map(|e| e.id).collect::<Vec<_>>(),
+            [1, 2, 3, 4, 5, 6]
+        );
+        assert_eq!(all[0].before, None);
+        assert_eq!(all[0].after.as_deref(), Some("x"));
+        Ok(())
+    }
+}
