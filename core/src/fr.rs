@@ -9,7 +9,27 @@ pub enum Lang {
     En,
 }
 
+/// A piece of interface text in both languages. Each screen or module
+/// declares its texts once, together (`mod text { … }`), so that a
+/// translator reads them in one place and a missing one cannot compile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tr {
+    pub fr: &'static str,
+    pub en: &'static str,
+}
+
+impl Tr {
+    pub const fn new(fr: &'static str, en: &'static str) -> Tr {
+        Tr { fr, en }
+    }
+}
+
 impl Lang {
+    /// The text of a declared [`Tr`] in this language.
+    pub fn tr(self, text: Tr) -> &'static str {
+        self.t(text.fr, text.en)
+    }
+
     /// Picks the text for this language; both versions sit side by side at the call site
     /// so a missing translation cannot go unnoticed.
     pub fn t<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
