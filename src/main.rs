@@ -54,6 +54,7 @@ fn main() -> ExitCode {
                 keymap: cli.keymap,
                 lang,
                 color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                letters_dir: None,
             }),
             None => {
                 eprintln!(

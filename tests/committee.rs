@@ -351,8 +351,8 @@ fn median_basis_and_agenda_filter() {
 #[test]
 fn a_members_packet_exported_from_the_tui_is_merged_by_the_chair() {
     let mut member = open(SAMPLE, Some(MEMBER));
-    let shared = member.dir.path().join("cle-usb");
-    member.app.state.letters_dir = shared.clone();
+    // The member's letters folder stands for the USB stick they hand over.
+    let shared = member.letters_dir();
     member.select("PDNP06-2025-003");
     member.score_current(&[4, 4, 4, 4]);
     member.act("export_packet");

@@ -101,11 +101,9 @@ fn pdftotext(path: &Path) -> Option<String> {
 #[test]
 fn letters_are_produced_tracked_and_reproducible() {
     let mut s = closed_session();
-    let out = s.dir.path().join("courriers");
-    s.app.state.letters_dir = out.clone();
+    let out = s.letters_dir();
     // Before the call's notify_by date nothing is late.
-    s.app.state.today = chrono::NaiveDate::from_ymd_opt(2025, 7, 9).expect("date");
-    s.app.state.refresh_letters();
+    s.set_today(chrono::NaiveDate::from_ymd_opt(2025, 7, 9).expect("date"));
     s.act("letters_view");
     let screen = s.screen();
     assert!(screen.contains("3 décision(s) définitive(s)"), "{screen}");
@@ -173,8 +171,7 @@ fn letters_are_produced_tracked_and_reproducible() {
             .any(|e| e.file_name().to_string_lossy().starts_with("PV-"))
     );
     // After notify_by, unsent letters are flagged late.
-    s.app.state.today = chrono::NaiveDate::from_ymd_opt(2025, 7, 20).expect("date");
-    s.app.state.refresh_letters();
+    s.set_today(chrono::NaiveDate::from_ymd_opt(2025, 7, 20).expect("date"));
     let screen = s.screen();
     assert!(screen.contains("2 EN RETARD"), "{screen}");
 }
@@ -182,8 +179,7 @@ fn letters_are_produced_tracked_and_reproducible() {
 #[test]
 fn the_eml_is_a_standard_message_with_the_pdf_attached() {
     let mut s = closed_session();
-    let out = s.dir.path().join("courriers");
-    s.app.state.letters_dir = out.clone();
+    let out = s.letters_dir();
     s.act("letters_view");
     s.act("generate_all_letters");
     s.app.finish_jobs();

@@ -277,6 +277,21 @@ pub struct State {
     searcher: Searcher,
 }
 
+/// Every member's scores by (reference, member, criterion), as the state keeps them.
+pub fn score_map(rows: Vec<ScoreRow>) -> BTreeMap<(String, String, String), Score> {
+    rows.into_iter()
+        .map(|r| {
+            (
+                (r.reference, r.member, r.criterion),
+                Score {
+                    value: r.value,
+                    comment: r.comment,
+                },
+            )
+        })
+        .collect()
+}
+
 pub struct Init {
     pub lang: Lang,
     pub color: bool,
@@ -287,6 +302,8 @@ pub struct Init {
     pub dossiers: Vec<Dossier>,
     pub scores: Vec<ScoreRow>,
     pub reviewer: Option<String>,
+    /// The last reviewer on this machine, offered at « Qui note ? ».
+    pub reviewer_hint: Option<String>,
     pub report: Vec<Diag>,
     pub committee: jury_core::records::CommitteeData,
     pub templates: BTreeMap<String, String>,
@@ -319,19 +336,12 @@ impl State {
                 }
             })
             .collect();
-        let scores = init
-            .scores
-            .into_iter()
-            .map(|r| {
-                (
-                    (r.reference, r.member, r.criterion),
-                    Score {
-                        value: r.value,
-                        comment: r.comment,
-                    },
-                )
-            })
-            .collect();
+        let scores = score_map(init.scores);
+        // Who scored last on this machine, offered when nobody is named.
+        let input = match &init.reviewer {
+            None => init.reviewer_hint.clone().unwrap_or_default(),
+            Some(_) => String::new(),
+        };
         let mode = if !init.report.is_empty() {
             Mode::Report { scroll: 0 }
         } else if init.reviewer.is_none() {
@@ -360,7 +370,7 @@ impl State {
             focus: Pane::List,
             mode,
             filter: String::new(),
-            input: String::new(),
+            input,
             sort: SortKey::Reference,
             descending: false,
             dossier_scroll: 0,

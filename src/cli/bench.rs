@@ -90,6 +90,7 @@ pub fn run(dossiers: usize) -> Result<String, String> {
             keymap: None,
             lang: Lang::Fr,
             color: true,
+            letters_dir: None,
         })
         .map_err(|e| e.to_string())
     };
@@ -132,7 +133,11 @@ pub fn run(dossiers: usize) -> Result<String, String> {
         goal: Duration::from_millis(50),
     });
 
-    let (_, recompute) = time(|| app.state.recompute());
+    // What follows every committee change: read back, then recompute.
+    let (_, recompute) = time(|| {
+        let fresh = app.reload();
+        app.send(fresh)
+    });
     rows.push(Row {
         what: "Agrégats, classement, listes (recalcul)".into(),
         measured: recompute,

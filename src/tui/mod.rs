@@ -7,8 +7,8 @@ use crate::app::action::Action;
 use crate::app::keymap::Context;
 use crate::app::state::FrameInfo;
 use crate::app::state::{HistoryLine, Init, Mode, State};
-use crate::app::update::{Change, Effect, update};
-use crate::io::import;
+use crate::app::update::{Change, Effect, Msg, Outcome, Reload, update};
+use crate::io::{import, produce};
 use crate::store::{Store, StoreError};
 use crate::ui;
 use jury_core::fr::Lang;
@@ -24,6 +24,9 @@ pub struct Options {
     pub keymap: Option<PathBuf>,
     pub lang: Lang,
     pub color: bool,
+    /// Where letters, minutes and packets go; by default
+    /// `~/Documents/Jury/<call>`.
+    pub letters_dir: Option<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -106,14 +109,14 @@ impl App {
         let hint = store.meta("last_reviewer").map_err(StartError::Store)?;
         let committee = store.load_committee().map_err(StartError::Store)?;
         let letters = store.letters().map_err(StartError::Store)?;
-        let letters_dir = letters_dir(&call.id);
+        let letters_dir = opts.letters_dir.unwrap_or_else(|| letters_dir(&call.id));
         if let Some(r) = &opts.reviewer {
             store.ensure_member(r).map_err(StartError::Store)?;
             store
                 .set_meta("last_reviewer", r)
                 .map_err(StartError::Store)?;
         }
-        let mut state = State::new(Init {
+        let state = State::new(Init {
             lang: opts.lang,
             color: opts.color,
             call,
@@ -123,6 +126,7 @@ impl App {
             dossiers,
             scores,
             reviewer: opts.reviewer,
+            reviewer_hint: hint,
             report,
             committee,
             templates,
@@ -130,9 +134,6 @@ impl App {
             letters_dir,
             today: chrono::Local::now().date_naive(),
         });
-        if state.reviewer.is_none() {
-            state.input = hint.unwrap_or_default();
-        }
         Ok(App {
             state,
             store,
@@ -148,8 +149,16 @@ impl App {
 
     /// Runs one action and carries out what it asks, before anything is drawn.
     pub fn dispatch(&mut self, action: Action) {
-        for effect in update(&mut self.state, action) {
-            self.run(effect);
+        self.send(action);
+    }
+
+    /// Hands a message to `update`, carries out each effect it returns and
+    /// hands each result back, in order: the state changes nowhere else.
+    pub fn send(&mut self, msg: impl Into<Msg>) {
+        for effect in update(&mut self.state, msg) {
+            for outcome in self.run(effect) {
+                self.send(outcome);
+            }
         }
     }
 
@@ -186,74 +195,55 @@ impl App {
         }
     }
 
-    fn run(&mut self, effect: Effect) {
+    /// Carries out one effect; what came of it goes back to `update`.
+    fn run(&mut self, effect: Effect) -> Vec<Outcome> {
         match effect {
-            Effect::SaveScore { row, before } => {
-                if let Err(e) = self.store.save_score(&row) {
-                    // Put the screen back as the database is: nothing shown that is not kept.
-                    let key = (
-                        row.reference.clone(),
-                        row.member.clone(),
-                        row.criterion.clone(),
-                    );
-                    match before {
-                        Some(b) => {
-                            self.state.scores.insert(key, b);
-                        }
-                        None => {
-                            self.state.scores.remove(&key);
-                        }
-                    }
-                    self.state.set_error(format!(
-                        "{} {e}",
-                        self.state.lang.t("Non enregistré :", "Not saved:")
-                    ));
-                    self.state.recompute();
-                }
-            }
+            Effect::SaveScore { row, before } => match self.store.save_score(&row) {
+                Ok(()) => Vec::new(),
+                Err(e) => vec![Outcome::ScoreNotSaved {
+                    reference: row.reference,
+                    member: row.member,
+                    criterion: row.criterion,
+                    before,
+                    error: e.to_string(),
+                }],
+            },
             Effect::SetReviewer(name) => {
                 let r = self
                     .store
                     .ensure_member(&name)
                     .and_then(|_| self.store.set_meta("last_reviewer", &name));
-                if let Err(e) = r {
-                    self.state.reviewer = None;
-                    self.state.set_error(e.to_string());
-                } else {
-                    let msg = format!(
-                        "{} {name}",
-                        self.state.lang.t("Vous notez en tant que", "Scoring as")
-                    );
-                    self.state.set_status(msg);
-                }
+                vec![match r {
+                    Ok(()) => Outcome::ReviewerSet(name),
+                    Err(e) => Outcome::ReviewerRefused(e.to_string()),
+                }]
             }
-            Effect::Committee(change) => self.apply(change),
+            Effect::Committee(change) => {
+                let written = match self.write(&change) {
+                    Ok(undone) => Outcome::Written { change, undone },
+                    Err(e) => Outcome::NotWritten(e.to_string()),
+                };
+                vec![written, self.reload()]
+            }
             Effect::Letters(only) => self.start_letters(only.as_deref()),
-            Effect::ExportPacket => self.export_packet(),
-            Effect::ImportPacket(path) => self.import_packet(&path),
+            Effect::ExportPacket => self.export_packet().into_iter().collect(),
+            Effect::ImportPacket(path) => vec![self.import_packet(&path), self.reload()],
             Effect::Minutes => {
-                let lang = self.state.lang;
-                let result = crate::io::produce::load(&self.store).and_then(|src| {
-                    crate::io::produce::write_minutes(
-                        &self.store,
-                        &src,
-                        &self.state.letters_dir,
-                        None,
-                    )
+                let result = produce::load(&self.store).and_then(|src| {
+                    produce::write_minutes(&self.store, &src, &self.state.letters_dir, None)
                 });
-                match result {
-                    Ok(files) => self.state.set_status(format!(
-                        "{} {} {}",
-                        files.len() / 2,
-                        lang.t("procès-verbal(aux) écrit(s) dans", "minutes written in"),
-                        self.state.letters_dir.display()
-                    )),
-                    Err(e) => self.state.set_error(e),
-                }
+                vec![match result {
+                    Ok(files) => Outcome::MinutesWritten {
+                        count: files.len() / 2,
+                        dir: self.state.letters_dir.clone(),
+                    },
+                    Err(e) => Outcome::Failed(e),
+                }]
             }
-            Effect::LoadHistory(reference) => match self.store.history(&reference) {
-                Ok(events) => {
-                    let lines = events
+            Effect::LoadHistory(reference) => vec![match self.store.history(&reference) {
+                Ok(events) => Outcome::History {
+                    reference,
+                    lines: events
                         .into_iter()
                         .map(|e| HistoryLine {
                             at: e.at,
@@ -263,29 +253,21 @@ impl App {
                             before: e.before,
                             after: e.after,
                         })
-                        .collect();
-                    self.state.mode = Mode::History {
-                        reference,
-                        lines,
-                        scroll: 0,
-                    };
-                }
-                Err(e) => self.state.set_error(e.to_string()),
+                        .collect(),
+                },
+                Err(e) => Outcome::Failed(e.to_string()),
+            }],
+            Effect::Open(path) => match (self.opener)(&path) {
+                Ok(()) => Vec::new(),
+                Err(e) => vec![Outcome::Failed(e)],
             },
-            Effect::Open(path) => {
-                if let Err(e) = (self.opener)(&path) {
-                    self.state.set_error(e);
-                }
-            }
         }
     }
 
-    /// Writes a committee change, then reloads what it touched: the screen
-    /// shows what the database holds.
-    fn apply(&mut self, change: Change) {
+    /// Writes a committee change; for an undo, what it undid.
+    fn write(&mut self, change: &Change) -> Result<Option<String>, StoreError> {
         let me = self.state.reviewer.clone().unwrap_or_default();
-        let lang = self.state.lang;
-        let result = match &change {
+        match change {
             Change::Conflict {
                 reference,
                 member,
@@ -341,125 +323,56 @@ impl App {
             } => self
                 .store
                 .mark_acknowledged(&me, reference, *decision_id, date),
-            Change::Undo => self.store.undo_last(&me).map(|what| {
-                self.state
-                    .set_status(format!("{} {what}", lang.t("Annulé :", "Undone:")));
-            }),
-        };
-        match result {
-            Ok(()) => {
-                let done = match &change {
-                    Change::OpenSession { date, .. } => Some(format!(
-                        "{} {}",
-                        lang.t("Séance ouverte :", "Session opened:"),
-                        chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-                            .map(|d| lang.date(d))
-                            .unwrap_or_else(|_| date.clone())
-                    )),
-                    Change::CloseSession(_) => Some(
-                        lang.t(
-                            "Séance close : décisions figées.",
-                            "Session closed: decisions frozen.",
-                        )
-                        .to_string(),
-                    ),
-                    Change::Override { .. } => Some(
-                        lang.t("Dérogation enregistrée.", "Override recorded.")
-                            .to_string(),
-                    ),
-                    Change::Conflict { declared: true, .. } => Some(
-                        lang.t(
-                            "Conflit d'intérêts déclaré : vos notes sur ce dossier sont écartées.",
-                            "Conflict declared: your scores on this dossier are left out.",
-                        )
-                        .to_string(),
-                    ),
-                    Change::Outcome { .. } => Some(
-                        lang.t("Issue de l'appel enregistrée.", "Outcome recorded.")
-                            .to_string(),
-                    ),
-                    Change::AddMember { name, .. } => Some(format!(
-                        "{} {name}",
-                        lang.t("Membre ajouté :", "Member added:")
-                    )),
-                    _ => None,
-                };
-                if let Some(d) = done {
-                    self.state.set_status(d);
-                }
-            }
-            Err(e) => self
-                .state
-                .set_error(format!("{} {e}", lang.t("Non enregistré :", "Not saved:"))),
+            Change::Undo => return self.store.undo_last(&me).map(Some),
         }
-        self.reload();
+        .map(|()| None)
     }
 
-    /// Re-reads scores and committee records after a change.
-    fn reload(&mut self) {
-        let scores = self.store.load_scores();
-        let committee = self.store.load_committee();
-        match self.store.letters() {
-            Ok(l) => self.state.letters = l,
-            Err(e) => self.state.set_error(e.to_string()),
-        }
-        match (scores, committee) {
-            (Ok(scores), Ok(data)) => {
-                self.state.scores = scores
-                    .into_iter()
-                    .map(|r| {
-                        (
-                            (r.reference, r.member, r.criterion),
-                            crate::app::state::Score {
-                                value: r.value,
-                                comment: r.comment,
-                            },
-                        )
-                    })
-                    .collect();
-                self.state.set_committee_data(data);
-            }
-            (Err(e), _) | (_, Err(e)) => self.state.set_error(e.to_string()),
+    /// Re-reads scores, committee records and letters after a change: the
+    /// screen shows what the database holds.
+    pub fn reload(&mut self) -> Outcome {
+        let fresh = (|| {
+            Ok::<_, StoreError>(Reload {
+                scores: self.store.load_scores()?,
+                committee: self.store.load_committee()?,
+                letters: self.store.letters()?,
+            })
+        })();
+        match fresh {
+            Ok(r) => Outcome::Reloaded(Box::new(r)),
+            Err(e) => Outcome::Failed(e.to_string()),
         }
     }
 
     /// Writes the active member's packet next to the letters folder.
-    fn export_packet(&mut self) {
-        let lang = self.state.lang;
-        let Some(me) = self.state.reviewer.clone() else {
-            return;
-        };
+    fn export_packet(&mut self) -> Option<Outcome> {
+        // `update` asks for a packet only once someone is scoring.
+        let me = self.state.reviewer.clone()?;
+        let dir = self.state.letters_dir.clone();
         let result = self
             .store
             .export_packet(&me)
             .map_err(|e| e.to_string())
             .and_then(|p| {
-                std::fs::create_dir_all(&self.state.letters_dir)
-                    .map_err(|e| jury_core::fr::io_message(&e))?;
+                std::fs::create_dir_all(&dir).map_err(|e| jury_core::fr::io_message(&e))?;
                 let safe: String = me
                     .chars()
                     .map(|c| if c.is_alphanumeric() { c } else { '-' })
                     .collect();
-                let path = self.state.letters_dir.join(format!(
+                let path = dir.join(format!(
                     "paquet-{safe}-{}.json",
                     chrono::Local::now().format("%Y-%m-%d-%H%M")
                 ));
-                crate::io::produce::write_atomic(&path, p.to_json().as_bytes())?;
+                produce::write_atomic(&path, p.to_json().as_bytes())?;
                 Ok((path, p.scores.len()))
             });
-        match result {
-            Ok((path, n)) => self.state.set_status(format!(
-                "{} {} ({n} {})",
-                lang.t("Paquet écrit :", "Packet written:"),
-                path.display(),
-                lang.t("notes", "scores")
-            )),
-            Err(e) => self.state.set_error(e),
-        }
+        Some(match result {
+            Ok((path, scores)) => Outcome::PacketWritten { path, scores },
+            Err(e) => Outcome::Failed(e),
+        })
     }
 
-    fn import_packet(&mut self, path: &Path) {
-        let lang = self.state.lang;
+    fn import_packet(&mut self, path: &Path) -> Outcome {
         let result = std::fs::read(path)
             .map_err(|e| format!("{} : {}", path.display(), jury_core::fr::io_message(&e)))
             .and_then(|bytes| jury_core::packet::open(&bytes).map_err(|e| e.to_string()))
@@ -469,50 +382,33 @@ impl App {
                     .map_err(|e| e.to_string())
             });
         match result {
-            Ok(report) => self.state.set_status(format!(
-                "{} {report}",
-                lang.t("Paquet importé :", "Packet imported:")
-            )),
-            Err(e) => self.state.set_error(e),
+            Ok(report) => Outcome::PacketImported(report.to_string()),
+            Err(e) => Outcome::Failed(e),
         }
-        self.reload();
     }
 
     /// Checks every letter to produce, then queues them; nothing is written
     /// if any template fails.
-    fn start_letters(&mut self, only: Option<&str>) {
-        let lang = self.state.lang;
-        let source = match crate::io::produce::load(&self.store) {
+    fn start_letters(&mut self, only: Option<&str>) -> Vec<Outcome> {
+        let source = match produce::load(&self.store) {
             Ok(s) => s,
-            Err(e) => return self.state.set_error(e),
+            Err(e) => return vec![Outcome::Failed(e)],
         };
-        match crate::io::produce::prepare(&source, only) {
-            Err(errors) => {
-                self.state.report = errors
-                    .into_iter()
-                    .map(|message| Diag {
-                        path: lang.t("courriers", "letters").to_string(),
-                        line: 1,
-                        column: 1,
-                        severity: jury_core::json::Severity::Error,
-                        message,
-                    })
-                    .collect();
-                self.state.mode = Mode::Report { scroll: 0 };
-                self.state.set_error(lang.t(
-                    "Aucun courrier produit : corrigez les modèles.",
-                    "No letter produced: fix the templates.",
-                ));
-            }
+        match produce::prepare(&source, only) {
+            Err(errors) => vec![Outcome::LettersRefused(errors)],
             Ok(prepared) => {
                 let total = prepared.len();
-                self.state.progress = Some((0, total, String::new()));
                 self.job = Some(LetterJob {
                     source,
                     queue: prepared.into(),
                     total,
                     failed: Vec::new(),
                 });
+                vec![Outcome::LetterProgress {
+                    done: 0,
+                    total,
+                    reference: String::new(),
+                }]
             }
         }
     }
@@ -528,7 +424,7 @@ impl App {
             .clone()
             .unwrap_or_else(|| "secrétariat".into());
         if let Some(p) = job.queue.pop_front() {
-            if let Err(e) = crate::io::produce::write_letter(
+            if let Err(e) = produce::write_letter(
                 &mut self.store,
                 &job.source,
                 &p,
@@ -537,27 +433,19 @@ impl App {
             ) {
                 job.failed.push(format!("{} : {e}", p.reference));
             }
-            let done = job.total - job.queue.len();
-            self.state.progress = Some((done, job.total, p.reference));
+            let progress = Outcome::LetterProgress {
+                done: job.total - job.queue.len(),
+                total: job.total,
+                reference: p.reference,
+            };
+            self.send(progress);
             return true;
         }
-        let lang = self.state.lang;
         let (total, failed) = (job.total, std::mem::take(&mut job.failed));
         self.job = None;
-        self.state.progress = None;
-        self.reload();
-        if failed.is_empty() {
-            self.state.set_status(format!(
-                "{total} {} {}",
-                lang.t(
-                    "courrier(s) produit(s) en PDF, ODT et EML dans",
-                    "letter(s) produced as PDF, ODT and EML in"
-                ),
-                self.state.letters_dir.display()
-            ));
-        } else {
-            self.state.set_error(failed.join(" ; "));
-        }
+        let fresh = self.reload();
+        self.send(fresh);
+        self.send(Outcome::LettersFinished { total, failed });
         false
     }
 
@@ -569,8 +457,16 @@ impl App {
     pub fn draw<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> Result<(), B::Error> {
         let mut info = FrameInfo::default();
         terminal.draw(|f| info = ui::render(f, &self.state))?;
-        self.state.apply_frame(info);
+        self.send(Msg::Frame(info));
         Ok(())
+    }
+
+    /// Tells the state when the date has changed since it last looked.
+    fn follow_the_date(&mut self) {
+        let today = chrono::Local::now().date_naive();
+        if today != self.state.today {
+            self.send(Msg::Today(today));
+        }
     }
 }
 
@@ -630,6 +526,7 @@ fn event_loop<B: Backend<Error = std::io::Error>>(
     terminal: &mut Terminal<B>,
 ) -> std::io::Result<()> {
     loop {
+        app.follow_the_date();
         app.draw(terminal)?;
         if app.state.quit {
             app.finish_jobs();

@@ -38,6 +38,7 @@ pub fn open_with(
         keymap,
         lang,
         color,
+        letters_dir: Some(dir.path().join("courriers")),
     })
     .expect("open call");
     let term = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
@@ -132,10 +133,21 @@ impl Session {
             keymap: None,
             lang: Lang::Fr,
             color: true,
+            letters_dir: Some(dir.path().join("courriers")),
         })
         .expect("reopen");
         let term = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
         Session { app, term, db, dir }
+    }
+
+    /// Where this session writes letters, minutes and packets.
+    pub fn letters_dir(&self) -> PathBuf {
+        self.app.state.letters_dir.clone()
+    }
+
+    /// As if the calendar said `day` (late letters are counted from it).
+    pub fn set_today(&mut self, day: chrono::NaiveDate) {
+        self.app.send(jury::app::update::Msg::Today(day));
     }
 
     /// Scores the selected dossier on every criterion, from the list.
@@ -154,13 +166,22 @@ impl Session {
         self.type_text(reference);
         self.act("confirm");
         self.act("cancel");
-        let i = self
+        let at = self
             .app
             .state
             .view
             .iter()
-            .position(|i| self.app.state.entries[*i].dossier.reference == reference);
-        self.app.state.selected = i.expect("reference in the list");
+            .position(|i| self.app.state.entries[*i].dossier.reference == reference)
+            .expect("reference in the list");
+        // The best match is usually first; step to it the way a user would.
+        while self.app.state.selected != at {
+            let step = if self.app.state.selected < at {
+                Action::NextDossier
+            } else {
+                Action::PrevDossier
+            };
+            self.app.dispatch(step);
+        }
     }
 
     pub fn query<T: rusqlite::types::FromSql>(&self, sql: &str) -> Vec<T> {

@@ -3,13 +3,17 @@
 
 mod committee;
 mod letters;
+mod outcome;
+#[cfg(test)]
+mod tests;
 
 use crate::app::action::Action;
-use crate::app::state::{GridTarget, Mode, Pane, Progress, Score, Screen, State};
+use crate::app::state::{FrameInfo, GridTarget, Mode, Pane, Progress, Score, Screen, State};
 use jury_core::records::ScoreRow;
 use std::path::PathBuf;
 
 pub use committee::Change;
+pub use outcome::{Outcome, Reload};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
@@ -36,7 +40,52 @@ pub enum Effect {
     Minutes,
 }
 
-pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
+/// What `update` handles: what the user did, what the runtime reports after
+/// carrying out an effect, what the last frame measured, a new day.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    Action(Action),
+    Done(Outcome),
+    Frame(FrameInfo),
+    /// The date changed while Jury was open (late letters, default dates).
+    Today(chrono::NaiveDate),
+}
+
+impl From<Action> for Msg {
+    fn from(a: Action) -> Msg {
+        Msg::Action(a)
+    }
+}
+
+impl From<Outcome> for Msg {
+    fn from(o: Outcome) -> Msg {
+        Msg::Done(o)
+    }
+}
+
+/// The one place the state changes. Returns what the runtime must carry out;
+/// the runtime reports each result back as a [`Msg::Done`].
+pub fn update(s: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
+    match msg.into() {
+        Msg::Action(action) => act(s, action),
+        Msg::Done(outcome) => {
+            outcome::apply(s, outcome);
+            s.scroll_list();
+            Vec::new()
+        }
+        Msg::Frame(info) => {
+            s.apply_frame(info);
+            Vec::new()
+        }
+        Msg::Today(day) => {
+            s.today = day;
+            s.refresh_letters();
+            Vec::new()
+        }
+    }
+}
+
+fn act(s: &mut State, action: Action) -> Vec<Effect> {
     let effects = dispatch(s, action);
     // Aggregates, ranking and filtered lists follow every score change.
     if effects

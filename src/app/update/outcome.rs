@@ -1,0 +1,226 @@
+//! What the runtime reports after carrying out an effect, and how the state
+//! takes it in: nothing is shown as done that the database or the disk does
+//! not hold, and nothing outside `update` changes the state.
+
+use super::Change;
+use crate::app::state::{HistoryLine, Mode, Score, State};
+use jury_core::fr::Lang;
+use jury_core::json::{Diag, Severity};
+use jury_core::records::{CommitteeData, LetterRow, ScoreRow};
+use std::path::PathBuf;
+
+/// Fresh copies of what a write may have touched.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reload {
+    pub scores: Vec<ScoreRow>,
+    pub committee: CommitteeData,
+    pub letters: Vec<LetterRow>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// A score could not be written: the screen goes back to `before`.
+    ScoreNotSaved {
+        reference: String,
+        member: String,
+        criterion: String,
+        before: Option<Score>,
+        error: String,
+    },
+    /// The reviewer is recorded as a member of the committee.
+    ReviewerSet(String),
+    ReviewerRefused(String),
+    /// A committee change was written; `undone` says what an undo undid.
+    Written {
+        change: Change,
+        undone: Option<String>,
+    },
+    NotWritten(String),
+    /// What the database holds after a write.
+    Reloaded(Box<Reload>),
+    /// A dossier's audit trail, read.
+    History {
+        reference: String,
+        lines: Vec<HistoryLine>,
+    },
+    PacketWritten {
+        path: PathBuf,
+        scores: usize,
+    },
+    /// A packet merged; the report says what it changed.
+    PacketImported(String),
+    MinutesWritten {
+        count: usize,
+        dir: PathBuf,
+    },
+    /// No letter produced: what is wrong with the templates.
+    LettersRefused(Vec<String>),
+    /// Letters being produced: how many are done (0 when the batch starts).
+    LetterProgress {
+        done: usize,
+        total: usize,
+        reference: String,
+    },
+    LettersFinished {
+        total: usize,
+        failed: Vec<String>,
+    },
+    /// Something the runtime could not do, said as it is.
+    Failed(String),
+}
+
+pub(super) fn apply(s: &mut State, outcome: Outcome) {
+    let lang = s.lang;
+    match outcome {
+        Outcome::ScoreNotSaved {
+            reference,
+            member,
+            criterion,
+            before,
+            error,
+        } => {
+            // Put the screen back as the database is: nothing shown that is not kept.
+            let key = (reference, member, criterion);
+            match before {
+                Some(b) => {
+                    s.scores.insert(key, b);
+                }
+                None => {
+                    s.scores.remove(&key);
+                }
+            }
+            s.set_error(format!("{} {error}", lang.tr(text::NOT_SAVED)));
+            s.recompute();
+        }
+        Outcome::ReviewerSet(name) => {
+            s.set_status(format!("{} {name}", lang.tr(text::SCORING_AS)));
+        }
+        Outcome::ReviewerRefused(error) => {
+            s.reviewer = None;
+            s.set_error(error);
+        }
+        Outcome::Written { change, undone } => {
+            if let Some(what) = undone {
+                s.set_status(format!("{} {what}", lang.tr(text::UNDONE)));
+            } else if let Some(done) = written(&change, lang) {
+                s.set_status(done);
+            }
+        }
+        Outcome::NotWritten(error) => {
+            s.set_error(format!("{} {error}", lang.tr(text::NOT_SAVED)));
+        }
+        Outcome::Reloaded(fresh) => {
+            let Reload {
+                scores,
+                committee,
+                letters,
+            } = *fresh;
+            s.letters = letters;
+            s.scores = crate::app::state::score_map(scores);
+            s.set_committee_data(committee);
+        }
+        Outcome::History { reference, lines } => {
+            s.mode = Mode::History {
+                reference,
+                lines,
+                scroll: 0,
+            };
+        }
+        Outcome::PacketWritten { path, scores } => s.set_status(format!(
+            "{} {} ({scores} {})",
+            lang.tr(text::PACKET_WRITTEN),
+            path.display(),
+            lang.tr(text::SCORES)
+        )),
+        Outcome::PacketImported(report) => {
+            s.set_status(format!("{} {report}", lang.tr(text::PACKET_IMPORTED)))
+        }
+        Outcome::MinutesWritten { count, dir } => s.set_status(format!(
+            "{count} {} {}",
+            lang.tr(text::MINUTES_WRITTEN),
+            dir.display()
+        )),
+        Outcome::LettersRefused(errors) => {
+            s.report = errors
+                .into_iter()
+                .map(|message| Diag {
+                    path: lang.tr(text::LETTERS).to_string(),
+                    line: 1,
+                    column: 1,
+                    severity: Severity::Error,
+                    message,
+                })
+                .collect();
+            s.mode = Mode::Report { scroll: 0 };
+            s.set_error(lang.tr(text::NO_LETTER));
+        }
+        Outcome::LetterProgress {
+            done,
+            total,
+            reference,
+        } => s.progress = Some((done, total, reference)),
+        Outcome::LettersFinished { total, failed } => {
+            s.progress = None;
+            if failed.is_empty() {
+                let dir = s.letters_dir.display().to_string();
+                s.set_status(format!("{total} {} {dir}", lang.tr(text::LETTERS_DONE)));
+            } else {
+                s.set_error(failed.join(" ; "));
+            }
+        }
+        Outcome::Failed(error) => s.set_error(error),
+    }
+}
+
+/// What the status line says once a committee change is written.
+fn written(change: &Change, lang: Lang) -> Option<String> {
+    Some(match change {
+        Change::OpenSession { date, .. } => format!(
+            "{} {}",
+            lang.tr(text::SESSION_OPENED),
+            chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                .map(|d| lang.date(d))
+                .unwrap_or_else(|_| date.clone())
+        ),
+        Change::CloseSession(_) => lang.tr(text::SESSION_CLOSED).to_string(),
+        Change::Override { .. } => lang.tr(text::OVERRIDE).to_string(),
+        Change::Conflict { declared: true, .. } => lang.tr(text::CONFLICT).to_string(),
+        Change::Outcome { .. } => lang.tr(text::OUTCOME).to_string(),
+        Change::AddMember { name, .. } => format!("{} {name}", lang.tr(text::MEMBER_ADDED)),
+        _ => return None,
+    })
+}
+
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const NOT_SAVED: Tr = Tr::new("Non enregistré :", "Not saved:");
+    pub const SCORING_AS: Tr = Tr::new("Vous notez en tant que", "Scoring as");
+    pub const UNDONE: Tr = Tr::new("Annulé :", "Undone:");
+    pub const SESSION_OPENED: Tr = Tr::new("Séance ouverte :", "Session opened:");
+    pub const SESSION_CLOSED: Tr = Tr::new(
+        "Séance close : décisions figées.",
+        "Session closed: decisions frozen.",
+    );
+    pub const OVERRIDE: Tr = Tr::new("Dérogation enregistrée.", "Override recorded.");
+    pub const CONFLICT: Tr = Tr::new(
+        "Conflit d'intérêts déclaré : vos notes sur ce dossier sont écartées.",
+        "Conflict declared: your scores on this dossier are left out.",
+    );
+    pub const OUTCOME: Tr = Tr::new("Issue de l'appel enregistrée.", "Outcome recorded.");
+    pub const MEMBER_ADDED: Tr = Tr::new("Membre ajouté :", "Member added:");
+    pub const PACKET_WRITTEN: Tr = Tr::new("Paquet écrit :", "Packet written:");
+    pub const SCORES: Tr = Tr::new("notes", "scores");
+    pub const PACKET_IMPORTED: Tr = Tr::new("Paquet importé :", "Packet imported:");
+    pub const MINUTES_WRITTEN: Tr =
+        Tr::new("procès-verbal(aux) écrit(s) dans", "minutes written in");
+    pub const LETTERS: Tr = Tr::new("courriers", "letters");
+    pub const NO_LETTER: Tr = Tr::new(
+        "Aucun courrier produit : corrigez les modèles.",
+        "No letter produced: fix the templates.",
+    );
+    pub const LETTERS_DONE: Tr = Tr::new(
+        "courrier(s) produit(s) en PDF, ODT et EML dans",
+        "letter(s) produced as PDF, ODT and EML in",
+    );
+}

@@ -1,0 +1,517 @@
+//! `update` on its own: no terminal, no database. Each test builds the state
+//! from the sample call, sends messages, and checks the effects asked for
+//! and what the state shows after the runtime's report comes back.
+
+use super::*;
+use crate::app::keymap::Keymap;
+use crate::app::state::{Init, ListFilter};
+use jury_core::decision::Draft;
+use jury_core::fr::Lang;
+use jury_core::records::{CommitteeData, DecisionRow, Session};
+
+const CHAIR: &str = "Sylvie Marcellin";
+const SECRETARY: &str = "Nadia Benali";
+const MEMBER: &str = "Julien Ferrand";
+
+fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a real date")
+}
+
+fn session(id: i64, closed: bool) -> Session {
+    Session {
+        id,
+        date: "2025-07-07".into(),
+        opened_by: CHAIR.into(),
+        closed_at: closed.then(|| "2025-07-07T17:00:00.000Z".into()),
+        present: vec![CHAIR.into(), SECRETARY.into(), MEMBER.into()],
+    }
+}
+
+/// The sample call as the state holds it, with three members and no score.
+fn state(reviewer: Option<&str>, committee: CommitteeData) -> State {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025");
+    let folder = crate::io::import::read_folder(&dir).expect("the sample call reads");
+    State::new(Init {
+        lang: Lang::Fr,
+        color: false,
+        call: folder.call,
+        call_dir: None,
+        db_path: "test".into(),
+        keymap: Keymap::default_map().expect("default keymap"),
+        dossiers: folder.dossiers.into_iter().map(|(d, _)| d).collect(),
+        scores: Vec::new(),
+        reviewer: reviewer.map(String::from),
+        reviewer_hint: None,
+        report: Vec::new(),
+        committee: CommitteeData {
+            members: vec![
+                (CHAIR.into(), "chair".into()),
+                (SECRETARY.into(), "secretary".into()),
+                (MEMBER.into(), "member".into()),
+            ],
+            ..committee
+        },
+        templates: folder.templates,
+        letters: Vec::new(),
+        letters_dir: "/courriers".into(),
+        today: day(2025, 7, 7),
+    })
+}
+
+fn status(s: &State) -> (String, bool) {
+    let st = s.status.as_ref().expect("a status line");
+    (st.text.clone(), st.error)
+}
+
+fn current_reference(s: &State) -> String {
+    s.current()
+        .expect("a dossier selected")
+        .dossier
+        .reference
+        .clone()
+}
+
+fn type_text(s: &mut State, text: &str) {
+    for c in text.chars() {
+        assert_eq!(update(s, Action::Insert(c)), Vec::new());
+    }
+}
+
+fn form(s: &State) -> &crate::app::form::Form {
+    match &s.mode {
+        Mode::Form(f) => f,
+        other => panic!("a form was expected, the mode is {other:?}"),
+    }
+}
+
+// Scores.
+
+#[test]
+fn a_digit_in_the_grid_asks_for_the_score_to_be_written_and_shows_it() {
+    let mut s = state(Some(MEMBER), CommitteeData::default());
+    let reference = current_reference(&s);
+    let first = s.call.criteria[0].id.clone();
+    update(&mut s, Action::FocusGrid);
+    let effects = update(&mut s, Action::Score(4));
+    assert_eq!(
+        effects,
+        vec![Effect::SaveScore {
+            row: ScoreRow {
+                reference: reference.clone(),
+                member: MEMBER.into(),
+                criterion: first.clone(),
+                value: Some(4.0),
+                comment: String::new(),
+            },
+            before: None,
+        }]
+    );
+    assert_eq!(
+        s.my_score(&reference, &first).and_then(|x| x.value),
+        Some(4.0)
+    );
+    assert_eq!(s.criterion, 1, "the cursor moves to the next criterion");
+}
+
+#[test]
+fn a_score_the_database_refused_is_taken_back_with_the_reason() {
+    let mut s = state(Some(MEMBER), CommitteeData::default());
+    let reference = current_reference(&s);
+    let first = s.call.criteria[0].id.clone();
+    update(&mut s, Action::FocusGrid);
+    update(&mut s, Action::Score(4));
+    let effects = update(
+        &mut s,
+        Outcome::ScoreNotSaved {
+            reference: reference.clone(),
+            member: MEMBER.into(),
+            criterion: first.clone(),
+            before: None,
+            error: "disque plein".into(),
+        },
+    );
+    assert!(effects.is_empty());
+    assert_eq!(s.my_score(&reference, &first), None);
+    assert_eq!(status(&s), ("Non enregistré : disque plein".into(), true));
+}
+
+#[test]
+fn nobody_scores_before_saying_who_they_are() {
+    let mut s = state(None, CommitteeData::default());
+    assert_eq!(s.mode, Mode::AskReviewer);
+    update(&mut s, Action::Cancel);
+    assert_eq!(s.mode, Mode::Normal);
+    update(&mut s, Action::FocusGrid);
+    assert_eq!(update(&mut s, Action::Score(3)), Vec::new());
+    assert!(s.scores.is_empty());
+}
+
+#[test]
+fn the_reviewer_named_is_recorded_and_dropped_if_the_database_refuses() {
+    let mut s = state(None, CommitteeData::default());
+    type_text(&mut s, MEMBER);
+    assert_eq!(
+        update(&mut s, Action::Confirm),
+        vec![Effect::SetReviewer(MEMBER.into())]
+    );
+    assert_eq!(s.reviewer.as_deref(), Some(MEMBER));
+    update(&mut s, Outcome::ReviewerSet(MEMBER.into()));
+    assert_eq!(
+        status(&s),
+        (format!("Vous notez en tant que {MEMBER}"), false)
+    );
+    update(
+        &mut s,
+        Outcome::ReviewerRefused("base en lecture seule".into()),
+    );
+    assert_eq!(s.reviewer, None);
+    assert_eq!(status(&s), ("base en lecture seule".into(), true));
+}
+
+#[test]
+fn scores_read_back_after_a_write_replace_the_screens_copy() {
+    let mut s = state(Some(CHAIR), CommitteeData::default());
+    let reference = current_reference(&s);
+    let rows: Vec<ScoreRow> = s
+        .call
+        .criteria
+        .iter()
+        .map(|c| ScoreRow {
+            reference: reference.clone(),
+            member: MEMBER.into(),
+            criterion: c.id.clone(),
+            value: Some(5.0),
+            comment: String::new(),
+        })
+        .collect();
+    let committee = s.committee.data.clone();
+    update(
+        &mut s,
+        Outcome::Reloaded(Box::new(Reload {
+            scores: rows,
+            committee,
+            letters: Vec::new(),
+        })),
+    );
+    let i = s.entry_index(&reference).expect("entry");
+    assert_eq!(s.committee.aggregates[i].reviews, 1);
+    assert_eq!(s.committee.aggregates[i].total_mean, Some(5.0));
+}
+
+// Sessions.
+
+#[test]
+fn the_chair_opens_a_session_with_the_members_present() {
+    let mut s = state(Some(CHAIR), CommitteeData::default());
+    update(&mut s, Action::SwitchView);
+    assert_eq!(s.screen, Screen::Committee);
+    update(&mut s, Action::OpenSession);
+    assert_eq!(form(&s).text_of("date"), "2025-07-07");
+    let effects = update(&mut s, Action::Confirm);
+    let [Effect::Committee(Change::OpenSession { date, present })] = effects.as_slice() else {
+        panic!("one session to open, got {effects:?}");
+    };
+    assert_eq!(date, "2025-07-07");
+    assert_eq!(present, &[CHAIR, SECRETARY, MEMBER]);
+    assert_eq!(s.mode, Mode::Normal);
+    let change = Change::OpenSession {
+        date: date.clone(),
+        present: present.clone(),
+    };
+    update(
+        &mut s,
+        Outcome::Written {
+            change,
+            undone: None,
+        },
+    );
+    assert_eq!(
+        status(&s),
+        ("Séance ouverte : 7 juillet 2025".into(), false)
+    );
+}
+
+#[test]
+fn a_member_may_not_open_a_session() {
+    let mut s = state(Some(MEMBER), CommitteeData::default());
+    update(&mut s, Action::SwitchView);
+    assert_eq!(update(&mut s, Action::OpenSession), Vec::new());
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(
+        status(&s),
+        (
+            "Seuls la présidence et le secrétariat ouvrent une séance.".into(),
+            true
+        )
+    );
+}
+
+#[test]
+fn a_refused_write_says_so_on_the_status_line() {
+    let mut s = state(Some(CHAIR), CommitteeData::default());
+    update(
+        &mut s,
+        Outcome::NotWritten("Une séance est déjà ouverte.".into()),
+    );
+    assert_eq!(
+        status(&s),
+        ("Non enregistré : Une séance est déjà ouverte.".into(), true)
+    );
+}
+
+// Decisions.
+
+#[test]
+fn the_chair_records_a_decision_in_the_open_session() {
+    let mut s = state(
+        Some(CHAIR),
+        CommitteeData {
+            sessions: vec![session(1, false)],
+            ..Default::default()
+        },
+    );
+    update(&mut s, Action::SwitchView);
+    let i = s.committee_current().expect("a ranked dossier");
+    let reference = s.entries[i].dossier.reference.clone();
+    update(&mut s, Action::Decide);
+    while form(&s).choice_of("kind").as_deref() != Some("retenu") {
+        update(&mut s, Action::NextOption);
+    }
+    let effects = update(&mut s, Action::Confirm);
+    let [
+        Effect::Committee(Change::Decision {
+            session,
+            draft,
+            without_quorum,
+        }),
+    ] = effects.as_slice()
+    else {
+        panic!("one decision to record, got {effects:?}");
+    };
+    assert_eq!(*session, 1);
+    assert!(!without_quorum, "three members present, quorum 3");
+    assert_eq!(
+        draft,
+        &Draft {
+            reference,
+            kind: "retenu".into(),
+            motivation: String::new(),
+            condition: String::new(),
+            waitlist_rank: None,
+            documents: String::new(),
+        }
+    );
+}
+
+#[test]
+fn a_decision_without_an_open_session_stays_in_its_form_with_the_reason() {
+    let mut s = state(Some(CHAIR), CommitteeData::default());
+    update(&mut s, Action::SwitchView);
+    update(&mut s, Action::Decide);
+    while form(&s).choice_of("kind").as_deref() != Some("retenu") {
+        update(&mut s, Action::NextOption);
+    }
+    assert_eq!(update(&mut s, Action::Confirm), Vec::new());
+    assert!(form(&s).error.is_some(), "the form says why");
+}
+
+// Letters.
+
+fn decided() -> CommitteeData {
+    CommitteeData {
+        sessions: vec![session(1, true)],
+        decisions: vec![DecisionRow {
+            id: 7,
+            session_id: 1,
+            reference: "PDNP06-2025-001".into(),
+            kind: "retenu".into(),
+            motivation: String::new(),
+            condition: String::new(),
+            waitlist_rank: None,
+            documents: String::new(),
+            without_quorum: false,
+            by: CHAIR.into(),
+            at: "2025-07-07T16:00:00.000Z".into(),
+        }],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn the_letters_view_asks_for_one_letter_all_letters_and_the_minutes() {
+    let mut s = state(Some(SECRETARY), decided());
+    update(&mut s, Action::LettersView);
+    assert_eq!(s.screen, Screen::Letters);
+    assert_eq!(s.letter_items.len(), 1);
+    assert_eq!(
+        update(&mut s, Action::Generate),
+        vec![Effect::Letters(Some("PDNP06-2025-001".into()))]
+    );
+    assert_eq!(
+        update(&mut s, Action::GenerateAll),
+        vec![Effect::Letters(None)]
+    );
+    assert_eq!(update(&mut s, Action::Minutes), vec![Effect::Minutes]);
+}
+
+#[test]
+fn a_member_produces_no_letter() {
+    let mut s = state(Some(MEMBER), decided());
+    update(&mut s, Action::LettersView);
+    assert_eq!(update(&mut s, Action::GenerateAll), Vec::new());
+    assert!(status(&s).1);
+}
+
+#[test]
+fn a_batch_of_letters_shows_its_progress_then_where_the_files_are() {
+    let mut s = state(Some(SECRETARY), decided());
+    update(
+        &mut s,
+        Outcome::LetterProgress {
+            done: 0,
+            total: 1,
+            reference: String::new(),
+        },
+    );
+    assert_eq!(s.progress, Some((0, 1, String::new())));
+    update(
+        &mut s,
+        Outcome::LettersFinished {
+            total: 1,
+            failed: Vec::new(),
+        },
+    );
+    assert_eq!(s.progress, None);
+    assert_eq!(
+        status(&s),
+        (
+            "1 courrier(s) produit(s) en PDF, ODT et EML dans /courriers".into(),
+            false
+        )
+    );
+}
+
+#[test]
+fn templates_that_fail_open_the_report_and_produce_nothing() {
+    let mut s = state(Some(SECRETARY), decided());
+    update(
+        &mut s,
+        Outcome::LettersRefused(vec!["lettres/retenu.txt:3:9: placeholder inconnu".into()]),
+    );
+    assert_eq!(s.mode, Mode::Report { scroll: 0 });
+    assert_eq!(s.report.len(), 1);
+    assert_eq!(
+        status(&s),
+        (
+            "Aucun courrier produit : corrigez les modèles.".into(),
+            true
+        )
+    );
+}
+
+#[test]
+fn a_new_day_flags_letters_past_the_notification_date() {
+    let mut s = state(Some(SECRETARY), decided());
+    let notify_by = s.call.notify_by.expect("the sample sets notify_by");
+    assert!(!s.letter_items[0].late);
+    update(&mut s, Msg::Today(notify_by.succ_opt().expect("next day")));
+    assert!(s.letter_items[0].late);
+}
+
+// Packets.
+
+#[test]
+fn a_member_asks_for_their_packet_and_sees_where_it_went() {
+    let mut s = state(Some(MEMBER), CommitteeData::default());
+    assert_eq!(
+        update(&mut s, Action::ExportPacket),
+        vec![Effect::ExportPacket]
+    );
+    update(
+        &mut s,
+        Outcome::PacketWritten {
+            path: "/courriers/paquet.json".into(),
+            scores: 12,
+        },
+    );
+    assert_eq!(
+        status(&s),
+        (
+            "Paquet écrit : /courriers/paquet.json (12 notes)".into(),
+            false
+        )
+    );
+}
+
+#[test]
+fn the_chair_imports_a_packet_by_its_path() {
+    let mut s = state(Some(CHAIR), CommitteeData::default());
+    update(&mut s, Action::SwitchView);
+    update(&mut s, Action::ImportPacket);
+    assert_eq!(form(&s).text_of("path"), "/courriers/");
+    type_text(&mut s, "paquet-julien.json");
+    assert_eq!(
+        update(&mut s, Action::Confirm),
+        vec![Effect::ImportPacket("/courriers/paquet-julien.json".into())]
+    );
+    update(&mut s, Outcome::PacketImported("4 notes ajoutées".into()));
+    assert_eq!(
+        status(&s),
+        ("Paquet importé : 4 notes ajoutées".into(), false)
+    );
+}
+
+#[test]
+fn a_member_may_not_import_a_packet() {
+    let mut s = state(Some(MEMBER), CommitteeData::default());
+    update(&mut s, Action::SwitchView);
+    assert_eq!(update(&mut s, Action::ImportPacket), Vec::new());
+    assert_eq!(s.mode, Mode::Normal);
+}
+
+// What the runtime reports besides writes.
+
+#[test]
+fn a_dossiers_history_opens_once_read() {
+    let mut s = state(Some(CHAIR), CommitteeData::default());
+    let reference = current_reference(&s);
+    assert_eq!(
+        update(&mut s, Action::History),
+        vec![Effect::LoadHistory(reference.clone())]
+    );
+    update(
+        &mut s,
+        Outcome::History {
+            reference: reference.clone(),
+            lines: Vec::new(),
+        },
+    );
+    assert_eq!(
+        s.mode,
+        Mode::History {
+            reference,
+            lines: Vec::new(),
+            scroll: 0
+        }
+    );
+}
+
+#[test]
+fn the_frame_tells_the_page_height_and_the_list_follows_the_selection() {
+    let mut s = state(Some(CHAIR), CommitteeData::default());
+    update(
+        &mut s,
+        Msg::Frame(FrameInfo {
+            page: 7,
+            dossier_max_scroll: 0,
+            list_rows: 5,
+        }),
+    );
+    assert_eq!(s.page, 7);
+    for _ in 0..6 {
+        update(&mut s, Action::Down);
+    }
+    assert_eq!(s.selected, 6);
+    assert_eq!(s.list_offset, 2, "the selected row stays on screen");
+    assert_eq!(s.list_filter, ListFilter::All);
+}
