@@ -9,15 +9,25 @@ use serde_json::Value;
 
 pub const FORMAT: &str = "jury-appel/1";
 
-/// The ids of the six built-in decisions (`decision::BUILT_IN` holds their
-/// labels): a call may not define a decision under one of these ids.
+/// The ids of the six built-in decisions, as stored and as letter templates
+/// are named (`decision::BUILT_IN` holds their labels and rules).
+pub mod decision_id {
+    pub const RETENU: &str = "retenu";
+    pub const RETENU_SOUS_RESERVE: &str = "retenu_sous_reserve";
+    pub const LISTE_COMPLEMENTAIRE: &str = "liste_complementaire";
+    pub const NON_RETENU: &str = "non_retenu";
+    pub const IRRECEVABLE: &str = "irrecevable";
+    pub const AJOURNE: &str = "ajourne";
+}
+
+/// A call may not define a decision under one of these ids.
 pub const BUILT_IN_DECISIONS: &[&str] = &[
-    "retenu",
-    "retenu_sous_reserve",
-    "liste_complementaire",
-    "non_retenu",
-    "irrecevable",
-    "ajourne",
+    decision_id::RETENU,
+    decision_id::RETENU_SOUS_RESERVE,
+    decision_id::LISTE_COMPLEMENTAIRE,
+    decision_id::NON_RETENU,
+    decision_id::IRRECEVABLE,
+    decision_id::AJOURNE,
 ];
 
 #[derive(Clone, Debug, PartialEq)]

@@ -3,7 +3,7 @@
 //! Pure: built from what the store returned and the scores in memory.
 
 use crate::aggregate::{self, Basis, DossierAggregate, Profile};
-use crate::call::Call;
+use crate::call::{Call, Role};
 use crate::dossier::Dossier;
 use crate::ranking::{self, Candidate, Ranked};
 use crate::records::{CommitteeData, DecisionRow, Override, Session};
@@ -91,12 +91,12 @@ impl Committee {
         self.data.sessions.iter().rev().find(|s| s.is_open())
     }
 
-    pub fn role(&self, member: &str) -> Option<&str> {
+    pub fn role(&self, member: &str) -> Option<Role> {
         self.data
             .members
             .iter()
             .find(|(n, _)| n == member)
-            .map(|(_, r)| r.as_str())
+            .map(|(_, r)| *r)
     }
 
     pub fn in_conflict(&self, reference: &str, member: &str) -> bool {

@@ -3,7 +3,7 @@
 //! Layout and file formats are `letters`' business.
 
 use crate::aggregate::{Basis, DossierAggregate};
-use crate::call::Call;
+use crate::call::{Call, Role};
 use crate::document::{Block, Document};
 use crate::dossier::Dossier;
 use crate::fr::Lang;
@@ -316,12 +316,12 @@ pub struct MinutesInput<'a> {
     pub audit_head: Option<String>,
 }
 
-fn role_label(role: &str) -> &'static str {
+fn role_label(role: Role) -> &'static str {
     match role {
-        "chair" => "présidence",
-        "secretary" => "secrétariat",
-        "rapporteur" => "rapporteur",
-        _ => "membre",
+        Role::Chair => "présidence",
+        Role::Secretary => "secrétariat",
+        Role::Rapporteur => "rapporteur",
+        Role::Member => "membre",
     }
 }
 
@@ -337,11 +337,11 @@ pub fn minutes(input: &MinutesInput) -> Document {
     let (call, session, c) = (input.call, input.session, input.committee);
     let date = session_date(session);
     let members = &c.data.members;
-    let present: Vec<&(String, String)> = members
+    let present: Vec<&(String, Role)> = members
         .iter()
         .filter(|(n, _)| session.present.contains(n))
         .collect();
-    let absent: Vec<&(String, String)> = members
+    let absent: Vec<&(String, Role)> = members
         .iter()
         .filter(|(n, _)| !session.present.contains(n))
         .collect();
@@ -361,7 +361,7 @@ pub fn minutes(input: &MinutesInput) -> Document {
     blocks.push(Block::Bullets(
         present
             .iter()
-            .map(|(n, r)| format!("{n} ({})", role_label(r)))
+            .map(|(n, r)| format!("{n} ({})", role_label(*r)))
             .collect(),
     ));
     if !absent.is_empty() {
@@ -369,7 +369,7 @@ pub fn minutes(input: &MinutesInput) -> Document {
         blocks.push(Block::Bullets(
             absent
                 .iter()
-                .map(|(n, r)| format!("{n} ({})", role_label(r)))
+                .map(|(n, r)| format!("{n} ({})", role_label(*r)))
                 .collect(),
         ));
     }
@@ -534,10 +534,10 @@ pub fn minutes(input: &MinutesInput) -> Document {
             "Empreinte du journal d'audit à l'établissement du présent procès-verbal (vérifiable par « jury verify ») : {h}"
         )));
     }
-    let name_of = |role: &str| {
+    let name_of = |role: Role| {
         members
             .iter()
-            .find(|(_, r)| r == role)
+            .find(|(_, r)| *r == role)
             .map(|(n, _)| n.clone())
             .unwrap_or_default()
     };
@@ -559,12 +559,12 @@ pub fn minutes(input: &MinutesInput) -> Document {
         signatures: vec![
             vec![
                 "La présidence du comité".into(),
-                name_of("chair"),
+                name_of(Role::Chair),
                 "Signature :".into(),
             ],
             vec![
                 "Le secrétariat".into(),
-                name_of("secretary"),
+                name_of(Role::Secretary),
                 "Signature :".into(),
             ],
         ],

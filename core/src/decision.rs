@@ -2,7 +2,7 @@
 //! eligibility, capacity, sessions that freeze once closed. Pure: the caller
 //! gives the facts, this says yes, no (and why), or yes with warnings.
 
-use crate::call::Call;
+use crate::call::{Call, decision_id};
 use crate::eligibility::Verdict;
 use crate::fr::Lang;
 
@@ -21,9 +21,16 @@ pub enum Extra {
 /// The six built-in decisions: id, French label, English label, counts as
 /// accepted, motivation required, extra field.
 pub const BUILT_IN: &[(&str, &str, &str, bool, bool, Extra)] = &[
-    ("retenu", "Retenu", "Accepted", true, false, Extra::None),
     (
-        "retenu_sous_reserve",
+        decision_id::RETENU,
+        "Retenu",
+        "Accepted",
+        true,
+        false,
+        Extra::None,
+    ),
+    (
+        decision_id::RETENU_SOUS_RESERVE,
         "Retenu sous réserve",
         "Conditionally accepted",
         true,
@@ -31,7 +38,7 @@ pub const BUILT_IN: &[(&str, &str, &str, bool, bool, Extra)] = &[
         Extra::Condition,
     ),
     (
-        "liste_complementaire",
+        decision_id::LISTE_COMPLEMENTAIRE,
         "Liste complémentaire",
         "Waitlisted",
         false,
@@ -39,7 +46,7 @@ pub const BUILT_IN: &[(&str, &str, &str, bool, bool, Extra)] = &[
         Extra::WaitlistRank,
     ),
     (
-        "non_retenu",
+        decision_id::NON_RETENU,
         "Non retenu",
         "Rejected",
         false,
@@ -47,7 +54,7 @@ pub const BUILT_IN: &[(&str, &str, &str, bool, bool, Extra)] = &[
         Extra::None,
     ),
     (
-        "irrecevable",
+        decision_id::IRRECEVABLE,
         "Irrecevable",
         "Inadmissible",
         false,
@@ -55,7 +62,7 @@ pub const BUILT_IN: &[(&str, &str, &str, bool, bool, Extra)] = &[
         Extra::None,
     ),
     (
-        "ajourne",
+        decision_id::AJOURNE,
         "Ajourné",
         "Deferred",
         false,
@@ -242,7 +249,10 @@ pub fn check(call: &Call, draft: &Draft, facts: &Facts, lang: Lang) -> Result<Ac
             ));
         }
     }
-    if kind.id == "irrecevable" && facts.verdict == Verdict::Eligible && !facts.overridden {
+    if kind.id == decision_id::IRRECEVABLE
+        && facts.verdict == Verdict::Eligible
+        && !facts.overridden
+    {
         warnings.push(
             lang.t(
                 "Les règles jugent ce dossier recevable.",

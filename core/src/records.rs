@@ -2,6 +2,7 @@
 //! them: scores, conflicts, overrides, sessions, decisions, the call's
 //! outcome, letters and merged packets. Plain data, no storage here.
 
+use crate::call::Role;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -61,7 +62,7 @@ pub struct Outcome {
 /// Everything the committee view needs, read once per user action.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommitteeData {
-    pub members: Vec<(String, String)>,
+    pub members: Vec<(String, Role)>,
     pub conflicts: Vec<Conflict>,
     pub overrides: Vec<Override>,
     pub consensus: Vec<(String, String, f64)>,

@@ -2,7 +2,7 @@
 //! only by `update`; read by `ui` to draw.
 
 use crate::app::keymap::{Context, Keymap};
-use jury_core::call::Call;
+use jury_core::call::{Call, Role};
 use jury_core::dossier::Dossier;
 use jury_core::eligibility::{self, Report};
 use jury_core::fr::Lang;
@@ -717,18 +717,18 @@ impl State {
         }
     }
 
-    pub fn role(&self) -> Option<&str> {
+    pub fn role(&self) -> Option<Role> {
         self.reviewer
             .as_deref()
             .and_then(|r| self.committee.role(r))
     }
 
     pub fn is_chair(&self) -> bool {
-        self.role() == Some("chair")
+        self.role() == Some(Role::Chair)
     }
 
     pub fn may_decide(&self) -> bool {
-        matches!(self.role(), Some("chair") | Some("secretary"))
+        matches!(self.role(), Some(Role::Chair | Role::Secretary))
     }
 
     /// No anchoring: a member sees the others' scores on a dossier only once

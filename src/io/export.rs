@@ -172,7 +172,7 @@ pub fn json(store: &Store, src: &Source) -> Result<Vec<u8>, String> {
     let doc = json!({
         "format": "jury-export/1",
         "call": src.call.raw,
-        "members": src.committee.data.members.iter().map(|(n, r)| json!({"name": n, "role": r})).collect::<Vec<_>>(),
+        "members": src.committee.data.members.iter().map(|(n, r)| json!({"name": n, "role": r.id()})).collect::<Vec<_>>(),
         "sessions": src.committee.data.sessions.iter().map(|s| json!({
             "id": s.id, "date": s.date, "opened_by": s.opened_by, "closed_at": s.closed_at, "present": s.present
         })).collect::<Vec<_>>(),

@@ -3,6 +3,7 @@
 //! undo. Each method is one transaction with its audit event.
 
 use super::{Store, StoreError, audit, now, sql_error};
+use jury_core::call::Role;
 use jury_core::decision::Draft;
 use jury_core::records::{CommitteeData, Conflict, DecisionRow, Outcome, Override, Session};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -127,19 +128,19 @@ impl Store {
         crate::store::audit::read_events(&self.conn, None).map_err(|e| sql_error(&self.path, e))
     }
 
-    pub fn add_member(&mut self, actor: &str, name: &str, role: &str) -> Result<(), StoreError> {
+    pub fn add_member(&mut self, actor: &str, name: &str, role: Role) -> Result<(), StoreError> {
         let path = self.path.clone();
         self.write(|tx| {
             let added = tx
                 .execute(
                     "INSERT INTO members (name, role) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
-                    params![name, role],
+                    params![name, role.id()],
                 )
                 .map_err(|e| sql_error(&path, e))?;
             if added == 0 {
                 return Err(refused("Ce membre existe déjà."));
             }
-            audit(tx, actor, "member.add", name, None, Some(&json!({ "role": role }).to_string()))
+            audit(tx, actor, "member.add", name, None, Some(&json!({ "role": role.id() }).to_string()))
                 .map_err(|e| sql_error(&path, e))
         })
     }

@@ -4,7 +4,7 @@
 //! keeps its own copy in memory.
 
 use jury_core::audit::event_hash;
-use jury_core::call::Call;
+use jury_core::call::{Call, Role};
 use jury_core::dossier::Dossier;
 use jury_core::json::{Diag, Severity};
 use jury_core::records::ScoreRow;
@@ -539,13 +539,18 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
-    pub fn members(&self) -> Result<Vec<(String, String)>, StoreError> {
+    /// Every member and their role; a role this Jury does not know counts
+    /// as a plain member, who may score but not decide.
+    pub fn members(&self) -> Result<Vec<(String, Role)>, StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT name, role FROM members ORDER BY name")
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_map([], |r| {
+                let role: String = r.get(1)?;
+                Ok((r.get(0)?, Role::parse(&role).unwrap_or(Role::Member)))
+            })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }

@@ -304,7 +304,7 @@ impl App {
             } => self
                 .store
                 .record_outcome(&me, *session, *unsuccessful, motivation),
-            Change::AddMember { name, role } => self.store.add_member(&me, name, role),
+            Change::AddMember { name, role } => self.store.add_member(&me, name, *role),
             Change::ResolveMerge { id, take_incoming } => {
                 self.store.resolve_merge_conflict(&me, *id, *take_incoming)
             }

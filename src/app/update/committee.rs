@@ -5,6 +5,7 @@ use super::{Effect, scrolled};
 use crate::app::action::Action;
 use crate::app::form::{Form, Purpose, Value};
 use crate::app::state::{GridTarget, Mode, Pane, Screen, State};
+use jury_core::call::{Role, decision_id};
 use jury_core::decision::{self, Draft, Extra, Facts};
 
 /// A change to the committee's records, carried out by the runtime.
@@ -42,7 +43,7 @@ pub enum Change {
     },
     AddMember {
         name: String,
-        role: String,
+        role: Role,
     },
     LetterSent {
         reference: String,
@@ -322,13 +323,13 @@ fn resolve_form(s: &mut State) {
 
 fn role_options(lang: jury_core::fr::Lang) -> Vec<(String, String)> {
     [
-        ("chair", lang.t("Présidence", "Chair")),
-        ("secretary", lang.t("Secrétariat", "Secretary")),
-        ("member", lang.t("Membre", "Member")),
-        ("rapporteur", lang.t("Rapporteur", "Rapporteur")),
+        (Role::Chair, lang.t("Présidence", "Chair")),
+        (Role::Secretary, lang.t("Secrétariat", "Secretary")),
+        (Role::Member, lang.t("Membre", "Member")),
+        (Role::Rapporteur, lang.t("Rapporteur", "Rapporteur")),
     ]
     .iter()
-    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .map(|(role, label)| (role.id().to_string(), label.to_string()))
     .collect()
 }
 
@@ -405,9 +406,11 @@ fn decision_form(s: &mut State, reference: &str) {
     };
     let default_kind = match &current {
         Some(d) => d.kind.clone(),
-        None if verdict == jury_core::eligibility::Verdict::Ineligible => "irrecevable".into(),
-        None if below_threshold => "non_retenu".into(),
-        None => "retenu".into(),
+        None if verdict == jury_core::eligibility::Verdict::Ineligible => {
+            decision_id::IRRECEVABLE.into()
+        }
+        None if below_threshold => decision_id::NON_RETENU.into(),
+        None => decision_id::RETENU.into(),
     };
     let selected = kinds.iter().position(|k| k.id == default_kind).unwrap_or(0);
     let options: Vec<(String, String)> = kinds
@@ -424,7 +427,12 @@ fn decision_form(s: &mut State, reference: &str) {
         .committee
         .decisions
         .values()
-        .filter(|d| d.kind == "liste_complementaire" && d.reference != reference)
+        .filter(|d| {
+            d.reference != reference
+                && kinds
+                    .iter()
+                    .any(|k| k.id == d.kind && k.extra == Extra::WaitlistRank)
+        })
         .count()
         + 1;
     let mut form = Form::new(
@@ -822,9 +830,10 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
         Purpose::Decision { reference } => {
             let rank = form.text_of("rank");
             let kind = form.choice_of("kind").unwrap_or_default();
+            let extra = decision::kind(&s.call, &kind, lang).map(|k| k.extra);
             let draft = Draft {
                 reference: reference.clone(),
-                waitlist_rank: if kind == "liste_complementaire" {
+                waitlist_rank: if extra == Some(Extra::WaitlistRank) {
                     Some(rank.parse::<u32>().map_err(|_| {
                         lang.t(
                             "Le rang est un nombre entier.",
@@ -835,12 +844,12 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 } else {
                     None
                 },
-                condition: if kind == "retenu_sous_reserve" {
+                condition: if extra == Some(Extra::Condition) {
                     form.text_of("condition")
                 } else {
                     String::new()
                 },
-                documents: if kind == "ajourne" {
+                documents: if extra == Some(Extra::Documents) {
                     form.text_of("documents")
                 } else {
                     String::new()
@@ -983,7 +992,10 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             }
             Change::AddMember {
                 name,
-                role: form.choice_of("role").unwrap_or_else(|| "member".into()),
+                role: form
+                    .choice_of("role")
+                    .and_then(|r| Role::parse(&r))
+                    .unwrap_or(Role::Member),
             }
         }
     };

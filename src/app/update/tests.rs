@@ -5,6 +5,7 @@
 use super::*;
 use crate::app::keymap::Keymap;
 use crate::app::state::{Init, ListFilter};
+use jury_core::call::Role;
 use jury_core::decision::Draft;
 use jury_core::fr::Lang;
 use jury_core::records::{CommitteeData, DecisionRow, Session};
@@ -45,9 +46,9 @@ fn state(reviewer: Option<&str>, committee: CommitteeData) -> State {
         report: Vec::new(),
         committee: CommitteeData {
             members: vec![
-                (CHAIR.into(), "chair".into()),
-                (SECRETARY.into(), "secretary".into()),
-                (MEMBER.into(), "member".into()),
+                (CHAIR.into(), Role::Chair),
+                (SECRETARY.into(), Role::Secretary),
+                (MEMBER.into(), Role::Member),
             ],
             ..committee
         },
