@@ -79,17 +79,17 @@ impl ListFilter {
         if let ListFilter::Zone(i) = self {
             return format!(
                 "{} {}",
-                lang.t("zone :", "zone:"),
+                lang.tr(text::ZONE),
                 territories.get(i).map(String::as_str).unwrap_or("?")
             );
         }
         match self {
-            ListFilter::All => lang.t("tous", "all"),
-            ListFilter::ToScore => lang.t("à noter", "to score"),
-            ListFilter::Contested => lang.t("contestés", "contested"),
-            ListFilter::Ineligible => lang.t("irrecevables", "ineligible"),
-            ListFilter::Decided => lang.t("décidés", "decided"),
-            ListFilter::Priority => lang.t("prioritaires", "priority"),
+            ListFilter::All => lang.tr(text::ALL),
+            ListFilter::ToScore => lang.tr(text::SCORE),
+            ListFilter::Contested => lang.tr(text::CONTESTED),
+            ListFilter::Ineligible => lang.tr(text::INELIGIBLE),
+            ListFilter::Decided => lang.tr(text::DECIDED),
+            ListFilter::Priority => lang.tr(text::PRIORITY),
             ListFilter::Zone(_) => "",
         }
         .to_string()
@@ -157,10 +157,10 @@ impl SortKey {
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            SortKey::Reference => lang.t("référence", "reference"),
-            SortKey::Received => lang.t("date de réception", "date received"),
-            SortKey::Total => lang.t("total", "total"),
-            SortKey::Status => lang.t("statut", "status"),
+            SortKey::Reference => lang.tr(text::REFERENCE),
+            SortKey::Received => lang.tr(text::DATE_RECEIVED),
+            SortKey::Total => lang.tr(text::TOTAL),
+            SortKey::Status => lang.tr(text::STATUS),
         }
     }
 }
@@ -833,4 +833,21 @@ impl State {
     pub fn committee_current(&self) -> Option<usize> {
         self.committee_view.get(self.committee_selected).copied()
     }
+}
+
+/// This module's interface texts, in both languages.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const ZONE: Tr = Tr::new("zone :", "zone:");
+    pub const ALL: Tr = Tr::new("tous", "all");
+    pub const SCORE: Tr = Tr::new("à noter", "to score");
+    pub const CONTESTED: Tr = Tr::new("contestés", "contested");
+    pub const INELIGIBLE: Tr = Tr::new("irrecevables", "ineligible");
+    pub const DECIDED: Tr = Tr::new("décidés", "decided");
+    pub const PRIORITY: Tr = Tr::new("prioritaires", "priority");
+    pub const REFERENCE: Tr = Tr::new("référence", "reference");
+    pub const DATE_RECEIVED: Tr = Tr::new("date de réception", "date received");
+    pub const TOTAL: Tr = Tr::new("total", "total");
+    pub const STATUS: Tr = Tr::new("statut", "status");
 }

@@ -7,6 +7,7 @@ use crate::app::form::{Form, Purpose, Value};
 use crate::app::state::{GridTarget, Mode, Pane, Screen, State};
 use jury_core::call::{Role, decision_id};
 use jury_core::decision::{self, Draft, Extra, Facts};
+use jury_core::fr::Tr;
 
 /// A change to the committee's records, carried out by the runtime.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,19 +97,14 @@ fn select_entry(s: &mut State, i: usize) {
     }
 }
 
-fn refuse(s: &mut State, fr: &str, en: &str) -> Vec<Effect> {
-    s.set_error(s.lang.t(fr, en));
+fn refuse(s: &mut State, why: Tr) -> Vec<Effect> {
+    s.set_error(s.lang.tr(why));
     Vec::new()
 }
 
 fn chair_only(s: &mut State) -> bool {
     let chair = s.is_chair();
-    super::permitted(
-        s,
-        chair,
-        "Réservé à la présidence du comité (--as avec le nom de la présidente ou du président).",
-        "Reserved to the committee's chair (--as with the chair's name).",
-    )
+    super::permitted(s, chair, text::RESERVED_COMMITTEE_S_CHAIR)
 }
 
 pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
@@ -140,36 +136,27 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             };
             s.recompute();
             let which = match s.committee.basis {
-                jury_core::aggregate::Basis::Mean => lang.t("moyennes", "means"),
-                jury_core::aggregate::Basis::Median => lang.t("médianes", "medians"),
+                jury_core::aggregate::Basis::Mean => lang.tr(text::MEANS),
+                jury_core::aggregate::Basis::Median => lang.tr(text::MEDIANS),
             };
-            s.set_status(format!(
-                "{} {which}",
-                lang.t("Totaux calculés sur les", "Totals from the")
-            ));
+            s.set_status(format!("{} {which}", lang.tr(text::TOTALS_FROM)));
         }
         Action::ToggleNormalised => {
             s.normalised = !s.normalised;
             s.refresh_committee_view();
             s.set_status(if s.normalised {
-                lang.t(
-                    "Classement normalisé : chaque membre ramené à sa propre moyenne et à son écart-type.",
-                    "Normalised ranking: each member measured against their own mean and deviation.",
-                )
+                lang.tr(text::NORMALISED_RANKING_EACH_MEMBER)
             } else {
-                lang.t("Classement brut.", "Raw ranking.")
+                lang.tr(text::RAW_RANKING)
             });
         }
         Action::ToggleAgenda => {
             s.agenda = !s.agenda;
             s.refresh_committee_view();
             s.set_status(if s.agenda {
-                lang.t(
-                    "Ordre du jour : dossiers contestés, puis ceux proches du seuil de capacité.",
-                    "Agenda: contested dossiers, then those near the capacity cut-off.",
-                )
+                lang.tr(text::AGENDA_CONTESTED_DOSSIERS_THEN)
             } else {
-                lang.t("Tous les dossiers.", "All dossiers.")
+                lang.tr(text::ALL_DOSSIERS)
             });
         }
         Action::Undo => return vec![Effect::Committee(Change::Undo)],
@@ -191,10 +178,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
                 select_entry(s, i);
                 s.grid_target = GridTarget::Consensus;
                 s.focus = Pane::Grid;
-                s.set_status(lang.t(
-                    "Grille de consensus : ces notes deviennent la note officielle du dossier. v : revenir au comité.",
-                    "Consensus grid: these scores become the dossier's official score. v: back to the committee.",
-                ));
+                s.set_status(lang.tr(text::CONSENSUS_GRID_THESE_SCORES));
             }
         }
         Action::Decide | Action::Confirm => {
@@ -218,39 +202,29 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             }
             let mut form = Form::new(
                 Purpose::ImportPacket,
-                lang.t("Importer un paquet de notes", "Import a review packet"),
+                lang.tr(text::IMPORT_REVIEW_PACKET),
                 vec![Form::text(
                     "path",
-                    lang.t("Fichier du paquet", "Packet file"),
+                    lang.tr(text::PACKET_FILE),
                     s.letters_dir.display().to_string() + "/",
                 )],
             );
-            form.note = Some(
-                lang.t(
-                    "Le paquet d'un membre (jury packet export) : ses notes plus récentes remplacent les anciennes ; les désaccords sont signalés, jamais tranchés.",
-                    "A member's packet (jury packet export): newer scores replace older ones; disagreements are reported, never decided.",
-                )
-                .to_string(),
-            );
+            form.note = Some(lang.tr(text::MEMBER_S_PACKET_JURY).to_string());
             s.mode = Mode::Form(form);
         }
         Action::CloseSession => close_session_form(s),
         Action::Outcome => outcome_form(s),
         Action::AddMember => {
             if !s.may_decide() {
-                return refuse(
-                    s,
-                    "Seuls la présidence et le secrétariat ajoutent des membres.",
-                    "Only the chair and the secretary add members.",
-                );
+                return refuse(s, text::ONLY_CHAIR_SECRETARY_ADD);
             }
             let roles = role_options(lang);
             s.mode = Mode::Form(Form::new(
                 Purpose::AddMember,
-                lang.t("Ajouter un membre du comité", "Add a committee member"),
+                lang.tr(text::ADD_COMMITTEE_MEMBER),
                 vec![
-                    Form::text("name", lang.t("Nom", "Name"), ""),
-                    Form::choice("role", lang.t("Rôle", "Role"), roles, 2),
+                    Form::text("name", lang.tr(text::NAME), ""),
+                    Form::choice("role", lang.tr(text::ROLE), roles, 2),
                 ],
             ));
         }
@@ -266,10 +240,7 @@ fn resolve_form(s: &mut State) {
         return;
     }
     let Some(c) = s.committee.data.merge_conflicts.first().cloned() else {
-        s.set_status(lang.t(
-            "Aucun désaccord entre paquets.",
-            "No disagreement between packets.",
-        ));
+        s.set_status(lang.tr(text::NO_DISAGREEMENT_BETWEEN_PACKETS));
         return;
     };
     let show = |v: Option<f64>| v.map(|x| lang.score(x)).unwrap_or_else(|| "—".into());
@@ -283,27 +254,19 @@ fn resolve_form(s: &mut State) {
     let options = vec![
         (
             "keep".to_string(),
-            format!("{} {}", lang.t("Garder", "Keep"), show(c.kept)),
+            format!("{} {}", lang.tr(text::KEEP), show(c.kept)),
         ),
         (
             "take".to_string(),
-            format!(
-                "{} {}",
-                lang.t("Prendre celle du paquet :", "Take the packet's:"),
-                show(c.incoming)
-            ),
+            format!("{} {}", lang.tr(text::TAKE_PACKET_S), show(c.incoming)),
         ),
     ];
     let mut form = Form::new(
         Purpose::ResolveMerge { id: c.id },
-        format!(
-            "{} — {}",
-            lang.t("Désaccord entre paquets", "Packets disagree"),
-            c.reference
-        ),
+        format!("{} — {}", lang.tr(text::PACKETS_DISAGREE), c.reference),
         vec![Form::choice(
             "choice",
-            lang.t("Note retenue", "Score kept"),
+            lang.tr(text::SCORE_KEPT),
             options,
             0,
         )],
@@ -311,11 +274,11 @@ fn resolve_form(s: &mut State) {
     form.note = Some(format!(
         "{} · « {label} » · {} {} / {} {} ({} {})",
         c.member,
-        lang.t("enregistrée", "stored"),
+        lang.tr(text::STORED),
         show(c.kept),
-        lang.t("paquet", "packet"),
+        lang.tr(text::PACKET),
         show(c.incoming),
-        lang.t("même heure :", "same time:"),
+        lang.tr(text::SAME_TIME),
         c.updated_at
     ));
     s.mode = Mode::Form(form);
@@ -323,10 +286,10 @@ fn resolve_form(s: &mut State) {
 
 fn role_options(lang: jury_core::fr::Lang) -> Vec<(String, String)> {
     [
-        (Role::Chair, lang.t("Présidence", "Chair")),
-        (Role::Secretary, lang.t("Secrétariat", "Secretary")),
-        (Role::Member, lang.t("Membre", "Member")),
-        (Role::Rapporteur, lang.t("Rapporteur", "Rapporteur")),
+        (Role::Chair, lang.tr(text::CHAIR)),
+        (Role::Secretary, lang.tr(text::SECRETARY)),
+        (Role::Member, lang.tr(text::MEMBER)),
+        (Role::Rapporteur, lang.tr(text::RAPPORTEUR)),
     ]
     .iter()
     .map(|(role, label)| (role.id().to_string(), label.to_string()))
@@ -337,19 +300,12 @@ fn role_options(lang: jury_core::fr::Lang) -> Vec<(String, String)> {
 /// withdraws it at once.
 pub(super) fn conflict(s: &mut State, reference: &str) -> Vec<Effect> {
     let Some(me) = s.reviewer.clone() else {
-        return refuse(
-            s,
-            "Indiquez d'abord qui vous êtes (--as).",
-            "Say who you are first (--as).",
-        );
+        return refuse(s, text::SAY_WHO_YOU_ARE);
     };
     if s.committee.in_conflict(reference, &me) {
         s.set_status(format!(
             "{} {reference}",
-            s.lang.t(
-                "Conflit d'intérêts retiré pour",
-                "Conflict of interest withdrawn for"
-            )
+            s.lang.tr(text::CONFLICT_INTEREST_WITHDRAWN)
         ));
         return vec![Effect::Committee(Change::Conflict {
             reference: reference.to_string(),
@@ -363,23 +319,10 @@ pub(super) fn conflict(s: &mut State, reference: &str) -> Vec<Effect> {
         Purpose::Conflict {
             reference: reference.to_string(),
         },
-        format!(
-            "{} — {reference}",
-            lang.t("Conflit d'intérêts", "Conflict of interest")
-        ),
-        vec![Form::text(
-            "reason",
-            lang.t("Motif (facultatif)", "Reason (optional)"),
-            "",
-        )],
+        format!("{} — {reference}", lang.tr(text::CONFLICT_INTEREST)),
+        vec![Form::text("reason", lang.tr(text::REASON_OPTIONAL), "")],
     );
-    form.note = Some(
-        lang.t(
-            "Vous ne pourrez plus noter ce dossier et vos notes existantes sont écartées de tous les calculs.",
-            "You will not be able to score this dossier; your existing scores are left out of every figure.",
-        )
-        .to_string(),
-    );
+    form.note = Some(lang.tr(text::YOU_WILL_NOT_ABLE).to_string());
     s.mode = Mode::Form(form);
     Vec::new()
 }
@@ -439,13 +382,13 @@ fn decision_form(s: &mut State, reference: &str) {
         Purpose::Decision {
             reference: reference.to_string(),
         },
-        format!("{} — {reference}", lang.t("Décision", "Decision")),
+        format!("{} — {reference}", lang.tr(text::DECISION)),
         vec![
-            Form::choice("kind", lang.t("Décision", "Decision"), options, selected),
-            Form::text("motivation", lang.t("Motivation", "Reasons"), motivation),
+            Form::choice("kind", lang.tr(text::DECISION), options, selected),
+            Form::text("motivation", lang.tr(text::REASONS), motivation),
             Form::text(
                 "condition",
-                lang.t("Réserve (condition)", "Condition"),
+                lang.tr(text::CONDITION),
                 current
                     .as_ref()
                     .map(|d| d.condition.clone())
@@ -453,10 +396,7 @@ fn decision_form(s: &mut State, reference: &str) {
             ),
             Form::text(
                 "rank",
-                lang.t(
-                    "Rang sur la liste complémentaire",
-                    "Rank on the waiting list",
-                ),
+                lang.tr(text::RANK_WAITING_LIST),
                 current
                     .as_ref()
                     .and_then(|d| d.waitlist_rank)
@@ -465,7 +405,7 @@ fn decision_form(s: &mut State, reference: &str) {
             ),
             Form::text(
                 "documents",
-                lang.t("Pièces demandées", "Documents requested"),
+                lang.tr(text::DOCUMENTS_REQUESTED),
                 current
                     .as_ref()
                     .map(|d| d.documents.clone())
@@ -475,25 +415,15 @@ fn decision_form(s: &mut State, reference: &str) {
     );
     let mut note = Vec::new();
     if let Some(r) = s.committee.rank_of(reference).and_then(|r| r.rank) {
-        note.push(format!("{} {r}", lang.t("Rang", "Rank")));
+        note.push(format!("{} {r}", lang.tr(text::RANK)));
     }
     note.push(match verdict {
-        jury_core::eligibility::Verdict::Eligible => lang.t("recevable", "eligible").to_string(),
-        jury_core::eligibility::Verdict::Unknown => lang
-            .t("recevabilité à vérifier", "eligibility to check")
-            .to_string(),
-        jury_core::eligibility::Verdict::Ineligible => {
-            lang.t("IRRECEVABLE", "INELIGIBLE").to_string()
-        }
+        jury_core::eligibility::Verdict::Eligible => lang.tr(text::ELIGIBLE).to_string(),
+        jury_core::eligibility::Verdict::Unknown => lang.tr(text::ELIGIBILITY_CHECK).to_string(),
+        jury_core::eligibility::Verdict::Ineligible => lang.tr(text::INELIGIBLE).to_string(),
     });
     if s.committee.frozen(reference) {
-        note.push(
-            lang.t(
-                "décision figée par une séance close : une nouvelle décision sera enregistrée comme modification",
-                "decision frozen by a closed session: a new one is recorded as a change",
-            )
-            .to_string(),
-        );
+        note.push(lang.tr(text::DECISION_FROZEN_CLOSED_SESSION).to_string());
     }
     form.note = Some(note.join(" · "));
     show_extra_fields(&mut form, &s.call, lang);
@@ -553,21 +483,16 @@ fn override_form(s: &mut State, reference: &str) {
     let mut options = vec![
         (
             "eligible".to_string(),
-            lang.t("Déclarer recevable", "Declare eligible").to_string(),
+            lang.tr(text::DECLARE_ELIGIBLE).to_string(),
         ),
         (
             "ineligible".to_string(),
-            lang.t("Déclarer irrecevable", "Declare ineligible")
-                .to_string(),
+            lang.tr(text::DECLARE_INELIGIBLE).to_string(),
         ),
     ];
     let existing = s.committee.overrides.get(reference).cloned();
     if existing.is_some() {
-        options.push((
-            "remove".into(),
-            lang.t("Retirer la dérogation", "Remove the override")
-                .into(),
-        ));
+        options.push(("remove".into(), lang.tr(text::REMOVE_OVERRIDE).into()));
     }
     let selected = match rules.verdict {
         jury_core::eligibility::Verdict::Eligible => 1,
@@ -577,20 +502,12 @@ fn override_form(s: &mut State, reference: &str) {
         Purpose::Override {
             reference: reference.to_string(),
         },
-        format!(
-            "{} — {reference}",
-            lang.t("Dérogation de recevabilité", "Eligibility override")
-        ),
+        format!("{} — {reference}", lang.tr(text::ELIGIBILITY_OVERRIDE)),
         vec![
-            Form::choice(
-                "verdict",
-                lang.t("Décision de la présidence", "Chair's ruling"),
-                options,
-                selected,
-            ),
+            Form::choice("verdict", lang.tr(text::CHAIR_S_RULING), options, selected),
             Form::text(
                 "justification",
-                lang.t("Justification écrite", "Written justification"),
+                lang.tr(text::WRITTEN_JUSTIFICATION),
                 existing.map(|o| o.justification).unwrap_or_default(),
             ),
         ],
@@ -609,17 +526,9 @@ fn override_form(s: &mut State, reference: &str) {
         })
         .collect();
     form.note = Some(if reasons.is_empty() {
-        lang.t(
-            "Les règles jugent ce dossier recevable.",
-            "The rules find this dossier eligible.",
-        )
-        .to_string()
+        lang.tr(text::RULES_FIND_DOSSIER_ELIGIBLE).to_string()
     } else {
-        format!(
-            "{} {}",
-            lang.t("Selon les règles :", "By the rules:"),
-            reasons.join(" ; ")
-        )
+        format!("{} {}", lang.tr(text::RULES), reasons.join(" ; "))
     });
     s.mode = Mode::Form(form);
 }
@@ -627,19 +536,11 @@ fn override_form(s: &mut State, reference: &str) {
 fn open_session_form(s: &mut State) {
     let lang = s.lang;
     if !s.may_decide() {
-        refuse(
-            s,
-            "Seuls la présidence et le secrétariat ouvrent une séance.",
-            "Only the chair and the secretary open a session.",
-        );
+        refuse(s, text::ONLY_CHAIR_SECRETARY_OPEN);
         return;
     }
     if s.committee.open_session().is_some() {
-        refuse(
-            s,
-            "Une séance est déjà ouverte.",
-            "A session is already open.",
-        );
+        refuse(s, text::SESSION_ALREADY_OPEN);
         return;
     }
     let today = s.today;
@@ -652,28 +553,21 @@ fn open_session_form(s: &mut State) {
         .unwrap_or(today);
     let mut fields = vec![Form::text(
         "date",
-        lang.t("Date (AAAA-MM-JJ)", "Date (YYYY-MM-DD)"),
+        lang.tr(text::DATE_YYYY_MM_DD),
         date.format("%Y-%m-%d").to_string(),
     )];
     for (name, _) in &s.committee.data.members {
         fields.push(Form::check("present", name.clone(), true));
     }
-    let mut form = Form::new(
-        Purpose::OpenSession,
-        lang.t("Ouvrir une séance", "Open a session"),
-        fields,
-    );
+    let mut form = Form::new(Purpose::OpenSession, lang.tr(text::OPEN_SESSION), fields);
     form.note = Some(format!(
         "{} {} · {}",
-        lang.t("Quorum :", "Quorum:"),
+        lang.tr(text::QUORUM),
         s.call
             .quorum
             .map(|q| q.to_string())
             .unwrap_or_else(|| "—".into()),
-        lang.t(
-            "Espace coche ou décoche un membre présent.",
-            "Space ticks or unticks a member present."
-        )
+        lang.tr(text::SPACE_TICKS_UNTICKS_MEMBER)
     ));
     s.mode = Mode::Form(form);
 }
@@ -684,7 +578,7 @@ fn close_session_form(s: &mut State) {
         return;
     }
     let Some(session) = s.committee.open_session().cloned() else {
-        refuse(s, "Aucune séance ouverte.", "No open session.");
+        refuse(s, text::NO_OPEN_SESSION);
         return;
     };
     let decided = s
@@ -695,26 +589,16 @@ fn close_session_form(s: &mut State) {
         .count();
     let mut form = Form::new(
         Purpose::CloseSession { id: session.id },
-        format!(
-            "{} {}",
-            lang.t("Clore la séance du", "Close the session of"),
-            session.date
-        ),
+        format!("{} {}", lang.tr(text::CLOSE_SESSION), session.date),
         vec![Form::check(
             "confirm",
-            lang.t(
-                "Je confirme : les décisions seront figées",
-                "I confirm: decisions will be frozen",
-            ),
+            lang.tr(text::I_CONFIRM_DECISIONS_WILL),
             false,
         )],
     );
     form.note = Some(format!(
         "{decided} {}",
-        lang.t(
-            "décision(s) prise(s) dans cette séance. Une fois close, une décision ne change que dans une nouvelle séance.",
-            "decision(s) taken in this session. Once closed, a decision changes only in a new session."
-        )
+        lang.tr(text::DECISION_S_TAKEN_SESSION)
     ));
     s.mode = Mode::Form(form);
 }
@@ -725,21 +609,21 @@ fn outcome_form(s: &mut State) {
         return;
     }
     let Some(session) = s.committee.open_session().cloned() else {
-        refuse(s, "Ouvrez d'abord la séance.", "Open the session first.");
+        refuse(s, text::OPEN_SESSION_FIRST);
         return;
     };
     let mut form = Form::new(
         Purpose::Outcome {
             session: session.id,
         },
-        lang.t("Issue de l'appel", "Outcome of the call"),
+        lang.tr(text::OUTCOME_CALL),
         vec![
             Form::check(
                 "unsuccessful",
-                lang.t("Appel déclaré infructueux", "Call declared unsuccessful"),
+                lang.tr(text::CALL_DECLARED_UNSUCCESSFUL),
                 true,
             ),
-            Form::text("motivation", lang.t("Motivation", "Reasons"), ""),
+            Form::text("motivation", lang.tr(text::REASONS), ""),
         ],
     );
     form.note = s.unsuccessful_warning();
@@ -795,10 +679,7 @@ fn checked_date(form: &Form, lang: jury_core::fr::Lang) -> Result<String, String
     let date = form.text_of("date");
     chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d")
         .map(|_| date)
-        .map_err(|_| {
-            lang.t("Date invalide : AAAA-MM-JJ.", "Invalid date: YYYY-MM-DD.")
-                .to_string()
-        })
+        .map_err(|_| lang.tr(text::INVALID_DATE_YYYY_MM).to_string())
 }
 
 fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
@@ -815,12 +696,7 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             let verdict = form.choice_of("verdict").unwrap_or_default();
             let justification = form.text_of("justification");
             if verdict != "remove" && justification.is_empty() {
-                return Err(lang
-                    .t(
-                        "Une dérogation doit être justifiée par écrit.",
-                        "An override needs a written justification.",
-                    )
-                    .into());
+                return Err(lang.tr(text::OVERRIDE_NEEDS_WRITTEN_JUSTIFICATION).into());
             }
             Change::Override {
                 reference: reference.clone(),
@@ -834,13 +710,10 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             let draft = Draft {
                 reference: reference.clone(),
                 waitlist_rank: if extra == Some(Extra::WaitlistRank) {
-                    Some(rank.parse::<u32>().map_err(|_| {
-                        lang.t(
-                            "Le rang est un nombre entier.",
-                            "The rank is a whole number.",
-                        )
-                        .to_string()
-                    })?)
+                    Some(
+                        rank.parse::<u32>()
+                            .map_err(|_| lang.tr(text::RANK_WHOLE_NUMBER).to_string())?,
+                    )
                 } else {
                     None
                 },
@@ -872,10 +745,7 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             let label = decision::kind(&s.call, &draft.kind, lang)
                 .map(|k| k.label)
                 .unwrap_or_default();
-            let mut msg = format!(
-                "{} {reference} : {label}",
-                lang.t("Décision enregistrée —", "Decision recorded —")
-            );
+            let mut msg = format!("{} {reference} : {label}", lang.tr(text::DECISION_RECORDED));
             for w in &ok.warnings {
                 msg.push_str(&format!(" ⚠ {w}"));
             }
@@ -893,9 +763,7 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
         Purpose::OpenSession => {
             let date = form.text_of("date");
             if chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").is_err() {
-                return Err(lang
-                    .t("Date invalide : AAAA-MM-JJ.", "Invalid date: YYYY-MM-DD.")
-                    .into());
+                return Err(lang.tr(text::INVALID_DATE_YYYY_MM).into());
             }
             let present: Vec<String> = form
                 .checks()
@@ -908,18 +776,12 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             {
                 s.set_error(format!(
                     "{} {}/{q} : {}",
-                    lang.t("Quorum non atteint", "No quorum"),
+                    lang.tr(text::NO_QUORUM),
                     present.len(),
                     if s.call.allow_without_quorum {
-                        lang.t(
-                            "les décisions seront marquées « sans quorum ».",
-                            "decisions will be marked “without quorum”.",
-                        )
+                        lang.tr(text::DECISIONS_WILL_MARKED_WITHOUT)
                     } else {
-                        lang.t(
-                            "aucune décision ne pourra être prise.",
-                            "no decision can be taken.",
-                        )
+                        lang.tr(text::NO_DECISION_CAN_TAKEN)
                     }
                 ));
             }
@@ -930,21 +792,14 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 form.get("confirm").map(|f| &f.value),
                 Some(Value::Check(true))
             ) {
-                return Err(lang
-                    .t(
-                        "Cochez la confirmation (Espace) pour clore la séance.",
-                        "Tick the confirmation (Space) to close.",
-                    )
-                    .into());
+                return Err(lang.tr(text::TICK_CONFIRMATION_SPACE_CLOSE).into());
             }
             Change::CloseSession(*id)
         }
         Purpose::Outcome { session } => {
             let motivation = form.text_of("motivation");
             if motivation.is_empty() {
-                return Err(lang
-                    .t("La motivation est obligatoire.", "Reasons are required.")
-                    .into());
+                return Err(lang.tr(text::REASONS_ARE_REQUIRED).into());
             }
             Change::Outcome {
                 session: *session,
@@ -979,16 +834,14 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
         Purpose::ImportPacket => {
             let path = form.text_of("path");
             if path.is_empty() || path.ends_with('/') {
-                return Err(lang
-                    .t("Indiquez le fichier du paquet.", "Give the packet file.")
-                    .into());
+                return Err(lang.tr(text::GIVE_PACKET_FILE).into());
             }
             return Ok(vec![Effect::ImportPacket(path.into())]);
         }
         Purpose::AddMember => {
             let name = form.text_of("name");
             if name.is_empty() {
-                return Err(lang.t("Indiquez un nom.", "Give a name.").into());
+                return Err(lang.tr(text::GIVE_NAME).into());
             }
             Change::AddMember {
                 name,
@@ -1000,4 +853,162 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
         }
     };
     Ok(vec![Effect::Committee(change)])
+}
+
+/// This module's interface texts, in both languages.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const RESERVED_COMMITTEE_S_CHAIR: Tr = Tr::new(
+        "Réservé à la présidence du comité (--as avec le nom de la présidente ou du président).",
+        "Reserved to the committee's chair (--as with the chair's name).",
+    );
+
+    pub const ONLY_CHAIR_SECRETARY_ADD: Tr = Tr::new(
+        "Seuls la présidence et le secrétariat ajoutent des membres.",
+        "Only the chair and the secretary add members.",
+    );
+    pub const SAY_WHO_YOU_ARE: Tr = Tr::new(
+        "Indiquez d'abord qui vous êtes (--as).",
+        "Say who you are first (--as).",
+    );
+    pub const ONLY_CHAIR_SECRETARY_OPEN: Tr = Tr::new(
+        "Seuls la présidence et le secrétariat ouvrent une séance.",
+        "Only the chair and the secretary open a session.",
+    );
+    pub const SESSION_ALREADY_OPEN: Tr =
+        Tr::new("Une séance est déjà ouverte.", "A session is already open.");
+    pub const NO_OPEN_SESSION: Tr = Tr::new("Aucune séance ouverte.", "No open session.");
+    pub const OPEN_SESSION_FIRST: Tr =
+        Tr::new("Ouvrez d'abord la séance.", "Open the session first.");
+
+    pub const MEANS: Tr = Tr::new("moyennes", "means");
+    pub const MEDIANS: Tr = Tr::new("médianes", "medians");
+    pub const TOTALS_FROM: Tr = Tr::new("Totaux calculés sur les", "Totals from the");
+    pub const NORMALISED_RANKING_EACH_MEMBER: Tr = Tr::new(
+        "Classement normalisé : chaque membre ramené à sa propre moyenne et à son écart-type.",
+        "Normalised ranking: each member measured against their own mean and deviation.",
+    );
+    pub const RAW_RANKING: Tr = Tr::new("Classement brut.", "Raw ranking.");
+    pub const AGENDA_CONTESTED_DOSSIERS_THEN: Tr = Tr::new(
+        "Ordre du jour : dossiers contestés, puis ceux proches du seuil de capacité.",
+        "Agenda: contested dossiers, then those near the capacity cut-off.",
+    );
+    pub const ALL_DOSSIERS: Tr = Tr::new("Tous les dossiers.", "All dossiers.");
+    pub const CONSENSUS_GRID_THESE_SCORES: Tr = Tr::new(
+        "Grille de consensus : ces notes deviennent la note officielle du dossier. v : revenir au comité.",
+        "Consensus grid: these scores become the dossier's official score. v: back to the committee.",
+    );
+    pub const IMPORT_REVIEW_PACKET: Tr =
+        Tr::new("Importer un paquet de notes", "Import a review packet");
+    pub const PACKET_FILE: Tr = Tr::new("Fichier du paquet", "Packet file");
+    pub const MEMBER_S_PACKET_JURY: Tr = Tr::new(
+        "Le paquet d'un membre (jury packet export) : ses notes plus récentes remplacent les anciennes ; les désaccords sont signalés, jamais tranchés.",
+        "A member's packet (jury packet export): newer scores replace older ones; disagreements are reported, never decided.",
+    );
+    pub const ADD_COMMITTEE_MEMBER: Tr =
+        Tr::new("Ajouter un membre du comité", "Add a committee member");
+    pub const NAME: Tr = Tr::new("Nom", "Name");
+    pub const ROLE: Tr = Tr::new("Rôle", "Role");
+    pub const NO_DISAGREEMENT_BETWEEN_PACKETS: Tr = Tr::new(
+        "Aucun désaccord entre paquets.",
+        "No disagreement between packets.",
+    );
+    pub const KEEP: Tr = Tr::new("Garder", "Keep");
+    pub const TAKE_PACKET_S: Tr = Tr::new("Prendre celle du paquet :", "Take the packet's:");
+    pub const PACKETS_DISAGREE: Tr = Tr::new("Désaccord entre paquets", "Packets disagree");
+    pub const SCORE_KEPT: Tr = Tr::new("Note retenue", "Score kept");
+    pub const STORED: Tr = Tr::new("enregistrée", "stored");
+    pub const PACKET: Tr = Tr::new("paquet", "packet");
+    pub const SAME_TIME: Tr = Tr::new("même heure :", "same time:");
+    pub const CHAIR: Tr = Tr::new("Présidence", "Chair");
+    pub const SECRETARY: Tr = Tr::new("Secrétariat", "Secretary");
+    pub const MEMBER: Tr = Tr::new("Membre", "Member");
+    pub const RAPPORTEUR: Tr = Tr::new("Rapporteur", "Rapporteur");
+    pub const CONFLICT_INTEREST_WITHDRAWN: Tr = Tr::new(
+        "Conflit d'intérêts retiré pour",
+        "Conflict of interest withdrawn for",
+    );
+    pub const CONFLICT_INTEREST: Tr = Tr::new("Conflit d'intérêts", "Conflict of interest");
+    pub const REASON_OPTIONAL: Tr = Tr::new("Motif (facultatif)", "Reason (optional)");
+    pub const YOU_WILL_NOT_ABLE: Tr = Tr::new(
+        "Vous ne pourrez plus noter ce dossier et vos notes existantes sont écartées de tous les calculs.",
+        "You will not be able to score this dossier; your existing scores are left out of every figure.",
+    );
+    pub const DECISION: Tr = Tr::new("Décision", "Decision");
+    pub const REASONS: Tr = Tr::new("Motivation", "Reasons");
+    pub const CONDITION: Tr = Tr::new("Réserve (condition)", "Condition");
+    pub const RANK_WAITING_LIST: Tr = Tr::new(
+        "Rang sur la liste complémentaire",
+        "Rank on the waiting list",
+    );
+    pub const DOCUMENTS_REQUESTED: Tr = Tr::new("Pièces demandées", "Documents requested");
+    pub const RANK: Tr = Tr::new("Rang", "Rank");
+    pub const ELIGIBLE: Tr = Tr::new("recevable", "eligible");
+    pub const ELIGIBILITY_CHECK: Tr = Tr::new("recevabilité à vérifier", "eligibility to check");
+    pub const INELIGIBLE: Tr = Tr::new("IRRECEVABLE", "INELIGIBLE");
+    pub const DECISION_FROZEN_CLOSED_SESSION: Tr = Tr::new(
+        "décision figée par une séance close : une nouvelle décision sera enregistrée comme modification",
+        "decision frozen by a closed session: a new one is recorded as a change",
+    );
+    pub const DECLARE_ELIGIBLE: Tr = Tr::new("Déclarer recevable", "Declare eligible");
+    pub const DECLARE_INELIGIBLE: Tr = Tr::new("Déclarer irrecevable", "Declare ineligible");
+    pub const REMOVE_OVERRIDE: Tr = Tr::new("Retirer la dérogation", "Remove the override");
+    pub const ELIGIBILITY_OVERRIDE: Tr =
+        Tr::new("Dérogation de recevabilité", "Eligibility override");
+    pub const CHAIR_S_RULING: Tr = Tr::new("Décision de la présidence", "Chair's ruling");
+    pub const WRITTEN_JUSTIFICATION: Tr = Tr::new("Justification écrite", "Written justification");
+    pub const RULES_FIND_DOSSIER_ELIGIBLE: Tr = Tr::new(
+        "Les règles jugent ce dossier recevable.",
+        "The rules find this dossier eligible.",
+    );
+    pub const RULES: Tr = Tr::new("Selon les règles :", "By the rules:");
+    pub const DATE_YYYY_MM_DD: Tr = Tr::new("Date (AAAA-MM-JJ)", "Date (YYYY-MM-DD)");
+    pub const OPEN_SESSION: Tr = Tr::new("Ouvrir une séance", "Open a session");
+    pub const QUORUM: Tr = Tr::new("Quorum :", "Quorum:");
+    pub const SPACE_TICKS_UNTICKS_MEMBER: Tr = Tr::new(
+        "Espace coche ou décoche un membre présent.",
+        "Space ticks or unticks a member present.",
+    );
+    pub const CLOSE_SESSION: Tr = Tr::new("Clore la séance du", "Close the session of");
+    pub const I_CONFIRM_DECISIONS_WILL: Tr = Tr::new(
+        "Je confirme : les décisions seront figées",
+        "I confirm: decisions will be frozen",
+    );
+    pub const DECISION_S_TAKEN_SESSION: Tr = Tr::new(
+        "décision(s) prise(s) dans cette séance. Une fois close, une décision ne change que dans une nouvelle séance.",
+        "decision(s) taken in this session. Once closed, a decision changes only in a new session.",
+    );
+    pub const OUTCOME_CALL: Tr = Tr::new("Issue de l'appel", "Outcome of the call");
+    pub const CALL_DECLARED_UNSUCCESSFUL: Tr =
+        Tr::new("Appel déclaré infructueux", "Call declared unsuccessful");
+    pub const INVALID_DATE_YYYY_MM: Tr =
+        Tr::new("Date invalide : AAAA-MM-JJ.", "Invalid date: YYYY-MM-DD.");
+    pub const OVERRIDE_NEEDS_WRITTEN_JUSTIFICATION: Tr = Tr::new(
+        "Une dérogation doit être justifiée par écrit.",
+        "An override needs a written justification.",
+    );
+    pub const RANK_WHOLE_NUMBER: Tr = Tr::new(
+        "Le rang est un nombre entier.",
+        "The rank is a whole number.",
+    );
+    pub const DECISION_RECORDED: Tr = Tr::new("Décision enregistrée —", "Decision recorded —");
+    pub const NO_QUORUM: Tr = Tr::new("Quorum non atteint", "No quorum");
+    pub const DECISIONS_WILL_MARKED_WITHOUT: Tr = Tr::new(
+        "les décisions seront marquées « sans quorum ».",
+        "decisions will be marked “without quorum”.",
+    );
+    pub const NO_DECISION_CAN_TAKEN: Tr = Tr::new(
+        "aucune décision ne pourra être prise.",
+        "no decision can be taken.",
+    );
+    pub const TICK_CONFIRMATION_SPACE_CLOSE: Tr = Tr::new(
+        "Cochez la confirmation (Espace) pour clore la séance.",
+        "Tick the confirmation (Space) to close.",
+    );
+    pub const REASONS_ARE_REQUIRED: Tr =
+        Tr::new("La motivation est obligatoire.", "Reasons are required.");
+    pub const GIVE_PACKET_FILE: Tr =
+        Tr::new("Indiquez le fichier du paquet.", "Give the packet file.");
+    pub const GIVE_NAME: Tr = Tr::new("Indiquez un nom.", "Give a name.");
 }

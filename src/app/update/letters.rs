@@ -30,10 +30,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             }
             match current {
                 Some(item) => return vec![Effect::Letters(Some(item.decision.reference))],
-                None => s.set_error(lang.t(
-                    "Aucune décision définitive : les courriers suivent la clôture d'une séance.",
-                    "No final decision: letters follow a closed session.",
-                )),
+                None => s.set_error(lang.tr(text::NO_FINAL_DECISION_LETTERS)),
             }
         }
         Action::GenerateAll => {
@@ -41,10 +38,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             if s.letter_items.is_empty() {
-                s.set_error(lang.t(
-                    "Aucune décision définitive : les courriers suivent la clôture d'une séance.",
-                    "No final decision: letters follow a closed session.",
-                ));
+                s.set_error(lang.tr(text::NO_FINAL_DECISION_LETTERS));
             } else {
                 return vec![Effect::Letters(None)];
             }
@@ -54,21 +48,12 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             let Some(item) = current.filter(|i| i.tracked.is_some()) else {
-                s.set_error(lang.t(
-                    "Produisez d'abord ce courrier.",
-                    "Produce this letter first.",
-                ));
+                s.set_error(lang.tr(text::PRODUCE_LETTER_FIRST));
                 return Vec::new();
             };
             let options = vec![
-                (
-                    "email".to_string(),
-                    lang.t("Courriel", "E-mail").to_string(),
-                ),
-                (
-                    "post".to_string(),
-                    lang.t("Courrier postal", "Post").to_string(),
-                ),
+                ("email".to_string(), lang.tr(text::E_MAIL).to_string()),
+                ("post".to_string(), lang.tr(text::POST).to_string()),
             ];
             s.mode = Mode::Form(Form::new(
                 Purpose::LetterSent {
@@ -77,14 +62,14 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
                 },
                 format!(
                     "{} — {}",
-                    lang.t("Courrier envoyé", "Letter sent"),
+                    lang.tr(text::LETTER_SENT),
                     item.decision.reference
                 ),
                 vec![
-                    Form::choice("channel", lang.t("Envoi", "Channel"), options, 0),
+                    Form::choice("channel", lang.tr(text::CHANNEL), options, 0),
                     Form::text(
                         "date",
-                        lang.t("Date d'envoi (AAAA-MM-JJ)", "Date sent (YYYY-MM-DD)"),
+                        lang.tr(text::DATE_SENT_YYYY_MM),
                         s.today.format("%Y-%m-%d").to_string(),
                     ),
                 ],
@@ -97,10 +82,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             let Some(item) =
                 current.filter(|i| i.tracked.as_ref().is_some_and(|t| t.sent_at.is_some()))
             else {
-                s.set_error(lang.t(
-                    "Ce courrier n'est pas marqué envoyé.",
-                    "This letter is not marked sent.",
-                ));
+                s.set_error(lang.tr(text::LETTER_NOT_MARKED_SENT));
                 return Vec::new();
             };
             s.mode = Mode::Form(Form::new(
@@ -110,12 +92,12 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
                 },
                 format!(
                     "{} — {}",
-                    lang.t("Accusé de réception", "Acknowledgement"),
+                    lang.tr(text::ACKNOWLEDGEMENT),
                     item.decision.reference
                 ),
                 vec![Form::text(
                     "date",
-                    lang.t("Date de l'accusé (AAAA-MM-JJ)", "Date (YYYY-MM-DD)"),
+                    lang.tr(text::DATE_YYYY_MM_DD),
                     s.today.format("%Y-%m-%d").to_string(),
                 )],
             ));
@@ -128,10 +110,36 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
 /// Letters are the secretariat's and the chair's work.
 fn allowed(s: &mut State) -> bool {
     let may = s.may_decide();
-    super::permitted(
-        s,
-        may,
+    super::permitted(s, may, text::ONLY_CHAIR_SECRETARY_PRODUCE)
+}
+
+/// This module's interface texts, in both languages.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const ONLY_CHAIR_SECRETARY_PRODUCE: Tr = Tr::new(
         "Seuls la présidence et le secrétariat produisent et suivent les courriers.",
         "Only the chair and the secretary produce and track letters.",
-    )
+    );
+
+    pub const NO_FINAL_DECISION_LETTERS: Tr = Tr::new(
+        "Aucune décision définitive : les courriers suivent la clôture d'une séance.",
+        "No final decision: letters follow a closed session.",
+    );
+    pub const PRODUCE_LETTER_FIRST: Tr = Tr::new(
+        "Produisez d'abord ce courrier.",
+        "Produce this letter first.",
+    );
+    pub const E_MAIL: Tr = Tr::new("Courriel", "E-mail");
+    pub const POST: Tr = Tr::new("Courrier postal", "Post");
+    pub const LETTER_SENT: Tr = Tr::new("Courrier envoyé", "Letter sent");
+    pub const CHANNEL: Tr = Tr::new("Envoi", "Channel");
+    pub const DATE_SENT_YYYY_MM: Tr =
+        Tr::new("Date d'envoi (AAAA-MM-JJ)", "Date sent (YYYY-MM-DD)");
+    pub const LETTER_NOT_MARKED_SENT: Tr = Tr::new(
+        "Ce courrier n'est pas marqué envoyé.",
+        "This letter is not marked sent.",
+    );
+    pub const ACKNOWLEDGEMENT: Tr = Tr::new("Accusé de réception", "Acknowledgement");
+    pub const DATE_YYYY_MM_DD: Tr = Tr::new("Date de l'accusé (AAAA-MM-JJ)", "Date (YYYY-MM-DD)");
 }

@@ -9,6 +9,7 @@ mod tests;
 
 use crate::app::action::Action;
 use crate::app::state::{FrameInfo, GridTarget, Mode, Pane, Progress, Score, Screen, State};
+use jury_core::fr::Tr;
 use jury_core::records::ScoreRow;
 use std::path::PathBuf;
 
@@ -155,9 +156,9 @@ fn dispatch(s: &mut State, action: Action) -> Vec<Effect> {
 }
 
 /// A role check: true when allowed, else the reason on the status line.
-pub(super) fn permitted(s: &mut State, allowed: bool, fr: &str, en: &str) -> bool {
+pub(super) fn permitted(s: &mut State, allowed: bool, why: Tr) -> bool {
     if !allowed {
-        s.set_error(s.lang.t(fr, en));
+        s.set_error(s.lang.tr(why));
     }
     allowed
 }
@@ -244,7 +245,7 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             s.descending = false;
             s.refresh_view(None);
             let label = s.sort.label(s.lang).to_string();
-            s.set_status(format!("{} {label}", s.lang.t("Tri par", "Sorted by")));
+            s.set_status(format!("{} {label}", s.lang.tr(text::SORTED)));
         }
         Action::SortReverse => {
             s.descending = !s.descending;
@@ -285,7 +286,7 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             s.list_filter = s.list_filter.next(s.territories.len());
             s.refresh_view(None);
             let label = s.list_filter.label(s.lang, &s.territories);
-            s.set_status(format!("{} {label}", s.lang.t("Filtre :", "Filter:")));
+            s.set_status(format!("{} {label}", s.lang.tr(text::FILTER)));
         }
         Action::SwitchView => committee::to_committee(s),
         Action::ExportPacket => {
@@ -386,10 +387,7 @@ fn next_to_score(s: &mut State) {
             return;
         }
     }
-    s.set_status(s.lang.t(
-        "Tous les dossiers affichés sont notés.",
-        "Every dossier shown is scored.",
-    ));
+    s.set_status(s.lang.tr(text::EVERY_DOSSIER_SHOWN_SCORED));
 }
 
 fn need_reviewer(s: &mut State) -> bool {
@@ -428,10 +426,7 @@ fn digit(s: &mut State, d: u8) -> Vec<Effect> {
         s.pending_digit = Some(d);
         s.set_status(format!(
             "{d}… {}",
-            s.lang.t(
-                "second chiffre, ou Entrée pour valider",
-                "second digit, or Enter to confirm"
-            )
+            s.lang.tr(text::SECOND_DIGIT_ENTER_CONFIRM)
         ));
         return Vec::new();
     }
@@ -441,9 +436,9 @@ fn digit(s: &mut State, d: u8) -> Vec<Effect> {
 fn out_of_scale(s: &mut State, v: f64) -> Vec<Effect> {
     let msg = format!(
         "{} {} {} {}–{}",
-        s.lang.t("Note", "Score"),
+        s.lang.tr(text::SCORE),
         s.lang.score(v),
-        s.lang.t("hors barème :", "out of scale:"),
+        s.lang.tr(text::OUT_SCALE),
         s.lang.score(s.call.scale.min),
         s.lang.score(s.call.scale.max)
     );
@@ -475,19 +470,19 @@ fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
         let on100 = eval.on_100.unwrap_or(0.0);
         s.set_status(format!(
             "{} {reference} {} {} / {} ({} / 100). {}",
-            lang.t("Enregistré.", "Saved."),
-            lang.t("noté :", "scored:"),
+            lang.tr(text::SAVED),
+            lang.tr(text::SCORED),
             lang.num(total, 2),
             lang.score(s.call.scale.max),
             lang.num(on100, 1),
-            lang.t("N : prochain dossier à noter.", "N: next dossier to score.")
+            lang.tr(text::N_NEXT_DOSSIER_SCORE)
         ));
     } else {
         s.set_status(format!(
             "{} {} {} « {label} »",
-            lang.t("Enregistré :", "Saved:"),
+            lang.tr(text::SAVED_2),
             lang.score(v),
-            lang.t("pour", "for"),
+            lang.tr(text::FOR),
         ));
     }
     // The next criterion, in order: predictable when rescoring too.
@@ -503,7 +498,7 @@ fn clear_score(s: &mut State) -> Vec<Effect> {
     }
     match set_score(s, None, None) {
         Some(e) => {
-            s.set_status(s.lang.t("Note effacée.", "Score cleared."));
+            s.set_status(s.lang.tr(text::SCORE_CLEARED));
             vec![e]
         }
         None => Vec::new(),
@@ -518,10 +513,7 @@ fn refused_in_conflict(s: &mut State) -> bool {
     };
     let reference = e.dossier.reference.clone();
     if s.grid_target == GridTarget::Own && s.committee.in_conflict(&reference, &me) {
-        s.set_error(s.lang.t(
-            "Vous vous êtes déporté·e sur ce dossier (conflit d'intérêts) : vous ne pouvez pas le noter.",
-            "You recused yourself from this dossier (conflict of interest): you cannot score it.",
-        ));
+        s.set_error(s.lang.tr(text::YOU_RECUSED_YOURSELF_FROM));
         return true;
     }
     false
@@ -589,10 +581,7 @@ fn open_attachment(s: &mut State) -> Vec<Effect> {
     };
     match e.dossier.attachments.len() {
         0 => {
-            s.set_status(s.lang.t(
-                "Ce dossier n'a pas de pièce jointe.",
-                "This dossier has no attachment.",
-            ));
+            s.set_status(s.lang.tr(text::DOSSIER_HAS_NO_ATTACHMENT));
             Vec::new()
         }
         1 => open_nth(s, 0),
@@ -612,18 +601,11 @@ fn open_nth(s: &mut State, n: usize) -> Vec<Effect> {
         return Vec::new();
     };
     let Some(dir) = s.call_dir.clone() else {
-        s.set_error(s.lang.t(
-            "Dossier de l'appel inconnu : pièce jointe introuvable.",
-            "Call folder unknown: attachment not found.",
-        ));
+        s.set_error(s.lang.tr(text::CALL_FOLDER_UNKNOWN_ATTACHMENT));
         return Vec::new();
     };
     let path = dir.join(&a.path);
-    s.set_status(format!(
-        "{} {}",
-        s.lang.t("Ouverture de", "Opening"),
-        a.path
-    ));
+    s.set_status(format!("{} {}", s.lang.tr(text::OPENING), a.path));
     vec![Effect::Open(path)]
 }
 
@@ -691,7 +673,7 @@ fn comment(s: &mut State, action: Action) -> Vec<Effect> {
             s.mode = Mode::Normal;
             let text = std::mem::take(&mut s.input).trim().to_string();
             if let Some(e) = set_score(s, None, Some(text)) {
-                s.set_status(s.lang.t("Commentaire enregistré.", "Comment saved."));
+                s.set_status(s.lang.tr(text::COMMENT_SAVED));
                 return vec![e];
             }
         }
@@ -709,10 +691,7 @@ fn ask_reviewer(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Cancel => {
             if s.reviewer.is_none() {
                 // Reading without scoring is allowed; scoring will ask again.
-                s.set_status(s.lang.t(
-                    "Lecture seule : indiquez votre nom pour noter.",
-                    "Read only: give your name to score.",
-                ));
+                s.set_status(s.lang.tr(text::READ_ONLY_GIVE_YOUR));
             }
             s.input.clear();
             s.mode = Mode::Normal;
@@ -731,4 +710,47 @@ fn ask_reviewer(s: &mut State, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// This module's interface texts, in both languages.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const SORTED: Tr = Tr::new("Tri par", "Sorted by");
+    pub const FILTER: Tr = Tr::new("Filtre :", "Filter:");
+    pub const EVERY_DOSSIER_SHOWN_SCORED: Tr = Tr::new(
+        "Tous les dossiers affichés sont notés.",
+        "Every dossier shown is scored.",
+    );
+    pub const SECOND_DIGIT_ENTER_CONFIRM: Tr = Tr::new(
+        "second chiffre, ou Entrée pour valider",
+        "second digit, or Enter to confirm",
+    );
+    pub const SCORE: Tr = Tr::new("Note", "Score");
+    pub const OUT_SCALE: Tr = Tr::new("hors barème :", "out of scale:");
+    pub const SAVED: Tr = Tr::new("Enregistré.", "Saved.");
+    pub const SCORED: Tr = Tr::new("noté :", "scored:");
+    pub const N_NEXT_DOSSIER_SCORE: Tr =
+        Tr::new("N : prochain dossier à noter.", "N: next dossier to score.");
+    pub const SAVED_2: Tr = Tr::new("Enregistré :", "Saved:");
+    pub const FOR: Tr = Tr::new("pour", "for");
+    pub const SCORE_CLEARED: Tr = Tr::new("Note effacée.", "Score cleared.");
+    pub const YOU_RECUSED_YOURSELF_FROM: Tr = Tr::new(
+        "Vous vous êtes déporté·e sur ce dossier (conflit d'intérêts) : vous ne pouvez pas le noter.",
+        "You recused yourself from this dossier (conflict of interest): you cannot score it.",
+    );
+    pub const DOSSIER_HAS_NO_ATTACHMENT: Tr = Tr::new(
+        "Ce dossier n'a pas de pièce jointe.",
+        "This dossier has no attachment.",
+    );
+    pub const CALL_FOLDER_UNKNOWN_ATTACHMENT: Tr = Tr::new(
+        "Dossier de l'appel inconnu : pièce jointe introuvable.",
+        "Call folder unknown: attachment not found.",
+    );
+    pub const OPENING: Tr = Tr::new("Ouverture de", "Opening");
+    pub const COMMENT_SAVED: Tr = Tr::new("Commentaire enregistré.", "Comment saved.");
+    pub const READ_ONLY_GIVE_YOUR: Tr = Tr::new(
+        "Lecture seule : indiquez votre nom pour noter.",
+        "Read only: give your name to score.",
+    );
 }
