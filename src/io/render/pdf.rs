@@ -185,67 +185,100 @@ struct Line {
     last: bool,
 }
 
+/// A word as the line breaker sees it: its width in points, then one space.
+#[derive(Debug)]
+struct Word {
+    text: String,
+    width: f64,
+    space: f64,
+}
+
+impl textwrap::core::Fragment for Word {
+    fn width(&self) -> f64 {
+        self.width
+    }
+
+    fn whitespace_width(&self) -> f64 {
+        self.space
+    }
+
+    fn penalty_width(&self) -> f64 {
+        0.0
+    }
+}
+
 /// Breaks `text` into lines no wider than `first` (first line) and `rest`
-/// (the others). Only ordinary spaces break; `\n` forces a break; a word
-/// wider than the line is cut between characters.
+/// (the others). Only ordinary spaces break (French typography has made the
+/// others unbreakable); `\n` forces a break; a word wider than the line is
+/// cut between characters. textwrap places the words (first fit); the
+/// widths are the font's.
 fn break_lines(face: &Face, size: f32, text: &str, first: f32, rest: f32) -> Vec<Line> {
-    let space = face.space * size;
+    // A hair of tolerance so that a line measured exactly full still fits.
+    const SLACK: f32 = 0.01;
+    let space = f64::from(face.space * size);
     let mut lines: Vec<Line> = Vec::new();
     for segment in text.split('\n') {
-        let mut words: Vec<(String, f32)> = Vec::new();
+        let widths: Vec<f64> = if lines.is_empty() {
+            vec![f64::from(first + SLACK), f64::from(rest + SLACK)]
+        } else {
+            vec![f64::from(rest + SLACK)]
+        };
+        let narrowest = if lines.is_empty() {
+            first.min(rest)
+        } else {
+            rest
+        };
+        let mut words: Vec<Word> = Vec::new();
         for word in segment
             .split(typography::breakable)
             .filter(|w| !w.is_empty())
         {
-            words.push((word.to_string(), face.width(word, size)));
-        }
-        let mut current: Vec<(String, f32)> = Vec::new();
-        let mut current_width = 0.0;
-        let limit = |lines: &Vec<Line>| if lines.is_empty() { first } else { rest };
-        let mut queue: std::collections::VecDeque<(String, f32)> = words.into();
-        while let Some((word, w)) = queue.pop_front() {
-            let max = limit(&lines);
-            let added = if current.is_empty() {
-                w
-            } else {
-                current_width + space + w
-            };
-            if added <= max + 0.01 {
-                current_width = added;
-                current.push((word, w));
-                continue;
-            }
-            if !current.is_empty() {
-                lines.push(make_line(&current, current_width, false));
-                current.clear();
-                current_width = 0.0;
-                queue.push_front((word, w));
-                continue;
-            }
-            // A single word wider than the line: cut it.
-            let (head, tail) = cut_word(face, size, &word, max);
-            let head_width = face.width(&head, size);
-            lines.push(make_line(&[(head, head_width)], head_width, false));
-            if !tail.is_empty() {
-                let tail_width = face.width(&tail, size);
-                queue.push_front((tail, tail_width));
+            // textwrap places words but does not cut them by font width.
+            let mut left = word.to_string();
+            loop {
+                let width = face.width(&left, size);
+                if width <= narrowest + SLACK {
+                    words.push(Word {
+                        text: left,
+                        width: f64::from(width),
+                        space,
+                    });
+                    break;
+                }
+                let (head, tail) = cut_word(face, size, &left, narrowest);
+                words.push(Word {
+                    width: f64::from(face.width(&head, size)),
+                    text: head,
+                    space,
+                });
+                if tail.is_empty() {
+                    break;
+                }
+                left = tail;
             }
         }
-        lines.push(make_line(&current, current_width, true));
+        let placed = textwrap::wrap_algorithms::wrap_first_fit(&words, &widths);
+        let count = placed.len();
+        for (i, line) in placed.into_iter().enumerate() {
+            lines.push(make_line(line, i + 1 == count));
+        }
     }
     lines
 }
 
-fn make_line(words: &[(String, f32)], width: f32, last: bool) -> Line {
+fn make_line(words: &[Word], last: bool) -> Line {
     let text = words
         .iter()
-        .map(|(w, _)| w.as_str())
+        .map(|w| w.text.as_str())
         .collect::<Vec<_>>()
         .join(" ");
+    let spaces = words.len().saturating_sub(1);
+    let width = words.iter().map(|w| w.width).sum::<f64>()
+        + words.first().map_or(0.0, |w| w.space) * spaces as f64;
     Line {
         text,
-        width,
-        spaces: words.len().saturating_sub(1),
+        width: width as f32,
+        spaces,
         last,
     }
 }
