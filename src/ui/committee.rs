@@ -1,7 +1,8 @@
 //! The committee view: the ranking with every member's total, the selected
 //! dossier's figures across members, its decision, and two charts.
 
-use super::{Theme, pane_block, verdict_mark, wrapped};
+use super::theme::{Theme, pane_block, verdict_mark};
+use super::wrap::wrapped;
 use crate::app::state::State;
 use jury_core::aggregate::{Basis, DossierAggregate};
 use jury_core::eligibility::Verdict;

@@ -1,6 +1,7 @@
 //! The letters view: every final decision, its letter's state, a preview.
 
-use super::{Theme, pane_block, wrapped};
+use super::theme::{Theme, pane_block};
+use super::wrap::wrapped;
 use crate::app::state::State;
 use jury_core::document::{Block, Document};
 use ratatui::Frame;

@@ -1,12 +1,28 @@
-//! Forms and the history pop-up.
+//! Pop-ups over the screens: the import report, the reviewer and comment
+//! prompts, attachments, forms and a dossier's history.
 
-use super::{Theme, popup_area, wrapped};
+use super::theme::Theme;
+use super::wrap::wrapped;
 use crate::app::form::{Form, Value};
 use crate::app::state::{HistoryLine, State};
 use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+
+/// A centred rectangle of the given share of `area`, at least 40×8 where
+/// the terminal allows.
+pub(super) fn popup_area(area: Rect, pct_w: u16, pct_h: u16) -> Rect {
+    let w = (area.width * pct_w / 100).max(40).min(area.width);
+    let h = (area.height * pct_h / 100).max(8).min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
 
 pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
     let lang = s.lang;
@@ -258,4 +274,174 @@ pub(super) fn history(
         .title_bottom(Line::from(lang.t(" Échap : fermer ", " Esc: close ")).style(t.dim()));
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(out).scroll((scroll, 0)).block(block), area);
+}
+
+pub(super) fn report(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
+    let lang = s.lang;
+    let area = popup_area(f.area(), 90, 70);
+    let errors = s
+        .report
+        .iter()
+        .filter(|d| d.severity == jury_core::json::Severity::Error)
+        .count();
+    let mut lines: Vec<Line> = vec![
+        Line::from(format!(
+            "{} {} {}, {} {}.",
+            errors,
+            lang.t("erreur(s)", "error(s)"),
+            lang.t("à corriger dans les fichiers", "to fix in the files"),
+            s.entries.len(),
+            lang.t("dossier(s) chargé(s)", "dossier(s) loaded")
+        )),
+        Line::from(Span::styled(
+            lang.t(
+                "Les fichiers en erreur n'ont pas été importés ; corrigez-les puis relancez Jury.",
+                "Files with errors were not imported; fix them and start Jury again.",
+            )
+            .to_string(),
+            t.dim(),
+        )),
+        Line::from(""),
+    ];
+    for d in &s.report {
+        let style = if d.severity == jury_core::json::Severity::Error {
+            t.error()
+        } else {
+            t.warn()
+        };
+        lines.push(Line::from(Span::styled(d.to_string(), style)));
+    }
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .title(
+            Line::from(format!(" {} ", lang.t("Rapport d'import", "Import report")))
+                .style(t.title()),
+        )
+        .title_bottom(Line::from(format!(
+            " {} ",
+            lang.t("Entrée : continuer", "Enter: continue")
+        )));
+    f.render_widget(Clear, area);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(block),
+        area,
+    );
+}
+
+fn input_popup(f: &mut Frame, t: &Theme, title: String, prompt: Vec<Line<'static>>, input: &str) {
+    let area = popup_area(f.area(), 60, 30);
+    let mut lines = prompt;
+    lines.push(Line::from(""));
+    lines.push(Line::from(vec![
+        Span::styled("> ", t.title()),
+        Span::raw(input.to_string()),
+        Span::styled("▏", t.title()),
+    ]));
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .title(Line::from(format!(" {title} ")).style(t.title()));
+    f.render_widget(Clear, area);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}
+
+pub(super) fn ask_reviewer(f: &mut Frame, s: &State, t: &Theme) {
+    let lang = s.lang;
+    let mut prompt = vec![Line::from(lang.t(
+        "Qui note ? Vos notes seront enregistrées à ce nom.",
+        "Who is scoring? Your scores are saved under this name.",
+    ))];
+    if !s.call.members.is_empty() {
+        let names: Vec<&str> = s.call.members.iter().map(|m| m.name.as_str()).collect();
+        prompt.push(Line::from(Span::styled(
+            format!("{} {}", lang.t("Comité :", "Committee:"), names.join(", ")),
+            t.dim(),
+        )));
+    }
+    prompt.push(Line::from(Span::styled(
+        lang.t(
+            "Entrée : valider · Échap : lire sans noter",
+            "Enter: confirm · Esc: read without scoring",
+        )
+        .to_string(),
+        t.dim(),
+    )));
+    input_popup(
+        f,
+        t,
+        lang.t("Évaluateur", "Reviewer").into(),
+        prompt,
+        &s.input,
+    );
+}
+
+pub(super) fn comment(f: &mut Frame, s: &State, t: &Theme) {
+    let lang = s.lang;
+    let label = s
+        .call
+        .criteria
+        .get(s.criterion)
+        .map(|c| c.label.clone())
+        .unwrap_or_default();
+    let reference = s
+        .current()
+        .map(|e| e.dossier.reference.clone())
+        .unwrap_or_default();
+    let prompt = vec![
+        Line::from(Span::styled(
+            format!("{reference} — {label}"),
+            Style::new().add_modifier(Modifier::BOLD),
+        )),
+        Line::from(Span::styled(
+            lang.t(
+                "Entrée : enregistrer · Échap : annuler",
+                "Enter: save · Esc: cancel",
+            )
+            .to_string(),
+            t.dim(),
+        )),
+    ];
+    input_popup(
+        f,
+        t,
+        lang.t("Commentaire", "Comment").into(),
+        prompt,
+        &s.input,
+    );
+}
+
+pub(super) fn attachments(f: &mut Frame, s: &State, t: &Theme, selected: usize) {
+    let lang = s.lang;
+    let area = popup_area(f.area(), 60, 40);
+    let Some(e) = s.current() else { return };
+    let lines: Vec<Line> = e
+        .dossier
+        .attachments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let line = Line::from(format!(" {} — {}", a.title, a.path));
+            if i == selected {
+                line.style(t.selected())
+            } else {
+                line
+            }
+        })
+        .collect();
+    let block = Block::bordered().border_type(BorderType::Double).title(
+        Line::from(format!(
+            " {} ",
+            lang.t("Ouvrir une pièce jointe", "Open an attachment")
+        ))
+        .style(t.title()),
+    );
+    f.render_widget(Clear, area);
+    f.render_widget(Paragraph::new(lines).block(block), area);
 }
