@@ -1,12 +1,12 @@
 //! The dossier pane: receipt, eligibility checks, attachments, then the
 //! file's free content as titled sections.
 
-use super::theme::{Theme, pane_block};
+use super::theme::{Theme, pane_block, verdict_line};
 use super::wrap::wrapped;
 use crate::app::action::Action;
 use crate::app::keymap::Context;
 use crate::app::state::{Mode, Pane, State};
-use jury_core::eligibility::{Outcome, Verdict};
+use jury_core::eligibility::Outcome;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -16,49 +16,8 @@ use serde_json::Value;
 
 /// Human titles for the usual keys; any other key is shown as written.
 fn field_title(key: &str, lang: jury_core::fr::Lang) -> String {
-    let known = match key {
-        "structure" => Some(("Structure porteuse", "Applicant structure")),
-        "professional" => Some(("Professionnel pressenti", "Proposed professional")),
-        "project" => Some(("Projet", "Project")),
-        "commitments" => Some(("Engagements", "Commitments")),
-        "attachments" => Some(("Pièces jointes", "Attachments")),
-        "name" => Some(("Nom", "Name")),
-        "kind" => Some(("Type", "Kind")),
-        "address" => Some(("Adresse", "Address")),
-        "street" => Some(("Rue", "Street")),
-        "postcode" => Some(("Code postal", "Postcode")),
-        "city" => Some(("Commune", "Town")),
-        "territory" => Some(("Territoire", "Territory")),
-        "representative" => Some(("Représentant·e", "Representative")),
-        "title" => Some(("Fonction", "Title")),
-        "email" => Some(("Courriel", "E-mail")),
-        "phone" => Some(("Téléphone", "Phone")),
-        "experience" => Some(("Expérience", "Experience")),
-        "role" => Some(("Fonction", "Role")),
-        "employment" => Some(("Statut", "Employment")),
-        "qualifications" => Some(("Qualifications", "Qualifications")),
-        "parenting_experience_years" => Some((
-            "Années d'expérience parentalité",
-            "Years in parenting support",
-        )),
-        "digital" => Some(("Pratique du numérique", "Digital practice")),
-        "weekly_online_hours" => Some(("Heures en ligne par semaine", "Weekly online hours")),
-        "permanence" => Some(("Permanence", "Online slot")),
-        "networks" => Some(("Réseaux", "Networks")),
-        "coherence" => Some(("Cohérence avec le projet", "Fit with the project")),
-        "public" => Some(("Public", "Public")),
-        "charter_signed" => Some(("Charte signée", "Charter signed")),
-        "training_first_steps" => Some(("Formation « Premiers pas »", "“First steps” training")),
-        "quarterly_meetings" => Some(("Regroupements trimestriels", "Quarterly meetings")),
-        "startup_aid_requested" => Some(("Aide au démarrage demandée", "Start-up aid requested")),
-        "startup_aid" => Some(("Aide au démarrage", "Start-up aid")),
-        "items" => Some(("Équipement", "Items")),
-        "amount" => Some(("Montant (€)", "Amount (€)")),
-        "observations" => Some(("Observations", "Observations")),
-        _ => None,
-    };
-    match known {
-        Some((fr, en)) => lang.t(fr, en).to_string(),
+    match text::FIELD_TITLES.iter().find(|(k, _)| *k == key) {
+        Some((_, title)) => lang.tr(*title).to_string(),
         None => {
             let mut t = key.replace('_', " ");
             if let Some(first) = t.get(..1) {
@@ -72,32 +31,14 @@ fn field_title(key: &str, lang: jury_core::fr::Lang) -> String {
 
 /// Words for the codes the format defines (`employment`) and the usual
 /// structure kinds; any other value is shown as written.
-fn code_label(key: &str, text: String, lang: jury_core::fr::Lang) -> String {
-    let label = match (key, text.as_str()) {
-        ("employment", "salarie") => lang.t("salarié·e", "employee"),
-        ("employment", "benevole") => lang.t("bénévole", "volunteer"),
-        ("employment", "independant") => lang.t("indépendant·e", "self-employed"),
-        ("employment", "autre") => lang.t("autre", "other"),
-        ("kind", "centre_social") => lang.t("centre social", "social centre"),
-        ("kind", "evs") => lang.t("espace de vie sociale (EVS)", "community space (EVS)"),
-        ("kind", "laep") => lang.t(
-            "lieu d'accueil enfants-parents (LAEP)",
-            "parent-child drop-in (LAEP)",
-        ),
-        ("kind", "lieu_ressource_parentalite") => {
-            lang.t("lieu ressource parentalité", "parenting resource centre")
-        }
-        ("kind", "mediation_familiale") => {
-            lang.t("service de médiation familiale", "family mediation service")
-        }
-        ("kind", "espace_rencontre") => {
-            lang.t("espace de rencontre parents-enfants", "contact centre")
-        }
-        ("kind", "association") => lang.t("association", "association"),
-        ("kind", "mairie") => lang.t("commune", "municipality"),
-        _ => return text,
-    };
-    label.to_string()
+fn code_label(key: &str, value: String, lang: jury_core::fr::Lang) -> String {
+    match text::CODES
+        .iter()
+        .find(|(k, code, _)| *k == key && *code == value)
+    {
+        Some((_, _, label)) => lang.tr(*label).to_string(),
+        None => value,
+    }
 }
 
 fn scalar(v: &Value, lang: jury_core::fr::Lang) -> Option<String> {
@@ -105,9 +46,9 @@ fn scalar(v: &Value, lang: jury_core::fr::Lang) -> Option<String> {
         Value::String(s) => Some(s.clone()),
         Value::Bool(b) => Some(
             if *b {
-                lang.t("oui", "yes")
+                lang.tr(text::YES)
             } else {
-                lang.t("non", "no")
+                lang.tr(text::NO)
             }
             .to_string(),
         ),
@@ -197,14 +138,11 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     let lang = s.lang;
     let focused = s.focus == Pane::Dossier && s.mode == Mode::Normal;
     let Some(e) = s.current() else {
-        f.render_widget(
-            pane_block(lang.t("Dossier", "Dossier").into(), focused, t),
-            area,
-        );
+        f.render_widget(pane_block(lang.tr(text::DOSSIER).into(), focused, t), area);
         return 0;
     };
     let d = &e.dossier;
-    let title = format!("{} {}", lang.t("Dossier", "Dossier"), d.reference);
+    let title = format!("{} {}", lang.tr(text::DOSSIER), d.reference);
     let block = pane_block(title, focused, t);
     let inner = block.inner(area);
     let width = inner.width as usize;
@@ -220,31 +158,20 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     let local = d.received_at.with_timezone(&chrono_tz::Europe::Paris);
     let mut received = vec![Span::raw(format!(
         "{} {} {} {}",
-        lang.t("Reçu le", "Received on"),
+        lang.tr(text::RECEIVED_ON),
         lang.date(local.date_naive()),
-        lang.t("à", "at"),
+        lang.tr(text::AT),
         local.format("%H:%M")
     ))];
     if e.late {
         received.push(Span::styled(
-            format!("  {}", lang.t("HORS DÉLAI", "LATE")),
+            format!("  {}", lang.tr(text::LATE)),
             t.error(),
         ));
     }
     lines.push(Line::from(received));
     lines.push(Line::from(""));
-    let (verdict, style) = match e.eligibility.verdict {
-        Verdict::Eligible => (lang.t("Recevable", "Eligible"), t.ok()),
-        Verdict::Unknown => (
-            lang.t("Recevabilité à vérifier", "Eligibility to check"),
-            t.warn(),
-        ),
-        Verdict::Ineligible => (lang.t("Irrecevable", "Ineligible"), t.error()),
-    };
-    lines.push(Line::from(Span::styled(
-        verdict.to_string(),
-        style.add_modifier(Modifier::BOLD),
-    )));
+    lines.push(verdict_line(e.eligibility.verdict, lang, t));
     for c in &e.eligibility.checks {
         let (mark, st, why) = match &c.outcome {
             Outcome::Met => ("✓", t.ok(), None),
@@ -258,7 +185,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
         let prio = if c.required {
             ""
         } else {
-            lang.t(" (priorité)", " (priority)")
+            lang.tr(text::PRIORITY)
         };
         let label = format!("{}{prio}", c.label);
         wrapped(
@@ -281,10 +208,10 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
                 &[Context::Dossier, Context::Grid, Context::Global],
                 Action::OpenAttachment,
             )
-            .map(|k| format!(" ({} : {})", k.label(), lang.t("ouvrir", "open")))
+            .map(|k| format!(" ({} : {})", k.label(), lang.tr(text::OPEN)))
             .unwrap_or_default();
         lines.push(Line::from(Span::styled(
-            format!("{}{key}", lang.t("Pièces jointes", "Attachments")),
+            format!("{}{key}", lang.tr(text::ATTACHMENTS)),
             t.title(),
         )));
         for (i, a) in d.attachments.iter().enumerate() {
@@ -323,4 +250,141 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     }
     f.render_widget(para.scroll((scroll, 0)).block(block), area);
     max_scroll
+}
+
+/// The dossier pane's texts, French then English.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const YES: Tr = Tr::new("oui", "yes");
+    pub const NO: Tr = Tr::new("non", "no");
+    pub const DOSSIER: Tr = Tr::new("Dossier", "Dossier");
+    pub const RECEIVED_ON: Tr = Tr::new("Reçu le", "Received on");
+    pub const AT: Tr = Tr::new("à", "at");
+    pub const LATE: Tr = Tr::new("HORS DÉLAI", "LATE");
+    pub const PRIORITY: Tr = Tr::new(" (priorité)", " (priority)");
+    pub const OPEN: Tr = Tr::new("ouvrir", "open");
+    pub const ATTACHMENTS: Tr = Tr::new("Pièces jointes", "Attachments");
+
+    /// Titles for the usual keys of a dossier file.
+    pub const FIELD_TITLES: &[(&str, Tr)] = &[
+        (
+            "structure",
+            Tr::new("Structure porteuse", "Applicant structure"),
+        ),
+        (
+            "professional",
+            Tr::new("Professionnel pressenti", "Proposed professional"),
+        ),
+        ("project", Tr::new("Projet", "Project")),
+        ("commitments", Tr::new("Engagements", "Commitments")),
+        ("attachments", Tr::new("Pièces jointes", "Attachments")),
+        ("name", Tr::new("Nom", "Name")),
+        ("kind", Tr::new("Type", "Kind")),
+        ("address", Tr::new("Adresse", "Address")),
+        ("street", Tr::new("Rue", "Street")),
+        ("postcode", Tr::new("Code postal", "Postcode")),
+        ("city", Tr::new("Commune", "Town")),
+        ("territory", Tr::new("Territoire", "Territory")),
+        (
+            "representative",
+            Tr::new("Représentant·e", "Representative"),
+        ),
+        ("title", Tr::new("Fonction", "Title")),
+        ("email", Tr::new("Courriel", "E-mail")),
+        ("phone", Tr::new("Téléphone", "Phone")),
+        ("experience", Tr::new("Expérience", "Experience")),
+        ("role", Tr::new("Fonction", "Role")),
+        ("employment", Tr::new("Statut", "Employment")),
+        (
+            "qualifications",
+            Tr::new("Qualifications", "Qualifications"),
+        ),
+        (
+            "parenting_experience_years",
+            Tr::new(
+                "Années d'expérience parentalité",
+                "Years in parenting support",
+            ),
+        ),
+        (
+            "digital",
+            Tr::new("Pratique du numérique", "Digital practice"),
+        ),
+        (
+            "weekly_online_hours",
+            Tr::new("Heures en ligne par semaine", "Weekly online hours"),
+        ),
+        ("permanence", Tr::new("Permanence", "Online slot")),
+        ("networks", Tr::new("Réseaux", "Networks")),
+        (
+            "coherence",
+            Tr::new("Cohérence avec le projet", "Fit with the project"),
+        ),
+        ("public", Tr::new("Public", "Public")),
+        ("charter_signed", Tr::new("Charte signée", "Charter signed")),
+        (
+            "training_first_steps",
+            Tr::new("Formation « Premiers pas »", "“First steps” training"),
+        ),
+        (
+            "quarterly_meetings",
+            Tr::new("Regroupements trimestriels", "Quarterly meetings"),
+        ),
+        (
+            "startup_aid_requested",
+            Tr::new("Aide au démarrage demandée", "Start-up aid requested"),
+        ),
+        ("startup_aid", Tr::new("Aide au démarrage", "Start-up aid")),
+        ("items", Tr::new("Équipement", "Items")),
+        ("amount", Tr::new("Montant (€)", "Amount (€)")),
+        ("observations", Tr::new("Observations", "Observations")),
+    ];
+
+    /// Words for coded values: key, code, words.
+    pub const CODES: &[(&str, &str, Tr)] = &[
+        ("employment", "salarie", Tr::new("salarié·e", "employee")),
+        ("employment", "benevole", Tr::new("bénévole", "volunteer")),
+        (
+            "employment",
+            "independant",
+            Tr::new("indépendant·e", "self-employed"),
+        ),
+        ("employment", "autre", Tr::new("autre", "other")),
+        (
+            "kind",
+            "centre_social",
+            Tr::new("centre social", "social centre"),
+        ),
+        (
+            "kind",
+            "evs",
+            Tr::new("espace de vie sociale (EVS)", "community space (EVS)"),
+        ),
+        (
+            "kind",
+            "laep",
+            Tr::new(
+                "lieu d'accueil enfants-parents (LAEP)",
+                "parent-child drop-in (LAEP)",
+            ),
+        ),
+        (
+            "kind",
+            "lieu_ressource_parentalite",
+            Tr::new("lieu ressource parentalité", "parenting resource centre"),
+        ),
+        (
+            "kind",
+            "mediation_familiale",
+            Tr::new("service de médiation familiale", "family mediation service"),
+        ),
+        (
+            "kind",
+            "espace_rencontre",
+            Tr::new("espace de rencontre parents-enfants", "contact centre"),
+        ),
+        ("kind", "association", Tr::new("association", "association")),
+        ("kind", "mairie", Tr::new("commune", "municipality")),
+    ];
 }

@@ -12,22 +12,16 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 fn grid_title(s: &State) -> String {
     let lang = s.lang;
     if s.grid_target == crate::app::state::GridTarget::Consensus {
-        return lang
-            .t("Grille de consensus — présidence", "Consensus grid — chair")
-            .to_string();
+        return lang.tr(text::CONSENSUS_GRID).to_string();
     }
     let recused = match (&s.reviewer, s.current()) {
         (Some(r), Some(e)) => s.committee.in_conflict(&e.dossier.reference, r),
         _ => false,
     };
     match &s.reviewer {
-        Some(r) if recused => format!(
-            "{} — {r} ({})",
-            lang.t("Grille", "Grid"),
-            lang.t("déporté·e", "recused")
-        ),
-        Some(r) => format!("{} — {r}", lang.t("Grille", "Grid")),
-        None => lang.t("Grille", "Grid").to_string(),
+        Some(r) if recused => format!("{} — {r} ({})", lang.tr(text::GRID), lang.tr(text::RECUSED)),
+        Some(r) => format!("{} — {r}", lang.tr(text::GRID)),
+        None => lang.tr(text::GRID).to_string(),
     }
 }
 
@@ -36,7 +30,7 @@ fn total_line(s: &State, eval: &jury_core::grid::Evaluation, t: &Theme) -> Line<
     let lang = s.lang;
     let scale_max = lang.score(s.call.scale.max);
     let mut spans = vec![Span::styled(
-        format!(" {} ", lang.t("Total", "Total")),
+        format!(" {} ", lang.tr(text::TOTAL)),
         Style::new().add_modifier(Modifier::BOLD),
     )];
     match (eval.on_scale, eval.on_100) {
@@ -50,7 +44,7 @@ fn total_line(s: &State, eval: &jury_core::grid::Evaluation, t: &Theme) -> Line<
         _ => spans.push(Span::styled(
             format!(
                 "{} ({}/{}) ",
-                lang.t("incomplet", "incomplete"),
+                lang.tr(text::INCOMPLETE),
                 eval.scored,
                 eval.lines.len()
             ),
@@ -125,7 +119,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             Span::styled(format!("{}. {}", i + 1, c.label), label_style),
         ])];
         let mut score_line = vec![
-            Span::raw(format!("   {} ", lang.t("Note", "Score"))),
+            Span::raw(format!("   {} ", lang.tr(text::SCORE))),
             score_span(s, l, here, t),
             Span::raw(format!(" / {scale_max}")),
             Span::styled(format!("  → {}", points_text(s, l)), t.dim()),
@@ -133,7 +127,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         // The words only where they fit on the line; the bold `_` says it too.
         if l.score.is_none() && inner.width >= 40 {
             score_line.push(Span::styled(
-                format!("  {}", lang.t("à noter", "to score")),
+                format!("  {}", lang.tr(text::TO_SCORE)),
                 t.warn().add_modifier(Modifier::BOLD),
             ));
         }
@@ -157,10 +151,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     {
         blocks.push(vec![
             Line::from(""),
-            Line::from(Span::styled(
-                lang.t("Repères", "Guidance").to_string(),
-                t.title(),
-            )),
+            Line::from(Span::styled(lang.tr(text::GUIDANCE).to_string(), t.title())),
             Line::from(Span::styled(help.clone(), t.dim())),
         ]);
     }
@@ -232,4 +223,19 @@ pub(super) fn strip(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         .row_highlight_style(Style::new().add_modifier(Modifier::BOLD))
         .block(block);
     f.render_stateful_widget(table, area, &mut state);
+}
+
+/// The grid's texts, French then English.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const CONSENSUS_GRID: Tr =
+        Tr::new("Grille de consensus — présidence", "Consensus grid — chair");
+    pub const GRID: Tr = Tr::new("Grille", "Grid");
+    pub const RECUSED: Tr = Tr::new("déporté·e", "recused");
+    pub const TOTAL: Tr = Tr::new("Total", "Total");
+    pub const INCOMPLETE: Tr = Tr::new("incomplet", "incomplete");
+    pub const SCORE: Tr = Tr::new("Note", "Score");
+    pub const TO_SCORE: Tr = Tr::new("à noter", "to score");
+    pub const GUIDANCE: Tr = Tr::new("Repères", "Guidance");
 }

@@ -95,13 +95,13 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 format!(" {}–{} ", a.label(), b.label()),
                 t.selected(),
             ));
-            spans.push(Span::raw(format!(" {}  ", s.lang.t("Noter", "Score"))));
+            spans.push(Span::raw(format!(" {}  ", s.lang.tr(text::SCORE))));
         }
     }
     for a in actions {
         if let Some(k) = s.keymap.first_key(&ctx, *a) {
             let desc = if *a == Action::FocusGrid && s.focus == Pane::List {
-                s.lang.t("Noter", "Score").to_string()
+                s.lang.tr(text::SCORE).to_string()
             } else {
                 a.describe(s.lang)
             };
@@ -139,23 +139,29 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
-        lang.t("Légende", "Legend").to_string(),
+        lang.tr(text::LEGEND).to_string(),
         t.title(),
     )));
-    lines.push(Line::from(lang.t(
-        "  ✓ recevable  ✗ irrecevable  ? à vérifier   ○ à noter  ◐ en cours  ● noté   grisé : hors délai",
-        "  ✓ eligible  ✗ ineligible  ? to check   ○ to score  ◐ partial  ● scored   dimmed: late",
-    )));
-    let block = Block::bordered().border_type(BorderType::Double).title(
-        Line::from(format!(
-            " {} ",
-            lang.t(
-                "Aide — raccourcis du keymap chargé",
-                "Help — keys of the loaded keymap"
-            )
-        ))
-        .style(t.title()),
-    );
+    lines.push(Line::from(lang.tr(text::LEGEND_MARKS)));
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .title(Line::from(format!(" {} ", lang.tr(text::TITLE))).style(t.title()));
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block), area);
+}
+
+/// Texts of the hint bar and the help screen, French then English.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const SCORE: Tr = Tr::new("Noter", "Score");
+    pub const LEGEND: Tr = Tr::new("Légende", "Legend");
+    pub const LEGEND_MARKS: Tr = Tr::new(
+        "  ✓ recevable  ✗ irrecevable  ? à vérifier   ○ à noter  ◐ en cours  ● noté   grisé : hors délai",
+        "  ✓ eligible  ✗ ineligible  ? to check   ○ to score  ◐ partial  ● scored   dimmed: late",
+    );
+    pub const TITLE: Tr = Tr::new(
+        "Aide — raccourcis du keymap chargé",
+        "Help — keys of the loaded keymap",
+    );
 }

@@ -40,24 +40,24 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let focused = s.focus == Pane::List && matches!(s.mode, Mode::Normal | Mode::Filter);
     let mut title = format!(
         "{} ({}/{})",
-        lang.t("Dossiers", "Dossiers"),
+        lang.tr(text::DOSSIERS),
         s.view.len(),
         s.entries.len()
     );
     title.push_str(&format!(
         " · {} {}{}",
-        lang.t("tri :", "sort:"),
+        lang.tr(text::SORT),
         if s.filter.trim().is_empty() {
             s.sort.label(lang)
         } else {
-            lang.t("pertinence", "relevance")
+            lang.tr(text::RELEVANCE)
         },
         if s.descending { " ↑" } else { "" }
     ));
     if s.list_filter != crate::app::state::ListFilter::All {
         title.push_str(&format!(
             " · {} {}",
-            lang.t("filtre :", "filter:"),
+            lang.tr(text::FILTER),
             s.list_filter.label(lang, &s.territories)
         ));
     }
@@ -90,14 +90,14 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     widths.push(Constraint::Length(1));
     let mut header = vec![
         Cell::from(""),
-        Cell::from(lang.t("Réf.", "Ref.")),
-        Cell::from(lang.t("Structure", "Structure")),
+        Cell::from(lang.tr(text::COL_REF)),
+        Cell::from(lang.tr(text::COL_STRUCTURE)),
     ];
     if wide {
-        header.push(Cell::from(lang.t("Commune", "Town")));
+        header.push(Cell::from(lang.tr(text::COL_TOWN)));
     }
     header.push(Cell::from(
-        Line::from(lang.t("Total", "Total")).right_aligned(),
+        Line::from(lang.tr(text::COL_TOTAL)).right_aligned(),
     ));
     header.push(Cell::from(""));
     // Only the rows on screen are built: a batch of thousands stays fluid.
@@ -148,12 +148,9 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     f.render_stateful_widget(table, area, &mut table_state);
     if s.view.is_empty() {
         let msg = if s.entries.is_empty() {
-            lang.t("Aucun dossier importé.", "No dossier imported.")
+            lang.tr(text::NO_DOSSIER_IMPORTED)
         } else {
-            lang.t(
-                "Aucun dossier ne correspond à la recherche.",
-                "No dossier matches the search.",
-            )
+            lang.tr(text::NO_MATCH)
         };
         let inner = Rect::new(area.x + 2, area.y + 3, area.width.saturating_sub(4), 2);
         f.render_widget(
@@ -161,4 +158,23 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             inner,
         );
     }
+}
+
+/// The list's texts, French then English.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const DOSSIERS: Tr = Tr::new("Dossiers", "Dossiers");
+    pub const SORT: Tr = Tr::new("tri :", "sort:");
+    pub const RELEVANCE: Tr = Tr::new("pertinence", "relevance");
+    pub const FILTER: Tr = Tr::new("filtre :", "filter:");
+    pub const COL_REF: Tr = Tr::new("Réf.", "Ref.");
+    pub const COL_STRUCTURE: Tr = Tr::new("Structure", "Structure");
+    pub const COL_TOWN: Tr = Tr::new("Commune", "Town");
+    pub const COL_TOTAL: Tr = Tr::new("Total", "Total");
+    pub const NO_DOSSIER_IMPORTED: Tr = Tr::new("Aucun dossier importé.", "No dossier imported.");
+    pub const NO_MATCH: Tr = Tr::new(
+        "Aucun dossier ne correspond à la recherche.",
+        "No dossier matches the search.",
+    );
 }

@@ -120,22 +120,18 @@ fn render_popups(f: &mut Frame, s: &State, theme: &Theme) {
 fn too_small(f: &mut Frame, s: &State, area: Rect) {
     let lang = s.lang;
     let text = vec![
-        Line::from(lang.t("Terminal trop petit", "Terminal too small"))
-            .style(Style::new().add_modifier(Modifier::BOLD)),
+        Line::from(lang.tr(text::TOO_SMALL)).style(Style::new().add_modifier(Modifier::BOLD)),
         Line::from(format!(
             "{} {}×{}",
-            lang.t("Taille actuelle :", "Current size:"),
+            lang.tr(text::CURRENT_SIZE),
             area.width,
             area.height
         )),
         Line::from(format!(
             "{} {MIN_WIDTH}×{MIN_HEIGHT}.",
-            lang.t(
-                "Agrandissez la fenêtre à au moins",
-                "Enlarge the window to at least"
-            ),
+            lang.tr(text::ENLARGE_TO),
         )),
-        Line::from(lang.t("Vos notes sont enregistrées.", "Your scores are saved.")),
+        Line::from(lang.tr(text::SCORES_SAVED)),
     ];
     let h = (text.len() as u16).min(area.height);
     let y = area.y + area.height.saturating_sub(h) / 2;
@@ -146,26 +142,14 @@ fn too_small(f: &mut Frame, s: &State, area: Rect) {
 fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.lang;
     let who = match &s.reviewer {
-        Some(r) => Span::styled(
-            format!(" {} {r} ", lang.t("Évaluateur :", "Reviewer:")),
-            t.title(),
-        ),
-        None => Span::styled(
-            format!(
-                " {} ",
-                lang.t(
-                    "Évaluateur : (aucun — lecture seule)",
-                    "Reviewer: (none — read only)"
-                )
-            ),
-            t.warn(),
-        ),
+        Some(r) => Span::styled(format!(" {} {r} ", lang.tr(text::REVIEWER)), t.title()),
+        None => Span::styled(format!(" {} ", lang.tr(text::NO_REVIEWER)), t.warn()),
     };
     let counts = format!(
         " {} {} · {} {} ",
         s.entries.len(),
-        lang.t("dossiers", "dossiers"),
-        lang.t("notés :", "scored:"),
+        lang.tr(text::DOSSIERS),
+        lang.tr(text::SCORED),
         s.scored_count(),
     );
     let line = Line::from(vec![
@@ -189,9 +173,31 @@ fn render_status(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             if st.error { t.error() } else { t.ok() },
         )),
         None => Line::from(Span::styled(
-            format!("{} {}", s.lang.t("Base :", "Database:"), s.db_path),
+            format!("{} {}", s.lang.tr(text::DATABASE), s.db_path),
             t.dim(),
         )),
     };
     f.render_widget(Paragraph::new(line), area);
+}
+
+/// Texts of the header, the status line and the too-small notice, French
+/// then English.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const TOO_SMALL: Tr = Tr::new("Terminal trop petit", "Terminal too small");
+    pub const CURRENT_SIZE: Tr = Tr::new("Taille actuelle :", "Current size:");
+    pub const ENLARGE_TO: Tr = Tr::new(
+        "Agrandissez la fenêtre à au moins",
+        "Enlarge the window to at least",
+    );
+    pub const SCORES_SAVED: Tr = Tr::new("Vos notes sont enregistrées.", "Your scores are saved.");
+    pub const REVIEWER: Tr = Tr::new("Évaluateur :", "Reviewer:");
+    pub const NO_REVIEWER: Tr = Tr::new(
+        "Évaluateur : (aucun — lecture seule)",
+        "Reviewer: (none — read only)",
+    );
+    pub const DOSSIERS: Tr = Tr::new("dossiers", "dossiers");
+    pub const SCORED: Tr = Tr::new("notés :", "scored:");
+    pub const DATABASE: Tr = Tr::new("Base :", "Database:");
 }

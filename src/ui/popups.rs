@@ -102,10 +102,7 @@ pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
             2,
         );
     }
-    let help = lang.t(
-        " Tab/↓ champ suivant · ←→ choix · Espace cocher · Entrée valider · Échap annuler ",
-        " Tab/↓ next field · ←→ choose · Space tick · Enter confirm · Esc cancel ",
-    );
+    let help = lang.tr(text::FORM_KEYS);
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .title(Line::from(format!(" {} ", form.title)).style(t.title()))
@@ -141,11 +138,11 @@ fn describe(l: &HistoryLine, s: &State) -> String {
         .map(|c| c.label.clone())
         .unwrap_or_default();
     match l.action.as_str() {
-        "import" => lang.t("dossier importé", "dossier imported").to_string(),
+        "import" => lang.tr(text::EVENT_IMPORT).to_string(),
         "score" => {
             let mut text = format!(
                 "{} « {criterion} » : {} → {}",
-                lang.t("note", "score"),
+                lang.tr(text::EVENT_SCORE),
                 score(&before),
                 score(&after)
             );
@@ -153,52 +150,37 @@ fn describe(l: &HistoryLine, s: &State) -> String {
             if comment != before["comment"].as_str().unwrap_or("") && !comment.is_empty() {
                 text.push_str(&format!(
                     " ({} « {comment} »)",
-                    lang.t("commentaire", "comment")
+                    lang.tr(text::EVENT_COMMENT)
                 ));
             }
             text
         }
         "consensus" => format!(
             "{} « {criterion} » : {} → {}",
-            lang.t("consensus", "consensus"),
+            lang.tr(text::EVENT_CONSENSUS),
             score(&before),
             score(&after)
         ),
         "conflict" => {
             let who = after["member"].as_str().unwrap_or("");
             if after["declared"].as_bool() == Some(true) {
-                format!(
-                    "{who} {}",
-                    lang.t(
-                        "se déporte (conflit d'intérêts)",
-                        "recuses (conflict of interest)"
-                    )
-                )
+                format!("{who} {}", lang.tr(text::EVENT_RECUSES))
             } else {
-                format!(
-                    "{who} {}",
-                    lang.t("retire son conflit d'intérêts", "withdraws the conflict")
-                )
+                format!("{who} {}", lang.tr(text::EVENT_WITHDRAWS))
             }
         }
         "override" => match after["eligible"].as_bool() {
             Some(true) => format!(
                 "{} — {}",
-                lang.t(
-                    "déclaré recevable par dérogation",
-                    "declared eligible by override"
-                ),
+                lang.tr(text::EVENT_OVERRIDE_ELIGIBLE),
                 after["justification"].as_str().unwrap_or("")
             ),
             Some(false) => format!(
                 "{} — {}",
-                lang.t(
-                    "déclaré irrecevable par dérogation",
-                    "declared ineligible by override"
-                ),
+                lang.tr(text::EVENT_OVERRIDE_INELIGIBLE),
                 after["justification"].as_str().unwrap_or("")
             ),
-            None => lang.t("dérogation retirée", "override removed").to_string(),
+            None => lang.tr(text::EVENT_OVERRIDE_REMOVED).to_string(),
         },
         "decision" | "decision.change" => {
             let kind = after["kind"].as_str().unwrap_or("");
@@ -206,18 +188,16 @@ fn describe(l: &HistoryLine, s: &State) -> String {
                 .map(|k| k.label)
                 .unwrap_or(kind.to_string());
             let verb = if l.action == "decision.change" {
-                lang.t("décision modifiée :", "decision changed:")
+                lang.tr(text::EVENT_DECISION_CHANGED)
             } else {
-                lang.t("décision :", "decision:")
+                lang.tr(text::EVENT_DECISION)
             };
             format!(
                 "{verb} {label} — {}",
                 after["motivation"].as_str().unwrap_or("")
             )
         }
-        "undo" => lang
-            .t("annulation de la dernière action", "last action undone")
-            .to_string(),
+        "undo" => lang.tr(text::EVENT_UNDO).to_string(),
         other => other.to_string(),
     }
 }
@@ -248,7 +228,7 @@ pub(super) fn history(
     let width = area.width.saturating_sub(2) as usize;
     let mut out: Vec<Line> = Vec::new();
     if lines.is_empty() {
-        out.push(Line::from(lang.t("Aucun événement.", "No event.")));
+        out.push(Line::from(lang.tr(text::NO_EVENT)));
     }
     for l in lines {
         let head = format!("{}  {:<18} ", local_time(&l.at, lang), l.actor);
@@ -264,14 +244,8 @@ pub(super) fn history(
     }
     let block = Block::bordered()
         .border_type(BorderType::Double)
-        .title(
-            Line::from(format!(
-                " {} — {reference} ",
-                lang.t("Historique", "History")
-            ))
-            .style(t.title()),
-        )
-        .title_bottom(Line::from(lang.t(" Échap : fermer ", " Esc: close ")).style(t.dim()));
+        .title(Line::from(format!(" {} — {reference} ", lang.tr(text::HISTORY))).style(t.title()))
+        .title_bottom(Line::from(lang.tr(text::ESC_CLOSE)).style(t.dim()));
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(out).scroll((scroll, 0)).block(block), area);
 }
@@ -288,17 +262,13 @@ pub(super) fn report(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
         Line::from(format!(
             "{} {} {}, {} {}.",
             errors,
-            lang.t("erreur(s)", "error(s)"),
-            lang.t("à corriger dans les fichiers", "to fix in the files"),
+            lang.tr(text::ERRORS),
+            lang.tr(text::TO_FIX),
             s.entries.len(),
-            lang.t("dossier(s) chargé(s)", "dossier(s) loaded")
+            lang.tr(text::DOSSIERS_LOADED)
         )),
         Line::from(Span::styled(
-            lang.t(
-                "Les fichiers en erreur n'ont pas été importés ; corrigez-les puis relancez Jury.",
-                "Files with errors were not imported; fix them and start Jury again.",
-            )
-            .to_string(),
+            lang.tr(text::NOT_IMPORTED).to_string(),
             t.dim(),
         )),
         Line::from(""),
@@ -313,14 +283,8 @@ pub(super) fn report(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
     }
     let block = Block::bordered()
         .border_type(BorderType::Double)
-        .title(
-            Line::from(format!(" {} ", lang.t("Rapport d'import", "Import report")))
-                .style(t.title()),
-        )
-        .title_bottom(Line::from(format!(
-            " {} ",
-            lang.t("Entrée : continuer", "Enter: continue")
-        )));
+        .title(Line::from(format!(" {} ", lang.tr(text::IMPORT_REPORT))).style(t.title()))
+        .title_bottom(Line::from(format!(" {} ", lang.tr(text::ENTER_CONTINUE))));
     f.render_widget(Clear, area);
     f.render_widget(
         Paragraph::new(lines)
@@ -354,32 +318,19 @@ fn input_popup(f: &mut Frame, t: &Theme, title: String, prompt: Vec<Line<'static
 
 pub(super) fn ask_reviewer(f: &mut Frame, s: &State, t: &Theme) {
     let lang = s.lang;
-    let mut prompt = vec![Line::from(lang.t(
-        "Qui note ? Vos notes seront enregistrées à ce nom.",
-        "Who is scoring? Your scores are saved under this name.",
-    ))];
+    let mut prompt = vec![Line::from(lang.tr(text::WHO_SCORES))];
     if !s.call.members.is_empty() {
         let names: Vec<&str> = s.call.members.iter().map(|m| m.name.as_str()).collect();
         prompt.push(Line::from(Span::styled(
-            format!("{} {}", lang.t("Comité :", "Committee:"), names.join(", ")),
+            format!("{} {}", lang.tr(text::COMMITTEE), names.join(", ")),
             t.dim(),
         )));
     }
     prompt.push(Line::from(Span::styled(
-        lang.t(
-            "Entrée : valider · Échap : lire sans noter",
-            "Enter: confirm · Esc: read without scoring",
-        )
-        .to_string(),
+        lang.tr(text::REVIEWER_KEYS).to_string(),
         t.dim(),
     )));
-    input_popup(
-        f,
-        t,
-        lang.t("Évaluateur", "Reviewer").into(),
-        prompt,
-        &s.input,
-    );
+    input_popup(f, t, lang.tr(text::REVIEWER).into(), prompt, &s.input);
 }
 
 pub(super) fn comment(f: &mut Frame, s: &State, t: &Theme) {
@@ -400,21 +351,11 @@ pub(super) fn comment(f: &mut Frame, s: &State, t: &Theme) {
             Style::new().add_modifier(Modifier::BOLD),
         )),
         Line::from(Span::styled(
-            lang.t(
-                "Entrée : enregistrer · Échap : annuler",
-                "Enter: save · Esc: cancel",
-            )
-            .to_string(),
+            lang.tr(text::COMMENT_KEYS).to_string(),
             t.dim(),
         )),
     ];
-    input_popup(
-        f,
-        t,
-        lang.t("Commentaire", "Comment").into(),
-        prompt,
-        &s.input,
-    );
+    input_popup(f, t, lang.tr(text::COMMENT).into(), prompt, &s.input);
 }
 
 pub(super) fn attachments(f: &mut Frame, s: &State, t: &Theme, selected: usize) {
@@ -435,13 +376,80 @@ pub(super) fn attachments(f: &mut Frame, s: &State, t: &Theme, selected: usize) 
             }
         })
         .collect();
-    let block = Block::bordered().border_type(BorderType::Double).title(
-        Line::from(format!(
-            " {} ",
-            lang.t("Ouvrir une pièce jointe", "Open an attachment")
-        ))
-        .style(t.title()),
-    );
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .title(Line::from(format!(" {} ", lang.tr(text::OPEN_ATTACHMENT))).style(t.title()));
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The pop-ups' texts, French then English, pop-up by pop-up.
+mod text {
+    use jury_core::fr::Tr;
+
+    // Forms
+    pub const FORM_KEYS: Tr = Tr::new(
+        " Tab/↓ champ suivant · ←→ choix · Espace cocher · Entrée valider · Échap annuler ",
+        " Tab/↓ next field · ←→ choose · Space tick · Enter confirm · Esc cancel ",
+    );
+
+    // History: one sentence per audit event
+    pub const EVENT_IMPORT: Tr = Tr::new("dossier importé", "dossier imported");
+    pub const EVENT_SCORE: Tr = Tr::new("note", "score");
+    pub const EVENT_COMMENT: Tr = Tr::new("commentaire", "comment");
+    pub const EVENT_CONSENSUS: Tr = Tr::new("consensus", "consensus");
+    pub const EVENT_RECUSES: Tr = Tr::new(
+        "se déporte (conflit d'intérêts)",
+        "recuses (conflict of interest)",
+    );
+    pub const EVENT_WITHDRAWS: Tr =
+        Tr::new("retire son conflit d'intérêts", "withdraws the conflict");
+    pub const EVENT_OVERRIDE_ELIGIBLE: Tr = Tr::new(
+        "déclaré recevable par dérogation",
+        "declared eligible by override",
+    );
+    pub const EVENT_OVERRIDE_INELIGIBLE: Tr = Tr::new(
+        "déclaré irrecevable par dérogation",
+        "declared ineligible by override",
+    );
+    pub const EVENT_OVERRIDE_REMOVED: Tr = Tr::new("dérogation retirée", "override removed");
+    pub const EVENT_DECISION_CHANGED: Tr = Tr::new("décision modifiée :", "decision changed:");
+    pub const EVENT_DECISION: Tr = Tr::new("décision :", "decision:");
+    pub const EVENT_UNDO: Tr = Tr::new("annulation de la dernière action", "last action undone");
+    pub const NO_EVENT: Tr = Tr::new("Aucun événement.", "No event.");
+    pub const HISTORY: Tr = Tr::new("Historique", "History");
+    pub const ESC_CLOSE: Tr = Tr::new(" Échap : fermer ", " Esc: close ");
+
+    // Import report
+    pub const ERRORS: Tr = Tr::new("erreur(s)", "error(s)");
+    pub const TO_FIX: Tr = Tr::new("à corriger dans les fichiers", "to fix in the files");
+    pub const DOSSIERS_LOADED: Tr = Tr::new("dossier(s) chargé(s)", "dossier(s) loaded");
+    pub const NOT_IMPORTED: Tr = Tr::new(
+        "Les fichiers en erreur n'ont pas été importés ; corrigez-les puis relancez Jury.",
+        "Files with errors were not imported; fix them and start Jury again.",
+    );
+    pub const IMPORT_REPORT: Tr = Tr::new("Rapport d'import", "Import report");
+    pub const ENTER_CONTINUE: Tr = Tr::new("Entrée : continuer", "Enter: continue");
+
+    // Reviewer prompt
+    pub const WHO_SCORES: Tr = Tr::new(
+        "Qui note ? Vos notes seront enregistrées à ce nom.",
+        "Who is scoring? Your scores are saved under this name.",
+    );
+    pub const COMMITTEE: Tr = Tr::new("Comité :", "Committee:");
+    pub const REVIEWER_KEYS: Tr = Tr::new(
+        "Entrée : valider · Échap : lire sans noter",
+        "Enter: confirm · Esc: read without scoring",
+    );
+    pub const REVIEWER: Tr = Tr::new("Évaluateur", "Reviewer");
+
+    // Comment prompt
+    pub const COMMENT_KEYS: Tr = Tr::new(
+        "Entrée : enregistrer · Échap : annuler",
+        "Enter: save · Esc: cancel",
+    );
+    pub const COMMENT: Tr = Tr::new("Commentaire", "Comment");
+
+    // Attachments
+    pub const OPEN_ATTACHMENT: Tr = Tr::new("Ouvrir une pièce jointe", "Open an attachment");
 }

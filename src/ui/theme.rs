@@ -3,6 +3,7 @@
 
 use crate::app::state::State;
 use jury_core::eligibility::Verdict;
+use jury_core::fr::Lang;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType};
@@ -86,4 +87,23 @@ pub(super) fn verdict_mark(s: &State, i: usize, t: &Theme) -> Span<'static> {
         Verdict::Unknown => Span::styled("?", t.warn()),
         Verdict::Ineligible => Span::styled("✗", t.error()),
     }
+}
+
+/// The verdict in words, bold, in the colour of its mark.
+pub(super) fn verdict_line(verdict: Verdict, lang: Lang, t: &Theme) -> Line<'static> {
+    let (words, style) = match verdict {
+        Verdict::Eligible => (lang.tr(text::ELIGIBLE), t.ok()),
+        Verdict::Unknown => (lang.tr(text::ELIGIBILITY_TO_CHECK), t.warn()),
+        Verdict::Ineligible => (lang.tr(text::INELIGIBLE), t.error()),
+    };
+    Line::from(Span::styled(words, style.add_modifier(Modifier::BOLD)))
+}
+
+/// Texts every screen shares, French then English.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const ELIGIBLE: Tr = Tr::new("Recevable", "Eligible");
+    pub const ELIGIBILITY_TO_CHECK: Tr = Tr::new("Recevabilité à vérifier", "Eligibility to check");
+    pub const INELIGIBLE: Tr = Tr::new("Irrecevable", "Ineligible");
 }
