@@ -257,7 +257,7 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             }
             cells.push(Cell::from(verdict_mark(s, *i, t)));
             for m in &members {
-                let text = if agg.conflicted.contains(m) {
+                let shown = if agg.conflicted.contains(m) {
                     "déport".to_string()
                 } else if !visible && *m != me {
                     "…".into()
@@ -268,7 +268,7 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                         None => "".into(),
                     }
                 };
-                cells.push(Cell::from(Line::from(text).right_aligned()));
+                cells.push(Cell::from(Line::from(shown).right_aligned()));
             }
             let totals: Vec<f64> = agg.member_totals.values().flatten().copied().collect();
             let spread = (totals.len() > 1).then(|| {

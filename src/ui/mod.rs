@@ -119,7 +119,7 @@ fn render_popups(f: &mut Frame, s: &State, theme: &Theme) {
 
 fn too_small(f: &mut Frame, s: &State, area: Rect) {
     let lang = s.lang;
-    let text = vec![
+    let lines = vec![
         Line::from(lang.tr(text::TOO_SMALL)).style(Style::new().add_modifier(Modifier::BOLD)),
         Line::from(format!(
             "{} {}×{}",
@@ -133,9 +133,9 @@ fn too_small(f: &mut Frame, s: &State, area: Rect) {
         )),
         Line::from(lang.tr(text::SCORES_SAVED)),
     ];
-    let h = (text.len() as u16).min(area.height);
+    let h = (lines.len() as u16).min(area.height);
     let y = area.y + area.height.saturating_sub(h) / 2;
-    let p = Paragraph::new(text).centered().wrap(Wrap { trim: true });
+    let p = Paragraph::new(lines).centered().wrap(Wrap { trim: true });
     f.render_widget(p, Rect::new(area.x, y, area.width, h));
 }
 
