@@ -1,303 +1,171 @@
-//! Every action a key can trigger, with its description next to it: the help
-//! screen and the status bar are generated from these and the live keymap.
+//! Every action a key can trigger, declared once in the table below: its
+//! variant, its keymap id and its description in both languages. The enum,
+//! `ALL` (the help screen's order), `id`, `from_id` and `describe` are all
+//! derived from that table, so an action cannot be added to one and
+//! forgotten in another.
 
 use jury_core::fr::Lang;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Action {
-    Quit,
-    Help,
-    FocusNext,
-    FocusPrev,
-    FocusList,
-    FocusDossier,
-    FocusGrid,
-    Filter,
-    SortNext,
-    SortReverse,
-    Down,
-    Up,
-    PageDown,
-    PageUp,
-    Top,
-    Bottom,
-    NextDossier,
-    PrevDossier,
-    NextToScore,
-    Score(u8),
-    ClearScore,
-    Comment,
-    OpenAttachment,
-    Confirm,
-    Cancel,
-    DeleteBack,
-    Close,
-    CycleFilter,
-    SwitchView,
-    Decide,
-    Override,
-    Conflict,
-    Consensus,
-    OpenSession,
-    CloseSession,
-    ToggleBasis,
-    ToggleNormalised,
-    ToggleAgenda,
-    Outcome,
-    History,
-    AddMember,
-    Undo,
-    NextField,
-    PrevField,
-    NextOption,
-    PrevOption,
-    LettersView,
-    Generate,
-    GenerateAll,
-    MarkSent,
-    MarkAcknowledged,
-    ExportPacket,
-    ImportPacket,
-    ResolveMerge,
-    Minutes,
-    /// A typed character in a text field; not bindable.
-    Insert(char),
+/// Expands the action table. A line is `Variant => "id", "French", "English";`.
+/// A line with a ranged parameter, `Score(n: u8 in 0..=9)`, stands for one
+/// bindable action per value, and its id and descriptions are format strings
+/// over `n`. The `typed` line is an action no key can be bound to.
+macro_rules! actions {
+    (
+        bindable {
+            $(
+                $variant:ident $( ($arg:ident: $ty:ident in $lo:literal ..= $hi:literal) )?
+                    => $id:literal, $fr:literal, $en:literal;
+            )*
+        }
+        typed {
+            $(#[doc = $typed_doc:literal])*
+            $typed:ident($typed_ty:ty) => $typed_id:literal, $typed_fr:literal, $typed_en:literal;
+        }
+    ) => {
+        /// Something a key press, or typing in a text field, asks for.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Action {
+            $( $variant $( ($ty) )?, )*
+            $(#[doc = $typed_doc])*
+            $typed($typed_ty),
+        }
+
+        /// Bindable actions, in the order the help screen lists them.
+        pub const ALL: &[Action] = &flatten::<{ count(LINES) }>(LINES);
+
+        /// The bindable actions of each table line, in table order.
+        const LINES: &[&[Action]] = &[
+            $( &actions!(@values $variant $( $lo, $hi )?), )*
+        ];
+
+        impl Action {
+            /// The name used in keymap files and tests.
+            pub fn id(self) -> String {
+                match self {
+                    $( Action::$variant $( ($arg) )? => actions!(@text $id $(, $arg)?), )*
+                    Action::$typed(_) => $typed_id.to_string(),
+                }
+            }
+
+            pub fn from_id(id: &str) -> Option<Action> {
+                ALL.iter().copied().find(|a| a.id() == id)
+            }
+
+            pub fn describe(self, lang: Lang) -> String {
+                match (self, lang) {
+                    $(
+                        (Action::$variant $( ($arg) )?, Lang::Fr) => actions!(@text $fr $(, $arg)?),
+                        (Action::$variant $( ($arg) )?, Lang::En) => actions!(@text $en $(, $arg)?),
+                    )*
+                    (Action::$typed(_), _) => lang.t($typed_fr, $typed_en).to_string(),
+                }
+            }
+        }
+    };
+    // One action, or one per value of the line's parameter.
+    (@values $variant:ident) => { [Action::$variant] };
+    (@values $variant:ident $lo:literal, $hi:literal) => {{
+        let mut values = [Action::$variant($lo); $hi - $lo + 1];
+        let (mut i, mut n) = (0, $lo);
+        while n <= $hi {
+            values[i] = Action::$variant(n);
+            (i, n) = (i + 1, n + 1);
+        }
+        values
+    }};
+    // A plain text, or a format string over the line's parameter.
+    (@text $text:literal) => { $text.to_string() };
+    (@text $text:literal, $arg:ident) => { format!($text) };
 }
 
-/// Bindable actions, in the order the help screen lists them.
-pub const ALL: &[Action] = &[
-    Action::Quit,
-    Action::Help,
-    Action::FocusNext,
-    Action::FocusPrev,
-    Action::FocusList,
-    Action::FocusDossier,
-    Action::FocusGrid,
-    Action::Filter,
-    Action::SortNext,
-    Action::SortReverse,
-    Action::Down,
-    Action::Up,
-    Action::PageDown,
-    Action::PageUp,
-    Action::Top,
-    Action::Bottom,
-    Action::NextDossier,
-    Action::PrevDossier,
-    Action::NextToScore,
-    Action::Score(0),
-    Action::Score(1),
-    Action::Score(2),
-    Action::Score(3),
-    Action::Score(4),
-    Action::Score(5),
-    Action::Score(6),
-    Action::Score(7),
-    Action::Score(8),
-    Action::Score(9),
-    Action::ClearScore,
-    Action::Comment,
-    Action::OpenAttachment,
-    Action::Confirm,
-    Action::Cancel,
-    Action::DeleteBack,
-    Action::Close,
-    Action::CycleFilter,
-    Action::SwitchView,
-    Action::Decide,
-    Action::Override,
-    Action::Conflict,
-    Action::Consensus,
-    Action::OpenSession,
-    Action::CloseSession,
-    Action::ToggleBasis,
-    Action::ToggleNormalised,
-    Action::ToggleAgenda,
-    Action::Outcome,
-    Action::History,
-    Action::AddMember,
-    Action::Undo,
-    Action::NextField,
-    Action::PrevField,
-    Action::NextOption,
-    Action::PrevOption,
-    Action::LettersView,
-    Action::Generate,
-    Action::GenerateAll,
-    Action::MarkSent,
-    Action::MarkAcknowledged,
-    Action::ExportPacket,
-    Action::ImportPacket,
-    Action::ResolveMerge,
-    Action::Minutes,
-];
-
-impl Action {
-    /// The name used in keymap files and tests.
-    pub fn id(self) -> String {
-        let s = match self {
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::FocusNext => "focus_next",
-            Action::FocusPrev => "focus_prev",
-            Action::FocusList => "focus_list",
-            Action::FocusDossier => "focus_dossier",
-            Action::FocusGrid => "focus_grid",
-            Action::Filter => "filter",
-            Action::SortNext => "sort_next",
-            Action::SortReverse => "sort_reverse",
-            Action::Down => "down",
-            Action::Up => "up",
-            Action::PageDown => "page_down",
-            Action::PageUp => "page_up",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::NextDossier => "next_dossier",
-            Action::PrevDossier => "prev_dossier",
-            Action::NextToScore => "next_to_score",
-            Action::Score(n) => return format!("score_{n}"),
-            Action::ClearScore => "clear_score",
-            Action::Comment => "comment",
-            Action::OpenAttachment => "open_attachment",
-            Action::Confirm => "confirm",
-            Action::Cancel => "cancel",
-            Action::DeleteBack => "delete_back",
-            Action::Close => "close",
-            Action::CycleFilter => "cycle_filter",
-            Action::SwitchView => "switch_view",
-            Action::Decide => "decide",
-            Action::Override => "override_eligibility",
-            Action::Conflict => "conflict_of_interest",
-            Action::Consensus => "consensus_grid",
-            Action::OpenSession => "open_session",
-            Action::CloseSession => "close_session",
-            Action::ToggleBasis => "toggle_basis",
-            Action::ToggleNormalised => "toggle_normalised",
-            Action::ToggleAgenda => "toggle_agenda",
-            Action::Outcome => "record_outcome",
-            Action::History => "history",
-            Action::AddMember => "add_member",
-            Action::Undo => "undo",
-            Action::NextField => "next_field",
-            Action::PrevField => "prev_field",
-            Action::NextOption => "next_option",
-            Action::PrevOption => "prev_option",
-            Action::LettersView => "letters_view",
-            Action::Generate => "generate_letter",
-            Action::GenerateAll => "generate_all_letters",
-            Action::MarkSent => "mark_sent",
-            Action::MarkAcknowledged => "mark_acknowledged",
-            Action::ExportPacket => "export_packet",
-            Action::ImportPacket => "import_packet",
-            Action::ResolveMerge => "resolve_packet_conflict",
-            Action::Minutes => "produce_minutes",
-            Action::Insert(_) => "insert",
-        };
-        s.to_string()
+/// How many actions the table's lines stand for.
+const fn count(lines: &[&[Action]]) -> usize {
+    let (mut n, mut line) = (0, 0);
+    while line < lines.len() {
+        n += lines[line].len();
+        line += 1;
     }
+    n
+}
 
-    pub fn from_id(id: &str) -> Option<Action> {
-        ALL.iter().copied().find(|a| a.id() == id)
+/// The lines' actions end to end; `N` is their [`count`].
+const fn flatten<const N: usize>(lines: &[&[Action]]) -> [Action; N] {
+    // Any action fills the array at first; every slot is overwritten below.
+    let mut all = [lines[0][0]; N];
+    let (mut i, mut line) = (0, 0);
+    while line < lines.len() {
+        let mut k = 0;
+        while k < lines[line].len() {
+            all[i] = lines[line][k];
+            (i, k) = (i + 1, k + 1);
+        }
+        line += 1;
     }
+    all
+}
 
-    pub fn describe(self, lang: Lang) -> String {
-        let (fr, en) = match self {
-            Action::Quit => ("Quitter", "Quit"),
-            Action::Help => ("Aide", "Help"),
-            Action::FocusNext => ("Panneau suivant", "Next pane"),
-            Action::FocusPrev => ("Panneau précédent", "Previous pane"),
-            Action::FocusList => ("Aller à la liste", "Go to the list"),
-            Action::FocusDossier => ("Aller au dossier", "Go to the dossier"),
-            Action::FocusGrid => ("Aller à la grille", "Go to the grid"),
-            Action::Filter => ("Rechercher", "Search"),
-            Action::SortNext => ("Changer de tri", "Change sort"),
-            Action::SortReverse => ("Inverser le tri", "Reverse sort"),
-            Action::Down => ("Descendre", "Down"),
-            Action::Up => ("Monter", "Up"),
-            Action::PageDown => ("Page suivante", "Page down"),
-            Action::PageUp => ("Page précédente", "Page up"),
-            Action::Top => ("Début", "Top"),
-            Action::Bottom => ("Fin", "Bottom"),
-            Action::NextDossier => ("Dossier suivant", "Next dossier"),
-            Action::PrevDossier => ("Dossier précédent", "Previous dossier"),
-            Action::NextToScore => ("Prochain dossier à noter", "Next dossier to score"),
-            Action::Score(n) => {
-                return match lang {
-                    Lang::Fr => format!("Noter {n}"),
-                    Lang::En => format!("Score {n}"),
-                };
-            }
-            Action::ClearScore => ("Effacer la note", "Clear the score"),
-            Action::Comment => ("Commenter le critère", "Comment on the criterion"),
-            Action::OpenAttachment => ("Ouvrir une pièce jointe", "Open an attachment"),
-            Action::Confirm => ("Valider", "Confirm"),
-            Action::Cancel => ("Annuler", "Cancel"),
-            Action::DeleteBack => ("Effacer le caractère", "Delete character"),
-            Action::Close => ("Fermer", "Close"),
-            Action::CycleFilter => (
-                "Filtrer : à noter, contestés, irrecevables, décidés, prioritaires",
-                "Filter: to score, contested, ineligible, decided, priority",
-            ),
-            Action::SwitchView => ("Vue comité / vue dossiers", "Committee / dossiers view"),
-            Action::Decide => ("Enregistrer une décision", "Record a decision"),
-            Action::Override => (
-                "Déroger à la recevabilité (présidence)",
-                "Override eligibility (chair)",
-            ),
-            Action::Conflict => (
-                "Déclarer / retirer un conflit d'intérêts",
-                "Declare / withdraw a conflict of interest",
-            ),
-            Action::Consensus => ("Grille de consensus (présidence)", "Consensus grid (chair)"),
-            Action::OpenSession => ("Ouvrir la séance", "Open the session"),
-            Action::CloseSession => (
-                "Clore la séance (fige les décisions)",
-                "Close the session (freezes decisions)",
-            ),
-            Action::ToggleBasis => ("Total par moyenne / médiane", "Total from mean / median"),
-            Action::ToggleNormalised => ("Classement brut / normalisé", "Raw / normalised ranking"),
-            Action::ToggleAgenda => (
-                "Ordre du jour : contestés et seuil d'abord",
-                "Agenda: contested and cut-off first",
-            ),
-            Action::Outcome => (
-                "Déclarer l'appel infructueux",
-                "Declare the call unsuccessful",
-            ),
-            Action::History => ("Historique du dossier", "Dossier history"),
-            Action::AddMember => ("Ajouter un membre", "Add a member"),
-            Action::Undo => ("Annuler ma dernière action", "Undo my last action"),
-            Action::NextField => ("Champ suivant", "Next field"),
-            Action::PrevField => ("Champ précédent", "Previous field"),
-            Action::NextOption => ("Option suivante", "Next option"),
-            Action::PrevOption => ("Option précédente", "Previous option"),
-            Action::LettersView => ("Vue courriers", "Letters view"),
-            Action::Generate => (
-                "Produire ce courrier (PDF, ODT, EML)",
-                "Produce this letter (PDF, ODT, EML)",
-            ),
-            Action::GenerateAll => ("Produire tous les courriers", "Produce every letter"),
-            Action::MarkSent => (
-                "Marquer envoyé (date, courriel ou courrier)",
-                "Mark sent (date, e-mail or post)",
-            ),
-            Action::MarkAcknowledged => ("Marquer l'accusé de réception", "Mark acknowledged"),
-            Action::ExportPacket => (
-                "Exporter mon paquet de notes (pour la présidence)",
-                "Export my review packet (for the chair)",
-            ),
-            Action::ImportPacket => ("Importer le paquet d'un membre", "Import a member's packet"),
-            Action::ResolveMerge => (
-                "Trancher un désaccord entre paquets",
-                "Settle a disagreement between packets",
-            ),
-            Action::Minutes => (
-                "Produire les procès-verbaux (PDF, ODT)",
-                "Produce the minutes (PDF, ODT)",
-            ),
-            Action::Insert(_) => ("Saisir", "Type"),
-        };
-        lang.t(fr, en).to_string()
+actions! {
+    bindable {
+        Quit                  => "quit",                      "Quitter", "Quit";
+        Help                  => "help",                      "Aide", "Help";
+        FocusNext             => "focus_next",                "Panneau suivant", "Next pane";
+        FocusPrev             => "focus_prev",                "Panneau précédent", "Previous pane";
+        FocusList             => "focus_list",                "Aller à la liste", "Go to the list";
+        FocusDossier          => "focus_dossier",             "Aller au dossier", "Go to the dossier";
+        FocusGrid             => "focus_grid",                "Aller à la grille", "Go to the grid";
+        Filter                => "filter",                    "Rechercher", "Search";
+        SortNext              => "sort_next",                 "Changer de tri", "Change sort";
+        SortReverse           => "sort_reverse",              "Inverser le tri", "Reverse sort";
+        Down                  => "down",                      "Descendre", "Down";
+        Up                    => "up",                        "Monter", "Up";
+        PageDown              => "page_down",                 "Page suivante", "Page down";
+        PageUp                => "page_up",                   "Page précédente", "Page up";
+        Top                   => "top",                       "Début", "Top";
+        Bottom                => "bottom",                    "Fin", "Bottom";
+        NextDossier           => "next_dossier",              "Dossier suivant", "Next dossier";
+        PrevDossier           => "prev_dossier",              "Dossier précédent", "Previous dossier";
+        NextToScore           => "next_to_score",             "Prochain dossier à noter", "Next dossier to score";
+        Score(n: u8 in 0..=9) => "score_{n}",                 "Noter {n}", "Score {n}";
+        ClearScore            => "clear_score",               "Effacer la note", "Clear the score";
+        Comment               => "comment",                   "Commenter le critère", "Comment on the criterion";
+        OpenAttachment        => "open_attachment",           "Ouvrir une pièce jointe", "Open an attachment";
+        Confirm               => "confirm",                   "Valider", "Confirm";
+        Cancel                => "cancel",                    "Annuler", "Cancel";
+        DeleteBack            => "delete_back",               "Effacer le caractère", "Delete character";
+        Close                 => "close",                     "Fermer", "Close";
+        CycleFilter           => "cycle_filter",              "Filtrer : à noter, contestés, irrecevables, décidés, prioritaires", "Filter: to score, contested, ineligible, decided, priority";
+        SwitchView            => "switch_view",               "Vue comité / vue dossiers", "Committee / dossiers view";
+        Decide                => "decide",                    "Enregistrer une décision", "Record a decision";
+        Override              => "override_eligibility",      "Déroger à la recevabilité (présidence)", "Override eligibility (chair)";
+        Conflict              => "conflict_of_interest",      "Déclarer / retirer un conflit d'intérêts", "Declare / withdraw a conflict of interest";
+        Consensus             => "consensus_grid",            "Grille de consensus (présidence)", "Consensus grid (chair)";
+        OpenSession           => "open_session",              "Ouvrir la séance", "Open the session";
+        CloseSession          => "close_session",             "Clore la séance (fige les décisions)", "Close the session (freezes decisions)";
+        ToggleBasis           => "toggle_basis",              "Total par moyenne / médiane", "Total from mean / median";
+        ToggleNormalised      => "toggle_normalised",         "Classement brut / normalisé", "Raw / normalised ranking";
+        ToggleAgenda          => "toggle_agenda",             "Ordre du jour : contestés et seuil d'abord", "Agenda: contested and cut-off first";
+        Outcome               => "record_outcome",            "Déclarer l'appel infructueux", "Declare the call unsuccessful";
+        History               => "history",                   "Historique du dossier", "Dossier history";
+        AddMember             => "add_member",                "Ajouter un membre", "Add a member";
+        Undo                  => "undo",                      "Annuler ma dernière action", "Undo my last action";
+        NextField             => "next_field",                "Champ suivant", "Next field";
+        PrevField             => "prev_field",                "Champ précédent", "Previous field";
+        NextOption            => "next_option",               "Option suivante", "Next option";
+        PrevOption            => "prev_option",               "Option précédente", "Previous option";
+        LettersView           => "letters_view",              "Vue courriers", "Letters view";
+        Generate              => "generate_letter",           "Produire ce courrier (PDF, ODT, EML)", "Produce this letter (PDF, ODT, EML)";
+        GenerateAll           => "generate_all_letters",      "Produire tous les courriers", "Produce every letter";
+        MarkSent              => "mark_sent",                 "Marquer envoyé (date, courriel ou courrier)", "Mark sent (date, e-mail or post)";
+        MarkAcknowledged      => "mark_acknowledged",         "Marquer l'accusé de réception", "Mark acknowledged";
+        ExportPacket          => "export_packet",             "Exporter mon paquet de notes (pour la présidence)", "Export my review packet (for the chair)";
+        ImportPacket          => "import_packet",             "Importer le paquet d'un membre", "Import a member's packet";
+        ResolveMerge          => "resolve_packet_conflict",   "Trancher un désaccord entre paquets", "Settle a disagreement between packets";
+        Minutes               => "produce_minutes",           "Produire les procès-verbaux (PDF, ODT)", "Produce the minutes (PDF, ODT)";
+    }
+    typed {
+        /// A typed character in a text field; not bindable.
+        Insert(char)          => "insert",                    "Saisir", "Type";
     }
 }
 
@@ -311,6 +179,31 @@ mod tests {
         for a in ALL {
             assert_eq!(Action::from_id(&a.id()), Some(*a));
             assert!(seen.insert(a.id()), "duplicate id {}", a.id());
+            for lang in [Lang::Fr, Lang::En] {
+                assert!(!a.describe(lang).is_empty(), "{} undescribed", a.id());
+            }
         }
+    }
+
+    #[test]
+    fn each_score_digit_is_an_action_of_its_own() {
+        let first = ALL
+            .iter()
+            .position(|a| *a == Action::Score(0))
+            .expect("score_0 is bindable");
+        for n in 0..=9u8 {
+            assert_eq!(ALL[first + n as usize], Action::Score(n));
+            let id = format!("score_{n}");
+            assert_eq!(Action::from_id(&id), Some(Action::Score(n)));
+        }
+        assert_eq!(Action::Score(3).describe(Lang::Fr), "Noter 3");
+        assert_eq!(Action::Score(3).describe(Lang::En), "Score 3");
+    }
+
+    #[test]
+    fn typed_characters_cannot_be_bound() {
+        assert!(!ALL.iter().any(|a| matches!(a, Action::Insert(_))));
+        assert_eq!(Action::from_id("insert"), None);
+        assert_eq!(Action::Insert('x').id(), "insert");
     }
 }

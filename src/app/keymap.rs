@@ -61,16 +61,16 @@ impl Context {
 
     pub fn title(self, lang: jury_core::fr::Lang) -> &'static str {
         match self {
-            Context::Global => lang.t("Partout", "Everywhere"),
-            Context::List => lang.t("Liste des dossiers", "Dossier list"),
-            Context::Dossier => lang.t("Dossier", "Dossier"),
-            Context::Grid => lang.t("Grille de notation", "Scoring grid"),
-            Context::Committee => lang.t("Vue comité", "Committee view"),
-            Context::Letters => lang.t("Vue courriers", "Letters view"),
-            Context::Form => lang.t("Formulaires", "Forms"),
-            Context::Input => lang.t("Saisie de texte", "Text input"),
-            Context::Help => lang.t("Aide", "Help"),
-            Context::Popup => lang.t("Fenêtres", "Pop-ups"),
+            Context::Global => lang.tr(text::GLOBAL),
+            Context::List => lang.tr(text::LIST),
+            Context::Dossier => lang.tr(text::DOSSIER),
+            Context::Grid => lang.tr(text::GRID),
+            Context::Committee => lang.tr(text::COMMITTEE),
+            Context::Letters => lang.tr(text::LETTERS),
+            Context::Form => lang.tr(text::FORM),
+            Context::Input => lang.tr(text::INPUT),
+            Context::Help => lang.tr(text::HELP),
+            Context::Popup => lang.tr(text::POPUP),
         }
     }
 }
@@ -337,6 +337,22 @@ impl Keymap {
         }
         out
     }
+}
+
+/// Titles of the contexts, as the help screen heads its sections.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const GLOBAL: Tr = Tr::new("Partout", "Everywhere");
+    pub const LIST: Tr = Tr::new("Liste des dossiers", "Dossier list");
+    pub const DOSSIER: Tr = Tr::new("Dossier", "Dossier");
+    pub const GRID: Tr = Tr::new("Grille de notation", "Scoring grid");
+    pub const COMMITTEE: Tr = Tr::new("Vue comité", "Committee view");
+    pub const LETTERS: Tr = Tr::new("Vue courriers", "Letters view");
+    pub const FORM: Tr = Tr::new("Formulaires", "Forms");
+    pub const INPUT: Tr = Tr::new("Saisie de texte", "Text input");
+    pub const HELP: Tr = Tr::new("Aide", "Help");
+    pub const POPUP: Tr = Tr::new("Fenêtres", "Pop-ups");
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! The committee view: the ranking with every member's total, the selected
 //! dossier's figures across members, its decision, and two charts.
 
-use super::{Theme, pane_block, verdict_mark, wrapped};
+use super::theme::{Theme, pane_block, verdict_line, verdict_mark};
+use super::wrap::wrapped;
 use crate::app::state::State;
 use jury_core::aggregate::{Basis, DossierAggregate};
-use jury_core::eligibility::Verdict;
 use jury_core::fr::Lang;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -79,7 +79,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.lang;
     let mut first = vec![Span::styled(
-        format!(" {} ", lang.t("Comité", "Committee")),
+        format!(" {} ", lang.tr(text::COMMITTEE)),
         t.title().add_modifier(Modifier::REVERSED),
     )];
     match s.committee.open_session() {
@@ -91,60 +91,48 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             let ok = quorum.is_none_or(|q| session.present.len() as u32 >= q);
             first.push(Span::raw(format!(
                 " {} {date} — {} {}/{} — ",
-                lang.t("Séance du", "Session of"),
-                lang.t("présents", "present"),
+                lang.tr(text::SESSION_OF),
+                lang.tr(text::PRESENT),
                 session.present.len(),
                 s.committee.data.members.len()
             )));
             first.push(Span::styled(
                 match quorum {
-                    Some(q) if ok => format!("{} {q} ✓", lang.t("quorum", "quorum")),
-                    Some(q) => format!(
-                        "{} {q} ✗ {}",
-                        lang.t("quorum", "quorum"),
-                        lang.t("NON ATTEINT", "NOT MET")
-                    ),
-                    None => lang.t("pas de quorum fixé", "no quorum set").to_string(),
+                    Some(q) if ok => format!("{} {q} ✓", lang.tr(text::QUORUM)),
+                    Some(q) => {
+                        format!("{} {q} ✗ {}", lang.tr(text::QUORUM), lang.tr(text::NOT_MET))
+                    }
+                    None => lang.tr(text::NO_QUORUM_SET).to_string(),
                 },
                 if ok { t.ok() } else { t.error() },
             ));
         }
         None => first.push(Span::styled(
-            format!(
-                " {}",
-                lang.t(
-                    "Aucune séance ouverte : décisions impossibles (o : ouvrir une séance)",
-                    "No open session: no decision possible (o: open a session)"
-                )
-            ),
+            format!(" {}", lang.tr(text::NO_OPEN_SESSION)),
             t.warn(),
         )),
     }
     let basis = match s.committee.basis {
-        Basis::Mean => lang.t("moyenne", "mean"),
-        Basis::Median => lang.t("médiane", "median"),
+        Basis::Mean => lang.tr(text::BASIS_MEAN),
+        Basis::Median => lang.tr(text::BASIS_MEDIAN),
     };
     first.push(Span::styled(
         format!(
             "   {} {basis}{}{}",
-            lang.t("totaux :", "totals:"),
+            lang.tr(text::TOTALS),
             if s.normalised {
-                lang.t(" · classement normalisé", " · normalised ranking")
+                lang.tr(text::NORMALISED_RANKING)
             } else {
                 ""
             },
-            if s.agenda {
-                lang.t(" · ordre du jour", " · agenda")
-            } else {
-                ""
-            },
+            if s.agenda { lang.tr(text::AGENDA) } else { "" },
         ),
         t.dim(),
     ));
     let accepted = s.committee.accepted_count(&s.call, "");
     let mut second = vec![Span::raw(format!(
         " {} {}{}",
-        lang.t("Retenus :", "Accepted:"),
+        lang.tr(text::ACCEPTED),
         accepted,
         s.call
             .capacity
@@ -157,7 +145,7 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         second.push(Span::styled(
             format!(
                 "   {} — {}",
-                lang.t("APPEL DÉCLARÉ INFRUCTUEUX", "CALL DECLARED UNSUCCESSFUL"),
+                lang.tr(text::CALL_DECLARED_UNSUCCESSFUL),
                 o.motivation
             ),
             t.error(),
@@ -186,11 +174,7 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             })
             .collect();
         second.push(Span::styled(
-            format!(
-                "   {} {}",
-                lang.t("Paquets :", "Packets:"),
-                parts.join(" · ")
-            ),
+            format!("   {} {}", lang.tr(text::PACKETS), parts.join(" · ")),
             t.dim(),
         ));
     }
@@ -199,10 +183,7 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             format!(
                 "   ⚠ {} {}",
                 s.committee.data.merge_conflicts.len(),
-                lang.t(
-                    "désaccord(s) entre paquets à trancher (R)",
-                    "packet disagreement(s) to settle (R)"
-                )
+                lang.tr(text::PACKET_DISAGREEMENTS)
             ),
             t.error(),
         ));
@@ -225,20 +206,20 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     // The structure column goes first when the members' columns need the room.
     let with_structure = area.width as usize >= 70 + 7 * members.len();
     let mut header = vec![
-        Cell::from(lang.t("Rg", "Rk")),
-        Cell::from(lang.t("Réf.", "Ref.")),
+        Cell::from(lang.tr(text::COL_RANK)),
+        Cell::from(lang.tr(text::COL_REF)),
     ];
     if with_structure {
-        header.push(Cell::from(lang.t("Structure", "Structure")));
+        header.push(Cell::from(lang.tr(text::COL_STRUCTURE)));
     }
     header.push(Cell::from(""));
     for m in &members {
         header.push(Cell::from(Line::from(initials(m)).right_aligned()));
     }
     for h in [
-        lang.t("Moy.", "Mean"),
-        lang.t("Méd.", "Med."),
-        lang.t("Écart", "Spread"),
+        lang.tr(text::COL_MEAN),
+        lang.tr(text::COL_MEDIAN),
+        lang.tr(text::COL_SPREAD),
     ] {
         header.push(Cell::from(Line::from(h).right_aligned()));
     }
@@ -246,7 +227,7 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         header.push(Cell::from(Line::from("z").right_aligned()));
     }
     header.push(Cell::from(""));
-    header.push(Cell::from(lang.t("Décision", "Decision")));
+    header.push(Cell::from(lang.tr(text::COL_DECISION)));
     // Only the rows on screen are built; the window follows the selection.
     let shown = (area.height.saturating_sub(3) as usize).max(1);
     let offset = (s.committee_selected + 1).saturating_sub(shown);
@@ -276,7 +257,7 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             }
             cells.push(Cell::from(verdict_mark(s, *i, t)));
             for m in &members {
-                let text = if agg.conflicted.contains(m) {
+                let shown = if agg.conflicted.contains(m) {
                     "déport".to_string()
                 } else if !visible && *m != me {
                     "…".into()
@@ -287,7 +268,7 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                         None => "".into(),
                     }
                 };
-                cells.push(Cell::from(Line::from(text).right_aligned()));
+                cells.push(Cell::from(Line::from(shown).right_aligned()));
             }
             let totals: Vec<f64> = agg.member_totals.values().flatten().copied().collect();
             let spread = (totals.len() > 1).then(|| {
@@ -348,10 +329,10 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     widths.extend([Constraint::Length(1), Constraint::Fill(1)]);
     let title = format!(
         "{} ({}) · ⚠ {} · * {}",
-        lang.t("Classement", "Ranking"),
+        lang.tr(text::RANKING),
         s.committee_view.len(),
-        lang.t("contesté", "contested"),
-        lang.t("provisoire / départagé", "provisional / tie broken"),
+        lang.tr(text::CONTESTED),
+        lang.tr(text::PROVISIONAL_TIE_BROKEN),
     );
     let mut state = TableState::default()
         .with_selected((!s.committee_view.is_empty()).then_some(s.committee_selected - offset));
@@ -366,10 +347,7 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.lang;
     let Some(i) = s.committee_current() else {
-        f.render_widget(
-            pane_block(lang.t("Dossier", "Dossier").into(), false, t),
-            area,
-        );
+        f.render_widget(pane_block(lang.tr(text::DOSSIER).into(), false, t), area);
         return;
     };
     let e = &s.entries[i];
@@ -386,25 +364,11 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         width,
         0,
     );
-    let (verdict, style) = match s.verdict(i) {
-        Verdict::Eligible => (lang.t("Recevable", "Eligible"), t.ok()),
-        Verdict::Unknown => (
-            lang.t("Recevabilité à vérifier", "Eligibility to check"),
-            t.warn(),
-        ),
-        Verdict::Ineligible => (lang.t("Irrecevable", "Ineligible"), t.error()),
-    };
-    lines.push(Line::from(Span::styled(
-        verdict,
-        style.add_modifier(Modifier::BOLD),
-    )));
+    lines.push(verdict_line(s.verdict(i), lang, t));
     if let Some(o) = s.committee.overrides.get(reference) {
         wrapped(
             &mut lines,
-            Span::styled(
-                format!("{} ", lang.t("Dérogation :", "Override:")),
-                t.warn(),
-            ),
+            Span::styled(format!("{} ", lang.tr(text::OVERRIDE)), t.warn()),
             &format!("{} — {}", o.justification, o.by),
             t.dim(),
             width,
@@ -429,7 +393,7 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     if !e.eligibility.priorities.is_empty() {
         wrapped(
             &mut lines,
-            Span::styled(format!("{} ", lang.t("Priorités :", "Priorities:")), t.ok()),
+            Span::styled(format!("{} ", lang.tr(text::PRIORITIES)), t.ok()),
             &e.eligibility.priorities.join(" ; "),
             t.dim(),
             width,
@@ -439,10 +403,7 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     if !agg.conflicted.is_empty() {
         wrapped(
             &mut lines,
-            Span::styled(
-                format!("{} ", lang.t("Déporté·e(s) :", "Recused:")),
-                t.warn(),
-            ),
+            Span::styled(format!("{} ", lang.tr(text::RECUSED)), t.warn()),
             &agg.conflicted.join(", "),
             Style::new(),
             width,
@@ -453,18 +414,15 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         && let (Some(n), true) = (r.rank, r.tied_with_total)
     {
         let how = match (r.still_tied, r.broken_by) {
-            (true, _) => lang.t("ex æquo, même rang", "tied, same rank").to_string(),
+            (true, _) => lang.tr(text::TIED_SAME_RANK).to_string(),
             (false, Some(b)) => b.label().to_string(),
             _ => String::new(),
         };
         lines.push(Line::from(Span::styled(
             format!(
                 "{} {n} — {} ({how})",
-                lang.t("Rang", "Rank"),
-                lang.t(
-                    "total égal à un autre dossier",
-                    "same total as another dossier"
-                )
+                lang.tr(text::RANK),
+                lang.tr(text::SAME_TOTAL_AS_ANOTHER)
             ),
             t.warn(),
         )));
@@ -478,18 +436,18 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 .map(|k| k.label)
                 .unwrap_or(d.kind.clone());
             let state = if s.committee.frozen(reference) {
-                lang.t("définitive", "final")
+                lang.tr(text::FINAL)
             } else {
-                lang.t("provisoire", "provisional")
+                lang.tr(text::PROVISIONAL)
             };
             lines.push(Line::from(vec![
-                Span::styled(format!("{} ", lang.t("Décision :", "Decision:")), t.title()),
+                Span::styled(format!("{} ", lang.tr(text::DECISION)), t.title()),
                 Span::styled(label, Style::new().add_modifier(Modifier::BOLD)),
                 Span::styled(
                     format!(
                         " ({state}{})",
                         if d.without_quorum {
-                            lang.t(", sans quorum", ", without quorum")
+                            lang.tr(text::WITHOUT_QUORUM)
                         } else {
                             ""
                         }
@@ -498,12 +456,9 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 ),
             ]));
             for (txt, lbl) in [
-                (&d.condition, lang.t("Réserve :", "Condition:")),
-                (
-                    &d.documents,
-                    lang.t("Pièces demandées :", "Documents requested:"),
-                ),
-                (&d.motivation, lang.t("Motivation :", "Reasons:")),
+                (&d.condition, lang.tr(text::CONDITION)),
+                (&d.documents, lang.tr(text::DOCUMENTS_REQUESTED)),
+                (&d.motivation, lang.tr(text::REASONS)),
             ] {
                 if !txt.is_empty() {
                     wrapped(
@@ -519,15 +474,12 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             if let Some(r) = d.waitlist_rank {
                 lines.push(Line::from(format!(
                     "{} {r}",
-                    lang.t("Rang sur la liste complémentaire :", "Waiting-list rank:")
+                    lang.tr(text::WAITING_LIST_RANK)
                 )));
             }
         }
         None => lines.push(Line::from(Span::styled(
-            lang.t(
-                "Pas encore de décision (Entrée : décider)",
-                "No decision yet (Enter: decide)",
-            ),
+            lang.tr(text::NO_DECISION_YET),
             t.dim(),
         ))),
     }
@@ -579,27 +531,21 @@ fn criteria_lines(
             spans.push(Span::styled(
                 format!(
                     "│ {} {} · {} {} · {} {}",
-                    lang.t("moy.", "mean"),
+                    lang.tr(text::CRITERION_MEAN),
                     fmt_opt(lang, st.mean, 1),
-                    lang.t("méd.", "med."),
+                    lang.tr(text::CRITERION_MEDIAN),
                     fmt_opt(lang, st.median, 1),
-                    lang.t("écart", "spread"),
+                    lang.tr(text::CRITERION_SPREAD),
                     fmt_opt(lang, st.spread, 0)
                 ),
                 if st.contested { t.error() } else { t.dim() },
             ));
         } else {
-            spans.push(Span::styled(
-                lang.t(
-                    "(notes des autres masquées : notez d'abord ce dossier)",
-                    "(others hidden: score this dossier first)",
-                ),
-                t.dim(),
-            ));
+            spans.push(Span::styled(lang.tr(text::OTHERS_HIDDEN), t.dim()));
         }
         if let Some(cv) = st.consensus {
             spans.push(Span::styled(
-                format!("  {} {}", lang.t("consensus", "consensus"), lang.score(cv)),
+                format!("  {} {}", lang.tr(text::CONSENSUS), lang.score(cv)),
                 t.ok(),
             ));
         }
@@ -649,11 +595,7 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         })
         .collect();
     let chart = BarChart::default()
-        .block(pane_block(
-            lang.t("Totaux (sur 100)", "Totals (on 100)").into(),
-            false,
-            t,
-        ))
+        .block(pane_block(lang.tr(text::TOTALS_ON_100).into(), false, t))
         .data(BarGroup::default().bars(&bars))
         .bar_width(3)
         .bar_gap(0)
@@ -684,7 +626,7 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         .block(pane_block(
             format!(
                 "{} / {}",
-                lang.t("Moyenne par critère", "Mean by criterion"),
+                lang.tr(text::MEAN_BY_CRITERION),
                 lang.score(s.call.scale.max)
             ),
             false,
@@ -696,4 +638,77 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         .max(max)
         .bar_style(t.ok());
     f.render_widget(chart, right);
+}
+
+/// The committee view's texts, French then English.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const COMMITTEE: Tr = Tr::new("Comité", "Committee");
+    pub const SESSION_OF: Tr = Tr::new("Séance du", "Session of");
+    pub const PRESENT: Tr = Tr::new("présents", "present");
+    pub const QUORUM: Tr = Tr::new("quorum", "quorum");
+    pub const NOT_MET: Tr = Tr::new("NON ATTEINT", "NOT MET");
+    pub const NO_QUORUM_SET: Tr = Tr::new("pas de quorum fixé", "no quorum set");
+    pub const NO_OPEN_SESSION: Tr = Tr::new(
+        "Aucune séance ouverte : décisions impossibles (o : ouvrir une séance)",
+        "No open session: no decision possible (o: open a session)",
+    );
+    pub const BASIS_MEAN: Tr = Tr::new("moyenne", "mean");
+    pub const BASIS_MEDIAN: Tr = Tr::new("médiane", "median");
+    pub const TOTALS: Tr = Tr::new("totaux :", "totals:");
+    pub const NORMALISED_RANKING: Tr = Tr::new(" · classement normalisé", " · normalised ranking");
+    pub const AGENDA: Tr = Tr::new(" · ordre du jour", " · agenda");
+    pub const ACCEPTED: Tr = Tr::new("Retenus :", "Accepted:");
+    pub const CALL_DECLARED_UNSUCCESSFUL: Tr =
+        Tr::new("APPEL DÉCLARÉ INFRUCTUEUX", "CALL DECLARED UNSUCCESSFUL");
+    pub const PACKETS: Tr = Tr::new("Paquets :", "Packets:");
+    pub const PACKET_DISAGREEMENTS: Tr = Tr::new(
+        "désaccord(s) entre paquets à trancher (R)",
+        "packet disagreement(s) to settle (R)",
+    );
+    pub const COL_RANK: Tr = Tr::new("Rg", "Rk");
+    pub const COL_REF: Tr = Tr::new("Réf.", "Ref.");
+    pub const COL_STRUCTURE: Tr = Tr::new("Structure", "Structure");
+    pub const COL_MEAN: Tr = Tr::new("Moy.", "Mean");
+    pub const COL_MEDIAN: Tr = Tr::new("Méd.", "Med.");
+    pub const COL_SPREAD: Tr = Tr::new("Écart", "Spread");
+    pub const COL_DECISION: Tr = Tr::new("Décision", "Decision");
+    pub const RANKING: Tr = Tr::new("Classement", "Ranking");
+    pub const CONTESTED: Tr = Tr::new("contesté", "contested");
+    pub const PROVISIONAL_TIE_BROKEN: Tr =
+        Tr::new("provisoire / départagé", "provisional / tie broken");
+    pub const DOSSIER: Tr = Tr::new("Dossier", "Dossier");
+    pub const OVERRIDE: Tr = Tr::new("Dérogation :", "Override:");
+    pub const PRIORITIES: Tr = Tr::new("Priorités :", "Priorities:");
+    pub const RECUSED: Tr = Tr::new("Déporté·e(s) :", "Recused:");
+    pub const TIED_SAME_RANK: Tr = Tr::new("ex æquo, même rang", "tied, same rank");
+    pub const RANK: Tr = Tr::new("Rang", "Rank");
+    pub const SAME_TOTAL_AS_ANOTHER: Tr = Tr::new(
+        "total égal à un autre dossier",
+        "same total as another dossier",
+    );
+    pub const FINAL: Tr = Tr::new("définitive", "final");
+    pub const PROVISIONAL: Tr = Tr::new("provisoire", "provisional");
+    pub const DECISION: Tr = Tr::new("Décision :", "Decision:");
+    pub const WITHOUT_QUORUM: Tr = Tr::new(", sans quorum", ", without quorum");
+    pub const CONDITION: Tr = Tr::new("Réserve :", "Condition:");
+    pub const DOCUMENTS_REQUESTED: Tr = Tr::new("Pièces demandées :", "Documents requested:");
+    pub const REASONS: Tr = Tr::new("Motivation :", "Reasons:");
+    pub const WAITING_LIST_RANK: Tr =
+        Tr::new("Rang sur la liste complémentaire :", "Waiting-list rank:");
+    pub const NO_DECISION_YET: Tr = Tr::new(
+        "Pas encore de décision (Entrée : décider)",
+        "No decision yet (Enter: decide)",
+    );
+    pub const CRITERION_MEAN: Tr = Tr::new("moy.", "mean");
+    pub const CRITERION_MEDIAN: Tr = Tr::new("méd.", "med.");
+    pub const CRITERION_SPREAD: Tr = Tr::new("écart", "spread");
+    pub const OTHERS_HIDDEN: Tr = Tr::new(
+        "(notes des autres masquées : notez d'abord ce dossier)",
+        "(others hidden: score this dossier first)",
+    );
+    pub const CONSENSUS: Tr = Tr::new("consensus", "consensus");
+    pub const TOTALS_ON_100: Tr = Tr::new("Totaux (sur 100)", "Totals (on 100)");
+    pub const MEAN_BY_CRITERION: Tr = Tr::new("Moyenne par critère", "Mean by criterion");
 }

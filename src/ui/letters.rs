@@ -1,6 +1,7 @@
 //! The letters view: every final decision, its letter's state, a preview.
 
-use super::{Theme, pane_block, wrapped};
+use super::theme::{Theme, pane_block};
+use super::wrap::wrapped;
 use crate::app::state::State;
 use jury_core::document::{Block, Document};
 use ratatui::Frame;
@@ -25,17 +26,17 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let late = s.letter_items.iter().filter(|i| i.late).count();
     let mut first = vec![
         Span::styled(
-            format!(" {} ", lang.t("Courriers", "Letters")),
+            format!(" {} ", lang.tr(text::LETTERS)),
             t.title().add_modifier(Modifier::REVERSED),
         ),
         Span::raw(format!(
             " {} {} · {} {} · {} {}",
             s.letter_items.len(),
-            lang.t("décision(s) définitive(s)", "final decision(s)"),
+            lang.tr(text::COUNT_FINAL),
             produced,
-            lang.t("produit(s)", "produced"),
+            lang.tr(text::COUNT_PRODUCED),
             sent,
-            lang.t("envoyé(s)", "sent"),
+            lang.tr(text::COUNT_SENT),
         )),
     ];
     if let Some(n) = s.call.notify_by {
@@ -43,10 +44,10 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         first.push(Span::styled(
             format!(
                 " · {} {}{}",
-                lang.t("à notifier au plus tard le", "to notify by"),
+                lang.tr(text::NOTIFY_BY),
                 lang.date(n),
                 if late > 0 {
-                    format!(" — {late} {}", lang.t("EN RETARD", "LATE"))
+                    format!(" — {late} {}", lang.tr(text::LATE))
                 } else {
                     String::new()
                 }
@@ -57,7 +58,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let second = Line::from(Span::styled(
         format!(
             " {} {}",
-            lang.t("Dossier de sortie :", "Output folder:"),
+            lang.tr(text::OUTPUT_FOLDER),
             s.letters_dir.display()
         ),
         t.dim(),
@@ -91,12 +92,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         f.render_widget(Clear, r);
         f.render_widget(
             Gauge::default()
-                .block(pane_block(
-                    lang.t("Production des courriers", "Producing letters")
-                        .into(),
-                    true,
-                    t,
-                ))
+                .block(pane_block(lang.tr(text::PRODUCING_LETTERS).into(), true, t))
                 .gauge_style(t.ok())
                 .ratio(ratio.clamp(0.0, 1.0))
                 .label(format!("{done}/{total} {current}")),
@@ -115,12 +111,12 @@ fn short_date(s: &State, iso: &str) -> String {
 fn render_table(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.lang;
     let header = Row::new(vec![
-        Cell::from(lang.t("Réf.", "Ref.")),
-        Cell::from(lang.t("Structure", "Structure")),
-        Cell::from(lang.t("Décision", "Decision")),
-        Cell::from(lang.t("Produit", "Produced")),
-        Cell::from(lang.t("Envoyé", "Sent")),
-        Cell::from(lang.t("Accusé", "Ack.")),
+        Cell::from(lang.tr(text::COL_REF)),
+        Cell::from(lang.tr(text::COL_STRUCTURE)),
+        Cell::from(lang.tr(text::COL_DECISION)),
+        Cell::from(lang.tr(text::COL_PRODUCED)),
+        Cell::from(lang.tr(text::COL_SENT)),
+        Cell::from(lang.tr(text::COL_ACK)),
     ])
     .style(t.dim().add_modifier(Modifier::BOLD));
     let rows: Vec<Row> = s
@@ -140,12 +136,12 @@ fn render_table(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                     "{} {}",
                     short_date(s, d),
                     match ch.as_deref() {
-                        Some("post") => lang.t("poste", "post"),
-                        _ => lang.t("courriel", "e-mail"),
+                        Some("post") => lang.tr(text::POST),
+                        _ => lang.tr(text::E_MAIL),
                     }
                 ),
-                None if item.late => lang.t("⚠ EN RETARD", "⚠ LATE").to_string(),
-                None => lang.t("à envoyer", "to send").to_string(),
+                None if item.late => lang.tr(text::LATE_MARK).to_string(),
+                None => lang.tr(text::TO_SEND).to_string(),
             };
             let ack = tr
                 .and_then(|x| x.acknowledged_at.as_ref())
@@ -174,7 +170,7 @@ fn render_table(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         .with_selected((!s.letter_items.is_empty()).then_some(s.letters_selected));
     let title = format!(
         "{} ({})",
-        lang.t("Courriers de décision", "Decision letters"),
+        lang.tr(text::DECISION_LETTERS),
         s.letter_items.len()
     );
     f.render_stateful_widget(
@@ -189,12 +185,9 @@ fn render_table(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     if s.letter_items.is_empty() {
         let inner = Rect::new(area.x + 2, area.y + 3, area.width.saturating_sub(4), 3);
         f.render_widget(
-            Paragraph::new(lang.t(
-                "Aucune décision définitive : les courriers suivent la clôture d'une séance (vue comité, x).",
-                "No final decision yet: letters follow a closed session (committee view, x).",
-            ))
-            .style(t.dim())
-            .wrap(Wrap { trim: true }),
+            Paragraph::new(lang.tr(text::NO_FINAL_DECISION))
+                .style(t.dim())
+                .wrap(Wrap { trim: true }),
             inner,
         );
     }
@@ -241,7 +234,7 @@ fn preview_document(s: &State) -> Option<Result<Document, String>> {
 
 fn render_preview(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.lang;
-    let block = pane_block(lang.t("Aperçu", "Preview").into(), false, t);
+    let block = pane_block(lang.tr(text::PREVIEW).into(), false, t);
     let width = block.inner(area).width as usize;
     let mut lines: Vec<Line> = Vec::new();
     match preview_document(s) {
@@ -329,4 +322,34 @@ fn render_preview(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             .block(block),
         area,
     );
+}
+
+/// The letters view's texts, French then English.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const LETTERS: Tr = Tr::new("Courriers", "Letters");
+    pub const COUNT_FINAL: Tr = Tr::new("décision(s) définitive(s)", "final decision(s)");
+    pub const COUNT_PRODUCED: Tr = Tr::new("produit(s)", "produced");
+    pub const COUNT_SENT: Tr = Tr::new("envoyé(s)", "sent");
+    pub const NOTIFY_BY: Tr = Tr::new("à notifier au plus tard le", "to notify by");
+    pub const LATE: Tr = Tr::new("EN RETARD", "LATE");
+    pub const OUTPUT_FOLDER: Tr = Tr::new("Dossier de sortie :", "Output folder:");
+    pub const PRODUCING_LETTERS: Tr = Tr::new("Production des courriers", "Producing letters");
+    pub const COL_REF: Tr = Tr::new("Réf.", "Ref.");
+    pub const COL_STRUCTURE: Tr = Tr::new("Structure", "Structure");
+    pub const COL_DECISION: Tr = Tr::new("Décision", "Decision");
+    pub const COL_PRODUCED: Tr = Tr::new("Produit", "Produced");
+    pub const COL_SENT: Tr = Tr::new("Envoyé", "Sent");
+    pub const COL_ACK: Tr = Tr::new("Accusé", "Ack.");
+    pub const POST: Tr = Tr::new("poste", "post");
+    pub const E_MAIL: Tr = Tr::new("courriel", "e-mail");
+    pub const LATE_MARK: Tr = Tr::new("⚠ EN RETARD", "⚠ LATE");
+    pub const TO_SEND: Tr = Tr::new("à envoyer", "to send");
+    pub const DECISION_LETTERS: Tr = Tr::new("Courriers de décision", "Decision letters");
+    pub const NO_FINAL_DECISION: Tr = Tr::new(
+        "Aucune décision définitive : les courriers suivent la clôture d'une séance (vue comité, x).",
+        "No final decision yet: letters follow a closed session (committee view, x).",
+    );
+    pub const PREVIEW: Tr = Tr::new("Aperçu", "Preview");
 }

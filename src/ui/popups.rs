@@ -1,12 +1,28 @@
-//! Forms and the history pop-up.
+//! Pop-ups over the screens: the import report, the reviewer and comment
+//! prompts, attachments, forms and a dossier's history.
 
-use super::{Theme, popup_area, wrapped};
+use super::theme::Theme;
+use super::wrap::wrapped;
 use crate::app::form::{Form, Value};
 use crate::app::state::{HistoryLine, State};
 use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+
+/// A centred rectangle of the given share of `area`, at least 40×8 where
+/// the terminal allows.
+pub(super) fn popup_area(area: Rect, pct_w: u16, pct_h: u16) -> Rect {
+    let w = (area.width * pct_w / 100).max(40).min(area.width);
+    let h = (area.height * pct_h / 100).max(8).min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
 
 pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
     let lang = s.lang;
@@ -86,10 +102,7 @@ pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
             2,
         );
     }
-    let help = lang.t(
-        " Tab/↓ champ suivant · ←→ choix · Espace cocher · Entrée valider · Échap annuler ",
-        " Tab/↓ next field · ←→ choose · Space tick · Enter confirm · Esc cancel ",
-    );
+    let help = lang.tr(text::FORM_KEYS);
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .title(Line::from(format!(" {} ", form.title)).style(t.title()))
@@ -125,11 +138,11 @@ fn describe(l: &HistoryLine, s: &State) -> String {
         .map(|c| c.label.clone())
         .unwrap_or_default();
     match l.action.as_str() {
-        "import" => lang.t("dossier importé", "dossier imported").to_string(),
+        "import" => lang.tr(text::EVENT_IMPORT).to_string(),
         "score" => {
             let mut text = format!(
                 "{} « {criterion} » : {} → {}",
-                lang.t("note", "score"),
+                lang.tr(text::EVENT_SCORE),
                 score(&before),
                 score(&after)
             );
@@ -137,52 +150,37 @@ fn describe(l: &HistoryLine, s: &State) -> String {
             if comment != before["comment"].as_str().unwrap_or("") && !comment.is_empty() {
                 text.push_str(&format!(
                     " ({} « {comment} »)",
-                    lang.t("commentaire", "comment")
+                    lang.tr(text::EVENT_COMMENT)
                 ));
             }
             text
         }
         "consensus" => format!(
             "{} « {criterion} » : {} → {}",
-            lang.t("consensus", "consensus"),
+            lang.tr(text::EVENT_CONSENSUS),
             score(&before),
             score(&after)
         ),
         "conflict" => {
             let who = after["member"].as_str().unwrap_or("");
             if after["declared"].as_bool() == Some(true) {
-                format!(
-                    "{who} {}",
-                    lang.t(
-                        "se déporte (conflit d'intérêts)",
-                        "recuses (conflict of interest)"
-                    )
-                )
+                format!("{who} {}", lang.tr(text::EVENT_RECUSES))
             } else {
-                format!(
-                    "{who} {}",
-                    lang.t("retire son conflit d'intérêts", "withdraws the conflict")
-                )
+                format!("{who} {}", lang.tr(text::EVENT_WITHDRAWS))
             }
         }
         "override" => match after["eligible"].as_bool() {
             Some(true) => format!(
                 "{} — {}",
-                lang.t(
-                    "déclaré recevable par dérogation",
-                    "declared eligible by override"
-                ),
+                lang.tr(text::EVENT_OVERRIDE_ELIGIBLE),
                 after["justification"].as_str().unwrap_or("")
             ),
             Some(false) => format!(
                 "{} — {}",
-                lang.t(
-                    "déclaré irrecevable par dérogation",
-                    "declared ineligible by override"
-                ),
+                lang.tr(text::EVENT_OVERRIDE_INELIGIBLE),
                 after["justification"].as_str().unwrap_or("")
             ),
-            None => lang.t("dérogation retirée", "override removed").to_string(),
+            None => lang.tr(text::EVENT_OVERRIDE_REMOVED).to_string(),
         },
         "decision" | "decision.change" => {
             let kind = after["kind"].as_str().unwrap_or("");
@@ -190,18 +188,16 @@ fn describe(l: &HistoryLine, s: &State) -> String {
                 .map(|k| k.label)
                 .unwrap_or(kind.to_string());
             let verb = if l.action == "decision.change" {
-                lang.t("décision modifiée :", "decision changed:")
+                lang.tr(text::EVENT_DECISION_CHANGED)
             } else {
-                lang.t("décision :", "decision:")
+                lang.tr(text::EVENT_DECISION)
             };
             format!(
                 "{verb} {label} — {}",
                 after["motivation"].as_str().unwrap_or("")
             )
         }
-        "undo" => lang
-            .t("annulation de la dernière action", "last action undone")
-            .to_string(),
+        "undo" => lang.tr(text::EVENT_UNDO).to_string(),
         other => other.to_string(),
     }
 }
@@ -232,7 +228,7 @@ pub(super) fn history(
     let width = area.width.saturating_sub(2) as usize;
     let mut out: Vec<Line> = Vec::new();
     if lines.is_empty() {
-        out.push(Line::from(lang.t("Aucun événement.", "No event.")));
+        out.push(Line::from(lang.tr(text::NO_EVENT)));
     }
     for l in lines {
         let head = format!("{}  {:<18} ", local_time(&l.at, lang), l.actor);
@@ -248,14 +244,212 @@ pub(super) fn history(
     }
     let block = Block::bordered()
         .border_type(BorderType::Double)
-        .title(
-            Line::from(format!(
-                " {} — {reference} ",
-                lang.t("Historique", "History")
-            ))
-            .style(t.title()),
-        )
-        .title_bottom(Line::from(lang.t(" Échap : fermer ", " Esc: close ")).style(t.dim()));
+        .title(Line::from(format!(" {} — {reference} ", lang.tr(text::HISTORY))).style(t.title()))
+        .title_bottom(Line::from(lang.tr(text::ESC_CLOSE)).style(t.dim()));
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(out).scroll((scroll, 0)).block(block), area);
+}
+
+pub(super) fn report(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
+    let lang = s.lang;
+    let area = popup_area(f.area(), 90, 70);
+    let errors = s
+        .report
+        .iter()
+        .filter(|d| d.severity == jury_core::json::Severity::Error)
+        .count();
+    let mut lines: Vec<Line> = vec![
+        Line::from(format!(
+            "{} {} {}, {} {}.",
+            errors,
+            lang.tr(text::ERRORS),
+            lang.tr(text::TO_FIX),
+            s.entries.len(),
+            lang.tr(text::DOSSIERS_LOADED)
+        )),
+        Line::from(Span::styled(
+            lang.tr(text::NOT_IMPORTED).to_string(),
+            t.dim(),
+        )),
+        Line::from(""),
+    ];
+    for d in &s.report {
+        let style = if d.severity == jury_core::json::Severity::Error {
+            t.error()
+        } else {
+            t.warn()
+        };
+        lines.push(Line::from(Span::styled(d.to_string(), style)));
+    }
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .title(Line::from(format!(" {} ", lang.tr(text::IMPORT_REPORT))).style(t.title()))
+        .title_bottom(Line::from(format!(" {} ", lang.tr(text::ENTER_CONTINUE))));
+    f.render_widget(Clear, area);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(block),
+        area,
+    );
+}
+
+fn input_popup(f: &mut Frame, t: &Theme, title: String, prompt: Vec<Line<'static>>, input: &str) {
+    let area = popup_area(f.area(), 60, 30);
+    let mut lines = prompt;
+    lines.push(Line::from(""));
+    lines.push(Line::from(vec![
+        Span::styled("> ", t.title()),
+        Span::raw(input.to_string()),
+        Span::styled("▏", t.title()),
+    ]));
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .title(Line::from(format!(" {title} ")).style(t.title()));
+    f.render_widget(Clear, area);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}
+
+pub(super) fn ask_reviewer(f: &mut Frame, s: &State, t: &Theme) {
+    let lang = s.lang;
+    let mut prompt = vec![Line::from(lang.tr(text::WHO_SCORES))];
+    if !s.call.members.is_empty() {
+        let names: Vec<&str> = s.call.members.iter().map(|m| m.name.as_str()).collect();
+        prompt.push(Line::from(Span::styled(
+            format!("{} {}", lang.tr(text::COMMITTEE), names.join(", ")),
+            t.dim(),
+        )));
+    }
+    prompt.push(Line::from(Span::styled(
+        lang.tr(text::REVIEWER_KEYS).to_string(),
+        t.dim(),
+    )));
+    input_popup(f, t, lang.tr(text::REVIEWER).into(), prompt, &s.input);
+}
+
+pub(super) fn comment(f: &mut Frame, s: &State, t: &Theme) {
+    let lang = s.lang;
+    let label = s
+        .call
+        .criteria
+        .get(s.criterion)
+        .map(|c| c.label.clone())
+        .unwrap_or_default();
+    let reference = s
+        .current()
+        .map(|e| e.dossier.reference.clone())
+        .unwrap_or_default();
+    let prompt = vec![
+        Line::from(Span::styled(
+            format!("{reference} — {label}"),
+            Style::new().add_modifier(Modifier::BOLD),
+        )),
+        Line::from(Span::styled(
+            lang.tr(text::COMMENT_KEYS).to_string(),
+            t.dim(),
+        )),
+    ];
+    input_popup(f, t, lang.tr(text::COMMENT).into(), prompt, &s.input);
+}
+
+pub(super) fn attachments(f: &mut Frame, s: &State, t: &Theme, selected: usize) {
+    let lang = s.lang;
+    let area = popup_area(f.area(), 60, 40);
+    let Some(e) = s.current() else { return };
+    let lines: Vec<Line> = e
+        .dossier
+        .attachments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let line = Line::from(format!(" {} — {}", a.title, a.path));
+            if i == selected {
+                line.style(t.selected())
+            } else {
+                line
+            }
+        })
+        .collect();
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .title(Line::from(format!(" {} ", lang.tr(text::OPEN_ATTACHMENT))).style(t.title()));
+    f.render_widget(Clear, area);
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The pop-ups' texts, French then English, pop-up by pop-up.
+mod text {
+    use jury_core::fr::Tr;
+
+    // Forms
+    pub const FORM_KEYS: Tr = Tr::new(
+        " Tab/↓ champ suivant · ←→ choix · Espace cocher · Entrée valider · Échap annuler ",
+        " Tab/↓ next field · ←→ choose · Space tick · Enter confirm · Esc cancel ",
+    );
+
+    // History: one sentence per audit event
+    pub const EVENT_IMPORT: Tr = Tr::new("dossier importé", "dossier imported");
+    pub const EVENT_SCORE: Tr = Tr::new("note", "score");
+    pub const EVENT_COMMENT: Tr = Tr::new("commentaire", "comment");
+    pub const EVENT_CONSENSUS: Tr = Tr::new("consensus", "consensus");
+    pub const EVENT_RECUSES: Tr = Tr::new(
+        "se déporte (conflit d'intérêts)",
+        "recuses (conflict of interest)",
+    );
+    pub const EVENT_WITHDRAWS: Tr =
+        Tr::new("retire son conflit d'intérêts", "withdraws the conflict");
+    pub const EVENT_OVERRIDE_ELIGIBLE: Tr = Tr::new(
+        "déclaré recevable par dérogation",
+        "declared eligible by override",
+    );
+    pub const EVENT_OVERRIDE_INELIGIBLE: Tr = Tr::new(
+        "déclaré irrecevable par dérogation",
+        "declared ineligible by override",
+    );
+    pub const EVENT_OVERRIDE_REMOVED: Tr = Tr::new("dérogation retirée", "override removed");
+    pub const EVENT_DECISION_CHANGED: Tr = Tr::new("décision modifiée :", "decision changed:");
+    pub const EVENT_DECISION: Tr = Tr::new("décision :", "decision:");
+    pub const EVENT_UNDO: Tr = Tr::new("annulation de la dernière action", "last action undone");
+    pub const NO_EVENT: Tr = Tr::new("Aucun événement.", "No event.");
+    pub const HISTORY: Tr = Tr::new("Historique", "History");
+    pub const ESC_CLOSE: Tr = Tr::new(" Échap : fermer ", " Esc: close ");
+
+    // Import report
+    pub const ERRORS: Tr = Tr::new("erreur(s)", "error(s)");
+    pub const TO_FIX: Tr = Tr::new("à corriger dans les fichiers", "to fix in the files");
+    pub const DOSSIERS_LOADED: Tr = Tr::new("dossier(s) chargé(s)", "dossier(s) loaded");
+    pub const NOT_IMPORTED: Tr = Tr::new(
+        "Les fichiers en erreur n'ont pas été importés ; corrigez-les puis relancez Jury.",
+        "Files with errors were not imported; fix them and start Jury again.",
+    );
+    pub const IMPORT_REPORT: Tr = Tr::new("Rapport d'import", "Import report");
+    pub const ENTER_CONTINUE: Tr = Tr::new("Entrée : continuer", "Enter: continue");
+
+    // Reviewer prompt
+    pub const WHO_SCORES: Tr = Tr::new(
+        "Qui note ? Vos notes seront enregistrées à ce nom.",
+        "Who is scoring? Your scores are saved under this name.",
+    );
+    pub const COMMITTEE: Tr = Tr::new("Comité :", "Committee:");
+    pub const REVIEWER_KEYS: Tr = Tr::new(
+        "Entrée : valider · Échap : lire sans noter",
+        "Enter: confirm · Esc: read without scoring",
+    );
+    pub const REVIEWER: Tr = Tr::new("Évaluateur", "Reviewer");
+
+    // Comment prompt
+    pub const COMMENT_KEYS: Tr = Tr::new(
+        "Entrée : enregistrer · Échap : annuler",
+        "Enter: save · Esc: cancel",
+    );
+    pub const COMMENT: Tr = Tr::new("Commentaire", "Comment");
+
+    // Attachments
+    pub const OPEN_ATTACHMENT: Tr = Tr::new("Ouvrir une pièce jointe", "Open an attachment");
 }

@@ -1,0 +1,390 @@
+//! The dossier pane: receipt, eligibility checks, attachments, then the
+//! file's free content as titled sections.
+
+use super::theme::{Theme, pane_block, verdict_line};
+use super::wrap::wrapped;
+use crate::app::action::Action;
+use crate::app::keymap::Context;
+use crate::app::state::{Mode, Pane, State};
+use jury_core::eligibility::Outcome;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Paragraph, Wrap};
+use serde_json::Value;
+
+/// Human titles for the usual keys; any other key is shown as written.
+fn field_title(key: &str, lang: jury_core::fr::Lang) -> String {
+    match text::FIELD_TITLES.iter().find(|(k, _)| *k == key) {
+        Some((_, title)) => lang.tr(*title).to_string(),
+        None => {
+            let mut t = key.replace('_', " ");
+            if let Some(first) = t.get(..1) {
+                let up = first.to_uppercase();
+                t.replace_range(..1, &up);
+            }
+            t
+        }
+    }
+}
+
+/// Words for the codes the format defines (`employment`) and the usual
+/// structure kinds; any other value is shown as written.
+fn code_label(key: &str, value: String, lang: jury_core::fr::Lang) -> String {
+    match text::CODES
+        .iter()
+        .find(|(k, code, _)| *k == key && *code == value)
+    {
+        Some((_, _, label)) => lang.tr(*label).to_string(),
+        None => value,
+    }
+}
+
+fn scalar(v: &Value, lang: jury_core::fr::Lang) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(
+            if *b {
+                lang.tr(text::YES)
+            } else {
+                lang.tr(text::NO)
+            }
+            .to_string(),
+        ),
+        Value::Number(n) => Some(
+            n.as_f64()
+                .map(|x| lang.score(x))
+                .unwrap_or_else(|| n.to_string()),
+        ),
+        Value::Null => Some("—".into()),
+        Value::Array(a) if a.iter().all(|x| !x.is_object() && !x.is_array()) => Some(
+            a.iter()
+                .filter_map(|x| scalar(x, lang))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        _ => None,
+    }
+}
+
+/// Free content as titled sections, in file order.
+fn value_lines(
+    key: &str,
+    v: &Value,
+    depth: usize,
+    lang: jury_core::fr::Lang,
+    t: &Theme,
+    width: usize,
+    out: &mut Vec<Line<'static>>,
+) {
+    let indent = "  ".repeat(depth);
+    let title = field_title(key, lang);
+    if let Some(text) = scalar(v, lang).map(|t| code_label(key, t, lang)) {
+        if text.contains('\n') || text.chars().count() > 50 {
+            out.push(Line::from(Span::styled(
+                format!("{indent}{title} :"),
+                t.dim(),
+            )));
+            for para in text.split('\n') {
+                let lead = format!("{indent}  ");
+                let hang = lead.len();
+                wrapped(out, Span::raw(lead), para, Style::new(), width, hang);
+            }
+        } else {
+            let prefix = Span::styled(format!("{indent}{title} : "), t.dim());
+            wrapped(out, prefix, &text, Style::new(), width, indent.len() + 4);
+        }
+        return;
+    }
+    out.push(Line::from(Span::styled(
+        format!("{indent}{title}"),
+        if depth == 0 {
+            t.title()
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        },
+    )));
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                value_lines(k, x, depth + 1, lang, t, width, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                match x {
+                    Value::Object(m) => {
+                        out.push(Line::from(format!("{indent}  {}.", i + 1)));
+                        for (k, y) in m {
+                            value_lines(k, y, depth + 2, lang, t, width, out);
+                        }
+                    }
+                    other => {
+                        if let Some(s) = scalar(other, lang) {
+                            let lead = format!("{indent}  • ");
+                            let hang = indent.len() + 4;
+                            wrapped(out, Span::raw(lead), &s, Style::new(), width, hang);
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
+    let lang = s.lang;
+    let focused = s.focus == Pane::Dossier && s.mode == Mode::Normal;
+    let Some(e) = s.current() else {
+        f.render_widget(pane_block(lang.tr(text::DOSSIER).into(), focused, t), area);
+        return 0;
+    };
+    let d = &e.dossier;
+    let title = format!("{} {}", lang.tr(text::DOSSIER), d.reference);
+    let block = pane_block(title, focused, t);
+    let inner = block.inner(area);
+    let width = inner.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    wrapped(
+        &mut lines,
+        Span::raw(""),
+        &d.structure,
+        Style::new().add_modifier(Modifier::BOLD),
+        width,
+        0,
+    );
+    let local = d.received_at.with_timezone(&chrono_tz::Europe::Paris);
+    let mut received = vec![Span::raw(format!(
+        "{} {} {} {}",
+        lang.tr(text::RECEIVED_ON),
+        lang.date(local.date_naive()),
+        lang.tr(text::AT),
+        local.format("%H:%M")
+    ))];
+    if e.late {
+        received.push(Span::styled(
+            format!("  {}", lang.tr(text::LATE)),
+            t.error(),
+        ));
+    }
+    lines.push(Line::from(received));
+    lines.push(Line::from(""));
+    lines.push(verdict_line(e.eligibility.verdict, lang, t));
+    for c in &e.eligibility.checks {
+        let (mark, st, why) = match &c.outcome {
+            Outcome::Met => ("✓", t.ok(), None),
+            Outcome::NotMet(r) => (
+                if c.required { "✗" } else { "·" },
+                if c.required { t.error() } else { t.dim() },
+                Some(r.clone()),
+            ),
+            Outcome::Unknown(r) => ("?", t.warn(), Some(r.clone())),
+        };
+        let prio = if c.required {
+            ""
+        } else {
+            lang.tr(text::PRIORITY)
+        };
+        let label = format!("{}{prio}", c.label);
+        wrapped(
+            &mut lines,
+            Span::styled(format!(" {mark} "), st),
+            &label,
+            Style::new(),
+            width,
+            3,
+        );
+        if let Some(why) = why {
+            wrapped(&mut lines, Span::raw("   "), &why, t.dim(), width, 3);
+        }
+    }
+    if !d.attachments.is_empty() {
+        lines.push(Line::from(""));
+        let key = s
+            .keymap
+            .first_key(
+                &[Context::Dossier, Context::Grid, Context::Global],
+                Action::OpenAttachment,
+            )
+            .map(|k| format!(" ({} : {})", k.label(), lang.tr(text::OPEN)))
+            .unwrap_or_default();
+        lines.push(Line::from(Span::styled(
+            format!("{}{key}", lang.tr(text::ATTACHMENTS)),
+            t.title(),
+        )));
+        for (i, a) in d.attachments.iter().enumerate() {
+            lines.push(Line::from(vec![
+                Span::raw(format!("  [{}] {}", i + 1, a.title)),
+                Span::styled(format!("  {}", a.path), t.dim()),
+            ]));
+        }
+    }
+    if let Value::Object(m) = &d.raw {
+        for (k, v) in m {
+            if matches!(
+                k.as_str(),
+                "format" | "reference" | "received_at" | "attachments"
+            ) {
+                continue;
+            }
+            lines.push(Line::from(""));
+            value_lines(k, v, 0, lang, t, width, &mut lines);
+        }
+    }
+    let para = Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false });
+    let total = para.line_count(inner.width) as u16;
+    let max_scroll = total.saturating_sub(inner.height);
+    let scroll = s.dossier_scroll.min(max_scroll);
+    let mut block = block;
+    if max_scroll > 0 {
+        block = block.title_bottom(
+            Line::from(format!(
+                " {}/{} ",
+                (scroll + inner.height).min(total),
+                total
+            ))
+            .right_aligned(),
+        );
+    }
+    f.render_widget(para.scroll((scroll, 0)).block(block), area);
+    max_scroll
+}
+
+/// The dossier pane's texts, French then English.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const YES: Tr = Tr::new("oui", "yes");
+    pub const NO: Tr = Tr::new("non", "no");
+    pub const DOSSIER: Tr = Tr::new("Dossier", "Dossier");
+    pub const RECEIVED_ON: Tr = Tr::new("Reçu le", "Received on");
+    pub const AT: Tr = Tr::new("à", "at");
+    pub const LATE: Tr = Tr::new("HORS DÉLAI", "LATE");
+    pub const PRIORITY: Tr = Tr::new(" (priorité)", " (priority)");
+    pub const OPEN: Tr = Tr::new("ouvrir", "open");
+    pub const ATTACHMENTS: Tr = Tr::new("Pièces jointes", "Attachments");
+
+    /// Titles for the usual keys of a dossier file.
+    pub const FIELD_TITLES: &[(&str, Tr)] = &[
+        (
+            "structure",
+            Tr::new("Structure porteuse", "Applicant structure"),
+        ),
+        (
+            "professional",
+            Tr::new("Professionnel pressenti", "Proposed professional"),
+        ),
+        ("project", Tr::new("Projet", "Project")),
+        ("commitments", Tr::new("Engagements", "Commitments")),
+        ("attachments", Tr::new("Pièces jointes", "Attachments")),
+        ("name", Tr::new("Nom", "Name")),
+        ("kind", Tr::new("Type", "Kind")),
+        ("address", Tr::new("Adresse", "Address")),
+        ("street", Tr::new("Rue", "Street")),
+        ("postcode", Tr::new("Code postal", "Postcode")),
+        ("city", Tr::new("Commune", "Town")),
+        ("territory", Tr::new("Territoire", "Territory")),
+        (
+            "representative",
+            Tr::new("Représentant·e", "Representative"),
+        ),
+        ("title", Tr::new("Fonction", "Title")),
+        ("email", Tr::new("Courriel", "E-mail")),
+        ("phone", Tr::new("Téléphone", "Phone")),
+        ("experience", Tr::new("Expérience", "Experience")),
+        ("role", Tr::new("Fonction", "Role")),
+        ("employment", Tr::new("Statut", "Employment")),
+        (
+            "qualifications",
+            Tr::new("Qualifications", "Qualifications"),
+        ),
+        (
+            "parenting_experience_years",
+            Tr::new(
+                "Années d'expérience parentalité",
+                "Years in parenting support",
+            ),
+        ),
+        (
+            "digital",
+            Tr::new("Pratique du numérique", "Digital practice"),
+        ),
+        (
+            "weekly_online_hours",
+            Tr::new("Heures en ligne par semaine", "Weekly online hours"),
+        ),
+        ("permanence", Tr::new("Permanence", "Online slot")),
+        ("networks", Tr::new("Réseaux", "Networks")),
+        (
+            "coherence",
+            Tr::new("Cohérence avec le projet", "Fit with the project"),
+        ),
+        ("public", Tr::new("Public", "Public")),
+        ("charter_signed", Tr::new("Charte signée", "Charter signed")),
+        (
+            "training_first_steps",
+            Tr::new("Formation « Premiers pas »", "“First steps” training"),
+        ),
+        (
+            "quarterly_meetings",
+            Tr::new("Regroupements trimestriels", "Quarterly meetings"),
+        ),
+        (
+            "startup_aid_requested",
+            Tr::new("Aide au démarrage demandée", "Start-up aid requested"),
+        ),
+        ("startup_aid", Tr::new("Aide au démarrage", "Start-up aid")),
+        ("items", Tr::new("Équipement", "Items")),
+        ("amount", Tr::new("Montant (€)", "Amount (€)")),
+        ("observations", Tr::new("Observations", "Observations")),
+    ];
+
+    /// Words for coded values: key, code, words.
+    pub const CODES: &[(&str, &str, Tr)] = &[
+        ("employment", "salarie", Tr::new("salarié·e", "employee")),
+        ("employment", "benevole", Tr::new("bénévole", "volunteer")),
+        (
+            "employment",
+            "independant",
+            Tr::new("indépendant·e", "self-employed"),
+        ),
+        ("employment", "autre", Tr::new("autre", "other")),
+        (
+            "kind",
+            "centre_social",
+            Tr::new("centre social", "social centre"),
+        ),
+        (
+            "kind",
+            "evs",
+            Tr::new("espace de vie sociale (EVS)", "community space (EVS)"),
+        ),
+        (
+            "kind",
+            "laep",
+            Tr::new(
+                "lieu d'accueil enfants-parents (LAEP)",
+                "parent-child drop-in (LAEP)",
+            ),
+        ),
+        (
+            "kind",
+            "lieu_ressource_parentalite",
+            Tr::new("lieu ressource parentalité", "parenting resource centre"),
+        ),
+        (
+            "kind",
+            "mediation_familiale",
+            Tr::new("service de médiation familiale", "family mediation service"),
+        ),
+        (
+            "kind",
+            "espace_rencontre",
+            Tr::new("espace de rencontre parents-enfants", "contact centre"),
+        ),
+        ("kind", "association", Tr::new("association", "association")),
+        ("kind", "mairie", Tr::new("commune", "municipality")),
+    ];
+}

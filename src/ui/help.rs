@@ -1,0 +1,167 @@
+//! What the keys do, generated from the live keymap: the hint bar and the
+//! help screen.
+
+use super::popups::popup_area;
+use super::theme::Theme;
+use crate::app::action::Action;
+use crate::app::keymap::Context;
+use crate::app::state::{Mode, Pane, State};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+
+/// Key hints for the current context, from the live keymap.
+pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+    let ctx = s.contexts();
+    let committee = s.screen == crate::app::state::Screen::Committee;
+    let letters = s.screen == crate::app::state::Screen::Letters;
+    let actions: &[Action] = match (&s.mode, s.focus) {
+        (Mode::Normal, _) if letters => &[
+            Action::Generate,
+            Action::GenerateAll,
+            Action::MarkSent,
+            Action::MarkAcknowledged,
+            Action::Minutes,
+            Action::LettersView,
+            Action::Help,
+        ],
+        (Mode::Normal, _) if committee => &[
+            Action::Decide,
+            Action::OpenSession,
+            Action::CloseSession,
+            Action::Override,
+            Action::Consensus,
+            Action::ToggleAgenda,
+            Action::History,
+            Action::Undo,
+            Action::SwitchView,
+            Action::Help,
+        ],
+        (Mode::Form(_), _) => &[
+            Action::NextField,
+            Action::NextOption,
+            Action::Confirm,
+            Action::Cancel,
+        ],
+        (Mode::Normal, Pane::List) => &[
+            Action::Filter,
+            Action::SortNext,
+            Action::FocusGrid,
+            Action::NextToScore,
+            Action::FocusNext,
+            Action::Help,
+            Action::Quit,
+        ],
+        (Mode::Normal, Pane::Dossier) => &[
+            Action::Down,
+            Action::PageDown,
+            Action::OpenAttachment,
+            Action::FocusNext,
+            Action::Help,
+            Action::Quit,
+        ],
+        (Mode::Normal, Pane::Grid) => &[
+            Action::Down,
+            Action::Comment,
+            Action::ClearScore,
+            Action::NextDossier,
+            Action::NextToScore,
+            Action::Help,
+            Action::Quit,
+        ],
+        (Mode::Filter | Mode::Comment | Mode::AskReviewer, _) => {
+            &[Action::Confirm, Action::Cancel, Action::DeleteBack]
+        }
+        _ => &[Action::Down, Action::Up, Action::Confirm, Action::Close],
+    };
+    let mut spans = Vec::new();
+    if s.mode == Mode::Normal && s.focus == Pane::Grid && !committee && !letters {
+        let lo = s.call.scale.min.max(0.0) as u8;
+        let hi = s.call.scale.max.min(9.0) as u8;
+        // Prefer the digit itself to its AZERTY twin in the hint.
+        let key = |n: u8| {
+            let keys = s.keymap.keys_for(Context::Grid, Action::Score(n));
+            keys.iter()
+                .find(
+                    |k| matches!(k.code, crate::app::keymap::KeyCodeOrd::Char(c) if c.is_ascii_digit()),
+                )
+                .or(keys.first())
+                .copied()
+        };
+        if let (Some(a), Some(b)) = (key(lo), key(hi)) {
+            spans.push(Span::styled(
+                format!(" {}–{} ", a.label(), b.label()),
+                t.selected(),
+            ));
+            spans.push(Span::raw(format!(" {}  ", s.lang.tr(text::SCORE))));
+        }
+    }
+    for a in actions {
+        if let Some(k) = s.keymap.first_key(&ctx, *a) {
+            let desc = if *a == Action::FocusGrid && s.focus == Pane::List {
+                s.lang.tr(text::SCORE).to_string()
+            } else {
+                a.describe(s.lang)
+            };
+            spans.push(Span::styled(format!(" {} ", k.label()), t.selected()));
+            spans.push(Span::raw(format!(" {desc}  ")));
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
+    let lang = s.lang;
+    let area = popup_area(f.area(), 80, 85);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut last_ctx = None;
+    for (ctx, action, keys) in s.keymap.entries() {
+        if last_ctx != Some(ctx) {
+            if last_ctx.is_some() {
+                lines.push(Line::from(""));
+            }
+            lines.push(Line::from(Span::styled(
+                ctx.title(lang).to_string(),
+                t.title(),
+            )));
+            last_ctx = Some(ctx);
+        }
+        let keys: Vec<String> = keys.iter().map(|k| k.label()).collect();
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {:<18}", keys.join(", ")),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(action.describe(lang)),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        lang.tr(text::LEGEND).to_string(),
+        t.title(),
+    )));
+    lines.push(Line::from(lang.tr(text::LEGEND_MARKS)));
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .title(Line::from(format!(" {} ", lang.tr(text::TITLE))).style(t.title()));
+    f.render_widget(Clear, area);
+    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block), area);
+}
+
+/// Texts of the hint bar and the help screen, French then English.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const SCORE: Tr = Tr::new("Noter", "Score");
+    pub const LEGEND: Tr = Tr::new("Légende", "Legend");
+    pub const LEGEND_MARKS: Tr = Tr::new(
+        "  ✓ recevable  ✗ irrecevable  ? à vérifier   ○ à noter  ◐ en cours  ● noté   grisé : hors délai",
+        "  ✓ eligible  ✗ ineligible  ? to check   ○ to score  ◐ partial  ● scored   dimmed: late",
+    );
+    pub const TITLE: Tr = Tr::new(
+        "Aide — raccourcis du keymap chargé",
+        "Help — keys of the loaded keymap",
+    );
+}

@@ -1,0 +1,180 @@
+//! The dossier list: verdict, reference, structure, town, total, progress.
+
+use super::theme::{Theme, pane_block, verdict_mark};
+use crate::app::state::{F_CITY, F_REFERENCE, F_STRUCTURE, Mode, Pane, Progress, State};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+/// Spans of `text` with the characters at `hits` highlighted.
+fn highlighted(text: &str, hits: Option<&Vec<usize>>, t: &Theme) -> Line<'static> {
+    let Some(hits) = hits.filter(|h| !h.is_empty()) else {
+        return Line::from(text.to_string());
+    };
+    let mut spans = Vec::new();
+    let mut buf = String::new();
+    let mut in_hit = false;
+    for (i, c) in text.chars().enumerate() {
+        let hit = hits.binary_search(&i).is_ok();
+        if hit != in_hit && !buf.is_empty() {
+            let style = if in_hit { t.matched() } else { Style::new() };
+            spans.push(Span::styled(std::mem::take(&mut buf), style));
+        }
+        in_hit = hit;
+        buf.push(c);
+    }
+    if !buf.is_empty() {
+        spans.push(Span::styled(
+            buf,
+            if in_hit { t.matched() } else { Style::new() },
+        ));
+    }
+    Line::from(spans)
+}
+
+pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+    let lang = s.lang;
+    let focused = s.focus == Pane::List && matches!(s.mode, Mode::Normal | Mode::Filter);
+    let mut title = format!(
+        "{} ({}/{})",
+        lang.tr(text::DOSSIERS),
+        s.view.len(),
+        s.entries.len()
+    );
+    title.push_str(&format!(
+        " · {} {}{}",
+        lang.tr(text::SORT),
+        if s.filter.trim().is_empty() {
+            s.sort.label(lang)
+        } else {
+            lang.tr(text::RELEVANCE)
+        },
+        if s.descending { " ↑" } else { "" }
+    ));
+    if s.list_filter != crate::app::state::ListFilter::All {
+        title.push_str(&format!(
+            " · {} {}",
+            lang.tr(text::FILTER),
+            s.list_filter.label(lang, &s.territories)
+        ));
+    }
+    let mut block = pane_block(title, focused, t);
+    if s.mode == Mode::Filter || !s.filter.is_empty() {
+        let cursor = if s.mode == Mode::Filter { "▏" } else { "" };
+        block = block.title_bottom(Line::from(vec![
+            Span::styled(" / ", t.title()),
+            Span::styled(format!("{}{cursor} ", s.filter), t.matched()),
+        ]));
+    }
+    let inner_w = area.width.saturating_sub(2);
+    let wide = inner_w >= 60;
+    let ref_w = s
+        .view
+        .iter()
+        .map(|i| s.entries[*i].dossier.reference.width())
+        .max()
+        .unwrap_or(10)
+        .min(18) as u16;
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Length(ref_w),
+        Constraint::Fill(3),
+    ];
+    if wide {
+        widths.push(Constraint::Fill(2));
+    }
+    widths.push(Constraint::Length(5));
+    widths.push(Constraint::Length(1));
+    let mut header = vec![
+        Cell::from(""),
+        Cell::from(lang.tr(text::COL_REF)),
+        Cell::from(lang.tr(text::COL_STRUCTURE)),
+    ];
+    if wide {
+        header.push(Cell::from(lang.tr(text::COL_TOWN)));
+    }
+    header.push(Cell::from(
+        Line::from(lang.tr(text::COL_TOTAL)).right_aligned(),
+    ));
+    header.push(Cell::from(""));
+    // Only the rows on screen are built: a batch of thousands stays fluid.
+    let shown = area.height.saturating_sub(3) as usize;
+    let offset = s.list_offset.min(s.view.len().saturating_sub(1));
+    let window = &s.view[offset..(offset + shown.max(1)).min(s.view.len())];
+    let rows: Vec<Row> = window
+        .iter()
+        .map(|i| {
+            let e = &s.entries[*i];
+            let d = &e.dossier;
+            let hl = s.highlights.get(i);
+            let eval = s.evaluation(&d.reference);
+            let total = match eval.on_scale {
+                Some(x) => lang.num(x, 1),
+                None if eval.scored > 0 => format!("{}/{}", eval.scored, eval.lines.len()),
+                None => "—".into(),
+            };
+            let progress = match s.progress(&d.reference) {
+                Progress::ToScore => Span::styled("○", t.warn()),
+                Progress::Partial => Span::styled("◐", t.warn()),
+                Progress::Scored => Span::styled("●", t.ok()),
+            };
+            let mut cells = vec![
+                Cell::from(verdict_mark(s, *i, t)),
+                Cell::from(highlighted(&d.reference, hl.map(|h| &h[F_REFERENCE]), t)),
+                Cell::from(highlighted(&d.structure, hl.map(|h| &h[F_STRUCTURE]), t)),
+            ];
+            if wide {
+                cells.push(Cell::from(highlighted(&d.city, hl.map(|h| &h[F_CITY]), t)));
+            }
+            cells.push(Cell::from(Line::from(total).right_aligned()));
+            cells.push(Cell::from(progress));
+            let row = Row::new(cells);
+            if e.late { row.style(t.dim()) } else { row }
+        })
+        .collect();
+    let mut table_state = TableState::default().with_selected(if s.view.is_empty() {
+        None
+    } else {
+        Some(s.selected.saturating_sub(offset))
+    });
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(t.dim().add_modifier(Modifier::BOLD)))
+        .column_spacing(1)
+        .row_highlight_style(t.selected())
+        .block(block);
+    f.render_stateful_widget(table, area, &mut table_state);
+    if s.view.is_empty() {
+        let msg = if s.entries.is_empty() {
+            lang.tr(text::NO_DOSSIER_IMPORTED)
+        } else {
+            lang.tr(text::NO_MATCH)
+        };
+        let inner = Rect::new(area.x + 2, area.y + 3, area.width.saturating_sub(4), 2);
+        f.render_widget(
+            Paragraph::new(msg).style(t.dim()).wrap(Wrap { trim: true }),
+            inner,
+        );
+    }
+}
+
+/// The list's texts, French then English.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const DOSSIERS: Tr = Tr::new("Dossiers", "Dossiers");
+    pub const SORT: Tr = Tr::new("tri :", "sort:");
+    pub const RELEVANCE: Tr = Tr::new("pertinence", "relevance");
+    pub const FILTER: Tr = Tr::new("filtre :", "filter:");
+    pub const COL_REF: Tr = Tr::new("Réf.", "Ref.");
+    pub const COL_STRUCTURE: Tr = Tr::new("Structure", "Structure");
+    pub const COL_TOWN: Tr = Tr::new("Commune", "Town");
+    pub const COL_TOTAL: Tr = Tr::new("Total", "Total");
+    pub const NO_DOSSIER_IMPORTED: Tr = Tr::new("Aucun dossier importé.", "No dossier imported.");
+    pub const NO_MATCH: Tr = Tr::new(
+        "Aucun dossier ne correspond à la recherche.",
+        "No dossier matches the search.",
+    );
+}
