@@ -138,7 +138,7 @@ fn a_session_records_decisions_with_reasons_then_closes_and_freezes_them() {
         .app
         .state
         .committee_current()
-        .map(|i| s.app.state.entries[i].dossier.reference.clone())
+        .map(|i| s.app.state.batch.entries[i].dossier.reference.clone())
         != Some("PDNP06-2025-002".into())
     {
         s.act("down");

@@ -16,7 +16,7 @@ fn decide(s: &mut Session, reference: &str, kind: &str, motivation: &str) {
         if s.app
             .state
             .committee_current()
-            .map(|i| s.app.state.entries[i].dossier.reference.clone())
+            .map(|i| s.app.state.batch.entries[i].dossier.reference.clone())
             == Some(reference.into())
         {
             break;
@@ -27,7 +27,7 @@ fn decide(s: &mut Session, reference: &str, kind: &str, motivation: &str) {
         s.app
             .state
             .committee_current()
-            .map(|i| s.app.state.entries[i].dossier.reference.clone()),
+            .map(|i| s.app.state.batch.entries[i].dossier.reference.clone()),
         Some(reference.to_string()),
         "{}",
         s.screen()

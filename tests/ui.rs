@@ -394,18 +394,26 @@ fn filters_cycle_through_status_eligibility_priority_and_each_zone() {
     s.act("cycle_filter"); // prioritaires
     s.act("cycle_filter"); // the first zone, alphabetically
     let screen = s.screen();
-    let zone = s.app.state.territories.first().cloned().unwrap_or_default();
+    let zone = s
+        .app
+        .state
+        .batch
+        .territories
+        .first()
+        .cloned()
+        .unwrap_or_default();
     assert!(
         screen.contains(&format!("zone : {zone}")) || screen.contains("zone :"),
         "{screen}"
     );
-    let shown = s.app.state.view.len();
+    let shown = s.app.state.dossiers.view.len();
     assert!(shown > 0 && shown < 28, "{shown}");
     assert!(
         s.app
             .state
+            .dossiers
             .view
             .iter()
-            .all(|i| s.app.state.entries[*i].dossier.territory() == Some(zone.as_str()))
+            .all(|i| s.app.state.batch.entries[*i].dossier.territory() == Some(zone.as_str()))
     );
 }

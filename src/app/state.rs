@@ -207,17 +207,61 @@ pub enum Progress {
     Scored,
 }
 
+/// Everything the screen shows, grouped by what it belongs to: the
+/// environment, the batch under examination, and one part per screen.
 pub struct State {
+    pub env: Env,
+    pub batch: Batch,
+    /// Who is scoring: a member of the committee, or nobody yet.
+    pub reviewer: Option<String>,
+    pub screen: Screen,
+    pub mode: Mode,
+    /// Text being edited (comment, reviewer name).
+    pub input: String,
+    pub status: Option<Status>,
+    pub quit: bool,
+    /// Page height the last frame had, for page up/down.
+    pub page: u16,
+    pub dossiers: DossiersView,
+    pub committee_view: CommitteeView,
+    pub letters_view: LettersView,
+}
+
+/// Where Jury runs: language, terminal, files, the day.
+pub struct Env {
     pub lang: Lang,
     pub color: bool,
-    pub call: Call,
     pub call_dir: Option<PathBuf>,
     pub db_path: String,
     pub keymap: Keymap,
+    /// Where the TUI writes letters, minutes and packets.
+    pub letters_dir: PathBuf,
+    /// Today, as the runtime sees it (late letters, default dates).
+    pub today: chrono::NaiveDate,
+}
+
+/// The call and its dossiers as the database holds them, with what the
+/// committee has recorded and what is computed from it.
+pub struct Batch {
+    pub call: Call,
     pub entries: Vec<Entry>,
+    /// Reference → index into `entries` (entries never change after start).
+    index: HashMap<String, usize>,
     /// Every member's scores: (reference, member, criterion) → score.
     pub scores: BTreeMap<(String, String, String), Score>,
-    pub reviewer: Option<String>,
+    pub committee: jury_core::committee::Committee,
+    /// The call's own letter templates, by decision id.
+    pub templates: BTreeMap<String, String>,
+    /// Letters produced and their tracking, from the store.
+    pub letters: Vec<jury_core::records::LetterRow>,
+    /// The batch's territories, for the zone filter.
+    pub territories: Vec<String>,
+    /// The import report: files that had problems.
+    pub report: Vec<Diag>,
+}
+
+/// The dossiers screen: list, dossier pane and grid.
+pub struct DossiersView {
     /// Entries shown, filtered and sorted (indices into `entries`).
     pub view: Vec<usize>,
     /// Matched characters per entry and field, while a filter is active.
@@ -225,10 +269,8 @@ pub struct State {
     /// Index into `view`.
     pub selected: usize,
     pub focus: Pane,
-    pub mode: Mode,
     pub filter: String,
-    /// Text being edited (comment, reviewer name).
-    pub input: String,
+    pub list_filter: ListFilter,
     pub sort: SortKey,
     pub descending: bool,
     pub dossier_scroll: u16,
@@ -236,45 +278,33 @@ pub struct State {
     pub criterion: usize,
     /// First digit typed on a scale that goes past 9.
     pub pending_digit: Option<u8>,
-    pub status: Option<Status>,
-    pub report: Vec<Diag>,
-    pub quit: bool,
-    /// Page height the last frame had, for page up/down.
-    pub page: u16,
+    /// Whose scores the grid shows and writes.
+    pub grid_target: GridTarget,
     /// First list row on screen, and how many rows the list shows.
     pub list_offset: usize,
     pub list_rows: u16,
     /// The reviewer's progress per dossier, rebuilt by `recompute`.
     progress_cache: HashMap<String, Progress>,
-    /// Reference → index into `entries` (entries never change after start).
-    index: HashMap<String, usize>,
-    pub screen: Screen,
-    pub grid_target: GridTarget,
-    pub list_filter: ListFilter,
-    /// The batch's territories, for the zone filter.
-    pub territories: Vec<String>,
-    pub committee: jury_core::committee::Committee,
-    /// Committee view: rank by the members' normalised totals.
+    searcher: Searcher,
+}
+
+/// The committee view: ranking, agenda, the selected dossier.
+pub struct CommitteeView {
+    /// Rank by the members' normalised totals.
     pub normalised: bool,
-    /// Committee view: contested and near-cut-off dossiers only, contested first.
+    /// Contested and near-cut-off dossiers only, contested first.
     pub agenda: bool,
-    /// Committee view rows (indices into `entries`) and the selected row.
-    pub committee_view: Vec<usize>,
-    pub committee_selected: usize,
-    /// The call's own letter templates, by decision id.
-    pub templates: BTreeMap<String, String>,
-    /// Letters produced and their tracking, from the store.
-    pub letters: Vec<jury_core::records::LetterRow>,
-    /// Final decisions and their letters (letters view rows).
-    pub letter_items: Vec<LetterItem>,
-    pub letters_selected: usize,
-    /// Where the TUI writes letters.
-    pub letters_dir: PathBuf,
+    /// Rows (indices into `entries`) and the selected row.
+    pub rows: Vec<usize>,
+    pub selected: usize,
+}
+
+/// The letters view: every final decision and its letter.
+pub struct LettersView {
+    pub items: Vec<LetterItem>,
+    pub selected: usize,
     /// A running batch: done, total, current reference.
     pub progress: Option<(usize, usize, String)>,
-    /// Today, as the runtime sees it (late letters, default dates).
-    pub today: chrono::NaiveDate,
-    searcher: Searcher,
 }
 
 /// Every member's scores by (reference, member, criterion), as the state keeps them.
@@ -350,66 +380,77 @@ impl State {
             Mode::Normal
         };
         let mut s = State {
-            lang,
-            color: init.color,
-            call: init.call,
-            call_dir: init.call_dir,
-            db_path: init.db_path,
-            keymap: init.keymap,
-            index: entries
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (e.dossier.reference.clone(), i))
-                .collect(),
-            entries,
-            scores,
+            env: Env {
+                lang,
+                color: init.color,
+                call_dir: init.call_dir,
+                db_path: init.db_path,
+                keymap: init.keymap,
+                letters_dir: init.letters_dir,
+                today: init.today,
+            },
+            batch: Batch {
+                call: init.call,
+                index: entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.dossier.reference.clone(), i))
+                    .collect(),
+                entries,
+                scores,
+                committee: jury_core::committee::Committee::default(),
+                templates: init.templates,
+                letters: init.letters,
+                territories: Vec::new(),
+                report: init.report,
+            },
             reviewer: init.reviewer,
-            view: Vec::new(),
-            highlights: HashMap::new(),
-            selected: 0,
-            focus: Pane::List,
+            screen: Screen::Dossiers,
             mode,
-            filter: String::new(),
             input,
-            sort: SortKey::Reference,
-            descending: false,
-            dossier_scroll: 0,
-            criterion: 0,
-            pending_digit: None,
             status: None,
-            report: init.report,
             quit: false,
             page: 10,
-            list_offset: 0,
-            list_rows: 20,
-            progress_cache: HashMap::new(),
-            screen: Screen::Dossiers,
-            grid_target: GridTarget::Own,
-            list_filter: ListFilter::All,
-            territories: Vec::new(),
-            committee: jury_core::committee::Committee::default(),
-            normalised: false,
-            agenda: false,
-            committee_view: Vec::new(),
-            committee_selected: 0,
-            templates: init.templates,
-            letters: init.letters,
-            letter_items: Vec::new(),
-            letters_selected: 0,
-            letters_dir: init.letters_dir,
-            progress: None,
-            today: init.today,
-            searcher: Searcher::default(),
+            dossiers: DossiersView {
+                view: Vec::new(),
+                highlights: HashMap::new(),
+                selected: 0,
+                focus: Pane::List,
+                filter: String::new(),
+                list_filter: ListFilter::All,
+                sort: SortKey::Reference,
+                descending: false,
+                dossier_scroll: 0,
+                criterion: 0,
+                pending_digit: None,
+                grid_target: GridTarget::Own,
+                list_offset: 0,
+                list_rows: 20,
+                progress_cache: HashMap::new(),
+                searcher: Searcher::default(),
+            },
+            committee_view: CommitteeView {
+                normalised: false,
+                agenda: false,
+                rows: Vec::new(),
+                selected: 0,
+            },
+            letters_view: LettersView {
+                items: Vec::new(),
+                selected: 0,
+                progress: None,
+            },
         };
         let mut territories: Vec<String> = s
+            .batch
             .entries
             .iter()
             .filter_map(|e| e.dossier.territory().map(str::to_string))
             .collect();
         territories.sort();
         territories.dedup();
-        s.territories = territories;
-        s.committee.data = init.committee;
+        s.batch.territories = territories;
+        s.batch.committee.data = init.committee;
         s.recompute();
         s
     }
@@ -424,7 +465,7 @@ impl State {
                 vec![Context::Letters, Context::Global]
             }
             Mode::Normal => {
-                let pane = match self.focus {
+                let pane = match self.dossiers.focus {
                     Pane::List => Context::List,
                     Pane::Dossier => Context::Dossier,
                     Pane::Grid => Context::Grid,
@@ -441,13 +482,14 @@ impl State {
     }
 
     pub fn current(&self) -> Option<&Entry> {
-        self.view
-            .get(self.selected)
-            .and_then(|i| self.entries.get(*i))
+        self.dossiers
+            .view
+            .get(self.dossiers.selected)
+            .and_then(|i| self.batch.entries.get(*i))
     }
 
     pub fn current_index(&self) -> Option<usize> {
-        self.view.get(self.selected).copied()
+        self.dossiers.view.get(self.dossiers.selected).copied()
     }
 
     /// The active reviewer's scores on one dossier.
@@ -455,12 +497,14 @@ impl State {
         let Some(me) = &self.reviewer else {
             return Scores::new();
         };
-        self.call
+        self.batch
+            .call
             .criteria
             .iter()
             .filter_map(|c| {
                 let key = (reference.to_string(), me.clone(), c.id.clone());
-                self.scores
+                self.batch
+                    .scores
                     .get(&key)
                     .and_then(|s| s.value)
                     .map(|v| (c.id.clone(), v))
@@ -470,20 +514,23 @@ impl State {
 
     pub fn my_score(&self, reference: &str, criterion: &str) -> Option<&Score> {
         let me = self.reviewer.as_ref()?;
-        self.scores
+        self.batch
+            .scores
             .get(&(reference.to_string(), me.clone(), criterion.to_string()))
     }
 
     /// The grid as shown: the reviewer's own scores, or the consensus.
     pub fn grid_scores(&self, reference: &str) -> Scores {
-        match self.grid_target {
+        match self.dossiers.grid_target {
             GridTarget::Own => self.my_scores(reference),
             GridTarget::Consensus => self
+                .batch
                 .call
                 .criteria
                 .iter()
                 .filter_map(|c| {
-                    self.committee
+                    self.batch
+                        .committee
                         .consensus
                         .get(&(reference.to_string(), c.id.clone()))
                         .map(|v| (c.id.clone(), *v))
@@ -493,19 +540,19 @@ impl State {
     }
 
     pub fn evaluation(&self, reference: &str) -> Evaluation {
-        grid::evaluate(&self.call, &self.grid_scores(reference))
+        grid::evaluate(&self.batch.call, &self.grid_scores(reference))
     }
 
     /// The active reviewer's own progress on a dossier (cached by `recompute`).
     pub fn progress(&self, reference: &str) -> Progress {
-        match self.progress_cache.get(reference) {
+        match self.dossiers.progress_cache.get(reference) {
             Some(p) => *p,
             None => self.compute_progress(reference),
         }
     }
 
     fn compute_progress(&self, reference: &str) -> Progress {
-        let e = grid::evaluate(&self.call, &self.my_scores(reference));
+        let e = grid::evaluate(&self.batch.call, &self.my_scores(reference));
         if e.complete() {
             Progress::Scored
         } else if e.scored > 0 {
@@ -516,7 +563,8 @@ impl State {
     }
 
     pub fn scored_count(&self) -> usize {
-        self.progress_cache
+        self.dossiers
+            .progress_cache
             .values()
             .filter(|p| **p == Progress::Scored)
             .count()
@@ -528,10 +576,10 @@ impl State {
     pub fn refresh_view(&mut self, narrow_from: Option<Vec<usize>>) {
         let keep = self.current_index();
         let candidates: Vec<usize> =
-            narrow_from.unwrap_or_else(|| (0..self.entries.len()).collect());
-        self.highlights.clear();
+            narrow_from.unwrap_or_else(|| (0..self.batch.entries.len()).collect());
+        self.dossiers.highlights.clear();
         let mut hits: Vec<(usize, i64)> = Vec::with_capacity(candidates.len());
-        let active = !self.filter.trim().is_empty();
+        let active = !self.dossiers.filter.trim().is_empty();
         for i in candidates {
             if !self.passes_filter(i) {
                 continue;
@@ -540,8 +588,12 @@ impl State {
                 hits.push((i, 0));
                 continue;
             }
-            if let Some(h) = self.searcher.find(&self.entries[i].haystack, &self.filter) {
-                self.highlights.insert(i, h.fields);
+            if let Some(h) = self
+                .dossiers
+                .searcher
+                .find(&self.batch.entries[i].haystack, &self.dossiers.filter)
+            {
+                self.dossiers.highlights.insert(i, h.fields);
                 hits.push((i, h.score));
             }
         }
@@ -552,15 +604,15 @@ impl State {
             let score: HashMap<usize, i64> = hits.into_iter().collect();
             view.sort_by_key(|i| std::cmp::Reverse(score.get(i).copied().unwrap_or(0)));
         }
-        self.view = view;
-        self.selected = keep
-            .and_then(|k| self.view.iter().position(|i| *i == k))
+        self.dossiers.view = view;
+        self.dossiers.selected = keep
+            .and_then(|k| self.dossiers.view.iter().position(|i| *i == k))
             .unwrap_or(0);
     }
 
     fn sort_view(&self, view: &mut [usize]) {
-        let e = &self.entries;
-        match self.sort {
+        let e = &self.batch.entries;
+        match self.dossiers.sort {
             SortKey::Reference => {
                 view.sort_by(|a, b| e[*a].dossier.reference.cmp(&e[*b].dossier.reference))
             }
@@ -596,7 +648,7 @@ impl State {
                     .then_with(|| e[*a].dossier.reference.cmp(&e[*b].dossier.reference))
             }),
         }
-        if self.descending {
+        if self.dossiers.descending {
             view.reverse();
         }
     }
@@ -624,21 +676,24 @@ impl State {
             self.page = info.page;
         }
         if info.list_rows > 0 {
-            self.list_rows = info.list_rows;
+            self.dossiers.list_rows = info.list_rows;
         }
-        self.dossier_scroll = self.dossier_scroll.min(info.dossier_max_scroll);
+        self.dossiers.dossier_scroll = self.dossiers.dossier_scroll.min(info.dossier_max_scroll);
         self.scroll_list();
     }
 
     /// Keeps the selected dossier within the rows the list shows.
     pub fn scroll_list(&mut self) {
-        let rows = self.list_rows.max(1) as usize;
-        if self.selected < self.list_offset {
-            self.list_offset = self.selected;
-        } else if self.selected >= self.list_offset + rows {
-            self.list_offset = self.selected + 1 - rows;
+        let rows = self.dossiers.list_rows.max(1) as usize;
+        if self.dossiers.selected < self.dossiers.list_offset {
+            self.dossiers.list_offset = self.dossiers.selected;
+        } else if self.dossiers.selected >= self.dossiers.list_offset + rows {
+            self.dossiers.list_offset = self.dossiers.selected + 1 - rows;
         }
-        self.list_offset = self.list_offset.min(self.view.len().saturating_sub(1));
+        self.dossiers.list_offset = self
+            .dossiers
+            .list_offset
+            .min(self.dossiers.view.len().saturating_sub(1));
     }
 }
 
@@ -647,20 +702,26 @@ impl State {
     /// Rebuilds aggregates, ranking and the committee rows from memory.
     pub fn recompute(&mut self) {
         let scores: BTreeMap<(String, String, String), f64> = self
+            .batch
             .scores
             .iter()
             .filter_map(|(k, v)| v.value.map(|x| (k.clone(), x)))
             .collect();
-        let dossiers: Vec<&Dossier> = self.entries.iter().map(|e| &e.dossier).collect();
+        let dossiers: Vec<&Dossier> = self.batch.entries.iter().map(|e| &e.dossier).collect();
         let progress = dossiers
             .iter()
             .map(|d| (d.reference.clone(), self.compute_progress(&d.reference)))
             .collect();
-        self.progress_cache = progress;
-        let data = std::mem::take(&mut self.committee.data);
-        let basis = self.committee.basis;
-        self.committee =
-            jury_core::committee::Committee::build(&self.call, &dossiers, &scores, data, basis);
+        self.dossiers.progress_cache = progress;
+        let data = std::mem::take(&mut self.batch.committee.data);
+        let basis = self.batch.committee.basis;
+        self.batch.committee = jury_core::committee::Committee::build(
+            &self.batch.call,
+            &dossiers,
+            &scores,
+            data,
+            basis,
+        );
         self.refresh_committee_view();
         self.refresh_letters();
         self.refresh_view(None);
@@ -669,19 +730,26 @@ impl State {
     /// The letters view's rows: every final decision, by reference.
     pub fn refresh_letters(&mut self) {
         let mut items: Vec<LetterItem> = self
+            .batch
             .committee
             .decisions
             .values()
-            .filter(|d| self.committee.frozen(&d.reference))
+            .filter(|d| self.batch.committee.frozen(&d.reference))
             .filter_map(|d| {
                 let entry = self.entry_index(&d.reference)?;
                 let tracked = self
+                    .batch
                     .letters
                     .iter()
                     .find(|l| l.reference == d.reference && l.decision_id == d.id)
                     .cloned();
                 let sent = tracked.as_ref().is_some_and(|t| t.sent_at.is_some());
-                let late = !sent && self.call.notify_by.is_some_and(|n| self.today > n);
+                let late = !sent
+                    && self
+                        .batch
+                        .call
+                        .notify_by
+                        .is_some_and(|n| self.env.today > n);
                 Some(LetterItem {
                     entry,
                     decision: d.clone(),
@@ -691,26 +759,27 @@ impl State {
             })
             .collect();
         items.sort_by(|a, b| a.decision.reference.cmp(&b.decision.reference));
-        self.letter_items = items;
-        self.letters_selected = self
-            .letters_selected
-            .min(self.letter_items.len().saturating_sub(1));
+        self.letters_view.items = items;
+        self.letters_view.selected = self
+            .letters_view
+            .selected
+            .min(self.letters_view.items.len().saturating_sub(1));
     }
 
     pub fn set_committee_data(&mut self, data: jury_core::records::CommitteeData) {
-        self.committee.data = data;
+        self.batch.committee.data = data;
         self.recompute();
     }
 
     /// The entry of a reference.
     pub fn entry_index(&self, reference: &str) -> Option<usize> {
-        self.index.get(reference).copied()
+        self.batch.index.get(reference).copied()
     }
 
     /// Eligibility after the chair's override, if any: what every screen shows.
     pub fn verdict(&self, i: usize) -> eligibility::Verdict {
-        let e = &self.entries[i];
-        match self.committee.overrides.get(&e.dossier.reference) {
+        let e = &self.batch.entries[i];
+        match self.batch.committee.overrides.get(&e.dossier.reference) {
             Some(o) if o.eligible => eligibility::Verdict::Eligible,
             Some(_) => eligibility::Verdict::Ineligible,
             None => e.eligibility.verdict,
@@ -720,7 +789,7 @@ impl State {
     pub fn role(&self) -> Option<Role> {
         self.reviewer
             .as_deref()
-            .and_then(|r| self.committee.role(r))
+            .and_then(|r| self.batch.committee.role(r))
     }
 
     pub fn is_chair(&self) -> bool {
@@ -738,51 +807,57 @@ impl State {
     }
 
     fn passes_filter(&self, i: usize) -> bool {
-        let e = &self.entries[i];
+        let e = &self.batch.entries[i];
         let reference = &e.dossier.reference;
-        match self.list_filter {
+        match self.dossiers.list_filter {
             ListFilter::All => true,
             ListFilter::ToScore => self.progress(reference) != Progress::Scored,
             ListFilter::Contested => self
+                .batch
                 .committee
                 .aggregates
                 .get(i)
                 .is_some_and(|a| a.contested),
             ListFilter::Ineligible => self.verdict(i) == eligibility::Verdict::Ineligible,
-            ListFilter::Decided => self.committee.decisions.contains_key(reference),
+            ListFilter::Decided => self.batch.committee.decisions.contains_key(reference),
             ListFilter::Priority => !e.eligibility.priorities.is_empty(),
             ListFilter::Zone(z) => e
                 .dossier
                 .territory()
-                .is_some_and(|t| Some(t) == self.territories.get(z).map(String::as_str)),
+                .is_some_and(|t| Some(t) == self.batch.territories.get(z).map(String::as_str)),
         }
     }
 
     /// The committee rows: ranking order (raw or normalised), or the agenda.
     pub fn refresh_committee_view(&mut self) {
-        let keep = self.committee_view.get(self.committee_selected).copied();
+        let keep = self
+            .committee_view
+            .rows
+            .get(self.committee_view.selected)
+            .copied();
         let mut rows: Vec<usize> = self
+            .batch
             .committee
             .ranking
             .iter()
             .filter_map(|r| self.entry_index(&r.reference))
             .collect();
-        if self.normalised {
+        if self.committee_view.normalised {
             let z: HashMap<usize, f64> = rows
                 .iter()
                 .map(|i| {
-                    let a = &self.committee.aggregates[*i];
+                    let a = &self.batch.committee.aggregates[*i];
                     (
                         *i,
-                        jury_core::aggregate::normalised_total(a, &self.committee.profiles)
+                        jury_core::aggregate::normalised_total(a, &self.batch.committee.profiles)
                             .unwrap_or(f64::NEG_INFINITY),
                     )
                 })
                 .collect();
             rows.sort_by(|a, b| z[b].total_cmp(&z[a]));
         }
-        if self.agenda {
-            let cut = self.call.capacity.map(|c| c as usize);
+        if self.committee_view.agenda {
+            let cut = self.batch.call.capacity.map(|c| c as usize);
             let position: HashMap<usize, usize> =
                 rows.iter().enumerate().map(|(p, i)| (*i, p)).collect();
             let near = |i: &usize| {
@@ -791,47 +866,52 @@ impl State {
                     p + 2 >= c && p <= c + 2
                 })
             };
-            let contested = |i: &usize| self.committee.aggregates[*i].contested;
+            let contested = |i: &usize| self.batch.committee.aggregates[*i].contested;
             rows.retain(|i| contested(i) || near(i));
             rows.sort_by_key(|i| (!contested(i), position[i]));
         }
-        self.committee_view = rows;
-        self.committee_selected = keep
-            .and_then(|k| self.committee_view.iter().position(|i| *i == k))
+        self.committee_view.rows = rows;
+        self.committee_view.selected = keep
+            .and_then(|k| self.committee_view.rows.iter().position(|i| *i == k))
             .unwrap_or(0)
-            .min(self.committee_view.len().saturating_sub(1));
+            .min(self.committee_view.rows.len().saturating_sub(1));
     }
 
     /// The committee view's warning that the call may be unsuccessful.
     pub fn unsuccessful_warning(&self) -> Option<String> {
         let s = self;
-        let eligible = (0..s.entries.len())
+        let eligible = (0..s.batch.entries.len())
             .filter(|i| s.verdict(*i) == jury_core::eligibility::Verdict::Eligible)
             .count();
         let best = s
+            .batch
             .committee
             .aggregates
             .iter()
             .enumerate()
             .filter(|(i, _)| s.verdict(*i) == jury_core::eligibility::Verdict::Eligible)
-            .filter_map(|(_, a)| a.official(s.committee.basis))
-            .map(|t| jury_core::aggregate::DossierAggregate::on_100(&s.call, t))
+            .filter_map(|(_, a)| a.official(s.batch.committee.basis))
+            .map(|t| jury_core::aggregate::DossierAggregate::on_100(&s.batch.call, t))
             .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
         // Before anyone has scored, "nobody reaches the threshold" means nothing.
         let any_scored = s
+            .batch
             .committee
             .aggregates
             .iter()
-            .any(|a| a.official(s.committee.basis).is_some());
+            .any(|a| a.official(s.batch.committee.basis).is_some());
         if !any_scored && eligible > 1 {
             return None;
         }
-        jury_core::decision::unsuccessful_warning(&s.call, eligible, best, s.lang)
+        jury_core::decision::unsuccessful_warning(&s.batch.call, eligible, best, s.env.lang)
     }
 
     /// The dossier selected in the committee view.
     pub fn committee_current(&self) -> Option<usize> {
-        self.committee_view.get(self.committee_selected).copied()
+        self.committee_view
+            .rows
+            .get(self.committee_view.selected)
+            .copied()
     }
 }
 

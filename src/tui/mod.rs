@@ -179,7 +179,7 @@ impl App {
     /// A key press, through the live keymap.
     pub fn press(&mut self, key: KeyEvent) {
         let contexts = self.state.contexts();
-        let bound = keys::key_of(&key).and_then(|k| self.state.keymap.resolve(&contexts, k));
+        let bound = keys::key_of(&key).and_then(|k| self.state.env.keymap.resolve(&contexts, k));
         match bound {
             Some(a) => self.dispatch(a),
             None => {
@@ -230,12 +230,12 @@ impl App {
             Effect::ImportPacket(path) => vec![self.import_packet(&path), self.reload()],
             Effect::Minutes => {
                 let result = produce::load(&self.store).and_then(|src| {
-                    produce::write_minutes(&self.store, &src, &self.state.letters_dir, None)
+                    produce::write_minutes(&self.store, &src, &self.state.env.letters_dir, None)
                 });
                 vec![match result {
                     Ok(files) => Outcome::MinutesWritten {
                         count: files.len() / 2,
-                        dir: self.state.letters_dir.clone(),
+                        dir: self.state.env.letters_dir.clone(),
                     },
                     Err(e) => Outcome::Failed(e),
                 }]
@@ -348,7 +348,7 @@ impl App {
     fn export_packet(&mut self) -> Option<Outcome> {
         // `update` asks for a packet only once someone is scoring.
         let me = self.state.reviewer.clone()?;
-        let dir = self.state.letters_dir.clone();
+        let dir = self.state.env.letters_dir.clone();
         let result = self
             .store
             .export_packet(&me)
@@ -428,7 +428,7 @@ impl App {
                 &mut self.store,
                 &job.source,
                 &p,
-                &self.state.letters_dir,
+                &self.state.env.letters_dir,
                 &me,
             ) {
                 job.failed.push(format!("{} : {e}", p.reference));
@@ -464,7 +464,7 @@ impl App {
     /// Tells the state when the date has changed since it last looked.
     fn follow_the_date(&mut self) {
         let today = chrono::Local::now().date_naive();
-        if today != self.state.today {
+        if today != self.state.env.today {
             self.send(Msg::Today(today));
         }
     }

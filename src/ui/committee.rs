@@ -24,6 +24,7 @@ fn initials(name: &str) -> String {
 /// Members who reviewed at least one dossier, in name order.
 fn reviewers(s: &State) -> Vec<String> {
     let mut names: Vec<String> = s
+        .batch
         .committee
         .aggregates
         .iter()
@@ -35,14 +36,15 @@ fn reviewers(s: &State) -> Vec<String> {
 }
 
 fn decision_label(s: &State, reference: &str) -> String {
-    s.committee
+    s.batch
+        .committee
         .decisions
         .get(reference)
         .map(|d| {
-            let label = jury_core::decision::kind(&s.call, &d.kind, s.lang)
+            let label = jury_core::decision::kind(&s.batch.call, &d.kind, s.env.lang)
                 .map(|k| k.label)
                 .unwrap_or_else(|| d.kind.clone());
-            let frozen = if s.committee.frozen(reference) {
+            let frozen = if s.batch.committee.frozen(reference) {
                 ""
             } else {
                 " *"
@@ -77,24 +79,24 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 }
 
 fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let mut first = vec![Span::styled(
         format!(" {} ", lang.tr(text::COMMITTEE)),
         t.title().add_modifier(Modifier::REVERSED),
     )];
-    match s.committee.open_session() {
+    match s.batch.committee.open_session() {
         Some(session) => {
             let date = chrono::NaiveDate::parse_from_str(&session.date, "%Y-%m-%d")
                 .map(|d| lang.date(d))
                 .unwrap_or_else(|_| session.date.clone());
-            let quorum = s.call.quorum;
+            let quorum = s.batch.call.quorum;
             let ok = quorum.is_none_or(|q| session.present.len() as u32 >= q);
             first.push(Span::raw(format!(
                 " {} {date} — {} {}/{} — ",
                 lang.tr(text::SESSION_OF),
                 lang.tr(text::PRESENT),
                 session.present.len(),
-                s.committee.data.members.len()
+                s.batch.committee.data.members.len()
             )));
             first.push(Span::styled(
                 match quorum {
@@ -112,7 +114,7 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             t.warn(),
         )),
     }
-    let basis = match s.committee.basis {
+    let basis = match s.batch.committee.basis {
         Basis::Mean => lang.tr(text::BASIS_MEAN),
         Basis::Median => lang.tr(text::BASIS_MEDIAN),
     };
@@ -120,26 +122,31 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         format!(
             "   {} {basis}{}{}",
             lang.tr(text::TOTALS),
-            if s.normalised {
+            if s.committee_view.normalised {
                 lang.tr(text::NORMALISED_RANKING)
             } else {
                 ""
             },
-            if s.agenda { lang.tr(text::AGENDA) } else { "" },
+            if s.committee_view.agenda {
+                lang.tr(text::AGENDA)
+            } else {
+                ""
+            },
         ),
         t.dim(),
     ));
-    let accepted = s.committee.accepted_count(&s.call, "");
+    let accepted = s.batch.committee.accepted_count(&s.batch.call, "");
     let mut second = vec![Span::raw(format!(
         " {} {}{}",
         lang.tr(text::ACCEPTED),
         accepted,
-        s.call
+        s.batch
+            .call
             .capacity
             .map(|c| format!(" / {c}"))
             .unwrap_or_default()
     ))];
-    if let Some(o) = &s.committee.data.outcome
+    if let Some(o) = &s.batch.committee.data.outcome
         && o.unsuccessful
     {
         second.push(Span::styled(
@@ -154,7 +161,7 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         second.push(Span::styled(format!("   ⚠ {w}"), t.error()));
     }
     // Review packets: who has sent theirs, so the chair sees who is missing.
-    let packets = &s.committee.data.packets;
+    let packets = &s.batch.committee.data.packets;
     if packets.iter().any(|p| p.last_import.is_some()) {
         let parts: Vec<String> = packets
             .iter()
@@ -178,11 +185,11 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             t.dim(),
         ));
     }
-    if !s.committee.data.merge_conflicts.is_empty() {
+    if !s.batch.committee.data.merge_conflicts.is_empty() {
         second.push(Span::styled(
             format!(
                 "   ⚠ {} {}",
-                s.committee.data.merge_conflicts.len(),
+                s.batch.committee.data.merge_conflicts.len(),
                 lang.tr(text::PACKET_DISAGREEMENTS)
             ),
             t.error(),
@@ -200,7 +207,7 @@ fn fmt_opt(lang: Lang, v: Option<f64>, decimals: usize) -> String {
 }
 
 fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let members = reviewers(s);
     let me = s.reviewer.clone().unwrap_or_default();
     // The structure column goes first when the members' columns need the room.
@@ -223,25 +230,25 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     ] {
         header.push(Cell::from(Line::from(h).right_aligned()));
     }
-    if s.normalised {
+    if s.committee_view.normalised {
         header.push(Cell::from(Line::from("z").right_aligned()));
     }
     header.push(Cell::from(""));
     header.push(Cell::from(lang.tr(text::COL_DECISION)));
     // Only the rows on screen are built; the window follows the selection.
     let shown = (area.height.saturating_sub(3) as usize).max(1);
-    let offset = (s.committee_selected + 1).saturating_sub(shown);
-    let window = &s.committee_view
-        [offset.min(s.committee_view.len())..(offset + shown).min(s.committee_view.len())];
+    let offset = (s.committee_view.selected + 1).saturating_sub(shown);
+    let window = &s.committee_view.rows[offset.min(s.committee_view.rows.len())
+        ..(offset + shown).min(s.committee_view.rows.len())];
     let rows: Vec<Row> = window
         .iter()
         .map(|i| {
-            let e = &s.entries[*i];
+            let e = &s.batch.entries[*i];
             let reference = &e.dossier.reference;
-            let agg = &s.committee.aggregates[*i];
+            let agg = &s.batch.committee.aggregates[*i];
             // Nothing to hide where nobody else has scored.
             let visible = s.may_see_others(reference) || agg.member_totals.keys().all(|m| *m == me);
-            let ranked = s.committee.rank_of(reference);
+            let ranked = s.batch.committee.rank_of(reference);
             let rank = match ranked {
                 Some(r) => match r.rank {
                     Some(n) if r.still_tied => format!("{n}="),
@@ -291,8 +298,8 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             cells.push(Cell::from(
                 Line::from(hide(fmt_opt(lang, spread, 1))).right_aligned(),
             ));
-            if s.normalised {
-                let z = jury_core::aggregate::normalised_total(agg, &s.committee.profiles);
+            if s.committee_view.normalised {
+                let z = jury_core::aggregate::normalised_total(agg, &s.batch.committee.profiles);
                 cells.push(Cell::from(
                     Line::from(hide(fmt_opt(lang, z, 2))).right_aligned(),
                 ));
@@ -307,6 +314,7 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         })
         .collect();
     let ref_width = s
+        .batch
         .entries
         .iter()
         .map(|e| e.dossier.reference.chars().count())
@@ -323,19 +331,20 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         Constraint::Length(5),
         Constraint::Length(6),
     ]);
-    if s.normalised {
+    if s.committee_view.normalised {
         widths.push(Constraint::Length(5));
     }
     widths.extend([Constraint::Length(1), Constraint::Fill(1)]);
     let title = format!(
         "{} ({}) · ⚠ {} · * {}",
         lang.tr(text::RANKING),
-        s.committee_view.len(),
+        s.committee_view.rows.len(),
         lang.tr(text::CONTESTED),
         lang.tr(text::PROVISIONAL_TIE_BROKEN),
     );
-    let mut state = TableState::default()
-        .with_selected((!s.committee_view.is_empty()).then_some(s.committee_selected - offset));
+    let mut state = TableState::default().with_selected(
+        (!s.committee_view.rows.is_empty()).then_some(s.committee_view.selected - offset),
+    );
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(t.dim().add_modifier(Modifier::BOLD)))
         .column_spacing(1)
@@ -345,14 +354,14 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 }
 
 fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let Some(i) = s.committee_current() else {
         f.render_widget(pane_block(lang.tr(text::DOSSIER).into(), false, t), area);
         return;
     };
-    let e = &s.entries[i];
+    let e = &s.batch.entries[i];
     let reference = &e.dossier.reference;
-    let agg = &s.committee.aggregates[i];
+    let agg = &s.batch.committee.aggregates[i];
     let block = pane_block(reference.to_string(), false, t);
     let width = block.inner(area).width as usize;
     let mut lines: Vec<Line> = Vec::new();
@@ -365,7 +374,7 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         0,
     );
     lines.push(verdict_line(s.verdict(i), lang, t));
-    if let Some(o) = s.committee.overrides.get(reference) {
+    if let Some(o) = s.batch.committee.overrides.get(reference) {
         wrapped(
             &mut lines,
             Span::styled(format!("{} ", lang.tr(text::OVERRIDE)), t.warn()),
@@ -410,7 +419,7 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             2,
         );
     }
-    if let Some(r) = s.committee.rank_of(reference)
+    if let Some(r) = s.batch.committee.rank_of(reference)
         && let (Some(n), true) = (r.rank, r.tied_with_total)
     {
         let how = match (r.still_tied, r.broken_by) {
@@ -430,12 +439,12 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     lines.push(Line::from(""));
     criteria_lines(s, t, agg, reference, &mut lines);
     lines.push(Line::from(""));
-    match s.committee.decisions.get(reference) {
+    match s.batch.committee.decisions.get(reference) {
         Some(d) => {
-            let label = jury_core::decision::kind(&s.call, &d.kind, lang)
+            let label = jury_core::decision::kind(&s.batch.call, &d.kind, lang)
                 .map(|k| k.label)
                 .unwrap_or(d.kind.clone());
-            let state = if s.committee.frozen(reference) {
+            let state = if s.batch.committee.frozen(reference) {
                 lang.tr(text::FINAL)
             } else {
                 lang.tr(text::PROVISIONAL)
@@ -498,10 +507,10 @@ fn criteria_lines(
     reference: &str,
     lines: &mut Vec<Line<'static>>,
 ) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let visible = s.may_see_others(reference);
     let me = s.reviewer.clone().unwrap_or_default();
-    for (k, (c, st)) in s.call.criteria.iter().zip(&agg.criteria).enumerate() {
+    for (k, (c, st)) in s.batch.call.criteria.iter().zip(&agg.criteria).enumerate() {
         let label: String = c.label.chars().take(40).collect();
         lines.push(Line::from(Span::styled(
             format!(
@@ -551,14 +560,14 @@ fn criteria_lines(
         }
         lines.push(Line::from(spans));
         // The members' comments: what the discussion starts from.
-        for ((r, m, crit), score) in s.scores.range(
+        for ((r, m, crit), score) in s.batch.scores.range(
             (reference.to_string(), String::new(), String::new())
                 ..(format!("{reference}\u{0}"), String::new(), String::new()),
         ) {
             if r != reference || *crit != c.id || score.comment.is_empty() {
                 continue;
             }
-            if (!visible && *m != me) || s.committee.in_conflict(reference, m) {
+            if (!visible && *m != me) || s.batch.committee.in_conflict(reference, m) {
                 continue;
             }
             lines.push(Line::from(vec![
@@ -573,14 +582,14 @@ fn criteria_lines(
 }
 
 fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
     // Distribution of official totals on 100, by tens.
     let mut buckets = [0u64; 10];
-    for a in &s.committee.aggregates {
-        if let Some(total) = a.official(s.committee.basis) {
-            let on100 = DossierAggregate::on_100(&s.call, total);
+    for a in &s.batch.committee.aggregates {
+        if let Some(total) = a.official(s.batch.committee.basis) {
+            let on100 = DossierAggregate::on_100(&s.batch.call, total);
             buckets[((on100 / 10.0).floor() as usize).min(9)] += 1;
         }
     }
@@ -603,16 +612,22 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     f.render_widget(chart, left);
     // Each criterion's mean across dossiers, on the call's scale (×10 for the bars).
     let means: Vec<Bar> = s
+        .batch
         .call
         .criteria
         .iter()
         .enumerate()
         .map(|(k, _)| {
             let vals: Vec<f64> = s
+                .batch
                 .committee
                 .aggregates
                 .iter()
-                .filter_map(|a| a.criteria.get(k).and_then(|c| c.central(s.committee.basis)))
+                .filter_map(|a| {
+                    a.criteria
+                        .get(k)
+                        .and_then(|c| c.central(s.batch.committee.basis))
+                })
                 .collect();
             let mean = (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64);
             Bar::default()
@@ -621,13 +636,13 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 .text_value(mean.map(|m| lang.num(m, 1)).unwrap_or_default())
         })
         .collect();
-    let max = (s.call.scale.max * 10.0).round() as u64;
+    let max = (s.batch.call.scale.max * 10.0).round() as u64;
     let chart = BarChart::default()
         .block(pane_block(
             format!(
                 "{} / {}",
                 lang.tr(text::MEAN_BY_CRITERION),
-                lang.score(s.call.scale.max)
+                lang.score(s.batch.call.scale.max)
             ),
             false,
             t,

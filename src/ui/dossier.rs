@@ -135,8 +135,8 @@ fn value_lines(
 }
 
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
-    let lang = s.lang;
-    let focused = s.focus == Pane::Dossier && s.mode == Mode::Normal;
+    let lang = s.env.lang;
+    let focused = s.dossiers.focus == Pane::Dossier && s.mode == Mode::Normal;
     let Some(e) = s.current() else {
         f.render_widget(pane_block(lang.tr(text::DOSSIER).into(), focused, t), area);
         return 0;
@@ -203,6 +203,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     if !d.attachments.is_empty() {
         lines.push(Line::from(""));
         let key = s
+            .env
             .keymap
             .first_key(
                 &[Context::Dossier, Context::Grid, Context::Global],
@@ -236,7 +237,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     let para = Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false });
     let total = para.line_count(inner.width) as u16;
     let max_scroll = total.saturating_sub(inner.height);
-    let scroll = s.dossier_scroll.min(max_scroll);
+    let scroll = s.dossiers.dossier_scroll.min(max_scroll);
     let mut block = block;
     if max_scroll > 0 {
         block = block.title_bottom(

@@ -10,12 +10,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 fn grid_title(s: &State) -> String {
-    let lang = s.lang;
-    if s.grid_target == crate::app::state::GridTarget::Consensus {
+    let lang = s.env.lang;
+    if s.dossiers.grid_target == crate::app::state::GridTarget::Consensus {
         return lang.tr(text::CONSENSUS_GRID).to_string();
     }
     let recused = match (&s.reviewer, s.current()) {
-        (Some(r), Some(e)) => s.committee.in_conflict(&e.dossier.reference, r),
+        (Some(r), Some(e)) => s.batch.committee.in_conflict(&e.dossier.reference, r),
         _ => false,
     };
     match &s.reviewer {
@@ -27,8 +27,8 @@ fn grid_title(s: &State) -> String {
 
 /// The total, always visible at the bottom of the grid.
 fn total_line(s: &State, eval: &jury_core::grid::Evaluation, t: &Theme) -> Line<'static> {
-    let lang = s.lang;
-    let scale_max = lang.score(s.call.scale.max);
+    let lang = s.env.lang;
+    let scale_max = lang.score(s.batch.call.scale.max);
     let mut spans = vec![Span::styled(
         format!(" {} ", lang.tr(text::TOTAL)),
         Style::new().add_modifier(Modifier::BOLD),
@@ -55,15 +55,18 @@ fn total_line(s: &State, eval: &jury_core::grid::Evaluation, t: &Theme) -> Line<
 }
 
 fn score_span(s: &State, l: &jury_core::grid::Line, here: bool, t: &Theme) -> Span<'static> {
-    match (l.score, here.then_some(s.pending_digit).flatten()) {
+    match (l.score, here.then_some(s.dossiers.pending_digit).flatten()) {
         (_, Some(p)) => Span::styled(format!("{p}…"), t.matched()),
-        (Some(v), None) => Span::styled(s.lang.score(v), Style::new().add_modifier(Modifier::BOLD)),
+        (Some(v), None) => Span::styled(
+            s.env.lang.score(v),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
         (None, None) => Span::styled("_", t.warn().add_modifier(Modifier::BOLD)),
     }
 }
 
 fn points_text(s: &State, l: &jury_core::grid::Line) -> String {
-    let lang = s.lang;
+    let lang = s.env.lang;
     match l.points {
         Some(p) => format!("{} / {} pts", lang.score(p), lang.score(l.max_points)),
         None => format!("— / {} pts", lang.score(l.max_points)),
@@ -78,7 +81,7 @@ fn grid_frame<'s>(
     t: &Theme,
     area: Rect,
 ) -> Option<(Block<'static>, &'s str, jury_core::grid::Evaluation, bool)> {
-    let focused = s.focus == Pane::Grid && s.mode == Mode::Normal;
+    let focused = s.dossiers.focus == Pane::Grid && s.mode == Mode::Normal;
     let block = pane_block(grid_title(s), focused, t);
     let Some(e) = s.current() else {
         f.render_widget(block, area);
@@ -91,17 +94,17 @@ fn grid_frame<'s>(
 }
 
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let Some((block, reference, eval, focused)) = grid_frame(f, s, t, area) else {
         return;
     };
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let scale_max = lang.score(s.call.scale.max);
+    let scale_max = lang.score(s.batch.call.scale.max);
     // One paragraph per criterion, so the selected one can be kept in view.
     let mut blocks: Vec<Vec<Line>> = Vec::new();
-    for (i, (c, l)) in s.call.criteria.iter().zip(&eval.lines).enumerate() {
-        let here = i == s.criterion;
+    for (i, (c, l)) in s.batch.call.criteria.iter().zip(&eval.lines).enumerate() {
+        let here = i == s.dossiers.criterion;
         let marker = if here && focused {
             "▶ "
         } else if here {
@@ -144,9 +147,10 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         blocks.push(lines);
     }
     if let Some(help) = s
+        .batch
         .call
         .criteria
-        .get(s.criterion)
+        .get(s.dossiers.criterion)
         .and_then(|c| c.help.as_ref())
     {
         blocks.push(vec![
@@ -163,7 +167,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 .line_count(inner.width) as u16
         })
         .collect();
-    let end_of_selected: u16 = heights.iter().take(s.criterion + 1).sum();
+    let end_of_selected: u16 = heights.iter().take(s.dossiers.criterion + 1).sum();
     let scroll = end_of_selected.saturating_sub(inner.height);
     let lines: Vec<Line> = blocks.into_iter().flatten().collect();
     f.render_widget(
@@ -176,19 +180,20 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 
 /// The grid as a strip: one row per criterion, for narrow terminals.
 pub(super) fn strip(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let Some((block, reference, eval, focused)) = grid_frame(f, s, t, area) else {
         return;
     };
-    let scale_max = lang.score(s.call.scale.max);
+    let scale_max = lang.score(s.batch.call.scale.max);
     let rows: Vec<Row> = s
+        .batch
         .call
         .criteria
         .iter()
         .zip(&eval.lines)
         .enumerate()
         .map(|(i, (c, l))| {
-            let here = i == s.criterion;
+            let here = i == s.dossiers.criterion;
             let comment = s
                 .my_score(reference, &c.id)
                 .map(|sc| sc.comment.clone())
@@ -215,7 +220,7 @@ pub(super) fn strip(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         Constraint::Length(14),
         Constraint::Fill(1),
     ];
-    let mut state = TableState::default().with_selected(Some(s.criterion));
+    let mut state = TableState::default().with_selected(Some(s.dossiers.criterion));
     let table = Table::new(rows, widths)
         .column_spacing(1)
         .highlight_symbol(if focused { "▶ " } else { "▷ " })

@@ -17,7 +17,7 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let ctx = s.contexts();
     let committee = s.screen == crate::app::state::Screen::Committee;
     let letters = s.screen == crate::app::state::Screen::Letters;
-    let actions: &[Action] = match (&s.mode, s.focus) {
+    let actions: &[Action] = match (&s.mode, s.dossiers.focus) {
         (Mode::Normal, _) if letters => &[
             Action::Generate,
             Action::GenerateAll,
@@ -77,12 +77,12 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         _ => &[Action::Down, Action::Up, Action::Confirm, Action::Close],
     };
     let mut spans = Vec::new();
-    if s.mode == Mode::Normal && s.focus == Pane::Grid && !committee && !letters {
-        let lo = s.call.scale.min.max(0.0) as u8;
-        let hi = s.call.scale.max.min(9.0) as u8;
+    if s.mode == Mode::Normal && s.dossiers.focus == Pane::Grid && !committee && !letters {
+        let lo = s.batch.call.scale.min.max(0.0) as u8;
+        let hi = s.batch.call.scale.max.min(9.0) as u8;
         // Prefer the digit itself to its AZERTY twin in the hint.
         let key = |n: u8| {
-            let keys = s.keymap.keys_for(Context::Grid, Action::Score(n));
+            let keys = s.env.keymap.keys_for(Context::Grid, Action::Score(n));
             keys.iter()
                 .find(
                     |k| matches!(k.code, crate::app::keymap::KeyCodeOrd::Char(c) if c.is_ascii_digit()),
@@ -95,15 +95,15 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 format!(" {}–{} ", a.label(), b.label()),
                 t.selected(),
             ));
-            spans.push(Span::raw(format!(" {}  ", s.lang.tr(text::SCORE))));
+            spans.push(Span::raw(format!(" {}  ", s.env.lang.tr(text::SCORE))));
         }
     }
     for a in actions {
-        if let Some(k) = s.keymap.first_key(&ctx, *a) {
-            let desc = if *a == Action::FocusGrid && s.focus == Pane::List {
-                s.lang.tr(text::SCORE).to_string()
+        if let Some(k) = s.env.keymap.first_key(&ctx, *a) {
+            let desc = if *a == Action::FocusGrid && s.dossiers.focus == Pane::List {
+                s.env.lang.tr(text::SCORE).to_string()
             } else {
-                a.describe(s.lang)
+                a.describe(s.env.lang)
             };
             spans.push(Span::styled(format!(" {} ", k.label()), t.selected()));
             spans.push(Span::raw(format!(" {desc}  ")));
@@ -113,11 +113,11 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 }
 
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let area = popup_area(f.area(), 80, 85);
     let mut lines: Vec<Line> = Vec::new();
     let mut last_ctx = None;
-    for (ctx, action, keys) in s.keymap.entries() {
+    for (ctx, action, keys) in s.env.keymap.entries() {
         if last_ctx != Some(ctx) {
             if last_ctx.is_some() {
                 lines.push(Line::from(""));

@@ -11,19 +11,21 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Clear, Gauge, Paragraph, Row, Table, TableState, Wrap};
 
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let [banner, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(5)]).areas(area);
     let produced = s
-        .letter_items
+        .letters_view
+        .items
         .iter()
         .filter(|i| i.tracked.is_some())
         .count();
     let sent = s
-        .letter_items
+        .letters_view
+        .items
         .iter()
         .filter(|i| i.tracked.as_ref().is_some_and(|t| t.sent_at.is_some()))
         .count();
-    let late = s.letter_items.iter().filter(|i| i.late).count();
+    let late = s.letters_view.items.iter().filter(|i| i.late).count();
     let mut first = vec![
         Span::styled(
             format!(" {} ", lang.tr(text::LETTERS)),
@@ -31,7 +33,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         ),
         Span::raw(format!(
             " {} {} · {} {} · {} {}",
-            s.letter_items.len(),
+            s.letters_view.items.len(),
             lang.tr(text::COUNT_FINAL),
             produced,
             lang.tr(text::COUNT_PRODUCED),
@@ -39,7 +41,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             lang.tr(text::COUNT_SENT),
         )),
     ];
-    if let Some(n) = s.call.notify_by {
+    if let Some(n) = s.batch.call.notify_by {
         let style = if late > 0 { t.error() } else { t.dim() };
         first.push(Span::styled(
             format!(
@@ -59,7 +61,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         format!(
             " {} {}",
             lang.tr(text::OUTPUT_FOLDER),
-            s.letters_dir.display()
+            s.env.letters_dir.display()
         ),
         t.dim(),
     ));
@@ -76,7 +78,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     if let Some(p) = preview {
         render_preview(f, s, t, p);
     }
-    if let Some((done, total, current)) = &s.progress {
+    if let Some((done, total, current)) = &s.letters_view.progress {
         let w = (area.width * 6 / 10).max(40).min(area.width);
         let r = Rect::new(
             area.x + (area.width - w) / 2,
@@ -104,12 +106,12 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 fn short_date(s: &State, iso: &str) -> String {
     let day = iso.get(..10).unwrap_or(iso);
     chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .map(|d| s.lang.short_date(d))
+        .map(|d| s.env.lang.short_date(d))
         .unwrap_or_else(|_| day.to_string())
 }
 
 fn render_table(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let header = Row::new(vec![
         Cell::from(lang.tr(text::COL_REF)),
         Cell::from(lang.tr(text::COL_STRUCTURE)),
@@ -120,11 +122,12 @@ fn render_table(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     ])
     .style(t.dim().add_modifier(Modifier::BOLD));
     let rows: Vec<Row> = s
-        .letter_items
+        .letters_view
+        .items
         .iter()
         .map(|item| {
-            let e = &s.entries[item.entry];
-            let label = jury_core::decision::kind(&s.call, &item.decision.kind, lang)
+            let e = &s.batch.entries[item.entry];
+            let label = jury_core::decision::kind(&s.batch.call, &item.decision.kind, lang)
                 .map(|k| k.label)
                 .unwrap_or(item.decision.kind.clone());
             let tr = item.tracked.as_ref();
@@ -167,11 +170,11 @@ fn render_table(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         Constraint::Length(10),
     ];
     let mut state = TableState::default()
-        .with_selected((!s.letter_items.is_empty()).then_some(s.letters_selected));
+        .with_selected((!s.letters_view.items.is_empty()).then_some(s.letters_view.selected));
     let title = format!(
         "{} ({})",
         lang.tr(text::DECISION_LETTERS),
-        s.letter_items.len()
+        s.letters_view.items.len()
     );
     f.render_stateful_widget(
         Table::new(rows, widths)
@@ -182,7 +185,7 @@ fn render_table(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         area,
         &mut state,
     );
-    if s.letter_items.is_empty() {
+    if s.letters_view.items.is_empty() {
         let inner = Rect::new(area.x + 2, area.y + 3, area.width.saturating_sub(4), 3);
         f.render_widget(
             Paragraph::new(lang.tr(text::NO_FINAL_DECISION))
@@ -195,15 +198,16 @@ fn render_table(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 
 /// The selected letter as it will read, composed from the live state.
 fn preview_document(s: &State) -> Option<Result<Document, String>> {
-    let item = s.letter_items.get(s.letters_selected)?;
+    let item = s.letters_view.items.get(s.letters_view.selected)?;
     let session = s
+        .batch
         .committee
         .data
         .sessions
         .iter()
         .find(|x| x.id == item.decision.session_id)?;
     let session_date =
-        chrono::NaiveDate::parse_from_str(&session.date, "%Y-%m-%d").unwrap_or(s.today);
+        chrono::NaiveDate::parse_from_str(&session.date, "%Y-%m-%d").unwrap_or(s.env.today);
     let letter_date = session
         .closed_at
         .as_deref()
@@ -211,18 +215,19 @@ fn preview_document(s: &State) -> Option<Result<Document, String>> {
         .map(|t| jury_core::eligibility::local_date(&t))
         .unwrap_or(session_date);
     let input = jury_core::compose::LetterInput {
-        call: &s.call,
-        dossier: &s.entries[item.entry].dossier,
+        call: &s.batch.call,
+        dossier: &s.batch.entries[item.entry].dossier,
         decision: &item.decision,
         session_date,
         letter_date,
-        aggregate: s.committee.aggregates.get(item.entry),
-        basis: s.committee.basis,
+        aggregate: s.batch.committee.aggregates.get(item.entry),
+        basis: s.batch.committee.basis,
         rank: s
+            .batch
             .committee
             .rank_of(&item.decision.reference)
             .and_then(|r| r.rank),
-        templates: &s.templates,
+        templates: &s.batch.templates,
     };
     Some(jury_core::compose::letter(&input).map_err(|d| {
         d.iter()
@@ -233,7 +238,7 @@ fn preview_document(s: &State) -> Option<Result<Document, String>> {
 }
 
 fn render_preview(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let block = pane_block(lang.tr(text::PREVIEW).into(), false, t);
     let width = block.inner(area).width as usize;
     let mut lines: Vec<Line> = Vec::new();

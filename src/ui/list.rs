@@ -36,45 +36,46 @@ fn highlighted(text: &str, hits: Option<&Vec<usize>>, t: &Theme) -> Line<'static
 }
 
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
-    let lang = s.lang;
-    let focused = s.focus == Pane::List && matches!(s.mode, Mode::Normal | Mode::Filter);
+    let lang = s.env.lang;
+    let focused = s.dossiers.focus == Pane::List && matches!(s.mode, Mode::Normal | Mode::Filter);
     let mut title = format!(
         "{} ({}/{})",
         lang.tr(text::DOSSIERS),
-        s.view.len(),
-        s.entries.len()
+        s.dossiers.view.len(),
+        s.batch.entries.len()
     );
     title.push_str(&format!(
         " · {} {}{}",
         lang.tr(text::SORT),
-        if s.filter.trim().is_empty() {
-            s.sort.label(lang)
+        if s.dossiers.filter.trim().is_empty() {
+            s.dossiers.sort.label(lang)
         } else {
             lang.tr(text::RELEVANCE)
         },
-        if s.descending { " ↑" } else { "" }
+        if s.dossiers.descending { " ↑" } else { "" }
     ));
-    if s.list_filter != crate::app::state::ListFilter::All {
+    if s.dossiers.list_filter != crate::app::state::ListFilter::All {
         title.push_str(&format!(
             " · {} {}",
             lang.tr(text::FILTER),
-            s.list_filter.label(lang, &s.territories)
+            s.dossiers.list_filter.label(lang, &s.batch.territories)
         ));
     }
     let mut block = pane_block(title, focused, t);
-    if s.mode == Mode::Filter || !s.filter.is_empty() {
+    if s.mode == Mode::Filter || !s.dossiers.filter.is_empty() {
         let cursor = if s.mode == Mode::Filter { "▏" } else { "" };
         block = block.title_bottom(Line::from(vec![
             Span::styled(" / ", t.title()),
-            Span::styled(format!("{}{cursor} ", s.filter), t.matched()),
+            Span::styled(format!("{}{cursor} ", s.dossiers.filter), t.matched()),
         ]));
     }
     let inner_w = area.width.saturating_sub(2);
     let wide = inner_w >= 60;
     let ref_w = s
+        .dossiers
         .view
         .iter()
-        .map(|i| s.entries[*i].dossier.reference.width())
+        .map(|i| s.batch.entries[*i].dossier.reference.width())
         .max()
         .unwrap_or(10)
         .min(18) as u16;
@@ -102,14 +103,17 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     header.push(Cell::from(""));
     // Only the rows on screen are built: a batch of thousands stays fluid.
     let shown = area.height.saturating_sub(3) as usize;
-    let offset = s.list_offset.min(s.view.len().saturating_sub(1));
-    let window = &s.view[offset..(offset + shown.max(1)).min(s.view.len())];
+    let offset = s
+        .dossiers
+        .list_offset
+        .min(s.dossiers.view.len().saturating_sub(1));
+    let window = &s.dossiers.view[offset..(offset + shown.max(1)).min(s.dossiers.view.len())];
     let rows: Vec<Row> = window
         .iter()
         .map(|i| {
-            let e = &s.entries[*i];
+            let e = &s.batch.entries[*i];
             let d = &e.dossier;
-            let hl = s.highlights.get(i);
+            let hl = s.dossiers.highlights.get(i);
             let eval = s.evaluation(&d.reference);
             let total = match eval.on_scale {
                 Some(x) => lang.num(x, 1),
@@ -135,10 +139,10 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             if e.late { row.style(t.dim()) } else { row }
         })
         .collect();
-    let mut table_state = TableState::default().with_selected(if s.view.is_empty() {
+    let mut table_state = TableState::default().with_selected(if s.dossiers.view.is_empty() {
         None
     } else {
-        Some(s.selected.saturating_sub(offset))
+        Some(s.dossiers.selected.saturating_sub(offset))
     });
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(t.dim().add_modifier(Modifier::BOLD)))
@@ -146,8 +150,8 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         .row_highlight_style(t.selected())
         .block(block);
     f.render_stateful_widget(table, area, &mut table_state);
-    if s.view.is_empty() {
-        let msg = if s.entries.is_empty() {
+    if s.dossiers.view.is_empty() {
+        let msg = if s.batch.entries.is_empty() {
             lang.tr(text::NO_DOSSIER_IMPORTED)
         } else {
             lang.tr(text::NO_MATCH)

@@ -31,7 +31,7 @@ pub const WIDE: u16 = 120;
 
 pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
     let area = f.area();
-    let theme = Theme::new(s.color);
+    let theme = Theme::new(s.env.color);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(f, s, area);
         return FrameInfo::default();
@@ -55,7 +55,7 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
         render_popups(f, s, &theme);
         return FrameInfo {
             page: body.height.saturating_sub(4).max(1),
-            dossier_max_scroll: s.dossier_scroll,
+            dossier_max_scroll: s.dossiers.dossier_scroll,
             list_rows: 0,
         };
     }
@@ -75,7 +75,7 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
             list.height.saturating_sub(3),
         )
     } else {
-        let rows = s.call.criteria.len() as u16 + 3;
+        let rows = s.batch.call.criteria.len() as u16 + 3;
         let [top, grid] = Layout::vertical([
             Constraint::Min(6),
             Constraint::Length(rows.min(body.height / 2)),
@@ -118,7 +118,7 @@ fn render_popups(f: &mut Frame, s: &State, theme: &Theme) {
 }
 
 fn too_small(f: &mut Frame, s: &State, area: Rect) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let lines = vec![
         Line::from(lang.tr(text::TOO_SMALL)).style(Style::new().add_modifier(Modifier::BOLD)),
         Line::from(format!(
@@ -140,14 +140,14 @@ fn too_small(f: &mut Frame, s: &State, area: Rect) {
 }
 
 fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let who = match &s.reviewer {
         Some(r) => Span::styled(format!(" {} {r} ", lang.tr(text::REVIEWER)), t.title()),
         None => Span::styled(format!(" {} ", lang.tr(text::NO_REVIEWER)), t.warn()),
     };
     let counts = format!(
         " {} {} · {} {} ",
-        s.entries.len(),
+        s.batch.entries.len(),
         lang.tr(text::DOSSIERS),
         lang.tr(text::SCORED),
         s.scored_count(),
@@ -156,7 +156,7 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         Span::styled(" Jury ", t.title().add_modifier(Modifier::REVERSED)),
         Span::raw(" "),
         Span::styled(
-            s.call.title.clone(),
+            s.batch.call.title.clone(),
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Span::raw("  "),
@@ -173,7 +173,7 @@ fn render_status(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             if st.error { t.error() } else { t.ok() },
         )),
         None => Line::from(Span::styled(
-            format!("{} {}", s.lang.tr(text::DATABASE), s.db_path),
+            format!("{} {}", s.env.lang.tr(text::DATABASE), s.env.db_path),
             t.dim(),
         )),
     };

@@ -25,7 +25,7 @@ pub(super) fn popup_area(area: Rect, pct_w: u16, pct_h: u16) -> Rect {
 }
 
 pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let area = popup_area(f.area(), 80, 70);
     let width = area.width.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
@@ -118,7 +118,7 @@ pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
 
 /// One audit event as a sentence.
 fn describe(l: &HistoryLine, s: &State) -> String {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let parse = |v: &Option<String>| -> serde_json::Value {
         v.as_deref()
             .and_then(|x| serde_json::from_str(x).ok())
@@ -134,7 +134,7 @@ fn describe(l: &HistoryLine, s: &State) -> String {
     let criterion = l
         .target
         .split_once('/')
-        .and_then(|(_, c)| s.call.criteria.iter().find(|x| x.id == c))
+        .and_then(|(_, c)| s.batch.call.criteria.iter().find(|x| x.id == c))
         .map(|c| c.label.clone())
         .unwrap_or_default();
     match l.action.as_str() {
@@ -184,7 +184,7 @@ fn describe(l: &HistoryLine, s: &State) -> String {
         },
         "decision" | "decision.change" => {
             let kind = after["kind"].as_str().unwrap_or("");
-            let label = jury_core::decision::kind(&s.call, kind, lang)
+            let label = jury_core::decision::kind(&s.batch.call, kind, lang)
                 .map(|k| k.label)
                 .unwrap_or(kind.to_string());
             let verb = if l.action == "decision.change" {
@@ -223,7 +223,7 @@ pub(super) fn history(
     lines: &[HistoryLine],
     scroll: u16,
 ) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let area = popup_area(f.area(), 90, 80);
     let width = area.width.saturating_sub(2) as usize;
     let mut out: Vec<Line> = Vec::new();
@@ -251,9 +251,10 @@ pub(super) fn history(
 }
 
 pub(super) fn report(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let area = popup_area(f.area(), 90, 70);
     let errors = s
+        .batch
         .report
         .iter()
         .filter(|d| d.severity == jury_core::json::Severity::Error)
@@ -264,7 +265,7 @@ pub(super) fn report(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
             errors,
             lang.tr(text::ERRORS),
             lang.tr(text::TO_FIX),
-            s.entries.len(),
+            s.batch.entries.len(),
             lang.tr(text::DOSSIERS_LOADED)
         )),
         Line::from(Span::styled(
@@ -273,7 +274,7 @@ pub(super) fn report(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
         )),
         Line::from(""),
     ];
-    for d in &s.report {
+    for d in &s.batch.report {
         let style = if d.severity == jury_core::json::Severity::Error {
             t.error()
         } else {
@@ -317,10 +318,16 @@ fn input_popup(f: &mut Frame, t: &Theme, title: String, prompt: Vec<Line<'static
 }
 
 pub(super) fn ask_reviewer(f: &mut Frame, s: &State, t: &Theme) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let mut prompt = vec![Line::from(lang.tr(text::WHO_SCORES))];
-    if !s.call.members.is_empty() {
-        let names: Vec<&str> = s.call.members.iter().map(|m| m.name.as_str()).collect();
+    if !s.batch.call.members.is_empty() {
+        let names: Vec<&str> = s
+            .batch
+            .call
+            .members
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
         prompt.push(Line::from(Span::styled(
             format!("{} {}", lang.tr(text::COMMITTEE), names.join(", ")),
             t.dim(),
@@ -334,11 +341,12 @@ pub(super) fn ask_reviewer(f: &mut Frame, s: &State, t: &Theme) {
 }
 
 pub(super) fn comment(f: &mut Frame, s: &State, t: &Theme) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let label = s
+        .batch
         .call
         .criteria
-        .get(s.criterion)
+        .get(s.dossiers.criterion)
         .map(|c| c.label.clone())
         .unwrap_or_default();
     let reference = s
@@ -359,7 +367,7 @@ pub(super) fn comment(f: &mut Frame, s: &State, t: &Theme) {
 }
 
 pub(super) fn attachments(f: &mut Frame, s: &State, t: &Theme, selected: usize) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let area = popup_area(f.area(), 60, 40);
     let Some(e) = s.current() else { return };
     let lines: Vec<Line> = e

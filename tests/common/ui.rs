@@ -65,6 +65,7 @@ impl Session {
         let key = self
             .app
             .state
+            .env
             .keymap
             .first_key(&contexts, a)
             .unwrap_or_else(|| panic!("no key for {action} in {contexts:?}"));
@@ -142,7 +143,7 @@ impl Session {
 
     /// Where this session writes letters, minutes and packets.
     pub fn letters_dir(&self) -> PathBuf {
-        self.app.state.letters_dir.clone()
+        self.app.state.env.letters_dir.clone()
     }
 
     /// As if the calendar said `day` (late letters are counted from it).
@@ -169,13 +170,14 @@ impl Session {
         let at = self
             .app
             .state
+            .dossiers
             .view
             .iter()
-            .position(|i| self.app.state.entries[*i].dossier.reference == reference)
+            .position(|i| self.app.state.batch.entries[*i].dossier.reference == reference)
             .expect("reference in the list");
         // The best match is usually first; step to it the way a user would.
-        while self.app.state.selected != at {
-            let step = if self.app.state.selected < at {
+        while self.app.state.dossiers.selected != at {
+            let step = if self.app.state.dossiers.selected < at {
                 Action::NextDossier
             } else {
                 Action::PrevDossier

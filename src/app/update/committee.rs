@@ -66,18 +66,18 @@ pub enum Change {
 
 pub(super) fn to_committee(s: &mut State) {
     s.screen = Screen::Committee;
-    s.grid_target = GridTarget::Own;
+    s.dossiers.grid_target = GridTarget::Own;
     // Open the committee view on the dossier being read.
     if let Some(i) = s.current_index()
-        && let Some(at) = s.committee_view.iter().position(|x| *x == i)
+        && let Some(at) = s.committee_view.rows.iter().position(|x| *x == i)
     {
-        s.committee_selected = at;
+        s.committee_view.selected = at;
     }
 }
 
 fn to_dossiers(s: &mut State) {
     s.screen = Screen::Dossiers;
-    s.grid_target = GridTarget::Own;
+    s.dossiers.grid_target = GridTarget::Own;
     if let Some(i) = s.committee_current() {
         select_entry(s, i);
     }
@@ -85,20 +85,20 @@ fn to_dossiers(s: &mut State) {
 
 /// Selects an entry in the dossier list, clearing a search or filter hiding it.
 fn select_entry(s: &mut State, i: usize) {
-    if !s.view.contains(&i) {
-        s.filter.clear();
-        s.list_filter = crate::app::state::ListFilter::All;
+    if !s.dossiers.view.contains(&i) {
+        s.dossiers.filter.clear();
+        s.dossiers.list_filter = crate::app::state::ListFilter::All;
         s.refresh_view(None);
     }
-    if let Some(at) = s.view.iter().position(|x| *x == i) {
-        s.selected = at;
-        s.dossier_scroll = 0;
-        s.criterion = 0;
+    if let Some(at) = s.dossiers.view.iter().position(|x| *x == i) {
+        s.dossiers.selected = at;
+        s.dossiers.dossier_scroll = 0;
+        s.dossiers.criterion = 0;
     }
 }
 
 fn refuse(s: &mut State, why: Tr) -> Vec<Effect> {
-    s.set_error(s.lang.tr(why));
+    s.set_error(s.env.lang.tr(why));
     Vec::new()
 }
 
@@ -108,9 +108,9 @@ fn chair_only(s: &mut State) -> bool {
 }
 
 pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let current = s.committee_current();
-    let reference = current.map(|i| s.entries[i].dossier.reference.clone());
+    let reference = current.map(|i| s.batch.entries[i].dossier.reference.clone());
     match action {
         Action::Quit => s.quit = true,
         Action::Help => s.mode = Mode::Help { scroll: 0 },
@@ -121,39 +121,45 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::PageUp
         | Action::Top
         | Action::Bottom => {
-            s.committee_selected =
-                super::moved(s.committee_selected, s.committee_view.len(), s.page, action)
+            s.committee_view.selected = super::moved(
+                s.committee_view.selected,
+                s.committee_view.rows.len(),
+                s.page,
+                action,
+            )
         }
         Action::NextDossier => {
-            s.committee_selected =
-                (s.committee_selected + 1).min(s.committee_view.len().saturating_sub(1))
+            s.committee_view.selected =
+                (s.committee_view.selected + 1).min(s.committee_view.rows.len().saturating_sub(1))
         }
-        Action::PrevDossier => s.committee_selected = s.committee_selected.saturating_sub(1),
+        Action::PrevDossier => {
+            s.committee_view.selected = s.committee_view.selected.saturating_sub(1)
+        }
         Action::ToggleBasis => {
-            s.committee.basis = match s.committee.basis {
+            s.batch.committee.basis = match s.batch.committee.basis {
                 jury_core::aggregate::Basis::Mean => jury_core::aggregate::Basis::Median,
                 jury_core::aggregate::Basis::Median => jury_core::aggregate::Basis::Mean,
             };
             s.recompute();
-            let which = match s.committee.basis {
+            let which = match s.batch.committee.basis {
                 jury_core::aggregate::Basis::Mean => lang.tr(text::MEANS),
                 jury_core::aggregate::Basis::Median => lang.tr(text::MEDIANS),
             };
             s.set_status(format!("{} {which}", lang.tr(text::TOTALS_FROM)));
         }
         Action::ToggleNormalised => {
-            s.normalised = !s.normalised;
+            s.committee_view.normalised = !s.committee_view.normalised;
             s.refresh_committee_view();
-            s.set_status(if s.normalised {
+            s.set_status(if s.committee_view.normalised {
                 lang.tr(text::NORMALISED_RANKING_EACH_MEMBER)
             } else {
                 lang.tr(text::RAW_RANKING)
             });
         }
         Action::ToggleAgenda => {
-            s.agenda = !s.agenda;
+            s.committee_view.agenda = !s.committee_view.agenda;
             s.refresh_committee_view();
-            s.set_status(if s.agenda {
+            s.set_status(if s.committee_view.agenda {
                 lang.tr(text::AGENDA_CONTESTED_DOSSIERS_THEN)
             } else {
                 lang.tr(text::ALL_DOSSIERS)
@@ -176,8 +182,8 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             {
                 s.screen = Screen::Dossiers;
                 select_entry(s, i);
-                s.grid_target = GridTarget::Consensus;
-                s.focus = Pane::Grid;
+                s.dossiers.grid_target = GridTarget::Consensus;
+                s.dossiers.focus = Pane::Grid;
                 s.set_status(lang.tr(text::CONSENSUS_GRID_THESE_SCORES));
             }
         }
@@ -206,7 +212,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
                 vec![Form::text(
                     "path",
                     lang.tr(text::PACKET_FILE),
-                    s.letters_dir.display().to_string() + "/",
+                    s.env.letters_dir.display().to_string() + "/",
                 )],
             );
             form.note = Some(lang.tr(text::MEMBER_S_PACKET_JURY).to_string());
@@ -235,16 +241,17 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
 
 /// The first disagreement between packets, for the chair to settle.
 fn resolve_form(s: &mut State) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     if !chair_only(s) {
         return;
     }
-    let Some(c) = s.committee.data.merge_conflicts.first().cloned() else {
+    let Some(c) = s.batch.committee.data.merge_conflicts.first().cloned() else {
         s.set_status(lang.tr(text::NO_DISAGREEMENT_BETWEEN_PACKETS));
         return;
     };
     let show = |v: Option<f64>| v.map(|x| lang.score(x)).unwrap_or_else(|| "—".into());
     let label = s
+        .batch
         .call
         .criteria
         .iter()
@@ -302,10 +309,10 @@ pub(super) fn conflict(s: &mut State, reference: &str) -> Vec<Effect> {
     let Some(me) = s.reviewer.clone() else {
         return refuse(s, text::SAY_WHO_YOU_ARE);
     };
-    if s.committee.in_conflict(reference, &me) {
+    if s.batch.committee.in_conflict(reference, &me) {
         s.set_status(format!(
             "{} {reference}",
-            s.lang.tr(text::CONFLICT_INTEREST_WITHDRAWN)
+            s.env.lang.tr(text::CONFLICT_INTEREST_WITHDRAWN)
         ));
         return vec![Effect::Committee(Change::Conflict {
             reference: reference.to_string(),
@@ -314,7 +321,7 @@ pub(super) fn conflict(s: &mut State, reference: &str) -> Vec<Effect> {
             reason: String::new(),
         })];
     }
-    let lang = s.lang;
+    let lang = s.env.lang;
     let mut form = Form::new(
         Purpose::Conflict {
             reference: reference.to_string(),
@@ -328,9 +335,9 @@ pub(super) fn conflict(s: &mut State, reference: &str) -> Vec<Effect> {
 }
 
 fn decision_form(s: &mut State, reference: &str) {
-    let lang = s.lang;
-    let kinds = decision::kinds(&s.call, lang);
-    let current = s.committee.decisions.get(reference).cloned();
+    let lang = s.env.lang;
+    let kinds = decision::kinds(&s.batch.call, lang);
+    let current = s.batch.committee.decisions.get(reference).cloned();
     let Some(i) = s.entry_index(reference) else {
         return;
     };
@@ -338,13 +345,14 @@ fn decision_form(s: &mut State, reference: &str) {
     // A starting point only: ineligible → irrecevable; under the call's
     // quality threshold → non retenu; otherwise retenu.
     let below_threshold = match (
-        s.call.quality_threshold,
-        s.committee
+        s.batch.call.quality_threshold,
+        s.batch
+            .committee
             .aggregates
             .get(i)
-            .and_then(|a| a.official(s.committee.basis)),
+            .and_then(|a| a.official(s.batch.committee.basis)),
     ) {
-        (Some(q), Some(t)) => jury_core::aggregate::DossierAggregate::on_100(&s.call, t) < q,
+        (Some(q), Some(t)) => jury_core::aggregate::DossierAggregate::on_100(&s.batch.call, t) < q,
         _ => false,
     };
     let default_kind = match &current {
@@ -367,6 +375,7 @@ fn decision_form(s: &mut State, reference: &str) {
         None => String::new(),
     };
     let next_rank = s
+        .batch
         .committee
         .decisions
         .values()
@@ -414,7 +423,7 @@ fn decision_form(s: &mut State, reference: &str) {
         ],
     );
     let mut note = Vec::new();
-    if let Some(r) = s.committee.rank_of(reference).and_then(|r| r.rank) {
+    if let Some(r) = s.batch.committee.rank_of(reference).and_then(|r| r.rank) {
         note.push(format!("{} {r}", lang.tr(text::RANK)));
     }
     note.push(match verdict {
@@ -422,19 +431,20 @@ fn decision_form(s: &mut State, reference: &str) {
         jury_core::eligibility::Verdict::Unknown => lang.tr(text::ELIGIBILITY_CHECK).to_string(),
         jury_core::eligibility::Verdict::Ineligible => lang.tr(text::INELIGIBLE).to_string(),
     });
-    if s.committee.frozen(reference) {
+    if s.batch.committee.frozen(reference) {
         note.push(lang.tr(text::DECISION_FROZEN_CLOSED_SESSION).to_string());
     }
     form.note = Some(note.join(" · "));
-    show_extra_fields(&mut form, &s.call, lang);
+    show_extra_fields(&mut form, &s.batch.call, lang);
     s.mode = Mode::Form(form);
 }
 
 /// The weakest criteria and unmet rules, as a starting point for reasons.
 fn suggestion(s: &State, i: usize) -> String {
-    let e = &s.entries[i];
-    let agg = s.committee.aggregates.get(i);
+    let e = &s.batch.entries[i];
+    let agg = s.batch.committee.aggregates.get(i);
     let criteria: Vec<(String, Option<f64>, f64)> = s
+        .batch
         .call
         .criteria
         .iter()
@@ -442,7 +452,7 @@ fn suggestion(s: &State, i: usize) -> String {
         .map(|(k, c)| {
             (
                 c.label.clone(),
-                agg.and_then(|a| a.criterion_official(k, s.committee.basis)),
+                agg.and_then(|a| a.criterion_official(k, s.batch.committee.basis)),
                 c.weight,
             )
         })
@@ -454,7 +464,7 @@ fn suggestion(s: &State, i: usize) -> String {
         .filter(|c| c.required && !matches!(c.outcome, jury_core::eligibility::Outcome::Met))
         .map(|c| c.label.clone())
         .collect();
-    decision::suggest_motivation(&criteria, &unmet, s.call.scale.max, s.lang)
+    decision::suggest_motivation(&criteria, &unmet, s.batch.call.scale.max, s.env.lang)
 }
 
 fn show_extra_fields(form: &mut Form, call: &jury_core::call::Call, lang: jury_core::fr::Lang) {
@@ -475,11 +485,11 @@ fn show_extra_fields(form: &mut Form, call: &jury_core::call::Call, lang: jury_c
 }
 
 fn override_form(s: &mut State, reference: &str) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let Some(i) = s.entry_index(reference) else {
         return;
     };
-    let rules = &s.entries[i].eligibility;
+    let rules = &s.batch.entries[i].eligibility;
     let mut options = vec![
         (
             "eligible".to_string(),
@@ -490,7 +500,7 @@ fn override_form(s: &mut State, reference: &str) {
             lang.tr(text::DECLARE_INELIGIBLE).to_string(),
         ),
     ];
-    let existing = s.committee.overrides.get(reference).cloned();
+    let existing = s.batch.committee.overrides.get(reference).cloned();
     if existing.is_some() {
         options.push(("remove".into(), lang.tr(text::REMOVE_OVERRIDE).into()));
     }
@@ -534,17 +544,18 @@ fn override_form(s: &mut State, reference: &str) {
 }
 
 fn open_session_form(s: &mut State) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     if !s.may_decide() {
         refuse(s, text::ONLY_CHAIR_SECRETARY_OPEN);
         return;
     }
-    if s.committee.open_session().is_some() {
+    if s.batch.committee.open_session().is_some() {
         refuse(s, text::SESSION_ALREADY_OPEN);
         return;
     }
-    let today = s.today;
+    let today = s.env.today;
     let date = s
+        .batch
         .call
         .sessions
         .iter()
@@ -556,14 +567,15 @@ fn open_session_form(s: &mut State) {
         lang.tr(text::DATE_YYYY_MM_DD),
         date.format("%Y-%m-%d").to_string(),
     )];
-    for (name, _) in &s.committee.data.members {
+    for (name, _) in &s.batch.committee.data.members {
         fields.push(Form::check("present", name.clone(), true));
     }
     let mut form = Form::new(Purpose::OpenSession, lang.tr(text::OPEN_SESSION), fields);
     form.note = Some(format!(
         "{} {} · {}",
         lang.tr(text::QUORUM),
-        s.call
+        s.batch
+            .call
             .quorum
             .map(|q| q.to_string())
             .unwrap_or_else(|| "—".into()),
@@ -573,15 +585,16 @@ fn open_session_form(s: &mut State) {
 }
 
 fn close_session_form(s: &mut State) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     if !chair_only(s) {
         return;
     }
-    let Some(session) = s.committee.open_session().cloned() else {
+    let Some(session) = s.batch.committee.open_session().cloned() else {
         refuse(s, text::NO_OPEN_SESSION);
         return;
     };
     let decided = s
+        .batch
         .committee
         .decisions
         .values()
@@ -604,11 +617,11 @@ fn close_session_form(s: &mut State) {
 }
 
 fn outcome_form(s: &mut State) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     if !chair_only(s) {
         return;
     }
-    let Some(session) = s.committee.open_session().cloned() else {
+    let Some(session) = s.batch.committee.open_session().cloned() else {
         refuse(s, text::OPEN_SESSION_FIRST);
         return;
     };
@@ -643,11 +656,11 @@ pub(super) fn form(s: &mut State, mut form: Form, action: Action) -> Vec<Effect>
         Action::NextOption | Action::PrevOption => {
             form.cycle(if action == Action::NextOption { 1 } else { -1 });
             if let Purpose::Decision { reference } = form.purpose.clone() {
-                show_extra_fields(&mut form, &s.call, s.lang);
+                show_extra_fields(&mut form, &s.batch.call, s.env.lang);
                 // Offer the weakest criteria and unmet rules when reasons become due.
                 let due = form
                     .choice_of("kind")
-                    .and_then(|k| decision::kind(&s.call, &k, s.lang))
+                    .and_then(|k| decision::kind(&s.batch.call, &k, s.env.lang))
                     .is_some_and(|k| k.motivation_required);
                 if due
                     && form.text_of("motivation").is_empty()
@@ -683,7 +696,7 @@ fn checked_date(form: &Form, lang: jury_core::fr::Lang) -> Result<String, String
 }
 
 fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
-    let lang = s.lang;
+    let lang = s.env.lang;
     let me = s.reviewer.clone().unwrap_or_default();
     let change = match &form.purpose {
         Purpose::Conflict { reference } => Change::Conflict {
@@ -706,7 +719,7 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
         Purpose::Decision { reference } => {
             let rank = form.text_of("rank");
             let kind = form.choice_of("kind").unwrap_or_default();
-            let extra = decision::kind(&s.call, &kind, lang).map(|k| k.extra);
+            let extra = decision::kind(&s.batch.call, &kind, lang).map(|k| k.extra);
             let draft = Draft {
                 reference: reference.clone(),
                 waitlist_rank: if extra == Some(Extra::WaitlistRank) {
@@ -731,18 +744,18 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 motivation: form.text_of("motivation"),
             };
             let i = s.entry_index(reference).ok_or_else(|| "?".to_string())?;
-            let session = s.committee.open_session().cloned();
+            let session = s.batch.committee.open_session().cloned();
             let facts = Facts {
                 session_open: session.is_some(),
                 present: session.as_ref().map(|x| x.present.len()).unwrap_or(0),
-                quorum: s.call.quorum,
+                quorum: s.batch.call.quorum,
                 may_decide: s.may_decide(),
                 verdict: s.verdict(i),
-                overridden: s.committee.overrides.contains_key(reference),
-                accepted_elsewhere: s.committee.accepted_count(&s.call, reference),
+                overridden: s.batch.committee.overrides.contains_key(reference),
+                accepted_elsewhere: s.batch.committee.accepted_count(&s.batch.call, reference),
             };
-            let ok = decision::check(&s.call, &draft, &facts, lang)?;
-            let label = decision::kind(&s.call, &draft.kind, lang)
+            let ok = decision::check(&s.batch.call, &draft, &facts, lang)?;
+            let label = decision::kind(&s.batch.call, &draft.kind, lang)
                 .map(|k| k.label)
                 .unwrap_or_default();
             let mut msg = format!("{} {reference} : {label}", lang.tr(text::DECISION_RECORDED));
@@ -771,14 +784,14 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 .filter(|(_, on)| *on)
                 .map(|(n, _)| n.to_string())
                 .collect();
-            if let Some(q) = s.call.quorum
+            if let Some(q) = s.batch.call.quorum
                 && (present.len() as u32) < q
             {
                 s.set_error(format!(
                     "{} {}/{q} : {}",
                     lang.tr(text::NO_QUORUM),
                     present.len(),
-                    if s.call.allow_without_quorum {
+                    if s.batch.call.allow_without_quorum {
                         lang.tr(text::DECISIONS_WILL_MARKED_WITHOUT)
                     } else {
                         lang.tr(text::NO_DECISION_CAN_TAKEN)

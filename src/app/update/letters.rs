@@ -6,8 +6,8 @@ use crate::app::form::{Form, Purpose};
 use crate::app::state::{Mode, Screen, State};
 
 pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
-    let lang = s.lang;
-    let current = s.letter_items.get(s.letters_selected).cloned();
+    let lang = s.env.lang;
+    let current = s.letters_view.items.get(s.letters_view.selected).cloned();
     match action {
         Action::Quit => s.quit = true,
         Action::Help => s.mode = Mode::Help { scroll: 0 },
@@ -19,8 +19,12 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::PageUp
         | Action::Top
         | Action::Bottom => {
-            s.letters_selected =
-                super::moved(s.letters_selected, s.letter_items.len(), s.page, action)
+            s.letters_view.selected = super::moved(
+                s.letters_view.selected,
+                s.letters_view.items.len(),
+                s.page,
+                action,
+            )
         }
         Action::Undo => return vec![Effect::Committee(Change::Undo)],
         Action::Minutes if allowed(s) => return vec![Effect::Minutes],
@@ -37,7 +41,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             if !allowed(s) {
                 return Vec::new();
             }
-            if s.letter_items.is_empty() {
+            if s.letters_view.items.is_empty() {
                 s.set_error(lang.tr(text::NO_FINAL_DECISION_LETTERS));
             } else {
                 return vec![Effect::Letters(None)];
@@ -70,7 +74,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
                     Form::text(
                         "date",
                         lang.tr(text::DATE_SENT_YYYY_MM),
-                        s.today.format("%Y-%m-%d").to_string(),
+                        s.env.today.format("%Y-%m-%d").to_string(),
                     ),
                 ],
             ));
@@ -98,7 +102,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
                 vec![Form::text(
                     "date",
                     lang.tr(text::DATE_YYYY_MM_DD),
-                    s.today.format("%Y-%m-%d").to_string(),
+                    s.env.today.format("%Y-%m-%d").to_string(),
                 )],
             ));
         }

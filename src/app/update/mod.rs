@@ -79,7 +79,7 @@ pub fn update(s: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Today(day) => {
-            s.today = day;
+            s.env.today = day;
             s.refresh_letters();
             Vec::new()
         }
@@ -158,7 +158,7 @@ fn dispatch(s: &mut State, action: Action) -> Vec<Effect> {
 /// A role check: true when allowed, else the reason on the status line.
 pub(super) fn permitted(s: &mut State, allowed: bool, why: Tr) -> bool {
     if !allowed {
-        s.set_error(s.lang.tr(why));
+        s.set_error(s.env.lang.tr(why));
     }
     allowed
 }
@@ -196,7 +196,7 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         } else {
             Screen::Letters
         };
-        s.grid_target = GridTarget::Own;
+        s.dossiers.grid_target = GridTarget::Own;
         return Vec::new();
     }
     match s.screen {
@@ -206,10 +206,10 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
     }
     let mut effects = Vec::new();
     // A first digit waiting for a second is committed by anything but a digit.
-    if s.pending_digit.is_some() && !matches!(action, Action::Score(_)) {
+    if s.dossiers.pending_digit.is_some() && !matches!(action, Action::Score(_)) {
         if action == Action::Cancel {
-            s.pending_digit = None;
-        } else if let Some(p) = s.pending_digit.take() {
+            s.dossiers.pending_digit = None;
+        } else if let Some(p) = s.dossiers.pending_digit.take() {
             effects.extend(commit_score(s, p as f64, action == Action::Confirm));
             if action == Action::Confirm {
                 return effects;
@@ -220,35 +220,35 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Quit => s.quit = true,
         Action::Help => s.mode = Mode::Help { scroll: 0 },
         Action::FocusNext => {
-            s.focus = match s.focus {
+            s.dossiers.focus = match s.dossiers.focus {
                 Pane::List => Pane::Dossier,
                 Pane::Dossier => Pane::Grid,
                 Pane::Grid => Pane::List,
             }
         }
         Action::FocusPrev => {
-            s.focus = match s.focus {
+            s.dossiers.focus = match s.dossiers.focus {
                 Pane::List => Pane::Grid,
                 Pane::Dossier => Pane::List,
                 Pane::Grid => Pane::Dossier,
             }
         }
-        Action::FocusList => s.focus = Pane::List,
-        Action::FocusDossier => s.focus = Pane::Dossier,
-        Action::FocusGrid => s.focus = Pane::Grid,
+        Action::FocusList => s.dossiers.focus = Pane::List,
+        Action::FocusDossier => s.dossiers.focus = Pane::Dossier,
+        Action::FocusGrid => s.dossiers.focus = Pane::Grid,
         Action::Filter => {
             s.mode = Mode::Filter;
-            s.focus = Pane::List;
+            s.dossiers.focus = Pane::List;
         }
         Action::SortNext => {
-            s.sort = s.sort.next();
-            s.descending = false;
+            s.dossiers.sort = s.dossiers.sort.next();
+            s.dossiers.descending = false;
             s.refresh_view(None);
-            let label = s.sort.label(s.lang).to_string();
-            s.set_status(format!("{} {label}", s.lang.tr(text::SORTED)));
+            let label = s.dossiers.sort.label(s.env.lang).to_string();
+            s.set_status(format!("{} {label}", s.env.lang.tr(text::SORTED)));
         }
         Action::SortReverse => {
-            s.descending = !s.descending;
+            s.dossiers.descending = !s.dossiers.descending;
             s.refresh_view(None);
         }
         Action::Down
@@ -257,8 +257,8 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::PageUp
         | Action::Top
         | Action::Bottom => move_in_pane(s, action),
-        Action::NextDossier => select(s, s.selected.saturating_add(1)),
-        Action::PrevDossier => select(s, s.selected.saturating_sub(1)),
+        Action::NextDossier => select(s, s.dossiers.selected.saturating_add(1)),
+        Action::PrevDossier => select(s, s.dossiers.selected.saturating_sub(1)),
         Action::NextToScore => next_to_score(s),
         Action::Score(d) => effects.extend(digit(s, d)),
         Action::ClearScore => effects.extend(clear_score(s)),
@@ -266,27 +266,30 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             if need_reviewer(s) || s.current().is_none() {
                 return effects;
             }
-            s.focus = Pane::Grid;
+            s.dossiers.focus = Pane::Grid;
             s.input = current_score(s).map(|sc| sc.comment).unwrap_or_default();
             s.mode = Mode::Comment;
         }
         Action::OpenAttachment => effects.extend(open_attachment(s)),
         Action::Confirm => {
-            if s.focus == Pane::List {
-                s.focus = Pane::Grid;
+            if s.dossiers.focus == Pane::List {
+                s.dossiers.focus = Pane::Grid;
             }
         }
         Action::Cancel => {
-            if !s.filter.is_empty() {
-                s.filter.clear();
+            if !s.dossiers.filter.is_empty() {
+                s.dossiers.filter.clear();
                 s.refresh_view(None);
             }
         }
         Action::CycleFilter => {
-            s.list_filter = s.list_filter.next(s.territories.len());
+            s.dossiers.list_filter = s.dossiers.list_filter.next(s.batch.territories.len());
             s.refresh_view(None);
-            let label = s.list_filter.label(s.lang, &s.territories);
-            s.set_status(format!("{} {label}", s.lang.tr(text::FILTER)));
+            let label = s
+                .dossiers
+                .list_filter
+                .label(s.env.lang, &s.batch.territories);
+            s.set_status(format!("{} {label}", s.env.lang.tr(text::FILTER)));
         }
         Action::SwitchView => committee::to_committee(s),
         Action::ExportPacket => {
@@ -336,24 +339,27 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
 
 fn move_in_pane(s: &mut State, action: Action) {
     let page = s.page.max(1) as usize;
-    match s.focus {
-        Pane::List => select(s, moved(s.selected, s.view.len(), s.page, action)),
+    match s.dossiers.focus {
+        Pane::List => select(
+            s,
+            moved(s.dossiers.selected, s.dossiers.view.len(), s.page, action),
+        ),
         Pane::Dossier => {
-            s.dossier_scroll = match action {
-                Action::Down => s.dossier_scroll.saturating_add(1),
-                Action::Up => s.dossier_scroll.saturating_sub(1),
-                Action::PageDown => s.dossier_scroll.saturating_add(page as u16),
-                Action::PageUp => s.dossier_scroll.saturating_sub(page as u16),
+            s.dossiers.dossier_scroll = match action {
+                Action::Down => s.dossiers.dossier_scroll.saturating_add(1),
+                Action::Up => s.dossiers.dossier_scroll.saturating_sub(1),
+                Action::PageDown => s.dossiers.dossier_scroll.saturating_add(page as u16),
+                Action::PageUp => s.dossiers.dossier_scroll.saturating_sub(page as u16),
                 Action::Top => 0,
                 // The renderer clamps to the dossier's length.
                 _ => u16::MAX,
             }
         }
         Pane::Grid => {
-            let last = s.call.criteria.len().saturating_sub(1);
-            s.criterion = match action {
-                Action::Down | Action::PageDown => (s.criterion + 1).min(last),
-                Action::Up | Action::PageUp => s.criterion.saturating_sub(1),
+            let last = s.batch.call.criteria.len().saturating_sub(1);
+            s.dossiers.criterion = match action {
+                Action::Down | Action::PageDown => (s.dossiers.criterion + 1).min(last),
+                Action::Up | Action::PageUp => s.dossiers.criterion.saturating_sub(1),
                 Action::Top => 0,
                 _ => last,
             };
@@ -362,32 +368,32 @@ fn move_in_pane(s: &mut State, action: Action) {
 }
 
 fn select(s: &mut State, to: usize) {
-    let to = to.min(s.view.len().saturating_sub(1));
-    if to != s.selected {
-        s.selected = to;
-        s.dossier_scroll = 0;
-        s.criterion = 0;
-        s.pending_digit = None;
+    let to = to.min(s.dossiers.view.len().saturating_sub(1));
+    if to != s.dossiers.selected {
+        s.dossiers.selected = to;
+        s.dossiers.dossier_scroll = 0;
+        s.dossiers.criterion = 0;
+        s.dossiers.pending_digit = None;
     }
 }
 
 fn next_to_score(s: &mut State) {
-    let n = s.view.len();
+    let n = s.dossiers.view.len();
     for step in 1..=n {
-        let at = (s.selected + step) % n;
-        let reference = &s.entries[s.view[at]].dossier.reference;
+        let at = (s.dossiers.selected + step) % n;
+        let reference = &s.batch.entries[s.dossiers.view[at]].dossier.reference;
         if s.progress(reference) != Progress::Scored {
             select(s, at);
             let first_missing = {
-                let e = s.evaluation(&s.entries[s.view[at]].dossier.reference);
+                let e = s.evaluation(&s.batch.entries[s.dossiers.view[at]].dossier.reference);
                 e.lines.iter().position(|l| l.score.is_none()).unwrap_or(0)
             };
-            s.criterion = first_missing;
-            s.focus = Pane::Grid;
+            s.dossiers.criterion = first_missing;
+            s.dossiers.focus = Pane::Grid;
             return;
         }
     }
-    s.set_status(s.lang.tr(text::EVERY_DOSSIER_SHOWN_SCORED));
+    s.set_status(s.env.lang.tr(text::EVERY_DOSSIER_SHOWN_SCORED));
 }
 
 fn need_reviewer(s: &mut State) -> bool {
@@ -401,19 +407,19 @@ fn need_reviewer(s: &mut State) -> bool {
 
 fn current_score(s: &State) -> Option<Score> {
     let e = s.current()?;
-    let c = s.call.criteria.get(s.criterion)?;
+    let c = s.batch.call.criteria.get(s.dossiers.criterion)?;
     s.my_score(&e.dossier.reference, &c.id).cloned()
 }
 
 fn digit(s: &mut State, d: u8) -> Vec<Effect> {
-    if s.focus != Pane::Grid {
-        s.focus = Pane::Grid;
+    if s.dossiers.focus != Pane::Grid {
+        s.dossiers.focus = Pane::Grid;
     }
     if need_reviewer(s) || s.current().is_none() || refused_in_conflict(s) {
         return Vec::new();
     }
-    let max = s.call.scale.max;
-    if let Some(p) = s.pending_digit.take() {
+    let max = s.batch.call.scale.max;
+    if let Some(p) = s.dossiers.pending_digit.take() {
         let v = (p as f64) * 10.0 + d as f64;
         if v <= max {
             return commit_score(s, v, true);
@@ -423,10 +429,10 @@ fn digit(s: &mut State, d: u8) -> Vec<Effect> {
     let v = d as f64;
     // On a scale past 9, a digit that can start a larger score waits for a second one.
     if max >= 10.0 && d > 0 && v * 10.0 <= max {
-        s.pending_digit = Some(d);
+        s.dossiers.pending_digit = Some(d);
         s.set_status(format!(
             "{d}… {}",
-            s.lang.tr(text::SECOND_DIGIT_ENTER_CONFIRM)
+            s.env.lang.tr(text::SECOND_DIGIT_ENTER_CONFIRM)
         ));
         return Vec::new();
     }
@@ -436,18 +442,18 @@ fn digit(s: &mut State, d: u8) -> Vec<Effect> {
 fn out_of_scale(s: &mut State, v: f64) -> Vec<Effect> {
     let msg = format!(
         "{} {} {} {}–{}",
-        s.lang.tr(text::SCORE),
-        s.lang.score(v),
-        s.lang.tr(text::OUT_SCALE),
-        s.lang.score(s.call.scale.min),
-        s.lang.score(s.call.scale.max)
+        s.env.lang.tr(text::SCORE),
+        s.env.lang.score(v),
+        s.env.lang.tr(text::OUT_SCALE),
+        s.env.lang.score(s.batch.call.scale.min),
+        s.env.lang.score(s.batch.call.scale.max)
     );
     s.set_error(msg);
     Vec::new()
 }
 
 fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
-    if jury_core::grid::check_score(&s.call, v).is_err() {
+    if jury_core::grid::check_score(&s.batch.call, v).is_err() {
         return out_of_scale(s, v);
     }
     let Some(effect) = set_score(s, Some(v), None) else {
@@ -459,12 +465,13 @@ fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
         .unwrap_or_default();
     let eval = s.evaluation(&reference);
     let label = s
+        .batch
         .call
         .criteria
-        .get(s.criterion)
+        .get(s.dossiers.criterion)
         .map(|c| c.label.clone())
         .unwrap_or_default();
-    let lang = s.lang;
+    let lang = s.env.lang;
     if eval.complete() {
         let total = eval.on_scale.unwrap_or(0.0);
         let on100 = eval.on_100.unwrap_or(0.0);
@@ -473,7 +480,7 @@ fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
             lang.tr(text::SAVED),
             lang.tr(text::SCORED),
             lang.num(total, 2),
-            lang.score(s.call.scale.max),
+            lang.score(s.batch.call.scale.max),
             lang.num(on100, 1),
             lang.tr(text::N_NEXT_DOSSIER_SCORE)
         ));
@@ -486,19 +493,19 @@ fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
         ));
     }
     // The next criterion, in order: predictable when rescoring too.
-    if advance && s.criterion + 1 < s.call.criteria.len() {
-        s.criterion += 1;
+    if advance && s.dossiers.criterion + 1 < s.batch.call.criteria.len() {
+        s.dossiers.criterion += 1;
     }
     vec![effect]
 }
 
 fn clear_score(s: &mut State) -> Vec<Effect> {
-    if s.focus != Pane::Grid || need_reviewer(s) || refused_in_conflict(s) {
+    if s.dossiers.focus != Pane::Grid || need_reviewer(s) || refused_in_conflict(s) {
         return Vec::new();
     }
     match set_score(s, None, None) {
         Some(e) => {
-            s.set_status(s.lang.tr(text::SCORE_CLEARED));
+            s.set_status(s.env.lang.tr(text::SCORE_CLEARED));
             vec![e]
         }
         None => Vec::new(),
@@ -512,24 +519,24 @@ fn refused_in_conflict(s: &mut State) -> bool {
         return false;
     };
     let reference = e.dossier.reference.clone();
-    if s.grid_target == GridTarget::Own && s.committee.in_conflict(&reference, &me) {
-        s.set_error(s.lang.tr(text::YOU_RECUSED_YOURSELF_FROM));
+    if s.dossiers.grid_target == GridTarget::Own && s.batch.committee.in_conflict(&reference, &me) {
+        s.set_error(s.env.lang.tr(text::YOU_RECUSED_YOURSELF_FROM));
         return true;
     }
     false
 }
 
 fn set_score(s: &mut State, value: Option<f64>, comment: Option<String>) -> Option<Effect> {
-    if s.grid_target == GridTarget::Consensus {
+    if s.dossiers.grid_target == GridTarget::Consensus {
         let reference = s.current()?.dossier.reference.clone();
-        let criterion = s.call.criteria.get(s.criterion)?.id.clone();
+        let criterion = s.batch.call.criteria.get(s.dossiers.criterion)?.id.clone();
         if comment.is_some() {
             return None;
         }
         let key = (reference.clone(), criterion.clone());
         match value {
-            Some(v) => s.committee.consensus.insert(key, v),
-            None => s.committee.consensus.remove(&key),
+            Some(v) => s.batch.committee.consensus.insert(key, v),
+            None => s.batch.committee.consensus.remove(&key),
         };
         return Some(Effect::Committee(Change::Consensus {
             reference,
@@ -539,9 +546,9 @@ fn set_score(s: &mut State, value: Option<f64>, comment: Option<String>) -> Opti
     }
     let me = s.reviewer.clone()?;
     let reference = s.current()?.dossier.reference.clone();
-    let criterion = s.call.criteria.get(s.criterion)?.id.clone();
+    let criterion = s.batch.call.criteria.get(s.dossiers.criterion)?.id.clone();
     let key = (reference.clone(), me.clone(), criterion.clone());
-    let before = s.scores.get(&key).cloned();
+    let before = s.batch.scores.get(&key).cloned();
     let after = Score {
         value: if comment.is_some() {
             before.as_ref().and_then(|b| b.value)
@@ -559,9 +566,9 @@ fn set_score(s: &mut State, value: Option<f64>, comment: Option<String>) -> Opti
         return None;
     }
     if after.value.is_none() && after.comment.is_empty() {
-        s.scores.remove(&key);
+        s.batch.scores.remove(&key);
     } else {
-        s.scores.insert(key, after.clone());
+        s.batch.scores.insert(key, after.clone());
     }
     Some(Effect::SaveScore {
         row: ScoreRow {
@@ -581,7 +588,7 @@ fn open_attachment(s: &mut State) -> Vec<Effect> {
     };
     match e.dossier.attachments.len() {
         0 => {
-            s.set_status(s.lang.tr(text::DOSSIER_HAS_NO_ATTACHMENT));
+            s.set_status(s.env.lang.tr(text::DOSSIER_HAS_NO_ATTACHMENT));
             Vec::new()
         }
         1 => open_nth(s, 0),
@@ -600,12 +607,12 @@ fn open_nth(s: &mut State, n: usize) -> Vec<Effect> {
     else {
         return Vec::new();
     };
-    let Some(dir) = s.call_dir.clone() else {
-        s.set_error(s.lang.tr(text::CALL_FOLDER_UNKNOWN_ATTACHMENT));
+    let Some(dir) = s.env.call_dir.clone() else {
+        s.set_error(s.env.lang.tr(text::CALL_FOLDER_UNKNOWN_ATTACHMENT));
         return Vec::new();
     };
     let path = dir.join(&a.path);
-    s.set_status(format!("{} {}", s.lang.tr(text::OPENING), a.path));
+    s.set_status(format!("{} {}", s.env.lang.tr(text::OPENING), a.path));
     vec![Effect::Open(path)]
 }
 
@@ -638,19 +645,19 @@ fn attachments(s: &mut State, selected: usize, action: Action) -> Vec<Effect> {
 fn filter(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Insert(c) => {
-            let previous = s.view.clone();
-            s.filter.push(c);
+            let previous = s.dossiers.view.clone();
+            s.dossiers.filter.push(c);
             // A longer query can only match fewer dossiers: search those only.
             s.refresh_view(Some(previous));
-            s.selected = 0;
+            s.dossiers.selected = 0;
         }
         Action::DeleteBack => {
-            s.filter.pop();
+            s.dossiers.filter.pop();
             s.refresh_view(None);
         }
         Action::Confirm => s.mode = Mode::Normal,
         Action::Cancel => {
-            s.filter.clear();
+            s.dossiers.filter.clear();
             s.refresh_view(None);
             s.mode = Mode::Normal;
         }
@@ -673,7 +680,7 @@ fn comment(s: &mut State, action: Action) -> Vec<Effect> {
             s.mode = Mode::Normal;
             let text = std::mem::take(&mut s.input).trim().to_string();
             if let Some(e) = set_score(s, None, Some(text)) {
-                s.set_status(s.lang.tr(text::COMMENT_SAVED));
+                s.set_status(s.env.lang.tr(text::COMMENT_SAVED));
                 return vec![e];
             }
         }
@@ -691,7 +698,7 @@ fn ask_reviewer(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Cancel => {
             if s.reviewer.is_none() {
                 // Reading without scoring is allowed; scoring will ask again.
-                s.set_status(s.lang.tr(text::READ_ONLY_GIVE_YOUR));
+                s.set_status(s.env.lang.tr(text::READ_ONLY_GIVE_YOUR));
             }
             s.input.clear();
             s.mode = Mode::Normal;

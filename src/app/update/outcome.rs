@@ -70,7 +70,7 @@ pub enum Outcome {
 }
 
 pub(super) fn apply(s: &mut State, outcome: Outcome) {
-    let lang = s.lang;
+    let lang = s.env.lang;
     match outcome {
         Outcome::ScoreNotSaved {
             reference,
@@ -83,10 +83,10 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
             let key = (reference, member, criterion);
             match before {
                 Some(b) => {
-                    s.scores.insert(key, b);
+                    s.batch.scores.insert(key, b);
                 }
                 None => {
-                    s.scores.remove(&key);
+                    s.batch.scores.remove(&key);
                 }
             }
             s.set_error(format!("{} {error}", lang.tr(text::NOT_SAVED)));
@@ -115,8 +115,8 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
                 committee,
                 letters,
             } = *fresh;
-            s.letters = letters;
-            s.scores = crate::app::state::score_map(scores);
+            s.batch.letters = letters;
+            s.batch.scores = crate::app::state::score_map(scores);
             s.set_committee_data(committee);
         }
         Outcome::History { reference, lines } => {
@@ -141,7 +141,7 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
             dir.display()
         )),
         Outcome::LettersRefused(errors) => {
-            s.report = errors
+            s.batch.report = errors
                 .into_iter()
                 .map(|message| Diag {
                     path: lang.tr(text::LETTERS).to_string(),
@@ -158,11 +158,11 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
             done,
             total,
             reference,
-        } => s.progress = Some((done, total, reference)),
+        } => s.letters_view.progress = Some((done, total, reference)),
         Outcome::LettersFinished { total, failed } => {
-            s.progress = None;
+            s.letters_view.progress = None;
             if failed.is_empty() {
-                let dir = s.letters_dir.display().to_string();
+                let dir = s.env.letters_dir.display().to_string();
                 s.set_status(format!("{total} {} {dir}", lang.tr(text::LETTERS_DONE)));
             } else {
                 s.set_error(failed.join(" ; "));

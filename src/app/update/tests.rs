@@ -91,7 +91,7 @@ fn form(s: &State) -> &crate::app::form::Form {
 fn a_digit_in_the_grid_asks_for_the_score_to_be_written_and_shows_it() {
     let mut s = state(Some(MEMBER), CommitteeData::default());
     let reference = current_reference(&s);
-    let first = s.call.criteria[0].id.clone();
+    let first = s.batch.call.criteria[0].id.clone();
     update(&mut s, Action::FocusGrid);
     let effects = update(&mut s, Action::Score(4));
     assert_eq!(
@@ -111,14 +111,17 @@ fn a_digit_in_the_grid_asks_for_the_score_to_be_written_and_shows_it() {
         s.my_score(&reference, &first).and_then(|x| x.value),
         Some(4.0)
     );
-    assert_eq!(s.criterion, 1, "the cursor moves to the next criterion");
+    assert_eq!(
+        s.dossiers.criterion, 1,
+        "the cursor moves to the next criterion"
+    );
 }
 
 #[test]
 fn a_score_the_database_refused_is_taken_back_with_the_reason() {
     let mut s = state(Some(MEMBER), CommitteeData::default());
     let reference = current_reference(&s);
-    let first = s.call.criteria[0].id.clone();
+    let first = s.batch.call.criteria[0].id.clone();
     update(&mut s, Action::FocusGrid);
     update(&mut s, Action::Score(4));
     let effects = update(
@@ -144,7 +147,7 @@ fn nobody_scores_before_saying_who_they_are() {
     assert_eq!(s.mode, Mode::Normal);
     update(&mut s, Action::FocusGrid);
     assert_eq!(update(&mut s, Action::Score(3)), Vec::new());
-    assert!(s.scores.is_empty());
+    assert!(s.batch.scores.is_empty());
 }
 
 #[test]
@@ -174,6 +177,7 @@ fn scores_read_back_after_a_write_replace_the_screens_copy() {
     let mut s = state(Some(CHAIR), CommitteeData::default());
     let reference = current_reference(&s);
     let rows: Vec<ScoreRow> = s
+        .batch
         .call
         .criteria
         .iter()
@@ -185,7 +189,7 @@ fn scores_read_back_after_a_write_replace_the_screens_copy() {
             comment: String::new(),
         })
         .collect();
-    let committee = s.committee.data.clone();
+    let committee = s.batch.committee.data.clone();
     update(
         &mut s,
         Outcome::Reloaded(Box::new(Reload {
@@ -195,8 +199,8 @@ fn scores_read_back_after_a_write_replace_the_screens_copy() {
         })),
     );
     let i = s.entry_index(&reference).expect("entry");
-    assert_eq!(s.committee.aggregates[i].reviews, 1);
-    assert_eq!(s.committee.aggregates[i].total_mean, Some(5.0));
+    assert_eq!(s.batch.committee.aggregates[i].reviews, 1);
+    assert_eq!(s.batch.committee.aggregates[i].total_mean, Some(5.0));
 }
 
 // Sessions.
@@ -273,7 +277,7 @@ fn the_chair_records_a_decision_in_the_open_session() {
     );
     update(&mut s, Action::SwitchView);
     let i = s.committee_current().expect("a ranked dossier");
-    let reference = s.entries[i].dossier.reference.clone();
+    let reference = s.batch.entries[i].dossier.reference.clone();
     update(&mut s, Action::Decide);
     while form(&s).choice_of("kind").as_deref() != Some("retenu") {
         update(&mut s, Action::NextOption);
@@ -343,7 +347,7 @@ fn the_letters_view_asks_for_one_letter_all_letters_and_the_minutes() {
     let mut s = state(Some(SECRETARY), decided());
     update(&mut s, Action::LettersView);
     assert_eq!(s.screen, Screen::Letters);
-    assert_eq!(s.letter_items.len(), 1);
+    assert_eq!(s.letters_view.items.len(), 1);
     assert_eq!(
         update(&mut s, Action::Generate),
         vec![Effect::Letters(Some("PDNP06-2025-001".into()))]
@@ -374,7 +378,7 @@ fn a_batch_of_letters_shows_its_progress_then_where_the_files_are() {
             reference: String::new(),
         },
     );
-    assert_eq!(s.progress, Some((0, 1, String::new())));
+    assert_eq!(s.letters_view.progress, Some((0, 1, String::new())));
     update(
         &mut s,
         Outcome::LettersFinished {
@@ -382,7 +386,7 @@ fn a_batch_of_letters_shows_its_progress_then_where_the_files_are() {
             failed: Vec::new(),
         },
     );
-    assert_eq!(s.progress, None);
+    assert_eq!(s.letters_view.progress, None);
     assert_eq!(
         status(&s),
         (
@@ -400,7 +404,7 @@ fn templates_that_fail_open_the_report_and_produce_nothing() {
         Outcome::LettersRefused(vec!["lettres/retenu.txt:3:9: placeholder inconnu".into()]),
     );
     assert_eq!(s.mode, Mode::Report { scroll: 0 });
-    assert_eq!(s.report.len(), 1);
+    assert_eq!(s.batch.report.len(), 1);
     assert_eq!(
         status(&s),
         (
@@ -413,10 +417,10 @@ fn templates_that_fail_open_the_report_and_produce_nothing() {
 #[test]
 fn a_new_day_flags_letters_past_the_notification_date() {
     let mut s = state(Some(SECRETARY), decided());
-    let notify_by = s.call.notify_by.expect("the sample sets notify_by");
-    assert!(!s.letter_items[0].late);
+    let notify_by = s.batch.call.notify_by.expect("the sample sets notify_by");
+    assert!(!s.letters_view.items[0].late);
     update(&mut s, Msg::Today(notify_by.succ_opt().expect("next day")));
-    assert!(s.letter_items[0].late);
+    assert!(s.letters_view.items[0].late);
 }
 
 // Packets.
@@ -512,7 +516,10 @@ fn the_frame_tells_the_page_height_and_the_list_follows_the_selection() {
     for _ in 0..6 {
         update(&mut s, Action::Down);
     }
-    assert_eq!(s.selected, 6);
-    assert_eq!(s.list_offset, 2, "the selected row stays on screen");
-    assert_eq!(s.list_filter, ListFilter::All);
+    assert_eq!(s.dossiers.selected, 6);
+    assert_eq!(
+        s.dossiers.list_offset, 2,
+        "the selected row stays on screen"
+    );
+    assert_eq!(s.dossiers.list_filter, ListFilter::All);
 }
