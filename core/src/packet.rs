@@ -17,7 +17,6 @@
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -112,7 +111,7 @@ pub fn canonical(p: &Packet) -> String {
 
 /// SHA-256 hex of [`canonical`].
 pub fn checksum(p: &Packet) -> String {
-    hex(&Sha256::digest(canonical(p).as_bytes()))
+    crate::sha256_hex(canonical(p).as_bytes())
 }
 
 /// Sets the checksum over the content.
@@ -350,10 +349,6 @@ pub fn plan(stored: &[PacketScore], incoming: &[PacketScore]) -> Plan {
     plan
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,9 +405,8 @@ mod tests {
         // The checksum is the SHA-256 of the struct with an empty checksum.
         let mut unsealed = p.clone();
         unsealed.checksum.clear();
-        let expected = hex(&Sha256::digest(
-            serde_json::to_string(&unsealed).expect("json").as_bytes(),
-        ));
+        let expected =
+            crate::sha256_hex(serde_json::to_string(&unsealed).expect("json").as_bytes());
         assert_eq!(p.checksum, expected);
     }
 

@@ -169,7 +169,7 @@ pub fn write(store: &Store, call_dir: Option<&Path>, out: &Path) -> Result<Bundl
     };
     for (name, src) in &entries {
         let (sha256, size) = match src {
-            Source::Bytes(b) => (hex(&Sha256::digest(b)), b.len() as u64),
+            Source::Bytes(b) => (jury_core::sha256_hex(b), b.len() as u64),
             Source::File(p) => hash_file(p)
                 .map_err(|e| format!("{} : {}", p.display(), jury_core::fr::io_message(&e)))?,
         };
@@ -280,7 +280,7 @@ fn write_zip(tmp: &Path, manifest: &Manifest, entries: &[(String, Source)]) -> R
                     size += n as u64;
                     zip.write_all(&buf[..n]).map_err(io)?;
                 }
-                if hex(&hasher.finalize()) != listed.sha256 || size != listed.size {
+                if jury_core::hex(&hasher.finalize()) != listed.sha256 || size != listed.size {
                     return Err(format!(
                         "{} a changé pendant l'écriture du lot : recommencez",
                         p.display()
@@ -471,7 +471,7 @@ fn extract<R: Read + std::io::Seek>(
             size += n as u64;
             out.write_all(&buf[..n]).map_err(|e| io(&dest, e))?;
         }
-        if size != f.size || hex(&hasher.finalize()) != f.sha256 {
+        if size != f.size || jury_core::hex(&hasher.finalize()) != f.sha256 {
             return Err(altered(format!(
                 "« {} » ne correspond pas à son empreinte",
                 f.path
@@ -590,11 +590,7 @@ fn hash_file(p: &Path) -> std::io::Result<(String, u64)> {
     let mut f = File::open(p)?;
     let mut hasher = Sha256::new();
     let size = std::io::copy(&mut f, &mut hasher)?;
-    Ok((hex(&hasher.finalize()), size))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    Ok((jury_core::hex(&hasher.finalize()), size))
 }
 
 #[cfg(test)]

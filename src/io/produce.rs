@@ -11,7 +11,6 @@ use jury_core::compose::{self, LetterInput, MinutesInput};
 use jury_core::document::Document;
 use jury_core::dossier::Dossier;
 use jury_core::records::{DecisionRow, Session};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -151,13 +150,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
         })
 }
 
-fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// One letter as PDF, ODT and EML in `out`, recorded in the store.
 pub fn write_letter(
     store: &mut Store,
@@ -185,7 +177,7 @@ pub fn write_letter(
         .single()
         .map(|t| t.fixed_offset())
         .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
-    let pdf_hash = hex(&pdf);
+    let pdf_hash = jury_core::sha256_hex(&pdf);
     let mail = crate::io::render::eml::Mail {
         from: (
             src.call.issuer.name.clone(),

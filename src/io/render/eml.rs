@@ -220,8 +220,7 @@ fn valid_address(address: &str) -> bool {
 /// the parts.
 fn boundary(message_id: &str) -> String {
     let digest = Sha256::digest(message_id.as_bytes());
-    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
-    format!("=_jury_{hex}")
+    format!("=_jury_{}", jury_core::hex(&digest[..12]))
 }
 
 /// Normalises line endings to CRLF.
