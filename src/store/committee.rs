@@ -128,19 +128,23 @@ impl Store {
     }
 
     pub fn add_member(&mut self, actor: &str, name: &str, role: &str) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let added = tx
-                .execute(
-                    "INSERT INTO members (name, role) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
-                    params![name, role],
-                )
-                .map_err(|e| sql_error(&path, e))?;
+            let added = tx.execute(
+                "INSERT INTO members (name, role) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+                params![name, role],
+            )?;
             if added == 0 {
-                return Err(refused("Ce membre existe déjà."));
+                return Err(refused("Ce membre existe déjà.").into());
             }
-            audit(tx, actor, "member.add", name, None, Some(&json!({ "role": role }).to_string()))
-                .map_err(|e| sql_error(&path, e))
+            audit(
+                tx,
+                actor,
+                "member.add",
+                name,
+                None,
+                Some(&json!({ "role": role }).to_string()),
+            )?;
+            Ok(())
         })
     }
 
@@ -153,17 +157,14 @@ impl Store {
         declared: bool,
         reason: &str,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
             let before: Option<String> = tx
                 .query_row(
                     "SELECT reason FROM conflicts WHERE reference = ?1 AND member = ?2 AND withdrawn_at IS NULL",
                     params![reference, member],
                     |r| r.get(0),
                 )
-                .optional()
-                .map_err(e)?;
+                .optional()?;
             if before.is_some() == declared {
                 return Ok(());
             }
@@ -171,8 +172,7 @@ impl Store {
                 declare(tx, reference, member, reason)
             } else {
                 withdraw(tx, reference, member)
-            }
-            .map_err(e)?;
+            }?;
             let state = |d: bool, r: &str| json!({ "member": member, "declared": d, "reason": r }).to_string();
             audit(
                 tx,
@@ -181,8 +181,8 @@ impl Store {
                 reference,
                 Some(&state(!declared, before.as_deref().unwrap_or(""))),
                 Some(&state(declared, reason)),
-            )
-            .map_err(e)
+            )?;
+            Ok(())
         })
     }
 
@@ -193,15 +193,13 @@ impl Store {
         reference: &str,
         verdict: Option<(bool, &str)>,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
-            let before = read_override(tx, reference).map_err(e)?;
+            let before = read_override(tx, reference)?;
             let after = verdict.map(|(ok, j)| json!({ "eligible": ok, "justification": j }));
             if before == after {
                 return Ok(());
             }
-            write_override(tx, actor, reference, after.as_ref()).map_err(e)?;
+            write_override(tx, actor, reference, after.as_ref())?;
             audit(
                 tx,
                 actor,
@@ -209,8 +207,8 @@ impl Store {
                 reference,
                 before.map(|v| v.to_string()).as_deref(),
                 after.map(|v| v.to_string()).as_deref(),
-            )
-            .map_err(e)
+            )?;
+            Ok(())
         })
     }
 
@@ -222,14 +220,12 @@ impl Store {
         criterion: &str,
         value: Option<f64>,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
-            let before = read_consensus(tx, reference, criterion).map_err(e)?;
+            let before = read_consensus(tx, reference, criterion)?;
             if before == value {
                 return Ok(());
             }
-            write_consensus(tx, actor, reference, criterion, value).map_err(e)?;
+            write_consensus(tx, actor, reference, criterion, value)?;
             let show = |v: Option<f64>| json!({ "value": v }).to_string();
             audit(
                 tx,
@@ -238,8 +234,8 @@ impl Store {
                 &format!("{reference}/{criterion}"),
                 Some(&show(before)),
                 Some(&show(value)),
-            )
-            .map_err(e)
+            )?;
+            Ok(())
         })
     }
 
@@ -249,30 +245,25 @@ impl Store {
         date: &str,
         present: &[String],
     ) -> Result<i64, StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
             let open: Option<i64> = tx
                 .query_row("SELECT id FROM sessions WHERE closed_at IS NULL", [], |r| {
                     r.get(0)
                 })
-                .optional()
-                .map_err(e)?;
+                .optional()?;
             if open.is_some() {
-                return Err(refused("Une séance est déjà ouverte : fermez-la d'abord."));
+                return Err(refused("Une séance est déjà ouverte : fermez-la d'abord.").into());
             }
             tx.execute(
                 "INSERT INTO sessions (date, opened_by, opened_at) VALUES (?1, ?2, ?3)",
                 params![date, actor, now()],
-            )
-            .map_err(e)?;
+            )?;
             let id = tx.last_insert_rowid();
             for m in present {
                 tx.execute(
                     "INSERT INTO session_members (session_id, member) VALUES (?1, ?2)",
                     params![id, m],
-                )
-                .map_err(e)?;
+                )?;
             }
             audit(
                 tx,
@@ -281,27 +272,24 @@ impl Store {
                 &format!("séance/{id}"),
                 None,
                 Some(&json!({ "date": date, "present": present }).to_string()),
-            )
-            .map_err(e)?;
+            )?;
             Ok(id)
         })
     }
 
     /// Closes a session: its decisions are frozen from then on.
     pub fn close_session(&mut self, actor: &str, id: i64) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
             let n = tx
                 .execute(
                     "UPDATE sessions SET closed_by = ?2, closed_at = ?3 WHERE id = ?1 AND closed_at IS NULL",
                     params![id, actor, now()],
-                )
-                .map_err(e)?;
+                )?;
             if n == 0 {
-                return Err(refused("Cette séance est déjà close."));
+                return Err(refused("Cette séance est déjà close.").into());
             }
-            audit(tx, actor, "session.close", &format!("séance/{id}"), None, None).map_err(e)
+            audit(tx, actor, "session.close", &format!("séance/{id}"), None, None)?;
+            Ok(())
         })
     }
 
@@ -313,13 +301,11 @@ impl Store {
         draft: &Draft,
         without_quorum: bool,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
-            if !session_is_open(tx, session_id).map_err(e)? {
-                return Err(refused("La séance est close : ses décisions sont figées."));
+            if !session_is_open(tx, session_id)? {
+                return Err(refused("La séance est close : ses décisions sont figées.").into());
             }
-            let before = current_decision(tx, &draft.reference).map_err(e)?;
+            let before = current_decision(tx, &draft.reference)?;
             let after = json!({
                 "session_id": session_id,
                 "kind": draft.kind,
@@ -329,7 +315,7 @@ impl Store {
                 "documents": draft.documents.trim(),
                 "without_quorum": without_quorum,
             });
-            write_decision(tx, actor, &draft.reference, Some(&after)).map_err(e)?;
+            write_decision(tx, actor, &draft.reference, Some(&after))?;
             let action = match &before {
                 Some(b) if b["session_id"] != json!(session_id) => "decision.change",
                 _ => "decision",
@@ -341,8 +327,8 @@ impl Store {
                 &draft.reference,
                 before.map(|v| v.to_string()).as_deref(),
                 Some(&after.to_string()),
-            )
-            .map_err(e)
+            )?;
+            Ok(())
         })
     }
 
@@ -353,17 +339,14 @@ impl Store {
         unsuccessful: bool,
         motivation: &str,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
-            if !session_is_open(tx, session_id).map_err(e)? {
-                return Err(refused("La séance est close."));
+            if !session_is_open(tx, session_id)? {
+                return Err(refused("La séance est close.").into());
             }
             tx.execute(
                 "INSERT INTO outcomes (session_id, unsuccessful, motivation, by, at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![session_id, unsuccessful, motivation, actor, now()],
-            )
-            .map_err(e)?;
+            )?;
             audit(
                 tx,
                 actor,
@@ -371,19 +354,17 @@ impl Store {
                 &format!("séance/{session_id}"),
                 None,
                 Some(&json!({ "unsuccessful": unsuccessful, "motivation": motivation }).to_string()),
-            )
-            .map_err(e)
+            )?;
+            Ok(())
         })
     }
 
     /// Undoes `actor`'s last action by writing its former value back, as a
     /// new audit event: history is never rewritten. Returns what was undone.
     pub fn undo_last(&mut self, actor: &str) -> Result<String, StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
-            let Some((id, action, target, before)) = last_action(tx, actor).map_err(e)? else {
-                return Err(refused("Rien à annuler."));
+            let Some((id, action, target, before)) = last_action(tx, actor)? else {
+                return Err(refused("Rien à annuler.").into());
             };
             let before_v: Value = before
                 .as_deref()
@@ -407,8 +388,7 @@ impl Store {
                              DO UPDATE SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at",
                             params![reference, actor, criterion, value, comment, now()],
                         )
-                    }
-                    .map_err(e)?;
+                    }?;
                 }
                 "conflict" => {
                     let member = before_v["member"].as_str().unwrap_or(actor);
@@ -416,40 +396,38 @@ impl Store {
                         declare(tx, &target, member, before_v["reason"].as_str().unwrap_or(""))
                     } else {
                         withdraw(tx, &target, member)
-                    }
-                    .map_err(e)?;
+                    }?;
                 }
                 "override" => {
-                    write_override(tx, actor, &target, before.as_ref().map(|_| &before_v)).map_err(e)?;
+                    write_override(tx, actor, &target, before.as_ref().map(|_| &before_v))?;
                 }
                 "consensus" => {
                     let (reference, criterion) = target.split_once('/').unwrap_or((&target, ""));
-                    write_consensus(tx, actor, reference, criterion, before_v["value"].as_f64()).map_err(e)?;
+                    write_consensus(tx, actor, reference, criterion, before_v["value"].as_f64())?;
                 }
                 "decision" | "decision.change" => {
-                    let current = current_decision(tx, &target).map_err(e)?;
+                    let current = current_decision(tx, &target)?;
                     let session = current.as_ref().and_then(|c| c["session_id"].as_i64()).unwrap_or(0);
-                    if !session_is_open(tx, session).map_err(e)? {
-                        return Err(refused("Décision figée : la séance est close."));
+                    if !session_is_open(tx, session)? {
+                        return Err(refused("Décision figée : la séance est close.").into());
                     }
                     // Remove this session's row; an earlier session's decision, if any, is current again.
                     tx.execute(
                         "DELETE FROM decisions WHERE session_id = ?1 AND reference = ?2",
                         params![session, target],
-                    )
-                    .map_err(e)?;
+                    )?;
                     if before_v["session_id"].as_i64() == Some(session) {
-                        write_decision(tx, actor, &target, Some(&before_v)).map_err(e)?;
+                        write_decision(tx, actor, &target, Some(&before_v))?;
                     }
                 }
                 other => {
                     return Err(StoreError::Refused(format!(
                         "La dernière action ({}) ne peut pas être annulée.",
                         action_label(other)
-                    )));
+                    )).into());
                 }
             }
-            let after = current_state(tx, &action, &target, actor).map_err(e)?;
+            let after = current_state(tx, &action, &target, actor)?;
             audit(
                 tx,
                 actor,
@@ -457,8 +435,7 @@ impl Store {
                 &target,
                 None,
                 Some(&json!({ "undo_of": id, "restored": after }).to_string()),
-            )
-            .map_err(e)?;
+            )?;
             Ok(format!("{} ({target})", action_label(&action)))
         })
     }

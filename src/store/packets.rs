@@ -163,39 +163,36 @@ impl Store {
         p: &Packet,
         add_unknown_member: bool,
     ) -> Result<MergeReport, StoreError> {
-        let path = self.path.clone();
         let call = self.stored_call()?;
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
             let who = &p.member;
             if p.format != packet::FORMAT {
                 return Err(refused(format!(
                     "Paquet au format « {} » : cette version de Jury lit « {} ». Rien n'a été importé.",
                     p.format,
                     packet::FORMAT
-                )));
+                )).into());
             }
             if !p.is_sealed() {
                 return Err(refused(
                     "Paquet altéré : son contenu ne correspond plus à son empreinte. Rien n'a été importé.".into(),
-                ));
+                ).into());
             }
             packet::validate(p).map_err(|err| refused(format!("{err} Rien n'a été importé.")))?;
             let call_id: Option<String> = tx
                 .query_row("SELECT value FROM meta WHERE key = 'call_id'", [], |r| r.get(0))
-                .optional()
-                .map_err(e)?;
+                .optional()?;
             match call_id {
                 None => {
                     return Err(refused(
                         "Cette base n'est liée à aucun appel : ouvrez d'abord l'appel dans Jury. Rien n'a été importé.".into(),
-                    ));
+                    ).into());
                 }
                 Some(id) if id != p.call_id => {
                     return Err(refused(format!(
                         "Ce paquet de « {who} » concerne l'appel « {} », pas « {id} » : rien n'a été importé.",
                         p.call_id
-                    )));
+                    )).into());
                 }
                 Some(_) => {}
             }
@@ -212,23 +209,21 @@ impl Store {
                     [&p.checksum],
                     |r| r.get(0),
                 )
-                .optional()
-                .map_err(e)?;
+                .optional()?;
             if seen.is_some() {
                 report.already_imported = true;
                 return Ok(report);
             }
             let known: Option<String> = tx
                 .query_row("SELECT name FROM members WHERE name = ?1", [who], |r| r.get(0))
-                .optional()
-                .map_err(e)?;
+                .optional()?;
             if known.is_none() && !add_unknown_member {
                 return Err(refused(format!(
                     "« {who} » n'est pas membre du comité de cet appel : rien n'a été importé. Vérifiez l'orthographe du nom, ou ajoutez ce membre (option --add-member)."
-                )));
+                )).into());
             }
             let mut problems = Vec::new();
-            let missing = unknown_dossiers(tx, p).map_err(e)?;
+            let missing = unknown_dossiers(tx, p)?;
             if !missing.is_empty() {
                 problems.push(format!(
                     "{} absent{} de cette base : {}",
@@ -273,14 +268,13 @@ impl Store {
                 return Err(refused(format!(
                     "Paquet de « {who} » refusé, rien n'a été importé :\n- {}",
                     problems.join("\n- ")
-                )));
+                )).into());
             }
             if known.is_none() {
                 tx.execute(
                     "INSERT INTO members (name, role) VALUES (?1, 'member')",
                     [who],
-                )
-                .map_err(e)?;
+                )?;
                 audit(
                     tx,
                     who,
@@ -288,40 +282,36 @@ impl Store {
                     who,
                     None,
                     Some(&json!({ "role": "member" }).to_string()),
-                )
-                .map_err(e)?;
+                )?;
                 report.member_added = true;
             }
             let mut stmt = tx
                 .prepare(
                     "SELECT reference, criterion, value, comment, updated_at FROM scores
                      WHERE member = ?1 ORDER BY reference, criterion",
-                )
-                .map_err(e)?;
+                )?;
             let stored: Vec<PacketScore> = stmt
                 .query_map([who], score_row)
-                .and_then(Iterator::collect)
-                .map_err(e)?;
+                .and_then(Iterator::collect)?;
             drop(stmt);
             let plan = packet::plan(&stored, &p.scores);
             for s in &plan.added {
-                write_score(tx, who, None, s).map_err(e)?;
+                write_score(tx, who, None, s)?;
             }
             for v in &plan.changed {
-                write_score(tx, who, Some(&v.stored), &v.incoming).map_err(e)?;
+                write_score(tx, who, Some(&v.stored), &v.incoming)?;
             }
             for v in plan.unchanged.iter().filter(|v| v.newer_date()) {
                 tx.execute(
                     "UPDATE scores SET updated_at = ?4 WHERE reference = ?1 AND member = ?2 AND criterion = ?3",
                     params![v.incoming.reference, who, v.incoming.criterion, v.incoming.updated_at],
-                )
-                .map_err(e)?;
+                )?;
             }
             for v in &plan.conflicts {
-                report.conflicts.push(record_conflict(tx, who, &p.checksum, v).map_err(e)?);
+                report.conflicts.push(record_conflict(tx, who, &p.checksum, v)?);
             }
             for c in &p.conflicts {
-                match merge_declaration(tx, who, c).map_err(e)? {
+                match merge_declaration(tx, who, c)? {
                     Some(true) => report.conflicts_declared += 1,
                     Some(false) => report.conflicts_withdrawn += 1,
                     None => {}
@@ -344,8 +334,7 @@ impl Store {
                     report.changed as i64,
                     report.unchanged as i64
                 ],
-            )
-            .map_err(e)?;
+            )?;
             audit(
                 tx,
                 who,
@@ -365,8 +354,7 @@ impl Store {
                     })
                     .to_string(),
                 ),
-            )
-            .map_err(e)?;
+            )?;
             Ok(report)
         })
     }
@@ -406,9 +394,7 @@ impl Store {
         id: i64,
         take_incoming: bool,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
             let c: MergeConflict = tx
                 .query_row(
                     "SELECT id, reference, member, criterion, kept, incoming, updated_at, packet
@@ -416,18 +402,15 @@ impl Store {
                     [id],
                     merge_conflict,
                 )
-                .optional()
-                .map_err(e)?
+                .optional()?
                 .ok_or_else(|| refused("Ce désaccord est déjà tranché.".into()))?;
             if take_incoming {
                 tx.execute(
                     "UPDATE scores SET value = ?4 WHERE reference = ?1 AND member = ?2 AND criterion = ?3",
                     params![c.reference, c.member, c.criterion, c.incoming],
-                )
-                .map_err(e)?;
+                )?;
             }
-            tx.execute("UPDATE merge_conflicts SET resolved_at = ?2 WHERE id = ?1", params![id, now()])
-                .map_err(e)?;
+            tx.execute("UPDATE merge_conflicts SET resolved_at = ?2 WHERE id = ?1", params![id, now()])?;
             audit(
                 tx,
                 actor,
@@ -442,8 +425,8 @@ impl Store {
                     })
                     .to_string(),
                 ),
-            )
-            .map_err(e)
+            )?;
+            Ok(())
         })
     }
 
