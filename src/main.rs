@@ -241,7 +241,7 @@ fn export(format: &str, db: &Path, out: Option<&Path>) -> ExitCode {
         _ => jury::io::export::json(&store, &src),
     });
     let written = bytes.and_then(|b| match out {
-        Some(path) => produce::write_atomic(path, &b),
+        Some(path) => jury::io::files::write_atomic(path, &b).map_err(|e| e.to_string()),
         None => std::io::stdout()
             .write_all(&b)
             .map_err(|e| jury_core::fr::io_message(&e)),

@@ -127,15 +127,8 @@ fn export(db: &Path, member: &str, out: &Path) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(store_code(&e), e),
     };
-    if let Err(e) = write_atomically(out, packet.to_json().as_bytes()) {
-        return fail(
-            BAD_INPUT,
-            format!(
-                "{} : {} ; aucun paquet n'a été écrit.",
-                out.display(),
-                jury_core::fr::io_message(&e)
-            ),
-        );
+    if let Err(e) = crate::io::files::write_atomic(out, packet.to_json().as_bytes()) {
+        return fail(BAD_INPUT, format!("{e} ; aucun paquet n'a été écrit."));
     }
     let dossiers = packet
         .scores
@@ -208,21 +201,4 @@ fn local_time(at: &str) -> String {
 
 fn s(n: usize) -> &'static str {
     if n >= 2 { "s" } else { "" }
-}
-
-/// Temp file beside `out`, synced, then renamed: never half a file.
-fn write_atomically(out: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let name = out.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = out.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, out)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

@@ -136,18 +136,9 @@ pub fn prepare(src: &Source, only: Option<&str>) -> Result<Vec<Prepared>, Vec<St
     }
 }
 
-/// Writes bytes whole: a temporary file in the same folder, then a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let tmp = path.with_extension(format!(
-        "{}.tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("")
-    ));
-    std::fs::write(&tmp, bytes)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            format!("{} : {}", path.display(), jury_core::fr::io_message(&e))
-        })
+/// Writes a produced file whole, as its error text says.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    crate::io::files::write_atomic(path, bytes).map_err(|e| e.to_string())
 }
 
 /// One letter as PDF, ODT and EML in `out`, recorded in the store.

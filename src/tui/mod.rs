@@ -444,7 +444,8 @@ impl App {
                     "paquet-{safe}-{}.json",
                     chrono::Local::now().format("%Y-%m-%d-%H%M")
                 ));
-                crate::io::produce::write_atomic(&path, p.to_json().as_bytes())?;
+                crate::io::files::write_atomic(&path, p.to_json().as_bytes())
+                    .map_err(|e| e.message(lang))?;
                 Ok((path, p.scores.len()))
             });
         match result {
