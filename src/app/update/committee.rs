@@ -859,7 +859,7 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 overridden: s.committee.overrides.contains_key(reference),
                 accepted_elsewhere: s.committee.accepted_count(&s.call, reference),
             };
-            let ok = decision::check(&s.call, &draft, &facts, lang)?;
+            let ok = decision::check(&s.call, &draft, &facts, lang).map_err(|e| e.message(lang))?;
             let label = decision::kind(&s.call, &draft.kind, lang)
                 .map(|k| k.label)
                 .unwrap_or_default();
