@@ -243,7 +243,7 @@ fn aggregates(store: &Store) -> Vec<DossierAggregate> {
 
 fn refusal(r: Result<MergeReport, StoreError>) -> String {
     match r {
-        Err(StoreError::Refused(msg)) => msg,
+        Err(StoreError::Refused(why)) => why.to_string(),
         other => panic!("expected a refusal, got {other:?}"),
     }
 }

@@ -123,7 +123,7 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, String> {
 /// aggregates, decision, the sessions, letters and the audit trail.
 pub fn json(store: &Store, src: &Source) -> Result<Vec<u8>, String> {
     let scores = store.load_scores().map_err(|e| e.to_string())?;
-    let conn_events = crate::store::audit::verify_file(store.path())?;
+    let conn_events = crate::store::audit::verify_file(store.path()).map_err(|e| e.to_string())?;
     let events = store.events().map_err(|e| e.to_string())?;
     let letters = store.letters().map_err(|e| e.to_string())?;
     let dossiers: Vec<Value> = src

@@ -2,15 +2,12 @@
 //! overrides, consensus grids, sessions, decisions, the call's outcome, and
 //! undo. Each method is one transaction with its audit event.
 
-use super::{Store, StoreError, audit, now, sql_error};
+use super::{Refusal, Store, StoreError, audit, now, sql_error};
 use jury_core::decision::Draft;
+use jury_core::fr::Lang;
 use jury_core::records::{CommitteeData, Conflict, DecisionRow, Outcome, Override, Session};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Value, json};
-
-fn refused(msg: &str) -> StoreError {
-    StoreError::Refused(msg.to_string())
-}
 
 impl Store {
     pub fn load_committee(&self) -> Result<CommitteeData, StoreError> {
@@ -134,7 +131,7 @@ impl Store {
                 params![name, role],
             )?;
             if added == 0 {
-                return Err(refused("Ce membre existe déjà.").into());
+                return Err(Refusal::MemberExists.into());
             }
             audit(
                 tx,
@@ -252,7 +249,7 @@ impl Store {
                 })
                 .optional()?;
             if open.is_some() {
-                return Err(refused("Une séance est déjà ouverte : fermez-la d'abord.").into());
+                return Err(Refusal::SessionAlreadyOpen.into());
             }
             tx.execute(
                 "INSERT INTO sessions (date, opened_by, opened_at) VALUES (?1, ?2, ?3)",
@@ -286,7 +283,7 @@ impl Store {
                     params![id, actor, now()],
                 )?;
             if n == 0 {
-                return Err(refused("Cette séance est déjà close.").into());
+                return Err(Refusal::SessionAlreadyClosed.into());
             }
             audit(tx, actor, "session.close", &format!("séance/{id}"), None, None)?;
             Ok(())
@@ -303,7 +300,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.write(|tx| {
             if !session_is_open(tx, session_id)? {
-                return Err(refused("La séance est close : ses décisions sont figées.").into());
+                return Err(Refusal::DecisionsFrozen.into());
             }
             let before = current_decision(tx, &draft.reference)?;
             let after = json!({
@@ -341,7 +338,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.write(|tx| {
             if !session_is_open(tx, session_id)? {
-                return Err(refused("La séance est close.").into());
+                return Err(Refusal::SessionClosed.into());
             }
             tx.execute(
                 "INSERT INTO outcomes (session_id, unsuccessful, motivation, by, at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -364,7 +361,7 @@ impl Store {
     pub fn undo_last(&mut self, actor: &str) -> Result<String, StoreError> {
         self.write(|tx| {
             let Some((id, action, target, before)) = last_action(tx, actor)? else {
-                return Err(refused("Rien à annuler.").into());
+                return Err(Refusal::NothingToUndo.into());
             };
             let before_v: Value = before
                 .as_deref()
@@ -409,7 +406,7 @@ impl Store {
                     let current = current_decision(tx, &target)?;
                     let session = current.as_ref().and_then(|c| c["session_id"].as_i64()).unwrap_or(0);
                     if !session_is_open(tx, session)? {
-                        return Err(refused("Décision figée : la séance est close.").into());
+                        return Err(Refusal::DecisionFrozen.into());
                     }
                     // Remove this session's row; an earlier session's decision, if any, is current again.
                     tx.execute(
@@ -421,10 +418,7 @@ impl Store {
                     }
                 }
                 other => {
-                    return Err(StoreError::Refused(format!(
-                        "La dernière action ({}) ne peut pas être annulée.",
-                        action_label(other)
-                    )).into());
+                    return Err(Refusal::CannotUndo(other.to_string()).into());
                 }
             }
             let after = current_state(tx, &action, &target, actor)?;
@@ -436,24 +430,26 @@ impl Store {
                 None,
                 Some(&json!({ "undo_of": id, "restored": after }).to_string()),
             )?;
-            Ok(format!("{} ({target})", action_label(&action)))
+            Ok(format!("{} ({target})", action_label(&action, Lang::Fr)))
         })
     }
 }
 
-fn action_label(action: &str) -> &'static str {
-    match action {
-        "score" => "note",
-        "conflict" => "conflit d'intérêts",
-        "override" => "dérogation de recevabilité",
-        "consensus" => "grille de consensus",
-        "decision" | "decision.change" => "décision",
-        "session.open" => "ouverture de séance",
-        "session.close" => "clôture de séance",
-        "outcome" => "issue de l'appel",
-        "member.add" => "ajout de membre",
-        _ => "action",
-    }
+/// What an audit action is called, for "Annulé : …" and the refusal to undo.
+pub(super) fn action_label(action: &str, lang: Lang) -> &'static str {
+    let (fr, en) = match action {
+        "score" => ("note", "score"),
+        "conflict" => ("conflit d'intérêts", "conflict of interest"),
+        "override" => ("dérogation de recevabilité", "eligibility override"),
+        "consensus" => ("grille de consensus", "consensus grid"),
+        "decision" | "decision.change" => ("décision", "decision"),
+        "session.open" => ("ouverture de séance", "session opening"),
+        "session.close" => ("clôture de séance", "session closing"),
+        "outcome" => ("issue de l'appel", "outcome of the call"),
+        "member.add" => ("ajout de membre", "member added"),
+        _ => ("action", "action"),
+    };
+    lang.t(fr, en)
 }
 
 /// id, action, target, before.

@@ -1,7 +1,7 @@
 //! Letters produced and their tracking: generated (file, hash, when), sent
 //! (date, channel), acknowledged. One row per dossier and decision.
 
-use super::{Store, StoreError, audit, now};
+use super::{Refusal, Store, StoreError, audit, now};
 use jury_core::records::LetterRow;
 use rusqlite::{OptionalExtension, params};
 use serde_json::json;
@@ -87,7 +87,7 @@ impl Store {
                     params![reference, decision_id, date, channel],
                 )?;
             if n == 0 {
-                return Err(StoreError::Refused("Générez d'abord le courrier.".into()).into());
+                return Err(Refusal::LetterNotGenerated.into());
             }
             audit(
                 tx,
@@ -115,7 +115,7 @@ impl Store {
                     params![reference, decision_id, date],
                 )?;
             if n == 0 {
-                return Err(StoreError::Refused("Le courrier n'est pas marqué envoyé.".into()).into());
+                return Err(Refusal::LetterNotSent.into());
             }
             audit(
                 tx,

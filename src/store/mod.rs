@@ -8,15 +8,17 @@ use jury_core::call::Call;
 use jury_core::dossier::Dossier;
 use jury_core::json::{Diag, Severity};
 use jury_core::records::ScoreRow;
-use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, params};
-use std::fmt;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 pub mod audit;
 mod committee;
+mod error;
 mod letters;
 mod packets;
+pub use error::{PacketProblem, Refusal, StoreError};
+use error::{io_error, sql_error};
 pub use packets::*;
 
 const SCHEMA_VERSION: i64 = 4;
@@ -152,77 +154,6 @@ const MIGRATIONS: &[&str] = &[
     // packet can carry the withdrawal to the chair.
     "ALTER TABLE conflicts ADD COLUMN withdrawn_at TEXT;",
 ];
-
-#[derive(Debug)]
-pub enum StoreError {
-    /// Another Jury holds the file.
-    Locked(PathBuf),
-    ReadOnly(PathBuf),
-    Full(PathBuf),
-    NotADatabase(PathBuf),
-    /// Made by a newer Jury.
-    TooNew {
-        path: PathBuf,
-        version: i64,
-    },
-    /// A change the data does not allow (a session already open…).
-    Refused(String),
-    /// The database belongs to another call.
-    OtherCall {
-        path: PathBuf,
-        expected: String,
-        found: String,
-    },
-    Io(PathBuf, std::io::Error),
-    Sql(PathBuf, rusqlite::Error),
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use StoreError::*;
-        match self {
-            Locked(p) => write!(
-                f,
-                "{} : la base est déjà ouverte par un autre Jury. Fermez l'autre fenêtre (touche q) puis relancez ; rien n'a été modifié.",
-                p.display()
-            ),
-            ReadOnly(p) => write!(
-                f,
-                "{} : base en lecture seule. Vérifiez les droits du fichier et de son dossier, ou choisissez un autre emplacement avec --db.",
-                p.display()
-            ),
-            Full(p) => write!(
-                f,
-                "{} : disque plein. Libérez de la place puis recommencez ; la dernière action n'a pas été enregistrée, les précédentes le sont.",
-                p.display()
-            ),
-            NotADatabase(p) => write!(
-                f,
-                "{} : ce fichier n'est pas une base Jury (ou il est endommagé). Indiquez un autre fichier avec --db.",
-                p.display()
-            ),
-            TooNew { path, version } => write!(
-                f,
-                "{} : base créée par une version plus récente de Jury (schéma {version}). Mettez Jury à jour.",
-                path.display()
-            ),
-            OtherCall {
-                path,
-                expected,
-                found,
-            } => write!(
-                f,
-                "{} : cette base appartient à l'appel « {found} », pas à « {expected} ». Indiquez la bonne base avec --db.",
-                path.display()
-            ),
-            Refused(why) => write!(f, "{why}"),
-            Io(p, e) => write!(f, "{} : {}", p.display(), jury_core::fr::io_message(e)),
-            Sql(p, e) => write!(f, "{} : erreur de la base : {e}", p.display()),
-        }
-    }
-}
-
-impl std::error::Error for StoreError {}
 
 /// What importing a batch did.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -610,7 +541,7 @@ impl Store {
 }
 
 /// Why a write's closure stopped: SQLite failed, or the data refused the
-/// change. [`Store::write`] names the file on SQLite's errors, so the
+/// change (or a read it made failed). [`Store::write`] names the file on SQLite's errors, so the
 /// closures can use `?` on every statement.
 enum TxError {
     Sql(rusqlite::Error),
@@ -623,9 +554,9 @@ impl From<rusqlite::Error> for TxError {
     }
 }
 
-impl From<StoreError> for TxError {
-    fn from(e: StoreError) -> TxError {
-        TxError::Store(e)
+impl From<Refusal> for TxError {
+    fn from(e: Refusal) -> TxError {
+        TxError::Store(e.into())
     }
 }
 
@@ -662,28 +593,4 @@ fn lock_path(db: &Path) -> PathBuf {
     let mut name = db.file_name().unwrap_or_default().to_os_string();
     name.push(".lock");
     db.with_file_name(name)
-}
-
-fn io_error(path: &Path, e: std::io::Error) -> StoreError {
-    match e.kind() {
-        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
-            StoreError::ReadOnly(path.into())
-        }
-        std::io::ErrorKind::StorageFull => StoreError::Full(path.into()),
-        _ => StoreError::Io(path.into(), e),
-    }
-}
-
-fn sql_error(path: &Path, e: rusqlite::Error) -> StoreError {
-    match e.sqlite_error_code() {
-        Some(ErrorCode::ReadOnly)
-        | Some(ErrorCode::CannotOpen)
-        | Some(ErrorCode::PermissionDenied) => StoreError::ReadOnly(path.into()),
-        Some(ErrorCode::DiskFull) => StoreError::Full(path.into()),
-        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase(path.into()),
-        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
-            StoreError::Locked(path.into())
-        }
-        _ => StoreError::Sql(path.into(), e),
-    }
 }

@@ -2,7 +2,7 @@
 //! own database; the chair merges it, in one transaction, following the rules
 //! of `jury_core::packet`. Every score written is audited like a typed one.
 
-use super::{Store, StoreError, audit, now, sql_error};
+use super::{PacketProblem, Refusal, Store, StoreError, audit, now, sql_error};
 use jury_core::packet::{self, Packet, PacketConflict, PacketScore, Versions};
 use jury_core::records::{MergeConflict, PacketSummary};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -88,10 +88,6 @@ impl fmt::Display for MergeReport {
     }
 }
 
-fn refused(msg: String) -> StoreError {
-    StoreError::Refused(msg)
-}
-
 fn show(value: Option<f64>, comment: &str) -> String {
     json!({ "value": value, "comment": comment }).to_string()
 }
@@ -101,9 +97,7 @@ impl Store {
     pub fn export_packet(&self, member: &str) -> Result<Packet, StoreError> {
         let err = |e| sql_error(&self.path, e);
         let Some(call_id) = self.meta("call_id")? else {
-            return Err(refused(
-                "Cette base n'est liée à aucun appel : ouvrez d'abord l'appel dans Jury.".into(),
-            ));
+            return Err(Refusal::NoCall.into());
         };
         let known: Option<String> = self
             .conn
@@ -113,15 +107,11 @@ impl Store {
             .optional()
             .map_err(err)?;
         if known.is_none() {
-            let names: Vec<String> = self.members()?.into_iter().map(|(n, _)| n).collect();
-            return Err(refused(format!(
-                "« {member} » n'est pas membre du comité dans cette base. Membres : {}.",
-                if names.is_empty() {
-                    "aucun".into()
-                } else {
-                    names.join(", ")
-                }
-            )));
+            return Err(Refusal::NotAMember {
+                member: member.to_string(),
+                members: self.members()?.into_iter().map(|(n, _)| n).collect(),
+            }
+            .into());
         }
         let mut p = Packet::new(&call_id, member, &now());
         let mut stmt = self
@@ -167,32 +157,26 @@ impl Store {
         self.write(|tx| {
             let who = &p.member;
             if p.format != packet::FORMAT {
-                return Err(refused(format!(
-                    "Paquet au format « {} » : cette version de Jury lit « {} ». Rien n'a été importé.",
-                    p.format,
-                    packet::FORMAT
-                )).into());
+                return Err(Refusal::PacketFormat(p.format.clone()).into());
             }
             if !p.is_sealed() {
-                return Err(refused(
-                    "Paquet altéré : son contenu ne correspond plus à son empreinte. Rien n'a été importé.".into(),
-                ).into());
+                return Err(Refusal::PacketAltered.into());
             }
-            packet::validate(p).map_err(|err| refused(format!("{err} Rien n'a été importé.")))?;
+            packet::validate(p).map_err(Refusal::PacketInvalid)?;
             let call_id: Option<String> = tx
                 .query_row("SELECT value FROM meta WHERE key = 'call_id'", [], |r| r.get(0))
                 .optional()?;
             match call_id {
                 None => {
-                    return Err(refused(
-                        "Cette base n'est liée à aucun appel : ouvrez d'abord l'appel dans Jury. Rien n'a été importé.".into(),
-                    ).into());
+                    return Err(Refusal::NoCallForPacket.into());
                 }
                 Some(id) if id != p.call_id => {
-                    return Err(refused(format!(
-                        "Ce paquet de « {who} » concerne l'appel « {} », pas « {id} » : rien n'a été importé.",
-                        p.call_id
-                    )).into());
+                    return Err(Refusal::PacketOtherCall {
+                        member: who.clone(),
+                        packet_call: p.call_id.clone(),
+                        call: id,
+                    }
+                    .into());
                 }
                 Some(_) => {}
             }
@@ -218,19 +202,12 @@ impl Store {
                 .query_row("SELECT name FROM members WHERE name = ?1", [who], |r| r.get(0))
                 .optional()?;
             if known.is_none() && !add_unknown_member {
-                return Err(refused(format!(
-                    "« {who} » n'est pas membre du comité de cet appel : rien n'a été importé. Vérifiez l'orthographe du nom, ou ajoutez ce membre (option --add-member)."
-                )).into());
+                return Err(Refusal::UnknownMember(who.clone()).into());
             }
             let mut problems = Vec::new();
             let missing = unknown_dossiers(tx, p)?;
             if !missing.is_empty() {
-                problems.push(format!(
-                    "{} absent{} de cette base : {}",
-                    plural(missing.len(), "dossier", "dossiers"),
-                    if missing.len() >= 2 { "s" } else { "" },
-                    missing.join(", ")
-                ));
+                problems.push(PacketProblem::MissingDossiers(missing));
             }
             if let Some(call) = call.as_ref().and_then(|v| jury_core::call::Call::from_value(v).ok()) {
                 let mut unknown = BTreeSet::new();
@@ -241,34 +218,26 @@ impl Store {
                     } else if let Some(v) = s.value
                         && !call.scale.contains(v)
                     {
-                        outside.push(format!(
-                            "{}/{} = {}",
-                            s.reference,
-                            s.criterion,
-                            jury_core::fr::Lang::Fr.score(v)
-                        ));
+                        outside.push((format!("{}/{}", s.reference, s.criterion), v));
                     }
                 }
                 if !unknown.is_empty() {
-                    problems.push(format!(
-                        "critères inconnus de cet appel : {}",
-                        unknown.into_iter().collect::<Vec<_>>().join(", ")
-                    ));
+                    problems.push(PacketProblem::UnknownCriteria(unknown.into_iter().collect()));
                 }
                 if !outside.is_empty() {
-                    problems.push(format!(
-                        "notes hors de l'échelle {} – {} : {}",
-                        jury_core::fr::Lang::Fr.score(call.scale.min),
-                        jury_core::fr::Lang::Fr.score(call.scale.max),
-                        outside.join(", ")
-                    ));
+                    problems.push(PacketProblem::OffScale {
+                        min: call.scale.min,
+                        max: call.scale.max,
+                        scores: outside,
+                    });
                 }
             }
             if !problems.is_empty() {
-                return Err(refused(format!(
-                    "Paquet de « {who} » refusé, rien n'a été importé :\n- {}",
-                    problems.join("\n- ")
-                )).into());
+                return Err(Refusal::PacketProblems {
+                    member: who.clone(),
+                    problems,
+                }
+                .into());
             }
             if known.is_none() {
                 tx.execute(
@@ -403,7 +372,7 @@ impl Store {
                     merge_conflict,
                 )
                 .optional()?
-                .ok_or_else(|| refused("Ce désaccord est déjà tranché.".into()))?;
+                .ok_or(Refusal::MergeConflictSettled)?;
             if take_incoming {
                 tx.execute(
                     "UPDATE scores SET value = ?4 WHERE reference = ?1 AND member = ?2 AND criterion = ?3",
