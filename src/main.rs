@@ -236,10 +236,15 @@ fn export(format: &str, db: &Path, out: Option<&Path>) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let bytes = produce::load(&store).and_then(|src| match format {
-        "csv" => jury::io::export::csv(&src),
-        _ => jury::io::export::json(&store, &src),
-    });
+    let bytes = produce::load(&store)
+        .map_err(|e| e.to_string())
+        .and_then(|src| {
+            match format {
+                "csv" => jury::io::export::csv(&src),
+                _ => jury::io::export::json(&store, &src),
+            }
+            .map_err(|e| e.to_string())
+        });
     let written = bytes.and_then(|b| match out {
         Some(path) => jury::io::files::write_atomic(path, &b).map_err(|e| e.to_string()),
         None => std::io::stdout()

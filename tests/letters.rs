@@ -370,3 +370,33 @@ fn a_template_with_an_unknown_placeholder_stops_every_letter() {
         "no letter is produced when a template is wrong"
     );
 }
+
+#[test]
+fn a_session_date_that_does_not_read_stops_letters_and_minutes() {
+    let s = closed_session();
+    let db = s.db.clone();
+    let dir = s.dir.clone();
+    drop(s);
+    let conn = rusqlite::Connection::open(&db).expect("db");
+    conn.execute("UPDATE sessions SET date = '18/07/2025'", [])
+        .expect("damage the date");
+    drop(conn);
+    let out = dir.path().join("none");
+    for command in ["letters", "minutes"] {
+        let run = jury()
+            .args([command, "--db"])
+            .arg(&db)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{command}: {err}");
+        assert!(
+            err.contains("séance 1 : date « 18/07/2025 » illisible"),
+            "{command}: {err}"
+        );
+    }
+    let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(written, 0, "no document dated 1970 or today");
+}

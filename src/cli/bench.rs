@@ -176,7 +176,11 @@ pub fn run(dossiers: usize) -> Result<String, String> {
             .map(|_| crate::io::render::pdf::render(&doc))
             .collect::<Result<Vec<_>, _>>()
     });
-    let bytes = pdfs?.first().map(Vec::len).unwrap_or(0);
+    let bytes = pdfs
+        .map_err(|e| e.to_string())?
+        .first()
+        .map(Vec::len)
+        .unwrap_or(0);
     rows.push(Row {
         what: format!("Un courrier PDF (moyenne sur {n}, {} Ko)", bytes / 1024),
         measured: d / n,

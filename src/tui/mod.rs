@@ -204,9 +204,11 @@ impl App {
                             self.state.scores.remove(&key);
                         }
                     }
+                    let lang = self.state.lang;
                     self.state.set_error(format!(
-                        "{} {e}",
-                        self.state.lang.t("Non enregistré :", "Not saved:")
+                        "{} {}",
+                        lang.t("Non enregistré :", "Not saved:"),
+                        e.message(lang)
                     ));
                     self.state.recompute();
                 }
@@ -218,7 +220,7 @@ impl App {
                     .and_then(|_| self.store.set_meta("last_reviewer", &name));
                 if let Err(e) = r {
                     self.state.reviewer = None;
-                    self.state.set_error(e.to_string());
+                    self.state.set_error(e.message(self.state.lang));
                 } else {
                     let msg = format!(
                         "{} {name}",
@@ -248,7 +250,7 @@ impl App {
                         lang.t("procès-verbal(aux) écrit(s) dans", "minutes written in"),
                         self.state.letters_dir.display()
                     )),
-                    Err(e) => self.state.set_error(e),
+                    Err(e) => self.state.set_error(e.message(lang)),
                 }
             }
             Effect::LoadHistory(reference) => match self.store.history(&reference) {
@@ -270,7 +272,7 @@ impl App {
                         scroll: 0,
                     };
                 }
-                Err(e) => self.state.set_error(e.to_string()),
+                Err(e) => self.state.set_error(e.message(self.state.lang)),
             },
             Effect::Open(path) => {
                 if let Err(e) = (self.opener)(&path) {
@@ -388,9 +390,11 @@ impl App {
                     self.state.set_status(d);
                 }
             }
-            Err(e) => self
-                .state
-                .set_error(format!("{} {e}", lang.t("Non enregistré :", "Not saved:"))),
+            Err(e) => self.state.set_error(format!(
+                "{} {}",
+                lang.t("Non enregistré :", "Not saved:"),
+                e.message(lang)
+            )),
         }
         self.reload();
     }
@@ -401,7 +405,7 @@ impl App {
         let committee = self.store.load_committee();
         match self.store.letters() {
             Ok(l) => self.state.letters = l,
-            Err(e) => self.state.set_error(e.to_string()),
+            Err(e) => self.state.set_error(e.message(self.state.lang)),
         }
         match (scores, committee) {
             (Ok(scores), Ok(data)) => {
@@ -419,7 +423,7 @@ impl App {
                     .collect();
                 self.state.set_committee_data(data);
             }
-            (Err(e), _) | (_, Err(e)) => self.state.set_error(e.to_string()),
+            (Err(e), _) | (_, Err(e)) => self.state.set_error(e.message(self.state.lang)),
         }
     }
 
@@ -432,10 +436,9 @@ impl App {
         let result = self
             .store
             .export_packet(&me)
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.message(lang))
             .and_then(|p| {
-                std::fs::create_dir_all(&self.state.letters_dir)
-                    .map_err(|e| jury_core::fr::io_message(&e))?;
+                std::fs::create_dir_all(&self.state.letters_dir).map_err(|e| lang.io_error(&e))?;
                 let safe: String = me
                     .chars()
                     .map(|c| if c.is_alphanumeric() { c } else { '-' })
@@ -462,12 +465,12 @@ impl App {
     fn import_packet(&mut self, path: &Path) {
         let lang = self.state.lang;
         let result = std::fs::read(path)
-            .map_err(|e| format!("{} : {}", path.display(), jury_core::fr::io_message(&e)))
-            .and_then(|bytes| jury_core::packet::open(&bytes).map_err(|e| e.to_string()))
+            .map_err(|e| crate::io::files::FileError::new(path, e).message(lang))
+            .and_then(|bytes| jury_core::packet::open(&bytes).map_err(|e| e.message(lang)))
             .and_then(|p| {
                 self.store
                     .import_packet(&p, false)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| e.message(lang))
             });
         match result {
             Ok(report) => self.state.set_status(format!(
@@ -485,18 +488,18 @@ impl App {
         let lang = self.state.lang;
         let source = match crate::io::produce::load(&self.store) {
             Ok(s) => s,
-            Err(e) => return self.state.set_error(e),
+            Err(e) => return self.state.set_error(e.message(lang)),
         };
         match crate::io::produce::prepare(&source, only) {
             Err(errors) => {
                 self.state.report = errors
                     .into_iter()
-                    .map(|message| Diag {
+                    .map(|e| Diag {
                         path: lang.t("courriers", "letters").to_string(),
                         line: 1,
                         column: 1,
                         severity: jury_core::json::Severity::Error,
-                        message,
+                        message: e.message(lang),
                     })
                     .collect();
                 self.state.mode = Mode::Report { scroll: 0 };
@@ -536,7 +539,8 @@ impl App {
                 &self.state.letters_dir,
                 &me,
             ) {
-                job.failed.push(format!("{} : {e}", p.reference));
+                let lang = self.state.lang;
+                job.failed.push(lang.located(&p.reference, e.message(lang)));
             }
             let done = job.total - job.queue.len();
             self.state.progress = Some((done, job.total, p.reference));
