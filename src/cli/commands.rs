@@ -4,6 +4,7 @@
 //! refuses (another call, an unknown member…), 2 for bad input (a missing or
 //! damaged file).
 
+use crate::io::bundle::BundleError;
 use crate::store::{Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -94,10 +95,8 @@ pub fn bundle_from(db: &Path, call_dir: Option<&Path>, out: &Path) -> ExitCode {
 
 /// Installs a bundle in the user's data directory and returns the call
 /// folder to open (`jury BUNDLE` calls this, then opens that folder).
-pub fn import_bundle(bundle: &Path) -> Result<PathBuf, String> {
-    let into = crate::io::bundle::default_unpack_dir().ok_or_else(|| {
-        "dossier de données de l'utilisateur introuvable : impossible d'installer le lot (définissez HOME).".to_string()
-    })?;
+pub fn import_bundle(bundle: &Path) -> Result<PathBuf, BundleError> {
+    let into = crate::io::bundle::default_unpack_dir().ok_or(BundleError::NoDataDir)?;
     crate::io::bundle::unpack(bundle, &into)
 }
 
