@@ -397,6 +397,18 @@ fn a_session_date_that_does_not_read_stops_letters_and_minutes() {
             "{command}: {err}"
         );
     }
+    let run = jury()
+        .args(["letters", "--lang", "en", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains("session 1: unreadable date “18/07/2025”"),
+        "{err}"
+    );
     let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
     assert_eq!(written, 0, "no document dated 1970 or today");
 }

@@ -25,6 +25,11 @@ impl FileError {
         }
     }
 
+    /// For `map_err`: the error of an operation on `path`.
+    pub fn at(path: &Path) -> impl Fn(std::io::Error) -> FileError + '_ {
+        move |e| FileError::new(path, e)
+    }
+
     pub fn message(&self, lang: Lang) -> String {
         lang.located(self.path.display(), lang.io_error(&self.source))
     }

@@ -53,6 +53,17 @@ impl std::fmt::Display for StartError {
     }
 }
 
+impl StartError {
+    /// The store's errors in `lang`; the call's and the keymap's diagnostics
+    /// are French, like every diagnostic.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            StartError::Store(e) => e.message(lang),
+            other => other.to_string(),
+        }
+    }
+}
+
 type Opener = Box<dyn FnMut(&Path) -> Result<(), String>>;
 
 pub struct App {
