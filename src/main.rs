@@ -130,12 +130,10 @@ fn open_store(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
     if !db.is_file() {
         return Err(fail(
             2,
-            lang.located(
+            lang.located_t(
                 db.display(),
-                lang.t(
-                    "base introuvable ; indiquez le fichier avec --db.",
-                    "database not found; give the file with --db.",
-                ),
+                "base introuvable ; indiquez le fichier avec --db.",
+                "database not found; give the file with --db.",
             ),
         ));
     }

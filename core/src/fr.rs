@@ -53,6 +53,11 @@ impl Lang {
         format!("{place}{}{what}", self.t(" : ", ": "))
     }
 
+    /// [`located`](Lang::located), the sentence given in both languages.
+    pub fn located_t(self, place: impl std::fmt::Display, fr: &str, en: &str) -> String {
+        self.located(place, self.t(fr, en))
+    }
+
     /// Common I/O errors in words a committee member reads; others as the
     /// system says them.
     pub fn io_error(self, e: &std::io::Error) -> String {

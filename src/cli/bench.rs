@@ -25,12 +25,10 @@ pub enum BenchError {
 impl BenchError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            BenchError::NoSample(p) => lang.located(
+            BenchError::NoSample(p) => lang.located_t(
                 p.display(),
-                lang.t(
-                    "échantillon introuvable (le banc d'essai se lance depuis le dépôt)",
-                    "sample not found (the bench runs from the repository)",
-                ),
+                "échantillon introuvable (le banc d'essai se lance depuis le dépôt)",
+                "sample not found (the bench runs from the repository)",
             ),
             BenchError::File(e) => e.message(lang),
             BenchError::Json(p, e) => lang.located(p.display(), e),

@@ -56,12 +56,10 @@ fn open_existing(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
     if !db.is_file() {
         return Err(fail(
             BAD_INPUT,
-            lang.located(
+            lang.located_t(
                 db.display(),
-                lang.t(
-                    "base introuvable. Indiquez le fichier de la base avec --db.",
-                    "database not found. Give the database file with --db.",
-                ),
+                "base introuvable. Indiquez le fichier de la base avec --db.",
+                "database not found. Give the database file with --db.",
             ),
         ));
     }

@@ -60,31 +60,30 @@ pub enum VerifyError {
 impl VerifyError {
     pub fn message(&self, lang: Lang) -> String {
         use VerifyError::*;
-        let at = |p: &Path, fr, en| lang.located(p.display(), lang.t(fr, en));
         match self {
-            IsADirectory(p) => at(
-                p,
+            IsADirectory(p) => lang.located_t(
+                p.display(),
                 "c'est un dossier ; indiquez le fichier de la base (.sqlite).",
                 "this is a folder; give the database file (.sqlite).",
             ),
-            NotFound(p) => at(
-                p,
+            NotFound(p) => lang.located_t(
+                p.display(),
                 "base introuvable ; vérifiez le chemin du fichier.",
                 "database not found; check the file's path.",
             ),
             Io(p, e) => lang.located(p.display(), lang.io_error(e)),
-            NotADatabase(p) => at(
-                p,
+            NotADatabase(p) => lang.located_t(
+                p.display(),
                 "ce fichier n'est pas une base de données Jury (ou il est endommagé).",
                 "this file is not a Jury database (or it is damaged).",
             ),
-            Busy(p) => at(
-                p,
+            Busy(p) => lang.located_t(
+                p.display(),
                 "la base est occupée ; réessayez dans un instant.",
                 "the database is busy; try again in a moment.",
             ),
-            CannotOpen(p) => at(
-                p,
+            CannotOpen(p) => lang.located_t(
+                p.display(),
                 "impossible d'ouvrir la base en lecture ; vérifiez les droits du fichier et de son dossier.",
                 "cannot open the database for reading; check the permissions of the file and of its folder.",
             ),
@@ -98,8 +97,8 @@ impl VerifyError {
                     )
                 ),
             ),
-            NoAuditLog(p) => at(
-                p,
+            NoAuditLog(p) => lang.located_t(
+                p.display(),
                 "cette base ne contient pas de journal d'audit ; ce n'est pas une base Jury.",
                 "this database has no audit log; it is not a Jury database.",
             ),

@@ -34,25 +34,24 @@ pub enum StoreError {
 impl StoreError {
     pub fn message(&self, lang: Lang) -> String {
         use StoreError::*;
-        let at = |p: &Path, fr, en| lang.located(p.display(), lang.t(fr, en));
         match self {
-            Locked(p) => at(
-                p,
+            Locked(p) => lang.located_t(
+                p.display(),
                 "la base est déjà ouverte par un autre Jury. Fermez l'autre fenêtre (touche q) puis relancez ; rien n'a été modifié.",
                 "the database is already open in another Jury. Close the other window (key q), then start again; nothing was changed.",
             ),
-            ReadOnly(p) => at(
-                p,
+            ReadOnly(p) => lang.located_t(
+                p.display(),
                 "base en lecture seule. Vérifiez les droits du fichier et de son dossier, ou choisissez un autre emplacement avec --db.",
                 "read-only database. Check the permissions of the file and of its folder, or choose another place with --db.",
             ),
-            Full(p) => at(
-                p,
+            Full(p) => lang.located_t(
+                p.display(),
                 "disque plein. Libérez de la place puis recommencez ; la dernière action n'a pas été enregistrée, les précédentes le sont.",
                 "disk full. Free some space and try again; the last action was not saved, the earlier ones are.",
             ),
-            NotADatabase(p) => at(
-                p,
+            NotADatabase(p) => lang.located_t(
+                p.display(),
                 "ce fichier n'est pas une base Jury (ou il est endommagé). Indiquez un autre fichier avec --db.",
                 "this file is not a Jury database (or it is damaged). Give another file with --db.",
             ),

@@ -130,47 +130,41 @@ pub enum TargetProblem {
 impl BundleError {
     pub fn message(&self, lang: Lang) -> String {
         use BundleError::*;
-        let fr = lang == Lang::Fr;
         match self {
-            NoCall(db) => {
-                let db = db.display();
-                if fr {
-                    format!("{db} : cette base n'est liée à aucun appel. Ouvrez d'abord l'appel avec « jury DOSSIER_APPEL --db {db} ».")
-                } else {
-                    format!("{db}: this database is bound to no call. Open the call first with “jury CALL_FOLDER --db {db}”.")
-                }
-            }
-            NoCallText(db) => {
-                let db = db.display();
-                if fr {
-                    format!("{db} : le texte de l'appel manque dans la base. Rouvrez l'appel avec « jury DOSSIER_APPEL --db {db} ».")
-                } else {
-                    format!("{db}: the call's text is missing from the database. Open the call again with “jury CALL_FOLDER --db {db}”.")
-                }
-            }
+            NoCall(db) => open_with(
+                lang,
+                db,
+                "cette base n'est liée à aucun appel. Ouvrez d'abord l'appel avec",
+                "this database is bound to no call. Open the call first with",
+            ),
+            NoCallText(db) => open_with(
+                lang,
+                db,
+                "le texte de l'appel manque dans la base. Rouvrez l'appel avec",
+                "the call's text is missing from the database. Open the call again with",
+            ),
             Store(e) => e.message(lang),
             WrongCallFolder {
                 dir,
                 found,
                 expected,
-            } => lang.located(
-                dir.display(),
-                if fr {
-                    format!("ce dossier contient l'appel « {found} », pas « {expected} » ; aucun lot n'a été écrit.")
-                } else {
-                    format!("this folder holds the call “{found}”, not “{expected}”; no bundle was written.")
-                },
+            } => not_written(
+                lang,
+                lang.located(
+                    dir.display(),
+                    match lang {
+                        Lang::Fr => format!("ce dossier contient l'appel « {found} », pas « {expected} »"),
+                        Lang::En => format!("this folder holds the call “{found}”, not “{expected}”"),
+                    },
+                ),
             ),
             UnreadableCallFolder { dir, first } => {
                 let first = first.as_ref().map(Diag::to_string).unwrap_or_default();
-                lang.located(
-                    dir.display(),
-                    if fr {
-                        format!("dossier de l'appel illisible ({first}) ; aucun lot n'a été écrit.")
-                    } else {
-                        format!("unreadable call folder ({first}); no bundle was written.")
-                    },
-                )
+                let why = format!(
+                    "{} ({first})",
+                    lang.t("dossier de l'appel illisible", "unreadable call folder")
+                );
+                not_written(lang, lang.located(dir.display(), why))
             }
             MissingAttachments { missing, searched } => {
                 let list: Vec<String> = missing.iter().map(|m| m.message(lang)).collect();
@@ -197,11 +191,7 @@ impl BundleError {
                 )
             }
             File(e) => e.message(lang),
-            NotWritten(why) => format!(
-                "{}{}",
-                why.message(lang),
-                lang.t(" ; aucun lot n'a été écrit.", "; no bundle was written.")
-            ),
+            NotWritten(why) => not_written(lang, why.message(lang)),
             Unpack(bundle, why) => lang.located(bundle.display(), why.message(lang)),
             Target(target, problem) => format!("{} {}", target.display(), problem.message(lang)),
             NoDataDir => lang
@@ -211,6 +201,23 @@ impl BundleError {
                 )
                 .into(),
         }
+    }
+}
+
+/// "why ; aucun lot n'a été écrit."
+fn not_written(lang: Lang, why: String) -> String {
+    format!(
+        "{why}{}",
+        lang.t(" ; aucun lot n'a été écrit.", "; no bundle was written.")
+    )
+}
+
+/// "db : why, then open the call with `jury … --db db`."
+fn open_with(lang: Lang, db: &std::path::Path, fr: &str, en: &str) -> String {
+    let db = db.display();
+    match lang {
+        Lang::Fr => format!("{db} : {fr} « jury DOSSIER_APPEL --db {db} »."),
+        Lang::En => format!("{db}: {en} “jury CALL_FOLDER --db {db}”."),
     }
 }
 

@@ -44,7 +44,6 @@ pub enum MailField {
 impl RenderError {
     pub fn message(&self, lang: Lang) -> String {
         use RenderError::*;
-        let fr = lang == Lang::Fr;
         // "what: value", the value quoted as Rust does, to show stray characters.
         let quoted = |fr_what: &str, en_what: &str, value: &str| {
             lang.located(lang.t(fr_what, en_what), format!("{value:?}"))
@@ -71,25 +70,31 @@ impl RenderError {
             Odt(Some(entry), e) => lang.located(lang.located("odt", entry), e),
             MessageId(id) => quoted("Message-ID invalide", "invalid Message-ID", id),
             Address(party, address) => {
-                let what = match (party, fr) {
-                    (Party::Sender, true) => "adresse de l'expéditeur invalide",
+                let (fr, en) = match party {
+                    Party::Sender => ("adresse de l'expéditeur invalide", "invalid sender address"),
                     // Sic ("l'"): kept byte for byte, like every French message here.
-                    (Party::Addressee, true) => "adresse de l'destinataire invalide",
-                    (Party::Sender, false) => "invalid sender address",
-                    (Party::Addressee, false) => "invalid addressee address",
+                    Party::Addressee => (
+                        "adresse de l'destinataire invalide",
+                        "invalid addressee address",
+                    ),
                 };
-                lang.located(what, format!("{address:?}"))
+                quoted(fr, en, address)
             }
             Multiline(field, value) => {
-                let what = match (field, fr) {
-                    (MailField::SenderName, true) => "nom de l'expéditeur sur plusieurs lignes",
-                    (MailField::AddresseeName, true) => "nom du destinataire sur plusieurs lignes",
-                    (MailField::Subject, true) => "objet sur plusieurs lignes",
-                    (MailField::SenderName, false) => "sender name on several lines",
-                    (MailField::AddresseeName, false) => "addressee name on several lines",
-                    (MailField::Subject, false) => "subject on several lines",
+                let (fr, en) = match field {
+                    MailField::SenderName => (
+                        "nom de l'expéditeur sur plusieurs lignes",
+                        "sender name on several lines",
+                    ),
+                    MailField::AddresseeName => (
+                        "nom du destinataire sur plusieurs lignes",
+                        "addressee name on several lines",
+                    ),
+                    MailField::Subject => {
+                        ("objet sur plusieurs lignes", "subject on several lines")
+                    }
                 };
-                lang.located(what, format!("{value:?}"))
+                quoted(fr, en, value)
             }
             AttachmentName(name) => quoted(
                 "nom de pièce jointe invalide",
