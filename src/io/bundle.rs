@@ -175,7 +175,7 @@ pub fn write(
     for (name, src) in &entries {
         let (sha256, size) = match src {
             Source::Bytes(b) => (jury_core::sha256_hex(b), b.len() as u64),
-            Source::File(p) => hash_file(p).map_err(|e| FileError::new(p, e))?,
+            Source::File(p) => hash_file(p).map_err(FileError::at(p))?,
         };
         manifest.files.push(ManifestFile {
             path: name.clone(),
@@ -258,7 +258,7 @@ fn write_zip(
         match src {
             Source::Bytes(b) => zip.write_all(b).map_err(io)?,
             Source::File(p) => {
-                let read_err = |e| FileError::new(p, e);
+                let read_err = FileError::at(p);
                 let mut f = File::open(p).map_err(read_err)?;
                 let mut hasher = Sha256::new();
                 let mut buf = vec![0u8; 64 * 1024];
@@ -295,7 +295,7 @@ pub fn default_unpack_dir() -> Option<PathBuf> {
 pub fn unpack(bundle: &Path, into: &Path) -> Result<PathBuf, BundleError> {
     let refused = |why| BundleError::Unpack(bundle.to_path_buf(), why);
     let (mut zip, manifest) = open_checked(bundle).map_err(refused)?;
-    std::fs::create_dir_all(into).map_err(|e| FileError::new(into, e))?;
+    std::fs::create_dir_all(into).map_err(FileError::at(into))?;
     let folder = safe_name(&manifest.call_id);
     let target = into.join(&folder);
     check_target(&target, &manifest.call_id)?;
@@ -303,7 +303,7 @@ pub fn unpack(bundle: &Path, into: &Path) -> Result<PathBuf, BundleError> {
     let tmp = tempfile::Builder::new()
         .prefix(&format!(".{folder}.partiel-"))
         .tempdir_in(into)
-        .map_err(|e| FileError::new(into, e))?;
+        .map_err(FileError::at(into))?;
     extract(&mut zip, &manifest, tmp.path()).map_err(refused)?;
     match crate::io::import::read_call(tmp.path()) {
         Ok(call) if call.id == manifest.call_id => {}
@@ -322,7 +322,7 @@ pub fn unpack(bundle: &Path, into: &Path) -> Result<PathBuf, BundleError> {
 /// The bundle's zip and manifest, once every listed file is present, nothing
 /// unlisted is there and no path leaves the folder.
 fn open_checked(bundle: &Path) -> Result<(zip::ZipArchive<File>, Manifest), UnpackError> {
-    let read_err = |e| FileError::new(bundle, e);
+    let read_err = FileError::at(bundle);
     let mut file = File::open(bundle).map_err(read_err)?;
     let mut magic = [0u8; 4];
     let n = file.read(&mut magic).map_err(read_err)?;
@@ -472,7 +472,7 @@ fn check_target(target: &Path, call_id: &str) -> Result<(), BundleError> {
 /// old one is moved into a temporary folder (removed when dropped), and
 /// moved back if the new one cannot take its place.
 fn install(tmp: tempfile::TempDir, target: &Path) -> Result<(), FileError> {
-    let fail = |e| FileError::new(target, e);
+    let fail = FileError::at(target);
     // Dropped at the end, with the former folder in it, if there was one.
     let former = if target.exists() {
         let name = target.file_name().unwrap_or_default().display();

@@ -26,7 +26,7 @@ impl FileError {
     }
 
     /// For `map_err`: the error of an operation on `path`.
-    pub fn at(path: &Path) -> impl Fn(std::io::Error) -> FileError + '_ {
+    pub fn at(path: &Path) -> impl Fn(std::io::Error) -> FileError + Copy + '_ {
         move |e| FileError::new(path, e)
     }
 
@@ -39,9 +39,7 @@ jury_core::french_display!(FileError);
 
 /// Writes `bytes` to `path` whole or not at all; see [`write_atomic_with`].
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
-    write_atomic_with(path, |f| {
-        f.write_all(bytes).map_err(|e| FileError::new(path, e))
-    })
+    write_atomic_with(path, |f| f.write_all(bytes).map_err(FileError::at(path)))
 }
 
 /// Writes `path` whole or not at all: `fill` writes a temporary file in the
@@ -52,7 +50,7 @@ pub fn write_atomic_with<E: From<FileError>>(
     path: &Path,
     fill: impl FnOnce(&mut File) -> Result<(), E>,
 ) -> Result<(), E> {
-    let fail = |e| FileError::new(path, e);
+    let fail = FileError::at(path);
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -137,7 +135,7 @@ mod tests {
         write_atomic(&path, b"v1").expect("first write");
         write_atomic(&path, b"v2").expect("replaced");
         let failed = write_atomic_with(&path, |f| {
-            f.write_all(b"half").map_err(|e| FileError::new(&path, e))?;
+            f.write_all(b"half").map_err(FileError::at(&path))?;
             Err(FileError::new(
                 &path,
                 std::io::ErrorKind::StorageFull.into(),

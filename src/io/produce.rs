@@ -251,7 +251,7 @@ pub fn write_letter(
     out: &Path,
     actor: &str,
 ) -> Result<PathBuf, ProduceError> {
-    std::fs::create_dir_all(out).map_err(|e| FileError::new(out, e))?;
+    std::fs::create_dir_all(out).map_err(FileError::at(out))?;
     let stem = format!("{}-{}", p.reference, p.kind);
     let pdf = crate::io::render::pdf::render(&p.document)?;
     let odt = crate::io::render::odt::render(&p.document)?;
@@ -304,7 +304,7 @@ pub fn write_minutes(
     out: &Path,
     only: Option<i64>,
 ) -> Result<Vec<PathBuf>, ProduceError> {
-    std::fs::create_dir_all(out).map_err(|e| FileError::new(out, e))?;
+    std::fs::create_dir_all(out).map_err(FileError::at(out))?;
     let head = crate::store::audit::verify_file(store.path())
         .ok()
         .and_then(|v| v.head);
