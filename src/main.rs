@@ -1,5 +1,6 @@
 use clap::Parser;
 use jury::cli::args::{Cli, Command};
+use jury::cli::fail;
 use jury::io::produce;
 use jury::store::Store;
 use jury::tui::{App, Options};
@@ -14,27 +15,27 @@ fn main() -> ExitCode {
     let lang = Lang::parse(&cli.lang).unwrap_or_default();
     match cli.command {
         Some(Command::Check { call_dir }) => check(&call_dir),
-        Some(Command::Verify { db }) => verify(&db),
+        Some(Command::Verify { db }) => verify(&db, lang),
         Some(Command::Bench { dossiers }) => match jury::cli::bench::run(dossiers) {
             Ok(table) => {
                 print!("{table}");
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("{e}");
+                eprintln!("{}", e.message(lang));
                 ExitCode::from(1)
             }
         },
-        Some(Command::Bundle { db, out }) => jury::cli::commands::bundle(&db, &out),
-        Some(Command::Packet { cmd }) => jury::cli::commands::packet(cmd),
+        Some(Command::Bundle { db, out }) => jury::cli::commands::bundle(&db, &out, lang),
+        Some(Command::Packet { cmd }) => jury::cli::commands::packet(cmd, lang),
         Some(Command::Letters {
             db,
             out,
             reference,
             actor,
-        }) => letters(&db, &out, reference.as_deref(), &actor),
-        Some(Command::Minutes { db, out, session }) => minutes(&db, &out, session),
-        Some(Command::Export { format, db, out }) => export(&format, &db, out.as_deref()),
+        }) => letters(&db, &out, reference.as_deref(), &actor, lang),
+        Some(Command::Minutes { db, out, session }) => minutes(&db, &out, session, lang),
+        Some(Command::Export { format, db, out }) => export(&format, &db, out.as_deref(), lang),
         None => match cli.call_dir {
             Some(path) => tui(Options {
                 // A bundle from the chair is unpacked once, then opened as a call folder.
@@ -42,7 +43,7 @@ fn main() -> ExitCode {
                     match jury::cli::commands::import_bundle(&path) {
                         Ok(dir) => dir,
                         Err(e) => {
-                            eprintln!("{e}");
+                            eprintln!("{}", e.message(lang));
                             return ExitCode::from(2);
                         }
                     }
@@ -99,10 +100,10 @@ fn check(dir: &std::path::Path) -> ExitCode {
     }
 }
 
-fn verify(db: &std::path::Path) -> ExitCode {
+fn verify(db: &std::path::Path, lang: Lang) -> ExitCode {
     match jury::store::audit::verify_file(db) {
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", e.message(lang));
             ExitCode::from(2)
         }
         Ok(v) => match &v.first_break {
@@ -126,46 +127,53 @@ fn verify(db: &std::path::Path) -> ExitCode {
 }
 
 /// Opens a database for a command, with the TUI's messages on failure.
-fn open_store(db: &Path) -> Result<Store, ExitCode> {
+fn open_store(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
     if !db.is_file() {
-        eprintln!(
-            "{} : base introuvable ; indiquez le fichier avec --db.",
-            db.display()
-        );
-        return Err(ExitCode::from(2));
+        return Err(fail(
+            2,
+            lang.located_t(
+                db.display(),
+                "base introuvable ; indiquez le fichier avec --db.",
+                "database not found; give the file with --db.",
+            ),
+        ));
     }
-    Store::open(db).map_err(|e| {
-        eprintln!("{e}");
-        ExitCode::from(2)
-    })
+    Store::open(db).map_err(|e| fail(2, e.message(lang)))
 }
 
-fn letters(db: &Path, out: &Path, reference: Option<&str>, actor: &str) -> ExitCode {
-    let mut store = match open_store(db) {
+fn letters(db: &Path, out: &Path, reference: Option<&str>, actor: &str, lang: Lang) -> ExitCode {
+    let mut store = match open_store(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let src = match produce::load(&store) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(2, e.message(lang)),
     };
     // Every template is checked for every letter before any file is written.
     let prepared = match produce::prepare(&src, reference) {
         Ok(p) => p,
         Err(errors) => {
             for e in errors {
-                eprintln!("{e}");
+                eprintln!("{}", e.message(lang));
             }
-            eprintln!("Aucun courrier produit : corrigez les modèles ci-dessus.");
-            return ExitCode::from(1);
+            return fail(
+                1,
+                lang.t(
+                    "Aucun courrier produit : corrigez les modèles ci-dessus.",
+                    "No letter produced: fix the templates above.",
+                ),
+            );
         }
     };
     if prepared.is_empty() {
-        eprintln!("Aucune décision définitive : les courriers suivent la clôture d'une séance.");
-        return ExitCode::from(1);
+        return fail(
+            1,
+            lang.t(
+                "Aucune décision définitive : les courriers suivent la clôture d'une séance.",
+                "No final decision: letters follow the closing of a session.",
+            ),
+        );
     }
     let terminal = std::io::stderr().is_terminal();
     let bar = indicatif::ProgressBar::new(prepared.len() as u64);
@@ -188,7 +196,7 @@ fn letters(db: &Path, out: &Path, reference: Option<&str>, actor: &str) -> ExitC
             }
             Err(e) => {
                 failed += 1;
-                bar.suspend(|| eprintln!("{} : {e}", p.reference));
+                bar.suspend(|| eprintln!("{}", lang.located(&p.reference, e.message(lang))));
             }
         }
         bar.inc(1);
@@ -211,8 +219,8 @@ fn letters(db: &Path, out: &Path, reference: Option<&str>, actor: &str) -> ExitC
     }
 }
 
-fn minutes(db: &Path, out: &Path, session: Option<i64>) -> ExitCode {
-    let store = match open_store(db) {
+fn minutes(db: &Path, out: &Path, session: Option<i64>, lang: Lang) -> ExitCode {
+    let store = match open_store(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -225,43 +233,48 @@ fn minutes(db: &Path, out: &Path, session: Option<i64>) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(1)
-        }
+        Err(e) => fail(1, e.message(lang)),
     }
 }
 
-fn export(format: &str, db: &Path, out: Option<&Path>) -> ExitCode {
-    let store = match open_store(db) {
+fn export(format: &str, db: &Path, out: Option<&Path>, lang: Lang) -> ExitCode {
+    let store = match open_store(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let bytes = produce::load(&store).and_then(|src| match format {
+    let src = match produce::load(&store) {
+        Ok(src) => src,
+        Err(e) => return fail(1, e.message(lang)),
+    };
+    let bytes = match format {
         "csv" => jury::io::export::csv(&src),
         _ => jury::io::export::json(&store, &src),
-    });
-    let written = bytes.and_then(|b| match out {
-        Some(path) => produce::write_atomic(path, &b),
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => return fail(1, e.message(lang)),
+    };
+    let written = match out {
+        Some(path) => jury::io::files::write_atomic(path, &bytes).map_err(|e| e.message(lang)),
         None => std::io::stdout()
-            .write_all(&b)
-            .map_err(|e| jury_core::fr::io_message(&e)),
-    });
+            .write_all(&bytes)
+            .map_err(|e| lang.io_error(&e)),
+    };
     match written {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(1)
-        }
+        Err(message) => fail(1, message),
     }
 }
 
 fn tui(opts: Options) -> ExitCode {
+    let lang = opts.lang;
     let mut app = match App::open(opts) {
         Ok(a) => a,
         Err(e) => {
-            eprint!("{e}");
-            if !e.to_string().ends_with('\n') {
+            // The call's diagnostics end with a line break, other errors do not.
+            let message = e.message(lang);
+            eprint!("{message}");
+            if !message.ends_with('\n') {
                 eprintln!();
             }
             return ExitCode::from(2);

@@ -298,7 +298,7 @@ fn files_that_are_not_jury_databases_get_french_errors() {
     let dir = tempfile::tempdir().expect("tmp");
 
     let missing = dir.path().join("absente.sqlite");
-    let e = verify_file(&missing).expect_err("missing");
+    let e = verify_file(&missing).expect_err("missing").to_string();
     assert!(e.contains("absente.sqlite"), "{e}");
     assert!(e.contains("introuvable"), "{e}");
     assert!(!missing.exists(), "verifying must not create the file");
@@ -309,7 +309,7 @@ fn files_that_are_not_jury_databases_get_french_errors() {
         "Procès-verbal de la commission du 10 juillet 2025.\n".repeat(40),
     )
     .expect("write");
-    let e = verify_file(&text).expect_err("not a database");
+    let e = verify_file(&text).expect_err("not a database").to_string();
     assert!(e.contains("notes.sqlite"), "{e}");
     assert!(e.contains("n'est pas une base"), "{e}");
 
@@ -318,9 +318,11 @@ fn files_that_are_not_jury_databases_get_french_errors() {
     conn.execute_batch("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);")
         .expect("create");
     drop(conn);
-    let e = verify_file(&other).expect_err("no audit table");
+    let e = verify_file(&other).expect_err("no audit table").to_string();
     assert!(e.contains("journal d'audit"), "{e}");
 
-    let e = verify_file(dir.path()).expect_err("a directory");
+    let e = verify_file(dir.path())
+        .expect_err("a directory")
+        .to_string();
     assert!(e.contains("dossier"), "{e}");
 }

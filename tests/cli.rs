@@ -78,3 +78,52 @@ fn without_a_call_folder_the_user_is_told_what_to_type() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("jury samples/caf06-pdnp-2025"));
 }
+
+#[test]
+fn errors_follow_lang() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = sample_db(dir.path());
+    let missing = dir.path().join("absente.sqlite");
+    // The same refusal, in French by default and in English on demand.
+    for (lang, expected) in [
+        (
+            "fr",
+            "absente.sqlite : base introuvable ; vérifiez le chemin du fichier.",
+        ),
+        (
+            "en",
+            "absente.sqlite: database not found; check the file's path.",
+        ),
+    ] {
+        let out = jury()
+            .args(["verify", "--lang", lang, "--db"])
+            .arg(&missing)
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(expected), "{lang}: {err}");
+    }
+    // A store refusal: a packet export for someone who is not a member.
+    let out = jury()
+        .args([
+            "packet",
+            "export",
+            "--lang",
+            "en",
+            "--as",
+            "Paul Inconnu",
+            "--db",
+        ])
+        .arg(&db)
+        .arg("--out")
+        .arg(dir.path().join("p.json"))
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with("“Paul Inconnu” is not a committee member in this database. Members: "),
+        "{err}"
+    );
+}

@@ -334,27 +334,36 @@ fn the_command_line_produces_letters_minutes_and_exports() {
     assert_eq!(scores, 4, "individual scores are exported");
 }
 
-#[test]
-fn a_template_with_an_unknown_placeholder_stops_every_letter() {
+/// `jury letters` or `jury minutes` with `args`, from `db` into `out`.
+fn produce(args: &[&str], db: &Path, out: &Path) -> std::process::Output {
+    jury()
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("run")
+}
+
+/// A closed session's database, then `sql` run on it behind Jury's back;
+/// the folder holding it lives as long as the handle returned.
+fn edited_after_closing(sql: &str) -> (PathBuf, std::sync::Arc<tempfile::TempDir>) {
     let s = closed_session();
-    let db = s.db.clone();
-    let dir = s.dir.clone();
+    let (db, dir) = (s.db.clone(), s.dir.clone());
     drop(s);
     let conn = rusqlite::Connection::open(&db).expect("db");
-    conn.execute(
+    conn.execute(sql, []).expect(sql);
+    (db, dir)
+}
+
+#[test]
+fn a_template_with_an_unknown_placeholder_stops_every_letter() {
+    let (db, dir) = edited_after_closing(
         "INSERT INTO meta (key, value) VALUES ('lettre:non_retenu', 'Objet : x\n\nBonjour {{dossier.nom}}')",
-        [],
-    )
-    .expect("template");
-    drop(conn);
+    );
     let out = dir.path().join("none");
-    let run = jury()
-        .args(["letters", "--db"])
-        .arg(&db)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("run");
+    let run = produce(&["letters"], &db, &out);
     let err = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(
@@ -365,4 +374,22 @@ fn a_template_with_an_unknown_placeholder_stops_every_letter() {
         !out.exists(),
         "no letter is produced when a template is wrong"
     );
+}
+
+#[test]
+fn a_session_date_that_does_not_read_stops_letters_and_minutes() {
+    let (db, dir) = edited_after_closing("UPDATE sessions SET date = '18/07/2025'");
+    let out = dir.path().join("none");
+    for (command, lang, expected) in [
+        ("letters", "fr", "séance 1 : date « 18/07/2025 » illisible"),
+        ("minutes", "fr", "séance 1 : date « 18/07/2025 » illisible"),
+        ("letters", "en", "session 1: unreadable date “18/07/2025”"),
+    ] {
+        let run = produce(&[command, "--lang", lang], &db, &out);
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{command}: {err}");
+        assert!(err.contains(expected), "{command}: {err}");
+    }
+    let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(written, 0, "no document dated 1970 or today");
 }

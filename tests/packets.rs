@@ -243,7 +243,7 @@ fn aggregates(store: &Store) -> Vec<DossierAggregate> {
 
 fn refusal(r: Result<MergeReport, StoreError>) -> String {
     match r {
-        Err(StoreError::Refused(msg)) => msg,
+        Err(StoreError::Refused(why)) => why.to_string(),
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -716,7 +716,9 @@ fn truncated_or_altered_bundles_are_refused_and_change_nothing() {
     let bytes = std::fs::read(&file).expect("read");
     let laptop = dir.path().join("portable");
     let refused = |path: &Path| -> String {
-        let err = jury::io::bundle::unpack(path, &laptop).expect_err("must be refused");
+        let err = jury::io::bundle::unpack(path, &laptop)
+            .expect_err("must be refused")
+            .to_string();
         assert!(
             entries(&laptop).is_empty(),
             "left {:?} behind",
@@ -838,7 +840,9 @@ fn a_bundle_never_replaces_another_calls_folder() {
     let appel = std::fs::read_to_string(sample().join("appel.json")).expect("appel");
     let other = appel.replacen("\"caf06-pdnp-2025\"", "\"caf83-pdnp-2025\"", 1);
     std::fs::write(occupied.join("appel.json"), &other).expect("write");
-    let err = jury::io::bundle::unpack(&file, &laptop).expect_err("refused");
+    let err = jury::io::bundle::unpack(&file, &laptop)
+        .expect_err("refused")
+        .to_string();
     assert!(
         err.contains("contient déjà l'appel « caf83-pdnp-2025 », pas « caf06-pdnp-2025 »"),
         "{err}"
@@ -878,7 +882,9 @@ fn a_bundle_without_its_attachments_is_not_written() {
     let dir = tempfile::tempdir().expect("tmp");
     let store = chair_without_folder(&dir.path().join("chair.sqlite"));
     let out = dir.path().join("lot.jurybundle");
-    let err = jury::io::bundle::write(&store, None, &out).expect_err("no call folder");
+    let err = jury::io::bundle::write(&store, None, &out)
+        .expect_err("no call folder")
+        .to_string();
     assert!(err.starts_with("Pièces jointes introuvables, aucun lot n'a été écrit :\n- PDNP06-2025-007 : pieces/PDNP06-2025-007.pdf"), "{err}");
     assert!(err.contains("n'est pas connu de cette base"), "{err}");
     assert!(

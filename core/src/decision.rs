@@ -143,92 +143,141 @@ pub struct Accepted {
     pub without_quorum: bool,
 }
 
-pub fn check(call: &Call, draft: &Draft, facts: &Facts, lang: Lang) -> Result<Accepted, String> {
+/// Why a decision cannot be recorded.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum DecisionError {
+    /// No decision of that id in this call.
+    UnknownKind(String),
+    /// Only the chair and the secretary record decisions.
+    NotAllowed,
+    NoSession,
+    NoQuorum {
+        present: usize,
+        quorum: u32,
+    },
+    /// The decision's label, as the call names it in the language given to
+    /// [`check`].
+    MotivationRequired(String),
+    ConditionMissing,
+    RankMissing,
+    DocumentsMissing,
+    /// Accepting an ineligible dossier needs the chair's override.
+    Ineligible,
+}
+
+impl DecisionError {
+    pub fn message(&self, lang: Lang) -> String {
+        use DecisionError::*;
+        match self {
+            UnknownKind(id) => format!(
+                "{} « {id} »",
+                lang.t("Décision inconnue", "Unknown decision")
+            ),
+            NotAllowed => lang
+                .t(
+                    "Seuls la présidence et le secrétariat enregistrent les décisions.",
+                    "Only the chair and the secretary record decisions.",
+                )
+                .into(),
+            NoSession => lang
+                .t(
+                    "Aucune séance ouverte : ouvrez la séance avant de décider.",
+                    "No open session: open the session before deciding.",
+                )
+                .into(),
+            NoQuorum { present, quorum } => format!(
+                "{}. {}",
+                no_quorum(lang, *present, *quorum),
+                lang.t("Décision refusée.", "Decision refused.")
+            ),
+            MotivationRequired(label) => format!(
+                "{} « {label} ».",
+                lang.t("Motivation obligatoire pour", "Reasons are required for")
+            ),
+            ConditionMissing => lang
+                .t("Indiquez la réserve (condition).", "State the condition.")
+                .into(),
+            RankMissing => lang
+                .t(
+                    "Indiquez le rang sur la liste complémentaire.",
+                    "Give the rank on the waiting list.",
+                )
+                .into(),
+            DocumentsMissing => lang
+                .t(
+                    "Indiquez les pièces demandées.",
+                    "List the documents requested.",
+                )
+                .into(),
+            Ineligible => lang
+                .t(
+                    "Dossier irrecevable : il ne peut être retenu sans dérogation motivée de la présidence.",
+                    "Ineligible dossier: it cannot be accepted without the chair's justified override.",
+                )
+                .into(),
+        }
+    }
+}
+
+crate::french_display!(DecisionError);
+
+/// "Quorum non atteint : 2/3", the start of a refusal or of a warning.
+fn no_quorum(lang: Lang, present: usize, quorum: u32) -> String {
+    format!(
+        "{} {present}/{quorum}",
+        lang.t("Quorum non atteint :", "No quorum:")
+    )
+}
+
+/// Whether `draft` may be recorded given `facts`, with the warnings to show;
+/// `lang` names the decisions and words the warnings.
+pub fn check(
+    call: &Call,
+    draft: &Draft,
+    facts: &Facts,
+    lang: Lang,
+) -> Result<Accepted, DecisionError> {
     let Some(kind) = kind(call, &draft.kind, lang) else {
-        return Err(format!(
-            "{} « {} »",
-            lang.t("Décision inconnue", "Unknown decision"),
-            draft.kind
-        ));
+        return Err(DecisionError::UnknownKind(draft.kind.clone()));
     };
     if !facts.may_decide {
-        return Err(lang
-            .t(
-                "Seuls la présidence et le secrétariat enregistrent les décisions.",
-                "Only the chair and the secretary record decisions.",
-            )
-            .into());
+        return Err(DecisionError::NotAllowed);
     }
     if !facts.session_open {
-        return Err(lang
-            .t(
-                "Aucune séance ouverte : ouvrez la séance avant de décider.",
-                "No open session: open the session before deciding.",
-            )
-            .into());
+        return Err(DecisionError::NoSession);
     }
     let mut warnings = Vec::new();
     let quorum_met = facts.quorum.is_none_or(|q| facts.present as u32 >= q);
     let without_quorum = !quorum_met;
     if without_quorum {
-        let msg = format!(
-            "{} {}/{}",
-            lang.t("Quorum non atteint :", "No quorum:"),
-            facts.present,
-            facts.quorum.unwrap_or(0)
-        );
+        let (present, quorum) = (facts.present, facts.quorum.unwrap_or(0));
         if !call.allow_without_quorum {
-            return Err(format!(
-                "{msg}. {}",
-                lang.t("Décision refusée.", "Decision refused.")
-            ));
+            return Err(DecisionError::NoQuorum { present, quorum });
         }
         warnings.push(format!(
-            "{msg} — {}",
+            "{} — {}",
+            no_quorum(lang, present, quorum),
             lang.t("décision prise sans quorum", "decided without quorum")
         ));
     }
     if kind.motivation_required && draft.motivation.trim().is_empty() {
-        return Err(format!(
-            "{} « {} ».",
-            lang.t("Motivation obligatoire pour", "Reasons are required for"),
-            kind.label
-        ));
+        return Err(DecisionError::MotivationRequired(kind.label));
     }
     match kind.extra {
         Extra::Condition if draft.condition.trim().is_empty() => {
-            return Err(lang
-                .t("Indiquez la réserve (condition).", "State the condition.")
-                .into());
+            return Err(DecisionError::ConditionMissing);
         }
         Extra::WaitlistRank if draft.waitlist_rank.is_none_or(|r| r == 0) => {
-            return Err(lang
-                .t(
-                    "Indiquez le rang sur la liste complémentaire.",
-                    "Give the rank on the waiting list.",
-                )
-                .into());
+            return Err(DecisionError::RankMissing);
         }
         Extra::Documents if draft.documents.trim().is_empty() => {
-            return Err(lang
-                .t(
-                    "Indiquez les pièces demandées.",
-                    "List the documents requested.",
-                )
-                .into());
+            return Err(DecisionError::DocumentsMissing);
         }
         _ => {}
     }
     if kind.accepted {
         match facts.verdict {
-            Verdict::Ineligible => {
-                return Err(lang
-                    .t(
-                        "Dossier irrecevable : il ne peut être retenu sans dérogation motivée de la présidence.",
-                        "Ineligible dossier: it cannot be accepted without the chair's justified override.",
-                    )
-                    .into());
-            }
+            Verdict::Ineligible => return Err(DecisionError::Ineligible),
             Verdict::Unknown => warnings.push(
                 lang.t(
                     "Recevabilité non établie (information manquante).",
@@ -396,7 +445,9 @@ mod tests {
             "retenu_sous_reserve",
             "ajourne",
         ] {
-            let e = check(&c, &draft(k), &facts(), Lang::Fr).unwrap_err();
+            let e = check(&c, &draft(k), &facts(), Lang::Fr)
+                .unwrap_err()
+                .to_string();
             assert!(e.starts_with("Motivation obligatoire"), "{k}: {e}");
         }
     }
@@ -409,6 +460,7 @@ mod tests {
         assert!(
             check(&c, &d, &facts(), Lang::Fr)
                 .unwrap_err()
+                .to_string()
                 .contains("rang")
         );
         d.waitlist_rank = Some(1);
@@ -418,6 +470,7 @@ mod tests {
         assert!(
             check(&c, &d, &facts(), Lang::Fr)
                 .unwrap_err()
+                .to_string()
                 .contains("pièces")
         );
         let mut d = draft("retenu_sous_reserve");
@@ -425,6 +478,7 @@ mod tests {
         assert!(
             check(&c, &d, &facts(), Lang::Fr)
                 .unwrap_err()
+                .to_string()
                 .contains("réserve")
         );
     }
@@ -433,7 +487,9 @@ mod tests {
     fn quorum_refuses_unless_the_call_allows_it() {
         let mut f = facts();
         f.present = 2;
-        let e = check(&call(""), &draft("retenu"), &f, Lang::Fr).unwrap_err();
+        let e = check(&call(""), &draft("retenu"), &f, Lang::Fr)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("Quorum non atteint : 2/3"), "{e}");
         let ok = check(
             &call(r#", "allow_without_quorum": true"#),
@@ -446,6 +502,22 @@ mod tests {
     }
 
     #[test]
+    fn refusals_read_in_english_too() {
+        let mut f = facts();
+        f.present = 2;
+        let e = check(&call(""), &draft("retenu"), &f, Lang::En).unwrap_err();
+        assert_eq!(
+            e,
+            DecisionError::NoQuorum {
+                present: 2,
+                quorum: 3
+            }
+        );
+        assert_eq!(e.to_string(), "Quorum non atteint : 2/3. Décision refusée.");
+        assert_eq!(e.message(Lang::En), "No quorum: 2/3. Decision refused.");
+    }
+
+    #[test]
     fn ineligible_cannot_be_accepted_without_override_and_capacity_warns() {
         let c = call("");
         let mut f = facts();
@@ -453,6 +525,7 @@ mod tests {
         assert!(
             check(&c, &draft("retenu"), &f, Lang::Fr)
                 .unwrap_err()
+                .to_string()
                 .contains("dérogation")
         );
         f.verdict = Verdict::Eligible;
@@ -473,6 +546,7 @@ mod tests {
         assert!(
             check(&c, &draft("retenu"), &f, Lang::Fr)
                 .unwrap_err()
+                .to_string()
                 .contains("Aucune séance ouverte")
         );
         let mut f = facts();

@@ -5,7 +5,6 @@ use crate::json::{Diag, Fields, Src};
 use chrono::{DateTime, FixedOffset};
 use jsonc_parser::ast::Value as Ast;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 pub const FORMAT: &str = "jury-dossier/1";
 
@@ -110,8 +109,7 @@ impl Dossier {
 
 pub fn content_hash(v: &Value) -> String {
     let compact = serde_json::to_string(v).unwrap_or_default();
-    let digest = Sha256::digest(compact.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::sha256_hex(compact.as_bytes())
 }
 
 fn fields(f: &Fields, pieces: Option<PieceCheck>, errors: &mut Vec<Diag>) -> Option<Dossier> {

@@ -47,6 +47,35 @@ impl Lang {
         }
     }
 
+    /// "where : what" in French (a space before the colon), "where: what"
+    /// in English: how an error names its file, dossier or session.
+    pub fn located(self, place: impl std::fmt::Display, what: impl std::fmt::Display) -> String {
+        format!("{place}{}{what}", self.t(" : ", ": "))
+    }
+
+    /// [`located`](Lang::located), the sentence given in both languages.
+    pub fn located_t(self, place: impl std::fmt::Display, fr: &str, en: &str) -> String {
+        self.located(place, self.t(fr, en))
+    }
+
+    /// Common I/O errors in words a committee member reads; others as the
+    /// system says them.
+    pub fn io_error(self, e: &std::io::Error) -> String {
+        use std::io::ErrorKind::*;
+        let (fr, en) = match e.kind() {
+            NotFound => ("fichier ou dossier introuvable", "file or folder not found"),
+            PermissionDenied => ("permission refusée", "permission denied"),
+            IsADirectory => ("c'est un dossier, pas un fichier", "a folder, not a file"),
+            StorageFull => ("disque plein", "disk full"),
+            ReadOnlyFilesystem => (
+                "système de fichiers en lecture seule",
+                "read-only file system",
+            ),
+            _ => return e.to_string(),
+        };
+        self.t(fr, en).to_string()
+    }
+
     /// A number with `decimals` digits; French uses a decimal comma and a narrow
     /// no-break space between thousands (`1 000,5`).
     pub fn num(self, x: f64, decimals: usize) -> String {
@@ -152,17 +181,23 @@ fn s_nonzero(int: &str, frac: Option<&str>) -> bool {
         .any(|c| c.is_ascii_digit() && c != '0')
 }
 
-/// French text for common I/O errors.
+/// French text for common I/O errors (see [`Lang::io_error`]).
 pub fn io_message(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        NotFound => "fichier ou dossier introuvable".into(),
-        PermissionDenied => "permission refusée".into(),
-        IsADirectory => "c'est un dossier, pas un fichier".into(),
-        StorageFull => "disque plein".into(),
-        ReadOnlyFilesystem => "système de fichiers en lecture seule".into(),
-        _ => e.to_string(),
-    }
+    Lang::Fr.io_error(e)
+}
+
+/// `Display` for an error type as its French `message`: French is the
+/// reference text (logs, tests); the screen and the command line call
+/// `message(lang)` with the user's language.
+#[macro_export]
+macro_rules! french_display {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.message($crate::fr::Lang::Fr))
+            }
+        }
+    )+};
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod dossier;
 pub mod eligibility;
 pub mod fr;
 pub mod grid;
+pub mod hex;
 pub mod json;
 pub mod packet;
 pub mod ranking;
@@ -22,3 +23,5 @@ pub mod records;
 pub mod search;
 pub mod templates;
 pub mod typography;
+
+pub use hex::{hex, sha256_hex};

@@ -17,10 +17,11 @@
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
+
+mod error;
+pub use error::{Dated, JsonProblem, PacketError};
 
 pub const FORMAT: &str = "jury-packet/1";
 const FAMILY: &str = "jury-packet/";
@@ -112,7 +113,7 @@ pub fn canonical(p: &Packet) -> String {
 
 /// SHA-256 hex of [`canonical`].
 pub fn checksum(p: &Packet) -> String {
-    hex(&Sha256::digest(canonical(p).as_bytes()))
+    crate::sha256_hex(canonical(p).as_bytes())
 }
 
 /// Sets the checksum over the content.
@@ -121,64 +122,15 @@ pub fn seal(mut p: Packet) -> Packet {
     p
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum PacketError {
-    /// Not JSON (or cut short).
-    Json(String),
-    /// JSON, but no `format` saying it is a packet.
-    NotAPacket,
-    /// Another format altogether.
-    Format(String),
-    /// A packet format made by a newer Jury.
-    Future(String),
-    /// A field missing, of the wrong type, unknown, or a bad date.
-    Invalid(String),
-    /// The content no longer matches its checksum.
-    Checksum,
-}
-
-impl fmt::Display for PacketError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PacketError::Json(why) => write!(
-                f,
-                "paquet illisible : {why}. Le fichier est abîmé ou incomplet ; demandez au membre de l'exporter à nouveau."
-            ),
-            PacketError::NotAPacket => write!(
-                f,
-                "ce fichier n'est pas un paquet Jury (pas de champ « format »). Indiquez le fichier écrit par « jury packet export »."
-            ),
-            PacketError::Format(found) => write!(
-                f,
-                "format « {found} » inconnu : un paquet Jury « {FORMAT} » est attendu."
-            ),
-            PacketError::Future(found) => write!(
-                f,
-                "paquet au format « {found} », créé par une version plus récente de Jury : mettez Jury à jour pour l'importer (cette version lit « {FORMAT} »)."
-            ),
-            PacketError::Invalid(why) => write!(f, "paquet invalide : {why}."),
-            PacketError::Checksum => write!(
-                f,
-                "paquet altéré : son contenu ne correspond plus à son empreinte (fichier abîmé ou modifié à la main). Demandez au membre de l'exporter à nouveau ; rien n'a été importé."
-            ),
-        }
-    }
-}
-
-impl std::error::Error for PacketError {}
-
 /// Reads a packet file: JSON, format version, fields, checksum, dates.
 pub fn open(bytes: &[u8]) -> Result<Packet, PacketError> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         use serde_json::error::Category;
+        let (line, column) = (e.line(), e.column());
         PacketError::Json(match e.classify() {
-            Category::Eof => format!(
-                "fichier coupé avant la fin (ligne {}, colonne {})",
-                e.line(),
-                e.column()
-            ),
-            Category::Io => "lecture impossible".into(),
-            _ => format!("JSON invalide ligne {}, colonne {}", e.line(), e.column()),
+            Category::Eof => JsonProblem::Cut { line, column },
+            Category::Io => JsonProblem::Unreadable,
+            _ => JsonProblem::Syntax { line, column },
         })
     })?;
     let Some(format) = value.get("format").and_then(|f| f.as_str()) else {
@@ -195,8 +147,8 @@ pub fn open(bytes: &[u8]) -> Result<Packet, PacketError> {
             PacketError::Format(format.into())
         });
     }
-    let packet: Packet = serde_json::from_value(value)
-        .map_err(|e| PacketError::Invalid(french_serde(&e.to_string())))?;
+    let packet: Packet =
+        serde_json::from_value(value).map_err(|e| PacketError::Fields(e.to_string()))?;
     if !packet.is_sealed() {
         return Err(PacketError::Checksum);
     }
@@ -206,68 +158,39 @@ pub fn open(bytes: &[u8]) -> Result<Packet, PacketError> {
 
 /// Checks what the checksum cannot: dates readable, one row per key.
 pub fn validate(p: &Packet) -> Result<(), PacketError> {
-    let bad_date = |what: String, s: &str| {
-        PacketError::Invalid(format!(
-            "{what} : date « {s} » illisible (RFC 3339 attendu, par exemple 2025-07-05T10:00:00Z)"
-        ))
-    };
+    let bad_date = |what, s: &str| PacketError::BadDate(what, s.to_string());
     if p.call_id.trim().is_empty() {
-        return Err(PacketError::Invalid("identifiant d'appel vide".into()));
+        return Err(PacketError::EmptyCallId);
     }
     if p.member.trim().is_empty() {
-        return Err(PacketError::Invalid("nom du membre vide".into()));
+        return Err(PacketError::EmptyMember);
     }
     if instant(&p.exported_at).is_none() {
-        return Err(bad_date("date d'export".into(), &p.exported_at));
+        return Err(bad_date(Dated::Export, &p.exported_at));
     }
     let mut seen = BTreeSet::new();
     for s in &p.scores {
         let key = format!("{}/{}", s.reference, s.criterion);
         if instant(&s.updated_at).is_none() {
-            return Err(bad_date(format!("note {key}"), &s.updated_at));
+            return Err(bad_date(Dated::Score(key), &s.updated_at));
         }
         if !seen.insert(key.clone()) {
-            return Err(PacketError::Invalid(format!(
-                "note {key} présente deux fois"
-            )));
+            return Err(PacketError::DuplicateScore(key));
         }
     }
     let mut seen = BTreeSet::new();
     for c in &p.conflicts {
         if instant(&c.declared_at).is_none() {
             return Err(bad_date(
-                format!("conflit d'intérêts sur {}", c.reference),
+                Dated::Conflict(c.reference.clone()),
                 &c.declared_at,
             ));
         }
         if !seen.insert(c.reference.as_str()) {
-            return Err(PacketError::Invalid(format!(
-                "conflit d'intérêts sur {} déclaré deux fois",
-                c.reference
-            )));
+            return Err(PacketError::DuplicateConflict(c.reference.clone()));
         }
     }
     Ok(())
-}
-
-/// serde's messages, with their usual openings in French.
-fn french_serde(msg: &str) -> String {
-    let msg = msg
-        .replace("missing field", "champ manquant")
-        .replace("unknown field", "champ inconnu")
-        .replace("invalid type", "type inattendu")
-        .replace(", expected one of", ", champs attendus :")
-        .replace(", expected", ", attendu :")
-        .replace(" at line ", " ligne ")
-        .replace(" column ", " colonne ");
-    let mut out = String::new();
-    for (i, part) in msg.split('`').enumerate() {
-        if i > 0 {
-            out.push_str(if i % 2 == 1 { "« " } else { " »" });
-        }
-        out.push_str(part);
-    }
-    out
 }
 
 /// An RFC 3339 date, or `None`.
@@ -350,10 +273,6 @@ pub fn plan(stored: &[PacketScore], incoming: &[PacketScore]) -> Plan {
     plan
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,9 +329,8 @@ mod tests {
         // The checksum is the SHA-256 of the struct with an empty checksum.
         let mut unsealed = p.clone();
         unsealed.checksum.clear();
-        let expected = hex(&Sha256::digest(
-            serde_json::to_string(&unsealed).expect("json").as_bytes(),
-        ));
+        let expected =
+            crate::sha256_hex(serde_json::to_string(&unsealed).expect("json").as_bytes());
         assert_eq!(p.checksum, expected);
     }
 

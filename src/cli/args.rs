@@ -23,7 +23,7 @@ pub struct Cli {
     #[arg(long, value_name = "FICHIER")]
     pub keymap: Option<PathBuf>,
     /// Langue de l'interface : fr ou en
-    #[arg(long, value_name = "fr|en", default_value = "fr", value_parser = ["fr", "en"])]
+    #[arg(long, global = true, value_name = "fr|en", default_value = "fr", value_parser = ["fr", "en"])]
     pub lang: String,
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -3,9 +3,42 @@
 //! checked here, by a person reading the table, never by timed assertions.
 
 use crate::app::action::Action;
-use crate::tui::{App, Options};
+use crate::io::files::FileError;
+use crate::io::render::RenderError;
+use crate::tui::{App, Options, StartError};
 use jury_core::fr::Lang;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+/// Why the bench could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    /// The sample call folder: the bench runs from the repository.
+    NoSample(PathBuf),
+    File(#[from] FileError),
+    /// A sample dossier that does not read.
+    Json(PathBuf, #[source] serde_json::Error),
+    Start(StartError),
+    Render(#[from] RenderError),
+}
+
+impl BenchError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            BenchError::NoSample(p) => lang.located_t(
+                p.display(),
+                "échantillon introuvable (le banc d'essai se lance depuis le dépôt)",
+                "sample not found (the bench runs from the repository)",
+            ),
+            BenchError::File(e) => e.message(lang),
+            BenchError::Json(p, e) => lang.located(p.display(), e),
+            BenchError::Start(e) => e.message(lang),
+            BenchError::Render(e) => e.message(lang),
+        }
+    }
+}
+
+jury_core::french_display!(BenchError);
 
 /// What a goal row says: the measure, the goal, whether it is met.
 struct Row {
@@ -30,19 +63,18 @@ fn peak_rss_kib() -> Option<u64> {
 }
 
 /// Builds a call folder of `n` dossiers from the sample's, with new references.
-fn synthetic_call(
-    sample: &std::path::Path,
-    n: usize,
-    into: &std::path::Path,
-) -> Result<(), String> {
-    let io = |e: std::io::Error| e.to_string();
-    std::fs::create_dir_all(into.join("dossiers")).map_err(io)?;
-    std::fs::copy(sample.join("appel.json"), into.join("appel.json")).map_err(io)?;
+fn synthetic_call(sample: &Path, n: usize, into: &Path) -> Result<(), BenchError> {
+    let dossiers = into.join("dossiers");
+    std::fs::create_dir_all(&dossiers).map_err(FileError::at(&dossiers))?;
+    std::fs::copy(sample.join("appel.json"), into.join("appel.json"))
+        .map_err(FileError::at(into))?;
     let mut originals = Vec::new();
-    for e in std::fs::read_dir(sample.join("dossiers")).map_err(io)? {
-        let p = e.map_err(io)?.path();
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).map_err(io)?)
-            .map_err(|e| e.to_string())?;
+    let source = sample.join("dossiers");
+    for e in std::fs::read_dir(&source).map_err(FileError::at(&source))? {
+        let p = e.map_err(FileError::at(&source))?.path();
+        let text = std::fs::read_to_string(&p).map_err(FileError::at(&p))?;
+        let v: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| BenchError::Json(p.clone(), e))?;
         originals.push(v);
     }
     originals.sort_by_key(|v| v["reference"].as_str().unwrap_or("").to_string());
@@ -57,24 +89,18 @@ fn synthetic_call(
         if let Some(m) = v.as_object_mut() {
             m.remove("attachments");
         }
-        let text = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
-        std::fs::write(
-            into.join("dossiers").join(format!("BENCH-{i:06}.json")),
-            text,
-        )
-        .map_err(io)?;
+        let path = dossiers.join(format!("BENCH-{i:06}.json"));
+        // A Value always serialises; the bench writes what it read.
+        let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+        std::fs::write(&path, text).map_err(FileError::at(&path))?;
     }
     Ok(())
 }
 
-pub fn run(dossiers: usize) -> Result<String, String> {
-    let sample =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025");
+pub fn run(dossiers: usize) -> Result<String, BenchError> {
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025");
     if !sample.is_dir() {
-        return Err(format!(
-            "{} : échantillon introuvable (le banc d'essai se lance depuis le dépôt)",
-            sample.display()
-        ));
+        return Err(BenchError::NoSample(sample));
     }
     let tmp = std::env::temp_dir().join(format!("jury-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
@@ -92,7 +118,7 @@ pub fn run(dossiers: usize) -> Result<String, String> {
             color: true,
             letters_dir: None,
         })
-        .map_err(|e| e.to_string())
+        .map_err(BenchError::Start)
     };
     let (app, first) = time(open);
     drop(app?);
@@ -144,8 +170,8 @@ pub fn run(dossiers: usize) -> Result<String, String> {
         goal: Duration::from_millis(100),
     });
 
-    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48))
-        .map_err(|e| e.to_string())?;
+    // A test backend cannot fail (its error type is Infallible).
+    let Ok(mut term) = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48));
     let (_, frame) = time(|| app.draw(&mut term));
     rows.push(Row {
         what: "Une image de l'écran dossiers (160×48)".into(),

@@ -4,7 +4,11 @@
 //! refuses (another call, an unknown member…), 2 for bad input (a missing or
 //! damaged file).
 
+use super::fail;
+use crate::io::bundle::BundleError;
+use crate::io::files::FileError;
 use crate::store::{Store, StoreError};
+use jury_core::fr::Lang;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -39,12 +43,6 @@ pub enum PacketCommand {
 const REFUSED: u8 = 1;
 const BAD_INPUT: u8 = 2;
 
-fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
-    let msg = msg.to_string();
-    eprintln!("{}", msg.trim_end());
-    ExitCode::from(code)
-}
-
 /// Refusals by the data are 1, everything else (bad file, disk, lock) 2.
 fn store_code(e: &StoreError) -> u8 {
     match e {
@@ -54,28 +52,29 @@ fn store_code(e: &StoreError) -> u8 {
 }
 
 /// Opens an existing database: a mistyped `--db` must not create an empty one.
-fn open_existing(db: &Path) -> Result<Store, ExitCode> {
+fn open_existing(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
     if !db.is_file() {
         return Err(fail(
             BAD_INPUT,
-            format!(
-                "{} : base introuvable. Indiquez le fichier de la base avec --db.",
-                db.display()
+            lang.located_t(
+                db.display(),
+                "base introuvable. Indiquez le fichier de la base avec --db.",
+                "database not found. Give the database file with --db.",
             ),
         ));
     }
-    Store::open(db).map_err(|e| fail(store_code(&e), e))
+    Store::open(db).map_err(|e| fail(store_code(&e), e.message(lang)))
 }
 
 /// `jury bundle --db FILE --out FILE`: attachments come from the call folder
 /// recorded in the database (see `store::CALL_DIR_KEY`).
-pub fn bundle(db: &Path, out: &Path) -> ExitCode {
-    bundle_from(db, None, out)
+pub fn bundle(db: &Path, out: &Path, lang: Lang) -> ExitCode {
+    bundle_from(db, None, out, lang)
 }
 
 /// Same, the call folder (for attachments) given explicitly.
-pub fn bundle_from(db: &Path, call_dir: Option<&Path>, out: &Path) -> ExitCode {
-    let store = match open_existing(db) {
+pub fn bundle_from(db: &Path, call_dir: Option<&Path>, out: &Path, lang: Lang) -> ExitCode {
+    let store = match open_existing(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -88,16 +87,14 @@ pub fn bundle_from(db: &Path, call_dir: Option<&Path>, out: &Path) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(e) => fail(BAD_INPUT, e),
+        Err(e) => fail(BAD_INPUT, e.message(lang)),
     }
 }
 
 /// Installs a bundle in the user's data directory and returns the call
 /// folder to open (`jury BUNDLE` calls this, then opens that folder).
-pub fn import_bundle(bundle: &Path) -> Result<PathBuf, String> {
-    let into = crate::io::bundle::default_unpack_dir().ok_or_else(|| {
-        "dossier de données de l'utilisateur introuvable : impossible d'installer le lot (définissez HOME).".to_string()
-    })?;
+pub fn import_bundle(bundle: &Path) -> Result<PathBuf, BundleError> {
+    let into = crate::io::bundle::default_unpack_dir().ok_or(BundleError::NoDataDir)?;
     crate::io::bundle::unpack(bundle, &into)
 }
 
@@ -107,33 +104,33 @@ pub fn is_bundle(path: &Path) -> bool {
 }
 
 /// `jury packet export|import`.
-pub fn packet(cmd: PacketCommand) -> ExitCode {
+pub fn packet(cmd: PacketCommand, lang: Lang) -> ExitCode {
     match cmd {
-        PacketCommand::Export { db, member, out } => export(&db, &member, &out),
+        PacketCommand::Export { db, member, out } => export(&db, &member, &out, lang),
         PacketCommand::Import {
             file,
             db,
             add_member,
-        } => import(&file, &db, add_member),
+        } => import(&file, &db, add_member, lang),
     }
 }
 
-fn export(db: &Path, member: &str, out: &Path) -> ExitCode {
-    let store = match open_existing(db) {
+fn export(db: &Path, member: &str, out: &Path, lang: Lang) -> ExitCode {
+    let store = match open_existing(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let packet = match store.export_packet(member) {
         Ok(p) => p,
-        Err(e) => return fail(store_code(&e), e),
+        Err(e) => return fail(store_code(&e), e.message(lang)),
     };
-    if let Err(e) = write_atomically(out, packet.to_json().as_bytes()) {
+    if let Err(e) = crate::io::files::write_atomic(out, packet.to_json().as_bytes()) {
         return fail(
             BAD_INPUT,
             format!(
-                "{} : {} ; aucun paquet n'a été écrit.",
-                out.display(),
-                jury_core::fr::io_message(&e)
+                "{}{}",
+                e.message(lang),
+                lang.t(" ; aucun paquet n'a été écrit.", "; no packet was written.")
             ),
         );
     }
@@ -158,21 +155,16 @@ fn export(db: &Path, member: &str, out: &Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn import(file: &Path, db: &Path, add_member: bool) -> ExitCode {
+fn import(file: &Path, db: &Path, add_member: bool, lang: Lang) -> ExitCode {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
-        Err(e) => {
-            return fail(
-                BAD_INPUT,
-                format!("{} : {}", file.display(), jury_core::fr::io_message(&e)),
-            );
-        }
+        Err(e) => return fail(BAD_INPUT, FileError::new(file, e).message(lang)),
     };
     let packet = match jury_core::packet::open(&bytes) {
         Ok(p) => p,
-        Err(e) => return fail(BAD_INPUT, format!("{} : {e}", file.display())),
+        Err(e) => return fail(BAD_INPUT, lang.located(file.display(), e.message(lang))),
     };
-    let mut store = match open_existing(db) {
+    let mut store = match open_existing(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -191,7 +183,10 @@ fn import(file: &Path, db: &Path, add_member: bool) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => fail(store_code(&e), format!("{} : {e}", file.display())),
+        Err(e) => fail(
+            store_code(&e),
+            lang.located(file.display(), e.message(lang)),
+        ),
     }
 }
 
@@ -208,21 +203,4 @@ fn local_time(at: &str) -> String {
 
 fn s(n: usize) -> &'static str {
     if n >= 2 { "s" } else { "" }
-}
-
-/// Temp file beside `out`, synced, then renamed: never half a file.
-fn write_atomically(out: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let name = out.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = out.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, out)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

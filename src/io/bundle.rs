@@ -8,6 +8,7 @@
 //! temporary folder renamed at the end: a full disk, a truncated or altered
 //! bundle never leaves half a bundle or half a call folder.
 
+use crate::io::files::{FileError, write_atomic_with};
 use crate::store::Store;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -16,6 +17,11 @@ use std::fmt;
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Component, Path, PathBuf};
+
+mod error;
+pub use error::{
+    Alteration, BundleError, Missing, MissingAttachment, TargetProblem, UnpackError, WriteFailure,
+};
 
 pub const FORMAT: &str = "jury-bundle/1";
 const FAMILY: &str = "jury-bundle/";
@@ -87,19 +93,19 @@ enum Source {
 
 /// Writes the bundle of the database's call to `out`. Attachments are read
 /// from `call_dir`, or else from the folder recorded under [`crate::store::CALL_DIR_KEY`].
-pub fn write(store: &Store, call_dir: Option<&Path>, out: &Path) -> Result<BundleSummary, String> {
-    let db = store.path().display().to_string();
-    let Some(call_id) = store.meta("call_id").map_err(|e| e.to_string())? else {
-        return Err(format!(
-            "{db} : cette base n'est liée à aucun appel. Ouvrez d'abord l'appel avec « jury DOSSIER_APPEL --db {db} »."
-        ));
+pub fn write(
+    store: &Store,
+    call_dir: Option<&Path>,
+    out: &Path,
+) -> Result<BundleSummary, BundleError> {
+    let db = || store.path().to_path_buf();
+    let Some(call_id) = store.meta("call_id")? else {
+        return Err(BundleError::NoCall(db()));
     };
-    let Some(call) = store.stored_call().map_err(|e| e.to_string())? else {
-        return Err(format!(
-            "{db} : le texte de l'appel manque dans la base. Rouvrez l'appel avec « jury DOSSIER_APPEL --db {db} »."
-        ));
+    let Some(call) = store.stored_call()? else {
+        return Err(BundleError::NoCallText(db()));
     };
-    let dossiers = store.load_dossiers().map_err(|e| e.to_string())?;
+    let dossiers = store.load_dossiers()?;
     let dir = resolve_call_dir(store, &call_id, call_dir)?;
 
     let mut entries: Vec<(String, Source)> =
@@ -116,7 +122,7 @@ pub fn write(store: &Store, call_dir: Option<&Path>, out: &Path) -> Result<Bundl
     }
     // The call's own letter templates travel with it: a member's `jury check`
     // and letters need them as much as the chair's.
-    for (id, text) in store.templates().map_err(|e| e.to_string())? {
+    for (id, text) in store.templates()? {
         entries.push((
             format!("lettres/{}.txt", safe_name(&id)),
             Source::Bytes(text.into_bytes()),
@@ -134,29 +140,28 @@ pub fn write(store: &Store, call_dir: Option<&Path>, out: &Path) -> Result<Bundl
     let mut missing = Vec::new();
     let mut found = Vec::new();
     for (rel, refs) in &attachments {
-        let who = refs.join(", ");
-        if !is_safe_relative(rel) {
-            missing.push(format!("{who} : « {rel} » sort du dossier de l'appel"));
-            continue;
-        }
-        let Some(dir) = &dir else {
-            missing.push(format!("{who} : {rel}"));
-            continue;
+        let file = if !is_safe_relative(rel) {
+            Err(Missing::UnsafePath)
+        } else {
+            match &dir {
+                None => Err(Missing::NoFolder),
+                Some(dir) => attachment_file(dir, rel),
+            }
         };
-        match attachment_file(dir, rel) {
+        match file {
             Ok(p) => found.push((rel.clone(), Source::File(p))),
-            Err(why) => missing.push(format!("{who} : {rel} ({why})")),
+            Err(why) => missing.push(MissingAttachment {
+                dossiers: refs.join(", "),
+                path: rel.clone(),
+                why,
+            }),
         }
     }
     if !missing.is_empty() {
-        let hint = match &dir {
-            None => "Le dossier de l'appel (celui qui contient appel.json et pieces/) n'est pas connu de cette base : indiquez-le.".to_string(),
-            Some(d) => format!("Pièces cherchées dans {}.", d.display()),
-        };
-        return Err(format!(
-            "Pièces jointes introuvables, aucun lot n'a été écrit :\n- {}\n{hint}",
-            missing.join("\n- ")
-        ));
+        return Err(BundleError::MissingAttachments {
+            missing,
+            searched: dir,
+        });
     }
     let attachment_count = found.len();
     entries.extend(found);
@@ -169,9 +174,8 @@ pub fn write(store: &Store, call_dir: Option<&Path>, out: &Path) -> Result<Bundl
     };
     for (name, src) in &entries {
         let (sha256, size) = match src {
-            Source::Bytes(b) => (hex(&Sha256::digest(b)), b.len() as u64),
-            Source::File(p) => hash_file(p)
-                .map_err(|e| format!("{} : {}", p.display(), jury_core::fr::io_message(&e)))?,
+            Source::Bytes(b) => (jury_core::sha256_hex(b), b.len() as u64),
+            Source::File(p) => hash_file(p).map_err(FileError::at(p))?,
         };
         manifest.files.push(ManifestFile {
             path: name.clone(),
@@ -180,19 +184,9 @@ pub fn write(store: &Store, call_dir: Option<&Path>, out: &Path) -> Result<Bundl
         });
     }
 
-    let tmp = temp_sibling(out, "tmp");
-    let result = write_zip(&tmp, &manifest, &entries);
-    let bytes = match result.and_then(|()| {
-        std::fs::rename(&tmp, out)
-            .map_err(|e| format!("{} : {}", out.display(), jury_core::fr::io_message(&e)))?;
-        Ok(std::fs::metadata(out).map(|m| m.len()).unwrap_or(0))
-    }) {
-        Ok(b) => b,
-        Err(why) => {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(format!("{why} ; aucun lot n'a été écrit."));
-        }
-    };
+    write_atomic_with(out, |file| write_zip(file, out, &manifest, &entries))
+        .map_err(BundleError::NotWritten)?;
+    let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
     Ok(BundleSummary {
         call_id,
         path: out.to_path_buf(),
@@ -206,51 +200,51 @@ fn resolve_call_dir(
     store: &Store,
     call_id: &str,
     explicit: Option<&Path>,
-) -> Result<Option<PathBuf>, String> {
+) -> Result<Option<PathBuf>, BundleError> {
     let same_call = |d: &Path| crate::io::import::read_call(d).map(|c| c.id);
     if let Some(d) = explicit {
         return match same_call(d) {
             Ok(id) if id == call_id => Ok(Some(d.to_path_buf())),
-            Ok(id) => Err(format!(
-                "{} : ce dossier contient l'appel « {id} », pas « {call_id} » ; aucun lot n'a été écrit.",
-                d.display()
-            )),
-            Err(diags) => Err(format!(
-                "{} : dossier de l'appel illisible ({}) ; aucun lot n'a été écrit.",
-                d.display(),
-                diags.first().map(|d| d.to_string()).unwrap_or_default()
-            )),
+            Ok(found) => Err(BundleError::WrongCallFolder {
+                dir: d.to_path_buf(),
+                found,
+                expected: call_id.to_string(),
+            }),
+            Err(diags) => Err(BundleError::UnreadableCallFolder {
+                dir: d.to_path_buf(),
+                first: diags.into_iter().next(),
+            }),
         };
     }
-    let recorded = store
-        .meta(crate::store::CALL_DIR_KEY)
-        .map_err(|e| e.to_string())?;
+    let recorded = store.meta(crate::store::CALL_DIR_KEY)?;
     Ok(recorded
         .map(PathBuf::from)
         .filter(|d| same_call(d).is_ok_and(|id| id == call_id)))
 }
 
 /// The attachment's file, which must stay inside the call folder.
-fn attachment_file(dir: &Path, rel: &str) -> Result<PathBuf, String> {
+fn attachment_file(dir: &Path, rel: &str) -> Result<PathBuf, Missing> {
     let path = dir.join(rel);
-    let real = std::fs::canonicalize(&path).map_err(|e| jury_core::fr::io_message(&e))?;
-    let root = std::fs::canonicalize(dir).map_err(|e| jury_core::fr::io_message(&e))?;
+    let real = std::fs::canonicalize(&path).map_err(Missing::Io)?;
+    let root = std::fs::canonicalize(dir).map_err(Missing::Io)?;
     if !real.starts_with(&root) {
-        return Err("mène hors du dossier de l'appel".into());
+        return Err(Missing::Escapes);
     }
     if !real.is_file() {
-        return Err("ce n'est pas un fichier".into());
+        return Err(Missing::NotAFile);
     }
     Ok(real)
 }
 
-fn write_zip(tmp: &Path, manifest: &Manifest, entries: &[(String, Source)]) -> Result<(), String> {
-    let io = |e: std::io::Error| format!("{} : {}", tmp.display(), jury_core::fr::io_message(&e));
-    let zip_err = |e: zip::result::ZipError| match e {
-        zip::result::ZipError::Io(e) => io(e),
-        other => format!("{} : {other}", tmp.display()),
-    };
-    let file = File::create(tmp).map_err(io)?;
+/// Writes the zip into `file`, the temporary file of the bundle `out`.
+fn write_zip(
+    file: &mut File,
+    out: &Path,
+    manifest: &Manifest,
+    entries: &[(String, Source)],
+) -> Result<(), WriteFailure> {
+    let zip_err = |e| WriteFailure::Zip(out.to_path_buf(), e);
+    let io = |e: std::io::Error| zip_err(e.into());
     let mut zip = zip::ZipWriter::new(BufWriter::new(file));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -264,15 +258,13 @@ fn write_zip(tmp: &Path, manifest: &Manifest, entries: &[(String, Source)]) -> R
         match src {
             Source::Bytes(b) => zip.write_all(b).map_err(io)?,
             Source::File(p) => {
-                let mut f = File::open(p)
-                    .map_err(|e| format!("{} : {}", p.display(), jury_core::fr::io_message(&e)))?;
+                let read_err = FileError::at(p);
+                let mut f = File::open(p).map_err(read_err)?;
                 let mut hasher = Sha256::new();
                 let mut buf = vec![0u8; 64 * 1024];
                 let mut size = 0u64;
                 loop {
-                    let n = f.read(&mut buf).map_err(|e| {
-                        format!("{} : {}", p.display(), jury_core::fr::io_message(&e))
-                    })?;
+                    let n = f.read(&mut buf).map_err(read_err)?;
                     if n == 0 {
                         break;
                     }
@@ -280,18 +272,15 @@ fn write_zip(tmp: &Path, manifest: &Manifest, entries: &[(String, Source)]) -> R
                     size += n as u64;
                     zip.write_all(&buf[..n]).map_err(io)?;
                 }
-                if hex(&hasher.finalize()) != listed.sha256 || size != listed.size {
-                    return Err(format!(
-                        "{} a changé pendant l'écriture du lot : recommencez",
-                        p.display()
-                    ));
+                if jury_core::hex(&hasher.finalize()) != listed.sha256 || size != listed.size {
+                    return Err(WriteFailure::Changed(p.clone()));
                 }
             }
         }
     }
     let writer = zip.finish().map_err(zip_err)?;
-    let file = writer.into_inner().map_err(|e| io(e.into_error()))?;
-    file.sync_all().map_err(io)
+    writer.into_inner().map_err(|e| io(e.into_error()))?;
+    Ok(())
 }
 
 /// Where bundles are unpacked on a member's laptop: the user's data
@@ -300,112 +289,89 @@ pub fn default_unpack_dir() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("jury").join("bundles"))
 }
 
-fn altered(why: impl fmt::Display) -> String {
-    format!(
-        "lot tronqué ou modifié : {why}. Rien n'a été installé ; demandez à la présidence un nouveau lot."
-    )
-}
-
 /// Checks the bundle entirely, then installs it as `into/<call id>/` and
 /// returns that folder. An existing folder of the same call is replaced; a
 /// folder holding anything else is refused.
-pub fn unpack(bundle: &Path, into: &Path) -> Result<PathBuf, String> {
-    let shown = bundle.display();
-    let mut file =
-        File::open(bundle).map_err(|e| format!("{shown} : {}", jury_core::fr::io_message(&e)))?;
-    let mut magic = [0u8; 4];
-    let n = file
-        .read(&mut magic)
-        .map_err(|e| format!("{shown} : {}", jury_core::fr::io_message(&e)))?;
-    if n < 4 || &magic != b"PK\x03\x04" {
-        return Err(format!(
-            "{shown} : ce fichier n'est pas un lot Jury (écrit par « jury bundle »){}.",
-            if n < 4 { ", ou il est vide" } else { "" }
-        ));
-    }
-    let mut zip = zip::ZipArchive::new(file)
-        .map_err(|e| format!("{shown} : {}", altered(format!("archive illisible ({e})"))))?;
-    let manifest = read_manifest(&mut zip).map_err(|e| format!("{shown} : {e}"))?;
+pub fn unpack(bundle: &Path, into: &Path) -> Result<PathBuf, BundleError> {
+    let refused = |why| BundleError::Unpack(bundle.to_path_buf(), why);
+    let (mut zip, manifest) = open_checked(bundle).map_err(refused)?;
+    std::fs::create_dir_all(into).map_err(FileError::at(into))?;
     let folder = safe_name(&manifest.call_id);
+    let target = into.join(&folder);
+    check_target(&target, &manifest.call_id)?;
+    // Extracted into a hidden folder beside the target, removed on failure.
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{folder}.partiel-"))
+        .tempdir_in(into)
+        .map_err(FileError::at(into))?;
+    extract(&mut zip, &manifest, tmp.path()).map_err(refused)?;
+    match crate::io::import::read_call(tmp.path()) {
+        Ok(call) if call.id == manifest.call_id => {}
+        Ok(call) => {
+            return Err(refused(UnpackError::Altered(Alteration::CallMismatch {
+                listed: manifest.call_id,
+                found: call.id,
+            })));
+        }
+        Err(diags) => return Err(refused(UnpackError::UnreadableCall(diags))),
+    }
+    install(tmp, &target)?;
+    Ok(target)
+}
 
-    // Every listed file present, nothing unlisted, no path leaving the folder.
+/// The bundle's zip and manifest, once every listed file is present, nothing
+/// unlisted is there and no path leaves the folder.
+fn open_checked(bundle: &Path) -> Result<(zip::ZipArchive<File>, Manifest), UnpackError> {
+    let read_err = FileError::at(bundle);
+    let mut file = File::open(bundle).map_err(read_err)?;
+    let mut magic = [0u8; 4];
+    let n = file.read(&mut magic).map_err(read_err)?;
+    if n < 4 || &magic != b"PK\x03\x04" {
+        return Err(UnpackError::NotABundle { empty: n < 4 });
+    }
+    let altered = UnpackError::Altered;
+    let mut zip =
+        zip::ZipArchive::new(file).map_err(|e| altered(Alteration::Archive(e.to_string())))?;
+    let manifest = read_manifest(&mut zip)?;
     let mut listed = BTreeSet::new();
     for f in &manifest.files {
         if !is_safe_relative(&f.path) || f.path == MANIFEST {
-            return Err(format!(
-                "{shown} : lot refusé : le chemin « {} » sort du dossier de l'appel. Rien n'a été installé.",
-                f.path
-            ));
+            return Err(UnpackError::UnsafePath(f.path.clone()));
         }
         if !listed.insert(f.path.as_str()) {
-            return Err(format!(
-                "{shown} : {}",
-                altered(format!("« {} » listé deux fois", f.path))
-            ));
+            return Err(altered(Alteration::ListedTwice(f.path.clone())));
         }
     }
     if !listed.contains("appel.json") {
-        return Err(format!("{shown} : {}", altered("appel.json manque")));
+        return Err(altered(Alteration::NoCallFile));
     }
-    for name in zip.file_names() {
-        if name != MANIFEST && !name.ends_with('/') && !listed.contains(name) {
-            return Err(format!(
-                "{shown} : {}",
-                altered(format!("« {name} » n'est pas dans le manifeste"))
-            ));
-        }
+    if let Some(name) = zip
+        .file_names()
+        .find(|name| *name != MANIFEST && !name.ends_with('/') && !listed.contains(name))
+    {
+        return Err(altered(Alteration::Unlisted(name.to_string())));
     }
-
-    std::fs::create_dir_all(into)
-        .map_err(|e| format!("{} : {}", into.display(), jury_core::fr::io_message(&e)))?;
-    let target = into.join(&folder);
-    check_target(&target, &manifest.call_id)?;
-    let tmp = temp_sibling(&target, "partiel");
-    let result =
-        extract(&mut zip, &manifest, &tmp).and_then(|()| {
-            match crate::io::import::read_call(&tmp) {
-                Ok(call) if call.id == manifest.call_id => Ok(()),
-                Ok(call) => Err(altered(format!(
-                    "le manifeste annonce l'appel « {} », appel.json contient « {} »",
-                    manifest.call_id, call.id
-                ))),
-                Err(diags) => Err(format!(
-                    "appel.json du lot illisible : {}",
-                    diags
-                        .iter()
-                        .map(|d| d.to_string())
-                        .collect::<Vec<_>>()
-                        .join(" ; ")
-                )),
-            }
-        });
-    if let Err(why) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(format!("{shown} : {why}"));
-    }
-    install(&tmp, &target).inspect_err(|_| {
-        let _ = std::fs::remove_dir_all(&tmp);
-    })?;
-    Ok(target)
+    Ok((zip, manifest))
 }
 
 fn read_manifest<R: Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
-) -> Result<Manifest, String> {
+) -> Result<Manifest, UnpackError> {
+    let altered = UnpackError::Altered;
     let mut text = Vec::new();
     {
         let entry = zip
             .by_name(MANIFEST)
-            .map_err(|_| altered("manifest.json manque"))?;
+            .map_err(|_| altered(Alteration::ManifestMissing))?;
         entry
             .take(MANIFEST_LIMIT)
             .read_to_end(&mut text)
-            .map_err(|e| altered(format!("manifest.json illisible ({e})")))?;
+            .map_err(|e| altered(Alteration::ManifestUnreadable(e.to_string())))?;
     }
     let value: serde_json::Value = serde_json::from_slice(&text)
-        .map_err(|e| altered(format!("manifest.json illisible ({e})")))?;
+        .map_err(|e| altered(Alteration::ManifestUnreadable(e.to_string())))?;
     let Some(format) = value.get("format").and_then(|f| f.as_str()) else {
-        return Err("ce fichier n'est pas un lot Jury (manifeste sans « format »).".into());
+        return Err(UnpackError::NoFormat);
     };
     if format != FORMAT {
         let future = format
@@ -413,19 +379,15 @@ fn read_manifest<R: Read + std::io::Seek>(
             .and_then(|v| v.parse::<u32>().ok())
             .is_some_and(|v| v > VERSION);
         return Err(if future {
-            format!(
-                "lot au format « {format} », créé par une version plus récente de Jury : mettez Jury à jour pour l'ouvrir (cette version lit « {FORMAT} »). Rien n'a été installé."
-            )
+            UnpackError::FutureFormat(format.into())
         } else {
-            format!(
-                "format « {format} » inconnu : un lot Jury « {FORMAT} » est attendu. Rien n'a été installé."
-            )
+            UnpackError::UnknownFormat(format.into())
         });
     }
     let manifest: Manifest = serde_json::from_value(value)
-        .map_err(|e| altered(format!("manifest.json invalide ({e})")))?;
+        .map_err(|e| altered(Alteration::ManifestInvalid(e.to_string())))?;
     if manifest.call_id.trim().is_empty() {
-        return Err(altered("identifiant d'appel vide"));
+        return Err(altered(Alteration::EmptyCallId));
     }
     Ok(manifest)
 }
@@ -434,22 +396,19 @@ fn extract<R: Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
     manifest: &Manifest,
     tmp: &Path,
-) -> Result<(), String> {
-    let io = |p: &Path, e: std::io::Error| {
-        format!("{} : {}", p.display(), jury_core::fr::io_message(&e))
-    };
-    std::fs::create_dir(tmp).map_err(|e| io(tmp, e))?;
+) -> Result<(), UnpackError> {
+    let altered = UnpackError::Altered;
+    let io = |p: &Path, e| UnpackError::File(FileError::new(p, e));
     for f in &manifest.files {
         let mut entry = zip
             .by_name(&f.path)
-            .map_err(|_| altered(format!("« {} » manque", f.path)))?;
+            .map_err(|_| altered(Alteration::EntryMissing(f.path.clone())))?;
         if entry.size() != f.size {
-            return Err(altered(format!(
-                "« {} » fait {} octets, le manifeste en annonce {}",
-                f.path,
-                entry.size(),
-                f.size
-            )));
+            return Err(altered(Alteration::WrongSize {
+                path: f.path.clone(),
+                size: entry.size(),
+                listed: f.size,
+            }));
         }
         let dest = tmp.join(&f.path);
         if let Some(parent) = dest.parent() {
@@ -463,7 +422,7 @@ fn extract<R: Read + std::io::Seek>(
         loop {
             let n = limited
                 .read(&mut buf)
-                .map_err(|e| altered(format!("« {} » illisible ({e})", f.path)))?;
+                .map_err(|e| altered(Alteration::EntryUnreadable(f.path.clone(), e.to_string())))?;
             if n == 0 {
                 break;
             }
@@ -471,11 +430,8 @@ fn extract<R: Read + std::io::Seek>(
             size += n as u64;
             out.write_all(&buf[..n]).map_err(|e| io(&dest, e))?;
         }
-        if size != f.size || hex(&hasher.finalize()) != f.sha256 {
-            return Err(altered(format!(
-                "« {} » ne correspond pas à son empreinte",
-                f.path
-            )));
+        if size != f.size || jury_core::hex(&hasher.finalize()) != f.sha256 {
+            return Err(altered(Alteration::Fingerprint(f.path.clone())));
         }
         let file = out.into_inner().map_err(|e| io(&dest, e.into_error()))?;
         file.sync_all().map_err(|e| io(&dest, e))?;
@@ -484,28 +440,22 @@ fn extract<R: Read + std::io::Seek>(
 }
 
 /// `target` may be absent, empty, or hold the same call (to be replaced).
-fn check_target(target: &Path, call_id: &str) -> Result<(), String> {
+fn check_target(target: &Path, call_id: &str) -> Result<(), BundleError> {
+    let refuse = |problem| Err(BundleError::Target(target.to_path_buf(), problem));
     if !target.exists() {
         return Ok(());
     }
     if !target.is_dir() {
-        return Err(format!(
-            "{} existe déjà et n'est pas un dossier : rien n'a été installé.",
-            target.display()
-        ));
+        return refuse(TargetProblem::NotAFolder);
     }
     if target.join("appel.json").exists() {
         return match crate::io::import::read_call(target) {
             Ok(c) if c.id == call_id => Ok(()),
-            Ok(c) => Err(format!(
-                "{} contient déjà l'appel « {} », pas « {call_id} » : il n'a pas été remplacé, rien n'a été installé.",
-                target.display(),
-                c.id
-            )),
-            Err(_) => Err(format!(
-                "{} contient déjà un appel.json illisible : il n'a pas été remplacé, rien n'a été installé.",
-                target.display()
-            )),
+            Ok(c) => refuse(TargetProblem::OtherCall {
+                found: c.id,
+                expected: call_id.to_string(),
+            }),
+            Err(_) => refuse(TargetProblem::UnreadableCall),
         };
     }
     let empty = std::fs::read_dir(target)
@@ -514,39 +464,36 @@ fn check_target(target: &Path, call_id: &str) -> Result<(), String> {
     if empty {
         Ok(())
     } else {
-        Err(format!(
-            "{} existe déjà et n'est pas un dossier d'appel : il n'a pas été remplacé, rien n'a été installé.",
-            target.display()
-        ))
+        refuse(TargetProblem::Occupied)
     }
 }
 
-/// Puts the checked folder in place, replacing the same call's folder.
-fn install(tmp: &Path, target: &Path) -> Result<(), String> {
-    let io =
-        |e: std::io::Error| format!("{} : {}", target.display(), jury_core::fr::io_message(&e));
-    if target.exists() {
-        let old = temp_sibling(target, "ancien");
-        std::fs::rename(target, &old).map_err(io)?;
-        if let Err(e) = std::fs::rename(tmp, target) {
-            let _ = std::fs::rename(&old, target);
-            return Err(io(e));
-        }
-        let _ = std::fs::remove_dir_all(&old);
-        Ok(())
+/// Puts the checked folder in place, replacing the same call's folder: the
+/// old one is moved into a temporary folder (removed when dropped), and
+/// moved back if the new one cannot take its place.
+fn install(tmp: tempfile::TempDir, target: &Path) -> Result<(), FileError> {
+    let fail = FileError::at(target);
+    // Dropped at the end, with the former folder in it, if there was one.
+    let former = if target.exists() {
+        let name = target.file_name().unwrap_or_default().display();
+        let former = tempfile::Builder::new()
+            .prefix(&format!(".{name}.ancien-"))
+            .tempdir_in(target.parent().unwrap_or(Path::new(".")))
+            .map_err(fail)?;
+        std::fs::rename(target, former.path().join("appel")).map_err(fail)?;
+        Some(former)
     } else {
-        std::fs::rename(tmp, target).map_err(io)
+        None
+    };
+    if let Err(e) = std::fs::rename(tmp.path(), target) {
+        if let Some(former) = &former {
+            let _ = std::fs::rename(former.path().join("appel"), target);
+        }
+        return Err(fail(e));
     }
-}
-
-/// `.name.<what>-<pid>-<nanos>` next to `path`.
-fn temp_sibling(path: &Path, what: &str) -> PathBuf {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    path.with_file_name(format!(".{name}.{what}-{}-{nanos}", std::process::id()))
+    // In place now: nothing left for the temporary folder to remove.
+    let _ = tmp.keep();
+    Ok(())
 }
 
 /// Relative, `/`-separated, made only of ordinary names.
@@ -590,11 +537,7 @@ fn hash_file(p: &Path) -> std::io::Result<(String, u64)> {
     let mut f = File::open(p)?;
     let mut hasher = Sha256::new();
     let size = std::io::copy(&mut f, &mut hasher)?;
-    Ok((hex(&hasher.finalize()), size))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    Ok((jury_core::hex(&hasher.finalize()), size))
 }
 
 #[cfg(test)]

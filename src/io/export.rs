@@ -2,9 +2,33 @@
 //! spreadsheet (UTF-8 with BOM, `;`, decimal comma) and JSON with everything.
 
 use crate::io::produce::Source;
-use crate::store::Store;
+use crate::store::audit::VerifyError;
+use crate::store::{Store, StoreError};
 use jury_core::fr::Lang;
 use serde_json::{Value, json};
+
+/// Why an export was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    Csv(#[from] csv::Error),
+    Json(#[from] serde_json::Error),
+    Store(#[from] StoreError),
+    Verify(#[from] VerifyError),
+}
+
+impl ExportError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            // The libraries' own words: they describe a bug, not the user's data.
+            ExportError::Csv(e) => e.to_string(),
+            ExportError::Json(e) => e.to_string(),
+            ExportError::Store(e) => e.message(lang),
+            ExportError::Verify(e) => e.message(lang),
+        }
+    }
+}
+
+jury_core::french_display!(ExportError);
 
 fn num(x: Option<f64>, decimals: usize) -> String {
     // No thousands separator: spreadsheets read "1234,5", not "1 234,5".
@@ -14,7 +38,7 @@ fn num(x: Option<f64>, decimals: usize) -> String {
 
 /// One row per dossier: eligibility, each criterion's mean, median and
 /// spread, the totals, rank and decision.
-pub fn csv(src: &Source) -> Result<Vec<u8>, String> {
+pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
     let lang = Lang::Fr;
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
@@ -50,7 +74,7 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, String> {
     ] {
         header.push(h.to_string());
     }
-    w.write_record(&header).map_err(|e| e.to_string())?;
+    w.write_record(&header)?;
     for (i, d) in src.dossiers.iter().enumerate() {
         let agg = &src.committee.aggregates[i];
         let report = jury_core::eligibility::evaluate(&src.call, d, lang);
@@ -111,9 +135,11 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, String> {
                 .unwrap_or_default(),
         );
         row.push(decision.map(|x| x.motivation.clone()).unwrap_or_default());
-        w.write_record(&row).map_err(|e| e.to_string())?;
+        w.write_record(&row)?;
     }
-    let body = w.into_inner().map_err(|e| e.to_string())?;
+    let body = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
     let mut out = "\u{FEFF}".as_bytes().to_vec();
     out.extend(body);
     Ok(out)
@@ -121,11 +147,11 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, String> {
 
 /// Everything: the call, each dossier with its individual scores,
 /// aggregates, decision, the sessions, letters and the audit trail.
-pub fn json(store: &Store, src: &Source) -> Result<Vec<u8>, String> {
-    let scores = store.load_scores().map_err(|e| e.to_string())?;
+pub fn json(store: &Store, src: &Source) -> Result<Vec<u8>, ExportError> {
+    let scores = store.load_scores()?;
     let conn_events = crate::store::audit::verify_file(store.path())?;
-    let events = store.events().map_err(|e| e.to_string())?;
-    let letters = store.letters().map_err(|e| e.to_string())?;
+    let events = store.events()?;
+    let letters = store.letters()?;
     let dossiers: Vec<Value> = src
         .dossiers
         .iter()
@@ -196,5 +222,5 @@ pub fn json(store: &Store, src: &Source) -> Result<Vec<u8>, String> {
             })).collect::<Vec<_>>(),
         },
     });
-    serde_json::to_vec_pretty(&doc).map_err(|e| e.to_string())
+    Ok(serde_json::to_vec_pretty(&doc)?)
 }

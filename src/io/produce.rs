@@ -1,19 +1,86 @@
 //! Producing letters and minutes from a database: every template is checked
 //! for every letter before any file is written; files are written whole
-//! (temporary file, then rename) and recorded with their hash.
+//! (temporary file, then rename) and recorded with their hash. A date a
+//! document prints comes from the session, or the document is not made.
 
-use crate::store::Store;
-use chrono::{NaiveDate, TimeZone};
+use crate::io::files::{FileError, write_atomic};
+use crate::io::render::RenderError;
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, TimeZone};
 use jury_core::aggregate::DossierAggregate;
 use jury_core::call::Call;
 use jury_core::committee::Committee;
 use jury_core::compose::{self, LetterInput, MinutesInput};
 use jury_core::document::Document;
 use jury_core::dossier::Dossier;
+use jury_core::fr::Lang;
+use jury_core::json::Diag;
 use jury_core::records::{DecisionRow, Session};
-use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+/// Why letters or minutes were not produced.
+#[derive(Debug, thiserror::Error)]
+pub enum ProduceError {
+    /// The database holds no call.
+    NoCall,
+    /// The stored call does not read.
+    Call(Vec<Diag>),
+    Store(#[from] StoreError),
+    File(#[from] FileError),
+    Render(#[from] RenderError),
+    /// A session whose date (or closing time) does not read.
+    SessionDate {
+        session: i64,
+        date: String,
+    },
+    /// Minutes asked for, no session held.
+    NoSession,
+    /// A letter template that does not compose for this dossier.
+    Template {
+        reference: String,
+        diag: Diag,
+    },
+}
+
+impl ProduceError {
+    pub fn message(&self, lang: Lang) -> String {
+        use ProduceError::*;
+        match self {
+            NoCall => lang
+                .t(
+                    "cette base ne contient pas d'appel : ouvrez d'abord le dossier de l'appel avec jury",
+                    "this database holds no call: open the call's folder with jury first",
+                )
+                .into(),
+            Call(diags) => diags
+                .iter()
+                .map(Diag::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Store(e) => e.message(lang),
+            File(e) => e.message(lang),
+            Render(e) => e.message(lang),
+            SessionDate { session, date } => match lang {
+                Lang::Fr => format!(
+                    "séance {session} : date « {date} » illisible ; aucun document ne peut être daté d'après elle"
+                ),
+                Lang::En => format!(
+                    "session {session}: unreadable date “{date}”; no document can be dated from it"
+                ),
+            },
+            NoSession => lang
+                .t(
+                    "aucune séance : ouvrez une séance dans la vue comité",
+                    "no session: open a session in the committee view",
+                )
+                .into(),
+            Template { reference, diag } => format!("{diag} (dossier {reference})"),
+        }
+    }
+}
+
+jury_core::french_display!(ProduceError);
 
 /// Everything letters and minutes are made from, read once.
 pub struct Source {
@@ -23,27 +90,19 @@ pub struct Source {
     pub templates: BTreeMap<String, String>,
 }
 
-pub fn load(store: &Store) -> Result<Source, String> {
-    let raw = store.stored_call().map_err(|e| e.to_string())?.ok_or(
-        "cette base ne contient pas d'appel : ouvrez d'abord le dossier de l'appel avec jury",
-    )?;
-    let call = Call::from_value(&raw).map_err(|d| {
-        d.iter()
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join("\n")
-    })?;
-    let dossiers = store.load_dossiers().map_err(|e| e.to_string())?;
+pub fn load(store: &Store) -> Result<Source, ProduceError> {
+    let raw = store.stored_call()?.ok_or(ProduceError::NoCall)?;
+    let call = Call::from_value(&raw).map_err(ProduceError::Call)?;
+    let dossiers = store.load_dossiers()?;
     let scores: BTreeMap<(String, String, String), f64> = store
-        .load_scores()
-        .map_err(|e| e.to_string())?
+        .load_scores()?
         .into_iter()
         .filter_map(|r| r.value.map(|v| ((r.reference, r.member, r.criterion), v)))
         .collect();
-    let data = store.load_committee().map_err(|e| e.to_string())?;
+    let data = store.load_committee()?;
     let refs: Vec<&Dossier> = dossiers.iter().collect();
     let committee = Committee::build(&call, &refs, &scores, data, Default::default());
-    let templates = store.templates().map_err(|e| e.to_string())?;
+    let templates = store.templates()?;
     Ok(Source {
         call,
         dossiers,
@@ -60,13 +119,39 @@ pub struct Prepared {
     pub document: Document,
     pub letter_date: NaiveDate,
     pub to: (String, String),
+    /// Subject and body of the e-mail that carries it.
+    pub mail: (String, String),
 }
 
-fn closed_date(s: &Session) -> Option<NaiveDate> {
-    let at = s.closed_at.as_ref()?;
-    chrono::DateTime::parse_from_rfc3339(at)
-        .ok()
-        .map(|t| jury_core::eligibility::local_date(&t))
+/// The dates a letter prints.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LetterDates {
+    /// The day the committee met.
+    pub session: NaiveDate,
+    /// The letter's own date: the day the session closed (Paris time), the
+    /// session's day while it is open.
+    pub letter: NaiveDate,
+}
+
+/// The dates of `session` as a letter prints them; a date that does not read
+/// is an error naming the session, never a made-up day.
+pub fn letter_dates(session: &Session) -> Result<LetterDates, ProduceError> {
+    let unreadable = |date: &str| ProduceError::SessionDate {
+        session: session.id,
+        date: date.to_string(),
+    };
+    let day = NaiveDate::parse_from_str(&session.date, "%Y-%m-%d")
+        .map_err(|_| unreadable(&session.date))?;
+    let letter = match &session.closed_at {
+        None => day,
+        Some(at) => DateTime::parse_from_rfc3339(at)
+            .map(|t| jury_core::eligibility::local_date(&t))
+            .map_err(|_| unreadable(at))?,
+    };
+    Ok(LetterDates {
+        session: day,
+        letter,
+    })
 }
 
 /// The final decisions (current, in a closed session) and their session.
@@ -89,10 +174,12 @@ pub fn final_decisions(src: &Source) -> Vec<(&DecisionRow, &Session)> {
     out
 }
 
-/// Composes every letter (or one), reporting every template problem first.
-pub fn prepare(src: &Source, only: Option<&str>) -> Result<Vec<Prepared>, Vec<String>> {
+/// Composes every letter (or one), reporting every problem (a template, a
+/// session's date) before any letter is written.
+pub fn prepare(src: &Source, only: Option<&str>) -> Result<Vec<Prepared>, Vec<ProduceError>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
+    let mut undated = BTreeSet::new();
     for (d, session) in final_decisions(src) {
         if only.is_some_and(|r| r != d.reference) {
             continue;
@@ -101,14 +188,22 @@ pub fn prepare(src: &Source, only: Option<&str>) -> Result<Vec<Prepared>, Vec<St
             continue;
         };
         let dossier = &src.dossiers[i];
-        let session_date = NaiveDate::parse_from_str(&session.date, "%Y-%m-%d").unwrap_or_default();
-        let letter_date = closed_date(session).unwrap_or(session_date);
+        let dates = match letter_dates(session) {
+            Ok(dates) => dates,
+            Err(e) => {
+                // Once per session, however many letters it decided.
+                if undated.insert(session.id) {
+                    errors.push(e);
+                }
+                continue;
+            }
+        };
         let input = LetterInput {
             call: &src.call,
             dossier,
             decision: d,
-            session_date,
-            letter_date,
+            session_date: dates.session,
+            letter_date: dates.letter,
             aggregate: src.committee.aggregates.get(i),
             basis: src.committee.basis,
             rank: src.committee.rank_of(&d.reference).and_then(|r| r.rank),
@@ -119,15 +214,15 @@ pub fn prepare(src: &Source, only: Option<&str>) -> Result<Vec<Prepared>, Vec<St
                 reference: d.reference.clone(),
                 decision_id: d.id,
                 kind: d.kind.clone(),
+                mail: compose::mail_text(&src.call, dossier, document.subject.as_deref()),
                 document,
-                letter_date,
+                letter_date: dates.letter,
                 to: (dossier.structure.clone(), dossier.email.clone()),
             }),
-            Err(diags) => errors.extend(
-                diags
-                    .iter()
-                    .map(|x| format!("{x} (dossier {})", d.reference)),
-            ),
+            Err(diags) => errors.extend(diags.into_iter().map(|diag| ProduceError::Template {
+                reference: d.reference.clone(),
+                diag,
+            })),
         }
     }
     if errors.is_empty() {
@@ -137,25 +232,15 @@ pub fn prepare(src: &Source, only: Option<&str>) -> Result<Vec<Prepared>, Vec<St
     }
 }
 
-/// Writes bytes whole: a temporary file in the same folder, then a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let tmp = path.with_extension(format!(
-        "{}.tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("")
-    ));
-    std::fs::write(&tmp, bytes)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            format!("{} : {}", path.display(), jury_core::fr::io_message(&e))
-        })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// 9 a.m. in Paris on the letter's day: the date its e-mail carries.
+fn mail_date(day: NaiveDate) -> DateTime<FixedOffset> {
+    let nine = day.and_time(NaiveTime::MIN + TimeDelta::hours(9));
+    chrono_tz::Europe::Paris
+        .from_local_datetime(&nine)
+        .earliest()
+        .map(|t| t.fixed_offset())
+        // Paris never changes its clocks at 9 a.m.; were it to, the same day.
+        .unwrap_or_else(|| nine.and_utc().fixed_offset())
 }
 
 /// One letter as PDF, ODT and EML in `out`, recorded in the store.
@@ -165,27 +250,13 @@ pub fn write_letter(
     p: &Prepared,
     out: &Path,
     actor: &str,
-) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(out)
-        .map_err(|e| format!("{} : {}", out.display(), jury_core::fr::io_message(&e)))?;
+) -> Result<PathBuf, ProduceError> {
+    std::fs::create_dir_all(out).map_err(FileError::at(out))?;
     let stem = format!("{}-{}", p.reference, p.kind);
     let pdf = crate::io::render::pdf::render(&p.document)?;
     let odt = crate::io::render::odt::render(&p.document)?;
-    let (subject, body) = compose::mail_text(
-        &src.call,
-        &src.dossiers
-            .iter()
-            .find(|d| d.reference == p.reference)
-            .cloned()
-            .ok_or("?")?,
-        p.document.subject.as_deref(),
-    );
-    let noon = chrono_tz::Europe::Paris
-        .from_local_datetime(&p.letter_date.and_hms_opt(9, 0, 0).unwrap_or_default())
-        .single()
-        .map(|t| t.fixed_offset())
-        .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
-    let pdf_hash = hex(&pdf);
+    let (subject, body) = p.mail.clone();
+    let pdf_hash = jury_core::sha256_hex(&pdf);
     let mail = crate::io::render::eml::Mail {
         from: (
             src.call.issuer.name.clone(),
@@ -195,7 +266,7 @@ pub fn write_letter(
         subject,
         body,
         attachment: Some((format!("{stem}.pdf"), pdf.clone())),
-        date: noon,
+        date: mail_date(p.letter_date),
         message_id: format!(
             "{}.{}.{}@jury.invalid",
             p.reference,
@@ -212,19 +283,17 @@ pub fn write_letter(
     write_atomic(&pdf_path, &pdf)?;
     write_atomic(&odt_path, &odt)?;
     write_atomic(&eml_path, &eml)?;
-    store
-        .record_letter(
-            actor,
-            &p.reference,
-            p.decision_id,
-            (
-                &pdf_path.display().to_string(),
-                &odt_path.display().to_string(),
-                Some(&eml_path.display().to_string()),
-            ),
-            &pdf_hash,
-        )
-        .map_err(|e| e.to_string())?;
+    store.record_letter(
+        actor,
+        &p.reference,
+        p.decision_id,
+        (
+            &pdf_path.display().to_string(),
+            &odt_path.display().to_string(),
+            Some(&eml_path.display().to_string()),
+        ),
+        &pdf_hash,
+    )?;
     Ok(pdf_path)
 }
 
@@ -234,9 +303,8 @@ pub fn write_minutes(
     src: &Source,
     out: &Path,
     only: Option<i64>,
-) -> Result<Vec<PathBuf>, String> {
-    std::fs::create_dir_all(out)
-        .map_err(|e| format!("{} : {}", out.display(), jury_core::fr::io_message(&e)))?;
+) -> Result<Vec<PathBuf>, ProduceError> {
+    std::fs::create_dir_all(out).map_err(FileError::at(out))?;
     let head = crate::store::audit::verify_file(store.path())
         .ok()
         .and_then(|v| v.head);
@@ -255,6 +323,9 @@ pub fn write_minutes(
         if only.is_some_and(|id| id != session.id) {
             continue;
         }
+        // The minutes print the session's dates: refuse dates that do not
+        // read rather than print them raw or leave them out.
+        letter_dates(session)?;
         let doc = compose::minutes(&MinutesInput {
             call: &src.call,
             session,
@@ -272,7 +343,7 @@ pub fn write_minutes(
         written.push(odt);
     }
     if written.is_empty() {
-        return Err("aucune séance : ouvrez une séance dans la vue comité".into());
+        return Err(ProduceError::NoSession);
     }
     Ok(written)
 }
@@ -285,4 +356,63 @@ pub fn on_100(
 ) -> Option<f64> {
     agg.official(basis)
         .map(|t| DossierAggregate::on_100(call, t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(date: &str, closed_at: Option<&str>) -> Session {
+        Session {
+            id: 2,
+            date: date.into(),
+            opened_by: "Sylvie Marcellin".into(),
+            closed_at: closed_at.map(Into::into),
+            present: Vec::new(),
+        }
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn letters_are_dated_by_their_session() {
+        let open = letter_dates(&session("2025-07-18", None)).ok();
+        assert_eq!(
+            open.map(|d| (Some(d.session), Some(d.letter))),
+            Some((day(2025, 7, 18), day(2025, 7, 18)))
+        );
+        // Closed just after midnight in Paris: the next day there.
+        let closed = letter_dates(&session("2025-07-18", Some("2025-07-18T22:30:00Z"))).ok();
+        assert_eq!(closed.map(|d| Some(d.letter)), Some(day(2025, 7, 19)));
+    }
+
+    #[test]
+    fn an_unreadable_session_date_is_an_error_naming_the_session() {
+        for (date, closed_at, shown) in [
+            ("18/07/2025", None, "18/07/2025"),
+            ("2025-07-18", Some("hier"), "hier"),
+        ] {
+            let e = letter_dates(&session(date, closed_at)).expect_err(date);
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "séance 2 : date « {shown} » illisible ; aucun document ne peut être daté d'après elle"
+                )
+            );
+            assert_eq!(
+                e.message(Lang::En),
+                format!("session 2: unreadable date “{shown}”; no document can be dated from it")
+            );
+        }
+    }
+
+    #[test]
+    fn the_mail_is_dated_nine_in_the_morning_in_paris() {
+        let summer = day(2025, 7, 18).map(mail_date).map(|t| t.to_rfc3339());
+        assert_eq!(summer.as_deref(), Some("2025-07-18T09:00:00+02:00"));
+        let winter = day(2025, 12, 1).map(mail_date).map(|t| t.to_rfc3339());
+        assert_eq!(winter.as_deref(), Some("2025-12-01T09:00:00+01:00"));
+    }
 }

@@ -2,9 +2,10 @@
 //! database file read-only. The chain itself is checked in the core.
 
 use jury_core::audit::{Event, Verification, verify_events};
+use jury_core::fr::Lang;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Row, params};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The events in id order. With a target, only that target's history: events
 /// whose target equals it or starts with `"<target>/"` (a dossier and its
@@ -42,37 +43,92 @@ fn text(row: &Row, idx: usize) -> rusqlite::Result<Option<String>> {
     })
 }
 
-/// Opens a database read-only (it may be in use by a running Jury, or be an
-/// archived copy) and verifies its whole log. Errors are French sentences.
-pub fn verify_file(path: &Path) -> Result<Verification, String> {
-    let shown = path.display();
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => {
-            return Err(format!(
-                "{shown} : c'est un dossier ; indiquez le fichier de la base (.sqlite)."
-            ));
+/// Why a database file could not be verified. Each names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    IsADirectory(PathBuf),
+    NotFound(PathBuf),
+    Io(PathBuf, #[source] std::io::Error),
+    NotADatabase(PathBuf),
+    Busy(PathBuf),
+    CannotOpen(PathBuf),
+    Read(PathBuf, #[source] rusqlite::Error),
+    /// SQLite, but no audit table: not Jury's.
+    NoAuditLog(PathBuf),
+}
+
+impl VerifyError {
+    pub fn message(&self, lang: Lang) -> String {
+        use VerifyError::*;
+        match self {
+            IsADirectory(p) => lang.located_t(
+                p.display(),
+                "c'est un dossier ; indiquez le fichier de la base (.sqlite).",
+                "this is a folder; give the database file (.sqlite).",
+            ),
+            NotFound(p) => lang.located_t(
+                p.display(),
+                "base introuvable ; vérifiez le chemin du fichier.",
+                "database not found; check the file's path.",
+            ),
+            Io(p, e) => lang.located(p.display(), lang.io_error(e)),
+            NotADatabase(p) => lang.located_t(
+                p.display(),
+                "ce fichier n'est pas une base de données Jury (ou il est endommagé).",
+                "this file is not a Jury database (or it is damaged).",
+            ),
+            Busy(p) => lang.located_t(
+                p.display(),
+                "la base est occupée ; réessayez dans un instant.",
+                "the database is busy; try again in a moment.",
+            ),
+            CannotOpen(p) => lang.located_t(
+                p.display(),
+                "impossible d'ouvrir la base en lecture ; vérifiez les droits du fichier et de son dossier.",
+                "cannot open the database for reading; check the permissions of the file and of its folder.",
+            ),
+            Read(p, e) => lang.located(
+                p.display(),
+                format!(
+                    "{} {e}",
+                    lang.t(
+                        "lecture de la base impossible :",
+                        "cannot read the database:"
+                    )
+                ),
+            ),
+            NoAuditLog(p) => lang.located_t(
+                p.display(),
+                "cette base ne contient pas de journal d'audit ; ce n'est pas une base Jury.",
+                "this database has no audit log; it is not a Jury database.",
+            ),
         }
+    }
+}
+
+jury_core::french_display!(VerifyError);
+
+/// Opens a database read-only (it may be in use by a running Jury, or be an
+/// archived copy) and verifies its whole log.
+pub fn verify_file(path: &Path) -> Result<Verification, VerifyError> {
+    let file = || path.to_path_buf();
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => return Err(VerifyError::IsADirectory(file())),
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(format!(
-                "{shown} : base introuvable ; vérifiez le chemin du fichier."
-            ));
+            return Err(VerifyError::NotFound(file()));
         }
-        Err(e) => return Err(format!("{shown} : {}", jury_core::fr::io_message(&e))),
+        Err(e) => return Err(VerifyError::Io(file(), e)),
     }
-    let fail = |e: rusqlite::Error| -> String {
-        match e.sqlite_error_code() {
-            Some(ErrorCode::NotADatabase) => format!(
-                "{shown} : ce fichier n'est pas une base de données Jury (ou il est endommagé)."
-            ),
-            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
-                format!("{shown} : la base est occupée ; réessayez dans un instant.")
-            }
-            Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => format!(
-                "{shown} : impossible d'ouvrir la base en lecture ; vérifiez les droits du fichier et de son dossier."
-            ),
-            _ => format!("{shown} : lecture de la base impossible : {e}"),
+    let fail = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => VerifyError::NotADatabase(file()),
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+            VerifyError::Busy(file())
         }
+        Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
+            VerifyError::CannotOpen(file())
+        }
+        _ => VerifyError::Read(file(), e),
     };
     let conn = Connection::open_with_flags(
         path,
@@ -89,9 +145,7 @@ pub fn verify_file(path: &Path) -> Result<Verification, String> {
         )
         .map_err(fail)?;
     if !has_audit {
-        return Err(format!(
-            "{shown} : cette base ne contient pas de journal d'audit ; ce n'est pas une base Jury."
-        ));
+        return Err(VerifyError::NoAuditLog(file()));
     }
     let events = read_events(&conn, None).map_err(fail)?;
     Ok(verify_events(&events))

@@ -2,16 +2,13 @@
 //! overrides, consensus grids, sessions, decisions, the call's outcome, and
 //! undo. Each method is one transaction with its audit event.
 
-use super::{Store, StoreError, audit, now, sql_error};
+use super::{Refusal, Store, StoreError, audit, now, sql_error};
 use jury_core::call::Role;
 use jury_core::decision::Draft;
+use jury_core::fr::Lang;
 use jury_core::records::{CommitteeData, Conflict, DecisionRow, Outcome, Override, Session};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Value, json};
-
-fn refused(msg: &str) -> StoreError {
-    StoreError::Refused(msg.to_string())
-}
 
 impl Store {
     pub fn load_committee(&self) -> Result<CommitteeData, StoreError> {
@@ -129,19 +126,23 @@ impl Store {
     }
 
     pub fn add_member(&mut self, actor: &str, name: &str, role: Role) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let added = tx
-                .execute(
-                    "INSERT INTO members (name, role) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
-                    params![name, role.id()],
-                )
-                .map_err(|e| sql_error(&path, e))?;
+            let added = tx.execute(
+                "INSERT INTO members (name, role) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+                params![name, role.id()],
+            )?;
             if added == 0 {
-                return Err(refused("Ce membre existe déjà."));
+                return Err(Refusal::MemberExists.into());
             }
-            audit(tx, actor, "member.add", name, None, Some(&json!({ "role": role.id() }).to_string()))
-                .map_err(|e| sql_error(&path, e))
+            audit(
+                tx,
+                actor,
+                "member.add",
+                name,
+                None,
+                Some(&json!({ "role": role.id() }).to_string()),
+            )?;
+            Ok(())
         })
     }
 
@@ -154,17 +155,14 @@ impl Store {
         declared: bool,
         reason: &str,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
             let before: Option<String> = tx
                 .query_row(
                     "SELECT reason FROM conflicts WHERE reference = ?1 AND member = ?2 AND withdrawn_at IS NULL",
                     params![reference, member],
                     |r| r.get(0),
                 )
-                .optional()
-                .map_err(e)?;
+                .optional()?;
             if before.is_some() == declared {
                 return Ok(());
             }
@@ -172,8 +170,7 @@ impl Store {
                 declare(tx, reference, member, reason)
             } else {
                 withdraw(tx, reference, member)
-            }
-            .map_err(e)?;
+            }?;
             let state = |d: bool, r: &str| json!({ "member": member, "declared": d, "reason": r }).to_string();
             audit(
                 tx,
@@ -182,8 +179,8 @@ impl Store {
                 reference,
                 Some(&state(!declared, before.as_deref().unwrap_or(""))),
                 Some(&state(declared, reason)),
-            )
-            .map_err(e)
+            )?;
+            Ok(())
         })
     }
 
@@ -194,15 +191,13 @@ impl Store {
         reference: &str,
         verdict: Option<(bool, &str)>,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
-            let before = read_override(tx, reference).map_err(e)?;
+            let before = read_override(tx, reference)?;
             let after = verdict.map(|(ok, j)| json!({ "eligible": ok, "justification": j }));
             if before == after {
                 return Ok(());
             }
-            write_override(tx, actor, reference, after.as_ref()).map_err(e)?;
+            write_override(tx, actor, reference, after.as_ref())?;
             audit(
                 tx,
                 actor,
@@ -210,8 +205,8 @@ impl Store {
                 reference,
                 before.map(|v| v.to_string()).as_deref(),
                 after.map(|v| v.to_string()).as_deref(),
-            )
-            .map_err(e)
+            )?;
+            Ok(())
         })
     }
 
@@ -223,14 +218,12 @@ impl Store {
         criterion: &str,
         value: Option<f64>,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
-            let before = read_consensus(tx, reference, criterion).map_err(e)?;
+            let before = read_consensus(tx, reference, criterion)?;
             if before == value {
                 return Ok(());
             }
-            write_consensus(tx, actor, reference, criterion, value).map_err(e)?;
+            write_consensus(tx, actor, reference, criterion, value)?;
             let show = |v: Option<f64>| json!({ "value": v }).to_string();
             audit(
                 tx,
@@ -239,8 +232,8 @@ impl Store {
                 &format!("{reference}/{criterion}"),
                 Some(&show(before)),
                 Some(&show(value)),
-            )
-            .map_err(e)
+            )?;
+            Ok(())
         })
     }
 
@@ -250,30 +243,25 @@ impl Store {
         date: &str,
         present: &[String],
     ) -> Result<i64, StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
             let open: Option<i64> = tx
                 .query_row("SELECT id FROM sessions WHERE closed_at IS NULL", [], |r| {
                     r.get(0)
                 })
-                .optional()
-                .map_err(e)?;
+                .optional()?;
             if open.is_some() {
-                return Err(refused("Une séance est déjà ouverte : fermez-la d'abord."));
+                return Err(Refusal::SessionAlreadyOpen.into());
             }
             tx.execute(
                 "INSERT INTO sessions (date, opened_by, opened_at) VALUES (?1, ?2, ?3)",
                 params![date, actor, now()],
-            )
-            .map_err(e)?;
+            )?;
             let id = tx.last_insert_rowid();
             for m in present {
                 tx.execute(
                     "INSERT INTO session_members (session_id, member) VALUES (?1, ?2)",
                     params![id, m],
-                )
-                .map_err(e)?;
+                )?;
             }
             audit(
                 tx,
@@ -282,27 +270,24 @@ impl Store {
                 &format!("séance/{id}"),
                 None,
                 Some(&json!({ "date": date, "present": present }).to_string()),
-            )
-            .map_err(e)?;
+            )?;
             Ok(id)
         })
     }
 
     /// Closes a session: its decisions are frozen from then on.
     pub fn close_session(&mut self, actor: &str, id: i64) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
             let n = tx
                 .execute(
                     "UPDATE sessions SET closed_by = ?2, closed_at = ?3 WHERE id = ?1 AND closed_at IS NULL",
                     params![id, actor, now()],
-                )
-                .map_err(e)?;
+                )?;
             if n == 0 {
-                return Err(refused("Cette séance est déjà close."));
+                return Err(Refusal::SessionAlreadyClosed.into());
             }
-            audit(tx, actor, "session.close", &format!("séance/{id}"), None, None).map_err(e)
+            audit(tx, actor, "session.close", &format!("séance/{id}"), None, None)?;
+            Ok(())
         })
     }
 
@@ -314,13 +299,11 @@ impl Store {
         draft: &Draft,
         without_quorum: bool,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
-            if !session_is_open(tx, session_id).map_err(e)? {
-                return Err(refused("La séance est close : ses décisions sont figées."));
+            if !session_is_open(tx, session_id)? {
+                return Err(Refusal::DecisionsFrozen.into());
             }
-            let before = current_decision(tx, &draft.reference).map_err(e)?;
+            let before = current_decision(tx, &draft.reference)?;
             let after = json!({
                 "session_id": session_id,
                 "kind": draft.kind,
@@ -330,7 +313,7 @@ impl Store {
                 "documents": draft.documents.trim(),
                 "without_quorum": without_quorum,
             });
-            write_decision(tx, actor, &draft.reference, Some(&after)).map_err(e)?;
+            write_decision(tx, actor, &draft.reference, Some(&after))?;
             let action = match &before {
                 Some(b) if b["session_id"] != json!(session_id) => "decision.change",
                 _ => "decision",
@@ -342,8 +325,8 @@ impl Store {
                 &draft.reference,
                 before.map(|v| v.to_string()).as_deref(),
                 Some(&after.to_string()),
-            )
-            .map_err(e)
+            )?;
+            Ok(())
         })
     }
 
@@ -354,17 +337,14 @@ impl Store {
         unsuccessful: bool,
         motivation: &str,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
-            if !session_is_open(tx, session_id).map_err(e)? {
-                return Err(refused("La séance est close."));
+            if !session_is_open(tx, session_id)? {
+                return Err(Refusal::SessionClosed.into());
             }
             tx.execute(
                 "INSERT INTO outcomes (session_id, unsuccessful, motivation, by, at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![session_id, unsuccessful, motivation, actor, now()],
-            )
-            .map_err(e)?;
+            )?;
             audit(
                 tx,
                 actor,
@@ -372,19 +352,17 @@ impl Store {
                 &format!("séance/{session_id}"),
                 None,
                 Some(&json!({ "unsuccessful": unsuccessful, "motivation": motivation }).to_string()),
-            )
-            .map_err(e)
+            )?;
+            Ok(())
         })
     }
 
     /// Undoes `actor`'s last action by writing its former value back, as a
     /// new audit event: history is never rewritten. Returns what was undone.
     pub fn undo_last(&mut self, actor: &str) -> Result<String, StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
-            let Some((id, action, target, before)) = last_action(tx, actor).map_err(e)? else {
-                return Err(refused("Rien à annuler."));
+            let Some((id, action, target, before)) = last_action(tx, actor)? else {
+                return Err(Refusal::NothingToUndo.into());
             };
             let before_v: Value = before
                 .as_deref()
@@ -408,8 +386,7 @@ impl Store {
                              DO UPDATE SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at",
                             params![reference, actor, criterion, value, comment, now()],
                         )
-                    }
-                    .map_err(e)?;
+                    }?;
                 }
                 "conflict" => {
                     let member = before_v["member"].as_str().unwrap_or(actor);
@@ -417,40 +394,35 @@ impl Store {
                         declare(tx, &target, member, before_v["reason"].as_str().unwrap_or(""))
                     } else {
                         withdraw(tx, &target, member)
-                    }
-                    .map_err(e)?;
+                    }?;
                 }
                 "override" => {
-                    write_override(tx, actor, &target, before.as_ref().map(|_| &before_v)).map_err(e)?;
+                    write_override(tx, actor, &target, before.as_ref().map(|_| &before_v))?;
                 }
                 "consensus" => {
                     let (reference, criterion) = target.split_once('/').unwrap_or((&target, ""));
-                    write_consensus(tx, actor, reference, criterion, before_v["value"].as_f64()).map_err(e)?;
+                    write_consensus(tx, actor, reference, criterion, before_v["value"].as_f64())?;
                 }
                 "decision" | "decision.change" => {
-                    let current = current_decision(tx, &target).map_err(e)?;
+                    let current = current_decision(tx, &target)?;
                     let session = current.as_ref().and_then(|c| c["session_id"].as_i64()).unwrap_or(0);
-                    if !session_is_open(tx, session).map_err(e)? {
-                        return Err(refused("Décision figée : la séance est close."));
+                    if !session_is_open(tx, session)? {
+                        return Err(Refusal::DecisionFrozen.into());
                     }
                     // Remove this session's row; an earlier session's decision, if any, is current again.
                     tx.execute(
                         "DELETE FROM decisions WHERE session_id = ?1 AND reference = ?2",
                         params![session, target],
-                    )
-                    .map_err(e)?;
+                    )?;
                     if before_v["session_id"].as_i64() == Some(session) {
-                        write_decision(tx, actor, &target, Some(&before_v)).map_err(e)?;
+                        write_decision(tx, actor, &target, Some(&before_v))?;
                     }
                 }
                 other => {
-                    return Err(StoreError::Refused(format!(
-                        "La dernière action ({}) ne peut pas être annulée.",
-                        action_label(other)
-                    )));
+                    return Err(Refusal::CannotUndo(other.to_string()).into());
                 }
             }
-            let after = current_state(tx, &action, &target, actor).map_err(e)?;
+            let after = current_state(tx, &action, &target, actor)?;
             audit(
                 tx,
                 actor,
@@ -458,26 +430,27 @@ impl Store {
                 &target,
                 None,
                 Some(&json!({ "undo_of": id, "restored": after }).to_string()),
-            )
-            .map_err(e)?;
-            Ok(format!("{} ({target})", action_label(&action)))
+            )?;
+            Ok(format!("{} ({target})", action_label(&action, Lang::Fr)))
         })
     }
 }
 
-fn action_label(action: &str) -> &'static str {
-    match action {
-        "score" => "note",
-        "conflict" => "conflit d'intérêts",
-        "override" => "dérogation de recevabilité",
-        "consensus" => "grille de consensus",
-        "decision" | "decision.change" => "décision",
-        "session.open" => "ouverture de séance",
-        "session.close" => "clôture de séance",
-        "outcome" => "issue de l'appel",
-        "member.add" => "ajout de membre",
-        _ => "action",
-    }
+/// What an audit action is called, for "Annulé : …" and the refusal to undo.
+pub(super) fn action_label(action: &str, lang: Lang) -> &'static str {
+    let (fr, en) = match action {
+        "score" => ("note", "score"),
+        "conflict" => ("conflit d'intérêts", "conflict of interest"),
+        "override" => ("dérogation de recevabilité", "eligibility override"),
+        "consensus" => ("grille de consensus", "consensus grid"),
+        "decision" | "decision.change" => ("décision", "decision"),
+        "session.open" => ("ouverture de séance", "session opening"),
+        "session.close" => ("clôture de séance", "session closing"),
+        "outcome" => ("issue de l'appel", "outcome of the call"),
+        "member.add" => ("ajout de membre", "member added"),
+        _ => ("action", "action"),
+    };
+    lang.t(fr, en)
 }
 
 /// id, action, target, before.

@@ -1,7 +1,7 @@
 //! Letters produced and their tracking: generated (file, hash, when), sent
 //! (date, channel), acknowledged. One row per dossier and decision.
 
-use super::{Store, StoreError, audit, now, sql_error};
+use super::{Refusal, Store, StoreError, audit, now};
 use jury_core::records::LetterRow;
 use rusqlite::{OptionalExtension, params};
 use serde_json::json;
@@ -44,25 +44,21 @@ impl Store {
         files: (&str, &str, Option<&str>),
         hash: &str,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
             let before: Option<String> = tx
                 .query_row(
                     "SELECT hash FROM letters WHERE reference = ?1 AND decision_id = ?2",
                     params![reference, decision_id],
                     |r| r.get(0),
                 )
-                .optional()
-                .map_err(e)?;
+                .optional()?;
             tx.execute(
                 "INSERT INTO letters (reference, decision_id, pdf, odt, eml, hash, generated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (reference, decision_id) DO UPDATE SET pdf = excluded.pdf, odt = excluded.odt,
                    eml = excluded.eml, hash = excluded.hash, generated_at = excluded.generated_at",
                 params![reference, decision_id, files.0, files.1, files.2, hash, now()],
-            )
-            .map_err(e)?;
+            )?;
             audit(
                 tx,
                 actor,
@@ -70,8 +66,8 @@ impl Store {
                 reference,
                 before.map(|h| json!({ "hash": h }).to_string()).as_deref(),
                 Some(&json!({ "decision_id": decision_id, "pdf": files.0, "hash": hash }).to_string()),
-            )
-            .map_err(e)
+            )?;
+            Ok(())
         })
     }
 
@@ -84,17 +80,14 @@ impl Store {
         channel: &str,
         date: &str,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
             let n = tx
                 .execute(
                     "UPDATE letters SET sent_at = ?3, channel = ?4 WHERE reference = ?1 AND decision_id = ?2",
                     params![reference, decision_id, date, channel],
-                )
-                .map_err(e)?;
+                )?;
             if n == 0 {
-                return Err(StoreError::Refused("Générez d'abord le courrier.".into()));
+                return Err(Refusal::LetterNotGenerated.into());
             }
             audit(
                 tx,
@@ -103,8 +96,8 @@ impl Store {
                 reference,
                 None,
                 Some(&json!({ "decision_id": decision_id, "channel": channel, "date": date }).to_string()),
-            )
-            .map_err(e)
+            )?;
+            Ok(())
         })
     }
 
@@ -115,17 +108,14 @@ impl Store {
         decision_id: i64,
         date: &str,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
             let n = tx
                 .execute(
                     "UPDATE letters SET acknowledged_at = ?3 WHERE reference = ?1 AND decision_id = ?2 AND sent_at IS NOT NULL",
                     params![reference, decision_id, date],
-                )
-                .map_err(e)?;
+                )?;
             if n == 0 {
-                return Err(StoreError::Refused("Le courrier n'est pas marqué envoyé.".into()));
+                return Err(Refusal::LetterNotSent.into());
             }
             audit(
                 tx,
@@ -134,8 +124,8 @@ impl Store {
                 reference,
                 None,
                 Some(&json!({ "decision_id": decision_id, "date": date }).to_string()),
-            )
-            .map_err(e)
+            )?;
+            Ok(())
         })
     }
 }

@@ -8,15 +8,17 @@ use jury_core::call::{Call, Role};
 use jury_core::dossier::Dossier;
 use jury_core::json::{Diag, Severity};
 use jury_core::records::ScoreRow;
-use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, params};
-use std::fmt;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 pub mod audit;
 mod committee;
+mod error;
 mod letters;
 mod packets;
+pub use error::{PacketProblem, Refusal, StoreError};
+use error::{io_error, sql_error};
 pub use packets::*;
 
 const SCHEMA_VERSION: i64 = 4;
@@ -153,77 +155,6 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE conflicts ADD COLUMN withdrawn_at TEXT;",
 ];
 
-#[derive(Debug)]
-pub enum StoreError {
-    /// Another Jury holds the file.
-    Locked(PathBuf),
-    ReadOnly(PathBuf),
-    Full(PathBuf),
-    NotADatabase(PathBuf),
-    /// Made by a newer Jury.
-    TooNew {
-        path: PathBuf,
-        version: i64,
-    },
-    /// A change the data does not allow (a session already open…).
-    Refused(String),
-    /// The database belongs to another call.
-    OtherCall {
-        path: PathBuf,
-        expected: String,
-        found: String,
-    },
-    Io(PathBuf, std::io::Error),
-    Sql(PathBuf, rusqlite::Error),
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use StoreError::*;
-        match self {
-            Locked(p) => write!(
-                f,
-                "{} : la base est déjà ouverte par un autre Jury. Fermez l'autre fenêtre (touche q) puis relancez ; rien n'a été modifié.",
-                p.display()
-            ),
-            ReadOnly(p) => write!(
-                f,
-                "{} : base en lecture seule. Vérifiez les droits du fichier et de son dossier, ou choisissez un autre emplacement avec --db.",
-                p.display()
-            ),
-            Full(p) => write!(
-                f,
-                "{} : disque plein. Libérez de la place puis recommencez ; la dernière action n'a pas été enregistrée, les précédentes le sont.",
-                p.display()
-            ),
-            NotADatabase(p) => write!(
-                f,
-                "{} : ce fichier n'est pas une base Jury (ou il est endommagé). Indiquez un autre fichier avec --db.",
-                p.display()
-            ),
-            TooNew { path, version } => write!(
-                f,
-                "{} : base créée par une version plus récente de Jury (schéma {version}). Mettez Jury à jour.",
-                path.display()
-            ),
-            OtherCall {
-                path,
-                expected,
-                found,
-            } => write!(
-                f,
-                "{} : cette base appartient à l'appel « {found} », pas à « {expected} ». Indiquez la bonne base avec --db.",
-                path.display()
-            ),
-            Refused(why) => write!(f, "{why}"),
-            Io(p, e) => write!(f, "{} : {}", p.display(), jury_core::fr::io_message(e)),
-            Sql(p, e) => write!(f, "{} : erreur de la base : {e}", p.display()),
-        }
-    }
-}
-
-impl std::error::Error for StoreError {}
-
 /// What importing a batch did.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SyncReport {
@@ -292,15 +223,20 @@ impl Store {
         &self.path
     }
 
-    /// Runs `f` in one transaction, committed before returning.
+    /// Runs `f` in one transaction, committed before returning: every write
+    /// goes through here, so a user action is all or nothing and its audit
+    /// event is committed with it. SQLite's errors come back naming the file.
     fn write<T>(
         &mut self,
-        f: impl FnOnce(&Transaction) -> Result<T, StoreError>,
+        f: impl FnOnce(&Transaction) -> Result<T, TxError>,
     ) -> Result<T, StoreError> {
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
-        let out = f(&tx)?;
-        tx.commit().map_err(|e| sql_error(&path, e))?;
+        let path = &self.path;
+        let tx = self.conn.transaction().map_err(|e| sql_error(path, e))?;
+        let out = f(&tx).map_err(|e| match e {
+            TxError::Sql(e) => sql_error(path, e),
+            TxError::Store(e) => e,
+        })?;
+        tx.commit().map_err(|e| sql_error(path, e))?;
         Ok(out)
     }
 
@@ -337,12 +273,11 @@ impl Store {
             });
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let path = self.path.clone();
-            let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
-            tx.execute_batch(sql).map_err(|e| sql_error(&path, e))?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)
-                .map_err(|e| sql_error(&path, e))?;
-            tx.commit().map_err(|e| sql_error(&path, e))?;
+            self.write(|tx| {
+                tx.execute_batch(sql)?;
+                tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+                Ok(())
+            })?;
         }
         Ok(())
     }
@@ -376,28 +311,26 @@ impl Store {
                 found,
             });
         }
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
-        for (k, v) in [
-            ("call_id", call.id.clone()),
-            ("call", serde_json::to_string(&call.raw).unwrap_or_default()),
-        ] {
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![k, v],
-            )
-            .map_err(|e| sql_error(&path, e))?;
-        }
-        for m in &call.members {
-            tx.execute(
-                "INSERT INTO members (name, role) VALUES (?1, ?2)
-                 ON CONFLICT (name) DO UPDATE SET role = excluded.role",
-                params![m.name, m.role.id()],
-            )
-            .map_err(|e| sql_error(&path, e))?;
-        }
-        tx.commit().map_err(|e| sql_error(&path, e))
+        self.write(|tx| {
+            for (k, v) in [
+                ("call_id", call.id.clone()),
+                ("call", serde_json::to_string(&call.raw).unwrap_or_default()),
+            ] {
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![k, v],
+                )?;
+            }
+            for m in &call.members {
+                tx.execute(
+                    "INSERT INTO members (name, role) VALUES (?1, ?2)
+                     ON CONFLICT (name) DO UPDATE SET role = excluded.role",
+                    params![m.name, m.role.id()],
+                )?;
+            }
+            Ok(())
+        })
     }
 
     /// Keeps the call folder's letter templates (`lettres/*.txt`) with the
@@ -406,16 +339,13 @@ impl Store {
         &mut self,
         templates: &std::collections::BTreeMap<String, String>,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            tx.execute("DELETE FROM meta WHERE key LIKE 'lettre:%'", [])
-                .map_err(|e| sql_error(&path, e))?;
+            tx.execute("DELETE FROM meta WHERE key LIKE 'lettre:%'", [])?;
             for (id, text) in templates {
                 tx.execute(
                     "INSERT INTO meta (key, value) VALUES (?1, ?2)",
                     params![format!("lettre:{id}"), text],
-                )
-                .map_err(|e| sql_error(&path, e))?;
+                )?;
             }
             Ok(())
         })
@@ -473,17 +403,15 @@ impl Store {
                     ),
                 }),
                 None => {
-                    let path = self.path.clone();
-                    let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
                     let content = serde_json::to_string(&d.raw).unwrap_or_default();
-                    tx.execute(
-                        "INSERT INTO dossiers (reference, content, hash, source, imported_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![d.reference, content, d.hash, source, now],
-                    )
-                    .map_err(|e| sql_error(&path, e))?;
-                    audit(&tx, "import", "import", &d.reference, None, Some(&d.hash))
-                        .map_err(|e| sql_error(&path, e))?;
-                    tx.commit().map_err(|e| sql_error(&path, e))?;
+                    self.write(|tx| {
+                        tx.execute(
+                            "INSERT INTO dossiers (reference, content, hash, source, imported_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                            params![d.reference, content, d.hash, source, now],
+                        )?;
+                        audit(tx, "import", "import", &d.reference, None, Some(&d.hash))?;
+                        Ok(())
+                    })?;
                     report.added += 1;
                 }
             }
@@ -557,69 +485,83 @@ impl Store {
 
     /// Adds a reviewer not listed in the call.
     pub fn ensure_member(&mut self, name: &str) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
-        let added = tx
-            .execute(
+        self.write(|tx| {
+            let added = tx.execute(
                 "INSERT INTO members (name, role) VALUES (?1, 'member') ON CONFLICT (name) DO NOTHING",
                 [name],
-            )
-            .map_err(|e| sql_error(&path, e))?;
-        if added > 0 {
-            audit(&tx, name, "member.add", name, None, Some("member"))
-                .map_err(|e| sql_error(&path, e))?;
-        }
-        tx.commit().map_err(|e| sql_error(&path, e))
+            )?;
+            if added > 0 {
+                audit(tx, name, "member.add", name, None, Some("member"))?;
+            }
+            Ok(())
+        })
     }
 
     /// Writes one member's score and comment on one criterion, in one
     /// transaction with its audit event.
     pub fn save_score(&mut self, row: &ScoreRow) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
-        let before: Option<(Option<f64>, String)> = tx
-            .query_row(
-                "SELECT value, comment FROM scores WHERE reference = ?1 AND member = ?2 AND criterion = ?3",
-                params![row.reference, row.member, row.criterion],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(|e| sql_error(&path, e))?;
-        let cleared = row.value.is_none() && row.comment.is_empty();
-        if before.as_ref() == Some(&(row.value, row.comment.clone()))
-            || (before.is_none() && cleared)
-        {
-            return Ok(());
-        }
-        // A cleared score stays as an empty row with its time, so a member's
-        // packet can carry the clearing to the chair (most recent wins).
-        tx.execute(
-            "INSERT INTO scores (reference, member, criterion, value, comment, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (reference, member, criterion)
-             DO UPDATE SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at",
-            params![row.reference, row.member, row.criterion, row.value, row.comment, now()],
-        )
-        .map_err(|e| sql_error(&path, e))?;
-        let show = |v: &(Option<f64>, String)| {
-            serde_json::json!({ "value": v.0, "comment": v.1 }).to_string()
-        };
-        audit(
-            &tx,
-            &row.member,
-            "score",
-            &format!("{}/{}", row.reference, row.criterion),
-            before.as_ref().map(show).as_deref(),
-            Some(&show(&(row.value, row.comment.clone()))),
-        )
-        .map_err(|e| sql_error(&path, e))?;
-        tx.commit().map_err(|e| sql_error(&path, e))
+        self.write(|tx| {
+            let before: Option<(Option<f64>, String)> = tx
+                .query_row(
+                    "SELECT value, comment FROM scores WHERE reference = ?1 AND member = ?2 AND criterion = ?3",
+                    params![row.reference, row.member, row.criterion],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let cleared = row.value.is_none() && row.comment.is_empty();
+            if before.as_ref() == Some(&(row.value, row.comment.clone()))
+                || (before.is_none() && cleared)
+            {
+                return Ok(());
+            }
+            // A cleared score stays as an empty row with its time, so a member's
+            // packet can carry the clearing to the chair (most recent wins).
+            tx.execute(
+                "INSERT INTO scores (reference, member, criterion, value, comment, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (reference, member, criterion)
+                 DO UPDATE SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at",
+                params![row.reference, row.member, row.criterion, row.value, row.comment, now()],
+            )?;
+            let show = |v: &(Option<f64>, String)| {
+                serde_json::json!({ "value": v.0, "comment": v.1 }).to_string()
+            };
+            audit(
+                tx,
+                &row.member,
+                "score",
+                &format!("{}/{}", row.reference, row.criterion),
+                before.as_ref().map(show).as_deref(),
+                Some(&show(&(row.value, row.comment.clone()))),
+            )?;
+            Ok(())
+        })
     }
 
     pub fn audit_len(&self) -> Result<i64, StoreError> {
         self.conn
             .query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))
             .map_err(|e| self.err(e))
+    }
+}
+
+/// Why a write's closure stopped: SQLite failed, or the data refused the
+/// change (or a read it made failed). [`Store::write`] names the file on SQLite's errors, so the
+/// closures can use `?` on every statement.
+enum TxError {
+    Sql(rusqlite::Error),
+    Store(StoreError),
+}
+
+impl From<rusqlite::Error> for TxError {
+    fn from(e: rusqlite::Error) -> TxError {
+        TxError::Sql(e)
+    }
+}
+
+impl From<Refusal> for TxError {
+    fn from(e: Refusal) -> TxError {
+        TxError::Store(e.into())
     }
 }
 
@@ -656,28 +598,4 @@ fn lock_path(db: &Path) -> PathBuf {
     let mut name = db.file_name().unwrap_or_default().to_os_string();
     name.push(".lock");
     db.with_file_name(name)
-}
-
-fn io_error(path: &Path, e: std::io::Error) -> StoreError {
-    match e.kind() {
-        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
-            StoreError::ReadOnly(path.into())
-        }
-        std::io::ErrorKind::StorageFull => StoreError::Full(path.into()),
-        _ => StoreError::Io(path.into(), e),
-    }
-}
-
-fn sql_error(path: &Path, e: rusqlite::Error) -> StoreError {
-    match e.sqlite_error_code() {
-        Some(ErrorCode::ReadOnly)
-        | Some(ErrorCode::CannotOpen)
-        | Some(ErrorCode::PermissionDenied) => StoreError::ReadOnly(path.into()),
-        Some(ErrorCode::DiskFull) => StoreError::Full(path.into()),
-        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase(path.into()),
-        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
-            StoreError::Locked(path.into())
-        }
-        _ => StoreError::Sql(path.into(), e),
-    }
 }

@@ -2,7 +2,7 @@
 //! own database; the chair merges it, in one transaction, following the rules
 //! of `jury_core::packet`. Every score written is audited like a typed one.
 
-use super::{Store, StoreError, audit, now, sql_error};
+use super::{PacketProblem, Refusal, Store, StoreError, audit, now, sql_error};
 use jury_core::packet::{self, Packet, PacketConflict, PacketScore, Versions};
 use jury_core::records::{MergeConflict, PacketSummary};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -88,10 +88,6 @@ impl fmt::Display for MergeReport {
     }
 }
 
-fn refused(msg: String) -> StoreError {
-    StoreError::Refused(msg)
-}
-
 fn show(value: Option<f64>, comment: &str) -> String {
     json!({ "value": value, "comment": comment }).to_string()
 }
@@ -101,9 +97,7 @@ impl Store {
     pub fn export_packet(&self, member: &str) -> Result<Packet, StoreError> {
         let err = |e| sql_error(&self.path, e);
         let Some(call_id) = self.meta("call_id")? else {
-            return Err(refused(
-                "Cette base n'est liée à aucun appel : ouvrez d'abord l'appel dans Jury.".into(),
-            ));
+            return Err(Refusal::NoCall.into());
         };
         let known: Option<String> = self
             .conn
@@ -113,15 +107,11 @@ impl Store {
             .optional()
             .map_err(err)?;
         if known.is_none() {
-            let names: Vec<String> = self.members()?.into_iter().map(|(n, _)| n).collect();
-            return Err(refused(format!(
-                "« {member} » n'est pas membre du comité dans cette base. Membres : {}.",
-                if names.is_empty() {
-                    "aucun".into()
-                } else {
-                    names.join(", ")
-                }
-            )));
+            return Err(Refusal::NotAMember {
+                member: member.to_string(),
+                members: self.members()?.into_iter().map(|(n, _)| n).collect(),
+            }
+            .into());
         }
         let mut p = Packet::new(&call_id, member, &now());
         let mut stmt = self
@@ -163,39 +153,30 @@ impl Store {
         p: &Packet,
         add_unknown_member: bool,
     ) -> Result<MergeReport, StoreError> {
-        let path = self.path.clone();
         let call = self.stored_call()?;
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
             let who = &p.member;
             if p.format != packet::FORMAT {
-                return Err(refused(format!(
-                    "Paquet au format « {} » : cette version de Jury lit « {} ». Rien n'a été importé.",
-                    p.format,
-                    packet::FORMAT
-                )));
+                return Err(Refusal::PacketFormat(p.format.clone()).into());
             }
             if !p.is_sealed() {
-                return Err(refused(
-                    "Paquet altéré : son contenu ne correspond plus à son empreinte. Rien n'a été importé.".into(),
-                ));
+                return Err(Refusal::PacketAltered.into());
             }
-            packet::validate(p).map_err(|err| refused(format!("{err} Rien n'a été importé.")))?;
+            packet::validate(p).map_err(Refusal::PacketInvalid)?;
             let call_id: Option<String> = tx
                 .query_row("SELECT value FROM meta WHERE key = 'call_id'", [], |r| r.get(0))
-                .optional()
-                .map_err(e)?;
+                .optional()?;
             match call_id {
                 None => {
-                    return Err(refused(
-                        "Cette base n'est liée à aucun appel : ouvrez d'abord l'appel dans Jury. Rien n'a été importé.".into(),
-                    ));
+                    return Err(Refusal::NoCallForPacket.into());
                 }
                 Some(id) if id != p.call_id => {
-                    return Err(refused(format!(
-                        "Ce paquet de « {who} » concerne l'appel « {} », pas « {id} » : rien n'a été importé.",
-                        p.call_id
-                    )));
+                    return Err(Refusal::PacketOtherCall {
+                        member: who.clone(),
+                        packet_call: p.call_id.clone(),
+                        call: id,
+                    }
+                    .into());
                 }
                 Some(_) => {}
             }
@@ -212,30 +193,21 @@ impl Store {
                     [&p.checksum],
                     |r| r.get(0),
                 )
-                .optional()
-                .map_err(e)?;
+                .optional()?;
             if seen.is_some() {
                 report.already_imported = true;
                 return Ok(report);
             }
             let known: Option<String> = tx
                 .query_row("SELECT name FROM members WHERE name = ?1", [who], |r| r.get(0))
-                .optional()
-                .map_err(e)?;
+                .optional()?;
             if known.is_none() && !add_unknown_member {
-                return Err(refused(format!(
-                    "« {who} » n'est pas membre du comité de cet appel : rien n'a été importé. Vérifiez l'orthographe du nom, ou ajoutez ce membre (option --add-member)."
-                )));
+                return Err(Refusal::UnknownMember(who.clone()).into());
             }
             let mut problems = Vec::new();
-            let missing = unknown_dossiers(tx, p).map_err(e)?;
+            let missing = unknown_dossiers(tx, p)?;
             if !missing.is_empty() {
-                problems.push(format!(
-                    "{} absent{} de cette base : {}",
-                    plural(missing.len(), "dossier", "dossiers"),
-                    if missing.len() >= 2 { "s" } else { "" },
-                    missing.join(", ")
-                ));
+                problems.push(PacketProblem::MissingDossiers(missing));
             }
             if let Some(call) = call.as_ref().and_then(|v| jury_core::call::Call::from_value(v).ok()) {
                 let mut unknown = BTreeSet::new();
@@ -246,41 +218,32 @@ impl Store {
                     } else if let Some(v) = s.value
                         && !call.scale.contains(v)
                     {
-                        outside.push(format!(
-                            "{}/{} = {}",
-                            s.reference,
-                            s.criterion,
-                            jury_core::fr::Lang::Fr.score(v)
-                        ));
+                        outside.push((format!("{}/{}", s.reference, s.criterion), v));
                     }
                 }
                 if !unknown.is_empty() {
-                    problems.push(format!(
-                        "critères inconnus de cet appel : {}",
-                        unknown.into_iter().collect::<Vec<_>>().join(", ")
-                    ));
+                    problems.push(PacketProblem::UnknownCriteria(unknown.into_iter().collect()));
                 }
                 if !outside.is_empty() {
-                    problems.push(format!(
-                        "notes hors de l'échelle {} – {} : {}",
-                        jury_core::fr::Lang::Fr.score(call.scale.min),
-                        jury_core::fr::Lang::Fr.score(call.scale.max),
-                        outside.join(", ")
-                    ));
+                    problems.push(PacketProblem::OffScale {
+                        min: call.scale.min,
+                        max: call.scale.max,
+                        scores: outside,
+                    });
                 }
             }
             if !problems.is_empty() {
-                return Err(refused(format!(
-                    "Paquet de « {who} » refusé, rien n'a été importé :\n- {}",
-                    problems.join("\n- ")
-                )));
+                return Err(Refusal::PacketProblems {
+                    member: who.clone(),
+                    problems,
+                }
+                .into());
             }
             if known.is_none() {
                 tx.execute(
                     "INSERT INTO members (name, role) VALUES (?1, 'member')",
                     [who],
-                )
-                .map_err(e)?;
+                )?;
                 audit(
                     tx,
                     who,
@@ -288,40 +251,36 @@ impl Store {
                     who,
                     None,
                     Some(&json!({ "role": "member" }).to_string()),
-                )
-                .map_err(e)?;
+                )?;
                 report.member_added = true;
             }
             let mut stmt = tx
                 .prepare(
                     "SELECT reference, criterion, value, comment, updated_at FROM scores
                      WHERE member = ?1 ORDER BY reference, criterion",
-                )
-                .map_err(e)?;
+                )?;
             let stored: Vec<PacketScore> = stmt
                 .query_map([who], score_row)
-                .and_then(Iterator::collect)
-                .map_err(e)?;
+                .and_then(Iterator::collect)?;
             drop(stmt);
             let plan = packet::plan(&stored, &p.scores);
             for s in &plan.added {
-                write_score(tx, who, None, s).map_err(e)?;
+                write_score(tx, who, None, s)?;
             }
             for v in &plan.changed {
-                write_score(tx, who, Some(&v.stored), &v.incoming).map_err(e)?;
+                write_score(tx, who, Some(&v.stored), &v.incoming)?;
             }
             for v in plan.unchanged.iter().filter(|v| v.newer_date()) {
                 tx.execute(
                     "UPDATE scores SET updated_at = ?4 WHERE reference = ?1 AND member = ?2 AND criterion = ?3",
                     params![v.incoming.reference, who, v.incoming.criterion, v.incoming.updated_at],
-                )
-                .map_err(e)?;
+                )?;
             }
             for v in &plan.conflicts {
-                report.conflicts.push(record_conflict(tx, who, &p.checksum, v).map_err(e)?);
+                report.conflicts.push(record_conflict(tx, who, &p.checksum, v)?);
             }
             for c in &p.conflicts {
-                match merge_declaration(tx, who, c).map_err(e)? {
+                match merge_declaration(tx, who, c)? {
                     Some(true) => report.conflicts_declared += 1,
                     Some(false) => report.conflicts_withdrawn += 1,
                     None => {}
@@ -344,8 +303,7 @@ impl Store {
                     report.changed as i64,
                     report.unchanged as i64
                 ],
-            )
-            .map_err(e)?;
+            )?;
             audit(
                 tx,
                 who,
@@ -365,8 +323,7 @@ impl Store {
                     })
                     .to_string(),
                 ),
-            )
-            .map_err(e)?;
+            )?;
             Ok(report)
         })
     }
@@ -406,9 +363,7 @@ impl Store {
         id: i64,
         take_incoming: bool,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         self.write(|tx| {
-            let e = |e| sql_error(&path, e);
             let c: MergeConflict = tx
                 .query_row(
                     "SELECT id, reference, member, criterion, kept, incoming, updated_at, packet
@@ -416,18 +371,15 @@ impl Store {
                     [id],
                     merge_conflict,
                 )
-                .optional()
-                .map_err(e)?
-                .ok_or_else(|| refused("Ce désaccord est déjà tranché.".into()))?;
+                .optional()?
+                .ok_or(Refusal::MergeConflictSettled)?;
             if take_incoming {
                 tx.execute(
                     "UPDATE scores SET value = ?4 WHERE reference = ?1 AND member = ?2 AND criterion = ?3",
                     params![c.reference, c.member, c.criterion, c.incoming],
-                )
-                .map_err(e)?;
+                )?;
             }
-            tx.execute("UPDATE merge_conflicts SET resolved_at = ?2 WHERE id = ?1", params![id, now()])
-                .map_err(e)?;
+            tx.execute("UPDATE merge_conflicts SET resolved_at = ?2 WHERE id = ?1", params![id, now()])?;
             audit(
                 tx,
                 actor,
@@ -442,8 +394,8 @@ impl Store {
                     })
                     .to_string(),
                 ),
-            )
-            .map_err(e)
+            )?;
+            Ok(())
         })
     }
 

@@ -56,6 +56,17 @@ impl std::fmt::Display for StartError {
     }
 }
 
+impl StartError {
+    /// The store's errors in `lang`; the call's and the keymap's diagnostics
+    /// are French, like every diagnostic.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            StartError::Store(e) => e.message(lang),
+            other => other.to_string(),
+        }
+    }
+}
+
 type Opener = Box<dyn FnMut(&Path) -> Result<(), String>>;
 
 pub struct App {
@@ -197,6 +208,7 @@ impl App {
 
     /// Carries out one effect; what came of it goes back to `update`.
     fn run(&mut self, effect: Effect) -> Vec<Outcome> {
+        let lang = self.state.env.lang;
         match effect {
             Effect::SaveScore { row, before } => match self.store.save_score(&row) {
                 Ok(()) => Vec::new(),
@@ -205,7 +217,7 @@ impl App {
                     member: row.member,
                     criterion: row.criterion,
                     before,
-                    error: e.to_string(),
+                    error: e.message(lang),
                 }],
             },
             Effect::SetReviewer(name) => {
@@ -215,13 +227,13 @@ impl App {
                     .and_then(|_| self.store.set_meta("last_reviewer", &name));
                 vec![match r {
                     Ok(()) => Outcome::ReviewerSet(name),
-                    Err(e) => Outcome::ReviewerRefused(e.to_string()),
+                    Err(e) => Outcome::ReviewerRefused(e.message(lang)),
                 }]
             }
             Effect::Committee(change) => {
                 let written = match self.write(&change) {
                     Ok(undone) => Outcome::Written { change, undone },
-                    Err(e) => Outcome::NotWritten(e.to_string()),
+                    Err(e) => Outcome::NotWritten(e.message(lang)),
                 };
                 vec![written, self.reload()]
             }
@@ -237,7 +249,7 @@ impl App {
                         count: files.len() / 2,
                         dir: self.state.env.letters_dir.clone(),
                     },
-                    Err(e) => Outcome::Failed(e),
+                    Err(e) => Outcome::Failed(e.message(lang)),
                 }]
             }
             Effect::LoadHistory(reference) => vec![match self.store.history(&reference) {
@@ -255,7 +267,7 @@ impl App {
                         })
                         .collect(),
                 },
-                Err(e) => Outcome::Failed(e.to_string()),
+                Err(e) => Outcome::Failed(e.message(lang)),
             }],
             Effect::Open(path) => match (self.opener)(&path) {
                 Ok(()) => Vec::new(),
@@ -340,7 +352,7 @@ impl App {
         })();
         match fresh {
             Ok(r) => Outcome::Reloaded(Box::new(r)),
-            Err(e) => Outcome::Failed(e.to_string()),
+            Err(e) => Outcome::Failed(e.message(self.state.env.lang)),
         }
     }
 
@@ -348,13 +360,14 @@ impl App {
     fn export_packet(&mut self) -> Option<Outcome> {
         // `update` asks for a packet only once someone is scoring.
         let me = self.state.reviewer.clone()?;
+        let lang = self.state.env.lang;
         let dir = self.state.env.letters_dir.clone();
         let result = self
             .store
             .export_packet(&me)
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.message(lang))
             .and_then(|p| {
-                std::fs::create_dir_all(&dir).map_err(|e| jury_core::fr::io_message(&e))?;
+                std::fs::create_dir_all(&dir).map_err(|e| lang.io_error(&e))?;
                 let safe: String = me
                     .chars()
                     .map(|c| if c.is_alphanumeric() { c } else { '-' })
@@ -363,7 +376,8 @@ impl App {
                     "paquet-{safe}-{}.json",
                     chrono::Local::now().format("%Y-%m-%d-%H%M")
                 ));
-                produce::write_atomic(&path, p.to_json().as_bytes())?;
+                crate::io::files::write_atomic(&path, p.to_json().as_bytes())
+                    .map_err(|e| e.message(lang))?;
                 Ok((path, p.scores.len()))
             });
         Some(match result {
@@ -373,13 +387,14 @@ impl App {
     }
 
     fn import_packet(&mut self, path: &Path) -> Outcome {
+        let lang = self.state.env.lang;
         let result = std::fs::read(path)
-            .map_err(|e| format!("{} : {}", path.display(), jury_core::fr::io_message(&e)))
-            .and_then(|bytes| jury_core::packet::open(&bytes).map_err(|e| e.to_string()))
+            .map_err(|e| crate::io::files::FileError::new(path, e).message(lang))
+            .and_then(|bytes| jury_core::packet::open(&bytes).map_err(|e| e.message(lang)))
             .and_then(|p| {
                 self.store
                     .import_packet(&p, false)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| e.message(lang))
             });
         match result {
             Ok(report) => Outcome::PacketImported(report.to_string()),
@@ -390,12 +405,15 @@ impl App {
     /// Checks every letter to produce, then queues them; nothing is written
     /// if any template fails.
     fn start_letters(&mut self, only: Option<&str>) -> Vec<Outcome> {
+        let lang = self.state.env.lang;
         let source = match produce::load(&self.store) {
             Ok(s) => s,
-            Err(e) => return vec![Outcome::Failed(e)],
+            Err(e) => return vec![Outcome::Failed(e.message(lang))],
         };
         match produce::prepare(&source, only) {
-            Err(errors) => vec![Outcome::LettersRefused(errors)],
+            Err(errors) => vec![Outcome::LettersRefused(
+                errors.iter().map(|e| e.message(lang)).collect(),
+            )],
             Ok(prepared) => {
                 let total = prepared.len();
                 self.job = Some(LetterJob {
@@ -431,7 +449,8 @@ impl App {
                 &self.state.env.letters_dir,
                 &me,
             ) {
-                job.failed.push(format!("{} : {e}", p.reference));
+                let lang = self.state.env.lang;
+                job.failed.push(lang.located(&p.reference, e.message(lang)));
             }
             let progress = Outcome::LetterProgress {
                 done: job.total - job.queue.len(),

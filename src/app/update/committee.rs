@@ -754,7 +754,8 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 overridden: s.batch.committee.overrides.contains_key(reference),
                 accepted_elsewhere: s.batch.committee.accepted_count(&s.batch.call, reference),
             };
-            let ok = decision::check(&s.batch.call, &draft, &facts, lang)?;
+            let ok = decision::check(&s.batch.call, &draft, &facts, lang)
+                .map_err(|e| e.message(lang))?;
             let label = decision::kind(&s.batch.call, &draft.kind, lang)
                 .map(|k| k.label)
                 .unwrap_or_default();

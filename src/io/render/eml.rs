@@ -8,6 +8,7 @@
 //! given, the MIME boundary is derived from the Message-ID, so the same mail
 //! gives the same bytes. Lines end with CRLF.
 
+use super::{MailField, Party, RenderError};
 use chrono::{DateTime, FixedOffset};
 use mail_builder::MessageBuilder;
 use mail_builder::headers::content_type::ContentType;
@@ -35,7 +36,7 @@ pub struct Mail {
 
 /// Renders `msg` as an RFC 5322 message. The same mail always gives the same
 /// bytes.
-pub fn render(msg: &Mail) -> Result<Vec<u8>, String> {
+pub fn render(msg: &Mail) -> Result<Vec<u8>, RenderError> {
     let message_id = msg
         .message_id
         .trim()
@@ -48,20 +49,20 @@ pub fn render(msg: &Mail) -> Result<Vec<u8>, String> {
             .chars()
             .any(|c| c.is_whitespace() || c == '<' || c == '>')
     {
-        return Err(format!("Message-ID invalide : {:?}", msg.message_id));
+        return Err(RenderError::MessageId(msg.message_id.clone()));
     }
-    for (what, (_, address)) in [("expéditeur", &msg.from), ("destinataire", &msg.to)] {
+    for (party, (_, address)) in [(Party::Sender, &msg.from), (Party::Addressee, &msg.to)] {
         if !valid_address(address) {
-            return Err(format!("adresse de l'{what} invalide : {address:?}"));
+            return Err(RenderError::Address(party, address.clone()));
         }
     }
-    for (what, value) in [
-        ("nom de l'expéditeur", &msg.from.0),
-        ("nom du destinataire", &msg.to.0),
-        ("objet", &msg.subject),
+    for (field, value) in [
+        (MailField::SenderName, &msg.from.0),
+        (MailField::AddresseeName, &msg.to.0),
+        (MailField::Subject, &msg.subject),
     ] {
         if value.contains(['\r', '\n']) {
-            return Err(format!("{what} sur plusieurs lignes : {value:?}"));
+            return Err(RenderError::Multiline(field, value.clone()));
         }
     }
 
@@ -86,7 +87,7 @@ pub fn render(msg: &Mail) -> Result<Vec<u8>, String> {
                 || name.chars().any(char::is_control)
                 || name.trim().is_empty()
             {
-                return Err(format!("nom de pièce jointe invalide : {name:?}"));
+                return Err(RenderError::AttachmentName(name.clone()));
             }
             let pdf = MimePart::new(
                 ContentType::new("application/pdf").attribute("name", name.as_str()),
@@ -108,9 +109,7 @@ pub fn render(msg: &Mail) -> Result<Vec<u8>, String> {
         .message_id(MessageId::new(message_id.as_str()))
         .header("MIME-Version", Raw::new("1.0"))
         .body(body);
-    builder
-        .write_to_vec()
-        .map_err(|e| format!("écriture du courriel impossible : {e}"))
+    builder.write_to_vec().map_err(RenderError::Mail)
 }
 
 /// A mailbox for From or To: `display name <address>`.
@@ -220,8 +219,7 @@ fn valid_address(address: &str) -> bool {
 /// the parts.
 fn boundary(message_id: &str) -> String {
     let digest = Sha256::digest(message_id.as_bytes());
-    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
-    format!("=_jury_{hex}")
+    format!("=_jury_{}", jury_core::hex(&digest[..12]))
 }
 
 /// Normalises line endings to CRLF.

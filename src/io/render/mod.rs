@@ -6,5 +6,8 @@
 //! deterministic: the same input gives the same bytes.
 
 pub mod eml;
+mod error;
 pub mod odt;
 pub mod pdf;
+
+pub use error::{FontError, MailField, Party, RenderError};

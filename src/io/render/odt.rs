@@ -13,6 +13,7 @@ use std::io::{Cursor, Write as _};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
+use super::RenderError;
 use jury_core::document::{Block, Document};
 use jury_core::typography::french;
 
@@ -35,7 +36,7 @@ const FONT_FACES: &str = r#"<office:font-face-decls><style:font-face style:name=
 
 /// Renders `doc` as an `.odt` file. The same document always gives the same
 /// bytes.
-pub fn render(doc: &Document) -> Result<Vec<u8>, String> {
+pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
     let content = content_xml(doc);
     let styles = styles_xml(doc);
     let meta = meta_xml(doc);
@@ -58,12 +59,12 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, String> {
         ("meta.xml", &meta, deflated),
     ];
     for (name, body, options) in entries {
-        zip.start_file(name, options)
-            .map_err(|e| format!("odt : {name} : {e}"))?;
+        let entry = |e| RenderError::Odt(Some(name.to_string()), e);
+        zip.start_file(name, options).map_err(entry)?;
         zip.write_all(body.as_bytes())
-            .map_err(|e| format!("odt : {name} : {e}"))?;
+            .map_err(|e| entry(e.into()))?;
     }
-    let cursor = zip.finish().map_err(|e| format!("odt : {e}"))?;
+    let cursor = zip.finish().map_err(|e| RenderError::Odt(None, e))?;
     Ok(cursor.into_inner())
 }
 

@@ -24,6 +24,7 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::metrics::GlyphMetrics;
 use skrifa::{FontRef, MetadataProvider};
 
+use super::{FontError, RenderError};
 use jury_core::document::{Block, Document};
 use jury_core::typography::{self, french};
 
@@ -69,15 +70,16 @@ struct Face {
 }
 
 impl Face {
-    fn load(bytes: &'static [u8], name: &str) -> Result<Face, String> {
-        let font = Font::new(bytes.into(), 0).ok_or_else(|| format!("police {name} illisible"))?;
-        let sk = FontRef::new(bytes).map_err(|e| format!("police {name} illisible : {e}"))?;
+    fn load(bytes: &'static [u8], name: &'static str) -> Result<Face, FontError> {
+        let font = Font::new(bytes.into(), 0).ok_or(FontError::Unreadable(name, None))?;
+        let sk =
+            FontRef::new(bytes).map_err(|e| FontError::Unreadable(name, Some(e.to_string())))?;
         let units_per_em = f32::from(
             sk.metrics(Size::unscaled(), LocationRef::default())
                 .units_per_em,
         );
         if units_per_em <= 0.0 {
-            return Err(format!("police {name} : units_per_em nul"));
+            return Err(FontError::NoUnitsPerEm(name));
         }
         let mut face = Face {
             font,
@@ -121,7 +123,7 @@ impl Fonts {
     }
 }
 
-static FONTS: LazyLock<Result<Fonts, String>> = LazyLock::new(|| {
+static FONTS: LazyLock<Result<Fonts, FontError>> = LazyLock::new(|| {
     Ok(Fonts {
         regular: Face::load(REGULAR_TTF, "LiberationSans-Regular")?,
         bold: Face::load(BOLD_TTF, "LiberationSans-Bold")?,
@@ -980,8 +982,8 @@ fn looks_numeric(text: &str) -> bool {
 }
 
 /// Renders `doc` as a PDF. The same document always gives the same bytes.
-pub fn render(doc: &Document) -> Result<Vec<u8>, String> {
-    let fonts = FONTS.as_ref().map_err(Clone::clone)?;
+pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
+    let fonts = FONTS.as_ref().map_err(|e| RenderError::Font(e.clone()))?;
 
     // The footer, laid out first: it sets how low the body may go.
     let footer_width = RIGHT - LEFT - 28.0 * MM;
@@ -1055,7 +1057,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, String> {
     draw(fonts, doc, &pages)
 }
 
-fn draw(fonts: &Fonts, doc: &Document, pages: &[Vec<Op>]) -> Result<Vec<u8>, String> {
+fn draw(fonts: &Fonts, doc: &Document, pages: &[Vec<Op>]) -> Result<Vec<u8>, RenderError> {
     let settings = SerializeSettings {
         xmp_metadata: false,
         ..SerializeSettings::default()
@@ -1069,7 +1071,7 @@ fn draw(fonts: &Fonts, doc: &Document, pages: &[Vec<Op>]) -> Result<Vec<u8>, Str
         metadata = metadata.title(title);
     }
     pdf.set_metadata(metadata);
-    let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or("format A4 invalide")?;
+    let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or(RenderError::PageSize)?;
     for ops in pages {
         let mut page = pdf.start_page_with(settings.clone());
         let mut surface = page.surface();
@@ -1146,8 +1148,7 @@ fn draw(fonts: &Fonts, doc: &Document, pages: &[Vec<Op>]) -> Result<Vec<u8>, Str
         surface.finish();
         page.finish();
     }
-    pdf.finish()
-        .map_err(|e| format!("écriture du PDF impossible : {e:?}"))
+    pdf.finish().map_err(|e| RenderError::Pdf(format!("{e:?}")))
 }
 
 #[cfg(test)]
@@ -1157,7 +1158,7 @@ mod tests {
     fn fonts() -> &'static Fonts {
         match FONTS.as_ref() {
             Ok(f) => f,
-            Err(e) => panic!("{e}"),
+            Err(e) => panic!("{e:?}"),
         }
     }
 

@@ -1,0 +1,476 @@
+//! Why a bundle was not written or not installed, in French or English.
+//! Every refusal says that nothing was written (or installed): a bundle is
+//! all or nothing.
+
+use super::FORMAT;
+use crate::io::files::FileError;
+use crate::store::StoreError;
+use jury_core::fr::Lang;
+use jury_core::json::Diag;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    /// The database (its path) is bound to no call.
+    NoCall(PathBuf),
+    /// The database (its path) lacks the call's text.
+    NoCallText(PathBuf),
+    Store(#[from] StoreError),
+    /// The call folder given holds another call.
+    WrongCallFolder {
+        dir: PathBuf,
+        found: String,
+        expected: String,
+    },
+    /// The call folder given does not read; its first problem.
+    UnreadableCallFolder {
+        dir: PathBuf,
+        first: Option<Diag>,
+    },
+    MissingAttachments {
+        missing: Vec<MissingAttachment>,
+        /// Where they were looked for, if the call folder is known.
+        searched: Option<PathBuf>,
+    },
+    File(#[from] FileError),
+    NotWritten(#[source] WriteFailure),
+    /// The bundle file (its path) is refused before anything is installed.
+    Unpack(PathBuf, #[source] UnpackError),
+    /// The folder the bundle would replace (its path) holds something else.
+    Target(PathBuf, TargetProblem),
+    /// No user data directory to install bundles in.
+    NoDataDir,
+}
+
+/// An attachment the bundle cannot carry.
+#[derive(Debug)]
+pub struct MissingAttachment {
+    /// The dossiers listing it, joined.
+    pub dossiers: String,
+    pub path: String,
+    pub why: Missing,
+}
+
+#[derive(Debug)]
+pub enum Missing {
+    /// The path itself leaves the call folder.
+    UnsafePath,
+    /// No call folder to look in.
+    NoFolder,
+    Io(std::io::Error),
+    /// A link leading out of the call folder.
+    Escapes,
+    NotAFile,
+}
+
+/// Writing the bundle's temporary file failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteFailure {
+    File(#[from] FileError),
+    Zip(PathBuf, #[source] zip::result::ZipError),
+    /// An attachment changed while it was copied.
+    Changed(PathBuf),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UnpackError {
+    NotABundle {
+        empty: bool,
+    },
+    Altered(Alteration),
+    NoFormat,
+    FutureFormat(String),
+    UnknownFormat(String),
+    /// A listed path that leaves the call folder.
+    UnsafePath(String),
+    /// The bundle's appel.json does not read.
+    UnreadableCall(Vec<Diag>),
+    File(#[from] FileError),
+}
+
+/// How a bundle turns out cut short or edited.
+#[derive(Debug)]
+pub enum Alteration {
+    /// zip's own words.
+    Archive(String),
+    ManifestMissing,
+    ManifestUnreadable(String),
+    ManifestInvalid(String),
+    EmptyCallId,
+    ListedTwice(String),
+    NoCallFile,
+    Unlisted(String),
+    EntryMissing(String),
+    WrongSize {
+        path: String,
+        size: u64,
+        listed: u64,
+    },
+    EntryUnreadable(String, String),
+    Fingerprint(String),
+    /// The call the manifest announces, the one appel.json holds.
+    CallMismatch {
+        listed: String,
+        found: String,
+    },
+}
+
+#[derive(Debug)]
+pub enum TargetProblem {
+    NotAFolder,
+    OtherCall {
+        found: String,
+        expected: String,
+    },
+    UnreadableCall,
+    /// Not empty and not a call folder.
+    Occupied,
+}
+
+impl BundleError {
+    pub fn message(&self, lang: Lang) -> String {
+        use BundleError::*;
+        match self {
+            NoCall(db) => open_with(
+                lang,
+                db,
+                "cette base n'est liée à aucun appel. Ouvrez d'abord l'appel avec",
+                "this database is bound to no call. Open the call first with",
+            ),
+            NoCallText(db) => open_with(
+                lang,
+                db,
+                "le texte de l'appel manque dans la base. Rouvrez l'appel avec",
+                "the call's text is missing from the database. Open the call again with",
+            ),
+            Store(e) => e.message(lang),
+            WrongCallFolder {
+                dir,
+                found,
+                expected,
+            } => not_written(
+                lang,
+                lang.located(
+                    dir.display(),
+                    match lang {
+                        Lang::Fr => format!("ce dossier contient l'appel « {found} », pas « {expected} »"),
+                        Lang::En => format!("this folder holds the call “{found}”, not “{expected}”"),
+                    },
+                ),
+            ),
+            UnreadableCallFolder { dir, first } => {
+                let first = first.as_ref().map(Diag::to_string).unwrap_or_default();
+                let why = format!(
+                    "{} ({first})",
+                    lang.t("dossier de l'appel illisible", "unreadable call folder")
+                );
+                not_written(lang, lang.located(dir.display(), why))
+            }
+            MissingAttachments { missing, searched } => {
+                let list: Vec<String> = missing.iter().map(|m| m.message(lang)).collect();
+                let hint = match searched {
+                    None => lang
+                        .t(
+                            "Le dossier de l'appel (celui qui contient appel.json et pieces/) n'est pas connu de cette base : indiquez-le.",
+                            "The call folder (the one holding appel.json and pieces/) is not known to this database: give it.",
+                        )
+                        .to_string(),
+                    Some(d) => format!(
+                        "{} {}.",
+                        lang.t("Pièces cherchées dans", "Attachments looked for in"),
+                        d.display()
+                    ),
+                };
+                format!(
+                    "{}\n- {}\n{hint}",
+                    lang.t(
+                        "Pièces jointes introuvables, aucun lot n'a été écrit :",
+                        "Attachments not found, no bundle was written:"
+                    ),
+                    list.join("\n- ")
+                )
+            }
+            File(e) => e.message(lang),
+            NotWritten(why) => not_written(lang, why.message(lang)),
+            Unpack(bundle, why) => lang.located(bundle.display(), why.message(lang)),
+            Target(target, problem) => format!("{} {}", target.display(), problem.message(lang)),
+            NoDataDir => lang
+                .t(
+                    "dossier de données de l'utilisateur introuvable : impossible d'installer le lot (définissez HOME).",
+                    "no user data folder: the bundle cannot be installed (set HOME).",
+                )
+                .into(),
+        }
+    }
+}
+
+/// "why ; aucun lot n'a été écrit."
+fn not_written(lang: Lang, why: String) -> String {
+    format!(
+        "{why}{}",
+        lang.t(" ; aucun lot n'a été écrit.", "; no bundle was written.")
+    )
+}
+
+/// "db : why, then open the call with `jury … --db db`."
+fn open_with(lang: Lang, db: &std::path::Path, fr: &str, en: &str) -> String {
+    let db = db.display();
+    match lang {
+        Lang::Fr => format!("{db} : {fr} « jury DOSSIER_APPEL --db {db} »."),
+        Lang::En => format!("{db}: {en} “jury CALL_FOLDER --db {db}”."),
+    }
+}
+
+impl MissingAttachment {
+    fn message(&self, lang: Lang) -> String {
+        let (who, rel) = (&self.dossiers, &self.path);
+        let why = match &self.why {
+            Missing::UnsafePath => {
+                return lang.located(
+                    who,
+                    match lang {
+                        Lang::Fr => format!("« {rel} » sort du dossier de l'appel"),
+                        Lang::En => format!("“{rel}” leaves the call folder"),
+                    },
+                );
+            }
+            Missing::NoFolder => return lang.located(who, rel),
+            Missing::Io(e) => lang.io_error(e),
+            Missing::Escapes => lang
+                .t(
+                    "mène hors du dossier de l'appel",
+                    "leads out of the call folder",
+                )
+                .into(),
+            Missing::NotAFile => lang.t("ce n'est pas un fichier", "not a file").into(),
+        };
+        lang.located(who, format!("{rel} ({why})"))
+    }
+}
+
+impl WriteFailure {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            WriteFailure::File(e) => e.message(lang),
+            WriteFailure::Zip(path, zip::result::ZipError::Io(e)) => {
+                lang.located(path.display(), lang.io_error(e))
+            }
+            WriteFailure::Zip(path, e) => lang.located(path.display(), e),
+            WriteFailure::Changed(path) => format!(
+                "{} {}",
+                path.display(),
+                lang.t(
+                    "a changé pendant l'écriture du lot : recommencez",
+                    "changed while the bundle was written: start again"
+                )
+            ),
+        }
+    }
+}
+
+impl UnpackError {
+    fn message(&self, lang: Lang) -> String {
+        use UnpackError::*;
+        let fr = lang == Lang::Fr;
+        let nothing = lang.t("Rien n'a été installé.", "Nothing was installed.");
+        match self {
+            NotABundle { empty } => format!(
+                "{}{}.",
+                lang.t(
+                    "ce fichier n'est pas un lot Jury (écrit par « jury bundle »)",
+                    "this file is not a Jury bundle (written by “jury bundle”)"
+                ),
+                if *empty {
+                    lang.t(", ou il est vide", ", or it is empty")
+                } else {
+                    ""
+                }
+            ),
+            Altered(why) => {
+                if fr {
+                    format!(
+                        "lot tronqué ou modifié : {}. Rien n'a été installé ; demandez à la présidence un nouveau lot.",
+                        why.message(lang)
+                    )
+                } else {
+                    format!(
+                        "bundle cut short or altered: {}. Nothing was installed; ask the chair for a new bundle.",
+                        why.message(lang)
+                    )
+                }
+            }
+            NoFormat => lang
+                .t(
+                    "ce fichier n'est pas un lot Jury (manifeste sans « format »).",
+                    "this file is not a Jury bundle (manifest without “format”).",
+                )
+                .into(),
+            FutureFormat(format) => {
+                if fr {
+                    format!(
+                        "lot au format « {format} », créé par une version plus récente de Jury : mettez Jury à jour pour l'ouvrir (cette version lit « {FORMAT} »). {nothing}"
+                    )
+                } else {
+                    format!(
+                        "bundle in format “{format}”, made by a newer version of Jury: update Jury to open it (this version reads “{FORMAT}”). {nothing}"
+                    )
+                }
+            }
+            UnknownFormat(format) => {
+                if fr {
+                    format!(
+                        "format « {format} » inconnu : un lot Jury « {FORMAT} » est attendu. {nothing}"
+                    )
+                } else {
+                    format!(
+                        "unknown format “{format}”: a Jury bundle “{FORMAT}” is expected. {nothing}"
+                    )
+                }
+            }
+            UnsafePath(path) => {
+                if fr {
+                    format!(
+                        "lot refusé : le chemin « {path} » sort du dossier de l'appel. {nothing}"
+                    )
+                } else {
+                    format!("bundle refused: the path “{path}” leaves the call folder. {nothing}")
+                }
+            }
+            UnreadableCall(diags) => format!(
+                "{} {}",
+                lang.t(
+                    "appel.json du lot illisible :",
+                    "the bundle's appel.json is unreadable:"
+                ),
+                diags
+                    .iter()
+                    .map(Diag::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ; ")
+            ),
+            File(e) => e.message(lang),
+        }
+    }
+}
+
+impl Alteration {
+    fn message(&self, lang: Lang) -> String {
+        use Alteration::*;
+        let fr = lang == Lang::Fr;
+        let t = |fr: &str, en: &str| lang.t(fr, en).to_string();
+        match self {
+            Archive(e) => format!(
+                "{} ({e})",
+                lang.t("archive illisible", "unreadable archive")
+            ),
+            ManifestMissing => t("manifest.json manque", "manifest.json is missing"),
+            ManifestUnreadable(e) => {
+                format!(
+                    "{} ({e})",
+                    lang.t("manifest.json illisible", "manifest.json unreadable")
+                )
+            }
+            ManifestInvalid(e) => {
+                format!(
+                    "{} ({e})",
+                    lang.t("manifest.json invalide", "manifest.json invalid")
+                )
+            }
+            EmptyCallId => t("identifiant d'appel vide", "empty call id"),
+            ListedTwice(p) if fr => format!("« {p} » listé deux fois"),
+            ListedTwice(p) => format!("“{p}” listed twice"),
+            NoCallFile => t("appel.json manque", "appel.json is missing"),
+            Unlisted(p) if fr => format!("« {p} » n'est pas dans le manifeste"),
+            Unlisted(p) => format!("“{p}” is not in the manifest"),
+            EntryMissing(p) if fr => format!("« {p} » manque"),
+            EntryMissing(p) => format!("“{p}” is missing"),
+            WrongSize { path, size, listed } if fr => {
+                format!("« {path} » fait {size} octets, le manifeste en annonce {listed}")
+            }
+            WrongSize { path, size, listed } => {
+                format!("“{path}” is {size} bytes, the manifest says {listed}")
+            }
+            EntryUnreadable(p, e) if fr => format!("« {p} » illisible ({e})"),
+            EntryUnreadable(p, e) => format!("“{p}” unreadable ({e})"),
+            Fingerprint(p) if fr => format!("« {p} » ne correspond pas à son empreinte"),
+            Fingerprint(p) => format!("“{p}” does not match its fingerprint"),
+            CallMismatch { listed, found } if fr => format!(
+                "le manifeste annonce l'appel « {listed} », appel.json contient « {found} »"
+            ),
+            CallMismatch { listed, found } => {
+                format!("the manifest announces the call “{listed}”, appel.json holds “{found}”")
+            }
+        }
+    }
+}
+
+impl TargetProblem {
+    fn message(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        match self {
+            TargetProblem::NotAFolder => lang
+                .t(
+                    "existe déjà et n'est pas un dossier : rien n'a été installé.",
+                    "already exists and is not a folder: nothing was installed.",
+                )
+                .into(),
+            TargetProblem::OtherCall { found, expected } if fr => format!(
+                "contient déjà l'appel « {found} », pas « {expected} » : il n'a pas été remplacé, rien n'a été installé."
+            ),
+            TargetProblem::OtherCall { found, expected } => format!(
+                "already holds the call “{found}”, not “{expected}”: it was not replaced, nothing was installed."
+            ),
+            TargetProblem::UnreadableCall => lang
+                .t(
+                    "contient déjà un appel.json illisible : il n'a pas été remplacé, rien n'a été installé.",
+                    "already holds an unreadable appel.json: it was not replaced, nothing was installed.",
+                )
+                .into(),
+            TargetProblem::Occupied => lang
+                .t(
+                    "existe déjà et n'est pas un dossier d'appel : il n'a pas été remplacé, rien n'a été installé.",
+                    "already exists and is not a call folder: it was not replaced, nothing was installed.",
+                )
+                .into(),
+        }
+    }
+}
+
+jury_core::french_display!(BundleError, WriteFailure, UnpackError);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_in_both_languages() {
+        let e = BundleError::MissingAttachments {
+            missing: vec![MissingAttachment {
+                dossiers: "A-1, A-2".into(),
+                path: "pieces/a.pdf".into(),
+                why: Missing::NotAFile,
+            }],
+            searched: Some("appel".into()),
+        };
+        assert_eq!(
+            e.to_string(),
+            "Pièces jointes introuvables, aucun lot n'a été écrit :\n- A-1, A-2 : pieces/a.pdf (ce n'est pas un fichier)\nPièces cherchées dans appel."
+        );
+        assert_eq!(
+            e.message(Lang::En),
+            "Attachments not found, no bundle was written:\n- A-1, A-2: pieces/a.pdf (not a file)\nAttachments looked for in appel."
+        );
+        let e = BundleError::Unpack(
+            "lot.jurybundle".into(),
+            UnpackError::Altered(Alteration::Fingerprint("appel.json".into())),
+        );
+        assert_eq!(
+            e.to_string(),
+            "lot.jurybundle : lot tronqué ou modifié : « appel.json » ne correspond pas à son empreinte. Rien n'a été installé ; demandez à la présidence un nouveau lot."
+        );
+        assert_eq!(
+            e.message(Lang::En),
+            "lot.jurybundle: bundle cut short or altered: “appel.json” does not match its fingerprint. Nothing was installed; ask the chair for a new bundle."
+        );
+    }
+}

@@ -1,0 +1,391 @@
+//! What the database can fail with or refuse, in the user's language: the
+//! file (locked, read-only, full, another call's…) or the data refusing a
+//! change (a session already open, a packet for another call…).
+
+use jury_core::fr::Lang;
+use jury_core::packet::{FORMAT as PACKET_FORMAT, PacketError};
+use rusqlite::ErrorCode;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another Jury holds the file.
+    Locked(PathBuf),
+    ReadOnly(PathBuf),
+    Full(PathBuf),
+    NotADatabase(PathBuf),
+    /// Made by a newer Jury.
+    TooNew {
+        path: PathBuf,
+        version: i64,
+    },
+    /// A change the data does not allow (a session already open…).
+    Refused(#[from] Refusal),
+    /// The database belongs to another call.
+    OtherCall {
+        path: PathBuf,
+        expected: String,
+        found: String,
+    },
+    Io(PathBuf, #[source] std::io::Error),
+    Sql(PathBuf, #[source] rusqlite::Error),
+}
+
+impl StoreError {
+    pub fn message(&self, lang: Lang) -> String {
+        use StoreError::*;
+        match self {
+            Locked(p) => lang.located_t(
+                p.display(),
+                "la base est déjà ouverte par un autre Jury. Fermez l'autre fenêtre (touche q) puis relancez ; rien n'a été modifié.",
+                "the database is already open in another Jury. Close the other window (key q), then start again; nothing was changed.",
+            ),
+            ReadOnly(p) => lang.located_t(
+                p.display(),
+                "base en lecture seule. Vérifiez les droits du fichier et de son dossier, ou choisissez un autre emplacement avec --db.",
+                "read-only database. Check the permissions of the file and of its folder, or choose another place with --db.",
+            ),
+            Full(p) => lang.located_t(
+                p.display(),
+                "disque plein. Libérez de la place puis recommencez ; la dernière action n'a pas été enregistrée, les précédentes le sont.",
+                "disk full. Free some space and try again; the last action was not saved, the earlier ones are.",
+            ),
+            NotADatabase(p) => lang.located_t(
+                p.display(),
+                "ce fichier n'est pas une base Jury (ou il est endommagé). Indiquez un autre fichier avec --db.",
+                "this file is not a Jury database (or it is damaged). Give another file with --db.",
+            ),
+            TooNew { path, version } => lang.located(
+                path.display(),
+                match lang {
+                    Lang::Fr => format!(
+                        "base créée par une version plus récente de Jury (schéma {version}). Mettez Jury à jour."
+                    ),
+                    Lang::En => format!(
+                        "database made by a newer version of Jury (schema {version}). Update Jury."
+                    ),
+                },
+            ),
+            OtherCall {
+                path,
+                expected,
+                found,
+            } => lang.located(
+                path.display(),
+                match lang {
+                    Lang::Fr => format!(
+                        "cette base appartient à l'appel « {found} », pas à « {expected} ». Indiquez la bonne base avec --db."
+                    ),
+                    Lang::En => format!(
+                        "this database belongs to the call “{found}”, not “{expected}”. Give the right database with --db."
+                    ),
+                },
+            ),
+            Refused(why) => why.message(lang),
+            Io(p, e) => lang.located(p.display(), lang.io_error(e)),
+            Sql(p, e) => lang.located(
+                p.display(),
+                format!("{} {e}", lang.t("erreur de la base :", "database error:")),
+            ),
+        }
+    }
+}
+
+/// A change the data does not allow, and why, for the person who asked.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    MemberExists,
+    SessionAlreadyOpen,
+    SessionAlreadyClosed,
+    /// A decision in a closed session.
+    DecisionsFrozen,
+    /// The call's outcome in a closed session.
+    SessionClosed,
+    NothingToUndo,
+    /// Undoing a decision of a closed session.
+    DecisionFrozen,
+    /// The audit action (`session.open`…) that cannot be undone.
+    CannotUndo(String),
+    LetterNotGenerated,
+    LetterNotSent,
+    /// Exporting a packet from a database bound to no call.
+    NoCall,
+    /// Exporting the packet of someone who is not a member; the members.
+    NotAMember {
+        member: String,
+        members: Vec<String>,
+    },
+    /// Importing a packet into a database bound to no call.
+    NoCallForPacket,
+    PacketFormat(String),
+    PacketAltered,
+    PacketInvalid(#[source] PacketError),
+    PacketOtherCall {
+        member: String,
+        packet_call: String,
+        call: String,
+    },
+    UnknownMember(String),
+    /// What is wrong with a packet's content, every problem at once.
+    PacketProblems {
+        member: String,
+        problems: Vec<PacketProblem>,
+    },
+    MergeConflictSettled,
+}
+
+/// One reason a packet's content does not fit the chair's database.
+#[derive(Debug)]
+pub enum PacketProblem {
+    MissingDossiers(Vec<String>),
+    /// `reference/criterion`.
+    UnknownCriteria(Vec<String>),
+    OffScale {
+        min: f64,
+        max: f64,
+        /// `reference/criterion` and the score.
+        scores: Vec<(String, f64)>,
+    },
+}
+
+impl Refusal {
+    pub fn message(&self, lang: Lang) -> String {
+        use Refusal::*;
+        let fr = lang == Lang::Fr;
+        let t = |fr, en| lang.t(fr, en).to_string();
+        match self {
+            MemberExists => t("Ce membre existe déjà.", "This member already exists."),
+            SessionAlreadyOpen => t(
+                "Une séance est déjà ouverte : fermez-la d'abord.",
+                "A session is already open: close it first.",
+            ),
+            SessionAlreadyClosed => t(
+                "Cette séance est déjà close.",
+                "This session is already closed.",
+            ),
+            DecisionsFrozen => t(
+                "La séance est close : ses décisions sont figées.",
+                "The session is closed: its decisions are frozen.",
+            ),
+            SessionClosed => t("La séance est close.", "The session is closed."),
+            NothingToUndo => t("Rien à annuler.", "Nothing to undo."),
+            DecisionFrozen => t(
+                "Décision figée : la séance est close.",
+                "Decision frozen: the session is closed.",
+            ),
+            CannotUndo(action) => {
+                let label = super::committee::action_label(action, lang);
+                if fr {
+                    format!("La dernière action ({label}) ne peut pas être annulée.")
+                } else {
+                    format!("The last action ({label}) cannot be undone.")
+                }
+            }
+            LetterNotGenerated => t("Générez d'abord le courrier.", "Generate the letter first."),
+            LetterNotSent => t(
+                "Le courrier n'est pas marqué envoyé.",
+                "The letter is not marked as sent.",
+            ),
+            NoCall => t(
+                "Cette base n'est liée à aucun appel : ouvrez d'abord l'appel dans Jury.",
+                "This database is bound to no call: open the call in Jury first.",
+            ),
+            NotAMember { member, members } => {
+                let none = t("aucun", "none");
+                let list = if members.is_empty() {
+                    none
+                } else {
+                    members.join(", ")
+                };
+                if fr {
+                    format!(
+                        "« {member} » n'est pas membre du comité dans cette base. Membres : {list}."
+                    )
+                } else {
+                    format!(
+                        "“{member}” is not a committee member in this database. Members: {list}."
+                    )
+                }
+            }
+            NoCallForPacket => t(
+                "Cette base n'est liée à aucun appel : ouvrez d'abord l'appel dans Jury. Rien n'a été importé.",
+                "This database is bound to no call: open the call in Jury first. Nothing was imported.",
+            ),
+            PacketFormat(found) => {
+                if fr {
+                    format!(
+                        "Paquet au format « {found} » : cette version de Jury lit « {PACKET_FORMAT} ». Rien n'a été importé."
+                    )
+                } else {
+                    format!(
+                        "Packet in format “{found}”: this version of Jury reads “{PACKET_FORMAT}”. Nothing was imported."
+                    )
+                }
+            }
+            PacketAltered => t(
+                "Paquet altéré : son contenu ne correspond plus à son empreinte. Rien n'a été importé.",
+                "Altered packet: its content no longer matches its fingerprint. Nothing was imported.",
+            ),
+            PacketInvalid(e) => format!(
+                "{} {}",
+                e.message(lang),
+                lang.t("Rien n'a été importé.", "Nothing was imported.")
+            ),
+            PacketOtherCall {
+                member,
+                packet_call,
+                call,
+            } => {
+                if fr {
+                    format!(
+                        "Ce paquet de « {member} » concerne l'appel « {packet_call} », pas « {call} » : rien n'a été importé."
+                    )
+                } else {
+                    format!(
+                        "This packet from “{member}” is for the call “{packet_call}”, not “{call}”: nothing was imported."
+                    )
+                }
+            }
+            UnknownMember(member) => {
+                if fr {
+                    format!(
+                        "« {member} » n'est pas membre du comité de cet appel : rien n'a été importé. Vérifiez l'orthographe du nom, ou ajoutez ce membre (option --add-member)."
+                    )
+                } else {
+                    format!(
+                        "“{member}” is not a committee member of this call: nothing was imported. Check the spelling of the name, or add this member (option --add-member)."
+                    )
+                }
+            }
+            PacketProblems { member, problems } => {
+                let list: Vec<String> = problems.iter().map(|p| p.message(lang)).collect();
+                let head = if fr {
+                    format!("Paquet de « {member} » refusé, rien n'a été importé :")
+                } else {
+                    format!("Packet from “{member}” refused, nothing was imported:")
+                };
+                format!("{head}\n- {}", list.join("\n- "))
+            }
+            MergeConflictSettled => t(
+                "Ce désaccord est déjà tranché.",
+                "This disagreement is already settled.",
+            ),
+        }
+    }
+}
+
+impl PacketProblem {
+    fn message(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        match self {
+            PacketProblem::MissingDossiers(refs) => {
+                let n = refs.len();
+                let list = refs.join(", ");
+                match (fr, n >= 2) {
+                    (true, false) => format!("{n} dossier absent de cette base : {list}"),
+                    (true, true) => format!("{n} dossiers absents de cette base : {list}"),
+                    (false, false) => format!("{n} dossier missing from this database: {list}"),
+                    (false, true) => format!("{n} dossiers missing from this database: {list}"),
+                }
+            }
+            PacketProblem::UnknownCriteria(keys) => format!(
+                "{} {}",
+                lang.t(
+                    "critères inconnus de cet appel :",
+                    "criteria unknown to this call:"
+                ),
+                keys.join(", ")
+            ),
+            PacketProblem::OffScale { min, max, scores } => {
+                let list: Vec<String> = scores
+                    .iter()
+                    .map(|(key, v)| format!("{key} = {}", lang.score(*v)))
+                    .collect();
+                format!(
+                    "{} {} – {}{}{}",
+                    lang.t("notes hors de l'échelle", "scores outside the scale"),
+                    lang.score(*min),
+                    lang.score(*max),
+                    lang.t(" : ", ": "),
+                    list.join(", ")
+                )
+            }
+        }
+    }
+}
+
+jury_core::french_display!(StoreError, Refusal);
+
+pub(super) fn io_error(path: &Path, e: std::io::Error) -> StoreError {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+            StoreError::ReadOnly(path.into())
+        }
+        std::io::ErrorKind::StorageFull => StoreError::Full(path.into()),
+        _ => StoreError::Io(path.into(), e),
+    }
+}
+
+pub(super) fn sql_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::ReadOnly)
+        | Some(ErrorCode::CannotOpen)
+        | Some(ErrorCode::PermissionDenied) => StoreError::ReadOnly(path.into()),
+        Some(ErrorCode::DiskFull) => StoreError::Full(path.into()),
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase(path.into()),
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+            StoreError::Locked(path.into())
+        }
+        _ => StoreError::Sql(path.into(), e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_in_both_languages() {
+        let e = StoreError::from(Refusal::PacketProblems {
+            member: "Agnès".into(),
+            problems: vec![
+                PacketProblem::MissingDossiers(vec!["A-1".into(), "A-2".into()]),
+                PacketProblem::OffScale {
+                    min: 0.0,
+                    max: 5.0,
+                    scores: vec![("A-3/x".into(), 7.5)],
+                },
+            ],
+        });
+        assert_eq!(
+            e.to_string(),
+            "Paquet de « Agnès » refusé, rien n'a été importé :\n- 2 dossiers absents de cette base : A-1, A-2\n- notes hors de l'échelle 0 – 5 : A-3/x = 7,5"
+        );
+        assert_eq!(
+            e.message(Lang::En),
+            "Packet from “Agnès” refused, nothing was imported:\n- 2 dossiers missing from this database: A-1, A-2\n- scores outside the scale 0 – 5: A-3/x = 7.5"
+        );
+        let undo = Refusal::CannotUndo("session.open".into());
+        assert_eq!(
+            undo.to_string(),
+            "La dernière action (ouverture de séance) ne peut pas être annulée."
+        );
+        assert_eq!(
+            undo.message(Lang::En),
+            "The last action (session opening) cannot be undone."
+        );
+    }
+
+    #[test]
+    fn file_errors_name_the_file_in_both_languages() {
+        let e = StoreError::Locked("jury.sqlite".into());
+        assert!(
+            e.to_string()
+                .starts_with("jury.sqlite : la base est déjà ouverte")
+        );
+        assert!(
+            e.message(Lang::En)
+                .starts_with("jury.sqlite: the database is already open in another Jury.")
+        );
+    }
+}
