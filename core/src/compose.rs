@@ -95,6 +95,98 @@ pub struct LetterInput<'a> {
     pub templates: &'a BTreeMap<String, String>,
 }
 
+/// The dates a decision letter prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LetterDates {
+    /// The day the committee met.
+    pub session: NaiveDate,
+    /// The letter's own date: the day the session closed (Paris time), the
+    /// session's day while it is open.
+    pub letter: NaiveDate,
+}
+
+/// A session whose date, or closing time, does not read: no document can
+/// be dated from it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct SessionDateError {
+    pub session: i64,
+    pub date: String,
+}
+
+impl SessionDateError {
+    pub fn message(&self, lang: Lang) -> String {
+        let (session, date) = (self.session, &self.date);
+        match lang {
+            Lang::Fr => format!(
+                "séance {session} : date « {date} » illisible ; aucun document ne peut être daté d'après elle"
+            ),
+            Lang::En => format!(
+                "session {session}: unreadable date “{date}”; no document can be dated from it"
+            ),
+        }
+    }
+}
+
+crate::french_display!(SessionDateError);
+
+/// The dates of `session` as a letter prints them; a date that does not read
+/// is an error naming the session, never a made-up day.
+pub fn letter_dates(session: &Session) -> Result<LetterDates, SessionDateError> {
+    let unreadable = |date: &str| SessionDateError {
+        session: session.id,
+        date: date.to_string(),
+    };
+    let day = NaiveDate::parse_from_str(&session.date, "%Y-%m-%d")
+        .map_err(|_| unreadable(&session.date))?;
+    let letter = match &session.closed_at {
+        None => day,
+        Some(at) => chrono::DateTime::parse_from_rfc3339(at)
+            .map(|t| crate::eligibility::local_date(&t))
+            .map_err(|_| unreadable(at))?,
+    };
+    Ok(LetterDates {
+        session: day,
+        letter,
+    })
+}
+
+/// Why a decision's letter cannot be composed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LetterError {
+    SessionDate(SessionDateError),
+    /// The template does not compose for this dossier.
+    Template(Vec<Diag>),
+}
+
+/// One decision's letter from the committee's picture: what `jury letters`
+/// writes and what the letters view shows, composed by this one function.
+/// `i` is the dossier's index in the batch the committee was built from.
+pub fn decision_letter(
+    call: &Call,
+    committee: &crate::committee::Committee,
+    i: usize,
+    dossier: &Dossier,
+    decision: &DecisionRow,
+    session: &Session,
+    templates: &BTreeMap<String, String>,
+) -> Result<(Document, LetterDates), LetterError> {
+    let dates = letter_dates(session).map_err(LetterError::SessionDate)?;
+    let input = LetterInput {
+        call,
+        dossier,
+        decision,
+        session_date: dates.session,
+        letter_date: dates.letter,
+        aggregate: committee.aggregates.get(i),
+        basis: committee.basis,
+        rank: committee.rank_of(&decision.reference).and_then(|r| r.rank),
+        templates,
+    };
+    letter(&input)
+        .map(|doc| (doc, dates))
+        .map_err(LetterError::Template)
+}
+
 /// The placeholders' values for one letter.
 pub fn values(input: &LetterInput) -> Values {
     let (call, d, dec) = (input.call, input.dossier, input.decision);

@@ -3,6 +3,8 @@
 
 use crate::app::keymap::{Context, Keymap};
 use jury_core::call::{Call, Role};
+use jury_core::compose::{self, LetterError};
+use jury_core::document::Document;
 use jury_core::dossier::Dossier;
 use jury_core::eligibility::{self, Report};
 use jury_core::fr::Lang;
@@ -36,6 +38,14 @@ pub struct LetterItem {
     pub tracked: Option<jury_core::records::LetterRow>,
     /// Past the call's `notify_by` and not sent.
     pub late: bool,
+}
+
+/// A letter as the letters view shows it before it is produced.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Preview {
+    Letter(Box<Document>),
+    /// Why it cannot be produced as things stand.
+    Problems(Vec<String>),
 }
 
 /// Whose scores the grid shows and writes.
@@ -303,6 +313,8 @@ pub struct CommitteeView {
 pub struct LettersView {
     pub items: Vec<LetterItem>,
     pub selected: usize,
+    /// The selected letter as it will be written.
+    pub preview: Option<Preview>,
     /// A running batch: done, total, current reference.
     pub progress: Option<(usize, usize, String)>,
 }
@@ -438,6 +450,7 @@ impl State {
             letters_view: LettersView {
                 items: Vec::new(),
                 selected: 0,
+                preview: None,
                 progress: None,
             },
         };
@@ -764,6 +777,45 @@ impl State {
             .letters_view
             .selected
             .min(self.letters_view.items.len().saturating_sub(1));
+        self.refresh_preview();
+    }
+
+    /// Composes the selected letter with the function that writes the
+    /// files, once per change of selection or data rather than per frame.
+    pub fn refresh_preview(&mut self) {
+        let lang = self.env.lang;
+        self.letters_view.preview = self
+            .letters_view
+            .items
+            .get(self.letters_view.selected)
+            .and_then(|item| {
+                let b = &self.batch;
+                let session = b
+                    .committee
+                    .data
+                    .sessions
+                    .iter()
+                    .find(|x| x.id == item.decision.session_id)?;
+                Some(
+                    match compose::decision_letter(
+                        &b.call,
+                        &b.committee,
+                        item.entry,
+                        &b.entries[item.entry].dossier,
+                        &item.decision,
+                        session,
+                        &b.templates,
+                    ) {
+                        Ok((doc, _)) => Preview::Letter(Box::new(doc)),
+                        Err(LetterError::SessionDate(e)) => {
+                            Preview::Problems(vec![e.message(lang)])
+                        }
+                        Err(LetterError::Template(diags)) => {
+                            Preview::Problems(diags.iter().map(|d| d.to_string()).collect())
+                        }
+                    },
+                )
+            });
     }
 
     pub fn set_committee_data(&mut self, data: jury_core::records::CommitteeData) {

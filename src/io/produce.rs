@@ -10,7 +10,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, TimeZone};
 use jury_core::aggregate::DossierAggregate;
 use jury_core::call::Call;
 use jury_core::committee::Committee;
-use jury_core::compose::{self, LetterInput, MinutesInput};
+use jury_core::compose::{self, LetterError, MinutesInput, SessionDateError, letter_dates};
 use jury_core::document::Document;
 use jury_core::dossier::Dossier;
 use jury_core::fr::Lang;
@@ -30,10 +30,7 @@ pub enum ProduceError {
     File(#[from] FileError),
     Render(#[from] RenderError),
     /// A session whose date (or closing time) does not read.
-    SessionDate {
-        session: i64,
-        date: String,
-    },
+    SessionDate(#[from] SessionDateError),
     /// Minutes asked for, no session held.
     NoSession,
     /// A letter template that does not compose for this dossier.
@@ -61,14 +58,7 @@ impl ProduceError {
             Store(e) => e.message(lang),
             File(e) => e.message(lang),
             Render(e) => e.message(lang),
-            SessionDate { session, date } => match lang {
-                Lang::Fr => format!(
-                    "séance {session} : date « {date} » illisible ; aucun document ne peut être daté d'après elle"
-                ),
-                Lang::En => format!(
-                    "session {session}: unreadable date “{date}”; no document can be dated from it"
-                ),
-            },
+            SessionDate(e) => e.message(lang),
             NoSession => lang
                 .t(
                     "aucune séance : ouvrez une séance dans la vue comité",
@@ -123,37 +113,6 @@ pub struct Prepared {
     pub mail: (String, String),
 }
 
-/// The dates a letter prints.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct LetterDates {
-    /// The day the committee met.
-    pub session: NaiveDate,
-    /// The letter's own date: the day the session closed (Paris time), the
-    /// session's day while it is open.
-    pub letter: NaiveDate,
-}
-
-/// The dates of `session` as a letter prints them; a date that does not read
-/// is an error naming the session, never a made-up day.
-pub fn letter_dates(session: &Session) -> Result<LetterDates, ProduceError> {
-    let unreadable = |date: &str| ProduceError::SessionDate {
-        session: session.id,
-        date: date.to_string(),
-    };
-    let day = NaiveDate::parse_from_str(&session.date, "%Y-%m-%d")
-        .map_err(|_| unreadable(&session.date))?;
-    let letter = match &session.closed_at {
-        None => day,
-        Some(at) => DateTime::parse_from_rfc3339(at)
-            .map(|t| jury_core::eligibility::local_date(&t))
-            .map_err(|_| unreadable(at))?,
-    };
-    Ok(LetterDates {
-        session: day,
-        letter,
-    })
-}
-
 /// The final decisions (current, in a closed session) and their session.
 pub fn final_decisions(src: &Source) -> Vec<(&DecisionRow, &Session)> {
     let mut out: Vec<(&DecisionRow, &Session)> = src
@@ -188,29 +147,17 @@ pub fn prepare(src: &Source, only: Option<&str>) -> Result<Vec<Prepared>, Vec<Pr
             continue;
         };
         let dossier = &src.dossiers[i];
-        let dates = match letter_dates(session) {
-            Ok(dates) => dates,
-            Err(e) => {
-                // Once per session, however many letters it decided.
-                if undated.insert(session.id) {
-                    errors.push(e);
-                }
-                continue;
-            }
-        };
-        let input = LetterInput {
-            call: &src.call,
+        let composed = compose::decision_letter(
+            &src.call,
+            &src.committee,
+            i,
             dossier,
-            decision: d,
-            session_date: dates.session,
-            letter_date: dates.letter,
-            aggregate: src.committee.aggregates.get(i),
-            basis: src.committee.basis,
-            rank: src.committee.rank_of(&d.reference).and_then(|r| r.rank),
-            templates: &src.templates,
-        };
-        match compose::letter(&input) {
-            Ok(document) => out.push(Prepared {
+            d,
+            session,
+            &src.templates,
+        );
+        match composed {
+            Ok((document, dates)) => out.push(Prepared {
                 reference: d.reference.clone(),
                 decision_id: d.id,
                 kind: d.kind.clone(),
@@ -219,10 +166,18 @@ pub fn prepare(src: &Source, only: Option<&str>) -> Result<Vec<Prepared>, Vec<Pr
                 letter_date: dates.letter,
                 to: (dossier.structure.clone(), dossier.email.clone()),
             }),
-            Err(diags) => errors.extend(diags.into_iter().map(|diag| ProduceError::Template {
-                reference: d.reference.clone(),
-                diag,
-            })),
+            // Once per session, however many letters it decided.
+            Err(LetterError::SessionDate(e)) => {
+                if undated.insert(session.id) {
+                    errors.push(e.into());
+                }
+            }
+            Err(LetterError::Template(diags)) => {
+                errors.extend(diags.into_iter().map(|diag| ProduceError::Template {
+                    reference: d.reference.clone(),
+                    diag,
+                }))
+            }
         }
     }
     if errors.is_empty() {

@@ -2,8 +2,8 @@
 
 use super::theme::{Theme, pane_block};
 use super::wrap::wrapped;
-use crate::app::state::State;
-use jury_core::document::{Block, Document};
+use crate::app::state::{Preview, State};
+use jury_core::document::Block;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -196,63 +196,22 @@ fn render_table(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     }
 }
 
-/// The selected letter as it will read, composed from the live state.
-fn preview_document(s: &State) -> Option<Result<Document, String>> {
-    let item = s.letters_view.items.get(s.letters_view.selected)?;
-    let session = s
-        .batch
-        .committee
-        .data
-        .sessions
-        .iter()
-        .find(|x| x.id == item.decision.session_id)?;
-    let session_date =
-        chrono::NaiveDate::parse_from_str(&session.date, "%Y-%m-%d").unwrap_or(s.env.today);
-    let letter_date = session
-        .closed_at
-        .as_deref()
-        .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
-        .map(|t| jury_core::eligibility::local_date(&t))
-        .unwrap_or(session_date);
-    let input = jury_core::compose::LetterInput {
-        call: &s.batch.call,
-        dossier: &s.batch.entries[item.entry].dossier,
-        decision: &item.decision,
-        session_date,
-        letter_date,
-        aggregate: s.batch.committee.aggregates.get(item.entry),
-        basis: s.batch.committee.basis,
-        rank: s
-            .batch
-            .committee
-            .rank_of(&item.decision.reference)
-            .and_then(|r| r.rank),
-        templates: &s.batch.templates,
-    };
-    Some(jury_core::compose::letter(&input).map_err(|d| {
-        d.iter()
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join("\n")
-    }))
-}
-
 fn render_preview(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.env.lang;
     let block = pane_block(lang.tr(text::PREVIEW).into(), false, t);
     let width = block.inner(area).width as usize;
     let mut lines: Vec<Line> = Vec::new();
-    match preview_document(s) {
+    match &s.letters_view.preview {
         None => {}
-        Some(Err(e)) => wrapped(
+        Some(Preview::Problems(problems)) => wrapped(
             &mut lines,
             Span::styled("⚠ ", t.error()),
-            &e,
+            &problems.join("\n"),
             t.error(),
             width,
             2,
         ),
-        Some(Ok(doc)) => {
+        Some(Preview::Letter(doc)) => {
             for (i, l) in doc.letterhead.iter().enumerate() {
                 lines.push(Line::from(Span::styled(
                     l.clone(),
@@ -288,13 +247,25 @@ fn render_preview(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             for b in &doc.blocks {
                 lines.push(Line::from(""));
                 match b {
-                    Block::Paragraph(p) => {
-                        wrapped(&mut lines, Span::raw(""), p, Style::new(), width, 0)
-                    }
+                    Block::Paragraph(p) => wrapped(
+                        &mut lines,
+                        Span::raw(""),
+                        p.as_str(),
+                        Style::new(),
+                        width,
+                        0,
+                    ),
                     Block::Heading(h) => lines.push(Line::from(Span::styled(h.clone(), t.title()))),
                     Block::Bullets(items) => {
                         for it in items {
-                            wrapped(&mut lines, Span::raw("• "), it, Style::new(), width, 2);
+                            wrapped(
+                                &mut lines,
+                                Span::raw("• "),
+                                it.as_str(),
+                                Style::new(),
+                                width,
+                                2,
+                            );
                         }
                     }
                     Block::Table { header, rows } => {

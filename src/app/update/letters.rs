@@ -24,7 +24,8 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
                 s.letters_view.items.len(),
                 s.page,
                 action,
-            )
+            );
+            s.refresh_preview();
         }
         Action::Undo => return vec![Effect::Committee(Change::Undo)],
         Action::Minutes if allowed(s) => return vec![Effect::Minutes],

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::app::keymap::Keymap;
-use crate::app::state::{Init, ListFilter};
+use crate::app::state::{Init, ListFilter, Preview};
 use jury_core::call::Role;
 use jury_core::decision::Draft;
 use jury_core::fr::Lang;
@@ -357,6 +357,32 @@ fn the_letters_view_asks_for_one_letter_all_letters_and_the_minutes() {
         vec![Effect::Letters(None)]
     );
     assert_eq!(update(&mut s, Action::Minutes), vec![Effect::Minutes]);
+}
+
+#[test]
+fn the_letters_view_previews_the_letter_as_it_will_be_written() {
+    let mut s = state(Some(SECRETARY), decided());
+    update(&mut s, Action::LettersView);
+    let Some(Preview::Letter(doc)) = &s.letters_view.preview else {
+        panic!("a letter to preview, got {:?}", s.letters_view.preview);
+    };
+    // Dated the day the session closed, as the PDF is.
+    assert_eq!(doc.place_date.as_deref(), Some("Nice, le 7 juillet 2025"));
+}
+
+#[test]
+fn an_unreadable_session_date_is_said_in_the_preview_not_replaced_by_today() {
+    let mut committee = decided();
+    committee.sessions[0].date = "07/07/2025".into();
+    let mut s = state(Some(SECRETARY), committee);
+    update(&mut s, Action::LettersView);
+    assert_eq!(
+        s.letters_view.preview,
+        Some(Preview::Problems(vec![
+            "séance 1 : date « 07/07/2025 » illisible ; aucun document ne peut être daté d'après elle"
+                .into()
+        ]))
+    );
 }
 
 #[test]
