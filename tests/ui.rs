@@ -341,7 +341,10 @@ fn attachments_open_with_the_system_viewer_or_say_why_not() {
     let seen = opened.clone();
     s.app.set_opener(Box::new(move |p: &Path| {
         seen.borrow_mut().push(p.to_path_buf());
-        Err("Aucune visionneuse disponible".into())
+        Err(jury::tui::open::OpenError::NoViewer {
+            path: p.to_path_buf(),
+            cause: std::io::Error::other("xdg-open absent"),
+        })
     }));
     s.act("filter");
     s.type_text("PDNP06-2025-007");

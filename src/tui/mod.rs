@@ -2,6 +2,7 @@
 //! carries out its effects (one transaction each), and draws.
 
 pub mod keys;
+pub mod open;
 
 use crate::app::action::Action;
 use crate::app::keymap::Context;
@@ -13,6 +14,7 @@ use crate::store::{Store, StoreError};
 use crate::ui;
 use jury_core::fr::Lang;
 use jury_core::json::Diag;
+use open::Opener;
 use ratatui::crossterm::event::{self, Event, KeyEvent, KeyModifiers};
 use ratatui::{Terminal, backend::Backend};
 use std::path::{Path, PathBuf};
@@ -66,8 +68,6 @@ impl StartError {
         }
     }
 }
-
-type Opener = Box<dyn FnMut(&Path) -> Result<(), String>>;
 
 pub struct App {
     pub state: State,
@@ -148,7 +148,7 @@ impl App {
         Ok(App {
             state,
             store,
-            opener: Box::new(open_with_system_viewer),
+            opener: Box::new(open::with_system_viewer),
             job: None,
         })
     }
@@ -271,7 +271,7 @@ impl App {
             }],
             Effect::Open(path) => match (self.opener)(&path) {
                 Ok(()) => Vec::new(),
-                Err(e) => vec![Outcome::Failed(e)],
+                Err(e) => vec![Outcome::Failed(e.message(lang))],
             },
         }
     }
@@ -487,27 +487,6 @@ impl App {
             self.send(Msg::Today(today));
         }
     }
-}
-
-fn open_with_system_viewer(path: &Path) -> Result<(), String> {
-    if !path.is_file() {
-        return Err(format!("Pièce jointe introuvable : {}", path.display()));
-    }
-    opener::open(path).map_err(|e| {
-        format!(
-            "Aucune visionneuse disponible pour ouvrir {} ({}). Ouvrez le fichier vous-même.",
-            path.display(),
-            match e {
-                opener::OpenError::Io(io) => jury_core::fr::io_message(&io),
-                other => other
-                    .to_string()
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
-            }
-        )
-    })
 }
 
 /// The interactive session: the terminal is restored on return and on panic.
