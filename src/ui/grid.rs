@@ -146,13 +146,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         }
         blocks.push(lines);
     }
-    if let Some(help) = s
-        .batch
-        .call
-        .criteria
-        .get(s.dossiers.criterion)
-        .and_then(|c| c.help.as_ref())
-    {
+    if let Some(help) = s.current_criterion().and_then(|c| c.help.as_ref()) {
         blocks.push(vec![
             Line::from(""),
             Line::from(Span::styled(lang.tr(text::GUIDANCE).to_string(), t.title())),

@@ -342,17 +342,8 @@ pub(super) fn ask_reviewer(f: &mut Frame, s: &State, t: &Theme) {
 
 pub(super) fn comment(f: &mut Frame, s: &State, t: &Theme) {
     let lang = s.env.lang;
-    let label = s
-        .batch
-        .call
-        .criteria
-        .get(s.dossiers.criterion)
-        .map(|c| c.label.clone())
-        .unwrap_or_default();
-    let reference = s
-        .current()
-        .map(|e| e.dossier.reference.clone())
-        .unwrap_or_default();
+    let label = s.current_criterion().map_or("", |c| c.label.as_str());
+    let reference = s.current_reference().unwrap_or_default();
     let prompt = vec![
         Line::from(Span::styled(
             format!("{reference} — {label}"),
