@@ -324,6 +324,39 @@ fn the_history_lists_a_dossiers_events() {
 }
 
 #[test]
+fn the_history_tells_each_committee_event_in_words() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.select("PDNP06-2025-018"); // charter not signed
+    s.act("conflict_of_interest");
+    s.type_text("Ancienne administratrice");
+    s.act("confirm");
+    s.act("conflict_of_interest");
+    s.act("switch_view");
+    s.act("override_eligibility");
+    s.choose("verdict", "eligible");
+    s.fill("justification", "Charte signée reçue le 6 juillet.");
+    s.act("confirm");
+    open_session(&mut s, 5);
+    s.act("decide");
+    s.choose("kind", "retenu");
+    s.fill("motivation", "Projet solide.");
+    s.act("confirm");
+    s.act("undo");
+    s.act("history");
+    let screen = s.screen();
+    for said in [
+        "import             dossier importé",
+        "Sylvie Marcellin   Sylvie Marcellin se déporte (conflit d'intérêts)",
+        "Sylvie Marcellin   Sylvie Marcellin retire son conflit d'intérêts",
+        "déclaré recevable par dérogation — Charte signée reçue le 6 juillet.",
+        "décision : Retenu — Projet solide.",
+        "annulation de la dernière action",
+    ] {
+        assert!(screen.contains(said), "{said}\n{screen}");
+    }
+}
+
+#[test]
 fn too_few_eligible_dossiers_warn_that_the_call_may_be_unsuccessful() {
     let mut s = open(OTHER, Some("Zoé"));
     s.act("switch_view");

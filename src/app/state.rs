@@ -101,10 +101,7 @@ impl ListFilter {
 pub struct HistoryLine {
     pub at: String,
     pub actor: String,
-    pub action: String,
-    pub target: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
+    pub what: crate::app::history::Happened,
 }
 
 #[derive(Clone, Debug, PartialEq)]
