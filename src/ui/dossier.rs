@@ -209,7 +209,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
                 &[Context::Dossier, Context::Grid, Context::Global],
                 Action::OpenAttachment,
             )
-            .map(|k| format!(" ({} : {})", k.label(), lang.tr(text::OPEN)))
+            .map(|k| format!(" ({} : {})", k.label(lang), lang.tr(text::OPEN)))
             .unwrap_or_default();
         lines.push(Line::from(Span::styled(
             format!("{}{key}", lang.tr(text::ATTACHMENTS)),
