@@ -357,6 +357,29 @@ fn the_history_tells_each_committee_event_in_words() {
 }
 
 #[test]
+fn recusals_and_tie_breaks_read_in_english_in_the_ranking() {
+    let mut s = open_with(SAMPLE, Some(CHAIR), jury_core::fr::Lang::En, None, true);
+    for reference in ["PDNP06-2025-001", "PDNP06-2025-002", "PDNP06-2025-004"] {
+        s.select(reference);
+        s.score_current(&[3, 3, 3, 3]);
+    }
+    s.act("conflict_of_interest");
+    s.act("confirm");
+    s.act("switch_view");
+    let screen = s.screen();
+    let line = row(&screen, "PDNP06-2025-004");
+    assert!(line.contains("recused"), "{line}");
+    assert!(!screen.contains("déport"), "{screen}");
+    // 001 and 002 have the same total: the earlier one comes first.
+    s.act("top");
+    let screen = s.screen();
+    // The line wraps in the detail pane.
+    assert!(screen.contains("(tie broken by the"), "{screen}");
+    assert!(screen.contains("date of receipt)"), "{screen}");
+    assert!(!screen.contains("départagé par"), "{screen}");
+}
+
+#[test]
 fn too_few_eligible_dossiers_warn_that_the_call_may_be_unsuccessful() {
     let mut s = open(OTHER, Some("Zoé"));
     s.act("switch_view");

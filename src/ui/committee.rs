@@ -6,6 +6,7 @@ use super::wrap::wrapped;
 use crate::app::state::State;
 use jury_core::aggregate::{Basis, DossierAggregate};
 use jury_core::fr::Lang;
+use jury_core::ranking::TieBreak;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -210,8 +211,10 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.env.lang;
     let members = reviewers(s);
     let me = s.reviewer.clone().unwrap_or_default();
+    // A member's column holds a total or the word for a recusal.
+    let member_width = lang.tr(text::RECUSED_CELL).chars().count().max(6);
     // The structure column goes first when the members' columns need the room.
-    let with_structure = area.width as usize >= 70 + 7 * members.len();
+    let with_structure = area.width as usize >= 70 + (member_width + 1) * members.len();
     let mut header = vec![
         Cell::from(lang.tr(text::COL_RANK)),
         Cell::from(lang.tr(text::COL_REF)),
@@ -265,7 +268,7 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             cells.push(Cell::from(verdict_mark(s, *i, t)));
             for m in &members {
                 let shown = if agg.conflicted.contains(m) {
-                    "déport".to_string()
+                    lang.tr(text::RECUSED_CELL).to_string()
                 } else if !visible && *m != me {
                     "…".into()
                 } else {
@@ -325,7 +328,11 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         widths.push(Constraint::Fill(1));
     }
     widths.push(Constraint::Length(1));
-    widths.extend(members.iter().map(|_| Constraint::Length(6)));
+    widths.extend(
+        members
+            .iter()
+            .map(|_| Constraint::Length(member_width as u16)),
+    );
     widths.extend([
         Constraint::Length(6),
         Constraint::Length(5),
@@ -424,7 +431,12 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     {
         let how = match (r.still_tied, r.broken_by) {
             (true, _) => lang.tr(text::TIED_SAME_RANK).to_string(),
-            (false, Some(b)) => b.label().to_string(),
+            (false, Some(b)) => lang
+                .tr(match b {
+                    TieBreak::Heaviest => text::BROKEN_BY_HEAVIEST,
+                    TieBreak::Received => text::BROKEN_BY_RECEIVED,
+                })
+                .to_string(),
             _ => String::new(),
         };
         lines.push(Line::from(Span::styled(
@@ -697,7 +709,17 @@ mod text {
     pub const OVERRIDE: Tr = Tr::new("Dérogation :", "Override:");
     pub const PRIORITIES: Tr = Tr::new("Priorités :", "Priorities:");
     pub const RECUSED: Tr = Tr::new("Déporté·e(s) :", "Recused:");
+    /// In a member's column of the ranking.
+    pub const RECUSED_CELL: Tr = Tr::new("déport", "recused");
     pub const TIED_SAME_RANK: Tr = Tr::new("ex æquo, même rang", "tied, same rank");
+    pub const BROKEN_BY_HEAVIEST: Tr = Tr::new(
+        "départagé par le critère le plus pondéré",
+        "tie broken by the most heavily weighted criterion",
+    );
+    pub const BROKEN_BY_RECEIVED: Tr = Tr::new(
+        "départagé par la date de réception",
+        "tie broken by the date of receipt",
+    );
     pub const RANK: Tr = Tr::new("Rang", "Rank");
     pub const SAME_TOTAL_AS_ANOTHER: Tr = Tr::new(
         "total égal à un autre dossier",
