@@ -311,6 +311,37 @@ fn keys_are_named_in_the_interfaces_language() {
 }
 
 #[test]
+fn english_punctuation_in_the_english_interface() {
+    for (lang, words, name, quoted, not) in [
+        (
+            Lang::En,
+            "solid team",
+            "  Name: Centre social Les Mimosas",
+            "“solid team”",
+            "Name :",
+        ),
+        (
+            Lang::Fr,
+            "équipe solide",
+            "  Nom : Centre social Les Mimosas",
+            "« équipe solide »",
+            "“",
+        ),
+    ] {
+        let mut s = open_with(SAMPLE, Some("Nadia Benali"), lang, None, true);
+        s.act("focus_grid");
+        s.act("comment");
+        s.type_text(words);
+        s.act("confirm");
+        let screen = s.screen();
+        for shown in [name, quoted] {
+            assert!(screen.contains(shown), "{shown}\n{screen}");
+        }
+        assert!(!screen.contains(not), "{not}\n{screen}");
+    }
+}
+
+#[test]
 fn no_color_draws_without_colors() {
     let mut s = open_with(SAMPLE, Some("Nadia Benali"), Lang::Fr, None, false);
     s.screen();

@@ -1,6 +1,7 @@
 //! The committee view: the ranking with every member's total, the selected
 //! dossier's figures across members, its decision, and two charts.
 
+use super::punct::{quoted, semicolon};
 use super::theme::{Theme, pane_block, verdict_line, verdict_mark};
 use super::wrap::wrapped;
 use crate::app::state::State;
@@ -410,7 +411,7 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         wrapped(
             &mut lines,
             Span::styled(format!("{} ", lang.tr(text::PRIORITIES)), t.ok()),
-            &e.eligibility.priorities.join(" ; "),
+            &e.eligibility.priorities.join(semicolon(lang)),
             t.dim(),
             width,
             2,
@@ -585,7 +586,7 @@ fn criteria_lines(
             lines.push(Line::from(vec![
                 Span::styled(format!("   {} ", initials(m)), t.dim()),
                 Span::styled(
-                    format!("« {} »", score.comment),
+                    quoted(lang, &score.comment),
                     t.dim().add_modifier(Modifier::ITALIC),
                 ),
             ]));

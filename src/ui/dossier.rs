@@ -1,6 +1,7 @@
 //! The dossier pane: receipt, eligibility checks, attachments, then the
 //! file's free content as titled sections.
 
+use super::punct::colon;
 use super::theme::{Theme, pane_block, verdict_line};
 use super::wrap::wrapped;
 use crate::app::action::Action;
@@ -83,7 +84,7 @@ fn value_lines(
     if let Some(text) = scalar(v, lang).map(|t| code_label(key, t, lang)) {
         if text.contains('\n') || text.chars().count() > 50 {
             out.push(Line::from(Span::styled(
-                format!("{indent}{title} :"),
+                format!("{indent}{title}{}", colon(lang)),
                 t.dim(),
             )));
             for para in text.split('\n') {
@@ -92,7 +93,7 @@ fn value_lines(
                 wrapped(out, Span::raw(lead), para, Style::new(), width, hang);
             }
         } else {
-            let prefix = Span::styled(format!("{indent}{title} : "), t.dim());
+            let prefix = Span::styled(format!("{indent}{title}{} ", colon(lang)), t.dim());
             wrapped(out, prefix, &text, Style::new(), width, indent.len() + 4);
         }
         return;
@@ -209,7 +210,14 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
                 &[Context::Dossier, Context::Grid, Context::Global],
                 Action::OpenAttachment,
             )
-            .map(|k| format!(" ({} : {})", k.label(lang), lang.tr(text::OPEN)))
+            .map(|k| {
+                format!(
+                    " ({}{} {})",
+                    k.label(lang),
+                    colon(lang),
+                    lang.tr(text::OPEN)
+                )
+            })
             .unwrap_or_default();
         lines.push(Line::from(Span::styled(
             format!("{}{key}", lang.tr(text::ATTACHMENTS)),

@@ -1,6 +1,7 @@
 //! The scoring grid: a column of criteria on wide terminals, a strip of one
 //! row per criterion on narrow ones; the total sits in the bottom border.
 
+use super::punct::quoted;
 use super::theme::{Theme, pane_block};
 use crate::app::state::{Mode, Pane, State};
 use ratatui::Frame;
@@ -140,7 +141,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             .filter(|sc| !sc.comment.is_empty())
         {
             lines.push(Line::from(Span::styled(
-                format!("   « {} »", sc.comment),
+                format!("   {}", quoted(lang, &sc.comment)),
                 t.dim().add_modifier(Modifier::ITALIC),
             )));
         }

@@ -1,6 +1,7 @@
 //! Pop-ups over the screens: the import report, the reviewer and comment
 //! prompts, attachments, forms and a dossier's history.
 
+use super::punct::{colon, quoted};
 use super::theme::Theme;
 use super::wrap::wrapped;
 use crate::app::form::{Form, Value};
@@ -53,7 +54,7 @@ pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
                     .unwrap_or_default();
                 lines.push(Line::from(vec![
                     marker,
-                    Span::styled(format!("{} : ", field.label), label_style),
+                    Span::styled(format!("{}{} ", field.label, colon(lang)), label_style),
                     Span::styled(
                         if here {
                             format!("◀ {value} ▶")
@@ -67,7 +68,7 @@ pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
             Value::Text(text) => {
                 lines.push(Line::from(vec![
                     marker,
-                    Span::styled(format!("{} :", field.label), label_style),
+                    Span::styled(format!("{}{}", field.label, colon(lang)), label_style),
                 ]));
                 let shown = if here {
                     format!("{text}▏")
@@ -139,16 +140,18 @@ fn describe(l: &HistoryLine, s: &State) -> String {
             comment,
         } => {
             let mut text = format!(
-                "{} « {} » : {} → {}",
+                "{} {}{} {} → {}",
                 lang.tr(text::EVENT_SCORE),
-                label(criterion),
+                quoted(lang, &label(criterion)),
+                colon(lang),
                 score(before),
                 score(after)
             );
             if let Some(comment) = comment {
                 text.push_str(&format!(
-                    " ({} « {comment} »)",
-                    lang.tr(text::EVENT_COMMENT)
+                    " ({} {})",
+                    lang.tr(text::EVENT_COMMENT),
+                    quoted(lang, comment)
                 ));
             }
             text
@@ -158,9 +161,10 @@ fn describe(l: &HistoryLine, s: &State) -> String {
             before,
             after,
         } => format!(
-            "{} « {} » : {} → {}",
+            "{} {}{} {} → {}",
             lang.tr(text::EVENT_CONSENSUS),
-            label(criterion),
+            quoted(lang, &label(criterion)),
+            colon(lang),
             score(before),
             score(after)
         ),
