@@ -245,6 +245,30 @@ fn an_ineligible_dossier_needs_the_chairs_override_to_be_accepted() {
 }
 
 #[test]
+fn the_dossier_pane_shows_the_chairs_override() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.select("PDNP06-2025-018"); // charter not signed
+    assert!(s.screen().contains("Irrecevable"));
+    s.act("switch_view");
+    s.act("override_eligibility");
+    s.choose("verdict", "eligible");
+    s.fill("justification", "Charte signée reçue le 6 juillet.");
+    s.act("confirm");
+    s.act("switch_view");
+    let screen = s.screen();
+    assert!(screen.contains("Dossier PDNP06-2025-018"), "{screen}");
+    assert!(screen.contains("Recevable"), "{screen}");
+    assert!(!screen.contains("Irrecevable"), "{screen}");
+    // Said as the committee view says it: justification — who (wrapped).
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("Dérogation : Charte signée reçue le 6 juil"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(lines[at + 1].contains("Sylvie Marcellin"), "{screen}");
+}
+
+#[test]
 fn a_member_cannot_decide_or_override() {
     let mut s = open(SAMPLE, Some(MEMBER));
     s.act("switch_view");

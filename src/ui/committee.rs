@@ -2,7 +2,7 @@
 //! dossier's figures across members, its decision, and two charts.
 
 use super::punct::{quoted, semicolon};
-use super::theme::{Theme, pane_block, verdict_line, verdict_mark};
+use super::theme::{Theme, pane_block, verdict_lines, verdict_mark};
 use super::wrap::wrapped;
 use crate::app::state::State;
 use jury_core::aggregate::{Basis, DossierAggregate};
@@ -381,17 +381,7 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         width,
         0,
     );
-    lines.push(verdict_line(s.verdict(i), lang, t));
-    if let Some(o) = s.batch.committee.overrides.get(reference) {
-        wrapped(
-            &mut lines,
-            Span::styled(format!("{} ", lang.tr(text::OVERRIDE)), t.warn()),
-            &format!("{} — {}", o.justification, o.by),
-            t.dim(),
-            width,
-            2,
-        );
-    }
+    verdict_lines(&mut lines, s, i, t, width);
     for c in e
         .eligibility
         .checks
@@ -707,7 +697,6 @@ mod text {
     pub const PROVISIONAL_TIE_BROKEN: Tr =
         Tr::new("provisoire / départagé", "provisional / tie broken");
     pub const DOSSIER: Tr = Tr::new("Dossier", "Dossier");
-    pub const OVERRIDE: Tr = Tr::new("Dérogation :", "Override:");
     pub const PRIORITIES: Tr = Tr::new("Priorités :", "Priorities:");
     pub const RECUSED: Tr = Tr::new("Déporté·e(s) :", "Recused:");
     /// In a member's column of the ranking.

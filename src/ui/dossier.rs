@@ -2,7 +2,7 @@
 //! file's free content as titled sections.
 
 use super::punct::colon;
-use super::theme::{Theme, pane_block, verdict_line};
+use super::theme::{Theme, pane_block, verdict_lines};
 use super::wrap::wrapped;
 use crate::app::action::Action;
 use crate::app::keymap::Context;
@@ -138,10 +138,11 @@ fn value_lines(
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     let lang = s.env.lang;
     let focused = s.dossiers.focus == Pane::Dossier && s.mode == Mode::Normal;
-    let Some(e) = s.current() else {
+    let Some(i) = s.current_index() else {
         f.render_widget(pane_block(lang.tr(text::DOSSIER).into(), focused, t), area);
         return 0;
     };
+    let e = &s.batch.entries[i];
     let d = &e.dossier;
     let title = format!("{} {}", lang.tr(text::DOSSIER), d.reference);
     let block = pane_block(title, focused, t);
@@ -172,7 +173,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     }
     lines.push(Line::from(received));
     lines.push(Line::from(""));
-    lines.push(verdict_line(e.eligibility.verdict, lang, t));
+    verdict_lines(&mut lines, s, i, t, width);
     for c in &e.eligibility.checks {
         let (mark, st, why) = match &c.outcome {
             Outcome::Met => ("✓", t.ok(), None),
