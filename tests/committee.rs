@@ -245,6 +245,30 @@ fn an_ineligible_dossier_needs_the_chairs_override_to_be_accepted() {
 }
 
 #[test]
+fn the_dossier_pane_shows_the_chairs_override() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.select("PDNP06-2025-018"); // charter not signed
+    assert!(s.screen().contains("Irrecevable"));
+    s.act("switch_view");
+    s.act("override_eligibility");
+    s.choose("verdict", "eligible");
+    s.fill("justification", "Charte signée reçue le 6 juillet.");
+    s.act("confirm");
+    s.act("switch_view");
+    let screen = s.screen();
+    assert!(screen.contains("Dossier PDNP06-2025-018"), "{screen}");
+    assert!(screen.contains("Recevable"), "{screen}");
+    assert!(!screen.contains("Irrecevable"), "{screen}");
+    // Said as the committee view says it: justification — who (wrapped).
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("Dérogation : Charte signée reçue le 6 juil"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(lines[at + 1].contains("Sylvie Marcellin"), "{screen}");
+}
+
+#[test]
 fn a_member_cannot_decide_or_override() {
     let mut s = open(SAMPLE, Some(MEMBER));
     s.act("switch_view");
@@ -321,6 +345,62 @@ fn the_history_lists_a_dossiers_events() {
         ),
         "{screen}"
     );
+}
+
+#[test]
+fn the_history_tells_each_committee_event_in_words() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.select("PDNP06-2025-018"); // charter not signed
+    s.act("conflict_of_interest");
+    s.type_text("Ancienne administratrice");
+    s.act("confirm");
+    s.act("conflict_of_interest");
+    s.act("switch_view");
+    s.act("override_eligibility");
+    s.choose("verdict", "eligible");
+    s.fill("justification", "Charte signée reçue le 6 juillet.");
+    s.act("confirm");
+    open_session(&mut s, 5);
+    s.act("decide");
+    s.choose("kind", "retenu");
+    s.fill("motivation", "Projet solide.");
+    s.act("confirm");
+    s.act("undo");
+    s.act("history");
+    let screen = s.screen();
+    for said in [
+        "import             dossier importé",
+        "Sylvie Marcellin   Sylvie Marcellin se déporte (conflit d'intérêts)",
+        "Sylvie Marcellin   Sylvie Marcellin retire son conflit d'intérêts",
+        "déclaré recevable par dérogation — Charte signée reçue le 6 juillet.",
+        "décision : Retenu — Projet solide.",
+        "annulation de la dernière action",
+    ] {
+        assert!(screen.contains(said), "{said}\n{screen}");
+    }
+}
+
+#[test]
+fn recusals_and_tie_breaks_read_in_english_in_the_ranking() {
+    let mut s = open_with(SAMPLE, Some(CHAIR), jury_core::fr::Lang::En, None, true);
+    for reference in ["PDNP06-2025-001", "PDNP06-2025-002", "PDNP06-2025-004"] {
+        s.select(reference);
+        s.score_current(&[3, 3, 3, 3]);
+    }
+    s.act("conflict_of_interest");
+    s.act("confirm");
+    s.act("switch_view");
+    let screen = s.screen();
+    let line = row(&screen, "PDNP06-2025-004");
+    assert!(line.contains("recused"), "{line}");
+    assert!(!screen.contains("déport"), "{screen}");
+    // 001 and 002 have the same total: the earlier one comes first.
+    s.act("top");
+    let screen = s.screen();
+    // The line wraps in the detail pane.
+    assert!(screen.contains("(tie broken by the"), "{screen}");
+    assert!(screen.contains("date of receipt)"), "{screen}");
+    assert!(!screen.contains("départagé par"), "{screen}");
 }
 
 #[test]

@@ -288,6 +288,60 @@ fn english_interface_on_request() {
 }
 
 #[test]
+fn keys_are_named_in_the_interfaces_language() {
+    let mut s = open_with(SAMPLE, Some("Nadia Benali"), Lang::En, None, true);
+    assert!(s.screen().contains(" Enter  Score "), "{}", s.screen());
+    s.act("help");
+    let screen = s.screen();
+    for key in ["Shift+Tab", "PgDn", "PgUp", "Home", "End", "Enter", "Esc"] {
+        assert!(screen.contains(&format!("  {key} ")), "{key}\n{screen}");
+    }
+    for french in ["Entrée", "Échap", "PgSuiv", "Maj+Tab", "Début"] {
+        assert!(!screen.contains(french), "{french}\n{screen}");
+    }
+    let mut s = open(SAMPLE, Some("Nadia Benali"));
+    assert!(s.screen().contains(" Entrée  Noter "), "{}", s.screen());
+    s.act("help");
+    let screen = s.screen();
+    for key in [
+        "Maj+Tab", "PgSuiv", "PgPréc", "Début", "Fin", "Entrée", "Échap",
+    ] {
+        assert!(screen.contains(&format!("  {key} ")), "{key}\n{screen}");
+    }
+}
+
+#[test]
+fn english_punctuation_in_the_english_interface() {
+    for (lang, words, name, quoted, not) in [
+        (
+            Lang::En,
+            "solid team",
+            "  Name: Centre social Les Mimosas",
+            "“solid team”",
+            "Name :",
+        ),
+        (
+            Lang::Fr,
+            "équipe solide",
+            "  Nom : Centre social Les Mimosas",
+            "« équipe solide »",
+            "“",
+        ),
+    ] {
+        let mut s = open_with(SAMPLE, Some("Nadia Benali"), lang, None, true);
+        s.act("focus_grid");
+        s.act("comment");
+        s.type_text(words);
+        s.act("confirm");
+        let screen = s.screen();
+        for shown in [name, quoted] {
+            assert!(screen.contains(shown), "{shown}\n{screen}");
+        }
+        assert!(!screen.contains(not), "{not}\n{screen}");
+    }
+}
+
+#[test]
 fn no_color_draws_without_colors() {
     let mut s = open_with(SAMPLE, Some("Nadia Benali"), Lang::Fr, None, false);
     s.screen();

@@ -174,27 +174,28 @@ impl Key {
         Some(Key { code, ctrl, alt })
     }
 
-    /// How the help screen and status bar show the key.
-    pub fn label(self) -> String {
+    /// How the help screen and status bar show the key, in the interface's language.
+    pub fn label(self, lang: jury_core::fr::Lang) -> String {
+        let named = |t| lang.tr(t).to_string();
         let base = match self.code {
-            KeyCodeOrd::Char(' ') => "Espace".to_string(),
+            KeyCodeOrd::Char(' ') => named(text::SPACE),
             KeyCodeOrd::Char(c) => c.to_string(),
             KeyCodeOrd::F(n) => format!("F{n}"),
-            KeyCodeOrd::Enter => "Entrée".into(),
-            KeyCodeOrd::Esc => "Échap".into(),
+            KeyCodeOrd::Enter => named(text::ENTER),
+            KeyCodeOrd::Esc => named(text::ESC),
             KeyCodeOrd::Tab => "Tab".into(),
-            KeyCodeOrd::BackTab => "Maj+Tab".into(),
+            KeyCodeOrd::BackTab => named(text::SHIFT_TAB),
             KeyCodeOrd::Backspace => "⌫".into(),
-            KeyCodeOrd::Delete => "Suppr".into(),
-            KeyCodeOrd::Insert => "Inser".into(),
+            KeyCodeOrd::Delete => named(text::DELETE),
+            KeyCodeOrd::Insert => named(text::INSERT),
             KeyCodeOrd::Up => "↑".into(),
             KeyCodeOrd::Down => "↓".into(),
             KeyCodeOrd::Left => "←".into(),
             KeyCodeOrd::Right => "→".into(),
-            KeyCodeOrd::Home => "Début".into(),
-            KeyCodeOrd::End => "Fin".into(),
-            KeyCodeOrd::PageUp => "PgPréc".into(),
-            KeyCodeOrd::PageDown => "PgSuiv".into(),
+            KeyCodeOrd::Home => named(text::HOME),
+            KeyCodeOrd::End => named(text::END),
+            KeyCodeOrd::PageUp => named(text::PAGE_UP),
+            KeyCodeOrd::PageDown => named(text::PAGE_DOWN),
         };
         let mut s = String::new();
         if self.ctrl {
@@ -339,7 +340,8 @@ impl Keymap {
     }
 }
 
-/// Titles of the contexts, as the help screen heads its sections.
+/// Titles of the contexts, as the help screen heads its sections, and the
+/// names of the keys that have one.
 mod text {
     use jury_core::fr::Tr;
 
@@ -353,6 +355,18 @@ mod text {
     pub const INPUT: Tr = Tr::new("Saisie de texte", "Text input");
     pub const HELP: Tr = Tr::new("Aide", "Help");
     pub const POPUP: Tr = Tr::new("Fenêtres", "Pop-ups");
+
+    // Keys
+    pub const SPACE: Tr = Tr::new("Espace", "Space");
+    pub const ENTER: Tr = Tr::new("Entrée", "Enter");
+    pub const ESC: Tr = Tr::new("Échap", "Esc");
+    pub const SHIFT_TAB: Tr = Tr::new("Maj+Tab", "Shift+Tab");
+    pub const DELETE: Tr = Tr::new("Suppr", "Del");
+    pub const INSERT: Tr = Tr::new("Inser", "Ins");
+    pub const HOME: Tr = Tr::new("Début", "Home");
+    pub const END: Tr = Tr::new("Fin", "End");
+    pub const PAGE_UP: Tr = Tr::new("PgPréc", "PgUp");
+    pub const PAGE_DOWN: Tr = Tr::new("PgSuiv", "PgDn");
 }
 
 #[cfg(test)]
@@ -373,6 +387,48 @@ mod tests {
         assert_eq!(Key::parse("+").map(|k| k.code), Some(KeyCodeOrd::Char('+')));
         assert_eq!(Key::parse("ctrl+"), None.or(Key::parse("ctrl+")));
         assert_eq!(Key::parse("nosuchkey"), None);
+    }
+
+    #[test]
+    fn key_labels_speak_the_interfaces_language() {
+        use jury_core::fr::Lang;
+        let label = |name: &str, lang| Key::parse(name).unwrap().label(lang);
+        let fr = [
+            ("space", "Espace"),
+            ("enter", "Entrée"),
+            ("esc", "Échap"),
+            ("shift+tab", "Maj+Tab"),
+            ("delete", "Suppr"),
+            ("insert", "Inser"),
+            ("home", "Début"),
+            ("end", "Fin"),
+            ("pageup", "PgPréc"),
+            ("pagedown", "PgSuiv"),
+            ("ctrl+z", "Ctrl+z"),
+            ("backspace", "⌫"),
+            ("f2", "F2"),
+        ];
+        let en = [
+            ("space", "Space"),
+            ("enter", "Enter"),
+            ("esc", "Esc"),
+            ("shift+tab", "Shift+Tab"),
+            ("delete", "Del"),
+            ("insert", "Ins"),
+            ("home", "Home"),
+            ("end", "End"),
+            ("pageup", "PgUp"),
+            ("pagedown", "PgDn"),
+            ("ctrl+z", "Ctrl+z"),
+            ("backspace", "⌫"),
+            ("f2", "F2"),
+        ];
+        for (name, shown) in fr {
+            assert_eq!(label(name, Lang::Fr), shown, "{name}");
+        }
+        for (name, shown) in en {
+            assert_eq!(label(name, Lang::En), shown, "{name}");
+        }
     }
 
     #[test]

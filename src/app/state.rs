@@ -2,7 +2,7 @@
 //! only by `update`; read by `ui` to draw.
 
 use crate::app::keymap::{Context, Keymap};
-use jury_core::call::{Call, Role};
+use jury_core::call::{Call, Criterion, Role};
 use jury_core::compose::{self, LetterError};
 use jury_core::document::Document;
 use jury_core::dossier::Dossier;
@@ -111,10 +111,7 @@ impl ListFilter {
 pub struct HistoryLine {
     pub at: String,
     pub actor: String,
-    pub action: String,
-    pub target: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
+    pub what: crate::app::history::Happened,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -503,6 +500,16 @@ impl State {
 
     pub fn current_index(&self) -> Option<usize> {
         self.dossiers.view.get(self.dossiers.selected).copied()
+    }
+
+    /// The selected dossier's reference.
+    pub fn current_reference(&self) -> Option<&str> {
+        self.current().map(|e| e.dossier.reference.as_str())
+    }
+
+    /// The criterion under the grid's cursor.
+    pub fn current_criterion(&self) -> Option<&Criterion> {
+        self.batch.call.criteria.get(self.dossiers.criterion)
     }
 
     /// The active reviewer's scores on one dossier.

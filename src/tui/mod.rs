@@ -255,17 +255,7 @@ impl App {
             Effect::LoadHistory(reference) => vec![match self.store.history(&reference) {
                 Ok(events) => Outcome::History {
                     reference,
-                    lines: events
-                        .into_iter()
-                        .map(|e| HistoryLine {
-                            at: e.at,
-                            actor: e.actor,
-                            action: e.action,
-                            target: e.target,
-                            before: e.before,
-                            after: e.after,
-                        })
-                        .collect(),
+                    lines: events.into_iter().map(HistoryLine::from).collect(),
                 },
                 Err(e) => Outcome::Failed(e.message(lang)),
             }],

@@ -1,11 +1,13 @@
 //! The committee view: the ranking with every member's total, the selected
 //! dossier's figures across members, its decision, and two charts.
 
-use super::theme::{Theme, pane_block, verdict_line, verdict_mark};
+use super::punct::{quoted, semicolon};
+use super::theme::{Theme, pane_block, verdict_lines, verdict_mark};
 use super::wrap::wrapped;
 use crate::app::state::State;
 use jury_core::aggregate::{Basis, DossierAggregate};
 use jury_core::fr::Lang;
+use jury_core::ranking::TieBreak;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -210,8 +212,10 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.env.lang;
     let members = reviewers(s);
     let me = s.reviewer.clone().unwrap_or_default();
+    // A member's column holds a total or the word for a recusal.
+    let member_width = lang.tr(text::RECUSED_CELL).chars().count().max(6);
     // The structure column goes first when the members' columns need the room.
-    let with_structure = area.width as usize >= 70 + 7 * members.len();
+    let with_structure = area.width as usize >= 70 + (member_width + 1) * members.len();
     let mut header = vec![
         Cell::from(lang.tr(text::COL_RANK)),
         Cell::from(lang.tr(text::COL_REF)),
@@ -265,7 +269,7 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             cells.push(Cell::from(verdict_mark(s, *i, t)));
             for m in &members {
                 let shown = if agg.conflicted.contains(m) {
-                    "déport".to_string()
+                    lang.tr(text::RECUSED_CELL).to_string()
                 } else if !visible && *m != me {
                     "…".into()
                 } else {
@@ -325,7 +329,11 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         widths.push(Constraint::Fill(1));
     }
     widths.push(Constraint::Length(1));
-    widths.extend(members.iter().map(|_| Constraint::Length(6)));
+    widths.extend(
+        members
+            .iter()
+            .map(|_| Constraint::Length(member_width as u16)),
+    );
     widths.extend([
         Constraint::Length(6),
         Constraint::Length(5),
@@ -373,17 +381,7 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         width,
         0,
     );
-    lines.push(verdict_line(s.verdict(i), lang, t));
-    if let Some(o) = s.batch.committee.overrides.get(reference) {
-        wrapped(
-            &mut lines,
-            Span::styled(format!("{} ", lang.tr(text::OVERRIDE)), t.warn()),
-            &format!("{} — {}", o.justification, o.by),
-            t.dim(),
-            width,
-            2,
-        );
-    }
+    verdict_lines(&mut lines, s, i, t, width);
     for c in e
         .eligibility
         .checks
@@ -403,7 +401,7 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         wrapped(
             &mut lines,
             Span::styled(format!("{} ", lang.tr(text::PRIORITIES)), t.ok()),
-            &e.eligibility.priorities.join(" ; "),
+            &e.eligibility.priorities.join(semicolon(lang)),
             t.dim(),
             width,
             2,
@@ -424,7 +422,12 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     {
         let how = match (r.still_tied, r.broken_by) {
             (true, _) => lang.tr(text::TIED_SAME_RANK).to_string(),
-            (false, Some(b)) => b.label().to_string(),
+            (false, Some(b)) => lang
+                .tr(match b {
+                    TieBreak::Heaviest => text::BROKEN_BY_HEAVIEST,
+                    TieBreak::Received => text::BROKEN_BY_RECEIVED,
+                })
+                .to_string(),
             _ => String::new(),
         };
         lines.push(Line::from(Span::styled(
@@ -573,7 +576,7 @@ fn criteria_lines(
             lines.push(Line::from(vec![
                 Span::styled(format!("   {} ", initials(m)), t.dim()),
                 Span::styled(
-                    format!("« {} »", score.comment),
+                    quoted(lang, &score.comment),
                     t.dim().add_modifier(Modifier::ITALIC),
                 ),
             ]));
@@ -694,10 +697,19 @@ mod text {
     pub const PROVISIONAL_TIE_BROKEN: Tr =
         Tr::new("provisoire / départagé", "provisional / tie broken");
     pub const DOSSIER: Tr = Tr::new("Dossier", "Dossier");
-    pub const OVERRIDE: Tr = Tr::new("Dérogation :", "Override:");
     pub const PRIORITIES: Tr = Tr::new("Priorités :", "Priorities:");
     pub const RECUSED: Tr = Tr::new("Déporté·e(s) :", "Recused:");
+    /// In a member's column of the ranking.
+    pub const RECUSED_CELL: Tr = Tr::new("déport", "recused");
     pub const TIED_SAME_RANK: Tr = Tr::new("ex æquo, même rang", "tied, same rank");
+    pub const BROKEN_BY_HEAVIEST: Tr = Tr::new(
+        "départagé par le critère le plus pondéré",
+        "tie broken by the most heavily weighted criterion",
+    );
+    pub const BROKEN_BY_RECEIVED: Tr = Tr::new(
+        "départagé par la date de réception",
+        "tie broken by the date of receipt",
+    );
     pub const RANK: Tr = Tr::new("Rang", "Rank");
     pub const SAME_TOTAL_AS_ANOTHER: Tr = Tr::new(
         "total égal à un autre dossier",

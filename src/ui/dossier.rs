@@ -1,7 +1,8 @@
 //! The dossier pane: receipt, eligibility checks, attachments, then the
 //! file's free content as titled sections.
 
-use super::theme::{Theme, pane_block, verdict_line};
+use super::punct::colon;
+use super::theme::{Theme, pane_block, verdict_lines};
 use super::wrap::wrapped;
 use crate::app::action::Action;
 use crate::app::keymap::Context;
@@ -83,7 +84,7 @@ fn value_lines(
     if let Some(text) = scalar(v, lang).map(|t| code_label(key, t, lang)) {
         if text.contains('\n') || text.chars().count() > 50 {
             out.push(Line::from(Span::styled(
-                format!("{indent}{title} :"),
+                format!("{indent}{title}{}", colon(lang)),
                 t.dim(),
             )));
             for para in text.split('\n') {
@@ -92,7 +93,7 @@ fn value_lines(
                 wrapped(out, Span::raw(lead), para, Style::new(), width, hang);
             }
         } else {
-            let prefix = Span::styled(format!("{indent}{title} : "), t.dim());
+            let prefix = Span::styled(format!("{indent}{title}{} ", colon(lang)), t.dim());
             wrapped(out, prefix, &text, Style::new(), width, indent.len() + 4);
         }
         return;
@@ -137,10 +138,11 @@ fn value_lines(
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     let lang = s.env.lang;
     let focused = s.dossiers.focus == Pane::Dossier && s.mode == Mode::Normal;
-    let Some(e) = s.current() else {
+    let Some(i) = s.current_index() else {
         f.render_widget(pane_block(lang.tr(text::DOSSIER).into(), focused, t), area);
         return 0;
     };
+    let e = &s.batch.entries[i];
     let d = &e.dossier;
     let title = format!("{} {}", lang.tr(text::DOSSIER), d.reference);
     let block = pane_block(title, focused, t);
@@ -171,7 +173,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     }
     lines.push(Line::from(received));
     lines.push(Line::from(""));
-    lines.push(verdict_line(e.eligibility.verdict, lang, t));
+    verdict_lines(&mut lines, s, i, t, width);
     for c in &e.eligibility.checks {
         let (mark, st, why) = match &c.outcome {
             Outcome::Met => ("✓", t.ok(), None),
@@ -209,7 +211,14 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
                 &[Context::Dossier, Context::Grid, Context::Global],
                 Action::OpenAttachment,
             )
-            .map(|k| format!(" ({} : {})", k.label(), lang.tr(text::OPEN)))
+            .map(|k| {
+                format!(
+                    " ({}{} {})",
+                    k.label(lang),
+                    colon(lang),
+                    lang.tr(text::OPEN)
+                )
+            })
             .unwrap_or_default();
         lines.push(Line::from(Span::styled(
             format!("{}{key}", lang.tr(text::ATTACHMENTS)),

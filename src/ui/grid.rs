@@ -1,6 +1,7 @@
 //! The scoring grid: a column of criteria on wide terminals, a strip of one
 //! row per criterion on narrow ones; the total sits in the bottom border.
 
+use super::punct::quoted;
 use super::theme::{Theme, pane_block};
 use crate::app::state::{Mode, Pane, State};
 use ratatui::Frame;
@@ -140,19 +141,13 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             .filter(|sc| !sc.comment.is_empty())
         {
             lines.push(Line::from(Span::styled(
-                format!("   « {} »", sc.comment),
+                format!("   {}", quoted(lang, &sc.comment)),
                 t.dim().add_modifier(Modifier::ITALIC),
             )));
         }
         blocks.push(lines);
     }
-    if let Some(help) = s
-        .batch
-        .call
-        .criteria
-        .get(s.dossiers.criterion)
-        .and_then(|c| c.help.as_ref())
-    {
+    if let Some(help) = s.current_criterion().and_then(|c| c.help.as_ref()) {
         blocks.push(vec![
             Line::from(""),
             Line::from(Span::styled(lang.tr(text::GUIDANCE).to_string(), t.title())),

@@ -92,7 +92,7 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         };
         if let (Some(a), Some(b)) = (key(lo), key(hi)) {
             spans.push(Span::styled(
-                format!(" {}–{} ", a.label(), b.label()),
+                format!(" {}–{} ", a.label(s.env.lang), b.label(s.env.lang)),
                 t.selected(),
             ));
             spans.push(Span::raw(format!(" {}  ", s.env.lang.tr(text::SCORE))));
@@ -105,7 +105,10 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             } else {
                 a.describe(s.env.lang)
             };
-            spans.push(Span::styled(format!(" {} ", k.label()), t.selected()));
+            spans.push(Span::styled(
+                format!(" {} ", k.label(s.env.lang)),
+                t.selected(),
+            ));
             spans.push(Span::raw(format!(" {desc}  ")));
         }
     }
@@ -128,7 +131,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
             )));
             last_ctx = Some(ctx);
         }
-        let keys: Vec<String> = keys.iter().map(|k| k.label()).collect();
+        let keys: Vec<String> = keys.iter().map(|k| k.label(lang)).collect();
         lines.push(Line::from(vec![
             Span::styled(
                 format!("  {:<18}", keys.join(", ")),

@@ -13,6 +13,7 @@ mod help;
 mod letters;
 mod list;
 mod popups;
+mod punct;
 mod theme;
 mod wrap;
 

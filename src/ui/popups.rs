@@ -1,9 +1,11 @@
 //! Pop-ups over the screens: the import report, the reviewer and comment
 //! prompts, attachments, forms and a dossier's history.
 
+use super::punct::{colon, quoted};
 use super::theme::Theme;
 use super::wrap::wrapped;
 use crate::app::form::{Form, Value};
+use crate::app::history::Happened;
 use crate::app::state::{HistoryLine, State};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -52,7 +54,7 @@ pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
                     .unwrap_or_default();
                 lines.push(Line::from(vec![
                     marker,
-                    Span::styled(format!("{} : ", field.label), label_style),
+                    Span::styled(format!("{}{} ", field.label, colon(lang)), label_style),
                     Span::styled(
                         if here {
                             format!("◀ {value} ▶")
@@ -66,7 +68,7 @@ pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
             Value::Text(text) => {
                 lines.push(Line::from(vec![
                     marker,
-                    Span::styled(format!("{} :", field.label), label_style),
+                    Span::styled(format!("{}{}", field.label, colon(lang)), label_style),
                 ]));
                 let shown = if here {
                     format!("{text}▏")
@@ -119,86 +121,90 @@ pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
 /// One audit event as a sentence.
 fn describe(l: &HistoryLine, s: &State) -> String {
     let lang = s.env.lang;
-    let parse = |v: &Option<String>| -> serde_json::Value {
-        v.as_deref()
-            .and_then(|x| serde_json::from_str(x).ok())
-            .unwrap_or(serde_json::Value::Null)
+    let score = |v: &Option<f64>| v.map(|x| lang.score(x)).unwrap_or_else(|| "—".into());
+    let label = |id: &str| {
+        s.batch
+            .call
+            .criteria
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.label.clone())
+            .unwrap_or_default()
     };
-    let (before, after) = (parse(&l.before), parse(&l.after));
-    let score = |v: &serde_json::Value| {
-        v["value"]
-            .as_f64()
-            .map(|x| lang.score(x))
-            .unwrap_or_else(|| "—".into())
-    };
-    let criterion = l
-        .target
-        .split_once('/')
-        .and_then(|(_, c)| s.batch.call.criteria.iter().find(|x| x.id == c))
-        .map(|c| c.label.clone())
-        .unwrap_or_default();
-    match l.action.as_str() {
-        "import" => lang.tr(text::EVENT_IMPORT).to_string(),
-        "score" => {
+    match &l.what {
+        Happened::Imported => lang.tr(text::EVENT_IMPORT).to_string(),
+        Happened::Score {
+            criterion,
+            before,
+            after,
+            comment,
+        } => {
             let mut text = format!(
-                "{} « {criterion} » : {} → {}",
+                "{} {}{} {} → {}",
                 lang.tr(text::EVENT_SCORE),
-                score(&before),
-                score(&after)
+                quoted(lang, &label(criterion)),
+                colon(lang),
+                score(before),
+                score(after)
             );
-            let comment = after["comment"].as_str().unwrap_or("");
-            if comment != before["comment"].as_str().unwrap_or("") && !comment.is_empty() {
+            if let Some(comment) = comment {
                 text.push_str(&format!(
-                    " ({} « {comment} »)",
-                    lang.tr(text::EVENT_COMMENT)
+                    " ({} {})",
+                    lang.tr(text::EVENT_COMMENT),
+                    quoted(lang, comment)
                 ));
             }
             text
         }
-        "consensus" => format!(
-            "{} « {criterion} » : {} → {}",
+        Happened::Consensus {
+            criterion,
+            before,
+            after,
+        } => format!(
+            "{} {}{} {} → {}",
             lang.tr(text::EVENT_CONSENSUS),
-            score(&before),
-            score(&after)
+            quoted(lang, &label(criterion)),
+            colon(lang),
+            score(before),
+            score(after)
         ),
-        "conflict" => {
-            let who = after["member"].as_str().unwrap_or("");
-            if after["declared"].as_bool() == Some(true) {
-                format!("{who} {}", lang.tr(text::EVENT_RECUSES))
+        Happened::Conflict { member, declared } => format!(
+            "{member} {}",
+            lang.tr(if *declared {
+                text::EVENT_RECUSES
             } else {
-                format!("{who} {}", lang.tr(text::EVENT_WITHDRAWS))
-            }
-        }
-        "override" => match after["eligible"].as_bool() {
-            Some(true) => format!(
-                "{} — {}",
-                lang.tr(text::EVENT_OVERRIDE_ELIGIBLE),
-                after["justification"].as_str().unwrap_or("")
-            ),
-            Some(false) => format!(
-                "{} — {}",
-                lang.tr(text::EVENT_OVERRIDE_INELIGIBLE),
-                after["justification"].as_str().unwrap_or("")
-            ),
-            None => lang.tr(text::EVENT_OVERRIDE_REMOVED).to_string(),
-        },
-        "decision" | "decision.change" => {
-            let kind = after["kind"].as_str().unwrap_or("");
+                text::EVENT_WITHDRAWS
+            })
+        ),
+        Happened::Override {
+            eligible,
+            justification,
+        } => format!(
+            "{} — {justification}",
+            lang.tr(if *eligible {
+                text::EVENT_OVERRIDE_ELIGIBLE
+            } else {
+                text::EVENT_OVERRIDE_INELIGIBLE
+            })
+        ),
+        Happened::OverrideRemoved => lang.tr(text::EVENT_OVERRIDE_REMOVED).to_string(),
+        Happened::Decision {
+            kind,
+            motivation,
+            changed,
+        } => {
             let label = jury_core::decision::kind(&s.batch.call, kind, lang)
                 .map(|k| k.label)
                 .unwrap_or(kind.to_string());
-            let verb = if l.action == "decision.change" {
+            let verb = if *changed {
                 lang.tr(text::EVENT_DECISION_CHANGED)
             } else {
                 lang.tr(text::EVENT_DECISION)
             };
-            format!(
-                "{verb} {label} — {}",
-                after["motivation"].as_str().unwrap_or("")
-            )
+            format!("{verb} {label} — {motivation}")
         }
-        "undo" => lang.tr(text::EVENT_UNDO).to_string(),
-        other => other.to_string(),
+        Happened::Undo => lang.tr(text::EVENT_UNDO).to_string(),
+        Happened::Other(action) => action.clone(),
     }
 }
 
@@ -342,17 +348,8 @@ pub(super) fn ask_reviewer(f: &mut Frame, s: &State, t: &Theme) {
 
 pub(super) fn comment(f: &mut Frame, s: &State, t: &Theme) {
     let lang = s.env.lang;
-    let label = s
-        .batch
-        .call
-        .criteria
-        .get(s.dossiers.criterion)
-        .map(|c| c.label.clone())
-        .unwrap_or_default();
-    let reference = s
-        .current()
-        .map(|e| e.dossier.reference.clone())
-        .unwrap_or_default();
+    let label = s.current_criterion().map_or("", |c| c.label.as_str());
+    let reference = s.current_reference().unwrap_or_default();
     let prompt = vec![
         Line::from(Span::styled(
             format!("{reference} — {label}"),

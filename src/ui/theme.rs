@@ -1,9 +1,9 @@
 //! The look shared by every screen: colours (or none), and the frames and
 //! marks that mean the same thing wherever they appear.
 
+use super::wrap::wrapped;
 use crate::app::state::State;
 use jury_core::eligibility::Verdict;
-use jury_core::fr::Lang;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType};
@@ -89,14 +89,37 @@ pub(super) fn verdict_mark(s: &State, i: usize, t: &Theme) -> Span<'static> {
     }
 }
 
-/// The verdict in words, bold, in the colour of its mark.
-pub(super) fn verdict_line(verdict: Verdict, lang: Lang, t: &Theme) -> Line<'static> {
-    let (words, style) = match verdict {
+/// The verdict of entry `i` in words, bold, in the colour of its mark: the
+/// chair's override when there is one, followed by its justification and
+/// who gave it, so that no screen shows the rules' result alone.
+pub(super) fn verdict_lines(
+    out: &mut Vec<Line<'static>>,
+    s: &State,
+    i: usize,
+    t: &Theme,
+    width: usize,
+) {
+    let lang = s.env.lang;
+    let (words, style) = match s.verdict(i) {
         Verdict::Eligible => (lang.tr(text::ELIGIBLE), t.ok()),
         Verdict::Unknown => (lang.tr(text::ELIGIBILITY_TO_CHECK), t.warn()),
         Verdict::Ineligible => (lang.tr(text::INELIGIBLE), t.error()),
     };
-    Line::from(Span::styled(words, style.add_modifier(Modifier::BOLD)))
+    out.push(Line::from(Span::styled(
+        words,
+        style.add_modifier(Modifier::BOLD),
+    )));
+    let reference = &s.batch.entries[i].dossier.reference;
+    if let Some(o) = s.batch.committee.overrides.get(reference) {
+        wrapped(
+            out,
+            Span::styled(format!("{} ", lang.tr(text::OVERRIDE)), t.warn()),
+            &format!("{} — {}", o.justification, o.by),
+            t.dim(),
+            width,
+            2,
+        );
+    }
 }
 
 /// Texts every screen shares, French then English.
@@ -106,4 +129,5 @@ mod text {
     pub const ELIGIBLE: Tr = Tr::new("Recevable", "Eligible");
     pub const ELIGIBILITY_TO_CHECK: Tr = Tr::new("Recevabilité à vérifier", "Eligibility to check");
     pub const INELIGIBLE: Tr = Tr::new("Irrecevable", "Ineligible");
+    pub const OVERRIDE: Tr = Tr::new("Dérogation :", "Override:");
 }

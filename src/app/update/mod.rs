@@ -299,13 +299,13 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Undo => effects.push(Effect::Committee(Change::Undo)),
         Action::Conflict => {
-            if let Some(reference) = s.current().map(|e| e.dossier.reference.clone()) {
+            if let Some(reference) = s.current_reference().map(str::to_string) {
                 effects.extend(committee::conflict(s, &reference));
             }
         }
         Action::History => {
-            if let Some(e) = s.current() {
-                effects.push(Effect::LoadHistory(e.dossier.reference.clone()));
+            if let Some(reference) = s.current_reference() {
+                effects.push(Effect::LoadHistory(reference.to_string()));
             }
         }
         Action::Close
@@ -406,9 +406,8 @@ fn need_reviewer(s: &mut State) -> bool {
 }
 
 fn current_score(s: &State) -> Option<Score> {
-    let e = s.current()?;
-    let c = s.batch.call.criteria.get(s.dossiers.criterion)?;
-    s.my_score(&e.dossier.reference, &c.id).cloned()
+    s.my_score(s.current_reference()?, &s.current_criterion()?.id)
+        .cloned()
 }
 
 fn digit(s: &mut State, d: u8) -> Vec<Effect> {
@@ -459,16 +458,10 @@ fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
     let Some(effect) = set_score(s, Some(v), None) else {
         return Vec::new();
     };
-    let reference = s
-        .current()
-        .map(|e| e.dossier.reference.clone())
-        .unwrap_or_default();
+    let reference = s.current_reference().unwrap_or_default().to_string();
     let eval = s.evaluation(&reference);
     let label = s
-        .batch
-        .call
-        .criteria
-        .get(s.dossiers.criterion)
+        .current_criterion()
         .map(|c| c.label.clone())
         .unwrap_or_default();
     let lang = s.env.lang;
@@ -512,13 +505,14 @@ fn clear_score(s: &mut State) -> Vec<Effect> {
     }
 }
 
-/// Changes the active reviewer's score or comment in memory and returns the write.
 /// A member in conflict with the dossier may not score it.
 fn refused_in_conflict(s: &mut State) -> bool {
-    let (Some(me), Some(e)) = (s.reviewer.clone(), s.current()) else {
+    let (Some(me), Some(reference)) = (
+        s.reviewer.clone(),
+        s.current_reference().map(str::to_string),
+    ) else {
         return false;
     };
-    let reference = e.dossier.reference.clone();
     if s.dossiers.grid_target == GridTarget::Own && s.batch.committee.in_conflict(&reference, &me) {
         s.set_error(s.env.lang.tr(text::YOU_RECUSED_YOURSELF_FROM));
         return true;
@@ -526,10 +520,11 @@ fn refused_in_conflict(s: &mut State) -> bool {
     false
 }
 
+/// Changes the active reviewer's score or comment in memory and returns the write.
 fn set_score(s: &mut State, value: Option<f64>, comment: Option<String>) -> Option<Effect> {
     if s.dossiers.grid_target == GridTarget::Consensus {
-        let reference = s.current()?.dossier.reference.clone();
-        let criterion = s.batch.call.criteria.get(s.dossiers.criterion)?.id.clone();
+        let reference = s.current_reference()?.to_string();
+        let criterion = s.current_criterion()?.id.clone();
         if comment.is_some() {
             return None;
         }
@@ -545,8 +540,8 @@ fn set_score(s: &mut State, value: Option<f64>, comment: Option<String>) -> Opti
         }));
     }
     let me = s.reviewer.clone()?;
-    let reference = s.current()?.dossier.reference.clone();
-    let criterion = s.batch.call.criteria.get(s.dossiers.criterion)?.id.clone();
+    let reference = s.current_reference()?.to_string();
+    let criterion = s.current_criterion()?.id.clone();
     let key = (reference.clone(), me.clone(), criterion.clone());
     let before = s.batch.scores.get(&key).cloned();
     let after = Score {

@@ -65,11 +65,9 @@ fn status(s: &State) -> (String, bool) {
 }
 
 fn current_reference(s: &State) -> String {
-    s.current()
+    s.current_reference()
         .expect("a dossier selected")
-        .dossier
-        .reference
-        .clone()
+        .to_string()
 }
 
 fn type_text(s: &mut State, text: &str) {
@@ -83,6 +81,33 @@ fn form(s: &State) -> &crate::app::form::Form {
         Mode::Form(f) => f,
         other => panic!("a form was expected, the mode is {other:?}"),
     }
+}
+
+// The selection.
+
+#[test]
+fn the_current_reference_and_criterion_follow_the_cursor() {
+    let mut s = state(Some(MEMBER), CommitteeData::default());
+    let second = s.batch.entries[s.dossiers.view[1]]
+        .dossier
+        .reference
+        .clone();
+    update(&mut s, Action::Down);
+    assert_eq!(s.current_reference(), Some(second.as_str()));
+    assert_eq!(
+        s.current_criterion().map(|c| c.id.as_str()),
+        Some(s.batch.call.criteria[0].id.as_str())
+    );
+    update(&mut s, Action::FocusGrid);
+    update(&mut s, Action::Down);
+    assert_eq!(
+        s.current_criterion().map(|c| c.id.as_str()),
+        Some(s.batch.call.criteria[1].id.as_str())
+    );
+    // A search that matches nothing leaves no dossier selected.
+    update(&mut s, Action::Filter);
+    type_text(&mut s, "zzzzzz");
+    assert_eq!(s.current_reference(), None);
 }
 
 // Scores.
