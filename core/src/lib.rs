@@ -13,6 +13,7 @@ pub mod decision;
 pub mod document;
 pub mod dossier;
 pub mod eligibility;
+pub mod format;
 pub mod fr;
 pub mod grid;
 pub mod hex;

@@ -15,6 +15,7 @@
 //! chair. Applying a packet is therefore idempotent, and merging several
 //! packets of one member in any order gives the same table.
 
+use crate::format::{Format, Seen};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -24,8 +25,11 @@ mod error;
 pub use error::{Dated, JsonProblem, PacketError};
 
 pub const FORMAT: &str = "jury-packet/1";
-const FAMILY: &str = "jury-packet/";
-const VERSION: u32 = 1;
+/// The format this Jury writes and reads.
+const WRITTEN: Format = Format {
+    family: "jury-packet/",
+    version: 1,
+};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -136,16 +140,10 @@ pub fn open(bytes: &[u8]) -> Result<Packet, PacketError> {
     let Some(format) = value.get("format").and_then(|f| f.as_str()) else {
         return Err(PacketError::NotAPacket);
     };
-    if format != FORMAT {
-        let future = format
-            .strip_prefix(FAMILY)
-            .and_then(|v| v.parse::<u32>().ok())
-            .is_some_and(|v| v > VERSION);
-        return Err(if future {
-            PacketError::Future(format.into())
-        } else {
-            PacketError::Format(format.into())
-        });
+    match WRITTEN.seen(format) {
+        Seen::Current => {}
+        Seen::Future => return Err(PacketError::Future(format.into())),
+        Seen::Unknown => return Err(PacketError::Format(format.into())),
     }
     let packet: Packet =
         serde_json::from_value(value).map_err(|e| PacketError::Fields(e.to_string()))?;

@@ -10,6 +10,7 @@
 
 use crate::io::files::{FileError, write_atomic_with};
 use crate::store::Store;
+use jury_core::format::{Format, Seen};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,8 +25,11 @@ pub use error::{
 };
 
 pub const FORMAT: &str = "jury-bundle/1";
-const FAMILY: &str = "jury-bundle/";
-const VERSION: u32 = 1;
+/// The format this Jury writes and reads.
+const WRITTEN: Format = Format {
+    family: "jury-bundle/",
+    version: 1,
+};
 const MANIFEST: &str = "manifest.json";
 const MANIFEST_LIMIT: u64 = 16 << 20;
 
@@ -373,16 +377,10 @@ fn read_manifest<R: Read + std::io::Seek>(
     let Some(format) = value.get("format").and_then(|f| f.as_str()) else {
         return Err(UnpackError::NoFormat);
     };
-    if format != FORMAT {
-        let future = format
-            .strip_prefix(FAMILY)
-            .and_then(|v| v.parse::<u32>().ok())
-            .is_some_and(|v| v > VERSION);
-        return Err(if future {
-            UnpackError::FutureFormat(format.into())
-        } else {
-            UnpackError::UnknownFormat(format.into())
-        });
+    match WRITTEN.seen(format) {
+        Seen::Current => {}
+        Seen::Future => return Err(UnpackError::FutureFormat(format.into())),
+        Seen::Unknown => return Err(UnpackError::UnknownFormat(format.into())),
     }
     let manifest: Manifest = serde_json::from_value(value)
         .map_err(|e| altered(Alteration::ManifestInvalid(e.to_string())))?;
