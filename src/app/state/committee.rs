@@ -1,0 +1,103 @@
+//! The committee view's part of the state: ranking or agenda rows.
+
+use super::State;
+use std::collections::HashMap;
+
+/// The committee view: ranking, agenda, the selected dossier.
+pub struct CommitteeView {
+    /// Rank by the members' normalised totals.
+    pub normalised: bool,
+    /// Contested and near-cut-off dossiers only, contested first.
+    pub agenda: bool,
+    /// Rows (indices into `entries`) and the selected row.
+    pub rows: Vec<usize>,
+    pub selected: usize,
+}
+
+impl State {
+    /// The committee rows: ranking order (raw or normalised), or the agenda.
+    pub fn refresh_committee_view(&mut self) {
+        let keep = self
+            .committee_view
+            .rows
+            .get(self.committee_view.selected)
+            .copied();
+        let mut rows: Vec<usize> = self
+            .batch
+            .committee
+            .ranking
+            .iter()
+            .filter_map(|r| self.entry_index(&r.reference))
+            .collect();
+        if self.committee_view.normalised {
+            let z: HashMap<usize, f64> = rows
+                .iter()
+                .map(|i| {
+                    let a = &self.batch.committee.aggregates[*i];
+                    (
+                        *i,
+                        jury_core::aggregate::normalised_total(a, &self.batch.committee.profiles)
+                            .unwrap_or(f64::NEG_INFINITY),
+                    )
+                })
+                .collect();
+            rows.sort_by(|a, b| z[b].total_cmp(&z[a]));
+        }
+        if self.committee_view.agenda {
+            let cut = self.batch.call.capacity.map(|c| c as usize);
+            let position: HashMap<usize, usize> =
+                rows.iter().enumerate().map(|(p, i)| (*i, p)).collect();
+            let near = |i: &usize| {
+                cut.is_some_and(|c| {
+                    let p = position[i] + 1;
+                    p + 2 >= c && p <= c + 2
+                })
+            };
+            let contested = |i: &usize| self.batch.committee.aggregates[*i].contested;
+            rows.retain(|i| contested(i) || near(i));
+            rows.sort_by_key(|i| (!contested(i), position[i]));
+        }
+        self.committee_view.rows = rows;
+        self.committee_view.selected = keep
+            .and_then(|k| self.committee_view.rows.iter().position(|i| *i == k))
+            .unwrap_or(0)
+            .min(self.committee_view.rows.len().saturating_sub(1));
+    }
+
+    /// The committee view's warning that the call may be unsuccessful.
+    pub fn unsuccessful_warning(&self) -> Option<String> {
+        let s = self;
+        let eligible = (0..s.batch.entries.len())
+            .filter(|i| s.verdict(*i) == jury_core::eligibility::Verdict::Eligible)
+            .count();
+        let best = s
+            .batch
+            .committee
+            .aggregates
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| s.verdict(*i) == jury_core::eligibility::Verdict::Eligible)
+            .filter_map(|(_, a)| a.official(s.batch.committee.basis))
+            .map(|t| jury_core::aggregate::DossierAggregate::on_100(&s.batch.call, t))
+            .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
+        // Before anyone has scored, "nobody reaches the threshold" means nothing.
+        let any_scored = s
+            .batch
+            .committee
+            .aggregates
+            .iter()
+            .any(|a| a.official(s.batch.committee.basis).is_some());
+        if !any_scored && eligible > 1 {
+            return None;
+        }
+        jury_core::decision::unsuccessful_warning(&s.batch.call, eligible, best, s.env.lang)
+    }
+
+    /// The dossier selected in the committee view.
+    pub fn committee_current(&self) -> Option<usize> {
+        self.committee_view
+            .rows
+            .get(self.committee_view.selected)
+            .copied()
+    }
+}

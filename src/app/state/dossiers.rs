@@ -1,0 +1,371 @@
+//! The dossiers screen's part of the state: the list (filter, search,
+//! sort), the dossier pane, the grid, and the reviewer's progress.
+
+use super::{Entry, Score, State, text};
+use jury_core::call::Criterion;
+use jury_core::eligibility;
+use jury_core::fr::Lang;
+use jury_core::grid::{self, Evaluation, Scores};
+use jury_core::search::Searcher;
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    List,
+    Dossier,
+    Grid,
+}
+
+/// Whose scores the grid shows and writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GridTarget {
+    /// The active reviewer's own scores.
+    Own,
+    /// The chair's consensus grid, which becomes the official score.
+    Consensus,
+}
+
+/// The list's filters (besides the search).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFilter {
+    All,
+    ToScore,
+    Contested,
+    Ineligible,
+    Decided,
+    Priority,
+    /// One territory (`structure.territory`), by its index in `State::territories`.
+    Zone(usize),
+}
+
+impl ListFilter {
+    /// The next filter; after the fixed ones, each territory of the batch.
+    pub fn next(self, zones: usize) -> ListFilter {
+        match self {
+            ListFilter::All => ListFilter::ToScore,
+            ListFilter::ToScore => ListFilter::Contested,
+            ListFilter::Contested => ListFilter::Ineligible,
+            ListFilter::Ineligible => ListFilter::Decided,
+            ListFilter::Decided => ListFilter::Priority,
+            ListFilter::Priority if zones > 0 => ListFilter::Zone(0),
+            ListFilter::Zone(i) if i + 1 < zones => ListFilter::Zone(i + 1),
+            ListFilter::Priority | ListFilter::Zone(_) => ListFilter::All,
+        }
+    }
+
+    pub fn label(self, lang: Lang, territories: &[String]) -> String {
+        if let ListFilter::Zone(i) = self {
+            return format!(
+                "{} {}",
+                lang.tr(text::ZONE),
+                territories.get(i).map(String::as_str).unwrap_or("?")
+            );
+        }
+        match self {
+            ListFilter::All => lang.tr(text::ALL),
+            ListFilter::ToScore => lang.tr(text::SCORE),
+            ListFilter::Contested => lang.tr(text::CONTESTED),
+            ListFilter::Ineligible => lang.tr(text::INELIGIBLE),
+            ListFilter::Decided => lang.tr(text::DECIDED),
+            ListFilter::Priority => lang.tr(text::PRIORITY),
+            ListFilter::Zone(_) => "",
+        }
+        .to_string()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    Reference,
+    Received,
+    Total,
+    Status,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Reference => SortKey::Received,
+            SortKey::Received => SortKey::Total,
+            SortKey::Total => SortKey::Status,
+            SortKey::Status => SortKey::Reference,
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            SortKey::Reference => lang.tr(text::REFERENCE),
+            SortKey::Received => lang.tr(text::DATE_RECEIVED),
+            SortKey::Total => lang.tr(text::TOTAL),
+            SortKey::Status => lang.tr(text::STATUS),
+        }
+    }
+}
+
+/// Searchable fields, in the order `Haystack` holds them.
+pub const SEARCH_FIELDS: usize = 5;
+pub const F_REFERENCE: usize = 0;
+pub const F_STRUCTURE: usize = 1;
+pub const F_CITY: usize = 2;
+
+/// A scoring status of one dossier for the active reviewer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Progress {
+    ToScore,
+    Partial,
+    Scored,
+}
+
+/// The dossiers screen: list, dossier pane and grid.
+pub struct DossiersView {
+    /// Entries shown, filtered and sorted (indices into `entries`).
+    pub view: Vec<usize>,
+    /// Matched characters per entry and field, while a filter is active.
+    pub highlights: HashMap<usize, Vec<Vec<usize>>>,
+    /// Index into `view`.
+    pub selected: usize,
+    pub focus: Pane,
+    pub filter: String,
+    pub list_filter: ListFilter,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub dossier_scroll: u16,
+    /// Index of the criterion under the cursor.
+    pub criterion: usize,
+    /// First digit typed on a scale that goes past 9.
+    pub pending_digit: Option<u8>,
+    /// Whose scores the grid shows and writes.
+    pub grid_target: GridTarget,
+    /// First list row on screen, and how many rows the list shows.
+    pub list_offset: usize,
+    pub list_rows: u16,
+    /// The reviewer's progress per dossier, rebuilt by `recompute`.
+    pub(super) progress_cache: HashMap<String, Progress>,
+    pub(super) searcher: Searcher,
+}
+
+impl State {
+    pub fn current(&self) -> Option<&Entry> {
+        self.dossiers
+            .view
+            .get(self.dossiers.selected)
+            .and_then(|i| self.batch.entries.get(*i))
+    }
+
+    pub fn current_index(&self) -> Option<usize> {
+        self.dossiers.view.get(self.dossiers.selected).copied()
+    }
+
+    /// The selected dossier's reference.
+    pub fn current_reference(&self) -> Option<&str> {
+        self.current().map(|e| e.dossier.reference.as_str())
+    }
+
+    /// The criterion under the grid's cursor.
+    pub fn current_criterion(&self) -> Option<&Criterion> {
+        self.batch.call.criteria.get(self.dossiers.criterion)
+    }
+
+    /// The active reviewer's scores on one dossier.
+    pub fn my_scores(&self, reference: &str) -> Scores {
+        let Some(me) = &self.reviewer else {
+            return Scores::new();
+        };
+        self.batch
+            .call
+            .criteria
+            .iter()
+            .filter_map(|c| {
+                let key = (reference.to_string(), me.clone(), c.id.clone());
+                self.batch
+                    .scores
+                    .get(&key)
+                    .and_then(|s| s.value)
+                    .map(|v| (c.id.clone(), v))
+            })
+            .collect()
+    }
+
+    pub fn my_score(&self, reference: &str, criterion: &str) -> Option<&Score> {
+        let me = self.reviewer.as_ref()?;
+        self.batch
+            .scores
+            .get(&(reference.to_string(), me.clone(), criterion.to_string()))
+    }
+
+    /// The grid as shown: the reviewer's own scores, or the consensus.
+    pub fn grid_scores(&self, reference: &str) -> Scores {
+        match self.dossiers.grid_target {
+            GridTarget::Own => self.my_scores(reference),
+            GridTarget::Consensus => self
+                .batch
+                .call
+                .criteria
+                .iter()
+                .filter_map(|c| {
+                    self.batch
+                        .committee
+                        .consensus
+                        .get(&(reference.to_string(), c.id.clone()))
+                        .map(|v| (c.id.clone(), *v))
+                })
+                .collect(),
+        }
+    }
+
+    pub fn evaluation(&self, reference: &str) -> Evaluation {
+        grid::evaluate(&self.batch.call, &self.grid_scores(reference))
+    }
+
+    /// The active reviewer's own progress on a dossier (cached by `recompute`).
+    pub fn progress(&self, reference: &str) -> Progress {
+        match self.dossiers.progress_cache.get(reference) {
+            Some(p) => *p,
+            None => self.compute_progress(reference),
+        }
+    }
+
+    pub(super) fn compute_progress(&self, reference: &str) -> Progress {
+        let e = grid::evaluate(&self.batch.call, &self.my_scores(reference));
+        if e.complete() {
+            Progress::Scored
+        } else if e.scored > 0 {
+            Progress::Partial
+        } else {
+            Progress::ToScore
+        }
+    }
+
+    pub fn scored_count(&self) -> usize {
+        self.dossiers
+            .progress_cache
+            .values()
+            .filter(|p| **p == Progress::Scored)
+            .count()
+    }
+
+    /// Recomputes the visible list after a filter, sort or score change,
+    /// keeping the same dossier selected when it is still shown.
+    /// `narrow_from` lets a longer query search only the previous matches.
+    pub fn refresh_view(&mut self, narrow_from: Option<Vec<usize>>) {
+        let keep = self.current_index();
+        let candidates: Vec<usize> =
+            narrow_from.unwrap_or_else(|| (0..self.batch.entries.len()).collect());
+        self.dossiers.highlights.clear();
+        let mut hits: Vec<(usize, i64)> = Vec::with_capacity(candidates.len());
+        let active = !self.dossiers.filter.trim().is_empty();
+        for i in candidates {
+            if !self.passes_filter(i) {
+                continue;
+            }
+            if !active {
+                hits.push((i, 0));
+                continue;
+            }
+            if let Some(h) = self
+                .dossiers
+                .searcher
+                .find(&self.batch.entries[i].haystack, &self.dossiers.filter)
+            {
+                self.dossiers.highlights.insert(i, h.fields);
+                hits.push((i, h.score));
+            }
+        }
+        let mut view: Vec<usize> = hits.iter().map(|(i, _)| *i).collect();
+        self.sort_view(&mut view);
+        if active {
+            // While searching, the best matches come first (the sort breaks ties).
+            let score: HashMap<usize, i64> = hits.into_iter().collect();
+            view.sort_by_key(|i| std::cmp::Reverse(score.get(i).copied().unwrap_or(0)));
+        }
+        self.dossiers.view = view;
+        self.dossiers.selected = keep
+            .and_then(|k| self.dossiers.view.iter().position(|i| *i == k))
+            .unwrap_or(0);
+    }
+
+    fn sort_view(&self, view: &mut [usize]) {
+        let e = &self.batch.entries;
+        match self.dossiers.sort {
+            SortKey::Reference => {
+                view.sort_by(|a, b| e[*a].dossier.reference.cmp(&e[*b].dossier.reference))
+            }
+            SortKey::Received => view.sort_by(|a, b| {
+                e[*a]
+                    .dossier
+                    .received_at
+                    .cmp(&e[*b].dossier.received_at)
+                    .then_with(|| e[*a].dossier.reference.cmp(&e[*b].dossier.reference))
+            }),
+            SortKey::Total => {
+                let totals: HashMap<usize, f64> = view
+                    .iter()
+                    .map(|i| {
+                        (
+                            *i,
+                            self.evaluation(&e[*i].dossier.reference)
+                                .on_100
+                                .unwrap_or(-1.0),
+                        )
+                    })
+                    .collect();
+                // Best first by default: that is how a committee reads totals.
+                view.sort_by(|a, b| {
+                    totals[b]
+                        .total_cmp(&totals[a])
+                        .then_with(|| e[*a].dossier.reference.cmp(&e[*b].dossier.reference))
+                })
+            }
+            SortKey::Status => view.sort_by(|a, b| {
+                self.progress(&e[*a].dossier.reference)
+                    .cmp(&self.progress(&e[*b].dossier.reference))
+                    .then_with(|| e[*a].dossier.reference.cmp(&e[*b].dossier.reference))
+            }),
+        }
+        if self.dossiers.descending {
+            view.reverse();
+        }
+    }
+
+    /// Keeps the selected dossier within the rows the list shows.
+    pub fn scroll_list(&mut self) {
+        let rows = self.dossiers.list_rows.max(1) as usize;
+        if self.dossiers.selected < self.dossiers.list_offset {
+            self.dossiers.list_offset = self.dossiers.selected;
+        } else if self.dossiers.selected >= self.dossiers.list_offset + rows {
+            self.dossiers.list_offset = self.dossiers.selected + 1 - rows;
+        }
+        self.dossiers.list_offset = self
+            .dossiers
+            .list_offset
+            .min(self.dossiers.view.len().saturating_sub(1));
+    }
+
+    /// No anchoring: a member sees the others' scores on a dossier only once
+    /// they have scored it themselves; the chair sees everything.
+    pub fn may_see_others(&self, reference: &str) -> bool {
+        self.is_chair() || self.progress(reference) == Progress::Scored
+    }
+
+    fn passes_filter(&self, i: usize) -> bool {
+        let e = &self.batch.entries[i];
+        let reference = &e.dossier.reference;
+        match self.dossiers.list_filter {
+            ListFilter::All => true,
+            ListFilter::ToScore => self.progress(reference) != Progress::Scored,
+            ListFilter::Contested => self
+                .batch
+                .committee
+                .aggregates
+                .get(i)
+                .is_some_and(|a| a.contested),
+            ListFilter::Ineligible => self.verdict(i) == eligibility::Verdict::Ineligible,
+            ListFilter::Decided => self.batch.committee.decisions.contains_key(reference),
+            ListFilter::Priority => !e.eligibility.priorities.is_empty(),
+            ListFilter::Zone(z) => e
+                .dossier
+                .territory()
+                .is_some_and(|t| Some(t) == self.batch.territories.get(z).map(String::as_str)),
+        }
+    }
+}

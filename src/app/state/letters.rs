@@ -1,0 +1,115 @@
+//! The letters view's part of the state: final decisions, their letters,
+//! the preview of the selected one.
+
+use super::State;
+use jury_core::compose::{self, LetterError};
+use jury_core::document::Document;
+
+/// A final decision and its letter's state, for the letters view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LetterItem {
+    /// Index into `entries`.
+    pub entry: usize,
+    pub decision: jury_core::records::DecisionRow,
+    pub tracked: Option<jury_core::records::LetterRow>,
+    /// Past the call's `notify_by` and not sent.
+    pub late: bool,
+}
+
+/// A letter as the letters view shows it before it is produced.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Preview {
+    Letter(Box<Document>),
+    /// Why it cannot be produced as things stand.
+    Problems(Vec<String>),
+}
+
+/// The letters view: every final decision and its letter.
+pub struct LettersView {
+    pub items: Vec<LetterItem>,
+    pub selected: usize,
+    /// The selected letter as it will be written.
+    pub preview: Option<Preview>,
+    /// A running batch: done, total, current reference.
+    pub progress: Option<(usize, usize, String)>,
+}
+
+impl State {
+    /// The letters view's rows: every final decision, by reference.
+    pub fn refresh_letters(&mut self) {
+        let mut items: Vec<LetterItem> = self
+            .batch
+            .committee
+            .decisions
+            .values()
+            .filter(|d| self.batch.committee.frozen(&d.reference))
+            .filter_map(|d| {
+                let entry = self.entry_index(&d.reference)?;
+                let tracked = self
+                    .batch
+                    .letters
+                    .iter()
+                    .find(|l| l.reference == d.reference && l.decision_id == d.id)
+                    .cloned();
+                let sent = tracked.as_ref().is_some_and(|t| t.sent_at.is_some());
+                let late = !sent
+                    && self
+                        .batch
+                        .call
+                        .notify_by
+                        .is_some_and(|n| self.env.today > n);
+                Some(LetterItem {
+                    entry,
+                    decision: d.clone(),
+                    tracked,
+                    late,
+                })
+            })
+            .collect();
+        items.sort_by(|a, b| a.decision.reference.cmp(&b.decision.reference));
+        self.letters_view.items = items;
+        self.letters_view.selected = self
+            .letters_view
+            .selected
+            .min(self.letters_view.items.len().saturating_sub(1));
+        self.refresh_preview();
+    }
+
+    /// Composes the selected letter with the function that writes the
+    /// files, once per change of selection or data rather than per frame.
+    pub fn refresh_preview(&mut self) {
+        let lang = self.env.lang;
+        self.letters_view.preview = self
+            .letters_view
+            .items
+            .get(self.letters_view.selected)
+            .and_then(|item| {
+                let b = &self.batch;
+                let session = b
+                    .committee
+                    .data
+                    .sessions
+                    .iter()
+                    .find(|x| x.id == item.decision.session_id)?;
+                Some(
+                    match compose::decision_letter(
+                        &b.call,
+                        &b.committee,
+                        item.entry,
+                        &b.entries[item.entry].dossier,
+                        &item.decision,
+                        session,
+                        &b.templates,
+                    ) {
+                        Ok((doc, _)) => Preview::Letter(Box::new(doc)),
+                        Err(LetterError::SessionDate(e)) => {
+                            Preview::Problems(vec![e.message(lang)])
+                        }
+                        Err(LetterError::Template(diags)) => {
+                            Preview::Problems(diags.iter().map(|d| d.to_string()).collect())
+                        }
+                    },
+                )
+            });
+    }
+}

@@ -1,0 +1,432 @@
+//! Everything the screen shows, in memory. Built once from the store; changed
+//! only by `update`; read by `ui` to draw. This file holds what every screen
+//! shares (environment, batch, mode, status line); each screen's own part is
+//! in the file named for it.
+
+use crate::app::keymap::{Context, Keymap};
+use jury_core::call::{Call, Role};
+use jury_core::dossier::Dossier;
+use jury_core::eligibility::{self, Report};
+use jury_core::fr::Lang;
+use jury_core::json::Diag;
+use jury_core::records::ScoreRow;
+use jury_core::search::{Haystack, Searcher};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+mod committee;
+mod dossiers;
+mod letters;
+
+pub use committee::CommitteeView;
+pub use dossiers::{
+    DossiersView, F_CITY, F_REFERENCE, F_STRUCTURE, GridTarget, ListFilter, Pane, Progress,
+    SEARCH_FIELDS, SortKey,
+};
+pub use letters::{LetterItem, LettersView, Preview};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Dossiers,
+    Committee,
+    Letters,
+}
+
+/// One line of a dossier's history, read from the audit trail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryLine {
+    pub at: String,
+    pub actor: String,
+    pub what: crate::app::history::Happened,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mode {
+    Normal,
+    /// Typing the search query.
+    Filter,
+    /// Editing the comment of the selected criterion.
+    Comment,
+    /// Asking who is scoring.
+    AskReviewer,
+    Help {
+        scroll: u16,
+    },
+    /// The import report, shown at start when a file had problems.
+    Report {
+        scroll: u16,
+    },
+    /// Choosing which attachment to open.
+    Attachments {
+        selected: usize,
+    },
+    /// A committee form (decision, override, session…).
+    Form(crate::app::form::Form),
+    /// A dossier's audit trail.
+    History {
+        reference: String,
+        lines: Vec<HistoryLine>,
+        scroll: u16,
+    },
+}
+
+/// What the last frame measured, fed back to the state for paging.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FrameInfo {
+    pub page: u16,
+    pub dossier_max_scroll: u16,
+    /// Rows the dossier list showed.
+    pub list_rows: u16,
+}
+
+pub struct Entry {
+    pub dossier: Dossier,
+    pub eligibility: Report,
+    pub late: bool,
+    pub haystack: Haystack,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Score {
+    pub value: Option<f64>,
+    pub comment: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Everything the screen shows, grouped by what it belongs to: the
+/// environment, the batch under examination, and one part per screen.
+pub struct State {
+    pub env: Env,
+    pub batch: Batch,
+    /// Who is scoring: a member of the committee, or nobody yet.
+    pub reviewer: Option<String>,
+    pub screen: Screen,
+    pub mode: Mode,
+    /// Text being edited (comment, reviewer name).
+    pub input: String,
+    pub status: Option<Status>,
+    pub quit: bool,
+    /// Page height the last frame had, for page up/down.
+    pub page: u16,
+    pub dossiers: DossiersView,
+    pub committee_view: CommitteeView,
+    pub letters_view: LettersView,
+}
+
+/// Where Jury runs: language, terminal, files, the day.
+pub struct Env {
+    pub lang: Lang,
+    pub color: bool,
+    pub call_dir: Option<PathBuf>,
+    pub db_path: String,
+    pub keymap: Keymap,
+    /// Where the TUI writes letters, minutes and packets.
+    pub letters_dir: PathBuf,
+    /// Today, as the runtime sees it (late letters, default dates).
+    pub today: chrono::NaiveDate,
+}
+
+/// The call and its dossiers as the database holds them, with what the
+/// committee has recorded and what is computed from it.
+pub struct Batch {
+    pub call: Call,
+    pub entries: Vec<Entry>,
+    /// Reference → index into `entries` (entries never change after start).
+    index: HashMap<String, usize>,
+    /// Every member's scores: (reference, member, criterion) → score.
+    pub scores: BTreeMap<(String, String, String), Score>,
+    pub committee: jury_core::committee::Committee,
+    /// The call's own letter templates, by decision id.
+    pub templates: BTreeMap<String, String>,
+    /// Letters produced and their tracking, from the store.
+    pub letters: Vec<jury_core::records::LetterRow>,
+    /// The batch's territories, for the zone filter.
+    pub territories: Vec<String>,
+    /// The import report: files that had problems.
+    pub report: Vec<Diag>,
+}
+
+/// Every member's scores by (reference, member, criterion), as the state keeps them.
+pub fn score_map(rows: Vec<ScoreRow>) -> BTreeMap<(String, String, String), Score> {
+    rows.into_iter()
+        .map(|r| {
+            (
+                (r.reference, r.member, r.criterion),
+                Score {
+                    value: r.value,
+                    comment: r.comment,
+                },
+            )
+        })
+        .collect()
+}
+
+pub struct Init {
+    pub lang: Lang,
+    pub color: bool,
+    pub call: Call,
+    pub call_dir: Option<PathBuf>,
+    pub db_path: String,
+    pub keymap: Keymap,
+    pub dossiers: Vec<Dossier>,
+    pub scores: Vec<ScoreRow>,
+    pub reviewer: Option<String>,
+    /// The last reviewer on this machine, offered at « Qui note ? ».
+    pub reviewer_hint: Option<String>,
+    pub report: Vec<Diag>,
+    pub committee: jury_core::records::CommitteeData,
+    pub templates: BTreeMap<String, String>,
+    pub letters: Vec<jury_core::records::LetterRow>,
+    pub letters_dir: PathBuf,
+    pub today: chrono::NaiveDate,
+}
+
+/// This module's interface texts, in both languages.
+mod text {
+    use jury_core::fr::Tr;
+
+    pub const ZONE: Tr = Tr::new("zone :", "zone:");
+    pub const ALL: Tr = Tr::new("tous", "all");
+    pub const SCORE: Tr = Tr::new("à noter", "to score");
+    pub const CONTESTED: Tr = Tr::new("contestés", "contested");
+    pub const INELIGIBLE: Tr = Tr::new("irrecevables", "ineligible");
+    pub const DECIDED: Tr = Tr::new("décidés", "decided");
+    pub const PRIORITY: Tr = Tr::new("prioritaires", "priority");
+    pub const REFERENCE: Tr = Tr::new("référence", "reference");
+    pub const DATE_RECEIVED: Tr = Tr::new("date de réception", "date received");
+    pub const TOTAL: Tr = Tr::new("total", "total");
+    pub const STATUS: Tr = Tr::new("statut", "status");
+}
+
+impl State {
+    pub fn new(init: Init) -> State {
+        let lang = init.lang;
+        let entries: Vec<Entry> = init
+            .dossiers
+            .into_iter()
+            .map(|d| {
+                let eligibility = eligibility::evaluate(&init.call, &d, lang);
+                let late = eligibility::is_late(&init.call, &d);
+                let haystack = Haystack::new(&[
+                    &d.reference,
+                    &d.structure,
+                    &d.city,
+                    &d.professional,
+                    &d.representative,
+                ]);
+                Entry {
+                    dossier: d,
+                    eligibility,
+                    late,
+                    haystack,
+                }
+            })
+            .collect();
+        let scores = score_map(init.scores);
+        // Who scored last on this machine, offered when nobody is named.
+        let input = match &init.reviewer {
+            None => init.reviewer_hint.clone().unwrap_or_default(),
+            Some(_) => String::new(),
+        };
+        let mode = if !init.report.is_empty() {
+            Mode::Report { scroll: 0 }
+        } else if init.reviewer.is_none() {
+            Mode::AskReviewer
+        } else {
+            Mode::Normal
+        };
+        let mut s = State {
+            env: Env {
+                lang,
+                color: init.color,
+                call_dir: init.call_dir,
+                db_path: init.db_path,
+                keymap: init.keymap,
+                letters_dir: init.letters_dir,
+                today: init.today,
+            },
+            batch: Batch {
+                call: init.call,
+                index: entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.dossier.reference.clone(), i))
+                    .collect(),
+                entries,
+                scores,
+                committee: jury_core::committee::Committee::default(),
+                templates: init.templates,
+                letters: init.letters,
+                territories: Vec::new(),
+                report: init.report,
+            },
+            reviewer: init.reviewer,
+            screen: Screen::Dossiers,
+            mode,
+            input,
+            status: None,
+            quit: false,
+            page: 10,
+            dossiers: DossiersView {
+                view: Vec::new(),
+                highlights: HashMap::new(),
+                selected: 0,
+                focus: Pane::List,
+                filter: String::new(),
+                list_filter: ListFilter::All,
+                sort: SortKey::Reference,
+                descending: false,
+                dossier_scroll: 0,
+                criterion: 0,
+                pending_digit: None,
+                grid_target: GridTarget::Own,
+                list_offset: 0,
+                list_rows: 20,
+                progress_cache: HashMap::new(),
+                searcher: Searcher::default(),
+            },
+            committee_view: CommitteeView {
+                normalised: false,
+                agenda: false,
+                rows: Vec::new(),
+                selected: 0,
+            },
+            letters_view: LettersView {
+                items: Vec::new(),
+                selected: 0,
+                preview: None,
+                progress: None,
+            },
+        };
+        let mut territories: Vec<String> = s
+            .batch
+            .entries
+            .iter()
+            .filter_map(|e| e.dossier.territory().map(str::to_string))
+            .collect();
+        territories.sort();
+        territories.dedup();
+        s.batch.territories = territories;
+        s.batch.committee.data = init.committee;
+        s.recompute();
+        s
+    }
+
+    /// Key contexts searched, in order, for the current mode and focus.
+    pub fn contexts(&self) -> Vec<Context> {
+        match self.mode {
+            Mode::Normal if self.screen == Screen::Committee => {
+                vec![Context::Committee, Context::Global]
+            }
+            Mode::Normal if self.screen == Screen::Letters => {
+                vec![Context::Letters, Context::Global]
+            }
+            Mode::Normal => {
+                let pane = match self.dossiers.focus {
+                    Pane::List => Context::List,
+                    Pane::Dossier => Context::Dossier,
+                    Pane::Grid => Context::Grid,
+                };
+                vec![pane, Context::Global]
+            }
+            Mode::Filter | Mode::Comment | Mode::AskReviewer => vec![Context::Input],
+            Mode::Help { .. } => vec![Context::Help],
+            Mode::Report { .. } | Mode::Attachments { .. } | Mode::History { .. } => {
+                vec![Context::Popup]
+            }
+            Mode::Form(_) => vec![Context::Form],
+        }
+    }
+
+    pub fn set_status(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn set_error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+    /// Layout feedback from the last frame: page height and how far the
+    /// dossier can scroll. The only state the renderer informs.
+    pub fn apply_frame(&mut self, info: FrameInfo) {
+        if info.page > 0 {
+            self.page = info.page;
+        }
+        if info.list_rows > 0 {
+            self.dossiers.list_rows = info.list_rows;
+        }
+        self.dossiers.dossier_scroll = self.dossiers.dossier_scroll.min(info.dossier_max_scroll);
+        self.scroll_list();
+    }
+    /// Rebuilds aggregates, ranking and the committee rows from memory.
+    pub fn recompute(&mut self) {
+        let scores: BTreeMap<(String, String, String), f64> = self
+            .batch
+            .scores
+            .iter()
+            .filter_map(|(k, v)| v.value.map(|x| (k.clone(), x)))
+            .collect();
+        let dossiers: Vec<&Dossier> = self.batch.entries.iter().map(|e| &e.dossier).collect();
+        let progress = dossiers
+            .iter()
+            .map(|d| (d.reference.clone(), self.compute_progress(&d.reference)))
+            .collect();
+        self.dossiers.progress_cache = progress;
+        let data = std::mem::take(&mut self.batch.committee.data);
+        let basis = self.batch.committee.basis;
+        self.batch.committee = jury_core::committee::Committee::build(
+            &self.batch.call,
+            &dossiers,
+            &scores,
+            data,
+            basis,
+        );
+        self.refresh_committee_view();
+        self.refresh_letters();
+        self.refresh_view(None);
+    }
+
+    pub fn set_committee_data(&mut self, data: jury_core::records::CommitteeData) {
+        self.batch.committee.data = data;
+        self.recompute();
+    }
+
+    /// The entry of a reference.
+    pub fn entry_index(&self, reference: &str) -> Option<usize> {
+        self.batch.index.get(reference).copied()
+    }
+
+    /// Eligibility after the chair's override, if any: what every screen shows.
+    pub fn verdict(&self, i: usize) -> eligibility::Verdict {
+        let e = &self.batch.entries[i];
+        match self.batch.committee.overrides.get(&e.dossier.reference) {
+            Some(o) if o.eligible => eligibility::Verdict::Eligible,
+            Some(_) => eligibility::Verdict::Ineligible,
+            None => e.eligibility.verdict,
+        }
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        self.reviewer
+            .as_deref()
+            .and_then(|r| self.batch.committee.role(r))
+    }
+
+    pub fn is_chair(&self) -> bool {
+        self.role() == Some(Role::Chair)
+    }
+
+    pub fn may_decide(&self) -> bool {
+        matches!(self.role(), Some(Role::Chair | Role::Secretary))
+    }
+}
