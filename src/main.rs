@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     let lang = Lang::parse(&cli.lang).unwrap_or_default();
     match cli.command {
         Some(Command::Check { call_dir }) => check(&call_dir),
-        Some(Command::Verify { db }) => verify(&db, lang),
+        Some(Command::Verify { db, head }) => verify(&db, head.as_deref(), lang),
         Some(Command::Bench { dossiers }) => match jury::cli::bench::run(dossiers) {
             Ok(table) => {
                 print!("{table}");
@@ -100,29 +100,96 @@ fn check(dir: &std::path::Path) -> ExitCode {
     }
 }
 
-fn verify(db: &std::path::Path, lang: Lang) -> ExitCode {
-    match jury::store::audit::verify_file(db) {
+fn verify(db: &std::path::Path, head: Option<&str>, lang: Lang) -> ExitCode {
+    use jury::store::record::Signed;
+    let r = match jury::store::audit::verify_record(db, head) {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("{}", e.message(lang));
-            ExitCode::from(2)
+            return ExitCode::from(2);
         }
-        Ok(v) => match &v.first_break {
-            None => {
-                println!("Journal d'audit intact : {} événement(s).", v.events);
-                if let Some(h) = &v.head {
-                    println!("Empreinte finale (à reporter au procès-verbal) : {h}");
-                }
-                ExitCode::SUCCESS
+    };
+    let v = &r.chain;
+    match &v.first_break {
+        None => println!(
+            "{} {} {}",
+            lang.t("Journal d'audit intact :", "Audit log intact:"),
+            v.events,
+            lang.t("événement(s).", "event(s).")
+        ),
+        Some(b) => println!(
+            "{} {b}.",
+            lang.t("Journal d'audit ALTÉRÉ :", "Audit log ALTERED:")
+        ),
+    }
+    match &r.signed {
+        None => {}
+        Some(Signed::AtHead) => println!(
+            "{}",
+            lang.t(
+                "Le journal mène à l'empreinte signée ; rien n'a été enregistré depuis.",
+                "The log leads to the signed fingerprint; nothing was recorded since."
+            )
+        ),
+        Some(Signed::Followed { at, since }) => println!(
+            "{}",
+            match lang {
+                Lang::Fr => format!(
+                    "Le journal passe par l'empreinte signée (événement n° {at}) ; {since} événement(s) enregistré(s) depuis."
+                ),
+                Lang::En => format!(
+                    "The log passes through the signed fingerprint (event no. {at}); {since} event(s) recorded since."
+                ),
             }
-            Some(b) => {
-                println!("Journal d'audit ALTÉRÉ : {b}.");
-                println!(
-                    "{} événement(s) lus. Conservez ce fichier tel quel et prévenez la présidence du comité.",
-                    v.events
-                );
-                ExitCode::from(1)
-            }
-        },
+        ),
+        Some(Signed::Missing) => println!(
+            "{}",
+            lang.t(
+                "Le journal ne mène PAS à l'empreinte signée : il a été tronqué ou réécrit.",
+                "The log does NOT lead to the signed fingerprint: it was truncated or rewritten."
+            )
+        ),
+    }
+    for line in &r.integrity {
+        println!(
+            "{} {line}",
+            lang.t("Fichier endommagé (SQLite) :", "Damaged file (SQLite):")
+        );
+    }
+    if !r.differences.is_empty() {
+        println!(
+            "{} {}",
+            r.differences.len(),
+            lang.t(
+                "différence(s) entre les tables et le journal :",
+                "difference(s) between the tables and the log:"
+            )
+        );
+        for d in &r.differences {
+            println!("  – {d}");
+        }
+    }
+    if r.is_intact() {
+        if let Some(h) = &v.head {
+            println!(
+                "{} {h}",
+                lang.t(
+                    "Empreinte finale (à reporter au procès-verbal) :",
+                    "Final fingerprint (to copy into the minutes):"
+                )
+            );
+        }
+        ExitCode::SUCCESS
+    } else {
+        println!(
+            "{} {}",
+            v.events,
+            lang.t(
+                "événement(s) lus. Conservez ce fichier tel quel et prévenez la présidence du comité.",
+                "event(s) read. Keep this file as it is and tell the committee's chair."
+            )
+        );
+        ExitCode::from(1)
     }
 }
 

@@ -21,6 +21,7 @@ pub mod json;
 pub mod packet;
 pub mod ranking;
 pub mod records;
+pub mod replay;
 pub mod search;
 pub mod templates;
 pub mod typography;

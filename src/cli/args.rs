@@ -89,10 +89,13 @@ pub enum Command {
         #[arg(long, default_value_t = 1000)]
         dossiers: usize,
     },
-    /// Vérifie le chaînage du journal d'audit et nomme le premier événement altéré
+    /// Vérifie le journal d'audit (chaînage, empreinte signée) et que les tables lui correspondent
     Verify {
         /// Base de données de l'appel
         #[arg(long, value_name = "FICHIER")]
         db: PathBuf,
+        /// Empreinte reportée au procès-verbal signé : le journal doit y mener
+        #[arg(long, value_name = "EMPREINTE")]
+        head: Option<String>,
     },
 }

@@ -108,9 +108,22 @@ impl VerifyError {
 
 jury_core::french_display!(VerifyError);
 
+/// SQLite's refusal, said for the file being checked.
+fn read_error(path: &Path, e: rusqlite::Error) -> VerifyError {
+    let file = path.to_path_buf();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => VerifyError::NotADatabase(file),
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => VerifyError::Busy(file),
+        Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
+            VerifyError::CannotOpen(file)
+        }
+        _ => VerifyError::Read(file, e),
+    }
+}
+
 /// Opens a database read-only (it may be in use by a running Jury, or be an
-/// archived copy) and verifies its whole log.
-pub fn verify_file(path: &Path) -> Result<Verification, VerifyError> {
+/// archived copy), refusing what is not a Jury database.
+fn open_for_checking(path: &Path) -> Result<Connection, VerifyError> {
     let file = || path.to_path_buf();
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => return Err(VerifyError::IsADirectory(file())),
@@ -120,16 +133,7 @@ pub fn verify_file(path: &Path) -> Result<Verification, VerifyError> {
         }
         Err(e) => return Err(VerifyError::Io(file(), e)),
     }
-    let fail = |e: rusqlite::Error| match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => VerifyError::NotADatabase(file()),
-        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
-            VerifyError::Busy(file())
-        }
-        Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
-            VerifyError::CannotOpen(file())
-        }
-        _ => VerifyError::Read(file(), e),
-    };
+    let fail = |e| read_error(path, e);
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -147,8 +151,24 @@ pub fn verify_file(path: &Path) -> Result<Verification, VerifyError> {
     if !has_audit {
         return Err(VerifyError::NoAuditLog(file()));
     }
-    let events = read_events(&conn, None).map_err(fail)?;
+    Ok(conn)
+}
+
+/// Verifies a database file's hash chain.
+pub fn verify_file(path: &Path) -> Result<Verification, VerifyError> {
+    let conn = open_for_checking(path)?;
+    let events = read_events(&conn, None).map_err(|e| read_error(path, e))?;
     Ok(verify_events(&events))
+}
+
+/// The chain, SQLite's own check, the tables against the log replayed, and
+/// with `head` the fingerprint copied from signed minutes.
+pub fn verify_record(
+    path: &Path,
+    head: Option<&str>,
+) -> Result<super::record::Record, VerifyError> {
+    let conn = open_for_checking(path)?;
+    super::record::check(&conn, head).map_err(|e| read_error(path, e))
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ mod committee;
 mod error;
 mod letters;
 mod packets;
+pub mod record;
 pub use error::{PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
 pub use packets::*;

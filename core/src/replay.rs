@@ -1,0 +1,595 @@
+//! The audit log replayed: what the committee's tables must hold if every
+//! change went through Jury. `jury verify` builds this projection from the
+//! events alone, reads the same rows from the tables, and names every
+//! difference, so a direct edit of the database shows even when the hash
+//! chain itself was left intact.
+//!
+//! Both sides describe each row the same way: a French label naming the row
+//! (« note de Julien Ferrand sur PDNP06-2025-004, critère experience ») and
+//! its content (« 5 »). Timestamps are left out: the tables and the events
+//! take their clocks a few microseconds apart, and the dates a document
+//! prints come from the session's date, which is compared.
+
+use crate::audit::Event;
+use crate::fr::Lang;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Row label → row content.
+pub type Projection = BTreeMap<String, String>;
+
+fn quoted(text: &str) -> String {
+    format!("« {text} »")
+}
+
+fn number(x: f64) -> String {
+    Lang::Fr.score(x)
+}
+
+pub fn member(name: &str, role: &str) -> (String, String) {
+    (format!("membre {}", quoted(name)), role.to_string())
+}
+
+pub fn score(
+    reference: &str,
+    member: &str,
+    criterion: &str,
+    value: Option<f64>,
+    comment: &str,
+) -> (String, String) {
+    let mut shown = value.map(number).unwrap_or_else(|| "sans note".into());
+    if !comment.is_empty() {
+        shown.push_str(&format!(" (commentaire {})", quoted(comment)));
+    }
+    (
+        format!("note de {member} sur {reference}, critère {criterion}"),
+        shown,
+    )
+}
+
+/// A withdrawn conflict keeps the reason it was declared with.
+pub fn conflict(reference: &str, member: &str, declared: bool, reason: &str) -> (String, String) {
+    (
+        format!("conflit d'intérêts de {member} sur {reference}"),
+        format!(
+            "{}, motif {}",
+            if declared { "déclaré" } else { "retiré" },
+            quoted(reason)
+        ),
+    )
+}
+
+pub fn override_row(reference: &str, eligible: bool, justification: &str) -> (String, String) {
+    (
+        format!("dérogation de recevabilité sur {reference}"),
+        format!(
+            "{}, justification {}",
+            if eligible { "recevable" } else { "irrecevable" },
+            quoted(justification)
+        ),
+    )
+}
+
+pub fn consensus(reference: &str, criterion: &str, value: f64) -> (String, String) {
+    (
+        format!("grille de consensus sur {reference}, critère {criterion}"),
+        number(value),
+    )
+}
+
+pub struct SessionRow<'a> {
+    pub id: i64,
+    pub date: &'a str,
+    pub opened_by: &'a str,
+    pub present: &'a BTreeSet<String>,
+    /// Who closed it and on which day (the day letters are dated by).
+    pub closed: Option<(&'a str, &'a str)>,
+}
+
+pub fn session(s: &SessionRow) -> (String, String) {
+    let present: Vec<&str> = s.present.iter().map(String::as_str).collect();
+    let mut shown = format!(
+        "du {}, ouverte par {}, présents : {}",
+        s.date,
+        s.opened_by,
+        present.join(", ")
+    );
+    if let Some((by, day)) = s.closed {
+        shown.push_str(&format!(", close par {by} le {day}"));
+    }
+    (format!("séance n° {}", s.id), shown)
+}
+
+pub struct DecisionRow<'a> {
+    pub session: i64,
+    pub reference: &'a str,
+    pub kind: &'a str,
+    pub motivation: &'a str,
+    pub condition: &'a str,
+    pub waitlist_rank: Option<i64>,
+    pub documents: &'a str,
+    pub without_quorum: bool,
+    pub by: &'a str,
+}
+
+pub fn decision(d: &DecisionRow) -> (String, String) {
+    let mut shown = format!("{}, motivation {}", d.kind, quoted(d.motivation));
+    if !d.condition.is_empty() {
+        shown.push_str(&format!(", réserve {}", quoted(d.condition)));
+    }
+    if let Some(r) = d.waitlist_rank {
+        shown.push_str(&format!(", rang {r}"));
+    }
+    if !d.documents.is_empty() {
+        shown.push_str(&format!(", pièces {}", quoted(d.documents)));
+    }
+    if d.without_quorum {
+        shown.push_str(", sans quorum");
+    }
+    shown.push_str(&format!(", par {}", d.by));
+    (
+        format!("décision de la séance n° {} sur {}", d.session, d.reference),
+        shown,
+    )
+}
+
+/// One of a session's outcomes, numbered in the order they were recorded.
+pub fn outcome(
+    session: i64,
+    nth: usize,
+    unsuccessful: bool,
+    motivation: &str,
+    by: &str,
+) -> (String, String) {
+    (
+        format!("issue de l'appel n° {nth} de la séance n° {session}"),
+        format!(
+            "{}, motivation {}, par {by}",
+            if unsuccessful {
+                "infructueux"
+            } else {
+                "fructueux"
+            },
+            quoted(motivation)
+        ),
+    )
+}
+
+pub struct LetterRow<'a> {
+    pub reference: &'a str,
+    pub decision_id: i64,
+    pub pdf: &'a str,
+    pub hash: &'a str,
+    pub sent: Option<(&'a str, &'a str)>,
+    pub acknowledged: Option<&'a str>,
+}
+
+pub fn letter(l: &LetterRow) -> (String, String) {
+    let mut shown = format!("fichier {}, empreinte {}", l.pdf, l.hash);
+    if let Some((date, channel)) = l.sent {
+        shown.push_str(&format!(", envoyé le {date} ({channel})"));
+    }
+    if let Some(date) = l.acknowledged {
+        shown.push_str(&format!(", accusé de réception le {date}"));
+    }
+    (
+        format!(
+            "courrier de {} (décision n° {})",
+            l.reference, l.decision_id
+        ),
+        shown,
+    )
+}
+
+/// `content` is the hash of the dossier's text as stored, when it differs
+/// from the hash stored beside it.
+pub fn dossier(reference: &str, hash: &str, content: Option<&str>) -> (String, String) {
+    let mut shown = format!("empreinte {hash}");
+    if let Some(c) = content {
+        shown.push_str(&format!(" (son texte donne {c})"));
+    }
+    (format!("dossier {reference}"), shown)
+}
+
+#[derive(Default)]
+struct Letter {
+    pdf: String,
+    hash: String,
+    sent: Option<(String, String)>,
+    acknowledged: Option<String>,
+}
+
+#[derive(Default)]
+struct Session {
+    date: String,
+    opened_by: String,
+    present: BTreeSet<String>,
+    closed: Option<(String, String)>,
+}
+
+struct Decision {
+    value: Value,
+    by: String,
+}
+
+/// The tables as the log says they must be. `members` are those the call
+/// itself lists (name, role), which need no event.
+pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
+    let mut roles: BTreeMap<String, String> = members.iter().cloned().collect();
+    let mut scores: BTreeMap<(String, String, String), (Option<f64>, String)> = BTreeMap::new();
+    let mut conflicts: BTreeMap<(String, String), (bool, String)> = BTreeMap::new();
+    let mut overrides: BTreeMap<String, (bool, String)> = BTreeMap::new();
+    let mut consensus_grid: BTreeMap<(String, String), f64> = BTreeMap::new();
+    let mut sessions: BTreeMap<i64, Session> = BTreeMap::new();
+    let mut decisions: BTreeMap<(i64, String), Decision> = BTreeMap::new();
+    let mut outcomes: BTreeMap<i64, Vec<(bool, String, String)>> = BTreeMap::new();
+    let mut letters: BTreeMap<(String, i64), Letter> = BTreeMap::new();
+    let mut dossiers: BTreeMap<String, String> = BTreeMap::new();
+    let by_id: BTreeMap<i64, &Event> = events.iter().map(|e| (e.id, e)).collect();
+    let json = |text: &Option<String>| -> Value {
+        text.as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or(Value::Null)
+    };
+    let split = |target: &str| -> (String, String) {
+        let (a, b) = target.split_once('/').unwrap_or((target, ""));
+        (a.to_string(), b.to_string())
+    };
+    let session_id = |target: &str| -> Option<i64> {
+        target.strip_prefix("séance/").and_then(|n| n.parse().ok())
+    };
+    // A withdrawal keeps the reason the conflict was declared with.
+    let set_conflict =
+        |conflicts: &mut BTreeMap<(String, String), (bool, String)>, target: &str, v: &Value| {
+            if let Some(member) = v["member"].as_str() {
+                let key = (target.to_string(), member.to_string());
+                let declared = v["declared"].as_bool() == Some(true);
+                let reason = if declared {
+                    v["reason"].as_str().unwrap_or("").to_string()
+                } else {
+                    conflicts.get(&key).map(|c| c.1.clone()).unwrap_or_default()
+                };
+                conflicts.insert(key, (declared, reason));
+            }
+        };
+    for e in events {
+        let after = json(&e.after);
+        match e.action.as_str() {
+            "import" => {
+                dossiers.insert(e.target.clone(), e.after.clone().unwrap_or_default());
+            }
+            "member.add" => {
+                let role = after["role"]
+                    .as_str()
+                    .map(str::to_string)
+                    .or_else(|| e.after.clone())
+                    .unwrap_or_else(|| "member".into());
+                roles.insert(e.target.clone(), role);
+            }
+            "score" | "packet.score" => {
+                let (reference, criterion) = split(&e.target);
+                scores.insert(
+                    (reference, e.actor.clone(), criterion),
+                    (
+                        after["value"].as_f64(),
+                        after["comment"].as_str().unwrap_or("").to_string(),
+                    ),
+                );
+            }
+            "conflict" => set_conflict(&mut conflicts, &e.target, &after),
+            // The chair settled a disagreement between packets: the value kept
+            // or taken is the member's score now, comment unchanged.
+            "packet.resolve" => {
+                let (reference, criterion) = split(&e.target);
+                if let Some(member) = after["member"].as_str()
+                    && let Some(row) = scores.get_mut(&(reference, member.to_string(), criterion))
+                {
+                    row.0 = after["value"].as_f64();
+                }
+            }
+            "override" => {
+                if after.is_null() {
+                    overrides.remove(&e.target);
+                } else {
+                    overrides.insert(
+                        e.target.clone(),
+                        (
+                            after["eligible"].as_bool().unwrap_or(false),
+                            after["justification"].as_str().unwrap_or("").to_string(),
+                        ),
+                    );
+                }
+            }
+            "consensus" => {
+                let key = split(&e.target);
+                match after["value"].as_f64() {
+                    Some(v) => consensus_grid.insert(key, v),
+                    None => consensus_grid.remove(&key),
+                };
+            }
+            "session.open" => {
+                if let Some(id) = session_id(&e.target) {
+                    sessions.insert(
+                        id,
+                        Session {
+                            date: after["date"].as_str().unwrap_or("").to_string(),
+                            opened_by: e.actor.clone(),
+                            present: after["present"]
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .filter_map(|p| p.as_str().map(str::to_string))
+                                .collect(),
+                            closed: None,
+                        },
+                    );
+                }
+            }
+            "session.close" => {
+                if let Some(s) = session_id(&e.target).and_then(|id| sessions.get_mut(&id)) {
+                    s.closed = Some((e.actor.clone(), e.at.chars().take(10).collect()));
+                }
+            }
+            "decision" | "decision.change" => {
+                if let Some(sid) = after["session_id"].as_i64() {
+                    decisions.insert(
+                        (sid, e.target.clone()),
+                        Decision {
+                            value: after,
+                            by: e.actor.clone(),
+                        },
+                    );
+                }
+            }
+            "outcome" => {
+                if let Some(id) = session_id(&e.target) {
+                    outcomes.entry(id).or_default().push((
+                        after["unsuccessful"].as_bool().unwrap_or(false),
+                        after["motivation"].as_str().unwrap_or("").to_string(),
+                        e.actor.clone(),
+                    ));
+                }
+            }
+            "letter" => {
+                if let Some(id) = after["decision_id"].as_i64() {
+                    let l = letters.entry((e.target.clone(), id)).or_default();
+                    l.pdf = after["pdf"].as_str().unwrap_or("").to_string();
+                    l.hash = after["hash"].as_str().unwrap_or("").to_string();
+                }
+            }
+            "letter.sent" => {
+                if let Some(l) = after["decision_id"]
+                    .as_i64()
+                    .and_then(|id| letters.get_mut(&(e.target.clone(), id)))
+                {
+                    l.sent = Some((
+                        after["date"].as_str().unwrap_or("").to_string(),
+                        after["channel"].as_str().unwrap_or("").to_string(),
+                    ));
+                }
+            }
+            "letter.acknowledged" => {
+                if let Some(l) = after["decision_id"]
+                    .as_i64()
+                    .and_then(|id| letters.get_mut(&(e.target.clone(), id)))
+                {
+                    l.acknowledged = Some(after["date"].as_str().unwrap_or("").to_string());
+                }
+            }
+            "undo" => {
+                let Some(undone) = after["undo_of"].as_i64().and_then(|id| by_id.get(&id)) else {
+                    continue;
+                };
+                let restored = &after["restored"];
+                match undone.action.as_str() {
+                    "score" => {
+                        let (reference, criterion) = split(&e.target);
+                        let key = (reference, e.actor.clone(), criterion);
+                        if restored.is_null() {
+                            scores.remove(&key);
+                        } else {
+                            scores.insert(
+                                key,
+                                (
+                                    restored["value"].as_f64(),
+                                    restored["comment"].as_str().unwrap_or("").to_string(),
+                                ),
+                            );
+                        }
+                    }
+                    "conflict" => set_conflict(&mut conflicts, &e.target, &json(&undone.before)),
+                    "override" => {
+                        if restored.is_null() {
+                            overrides.remove(&e.target);
+                        } else {
+                            overrides.insert(
+                                e.target.clone(),
+                                (
+                                    restored["eligible"].as_bool().unwrap_or(false),
+                                    restored["justification"].as_str().unwrap_or("").to_string(),
+                                ),
+                            );
+                        }
+                    }
+                    "consensus" => {
+                        let key = split(&e.target);
+                        match restored["value"].as_f64() {
+                            Some(v) => consensus_grid.insert(key, v),
+                            None => consensus_grid.remove(&key),
+                        };
+                    }
+                    "decision" | "decision.change" => {
+                        if let Some(sid) = json(&undone.after)["session_id"].as_i64() {
+                            decisions.remove(&(sid, e.target.clone()));
+                            if restored["session_id"].as_i64() == Some(sid) {
+                                decisions.insert(
+                                    (sid, e.target.clone()),
+                                    Decision {
+                                        value: restored.clone(),
+                                        by: e.actor.clone(),
+                                    },
+                                );
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut p = Projection::new();
+    let mut put = |(k, v): (String, String)| {
+        p.insert(k, v);
+    };
+    for (name, role) in &roles {
+        put(member(name, role));
+    }
+    for ((reference, m, criterion), (value, comment)) in &scores {
+        put(score(reference, m, criterion, *value, comment));
+    }
+    for ((reference, m), (declared, reason)) in &conflicts {
+        put(conflict(reference, m, *declared, reason));
+    }
+    for (reference, (eligible, justification)) in &overrides {
+        put(override_row(reference, *eligible, justification));
+    }
+    for ((reference, criterion), v) in &consensus_grid {
+        put(consensus(reference, criterion, *v));
+    }
+    for (id, s) in &sessions {
+        put(session(&SessionRow {
+            id: *id,
+            date: &s.date,
+            opened_by: &s.opened_by,
+            present: &s.present,
+            closed: s.closed.as_ref().map(|(b, d)| (b.as_str(), d.as_str())),
+        }));
+    }
+    for ((sid, reference), d) in &decisions {
+        let v = &d.value;
+        put(decision(&DecisionRow {
+            session: *sid,
+            reference,
+            kind: v["kind"].as_str().unwrap_or(""),
+            motivation: v["motivation"].as_str().unwrap_or(""),
+            condition: v["condition"].as_str().unwrap_or(""),
+            waitlist_rank: v["waitlist_rank"].as_i64(),
+            documents: v["documents"].as_str().unwrap_or(""),
+            without_quorum: v["without_quorum"].as_bool().unwrap_or(false),
+            by: &d.by,
+        }));
+    }
+    for (sid, list) in &outcomes {
+        for (i, (unsuccessful, motivation, by)) in list.iter().enumerate() {
+            put(outcome(*sid, i + 1, *unsuccessful, motivation, by));
+        }
+    }
+    for ((reference, id), l) in &letters {
+        put(letter(&LetterRow {
+            reference,
+            decision_id: *id,
+            pdf: &l.pdf,
+            hash: &l.hash,
+            sent: l.sent.as_ref().map(|(d, c)| (d.as_str(), c.as_str())),
+            acknowledged: l.acknowledged.as_deref(),
+        }));
+    }
+    for (reference, hash) in &dossiers {
+        put(dossier(reference, hash, None));
+    }
+    p
+}
+
+/// Every row where the tables and the log disagree, as a French sentence.
+pub fn differences(tables: &Projection, log: &Projection) -> Vec<String> {
+    let labels: BTreeSet<&String> = tables.keys().chain(log.keys()).collect();
+    labels
+        .into_iter()
+        .filter_map(|label| match (tables.get(label), log.get(label)) {
+            (Some(a), Some(b)) if a == b => None,
+            (Some(a), Some(b)) => Some(format!("{label} : {a} dans la base, {b} selon le journal")),
+            (Some(a), None) => Some(format!("{label} : {a} dans la base, absent du journal")),
+            (None, Some(b)) => Some(format!("{label} : absent de la base, {b} selon le journal")),
+            (None, None) => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: i64, actor: &str, action: &str, target: &str, after: &str) -> Event {
+        Event {
+            id,
+            at: String::new(),
+            actor: actor.into(),
+            action: action.into(),
+            target: target.into(),
+            before: None,
+            after: Some(after.into()),
+            prev_hash: String::new(),
+            hash: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_score_edited_in_the_table_is_named_with_both_values() {
+        let log = replay(
+            &[event(
+                1,
+                "Julien Ferrand",
+                "score",
+                "PDNP06-2025-004/experience",
+                r#"{"value":3.0,"comment":""}"#,
+            )],
+            &[],
+        );
+        let mut tables = log.clone();
+        let (k, _) = score(
+            "PDNP06-2025-004",
+            "Julien Ferrand",
+            "experience",
+            Some(5.0),
+            "",
+        );
+        tables.insert(k, "5".into());
+        assert_eq!(
+            differences(&tables, &log),
+            [
+                "note de Julien Ferrand sur PDNP06-2025-004, critère experience : 5 dans la base, 3 selon le journal"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_undone_score_is_gone_and_a_replaced_decision_is_the_last() {
+        let events = [
+            event(1, "J", "score", "A/x", r#"{"value":4.0,"comment":""}"#),
+            event(2, "J", "undo", "A/x", r#"{"undo_of":1,"restored":null}"#),
+            event(
+                3,
+                "S",
+                "decision",
+                "A",
+                r#"{"session_id":1,"kind":"retenu","motivation":"","condition":"","waitlist_rank":null,"documents":"","without_quorum":false}"#,
+            ),
+            event(
+                4,
+                "S",
+                "decision",
+                "A",
+                r#"{"session_id":1,"kind":"non_retenu","motivation":"Trop loin","condition":"","waitlist_rank":null,"documents":"","without_quorum":false}"#,
+            ),
+        ];
+        let p = replay(&events, &[("S".into(), "chair".into())]);
+        assert!(!p.keys().any(|k| k.starts_with("note de J")));
+        assert_eq!(
+            p.get("décision de la séance n° 1 sur A")
+                .map(String::as_str),
+            Some("non_retenu, motivation « Trop loin », par S")
+        );
+        assert_eq!(p.get("membre « S »").map(String::as_str), Some("chair"));
+    }
+}

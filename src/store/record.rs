@@ -1,0 +1,308 @@
+//! `jury verify` beyond the hash chain: the tables the screens and the
+//! documents read are compared with the log replayed (`jury_core::replay`),
+//! SQLite checks its own file, and the chain is checked against a
+//! fingerprint copied from signed minutes.
+
+use super::audit::read_events;
+use jury_core::audit::{Event, Verification, verify_events};
+use jury_core::call::Call;
+use jury_core::dossier::content_hash;
+use jury_core::replay::{self, Projection};
+use rusqlite::{Connection, OptionalExtension};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where a fingerprint copied from signed minutes stands in the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Signed {
+    /// The chain ends there: nothing recorded since.
+    AtHead,
+    /// The chain passes through it; these events came after (letters sent…).
+    Followed { at: i64, since: usize },
+    /// The chain does not lead to it: truncated or rewritten.
+    Missing,
+}
+
+/// Everything `jury verify` found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    pub chain: Verification,
+    /// SQLite's own check of the file; empty when it says « ok ».
+    pub integrity: Vec<String>,
+    /// Rows where the tables and the log disagree.
+    pub differences: Vec<String>,
+    /// With `--head`: where that fingerprint stands.
+    pub signed: Option<Signed>,
+}
+
+impl Record {
+    pub fn is_intact(&self) -> bool {
+        self.chain.is_intact()
+            && self.integrity.is_empty()
+            && self.differences.is_empty()
+            && !matches!(self.signed, Some(Signed::Missing))
+    }
+}
+
+pub(super) fn check(conn: &Connection, head: Option<&str>) -> rusqlite::Result<Record> {
+    let events = read_events(conn, None)?;
+    let chain = verify_events(&events);
+    let integrity: Vec<String> = {
+        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.collect::<rusqlite::Result<Vec<String>>>()?
+            .into_iter()
+            .filter(|l| l != "ok")
+            .collect()
+    };
+    let log = replay::replay(&events, &call_members(conn)?);
+    let differences = replay::differences(&tables(conn)?, &log);
+    let signed = head.map(|h| signed(&events, h.trim()));
+    Ok(Record {
+        chain,
+        integrity,
+        differences,
+        signed,
+    })
+}
+
+fn signed(events: &[Event], head: &str) -> Signed {
+    match events
+        .iter()
+        .position(|e| e.hash.eq_ignore_ascii_case(head))
+    {
+        None => Signed::Missing,
+        Some(i) if i + 1 == events.len() => Signed::AtHead,
+        Some(i) => Signed::Followed {
+            at: events[i].id,
+            since: events.len() - i - 1,
+        },
+    }
+}
+
+/// The members the call itself lists: they need no event.
+fn call_members(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    let raw: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'call'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let call = raw
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .and_then(|v| Call::from_value(&v).ok());
+    Ok(call
+        .map(|c| {
+            c.members
+                .iter()
+                .map(|m| (m.name.clone(), m.role.id().to_string()))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+fn rows<T>(
+    conn: &Connection,
+    sql: &str,
+    f: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    let out = stmt.query_map([], f)?;
+    out.collect()
+}
+
+/// The tables as they are, described as the replay describes them.
+fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
+    let mut p = Projection::new();
+    for (name, role) in rows(conn, "SELECT name, role FROM members", |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })? {
+        let (k, v) = replay::member(&name, &role);
+        p.insert(k, v);
+    }
+    for (reference, member, criterion, value, comment) in rows(
+        conn,
+        "SELECT reference, member, criterion, value, comment FROM scores",
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<f64>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        },
+    )? {
+        let (k, v) = replay::score(&reference, &member, &criterion, value, &comment);
+        p.insert(k, v);
+    }
+    for (reference, member, reason, withdrawn) in rows(
+        conn,
+        "SELECT reference, member, reason, withdrawn_at IS NOT NULL FROM conflicts",
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, bool>(3)?,
+            ))
+        },
+    )? {
+        let (k, v) = replay::conflict(&reference, &member, !withdrawn, &reason);
+        p.insert(k, v);
+    }
+    for (reference, verdict, justification) in rows(
+        conn,
+        "SELECT reference, verdict, justification FROM overrides",
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        },
+    )? {
+        let (k, v) = replay::override_row(&reference, verdict == "eligible", &justification);
+        p.insert(k, v);
+    }
+    for (reference, criterion, value) in rows(
+        conn,
+        "SELECT reference, criterion, value FROM consensus",
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, f64>(2)?,
+            ))
+        },
+    )? {
+        let (k, v) = replay::consensus(&reference, &criterion, value);
+        p.insert(k, v);
+    }
+    let mut present: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
+    for (id, member) in rows(
+        conn,
+        "SELECT session_id, member FROM session_members",
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+    )? {
+        present.entry(id).or_default().insert(member);
+    }
+    for (id, date, opened_by, closed_by, closed_at) in rows(
+        conn,
+        "SELECT id, date, opened_by, closed_by, closed_at FROM sessions",
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        },
+    )? {
+        let day: Option<String> = closed_at.map(|t| t.chars().take(10).collect());
+        let none = BTreeSet::new();
+        let (k, v) = replay::session(&replay::SessionRow {
+            id,
+            date: &date,
+            opened_by: &opened_by,
+            present: present.get(&id).unwrap_or(&none),
+            closed: match (&closed_by, &day) {
+                (Some(b), Some(d)) => Some((b.as_str(), d.as_str())),
+                (Some(b), None) => Some((b.as_str(), "")),
+                (None, Some(d)) => Some(("", d.as_str())),
+                (None, None) => None,
+            },
+        });
+        p.insert(k, v);
+    }
+    for d in rows(
+        conn,
+        "SELECT session_id, reference, kind, motivation, condition, waitlist_rank, documents,
+                without_quorum, by FROM decisions",
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, bool>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        },
+    )? {
+        let (k, v) = replay::decision(&replay::DecisionRow {
+            session: d.0,
+            reference: &d.1,
+            kind: &d.2,
+            motivation: &d.3,
+            condition: &d.4,
+            waitlist_rank: d.5,
+            documents: &d.6,
+            without_quorum: d.7,
+            by: &d.8,
+        });
+        p.insert(k, v);
+    }
+    let mut nth: BTreeMap<i64, usize> = BTreeMap::new();
+    for (sid, unsuccessful, motivation, by) in rows(
+        conn,
+        "SELECT session_id, unsuccessful, motivation, by FROM outcomes ORDER BY id",
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        },
+    )? {
+        let n = nth.entry(sid).or_default();
+        *n += 1;
+        let (k, v) = replay::outcome(sid, *n, unsuccessful, &motivation, &by);
+        p.insert(k, v);
+    }
+    for l in rows(
+        conn,
+        "SELECT reference, decision_id, pdf, hash, sent_at, channel, acknowledged_at FROM letters",
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        },
+    )? {
+        let (k, v) = replay::letter(&replay::LetterRow {
+            reference: &l.0,
+            decision_id: l.1,
+            pdf: &l.2,
+            hash: &l.3,
+            sent: l.4.as_deref().map(|d| (d, l.5.as_deref().unwrap_or(""))),
+            acknowledged: l.6.as_deref(),
+        });
+        p.insert(k, v);
+    }
+    for (reference, content, hash) in
+        rows(conn, "SELECT reference, content, hash FROM dossiers", |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+    {
+        // A dossier's text edited without its hash shows as another hash.
+        let actual = serde_json::from_str(&content)
+            .map(|v| content_hash(&v))
+            .unwrap_or_else(|_| "illisible".into());
+        let (k, v) = replay::dossier(&reference, &hash, (actual != hash).then_some(&*actual));
+        p.insert(k, v);
+    }
+    Ok(p)
+}

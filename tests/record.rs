@@ -1,0 +1,460 @@
+//! `jury verify` holds the tables to the log: a database where the committee
+//! did everything it can do (scores, comments, clearing, conflicts declared
+//! and withdrawn, overrides, consensus, a session with its decisions and
+//! outcome, letters produced, sent, acknowledged, an undo) verifies intact;
+//! then every column of every row the documents read is edited, one at a
+//! time, on a copy, and `jury verify` must name it. A deleted last event and
+//! a rewritten chain are caught through the fingerprint signed in the minutes.
+
+use jury::io::import::read_folder;
+use jury::store::Store;
+use jury::store::audit::verify_record;
+use jury::store::record::Signed;
+use jury_core::call::Role;
+use jury_core::decision::Draft;
+use jury_core::records::ScoreRow;
+use rusqlite::types::Value;
+use rusqlite::{Connection, params};
+use std::path::{Path, PathBuf};
+
+const CHAIR: &str = "Sylvie Marcellin";
+const SECRETARY: &str = "Nadia Benali";
+const MEMBER: &str = "Julien Ferrand";
+
+fn score(member: &str, reference: &str, criterion: &str, value: Option<f64>) -> ScoreRow {
+    ScoreRow {
+        reference: reference.into(),
+        member: member.into(),
+        criterion: criterion.into(),
+        value,
+        comment: if value.is_some() {
+            format!("vu par {member}")
+        } else {
+            String::new()
+        },
+    }
+}
+
+fn draft(reference: &str, kind: &str, motivation: &str) -> Draft {
+    Draft {
+        reference: reference.into(),
+        kind: kind.into(),
+        motivation: motivation.into(),
+        ..Draft::default()
+    }
+}
+
+/// Everything a committee records, through the store as the app does it.
+fn build(dir: &Path) -> PathBuf {
+    let db = dir.join("jury.sqlite");
+    let mut store = Store::open(&db).expect("open");
+    let folder =
+        read_folder(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025"))
+            .expect("call folder");
+    folder.import_into(&mut store).expect("import");
+    store
+        .add_member(CHAIR, "Claire Dumas", Role::Rapporteur)
+        .expect("member added");
+    for m in [CHAIR, SECRETARY, MEMBER] {
+        for (r, c, v) in [
+            ("PDNP06-2025-001", "experience", 4.0),
+            ("PDNP06-2025-001", "qualification", 3.0),
+            ("PDNP06-2025-004", "experience", 2.0),
+        ] {
+            store.save_score(&score(m, r, c, Some(v))).expect("score");
+        }
+    }
+    // A change of mind, a score cleared, a score undone.
+    store
+        .save_score(&score(MEMBER, "PDNP06-2025-001", "experience", Some(5.0)))
+        .expect("rescore");
+    store
+        .save_score(&score(SECRETARY, "PDNP06-2025-004", "experience", None))
+        .expect("clear");
+    store
+        .save_score(&score(
+            MEMBER,
+            "PDNP06-2025-004",
+            "qualification",
+            Some(1.0),
+        ))
+        .expect("score");
+    store.undo_last(MEMBER).expect("undo");
+    store
+        .set_conflict(MEMBER, "PDNP06-2025-002", MEMBER, true, "ancien salarié")
+        .expect("conflict");
+    store
+        .set_conflict(SECRETARY, "PDNP06-2025-005", SECRETARY, true, "voisine")
+        .expect("conflict");
+    store
+        .set_conflict(SECRETARY, "PDNP06-2025-005", SECRETARY, false, "")
+        .expect("withdrawn");
+    store
+        .set_override(
+            CHAIR,
+            "PDNP06-2025-003",
+            Some((true, "pièce reçue le 3 juillet")),
+        )
+        .expect("override");
+    store
+        .set_consensus(CHAIR, "PDNP06-2025-001", "experience", Some(4.0))
+        .expect("consensus");
+    let session = store
+        .open_session(
+            CHAIR,
+            "2025-07-07",
+            &[CHAIR.into(), SECRETARY.into(), MEMBER.into()],
+        )
+        .expect("session");
+    store
+        .record_decision(
+            CHAIR,
+            session,
+            &draft("PDNP06-2025-001", "retenu", ""),
+            false,
+        )
+        .expect("decision");
+    store
+        .record_decision(
+            CHAIR,
+            session,
+            &draft("PDNP06-2025-004", "non_retenu", "Projet trop peu détaillé."),
+            false,
+        )
+        .expect("decision");
+    store
+        .record_outcome(CHAIR, session, false, "Deux candidatures retenues.")
+        .expect("outcome");
+    store.close_session(CHAIR, session).expect("close");
+    let decision: i64 = Connection::open(&db)
+        .expect("db")
+        .query_row(
+            "SELECT id FROM decisions WHERE reference = 'PDNP06-2025-001'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("decision id");
+    store
+        .record_letter(
+            SECRETARY,
+            "PDNP06-2025-001",
+            decision,
+            ("a.pdf", "a.odt", Some("a.eml")),
+            "0123abcd",
+        )
+        .expect("letter");
+    store
+        .mark_sent(
+            SECRETARY,
+            "PDNP06-2025-001",
+            decision,
+            "email",
+            "2025-07-10",
+        )
+        .expect("sent");
+    store
+        .mark_acknowledged(SECRETARY, "PDNP06-2025-001", decision, "2025-07-12")
+        .expect("acknowledged");
+    drop(store);
+    db
+}
+
+fn head(db: &Path) -> String {
+    verify_record(db, None)
+        .expect("verify")
+        .chain
+        .head
+        .expect("a head")
+}
+
+#[test]
+fn a_database_written_by_jury_verifies_intact_row_by_row() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build(dir.path());
+    let r = verify_record(&db, None).expect("verify");
+    assert!(r.chain.is_intact(), "{:?}", r.chain.first_break);
+    assert_eq!(r.integrity, Vec::<String>::new());
+    assert_eq!(r.differences, Vec::<String>::new());
+    assert!(r.is_intact());
+}
+
+/// The columns a document or a screen reads, by table; left out, with why:
+/// ids (rows are matched by what they are about), timestamps other than a
+/// session's closing day and whether a conflict was withdrawn (the tables
+/// and the events take the clock apart),
+/// the ODT and EML file names and a dossier's source file (not the record).
+const EDITABLE: &[(&str, &[&str])] = &[
+    ("members", &["name", "role"]),
+    (
+        "scores",
+        &["reference", "member", "criterion", "value", "comment"],
+    ),
+    (
+        "conflicts",
+        &["reference", "member", "reason", "withdrawn_at"],
+    ),
+    ("overrides", &["reference", "verdict", "justification"]),
+    ("consensus", &["reference", "criterion", "value"]),
+    ("sessions", &["date", "opened_by", "closed_by", "closed_at"]),
+    ("session_members", &["session_id", "member"]),
+    (
+        "decisions",
+        &[
+            "session_id",
+            "reference",
+            "kind",
+            "motivation",
+            "condition",
+            "waitlist_rank",
+            "documents",
+            "without_quorum",
+            "by",
+        ],
+    ),
+    (
+        "outcomes",
+        &["session_id", "unsuccessful", "motivation", "by"],
+    ),
+    (
+        "letters",
+        &[
+            "reference",
+            "decision_id",
+            "pdf",
+            "hash",
+            "sent_at",
+            "channel",
+            "acknowledged_at",
+        ],
+    ),
+    ("dossiers", &["reference", "content", "hash"]),
+];
+
+/// Another value of the same kind, still accepted by the table's checks.
+fn edited(table: &str, column: &str, v: &Value) -> Value {
+    match (table, column, v) {
+        ("overrides", "verdict", Value::Text(t)) => Value::Text(if t == "eligible" {
+            "ineligible".into()
+        } else {
+            "eligible".into()
+        }),
+        ("letters", "channel", Value::Text(t)) => Value::Text(if t == "email" {
+            "post".into()
+        } else {
+            "email".into()
+        }),
+        ("sessions" | "letters", _, Value::Text(t)) if column.ends_with("_at") => {
+            // Another day, same format.
+            Value::Text(t.replacen("20", "19", 1))
+        }
+        ("dossiers", "content", Value::Text(t)) => {
+            Value::Text(t.replace("\"format\"", "\"retouche\":1,\"format\""))
+        }
+        (_, "withdrawn_at", Value::Null) => Value::Text("2025-07-08T10:00:00.000Z".into()),
+        // A withdrawal's time comes from a packet or the clock: its presence
+        // is the record.
+        (_, "withdrawn_at", Value::Text(_)) => Value::Null,
+        (_, _, Value::Text(t)) => Value::Text(format!("{t}x")),
+        (_, _, Value::Integer(i)) if column == "without_quorum" || column == "unsuccessful" => {
+            Value::Integer(1 - i)
+        }
+        (_, _, Value::Integer(i)) => Value::Integer(i + 1),
+        (_, _, Value::Real(x)) => Value::Real(x + 1.0),
+        (_, _, Value::Null) => match column {
+            "waitlist_rank" => Value::Integer(3),
+            "value" => Value::Real(2.0),
+            _ => Value::Text("ajouté".into()),
+        },
+        (_, _, other) => other.clone(),
+    }
+}
+
+#[test]
+fn every_column_edited_in_the_database_is_named_by_verify() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build(dir.path());
+    let copy = dir.path().join("copie.sqlite");
+    let mut missed = Vec::new();
+    let mut tried = 0;
+    for (table, columns) in EDITABLE {
+        let rowids: Vec<i64> = {
+            let conn = Connection::open(&db).expect("db");
+            let mut stmt = conn
+                .prepare(&format!("SELECT rowid FROM {table}"))
+                .expect("rowids");
+            stmt.query_map([], |r| r.get(0))
+                .expect("rows")
+                .collect::<Result<_, _>>()
+                .expect("rowids")
+        };
+        assert!(!rowids.is_empty(), "{table} has rows to edit");
+        for column in *columns {
+            for rowid in &rowids {
+                std::fs::copy(&db, &copy).expect("copy");
+                let conn = Connection::open(&copy).expect("copy db");
+                // What someone with the file and sqlite3 could do.
+                conn.pragma_update(None, "foreign_keys", false)
+                    .expect("foreign keys off");
+                let v: Value = conn
+                    .query_row(
+                        &format!("SELECT {column} FROM {table} WHERE rowid = ?1"),
+                        [rowid],
+                        |r| r.get(0),
+                    )
+                    .expect("value");
+                let new = edited(table, column, &v);
+                assert_ne!(new, v, "{table}.{column} row {rowid}: no other value");
+                conn.execute(
+                    &format!("UPDATE {table} SET {column} = ?1 WHERE rowid = ?2"),
+                    params![new, rowid],
+                )
+                .expect("edit");
+                drop(conn);
+                tried += 1;
+                let r = verify_record(&copy, None).expect("verify");
+                if r.is_intact() {
+                    missed.push(format!(
+                        "{table}.{column} (ligne {rowid}) : {v:?} → {new:?}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(tried > 100, "only {tried} edits tried");
+    assert!(
+        missed.is_empty(),
+        "jury verify ne voit pas :\n{}",
+        missed.join("\n")
+    );
+}
+
+#[test]
+fn an_edited_score_is_named_with_both_values() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build(dir.path());
+    Connection::open(&db)
+        .expect("db")
+        .execute(
+            "UPDATE scores SET value = 5 WHERE member = ?1 AND reference = 'PDNP06-2025-004' AND criterion = 'experience'",
+            [CHAIR],
+        )
+        .expect("edit");
+    let r = verify_record(&db, None).expect("verify");
+    assert!(r.chain.is_intact(), "the chain itself was not touched");
+    assert_eq!(
+        r.differences,
+        [
+            "note de Sylvie Marcellin sur PDNP06-2025-004, critère experience : 5 (commentaire « vu par Sylvie Marcellin ») dans la base, 2 (commentaire « vu par Sylvie Marcellin ») selon le journal"
+        ]
+    );
+}
+
+#[test]
+fn an_edited_decision_is_named() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build(dir.path());
+    Connection::open(&db)
+        .expect("db")
+        .execute(
+            "UPDATE decisions SET kind = 'retenu' WHERE reference = 'PDNP06-2025-004'",
+            [],
+        )
+        .expect("edit");
+    let r = verify_record(&db, None).expect("verify");
+    assert_eq!(
+        r.differences,
+        [
+            "décision de la séance n° 1 sur PDNP06-2025-004 : retenu, motivation « Projet trop peu détaillé. », par Sylvie Marcellin dans la base, non_retenu, motivation « Projet trop peu détaillé. », par Sylvie Marcellin selon le journal"
+        ]
+    );
+}
+
+#[test]
+fn a_deleted_last_event_is_caught_by_the_signed_fingerprint_and_the_tables() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build(dir.path());
+    let signed = head(&db);
+    assert_eq!(
+        verify_record(&db, Some(&signed)).expect("verify").signed,
+        Some(Signed::AtHead)
+    );
+    Connection::open(&db)
+        .expect("db")
+        .execute(
+            "DELETE FROM audit WHERE id = (SELECT MAX(id) FROM audit)",
+            [],
+        )
+        .expect("delete");
+    let r = verify_record(&db, Some(&signed)).expect("verify");
+    assert!(r.chain.is_intact(), "what remains still chains");
+    assert_eq!(r.signed, Some(Signed::Missing));
+    assert!(
+        r.differences
+            .iter()
+            .any(|d| d.starts_with("courrier de PDNP06-2025-001")),
+        "{:?}",
+        r.differences
+    );
+    assert!(!r.is_intact());
+}
+
+#[test]
+fn a_chain_that_goes_on_after_signing_passes_through_the_fingerprint() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build(dir.path());
+    let signed = head(&db);
+    let mut store = Store::open(&db).expect("open");
+    store
+        .save_score(&score(MEMBER, "PDNP06-2025-006", "experience", Some(3.0)))
+        .expect("later score");
+    drop(store);
+    let r = verify_record(&db, Some(&signed)).expect("verify");
+    assert!(
+        matches!(r.signed, Some(Signed::Followed { since: 1, .. })),
+        "{:?}",
+        r.signed
+    );
+    assert!(r.is_intact());
+}
+
+#[test]
+fn a_rewritten_chain_does_not_lead_to_the_signed_fingerprint() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build(dir.path());
+    let signed = head(&db);
+    // Rewrite every event consistently after changing one decision's kind.
+    let conn = Connection::open(&db).expect("db");
+    conn.execute(
+        "UPDATE decisions SET kind = 'retenu' WHERE reference = 'PDNP06-2025-004'",
+        [],
+    )
+    .expect("edit");
+    let events = jury::store::audit::read_events(&conn, None).expect("events");
+    let mut prev = String::new();
+    for e in events {
+        let after = e
+            .after
+            .as_deref()
+            .map(|a| a.replace("\"non_retenu\"", "\"retenu\""));
+        let hash = jury_core::audit::event_hash(
+            &prev,
+            &e.at,
+            &e.actor,
+            &e.action,
+            &e.target,
+            e.before.as_deref(),
+            after.as_deref(),
+        );
+        conn.execute(
+            "UPDATE audit SET after = ?2, prev_hash = ?3, hash = ?4 WHERE id = ?1",
+            params![e.id, after, prev, hash],
+        )
+        .expect("rewrite");
+        prev = hash;
+    }
+    drop(conn);
+    let r = verify_record(&db, Some(&signed)).expect("verify");
+    assert!(r.chain.is_intact(), "the forger kept the chain consistent");
+    assert_eq!(r.differences, Vec::<String>::new(), "and the tables");
+    assert_eq!(r.signed, Some(Signed::Missing), "but not the signed head");
+}
