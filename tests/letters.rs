@@ -393,3 +393,99 @@ fn a_session_date_that_does_not_read_stops_letters_and_minutes() {
     let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
     assert_eq!(written, 0, "no document dated 1970 or today");
 }
+
+/// The app again on `db` (left by a dropped session) as `reviewer`.
+fn reopen(db: &Path, dir: &std::sync::Arc<tempfile::TempDir>, reviewer: &str) -> Session {
+    let app = jury::tui::App::open(jury::tui::Options {
+        call_dir: root().join(SAMPLE),
+        db: Some(db.to_path_buf()),
+        reviewer: Some(reviewer.to_string()),
+        keymap: None,
+        lang: jury_core::fr::Lang::Fr,
+        color: true,
+        letters_dir: Some(dir.path().join("courriers")),
+    })
+    .expect("reopen");
+    let term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("terminal");
+    Session {
+        app,
+        term,
+        db: db.to_path_buf(),
+        dir: dir.clone(),
+    }
+}
+
+/// Every file `jury letters`/`jury minutes` wrote in `out`, by name.
+fn written(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(out)
+        .expect("out")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            (name.unwrap_or_default(), std::fs::read(&p).expect("file"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_closed_session_reads_the_same_however_the_scores_move_afterwards() {
+    let s = closed_session();
+    let db = s.db.clone();
+    let dir = s.dir.clone();
+    drop(s);
+    let before = dir.path().join("before");
+    for args in [
+        &["letters", "--reference", "PDNP06-2025-001"][..],
+        &["minutes"][..],
+    ] {
+        let run = produce(args, &db, &before);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    // Another member scores the retained dossier after the close: its live
+    // total moves (4,10 before), the record of the session does not.
+    let mut s = reopen(&db, &dir, "Julien Ferrand");
+    s.select("PDNP06-2025-001");
+    s.score_current(&[1, 1, 1, 1]);
+    drop(s);
+    let after = dir.path().join("after");
+    for args in [
+        &["letters", "--reference", "PDNP06-2025-001"][..],
+        &["minutes"][..],
+    ] {
+        let run = produce(args, &db, &after);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    let (before, after) = (written(&before), written(&after));
+    assert!(
+        before.contains_key("PDNP06-2025-001-retenu.pdf"),
+        "{before:?}"
+    );
+    assert!(
+        before.keys().any(|n| n.starts_with("PV-")),
+        "{:?}",
+        before.keys()
+    );
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &before {
+        assert!(
+            after.get(name) == Some(bytes),
+            "{name} changed after the close"
+        );
+    }
+    if let Some(text) = pdftotext(&dir.path().join("after/PDNP06-2025-001-retenu.pdf")) {
+        assert!(text.contains("4,10 / 5"), "{text}");
+    }
+}

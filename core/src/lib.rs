@@ -22,6 +22,7 @@ pub mod packet;
 pub mod ranking;
 pub mod records;
 pub mod search;
+pub mod snapshot;
 pub mod templates;
 pub mod typography;
 
