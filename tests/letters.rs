@@ -489,3 +489,46 @@ fn a_closed_session_reads_the_same_however_the_scores_move_afterwards() {
         assert!(text.contains("4,10 / 5"), "{text}");
     }
 }
+
+#[test]
+fn scores_moved_after_the_close_are_flagged_in_the_committee_view() {
+    let s = closed_session();
+    let db = s.db.clone();
+    let mut s = s.reopen_as(SAMPLE, "Julien Ferrand");
+    s.select("PDNP06-2025-001");
+    s.score_current(&[1, 1, 1, 1]);
+    let mut s = s.reopen_as(SAMPLE, CHAIR);
+    s.act("switch_view");
+    s.act("top");
+    s.act("down");
+    let screen = s.screen();
+    // The row says so, and the dossier's detail says since when.
+    let row = screen
+        .lines()
+        .find(|l| l.contains("PDNP06-2025-001 Centre"));
+    assert!(
+        row.is_some_and(|l| l.contains("Retenu · modifié")),
+        "{screen}"
+    );
+    let flat = screen
+        .lines()
+        .map(|l| l.split('│').nth(1).unwrap_or("").trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    // The session was held today (the form's default): its date in words.
+    let day: Vec<String> = s.query("SELECT date FROM sessions");
+    let day = chrono::NaiveDate::parse_from_str(&day[0], "%Y-%m-%d").expect("date");
+    let flag = format!(
+        "modifié après la séance du {}",
+        jury_core::fr::Lang::Fr.date(day)
+    );
+    assert!(flat.contains(&flag), "{flag}\n{screen}");
+    // Dossiers not scored since the close carry no flag.
+    let other = screen.lines().find(|l| l.contains("PDNP06-2025-002 "));
+    assert!(other.is_some_and(|l| !l.contains("modifié")), "{screen}");
+    // The decision itself stays the session's, until a new session changes it.
+    let decisions: Vec<String> =
+        s.query("SELECT kind FROM decisions WHERE reference = 'PDNP06-2025-001'");
+    assert_eq!(decisions, vec!["retenu".to_string()]);
+    drop(db);
+}
