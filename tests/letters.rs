@@ -532,3 +532,52 @@ fn scores_moved_after_the_close_are_flagged_in_the_committee_view() {
     assert_eq!(decisions, vec!["retenu".to_string()]);
     drop(db);
 }
+
+#[test]
+fn the_close_records_each_dossiers_basis_in_the_audit_trail_and_its_projection() {
+    let s = closed_session();
+    let after: Vec<String> = s.query("SELECT after FROM audit WHERE action = 'session.close'");
+    assert_eq!(after.len(), 1);
+    let v: serde_json::Value = serde_json::from_str(&after[0]).expect("payload");
+    let snaps = v["snapshots"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        snaps.len(),
+        28,
+        "every dossier of the batch, as ranked at the close"
+    );
+    let retained = snaps
+        .iter()
+        .find(|x| x["reference"] == "PDNP06-2025-001")
+        .expect("001");
+    assert_eq!(retained["decision"], "retenu");
+    assert_eq!(retained["session_id"], 1);
+    assert_eq!(retained["rank"], 1);
+    assert!((retained["total"].as_f64().unwrap_or(0.0) - 4.1).abs() < 1e-9);
+    assert_eq!(retained["grid"]["criteria"][0]["id"], "experience");
+    assert_eq!(retained["scores"].as_array().map(Vec::len), Some(4));
+    assert_eq!(retained["eligibility"]["verdict"], "eligible");
+    // The projection holds the same JSON, one row per dossier.
+    let rows: Vec<String> =
+        s.query("SELECT snapshot FROM decision_snapshots WHERE session_id = 1 ORDER BY reference");
+    assert_eq!(rows.len(), 28);
+    let first: serde_json::Value = serde_json::from_str(&rows[0]).expect("row");
+    assert_eq!(&first, retained);
+}
+
+#[test]
+fn the_letters_view_previews_the_frozen_letter() {
+    let s = closed_session();
+    let mut s = s.reopen_as(SAMPLE, "Julien Ferrand");
+    s.select("PDNP06-2025-001");
+    s.score_current(&[1, 1, 1, 1]);
+    let mut s = s.reopen_as(SAMPLE, CHAIR);
+    s.act("letters_view");
+    s.act("top");
+    let screen = s.screen();
+    assert!(screen.contains("PDNP06-2025-001"), "{screen}");
+    assert!(
+        screen.contains("4,10 / 5"),
+        "the total of the session:\n{screen}"
+    );
+    assert!(!screen.contains("2,55"), "not the live total:\n{screen}");
+}

@@ -279,3 +279,193 @@ pub fn build(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::{CommitteeData, Conflict, DecisionRow, Override, Session};
+
+    const CALL: &str = include_str!("../../samples/caf06-pdnp-2025/appel.json");
+    const D1: &str = include_str!("../../samples/caf06-pdnp-2025/dossiers/PDNP06-2025-001.json");
+    const D2: &str = include_str!("../../samples/caf06-pdnp-2025/dossiers/PDNP06-2025-002.json");
+    const CRITERIA: [&str; 4] = ["experience", "qualification", "coherence", "formation"];
+
+    fn dossier(text: &str) -> Dossier {
+        Dossier::from_value(&serde_json::from_str(text).unwrap()).unwrap()
+    }
+
+    fn row(reference: &str, member: &str, criterion: &str, value: f64) -> ScoreRow {
+        ScoreRow {
+            reference: reference.into(),
+            member: member.into(),
+            criterion: criterion.into(),
+            value: Some(value),
+            comment: format!("{member} sur {criterion}"),
+        }
+    }
+
+    fn data() -> CommitteeData {
+        CommitteeData {
+            conflicts: vec![Conflict {
+                reference: "PDNP06-2025-001".into(),
+                member: "Julien Ferrand".into(),
+                reason: "administrateur de la structure".into(),
+            }],
+            overrides: vec![Override {
+                reference: "PDNP06-2025-002".into(),
+                eligible: true,
+                justification: "pièce reçue en séance".into(),
+                by: "Sylvie Marcellin".into(),
+            }],
+            sessions: vec![Session {
+                id: 1,
+                date: "2025-07-07".into(),
+                opened_by: "Sylvie Marcellin".into(),
+                closed_at: None,
+                present: Vec::new(),
+            }],
+            decisions: vec![DecisionRow {
+                id: 7,
+                session_id: 1,
+                reference: "PDNP06-2025-001".into(),
+                kind: "retenu".into(),
+                motivation: String::new(),
+                condition: String::new(),
+                waitlist_rank: None,
+                documents: String::new(),
+                without_quorum: false,
+                by: "Sylvie Marcellin".into(),
+                at: "2025-07-07T10:00:00Z".into(),
+            }],
+            ..CommitteeData::default()
+        }
+    }
+
+    fn committee(call: &Call, dossiers: &[&Dossier], rows: &[ScoreRow]) -> Committee {
+        let scores = rows
+            .iter()
+            .filter_map(|r| {
+                r.value.map(|v| {
+                    (
+                        (r.reference.clone(), r.member.clone(), r.criterion.clone()),
+                        v,
+                    )
+                })
+            })
+            .collect();
+        Committee::build(call, dossiers, &scores, data(), Basis::Mean)
+    }
+
+    #[test]
+    fn the_snapshot_holds_the_basis_of_each_dossier_and_reads_back() {
+        let call = Call::parse("appel.json", CALL).unwrap();
+        let (d1, d2) = (dossier(D1), dossier(D2));
+        let dossiers = [&d1, &d2];
+        let mut rows = Vec::new();
+        for (c, (a, b)) in CRITERIA
+            .iter()
+            .zip([(4.0, 5.0), (4.0, 3.0), (5.0, 5.0), (3.0, 4.0)])
+        {
+            rows.push(row("PDNP06-2025-001", "Sylvie Marcellin", c, a));
+            rows.push(row("PDNP06-2025-001", "Nadia Benali", c, b));
+            // In conflict: kept in the scores, out of the aggregates.
+            rows.push(row("PDNP06-2025-001", "Julien Ferrand", c, 0.0));
+            rows.push(row("PDNP06-2025-002", "Sylvie Marcellin", c, 2.0));
+        }
+        let c = committee(&call, &dossiers, &rows);
+        let snaps = build(&call, &c, &dossiers, &rows, 1);
+        assert_eq!(snaps.len(), 2);
+        let s = &snaps[0];
+        assert_eq!((s.session_id, s.reference.as_str()), (1, "PDNP06-2025-001"));
+        assert_eq!(
+            (s.decision_id, s.decision.as_deref()),
+            (Some(7), Some("retenu"))
+        );
+        let grid: Vec<(&str, f64)> = s
+            .grid
+            .criteria
+            .iter()
+            .map(|g| (g.id.as_str(), g.weight))
+            .collect();
+        assert_eq!(
+            grid,
+            vec![
+                ("experience", 30.0),
+                ("qualification", 30.0),
+                ("coherence", 25.0),
+                ("formation", 15.0)
+            ]
+        );
+        assert_eq!(
+            (s.grid.scale_min, s.grid.scale_max, s.grid.basis.as_str()),
+            (0.0, 5.0, "mean")
+        );
+        assert_eq!(
+            s.scores.len(),
+            12,
+            "every member's score, the recused one's too"
+        );
+        assert!(
+            s.scores
+                .iter()
+                .any(|m| m.comment == "Nadia Benali sur coherence")
+        );
+        assert_eq!(s.conflicts[0].member, "Julien Ferrand");
+        assert_eq!(s.criteria[1].mean, Some(3.5));
+        assert_eq!(s.criteria[1].values.len(), 2, "the recused member left out");
+        // (30·4,5 + 30·3,5 + 25·5 + 15·3,5) / 100 = 4,175
+        assert!(
+            s.total.is_some_and(|t| (t - 4.175).abs() < 1e-9),
+            "{:?}",
+            s.total
+        );
+        assert_eq!(s.rank, Some(1));
+        assert_eq!(s.eligibility.override_, None);
+        let s2 = &snaps[1];
+        assert_eq!((s2.decision_id, s2.rank), (None, Some(2)));
+        assert_eq!(s2.eligibility.verdict, "eligible");
+        assert_eq!(
+            s2.eligibility
+                .override_
+                .as_ref()
+                .map(|o| o.justification.as_str()),
+            Some("pièce reçue en séance")
+        );
+        // What is stored reads back the same, and composes the same totals.
+        let back: Snapshot = serde_json::from_str(&serde_json::to_string(s).unwrap()).unwrap();
+        assert_eq!(&back, s);
+        assert_eq!(back.aggregate().official(back.basis()), s.total);
+        assert_eq!(back.aggregate(), c.aggregates[0]);
+    }
+
+    #[test]
+    fn a_total_moved_after_the_close_is_reported_against_the_snapshot() {
+        let call = Call::parse("appel.json", CALL).unwrap();
+        let d1 = dossier(D1);
+        let rows: Vec<ScoreRow> = CRITERIA
+            .iter()
+            .map(|c| row("PDNP06-2025-001", "Sylvie Marcellin", c, 4.0))
+            .collect();
+        let c = committee(&call, &[&d1], &rows);
+        let frozen = build(&call, &c, &[&d1], &rows, 1);
+        let closed = |mut data: CommitteeData| {
+            data.sessions[0].closed_at = Some("2025-07-07T16:00:00Z".into());
+            data.snapshots = frozen.clone();
+            data
+        };
+        let rebuilt = |rows: &[ScoreRow]| {
+            let mut c = committee(&call, &[&d1], rows);
+            c.data = closed(c.data);
+            c
+        };
+        assert_eq!(rebuilt(&rows).modified_after("PDNP06-2025-001"), None);
+        let mut later = rows.clone();
+        later.push(row("PDNP06-2025-001", "Nadia Benali", "experience", 1.0));
+        let moved = rebuilt(&later);
+        assert_eq!(
+            moved.modified_after("PDNP06-2025-001").map(|s| s.id),
+            Some(1)
+        );
+        assert_eq!(moved.snapshot(1, "PDNP06-2025-001"), frozen.first());
+    }
+}
