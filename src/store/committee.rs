@@ -297,6 +297,8 @@ impl Store {
     /// grid) is frozen with it, in the `session.close` event and in
     /// `decision_snapshots`.
     pub fn close_session(&mut self, actor: &str, id: i64) -> Result<(), StoreError> {
+        // Read just before the write: the store holds the database's
+        // exclusive lock and `&mut self`, so nothing can change in between.
         let snapshots = self.snapshots_at_close(id)?;
         let payload = json!({ "snapshots": snapshots }).to_string();
         self.write(|tx| {
