@@ -393,3 +393,191 @@ fn a_session_date_that_does_not_read_stops_letters_and_minutes() {
     let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
     assert_eq!(written, 0, "no document dated 1970 or today");
 }
+
+/// The app again on `db` (left by a dropped session) as `reviewer`.
+fn reopen(db: &Path, dir: &std::sync::Arc<tempfile::TempDir>, reviewer: &str) -> Session {
+    let app = jury::tui::App::open(jury::tui::Options {
+        call_dir: root().join(SAMPLE),
+        db: Some(db.to_path_buf()),
+        reviewer: Some(reviewer.to_string()),
+        keymap: None,
+        lang: jury_core::fr::Lang::Fr,
+        color: true,
+        letters_dir: Some(dir.path().join("courriers")),
+    })
+    .expect("reopen");
+    let term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("terminal");
+    Session {
+        app,
+        term,
+        db: db.to_path_buf(),
+        dir: dir.clone(),
+    }
+}
+
+/// Every file `jury letters`/`jury minutes` wrote in `out`, by name.
+fn written(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(out)
+        .expect("out")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            (name.unwrap_or_default(), std::fs::read(&p).expect("file"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_closed_session_reads_the_same_however_the_scores_move_afterwards() {
+    let s = closed_session();
+    let db = s.db.clone();
+    let dir = s.dir.clone();
+    drop(s);
+    let before = dir.path().join("before");
+    for args in [
+        &["letters", "--reference", "PDNP06-2025-001"][..],
+        &["minutes"][..],
+    ] {
+        let run = produce(args, &db, &before);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    // Another member scores the retained dossier after the close: its live
+    // total moves (4,10 before), the record of the session does not.
+    let mut s = reopen(&db, &dir, "Julien Ferrand");
+    s.select("PDNP06-2025-001");
+    s.score_current(&[1, 1, 1, 1]);
+    drop(s);
+    let after = dir.path().join("after");
+    for args in [
+        &["letters", "--reference", "PDNP06-2025-001"][..],
+        &["minutes"][..],
+    ] {
+        let run = produce(args, &db, &after);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    let (before, after) = (written(&before), written(&after));
+    assert!(
+        before.contains_key("PDNP06-2025-001-retenu.pdf"),
+        "{before:?}"
+    );
+    assert!(
+        before.keys().any(|n| n.starts_with("PV-")),
+        "{:?}",
+        before.keys()
+    );
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &before {
+        assert!(
+            after.get(name) == Some(bytes),
+            "{name} changed after the close"
+        );
+    }
+    if let Some(text) = pdftotext(&dir.path().join("after/PDNP06-2025-001-retenu.pdf")) {
+        assert!(text.contains("4,10 / 5"), "{text}");
+    }
+}
+
+#[test]
+fn scores_moved_after_the_close_are_flagged_in_the_committee_view() {
+    let s = closed_session();
+    let db = s.db.clone();
+    let mut s = s.reopen_as(SAMPLE, "Julien Ferrand");
+    s.select("PDNP06-2025-001");
+    s.score_current(&[1, 1, 1, 1]);
+    let mut s = s.reopen_as(SAMPLE, CHAIR);
+    s.act("switch_view");
+    s.act("top");
+    s.act("down");
+    let screen = s.screen();
+    // The row says so, and the dossier's detail says since when.
+    let row = screen
+        .lines()
+        .find(|l| l.contains("PDNP06-2025-001 Centre"));
+    assert!(
+        row.is_some_and(|l| l.contains("Retenu · modifié")),
+        "{screen}"
+    );
+    let flat = screen
+        .lines()
+        .map(|l| l.split('│').nth(1).unwrap_or("").trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    // The session was held today (the form's default): its date in words.
+    let day: Vec<String> = s.query("SELECT date FROM sessions");
+    let day = chrono::NaiveDate::parse_from_str(&day[0], "%Y-%m-%d").expect("date");
+    let flag = format!(
+        "modifié après la séance du {}",
+        jury_core::fr::Lang::Fr.date(day)
+    );
+    assert!(flat.contains(&flag), "{flag}\n{screen}");
+    // Dossiers not scored since the close carry no flag.
+    let other = screen.lines().find(|l| l.contains("PDNP06-2025-002 "));
+    assert!(other.is_some_and(|l| !l.contains("modifié")), "{screen}");
+    // The decision itself stays the session's, until a new session changes it.
+    let decisions: Vec<String> =
+        s.query("SELECT kind FROM decisions WHERE reference = 'PDNP06-2025-001'");
+    assert_eq!(decisions, vec!["retenu".to_string()]);
+    drop(db);
+}
+
+#[test]
+fn the_close_records_each_dossiers_basis_in_the_audit_trail_and_its_projection() {
+    let s = closed_session();
+    let after: Vec<String> = s.query("SELECT after FROM audit WHERE action = 'session.close'");
+    assert_eq!(after.len(), 1);
+    let v: serde_json::Value = serde_json::from_str(&after[0]).expect("payload");
+    let snaps = v["snapshots"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        snaps.len(),
+        28,
+        "every dossier of the batch, as ranked at the close"
+    );
+    let retained = snaps
+        .iter()
+        .find(|x| x["reference"] == "PDNP06-2025-001")
+        .expect("001");
+    assert_eq!(retained["decision"], "retenu");
+    assert_eq!(retained["session_id"], 1);
+    assert_eq!(retained["rank"], 1);
+    assert!((retained["total"].as_f64().unwrap_or(0.0) - 4.1).abs() < 1e-9);
+    assert_eq!(retained["grid"]["criteria"][0]["id"], "experience");
+    assert_eq!(retained["scores"].as_array().map(Vec::len), Some(4));
+    assert_eq!(retained["eligibility"]["verdict"], "eligible");
+    // The projection holds the same JSON, one row per dossier.
+    let rows: Vec<String> =
+        s.query("SELECT snapshot FROM decision_snapshots WHERE session_id = 1 ORDER BY reference");
+    assert_eq!(rows.len(), 28);
+    let first: serde_json::Value = serde_json::from_str(&rows[0]).expect("row");
+    assert_eq!(&first, retained);
+}
+
+#[test]
+fn the_letters_view_previews_the_frozen_letter() {
+    let s = closed_session();
+    let mut s = s.reopen_as(SAMPLE, "Julien Ferrand");
+    s.select("PDNP06-2025-001");
+    s.score_current(&[1, 1, 1, 1]);
+    let mut s = s.reopen_as(SAMPLE, CHAIR);
+    s.act("letters_view");
+    s.act("top");
+    let screen = s.screen();
+    assert!(screen.contains("PDNP06-2025-001"), "{screen}");
+    assert!(
+        screen.contains("4,10 / 5"),
+        "the total of the session:\n{screen}"
+    );
+    assert!(!screen.contains("2,55"), "not the live total:\n{screen}");
+}

@@ -114,6 +114,38 @@ impl Committee {
         })
     }
 
+    /// The basis `session_id` froze for `reference` when it closed.
+    pub fn snapshot(&self, session_id: i64, reference: &str) -> Option<&crate::snapshot::Snapshot> {
+        self.data
+            .snapshots
+            .iter()
+            .find(|s| s.session_id == session_id && s.reference == reference)
+    }
+
+    /// The closed session whose decision on `reference` is current, when the
+    /// live official total no longer reads as the one it froze: the scores
+    /// moved after the session. Only a new session can change the decision.
+    pub fn modified_after(&self, reference: &str) -> Option<&Session> {
+        let d = self.decisions.get(reference)?;
+        let session = self
+            .data
+            .sessions
+            .iter()
+            .find(|s| s.id == d.session_id && !s.is_open())?;
+        let frozen = self.snapshot(session.id, reference)?;
+        let live = self
+            .aggregates
+            .iter()
+            .find(|a| a.reference == reference)
+            .and_then(|a| a.official(frozen.basis()));
+        let same = match (live, frozen.total) {
+            (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+            (None, None) => true,
+            _ => false,
+        };
+        (!same).then_some(session)
+    }
+
     pub fn rank_of(&self, reference: &str) -> Option<&Ranked> {
         self.ranking.iter().find(|r| r.reference == reference)
     }

@@ -171,15 +171,29 @@ pub fn decision_letter(
     templates: &BTreeMap<String, String>,
 ) -> Result<(Document, LetterDates), LetterError> {
     let dates = letter_dates(session).map_err(LetterError::SessionDate)?;
+    // A closed session's letter reads what the session froze, not the live
+    // scores: the same letter however the scores move afterwards.
+    let frozen = committee
+        .snapshot(session.id, &decision.reference)
+        .filter(|_| !session.is_open());
+    let frozen_aggregate = frozen.map(crate::snapshot::Snapshot::aggregate);
+    let (aggregate, basis, rank) = match (frozen, &frozen_aggregate) {
+        (Some(s), Some(a)) => (Some(a), s.basis(), s.rank),
+        _ => (
+            committee.aggregates.get(i),
+            committee.basis,
+            committee.rank_of(&decision.reference).and_then(|r| r.rank),
+        ),
+    };
     let input = LetterInput {
         call,
         dossier,
         decision,
         session_date: dates.session,
         letter_date: dates.letter,
-        aggregate: committee.aggregates.get(i),
-        basis: committee.basis,
-        rank: committee.rank_of(&decision.reference).and_then(|r| r.rank),
+        aggregate,
+        basis,
+        rank,
         templates,
     };
     letter(&input)
@@ -404,7 +418,8 @@ pub struct MinutesInput<'a> {
     pub dossiers: &'a [&'a Dossier],
     /// Eligibility after overrides, aligned with `dossiers`.
     pub verdicts: &'a [crate::eligibility::Verdict],
-    /// The audit trail's final fingerprint when the minutes were produced.
+    /// The audit trail's fingerprint: when the minutes were produced while
+    /// the session is open, at its `session.close` event once closed.
     pub audit_head: Option<String>,
 }
 
@@ -476,19 +491,45 @@ pub fn minutes(input: &MinutesInput) -> Document {
         ),
         None => format!("L'appel ne fixe pas de quorum. Membres présents : {}.", session.present.len()),
     }));
+    // A closed session's minutes read what it froze, not the live picture.
+    let frozen: Vec<&crate::snapshot::Snapshot> = if session.is_open() {
+        Vec::new()
+    } else {
+        c.data
+            .snapshots
+            .iter()
+            .filter(|x| x.session_id == session.id)
+            .collect()
+    };
+    let conflicts: Vec<(String, String, String)> = if frozen.is_empty() {
+        c.data
+            .conflicts
+            .iter()
+            .map(|k| (k.member.clone(), k.reference.clone(), k.reason.clone()))
+            .collect()
+    } else {
+        let mut v: Vec<(String, String, String)> = frozen
+            .iter()
+            .flat_map(|x| {
+                x.conflicts
+                    .iter()
+                    .map(|k| (k.member.clone(), x.reference.clone(), k.reason.clone()))
+            })
+            .collect();
+        v.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+        v
+    };
     blocks.push(Block::Heading("Conflits d'intérêts déclarés".into()));
-    if c.data.conflicts.is_empty() {
+    if conflicts.is_empty() {
         blocks.push(Block::Paragraph("Aucun membre ne s'est déporté.".into()));
     } else {
         blocks.push(Block::Bullets(
-            c.data
-                .conflicts
+            conflicts
                 .iter()
-                .map(|k| {
-                    let reason = if k.reason.is_empty() { String::new() } else { format!(" — {}", k.reason) };
+                .map(|(member, reference, reason)| {
+                    let reason = if reason.is_empty() { String::new() } else { format!(" — {reason}") };
                     format!(
-                        "{} s'est déporté·e sur le dossier {} : ses notes sont exclues des calculs{reason}.",
-                        k.member, k.reference
+                        "{member} s'est déporté·e sur le dossier {reference} : ses notes sont exclues des calculs{reason}."
                     )
                 })
                 .collect(),
@@ -498,8 +539,70 @@ pub fn minutes(input: &MinutesInput) -> Document {
     blocks.push(Block::Paragraph(crate::ranking::RULE.into()));
     blocks.push(Block::Heading("Dossiers examinés".into()));
     let max = FR.score(call.scale.max);
+    let decision_label = |kind: &str| {
+        crate::decision::kind(call, kind, FR)
+            .map(|k| k.label)
+            .unwrap_or(kind.to_string())
+    };
+    let rank_cell = |rank: Option<usize>, still_tied: bool| {
+        rank.map(|n| {
+            if still_tied {
+                format!("{n} ex æquo")
+            } else {
+                n.to_string()
+            }
+        })
+        .unwrap_or_else(|| "—".into())
+    };
+    let eligibility_cell = |verdict: Option<&Verdict>, overridden: bool| {
+        let e = match verdict {
+            Some(Verdict::Eligible) => "recevable",
+            Some(Verdict::Ineligible) => "irrecevable",
+            _ => "à vérifier",
+        };
+        if overridden {
+            format!("{e} (dérogation)")
+        } else {
+            e.to_string()
+        }
+    };
+    let total_cell = |t: Option<f64>| t.map(|t| FR.num(t, 2)).unwrap_or_else(|| "—".into());
+    let structure_of = |reference: &str| {
+        input
+            .dossiers
+            .iter()
+            .find(|d| d.reference == reference)
+            .map(|d| d.structure.clone())
+            .unwrap_or_default()
+    };
     let mut rows = Vec::new();
-    for r in &c.ranking {
+    if !frozen.is_empty() {
+        // Ranked best first, then the unranked, as the session saw them; the
+        // decision current at the close (this session's or an earlier one's).
+        let mut order = frozen.clone();
+        order.sort_by(|a, b| {
+            (a.rank.is_none(), a.rank, &a.reference).cmp(&(b.rank.is_none(), b.rank, &b.reference))
+        });
+        for x in order {
+            let decision = c
+                .data
+                .decisions
+                .iter()
+                .rev()
+                .find(|d| d.reference == x.reference && d.session_id <= session.id)
+                .map(|d| decision_label(&d.kind))
+                .unwrap_or_else(|| "—".into());
+            rows.push(vec![
+                rank_cell(x.rank, x.still_tied),
+                x.reference.clone(),
+                structure_of(&x.reference),
+                eligibility_cell(Some(&x.verdict()), x.eligibility.override_.is_some()),
+                total_cell(x.total),
+                decision,
+            ]);
+        }
+    }
+    for r in c.ranking.iter().filter(|_| frozen.is_empty()) {
         let Some(i) = input
             .dossiers
             .iter()
@@ -509,41 +612,20 @@ pub fn minutes(input: &MinutesInput) -> Document {
         };
         let d = input.dossiers[i];
         let agg = c.aggregates.get(i);
-        let eligibility = match input.verdicts.get(i) {
-            Some(Verdict::Eligible) => "recevable",
-            Some(Verdict::Ineligible) => "irrecevable",
-            _ => "à vérifier",
-        };
-        let eligibility = if c.overrides.contains_key(&d.reference) {
-            format!("{eligibility} (dérogation)")
-        } else {
-            eligibility.to_string()
-        };
         let decision = c
             .decisions
             .get(&d.reference)
-            .map(|x| {
-                crate::decision::kind(call, &x.kind, FR)
-                    .map(|k| k.label)
-                    .unwrap_or(x.kind.clone())
-            })
+            .map(|x| decision_label(&x.kind))
             .unwrap_or_else(|| "—".into());
         rows.push(vec![
-            r.rank
-                .map(|n| {
-                    if r.still_tied {
-                        format!("{n} ex æquo")
-                    } else {
-                        n.to_string()
-                    }
-                })
-                .unwrap_or_else(|| "—".into()),
+            rank_cell(r.rank, r.still_tied),
             d.reference.clone(),
             d.structure.clone(),
-            eligibility,
-            agg.and_then(|a| a.official(c.basis))
-                .map(|t| FR.num(t, 2))
-                .unwrap_or_else(|| "—".into()),
+            eligibility_cell(
+                input.verdicts.get(i),
+                c.overrides.contains_key(&d.reference),
+            ),
+            total_cell(agg.and_then(|a| a.official(c.basis))),
             decision,
         ]);
     }
@@ -594,10 +676,20 @@ pub fn minutes(input: &MinutesInput) -> Document {
         if !x.motivation.is_empty() {
             t.push_str(&format!(" Motivation : {}", x.motivation));
         }
-        if let Some(o) = c.overrides.get(&x.reference) {
+        let justification = if frozen.is_empty() {
+            c.overrides
+                .get(&x.reference)
+                .map(|o| o.justification.clone())
+        } else {
+            frozen
+                .iter()
+                .find(|f| f.reference == x.reference)
+                .and_then(|f| f.eligibility.override_.as_ref())
+                .map(|o| o.justification.clone())
+        };
+        if let Some(j) = justification {
             t.push_str(&format!(
-                " Recevabilité établie par dérogation de la présidence : {}",
-                o.justification
+                " Recevabilité établie par dérogation de la présidence : {j}"
             ));
         }
         if x.without_quorum {
@@ -622,8 +714,13 @@ pub fn minutes(input: &MinutesInput) -> Document {
         }));
     }
     if let Some(h) = &input.audit_head {
+        let when = if session.is_open() {
+            "à l'établissement du présent procès-verbal"
+        } else {
+            "à la clôture de la séance"
+        };
         blocks.push(Block::Paragraph(format!(
-            "Empreinte du journal d'audit à l'établissement du présent procès-verbal (vérifiable par « jury verify ») : {h}"
+            "Empreinte du journal d'audit {when} (vérifiable par « jury verify ») : {h}"
         )));
     }
     let name_of = |role: Role| {

@@ -23,6 +23,7 @@ pub mod ranking;
 pub mod records;
 pub mod replay;
 pub mod search;
+pub mod snapshot;
 pub mod templates;
 pub mod typography;
 

@@ -74,6 +74,8 @@ pub struct CommitteeData {
     pub packets: Vec<PacketSummary>,
     /// Scores two packets disagreed on, left for the chair.
     pub merge_conflicts: Vec<MergeConflict>,
+    /// What each closed session froze, per dossier, by session then reference.
+    pub snapshots: Vec<crate::snapshot::Snapshot>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

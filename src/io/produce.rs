@@ -281,13 +281,25 @@ pub fn write_minutes(
         // The minutes print the session's dates: refuse dates that do not
         // read rather than print them raw or leave them out.
         letter_dates(session)?;
+        // A closed session's minutes cite the trail as it stood at the close,
+        // so later work does not change them.
+        let audit_head = match (&head, session.is_open()) {
+            (Some(_), false) => store
+                .history(&format!("séance/{}", session.id))?
+                .into_iter()
+                .rev()
+                .find(|e| e.action == "session.close")
+                .map(|e| e.hash)
+                .or_else(|| head.clone()),
+            _ => head.clone(),
+        };
         let doc = compose::minutes(&MinutesInput {
             call: &src.call,
             session,
             committee: &src.committee,
             dossiers: &dossiers,
             verdicts: &verdicts,
-            audit_head: head.clone(),
+            audit_head,
         });
         let stem = format!("PV-{}-seance-{}", session.date, session.id);
         let pdf = out.join(format!("{stem}.pdf"));

@@ -3,10 +3,14 @@
 //! undo. Each method is one transaction with its audit event.
 
 use super::{Refusal, Store, StoreError, audit, now, sql_error};
-use jury_core::call::Role;
+use jury_core::aggregate::Basis;
+use jury_core::call::{Call, Role};
+use jury_core::committee::Committee;
 use jury_core::decision::Draft;
+use jury_core::dossier::Dossier;
 use jury_core::fr::Lang;
 use jury_core::records::{CommitteeData, Conflict, DecisionRow, Outcome, Override, Session};
+use jury_core::snapshot::{self, Snapshot};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Value, json};
 
@@ -94,6 +98,19 @@ impl Store {
             .query_map([], decision_row)
             .and_then(Iterator::collect)
             .map_err(err)?;
+        let mut stmt = c
+            .prepare("SELECT snapshot FROM decision_snapshots ORDER BY session_id, reference")
+            .map_err(err)?;
+        let texts: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(Iterator::collect)
+            .map_err(err)?;
+        // A row that does not read is left out: the documents then fall back
+        // on the live picture rather than refuse to open the database.
+        data.snapshots = texts
+            .iter()
+            .filter_map(|t| serde_json::from_str(t).ok())
+            .collect();
         data.packets = self.packet_summaries()?;
         data.merge_conflicts = self.open_merge_conflicts()?;
         data.outcome = c
@@ -276,7 +293,14 @@ impl Store {
     }
 
     /// Closes a session: its decisions are frozen from then on.
+    /// Each dossier's basis (scores, aggregates, total, rank, eligibility,
+    /// grid) is frozen with it, in the `session.close` event and in
+    /// `decision_snapshots`.
     pub fn close_session(&mut self, actor: &str, id: i64) -> Result<(), StoreError> {
+        // Read just before the write: the store holds the database's
+        // exclusive lock and `&mut self`, so nothing can change in between.
+        let snapshots = self.snapshots_at_close(id)?;
+        let payload = json!({ "snapshots": snapshots }).to_string();
         self.write(|tx| {
             let n = tx
                 .execute(
@@ -286,9 +310,55 @@ impl Store {
             if n == 0 {
                 return Err(Refusal::SessionAlreadyClosed.into());
             }
-            audit(tx, actor, "session.close", &format!("séance/{id}"), None, None)?;
+            for snap in &snapshots {
+                tx.execute(
+                    "INSERT INTO decision_snapshots (session_id, reference, snapshot) VALUES (?1, ?2, ?3)",
+                    params![id, snap.reference, serde_json::to_string(snap).unwrap_or_default()],
+                )?;
+            }
+            audit(
+                tx,
+                actor,
+                "session.close",
+                &format!("séance/{id}"),
+                None,
+                Some(&payload),
+            )?;
             Ok(())
         })
+    }
+
+    /// The committee's picture of every dossier as session `id` closes.
+    fn snapshots_at_close(&self, id: i64) -> Result<Vec<Snapshot>, StoreError> {
+        let Some(raw) = self.stored_call()? else {
+            return Ok(Vec::new());
+        };
+        let Ok(call) = Call::from_value(&raw) else {
+            return Ok(Vec::new());
+        };
+        let dossiers = self.load_dossiers()?;
+        let rows = self.load_scores()?;
+        let scores = rows
+            .iter()
+            .filter_map(|r| {
+                r.value.map(|v| {
+                    (
+                        (r.reference.clone(), r.member.clone(), r.criterion.clone()),
+                        v,
+                    )
+                })
+            })
+            .collect();
+        let refs: Vec<&Dossier> = dossiers.iter().collect();
+        // The basis letters and minutes are produced on (`io::produce`).
+        let committee = Committee::build(
+            &call,
+            &refs,
+            &scores,
+            self.load_committee()?,
+            Basis::default(),
+        );
+        Ok(snapshot::build(&call, &committee, &refs, &rows, id))
     }
 
     /// Records (or, within the same open session, replaces) a decision.

@@ -22,7 +22,7 @@ pub use error::{PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
 pub use packets::*;
 
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -154,6 +154,14 @@ const MIGRATIONS: &[&str] = &[
     // 4: a withdrawn conflict of interest stays, with its time, so a member's
     // packet can carry the withdrawal to the chair.
     "ALTER TABLE conflicts ADD COLUMN withdrawn_at TEXT;",
+    // 5: what a closed session froze, per dossier (a projection of the
+    // `session.close` event's payload): letters and minutes read it.
+    "CREATE TABLE decision_snapshots (
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        reference TEXT NOT NULL,
+        snapshot TEXT NOT NULL,
+        PRIMARY KEY (session_id, reference)
+     );",
 ];
 
 /// What importing a batch did.

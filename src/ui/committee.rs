@@ -51,9 +51,29 @@ fn decision_label(s: &State, reference: &str) -> String {
             } else {
                 " *"
             };
-            format!("{label}{frozen}")
+            let modified = if modified_after(s, reference).is_some() {
+                lang_tr(s, text::MODIFIED_MARK)
+            } else {
+                ""
+            };
+            format!("{label}{frozen}{modified}")
         })
         .unwrap_or_default()
+}
+
+fn lang_tr(s: &State, t: jury_core::fr::Tr) -> &'static str {
+    s.env.lang.tr(t)
+}
+
+/// « modifié après la séance du 7 juillet 2025 » when the live official total
+/// of a dossier decided in a closed session is no longer the one it froze.
+fn modified_after(s: &State, reference: &str) -> Option<String> {
+    let session = s.batch.committee.modified_after(reference)?;
+    let lang = s.env.lang;
+    let date = chrono::NaiveDate::parse_from_str(&session.date, "%Y-%m-%d")
+        .map(|d| lang.date(d))
+        .unwrap_or_else(|_| session.date.clone());
+    Some(format!("{} {date}", lang.tr(text::MODIFIED_AFTER)))
 }
 
 /// From this width the detail and the charts sit beside the ranking;
@@ -381,6 +401,18 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         width,
         0,
     );
+    // First, where it cannot scroll out of sight: the record and the live
+    // scores no longer agree.
+    if let Some(note) = modified_after(s, reference) {
+        wrapped(
+            &mut lines,
+            Span::styled("⚠ ", t.warn()),
+            &format!("{note}{}", lang.tr(text::ONLY_A_NEW_SESSION)),
+            t.warn(),
+            width,
+            2,
+        );
+    }
     verdict_lines(&mut lines, s, i, t, width);
     for c in e
         .eligibility
@@ -663,6 +695,13 @@ mod text {
     use jury_core::fr::Tr;
 
     pub const COMMITTEE: Tr = Tr::new("Comité", "Committee");
+    pub const MODIFIED_MARK: Tr = Tr::new(" · modifié", " · changed");
+    pub const MODIFIED_AFTER: Tr =
+        Tr::new("modifié après la séance du", "changed after the session of");
+    pub const ONLY_A_NEW_SESSION: Tr = Tr::new(
+        " : la décision et ses courriers restent ceux de la séance ; seule une nouvelle séance peut la changer",
+        ": the decision and its letters stay the session's; only a new session can change it",
+    );
     pub const SESSION_OF: Tr = Tr::new("Séance du", "Session of");
     pub const PRESENT: Tr = Tr::new("présents", "present");
     pub const QUORUM: Tr = Tr::new("quorum", "quorum");
