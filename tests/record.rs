@@ -228,6 +228,10 @@ const EDITABLE: &[(&str, &[&str])] = &[
         ],
     ),
     ("dossiers", &["reference", "content", "hash"]),
+    (
+        "decision_snapshots",
+        &["session_id", "reference", "snapshot"],
+    ),
 ];
 
 /// Another value of the same kind, still accepted by the table's checks.
@@ -246,6 +250,9 @@ fn edited(table: &str, column: &str, v: &Value) -> Value {
         ("sessions" | "letters", _, Value::Text(t)) if column.ends_with("_at") => {
             // Another day, same format.
             Value::Text(t.replacen("20", "19", 1))
+        }
+        ("decision_snapshots", "snapshot", Value::Text(t)) => {
+            Value::Text(t.replacen('{', "{\"retouche\":1,", 1))
         }
         ("dossiers", "content", Value::Text(t)) => {
             Value::Text(t.replace("\"format\"", "\"retouche\":1,\"format\""))
@@ -452,6 +459,12 @@ fn a_rewritten_chain_does_not_lead_to_the_signed_fingerprint() {
         .expect("rewrite");
         prev = hash;
     }
+    // And the projection of the close, to match.
+    conn.execute(
+        "UPDATE decision_snapshots SET snapshot = replace(snapshot, '\"non_retenu\"', '\"retenu\"')",
+        [],
+    )
+    .expect("snapshots");
     drop(conn);
     let r = verify_record(&db, Some(&signed)).expect("verify");
     assert!(r.chain.is_intact(), "the forger kept the chain consistent");

@@ -183,6 +183,21 @@ pub fn letter(l: &LetterRow) -> (String, String) {
 
 /// `content` is the hash of the dossier's text as stored, when it differs
 /// from the hash stored beside it.
+/// The basis a decision was frozen with at the close (its JSON, canonical).
+pub fn frozen(session: i64, reference: &str, snapshot: &str) -> (String, String) {
+    (
+        format!("base figée de {reference} à la clôture de la séance n° {session}"),
+        snapshot.to_string(),
+    )
+}
+
+/// A stored JSON text in one canonical form, or « illisible ».
+pub fn canonical(text: &str) -> String {
+    serde_json::from_str::<Value>(text)
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| "illisible".into())
+}
+
 pub fn dossier(reference: &str, hash: &str, content: Option<&str>) -> (String, String) {
     let mut shown = format!("empreinte {hash}");
     if let Some(c) = content {
@@ -225,6 +240,7 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     let mut outcomes: BTreeMap<i64, Vec<(bool, String, String)>> = BTreeMap::new();
     let mut letters: BTreeMap<(String, i64), Letter> = BTreeMap::new();
     let mut dossiers: BTreeMap<String, String> = BTreeMap::new();
+    let mut snapshots: BTreeMap<(i64, String), String> = BTreeMap::new();
     let by_id: BTreeMap<i64, &Event> = events.iter().map(|e| (e.id, e)).collect();
     let json = |text: &Option<String>| -> Value {
         text.as_deref()
@@ -328,6 +344,13 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
             "session.close" => {
                 if let Some(s) = session_id(&e.target).and_then(|id| sessions.get_mut(&id)) {
                     s.closed = Some((e.actor.clone(), e.at.chars().take(10).collect()));
+                }
+                for snap in after["snapshots"].as_array().into_iter().flatten() {
+                    if let (Some(sid), Some(reference)) =
+                        (snap["session_id"].as_i64(), snap["reference"].as_str())
+                    {
+                        snapshots.insert((sid, reference.to_string()), snap.to_string());
+                    }
                 }
             }
             "decision" | "decision.change" => {
@@ -494,6 +517,9 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
             sent: l.sent.as_ref().map(|(d, c)| (d.as_str(), c.as_str())),
             acknowledged: l.acknowledged.as_deref(),
         }));
+    }
+    for ((sid, reference), snap) in &snapshots {
+        put(frozen(*sid, reference, snap));
     }
     for (reference, hash) in &dossiers {
         put(dossier(reference, hash, None));

@@ -288,6 +288,20 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
         });
         p.insert(k, v);
     }
+    for (sid, reference, snapshot) in rows(
+        conn,
+        "SELECT session_id, reference, snapshot FROM decision_snapshots",
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        },
+    )? {
+        let (k, v) = replay::frozen(sid, &reference, &replay::canonical(&snapshot));
+        p.insert(k, v);
+    }
     for (reference, content, hash) in
         rows(conn, "SELECT reference, content, hash FROM dossiers", |r| {
             Ok((
