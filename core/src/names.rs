@@ -140,7 +140,7 @@ pub fn member_list<'a>(members: impl IntoIterator<Item = &'a str>, lang: Lang) -
 }
 
 /// Why a name was not taken, in `lang`: the question or the refusal, then
-/// the list of members.
+/// the list of members on a line of its own.
 pub fn refusal<'a>(
     typed: &str,
     found: &Found,
@@ -150,16 +150,16 @@ pub fn refusal<'a>(
     let list = member_list(members, lang);
     match found {
         Found::Member(_) => String::new(),
-        Found::DidYouMean(names) => format!("{} {list}", did_you_mean(names, lang)),
+        Found::DidYouMean(names) => format!("{}\n{list}", did_you_mean(names, lang)),
         Found::Unknown => match lang {
             Lang::Fr => format!(
-                "«\u{a0}{}\u{a0}» n'est pas membre du comité. {list}",
+                "«\u{a0}{}\u{a0}» n'est pas membre du comité.\n{list}",
                 typed.trim()
             ),
-            Lang::En => format!("“{}” is not a committee member. {list}", typed.trim()),
+            Lang::En => format!("“{}” is not a committee member.\n{list}", typed.trim()),
         },
         Found::Unreadable => format!(
-            "{} {list}",
+            "{}\n{list}",
             lang.t(
                 "Nom illisible (vide ou avec des caractères de contrôle).",
                 "Unreadable name (empty or with control characters).",
