@@ -252,3 +252,26 @@ fn a_call_without_members_takes_no_score_before_set_up() {
     assert!(s.query::<String>("SELECT member FROM scores").is_empty());
     assert!(members_in(&s.db).is_empty());
 }
+
+#[test]
+fn the_chair_adds_a_member_by_a_clean_name_and_not_twice() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.act("switch_view");
+    s.act("add_member");
+    // « nadia benali » is Nadia Benali, already a member: refused in the form.
+    s.fill("name", "nadia benali");
+    s.act("confirm");
+    let screen = s.screen();
+    assert!(
+        screen.contains("Nom trop proche de celui d'un membre : Nadia Benali"),
+        "{screen}"
+    );
+    assert_eq!(members_in(&s.db), MEMBERS);
+    // Spaces folded, the name kept as the committee will read it.
+    s.fill("name", "  Claire   Dumas ");
+    s.act("confirm");
+    assert!(members_in(&s.db).contains(&"Claire Dumas".to_string()));
+    let added: Vec<String> =
+        s.query("SELECT target FROM audit WHERE action = 'member.add' ORDER BY id");
+    assert_eq!(added, ["Claire Dumas"]);
+}

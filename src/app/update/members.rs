@@ -141,14 +141,7 @@ fn committee_of(form: &Form, lang: Lang) -> Result<Vec<(String, Role)>, String> 
             }
             continue;
         }
-        let Some(name) = names::normalize(&typed) else {
-            return Err(format!("{} {}", lang.tr(text::UNREADABLE), typed.trim()));
-        };
-        if let Found::Member(_) | Found::DidYouMean(_) =
-            names::find(&name, members.iter().map(|m| m.0.as_str()))
-        {
-            return Err(format!("{} {name}", lang.tr(text::TWICE)));
-        }
+        let name = new_name(&typed, members.iter().map(|m| m.0.as_str()), lang)?;
         let role = form
             .choice_of(role_id)
             .and_then(|r| Role::parse(&r))
@@ -159,6 +152,29 @@ fn committee_of(form: &Form, lang: Lang) -> Result<Vec<(String, Role)>, String> 
         return Err(lang.tr(text::ONE_CHAIR).into());
     }
     Ok(members)
+}
+
+/// A new member's name as the committee will read it (normalised), or why
+/// not: unreadable, or the same as (or one slip from) a member's.
+pub(in crate::app::update) fn new_name<'a>(
+    typed: &str,
+    members: impl IntoIterator<Item = &'a str>,
+    lang: Lang,
+) -> Result<String, String> {
+    let Some(name) = names::normalize(typed) else {
+        return Err(format!("{} {}", lang.tr(text::UNREADABLE), typed.trim()));
+    };
+    match names::find(&name, members) {
+        Found::Member(m) => Err(format!("{} {m}", lang.tr(text::TWICE))),
+        // Two people one slip apart would be confused at « Qui note ? ».
+        Found::DidYouMean(close) => Err(format!(
+            "{} {} {}",
+            lang.tr(text::TOO_CLOSE),
+            close.join(", "),
+            lang.tr(text::ADD_AN_INITIAL)
+        )),
+        Found::Unknown | Found::Unreadable => Ok(name),
+    }
 }
 
 /// « Qui note ? »: a member, a question, or a refusal; never a new member.
@@ -255,9 +271,14 @@ mod text {
         "Nom illisible (caractères de contrôle) :",
         "Unreadable name (control characters):",
     );
-    pub const TWICE: Tr = Tr::new(
-        "Nom en double (ou presque) :",
-        "Name given twice (or nearly):",
+    pub const TWICE: Tr = Tr::new("Nom en double :", "Name given twice:");
+    pub const TOO_CLOSE: Tr = Tr::new(
+        "Nom trop proche de celui d'un membre :",
+        "Name too close to a member's:",
+    );
+    pub const ADD_AN_INITIAL: Tr = Tr::new(
+        "(pour une autre personne, ajoutez une initiale qui les distingue).",
+        "(for another person, add an initial that tells them apart).",
     );
     pub const ONE_CHAIR: Tr = Tr::new(
         "Au moins une personne doit présider le comité.",

@@ -598,6 +598,9 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             if name.is_empty() {
                 return Err(lang.tr(text::GIVE_NAME).into());
             }
+            // Normalised, and never a second entry for someone already a member.
+            let members = s.batch.committee.data.members.iter().map(|m| m.0.as_str());
+            let name = crate::app::update::members::new_name(&name, members, lang)?;
             Change::AddMember {
                 name,
                 role: form
