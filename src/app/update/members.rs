@@ -289,3 +289,6 @@ mod text {
         "Read only: set up the committee to score or decide.",
     );
 }
+
+#[cfg(test)]
+mod tests;
