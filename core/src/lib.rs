@@ -18,6 +18,7 @@ pub mod fr;
 pub mod grid;
 pub mod hex;
 pub mod json;
+pub mod names;
 pub mod packet;
 pub mod ranking;
 pub mod records;

@@ -25,17 +25,37 @@ pub struct Field {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Purpose {
-    Decision { reference: String },
-    Override { reference: String },
-    Conflict { reference: String },
+    Decision {
+        reference: String,
+    },
+    Override {
+        reference: String,
+    },
+    Conflict {
+        reference: String,
+    },
     OpenSession,
-    CloseSession { id: i64 },
-    Outcome { session: i64 },
+    CloseSession {
+        id: i64,
+    },
+    Outcome {
+        session: i64,
+    },
     AddMember,
-    LetterSent { reference: String, decision_id: i64 },
-    LetterAcknowledged { reference: String, decision_id: i64 },
+    /// The committee of a call that lists no members, before anything else.
+    SetUpCommittee,
+    LetterSent {
+        reference: String,
+        decision_id: i64,
+    },
+    LetterAcknowledged {
+        reference: String,
+        decision_id: i64,
+    },
     ImportPacket,
-    ResolveMerge { id: i64 },
+    ResolveMerge {
+        id: i64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

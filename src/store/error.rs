@@ -95,6 +95,8 @@ impl StoreError {
 #[derive(Debug, thiserror::Error)]
 pub enum Refusal {
     MemberExists,
+    /// Setting up a committee that already has members.
+    CommitteeAlreadySetUp,
     SessionAlreadyOpen,
     SessionAlreadyClosed,
     /// A decision in a closed session.
@@ -155,6 +157,10 @@ impl Refusal {
         let t = |fr, en| lang.t(fr, en).to_string();
         match self {
             MemberExists => t("Ce membre existe déjà.", "This member already exists."),
+            CommitteeAlreadySetUp => t(
+                "Le comité est déjà composé : la présidence ajoute les membres depuis la vue comité.",
+                "The committee is already set up: the chair adds members from the committee view.",
+            ),
             SessionAlreadyOpen => t(
                 "Une séance est déjà ouverte : fermez-la d'abord.",
                 "A session is already open: close it first.",

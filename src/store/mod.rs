@@ -492,7 +492,40 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
-    /// Adds a reviewer not listed in the call.
+    /// Sets up the committee of a call that lists no members: every member
+    /// with their role, in one transaction, one `member.add` event each, by
+    /// `actor` (who sets it up, one of them). Refused once any member exists.
+    pub fn set_up_committee(
+        &mut self,
+        actor: &str,
+        members: &[(String, Role)],
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let existing: i64 = tx.query_row("SELECT COUNT(*) FROM members", [], |r| r.get(0))?;
+            if existing > 0 {
+                return Err(Refusal::CommitteeAlreadySetUp.into());
+            }
+            for (name, role) in members {
+                tx.execute(
+                    "INSERT INTO members (name, role) VALUES (?1, ?2)",
+                    params![name, role.id()],
+                )?;
+                audit(
+                    tx,
+                    actor,
+                    "member.add",
+                    name,
+                    None,
+                    Some(&serde_json::json!({ "role": role.id() }).to_string()),
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Adds a plain member, as a member's own database or a test needs one.
+    /// The app never calls it with a name someone typed: only the committee
+    /// acts (`--as` and « Qui note ? » choose among its members).
     pub fn ensure_member(&mut self, name: &str) -> Result<(), StoreError> {
         self.write(|tx| {
             let added = tx.execute(

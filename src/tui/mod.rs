@@ -38,6 +38,12 @@ pub enum StartError {
     Keymap(Vec<Diag>),
     Store(StoreError),
     NoDataDir,
+    /// `--as` named nobody of the committee: the question or the refusal.
+    NotMember {
+        typed: String,
+        found: jury_core::names::Found,
+        members: Vec<String>,
+    },
 }
 
 impl std::fmt::Display for StartError {
@@ -54,6 +60,7 @@ impl std::fmt::Display for StartError {
                 f,
                 "dossier de données de l'utilisateur introuvable : indiquez où ranger la base avec --db FICHIER"
             ),
+            StartError::NotMember { .. } => write!(f, "{}", self.message(Lang::Fr)),
         }
     }
 }
@@ -64,6 +71,11 @@ impl StartError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             StartError::Store(e) => e.message(lang),
+            StartError::NotMember {
+                typed,
+                found,
+                members,
+            } => jury_core::names::refusal(typed, found, members.iter().map(String::as_str), lang),
             other => other.to_string(),
         }
     }
@@ -121,12 +133,33 @@ impl App {
         let committee = store.load_committee().map_err(StartError::Store)?;
         let letters = store.letters().map_err(StartError::Store)?;
         let letters_dir = opts.letters_dir.unwrap_or_else(|| letters_dir(&call.id));
-        if let Some(r) = &opts.reviewer {
-            store.ensure_member(r).map_err(StartError::Store)?;
-            store
-                .set_meta("last_reviewer", r)
-                .map_err(StartError::Store)?;
-        }
+        // `--as` names a member, or nobody: a name is never added from here.
+        let reviewer = match &opts.reviewer {
+            Some(typed) if !committee.members.is_empty() => {
+                let members: Vec<String> = committee.members.iter().map(|m| m.0.clone()).collect();
+                match jury_core::names::find(typed, members.iter().map(String::as_str)) {
+                    jury_core::names::Found::Member(name) => {
+                        store
+                            .set_meta("last_reviewer", &name)
+                            .map_err(StartError::Store)?;
+                        Some(name)
+                    }
+                    found => {
+                        return Err(StartError::NotMember {
+                            typed: typed.clone(),
+                            found,
+                            members,
+                        });
+                    }
+                }
+            }
+            _ => None,
+        };
+        // A committee still to set up: the name given is its first line.
+        let hint = match (&opts.reviewer, committee.members.is_empty()) {
+            (Some(typed), true) => jury_core::names::normalize(typed).or(hint),
+            _ => hint,
+        };
         let state = State::new(Init {
             lang: opts.lang,
             color: opts.color,
@@ -136,7 +169,7 @@ impl App {
             keymap,
             dossiers,
             scores,
-            reviewer: opts.reviewer,
+            reviewer,
             reviewer_hint: hint,
             report,
             committee,
@@ -221,10 +254,8 @@ impl App {
                 }],
             },
             Effect::SetReviewer(name) => {
-                let r = self
-                    .store
-                    .ensure_member(&name)
-                    .and_then(|_| self.store.set_meta("last_reviewer", &name));
+                // `update` chose a member of the committee: only remembered here.
+                let r = self.store.set_meta("last_reviewer", &name);
                 vec![match r {
                     Ok(()) => Outcome::ReviewerSet(name),
                     Err(e) => Outcome::ReviewerRefused(e.message(lang)),
@@ -307,6 +338,10 @@ impl App {
                 .store
                 .record_outcome(&me, *session, *unsuccessful, motivation),
             Change::AddMember { name, role } => self.store.add_member(&me, name, *role),
+            Change::SetUpCommittee { me, members } => self
+                .store
+                .set_up_committee(me, members)
+                .and_then(|()| self.store.set_meta("last_reviewer", me)),
             Change::ResolveMerge { id, take_incoming } => {
                 self.store.resolve_merge_conflict(&me, *id, *take_incoming)
             }

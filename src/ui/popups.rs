@@ -326,18 +326,19 @@ fn input_popup(f: &mut Frame, t: &Theme, title: String, prompt: Vec<Line<'static
 pub(super) fn ask_reviewer(f: &mut Frame, s: &State, t: &Theme) {
     let lang = s.env.lang;
     let mut prompt = vec![Line::from(lang.tr(text::WHO_SCORES))];
-    if !s.batch.call.members.is_empty() {
-        let names: Vec<&str> = s
-            .batch
-            .call
-            .members
-            .iter()
-            .map(|m| m.name.as_str())
-            .collect();
+    // The committee as the database holds it: the call's members and those added since.
+    let members = &s.batch.committee.data.members;
+    if !members.is_empty() {
+        let names: Vec<&str> = members.iter().map(|m| m.0.as_str()).collect();
         prompt.push(Line::from(Span::styled(
             format!("{} {}", lang.tr(text::COMMITTEE), names.join(", ")),
             t.dim(),
         )));
+    }
+    if let Some(note) = &s.who_note {
+        // The list of members is already above: the question or refusal alone.
+        let first = note.lines().next().unwrap_or_default();
+        prompt.push(Line::from(Span::styled(first.to_string(), t.title())));
     }
     prompt.push(Line::from(Span::styled(
         lang.tr(text::REVIEWER_KEYS).to_string(),

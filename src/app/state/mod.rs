@@ -109,6 +109,8 @@ pub struct State {
     pub mode: Mode,
     /// Text being edited (comment, reviewer name).
     pub input: String,
+    /// At « Qui note ? »: the question about a near miss, or why a name was refused.
+    pub who_note: Option<String>,
     pub status: Option<Status>,
     pub quit: bool,
     /// Page height the last frame had, for page up/down.
@@ -236,7 +238,12 @@ impl State {
         let mode = if !init.report.is_empty() {
             Mode::Report { scroll: 0 }
         } else if init.reviewer.is_none() {
-            Mode::AskReviewer
+            crate::app::update::members::first_question(
+                lang,
+                &init.keymap,
+                init.committee.members.is_empty(),
+                &input,
+            )
         } else {
             Mode::Normal
         };
@@ -269,6 +276,7 @@ impl State {
             screen: Screen::Dossiers,
             mode,
             input,
+            who_note: None,
             status: None,
             quit: false,
             page: 10,

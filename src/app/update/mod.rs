@@ -3,6 +3,7 @@
 
 mod committee;
 mod letters;
+pub mod members;
 mod outcome;
 #[cfg(test)]
 mod tests;
@@ -25,7 +26,8 @@ pub enum Effect {
     },
     /// Open an attachment with the system viewer.
     Open(PathBuf),
-    /// Record the reviewer (a member of the committee) in the database.
+    /// Remember the member chosen at « Qui note ? » as this machine's last
+    /// reviewer (they are a member already: nobody is added from a name).
     SetReviewer(String),
     /// A committee change: written, then the committee data is reloaded.
     Committee(Change),
@@ -104,7 +106,7 @@ fn dispatch(s: &mut State, action: Action) -> Vec<Effect> {
         Mode::Normal => normal(s, action),
         Mode::Filter => filter(s, action),
         Mode::Comment => comment(s, action),
-        Mode::AskReviewer => ask_reviewer(s, action),
+        Mode::AskReviewer => members::ask_reviewer(s, action),
         Mode::Help { scroll } => {
             match action {
                 Action::Close | Action::Help | Action::Cancel => s.mode = Mode::Normal,
@@ -119,11 +121,11 @@ fn dispatch(s: &mut State, action: Action) -> Vec<Effect> {
         Mode::Report { scroll } => {
             match action {
                 Action::Close | Action::Confirm | Action::Cancel => {
-                    s.mode = if s.reviewer.is_none() {
-                        Mode::AskReviewer
+                    if s.reviewer.is_none() {
+                        members::ask_who(s);
                     } else {
-                        Mode::Normal
-                    };
+                        s.mode = Mode::Normal;
+                    }
                 }
                 other => {
                     s.mode = Mode::Report {
@@ -134,6 +136,9 @@ fn dispatch(s: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Mode::Attachments { selected } => attachments(s, selected, action),
+        Mode::Form(form) if form.purpose == crate::app::form::Purpose::SetUpCommittee => {
+            members::set_up(s, form, action)
+        }
         Mode::Form(form) => committee::form(s, form, action),
         Mode::History {
             scroll,
@@ -399,7 +404,7 @@ fn next_to_score(s: &mut State) {
 fn need_reviewer(s: &mut State) -> bool {
     if s.reviewer.is_none() {
         s.input.clear();
-        s.mode = Mode::AskReviewer;
+        members::ask_who(s);
         return true;
     }
     false
@@ -684,36 +689,6 @@ fn comment(s: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-fn ask_reviewer(s: &mut State, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Insert(c) => s.input.push(c),
-        Action::DeleteBack => {
-            s.input.pop();
-        }
-        Action::Cancel => {
-            if s.reviewer.is_none() {
-                // Reading without scoring is allowed; scoring will ask again.
-                s.set_status(s.env.lang.tr(text::READ_ONLY_GIVE_YOUR));
-            }
-            s.input.clear();
-            s.mode = Mode::Normal;
-        }
-        Action::Confirm => {
-            let name = s.input.trim().to_string();
-            if name.is_empty() {
-                return Vec::new();
-            }
-            s.input.clear();
-            s.reviewer = Some(name.clone());
-            s.mode = Mode::Normal;
-            s.recompute();
-            return vec![Effect::SetReviewer(name)];
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
 /// This module's interface texts, in both languages.
 mod text {
     use jury_core::fr::Tr;
@@ -751,8 +726,4 @@ mod text {
     );
     pub const OPENING: Tr = Tr::new("Ouverture de", "Opening");
     pub const COMMENT_SAVED: Tr = Tr::new("Commentaire enregistré.", "Comment saved.");
-    pub const READ_ONLY_GIVE_YOUR: Tr = Tr::new(
-        "Lecture seule : indiquez votre nom pour noter.",
-        "Read only: give your name to score.",
-    );
 }

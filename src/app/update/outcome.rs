@@ -27,7 +27,7 @@ pub enum Outcome {
         before: Option<Score>,
         error: String,
     },
-    /// The reviewer is recorded as a member of the committee.
+    /// The member chosen at « Qui note ? » is remembered on this machine.
     ReviewerSet(String),
     ReviewerRefused(String),
     /// A committee change was written; `undone` says what an undo undid.
@@ -100,6 +100,10 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
             s.set_error(error);
         }
         Outcome::Written { change, undone } => {
+            // Who set up the committee acts as its member from now on.
+            if let Change::SetUpCommittee { me, .. } = &change {
+                s.reviewer = Some(me.clone());
+            }
             if let Some(what) = undone {
                 s.set_status(format!("{} {what}", lang.tr(text::UNDONE)));
             } else if let Some(done) = written(&change, lang) {
@@ -187,6 +191,15 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
         Change::Conflict { declared: true, .. } => lang.tr(text::CONFLICT).to_string(),
         Change::Outcome { .. } => lang.tr(text::OUTCOME).to_string(),
         Change::AddMember { name, .. } => format!("{} {name}", lang.tr(text::MEMBER_ADDED)),
+        Change::SetUpCommittee { members, .. } => format!(
+            "{} {}",
+            lang.tr(text::COMMITTEE_SET_UP),
+            members
+                .iter()
+                .map(|m| m.0.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         _ => return None,
     })
 }
@@ -209,6 +222,7 @@ mod text {
     );
     pub const OUTCOME: Tr = Tr::new("Issue de l'appel enregistrée.", "Outcome recorded.");
     pub const MEMBER_ADDED: Tr = Tr::new("Membre ajouté :", "Member added:");
+    pub const COMMITTEE_SET_UP: Tr = Tr::new("Comité composé :", "Committee set up:");
     pub const PACKET_WRITTEN: Tr = Tr::new("Paquet écrit :", "Packet written:");
     pub const SCORES: Tr = Tr::new("notes", "scores");
     pub const PACKET_IMPORTED: Tr = Tr::new("Paquet importé :", "Packet imported:");

@@ -61,7 +61,7 @@ pub(super) fn resolve_form(s: &mut State) {
     s.mode = Mode::Form(form);
 }
 
-pub(super) fn role_options(lang: jury_core::fr::Lang) -> Vec<(String, String)> {
+pub(in crate::app::update) fn role_options(lang: jury_core::fr::Lang) -> Vec<(String, String)> {
     [
         (Role::Chair, lang.tr(text::CHAIR)),
         (Role::Secretary, lang.tr(text::SECRETARY)),
@@ -591,11 +591,16 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             }
             return Ok(vec![Effect::ImportPacket(path.into())]);
         }
+        // Submitted by update::members, which owns that form.
+        Purpose::SetUpCommittee => return Ok(Vec::new()),
         Purpose::AddMember => {
             let name = form.text_of("name");
             if name.is_empty() {
                 return Err(lang.tr(text::GIVE_NAME).into());
             }
+            // Normalised, and never a second entry for someone already a member.
+            let members = s.batch.committee.data.members.iter().map(|m| m.0.as_str());
+            let name = crate::app::update::members::new_name(&name, members, lang)?;
             Change::AddMember {
                 name,
                 role: form

@@ -13,9 +13,9 @@ use jury_core::fr::Tr;
 mod forms;
 
 pub(super) use forms::form;
+pub(super) use forms::role_options;
 use forms::{
-    close_session_form, decision_form, open_session_form, outcome_form, override_form,
-    resolve_form, role_options,
+    close_session_form, decision_form, open_session_form, outcome_form, override_form, resolve_form,
 };
 
 /// A change to the committee's records, carried out by the runtime.
@@ -54,6 +54,11 @@ pub enum Change {
     AddMember {
         name: String,
         role: Role,
+    },
+    /// The committee of a call that lists none, set up by `me` (one of them).
+    SetUpCommittee {
+        me: String,
+        members: Vec<(String, Role)>,
     },
     LetterSent {
         reference: String,
