@@ -36,21 +36,55 @@ impl DateError {
 
 crate::french_display!(DateError);
 
+/// A letter marked sent before the date it carries.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct SentBeforeSigned {
+    pub sent: NaiveDate,
+    pub signed: NaiveDate,
+}
+
+impl SentBeforeSigned {
+    pub fn message(&self, lang: Lang) -> String {
+        let (sent, signed) = (lang.date(self.sent), lang.date(self.signed));
+        match lang {
+            Lang::Fr => format!(
+                "Date d'envoi refusée : le courrier est daté du {signed}, il ne peut pas être parti le {sent}."
+            ),
+            Lang::En => format!(
+                "Date sent refused: the letter is dated {signed}; it cannot have left on {sent}."
+            ),
+        }
+    }
+}
+
+crate::french_display!(SentBeforeSigned);
+
+/// A letter signed on `signed` (if known) can be sent on `sent`: not before.
+pub fn check_sent(sent: NaiveDate, signed: Option<NaiveDate>) -> Result<(), SentBeforeSigned> {
+    match signed {
+        Some(signed) if sent < signed => Err(SentBeforeSigned { sent, signed }),
+        _ => Ok(()),
+    }
+}
+
 /// French month names and their usual abbreviations, lower case, without
-/// the abbreviation's dot; accents optional.
+/// the abbreviation's dot; accents optional. English names follow, so that
+/// what the English interface shows (`7 July 2025`) reads back.
 const MONTHS: [&[&str]; 12] = [
-    &["janvier", "janv", "jan"],
-    &["février", "fevrier", "févr", "fevr", "fév", "fev"],
-    &["mars", "mar"],
-    &["avril", "avr"],
-    &["mai"],
-    &["juin"],
-    &["juillet", "juil"],
-    &["août", "aout", "aoû", "aou"],
-    &["septembre", "sept", "sep"],
-    &["octobre", "oct"],
-    &["novembre", "nov"],
-    &["décembre", "decembre", "déc", "dec"],
+    &["janvier", "janv", "jan", "january"],
+    &[
+        "février", "fevrier", "févr", "fevr", "fév", "fev", "february", "feb",
+    ],
+    &["mars", "mar", "march"],
+    &["avril", "avr", "april", "apr"],
+    &["mai", "may"],
+    &["juin", "june", "jun"],
+    &["juillet", "juil", "july", "jul"],
+    &["août", "aout", "aoû", "aou", "august", "aug"],
+    &["septembre", "sept", "sep", "september"],
+    &["octobre", "oct", "october"],
+    &["novembre", "nov", "november"],
+    &["décembre", "decembre", "déc", "dec", "december"],
 ];
 
 /// Reads a date in any form [this module](self) accepts.

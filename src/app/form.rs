@@ -25,17 +25,39 @@ pub struct Field {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Purpose {
-    Decision { reference: String },
-    Override { reference: String },
-    Conflict { reference: String },
+    Decision {
+        reference: String,
+    },
+    Override {
+        reference: String,
+    },
+    Conflict {
+        reference: String,
+    },
     OpenSession,
-    CloseSession { id: i64 },
-    Outcome { session: i64 },
+    CloseSession {
+        id: i64,
+    },
+    Outcome {
+        session: i64,
+    },
     AddMember,
-    LetterSent { reference: String, decision_id: i64 },
-    LetterAcknowledged { reference: String, decision_id: i64 },
+    /// Produce letters (one, or all): asks the date they carry.
+    Letters {
+        only: Option<String>,
+    },
+    LetterSent {
+        reference: String,
+        decision_id: i64,
+    },
+    LetterAcknowledged {
+        reference: String,
+        decision_id: i64,
+    },
     ImportPacket,
-    ResolveMerge { id: i64 },
+    ResolveMerge {
+        id: i64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -73,6 +95,17 @@ impl Form {
             value: Value::Text(value.into()),
             hidden: false,
         }
+    }
+
+    /// A date field showing `day` as the interface writes it (`7 juillet
+    /// 2025`); [`date_of`](Form::date_of) reads back any form a person types.
+    pub fn date(
+        id: &'static str,
+        label: impl Into<String>,
+        day: chrono::NaiveDate,
+        lang: jury_core::fr::Lang,
+    ) -> Field {
+        Form::text(id, label, lang.date(day))
     }
 
     pub fn choice(
@@ -163,6 +196,11 @@ impl Form {
             Some(Value::Text(s)) => s.trim().to_string(),
             _ => String::new(),
         }
+    }
+
+    /// The date typed in field `id`, in any form `jury_core::dates` reads.
+    pub fn date_of(&self, id: &str) -> Result<chrono::NaiveDate, jury_core::dates::DateError> {
+        jury_core::dates::parse(&self.text_of(id))
     }
 
     pub fn choice_of(&self, id: &str) -> Option<String> {

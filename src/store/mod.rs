@@ -21,7 +21,7 @@ pub use error::{PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
 pub use packets::*;
 
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -153,6 +153,9 @@ const MIGRATIONS: &[&str] = &[
     // 4: a withdrawn conflict of interest stays, with its time, so a member's
     // packet can carry the withdrawal to the chair.
     "ALTER TABLE conflicts ADD COLUMN withdrawn_at TEXT;",
+    // 5: the date a letter carries, chosen by the secretary when producing
+    // it (AAAA-MM-JJ); letters produced before it have none.
+    "ALTER TABLE letters ADD COLUMN signed_on TEXT;",
 ];
 
 /// What importing a batch did.
