@@ -440,7 +440,7 @@ fn the_minutes_are_dated_by_the_meeting_not_by_the_tool() {
         "meeting date missing:\n{text}"
     );
     assert!(
-        text.contains(&format!("clôturée dans Jury le {today}")),
+        text.contains(&format!("et clôturée dans Jury le {today}")),
         "closing in the tool not named as such:\n{text}"
     );
     assert!(

@@ -457,18 +457,15 @@ pub fn minutes(input: &MinutesInput) -> Document {
         .iter()
         .filter(|(n, _)| !session.present.contains(n))
         .collect();
-    // The session's date is the meeting's; the tool's opening and closing
-    // times are when its record was kept, and said so.
+    // The session's date is the meeting's; the day it was closed in the
+    // tool is when its record was sealed, and is said so.
     let mut blocks = vec![Block::Paragraph(format!(
-        "Le comité de sélection de l'appel à candidature « {} » ({}) s'est réuni le {date}. La séance du {date} a été ouverte par {}{}.",
+        "La séance du {date} a réuni le comité de sélection de l'appel à candidature « {} » ({}). Elle a été ouverte par {}{}.",
         call.title,
         call.issuer.name,
         session.opened_by,
         match closing_day(session) {
-            Ok(Some(day)) => format!(
-                " ; elle a été clôturée dans Jury le {}",
-                FR.date(day)
-            ),
+            Ok(Some(day)) => format!(" et clôturée dans Jury le {}", FR.date(day)),
             Ok(None) | Err(_) => " ; elle n'est pas close à la date de ce document, ses décisions restent provisoires".into(),
         }
     ))];
