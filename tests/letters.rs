@@ -59,6 +59,7 @@ fn closed_session() -> Session {
     }
     s.act("switch_view");
     s.act("open_session");
+    s.fill("date", "7 juillet 2025");
     s.act("confirm");
     s.act("top");
     decide(&mut s, "PDNP06-2025-001", "retenu", "");
@@ -555,6 +556,15 @@ fn the_command_line_signs_letters_on_the_date_given() {
         .query_row("SELECT DISTINCT signed_on FROM letters", [], |r| r.get(0))
         .expect("one date");
     assert_eq!(signed, "2025-07-20");
+    let run = produce(&["letters", "--date", "6/7/2025"], &db, &out);
+    assert!(!run.status.success());
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains(
+            "Date de signature refusée : le 6 juillet 2025 précède la séance du 7 juillet 2025"
+        ),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let run = produce(&["letters", "--date", "31/02/2025"], &db, &out);
     assert!(!run.status.success());
     assert!(

@@ -171,6 +171,8 @@ pub fn letter_dates(
 #[derive(Clone, Debug, PartialEq)]
 pub enum LetterError {
     SessionDate(SessionDateError),
+    /// Dated before the meeting that decided.
+    SignedBeforeMeeting(crate::dates::SignedBeforeMeeting),
     /// The template does not compose for this dossier.
     Template(Vec<Diag>),
 }
@@ -191,6 +193,8 @@ pub fn decision_letter(
     templates: &BTreeMap<String, String>,
 ) -> Result<(Document, LetterDates), LetterError> {
     let dates = letter_dates(session, signed_on).map_err(LetterError::SessionDate)?;
+    crate::dates::check_signed(dates.letter, dates.session)
+        .map_err(LetterError::SignedBeforeMeeting)?;
     let input = LetterInput {
         call,
         dossier,

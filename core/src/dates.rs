@@ -67,6 +67,39 @@ pub fn check_sent(sent: NaiveDate, signed: Option<NaiveDate>) -> Result<(), Sent
     }
 }
 
+/// A letter dated before the meeting whose decision it notifies.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct SignedBeforeMeeting {
+    pub signed: NaiveDate,
+    pub meeting: NaiveDate,
+}
+
+impl SignedBeforeMeeting {
+    pub fn message(&self, lang: Lang) -> String {
+        let (signed, meeting) = (lang.date(self.signed), lang.date(self.meeting));
+        match lang {
+            Lang::Fr => format!(
+                "Date de signature refusée : le {signed} précède la séance du {meeting} qui a décidé."
+            ),
+            Lang::En => format!(
+                "Signature date refused: {signed} is before the session of {meeting} that decided."
+            ),
+        }
+    }
+}
+
+crate::french_display!(SignedBeforeMeeting);
+
+/// A letter notifying a decision of the meeting held on `meeting` can be
+/// signed on `signed`: that day or later.
+pub fn check_signed(signed: NaiveDate, meeting: NaiveDate) -> Result<(), SignedBeforeMeeting> {
+    if signed < meeting {
+        Err(SignedBeforeMeeting { signed, meeting })
+    } else {
+        Ok(())
+    }
+}
+
 /// French month names and their usual abbreviations, lower case, without
 /// the abbreviation's dot; accents optional. English names follow, so that
 /// what the English interface shows (`7 July 2025`) reads back.

@@ -32,6 +32,8 @@ pub enum ProduceError {
     Render(#[from] RenderError),
     /// A session whose date (or closing time) does not read.
     SessionDate(#[from] SessionDateError),
+    /// Letters dated before the meeting that decided.
+    SignedBeforeMeeting(#[from] jury_core::dates::SignedBeforeMeeting),
     /// Minutes asked for, no session held.
     NoSession,
     /// A letter template that does not compose for this dossier.
@@ -60,6 +62,7 @@ impl ProduceError {
             File(e) => e.message(lang),
             Render(e) => e.message(lang),
             SessionDate(e) => e.message(lang),
+            SignedBeforeMeeting(e) => e.message(lang),
             NoSession => lang
                 .t(
                     "aucune séance : ouvrez une séance dans la vue comité",
@@ -203,6 +206,11 @@ pub fn prepare(
             }),
             // Once per session, however many letters it decided.
             Err(LetterError::SessionDate(e)) => {
+                if undated.insert(session.id) {
+                    errors.push(e.into());
+                }
+            }
+            Err(LetterError::SignedBeforeMeeting(e)) => {
                 if undated.insert(session.id) {
                     errors.push(e.into());
                 }

@@ -113,6 +113,9 @@ impl State {
                         Err(LetterError::SessionDate(e)) => {
                             Preview::Problems(vec![e.message(lang)])
                         }
+                        Err(LetterError::SignedBeforeMeeting(e)) => {
+                            Preview::Problems(vec![e.message(lang)])
+                        }
                         Err(LetterError::Template(diags)) => {
                             Preview::Problems(diags.iter().map(|d| d.to_string()).collect())
                         }

@@ -126,6 +126,26 @@ pub(super) fn signed_on(item: &crate::app::state::LetterItem) -> Option<chrono::
     chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok()
 }
 
+/// Refuses `on` for the letters it would date (`only`, or every one; those
+/// produced before keep theirs unless `redate`) if it precedes the meeting
+/// that decided.
+pub(in crate::app::update) fn check_signature(
+    s: &State,
+    only: Option<&str>,
+    on: chrono::NaiveDate,
+    redate: bool,
+) -> Result<(), jury_core::dates::SignedBeforeMeeting> {
+    let sessions = &s.batch.committee.data.sessions;
+    s.letters_view
+        .items
+        .iter()
+        .filter(|i| only.is_none_or(|r| r == i.decision.reference))
+        .filter(|i| redate || signed_on(i).is_none())
+        .filter_map(|i| sessions.iter().find(|x| x.id == i.decision.session_id))
+        .filter_map(|x| jury_core::compose::session_day(x).ok())
+        .try_for_each(|meeting| jury_core::dates::check_signed(on, meeting))
+}
+
 /// The small form asking the date letters carry before they are produced.
 fn signature_form(
     only: Option<String>,

@@ -432,6 +432,27 @@ fn the_signature_date_is_asked_in_french_and_read_in_any_form() {
 }
 
 #[test]
+fn a_letter_is_not_signed_before_the_meeting_that_decided() {
+    let mut s = state(Some(SECRETARY), decided());
+    update(&mut s, Action::LettersView);
+    update(&mut s, Action::Generate);
+    for _ in 0..20 {
+        update(&mut s, Action::DeleteBack);
+    }
+    type_text(&mut s, "6/7/2025");
+    assert_eq!(update(&mut s, Action::Confirm), Vec::new());
+    let Mode::Form(form) = &s.mode else {
+        panic!("the form stays open, got {:?}", s.mode);
+    };
+    assert_eq!(
+        form.error.as_deref(),
+        Some(
+            "Date de signature refusée : le 6 juillet 2025 précède la séance du 7 juillet 2025 qui a décidé."
+        )
+    );
+}
+
+#[test]
 fn one_letter_produced_again_offers_its_own_date() {
     let mut s = state(Some(SECRETARY), decided());
     s.batch.letters = vec![letter_signed_on("2025-07-08")];

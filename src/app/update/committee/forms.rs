@@ -558,11 +558,14 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
         }
         Purpose::Letters { only } => {
             let on = form.date_of("date").map_err(|e| e.message(lang))?;
+            // One letter asked for alone gets the date its form shows.
+            let redate = only.is_some();
+            crate::app::update::letters::check_signature(s, only.as_deref(), on, redate)
+                .map_err(|e| e.message(lang))?;
             return Ok(vec![Effect::Letters {
                 only: only.clone(),
                 on,
-                // One letter asked for alone gets the date its form shows.
-                redate: only.is_some(),
+                redate,
             }]);
         }
         Purpose::LetterSent {
