@@ -32,8 +32,9 @@ fn main() -> ExitCode {
             db,
             out,
             reference,
+            date,
             actor,
-        }) => letters(&db, &out, reference.as_deref(), &actor, lang),
+        }) => letters(&db, &out, reference.as_deref(), date, &actor, lang),
         Some(Command::Minutes { db, out, session }) => minutes(&db, &out, session, lang),
         Some(Command::Export { format, db, out }) => export(&format, &db, out.as_deref(), lang),
         None => match cli.call_dir {
@@ -208,7 +209,14 @@ fn open_store(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
     Store::open(db).map_err(|e| fail(2, e.message(lang)))
 }
 
-fn letters(db: &Path, out: &Path, reference: Option<&str>, actor: &str, lang: Lang) -> ExitCode {
+fn letters(
+    db: &Path,
+    out: &Path,
+    reference: Option<&str>,
+    date: Option<chrono::NaiveDate>,
+    actor: &str,
+    lang: Lang,
+) -> ExitCode {
     let mut store = match open_store(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
@@ -218,7 +226,13 @@ fn letters(db: &Path, out: &Path, reference: Option<&str>, actor: &str, lang: La
         Err(e) => return fail(2, e.message(lang)),
     };
     // Every template is checked for every letter before any file is written.
-    let prepared = match produce::prepare(&src, reference) {
+    // A date given redates every letter produced; none: today for new
+    // letters, their own for those produced before.
+    let signing = produce::Signing {
+        on: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        redate: date.is_some(),
+    };
+    let prepared = match produce::prepare(&src, reference, signing) {
         Ok(p) => p,
         Err(errors) => {
             for e in errors {

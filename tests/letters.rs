@@ -59,6 +59,7 @@ fn closed_session() -> Session {
     }
     s.act("switch_view");
     s.act("open_session");
+    s.fill("date", "7 juillet 2025");
     s.act("confirm");
     s.act("top");
     decide(&mut s, "PDNP06-2025-001", "retenu", "");
@@ -110,7 +111,9 @@ fn letters_are_produced_tracked_and_reproducible() {
     assert!(screen.contains("à envoyer"), "{screen}");
     // The preview is composed from the live state.
     assert!(screen.contains("Objet : Votre candidature"), "{screen}");
+    // The letters first ask the date they carry: today, 9 July.
     s.act("generate_all_letters");
+    s.act("confirm");
     s.app.finish_jobs();
     let screen = s.screen();
     assert!(screen.contains("3 courrier(s) produit(s)"), "{screen}");
@@ -139,10 +142,12 @@ fn letters_are_produced_tracked_and_reproducible() {
             );
         }
     }
-    // Regenerating an unchanged decision gives the same bytes.
+    // Regenerating an unchanged decision, its date kept, gives the same bytes.
+    s.set_today(chrono::NaiveDate::from_ymd_opt(2025, 7, 10).expect("date"));
     s.act("top");
     s.act("down");
     s.act("generate_letter");
+    s.act("confirm");
     s.app.finish_jobs();
     assert_eq!(std::fs::read(&pdf).expect("pdf"), first);
     let hashes: Vec<String> = s.query("SELECT hash FROM letters ORDER BY reference");
@@ -182,6 +187,7 @@ fn the_eml_is_a_standard_message_with_the_pdf_attached() {
     let out = s.letters_dir();
     s.act("letters_view");
     s.act("generate_all_letters");
+    s.act("confirm");
     s.app.finish_jobs();
     let eml = out.join("PDNP06-2025-001-retenu.eml");
     let script = r#"
@@ -580,4 +586,178 @@ fn the_letters_view_previews_the_frozen_letter() {
         "the total of the session:\n{screen}"
     );
     assert!(!screen.contains("2,55"), "not the live total:\n{screen}");
+}
+
+/// The minutes PDF the letters view wrote, as text.
+fn minutes_text(out: &Path) -> Option<String> {
+    let pv = std::fs::read_dir(out)
+        .expect("out")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("PV-") && n.ends_with(".pdf"))
+        })
+        .expect("minutes pdf");
+    pdftotext(&pv)
+}
+
+#[test]
+fn the_minutes_are_dated_by_the_meeting_not_by_the_tool() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.select("PDNP06-2025-001");
+    s.score_current(&[4, 4, 5, 3]);
+    s.act("switch_view");
+    s.act("open_session");
+    // Typed as the secretary writes it, held months before it is closed in Jury.
+    s.fill("date", "7/7/2025");
+    s.act("confirm");
+    let dates: Vec<String> = s.query("SELECT date FROM sessions");
+    assert_eq!(dates, vec!["2025-07-07".to_string()], "{}", s.screen());
+    decide(&mut s, "PDNP06-2025-001", "retenu", "");
+    s.act("close_session");
+    s.type_text(" ");
+    s.act("confirm");
+    let today = jury_core::fr::Lang::Fr.date(s.app.state.env.today);
+    s.act("letters_view");
+    s.act("produce_minutes");
+    let Some(text) = minutes_text(&s.letters_dir()) else {
+        return;
+    };
+    assert!(
+        text.contains("La séance du 7 juillet 2025"),
+        "meeting date missing:\n{text}"
+    );
+    assert!(
+        text.contains(&format!("et clôturée dans Jury le {today}")),
+        "closing in the tool not named as such:\n{text}"
+    );
+    assert!(
+        !text.contains(&format!("close le {today}")),
+        "the tool's day read as the meeting's:\n{text}"
+    );
+}
+
+#[test]
+fn the_session_form_reads_a_date_written_in_words() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.act("switch_view");
+    s.act("open_session");
+    s.fill("date", "8 juillet 2025");
+    s.act("confirm");
+    let dates: Vec<String> = s.query("SELECT date FROM sessions");
+    assert_eq!(dates, vec!["2025-07-08".to_string()], "{}", s.screen());
+}
+
+#[test]
+fn the_session_form_refuses_a_date_that_does_not_exist() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.act("switch_view");
+    s.act("open_session");
+    s.fill("date", "31/02/2025");
+    s.act("confirm");
+    let screen = s.screen();
+    assert!(
+        screen.contains("date impossible « 31/02/2025 »"),
+        "{screen}"
+    );
+    let dates: Vec<String> = s.query("SELECT date FROM sessions");
+    assert!(dates.is_empty());
+}
+
+#[test]
+fn a_letter_carries_the_signature_date_chosen_when_it_is_produced() {
+    let mut s = closed_session();
+    let out = s.letters_dir();
+    s.act("letters_view");
+    s.act("generate_all_letters");
+    s.fill("date", "15/7/2025");
+    s.act("confirm");
+    s.app.finish_jobs();
+    let signed: Vec<String> = s.query("SELECT DISTINCT signed_on FROM letters");
+    assert_eq!(signed, vec!["2025-07-15".to_string()]);
+    let pdf = out.join("PDNP06-2025-001-retenu.pdf");
+    if let Some(text) = pdftotext(&pdf) {
+        assert!(text.contains("Nice, le 15 juillet 2025"), "{text}");
+    }
+    // Produced again with every letter, it keeps its date…
+    s.act("generate_all_letters");
+    s.act("confirm");
+    s.app.finish_jobs();
+    let signed: Vec<String> = s.query("SELECT DISTINCT signed_on FROM letters");
+    assert_eq!(signed, vec!["2025-07-15".to_string()]);
+    // …and alone, it takes the one chosen.
+    s.act("top");
+    s.act("generate_letter");
+    s.fill("date", "16 juillet 2025");
+    s.act("confirm");
+    s.app.finish_jobs();
+    let signed: Vec<String> =
+        s.query("SELECT signed_on FROM letters WHERE reference = 'PDNP06-2025-001'");
+    assert_eq!(signed, vec!["2025-07-16".to_string()]);
+    if let Some(text) = pdftotext(&pdf) {
+        assert!(text.contains("Nice, le 16 juillet 2025"), "{text}");
+    }
+    // Not sent before the date it carries.
+    s.act("mark_sent");
+    s.fill("date", "15/7/2025");
+    s.act("confirm");
+    let screen = s.screen();
+    assert!(
+        screen.contains("Date d'envoi refusée : le courrier est daté du 16 juillet 2025"),
+        "{screen}"
+    );
+    let sent: Vec<String> = s.query("SELECT sent_at FROM letters WHERE sent_at IS NOT NULL");
+    assert!(sent.is_empty(), "{sent:?}");
+    s.act("cancel");
+    s.act("mark_sent");
+    s.fill("date", "16/7/2025");
+    s.act("confirm");
+    let sent: Vec<String> = s.query("SELECT sent_at FROM letters WHERE sent_at IS NOT NULL");
+    assert_eq!(sent, vec!["2025-07-16".to_string()]);
+}
+
+#[test]
+fn the_command_line_signs_letters_on_the_date_given() {
+    let s = closed_session();
+    let (db, dir) = (s.db.clone(), s.dir.clone());
+    drop(s);
+    let out = dir.path().join("cli");
+    let run = produce(&["letters", "--date", "20 juillet 2025"], &db, &out);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    if let Some(text) = pdftotext(&out.join("PDNP06-2025-001-retenu.pdf")) {
+        assert!(text.contains("Nice, le 20 juillet 2025"), "{text}");
+    }
+    // Without --date, letters already produced keep theirs.
+    let run = produce(&["letters"], &db, &out);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let conn = rusqlite::Connection::open(&db).expect("db");
+    let signed: String = conn
+        .query_row("SELECT DISTINCT signed_on FROM letters", [], |r| r.get(0))
+        .expect("one date");
+    assert_eq!(signed, "2025-07-20");
+    let run = produce(&["letters", "--date", "6/7/2025"], &db, &out);
+    assert!(!run.status.success());
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains(
+            "Date de signature refusée : le 6 juillet 2025 précède la séance du 7 juillet 2025"
+        ),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let run = produce(&["letters", "--date", "31/02/2025"], &db, &out);
+    assert!(!run.status.success());
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("date impossible « 31/02/2025 »"),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
 }

@@ -141,6 +141,7 @@ fn build(dir: &Path) -> PathBuf {
             decision,
             ("a.pdf", "a.odt", Some("a.eml")),
             "0123abcd",
+            "2025-07-09",
         )
         .expect("letter");
     store
@@ -225,6 +226,7 @@ const EDITABLE: &[(&str, &[&str])] = &[
             "sent_at",
             "channel",
             "acknowledged_at",
+            "signed_on",
         ],
     ),
     ("dossiers", &["reference", "content", "hash"]),

@@ -151,7 +151,7 @@ fn schema_version_and_pragmas_are_set() {
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("mode");
-    assert_eq!(version, 5);
+    assert_eq!(version, 6);
     assert_eq!(mode, "wal");
 }
 
@@ -237,4 +237,100 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(e.path(), target).expect("copy");
         }
     }
+}
+
+/// A database with one closed session deciding PDNP06-2025-001, and the
+/// decision's id.
+fn decided(db: &Path) -> (Store, i64) {
+    let (mut store, _) = open_synced(db, &sample());
+    let chair = "Sylvie Marcellin".to_string();
+    let present = vec![
+        chair.clone(),
+        "Nadia Benali".into(),
+        "Julien Ferrand".into(),
+    ];
+    let session = store
+        .open_session(&chair, "2025-07-07", &present)
+        .expect("open");
+    let draft = jury_core::decision::Draft {
+        reference: "PDNP06-2025-001".into(),
+        kind: "retenu".into(),
+        motivation: String::new(),
+        condition: String::new(),
+        waitlist_rank: None,
+        documents: String::new(),
+    };
+    store
+        .record_decision(&chair, session, &draft, false)
+        .expect("decide");
+    store.close_session(&chair, session).expect("close");
+    let conn = rusqlite::Connection::open(db).expect("raw");
+    let id = conn
+        .query_row("SELECT id FROM decisions", [], |r| r.get(0))
+        .expect("one decision");
+    (store, id)
+}
+
+#[test]
+fn a_letter_is_not_marked_sent_before_the_date_it_carries() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("j.sqlite");
+    let (mut store, id) = decided(&db);
+    let r = "PDNP06-2025-001";
+    store
+        .record_letter(
+            "Nadia Benali",
+            r,
+            id,
+            ("a.pdf", "a.odt", None),
+            "h",
+            "2025-07-09",
+        )
+        .expect("letter");
+    let refused = store
+        .mark_sent("Nadia Benali", r, id, "post", "2025-07-08")
+        .expect_err("sent before it was signed");
+    assert_eq!(
+        refused.to_string(),
+        "Date d'envoi refusée : le courrier est daté du 9 juillet 2025, il ne peut pas être parti le 8 juillet 2025."
+    );
+    store
+        .mark_sent("Nadia Benali", r, id, "post", "2025-07-09")
+        .expect("sent the day it was signed");
+    let letters = store.letters().expect("letters");
+    assert_eq!(letters[0].signed_on.as_deref(), Some("2025-07-09"));
+    assert_eq!(letters[0].sent_at.as_deref(), Some("2025-07-09"));
+}
+
+#[test]
+fn letters_produced_before_signature_dates_read_back_undated() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("j.sqlite");
+    let (mut store, id) = decided(&db);
+    store
+        .record_letter(
+            "Nadia Benali",
+            "PDNP06-2025-001",
+            id,
+            ("a.pdf", "a.odt", None),
+            "h",
+            "2025-07-09",
+        )
+        .expect("letter");
+    drop(store);
+    // The database as version 4 left it: letters without their date.
+    let conn = rusqlite::Connection::open(&db).expect("raw");
+    conn.execute_batch(
+        "ALTER TABLE letters DROP COLUMN signed_on; DROP TABLE decision_snapshots; PRAGMA user_version = 4;",
+    )
+        .expect("downgrade");
+    drop(conn);
+    let mut store = Store::open(&db).expect("migrated");
+    let letters = store.letters().expect("letters");
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].signed_on, None);
+    // No date to compare with: sending is recorded as before.
+    store
+        .mark_sent("Nadia Benali", "PDNP06-2025-001", id, "email", "2025-07-08")
+        .expect("sent");
 }

@@ -86,7 +86,8 @@ pub struct LetterInput<'a> {
     pub decision: &'a DecisionRow,
     /// The date of the session that decided.
     pub session_date: NaiveDate,
-    /// The date printed on the letter: the day the session was closed.
+    /// The date printed on the letter: the signature date chosen when it
+    /// was produced.
     pub letter_date: NaiveDate,
     pub aggregate: Option<&'a DossierAggregate>,
     pub basis: Basis,
@@ -100,8 +101,8 @@ pub struct LetterInput<'a> {
 pub struct LetterDates {
     /// The day the committee met.
     pub session: NaiveDate,
-    /// The letter's own date: the day the session closed (Paris time), the
-    /// session's day while it is open.
+    /// The letter's own date: the signature date the secretary chose when
+    /// producing it, never the day the tool closed the session.
     pub letter: NaiveDate,
 }
 
@@ -129,24 +130,40 @@ impl SessionDateError {
 
 crate::french_display!(SessionDateError);
 
-/// The dates of `session` as a letter prints them; a date that does not read
-/// is an error naming the session, never a made-up day.
-pub fn letter_dates(session: &Session) -> Result<LetterDates, SessionDateError> {
-    let unreadable = |date: &str| SessionDateError {
+/// The day the committee met; a date that does not read is an error naming
+/// the session, never a made-up day.
+pub fn session_day(session: &Session) -> Result<NaiveDate, SessionDateError> {
+    NaiveDate::parse_from_str(&session.date, "%Y-%m-%d").map_err(|_| SessionDateError {
         session: session.id,
-        date: date.to_string(),
-    };
-    let day = NaiveDate::parse_from_str(&session.date, "%Y-%m-%d")
-        .map_err(|_| unreadable(&session.date))?;
-    let letter = match &session.closed_at {
-        None => day,
-        Some(at) => chrono::DateTime::parse_from_rfc3339(at)
-            .map(|t| crate::eligibility::local_date(&t))
-            .map_err(|_| unreadable(at))?,
-    };
+        date: session.date.clone(),
+    })
+}
+
+/// The day (Paris time) the session was closed in the tool, if it was:
+/// when its record was sealed, not when the committee met.
+pub fn closing_day(session: &Session) -> Result<Option<NaiveDate>, SessionDateError> {
+    session
+        .closed_at
+        .as_deref()
+        .map(|at| {
+            chrono::DateTime::parse_from_rfc3339(at)
+                .map(|t| crate::eligibility::local_date(&t))
+                .map_err(|_| SessionDateError {
+                    session: session.id,
+                    date: at.to_string(),
+                })
+        })
+        .transpose()
+}
+
+/// The dates a letter deciding in `session` prints, signed on `signed_on`.
+pub fn letter_dates(
+    session: &Session,
+    signed_on: NaiveDate,
+) -> Result<LetterDates, SessionDateError> {
     Ok(LetterDates {
-        session: day,
-        letter,
+        session: session_day(session)?,
+        letter: signed_on,
     })
 }
 
@@ -154,13 +171,17 @@ pub fn letter_dates(session: &Session) -> Result<LetterDates, SessionDateError> 
 #[derive(Clone, Debug, PartialEq)]
 pub enum LetterError {
     SessionDate(SessionDateError),
+    /// Dated before the meeting that decided.
+    SignedBeforeMeeting(crate::dates::SignedBeforeMeeting),
     /// The template does not compose for this dossier.
     Template(Vec<Diag>),
 }
 
 /// One decision's letter from the committee's picture: what `jury letters`
 /// writes and what the letters view shows, composed by this one function.
-/// `i` is the dossier's index in the batch the committee was built from.
+/// `i` is the dossier's index in the batch the committee was built from;
+/// `signed_on` is the date the letter carries.
+#[allow(clippy::too_many_arguments)]
 pub fn decision_letter(
     call: &Call,
     committee: &crate::committee::Committee,
@@ -168,9 +189,12 @@ pub fn decision_letter(
     dossier: &Dossier,
     decision: &DecisionRow,
     session: &Session,
+    signed_on: NaiveDate,
     templates: &BTreeMap<String, String>,
 ) -> Result<(Document, LetterDates), LetterError> {
-    let dates = letter_dates(session).map_err(LetterError::SessionDate)?;
+    let dates = letter_dates(session, signed_on).map_err(LetterError::SessionDate)?;
+    crate::dates::check_signed(dates.letter, dates.session)
+        .map_err(LetterError::SignedBeforeMeeting)?;
     // A closed session's letter reads what the session froze, not the live
     // scores: the same letter however the scores move afterwards.
     let frozen = committee
@@ -452,16 +476,16 @@ pub fn minutes(input: &MinutesInput) -> Document {
         .iter()
         .filter(|(n, _)| !session.present.contains(n))
         .collect();
+    // The session's date is the meeting's; the day it was closed in the
+    // tool is when its record was sealed, and is said so.
     let mut blocks = vec![Block::Paragraph(format!(
-        "Le comité de sélection de l'appel à candidature « {} » ({}) s'est réuni le {date}. La séance a été ouverte par {}{}.",
+        "La séance du {date} a réuni le comité de sélection de l'appel à candidature « {} » ({}). Elle a été ouverte par {}{}.",
         call.title,
         call.issuer.name,
         session.opened_by,
-        match &session.closed_at {
-            Some(at) => chrono::DateTime::parse_from_rfc3339(at)
-                .map(|t| format!(" et close le {}", FR.date(crate::eligibility::local_date(&t))))
-                .unwrap_or_default(),
-            None => " ; elle n'est pas close à la date de ce document, ses décisions restent provisoires".into(),
+        match closing_day(session) {
+            Ok(Some(day)) => format!(" et clôturée dans Jury le {}", FR.date(day)),
+            Ok(None) | Err(_) => " ; elle n'est pas close à la date de ce document, ses décisions restent provisoires".into(),
         }
     ))];
     blocks.push(Block::Heading("Membres présents".into()));

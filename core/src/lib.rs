@@ -9,6 +9,7 @@ pub mod audit;
 pub mod call;
 pub mod committee;
 pub mod compose;
+pub mod dates;
 pub mod decision;
 pub mod document;
 pub mod dossier;

@@ -96,6 +96,8 @@ pub struct LetterRow {
     pub eml: Option<String>,
     pub hash: String,
     pub generated_at: String,
+    /// The date the letter carries (AAAA-MM-JJ), chosen when it was produced.
+    pub signed_on: Option<String>,
     pub sent_at: Option<String>,
     pub channel: Option<String>,
     pub acknowledged_at: Option<String>,

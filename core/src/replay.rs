@@ -160,12 +160,17 @@ pub struct LetterRow<'a> {
     pub decision_id: i64,
     pub pdf: &'a str,
     pub hash: &'a str,
+    /// The date the letter carries, chosen when it was produced.
+    pub signed_on: Option<&'a str>,
     pub sent: Option<(&'a str, &'a str)>,
     pub acknowledged: Option<&'a str>,
 }
 
 pub fn letter(l: &LetterRow) -> (String, String) {
     let mut shown = format!("fichier {}, empreinte {}", l.pdf, l.hash);
+    if let Some(day) = l.signed_on {
+        shown.push_str(&format!(", daté du {day}"));
+    }
     if let Some((date, channel)) = l.sent {
         shown.push_str(&format!(", envoyé le {date} ({channel})"));
     }
@@ -210,6 +215,7 @@ pub fn dossier(reference: &str, hash: &str, content: Option<&str>) -> (String, S
 struct Letter {
     pdf: String,
     hash: String,
+    signed_on: Option<String>,
     sent: Option<(String, String)>,
     acknowledged: Option<String>,
 }
@@ -378,6 +384,7 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                     let l = letters.entry((e.target.clone(), id)).or_default();
                     l.pdf = after["pdf"].as_str().unwrap_or("").to_string();
                     l.hash = after["hash"].as_str().unwrap_or("").to_string();
+                    l.signed_on = after["signed_on"].as_str().map(str::to_string);
                 }
             }
             "letter.sent" => {
@@ -514,6 +521,7 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
             decision_id: *id,
             pdf: &l.pdf,
             hash: &l.hash,
+            signed_on: l.signed_on.as_deref(),
             sent: l.sent.as_ref().map(|(d, c)| (d.as_str(), c.as_str())),
             acknowledged: l.acknowledged.as_deref(),
         }));

@@ -44,6 +44,10 @@ pub enum Purpose {
     AddMember,
     /// The committee of a call that lists no members, before anything else.
     SetUpCommittee,
+    /// Produce letters (one, or all): asks the date they carry.
+    Letters {
+        only: Option<String>,
+    },
     LetterSent {
         reference: String,
         decision_id: i64,
@@ -93,6 +97,17 @@ impl Form {
             value: Value::Text(value.into()),
             hidden: false,
         }
+    }
+
+    /// A date field showing `day` as the interface writes it (`7 juillet
+    /// 2025`); [`date_of`](Form::date_of) reads back any form a person types.
+    pub fn date(
+        id: &'static str,
+        label: impl Into<String>,
+        day: chrono::NaiveDate,
+        lang: jury_core::fr::Lang,
+    ) -> Field {
+        Form::text(id, label, lang.date(day))
     }
 
     pub fn choice(
@@ -183,6 +198,11 @@ impl Form {
             Some(Value::Text(s)) => s.trim().to_string(),
             _ => String::new(),
         }
+    }
+
+    /// The date typed in field `id`, in any form `jury_core::dates` reads.
+    pub fn date_of(&self, id: &str) -> Result<chrono::NaiveDate, jury_core::dates::DateError> {
+        jury_core::dates::parse(&self.text_of(id))
     }
 
     pub fn choice_of(&self, id: &str) -> Option<String> {

@@ -47,6 +47,10 @@ pub enum Command {
         /// Un seul dossier (sa référence)
         #[arg(long, value_name = "RÉFÉRENCE")]
         reference: Option<String>,
+        /// Date de signature des courriers (7/7/2025, 7 juillet 2025…) ; par
+        /// défaut aujourd'hui, et les courriers déjà produits gardent la leur
+        #[arg(long, value_name = "DATE", value_parser = signature_date)]
+        date: Option<chrono::NaiveDate>,
         /// Qui produit les courriers (journal d'audit)
         #[arg(long = "as", value_name = "NOM", default_value = "secrétariat")]
         actor: String,
@@ -98,4 +102,9 @@ pub enum Command {
         #[arg(long, value_name = "EMPREINTE")]
         head: Option<String>,
     },
+}
+
+/// `--date` in any form a committee writes it.
+fn signature_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    jury_core::dates::parse(s).map_err(|e| e.to_string())
 }

@@ -1,7 +1,8 @@
 //! Producing letters and minutes from a database: every template is checked
 //! for every letter before any file is written; files are written whole
-//! (temporary file, then rename) and recorded with their hash. A date a
-//! document prints comes from the session, or the document is not made.
+//! (temporary file, then rename) and recorded with their hash and date. A
+//! letter carries the signature date chosen when it is produced; the
+//! minutes carry the meeting's date.
 
 use crate::io::files::{FileError, write_atomic};
 use crate::io::render::RenderError;
@@ -10,7 +11,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, TimeZone};
 use jury_core::aggregate::DossierAggregate;
 use jury_core::call::Call;
 use jury_core::committee::Committee;
-use jury_core::compose::{self, LetterError, MinutesInput, SessionDateError, letter_dates};
+use jury_core::compose::{self, LetterError, MinutesInput, SessionDateError};
 use jury_core::document::Document;
 use jury_core::dossier::Dossier;
 use jury_core::fr::Lang;
@@ -31,6 +32,8 @@ pub enum ProduceError {
     Render(#[from] RenderError),
     /// A session whose date (or closing time) does not read.
     SessionDate(#[from] SessionDateError),
+    /// Letters dated before the meeting that decided.
+    SignedBeforeMeeting(#[from] jury_core::dates::SignedBeforeMeeting),
     /// Minutes asked for, no session held.
     NoSession,
     /// A letter template that does not compose for this dossier.
@@ -59,6 +62,7 @@ impl ProduceError {
             File(e) => e.message(lang),
             Render(e) => e.message(lang),
             SessionDate(e) => e.message(lang),
+            SignedBeforeMeeting(e) => e.message(lang),
             NoSession => lang
                 .t(
                     "aucune séance : ouvrez une séance dans la vue comité",
@@ -78,6 +82,26 @@ pub struct Source {
     pub dossiers: Vec<Dossier>,
     pub committee: Committee,
     pub templates: BTreeMap<String, String>,
+    /// The date each letter already produced carries, by reference and decision.
+    pub signed: BTreeMap<(String, i64), NaiveDate>,
+}
+
+/// The date letters are signed on: `on`, chosen by whoever produces them;
+/// a letter produced before keeps its own date unless `redate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Signing {
+    pub on: NaiveDate,
+    pub redate: bool,
+}
+
+impl Signing {
+    /// The date the letter for `decision_id` of `reference` carries.
+    pub fn date_for(&self, src: &Source, reference: &str, decision_id: i64) -> NaiveDate {
+        match src.signed.get(&(reference.to_string(), decision_id)) {
+            Some(stored) if !self.redate => *stored,
+            _ => self.on,
+        }
+    }
 }
 
 pub fn load(store: &Store) -> Result<Source, ProduceError> {
@@ -93,11 +117,20 @@ pub fn load(store: &Store) -> Result<Source, ProduceError> {
     let refs: Vec<&Dossier> = dossiers.iter().collect();
     let committee = Committee::build(&call, &refs, &scores, data, Default::default());
     let templates = store.templates()?;
+    let signed = store
+        .letters()?
+        .into_iter()
+        .filter_map(|l| {
+            let day = NaiveDate::parse_from_str(l.signed_on.as_deref()?, "%Y-%m-%d").ok()?;
+            Some(((l.reference, l.decision_id), day))
+        })
+        .collect();
     Ok(Source {
         call,
         dossiers,
         committee,
         templates,
+        signed,
     })
 }
 
@@ -133,9 +166,13 @@ pub fn final_decisions(src: &Source) -> Vec<(&DecisionRow, &Session)> {
     out
 }
 
-/// Composes every letter (or one), reporting every problem (a template, a
-/// session's date) before any letter is written.
-pub fn prepare(src: &Source, only: Option<&str>) -> Result<Vec<Prepared>, Vec<ProduceError>> {
+/// Composes every letter (or one), dated as `signing` says, reporting every
+/// problem (a template, a session's date) before any letter is written.
+pub fn prepare(
+    src: &Source,
+    only: Option<&str>,
+    signing: Signing,
+) -> Result<Vec<Prepared>, Vec<ProduceError>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut undated = BTreeSet::new();
@@ -154,6 +191,7 @@ pub fn prepare(src: &Source, only: Option<&str>) -> Result<Vec<Prepared>, Vec<Pr
             dossier,
             d,
             session,
+            signing.date_for(src, &d.reference, d.id),
             &src.templates,
         );
         match composed {
@@ -168,6 +206,11 @@ pub fn prepare(src: &Source, only: Option<&str>) -> Result<Vec<Prepared>, Vec<Pr
             }),
             // Once per session, however many letters it decided.
             Err(LetterError::SessionDate(e)) => {
+                if undated.insert(session.id) {
+                    errors.push(e.into());
+                }
+            }
+            Err(LetterError::SignedBeforeMeeting(e)) => {
                 if undated.insert(session.id) {
                     errors.push(e.into());
                 }
@@ -248,6 +291,7 @@ pub fn write_letter(
             Some(&eml_path.display().to_string()),
         ),
         &pdf_hash,
+        &p.letter_date.format("%Y-%m-%d").to_string(),
     )?;
     Ok(pdf_path)
 }
@@ -280,7 +324,8 @@ pub fn write_minutes(
         }
         // The minutes print the session's dates: refuse dates that do not
         // read rather than print them raw or leave them out.
-        letter_dates(session)?;
+        compose::session_day(session)?;
+        compose::closing_day(session)?;
         // A closed session's minutes cite the trail as it stood at the close,
         // so later work does not change them.
         let audit_head = match (&head, session.is_open()) {
@@ -344,15 +389,11 @@ mod tests {
     }
 
     #[test]
-    fn letters_are_dated_by_their_session() {
-        let open = letter_dates(&session("2025-07-18", None)).ok();
-        assert_eq!(
-            open.map(|d| (Some(d.session), Some(d.letter))),
-            Some((day(2025, 7, 18), day(2025, 7, 18)))
-        );
+    fn the_closing_day_is_the_day_in_paris() {
+        assert_eq!(compose::closing_day(&session("2025-07-18", None)), Ok(None));
         // Closed just after midnight in Paris: the next day there.
-        let closed = letter_dates(&session("2025-07-18", Some("2025-07-18T22:30:00Z"))).ok();
-        assert_eq!(closed.map(|d| Some(d.letter)), Some(day(2025, 7, 19)));
+        let closed = compose::closing_day(&session("2025-07-18", Some("2025-07-18T22:30:00Z")));
+        assert_eq!(closed, Ok(day(2025, 7, 19)));
     }
 
     #[test]
@@ -361,7 +402,10 @@ mod tests {
             ("18/07/2025", None, "18/07/2025"),
             ("2025-07-18", Some("hier"), "hier"),
         ] {
-            let e = letter_dates(&session(date, closed_at)).expect_err(date);
+            let s = session(date, closed_at);
+            let e = compose::session_day(&s)
+                .and_then(|_| compose::closing_day(&s))
+                .expect_err(date);
             assert_eq!(
                 e.to_string(),
                 format!(

@@ -110,6 +110,8 @@ pub enum Refusal {
     CannotUndo(String),
     LetterNotGenerated,
     LetterNotSent,
+    /// A letter marked sent before the date it carries.
+    SentBeforeSigned(jury_core::dates::SentBeforeSigned),
     /// Exporting a packet from a database bound to no call.
     NoCall,
     /// Exporting the packet of someone who is not a member; the members.
@@ -192,6 +194,7 @@ impl Refusal {
                 "Le courrier n'est pas marqué envoyé.",
                 "The letter is not marked as sent.",
             ),
+            SentBeforeSigned(e) => e.message(lang),
             NoCall => t(
                 "Cette base n'est liée à aucun appel : ouvrez d'abord l'appel dans Jury.",
                 "This database is bound to no call: open the call in Jury first.",

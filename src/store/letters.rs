@@ -11,7 +11,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT reference, decision_id, pdf, odt, eml, hash, generated_at, sent_at, channel, acknowledged_at
+                "SELECT reference, decision_id, pdf, odt, eml, hash, generated_at, sent_at, channel, acknowledged_at, signed_on
                  FROM letters ORDER BY reference, decision_id",
             )
             .map_err(|e| self.err(e))?;
@@ -28,14 +28,16 @@ impl Store {
                     sent_at: r.get(7)?,
                     channel: r.get(8)?,
                     acknowledged_at: r.get(9)?,
+                    signed_on: r.get(10)?,
                 })
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
-    /// Records a generated letter; regenerating the same decision replaces the
-    /// files' record but keeps its sending status.
+    /// Records a generated letter dated `signed_on` (AAAA-MM-JJ);
+    /// regenerating the same decision replaces the files' record and date but
+    /// keeps its sending status.
     pub fn record_letter(
         &mut self,
         actor: &str,
@@ -43,6 +45,7 @@ impl Store {
         decision_id: i64,
         files: (&str, &str, Option<&str>),
         hash: &str,
+        signed_on: &str,
     ) -> Result<(), StoreError> {
         self.write(|tx| {
             let before: Option<String> = tx
@@ -53,11 +56,12 @@ impl Store {
                 )
                 .optional()?;
             tx.execute(
-                "INSERT INTO letters (reference, decision_id, pdf, odt, eml, hash, generated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                "INSERT INTO letters (reference, decision_id, pdf, odt, eml, hash, generated_at, signed_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (reference, decision_id) DO UPDATE SET pdf = excluded.pdf, odt = excluded.odt,
-                   eml = excluded.eml, hash = excluded.hash, generated_at = excluded.generated_at",
-                params![reference, decision_id, files.0, files.1, files.2, hash, now()],
+                   eml = excluded.eml, hash = excluded.hash, generated_at = excluded.generated_at,
+                   signed_on = excluded.signed_on",
+                params![reference, decision_id, files.0, files.1, files.2, hash, now(), signed_on],
             )?;
             audit(
                 tx,
@@ -65,13 +69,14 @@ impl Store {
                 "letter",
                 reference,
                 before.map(|h| json!({ "hash": h }).to_string()).as_deref(),
-                Some(&json!({ "decision_id": decision_id, "pdf": files.0, "hash": hash }).to_string()),
+                Some(&json!({ "decision_id": decision_id, "pdf": files.0, "hash": hash, "signed_on": signed_on }).to_string()),
             )?;
             Ok(())
         })
     }
 
-    /// Marks a letter sent (`channel`: email or post) on `date` (AAAA-MM-JJ).
+    /// Marks a letter sent (`channel`: email or post) on `date` (AAAA-MM-JJ),
+    /// never before the date the letter carries.
     pub fn mark_sent(
         &mut self,
         actor: &str,
@@ -81,6 +86,18 @@ impl Store {
         date: &str,
     ) -> Result<(), StoreError> {
         self.write(|tx| {
+            let signed: Option<Option<String>> = tx
+                .query_row(
+                    "SELECT signed_on FROM letters WHERE reference = ?1 AND decision_id = ?2",
+                    params![reference, decision_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let day = |iso: &str| chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok();
+            if let Some(sent) = day(date) {
+                jury_core::dates::check_sent(sent, signed.flatten().as_deref().and_then(day))
+                    .map_err(Refusal::SentBeforeSigned)?;
+            }
             let n = tx
                 .execute(
                     "UPDATE letters SET sent_at = ?3, channel = ?4 WHERE reference = ?1 AND decision_id = ?2",

@@ -22,7 +22,7 @@ pub use error::{PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
 pub use packets::*;
 
-const SCHEMA_VERSION: i64 = 5;
+const SCHEMA_VERSION: i64 = 6;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -162,6 +162,9 @@ const MIGRATIONS: &[&str] = &[
         snapshot TEXT NOT NULL,
         PRIMARY KEY (session_id, reference)
      );",
+    // 6: the date a letter carries, chosen by the secretary when producing
+    // it (AAAA-MM-JJ); letters produced before it have none.
+    "ALTER TABLE letters ADD COLUMN signed_on TEXT;",
 ];
 
 /// What importing a batch did.

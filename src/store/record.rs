@@ -265,7 +265,7 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
     }
     for l in rows(
         conn,
-        "SELECT reference, decision_id, pdf, hash, sent_at, channel, acknowledged_at FROM letters",
+        "SELECT reference, decision_id, pdf, hash, sent_at, channel, acknowledged_at, signed_on FROM letters",
         |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -275,6 +275,7 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
                 r.get::<_, Option<String>>(4)?,
                 r.get::<_, Option<String>>(5)?,
                 r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<String>>(7)?,
             ))
         },
     )? {
@@ -283,6 +284,7 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
             decision_id: l.1,
             pdf: &l.2,
             hash: &l.3,
+            signed_on: l.7.as_deref(),
             sent: l.4.as_deref().map(|d| (d, l.5.as_deref().unwrap_or(""))),
             acknowledged: l.6.as_deref(),
         });

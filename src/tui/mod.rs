@@ -268,7 +268,9 @@ impl App {
                 };
                 vec![written, self.reload()]
             }
-            Effect::Letters(only) => self.start_letters(only.as_deref()),
+            Effect::Letters { only, on, redate } => {
+                self.start_letters(only.as_deref(), produce::Signing { on, redate })
+            }
             Effect::ExportPacket => self.export_packet().into_iter().collect(),
             Effect::ImportPacket(path) => vec![self.import_packet(&path), self.reload()],
             Effect::Minutes => {
@@ -429,13 +431,13 @@ impl App {
 
     /// Checks every letter to produce, then queues them; nothing is written
     /// if any template fails.
-    fn start_letters(&mut self, only: Option<&str>) -> Vec<Outcome> {
+    fn start_letters(&mut self, only: Option<&str>, signing: produce::Signing) -> Vec<Outcome> {
         let lang = self.state.env.lang;
         let source = match produce::load(&self.store) {
             Ok(s) => s,
             Err(e) => return vec![Outcome::Failed(e.message(lang))],
         };
-        match produce::prepare(&source, only) {
+        match produce::prepare(&source, only, signing) {
             Err(errors) => vec![Outcome::LettersRefused(
                 errors.iter().map(|e| e.message(lang)).collect(),
             )],

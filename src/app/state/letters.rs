@@ -91,6 +91,13 @@ impl State {
                     .sessions
                     .iter()
                     .find(|x| x.id == item.decision.session_id)?;
+                // The date it will carry: its own if produced, else today.
+                let signed_on = item
+                    .tracked
+                    .as_ref()
+                    .and_then(|t| t.signed_on.as_deref())
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                    .unwrap_or(self.env.today);
                 Some(
                     match compose::decision_letter(
                         &b.call,
@@ -99,10 +106,14 @@ impl State {
                         &b.entries[item.entry].dossier,
                         &item.decision,
                         session,
+                        signed_on,
                         &b.templates,
                     ) {
                         Ok((doc, _)) => Preview::Letter(Box::new(doc)),
                         Err(LetterError::SessionDate(e)) => {
+                            Preview::Problems(vec![e.message(lang)])
+                        }
+                        Err(LetterError::SignedBeforeMeeting(e)) => {
                             Preview::Problems(vec![e.message(lang)])
                         }
                         Err(LetterError::Template(diags)) => {

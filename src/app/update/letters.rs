@@ -34,7 +34,16 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             match current {
-                Some(item) => return vec![Effect::Letters(Some(item.decision.reference))],
+                // Produced again, it offers its own date: unchanged, it keeps it.
+                Some(item) => {
+                    let day = signed_on(&item).unwrap_or(s.env.today);
+                    s.mode = Mode::Form(signature_form(
+                        Some(item.decision.reference),
+                        day,
+                        None,
+                        lang,
+                    ));
+                }
                 None => s.set_error(lang.tr(text::NO_FINAL_DECISION_LETTERS)),
             }
         }
@@ -45,7 +54,9 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             if s.letters_view.items.is_empty() {
                 s.set_error(lang.tr(text::NO_FINAL_DECISION_LETTERS));
             } else {
-                return vec![Effect::Letters(None)];
+                let produced = s.letters_view.items.iter().any(|i| signed_on(i).is_some());
+                let note = produced.then(|| lang.tr(text::PRODUCED_KEEP_THEIR_DATE).to_string());
+                s.mode = Mode::Form(signature_form(None, s.env.today, note, lang));
             }
         }
         Action::MarkSent => {
@@ -72,11 +83,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
                 ),
                 vec![
                     Form::choice("channel", lang.tr(text::CHANNEL), options, 0),
-                    Form::text(
-                        "date",
-                        lang.tr(text::DATE_SENT_YYYY_MM),
-                        s.env.today.format("%Y-%m-%d").to_string(),
-                    ),
+                    Form::date("date", lang.tr(text::DATE_SENT), s.env.today, lang),
                 ],
             ));
         }
@@ -100,16 +107,63 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
                     lang.tr(text::ACKNOWLEDGEMENT),
                     item.decision.reference
                 ),
-                vec![Form::text(
+                vec![Form::date(
                     "date",
-                    lang.tr(text::DATE_YYYY_MM_DD),
-                    s.env.today.format("%Y-%m-%d").to_string(),
+                    lang.tr(text::DATE_ACKNOWLEDGED),
+                    s.env.today,
+                    lang,
                 )],
             ));
         }
         _ => {}
     }
     Vec::new()
+}
+
+/// The date a produced letter carries, if it was recorded.
+pub(super) fn signed_on(item: &crate::app::state::LetterItem) -> Option<chrono::NaiveDate> {
+    let iso = item.tracked.as_ref()?.signed_on.as_deref()?;
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok()
+}
+
+/// Refuses `on` for the letters it would date (`only`, or every one; those
+/// produced before keep theirs unless `redate`) if it precedes the meeting
+/// that decided.
+pub(in crate::app::update) fn check_signature(
+    s: &State,
+    only: Option<&str>,
+    on: chrono::NaiveDate,
+    redate: bool,
+) -> Result<(), jury_core::dates::SignedBeforeMeeting> {
+    let sessions = &s.batch.committee.data.sessions;
+    s.letters_view
+        .items
+        .iter()
+        .filter(|i| only.is_none_or(|r| r == i.decision.reference))
+        .filter(|i| redate || signed_on(i).is_none())
+        .filter_map(|i| sessions.iter().find(|x| x.id == i.decision.session_id))
+        .filter_map(|x| jury_core::compose::session_day(x).ok())
+        .try_for_each(|meeting| jury_core::dates::check_signed(on, meeting))
+}
+
+/// The small form asking the date letters carry before they are produced.
+fn signature_form(
+    only: Option<String>,
+    day: chrono::NaiveDate,
+    note: Option<String>,
+    lang: jury_core::fr::Lang,
+) -> Form {
+    let title = match &only {
+        Some(reference) => format!("{} — {reference}", lang.tr(text::PRODUCE_LETTER)),
+        None => lang.tr(text::PRODUCE_LETTERS).to_string(),
+    };
+    let mut form = Form::new(
+        Purpose::Letters { only },
+        title,
+        vec![Form::date("date", lang.tr(text::SIGNATURE_DATE), day, lang)],
+    );
+    form.note = note;
+    form
 }
 
 /// Letters are the secretariat's and the chair's work.
@@ -135,16 +189,22 @@ mod text {
         "Produisez d'abord ce courrier.",
         "Produce this letter first.",
     );
+    pub const PRODUCE_LETTER: Tr = Tr::new("Produire le courrier", "Produce the letter");
+    pub const PRODUCE_LETTERS: Tr = Tr::new("Produire les courriers", "Produce the letters");
+    pub const SIGNATURE_DATE: Tr = Tr::new("Date de signature", "Signature date");
+    pub const PRODUCED_KEEP_THEIR_DATE: Tr = Tr::new(
+        "Les courriers déjà produits gardent leur date ; pour la changer, produisez-les un par un (g).",
+        "Letters already produced keep their date; to change it, produce them one by one (g).",
+    );
     pub const E_MAIL: Tr = Tr::new("Courriel", "E-mail");
     pub const POST: Tr = Tr::new("Courrier postal", "Post");
     pub const LETTER_SENT: Tr = Tr::new("Courrier envoyé", "Letter sent");
     pub const CHANNEL: Tr = Tr::new("Envoi", "Channel");
-    pub const DATE_SENT_YYYY_MM: Tr =
-        Tr::new("Date d'envoi (AAAA-MM-JJ)", "Date sent (YYYY-MM-DD)");
+    pub const DATE_SENT: Tr = Tr::new("Date d'envoi", "Date sent");
     pub const LETTER_NOT_MARKED_SENT: Tr = Tr::new(
         "Ce courrier n'est pas marqué envoyé.",
         "This letter is not marked sent.",
     );
     pub const ACKNOWLEDGEMENT: Tr = Tr::new("Accusé de réception", "Acknowledgement");
-    pub const DATE_YYYY_MM_DD: Tr = Tr::new("Date de l'accusé (AAAA-MM-JJ)", "Date (YYYY-MM-DD)");
+    pub const DATE_ACKNOWLEDGED: Tr = Tr::new("Date de l'accusé", "Date acknowledged");
 }

@@ -33,8 +33,13 @@ pub enum Effect {
     Committee(Change),
     /// Read a dossier's audit trail and show it.
     LoadHistory(String),
-    /// Produce one dossier's letter, or every final decision's.
-    Letters(Option<String>),
+    /// Produce one dossier's letter, or every final decision's, signed
+    /// `on`; letters produced before keep their date unless `redate`.
+    Letters {
+        only: Option<String>,
+        on: chrono::NaiveDate,
+        redate: bool,
+    },
     /// Write the active member's review packet.
     ExportPacket,
     /// Merge a member's packet file.

@@ -236,7 +236,8 @@ fn the_chair_opens_a_session_with_the_members_present() {
     update(&mut s, Action::SwitchView);
     assert_eq!(s.screen, Screen::Committee);
     update(&mut s, Action::OpenSession);
-    assert_eq!(form(&s).text_of("date"), "2025-07-07");
+    // Shown as the committee writes it, stored ISO.
+    assert_eq!(form(&s).text_of("date"), "7 juillet 2025");
     let effects = update(&mut s, Action::Confirm);
     let [Effect::Committee(Change::OpenSession { date, present })] = effects.as_slice() else {
         panic!("one session to open, got {effects:?}");
@@ -373,15 +374,142 @@ fn the_letters_view_asks_for_one_letter_all_letters_and_the_minutes() {
     update(&mut s, Action::LettersView);
     assert_eq!(s.screen, Screen::Letters);
     assert_eq!(s.letters_view.items.len(), 1);
+    // Both first ask the date the letters carry: today unless changed.
+    assert_eq!(update(&mut s, Action::Generate), Vec::new());
     assert_eq!(
-        update(&mut s, Action::Generate),
-        vec![Effect::Letters(Some("PDNP06-2025-001".into()))]
+        update(&mut s, Action::Confirm),
+        vec![Effect::Letters {
+            only: Some("PDNP06-2025-001".into()),
+            on: day(2025, 7, 7),
+            redate: true,
+        }]
     );
+    assert_eq!(update(&mut s, Action::GenerateAll), Vec::new());
     assert_eq!(
-        update(&mut s, Action::GenerateAll),
-        vec![Effect::Letters(None)]
+        update(&mut s, Action::Confirm),
+        vec![Effect::Letters {
+            only: None,
+            on: day(2025, 7, 7),
+            redate: false,
+        }]
     );
     assert_eq!(update(&mut s, Action::Minutes), vec![Effect::Minutes]);
+}
+
+#[test]
+fn the_signature_date_is_asked_in_french_and_read_in_any_form() {
+    let mut s = state(Some(SECRETARY), decided());
+    update(&mut s, Action::LettersView);
+    update(&mut s, Action::GenerateAll);
+    let Mode::Form(form) = &s.mode else {
+        panic!("a form for the date, got {:?}", s.mode);
+    };
+    assert_eq!(form.text_of("date"), "7 juillet 2025");
+    for _ in 0..20 {
+        update(&mut s, Action::DeleteBack);
+    }
+    type_text(&mut s, "31/06/2025");
+    assert_eq!(update(&mut s, Action::Confirm), Vec::new());
+    let Mode::Form(form) = &s.mode else {
+        panic!("the form stays open on an impossible date");
+    };
+    assert_eq!(
+        form.error.as_deref(),
+        Some("date impossible « 31/06/2025 » : ce jour n'existe pas dans le calendrier")
+    );
+    for _ in 0..20 {
+        update(&mut s, Action::DeleteBack);
+    }
+    type_text(&mut s, "9 juil. 2025");
+    assert_eq!(
+        update(&mut s, Action::Confirm),
+        vec![Effect::Letters {
+            only: None,
+            on: day(2025, 7, 9),
+            redate: false,
+        }]
+    );
+}
+
+#[test]
+fn a_letter_is_not_signed_before_the_meeting_that_decided() {
+    let mut s = state(Some(SECRETARY), decided());
+    update(&mut s, Action::LettersView);
+    update(&mut s, Action::Generate);
+    for _ in 0..20 {
+        update(&mut s, Action::DeleteBack);
+    }
+    type_text(&mut s, "6/7/2025");
+    assert_eq!(update(&mut s, Action::Confirm), Vec::new());
+    let Mode::Form(form) = &s.mode else {
+        panic!("the form stays open, got {:?}", s.mode);
+    };
+    assert_eq!(
+        form.error.as_deref(),
+        Some(
+            "Date de signature refusée : le 6 juillet 2025 précède la séance du 7 juillet 2025 qui a décidé."
+        )
+    );
+}
+
+#[test]
+fn one_letter_produced_again_offers_its_own_date() {
+    let mut s = state(Some(SECRETARY), decided());
+    s.batch.letters = vec![letter_signed_on("2025-07-08")];
+    s.refresh_letters();
+    s.env.today = day(2025, 7, 20);
+    update(&mut s, Action::LettersView);
+    // The preview shows the date the letter will carry.
+    let Some(Preview::Letter(doc)) = &s.letters_view.preview else {
+        panic!("a letter to preview, got {:?}", s.letters_view.preview);
+    };
+    assert_eq!(doc.place_date.as_deref(), Some("Nice, le 8 juillet 2025"));
+    update(&mut s, Action::Generate);
+    let Mode::Form(form) = &s.mode else {
+        panic!("a form for the date, got {:?}", s.mode);
+    };
+    assert_eq!(form.text_of("date"), "8 juillet 2025");
+}
+
+#[test]
+fn a_letter_is_not_sent_before_the_date_it_carries() {
+    let mut s = state(Some(SECRETARY), decided());
+    s.batch.letters = vec![letter_signed_on("2025-07-08")];
+    s.refresh_letters();
+    update(&mut s, Action::LettersView);
+    update(&mut s, Action::MarkSent);
+    update(&mut s, Action::NextField);
+    for _ in 0..20 {
+        update(&mut s, Action::DeleteBack);
+    }
+    type_text(&mut s, "7/7/2025");
+    assert_eq!(update(&mut s, Action::Confirm), Vec::new());
+    let Mode::Form(form) = &s.mode else {
+        panic!("the form stays open, got {:?}", s.mode);
+    };
+    assert_eq!(
+        form.error.as_deref(),
+        Some(
+            "Date d'envoi refusée : le courrier est daté du 8 juillet 2025, il ne peut pas être parti le 7 juillet 2025."
+        )
+    );
+}
+
+/// The sample decision's letter, produced and dated `signed_on`.
+fn letter_signed_on(signed_on: &str) -> jury_core::records::LetterRow {
+    jury_core::records::LetterRow {
+        reference: "PDNP06-2025-001".into(),
+        decision_id: 7,
+        pdf: "/courriers/PDNP06-2025-001-retenu.pdf".into(),
+        odt: "/courriers/PDNP06-2025-001-retenu.odt".into(),
+        eml: None,
+        hash: "0".into(),
+        generated_at: format!("{signed_on}T10:00:00.000Z"),
+        signed_on: Some(signed_on.into()),
+        sent_at: None,
+        channel: None,
+        acknowledged_at: None,
+    }
 }
 
 #[test]
@@ -391,7 +519,7 @@ fn the_letters_view_previews_the_letter_as_it_will_be_written() {
     let Some(Preview::Letter(doc)) = &s.letters_view.preview else {
         panic!("a letter to preview, got {:?}", s.letters_view.preview);
     };
-    // Dated the day the session closed, as the PDF is.
+    // Dated the day it is produced unless another is chosen, as the PDF is.
     assert_eq!(doc.place_date.as_deref(), Some("Nice, le 7 juillet 2025"));
 }
 

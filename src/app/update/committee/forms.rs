@@ -301,11 +301,7 @@ pub(super) fn open_session_form(s: &mut State) {
         .find(|d| **d >= today)
         .copied()
         .unwrap_or(today);
-    let mut fields = vec![Form::text(
-        "date",
-        lang.tr(text::DATE_YYYY_MM_DD),
-        date.format("%Y-%m-%d").to_string(),
-    )];
+    let mut fields = vec![Form::date("date", lang.tr(text::MEETING_DATE), date, lang)];
     for (name, _) in &s.batch.committee.data.members {
         fields.push(Form::check("present", name.clone(), true));
     }
@@ -427,11 +423,11 @@ pub(in crate::app::update) fn form(s: &mut State, mut form: Form, action: Action
     Vec::new()
 }
 
+/// The form's date, in any form a person writes it, as stored: ISO.
 fn checked_date(form: &Form, lang: jury_core::fr::Lang) -> Result<String, String> {
-    let date = form.text_of("date");
-    chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-        .map(|_| date)
-        .map_err(|_| lang.tr(text::INVALID_DATE_YYYY_MM).to_string())
+    form.date_of("date")
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .map_err(|e| e.message(lang))
 }
 
 fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
@@ -514,10 +510,7 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             }
         }
         Purpose::OpenSession => {
-            let date = form.text_of("date");
-            if chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").is_err() {
-                return Err(lang.tr(text::INVALID_DATE_YYYY_MM).into());
-            }
+            let date = checked_date(form, lang)?;
             let present: Vec<String> = form
                 .checks()
                 .into_iter()
@@ -563,15 +556,38 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 motivation,
             }
         }
+        Purpose::Letters { only } => {
+            let on = form.date_of("date").map_err(|e| e.message(lang))?;
+            // One letter asked for alone gets the date its form shows.
+            let redate = only.is_some();
+            crate::app::update::letters::check_signature(s, only.as_deref(), on, redate)
+                .map_err(|e| e.message(lang))?;
+            return Ok(vec![Effect::Letters {
+                only: only.clone(),
+                on,
+                redate,
+            }]);
+        }
         Purpose::LetterSent {
             reference,
             decision_id,
-        } => Change::LetterSent {
-            reference: reference.clone(),
-            decision_id: *decision_id,
-            channel: form.choice_of("channel").unwrap_or_else(|| "email".into()),
-            date: checked_date(form, lang)?,
-        },
+        } => {
+            let sent = form.date_of("date").map_err(|e| e.message(lang))?;
+            let signed = s
+                .batch
+                .letters
+                .iter()
+                .find(|l| &l.reference == reference && l.decision_id == *decision_id)
+                .and_then(|l| l.signed_on.as_deref())
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            jury_core::dates::check_sent(sent, signed).map_err(|e| e.message(lang))?;
+            Change::LetterSent {
+                reference: reference.clone(),
+                decision_id: *decision_id,
+                channel: form.choice_of("channel").unwrap_or_else(|| "email".into()),
+                date: sent.format("%Y-%m-%d").to_string(),
+            }
+        }
         Purpose::LetterAcknowledged {
             reference,
             decision_id,

@@ -392,7 +392,7 @@ mod text {
         "The rules find this dossier eligible.",
     );
     pub const RULES: Tr = Tr::new("Selon les règles :", "By the rules:");
-    pub const DATE_YYYY_MM_DD: Tr = Tr::new("Date (AAAA-MM-JJ)", "Date (YYYY-MM-DD)");
+    pub const MEETING_DATE: Tr = Tr::new("Date de la réunion", "Meeting date");
     pub const OPEN_SESSION: Tr = Tr::new("Ouvrir une séance", "Open a session");
     pub const QUORUM: Tr = Tr::new("Quorum :", "Quorum:");
     pub const SPACE_TICKS_UNTICKS_MEMBER: Tr = Tr::new(
@@ -411,8 +411,6 @@ mod text {
     pub const OUTCOME_CALL: Tr = Tr::new("Issue de l'appel", "Outcome of the call");
     pub const CALL_DECLARED_UNSUCCESSFUL: Tr =
         Tr::new("Appel déclaré infructueux", "Call declared unsuccessful");
-    pub const INVALID_DATE_YYYY_MM: Tr =
-        Tr::new("Date invalide : AAAA-MM-JJ.", "Invalid date: YYYY-MM-DD.");
     pub const OVERRIDE_NEEDS_WRITTEN_JUSTIFICATION: Tr = Tr::new(
         "Une dérogation doit être justifiée par écrit.",
         "An override needs a written justification.",
