@@ -153,6 +153,10 @@ const MIGRATIONS: &[&str] = &[
     // 4: a withdrawn conflict of interest stays, with its time, so a member's
     // packet can carry the withdrawal to the chair.
     "ALTER TABLE conflicts ADD COLUMN withdrawn_at TEXT;",
+    // A decision recorded after the explicit confirmation: fewer members
+    // scored the dossier than the call's min_reviews, or its eligibility was
+    // not established. The minutes flag it.
+    "ALTER TABLE decisions ADD COLUMN guarded INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// What importing a batch did.
