@@ -236,6 +236,8 @@ fn an_ineligible_dossier_needs_the_chairs_override_to_be_accepted() {
     );
     s.act("decide");
     s.choose("kind", "retenu");
+    // Nobody scored it: the decision needs the explicit confirmation.
+    s.tick("confirm");
     s.act("confirm");
     assert_eq!(
         s.query::<String>("SELECT kind FROM decisions"),
@@ -364,6 +366,8 @@ fn the_history_tells_each_committee_event_in_words() {
     s.act("decide");
     s.choose("kind", "retenu");
     s.fill("motivation", "Projet solide.");
+    // Nobody scored it: the decision needs the explicit confirmation.
+    s.tick("confirm");
     s.act("confirm");
     s.act("undo");
     s.act("history");

@@ -187,6 +187,18 @@ pub fn decision_letter(
         .map_err(LetterError::Template)
 }
 
+/// The reasons for a letter: one reason as a sentence; several as bullets
+/// under the template's « Motifs de la décision : » (one per line, each a
+/// sentence). The template renderer splits the lines.
+pub fn motivation_text(motivation: &str) -> String {
+    let reasons = crate::decision::reasons(motivation);
+    match reasons.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        many => many.iter().map(|r| format!("\n- {r}")).collect(),
+    }
+}
+
 /// The placeholders' values for one letter.
 pub fn values(input: &LetterInput) -> Values {
     let (call, d, dec) = (input.call, input.dossier, input.decision);
@@ -235,7 +247,7 @@ pub fn values(input: &LetterInput) -> Values {
         .unwrap_or_else(|| dec.kind.clone());
     put("decision.libelle", label);
     put("decision.date", FR.date(input.session_date));
-    put("decision.motivation", dec.motivation.clone());
+    put("decision.motivation", motivation_text(&dec.motivation));
     put("decision.reserve", dec.condition.clone());
     put(
         "decision.rang",
@@ -529,15 +541,12 @@ pub fn minutes(input: &MinutesInput) -> Document {
             })
             .unwrap_or_else(|| "—".into());
         rows.push(vec![
-            r.rank
-                .map(|n| {
-                    if r.still_tied {
-                        format!("{n} ex æquo")
-                    } else {
-                        n.to_string()
-                    }
-                })
-                .unwrap_or_else(|| "—".into()),
+            match (r.rank, r.unranked) {
+                (Some(n), _) if r.still_tied => format!("{n} ex æquo"),
+                (Some(n), _) => n.to_string(),
+                (None, Some(why)) => why.label(FR).to_string(),
+                (None, None) => "—".into(),
+            },
             d.reference.clone(),
             d.structure.clone(),
             eligibility,
@@ -582,17 +591,37 @@ pub fn minutes(input: &MinutesInput) -> Document {
             .map(|d| d.structure.clone())
             .unwrap_or_default();
         let mut t = format!("{} — {structure} : {label}.", x.reference);
+        let sentence = |text: &str| crate::decision::reasons(text).join(" ");
         if !x.condition.is_empty() {
-            t.push_str(&format!(" Réserve : {}", x.condition));
+            t.push_str(&format!(" Réserve : {}", sentence(&x.condition)));
         }
         if let Some(r) = x.waitlist_rank {
             t.push_str(&format!(" Rang sur la liste complémentaire : {r}."));
         }
         if !x.documents.is_empty() {
-            t.push_str(&format!(" Pièces demandées : {}", x.documents));
+            t.push_str(&format!(" Pièces demandées : {}", sentence(&x.documents)));
         }
-        if !x.motivation.is_empty() {
-            t.push_str(&format!(" Motivation : {}", x.motivation));
+        let reasons = crate::decision::reasons(&x.motivation);
+        if !reasons.is_empty() {
+            t.push_str(&format!(" Motifs : {}", reasons.join(" ")));
+        }
+        // Who withdrew for this dossier, and who recorded its decision.
+        for (_, member) in c.conflicts.iter().filter(|(r, _)| *r == x.reference) {
+            t.push_str(&format!(
+                " {member} s'est déporté·e pour ce dossier ; décision enregistrée par {}.",
+                x.by
+            ));
+        }
+        if x.guarded {
+            let i = input
+                .dossiers
+                .iter()
+                .position(|d| d.reference == x.reference);
+            let reviews = i.map(|i| c.reviewers(i)).unwrap_or(0);
+            t.push_str(&format!(
+                " Décision confirmée expressément alors que le dossier était peu noté ou de recevabilité non établie (membres l'ayant noté : {reviews} ; minimum fixé par l'appel : {}).",
+                call.min_reviews
+            ));
         }
         if let Some(o) = c.overrides.get(&x.reference) {
             t.push_str(&format!(

@@ -21,7 +21,7 @@ pub use error::{PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
 pub use packets::*;
 
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
