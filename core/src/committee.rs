@@ -5,8 +5,8 @@
 use crate::aggregate::{self, Basis, DossierAggregate, Profile};
 use crate::call::{Call, Role};
 use crate::dossier::Dossier;
-use crate::ranking::{self, Candidate, Ranked};
 use crate::eligibility::{self, Verdict};
+use crate::ranking::{self, Candidate, Ranked};
 use crate::records::{CommitteeData, DecisionRow, Override, Session};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -136,10 +136,7 @@ impl Committee {
     /// How many members scored the dossier at `i` (a grid begun counts;
     /// members in conflict do not).
     pub fn reviewers(&self, i: usize) -> usize {
-        self.aggregates
-            .get(i)
-            .map(|a| a.reviews)
-            .unwrap_or(0)
+        self.aggregates.get(i).map(|a| a.reviews).unwrap_or(0)
     }
 
     /// Dossiers whose current decision counts as accepted, `except` excluded.

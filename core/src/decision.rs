@@ -185,7 +185,11 @@ pub enum DecisionError {
     InConflict,
     /// Too few members scored the dossier (or its eligibility is unknown)
     /// and the confirmation was not ticked.
-    NotConfirmed { reviews: usize, min_reviews: u32 },
+    NotConfirmed {
+        reviews: usize,
+        min_reviews: u32,
+        eligibility_unknown: bool,
+    },
 }
 
 impl DecisionError {
@@ -240,20 +244,31 @@ impl DecisionError {
                 .into(),
             InConflict => lang
                 .t(
-                    "Vous avez déclaré un conflit d'intérêts sur ce dossier : vous ne pouvez ni enregistrer, ni modifier sa décision. Un autre membre de la présidence ou du secrétariat s'en charge.",
-                    "You declared a conflict of interest on this dossier: you may neither record nor change its decision. Another chair or secretary member does.",
+                    "Vous êtes en conflit d'intérêts sur ce dossier : sa décision revient à un autre membre de la présidence ou du secrétariat.",
+                    "You are in conflict of interest on this dossier: its decision falls to another chair or secretary member.",
                 )
                 .into(),
             NotConfirmed {
                 reviews,
                 min_reviews,
+                eligibility_unknown,
             } => format!(
-                "{} ({}). {}",
-                reviewed_by(lang, *reviews, None),
-                lang.t(
-                    &format!("minimum fixé par l'appel : {min_reviews}"),
-                    &format!("minimum set by the call: {min_reviews}"),
-                ),
+                "{}. {}",
+                if (*reviews as u32) < *min_reviews {
+                    format!(
+                        "{} ({})",
+                        reviewed_by(lang, *reviews, None),
+                        lang.t(
+                            &format!("minimum fixé par l'appel : {min_reviews}"),
+                            &format!("minimum set by the call: {min_reviews}"),
+                        )
+                    )
+                } else if *eligibility_unknown {
+                    lang.t("Recevabilité non établie", "Eligibility not established")
+                        .to_string()
+                } else {
+                    String::new()
+                },
                 lang.t(
                     "Cochez la confirmation (Espace) pour décider malgré tout ; la décision sera signalée au procès-verbal.",
                     "Tick the confirmation (Space) to decide anyway; the minutes will flag the decision.",
@@ -377,6 +392,7 @@ pub fn check(
         return Err(DecisionError::NotConfirmed {
             reviews: facts.reviews,
             min_reviews: call.min_reviews,
+            eligibility_unknown: facts.verdict == Verdict::Unknown,
         });
     }
     Ok(Accepted {
@@ -584,7 +600,11 @@ mod tests {
         f.confirmed = false;
         assert!(!check(&c, &draft("retenu"), &f, Lang::Fr).unwrap().guarded);
         f.verdict = Verdict::Unknown;
-        assert!(check(&c, &draft("retenu"), &f, Lang::Fr).is_err());
+        let e = check(&c, &draft("retenu"), &f, Lang::Fr).unwrap_err();
+        assert!(
+            e.to_string().starts_with("Recevabilité non établie."),
+            "{e}"
+        );
     }
 
     fn draft(kind: &str) -> Draft {
@@ -763,7 +783,9 @@ mod tests {
     #[test]
     fn reasons_are_sentences_one_per_line() {
         assert_eq!(
-            reasons("projet peu étayé ;\n\n  Point faible : « Qualification » : 1,5 / 5.\nPourquoi ?"),
+            reasons(
+                "projet peu étayé ;\n\n  Point faible : « Qualification » : 1,5 / 5.\nPourquoi ?"
+            ),
             vec![
                 "Projet peu étayé.",
                 "Point faible : « Qualification » : 1,5 / 5.",

@@ -805,3 +805,30 @@ fn ineligible_dossiers_take_no_rank_number() {
     assert_eq!(ranks.first(), Some(&1));
     assert!(ranks.iter().all(|r| *r <= ranks.len()), "{ranks:?}");
 }
+
+#[test]
+fn a_chair_in_conflict_neither_votes_the_consensus_grid_nor_overrides() {
+    let reference = "PDNP06-2025-001";
+    let mut s = state(
+        Some(CHAIR),
+        CommitteeData {
+            conflicts: vec![jury_core::records::Conflict {
+                reference: reference.into(),
+                member: CHAIR.into(),
+                reason: String::new(),
+            }],
+            ..Default::default()
+        },
+    );
+    open_decision_on(&mut s, reference);
+    for action in [Action::Consensus, Action::Override] {
+        s.mode = Mode::Normal;
+        s.screen = crate::app::state::Screen::Committee;
+        s.status = None;
+        assert_eq!(update(&mut s, action), Vec::new());
+        assert_eq!(s.dossiers.grid_target, GridTarget::Own, "{action:?}");
+        assert!(!matches!(s.mode, Mode::Form(_)), "{action:?}");
+        let (text, error) = status(&s);
+        assert!(error && text.contains("conflit d'intérêts"), "{text}");
+    }
+}

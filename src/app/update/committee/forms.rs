@@ -186,13 +186,12 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
         ));
     }
     let mut note = Vec::new();
-    match s.batch.committee.rank_of(reference) {
-        Some(r) => match (r.rank, r.unranked) {
+    if let Some(r) = s.batch.committee.rank_of(reference) {
+        match (r.rank, r.unranked) {
             (Some(n), _) => note.push(format!("{} {n}", lang.tr(text::RANK))),
             (None, Some(why)) => note.push(why.label(lang).to_string()),
             _ => {}
-        },
-        None => {}
+        }
     }
     note.push(decision::reviewed_by(
         lang,
@@ -207,6 +206,7 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
     if s.batch.committee.frozen(reference) {
         note.push(lang.tr(text::DECISION_FROZEN_CLOSED_SESSION).to_string());
     }
+    note.push(lang.tr(text::SPACE_TAKES_SUGGESTED_REASON).to_string());
     form.note = Some(note.join(" · "));
     show_extra_fields(&mut form, &s.batch.call, lang);
     offer_suggestions(s, &mut form, i);
@@ -289,13 +289,7 @@ fn suggestion(s: &State, i: usize, kind: &str) -> Vec<String> {
             established: matches!(c.outcome, jury_core::eligibility::Outcome::NotMet(_)),
         })
         .collect();
-    decision::suggestions(
-        kind,
-        &criteria,
-        &unmet,
-        s.batch.call.scale.max,
-        s.env.lang,
-    )
+    decision::suggestions(kind, &criteria, &unmet, s.batch.call.scale.max, s.env.lang)
 }
 
 fn show_extra_fields(form: &mut Form, call: &jury_core::call::Call, lang: jury_core::fr::Lang) {

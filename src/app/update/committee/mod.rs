@@ -423,6 +423,10 @@ mod text {
         "Le rang est un nombre entier.",
         "The rank is a whole number.",
     );
+    pub const SPACE_TAKES_SUGGESTED_REASON: Tr = Tr::new(
+        "Espace retient un motif proposé",
+        "Space takes a suggested reason",
+    );
     pub const DECIDE_DESPITE_FEW_REVIEWS: Tr = Tr::new(
         "Je confirme la décision malgré trop peu de notes ou une recevabilité non établie (signalé au procès-verbal)",
         "I confirm the decision despite too few scores or eligibility not established (flagged in the minutes)",
