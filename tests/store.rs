@@ -238,3 +238,40 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Issue 9: whatever asks, the store refuses a decision or a consensus score
+/// from a member in conflict on the dossier; another member records it.
+#[test]
+fn a_member_in_conflict_records_neither_decision_nor_consensus() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("j.sqlite");
+    let (mut store, _) = open_synced(&db, &sample());
+    let chair = "Sylvie Marcellin";
+    let reference = "PDNP06-2025-004";
+    store
+        .set_conflict(chair, reference, chair, true, "Administratrice")
+        .expect("conflict");
+    let session = store
+        .open_session(
+            chair,
+            "2025-07-07",
+            &[chair.into(), "Nadia Benali".into(), "Julien Ferrand".into()],
+        )
+        .expect("session");
+    let draft = jury_core::decision::Draft {
+        reference: reference.into(),
+        kind: "retenu".into(),
+        ..Default::default()
+    };
+    let e = store
+        .record_decision(chair, session, &draft, false, true)
+        .expect_err("in conflict");
+    assert!(e.to_string().contains("conflit d'intérêts"), "{e}");
+    let e = store
+        .set_consensus(chair, reference, "experience", Some(4.0))
+        .expect_err("in conflict");
+    assert!(e.to_string().contains("conflit d'intérêts"), "{e}");
+    store
+        .record_decision("Nadia Benali", session, &draft, false, true)
+        .expect("the secretary stands in");
+}

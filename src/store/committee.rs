@@ -219,6 +219,9 @@ impl Store {
         value: Option<f64>,
     ) -> Result<(), StoreError> {
         self.write(|tx| {
+            if in_conflict(tx, reference, actor)? {
+                return Err(Refusal::InConflict.into());
+            }
             let before = read_consensus(tx, reference, criterion)?;
             if before == value {
                 return Ok(());
@@ -303,6 +306,9 @@ impl Store {
         self.write(|tx| {
             if !session_is_open(tx, session_id)? {
                 return Err(Refusal::DecisionsFrozen.into());
+            }
+            if in_conflict(tx, &draft.reference, actor)? {
+                return Err(Refusal::InConflict.into());
             }
             let before = current_decision(tx, &draft.reference)?;
             let after = json!({
@@ -540,6 +546,16 @@ pub(super) fn withdraw(tx: &Transaction, reference: &str, member: &str) -> rusql
     tx.execute(
         "UPDATE conflicts SET withdrawn_at = ?3 WHERE reference = ?1 AND member = ?2 AND withdrawn_at IS NULL",
         params![reference, member, now()],
+    )
+}
+
+/// `member` declared a conflict of interest on `reference` and has not
+/// withdrawn it.
+fn in_conflict(tx: &Transaction, reference: &str, member: &str) -> rusqlite::Result<bool> {
+    tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM conflicts WHERE reference = ?1 AND member = ?2 AND withdrawn_at IS NULL)",
+        [reference, member],
+        |r| r.get(0),
     )
 }
 
