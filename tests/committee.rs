@@ -632,3 +632,21 @@ fn a_pasted_motivation_keeps_its_text_and_does_not_submit() {
         vec!["Projet peu articulé avec le projet social. Expérience limitée.".to_string()]
     );
 }
+
+/// Issue 9: the committee view says why a dossier has no rank and how many
+/// members scored it.
+#[test]
+fn the_committee_view_says_why_a_dossier_is_not_ranked_and_who_scored() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.select("PDNP06-2025-003"); // ineligible
+    s.score_current(&[4, 4, 4, 4]);
+    s.act("switch_view");
+    let screen = s.screen();
+    assert!(screen.contains("non classé (irrecevable)"), "{screen}");
+    assert!(screen.contains("notée par 1 membre sur 5"), "{screen}");
+    let line = row(&screen, "PDNP06-2025-003");
+    assert!(
+        line.starts_with("┃—   PDNP06-2025-003"),
+        "no rank number: {line}"
+    );
+}

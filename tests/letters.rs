@@ -317,6 +317,20 @@ fn the_command_line_produces_letters_minutes_and_exports() {
     // (30·4 + 30·4 + 25·5 + 15·3) / 100 = 4,10, written with a decimal comma.
     assert_eq!(&first[total], "4,10");
     assert_eq!(&first[decision], "Retenu");
+    // Issue 9: no rank number for an ineligible or an unscored dossier.
+    let rank = headers
+        .iter()
+        .position(|h| h == "Rang")
+        .expect("rank column");
+    let rank_of = |reference: &str| {
+        rows.iter()
+            .find(|r| &r[0] == reference)
+            .map(|r| r[rank].to_string())
+            .expect("row")
+    };
+    assert_eq!(rank_of("PDNP06-2025-001"), "1");
+    assert_eq!(rank_of("PDNP06-2025-003"), "non classé (irrecevable)");
+    assert_eq!(rank_of("PDNP06-2025-005"), "non classé (non noté)");
 
     let run = jury()
         .args(["export", "json", "--db"])
