@@ -832,3 +832,51 @@ fn a_chair_in_conflict_neither_votes_the_consensus_grid_nor_overrides() {
         assert!(error && text.contains("conflit d'intérêts"), "{text}");
     }
 }
+
+#[test]
+fn a_suggested_reason_can_be_edited_before_it_is_taken() {
+    let mut s = state(
+        Some(CHAIR),
+        CommitteeData {
+            sessions: vec![session(1, false)],
+            ..Default::default()
+        },
+    );
+    for r in scored_by(MEMBER, 1.0)
+        .into_iter()
+        .chain(scored_by(CHAIR, 1.0))
+    {
+        s.batch.scores.insert(
+            (r.reference, r.member, r.criterion),
+            crate::app::state::Score {
+                value: r.value,
+                comment: r.comment,
+            },
+        );
+    }
+    s.recompute();
+    open_decision_on(&mut s, "PDNP06-2025-001");
+    choose_kind(&mut s, "non_retenu");
+    let offered = form(&s)
+        .fields
+        .iter()
+        .find(|f| f.id == "suggestion")
+        .map(|f| f.label.clone())
+        .expect("a suggestion");
+    if let Mode::Form(f) = &mut s.mode {
+        f.focus = f
+            .fields
+            .iter()
+            .position(|x| x.id == "suggestion")
+            .expect("a suggestion");
+    }
+    // Backspace over the full stop, then the committee's own ending.
+    update(&mut s, Action::DeleteBack);
+    type_text(&mut s, ", à étayer.");
+    let effects = update(&mut s, Action::Confirm);
+    let [Effect::Committee(Change::Decision { draft, .. })] = effects.as_slice() else {
+        panic!("one decision, got {effects:?}");
+    };
+    let edited = format!("{}, à étayer.", offered.trim_end_matches('.'));
+    assert_eq!(draft.motivation, edited);
+}

@@ -474,8 +474,16 @@ pub(in crate::app::update) fn form(s: &mut State, mut form: Form, action: Action
             s.mode = Mode::Normal;
             return Vec::new();
         }
-        Action::Insert(c) => form.insert(c),
-        Action::DeleteBack => form.delete_back(),
+        Action::Insert(c) => {
+            if c != ' ' {
+                edit_suggestion(&mut form, s.env.lang);
+            }
+            form.insert(c)
+        }
+        Action::DeleteBack => {
+            edit_suggestion(&mut form, s.env.lang);
+            form.delete_back()
+        }
         Action::NextField | Action::Down => form.move_focus(1),
         Action::PrevField | Action::Up => form.move_focus(-1),
         Action::NextOption | Action::PrevOption => {
@@ -504,12 +512,25 @@ pub(in crate::app::update) fn form(s: &mut State, mut form: Form, action: Action
     Vec::new()
 }
 
-/// The reasons as recorded: what was typed, then each suggestion ticked,
-/// one per line (never glued together).
+/// Typing on a suggested reason (other than Space, which takes it as is)
+/// makes it a line of its own to edit, taken unless emptied.
+fn edit_suggestion(form: &mut Form, lang: jury_core::fr::Lang) {
+    if let Some(f) = form.focused()
+        && f.id == "suggestion"
+        && matches!(f.value, Value::Check(_))
+    {
+        f.value = Value::Text(f.label.clone());
+        f.label = lang.tr(text::SUGGESTED_REASON_EDITED).to_string();
+    }
+}
+
+/// The reasons as recorded: what was typed, then each suggestion taken
+/// (ticked, or edited and not emptied), one per line (never glued together).
 fn motivation_of(form: &Form) -> String {
     let typed = form.text_of("motivation");
-    let taken = form.fields.iter().filter_map(|f| match f.value {
+    let taken = form.fields.iter().filter_map(|f| match &f.value {
         Value::Check(true) if f.id == "suggestion" => Some(f.label.clone()),
+        Value::Text(t) if f.id == "suggestion" => Some(t.trim().to_string()),
         _ => None,
     });
     std::iter::once(typed)

@@ -424,9 +424,11 @@ mod text {
         "The rank is a whole number.",
     );
     pub const SPACE_TAKES_SUGGESTED_REASON: Tr = Tr::new(
-        "Espace retient un motif proposé",
-        "Space takes a suggested reason",
+        "Espace retient un motif proposé, la saisie le modifie",
+        "Space takes a suggested reason, typing edits it",
     );
+    pub const SUGGESTED_REASON_EDITED: Tr =
+        Tr::new("Motif proposé, modifié", "Suggested reason, edited");
     pub const DECIDE_DESPITE_FEW_REVIEWS: Tr = Tr::new(
         "Je confirme la décision malgré trop peu de notes ou une recevabilité non établie (signalé au procès-verbal)",
         "I confirm the decision despite too few scores or eligibility not established (flagged in the minutes)",
