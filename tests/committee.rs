@@ -236,6 +236,8 @@ fn an_ineligible_dossier_needs_the_chairs_override_to_be_accepted() {
     );
     s.act("decide");
     s.choose("kind", "retenu");
+    // Nobody scored it: the decision needs the explicit confirmation.
+    s.tick("confirm");
     s.act("confirm");
     assert_eq!(
         s.query::<String>("SELECT kind FROM decisions"),
@@ -364,6 +366,8 @@ fn the_history_tells_each_committee_event_in_words() {
     s.act("decide");
     s.choose("kind", "retenu");
     s.fill("motivation", "Projet solide.");
+    // Nobody scored it: the decision needs the explicit confirmation.
+    s.tick("confirm");
     s.act("confirm");
     s.act("undo");
     s.act("history");
@@ -626,5 +630,23 @@ fn a_pasted_motivation_keeps_its_text_and_does_not_submit() {
     assert_eq!(
         s.query::<String>("SELECT motivation FROM decisions"),
         vec!["Projet peu articulé avec le projet social. Expérience limitée.".to_string()]
+    );
+}
+
+/// Issue 9: the committee view says why a dossier has no rank and how many
+/// members scored it.
+#[test]
+fn the_committee_view_says_why_a_dossier_is_not_ranked_and_who_scored() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.select("PDNP06-2025-003"); // ineligible
+    s.score_current(&[4, 4, 4, 4]);
+    s.act("switch_view");
+    let screen = s.screen();
+    assert!(screen.contains("non classé (irrecevable)"), "{screen}");
+    assert!(screen.contains("notée par 1 membre sur 5"), "{screen}");
+    let line = row(&screen, "PDNP06-2025-003");
+    assert!(
+        line.starts_with("┃—   PDNP06-2025-003"),
+        "no rank number: {line}"
     );
 }

@@ -279,6 +279,10 @@ fn a_short_committee_session_through_the_real_binary() {
     app.wait_for("◀ Irrecevable ▶");
     app.send(LEFT);
     app.wait_for("◀ Non retenu ▶");
+    // The weakest criteria are offered apart, unticked: take the first.
+    app.wait_for("[ ] Point faible");
+    app.send("\t\t ");
+    app.wait_for("[x] Point faible");
     app.send("\r");
     app.wait_for("Décision enregistrée — PDNP06-2025-001 : Non retenu");
     app.send("x"); // close the session: confirmation box, then Enter
@@ -295,8 +299,9 @@ fn a_short_committee_session_through_the_real_binary() {
         })
         .expect("one decision");
     assert_eq!(kind, "non_retenu");
-    // The form offered the weakest criteria as reasons.
-    assert!(motivation.contains("Points faibles"), "{motivation}");
+    // The reason taken from the offer, and nothing else.
+    assert!(motivation.starts_with("Point faible : « "), "{motivation}");
+    assert_eq!(motivation.lines().count(), 1, "{motivation}");
     let closed: Option<String> = conn
         .query_row("SELECT closed_at FROM sessions", [], |r| r.get(0))
         .expect("session");

@@ -323,6 +323,20 @@ fn the_command_line_produces_letters_minutes_and_exports() {
     // (30·4 + 30·4 + 25·5 + 15·3) / 100 = 4,10, written with a decimal comma.
     assert_eq!(&first[total], "4,10");
     assert_eq!(&first[decision], "Retenu");
+    // Issue 9: no rank number for an ineligible or an unscored dossier.
+    let rank = headers
+        .iter()
+        .position(|h| h == "Rang")
+        .expect("rank column");
+    let rank_of = |reference: &str| {
+        rows.iter()
+            .find(|r| &r[0] == reference)
+            .map(|r| r[rank].to_string())
+            .expect("row")
+    };
+    assert_eq!(rank_of("PDNP06-2025-001"), "1");
+    assert_eq!(rank_of("PDNP06-2025-003"), "non classé (irrecevable)");
+    assert_eq!(rank_of("PDNP06-2025-005"), "non classé (non noté)");
 
     let run = jury()
         .args(["export", "json", "--db"])
@@ -760,4 +774,131 @@ fn the_command_line_signs_letters_on_the_date_given() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
+}
+
+/// Issue 9: the chair withdraws from 004, the secretary decides it; reasons
+/// typed and suggestions taken are separate sentences in the letters; the
+/// irrecevable letter speaks only of the unmet condition; the minutes say
+/// who withdrew, who recorded, and which decision was confirmed on thin
+/// ground, and give the ineligible dossier no rank number.
+#[test]
+fn reasons_read_as_sentences_and_the_minutes_say_who_stood_in() {
+    const SECRETARY: &str = "Nadia Benali";
+    let mut s = open(SAMPLE, Some(CHAIR));
+    for (r, d) in [
+        ("PDNP06-2025-002", [2, 1, 2, 2]),
+        ("PDNP06-2025-018", [1, 1, 1, 1]),
+    ] {
+        s.select(r);
+        s.score_current(&d);
+    }
+    s.select("PDNP06-2025-004");
+    s.act("conflict_of_interest");
+    s.type_text("Administratrice de la structure");
+    s.act("confirm");
+    s.act("switch_view");
+    s.act("open_session");
+    s.act("confirm");
+    let goto = |s: &mut Session, reference: &str| {
+        s.act("top");
+        while s
+            .app
+            .state
+            .committee_current()
+            .map(|i| s.app.state.batch.entries[i].dossier.reference.clone())
+            != Some(reference.into())
+        {
+            s.act("down");
+        }
+    };
+    // 018: the unmet condition, taken from the suggestions.
+    goto(&mut s, "PDNP06-2025-018");
+    s.act("decide");
+    s.choose("kind", "irrecevable");
+    s.tick("suggestion");
+    s.act("confirm");
+    // 002: typed words, then a suggestion taken.
+    goto(&mut s, "PDNP06-2025-002");
+    s.act("decide");
+    s.choose("kind", "non_retenu");
+    s.fill("motivation", "projet peu étayé ;");
+    s.tick("suggestion");
+    s.act("confirm");
+    assert!(
+        !matches!(s.app.state.mode, jury::app::state::Mode::Form(_)),
+        "{}",
+        s.screen()
+    );
+    // The chair in conflict cannot decide 004.
+    goto(&mut s, "PDNP06-2025-004");
+    s.act("decide");
+    assert!(s.screen().contains("conflit d'intérêts"), "{}", s.screen());
+    let mut s = s.reopen_as(SAMPLE, SECRETARY);
+    s.act("switch_view");
+    goto(&mut s, "PDNP06-2025-004");
+    s.act("decide");
+    s.choose("kind", "retenu");
+    s.tick("confirm");
+    s.act("confirm");
+    let mut s = s.reopen_as(SAMPLE, CHAIR);
+    s.act("switch_view");
+    s.act("close_session");
+    s.type_text(" ");
+    s.act("confirm");
+    assert_eq!(
+        s.query::<String>(
+            "SELECT reference || ' ' || kind || ' ' || by || ' ' || guarded FROM decisions ORDER BY reference"
+        ),
+        vec![
+            "PDNP06-2025-002 non_retenu Sylvie Marcellin 0".to_string(),
+            "PDNP06-2025-004 retenu Nadia Benali 1".to_string(),
+            "PDNP06-2025-018 irrecevable Sylvie Marcellin 0".to_string(),
+        ]
+    );
+    let out = s.letters_dir();
+    s.act("letters_view");
+    s.act("generate_all_letters");
+    // The letters ask the date they carry: today.
+    s.act("confirm");
+    s.app.finish_jobs();
+    if let Some(text) = pdftotext(&out.join("PDNP06-2025-002-non_retenu.pdf")) {
+        assert!(
+            text.contains("Motifs de la décision : • Projet peu étayé. • Point faible : « ")
+                || text.contains("Motifs de la décision : – Projet peu étayé. – Point faible : « ")
+                || text.contains("Motifs de la décision : - Projet peu étayé. - Point faible : « "),
+            "{text}"
+        );
+        assert!(text.contains(" : 1,0 / 5."), "{text}");
+        assert!(!text.contains(";."), "{text}");
+    }
+    if let Some(text) = pdftotext(&out.join("PDNP06-2025-018-irrecevable.pdf")) {
+        assert!(
+            text.contains("Motifs de la décision : Condition non remplie :"),
+            "{text}"
+        );
+        assert!(!text.contains("date limite"), "on time: {text}");
+        assert!(!text.contains("Point faible"), "{text}");
+    }
+    s.act("produce_minutes");
+    s.app.finish_jobs();
+    let pv = std::fs::read_dir(&out)
+        .expect("out")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("PV-") && n.ends_with(".pdf"))
+        })
+        .expect("minutes pdf");
+    if let Some(text) = pdftotext(&pv) {
+        for needle in [
+            "Sylvie Marcellin s'est déporté·e pour ce dossier ; décision enregistrée par Nadia Benali.",
+            "Décision confirmée expressément",
+            "membres l'ayant noté : 0 ; minimum fixé par l'appel : 1",
+            "non classé PDNP06-2025-018",
+            "Motifs : Projet peu étayé. Point faible : « ",
+        ] {
+            assert!(text.contains(needle), "{needle} missing:\n{text}");
+        }
+    }
 }

@@ -112,6 +112,7 @@ fn build(dir: &Path) -> PathBuf {
             session,
             &draft("PDNP06-2025-001", "retenu", ""),
             false,
+            false,
         )
         .expect("decision");
     store
@@ -120,6 +121,7 @@ fn build(dir: &Path) -> PathBuf {
             session,
             &draft("PDNP06-2025-004", "non_retenu", "Projet trop peu détaillé."),
             false,
+            true,
         )
         .expect("decision");
     store
@@ -209,6 +211,7 @@ const EDITABLE: &[(&str, &[&str])] = &[
             "waitlist_rank",
             "documents",
             "without_quorum",
+            "guarded",
             "by",
         ],
     ),
@@ -264,7 +267,9 @@ fn edited(table: &str, column: &str, v: &Value) -> Value {
         // is the record.
         (_, "withdrawn_at", Value::Text(_)) => Value::Null,
         (_, _, Value::Text(t)) => Value::Text(format!("{t}x")),
-        (_, _, Value::Integer(i)) if column == "without_quorum" || column == "unsuccessful" => {
+        (_, _, Value::Integer(i))
+            if matches!(column, "without_quorum" | "unsuccessful" | "guarded") =>
+        {
             Value::Integer(1 - i)
         }
         (_, _, Value::Integer(i)) => Value::Integer(i + 1),
@@ -373,7 +378,7 @@ fn an_edited_decision_is_named() {
     assert_eq!(
         r.differences,
         [
-            "décision de la séance n° 1 sur PDNP06-2025-004 : retenu, motivation « Projet trop peu détaillé. », par Sylvie Marcellin dans la base, non_retenu, motivation « Projet trop peu détaillé. », par Sylvie Marcellin selon le journal"
+            "décision de la séance n° 1 sur PDNP06-2025-004 : retenu, motivation « Projet trop peu détaillé. », confirmée expressément, par Sylvie Marcellin dans la base, non_retenu, motivation « Projet trop peu détaillé. », confirmée expressément, par Sylvie Marcellin selon le journal"
         ]
     );
 }
@@ -566,7 +571,7 @@ fn any_sequence_of_committee_actions_leaves_tables_the_log_replays() {
                         if kind == "ajourne" {
                             d.documents = "Attestation d'assurance".into();
                         }
-                        store.record_decision(CHAIR, id, &d, false)
+                        store.record_decision(CHAIR, id, &d, false, dice.below(2) == 0)
                     }
                     None => store.undo_last(CHAIR).map(|_| ()),
                 },

@@ -151,7 +151,7 @@ fn schema_version_and_pragmas_are_set() {
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("mode");
-    assert_eq!(version, 6);
+    assert_eq!(version, 7);
     assert_eq!(mode, "wal");
 }
 
@@ -261,7 +261,7 @@ fn decided(db: &Path) -> (Store, i64) {
         documents: String::new(),
     };
     store
-        .record_decision(&chair, session, &draft, false)
+        .record_decision(&chair, session, &draft, false, false)
         .expect("decide");
     store.close_session(&chair, session).expect("close");
     let conn = rusqlite::Connection::open(db).expect("raw");
@@ -321,7 +321,7 @@ fn letters_produced_before_signature_dates_read_back_undated() {
     // The database as version 4 left it: letters without their date.
     let conn = rusqlite::Connection::open(&db).expect("raw");
     conn.execute_batch(
-        "ALTER TABLE letters DROP COLUMN signed_on; DROP TABLE decision_snapshots; PRAGMA user_version = 4;",
+        "ALTER TABLE letters DROP COLUMN signed_on; DROP TABLE decision_snapshots; ALTER TABLE decisions DROP COLUMN guarded; PRAGMA user_version = 4;",
     )
         .expect("downgrade");
     drop(conn);
@@ -333,4 +333,41 @@ fn letters_produced_before_signature_dates_read_back_undated() {
     store
         .mark_sent("Nadia Benali", "PDNP06-2025-001", id, "email", "2025-07-08")
         .expect("sent");
+}
+
+/// Issue 9: whatever asks, the store refuses a decision or a consensus score
+/// from a member in conflict on the dossier; another member records it.
+#[test]
+fn a_member_in_conflict_records_neither_decision_nor_consensus() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("j.sqlite");
+    let (mut store, _) = open_synced(&db, &sample());
+    let chair = "Sylvie Marcellin";
+    let reference = "PDNP06-2025-004";
+    store
+        .set_conflict(chair, reference, chair, true, "Administratrice")
+        .expect("conflict");
+    let session = store
+        .open_session(
+            chair,
+            "2025-07-07",
+            &[chair.into(), "Nadia Benali".into(), "Julien Ferrand".into()],
+        )
+        .expect("session");
+    let draft = jury_core::decision::Draft {
+        reference: reference.into(),
+        kind: "retenu".into(),
+        ..Default::default()
+    };
+    let e = store
+        .record_decision(chair, session, &draft, false, true)
+        .expect_err("in conflict");
+    assert!(e.to_string().contains("conflit d'intérêts"), "{e}");
+    let e = store
+        .set_consensus(chair, reference, "experience", Some(4.0))
+        .expect_err("in conflict");
+    assert!(e.to_string().contains("conflit d'intérêts"), "{e}");
+    store
+        .record_decision("Nadia Benali", session, &draft, false, true)
+        .expect("the secretary stands in");
 }

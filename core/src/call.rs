@@ -146,6 +146,10 @@ pub struct Call {
     pub decisions: Vec<CustomDecision>,
     /// Lets a session record decisions without quorum, marked as such.
     pub allow_without_quorum: bool,
+    /// Members who should have scored a dossier before it is decided; below
+    /// it (or with eligibility unknown) deciding asks for a confirmation.
+    /// 1 when the call does not say.
+    pub min_reviews: u32,
     pub appeal_routes: Option<String>,
     /// The whole file as read, unknown keys included, in file order.
     pub raw: Value,
@@ -249,6 +253,13 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         .unwrap_or_default();
     let quorum = count(f, "quorum", errors);
     let capacity = count(f, "capacity", errors);
+    let min_reviews = count(f, "min_reviews", errors);
+    if let (Some(0), Some(v)) = (min_reviews, f.get("min_reviews")) {
+        errors.push(
+            f.src
+                .error(v, "« min_reviews » : au moins 1 membre doit avoir noté"),
+        );
+    }
     let decisions = f
         .opt_array("decisions", errors)
         .map(|items| custom_decisions(f, items, errors))
@@ -282,6 +293,7 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         capacity,
         decisions,
         allow_without_quorum,
+        min_reviews: min_reviews.unwrap_or(1).max(1),
         appeal_routes,
         raw: Value::Null,
     })
@@ -555,5 +567,22 @@ mod tests {
         );
         let e = Call::parse("appel.json", &text).unwrap_err();
         assert!(e[0].message.contains("test manquant"), "{}", e[0]);
+    }
+
+    #[test]
+    fn min_reviews_defaults_to_one_and_is_a_positive_count() {
+        assert_eq!(Call::parse("appel.json", MINIMAL).unwrap().min_reviews, 1);
+        let two = MINIMAL.replace("\"custom_key\"", "\"min_reviews\": 2, \"custom_key\"");
+        assert_eq!(Call::parse("appel.json", &two).unwrap().min_reviews, 2);
+        for bad in ["0", "1.5", "\"deux\""] {
+            let text = MINIMAL.replace(
+                "\"custom_key\"",
+                &format!("\"min_reviews\": {bad},\n  \"custom_key\""),
+            );
+            let e = Call::parse("appel.json", &text).unwrap_err();
+            assert_eq!(e.len(), 1, "{bad}: {e:?}");
+            assert_eq!((e[0].line, e[0].column), (12, 18), "{bad}: {}", e[0]);
+            assert!(e[0].message.contains("min_reviews"), "{bad}: {}", e[0]);
+        }
     }
 }

@@ -5,6 +5,7 @@
 use crate::aggregate::{self, Basis, DossierAggregate, Profile};
 use crate::call::{Call, Role};
 use crate::dossier::Dossier;
+use crate::eligibility::{self, Verdict};
 use crate::ranking::{self, Candidate, Ranked};
 use crate::records::{CommitteeData, DecisionRow, Override, Session};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -23,6 +24,9 @@ pub struct Committee {
     pub ranking: Vec<Ranked>,
     pub profiles: BTreeMap<String, Profile>,
     pub basis: Basis,
+    /// Eligibility after any override by the chair, aligned with the
+    /// dossiers given to `build`.
+    pub verdicts: Vec<Verdict>,
 }
 
 impl Committee {
@@ -43,10 +47,18 @@ impl Committee {
             .iter()
             .map(|(r, c, v)| ((r.clone(), c.clone()), *v))
             .collect();
-        let overrides = data
+        let overrides: HashMap<String, Override> = data
             .overrides
             .iter()
             .map(|o| (o.reference.clone(), o.clone()))
+            .collect();
+        let verdicts: Vec<Verdict> = dossiers
+            .iter()
+            .map(|d| match overrides.get(&d.reference) {
+                Some(o) if o.eligible => Verdict::Eligible,
+                Some(_) => Verdict::Ineligible,
+                None => eligibility::evaluate(call, d, crate::fr::Lang::Fr).verdict,
+            })
             .collect();
         let mut decisions = HashMap::new();
         for d in &data.decisions {
@@ -65,11 +77,13 @@ impl Committee {
         let candidates: Vec<Candidate> = aggregates
             .iter()
             .zip(dossiers)
-            .map(|(a, d)| Candidate {
+            .zip(&verdicts)
+            .map(|((a, d), v)| Candidate {
                 reference: a.reference.clone(),
                 total: a.official(basis),
                 heaviest: heaviest.and_then(|h| a.criterion_official(h, basis)),
                 received_at: d.received_at,
+                ineligible: *v == Verdict::Ineligible,
             })
             .collect();
         let ranking = ranking::rank(&candidates);
@@ -84,6 +98,7 @@ impl Committee {
             ranking,
             profiles,
             basis,
+            verdicts,
         }
     }
 
@@ -148,6 +163,12 @@ impl Committee {
 
     pub fn rank_of(&self, reference: &str) -> Option<&Ranked> {
         self.ranking.iter().find(|r| r.reference == reference)
+    }
+
+    /// How many members scored the dossier at `i` (a grid begun counts;
+    /// members in conflict do not).
+    pub fn reviewers(&self, i: usize) -> usize {
+        self.aggregates.get(i).map(|a| a.reviews).unwrap_or(0)
     }
 
     /// Dossiers whose current decision counts as accepted, `except` excluded.

@@ -225,6 +225,18 @@ pub fn decision_letter(
         .map_err(LetterError::Template)
 }
 
+/// The reasons for a letter: one reason as a sentence; several as bullets
+/// under the template's « Motifs de la décision : » (one per line, each a
+/// sentence). The template renderer splits the lines.
+pub fn motivation_text(motivation: &str) -> String {
+    let reasons = crate::decision::reasons(motivation);
+    match reasons.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        many => many.iter().map(|r| format!("\n- {r}")).collect(),
+    }
+}
+
 /// The placeholders' values for one letter.
 pub fn values(input: &LetterInput) -> Values {
     let (call, d, dec) = (input.call, input.dossier, input.decision);
@@ -273,7 +285,7 @@ pub fn values(input: &LetterInput) -> Values {
         .unwrap_or_else(|| dec.kind.clone());
     put("decision.libelle", label);
     put("decision.date", FR.date(input.session_date));
-    put("decision.motivation", dec.motivation.clone());
+    put("decision.motivation", motivation_text(&dec.motivation));
     put("decision.reserve", dec.condition.clone());
     put(
         "decision.rang",
@@ -568,15 +580,14 @@ pub fn minutes(input: &MinutesInput) -> Document {
             .map(|k| k.label)
             .unwrap_or(kind.to_string())
     };
-    let rank_cell = |rank: Option<usize>, still_tied: bool| {
-        rank.map(|n| {
-            if still_tied {
-                format!("{n} ex æquo")
-            } else {
-                n.to_string()
-            }
-        })
-        .unwrap_or_else(|| "—".into())
+    // Unranked dossiers say why (ineligible, not scored) instead of a number.
+    let rank_cell = |rank: Option<usize>,
+                     still_tied: bool,
+                     why: Option<crate::ranking::Unranked>| match (rank, why) {
+        (Some(n), _) if still_tied => format!("{n} ex æquo"),
+        (Some(n), _) => n.to_string(),
+        (None, Some(why)) => why.label(FR).to_string(),
+        (None, None) => "—".into(),
     };
     let eligibility_cell = |verdict: Option<&Verdict>, overridden: bool| {
         let e = match verdict {
@@ -617,7 +628,17 @@ pub fn minutes(input: &MinutesInput) -> Document {
                 .map(|d| decision_label(&d.kind))
                 .unwrap_or_else(|| "—".into());
             rows.push(vec![
-                rank_cell(x.rank, x.still_tied),
+                rank_cell(
+                    x.rank,
+                    x.still_tied,
+                    x.rank.is_none().then_some(
+                        if x.verdict() == crate::eligibility::Verdict::Ineligible {
+                            crate::ranking::Unranked::Ineligible
+                        } else {
+                            crate::ranking::Unranked::Unscored
+                        },
+                    ),
+                ),
                 x.reference.clone(),
                 structure_of(&x.reference),
                 eligibility_cell(Some(&x.verdict()), x.eligibility.override_.is_some()),
@@ -642,7 +663,7 @@ pub fn minutes(input: &MinutesInput) -> Document {
             .map(|x| decision_label(&x.kind))
             .unwrap_or_else(|| "—".into());
         rows.push(vec![
-            rank_cell(r.rank, r.still_tied),
+            rank_cell(r.rank, r.still_tied, r.unranked),
             d.reference.clone(),
             d.structure.clone(),
             eligibility_cell(
@@ -688,17 +709,37 @@ pub fn minutes(input: &MinutesInput) -> Document {
             .map(|d| d.structure.clone())
             .unwrap_or_default();
         let mut t = format!("{} — {structure} : {label}.", x.reference);
+        let sentence = |text: &str| crate::decision::reasons(text).join(" ");
         if !x.condition.is_empty() {
-            t.push_str(&format!(" Réserve : {}", x.condition));
+            t.push_str(&format!(" Réserve : {}", sentence(&x.condition)));
         }
         if let Some(r) = x.waitlist_rank {
             t.push_str(&format!(" Rang sur la liste complémentaire : {r}."));
         }
         if !x.documents.is_empty() {
-            t.push_str(&format!(" Pièces demandées : {}", x.documents));
+            t.push_str(&format!(" Pièces demandées : {}", sentence(&x.documents)));
         }
-        if !x.motivation.is_empty() {
-            t.push_str(&format!(" Motivation : {}", x.motivation));
+        let reasons = crate::decision::reasons(&x.motivation);
+        if !reasons.is_empty() {
+            t.push_str(&format!(" Motifs : {}", reasons.join(" ")));
+        }
+        // Who withdrew for this dossier, and who recorded its decision.
+        for (_, member) in c.conflicts.iter().filter(|(r, _)| *r == x.reference) {
+            t.push_str(&format!(
+                " {member} s'est déporté·e pour ce dossier ; décision enregistrée par {}.",
+                x.by
+            ));
+        }
+        if x.guarded {
+            let i = input
+                .dossiers
+                .iter()
+                .position(|d| d.reference == x.reference);
+            let reviews = i.map(|i| c.reviewers(i)).unwrap_or(0);
+            t.push_str(&format!(
+                " Décision confirmée expressément alors que le dossier était peu noté ou de recevabilité non établie (membres l'ayant noté : {reviews} ; minimum fixé par l'appel : {}).",
+                call.min_reviews
+            ));
         }
         let justification = if frozen.is_empty() {
             c.overrides

@@ -135,12 +135,30 @@ pub struct Facts {
     pub overridden: bool,
     /// Dossiers already accepted, this one excluded.
     pub accepted_elsewhere: usize,
+    /// The recorder declared a conflict of interest on this dossier.
+    pub in_conflict: bool,
+    /// Members (conflicts excluded) who scored this dossier.
+    pub reviews: usize,
+    /// The recorder ticked the confirmation asked for a dossier scored by
+    /// fewer members than the call's `min_reviews` or of unknown eligibility.
+    pub confirmed: bool,
+}
+
+impl Facts {
+    /// Whether recording a decision needs the explicit confirmation: too few
+    /// members scored the dossier, or its eligibility is not established.
+    pub fn needs_confirmation(&self, call: &Call) -> bool {
+        (self.reviews as u32) < call.min_reviews || self.verdict == Verdict::Unknown
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Accepted {
     pub warnings: Vec<String>,
     pub without_quorum: bool,
+    /// Recorded after the explicit confirmation (see
+    /// [`Facts::needs_confirmation`]): the minutes say so.
+    pub guarded: bool,
 }
 
 /// Why a decision cannot be recorded.
@@ -163,6 +181,15 @@ pub enum DecisionError {
     DocumentsMissing,
     /// Accepting an ineligible dossier needs the chair's override.
     Ineligible,
+    /// The recorder is in conflict of interest on this dossier.
+    InConflict,
+    /// Too few members scored the dossier (or its eligibility is unknown)
+    /// and the confirmation was not ticked.
+    NotConfirmed {
+        reviews: usize,
+        min_reviews: u32,
+        eligibility_unknown: bool,
+    },
 }
 
 impl DecisionError {
@@ -215,11 +242,58 @@ impl DecisionError {
                     "Ineligible dossier: it cannot be accepted without the chair's justified override.",
                 )
                 .into(),
+            InConflict => lang
+                .t(
+                    "Vous êtes en conflit d'intérêts sur ce dossier : sa décision revient à un autre membre de la présidence ou du secrétariat.",
+                    "You are in conflict of interest on this dossier: its decision falls to another chair or secretary member.",
+                )
+                .into(),
+            NotConfirmed {
+                reviews,
+                min_reviews,
+                eligibility_unknown,
+            } => format!(
+                "{}. {}",
+                if (*reviews as u32) < *min_reviews {
+                    format!(
+                        "{} ({})",
+                        reviewed_by(lang, *reviews, None),
+                        lang.t(
+                            &format!("minimum fixé par l'appel : {min_reviews}"),
+                            &format!("minimum set by the call: {min_reviews}"),
+                        )
+                    )
+                } else if *eligibility_unknown {
+                    lang.t("Recevabilité non établie", "Eligibility not established")
+                        .to_string()
+                } else {
+                    String::new()
+                },
+                lang.t(
+                    "Cochez la confirmation (Espace) pour décider malgré tout ; la décision sera signalée au procès-verbal.",
+                    "Tick the confirmation (Space) to decide anyway; the minutes will flag the decision.",
+                )
+            ),
         }
     }
 }
 
 crate::french_display!(DecisionError);
+
+/// « notée par 1 membre sur 5 »: how many members scored a dossier, out of
+/// the committee's members when known.
+pub fn reviewed_by(lang: Lang, reviews: usize, members: Option<usize>) -> String {
+    let who = match (lang, reviews) {
+        (Lang::Fr, 0 | 1) => format!("notée par {reviews} membre"),
+        (Lang::Fr, _) => format!("notée par {reviews} membres"),
+        (Lang::En, 1) => "scored by 1 member".to_string(),
+        (Lang::En, _) => format!("scored by {reviews} members"),
+    };
+    match members {
+        Some(n) => format!("{who} {} {n}", lang.t("sur", "out of")),
+        None => who,
+    }
+}
 
 /// "Quorum non atteint : 2/3", the start of a refusal or of a warning.
 fn no_quorum(lang: Lang, present: usize, quorum: u32) -> String {
@@ -242,6 +316,9 @@ pub fn check(
     };
     if !facts.may_decide {
         return Err(DecisionError::NotAllowed);
+    }
+    if facts.in_conflict {
+        return Err(DecisionError::InConflict);
     }
     if !facts.session_open {
         return Err(DecisionError::NoSession);
@@ -310,56 +387,129 @@ pub fn check(
             .into(),
         );
     }
+    let guarded = facts.needs_confirmation(call);
+    if guarded && !facts.confirmed {
+        return Err(DecisionError::NotConfirmed {
+            reviews: facts.reviews,
+            min_reviews: call.min_reviews,
+            eligibility_unknown: facts.verdict == Verdict::Unknown,
+        });
+    }
     Ok(Accepted {
         warnings,
         without_quorum,
+        guarded,
     })
 }
 
-/// A starting point for the motivation: the weakest criteria and the unmet rules.
-pub fn suggest_motivation(
+/// A rule of eligibility the dossier does not meet (`established`: the
+/// rule is known to fail) or whose outcome is unknown (missing information).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unmet {
+    pub label: String,
+    pub established: bool,
+}
+
+/// Reasons the committee may take for a decision of kind `kind`, one
+/// sentence each, never glued to what was typed: the weakest criteria for
+/// « non retenu », the unmet rules for « irrecevable » (only them: the merits
+/// were not examined), the rules to satisfy for « retenu sous réserve ».
+/// `criteria`: label, official score, weight.
+pub fn suggestions(
+    kind: &str,
     criteria: &[(String, Option<f64>, f64)],
-    unmet: &[String],
+    unmet: &[Unmet],
     scale_max: f64,
     lang: Lang,
-) -> String {
-    let mut scored: Vec<&(String, Option<f64>, f64)> =
-        criteria.iter().filter(|c| c.1.is_some()).collect();
-    // Weakest relative to the scale first; heavier criteria first on equal scores.
-    scored.sort_by(|a, b| {
-        a.1.unwrap_or(0.0)
-            .total_cmp(&b.1.unwrap_or(0.0))
-            .then(b.2.total_cmp(&a.2))
-    });
-    let mut parts = Vec::new();
-    if !unmet.is_empty() {
-        parts.push(format!(
-            "{} {}.",
-            lang.t("Conditions non remplies :", "Conditions not met:"),
-            unmet.join(" ; ")
-        ));
+) -> Vec<String> {
+    match kind {
+        decision_id::NON_RETENU => {
+            let mut scored: Vec<&(String, Option<f64>, f64)> =
+                criteria.iter().filter(|c| c.1.is_some()).collect();
+            // Weakest first; heavier criteria first on equal scores.
+            scored.sort_by(|a, b| {
+                a.1.unwrap_or(0.0)
+                    .total_cmp(&b.1.unwrap_or(0.0))
+                    .then(b.2.total_cmp(&a.2))
+            });
+            scored
+                .iter()
+                .filter(|c| c.1.unwrap_or(0.0) < scale_max * 0.6)
+                .take(3)
+                .map(|c| {
+                    format!(
+                        "{} « {} » : {} / {}.",
+                        lang.t("Point faible :", "Weak point:"),
+                        c.0,
+                        lang.num(c.1.unwrap_or(0.0), 1),
+                        lang.score(scale_max)
+                    )
+                })
+                .collect()
+        }
+        decision_id::IRRECEVABLE => {
+            let established: Vec<&Unmet> = unmet.iter().filter(|u| u.established).collect();
+            // Without a rule known to fail, the ones left unestablished.
+            let shown: Vec<&Unmet> = if established.is_empty() {
+                unmet.iter().collect()
+            } else {
+                established
+            };
+            shown
+                .iter()
+                .map(|u| {
+                    format!(
+                        "{} {}.",
+                        if u.established {
+                            lang.t("Condition non remplie :", "Condition not met:")
+                        } else {
+                            lang.t("Condition non établie :", "Condition not established:")
+                        },
+                        sentence_body(&u.label)
+                    )
+                })
+                .collect()
+        }
+        decision_id::RETENU_SOUS_RESERVE => unmet
+            .iter()
+            .map(|u| {
+                format!(
+                    "{} {}.",
+                    lang.t("Sous réserve de justifier :", "Subject to evidence of:"),
+                    sentence_body(&u.label)
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
     }
-    let weak: Vec<String> = scored
-        .iter()
-        .take(2)
-        .filter(|c| c.1.unwrap_or(0.0) < scale_max * 0.6)
-        .map(|c| {
-            format!(
-                "{} ({} / {})",
-                c.0,
-                lang.num(c.1.unwrap_or(0.0), 1),
-                lang.score(scale_max)
-            )
+}
+
+/// A label without its closing punctuation, to end a sentence with a stop.
+fn sentence_body(label: &str) -> &str {
+    label.trim().trim_end_matches(['.', ';', ',', ':'])
+}
+
+/// The reasons as the committee recorded them, one per line, each set as a
+/// sentence: trimmed, ending with a full stop unless it already ends with
+/// one (or with « ? », « ! », « … »). Empty lines are dropped.
+pub fn reasons(motivation: &str) -> Vec<String> {
+    motivation
+        .lines()
+        .map(|l| l.trim().trim_end_matches([';', ',', ':']).trim_end())
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut out = String::new();
+            let mut chars = l.chars();
+            if let Some(first) = chars.next() {
+                out.extend(first.to_uppercase());
+                out.push_str(chars.as_str());
+            }
+            if !out.ends_with(['.', '!', '?', '…']) {
+                out.push('.');
+            }
+            out
         })
-        .collect();
-    if !weak.is_empty() {
-        parts.push(format!(
-            "{} {}.",
-            lang.t("Points faibles :", "Weak points:"),
-            weak.join(" ; ")
-        ));
-    }
-    parts.join(" ")
+        .collect()
 }
 
 /// When the committee should consider declaring the call unsuccessful (seed 002).
@@ -423,7 +573,38 @@ mod tests {
             verdict: Verdict::Eligible,
             overridden: false,
             accepted_elsewhere: 0,
+            in_conflict: false,
+            reviews: 1,
+            confirmed: false,
         }
+    }
+
+    #[test]
+    fn a_member_in_conflict_cannot_decide() {
+        let mut f = facts();
+        f.in_conflict = true;
+        let e = check(&call(""), &draft("retenu"), &f, Lang::Fr).unwrap_err();
+        assert_eq!(e, DecisionError::InConflict);
+        assert!(e.to_string().contains("conflit d'intérêts"), "{e}");
+    }
+
+    #[test]
+    fn too_few_reviews_or_unknown_eligibility_need_the_confirmation() {
+        let c = call(r#", "min_reviews": 2"#);
+        let mut f = facts();
+        let e = check(&c, &draft("retenu"), &f, Lang::Fr).unwrap_err();
+        assert!(e.to_string().contains("notée par 1 membre"), "{e}");
+        f.confirmed = true;
+        assert!(check(&c, &draft("retenu"), &f, Lang::Fr).unwrap().guarded);
+        f.reviews = 2;
+        f.confirmed = false;
+        assert!(!check(&c, &draft("retenu"), &f, Lang::Fr).unwrap().guarded);
+        f.verdict = Verdict::Unknown;
+        let e = check(&c, &draft("retenu"), &f, Lang::Fr).unwrap_err();
+        assert!(
+            e.to_string().starts_with("Recevabilité non établie."),
+            "{e}"
+        );
     }
 
     fn draft(kind: &str) -> Draft {
@@ -566,20 +747,50 @@ mod tests {
     }
 
     #[test]
-    fn suggestion_names_weakest_criteria_and_unmet_rules() {
-        let s = suggest_motivation(
-            &[
-                ("Expérience".into(), Some(4.0), 30.0),
-                ("Qualification".into(), Some(1.5), 30.0),
-                ("Cohérence".into(), Some(2.0), 25.0),
-            ],
-            &["Charte signée".into()],
-            5.0,
-            Lang::Fr,
+    fn suggestions_depend_on_the_kind_and_are_sentences() {
+        let criteria = [
+            ("Expérience".into(), Some(4.0), 30.0),
+            ("Qualification".into(), Some(1.5), 30.0),
+            ("Cohérence".into(), Some(2.0), 25.0),
+        ];
+        let unmet = [
+            Unmet {
+                label: "Charte signée".into(),
+                established: true,
+            },
+            Unmet {
+                label: "Salarié identifié".into(),
+                established: false,
+            },
+        ];
+        let s = |kind| suggestions(kind, &criteria, &unmet, 5.0, Lang::Fr);
+        assert_eq!(
+            s("non_retenu"),
+            vec![
+                "Point faible : « Qualification » : 1,5 / 5.",
+                "Point faible : « Cohérence » : 2,0 / 5."
+            ]
         );
         assert_eq!(
-            s,
-            "Conditions non remplies : Charte signée. Points faibles : Qualification (1,5 / 5) ; Cohérence (2,0 / 5)."
+            s("irrecevable"),
+            vec!["Condition non remplie : Charte signée."],
+            "only the rules known to fail, no merit"
+        );
+        assert_eq!(s("retenu_sous_reserve").len(), 2);
+        assert!(s("retenu").is_empty());
+    }
+
+    #[test]
+    fn reasons_are_sentences_one_per_line() {
+        assert_eq!(
+            reasons(
+                "projet peu étayé ;\n\n  Point faible : « Qualification » : 1,5 / 5.\nPourquoi ?"
+            ),
+            vec![
+                "Projet peu étayé.",
+                "Point faible : « Qualification » : 1,5 / 5.",
+                "Pourquoi ?"
+            ]
         );
     }
 

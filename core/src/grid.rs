@@ -119,6 +119,7 @@ mod tests {
             capacity: None,
             decisions: vec![],
             allow_without_quorum: false,
+            min_reviews: 1,
             appeal_routes: None,
             raw: serde_json::Value::Null,
         }

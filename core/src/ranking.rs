@@ -14,8 +14,9 @@
 //!    counts, whatever offset it was stamped with).
 //! 4. Dossiers still equal on all three share the same rank, and the next rank
 //!    skips accordingly (standard competition ranking: 1, 2, 2, 4).
-//! 5. Dossiers without a total (a criterion nobody scored) are not ranked;
-//!    they come last, by reference.
+//! 5. Ineligible dossiers (after any override by the chair) and dossiers
+//!    without a total (a criterion nobody scored) are not ranked; they come
+//!    last, by reference, with the reason ([`Unranked`]).
 //!
 //! Two figures within 10⁻⁹ of each other are equal. [`RULE`] says the same in
 //! French, for the minutes and the screens.
@@ -33,8 +34,8 @@ pub const RULE: &str = "Les dossiers sont classés par note totale décroissante
 des notes des membres). À total égal, le dossier le mieux noté sur le critère le \
 plus pondéré passe devant (à pondération égale, le premier critère de la grille), \
 puis le dossier reçu le plus tôt. Les dossiers encore à égalité partagent le même \
-rang (1, 2, 2, 4). Les dossiers sans note totale ne sont pas classés et figurent \
-en fin de liste.";
+rang (1, 2, 2, 4). Les dossiers irrecevables et les dossiers sans note totale ne \
+sont pas classés et figurent en fin de liste, avec la raison.";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Candidate {
@@ -44,6 +45,28 @@ pub struct Candidate {
     /// Official score on the heaviest criterion.
     pub heaviest: Option<f64>,
     pub received_at: DateTime<FixedOffset>,
+    /// Ineligible (after any override by the chair): never ranked.
+    pub ineligible: bool,
+}
+
+/// Why a dossier has no rank number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unranked {
+    /// Ineligible (after any override by the chair).
+    Ineligible,
+    /// No total: a criterion nobody scored.
+    Unscored,
+}
+
+impl Unranked {
+    /// « non classé (irrecevable) »: how the screens, the minutes and the
+    /// export say it.
+    pub fn label(self, lang: crate::fr::Lang) -> &'static str {
+        match self {
+            Unranked::Ineligible => lang.t("non classé (irrecevable)", "not ranked (ineligible)"),
+            Unranked::Unscored => lang.t("non classé (non noté)", "not ranked (not scored)"),
+        }
+    }
 }
 
 /// The rule that separated dossiers with the same total.
@@ -78,6 +101,8 @@ pub struct Ranked {
     /// Same total, same heaviest score, same instant of receipt as another
     /// dossier: both show the same rank.
     pub still_tied: bool,
+    /// Why the dossier has no rank; None when ranked.
+    pub unranked: Option<Unranked>,
 }
 
 /// The candidate for a dossier: its official total and its official score on
@@ -93,6 +118,7 @@ pub fn candidate(
         total: agg.official(basis),
         heaviest: heaviest.and_then(|i| agg.criterion_official(i, basis)),
         received_at,
+        ineligible: false,
     }
 }
 
@@ -114,7 +140,7 @@ pub fn heaviest_criterion(call: &Call) -> Option<usize> {
 pub fn rank(candidates: &[Candidate]) -> Vec<Ranked> {
     let (mut ranked, mut unranked): (Vec<&Candidate>, Vec<&Candidate>) = candidates
         .iter()
-        .partition(|c| c.total.is_some_and(f64::is_finite));
+        .partition(|c| !c.ineligible && c.total.is_some_and(f64::is_finite));
     ranked.sort_by(|a, b| desc(a.total, b.total).then_with(|| a.reference.cmp(&b.reference)));
     unranked.sort_by(|a, b| a.reference.cmp(&b.reference));
 
@@ -148,6 +174,7 @@ pub fn rank(candidates: &[Candidate]) -> Vec<Ranked> {
                         tied_with_total,
                         broken_by,
                         still_tied,
+                        unranked: None,
                     });
                 }
             }
@@ -159,6 +186,11 @@ pub fn rank(candidates: &[Candidate]) -> Vec<Ranked> {
         tied_with_total: false,
         broken_by: None,
         still_tied: false,
+        unranked: Some(if c.ineligible {
+            Unranked::Ineligible
+        } else {
+            Unranked::Unscored
+        }),
     }));
     out
 }
@@ -214,7 +246,31 @@ mod tests {
             total,
             heaviest,
             received_at: at(received),
+            ineligible: false,
         }
+    }
+
+    #[test]
+    fn ineligible_dossiers_are_not_ranked_and_say_why() {
+        let mut out_of_rules = cand("B", Some(90.0), Some(5.0), "2025-06-01T10:00:00+02:00");
+        out_of_rules.ineligible = true;
+        let r = rank(&[
+            out_of_rules,
+            cand("A", Some(50.0), Some(3.0), "2025-06-01T10:00:00+02:00"),
+            cand("C", None, None, "2025-06-01T10:00:00+02:00"),
+        ]);
+        let got: Vec<(&str, Option<usize>, Option<Unranked>)> = r
+            .iter()
+            .map(|x| (x.reference.as_str(), x.rank, x.unranked))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("A", Some(1), None),
+                ("B", None, Some(Unranked::Ineligible)),
+                ("C", None, Some(Unranked::Unscored)),
+            ]
+        );
     }
 
     fn call_with_weights(weights: &[u32]) -> Call {

@@ -49,6 +49,10 @@ pub struct DecisionRow {
     pub without_quorum: bool,
     pub by: String,
     pub at: String,
+    /// Recorded after the explicit confirmation asked when fewer members
+    /// scored the dossier than the call's `min_reviews`, or its eligibility
+    /// was not established.
+    pub guarded: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

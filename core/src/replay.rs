@@ -109,6 +109,8 @@ pub struct DecisionRow<'a> {
     pub waitlist_rank: Option<i64>,
     pub documents: &'a str,
     pub without_quorum: bool,
+    /// Confirmed although few members scored it or its eligibility was open.
+    pub guarded: bool,
     pub by: &'a str,
 }
 
@@ -125,6 +127,9 @@ pub fn decision(d: &DecisionRow) -> (String, String) {
     }
     if d.without_quorum {
         shown.push_str(", sans quorum");
+    }
+    if d.guarded {
+        shown.push_str(", confirmée expressément");
     }
     shown.push_str(&format!(", par {}", d.by));
     (
@@ -507,6 +512,7 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
             waitlist_rank: v["waitlist_rank"].as_i64(),
             documents: v["documents"].as_str().unwrap_or(""),
             without_quorum: v["without_quorum"].as_bool().unwrap_or(false),
+            guarded: v["guarded"].as_bool().unwrap_or(false),
             by: &d.by,
         }));
     }

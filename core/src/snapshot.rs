@@ -334,6 +334,7 @@ mod tests {
                 waitlist_rank: None,
                 documents: String::new(),
                 without_quorum: false,
+                guarded: false,
                 by: "Sylvie Marcellin".into(),
                 at: "2025-07-07T10:00:00Z".into(),
             }],

@@ -246,7 +246,10 @@ pub fn render(t: &Template, values: &Values) -> Result<Rendered, Vec<Diag>> {
                 field += 1;
             }
         }
-        texts.push((line.number, out));
+        // A value holding several lines (reasons as bullets) adds lines.
+        for piece in out.split('\n') {
+            texts.push((line.number, piece.to_string()));
+        }
     }
     if !errors.is_empty() {
         return Err(errors);

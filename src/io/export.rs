@@ -118,13 +118,15 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
             1,
         ));
         row.push(if agg.contested { "oui" } else { "non" }.into());
-        row.push(
-            src.committee
-                .rank_of(&d.reference)
-                .and_then(|r| r.rank)
-                .map(|r| r.to_string())
-                .unwrap_or_default(),
-        );
+        // No rank number for an ineligible or unscored dossier: the reason.
+        row.push(match src.committee.rank_of(&d.reference) {
+            Some(r) => match (r.rank, r.unranked) {
+                (Some(n), _) => n.to_string(),
+                (None, Some(why)) => why.label(lang).to_string(),
+                (None, None) => String::new(),
+            },
+            None => String::new(),
+        });
         row.push(
             decision
                 .map(|x| {
@@ -186,10 +188,11 @@ pub fn json(store: &Store, src: &Source) -> Result<Vec<u8>, ExportError> {
                     "conflicted": agg.conflicted,
                 },
                 "rank": src.committee.rank_of(&d.reference).and_then(|r| r.rank),
+                "unranked": src.committee.rank_of(&d.reference).and_then(|r| r.unranked).map(|u| u.label(Lang::Fr)),
                 "decision": src.committee.decisions.get(&d.reference).map(|x| json!({
                     "kind": x.kind, "motivation": x.motivation, "condition": x.condition,
                     "waitlist_rank": x.waitlist_rank, "documents": x.documents,
-                    "without_quorum": x.without_quorum, "session": x.session_id, "by": x.by, "at": x.at,
+                    "without_quorum": x.without_quorum, "guarded": x.guarded, "session": x.session_id, "by": x.by, "at": x.at,
                     "final": src.committee.frozen(&d.reference),
                 })),
             })

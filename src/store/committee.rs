@@ -91,7 +91,7 @@ impl Store {
         let mut stmt = c
             .prepare(
                 "SELECT id, session_id, reference, kind, motivation, condition, waitlist_rank, documents,
-                        without_quorum, by, at FROM decisions ORDER BY id",
+                        without_quorum, by, at, guarded FROM decisions ORDER BY id",
             )
             .map_err(err)?;
         data.decisions = stmt
@@ -236,6 +236,9 @@ impl Store {
         value: Option<f64>,
     ) -> Result<(), StoreError> {
         self.write(|tx| {
+            if in_conflict(tx, reference, actor)? {
+                return Err(Refusal::InConflict.into());
+            }
             let before = read_consensus(tx, reference, criterion)?;
             if before == value {
                 return Ok(());
@@ -368,10 +371,14 @@ impl Store {
         session_id: i64,
         draft: &Draft,
         without_quorum: bool,
+        guarded: bool,
     ) -> Result<(), StoreError> {
         self.write(|tx| {
             if !session_is_open(tx, session_id)? {
                 return Err(Refusal::DecisionsFrozen.into());
+            }
+            if in_conflict(tx, &draft.reference, actor)? {
+                return Err(Refusal::InConflict.into());
             }
             let before = current_decision(tx, &draft.reference)?;
             let after = json!({
@@ -382,6 +389,7 @@ impl Store {
                 "waitlist_rank": draft.waitlist_rank,
                 "documents": draft.documents.trim(),
                 "without_quorum": without_quorum,
+                "guarded": guarded,
             });
             write_decision(tx, actor, &draft.reference, Some(&after))?;
             let action = match &before {
@@ -611,6 +619,16 @@ pub(super) fn withdraw(tx: &Transaction, reference: &str, member: &str) -> rusql
     )
 }
 
+/// `member` declared a conflict of interest on `reference` and has not
+/// withdrawn it.
+fn in_conflict(tx: &Transaction, reference: &str, member: &str) -> rusqlite::Result<bool> {
+    tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM conflicts WHERE reference = ?1 AND member = ?2 AND withdrawn_at IS NULL)",
+        [reference, member],
+        |r| r.get(0),
+    )
+}
+
 fn session_is_open(tx: &Transaction, id: i64) -> rusqlite::Result<bool> {
     Ok(tx
         .query_row(
@@ -707,6 +725,7 @@ fn decision_row(r: &rusqlite::Row) -> rusqlite::Result<DecisionRow> {
         without_quorum: r.get(8)?,
         by: r.get(9)?,
         at: r.get(10)?,
+        guarded: r.get(11)?,
     })
 }
 
@@ -714,7 +733,7 @@ fn decision_row(r: &rusqlite::Row) -> rusqlite::Result<DecisionRow> {
 fn current_decision(tx: &Transaction, reference: &str) -> rusqlite::Result<Option<Value>> {
     tx.query_row(
         "SELECT id, session_id, reference, kind, motivation, condition, waitlist_rank, documents,
-                without_quorum, by, at FROM decisions WHERE reference = ?1 ORDER BY id DESC LIMIT 1",
+                without_quorum, by, at, guarded FROM decisions WHERE reference = ?1 ORDER BY id DESC LIMIT 1",
         [reference],
         decision_row,
     )
@@ -729,6 +748,7 @@ fn current_decision(tx: &Transaction, reference: &str) -> rusqlite::Result<Optio
                 "waitlist_rank": d.waitlist_rank,
                 "documents": d.documents,
                 "without_quorum": d.without_quorum,
+                "guarded": d.guarded,
             })
         })
     })
@@ -744,11 +764,12 @@ fn write_decision(
     let Some(v) = v else { return Ok(()) };
     tx.execute(
         "INSERT INTO decisions (session_id, reference, kind, motivation, condition, waitlist_rank, documents,
-                                without_quorum, by, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                                without_quorum, by, at, guarded)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (session_id, reference) DO UPDATE SET kind = excluded.kind, motivation = excluded.motivation,
            condition = excluded.condition, waitlist_rank = excluded.waitlist_rank, documents = excluded.documents,
-           without_quorum = excluded.without_quorum, by = excluded.by, at = excluded.at",
+           without_quorum = excluded.without_quorum, by = excluded.by, at = excluded.at,
+           guarded = excluded.guarded",
         params![
             v["session_id"].as_i64(),
             reference,
@@ -759,7 +780,8 @@ fn write_decision(
             v["documents"].as_str().unwrap_or(""),
             v["without_quorum"].as_bool().unwrap_or(false),
             actor,
-            now()
+            now(),
+            v["guarded"].as_bool().unwrap_or(false),
         ],
     )
     .map(|_| ())

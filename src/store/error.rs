@@ -101,6 +101,9 @@ pub enum Refusal {
     SessionAlreadyClosed,
     /// A decision in a closed session.
     DecisionsFrozen,
+    /// A decision or a consensus score from a member in conflict of
+    /// interest on the dossier.
+    InConflict,
     /// The call's outcome in a closed session.
     SessionClosed,
     NothingToUndo,
@@ -174,6 +177,10 @@ impl Refusal {
             DecisionsFrozen => t(
                 "La séance est close : ses décisions sont figées.",
                 "The session is closed: its decisions are frozen.",
+            ),
+            InConflict => t(
+                "Vous êtes en conflit d'intérêts sur ce dossier : sa décision revient à un autre membre de la présidence ou du secrétariat.",
+                "You are in conflict of interest on this dossier: its decision falls to another chair or secretary member.",
             ),
             SessionClosed => t("La séance est close.", "The session is closed."),
             NothingToUndo => t("Rien à annuler.", "Nothing to undo."),

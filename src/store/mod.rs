@@ -22,7 +22,7 @@ pub use error::{PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
 pub use packets::*;
 
-const SCHEMA_VERSION: i64 = 6;
+const SCHEMA_VERSION: i64 = 7;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -165,6 +165,10 @@ const MIGRATIONS: &[&str] = &[
     // 6: the date a letter carries, chosen by the secretary when producing
     // it (AAAA-MM-JJ); letters produced before it have none.
     "ALTER TABLE letters ADD COLUMN signed_on TEXT;",
+    // 7: a decision recorded after the explicit confirmation: fewer members
+    // scored the dossier than the call's min_reviews, or its eligibility was
+    // not established. The minutes flag it.
+    "ALTER TABLE decisions ADD COLUMN guarded INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// What importing a batch did.

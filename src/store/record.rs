@@ -217,7 +217,7 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
     for d in rows(
         conn,
         "SELECT session_id, reference, kind, motivation, condition, waitlist_rank, documents,
-                without_quorum, by FROM decisions",
+                without_quorum, by, guarded FROM decisions",
         |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -229,6 +229,7 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
                 r.get::<_, String>(6)?,
                 r.get::<_, bool>(7)?,
                 r.get::<_, String>(8)?,
+                r.get::<_, bool>(9)?,
             ))
         },
     )? {
@@ -241,6 +242,7 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
             waitlist_rank: d.5,
             documents: &d.6,
             without_quorum: d.7,
+            guarded: d.9,
             by: &d.8,
         });
         p.insert(k, v);

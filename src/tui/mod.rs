@@ -329,9 +329,10 @@ impl App {
                 session,
                 draft,
                 without_quorum,
+                guarded,
             } => self
                 .store
-                .record_decision(&me, *session, draft, *without_quorum),
+                .record_decision(&me, *session, draft, *without_quorum, *guarded),
             Change::Outcome {
                 session,
                 unsuccessful,

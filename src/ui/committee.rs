@@ -449,6 +449,32 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             2,
         );
     }
+    // How many scored it, against the call's minimum; why it is not ranked.
+    let few = (agg.reviews as u32) < s.batch.call.min_reviews;
+    let mut reviewed = jury_core::decision::reviewed_by(
+        lang,
+        agg.reviews,
+        Some(s.batch.committee.data.members.len()),
+    );
+    if few {
+        reviewed.push_str(&format!(
+            " {} {}",
+            lang.tr(text::BELOW_MIN_REVIEWS),
+            s.batch.call.min_reviews
+        ));
+    }
+    lines.push(Line::from(Span::styled(
+        reviewed,
+        if few { t.warn() } else { t.dim() },
+    )));
+    if let Some(why) = s
+        .batch
+        .committee
+        .rank_of(reference)
+        .and_then(|r| r.unranked)
+    {
+        lines.push(Line::from(Span::styled(why.label(lang), t.warn())));
+    }
     if let Some(r) = s.batch.committee.rank_of(reference)
         && let (Some(n), true) = (r.rank, r.tied_with_total)
     {
@@ -750,6 +776,10 @@ mod text {
         "tie broken by the date of receipt",
     );
     pub const RANK: Tr = Tr::new("Rang", "Rank");
+    pub const BELOW_MIN_REVIEWS: Tr = Tr::new(
+        "⚠ sous le minimum fixé par l'appel :",
+        "⚠ below the call's minimum:",
+    );
     pub const SAME_TOTAL_AS_ANOTHER: Tr = Tr::new(
         "total égal à un autre dossier",
         "same total as another dossier",

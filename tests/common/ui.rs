@@ -218,6 +218,25 @@ impl Session {
         self.type_text(text);
     }
 
+    /// Ticks the open form's box `id`: moves focus there, presses Space.
+    pub fn tick(&mut self, id: &str) {
+        let jury::app::state::Mode::Form(form) = &self.app.state.mode else {
+            panic!("no form open");
+        };
+        let at = form
+            .fields
+            .iter()
+            .position(|f| f.id == id)
+            .unwrap_or_else(|| panic!("no field {id}"));
+        while match &self.app.state.mode {
+            jury::app::state::Mode::Form(f) => f.focus != at,
+            _ => false,
+        } {
+            self.act("next_field");
+        }
+        self.type_text(" ");
+    }
+
     /// Chooses an option of the focused-or-named choice field by its id.
     pub fn choose(&mut self, field: &str, option: &str) {
         for _ in 0..20 {

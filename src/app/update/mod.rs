@@ -534,6 +534,14 @@ fn refused_in_conflict(s: &mut State) -> bool {
 fn set_score(s: &mut State, value: Option<f64>, comment: Option<String>) -> Option<Effect> {
     if s.dossiers.grid_target == GridTarget::Consensus {
         let reference = s.current_reference()?.to_string();
+        // A member in conflict does not vote the dossier's consensus grid.
+        if s.reviewer
+            .as_deref()
+            .is_some_and(|me| s.batch.committee.in_conflict(&reference, me))
+        {
+            s.set_error(jury_core::decision::DecisionError::InConflict.message(s.env.lang));
+            return None;
+        }
         let criterion = s.current_criterion()?.id.clone();
         if comment.is_some() {
             return None;

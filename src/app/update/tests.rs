@@ -76,6 +76,18 @@ fn type_text(s: &mut State, text: &str) {
     }
 }
 
+/// Ticks the form's box `id` as the user would: focus it, press Space.
+fn tick(s: &mut State, id: &str) {
+    if let Mode::Form(f) = &mut s.mode {
+        f.focus = f
+            .fields
+            .iter()
+            .position(|x| x.id == id)
+            .unwrap_or_else(|| panic!("a box {id}"));
+    }
+    update(s, Action::Insert(' '));
+}
+
 fn form(s: &State) -> &crate::app::form::Form {
     match &s.mode {
         Mode::Form(f) => f,
@@ -308,12 +320,15 @@ fn the_chair_records_a_decision_in_the_open_session() {
     while form(&s).choice_of("kind").as_deref() != Some("retenu") {
         update(&mut s, Action::NextOption);
     }
+    // Nobody scored the sample yet: the decision needs the confirmation.
+    tick(&mut s, "confirm");
     let effects = update(&mut s, Action::Confirm);
     let [
         Effect::Committee(Change::Decision {
             session,
             draft,
             without_quorum,
+            guarded,
         }),
     ] = effects.as_slice()
     else {
@@ -321,6 +336,7 @@ fn the_chair_records_a_decision_in_the_open_session() {
     };
     assert_eq!(*session, 1);
     assert!(!without_quorum, "three members present, quorum 3");
+    assert!(guarded, "recorded after the confirmation");
     assert_eq!(
         draft,
         &Draft {
@@ -363,6 +379,7 @@ fn decided() -> CommitteeData {
             without_quorum: false,
             by: CHAIR.into(),
             at: "2025-07-07T16:00:00.000Z".into(),
+            guarded: false,
         }],
         ..Default::default()
     }
@@ -701,4 +718,293 @@ fn the_frame_tells_the_page_height_and_the_list_follows_the_selection() {
         "the selected row stays on screen"
     );
     assert_eq!(s.dossiers.list_filter, ListFilter::All);
+}
+
+// Issue 9: conflicts bind decisions, decisions are guarded, reasons are the
+// committee's words, unranked dossiers.
+
+/// Every criterion of every dossier scored `value` by `member`.
+fn scored_by(member: &str, value: f64) -> Vec<jury_core::records::ScoreRow> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025");
+    let folder = crate::io::import::read_folder(&dir).expect("the sample call reads");
+    let mut rows = Vec::new();
+    for (d, _) in &folder.dossiers {
+        for c in &folder.call.criteria {
+            rows.push(jury_core::records::ScoreRow {
+                reference: d.reference.clone(),
+                member: member.into(),
+                criterion: c.id.clone(),
+                value: Some(value),
+                comment: String::new(),
+            });
+        }
+    }
+    rows
+}
+
+fn open_decision_on(s: &mut State, reference: &str) {
+    update(s, Action::SwitchView);
+    let at = s
+        .committee_view
+        .rows
+        .iter()
+        .position(|i| s.batch.entries[*i].dossier.reference == reference)
+        .expect("the dossier is in the committee view");
+    s.committee_view.selected = at;
+    update(s, Action::Decide);
+}
+
+fn choose_kind(s: &mut State, kind: &str) {
+    while let Mode::Form(f) = &mut s.mode
+        && f.choice_of("kind").as_deref() != Some(kind)
+    {
+        f.focus = 0;
+        update(s, Action::NextOption);
+    }
+}
+
+#[test]
+fn a_member_in_conflict_cannot_decide_that_dossier_another_may() {
+    let reference = "PDNP06-2025-001";
+    let conflicted = || CommitteeData {
+        sessions: vec![session(1, false)],
+        conflicts: vec![jury_core::records::Conflict {
+            reference: reference.into(),
+            member: CHAIR.into(),
+            reason: "Administratrice de la structure".into(),
+        }],
+        ..Default::default()
+    };
+    let mut s = state(Some(CHAIR), conflicted());
+    open_decision_on(&mut s, reference);
+    assert!(
+        !matches!(s.mode, Mode::Form(_)),
+        "no decision form for a member in conflict"
+    );
+    let (text, error) = status(&s);
+    assert!(error, "{text}");
+    assert!(text.contains("conflit d'intérêts"), "{text}");
+    // The secretary stands in.
+    let mut s = state(Some(SECRETARY), conflicted());
+    open_decision_on(&mut s, reference);
+    assert!(matches!(s.mode, Mode::Form(_)), "the secretary may decide");
+}
+
+#[test]
+fn an_unscored_dossier_is_decided_only_after_an_explicit_confirmation() {
+    let mut s = state(
+        Some(CHAIR),
+        CommitteeData {
+            sessions: vec![session(1, false)],
+            ..Default::default()
+        },
+    );
+    open_decision_on(&mut s, "PDNP06-2025-001");
+    let note = form(&s).note.clone().unwrap_or_default();
+    assert!(note.contains("notée par 0 membre sur 3"), "{note}");
+    choose_kind(&mut s, "retenu");
+    assert_eq!(update(&mut s, Action::Confirm), Vec::new());
+    let why = form(&s).error.clone().expect("the form says why");
+    assert!(why.contains("Cochez"), "{why}");
+    if let Mode::Form(f) = &mut s.mode {
+        let at = f
+            .fields
+            .iter()
+            .position(|x| x.id == "confirm")
+            .expect("a confirmation box");
+        f.focus = at;
+    }
+    update(&mut s, Action::Insert(' '));
+    let effects = update(&mut s, Action::Confirm);
+    assert!(
+        matches!(&effects[..], [Effect::Committee(Change::Decision { draft, .. })] if draft.kind == "retenu"),
+        "{effects:?}"
+    );
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Committee(Change::Decision { guarded: true, .. })]
+        ),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn reasons_are_offered_as_lines_never_glued_and_reset_with_the_kind() {
+    let mut s = state(
+        Some(CHAIR),
+        CommitteeData {
+            sessions: vec![session(1, false)],
+            ..Default::default()
+        },
+    );
+    s.batch.scores.clear();
+    let mut s = {
+        let mut init = s;
+        for r in scored_by(MEMBER, 1.0)
+            .into_iter()
+            .chain(scored_by(SECRETARY, 1.0))
+            .chain(scored_by(CHAIR, 1.0))
+        {
+            init.batch.scores.insert(
+                (r.reference, r.member, r.criterion),
+                crate::app::state::Score {
+                    value: r.value,
+                    comment: r.comment,
+                },
+            );
+        }
+        init.recompute();
+        init
+    };
+    open_decision_on(&mut s, "PDNP06-2025-001");
+    choose_kind(&mut s, "non_retenu");
+    assert_eq!(form(&s).text_of("motivation"), "", "nothing pre-typed");
+    let offered: Vec<String> = form(&s)
+        .fields
+        .iter()
+        .filter(|f| f.id == "suggestion")
+        .map(|f| f.label.clone())
+        .collect();
+    assert!(
+        offered.iter().any(|l| l.contains(" : 1,0 / 5.")),
+        "{offered:?}"
+    );
+    if let Mode::Form(f) = &mut s.mode {
+        f.focus = f
+            .fields
+            .iter()
+            .position(|x| x.id == "motivation")
+            .expect("reasons");
+    }
+    type_text(&mut s, "Bon dossier");
+    assert_eq!(form(&s).text_of("motivation"), "Bon dossier");
+    choose_kind(&mut s, "irrecevable");
+    let offered: Vec<String> = form(&s)
+        .fields
+        .iter()
+        .filter(|f| f.id == "suggestion")
+        .map(|f| f.label.clone())
+        .collect();
+    assert!(
+        offered.iter().all(|l| !l.contains("/ 5")),
+        "no merit weakness for an irrecevable decision: {offered:?}"
+    );
+}
+
+#[test]
+fn ineligible_dossiers_take_no_rank_number() {
+    let mut s = state(Some(CHAIR), CommitteeData::default());
+    for r in scored_by(MEMBER, 3.0) {
+        s.batch.scores.insert(
+            (r.reference, r.member, r.criterion),
+            crate::app::state::Score {
+                value: r.value,
+                comment: r.comment,
+            },
+        );
+    }
+    s.recompute();
+    let ineligible: Vec<usize> = (0..s.batch.entries.len())
+        .filter(|i| s.verdict(*i) == jury_core::eligibility::Verdict::Ineligible)
+        .collect();
+    assert!(!ineligible.is_empty(), "the sample has ineligible dossiers");
+    for i in ineligible {
+        let r = s
+            .batch
+            .committee
+            .rank_of(&s.batch.entries[i].dossier.reference)
+            .expect("listed");
+        assert_eq!(r.rank, None, "{}", r.reference);
+        assert_eq!(
+            r.unranked,
+            Some(jury_core::ranking::Unranked::Ineligible),
+            "{}",
+            r.reference
+        );
+    }
+    let ranks: Vec<usize> = s
+        .batch
+        .committee
+        .ranking
+        .iter()
+        .filter_map(|r| r.rank)
+        .collect();
+    assert_eq!(ranks.first(), Some(&1));
+    assert!(ranks.iter().all(|r| *r <= ranks.len()), "{ranks:?}");
+}
+
+#[test]
+fn a_chair_in_conflict_neither_votes_the_consensus_grid_nor_overrides() {
+    let reference = "PDNP06-2025-001";
+    let mut s = state(
+        Some(CHAIR),
+        CommitteeData {
+            conflicts: vec![jury_core::records::Conflict {
+                reference: reference.into(),
+                member: CHAIR.into(),
+                reason: String::new(),
+            }],
+            ..Default::default()
+        },
+    );
+    open_decision_on(&mut s, reference);
+    for action in [Action::Consensus, Action::Override] {
+        s.mode = Mode::Normal;
+        s.screen = crate::app::state::Screen::Committee;
+        s.status = None;
+        assert_eq!(update(&mut s, action), Vec::new());
+        assert_eq!(s.dossiers.grid_target, GridTarget::Own, "{action:?}");
+        assert!(!matches!(s.mode, Mode::Form(_)), "{action:?}");
+        let (text, error) = status(&s);
+        assert!(error && text.contains("conflit d'intérêts"), "{text}");
+    }
+}
+
+#[test]
+fn a_suggested_reason_can_be_edited_before_it_is_taken() {
+    let mut s = state(
+        Some(CHAIR),
+        CommitteeData {
+            sessions: vec![session(1, false)],
+            ..Default::default()
+        },
+    );
+    for r in scored_by(MEMBER, 1.0)
+        .into_iter()
+        .chain(scored_by(CHAIR, 1.0))
+    {
+        s.batch.scores.insert(
+            (r.reference, r.member, r.criterion),
+            crate::app::state::Score {
+                value: r.value,
+                comment: r.comment,
+            },
+        );
+    }
+    s.recompute();
+    open_decision_on(&mut s, "PDNP06-2025-001");
+    choose_kind(&mut s, "non_retenu");
+    let offered = form(&s)
+        .fields
+        .iter()
+        .find(|f| f.id == "suggestion")
+        .map(|f| f.label.clone())
+        .expect("a suggestion");
+    if let Mode::Form(f) = &mut s.mode {
+        f.focus = f
+            .fields
+            .iter()
+            .position(|x| x.id == "suggestion")
+            .expect("a suggestion");
+    }
+    // Backspace over the full stop, then the committee's own ending.
+    update(&mut s, Action::DeleteBack);
+    type_text(&mut s, ", à étayer.");
+    let effects = update(&mut s, Action::Confirm);
+    let [Effect::Committee(Change::Decision { draft, .. })] = effects.as_slice() else {
+        panic!("one decision, got {effects:?}");
+    };
+    let edited = format!("{}, à étayer.", offered.trim_end_matches('.'));
+    assert_eq!(draft.motivation, edited);
 }

@@ -73,8 +73,25 @@ pub(in crate::app::update) fn role_options(lang: jury_core::fr::Lang) -> Vec<(St
     .collect()
 }
 
+/// The active member declared a conflict of interest on `reference`: says
+/// so and returns true (they may not decide it, override it or vote its
+/// consensus grid; another chair or secretary member does).
+pub(super) fn refused_in_conflict(s: &mut State, reference: &str) -> bool {
+    let conflicted = s
+        .reviewer
+        .as_deref()
+        .is_some_and(|me| s.batch.committee.in_conflict(reference, me));
+    if conflicted {
+        s.set_error(decision::DecisionError::InConflict.message(s.env.lang));
+    }
+    conflicted
+}
+
 pub(super) fn decision_form(s: &mut State, reference: &str) {
     let lang = s.env.lang;
+    if refused_in_conflict(s, reference) {
+        return;
+    }
     let kinds = decision::kinds(&s.batch.call, lang);
     let current = s.batch.committee.decisions.get(reference).cloned();
     let Some(i) = s.entry_index(reference) else {
@@ -107,12 +124,11 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
         .iter()
         .map(|k| (k.id.clone(), k.label.clone()))
         .collect();
-    let needs_reasons = kinds.get(selected).is_some_and(|k| k.motivation_required);
-    let motivation = match &current {
-        Some(d) => d.motivation.clone(),
-        None if needs_reasons => suggestion(s, i),
-        None => String::new(),
-    };
+    // The committee's own words only: suggestions are offered apart.
+    let motivation = current
+        .as_ref()
+        .map(|d| d.motivation.lines().collect::<Vec<_>>().join(" "))
+        .unwrap_or_default();
     let next_rank = s
         .batch
         .committee
@@ -161,10 +177,27 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
             ),
         ],
     );
-    let mut note = Vec::new();
-    if let Some(r) = s.batch.committee.rank_of(reference).and_then(|r| r.rank) {
-        note.push(format!("{} {r}", lang.tr(text::RANK)));
+    let facts = facts(s, reference, i);
+    if facts.needs_confirmation(&s.batch.call) {
+        form.fields.push(Form::check(
+            "confirm",
+            lang.tr(text::DECIDE_DESPITE_FEW_REVIEWS),
+            false,
+        ));
     }
+    let mut note = Vec::new();
+    if let Some(r) = s.batch.committee.rank_of(reference) {
+        match (r.rank, r.unranked) {
+            (Some(n), _) => note.push(format!("{} {n}", lang.tr(text::RANK))),
+            (None, Some(why)) => note.push(why.label(lang).to_string()),
+            _ => {}
+        }
+    }
+    note.push(decision::reviewed_by(
+        lang,
+        facts.reviews,
+        Some(s.batch.committee.data.members.len()),
+    ));
     note.push(match verdict {
         jury_core::eligibility::Verdict::Eligible => lang.tr(text::ELIGIBLE).to_string(),
         jury_core::eligibility::Verdict::Unknown => lang.tr(text::ELIGIBILITY_CHECK).to_string(),
@@ -173,13 +206,63 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
     if s.batch.committee.frozen(reference) {
         note.push(lang.tr(text::DECISION_FROZEN_CLOSED_SESSION).to_string());
     }
+    note.push(lang.tr(text::SPACE_TAKES_SUGGESTED_REASON).to_string());
     form.note = Some(note.join(" · "));
     show_extra_fields(&mut form, &s.batch.call, lang);
+    offer_suggestions(s, &mut form, i);
     s.mode = Mode::Form(form);
 }
 
-/// The weakest criteria and unmet rules, as a starting point for reasons.
-fn suggestion(s: &State, i: usize) -> String {
+/// What a decision is checked against, as the state knows it; `confirmed`
+/// is false (the form's box sets it).
+fn facts(s: &State, reference: &str, i: usize) -> Facts {
+    let session = s.batch.committee.open_session();
+    Facts {
+        session_open: session.is_some(),
+        present: session.map(|x| x.present.len()).unwrap_or(0),
+        quorum: s.batch.call.quorum,
+        may_decide: s.may_decide(),
+        verdict: s.verdict(i),
+        overridden: s.batch.committee.overrides.contains_key(reference),
+        accepted_elsewhere: s.batch.committee.accepted_count(&s.batch.call, reference),
+        in_conflict: s
+            .reviewer
+            .as_deref()
+            .is_some_and(|me| s.batch.committee.in_conflict(reference, me)),
+        reviews: s.batch.committee.reviewers(i),
+        confirmed: false,
+    }
+}
+
+/// Replaces the suggested reasons by those for the decision kind chosen:
+/// one box per reason, unticked, placed after the motivation field.
+fn offer_suggestions(s: &State, form: &mut Form, i: usize) {
+    let kind = form.choice_of("kind").unwrap_or_default();
+    let focused_id = form.fields.get(form.focus).map(|f| f.id);
+    form.fields.retain(|f| f.id != "suggestion");
+    let at = form
+        .fields
+        .iter()
+        .position(|f| f.id == "motivation")
+        .map(|p| p + 1)
+        .unwrap_or(form.fields.len());
+    let offered: Vec<crate::app::form::Field> = suggestion(s, i, &kind)
+        .into_iter()
+        .map(|line| Form::check("suggestion", line, false))
+        .collect();
+    form.fields.splice(at..at, offered);
+    if let Some(id) = focused_id
+        && let Some(p) = form.fields.iter().position(|f| f.id == id)
+    {
+        form.focus = p;
+    } else {
+        form.focus = 0;
+    }
+}
+
+/// The reasons offered for a decision of kind `kind` (see
+/// [`decision::suggestions`]).
+fn suggestion(s: &State, i: usize, kind: &str) -> Vec<String> {
     let e = &s.batch.entries[i];
     let agg = s.batch.committee.aggregates.get(i);
     let criteria: Vec<(String, Option<f64>, f64)> = s
@@ -196,14 +279,17 @@ fn suggestion(s: &State, i: usize) -> String {
             )
         })
         .collect();
-    let unmet: Vec<String> = e
+    let unmet: Vec<decision::Unmet> = e
         .eligibility
         .checks
         .iter()
         .filter(|c| c.required && !matches!(c.outcome, jury_core::eligibility::Outcome::Met))
-        .map(|c| c.label.clone())
+        .map(|c| decision::Unmet {
+            label: c.label.clone(),
+            established: matches!(c.outcome, jury_core::eligibility::Outcome::NotMet(_)),
+        })
         .collect();
-    decision::suggest_motivation(&criteria, &unmet, s.batch.call.scale.max, s.env.lang)
+    decision::suggestions(kind, &criteria, &unmet, s.batch.call.scale.max, s.env.lang)
 }
 
 fn show_extra_fields(form: &mut Form, call: &jury_core::call::Call, lang: jury_core::fr::Lang) {
@@ -384,28 +470,27 @@ pub(in crate::app::update) fn form(s: &mut State, mut form: Form, action: Action
             s.mode = Mode::Normal;
             return Vec::new();
         }
-        Action::Insert(c) => form.insert(c),
-        Action::DeleteBack => form.delete_back(),
+        Action::Insert(c) => {
+            if c != ' ' {
+                edit_suggestion(&mut form, s.env.lang);
+            }
+            form.insert(c)
+        }
+        Action::DeleteBack => {
+            edit_suggestion(&mut form, s.env.lang);
+            form.delete_back()
+        }
         Action::NextField | Action::Down => form.move_focus(1),
         Action::PrevField | Action::Up => form.move_focus(-1),
         Action::NextOption | Action::PrevOption => {
             form.cycle(if action == Action::NextOption { 1 } else { -1 });
-            if let Purpose::Decision { reference } = form.purpose.clone() {
+            if let Purpose::Decision { reference } = form.purpose.clone()
+                && form.fields.get(form.focus).is_some_and(|f| f.id == "kind")
+            {
                 show_extra_fields(&mut form, &s.batch.call, s.env.lang);
-                // Offer the weakest criteria and unmet rules when reasons become due.
-                let due = form
-                    .choice_of("kind")
-                    .and_then(|k| decision::kind(&s.batch.call, &k, s.env.lang))
-                    .is_some_and(|k| k.motivation_required);
-                if due
-                    && form.text_of("motivation").is_empty()
-                    && let Some(i) = s.entry_index(&reference)
-                    && let Some(crate::app::form::Field {
-                        value: Value::Text(text),
-                        ..
-                    }) = form.get_mut("motivation")
-                {
-                    *text = suggestion(s, i);
+                // Another kind, other reasons: the offer starts afresh.
+                if let Some(i) = s.entry_index(&reference) {
+                    offer_suggestions(s, &mut form, i);
                 }
             }
         }
@@ -421,6 +506,34 @@ pub(in crate::app::update) fn form(s: &mut State, mut form: Form, action: Action
     let _ = scrolled;
     s.mode = Mode::Form(form);
     Vec::new()
+}
+
+/// Typing on a suggested reason (other than Space, which takes it as is)
+/// makes it a line of its own to edit, taken unless emptied.
+fn edit_suggestion(form: &mut Form, lang: jury_core::fr::Lang) {
+    if let Some(f) = form.focused()
+        && f.id == "suggestion"
+        && matches!(f.value, Value::Check(_))
+    {
+        f.value = Value::Text(f.label.clone());
+        f.label = lang.tr(text::SUGGESTED_REASON_EDITED).to_string();
+    }
+}
+
+/// The reasons as recorded: what was typed, then each suggestion taken
+/// (ticked, or edited and not emptied), one per line (never glued together).
+fn motivation_of(form: &Form) -> String {
+    let typed = form.text_of("motivation");
+    let taken = form.fields.iter().filter_map(|f| match &f.value {
+        Value::Check(true) if f.id == "suggestion" => Some(f.label.clone()),
+        Value::Text(t) if f.id == "suggestion" => Some(t.trim().to_string()),
+        _ => None,
+    });
+    std::iter::once(typed)
+        .chain(taken)
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The form's date, in any form a person writes it, as stored: ISO.
@@ -476,18 +589,16 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                     String::new()
                 },
                 kind,
-                motivation: form.text_of("motivation"),
+                motivation: motivation_of(form),
             };
             let i = s.entry_index(reference).ok_or_else(|| "?".to_string())?;
             let session = s.batch.committee.open_session().cloned();
             let facts = Facts {
-                session_open: session.is_some(),
-                present: session.as_ref().map(|x| x.present.len()).unwrap_or(0),
-                quorum: s.batch.call.quorum,
-                may_decide: s.may_decide(),
-                verdict: s.verdict(i),
-                overridden: s.batch.committee.overrides.contains_key(reference),
-                accepted_elsewhere: s.batch.committee.accepted_count(&s.batch.call, reference),
+                confirmed: matches!(
+                    form.get("confirm").map(|f| &f.value),
+                    Some(Value::Check(true))
+                ),
+                ..facts(s, reference, i)
             };
             let ok = decision::check(&s.batch.call, &draft, &facts, lang)
                 .map_err(|e| e.message(lang))?;
@@ -507,6 +618,7 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 session: session.map(|x| x.id).unwrap_or(0),
                 draft,
                 without_quorum: ok.without_quorum,
+                guarded: ok.guarded,
             }
         }
         Purpose::OpenSession => {

@@ -45,6 +45,9 @@ pub enum Change {
         session: i64,
         draft: Draft,
         without_quorum: bool,
+        /// Recorded after the explicit confirmation (too few reviews, or
+        /// eligibility unknown).
+        guarded: bool,
     },
     Outcome {
         session: i64,
@@ -193,6 +196,9 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Consensus => {
             if let Some(i) = current
                 && chair_only(s)
+                && !reference
+                    .as_deref()
+                    .is_some_and(|r| forms::refused_in_conflict(s, r))
             {
                 s.screen = Screen::Dossiers;
                 select_entry(s, i);
@@ -209,6 +215,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Override => {
             if let Some(r) = reference
                 && chair_only(s)
+                && !forms::refused_in_conflict(s, &r)
             {
                 override_form(s, &r);
             }
@@ -418,6 +425,16 @@ mod text {
     pub const RANK_WHOLE_NUMBER: Tr = Tr::new(
         "Le rang est un nombre entier.",
         "The rank is a whole number.",
+    );
+    pub const SPACE_TAKES_SUGGESTED_REASON: Tr = Tr::new(
+        "Espace retient un motif proposé, la saisie le modifie",
+        "Space takes a suggested reason, typing edits it",
+    );
+    pub const SUGGESTED_REASON_EDITED: Tr =
+        Tr::new("Motif proposé, modifié", "Suggested reason, edited");
+    pub const DECIDE_DESPITE_FEW_REVIEWS: Tr = Tr::new(
+        "Je confirme la décision malgré trop peu de notes ou une recevabilité non établie (signalé au procès-verbal)",
+        "I confirm the decision despite too few scores or eligibility not established (flagged in the minutes)",
     );
     pub const DECISION_RECORDED: Tr = Tr::new("Décision enregistrée —", "Decision recorded —");
     pub const NO_QUORUM: Tr = Tr::new("Quorum non atteint", "No quorum");
