@@ -223,6 +223,8 @@ fn letters(
     };
     let src = match produce::load(&store) {
         Ok(s) => s,
+        // An altered record is what the data says, like a bad template.
+        Err(e @ produce::ProduceError::RecordAltered { .. }) => return fail(1, e.message(lang)),
         Err(e) => return fail(2, e.message(lang)),
     };
     // Every template is checked for every letter before any file is written.

@@ -397,13 +397,28 @@ fn a_template_with_an_unknown_placeholder_stops_every_letter() {
 }
 
 #[test]
-fn a_session_date_that_does_not_read_stops_letters_and_minutes() {
+fn a_session_date_edited_in_the_database_stops_letters_and_minutes() {
+    // A date that does not read can only come from outside Jury now (the
+    // forms read dates): the record no longer matches its log, and no
+    // official document is made over it.
     let (db, dir) = edited_after_closing("UPDATE sessions SET date = '18/07/2025'");
     let out = dir.path().join("none");
     for (command, lang, expected) in [
-        ("letters", "fr", "séance 1 : date « 18/07/2025 » illisible"),
-        ("minutes", "fr", "séance 1 : date « 18/07/2025 » illisible"),
-        ("letters", "en", "session 1: unreadable date “18/07/2025”"),
+        (
+            "letters",
+            "fr",
+            "registre altéré hors de Jury (1 anomalie(s), dont : séance n° 1 : du 18/07/2025",
+        ),
+        (
+            "minutes",
+            "fr",
+            "registre altéré hors de Jury (1 anomalie(s), dont : séance n° 1 : du 18/07/2025",
+        ),
+        (
+            "letters",
+            "en",
+            "record altered outside Jury (1 problem(s), including: séance n° 1 : du 18/07/2025",
+        ),
     ] {
         let run = produce(&[command, "--lang", lang], &db, &out);
         let err = String::from_utf8_lossy(&run.stderr);

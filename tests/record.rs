@@ -605,3 +605,77 @@ fn any_sequence_of_committee_actions_leaves_tables_the_log_replays() {
         assert!(seen.contains(action), "no {action} in any run: {seen:?}");
     }
 }
+
+/// The minutes' text, from their ODT (the PDF says the same).
+fn minutes_text(files: &[PathBuf]) -> String {
+    let odt = files
+        .iter()
+        .find(|f| f.extension().is_some_and(|x| x == "odt"))
+        .expect("an ODT");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(odt).expect("odt")).expect("zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("content.xml").expect("content"), &mut xml)
+        .expect("xml");
+    // French typography's no-break spaces read as spaces here.
+    xml.replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+#[test]
+fn the_minutes_pin_the_chain_at_the_close_and_verify_follows_it() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build(dir.path());
+    let store = Store::open(&db).expect("open");
+    let src = jury::io::produce::load(&store).expect("source");
+    let files = jury::io::produce::write_minutes(&store, &src, &dir.path().join("pv"), None)
+        .expect("minutes");
+    drop(store);
+    let text = minutes_text(&files);
+    let close: (i64, String) = Connection::open(&db)
+        .expect("db")
+        .query_row(
+            "SELECT id, hash FROM audit WHERE action = 'session.close'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("close event");
+    assert!(
+        text.contains(&format!("après son événement n° {} : {}", close.0, close.1)),
+        "{text}"
+    );
+    // Letters were produced, sent and acknowledged after the close.
+    let r = verify_record(&db, Some(&close.1)).expect("verify");
+    assert_eq!(
+        r.signed,
+        Some(Signed::Followed {
+            at: close.0,
+            since: 3
+        })
+    );
+}
+
+#[test]
+fn no_letters_or_minutes_over_a_record_altered_outside_jury() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build(dir.path());
+    Connection::open(&db)
+        .expect("db")
+        .execute(
+            "UPDATE decisions SET kind = 'retenu' WHERE reference = 'PDNP06-2025-004'",
+            [],
+        )
+        .expect("edit");
+    let store = Store::open(&db).expect("open");
+    let out = dir.path().join("pv");
+    // Letters, minutes and exports all start from the record: refused there.
+    let e = jury::io::produce::load(&store)
+        .and_then(|src| jury::io::produce::write_minutes(&store, &src, &out, None))
+        .expect_err("refused");
+    assert!(
+        e.to_string().starts_with(
+            "registre altéré hors de Jury (1 anomalie(s), dont : décision de la séance n° 1 sur PDNP06-2025-004 : retenu"
+        ),
+        "{e}"
+    );
+    let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(written, 0, "nothing written");
+}

@@ -456,7 +456,7 @@ pub struct MinutesInput<'a> {
     pub verdicts: &'a [crate::eligibility::Verdict],
     /// The audit trail's fingerprint: when the minutes were produced while
     /// the session is open, at its `session.close` event once closed.
-    pub audit_head: Option<String>,
+    pub audit_head: Option<AuditHead>,
 }
 
 fn role_label(role: Role) -> &'static str {
@@ -472,6 +472,15 @@ fn session_date(s: &Session) -> String {
     NaiveDate::parse_from_str(&s.date, "%Y-%m-%d")
         .map(|d| FR.date(d))
         .unwrap_or_else(|_| s.date.clone())
+}
+
+/// Where the audit chain stood when the minutes were established: the
+/// hash of an event and its number, printed so that the signed minutes pin
+/// the record (`jury verify --head`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditHead {
+    pub hash: String,
+    pub event: i64,
 }
 
 /// The minutes (procès-verbal) of one session.
@@ -778,14 +787,14 @@ pub fn minutes(input: &MinutesInput) -> Document {
             o.motivation.clone()
         }));
     }
-    if let Some(h) = &input.audit_head {
+    if let Some(AuditHead { hash, event }) = &input.audit_head {
         let when = if session.is_open() {
             "à l'établissement du présent procès-verbal"
         } else {
             "à la clôture de la séance"
         };
         blocks.push(Block::Paragraph(format!(
-            "Empreinte du journal d'audit {when} (vérifiable par « jury verify ») : {h}"
+            "Empreinte du journal d'audit {when}, après son événement n° {event} : {hash}. Quiconque détient la base vérifie que le registre y mène toujours avec « jury verify --head » suivi de cette empreinte."
         )));
     }
     let name_of = |role: Role| {

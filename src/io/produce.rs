@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, TimeZone};
 use jury_core::aggregate::DossierAggregate;
 use jury_core::call::Call;
 use jury_core::committee::Committee;
-use jury_core::compose::{self, LetterError, MinutesInput, SessionDateError};
+use jury_core::compose::{self, AuditHead, LetterError, MinutesInput, SessionDateError};
 use jury_core::document::Document;
 use jury_core::dossier::Dossier;
 use jury_core::fr::Lang;
@@ -36,6 +36,12 @@ pub enum ProduceError {
     SignedBeforeMeeting(#[from] jury_core::dates::SignedBeforeMeeting),
     /// Minutes asked for, no session held.
     NoSession,
+    /// `jury verify` would not say « intact »: no minutes over that record.
+    RecordAltered {
+        first: String,
+        count: usize,
+    },
+    Verify(#[from] crate::store::audit::VerifyError),
     /// A letter template that does not compose for this dossier.
     Template {
         reference: String,
@@ -62,6 +68,15 @@ impl ProduceError {
             File(e) => e.message(lang),
             Render(e) => e.message(lang),
             SessionDate(e) => e.message(lang),
+            RecordAltered { first, count } => match lang {
+                Lang::Fr => format!(
+                    "registre altéré hors de Jury ({count} anomalie(s), dont : {first}) : aucun procès-verbal n'est établi sur ce registre ; lancez jury verify et prévenez la présidence"
+                ),
+                Lang::En => format!(
+                    "record altered outside Jury ({count} problem(s), including: {first}): no minutes are drawn up over it; run jury verify and tell the chair"
+                ),
+            },
+            Verify(e) => e.message(lang),
             SignedBeforeMeeting(e) => e.message(lang),
             NoSession => lang
                 .t(
@@ -104,7 +119,31 @@ impl Signing {
     }
 }
 
+/// Letters and minutes are official: none is made over a record that
+/// `jury verify` would not call intact (a table edited outside Jury, a
+/// broken chain, a damaged file).
+pub fn check_record(store: &Store) -> Result<crate::store::record::Record, ProduceError> {
+    let record = crate::store::audit::verify_record(store.path(), None)?;
+    if record.is_intact() {
+        return Ok(record);
+    }
+    Err(ProduceError::RecordAltered {
+        first: record
+            .chain
+            .first_break
+            .as_ref()
+            .map(ToString::to_string)
+            .or_else(|| record.integrity.first().cloned())
+            .or_else(|| record.differences.first().cloned())
+            .unwrap_or_default(),
+        count: record.differences.len()
+            + record.integrity.len()
+            + usize::from(record.chain.first_break.is_some()),
+    })
+}
+
 pub fn load(store: &Store) -> Result<Source, ProduceError> {
+    check_record(store)?;
     let raw = store.stored_call()?.ok_or(ProduceError::NoCall)?;
     let call = Call::from_value(&raw).map_err(ProduceError::Call)?;
     let dossiers = store.load_dossiers()?;
@@ -304,9 +343,12 @@ pub fn write_minutes(
     only: Option<i64>,
 ) -> Result<Vec<PathBuf>, ProduceError> {
     std::fs::create_dir_all(out).map_err(FileError::at(out))?;
-    let head = crate::store::audit::verify_file(store.path())
-        .ok()
-        .and_then(|v| v.head);
+    // Minutes are signed: they pin the chain as it stands.
+    let record = check_record(store)?;
+    let head = record.chain.head.clone().map(|hash| AuditHead {
+        hash,
+        event: record.chain.events as i64,
+    });
     let dossiers: Vec<&Dossier> = src.dossiers.iter().collect();
     let verdicts: Vec<jury_core::eligibility::Verdict> = src
         .dossiers
@@ -334,7 +376,10 @@ pub fn write_minutes(
                 .into_iter()
                 .rev()
                 .find(|e| e.action == "session.close")
-                .map(|e| e.hash)
+                .map(|e| AuditHead {
+                    hash: e.hash,
+                    event: e.id,
+                })
                 .or_else(|| head.clone()),
             _ => head.clone(),
         };
