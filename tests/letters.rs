@@ -5,6 +5,7 @@
 mod harness;
 
 use harness::*;
+use jury::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -379,9 +380,19 @@ fn edited_after_closing(sql: &str) -> (PathBuf, std::sync::Arc<tempfile::TempDir
 
 #[test]
 fn a_template_with_an_unknown_placeholder_stops_every_letter() {
-    let (db, dir) = edited_after_closing(
-        "INSERT INTO meta (key, value) VALUES ('lettre:non_retenu', 'Objet : x\n\nBonjour {{dossier.nom}}')",
+    // A call folder whose lettres/non_retenu.txt names an unknown field,
+    // brought in (and recorded) as opening the folder does.
+    let s = closed_session();
+    let (db, dir) = (s.db.clone(), s.dir.clone());
+    drop(s);
+    let mut store = Store::open(&db).expect("db");
+    let mut templates = store.templates().expect("templates");
+    templates.insert(
+        "non_retenu".into(),
+        "Objet : x\n\nBonjour {{dossier.nom}}".into(),
     );
+    store.sync_templates(&templates).expect("templates");
+    drop(store);
     let out = dir.path().join("none");
     let run = produce(&["letters"], &db, &out);
     let err = String::from_utf8_lossy(&run.stderr);

@@ -679,3 +679,44 @@ fn no_letters_or_minutes_over_a_record_altered_outside_jury() {
     let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
     assert_eq!(written, 0, "nothing written");
 }
+
+#[test]
+fn the_call_and_its_letter_templates_are_part_of_the_record() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build(dir.path());
+    for (sql, named) in [
+        (
+            "UPDATE meta SET value = replace(value, '\"weight\":30', '\"weight\":35') WHERE key = 'call'",
+            "texte de l'appel (appel.json) : empreinte ",
+        ),
+        (
+            "UPDATE meta SET value = value || ' Bravo.' WHERE key LIKE 'lettre:%'",
+            "modèles de courriers de l'appel : empreinte ",
+        ),
+    ] {
+        let copy = dir.path().join("copie.sqlite");
+        std::fs::copy(&db, &copy).expect("copy");
+        let conn = Connection::open(&copy).expect("db");
+        assert!(
+            conn.execute(sql, []).expect("edit") > 0,
+            "{sql} edited nothing"
+        );
+        drop(conn);
+        let r = verify_record(&copy, None).expect("verify");
+        assert!(
+            r.differences.iter().any(|d| d.starts_with(named)),
+            "{sql}: {:?}",
+            r.differences
+        );
+    }
+    // Re-opening the call folder after a change to appel.json is an event.
+    let events: Vec<String> = Connection::open(&db)
+        .expect("db")
+        .prepare("SELECT action FROM audit WHERE actor IN ('appel.json', 'lettres')")
+        .expect("query")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("actions");
+    assert_eq!(events, ["call", "templates"]);
+}

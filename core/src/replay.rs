@@ -193,6 +193,14 @@ pub fn letter(l: &LetterRow) -> (String, String) {
 
 /// `content` is the hash of the dossier's text as stored, when it differs
 /// from the hash stored beside it.
+/// The call's text or its letter templates, by fingerprint.
+pub fn text(what: &str, fingerprint: &str) -> (String, String) {
+    (what.to_string(), format!("empreinte {fingerprint}"))
+}
+
+pub const CALL: &str = "texte de l'appel (appel.json)";
+pub const TEMPLATES: &str = "modèles de courriers de l'appel";
+
 /// The basis a decision was frozen with at the close (its JSON, canonical).
 pub fn frozen(session: i64, reference: &str, snapshot: &str) -> (String, String) {
     (
@@ -252,6 +260,8 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     let mut letters: BTreeMap<(String, i64), Letter> = BTreeMap::new();
     let mut dossiers: BTreeMap<String, String> = BTreeMap::new();
     let mut snapshots: BTreeMap<(i64, String), String> = BTreeMap::new();
+    let mut call: Option<String> = None;
+    let mut templates: Option<String> = None;
     let by_id: BTreeMap<i64, &Event> = events.iter().map(|e| (e.id, e)).collect();
     let json = |text: &Option<String>| -> Value {
         text.as_deref()
@@ -282,6 +292,8 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     for e in events {
         let after = json(&e.after);
         match e.action.as_str() {
+            "call" => call = e.after.clone(),
+            "templates" => templates = e.after.clone(),
             "import" => {
                 dossiers.insert(e.target.clone(), e.after.clone().unwrap_or_default());
             }
@@ -531,6 +543,12 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
             sent: l.sent.as_ref().map(|(d, c)| (d.as_str(), c.as_str())),
             acknowledged: l.acknowledged.as_deref(),
         }));
+    }
+    if let Some(h) = &call {
+        put(text(CALL, h));
+    }
+    if let Some(h) = &templates {
+        put(text(TEMPLATES, h));
     }
     for ((sid, reference), snap) in &snapshots {
         put(frozen(*sid, reference, snap));

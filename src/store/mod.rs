@@ -184,6 +184,21 @@ pub struct SyncReport {
 /// when the chair opens it (`jury bundle` packs that folder).
 pub const CALL_DIR_KEY: &str = "call_dir";
 
+/// The fingerprint of the call's letter templates as stored (None: none).
+pub(crate) fn templates_fingerprint(
+    conn: &rusqlite::Connection,
+) -> rusqlite::Result<Option<String>> {
+    let mut stmt =
+        conn.prepare("SELECT key, value FROM meta WHERE key LIKE 'lettre:%' ORDER BY key")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut all = String::new();
+    for row in rows {
+        let (k, v) = row?;
+        all.push_str(&format!("{}\n{k}\n{}\n{v}\n", k.len(), v.len()));
+    }
+    Ok((!all.is_empty()).then(|| jury_core::sha256_hex(all.as_bytes())))
+}
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,
@@ -328,10 +343,27 @@ impl Store {
             });
         }
         self.write(|tx| {
-            for (k, v) in [
-                ("call_id", call.id.clone()),
-                ("call", serde_json::to_string(&call.raw).unwrap_or_default()),
-            ] {
+            let text = serde_json::to_string(&call.raw).unwrap_or_default();
+            let before: Option<String> = tx
+                .query_row("SELECT value FROM meta WHERE key = 'call'", [], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            // The call (its grid, weights, members) is part of the record: a
+            // changed appel.json is an event, with the texts' fingerprints.
+            if before.as_deref() != Some(&text) {
+                audit(
+                    tx,
+                    "appel.json",
+                    "call",
+                    &call.id,
+                    before
+                        .map(|b| jury_core::sha256_hex(b.as_bytes()))
+                        .as_deref(),
+                    Some(&jury_core::sha256_hex(text.as_bytes())),
+                )?;
+            }
+            for (k, v) in [("call_id", call.id.clone()), ("call", text)] {
                 tx.execute(
                     "INSERT INTO meta (key, value) VALUES (?1, ?2)
                      ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -356,11 +388,24 @@ impl Store {
         templates: &std::collections::BTreeMap<String, String>,
     ) -> Result<(), StoreError> {
         self.write(|tx| {
+            let before = templates_fingerprint(tx)?;
             tx.execute("DELETE FROM meta WHERE key LIKE 'lettre:%'", [])?;
             for (id, text) in templates {
                 tx.execute(
                     "INSERT INTO meta (key, value) VALUES (?1, ?2)",
                     params![format!("lettre:{id}"), text],
+                )?;
+            }
+            // The call's own letter templates say what every letter says.
+            let after = templates_fingerprint(tx)?;
+            if after != before {
+                audit(
+                    tx,
+                    "lettres",
+                    "templates",
+                    "lettres",
+                    before.as_deref(),
+                    after.as_deref(),
                 )?;
             }
             Ok(())

@@ -112,6 +112,19 @@ fn rows<T>(
 /// The tables as they are, described as the replay describes them.
 fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
     let mut p = Projection::new();
+    let call: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'call'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(text) = call {
+        let (k, v) = replay::text(replay::CALL, &jury_core::sha256_hex(text.as_bytes()));
+        p.insert(k, v);
+    }
+    if let Some(h) = super::templates_fingerprint(conn)? {
+        let (k, v) = replay::text(replay::TEMPLATES, &h);
+        p.insert(k, v);
+    }
     for (name, role) in rows(conn, "SELECT name, role FROM members", |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
     })? {
