@@ -112,11 +112,21 @@ fn verify(db: &std::path::Path, head: Option<&str>, lang: Lang) -> ExitCode {
     };
     let v = &r.chain;
     match &v.first_break {
-        None => println!(
+        None if r.is_intact() => println!(
             "{} {} {}",
             lang.t("Journal d'audit intact :", "Audit log intact:"),
             v.events,
             lang.t("événement(s).", "event(s).")
+        ),
+        // The chain holds, but the record does not match it (said below).
+        None => println!(
+            "{} {} {}",
+            lang.t("Chaînage du journal intact :", "The log's chain holds:"),
+            v.events,
+            lang.t(
+                "événement(s), mais le registre ne lui correspond pas.",
+                "event(s), but the record does not match it."
+            )
         ),
         Some(b) => println!(
             "{} {b}.",
