@@ -720,3 +720,34 @@ fn the_call_and_its_letter_templates_are_part_of_the_record() {
         .expect("actions");
     assert_eq!(events, ["call", "templates"]);
 }
+
+#[test]
+fn a_database_from_an_older_jury_verifies_without_migrating() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build(dir.path());
+    // As schema 4 left it: no frozen basis, no signature date, no flag.
+    let conn = Connection::open(&db).expect("db");
+    conn.execute_batch(
+        "DROP TABLE decision_snapshots;
+         ALTER TABLE letters DROP COLUMN signed_on;
+         ALTER TABLE decisions DROP COLUMN guarded;
+         PRAGMA user_version = 4;",
+    )
+    .expect("downgrade");
+    drop(conn);
+    let r = verify_record(&db, None).expect("verify reads it as it is");
+    assert!(r.chain.is_intact());
+    // What the log says of the newer columns now shows as missing, named.
+    assert!(
+        r.differences
+            .iter()
+            .any(|d| d.starts_with("base figée de PDNP06-2025-001")),
+        "{:?}",
+        r.differences
+    );
+    let version: i64 = Connection::open(&db)
+        .expect("db")
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, 4, "verify migrated nothing");
+}

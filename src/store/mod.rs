@@ -184,6 +184,14 @@ pub struct SyncReport {
 /// when the chair opens it (`jury bundle` packs that folder).
 pub const CALL_DIR_KEY: &str = "call_dir";
 
+fn has_event(conn: &rusqlite::Connection, action: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM audit WHERE action = ?1)",
+        [action],
+        |r| r.get(0),
+    )
+}
+
 /// The fingerprint of the call's letter templates as stored (None: none).
 pub(crate) fn templates_fingerprint(
     conn: &rusqlite::Connection,
@@ -350,8 +358,9 @@ impl Store {
                 })
                 .optional()?;
             // The call (its grid, weights, members) is part of the record: a
-            // changed appel.json is an event, with the texts' fingerprints.
-            if before.as_deref() != Some(&text) {
+            // changed appel.json is an event, with the texts' fingerprints. A
+            // database from before these events records the call as found.
+            if before.as_deref() != Some(&text) || !has_event(tx, "call")? {
                 audit(
                     tx,
                     "appel.json",
@@ -398,7 +407,7 @@ impl Store {
             }
             // The call's own letter templates say what every letter says.
             let after = templates_fingerprint(tx)?;
-            if after != before {
+            if after != before || (after.is_some() && !has_event(tx, "templates")?) {
                 audit(
                     tx,
                     "lettres",

@@ -55,7 +55,15 @@ pub(super) fn check(conn: &Connection, head: Option<&str>) -> rusqlite::Result<R
             .collect()
     };
     let log = replay::replay(&events, &call_members(conn)?);
-    let differences = replay::differences(&tables(conn)?, &log);
+    let mut tables = tables(conn)?;
+    // A database from before the call and its templates were events: their
+    // texts are recorded the next time Jury opens it, not flagged now.
+    for legacy in [replay::CALL, replay::TEMPLATES] {
+        if !log.contains_key(legacy) {
+            tables.remove(legacy);
+        }
+    }
+    let differences = replay::differences(&tables, &log);
     let signed = head.map(|h| signed(&events, h.trim()));
     Ok(Record {
         chain,
@@ -97,6 +105,19 @@ fn call_members(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
                 .collect()
         })
         .unwrap_or_default())
+}
+
+/// Whether a column exists: a database from an older Jury is verified as
+/// it is (verify opens read-only and migrates nothing).
+fn has_column(conn: &Connection, table: &str, column: &str) -> rusqlite::Result<bool> {
+    let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+    let names = stmt.query_map([], |r| r.get::<_, String>(1))?;
+    for n in names {
+        if n? == column {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 fn rows<T>(
@@ -227,10 +248,18 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
         });
         p.insert(k, v);
     }
+    // Columns later versions added read as their defaults on older files.
+    let guarded = if has_column(conn, "decisions", "guarded")? {
+        "guarded"
+    } else {
+        "0"
+    };
     for d in rows(
         conn,
-        "SELECT session_id, reference, kind, motivation, condition, waitlist_rank, documents,
-                without_quorum, by, guarded FROM decisions",
+        &format!(
+            "SELECT session_id, reference, kind, motivation, condition, waitlist_rank, documents,
+                    without_quorum, by, {guarded} FROM decisions"
+        ),
         |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -280,7 +309,14 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
     }
     for l in rows(
         conn,
-        "SELECT reference, decision_id, pdf, hash, sent_at, channel, acknowledged_at, signed_on FROM letters",
+        &format!(
+            "SELECT reference, decision_id, pdf, hash, sent_at, channel, acknowledged_at, {} FROM letters",
+            if has_column(conn, "letters", "signed_on")? {
+                "signed_on"
+            } else {
+                "NULL"
+            }
+        ),
         |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -305,17 +341,18 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
         });
         p.insert(k, v);
     }
-    for (sid, reference, snapshot) in rows(
-        conn,
-        "SELECT session_id, reference, snapshot FROM decision_snapshots",
-        |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        },
-    )? {
+    let snapshots = if has_column(conn, "decision_snapshots", "snapshot")? {
+        "SELECT session_id, reference, snapshot FROM decision_snapshots"
+    } else {
+        "SELECT 0, '', '' WHERE 0"
+    };
+    for (sid, reference, snapshot) in rows(conn, snapshots, |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
         let (k, v) = replay::frozen(sid, &reference, &replay::canonical(&snapshot));
         p.insert(k, v);
     }
