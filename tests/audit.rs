@@ -10,9 +10,9 @@ use jury_core::records::ScoreRow;
 use rusqlite::{Connection, OpenFlags, params};
 use std::path::{Path, PathBuf};
 
-/// The call and its letter templates, 28 imports, one reviewer added, 6
-/// score changes.
-const EVENTS: usize = 2 + 28 + 1 + 6;
+/// The call, its five members, its letter templates, 28 imports, one
+/// reviewer added, 6 score changes.
+const EVENTS: usize = 1 + 5 + 1 + 28 + 1 + 6;
 
 fn sample() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025")

@@ -40,14 +40,14 @@ fn verify_passes_on_an_untouched_database_and_names_the_edited_event() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert!(
-        text.contains("Journal d'audit intact : 32 événement(s)."),
+        text.contains("Journal d'audit intact : 37 événement(s)."),
         "{text}"
     );
     assert!(text.contains("Empreinte finale"), "{text}");
 
     let conn = rusqlite::Connection::open(&db).expect("raw");
     conn.execute(
-        "UPDATE audit SET after = '{\"value\":5.0,\"comment\":\"\"}' WHERE id = 31",
+        "UPDATE audit SET after = '{\"value\":5.0,\"comment\":\"\"}' WHERE id = 36",
         [],
     )
     .expect("tamper");
@@ -59,7 +59,7 @@ fn verify_passes_on_an_untouched_database_and_names_the_edited_event() {
         .expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("événement n° 31 modifié"), "{text}");
+    assert!(text.contains("événement n° 36 modifié"), "{text}");
     // The log now says 5 where the table says 4: named too.
     assert!(
         text.contains("note de Nadia Benali sur PDNP06-2025-003, critère experience : 4 dans la base, 5 selon le journal"),

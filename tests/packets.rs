@@ -286,9 +286,9 @@ fn packets_merged_in_every_order_give_the_same_database() {
         assert_eq!(snap.scores.len(), 72);
         assert_eq!(snap.conflicts.len(), 1);
         assert_eq!(snap.packets.len(), 3);
-        // The call, its letter templates, 28 imports, 72 scores, 1
-        // conflict of interest, 3 packets.
-        assert_eq!(snap.audit.len(), 2 + 28 + 72 + 1 + 3);
+        // The call, its five members, its letter templates, 28 imports,
+        // 72 scores, 1 conflict of interest, 3 packets.
+        assert_eq!(snap.audit.len(), 1 + 5 + 1 + 28 + 72 + 1 + 3);
         assert!(snap.audit.iter().any(|e| e.0 == JULIEN
             && e.1 == "packet.score"
             && e.2 == "PDNP06-2025-001/experience"

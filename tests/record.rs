@@ -709,10 +709,11 @@ fn the_call_and_its_letter_templates_are_part_of_the_record() {
             r.differences
         );
     }
-    // Re-opening the call folder after a change to appel.json is an event.
+    // Opening the call folder records the call and its templates (and
+    // each member the call names).
     let events: Vec<String> = Connection::open(&db)
         .expect("db")
-        .prepare("SELECT action FROM audit WHERE actor IN ('appel.json', 'lettres')")
+        .prepare("SELECT action FROM audit WHERE actor IN ('appel.json', 'lettres') AND action <> 'member.add'")
         .expect("query")
         .query_map([], |r| r.get(0))
         .expect("rows")
@@ -750,4 +751,38 @@ fn a_database_from_an_older_jury_verifies_without_migrating() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");
     assert_eq!(version, 4, "verify migrated nothing");
+}
+
+#[test]
+fn a_member_renamed_in_appel_json_is_recorded_not_flagged() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build(dir.path());
+    // The secretary fixes a typo in a member's name, then reopens the folder.
+    let mut folder =
+        read_folder(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025"))
+            .expect("call folder");
+    folder.call.members[2].name = "Julien Ferrand-Vidal".into();
+    folder.call.raw["members"][2]["name"] = "Julien Ferrand-Vidal".into();
+    let mut store = Store::open(&db).expect("open");
+    folder.import_into(&mut store).expect("reimport");
+    drop(store);
+    let r = verify_record(&db, None).expect("verify");
+    assert!(r.is_intact(), "{:?}", r.differences);
+    let events: Vec<(String, String)> = Connection::open(&db)
+        .expect("db")
+        .prepare(
+            "SELECT action, target FROM audit WHERE actor = 'appel.json' ORDER BY id DESC LIMIT 2",
+        )
+        .expect("query")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("events");
+    assert_eq!(
+        events,
+        [
+            ("member.add".to_string(), "Julien Ferrand-Vidal".to_string()),
+            ("call".to_string(), "caf06-pdnp-2025".to_string())
+        ]
+    );
 }

@@ -380,11 +380,34 @@ impl Store {
                 )?;
             }
             for m in &call.members {
+                let had: Option<String> = tx
+                    .query_row("SELECT role FROM members WHERE name = ?1", [&m.name], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
                 tx.execute(
                     "INSERT INTO members (name, role) VALUES (?1, ?2)
                      ON CONFLICT (name) DO UPDATE SET role = excluded.role",
                     params![m.name, m.role.id()],
                 )?;
+                // A member the call names, or a role it changes, is an event.
+                if had.as_deref() != Some(m.role.id()) {
+                    let role = serde_json::json!({ "role": m.role.id() }).to_string();
+                    audit(tx, "appel.json", "member.add", &m.name, None, Some(&role))?;
+                }
+            }
+            // Members recorded before member events existed: recorded as found.
+            let unrecorded: Vec<(String, String)> = {
+                let mut stmt = tx.prepare(
+                    "SELECT name, role FROM members WHERE name NOT IN
+                     (SELECT target FROM audit WHERE action = 'member.add') ORDER BY name",
+                )?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for (name, role) in unrecorded {
+                let role = serde_json::json!({ "role": role }).to_string();
+                audit(tx, "registre", "member.add", &name, None, Some(&role))?;
             }
             Ok(())
         })
