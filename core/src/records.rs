@@ -3,6 +3,7 @@
 //! outcome, letters and merged packets. Plain data, no storage here.
 
 use crate::call::Role;
+use std::collections::BTreeMap;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -89,6 +90,23 @@ pub struct ScoreRow {
     pub criterion: String,
     pub value: Option<f64>,
     pub comment: String,
+}
+
+/// The scores that have a value, by (reference, member, criterion): what
+/// aggregates and rankings are computed from.
+pub fn score_values<'a>(
+    rows: impl IntoIterator<Item = &'a ScoreRow>,
+) -> BTreeMap<(String, String, String), f64> {
+    rows.into_iter()
+        .filter_map(|r| {
+            r.value.map(|v| {
+                (
+                    (r.reference.clone(), r.member.clone(), r.criterion.clone()),
+                    v,
+                )
+            })
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq)]

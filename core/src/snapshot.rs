@@ -343,17 +343,7 @@ mod tests {
     }
 
     fn committee(call: &Call, dossiers: &[&Dossier], rows: &[ScoreRow]) -> Committee {
-        let scores = rows
-            .iter()
-            .filter_map(|r| {
-                r.value.map(|v| {
-                    (
-                        (r.reference.clone(), r.member.clone(), r.criterion.clone()),
-                        v,
-                    )
-                })
-            })
-            .collect();
+        let scores = crate::records::score_values(rows);
         Committee::build(call, dossiers, &scores, data(), Basis::Mean)
     }
 

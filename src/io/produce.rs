@@ -147,11 +147,7 @@ pub fn load(store: &Store) -> Result<Source, ProduceError> {
     let raw = store.stored_call()?.ok_or(ProduceError::NoCall)?;
     let call = Call::from_value(&raw).map_err(ProduceError::Call)?;
     let dossiers = store.load_dossiers()?;
-    let scores: BTreeMap<(String, String, String), f64> = store
-        .load_scores()?
-        .into_iter()
-        .filter_map(|r| r.value.map(|v| ((r.reference, r.member, r.criterion), v)))
-        .collect();
+    let scores = jury_core::records::score_values(&store.load_scores()?);
     let data = store.load_committee()?;
     let refs: Vec<&Dossier> = dossiers.iter().collect();
     let committee = Committee::build(&call, &refs, &scores, data, Default::default());

@@ -341,17 +341,7 @@ impl Store {
         };
         let dossiers = self.load_dossiers()?;
         let rows = self.load_scores()?;
-        let scores = rows
-            .iter()
-            .filter_map(|r| {
-                r.value.map(|v| {
-                    (
-                        (r.reference.clone(), r.member.clone(), r.criterion.clone()),
-                        v,
-                    )
-                })
-            })
-            .collect();
+        let scores = jury_core::records::score_values(&rows);
         let refs: Vec<&Dossier> = dossiers.iter().collect();
         // The basis letters and minutes are produced on (`io::produce`).
         let committee = Committee::build(

@@ -28,8 +28,9 @@ fn session(id: i64, closed: bool) -> Session {
     }
 }
 
-/// The sample call as the state holds it, with three members and no score.
-fn state(reviewer: Option<&str>, committee: CommitteeData) -> State {
+/// The sample call as the state holds it: these members, this reviewer,
+/// no score (shared with the membership tests).
+pub(super) fn sample_state(reviewer: Option<&str>, committee: CommitteeData) -> State {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025");
     let folder = crate::io::import::read_folder(&dir).expect("the sample call reads");
     State::new(Init {
@@ -44,7 +45,19 @@ fn state(reviewer: Option<&str>, committee: CommitteeData) -> State {
         reviewer: reviewer.map(String::from),
         reviewer_hint: None,
         report: Vec::new(),
-        committee: CommitteeData {
+        committee,
+        templates: folder.templates,
+        letters: Vec::new(),
+        letters_dir: "/courriers".into(),
+        today: day(2025, 7, 7),
+    })
+}
+
+/// The sample call with three members (chair, secretary, member).
+fn state(reviewer: Option<&str>, committee: CommitteeData) -> State {
+    sample_state(
+        reviewer,
+        CommitteeData {
             members: vec![
                 (CHAIR.into(), Role::Chair),
                 (SECRETARY.into(), Role::Secretary),
@@ -52,11 +65,7 @@ fn state(reviewer: Option<&str>, committee: CommitteeData) -> State {
             ],
             ..committee
         },
-        templates: folder.templates,
-        letters: Vec::new(),
-        letters_dir: "/courriers".into(),
-        today: day(2025, 7, 7),
-    })
+    )
 }
 
 fn status(s: &State) -> (String, bool) {

@@ -4,34 +4,17 @@
 use super::super::{Msg, update};
 use super::*;
 use crate::app::keymap::Keymap;
-use crate::app::state::Init;
 use jury_core::records::CommitteeData;
 
 /// The sample call with these members and nobody named yet.
 fn state(members: &[(&str, Role)]) -> State {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025");
-    let folder = crate::io::import::read_folder(&dir).expect("the sample call reads");
-    State::new(Init {
-        lang: Lang::Fr,
-        color: false,
-        call: folder.call,
-        call_dir: None,
-        db_path: "test".into(),
-        keymap: Keymap::default_map().expect("default keymap"),
-        dossiers: folder.dossiers.into_iter().map(|(d, _)| d).collect(),
-        scores: Vec::new(),
-        reviewer: None,
-        reviewer_hint: None,
-        report: Vec::new(),
-        committee: CommitteeData {
+    crate::app::update::tests::sample_state(
+        None,
+        CommitteeData {
             members: members.iter().map(|(n, r)| (n.to_string(), *r)).collect(),
             ..CommitteeData::default()
         },
-        templates: folder.templates,
-        letters: Vec::new(),
-        letters_dir: "/courriers".into(),
-        today: chrono::NaiveDate::from_ymd_opt(2025, 7, 7).expect("date"),
-    })
+    )
 }
 
 fn send(s: &mut State, text: &str) -> Vec<Effect> {
