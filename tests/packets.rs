@@ -1164,3 +1164,32 @@ fn a_conflict_withdrawn_on_a_members_laptop_is_withdrawn_at_the_chairs() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_packet_dated_in_the_future_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("c.sqlite");
+    let mut store = chair(&db);
+    let before = snapshot(&db, &store);
+    // Under « the most recent wins », 9999 would beat every genuine edit.
+    let forged = handmade(
+        JULIEN,
+        &[(1, "experience", 5.0, "9999-12-31T23:59:59Z")],
+        "9999-12-31T23:59:59Z",
+    );
+    assert_eq!(
+        refusal(store.import_packet(&forged, false)),
+        "paquet invalide : date d'export : date « 9999-12-31T23:59:59Z » dans le futur ; vérifiez l'horloge de l'ordinateur du membre. Rien n'a été importé."
+    );
+    // A score dated after the packet's own export.
+    let later = handmade(
+        JULIEN,
+        &[(1, "experience", 5.0, "2025-07-05T12:00:00Z")],
+        "2025-07-05T10:00:00Z",
+    );
+    assert!(
+        refusal(store.import_packet(&later, false))
+            .contains("note PDNP06-2025-001/experience : date « 2025-07-05T12:00:00Z » postérieure à l'export du paquet"),
+    );
+    assert_eq!(snapshot(&db, &store), before, "nothing imported");
+}

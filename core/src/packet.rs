@@ -191,6 +191,50 @@ pub fn validate(p: &Packet) -> Result<(), PacketError> {
     Ok(())
 }
 
+/// How far ahead of the importing computer's clock a member's clock may be.
+const CLOCK_DRIFT_MINUTES: i64 = 10;
+
+/// Refuses dates in the future of the import (a forged `9999-12-31` would
+/// win every « most recent wins » merge) and scores or conflicts dated after
+/// the packet's own export.
+pub fn check_times(p: &Packet, now: DateTime<chrono::Utc>) -> Result<(), PacketError> {
+    let limit = now + chrono::TimeDelta::minutes(CLOCK_DRIFT_MINUTES);
+    let exported = instant(&p.exported_at)
+        .ok_or_else(|| PacketError::BadDate(Dated::Export, p.exported_at.clone()))?;
+    if exported > limit {
+        return Err(PacketError::FromTheFuture(
+            Dated::Export,
+            p.exported_at.clone(),
+        ));
+    }
+    let dated = p
+        .scores
+        .iter()
+        .map(|s| {
+            (
+                Dated::Score(format!("{}/{}", s.reference, s.criterion)),
+                s.updated_at.as_str(),
+            )
+        })
+        .chain(p.conflicts.iter().flat_map(|c| {
+            std::iter::once((Dated::Conflict(c.reference.clone()), c.declared_at.as_str())).chain(
+                c.withdrawn_at
+                    .as_deref()
+                    .map(|w| (Dated::Conflict(c.reference.clone()), w)),
+            )
+        }));
+    for (what, date) in dated {
+        let at = instant(date).ok_or_else(|| PacketError::BadDate(what.clone(), date.into()))?;
+        if at > limit {
+            return Err(PacketError::FromTheFuture(what, date.into()));
+        }
+        if at > exported {
+            return Err(PacketError::AfterExport(what, date.into()));
+        }
+    }
+    Ok(())
+}
+
 /// An RFC 3339 date, or `None`.
 pub fn instant(s: &str) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(s).ok()

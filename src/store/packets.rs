@@ -163,6 +163,7 @@ impl Store {
                 return Err(Refusal::PacketAltered.into());
             }
             packet::validate(p).map_err(Refusal::PacketInvalid)?;
+            packet::check_times(p, chrono::Utc::now()).map_err(Refusal::PacketInvalid)?;
             let call_id: Option<String> = tx
                 .query_row("SELECT value FROM meta WHERE key = 'call_id'", [], |r| r.get(0))
                 .optional()?;

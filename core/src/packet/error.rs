@@ -26,6 +26,11 @@ pub enum PacketError {
     DuplicateConflict(String),
     /// The content no longer matches its checksum.
     Checksum,
+    /// A date later than the import (beyond clock drift): under « the most
+    /// recent wins » it would beat every genuine later edit.
+    FromTheFuture(Dated, String),
+    /// A score or conflict dated after the packet's own export.
+    AfterExport(Dated, String),
 }
 
 /// Where the JSON breaks.
@@ -88,14 +93,28 @@ impl PacketError {
             },
             EmptyCallId => lang.t("identifiant d'appel vide", "empty call id").into(),
             EmptyMember => lang.t("nom du membre vide", "empty member name").into(),
+            FromTheFuture(what, date) => match lang {
+                Lang::Fr => format!(
+                    "{} : date « {date} » dans le futur ; vérifiez l'horloge de l'ordinateur du membre",
+                    what.name(lang)
+                ),
+                Lang::En => format!(
+                    "{}: date “{date}” in the future; check the clock of the member's computer",
+                    what.name(lang)
+                ),
+            },
+            AfterExport(what, date) => match lang {
+                Lang::Fr => format!(
+                    "{} : date « {date} » postérieure à l'export du paquet",
+                    what.name(lang)
+                ),
+                Lang::En => format!(
+                    "{}: date “{date}” later than the packet's export",
+                    what.name(lang)
+                ),
+            },
             BadDate(what, date) => {
-                let what = match (what, lang) {
-                    (Dated::Export, _) => lang.t("date d'export", "export date").into(),
-                    (Dated::Score(key), Lang::Fr) => format!("note {key}"),
-                    (Dated::Score(key), Lang::En) => format!("score {key}"),
-                    (Dated::Conflict(r), Lang::Fr) => format!("conflit d'intérêts sur {r}"),
-                    (Dated::Conflict(r), Lang::En) => format!("conflict of interest on {r}"),
-                };
+                let what = what.name(lang);
                 match lang {
                     Lang::Fr => format!(
                         "{what} : date « {date} » illisible (RFC 3339 attendu, par exemple 2025-07-05T10:00:00Z)"
@@ -114,6 +133,18 @@ impl PacketError {
                 Lang::En => format!("conflict of interest on {r} declared twice"),
             },
             Json(_) | NotAPacket | Format(_) | Future(_) | Checksum => String::new(),
+        }
+    }
+}
+
+impl Dated {
+    fn name(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Dated::Export, _) => lang.t("date d'export", "export date").into(),
+            (Dated::Score(key), Lang::Fr) => format!("note {key}"),
+            (Dated::Score(key), Lang::En) => format!("score {key}"),
+            (Dated::Conflict(r), Lang::Fr) => format!("conflit d'intérêts sur {r}"),
+            (Dated::Conflict(r), Lang::En) => format!("conflict of interest on {r}"),
         }
     }
 }
