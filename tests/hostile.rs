@@ -96,3 +96,23 @@ fn csv_export_neutralises_cells_a_spreadsheet_would_run() {
     }
     assert!(seen);
 }
+
+#[test]
+fn check_shows_control_characters_instead_of_running_them() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let call = copy_sample(dir.path());
+    let file = call.join("dossiers/PDNP06-2025-001.json");
+    set_field(
+        &file,
+        &["structure", "email"],
+        "x\u{1b}[2J\u{7}\u{1b}]0;titre\u{7}\nx.json:1:1: 0 erreur\r".into(),
+    );
+    let out = jury().arg("check").arg(&call).output().expect("run");
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+    assert!(!text.lines().any(|l| l.starts_with("x.json:")), "{text}");
+    assert!(text.contains("\\u{1b}[2J"), "{text}");
+}
