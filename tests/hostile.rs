@@ -2,7 +2,8 @@
 //! folder): neutralised in what Jury writes and prints, bounded when read.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 fn jury() -> Command {
     Command::new(env!("CARGO_BIN_EXE_jury"))
@@ -26,6 +27,40 @@ fn copy_sample(to: &Path) -> PathBuf {
         }
     }
     dest
+}
+
+/// Runs `cmd`, killing it after `limit`: a test must not hang. Output goes
+/// to files, so a long report cannot fill a pipe and block the child.
+fn run_bounded(mut cmd: Command, limit: Duration) -> (Output, Duration) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (out_path, err_path) = (dir.path().join("out"), dir.path().join("err"));
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(std::fs::File::create(&out_path).expect("out"))
+        .stderr(std::fs::File::create(&err_path).expect("err"))
+        .spawn()
+        .expect("spawn");
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "still running after {limit:?}: {}",
+                std::fs::read_to_string(&out_path).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let elapsed = start.elapsed();
+    let output = Output {
+        status,
+        stdout: std::fs::read(&out_path).expect("out"),
+        stderr: std::fs::read(&err_path).expect("err"),
+    };
+    (output, elapsed)
 }
 
 fn set_field(file: &Path, pointer: &[&str], value: serde_json::Value) {
@@ -115,4 +150,49 @@ fn check_shows_control_characters_instead_of_running_them() {
     );
     assert!(!text.lines().any(|l| l.starts_with("x.json:")), "{text}");
     assert!(text.contains("\\u{1b}[2J"), "{text}");
+}
+
+fn mkfifo(path: &Path) {
+    match Command::new("mkfifo").arg(path).status() {
+        Ok(s) => assert!(s.success(), "mkfifo failed"),
+        Err(e) => panic!("mkfifo missing ({e}): install the package coreutils"),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_link_to_a_device_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let call = copy_sample(dir.path());
+    mkfifo(&call.join("dossiers/tube.json"));
+    std::os::unix::fs::symlink("/dev/zero", call.join("dossiers/zero.json")).expect("symlink");
+    let mut cmd = jury();
+    cmd.arg("check").arg(&call);
+    let (out, took) = run_bounded(cmd, Duration::from_secs(5));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(took < Duration::from_secs(1), "{took:?}");
+    assert!(text.contains("dossiers/tube.json:1:1:"), "{text}");
+    assert!(text.contains("dossiers/zero.json:1:1:"), "{text}");
+    assert!(text.contains("pas un fichier ordinaire"), "{text}");
+}
+
+#[test]
+fn many_copies_of_one_reference_are_each_reported() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let call = copy_sample(dir.path());
+    let one: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(call.join("dossiers/PDNP06-2025-001.json")).expect("read"),
+    )
+    .expect("json");
+    let many = serde_json::Value::Array(vec![one; 2000]);
+    std::fs::write(
+        call.join("dossiers/copies.json"),
+        serde_json::to_vec_pretty(&many).expect("json"),
+    )
+    .expect("write");
+    let mut cmd = jury();
+    cmd.arg("check").arg(&call);
+    let (out, _) = run_bounded(cmd, Duration::from_secs(60));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches("déjà utilisée").count(), 2000, "{text}");
 }
