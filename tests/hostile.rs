@@ -196,3 +196,41 @@ fn many_copies_of_one_reference_are_each_reported() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text.matches("déjà utilisée").count(), 2000, "{text}");
 }
+
+#[test]
+fn absurd_numbers_in_the_call_are_refused_with_their_place() {
+    for (pointer, expected) in [
+        (
+            "/criteria/0/weight",
+            "la pondération 1e308 dépasse la limite de 1000",
+        ),
+        (
+            "/scale/max",
+            "« scale.max » : 1e308 dépasse la limite de 1000",
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("tmp");
+        let call = copy_sample(dir.path());
+        let appel = call.join("appel.json");
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&appel).expect("read")).expect("json");
+        *v.pointer_mut(pointer).expect("field") = serde_json::json!(1e308);
+        // As a person would type it (serde_json writes `1e+308`).
+        let text = serde_json::to_string_pretty(&v)
+            .expect("json")
+            .replace("1e+308", "1e308");
+        std::fs::write(&appel, text).expect("write");
+        let out = jury().arg("check").arg(&call).output().expect("run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        let line = text
+            .lines()
+            .find(|l| l.contains(expected))
+            .unwrap_or_else(|| panic!("{expected}: {text}"));
+        // file:line:col of the number itself.
+        let place: Vec<&str> = line.splitn(4, ':').collect();
+        assert_eq!(place[0], "appel.json", "{line}");
+        assert!(place[1].parse::<usize>().expect("line") > 1, "{line}");
+        assert!(place[2].parse::<usize>().expect("col") > 1, "{line}");
+    }
+}
