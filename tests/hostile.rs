@@ -234,3 +234,39 @@ fn absurd_numbers_in_the_call_are_refused_with_their_place() {
         assert!(place[2].parse::<usize>().expect("col") > 1, "{line}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn files_holding_personal_data_are_private_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().expect("tmp");
+    // Created in this process (umask 022 or so): 0600 all the same.
+    let db = imported_db(&sample(), dir.path());
+    assert_eq!(mode(&db), 0o600, "database");
+    // While it is open, SQLite's side files exist: same mode.
+    let store = jury::store::Store::open(&db).expect("open");
+    store.load_scores().expect("read");
+    for side in ["j.sqlite-wal", "j.sqlite-shm"] {
+        assert_eq!(mode(&dir.path().join(side)), 0o600, "{side}");
+    }
+    drop(store);
+    // The real binary under umask 000.
+    let out_dir = dir.path().join("sorties");
+    for (format, name) in [("csv", "export.csv"), ("json", "export.json")] {
+        let export = out_dir.join(name);
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask 000; mkdir -p '{d}'; exec '{bin}' export {format} --db '{db}' --out '{export}'",
+                d = out_dir.display(),
+                bin = env!("CARGO_BIN_EXE_jury"),
+                db = db.display(),
+                export = export.display(),
+            ))
+            .status()
+            .expect("sh");
+        assert!(status.success());
+        assert_eq!(mode(&export), 0o600, "{name}");
+    }
+}

@@ -59,16 +59,18 @@ pub fn write_atomic_with<E: From<FileError>>(
     let prefix = format!(".{}.", path.file_name().unwrap_or_default().display());
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
-    // NamedTempFile's default mode is 0600: a letter or an export gets the
-    // usual mode of a new file instead (0666 less the umask).
+    // Letters, exports, packets and bundles hold applicants' personal data:
+    // 0600 whatever the umask (NamedTempFile sets the mode itself).
     #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600));
     let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
     fill(tmp.as_file_mut())?;
     tmp.as_file().sync_all().map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
 }
+
+pub use crate::store::private::{create_private_dir_all, create_private_file};
 
 /// The largest file Jury reads from a call folder: a dossier, `appel.json`
 /// or a letter template is a few kilobytes; 20 Mo is room for an array of
