@@ -4,7 +4,7 @@ use jury::cli::fail;
 use jury::io::produce;
 use jury::store::Store;
 use jury::tui::{App, Options};
-use jury_core::fr::Lang;
+use jury_core::fr::{Lang, visible, visible_lines};
 use jury_core::json::Severity;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -22,7 +22,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("{}", e.message(lang));
+                eprintln!("{}", visible_lines(&e.message(lang)));
                 ExitCode::from(1)
             }
         },
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
                     match jury::cli::commands::import_bundle(&path) {
                         Ok(dir) => dir,
                         Err(e) => {
-                            eprintln!("{}", e.message(lang));
+                            eprintln!("{}", visible_lines(&e.message(lang)));
                             return ExitCode::from(2);
                         }
                     }
@@ -85,7 +85,7 @@ fn check(dir: &std::path::Path) -> ExitCode {
             let warnings = folder.diags.len() - errors;
             println!(
                 "{} : {} critère(s), {} règle(s), {} dossier(s) valide(s), {} erreur(s), {} avertissement(s).",
-                folder.call.id,
+                visible(&folder.call.id),
                 folder.call.criteria.len(),
                 folder.call.eligibility.len(),
                 folder.dossiers.len(),
@@ -106,7 +106,7 @@ fn verify(db: &std::path::Path, head: Option<&str>, lang: Lang) -> ExitCode {
     let r = match jury::store::audit::verify_record(db, head) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{}", e.message(lang));
+            eprintln!("{}", visible_lines(&e.message(lang)));
             return ExitCode::from(2);
         }
     };
@@ -177,7 +177,7 @@ fn verify(db: &std::path::Path, head: Option<&str>, lang: Lang) -> ExitCode {
             )
         );
         for d in &r.differences {
-            println!("  – {d}");
+            println!("  – {}", visible(&d.to_string()));
         }
     }
     if r.is_intact() {
@@ -248,7 +248,7 @@ fn letters(
         Ok(p) => p,
         Err(errors) => {
             for e in errors {
-                eprintln!("{}", e.message(lang));
+                eprintln!("{}", visible_lines(&e.message(lang)));
             }
             return fail(
                 1,
@@ -284,12 +284,17 @@ fn letters(
         match produce::write_letter(&mut store, &src, p, out, actor) {
             Ok(path) => {
                 if !terminal {
-                    println!("{} {}", p.reference, path.display());
+                    println!("{} {}", visible(&p.reference), path.display());
                 }
             }
             Err(e) => {
                 failed += 1;
-                bar.suspend(|| eprintln!("{}", lang.located(&p.reference, e.message(lang))));
+                bar.suspend(|| {
+                    eprintln!(
+                        "{}",
+                        visible_lines(&lang.located(&p.reference, e.message(lang)))
+                    )
+                });
             }
         }
         bar.inc(1);
@@ -366,7 +371,7 @@ fn tui(opts: Options) -> ExitCode {
         Err(e) => {
             // The call's diagnostics end with a line break, other errors do not.
             let message = e.message(lang);
-            eprint!("{message}");
+            eprint!("{}", visible_lines(&message));
             if !message.ends_with('\n') {
                 eprintln!();
             }

@@ -227,6 +227,22 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
                 format!("« scale » : le minimum ({min}) doit être inférieur au maximum ({max})"),
             ));
         }
+        // A note is read and shown in a few characters, and totals must
+        // stay far from infinity: « 99 / inf » is no grade.
+        for (key, x) in [("min", min), ("max", max)] {
+            if x.abs() > MAX_NUMBER
+                && let Some(v) = s.get(key)
+            {
+                errors.push(f.src.error(
+                    v,
+                    format!(
+                        "« {} » : {} dépasse la limite de {MAX_NUMBER} (en valeur absolue)",
+                        s.name(key),
+                        as_written(v, x)
+                    ),
+                ));
+            }
+        }
         Some(Scale { min, max })
     });
     let before_criteria = errors.len();
@@ -358,6 +374,18 @@ fn each_object<'s, 'a, 'v>(
     out
 }
 
+/// The largest weight and the largest note (in absolute value) a call may
+/// set: any real grid is far below, and sums of products stay finite.
+pub const MAX_NUMBER: f64 = 1000.0;
+
+/// A number as the file writes it (`1e308`, not its 309 digits).
+fn as_written(v: &jsonc_parser::ast::Value, x: f64) -> String {
+    match v {
+        jsonc_parser::ast::Value::NumberLit(n) => n.value.to_string(),
+        _ => x.to_string(),
+    }
+}
+
 fn criteria(f: &Fields, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<Criterion> {
     let mut out: Vec<Criterion> = Vec::new();
     for c in each_object(f, "criteria", items, errors) {
@@ -373,6 +401,18 @@ fn criteria(f: &Fields, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<Criterion>
                 format!(
                     "« {} » : la pondération doit être positive",
                     c.name("weight")
+                ),
+            ));
+        }
+        if let (Some(w), Some(v)) = (weight, c.get("weight"))
+            && w > MAX_NUMBER
+        {
+            errors.push(c.src.error(
+                v,
+                format!(
+                    "« {} » : la pondération {} dépasse la limite de {MAX_NUMBER}",
+                    c.name("weight"),
+                    as_written(v, w)
                 ),
             ));
         }

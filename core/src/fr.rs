@@ -200,8 +200,51 @@ macro_rules! french_display {
     )+};
 }
 
+/// Outside text (a dossier, a file name, a library's message) made safe to
+/// print on a terminal: every control character (and bidirectional
+/// override) is shown as its escape, `\u{1b}`, so an escape sequence cannot
+/// clear the screen or set the title, a bell cannot ring, a line break cannot
+/// start a line that looks like another diagnostic, and text cannot be
+/// shown reversed.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    use std::fmt::Write;
+    let hidden = |c: char| {
+        c.is_control()
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    if !text.chars().any(hidden) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// [`visible`] for a message of several lines made by Jury (diagnostics one
+/// a line): its line breaks kept, every other control character shown.
+/// Outside text inside it must already have gone through [`visible`].
+pub fn visible_lines(text: &str) -> String {
+    text.split('\n').map(visible).collect::<Vec<_>>().join("\n")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn visible_shows_control_characters_as_escapes() {
+        assert_eq!(super::visible("14,5 / 20 « ok »"), "14,5 / 20 « ok »");
+        assert_eq!(
+            super::visible("a\u{1b}[2J\u{7}\nx.json:1:1:\r"),
+            "a\\u{1b}[2J\\u{7}\\u{a}x.json:1:1:\\u{d}"
+        );
+    }
+
     use super::*;
 
     #[test]

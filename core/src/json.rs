@@ -33,10 +33,15 @@ impl fmt::Display for Diag {
         } else {
             ""
         };
+        // The message quotes the dossier, the path names the sender's
+        // file: neither may drive the terminal or fake a line.
         write!(
             f,
             "{}:{}:{}: {warn}{}",
-            self.path, self.line, self.column, self.message
+            crate::fr::visible(&self.path),
+            self.line,
+            self.column,
+            crate::fr::visible(&self.message)
         )
     }
 }

@@ -80,7 +80,7 @@ pub fn bundle_from(db: &Path, call_dir: Option<&Path>, out: &Path, lang: Lang) -
     };
     match crate::io::bundle::write(&store, call_dir, out) {
         Ok(summary) => {
-            println!("{summary}");
+            println!("{}", jury_core::fr::visible_lines(&summary.to_string()));
             println!(
                 "Sur le portable de chaque membre : jury {} --as \"NOM DU MEMBRE\"",
                 out.display()
@@ -170,16 +170,24 @@ fn import(file: &Path, db: &Path, add_member: bool, lang: Lang) -> ExitCode {
     };
     match store.import_packet(&packet, add_member) {
         Ok(report) => {
+            // A packet is a member's file: its names are shown, not run.
+            use jury_core::fr::visible;
             println!(
-                "Paquet de « {} » (exporté le {}) : {report}.",
-                report.member,
-                local_time(&report.exported_at)
+                "{}",
+                visible(&format!(
+                    "Paquet de « {} » (exporté le {}) : {report}.",
+                    report.member,
+                    local_time(&report.exported_at)
+                ))
             );
             if report.member_added {
-                println!("« {} » a été ajouté au comité.", report.member);
+                println!("« {} » a été ajouté au comité.", visible(&report.member));
             }
             for c in &report.conflicts {
-                println!("  conflit : {c} — à trancher par la présidence");
+                println!(
+                    "  conflit : {} — à trancher par la présidence",
+                    visible(&c.to_string())
+                );
             }
             ExitCode::SUCCESS
         }

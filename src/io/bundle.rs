@@ -299,7 +299,7 @@ pub fn default_unpack_dir() -> Option<PathBuf> {
 pub fn unpack(bundle: &Path, into: &Path) -> Result<PathBuf, BundleError> {
     let refused = |why| BundleError::Unpack(bundle.to_path_buf(), why);
     let (mut zip, manifest) = open_checked(bundle).map_err(refused)?;
-    std::fs::create_dir_all(into).map_err(FileError::at(into))?;
+    crate::io::files::create_private_dir_all(into).map_err(FileError::at(into))?;
     let folder = safe_name(&manifest.call_id);
     let target = into.join(&folder);
     check_target(&target, &manifest.call_id)?;
@@ -410,9 +410,11 @@ fn extract<R: Read + std::io::Seek>(
         }
         let dest = tmp.join(&f.path);
         if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+            crate::io::files::create_private_dir_all(parent).map_err(|e| io(parent, e))?;
         }
-        let mut out = BufWriter::new(File::create(&dest).map_err(|e| io(&dest, e))?);
+        let mut out = BufWriter::new(
+            crate::io::files::create_private_file(&dest, true).map_err(|e| io(&dest, e))?,
+        );
         let mut hasher = Sha256::new();
         let mut size = 0u64;
         let mut buf = vec![0u8; 64 * 1024];

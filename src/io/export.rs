@@ -36,6 +36,17 @@ fn num(x: Option<f64>, decimals: usize) -> String {
         .unwrap_or_default()
 }
 
+/// A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab,
+/// carriage return first) gets a leading `'`, as OWASP recommends: a
+/// structure's name written by an applicant stays text in Excel or Calc.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 /// One row per dossier: eligibility, each criterion's mean, median and
 /// spread, the totals, rank and decision.
 pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
@@ -74,7 +85,7 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
     ] {
         header.push(h.to_string());
     }
-    w.write_record(&header)?;
+    w.write_record(header.iter().map(|c| neutralise(c).into_owned()))?;
     for (i, d) in src.dossiers.iter().enumerate() {
         let agg = &src.committee.aggregates[i];
         let report = jury_core::eligibility::evaluate(&src.call, d, lang);
@@ -137,7 +148,7 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
                 .unwrap_or_default(),
         );
         row.push(decision.map(|x| x.motivation.clone()).unwrap_or_default());
-        w.write_record(&row)?;
+        w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
     }
     let body = w
         .into_inner()

@@ -59,10 +59,10 @@ pub fn write_atomic_with<E: From<FileError>>(
     let prefix = format!(".{}.", path.file_name().unwrap_or_default().display());
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
-    // NamedTempFile's default mode is 0600: a letter or an export gets the
-    // usual mode of a new file instead (0666 less the umask).
+    // Letters, exports, packets and bundles hold applicants' personal data:
+    // 0600 whatever the umask (NamedTempFile sets the mode itself).
     #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600));
     let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
     fill(tmp.as_file_mut())?;
     tmp.as_file().sync_all().map_err(fail)?;
@@ -70,16 +70,77 @@ pub fn write_atomic_with<E: From<FileError>>(
     Ok(())
 }
 
+pub use crate::store::private::{create_private_dir_all, create_private_file};
+
+/// The largest file Jury reads from a call folder: a dossier, `appel.json`
+/// or a letter template is a few kilobytes; 20 Mo is room for an array of
+/// thousands of dossiers, and a bound against a file that never ends.
+pub const MAX_READ: u64 = 20 * 1024 * 1024;
+
 /// Reads a file as UTF-8, reporting the first invalid byte's position.
+/// Only a regular file is opened (a FIFO would block, a device never end),
+/// and only up to [`MAX_READ`] bytes.
 pub fn read_utf8(path: &Path, display: &str) -> Result<String, Diag> {
-    let bytes = std::fs::read(path).map_err(|e| Diag {
+    use std::io::Read;
+    let refuse = |message: String| Diag {
         path: display.to_string(),
         line: 1,
         column: 1,
         severity: Severity::Error,
-        message: format!("lecture impossible : {}", jury_core::fr::io_message(&e)),
-    })?;
+        message,
+    };
+    let unreadable = |e: &std::io::Error| {
+        refuse(format!(
+            "lecture impossible : {}",
+            jury_core::fr::io_message(e)
+        ))
+    };
+    // Checked before opening: opening a FIFO waits for a writer.
+    let meta = std::fs::metadata(path).map_err(|e| unreadable(&e))?;
+    if !meta.is_file() {
+        return Err(refuse(
+            "n'est pas un fichier ordinaire (tube, périphérique ou socket) : fichier ignoré".into(),
+        ));
+    }
+    let too_big = || {
+        refuse(format!(
+            "fichier trop gros (plus de {} Mo) : fichier ignoré",
+            MAX_READ / (1024 * 1024)
+        ))
+    };
+    if meta.len() > MAX_READ {
+        return Err(too_big());
+    }
+    let file = File::open(path).map_err(|e| unreadable(&e))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_READ + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(&e))?;
+    // It grew since: still bounded.
+    if bytes.len() as u64 > MAX_READ {
+        return Err(too_big());
+    }
     decode_utf8(bytes, display)
+}
+
+/// Whether `path`, once symbolic links are followed, is inside `root`: a
+/// link in a call folder may not lead to the rest of the disk.
+pub fn inside(root: &Path, path: &Path) -> bool {
+    match (path.canonicalize(), root.canonicalize()) {
+        (Ok(real), Ok(root)) => real.starts_with(root),
+        _ => false,
+    }
+}
+
+/// The refusal of a link leading out of the call folder.
+pub fn outside(display: &str) -> Diag {
+    Diag {
+        path: display.to_string(),
+        line: 1,
+        column: 1,
+        severity: Severity::Error,
+        message: "lien symbolique menant hors du dossier de l'appel : fichier ignoré".into(),
+    }
 }
 
 /// Where an attachment's relative path leads: a file inside the call folder
@@ -114,6 +175,10 @@ pub fn read_overrides(call_dir: &Path) -> (BTreeMap<String, String>, Vec<Diag>) 
             continue;
         };
         let display = format!("lettres/{id}.txt");
+        if !inside(call_dir, &f) {
+            errors.push(outside(&display));
+            continue;
+        }
         match read_utf8(&f, &display) {
             Ok(text) => {
                 map.insert(id, text);

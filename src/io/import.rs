@@ -55,6 +55,9 @@ pub fn read_call(dir: &Path) -> Result<Call, Vec<Diag>> {
                 .into(),
         }]);
     }
+    if path.exists() && !crate::io::files::inside(dir, &path) {
+        return Err(vec![crate::io::files::outside("appel.json")]);
+    }
     let text = crate::io::files::read_utf8(&path, "appel.json").map_err(|d| vec![d])?;
     Call::parse("appel.json", &text)
 }
@@ -67,6 +70,10 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
     let mut seen: HashMap<String, String> = HashMap::new();
     for file in dossier_files(dir, &mut diags) {
         let display = relative(dir, &file);
+        if !crate::io::files::inside(dir, &file) {
+            diags.push(crate::io::files::outside(&display));
+            continue;
+        }
         let text = match crate::io::files::read_utf8(&file, &display) {
             Ok(t) => t,
             Err(d) => {

@@ -284,7 +284,7 @@ pub fn write_letter(
     out: &Path,
     actor: &str,
 ) -> Result<PathBuf, ProduceError> {
-    std::fs::create_dir_all(out).map_err(FileError::at(out))?;
+    crate::io::files::create_private_dir_all(out).map_err(FileError::at(out))?;
     let stem = format!("{}-{}", p.reference, p.kind);
     let pdf = crate::io::render::pdf::render(&p.document)?;
     let odt = crate::io::render::odt::render(&p.document)?;
@@ -338,7 +338,7 @@ pub fn write_minutes(
     out: &Path,
     only: Option<i64>,
 ) -> Result<Vec<PathBuf>, ProduceError> {
-    std::fs::create_dir_all(out).map_err(FileError::at(out))?;
+    crate::io::files::create_private_dir_all(out).map_err(FileError::at(out))?;
     // Minutes are signed: they pin the chain as it stands.
     let record = check_record(store)?;
     let head = record.chain.head.clone().map(|hash| AuditHead {

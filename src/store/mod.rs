@@ -17,6 +17,7 @@ mod committee;
 mod error;
 mod letters;
 mod packets;
+pub mod private;
 pub mod record;
 pub use error::{PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
@@ -233,19 +234,20 @@ pub fn default_path(call_id: &str) -> Option<PathBuf> {
 impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| io_error(path, e))?;
+            private::create_private_dir_all(parent).map_err(|e| io_error(path, e))?;
         }
         let lock_path = lock_path(path);
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| io_error(path, e))?;
+        let lock =
+            private::create_private_file(&lock_path, false).map_err(|e| io_error(path, e))?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::Locked(path.into())),
             Err(std::fs::TryLockError::Error(e)) => return Err(io_error(path, e)),
+        }
+        // The database holds personal data: created 0600 before SQLite opens
+        // it, whatever the umask; SQLite gives its -wal and -shm the same mode.
+        if !path.exists() {
+            private::create_private_file(path, false).map_err(|e| io_error(path, e))?;
         }
         let conn = Connection::open(path).map_err(|e| sql_error(path, e))?;
         let mut store = Store {

@@ -395,7 +395,7 @@ impl App {
             .export_packet(&me)
             .map_err(|e| e.message(lang))
             .and_then(|p| {
-                std::fs::create_dir_all(&dir).map_err(|e| lang.io_error(&e))?;
+                crate::io::files::create_private_dir_all(&dir).map_err(|e| lang.io_error(&e))?;
                 let safe: String = me
                     .chars()
                     .map(|c| if c.is_alphanumeric() { c } else { '-' })

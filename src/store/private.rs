@@ -1,0 +1,27 @@
+//! Files and folders holding personal data, created private whatever the
+//! umask: the database here, and (through `io::files`) letters, exports,
+//! packets and bundles. Unix only; elsewhere the system's defaults.
+
+use std::fs::File;
+use std::path::Path;
+
+/// Creates `dir` and its missing parents, 0700 on Unix whatever the umask:
+/// the folders Jury makes hold personal data. Existing folders are left as
+/// they are.
+pub fn create_private_dir_all(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Opens `path` for writing, creating it 0600 on Unix whatever the umask
+/// (an existing file keeps its mode); truncated when `truncate`.
+pub fn create_private_file(path: &Path, truncate: bool) -> std::io::Result<File> {
+    let mut options = File::options();
+    options.create(true).write(true).truncate(truncate);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
