@@ -14,6 +14,8 @@ pub enum StoreError {
     ReadOnly(PathBuf),
     Full(PathBuf),
     NotADatabase(PathBuf),
+    /// The file was deleted, moved or replaced while Jury had it open.
+    Moved(PathBuf),
     /// Made by a newer Jury.
     TooNew {
         path: PathBuf,
@@ -55,6 +57,16 @@ impl StoreError {
                 "ce fichier n'est pas une base Jury (ou il est endommagé). Indiquez un autre fichier avec --db.",
                 "this file is not a Jury database (or it is damaged). Give another file with --db.",
             ),
+            Moved(p) => match lang {
+                Lang::Fr => format!(
+                    "La base a été déplacée ou supprimée pendant que Jury tournait : rien n'a été enregistré. Relancez Jury sur le bon fichier ({}).",
+                    p.display()
+                ),
+                Lang::En => format!(
+                    "The database was moved or deleted while Jury was running: nothing was saved. Start Jury again on the right file ({}).",
+                    p.display()
+                ),
+            },
             TooNew { path, version } => lang.located(
                 path.display(),
                 match lang {

@@ -210,6 +210,11 @@ pub(crate) fn templates_fingerprint(
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The opened file's device and inode: a write is refused once the
+    /// path no longer leads to it (deleted, moved, replaced).
+    identity: Option<FileIdentity>,
+    /// The file did not exist before this store opened it.
+    created: bool,
     /// Held for the store's life: a second Jury on the same file is refused.
     _lock: File,
 }
@@ -247,19 +252,29 @@ impl Store {
             Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::Locked(path.into())),
             Err(std::fs::TryLockError::Error(e)) => return Err(io_error(path, e)),
         }
+        let created = !path.exists();
         let conn = Connection::open(path).map_err(|e| sql_error(path, e))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            identity: None,
+            created,
             _lock: lock,
         };
         store.configure()?;
+        // The file exists now (WAL mode is written in its header).
+        store.identity = FileIdentity::of(path).map_err(|e| io_error(path, e))?;
         store.migrate()?;
         Ok(store)
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// This store created its file: the call starts on an empty database.
+    pub fn created(&self) -> bool {
+        self.created
     }
 
     /// Runs `f` in one transaction, committed before returning: every write
@@ -275,6 +290,9 @@ impl Store {
             TxError::Sql(e) => sql_error(path, e),
             TxError::Store(e) => e,
         })?;
+        // Checked last, so nothing is confirmed to a file no longer there:
+        // on refusal the transaction is dropped, rolled back.
+        still_there(path, self.identity)?;
         tx.commit().map_err(|e| sql_error(path, e))?;
         Ok(out)
     }
@@ -718,6 +736,47 @@ fn audit(
         params![at, actor, action, target, before, after, prev, hash],
     )?;
     Ok(())
+}
+
+/// The path still leads to the file opened: a write to a file deleted or
+/// moved meanwhile would be lost at the next start.
+fn still_there(path: &Path, opened: Option<FileIdentity>) -> Result<(), StoreError> {
+    let Some(opened) = opened else {
+        return Ok(());
+    };
+    match FileIdentity::of(path) {
+        Ok(Some(now)) if now == opened => Ok(()),
+        Ok(_) => Err(StoreError::Moved(path.into())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::Moved(path.into())),
+        Err(e) => Err(io_error(path, e)),
+    }
+}
+
+/// A file's device and inode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FileIdentity {
+    dev: u64,
+    ino: u64,
+}
+
+impl FileIdentity {
+    /// None where the platform has no inodes.
+    fn of(path: &Path) -> std::io::Result<Option<FileIdentity>> {
+        let meta = std::fs::metadata(path)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Ok(Some(FileIdentity {
+                dev: meta.dev(),
+                ino: meta.ino(),
+            }))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            Ok(None)
+        }
+    }
 }
 
 fn lock_path(db: &Path) -> PathBuf {

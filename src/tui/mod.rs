@@ -180,12 +180,18 @@ impl App {
             letters_dir,
             today: chrono::Local::now().date_naive(),
         });
-        Ok(App {
+        let created = store.created();
+        let mut app = App {
             state,
             store,
             opener: Box::new(open::with_system_viewer),
             job: None,
-        })
+        };
+        // A mistyped --db or a moved file must not pass for an empty call.
+        if created {
+            app.send(Outcome::DatabaseCreated(db));
+        }
+        Ok(app)
     }
 
     /// Replaces the system viewer (tests use this to see what would open).
