@@ -18,7 +18,7 @@ mod error;
 mod letters;
 mod packets;
 pub mod record;
-pub use error::{PacketProblem, Refusal, StoreError};
+pub use error::{Holder, PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
 pub use packets::*;
 
@@ -248,8 +248,10 @@ impl Store {
             .open(&lock_path)
             .map_err(|e| io_error(path, e))?;
         match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::Locked(path.into())),
+            Ok(()) => write_pid(&lock),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::Locked(path.into(), holder(&lock_path)));
+            }
             Err(std::fs::TryLockError::Error(e)) => return Err(io_error(path, e)),
         }
         let created = !path.exists();
@@ -776,6 +778,33 @@ impl FileIdentity {
             let _ = meta;
             Ok(None)
         }
+    }
+}
+
+/// Jury's process number in its lock file, so a second start can say who
+/// holds the base. Best effort: the lock itself is what keeps others out.
+fn write_pid(mut lock: &File) {
+    use std::io::Write;
+    let _ = lock
+        .set_len(0)
+        .and_then(|()| write!(lock, "{}", std::process::id()))
+        .and_then(|()| lock.flush());
+}
+
+/// Who holds the lock: a Jury that wrote its process number, still
+/// running; otherwise another program.
+fn holder(lock_path: &Path) -> Holder {
+    let pid = std::fs::read_to_string(lock_path)
+        .ok()
+        .and_then(|t| t.trim().parse::<u32>().ok());
+    match pid {
+        // Where /proc exists, a number left by a Jury that has ended is not it.
+        Some(pid)
+            if !Path::new("/proc/self").exists() || Path::new(&format!("/proc/{pid}")).exists() =>
+        {
+            Holder::Jury(Some(pid))
+        }
+        _ => Holder::Other,
     }
 }
 
