@@ -575,7 +575,7 @@ pub fn run(app: &mut App) -> std::io::Result<Option<i32>> {
     // first draw, or a resize in between is lost until the next key.
     let _ = event::poll(std::time::Duration::ZERO);
     let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
-    let result = event_loop(app, &mut terminal, &signal);
+    let result = event_loop(app, &mut terminal, &signal, &mut terminal_events);
     let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     result
@@ -589,11 +589,28 @@ fn received(signal: &AtomicUsize) -> Option<i32> {
     }
 }
 
-fn event_loop<B: Backend<Error = std::io::Error>>(
+/// Where the loop gets its events: `Ok(None)` when nothing came within
+/// the time given. The terminal's in the app; tests hand their own.
+pub type Events<'a> = dyn FnMut(std::time::Duration) -> std::io::Result<Option<Event>> + 'a;
+
+fn terminal_events(wait: std::time::Duration) -> std::io::Result<Option<Event>> {
+    if event::poll(wait)? {
+        event::read().map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Draws, reads events and runs them until quit or a signal (`Some(n)`).
+pub fn event_loop<B: Backend>(
     app: &mut App,
     terminal: &mut Terminal<B>,
     signal: &AtomicUsize,
-) -> std::io::Result<Option<i32>> {
+    events: &mut Events,
+) -> std::io::Result<Option<i32>>
+where
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
     loop {
         // Every action is committed before it returns: a signal is seen
         // between two actions, and between two letters of a batch.
@@ -601,26 +618,30 @@ fn event_loop<B: Backend<Error = std::io::Error>>(
             return Ok(Some(sig));
         }
         app.follow_the_date();
-        app.draw(terminal)?;
+        app.draw(terminal).map_err(std::io::Error::other)?;
         if app.state.quit {
             app.finish_jobs();
             return Ok(None);
         }
-        // A batch in progress: one letter per turn, keys still read.
-        if app.job.is_some() {
+        let next = if app.job.is_some() {
+            // A batch in progress: one letter per turn, keys still read.
             app.step_job();
-            if !event::poll(std::time::Duration::ZERO)? {
-                continue;
+            match events(std::time::Duration::ZERO)? {
+                Some(e) => e,
+                None => continue,
             }
         } else {
             // Wait for a key, looking at the signal flag in between.
-            while !event::poll(SIGNAL_POLL)? {
+            loop {
+                if let Some(e) = events(SIGNAL_POLL)? {
+                    break e;
+                }
                 if let Some(sig) = received(signal) {
                     return Ok(Some(sig));
                 }
             }
-        }
-        match event::read()? {
+        };
+        match next {
             Event::Key(k) if k.is_press() => app.press(k),
             Event::Paste(text) => app.paste(&text),
             _ => {}
