@@ -379,7 +379,9 @@ fn tui(opts: Options) -> ExitCode {
         }
     };
     match jury::tui::run(&mut app) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(None) => ExitCode::SUCCESS,
+        // Ended by a signal, the terminal restored: the shell's convention.
+        Ok(Some(sig)) => ExitCode::from(u8::try_from(128 + sig).unwrap_or(1)),
         Err(e) => {
             eprintln!(
                 "jury : erreur du terminal : {e}. Vos notes déjà affichées sont enregistrées."

@@ -132,3 +132,48 @@ fn errors_follow_lang() {
         "{err}"
     );
 }
+
+/// Garbage over a real database (a failing disk, a bad copy): the command
+/// line and the TUI's start say, in French, that the base is damaged and
+/// what to do, never SQLite's English alone.
+#[test]
+fn a_corrupt_database_is_explained_in_french_by_the_cli_and_the_tui() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = sample_db(dir.path());
+    // Every page after the header page: the tables are unreadable.
+    let mut bytes = std::fs::read(&db).expect("read db");
+    assert!(bytes.len() > 8192, "{} bytes", bytes.len());
+    for (i, b) in bytes.iter_mut().enumerate().skip(4096) {
+        *b = (i % 251) as u8;
+    }
+    std::fs::write(&db, &bytes).expect("corrupt db");
+
+    let out = jury()
+        .args(["export", "csv", "--db"])
+        .arg(&db)
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("la base est endommagée"), "{err}");
+    assert!(err.contains("sauvegarde"), "{err}");
+    assert!(!err.contains("malformed"), "{err}");
+
+    let started = jury::tui::App::open(jury::tui::Options {
+        call_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025"),
+        db: Some(db.clone()),
+        reviewer: None,
+        keymap: None,
+        lang: jury_core::fr::Lang::Fr,
+        color: false,
+        letters_dir: None,
+    });
+    let Err(e) = started else {
+        panic!("the TUI started on a corrupt database")
+    };
+    let message = e.message(jury_core::fr::Lang::Fr);
+    assert!(message.contains("la base est endommagée"), "{message}");
+    assert!(!message.contains("malformed"), "{message}");
+    let english = e.message(jury_core::fr::Lang::En);
+    assert!(english.contains("the database is damaged"), "{english}");
+}

@@ -217,6 +217,33 @@ fn a_second_instance_on_the_same_database_is_refused() {
     assert!(env.scores(FIRST, "Paul Martin").is_empty());
 }
 
+/// `kill` sent by a user, a logout or a shutdown: the app ends at once,
+/// with the shell's exit code, and gives back the terminal as it found it.
+#[test]
+fn signals_end_the_app_and_restore_the_terminal() {
+    for (name, number) in [("TERM", 15), ("HUP", 1), ("INT", 2), ("QUIT", 3)] {
+        let env = Env::new();
+        let mut app = env.jury(Some(NADIA));
+        app.wait_for(LIST_READY);
+        // A score saved just before is kept.
+        app.send("\r");
+        app.send("5");
+        app.wait_for("Enregistré");
+        let status = app.kill_with(name);
+        assert_eq!(status.exit_code(), 128 + number, "SIG{name}: {status}");
+        let (alternate, hidden, paste) = app.final_modes();
+        assert!(!alternate, "SIG{name}: still on the alternate screen");
+        assert!(!hidden, "SIG{name}: cursor still hidden");
+        assert!(!paste, "SIG{name}: bracketed paste still on");
+        drop(app);
+        assert_eq!(
+            env.scores(FIRST, NADIA),
+            expected(&[("experience", 5.0)]),
+            "SIG{name}"
+        );
+    }
+}
+
 #[test]
 fn too_small_a_terminal_says_so_until_it_is_enlarged() {
     let env = Env::new();

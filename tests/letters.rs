@@ -928,3 +928,41 @@ fn reasons_read_as_sentences_and_the_minutes_say_who_stood_in() {
         }
     }
 }
+
+/// A signal arriving while a batch of letters is being produced stops it
+/// between two letters: the letter done is whole and recorded, the others
+/// are not started.
+#[test]
+fn a_signal_mid_batch_stops_between_letters() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut s = closed_session();
+    let out = s.letters_dir();
+    s.set_today(chrono::NaiveDate::from_ymd_opt(2025, 7, 9).expect("date"));
+    s.act("letters_view");
+    s.act("generate_all_letters");
+    s.act("confirm");
+    let signal = AtomicUsize::new(0);
+    let mut asked = 0;
+    // The first look at the keyboard comes after the first letter: SIGTERM then.
+    let mut events = |_wait: std::time::Duration| {
+        asked += 1;
+        signal.store(15, Ordering::SeqCst);
+        Ok(None)
+    };
+    let ended = jury::tui::event_loop(&mut s.app, &mut s.term, &signal, &mut events).expect("loop");
+    assert_eq!(ended, Some(15));
+    assert_eq!(asked, 1);
+    let conn = rusqlite::Connection::open(&s.db).expect("db");
+    let rows: i64 = conn
+        .query_row("SELECT COUNT(*) FROM letters", [], |r| r.get(0))
+        .expect("letters");
+    assert_eq!(rows, 1, "one letter of three, then the signal");
+    let pdfs = std::fs::read_dir(&out)
+        .expect("letters dir")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        })
+        .count();
+    assert_eq!(pdfs, 1);
+}

@@ -98,15 +98,39 @@ fn a_second_jury_on_the_same_file_is_refused_with_a_clear_message() {
     let db = dir.path().join("j.sqlite");
     let _first = Store::open(&db).expect("first");
     match Store::open(&db) {
-        Err(e @ StoreError::Locked(_)) => {
+        Err(e @ StoreError::Locked(..)) => {
             assert!(
                 e.to_string().contains("déjà ouverte par un autre Jury"),
                 "{e}"
-            )
+            );
+            // Jury writes its process number into the lock file.
+            let pid = format!("processus {}", std::process::id());
+            assert!(e.to_string().contains(&pid), "{e}");
         }
         Err(e) => panic!("unexpected error {e}"),
         Ok(_) => panic!("second open must be refused"),
     }
+}
+
+/// A lock Jury did not take (no process number in the lock file) is not
+/// blamed on another Jury.
+#[test]
+fn a_lock_held_by_another_program_says_so() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("j.sqlite");
+    let lock = std::fs::File::create(dir.path().join("j.sqlite.lock")).expect("lock file");
+    lock.try_lock().expect("take the lock");
+    let Err(e) = Store::open(&db) else {
+        panic!("opened a locked database")
+    };
+    let text = e.to_string();
+    assert!(text.contains("ouverte par un autre programme"), "{text}");
+    assert!(!text.contains("autre Jury"), "{text}");
+    assert!(
+        e.message(jury_core::fr::Lang::En)
+            .contains("open in another program"),
+        "{e:?}"
+    );
 }
 
 #[test]

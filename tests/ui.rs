@@ -388,6 +388,62 @@ fn a_failed_write_is_shown_and_the_score_not_kept_on_screen() {
     assert!(s.db_scores("PDNP06-2025-001").is_empty());
 }
 
+/// The database deleted, or replaced by a copy, while the app runs: no
+/// score is shown as saved, each says why, and nothing is written anywhere.
+#[test]
+fn a_database_deleted_or_replaced_under_the_app_refuses_every_write() {
+    for replaced in [false, true] {
+        let mut s = open(SAMPLE, Some("Nadia Benali"));
+        let side = |ext: &str| {
+            let mut p = s.db.clone().into_os_string();
+            p.push(ext);
+            PathBuf::from(p)
+        };
+        let (wal, shm, old) = (side("-wal"), side("-shm"), side(".old"));
+        if replaced {
+            // Moved aside and a copy put in its place: same path, another file.
+            std::fs::rename(&s.db, &old).expect("move the db");
+            std::fs::copy(&old, &s.db).expect("copy it back");
+        } else {
+            for f in [&s.db, &wal, &shm] {
+                let _ = std::fs::remove_file(f);
+            }
+        }
+        s.act("focus_grid");
+        s.act("score_4");
+        let screen = s.screen();
+        assert!(screen.contains("Non enregistré"), "{screen}");
+        assert!(
+            screen.contains("La base a été déplacée ou supprimée pendant que Jury tournait"),
+            "{screen}"
+        );
+        assert!(!screen.contains("Enregistré"), "{screen}");
+        s.act("down");
+        s.act("score_3");
+        let screen = s.screen();
+        assert!(screen.contains("rien n'a été enregistré"), "{screen}");
+        assert!(screen.contains("incomplet (0/4)"), "{screen}");
+        if replaced {
+            assert!(s.db_scores("PDNP06-2025-001").is_empty());
+        } else {
+            assert!(!s.db.exists(), "the database came back");
+        }
+    }
+}
+
+/// Starting on a file that does not exist says a database was created
+/// there: a mistyped --db or a moved file does not pass for an empty call.
+#[test]
+fn a_new_database_is_announced_and_an_existing_one_is_not() {
+    let mut s = open(SAMPLE, Some("Nadia Benali"));
+    let screen = s.screen();
+    assert!(screen.contains("Nouvelle base créée :"), "{screen}");
+    assert!(screen.contains("test.sqlite"), "{screen}");
+    let mut s = s.reopen_as(SAMPLE, "Nadia Benali");
+    let screen = s.screen();
+    assert!(!screen.contains("Nouvelle base"), "{screen}");
+}
+
 #[test]
 fn attachments_open_with_the_system_viewer_or_say_why_not() {
     let mut s = open(SAMPLE, Some("Nadia Benali"));

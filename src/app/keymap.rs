@@ -299,6 +299,29 @@ impl Keymap {
         }
     }
 
+    /// A key that quits from the dossier list in normal mode, where Jury
+    /// starts: without one, a keymap would leave no way out but a signal.
+    pub fn quit_key(&self) -> Option<Key> {
+        const START: [Context; 2] = [Context::List, Context::Global];
+        self.bindings
+            .keys()
+            .filter(|(c, _)| START.contains(c))
+            .map(|(_, k)| *k)
+            .find(|k| self.resolve(&START, *k) == Some(Action::Quit))
+    }
+
+    /// The refusal of a keymap that leaves no way to quit, naming the file
+    /// that took it away.
+    pub fn no_quit(path: &str) -> Diag {
+        Diag {
+            path: path.to_string(),
+            line: 1,
+            column: 1,
+            severity: jury_core::json::Severity::Error,
+            message: "aucune touche ne quitte Jury depuis la liste des dossiers : ce keymap retire ou masque toutes les touches de l'action « quit » (contextes « global » et « list »). Gardez-en au moins une, par exemple \"q\": \"quit\" dans « global ». Keymap refusé.".to_string(),
+        }
+    }
+
     /// The action for a key in the given contexts, searched in order.
     pub fn resolve(&self, contexts: &[Context], key: Key) -> Option<Action> {
         contexts

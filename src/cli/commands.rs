@@ -46,7 +46,7 @@ const BAD_INPUT: u8 = 2;
 /// Refusals by the data are 1, everything else (bad file, disk, lock) 2.
 fn store_code(e: &StoreError) -> u8 {
     match e {
-        StoreError::Refused(_) | StoreError::OtherCall { .. } | StoreError::Locked(_) => REFUSED,
+        StoreError::Refused(_) | StoreError::OtherCall { .. } | StoreError::Locked(..) => REFUSED,
         _ => BAD_INPUT,
     }
 }

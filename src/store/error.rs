@@ -9,11 +9,17 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// Another Jury holds the file.
-    Locked(PathBuf),
+    /// Another Jury, or another program, holds the file.
+    Locked(PathBuf, Holder),
+    /// SQLite found the file damaged (SQLITE_CORRUPT).
+    Corrupt(PathBuf),
+    /// The disk failed reading or writing (SQLITE_IOERR).
+    DiskIo(PathBuf, #[source] rusqlite::Error),
     ReadOnly(PathBuf),
     Full(PathBuf),
     NotADatabase(PathBuf),
+    /// The file was deleted, moved or replaced while Jury had it open.
+    Moved(PathBuf),
     /// Made by a newer Jury.
     TooNew {
         path: PathBuf,
@@ -35,10 +41,41 @@ impl StoreError {
     pub fn message(&self, lang: Lang) -> String {
         use StoreError::*;
         match self {
-            Locked(p) => lang.located_t(
+            Locked(p, Holder::Jury(None)) => lang.located_t(
                 p.display(),
                 "la base est déjà ouverte par un autre Jury. Fermez l'autre fenêtre (touche q) puis relancez ; rien n'a été modifié.",
                 "the database is already open in another Jury. Close the other window (key q), then start again; nothing was changed.",
+            ),
+            Locked(p, Holder::Jury(Some(pid))) => lang.located(
+                p.display(),
+                match lang {
+                    Lang::Fr => format!(
+                        "la base est déjà ouverte par un autre Jury (processus {pid}). Fermez l'autre fenêtre (touche q) puis relancez ; rien n'a été modifié."
+                    ),
+                    Lang::En => format!(
+                        "the database is already open in another Jury (process {pid}). Close the other window (key q), then start again; nothing was changed."
+                    ),
+                },
+            ),
+            Locked(p, Holder::Other) => lang.located_t(
+                p.display(),
+                "la base est ouverte par un autre programme (sauvegarde, synchronisation, outil SQLite…). Attendez qu'il ait fini ou fermez-le, puis relancez ; rien n'a été modifié.",
+                "the database is open in another program (backup, sync, SQLite tool…). Wait for it to finish or close it, then start again; nothing was changed.",
+            ),
+            Corrupt(p) => lang.located_t(
+                p.display(),
+                "la base est endommagée. Restaurez une sauvegarde du fichier (ou repartez d'une base neuve et réimportez les paquets de notes des membres) ; gardez le fichier endommagé pour l'assistance. Rien n'a été modifié.",
+                "the database is damaged. Restore a backup of the file (or start from a new database and import the members' score packets again); keep the damaged file for support. Nothing was changed.",
+            ),
+            DiskIo(p, e) => lang.located(
+                p.display(),
+                format!(
+                    "{} ({e})",
+                    lang.t(
+                        "le disque n'a pas pu lire ou écrire la base : le support a peut-être été retiré ou est défaillant. Vérifiez-le puis relancez Jury ; la dernière action n'a pas été enregistrée.",
+                        "the disk could not read or write the database: the drive may have been removed or be failing. Check it, then start Jury again; the last action was not saved.",
+                    )
+                ),
             ),
             ReadOnly(p) => lang.located_t(
                 p.display(),
@@ -55,6 +92,16 @@ impl StoreError {
                 "ce fichier n'est pas une base Jury (ou il est endommagé). Indiquez un autre fichier avec --db.",
                 "this file is not a Jury database (or it is damaged). Give another file with --db.",
             ),
+            Moved(p) => match lang {
+                Lang::Fr => format!(
+                    "La base a été déplacée ou supprimée pendant que Jury tournait : rien n'a été enregistré. Relancez Jury sur le bon fichier ({}).",
+                    p.display()
+                ),
+                Lang::En => format!(
+                    "The database was moved or deleted while Jury was running: nothing was saved. Start Jury again on the right file ({}).",
+                    p.display()
+                ),
+            },
             TooNew { path, version } => lang.located(
                 path.display(),
                 match lang {
@@ -85,10 +132,25 @@ impl StoreError {
             Io(p, e) => lang.located(p.display(), lang.io_error(e)),
             Sql(p, e) => lang.located(
                 p.display(),
-                format!("{} {e}", lang.t("erreur de la base :", "database error:")),
+                format!(
+                    "{} ({e})",
+                    lang.t(
+                        "erreur inattendue de la base : la dernière action n'a pas été enregistrée. Relancez Jury ; si l'erreur revient, lancez « jury verify --db » sur ce fichier et transmettez ce message à l'assistance.",
+                        "unexpected database error: the last action was not saved. Start Jury again; if the error comes back, run “jury verify --db” on this file and pass this message on to support.",
+                    )
+                ),
             ),
         }
     }
+}
+
+/// Who holds a locked database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holder {
+    /// Another Jury: its process number when it wrote one in the lock file.
+    Jury(Option<u32>),
+    /// Not Jury (no process number in the lock file, or SQLite busy).
+    Other,
 }
 
 /// A change the data does not allow, and why, for the person who asked.
@@ -349,9 +411,12 @@ pub(super) fn sql_error(path: &Path, e: rusqlite::Error) -> StoreError {
         | Some(ErrorCode::PermissionDenied) => StoreError::ReadOnly(path.into()),
         Some(ErrorCode::DiskFull) => StoreError::Full(path.into()),
         Some(ErrorCode::NotADatabase) => StoreError::NotADatabase(path.into()),
+        // Jury's own lock file keeps other Jurys out: SQLite busy is someone else.
         Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
-            StoreError::Locked(path.into())
+            StoreError::Locked(path.into(), Holder::Other)
         }
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt(path.into()),
+        Some(ErrorCode::SystemIoFailure) => StoreError::DiskIo(path.into(), e),
         _ => StoreError::Sql(path.into(), e),
     }
 }
@@ -394,7 +459,7 @@ mod tests {
 
     #[test]
     fn file_errors_name_the_file_in_both_languages() {
-        let e = StoreError::Locked("jury.sqlite".into());
+        let e = StoreError::Locked("jury.sqlite".into(), Holder::Jury(None));
         assert!(
             e.to_string()
                 .starts_with("jury.sqlite : la base est déjà ouverte")

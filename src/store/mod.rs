@@ -19,7 +19,7 @@ mod letters;
 mod packets;
 pub mod private;
 pub mod record;
-pub use error::{PacketProblem, Refusal, StoreError};
+pub use error::{Holder, PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
 pub use packets::*;
 
@@ -211,6 +211,11 @@ pub(crate) fn templates_fingerprint(
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The opened file's device and inode: a write is refused once the
+    /// path no longer leads to it (deleted, moved, replaced).
+    identity: Option<FileIdentity>,
+    /// The file did not exist before this store opened it.
+    created: bool,
     /// Held for the store's life: a second Jury on the same file is refused.
     _lock: File,
 }
@@ -239,29 +244,52 @@ impl Store {
         let lock_path = lock_path(path);
         let lock =
             private::create_private_file(&lock_path, false).map_err(|e| io_error(path, e))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::Locked(path.into())),
-            Err(std::fs::TryLockError::Error(e)) => return Err(io_error(path, e)),
+        // A lock just released can stay held for an instant by a process
+        // being started elsewhere (between its fork and its exec, it shares
+        // the lock's file description): try for half a second before saying
+        // the base is in use.
+        let mut tries = 0;
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break write_pid(&lock),
+                Err(std::fs::TryLockError::WouldBlock) if tries < 10 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(StoreError::Locked(path.into(), holder(&lock_path)));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io_error(path, e)),
+            }
         }
+        let created = !path.exists();
         // The database holds personal data: created 0600 before SQLite opens
         // it, whatever the umask; SQLite gives its -wal and -shm the same mode.
-        if !path.exists() {
+        if created {
             private::create_private_file(path, false).map_err(|e| io_error(path, e))?;
         }
         let conn = Connection::open(path).map_err(|e| sql_error(path, e))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            identity: None,
+            created,
             _lock: lock,
         };
         store.configure()?;
+        // The file exists now (WAL mode is written in its header).
+        store.identity = FileIdentity::of(path).map_err(|e| io_error(path, e))?;
         store.migrate()?;
         Ok(store)
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// This store created its file: the call starts on an empty database.
+    pub fn created(&self) -> bool {
+        self.created
     }
 
     /// Runs `f` in one transaction, committed before returning: every write
@@ -277,6 +305,9 @@ impl Store {
             TxError::Sql(e) => sql_error(path, e),
             TxError::Store(e) => e,
         })?;
+        // Checked last, so nothing is confirmed to a file no longer there:
+        // on refusal the transaction is dropped, rolled back.
+        still_there(path, self.identity)?;
         tx.commit().map_err(|e| sql_error(path, e))?;
         Ok(out)
     }
@@ -720,6 +751,74 @@ fn audit(
         params![at, actor, action, target, before, after, prev, hash],
     )?;
     Ok(())
+}
+
+/// The path still leads to the file opened: a write to a file deleted or
+/// moved meanwhile would be lost at the next start.
+fn still_there(path: &Path, opened: Option<FileIdentity>) -> Result<(), StoreError> {
+    let Some(opened) = opened else {
+        return Ok(());
+    };
+    match FileIdentity::of(path) {
+        Ok(Some(now)) if now == opened => Ok(()),
+        Ok(_) => Err(StoreError::Moved(path.into())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::Moved(path.into())),
+        Err(e) => Err(io_error(path, e)),
+    }
+}
+
+/// A file's device and inode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FileIdentity {
+    dev: u64,
+    ino: u64,
+}
+
+impl FileIdentity {
+    /// None where the platform has no inodes.
+    fn of(path: &Path) -> std::io::Result<Option<FileIdentity>> {
+        let meta = std::fs::metadata(path)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Ok(Some(FileIdentity {
+                dev: meta.dev(),
+                ino: meta.ino(),
+            }))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            Ok(None)
+        }
+    }
+}
+
+/// Jury's process number in its lock file, so a second start can say who
+/// holds the base. Best effort: the lock itself is what keeps others out.
+fn write_pid(mut lock: &File) {
+    use std::io::Write;
+    let _ = lock
+        .set_len(0)
+        .and_then(|()| write!(lock, "{}", std::process::id()))
+        .and_then(|()| lock.flush());
+}
+
+/// Who holds the lock: a Jury that wrote its process number, still
+/// running; otherwise another program.
+fn holder(lock_path: &Path) -> Holder {
+    let pid = std::fs::read_to_string(lock_path)
+        .ok()
+        .and_then(|t| t.trim().parse::<u32>().ok());
+    match pid {
+        // Where /proc exists, a number left by a Jury that has ended is not it.
+        Some(pid)
+            if !Path::new("/proc/self").exists() || Path::new(&format!("/proc/{pid}")).exists() =>
+        {
+            Holder::Jury(Some(pid))
+        }
+        _ => Holder::Other,
+    }
 }
 
 fn lock_path(db: &Path) -> PathBuf {

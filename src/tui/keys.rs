@@ -85,12 +85,23 @@ pub fn event_of(k: Key) -> KeyEvent {
 /// The default, then each file in order (config file, then `--keymap`).
 pub fn load_keymap(files: &[&Path]) -> Result<Keymap, Vec<Diag>> {
     let mut k = Keymap::default_map()?;
+    // The file after which no key quits any more (a later one may give it back).
+    let mut took_quit: Option<String> = None;
     for f in files {
         let display = f.display().to_string();
         let text = crate::io::files::read_utf8(f, &display).map_err(|d| vec![d])?;
+        let could = k.quit_key().is_some();
         k.merge(&display, &text)?;
+        match (could, k.quit_key().is_some()) {
+            (true, false) => took_quit = Some(display),
+            (_, true) => took_quit = None,
+            (false, false) => {}
+        }
     }
-    Ok(k)
+    match took_quit {
+        Some(file) => Err(vec![Keymap::no_quit(&file)]),
+        None => Ok(k),
+    }
 }
 
 /// The user's keymap file, merged over the default when it exists.

@@ -18,6 +18,8 @@ use open::Opener;
 use ratatui::crossterm::event::{self, Event, KeyEvent, KeyModifiers};
 use ratatui::{Terminal, backend::Backend};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub struct Options {
     pub call_dir: PathBuf,
@@ -178,12 +180,18 @@ impl App {
             letters_dir,
             today: chrono::Local::now().date_naive(),
         });
-        Ok(App {
+        let created = store.created();
+        let mut app = App {
             state,
             store,
             opener: Box::new(open::with_system_viewer),
             job: None,
-        })
+        };
+        // A mistyped --db or a moved file must not pass for an empty call.
+        if created {
+            app.send(Outcome::DatabaseCreated(db));
+        }
+        Ok(app)
     }
 
     /// Replaces the system viewer (tests use this to see what would open).
@@ -517,9 +525,35 @@ impl App {
     }
 }
 
-/// The interactive session: the terminal is restored on return and on panic.
-pub fn run(app: &mut App) -> std::io::Result<()> {
+/// The signals that end the TUI cleanly: the terminal is restored and the
+/// exit code is 128 + the signal.
+pub const ENDING_SIGNALS: [i32; 4] = [
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGQUIT,
+];
+
+/// How long the loop waits for a key before looking at the signal flag.
+const SIGNAL_POLL: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Set by the signal handlers to the signal's number (0: none). The handler
+/// only stores it: the terminal work happens in the loop.
+fn signal_flag() -> std::io::Result<Arc<AtomicUsize>> {
+    let flag = Arc::new(AtomicUsize::new(0));
+    for sig in ENDING_SIGNALS {
+        signal_hook::flag::register_usize(sig, Arc::clone(&flag), sig as usize)?;
+    }
+    Ok(flag)
+}
+
+/// The interactive session: the terminal is restored on return, on panic
+/// and on SIGTERM, SIGHUP, SIGINT or SIGQUIT. `Some(signal)` when a signal
+/// ended it.
+pub fn run(app: &mut App) -> std::io::Result<Option<i32>> {
     use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+    // Before the terminal is touched: a signal from here on only sets it.
+    let signal = signal_flag()?;
     // Pasted text arrives whole (a newline in a pasted motivation must not
     // submit the form). ratatui's panic hook restores the rest; this one,
     // installed first, turns pasting mode off too.
@@ -541,31 +575,73 @@ pub fn run(app: &mut App) -> std::io::Result<()> {
     // first draw, or a resize in between is lost until the next key.
     let _ = event::poll(std::time::Duration::ZERO);
     let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
-    let result = event_loop(app, &mut terminal);
+    let result = event_loop(app, &mut terminal, &signal, &mut terminal_events);
     let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     result
 }
 
-fn event_loop<B: Backend<Error = std::io::Error>>(
+/// The signal received, if any.
+fn received(signal: &AtomicUsize) -> Option<i32> {
+    match signal.load(Ordering::SeqCst) {
+        0 => None,
+        n => i32::try_from(n).ok(),
+    }
+}
+
+/// Where the loop gets its events: `Ok(None)` when nothing came within
+/// the time given. The terminal's in the app; tests hand their own.
+pub type Events<'a> = dyn FnMut(std::time::Duration) -> std::io::Result<Option<Event>> + 'a;
+
+fn terminal_events(wait: std::time::Duration) -> std::io::Result<Option<Event>> {
+    if event::poll(wait)? {
+        event::read().map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Draws, reads events and runs them until quit or a signal (`Some(n)`).
+pub fn event_loop<B: Backend>(
     app: &mut App,
     terminal: &mut Terminal<B>,
-) -> std::io::Result<()> {
+    signal: &AtomicUsize,
+    events: &mut Events,
+) -> std::io::Result<Option<i32>>
+where
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
     loop {
+        // Every action is committed before it returns: a signal is seen
+        // between two actions, and between two letters of a batch.
+        if let Some(sig) = received(signal) {
+            return Ok(Some(sig));
+        }
         app.follow_the_date();
-        app.draw(terminal)?;
+        app.draw(terminal).map_err(std::io::Error::other)?;
         if app.state.quit {
             app.finish_jobs();
-            return Ok(());
+            return Ok(None);
         }
-        // A batch in progress: one letter per turn, keys still read.
-        if app.job.is_some() {
+        let next = if app.job.is_some() {
+            // A batch in progress: one letter per turn, keys still read.
             app.step_job();
-            if !event::poll(std::time::Duration::ZERO)? {
-                continue;
+            match events(std::time::Duration::ZERO)? {
+                Some(e) => e,
+                None => continue,
             }
-        }
-        match event::read()? {
+        } else {
+            // Wait for a key, looking at the signal flag in between.
+            loop {
+                if let Some(e) = events(SIGNAL_POLL)? {
+                    break e;
+                }
+                if let Some(sig) = received(signal) {
+                    return Ok(Some(sig));
+                }
+            }
+        };
+        match next {
             Event::Key(k) if k.is_press() => app.press(k),
             Event::Paste(text) => app.paste(&text),
             _ => {}

@@ -174,6 +174,38 @@ impl Term {
         self.wait_exit()
     }
 
+    /// Sends `signal` (`TERM`, `HUP`…) with `kill`, as a user or the system
+    /// would, and waits for the app to exit.
+    pub fn kill_with(&mut self, signal: &str) -> ExitStatus {
+        let pid = self.child.process_id().expect("child pid");
+        let ok = std::process::Command::new("kill")
+            .args([format!("-{signal}"), pid.to_string()])
+            .status()
+            .expect("run kill")
+            .success();
+        assert!(ok, "kill -{signal} {pid} failed");
+        self.wait_exit()
+    }
+
+    /// The terminal's modes once everything the app wrote is read:
+    /// (alternate screen, cursor hidden, bracketed paste).
+    pub fn final_modes(&self) -> (bool, bool, bool) {
+        let start = Instant::now();
+        while !self.closed.load(Ordering::SeqCst) {
+            if start.elapsed() > TIMEOUT {
+                self.fail("the terminal stayed open after the app exited");
+            }
+            std::thread::sleep(POLL);
+        }
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        (
+            screen.alternate_screen(),
+            screen.hide_cursor(),
+            screen.bracketed_paste(),
+        )
+    }
+
     /// Waits until the app catches SIGWINCH. crossterm installs its handler
     /// on the first event read, after the first frame is drawn: a resize
     /// before that is lost (see the report), so tests that resize wait here.

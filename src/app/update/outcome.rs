@@ -65,6 +65,8 @@ pub enum Outcome {
         total: usize,
         failed: Vec<String>,
     },
+    /// The database did not exist: Jury started an empty one there.
+    DatabaseCreated(PathBuf),
     /// Something the runtime could not do, said as it is.
     Failed(String),
 }
@@ -172,6 +174,9 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
                 s.set_error(failed.join(" ; "));
             }
         }
+        Outcome::DatabaseCreated(path) => {
+            s.set_status(format!("{} {}", lang.tr(text::DB_CREATED), path.display()));
+        }
         Outcome::Failed(error) => s.set_error(error),
     }
 }
@@ -208,6 +213,7 @@ mod text {
     use jury_core::fr::Tr;
 
     pub const NOT_SAVED: Tr = Tr::new("Non enregistré :", "Not saved:");
+    pub const DB_CREATED: Tr = Tr::new("Nouvelle base créée :", "New database created:");
     pub const SCORING_AS: Tr = Tr::new("Vous notez en tant que", "Scoring as");
     pub const UNDONE: Tr = Tr::new("Annulé :", "Undone:");
     pub const SESSION_OPENED: Tr = Tr::new("Séance ouverte :", "Session opened:");
