@@ -82,22 +82,28 @@ fn closed_session() -> Session {
     s
 }
 
-fn pdftotext(path: &Path) -> Option<String> {
+fn pdftotext(path: &Path) -> String {
+    // No silent skip: without the tool these checks would pass doing nothing.
     let out = Command::new("pdftotext")
         .arg("-layout")
         .arg(path)
         .arg("-")
         .output()
-        .ok()?;
+        .unwrap_or_else(|e| {
+            panic!("pdftotext is needed to read letters back ({e}): install poppler-utils")
+        });
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
     // Lines wrap and justify: compare with every run of spaces made one.
-    out.status.success().then(|| {
-        String::from_utf8_lossy(&out.stdout)
-            .replace(['\u{a0}', '\u{202f}'], " ")
-            .replace('\u{2019}', "'")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    })
+    String::from_utf8_lossy(&out.stdout)
+        .replace(['\u{a0}', '\u{202f}'], " ")
+        .replace('\u{2019}', "'")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]
@@ -127,7 +133,8 @@ fn letters_are_produced_tracked_and_reproducible() {
     }
     let pdf = out.join("PDNP06-2025-002-non_retenu.pdf");
     let first = std::fs::read(&pdf).expect("pdf");
-    if let Some(text) = pdftotext(&pdf) {
+    {
+        let text = pdftotext(&pdf);
         for needle in [
             "Centre social",
             "Espace de vie sociale Le Lavoir",
@@ -274,7 +281,8 @@ fn the_command_line_produces_letters_minutes_and_exports() {
                 .is_some_and(|n| n.starts_with("PV-") && n.ends_with(".pdf"))
         })
         .expect("minutes pdf");
-    if let Some(text) = pdftotext(&pv) {
+    {
+        let text = pdftotext(&pv);
         for needle in [
             "Procès-verbal de la séance",
             "Membres présents",
@@ -531,7 +539,8 @@ fn a_closed_session_reads_the_same_however_the_scores_move_afterwards() {
             "{name} changed after the close"
         );
     }
-    if let Some(text) = pdftotext(&dir.path().join("after/PDNP06-2025-001-retenu.pdf")) {
+    {
+        let text = pdftotext(&dir.path().join("after/PDNP06-2025-001-retenu.pdf"));
         assert!(text.contains("4,10 / 5"), "{text}");
     }
 }
@@ -629,7 +638,7 @@ fn the_letters_view_previews_the_frozen_letter() {
 }
 
 /// The minutes PDF the letters view wrote, as text.
-fn minutes_text(out: &Path) -> Option<String> {
+fn minutes_text(out: &Path) -> String {
     let pv = std::fs::read_dir(out)
         .expect("out")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -661,9 +670,7 @@ fn the_minutes_are_dated_by_the_meeting_not_by_the_tool() {
     let today = jury_core::fr::Lang::Fr.date(s.app.state.env.today);
     s.act("letters_view");
     s.act("produce_minutes");
-    let Some(text) = minutes_text(&s.letters_dir()) else {
-        return;
-    };
+    let text = minutes_text(&s.letters_dir());
     assert!(
         text.contains("La séance du 7 juillet 2025"),
         "meeting date missing:\n{text}"
@@ -717,7 +724,8 @@ fn a_letter_carries_the_signature_date_chosen_when_it_is_produced() {
     let signed: Vec<String> = s.query("SELECT DISTINCT signed_on FROM letters");
     assert_eq!(signed, vec!["2025-07-15".to_string()]);
     let pdf = out.join("PDNP06-2025-001-retenu.pdf");
-    if let Some(text) = pdftotext(&pdf) {
+    {
+        let text = pdftotext(&pdf);
         assert!(text.contains("Nice, le 15 juillet 2025"), "{text}");
     }
     // Produced again with every letter, it keeps its date…
@@ -735,7 +743,8 @@ fn a_letter_carries_the_signature_date_chosen_when_it_is_produced() {
     let signed: Vec<String> =
         s.query("SELECT signed_on FROM letters WHERE reference = 'PDNP06-2025-001'");
     assert_eq!(signed, vec!["2025-07-16".to_string()]);
-    if let Some(text) = pdftotext(&pdf) {
+    {
+        let text = pdftotext(&pdf);
         assert!(text.contains("Nice, le 16 juillet 2025"), "{text}");
     }
     // Not sent before the date it carries.
@@ -769,7 +778,8 @@ fn the_command_line_signs_letters_on_the_date_given() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    if let Some(text) = pdftotext(&out.join("PDNP06-2025-001-retenu.pdf")) {
+    {
+        let text = pdftotext(&out.join("PDNP06-2025-001-retenu.pdf"));
         assert!(text.contains("Nice, le 20 juillet 2025"), "{text}");
     }
     // Without --date, letters already produced keep theirs.
@@ -887,7 +897,8 @@ fn reasons_read_as_sentences_and_the_minutes_say_who_stood_in() {
     // The letters ask the date they carry: today.
     s.act("confirm");
     s.app.finish_jobs();
-    if let Some(text) = pdftotext(&out.join("PDNP06-2025-002-non_retenu.pdf")) {
+    {
+        let text = pdftotext(&out.join("PDNP06-2025-002-non_retenu.pdf"));
         assert!(
             text.contains("Motifs de la décision : • Projet peu étayé. • Point faible : « ")
                 || text.contains("Motifs de la décision : – Projet peu étayé. – Point faible : « ")
@@ -897,7 +908,8 @@ fn reasons_read_as_sentences_and_the_minutes_say_who_stood_in() {
         assert!(text.contains(" : 1,0 / 5."), "{text}");
         assert!(!text.contains(";."), "{text}");
     }
-    if let Some(text) = pdftotext(&out.join("PDNP06-2025-018-irrecevable.pdf")) {
+    {
+        let text = pdftotext(&out.join("PDNP06-2025-018-irrecevable.pdf"));
         assert!(
             text.contains("Motifs de la décision : Condition non remplie :"),
             "{text}"
@@ -916,7 +928,8 @@ fn reasons_read_as_sentences_and_the_minutes_say_who_stood_in() {
                 .is_some_and(|n| n.starts_with("PV-") && n.ends_with(".pdf"))
         })
         .expect("minutes pdf");
-    if let Some(text) = pdftotext(&pv) {
+    {
+        let text = pdftotext(&pv);
         for needle in [
             "Sylvie Marcellin s'est déporté·e pour ce dossier ; décision enregistrée par Nadia Benali.",
             "Décision confirmée expressément",

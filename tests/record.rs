@@ -162,6 +162,18 @@ fn build(dir: &Path) -> PathBuf {
     db
 }
 
+/// The committee's database, then one statement run on it from outside
+/// Jury (keep `dir`: the database lives in it).
+fn built_and_edited(sql: &str, values: impl rusqlite::Params) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build(dir.path());
+    Connection::open(&db)
+        .expect("db")
+        .execute(sql, values)
+        .expect("edit");
+    (dir, db)
+}
+
 fn head(db: &Path) -> String {
     verify_record(db, None)
         .expect("verify")
@@ -344,15 +356,10 @@ fn every_column_edited_in_the_database_is_named_by_verify() {
 
 #[test]
 fn an_edited_score_is_named_with_both_values() {
-    let dir = tempfile::tempdir().expect("temp");
-    let db = build(dir.path());
-    Connection::open(&db)
-        .expect("db")
-        .execute(
-            "UPDATE scores SET value = 5 WHERE member = ?1 AND reference = 'PDNP06-2025-004' AND criterion = 'experience'",
-            [CHAIR],
-        )
-        .expect("edit");
+    let (_dir, db) = built_and_edited(
+        "UPDATE scores SET value = 5 WHERE member = ?1 AND reference = 'PDNP06-2025-004' AND criterion = 'experience'",
+        [CHAIR],
+    );
     let r = verify_record(&db, None).expect("verify");
     assert!(r.chain.is_intact(), "the chain itself was not touched");
     assert_eq!(
@@ -365,15 +372,10 @@ fn an_edited_score_is_named_with_both_values() {
 
 #[test]
 fn an_edited_decision_is_named() {
-    let dir = tempfile::tempdir().expect("temp");
-    let db = build(dir.path());
-    Connection::open(&db)
-        .expect("db")
-        .execute(
-            "UPDATE decisions SET kind = 'retenu' WHERE reference = 'PDNP06-2025-004'",
-            [],
-        )
-        .expect("edit");
+    let (_dir, db) = built_and_edited(
+        "UPDATE decisions SET kind = 'retenu' WHERE reference = 'PDNP06-2025-004'",
+        [],
+    );
     let r = verify_record(&db, None).expect("verify");
     assert_eq!(
         r.differences,
@@ -655,15 +657,10 @@ fn the_minutes_pin_the_chain_at_the_close_and_verify_follows_it() {
 
 #[test]
 fn no_letters_or_minutes_over_a_record_altered_outside_jury() {
-    let dir = tempfile::tempdir().expect("temp");
-    let db = build(dir.path());
-    Connection::open(&db)
-        .expect("db")
-        .execute(
-            "UPDATE decisions SET kind = 'retenu' WHERE reference = 'PDNP06-2025-004'",
-            [],
-        )
-        .expect("edit");
+    let (dir, db) = built_and_edited(
+        "UPDATE decisions SET kind = 'retenu' WHERE reference = 'PDNP06-2025-004'",
+        [],
+    );
     let store = Store::open(&db).expect("open");
     let out = dir.path().join("pv");
     // Letters, minutes and exports all start from the record: refused there.

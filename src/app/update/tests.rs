@@ -97,6 +97,25 @@ fn tick(s: &mut State, id: &str) {
     update(s, Action::Insert(' '));
 }
 
+/// Replaces the focused field's text as a person would: erase, type.
+fn retype(s: &mut State, text: &str) {
+    for _ in 0..20 {
+        update(s, Action::DeleteBack);
+    }
+    type_text(s, text);
+}
+
+/// Types `text` in the focused field and confirms: the form stays open and
+/// its error says why.
+fn refused(s: &mut State, text: &str) -> Option<String> {
+    retype(s, text);
+    assert_eq!(update(s, Action::Confirm), Vec::new());
+    let Mode::Form(f) = &s.mode else {
+        panic!("the form stays open, got {:?}", s.mode);
+    };
+    f.error.clone()
+}
+
 fn form(s: &State) -> &crate::app::form::Form {
     match &s.mode {
         Mode::Form(f) => f,
@@ -431,22 +450,11 @@ fn the_signature_date_is_asked_in_french_and_read_in_any_form() {
         panic!("a form for the date, got {:?}", s.mode);
     };
     assert_eq!(form.text_of("date"), "7 juillet 2025");
-    for _ in 0..20 {
-        update(&mut s, Action::DeleteBack);
-    }
-    type_text(&mut s, "31/06/2025");
-    assert_eq!(update(&mut s, Action::Confirm), Vec::new());
-    let Mode::Form(form) = &s.mode else {
-        panic!("the form stays open on an impossible date");
-    };
     assert_eq!(
-        form.error.as_deref(),
+        refused(&mut s, "31/06/2025").as_deref(),
         Some("date impossible « 31/06/2025 » : ce jour n'existe pas dans le calendrier")
     );
-    for _ in 0..20 {
-        update(&mut s, Action::DeleteBack);
-    }
-    type_text(&mut s, "9 juil. 2025");
+    retype(&mut s, "9 juil. 2025");
     assert_eq!(
         update(&mut s, Action::Confirm),
         vec![Effect::Letters {
@@ -462,16 +470,8 @@ fn a_letter_is_not_signed_before_the_meeting_that_decided() {
     let mut s = state(Some(SECRETARY), decided());
     update(&mut s, Action::LettersView);
     update(&mut s, Action::Generate);
-    for _ in 0..20 {
-        update(&mut s, Action::DeleteBack);
-    }
-    type_text(&mut s, "6/7/2025");
-    assert_eq!(update(&mut s, Action::Confirm), Vec::new());
-    let Mode::Form(form) = &s.mode else {
-        panic!("the form stays open, got {:?}", s.mode);
-    };
     assert_eq!(
-        form.error.as_deref(),
+        refused(&mut s, "6/7/2025").as_deref(),
         Some(
             "Date de signature refusée : le 6 juillet 2025 précède la séance du 7 juillet 2025 qui a décidé."
         )
@@ -505,16 +505,8 @@ fn a_letter_is_not_sent_before_the_date_it_carries() {
     update(&mut s, Action::LettersView);
     update(&mut s, Action::MarkSent);
     update(&mut s, Action::NextField);
-    for _ in 0..20 {
-        update(&mut s, Action::DeleteBack);
-    }
-    type_text(&mut s, "7/7/2025");
-    assert_eq!(update(&mut s, Action::Confirm), Vec::new());
-    let Mode::Form(form) = &s.mode else {
-        panic!("the form stays open, got {:?}", s.mode);
-    };
     assert_eq!(
-        form.error.as_deref(),
+        refused(&mut s, "7/7/2025").as_deref(),
         Some(
             "Date d'envoi refusée : le courrier est daté du 8 juillet 2025, il ne peut pas être parti le 7 juillet 2025."
         )
