@@ -544,7 +544,25 @@ fn signal_flag() -> std::io::Result<Arc<AtomicUsize>> {
     for sig in ENDING_SIGNALS {
         signal_hook::flag::register_usize(sig, Arc::clone(&flag), sig as usize)?;
     }
+    watchdog(Arc::clone(&flag));
     Ok(flag)
+}
+
+/// When the terminal itself is gone (its window closed: SIGHUP), reading
+/// it can spin inside crossterm and never come back to look at the flag.
+/// A signal not acted on within two seconds ends the process: every action
+/// the screen confirmed is already committed, and SQLite rolls back one
+/// caught midway.
+fn watchdog(flag: Arc<AtomicUsize>) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(SIGNAL_POLL);
+            if let Some(sig) = received(&flag) {
+                std::thread::sleep(std::time::Duration::from_secs(2));
+                std::process::exit(128 + sig);
+            }
+        }
+    });
 }
 
 /// The interactive session: the terminal is restored on return, on panic
