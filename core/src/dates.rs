@@ -16,7 +16,13 @@ pub enum DateError {
 }
 
 impl DateError {
+    /// The date is quoted as typed, which may hold control characters (a
+    /// paste): they are shown as escapes, never sent to the terminal.
     pub fn message(&self, lang: Lang) -> String {
+        crate::fr::visible(&self.text(lang)).into_owned()
+    }
+
+    fn text(&self, lang: Lang) -> String {
         match (self, lang) {
             (DateError::Unreadable(s), Lang::Fr) => {
                 format!("date illisible « {s} » : écrivez par exemple 7/7/2025 ou 7 juillet 2025")
@@ -210,6 +216,15 @@ mod tests {
         {
             assert_eq!(parse(&Lang::Fr.date(d)).ok(), Some(d));
         }
+    }
+
+    #[test]
+    fn a_pasted_control_character_is_shown_not_sent() {
+        let e = parse("7\u{1b}[2J/7/2025\t").expect_err("not a date");
+        assert_eq!(
+            e.message(Lang::Fr),
+            "date illisible « 7\\u{1b}[2J/7/2025 » : écrivez par exemple 7/7/2025 ou 7 juillet 2025"
+        );
     }
 
     #[test]
