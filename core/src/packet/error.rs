@@ -52,7 +52,14 @@ pub enum Dated {
 }
 
 impl PacketError {
+    /// The packet's own strings (its format, dates, references, serde's
+    /// quote of a field) may hold control characters: they are shown as
+    /// escapes, never sent to the terminal.
     pub fn message(&self, lang: Lang) -> String {
+        crate::fr::visible(&self.text(lang)).into_owned()
+    }
+
+    fn text(&self, lang: Lang) -> String {
         use PacketError::*;
         let fr = lang == Lang::Fr;
         match self {
@@ -219,6 +226,15 @@ mod tests {
         assert!(
             cut.message(Lang::En)
                 .starts_with("unreadable packet: file cut short (line 3, column 1).")
+        );
+    }
+
+    #[test]
+    fn the_packets_own_text_is_shown_not_sent() {
+        let e = crate::packet::open(br#"{"format": "\u001b[2J\u0007x"}"#).expect_err("format");
+        assert_eq!(
+            e.message(Lang::Fr),
+            "format « \\u{1b}[2J\\u{7}x » inconnu : un paquet Jury « jury-packet/1 » est attendu."
         );
     }
 }
