@@ -269,7 +269,14 @@ impl WriteFailure {
 }
 
 impl UnpackError {
+    /// The bundle's own strings (its format, paths, call id, the zip
+    /// library's quote of them) may hold control characters: they are shown
+    /// as escapes, never sent to the terminal.
     fn message(&self, lang: Lang) -> String {
+        jury_core::fr::visible(&self.text(lang)).into_owned()
+    }
+
+    fn text(&self, lang: Lang) -> String {
         use UnpackError::*;
         let fr = lang == Lang::Fr;
         let nothing = lang.t("Rien n'a été installé.", "Nothing was installed.");
@@ -405,7 +412,12 @@ impl Alteration {
 }
 
 impl TargetProblem {
+    /// `expected` is the bundle's call id: shown, never sent to the terminal.
     fn message(&self, lang: Lang) -> String {
+        jury_core::fr::visible(&self.text(lang)).into_owned()
+    }
+
+    fn text(&self, lang: Lang) -> String {
         let fr = lang == Lang::Fr;
         match self {
             TargetProblem::NotAFolder => lang
@@ -471,6 +483,29 @@ mod tests {
         assert_eq!(
             e.message(Lang::En),
             "lot.jurybundle: bundle cut short or altered: “appel.json” does not match its fingerprint. Nothing was installed; ask the chair for a new bundle."
+        );
+    }
+
+    #[test]
+    fn the_bundles_own_text_is_shown_not_sent() {
+        let e = BundleError::Unpack(
+            "lot.zip".into(),
+            UnpackError::UnknownFormat("\r\u{1b}[2J".into()),
+        );
+        assert_eq!(
+            e.to_string(),
+            "lot.zip : format « \\u{d}\\u{1b}[2J » inconnu : un lot Jury « jury-bundle/1 » est attendu. Rien n'a été installé."
+        );
+        let e = BundleError::Target(
+            "lots/x".into(),
+            TargetProblem::OtherCall {
+                found: "a".into(),
+                expected: "b\u{7}".into(),
+            },
+        );
+        assert_eq!(
+            e.to_string(),
+            "lots/x contient déjà l'appel « a », pas « b\\u{7} » : il n'a pas été remplacé, rien n'a été installé."
         );
     }
 }
