@@ -270,3 +270,56 @@ fn files_holding_personal_data_are_private_whatever_the_umask() {
         assert_eq!(mode(&export), 0o600, "{name}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn files_an_older_jury_left_readable_are_made_private_when_opened() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    let chmod = |p: &Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod")
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    // The database kept in the user's own folder, which is not Jury's to change.
+    let folder = dir.path().join("commission");
+    std::fs::create_dir(&folder).expect("folder");
+    chmod(&folder, 0o755);
+    let db = imported_db(&sample(), &folder);
+    let lock = folder.join("j.sqlite.lock");
+    let (wal, shm) = (folder.join("j.sqlite-wal"), folder.join("j.sqlite-shm"));
+    // As a Jury from before private files left them, -wal and -shm too
+    // (kept by a crash).
+    for f in [&wal, &shm] {
+        std::fs::write(f, b"").expect("side file");
+    }
+    for f in [&db, &lock, &wal, &shm] {
+        chmod(f, 0o644);
+    }
+    let store = jury::store::Store::open(&db).expect("open");
+    store.load_scores().expect("read");
+    for f in [&db, &lock, &wal, &shm] {
+        assert_eq!(mode(f), 0o600, "{}", f.display());
+    }
+    drop(store);
+    assert_eq!(mode(&folder), 0o755, "the user's folder");
+    // The real binary under umask 000, on a database left 0666.
+    for f in [&db, &lock] {
+        chmod(f, 0o666);
+    }
+    let export = dir.path().join("export.json");
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 000; exec '{bin}' export json --db '{db}' --out '{export}'",
+            bin = env!("CARGO_BIN_EXE_jury"),
+            db = db.display(),
+            export = export.display(),
+        ))
+        .status()
+        .expect("sh");
+    assert!(status.success());
+    for f in [&db, &lock, &export] {
+        assert_eq!(mode(f), 0o600, "{}", f.display());
+    }
+    assert_eq!(mode(&folder), 0o755, "the user's folder");
+}

@@ -265,8 +265,18 @@ impl Store {
         let created = !path.exists();
         // The database holds personal data: created 0600 before SQLite opens
         // it, whatever the umask; SQLite gives its -wal and -shm the same mode.
+        // Files an older Jury left readable by others are made private now
+        // that the lock is ours.
         if created {
             private::create_private_file(path, false).map_err(|e| io_error(path, e))?;
+        }
+        for file in [
+            lock_path.clone(),
+            path.to_path_buf(),
+            side_file(path, "-wal"),
+            side_file(path, "-shm"),
+        ] {
+            private::tighten_file(&file).map_err(|e| io_error(&file, e))?;
         }
         let conn = Connection::open(path).map_err(|e| sql_error(path, e))?;
         let mut store = Store {
@@ -822,7 +832,12 @@ fn holder(lock_path: &Path) -> Holder {
 }
 
 fn lock_path(db: &Path) -> PathBuf {
+    side_file(db, ".lock")
+}
+
+/// `j.sqlite` → `j.sqlite<suffix>`: the lock, and SQLite's `-wal` and `-shm`.
+fn side_file(db: &Path, suffix: &str) -> PathBuf {
     let mut name = db.file_name().unwrap_or_default().to_os_string();
-    name.push(".lock");
+    name.push(suffix);
     db.with_file_name(name)
 }
