@@ -235,6 +235,14 @@ fn signals_end_the_app_and_restore_the_terminal() {
         assert!(!alternate, "SIG{name}: still on the alternate screen");
         assert!(!hidden, "SIG{name}: cursor still hidden");
         assert!(!paste, "SIG{name}: bracketed paste still on");
+        // Cooked mode back: typed keys echo and wait for Enter.
+        let settings = app.line_settings();
+        for mode in ["echo", "icanon", "isig"] {
+            assert!(
+                settings.iter().any(|w| w == mode),
+                "SIG{name}: « {mode} » not restored: {settings:?}"
+            );
+        }
         drop(app);
         assert_eq!(
             env.scores(FIRST, NADIA),
@@ -242,6 +250,25 @@ fn signals_end_the_app_and_restore_the_terminal() {
             "SIG{name}"
         );
     }
+}
+
+/// The terminal window closed under the app: the kernel hangs the terminal
+/// up and sends SIGHUP; the app ends by itself (at worst through its
+/// watchdog, 2 s after a signal it could not act on) and the score saved
+/// before is kept.
+#[test]
+fn closing_the_terminal_ends_the_app_and_keeps_what_was_saved() {
+    let env = Env::new();
+    let mut app = env.jury(Some(NADIA));
+    app.wait_for(LIST_READY);
+    app.send("\r");
+    app.send("4");
+    app.wait_for("Enregistré");
+    app.hang_up();
+    // Within the harness's bound (10 s): a hang fails here.
+    let status = app.wait_exit();
+    assert_eq!(status.exit_code(), 128 + 1, "ended by SIGHUP: {status}");
+    assert_eq!(env.scores(FIRST, NADIA), expected(&[("experience", 4.0)]));
 }
 
 #[test]

@@ -27,8 +27,13 @@ pub struct Term {
     parser: Arc<Mutex<vt100::Parser>>,
     /// Set by the reader thread once the PTY is closed (the child is gone).
     closed: Arc<AtomicBool>,
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
+    /// Asks the reader thread to stop after its current read (see `hang_up`).
+    stop: Arc<AtomicBool>,
+    /// The slave side's device, for `stty` and to wake the reader.
+    tty: std::path::PathBuf,
+    /// `None` once `hang_up` has closed the terminal.
+    master: Option<Box<dyn MasterPty + Send>>,
+    writer: Option<Box<dyn Write + Send>>,
     child: Box<dyn Child + Send + Sync>,
     status: Option<ExitStatus>,
 }
@@ -66,15 +71,18 @@ impl Term {
 
         let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
         let closed = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
         let mut reader = pair.master.try_clone_reader().expect("PTY reader");
         {
             let parser = Arc::clone(&parser);
             let closed = Arc::clone(&closed);
+            let stop = Arc::clone(&stop);
             std::thread::spawn(move || {
                 let mut buf = [0u8; 8192];
                 loop {
                     match reader.read(&mut buf) {
                         Ok(0) | Err(_) => break,
+                        Ok(_) if stop.load(Ordering::SeqCst) => break,
                         Ok(n) => parser.lock().unwrap().process(&buf[..n]),
                     }
                 }
@@ -82,6 +90,7 @@ impl Term {
             });
         }
         let writer = pair.master.take_writer().expect("PTY writer");
+        let tty = pair.master.tty_name().expect("the PTY's device name");
         let name = args
             .iter()
             .map(|a| a.as_ref().to_string_lossy().into_owned())
@@ -91,8 +100,10 @@ impl Term {
             name,
             parser,
             closed,
-            master: pair.master,
-            writer,
+            stop,
+            tty,
+            master: Some(pair.master),
+            writer: Some(writer),
             child,
             status: None,
         }
@@ -105,10 +116,48 @@ impl Term {
 
     /// Types `keys` as a terminal would send them (Enter is "\r").
     pub fn send(&mut self, keys: &str) {
-        self.writer
+        let Some(writer) = self.writer.as_mut() else {
+            self.fail(&format!("could not type {keys:?}: the terminal was closed"));
+        };
+        let typed = writer
             .write_all(keys.as_bytes())
-            .and_then(|()| self.writer.flush())
-            .unwrap_or_else(|e| self.fail(&format!("could not type {keys:?}: {e}")));
+            .and_then(|()| writer.flush());
+        typed.unwrap_or_else(|e| self.fail(&format!("could not type {keys:?}: {e}")));
+    }
+
+    /// Closes the terminal under the running app, as closing its window
+    /// does: every descriptor of the master side is closed, so the kernel
+    /// hangs the terminal up and sends SIGHUP. The reader thread holds one:
+    /// it is told to stop and woken by a byte written to the slave side.
+    pub fn hang_up(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&self.tty)
+            .and_then(|mut slave| slave.write_all(b" "))
+            .unwrap_or_else(|e| self.fail(&format!("could not wake the reader: {e}")));
+        let start = Instant::now();
+        while !self.closed.load(Ordering::SeqCst) {
+            if start.elapsed() > TIMEOUT {
+                self.fail("the reader thread did not stop");
+            }
+            std::thread::sleep(POLL);
+        }
+        // portable-pty's writer types Enter and the EOF character when
+        // dropped; a closed window types nothing, so EOF is unset first.
+        self.stty(&["eof", "undef"]);
+        self.writer = None;
+        self.master = None;
+    }
+
+    /// The terminal's line settings (`stty -a`) as words: `echo` or
+    /// `-echo`, `icanon` or `-icanon`…
+    pub fn line_settings(&self) -> Vec<String> {
+        self.stty(&["-a"])
+            .split([' ', ';', '\n'])
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
     }
 
     /// Waits until `text` is on the screen; returns the screen.
@@ -247,7 +296,10 @@ impl Term {
             .unwrap()
             .screen_mut()
             .set_size(nz(rows), nz(cols));
-        self.master
+        let Some(master) = self.master.as_ref() else {
+            self.fail("resize after the terminal was closed");
+        };
+        master
             .resize(PtySize {
                 rows,
                 cols,
@@ -255,6 +307,24 @@ impl Term {
                 pixel_height: 0,
             })
             .unwrap_or_else(|e| self.fail(&format!("resize to {cols}x{rows}: {e}")));
+    }
+
+    /// `stty -F <tty> args`: its output.
+    fn stty(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new("stty")
+            .arg("-F")
+            .arg(&self.tty)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| self.fail(&format!("stty (coreutils) could not run: {e}")));
+        if !out.status.success() {
+            self.fail(&format!(
+                "stty -F {} {args:?}: {}",
+                self.tty.display(),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     fn fail(&self, why: &str) -> ! {
