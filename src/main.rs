@@ -26,7 +26,9 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Some(Command::Bundle { db, out }) => jury::cli::commands::bundle(&db, &out, lang),
+        Some(Command::Bundle { db, out, member }) => {
+            jury::cli::commands::bundle(&db, &out, member.as_deref(), lang)
+        }
         Some(Command::Packet { cmd }) => jury::cli::commands::packet(cmd, lang),
         Some(Command::Letters {
             db,
@@ -42,7 +44,11 @@ fn main() -> ExitCode {
                 // A bundle from the chair is unpacked once, then opened as a call folder.
                 call_dir: if jury::cli::commands::is_bundle(&path) {
                     match jury::cli::commands::import_bundle(&path) {
-                        Ok(dir) => dir,
+                        Ok(installed) => {
+                            // On stderr: stdout is the TUI's. Read again once Jury is closed.
+                            eprintln!("{}", visible_lines(&installed.to_string()));
+                            installed.dir
+                        }
                         Err(e) => {
                             eprintln!("{}", visible_lines(&e.message(lang)));
                             return ExitCode::from(2);

@@ -434,7 +434,8 @@ fn median_basis_and_agenda_filter() {
 
 #[test]
 fn a_members_packet_exported_from_the_tui_is_merged_by_the_chair() {
-    let mut member = open(SAMPLE, Some(MEMBER));
+    let mut chair = open(SAMPLE, Some(CHAIR));
+    let mut member = open_bundle(&mut chair, MEMBER);
     // The member's letters folder stands for the USB stick they hand over.
     let shared = member.letters_dir();
     member.select("PDNP06-2025-003");
@@ -451,7 +452,6 @@ fn a_members_packet_exported_from_the_tui_is_merged_by_the_chair() {
         .find(|p| p.extension().is_some_and(|x| x == "json"))
         .expect("packet file");
 
-    let mut chair = open(SAMPLE, Some(CHAIR));
     chair.act("switch_view");
     chair.act("import_packet");
     chair.fill("path", &packet.display().to_string());
@@ -549,6 +549,13 @@ fn the_chair_settles_two_packets_that_disagree() {
     let member_dir = tempfile::tempdir().expect("tmp");
     let member_db = member_dir.path().join("membre.sqlite");
     let folder = jury::io::import::read_folder(&root().join(SAMPLE)).expect("sample");
+    let mut chair = open(SAMPLE, Some(CHAIR));
+    let key = chair
+        .app
+        .store
+        .issue_bundle_key("présidence", MEMBER)
+        .expect("issue")
+        .credential;
     let packets = {
         let mut store = jury::store::Store::open(&member_db).expect("member db");
         folder.import_into(&mut store).expect("import");
@@ -561,17 +568,16 @@ fn the_chair_settles_two_packets_that_disagree() {
                 comment: String::new(),
             })
             .expect("score");
-        let first = store.export_packet(MEMBER).expect("packet");
+        let first = store.export_packet(MEMBER, &key).expect("packet");
         let conn = rusqlite::Connection::open(&member_db).expect("raw");
         conn.execute("UPDATE scores SET value = 4", [])
             .expect("same time, other value");
         drop(conn);
-        let second = store.export_packet(MEMBER).expect("packet");
+        let second = store.export_packet(MEMBER, &key).expect("packet");
         [first, second]
     };
-    let mut chair = open(SAMPLE, Some(CHAIR));
     for p in &packets {
-        chair.app.store.import_packet(p, false).expect("import");
+        chair.app.store.import_packet(p).expect("import");
     }
     chair.act("switch_view");
     chair.act("undo"); // reload from the store through an ordinary action
