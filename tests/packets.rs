@@ -4,6 +4,9 @@
 //! each member has their own bundle and key: the attacks on them are in
 //! tests/exchanges.rs.
 
+#[path = "common/folders.rs"]
+mod folders;
+use folders::entries;
 use jury::io::import::read_folder;
 use jury::store::{MergeReport, Store, StoreError};
 use jury_core::aggregate::{DossierAggregate, Input, aggregate};
@@ -699,18 +702,6 @@ fn bundle_file(dir: &Path) -> PathBuf {
     let file = dir.join("lot.jurybundle");
     jury::io::bundle::write(&mut store, Some(&sample()), &file, JULIEN).expect("bundle");
     file
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
 }
 
 #[test]
