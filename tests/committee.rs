@@ -478,6 +478,52 @@ fn a_members_packet_exported_from_the_tui_is_merged_by_the_chair() {
 }
 
 #[test]
+fn the_tui_refuses_to_export_without_a_key_and_to_import_a_forged_packet() {
+    // A member who opened the call folder itself holds no key.
+    let mut loose = open(SAMPLE, Some(MEMBER));
+    loose.select("PDNP06-2025-003");
+    loose.score_current(&[4, 4, 4, 4]);
+    loose.act("export_packet");
+    let screen = loose.screen();
+    assert!(
+        screen.contains("n'a pas été installé depuis un lot remis à un membre"),
+        "{screen}"
+    );
+    // From their bundle it is signed; a copy in the chair's name is refused.
+    let mut chair = open(SAMPLE, Some(CHAIR));
+    chair
+        .app
+        .store
+        .issue_bundle_key("présidence", CHAIR)
+        .expect("chair's own bundle");
+    let mut member = open_bundle(&mut chair, MEMBER);
+    member.select("PDNP06-2025-003");
+    member.score_current(&[4, 4, 4, 4]);
+    member.act("export_packet");
+    let packet = std::fs::read_dir(member.letters_dir())
+        .expect("packet folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("packet file");
+    let mut forged =
+        jury_core::packet::open(&std::fs::read(&packet).expect("read")).expect("packet");
+    forged.member = CHAIR.into();
+    let forged = jury_core::packet::seal(forged);
+    std::fs::write(&packet, forged.to_json()).expect("forge");
+    let events = chair.app.store.audit_len().expect("audit");
+    chair.act("switch_view");
+    chair.act("import_packet");
+    chair.fill("path", &packet.display().to_string());
+    chair.act("confirm");
+    let screen = chair.screen();
+    assert!(
+        screen.contains("Le paquet n'a pas été écrit avec la clé remise à « Sylvie"),
+        "{screen}"
+    );
+    assert_eq!(chair.app.store.audit_len().expect("audit"), events);
+}
+
+#[test]
 fn a_call_with_other_criteria_scale_and_rules_runs_a_session_unchanged() {
     // tests/fixtures/other-grid: three criteria weighted 50/30/20 on 0–20.
     let mut s = open(OTHER, Some("Zoé"));

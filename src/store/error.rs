@@ -544,6 +544,46 @@ mod tests {
     }
 
     #[test]
+    fn authentication_refusals_in_both_languages() {
+        let wrong = Refusal::PacketWrongKey("Julien".into());
+        assert!(
+            wrong
+                .to_string()
+                .starts_with("Le paquet n'a pas été écrit avec la clé remise à « Julien » :"),
+            "{wrong}"
+        );
+        assert!(
+            wrong
+                .message(Lang::En)
+                .starts_with("The packet was not written with the key issued to “Julien”:"),
+        );
+        let replaced = Refusal::PacketKeyReplaced {
+            member: "Julien".into(),
+            since: "2026-11-30T18:00:00.000Z".into(),
+        };
+        assert!(
+            replaced
+                .message(Lang::En)
+                .contains("replaced by the bundle issued on 2026-11-30T18:00:00.000Z"),
+            "{}",
+            replaced.message(Lang::En)
+        );
+        for r in [
+            Refusal::PacketNoKey("Julien".into()),
+            Refusal::PacketOtherGrid("Julien".into()),
+        ] {
+            assert!(r.to_string().contains("rien n'a été importé"), "{r}");
+            assert!(r.message(Lang::En).contains("nothing was imported"), "{r}");
+        }
+        let other = Refusal::KeyOfAnother {
+            member: "Paul".into(),
+            holder: "Julien".into(),
+        };
+        assert!(other.message(Lang::En).contains("No packet was written."));
+        assert!(other.to_string().contains("Aucun paquet n'a été écrit."));
+    }
+
+    #[test]
     fn file_errors_name_the_file_in_both_languages() {
         let e = StoreError::Locked("jury.sqlite".into(), Holder::Jury(None));
         assert!(

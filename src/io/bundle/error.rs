@@ -577,5 +577,29 @@ mod tests {
             e.message(Lang::En),
             "lot.jurybundle: bundle cut short or altered: “appel.json” does not match its fingerprint. Nothing was installed; ask the chair for a new bundle."
         );
+        let e = BundleError::ChairKeyChanged {
+            call_id: "appel".into(),
+            pinned: "AAAA".into(),
+            found: "BBBB".into(),
+        };
+        assert!(e.to_string().contains(
+            "signé par la clé de la présidence AAAA, et celui-ci est signé par une autre clé (BBBB)"
+        ));
+        assert!(e.message(Lang::En).contains(
+            "signed by the chair's key AAAA, and this one is signed by another key (BBBB)"
+        ));
+        let e = BundleError::Unpack(
+            "lot.jurybundle".into(),
+            UnpackError::Altered(Alteration::SignatureInvalid),
+        );
+        assert!(
+            e.message(Lang::En)
+                .contains("the chair's signature does not match the manifest")
+        );
+        let e = BundleError::NoMember(vec!["Julien".into()]);
+        assert_eq!(
+            e.message(Lang::En),
+            "Say which member this bundle is for: --for \"NAME\". Each member gets their own bundle, with the key that authenticates their packets; no bundle was written.\nCommittee members: Julien"
+        );
     }
 }
