@@ -651,3 +651,27 @@ fn a_bundle_is_for_one_member_named_as_elsewhere() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains(&format!("remis à « {JULIEN} »")), "{out}");
 }
+
+#[test]
+fn a_member_key_edited_on_the_laptop_writes_no_packet() {
+    let c = Committee::new();
+    let (lot, _) = c.bundle(JULIEN);
+    let (db, installed) = c.install(JULIEN, &lot);
+    let key = installed.dir.join("cle-membre.json");
+    let text = std::fs::read_to_string(&key).expect("key");
+    let secret: Value = serde_json::from_str::<Value>(&text).expect("json")["secret"].clone();
+    let other = text.replace(secret.as_str().expect("hex"), &"00".repeat(32));
+    std::fs::write(&key, other).expect("edit");
+    let file = c.path("paquet.json");
+    let (code, _, err) = run(jury()
+        .args(["packet", "export", "--db"])
+        .arg(&db)
+        .args(["--as", JULIEN, "--out"])
+        .arg(&file));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("clé du membre illisible (secret illisible ou ne correspondant pas à la clé)"),
+        "{err}"
+    );
+    assert!(!file.exists());
+}

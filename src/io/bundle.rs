@@ -37,7 +37,8 @@ use std::path::{Component, Path, PathBuf};
 
 mod error;
 pub use error::{
-    Alteration, BundleError, Missing, MissingAttachment, TargetProblem, UnpackError, WriteFailure,
+    Alteration, BundleError, CredentialProblem, Missing, MissingAttachment, TargetProblem,
+    UnpackError, WriteFailure,
 };
 
 pub const FORMAT: &str = "jury-bundle/2";
@@ -536,13 +537,17 @@ fn read_credential_in(dir: &Path) -> Result<jury_core::packet::Credential, Bundl
         }
         Err(e) => return Err(FileError::new(&path, e).into()),
     };
-    let c: jury_core::packet::Credential = serde_json::from_slice(&text)
-        .map_err(|e| BundleError::BadCredential(path.clone(), e.to_string()))?;
-    if c.format != jury_core::packet::CREDENTIAL_FORMAT || c.secret_bytes().is_none() {
+    let c: jury_core::packet::Credential = serde_json::from_slice(&text).map_err(|e| {
+        BundleError::BadCredential(path.clone(), CredentialProblem::Json(e.to_string()))
+    })?;
+    if c.format != jury_core::packet::CREDENTIAL_FORMAT {
         return Err(BundleError::BadCredential(
             path,
-            c.format.chars().take(40).collect(),
+            CredentialProblem::Format(c.format.chars().take(40).collect()),
         ));
+    }
+    if c.secret_bytes().is_none() {
+        return Err(BundleError::BadCredential(path, CredentialProblem::Secret));
     }
     Ok(c)
 }

@@ -61,7 +61,34 @@ pub enum BundleError {
     /// not installed from a bundle issued with `--for`.
     NoCredential(Option<PathBuf>),
     /// The member key file (its path) does not read.
-    BadCredential(PathBuf, String),
+    BadCredential(PathBuf, CredentialProblem),
+}
+
+/// What is wrong with a member key file.
+#[derive(Debug)]
+pub enum CredentialProblem {
+    /// Not the JSON expected, in serde's words.
+    Json(String),
+    /// Another format (its name, cut to 40 characters).
+    Format(String),
+    /// The secret is not hex, or not the key the file names.
+    Secret,
+}
+
+impl CredentialProblem {
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (CredentialProblem::Json(e), _) => e.clone(),
+            (CredentialProblem::Format(f), Lang::Fr) => format!("format « {f} » inconnu"),
+            (CredentialProblem::Format(f), Lang::En) => format!("unknown format “{f}”"),
+            (CredentialProblem::Secret, _) => lang
+                .t(
+                    "secret illisible ou ne correspondant pas à la clé",
+                    "secret unreadable or not matching the key",
+                )
+                .into(),
+        }
+    }
 }
 
 /// An attachment the bundle cannot carry.
@@ -275,8 +302,9 @@ impl BundleError {
             BadCredential(path, why) => lang.located(
                 path.display(),
                 format!(
-                    "{} ({why}) ; {}",
+                    "{} ({}) ; {}",
                     lang.t("clé du membre illisible", "unreadable member key"),
+                    why.message(lang),
                     lang.t(
                         "rouvrez le lot remis par la présidence, puis exportez à nouveau. Aucun paquet n'a été écrit.",
                         "open the bundle from the chair again, then export again. No packet was written.",
