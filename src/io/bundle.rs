@@ -27,6 +27,7 @@
 use crate::io::files::{FileError, write_atomic_with};
 use crate::store::Store;
 use jury_core::format::{Format, Seen};
+use jury_core::fr::Lang;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -126,7 +127,9 @@ impl fmt::Display for BundleSummary {
         writeln!(
             f,
             "Clé du membre : {} (remise le {}) ; grille : {}.",
-            self.key_id, self.issued_at, self.grid
+            self.key_id,
+            Lang::Fr.moment(&self.issued_at),
+            self.grid
         )?;
         writeln!(
             f,
@@ -168,7 +171,7 @@ impl fmt::Display for Unpacked {
             "Lot de l'appel « {} » remis à « {} » le {}, installé dans {}.\nEmpreinte de la clé de la présidence : {}\n{}",
             self.call_id,
             self.member,
-            self.issued_at,
+            Lang::Fr.moment(&self.issued_at),
             self.dir.display(),
             self.chair_fingerprint,
             if self.pinned_now {

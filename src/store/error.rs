@@ -391,6 +391,7 @@ impl Refusal {
                 }
             }
             PacketKeyReplaced { member, since } => {
+                let since = lang.moment(since);
                 if fr {
                     format!(
                         "Ce paquet de « {member} » a été écrit avec une clé remplacée par le lot remis le {since} : rien n'a été importé. Demandez-lui d'ouvrir ce dernier lot, puis d'exporter à nouveau son paquet."
@@ -564,7 +565,7 @@ mod tests {
         assert!(
             replaced
                 .message(Lang::En)
-                .contains("replaced by the bundle issued on 2026-11-30T18:00:00.000Z"),
+                .contains("replaced by the bundle issued on 30 November 2026 at 19:00"),
             "{}",
             replaced.message(Lang::En)
         );

@@ -122,12 +122,12 @@ impl PacketError {
                     what.name(lang)
                 ),
             },
-            BeforeIssue(what, date, issued) => match lang {
-                Lang::Fr => format!(
+            BeforeIssue(what, date, issued) => match (lang, lang.moment(issued)) {
+                (Lang::Fr, issued) => format!(
                     "{} : date « {date} » antérieure à la remise du lot au membre ({issued}) ; paquet falsifié ou horloge du membre déréglée",
                     what.name(lang)
                 ),
-                Lang::En => format!(
+                (Lang::En, issued) => format!(
                     "{}: date “{date}” before the member's bundle was issued ({issued}); forged packet or wrong clock on the member's computer",
                     what.name(lang)
                 ),
