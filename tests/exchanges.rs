@@ -606,11 +606,26 @@ fn the_genuine_round_trip_for_two_members_works() {
         [JULIEN],
     )
     .expect("edit");
+    // And the chair's signing key swapped for another.
+    conn.execute("UPDATE chair_key SET seed = zeroblob(32)", [])
+        .expect("edit");
     drop(conn);
     let (code, out, _) = run(jury().args(["verify", "--db"]).arg(&c.chair_db));
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("remise à « Julien Ferrand »"), "{out}");
     assert!(out.contains("(son secret donne "), "{out}");
+    assert!(
+        out.contains(&format!(
+            "clé de signature de la présidence : empreinte {} dans la base, empreinte {} selon le journal",
+            jury_core::hex::spoken_fingerprint(
+                ed25519_dalek::SigningKey::from_bytes(&[0; 32])
+                    .verifying_key()
+                    .as_bytes()
+            ),
+            fingerprints[0]
+        )),
+        "{out}"
+    );
 }
 
 #[test]
