@@ -1,4 +1,5 @@
 use clap::Parser;
+use jury::app::update::Outcome;
 use jury::cli::args::{Cli, Command};
 use jury::cli::fail;
 use jury::io::produce;
@@ -26,7 +27,9 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Some(Command::Bundle { db, out }) => jury::cli::commands::bundle(&db, &out, lang),
+        Some(Command::Bundle { db, out, member }) => {
+            jury::cli::commands::bundle(&db, &out, member.as_deref(), lang)
+        }
         Some(Command::Packet { cmd }) => jury::cli::commands::packet(cmd, lang),
         Some(Command::Letters {
             db,
@@ -38,26 +41,42 @@ fn main() -> ExitCode {
         Some(Command::Minutes { db, out, session }) => minutes(&db, &out, session, lang),
         Some(Command::Export { format, db, out }) => export(&format, &db, out.as_deref(), lang),
         None => match cli.call_dir {
-            Some(path) => tui(Options {
+            Some(path) => {
                 // A bundle from the chair is unpacked once, then opened as a call folder.
-                call_dir: if jury::cli::commands::is_bundle(&path) {
+                let (call_dir, installed) = if jury::cli::commands::is_bundle(&path) {
                     match jury::cli::commands::import_bundle(&path) {
-                        Ok(dir) => dir,
+                        Ok(installed) => {
+                            // On stderr (stdout is the TUI's), to read again once
+                            // Jury is closed; the status line shows the key too.
+                            eprintln!("{}", visible_lines(&installed.to_string()));
+                            let shown = Outcome::BundleInstalled {
+                                member: installed.member.clone(),
+                                chair_key: installed.chair_fingerprint.clone(),
+                                first: installed.pinned_now,
+                            };
+                            (installed.dir, Some(shown))
+                        }
                         Err(e) => {
                             eprintln!("{}", visible_lines(&e.message(lang)));
                             return ExitCode::from(2);
                         }
                     }
                 } else {
-                    path
-                },
-                db: cli.db,
-                reviewer: cli.reviewer.filter(|r| !r.trim().is_empty()),
-                keymap: cli.keymap,
-                lang,
-                color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-                letters_dir: None,
-            }),
+                    (path, None)
+                };
+                tui(
+                    Options {
+                        call_dir,
+                        db: cli.db,
+                        reviewer: cli.reviewer.filter(|r| !r.trim().is_empty()),
+                        keymap: cli.keymap,
+                        lang,
+                        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                        letters_dir: None,
+                    },
+                    installed,
+                )
+            }
             None => {
                 eprintln!(
                     "jury : indiquez le dossier de l'appel, par exemple : jury samples/caf06-pdnp-2025 (jury --help pour l'aide)"
@@ -364,7 +383,8 @@ fn export(format: &str, db: &Path, out: Option<&Path>, lang: Lang) -> ExitCode {
     }
 }
 
-fn tui(opts: Options) -> ExitCode {
+/// Runs the TUI; `installed` tells the screen about the bundle just installed.
+fn tui(opts: Options, installed: Option<Outcome>) -> ExitCode {
     let lang = opts.lang;
     let mut app = match App::open(opts) {
         Ok(a) => a,
@@ -378,6 +398,9 @@ fn tui(opts: Options) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(shown) = installed {
+        app.send(shown);
+    }
     match jury::tui::run(&mut app) {
         Ok(None) => ExitCode::SUCCESS,
         // Ended by a signal, the terminal restored: the shell's convention.

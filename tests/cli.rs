@@ -109,7 +109,8 @@ fn errors_follow_lang() {
         assert_eq!(out.status.code(), Some(2), "{err}");
         assert!(err.contains(expected), "{lang}: {err}");
     }
-    // A store refusal: a packet export for someone who is not a member.
+    // A refusal: a packet export from a call folder opened directly, which
+    // holds no member key (only a bundle issued with --for does).
     let out = jury()
         .args([
             "packet",
@@ -128,7 +129,7 @@ fn errors_follow_lang() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.starts_with("“Paul Inconnu” is not a committee member in this database. Members: "),
+        err.contains(": this call folder was not installed from a bundle issued to a member (“jury bundle --for NAME”)"),
         "{err}"
     );
 }

@@ -434,7 +434,8 @@ fn median_basis_and_agenda_filter() {
 
 #[test]
 fn a_members_packet_exported_from_the_tui_is_merged_by_the_chair() {
-    let mut member = open(SAMPLE, Some(MEMBER));
+    let mut chair = open(SAMPLE, Some(CHAIR));
+    let mut member = open_bundle(&mut chair, MEMBER);
     // The member's letters folder stands for the USB stick they hand over.
     let shared = member.letters_dir();
     member.select("PDNP06-2025-003");
@@ -451,7 +452,6 @@ fn a_members_packet_exported_from_the_tui_is_merged_by_the_chair() {
         .find(|p| p.extension().is_some_and(|x| x == "json"))
         .expect("packet file");
 
-    let mut chair = open(SAMPLE, Some(CHAIR));
     chair.act("switch_view");
     chair.act("import_packet");
     chair.fill("path", &packet.display().to_string());
@@ -475,6 +475,52 @@ fn a_members_packet_exported_from_the_tui_is_merged_by_the_chair() {
         "{}",
         chair.screen()
     );
+}
+
+#[test]
+fn the_tui_refuses_to_export_without_a_key_and_to_import_a_forged_packet() {
+    // A member who opened the call folder itself holds no key.
+    let mut loose = open(SAMPLE, Some(MEMBER));
+    loose.select("PDNP06-2025-003");
+    loose.score_current(&[4, 4, 4, 4]);
+    loose.act("export_packet");
+    let screen = loose.screen();
+    assert!(
+        screen.contains("n'a pas été installé depuis un lot remis à un membre"),
+        "{screen}"
+    );
+    // From their bundle it is signed; a copy in the chair's name is refused.
+    let mut chair = open(SAMPLE, Some(CHAIR));
+    chair
+        .app
+        .store
+        .issue_bundle_key("présidence", CHAIR)
+        .expect("chair's own bundle");
+    let mut member = open_bundle(&mut chair, MEMBER);
+    member.select("PDNP06-2025-003");
+    member.score_current(&[4, 4, 4, 4]);
+    member.act("export_packet");
+    let packet = std::fs::read_dir(member.letters_dir())
+        .expect("packet folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("packet file");
+    let mut forged =
+        jury_core::packet::open(&std::fs::read(&packet).expect("read")).expect("packet");
+    forged.member = CHAIR.into();
+    let forged = jury_core::packet::seal(forged);
+    std::fs::write(&packet, forged.to_json()).expect("forge");
+    let events = chair.app.store.audit_len().expect("audit");
+    chair.act("switch_view");
+    chair.act("import_packet");
+    chair.fill("path", &packet.display().to_string());
+    chair.act("confirm");
+    let screen = chair.screen();
+    assert!(
+        screen.contains("Le paquet n'a pas été écrit avec la clé remise à « Sylvie"),
+        "{screen}"
+    );
+    assert_eq!(chair.app.store.audit_len().expect("audit"), events);
 }
 
 #[test]
@@ -549,6 +595,13 @@ fn the_chair_settles_two_packets_that_disagree() {
     let member_dir = tempfile::tempdir().expect("tmp");
     let member_db = member_dir.path().join("membre.sqlite");
     let folder = jury::io::import::read_folder(&root().join(SAMPLE)).expect("sample");
+    let mut chair = open(SAMPLE, Some(CHAIR));
+    let key = chair
+        .app
+        .store
+        .issue_bundle_key("présidence", MEMBER)
+        .expect("issue")
+        .credential;
     let packets = {
         let mut store = jury::store::Store::open(&member_db).expect("member db");
         folder.import_into(&mut store).expect("import");
@@ -561,17 +614,16 @@ fn the_chair_settles_two_packets_that_disagree() {
                 comment: String::new(),
             })
             .expect("score");
-        let first = store.export_packet(MEMBER).expect("packet");
+        let first = store.export_packet(MEMBER, &key).expect("packet");
         let conn = rusqlite::Connection::open(&member_db).expect("raw");
         conn.execute("UPDATE scores SET value = 4", [])
             .expect("same time, other value");
         drop(conn);
-        let second = store.export_packet(MEMBER).expect("packet");
+        let second = store.export_packet(MEMBER, &key).expect("packet");
         [first, second]
     };
-    let mut chair = open(SAMPLE, Some(CHAIR));
     for p in &packets {
-        chair.app.store.import_packet(p, false).expect("import");
+        chair.app.store.import_packet(p).expect("import");
     }
     chair.act("switch_view");
     chair.act("undo"); // reload from the store through an ordinary action

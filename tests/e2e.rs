@@ -371,3 +371,33 @@ fn a_short_committee_session_through_the_real_binary() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// `jury LOT --as NAME` on a member's laptop: the bundle is checked and
+/// installed, and the screen shows the chair key's fingerprint to compare
+/// with the one the chair reads over the phone.
+#[test]
+fn a_bundle_opened_shows_the_chair_keys_fingerprint() {
+    let env = Env::new();
+    let lot = env.dir.path().join("lot.jurybundle");
+    let fingerprint = {
+        let folder = jury::io::import::read_folder(Path::new(CALL)).expect("call");
+        let mut chair =
+            jury::store::Store::open(&env.dir.path().join("presidence.sqlite")).expect("chair");
+        folder.import_into(&mut chair).expect("import");
+        jury::io::bundle::write(&mut chair, Some(Path::new(CALL)), &lot, NADIA)
+            .expect("bundle")
+            .chair_fingerprint
+    };
+    let args: Vec<OsString> = vec![lot.into(), "--as".into(), NADIA.into()];
+    let mut app = Term::spawn(env!("CARGO_BIN_EXE_jury"), &args, &env.home(), 160, 40);
+    // Printed on stderr before the TUI starts, then on its status line.
+    let screen = app.wait_for("Lot installé, remis à");
+    assert!(
+        screen.contains(&format!(
+            "Lot installé, remis à «\u{a0}Nadia Benali\u{a0}». Clé de la présidence : {fingerprint}"
+        )),
+        "{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit().success());
+}

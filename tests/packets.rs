@@ -1,11 +1,16 @@
 //! The offline round trip of issue 5: the chair bundles the batch, three
 //! members score on their own databases made from it, their packets come
-//! back and are merged, in any order, safely and only once.
+//! back and are merged, in any order, safely and only once. Since issue 10
+//! each member has their own bundle and key: the attacks on them are in
+//! tests/exchanges.rs.
 
+#[path = "common/folders.rs"]
+mod folders;
+use folders::entries;
 use jury::io::import::read_folder;
 use jury::store::{MergeReport, Store, StoreError};
 use jury_core::aggregate::{DossierAggregate, Input, aggregate};
-use jury_core::packet::{self, Packet, PacketConflict, PacketError, PacketScore};
+use jury_core::packet::{self, Credential, Packet, PacketConflict, PacketError, PacketScore};
 use jury_core::records::ScoreRow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
@@ -32,6 +37,42 @@ fn synced(db: &Path, call_dir: &Path) -> Store {
 
 fn chair(db: &Path) -> Store {
     synced(db, &sample())
+}
+
+/// A chair's database that issued these members their keys (as `jury
+/// bundle --for` does), and the keys.
+fn keyed_chair(db: &Path, members: &[&str]) -> (Store, BTreeMap<String, Credential>) {
+    let mut store = chair(db);
+    let keys = members
+        .iter()
+        .map(|m| {
+            let issued = store.issue_bundle_key("présidence", m).expect("issue");
+            (m.to_string(), issued.credential)
+        })
+        .collect();
+    (store, keys)
+}
+
+/// A copy of a chair's database (same keys, same log), as a second chair
+/// laptop or a restored backup would be.
+fn copy_of(src: &Path, dst: &Path) -> Store {
+    rusqlite::Connection::open(src)
+        .and_then(|c| c.execute("VACUUM INTO ?1", [dst.display().to_string()]))
+        .expect("copy");
+    Store::open(dst).expect("open copy")
+}
+
+/// The fingerprint of the sample call's grid.
+fn grid() -> String {
+    jury_core::grid::fingerprint(&read_folder(&sample()).expect("call").call)
+}
+
+/// Test times: a few minutes before the test started (the keys are issued
+/// as it starts; a little clock drift is tolerated), plus `secs`.
+fn t(secs: i64) -> String {
+    static START: std::sync::LazyLock<chrono::DateTime<chrono::Utc>> =
+        std::sync::LazyLock::new(|| chrono::Utc::now() - chrono::TimeDelta::minutes(5));
+    (*START + chrono::TimeDelta::seconds(secs)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// A chair's database that does not know where the call folder is (made
@@ -87,22 +128,32 @@ fn score_dossiers(
     }
 }
 
-/// Writes the chair's bundle and unpacks it as a member's laptop would.
-fn bundle_and_unpack(chair: &Store, dir: &Path) -> PathBuf {
-    let file = dir.join("lot.jurybundle");
-    let summary = jury::io::bundle::write(chair, Some(&sample()), &file).expect("bundle");
+/// Writes the chair's bundle for `member` and unpacks it as their laptop
+/// (`dir/portable-<member>`) would.
+fn bundle_and_unpack(chair: &mut Store, dir: &Path, member: &str) -> PathBuf {
+    let file = dir.join(format!("lot-{member}.jurybundle"));
+    let summary = jury::io::bundle::write(chair, Some(&sample()), &file, member).expect("bundle");
     assert_eq!(summary.dossiers, 28);
     assert_eq!(summary.attachments, 4);
-    let laptop = dir.join("portable");
-    let call_dir = jury::io::bundle::unpack(&file, &laptop).expect("unpack");
-    assert_eq!(call_dir, laptop.join("caf06-pdnp-2025"));
-    call_dir
+    let laptop = dir.join(format!("portable-{member}"));
+    let installed = jury::io::bundle::unpack(&file, &laptop).expect("unpack");
+    assert_eq!(installed.dir, laptop.join("caf06-pdnp-2025"));
+    assert_eq!(installed.member, member);
+    installed.dir
 }
 
-/// Three members' packets, each from their own database made from the bundle.
-fn three_packets(dir: &Path) -> Vec<Packet> {
-    let chair_store = chair(&dir.join("chair-for-bundle.sqlite"));
-    let call_dir = bundle_and_unpack(&chair_store, dir);
+/// A member's packet, signed with the key of the bundle their database was
+/// made from.
+fn export(m: &Store, member: &str) -> Packet {
+    let key = jury::io::bundle::read_credential(m).expect("member key");
+    m.export_packet(member, &key).expect("export")
+}
+
+/// Three members' packets, each from their own database made from their
+/// own bundle; and the chair's database that issued them, to copy.
+fn three_packets(dir: &Path) -> (Vec<Packet>, PathBuf) {
+    let chair_db = dir.join("chair-for-bundle.sqlite");
+    let mut chair_store = chair(&chair_db);
     let mut packets = Vec::new();
     for (i, (member, range, bias)) in [
         (JULIEN, 1..=6, 0.0),
@@ -112,6 +163,7 @@ fn three_packets(dir: &Path) -> Vec<Packet> {
     .into_iter()
     .enumerate()
     {
+        let call_dir = bundle_and_unpack(&mut chair_store, dir, member);
         let mut m = synced(&dir.join(format!("member{i}.sqlite")), &call_dir);
         m.ensure_member(member).expect("member");
         score_dossiers(&mut m, member, range, bias);
@@ -125,11 +177,11 @@ fn three_packets(dir: &Path) -> Vec<Packet> {
             )
             .expect("conflict");
         }
-        let p = m.export_packet(member).expect("export");
+        let p = export(&m, member);
         assert_eq!(p.scores.len(), 24);
         packets.push(p);
     }
-    packets
+    (packets, chair_db)
 }
 
 type ScoreLine = (String, String, String, Option<f64>, String, String);
@@ -251,7 +303,7 @@ fn refusal(r: Result<MergeReport, StoreError>) -> String {
 #[test]
 fn packets_merged_in_every_order_give_the_same_database() {
     let dir = tempfile::tempdir().expect("tmp");
-    let packets = three_packets(dir.path());
+    let (packets, chair_db) = three_packets(dir.path());
     let orders = [
         [0, 1, 2],
         [0, 2, 1],
@@ -263,9 +315,9 @@ fn packets_merged_in_every_order_give_the_same_database() {
     let mut first: Option<Snapshot> = None;
     for (k, order) in orders.iter().enumerate() {
         let db = dir.path().join(format!("chair{k}.sqlite"));
-        let mut store = chair(&db);
+        let mut store = copy_of(&chair_db, &db);
         for &i in order {
-            let report = store.import_packet(&packets[i], false).expect("import");
+            let report = store.import_packet(&packets[i]).expect("import");
             assert_eq!(
                 (report.added, report.changed, report.unchanged, report.older),
                 (24, 0, 0, 0)
@@ -287,8 +339,8 @@ fn packets_merged_in_every_order_give_the_same_database() {
         assert_eq!(snap.conflicts.len(), 1);
         assert_eq!(snap.packets.len(), 3);
         // The call, its five members, its letter templates, 28 imports,
-        // 72 scores, 1 conflict of interest, 3 packets.
-        assert_eq!(snap.audit.len(), 1 + 5 + 1 + 28 + 72 + 1 + 3);
+        // 3 bundles issued, 72 scores, 1 conflict of interest, 3 packets.
+        assert_eq!(snap.audit.len(), 1 + 5 + 1 + 28 + 3 + 72 + 1 + 3);
         assert!(snap.audit.iter().any(|e| e.0 == JULIEN
             && e.1 == "packet.score"
             && e.2 == "PDNP06-2025-001/experience"
@@ -309,7 +361,7 @@ fn packets_merged_in_every_order_give_the_same_database() {
         // Importing everything again changes nothing.
         let events = store.audit_len().expect("audit");
         for p in &packets {
-            let again = store.import_packet(p, false).expect("again");
+            let again = store.import_packet(p).expect("again");
             assert!(again.already_imported);
             assert_eq!(again.to_string(), "déjà importé, rien de changé");
         }
@@ -344,20 +396,21 @@ fn packets_merged_in_every_order_give_the_same_database() {
 #[test]
 fn a_later_packet_updates_only_what_changed_in_any_order() {
     let dir = tempfile::tempdir().expect("tmp");
-    let chair_store = chair(&dir.path().join("chair-for-bundle.sqlite"));
-    let call_dir = bundle_and_unpack(&chair_store, dir.path());
+    let chair_db = dir.path().join("chair-for-bundle.sqlite");
+    let mut chair_store = chair(&chair_db);
+    let call_dir = bundle_and_unpack(&mut chair_store, dir.path(), JULIEN);
     let mut m = synced(&dir.path().join("julien.sqlite"), &call_dir);
     score_dossiers(&mut m, JULIEN, 1..=3, 0.0);
-    let first = m.export_packet(JULIEN).expect("export");
+    let first = export(&m, JULIEN);
     score(&mut m, JULIEN, 2, "coherence", 5.0, "revu après relecture");
     score(&mut m, JULIEN, 4, "experience", 3.0, "");
-    let second = m.export_packet(JULIEN).expect("export");
+    let second = export(&m, JULIEN);
 
     let db_a = dir.path().join("a.sqlite");
-    let mut a = chair(&db_a);
-    a.import_packet(&first, false).expect("first");
+    let mut a = copy_of(&chair_db, &db_a);
+    a.import_packet(&first).expect("first");
     let events = a.audit_len().expect("audit");
-    let r = a.import_packet(&second, false).expect("second");
+    let r = a.import_packet(&second).expect("second");
     assert_eq!((r.added, r.changed, r.unchanged, r.older), (1, 1, 11, 0));
     assert_eq!(
         r.to_string(),
@@ -381,9 +434,9 @@ fn a_later_packet_updates_only_what_changed_in_any_order() {
 
     // The other way round: the old packet is older, left alone.
     let db_b = dir.path().join("b.sqlite");
-    let mut b = chair(&db_b);
-    b.import_packet(&second, false).expect("second");
-    let r = b.import_packet(&first, false).expect("first");
+    let mut b = copy_of(&chair_db, &db_b);
+    b.import_packet(&second).expect("second");
+    let r = b.import_packet(&first).expect("first");
     assert_eq!((r.added, r.changed, r.unchanged, r.older), (0, 0, 11, 1));
     assert!(
         r.to_string()
@@ -404,8 +457,16 @@ fn a_later_packet_updates_only_what_changed_in_any_order() {
     );
 }
 
-fn handmade(member: &str, scores: &[(u32, &str, f64, &str)], exported_at: &str) -> Packet {
+/// A packet written by hand, as `member`'s Jury would write it with `key`.
+fn handmade(
+    key: &Credential,
+    member: &str,
+    scores: &[(u32, &str, f64, &str)],
+    exported_at: &str,
+) -> Packet {
     let mut p = Packet::new("caf06-pdnp-2025", member, exported_at);
+    p.grid = grid();
+    p.key_id = key.key_id.clone();
     for &(n, criterion, value, at) in scores {
         p.scores.push(PacketScore {
             reference: reference(n),
@@ -415,26 +476,33 @@ fn handmade(member: &str, scores: &[(u32, &str, f64, &str)], exported_at: &str) 
             updated_at: at.into(),
         });
     }
-    packet::seal(p)
+    sign(key, p)
+}
+
+fn sign(key: &Credential, p: Packet) -> Packet {
+    packet::sign(p, &key.secret_bytes().expect("secret"))
 }
 
 #[test]
 fn same_time_different_value_is_a_conflict_left_for_the_chair() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut store = chair(&dir.path().join("c.sqlite"));
-    let at = "2025-07-05T09:00:00.000Z";
+    let (mut store, keys) = keyed_chair(&dir.path().join("c.sqlite"), &[JULIEN]);
+    let key = &keys[JULIEN];
+    let at = &t(0);
     let a = handmade(
+        key,
         JULIEN,
         &[(1, "experience", 3.0, at), (1, "formation", 2.0, at)],
-        "2025-07-05T10:00:00Z",
+        &t(60),
     );
     let b = handmade(
+        key,
         JULIEN,
         &[(1, "experience", 4.0, at), (1, "formation", 2.0, at)],
-        "2025-07-05T11:00:00Z",
+        &t(120),
     );
-    store.import_packet(&a, false).expect("a");
-    let r = store.import_packet(&b, false).expect("b");
+    store.import_packet(&a).expect("a");
+    let r = store.import_packet(&b).expect("b");
     assert_eq!((r.added, r.changed, r.unchanged), (0, 0, 1));
     assert_eq!(r.conflicts.len(), 1);
     assert_eq!(
@@ -466,12 +534,8 @@ fn same_time_different_value_is_a_conflict_left_for_the_chair() {
     );
     assert_eq!(store.open_merge_conflicts().expect("open"), r.conflicts);
     // The same disagreement met again is not recorded twice.
-    let b2 = handmade(
-        JULIEN,
-        &[(1, "experience", 4.0, at)],
-        "2025-07-05T12:00:00Z",
-    );
-    let r2 = store.import_packet(&b2, false).expect("b2");
+    let b2 = handmade(key, JULIEN, &[(1, "experience", 4.0, at)], &t(180));
+    let r2 = store.import_packet(&b2).expect("b2");
     assert_eq!(r2.conflicts, r.conflicts);
     assert_eq!(store.open_merge_conflicts().expect("open").len(), 1);
 }
@@ -480,31 +544,33 @@ fn same_time_different_value_is_a_conflict_left_for_the_chair() {
 fn refusals_name_the_problem_and_change_nothing() {
     let dir = tempfile::tempdir().expect("tmp");
     let db = dir.path().join("c.sqlite");
-    let mut store = chair(&db);
-    let at = "2025-07-05T09:00:00Z";
+    let (mut store, keys) = keyed_chair(&db, &[JULIEN, BERNARD]);
+    let (julien, bernard) = (&keys[JULIEN], &keys[BERNARD]);
+    let at = &t(0);
     let before = snapshot(&db, &store);
 
     // Another call.
-    let mut other = handmade(JULIEN, &[(1, "experience", 3.0, at)], at);
+    let mut other = handmade(julien, JULIEN, &[(1, "experience", 3.0, at)], at);
     other.call_id = "caf83-pdnp-2025".into();
-    let msg = refusal(store.import_packet(&packet::seal(other), false));
+    let msg = refusal(store.import_packet(&sign(julien, other)));
     assert_eq!(
         msg,
         "Ce paquet de « Julien Ferrand » concerne l'appel « caf83-pdnp-2025 », pas « caf06-pdnp-2025 » : rien n'a été importé."
     );
 
-    // An unknown member, unless the chair adds them.
-    let stranger = handmade("Paul Inconnu", &[(1, "experience", 3.0, at)], at);
-    let msg = refusal(store.import_packet(&stranger, false));
+    // Someone who was issued no bundle (not a member, or not yet).
+    let stranger = handmade(julien, "Paul Inconnu", &[(1, "experience", 3.0, at)], at);
+    let msg = refusal(store.import_packet(&stranger));
     assert!(
         msg.starts_with(
-            "« Paul Inconnu » n'est pas membre du comité de cet appel : rien n'a été importé."
+            "Aucun lot n'a été remis à « Paul Inconnu » depuis cette base : rien n'a été importé."
         ),
         "{msg}"
     );
 
     // Dossiers the chair does not have: all of them named, nothing imported.
     let mut unknown = handmade(
+        bernard,
         BERNARD,
         &[
             (1, "experience", 3.0, at),
@@ -519,7 +585,7 @@ fn refusals_name_the_problem_and_change_nothing() {
         declared_at: at.into(),
         withdrawn_at: None,
     });
-    let msg = refusal(store.import_packet(&packet::seal(unknown), false));
+    let msg = refusal(store.import_packet(&sign(bernard, unknown)));
     assert_eq!(
         msg,
         "Paquet de « Bernard Castellan » refusé, rien n'a été importé :\n- 3 dossiers absents de cette base : PDNP06-2025-097, PDNP06-2025-098, PDNP06-2025-099"
@@ -527,11 +593,12 @@ fn refusals_name_the_problem_and_change_nothing() {
 
     // Unknown criterion and a score off the scale, item by item.
     let odd = handmade(
+        bernard,
         BERNARD,
         &[(1, "budget", 3.0, at), (2, "experience", 9.0, at)],
         at,
     );
-    let msg = refusal(store.import_packet(&odd, false));
+    let msg = refusal(store.import_packet(&odd));
     assert!(
         msg.contains("- critères inconnus de cet appel : PDNP06-2025-001/budget"),
         "{msg}"
@@ -542,9 +609,9 @@ fn refusals_name_the_problem_and_change_nothing() {
     );
 
     // Content changed after sealing.
-    let mut tampered = handmade(JULIEN, &[(1, "experience", 3.0, at)], at);
+    let mut tampered = handmade(julien, JULIEN, &[(1, "experience", 3.0, at)], at);
     tampered.scores[0].value = Some(5.0);
-    let msg = refusal(store.import_packet(&tampered, false));
+    let msg = refusal(store.import_packet(&tampered));
     assert!(msg.starts_with("Paquet altéré"), "{msg}");
 
     assert_eq!(
@@ -552,23 +619,20 @@ fn refusals_name_the_problem_and_change_nothing() {
         before,
         "a refusal changed the database"
     );
-
-    // Adding the stranger, on the chair's say-so.
-    let r = store.import_packet(&stranger, true).expect("added");
-    assert!(r.member_added);
-    assert_eq!(r.added, 1);
-    assert!(
-        store
-            .members()
-            .expect("members")
-            .iter()
-            .any(|(n, _)| n == "Paul Inconnu")
-    );
 }
 
 #[test]
 fn damaged_packet_files_are_refused() {
+    let key = Credential {
+        format: packet::CREDENTIAL_FORMAT.into(),
+        call_id: "caf06-pdnp-2025".into(),
+        member: JULIEN.into(),
+        key_id: packet::key_id(&[1; 32]),
+        issued_at: t(0),
+        secret: jury_core::hex(&[1; 32]),
+    };
     let text = handmade(
+        &key,
         JULIEN,
         &[(1, "experience", 3.0, "2025-07-05T09:00:00Z")],
         "2025-07-05T10:00:00Z",
@@ -585,8 +649,10 @@ fn damaged_packet_files_are_refused() {
             .to_string()
             .starts_with("paquet altéré")
     );
-    // Any byte flipped anywhere.
-    for i in 0..text.len() {
+    // Any byte flipped anywhere, but in the mac (checked with the key, at
+    // the chair's: tests/exchanges.rs).
+    let mac = text.find("\"mac\"").expect("mac");
+    for i in (0..text.len()).filter(|i| *i < mac) {
         let mut bytes = text.clone().into_bytes();
         bytes[i] ^= 0x01;
         assert!(
@@ -595,11 +661,11 @@ fn damaged_packet_files_are_refused() {
         );
     }
     // A format from the future.
-    let future = text.replace("jury-packet/1", "jury-packet/2");
+    let future = text.replace("jury-packet/2", "jury-packet/3");
     let err = packet::open(future.as_bytes()).expect_err("future");
     assert_eq!(
         err.to_string(),
-        "paquet au format « jury-packet/2 », créé par une version plus récente de Jury : mettez Jury à jour pour l'importer (cette version lit « jury-packet/1 »)."
+        "paquet au format « jury-packet/3 », créé par une version plus récente de Jury : mettez Jury à jour pour l'importer (cette version lit « jury-packet/2 »)."
     );
     // Cut short.
     let err = packet::open(&text.as_bytes()[..text.len() - 10]).expect_err("cut");
@@ -632,22 +698,10 @@ fn rewrite_bundle(
 }
 
 fn bundle_file(dir: &Path) -> PathBuf {
-    let store = chair(&dir.join("chair.sqlite"));
+    let mut store = chair(&dir.join("chair.sqlite"));
     let file = dir.join("lot.jurybundle");
-    jury::io::bundle::write(&store, Some(&sample()), &file).expect("bundle");
+    jury::io::bundle::write(&mut store, Some(&sample()), &file, JULIEN).expect("bundle");
     file
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
 }
 
 #[test]
@@ -662,11 +716,16 @@ fn bundle_holds_the_call_dossiers_and_attachments() {
         .read_to_string(&mut manifest)
         .expect("read");
     let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("json");
-    assert_eq!(manifest["format"], "jury-bundle/1");
+    assert_eq!(manifest["format"], "jury-bundle/2");
     assert_eq!(manifest["call_id"], "caf06-pdnp-2025");
+    assert_eq!(manifest["member"], JULIEN);
+    assert_eq!(manifest["grid"], grid());
+    assert_eq!(zip.by_index(1).expect("second").name(), "manifest.sig");
     let files = manifest["files"].as_array().expect("files");
-    // appel.json, 28 dossiers, the call's one letter template, 4 attachments.
-    assert_eq!(files.len(), 1 + 28 + 1 + 4);
+    // appel.json, 28 dossiers, the call's one letter template, 4
+    // attachments, the member's key.
+    assert_eq!(files.len(), 1 + 28 + 1 + 4 + 1);
+    assert!(files.iter().any(|f| f["path"] == "cle-membre.json"));
     assert!(
         files
             .iter()
@@ -686,10 +745,14 @@ fn bundle_holds_the_call_dossiers_and_attachments() {
     // Unpacked twice (a member reopening the same bundle): the same folder,
     // read without error, with the same dossiers as the chair's.
     let laptop = dir.path().join("portable");
-    let call_dir = jury::io::bundle::unpack(&file, &laptop).expect("unpack");
+    let first = jury::io::bundle::unpack(&file, &laptop).expect("unpack");
+    assert!(first.pinned_now);
     let again = jury::io::bundle::unpack(&file, &laptop).expect("unpack again");
-    assert_eq!(call_dir, again);
-    assert_eq!(entries(&laptop), vec!["caf06-pdnp-2025"]);
+    assert!(!again.pinned_now);
+    let call_dir = first.dir;
+    assert_eq!(call_dir, again.dir);
+    // The call, and the chair keys pinned per call.
+    assert_eq!(entries(&laptop), vec![".presidence", "caf06-pdnp-2025"]);
     let member = read_folder(&call_dir).expect("folder");
     assert_eq!(member.errors(), 0, "{:?}", member.diags);
     let original = read_folder(&sample()).expect("sample");
@@ -794,7 +857,7 @@ fn truncated_or_altered_bundles_are_refused_and_change_nothing() {
         let bytes = if name == "manifest.json" {
             String::from_utf8(bytes)
                 .expect("utf8")
-                .replace("jury-bundle/1", "jury-bundle/2")
+                .replace("jury-bundle/2", "jury-bundle/3")
                 .into_bytes()
         } else {
             bytes
@@ -802,7 +865,7 @@ fn truncated_or_altered_bundles_are_refused_and_change_nothing() {
         Some((name.into(), bytes))
     });
     let err = refused(&future);
-    assert!(err.contains("lot au format « jury-bundle/2 », créé par une version plus récente de Jury : mettez Jury à jour"), "{err}");
+    assert!(err.contains("lot au format « jury-bundle/3 », créé par une version plus récente de Jury : mettez Jury à jour"), "{err}");
 
     // A path escaping the folder.
     let escape = dir.path().join("evasion.jurybundle");
@@ -819,9 +882,10 @@ fn truncated_or_altered_bundles_are_refused_and_change_nothing() {
             Some((name.into(), bytes))
         }
     });
+    // The manifest no longer is what the chair signed.
     let err = refused(&escape);
     assert!(
-        err.contains("le chemin « ../../PDNP06-2025-007.pdf » sort du dossier de l'appel"),
+        err.contains("la signature de la présidence ne correspond pas au manifeste"),
         "{err}"
     );
     assert!(!dir.path().join("PDNP06-2025-007.pdf").exists());
@@ -860,7 +924,9 @@ fn a_bundle_never_replaces_another_calls_folder() {
 fn a_member_database_refuses_a_bundle_of_another_call() {
     let dir = tempfile::tempdir().expect("tmp");
     let file = bundle_file(dir.path());
-    let call_dir = jury::io::bundle::unpack(&file, &dir.path().join("portable")).expect("unpack");
+    let call_dir = jury::io::bundle::unpack(&file, &dir.path().join("portable"))
+        .expect("unpack")
+        .dir;
     // The member's database belongs to another call.
     let db = dir.path().join("autre.sqlite");
     {
@@ -881,13 +947,15 @@ fn a_member_database_refuses_a_bundle_of_another_call() {
 #[test]
 fn a_bundle_without_its_attachments_is_not_written() {
     let dir = tempfile::tempdir().expect("tmp");
-    let store = chair_without_folder(&dir.path().join("chair.sqlite"));
+    let mut store = chair_without_folder(&dir.path().join("chair.sqlite"));
     let out = dir.path().join("lot.jurybundle");
-    let err = jury::io::bundle::write(&store, None, &out)
+    let err = jury::io::bundle::write(&mut store, None, &out, JULIEN)
         .expect_err("no call folder")
         .to_string();
     assert!(err.starts_with("Pièces jointes introuvables, aucun lot n'a été écrit :\n- PDNP06-2025-007 : pieces/PDNP06-2025-007.pdf"), "{err}");
     assert!(err.contains("n'est pas connu de cette base"), "{err}");
+    // A bundle refused issues no key.
+    assert_eq!(store.chair_fingerprint().expect("key"), None);
     assert!(
         entries(dir.path())
             .iter()
@@ -925,17 +993,8 @@ fn cli_round_trip_as_a_user_runs_it() {
             .set_meta(jury::store::CALL_DIR_KEY, &call_dir.display().to_string())
             .expect("meta");
     }
-    let lot = d.join("lot.jurybundle");
-    let (code, out, err) = run(jury()
-        .args(["bundle", "--db"])
-        .arg(&chair_db)
-        .arg("--out")
-        .arg(&lot));
-    assert_eq!(code, 0, "{err}");
-    assert!(out.contains("28 dossiers, 4 pièces jointes"), "{out}");
-
-    let call_dir = jury::io::bundle::unpack(&lot, &d.join("portable")).expect("unpack");
     let mut files = Vec::new();
+    let mut julien_dir = PathBuf::new();
     for (i, (member, range, bias)) in [
         (JULIEN, 1..=6, 0.0),
         (BERNARD, 4..=9, 2.0),
@@ -944,6 +1003,22 @@ fn cli_round_trip_as_a_user_runs_it() {
     .into_iter()
     .enumerate()
     {
+        // Each member's own bundle, installed on their own laptop.
+        let lot = d.join(format!("lot{i}.jurybundle"));
+        let (code, out, err) = run(jury()
+            .args(["bundle", "--db"])
+            .arg(&chair_db)
+            .arg("--out")
+            .arg(&lot)
+            .args(["--for", member]));
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("28 dossiers, 4 pièces jointes"), "{out}");
+        let call_dir = jury::io::bundle::unpack(&lot, &d.join(format!("portable{i}")))
+            .expect("unpack")
+            .dir;
+        if i == 0 {
+            julien_dir = call_dir.clone();
+        }
         let db = d.join(format!("membre{i}.sqlite"));
         {
             let mut m = synced(&db, &call_dir);
@@ -1000,10 +1075,10 @@ fn cli_round_trip_as_a_user_runs_it() {
     );
     drop(store);
 
-    // A stranger's packet: refused (1), then accepted with --add-member.
+    // A stranger on Julien's laptop: his key signs only his packets (1).
     let stranger_db = d.join("inconnu.sqlite");
     {
-        let mut m = synced(&stranger_db, &call_dir);
+        let mut m = synced(&stranger_db, &julien_dir);
         m.ensure_member("Paul Inconnu").expect("member");
         score(&mut m, "Paul Inconnu", 20, "experience", 2.0, "");
     }
@@ -1013,28 +1088,12 @@ fn cli_round_trip_as_a_user_runs_it() {
         .arg(&stranger_db)
         .args(["--as", "Paul Inconnu", "--out"])
         .arg(&stranger));
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(jury()
-        .args(["packet", "import"])
-        .arg(&stranger)
-        .arg("--db")
-        .arg(&chair_db));
     assert_eq!(code, 1);
     assert!(
-        err.contains("« Paul Inconnu » n'est pas membre du comité"),
+        err.contains("installé depuis le lot remis à « Julien Ferrand » : il ne peut pas signer le paquet de « Paul Inconnu »"),
         "{err}"
     );
-    let (code, out, err) = run(jury()
-        .args(["packet", "import"])
-        .arg(&stranger)
-        .arg("--db")
-        .arg(&chair_db)
-        .arg("--add-member"));
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        out.contains("« Paul Inconnu » a été ajouté au comité."),
-        "{out}"
-    );
+    assert!(!stranger.exists());
 
     // A damaged packet: bad input (2).
     let mut bytes = std::fs::read(&files[0]).expect("read");
@@ -1076,7 +1135,8 @@ fn cli_bundle_without_the_call_folder_says_what_is_missing() {
         .args(["bundle", "--db"])
         .arg(&chair_db)
         .arg("--out")
-        .arg(&lot));
+        .arg(&lot)
+        .args(["--for", JULIEN]));
     assert_eq!(code, 2);
     assert!(
         err.contains("Pièces jointes introuvables, aucun lot n'a été écrit"),
@@ -1088,11 +1148,12 @@ fn cli_bundle_without_the_call_folder_says_what_is_missing() {
 #[test]
 fn a_score_cleared_on_a_members_laptop_is_cleared_at_the_chairs() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut chair_db = chair(&dir.path().join("chair.sqlite"));
+    let (mut chair_db, keys) = keyed_chair(&dir.path().join("chair.sqlite"), &[JULIEN]);
+    let key = &keys[JULIEN];
     let mut member = chair(&dir.path().join("member.sqlite"));
     score(&mut member, JULIEN, 3, "experience", 4.0, "");
-    let first = member.export_packet(JULIEN).expect("packet");
-    chair_db.import_packet(&first, false).expect("import");
+    let first = member.export_packet(JULIEN, key).expect("packet");
+    chair_db.import_packet(&first).expect("import");
     // Wait a moment so the clearing is strictly later, then clear it.
     std::thread::sleep(std::time::Duration::from_millis(5));
     member
@@ -1104,8 +1165,8 @@ fn a_score_cleared_on_a_members_laptop_is_cleared_at_the_chairs() {
             comment: String::new(),
         })
         .expect("clear");
-    let second = member.export_packet(JULIEN).expect("packet");
-    let report = chair_db.import_packet(&second, false).expect("import");
+    let second = member.export_packet(JULIEN, key).expect("packet");
+    let report = chair_db.import_packet(&second).expect("import");
     assert_eq!((report.added, report.changed), (0, 1), "{report}");
     let value: Option<f64> = rusqlite::Connection::open(dir.path().join("chair.sqlite"))
         .and_then(|c| {
@@ -1118,7 +1179,7 @@ fn a_score_cleared_on_a_members_laptop_is_cleared_at_the_chairs() {
         .expect("row");
     assert_eq!(value, None);
     // Importing the first packet again changes nothing: the clearing is newer.
-    let again = chair_db.import_packet(&first, false).expect("import");
+    let again = chair_db.import_packet(&first).expect("import");
     assert!(again.already_imported, "{again}");
 }
 
@@ -1126,20 +1187,22 @@ fn a_score_cleared_on_a_members_laptop_is_cleared_at_the_chairs() {
 fn a_conflict_withdrawn_on_a_members_laptop_is_withdrawn_at_the_chairs() {
     let dir = tempfile::tempdir().expect("tmp");
     let chair_path = dir.path().join("chair.sqlite");
-    let mut chair_db = chair(&chair_path);
+    let (mut chair_db, keys) = keyed_chair(&chair_path, &[JULIEN]);
+    let key = &keys[JULIEN];
+    let mut other = copy_of(&chair_path, &dir.path().join("other.sqlite"));
     let mut member = chair(&dir.path().join("member.sqlite"));
     member
         .set_conflict(JULIEN, &reference(4), JULIEN, true, "ancien salarié")
         .expect("declare");
-    let declared = member.export_packet(JULIEN).expect("packet");
-    let report = chair_db.import_packet(&declared, false).expect("import");
+    let declared = member.export_packet(JULIEN, key).expect("packet");
+    let report = chair_db.import_packet(&declared).expect("import");
     assert_eq!(report.conflicts_declared, 1, "{report}");
     std::thread::sleep(std::time::Duration::from_millis(5));
     member
         .set_conflict(JULIEN, &reference(4), JULIEN, false, "")
         .expect("withdraw");
-    let withdrawn = member.export_packet(JULIEN).expect("packet");
-    let report = chair_db.import_packet(&withdrawn, false).expect("import");
+    let withdrawn = member.export_packet(JULIEN, key).expect("packet");
+    let report = chair_db.import_packet(&withdrawn).expect("import");
     assert_eq!(report.conflicts_withdrawn, 1, "{report}");
     assert!(
         report.to_string().contains("1 conflit d'intérêts retiré"),
@@ -1153,9 +1216,8 @@ fn a_conflict_withdrawn_on_a_members_laptop_is_withdrawn_at_the_chairs() {
             .is_empty()
     );
     // The older packet, imported again or later, does not bring it back.
-    let mut other = chair(&dir.path().join("other.sqlite"));
-    other.import_packet(&withdrawn, false).expect("newer first");
-    other.import_packet(&declared, false).expect("older after");
+    other.import_packet(&withdrawn).expect("newer first");
+    other.import_packet(&declared).expect("older after");
     assert!(
         other
             .load_committee()
@@ -1169,26 +1231,29 @@ fn a_conflict_withdrawn_on_a_members_laptop_is_withdrawn_at_the_chairs() {
 fn a_packet_dated_in_the_future_is_refused_and_changes_nothing() {
     let dir = tempfile::tempdir().expect("tmp");
     let db = dir.path().join("c.sqlite");
-    let mut store = chair(&db);
+    let (mut store, keys) = keyed_chair(&db, &[JULIEN]);
+    let key = &keys[JULIEN];
     let before = snapshot(&db, &store);
     // Under « the most recent wins », 9999 would beat every genuine edit.
     let forged = handmade(
+        key,
         JULIEN,
         &[(1, "experience", 5.0, "9999-12-31T23:59:59Z")],
         "9999-12-31T23:59:59Z",
     );
     assert_eq!(
-        refusal(store.import_packet(&forged, false)),
+        refusal(store.import_packet(&forged)),
         "paquet invalide : date d'export : date « 9999-12-31T23:59:59Z » dans le futur ; vérifiez l'horloge de l'ordinateur du membre. Rien n'a été importé."
     );
     // A score dated after the packet's own export.
     let later = handmade(
+        key,
         JULIEN,
         &[(1, "experience", 5.0, "2025-07-05T12:00:00Z")],
         "2025-07-05T10:00:00Z",
     );
     assert!(
-        refusal(store.import_packet(&later, false))
+        refusal(store.import_packet(&later))
             .contains("note PDNP06-2025-001/experience : date « 2025-07-05T12:00:00Z » postérieure à l'export du paquet"),
     );
     assert_eq!(snapshot(&db, &store), before, "nothing imported");

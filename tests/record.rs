@@ -729,6 +729,8 @@ fn a_database_from_an_older_jury_verifies_without_migrating() {
         "DROP TABLE decision_snapshots;
          ALTER TABLE letters DROP COLUMN signed_on;
          ALTER TABLE decisions DROP COLUMN guarded;
+         DROP TABLE chair_key;
+         DROP TABLE member_keys;
          PRAGMA user_version = 4;",
     )
     .expect("downgrade");

@@ -122,6 +122,24 @@ impl Lang {
         }
     }
 
+    /// An RFC 3339 instant as the committee reads it, in Paris time:
+    /// `30 novembre 2026 à 19:45` / `30 November 2026 at 19:45`; as written
+    /// when it does not read.
+    pub fn moment(self, rfc3339: &str) -> String {
+        match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+            Ok(t) => {
+                let t = t.with_timezone(&chrono_tz::Europe::Paris);
+                format!(
+                    "{} {} {}",
+                    self.date(t.date_naive()),
+                    self.t("à", "at"),
+                    t.format("%H:%M")
+                )
+            }
+            Err(_) => rfc3339.to_string(),
+        }
+    }
+
     /// `7 juillet 2025` / `7 July 2025`.
     pub fn date(self, d: NaiveDate) -> String {
         const FR: [&str; 12] = [
@@ -236,6 +254,20 @@ pub fn visible_lines(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn moments_read_in_paris_time() {
+        use super::Lang;
+        assert_eq!(
+            Lang::Fr.moment("2026-11-30T18:45:08.201Z"),
+            "30 novembre 2026 à 19:45"
+        );
+        assert_eq!(
+            Lang::En.moment("2025-07-07T08:00:00Z"),
+            "7 July 2025 at 10:00"
+        );
+        assert_eq!(Lang::Fr.moment("hier"), "hier");
+    }
+
     #[test]
     fn visible_shows_control_characters_as_escapes() {
         assert_eq!(super::visible("14,5 / 20 « ok »"), "14,5 / 20 « ok »");

@@ -84,6 +84,22 @@ pub fn check_score(call: &Call, value: f64) -> Result<f64, ScoreError> {
     }
 }
 
+/// The grid's fingerprint: SHA-256 (hex) of a canonical text of what a
+/// score means — the scale, then each criterion's id, label and weight, in
+/// the call's order. Bundles and packets carry it so the chair can tell a
+/// packet scored on another grid (a weight or a label changed on the way)
+/// from one scored on the chair's own. JSON strings and shortest
+/// round-trip numbers keep it the same on every machine.
+pub fn fingerprint(call: &Call) -> String {
+    let criteria: Vec<serde_json::Value> = call
+        .criteria
+        .iter()
+        .map(|c| serde_json::json!([c.id, c.label, c.weight]))
+        .collect();
+    let canonical = serde_json::json!(["jury-grid/1", [call.scale.min, call.scale.max], criteria]);
+    crate::sha256_hex(canonical.to_string().as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +139,23 @@ mod tests {
             appeal_routes: None,
             raw: serde_json::Value::Null,
         }
+    }
+
+    #[test]
+    fn the_fingerprint_changes_with_a_weight_a_label_or_the_scale() {
+        let base = call(&[1.0, 2.0], 0.0, 5.0);
+        let same = fingerprint(&call(&[1.0, 2.0], 0.0, 5.0));
+        assert_eq!(fingerprint(&base), same);
+        assert_eq!(same.len(), 64);
+        assert_ne!(fingerprint(&call(&[1.0, 3.0], 0.0, 5.0)), same);
+        assert_ne!(fingerprint(&call(&[1.0, 2.0], 0.0, 10.0)), same);
+        let mut relabelled = base.clone();
+        relabelled.criteria[0].label = "Autre".into();
+        assert_ne!(fingerprint(&relabelled), same);
+        // What the grid does not say (the title) leaves it alone.
+        let mut retitled = base;
+        retitled.title = "Autre titre".into();
+        assert_eq!(fingerprint(&retitled), same);
     }
 
     fn scores(v: &[(usize, f64)]) -> Scores {

@@ -1,12 +1,18 @@
-//! Review packets (`jury-packet/1`): one member's scores, comments and
+//! Review packets (`jury-packet/2`): one member's scores, comments and
 //! conflict-of-interest declarations, carried from their laptop to the
-//! chair's. This module is the pure part: the file format, its checksum, and
-//! the merge rules. `store::packets` applies them to a database.
+//! chair's. This module is the pure part: the file format, its checksum and
+//! authentication code, and the merge rules. `store::packets` applies them
+//! to a database.
 //!
-//! The checksum is the SHA-256 (lowercase hex) of the packet's *canonical
-//! JSON*: `serde_json::to_string` of the [`Packet`] struct with `checksum` set
-//! to `""` (fields in declaration order, no whitespace). Unknown fields are
-//! refused when reading, so nothing outside the checksum can ride along.
+//! The packet's *canonical JSON* is `serde_json::to_string` of the
+//! [`Packet`] struct with `checksum` and `mac` set to `""` (fields in
+//! declaration order, no whitespace). The checksum is its SHA-256 (lowercase
+//! hex): anyone can recompute it, so it only tells a damaged file. The `mac`
+//! is its HMAC-SHA256 keyed with the secret the chair issued to the member
+//! in their bundle (`jury bundle --for`): only the chair's database and that
+//! member's laptop hold the key, so only they can write a packet in the
+//! member's name. Unknown fields are refused when reading, so nothing outside
+//! the checksum can ride along.
 //!
 //! Merge rules, per dossier and criterion, comparing the chair's row for that
 //! member with the packet's row: the most recent `updated_at` wins; the same
@@ -17,6 +23,7 @@
 
 use crate::format::{Format, Seen};
 use chrono::{DateTime, FixedOffset};
+use hmac::Mac;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,11 +31,14 @@ use std::collections::{BTreeMap, BTreeSet};
 mod error;
 pub use error::{Dated, JsonProblem, PacketError};
 
-pub const FORMAT: &str = "jury-packet/1";
+pub const FORMAT: &str = "jury-packet/2";
+/// Packets before authentication: refused with a word on how to get a
+/// current one.
+const UNAUTHENTICATED: &str = "jury-packet/1";
 /// The format this Jury writes and reads.
 const WRITTEN: Format = Format {
     family: "jury-packet/",
-    version: 1,
+    version: 2,
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,9 +49,17 @@ pub struct Packet {
     pub member: String,
     /// RFC 3339.
     pub exported_at: String,
+    /// The fingerprint of the grid the member scored on
+    /// ([`crate::grid::fingerprint`]).
+    pub grid: String,
+    /// Which key the chair issued to the member ([`key_id`]): the chair
+    /// finds the secret by it, and tells a replaced key from a wrong one.
+    pub key_id: String,
     pub scores: Vec<PacketScore>,
     pub conflicts: Vec<PacketConflict>,
     pub checksum: String,
+    /// HMAC-SHA256 (hex) of the canonical JSON, keyed with the member's secret.
+    pub mac: String,
 }
 
 /// One score (or comment alone) of the packet's member.
@@ -71,16 +89,20 @@ pub struct PacketConflict {
 }
 
 impl Packet {
-    /// An unsealed packet of the current format (checksum empty).
+    /// An unsealed packet of the current format (checksum, grid, key and
+    /// mac empty).
     pub fn new(call_id: &str, member: &str, exported_at: &str) -> Packet {
         Packet {
             format: FORMAT.into(),
             call_id: call_id.into(),
             member: member.into(),
             exported_at: exported_at.into(),
+            grid: String::new(),
+            key_id: String::new(),
             scores: Vec::new(),
             conflicts: Vec::new(),
             checksum: String::new(),
+            mac: String::new(),
         }
     }
 
@@ -98,6 +120,14 @@ impl Packet {
         self.checksum == checksum(self)
     }
 
+    /// Was it written with this secret? Compared in constant time.
+    pub fn is_authentic(&self, secret: &[u8]) -> bool {
+        let Some(given) = crate::hex::unhex(&self.mac) else {
+            return false;
+        };
+        keyed(secret, &canonical(self)).verify_slice(&given).is_ok()
+    }
+
     /// The file's text (pretty JSON; the checksum does not depend on layout).
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
@@ -106,10 +136,47 @@ impl Packet {
     }
 }
 
-/// `serde_json::to_string` of the packet with `checksum` set to "".
+/// The member's key as their bundle delivers it (`cle-membre.json` in the
+/// installed call folder, 0600): whose it is, which key, since when, and the
+/// secret the chair's database keeps for them.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credential {
+    pub format: String,
+    pub call_id: String,
+    pub member: String,
+    pub key_id: String,
+    pub issued_at: String,
+    /// 32 random bytes, hex.
+    pub secret: String,
+}
+
+pub const CREDENTIAL_FORMAT: &str = "jury-cle-membre/1";
+
+/// Never prints the secret (a debug trace must not leak it).
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credential")
+            .field("call_id", &self.call_id)
+            .field("member", &self.member)
+            .field("key_id", &self.key_id)
+            .field("issued_at", &self.issued_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Credential {
+    /// The secret's bytes, when it is hex and names the key it claims.
+    pub fn secret_bytes(&self) -> Option<Vec<u8>> {
+        crate::hex::unhex(&self.secret).filter(|s| !s.is_empty() && key_id(s) == self.key_id)
+    }
+}
+
+/// `serde_json::to_string` of the packet with `checksum` and `mac` set to "".
 pub fn canonical(p: &Packet) -> String {
     let unsealed = Packet {
         checksum: String::new(),
+        mac: String::new(),
         ..p.clone()
     };
     serde_json::to_string(&unsealed).unwrap_or_default()
@@ -120,10 +187,35 @@ pub fn checksum(p: &Packet) -> String {
     crate::sha256_hex(canonical(p).as_bytes())
 }
 
-/// Sets the checksum over the content.
+/// Sets the checksum over the content (the mac is left as it is: a packet
+/// sealed without the key does not authenticate).
 pub fn seal(mut p: Packet) -> Packet {
     p.checksum = checksum(&p);
     p
+}
+
+/// Seals the packet and authenticates it with the member's secret.
+pub fn sign(mut p: Packet, secret: &[u8]) -> Packet {
+    p.checksum = checksum(&p);
+    p.mac = crate::hex(&keyed(secret, &canonical(&p)).finalize().into_bytes());
+    p
+}
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+fn keyed(secret: &[u8], canonical: &str) -> HmacSha256 {
+    // HMAC takes keys of any length: this cannot fail.
+    let mut mac =
+        <HmacSha256 as Mac>::new_from_slice(secret).expect("HMAC accepts keys of any length");
+    mac.update(canonical.as_bytes());
+    mac
+}
+
+/// A member key's public name: the first 16 hex digits of the SHA-256 of
+/// the secret. It names the key in packets, bundles and the audit log,
+/// which anyone may read, without giving the secret away.
+pub fn key_id(secret: &[u8]) -> String {
+    crate::sha256_hex(secret).chars().take(16).collect()
 }
 
 /// Reads a packet file: JSON, format version, fields, checksum, dates.
@@ -140,6 +232,9 @@ pub fn open(bytes: &[u8]) -> Result<Packet, PacketError> {
     let Some(format) = value.get("format").and_then(|f| f.as_str()) else {
         return Err(PacketError::NotAPacket);
     };
+    if format == UNAUTHENTICATED {
+        return Err(PacketError::Unauthenticated);
+    }
     match WRITTEN.seen(format) {
         Seen::Current => {}
         Seen::Future => return Err(PacketError::Future(format.into())),
@@ -230,6 +325,41 @@ pub fn check_times(p: &Packet, now: DateTime<chrono::Utc>) -> Result<(), PacketE
         }
         if at > exported {
             return Err(PacketError::AfterExport(what, date.into()));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses dates before the member was first issued a bundle: the member
+/// cannot have scored before they had the dossiers, so such a date is
+/// forged (to lose every « most recent wins » merge, or to pass for old).
+/// The first issue counts, not the latest: a member re-issued a bundle
+/// keeps the scores they typed with the previous one.
+pub fn check_issued(p: &Packet, first_issued: &str) -> Result<(), PacketError> {
+    let Some(issued) = instant(first_issued) else {
+        return Ok(());
+    };
+    // The member's clock may be a little behind the chair's.
+    let issued = issued - chrono::TimeDelta::minutes(CLOCK_DRIFT_MINUTES);
+    let dated = std::iter::once((Dated::Export, p.exported_at.as_str()))
+        .chain(p.scores.iter().map(|s| {
+            (
+                Dated::Score(format!("{}/{}", s.reference, s.criterion)),
+                s.updated_at.as_str(),
+            )
+        }))
+        .chain(
+            p.conflicts
+                .iter()
+                .map(|c| (Dated::Conflict(c.reference.clone()), c.declared_at.as_str())),
+        );
+    for (what, date) in dated {
+        if instant(date).is_some_and(|at| at < issued) {
+            return Err(PacketError::BeforeIssue(
+                what,
+                date.into(),
+                first_issued.into(),
+            ));
         }
     }
     Ok(())
@@ -389,16 +519,60 @@ mod tests {
             open(other.as_bytes()),
             Err(PacketError::Format("jury-appel/1".into()))
         );
-        let future = text.replace(FORMAT, "jury-packet/2");
+        let future = text.replace(FORMAT, "jury-packet/3");
         let err = open(future.as_bytes()).expect_err("future");
-        assert_eq!(err, PacketError::Future("jury-packet/2".into()));
+        assert_eq!(err, PacketError::Future("jury-packet/3".into()));
         assert!(err.to_string().contains("version plus récente de Jury"));
+        let old = text.replace(FORMAT, "jury-packet/1");
+        let err = open(old.as_bytes()).expect_err("v1");
+        assert_eq!(err, PacketError::Unauthenticated);
+        assert!(err.to_string().contains("jury bundle --for"), "{err}");
         let tampered = text.replace("\"value\": 4.0", "\"value\": 5.0");
         assert_ne!(tampered, text);
         assert_eq!(open(tampered.as_bytes()), Err(PacketError::Checksum));
         let extra = text.replacen("\"member\"", "\"note\": 1,\n  \"member\"", 1);
         let err = open(extra.as_bytes()).expect_err("unknown field");
         assert!(err.to_string().contains("champ inconnu"), "{err}");
+    }
+
+    #[test]
+    fn only_the_members_secret_authenticates_a_packet() {
+        let secret = [7u8; 32];
+        let signed = sign(sample(), &secret);
+        assert!(signed.is_sealed());
+        assert!(signed.is_authentic(&secret));
+        assert!(!signed.is_authentic(&[8u8; 32]));
+        // The forgery: another member named, checksum recomputed without the key.
+        let mut forged = signed.clone();
+        forged.member = "Sylvie Marcellin".into();
+        let forged = seal(forged);
+        assert!(forged.is_sealed());
+        assert!(!forged.is_authentic(&secret));
+        let mut no_mac = signed.clone();
+        no_mac.mac = "pas de l'hexadécimal".into();
+        assert!(!no_mac.is_authentic(&secret));
+        assert_eq!(key_id(&secret).len(), 16);
+        assert_ne!(key_id(&secret), key_id(&[8u8; 32]));
+    }
+
+    #[test]
+    fn dates_before_the_bundle_was_issued_are_refused() {
+        let p = sample();
+        assert_eq!(check_issued(&p, "2025-07-01T00:00:00Z"), Ok(()));
+        let err = check_issued(&p, "2025-07-05T09:00:30Z").expect_err("before");
+        assert!(
+            matches!(&err, PacketError::BeforeIssue(Dated::Conflict(r), _, _) if r == "PDNP06-2025-002"),
+            "{err:?}"
+        );
+        let err = check_issued(&p, "2025-07-05T09:30:00Z").expect_err("before");
+        assert!(
+            err.to_string().contains("antérieure à la remise du lot"),
+            "{err}"
+        );
+        // A few minutes of clock drift are tolerated.
+        let mut recent = sample();
+        recent.conflicts.clear();
+        assert_eq!(check_issued(&recent, "2025-07-05T09:05:00Z"), Ok(()));
     }
 
     #[test]

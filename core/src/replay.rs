@@ -198,6 +198,30 @@ pub fn text(what: &str, fingerprint: &str) -> (String, String) {
     (what.to_string(), format!("empreinte {fingerprint}"))
 }
 
+/// A key issued to a member with their bundle. `from_secret` is the id the
+/// stored secret gives, when it differs from the stored id (the secret
+/// edited in the table).
+pub fn member_key(
+    member: &str,
+    key_id: &str,
+    issued_at: &str,
+    grid: &str,
+    from_secret: Option<&str>,
+) -> (String, String) {
+    let mut shown = format!("remise le {issued_at}, grille {grid}");
+    if let Some(k) = from_secret {
+        shown.push_str(&format!(" (son secret donne {k})"));
+    }
+    (format!("clé {key_id} remise à {}", quoted(member)), shown)
+}
+
+pub const CHAIR_KEY: &str = "clé de signature de la présidence";
+
+/// The chair's signing key, by its spoken fingerprint.
+pub fn chair_key(fingerprint: &str) -> (String, String) {
+    (CHAIR_KEY.to_string(), format!("empreinte {fingerprint}"))
+}
+
 pub const CALL: &str = "texte de l'appel (appel.json)";
 pub const TEMPLATES: &str = "modèles de courriers de l'appel";
 
@@ -262,6 +286,8 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     let mut snapshots: BTreeMap<(i64, String), String> = BTreeMap::new();
     let mut call: Option<String> = None;
     let mut templates: Option<String> = None;
+    let mut member_keys: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+    let mut chair: Option<String> = None;
     let by_id: BTreeMap<i64, &Event> = events.iter().map(|e| (e.id, e)).collect();
     let json = |text: &Option<String>| -> Value {
         text.as_deref()
@@ -296,6 +322,20 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
             "templates" => templates = e.after.clone(),
             "import" => {
                 dossiers.insert(e.target.clone(), e.after.clone().unwrap_or_default());
+            }
+            "bundle.issue" => {
+                if let Some(key_id) = after["key_id"].as_str() {
+                    member_keys.insert(
+                        (e.target.clone(), key_id.to_string()),
+                        (
+                            after["issued_at"].as_str().unwrap_or("").to_string(),
+                            after["grid"].as_str().unwrap_or("").to_string(),
+                        ),
+                    );
+                }
+                if let Some(fingerprint) = after["chair_key"].as_str() {
+                    chair = Some(fingerprint.to_string());
+                }
             }
             "member.add" => {
                 let role = after["role"]
@@ -555,6 +595,12 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     }
     for (reference, hash) in &dossiers {
         put(dossier(reference, hash, None));
+    }
+    for ((m, key_id), (issued_at, grid)) in &member_keys {
+        put(member_key(m, key_id, issued_at, grid, None));
+    }
+    if let Some(fingerprint) = &chair {
+        put(chair_key(fingerprint));
     }
     p
 }

@@ -75,12 +75,15 @@ pub enum Command {
         #[arg(long, value_name = "FICHIER")]
         out: Option<PathBuf>,
     },
-    /// Écrit le lot (appel, dossiers, pièces jointes) pour les portables des membres
+    /// Écrit le lot d'un membre (appel, dossiers, pièces jointes, sa clé), signé par la présidence
     Bundle {
         #[arg(long, value_name = "FICHIER")]
         db: PathBuf,
         #[arg(long, value_name = "FICHIER")]
         out: PathBuf,
+        /// Membre à qui le lot est remis (obligatoire : chaque membre a son lot et sa clé)
+        #[arg(long = "for", value_name = "NOM")]
+        member: Option<String>,
     },
     /// Paquets de notes : export sur le portable d'un membre, import chez la présidence
     Packet {

@@ -34,9 +34,6 @@ pub enum PacketCommand {
         /// Base de données de la présidence
         #[arg(long, value_name = "FICHIER")]
         db: PathBuf,
-        /// Ajoute le membre à la base s'il n'y figure pas encore
-        #[arg(long)]
-        add_member: bool,
     },
 }
 
@@ -66,24 +63,27 @@ fn open_existing(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
     Store::open(db).map_err(|e| fail(store_code(&e), e.message(lang)))
 }
 
-/// `jury bundle --db FILE --out FILE`: attachments come from the call folder
+/// `jury bundle --db FILE --out FILE --for NAME`: one member's bundle, with
+/// their key. `--for` is required (checked here, not by clap, so the refusal
+/// can list the call's members). Attachments come from the call folder
 /// recorded in the database (see `store::CALL_DIR_KEY`).
-pub fn bundle(db: &Path, out: &Path, lang: Lang) -> ExitCode {
-    bundle_from(db, None, out, lang)
-}
-
-/// Same, the call folder (for attachments) given explicitly.
-pub fn bundle_from(db: &Path, call_dir: Option<&Path>, out: &Path, lang: Lang) -> ExitCode {
-    let store = match open_existing(db, lang) {
+pub fn bundle(db: &Path, out: &Path, member: Option<&str>, lang: Lang) -> ExitCode {
+    let mut store = match open_existing(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    match crate::io::bundle::write(&store, call_dir, out) {
+    let member = match crate::io::bundle::resolve_member(&store, member) {
+        Ok(m) => m,
+        Err(e) => return fail(REFUSED, e.message(lang)),
+    };
+    match crate::io::bundle::write(&mut store, None, out, &member) {
         Ok(summary) => {
             println!("{}", jury_core::fr::visible_lines(&summary.to_string()));
             println!(
-                "Sur le portable de chaque membre : jury {} --as \"NOM DU MEMBRE\"",
-                out.display()
+                "Sur le portable de « {} » : jury {} --as \"{}\"",
+                jury_core::fr::visible(&member),
+                out.display(),
+                jury_core::fr::visible(&member)
             );
             ExitCode::SUCCESS
         }
@@ -91,9 +91,9 @@ pub fn bundle_from(db: &Path, call_dir: Option<&Path>, out: &Path, lang: Lang) -
     }
 }
 
-/// Installs a bundle in the user's data directory and returns the call
-/// folder to open (`jury BUNDLE` calls this, then opens that folder).
-pub fn import_bundle(bundle: &Path) -> Result<PathBuf, BundleError> {
+/// Installs a bundle in the user's data directory and returns what was
+/// installed (`jury BUNDLE` calls this, then opens its folder).
+pub fn import_bundle(bundle: &Path) -> Result<crate::io::bundle::Unpacked, BundleError> {
     let into = crate::io::bundle::default_unpack_dir().ok_or(BundleError::NoDataDir)?;
     crate::io::bundle::unpack(bundle, &into)
 }
@@ -107,11 +107,7 @@ pub fn is_bundle(path: &Path) -> bool {
 pub fn packet(cmd: PacketCommand, lang: Lang) -> ExitCode {
     match cmd {
         PacketCommand::Export { db, member, out } => export(&db, &member, &out, lang),
-        PacketCommand::Import {
-            file,
-            db,
-            add_member,
-        } => import(&file, &db, add_member, lang),
+        PacketCommand::Import { file, db } => import(&file, &db, lang),
     }
 }
 
@@ -120,7 +116,11 @@ fn export(db: &Path, member: &str, out: &Path, lang: Lang) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let packet = match store.export_packet(member) {
+    let credential = match crate::io::bundle::read_credential(&store) {
+        Ok(c) => c,
+        Err(e) => return fail(REFUSED, e.message(lang)),
+    };
+    let packet = match store.export_packet(member, &credential) {
         Ok(p) => p,
         Err(e) => return fail(store_code(&e), e.message(lang)),
     };
@@ -155,7 +155,7 @@ fn export(db: &Path, member: &str, out: &Path, lang: Lang) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn import(file: &Path, db: &Path, add_member: bool, lang: Lang) -> ExitCode {
+fn import(file: &Path, db: &Path, lang: Lang) -> ExitCode {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => return fail(BAD_INPUT, FileError::new(file, e).message(lang)),
@@ -168,7 +168,7 @@ fn import(file: &Path, db: &Path, add_member: bool, lang: Lang) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    match store.import_packet(&packet, add_member) {
+    match store.import_packet(&packet) {
         Ok(report) => {
             // A packet is a member's file: its names are shown, not run.
             use jury_core::fr::visible;
@@ -180,9 +180,6 @@ fn import(file: &Path, db: &Path, add_member: bool, lang: Lang) -> ExitCode {
                     local_time(&report.exported_at)
                 ))
             );
-            if report.member_added {
-                println!("« {} » a été ajouté au comité.", visible(&report.member));
-            }
             for c in &report.conflicts {
                 println!(
                     "  conflit : {} — à trancher par la présidence",

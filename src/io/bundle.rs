@@ -1,8 +1,24 @@
-//! The batch for members' laptops (`jury-bundle/1`): one zip file holding
-//! `manifest.json` first, then `appel.json`, `dossiers/<reference>.json` (the
-//! dossiers as the chair's database holds them) and every attachment they
-//! list. The manifest gives each file's SHA-256 and size; unpacking checks
-//! all of them before anything is put in place.
+//! The batch for one member's laptop (`jury-bundle/2`): one zip file holding
+//! `manifest.json` first, `manifest.sig`, then `appel.json`,
+//! `dossiers/<reference>.json` (the dossiers as the chair's database holds
+//! them), the letter templates, every attachment they list, and
+//! `cle-membre.json`, the member's key. The manifest names the member, when
+//! the bundle was issued, the grid's fingerprint, the chair's audit head and
+//! event count, the chair's public key, and each file's SHA-256 and size;
+//! `manifest.sig` is the chair's Ed25519 signature of the manifest's bytes,
+//! so it covers every file. Unpacking checks the signature and every file
+//! before anything is put in place.
+//!
+//! Trust on first use, like ssh: the first bundle of a call installed on a
+//! laptop pins the chair's key for that call (in `<bundles>/.presidence/`);
+//! a later bundle of the call signed by another key is refused. Both sides
+//! print the key's fingerprint in 8 groups of 4 so the chair and the member
+//! can compare them over the phone.
+//!
+//! The member's key stays in the installed call folder, in `cle-membre.json`
+//! (0600, like every file unpacked): `jury packet export` finds it through
+//! the call folder the member's database records, with no database of its
+//! own to keep in step (a member may start over from a fresh database).
 //!
 //! Writing goes to a temporary file renamed at the end, unpacking to a
 //! temporary folder renamed at the end: a full disk, a truncated or altered
@@ -11,6 +27,7 @@
 use crate::io::files::{FileError, write_atomic_with};
 use crate::store::Store;
 use jury_core::format::{Format, Seen};
+use jury_core::fr::Lang;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,16 +38,25 @@ use std::path::{Component, Path, PathBuf};
 
 mod error;
 pub use error::{
-    Alteration, BundleError, Missing, MissingAttachment, TargetProblem, UnpackError, WriteFailure,
+    Alteration, BundleError, CredentialProblem, Missing, MissingAttachment, TargetProblem,
+    UnpackError, WriteFailure,
 };
 
-pub const FORMAT: &str = "jury-bundle/1";
+pub const FORMAT: &str = "jury-bundle/2";
+/// Bundles before signatures: refused with a word on how to get a current one.
+const UNSIGNED: &str = "jury-bundle/1";
 /// The format this Jury writes and reads.
 const WRITTEN: Format = Format {
     family: "jury-bundle/",
-    version: 1,
+    version: 2,
 };
 const MANIFEST: &str = "manifest.json";
+/// The chair's Ed25519 signature of `manifest.json`'s bytes, hex.
+const SIGNATURE: &str = "manifest.sig";
+/// The member's key (`jury_core::packet::Credential`), in the call folder.
+pub const CREDENTIAL: &str = "cle-membre.json";
+/// Where a member's Jury pins each call's chair key, beside the calls.
+const PINS: &str = ".presidence";
 const MANIFEST_LIMIT: u64 = 16 << 20;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -38,7 +64,19 @@ const MANIFEST_LIMIT: u64 = 16 << 20;
 pub struct Manifest {
     pub format: String,
     pub call_id: String,
+    /// When the bundle was issued (RFC 3339): the member's key dates from it.
     pub created_at: String,
+    /// The member it was issued to.
+    pub member: String,
+    /// Their key's id (`jury_core::packet::key_id`).
+    pub key_id: String,
+    /// `jury_core::grid::fingerprint` of the call's grid.
+    pub grid: String,
+    /// The chair's audit log when the bundle was issued.
+    pub audit_head: String,
+    pub audit_events: i64,
+    /// The chair's Ed25519 public key, hex.
+    pub chair_key: String,
     pub files: Vec<ManifestFile>,
 }
 
@@ -60,14 +98,23 @@ pub struct BundleSummary {
     pub attachments: usize,
     /// Size of the bundle file.
     pub bytes: u64,
+    pub member: String,
+    pub issued_at: String,
+    pub key_id: String,
+    pub grid: String,
+    pub audit_head: String,
+    pub audit_events: i64,
+    /// The chair key's spoken fingerprint.
+    pub chair_fingerprint: String,
 }
 
 impl fmt::Display for BundleSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "Lot de l'appel « {} » écrit dans {} : {} dossier{}, {} pièce{} jointe{}, {}.",
+            "Lot de l'appel « {} » remis à « {} » écrit dans {} : {} dossier{}, {} pièce{} jointe{}, {}.",
             self.call_id,
+            self.member,
             self.path.display(),
             self.dossiers,
             if self.dossiers >= 2 { "s" } else { "" },
@@ -75,6 +122,63 @@ impl fmt::Display for BundleSummary {
             if self.attachments >= 2 { "s" } else { "" },
             if self.attachments >= 2 { "s" } else { "" },
             human_size(self.bytes)
+        )?;
+        writeln!(f)?;
+        writeln!(
+            f,
+            "Clé du membre : {} (remise le {}) ; grille : {}.",
+            self.key_id,
+            Lang::Fr.moment(&self.issued_at),
+            self.grid
+        )?;
+        writeln!(
+            f,
+            "Journal d'audit de la présidence à la remise : {} événement{}, empreinte {}.",
+            self.audit_events,
+            if self.audit_events >= 2 { "s" } else { "" },
+            if self.audit_head.is_empty() {
+                "(vide)"
+            } else {
+                &self.audit_head
+            }
+        )?;
+        write!(
+            f,
+            "Empreinte de la clé de la présidence : {}\nLisez-la au membre (par téléphone ou de vive voix) : Jury lui affiche la même à l'ouverture du lot ; si elles diffèrent, le lot n'est pas le vôtre.",
+            self.chair_fingerprint
+        )
+    }
+}
+
+/// What `unpack` installed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unpacked {
+    /// The call folder, to open.
+    pub dir: PathBuf,
+    pub call_id: String,
+    pub member: String,
+    pub issued_at: String,
+    /// The chair key's spoken fingerprint.
+    pub chair_fingerprint: String,
+    /// This bundle pinned the chair's key for the call (first installed).
+    pub pinned_now: bool,
+}
+
+impl fmt::Display for Unpacked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Lot de l'appel « {} » remis à « {} » le {}, installé dans {}.\nEmpreinte de la clé de la présidence : {}\n{}",
+            self.call_id,
+            self.member,
+            Lang::Fr.moment(&self.issued_at),
+            self.dir.display(),
+            self.chair_fingerprint,
+            if self.pinned_now {
+                "Premier lot de cet appel sur cet ordinateur : comparez cette empreinte avec celle que la présidence vous lit. Jury la retient et refusera un lot de cet appel signé par une autre clé."
+            } else {
+                "Même clé que les lots précédents de cet appel."
+            }
         )
     }
 }
@@ -95,12 +199,17 @@ enum Source {
     File(PathBuf),
 }
 
-/// Writes the bundle of the database's call to `out`. Attachments are read
-/// from `call_dir`, or else from the folder recorded under [`crate::store::CALL_DIR_KEY`].
+/// Issues `member` their bundle of the database's call and writes it to
+/// `out`: a new key for them (replacing any earlier one, see
+/// `store::keys`), signed by the chair's key. Attachments are read from
+/// `call_dir`, or else from the folder recorded under
+/// [`crate::store::CALL_DIR_KEY`]. `member` is a committee member's name
+/// exactly as stored ([`resolve_member`] finds it from what was typed).
 pub fn write(
-    store: &Store,
+    store: &mut Store,
     call_dir: Option<&Path>,
     out: &Path,
+    member: &str,
 ) -> Result<BundleSummary, BundleError> {
     let db = || store.path().to_path_buf();
     let Some(call_id) = store.meta("call_id")? else {
@@ -170,10 +279,22 @@ pub fn write(
     let attachment_count = found.len();
     entries.extend(found);
 
+    // Issued last, once everything else is known to be there: a refused
+    // bundle issues no key. (A disk failing while the zip is written leaves
+    // the key issued and audited: issuing again replaces it.)
+    let issued = store.issue_bundle_key(CHAIR_ACTOR, member)?;
+    let credential = serde_json::to_vec_pretty(&issued.credential).unwrap_or_default();
+    entries.push((CREDENTIAL.into(), Source::Bytes(credential)));
     let mut manifest = Manifest {
         format: FORMAT.into(),
         call_id: call_id.clone(),
-        created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        created_at: issued.credential.issued_at.clone(),
+        member: member.to_string(),
+        key_id: issued.credential.key_id.clone(),
+        grid: issued.grid.clone(),
+        audit_head: issued.audit_head.clone(),
+        audit_events: issued.audit_events,
+        chair_key: jury_core::hex(&issued.chair.public),
         files: Vec::new(),
     };
     for (name, src) in &entries {
@@ -188,8 +309,19 @@ pub fn write(
         });
     }
 
-    write_atomic_with(out, |file| write_zip(file, out, &manifest, &entries))
-        .map_err(BundleError::NotWritten)?;
+    let mut manifest_text = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    manifest_text.push(b'\n');
+    let signature = {
+        use ed25519_dalek::Signer;
+        let key = ed25519_dalek::SigningKey::from_bytes(&issued.chair.seed);
+        let mut hex = jury_core::hex(&key.sign(&manifest_text).to_bytes()).into_bytes();
+        hex.push(b'\n');
+        hex
+    };
+    write_atomic_with(out, |file| {
+        write_zip(file, out, &manifest_text, &signature, &manifest, &entries)
+    })
+    .map_err(BundleError::NotWritten)?;
     let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
     Ok(BundleSummary {
         call_id,
@@ -197,7 +329,34 @@ pub fn write(
         dossiers: dossiers.len(),
         attachments: attachment_count,
         bytes,
+        member: member.to_string(),
+        issued_at: issued.credential.issued_at.clone(),
+        key_id: issued.credential.key_id.clone(),
+        grid: issued.grid.clone(),
+        audit_head: issued.audit_head.clone(),
+        audit_events: issued.audit_events,
+        chair_fingerprint: issued.chair.fingerprint(),
     })
+}
+
+/// Who issues bundles, in the audit log: `jury bundle` is the chair's.
+const CHAIR_ACTOR: &str = "présidence";
+
+/// The committee member `typed` designates, as `--for` takes it: exactly
+/// (after normalisation), else refused with the near misses or the list.
+pub fn resolve_member(store: &Store, typed: Option<&str>) -> Result<String, BundleError> {
+    let members: Vec<String> = store.members()?.into_iter().map(|(n, _)| n).collect();
+    let Some(typed) = typed else {
+        return Err(BundleError::NoMember(members));
+    };
+    match jury_core::names::find(typed, members.iter().map(String::as_str)) {
+        jury_core::names::Found::Member(name) => Ok(name),
+        found => Err(BundleError::NotAMember {
+            typed: typed.to_string(),
+            found,
+            members,
+        }),
+    }
 }
 
 fn resolve_call_dir(
@@ -244,6 +403,8 @@ fn attachment_file(dir: &Path, rel: &str) -> Result<PathBuf, Missing> {
 fn write_zip(
     file: &mut File,
     out: &Path,
+    manifest_text: &[u8],
+    signature: &[u8],
     manifest: &Manifest,
     entries: &[(String, Source)],
 ) -> Result<(), WriteFailure> {
@@ -253,10 +414,10 @@ fn write_zip(
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .large_file(true);
-    let mut manifest_text = serde_json::to_vec_pretty(manifest).unwrap_or_default();
-    manifest_text.push(b'\n');
     zip.start_file(MANIFEST, options).map_err(zip_err)?;
-    zip.write_all(&manifest_text).map_err(io)?;
+    zip.write_all(manifest_text).map_err(io)?;
+    zip.start_file(SIGNATURE, options).map_err(zip_err)?;
+    zip.write_all(signature).map_err(io)?;
     for ((name, src), listed) in entries.iter().zip(&manifest.files) {
         zip.start_file(name.as_str(), options).map_err(zip_err)?;
         match src {
@@ -293,14 +454,27 @@ pub fn default_unpack_dir() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("jury").join("bundles"))
 }
 
-/// Checks the bundle entirely, then installs it as `into/<call id>/` and
-/// returns that folder. An existing folder of the same call is replaced; a
-/// folder holding anything else is refused.
-pub fn unpack(bundle: &Path, into: &Path) -> Result<PathBuf, BundleError> {
+/// Checks the bundle entirely (the chair's signature, the key pinned for
+/// the call, every file), then installs it as `into/<call id>/`. An
+/// existing folder of the same call is replaced; a folder holding anything
+/// else is refused.
+pub fn unpack(bundle: &Path, into: &Path) -> Result<Unpacked, BundleError> {
     let refused = |why| BundleError::Unpack(bundle.to_path_buf(), why);
-    let (mut zip, manifest) = open_checked(bundle).map_err(refused)?;
-    crate::io::files::create_private_dir_all(into).map_err(FileError::at(into))?;
+    let (mut zip, manifest, chair_key) = open_checked(bundle).map_err(refused)?;
+    let chair_fingerprint = jury_core::hex::spoken_fingerprint(&chair_key);
     let folder = safe_name(&manifest.call_id);
+    let pin = into.join(PINS).join(&folder);
+    let pinned = read_pin(&pin)?;
+    if let Some(pinned) = &pinned
+        && *pinned != chair_key
+    {
+        return Err(BundleError::ChairKeyChanged {
+            call_id: manifest.call_id.clone(),
+            pinned: jury_core::hex::spoken_fingerprint(pinned),
+            found: chair_fingerprint,
+        });
+    }
+    crate::io::files::create_private_dir_all(into).map_err(FileError::at(into))?;
     let target = into.join(&folder);
     check_target(&target, &manifest.call_id)?;
     // Extracted into a hidden folder beside the target, removed on failure.
@@ -319,13 +493,82 @@ pub fn unpack(bundle: &Path, into: &Path) -> Result<PathBuf, BundleError> {
         }
         Err(diags) => return Err(refused(UnpackError::UnreadableCall(diags))),
     }
+    match read_credential_in(tmp.path()) {
+        Ok(c) if c.member == manifest.member && c.key_id == manifest.key_id => {}
+        _ => return Err(refused(UnpackError::Altered(Alteration::Credential))),
+    }
+    // Pinned before the folder is put in place: a call installed is never
+    // left without the key it was checked with.
+    if pinned.is_none() {
+        let dir = into.join(PINS);
+        crate::io::files::create_private_dir_all(&dir).map_err(FileError::at(&dir))?;
+        crate::io::files::write_atomic(
+            &pin,
+            format!("{}\n", jury_core::hex(&chair_key)).as_bytes(),
+        )?;
+    }
     install(tmp, &target)?;
-    Ok(target)
+    Ok(Unpacked {
+        dir: target,
+        call_id: manifest.call_id,
+        member: manifest.member,
+        issued_at: manifest.created_at,
+        chair_fingerprint,
+        pinned_now: pinned.is_none(),
+    })
 }
 
-/// The bundle's zip and manifest, once every listed file is present, nothing
-/// unlisted is there and no path leaves the folder.
-fn open_checked(bundle: &Path) -> Result<(zip::ZipArchive<File>, Manifest), UnpackError> {
+/// The chair key pinned for a call, if a bundle of it was installed before.
+fn read_pin(pin: &Path) -> Result<Option<[u8; 32]>, FileError> {
+    match std::fs::read_to_string(pin) {
+        Ok(text) => Ok(jury_core::hex::unhex(text.trim())
+            .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            // An unreadable pin pins nothing anyone could match: it refuses
+            // every key, which the message explains how to clear.
+            .or(Some([0u8; 32]))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(FileError::new(pin, e)),
+    }
+}
+
+fn read_credential_in(dir: &Path) -> Result<jury_core::packet::Credential, BundleError> {
+    let path = dir.join(CREDENTIAL);
+    let text = match std::fs::read(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(BundleError::NoCredential(Some(dir.to_path_buf())));
+        }
+        Err(e) => return Err(FileError::new(&path, e).into()),
+    };
+    let c: jury_core::packet::Credential = serde_json::from_slice(&text).map_err(|e| {
+        BundleError::BadCredential(path.clone(), CredentialProblem::Json(e.to_string()))
+    })?;
+    if c.format != jury_core::packet::CREDENTIAL_FORMAT {
+        return Err(BundleError::BadCredential(
+            path,
+            CredentialProblem::Format(c.format.chars().take(40).collect()),
+        ));
+    }
+    if c.secret_bytes().is_none() {
+        return Err(BundleError::BadCredential(path, CredentialProblem::Secret));
+    }
+    Ok(c)
+}
+
+/// The member's key, from the call folder the member's database was opened
+/// from (refused when it was not installed from a bundle issued with `--for`).
+pub fn read_credential(store: &Store) -> Result<jury_core::packet::Credential, BundleError> {
+    match store.meta(crate::store::CALL_DIR_KEY)? {
+        Some(dir) => read_credential_in(Path::new(&dir)),
+        None => Err(BundleError::NoCredential(None)),
+    }
+}
+
+/// The bundle's zip, manifest and chair key, once the signature verifies,
+/// every listed file is present, nothing unlisted is there and no path
+/// leaves the folder. The one place a bundle file is read (a later sealing
+/// layer unwraps its bytes here).
+fn open_checked(bundle: &Path) -> Result<(zip::ZipArchive<File>, Manifest, [u8; 32]), UnpackError> {
     let read_err = FileError::at(bundle);
     let mut file = File::open(bundle).map_err(read_err)?;
     let mut magic = [0u8; 4];
@@ -336,10 +579,10 @@ fn open_checked(bundle: &Path) -> Result<(zip::ZipArchive<File>, Manifest), Unpa
     let altered = UnpackError::Altered;
     let mut zip =
         zip::ZipArchive::new(file).map_err(|e| altered(Alteration::Archive(e.to_string())))?;
-    let manifest = read_manifest(&mut zip)?;
+    let (manifest, chair_key) = read_manifest(&mut zip)?;
     let mut listed = BTreeSet::new();
     for f in &manifest.files {
-        if !is_safe_relative(&f.path) || f.path == MANIFEST {
+        if !is_safe_relative(&f.path) || f.path == MANIFEST || f.path == SIGNATURE {
             return Err(UnpackError::UnsafePath(f.path.clone()));
         }
         if !listed.insert(f.path.as_str()) {
@@ -349,34 +592,46 @@ fn open_checked(bundle: &Path) -> Result<(zip::ZipArchive<File>, Manifest), Unpa
     if !listed.contains("appel.json") {
         return Err(altered(Alteration::NoCallFile));
     }
-    if let Some(name) = zip
-        .file_names()
-        .find(|name| *name != MANIFEST && !name.ends_with('/') && !listed.contains(name))
-    {
+    if let Some(name) = zip.file_names().find(|name| {
+        *name != MANIFEST && *name != SIGNATURE && !name.ends_with('/') && !listed.contains(name)
+    }) {
         return Err(altered(Alteration::Unlisted(name.to_string())));
     }
-    Ok((zip, manifest))
+    Ok((zip, manifest, chair_key))
 }
 
-fn read_manifest<R: Read + std::io::Seek>(
+/// A small entry's bytes, at most `limit`.
+fn read_entry<R: Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
-) -> Result<Manifest, UnpackError> {
+    name: &str,
+    limit: u64,
+    missing: Alteration,
+) -> Result<Vec<u8>, UnpackError> {
     let altered = UnpackError::Altered;
     let mut text = Vec::new();
-    {
-        let entry = zip
-            .by_name(MANIFEST)
-            .map_err(|_| altered(Alteration::ManifestMissing))?;
-        entry
-            .take(MANIFEST_LIMIT)
-            .read_to_end(&mut text)
-            .map_err(|e| altered(Alteration::ManifestUnreadable(e.to_string())))?;
-    }
+    let entry = zip.by_name(name).map_err(|_| altered(missing))?;
+    entry
+        .take(limit)
+        .read_to_end(&mut text)
+        .map_err(|e| altered(Alteration::ManifestUnreadable(e.to_string())))?;
+    Ok(text)
+}
+
+/// The manifest and the chair's public key, once the chair's signature of
+/// the manifest's exact bytes verifies.
+fn read_manifest<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+) -> Result<(Manifest, [u8; 32]), UnpackError> {
+    let altered = UnpackError::Altered;
+    let text = read_entry(zip, MANIFEST, MANIFEST_LIMIT, Alteration::ManifestMissing)?;
     let value: serde_json::Value = serde_json::from_slice(&text)
         .map_err(|e| altered(Alteration::ManifestUnreadable(e.to_string())))?;
     let Some(format) = value.get("format").and_then(|f| f.as_str()) else {
         return Err(UnpackError::NoFormat);
     };
+    if format == UNSIGNED {
+        return Err(UnpackError::Unsigned);
+    }
     match WRITTEN.seen(format) {
         Seen::Current => {}
         Seen::Future => return Err(UnpackError::FutureFormat(format.into())),
@@ -387,7 +642,22 @@ fn read_manifest<R: Read + std::io::Seek>(
     if manifest.call_id.trim().is_empty() {
         return Err(altered(Alteration::EmptyCallId));
     }
-    Ok(manifest)
+    let signature = read_entry(zip, SIGNATURE, 1024, Alteration::SignatureMissing)?;
+    let key = jury_core::hex::unhex(&manifest.chair_key)
+        .and_then(|k| <[u8; 32]>::try_from(k).ok())
+        .ok_or(altered(Alteration::SignatureUnreadable))?;
+    let verifying = ed25519_dalek::VerifyingKey::from_bytes(&key)
+        .map_err(|_| altered(Alteration::SignatureUnreadable))?;
+    let signature = std::str::from_utf8(&signature)
+        .ok()
+        .and_then(|s| jury_core::hex::unhex(s.trim()))
+        .and_then(|b| <[u8; 64]>::try_from(b).ok())
+        .map(|b| ed25519_dalek::Signature::from_bytes(&b))
+        .ok_or(altered(Alteration::SignatureUnreadable))?;
+    verifying
+        .verify_strict(&text, &signature)
+        .map_err(|_| altered(Alteration::SignatureInvalid))?;
+    Ok((manifest, key))
 }
 
 fn extract<R: Read + std::io::Seek>(

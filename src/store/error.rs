@@ -35,6 +35,8 @@ pub enum StoreError {
     },
     Io(PathBuf, #[source] std::io::Error),
     Sql(PathBuf, #[source] rusqlite::Error),
+    /// The system gave no random bytes for a new key.
+    NoRandomness(#[source] getrandom::Error),
 }
 
 impl StoreError {
@@ -129,6 +131,13 @@ impl StoreError {
                 },
             ),
             Refused(why) => why.message(lang),
+            NoRandomness(e) => format!(
+                "{} ({e})",
+                lang.t(
+                    "le système n'a pas fourni d'aléa pour créer une clé : aucun lot n'a été remis. Réessayez ; si l'erreur revient, signalez-la à l'assistance.",
+                    "the system gave no randomness to create a key: no bundle was issued. Try again; if the error comes back, report it to support.",
+                )
+            ),
             Io(p, e) => lang.located(p.display(), lang.io_error(e)),
             Sql(p, e) => lang.located(
                 p.display(),
@@ -194,13 +203,35 @@ pub enum Refusal {
         packet_call: String,
         call: String,
     },
-    UnknownMember(String),
     /// What is wrong with a packet's content, every problem at once.
     PacketProblems {
         member: String,
         problems: Vec<PacketProblem>,
     },
     MergeConflictSettled,
+    /// No bundle was ever issued to the packet's member with `--for`.
+    PacketNoKey(String),
+    /// The packet's mac does not verify with the key issued to its member
+    /// (or names a key never issued to them).
+    PacketWrongKey(String),
+    /// Written with a key since replaced by a newer bundle: the member, and
+    /// when the newer bundle was issued.
+    PacketKeyReplaced {
+        member: String,
+        since: String,
+    },
+    /// Scored on a grid other than the chair's current one.
+    PacketOtherGrid(String),
+    /// Exporting with the key issued to someone else.
+    KeyOfAnother {
+        member: String,
+        holder: String,
+    },
+    /// Exporting with a key issued for another call.
+    KeyOfAnotherCall {
+        key_call: String,
+        call: String,
+    },
 }
 
 /// One reason a packet's content does not fit the chair's database.
@@ -324,17 +355,6 @@ impl Refusal {
                     )
                 }
             }
-            UnknownMember(member) => {
-                if fr {
-                    format!(
-                        "« {member} » n'est pas membre du comité de cet appel : rien n'a été importé. Vérifiez l'orthographe du nom, ou ajoutez ce membre (option --add-member)."
-                    )
-                } else {
-                    format!(
-                        "“{member}” is not a committee member of this call: nothing was imported. Check the spelling of the name, or add this member (option --add-member)."
-                    )
-                }
-            }
             PacketProblems { member, problems } => {
                 let list: Vec<String> = problems.iter().map(|p| p.message(lang)).collect();
                 let head = if fr {
@@ -348,6 +368,73 @@ impl Refusal {
                 "Ce désaccord est déjà tranché.",
                 "This disagreement is already settled.",
             ),
+            PacketNoKey(member) => {
+                if fr {
+                    format!(
+                        "Aucun lot n'a été remis à « {member} » depuis cette base : rien n'a été importé. Remettez-lui son lot (« jury bundle --for \"{member}\" »), puis demandez-lui d'exporter à nouveau son paquet."
+                    )
+                } else {
+                    format!(
+                        "No bundle was issued to “{member}” from this database: nothing was imported. Issue their bundle (“jury bundle --for \"{member}\"”), then ask them to export their packet again."
+                    )
+                }
+            }
+            PacketWrongKey(member) => {
+                if fr {
+                    format!(
+                        "Le paquet n'a pas été écrit avec la clé remise à « {member} » : il a été modifié ou écrit par quelqu'un d'autre. Rien n'a été importé ; demandez à « {member} » d'exporter à nouveau son paquet et de vous le remettre en main propre."
+                    )
+                } else {
+                    format!(
+                        "The packet was not written with the key issued to “{member}”: it was altered or written by someone else. Nothing was imported; ask “{member}” to export their packet again and hand it to you in person."
+                    )
+                }
+            }
+            PacketKeyReplaced { member, since } => {
+                let since = lang.moment(since);
+                if fr {
+                    format!(
+                        "Ce paquet de « {member} » a été écrit avec une clé remplacée par le lot remis le {since} : rien n'a été importé. Demandez-lui d'ouvrir ce dernier lot, puis d'exporter à nouveau son paquet."
+                    )
+                } else {
+                    format!(
+                        "This packet from “{member}” was written with a key replaced by the bundle issued on {since}: nothing was imported. Ask them to open that latest bundle, then export their packet again."
+                    )
+                }
+            }
+            PacketOtherGrid(member) => {
+                if fr {
+                    format!(
+                        "Le paquet de « {member} » a été noté sur une autre grille que celle de l'appel (critère, libellé, poids ou échelle différents) : rien n'a été importé. Remettez-lui un lot à jour (« jury bundle --for »), puis demandez-lui de vérifier ses notes et d'exporter à nouveau."
+                    )
+                } else {
+                    format!(
+                        "The packet from “{member}” was scored on another grid than the call's (a criterion, label, weight or scale differs): nothing was imported. Issue them an up-to-date bundle (“jury bundle --for”), then ask them to check their scores and export again."
+                    )
+                }
+            }
+            KeyOfAnother { member, holder } => {
+                if fr {
+                    format!(
+                        "Ce dossier d'appel a été installé depuis le lot remis à « {holder} » : il ne peut pas signer le paquet de « {member} ». Aucun paquet n'a été écrit."
+                    )
+                } else {
+                    format!(
+                        "This call folder was installed from the bundle issued to “{holder}”: it cannot sign the packet of “{member}”. No packet was written."
+                    )
+                }
+            }
+            KeyOfAnotherCall { key_call, call } => {
+                if fr {
+                    format!(
+                        "La clé de ce dossier d'appel a été remise pour l'appel « {key_call} », pas « {call} ». Aucun paquet n'a été écrit."
+                    )
+                } else {
+                    format!(
+                        "This call folder's key was issued for the call “{key_call}”, not “{call}”. No packet was written."
+                    )
+                }
+            }
         }
     }
 }
@@ -455,6 +542,46 @@ mod tests {
             undo.message(Lang::En),
             "The last action (session opening) cannot be undone."
         );
+    }
+
+    #[test]
+    fn authentication_refusals_in_both_languages() {
+        let wrong = Refusal::PacketWrongKey("Julien".into());
+        assert!(
+            wrong
+                .to_string()
+                .starts_with("Le paquet n'a pas été écrit avec la clé remise à « Julien » :"),
+            "{wrong}"
+        );
+        assert!(
+            wrong
+                .message(Lang::En)
+                .starts_with("The packet was not written with the key issued to “Julien”:"),
+        );
+        let replaced = Refusal::PacketKeyReplaced {
+            member: "Julien".into(),
+            since: "2026-11-30T18:00:00.000Z".into(),
+        };
+        assert!(
+            replaced
+                .message(Lang::En)
+                .contains("replaced by the bundle issued on 30 November 2026 at 19:00"),
+            "{}",
+            replaced.message(Lang::En)
+        );
+        for r in [
+            Refusal::PacketNoKey("Julien".into()),
+            Refusal::PacketOtherGrid("Julien".into()),
+        ] {
+            assert!(r.to_string().contains("rien n'a été importé"), "{r}");
+            assert!(r.message(Lang::En).contains("nothing was imported"), "{r}");
+        }
+        let other = Refusal::KeyOfAnother {
+            member: "Paul".into(),
+            holder: "Julien".into(),
+        };
+        assert!(other.message(Lang::En).contains("No packet was written."));
+        assert!(other.to_string().contains("Aucun paquet n'a été écrit."));
     }
 
     #[test]

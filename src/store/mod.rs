@@ -15,15 +15,17 @@ use std::path::{Path, PathBuf};
 pub mod audit;
 mod committee;
 mod error;
+mod keys;
 mod letters;
 mod packets;
 pub mod private;
 pub mod record;
 pub use error::{Holder, PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
+pub use keys::{ChairKey, Issued};
 pub use packets::*;
 
-const SCHEMA_VERSION: i64 = 7;
+const SCHEMA_VERSION: i64 = 8;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -170,6 +172,24 @@ const MIGRATIONS: &[&str] = &[
     // scored the dossier than the call's min_reviews, or its eligibility was
     // not established. The minutes flag it.
     "ALTER TABLE decisions ADD COLUMN guarded INTEGER NOT NULL DEFAULT 0;",
+    // 8: authenticated exchanges. The chair's Ed25519 signing key (its
+    // seed), made once, signs every bundle; each member issued a bundle
+    // (`jury bundle --for`) has a random secret that authenticates their
+    // packets. Every key issued stays: the latest is the member's current
+    // one, the first dates when they could start scoring.
+    "CREATE TABLE chair_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seed BLOB NOT NULL,
+        created_at TEXT NOT NULL
+     );
+     CREATE TABLE member_keys (
+        id INTEGER PRIMARY KEY,
+        member TEXT NOT NULL REFERENCES members(name),
+        key_id TEXT NOT NULL UNIQUE,
+        secret BLOB NOT NULL,
+        issued_at TEXT NOT NULL,
+        grid TEXT NOT NULL
+     );",
 ];
 
 /// What importing a batch did.

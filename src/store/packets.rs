@@ -2,7 +2,7 @@
 //! own database; the chair merges it, in one transaction, following the rules
 //! of `jury_core::packet`. Every score written is audited like a typed one.
 
-use super::{PacketProblem, Refusal, Store, StoreError, audit, now, sql_error};
+use super::{PacketProblem, Refusal, Store, StoreError, TxError, audit, now, sql_error};
 use jury_core::packet::{self, Packet, PacketConflict, PacketScore, Versions};
 use jury_core::records::{MergeConflict, PacketSummary};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -28,8 +28,6 @@ pub struct MergeReport {
     pub conflicts_declared: usize,
     /// Conflict-of-interest declarations the member withdrew.
     pub conflicts_withdrawn: usize,
-    /// The member was not in the database and was added.
-    pub member_added: bool,
     /// This very packet was imported before: nothing was done.
     pub already_imported: bool,
 }
@@ -93,12 +91,32 @@ fn show(value: Option<f64>, comment: &str) -> String {
 }
 
 impl Store {
-    /// That member's scores, comments and conflict declarations, sealed.
-    pub fn export_packet(&self, member: &str) -> Result<Packet, StoreError> {
+    /// That member's scores, comments and conflict declarations, with the
+    /// grid they were scored on, authenticated with the key their bundle
+    /// delivered (`credential`).
+    pub fn export_packet(
+        &self,
+        member: &str,
+        credential: &packet::Credential,
+    ) -> Result<Packet, StoreError> {
         let err = |e| sql_error(&self.path, e);
         let Some(call_id) = self.meta("call_id")? else {
             return Err(Refusal::NoCall.into());
         };
+        if credential.member != member {
+            return Err(Refusal::KeyOfAnother {
+                member: member.to_string(),
+                holder: credential.member.clone(),
+            }
+            .into());
+        }
+        if credential.call_id != call_id {
+            return Err(Refusal::KeyOfAnotherCall {
+                key_call: credential.call_id.clone(),
+                call: call_id,
+            }
+            .into());
+        }
         let known: Option<String> = self
             .conn
             .query_row("SELECT name FROM members WHERE name = ?1", [member], |r| {
@@ -114,6 +132,12 @@ impl Store {
             .into());
         }
         let mut p = Packet::new(&call_id, member, &now());
+        p.grid = self
+            .stored_call()?
+            .and_then(|v| jury_core::call::Call::from_value(&v).ok())
+            .map(|c| jury_core::grid::fingerprint(&c))
+            .unwrap_or_default();
+        p.key_id = credential.key_id.clone();
         let mut stmt = self
             .conn
             .prepare(
@@ -143,17 +167,27 @@ impl Store {
             })
             .and_then(Iterator::collect)
             .map_err(err)?;
-        Ok(packet::seal(p))
+        let Some(secret) = credential.secret_bytes() else {
+            return Err(Refusal::KeyOfAnother {
+                member: member.to_string(),
+                holder: credential.member.clone(),
+            }
+            .into());
+        };
+        Ok(packet::sign(p, &secret))
     }
 
-    /// Merges a member's packet, all or nothing. A packet already imported
-    /// (same checksum) is not an error: the report says so and nothing moves.
-    pub fn import_packet(
-        &mut self,
-        p: &Packet,
-        add_unknown_member: bool,
-    ) -> Result<MergeReport, StoreError> {
+    /// Merges a member's packet, all or nothing, once it is authenticated
+    /// (written with the key issued to its member, on the chair's grid). A
+    /// packet already imported (same checksum) is not an error: the report
+    /// says so and nothing moves. Only members can be issued a key, so a
+    /// packet from anyone else is refused as having no key.
+    pub fn import_packet(&mut self, p: &Packet) -> Result<MergeReport, StoreError> {
         let call = self.stored_call()?;
+        let grid = call
+            .as_ref()
+            .and_then(|v| jury_core::call::Call::from_value(v).ok())
+            .map(|c| jury_core::grid::fingerprint(&c));
         self.write(|tx| {
             let who = &p.member;
             if p.format != packet::FORMAT {
@@ -181,6 +215,7 @@ impl Store {
                 }
                 Some(_) => {}
             }
+            authenticate(tx, p, grid.as_deref())?;
             let mut report = MergeReport {
                 member: who.clone(),
                 exported_at: p.exported_at.clone(),
@@ -198,12 +233,6 @@ impl Store {
             if seen.is_some() {
                 report.already_imported = true;
                 return Ok(report);
-            }
-            let known: Option<String> = tx
-                .query_row("SELECT name FROM members WHERE name = ?1", [who], |r| r.get(0))
-                .optional()?;
-            if known.is_none() && !add_unknown_member {
-                return Err(Refusal::UnknownMember(who.clone()).into());
             }
             let mut problems = Vec::new();
             let missing = unknown_dossiers(tx, p)?;
@@ -239,21 +268,6 @@ impl Store {
                     problems,
                 }
                 .into());
-            }
-            if known.is_none() {
-                tx.execute(
-                    "INSERT INTO members (name, role) VALUES (?1, 'member')",
-                    [who],
-                )?;
-                audit(
-                    tx,
-                    who,
-                    "member.add",
-                    who,
-                    None,
-                    Some(&json!({ "role": "member" }).to_string()),
-                )?;
-                report.member_added = true;
             }
             let mut stmt = tx
                 .prepare(
@@ -412,6 +426,34 @@ impl Store {
             .and_then(Iterator::collect)
             .map_err(|e| self.err(e))
     }
+}
+
+/// The packet was written with the key issued to its member, on the chair's
+/// current grid, after the member was first issued a bundle.
+fn authenticate(tx: &Transaction, p: &Packet, grid: Option<&str>) -> Result<(), TxError> {
+    let who = &p.member;
+    let Some(keys) = super::keys::member_keys(tx, who)? else {
+        return Err(Refusal::PacketNoKey(who.clone()).into());
+    };
+    if p.key_id != keys.current_id {
+        return Err(if keys.ids.contains(&p.key_id) {
+            Refusal::PacketKeyReplaced {
+                member: who.clone(),
+                since: keys.current_issued_at.clone(),
+            }
+        } else {
+            Refusal::PacketWrongKey(who.clone())
+        }
+        .into());
+    }
+    if !p.is_authentic(&keys.current_secret) {
+        return Err(Refusal::PacketWrongKey(who.clone()).into());
+    }
+    if grid != Some(p.grid.as_str()) {
+        return Err(Refusal::PacketOtherGrid(who.clone()).into());
+    }
+    packet::check_issued(p, &keys.first_issued_at).map_err(Refusal::PacketInvalid)?;
+    Ok(())
 }
 
 fn score_row(r: &rusqlite::Row) -> rusqlite::Result<PacketScore> {

@@ -356,6 +356,44 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
         let (k, v) = replay::frozen(sid, &reference, &replay::canonical(&snapshot));
         p.insert(k, v);
     }
+    // Tables later versions added read as empty on older files.
+    let keys = if has_column(conn, "member_keys", "secret")? {
+        "SELECT member, key_id, secret, issued_at, grid FROM member_keys"
+    } else {
+        "SELECT '', '', X'', '', '' WHERE 0"
+    };
+    for (member, key_id, secret, issued_at, grid) in rows(conn, keys, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Vec<u8>>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })? {
+        // A secret swapped in the table shows as another key id.
+        let actual = jury_core::packet::key_id(&secret);
+        let (k, v) = replay::member_key(
+            &member,
+            &key_id,
+            &issued_at,
+            &grid,
+            (actual != key_id).then_some(&*actual),
+        );
+        p.insert(k, v);
+    }
+    let chair = if has_column(conn, "chair_key", "seed")? {
+        "SELECT seed FROM chair_key"
+    } else {
+        "SELECT X'' WHERE 0"
+    };
+    for seed in rows(conn, chair, |r| r.get::<_, Vec<u8>>(0))? {
+        let shown = <[u8; 32]>::try_from(seed)
+            .map(|s| super::ChairKey::from_seed(s).fingerprint())
+            .unwrap_or_else(|_| "illisible".into());
+        let (k, v) = replay::chair_key(&shown);
+        p.insert(k, v);
+    }
     for (reference, content, hash) in
         rows(conn, "SELECT reference, content, hash FROM dossiers", |r| {
             Ok((

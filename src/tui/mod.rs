@@ -398,10 +398,13 @@ impl App {
         let me = self.state.reviewer.clone()?;
         let lang = self.state.env.lang;
         let dir = self.state.env.letters_dir.clone();
-        let result = self
-            .store
-            .export_packet(&me)
+        let result = crate::io::bundle::read_credential(&self.store)
             .map_err(|e| e.message(lang))
+            .and_then(|key| {
+                self.store
+                    .export_packet(&me, &key)
+                    .map_err(|e| e.message(lang))
+            })
             .and_then(|p| {
                 crate::io::files::create_private_dir_all(&dir).map_err(|e| lang.io_error(&e))?;
                 let safe: String = me
@@ -427,11 +430,7 @@ impl App {
         let result = std::fs::read(path)
             .map_err(|e| crate::io::files::FileError::new(path, e).message(lang))
             .and_then(|bytes| jury_core::packet::open(&bytes).map_err(|e| e.message(lang)))
-            .and_then(|p| {
-                self.store
-                    .import_packet(&p, false)
-                    .map_err(|e| e.message(lang))
-            });
+            .and_then(|p| self.store.import_packet(&p).map_err(|e| e.message(lang)));
         match result {
             Ok(report) => Outcome::PacketImported(report.to_string()),
             Err(e) => Outcome::Failed(e),

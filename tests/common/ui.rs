@@ -54,6 +54,22 @@ pub fn open(call: &str, reviewer: Option<&str>) -> Session {
     open_with(call, reviewer, Lang::Fr, None, true)
 }
 
+/// The chair issues `member` their bundle (`jury bundle --for`); it is
+/// installed on the member's laptop and opened there, as `jury LOT --as`.
+pub fn open_bundle(chair: &mut Session, member: &str) -> Session {
+    let lot = chair.dir.path().join(format!("lot-{member}.jurybundle"));
+    jury::io::bundle::write(
+        &mut chair.app.store,
+        Some(&root().join(SAMPLE)),
+        &lot,
+        member,
+    )
+    .expect("bundle");
+    let laptop = chair.dir.path().join(format!("portable-{member}"));
+    let installed = jury::io::bundle::unpack(&lot, &laptop).expect("unpack");
+    open(&installed.dir.display().to_string(), Some(member))
+}
+
 pub const SAMPLE: &str = "samples/caf06-pdnp-2025";
 pub const OTHER: &str = "tests/fixtures/other-grid";
 

@@ -31,6 +31,11 @@ pub enum PacketError {
     FromTheFuture(Dated, String),
     /// A score or conflict dated after the packet's own export.
     AfterExport(Dated, String),
+    /// A `jury-packet/1`: no grid, no authentication.
+    Unauthenticated,
+    /// A date before the member was first issued a bundle: the date, and
+    /// when the bundle was issued.
+    BeforeIssue(Dated, String, String),
 }
 
 /// Where the JSON breaks.
@@ -82,6 +87,10 @@ impl PacketError {
             } else {
                 format!("packet in format “{found}”, made by a newer Jury: update Jury to import it (this version reads “{FORMAT}”).")
             },
+            Unauthenticated => lang.t(
+                "paquet de l'ancien format « jury-packet/1 », sans authentification : il ne prouve pas qui l'a écrit. Remettez au membre son propre lot (« jury bundle --for NOM »), qu'il l'ouvre puis exporte à nouveau son paquet ; rien n'a été importé.",
+                "packet in the old format “jury-packet/1”, without authentication: it does not prove who wrote it. Give the member their own bundle (“jury bundle --for NAME”), have them open it and export their packet again; nothing was imported.",
+            ).into(),
             Checksum => lang.t(
                 "paquet altéré : son contenu ne correspond plus à son empreinte (fichier abîmé ou modifié à la main). Demandez au membre de l'exporter à nouveau ; rien n'a été importé.",
                 "altered packet: its content no longer matches its fingerprint (damaged or edited by hand). Ask the member to export it again; nothing was imported.",
@@ -120,6 +129,16 @@ impl PacketError {
                     what.name(lang)
                 ),
             },
+            BeforeIssue(what, date, issued) => match (lang, lang.moment(issued)) {
+                (Lang::Fr, issued) => format!(
+                    "{} : date « {date} » antérieure à la remise du lot au membre ({issued}) ; paquet falsifié ou horloge du membre déréglée",
+                    what.name(lang)
+                ),
+                (Lang::En, issued) => format!(
+                    "{}: date “{date}” before the member's bundle was issued ({issued}); forged packet or wrong clock on the member's computer",
+                    what.name(lang)
+                ),
+            },
             BadDate(what, date) => {
                 let what = what.name(lang);
                 match lang {
@@ -139,7 +158,9 @@ impl PacketError {
                 Lang::Fr => format!("conflit d'intérêts sur {r} déclaré deux fois"),
                 Lang::En => format!("conflict of interest on {r} declared twice"),
             },
-            Json(_) | NotAPacket | Format(_) | Future(_) | Checksum => String::new(),
+            Json(_) | NotAPacket | Format(_) | Future(_) | Checksum | Unauthenticated => {
+                String::new()
+            }
         }
     }
 }

@@ -67,6 +67,14 @@ pub enum Outcome {
     },
     /// The database did not exist: Jury started an empty one there.
     DatabaseCreated(PathBuf),
+    /// Opened from a bundle just installed: whose it is, the chair key's
+    /// spoken fingerprint, and whether this bundle pinned it (first of the
+    /// call on this laptop, to be compared with the chair's).
+    BundleInstalled {
+        member: String,
+        chair_key: String,
+        first: bool,
+    },
     /// Something the runtime could not do, said as it is.
     Failed(String),
 }
@@ -177,6 +185,27 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
         Outcome::DatabaseCreated(path) => {
             s.set_status(format!("{} {}", lang.tr(text::DB_CREATED), path.display()));
         }
+        Outcome::BundleInstalled {
+            member,
+            chair_key,
+            first,
+        } => {
+            let q = |x: &str| match lang {
+                Lang::Fr => format!("«\u{a0}{x}\u{a0}»"),
+                Lang::En => format!("“{x}”"),
+            };
+            s.set_status(format!(
+                "{} {}. {} {chair_key}{}",
+                lang.tr(text::BUNDLE_INSTALLED),
+                q(&member),
+                lang.tr(text::CHAIR_KEY),
+                if first {
+                    lang.tr(text::COMPARE_KEY)
+                } else {
+                    ""
+                }
+            ));
+        }
         Outcome::Failed(error) => s.set_error(error),
     }
 }
@@ -214,6 +243,13 @@ mod text {
 
     pub const NOT_SAVED: Tr = Tr::new("Non enregistré :", "Not saved:");
     pub const DB_CREATED: Tr = Tr::new("Nouvelle base créée :", "New database created:");
+    pub const BUNDLE_INSTALLED: Tr =
+        Tr::new("Lot installé, remis à", "Bundle installed, issued to");
+    pub const CHAIR_KEY: Tr = Tr::new("Clé de la présidence :", "Chair's key:");
+    pub const COMPARE_KEY: Tr = Tr::new(
+        " — comparez-la avec celle que la présidence vous lit.",
+        " — compare it with the one the chair reads to you.",
+    );
     pub const SCORING_AS: Tr = Tr::new("Vous notez en tant que", "Scoring as");
     pub const UNDONE: Tr = Tr::new("Annulé :", "Undone:");
     pub const SESSION_OPENED: Tr = Tr::new("Séance ouverte :", "Session opened:");

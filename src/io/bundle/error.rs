@@ -40,6 +40,55 @@ pub enum BundleError {
     Target(PathBuf, TargetProblem),
     /// No user data directory to install bundles in.
     NoDataDir,
+    /// `jury bundle` without `--for`: the call's members, to choose from.
+    NoMember(Vec<String>),
+    /// `--for` named nobody of the committee: as typed, what it resembles,
+    /// the members.
+    NotAMember {
+        typed: String,
+        found: jury_core::names::Found,
+        members: Vec<String>,
+    },
+    /// The call was installed before from a bundle signed by another chair
+    /// key: the call, the key pinned then, the key of this bundle (spoken
+    /// fingerprints). Nothing installed.
+    ChairKeyChanged {
+        call_id: String,
+        pinned: String,
+        found: String,
+    },
+    /// Exporting a packet from a call folder (its path, if known) that was
+    /// not installed from a bundle issued with `--for`.
+    NoCredential(Option<PathBuf>),
+    /// The member key file (its path) does not read.
+    BadCredential(PathBuf, CredentialProblem),
+}
+
+/// What is wrong with a member key file.
+#[derive(Debug)]
+pub enum CredentialProblem {
+    /// Not the JSON expected, in serde's words.
+    Json(String),
+    /// Another format (its name, cut to 40 characters).
+    Format(String),
+    /// The secret is not hex, or not the key the file names.
+    Secret,
+}
+
+impl CredentialProblem {
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (CredentialProblem::Json(e), _) => e.clone(),
+            (CredentialProblem::Format(f), Lang::Fr) => format!("format « {f} » inconnu"),
+            (CredentialProblem::Format(f), Lang::En) => format!("unknown format “{f}”"),
+            (CredentialProblem::Secret, _) => lang
+                .t(
+                    "secret illisible ou ne correspondant pas à la clé",
+                    "secret unreadable or not matching the key",
+                )
+                .into(),
+        }
+    }
 }
 
 /// An attachment the bundle cannot carry.
@@ -86,6 +135,8 @@ pub enum UnpackError {
     /// The bundle's appel.json does not read.
     UnreadableCall(Vec<Diag>),
     File(#[from] FileError),
+    /// A `jury-bundle/1`: not signed, not issued to one member.
+    Unsigned,
 }
 
 /// How a bundle turns out cut short or edited.
@@ -113,6 +164,15 @@ pub enum Alteration {
         listed: String,
         found: String,
     },
+    SignatureMissing,
+    /// The chair key or the signature is not what Ed25519 reads.
+    SignatureUnreadable,
+    /// The signature does not verify: the manifest (so some file) was
+    /// changed after the chair signed it.
+    SignatureInvalid,
+    /// The member key file is missing, unreadable or not the one the
+    /// manifest announces.
+    Credential,
 }
 
 #[derive(Debug)]
@@ -200,6 +260,57 @@ impl BundleError {
                     "no user data folder: the bundle cannot be installed (set HOME).",
                 )
                 .into(),
+            NoMember(members) => format!(
+                "{}\n{}",
+                lang.t(
+                    "Indiquez à quel membre ce lot est remis : --for \"NOM\". Chaque membre reçoit son propre lot, avec la clé qui authentifie ses paquets ; aucun lot n'a été écrit.",
+                    "Say which member this bundle is for: --for \"NAME\". Each member gets their own bundle, with the key that authenticates their packets; no bundle was written.",
+                ),
+                jury_core::names::member_list(members.iter().map(String::as_str), lang)
+            ),
+            NotAMember {
+                typed,
+                found,
+                members,
+            } => format!(
+                "{}\n{}",
+                jury_core::names::refusal(typed, found, members.iter().map(String::as_str), lang),
+                lang.t("Aucun lot n'a été écrit.", "No bundle was written.")
+            ),
+            ChairKeyChanged {
+                call_id,
+                pinned,
+                found,
+            } => match lang {
+                Lang::Fr => format!(
+                    "Lot refusé : l'appel « {call_id} » a été installé sur cet ordinateur depuis un lot signé par la clé de la présidence {pinned}, et celui-ci est signé par une autre clé ({found}). Il peut avoir été fabriqué par quelqu'un d'autre. Rien n'a été installé. Appelez la présidence et comparez l'empreinte de sa clé ; si elle a vraiment changé de clé, supprimez le dossier de l'appel installé et l'empreinte retenue, puis rouvrez le lot."
+                ),
+                Lang::En => format!(
+                    "Bundle refused: the call “{call_id}” was installed on this computer from a bundle signed by the chair's key {pinned}, and this one is signed by another key ({found}). Someone else may have made it. Nothing was installed. Call the chair and compare their key's fingerprint; if they really changed keys, remove the installed call folder and the pinned fingerprint, then open the bundle again."
+                ),
+            },
+            NoCredential(dir) => {
+                let why = lang.t(
+                    "ce dossier d'appel n'a pas été installé depuis un lot remis à un membre (« jury bundle --for NOM ») : il n'a pas de clé pour authentifier le paquet. Demandez à la présidence votre propre lot, ouvrez-le avec Jury, puis exportez à nouveau ; aucun paquet n'a été écrit.",
+                    "this call folder was not installed from a bundle issued to a member (“jury bundle --for NAME”): it has no key to authenticate the packet. Ask the chair for your own bundle, open it with Jury, then export again; no packet was written.",
+                );
+                match dir {
+                    Some(d) => lang.located(d.display(), why),
+                    None => why.to_string(),
+                }
+            }
+            BadCredential(path, why) => lang.located(
+                path.display(),
+                format!(
+                    "{} ({}) ; {}",
+                    lang.t("clé du membre illisible", "unreadable member key"),
+                    why.message(lang),
+                    lang.t(
+                        "rouvrez le lot remis par la présidence, puis exportez à nouveau. Aucun paquet n'a été écrit.",
+                        "open the bundle from the chair again, then export again. No packet was written.",
+                    )
+                ),
+            ),
         }
     }
 }
@@ -356,6 +467,12 @@ impl UnpackError {
                     .join(" ; ")
             ),
             File(e) => e.message(lang),
+            Unsigned => lang
+                .t(
+                    "lot de l'ancien format « jury-bundle/1 », sans signature de la présidence ni clé de membre : rien ne garantit qu'il n'a pas été modifié en route. Rien n'a été installé ; demandez à la présidence votre propre lot (« jury bundle --for NOM »).",
+                    "bundle in the old format “jury-bundle/1”, without the chair's signature or a member key: nothing shows it was not altered on the way. Nothing was installed; ask the chair for your own bundle (“jury bundle --for NAME”).",
+                )
+                .into(),
         }
     }
 }
@@ -401,6 +518,22 @@ impl Alteration {
             EntryUnreadable(p, e) => format!("“{p}” unreadable ({e})"),
             Fingerprint(p) if fr => format!("« {p} » ne correspond pas à son empreinte"),
             Fingerprint(p) => format!("“{p}” does not match its fingerprint"),
+            SignatureMissing => t(
+                "la signature de la présidence (manifest.sig) manque",
+                "the chair's signature (manifest.sig) is missing",
+            ),
+            SignatureUnreadable => t(
+                "la signature ou la clé de la présidence est illisible",
+                "the chair's signature or key is unreadable",
+            ),
+            SignatureInvalid => t(
+                "la signature de la présidence ne correspond pas au manifeste (contenu modifié après sa signature)",
+                "the chair's signature does not match the manifest (content changed after it was signed)",
+            ),
+            Credential => t(
+                "la clé du membre (cle-membre.json) manque ou ne correspond pas au manifeste",
+                "the member key (cle-membre.json) is missing or does not match the manifest",
+            ),
             CallMismatch { listed, found } if fr => format!(
                 "le manifeste annonce l'appel « {listed} », appel.json contient « {found} »"
             ),
@@ -483,6 +616,30 @@ mod tests {
         assert_eq!(
             e.message(Lang::En),
             "lot.jurybundle: bundle cut short or altered: “appel.json” does not match its fingerprint. Nothing was installed; ask the chair for a new bundle."
+        );
+        let e = BundleError::ChairKeyChanged {
+            call_id: "appel".into(),
+            pinned: "AAAA".into(),
+            found: "BBBB".into(),
+        };
+        assert!(e.to_string().contains(
+            "signé par la clé de la présidence AAAA, et celui-ci est signé par une autre clé (BBBB)"
+        ));
+        assert!(e.message(Lang::En).contains(
+            "signed by the chair's key AAAA, and this one is signed by another key (BBBB)"
+        ));
+        let e = BundleError::Unpack(
+            "lot.jurybundle".into(),
+            UnpackError::Altered(Alteration::SignatureInvalid),
+        );
+        assert!(
+            e.message(Lang::En)
+                .contains("the chair's signature does not match the manifest")
+        );
+        let e = BundleError::NoMember(vec!["Julien".into()]);
+        assert_eq!(
+            e.message(Lang::En),
+            "Say which member this bundle is for: --for \"NAME\". Each member gets their own bundle, with the key that authenticates their packets; no bundle was written.\nCommittee members: Julien"
         );
     }
 
