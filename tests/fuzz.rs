@@ -594,7 +594,7 @@ fn bundles() -> Vec<Vec<u8>> {
     let mut store = jury::store::Store::open(&dir.path().join("j.sqlite")).expect("open");
     folder.import_into(&mut store).expect("import");
     let out = dir.path().join("lot.zip");
-    jury::io::bundle::write(&store, Some(&call), &out).expect("bundle");
+    jury::io::bundle::write(&mut store, Some(&call), &out, "Nadia Benali").expect("bundle");
     vec![std::fs::read(&out).expect("bundle bytes")]
 }
 
@@ -844,7 +844,17 @@ fn reseal_manifest(files: &mut [(String, Vec<u8>)]) {
             entry["size"] = bytes.len().into();
         }
     }
+    // Signed again with a key of the harness's own, named in the manifest:
+    // each input is unpacked into a fresh folder where no chair key is pinned
+    // yet, so the mutation reaches the extraction behind the signature.
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    manifest["chair_key"] = jury_core::hex(key.verifying_key().as_bytes()).into();
     files[m].1 = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    use ed25519_dalek::Signer;
+    let signature = jury_core::hex(&key.sign(&files[m].1).to_bytes());
+    if let Some(sig) = files.iter_mut().find(|(n, _)| n == "manifest.sig") {
+        sig.1 = signature.into_bytes();
+    }
 }
 
 #[test]
@@ -858,7 +868,7 @@ fn bundle() {
             std::fs::write(&file, input).map_err(|e| e.to_string())?;
             let into = dir.path().join(format!("lots-{n}"));
             let verdict = match jury::io::bundle::unpack(&file, &into) {
-                Ok(folder) => match jury::io::import::read_folder(&folder) {
+                Ok(unpacked) => match jury::io::import::read_folder(&unpacked.dir) {
                     Ok(f) if f.diags.is_empty() => Ok(()),
                     Ok(f) => check_diags("bundle folder", &f.diags),
                     Err(diags) => check_diags("bundle folder", &diags),
@@ -966,4 +976,19 @@ fn date() {
             }
         })
     });
+}
+
+/// The bundle mutations reach the extraction only if a bundle signed again
+/// by the harness is accepted: an unmutated one must unpack.
+#[test]
+fn a_bundle_signed_again_by_the_harness_unpacks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let bundle = bundles().remove(0);
+    let mut files = entries(&bundle).expect("bundle entries");
+    reseal_manifest(&mut files);
+    let file = dir.path().join("lot.zip");
+    std::fs::write(&file, zip_of(&files)).expect("write");
+    let unpacked = jury::io::bundle::unpack(&file, &dir.path().join("lots"))
+        .unwrap_or_else(|e| panic!("{}", e.message(Lang::Fr)));
+    assert!(unpacked.dir.join("appel.json").is_file());
 }
