@@ -216,7 +216,9 @@ fn open_store(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
             ),
         ));
     }
-    Store::open(db).map_err(|e| fail(2, e.message(lang)))
+    let store = Store::open(db).map_err(|e| fail(2, e.message(lang)))?;
+    jury::cli::warn_retention(&store, lang);
+    Ok(store)
 }
 
 fn letters(

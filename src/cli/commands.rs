@@ -63,7 +63,9 @@ fn open_existing(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
             ),
         ));
     }
-    Store::open(db).map_err(|e| fail(store_code(&e), e.message(lang)))
+    let store = Store::open(db).map_err(|e| fail(store_code(&e), e.message(lang)))?;
+    super::warn_retention(&store, lang);
+    Ok(store)
 }
 
 /// `jury bundle --db FILE --out FILE`: attachments come from the call folder
