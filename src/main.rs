@@ -161,6 +161,9 @@ fn verify(db: &std::path::Path, head: Option<&str>, lang: Lang) -> ExitCode {
             )
         ),
     }
+    if let Some(b) = &r.private {
+        println!("{} {b}.", lang.t("Registre ALTÉRÉ :", "Record ALTERED:"));
+    }
     for line in &r.integrity {
         println!(
             "{} {line}",
