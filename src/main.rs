@@ -37,6 +37,18 @@ fn main() -> ExitCode {
         }) => letters(&db, &out, reference.as_deref(), date, &actor, lang),
         Some(Command::Minutes { db, out, session }) => minutes(&db, &out, session, lang),
         Some(Command::Export { format, db, out }) => export(&format, &db, out.as_deref(), lang),
+        Some(Command::Anonymise {
+            db,
+            oui,
+            forcer,
+            actor,
+        }) => jury::cli::rights::anonymise(&db, oui, forcer, &actor, lang),
+        Some(Command::Dossier {
+            reference,
+            db,
+            out,
+            actor,
+        }) => jury::cli::rights::dossier(&reference, &db, &out, &actor, lang),
         None => match cli.call_dir {
             Some(path) => tui(Options {
                 // A bundle from the chair is unpacked once, then opened as a call folder.

@@ -259,6 +259,8 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     let mut outcomes: BTreeMap<i64, Vec<(bool, String, String)>> = BTreeMap::new();
     let mut letters: BTreeMap<(String, i64), Letter> = BTreeMap::new();
     let mut dossiers: BTreeMap<String, String> = BTreeMap::new();
+    // Dossiers `jury anonymise` rewrote: the hash their new text gives.
+    let mut anonymised: BTreeMap<String, String> = BTreeMap::new();
     let mut snapshots: BTreeMap<(i64, String), String> = BTreeMap::new();
     let mut call: Option<String> = None;
     let mut templates: Option<String> = None;
@@ -296,6 +298,11 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
             "templates" => templates = e.after.clone(),
             "import" => {
                 dossiers.insert(e.target.clone(), e.after.clone().unwrap_or_default());
+            }
+            "anonymise" => {
+                for (reference, hash) in after["dossiers"].as_object().into_iter().flatten() {
+                    anonymised.insert(reference.clone(), hash.as_str().unwrap_or("").to_string());
+                }
             }
             "member.add" => {
                 let role = after["role"]
@@ -554,7 +561,8 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
         put(frozen(*sid, reference, snap));
     }
     for (reference, hash) in &dossiers {
-        put(dossier(reference, hash, None));
+        let rewritten = anonymised.get(reference).filter(|h| *h != hash);
+        put(dossier(reference, hash, rewritten.map(String::as_str)));
     }
     p
 }

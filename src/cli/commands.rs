@@ -52,7 +52,7 @@ fn store_code(e: &StoreError) -> u8 {
 }
 
 /// Opens an existing database: a mistyped `--db` must not create an empty one.
-fn open_existing(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
+pub(crate) fn open_existing(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
     if !db.is_file() {
         return Err(fail(
             BAD_INPUT,

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod bench;
 pub mod commands;
+pub mod rights;
 
 use std::process::ExitCode;
 

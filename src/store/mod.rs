@@ -19,9 +19,11 @@ mod letters;
 mod packets;
 pub mod private;
 pub mod record;
+mod rights;
 pub use error::{Holder, PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
 pub use packets::*;
+pub use rights::Anonymised;
 
 const SCHEMA_VERSION: i64 = 9;
 
