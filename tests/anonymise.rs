@@ -624,3 +624,28 @@ fn jury_dossier_writes_the_applicants_whole_file() {
     );
     assert!(verify(&db, Some(&before)).status.success());
 }
+
+#[test]
+fn no_applicants_file_over_a_record_altered_outside_jury() {
+    let (dir, db, _) = committee_db();
+    Connection::open(&db)
+        .expect("db")
+        .execute(
+            "UPDATE scores SET value = 0 WHERE reference = 'PDNP06-2025-001' AND member = ?1",
+            [MEMBER],
+        )
+        .expect("edit");
+    let pdf = dir.path().join("001.pdf");
+    let out = run(&[
+        "dossier",
+        "PDNP06-2025-001",
+        "--db",
+        &db.display().to_string(),
+        "--out",
+        &pdf.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stderr);
+    assert!(said.contains("registre altéré hors de Jury"), "{said}");
+    assert!(!pdf.exists());
+}
