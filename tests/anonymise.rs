@@ -41,26 +41,13 @@ fn text(bytes: &[u8]) -> String {
 fn call_folder(dir: &Path, months: u32) -> PathBuf {
     let from = harness::root().join(SAMPLE);
     let to = dir.join("appel");
-    copy_dir(&from, &to);
+    harness::copy_dir(&from, &to);
     let path = to.join("appel.json");
     let mut call: Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("appel.json")).expect("json");
     call["retention_months"] = Value::from(months);
     std::fs::write(&path, serde_json::to_string_pretty(&call).expect("json")).expect("write");
     to
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// The names, e-mails and phones of every sample dossier.
@@ -398,6 +385,26 @@ fn a_personal_part_edited_by_hand_is_named_by_verify() {
     );
 }
 
+/// `jury anonymise --forcer` with `typed` at the confirmation prompt.
+fn anonymise_typing(db: &str, typed: &str) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = jury()
+        .args(["anonymise", "--db", db, "--forcer"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(typed.as_bytes())
+        .expect("type");
+    child.wait_with_output().expect("wait")
+}
+
 #[test]
 fn anonymising_is_refused_before_the_retention_deadline_and_without_confirmation() {
     let dir = tempfile::tempdir().expect("temp");
@@ -414,21 +421,7 @@ fn anonymising_is_refused_before_the_retention_deadline_and_without_confirmation
     );
     assert!(said.contains("--forcer"), "{said}");
     // Forced, but the typed confirmation is not the call's id.
-    let mut child = jury()
-        .args(["anonymise", "--db", &db_arg, "--forcer"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"caf06\n")
-        .expect("type");
-    let out = child.wait_with_output().expect("wait");
+    let out = anonymise_typing(&db_arg, "caf06\n");
     assert_eq!(out.status.code(), Some(1));
     let said = text(&out.stderr);
     assert!(
@@ -438,20 +431,7 @@ fn anonymising_is_refused_before_the_retention_deadline_and_without_confirmation
     assert!(said.contains("rien n'a été modifié"), "{said}");
     assert_eq!(head(&db), before, "nothing recorded");
     // The right id typed: done.
-    let mut child = jury()
-        .args(["anonymise", "--db", &db_arg, "--forcer"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"caf06-pdnp-2025\n")
-        .expect("type");
-    let out = child.wait_with_output().expect("wait");
+    let out = anonymise_typing(&db_arg, "caf06-pdnp-2025\n");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(verify(&db, Some(&before)).status.success());
 }

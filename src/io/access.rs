@@ -26,6 +26,11 @@ fn piece_hash(call_dir: Option<&Path>, path: &str) -> Option<String> {
     Some(jury_core::hex(&h.finalize()))
 }
 
+/// The rows about dossier `r`.
+fn about<T>(rows: Vec<T>, reference: impl Fn(&T) -> &String, r: &str) -> Vec<T> {
+    rows.into_iter().filter(|x| reference(x) == r).collect()
+}
+
 /// Writes `reference`'s file to `out` and records the extraction by
 /// `actor`. The reference is matched as a member's name is: exact after
 /// normalisation, else refused with those close to it.
@@ -65,29 +70,11 @@ pub fn write_dossier(
             hash: piece_hash(call_dir.as_deref(), &a.path),
         })
         .collect();
-    let scores: Vec<_> = store
-        .load_scores()?
-        .into_iter()
-        .filter(|s| s.reference == r)
-        .collect();
     let data = &src.committee.data;
-    let conflicts: Vec<_> = data
-        .conflicts
-        .iter()
-        .filter(|c| c.reference == r)
-        .cloned()
-        .collect();
-    let decisions: Vec<_> = data
-        .decisions
-        .iter()
-        .filter(|x| x.reference == r)
-        .cloned()
-        .collect();
-    let letters: Vec<_> = store
-        .letters()?
-        .into_iter()
-        .filter(|l| l.reference == r)
-        .collect();
+    let scores = about(store.load_scores()?, |s| &s.reference, r);
+    let conflicts = about(data.conflicts.clone(), |c| &c.reference, r);
+    let decisions = about(data.decisions.clone(), |x| &x.reference, r);
+    let letters = about(store.letters()?, |l| &l.reference, r);
     let eligibility = jury_core::eligibility::evaluate(&src.call, d, Lang::Fr);
     let doc = jury_core::access::document(&AccessInput {
         call: &src.call,
