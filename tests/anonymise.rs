@@ -283,6 +283,14 @@ fn anonymising_leaves_no_name_and_a_record_that_still_verifies() {
         letters.join("PDNP06-2025-001-retenu.pdf").is_file(),
         "files outside the database are left"
     );
+    assert!(
+        stdout.contains(&format!(
+            "Le dossier de l'appel garde les dossiers tels que reçus et leurs pièces jointes (fichiers hors de la base, que Jury ne supprime pas) : {}",
+            call_dir.display()
+        )),
+        "{stdout}"
+    );
+    assert!(call_dir.join("dossiers/PDNP06-2025-001.json").is_file());
 
     let mut bytes = file_bytes(&db);
     bytes.extend(file_bytes(&PathBuf::from(format!("{}-wal", db.display()))));

@@ -33,6 +33,10 @@ mod text {
         "Les courriers déjà produits ne sont pas dans la base : ils nomment toujours les candidats. Jury ne supprime pas de fichier hors de sa base ; détruisez-les vous-même (après archivage réglementaire) dans :",
         "Letters already produced are not in the database: they still name the applicants. Jury deletes no file outside its database; destroy them yourself (after the archiving the rules require) in:",
     );
+    pub const CALL_DIR_LEFT: Tr = Tr::new(
+        "Le dossier de l'appel garde les dossiers tels que reçus et leurs pièces jointes (fichiers hors de la base, que Jury ne supprime pas) :",
+        "The call folder keeps the dossiers as received and their attachments (files outside the database, which Jury does not delete):",
+    );
     pub const HEAD: Tr = Tr::new(
         "Empreinte finale (à reporter au procès-verbal) :",
         "Final fingerprint (to copy into the minutes):",
@@ -119,6 +123,13 @@ pub fn anonymise(db: &Path, yes: bool, force: bool, actor: &str, lang: Lang) -> 
         }
     );
     println!("{}\n{}", lang.tr(text::ERASED), lang.tr(text::KEPT));
+    if let Some(dir) = &done.call_dir {
+        println!(
+            "{} {}",
+            lang.tr(text::CALL_DIR_LEFT),
+            visible(&dir.display().to_string())
+        );
+    }
     if !done.letter_dirs.is_empty() {
         println!("{}", lang.tr(text::LETTERS_LEFT));
         for dir in &done.letter_dirs {

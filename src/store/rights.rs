@@ -9,7 +9,7 @@
 use super::{Refusal, Store, StoreError, TxError, audit};
 use jury_core::audit::{Event, has_personal_in_clear, split_private};
 use jury_core::call::Call;
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -25,6 +25,9 @@ pub struct Anonymised {
     /// Folders where letters were written: Jury does not delete files
     /// outside its database; they still name the applicants.
     pub letter_dirs: Vec<PathBuf>,
+    /// The call folder the dossiers were imported from (recorded when the
+    /// chair opened it): its `dossiers/` and attachments are as received.
+    pub call_dir: Option<PathBuf>,
 }
 
 /// The first event whose sealed payload holds a personal text in clear.
@@ -134,6 +137,14 @@ impl Store {
                 texts,
                 private_parts,
                 letter_dirs,
+                call_dir: tx
+                    .query_row(
+                        "SELECT value FROM meta WHERE key = ?1",
+                        [super::CALL_DIR_KEY],
+                        |r| r.get::<_, String>(0),
+                    )
+                    .optional()?
+                    .map(PathBuf::from),
             })
         })?;
         // The old texts may remain in the write-ahead log and in pages the
