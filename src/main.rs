@@ -40,6 +40,18 @@ fn main() -> ExitCode {
         }) => letters(&db, &out, reference.as_deref(), date, &actor, lang),
         Some(Command::Minutes { db, out, session }) => minutes(&db, &out, session, lang),
         Some(Command::Export { format, db, out }) => export(&format, &db, out.as_deref(), lang),
+        Some(Command::Anonymise {
+            db,
+            oui,
+            forcer,
+            actor,
+        }) => jury::cli::rights::anonymise(&db, oui, forcer, &actor, lang),
+        Some(Command::Dossier {
+            reference,
+            db,
+            out,
+            actor,
+        }) => jury::cli::rights::dossier(&reference, &db, &out, &actor, lang),
         None => match cli.call_dir {
             Some(path) => {
                 // A bundle from the chair is unpacked once, then opened as a call folder.
@@ -180,6 +192,9 @@ fn verify(db: &std::path::Path, head: Option<&str>, lang: Lang) -> ExitCode {
             )
         ),
     }
+    if let Some(b) = &r.private {
+        println!("{} {b}.", lang.t("Registre ALTÉRÉ :", "Record ALTERED:"));
+    }
     for line in &r.integrity {
         println!(
             "{} {line}",
@@ -235,7 +250,9 @@ fn open_store(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
             ),
         ));
     }
-    Store::open(db).map_err(|e| fail(2, e.message(lang)))
+    let store = Store::open(db).map_err(|e| fail(2, e.message(lang)))?;
+    jury::cli::warn_retention(&store, lang);
+    Ok(store)
 }
 
 fn letters(

@@ -3,7 +3,7 @@
 
 use jury::io::import::read_folder;
 use jury::store::Store;
-use jury::store::audit::{read_events, verify_file};
+use jury::store::audit::{read_events, read_merged, verify_file};
 use jury_core::audit::event_hash;
 use jury_core::audit::{Break, Event, head};
 use jury_core::records::ScoreRow;
@@ -256,7 +256,8 @@ fn a_dossier_history_is_its_own_events_and_its_scores() {
     let dir = tempfile::tempdir().expect("tmp");
     let db = build(dir.path());
     let conn = Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open");
-    let history = read_events(&conn, Some("PDNP06-2025-003")).expect("history");
+    // As the history pane reads it: comments put back from audit_private.
+    let history = read_merged(&conn, Some("PDNP06-2025-003")).expect("history");
     let summary: Vec<(&str, &str, &str)> = history
         .iter()
         .map(|e| (e.action.as_str(), e.actor.as_str(), e.target.as_str()))
@@ -281,6 +282,12 @@ fn a_dossier_history_is_its_own_events_and_its_scores() {
     assert_eq!(before["value"], 4.0);
     assert_eq!(after["value"], 4.5);
     assert_eq!(after["comment"], "revu après échange");
+    // The sealed payload itself holds the comment blanked, and a commitment.
+    let raw = read_events(&conn, Some("PDNP06-2025-003")).expect("raw");
+    let sealed: serde_json::Value =
+        serde_json::from_str(raw[4].after.as_deref().expect("after")).expect("json");
+    assert_eq!(sealed["comment"], "");
+    assert_eq!(sealed["private"].as_str().map(str::len), Some(64));
 
     // A member's events are not a dossier's; an unknown target has no history.
     let claire = read_events(&conn, Some("Claire Dumas")).expect("member");

@@ -20,7 +20,9 @@
 //! The first two are caught by comparing [`head`], the "empreinte finale"
 //! printed by `jury verify`, with the one the committee wrote in its minutes.
 
+use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The hash of one event: its content and the previous event's hash, each
@@ -176,6 +178,257 @@ pub fn head(events: &[Event]) -> Option<&str> {
     events.last().map(|e| e.hash.as_str())
 }
 
+/// Keys whose text is free text that can name applicants: score comments,
+/// conflict reasons, override justifications (also inside a session's
+/// frozen snapshots and an undo's restored value). Their non-empty values
+/// are kept out of the hashed payload of events written since schema 9, so
+/// `jury anonymise` can erase them without rewriting the chain.
+pub const PERSONAL_KEYS: [&str; 3] = ["comment", "reason", "justification"];
+
+/// The key of the commitment to the private part in a hashed payload.
+pub const PRIVATE_KEY: &str = "private";
+
+/// The personal part of one event: JSON pointer (`/after/comment`,
+/// `/before/snapshots/0/scores/2/comment`) → the text blanked there.
+pub type PrivatePart = BTreeMap<String, String>;
+
+/// The salted commitment to a private part: SHA-256 of the salt then the
+/// part's JSON. Without the salt a guessed comment could be confirmed
+/// against the commitment; the salt is erased with the part.
+pub fn commitment(salt: &str, content: &str) -> String {
+    let mut h = Sha256::new();
+    h.update((salt.len() as u64).to_le_bytes());
+    h.update(salt.as_bytes());
+    h.update(content.as_bytes());
+    crate::hex(&h.finalize())
+}
+
+fn blank(v: &mut Value, at: &str, out: &mut PrivatePart) {
+    match v {
+        Value::Object(map) => {
+            for (k, item) in map.iter_mut() {
+                let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                match item {
+                    Value::String(text) if PERSONAL_KEYS.contains(&k.as_str()) => {
+                        if !text.is_empty() {
+                            out.insert(here, std::mem::take(text));
+                        }
+                    }
+                    _ => blank(item, &here, out),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                blank(item, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// An event's payload split for writing: `before` and `after` with their
+/// personal texts blanked, and those texts by pointer. A payload that is
+/// not JSON is left whole (it holds no free text: hashes, roles).
+pub fn split_private(
+    before: Option<&str>,
+    after: Option<&str>,
+) -> (Option<Value>, Option<Value>, PrivatePart) {
+    let mut part = PrivatePart::new();
+    let mut parse = |text: Option<&str>, name: &str| {
+        let mut v: Value = serde_json::from_str(text?).ok()?;
+        blank(&mut v, &format!("/{name}"), &mut part);
+        Some(v)
+    };
+    let b = parse(before, "before");
+    let a = parse(after, "after");
+    (b, a, part)
+}
+
+/// Where the commitment goes: into `after` when it is an object (most
+/// events), else into `before` (an override withdrawn has no `after`).
+/// False when neither is an object: the part cannot be committed to.
+pub fn attach_commitment(before: &mut Option<Value>, after: &mut Option<Value>, c: &str) -> bool {
+    for v in [after, before] {
+        if let Some(Value::Object(map)) = v {
+            map.insert(PRIVATE_KEY.into(), Value::String(c.into()));
+            return true;
+        }
+    }
+    false
+}
+
+/// The commitment an event's hashed payload carries, if any.
+pub fn committed(e: &Event) -> Option<String> {
+    [&e.after, &e.before].into_iter().find_map(|text| {
+        let v: Value = serde_json::from_str(text.as_deref()?).ok()?;
+        v.get(PRIVATE_KEY)?.as_str().map(str::to_string)
+    })
+}
+
+/// One row of `audit_private`: the personal part of event `event_id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Private {
+    pub event_id: i64,
+    pub salt: String,
+    /// The [`PrivatePart`] as JSON.
+    pub content: String,
+}
+
+/// Why the personal parts do not fit the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrivateBreak {
+    /// The part no longer matches the commitment its event carries.
+    Mismatch { id: i64 },
+    /// The part is gone, and no `anonymise` event covers the dossier.
+    Missing { id: i64 },
+    /// A part for an event that commits to none.
+    Unexpected { id: i64 },
+}
+
+impl fmt::Display for PrivateBreak {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            PrivateBreak::Mismatch { id } => write!(
+                f,
+                "données personnelles de l'événement n° {id} modifiées : elles ne correspondent plus à l'empreinte que l'événement en garde"
+            ),
+            PrivateBreak::Missing { id } => write!(
+                f,
+                "données personnelles supprimées hors anonymisation : événement n° {id}"
+            ),
+            PrivateBreak::Unexpected { id } => write!(
+                f,
+                "données personnelles ajoutées à l'événement n° {id}, qui n'en annonçait pas"
+            ),
+        }
+    }
+}
+
+/// The dossiers an `anonymise` event covers (its `after.dossiers` keys).
+pub fn anonymised(events: &[Event]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for e in events.iter().filter(|e| e.action == "anonymise") {
+        let v: Value = e
+            .after
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or(Value::Null);
+        if let Some(map) = v["dossiers"].as_object() {
+            out.extend(map.keys().cloned());
+        }
+    }
+    out
+}
+
+/// The dossier an event is about: its target up to the first `/`.
+fn dossier_of(target: &str) -> &str {
+    target.split_once('/').map_or(target, |(d, _)| d)
+}
+
+/// True when an event's payload carries a personal text in clear: written
+/// before schema 9, its chain cannot be purged without breaking it.
+pub fn has_personal_in_clear(e: &Event) -> bool {
+    let (_, _, part) = split_private(e.before.as_deref(), e.after.as_deref());
+    !part.is_empty()
+}
+
+/// The events with their personal parts put back where they were blanked,
+/// each part checked against its event's commitment. A missing part is
+/// accepted only for a dossier an `anonymise` event covers, or for a
+/// session close whose every dossier is; the text stays blank then, as the
+/// anonymised tables hold it. Stops at the first break.
+pub fn merge_private(events: &[Event], privates: &[Private]) -> Result<Vec<Event>, PrivateBreak> {
+    let by_id: BTreeMap<i64, &Private> = privates.iter().map(|p| (p.event_id, p)).collect();
+    let ids: BTreeSet<i64> = events.iter().map(|e| e.id).collect();
+    if let Some(p) = privates.iter().find(|p| !ids.contains(&p.event_id)) {
+        return Err(PrivateBreak::Unexpected { id: p.event_id });
+    }
+    let covered = anonymised(events);
+    let mut out = Vec::with_capacity(events.len());
+    for e in events {
+        let part = by_id.get(&e.id).copied();
+        match (committed(e), part) {
+            (None, Some(_)) => return Err(PrivateBreak::Unexpected { id: e.id }),
+            (Some(_), None) if !covered_event(e, &covered) => {
+                return Err(PrivateBreak::Missing { id: e.id });
+            }
+            _ => out.push(merge_one(e, part)?),
+        }
+    }
+    Ok(out)
+}
+
+/// The events with every personal part that matches its commitment put
+/// back, the others left blank: what the screens show, and what `jury
+/// verify` replays once it has named the first part that does not fit
+/// (so only that event's rows differ, not every comment).
+pub fn merge_lenient(events: &[Event], privates: &[Private]) -> Vec<Event> {
+    let by_id: BTreeMap<i64, &Private> = privates.iter().map(|p| (p.event_id, p)).collect();
+    events
+        .iter()
+        .map(|e| {
+            merge_one(e, by_id.get(&e.id).copied())
+                .or_else(|_| merge_one(e, None))
+                .unwrap_or_else(|_| e.clone())
+        })
+        .collect()
+}
+
+/// One event with its personal part put back (checked against its
+/// commitment); without one, its texts stay blank. An event that commits to
+/// nothing is returned as it is.
+pub fn merge_one(e: &Event, part: Option<&Private>) -> Result<Event, PrivateBreak> {
+    let Some(c) = committed(e) else {
+        return Ok(e.clone());
+    };
+    let parse = |t: &Option<String>| t.as_deref().and_then(|t| serde_json::from_str(t).ok());
+    let mut payload = serde_json::json!({
+        "before": parse(&e.before).unwrap_or(Value::Null),
+        "after": parse(&e.after).unwrap_or(Value::Null),
+    });
+    if let Some(p) = part {
+        let broken = PrivateBreak::Mismatch { id: e.id };
+        if commitment(&p.salt, &p.content) != c {
+            return Err(broken);
+        }
+        let texts: PrivatePart = serde_json::from_str(&p.content).map_err(|_| broken.clone())?;
+        for (pointer, text) in texts {
+            match payload.pointer_mut(&pointer) {
+                Some(slot @ Value::String(_)) => *slot = Value::String(text),
+                _ => return Err(broken),
+            }
+        }
+    }
+    for side in ["before", "after"] {
+        if let Some(Value::Object(map)) = payload.get_mut(side) {
+            map.remove(PRIVATE_KEY);
+        }
+    }
+    let mut merged = e.clone();
+    merged.before = e.before.as_ref().map(|_| payload["before"].to_string());
+    merged.after = e.after.as_ref().map(|_| payload["after"].to_string());
+    Ok(merged)
+}
+
+/// Whether an anonymisation covers everything an event's private part
+/// could be about: its dossier, or for a session close every dossier it froze.
+fn covered_event(e: &Event, covered: &BTreeSet<String>) -> bool {
+    if e.action == "session.close" {
+        let v: Value = e
+            .after
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or(Value::Null);
+        return v["snapshots"].as_array().is_some_and(|snaps| {
+            snaps
+                .iter()
+                .all(|s| s["reference"].as_str().is_some_and(|r| covered.contains(r)))
+        });
+    }
+    covered.contains(dossier_of(&e.target))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,6 +527,94 @@ mod tests {
         events.pop();
         assert!(verify_events(&events).is_intact());
         assert_ne!(head(&events).map(str::to_owned), recorded);
+    }
+
+    /// A score event as the store writes it: comment split off, committed.
+    fn private_score(id: i64, target: &str, comment: &str) -> (Event, Private) {
+        let after = serde_json::json!({ "value": 4.0, "comment": comment }).to_string();
+        let (mut b, mut a, part) = split_private(None, Some(&after));
+        let content = serde_json::to_string(&part).unwrap();
+        let salt = format!("sel{id}");
+        assert!(attach_commitment(
+            &mut b,
+            &mut a,
+            &commitment(&salt, &content)
+        ));
+        let e = Event {
+            id,
+            at: String::new(),
+            actor: "Nadia Benali".into(),
+            action: "score".into(),
+            target: target.into(),
+            before: None,
+            after: a.map(|v| v.to_string()),
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        (
+            e,
+            Private {
+                event_id: id,
+                salt,
+                content,
+            },
+        )
+    }
+
+    #[test]
+    fn a_personal_text_leaves_the_payload_and_comes_back_checked() {
+        let (e, p) = private_score(1, "R-1/experience", "Gaëlle Fabre");
+        let sealed = e.after.clone().unwrap();
+        assert!(!sealed.contains("Gaëlle"), "{sealed}");
+        assert!(sealed.contains("\"comment\":\"\""), "{sealed}");
+        assert!(!has_personal_in_clear(&e));
+        let merged = merge_private(std::slice::from_ref(&e), std::slice::from_ref(&p)).unwrap();
+        assert_eq!(
+            merged[0].after.as_deref(),
+            Some(r#"{"value":4.0,"comment":"Gaëlle Fabre"}"#)
+        );
+        let mut edited = p.clone();
+        edited.content = edited.content.replace("Gaëlle", "Gaelle");
+        assert_eq!(
+            merge_private(std::slice::from_ref(&e), &[edited]),
+            Err(PrivateBreak::Mismatch { id: 1 })
+        );
+        assert_eq!(
+            merge_private(std::slice::from_ref(&e), &[]),
+            Err(PrivateBreak::Missing { id: 1 })
+        );
+        let stray = Private { event_id: 7, ..p };
+        assert_eq!(
+            merge_private(std::slice::from_ref(&e), &[stray]),
+            Err(PrivateBreak::Unexpected { id: 7 })
+        );
+    }
+
+    #[test]
+    fn only_an_anonymisation_of_its_dossier_excuses_a_missing_part() {
+        let (e1, _) = private_score(1, "R-1/experience", "Gaëlle Fabre");
+        let (e2, p2) = private_score(2, "R-2/experience", "Patrick Senès");
+        let anonymise = Event {
+            id: 3,
+            action: "anonymise".into(),
+            target: "appel".into(),
+            after: Some(r#"{"dossiers":{"R-1":"abc"}}"#.into()),
+            ..e1.clone()
+        };
+        let events = [e1.clone(), e2.clone(), anonymise];
+        let merged = merge_private(&events, std::slice::from_ref(&p2)).unwrap();
+        assert_eq!(
+            merged[0].after.as_deref(),
+            Some(r#"{"value":4.0,"comment":""}"#)
+        );
+        assert_eq!(
+            merge_private(&events, &[]),
+            Err(PrivateBreak::Missing { id: 2 })
+        );
+        assert_eq!(
+            PrivateBreak::Missing { id: 2 }.to_string(),
+            "données personnelles supprimées hors anonymisation : événement n° 2"
+        );
     }
 
     #[test]

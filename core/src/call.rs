@@ -151,11 +151,41 @@ pub struct Call {
     /// 1 when the call does not say.
     pub min_reviews: u32,
     pub appeal_routes: Option<String>,
+    /// How long, in months after the deadline, the call's personal data may
+    /// be kept (1 to 120); past it Jury says so and `jury anonymise` runs
+    /// without being forced.
+    pub retention_months: Option<u32>,
     /// The whole file as read, unknown keys included, in file order.
     pub raw: Value,
 }
 
 impl Call {
+    /// The last day the call's personal data may be kept: the deadline plus
+    /// `retention_months`. None when the call sets no period.
+    pub fn retention_end(&self) -> Option<NaiveDate> {
+        self.retention_months
+            .and_then(|m| self.deadline.checked_add_months(chrono::Months::new(m)))
+    }
+
+    /// Past the retention period on `today`: the sentence Jury says at
+    /// start, dates written out (« 4 juillet 2026 »).
+    pub fn retention_notice(&self, today: NaiveDate, lang: crate::fr::Lang) -> Option<String> {
+        let end = self.retention_end().filter(|end| today > *end)?;
+        let months = self.retention_months.unwrap_or_default();
+        Some(match lang {
+            crate::fr::Lang::Fr => format!(
+                "Durée de conservation dépassée : les données personnelles de cet appel pouvaient être gardées jusqu'au {} ({months} mois après la date limite du {}). Anonymisez-les : jury anonymise --db <base>.",
+                lang.date(end),
+                lang.date(self.deadline)
+            ),
+            crate::fr::Lang::En => format!(
+                "Retention period over: this call's personal data could be kept until {} ({months} months after the {} deadline). Anonymise it: jury anonymise --db <base>.",
+                lang.date(end),
+                lang.date(self.deadline)
+            ),
+        })
+    }
+
     /// Parses and validates `appel.json`; `path` is the name shown in messages.
     pub fn parse(path: &str, text: &str) -> Result<Call, Vec<Diag>> {
         let src = Src { path, text };
@@ -276,6 +306,15 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
                 .error(v, "« min_reviews » : au moins 1 membre doit avoir noté"),
         );
     }
+    let retention_months = count(f, "retention_months", errors);
+    if let (Some(m), Some(v)) = (retention_months, f.get("retention_months"))
+        && !(1..=120).contains(&m)
+    {
+        errors.push(f.src.error(
+            v,
+            "« retention_months » : une durée de conservation de 1 à 120 mois est attendue",
+        ));
+    }
     let decisions = f
         .opt_array("decisions", errors)
         .map(|items| custom_decisions(f, items, errors))
@@ -311,6 +350,7 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         allow_without_quorum,
         min_reviews: min_reviews.unwrap_or(1).max(1),
         appeal_routes,
+        retention_months: retention_months.filter(|m| (1..=120).contains(m)),
         raw: Value::Null,
     })
 }
@@ -607,6 +647,43 @@ mod tests {
         );
         let e = Call::parse("appel.json", &text).unwrap_err();
         assert!(e[0].message.contains("test manquant"), "{}", e[0]);
+    }
+
+    #[test]
+    fn retention_months_is_a_count_of_1_to_120_and_ends_after_the_deadline() {
+        let set = |v: &str| {
+            MINIMAL.replace(
+                "\"custom_key\"",
+                &format!("\"retention_months\": {v},\n  \"custom_key\""),
+            )
+        };
+        let c = Call::parse("appel.json", &set("12")).unwrap();
+        assert_eq!(c.retention_months, Some(12));
+        let end = NaiveDate::from_ymd_opt(2026, 7, 4);
+        assert_eq!(c.retention_end(), end);
+        let fr = crate::fr::Lang::Fr;
+        assert_eq!(
+            c.retention_notice(NaiveDate::from_ymd_opt(2026, 7, 4).unwrap(), fr),
+            None
+        );
+        let notice = c
+            .retention_notice(NaiveDate::from_ymd_opt(2026, 7, 5).unwrap(), fr)
+            .unwrap();
+        assert!(notice.contains("jusqu'au 4 juillet 2026"), "{notice}");
+        assert!(
+            notice.contains("12 mois après la date limite du 4 juillet 2025"),
+            "{notice}"
+        );
+        assert_eq!(
+            Call::parse("appel.json", MINIMAL).unwrap().retention_end(),
+            None
+        );
+        for bad in ["0", "121", "1.5", "\"un an\""] {
+            let e = Call::parse("appel.json", &set(bad)).unwrap_err();
+            assert_eq!(e.len(), 1, "{bad}: {e:?}");
+            assert_eq!((e[0].line, e[0].column), (12, 23), "{bad}: {}", e[0]);
+            assert!(e[0].message.contains("retention_months"), "{bad}: {}", e[0]);
+        }
     }
 
     #[test]

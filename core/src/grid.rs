@@ -137,6 +137,7 @@ mod tests {
             allow_without_quorum: false,
             min_reviews: 1,
             appeal_routes: None,
+            retention_months: None,
             raw: serde_json::Value::Null,
         }
     }

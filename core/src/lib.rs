@@ -4,7 +4,9 @@
 //! review packets are sealed. The app crate reads and writes the files, the
 //! database and the terminal around it.
 
+pub mod access;
 pub mod aggregate;
+pub mod anonymise;
 pub mod audit;
 pub mod call;
 pub mod committee;

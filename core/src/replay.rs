@@ -283,6 +283,8 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     let mut outcomes: BTreeMap<i64, Vec<(bool, String, String)>> = BTreeMap::new();
     let mut letters: BTreeMap<(String, i64), Letter> = BTreeMap::new();
     let mut dossiers: BTreeMap<String, String> = BTreeMap::new();
+    // Dossiers `jury anonymise` rewrote: the hash their new text gives.
+    let mut anonymised: BTreeMap<String, String> = BTreeMap::new();
     let mut snapshots: BTreeMap<(i64, String), String> = BTreeMap::new();
     let mut call: Option<String> = None;
     let mut templates: Option<String> = None;
@@ -335,6 +337,11 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                 }
                 if let Some(fingerprint) = after["chair_key"].as_str() {
                     chair = Some(fingerprint.to_string());
+                }
+            }
+            "anonymise" => {
+                for (reference, hash) in after["dossiers"].as_object().into_iter().flatten() {
+                    anonymised.insert(reference.clone(), hash.as_str().unwrap_or("").to_string());
                 }
             }
             "member.add" => {
@@ -594,7 +601,8 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
         put(frozen(*sid, reference, snap));
     }
     for (reference, hash) in &dossiers {
-        put(dossier(reference, hash, None));
+        let rewritten = anonymised.get(reference).filter(|h| *h != hash);
+        put(dossier(reference, hash, rewritten.map(String::as_str)));
     }
     for ((m, key_id), (issued_at, grid)) in &member_keys {
         put(member_key(m, key_id, issued_at, grid, None));

@@ -105,6 +105,33 @@ pub enum Command {
         #[arg(long, value_name = "EMPREINTE")]
         head: Option<String>,
     },
+    /// Efface pour de bon les données personnelles (noms, adresses, textes libres) ; garde grille, notes, décisions et journal vérifiable
+    Anonymise {
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        /// Ne pas demander de taper l'identifiant de l'appel pour confirmer
+        #[arg(long)]
+        oui: bool,
+        /// Anonymiser avant la fin de la durée de conservation (retention_months)
+        #[arg(long)]
+        forcer: bool,
+        /// Qui anonymise (journal d'audit)
+        #[arg(long = "as", value_name = "NOM", default_value = "secrétariat")]
+        actor: String,
+    },
+    /// Écrit le dossier complet d'un candidat en PDF (droit d'accès RGPD, demande CADA)
+    Dossier {
+        /// Référence du dossier
+        reference: String,
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        /// Fichier PDF à écrire
+        #[arg(long, value_name = "FICHIER.pdf")]
+        out: PathBuf,
+        /// Qui extrait le dossier (journal d'audit)
+        #[arg(long = "as", value_name = "NOM", default_value = "secrétariat")]
+        actor: String,
+    },
 }
 
 /// `--date` in any form a committee writes it.

@@ -49,7 +49,7 @@ fn store_code(e: &StoreError) -> u8 {
 }
 
 /// Opens an existing database: a mistyped `--db` must not create an empty one.
-fn open_existing(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
+pub(crate) fn open_existing(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
     if !db.is_file() {
         return Err(fail(
             BAD_INPUT,
@@ -60,7 +60,9 @@ fn open_existing(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
             ),
         ));
     }
-    Store::open(db).map_err(|e| fail(store_code(&e), e.message(lang)))
+    let store = Store::open(db).map_err(|e| fail(store_code(&e), e.message(lang)))?;
+    super::warn_retention(&store, lang);
+    Ok(store)
 }
 
 /// `jury bundle --db FILE --out FILE --for NAME`: one member's bundle, with

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod bench;
 pub mod commands;
+pub mod rights;
 
 use std::process::ExitCode;
 
@@ -14,4 +15,19 @@ pub fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
     let message = message.to_string();
     eprintln!("{}", jury_core::fr::visible_lines(message.trim_end()));
     ExitCode::from(code)
+}
+
+/// Past the call's retention period, every command on its database says so
+/// on stderr (its output stays clean for pipes).
+pub fn warn_retention(store: &crate::store::Store, lang: jury_core::fr::Lang) {
+    let call = store
+        .stored_call()
+        .ok()
+        .flatten()
+        .and_then(|v| jury_core::call::Call::from_value(&v).ok());
+    if let Some(notice) =
+        call.and_then(|c| c.retention_notice(chrono::Local::now().date_naive(), lang))
+    {
+        eprintln!("{}", jury_core::fr::visible_lines(&notice));
+    }
 }

@@ -1,6 +1,7 @@
 //! The user's files: call folders read and checked, bundles, exports,
 //! letters and minutes produced and their renderers, atomic writes.
 
+pub mod access;
 pub mod bundle;
 pub mod export;
 pub mod files;

@@ -42,6 +42,11 @@ pub enum ProduceError {
         count: usize,
     },
     Verify(#[from] crate::store::audit::VerifyError),
+    /// No dossier under that reference; those close to it.
+    UnknownDossier {
+        typed: String,
+        close: Vec<String>,
+    },
     /// A letter template that does not compose for this dossier.
     Template {
         reference: String,
@@ -85,6 +90,17 @@ impl ProduceError {
                 )
                 .into(),
             Template { reference, diag } => format!("{diag} (dossier {reference})"),
+            UnknownDossier { typed, close } => {
+                let mut m = match lang {
+                    Lang::Fr => format!("aucun dossier de référence « {typed} » dans cette base."),
+                    Lang::En => format!("no dossier with reference “{typed}” in this database."),
+                };
+                if !close.is_empty() {
+                    m.push(' ');
+                    m.push_str(&jury_core::names::did_you_mean(close, lang));
+                }
+                m
+            }
         }
     }
 }

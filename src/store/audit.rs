@@ -1,7 +1,7 @@
 //! Reading the audit log back: a dossier's history, and verifying a whole
 //! database file read-only. The chain itself is checked in the core.
 
-use jury_core::audit::{Event, Verification, verify_events};
+use jury_core::audit::{Event, Private, Verification, merge_lenient, verify_events};
 use jury_core::fr::Lang;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Row, params};
@@ -30,6 +30,65 @@ pub fn read_events(conn: &Connection, target: Option<&str>) -> rusqlite::Result<
         })
     })?;
     rows.collect()
+}
+
+/// The personal parts of events (`audit_private`), none in a database
+/// from before they were kept apart.
+pub fn read_private(conn: &Connection) -> rusqlite::Result<Vec<Private>> {
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_private')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Ok(Vec::new());
+    }
+    let mut stmt =
+        conn.prepare("SELECT event_id, salt, content FROM audit_private ORDER BY event_id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Private {
+            event_id: r.get(0)?,
+            salt: text(r, 1)?.unwrap_or_default(),
+            content: text(r, 2)?.unwrap_or_default(),
+        })
+    })?;
+    rows.collect()
+}
+
+/// Events as the screens and undo read them: each with its personal part
+/// put back when it is there and intact, blank otherwise (erased by
+/// `jury anonymise`; `jury verify` is what reports a part tampered with).
+pub fn read_merged(conn: &Connection, target: Option<&str>) -> rusqlite::Result<Vec<Event>> {
+    Ok(merge_lenient(
+        &read_events(conn, target)?,
+        &read_private(conn)?,
+    ))
+}
+
+/// One event's `before` with its personal part put back (undo writes the
+/// former comment, reason or justification back), blank when erased.
+pub(crate) fn merged_before(
+    conn: &Connection,
+    id: i64,
+    before: Option<String>,
+    after: Option<String>,
+) -> rusqlite::Result<Option<String>> {
+    let part: Vec<Private> = read_private(conn)?
+        .into_iter()
+        .filter(|p| p.event_id == id)
+        .collect();
+    let e = Event {
+        id,
+        at: String::new(),
+        actor: String::new(),
+        action: String::new(),
+        target: String::new(),
+        before,
+        after,
+        prev_hash: String::new(),
+        hash: String::new(),
+    };
+    Ok(merge_lenient(&[e], &part).pop().and_then(|e| e.before))
 }
 
 /// A column as text whatever its stored type, so that a tampered value of an

@@ -133,13 +133,13 @@ impl Store {
 
     /// A dossier's audit trail (the dossier and its criteria), oldest first.
     pub fn history(&self, reference: &str) -> Result<Vec<jury_core::audit::Event>, StoreError> {
-        crate::store::audit::read_events(&self.conn, Some(reference))
+        crate::store::audit::read_merged(&self.conn, Some(reference))
             .map_err(|e| sql_error(&self.path, e))
     }
 
     /// The whole audit trail, oldest first.
     pub fn events(&self) -> Result<Vec<jury_core::audit::Event>, StoreError> {
-        crate::store::audit::read_events(&self.conn, None).map_err(|e| sql_error(&self.path, e))
+        crate::store::audit::read_merged(&self.conn, None).map_err(|e| sql_error(&self.path, e))
     }
 
     pub fn add_member(&mut self, actor: &str, name: &str, role: Role) -> Result<(), StoreError> {
@@ -554,6 +554,7 @@ fn last_action(tx: &Transaction, actor: &str) -> rusqlite::Result<Option<LastAct
         if undone.contains(&id) {
             continue;
         }
+        let before = crate::store::audit::merged_before(tx, id, before, after)?;
         return Ok(Some((id, action, target, before)));
     }
     Ok(None)

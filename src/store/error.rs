@@ -232,6 +232,11 @@ pub enum Refusal {
         key_call: String,
         call: String,
     },
+    /// Anonymising a log that holds personal texts in clear (written
+    /// before they were kept apart): the first such event.
+    PersonalInClear(i64),
+    /// Anonymising a database whose every dossier already is.
+    AlreadyAnonymised,
 }
 
 /// One reason a packet's content does not fit the chair's database.
@@ -295,6 +300,18 @@ impl Refusal {
                 "The letter is not marked as sent.",
             ),
             SentBeforeSigned(e) => e.message(lang),
+            PersonalInClear(id) => match lang {
+                Lang::Fr => format!(
+                    "Anonymisation impossible sans briser le journal d'audit : cette base a été tenue par une version de Jury qui inscrivait commentaires, motifs et justifications en clair dans les événements scellés (le premier : événement n° {id}). Les effacer changerait l'empreinte de ces événements et de tous les suivants. Rien n'a été modifié. Conservez la base dans un lieu protégé (chiffrée) jusqu'à sa destruction, ou détruisez-la entière après avoir archivé le procès-verbal signé."
+                ),
+                Lang::En => format!(
+                    "Cannot anonymise without breaking the audit log: this database was kept by a version of Jury that wrote comments, reasons and justifications in clear into the sealed events (the first: event no. {id}). Erasing them would change the fingerprint of those events and of every later one. Nothing was changed. Keep the database somewhere protected (encrypted) until it is destroyed, or destroy it whole once the signed minutes are archived."
+                ),
+            },
+            AlreadyAnonymised => t(
+                "Cette base est déjà anonymisée : aucun dossier à traiter.",
+                "This database is already anonymised: no dossier left.",
+            ),
             NoCall => t(
                 "Cette base n'est liée à aucun appel : ouvrez d'abord l'appel dans Jury.",
                 "This database is bound to no call: open the call in Jury first.",

@@ -20,12 +20,14 @@ mod letters;
 mod packets;
 pub mod private;
 pub mod record;
+mod rights;
 pub use error::{Holder, PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
 pub use keys::{ChairKey, Issued};
 pub use packets::*;
+pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 8;
+const SCHEMA_VERSION: i64 = 9;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -189,6 +191,16 @@ const MIGRATIONS: &[&str] = &[
         secret BLOB NOT NULL,
         issued_at TEXT NOT NULL,
         grid TEXT NOT NULL
+     );",
+    // 9: the personal part of events (score comments, conflict reasons,
+    // override justifications), kept outside the hashed payload, which holds
+    // a salted commitment to it: `jury anonymise` deletes these rows and the
+    // chain still verifies. Events written before carry them in clear:
+    // `jury anonymise` finds them and refuses (see store::rights).
+    "CREATE TABLE audit_private (
+        event_id INTEGER PRIMARY KEY REFERENCES audit(id),
+        salt TEXT NOT NULL,
+        content TEXT NOT NULL
      );",
 ];
 
@@ -775,12 +787,50 @@ fn audit(
         .optional()?
         .unwrap_or_default();
     let at = now();
-    let hash = event_hash(&prev, &at, actor, action, target, before, after);
+    // Personal texts leave the hashed payload for `audit_private`, the
+    // payload keeping a salted commitment to them (see `jury_core::audit`).
+    let (mut b, mut a, part) = jury_core::audit::split_private(before, after);
+    let private = if part.is_empty() {
+        None
+    } else {
+        let content = serde_json::to_string(&part).unwrap_or_default();
+        let salt = salt()?;
+        let c = jury_core::audit::commitment(&salt, &content);
+        jury_core::audit::attach_commitment(&mut b, &mut a, &c).then_some((salt, content))
+    };
+    let (before, after) = match private {
+        Some(_) => (b.map(|v| v.to_string()), a.map(|v| v.to_string())),
+        None => (before.map(str::to_string), after.map(str::to_string)),
+    };
+    let hash = event_hash(
+        &prev,
+        &at,
+        actor,
+        action,
+        target,
+        before.as_deref(),
+        after.as_deref(),
+    );
     tx.execute(
         "INSERT INTO audit (at, actor, action, target, before, after, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![at, actor, action, target, before, after, prev, hash],
     )?;
+    if let Some((salt, content)) = private {
+        tx.execute(
+            "INSERT INTO audit_private (event_id, salt, content) VALUES (?1, ?2, ?3)",
+            params![tx.last_insert_rowid(), salt, content],
+        )?;
+    }
     Ok(())
+}
+
+/// 16 random bytes in hex: a commitment's salt. Without the system's
+/// randomness the write fails rather than commit guessably.
+fn salt() -> rusqlite::Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    Ok(jury_core::hex(&bytes))
 }
 
 /// The path still leads to the file opened: a write to a file deleted or

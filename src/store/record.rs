@@ -3,8 +3,10 @@
 //! SQLite checks its own file, and the chain is checked against a
 //! fingerprint copied from signed minutes.
 
-use super::audit::read_events;
-use jury_core::audit::{Event, Verification, verify_events};
+use super::audit::{read_events, read_private};
+use jury_core::audit::{
+    Event, PrivateBreak, Verification, merge_lenient, merge_private, verify_events,
+};
 use jury_core::call::Call;
 use jury_core::dossier::content_hash;
 use jury_core::replay::{self, Projection};
@@ -32,6 +34,8 @@ pub struct Record {
     pub differences: Vec<String>,
     /// With `--head`: where that fingerprint stands.
     pub signed: Option<Signed>,
+    /// A personal part of an event altered, or erased outside `jury anonymise`.
+    pub private: Option<PrivateBreak>,
 }
 
 impl Record {
@@ -40,6 +44,7 @@ impl Record {
             && self.integrity.is_empty()
             && self.differences.is_empty()
             && !matches!(self.signed, Some(Signed::Missing))
+            && self.private.is_none()
     }
 }
 
@@ -54,7 +59,14 @@ pub(super) fn check(conn: &Connection, head: Option<&str>) -> rusqlite::Result<R
             .filter(|l| l != "ok")
             .collect()
     };
-    let log = replay::replay(&events, &call_members(conn)?);
+    // The log's personal parts put back where they are (each checked
+    // against its commitment), so the tables' comments compare with them.
+    let privates = read_private(conn)?;
+    let (merged, private) = match merge_private(&events, &privates) {
+        Ok(merged) => (merged, None),
+        Err(b) => (merge_lenient(&events, &privates), Some(b)),
+    };
+    let log = replay::replay(&merged, &call_members(conn)?);
     let mut tables = tables(conn)?;
     // A database from before the call and its templates were events: their
     // texts are recorded the next time Jury opens it, not flagged now.
@@ -70,6 +82,7 @@ pub(super) fn check(conn: &Connection, head: Option<&str>) -> rusqlite::Result<R
         integrity,
         differences,
         signed,
+        private,
     })
 }
 

@@ -153,8 +153,15 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         lang.tr(text::SCORED),
         s.scored_count(),
     );
+    // Past the call's retention period the header says so for as long as
+    // Jury runs (the start's status line says it in full): nothing blocks.
+    let retention = match s.retention_notice() {
+        Some(_) => Span::styled(format!(" {} ", lang.tr(text::RETENTION_OVER)), t.error()),
+        None => Span::raw(""),
+    };
     let line = Line::from(vec![
         Span::styled(" Jury ", t.title().add_modifier(Modifier::REVERSED)),
+        retention,
         Span::raw(" "),
         Span::styled(
             s.batch.call.title.clone(),
@@ -201,4 +208,8 @@ mod text {
     pub const DOSSIERS: Tr = Tr::new("dossiers", "dossiers");
     pub const SCORED: Tr = Tr::new("notés :", "scored:");
     pub const DATABASE: Tr = Tr::new("Base :", "Database:");
+    pub const RETENTION_OVER: Tr = Tr::new(
+        "⚠ Durée de conservation dépassée",
+        "⚠ Retention period over",
+    );
 }

@@ -255,7 +255,7 @@ mod tests {
         let e = crate::packet::open(br#"{"format": "\u001b[2J\u0007x"}"#).expect_err("format");
         assert_eq!(
             e.message(Lang::Fr),
-            "format « \\u{1b}[2J\\u{7}x » inconnu : un paquet Jury « jury-packet/1 » est attendu."
+            "format « \\u{1b}[2J\\u{7}x » inconnu : un paquet Jury « jury-packet/2 » est attendu."
         );
     }
 }

@@ -322,7 +322,19 @@ impl State {
         s.batch.territories = territories;
         s.batch.committee.data = init.committee;
         s.recompute();
+        // Said in full at start; the header keeps a short reminder.
+        s.status = s
+            .retention_notice()
+            .map(|text| Status { text, error: true });
         s
+    }
+
+    /// Past the call's retention period on the state's `today`: what the
+    /// status line says (see [`Call::retention_notice`]).
+    pub fn retention_notice(&self) -> Option<String> {
+        self.batch
+            .call
+            .retention_notice(self.env.today, self.env.lang)
     }
 
     /// Key contexts searched, in order, for the current mode and focus.

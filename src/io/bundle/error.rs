@@ -651,7 +651,7 @@ mod tests {
         );
         assert_eq!(
             e.to_string(),
-            "lot.zip : format « \\u{d}\\u{1b}[2J » inconnu : un lot Jury « jury-bundle/1 » est attendu. Rien n'a été installé."
+            "lot.zip : format « \\u{d}\\u{1b}[2J » inconnu : un lot Jury « jury-bundle/2 » est attendu. Rien n'a été installé."
         );
         let e = BundleError::Target(
             "lots/x".into(),
