@@ -63,7 +63,10 @@ fn open_existing(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
             ),
         ));
     }
-    Store::open(db).map_err(|e| fail(store_code(&e), e.message(lang)))
+    crate::cli::open_store(db, lang).map_err(|e| match e {
+        crate::cli::OpenError::Store(e) => fail(store_code(&e), e.message(lang)),
+        e => fail(BAD_INPUT, e.message(lang)),
+    })
 }
 
 /// `jury bundle --db FILE --out FILE`: attachments come from the call folder
@@ -168,6 +171,21 @@ fn import(file: &Path, db: &Path, add_member: bool, lang: Lang) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
+    // A copy first: a packet merged by mistake can be undone with
+    // `jury restore`. Without it, nothing is imported.
+    if let Err(e) = store.backup(&crate::store::backup::Reason::PacketImport) {
+        return fail(
+            BAD_INPUT,
+            format!(
+                "{}{}",
+                e.message(lang),
+                lang.t(
+                    " ; sauvegarde impossible, rien n'a été importé.",
+                    "; backup impossible, nothing was imported."
+                )
+            ),
+        );
+    }
     match store.import_packet(&packet, add_member) {
         Ok(report) => {
             // A packet is a member's file: its names are shown, not run.

@@ -7,3 +7,4 @@ pub mod files;
 pub mod import;
 pub mod produce;
 pub mod render;
+pub mod seal;

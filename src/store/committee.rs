@@ -303,6 +303,9 @@ impl Store {
         // Read just before the write: the store holds the database's
         // exclusive lock and `&mut self`, so nothing can change in between.
         let snapshots = self.snapshots_at_close(id)?;
+        // A copy of the database as it stood before the close: if it cannot
+        // be written, the session stays open and the user is told why.
+        self.backup(&super::backup::Reason::SessionClose(id))?;
         let payload = json!({ "snapshots": snapshots }).to_string();
         self.write(|tx| {
             let n = tx
