@@ -141,7 +141,15 @@ impl Store {
     /// `sqlcipher_export` into a new file beside it, synced, renamed over
     /// it under the lock). Used to encrypt a clear database and to change
     /// the passphrase of an encrypted one.
-    pub fn reencrypt(self, new: &Passphrase) -> Result<(), StoreError> {
+    /// The change is an audit event (`store.encrypt`, `store.rekey`, no
+    /// secret in it), by `jury`: not a committee decision, which replay
+    /// leaves aside, but part of the file's history.
+    pub fn reencrypt(mut self, new: &Passphrase) -> Result<(), StoreError> {
+        let action = match self.key {
+            None => "store.encrypt",
+            Some(_) => "store.rekey",
+        };
+        self.write(|tx| Ok(super::audit(tx, "jury", action, "base", None, None)?))?;
         let version: i64 = self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))

@@ -519,6 +519,8 @@ pub(super) fn action_label(action: &str, lang: Lang) -> &'static str {
         "session.close" => ("clôture de séance", "session closing"),
         "outcome" => ("issue de l'appel", "outcome of the call"),
         "member.add" => ("ajout de membre", "member added"),
+        "store.encrypt" => ("chiffrement de la base", "database encrypted"),
+        "store.rekey" => ("changement de phrase secrète", "passphrase changed"),
         _ => ("action", "action"),
     };
     lang.t(fr, en)

@@ -32,8 +32,9 @@ impl std::fmt::Debug for Passphrase {
 const CLEAR_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// The file exists, is not empty and does not start with SQLite's clear
-/// header: an encrypted database (or not a database at all, which the key
-/// check then reports).
+/// header nor with text: an encrypted database (SQLCipher's first 16 bytes
+/// are a random salt, text by chance about once in ten million), or a
+/// binary file that is not a database, which the key check then reports.
 pub fn is_encrypted(path: &Path) -> std::io::Result<bool> {
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
@@ -42,7 +43,11 @@ pub fn is_encrypted(path: &Path) -> std::io::Result<bool> {
     };
     let mut head = Vec::with_capacity(16);
     file.by_ref().take(16).read_to_end(&mut head)?;
-    Ok(!head.is_empty() && head.as_slice() != CLEAR_HEADER.as_slice())
+    let text = std::str::from_utf8(&head).is_ok_and(|t| {
+        t.chars()
+            .all(|c| !c.is_control() || c.is_ascii_whitespace())
+    });
+    Ok(!head.is_empty() && head.as_slice() != CLEAR_HEADER.as_slice() && !text)
 }
 
 /// SQLCipher writes its log to stderr by default, over a TUI's screen:
@@ -67,6 +72,25 @@ pub(crate) fn key(conn: &Connection, pass: &Passphrase) -> rusqlite::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_and_clear_databases_are_not_taken_for_encrypted_ones() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = |name: &str, bytes: &[u8]| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).expect("write");
+            p
+        };
+        let text = file("notes", "Procès-verbal du 10 juillet".as_bytes());
+        assert!(!is_encrypted(&text).expect("read"));
+        let clear = file("clear", b"SQLite format 3\0 and pages");
+        assert!(!is_encrypted(&clear).expect("read"));
+        let empty = file("empty", b"");
+        assert!(!is_encrypted(&empty).expect("read"));
+        assert!(!is_encrypted(&dir.path().join("missing")).expect("read"));
+        let salt = file("salt", &[0x8f, 0x01, 0xd2, 0x7a, 0x00, 0xff, 0x13, 0x9c]);
+        assert!(is_encrypted(&salt).expect("read"));
+    }
 
     #[test]
     fn a_passphrase_is_never_printed() {
