@@ -510,6 +510,36 @@ fn backups_keep_the_latest_twenty() {
     assert!(list.iter().all(|b| b.reason == "avant import d'un paquet"));
 }
 
+#[test]
+fn an_encrypted_database_keeps_the_chairs_identity_to_seal_to() {
+    use jury::io::seal;
+    let dir = tempfile::tempdir().expect("tmp");
+    let key = Passphrase::new(PASS.into());
+    let db = dir.path().join("jury.sqlite");
+    let mut store = Store::open_with(&db, Some(&key)).expect("open");
+    let identity = seal::chair_identity(&mut store)
+        .expect("made")
+        .expect("an encrypted database has one");
+    drop(store);
+    let mut store = Store::open_with(&db, Some(&key)).expect("reopen");
+    let again = seal::chair_identity(&mut store)
+        .expect("read")
+        .expect("kept");
+    assert_eq!(
+        again.to_public().to_string(),
+        identity.to_public().to_string()
+    );
+    let sealed = seal::seal_to(b"notes de Julien", &identity.to_public()).expect("seal");
+    assert_eq!(
+        seal::open_with_identity(&sealed, &again).expect("open"),
+        b"notes de Julien"
+    );
+    // A clear database keeps no secret key.
+    let mut clear = Store::open(&dir.path().join("clair.sqlite")).expect("open");
+    assert!(seal::chair_identity(&mut clear).expect("read").is_none());
+    assert_eq!(clear.meta(seal::CHAIR_IDENTITY_KEY).expect("meta"), None);
+}
+
 /// `jury SAMPLE --db DB --as CHAIR [extra]` in a pseudo-terminal.
 fn tui(dir: &Path, db: &Path, extra: &[&str]) -> pty::Term {
     let mut args: Vec<std::ffi::OsString> = vec![

@@ -3,7 +3,7 @@
 //! recipient), or to an X25519 recipient. `age -d FILE.age` opens them.
 
 use crate::io::files::{FileError, write_atomic};
-use crate::store::Passphrase;
+use crate::store::{Passphrase, Store, StoreError};
 use age::secrecy::SecretString;
 use jury_core::fr::Lang;
 use std::io::{Read, Write};
@@ -88,6 +88,28 @@ pub fn open_with_identity(
 /// `identity.to_public()`.
 pub fn new_identity() -> age::x25519::Identity {
     age::x25519::Identity::generate()
+}
+
+/// The `meta` key holding the chair's X25519 identity in an encrypted
+/// database, so members' packets can later be sealed to the chair (its
+/// recipient, `age1…`, travels in bundles) and opened with no passphrase.
+pub const CHAIR_IDENTITY_KEY: &str = "age_identity";
+
+/// The chair's identity, made and kept in the database on first use; None
+/// for a clear database, where the secret key would lie in clear.
+pub fn chair_identity(store: &mut Store) -> Result<Option<age::x25519::Identity>, StoreError> {
+    use age::secrecy::ExposeSecret;
+    if store.passphrase().is_none() {
+        return Ok(None);
+    }
+    if let Some(stored) = store.meta(CHAIR_IDENTITY_KEY)?
+        && let Ok(identity) = stored.parse::<age::x25519::Identity>()
+    {
+        return Ok(Some(identity));
+    }
+    let identity = new_identity();
+    store.set_meta(CHAIR_IDENTITY_KEY, identity.to_string().expose_secret())?;
+    Ok(Some(identity))
 }
 
 /// Where a derived file goes: `path` itself when the database is clear,
