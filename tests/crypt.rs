@@ -506,6 +506,11 @@ fn backups_keep_the_latest_twenty() {
     }
     let list = jury::store::backup::list(&db, None).expect("list");
     assert_eq!(list.len(), jury::store::backup::KEEP);
+    // Nothing else left beside them (no -wal, -shm or temporary file).
+    let files = std::fs::read_dir(jury::store::backup::dir(&db))
+        .expect("folder")
+        .count();
+    assert_eq!(files, jury::store::backup::KEEP);
     // The first one, at the session's close, was rotated out.
     assert!(list.iter().all(|b| b.reason == "avant import d'un paquet"));
 }

@@ -131,6 +131,10 @@ impl Store {
         rusqlite::backup::Backup::new(&self.conn, &mut dest)
             .and_then(|b| b.run_to_completion(256, std::time::Duration::ZERO, None))
             .map_err(sql)?;
+        // The copy takes the source's WAL mode from its header; a backup is
+        // one self-contained file, with no -wal or -shm beside it.
+        dest.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
+            .map_err(sql)?;
         dest.close().map_err(|(_, e)| sql(e))?;
         std::fs::File::open(path)
             .and_then(|f| f.sync_all())
