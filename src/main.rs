@@ -14,6 +14,10 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = Lang::parse(&cli.lang).unwrap_or_default();
+    jury::cli::set_secret(jury::tui::secret::Source {
+        file: cli.passphrase_file.clone(),
+        encrypt: cli.encrypt,
+    });
     match cli.command {
         Some(Command::Check { call_dir }) => check(&call_dir),
         Some(Command::Verify { db, head }) => verify(&db, head.as_deref(), lang),
@@ -52,6 +56,12 @@ fn main() -> ExitCode {
             out,
             actor,
         }) => jury::cli::rights::dossier(&reference, &db, &out, &actor, lang),
+        Some(Command::Encrypt { db }) => jury::cli::crypt::encrypt(&db, lang),
+        Some(Command::Passphrase {
+            db,
+            new_passphrase_file,
+        }) => jury::cli::crypt::passphrase(&db, new_passphrase_file, lang),
+        Some(Command::Restore { db, number }) => jury::cli::crypt::restore(&db, number, lang),
         None => match cli.call_dir {
             Some(path) => {
                 // A bundle from the chair is unpacked once, then opened as a call folder.
@@ -134,7 +144,11 @@ fn check(dir: &std::path::Path) -> ExitCode {
 
 fn verify(db: &std::path::Path, head: Option<&str>, lang: Lang) -> ExitCode {
     use jury::store::record::Signed;
-    let r = match jury::store::audit::verify_record(db, head) {
+    let key = match jury::cli::secret().for_open(db, lang) {
+        Ok(k) => k,
+        Err(e) => return fail(2, e.message(lang)),
+    };
+    let r = match jury::store::audit::verify_record_keyed(db, head, key.as_ref()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}", visible_lines(&e.message(lang)));
@@ -240,17 +254,8 @@ fn verify(db: &std::path::Path, head: Option<&str>, lang: Lang) -> ExitCode {
 
 /// Opens a database for a command, with the TUI's messages on failure.
 fn open_store(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
-    if !db.is_file() {
-        return Err(fail(
-            2,
-            lang.located_t(
-                db.display(),
-                "base introuvable ; indiquez le fichier avec --db.",
-                "database not found; give the file with --db.",
-            ),
-        ));
-    }
-    let store = Store::open(db).map_err(|e| fail(2, e.message(lang)))?;
+    jury::cli::must_exist(db, lang)?;
+    let store = jury::cli::open_store(db, lang).map_err(|e| fail(2, e.message(lang)))?;
     jury::cli::warn_retention(&store, lang);
     Ok(store)
 }
@@ -388,8 +393,22 @@ fn export(format: &str, db: &Path, out: Option<&Path>, lang: Lang) -> ExitCode {
         Ok(b) => b,
         Err(e) => return fail(1, e.message(lang)),
     };
+    // An encrypted call's export is sealed with its passphrase (`.age`).
+    let key = store.passphrase();
     let written = match out {
-        Some(path) => jury::io::files::write_atomic(path, &bytes).map_err(|e| e.message(lang)),
+        Some(path) => jury::io::seal::write_derived(path, &bytes, key)
+            .map(|written| {
+                if written != path {
+                    println!("{}", written.display());
+                }
+            })
+            .map_err(|e| e.message(lang)),
+        None if key.is_some() => Err(lang
+            .t(
+                "base chiffrée : l'export est chiffré lui aussi ; indiquez le fichier à écrire avec --out FICHIER.",
+                "encrypted database: the export is encrypted too; give the file to write with --out FILE.",
+            )
+            .to_string()),
         None => std::io::stdout()
             .write_all(&bytes)
             .map_err(|e| lang.io_error(&e)),
@@ -403,7 +422,7 @@ fn export(format: &str, db: &Path, out: Option<&Path>, lang: Lang) -> ExitCode {
 /// Runs the TUI; `installed` tells the screen about the bundle just installed.
 fn tui(opts: Options, installed: Option<Outcome>) -> ExitCode {
     let lang = opts.lang;
-    let mut app = match App::open(opts) {
+    let mut app = match App::open_with(opts, &jury::cli::secret()) {
         Ok(a) => a,
         Err(e) => {
             // The call's diagnostics end with a line break, other errors do not.

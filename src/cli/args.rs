@@ -22,6 +22,13 @@ pub struct Cli {
     /// Keymap fusionné par-dessus celui par défaut
     #[arg(long, value_name = "FICHIER")]
     pub keymap: Option<PathBuf>,
+    /// À la création de la base : la chiffrer (phrase secrète demandée deux fois)
+    #[arg(long)]
+    pub encrypt: bool,
+    /// Lire la phrase secrète de la base dans la première ligne de ce fichier
+    /// (scripts ; sinon elle est demandée au terminal, masquée)
+    #[arg(long, global = true, value_name = "FICHIER")]
+    pub passphrase_file: Option<PathBuf>,
     /// Langue de l'interface : fr ou en
     #[arg(long, global = true, value_name = "fr|en", default_value = "fr", value_parser = ["fr", "en"])]
     pub lang: String,
@@ -95,6 +102,27 @@ pub enum Command {
         /// Nombre de dossiers du lot
         #[arg(long, default_value_t = 1000)]
         dossiers: usize,
+    },
+    /// Chiffre une base en clair (phrase secrète demandée deux fois)
+    Encrypt {
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+    },
+    /// Change la phrase secrète d'une base chiffrée
+    Passphrase {
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        /// La nouvelle phrase secrète dans la première ligne de ce fichier
+        /// (scripts ; sinon demandée deux fois au terminal)
+        #[arg(long, value_name = "FICHIER")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// Liste les sauvegardes de la base, ou restaure celle de numéro N
+    Restore {
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        /// Numéro de la sauvegarde à restaurer (voir la liste)
+        number: Option<usize>,
     },
     /// Vérifie le journal d'audit (chaînage, empreinte signée) et que les tables lui correspondent
     Verify {

@@ -60,7 +60,10 @@ pub(crate) fn open_existing(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
             ),
         ));
     }
-    let store = Store::open(db).map_err(|e| fail(store_code(&e), e.message(lang)))?;
+    let store = crate::cli::open_store(db, lang).map_err(|e| match e {
+        crate::cli::OpenError::Store(e) => fail(store_code(&e), e.message(lang)),
+        e => fail(BAD_INPUT, e.message(lang)),
+    })?;
     super::warn_retention(&store, lang);
     Ok(store)
 }
@@ -170,6 +173,21 @@ fn import(file: &Path, db: &Path, lang: Lang) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
+    // A copy first: a packet merged by mistake can be undone with
+    // `jury restore`. Without it, nothing is imported.
+    if let Err(e) = store.backup(&crate::store::backup::Reason::PacketImport) {
+        return fail(
+            BAD_INPUT,
+            format!(
+                "{}{}",
+                e.message(lang),
+                lang.t(
+                    " ; sauvegarde impossible, rien n'a été importé.",
+                    "; backup impossible, nothing was imported."
+                )
+            ),
+        );
+    }
     match store.import_packet(&packet) {
         Ok(report) => {
             // A packet is a member's file: its names are shown, not run.

@@ -4,9 +4,69 @@
 pub mod args;
 pub mod bench;
 pub mod commands;
+pub mod crypt;
 pub mod rights;
 
+use crate::store::{Store, StoreError};
+use crate::tui::secret::{SecretError, Source};
+use jury_core::fr::Lang;
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::OnceLock;
+
+/// Where passphrases come from (`--passphrase-file`, else the terminal),
+/// set once by `main` from the global option: every command that opens a
+/// database reads it here rather than through each one's arguments.
+static SECRET: OnceLock<Source> = OnceLock::new();
+
+/// Records the global `--passphrase-file` (and `--encrypt`) for the run.
+pub fn set_secret(source: Source) {
+    let _ = SECRET.set(source);
+}
+
+/// How this run obtains passphrases.
+pub fn secret() -> Source {
+    SECRET.get().cloned().unwrap_or_default()
+}
+
+/// Why a command could not open its database.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    Store(#[from] StoreError),
+    Secret(#[from] SecretError),
+}
+
+impl OpenError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            OpenError::Store(e) => e.message(lang),
+            OpenError::Secret(e) => e.message(lang),
+        }
+    }
+}
+
+jury_core::french_display!(OpenError);
+
+/// `db` must be an existing file: a mistyped `--db` must not create one.
+pub fn must_exist(db: &Path, lang: Lang) -> Result<(), ExitCode> {
+    if db.is_file() {
+        return Ok(());
+    }
+    Err(fail(
+        2,
+        lang.located_t(
+            db.display(),
+            "base introuvable ; indiquez le fichier avec --db.",
+            "database not found; give the file with --db.",
+        ),
+    ))
+}
+
+/// Opens an existing database, asking its passphrase when it is encrypted.
+pub fn open_store(db: &Path, lang: Lang) -> Result<Store, OpenError> {
+    let key = secret().for_open(db, lang)?;
+    Ok(Store::open_with(db, key.as_ref())?)
+}
 
 /// Prints an error (already in the user's language) and exits with `code`.
 /// Control characters from outside text (a file name, a library's words)

@@ -162,7 +162,7 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
 /// aggregates, decision, the sessions, letters and the audit trail.
 pub fn json(store: &Store, src: &Source) -> Result<Vec<u8>, ExportError> {
     let scores = store.load_scores()?;
-    let conn_events = crate::store::audit::verify_file(store.path())?;
+    let conn_events = crate::store::audit::verify_file_keyed(store.path(), store.passphrase())?;
     let events = store.events()?;
     let letters = store.letters()?;
     let dossiers: Vec<Value> = src

@@ -8,3 +8,4 @@ pub mod files;
 pub mod import;
 pub mod produce;
 pub mod render;
+pub mod seal;

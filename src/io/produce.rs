@@ -6,6 +6,7 @@
 
 use crate::io::files::{FileError, write_atomic};
 use crate::io::render::RenderError;
+use crate::io::seal;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, TimeZone};
 use jury_core::aggregate::DossierAggregate;
@@ -139,7 +140,7 @@ impl Signing {
 /// `jury verify` would not call intact (a table edited outside Jury, a
 /// broken chain, a damaged file).
 pub fn check_record(store: &Store) -> Result<crate::store::record::Record, ProduceError> {
-    let record = crate::store::audit::verify_record(store.path(), None)?;
+    let record = crate::store::audit::verify_record_keyed(store.path(), None, store.passphrase())?;
     if record.is_intact() {
         return Ok(record);
     }
@@ -406,8 +407,10 @@ pub fn write_minutes(
         let stem = format!("PV-{}-seance-{}", session.date, session.id);
         let pdf = out.join(format!("{stem}.pdf"));
         let odt = out.join(format!("{stem}.odt"));
-        write_atomic(&pdf, &crate::io::render::pdf::render(&doc)?)?;
-        write_atomic(&odt, &crate::io::render::odt::render(&doc)?)?;
+        // Minutes name applicants: sealed when the database is encrypted.
+        let key = store.passphrase();
+        let pdf = seal::write_derived(&pdf, &crate::io::render::pdf::render(&doc)?, key)?;
+        let odt = seal::write_derived(&odt, &crate::io::render::odt::render(&doc)?, key)?;
         written.push(pdf);
         written.push(odt);
     }

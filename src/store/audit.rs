@@ -114,6 +114,8 @@ pub enum VerifyError {
     Read(PathBuf, #[source] rusqlite::Error),
     /// SQLite, but no audit table: not Jury's.
     NoAuditLog(PathBuf),
+    /// Encrypted, and no passphrase or a wrong one.
+    Locked(super::StoreError),
 }
 
 impl VerifyError {
@@ -156,6 +158,7 @@ impl VerifyError {
                     )
                 ),
             ),
+            Locked(e) => e.message(lang),
             NoAuditLog(p) => lang.located_t(
                 p.display(),
                 "cette base ne contient pas de journal d'audit ; ce n'est pas une base Jury.",
@@ -182,7 +185,10 @@ fn read_error(path: &Path, e: rusqlite::Error) -> VerifyError {
 
 /// Opens a database read-only (it may be in use by a running Jury, or be an
 /// archived copy), refusing what is not a Jury database.
-fn open_for_checking(path: &Path) -> Result<Connection, VerifyError> {
+fn open_for_checking(
+    path: &Path,
+    key: Option<&super::Passphrase>,
+) -> Result<Connection, VerifyError> {
     let file = || path.to_path_buf();
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => return Err(VerifyError::IsADirectory(file())),
@@ -200,6 +206,17 @@ fn open_for_checking(path: &Path) -> Result<Connection, VerifyError> {
     .map_err(fail)?;
     conn.busy_timeout(std::time::Duration::from_secs(3))
         .map_err(fail)?;
+    let encrypted = super::crypt::is_encrypted(path).map_err(|e| VerifyError::Io(file(), e))?;
+    match key {
+        None if encrypted => return Err(VerifyError::Locked(super::StoreError::Encrypted(file()))),
+        None => super::crypt::quiet(&conn).map_err(fail)?,
+        Some(pass) => super::crypt::key(&conn, pass).map_err(|e| match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => {
+                VerifyError::Locked(super::StoreError::WrongPassphrase(file()))
+            }
+            _ => fail(e),
+        })?,
+    }
     let has_audit: bool = conn
         .query_row(
             "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit')",
@@ -215,7 +232,15 @@ fn open_for_checking(path: &Path) -> Result<Connection, VerifyError> {
 
 /// Verifies a database file's hash chain.
 pub fn verify_file(path: &Path) -> Result<Verification, VerifyError> {
-    let conn = open_for_checking(path)?;
+    verify_file_keyed(path, None)
+}
+
+/// Same, for a database that may be encrypted.
+pub fn verify_file_keyed(
+    path: &Path,
+    key: Option<&super::Passphrase>,
+) -> Result<Verification, VerifyError> {
+    let conn = open_for_checking(path, key)?;
     let events = read_events(&conn, None).map_err(|e| read_error(path, e))?;
     Ok(verify_events(&events))
 }
@@ -226,7 +251,16 @@ pub fn verify_record(
     path: &Path,
     head: Option<&str>,
 ) -> Result<super::record::Record, VerifyError> {
-    let conn = open_for_checking(path)?;
+    verify_record_keyed(path, head, None)
+}
+
+/// Same, for a database that may be encrypted.
+pub fn verify_record_keyed(
+    path: &Path,
+    head: Option<&str>,
+    key: Option<&super::Passphrase>,
+) -> Result<super::record::Record, VerifyError> {
+    let conn = open_for_checking(path, key)?;
     super::record::check(&conn, head).map_err(|e| read_error(path, e))
 }
 

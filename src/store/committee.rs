@@ -303,6 +303,9 @@ impl Store {
         // Read just before the write: the store holds the database's
         // exclusive lock and `&mut self`, so nothing can change in between.
         let snapshots = self.snapshots_at_close(id)?;
+        // A copy of the database as it stood before the close: if it cannot
+        // be written, the session stays open and the user is told why.
+        self.backup(&super::backup::Reason::SessionClose(id))?;
         let payload = json!({ "snapshots": snapshots }).to_string();
         self.write(|tx| {
             let n = tx
@@ -516,6 +519,8 @@ pub(super) fn action_label(action: &str, lang: Lang) -> &'static str {
         "session.close" => ("clôture de séance", "session closing"),
         "outcome" => ("issue de l'appel", "outcome of the call"),
         "member.add" => ("ajout de membre", "member added"),
+        "store.encrypt" => ("chiffrement de la base", "database encrypted"),
+        "store.rekey" => ("changement de phrase secrète", "passphrase changed"),
         _ => ("action", "action"),
     };
     lang.t(fr, en)

@@ -18,6 +18,13 @@ pub enum StoreError {
     ReadOnly(PathBuf),
     Full(PathBuf),
     NotADatabase(PathBuf),
+    /// An encrypted database opened without its passphrase.
+    Encrypted(PathBuf),
+    WrongPassphrase(PathBuf),
+    /// A passphrase given for a clear database (`jury encrypt` converts it).
+    NotEncrypted(PathBuf),
+    /// A backup that cannot be restored, and why (French).
+    BadBackup(PathBuf, String),
     /// The file was deleted, moved or replaced while Jury had it open.
     Moved(PathBuf),
     /// Made by a newer Jury.
@@ -93,6 +100,45 @@ impl StoreError {
                 p.display(),
                 "ce fichier n'est pas une base Jury (ou il est endommagé). Indiquez un autre fichier avec --db.",
                 "this file is not a Jury database (or it is damaged). Give another file with --db.",
+            ),
+            Encrypted(p) => match lang {
+                Lang::Fr => format!(
+                    "Cette base est chiffrée : {} ; sa phrase secrète est demandée à l'ouverture (ou --passphrase-file FICHIER).",
+                    p.display()
+                ),
+                Lang::En => format!(
+                    "This database is encrypted: {}; its passphrase is asked when opening it (or --passphrase-file FILE).",
+                    p.display()
+                ),
+            },
+            WrongPassphrase(p) => match lang {
+                Lang::Fr => format!(
+                    "Phrase secrète incorrecte pour {} (ou ce fichier n'est pas une base Jury) ; rien n'a été modifié.",
+                    p.display()
+                ),
+                Lang::En => format!(
+                    "Wrong passphrase for {} (or this file is not a Jury database); nothing was changed.",
+                    p.display()
+                ),
+            },
+            NotEncrypted(p) => match lang {
+                Lang::Fr => format!(
+                    "{} : cette base existe déjà en clair. Pour la chiffrer : jury encrypt --db {}",
+                    p.display(),
+                    p.display()
+                ),
+                Lang::En => format!(
+                    "{}: this database already exists unencrypted. To encrypt it: jury encrypt --db {}",
+                    p.display(),
+                    p.display()
+                ),
+            },
+            BadBackup(p, why) => lang.located(
+                p.display(),
+                match lang {
+                    Lang::Fr => format!("sauvegarde non restaurée : {why}. La base actuelle est inchangée."),
+                    Lang::En => format!("backup not restored: {why}. The current database is unchanged."),
+                },
             ),
             Moved(p) => match lang {
                 Lang::Fr => format!(

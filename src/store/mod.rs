@@ -13,7 +13,9 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 pub mod audit;
+pub mod backup;
 mod committee;
+pub mod crypt;
 mod error;
 mod keys;
 mod letters;
@@ -21,6 +23,7 @@ mod packets;
 pub mod private;
 pub mod record;
 mod rights;
+pub use crypt::Passphrase;
 pub use error::{Holder, PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
 pub use keys::{ChairKey, Issued};
@@ -248,6 +251,9 @@ pub struct Store {
     identity: Option<FileIdentity>,
     /// The file did not exist before this store opened it.
     created: bool,
+    /// The passphrase of an encrypted database: backups are keyed with it
+    /// and derived files (exports, minutes) sealed with it.
+    key: Option<Passphrase>,
     /// Held for the store's life: a second Jury on the same file is refused.
     _lock: File,
 }
@@ -269,7 +275,15 @@ pub fn default_path(call_id: &str) -> Option<PathBuf> {
 }
 
 impl Store {
+    /// Opens (or creates) a clear database.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with(path, None)
+    }
+
+    /// Opens (or creates) a database, encrypted with `key` when given. An
+    /// encrypted file without a key, or with a wrong one, is refused before
+    /// anything is written to it (no WAL, no migration).
+    pub fn open_with(path: &Path, key: Option<&Passphrase>) -> Result<Store, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             private::create_private_dir_all(parent).map_err(|e| io_error(path, e))?;
         }
@@ -295,6 +309,14 @@ impl Store {
             }
         }
         let created = !path.exists();
+        let encrypted = crypt::is_encrypted(path).map_err(|e| io_error(path, e))?;
+        match (encrypted, key) {
+            (true, None) => return Err(StoreError::Encrypted(path.into())),
+            (false, Some(_)) if !created && std::fs::metadata(path).is_ok_and(|m| m.len() > 0) => {
+                return Err(StoreError::NotEncrypted(path.into()));
+            }
+            _ => {}
+        }
         // The database holds personal data: created 0600 before SQLite opens
         // it, whatever the umask; SQLite gives its -wal and -shm the same mode.
         // Files an older Jury left readable by others are made private now
@@ -311,11 +333,19 @@ impl Store {
             private::tighten_file(&file).map_err(|e| io_error(&file, e))?;
         }
         let conn = Connection::open(path).map_err(|e| sql_error(path, e))?;
+        match key {
+            Some(pass) => crypt::key(&conn, pass).map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) => StoreError::WrongPassphrase(path.into()),
+                _ => sql_error(path, e),
+            })?,
+            None => crypt::quiet(&conn).map_err(|e| sql_error(path, e))?,
+        }
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
             identity: None,
             created,
+            key: key.cloned(),
             _lock: lock,
         };
         store.configure()?;
@@ -327,6 +357,11 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The passphrase of an encrypted database; None: a clear one.
+    pub fn passphrase(&self) -> Option<&Passphrase> {
+        self.key.as_ref()
     }
 
     /// This store created its file: the call starts on an empty database.
@@ -371,7 +406,11 @@ impl Store {
             return Err(StoreError::ReadOnly(self.path.clone()));
         }
         self.conn
-            .execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")
+            // Sorts and temporary tables stay in memory, never in clear
+            // temporary files.
+            .execute_batch(
+                "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;",
+            )
             .map_err(|e| self.err(e))
     }
 

@@ -3,6 +3,7 @@
 
 pub mod keys;
 pub mod open;
+pub mod secret;
 
 use crate::app::action::Action;
 use crate::app::keymap::Context;
@@ -39,6 +40,8 @@ pub enum StartError {
     Call(Vec<Diag>),
     Keymap(Vec<Diag>),
     Store(StoreError),
+    /// The passphrase could not be read.
+    Secret(secret::SecretError),
     NoDataDir,
     /// `--as` named nobody of the committee: the question or the refusal.
     NotMember {
@@ -58,6 +61,7 @@ impl std::fmt::Display for StartError {
                 Ok(())
             }
             StartError::Store(e) => write!(f, "{e}"),
+            StartError::Secret(e) => write!(f, "{e}"),
             StartError::NoDataDir => write!(
                 f,
                 "dossier de données de l'utilisateur introuvable : indiquez où ranger la base avec --db FICHIER"
@@ -73,6 +77,7 @@ impl StartError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             StartError::Store(e) => e.message(lang),
+            StartError::Secret(e) => e.message(lang),
             StartError::NotMember {
                 typed,
                 found,
@@ -108,7 +113,14 @@ fn letters_dir(call_id: &str) -> PathBuf {
 }
 
 impl App {
+    /// Opens a clear call, or an encrypted one asking its passphrase.
     pub fn open(opts: Options) -> Result<App, StartError> {
+        App::open_with(opts, &secret::Source::default())
+    }
+
+    /// Opens a call, the passphrase (if the database is encrypted, or is
+    /// created encrypted) obtained from `secret` before the screen is taken.
+    pub fn open_with(opts: Options, secret: &secret::Source) -> Result<App, StartError> {
         let folder = import::read_folder(&opts.call_dir).map_err(StartError::Call)?;
         let mut files: Vec<PathBuf> = keys::user_keymap_path().into_iter().collect();
         files.extend(opts.keymap.clone());
@@ -118,7 +130,14 @@ impl App {
             Some(p) => p,
             None => crate::store::default_path(&folder.call.id).ok_or(StartError::NoDataDir)?,
         };
-        let mut store = Store::open(&db).map_err(StartError::Store)?;
+        let key = secret
+            .for_open(&db, opts.lang)
+            .map_err(StartError::Secret)?;
+        if secret.encrypt && key.is_none() {
+            // `--encrypt` on a database that already exists in clear.
+            return Err(StartError::Store(StoreError::NotEncrypted(db)));
+        }
+        let mut store = Store::open_with(&db, key.as_ref()).map_err(StartError::Store)?;
         let sync = folder.import_into(&mut store).map_err(StartError::Store)?;
         // The files' copies are in the database now; drop them before loading it.
         let crate::io::import::CallFolder {
@@ -430,7 +449,13 @@ impl App {
         let result = std::fs::read(path)
             .map_err(|e| crate::io::files::FileError::new(path, e).message(lang))
             .and_then(|bytes| jury_core::packet::open(&bytes).map_err(|e| e.message(lang)))
-            .and_then(|p| self.store.import_packet(&p).map_err(|e| e.message(lang)));
+            .and_then(|p| {
+                // A copy first (see `jury restore`); without it, no import.
+                self.store
+                    .backup(&crate::store::backup::Reason::PacketImport)
+                    .and_then(|_| self.store.import_packet(&p))
+                    .map_err(|e| e.message(lang))
+            });
         match result {
             Ok(report) => Outcome::PacketImported(report.to_string()),
             Err(e) => Outcome::Failed(e),

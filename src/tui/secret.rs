@@ -1,0 +1,123 @@
+//! Where a database's passphrase comes from: a masked prompt on the
+//! terminal (/dev/tty, so never echoed, never in argv or the shell's
+//! history), or for scripts and tests the first line of a file
+//! (`--passphrase-file`). Asked before the TUI takes the screen, like ssh.
+
+use crate::store::Passphrase;
+use crate::store::crypt::is_encrypted;
+use jury_core::fr::Lang;
+use std::path::{Path, PathBuf};
+
+/// How to obtain a passphrase.
+#[derive(Clone, Debug, Default)]
+pub struct Source {
+    /// `--passphrase-file`: its first line.
+    pub file: Option<PathBuf>,
+    /// `--encrypt`: a database created now is encrypted.
+    pub encrypt: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    Read(PathBuf, #[source] std::io::Error),
+    /// The terminal could not be read (none, or closed).
+    Terminal(#[source] std::io::Error),
+    Empty,
+    Mismatch,
+}
+
+impl SecretError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            SecretError::Read(p, e) => lang.located(p.display(), lang.io_error(e)),
+            SecretError::Terminal(e) => format!(
+                "{} ({e})",
+                lang.t(
+                    "impossible de lire la phrase secrète au terminal ; sans terminal, donnez-la avec --passphrase-file FICHIER",
+                    "cannot read the passphrase from the terminal; without one, give it with --passphrase-file FILE",
+                )
+            ),
+            SecretError::Empty => lang
+                .t(
+                    "Phrase secrète vide : rien n'a été fait.",
+                    "Empty passphrase: nothing was done.",
+                )
+                .into(),
+            SecretError::Mismatch => lang
+                .t(
+                    "Les deux saisies diffèrent : rien n'a été fait.",
+                    "The two entries differ: nothing was done.",
+                )
+                .into(),
+        }
+    }
+}
+
+jury_core::french_display!(SecretError);
+
+impl Source {
+    /// The passphrase of an existing database, asked once (None: a clear
+    /// one, or none yet), or with `--encrypt` a new one for a database to
+    /// create, asked twice.
+    pub fn for_open(&self, db: &Path, lang: Lang) -> Result<Option<Passphrase>, SecretError> {
+        let encrypted = is_encrypted(db).map_err(|e| SecretError::Read(db.into(), e))?;
+        if encrypted {
+            return self.existing(db, lang).map(Some);
+        }
+        let fresh = std::fs::metadata(db).map_or(true, |m| m.len() == 0);
+        if self.encrypt && fresh {
+            return self.new_one(db, lang).map(Some);
+        }
+        Ok(None)
+    }
+
+    /// The passphrase of an existing encrypted database, asked once.
+    pub fn existing(&self, db: &Path, lang: Lang) -> Result<Passphrase, SecretError> {
+        match &self.file {
+            Some(f) => from_file(f),
+            None => ask(&match lang {
+                Lang::Fr => format!("Phrase secrète de {} : ", db.display()),
+                Lang::En => format!("Passphrase of {}: ", db.display()),
+            }),
+        }
+    }
+
+    /// A new passphrase, typed twice at the prompt.
+    pub fn new_one(&self, db: &Path, lang: Lang) -> Result<Passphrase, SecretError> {
+        if let Some(f) = &self.file {
+            return from_file(f);
+        }
+        let first = ask(&match lang {
+            Lang::Fr => format!("Nouvelle phrase secrète pour {} : ", db.display()),
+            Lang::En => format!("New passphrase for {}: ", db.display()),
+        })?;
+        let again = ask(lang.t("Retapez-la : ", "Type it again: "))?;
+        if first.expose() != again.expose() {
+            return Err(SecretError::Mismatch);
+        }
+        Ok(first)
+    }
+}
+
+/// A masked prompt on the terminal: nothing typed is echoed.
+fn ask(prompt: &str) -> Result<Passphrase, SecretError> {
+    let typed = rpassword::prompt_password(prompt).map_err(SecretError::Terminal)?;
+    non_empty(typed)
+}
+
+/// The first line of `path`, without its line break.
+fn from_file(path: &Path) -> Result<Passphrase, SecretError> {
+    let text = zeroize::Zeroizing::new(
+        std::fs::read_to_string(path).map_err(|e| SecretError::Read(path.into(), e))?,
+    );
+    let line = text.lines().next().unwrap_or_default();
+    non_empty(line.to_owned())
+}
+
+fn non_empty(text: String) -> Result<Passphrase, SecretError> {
+    if text.is_empty() {
+        Err(SecretError::Empty)
+    } else {
+        Ok(Passphrase::new(text))
+    }
+}
