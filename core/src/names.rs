@@ -101,16 +101,29 @@ fn within_one_edit(a: &str, b: &str) -> bool {
     }
 }
 
+/// More names than this are not a question one can answer: the first ones
+/// are offered and the rest counted (a reference typed one digit short is
+/// one edit from a dozen others).
+const OFFERED: usize = 4;
+
 /// « « A » », « « A » ou « B » »: the names offered, quoted the French way.
 fn quoted(names: &[String], lang: Lang) -> String {
     let q: Vec<String> = names
         .iter()
+        .take(OFFERED)
         .map(|n| match lang {
             Lang::Fr => format!("«\u{a0}{n}\u{a0}»"),
             Lang::En => format!("“{n}”"),
         })
         .collect();
-    q.join(lang.t(" ou ", " or "))
+    let offered = q.join(lang.t(" ou ", " or "));
+    match names.len().saturating_sub(OFFERED) {
+        0 => offered,
+        more => match lang {
+            Lang::Fr => format!("{offered} (ou l'un des {more} autres proches)"),
+            Lang::En => format!("{offered} (or one of {more} other close ones)"),
+        },
+    }
 }
 
 /// « Vouliez-vous dire « Sylvie Marcellin » ? »
@@ -234,6 +247,25 @@ mod tests {
         assert!(
             did_you_mean(&["Anne Morel".into(), "Anna Morel".into()], Lang::Fr)
                 .contains("«\u{a0}Anne Morel\u{a0}» ou «\u{a0}Anna Morel\u{a0}»")
+        );
+    }
+
+    #[test]
+    fn a_dozen_near_misses_offer_four_and_count_the_rest() {
+        let refs: Vec<String> = (10..=19)
+            .map(|n| format!("PDNP06-2025-0{n}"))
+            .chain(["PDNP06-2025-001".into(), "PDNP06-2025-021".into()])
+            .collect();
+        let Found::DidYouMean(close) = find("PDNP06-2025-01", refs.iter().map(String::as_str))
+        else {
+            panic!("a near miss");
+        };
+        assert_eq!(close.len(), 12);
+        let asked = did_you_mean(&close, Lang::Fr);
+        assert_eq!(asked.matches('«').count(), 4, "{asked}");
+        assert!(
+            asked.ends_with("(ou l'un des 8 autres proches)\u{a0}?"),
+            "{asked}"
         );
     }
 
