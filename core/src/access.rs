@@ -9,6 +9,7 @@ use crate::document::{Block, Document};
 use crate::dossier::Dossier;
 use crate::eligibility::{Outcome, Report, Verdict};
 use crate::fr::Lang;
+use crate::labels;
 use crate::records::{Conflict, DecisionRow, LetterRow, Override, ScoreRow, Session};
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -39,8 +40,9 @@ pub struct AccessInput<'a> {
     pub today: NaiveDate,
 }
 
-/// Every leaf of the dossier's JSON, labelled by its path (« structure ›
-/// address › city »), in file order.
+/// Every leaf of the dossier's JSON, labelled by its path in the words the
+/// dossier pane uses (« Structure porteuse › Adresse › Commune »), in file
+/// order.
 pub fn fields(v: &Value) -> Vec<(String, String)> {
     fn walk(v: &Value, label: &str, out: &mut Vec<(String, String)>) {
         let join = |k: &str| {
@@ -53,7 +55,7 @@ pub fn fields(v: &Value) -> Vec<(String, String)> {
         match v {
             Value::Object(map) => {
                 for (k, item) in map {
-                    walk(item, &join(k), out);
+                    walk(item, &join(&labels::field_title(k, Lang::Fr)), out);
                 }
             }
             Value::Array(items) => {
@@ -304,12 +306,18 @@ mod tests {
         assert_eq!(
             fields(&v),
             [
-                ("structure › name".to_string(), "Les Mimosas".to_string()),
-                ("structure › address › city".into(), "Cannes".into()),
-                ("hours".into(), "4,5".into()),
-                ("ok".into(), "oui".into()),
-                ("tags › 1".into(), "a".into()),
-                ("tags › 2".into(), "b".into()),
+                (
+                    "Structure porteuse › Nom".to_string(),
+                    "Les Mimosas".to_string()
+                ),
+                (
+                    "Structure porteuse › Adresse › Commune".into(),
+                    "Cannes".into()
+                ),
+                ("Hours".into(), "4,5".into()),
+                ("Ok".into(), "oui".into()),
+                ("Tags › 1".into(), "a".into()),
+                ("Tags › 2".into(), "b".into()),
             ]
         );
     }

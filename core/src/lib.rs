@@ -21,6 +21,7 @@ pub mod fr;
 pub mod grid;
 pub mod hex;
 pub mod json;
+pub mod labels;
 pub mod names;
 pub mod packet;
 pub mod ranking;

@@ -15,21 +15,6 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 use serde_json::Value;
 
-/// Human titles for the usual keys; any other key is shown as written.
-fn field_title(key: &str, lang: jury_core::fr::Lang) -> String {
-    match text::FIELD_TITLES.iter().find(|(k, _)| *k == key) {
-        Some((_, title)) => lang.tr(*title).to_string(),
-        None => {
-            let mut t = key.replace('_', " ");
-            if let Some(first) = t.get(..1) {
-                let up = first.to_uppercase();
-                t.replace_range(..1, &up);
-            }
-            t
-        }
-    }
-}
-
 /// Words for the codes the format defines (`employment`) and the usual
 /// structure kinds; any other value is shown as written.
 fn code_label(key: &str, value: String, lang: jury_core::fr::Lang) -> String {
@@ -80,7 +65,7 @@ fn value_lines(
     out: &mut Vec<Line<'static>>,
 ) {
     let indent = "  ".repeat(depth);
-    let title = field_title(key, lang);
+    let title = jury_core::labels::field_title(key, lang);
     if let Some(text) = scalar(v, lang).map(|t| code_label(key, t, lang)) {
         if text.contains('\n') || text.chars().count() > 50 {
             out.push(Line::from(Span::styled(
@@ -275,81 +260,6 @@ mod text {
     pub const PRIORITY: Tr = Tr::new(" (priorité)", " (priority)");
     pub const OPEN: Tr = Tr::new("ouvrir", "open");
     pub const ATTACHMENTS: Tr = Tr::new("Pièces jointes", "Attachments");
-
-    /// Titles for the usual keys of a dossier file.
-    pub const FIELD_TITLES: &[(&str, Tr)] = &[
-        (
-            "structure",
-            Tr::new("Structure porteuse", "Applicant structure"),
-        ),
-        (
-            "professional",
-            Tr::new("Professionnel pressenti", "Proposed professional"),
-        ),
-        ("project", Tr::new("Projet", "Project")),
-        ("commitments", Tr::new("Engagements", "Commitments")),
-        ("attachments", Tr::new("Pièces jointes", "Attachments")),
-        ("name", Tr::new("Nom", "Name")),
-        ("kind", Tr::new("Type", "Kind")),
-        ("address", Tr::new("Adresse", "Address")),
-        ("street", Tr::new("Rue", "Street")),
-        ("postcode", Tr::new("Code postal", "Postcode")),
-        ("city", Tr::new("Commune", "Town")),
-        ("territory", Tr::new("Territoire", "Territory")),
-        (
-            "representative",
-            Tr::new("Représentant·e", "Representative"),
-        ),
-        ("title", Tr::new("Fonction", "Title")),
-        ("email", Tr::new("Courriel", "E-mail")),
-        ("phone", Tr::new("Téléphone", "Phone")),
-        ("experience", Tr::new("Expérience", "Experience")),
-        ("role", Tr::new("Fonction", "Role")),
-        ("employment", Tr::new("Statut", "Employment")),
-        (
-            "qualifications",
-            Tr::new("Qualifications", "Qualifications"),
-        ),
-        (
-            "parenting_experience_years",
-            Tr::new(
-                "Années d'expérience parentalité",
-                "Years in parenting support",
-            ),
-        ),
-        (
-            "digital",
-            Tr::new("Pratique du numérique", "Digital practice"),
-        ),
-        (
-            "weekly_online_hours",
-            Tr::new("Heures en ligne par semaine", "Weekly online hours"),
-        ),
-        ("permanence", Tr::new("Permanence", "Online slot")),
-        ("networks", Tr::new("Réseaux", "Networks")),
-        (
-            "coherence",
-            Tr::new("Cohérence avec le projet", "Fit with the project"),
-        ),
-        ("public", Tr::new("Public", "Public")),
-        ("charter_signed", Tr::new("Charte signée", "Charter signed")),
-        (
-            "training_first_steps",
-            Tr::new("Formation « Premiers pas »", "“First steps” training"),
-        ),
-        (
-            "quarterly_meetings",
-            Tr::new("Regroupements trimestriels", "Quarterly meetings"),
-        ),
-        (
-            "startup_aid_requested",
-            Tr::new("Aide au démarrage demandée", "Start-up aid requested"),
-        ),
-        ("startup_aid", Tr::new("Aide au démarrage", "Start-up aid")),
-        ("items", Tr::new("Équipement", "Items")),
-        ("amount", Tr::new("Montant (€)", "Amount (€)")),
-        ("observations", Tr::new("Observations", "Observations")),
-    ];
 
     /// Words for coded values: key, code, words.
     pub const CODES: &[(&str, &str, Tr)] = &[
