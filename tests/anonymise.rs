@@ -637,3 +637,28 @@ fn no_applicants_file_over_a_record_altered_outside_jury() {
     assert!(said.contains("registre altéré hors de Jury"), "{said}");
     assert!(!pdf.exists());
 }
+
+/// The notice is long: at the smallest width Jury accepts it wraps over the
+/// status lines instead of losing what to do.
+#[test]
+fn the_retention_notice_is_read_whole_on_a_narrow_terminal() {
+    let dir = tempfile::tempdir().expect("temp");
+    let call_dir = call_folder(dir.path(), 1);
+    let db = committee(dir.path(), &call_dir);
+    drop(db);
+    let call = call_dir.display().to_string();
+    let s = harness::open(&call, Some(CHAIR));
+    let mut s = s.reopen_as(&call, CHAIR);
+    s.term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("term");
+    let screen = s.screen();
+    let flat: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Anonymisez-les : jury anonymise --db <base>."),
+        "{screen}"
+    );
+    // The key hints keep the last line.
+    assert!(
+        screen.lines().last().unwrap_or("").contains("Rechercher"),
+        "{screen}"
+    );
+}

@@ -37,10 +37,15 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
         too_small(f, s, area);
         return FrameInfo::default();
     }
+    // A long message (the chair key to compare, the retention notice) wraps
+    // over up to three lines rather than losing its end.
+    let status_rows = status_paragraph(s, &theme)
+        .line_count(area.width)
+        .clamp(1, 3) as u16;
     let [header, body, status, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(5),
-        Constraint::Length(1),
+        Constraint::Length(status_rows),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -175,6 +180,10 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 }
 
 fn render_status(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+    f.render_widget(status_paragraph(s, t), area);
+}
+
+fn status_paragraph(s: &State, t: &Theme) -> Paragraph<'static> {
     let line = match &s.status {
         Some(st) => Line::from(Span::styled(
             st.text.clone(),
@@ -185,7 +194,7 @@ fn render_status(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             t.dim(),
         )),
     };
-    f.render_widget(Paragraph::new(line), area);
+    Paragraph::new(line).wrap(Wrap { trim: true })
 }
 
 /// Texts of the header, the status line and the too-small notice, French
