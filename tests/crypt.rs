@@ -617,3 +617,28 @@ fn the_tui_asks_the_passphrase_masked_twice_and_opens_encrypted() {
     app.send("q");
     app.wait_exit();
 }
+
+/// An encrypted call is anonymised like a clear one: the record is checked
+/// with its key afterwards and no applicant name is left in the file.
+#[test]
+fn an_encrypted_database_is_anonymised_and_checked_with_its_key() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("jury.sqlite");
+    let key = Passphrase::new(PASS.into());
+    let pass = pass_file(dir.path(), "pass", PASS);
+    drop(build(&db, Some(&key)));
+    let o = run(
+        dir.path(),
+        Some(&pass),
+        &["anonymise", "--db", "jury.sqlite", "--oui", "--forcer"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("Empreinte finale (à reporter au procès-verbal) :"),
+        "{}",
+        text(&o)
+    );
+    let o = run(dir.path(), Some(&pass), &["verify", "--db", "jury.sqlite"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("intact"), "{}", text(&o));
+}

@@ -136,7 +136,8 @@ pub fn anonymise(db: &Path, yes: bool, force: bool, actor: &str, lang: Lang) -> 
             println!("  – {}", visible(&dir.display().to_string()));
         }
     }
-    match crate::store::audit::verify_file(db) {
+    // Read with the store's own key: an encrypted database is checked too.
+    match crate::store::audit::verify_file_keyed(db, store.passphrase()) {
         Ok(v) => {
             if let Some(h) = v.head {
                 println!("{} {h}", lang.tr(text::HEAD));
