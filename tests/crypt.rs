@@ -619,20 +619,36 @@ fn the_tui_asks_the_passphrase_masked_twice_and_opens_encrypted() {
 }
 
 /// An encrypted call is anonymised like a clear one: the record is checked
-/// with its key afterwards and no applicant name is left in the file.
+/// with its key afterwards, and its backups are deleted.
 #[test]
 fn an_encrypted_database_is_anonymised_and_checked_with_its_key() {
     let dir = tempfile::tempdir().expect("tmp");
     let db = dir.path().join("jury.sqlite");
     let key = Passphrase::new(PASS.into());
     let pass = pass_file(dir.path(), "pass", PASS);
-    drop(build(&db, Some(&key)));
+    let store = build(&db, Some(&key));
+    store
+        .backup(&jury::store::backup::Reason::PacketImport)
+        .expect("backup");
+    drop(store);
+    let backups = jury::store::backup::list(&db, Some(&key)).expect("list");
+    assert!(!backups.is_empty());
     let o = run(
         dir.path(),
         Some(&pass),
         &["anonymise", "--db", "jury.sqlite", "--oui", "--forcer"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // A backup would give back what was erased: none is left.
+    assert!(
+        text(&o).contains(&format!(
+            "{} sauvegarde(s) de la base supprimée(s)",
+            backups.len()
+        )),
+        "{}",
+        text(&o)
+    );
+    assert!(!jury::store::backup::dir(&db).exists());
     assert!(
         text(&o).contains("Empreinte finale (à reporter au procès-verbal) :"),
         "{}",

@@ -123,6 +123,22 @@ pub fn anonymise(db: &Path, yes: bool, force: bool, actor: &str, lang: Lang) -> 
         }
     );
     println!("{}\n{}", lang.tr(text::ERASED), lang.tr(text::KEPT));
+    // The backups hold what was just erased: restoring one would undo the
+    // anonymisation, so they go too.
+    match crate::store::backup::remove_all(db) {
+        Ok(0) => {}
+        Ok(n) => println!(
+            "{}",
+            match lang {
+                Lang::Fr => format!(
+                    "{n} sauvegarde(s) de la base supprimée(s) : elles gardaient les données effacées."
+                ),
+                Lang::En =>
+                    format!("{n} backup(s) of the database deleted: they kept the erased data."),
+            }
+        ),
+        Err(e) => return fail(1, e.message(lang)),
+    }
     if let Some(dir) = &done.call_dir {
         println!(
             "{} {}",

@@ -87,6 +87,19 @@ pub fn list(db: &Path, key: Option<&Passphrase>) -> Result<Vec<Backup>, StoreErr
         .collect())
 }
 
+/// Deletes every backup of `db` (after anonymising: each still holds the
+/// personal data just erased, and restoring one would bring it back).
+/// Returns how many were deleted; the folder goes too once empty.
+pub fn remove_all(db: &Path) -> Result<usize, StoreError> {
+    let paths = list_paths(db)?;
+    for path in &paths {
+        std::fs::remove_file(path).map_err(|e| io_error(path, e))?;
+    }
+    // Left in place if it holds anything Jury did not write.
+    let _ = std::fs::remove_dir(dir(db));
+    Ok(paths.len())
+}
+
 /// Events count and last hash of a backup, read-only.
 fn summary(path: &Path, key: Option<&Passphrase>) -> rusqlite::Result<(i64, String)> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
