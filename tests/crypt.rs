@@ -217,7 +217,14 @@ fn without_or_with_a_wrong_passphrase_nothing_is_written() {
 fn a_clear_database_is_encrypted_then_its_passphrase_changed() {
     let dir = tempfile::tempdir().expect("tmp");
     let db = dir.path().join("jury.sqlite");
-    drop(build(&db, None));
+    let store = build(&db, None);
+    // A backup made while the database was clear.
+    let backup = store
+        .backup(&jury::store::backup::Reason::PacketImport)
+        .expect("backup");
+    drop(store);
+    assert!(is_clear_sqlite(&backup));
+    let made = jury::store::backup::list(&db, None).expect("list").len();
     let clear = run(dir.path(), None, &["verify", "--db", "jury.sqlite"]);
     assert!(clear.status.success(), "{}", text(&clear));
     let events = |o: &Output| -> usize {
@@ -244,6 +251,14 @@ fn a_clear_database_is_encrypted_then_its_passphrase_changed() {
     );
     assert!(!is_clear_sqlite(&db));
     assert!(!contains(&std::fs::read(&db).expect("read"), APPLICANT));
+    // The backup is encrypted with it: nothing stays in clear beside it.
+    assert!(
+        text(&out).contains(&format!("ses {made} sauvegarde(s) aussi")),
+        "{}",
+        text(&out)
+    );
+    assert!(!is_clear_sqlite(&backup));
+    assert!(!contains(&std::fs::read(&backup).expect("read"), APPLICANT));
     assert!(!dir.path().join("jury.sqlite-wal").exists());
     let out = run(dir.path(), Some(&first), &["verify", "--db", "jury.sqlite"]);
     assert!(out.status.success(), "{}", text(&out));
@@ -280,6 +295,11 @@ fn a_clear_database_is_encrypted_then_its_passphrase_changed() {
     );
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(events(&out), counted + 2);
+    // The backup follows the new passphrase: it is listed readable.
+    let key = Passphrase::new("une autre phrase".into());
+    let listed = jury::store::backup::list(&db, Some(&key)).expect("list");
+    assert_eq!(listed.len(), made);
+    assert!(listed.iter().all(|b| b.events.is_some()), "{listed:?}");
     let raw = |sql: &str| -> String {
         let conn = rusqlite::Connection::open(&db).expect("open");
         conn.pragma_update(None, "key", "une autre phrase")

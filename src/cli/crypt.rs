@@ -44,25 +44,30 @@ pub fn encrypt(db: &Path, lang: Lang) -> ExitCode {
         Ok(s) => s,
         Err(e) => return open_failed(e.into(), lang),
     };
-    if let Err(code) = rewrite(store, db, &secret(), lang) {
-        return code;
-    }
+    let backups = match rewrite(store, db, &secret(), lang) {
+        Ok(n) => n,
+        Err(code) => return code,
+    };
     println!(
         "{}",
         match lang {
             Lang::Fr => format!(
-                "{} est chiffrée. Sans la phrase secrète, ses données sont perdues : gardez-la en lieu sûr.\n\
-                 Les anciens octets en clair peuvent rester sur le disque (SSD, clé USB) et les sauvegardes déjà faites ({}) restent en clair : \
-                 effacez-les si besoin, et chiffrez le disque entier (FileVault, BitLocker, LUKS).",
+                "{} est chiffrée{}. Sans la phrase secrète, ses données sont perdues : gardez-la en lieu sûr.\n\
+                 Les anciens octets en clair peuvent rester sur le disque (SSD, clé USB) : chiffrez le disque entier (FileVault, BitLocker, LUKS).",
                 db.display(),
-                backup::dir(db).display()
+                match backups {
+                    0 => String::new(),
+                    n => format!(", ses {n} sauvegarde(s) aussi"),
+                }
             ),
             Lang::En => format!(
-                "{} is encrypted. Without the passphrase its data is lost: keep it safe.\n\
-                 The old clear bytes may remain on the disk (SSD, USB stick) and the backups already made ({}) stay unencrypted: \
-                 delete them if needed, and encrypt the whole disk (FileVault, BitLocker, LUKS).",
+                "{} is encrypted{}. Without the passphrase its data is lost: keep it safe.\n\
+                 The old clear bytes may remain on the disk (SSD, USB stick): encrypt the whole disk (FileVault, BitLocker, LUKS).",
                 db.display(),
-                backup::dir(db).display()
+                match backups {
+                    0 => String::new(),
+                    n => format!(", its {n} backup(s) too"),
+                }
             ),
         }
     );
@@ -84,30 +89,34 @@ pub fn passphrase(db: &Path, new_file: Option<PathBuf>, lang: Lang) -> ExitCode 
         file: new_file,
         encrypt: true,
     };
-    if let Err(code) = rewrite(store, db, &new, lang) {
-        return code;
-    }
+    let backups = match rewrite(store, db, &new, lang) {
+        Ok(n) => n,
+        Err(code) => return code,
+    };
     println!(
         "{}",
-        lang.t(
-            "Phrase secrète changée. Les sauvegardes déjà faites gardent l'ancienne.",
-            "Passphrase changed. The backups already made keep the old one.",
-        )
+        match lang {
+            Lang::Fr =>
+                format!("Phrase secrète changée, pour la base et ses {backups} sauvegarde(s)."),
+            Lang::En =>
+                format!("Passphrase changed, for the database and its {backups} backup(s)."),
+        }
     );
     ExitCode::SUCCESS
 }
 
 /// Rewrites the database with a new passphrase (typed twice, or read from
 /// `source`'s file), then checks it reopens and its record is intact.
-fn rewrite(store: Store, db: &Path, source: &Source, lang: Lang) -> Result<(), ExitCode> {
+/// Returns how many backups were rewritten with it.
+fn rewrite(store: Store, db: &Path, source: &Source, lang: Lang) -> Result<usize, ExitCode> {
     let pass = &source
         .new_one(db, lang)
         .map_err(|e| fail(2, e.message(lang)))?;
-    store
+    let backups = store
         .reencrypt(pass)
         .map_err(|e| fail(2, e.message(lang)))?;
     match crate::store::audit::verify_record_keyed(db, None, Some(pass)) {
-        Ok(r) if r.is_intact() => Ok(()),
+        Ok(r) if r.is_intact() => Ok(backups),
         Ok(_) => Err(fail(
             1,
             lang.located_t(

@@ -161,11 +161,17 @@ impl Store {
     /// The change is an audit event (`store.encrypt`, `store.rekey`, no
     /// secret in it), by `jury`: not a committee decision, which replay
     /// leaves aside, but part of the file's history.
-    pub fn reencrypt(mut self, new: &Passphrase) -> Result<(), StoreError> {
+    ///
+    /// The backups are rewritten with the new passphrase too: left clear
+    /// they would keep in clear what the database now hides, and under the
+    /// old passphrase `jury restore` could not open them. Returns how many.
+    pub fn reencrypt(mut self, new: &Passphrase) -> Result<usize, StoreError> {
         let action = match self.key {
             None => "store.encrypt",
             Some(_) => "store.rekey",
         };
+        let old = self.key.clone();
+        let db = self.path.clone();
         self.write(|tx| Ok(super::audit(tx, "jury", action, "base", None, None)?))?;
         let version: i64 = self
             .conn
@@ -181,7 +187,12 @@ impl Store {
             conn.pragma_update(Some("nouvelle"), "user_version", version)?;
             conn.execute("DETACH DATABASE nouvelle", [])?;
             Ok(())
-        })
+        })?;
+        let backups = list_paths(&db)?;
+        for path in &backups {
+            rekey_file(path, old.as_ref(), new)?;
+        }
+        Ok(backups.len())
     }
 
     /// Replaces the database with the backup at `from`, after checking its
@@ -251,6 +262,44 @@ impl Store {
         drop(_lock);
         Ok(())
     }
+}
+
+/// Rewrites one backup file under `new` (from clear, or from `old`):
+/// exported into a private file beside it, synced, renamed over it.
+fn rekey_file(path: &Path, old: Option<&Passphrase>, new: &Passphrase) -> Result<(), StoreError> {
+    let sql = |e| sql_error(path, e);
+    let mut name = path.as_os_str().to_os_string();
+    name.push(".tmp");
+    let tmp = PathBuf::from(name);
+    private::create_private_file(&tmp, true).map_err(|e| io_error(&tmp, e))?;
+    let exported = (|| {
+        let conn = Connection::open(path)?;
+        match old {
+            Some(k) => crypt::key(&conn, k)?,
+            None => crypt::quiet(&conn)?,
+        }
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let target = tmp.to_string_lossy();
+        conn.execute(
+            "ATTACH DATABASE ?1 AS nouvelle KEY ?2",
+            [target.as_ref(), new.expose()],
+        )?;
+        conn.query_row("SELECT sqlcipher_export('nouvelle')", [], |_| Ok(()))?;
+        conn.pragma_update(Some("nouvelle"), "user_version", version)?;
+        conn.execute("DETACH DATABASE nouvelle", [])?;
+        conn.close().map_err(|(_, e)| e)
+    })()
+    .map_err(sql)
+    .and_then(|()| {
+        std::fs::File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| io_error(&tmp, e))
+    });
+    if let Err(e) = exported {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, path).map_err(|e| io_error(path, e))
 }
 
 /// Keeps the newest [`KEEP`] backups.
