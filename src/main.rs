@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = Lang::parse(&cli.lang).unwrap_or_default();
     jury::cli::set_secret(jury::tui::secret::Source {
+        known: None,
         file: cli.passphrase_file.clone(),
         encrypt: cli.encrypt,
     });
@@ -64,9 +65,37 @@ fn main() -> ExitCode {
         Some(Command::Restore { db, number }) => jury::cli::crypt::restore(&db, number, lang),
         None => match cli.call_dir {
             Some(path) => {
+                let mut secret = jury::cli::secret();
+                // A sealed bundle's call lives in memory while Jury runs: the
+                // folder is removed when this goes, after the TUI.
+                let mut _in_memory = None;
                 // A bundle from the chair is unpacked once, then opened as a call folder.
-                let (call_dir, installed) = if jury::cli::commands::is_bundle(&path) {
-                    match jury::cli::commands::import_bundle(&path) {
+                let (call_dir, installed) = if !jury::cli::commands::is_bundle(&path) {
+                    (path, None)
+                } else {
+                    let installed = if jury::cli::commands::is_sealed_bundle(&path) {
+                        jury::cli::commands::import_sealed(&path, cli.db.as_deref(), lang).map(
+                            |sealed| {
+                                if !sealed.in_memory {
+                                    eprintln!(
+                                        "{}",
+                                        visible_lines(&lang.located_t(
+                                            sealed.folder.path().display(),
+                                            "pas de dossier en mémoire sur ce système : les dossiers du lot y restent sur le disque le temps de la séance, et sont effacés à la fermeture de Jury.",
+                                            "no in-memory folder on this system: the bundle's dossiers stay there on disk while Jury runs, and are removed when it closes.",
+                                        ))
+                                    );
+                                }
+                                secret.known = Some(sealed.password.clone());
+                                let installed = sealed.installed.clone();
+                                _in_memory = Some(sealed.folder);
+                                installed
+                            },
+                        )
+                    } else {
+                        jury::cli::commands::import_bundle(&path).map_err(Into::into)
+                    };
+                    match installed {
                         Ok(installed) => {
                             // On stderr (stdout is the TUI's), to read again once
                             // Jury is closed; the status line shows the key too.
@@ -83,8 +112,6 @@ fn main() -> ExitCode {
                             return ExitCode::from(2);
                         }
                     }
-                } else {
-                    (path, None)
                 };
                 tui(
                     Options {
@@ -96,6 +123,7 @@ fn main() -> ExitCode {
                         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
                         letters_dir: None,
                     },
+                    &secret,
                     installed,
                 )
             }
@@ -420,9 +448,9 @@ fn export(format: &str, db: &Path, out: Option<&Path>, lang: Lang) -> ExitCode {
 }
 
 /// Runs the TUI; `installed` tells the screen about the bundle just installed.
-fn tui(opts: Options, installed: Option<Outcome>) -> ExitCode {
+fn tui(opts: Options, secret: &jury::tui::secret::Source, installed: Option<Outcome>) -> ExitCode {
     let lang = opts.lang;
-    let mut app = match App::open_with(opts, &jury::cli::secret()) {
+    let mut app = match App::open_with(opts, secret) {
         Ok(a) => a,
         Err(e) => {
             // The call's diagnostics end with a line break, other errors do not.

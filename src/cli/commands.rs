@@ -87,7 +87,7 @@ pub fn bundle(db: &Path, out: &Path, member: Option<&str>, lang: Lang) -> ExitCo
             println!(
                 "Sur le portable de « {} » : jury {} --as \"{}\"",
                 jury_core::fr::visible(&member),
-                out.display(),
+                summary.path.display(),
                 jury_core::fr::visible(&member)
             );
             ExitCode::SUCCESS
@@ -106,6 +106,71 @@ pub fn import_bundle(bundle: &Path) -> Result<crate::io::bundle::Unpacked, Bundl
 /// Is this path a bundle to install rather than a call folder to open?
 pub fn is_bundle(path: &Path) -> bool {
     path.is_file()
+}
+
+/// Is this bundle sealed (an encrypted call's)?
+pub fn is_sealed_bundle(path: &Path) -> bool {
+    let mut head = [0u8; 21];
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok_and(|()| crate::io::seal::is_sealed(&head))
+}
+
+/// A sealed bundle opened on a member's laptop.
+pub struct SealedInstall {
+    pub installed: crate::io::bundle::Unpacked,
+    /// The call folder: in memory where the system has a folder for it,
+    /// removed when this is dropped, once Jury closes.
+    pub folder: tempfile::TempDir,
+    /// False when no memory folder exists and the call is on disk meanwhile.
+    pub in_memory: bool,
+    /// The bundle's password: it also opens the member's database.
+    pub password: crate::store::Passphrase,
+}
+
+/// Opens a sealed bundle with its password (asked, or `--passphrase-file`),
+/// checks and unpacks it into a private folder in memory (the chair's key
+/// pinned in the user's data folder, as for any bundle), then keeps in the
+/// member's database — created encrypted with the same password — their
+/// key and the chair's recipient, which the folder will not keep.
+pub fn import_sealed(
+    bundle: &Path,
+    db: Option<&Path>,
+    lang: Lang,
+) -> Result<SealedInstall, super::OpenError> {
+    use crate::io::bundle::{default_unpack_dir, remember, unpack_sealed};
+    let pins = default_unpack_dir().ok_or(BundleError::NoDataDir)?;
+    let typed = super::secret().bundle_password(bundle, lang)?;
+    let password = crate::io::seal::typed_password(typed.expose());
+    let (base, in_memory) = memory_folder();
+    let folder = crate::io::files::private_temp_dir("jury-", &base)
+        .map_err(|e| BundleError::File(FileError::new(&base, e)))?;
+    let installed = unpack_sealed(bundle, &password, &pins, folder.path())?;
+    let db = match db {
+        Some(p) => p.to_path_buf(),
+        None => crate::store::default_path(&installed.call_id).ok_or(BundleError::NoDataDir)?,
+    };
+    let mut store = crate::store::Store::open_with(&db, Some(&password))?;
+    remember(&mut store, &installed)?;
+    Ok(SealedInstall {
+        installed,
+        folder,
+        in_memory,
+        password,
+    })
+}
+
+/// Where a sealed bundle's call is unpacked while Jury runs: the user's
+/// runtime folder or /dev/shm, both in memory on Linux; else the temporary
+/// folder, on disk (said to the member).
+fn memory_folder() -> (PathBuf, bool) {
+    let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
+    for dir in runtime.into_iter().chain([PathBuf::from("/dev/shm")]) {
+        if dir.is_dir() {
+            return (dir, true);
+        }
+    }
+    (std::env::temp_dir(), false)
 }
 
 /// `jury packet export|import`.
@@ -129,16 +194,19 @@ fn export(db: &Path, member: &str, out: &Path, lang: Lang) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(store_code(&e), e.message(lang)),
     };
-    if let Err(e) = crate::io::files::write_atomic(out, packet.to_json().as_bytes()) {
-        return fail(
-            BAD_INPUT,
-            format!(
-                "{}{}",
-                e.message(lang),
-                lang.t(" ; aucun paquet n'a été écrit.", "; no packet was written.")
-            ),
-        );
-    }
+    let (written, sealed) = match crate::io::packet_file::write(&store, &packet, out) {
+        Ok(w) => w,
+        Err(e) => {
+            return fail(
+                BAD_INPUT,
+                format!(
+                    "{}{}",
+                    e.message(lang),
+                    lang.t(" ; aucun paquet n'a été écrit.", "; no packet was written.")
+                ),
+            );
+        }
+    };
     let dossiers = packet
         .scores
         .iter()
@@ -147,7 +215,7 @@ fn export(db: &Path, member: &str, out: &Path, lang: Lang) -> ExitCode {
         .len();
     println!(
         "Paquet de « {member} » écrit dans {} : {} note{} sur {} dossier{}, {} conflit{} d'intérêts déclaré{}.",
-        out.display(),
+        written.display(),
         packet.scores.len(),
         s(packet.scores.len()),
         dossiers,
@@ -157,21 +225,32 @@ fn export(db: &Path, member: &str, out: &Path, lang: Lang) -> ExitCode {
         s(packet.conflicts.len()),
     );
     println!("Empreinte : {}", packet.checksum);
+    if sealed {
+        println!(
+            "Chiffré pour la présidence : elle seule peut l'ouvrir (vous non plus ne pourrez pas le relire)."
+        );
+    }
     ExitCode::SUCCESS
 }
 
 fn import(file: &Path, db: &Path, lang: Lang) -> ExitCode {
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
+    // The packet is read before the database is opened: a file that is not
+    // one is refused without asking a passphrase. A sealed one needs the
+    // chair's identity, in the database.
+    let clear = match std::fs::read(file) {
+        Ok(b) => !crate::io::seal::is_sealed(&b),
         Err(e) => return fail(BAD_INPUT, FileError::new(file, e).message(lang)),
     };
-    let packet = match jury_core::packet::open(&bytes) {
-        Ok(p) => p,
-        Err(e) => return fail(BAD_INPUT, lang.located(file.display(), e.message(lang))),
-    };
+    if clear && let Err(e) = crate::io::packet_file::read_clear(file) {
+        return fail(BAD_INPUT, e.message(lang));
+    }
     let mut store = match open_existing(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
+    };
+    let packet = match crate::io::packet_file::read(&mut store, file) {
+        Ok(p) => p,
+        Err(e) => return fail(BAD_INPUT, e.message(lang)),
     };
     // A copy first: a packet merged by mistake can be undone with
     // `jury restore`. Without it, nothing is imported.

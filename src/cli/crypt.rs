@@ -88,6 +88,7 @@ pub fn passphrase(db: &Path, new_file: Option<PathBuf>, lang: Lang) -> ExitCode 
     let new = Source {
         file: new_file,
         encrypt: true,
+        known: None,
     };
     let backups = match rewrite(store, db, &new, lang) {
         Ok(n) => n,

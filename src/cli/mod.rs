@@ -34,6 +34,7 @@ pub fn secret() -> Source {
 pub enum OpenError {
     Store(#[from] StoreError),
     Secret(#[from] SecretError),
+    Bundle(#[from] crate::io::bundle::BundleError),
 }
 
 impl OpenError {
@@ -41,6 +42,7 @@ impl OpenError {
         match self {
             OpenError::Store(e) => e.message(lang),
             OpenError::Secret(e) => e.message(lang),
+            OpenError::Bundle(e) => e.message(lang),
         }
     }
 }

@@ -77,6 +77,10 @@ pub struct Manifest {
     pub audit_events: i64,
     /// The chair's Ed25519 public key, hex.
     pub chair_key: String,
+    /// The chair's age recipient (`age1…`) when the chair's database is
+    /// encrypted: the member's packets are sealed to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chair_recipient: Option<String>,
     pub files: Vec<ManifestFile>,
 }
 
@@ -106,6 +110,8 @@ pub struct BundleSummary {
     pub audit_events: i64,
     /// The chair key's spoken fingerprint.
     pub chair_fingerprint: String,
+    /// The one-time password the bundle is sealed with (encrypted call).
+    pub password: Option<String>,
 }
 
 impl fmt::Display for BundleSummary {
@@ -146,7 +152,15 @@ impl fmt::Display for BundleSummary {
             f,
             "Empreinte de la clé de la présidence : {}\nLisez-la au membre (par téléphone ou de vive voix) : Jury lui affiche la même à l'ouverture du lot ; si elles diffèrent, le lot n'est pas le vôtre.",
             self.chair_fingerprint
-        )
+        )?;
+        if let Some(password) = &self.password {
+            write!(
+                f,
+                "\nLe lot est chiffré. Mot de passe du lot : {password}\nDonnez-le à « {} » par un autre moyen que le lot (téléphone, SMS, de vive voix) : il ouvre le lot et protège ensuite sa base. Jury ne le garde pas.",
+                self.member
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -162,6 +176,8 @@ pub struct Unpacked {
     pub chair_fingerprint: String,
     /// This bundle pinned the chair's key for the call (first installed).
     pub pinned_now: bool,
+    /// Where the member's packets are sealed to (an encrypted call).
+    pub chair_recipient: Option<String>,
 }
 
 impl fmt::Display for Unpacked {
@@ -283,6 +299,8 @@ pub fn write(
     // bundle issues no key. (A disk failing while the zip is written leaves
     // the key issued and audited: issuing again replaces it.)
     let issued = store.issue_bundle_key(CHAIR_ACTOR, member)?;
+    let chair_recipient =
+        crate::io::seal::chair_identity(store)?.map(|identity| identity.to_public().to_string());
     let credential = serde_json::to_vec_pretty(&issued.credential).unwrap_or_default();
     entries.push((CREDENTIAL.into(), Source::Bytes(credential)));
     let mut manifest = Manifest {
@@ -295,6 +313,7 @@ pub fn write(
         audit_head: issued.audit_head.clone(),
         audit_events: issued.audit_events,
         chair_key: jury_core::hex(&issued.chair.public),
+        chair_recipient,
         files: Vec::new(),
     };
     for (name, src) in &entries {
@@ -318,14 +337,45 @@ pub fn write(
         hex.push(b'\n');
         hex
     };
-    write_atomic_with(out, |file| {
-        write_zip(file, out, &manifest_text, &signature, &manifest, &entries)
-    })
-    .map_err(BundleError::NotWritten)?;
-    let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+    // An encrypted call's bundle is sealed whole with a password made for
+    // it: the zip is built in memory (it needs to seek), then sealed.
+    let (path, password) = match store.passphrase() {
+        None => {
+            write_atomic_with(out, |file| {
+                write_zip(file, out, &manifest_text, &signature, &manifest, &entries)
+            })
+            .map_err(BundleError::NotWritten)?;
+            (out.to_path_buf(), None)
+        }
+        Some(key) => {
+            let mut zip = std::io::Cursor::new(Vec::new());
+            write_zip(
+                &mut zip,
+                out,
+                &manifest_text,
+                &signature,
+                &manifest,
+                &entries,
+            )
+            .map_err(BundleError::NotWritten)?;
+            let target = crate::io::seal::target(out, Some(key));
+            let not_written =
+                |e| BundleError::NotWritten(WriteFailure::File(FileError::new(&target, e)));
+            let password = crate::io::seal::one_time_password().map_err(not_written)?;
+            let sealed = crate::io::seal::seal_with_passphrase(
+                zip.get_ref(),
+                &crate::io::seal::typed_password(&password),
+            )
+            .map_err(not_written)?;
+            crate::io::files::write_atomic(&target, &sealed)
+                .map_err(|e| BundleError::NotWritten(WriteFailure::File(e)))?;
+            (target, Some(password))
+        }
+    };
+    let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     Ok(BundleSummary {
         call_id,
-        path: out.to_path_buf(),
+        path,
         dossiers: dossiers.len(),
         attachments: attachment_count,
         bytes,
@@ -336,6 +386,7 @@ pub fn write(
         audit_head: issued.audit_head.clone(),
         audit_events: issued.audit_events,
         chair_fingerprint: issued.chair.fingerprint(),
+        password,
     })
 }
 
@@ -400,8 +451,8 @@ fn attachment_file(dir: &Path, rel: &str) -> Result<PathBuf, Missing> {
 }
 
 /// Writes the zip into `file`, the temporary file of the bundle `out`.
-fn write_zip(
-    file: &mut File,
+fn write_zip<W: Write + std::io::Seek>(
+    file: &mut W,
     out: &Path,
     manifest_text: &[u8],
     signature: &[u8],
@@ -459,11 +510,37 @@ pub fn default_unpack_dir() -> Option<PathBuf> {
 /// existing folder of the same call is replaced; a folder holding anything
 /// else is refused.
 pub fn unpack(bundle: &Path, into: &Path) -> Result<Unpacked, BundleError> {
+    let file = File::open(bundle).map_err(FileError::at(bundle))?;
+    unpack_from(bundle, file, into, into)
+}
+
+/// A sealed bundle (an encrypted call's): opened in memory with the
+/// password the chair gave, then checked like any other and installed in
+/// `into`, the chair's key pinned in `pins`. A wrong password or a byte
+/// changed on the way installs nothing.
+pub fn unpack_sealed(
+    bundle: &Path,
+    password: &crate::store::Passphrase,
+    pins: &Path,
+    into: &Path,
+) -> Result<Unpacked, BundleError> {
+    let sealed = std::fs::read(bundle).map_err(FileError::at(bundle))?;
+    let zip = crate::io::seal::open_with_passphrase(&sealed, password)
+        .map_err(|e| BundleError::Sealed(bundle.to_path_buf(), e))?;
+    unpack_from(bundle, std::io::Cursor::new(zip), pins, into)
+}
+
+fn unpack_from<R: Read + std::io::Seek>(
+    bundle: &Path,
+    reader: R,
+    pins: &Path,
+    into: &Path,
+) -> Result<Unpacked, BundleError> {
     let refused = |why| BundleError::Unpack(bundle.to_path_buf(), why);
-    let (mut zip, manifest, chair_key) = open_checked(bundle).map_err(refused)?;
+    let (mut zip, manifest, chair_key) = open_checked(bundle, reader).map_err(refused)?;
     let chair_fingerprint = jury_core::hex::spoken_fingerprint(&chair_key);
     let folder = safe_name(&manifest.call_id);
-    let pin = into.join(PINS).join(&folder);
+    let pin = pins.join(PINS).join(&folder);
     let pinned = read_pin(&pin)?;
     if let Some(pinned) = &pinned
         && *pinned != chair_key
@@ -478,9 +555,7 @@ pub fn unpack(bundle: &Path, into: &Path) -> Result<Unpacked, BundleError> {
     let target = into.join(&folder);
     check_target(&target, &manifest.call_id)?;
     // Extracted into a hidden folder beside the target, removed on failure.
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{folder}.partiel-"))
-        .tempdir_in(into)
+    let tmp = crate::io::files::private_temp_dir(&format!(".{folder}.partiel-"), into)
         .map_err(FileError::at(into))?;
     extract(&mut zip, &manifest, tmp.path()).map_err(refused)?;
     match crate::io::import::read_call(tmp.path()) {
@@ -500,7 +575,7 @@ pub fn unpack(bundle: &Path, into: &Path) -> Result<Unpacked, BundleError> {
     // Pinned before the folder is put in place: a call installed is never
     // left without the key it was checked with.
     if pinned.is_none() {
-        let dir = into.join(PINS);
+        let dir = pins.join(PINS);
         crate::io::files::create_private_dir_all(&dir).map_err(FileError::at(&dir))?;
         crate::io::files::write_atomic(
             &pin,
@@ -515,6 +590,7 @@ pub fn unpack(bundle: &Path, into: &Path) -> Result<Unpacked, BundleError> {
         issued_at: manifest.created_at,
         chair_fingerprint,
         pinned_now: pinned.is_none(),
+        chair_recipient: manifest.chair_recipient,
     })
 }
 
@@ -540,7 +616,15 @@ fn read_credential_in(dir: &Path) -> Result<jury_core::packet::Credential, Bundl
         }
         Err(e) => return Err(FileError::new(&path, e).into()),
     };
-    let c: jury_core::packet::Credential = serde_json::from_slice(&text).map_err(|e| {
+    parse_credential(&text, path)
+}
+
+/// A member key's text, checked; `path` names where it was read.
+fn parse_credential(
+    text: &[u8],
+    path: PathBuf,
+) -> Result<jury_core::packet::Credential, BundleError> {
+    let c: jury_core::packet::Credential = serde_json::from_slice(text).map_err(|e| {
         BundleError::BadCredential(path.clone(), CredentialProblem::Json(e.to_string()))
     })?;
     if c.format != jury_core::packet::CREDENTIAL_FORMAT {
@@ -557,25 +641,51 @@ fn read_credential_in(dir: &Path) -> Result<jury_core::packet::Credential, Bundl
 
 /// The member's key, from the call folder the member's database was opened
 /// from (refused when it was not installed from a bundle issued with `--for`).
+/// A sealed bundle's key is kept in the member's (encrypted) database
+/// instead: its call folder lives in memory only while Jury runs.
 pub fn read_credential(store: &Store) -> Result<jury_core::packet::Credential, BundleError> {
+    if let Some(kept) = store.meta(CREDENTIAL_KEY)? {
+        return parse_credential(kept.as_bytes(), store.path().to_path_buf());
+    }
     match store.meta(crate::store::CALL_DIR_KEY)? {
         Some(dir) => read_credential_in(Path::new(&dir)),
         None => Err(BundleError::NoCredential(None)),
     }
 }
 
+/// The `meta` keys of a member's database installed from a sealed bundle:
+/// their key, and the chair's age recipient their packets are sealed to.
+pub const CREDENTIAL_KEY: &str = "member_credential";
+pub const RECIPIENT_KEY: &str = "chair_recipient";
+
+/// Keeps in the member's database what a sealed bundle brought and the
+/// call folder in memory will not keep: the member's key and the chair's
+/// recipient. Called once the database is open with the bundle's password.
+pub fn remember(store: &mut Store, installed: &Unpacked) -> Result<(), BundleError> {
+    let credential = read_credential_in(&installed.dir)?;
+    let text = serde_json::to_string(&credential).unwrap_or_default();
+    store.set_meta(CREDENTIAL_KEY, &text)?;
+    if let Some(recipient) = &installed.chair_recipient {
+        store.set_meta(RECIPIENT_KEY, recipient)?;
+    }
+    Ok(())
+}
+
 /// The bundle's zip, manifest and chair key, once the signature verifies,
 /// every listed file is present, nothing unlisted is there and no path
 /// leaves the folder. The one place a bundle file is read (a later sealing
 /// layer unwraps its bytes here).
-fn open_checked(bundle: &Path) -> Result<(zip::ZipArchive<File>, Manifest, [u8; 32]), UnpackError> {
+fn open_checked<R: Read + std::io::Seek>(
+    bundle: &Path,
+    mut file: R,
+) -> Result<(zip::ZipArchive<R>, Manifest, [u8; 32]), UnpackError> {
     let read_err = FileError::at(bundle);
-    let mut file = File::open(bundle).map_err(read_err)?;
     let mut magic = [0u8; 4];
     let n = file.read(&mut magic).map_err(read_err)?;
     if n < 4 || &magic != b"PK\x03\x04" {
         return Err(UnpackError::NotABundle { empty: n < 4 });
     }
+    file.seek(std::io::SeekFrom::Start(0)).map_err(read_err)?;
     let altered = UnpackError::Altered;
     let mut zip =
         zip::ZipArchive::new(file).map_err(|e| altered(Alteration::Archive(e.to_string())))?;
@@ -746,10 +856,11 @@ fn install(tmp: tempfile::TempDir, target: &Path) -> Result<(), FileError> {
     // Dropped at the end, with the former folder in it, if there was one.
     let former = if target.exists() {
         let name = target.file_name().unwrap_or_default().display();
-        let former = tempfile::Builder::new()
-            .prefix(&format!(".{name}.ancien-"))
-            .tempdir_in(target.parent().unwrap_or(Path::new(".")))
-            .map_err(fail)?;
+        let former = crate::io::files::private_temp_dir(
+            &format!(".{name}.ancien-"),
+            target.parent().unwrap_or(Path::new(".")),
+        )
+        .map_err(fail)?;
         std::fs::rename(target, former.path().join("appel")).map_err(fail)?;
         Some(former)
     } else {

@@ -70,7 +70,7 @@ pub fn write_atomic_with<E: From<FileError>>(
     Ok(())
 }
 
-pub use crate::store::private::{create_private_dir_all, create_private_file};
+pub use crate::store::private::{create_private_dir_all, create_private_file, private_temp_dir};
 
 /// The largest file Jury reads from a call folder: a dossier, `appel.json`
 /// or a letter template is a few kilobytes; 20 Mo is room for an array of

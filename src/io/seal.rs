@@ -84,6 +84,48 @@ pub fn open_with_identity(
     open(sealed, identity)
 }
 
+/// Does `bytes` start like an age file?
+pub fn is_sealed(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"age-encryption.org/v1")
+}
+
+/// Letters and digits nobody mistakes for one another when reading them
+/// over the phone: no I, O, 0 or 1.
+const PASSWORD_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A password made for one bundle: 25 characters of a 32-letter alphabet
+/// (125 bits), in five groups of five, `K7QDM-9ZPXA-…`.
+pub fn one_time_password() -> std::io::Result<String> {
+    let mut bytes = [0u8; 25];
+    getrandom::fill(&mut bytes).map_err(std::io::Error::other)?;
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| PASSWORD_ALPHABET[(b & 31) as usize] as char)
+        .collect();
+    Ok(chars
+        .chunks(5)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-"))
+}
+
+/// The passphrase a typed bundle password stands for: a password of this
+/// alphabet typed with other spaces, dashes or case is read as printed
+/// (`K7QDM-9ZPXA-…`), the form that also opens the member's database.
+pub fn typed_password(typed: &str) -> Passphrase {
+    let bare: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if bare.len() == 25 && bare.bytes().all(|b| PASSWORD_ALPHABET.contains(&b)) {
+        let groups: Vec<&str> = (0..5).map(|i| &bare[i * 5..i * 5 + 5]).collect();
+        Passphrase::new(groups.join("-"))
+    } else {
+        Passphrase::new(typed.to_string())
+    }
+}
+
 /// A new X25519 identity (`AGE-SECRET-KEY-1…`), whose recipient is
 /// `identity.to_public()`.
 pub fn new_identity() -> age::x25519::Identity {
@@ -116,14 +158,20 @@ pub fn chair_identity(store: &mut Store) -> Result<Option<age::x25519::Identity>
 /// `path.age` when it is encrypted.
 pub fn target(path: &Path, key: Option<&Passphrase>) -> PathBuf {
     match key {
-        Some(_) if path.extension().is_none_or(|x| x != SUFFIX) => {
-            let mut name = path.as_os_str().to_os_string();
-            name.push(".");
-            name.push(SUFFIX);
-            PathBuf::from(name)
-        }
-        _ => path.to_path_buf(),
+        Some(_) => sealed_name(path),
+        None => path.to_path_buf(),
     }
+}
+
+/// `path.age`, or `path` when it already ends so.
+pub fn sealed_name(path: &Path) -> PathBuf {
+    if path.extension().is_some_and(|x| x == SUFFIX) {
+        return path.to_path_buf();
+    }
+    let mut name = path.as_os_str().to_os_string();
+    name.push(".");
+    name.push(SUFFIX);
+    PathBuf::from(name)
 }
 
 /// Writes a file derived from the database: in clear for a clear
@@ -148,6 +196,24 @@ pub fn write_derived(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bundle_password_reads_as_printed_however_it_is_typed() {
+        let printed = one_time_password().expect("random");
+        assert_eq!(printed.len(), 29);
+        assert_eq!(printed.matches('-').count(), 4);
+        assert!(
+            printed
+                .bytes()
+                .all(|b| b == b'-' || PASSWORD_ALPHABET.contains(&b))
+        );
+        assert_ne!(printed, one_time_password().expect("random"));
+        let sloppy = printed.replace('-', " ").to_lowercase();
+        assert_eq!(typed_password(&sloppy).expose(), printed);
+        assert_eq!(typed_password(&printed).expose(), printed);
+        // Anything else is taken as typed.
+        assert_eq!(typed_password("une phrase").expose(), "une phrase");
+    }
 
     #[test]
     fn a_passphrase_seals_and_opens_and_a_wrong_one_does_not() {

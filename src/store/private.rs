@@ -16,6 +16,19 @@ pub fn create_private_dir_all(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
+/// A temporary folder in `dir`, named after `prefix`, 0700 on Unix
+/// whatever the umask (it will hold dossiers), removed when dropped.
+pub fn private_temp_dir(prefix: &str, dir: &Path) -> std::io::Result<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    builder.tempdir_in(dir)
+}
+
 /// Opens `path` for writing, creating it 0600 on Unix whatever the umask
 /// (an existing file keeps its mode); truncated when `truncate`.
 pub fn create_private_file(path: &Path, truncate: bool) -> std::io::Result<File> {

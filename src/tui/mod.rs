@@ -434,7 +434,7 @@ impl App {
                     "paquet-{safe}-{}.json",
                     chrono::Local::now().format("%Y-%m-%d-%H%M")
                 ));
-                crate::io::files::write_atomic(&path, p.to_json().as_bytes())
+                let (path, _) = crate::io::packet_file::write(&self.store, &p, &path)
                     .map_err(|e| e.message(lang))?;
                 Ok((path, p.scores.len()))
             });
@@ -446,9 +446,8 @@ impl App {
 
     fn import_packet(&mut self, path: &Path) -> Outcome {
         let lang = self.state.env.lang;
-        let result = std::fs::read(path)
-            .map_err(|e| crate::io::files::FileError::new(path, e).message(lang))
-            .and_then(|bytes| jury_core::packet::open(&bytes).map_err(|e| e.message(lang)))
+        let result = crate::io::packet_file::read(&mut self.store, path)
+            .map_err(|e| e.message(lang))
             .and_then(|p| {
                 // A copy first (see `jury restore`); without it, no import.
                 self.store

@@ -15,6 +15,9 @@ pub struct Source {
     pub file: Option<PathBuf>,
     /// `--encrypt`: a database created now is encrypted.
     pub encrypt: bool,
+    /// A passphrase already known, a sealed bundle's password: it opens the
+    /// member's database, or encrypts it when created now.
+    pub known: Option<Passphrase>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,10 +64,15 @@ impl Source {
     /// create, asked twice.
     pub fn for_open(&self, db: &Path, lang: Lang) -> Result<Option<Passphrase>, SecretError> {
         let encrypted = is_encrypted(db).map_err(|e| SecretError::Read(db.into(), e))?;
+        let fresh = std::fs::metadata(db).map_or(true, |m| m.len() == 0);
+        if let Some(known) = &self.known
+            && (encrypted || fresh)
+        {
+            return Ok(Some(known.clone()));
+        }
         if encrypted {
             return self.existing(db, lang).map(Some);
         }
-        let fresh = std::fs::metadata(db).map_or(true, |m| m.len() == 0);
         if self.encrypt && fresh {
             return self.new_one(db, lang).map(Some);
         }
@@ -78,6 +86,23 @@ impl Source {
             None => ask(&match lang {
                 Lang::Fr => format!("Phrase secrète de {} : ", db.display()),
                 Lang::En => format!("Passphrase of {}: ", db.display()),
+            }),
+        }
+    }
+
+    /// The password of a sealed bundle, as the chair gave it.
+    pub fn bundle_password(&self, bundle: &Path, lang: Lang) -> Result<Passphrase, SecretError> {
+        match &self.file {
+            Some(f) => from_file(f),
+            None => ask(&match lang {
+                Lang::Fr => format!(
+                    "Mot de passe du lot {} (donné par la présidence) : ",
+                    bundle.display()
+                ),
+                Lang::En => format!(
+                    "Password of the bundle {} (given by the chair): ",
+                    bundle.display()
+                ),
             }),
         }
     }

@@ -48,6 +48,18 @@ impl Term {
         cols: u16,
         rows: u16,
     ) -> Term {
+        Term::spawn_env(program, args, home, cols, rows, &[])
+    }
+
+    /// Same, with more variables in the environment.
+    pub fn spawn_env<S: AsRef<OsStr>>(
+        program: &str,
+        args: &[S],
+        home: &Path,
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &Path)],
+    ) -> Term {
         std::fs::create_dir_all(home).expect("create the fake home");
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -65,6 +77,9 @@ impl Term {
         cmd.env("XDG_DATA_HOME", home.join("data"));
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         cmd.env_remove("NO_COLOR");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn the app");
         // Only the child keeps the slave side: the reader sees EOF when it exits.
         drop(pair.slave);

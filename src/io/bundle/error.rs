@@ -62,6 +62,9 @@ pub enum BundleError {
     NoCredential(Option<PathBuf>),
     /// The member key file (its path) does not read.
     BadCredential(PathBuf, CredentialProblem),
+    /// A sealed bundle (its path) that its password does not open: a wrong
+    /// password, or a byte changed on the way. Nothing installed.
+    Sealed(PathBuf, #[source] crate::io::seal::SealError),
 }
 
 /// What is wrong with a member key file.
@@ -289,6 +292,11 @@ impl BundleError {
                     "Bundle refused: the call “{call_id}” was installed on this computer from a bundle signed by the chair's key {pinned}, and this one is signed by another key ({found}). Someone else may have made it. Nothing was installed. Call the chair and compare their key's fingerprint; if they really changed keys, remove the installed call folder and the pinned fingerprint, then open the bundle again."
                 ),
             },
+            Sealed(bundle, _) => lang.located_t(
+                bundle.display(),
+                "mot de passe du lot incorrect, ou lot altéré en route : rien n'a été installé. Vérifiez le mot de passe que la présidence vous a donné (les tirets et les espaces ne comptent pas).",
+                "wrong bundle password, or the bundle was altered on the way: nothing was installed. Check the password the chair gave you (dashes and spaces do not matter).",
+            ),
             NoCredential(dir) => {
                 let why = lang.t(
                     "ce dossier d'appel n'a pas été installé depuis un lot remis à un membre (« jury bundle --for NOM ») : il n'a pas de clé pour authentifier le paquet. Demandez à la présidence votre propre lot, ouvrez-le avec Jury, puis exportez à nouveau ; aucun paquet n'a été écrit.",
