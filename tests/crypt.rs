@@ -418,10 +418,16 @@ fn backups_at_session_close_and_packet_import_are_listed_and_restored() {
     let mut chair = build(&db, Some(&key));
     // The member's packet, as it comes back: their own bundle installed on
     // their laptop, a score, `jury packet export`.
+    // (Sealed, as an encrypted call's bundle is; tests/sealed.rs follows
+    // that flow whole, here only the chair's backups matter.)
     let lot = dir.path().join("lot.zip");
-    jury::io::bundle::write(&mut chair, Some(&sample()), &lot, MEMBER).expect("bundle");
+    let issued =
+        jury::io::bundle::write(&mut chair, Some(&sample()), &lot, MEMBER).expect("bundle");
     drop(chair);
-    let installed = jury::io::bundle::unpack(&lot, &dir.path().join("portable")).expect("install");
+    let password = jury::io::seal::typed_password(&issued.password.expect("sealed"));
+    let laptop = dir.path().join("portable");
+    let installed = jury::io::bundle::unpack_sealed(&issued.path, &password, &laptop, &laptop)
+        .expect("install");
     let mut member = Store::open(&dir.path().join("membre.sqlite")).expect("member db");
     read_folder(&installed.dir)
         .expect("installed call")
