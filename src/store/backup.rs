@@ -173,21 +173,7 @@ impl Store {
         let old = self.key.clone();
         let db = self.path.clone();
         self.write(|tx| Ok(super::audit(tx, "jury", action, "base", None, None)?))?;
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
-        self.replace(|conn, tmp| {
-            let name = tmp.to_string_lossy();
-            conn.execute(
-                "ATTACH DATABASE ?1 AS nouvelle KEY ?2",
-                [name.as_ref(), new.expose()],
-            )?;
-            conn.query_row("SELECT sqlcipher_export('nouvelle')", [], |_| Ok(()))?;
-            conn.pragma_update(Some("nouvelle"), "user_version", version)?;
-            conn.execute("DETACH DATABASE nouvelle", [])?;
-            Ok(())
-        })?;
+        self.replace(|conn, tmp| Ok(export_keyed(conn, tmp, new)?))?;
         let backups = list_paths(&db)?;
         for path in &backups {
             rekey_file(path, old.as_ref(), new)?;
@@ -264,6 +250,21 @@ impl Store {
     }
 }
 
+/// Copies the database `conn` holds into the empty file `target`,
+/// encrypted with `new` (SQLCipher's `sqlcipher_export`), schema version
+/// included.
+fn export_keyed(conn: &Connection, target: &Path, new: &Passphrase) -> rusqlite::Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let name = target.to_string_lossy();
+    conn.execute(
+        "ATTACH DATABASE ?1 AS nouvelle KEY ?2",
+        [name.as_ref(), new.expose()],
+    )?;
+    conn.query_row("SELECT sqlcipher_export('nouvelle')", [], |_| Ok(()))?;
+    conn.pragma_update(Some("nouvelle"), "user_version", version)?;
+    conn.execute("DETACH DATABASE nouvelle", []).map(|_| ())
+}
+
 /// Rewrites one backup file under `new` (from clear, or from `old`):
 /// exported into a private file beside it, synced, renamed over it.
 fn rekey_file(path: &Path, old: Option<&Passphrase>, new: &Passphrase) -> Result<(), StoreError> {
@@ -278,15 +279,7 @@ fn rekey_file(path: &Path, old: Option<&Passphrase>, new: &Passphrase) -> Result
             Some(k) => crypt::key(&conn, k)?,
             None => crypt::quiet(&conn)?,
         }
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let target = tmp.to_string_lossy();
-        conn.execute(
-            "ATTACH DATABASE ?1 AS nouvelle KEY ?2",
-            [target.as_ref(), new.expose()],
-        )?;
-        conn.query_row("SELECT sqlcipher_export('nouvelle')", [], |_| Ok(()))?;
-        conn.pragma_update(Some("nouvelle"), "user_version", version)?;
-        conn.execute("DETACH DATABASE nouvelle", [])?;
+        export_keyed(&conn, &tmp, new)?;
         conn.close().map_err(|(_, e)| e)
     })()
     .map_err(sql)
