@@ -289,6 +289,42 @@ fn an_encrypted_call_runs_end_to_end_with_no_name_in_clear_but_the_letters() {
         ));
         assert!(said.contains("ajoutées"), "{said}");
     }
+    // Julien's bundle issued again (a lost laptop, say): a new password
+    // opens it, and his database, made with the first one, asks that one.
+    let said = ok(run(
+        root,
+        Some(&pass),
+        &[
+            "bundle",
+            "--db",
+            "presidence/jury.sqlite",
+            "--out",
+            "lots/julien-2.zip",
+            "--for",
+            JULIEN,
+        ],
+    ));
+    let again = password(&said);
+    assert_ne!(again, passwords[0]);
+    let lot = root.join("lots/julien-2.zip.age");
+    let mut app = pty::Term::spawn_env(
+        env!("CARGO_BIN_EXE_jury"),
+        &[lot.as_os_str(), "--as".as_ref(), JULIEN.as_ref()],
+        &julien_home,
+        140,
+        40,
+        &[("XDG_RUNTIME_DIR", &julien_ram)],
+    );
+    app.wait_for("Mot de passe du lot");
+    app.send(&format!("{again}\r"));
+    app.wait_for("votre base garde celui de votre premier lot");
+    app.wait_for("Phrase secrète de");
+    app.send(&format!("{}\r", passwords[0]));
+    let screen = app.wait_for("notés : 1");
+    assert!(!screen.contains(&passwords[0]), "{screen}");
+    app.send("q");
+    app.wait_exit();
+
     let mut chair = Store::open_with(&chair_db, Some(&key)).expect("chair db");
     let members = [CHAIR.to_string(), JULIEN.into(), NADIA.into()];
     let session = chair

@@ -124,7 +124,8 @@ pub struct SealedInstall {
     pub folder: tempfile::TempDir,
     /// False when no memory folder exists and the call is on disk meanwhile.
     pub in_memory: bool,
-    /// The bundle's password: it also opens the member's database.
+    /// The passphrase of the member's database: the bundle's password, or
+    /// their first bundle's when this one was issued again.
     pub password: crate::store::Passphrase,
 }
 
@@ -150,7 +151,23 @@ pub fn import_sealed(
         Some(p) => p.to_path_buf(),
         None => crate::store::default_path(&installed.call_id).ok_or(BundleError::NoDataDir)?,
     };
-    let mut store = crate::store::Store::open_with(&db, Some(&password))?;
+    // A bundle issued again comes with a new password, while the member's
+    // database keeps the one it was created with: that one is asked then.
+    let (mut store, password) = match crate::store::Store::open_with(&db, Some(&password)) {
+        Ok(store) => (store, password),
+        Err(crate::store::StoreError::WrongPassphrase(_)) => {
+            eprintln!(
+                "{}",
+                lang.t(
+                    "Ce lot a un nouveau mot de passe ; votre base garde celui de votre premier lot de cet appel.",
+                    "This bundle has a new password; your database keeps the one of your first bundle of this call.",
+                )
+            );
+            let kept = super::secret().existing(&db, lang)?;
+            (crate::store::Store::open_with(&db, Some(&kept))?, kept)
+        }
+        Err(e) => return Err(e.into()),
+    };
     remember(&mut store, &installed)?;
     Ok(SealedInstall {
         installed,
