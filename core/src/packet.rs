@@ -24,6 +24,7 @@
 use crate::format::{Format, Seen};
 use chrono::{DateTime, FixedOffset};
 use hmac::Mac;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,7 +42,7 @@ const WRITTEN: Format = Format {
     version: 2,
 };
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Packet {
     pub format: String,
@@ -63,7 +64,7 @@ pub struct Packet {
 }
 
 /// One score (or comment alone) of the packet's member.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PacketScore {
     pub reference: String,
@@ -75,7 +76,7 @@ pub struct PacketScore {
 }
 
 /// A conflict of interest the packet's member declared.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PacketConflict {
     pub reference: String,
@@ -139,7 +140,7 @@ impl Packet {
 /// The member's key as their bundle delivers it (`cle-membre.json` in the
 /// installed call folder, 0600): whose it is, which key, since when, and the
 /// secret the chair's database keeps for them.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credential {
     pub format: String,

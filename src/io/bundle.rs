@@ -28,6 +28,7 @@ use crate::io::files::{FileError, write_atomic_with};
 use crate::store::Store;
 use jury_core::format::{Format, Seen};
 use jury_core::fr::Lang;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -59,7 +60,7 @@ pub const CREDENTIAL: &str = "cle-membre.json";
 const PINS: &str = ".presidence";
 const MANIFEST_LIMIT: u64 = 16 << 20;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub format: String,
@@ -84,7 +85,7 @@ pub struct Manifest {
     pub files: Vec<ManifestFile>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManifestFile {
     /// Relative, `/`-separated.
