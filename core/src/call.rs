@@ -155,6 +155,8 @@ pub struct Call {
     /// be kept (1 to 120); past it Jury says so and `jury anonymise` runs
     /// without being forced.
     pub retention_months: Option<u32>,
+    /// How `jury import` reads spreadsheets into dossiers (`intake`).
+    pub intake: Option<crate::intake::Intake>,
     /// The whole file as read, unknown keys included, in file order.
     pub raw: Value,
 }
@@ -319,6 +321,7 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         .opt_array("decisions", errors)
         .map(|items| custom_decisions(f, items, errors))
         .unwrap_or_default();
+    let intake = crate::intake::parse(f, errors);
     let allow_without_quorum = f.opt_bool("allow_without_quorum", errors).unwrap_or(false);
     let appeal_routes = f.opt_string("appeal_routes", errors);
     let disagreement_spread = f.opt_number("disagreement_spread", errors);
@@ -351,6 +354,7 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         min_reviews: min_reviews.unwrap_or(1).max(1),
         appeal_routes,
         retention_months: retention_months.filter(|m| (1..=120).contains(m)),
+        intake,
         raw: Value::Null,
     })
 }
