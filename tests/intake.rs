@@ -389,3 +389,32 @@ fn a_mapped_column_missing_from_the_sheet_is_named_with_the_labels_found() {
     );
     assert!(!call.join("dossiers/IMP-A1.json").exists());
 }
+
+#[test]
+fn a_reference_given_twice_keeps_the_first_row_and_names_both() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let call = call(dir.path());
+    let xlsx = dir.path().join("double.xlsx");
+    ds_xlsx(
+        &xlsx,
+        &[
+            ("301", "03/07/2025 10:00", "3", "Oui"),
+            ("301", "03/07/2025 11:00", "5", "Oui"),
+        ],
+    );
+    let out = import(&call, &[&xlsx]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "double.xlsx:Dossiers!3: référence « IMP-301 » déjà importée par {}:Dossiers!2 ; ligne ignorée",
+            xlsx.display()
+        )),
+        "{text}"
+    );
+    let d: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(call.join("dossiers/IMP-301.json")).expect("dossier"),
+    )
+    .expect("json");
+    assert_eq!(d["project"]["weekly_online_hours"], 3);
+}

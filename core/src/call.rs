@@ -625,6 +625,41 @@ mod tests {
 }"#;
 
     #[test]
+    fn the_intake_section_is_read_and_its_mistakes_are_placed() {
+        let good = MINIMAL.replace(
+            "\"custom_key\"",
+            r#""intake": { "reference_prefix": "P-", "columns": [
+    { "column": "Heures", "field": "/project/hours", "type": "decimal" },
+    { "column": "Nom", "field": "/structure/name" }
+  ] },
+  "custom_key""#,
+        );
+        let intake = Call::parse("appel.json", &good).unwrap().intake.unwrap();
+        assert_eq!(intake.reference_prefix, "P-");
+        assert_eq!(intake.columns[0].kind, crate::intake::Kind::Decimal);
+        assert_eq!(intake.columns[1].kind, crate::intake::Kind::Text);
+        let bad = MINIMAL.replace(
+            "\"custom_key\"",
+            r#""intake": { "columns": [
+    { "column": "Heures", "field": "project/hours", "type": "nombre" }
+  ] },
+  "custom_key""#,
+        );
+        let e: Vec<String> = Call::parse("appel.json", &bad)
+            .unwrap_err()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            e,
+            [
+                "appel.json:13:36: « field » : un JSON Pointer commençant par « / » attendu, trouvé « project/hours »",
+                "appel.json:13:61: type « nombre » inconnu : text, integer, decimal, date, datetime, yesno ou list",
+            ]
+        );
+    }
+
+    #[test]
     fn parses_minimal_call_and_keeps_unknown_keys() {
         let c = Call::parse("appel.json", MINIMAL).unwrap();
         assert_eq!(c.criteria.len(), 2);

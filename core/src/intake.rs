@@ -345,8 +345,15 @@ pub fn convert(kind: Kind, text: &str) -> Result<Value, String> {
                 .parse::<f64>()
                 .ok()
                 .filter(|x| x.is_finite())
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
+                // A whole number is written as one (`3`, not `3.0`), as a
+                // person writing the dossier by hand would.
+                .map(|x| {
+                    if x.fract() == 0.0 && x.abs() < 1e15 {
+                        Value::from(x as i64)
+                    } else {
+                        Value::from(x)
+                    }
+                })
                 .ok_or_else(|| format!("nombre décimal illisible « {s} »"))
         }
         Kind::Date => date(s).map(|d| Value::from(d.format("%Y-%m-%d").to_string())),
@@ -404,6 +411,7 @@ mod tests {
     #[test]
     fn cells_convert_in_french_forms() {
         assert_eq!(convert(Kind::Decimal, "4,5"), Ok(Value::from(4.5)));
+        assert_eq!(convert(Kind::Decimal, "3"), Ok(Value::from(3)));
         assert_eq!(convert(Kind::Integer, "1 200"), Ok(Value::from(1200)));
         assert_eq!(
             convert(Kind::Date, "3 juillet 2025"),

@@ -12,6 +12,7 @@ pub mod read;
 use jury_core::fr::Lang;
 use jury_core::intake::{Intake, Plan};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Why a source could not be read at all (a bad row is not one: it is
@@ -97,8 +98,9 @@ pub fn run(call_dir: &Path, intake: &Intake, sources: &[PathBuf]) -> Report {
             Err(e) => report.error(e.message(Lang::Fr)),
         }
     }
+    let mut seen = BTreeMap::new();
     for sheet in &sheets {
-        import_sheet(call_dir, intake, sheet, &pieces, &mut report);
+        import_sheet(call_dir, intake, sheet, &pieces, &mut seen, &mut report);
     }
     report
 }
@@ -108,6 +110,7 @@ fn import_sheet(
     intake: &Intake,
     sheet: &read::Sheet,
     pieces: &read::Pieces,
+    seen: &mut BTreeMap<String, String>,
     report: &mut Report,
 ) {
     let plan = match Plan::new(intake, &sheet.header) {
@@ -146,6 +149,14 @@ fn import_sheet(
             ));
             continue;
         };
+        // Two rows with one reference would make the second look like an
+        // amendment of the first: neither is a change of the source.
+        if let Some(first) = seen.insert(reference.clone(), at.clone()) {
+            report.error(format!(
+                "{at}: référence « {reference} » déjà importée par {first} ; ligne ignorée"
+            ));
+            continue;
+        }
         let files: &[(String, Vec<u8>)] = platform_id
             .as_ref()
             .and_then(|id| pieces.get(id))
