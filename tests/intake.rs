@@ -216,7 +216,9 @@ const DS_FIXED: &[&str] = &[
 ];
 
 /// A Démarches Simplifiées XLSX export: sheet `Dossiers`, fixed columns
-/// first, then the form's fields; `rows` are (id, deposited, hours, charter).
+/// first, then the form's fields; `rows` are (id, deposited, hours, charter),
+/// `deposited` written as a date cell when in ISO form (`2025-07-03T16:42:00`),
+/// else as text.
 fn ds_xlsx(path: &Path, rows: &[(&str, &str, &str, &str)]) {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
@@ -238,6 +240,14 @@ fn ds_xlsx(path: &Path, rows: &[(&str, &str, &str, &str)]) {
         cells.extend(form_row(&format!("Structure {id}"), hours, charter));
         for (c, v) in cells.iter().enumerate() {
             sheet.write_string(r as u32 + 1, c as u16, v).expect("cell");
+        }
+        // As the platform writes it: a date cell, shown as a date.
+        if deposited.contains('T') {
+            let when = rust_xlsxwriter::ExcelDateTime::parse_from_str(deposited).expect("date");
+            let shown = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy hh:mm");
+            sheet
+                .write_datetime_with_format(r as u32 + 1, 13, &when, &shown)
+                .expect("cell");
         }
     }
     book.save(path).expect("save");
@@ -274,7 +284,7 @@ fn a_demarches_simplifiees_export_with_its_pieces_imports_once_and_reports_chang
         &xlsx,
         &[
             ("101", "03/07/2025 16:42", "3", "Oui"),
-            ("102", "2025-07-04 09:05:00", "6,5", "non"),
+            ("102", "2025-07-04T09:05:00", "6,5", "non"),
         ],
     );
     ds_zip(&zip);
@@ -291,6 +301,11 @@ fn a_demarches_simplifiees_export_with_its_pieces_imports_once_and_reports_chang
     assert_eq!(d["received_at"], "2025-07-03T16:42:00+02:00");
     assert_eq!(d["plateforme"]["etat"], "en_construction");
     assert_eq!(d["plateforme"]["id"], "101");
+    let cell: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(call.join("dossiers/IMP-102.json")).expect("dossier"),
+    )
+    .expect("json");
+    assert_eq!(cell["received_at"], "2025-07-04T09:05:00+02:00");
     assert_eq!(
         d["attachments"][0]["path"],
         "pieces/IMP-101/budget-03-07-2025-16-42-2.pdf"
@@ -313,7 +328,7 @@ fn a_demarches_simplifiees_export_with_its_pieces_imports_once_and_reports_chang
         &xlsx,
         &[
             ("101", "03/07/2025 16:42", "4", "Oui"),
-            ("102", "2025-07-04 09:05:00", "6,5", "non"),
+            ("102", "2025-07-04T09:05:00", "6,5", "non"),
         ],
     );
     let out = import(&call, &[&xlsx, &zip]);

@@ -388,7 +388,12 @@ fn datetime(s: &str) -> Result<String, String> {
         return Ok(t.to_rfc3339());
     }
     let unreadable = || format!("date et heure illisibles « {s} »");
-    let (day, time) = match s.rsplit_once(' ') {
+    // ISO without an offset (`2025-07-03T16:42:00`), as some exports write it.
+    let iso = match s.split_at_checked(10) {
+        Some((d, t)) if t.starts_with('T') => format!("{d} {}", &t[1..]),
+        _ => s.to_string(),
+    };
+    let (day, time) = match iso.rsplit_once(' ') {
         Some((d, t)) if t.contains(':') => (d.trim(), t.trim()),
         _ => (s, "00:00"),
     };
@@ -422,6 +427,10 @@ mod tests {
             Ok(Value::from("2025-07-03T16:42:00+02:00"))
         );
         assert_eq!(
+            convert(Kind::DateTime, "2025-07-03T16:42:00"),
+            Ok(Value::from("2025-07-03T16:42:00+02:00"))
+        );
+        assert_eq!(
             convert(Kind::DateTime, "03/01/2025 16:42"),
             Ok(Value::from("2025-01-03T16:42:00+01:00"))
         );
@@ -450,6 +459,36 @@ mod tests {
     fn labels_match_without_case_or_accents() {
         assert!(same_label(" Déposé le ", "depose LE"));
         assert!(!same_label("Nom", "Prénom"));
+    }
+
+    #[test]
+    fn a_demarches_simplifiees_row_needs_no_mapping_for_its_fixed_columns() {
+        let header: Vec<String> = [
+            "ID",
+            "Email",
+            "État du dossier",
+            "Déposé le",
+            "Motivation de la décision",
+        ]
+        .map(String::from)
+        .to_vec();
+        let intake = Intake {
+            reference_prefix: String::new(),
+            columns: vec![Mapping {
+                column: "Reçu le".into(),
+                field: "/received_at".into(),
+                kind: Kind::DateTime,
+            }],
+        };
+        let plan = Plan::new(&intake, &header).unwrap();
+        let row = ["12", "a@b.fr", "accepte", "03/07/2025 16:42", "Complet"].map(String::from);
+        let (id, d) = plan.dossier(&row).unwrap();
+        assert_eq!(id.as_deref(), Some("12"));
+        assert_eq!(d["reference"], "DS-12");
+        assert_eq!(d["received_at"], "2025-07-03T16:42:00+02:00");
+        assert_eq!(d["structure"]["email"], "a@b.fr");
+        assert_eq!(d["plateforme"]["etat"], "accepte");
+        assert_eq!(d["plateforme"]["motivation"], "Complet");
     }
 
     #[test]
