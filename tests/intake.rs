@@ -433,3 +433,36 @@ fn a_reference_given_twice_keeps_the_first_row_and_names_both() {
     .expect("json");
     assert_eq!(d["project"]["weekly_online_hours"], 3);
 }
+
+#[test]
+fn the_sample_calls_own_intake_reads_a_survey_export() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let call = dir.path().join("appel");
+    copy_dir(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025"),
+        &call,
+    );
+    let csv = dir.path().join("enquete.csv");
+    std::fs::write(
+        &csv,
+        "N°;Reçu le;Courriel;Structure;Type de structure;Adresse;Code postal;Commune;Territoire;\
+Représentant légal;Fonction du représentant;Téléphone;Professionnel proposé;Poste;\
+Statut du professionnel;Heures en ligne par semaine;Réseaux sociaux;Charte signée;\
+Aide au démarrage demandée;Montant de l'aide\n\
+029;04/07/2025 23:10;accueil@mjc.example.org;MJC du Paillon;mjc;2 place Garibaldi;06340;\
+Drap;Pays des Paillons;Anne Roux;Présidente;04 99 00 00 29;Hugo Lanteri;Animateur;salarie;\
+3,5;Instagram, Discord;Oui;non;\n",
+    )
+    .expect("write");
+    let out = import(&call, &[&csv]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let d: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(call.join("dossiers/PDNP06-2025-029.json")).expect("dossier"),
+    )
+    .expect("json");
+    assert_eq!(d["received_at"], "2025-07-04T23:10:00+02:00");
+    assert_eq!(d["project"]["weekly_online_hours"], 3.5);
+    assert_eq!(d["startup_aid_requested"], false);
+    assert!(d["startup_aid"].is_null());
+    check_passes(&call, 29);
+}

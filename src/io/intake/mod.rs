@@ -239,10 +239,8 @@ fn write(
 fn differences(old: &Value, new: &Value, at: String, out: &mut Vec<String>) {
     match (old, new) {
         (Value::Object(a), Value::Object(b)) => {
-            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
-            keys.dedup();
             let mut seen = std::collections::BTreeSet::new();
-            for k in keys {
+            for k in a.keys().chain(b.keys()) {
                 if seen.insert(k) {
                     let (x, y) = (
                         a.get(k).unwrap_or(&Value::Null),
