@@ -466,3 +466,92 @@ Drap;Pays des Paillons;Anne Roux;Présidente;04 99 00 00 29;Hugo Lanteri;Animate
     assert!(d["startup_aid"].is_null());
     check_passes(&call, 29);
 }
+
+/// A minimal ODS file (what calamine reads of one: the mimetype, the
+/// manifest and content.xml), with one sheet `Dossiers` of text cells.
+fn ods(path: &Path, rows: &[Vec<String>]) {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut body = String::new();
+    for row in rows {
+        body += "<table:table-row>";
+        for cell in row {
+            body += &format!(
+                "<table:table-cell office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>",
+                escape(cell)
+            );
+        }
+        body += "</table:table-row>";
+    }
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+<office:body><office:spreadsheet><table:table table:name=\"Dossiers\">{body}</table:table>\
+</office:spreadsheet></office:body></office:document-content>"
+    );
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).expect("ods"));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).expect("entry");
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .expect("write");
+    zip.start_file(
+        "META-INF/manifest.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .expect("entry");
+    zip.write_all(
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+</manifest:manifest>",
+    )
+    .expect("write");
+    zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .expect("entry");
+    zip.write_all(content.as_bytes()).expect("write");
+    zip.finish().expect("finish");
+}
+
+#[test]
+fn an_ods_sheet_imports_and_an_incomplete_row_is_named() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let call = call(dir.path());
+    let path = dir.path().join("tableur.ods");
+    let mut header = vec!["Référence".to_string(), "Reçu le".into(), "Courriel".into()];
+    header.extend(form_labels());
+    let mut good = vec![
+        "O1".to_string(),
+        "1 juillet 2025".into(),
+        "o1@exemple.org".into(),
+    ];
+    good.extend(form_row("Espace familles", "3", "Oui"));
+    let mut incomplete = vec![
+        "O2".to_string(),
+        "1 juillet 2025".into(),
+        "o2@exemple.org".into(),
+    ];
+    incomplete.extend(form_row("", "3", "Oui"));
+    ods(&path, &[header, good, incomplete]);
+    let out = import(&call, &[&path]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("tableur.ods:Dossiers!3: dossier incomplet : "),
+        "{text}"
+    );
+    assert!(text.contains("1 dossiers créés"), "{text}");
+    let d: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(call.join("dossiers/IMP-O1.json")).expect("dossier"),
+    )
+    .expect("json");
+    assert_eq!(d["received_at"], "2025-07-01T00:00:00+02:00");
+    assert!(!call.join("dossiers/IMP-O2.json").exists());
+    check_passes(&call, 29);
+}
