@@ -75,6 +75,12 @@ fn check_passes(call: &Path, dossiers: usize) {
     );
 }
 
+/// The dossier file written for `reference`.
+fn dossier(call: &Path, reference: &str) -> serde_json::Value {
+    let path = call.join("dossiers").join(format!("{reference}.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).expect("dossier")).expect("json")
+}
+
 /// Imported dossiers and pieces hold personal data: 0600.
 fn assert_private(path: &Path) {
     #[cfg(unix)]
@@ -301,10 +307,7 @@ fn a_demarches_simplifiees_export_with_its_pieces_imports_once_and_reports_chang
     assert_eq!(d["received_at"], "2025-07-03T16:42:00+02:00");
     assert_eq!(d["plateforme"]["etat"], "en_construction");
     assert_eq!(d["plateforme"]["id"], "101");
-    let cell: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(call.join("dossiers/IMP-102.json")).expect("dossier"),
-    )
-    .expect("json");
+    let cell = dossier(&call, "IMP-102");
     assert_eq!(cell["received_at"], "2025-07-04T09:05:00+02:00");
     assert_eq!(
         d["attachments"][0]["path"],
@@ -427,10 +430,7 @@ fn a_reference_given_twice_keeps_the_first_row_and_names_both() {
         )),
         "{text}"
     );
-    let d: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(call.join("dossiers/IMP-301.json")).expect("dossier"),
-    )
-    .expect("json");
+    let d = dossier(&call, "IMP-301");
     assert_eq!(d["project"]["weekly_online_hours"], 3);
 }
 
@@ -456,10 +456,7 @@ Drap;Pays des Paillons;Anne Roux;Présidente;04 99 00 00 29;Hugo Lanteri;Animate
     .expect("write");
     let out = import(&call, &[&csv]);
     assert!(out.status.success(), "{}", stdout(&out));
-    let d: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(call.join("dossiers/PDNP06-2025-029.json")).expect("dossier"),
-    )
-    .expect("json");
+    let d = dossier(&call, "PDNP06-2025-029");
     assert_eq!(d["received_at"], "2025-07-04T23:10:00+02:00");
     assert_eq!(d["project"]["weekly_online_hours"], 3.5);
     assert_eq!(d["startup_aid_requested"], false);
@@ -547,10 +544,7 @@ fn an_ods_sheet_imports_and_an_incomplete_row_is_named() {
         "{text}"
     );
     assert!(text.contains("1 dossiers créés"), "{text}");
-    let d: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(call.join("dossiers/IMP-O1.json")).expect("dossier"),
-    )
-    .expect("json");
+    let d = dossier(&call, "IMP-O1");
     assert_eq!(d["received_at"], "2025-07-01T00:00:00+02:00");
     assert!(!call.join("dossiers/IMP-O2.json").exists());
     check_passes(&call, 29);
