@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     });
     match cli.command {
         Some(Command::Check { call_dir }) => check(&call_dir),
+        Some(Command::Import { call_dir, sources }) => import(&call_dir, &sources),
         Some(Command::Verify { db, head }) => verify(&db, head.as_deref(), lang),
         Some(Command::Bench { dossiers }) => match jury::cli::bench::run(dossiers) {
             Ok(table) => {
@@ -134,6 +135,32 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// `jury import`: the call must be readable (its `intake` says how to read
+/// the sources); each row's problem is printed with its position, the
+/// summary last; exit 1 if anything was wrong.
+fn import(dir: &Path, sources: &[std::path::PathBuf]) -> ExitCode {
+    let folder = match jury::io::import::read_folder(dir) {
+        Ok(f) => f,
+        Err(diags) => {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            return fail(1, "appel.json est inutilisable : rien n'a été importé.");
+        }
+    };
+    let intake = folder.call.intake.clone().unwrap_or_default();
+    let report = jury::io::intake::run(dir, &intake, sources);
+    for line in &report.lines {
+        println!("{}", visible(line));
+    }
+    println!("{}", report.summary());
+    if report.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -110,8 +110,25 @@ fn code(path: &Path) -> String {
 /// as an argument (`f.string("id", …)`, `count(f, "quorum", …)`). Reading
 /// the source is the honest way: the parser has no list of its keys to
 /// ask, and one kept for the test could drift like the schema would.
-fn parser_keys(rel: &str) -> BTreeSet<String> {
-    let text = code(&root().join(rel));
+/// `file.rs#name` stands for the function `name` of that file only (the
+/// rest of it may name other formats' keys).
+fn parser_keys(parser: &[&str]) -> BTreeSet<String> {
+    let text: String = parser
+        .iter()
+        .map(|rel| match rel.split_once('#') {
+            None => code(&root().join(rel)),
+            Some((file, function)) => {
+                let text = code(&root().join(file));
+                let start = text
+                    .find(&format!("pub fn {function}("))
+                    .unwrap_or_else(|| panic!("{file} has no pub fn {function}"));
+                let end = text[start..]
+                    .find("\n}\n")
+                    .map_or(text.len(), |e| start + e);
+                text[start..end].to_string()
+            }
+        })
+        .collect();
     let mut keys = BTreeSet::new();
     for (i, _) in text.match_indices('"') {
         let before = text[..i].trim_end();
@@ -168,7 +185,7 @@ fn pointer_keys(prefixes: &[&str]) -> BTreeSet<String> {
     keys
 }
 
-fn same_keys(schema_file: &str, parser: &str, prefixes: &[&str]) {
+fn same_keys(schema_file: &str, parser: &[&str], prefixes: &[&str]) {
     let mut documented = BTreeSet::new();
     schema_keys(&schema(schema_file), &mut documented);
     let mut read = parser_keys(parser);
@@ -177,7 +194,7 @@ fn same_keys(schema_file: &str, parser: &str, prefixes: &[&str]) {
     let unread: Vec<_> = documented.difference(&read).collect();
     assert!(
         undocumented.is_empty(),
-        "{parser} reads {undocumented:?}, which {schema_file} does not describe: add them to the schema by hand, and to its page in docs/"
+        "{parser:?} read {undocumented:?}, which {schema_file} does not describe: add them to the schema by hand, and to its page in docs/"
     );
     assert!(
         unread.is_empty(),
@@ -189,7 +206,8 @@ fn same_keys(schema_file: &str, parser: &str, prefixes: &[&str]) {
 fn call_schema_names_exactly_the_keys_the_parser_reads() {
     same_keys(
         "docs/schemas/appel.schema.json",
-        "core/src/call.rs",
+        // The call's parser, and the part of it that reads `intake`.
+        &["core/src/call.rs", "core/src/intake.rs#parse"],
         &["/issuer/", "/place"],
     );
 }
@@ -198,7 +216,7 @@ fn call_schema_names_exactly_the_keys_the_parser_reads() {
 fn dossier_schema_names_exactly_the_keys_the_parser_reads() {
     same_keys(
         "docs/schemas/dossier.schema.json",
-        "core/src/dossier.rs",
+        &["core/src/dossier.rs"],
         &["/structure/", "/professional/"],
     );
 }
@@ -302,7 +320,7 @@ fn put(doc: &mut Value, path: &[Step], value: Value) {
 /// is refused with a message naming it where the schema puts it.
 fn parser_refuses_what_schema_forbids(
     schema_file: &str,
-    parser: &str,
+    parser: &[&str],
     base: Value,
     parse: impl Fn(&Value) -> Vec<String>,
 ) {
@@ -389,11 +407,15 @@ fn call_parser_refuses_what_the_call_schema_forbids() {
         "criteria": [ { "id": "a", "label": "A", "weight": 1, "help": "…" } ],
         "eligibility": [ { "id": "r", "label": "R", "pointer": "/a", "present": true } ],
         "members": [ { "name": "Nadia Benali", "role": "chair" } ],
-        "decisions": [ { "id": "d", "label": "D" } ]
+        "decisions": [ { "id": "d", "label": "D" } ],
+        "intake": {
+            "reference_prefix": "P-",
+            "columns": [ { "column": "Heures", "field": "/a", "type": "decimal" } ]
+        }
     });
     parser_refuses_what_schema_forbids(
         "docs/schemas/appel.schema.json",
-        "core/src/call.rs",
+        &["core/src/call.rs", "core/src/intake.rs#parse"],
         base,
         |v| Call::from_value(v).err().map(messages).unwrap_or_default(),
     );
@@ -408,7 +430,7 @@ fn dossier_parser_refuses_what_the_dossier_schema_forbids() {
     base["attachments"] = json!([{ "title": "Dossier", "path": "pieces/a.pdf" }]);
     parser_refuses_what_schema_forbids(
         "docs/schemas/dossier.schema.json",
-        "core/src/dossier.rs",
+        &["core/src/dossier.rs"],
         base,
         |v| {
             Dossier::from_value(v)

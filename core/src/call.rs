@@ -155,6 +155,8 @@ pub struct Call {
     /// be kept (1 to 120); past it Jury says so and `jury anonymise` runs
     /// without being forced.
     pub retention_months: Option<u32>,
+    /// How `jury import` reads spreadsheets into dossiers (`intake`).
+    pub intake: Option<crate::intake::Intake>,
     /// The whole file as read, unknown keys included, in file order.
     pub raw: Value,
 }
@@ -319,6 +321,7 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         .opt_array("decisions", errors)
         .map(|items| custom_decisions(f, items, errors))
         .unwrap_or_default();
+    let intake = crate::intake::parse(f, errors);
     let allow_without_quorum = f.opt_bool("allow_without_quorum", errors).unwrap_or(false);
     let appeal_routes = f.opt_string("appeal_routes", errors);
     let disagreement_spread = f.opt_number("disagreement_spread", errors);
@@ -351,6 +354,7 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         min_reviews: min_reviews.unwrap_or(1).max(1),
         appeal_routes,
         retention_months: retention_months.filter(|m| (1..=120).contains(m)),
+        intake,
         raw: Value::Null,
     })
 }
@@ -619,6 +623,41 @@ mod tests {
   ],
   "custom_key": { "kept": true }
 }"#;
+
+    #[test]
+    fn the_intake_section_is_read_and_its_mistakes_are_placed() {
+        let good = MINIMAL.replace(
+            "\"custom_key\"",
+            r#""intake": { "reference_prefix": "P-", "columns": [
+    { "column": "Heures", "field": "/project/hours", "type": "decimal" },
+    { "column": "Nom", "field": "/structure/name" }
+  ] },
+  "custom_key""#,
+        );
+        let intake = Call::parse("appel.json", &good).unwrap().intake.unwrap();
+        assert_eq!(intake.reference_prefix, "P-");
+        assert_eq!(intake.columns[0].kind, crate::intake::Kind::Decimal);
+        assert_eq!(intake.columns[1].kind, crate::intake::Kind::Text);
+        let bad = MINIMAL.replace(
+            "\"custom_key\"",
+            r#""intake": { "columns": [
+    { "column": "Heures", "field": "project/hours", "type": "nombre" }
+  ] },
+  "custom_key""#,
+        );
+        let e: Vec<String> = Call::parse("appel.json", &bad)
+            .unwrap_err()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            e,
+            [
+                "appel.json:13:36: « field » : un JSON Pointer commençant par « / » attendu, trouvé « project/hours »",
+                "appel.json:13:61: type « nombre » inconnu : text, integer, decimal, date, datetime, yesno ou list",
+            ]
+        );
+    }
 
     #[test]
     fn parses_minimal_call_and_keeps_unknown_keys() {

@@ -138,6 +138,7 @@ mod tests {
             min_reviews: 1,
             appeal_routes: None,
             retention_months: None,
+            intake: None,
             raw: serde_json::Value::Null,
         }
     }

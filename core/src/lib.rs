@@ -20,6 +20,7 @@ pub mod format;
 pub mod fr;
 pub mod grid;
 pub mod hex;
+pub mod intake;
 pub mod json;
 pub mod labels;
 pub mod names;

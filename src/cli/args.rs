@@ -43,6 +43,16 @@ pub enum Command {
         /// Dossier de l'appel
         call_dir: PathBuf,
     },
+    /// Importe des dossiers depuis des tableurs (CSV, XLSX, ODS) et les exports
+    /// Démarches Simplifiées (tableur et archive ZIP des pièces), selon la
+    /// section « intake » de appel.json ; relancer ne change rien
+    Import {
+        /// Dossier de l'appel
+        call_dir: PathBuf,
+        /// Fichiers à importer : .csv, .xlsx, .ods, .zip (pièces Démarches Simplifiées)
+        #[arg(required = true, value_name = "SOURCE")]
+        sources: Vec<PathBuf>,
+    },
     /// Produit les courriers de décision (PDF, ODT, EML) des séances closes
     Letters {
         /// Base de données de l'appel

@@ -6,6 +6,7 @@ pub mod bundle;
 pub mod export;
 pub mod files;
 pub mod import;
+pub mod intake;
 pub mod packet_file;
 pub mod produce;
 pub mod render;
