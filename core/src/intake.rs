@@ -92,7 +92,7 @@ pub fn parse(f: &Fields, errors: &mut Vec<Diag>) -> Option<Intake> {
     for (n, item) in i
         .array("columns", errors)
         .unwrap_or_default()
-        .into_iter()
+        .iter()
         .enumerate()
     {
         let Ast::Object(obj) = item else {
