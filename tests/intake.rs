@@ -169,7 +169,7 @@ fn csv_in_utf8_and_windows_1252_become_dossiers_that_check_accepts_and_a_second_
     );
     assert!(
         text.contains(
-            "4 dossiers créés, 0 inchangés, 0 modifiés dans la source (non appliqués), 0 erreurs"
+            "4 dossiers créés, 0 inchangé, 0 modifié dans la source (non appliqué), 0 erreur"
         ),
         "{text}"
     );
@@ -190,7 +190,7 @@ fn csv_in_utf8_and_windows_1252_become_dossiers_that_check_accepts_and_a_second_
 
     let out = import(&call, &[&utf8, &latin]);
     assert!(
-        stdout(&out).contains("0 dossiers créés, 4 inchangés, 0 modifiés"),
+        stdout(&out).contains("0 dossier créé, 4 inchangés, 0 modifié"),
         "{}",
         stdout(&out)
     );
@@ -320,7 +320,7 @@ fn a_demarches_simplifiees_export_with_its_pieces_imports_once_and_reports_chang
 
     let out = import(&call, &[&xlsx, &zip]);
     assert!(
-        stdout(&out).contains("0 dossiers créés, 2 inchangés"),
+        stdout(&out).contains("0 dossier créé, 2 inchangés"),
         "{}",
         stdout(&out)
     );
@@ -343,7 +343,7 @@ fn a_demarches_simplifiees_export_with_its_pieces_imports_once_and_reports_chang
     );
     assert!(
         text.contains(
-            "0 dossiers créés, 1 inchangés, 1 modifiés dans la source (non appliqués), 0 erreurs"
+            "0 dossier créé, 1 inchangé, 1 modifié dans la source (non appliqué), 0 erreur"
         ),
         "{text}"
     );
@@ -384,7 +384,7 @@ fn bad_cells_are_named_by_sheet_and_cell_and_the_other_rows_are_imported() {
     );
     assert!(
         text.contains(
-            "1 dossiers créés, 0 inchangés, 0 modifiés dans la source (non appliqués), 3 erreurs"
+            "1 dossier créé, 0 inchangé, 0 modifié dans la source (non appliqué), 3 erreurs"
         ),
         "{text}"
     );
@@ -543,7 +543,7 @@ fn an_ods_sheet_imports_and_an_incomplete_row_is_named() {
         text.contains("tableur.ods:Dossiers!3: dossier incomplet : "),
         "{text}"
     );
-    assert!(text.contains("1 dossiers créés"), "{text}");
+    assert!(text.contains("1 dossier créé"), "{text}");
     let d = dossier(&call, "IMP-O1");
     assert_eq!(d["received_at"], "2025-07-01T00:00:00+02:00");
     assert!(!call.join("dossiers/IMP-O2.json").exists());

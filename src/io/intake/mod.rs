@@ -65,11 +65,19 @@ impl Report {
         self.errors += 1;
     }
 
-    /// « N dossiers créés, M inchangés, K modifiés dans la source (non appliqués), E erreurs »
+    /// « 2 dossiers créés, 1 inchangé, 0 modifié dans la source (non
+    /// appliqué), 3 erreurs »: French puts 0 and 1 in the singular.
     pub fn summary(&self) -> String {
+        let s = |n: usize| if n >= 2 { "s" } else { "" };
+        let (c, u, m, e) = (self.created, self.unchanged, self.modified, self.errors);
         format!(
-            "{} dossiers créés, {} inchangés, {} modifiés dans la source (non appliqués), {} erreurs",
-            self.created, self.unchanged, self.modified, self.errors
+            "{c} dossier{} créé{}, {u} inchangé{}, {m} modifié{} dans la source (non appliqué{}), {e} erreur{}",
+            s(c),
+            s(c),
+            s(u),
+            s(m),
+            s(m),
+            s(e)
         )
     }
 }
