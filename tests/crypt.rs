@@ -7,6 +7,10 @@
 #[path = "common/pty.rs"]
 mod pty;
 
+#[path = "common/folders.rs"]
+mod folders;
+use folders::contains;
+
 use jury::io::import::read_folder;
 use jury::store::{Passphrase, Store};
 use jury_core::decision::Draft;
@@ -51,12 +55,6 @@ fn pass_file(dir: &Path, name: &str, pass: &str) -> PathBuf {
     let f = dir.join(name);
     std::fs::write(&f, format!("{pass}\n")).expect("passphrase file");
     f
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
 }
 
 fn is_clear_sqlite(path: &Path) -> bool {

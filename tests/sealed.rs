@@ -10,6 +10,10 @@
 #[path = "common/pty.rs"]
 mod pty;
 
+#[path = "common/folders.rs"]
+mod folders;
+use folders::{contains, copy_dir, files};
+
 use jury::io::bundle::{BundleError, remember, unpack_sealed};
 use jury::io::import::read_folder;
 use jury::io::seal::typed_password;
@@ -28,19 +32,6 @@ const APPLICANTS: [&str; 3] = ["Patrick Senès", "Mimosas", "mimosas-cannes"];
 
 fn sample() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// `jury ARGS` in `dir`, the passphrase read from `pass` when given.
@@ -64,26 +55,6 @@ fn text(o: &Output) -> String {
 fn ok(o: Output) -> String {
     assert!(o.status.success(), "{}", text(&o));
     text(&o)
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
-
-/// Every file under `dir`, recursively.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("read dir") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            out.extend(files(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 /// The password `jury bundle` printed for the member.
