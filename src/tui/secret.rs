@@ -6,6 +6,7 @@
 use crate::store::Passphrase;
 use crate::store::crypt::is_encrypted;
 use jury_core::fr::Lang;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// How to obtain a passphrase.
@@ -125,9 +126,52 @@ impl Source {
 }
 
 /// A masked prompt on the terminal: nothing typed is echoed.
+///
+/// Echo is turned off *before* the prompt is printed: rpassword's own
+/// `prompt_password` prints first and only then configures the terminal,
+/// so a passphrase typed (or pasted) as soon as the prompt appears could be
+/// echoed in that window.
 fn ask(prompt: &str) -> Result<Passphrase, SecretError> {
-    let typed = rpassword::prompt_password(prompt).map_err(SecretError::Terminal)?;
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(SecretError::Terminal)?;
+    let _quiet = NoEcho::on(&tty).map_err(SecretError::Terminal)?;
+    (&tty)
+        .write_all(prompt.as_bytes())
+        .and_then(|()| (&tty).flush())
+        .map_err(SecretError::Terminal)?;
+    let typed = rpassword::read_password().map_err(SecretError::Terminal)?;
     non_empty(typed)
+}
+
+/// The terminal's echo switched off until dropped, then restored as it was.
+struct NoEcho<'a> {
+    tty: &'a std::fs::File,
+    before: rustix::termios::Termios,
+}
+
+impl<'a> NoEcho<'a> {
+    fn on(tty: &'a std::fs::File) -> std::io::Result<Self> {
+        use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+        let before = tcgetattr(tty)?;
+        let mut quiet = before.clone();
+        quiet.local_modes.remove(LocalModes::ECHO);
+        tcsetattr(tty, OptionalActions::Now, &quiet)?;
+        Ok(Self { tty, before })
+    }
+}
+
+impl Drop for NoEcho<'_> {
+    fn drop(&mut self) {
+        // Best effort: the terminal is being given back either way.
+        let _ = rustix::termios::tcsetattr(
+            self.tty,
+            rustix::termios::OptionalActions::Now,
+            &self.before,
+        );
+    }
 }
 
 /// The first line of `path`, without its line break.
