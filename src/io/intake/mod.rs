@@ -197,8 +197,7 @@ fn import_sheet(
             Ok(old) if old == text.as_bytes() => report.unchanged += 1,
             Ok(old) => {
                 let old: Value = serde_json::from_slice(&old).unwrap_or(Value::Null);
-                let mut changed = Vec::new();
-                differences(&old, &dossier, String::new(), &mut changed);
+                let changed = jury_core::dossier::changed_fields(&old, &dossier);
                 report.lines.push(format!(
                     "{at}: {reference} modifié dans la source : {} ; le dossier importé est gardé",
                     changed.join(", ")
@@ -241,24 +240,4 @@ fn write(
     let dir = call_dir.join("dossiers");
     std::fs::create_dir_all(&dir).map_err(crate::io::files::FileError::at(&dir))?;
     crate::io::files::write_atomic(target, text.as_bytes())
-}
-
-/// The JSON Pointers whose values differ between two dossiers.
-fn differences(old: &Value, new: &Value, at: String, out: &mut Vec<String>) {
-    match (old, new) {
-        (Value::Object(a), Value::Object(b)) => {
-            let mut seen = std::collections::BTreeSet::new();
-            for k in a.keys().chain(b.keys()) {
-                if seen.insert(k) {
-                    let (x, y) = (
-                        a.get(k).unwrap_or(&Value::Null),
-                        b.get(k).unwrap_or(&Value::Null),
-                    );
-                    differences(x, y, format!("{at}/{k}"), out);
-                }
-            }
-        }
-        (a, b) if a != b => out.push(at),
-        _ => {}
-    }
 }
