@@ -57,6 +57,11 @@ pub enum Purpose {
         decision_id: i64,
     },
     ImportPacket,
+    /// Completing or correcting a dossier: field i is `pointers[i]`.
+    EditDossier {
+        reference: String,
+        pointers: Vec<String>,
+    },
     ResolveMerge {
         id: i64,
     },

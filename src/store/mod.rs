@@ -633,9 +633,7 @@ impl Store {
                 Some((hash, _)) if hash == d.hash => report.unchanged += 1,
                 // The file as it was at an earlier version: the app's
                 // correction since is the current one, nothing new.
-                Some(_) if self.is_known_version(&d.reference, &d.hash)? => {
-                    report.unchanged += 1
-                }
+                Some(_) if self.is_known_version(&d.reference, &d.hash)? => report.unchanged += 1,
                 Some((_, when)) => {
                     report.changed.push(Diag {
                         path: source.clone(),

@@ -35,11 +35,29 @@ pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
         wrapped(&mut lines, Span::raw(""), note, t.dim(), width, 0);
         lines.push(Line::from(""));
     }
+    // Why the last submission was refused, above the fields: a long form
+    // scrolls, and the reason must stay in view.
+    if let Some(e) = &form.error {
+        wrapped(
+            &mut lines,
+            Span::styled("⚠ ", t.error()),
+            e,
+            t.error(),
+            width,
+            2,
+        );
+        lines.push(Line::from(""));
+    }
+    let fixed = lines.len();
+    let mut focus_at = (fixed, fixed);
     for (i, field) in form.fields.iter().enumerate() {
         if field.hidden {
             continue;
         }
         let here = i == form.focus;
+        if here {
+            focus_at.0 = lines.len();
+        }
         let marker = Span::styled(if here { "▶ " } else { "  " }, t.title());
         let label_style = if here {
             Style::new().add_modifier(Modifier::BOLD)
@@ -92,17 +110,20 @@ pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
                 ]));
             }
         }
+        if here {
+            focus_at.1 = lines.len();
+        }
     }
-    if let Some(e) = &form.error {
-        lines.push(Line::from(""));
-        wrapped(
-            &mut lines,
-            Span::styled("⚠ ", t.error()),
-            e,
-            t.error(),
-            width,
-            2,
-        );
+    // The fields scroll under the note and the error so the focused one
+    // shows whole (forms such as a dossier's completion outgrow the popup).
+    let height = area.height.saturating_sub(2) as usize;
+    let shown = height.saturating_sub(fixed).max(1);
+    let skip = focus_at
+        .1
+        .saturating_sub(fixed + shown)
+        .min(focus_at.0 - fixed);
+    if skip > 0 {
+        lines.drain(fixed..fixed + skip);
     }
     let help = lang.tr(text::FORM_KEYS);
     let block = Block::bordered()

@@ -15,6 +15,10 @@ pub struct Reload {
     pub scores: Vec<ScoreRow>,
     pub committee: CommitteeData,
     pub letters: Vec<LetterRow>,
+    /// Every dossier as stored now, with its version, after a correction
+    /// (None otherwise: re-reading 100 000 dossiers per decision is not free).
+    pub dossiers: Option<Vec<(jury_core::dossier::Dossier, i64)>>,
+    pub stale: Vec<jury_core::records::Stale>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -114,6 +118,9 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
             if let Change::SetUpCommittee { me, .. } = &change {
                 s.reviewer = Some(me.clone());
             }
+            if let Change::AcceptFile { reference, .. } = &change {
+                s.batch.pending_files.remove(reference);
+            }
             if let Some(what) = undone {
                 s.set_status(format!("{} {what}", lang.tr(text::UNDONE)));
             } else if let Some(done) = written(&change, lang) {
@@ -128,7 +135,13 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
                 scores,
                 committee,
                 letters,
+                dossiers,
+                stale,
             } = *fresh;
+            if let Some(dossiers) = dossiers {
+                s.replace_dossiers(dossiers);
+            }
+            s.batch.stale = stale;
             s.batch.letters = letters;
             s.batch.scores = crate::app::state::score_map(scores);
             s.set_committee_data(committee);
@@ -234,6 +247,12 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+        Change::EditDossier { reference, .. } => {
+            format!("{} {reference}", lang.tr(text::NEW_VERSION))
+        }
+        Change::AcceptFile { reference, .. } => {
+            format!("{} {reference}", lang.tr(text::FILE_ACCEPTED))
+        }
         _ => return None,
     })
 }
@@ -242,6 +261,14 @@ mod text {
     use jury_core::fr::Tr;
 
     pub const NOT_SAVED: Tr = Tr::new("Non enregistré :", "Not saved:");
+    pub const NEW_VERSION: Tr = Tr::new(
+        "Nouvelle version enregistrée, inscrite au journal :",
+        "New version saved, written to the log:",
+    );
+    pub const FILE_ACCEPTED: Tr = Tr::new(
+        "Version du fichier acceptée comme nouvelle version :",
+        "The file's version accepted as a new version:",
+    );
     pub const DB_CREATED: Tr = Tr::new("Nouvelle base créée :", "New database created:");
     pub const BUNDLE_INSTALLED: Tr =
         Tr::new("Lot installé, remis à", "Bundle installed, issued to");

@@ -1,0 +1,224 @@
+//! Completing and correcting dossiers in the app: each correction is a new
+//! version, audited and verified; members who scored an earlier version see
+//! « modifié depuis votre note »; the letter uses the corrected address; a
+//! dossier file changed after import is accepted the same way.
+
+#[path = "common/ui.rs"]
+mod harness;
+
+use harness::*;
+use jury::app::state::Mode;
+use jury::store::audit::verify_record;
+
+const CHAIR: &str = "Sylvie Marcellin";
+const SECRETARY: &str = "Nadia Benali";
+const JULIEN: &str = "Julien Ferrand";
+const BERNARD: &str = "Bernard Castellan";
+const REF: &str = "PDNP06-2025-001";
+const STREET: &str = "Structure porteuse › Adresse › Rue";
+
+fn status(s: &Session) -> String {
+    s.app
+        .state
+        .status
+        .as_ref()
+        .map(|x| x.text.clone())
+        .unwrap_or_default()
+}
+
+/// Julien and Bernard score REF; the secretary corrects its street.
+fn corrected_after_two_scores() -> Session {
+    let mut s = open(SAMPLE, Some(JULIEN));
+    s.select(REF);
+    s.score_current(&[4, 4, 4, 4]);
+    let mut s = s.reopen_as(SAMPLE, BERNARD);
+    s.select(REF);
+    s.score_current(&[3, 3, 3, 3]);
+    // A member may not correct a dossier.
+    s.act("edit_dossier");
+    assert_eq!(s.app.state.mode, Mode::Normal);
+    assert!(
+        status(&s).contains("Seuls la présidence et le secrétariat"),
+        "{}",
+        status(&s)
+    );
+
+    let mut s = s.reopen_as(SAMPLE, SECRETARY);
+    s.select(REF);
+    s.act("edit_dossier");
+    assert!(matches!(s.app.state.mode, Mode::Form(_)), "{}", s.screen());
+    // A malformed e-mail is refused like the importer refuses it; nothing saved.
+    s.fill_label("Structure porteuse › Courriel", "direction chez mimosas");
+    s.act("confirm");
+    let screen = s.screen();
+    assert!(screen.contains("adresse e-mail invalide"), "{screen}");
+    s.fill_label(
+        "Structure porteuse › Courriel",
+        "direction@mimosas.example.org",
+    );
+    s.fill_label(STREET, "3 rue des Corrections");
+    s.act("confirm");
+    let screen = s.screen();
+    assert_eq!(s.app.state.mode, Mode::Normal, "{screen}");
+    assert!(
+        status(&s).contains("Nouvelle version enregistrée"),
+        "{}",
+        status(&s)
+    );
+    s
+}
+
+#[test]
+fn a_correction_is_a_new_audited_version_members_who_scored_see() {
+    let s = corrected_after_two_scores();
+    let versions: Vec<i64> = s.query(&format!(
+        "SELECT version FROM dossier_versions WHERE reference = '{REF}' ORDER BY version"
+    ));
+    assert_eq!(versions, [1, 2]);
+    let actions: Vec<String> = s.query(&format!(
+        "SELECT action || ' ' || actor FROM audit WHERE target = '{REF}' AND action LIKE 'dossier.%'"
+    ));
+    assert_eq!(actions, [format!("dossier.edit {SECRETARY}")]);
+    let r = verify_record(&s.db, None).expect("verify");
+    assert!(r.is_intact(), "{:?} {:?}", r.differences, r.integrity);
+
+    // Julien scored version 1: he is told, with what changed.
+    let mut s = s.reopen_as(SAMPLE, JULIEN);
+    s.select(REF);
+    let screen = s.screen();
+    assert!(screen.contains("⚠ Modifié depuis votre note :"), "{screen}");
+    let stale = s.app.state.stale_for_me(REF).expect("stale for Julien");
+    assert_eq!(
+        stale.changed,
+        ["/structure/address/street", "/structure/email"]
+    );
+    assert!(
+        screen.contains("Adresse › Rue, Structure porteuse › Courriel"),
+        "{screen}"
+    );
+    assert!(screen.contains("version 2"), "{screen}");
+    // Scoring again clears it, for him only.
+    s.act("focus_grid");
+    s.act("top");
+    s.act("score_5");
+    s.act("focus_list");
+    assert!(!s.screen().contains("Modifié depuis votre note"));
+    let s = s.reopen_as(SAMPLE, BERNARD);
+    let mut s = s;
+    s.select(REF);
+    assert!(s.screen().contains("Modifié depuis votre note"));
+}
+
+#[test]
+fn an_edited_version_breaks_the_record() {
+    let s = corrected_after_two_scores();
+    let db = s.db.clone();
+    let _keep = s.dir.clone();
+    drop(s);
+    let conn = rusqlite::Connection::open(&db).expect("db");
+    conn.execute(
+        "UPDATE dossier_versions SET hash = 'f00d' WHERE version = 2",
+        [],
+    )
+    .expect("tamper");
+    drop(conn);
+    let r = verify_record(&db, None).expect("verify");
+    assert!(!r.is_intact());
+    assert!(
+        r.differences
+            .iter()
+            .any(|d| d.contains("version 2 du dossier PDNP06-2025-001")),
+        "{:?}",
+        r.differences
+    );
+}
+
+#[test]
+fn a_dossier_lacking_fields_is_listed_to_complete_and_completed() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.select("PDNP06-2025-020");
+    let screen = s.screen();
+    assert!(
+        screen.contains("À compléter : Projet › Heures en ligne par semaine"),
+        "{screen}"
+    );
+    assert!(screen.contains("(E : compléter)"), "{screen}");
+    s.act("edit_dossier");
+    // Typed values are read like the importer's cells: « 3,5 » is a number.
+    s.fill_label("Projet › Heures en ligne par semaine", "trois");
+    s.act("confirm");
+    assert!(s.screen().contains("nombre"), "{}", s.screen());
+    s.fill_label("Projet › Heures en ligne par semaine", "3,5");
+    s.act("confirm");
+    let screen = s.screen();
+    assert_eq!(s.app.state.mode, Mode::Normal, "{screen}");
+    let hours: Vec<f64> = s.query(
+        "SELECT json_extract(content, '$.project.weekly_online_hours') FROM dossiers WHERE reference = 'PDNP06-2025-020'",
+    );
+    assert_eq!(hours, [3.5]);
+    let screen = s.screen();
+    assert!(!screen.contains("Heures en ligne par semaine,"), "{screen}");
+}
+
+#[test]
+fn a_file_changed_after_import_is_accepted_as_a_new_version() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let call = dir.path().join("appel");
+    copy_dir(&root().join(SAMPLE), &call);
+    let s = open(&call.display().to_string(), Some(CHAIR));
+    let db = s.db.clone();
+    let keep = s.dir.clone();
+    drop(s);
+    let file = call.join("dossiers").join(format!("{REF}.json"));
+    let text = std::fs::read_to_string(&file).expect("dossier");
+    let mut v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    v["structure"]["address"]["city"] = "Antibes".into();
+    std::fs::write(&file, serde_json::to_string_pretty(&v).expect("json")).expect("write");
+
+    let app = jury::tui::App::open(jury::tui::Options {
+        call_dir: call.clone(),
+        db: Some(db.clone()),
+        reviewer: Some(CHAIR.into()),
+        keymap: None,
+        lang: jury_core::fr::Lang::Fr,
+        color: true,
+        letters_dir: Some(keep.path().join("courriers")),
+    })
+    .expect("reopen");
+    let term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("term");
+    let mut s = Session {
+        app,
+        term,
+        db,
+        dir: keep,
+    };
+    assert!(matches!(s.app.state.mode, Mode::Report { .. }));
+    s.act("close");
+    s.select(REF);
+    let screen = s.screen();
+    assert!(
+        screen.contains("⚠ Le fichier du dossier a changé depuis l'import :"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Structure porteuse › Adresse › Commune (A : accepter"),
+        "{screen}"
+    );
+    s.act("accept_file_version");
+    assert!(
+        status(&s).contains("Version du fichier acceptée"),
+        "{}",
+        status(&s)
+    );
+    let cities: Vec<String> = s.query(&format!(
+        "SELECT json_extract(content, '$.structure.address.city') FROM dossiers WHERE reference = '{REF}'"
+    ));
+    assert_eq!(cities, ["Antibes"]);
+    let actions: Vec<String> = s.query(&format!(
+        "SELECT action FROM audit WHERE target = '{REF}' AND action LIKE 'dossier.%'"
+    ));
+    assert_eq!(actions, ["dossier.accept"]);
+    // Reopened, the file is a known version: nothing to report any more.
+    let s = s.reopen_as(&call.display().to_string(), CHAIR);
+    assert!(!matches!(s.app.state.mode, Mode::Report { .. }));
+}
