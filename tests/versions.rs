@@ -222,3 +222,61 @@ fn a_file_changed_after_import_is_accepted_as_a_new_version() {
     let s = s.reopen_as(&call.display().to_string(), CHAIR);
     assert!(!matches!(s.app.state.mode, Mode::Report { .. }));
 }
+
+/// pdftotext's text with runs of spaces made one (lines wrap and justify).
+fn pdf_text(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("pdftotext is needed ({e}): install poppler-utils"));
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .replace(['\u{a0}', '\u{202f}'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_letter_uses_the_corrected_address() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.select(REF);
+    s.score_current(&[4, 4, 5, 3]);
+    s.act("edit_dossier");
+    s.fill_label(STREET, "3 rue des Corrections");
+    s.act("confirm");
+    assert_eq!(s.app.state.mode, Mode::Normal);
+    s.act("switch_view");
+    s.act("open_session");
+    s.fill("date", "7 juillet 2025");
+    s.act("confirm");
+    s.act("top");
+    while s
+        .app
+        .state
+        .committee_current()
+        .map(|i| s.app.state.batch.entries[i].dossier.reference.clone())
+        != Some(REF.to_string())
+    {
+        s.act("down");
+    }
+    s.act("decide");
+    s.choose("kind", "retenu");
+    s.act("confirm");
+    s.act("close_session");
+    s.type_text(" ");
+    s.act("confirm");
+    s.act("letters_view");
+    s.act("generate_all_letters");
+    s.act("confirm");
+    s.app.finish_jobs();
+    let pdf = s.letters_dir().join(format!("{REF}-retenu.pdf"));
+    let text = pdf_text(&pdf);
+    assert!(text.contains("3 rue des Corrections"), "{text}");
+    assert!(!text.contains("7 rue des Bougainvilliers"), "{text}");
+}
