@@ -247,6 +247,7 @@ fn a_custom_grid_is_typed_and_bad_answers_are_asked_again_with_the_reason() {
             "contact",
             "",
             "31/02/2025",
+            "15/09/2099 25:00",
             "demain",
             "1/1/2020",
             "n",
@@ -270,7 +271,9 @@ fn a_custom_grid_is_typed_and_bad_answers_are_asked_again_with_the_reason() {
             "Sylvie Marcellin",
             "",
             "Sylvie  Marcellin",
-            "Julien Ferrand",
+            "Anne Morel",
+            "Anna Morel",
+            "o",
             "",
             "oui",
         ],
@@ -282,7 +285,9 @@ fn a_custom_grid_is_typed_and_bad_answers_are_asked_again_with_the_reason() {
         "↳ une réponse est attendue",
         "↳ adresse illisible « contact »",
         "↳ date impossible « 31/02/2025 » : ce jour n'existe pas dans le calendrier",
+        "↳ heure illisible « 25:00 » : écrivez par exemple 12:00",
         "↳ date illisible « demain »",
+        "« Anna Morel » ressemble à « Anne Morel » déjà au comité. Est-ce une autre personne ? (o/n)",
         "Le 1er janvier 2020 est déjà passé",
         "↳ date passée écartée",
         "↳ « 0 » : un nombre entier de 1 à 1000 est attendu",
@@ -315,7 +320,8 @@ fn a_custom_grid_is_typed_and_bad_answers_are_asked_again_with_the_reason() {
         call["members"],
         serde_json::json!([
             { "name": "Sylvie Marcellin", "role": "chair" },
-            { "name": "Julien Ferrand", "role": "member" }
+            { "name": "Anne Morel", "role": "member" },
+            { "name": "Anna Morel", "role": "member" }
         ])
     );
     let (code, said) = check(&dir);

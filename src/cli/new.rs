@@ -347,6 +347,13 @@ fn deadline<R: BufRead, W: Write>(
     let lang = ask.lang;
     let (day, time) = match a.rsplit_once(' ') {
         Some((day, t)) if time_of_day(t).is_some() => (day, time_of_day(t)),
+        // `15/09/2025 25:00`: the day reads, the time does not.
+        Some((day, t)) if t.contains(':') && jury_core::dates::parse(day).is_ok() => {
+            return Ok(Err(match lang {
+                Lang::Fr => format!("heure illisible « {t} » : écrivez par exemple 12:00"),
+                Lang::En => format!("unreadable time “{t}”: write for example 12:00"),
+            }));
+        }
         _ => (a, None),
     };
     let date = match jury_core::dates::parse(day) {
@@ -807,5 +814,31 @@ fn next_steps(a: &Answers, dir: &str, lang: Lang) -> String {
             a.title,
             lang.tr(text::NEXT)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_of_day_read_as_people_write_them() {
+        assert_eq!(time_of_day("12:00"), Some((12, 0)));
+        assert_eq!(time_of_day("9h05"), Some((9, 5)));
+        assert_eq!(time_of_day("18h"), Some((18, 0)));
+        assert_eq!(time_of_day("12H30"), Some((12, 30)));
+        for bad in ["25:00", "12:60", "12:5", "h", "12", "midi", "123:00", "12:"] {
+            assert_eq!(time_of_day(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn menu_choices_are_numbers_of_the_menu_in_its_order_once() {
+        assert_eq!(menu_choices("4 1,3;1", 5, Lang::Fr), Ok(vec![1, 3, 4]));
+        assert_eq!(menu_choices("", 5, Lang::Fr), Ok(vec![]));
+        assert_eq!(
+            menu_choices("1 6", 5, Lang::Fr),
+            Err("« 6 » n'est pas dans le menu (1 à 5)".to_string())
+        );
     }
 }
