@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     });
     match cli.command {
         Some(Command::Check { call_dir }) => check(&call_dir),
+        Some(Command::New { dir }) => jury::cli::new::run(&dir, lang),
         Some(Command::Import { call_dir, sources }) => import(&call_dir, &sources),
         Some(Command::Verify { db, head }) => verify(&db, head.as_deref(), lang),
         Some(Command::Bench { dossiers }) => match jury::cli::bench::run(dossiers) {

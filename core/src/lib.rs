@@ -24,6 +24,7 @@ pub mod hex;
 pub mod intake;
 pub mod json;
 pub mod labels;
+pub mod model;
 pub mod names;
 pub mod packet;
 pub mod ranking;
