@@ -237,6 +237,7 @@ fn pdf_text(path: &std::path::Path) -> String {
     );
     String::from_utf8_lossy(&out.stdout)
         .replace(['\u{a0}', '\u{202f}'], " ")
+        .replace('\u{2019}', "'")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -279,4 +280,125 @@ fn the_letter_uses_the_corrected_address() {
     let text = pdf_text(&pdf);
     assert!(text.contains("3 rue des Corrections"), "{text}");
     assert!(!text.contains("7 rue des Bougainvilliers"), "{text}");
+}
+
+/// Python's email module reads the request's e-mail: To, Subject, the PDF.
+fn read_eml(path: &std::path::Path) -> String {
+    let script = "import email,sys\nm=email.message_from_binary_file(open(sys.argv[1],'rb'))\nprint(m['To']);print(str(email.header.make_header(email.header.decode_header(m['Subject']))))\nfor p in m.walk():\n  print(p.get_content_type(), p.get_filename())";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("python3 is needed to read the e-mail back ({e})"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_request_for_missing_pieces_is_a_letter_and_waits_until_completed() {
+    let mut s = open(SAMPLE, Some(SECRETARY));
+    s.set_today(chrono::NaiveDate::from_ymd_opt(2025, 7, 7).expect("day"));
+    s.select("PDNP06-2025-020");
+    s.act("request_pieces");
+    assert!(matches!(s.app.state.mode, Mode::Form(_)), "{}", s.screen());
+    // What the dossier lacks is offered; the wrong date order is refused.
+    let jury::app::state::Mode::Form(form) = &s.app.state.mode else {
+        unreachable!()
+    };
+    assert!(
+        form.text_of("missing")
+            .starts_with("Projet › Heures en ligne par semaine ; ")
+    );
+    s.fill(
+        "missing",
+        "Attestation d'assurance ; Heures de présence en ligne",
+    );
+    s.fill("due", "1er juillet 2025");
+    s.act("confirm");
+    assert!(
+        s.screen()
+            .contains("La date limite précède la date du courrier")
+    );
+    s.fill("due", "22/07/2025");
+    s.act("confirm");
+    let screen = s.screen();
+    assert_eq!(s.app.state.mode, Mode::Normal, "{screen}");
+    assert!(
+        status(&s).contains("Demande de pièces enregistrée"),
+        "{}",
+        status(&s)
+    );
+
+    let stem = s.letters_dir().join("PDNP06-2025-020-demande-pieces-1");
+    let text = pdf_text(&stem.with_extension("pdf"));
+    for needle in [
+        "Pièces manquantes à votre candidature",
+        "Attestation d'assurance",
+        "au plus tard le 22 juillet 2025",
+        "PDNP06-2025-020",
+    ] {
+        assert!(text.contains(needle), "{needle} not in:\n{text}");
+    }
+    let mail = read_eml(&stem.with_extension("eml"));
+    assert!(
+        mail.contains("Pièces manquantes — candidature PDNP06-2025-020"),
+        "{mail}"
+    );
+    assert!(
+        mail.contains("application/pdf PDNP06-2025-020-demande-pieces-1.pdf"),
+        "{mail}"
+    );
+    assert!(stem.with_extension("odt").is_file());
+    let screen = s.screen();
+    assert!(
+        screen.contains("en attente de pièces jusqu'au 22 juillet 2025"),
+        "{screen}"
+    );
+
+    // Past the date without an answer, it says so.
+    s.set_today(chrono::NaiveDate::from_ymd_opt(2025, 7, 23).expect("day"));
+    let screen = s.screen();
+    assert!(
+        screen.contains("✉ pièces demandées non reçues, échéance"),
+        "{screen}"
+    );
+    let late = s.app.state.request_of("PDNP06-2025-020").expect("request");
+    assert_eq!(
+        late.standing(s.app.state.env.today)
+            .describe(jury_core::fr::Lang::Fr),
+        "pièces demandées non reçues, échéance dépassée le 22 juillet 2025"
+    );
+
+    // The dossier completed: the request is answered, in the CSV too.
+    s.act("edit_dossier");
+    s.fill_label("Projet › Heures en ligne par semaine", "4");
+    s.act("confirm");
+    let screen = s.screen();
+    assert!(screen.contains("✉ complété le"), "{screen}");
+    let history: Vec<String> = s.query(
+        "SELECT action FROM audit WHERE target = 'PDNP06-2025-020' AND action LIKE 'dossier.%' ORDER BY id",
+    );
+    assert_eq!(history, ["dossier.request", "dossier.edit"]);
+    let r = verify_record(&s.db, None).expect("verify");
+    assert!(r.is_intact(), "{:?} {:?}", r.differences, r.integrity);
+    let src = jury::io::produce::load(&s.app.store).expect("load");
+    let csv = jury::io::export::csv(&src).expect("csv");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&csv[3..]);
+    let header = reader.headers().expect("header").clone();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let row = reader
+        .records()
+        .map(|r| r.expect("row"))
+        .find(|r| &r[0] == "PDNP06-2025-020")
+        .expect("row");
+    assert_eq!(&row[col("Pièces demandées le")], "07/07/2025");
+    assert_eq!(&row[col("Pièces attendues le")], "22/07/2025");
+    assert_eq!(&row[col("Version du dossier")], "2");
+    assert!(!row[col("Complété le")].is_empty());
 }

@@ -30,6 +30,7 @@ pub mod packet;
 pub mod ranking;
 pub mod records;
 pub mod replay;
+pub mod request;
 pub mod search;
 pub mod snapshot;
 pub mod templates;

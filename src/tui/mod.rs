@@ -152,6 +152,7 @@ impl App {
         let pending_files = sync.pending;
         let versions = store.dossier_versions().map_err(StartError::Store)?;
         let stale = store.stale_scores().map_err(StartError::Store)?;
+        let requests = store.piece_requests().map_err(StartError::Store)?;
         let dossiers = store.load_dossiers().map_err(StartError::Store)?;
         let scores = store.load_scores().map_err(StartError::Store)?;
         let hint = store.meta("last_reviewer").map_err(StartError::Store)?;
@@ -205,6 +206,7 @@ impl App {
             versions: versions.into_iter().collect(),
             stale,
             pending_files,
+            requests,
         });
         let created = store.created();
         let mut app = App {
@@ -320,6 +322,15 @@ impl App {
                     Err(e) => Outcome::Failed(e.message(lang)),
                 }]
             }
+            Effect::RequestPieces {
+                reference,
+                missing,
+                due,
+                on,
+            } => vec![
+                self.request_pieces(&reference, &missing, due, on),
+                self.reload(),
+            ],
             Effect::LoadHistory(reference) => vec![match self.store.history(&reference) {
                 Ok(events) => Outcome::History {
                     reference,
@@ -331,6 +342,42 @@ impl App {
                 Ok(()) => Vec::new(),
                 Err(e) => vec![Outcome::Failed(e.message(lang))],
             },
+        }
+    }
+
+    /// Records a request for missing pieces, then writes its letter.
+    fn request_pieces(
+        &mut self,
+        reference: &str,
+        missing: &[String],
+        due: chrono::NaiveDate,
+        on: chrono::NaiveDate,
+    ) -> Outcome {
+        let lang = self.state.env.lang;
+        let me = self.state.reviewer.clone().unwrap_or_default();
+        let done = (|| {
+            let request = self
+                .store
+                .request_pieces(&me, reference, missing, due, on)?;
+            let dossier = self.store.dossier(reference)?.ok_or_else(|| {
+                produce::ProduceError::UnknownDossier {
+                    typed: reference.to_string(),
+                    close: Vec::new(),
+                }
+            })?;
+            produce::write_request(
+                &self.state.batch.call,
+                &dossier,
+                &request,
+                &self.state.env.letters_dir,
+            )
+        })();
+        match done {
+            Ok(files) => Outcome::PiecesRequested {
+                reference: reference.to_string(),
+                pdf: files.into_iter().next().unwrap_or_default(),
+            },
+            Err(e) => Outcome::Failed(e.message(lang)),
         }
     }
 
@@ -437,6 +484,7 @@ impl App {
                 letters: self.store.letters()?,
                 dossiers,
                 stale: self.store.stale_scores()?,
+                requests: self.store.piece_requests()?,
             })
         })();
         match fresh {

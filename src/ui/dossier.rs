@@ -211,6 +211,22 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
             2,
         );
     }
+    if let Some(r) = s.request_of(&d.reference) {
+        let standing = r.standing(s.env.today);
+        let st = match standing {
+            jury_core::request::Standing::Completed { .. } => t.dim(),
+            _ => t.warn(),
+        };
+        let what = format!(
+            "{} ({} {}{} {})",
+            standing.describe(lang),
+            lang.tr(text::ASKED_ON),
+            lang.date(r.letter_date),
+            colon(lang),
+            r.missing.join(" ; ")
+        );
+        wrapped(&mut lines, Span::styled("✉ ", st), &what, st, width, 2);
+    }
     if !e.to_complete.is_empty() {
         let what = format!(
             "{}{} {}{}",
@@ -329,6 +345,7 @@ mod text {
     );
     pub const ACCEPT: Tr = Tr::new("accepter comme nouvelle version", "accept as a new version");
     pub const TO_COMPLETE: Tr = Tr::new("À compléter", "To complete");
+    pub const ASKED_ON: Tr = Tr::new("demandées le", "asked on");
     pub const COMPLETE: Tr = Tr::new("compléter", "complete");
     use jury_core::fr::Tr;
 

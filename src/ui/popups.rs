@@ -208,6 +208,32 @@ fn describe(l: &HistoryLine, s: &State) -> String {
                 text::EVENT_OVERRIDE_INELIGIBLE
             })
         ),
+        Happened::NewVersion {
+            version,
+            from_file,
+            changed,
+        } => format!(
+            "{} {version}{} {}",
+            lang.tr(if *from_file {
+                text::EVENT_FILE_VERSION
+            } else {
+                text::EVENT_NEW_VERSION
+            }),
+            colon(lang),
+            jury_core::completion::titles(changed, lang)
+        ),
+        Happened::PiecesRequested { due, missing } => format!(
+            "{} {}{}",
+            lang.tr(text::EVENT_PIECES_REQUESTED),
+            chrono::NaiveDate::parse_from_str(due, "%Y-%m-%d")
+                .map(|d| lang.date(d))
+                .unwrap_or_else(|_| due.clone()),
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!("{} {}", colon(lang), missing.replace('\n', " ; "))
+            }
+        ),
         Happened::OverrideRemoved => lang.tr(text::EVENT_OVERRIDE_REMOVED).to_string(),
         Happened::Decision {
             kind,
@@ -412,6 +438,16 @@ pub(super) fn attachments(f: &mut Frame, s: &State, t: &Theme, selected: usize) 
 
 /// The pop-ups' texts, French then English, pop-up by pop-up.
 mod text {
+    pub const EVENT_NEW_VERSION: jury_core::fr::Tr =
+        jury_core::fr::Tr::new("dossier corrigé, version", "dossier corrected, version");
+    pub const EVENT_FILE_VERSION: jury_core::fr::Tr = jury_core::fr::Tr::new(
+        "version du fichier acceptée, version",
+        "file's version accepted, version",
+    );
+    pub const EVENT_PIECES_REQUESTED: jury_core::fr::Tr = jury_core::fr::Tr::new(
+        "pièces manquantes demandées pour le",
+        "missing pieces requested by",
+    );
     use jury_core::fr::Tr;
 
     // Forms

@@ -189,6 +189,8 @@ pub struct Batch {
     /// Dossiers whose file changed after import: the file's version, for
     /// the chair or the secretary to accept.
     pub pending_files: BTreeMap<String, Dossier>,
+    /// Requests for missing pieces, oldest first.
+    pub requests: Vec<jury_core::request::PieceRequest>,
 }
 
 /// Every member's scores by (reference, member, criterion), as the state keeps them.
@@ -228,6 +230,7 @@ pub struct Init {
     pub versions: HashMap<String, i64>,
     pub stale: Vec<jury_core::records::Stale>,
     pub pending_files: Vec<Dossier>,
+    pub requests: Vec<jury_core::request::PieceRequest>,
 }
 
 /// This module's interface texts, in both languages.
@@ -306,6 +309,7 @@ impl State {
                     .into_iter()
                     .map(|d| (d.reference.clone(), d))
                     .collect(),
+                requests: init.requests,
             },
             reviewer: init.reviewer,
             screen: Screen::Dossiers,
@@ -497,6 +501,15 @@ impl State {
             self.dossiers.progress_cache.clear();
             self.refresh_view(None);
         }
+    }
+
+    /// The latest request for missing pieces on `reference`.
+    pub fn request_of(&self, reference: &str) -> Option<&jury_core::request::PieceRequest> {
+        self.batch
+            .requests
+            .iter()
+            .rev()
+            .find(|r| r.reference == reference)
     }
 
     /// What changed in `reference` since the active member scored it.

@@ -133,6 +133,82 @@ pub(super) fn submit(
     })])
 }
 
+/// The form of a request for missing pieces: what is missing (what the
+/// dossier lacks, to edit), by when (a fortnight), the letter's date.
+pub(super) fn request_form(s: &mut State) {
+    let lang = s.env.lang;
+    if !super::permitted(s, s.may_decide(), text::ONLY_CHAIR_SECRETARY_REQUEST) {
+        return;
+    }
+    let Some(i) = s.current_index() else {
+        return;
+    };
+    let entry = &s.batch.entries[i];
+    let d = &entry.dossier;
+    if d.email.is_empty() && POSTAL.iter().any(|p| d.missing.contains(p)) {
+        s.set_error(lang.tr(text::NO_WAY_TO_WRITE));
+        return;
+    }
+    let lacking = entry
+        .to_complete
+        .iter()
+        .map(|p| title(p, jury_core::fr::Lang::Fr))
+        .collect::<Vec<_>>()
+        .join(" ; ");
+    let today = s.env.today;
+    let mut form = Form::new(
+        Purpose::RequestPieces {
+            reference: d.reference.clone(),
+        },
+        format!("{} — {}", lang.tr(text::REQUEST_TITLE), d.reference),
+        vec![
+            Form::text("missing", lang.tr(text::MISSING), lacking),
+            Form::date(
+                "due",
+                lang.tr(text::DUE),
+                today + chrono::Days::new(15),
+                lang,
+            ),
+            Form::date("date", lang.tr(text::LETTER_DATE), today, lang),
+        ],
+    );
+    form.note = Some(lang.tr(text::REQUEST_NOTE).to_string());
+    s.mode = Mode::Form(form);
+}
+
+/// The request as the form has it: at least one item, a due date on or
+/// after the letter's.
+pub(super) fn request(s: &State, form: &Form, reference: &str) -> Result<Vec<Effect>, String> {
+    let lang = s.env.lang;
+    let missing: Vec<String> = form
+        .text_of("missing")
+        .split(';')
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect();
+    if missing.is_empty() {
+        return Err(lang.tr(text::SAY_WHAT_IS_MISSING).into());
+    }
+    let due = form.date_of("due").map_err(|e| e.message(lang))?;
+    let on = form.date_of("date").map_err(|e| e.message(lang))?;
+    if due < on {
+        return Err(lang.tr(text::DUE_BEFORE_LETTER).into());
+    }
+    Ok(vec![Effect::RequestPieces {
+        reference: reference.to_string(),
+        missing,
+        due,
+        on,
+    }])
+}
+
+/// The fields a letter needs to go by post.
+const POSTAL: &[&str] = &[
+    "/structure/address/street",
+    "/structure/address/postcode",
+    "/structure/address/city",
+];
+
 /// Accepts the file's version of the current dossier as its next version.
 pub(super) fn accept_file(s: &mut State) -> Vec<Effect> {
     if !super::permitted(s, s.may_decide(), text::ONLY_CHAIR_SECRETARY) {
@@ -202,6 +278,34 @@ mod text {
     pub const ONLY_CHAIR_SECRETARY: Tr = Tr::new(
         "Seuls la présidence et le secrétariat complètent ou corrigent un dossier.",
         "Only the chair and the secretary complete or correct a dossier.",
+    );
+    pub const ONLY_CHAIR_SECRETARY_REQUEST: Tr = Tr::new(
+        "Seuls la présidence et le secrétariat demandent des pièces.",
+        "Only the chair and the secretary request pieces.",
+    );
+    pub const NO_WAY_TO_WRITE: Tr = Tr::new(
+        "Ce dossier n'a ni courriel ni adresse postale complète : complétez-le d'abord (E).",
+        "This dossier has neither an e-mail nor a full postal address: complete it first (E).",
+    );
+    pub const REQUEST_TITLE: Tr =
+        Tr::new("Demande de pièces manquantes", "Request for missing pieces");
+    pub const MISSING: Tr = Tr::new(
+        "Pièces ou informations manquantes (séparées par « ; »)",
+        "Missing pieces or information (separated by « ; »)",
+    );
+    pub const DUE: Tr = Tr::new("À envoyer au plus tard le", "To be sent by");
+    pub const LETTER_DATE: Tr = Tr::new("Date du courrier", "Letter date");
+    pub const REQUEST_NOTE: Tr = Tr::new(
+        "Le courrier (PDF, ODT et courriel EML) est écrit dans le dossier des courriers ; le dossier reste « en attente de pièces » jusqu'à la date ou jusqu'à sa prochaine version.",
+        "The letter (PDF, ODT and EML e-mail) is written to the letters folder; the dossier stays « waiting for pieces » until the date or its next version.",
+    );
+    pub const SAY_WHAT_IS_MISSING: Tr = Tr::new(
+        "Indiquez au moins une pièce ou information manquante.",
+        "Say at least one missing piece or piece of information.",
+    );
+    pub const DUE_BEFORE_LETTER: Tr = Tr::new(
+        "La date limite précède la date du courrier.",
+        "The due date is before the letter's date.",
     );
     pub const TITLE: Tr = Tr::new(
         "Compléter / corriger le dossier",

@@ -47,6 +47,13 @@ pub enum Effect {
     ImportPacket(PathBuf),
     /// Write the minutes of every session.
     Minutes,
+    /// Record a request for missing pieces and write its letter.
+    RequestPieces {
+        reference: String,
+        missing: Vec<String>,
+        due: chrono::NaiveDate,
+        on: chrono::NaiveDate,
+    },
 }
 
 /// What `update` handles: what the user did, what the runtime reports after
@@ -320,6 +327,7 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::EditDossier => edit::open(s),
+        Action::RequestPieces => edit::request_form(s),
         Action::AcceptFileVersion => effects.extend(edit::accept_file(s)),
         Action::Close
         | Action::DeleteBack

@@ -19,6 +19,7 @@ pub struct Reload {
     /// (None otherwise: re-reading 100 000 dossiers per decision is not free).
     pub dossiers: Option<Vec<(jury_core::dossier::Dossier, i64)>>,
     pub stale: Vec<jury_core::records::Stale>,
+    pub requests: Vec<jury_core::request::PieceRequest>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -56,6 +57,11 @@ pub enum Outcome {
     MinutesWritten {
         count: usize,
         dir: PathBuf,
+    },
+    /// A request for missing pieces recorded, its letter written there.
+    PiecesRequested {
+        reference: String,
+        pdf: PathBuf,
     },
     /// No letter produced: what is wrong with the templates.
     LettersRefused(Vec<String>),
@@ -137,7 +143,9 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
                 letters,
                 dossiers,
                 stale,
+                requests,
             } = *fresh;
+            s.batch.requests = requests;
             if let Some(dossiers) = dossiers {
                 s.replace_dossiers(dossiers);
             }
@@ -162,6 +170,11 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
         Outcome::PacketImported(report) => {
             s.set_status(format!("{} {report}", lang.tr(text::PACKET_IMPORTED)))
         }
+        Outcome::PiecesRequested { reference, pdf } => s.set_status(format!(
+            "{} {reference} : {}",
+            lang.tr(text::PIECES_REQUESTED),
+            pdf.display()
+        )),
         Outcome::MinutesWritten { count, dir } => s.set_status(format!(
             "{count} {} {}",
             lang.tr(text::MINUTES_WRITTEN),
@@ -261,6 +274,10 @@ mod text {
     use jury_core::fr::Tr;
 
     pub const NOT_SAVED: Tr = Tr::new("Non enregistré :", "Not saved:");
+    pub const PIECES_REQUESTED: Tr = Tr::new(
+        "Demande de pièces enregistrée, courrier écrit pour",
+        "Request for pieces recorded, letter written for",
+    );
     pub const NEW_VERSION: Tr = Tr::new(
         "Nouvelle version enregistrée, inscrite au journal :",
         "New version saved, written to the log:",

@@ -53,6 +53,7 @@ pub(super) fn sample_state(reviewer: Option<&str>, committee: CommitteeData) -> 
         versions: Default::default(),
         stale: Vec::new(),
         pending_files: Vec::new(),
+        requests: Vec::new(),
     })
 }
 
@@ -266,6 +267,7 @@ fn scores_read_back_after_a_write_replace_the_screens_copy() {
             letters: Vec::new(),
             dossiers: None,
             stale: Vec::new(),
+            requests: Vec::new(),
         })),
     );
     let i = s.entry_index(&reference).expect("entry");

@@ -712,6 +712,9 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             id: *id,
             take_incoming: form.choice_of("choice").as_deref() == Some("take"),
         },
+        Purpose::RequestPieces { reference } => {
+            return crate::app::update::edit::request(s, form, reference);
+        }
         Purpose::EditDossier {
             reference,
             pointers,
