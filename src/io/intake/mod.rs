@@ -184,11 +184,22 @@ fn import_sheet(
                 m.insert("attachments".into(), Value::Array(list));
             }
         }
-        if let Err(diags) = jury_core::dossier::Dossier::from_value(&dossier) {
-            for d in diags {
-                report.error(format!("{at}: dossier incomplet : {}", d.message));
+        match jury_core::dossier::Dossier::from_value(&dossier) {
+            Err(diags) => {
+                for d in diags {
+                    report.error(format!("{at}: dossier refusé : {}", d.message));
+                }
+                continue;
             }
-            continue;
+            // Taken in all the same: completed later in the app.
+            Ok(d) if !d.missing.is_empty() => {
+                let lacking: Vec<String> = d.missing.iter().map(|p| p.to_string()).collect();
+                report.lines.push(format!(
+                    "{at}: {reference} à compléter : {}",
+                    jury_core::completion::titles(&lacking, Lang::Fr)
+                ));
+            }
+            Ok(_) => {}
         }
         let mut text = serde_json::to_string_pretty(&dossier).unwrap_or_default();
         text.push('\n');
