@@ -156,6 +156,11 @@ fn a_dossier_lacking_fields_is_listed_to_complete_and_completed() {
         "SELECT json_extract(content, '$.project.weekly_online_hours') FROM dossiers WHERE reference = 'PDNP06-2025-020'",
     );
     assert_eq!(hours, [3.5]);
+    // The yes/no fields left empty stay out: nobody answered « non ».
+    let charter: Vec<Option<bool>> = s.query(
+        "SELECT json_extract(content, '$.commitments.charter_signed') FROM dossiers WHERE reference = 'PDNP06-2025-020'",
+    );
+    assert_eq!(charter, [None]);
     let screen = s.screen();
     assert!(!screen.contains("Heures en ligne par semaine,"), "{screen}");
 }

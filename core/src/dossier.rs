@@ -123,6 +123,14 @@ pub fn changed_fields(old: &Value, new: &Value) -> Vec<String> {
 }
 
 fn differences(old: &Value, new: &Value, at: String, out: &mut Vec<String>) {
+    // A section added or removed whole counts field by field: « Projet ›
+    // Heures en ligne par semaine », not « Projet ».
+    let empty = Value::Object(serde_json::Map::new());
+    let (old, new) = match (old, new) {
+        (Value::Null, Value::Object(_)) => (&empty, new),
+        (Value::Object(_), Value::Null) => (old, &empty),
+        _ => (old, new),
+    };
     match (old, new) {
         (Value::Object(a), Value::Object(b)) => {
             let mut seen = std::collections::BTreeSet::new();
@@ -359,5 +367,24 @@ mod tests {
         assert!(!is_inside("../a.pdf"));
         assert!(!is_inside("/etc/passwd"));
         assert!(!is_inside("pieces/../../a.pdf"));
+    }
+}
+
+#[cfg(test)]
+mod changes {
+    use super::changed_fields;
+
+    #[test]
+    fn a_section_added_whole_counts_field_by_field() {
+        let old = serde_json::json!({ "reference": "A" });
+        let new = serde_json::json!({ "reference": "A", "project": { "hours": 3, "place": "x" } });
+        assert_eq!(
+            changed_fields(&old, &new),
+            ["/project/hours", "/project/place"]
+        );
+        assert_eq!(
+            changed_fields(&new, &old),
+            ["/project/hours", "/project/place"]
+        );
     }
 }

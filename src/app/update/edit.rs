@@ -106,6 +106,12 @@ pub(super) fn submit(
             crate::app::form::Value::Text(t) => t.as_str(),
             _ => continue,
         };
+        // Left empty, a field stays out (« à compléter »): convert() reads
+        // an empty yes/no as « non », which nobody answered here.
+        if typed.trim().is_empty() {
+            remove(&mut raw, pointer);
+            continue;
+        }
         let kind = kind_for(s, pointer, d);
         match convert(kind, typed) {
             Ok(Value::Null) => remove(&mut raw, pointer),
