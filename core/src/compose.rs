@@ -364,6 +364,16 @@ pub fn grid_table(call: &Call, agg: Option<&DossierAggregate>, basis: Basis) -> 
     }
 }
 
+/// The fields the address block and the e-mail of a letter need.
+const ADDRESSEE: &[&str] = &[
+    "/structure/name",
+    "/structure/address/street",
+    "/structure/address/postcode",
+    "/structure/address/city",
+    "/structure/representative/name",
+    "/structure/email",
+];
+
 fn addressee(d: &Dossier) -> Vec<String> {
     let raw = &d.raw;
     let title = text(raw, "/structure/representative/title");
@@ -398,6 +408,25 @@ pub fn letter(input: &LetterInput) -> Result<Document, Vec<Diag>> {
                 ),
             }]
         })??;
+    // A letter is an administrative act: it is not sent to an address the
+    // dossier does not have yet.
+    let lacking: Vec<String> = ADDRESSEE
+        .iter()
+        .filter(|p| input.dossier.missing.contains(p))
+        .map(|p| p.to_string())
+        .collect();
+    if !lacking.is_empty() {
+        return Err(vec![Diag {
+            path: input.dossier.reference.clone(),
+            line: 1,
+            column: 1,
+            severity: crate::json::Severity::Error,
+            message: format!(
+                "dossier à compléter avant la lettre : {}",
+                crate::completion::titles(&lacking, FR)
+            ),
+        }]);
+    }
     let rendered = templates::render(&template, &values(input))?;
     let appeal = call
         .appeal_routes

@@ -39,13 +39,20 @@ pub struct Attachment {
 pub struct Dossier {
     pub reference: String,
     pub received_at: DateTime<FixedOffset>,
+    /// The structure's name, the address and the people: empty while the
+    /// dossier does not say (see `missing`).
     pub structure: String,
     pub city: String,
     pub postcode: String,
     pub representative: String,
     pub professional: String,
-    pub employment: Employment,
+    /// None while the dossier does not say.
+    pub employment: Option<Employment>,
+    /// Empty while the dossier does not say (see `missing`).
     pub email: String,
+    /// JSON Pointers of the fields letters and the list rely on that the
+    /// dossier does not fill yet, in the format's order.
+    pub missing: Vec<&'static str>,
     pub attachments: Vec<Attachment>,
     /// The whole dossier, keys in file order, unknown keys kept.
     pub raw: Value,
@@ -136,45 +143,53 @@ fn fields(f: &Fields, pieces: Option<PieceCheck>, errors: &mut Vec<Diag>) -> Opt
             }
         }
     });
-    let structure = f.object("structure", errors);
-    let (mut name, mut postcode, mut city, mut rep, mut email) = (None, None, None, None, None);
-    if let Some(s) = &structure {
-        name = s.string("name", errors);
-        if let Some(a) = s.object("address", errors) {
-            a.string("street", errors);
-            postcode = a.string("postcode", errors);
-            city = a.string("city", errors);
+    // Only the reference and the reception time are needed to take a
+    // dossier in: what a source could not fill is listed in `missing` and
+    // shown « à compléter » until someone completes it.
+    let mut missing = Vec::new();
+    let mut want = |fields: Option<&Fields>, key: &str, pointer: &'static str, errors: &mut Vec<Diag>| {
+        let value = fields.and_then(|f| f.filled(key, errors));
+        if value.is_none() {
+            missing.push(pointer);
         }
-        if let Some(r) = s.object("representative", errors) {
-            let n = r.string("name", errors);
-            let t = r.string("title", errors);
-            rep = n.zip(t).map(|(n, _)| n);
-        }
-        email = s.string("email", errors);
-        if let (Some(e), Some(v)) = (&email, s.get("email"))
-            && !looks_like_email(e)
-        {
+        value.unwrap_or_default()
+    };
+    let structure = f.opt_object("structure", errors);
+    let s = structure.as_ref();
+    let address = s.and_then(|s| s.opt_object("address", errors));
+    let representative = s.and_then(|s| s.opt_object("representative", errors));
+    let name = want(s, "name", "/structure/name", errors);
+    want(address.as_ref(), "street", "/structure/address/street", errors);
+    let postcode = want(address.as_ref(), "postcode", "/structure/address/postcode", errors);
+    let city = want(address.as_ref(), "city", "/structure/address/city", errors);
+    let rep = want(representative.as_ref(), "name", "/structure/representative/name", errors);
+    want(representative.as_ref(), "title", "/structure/representative/title", errors);
+    let email = want(s, "email", "/structure/email", errors);
+    if let (false, Some(v)) = (email.is_empty(), s.and_then(|s| s.get("email")))
+        && !looks_like_email(&email)
+    {
+        errors.push(f.src.error(
+            v,
+            format!("« structure.email » : adresse e-mail invalide « {email} »"),
+        ));
+    }
+    let professional = f.opt_object("professional", errors);
+    let p = professional.as_ref();
+    let pname = want(p, "name", "/professional/name", errors);
+    want(p, "role", "/professional/role", errors);
+    let status = want(p, "employment", "/professional/employment", errors);
+    let employment = if status.is_empty() {
+        None
+    } else {
+        let parsed = Employment::parse(&status);
+        if let (None, Some(v)) = (parsed, p.and_then(|p| p.get("employment"))) {
             errors.push(f.src.error(
                 v,
-                format!("« structure.email » : adresse e-mail invalide « {e} »"),
+                format!("« professional.employment » : « {status} » inconnu, attendu salarie, benevole, independant ou autre"),
             ));
         }
-    }
-    let professional = f.object("professional", errors);
-    let (mut pname, mut employment) = (None, None);
-    if let Some(p) = &professional {
-        pname = p.string("name", errors);
-        p.string("role", errors);
-        if let (Some(e), Some(v)) = (p.string("employment", errors), p.get("employment")) {
-            employment = Employment::parse(&e);
-            if employment.is_none() {
-                errors.push(f.src.error(
-                    v,
-                    format!("« professional.employment » : « {e} » inconnu, attendu salarie, benevole, independant ou autre"),
-                ));
-            }
-        }
-    }
+        parsed
+    };
     let attachments = f
         .opt_array("attachments", errors)
         .map(|items| attachments(f, items, pieces, errors))
@@ -182,13 +197,14 @@ fn fields(f: &Fields, pieces: Option<PieceCheck>, errors: &mut Vec<Diag>) -> Opt
     Some(Dossier {
         reference: reference?,
         received_at: received_at?,
-        structure: name?,
-        city: city?,
-        postcode: postcode?,
-        representative: rep?,
-        professional: pname?,
-        employment: employment?,
-        email: email?,
+        structure: name,
+        city,
+        postcode,
+        representative: rep,
+        professional: pname,
+        employment,
+        email,
+        missing,
         attachments,
         raw: Value::Null,
         hash: String::new(),

@@ -241,6 +241,24 @@ impl<'s, 'a, 'v> Fields<'s, 'a, 'v> {
         }
     }
 
+    /// A string that may be absent, null or blank (a field still to be
+    /// completed): None then; a value of another type is still an error.
+    pub fn filled(&self, key: &str, errors: &mut Vec<Diag>) -> Option<String> {
+        match self.get(key) {
+            None | Some(Value::NullKeyword(_)) => None,
+            Some(Value::StringLit(s)) if s.value.trim().is_empty() => None,
+            Some(v) => self.string_value(key, v, errors),
+        }
+    }
+
+    /// An object that may be absent or null.
+    pub fn opt_object(&self, key: &str, errors: &mut Vec<Diag>) -> Option<Fields<'s, 'a, 'v>> {
+        match self.get(key) {
+            None | Some(Value::NullKeyword(_)) => None,
+            Some(v) => self.object_value(key, v, errors),
+        }
+    }
+
     pub fn object(&self, key: &str, errors: &mut Vec<Diag>) -> Option<Fields<'s, 'a, 'v>> {
         match self.get(key) {
             None => {

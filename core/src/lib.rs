@@ -10,6 +10,7 @@ pub mod anonymise;
 pub mod audit;
 pub mod call;
 pub mod committee;
+pub mod completion;
 pub mod compose;
 pub mod dates;
 pub mod decision;

@@ -126,6 +126,22 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
     let (templates, mut template_errors) = crate::io::files::read_overrides(dir);
     diags.append(&mut template_errors);
     diags.extend(jury_core::templates::check_call(&call, &templates));
+    for (d, display) in &dossiers {
+        let lacking = jury_core::completion::to_complete(&call, &templates, d);
+        if !lacking.is_empty() {
+            diags.push(Diag {
+                path: display.clone(),
+                line: 1,
+                column: 1,
+                severity: Severity::Warning,
+                message: format!(
+                    "{} à compléter : {}",
+                    d.reference,
+                    jury_core::completion::titles(&lacking, jury_core::fr::Lang::Fr)
+                ),
+            });
+        }
+    }
     Ok(CallFolder {
         dir: dir.to_path_buf(),
         call,
