@@ -11,11 +11,7 @@ use std::collections::BTreeMap;
 
 /// The JSON Pointers the dossier should fill and does not, each once, in
 /// the order: format fields, eligibility rules, letter templates.
-pub fn to_complete(
-    call: &Call,
-    overrides: &BTreeMap<String, String>,
-    d: &Dossier,
-) -> Vec<String> {
+pub fn to_complete(call: &Call, overrides: &BTreeMap<String, String>, d: &Dossier) -> Vec<String> {
     let mut out: Vec<String> = d.missing.iter().map(|p| p.to_string()).collect();
     let mut add = |pointer: &str| {
         let absent = d
@@ -114,7 +110,11 @@ mod tests {
             panic!("accepted");
         };
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].message.starts_with("« structure.name » : une chaîne"));
+        assert!(
+            errors[0]
+                .message
+                .starts_with("« structure.name » : une chaîne")
+        );
     }
 
     #[test]

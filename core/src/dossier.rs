@@ -147,23 +147,44 @@ fn fields(f: &Fields, pieces: Option<PieceCheck>, errors: &mut Vec<Diag>) -> Opt
     // dossier in: what a source could not fill is listed in `missing` and
     // shown « à compléter » until someone completes it.
     let mut missing = Vec::new();
-    let mut want = |fields: Option<&Fields>, key: &str, pointer: &'static str, errors: &mut Vec<Diag>| {
-        let value = fields.and_then(|f| f.filled(key, errors));
-        if value.is_none() {
-            missing.push(pointer);
-        }
-        value.unwrap_or_default()
-    };
+    let mut want =
+        |fields: Option<&Fields>, key: &str, pointer: &'static str, errors: &mut Vec<Diag>| {
+            let value = fields.and_then(|f| f.filled(key, errors));
+            if value.is_none() {
+                missing.push(pointer);
+            }
+            value.unwrap_or_default()
+        };
     let structure = f.opt_object("structure", errors);
     let s = structure.as_ref();
     let address = s.and_then(|s| s.opt_object("address", errors));
     let representative = s.and_then(|s| s.opt_object("representative", errors));
     let name = want(s, "name", "/structure/name", errors);
-    want(address.as_ref(), "street", "/structure/address/street", errors);
-    let postcode = want(address.as_ref(), "postcode", "/structure/address/postcode", errors);
+    want(
+        address.as_ref(),
+        "street",
+        "/structure/address/street",
+        errors,
+    );
+    let postcode = want(
+        address.as_ref(),
+        "postcode",
+        "/structure/address/postcode",
+        errors,
+    );
     let city = want(address.as_ref(), "city", "/structure/address/city", errors);
-    let rep = want(representative.as_ref(), "name", "/structure/representative/name", errors);
-    want(representative.as_ref(), "title", "/structure/representative/title", errors);
+    let rep = want(
+        representative.as_ref(),
+        "name",
+        "/structure/representative/name",
+        errors,
+    );
+    want(
+        representative.as_ref(),
+        "title",
+        "/structure/representative/title",
+        errors,
+    );
     let email = want(s, "email", "/structure/email", errors);
     if let (false, Some(v)) = (email.is_empty(), s.and_then(|s| s.get("email")))
         && !looks_like_email(&email)

@@ -33,7 +33,7 @@ pub const FORM: &[(&str, &str, &str)] = &[
 ];
 
 /// A copy of the sample call with an `intake` section of [`FORM`] and
-/// this reference prefix.
+/// this reference prefix (none if empty).
 pub fn call_with_prefix(dir: &Path, prefix: &str) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025");
     let call = dir.join("appel");
@@ -45,7 +45,11 @@ pub fn call_with_prefix(dir: &Path, prefix: &str) -> PathBuf {
         .iter()
         .map(|(c, f, t)| serde_json::json!({"column": c, "field": f, "type": t}))
         .collect();
-    appel["intake"] = serde_json::json!({"reference_prefix": prefix, "columns": columns});
+    appel["intake"] = serde_json::json!({"columns": columns});
+    // An empty prefix is refused: none is written.
+    if !prefix.is_empty() {
+        appel["intake"]["reference_prefix"] = serde_json::json!(prefix);
+    }
     std::fs::write(&path, serde_json::to_string_pretty(&appel).expect("json")).expect("write");
     call
 }
