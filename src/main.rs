@@ -184,11 +184,12 @@ fn check(dir: &std::path::Path) -> ExitCode {
             ExitCode::from(1)
         }
         Ok(folder) => {
-            for d in &folder.diags {
+            let incomplete = folder.incomplete();
+            for d in folder.diags.iter().chain(&incomplete) {
                 println!("{d}");
             }
             let errors = folder.errors();
-            let warnings = folder.diags.len() - errors;
+            let warnings = folder.diags.len() - errors + incomplete.len();
             println!(
                 "{} : {} critère(s), {} règle(s), {} dossier(s) valide(s), {} erreur(s), {} avertissement(s).",
                 visible(&folder.call.id),

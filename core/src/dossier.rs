@@ -114,6 +114,33 @@ impl Dossier {
     }
 }
 
+/// The JSON Pointers whose values differ between two versions of a
+/// dossier, in key order: what « modifié » lists.
+pub fn changed_fields(old: &Value, new: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    differences(old, new, String::new(), &mut out);
+    out
+}
+
+fn differences(old: &Value, new: &Value, at: String, out: &mut Vec<String>) {
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            let mut seen = std::collections::BTreeSet::new();
+            for k in a.keys().chain(b.keys()) {
+                if seen.insert(k) {
+                    let (x, y) = (
+                        a.get(k).unwrap_or(&Value::Null),
+                        b.get(k).unwrap_or(&Value::Null),
+                    );
+                    differences(x, y, format!("{at}/{k}"), out);
+                }
+            }
+        }
+        (a, b) if a != b => out.push(at),
+        _ => {}
+    }
+}
+
 pub fn content_hash(v: &Value) -> String {
     let compact = serde_json::to_string(v).unwrap_or_default();
     crate::sha256_hex(compact.as_bytes())

@@ -248,6 +248,14 @@ pub fn dossier(reference: &str, hash: &str, content: Option<&str>) -> (String, S
     (format!("dossier {reference}"), shown)
 }
 
+/// One version of a dossier, by the hash of its text when it was made.
+pub fn version(reference: &str, n: i64, hash: &str) -> (String, String) {
+    (
+        format!("version {n} du dossier {reference}"),
+        format!("empreinte {hash}"),
+    )
+}
+
 #[derive(Default)]
 struct Letter {
     pdf: String,
@@ -283,6 +291,7 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     let mut outcomes: BTreeMap<i64, Vec<(bool, String, String)>> = BTreeMap::new();
     let mut letters: BTreeMap<(String, i64), Letter> = BTreeMap::new();
     let mut dossiers: BTreeMap<String, String> = BTreeMap::new();
+    let mut versions: BTreeMap<(String, i64), String> = BTreeMap::new();
     // Dossiers `jury anonymise` rewrote: the hash their new text gives.
     let mut anonymised: BTreeMap<String, String> = BTreeMap::new();
     let mut snapshots: BTreeMap<(i64, String), String> = BTreeMap::new();
@@ -323,7 +332,16 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
             "call" => call = e.after.clone(),
             "templates" => templates = e.after.clone(),
             "import" => {
-                dossiers.insert(e.target.clone(), e.after.clone().unwrap_or_default());
+                let hash = e.after.clone().unwrap_or_default();
+                versions.insert((e.target.clone(), 1), hash.clone());
+                dossiers.insert(e.target.clone(), hash);
+            }
+            "dossier.edit" | "dossier.accept" => {
+                let hash = after["hash"].as_str().unwrap_or("").to_string();
+                if let Some(n) = after["version"].as_i64() {
+                    versions.insert((e.target.clone(), n), hash.clone());
+                }
+                dossiers.insert(e.target.clone(), hash);
             }
             "bundle.issue" => {
                 if let Some(key_id) = after["key_id"].as_str() {
@@ -603,6 +621,9 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     for (reference, hash) in &dossiers {
         let rewritten = anonymised.get(reference).filter(|h| *h != hash);
         put(dossier(reference, hash, rewritten.map(String::as_str)));
+    }
+    for ((reference, n), hash) in &versions {
+        put(version(reference, *n, hash));
     }
     for ((m, key_id), (issued_at, grid)) in &member_keys {
         put(member_key(m, key_id, issued_at, grid, None));

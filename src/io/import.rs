@@ -126,22 +126,6 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
     let (templates, mut template_errors) = crate::io::files::read_overrides(dir);
     diags.append(&mut template_errors);
     diags.extend(jury_core::templates::check_call(&call, &templates));
-    for (d, display) in &dossiers {
-        let lacking = jury_core::completion::to_complete(&call, &templates, d);
-        if !lacking.is_empty() {
-            diags.push(Diag {
-                path: display.clone(),
-                line: 1,
-                column: 1,
-                severity: Severity::Warning,
-                message: format!(
-                    "{} à compléter : {}",
-                    d.reference,
-                    jury_core::completion::titles(&lacking, jury_core::fr::Lang::Fr)
-                ),
-            });
-        }
-    }
     Ok(CallFolder {
         dir: dir.to_path_buf(),
         call,
@@ -149,6 +133,30 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
         dossiers,
         diags,
     })
+}
+
+impl CallFolder {
+    /// One warning per dossier with fields « à compléter »: what `jury
+    /// check` lists. Not an import problem: the app shows it on the dossier.
+    pub fn incomplete(&self) -> Vec<Diag> {
+        self.dossiers
+            .iter()
+            .filter_map(|(d, display)| {
+                let lacking = jury_core::completion::to_complete(&self.call, &self.templates, d);
+                (!lacking.is_empty()).then(|| Diag {
+                    path: display.clone(),
+                    line: 1,
+                    column: 1,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "{} à compléter : {}",
+                        d.reference,
+                        jury_core::completion::titles(&lacking, jury_core::fr::Lang::Fr)
+                    ),
+                })
+            })
+            .collect()
+    }
 }
 
 fn reference_node<'v, 'a>(item: &'v Ast<'a>) -> Option<&'v Ast<'a>> {

@@ -23,6 +23,7 @@ mod packets;
 pub mod private;
 pub mod record;
 mod rights;
+pub mod versions;
 pub use crypt::Passphrase;
 pub use error::{Holder, PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
@@ -30,7 +31,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 9;
+const SCHEMA_VERSION: i64 = 10;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -205,6 +206,35 @@ const MIGRATIONS: &[&str] = &[
         salt TEXT NOT NULL,
         content TEXT NOT NULL
      );",
+    // 10: dossiers completed or corrected after import. Every version is
+    // kept (the first is the import); `dossiers` holds the current one.
+    // Each score row remembers the version it was given on, set by the
+    // triggers whichever path writes it (a key press, a packet, an undo),
+    // so a member sees « modifié depuis votre note ».
+    "CREATE TABLE dossier_versions (
+        reference TEXT NOT NULL REFERENCES dossiers(reference),
+        version INTEGER NOT NULL,
+        content TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        PRIMARY KEY (reference, version)
+     );
+     INSERT INTO dossier_versions (reference, version, content, hash, at, actor, origin)
+        SELECT reference, 1, content, hash, imported_at, 'import', 'import' FROM dossiers;
+     ALTER TABLE dossiers ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+     ALTER TABLE scores ADD COLUMN dossier_version INTEGER NOT NULL DEFAULT 1;
+     CREATE TRIGGER scores_version_insert AFTER INSERT ON scores BEGIN
+        UPDATE scores SET dossier_version =
+            (SELECT version FROM dossiers WHERE reference = NEW.reference)
+        WHERE rowid = NEW.rowid;
+     END;
+     CREATE TRIGGER scores_version_update AFTER UPDATE OF value, comment ON scores BEGIN
+        UPDATE scores SET dossier_version =
+            (SELECT version FROM dossiers WHERE reference = NEW.reference)
+        WHERE rowid = NEW.rowid;
+     END;",
 ];
 
 /// What importing a batch did.
@@ -214,6 +244,9 @@ pub struct SyncReport {
     pub unchanged: usize,
     /// Changed under the same reference: reported, the stored version kept.
     pub changed: Vec<Diag>,
+    /// The files' versions of those dossiers, which the chair or the
+    /// secretary may accept as new versions.
+    pub pending: Vec<Dossier>,
 }
 
 /// The `meta` key under which the call folder's absolute path is recorded
@@ -598,23 +631,34 @@ impl Store {
                 .map_err(|e| self.err(e))?;
             match existing {
                 Some((hash, _)) if hash == d.hash => report.unchanged += 1,
-                Some((_, when)) => report.changed.push(Diag {
-                    path: source.clone(),
-                    line: 1,
-                    column: 1,
-                    severity: Severity::Warning,
-                    message: format!(
-                        "le dossier {} a changé depuis son import du {} : la version importée est conservée (les notes portent sur elle)",
-                        d.reference,
-                        when.get(..10).unwrap_or(&when)
-                    ),
-                }),
+                // The file as it was at an earlier version: the app's
+                // correction since is the current one, nothing new.
+                Some(_) if self.is_known_version(&d.reference, &d.hash)? => report.unchanged += 1,
+                Some((_, when)) => {
+                    report.changed.push(Diag {
+                        path: source.clone(),
+                        line: 1,
+                        column: 1,
+                        severity: Severity::Warning,
+                        message: format!(
+                            "le dossier {} a changé dans son fichier depuis son import du {} : la version enregistrée est gardée (les notes portent sur elle) ; la présidence ou le secrétariat peut accepter celle du fichier depuis le dossier",
+                            d.reference,
+                            when.get(..10).unwrap_or(&when)
+                        ),
+                    });
+                    report.pending.push(d.clone());
+                }
                 None => {
                     let content = serde_json::to_string(&d.raw).unwrap_or_default();
                     self.write(|tx| {
                         tx.execute(
                             "INSERT INTO dossiers (reference, content, hash, source, imported_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                             params![d.reference, content, d.hash, source, now],
+                        )?;
+                        tx.execute(
+                            "INSERT INTO dossier_versions (reference, version, content, hash, at, actor, origin)
+                             VALUES (?1, 1, ?2, ?3, ?4, 'import', 'import')",
+                            params![d.reference, content, d.hash, now],
                         )?;
                         audit(tx, "import", "import", &d.reference, None, Some(&d.hash))?;
                         Ok(())

@@ -407,6 +407,21 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
         let (k, v) = replay::chair_key(&shown);
         p.insert(k, v);
     }
+    let versions = if has_column(conn, "dossier_versions", "hash")? {
+        "SELECT reference, version, hash FROM dossier_versions"
+    } else {
+        "SELECT '', 0, '' WHERE 0"
+    };
+    for (reference, n, hash) in rows(conn, versions, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (k, v) = replay::version(&reference, n, &hash);
+        p.insert(k, v);
+    }
     for (reference, content, hash) in
         rows(conn, "SELECT reference, content, hash FROM dossiers", |r| {
             Ok((

@@ -84,6 +84,26 @@ impl Store {
             if rewritten.is_empty() {
                 return Err(TxError::from(Refusal::AlreadyAnonymised));
             }
+            // Every earlier version too: a correction's old address is as
+            // personal as the current one. Their hashes stay, as recorded.
+            let versions: Vec<(String, i64, String)> = {
+                let mut stmt =
+                    tx.prepare("SELECT reference, version, content FROM dossier_versions")?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for (reference, version, content) in &versions {
+                let raw: Value = serde_json::from_str(content).unwrap_or(Value::Null);
+                let erased = jury_core::anonymise::dossier(&raw, call);
+                tx.execute(
+                    "UPDATE dossier_versions SET content = ?3 WHERE reference = ?1 AND version = ?2",
+                    params![
+                        reference,
+                        version,
+                        serde_json::to_string(&erased).unwrap_or_default()
+                    ],
+                )?;
+            }
             let mut texts = 0;
             for sql in [
                 "UPDATE scores SET comment = '' WHERE comment != ''",

@@ -358,11 +358,12 @@ impl Run<'_> {
                 return;
             }
         };
-        let mut changed = Vec::new();
-        if old != text.as_bytes() {
+        let mut changed = if old == text.as_bytes() {
+            Vec::new()
+        } else {
             let old: Value = serde_json::from_slice(&old).unwrap_or(Value::Null);
-            differences(&old, &c.dossier, String::new(), &mut changed);
-        }
+            jury_core::dossier::changed_fields(&old, &c.dossier)
+        };
         // A piece sent again under the same name with other bytes is a
         // change too, though the dossier's JSON is the same.
         let dir = self.call_dir.join("pieces").join(&c.reference);
@@ -461,26 +462,6 @@ fn write(
     let dir = call_dir.join("dossiers");
     std::fs::create_dir_all(&dir).map_err(crate::io::files::FileError::at(&dir))?;
     crate::io::files::write_atomic(target, text.as_bytes())
-}
-
-/// The JSON Pointers whose values differ between two dossiers.
-fn differences(old: &Value, new: &Value, at: String, out: &mut Vec<String>) {
-    match (old, new) {
-        (Value::Object(a), Value::Object(b)) => {
-            let mut seen = std::collections::BTreeSet::new();
-            for k in a.keys().chain(b.keys()) {
-                if seen.insert(k) {
-                    let (x, y) = (
-                        a.get(k).unwrap_or(&Value::Null),
-                        b.get(k).unwrap_or(&Value::Null),
-                    );
-                    differences(x, y, format!("{at}/{k}"), out);
-                }
-            }
-        }
-        (a, b) if a != b => out.push(at),
-        _ => {}
-    }
 }
 
 #[cfg(test)]
