@@ -267,37 +267,38 @@ impl Parts {
 }
 
 /// An HTML message as text: tags dropped (style and script with their
-/// content), line breaks kept, the common entities decoded.
+/// content), line breaks kept, the common entities decoded. One pass: a
+/// hostile message full of tags costs its length, not its square.
 fn strip_html(html: &str) -> String {
+    // ASCII lower-casing keeps every byte where it was: indices found in
+    // `lower` hold in `html`.
+    let lower = html.to_ascii_lowercase();
     let mut out = String::new();
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('>') else {
-            rest = "";
+    let mut at = 0;
+    while let Some(open) = lower[at..].find('<').map(|i| at + i) {
+        out.push_str(&html[at..open]);
+        let Some(close) = lower[open..].find('>').map(|i| open + i) else {
+            at = html.len();
             break;
         };
-        let tag = after[..close].trim().to_lowercase();
+        let tag = lower[open + 1..close].trim();
         let name: String = tag
             .trim_start_matches('/')
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect();
-        rest = &after[close + 1..];
+        at = close + 1;
         if (name == "style" || name == "script") && !tag.starts_with('/') {
-            let end = format!("</{name}");
-            rest = match rest.to_lowercase().find(&end) {
-                Some(i) => rest.get(i..).unwrap_or(""),
-                None => "",
-            };
+            at = lower[at..]
+                .find(&format!("</{name}"))
+                .map_or(html.len(), |i| at + i);
             continue;
         }
         if matches!(name.as_str(), "br" | "p" | "div" | "li" | "tr") {
             out.push('\n');
         }
     }
-    out.push_str(rest);
+    out.push_str(&html[at..]);
     let out = out
         .replace("&nbsp;", "\u{a0}")
         .replace("&lt;", "<")
@@ -323,6 +324,14 @@ mod tests {
             "From: a@b.fr\n\nLigne\nFrom here\n>From there\n"
         );
         assert_eq!(String::from_utf8_lossy(&m[1]), "From: c@d.fr\n\nB\n");
+    }
+
+    #[test]
+    fn html_full_of_tags_is_read_in_one_pass() {
+        let html = "<style>".repeat(200_000) + "<p>fin</p>";
+        assert_eq!(strip_html(&html), "");
+        let html = "<b>".repeat(500_000) + "fin";
+        assert_eq!(strip_html(&html), "fin");
     }
 
     #[test]
