@@ -29,11 +29,15 @@ pub fn fields(bytes: &[u8]) -> Result<Vec<(String, String)>, FormError> {
     if !bytes.starts_with(b"%PDF-") {
         return Err(FormError::Malformed("pas d'en-tête %PDF".into()));
     }
-    let doc = Document::load_mem(bytes).map_err(|e| match e {
+    // A PDF is whatever a candidate sent: should the parser panic on one,
+    // that file is unreadable, and the import goes on with the others.
+    let loaded = std::panic::catch_unwind(|| Document::load_mem(bytes))
+        .map_err(|_| FormError::Malformed("structure incohérente".into()))?;
+    let doc = loaded.map_err(|e| match e {
         lopdf::Error::Decryption(_)
         | lopdf::Error::InvalidPassword
         | lopdf::Error::UnsupportedSecurityHandler(_) => FormError::Encrypted,
-        e => FormError::Malformed(e.to_string()),
+        e => FormError::Malformed(jury_core::fr::visible(&e.to_string()).into_owned()),
     })?;
     // Opened with the empty user password (a form only restricted in what
     // may be changed) it reads as any other; one lopdf could not decrypt

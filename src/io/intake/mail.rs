@@ -155,18 +155,18 @@ fn message(raw: &[u8], at: String) -> Result<Message, MessageError> {
     if boundaries > MAX_BOUNDARIES {
         return Err(MessageError::TooDeep);
     }
-    let mail = mailparse::parse_mail(raw).map_err(|e| MessageError::Mime(e.to_string()))?;
+    let mail = mailparse::parse_mail(raw).map_err(|e| MessageError::Mime(shown(&e.to_string())))?;
     let from = mail
         .headers
         .get_first_header("From")
         .ok_or(MessageError::NoFrom)?;
-    let shown = from.get_value();
+    let sent = from.get_value();
     let from = mailparse::addrparse_header(from)
         .ok()
         .and_then(|l| l.extract_single_info())
         .map(|s| s.addr.trim().to_lowercase())
         .filter(|a| a.contains('@'))
-        .ok_or_else(|| MessageError::BadFrom(shown.trim().to_string()))?;
+        .ok_or_else(|| MessageError::BadFrom(shown(sent.trim())))?;
     let received_at = reception(&mail).ok_or(MessageError::NoDate)?;
     let subject = mail
         .headers
@@ -189,6 +189,12 @@ fn message(raw: &[u8], at: String) -> Result<Message, MessageError> {
         text: text.trim().replace("\r\n", "\n"),
         attachments: parts.attachments,
     })
+}
+
+/// Text from a message in an error: control characters made visible,
+/// as the terminal must not obey them.
+fn shown(s: &str) -> String {
+    jury_core::fr::visible(s).into_owned()
 }
 
 /// The receiving server's time (the top `Received:` header, after its last
@@ -236,7 +242,7 @@ impl Parts {
         if name.is_none() && text && disposition.disposition != DispositionType::Attachment {
             let body = part
                 .get_body()
-                .map_err(|e| MessageError::Mime(e.to_string()))?;
+                .map_err(|e| MessageError::Mime(shown(&e.to_string())))?;
             let slot = if mime == "text/plain" {
                 &mut self.plain
             } else {
@@ -259,7 +265,7 @@ impl Parts {
                 .headers
                 .get_first_value("Content-Transfer-Encoding")
                 .unwrap_or_default();
-            MessageError::Piece(name.clone(), encoding.trim().to_string())
+            MessageError::Piece(shown(&name), shown(encoding.trim()))
         })?;
         self.attachments.push((name, bytes));
         Ok(())
