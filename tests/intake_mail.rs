@@ -73,6 +73,28 @@ fn changes_nothing(call: &Path, sources: &[&Path], apply: bool, summary: &str) {
     assert_eq!(snapshot(call), before);
 }
 
+/// A PDF encrypted with RC4 128 bits: opening it needs `user_password`
+/// (none when empty: the owner's only restricts what may be changed).
+fn encrypted(mut doc: lopdf::Document, user_password: &str) -> Vec<u8> {
+    doc.trailer.set(
+        "ID",
+        vec![
+            Object::string_literal(b"0123456789abcdef".to_vec()),
+            Object::string_literal(b"0123456789abcdef".to_vec()),
+        ],
+    );
+    let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "proprio",
+        user_password,
+        key_length: 128,
+        permissions: lopdf::Permissions::all(),
+    })
+    .expect("encryption");
+    doc.encrypt(&state).expect("encrypt");
+    bytes(doc)
+}
+
 /// A fillable form as a candidate sends it.
 fn filled_form(structure: &'static str) -> Vec<u8> {
     bytes(pdf(&[
@@ -480,7 +502,21 @@ fn a_fillable_pdf_given_directly_makes_one_dossier() {
         ])),
     )
     .expect("write");
-    let (ok, text) = import(&call, &[&with_reference, &by_stem], false);
+    // Many official forms are encrypted only to restrict editing: they
+    // open without a password and read as any other.
+    let restricted = dir.path().join("restreint.pdf");
+    std::fs::write(
+        &restricted,
+        encrypted(
+            pdf(&[
+                Field::Text("Reçu le", "01/07/2025 09:00"),
+                Field::Text("Structure", "Association Horizon"),
+            ]),
+            "",
+        ),
+    )
+    .expect("write");
+    let (ok, text) = import(&call, &[&with_reference, &by_stem, &restricted], false);
     assert!(ok, "{text}");
     let d = dossier(&call, "F-7");
     assert_eq!(d["received_at"], "2025-07-03T16:42:00+02:00");
@@ -495,7 +531,11 @@ fn a_fillable_pdf_given_directly_makes_one_dossier() {
         dossier(&call, "Dossier-12")["project"]["weekly_online_hours"],
         3
     );
-    check_passes(&call, SAMPLE_DOSSIERS + 2);
+    assert_eq!(
+        dossier(&call, "restreint")["structure"]["name"],
+        "Association Horizon"
+    );
+    check_passes(&call, SAMPLE_DOSSIERS + 3);
 }
 
 #[test]
@@ -528,24 +568,8 @@ fn broken_inputs_are_named_and_nothing_is_written_for_them() {
     .expect("write");
     std::fs::write(at("faux.pdf"), "Bonjour, ceci n'est pas un PDF").expect("write");
     std::fs::write(at("simple.pdf"), scan(1)).expect("write");
-    let mut locked = pdf(&[Field::Text("Reçu le", "03/07/2025 16:42")]);
-    locked.trailer.set(
-        "ID",
-        vec![
-            Object::string_literal(b"0123456789abcdef".to_vec()),
-            Object::string_literal(b"0123456789abcdef".to_vec()),
-        ],
-    );
-    let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
-        document: &locked,
-        owner_password: "proprio",
-        user_password: "secret",
-        key_length: 128,
-        permissions: lopdf::Permissions::all(),
-    })
-    .expect("encryption");
-    locked.encrypt(&state).expect("encrypt");
-    std::fs::write(at("chiffre.pdf"), bytes(locked)).expect("write");
+    let locked = encrypted(pdf(&[Field::Text("Reçu le", "03/07/2025 16:42")]), "secret");
+    std::fs::write(at("chiffre.pdf"), locked).expect("write");
     std::fs::write(
         at("sans-date.pdf"),
         bytes(pdf(&[Field::Text("Structure", "Centre social")])),

@@ -341,6 +341,15 @@ mod tests {
     }
 
     #[test]
+    fn a_sender_cannot_drive_the_terminal_through_an_error() {
+        let raw = b"From: \x1b[2J pas une adresse\nDate: Tue, 1 Jul 2025 08:00:00 +0000\n\nx\n";
+        let Err(e) = message(raw, "x.eml".into()) else {
+            panic!("a From without address is refused");
+        };
+        assert!(!e.to_string().contains('\x1b'), "{e}");
+    }
+
+    #[test]
     fn html_becomes_text() {
         assert_eq!(
             strip_html("<html><style>p{}</style><p>Bonjour&nbsp;!</p><p>A &amp; B<br>C</p></html>"),
