@@ -579,6 +579,8 @@ fn broken_inputs_are_named_and_nothing_is_written_for_them() {
     // Sparse: 201 MB of nothing, written in no time.
     let huge = std::fs::File::create(at("geante.mbox")).expect("create");
     huge.set_len(201 * 1024 * 1024).expect("size");
+    std::fs::create_dir(at("vide")).expect("dir");
+    std::fs::write(at("vide/notes.txt"), "pas un courriel").expect("write");
     let big = std::fs::File::create(at("gros.eml")).expect("create");
     big.set_len(21 * 1024 * 1024).expect("size");
 
@@ -593,6 +595,7 @@ fn broken_inputs_are_named_and_nothing_is_written_for_them() {
         "pas-une-boite.mbox",
         "geante.mbox",
         "gros.eml",
+        "vide",
     ];
     let paths: Vec<PathBuf> = names.iter().map(|n| at(n)).collect();
     let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
@@ -606,6 +609,10 @@ fn broken_inputs_are_named_and_nothing_is_written_for_them() {
         ),
         format!("{}: fichier de plus de 200 Mo", d("geante.mbox")),
         format!("{}: fichier de plus de 20 Mo", d("gros.eml")),
+        format!(
+            "{}: aucun courriel (fichier .eml ou message de la boîte) ; rien à importer",
+            d("vide")
+        ),
         format!(
             "{}: PDF illisible (pas d'en-tête %PDF) ; enregistrez-le de nouveau depuis le lecteur PDF",
             d("faux.pdf")
@@ -631,7 +638,7 @@ fn broken_inputs_are_named_and_nothing_is_written_for_them() {
             "{}: pièce jointe « dossier.pdf » illisible (encodage base64 invalide)",
             d("mime.eml")
         ),
-        "0 dossier créé, 0 inchangé, 0 modifié dans la source (non appliqué), 10 erreurs"
+        "0 dossier créé, 0 inchangé, 0 modifié dans la source (non appliqué), 11 erreurs"
             .to_string(),
     ];
     assert_eq!(text.lines().collect::<Vec<_>>(), expected, "{text}");

@@ -55,6 +55,16 @@ pub type Read1 = (String, Result<Message, MessageError>);
 /// The messages of an `.eml`, a folder of `.eml` (every one inside, in
 /// name order) or an `.mbox`.
 pub fn messages(path: &Path, display: &str) -> Result<Vec<Read1>, IntakeError> {
+    let list = read_messages(path, display)?;
+    // A folder of something else, or an empty export: the coordinator
+    // named the wrong source.
+    if list.is_empty() {
+        return Err(IntakeError::NoMessages(display.to_string()));
+    }
+    Ok(list)
+}
+
+fn read_messages(path: &Path, display: &str) -> Result<Vec<Read1>, IntakeError> {
     if path.is_dir() {
         let mut files: Vec<_> = std::fs::read_dir(path)
             .map_err(|e| IntakeError::File(crate::io::files::FileError::new(path, e)))?

@@ -42,6 +42,8 @@ pub enum IntakeError {
         "{0}: pas une boîte mbox : la première ligne doit commencer par « From  » (exportez le dossier depuis Thunderbird)"
     )]
     NotMbox(String),
+    #[error("{0}: aucun courriel (fichier .eml ou message de la boîte) ; rien à importer")]
+    NoMessages(String),
     #[error("{0}: {1}")]
     Form(String, form::FormError),
 }
