@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     });
     match cli.command {
         Some(Command::Check { call_dir }) => check(&call_dir),
+        Some(Command::New { dir }) => jury::cli::new::run(&dir, lang),
         Some(Command::Import {
             call_dir,
             sources,

@@ -183,7 +183,7 @@ pub fn head(events: &[Event]) -> Option<&str> {
 /// frozen snapshots and an undo's restored value). Their non-empty values
 /// are kept out of the hashed payload of events written since schema 9, so
 /// `jury anonymise` can erase them without rewriting the chain.
-pub const PERSONAL_KEYS: [&str; 3] = ["comment", "reason", "justification"];
+pub const PERSONAL_KEYS: [&str; 4] = ["comment", "reason", "justification", "missing"];
 
 /// The key of the commitment to the private part in a hashed payload.
 pub const PRIVATE_KEY: &str = "private";

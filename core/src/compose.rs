@@ -374,7 +374,7 @@ const ADDRESSEE: &[&str] = &[
     "/structure/email",
 ];
 
-fn addressee(d: &Dossier) -> Vec<String> {
+pub fn addressee(d: &Dossier) -> Vec<String> {
     let raw = &d.raw;
     let title = text(raw, "/structure/representative/title");
     let mut lines = vec![d.structure.clone()];
@@ -486,6 +486,8 @@ pub struct MinutesInput<'a> {
     /// The audit trail's fingerprint: when the minutes were produced while
     /// the session is open, at its `session.close` event once closed.
     pub audit_head: Option<AuditHead>,
+    /// Requests for missing pieces, oldest first.
+    pub requests: &'a [crate::request::PieceRequest],
 }
 
 fn role_label(role: Role) -> &'static str {
@@ -723,6 +725,42 @@ pub fn minutes(input: &MinutesInput) -> Document {
         ],
         rows,
     });
+    // Requests for missing pieces made by the session's day, and whether the
+    // dossier was completed by then: what happens later cannot change the
+    // minutes of a closed session.
+    if let Ok(day) = NaiveDate::parse_from_str(&session.date, "%Y-%m-%d") {
+        let rows: Vec<Vec<String>> = input
+            .requests
+            .iter()
+            .filter(|r| r.letter_date <= day)
+            .map(|r| {
+                let done = r
+                    .completed_at
+                    .as_deref()
+                    .and_then(crate::request::day_of)
+                    .filter(|d| *d <= day);
+                vec![
+                    r.reference.clone(),
+                    FR.date(r.letter_date),
+                    FR.date(r.due),
+                    done.map(|d| FR.date(d))
+                        .unwrap_or_else(|| "non reçues".into()),
+                ]
+            })
+            .collect();
+        if !rows.is_empty() {
+            blocks.push(Block::Heading("Demandes de pièces manquantes".into()));
+            blocks.push(Block::Table {
+                header: vec![
+                    "Dossier".into(),
+                    "Demandées le".into(),
+                    "Attendues le".into(),
+                    "Complété le".into(),
+                ],
+                rows,
+            });
+        }
+    }
     blocks.push(Block::Heading("Décisions et motivations".into()));
     let mut decided: Vec<&DecisionRow> = c
         .data

@@ -259,7 +259,9 @@ fn fields(f: &Fields, pieces: Option<PieceCheck>, errors: &mut Vec<Diag>) -> Opt
     })
 }
 
-fn looks_like_email(e: &str) -> bool {
+/// An address as a dossier's `structure.email` must be: something before
+/// `@`, a dot after it, no space (`jury new` checks the call's contact so).
+pub fn looks_like_email(e: &str) -> bool {
     match e.split_once('@') {
         Some((user, host)) => {
             !user.is_empty() && host.contains('.') && !e.contains(char::is_whitespace)

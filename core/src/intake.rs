@@ -434,6 +434,39 @@ fn datetime(s: &str) -> Result<String, String> {
         .ok_or_else(|| format!("heure inexistante à Paris « {s} » (changement d'heure)"))
 }
 
+/// How a field is typed in when no column maps it: as its current value
+/// is, or as a rule reads it.
+pub fn kind_of(intake: Option<&Intake>, pointer: &str, current: Option<&Value>) -> Kind {
+    if let Some(m) = intake.and_then(|i| i.columns.iter().find(|m| m.field == pointer)) {
+        return m.kind;
+    }
+    match current {
+        Some(Value::Bool(_)) => Kind::YesNo,
+        Some(Value::Number(n)) if n.is_i64() => Kind::Integer,
+        Some(Value::Number(_)) => Kind::Decimal,
+        Some(Value::Array(_)) => Kind::List,
+        _ => Kind::Text,
+    }
+}
+
+/// A value as the completion form shows it, ready to be read back by
+/// [`convert`]: `Oui`, `3,5`, `a, b`.
+pub fn shown(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::Bool(true)) => "Oui".into(),
+        Some(Value::Bool(false)) => "Non".into(),
+        Some(Value::Number(n)) => n.to_string().replace('.', ","),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| shown(Some(i)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(other) => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

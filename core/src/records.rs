@@ -170,3 +170,17 @@ pub struct PacketSummary {
     pub packets: usize,
     pub dossiers: usize,
 }
+
+/// A member's scores given on an earlier version of a dossier than the
+/// current one, and what changed since: « modifié depuis votre note ».
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stale {
+    pub reference: String,
+    pub member: String,
+    pub scored: i64,
+    pub current: i64,
+    /// When the current version was made (RFC 3339, UTC).
+    pub at: String,
+    /// JSON Pointers changed between the scored and the current version.
+    pub changed: Vec<String>,
+}

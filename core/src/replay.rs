@@ -248,6 +248,17 @@ pub fn dossier(reference: &str, hash: &str, content: Option<&str>) -> (String, S
     (format!("dossier {reference}"), shown)
 }
 
+/// A request for missing pieces: its dossier, date, letter day and the
+/// version it was made on (what was asked is personal, kept apart).
+pub fn request(id: i64, reference: &str, due: &str, letter_date: &str, v: i64) -> (String, String) {
+    (
+        format!("demande de pièces n° {id}"),
+        format!(
+            "dossier {reference} (version {v}), courrier du {letter_date}, pièces attendues le {due}"
+        ),
+    )
+}
+
 /// One version of a dossier, by the hash of its text when it was made.
 pub fn version(reference: &str, n: i64, hash: &str) -> (String, String) {
     (
@@ -292,6 +303,7 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     let mut letters: BTreeMap<(String, i64), Letter> = BTreeMap::new();
     let mut dossiers: BTreeMap<String, String> = BTreeMap::new();
     let mut versions: BTreeMap<(String, i64), String> = BTreeMap::new();
+    let mut requests: BTreeMap<i64, (String, String, String, i64)> = BTreeMap::new();
     // Dossiers `jury anonymise` rewrote: the hash their new text gives.
     let mut anonymised: BTreeMap<String, String> = BTreeMap::new();
     let mut snapshots: BTreeMap<(i64, String), String> = BTreeMap::new();
@@ -335,6 +347,19 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                 let hash = e.after.clone().unwrap_or_default();
                 versions.insert((e.target.clone(), 1), hash.clone());
                 dossiers.insert(e.target.clone(), hash);
+            }
+            "dossier.request" => {
+                if let Some(id) = after["id"].as_i64() {
+                    requests.insert(
+                        id,
+                        (
+                            e.target.clone(),
+                            after["due"].as_str().unwrap_or("").to_string(),
+                            after["letter_date"].as_str().unwrap_or("").to_string(),
+                            after["version"].as_i64().unwrap_or(0),
+                        ),
+                    );
+                }
             }
             "dossier.edit" | "dossier.accept" => {
                 let hash = after["hash"].as_str().unwrap_or("").to_string();
@@ -624,6 +649,9 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     }
     for ((reference, n), hash) in &versions {
         put(version(reference, *n, hash));
+    }
+    for (id, (reference, due, date, v)) in &requests {
+        put(request(*id, reference, due, date, *v));
     }
     for ((m, key_id), (issued_at, grid)) in &member_keys {
         put(member_key(m, key_id, issued_at, grid, None));

@@ -147,6 +147,9 @@ actions! {
         ToggleAgenda          => "toggle_agenda",             "Ordre du jour : contestés et seuil d'abord", "Agenda: contested and cut-off first";
         Outcome               => "record_outcome",            "Déclarer l'appel infructueux", "Declare the call unsuccessful";
         History               => "history",                   "Historique du dossier", "Dossier history";
+        EditDossier           => "edit_dossier",              "Compléter / corriger le dossier (présidence, secrétariat)", "Complete / correct the dossier (chair, secretary)";
+        RequestPieces         => "request_pieces",            "Demander les pièces manquantes (courrier PDF, ODT, EML)", "Request missing pieces (PDF, ODT, EML letter)";
+        AcceptFileVersion     => "accept_file_version",       "Accepter la version modifiée du fichier du dossier", "Accept the dossier file's changed version";
         AddMember             => "add_member",                "Ajouter un membre", "Add a member";
         Undo                  => "undo",                      "Annuler ma dernière action", "Undo my last action";
         NextField             => "next_field",                "Champ suivant", "Next field";

@@ -57,6 +57,15 @@ pub enum Purpose {
         decision_id: i64,
     },
     ImportPacket,
+    /// A letter asking for missing pieces.
+    RequestPieces {
+        reference: String,
+    },
+    /// Completing or correcting a dossier: field i is `pointers[i]`.
+    EditDossier {
+        reference: String,
+        pointers: Vec<String>,
+    },
     ResolveMerge {
         id: i64,
     },

@@ -41,6 +41,15 @@ pub enum Happened {
         motivation: String,
         changed: bool,
     },
+    /// A new version of the dossier: typed in the app, or its file's
+    /// accepted; the fields changed (JSON Pointers).
+    NewVersion {
+        version: i64,
+        from_file: bool,
+        changed: Vec<String>,
+    },
+    /// Missing pieces asked for, by `due` (ISO date).
+    PiecesRequested { due: String, missing: String },
     /// The actor undid their last action.
     Undo,
     /// An event the history does not describe: its action as recorded.
@@ -94,6 +103,22 @@ impl Happened {
                 kind: text(&after, "kind"),
                 motivation: text(&after, "motivation"),
                 changed: action == "decision.change",
+            },
+            "dossier.edit" | "dossier.accept" => Happened::NewVersion {
+                version: after["version"].as_i64().unwrap_or(0),
+                from_file: action == "dossier.accept",
+                changed: after["changed"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| x.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            },
+            "dossier.request" => Happened::PiecesRequested {
+                due: text(&after, "due"),
+                missing: text(&after, "missing"),
             },
             "undo" => Happened::Undo,
             other => Happened::Other(other.to_string()),

@@ -43,6 +43,14 @@ pub enum Command {
         /// Dossier de l'appel
         call_dir: PathBuf,
     },
+    /// Crée un dossier d'appel en posant les questions une à une (titre,
+    /// organisme, date limite, barème, grille, règles, comité) : appel.json,
+    /// modèles de courrier, dossiers/ et pieces/ vides
+    New {
+        /// Dossier à créer (absent ou vide : rien n'est remplacé)
+        #[arg(value_name = "DOSSIER")]
+        dir: PathBuf,
+    },
     /// Importe des dossiers depuis des tableurs (CSV, XLSX, ODS), les exports
     /// Démarches Simplifiées (tableur et archive ZIP des pièces), des
     /// courriels (.eml, dossier de .eml, .mbox de Thunderbird) et des

@@ -5,6 +5,7 @@ pub mod args;
 pub mod bench;
 pub mod commands;
 pub mod crypt;
+pub mod new;
 pub mod rights;
 
 use crate::store::{Store, StoreError};

@@ -82,6 +82,10 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
         "Rang",
         "Décision",
         "Motivation",
+        "Version du dossier",
+        "Pièces demandées le",
+        "Pièces attendues le",
+        "Complété le",
     ] {
         header.push(h.to_string());
     }
@@ -148,6 +152,29 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
                 .unwrap_or_default(),
         );
         row.push(decision.map(|x| x.motivation.clone()).unwrap_or_default());
+        row.push(
+            src.versions
+                .get(&d.reference)
+                .copied()
+                .unwrap_or(1)
+                .to_string(),
+        );
+        // The latest request: when it was asked, for when, when answered.
+        let request = src
+            .requests
+            .iter()
+            .rev()
+            .find(|r| r.reference == d.reference);
+        let fr_day = |day: chrono::NaiveDate| day.format("%d/%m/%Y").to_string();
+        row.push(request.map(|r| fr_day(r.letter_date)).unwrap_or_default());
+        row.push(request.map(|r| fr_day(r.due)).unwrap_or_default());
+        row.push(
+            request
+                .and_then(|r| r.completed_at.as_deref())
+                .and_then(jury_core::request::day_of)
+                .map(fr_day)
+                .unwrap_or_default(),
+        );
         w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
     }
     let body = w

@@ -116,6 +116,10 @@ pub struct Source {
     pub templates: BTreeMap<String, String>,
     /// The date each letter already produced carries, by reference and decision.
     pub signed: BTreeMap<(String, i64), NaiveDate>,
+    /// Requests for missing pieces, oldest first.
+    pub requests: Vec<jury_core::request::PieceRequest>,
+    /// Each dossier's current version (1 as imported).
+    pub versions: BTreeMap<String, i64>,
 }
 
 /// The date letters are signed on: `on`, chosen by whoever produces them;
@@ -183,6 +187,8 @@ pub fn load(store: &Store) -> Result<Source, ProduceError> {
         committee,
         templates,
         signed,
+        requests: store.piece_requests()?,
+        versions: store.dossier_versions()?.into_iter().collect(),
     })
 }
 
@@ -348,6 +354,49 @@ pub fn write_letter(
     Ok(pdf_path)
 }
 
+/// The letter asking for missing pieces, as PDF, ODT and EML in `out`,
+/// named `<reference>-demande-pieces-<n>`. Clear, like the decision
+/// letters: it is addressed to the applicant.
+pub fn write_request(
+    call: &Call,
+    dossier: &Dossier,
+    request: &jury_core::request::PieceRequest,
+    out: &Path,
+) -> Result<Vec<PathBuf>, ProduceError> {
+    crate::io::files::create_private_dir_all(out).map_err(FileError::at(out))?;
+    let stem = format!("{}-demande-pieces-{}", dossier.reference, request.id);
+    let document = jury_core::request::letter(call, dossier, request);
+    let pdf = crate::io::render::pdf::render(&document)?;
+    let odt = crate::io::render::odt::render(&document)?;
+    let (subject, body) = jury_core::request::mail_text(call, dossier, request);
+    let pdf_hash = jury_core::sha256_hex(&pdf);
+    let mail = crate::io::render::eml::Mail {
+        from: (
+            call.issuer.name.clone(),
+            call.issuer.contact_email.clone().unwrap_or_default(),
+        ),
+        to: (dossier.structure.clone(), dossier.email.clone()),
+        subject,
+        body,
+        attachment: Some((format!("{stem}.pdf"), pdf.clone())),
+        date: mail_date(request.letter_date),
+        message_id: format!(
+            "{}.demande.{}.{}@jury.invalid",
+            dossier.reference,
+            request.id,
+            &pdf_hash[..16]
+        ),
+    };
+    let eml = crate::io::render::eml::render(&mail)?;
+    let mut written = Vec::new();
+    for (ext, bytes) in [("pdf", &pdf), ("odt", &odt), ("eml", &eml)] {
+        let path = out.join(format!("{stem}.{ext}"));
+        write_atomic(&path, bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
 /// The minutes of every session (or one) as PDF and ODT in `out`.
 pub fn write_minutes(
     store: &Store,
@@ -403,6 +452,7 @@ pub fn write_minutes(
             dossiers: &dossiers,
             verdicts: &verdicts,
             audit_head,
+            requests: &src.requests,
         });
         let stem = format!("PV-{}-seance-{}", session.date, session.id);
         let pdf = out.join(format!("{stem}.pdf"));

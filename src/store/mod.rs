@@ -22,6 +22,7 @@ mod letters;
 mod packets;
 pub mod private;
 pub mod record;
+pub mod requests;
 mod rights;
 pub mod versions;
 pub use crypt::Passphrase;
@@ -31,7 +32,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 10;
+const SCHEMA_VERSION: i64 = 11;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -235,6 +236,18 @@ const MIGRATIONS: &[&str] = &[
             (SELECT version FROM dossiers WHERE reference = NEW.reference)
         WHERE rowid = NEW.rowid;
      END;",
+    // 11: requests for missing pieces. A request is answered when a later
+    // version of its dossier comes in (dossier_versions).
+    "CREATE TABLE piece_requests (
+        id INTEGER PRIMARY KEY,
+        reference TEXT NOT NULL REFERENCES dossiers(reference),
+        missing TEXT NOT NULL,
+        due TEXT NOT NULL,
+        letter_date TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        requested_at TEXT NOT NULL
+     );",
 ];
 
 /// What importing a batch did.

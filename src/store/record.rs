@@ -422,6 +422,23 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
         let (k, v) = replay::version(&reference, n, &hash);
         p.insert(k, v);
     }
+    let requests = if has_column(conn, "piece_requests", "due")? {
+        "SELECT id, reference, due, letter_date, version FROM piece_requests"
+    } else {
+        "SELECT 0, '', '', '', 0 WHERE 0"
+    };
+    for (id, reference, due, date, v) in rows(conn, requests, |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, i64>(4)?,
+        ))
+    })? {
+        let (k, v) = replay::request(id, &reference, &due, &date, v);
+        p.insert(k, v);
+    }
     for (reference, content, hash) in
         rows(conn, "SELECT reference, content, hash FROM dossiers", |r| {
             Ok((

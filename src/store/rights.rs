@@ -109,6 +109,7 @@ impl Store {
                 "UPDATE scores SET comment = '' WHERE comment != ''",
                 "UPDATE conflicts SET reason = '' WHERE reason != ''",
                 "UPDATE overrides SET justification = '' WHERE justification != ''",
+                "UPDATE piece_requests SET missing = '[]' WHERE missing != '[]'",
             ] {
                 texts += tx.execute(sql, [])?;
             }

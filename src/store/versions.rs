@@ -5,6 +5,7 @@
 
 use super::{Store, StoreError, TxError, audit, now};
 use jury_core::dossier::{Dossier, changed_fields, content_hash};
+use jury_core::records::Stale;
 use rusqlite::{OptionalExtension, params};
 use serde_json::Value;
 
@@ -25,20 +26,6 @@ impl Origin {
             Origin::File => "dossier.accept",
         }
     }
-}
-
-/// A member's scores given on an earlier version than the current one,
-/// and what changed since.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Stale {
-    pub reference: String,
-    pub member: String,
-    pub scored: i64,
-    pub current: i64,
-    /// When the current version was made.
-    pub at: String,
-    /// JSON Pointers changed between the scored and the current version.
-    pub changed: Vec<String>,
 }
 
 impl Store {

@@ -11,6 +11,7 @@ use crate::app::state::FrameInfo;
 use crate::app::state::{HistoryLine, Init, Mode, State};
 use crate::app::update::{Change, Effect, Msg, Outcome, Reload, update};
 use crate::io::{import, produce};
+use crate::store::versions::Origin;
 use crate::store::{Store, StoreError};
 use crate::ui;
 use jury_core::fr::Lang;
@@ -148,6 +149,10 @@ impl App {
         } = folder;
         let mut report = diags;
         report.extend(sync.changed);
+        let pending_files = sync.pending;
+        let versions = store.dossier_versions().map_err(StartError::Store)?;
+        let stale = store.stale_scores().map_err(StartError::Store)?;
+        let requests = store.piece_requests().map_err(StartError::Store)?;
         let dossiers = store.load_dossiers().map_err(StartError::Store)?;
         let scores = store.load_scores().map_err(StartError::Store)?;
         let hint = store.meta("last_reviewer").map_err(StartError::Store)?;
@@ -198,6 +203,10 @@ impl App {
             letters,
             letters_dir,
             today: chrono::Local::now().date_naive(),
+            versions: versions.into_iter().collect(),
+            stale,
+            pending_files,
+            requests,
         });
         let created = store.created();
         let mut app = App {
@@ -289,11 +298,12 @@ impl App {
                 }]
             }
             Effect::Committee(change) => {
+                let dossiers = change.touches_dossier();
                 let written = match self.write(&change) {
                     Ok(undone) => Outcome::Written { change, undone },
                     Err(e) => Outcome::NotWritten(e.message(lang)),
                 };
-                vec![written, self.reload()]
+                vec![written, self.reload_with(dossiers)]
             }
             Effect::Letters { only, on, redate } => {
                 self.start_letters(only.as_deref(), produce::Signing { on, redate })
@@ -312,6 +322,15 @@ impl App {
                     Err(e) => Outcome::Failed(e.message(lang)),
                 }]
             }
+            Effect::RequestPieces {
+                reference,
+                missing,
+                due,
+                on,
+            } => vec![
+                self.request_pieces(&reference, &missing, due, on),
+                self.reload(),
+            ],
             Effect::LoadHistory(reference) => vec![match self.store.history(&reference) {
                 Ok(events) => Outcome::History {
                     reference,
@@ -323,6 +342,42 @@ impl App {
                 Ok(()) => Vec::new(),
                 Err(e) => vec![Outcome::Failed(e.message(lang))],
             },
+        }
+    }
+
+    /// Records a request for missing pieces, then writes its letter.
+    fn request_pieces(
+        &mut self,
+        reference: &str,
+        missing: &[String],
+        due: chrono::NaiveDate,
+        on: chrono::NaiveDate,
+    ) -> Outcome {
+        let lang = self.state.env.lang;
+        let me = self.state.reviewer.clone().unwrap_or_default();
+        let done = (|| {
+            let request = self
+                .store
+                .request_pieces(&me, reference, missing, due, on)?;
+            let dossier = self.store.dossier(reference)?.ok_or_else(|| {
+                produce::ProduceError::UnknownDossier {
+                    typed: reference.to_string(),
+                    close: Vec::new(),
+                }
+            })?;
+            produce::write_request(
+                &self.state.batch.call,
+                &dossier,
+                &request,
+                &self.state.env.letters_dir,
+            )
+        })();
+        match done {
+            Ok(files) => Outcome::PiecesRequested {
+                reference: reference.to_string(),
+                pdf: files.into_iter().next().unwrap_or_default(),
+            },
+            Err(e) => Outcome::Failed(e.message(lang)),
         }
     }
 
@@ -390,6 +445,14 @@ impl App {
             } => self
                 .store
                 .mark_acknowledged(&me, reference, *decision_id, date),
+            Change::EditDossier { reference, content } => self
+                .store
+                .new_version(&me, reference, content, Origin::Edit)
+                .map(|_| ()),
+            Change::AcceptFile { reference, content } => self
+                .store
+                .new_version(&me, reference, content, Origin::File)
+                .map(|_| ()),
             Change::Undo => return self.store.undo_last(&me).map(Some),
         }
         .map(|()| None)
@@ -398,11 +461,30 @@ impl App {
     /// Re-reads scores, committee records and letters after a change: the
     /// screen shows what the database holds.
     pub fn reload(&mut self) -> Outcome {
+        self.reload_with(false)
+    }
+
+    /// Like [`reload`](Self::reload), the dossiers too when `dossiers`.
+    fn reload_with(&mut self, dossiers: bool) -> Outcome {
         let fresh = (|| {
+            let dossiers = if dossiers {
+                let versions: std::collections::HashMap<String, i64> =
+                    self.store.dossier_versions()?.into_iter().collect();
+                let all = self.store.load_dossiers()?.into_iter().map(|d| {
+                    let v = versions.get(&d.reference).copied().unwrap_or(1);
+                    (d, v)
+                });
+                Some(all.collect())
+            } else {
+                None
+            };
             Ok::<_, StoreError>(Reload {
                 scores: self.store.load_scores()?,
                 committee: self.store.load_committee()?,
                 letters: self.store.letters()?,
+                dossiers,
+                stale: self.store.stale_scores()?,
+                requests: self.store.piece_requests()?,
             })
         })();
         match fresh {

@@ -120,6 +120,19 @@ fn value_lines(
     }
 }
 
+/// « (E : compléter) » with the live keymap's key, for whoever may do it.
+fn key_hint(s: &State, action: Action, what: jury_core::fr::Tr) -> String {
+    let lang = s.env.lang;
+    if !s.may_decide() {
+        return String::new();
+    }
+    s.env
+        .keymap
+        .first_key(&[Context::Dossier, Context::Global], action)
+        .map(|k| format!(" ({}{} {})", k.label(lang), colon(lang), lang.tr(what)))
+        .unwrap_or_default()
+}
+
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     let lang = s.env.lang;
     let focused = s.dossiers.focus == Pane::Dossier && s.mode == Mode::Normal;
@@ -156,7 +169,81 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
             t.error(),
         ));
     }
+    if e.version > 1 {
+        received.push(Span::styled(
+            format!("  · {} {}", lang.tr(text::VERSION), e.version),
+            t.dim(),
+        ));
+    }
     lines.push(Line::from(received));
+    let titles = |pointers: &[String]| jury_core::completion::titles(pointers, lang);
+    if let Some(stale) = s.stale_for_me(&d.reference) {
+        let what = format!(
+            "{}{} {}",
+            lang.tr(text::CHANGED_SINCE_YOUR_SCORE),
+            colon(lang),
+            titles(&stale.changed)
+        );
+        wrapped(
+            &mut lines,
+            Span::styled("⚠ ", t.warn()),
+            &what,
+            t.warn(),
+            width,
+            2,
+        );
+    }
+    if let Some(file) = s.batch.pending_files.get(&d.reference) {
+        let changed = jury_core::dossier::changed_fields(&d.raw, &file.raw);
+        let what = format!(
+            "{}{} {}{}",
+            lang.tr(text::FILE_CHANGED),
+            colon(lang),
+            titles(&changed),
+            key_hint(s, Action::AcceptFileVersion, text::ACCEPT)
+        );
+        wrapped(
+            &mut lines,
+            Span::styled("⚠ ", t.warn()),
+            &what,
+            t.warn(),
+            width,
+            2,
+        );
+    }
+    if let Some(r) = s.request_of(&d.reference) {
+        let standing = r.standing(s.env.today);
+        let st = match standing {
+            jury_core::request::Standing::Completed { .. } => t.dim(),
+            _ => t.warn(),
+        };
+        let what = format!(
+            "{} ({} {}{} {})",
+            standing.describe(lang),
+            lang.tr(text::ASKED_ON),
+            lang.date(r.letter_date),
+            colon(lang),
+            r.missing.join(" ; ")
+        );
+        wrapped(&mut lines, Span::styled("✉ ", st), &what, st, width, 2);
+    }
+    if !e.to_complete.is_empty() {
+        let what = format!(
+            "{}{} {}{}",
+            lang.tr(text::TO_COMPLETE),
+            colon(lang),
+            titles(&e.to_complete),
+            key_hint(s, Action::EditDossier, text::COMPLETE)
+        );
+        wrapped(
+            &mut lines,
+            Span::styled("✎ ", t.warn()),
+            &what,
+            t.warn(),
+            width,
+            2,
+        );
+    }
     lines.push(Line::from(""));
     verdict_lines(&mut lines, s, i, t, width);
     for c in &e.eligibility.checks {
@@ -249,6 +336,17 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
 
 /// The dossier pane's texts, French then English.
 mod text {
+    pub const VERSION: Tr = Tr::new("version", "version");
+    pub const CHANGED_SINCE_YOUR_SCORE: Tr =
+        Tr::new("Modifié depuis votre note", "Changed since your score");
+    pub const FILE_CHANGED: Tr = Tr::new(
+        "Le fichier du dossier a changé depuis l'import",
+        "The dossier's file changed since import",
+    );
+    pub const ACCEPT: Tr = Tr::new("accepter comme nouvelle version", "accept as a new version");
+    pub const TO_COMPLETE: Tr = Tr::new("À compléter", "To complete");
+    pub const ASKED_ON: Tr = Tr::new("demandées le", "asked on");
+    pub const COMPLETE: Tr = Tr::new("compléter", "complete");
     use jury_core::fr::Tr;
 
     pub const YES: Tr = Tr::new("oui", "yes");

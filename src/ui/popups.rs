@@ -35,11 +35,29 @@ pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
         wrapped(&mut lines, Span::raw(""), note, t.dim(), width, 0);
         lines.push(Line::from(""));
     }
+    // Why the last submission was refused, above the fields: a long form
+    // scrolls, and the reason must stay in view.
+    if let Some(e) = &form.error {
+        wrapped(
+            &mut lines,
+            Span::styled("⚠ ", t.error()),
+            e,
+            t.error(),
+            width,
+            2,
+        );
+        lines.push(Line::from(""));
+    }
+    let fixed = lines.len();
+    let mut focus_at = (fixed, fixed);
     for (i, field) in form.fields.iter().enumerate() {
         if field.hidden {
             continue;
         }
         let here = i == form.focus;
+        if here {
+            focus_at.0 = lines.len();
+        }
         let marker = Span::styled(if here { "▶ " } else { "  " }, t.title());
         let label_style = if here {
             Style::new().add_modifier(Modifier::BOLD)
@@ -92,17 +110,20 @@ pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
                 ]));
             }
         }
+        if here {
+            focus_at.1 = lines.len();
+        }
     }
-    if let Some(e) = &form.error {
-        lines.push(Line::from(""));
-        wrapped(
-            &mut lines,
-            Span::styled("⚠ ", t.error()),
-            e,
-            t.error(),
-            width,
-            2,
-        );
+    // The fields scroll under the note and the error so the focused one
+    // shows whole (forms such as a dossier's completion outgrow the popup).
+    let height = area.height.saturating_sub(2) as usize;
+    let shown = height.saturating_sub(fixed).max(1);
+    let skip = focus_at
+        .1
+        .saturating_sub(fixed + shown)
+        .min(focus_at.0 - fixed);
+    if skip > 0 {
+        lines.drain(fixed..fixed + skip);
     }
     let help = lang.tr(text::FORM_KEYS);
     let block = Block::bordered()
@@ -186,6 +207,32 @@ fn describe(l: &HistoryLine, s: &State) -> String {
             } else {
                 text::EVENT_OVERRIDE_INELIGIBLE
             })
+        ),
+        Happened::NewVersion {
+            version,
+            from_file,
+            changed,
+        } => format!(
+            "{} {version}{} {}",
+            lang.tr(if *from_file {
+                text::EVENT_FILE_VERSION
+            } else {
+                text::EVENT_NEW_VERSION
+            }),
+            colon(lang),
+            jury_core::completion::titles(changed, lang)
+        ),
+        Happened::PiecesRequested { due, missing } => format!(
+            "{} {}{}",
+            lang.tr(text::EVENT_PIECES_REQUESTED),
+            chrono::NaiveDate::parse_from_str(due, "%Y-%m-%d")
+                .map(|d| lang.date(d))
+                .unwrap_or_else(|_| due.clone()),
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!("{} {}", colon(lang), missing.replace('\n', " ; "))
+            }
         ),
         Happened::OverrideRemoved => lang.tr(text::EVENT_OVERRIDE_REMOVED).to_string(),
         Happened::Decision {
@@ -391,6 +438,16 @@ pub(super) fn attachments(f: &mut Frame, s: &State, t: &Theme, selected: usize) 
 
 /// The pop-ups' texts, French then English, pop-up by pop-up.
 mod text {
+    pub const EVENT_NEW_VERSION: jury_core::fr::Tr =
+        jury_core::fr::Tr::new("dossier corrigé, version", "dossier corrected, version");
+    pub const EVENT_FILE_VERSION: jury_core::fr::Tr = jury_core::fr::Tr::new(
+        "version du fichier acceptée, version",
+        "file's version accepted, version",
+    );
+    pub const EVENT_PIECES_REQUESTED: jury_core::fr::Tr = jury_core::fr::Tr::new(
+        "pièces manquantes demandées pour le",
+        "missing pieces requested by",
+    );
     use jury_core::fr::Tr;
 
     // Forms

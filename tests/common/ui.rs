@@ -248,6 +248,29 @@ impl Session {
         self.type_text(text);
     }
 
+    /// Fills the open form's text field whose label starts with `label`
+    /// (the completion form's fields share one id and differ by label).
+    pub fn fill_label(&mut self, label: &str, text: &str) {
+        let jury::app::state::Mode::Form(form) = &self.app.state.mode else {
+            panic!("no form open");
+        };
+        let at = form
+            .fields
+            .iter()
+            .position(|f| f.label.starts_with(label))
+            .unwrap_or_else(|| panic!("no field labelled {label}"));
+        while match &self.app.state.mode {
+            jury::app::state::Mode::Form(f) => f.focus != at,
+            _ => false,
+        } {
+            self.act("next_field");
+        }
+        for _ in 0..500 {
+            self.act("delete_back");
+        }
+        self.type_text(text);
+    }
+
     /// Ticks the open form's box `id`: moves focus there, presses Space.
     pub fn tick(&mut self, id: &str) {
         let jury::app::state::Mode::Form(form) = &self.app.state.mode else {

@@ -84,6 +84,39 @@ pub struct Entry {
     pub eligibility: Report,
     pub late: bool,
     pub haystack: Haystack,
+    /// JSON Pointers the dossier should fill and does not (« à compléter »).
+    pub to_complete: Vec<String>,
+    /// 1 as imported, then one more per correction.
+    pub version: i64,
+}
+
+impl Entry {
+    pub fn new(
+        call: &Call,
+        templates: &BTreeMap<String, String>,
+        d: Dossier,
+        version: i64,
+        lang: Lang,
+    ) -> Entry {
+        let eligibility = eligibility::evaluate(call, &d, lang);
+        let late = eligibility::is_late(call, &d);
+        let haystack = Haystack::new(&[
+            &d.reference,
+            &d.structure,
+            &d.city,
+            &d.professional,
+            &d.representative,
+        ]);
+        let to_complete = jury_core::completion::to_complete(call, templates, &d);
+        Entry {
+            dossier: d,
+            eligibility,
+            late,
+            haystack,
+            to_complete,
+            version,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -151,6 +184,13 @@ pub struct Batch {
     pub territories: Vec<String>,
     /// The import report: files that had problems.
     pub report: Vec<Diag>,
+    /// Scores given on an earlier version of their dossier.
+    pub stale: Vec<jury_core::records::Stale>,
+    /// Dossiers whose file changed after import: the file's version, for
+    /// the chair or the secretary to accept.
+    pub pending_files: BTreeMap<String, Dossier>,
+    /// Requests for missing pieces, oldest first.
+    pub requests: Vec<jury_core::request::PieceRequest>,
 }
 
 /// Every member's scores by (reference, member, criterion), as the state keeps them.
@@ -186,6 +226,11 @@ pub struct Init {
     pub letters: Vec<jury_core::records::LetterRow>,
     pub letters_dir: PathBuf,
     pub today: chrono::NaiveDate,
+    /// Each dossier's current version (1 when absent).
+    pub versions: HashMap<String, i64>,
+    pub stale: Vec<jury_core::records::Stale>,
+    pub pending_files: Vec<Dossier>,
+    pub requests: Vec<jury_core::request::PieceRequest>,
 }
 
 /// This module's interface texts, in both languages.
@@ -212,21 +257,8 @@ impl State {
             .dossiers
             .into_iter()
             .map(|d| {
-                let eligibility = eligibility::evaluate(&init.call, &d, lang);
-                let late = eligibility::is_late(&init.call, &d);
-                let haystack = Haystack::new(&[
-                    &d.reference,
-                    &d.structure,
-                    &d.city,
-                    &d.professional,
-                    &d.representative,
-                ]);
-                Entry {
-                    dossier: d,
-                    eligibility,
-                    late,
-                    haystack,
-                }
+                let version = init.versions.get(&d.reference).copied().unwrap_or(1);
+                Entry::new(&init.call, &init.templates, d, version, lang)
             })
             .collect();
         let scores = score_map(init.scores);
@@ -271,6 +303,13 @@ impl State {
                 letters: init.letters,
                 territories: Vec::new(),
                 report: init.report,
+                stale: init.stale,
+                pending_files: init
+                    .pending_files
+                    .into_iter()
+                    .map(|d| (d.reference.clone(), d))
+                    .collect(),
+                requests: init.requests,
             },
             reviewer: init.reviewer,
             screen: Screen::Dossiers,
@@ -440,6 +479,46 @@ impl State {
         self.reviewer
             .as_deref()
             .and_then(|r| self.batch.committee.role(r))
+    }
+
+    /// Takes the stored dossiers in: those whose content or version changed
+    /// are read again (eligibility, search, what is still to complete).
+    pub fn replace_dossiers(&mut self, dossiers: Vec<(Dossier, i64)>) {
+        let lang = self.env.lang;
+        let mut changed = false;
+        for (d, version) in dossiers {
+            let Some(&i) = self.batch.index.get(&d.reference) else {
+                continue;
+            };
+            let entry = &self.batch.entries[i];
+            if entry.dossier.hash != d.hash || entry.version != version {
+                self.batch.entries[i] =
+                    Entry::new(&self.batch.call, &self.batch.templates, d, version, lang);
+                changed = true;
+            }
+        }
+        if changed {
+            self.dossiers.progress_cache.clear();
+            self.refresh_view(None);
+        }
+    }
+
+    /// The latest request for missing pieces on `reference`.
+    pub fn request_of(&self, reference: &str) -> Option<&jury_core::request::PieceRequest> {
+        self.batch
+            .requests
+            .iter()
+            .rev()
+            .find(|r| r.reference == reference)
+    }
+
+    /// What changed in `reference` since the active member scored it.
+    pub fn stale_for_me(&self, reference: &str) -> Option<&jury_core::records::Stale> {
+        let me = self.reviewer.as_deref()?;
+        self.batch
+            .stale
+            .iter()
+            .find(|x| x.reference == reference && x.member == me)
     }
 
     pub fn is_chair(&self) -> bool {

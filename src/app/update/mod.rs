@@ -2,6 +2,7 @@
 //! (writes, opening a file) the runtime must carry out. It does no I/O.
 
 mod committee;
+mod edit;
 mod letters;
 pub mod members;
 mod outcome;
@@ -46,6 +47,13 @@ pub enum Effect {
     ImportPacket(PathBuf),
     /// Write the minutes of every session.
     Minutes,
+    /// Record a request for missing pieces and write its letter.
+    RequestPieces {
+        reference: String,
+        missing: Vec<String>,
+        due: chrono::NaiveDate,
+        on: chrono::NaiveDate,
+    },
 }
 
 /// What `update` handles: what the user did, what the runtime reports after
@@ -318,6 +326,9 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
                 effects.push(Effect::LoadHistory(reference.to_string()));
             }
         }
+        Action::EditDossier => edit::open(s),
+        Action::RequestPieces => edit::request_form(s),
+        Action::AcceptFileVersion => effects.extend(edit::accept_file(s)),
         Action::Close
         | Action::DeleteBack
         | Action::Insert(_)
@@ -582,6 +593,12 @@ fn set_score(s: &mut State, value: Option<f64>, comment: Option<String>) -> Opti
         s.batch.scores.remove(&key);
     } else {
         s.batch.scores.insert(key, after.clone());
+    }
+    // Scored again: on the current version, seen as it is now.
+    if after.value.is_some() {
+        s.batch
+            .stale
+            .retain(|x| !(x.reference == reference && x.member == me));
     }
     Some(Effect::SaveScore {
         row: ScoreRow {

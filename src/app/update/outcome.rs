@@ -15,6 +15,11 @@ pub struct Reload {
     pub scores: Vec<ScoreRow>,
     pub committee: CommitteeData,
     pub letters: Vec<LetterRow>,
+    /// Every dossier as stored now, with its version, after a correction
+    /// (None otherwise: re-reading 100 000 dossiers per decision is not free).
+    pub dossiers: Option<Vec<(jury_core::dossier::Dossier, i64)>>,
+    pub stale: Vec<jury_core::records::Stale>,
+    pub requests: Vec<jury_core::request::PieceRequest>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -52,6 +57,11 @@ pub enum Outcome {
     MinutesWritten {
         count: usize,
         dir: PathBuf,
+    },
+    /// A request for missing pieces recorded, its letter written there.
+    PiecesRequested {
+        reference: String,
+        pdf: PathBuf,
     },
     /// No letter produced: what is wrong with the templates.
     LettersRefused(Vec<String>),
@@ -114,6 +124,9 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
             if let Change::SetUpCommittee { me, .. } = &change {
                 s.reviewer = Some(me.clone());
             }
+            if let Change::AcceptFile { reference, .. } = &change {
+                s.batch.pending_files.remove(reference);
+            }
             if let Some(what) = undone {
                 s.set_status(format!("{} {what}", lang.tr(text::UNDONE)));
             } else if let Some(done) = written(&change, lang) {
@@ -128,7 +141,15 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
                 scores,
                 committee,
                 letters,
+                dossiers,
+                stale,
+                requests,
             } = *fresh;
+            s.batch.requests = requests;
+            if let Some(dossiers) = dossiers {
+                s.replace_dossiers(dossiers);
+            }
+            s.batch.stale = stale;
             s.batch.letters = letters;
             s.batch.scores = crate::app::state::score_map(scores);
             s.set_committee_data(committee);
@@ -149,6 +170,11 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
         Outcome::PacketImported(report) => {
             s.set_status(format!("{} {report}", lang.tr(text::PACKET_IMPORTED)))
         }
+        Outcome::PiecesRequested { reference, pdf } => s.set_status(format!(
+            "{} {reference} : {}",
+            lang.tr(text::PIECES_REQUESTED),
+            pdf.display()
+        )),
         Outcome::MinutesWritten { count, dir } => s.set_status(format!(
             "{count} {} {}",
             lang.tr(text::MINUTES_WRITTEN),
@@ -234,6 +260,12 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+        Change::EditDossier { reference, .. } => {
+            format!("{} {reference}", lang.tr(text::NEW_VERSION))
+        }
+        Change::AcceptFile { reference, .. } => {
+            format!("{} {reference}", lang.tr(text::FILE_ACCEPTED))
+        }
         _ => return None,
     })
 }
@@ -242,6 +274,18 @@ mod text {
     use jury_core::fr::Tr;
 
     pub const NOT_SAVED: Tr = Tr::new("Non enregistré :", "Not saved:");
+    pub const PIECES_REQUESTED: Tr = Tr::new(
+        "Demande de pièces enregistrée, courrier écrit pour",
+        "Request for pieces recorded, letter written for",
+    );
+    pub const NEW_VERSION: Tr = Tr::new(
+        "Nouvelle version enregistrée, inscrite au journal :",
+        "New version saved, written to the log:",
+    );
+    pub const FILE_ACCEPTED: Tr = Tr::new(
+        "Version du fichier acceptée comme nouvelle version :",
+        "The file's version accepted as a new version:",
+    );
     pub const DB_CREATED: Tr = Tr::new("Nouvelle base créée :", "New database created:");
     pub const BUNDLE_INSTALLED: Tr =
         Tr::new("Lot installé, remis à", "Bundle installed, issued to");

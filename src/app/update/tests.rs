@@ -50,6 +50,10 @@ pub(super) fn sample_state(reviewer: Option<&str>, committee: CommitteeData) -> 
         letters: Vec::new(),
         letters_dir: "/courriers".into(),
         today: day(2025, 7, 7),
+        versions: Default::default(),
+        stale: Vec::new(),
+        pending_files: Vec::new(),
+        requests: Vec::new(),
     })
 }
 
@@ -261,6 +265,9 @@ fn scores_read_back_after_a_write_replace_the_screens_copy() {
             scores: rows,
             committee,
             letters: Vec::new(),
+            dossiers: None,
+            stale: Vec::new(),
+            requests: Vec::new(),
         })),
     );
     let i = s.entry_index(&reference).expect("entry");

@@ -712,6 +712,13 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             id: *id,
             take_incoming: form.choice_of("choice").as_deref() == Some("take"),
         },
+        Purpose::RequestPieces { reference } => {
+            return crate::app::update::edit::request(s, form, reference);
+        }
+        Purpose::EditDossier {
+            reference,
+            pointers,
+        } => return crate::app::update::edit::submit(s, form, reference, pointers),
         Purpose::ImportPacket => {
             let path = form.text_of("path");
             if path.is_empty() || path.ends_with('/') {

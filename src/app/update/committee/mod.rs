@@ -78,7 +78,24 @@ pub enum Change {
         id: i64,
         take_incoming: bool,
     },
+    /// A dossier completed or corrected in the app: its new content.
+    EditDossier {
+        reference: String,
+        content: serde_json::Value,
+    },
+    /// The version of a dossier's file changed after import, accepted.
+    AcceptFile {
+        reference: String,
+        content: serde_json::Value,
+    },
     Undo,
+}
+
+impl Change {
+    /// Whether the dossiers must be read again once it is written.
+    pub fn touches_dossier(&self) -> bool {
+        matches!(self, Change::EditDossier { .. } | Change::AcceptFile { .. })
+    }
 }
 
 pub(super) fn to_committee(s: &mut State) {

@@ -1,0 +1,404 @@
+//! Completing and correcting dossiers in the app: each correction is a new
+//! version, audited and verified; members who scored an earlier version see
+//! « modifié depuis votre note »; the letter uses the corrected address; a
+//! dossier file changed after import is accepted the same way.
+
+#[path = "common/ui.rs"]
+mod harness;
+
+use harness::*;
+use jury::app::state::Mode;
+use jury::store::audit::verify_record;
+
+const CHAIR: &str = "Sylvie Marcellin";
+const SECRETARY: &str = "Nadia Benali";
+const JULIEN: &str = "Julien Ferrand";
+const BERNARD: &str = "Bernard Castellan";
+const REF: &str = "PDNP06-2025-001";
+const STREET: &str = "Structure porteuse › Adresse › Rue";
+
+fn status(s: &Session) -> String {
+    s.app
+        .state
+        .status
+        .as_ref()
+        .map(|x| x.text.clone())
+        .unwrap_or_default()
+}
+
+/// Julien and Bernard score REF; the secretary corrects its street.
+fn corrected_after_two_scores() -> Session {
+    let mut s = open(SAMPLE, Some(JULIEN));
+    s.select(REF);
+    s.score_current(&[4, 4, 4, 4]);
+    let mut s = s.reopen_as(SAMPLE, BERNARD);
+    s.select(REF);
+    s.score_current(&[3, 3, 3, 3]);
+    // A member may not correct a dossier.
+    s.act("edit_dossier");
+    assert_eq!(s.app.state.mode, Mode::Normal);
+    assert!(
+        status(&s).contains("Seuls la présidence et le secrétariat"),
+        "{}",
+        status(&s)
+    );
+
+    let mut s = s.reopen_as(SAMPLE, SECRETARY);
+    s.select(REF);
+    s.act("edit_dossier");
+    assert!(matches!(s.app.state.mode, Mode::Form(_)), "{}", s.screen());
+    // A malformed e-mail is refused like the importer refuses it; nothing saved.
+    s.fill_label("Structure porteuse › Courriel", "direction chez mimosas");
+    s.act("confirm");
+    let screen = s.screen();
+    assert!(screen.contains("adresse e-mail invalide"), "{screen}");
+    s.fill_label(
+        "Structure porteuse › Courriel",
+        "direction@mimosas.example.org",
+    );
+    s.fill_label(STREET, "3 rue des Corrections");
+    s.act("confirm");
+    let screen = s.screen();
+    assert_eq!(s.app.state.mode, Mode::Normal, "{screen}");
+    assert!(
+        status(&s).contains("Nouvelle version enregistrée"),
+        "{}",
+        status(&s)
+    );
+    s
+}
+
+#[test]
+fn a_correction_is_a_new_audited_version_members_who_scored_see() {
+    let s = corrected_after_two_scores();
+    let versions: Vec<i64> = s.query(&format!(
+        "SELECT version FROM dossier_versions WHERE reference = '{REF}' ORDER BY version"
+    ));
+    assert_eq!(versions, [1, 2]);
+    let actions: Vec<String> = s.query(&format!(
+        "SELECT action || ' ' || actor FROM audit WHERE target = '{REF}' AND action LIKE 'dossier.%'"
+    ));
+    assert_eq!(actions, [format!("dossier.edit {SECRETARY}")]);
+    let r = verify_record(&s.db, None).expect("verify");
+    assert!(r.is_intact(), "{:?} {:?}", r.differences, r.integrity);
+
+    // Julien scored version 1: he is told, with what changed.
+    let mut s = s.reopen_as(SAMPLE, JULIEN);
+    s.select(REF);
+    let screen = s.screen();
+    assert!(screen.contains("⚠ Modifié depuis votre note :"), "{screen}");
+    let stale = s.app.state.stale_for_me(REF).expect("stale for Julien");
+    assert_eq!(
+        stale.changed,
+        ["/structure/address/street", "/structure/email"]
+    );
+    assert!(
+        screen.contains("Adresse › Rue, Structure porteuse › Courriel"),
+        "{screen}"
+    );
+    assert!(screen.contains("version 2"), "{screen}");
+    // Scoring again clears it, for him only.
+    s.act("focus_grid");
+    s.act("top");
+    s.act("score_5");
+    s.act("focus_list");
+    assert!(!s.screen().contains("Modifié depuis votre note"));
+    let s = s.reopen_as(SAMPLE, BERNARD);
+    let mut s = s;
+    s.select(REF);
+    assert!(s.screen().contains("Modifié depuis votre note"));
+}
+
+#[test]
+fn an_edited_version_breaks_the_record() {
+    let s = corrected_after_two_scores();
+    let db = s.db.clone();
+    let _keep = s.dir.clone();
+    drop(s);
+    let conn = rusqlite::Connection::open(&db).expect("db");
+    conn.execute(
+        "UPDATE dossier_versions SET hash = 'f00d' WHERE version = 2",
+        [],
+    )
+    .expect("tamper");
+    drop(conn);
+    let r = verify_record(&db, None).expect("verify");
+    assert!(!r.is_intact());
+    assert!(
+        r.differences
+            .iter()
+            .any(|d| d.contains("version 2 du dossier PDNP06-2025-001")),
+        "{:?}",
+        r.differences
+    );
+}
+
+#[test]
+fn a_dossier_lacking_fields_is_listed_to_complete_and_completed() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.select("PDNP06-2025-020");
+    let screen = s.screen();
+    assert!(
+        screen.contains("À compléter : Projet › Heures en ligne par semaine"),
+        "{screen}"
+    );
+    assert!(screen.contains("(E : compléter)"), "{screen}");
+    s.act("edit_dossier");
+    // Typed values are read like the importer's cells: « 3,5 » is a number.
+    s.fill_label("Projet › Heures en ligne par semaine", "trois");
+    s.act("confirm");
+    assert!(s.screen().contains("nombre"), "{}", s.screen());
+    s.fill_label("Projet › Heures en ligne par semaine", "3,5");
+    s.act("confirm");
+    let screen = s.screen();
+    assert_eq!(s.app.state.mode, Mode::Normal, "{screen}");
+    let hours: Vec<f64> = s.query(
+        "SELECT json_extract(content, '$.project.weekly_online_hours') FROM dossiers WHERE reference = 'PDNP06-2025-020'",
+    );
+    assert_eq!(hours, [3.5]);
+    let screen = s.screen();
+    assert!(!screen.contains("Heures en ligne par semaine,"), "{screen}");
+}
+
+#[test]
+fn a_file_changed_after_import_is_accepted_as_a_new_version() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let call = dir.path().join("appel");
+    copy_dir(&root().join(SAMPLE), &call);
+    let s = open(&call.display().to_string(), Some(CHAIR));
+    let db = s.db.clone();
+    let keep = s.dir.clone();
+    drop(s);
+    let file = call.join("dossiers").join(format!("{REF}.json"));
+    let text = std::fs::read_to_string(&file).expect("dossier");
+    let mut v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    v["structure"]["address"]["city"] = "Antibes".into();
+    std::fs::write(&file, serde_json::to_string_pretty(&v).expect("json")).expect("write");
+
+    let app = jury::tui::App::open(jury::tui::Options {
+        call_dir: call.clone(),
+        db: Some(db.clone()),
+        reviewer: Some(CHAIR.into()),
+        keymap: None,
+        lang: jury_core::fr::Lang::Fr,
+        color: true,
+        letters_dir: Some(keep.path().join("courriers")),
+    })
+    .expect("reopen");
+    let term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("term");
+    let mut s = Session {
+        app,
+        term,
+        db,
+        dir: keep,
+    };
+    assert!(matches!(s.app.state.mode, Mode::Report { .. }));
+    s.act("close");
+    s.select(REF);
+    let screen = s.screen();
+    assert!(
+        screen.contains("⚠ Le fichier du dossier a changé depuis l'import :"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Structure porteuse › Adresse › Commune (A : accepter"),
+        "{screen}"
+    );
+    s.act("accept_file_version");
+    assert!(
+        status(&s).contains("Version du fichier acceptée"),
+        "{}",
+        status(&s)
+    );
+    let cities: Vec<String> = s.query(&format!(
+        "SELECT json_extract(content, '$.structure.address.city') FROM dossiers WHERE reference = '{REF}'"
+    ));
+    assert_eq!(cities, ["Antibes"]);
+    let actions: Vec<String> = s.query(&format!(
+        "SELECT action FROM audit WHERE target = '{REF}' AND action LIKE 'dossier.%'"
+    ));
+    assert_eq!(actions, ["dossier.accept"]);
+    // Reopened, the file is a known version: nothing to report any more.
+    let s = s.reopen_as(&call.display().to_string(), CHAIR);
+    assert!(!matches!(s.app.state.mode, Mode::Report { .. }));
+}
+
+/// pdftotext's text with runs of spaces made one (lines wrap and justify).
+fn pdf_text(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("pdftotext is needed ({e}): install poppler-utils"));
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .replace(['\u{a0}', '\u{202f}'], " ")
+        .replace('\u{2019}', "'")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_letter_uses_the_corrected_address() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.select(REF);
+    s.score_current(&[4, 4, 5, 3]);
+    s.act("edit_dossier");
+    s.fill_label(STREET, "3 rue des Corrections");
+    s.act("confirm");
+    assert_eq!(s.app.state.mode, Mode::Normal);
+    s.act("switch_view");
+    s.act("open_session");
+    s.fill("date", "7 juillet 2025");
+    s.act("confirm");
+    s.act("top");
+    while s
+        .app
+        .state
+        .committee_current()
+        .map(|i| s.app.state.batch.entries[i].dossier.reference.clone())
+        != Some(REF.to_string())
+    {
+        s.act("down");
+    }
+    s.act("decide");
+    s.choose("kind", "retenu");
+    s.act("confirm");
+    s.act("close_session");
+    s.type_text(" ");
+    s.act("confirm");
+    s.act("letters_view");
+    s.act("generate_all_letters");
+    s.act("confirm");
+    s.app.finish_jobs();
+    let pdf = s.letters_dir().join(format!("{REF}-retenu.pdf"));
+    let text = pdf_text(&pdf);
+    assert!(text.contains("3 rue des Corrections"), "{text}");
+    assert!(!text.contains("7 rue des Bougainvilliers"), "{text}");
+}
+
+/// Python's email module reads the request's e-mail: To, Subject, the PDF.
+fn read_eml(path: &std::path::Path) -> String {
+    let script = "import email,sys\nm=email.message_from_binary_file(open(sys.argv[1],'rb'))\nprint(m['To']);print(str(email.header.make_header(email.header.decode_header(m['Subject']))))\nfor p in m.walk():\n  print(p.get_content_type(), p.get_filename())";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("python3 is needed to read the e-mail back ({e})"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_request_for_missing_pieces_is_a_letter_and_waits_until_completed() {
+    let mut s = open(SAMPLE, Some(SECRETARY));
+    s.set_today(chrono::NaiveDate::from_ymd_opt(2025, 7, 7).expect("day"));
+    s.select("PDNP06-2025-020");
+    s.act("request_pieces");
+    assert!(matches!(s.app.state.mode, Mode::Form(_)), "{}", s.screen());
+    // What the dossier lacks is offered; the wrong date order is refused.
+    let jury::app::state::Mode::Form(form) = &s.app.state.mode else {
+        unreachable!()
+    };
+    assert!(
+        form.text_of("missing")
+            .starts_with("Projet › Heures en ligne par semaine ; ")
+    );
+    s.fill(
+        "missing",
+        "Attestation d'assurance ; Heures de présence en ligne",
+    );
+    s.fill("due", "1er juillet 2025");
+    s.act("confirm");
+    assert!(
+        s.screen()
+            .contains("La date limite précède la date du courrier")
+    );
+    s.fill("due", "22/07/2025");
+    s.act("confirm");
+    let screen = s.screen();
+    assert_eq!(s.app.state.mode, Mode::Normal, "{screen}");
+    assert!(
+        status(&s).contains("Demande de pièces enregistrée"),
+        "{}",
+        status(&s)
+    );
+
+    let stem = s.letters_dir().join("PDNP06-2025-020-demande-pieces-1");
+    let text = pdf_text(&stem.with_extension("pdf"));
+    for needle in [
+        "Pièces manquantes à votre candidature",
+        "Attestation d'assurance",
+        "au plus tard le 22 juillet 2025",
+        "PDNP06-2025-020",
+    ] {
+        assert!(text.contains(needle), "{needle} not in:\n{text}");
+    }
+    let mail = read_eml(&stem.with_extension("eml"));
+    assert!(
+        mail.contains("Pièces manquantes — candidature PDNP06-2025-020"),
+        "{mail}"
+    );
+    assert!(
+        mail.contains("application/pdf PDNP06-2025-020-demande-pieces-1.pdf"),
+        "{mail}"
+    );
+    assert!(stem.with_extension("odt").is_file());
+    let screen = s.screen();
+    assert!(
+        screen.contains("en attente de pièces jusqu'au 22 juillet 2025"),
+        "{screen}"
+    );
+
+    // Past the date without an answer, it says so.
+    s.set_today(chrono::NaiveDate::from_ymd_opt(2025, 7, 23).expect("day"));
+    let screen = s.screen();
+    assert!(
+        screen.contains("✉ pièces demandées non reçues, échéance"),
+        "{screen}"
+    );
+    let late = s.app.state.request_of("PDNP06-2025-020").expect("request");
+    assert_eq!(
+        late.standing(s.app.state.env.today)
+            .describe(jury_core::fr::Lang::Fr),
+        "pièces demandées non reçues, échéance dépassée le 22 juillet 2025"
+    );
+
+    // The dossier completed: the request is answered, in the CSV too.
+    s.act("edit_dossier");
+    s.fill_label("Projet › Heures en ligne par semaine", "4");
+    s.act("confirm");
+    let screen = s.screen();
+    assert!(screen.contains("✉ complété le"), "{screen}");
+    let history: Vec<String> = s.query(
+        "SELECT action FROM audit WHERE target = 'PDNP06-2025-020' AND action LIKE 'dossier.%' ORDER BY id",
+    );
+    assert_eq!(history, ["dossier.request", "dossier.edit"]);
+    let r = verify_record(&s.db, None).expect("verify");
+    assert!(r.is_intact(), "{:?} {:?}", r.differences, r.integrity);
+    let src = jury::io::produce::load(&s.app.store).expect("load");
+    let csv = jury::io::export::csv(&src).expect("csv");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&csv[3..]);
+    let header = reader.headers().expect("header").clone();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let row = reader
+        .records()
+        .map(|r| r.expect("row"))
+        .find(|r| &r[0] == "PDNP06-2025-020")
+        .expect("row");
+    assert_eq!(&row[col("Pièces demandées le")], "07/07/2025");
+    assert_eq!(&row[col("Pièces attendues le")], "22/07/2025");
+    assert_eq!(&row[col("Version du dossier")], "2");
+    assert!(!row[col("Complété le")].is_empty());
+}
