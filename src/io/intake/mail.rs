@@ -50,11 +50,11 @@ pub enum MessageError {
 }
 
 /// A source's messages, in file order, each read or refused.
-pub type Read1 = (String, Result<Message, MessageError>);
+pub type Item = (String, Result<Message, MessageError>);
 
 /// The messages of an `.eml`, a folder of `.eml` (every one inside, in
 /// name order) or an `.mbox`.
-pub fn messages(path: &Path, display: &str) -> Result<Vec<Read1>, IntakeError> {
+pub fn messages(path: &Path, display: &str) -> Result<Vec<Item>, IntakeError> {
     let list = read_messages(path, display)?;
     // A folder of something else, or an empty export: the coordinator
     // named the wrong source.
@@ -64,7 +64,7 @@ pub fn messages(path: &Path, display: &str) -> Result<Vec<Read1>, IntakeError> {
     Ok(list)
 }
 
-fn read_messages(path: &Path, display: &str) -> Result<Vec<Read1>, IntakeError> {
+fn read_messages(path: &Path, display: &str) -> Result<Vec<Item>, IntakeError> {
     if path.is_dir() {
         let mut files: Vec<_> = std::fs::read_dir(path)
             .map_err(|e| IntakeError::File(crate::io::files::FileError::new(path, e)))?

@@ -4,7 +4,7 @@
 //! A fillable PDF form attached fills the dossier's fields through the
 //! call's `intake`.
 
-use super::mail::{Message, MessageError};
+use super::mail::{Item, Message};
 use super::{Candidate, Run, attachment, form, piece_name};
 use chrono::{DateTime, FixedOffset};
 use jury_core::fr::Lang;
@@ -19,7 +19,7 @@ pub const MAIL_PREFIX: &str = "MEL-";
 const FROM_MESSAGES: &[&str] = &["/format", "/reference", "/received_at", "/structure/email"];
 
 impl Run<'_> {
-    pub(super) fn mails(&mut self, read: Vec<(String, Result<Message, MessageError>)>) {
+    pub(super) fn mails(&mut self, read: Vec<Item>) {
         let mut by_sender: BTreeMap<String, Vec<Message>> = BTreeMap::new();
         for (at, m) in read {
             match m {
