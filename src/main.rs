@@ -22,7 +22,11 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check { call_dir }) => check(&call_dir),
         Some(Command::New { dir }) => jury::cli::new::run(&dir, lang),
-        Some(Command::Import { call_dir, sources }) => import(&call_dir, &sources),
+        Some(Command::Import {
+            call_dir,
+            sources,
+            appliquer,
+        }) => import(&call_dir, &sources, appliquer),
         Some(Command::Verify { db, head }) => verify(&db, head.as_deref(), lang),
         Some(Command::Bench { dossiers }) => match jury::cli::bench::run(dossiers) {
             Ok(table) => {
@@ -141,8 +145,9 @@ fn main() -> ExitCode {
 
 /// `jury import`: the call must be readable (its `intake` says how to read
 /// the sources); each row's problem is printed with its position, the
-/// summary last; exit 1 if anything was wrong.
-fn import(dir: &Path, sources: &[std::path::PathBuf]) -> ExitCode {
+/// summary last; exit 1 if anything was wrong. With `apply`, changes found
+/// in the sources are written too.
+fn import(dir: &Path, sources: &[std::path::PathBuf], apply: bool) -> ExitCode {
     let folder = match jury::io::import::read_folder(dir) {
         Ok(f) => f,
         Err(diags) => {
@@ -153,7 +158,12 @@ fn import(dir: &Path, sources: &[std::path::PathBuf]) -> ExitCode {
         }
     };
     let intake = folder.call.intake.clone().unwrap_or_default();
-    let report = jury::io::intake::run(dir, &intake, sources);
+    let options = jury::io::intake::Options {
+        intake: &intake,
+        deadline: folder.call.deadline,
+        apply,
+    };
+    let report = jury::io::intake::run(dir, &options, sources);
     for line in &report.lines {
         println!("{}", visible(line));
     }

@@ -1,6 +1,7 @@
 //! Fuzz harness for every reader of outside input: the call folder
 //! (`appel.json`), dossier files, review packets, bundles, keymaps, letter
-//! templates and the French date parser.
+//! templates, the French date parser, and what `jury import` reads from
+//! candidates: mailboxes and fillable PDF forms.
 //!
 //! cargo-afl is not used: it builds AFL++ with LLVM plugins, and this
 //! machine has no clang or LLVM. This is a property-based harness instead:
@@ -15,6 +16,9 @@
 //! reader, instead) and `JURY_FUZZ_SEED` run it longer or elsewhere; a
 //! failing input is saved under `target/tmp/fuzz/` and replayed with
 //! `JURY_FUZZ_REPLAY=<file> cargo test --test fuzz <reader>`.
+
+#[path = "common/pdf.rs"]
+mod pdf;
 
 use jury::app::keymap::Keymap;
 use jury_core::call::Call;
@@ -974,6 +978,79 @@ fn date() {
                 Ok(_) => Ok(()),
                 Err(e) => check_message("date", &e.message(Lang::Fr)),
             }
+        })
+    });
+}
+
+/// Messages as candidates send them: plain, HTML in Latin-1, multipart
+/// with a fillable form attached; and a Thunderbird mbox of them.
+fn mail_corpus() -> Vec<Vec<u8>> {
+    let form = pdf::bytes(pdf::pdf(&[
+        pdf::Field::Text("Structure", "Maison des familles"),
+        pdf::Field::Check("Charte signée", true),
+        pdf::Field::Nested("Projet", "Public", "Parents"),
+    ]));
+    let attached = mail_builder::MessageBuilder::new()
+        .from(("Anne", "anne@exemple.org"))
+        .to("pdnp@caf06.fr")
+        .subject("Candidature")
+        .date(1_751_400_000_i64)
+        .text_body("Bonjour,\nFrom Nice.\n")
+        .attachment("application/pdf", "formulaire.pdf", form)
+        .write_to_vec()
+        .expect("mail");
+    let mut received = b"Received: from a by b; Tue, 1 Jul 2025 08:00:00 +0000\r\n".to_vec();
+    received.extend_from_slice(&attached);
+    let latin = b"From: Denis <denis@exemple.org>\r\nDate: Wed, 2 Jul 2025 10:00:00 +0200\r\nSubject: =?iso-8859-1?q?compl=E9t?=\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n<p>r\xe9sum\xe9</p><style>p{}</style>\r\n".to_vec();
+    let mut mbox = Vec::new();
+    for m in [&received, &latin] {
+        mbox.extend_from_slice(b"From - Tue Jul 01 10:00:00 2025\r\n");
+        mbox.extend_from_slice(m);
+        mbox.extend_from_slice(b"\r\n");
+    }
+    vec![received, latin, mbox]
+}
+
+#[test]
+fn mailbox() {
+    fuzz("mailbox", 2000, mail_corpus(), mutate_bytes, || {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut n = 0u32;
+        Box::new(move |input: &[u8]| {
+            n += 1;
+            // The same bytes as an mbox and as one message, in turn.
+            let name = if n.is_multiple_of(2) {
+                "boite.mbox"
+            } else {
+                "x.eml"
+            };
+            let file = dir.path().join(name);
+            std::fs::write(&file, input).map_err(|e| e.to_string())?;
+            match jury::io::intake::mail::messages(&file, name) {
+                Ok(list) => list.iter().try_for_each(|(at, m)| match m {
+                    Ok(_) => Ok(()),
+                    Err(e) => check_message(at, &e.to_string()),
+                }),
+                Err(e) => check_message("mailbox", &e.message(Lang::Fr)),
+            }
+        })
+    });
+}
+
+#[test]
+fn pdf_form() {
+    let corpus = vec![
+        pdf::bytes(pdf::pdf(&[
+            pdf::Field::Text("Reçu le", "03/07/2025 16:42"),
+            pdf::Field::Check("Charte signée", false),
+            pdf::Field::Nested("Projet", "Public", "Parents"),
+        ])),
+        pdf::bytes(pdf::pdf(&[])),
+    ];
+    fuzz("pdf_form", 2000, corpus, mutate_bytes, || {
+        Box::new(|input: &[u8]| match jury::io::intake::form::fields(input) {
+            Ok(_) => Ok(()),
+            Err(e) => check_message("pdf form", &e.to_string()),
         })
     });
 }

@@ -5,91 +5,11 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-#[path = "common/ui.rs"]
-mod harness;
-use harness::copy_dir;
-
-fn jury() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_jury"))
-}
-
-/// The form's fields, by label, shared by every source.
-const FORM: &[(&str, &str, &str)] = &[
-    ("Référence", "/reference", "text"),
-    ("Reçu le", "/received_at", "datetime"),
-    ("Courriel", "/structure/email", "text"),
-    ("Structure", "/structure/name", "text"),
-    ("Adresse", "/structure/address/street", "text"),
-    ("Code postal", "/structure/address/postcode", "text"),
-    ("Commune", "/structure/address/city", "text"),
-    ("Représentant", "/structure/representative/name", "text"),
-    ("Fonction", "/structure/representative/title", "text"),
-    ("Professionnel", "/professional/name", "text"),
-    ("Poste", "/professional/role", "text"),
-    ("Statut", "/professional/employment", "text"),
-    ("Heures en ligne", "/project/weekly_online_hours", "decimal"),
-    ("Charte signée", "/commitments/charter_signed", "yesno"),
-    ("Réseaux", "/project/networks", "list"),
-    ("Date de création", "/structure/created", "date"),
-];
-
-/// A copy of the sample call with an `intake` section.
-fn call(dir: &Path) -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025");
-    let call = dir.join("appel");
-    copy_dir(&root, &call);
-    let path = call.join("appel.json");
-    let mut appel: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
-    let columns: Vec<_> = FORM
-        .iter()
-        .map(|(c, f, t)| serde_json::json!({"column": c, "field": f, "type": t}))
-        .collect();
-    appel["intake"] = serde_json::json!({"reference_prefix": "IMP-", "columns": columns});
-    std::fs::write(&path, serde_json::to_string_pretty(&appel).expect("json")).expect("write");
-    call
-}
-
-fn import(call: &Path, sources: &[&Path]) -> Output {
-    jury()
-        .arg("import")
-        .arg(call)
-        .args(sources)
-        .output()
-        .expect("run")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn check_passes(call: &Path, dossiers: usize) {
-    let out = jury().arg("check").arg(call).output().expect("check");
-    let text = stdout(&out);
-    assert!(out.status.success(), "{text}");
-    assert!(
-        text.contains(&format!("{dossiers} dossier(s) valide(s), 0 erreur(s)")),
-        "{text}"
-    );
-}
-
-/// The dossier file written for `reference`.
-fn dossier(call: &Path, reference: &str) -> serde_json::Value {
-    let path = call.join("dossiers").join(format!("{reference}.json"));
-    serde_json::from_str(&std::fs::read_to_string(path).expect("dossier")).expect("json")
-}
-
-/// Imported dossiers and pieces hold personal data: 0600.
-fn assert_private(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).expect("meta").permissions().mode();
-        assert_eq!(mode & 0o777, 0o600, "{}", path.display());
-    }
-}
+#[path = "common/intake.rs"]
+mod intake;
+use intake::harness::copy_dir;
+use intake::{FORM, assert_private, call, check_passes, dossier, import, stdout};
 
 /// One row of the form's fields after the leading ones.
 fn form_row(name: &str, hours: &str, charter: &str) -> Vec<String> {
@@ -535,19 +455,33 @@ fn an_ods_sheet_imports_and_an_incomplete_row_is_named() {
         "o2@exemple.org".into(),
     ];
     incomplete.extend(form_row("", "3", "Oui"));
-    ods(&path, &[header, good, incomplete]);
+    // A value that is wrong, not missing, is still refused.
+    let mut refused = vec![
+        "O3".to_string(),
+        "1 juillet 2025".into(),
+        "o3 chez exemple.org".into(),
+    ];
+    refused.extend(form_row("Espace parents", "3", "Oui"));
+    ods(&path, &[header, good, incomplete, refused]);
     let out = import(&call, &[&path]);
     let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
     // A row the mapping cannot fill whole is taken in and named: it is
     // completed in the app, not retyped in the spreadsheet.
-    assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(
         text.contains("tableur.ods:Dossiers!3: IMP-O2 à compléter : Structure porteuse › Nom"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "tableur.ods:Dossiers!4: dossier refusé : « structure.email » : adresse e-mail invalide"
+        ),
         "{text}"
     );
     assert!(text.contains("2 dossiers créés"), "{text}");
     let d = dossier(&call, "IMP-O1");
     assert_eq!(d["received_at"], "2025-07-01T00:00:00+02:00");
     assert!(call.join("dossiers/IMP-O2.json").exists());
+    assert!(!call.join("dossiers/IMP-O3.json").exists());
     check_passes(&call, 30);
 }

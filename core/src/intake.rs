@@ -188,14 +188,22 @@ impl Plan {
     /// Resolves every mapped column in `header`; a missing one is an error
     /// naming it and the labels found.
     pub fn new(intake: &Intake, header: &[String]) -> Result<Plan, MissingColumn> {
-        let missing = |label: &str| MissingColumn {
-            missing: label.to_string(),
-            found: header
-                .iter()
-                .map(|h| format!("« {} »", h.trim()))
-                .collect::<Vec<_>>()
-                .join(", "),
-        };
+        match Plan::build(intake, header) {
+            (plan, None) => Ok(plan),
+            (_, Some(missing)) => Err(missing),
+        }
+    }
+
+    /// For a fillable PDF form: its field names are the header, and a form
+    /// holds only some of the columns a spreadsheet has (an attached form
+    /// completes a dossier that a message started), so a mapped column it
+    /// lacks is left out instead of refused.
+    pub fn present(intake: &Intake, header: &[String]) -> Plan {
+        Plan::build(intake, header).0
+    }
+
+    /// The plan of the columns found, and the first mapped one missing.
+    fn build(intake: &Intake, header: &[String]) -> (Plan, Option<MissingColumn>) {
         let demarches = if is_demarches(header) {
             let mut idx = [0; 5];
             for (slot, label) in
@@ -210,6 +218,7 @@ impl Plan {
             None
         };
         let mut columns = Vec::new();
+        let mut missing = None;
         for m in &intake.columns {
             match find(header, &m.column) {
                 Some(i) => columns.push((i, m.clone())),
@@ -217,7 +226,16 @@ impl Plan {
                 // fields a Démarches Simplifiées export fills from its fixed
                 // columns need no column of their own there.
                 None if demarches.is_some() && DS_FIELDS.contains(&m.field.as_str()) => {}
-                None => return Err(missing(&m.column)),
+                None => {
+                    missing.get_or_insert_with(|| MissingColumn {
+                        missing: m.column.clone(),
+                        found: header
+                            .iter()
+                            .map(|h| format!("« {} »", h.trim()))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    });
+                }
             }
         }
         let prefix = if demarches.is_some() && intake.reference_prefix.is_empty() {
@@ -225,11 +243,12 @@ impl Plan {
         } else {
             intake.reference_prefix.clone()
         };
-        Ok(Plan {
+        let plan = Plan {
             demarches,
             columns,
             prefix,
-        })
+        };
+        (plan, missing)
     }
 
     pub fn is_demarches(&self) -> bool {
@@ -528,6 +547,29 @@ mod tests {
         assert_eq!(d["structure"]["email"], "a@b.fr");
         assert_eq!(d["plateforme"]["etat"], "accepte");
         assert_eq!(d["plateforme"]["motivation"], "Complet");
+    }
+
+    #[test]
+    fn a_form_fills_the_columns_it_has_and_reads_them_as_a_sheet_does() {
+        let intake = Intake {
+            reference_prefix: "F-".into(),
+            columns: vec![
+                Mapping {
+                    column: "Commune".into(),
+                    field: "/structure/address/city".into(),
+                    kind: Kind::Text,
+                },
+                Mapping {
+                    column: "charte".into(),
+                    field: "/commitments/charter_signed".into(),
+                    kind: Kind::YesNo,
+                },
+            ],
+        };
+        let plan = Plan::present(&intake, &["Charte".into()]);
+        let (_, d) = plan.dossier(&["Oui".into()]).unwrap();
+        assert_eq!(d["commitments"]["charter_signed"], true);
+        assert!(d.get("structure").is_none());
     }
 
     #[test]

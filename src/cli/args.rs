@@ -51,15 +51,22 @@ pub enum Command {
         #[arg(value_name = "DOSSIER")]
         dir: PathBuf,
     },
-    /// Importe des dossiers depuis des tableurs (CSV, XLSX, ODS) et les exports
-    /// Démarches Simplifiées (tableur et archive ZIP des pièces), selon la
-    /// section « intake » de appel.json ; relancer ne change rien
+    /// Importe des dossiers depuis des tableurs (CSV, XLSX, ODS), les exports
+    /// Démarches Simplifiées (tableur et archive ZIP des pièces), des
+    /// courriels (.eml, dossier de .eml, .mbox de Thunderbird) et des
+    /// formulaires PDF à remplir, selon la section « intake » de appel.json ;
+    /// relancer ne change rien
     Import {
         /// Dossier de l'appel
         call_dir: PathBuf,
-        /// Fichiers à importer : .csv, .xlsx, .ods, .zip (pièces Démarches Simplifiées)
+        /// Fichiers à importer : .csv, .xlsx, .ods, .zip (pièces Démarches
+        /// Simplifiées), .eml, .mbox, un dossier de .eml, .pdf (formulaire)
         #[arg(required = true, value_name = "SOURCE")]
         sources: Vec<PathBuf>,
+        /// Écrit aussi les dossiers et pièces modifiés dans la source depuis
+        /// l'import précédent (sinon ils sont seulement signalés)
+        #[arg(long)]
+        appliquer: bool,
     },
     /// Produit les courriers de décision (PDF, ODT, EML) des séances closes
     Letters {

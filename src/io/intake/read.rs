@@ -60,7 +60,7 @@ fn letters(mut i: usize) -> String {
 }
 
 /// Reads a file of at most [`crate::io::files::MAX_READ`] bytes.
-fn bytes(path: &Path) -> Result<Vec<u8>, IntakeError> {
+pub fn bytes(path: &Path) -> Result<Vec<u8>, IntakeError> {
     let f = std::fs::File::open(path)
         .map_err(|e| IntakeError::File(crate::io::files::FileError::new(path, e)))?;
     let mut out = Vec::new();
@@ -68,7 +68,10 @@ fn bytes(path: &Path) -> Result<Vec<u8>, IntakeError> {
         .read_to_end(&mut out)
         .map_err(|e| IntakeError::File(crate::io::files::FileError::new(path, e)))?;
     if out.len() as u64 > crate::io::files::MAX_READ {
-        return Err(IntakeError::TooLarge(path.display().to_string()));
+        return Err(IntakeError::TooLarge(
+            path.display().to_string(),
+            crate::io::files::MAX_READ / (1024 * 1024),
+        ));
     }
     Ok(out)
 }
@@ -190,7 +193,10 @@ pub fn pieces(path: &Path, display: &str, into: &mut Pieces) -> Result<(), Intak
             continue;
         }
         if entry.size() > crate::io::files::MAX_READ {
-            return Err(IntakeError::TooLarge(format!("{display}:{file}")));
+            return Err(IntakeError::TooLarge(
+                format!("{display}:{file}"),
+                crate::io::files::MAX_READ / (1024 * 1024),
+            ));
         }
         let mut bytes = Vec::new();
         (&mut entry)
