@@ -60,6 +60,26 @@ pub fn titles(pointers: &[String], lang: Lang) -> String {
         .join(", ")
 }
 
+/// The first `max` titles and how many more: one line per dossier when an
+/// import names many (« … et 6 autres »).
+pub fn summary(pointers: &[String], lang: Lang, max: usize) -> String {
+    if pointers.len() <= max {
+        return titles(pointers, lang);
+    }
+    let rest = pointers.len() - max;
+    format!(
+        "{} {} {rest} {}",
+        titles(&pointers[..max], lang),
+        lang.t("et", "and"),
+        match (lang, rest) {
+            (Lang::Fr, 1) => "autre",
+            (Lang::Fr, _) => "autres",
+            (Lang::En, 1) => "other",
+            (Lang::En, _) => "others",
+        }
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +135,14 @@ mod tests {
                 .message
                 .starts_with("« structure.name » : une chaîne")
         );
+    }
+
+    #[test]
+    fn a_long_list_is_summed_up() {
+        let p: Vec<String> = ["/a", "/b", "/c", "/d", "/e"].map(String::from).to_vec();
+        assert_eq!(summary(&p, Lang::Fr, 3), "A, B, C et 2 autres");
+        assert_eq!(summary(&p[..4], Lang::Fr, 3), "A, B, C et 1 autre");
+        assert_eq!(summary(&p[..3], Lang::Fr, 3), "A, B, C");
     }
 
     #[test]

@@ -103,11 +103,12 @@ fn check(call: &Call, rule: &Rule, d: &Dossier, lang: Lang) -> Outcome {
         } => {
             let Some(v) = d.pointer(pointer).filter(|v| !v.is_null()) else {
                 return Outcome::Unknown(format!(
-                    "{} {pointer}",
+                    "{} {}",
                     lang.t(
                         "information absente du dossier :",
                         "missing from the dossier:"
-                    )
+                    ),
+                    crate::completion::title(pointer, lang)
                 ));
             };
             let _ = present; // presence is established by reaching here

@@ -301,6 +301,11 @@ impl Plan {
                         ("/reference", Value::String(r)) => {
                             Value::String(format!("{}{r}", self.prefix))
                         }
+                        ("/professional/employment", Value::String(s)) => Value::String(
+                            crate::dossier::Employment::code_of(&s)
+                                .map(String::from)
+                                .unwrap_or(s),
+                        ),
                         (_, v) => v,
                     };
                     set(&mut out, &m.field, v)

@@ -36,6 +36,18 @@ const FIELD_TITLES: &[(&str, Tr)] = &[
     ("project", Tr::new("Projet", "Project")),
     ("commitments", Tr::new("Engagements", "Commitments")),
     ("attachments", Tr::new("Pièces jointes", "Attachments")),
+    // What `jury import` keeps of each e-mail of a mailbox.
+    ("courriels", Tr::new("Courriels reçus", "E-mails received")),
+    ("recu_le", Tr::new("Reçu le", "Received on")),
+    ("objet", Tr::new("Objet", "Subject")),
+    ("texte", Tr::new("Texte", "Text")),
+    ("pieces", Tr::new("Pièces", "Pieces")),
+    ("en_retard", Tr::new("En retard", "Late")),
+    (
+        "plateforme",
+        Tr::new("Plateforme de dépôt", "Filing platform"),
+    ),
+    ("etat", Tr::new("État", "State")),
     ("name", Tr::new("Nom", "Name")),
     ("kind", Tr::new("Type", "Kind")),
     ("address", Tr::new("Adresse", "Address")),

@@ -29,7 +29,20 @@ fn code_label(key: &str, value: String, lang: jury_core::fr::Lang) -> String {
 
 fn scalar(v: &Value, lang: jury_core::fr::Lang) -> Option<String> {
     match v {
-        Value::String(s) => Some(s.clone()),
+        // A time as imported (`2027-01-05T09:17:00+01:00`) reads as people
+        // write it, in Paris.
+        Value::String(s) => Some(match chrono::DateTime::parse_from_rfc3339(s) {
+            Ok(t) => {
+                let local = t.with_timezone(&chrono_tz::Europe::Paris);
+                format!(
+                    "{} {} {}",
+                    lang.date(local.date_naive()),
+                    lang.tr(text::AT),
+                    local.format("%H:%M")
+                )
+            }
+            Err(_) => s.clone(),
+        }),
         Value::Bool(b) => Some(
             if *b {
                 lang.tr(text::YES)
@@ -147,10 +160,15 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     let inner = block.inner(area);
     let width = inner.width as usize;
     let mut lines: Vec<Line> = Vec::new();
+    let name = if d.structure.is_empty() {
+        &d.email
+    } else {
+        &d.structure
+    };
     wrapped(
         &mut lines,
         Span::raw(""),
-        &d.structure,
+        name,
         Style::new().add_modifier(Modifier::BOLD),
         width,
         0,

@@ -128,7 +128,13 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             let mut cells = vec![
                 Cell::from(verdict_mark(s, *i, t)),
                 Cell::from(highlighted(&d.reference, hl.map(|h| &h[F_REFERENCE]), t)),
-                Cell::from(highlighted(&d.structure, hl.map(|h| &h[F_STRUCTURE]), t)),
+                // A dossier taken in from an e-mail may not name its
+                // structure yet: its sender stands in, dimmed.
+                if d.structure.is_empty() {
+                    Cell::from(Span::styled(d.email.clone(), t.dim()))
+                } else {
+                    Cell::from(highlighted(&d.structure, hl.map(|h| &h[F_STRUCTURE]), t))
+                },
             ];
             if wide {
                 cells.push(Cell::from(highlighted(&d.city, hl.map(|h| &h[F_CITY]), t)));

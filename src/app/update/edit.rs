@@ -115,6 +115,16 @@ pub(super) fn submit(
         let kind = kind_for(s, pointer, d);
         match convert(kind, typed) {
             Ok(Value::Null) => remove(&mut raw, pointer),
+            // « Salarié » as typed is the format's `salarie`.
+            Ok(Value::String(s)) if pointer == "/professional/employment" => set(
+                &mut raw,
+                pointer,
+                Value::String(
+                    jury_core::dossier::Employment::code_of(&s)
+                        .map(String::from)
+                        .unwrap_or(s),
+                ),
+            ),
             Ok(v) => set(&mut raw, pointer, v),
             Err(e) => problems.push(format!("{} : {e}", title(pointer, lang))),
         }

@@ -363,7 +363,7 @@ impl Run<'_> {
                                 "{}: {} à compléter : {}",
                                 c.at,
                                 c.reference,
-                                jury_core::completion::titles(&lacking, Lang::Fr)
+                                jury_core::completion::summary(&lacking, Lang::Fr, 3)
                             ));
                         }
                     }
