@@ -407,3 +407,44 @@ fn a_request_for_missing_pieces_is_a_letter_and_waits_until_completed() {
     assert_eq!(&row[col("Version du dossier")], "2");
     assert!(!row[col("Complété le")].is_empty());
 }
+
+#[test]
+fn a_packet_scored_before_a_correction_shows_it_to_its_member() {
+    let mut chair = open(SAMPLE, Some(CHAIR));
+    let mut member = open_bundle(&mut chair, JULIEN);
+    let shared = member.letters_dir();
+    member.select(REF);
+    member.score_current(&[4, 4, 4, 4]);
+    member.act("export_packet");
+    let packet = std::fs::read_dir(&shared)
+        .expect("packet folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("packet file");
+    // The chair corrects the dossier before the packet comes back.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    chair.select(REF);
+    chair.act("edit_dossier");
+    chair.fill_label(STREET, "3 rue des Corrections");
+    chair.act("confirm");
+    assert_eq!(chair.app.state.mode, Mode::Normal);
+    chair.act("switch_view");
+    chair.act("import_packet");
+    chair.fill("path", &packet.display().to_string());
+    chair.act("confirm");
+    assert!(
+        chair.screen().contains("Paquet importé"),
+        "{}",
+        chair.screen()
+    );
+    let stale = chair
+        .app
+        .state
+        .batch
+        .stale
+        .iter()
+        .find(|x| x.member == JULIEN && x.reference == REF)
+        .expect("Julien scored version 1");
+    assert_eq!((stale.scored, stale.current), (1, 2));
+    assert_eq!(stale.changed, ["/structure/address/street"]);
+}

@@ -504,6 +504,16 @@ fn write_score(
          DO UPDATE SET value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at",
         params![s.reference, member, s.criterion, s.value, s.comment, s.updated_at],
     )?;
+    // Scored offline: on the version current when the member scored, not
+    // the one current when the chair merges (the trigger's guess), so a
+    // correction made in between shows as « modifié depuis votre note ».
+    tx.execute(
+        "UPDATE scores SET dossier_version = COALESCE(
+            (SELECT MAX(version) FROM dossier_versions
+             WHERE reference = ?1 AND julianday(at) <= julianday(?4)), 1)
+         WHERE reference = ?1 AND member = ?2 AND criterion = ?3",
+        params![s.reference, member, s.criterion, s.updated_at],
+    )?;
     audit(
         tx,
         member,
