@@ -17,21 +17,6 @@ pub enum Employment {
 }
 
 impl Employment {
-    /// The format's code for a status as people write it in a form or a
-    /// spreadsheet: « Salarié », « salariée », « Bénévole », « Indépendant·e ».
-    pub fn code_of(written: &str) -> Option<&'static str> {
-        let folded = crate::search::fold(written.trim()).text;
-        [
-            ("salari", "salarie"),
-            ("benevol", "benevole"),
-            ("independ", "independant"),
-            ("autre", "autre"),
-        ]
-        .iter()
-        .find(|(stem, _)| folded.starts_with(stem))
-        .map(|(_, code)| *code)
-    }
-
     pub fn parse(s: &str) -> Option<Employment> {
         match s {
             "salarie" => Some(Employment::Salaried),
@@ -401,24 +386,5 @@ mod changes {
             changed_fields(&new, &old),
             ["/project/hours", "/project/place"]
         );
-    }
-}
-
-#[cfg(test)]
-mod statuses {
-    use super::Employment;
-
-    #[test]
-    fn statuses_as_people_write_them_read_as_codes() {
-        for (written, code) in [
-            ("Salarié", Some("salarie")),
-            ("salariée", Some("salarie")),
-            ("Bénévole", Some("benevole")),
-            ("Indépendant·e", Some("independant")),
-            ("autre", Some("autre")),
-            ("CDI", None),
-        ] {
-            assert_eq!(Employment::code_of(written), code, "{written}");
-        }
     }
 }

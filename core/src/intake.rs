@@ -301,11 +301,9 @@ impl Plan {
                         ("/reference", Value::String(r)) => {
                             Value::String(format!("{}{r}", self.prefix))
                         }
-                        ("/professional/employment", Value::String(s)) => Value::String(
-                            crate::dossier::Employment::code_of(&s)
-                                .map(String::from)
-                                .unwrap_or(s),
-                        ),
+                        ("/professional/employment", Value::String(s)) => {
+                            Value::String(employment_code(&s).map(String::from).unwrap_or(s))
+                        }
                         (_, v) => v,
                     };
                     set(&mut out, &m.field, v)
@@ -472,6 +470,22 @@ pub fn shown(v: Option<&Value>) -> String {
     }
 }
 
+/// The dossier format's code for an employment status as people write it
+/// in a form or a spreadsheet: « Salarié », « salariée », « Bénévole »,
+/// « Indépendant·e ».
+pub fn employment_code(written: &str) -> Option<&'static str> {
+    let folded = crate::search::fold(written.trim()).text;
+    [
+        ("salari", "salarie"),
+        ("benevol", "benevole"),
+        ("independ", "independant"),
+        ("autre", "autre"),
+    ]
+    .iter()
+    .find(|(stem, _)| folded.starts_with(stem))
+    .map(|(_, code)| *code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -592,5 +606,24 @@ mod tests {
             e.to_string(),
             "colonne « Commune » absente ; colonnes trouvées : « Nom », « Ville »"
         );
+    }
+}
+
+#[cfg(test)]
+mod statuses {
+    use super::employment_code;
+
+    #[test]
+    fn statuses_as_people_write_them_read_as_codes() {
+        for (written, code) in [
+            ("Salarié", Some("salarie")),
+            ("salariée", Some("salarie")),
+            ("Bénévole", Some("benevole")),
+            ("Indépendant·e", Some("independant")),
+            ("autre", Some("autre")),
+            ("CDI", None),
+        ] {
+            assert_eq!(employment_code(written), code, "{written}");
+        }
     }
 }

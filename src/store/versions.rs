@@ -105,15 +105,17 @@ impl Store {
     }
 
     /// Every member whose scores on a dossier were given on an earlier
-    /// version than the current one, with the fields changed since.
+    /// version than the current one, with the fields changed since. Runs
+    /// after every committee change: only corrected dossiers are visited
+    /// (CROSS JOIN keeps that order), their scores through the key.
     pub fn stale_scores(&self) -> Result<Vec<Stale>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(
                 "SELECT s.reference, s.member, MAX(s.dossier_version), d.version, d.content,
                         (SELECT at FROM dossier_versions v WHERE v.reference = d.reference AND v.version = d.version)
-                 FROM scores s JOIN dossiers d ON d.reference = s.reference
-                 WHERE s.value IS NOT NULL
+                 FROM dossiers d CROSS JOIN scores s ON s.reference = d.reference
+                 WHERE d.version > 1 AND s.value IS NOT NULL
                  GROUP BY s.reference, s.member
                  HAVING MAX(s.dossier_version) < d.version
                  ORDER BY s.reference, s.member",

@@ -120,7 +120,7 @@ pub(super) fn submit(
                 &mut raw,
                 pointer,
                 Value::String(
-                    jury_core::dossier::Employment::code_of(&s)
+                    jury_core::intake::employment_code(&s)
                         .map(String::from)
                         .unwrap_or(s),
                 ),
