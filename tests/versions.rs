@@ -448,3 +448,36 @@ fn a_packet_scored_before_a_correction_shows_it_to_its_member() {
     assert_eq!((stale.scored, stale.current), (1, 2));
     assert_eq!(stale.changed, ["/structure/address/street"]);
 }
+
+#[test]
+fn a_member_in_conflict_may_not_correct_the_dossier() {
+    let mut s = open(SAMPLE, Some(SECRETARY));
+    s.select(REF);
+    s.act("conflict_of_interest");
+    s.fill("reason", "Ma sœur dirige la structure.");
+    s.act("confirm");
+    for action in ["edit_dossier", "request_pieces", "accept_file_version"] {
+        s.act(action);
+        assert_eq!(s.app.state.mode, Mode::Normal, "{action}");
+        assert!(
+            status(&s).contains("Vous êtes en conflit d'intérêts sur ce dossier : le compléter"),
+            "{action}: {}",
+            status(&s)
+        );
+    }
+    // The store refuses it too, whatever the screen let through.
+    let mut raw = s.app.state.batch.entries[s.app.state.entry_index(REF).expect("entry")]
+        .dossier
+        .raw
+        .clone();
+    raw["structure"]["address"]["city"] = "Antibes".into();
+    let refused =
+        s.app
+            .store
+            .new_version(SECRETARY, REF, &raw, jury::store::versions::Origin::Edit);
+    assert!(refused.is_err());
+    let versions: Vec<i64> = s.query(&format!(
+        "SELECT version FROM dossier_versions WHERE reference = '{REF}'"
+    ));
+    assert_eq!(versions, [1]);
+}

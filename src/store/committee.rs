@@ -617,7 +617,11 @@ pub(super) fn withdraw(tx: &Transaction, reference: &str, member: &str) -> rusql
 
 /// `member` declared a conflict of interest on `reference` and has not
 /// withdrawn it.
-fn in_conflict(tx: &Transaction, reference: &str, member: &str) -> rusqlite::Result<bool> {
+pub(super) fn in_conflict(
+    tx: &Transaction,
+    reference: &str,
+    member: &str,
+) -> rusqlite::Result<bool> {
     tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM conflicts WHERE reference = ?1 AND member = ?2 AND withdrawn_at IS NULL)",
         [reference, member],

@@ -221,6 +221,9 @@ pub enum Refusal {
     /// A decision or a consensus score from a member in conflict of
     /// interest on the dossier.
     InConflict,
+    /// Correcting, accepting or asking pieces for a dossier on which the
+    /// member declared a conflict of interest.
+    EditInConflict,
     /// The call's outcome in a closed session.
     SessionClosed,
     NothingToUndo,
@@ -325,6 +328,10 @@ impl Refusal {
             InConflict => t(
                 "Vous êtes en conflit d'intérêts sur ce dossier : sa décision revient à un autre membre de la présidence ou du secrétariat.",
                 "You are in conflict of interest on this dossier: its decision falls to another chair or secretary member.",
+            ),
+            EditInConflict => t(
+                "Vous êtes en conflit d'intérêts sur ce dossier : le compléter, le corriger ou y demander des pièces revient à un autre membre de la présidence ou du secrétariat.",
+                "You are in conflict of interest on this dossier: completing, correcting it or asking for its pieces falls to another chair or secretary member.",
             ),
             SessionClosed => t("La séance est close.", "The session is closed."),
             NothingToUndo => t("Rien à annuler.", "Nothing to undo."),

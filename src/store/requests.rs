@@ -19,6 +19,9 @@ impl Store {
         let list = serde_json::to_string(missing).unwrap_or_default();
         let (due_s, date_s) = (due.to_string(), letter_date.to_string());
         let id = self.write(|tx| {
+            if super::committee::in_conflict(tx, reference, actor)? {
+                return Err(super::Refusal::EditInConflict.into());
+            }
             let version: i64 = tx.query_row(
                 "SELECT version FROM dossiers WHERE reference = ?1",
                 [reference],

@@ -56,6 +56,9 @@ impl Store {
         let hash = content_hash(content);
         let text = serde_json::to_string(content).unwrap_or_default();
         self.write(|tx| {
+            if super::committee::in_conflict(tx, reference, actor)? {
+                return Err(super::Refusal::EditInConflict.into());
+            }
             let (old_text, old_hash, version): (String, String, i64) = tx.query_row(
                 "SELECT content, hash, version FROM dossiers WHERE reference = ?1",
                 [reference],

@@ -37,6 +37,9 @@ pub(super) fn open(s: &mut State) {
     let Some(i) = s.current_index() else {
         return;
     };
+    if refused_in_conflict(s, i) {
+        return;
+    }
     let entry = &s.batch.entries[i];
     let d = &entry.dossier;
     let call = &s.batch.call;
@@ -159,6 +162,9 @@ pub(super) fn request_form(s: &mut State) {
     let Some(i) = s.current_index() else {
         return;
     };
+    if refused_in_conflict(s, i) {
+        return;
+    }
     let entry = &s.batch.entries[i];
     let d = &entry.dossier;
     if d.email.is_empty() && POSTAL.iter().any(|p| d.missing.contains(p)) {
@@ -230,9 +236,13 @@ pub(super) fn accept_file(s: &mut State) -> Vec<Effect> {
     if !super::permitted(s, s.may_decide(), text::ONLY_CHAIR_SECRETARY) {
         return Vec::new();
     }
-    let Some(reference) = s.current_reference().map(str::to_string) else {
+    let Some(i) = s.current_index() else {
         return Vec::new();
     };
+    if refused_in_conflict(s, i) {
+        return Vec::new();
+    }
+    let reference = s.batch.entries[i].dossier.reference.clone();
     match s.batch.pending_files.get(&reference) {
         Some(d) => vec![Effect::Committee(Change::AcceptFile {
             reference,
@@ -243,6 +253,20 @@ pub(super) fn accept_file(s: &mut State) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// A member in conflict of interest on the dossier may not complete or
+/// correct it, nor ask for its pieces: says so and returns true.
+fn refused_in_conflict(s: &mut State, i: usize) -> bool {
+    let reference = &s.batch.entries[i].dossier.reference;
+    let conflicted = s
+        .reviewer
+        .as_deref()
+        .is_some_and(|me| s.batch.committee.in_conflict(reference, me));
+    if conflicted {
+        s.set_error(s.env.lang.tr(text::IN_CONFLICT));
+    }
+    conflicted
 }
 
 /// How a field is read: as the call's intake maps it, as its value is, or
@@ -328,6 +352,10 @@ mod text {
         "Complete / correct the dossier",
     );
     pub const TO_COMPLETE: Tr = Tr::new("à compléter", "to complete");
+    pub const IN_CONFLICT: Tr = Tr::new(
+        "Vous êtes en conflit d'intérêts sur ce dossier : le compléter, le corriger ou y demander des pièces revient à un autre membre de la présidence ou du secrétariat.",
+        "You are in conflict of interest on this dossier: completing, correcting it or asking for its pieces falls to another chair or secretary member.",
+    );
     pub const NOTE: Tr = Tr::new(
         "Chaque enregistrement fait une nouvelle version, inscrite au journal ; les membres qui ont noté voient « modifié depuis votre note ». Oui/Non, 3,5, 03/07/2025, listes séparées par des virgules.",
         "Each save makes a new version, written to the log; members who scored see « changed since your score ». Oui/Non, 3,5, 03/07/2025, lists separated by commas.",
