@@ -134,7 +134,7 @@ actions! {
         Cancel                => "cancel",                    "Annuler", "Cancel";
         DeleteBack            => "delete_back",               "Effacer le caractère", "Delete character";
         Close                 => "close",                     "Fermer", "Close";
-        CycleFilter           => "cycle_filter",              "Filtrer : à noter, contestés, irrecevables, décidés, prioritaires", "Filter: to score, contested, ineligible, decided, priority";
+        CycleFilter           => "cycle_filter",              "Filtrer : à noter, contestés, irrecevables, décidés, prioritaires, à compléter", "Filter: to score, contested, ineligible, decided, priority, to complete";
         SwitchView            => "switch_view",               "Vue comité / vue dossiers", "Committee / dossiers view";
         Decide                => "decide",                    "Enregistrer une décision", "Record a decision";
         Override              => "override_eligibility",      "Déroger à la recevabilité (présidence)", "Override eligibility (chair)";

@@ -34,6 +34,9 @@ pub enum ListFilter {
     Ineligible,
     Decided,
     Priority,
+    /// Dossiers with fields « à compléter » or pieces asked for and not
+    /// received yet.
+    ToComplete,
     /// One territory (`structure.territory`), by its index in `State::territories`.
     Zone(usize),
 }
@@ -47,9 +50,10 @@ impl ListFilter {
             ListFilter::Contested => ListFilter::Ineligible,
             ListFilter::Ineligible => ListFilter::Decided,
             ListFilter::Decided => ListFilter::Priority,
-            ListFilter::Priority if zones > 0 => ListFilter::Zone(0),
+            ListFilter::Priority => ListFilter::ToComplete,
+            ListFilter::ToComplete if zones > 0 => ListFilter::Zone(0),
             ListFilter::Zone(i) if i + 1 < zones => ListFilter::Zone(i + 1),
-            ListFilter::Priority | ListFilter::Zone(_) => ListFilter::All,
+            ListFilter::ToComplete | ListFilter::Zone(_) => ListFilter::All,
         }
     }
 
@@ -68,6 +72,7 @@ impl ListFilter {
             ListFilter::Ineligible => lang.tr(text::INELIGIBLE),
             ListFilter::Decided => lang.tr(text::DECIDED),
             ListFilter::Priority => lang.tr(text::PRIORITY),
+            ListFilter::ToComplete => lang.tr(text::TO_COMPLETE),
             ListFilter::Zone(_) => "",
         }
         .to_string()
@@ -362,6 +367,12 @@ impl State {
             ListFilter::Ineligible => self.verdict(i) == eligibility::Verdict::Ineligible,
             ListFilter::Decided => self.batch.committee.decisions.contains_key(reference),
             ListFilter::Priority => !e.eligibility.priorities.is_empty(),
+            ListFilter::ToComplete => {
+                !e.to_complete.is_empty()
+                    || self
+                        .request_of(reference)
+                        .is_some_and(|r| r.completed_at.is_none())
+            }
             ListFilter::Zone(z) => e
                 .dossier
                 .territory()

@@ -244,6 +244,8 @@ mod text {
     pub const INELIGIBLE: Tr = Tr::new("irrecevables", "ineligible");
     pub const DECIDED: Tr = Tr::new("décidés", "decided");
     pub const PRIORITY: Tr = Tr::new("prioritaires", "priority");
+    // Pieces asked for and not received count too; the pane title is short.
+    pub const TO_COMPLETE: Tr = Tr::new("à compléter", "to complete");
     pub const REFERENCE: Tr = Tr::new("référence", "reference");
     pub const DATE_RECEIVED: Tr = Tr::new("date de réception", "date received");
     pub const TOTAL: Tr = Tr::new("total", "total");
