@@ -162,13 +162,37 @@ impl Form {
     }
 
     /// A typed character: into a text field, or Space toggling a box.
-    pub fn insert(&mut self, c: char) {
-        if let Some(f) = self.focused() {
-            match &mut f.value {
-                Value::Text(s) => s.push(c),
-                Value::Check(on) if c == ' ' => *on = !*on,
-                _ => {}
+    /// Types `c` into the focused field. On a choice or a box, the text
+    /// goes to the next text field (typing a justification after choosing
+    /// a verdict must not vanish); false when the form has none.
+    pub fn insert(&mut self, c: char) -> bool {
+        let Some(f) = self.focused() else {
+            return false;
+        };
+        match &mut f.value {
+            Value::Text(s) => {
+                s.push(c);
+                return true;
             }
+            Value::Check(on) if c == ' ' => {
+                *on = !*on;
+                return true;
+            }
+            _ => {}
+        }
+        let n = self.fields.len();
+        let next = (1..n)
+            .map(|k| (self.focus + k) % n)
+            .find(|&i| !self.fields[i].hidden && matches!(self.fields[i].value, Value::Text(_)));
+        match next {
+            Some(i) => {
+                self.focus = i;
+                if let Value::Text(s) = &mut self.fields[i].value {
+                    s.push(c);
+                }
+                true
+            }
+            None => false,
         }
     }
 

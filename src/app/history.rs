@@ -50,6 +50,18 @@ pub enum Happened {
     },
     /// Missing pieces asked for, by `due` (ISO date).
     PiecesRequested { due: String, missing: String },
+    /// A letter produced (PDF, ODT, EML), dated `signed_on`.
+    LetterProduced { signed_on: String },
+    /// A letter marked sent on `date` by `channel` (email, post).
+    LetterSent { date: String, channel: String },
+    /// A letter's acknowledgement of receipt, received on `date`.
+    LetterAcknowledged { date: String },
+    /// A disagreement between packets settled by the chair: the score kept.
+    PacketResolved {
+        criterion: String,
+        member: String,
+        kept: Option<f64>,
+    },
     /// The actor undid their last action.
     Undo,
     /// An event the history does not describe: its action as recorded.
@@ -73,7 +85,7 @@ impl Happened {
             .unwrap_or_default();
         match action {
             "import" => Happened::Imported,
-            "score" => {
+            "score" | "packet.score" => {
                 let comment = text(&after, "comment");
                 let changed = comment != text(&before, "comment") && !comment.is_empty();
                 Happened::Score {
@@ -119,6 +131,21 @@ impl Happened {
             "dossier.request" => Happened::PiecesRequested {
                 due: text(&after, "due"),
                 missing: text(&after, "missing"),
+            },
+            "letter" => Happened::LetterProduced {
+                signed_on: text(&after, "signed_on"),
+            },
+            "letter.sent" => Happened::LetterSent {
+                date: text(&after, "date"),
+                channel: text(&after, "channel"),
+            },
+            "letter.acknowledged" => Happened::LetterAcknowledged {
+                date: text(&after, "date"),
+            },
+            "packet.resolve" => Happened::PacketResolved {
+                criterion,
+                member: text(&after, "member"),
+                kept: after["value"].as_f64(),
             },
             "undo" => Happened::Undo,
             other => Happened::Other(other.to_string()),

@@ -654,6 +654,8 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             buckets[((on100 / 10.0).floor() as usize).min(9)] += 1;
         }
     }
+    // Counts go above the bars, not inside them (« █1██1██4█ » read as one
+    // number): no text in the bars, a row kept free over the tallest.
     let bars: Vec<Bar> = buckets
         .iter()
         .enumerate()
@@ -661,16 +663,35 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             Bar::default()
                 .value(*n)
                 .label(Line::from(format!("{}", i * 10)))
-                .text_value(if *n > 0 { n.to_string() } else { String::new() })
+                .text_value(String::new())
         })
         .collect();
+    let block = pane_block(lang.tr(text::TOTALS_ON_100).into(), false, t);
+    let inner = block.inner(left);
+    // Rows for the bars: the inner height less the labels' row.
+    let rows = u64::from(inner.height.saturating_sub(1)).max(2);
+    let top = buckets.iter().copied().max().unwrap_or(0).max(1);
+    // The tallest bar fills all rows but one.
+    let max = (top * rows).div_ceil(rows - 1);
+    let (bar_width, gap) = (3u16, 0u16);
     let chart = BarChart::default()
-        .block(pane_block(lang.tr(text::TOTALS_ON_100).into(), false, t))
+        .block(block)
         .data(BarGroup::default().bars(&bars))
-        .bar_width(3)
-        .bar_gap(0)
+        .bar_width(bar_width)
+        .bar_gap(gap)
+        .max(max)
         .bar_style(t.title());
     f.render_widget(chart, left);
+    let base = inner.y + inner.height.saturating_sub(1);
+    for (i, n) in buckets.iter().enumerate().filter(|(_, n)| **n > 0) {
+        let height = (*n * rows).div_ceil(max) as u16;
+        let x = inner.x + i as u16 * (bar_width + gap);
+        let y = base.saturating_sub(height + 1);
+        if x + bar_width <= inner.x + inner.width && y >= inner.y {
+            let label = format!("{n:^w$}", w = bar_width as usize);
+            f.buffer_mut().set_string(x, y, label, t.title());
+        }
+    }
     // Each criterion's mean across dossiers, on the call's scale (×10 for the bars).
     let means: Vec<Bar> = s
         .batch

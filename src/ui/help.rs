@@ -11,6 +11,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 /// Key hints for the current context, from the live keymap.
 pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
@@ -98,21 +99,63 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             spans.push(Span::raw(format!(" {}  ", s.env.lang.tr(text::SCORE))));
         }
     }
-    for a in actions {
-        if let Some(k) = s.env.keymap.first_key(&ctx, *a) {
+    let lang = s.env.lang;
+    // The dossier pane offers the secretary's own actions too.
+    let extra: &[Action] = if s.mode == Mode::Normal
+        && s.dossiers.focus == Pane::Dossier
+        && !committee
+        && !letters
+        && s.may_decide()
+    {
+        &[Action::EditDossier, Action::RequestPieces]
+    } else {
+        &[]
+    };
+    let hints: Vec<(Action, String, String)> = actions
+        .iter()
+        .chain(extra)
+        .filter_map(|a| {
+            let k = s.env.keymap.first_key(&ctx, *a)?;
             let desc = if *a == Action::FocusGrid && s.dossiers.focus == Pane::List {
-                s.env.lang.tr(text::SCORE).to_string()
+                lang.tr(text::SCORE).to_string()
             } else {
-                a.describe(s.env.lang)
+                short(&a.describe(lang)).to_string()
             };
-            spans.push(Span::styled(
-                format!(" {} ", k.label(s.env.lang)),
-                t.selected(),
-            ));
-            spans.push(Span::raw(format!(" {desc}  ")));
+            Some((*a, k.label(lang), desc))
+        })
+        .collect();
+    // What fits, in the order given; help and quit always, so what is left
+    // out is one key away (`?` lists every key of the live keymap).
+    let cost = |k: &str, d: &str| k.width() + 2 + 1 + d.width() + 2;
+    let kept = |a: Action| matches!(a, Action::Help | Action::Quit);
+    let mut room = (area.width as usize).saturating_sub(spans.iter().map(|x| x.width()).sum());
+    for (a, k, d) in &hints {
+        if kept(*a) {
+            room = room.saturating_sub(cost(k, d));
+        }
+    }
+    for (a, k, d) in &hints {
+        let fits = cost(k, d) <= room;
+        if kept(*a) || fits {
+            if !kept(*a) {
+                room -= cost(k, d);
+            }
+            spans.push(Span::styled(format!(" {k} "), t.selected()));
+            spans.push(Span::raw(format!(" {d}  ")));
         }
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// An action's description as a hint: without its parenthesis or its list
+/// (« Clore la séance (fige les décisions) » → « Clore la séance »).
+fn short(desc: &str) -> &str {
+    let end = [" (", " : "]
+        .iter()
+        .filter_map(|sep| desc.find(sep))
+        .min()
+        .unwrap_or(desc.len());
+    &desc[..end]
 }
 
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {

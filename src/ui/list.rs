@@ -38,36 +38,55 @@ fn highlighted(text: &str, hits: Option<&Vec<usize>>, t: &Theme) -> Line<'static
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.env.lang;
     let focused = s.dossiers.focus == Pane::List && matches!(s.mode, Mode::Normal | Mode::Filter);
-    let mut title = format!(
+    let title = format!(
         "{} ({}/{})",
         lang.tr(text::DOSSIERS),
         s.dossiers.view.len(),
         s.batch.entries.len()
     );
-    title.push_str(&format!(
-        " · {} {}{}",
-        lang.tr(text::SORT),
-        if s.dossiers.filter.trim().is_empty() {
-            s.dossiers.sort.label(lang)
-        } else {
-            lang.tr(text::RELEVANCE)
-        },
-        if s.dossiers.descending { " ↑" } else { "" }
-    ));
-    if s.dossiers.list_filter != crate::app::state::ListFilter::All {
-        title.push_str(&format!(
-            " · {} {}",
-            lang.tr(text::FILTER),
-            s.dossiers.list_filter.label(lang, &s.batch.territories)
-        ));
-    }
     let mut block = pane_block(title, focused, t);
-    if s.mode == Mode::Filter || !s.dossiers.filter.is_empty() {
+    // The order and the filter in force, on the bottom border where they
+    // have the pane's whole width; without their labels when even that is
+    // too narrow, never cut.
+    let searching = !s.dossiers.filter.trim().is_empty();
+    let order = if searching {
+        lang.tr(text::RELEVANCE).to_string()
+    } else {
+        let sort = s.dossiers.sort;
+        let down = sort.natural_descending() != s.dossiers.descending;
+        format!("{} {}", sort.label(lang), if down { "↓" } else { "↑" })
+    };
+    let filter = (s.dossiers.list_filter != crate::app::state::ListFilter::All)
+        .then(|| s.dossiers.list_filter.label(lang, &s.batch.territories));
+    let long = match &filter {
+        Some(f) => format!(
+            " {} {order} · {} {f} ",
+            lang.tr(text::SORT),
+            lang.tr(text::FILTER)
+        ),
+        None => format!(" {} {order} ", lang.tr(text::SORT)),
+    };
+    let short = match &filter {
+        Some(f) => format!(" {order} · {f} "),
+        None => format!(" {order} "),
+    };
+    let search_w = if s.mode == Mode::Filter || searching {
+        s.dossiers.filter.width() + 6
+    } else {
+        0
+    };
+    let room = (area.width as usize).saturating_sub(2 + search_w);
+    let shown = if long.width() <= room { long } else { short };
+    block = block.title_bottom(Line::from(Span::styled(shown, t.dim())));
+    if s.mode == Mode::Filter || searching {
         let cursor = if s.mode == Mode::Filter { "▏" } else { "" };
-        block = block.title_bottom(Line::from(vec![
-            Span::styled(" / ", t.title()),
-            Span::styled(format!("{}{cursor} ", s.dossiers.filter), t.matched()),
-        ]));
+        block = block.title_bottom(
+            Line::from(vec![
+                Span::styled(" / ", t.title()),
+                Span::styled(format!("{}{cursor} ", s.dossiers.filter), t.matched()),
+            ])
+            .right_aligned(),
+        );
     }
     let inner_w = area.width.saturating_sub(2);
     let wide = inner_w >= 60;

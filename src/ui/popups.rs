@@ -152,6 +152,11 @@ fn describe(l: &HistoryLine, s: &State) -> String {
             .map(|c| c.label.clone())
             .unwrap_or_default()
     };
+    let day = |iso: &str| {
+        chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+            .map(|d| lang.date(d))
+            .unwrap_or_else(|_| iso.to_string())
+    };
     match &l.what {
         Happened::Imported => lang.tr(text::EVENT_IMPORT).to_string(),
         Happened::Score {
@@ -225,14 +230,39 @@ fn describe(l: &HistoryLine, s: &State) -> String {
         Happened::PiecesRequested { due, missing } => format!(
             "{} {}{}",
             lang.tr(text::EVENT_PIECES_REQUESTED),
-            chrono::NaiveDate::parse_from_str(due, "%Y-%m-%d")
-                .map(|d| lang.date(d))
-                .unwrap_or_else(|_| due.clone()),
+            day(due),
             if missing.is_empty() {
                 String::new()
             } else {
                 format!("{} {}", colon(lang), missing.replace('\n', " ; "))
             }
+        ),
+        Happened::LetterProduced { signed_on } => {
+            format!("{} {}", lang.tr(text::EVENT_LETTER), day(signed_on))
+        }
+        Happened::LetterSent { date, channel } => format!(
+            "{} {} ({})",
+            lang.tr(text::EVENT_LETTER_SENT),
+            day(date),
+            lang.tr(if channel == "post" {
+                text::EVENT_BY_POST
+            } else {
+                text::EVENT_BY_EMAIL
+            })
+        ),
+        Happened::LetterAcknowledged { date } => {
+            format!("{} {}", lang.tr(text::EVENT_LETTER_ACK), day(date))
+        }
+        Happened::PacketResolved {
+            criterion,
+            member,
+            kept,
+        } => format!(
+            "{} {}{} {member} → {}",
+            lang.tr(text::EVENT_PACKET_RESOLVED),
+            quoted(lang, &label(criterion)),
+            colon(lang),
+            score(kept)
         ),
         Happened::OverrideRemoved => lang.tr(text::EVENT_OVERRIDE_REMOVED).to_string(),
         Happened::Decision {
@@ -438,6 +468,20 @@ pub(super) fn attachments(f: &mut Frame, s: &State, t: &Theme, selected: usize) 
 
 /// The pop-ups' texts, French then English, pop-up by pop-up.
 mod text {
+    pub const EVENT_LETTER: jury_core::fr::Tr =
+        jury_core::fr::Tr::new("courrier produit, daté du", "letter produced, dated");
+    pub const EVENT_LETTER_SENT: jury_core::fr::Tr =
+        jury_core::fr::Tr::new("courrier envoyé le", "letter sent on");
+    pub const EVENT_BY_POST: jury_core::fr::Tr =
+        jury_core::fr::Tr::new("par courrier postal", "by post");
+    pub const EVENT_BY_EMAIL: jury_core::fr::Tr =
+        jury_core::fr::Tr::new("par courriel", "by e-mail");
+    pub const EVENT_LETTER_ACK: jury_core::fr::Tr =
+        jury_core::fr::Tr::new("accusé de réception reçu le", "acknowledgement received on");
+    pub const EVENT_PACKET_RESOLVED: jury_core::fr::Tr = jury_core::fr::Tr::new(
+        "désaccord entre paquets tranché sur",
+        "disagreement between packets settled on",
+    );
     pub const EVENT_NEW_VERSION: jury_core::fr::Tr =
         jury_core::fr::Tr::new("dossier corrigé, version", "dossier corrected, version");
     pub const EVENT_FILE_VERSION: jury_core::fr::Tr = jury_core::fr::Tr::new(

@@ -97,6 +97,12 @@ impl SortKey {
         }
     }
 
+    /// Whether this key's own order runs from the largest down: totals
+    /// list the best first, the others go up.
+    pub fn natural_descending(self) -> bool {
+        self == SortKey::Total
+    }
+
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             SortKey::Reference => lang.tr(text::REFERENCE),

@@ -237,15 +237,18 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
 }
 
 /// What the status line says once a committee change is written.
+/// An ISO date as the interface writes it (`7 juillet 2025`).
+fn day(iso: &str, lang: Lang) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(|d| lang.date(d))
+        .unwrap_or_else(|_| iso.to_string())
+}
+
 fn written(change: &Change, lang: Lang) -> Option<String> {
     Some(match change {
-        Change::OpenSession { date, .. } => format!(
-            "{} {}",
-            lang.tr(text::SESSION_OPENED),
-            chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-                .map(|d| lang.date(d))
-                .unwrap_or_else(|_| date.clone())
-        ),
+        Change::OpenSession { date, .. } => {
+            format!("{} {}", lang.tr(text::SESSION_OPENED), day(date, lang))
+        }
         Change::CloseSession(_) => lang.tr(text::SESSION_CLOSED).to_string(),
         Change::Override { .. } => lang.tr(text::OVERRIDE).to_string(),
         Change::Conflict { declared: true, .. } => lang.tr(text::CONFLICT).to_string(),
@@ -259,6 +262,30 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
                 .map(|m| m.0.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
+        ),
+        Change::LetterSent {
+            reference,
+            channel,
+            date,
+            ..
+        } => format!(
+            "{} {reference} {} {} ({})",
+            lang.tr(text::LETTER_OF),
+            lang.tr(text::MARKED_SENT_ON),
+            day(date, lang),
+            lang.tr(if channel == "post" {
+                text::BY_POST
+            } else {
+                text::BY_EMAIL
+            })
+        ),
+        Change::LetterAcknowledged {
+            reference, date, ..
+        } => format!(
+            "{} {reference} {} {}",
+            lang.tr(text::ACK_OF),
+            lang.tr(text::NOTED_ON),
+            day(date, lang)
         ),
         Change::EditDossier { reference, .. } => {
             format!("{} {reference}", lang.tr(text::NEW_VERSION))
@@ -274,6 +301,15 @@ mod text {
     use jury_core::fr::Tr;
 
     pub const NOT_SAVED: Tr = Tr::new("Non enregistré :", "Not saved:");
+    pub const LETTER_OF: Tr = Tr::new("Courrier de", "Letter for");
+    pub const MARKED_SENT_ON: Tr = Tr::new("marqué envoyé le", "marked sent on");
+    pub const BY_POST: Tr = Tr::new("par courrier postal", "by post");
+    pub const BY_EMAIL: Tr = Tr::new("par courriel", "by e-mail");
+    pub const ACK_OF: Tr = Tr::new(
+        "Accusé de réception du courrier de",
+        "Acknowledgement of the letter for",
+    );
+    pub const NOTED_ON: Tr = Tr::new("noté, reçu le", "recorded, received on");
     pub const PIECES_REQUESTED: Tr = Tr::new(
         "Demande de pièces enregistrée, courrier écrit pour",
         "Request for pieces recorded, letter written for",

@@ -474,7 +474,9 @@ pub(in crate::app::update) fn form(s: &mut State, mut form: Form, action: Action
             if c != ' ' {
                 edit_suggestion(&mut form, s.env.lang);
             }
-            form.insert(c)
+            if !form.insert(c) {
+                form.error = Some(s.env.lang.tr(text::CHOOSE_WITH_ARROWS).into());
+            }
         }
         Action::DeleteBack => {
             edit_suggestion(&mut form, s.env.lang);

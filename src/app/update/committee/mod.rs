@@ -311,6 +311,10 @@ pub(super) fn conflict(s: &mut State, reference: &str) -> Vec<Effect> {
 /// This module's interface texts, in both languages.
 mod text {
     use jury_core::fr::Tr;
+    pub const CHOOSE_WITH_ARROWS: Tr = Tr::new(
+        "Ce formulaire n'a pas de champ de texte : choisissez avec ←/→, cochez avec Espace.",
+        "This form has no text field: choose with ←/→, tick with Space.",
+    );
 
     pub const RESERVED_COMMITTEE_S_CHAIR: Tr = Tr::new(
         "Réservé à la présidence du comité (--as avec le nom de la présidente ou du président).",
