@@ -1,0 +1,95 @@
+//! The secretary's flow, as seen on the screen: key hints that fit, the
+//! order and filter always readable, nothing typed lost.
+
+#[path = "common/ui.rs"]
+mod harness;
+
+use harness::*;
+use jury::app::state::Mode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const SECRETARY: &str = "Nadia Benali";
+
+fn sized(s: &mut Session, w: u16, h: u16) {
+    s.term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+}
+
+fn last_line(screen: &str) -> String {
+    screen
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim_end()
+        .to_string()
+}
+
+#[test]
+fn key_hints_fit_the_width_and_keep_help_whole() {
+    let mut s = open(SAMPLE, Some(SECRETARY));
+    for (w, h) in [(80, 24), (100, 30), (120, 30)] {
+        sized(&mut s, w, h);
+        for pane in ["focus_list", "focus_dossier", "focus_grid"] {
+            s.act(pane);
+            let hints = last_line(&s.screen());
+            assert!(
+                hints.ends_with("?  Aide   q  Quitter"),
+                "{w} columns, {pane}: « {hints} »"
+            );
+        }
+        s.act("switch_view");
+        let hints = last_line(&s.screen());
+        assert!(
+            hints.ends_with("?  Aide"),
+            "{w} columns, committee: « {hints} »"
+        );
+        s.act("switch_view");
+    }
+}
+
+#[test]
+fn the_order_and_the_filter_stay_readable_on_a_narrow_list() {
+    let mut s = open(SAMPLE, Some(SECRETARY));
+    sized(&mut s, 80, 24);
+    let screen = s.screen();
+    assert!(screen.contains("référence ↑"), "{screen}");
+    s.act("sort_reverse");
+    let screen = s.screen();
+    assert!(screen.contains("référence ↓"), "{screen}");
+    let first = s.app.state.dossiers.view[0];
+    assert_eq!(
+        s.app.state.batch.entries[first].dossier.reference, "PDNP06-2025-028",
+        "↓ shows the last reference first"
+    );
+    for _ in 0..6 {
+        s.act("cycle_filter");
+    }
+    let screen = s.screen();
+    assert!(
+        screen.contains("à compléter"),
+        "the filter in force: {screen}"
+    );
+}
+
+#[test]
+fn text_typed_on_a_choice_goes_to_the_next_text_field() {
+    let mut s = open(SAMPLE, Some("Sylvie Marcellin"));
+    s.select("PDNP06-2025-003");
+    s.act("switch_view");
+    s.act("override_eligibility");
+    let Mode::Form(form) = &s.app.state.mode else {
+        panic!("no form: {}", s.screen());
+    };
+    assert_eq!(
+        form.fields[form.focus].id, "verdict",
+        "the choice has the focus"
+    );
+    s.type_text("Pièce reçue par courrier le 3 juillet.");
+    let Mode::Form(form) = &s.app.state.mode else {
+        panic!("form closed");
+    };
+    assert_eq!(
+        form.text_of("justification"),
+        "Pièce reçue par courrier le 3 juillet."
+    );
+}
