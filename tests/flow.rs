@@ -93,3 +93,75 @@ fn text_typed_on_a_choice_goes_to_the_next_text_field() {
         "Pièce reçue par courrier le 3 juillet."
     );
 }
+
+/// `jury` on the command line, with a private home.
+fn jury(args: &[&str], home: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .output()
+        .expect("run jury")
+}
+
+#[test]
+fn export_and_bundle_work_while_the_app_is_open_a_second_app_does_not() {
+    let mut s = open(SAMPLE, Some(SECRETARY));
+    s.select("PDNP06-2025-001");
+    s.score_current(&[4, 4, 4, 4]);
+    let db = s.db.display().to_string();
+    let home = s.dir.path().join("home");
+    let csv = s.dir.path().join("export.csv");
+    let out = jury(
+        &[
+            "export",
+            "csv",
+            "--db",
+            &db,
+            "--out",
+            &csv.display().to_string(),
+        ],
+        &home,
+    );
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&csv).expect("csv");
+    assert!(text.contains("PDNP06-2025-001"), "{text}");
+    let lot = s.dir.path().join("lot.jurybundle");
+    let out = jury(
+        &[
+            "bundle",
+            "--db",
+            &db,
+            "--out",
+            &lot.display().to_string(),
+            "--for",
+            "Julien Ferrand",
+        ],
+        &home,
+    );
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(lot.is_file());
+    // The app goes on writing after the command's own write.
+    s.select("PDNP06-2025-002");
+    s.score_current(&[3, 3, 3, 3]);
+    let scored: Vec<String> = s.query("SELECT DISTINCT reference FROM scores ORDER BY reference");
+    assert_eq!(scored, ["PDNP06-2025-001", "PDNP06-2025-002"]);
+    // A second app on the same file is still refused.
+    let err = jury::store::Store::open(&s.db).err().expect("refused");
+    assert!(
+        err.to_string().contains("déjà ouverte par un autre Jury"),
+        "{err}"
+    );
+    let r = jury::store::audit::verify_record(&s.db, None).expect("verify");
+    assert!(r.is_intact(), "{:?} {:?}", r.differences, r.integrity);
+}
