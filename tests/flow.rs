@@ -165,3 +165,64 @@ fn export_and_bundle_work_while_the_app_is_open_a_second_app_does_not() {
     let r = jury::store::audit::verify_record(&s.db, None).expect("verify");
     assert!(r.is_intact(), "{:?} {:?}", r.differences, r.integrity);
 }
+
+#[test]
+fn a_packet_is_chosen_from_the_files_found_not_typed() {
+    let mut chair = open(SAMPLE, Some("Sylvie Marcellin"));
+    let mut member = open_bundle(&mut chair, "Julien Ferrand");
+    member.select("PDNP06-2025-003");
+    member.score_current(&[4, 4, 4, 4]);
+    member.act("export_packet");
+    let written = std::fs::read_dir(member.letters_dir())
+        .expect("packet folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("packet file");
+    // Copied off the member's stick into the chair's letters folder.
+    let inbox = chair.letters_dir();
+    std::fs::create_dir_all(&inbox).expect("inbox");
+    let copy = inbox.join(written.file_name().expect("name"));
+    std::fs::copy(&written, &copy).expect("copy");
+    std::fs::write(inbox.join("notes.json"), "{}").expect("not a packet");
+
+    chair.act("switch_view");
+    chair.act("import_packet");
+    let Mode::Form(form) = &chair.app.state.mode else {
+        panic!("no chooser: {}", chair.screen());
+    };
+    let Some(jury::app::form::Value::Choice { options, .. }) = form
+        .fields
+        .iter()
+        .find(|f| f.id == "file")
+        .map(|f| &f.value)
+    else {
+        panic!("no list of packets: {}", chair.screen());
+    };
+    assert!(
+        options
+            .iter()
+            .any(|(p, _)| *p == copy.display().to_string()),
+        "{options:?}"
+    );
+    assert!(
+        !options.iter().any(|(p, _)| p.ends_with("notes.json")),
+        "{options:?}"
+    );
+    // Typing narrows; nothing that matches, nothing to take.
+    chair.type_text("zzz");
+    chair.act("confirm");
+    assert!(
+        matches!(chair.app.state.mode, Mode::Form(_)),
+        "refused: nothing chosen"
+    );
+    for _ in 0..3 {
+        chair.act("delete_back");
+    }
+    chair.type_text("julien");
+    chair.act("confirm");
+    let screen = chair.screen();
+    assert!(
+        screen.contains("Paquet importé : 4 notes ajoutées"),
+        "{screen}"
+    );
+}

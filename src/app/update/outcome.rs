@@ -58,6 +58,8 @@ pub enum Outcome {
         count: usize,
         dir: PathBuf,
     },
+    /// The packet files found where packets usually land (path, label).
+    PacketsFound(Vec<(String, String)>),
     /// A request for missing pieces recorded, its letter written there.
     PiecesRequested {
         reference: String,
@@ -169,6 +171,9 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
         )),
         Outcome::PacketImported(report) => {
             s.set_status(format!("{} {report}", lang.tr(text::PACKET_IMPORTED)))
+        }
+        Outcome::PacketsFound(found) => {
+            crate::app::update::committee::packet_form(s, found);
         }
         Outcome::PiecesRequested { reference, pdf } => s.set_status(format!(
             "{} {reference} : {}",
