@@ -298,7 +298,24 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
         Change::AcceptFile { reference, .. } => {
             format!("{} {reference}", lang.tr(text::FILE_ACCEPTED))
         }
-        _ => return None,
+        Change::Conflict {
+            declared: false, ..
+        } => lang.tr(text::CONFLICT_WITHDRAWN).to_string(),
+        // Said when submitted, with the warnings the draft raised; a failed
+        // write replaces it before the screen is drawn.
+        Change::Decision { .. } => return None,
+        Change::Consensus { reference, .. } => {
+            format!("{} {reference}", lang.tr(text::CONSENSUS_RECORDED))
+        }
+        Change::ResolveMerge { take_incoming, .. } => lang
+            .tr(if *take_incoming {
+                text::MERGE_TOOK_PACKET
+            } else {
+                text::MERGE_KEPT
+            })
+            .to_string(),
+        // Undo says what it undid, from the store.
+        Change::Undo => return None,
     })
 }
 
@@ -306,6 +323,22 @@ mod text {
     use jury_core::fr::Tr;
 
     pub const NOT_SAVED: Tr = Tr::new("Non enregistré :", "Not saved:");
+    pub const CONFLICT_WITHDRAWN: Tr = Tr::new(
+        "Conflit d'intérêts retiré.",
+        "Conflict of interest withdrawn.",
+    );
+    pub const CONSENSUS_RECORDED: Tr = Tr::new(
+        "Note de consensus enregistrée pour",
+        "Consensus score recorded for",
+    );
+    pub const MERGE_TOOK_PACKET: Tr = Tr::new(
+        "Désaccord tranché : la note du paquet est retenue.",
+        "Disagreement settled: the packet's score is kept.",
+    );
+    pub const MERGE_KEPT: Tr = Tr::new(
+        "Désaccord tranché : la note enregistrée est gardée.",
+        "Disagreement settled: the stored score is kept.",
+    );
     pub const LETTER_OF: Tr = Tr::new("Courrier de", "Letter for");
     pub const MARKED_SENT_ON: Tr = Tr::new("marqué envoyé le", "marked sent on");
     pub const BY_POST: Tr = Tr::new("par courrier postal", "by post");
