@@ -224,15 +224,13 @@ for part in m.iter_attachments():
     print(part.get_filename(), part.get_content_type(), len(part.get_content()))
 print(m.get_body(('plain',)).get_content())
 "#;
-    let Ok(out) = Command::new("python3")
+    // No silent skip: without Python the message would go unread.
+    let out = Command::new("python3")
         .arg("-c")
         .arg(script)
         .arg(&eml)
         .output()
-    else {
-        eprintln!("python3 absent: EML not parsed");
-        return;
-    };
+        .unwrap_or_else(|e| panic!("python3 is needed to read the EML back ({e}): install python3"));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
