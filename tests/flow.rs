@@ -226,3 +226,21 @@ fn a_packet_is_chosen_from_the_files_found_not_typed() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_header_keeps_who_is_scoring_whole_on_a_narrow_terminal() {
+    let mut s = open(SAMPLE, Some(SECRETARY));
+    sized(&mut s, 80, 24);
+    let screen = s.screen();
+    let header = screen.lines().next().unwrap_or_default();
+    assert!(header.contains("Évaluateur : Nadia Benali"), "« {header} »");
+    assert!(header.contains("Promeneurs du Net"), "« {header} »");
+    assert!(header.contains('…'), "the title is shortened: « {header} »");
+    sized(&mut s, 200, 30);
+    let screen = s.screen();
+    let header = screen.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("Alpes-Maritimes 2025   Évaluateur : Nadia Benali  28 dossiers"),
+        "« {header} »"
+    );
+}

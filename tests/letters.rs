@@ -230,7 +230,9 @@ print(m.get_body(('plain',)).get_content())
         .arg(script)
         .arg(&eml)
         .output()
-        .unwrap_or_else(|e| panic!("python3 is needed to read the EML back ({e}): install python3"));
+        .unwrap_or_else(|e| {
+            panic!("python3 is needed to read the EML back ({e}): install python3")
+        });
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
