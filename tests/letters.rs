@@ -12,27 +12,7 @@ use std::process::Command;
 const CHAIR: &str = "Sylvie Marcellin";
 
 fn decide(s: &mut Session, reference: &str, kind: &str, motivation: &str) {
-    s.act("top");
-    for _ in 0..40 {
-        if s.app
-            .state
-            .committee_current()
-            .map(|i| s.app.state.batch.entries[i].dossier.reference.clone())
-            == Some(reference.into())
-        {
-            break;
-        }
-        s.act("down");
-    }
-    assert_eq!(
-        s.app
-            .state
-            .committee_current()
-            .map(|i| s.app.state.batch.entries[i].dossier.reference.clone()),
-        Some(reference.to_string()),
-        "{}",
-        s.screen()
-    );
+    s.goto_committee(reference);
     s.act("decide");
     s.choose("kind", kind);
     s.fill("motivation", motivation);
@@ -50,18 +30,14 @@ fn decide(s: &mut Session, reference: &str, kind: &str, motivation: &str) {
 /// The chair scores three dossiers, decides them in a session and closes it.
 fn closed_session() -> Session {
     let mut s = open(SAMPLE, Some(CHAIR));
-    for (r, d) in [
-        ("PDNP06-2025-001", [4, 4, 5, 3]),
-        ("PDNP06-2025-002", [2, 1, 2, 2]),
-        ("PDNP06-2025-004", [3, 3, 3, 3]),
-    ] {
-        s.select(r);
-        s.score_current(&d);
-    }
-    s.act("switch_view");
-    s.act("open_session");
-    s.fill("date", "7 juillet 2025");
-    s.act("confirm");
+    s.score_and_open_session(
+        &[
+            ("PDNP06-2025-001", [4, 4, 5, 3]),
+            ("PDNP06-2025-002", [2, 1, 2, 2]),
+            ("PDNP06-2025-004", [3, 3, 3, 3]),
+        ],
+        "7 juillet 2025",
+    );
     s.act("top");
     decide(&mut s, "PDNP06-2025-001", "retenu", "");
     decide(

@@ -261,26 +261,11 @@ fn the_letter_uses_the_corrected_address() {
     s.act("open_session");
     s.fill("date", "7 juillet 2025");
     s.act("confirm");
-    s.act("top");
-    while s
-        .app
-        .state
-        .committee_current()
-        .map(|i| s.app.state.batch.entries[i].dossier.reference.clone())
-        != Some(REF.to_string())
-    {
-        s.act("down");
-    }
+    s.goto_committee(REF);
     s.act("decide");
     s.choose("kind", "retenu");
     s.act("confirm");
-    s.act("close_session");
-    s.type_text(" ");
-    s.act("confirm");
-    s.act("letters_view");
-    s.act("generate_all_letters");
-    s.act("confirm");
-    s.app.finish_jobs();
+    s.close_and_write_letters();
     let pdf = s.letters_dir().join(format!("{REF}-retenu.pdf"));
     let text = pdf_text(&pdf);
     assert!(text.contains("3 rue des Corrections"), "{text}");

@@ -312,4 +312,46 @@ impl Session {
         }
         panic!("option {option} not found in {field}");
     }
+
+    /// Moves the committee view's selection down to `reference`.
+    pub fn goto_committee(&mut self, reference: &str) {
+        self.act("top");
+        for _ in 0..40 {
+            if self
+                .app
+                .state
+                .committee_current()
+                .map(|i| self.app.state.batch.entries[i].dossier.reference.clone())
+                == Some(reference.into())
+            {
+                return;
+            }
+            self.act("down");
+        }
+        panic!("{reference} not in the committee list:\n{}", self.screen());
+    }
+
+    /// Closes the open session, then writes every letter, dated today.
+    pub fn close_and_write_letters(&mut self) {
+        self.act("close_session");
+        self.type_text(" ");
+        self.act("confirm");
+        self.act("letters_view");
+        self.act("generate_all_letters");
+        self.act("confirm");
+        self.app.finish_jobs();
+    }
+
+    /// Scores each dossier on every criterion, then opens a session dated
+    /// `date` in the committee view.
+    pub fn score_and_open_session(&mut self, scores: &[(&str, [u8; 4])], date: &str) {
+        for (reference, digits) in scores {
+            self.select(reference);
+            self.score_current(digits);
+        }
+        self.act("switch_view");
+        self.act("open_session");
+        self.fill("date", date);
+        self.act("confirm");
+    }
 }
