@@ -14,6 +14,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::RenderError;
+use super::layout::{self, Weight};
 use jury_core::document::{Block, Document};
 use jury_core::typography::french;
 
@@ -37,7 +38,8 @@ const FONT_FACES: &str = r#"<office:font-face-decls><style:font-face style:name=
 /// Renders `doc` as an `.odt` file. The same document always gives the same
 /// bytes.
 pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
-    let content = content_xml(doc);
+    let width = super::pdf::text_width()?;
+    let content = content_xml(doc, &width);
     let styles = styles_xml(doc);
     let meta = meta_xml(doc);
     let manifest = manifest_xml();
@@ -187,7 +189,21 @@ fn looks_numeric(text: &str) -> bool {
             .all(|c| c.is_ascii_digit() || " ,./%€+-−×\u{A0}\u{202F}".contains(c))
 }
 
-fn content_xml(doc: &Document) -> String {
+/// The text width in the page's margins (21 cm less 2 × 2.5 cm), in points.
+const TEXT_WIDTH: f32 = 16.0 / 2.54 * 72.0;
+/// Body and table text sizes, as in the PDF and in the styles below.
+const BODY: f32 = 10.0;
+const TABLE: f32 = 9.0;
+/// A table cell's left and right padding, in points (as in the PDF).
+const CELL_PAD: f32 = 4.0;
+/// Room left over each word when sizing columns: LibreOffice rounds widths
+/// to its own units and may kern, and a cell a hair too narrow breaks a word.
+const SLACK: f32 = 1.03;
+
+/// Measures a text in points: Liberation Sans, the font of the styles.
+type Measure<'a> = &'a dyn Fn(&str, Weight, f32) -> f32;
+
+fn content_xml(doc: &Document, width: Measure) -> String {
     let mut auto = String::new();
     let mut body = String::new();
 
@@ -228,7 +244,15 @@ fn content_xml(doc: &Document) -> String {
         paragraph(&mut body, "Reference", &reference);
     }
     if let Some(subject) = doc.subject_line() {
-        paragraph(&mut body, "Objet", &subject);
+        // Lines after the first align with the text after « Objet : ».
+        let hang = layout::hanging_indent(&french(&subject), TEXT_WIDTH, |t| {
+            width(t, Weight::Bold, BODY)
+        });
+        let _ = write!(
+            auto,
+            r#"<style:style style:name="ObjetSuspendu" style:family="paragraph" style:parent-style-name="Objet"><style:paragraph-properties fo:margin-left="{hang:.2}pt" fo:text-indent="-{hang:.2}pt"/></style:style>"#
+        );
+        paragraph(&mut body, "ObjetSuspendu", &subject);
     }
     if let Some(title) = &doc.title {
         paragraph(&mut body, "Titre", title);
@@ -256,7 +280,7 @@ fn content_xml(doc: &Document) -> String {
             }
             Block::Table { header, rows } => {
                 tables += 1;
-                table(&mut auto, &mut body, tables, header, rows);
+                table(&mut auto, &mut body, tables, header, rows, width);
             }
             Block::Spacer => paragraph(&mut body, "Corps", ""),
         }
@@ -312,7 +336,14 @@ fn content_xml(doc: &Document) -> String {
     s
 }
 
-fn table(auto: &mut String, body: &mut String, n: usize, header: &[String], rows: &[Vec<String>]) {
+fn table(
+    auto: &mut String,
+    body: &mut String,
+    n: usize,
+    header: &[String],
+    rows: &[Vec<String>],
+    width: Measure,
+) {
     let columns = rows
         .iter()
         .map(Vec::len)
@@ -323,39 +354,46 @@ fn table(auto: &mut String, body: &mut String, n: usize, header: &[String], rows
         return;
     }
     let name = format!("Tableau{n}");
-    // Relative widths from the longest text of each column.
-    let weight = |c: usize| -> usize {
-        let longest = std::iter::once(header.get(c))
-            .chain(rows.iter().map(|r| r.get(c)))
-            .flatten()
-            .flat_map(|t| t.split('\n'))
-            .map(|t| t.chars().count())
-            .max()
-            .unwrap_or(1);
-        longest.clamp(4, 60)
-    };
-    let weights: Vec<usize> = (0..columns).map(weight).collect();
-    let total: usize = weights.iter().sum::<usize>().max(1);
+    // The PDF's widths, from the text as printed, with a little slack.
+    let cell_text = |row: &[String], c: usize| row.get(c).map(|s| french(s)).unwrap_or_default();
+    let widths = layout::column_widths(
+        &(0..columns)
+            .map(|c| cell_text(header, c))
+            .collect::<Vec<_>>(),
+        &rows
+            .iter()
+            .map(|r| (0..columns).map(|c| cell_text(r, c)).collect())
+            .collect::<Vec<_>>(),
+        TEXT_WIDTH,
+        CELL_PAD,
+        |text, weight| width(text, weight, TABLE) * SLACK,
+    );
     let _ = write!(
         auto,
-        r#"<style:style style:name="{name}" style:family="table"><style:table-properties style:width="16cm" table:align="margins" fo:margin-top="0.1cm" fo:margin-bottom="0.3cm"/></style:style>"#
+        r#"<style:style style:name="{name}" style:family="table"><style:table-properties style:width="{TEXT_WIDTH:.2}pt" table:align="margins" fo:margin-top="0.1cm" fo:margin-bottom="0.3cm"/></style:style>"#
     );
-    for (c, w) in weights.iter().enumerate() {
-        let cm = 16.0 * *w as f32 / total as f32;
-        let rel = (w * 1000 / total).max(1);
+    for (c, w) in widths.iter().enumerate() {
+        // Relative widths in thousandths of the table, as LibreOffice reads them.
+        let rel = ((w * 1000.0 / TEXT_WIDTH).round() as u32).max(1);
         let _ = write!(
             auto,
-            r#"<style:style style:name="{name}.C{c}" style:family="table-column"><style:table-column-properties style:column-width="{cm:.2}cm" style:rel-column-width="{rel}*"/></style:style>"#
+            r#"<style:style style:name="{name}.C{c}" style:family="table-column"><style:table-column-properties style:column-width="{w:.2}pt" style:rel-column-width="{rel}*"/></style:style>"#
         );
     }
+    // A row never splits across pages; the header row repeats on each.
+    let _ = write!(
+        auto,
+        r#"<style:style style:name="{name}.R" style:family="table-row"><style:table-row-properties fo:keep-together="always"/></style:style>"#
+    );
     let _ = write!(
         auto,
         concat!(
-            r##"<style:style style:name="{name}.H" style:family="table-cell"><style:table-cell-properties fo:background-color="#e8e8e8" fo:padding-left="0.12cm" fo:padding-right="0.12cm" fo:padding-top="0.05cm" fo:padding-bottom="0.05cm" fo:border-left="none" fo:border-right="none" fo:border-top="0.8pt solid #000000" fo:border-bottom="0.5pt solid #000000"/></style:style>"##,
-            r#"<style:style style:name="{name}.D" style:family="table-cell"><style:table-cell-properties fo:padding-left="0.12cm" fo:padding-right="0.12cm" fo:padding-top="0.05cm" fo:padding-bottom="0.05cm" fo:border-left="none" fo:border-right="none" fo:border-top="none" fo:border-bottom="0.3pt solid #aaaaaa"/></style:style>"#,
-            r#"<style:style style:name="{name}.L" style:family="table-cell"><style:table-cell-properties fo:padding-left="0.12cm" fo:padding-right="0.12cm" fo:padding-top="0.05cm" fo:padding-bottom="0.05cm" fo:border-left="none" fo:border-right="none" fo:border-top="none" fo:border-bottom="0.8pt solid #000000"/></style:style>"#
+            r##"<style:style style:name="{name}.H" style:family="table-cell"><style:table-cell-properties fo:background-color="#e8e8e8" fo:padding-left="{pad}pt" fo:padding-right="{pad}pt" fo:padding-top="0.05cm" fo:padding-bottom="0.05cm" fo:border-left="none" fo:border-right="none" fo:border-top="0.8pt solid #000000" fo:border-bottom="0.5pt solid #000000"/></style:style>"##,
+            r#"<style:style style:name="{name}.D" style:family="table-cell"><style:table-cell-properties fo:padding-left="{pad}pt" fo:padding-right="{pad}pt" fo:padding-top="0.05cm" fo:padding-bottom="0.05cm" fo:border-left="none" fo:border-right="none" fo:border-top="none" fo:border-bottom="0.3pt solid #aaaaaa"/></style:style>"#,
+            r#"<style:style style:name="{name}.L" style:family="table-cell"><style:table-cell-properties fo:padding-left="{pad}pt" fo:padding-right="{pad}pt" fo:padding-top="0.05cm" fo:padding-bottom="0.05cm" fo:border-left="none" fo:border-right="none" fo:border-top="none" fo:border-bottom="0.8pt solid #000000"/></style:style>"#
         ),
-        name = name
+        name = name,
+        pad = CELL_PAD
     );
     let numeric: Vec<bool> = (0..columns)
         .map(|c| {
@@ -387,7 +425,10 @@ fn table(auto: &mut String, body: &mut String, n: usize, header: &[String], rows
         body.push_str("</table:table-cell>");
     };
     if header.iter().any(|h| !h.is_empty()) {
-        body.push_str("<table:table-header-rows><table:table-row>");
+        let _ = write!(
+            body,
+            r#"<table:table-header-rows><table:table-row table:style-name="{name}.R">"#
+        );
         for (c, &numeric) in numeric.iter().enumerate() {
             let para = if numeric {
                 "Cellule-entete-nombre"
@@ -404,7 +445,7 @@ fn table(auto: &mut String, body: &mut String, n: usize, header: &[String], rows
         body.push_str("</table:table-row></table:table-header-rows>");
     }
     for (r, row) in rows.iter().enumerate() {
-        body.push_str("<table:table-row>");
+        let _ = write!(body, r#"<table:table-row table:style-name="{name}.R">"#);
         let style = if r + 1 == rows.len() {
             format!("{name}.L")
         } else {

@@ -24,6 +24,7 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::metrics::GlyphMetrics;
 use skrifa::{FontRef, MetadataProvider};
 
+use super::layout::{self, Weight};
 use super::{FontError, RenderError};
 use jury_core::document::{Block, Document};
 use jury_core::typography::{self, french};
@@ -129,12 +130,6 @@ static FONTS: LazyLock<Result<Fonts, FontError>> = LazyLock::new(|| {
         bold: Face::load(BOLD_TTF, "LiberationSans-Bold")?,
     })
 });
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Weight {
-    Regular,
-    Bold,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Align {
@@ -584,11 +579,7 @@ impl<'a> Layout<'a> {
         if let Some(subject) = doc.subject_line() {
             let subject = french(&subject);
             // Hanging indent under the text that follows "Objet :".
-            let hang = subject
-                .find(':')
-                .map(|i| self.fonts.bold.width(&subject[..=i], BODY) + self.fonts.bold.space * BODY)
-                .filter(|h| *h < width / 3.0)
-                .unwrap_or(0.0);
+            let hang = layout::hanging_indent(&subject, width, |t| self.fonts.bold.width(t, BODY));
             self.flow(
                 &subject,
                 LEFT,
@@ -714,58 +705,9 @@ impl<'a> Layout<'a> {
             .collect();
         let has_header = header.iter().any(|h| !h.is_empty());
 
-        // Natural and minimal widths of each column.
-        let mut natural = vec![0.0f32; columns];
-        let mut minimal = vec![0.0f32; columns];
-        let measure = |text: &str, weight: Weight, natural: &mut f32, minimal: &mut f32| {
-            let face = fonts.face(weight);
-            for line in text.split('\n') {
-                *natural = natural.max(face.width(line, TABLE));
-                for word in line.split(typography::breakable) {
-                    *minimal = minimal.max(face.width(word, TABLE));
-                }
-            }
-        };
-        for c in 0..columns {
-            if has_header {
-                measure(&header[c], Weight::Bold, &mut natural[c], &mut minimal[c]);
-            }
-            for row in &rows {
-                measure(&row[c], Weight::Regular, &mut natural[c], &mut minimal[c]);
-            }
-            natural[c] += 2.0 * pad_x;
-            minimal[c] += 2.0 * pad_x;
-        }
-        let available = RIGHT - LEFT;
-        let total: f32 = natural.iter().sum::<f32>().max(1.0);
-        // Every column gets at least its longest word, so a short header or a
-        // figure never breaks inside; the space left goes to the columns whose
-        // text would wrap, in proportion to what they lack.
-        let minimal_sum: f32 = minimal.iter().sum();
-        let mut widths: Vec<f32> = if total <= available {
-            natural.iter().map(|w| w * available / total).collect()
-        } else if minimal_sum <= available {
-            let lacking: Vec<f32> = natural
-                .iter()
-                .zip(&minimal)
-                .map(|(n, m)| (n - m).max(0.0))
-                .collect();
-            let lacking_sum: f32 = lacking.iter().sum::<f32>().max(1.0);
-            let spare = available - minimal_sum;
-            minimal
-                .iter()
-                .zip(&lacking)
-                .map(|(m, l)| m + spare * l / lacking_sum)
-                .collect()
-        } else {
-            minimal.clone()
-        };
-        let sum: f32 = widths.iter().sum();
-        if sum > available {
-            for w in &mut widths {
-                *w *= available / sum;
-            }
-        }
+        let widths = layout::column_widths(&header, &rows, RIGHT - LEFT, pad_x, |text, weight| {
+            fonts.face(weight).width(text, TABLE)
+        });
         let xs: Vec<f32> = widths
             .iter()
             .scan(LEFT, |x, w| {
@@ -979,6 +921,14 @@ fn looks_numeric(text: &str) -> bool {
         && text
             .chars()
             .all(|c| c.is_ascii_digit() || " ,./%€+-−×\u{A0}\u{202F}".contains(c))
+}
+
+/// Measures text as the PDF draws it (the embedded Liberation Sans): the
+/// ODT sizes its tables and indents with it, for LibreOffice lays its text
+/// out in the same font.
+pub(super) fn text_width() -> Result<impl Fn(&str, Weight, f32) -> f32, RenderError> {
+    let fonts = FONTS.as_ref().map_err(|e| RenderError::Font(e.clone()))?;
+    Ok(|text: &str, weight: Weight, size: f32| fonts.face(weight).width(text, size))
 }
 
 /// Renders `doc` as a PDF. The same document always gives the same bytes.
