@@ -98,12 +98,7 @@ fn pdftotext(path: &Path) -> String {
         path.display()
     );
     // Lines wrap and justify: compare with every run of spaces made one.
-    String::from_utf8_lossy(&out.stdout)
-        .replace(['\u{a0}', '\u{202f}'], " ")
-        .replace('\u{2019}', "'")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    flatten_pdf_text(&String::from_utf8_lossy(&out.stdout)).replace('\u{2019}', "'")
 }
 
 #[test]

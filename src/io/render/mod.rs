@@ -10,4 +10,4 @@ mod error;
 pub mod odt;
 pub mod pdf;
 
-pub use error::{FontError, MailField, Party, RenderError};
+pub use error::{Conformance, FontError, MailField, Party, RenderError};
