@@ -1610,6 +1610,35 @@ mod tests {
     }
 
     #[test]
+    fn the_french_patterns_load_and_spare_what_must_not_be_cut() {
+        // A dictionary that no longer loads (a crate upgrade changing its
+        // format) would silently stop hyphenation: fail here instead.
+        assert!(HYPHENATOR.is_ok(), "{:?}", HYPHENATOR.as_ref().err());
+        let cut = |w: &str| {
+            let points = hyphenation_points(w);
+            let mut parts = Vec::new();
+            let mut from = 0;
+            for at in points.into_iter().chain(std::iter::once(w.len())) {
+                parts.push(&w[from..at]);
+                from = at;
+            }
+            parts.join("-")
+        };
+        assert_eq!(cut("accompagnement,"), "ac-com-pa-gne-ment,");
+        assert_eq!(cut("l’administration"), "l’ad-mi-nis-tra-tion");
+        for whole in [
+            "CAF",
+            "PDNP06-2025-007",
+            "2025",
+            "7\u{A0}juillet",
+            "Saint-Étienne",
+            "SIRET",
+        ] {
+            assert_eq!(cut(whole), whole);
+        }
+    }
+
+    #[test]
     fn numeric_cells() {
         assert!(looks_numeric("14,5"));
         assert!(looks_numeric("12\u{202F}000\u{A0}€"));
