@@ -528,7 +528,7 @@ fn pdftotext(pdf: &Path) -> String {
             panic!("pdftotext is needed to read the PDF back ({e}): apt-get install poppler-utils")
         });
     assert!(out.status.success(), "pdftotext failed");
-    text(&out.stdout)
+    harness::flatten_pdf_text(&text(&out.stdout))
 }
 
 #[test]
@@ -563,8 +563,7 @@ fn jury_dossier_writes_the_applicants_whole_file() {
         SECRETARY,
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let body = pdftotext(&pdf);
-    let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = pdftotext(&pdf);
     for expected in [
         "Gaëlle Fabre",
         "Centre social Les Mimosas",
@@ -590,10 +589,7 @@ fn jury_dossier_writes_the_applicants_whole_file() {
         &dir.path().join("002.pdf").display().to_string(),
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let flat = pdftotext(&dir.path().join("002.pdf"))
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = pdftotext(&dir.path().join("002.pdf"));
     assert!(flat.contains("Non retenu"), "{flat}");
     assert!(
         flat.contains("Motivation : Projet trop peu détaillé."),

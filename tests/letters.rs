@@ -5,58 +5,12 @@
 mod harness;
 
 use harness::*;
+#[path = "common/session.rs"]
+mod session;
 use jury::store::Store;
+use session::{CHAIR, closed_session, decide};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-const CHAIR: &str = "Sylvie Marcellin";
-
-fn decide(s: &mut Session, reference: &str, kind: &str, motivation: &str) {
-    s.goto_committee(reference);
-    s.act("decide");
-    s.choose("kind", kind);
-    s.fill("motivation", motivation);
-    if kind == "liste_complementaire" {
-        s.fill("rank", "1");
-    }
-    s.act("confirm");
-    assert!(
-        !matches!(s.app.state.mode, jury::app::state::Mode::Form(_)),
-        "decision refused: {}",
-        s.screen()
-    );
-}
-
-/// The chair scores three dossiers, decides them in a session and closes it.
-fn closed_session() -> Session {
-    let mut s = open(SAMPLE, Some(CHAIR));
-    s.score_and_open_session(
-        &[
-            ("PDNP06-2025-001", [4, 4, 5, 3]),
-            ("PDNP06-2025-002", [2, 1, 2, 2]),
-            ("PDNP06-2025-004", [3, 3, 3, 3]),
-        ],
-        "7 juillet 2025",
-    );
-    s.act("top");
-    decide(&mut s, "PDNP06-2025-001", "retenu", "");
-    decide(
-        &mut s,
-        "PDNP06-2025-002",
-        "non_retenu",
-        "Articulation avec le projet social insuffisante ; l'aide au démarrage (1 000 €) ne peut être accordée.",
-    );
-    decide(
-        &mut s,
-        "PDNP06-2025-004",
-        "liste_complementaire",
-        "Projet solide, hors zone prioritaire : « liste complémentaire ».",
-    );
-    s.act("close_session");
-    s.type_text(" ");
-    s.act("confirm");
-    s
-}
 
 fn pdftotext(path: &Path) -> String {
     // No silent skip: without the tool these checks would pass doing nothing.
@@ -74,12 +28,7 @@ fn pdftotext(path: &Path) -> String {
         path.display()
     );
     // Lines wrap and justify: compare with every run of spaces made one.
-    String::from_utf8_lossy(&out.stdout)
-        .replace(['\u{a0}', '\u{202f}'], " ")
-        .replace('\u{2019}', "'")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    flatten_pdf_text(&String::from_utf8_lossy(&out.stdout)).replace('\u{2019}', "'")
 }
 
 #[test]

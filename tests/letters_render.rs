@@ -16,6 +16,11 @@ fn s(text: &str) -> String {
     text.to_string()
 }
 
+/// The day documents are dated: PDF/A requires a date.
+fn day() -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::from_ymd_opt(2025, 7, 18)
+}
+
 /// A "non retenu" decision letter as the templates will produce it.
 fn letter() -> Document {
     Document {
@@ -32,6 +37,7 @@ fn letter() -> Document {
             s("06000 Nice"),
         ],
         place_date: Some(s("Nice, le 18 juillet 2025")),
+        date: day(),
         reference: Some(s("PDNP06-2025-007")),
         title: None,
         subject: Some(s(
@@ -109,6 +115,7 @@ fn long_minutes() -> Document {
     Document {
         letterhead: vec![s("Caisse d'allocations familiales des Alpes-Maritimes")],
         title: Some(s("Procès-verbal de la séance du 15 juillet 2025")),
+        date: day(),
         blocks,
         signatures: vec![
             vec![
@@ -175,6 +182,12 @@ fn pdftotext_pages(bytes: &[u8], first: usize, last: usize) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout).replace(['\u{202F}', '\u{A0}'], " ");
+    // A word hyphenated at a line's end comes with a soft hyphen: joined back.
+    let text: String = text
+        .split('\u{AD}')
+        .enumerate()
+        .map(|(i, piece)| if i == 0 { piece } else { piece.trim_start() })
+        .collect();
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -333,6 +346,7 @@ fn pdf_long_table_repeats_its_header() {
         .collect();
     let doc = Document {
         title: Some(s("Classement des dossiers")),
+        date: day(),
         blocks: vec![Block::Table {
             header: vec![s("Dossier"), s("Note"), s("Rang")],
             rows,
@@ -358,8 +372,14 @@ fn pdf_long_table_repeats_its_header() {
 
 #[test]
 fn pdf_handles_empty_and_odd_documents() {
+    // PDF/A and PDF/UA need a title and a date; the body may be anything.
+    let base = Document {
+        title: Some(s("Essai")),
+        date: day(),
+        ..Document::default()
+    };
     for doc in [
-        Document::default(),
+        base.clone(),
         Document {
             blocks: vec![
                 Block::Spacer,
@@ -369,7 +389,7 @@ fn pdf_handles_empty_and_odd_documents() {
                     rows: vec![],
                 },
             ],
-            ..Document::default()
+            ..base.clone()
         },
         Document {
             blocks: vec![
@@ -383,7 +403,7 @@ fn pdf_handles_empty_and_odd_documents() {
                 },
             ],
             signatures: vec![vec![s("Un")], vec![s("Deux")], vec![s("Trois")]],
-            ..Document::default()
+            ..base.clone()
         },
     ] {
         let bytes = render_pdf(&doc);

@@ -240,12 +240,7 @@ fn pdf_text(path: &std::path::Path) -> String {
         "pdftotext failed on {}",
         path.display()
     );
-    String::from_utf8_lossy(&out.stdout)
-        .replace(['\u{a0}', '\u{202f}'], " ")
-        .replace('\u{2019}', "'")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    flatten_pdf_text(&String::from_utf8_lossy(&out.stdout)).replace('\u{2019}', "'")
 }
 
 #[test]

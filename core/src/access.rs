@@ -284,6 +284,7 @@ pub fn document(input: &AccessInput) -> Document {
         letterhead: crate::compose::letterhead(call),
         addressee: Vec::new(),
         place_date: Some(format!("Le {}", FR.date(input.today))),
+        date: Some(input.today),
         reference: Some(format!("Réf. : {}", d.reference)),
         title: Some(format!("Dossier de candidature {}", d.reference)),
         subject: Some("Communication des données enregistrées (RGPD, art. 15 ; CADA)".into()),

@@ -451,6 +451,7 @@ pub fn letter(input: &LetterInput) -> Result<Document, Vec<Diag>> {
         } else {
             format!("{place}, le {}", FR.date(input.letter_date))
         }),
+        date: Some(input.letter_date),
         reference: Some(format!("Réf. : {}", input.dossier.reference)),
         title: None,
         subject: rendered.subject.map(|s| format!("Objet : {s}")),
@@ -882,6 +883,7 @@ pub fn minutes(input: &MinutesInput) -> Document {
                 format!("{p}, le {date}")
             }
         }),
+        date: NaiveDate::parse_from_str(&session.date, "%Y-%m-%d").ok(),
         reference: None,
         title: Some(format!("Procès-verbal de la séance du {date}")),
         subject: Some(format!("Comité de sélection — {}", call.title)),

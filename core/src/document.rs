@@ -15,6 +15,10 @@ pub struct Document {
     pub addressee: Vec<String>,
     /// "Nice, le 18 juillet 2025", right aligned above the subject.
     pub place_date: Option<String>,
+    /// The day the document is dated: the PDF's creation date (PDF/A needs
+    /// one), taken from the document and never from the clock so that the
+    /// same document always gives the same bytes.
+    pub date: Option<chrono::NaiveDate>,
     /// The reference, printed small on the left. Given with or without its
     /// label: "PDNP06-2025-007" is printed "Réf. : PDNP06-2025-007"; a text
     /// that already starts with "Réf" or "N/Réf" is printed as it is.

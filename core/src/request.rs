@@ -128,6 +128,7 @@ pub fn letter(call: &Call, d: &Dossier, r: &PieceRequest) -> Document {
         } else {
             format!("{place}, le {date}")
         }),
+        date: Some(r.letter_date),
         reference: Some(format!("Réf. : {}", d.reference)),
         title: None,
         subject: Some(format!(

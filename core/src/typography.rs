@@ -170,7 +170,80 @@ pub fn french(text: &str) -> String {
         }
         i += 1;
     }
+    bind_dates_and_scores(&mut out);
     out.into_iter().collect()
+}
+
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// Turns into U+00A0 the ordinary spaces inside "7 juillet 2025" (day and
+/// month, month and year) and around the slash of "2,0 / 5": a reader
+/// must not find half a date or half a score at the end of a line.
+fn bind_dates_and_scores(out: &mut [char]) {
+    // The word (run of non-space characters) before and after each space,
+    // with surrounding punctuation trimmed.
+    let word_before = |out: &[char], i: usize| -> String {
+        let start = out[..i]
+            .iter()
+            .rposition(|c| c.is_whitespace() || *c == NBSP || *c == NNBSP)
+            .map_or(0, |p| p + 1);
+        out[start..i]
+            .iter()
+            .collect::<String>()
+            .trim_start_matches(['(', '[', '«'])
+            .to_string()
+    };
+    let word_after = |out: &[char], i: usize| -> String {
+        let end = out[i + 1..]
+            .iter()
+            .position(|c| c.is_whitespace() || *c == NBSP || *c == NNBSP)
+            .map_or(out.len(), |p| i + 1 + p);
+        out[i + 1..end]
+            .iter()
+            .collect::<String>()
+            .trim_end_matches([')', ']', '»', ',', '.', ';', ':', '!', '?'])
+            .to_string()
+    };
+    let is_day = |w: &str| {
+        w == "1er" || (!w.is_empty() && w.len() <= 2 && w.chars().all(|c| c.is_ascii_digit()))
+    };
+    let is_year = |w: &str| w.len() == 4 && w.chars().all(|c| c.is_ascii_digit());
+    let is_month = |w: &str| MONTHS.contains(&w);
+    let ends_with_digit = |w: &str| w.chars().last().is_some_and(|c| c.is_ascii_digit());
+    let starts_with_digit = |w: &str| w.chars().next().is_some_and(|c| c.is_ascii_digit());
+    for i in 0..out.len() {
+        if out[i] != ' ' {
+            continue;
+        }
+        let (before, after) = (word_before(out, i), word_after(out, i));
+        let bind = (is_day(&before) && is_month(&after))
+            || (is_month(&before) && is_year(&after))
+            || (after == "/" && ends_with_digit(&before) && {
+                // The number after the slash: past the next space.
+                let next = out[i + 1..].iter().position(|c| *c == ' ' || *c == NBSP);
+                next.is_some_and(|p| starts_with_digit(&word_after(out, i + 1 + p)))
+            })
+            || (before == "/" && starts_with_digit(&after) && i >= 2 && {
+                let slash_start = i - 1;
+                slash_start >= 1 && ends_with_digit(&word_before(out, slash_start - 1))
+            });
+        if bind {
+            out[i] = NBSP;
+        }
+    }
 }
 
 /// Whether the `;:!?` at `i` is punctuation (rather than part of a time, a
@@ -329,7 +402,7 @@ mod tests {
         check("12 345,50", "12\u{202F}345,50");
         check("1\u{A0}000", "1\u{202F}000");
         // Not numbers of thousands:
-        check("le 18 juillet 2025", "le 18 juillet 2025");
+        check("le 18 juillet 2025", "le 18\u{A0}juillet\u{A0}2025");
         check("en 2024 100 dossiers", "en 2024 100 dossiers");
         check("04 93 72 12 34", "04 93 72 12 34");
         check("06000 Nice", "06000 Nice");
@@ -350,6 +423,23 @@ mod tests {
         check("14h30", "14h30");
         check("3 heures", "3 heures");
         check("en h", "en h");
+    }
+
+    #[test]
+    fn dates_and_scores_hold_together() {
+        check("le 7 juillet 2025.", "le 7\u{A0}juillet\u{A0}2025.");
+        check("(1er mars 2026)", "(1er\u{A0}mars\u{A0}2026)");
+        check("en mai 2025, le 3 mai", "en mai\u{A0}2025, le 3\u{A0}mai");
+        check("note (2,0 / 5)", "note (2,0\u{A0}/\u{A0}5)");
+        check(
+            "14,5 / 20 (72,5 / 100)",
+            "14,5\u{A0}/\u{A0}20 (72,5\u{A0}/\u{A0}100)",
+        );
+        // Not dates or scores:
+        check("et / ou", "et / ou");
+        check("2 / ou", "2 / ou");
+        check("les mai 20", "les mai 20");
+        check("le 123 juillet", "le 123 juillet");
     }
 
     #[test]

@@ -191,6 +191,7 @@ pub fn run(dossiers: usize) -> Result<String, BenchError> {
         letterhead: vec!["Caf des Alpes-Maritimes".into(), "06000 Nice".into()],
         addressee: vec!["Centre social".into(), "06000 Nice".into()],
         place_date: Some("Nice, le 18 juillet 2025".into()),
+        date: chrono::NaiveDate::from_ymd_opt(2025, 7, 18),
         subject: Some("Objet : Votre candidature".into()),
         blocks: vec![jury_core::document::Block::Paragraph(
             "Madame, Monsieur, le comité de sélection a examiné votre dossier. ".repeat(12),

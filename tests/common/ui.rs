@@ -355,3 +355,17 @@ impl Session {
         self.act("confirm");
     }
 }
+
+/// Text `pdftotext` extracted, flattened for comparison: no-break spaces
+/// made ordinary, a word hyphenated at a line's end (extracted with its
+/// soft hyphen, U+00AD) joined back, every run of spaces made one (lines
+/// wrap and justify).
+pub fn flatten_pdf_text(raw: &str) -> String {
+    let spaced = raw.replace(['\u{a0}', '\u{202f}'], " ");
+    let joined: String = spaced
+        .split('\u{ad}')
+        .enumerate()
+        .map(|(i, piece)| if i == 0 { piece } else { piece.trim_start() })
+        .collect();
+    joined.split_whitespace().collect::<Vec<_>>().join(" ")
+}

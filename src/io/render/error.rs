@@ -10,6 +10,9 @@ pub enum RenderError {
     PageSize,
     /// krilla's error, as it describes itself.
     Pdf(String),
+    /// The PDF would not be PDF/A-2b and PDF/UA-1: what is wrong, nothing
+    /// written.
+    Conformance(Vec<Conformance>),
     /// The ODT entry being written, if any.
     Odt(Option<String>, #[source] zip::result::ZipError),
     MessageId(String),
@@ -26,6 +29,44 @@ pub enum FontError {
     /// The font's name, and what its parser said.
     Unreadable(&'static str, Option<String>),
     NoUnitsPerEm(&'static str),
+}
+
+/// Why a PDF fails PDF/A-2b or PDF/UA-1 (krilla's validation).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Conformance {
+    /// Text with a character the embedded font lacks.
+    MissingGlyph(String),
+    /// No title, subject or letterhead to title the document with.
+    NoTitle,
+    /// No date: PDF/A records when the document was made.
+    NoDate,
+    NoLanguage,
+    /// Another rule, as krilla names it.
+    Other(String),
+}
+
+impl Conformance {
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Conformance::MissingGlyph(text), Lang::Fr) => {
+                format!("caractère absent de la police dans {text:?}")
+            }
+            (Conformance::MissingGlyph(text), Lang::En) => {
+                format!("character missing from the font in {text:?}")
+            }
+            (Conformance::NoTitle, _) => lang
+                .t(
+                    "document sans titre (ni titre, ni objet, ni en-tête)",
+                    "document without a title (no title, subject or letterhead)",
+                )
+                .into(),
+            (Conformance::NoDate, _) => lang.t("document sans date", "undated document").into(),
+            (Conformance::NoLanguage, _) => lang
+                .t("langue du document absente", "no document language")
+                .into(),
+            (Conformance::Other(rule), _) => rule.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -62,6 +103,17 @@ impl RenderError {
                 Lang::En => format!("font {name}: units_per_em is zero"),
             },
             PageSize => lang.t("format A4 invalide", "invalid A4 page size").into(),
+            Conformance(errors) => lang.located(
+                lang.t(
+                    "le PDF ne serait pas conforme à PDF/A-2b et PDF/UA-1",
+                    "the PDF would not conform to PDF/A-2b and PDF/UA-1",
+                ),
+                errors
+                    .iter()
+                    .map(|e| e.message(lang))
+                    .collect::<Vec<_>>()
+                    .join(" ; "),
+            ),
             Pdf(why) => lang.located(
                 lang.t("écriture du PDF impossible", "cannot write the PDF"),
                 why,

@@ -11,4 +11,4 @@ mod layout;
 pub mod odt;
 pub mod pdf;
 
-pub use error::{FontError, MailField, Party, RenderError};
+pub use error::{Conformance, FontError, MailField, Party, RenderError};

@@ -5,19 +5,43 @@
 //!
 //! Line breaking is ours: glyph widths come from the font's `hmtx` table
 //! (through `skrifa`), lines break only at ordinary spaces
-//! ([`typography::breakable`]), so "1 000 €" or "Objet :" never split.
-//! krilla writes the PDF; its output depends only on its input (no date, a
-//! document id hashed from the content), so the same document always gives
-//! the same bytes.
+//! ([`typography::breakable`]), so "1 000 €", "7 juillet 2025" or "Objet :"
+//! never split; justified text is also hyphenated with the French TeX
+//! patterns, the hyphen drawn but extracted as a soft hyphen (U+00AD), so a
+//! screen reader or a search reads the whole word.
+//!
+//! Every PDF is PDF/A-2b and PDF/UA-1, validated by krilla as it writes:
+//! a tag tree in reading order (H1/H2, P, Table > TR > TH/TD, L > LI >
+//! Lbl/LBody), rules, fills, footers, page numbers and repeated table
+//! headers marked as artifacts, language `fr-FR`, the title in the
+//! metadata, fonts embedded. A failed validation is a
+//! [`RenderError::Conformance`], never a PDF written anyway.
+//! krilla's output depends only on its input (the date is the document's,
+//! the document id hashed from the content), so the same document always
+//! gives the same bytes.
 
 use std::sync::LazyLock;
 
+use std::num::NonZeroU16;
+
+use hyphenation::{Hyphenator, Language, Load, Standard};
 use krilla::SerializeSettings;
 use krilla::color::luma;
+use krilla::configure::{
+    Accessibility, Archival, ConfigurationBuilder, ValidationError, Validator,
+};
+use krilla::destination::XyzDestination;
+use krilla::error::KrillaError;
 use krilla::geom::{PathBuilder, Point, Rect};
-use krilla::metadata::Metadata;
+use krilla::metadata::{DateTime, Metadata};
+use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
+use krilla::surface::Surface;
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, ListNumbering, Node, SpanTag, TableHeaderScope, Tag,
+    TagGroup, TagKind, TagTree,
+};
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use skrifa::charmap::Charmap;
 use skrifa::instance::{LocationRef, Size};
@@ -25,12 +49,19 @@ use skrifa::metrics::GlyphMetrics;
 use skrifa::{FontRef, MetadataProvider};
 
 use super::layout::{self, Weight};
-use super::{FontError, RenderError};
+use super::{Conformance, FontError, RenderError};
 use jury_core::document::{Block, Document};
 use jury_core::typography::{self, french};
 
 static REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/LiberationSans-Regular.ttf");
 static BOLD_TTF: &[u8] = include_bytes!("../../../assets/fonts/LiberationSans-Bold.ttf");
+/// The `hyphenation` crate's French dictionary (TeX hyph-fr patterns),
+/// built by the version in Cargo.toml: only French is embedded.
+static FRENCH_PATTERNS: &[u8] = include_bytes!("../../../assets/hyphenation/fr.standard.bincode");
+
+static HYPHENATOR: LazyLock<Result<Standard, String>> = LazyLock::new(|| {
+    Standard::from_reader(Language::French, &mut &FRENCH_PATTERNS[..]).map_err(|e| e.to_string())
+});
 
 const MM: f32 = 72.0 / 25.4;
 const PAGE_W: f32 = 210.0 * MM;
@@ -150,7 +181,93 @@ struct Run {
     text: String,
     /// Extra width added to each ordinary space (justification).
     word_spacing: f32,
+    /// Ends with a hyphen drawn where a word was cut.
+    hyphen: bool,
+    mark: Mark,
 }
+
+/// What a piece of drawn content is for the tag tree: a leaf of a
+/// structure element (an index into [`Structure::nodes`]), or an artifact
+/// a screen reader skips.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Mark {
+    Content(usize),
+    Artifact(ArtifactType),
+}
+
+/// The kinds of structure element a document uses.
+#[derive(Clone, Debug)]
+enum Kind {
+    Heading(u16, String),
+    P,
+    Table,
+    Tr,
+    Th,
+    Td,
+    L,
+    Li,
+    Lbl,
+    LBody,
+}
+
+/// The logical structure, in reading order: elements, each holding other
+/// elements or (when drawn) the content marked with its index.
+#[derive(Default)]
+struct Structure {
+    nodes: Vec<(Kind, Vec<usize>)>,
+    roots: Vec<usize>,
+}
+
+impl Structure {
+    fn add(&mut self, kind: Kind, parent: Option<usize>) -> usize {
+        let id = self.nodes.len();
+        self.nodes.push((kind, Vec::new()));
+        match parent {
+            Some(p) => self.nodes[p].1.push(id),
+            None => self.roots.push(id),
+        }
+        id
+    }
+
+    /// The tag tree, with each element's drawn content (`leaves`, in
+    /// drawing order, which is reading order inside an element).
+    fn tree(&self, leaves: &mut [Vec<krilla::tagging::Identifier>]) -> TagTree {
+        let mut tree = TagTree::new().with_lang(Some(LANG.to_string()));
+        for &root in &self.roots {
+            tree.push(self.group(root, leaves));
+        }
+        tree
+    }
+
+    fn group(&self, id: usize, leaves: &mut [Vec<krilla::tagging::Identifier>]) -> TagGroup {
+        let (kind, children) = &self.nodes[id];
+        let tag: TagKind = match kind {
+            Kind::Heading(level, title) => Tag::Hn(
+                NonZeroU16::new(*level).unwrap_or(NonZeroU16::MIN),
+                Some(title.clone()),
+            )
+            .into(),
+            Kind::P => Tag::P.into(),
+            Kind::Table => Tag::Table.into(),
+            Kind::Tr => Tag::TR.into(),
+            Kind::Th => Tag::TH(TableHeaderScope::Column).into(),
+            Kind::Td => Tag::TD.into(),
+            Kind::L => Tag::L(ListNumbering::Disc).into(),
+            Kind::Li => Tag::LI.into(),
+            Kind::Lbl => Tag::Lbl.into(),
+            Kind::LBody => Tag::LBody.into(),
+        };
+        let mut nodes: Vec<Node> = children
+            .iter()
+            .map(|&c| Node::from(self.group(c, leaves)))
+            .collect();
+        nodes.extend(std::mem::take(&mut leaves[id]).into_iter().map(Node::from));
+        TagGroup::with_children(tag, nodes)
+    }
+}
+
+/// The document language, in the catalog and on the structure root.
+const LANG: &str = "fr-FR";
 
 #[derive(Debug)]
 enum Op {
@@ -180,14 +297,20 @@ struct Line {
     width: f32,
     spaces: usize,
     last: bool,
+    /// The line ends inside a hyphenated word: a hyphen is drawn after it.
+    hyphen: bool,
 }
 
-/// A word as the line breaker sees it: its width in points, then one space.
+/// A word, or a piece of a hyphenated word, as the line breaker sees it:
+/// its width in points, then one space (none inside a word), and the width
+/// of the hyphen drawn if a line ends after it.
 #[derive(Debug)]
 struct Word {
     text: String,
     width: f64,
     space: f64,
+    /// Width of the hyphen drawn if the line ends here (0 at a word's end).
+    hyphen: f64,
 }
 
 impl textwrap::core::Fragment for Word {
@@ -200,16 +323,63 @@ impl textwrap::core::Fragment for Word {
     }
 
     fn penalty_width(&self) -> f64 {
-        0.0
+        self.hyphen
     }
+}
+
+/// Where `word` may be hyphenated, as byte offsets: only a word of letters
+/// (with apostrophes, optionally capitalised, with punctuation around it);
+/// never a figure, an abbreviation in capitals, a compound already joined
+/// by a hyphen or a no-break group such as "7 juillet 2025".
+fn hyphenation_points(word: &str) -> Vec<usize> {
+    let Ok(hyphenator) = HYPHENATOR.as_ref() else {
+        return Vec::new();
+    };
+    let is_letter = |c: char| c.is_alphabetic() || c == '’' || c == '\'';
+    let start = word.find(|c: char| c.is_alphabetic()).unwrap_or(word.len());
+    let end = word.rfind(|c: char| c.is_alphabetic()).map_or(start, |i| {
+        i + word[i..].chars().next().map_or(0, char::len_utf8)
+    });
+    if start >= end {
+        return Vec::new();
+    }
+    let core = &word[start..end];
+    let plain = core.chars().all(is_letter)
+        && core.chars().skip(1).all(|c| !c.is_uppercase())
+        && word[..start]
+            .chars()
+            .all(|c| !c.is_alphanumeric() && c != '-')
+        && word[end..]
+            .chars()
+            .all(|c| !c.is_alphanumeric() && c != '-');
+    if !plain {
+        return Vec::new();
+    }
+    hyphenator
+        .hyphenate(core)
+        .breaks
+        .into_iter()
+        .map(|b| start + b)
+        // Never just after an elided article: "l’|administration" breaks
+        // at the space a reader would not see.
+        .filter(|&b| !word[..b].ends_with(['’', '\'']))
+        .collect()
 }
 
 /// Breaks `text` into lines no wider than `first` (first line) and `rest`
 /// (the others). Only ordinary spaces break (French typography has made the
-/// others unbreakable); `\n` forces a break; a word wider than the line is
+/// others unbreakable), and with `hyphenate` the French hyphenation points
+/// of a word; `\n` forces a break; a word wider than the line is
 /// cut between characters. textwrap places the words (first fit); the
 /// widths are the font's.
-fn break_lines(face: &Face, size: f32, text: &str, first: f32, rest: f32) -> Vec<Line> {
+fn break_lines(
+    face: &Face,
+    size: f32,
+    text: &str,
+    first: f32,
+    rest: f32,
+    hyphenate: bool,
+) -> Vec<Line> {
     // A hair of tolerance so that a line measured exactly full still fits.
     const SLACK: f32 = 0.01;
     let space = f64::from(face.space * size);
@@ -230,6 +400,25 @@ fn break_lines(face: &Face, size: f32, text: &str, first: f32, rest: f32) -> Vec
             .split(typography::breakable)
             .filter(|w| !w.is_empty())
         {
+            if hyphenate {
+                let points = hyphenation_points(word);
+                if !points.is_empty() {
+                    let hyphen = f64::from(face.width("-", size));
+                    let mut from = 0;
+                    for at in points.into_iter().chain(std::iter::once(word.len())) {
+                        let piece = &word[from..at];
+                        let end = at == word.len();
+                        words.push(Word {
+                            text: piece.to_string(),
+                            width: f64::from(face.width(piece, size)),
+                            space: if end { space } else { 0.0 },
+                            hyphen: if end { 0.0 } else { hyphen },
+                        });
+                        from = at;
+                    }
+                    continue;
+                }
+            }
             // textwrap places words but does not cut them by font width.
             let mut left = word.to_string();
             loop {
@@ -239,6 +428,7 @@ fn break_lines(face: &Face, size: f32, text: &str, first: f32, rest: f32) -> Vec
                         text: left,
                         width: f64::from(width),
                         space,
+                        hyphen: 0.0,
                     });
                     break;
                 }
@@ -247,6 +437,7 @@ fn break_lines(face: &Face, size: f32, text: &str, first: f32, rest: f32) -> Vec
                     width: f64::from(face.width(&head, size)),
                     text: head,
                     space,
+                    hyphen: 0.0,
                 });
                 if tail.is_empty() {
                     break;
@@ -264,19 +455,26 @@ fn break_lines(face: &Face, size: f32, text: &str, first: f32, rest: f32) -> Vec
 }
 
 fn make_line(words: &[Word], last: bool) -> Line {
-    let text = words
-        .iter()
-        .map(|w| w.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let spaces = words.len().saturating_sub(1);
-    let width = words.iter().map(|w| w.width).sum::<f64>()
-        + words.first().map_or(0.0, |w| w.space) * spaces as f64;
+    let mut text = String::new();
+    let mut width = 0.0;
+    let mut spaces = 0;
+    for (i, word) in words.iter().enumerate() {
+        text.push_str(&word.text);
+        width += word.width;
+        // A piece of a hyphenated word is followed by the rest of it.
+        if i + 1 < words.len() && word.space > 0.0 {
+            text.push(' ');
+            width += word.space;
+            spaces += 1;
+        }
+    }
+    let hyphen = words.last().map_or(0.0, |w| w.hyphen);
     Line {
         text,
-        width: width as f32,
+        width: (width + hyphen) as f32,
         spaces,
         last,
+        hyphen: hyphen > 0.0,
     }
 }
 
@@ -310,6 +508,14 @@ struct Layout<'a> {
     pages: Vec<Vec<Op>>,
     y: f32,
     bottom: f32,
+    structure: Structure,
+    /// What the text placed now belongs to.
+    mark: Mark,
+    /// The heading level of the body's headings: 2 under the document's
+    /// H1 (its title, or a letter's subject), else 1.
+    heading_level: u16,
+    /// Where each heading landed, for the outline: title, page, top.
+    headings: Vec<(String, usize, f32)>,
 }
 
 impl<'a> Layout<'a> {
@@ -319,7 +525,26 @@ impl<'a> Layout<'a> {
             pages: vec![Vec::new()],
             y: TOP,
             bottom,
+            structure: Structure::default(),
+            mark: Mark::Artifact(ArtifactType::Other),
+            heading_level: 1,
+            headings: Vec::new(),
         }
+    }
+
+    /// Starts a structure element and marks the text placed from now on as
+    /// its content.
+    fn element(&mut self, kind: Kind, parent: Option<usize>) -> usize {
+        let id = self.structure.add(kind, parent);
+        self.mark = Mark::Content(id);
+        id
+    }
+
+    /// A heading of `level`, remembered for the outline.
+    fn heading(&mut self, level: u16, text: &str) {
+        self.element(Kind::Heading(level, text.to_string()), None);
+        self.headings
+            .push((text.to_string(), self.pages.len() - 1, self.y));
     }
 
     fn push(&mut self, op: Op) {
@@ -346,8 +571,23 @@ impl<'a> Layout<'a> {
 
     /// Places a table row's cells (each a list of lines) from `top`:
     /// figures right-aligned, text left-aligned, inside the padding.
-    fn place_row(&mut self, cells: &[Vec<Line>], cols: &Columns, top: f32, weight: Weight) {
+    /// `row` is the TR element the cells belong to; `None` for a header
+    /// repeated on a new page, an artifact.
+    fn place_row(
+        &mut self,
+        cells: &[Vec<Line>],
+        cols: &Columns,
+        top: f32,
+        weight: Weight,
+        row: Option<(usize, Kind)>,
+    ) {
         for (c, lines) in cells.iter().enumerate() {
+            match &row {
+                Some((tr, kind)) => {
+                    self.element(kind.clone(), Some(*tr));
+                }
+                None => self.mark = Mark::Artifact(ArtifactType::Header),
+            }
             let align = if cols.numeric[c] {
                 Align::Right
             } else {
@@ -402,6 +642,8 @@ impl<'a> Layout<'a> {
             gray: 0,
             text: line.text.clone(),
             word_spacing,
+            hyphen: line.hyphen,
+            mark: self.mark,
         }));
     }
 
@@ -418,11 +660,19 @@ impl<'a> Layout<'a> {
         line_height: f32,
         weight: Weight,
         align: Align,
-        marker: Option<(&str, f32)>,
+        marker: Option<(&str, f32, usize)>,
         hang: f32,
     ) {
+        let body_mark = self.mark;
         let face = self.fonts.face(weight);
-        let lines = break_lines(face, size, text, width, width - hang);
+        let lines = break_lines(
+            face,
+            size,
+            text,
+            width,
+            width - hang,
+            align == Align::Justify,
+        );
         let mut index = 0;
         while index < lines.len() {
             let fit = ((self.bottom - self.y) / line_height + 0.001)
@@ -448,13 +698,15 @@ impl<'a> Layout<'a> {
                 } else {
                     (x + hang, width - hang)
                 };
-                if let (true, Some((marker, marker_x))) = (first, marker) {
+                if let (true, Some((marker, marker_x, label))) = (first, marker) {
                     let run = Line {
                         text: marker.to_string(),
                         width: 0.0,
                         spaces: 0,
                         last: true,
+                        hyphen: false,
                     };
+                    self.mark = Mark::Content(label);
                     self.place_line(
                         &run,
                         marker_x,
@@ -465,6 +717,7 @@ impl<'a> Layout<'a> {
                         weight,
                         Align::Left,
                     );
+                    self.mark = body_mark;
                 }
                 self.place_line(line, lx, lw, self.y, size, line_height, weight, align);
                 self.y += line_height;
@@ -489,7 +742,7 @@ impl<'a> Layout<'a> {
         weight: Weight,
         align: Align,
     ) -> f32 {
-        let lines = break_lines(self.fonts.face(weight), size, text, width, width);
+        let lines = break_lines(self.fonts.face(weight), size, text, width, width, false);
         let mut y = top;
         for line in &lines {
             self.place_line(line, x, width, y, size, line_height, weight, align);
@@ -501,6 +754,9 @@ impl<'a> Layout<'a> {
     fn header(&mut self, doc: &Document) {
         let half = 85.0 * MM;
         let mut y = TOP;
+        if !doc.letterhead.is_empty() {
+            self.element(Kind::P, None);
+        }
         for (i, line) in doc.letterhead.iter().enumerate() {
             let text = french(line);
             y = if i == 0 {
@@ -529,6 +785,7 @@ impl<'a> Layout<'a> {
         }
         let mut bottom = y;
         if !doc.addressee.is_empty() {
+            self.element(Kind::P, None);
             let mut ay = ADDRESS_TOP.max(y + 4.0 * MM);
             for line in &doc.addressee {
                 ay = self.fixed(
@@ -549,6 +806,7 @@ impl<'a> Layout<'a> {
         self.y = bottom;
         let width = RIGHT - LEFT;
         if let Some(place_date) = &doc.place_date {
+            self.element(Kind::P, None);
             self.flow(
                 &french(place_date),
                 LEFT,
@@ -563,6 +821,7 @@ impl<'a> Layout<'a> {
             self.y += BODY_LH * 0.6;
         }
         if let Some(reference) = doc.reference_line() {
+            self.element(Kind::P, None);
             self.flow(
                 &french(&reference),
                 LEFT,
@@ -578,6 +837,13 @@ impl<'a> Layout<'a> {
         }
         if let Some(subject) = doc.subject_line() {
             let subject = french(&subject);
+            // A letter's subject is its main heading; minutes have a title.
+            if doc.title.is_none() {
+                self.heading(1, &subject);
+                self.heading_level = 2;
+            } else {
+                self.element(Kind::P, None);
+            }
             // Hanging indent under the text that follows "Objet :".
             let hang = layout::hanging_indent(&subject, width, |t| self.fonts.bold.width(t, BODY));
             self.flow(
@@ -597,6 +863,8 @@ impl<'a> Layout<'a> {
             if !self.at_top() {
                 self.y += BODY_LH * 0.5;
             }
+            self.heading(1, &french(title));
+            self.heading_level = 2;
             self.flow(
                 &french(title),
                 LEFT,
@@ -618,6 +886,7 @@ impl<'a> Layout<'a> {
         while let Some(block) = iter.next() {
             match block {
                 Block::Paragraph(text) => {
+                    self.element(Kind::P, None);
                     self.flow(
                         &french(text),
                         LEFT,
@@ -637,13 +906,15 @@ impl<'a> Layout<'a> {
                     }
                     let text = french(text);
                     let lines =
-                        break_lines(&self.fonts.bold, BODY + 0.5, &text, width, width).len() as f32;
+                        break_lines(&self.fonts.bold, BODY + 0.5, &text, width, width, false).len()
+                            as f32;
                     let next = if iter.peek().is_some() {
                         2.0 * BODY_LH
                     } else {
                         0.0
                     };
                     self.ensure(lines * BODY_LH + next);
+                    self.heading(self.heading_level, &text);
                     self.flow(
                         &text,
                         LEFT,
@@ -658,8 +929,12 @@ impl<'a> Layout<'a> {
                     self.y += 2.0;
                 }
                 Block::Bullets(items) => {
+                    let list = (!items.is_empty()).then(|| self.structure.add(Kind::L, None));
                     for item in items {
                         let indent = 7.0 * MM;
+                        let li = self.structure.add(Kind::Li, list);
+                        let label = self.structure.add(Kind::Lbl, Some(li));
+                        self.element(Kind::LBody, Some(li));
                         self.flow(
                             &french(item),
                             LEFT + indent,
@@ -668,7 +943,7 @@ impl<'a> Layout<'a> {
                             BODY_LH,
                             Weight::Regular,
                             Align::Justify,
-                            Some(("•", LEFT + 2.5 * MM)),
+                            Some(("•", LEFT + 2.5 * MM, label)),
                             0.0,
                         );
                         self.y += 2.0;
@@ -694,6 +969,7 @@ impl<'a> Layout<'a> {
         if columns == 0 {
             return;
         }
+        let table = self.structure.add(Kind::Table, None);
         let fonts = self.fonts;
         let pad_x = 4.0;
         let pad_y = 2.2;
@@ -729,6 +1005,7 @@ impl<'a> Layout<'a> {
                         text,
                         w - 2.0 * pad_x,
                         w - 2.0 * pad_x,
+                        false,
                     )
                 })
                 .collect()
@@ -753,7 +1030,8 @@ impl<'a> Layout<'a> {
             pad_y,
         };
 
-        let draw_header = |layout: &mut Layout| {
+        // The header is read once: repeated on a later page, it is an artifact.
+        let draw_header = |layout: &mut Layout, first: bool| {
             let top = layout.y;
             layout.push(Op::Fill {
                 x: LEFT,
@@ -769,7 +1047,8 @@ impl<'a> Layout<'a> {
                 width: 0.8,
                 gray: 0,
             });
-            layout.place_row(&header_lines, &cols, top, Weight::Bold);
+            let row = first.then(|| (layout.structure.add(Kind::Tr, Some(table)), Kind::Th));
+            layout.place_row(&header_lines, &cols, top, Weight::Bold, row);
             layout.y += header_height;
             layout.push(Op::Rule {
                 x1: LEFT,
@@ -786,7 +1065,7 @@ impl<'a> Layout<'a> {
             .unwrap_or(0.0);
         self.ensure(if has_header { header_height } else { 0.0 } + first_row);
         if has_header {
-            draw_header(self);
+            draw_header(self, true);
         } else {
             self.push(Op::Rule {
                 x1: LEFT,
@@ -809,7 +1088,7 @@ impl<'a> Layout<'a> {
                 });
                 self.new_page();
                 if has_header {
-                    draw_header(self);
+                    draw_header(self, false);
                 } else {
                     self.push(Op::Rule {
                         x1: LEFT,
@@ -821,7 +1100,8 @@ impl<'a> Layout<'a> {
                 }
             }
             let top = self.y;
-            self.place_row(&lines, &cols, top, Weight::Regular);
+            let tr = self.structure.add(Kind::Tr, Some(table));
+            self.place_row(&lines, &cols, top, Weight::Regular, Some((tr, Kind::Td)));
             self.y += row_height;
             let last = r + 1 == rows.len();
             if last {
@@ -870,7 +1150,14 @@ impl<'a> Layout<'a> {
                         if t.is_empty() {
                             None
                         } else {
-                            Some(break_lines(&self.fonts.regular, BODY, &t, width, width))
+                            Some(break_lines(
+                                &self.fonts.regular,
+                                BODY,
+                                &t,
+                                width,
+                                width,
+                                false,
+                            ))
                         }
                     })
                     .collect()
@@ -889,6 +1176,7 @@ impl<'a> Layout<'a> {
         self.ensure(height);
         let top = self.y;
         for (block, x) in prepared.iter().zip(positions) {
+            self.element(Kind::P, None);
             let mut y = top;
             for entry in block {
                 match entry {
@@ -944,6 +1232,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
             &french(f.trim()),
             footer_width,
             footer_width,
+            false,
         ),
         _ => Vec::new(),
     };
@@ -957,7 +1246,12 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
     layout.header(doc);
     layout.blocks(&doc.blocks);
     layout.signatures(&doc.signatures);
-    let mut pages = layout.pages;
+    let Layout {
+        mut pages,
+        structure,
+        headings,
+        ..
+    } = layout;
     // A page that ends up empty (a break just before nothing) is dropped.
     while pages.len() > 1 && pages.last().is_some_and(Vec::is_empty) {
         pages.pop();
@@ -985,6 +1279,8 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
                 gray: 90,
                 text: line.text.clone(),
                 word_spacing: 0.0,
+                hyphen: false,
+                mark: Mark::Artifact(ArtifactType::Footer),
             }));
             top += FOOT_LH;
         }
@@ -1000,27 +1296,73 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
                 gray: 90,
                 text,
                 word_spacing: 0.0,
+                hyphen: false,
+                mark: Mark::Artifact(ArtifactType::PageNumber),
             }));
         }
     }
 
-    draw(fonts, doc, &pages)
+    draw(fonts, doc, &pages, &structure, &headings)
 }
 
-fn draw(fonts: &Fonts, doc: &Document, pages: &[Vec<Op>]) -> Result<Vec<u8>, RenderError> {
-    let settings = SerializeSettings {
-        xmp_metadata: false,
+/// PDF/A-2b (archival) and PDF/UA-1 (accessible), validated by krilla as
+/// it writes the file.
+fn settings() -> Result<SerializeSettings, RenderError> {
+    let configuration = ConfigurationBuilder::new()
+        .set_validator(Validator::A(Archival::A2_B))
+        .set_validator(Validator::Ua(Accessibility::UA1))
+        .finish()
+        .map_err(|e| RenderError::Pdf(format!("{e:?}")))?;
+    Ok(SerializeSettings {
+        configuration,
+        enable_tagging: true,
         ..SerializeSettings::default()
-    };
-    let mut pdf = krilla::Document::new_with(settings);
+    })
+}
+
+/// The document's metadata: title, language, and its own date (never the
+/// clock's), which PDF/A requires.
+fn metadata(doc: &Document) -> Metadata {
+    use chrono::Datelike;
     let title = french(&doc.metadata_title());
     let mut metadata = Metadata::new()
-        .language("fr-FR".to_string())
+        .language(LANG.to_string())
         .creator("Jury".to_string());
-    if !title.is_empty() {
+    if !title.trim().is_empty() {
         metadata = metadata.title(title);
     }
-    pdf.set_metadata(metadata);
+    if let Some(date) = doc.date {
+        // Years outside u16 cannot be typed into Jury (dates are checked).
+        if let Ok(year) = u16::try_from(date.year()) {
+            metadata = metadata.creation_date(
+                DateTime::new(year)
+                    .month(date.month() as u8)
+                    .day(date.day() as u8),
+            );
+        }
+    }
+    metadata
+}
+
+fn draw(
+    fonts: &Fonts,
+    doc: &Document,
+    pages: &[Vec<Op>],
+    structure: &Structure,
+    headings: &[(String, usize, f32)],
+) -> Result<Vec<u8>, RenderError> {
+    let mut pdf = krilla::Document::new_with(settings()?);
+    pdf.set_metadata(metadata(doc));
+    // PDF/UA wants an outline: the headings, each pointing at its page.
+    let mut outline = Outline::new();
+    for (title, page, top) in headings {
+        outline.push_child(OutlineNode::new(
+            title.clone(),
+            XyzDestination::new(*page, Point::from_xy(LEFT, *top)),
+        ));
+    }
+    pdf.set_outline(outline);
+    let mut leaves: Vec<Vec<krilla::tagging::Identifier>> = vec![Vec::new(); structure.nodes.len()];
     let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or(RenderError::PageSize)?;
     for ops in pages {
         let mut page = pdf.start_page_with(settings.clone());
@@ -1028,36 +1370,18 @@ fn draw(fonts: &Fonts, doc: &Document, pages: &[Vec<Op>]) -> Result<Vec<u8>, Ren
         for op in ops {
             match op {
                 Op::Text(run) => {
-                    let face = fonts.face(run.weight);
-                    let mut glyphs = Vec::with_capacity(run.text.len());
-                    for (i, c) in run.text.char_indices() {
-                        let (gid, mut advance) = face.glyph(c);
-                        if c == ' ' {
-                            advance += run.word_spacing / run.size;
-                        }
-                        glyphs.push(KrillaGlyph::new(
-                            GlyphId::new(gid),
-                            advance,
-                            0.0,
-                            0.0,
-                            0.0,
-                            i..i + c.len_utf8(),
-                            None,
-                        ));
+                    let tag = match run.mark {
+                        Mark::Content(_) => ContentTag::Span(SpanTag::empty()),
+                        Mark::Artifact(kind) => ContentTag::Artifact(Artifact::with_kind(kind)),
+                    };
+                    let id = surface.start_tagged(tag);
+                    draw_run(&mut surface, fonts.face(run.weight), run);
+                    surface.end_tagged();
+                    if let Mark::Content(node) = run.mark
+                        && let Some(slot) = leaves.get_mut(node)
+                    {
+                        slot.push(id);
                     }
-                    surface.set_stroke(None);
-                    surface.set_fill(Some(Fill {
-                        paint: luma::Color::new(run.gray).into(),
-                        ..Fill::default()
-                    }));
-                    surface.draw_glyphs(
-                        Point::from_xy(run.x, run.baseline),
-                        &glyphs,
-                        face.font.clone(),
-                        &run.text,
-                        run.size,
-                        false,
-                    );
                 }
                 Op::Rule {
                     x1,
@@ -1070,6 +1394,9 @@ fn draw(fonts: &Fonts, doc: &Document, pages: &[Vec<Op>]) -> Result<Vec<u8>, Ren
                     path.move_to(*x1, *y);
                     path.line_to(*x2, *y);
                     if let Some(path) = path.finish() {
+                        surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                            ArtifactType::Layout,
+                        )));
                         surface.set_fill(None);
                         surface.set_stroke(Some(Stroke {
                             paint: luma::Color::new(*gray).into(),
@@ -1077,6 +1404,7 @@ fn draw(fonts: &Fonts, doc: &Document, pages: &[Vec<Op>]) -> Result<Vec<u8>, Ren
                             ..Stroke::default()
                         }));
                         surface.draw_path(&path);
+                        surface.end_tagged();
                     }
                 }
                 Op::Fill { x, y, w, h, gray } => {
@@ -1085,12 +1413,16 @@ fn draw(fonts: &Fonts, doc: &Document, pages: &[Vec<Op>]) -> Result<Vec<u8>, Ren
                         path.push_rect(rect);
                     }
                     if let Some(path) = path.finish() {
+                        surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                            ArtifactType::Layout,
+                        )));
                         surface.set_stroke(None);
                         surface.set_fill(Some(Fill {
                             paint: luma::Color::new(*gray).into(),
                             ..Fill::default()
                         }));
                         surface.draw_path(&path);
+                        surface.end_tagged();
                     }
                 }
             }
@@ -1098,7 +1430,62 @@ fn draw(fonts: &Fonts, doc: &Document, pages: &[Vec<Op>]) -> Result<Vec<u8>, Ren
         surface.finish();
         page.finish();
     }
-    pdf.finish().map_err(|e| RenderError::Pdf(format!("{e:?}")))
+    pdf.set_tag_tree(structure.tree(&mut leaves));
+    pdf.finish().map_err(|e| match e {
+        KrillaError::Validation(errors) => {
+            RenderError::Conformance(errors.into_iter().map(|(e, _)| conformance(e)).collect())
+        }
+        other => RenderError::Pdf(other.to_string()),
+    })
+}
+
+/// A line of text: its glyphs, with the extra width of justified spaces,
+/// and the hyphen of a cut word drawn as "-" but extracted as U+00AD.
+fn draw_run(surface: &mut Surface, face: &Face, run: &Run) {
+    let mut text = run.text.clone();
+    if run.hyphen {
+        text.push('\u{AD}');
+    }
+    let mut glyphs = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let (gid, mut advance) = face.glyph(if c == '\u{AD}' { '-' } else { c });
+        if c == ' ' {
+            advance += run.word_spacing / run.size;
+        }
+        glyphs.push(KrillaGlyph::new(
+            GlyphId::new(gid),
+            advance,
+            0.0,
+            0.0,
+            0.0,
+            i..i + c.len_utf8(),
+            None,
+        ));
+    }
+    surface.set_stroke(None);
+    surface.set_fill(Some(Fill {
+        paint: luma::Color::new(run.gray).into(),
+        ..Fill::default()
+    }));
+    surface.draw_glyphs(
+        Point::from_xy(run.x, run.baseline),
+        &glyphs,
+        face.font.clone(),
+        &text,
+        run.size,
+        false,
+    );
+}
+
+/// What a failed validation means, in the terms a user can act on.
+fn conformance(error: ValidationError) -> Conformance {
+    match error {
+        ValidationError::ContainsNotDefGlyph(_, _, text) => Conformance::MissingGlyph(text),
+        ValidationError::NoDocumentTitle => Conformance::NoTitle,
+        ValidationError::MissingDocumentDate => Conformance::NoDate,
+        ValidationError::NoDocumentLanguage => Conformance::NoLanguage,
+        other => Conformance::Other(format!("{other:?}")),
+    }
 }
 
 #[cfg(test)]
@@ -1133,7 +1520,7 @@ mod tests {
             .fold(0.0, f32::max)
             .ceil() as usize;
         for width in (widest..400).step_by(7) {
-            let lines = break_lines(&f.regular, BODY, &text, width as f32, width as f32);
+            let lines = break_lines(&f.regular, BODY, &text, width as f32, width as f32, false);
             let rebuilt = lines
                 .iter()
                 .map(|l| l.text.as_str())
@@ -1156,7 +1543,7 @@ mod tests {
         let f = fonts();
         let text = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Anticonstitutionnellement.";
         for width in [60.0, 120.0, 240.0, 453.0] {
-            for line in break_lines(&f.regular, BODY, text, width, width) {
+            for line in break_lines(&f.regular, BODY, text, width, width, false) {
                 assert!(line.width <= width + 0.02, "{line:?} wider than {width}");
                 assert!((f.regular.width(&line.text, BODY) - line.width).abs() < 0.01);
             }
@@ -1166,10 +1553,39 @@ mod tests {
     #[test]
     fn forced_breaks_and_last_lines() {
         let f = fonts();
-        let lines = break_lines(&f.regular, BODY, "un\ndeux trois", 400.0, 400.0);
+        let lines = break_lines(&f.regular, BODY, "un\ndeux trois", 400.0, 400.0, false);
         assert_eq!(lines.len(), 2);
         assert!(lines.iter().all(|l| l.last));
         assert_eq!(lines[1].spaces, 1);
+    }
+
+    #[test]
+    fn the_french_patterns_load_and_spare_what_must_not_be_cut() {
+        // A dictionary that no longer loads (a crate upgrade changing its
+        // format) would silently stop hyphenation: fail here instead.
+        assert!(HYPHENATOR.is_ok(), "{:?}", HYPHENATOR.as_ref().err());
+        let cut = |w: &str| {
+            let points = hyphenation_points(w);
+            let mut parts = Vec::new();
+            let mut from = 0;
+            for at in points.into_iter().chain(std::iter::once(w.len())) {
+                parts.push(&w[from..at]);
+                from = at;
+            }
+            parts.join("-")
+        };
+        assert_eq!(cut("accompagnement,"), "ac-com-pa-gne-ment,");
+        assert_eq!(cut("l’administration"), "l’ad-mi-nis-tra-tion");
+        for whole in [
+            "CAF",
+            "PDNP06-2025-007",
+            "2025",
+            "7\u{A0}juillet",
+            "Saint-Étienne",
+            "SIRET",
+        ] {
+            assert_eq!(cut(whole), whole);
+        }
     }
 
     #[test]
