@@ -185,8 +185,42 @@ fn letters_are_produced_tracked_and_reproducible() {
     assert!(screen.contains("2 EN RETARD"), "{screen}");
 }
 
+/// Reads an `.eml` back with Python's `email` package: the headers decoded,
+/// its attachments, its plain text body.
+fn parse_eml(eml: &Path) -> String {
+    let script = r#"
+import email, sys
+from email import policy, utils
+m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=policy.default)
+print('To:', m['To']); print('From:', m['From']); print('Subject:', m['Subject'])
+print('X-Unsent:', m['X-Unsent'])
+print('Date:', utils.parsedate_to_datetime(m['Date']).isoformat())
+for part in m.iter_attachments():
+    print(part.get_filename(), part.get_content_type(), len(part.get_content()))
+print(m.get_body(('plain',)).get_content())
+"#;
+    // No silent skip: without Python the message would go unread.
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(eml)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("python3 is needed to read the EML back ({e}): install python3")
+        });
+    let text = String::from_utf8_lossy(&out.stdout)
+        .replace('\u{a0}', " ")
+        .replace('\u{2019}', "'");
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
+
 #[test]
-fn the_eml_is_a_standard_message_with_the_pdf_attached() {
+fn the_eml_is_a_draft_in_french_with_the_pdf_attached_and_reproducible() {
     let mut s = closed_session();
     let out = s.letters_dir();
     s.act("letters_view");
@@ -194,38 +228,80 @@ fn the_eml_is_a_standard_message_with_the_pdf_attached() {
     s.act("confirm");
     s.app.finish_jobs();
     let eml = out.join("PDNP06-2025-001-retenu.eml");
-    let script = r#"
-import email, sys
-from email import policy
-m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=policy.default)
-print(m['To']); print(m['From']); print(m['Subject'])
-for part in m.iter_attachments():
-    print(part.get_filename(), part.get_content_type(), len(part.get_content()))
-print(m.get_body(('plain',)).get_content())
-"#;
-    let Ok(out) = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(&eml)
-        .output()
-    else {
-        eprintln!("python3 absent: EML not parsed");
-        return;
-    };
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = parse_eml(&eml);
     assert!(text.contains("example.org"), "{text}");
     assert!(text.contains("promeneurs@caf06.example.org"), "{text}");
-    assert!(text.contains("Votre candidature à l'appel"), "{text}");
+    // A draft, ready to send from the mail client.
+    assert!(text.contains("X-Unsent: 1\n"), "{text}");
+    assert!(
+        text.contains("Subject: Votre candidature à l'appel « Promeneurs du Net"),
+        "{text}"
+    );
     assert!(
         text.contains("PDNP06-2025-001-retenu.pdf application/pdf"),
         "{text}"
     );
     assert!(text.contains("décision du comité de sélection"), "{text}");
+    assert!(
+        text.contains(
+            "la candidature présentée au nom de la structure « Centre social Les Mimosas » (référence PDNP06-2025-001)"
+        ),
+        "{text}"
+    );
+    // The date the letter carries, at the hour it was produced, Paris time.
+    let rows: Vec<String> = s.query(
+        "SELECT signed_on || ' ' || generated_at FROM letters WHERE reference = 'PDNP06-2025-001'",
+    );
+    let (signed_on, generated_at) = rows
+        .first()
+        .and_then(|r| r.split_once(' '))
+        .expect("letter recorded");
+    let hour = chrono::DateTime::parse_from_rfc3339(generated_at)
+        .expect("generated_at")
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .time();
+    let day: chrono::NaiveDate = signed_on.parse().expect("signed_on");
+    let expected = chrono::TimeZone::from_local_datetime(
+        &chrono_tz::Europe::Paris,
+        &day.and_time(chrono::Timelike::with_nanosecond(&hour, 0).expect("time")),
+    )
+    .earliest()
+    .expect("Paris time")
+    .to_rfc3339();
+    assert!(
+        text.contains(&format!("Date: {expected}\n")),
+        "{expected}\n{text}"
+    );
+
+    // Produced again later with its date kept (`jury letters` without
+    // --date): the moment of production is the first one, the bytes the same.
+    let first = std::fs::read(&eml).expect("eml");
+    let db = s.db.clone();
+    // The temporary folder lives as long as one of its handles.
+    let _dir = s.dir.clone();
+    drop(s);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let run = jury()
+        .args(["letters", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(std::fs::read(&eml).expect("eml"), first);
+    let store = Store::open(&db).expect("db");
+    let kept = store
+        .letters()
+        .expect("letters")
+        .into_iter()
+        .find(|l| l.reference == "PDNP06-2025-001")
+        .map(|l| l.generated_at);
+    assert_eq!(kept.as_deref(), Some(generated_at));
 }
 
 fn jury() -> Command {
