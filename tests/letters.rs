@@ -368,6 +368,43 @@ fn the_command_line_produces_letters_minutes_and_exports() {
         }
     }
 
+    // The follow-up: 001's letter sent by e-mail and acknowledged.
+    let (decision_id, signed_on, generated_at) = {
+        let mut store = Store::open(&db).expect("db");
+        let letter = store
+            .letters()
+            .expect("letters")
+            .into_iter()
+            .find(|l| l.reference == "PDNP06-2025-001")
+            .expect("letter 001");
+        let signed_on = letter.signed_on.clone().expect("signed_on");
+        store
+            .mark_sent(
+                CHAIR,
+                "PDNP06-2025-001",
+                letter.decision_id,
+                "email",
+                &signed_on,
+            )
+            .expect("sent");
+        store
+            .mark_acknowledged(CHAIR, "PDNP06-2025-001", letter.decision_id, &signed_on)
+            .expect("acknowledged");
+        (letter.decision_id, signed_on, letter.generated_at)
+    };
+    assert!(decision_id > 0);
+    let fr = |iso: &str| {
+        iso.parse::<chrono::NaiveDate>()
+            .expect("date")
+            .format("%d/%m/%Y")
+            .to_string()
+    };
+    let produced_day = chrono::DateTime::parse_from_rfc3339(&generated_at)
+        .expect("generated_at")
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .format("%d/%m/%Y")
+        .to_string();
+
     let csv_path = dir.path().join("export.csv");
     let run = jury()
         .args(["export", "csv", "--db"])
@@ -404,6 +441,45 @@ fn the_command_line_produces_letters_minutes_and_exports() {
     // (30·4 + 30·4 + 25·5 + 15·3) / 100 = 4,10, written with a decimal comma.
     assert_eq!(&first[total], "4,10");
     assert_eq!(&first[decision], "Retenu");
+    // The columns of a mail merge and of the letters' follow-up.
+    let column = |row: &csv::StringRecord, name: &str| {
+        let i = headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("column {name} missing: {headers:?}"));
+        row[i].to_string()
+    };
+    for (name, value) in [
+        ("Représentant", "Patrick Senès".to_string()),
+        ("Qualité du représentant", "Directeur".into()),
+        ("Courriel", "direction@mimosas-cannes.example.org".into()),
+        ("Adresse", "7 rue des Bougainvilliers".into()),
+        ("Code postal", "06150".into()),
+        ("Commune", "Cannes".into()),
+        ("Date de la décision", "07/07/2025".into()),
+        ("Courrier daté du", fr(&signed_on)),
+        ("Courrier produit le", produced_day),
+        ("Envoyé le", fr(&signed_on)),
+        ("Envoyé par", "courriel".into()),
+        ("Accusé de réception le", fr(&signed_on)),
+    ] {
+        assert_eq!(column(first, name), value, "{name}");
+    }
+    // 002's letter is produced, not sent: the follow-up shows it.
+    let second = rows
+        .iter()
+        .find(|r| &r[0] == "PDNP06-2025-002")
+        .expect("row");
+    assert_eq!(column(second, "Courrier daté du"), fr(&signed_on));
+    assert_eq!(column(second, "Envoyé le"), "");
+    assert_eq!(column(second, "Envoyé par"), "");
+    // An undecided dossier has no decision date and no letter.
+    let undecided = rows
+        .iter()
+        .find(|r| &r[0] == "PDNP06-2025-005")
+        .expect("row");
+    assert_eq!(column(undecided, "Date de la décision"), "");
+    assert_eq!(column(undecided, "Courrier produit le"), "");
     // Issue 9: no rank number for an ineligible or an unscored dossier.
     let rank = headers
         .iter()

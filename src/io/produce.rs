@@ -118,6 +118,8 @@ pub struct Source {
     pub signed: BTreeMap<(String, i64), NaiveDate>,
     /// When each letter already produced was first produced with that date.
     pub produced: BTreeMap<(String, i64), DateTime<Utc>>,
+    /// The letters produced and their follow-up (sent, acknowledged).
+    pub letters: Vec<jury_core::records::LetterRow>,
     /// Requests for missing pieces, oldest first.
     pub requests: Vec<jury_core::request::PieceRequest>,
     /// Each dossier's current version (1 as imported).
@@ -202,10 +204,10 @@ pub fn load(store: &Store) -> Result<Source, ProduceError> {
         })
         .collect();
     let produced = letters
-        .into_iter()
+        .iter()
         .filter_map(|l| {
             let at = DateTime::parse_from_rfc3339(&l.generated_at).ok()?;
-            Some(((l.reference, l.decision_id), at.to_utc()))
+            Some(((l.reference.clone(), l.decision_id), at.to_utc()))
         })
         .collect();
     Ok(Source {
@@ -215,6 +217,7 @@ pub fn load(store: &Store) -> Result<Source, ProduceError> {
         templates,
         signed,
         produced,
+        letters,
         requests: store.piece_requests()?,
         versions: store.dossier_versions()?.into_iter().collect(),
     })
