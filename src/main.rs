@@ -1,6 +1,5 @@
-use clap::Parser;
 use jury::app::update::Outcome;
-use jury::cli::args::{Cli, Command};
+use jury::cli::args::Command;
 use jury::cli::fail;
 use jury::io::produce;
 use jury::store::Store;
@@ -12,8 +11,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let lang = Lang::parse(&cli.lang).unwrap_or_default();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = jury::cli::speak::lang_of(&args, |name| std::env::var(name).ok());
+    let cli = match jury::cli::speak::parse(args, lang) {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     jury::cli::set_secret(jury::tui::secret::Source {
         known: None,
         file: cli.passphrase_file.clone(),
