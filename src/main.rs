@@ -322,10 +322,11 @@ fn verify(db: &std::path::Path, head: Option<&str>, lang: Lang) -> ExitCode {
     }
 }
 
-/// Opens a database for a command, with the TUI's messages on failure.
+/// Opens a database for a command, with the TUI's messages on failure;
+/// these commands (letters, minutes, export) run beside an open app.
 fn open_store(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
     jury::cli::must_exist(db, lang)?;
-    let store = jury::cli::open_store(db, lang).map_err(|e| fail(2, e.message(lang)))?;
+    let store = jury::cli::open_store_beside(db, lang).map_err(|e| fail(2, e.message(lang)))?;
     jury::cli::warn_retention(&store, lang);
     Ok(store)
 }

@@ -161,9 +161,30 @@ fn letters_are_produced_tracked_and_reproducible() {
     s.choose("channel", "post");
     s.fill("date", "2025-07-10");
     s.act("confirm");
+    // Each step is confirmed on the status line, in words.
+    let screen = s.screen();
+    assert!(
+        screen.contains("marqué envoyé le 10 juillet 2025 (par courrier postal)"),
+        "{screen}"
+    );
     s.act("mark_acknowledged");
     s.fill("date", "2025-07-15");
     s.act("confirm");
+    let screen = s.screen();
+    assert!(screen.contains("noté, reçu le 15 juillet 2025"), "{screen}");
+    assert!(!screen.contains("n'est pas marqué envoyé"), "{screen}");
+    // The dossier's history tells it in French, with the values.
+    s.act("history");
+    let screen = s.screen();
+    for line in [
+        "courrier produit, daté du 9 juillet 2025",
+        "courrier envoyé le 10 juillet 2025 (par courrier postal)",
+        "accusé de réception reçu le 15 juillet 2025",
+    ] {
+        assert!(screen.contains(line), "{line}: {screen}");
+    }
+    assert!(!screen.contains("letter."), "{screen}");
+    s.act("close");
     let sent: Vec<String> = s.query("SELECT channel || ' ' || sent_at || ' ' || acknowledged_at FROM letters WHERE sent_at IS NOT NULL");
     assert_eq!(sent, vec!["post 2025-07-10 2025-07-15".to_string()]);
     // The minutes, from the same view.

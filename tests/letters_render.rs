@@ -131,33 +131,30 @@ fn long_minutes() -> Document {
 
 /// Fails, naming what to install, when an outside tool is missing: a
 /// skipped check would pass without doing its job.
-fn tool(name: &str, probe: &[&str]) -> bool {
-    match Command::new(name).args(probe).output() {
-        Ok(_) => true,
-        Err(e) => panic!(
+fn tool(name: &str, probe: &[&str]) {
+    if let Err(e) = Command::new(name).args(probe).output() {
+        panic!(
             "{name} is needed by this test ({e}): install {}",
             match name {
                 "pdftotext" => "poppler-utils",
                 other => other,
             }
-        ),
+        );
     }
 }
 
 /// Text of a PDF by `pdftotext -layout`, with no-break spaces as spaces and
 /// runs of white space collapsed to one space.
-fn pdftotext(bytes: &[u8]) -> Option<String> {
+fn pdftotext(bytes: &[u8]) -> String {
     pdftotext_pages(bytes, 1, 9999)
 }
 
 /// `pdftotext` of pages `first..=last`, normalised like [`pdftotext`].
-fn pdftotext_pages(bytes: &[u8], first: usize, last: usize) -> Option<String> {
-    if !tool("pdftotext", &["-v"]) {
-        return None;
-    }
-    let dir = tempfile::tempdir().ok()?;
+fn pdftotext_pages(bytes: &[u8], first: usize, last: usize) -> String {
+    tool("pdftotext", &["-v"]);
+    let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("lettre.pdf");
-    std::fs::write(&path, bytes).ok()?;
+    std::fs::write(&path, bytes).expect("write the PDF");
     let out = Command::new("pdftotext")
         .args([
             "-layout",
@@ -171,14 +168,14 @@ fn pdftotext_pages(bytes: &[u8], first: usize, last: usize) -> Option<String> {
         .arg(&path)
         .arg("-")
         .output()
-        .ok()?;
+        .expect("run pdftotext");
     assert!(
         out.status.success(),
         "pdftotext failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout).replace(['\u{202F}', '\u{A0}'], " ");
-    Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn render_pdf(doc: &Document) -> Vec<u8> {
@@ -223,9 +220,7 @@ fn pdf_letter_is_deterministic_and_reads_back() {
         first.len()
     );
 
-    let Some(text) = pdftotext(&first) else {
-        return;
-    };
+    let text = pdftotext(&first);
     for expected in [
         "Caisse d’allocations familiales des Alpes-Maritimes",
         "Association Les Petits Pas",
@@ -267,9 +262,7 @@ fn pdf_long_document_breaks_pages_and_numbers_them() {
         pages >= 3,
         "40 paragraphs should take several pages, got {pages}"
     );
-    let Some(text) = pdftotext(&bytes) else {
-        return;
-    };
+    let text = pdftotext(&bytes);
     assert!(text.contains("page 1 / "), "{text}");
     assert!(text.contains("page 2 / "), "{text}");
     assert!(text.contains(&format!("page {pages} / {pages}")), "{text}");
@@ -301,10 +294,7 @@ fn pdf_never_splits_the_signatures() {
         if page_count(&bytes) < 2 {
             continue;
         }
-        let (Some(one), Some(two)) = (pdftotext_pages(&bytes, 1, 1), pdftotext_pages(&bytes, 2, 2))
-        else {
-            return;
-        };
+        let (one, two) = (pdftotext_pages(&bytes, 1, 1), pdftotext_pages(&bytes, 2, 2));
         let first = [
             "Pour le directeur et par délégation,",
             "La responsable du pôle parentalité,",
@@ -351,16 +341,13 @@ fn pdf_long_table_repeats_its_header() {
     };
     let bytes = render_pdf(&doc);
     assert!(page_count(&bytes) >= 2);
-    let (Some(one), Some(two)) = (pdftotext_pages(&bytes, 1, 1), pdftotext_pages(&bytes, 2, 2))
-    else {
-        return;
-    };
+    let (one, two) = (pdftotext_pages(&bytes, 1, 1), pdftotext_pages(&bytes, 2, 2));
     assert!(one.contains("Dossier Note Rang"), "{one}");
     assert!(
         two.contains("Dossier Note Rang"),
         "the header is repeated on page 2: {two}"
     );
-    let all = pdftotext(&bytes).unwrap_or_default();
+    let all = pdftotext(&bytes);
     for i in 1..=70 {
         assert!(
             all.contains(&format!("Dossier PDNP06-2025-{i:03}")),
@@ -481,7 +468,8 @@ fn odt_is_a_valid_package_with_the_text() {
     assert!(styles.contains(r#"fo:text-align="justify""#));
 
     // Every XML part is well formed (checked by Python's parser).
-    if tool("python3", &["--version"]) {
+    tool("python3", &["--version"]);
+    {
         let dir = match tempfile::tempdir() {
             Ok(d) => d,
             Err(e) => panic!("{e}"),
@@ -530,13 +518,11 @@ fn odt_of_minutes_and_odd_documents() {
     }
 }
 
-fn parse_with_python(eml: &[u8]) -> Option<serde_json::Value> {
-    if !tool("python3", &["--version"]) {
-        return None;
-    }
-    let dir = tempfile::tempdir().ok()?;
+fn parse_with_python(eml: &[u8]) -> serde_json::Value {
+    tool("python3", &["--version"]);
+    let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("lettre.eml");
-    std::fs::write(&path, eml).ok()?;
+    std::fs::write(&path, eml).expect("write the EML");
     let script = r#"
 import email, sys, json, hashlib
 from email import policy
@@ -564,14 +550,14 @@ print(json.dumps({
         .arg(script)
         .arg(&path)
         .output()
-        .ok()?;
+        .expect("run python3");
     assert!(
         out.status.success(),
         "python3: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     match serde_json::from_slice(&out.stdout) {
-        Ok(v) => Some(v),
+        Ok(v) => v,
         Err(e) => panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)),
     }
 }
@@ -619,9 +605,7 @@ fn eml_parses_with_the_right_headers_body_and_attachment() {
         "no line over 998 characters"
     );
 
-    let Some(parsed) = parse_with_python(&bytes) else {
-        return;
-    };
+    let parsed = parse_with_python(&bytes);
     let field = |k: &str| parsed[k].as_str().unwrap_or_default().to_string();
     assert_eq!(
         field("from_name"),
@@ -671,9 +655,7 @@ fn eml_parses_with_the_right_headers_body_and_attachment() {
         Ok(b) => b,
         Err(e) => panic!("{e}"),
     };
-    let Some(parsed) = parse_with_python(&bytes) else {
-        return;
-    };
+    let parsed = parse_with_python(&bytes);
     assert_eq!(
         parsed["body"]
             .as_str()

@@ -56,7 +56,11 @@ pub enum Purpose {
         reference: String,
         decision_id: i64,
     },
-    ImportPacket,
+    /// A member's packet to merge: the files found where packets usually
+    /// land (path, label), narrowed by what is typed.
+    ImportPacket {
+        candidates: Vec<(String, String)>,
+    },
     /// A letter asking for missing pieces.
     RequestPieces {
         reference: String,

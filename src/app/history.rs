@@ -283,8 +283,20 @@ mod tests {
             Happened::Undo
         );
         assert_eq!(
-            read("letter.sent", "R", None, Some("{}")),
-            Happened::Other("letter.sent".into())
+            read("bundle.issue", "R", None, Some("{}")),
+            Happened::Other("bundle.issue".into())
+        );
+        assert_eq!(
+            read(
+                "letter.sent",
+                "R",
+                None,
+                Some(r#"{"date":"2025-07-10","channel":"post"}"#)
+            ),
+            Happened::LetterSent {
+                date: "2025-07-10".into(),
+                channel: "post".into()
+            }
         );
         // Not JSON: read as an empty state rather than lost.
         assert_eq!(

@@ -50,6 +50,20 @@ fn store_code(e: &StoreError) -> u8 {
 
 /// Opens an existing database: a mistyped `--db` must not create an empty one.
 pub(crate) fn open_existing(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
+    open_existing_with(db, lang, crate::cli::open_store)
+}
+
+/// Like [`open_existing`], for a command that may run while the app has
+/// the database open (a bundle, a packet, an access file).
+pub(crate) fn open_existing_beside(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
+    open_existing_with(db, lang, crate::cli::open_store_beside)
+}
+
+fn open_existing_with(
+    db: &Path,
+    lang: Lang,
+    open: fn(&Path, Lang) -> Result<Store, crate::cli::OpenError>,
+) -> Result<Store, ExitCode> {
     if !db.is_file() {
         return Err(fail(
             BAD_INPUT,
@@ -60,7 +74,7 @@ pub(crate) fn open_existing(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
             ),
         ));
     }
-    let store = crate::cli::open_store(db, lang).map_err(|e| match e {
+    let store = open(db, lang).map_err(|e| match e {
         crate::cli::OpenError::Store(e) => fail(store_code(&e), e.message(lang)),
         e => fail(BAD_INPUT, e.message(lang)),
     })?;
@@ -73,7 +87,7 @@ pub(crate) fn open_existing(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
 /// can list the call's members). Attachments come from the call folder
 /// recorded in the database (see `store::CALL_DIR_KEY`).
 pub fn bundle(db: &Path, out: &Path, member: Option<&str>, lang: Lang) -> ExitCode {
-    let mut store = match open_existing(db, lang) {
+    let mut store = match open_existing_beside(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -199,7 +213,7 @@ pub fn packet(cmd: PacketCommand, lang: Lang) -> ExitCode {
 }
 
 fn export(db: &Path, member: &str, out: &Path, lang: Lang) -> ExitCode {
-    let store = match open_existing(db, lang) {
+    let store = match open_existing_beside(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
     };

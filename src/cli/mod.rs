@@ -72,6 +72,13 @@ pub fn open_store(db: &Path, lang: Lang) -> Result<Store, OpenError> {
     Ok(Store::open_with(db, key.as_ref())?)
 }
 
+/// Opens an existing database for a command that may run while the app
+/// has it open (see [`Store::open_beside`]).
+pub fn open_store_beside(db: &Path, lang: Lang) -> Result<Store, OpenError> {
+    let key = secret().for_open(db, lang)?;
+    Ok(Store::open_beside(db, key.as_ref())?)
+}
+
 /// Prints an error (already in the user's language) and exits with `code`.
 /// Control characters from outside text (a file name, a library's words)
 /// are shown, not sent to the terminal.

@@ -1,7 +1,7 @@
 //! `jury anonymise` and `jury dossier`: the applicants' rights over what a
 //! call's database holds (retention, erasure, access).
 
-use super::commands::open_existing;
+use super::commands::{open_existing, open_existing_beside};
 use super::fail;
 use jury_core::call::Call;
 use jury_core::fr::{Lang, visible, visible_lines};
@@ -165,7 +165,7 @@ pub fn anonymise(db: &Path, yes: bool, force: bool, actor: &str, lang: Lang) -> 
 }
 
 pub fn dossier(reference: &str, db: &Path, out: &Path, actor: &str, lang: Lang) -> ExitCode {
-    let mut store = match open_existing(db, lang) {
+    let mut store = match open_existing_beside(db, lang) {
         Ok(s) => s,
         Err(code) => return code,
     };

@@ -5,6 +5,7 @@ pub mod access;
 pub mod bundle;
 pub mod export;
 pub mod files;
+pub mod find;
 pub mod import;
 pub mod intake;
 pub mod packet_file;

@@ -330,6 +330,24 @@ impl Store {
     /// encrypted file without a key, or with a wrong one, is refused before
     /// anything is written to it (no WAL, no migration).
     pub fn open_with(path: &Path, key: Option<&Passphrase>) -> Result<Store, StoreError> {
+        Store::open_inner(path, key, false)
+    }
+
+    /// Opens an existing database for a command that may run while the app
+    /// has it open (`jury export`, `bundle`, `letters`, `minutes`, `dossier`):
+    /// SQLite in WAL mode lets a reader in beside the app, and its few writes
+    /// (a letter recorded, a bundle issued) wait for the app's transaction.
+    /// Without the app, it takes the lock like any opening. A database that
+    /// would need migrating is refused while the app holds it.
+    pub fn open_beside(path: &Path, key: Option<&Passphrase>) -> Result<Store, StoreError> {
+        Store::open_inner(path, key, true)
+    }
+
+    fn open_inner(
+        path: &Path,
+        key: Option<&Passphrase>,
+        beside: bool,
+    ) -> Result<Store, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             private::create_private_dir_all(parent).map_err(|e| io_error(path, e))?;
         }
@@ -341,12 +359,17 @@ impl Store {
         // the lock's file description): try for half a second before saying
         // the base is in use.
         let mut tries = 0;
+        let mut alongside = false;
         loop {
             match lock.try_lock() {
                 Ok(()) => break write_pid(&lock),
                 Err(std::fs::TryLockError::WouldBlock) if tries < 10 => {
                     tries += 1;
                     std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::WouldBlock) if beside && path.is_file() => {
+                    alongside = true;
+                    break;
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {
                     return Err(StoreError::Locked(path.into(), holder(&lock_path)));
@@ -397,6 +420,10 @@ impl Store {
         store.configure()?;
         // The file exists now (WAL mode is written in its header).
         store.identity = FileIdentity::of(path).map_err(|e| io_error(path, e))?;
+        if alongside && store.schema_version()? != SCHEMA_VERSION {
+            // Migrating under the app's feet is not for a side command.
+            return Err(StoreError::Locked(path.into(), holder(&lock_path)));
+        }
         store.migrate()?;
         Ok(store)
     }
@@ -460,11 +487,14 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    fn migrate(&mut self) -> Result<(), StoreError> {
-        let version: i64 = self
-            .conn
+    fn schema_version(&self) -> Result<i64, StoreError> {
+        self.conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
+            .map_err(|e| self.err(e))
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let version = self.schema_version()?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::TooNew {
                 path: self.path.clone(),

@@ -310,6 +310,21 @@ impl App {
             }
             Effect::ExportPacket => self.export_packet().into_iter().collect(),
             Effect::ImportPacket(path) => vec![self.import_packet(&path), self.reload()],
+            Effect::FindPackets => {
+                let found = crate::io::find::packets(
+                    &self.state.env.letters_dir,
+                    self.state.env.call_dir.as_deref(),
+                );
+                vec![Outcome::PacketsFound(
+                    found
+                        .into_iter()
+                        .map(|p| {
+                            let label = packet_label(&p, self.state.env.lang);
+                            (p.display().to_string(), label)
+                        })
+                        .collect(),
+                )]
+            }
             Effect::Minutes => {
                 let result = produce::load(&self.store).and_then(|src| {
                     produce::write_minutes(&self.store, &src, &self.state.env.letters_dir, None)
@@ -770,4 +785,26 @@ where
             _ => {}
         }
     }
+}
+
+/// « paquet-Julien-Ferrand-2025-07-07-1030.json — Téléchargements, 7 juillet
+/// 2025 10:30 »: the file, its folder and when it was written.
+fn packet_label(p: &Path, lang: jury_core::fr::Lang) -> String {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let folder = p
+        .parent()
+        .and_then(|d| d.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let when = std::fs::metadata(p)
+        .and_then(|m| m.modified())
+        .map(|t| {
+            let t: chrono::DateTime<chrono::Local> = t.into();
+            format!("{} {}", lang.date(t.date_naive()), t.format("%H:%M"))
+        })
+        .unwrap_or_default();
+    jury_core::fr::visible(&format!("{name} — {folder}, {when}")).into_owned()
 }

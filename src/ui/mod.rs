@@ -24,6 +24,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use theme::Theme;
+use unicode_width::UnicodeWidthStr;
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -164,12 +165,22 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         Some(_) => Span::styled(format!(" {} ", lang.tr(text::RETENTION_OVER)), t.error()),
         None => Span::raw(""),
     };
+    // Who is scoring is never cut: the counts go first, then the call's
+    // title is shortened with « … ».
+    let width = area.width as usize;
+    let fixed = 6 + retention.width() + 1 + 2 + who.width();
+    let counts = if fixed + counts.width() + 8 <= width {
+        counts
+    } else {
+        String::new()
+    };
+    let room = width.saturating_sub(fixed + counts.width());
     let line = Line::from(vec![
         Span::styled(" Jury ", t.title().add_modifier(Modifier::REVERSED)),
         retention,
         Span::raw(" "),
         Span::styled(
-            s.batch.call.title.clone(),
+            shortened(&s.batch.call.title, room),
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Span::raw("  "),
@@ -177,6 +188,23 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         Span::styled(counts, t.dim()),
     ]);
     f.render_widget(Paragraph::new(line), area);
+}
+
+/// `text` in at most `width` columns, ending with « … » when cut.
+fn shortened(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if out.width() + c.to_string().width() + 1 > width {
+            break;
+        }
+        out.push(c);
+    }
+    let mut out = out.trim_end().to_string();
+    out.push('…');
+    out
 }
 
 fn render_status(f: &mut Frame, s: &State, t: &Theme, area: Rect) {

@@ -28,6 +28,12 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             s.refresh_preview();
         }
         Action::Undo => return vec![Effect::Committee(Change::Undo)],
+        Action::History => {
+            if let Some(item) = &current {
+                let reference = s.batch.entries[item.entry].dossier.reference.clone();
+                return vec![Effect::LoadHistory(reference)];
+            }
+        }
         Action::Minutes if allowed(s) => return vec![Effect::Minutes],
         Action::Generate | Action::Confirm => {
             if !allowed(s) {

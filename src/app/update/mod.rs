@@ -45,6 +45,8 @@ pub enum Effect {
     ExportPacket,
     /// Merge a member's packet file.
     ImportPacket(PathBuf),
+    /// List the packet files in the usual places, for the chooser.
+    FindPackets,
     /// Write the minutes of every session.
     Minutes,
     /// Record a request for missing pieces and write its letter.

@@ -58,6 +58,8 @@ pub enum Outcome {
         count: usize,
         dir: PathBuf,
     },
+    /// The packet files found where packets usually land (path, label).
+    PacketsFound(Vec<(String, String)>),
     /// A request for missing pieces recorded, its letter written there.
     PiecesRequested {
         reference: String,
@@ -169,6 +171,9 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
         )),
         Outcome::PacketImported(report) => {
             s.set_status(format!("{} {report}", lang.tr(text::PACKET_IMPORTED)))
+        }
+        Outcome::PacketsFound(found) => {
+            crate::app::update::committee::packet_form(s, found);
         }
         Outcome::PiecesRequested { reference, pdf } => s.set_status(format!(
             "{} {reference} : {}",
@@ -293,7 +298,24 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
         Change::AcceptFile { reference, .. } => {
             format!("{} {reference}", lang.tr(text::FILE_ACCEPTED))
         }
-        _ => return None,
+        Change::Conflict {
+            declared: false, ..
+        } => lang.tr(text::CONFLICT_WITHDRAWN).to_string(),
+        // Said when submitted, with the warnings the draft raised; a failed
+        // write replaces it before the screen is drawn.
+        Change::Decision { .. } => return None,
+        Change::Consensus { reference, .. } => {
+            format!("{} {reference}", lang.tr(text::CONSENSUS_RECORDED))
+        }
+        Change::ResolveMerge { take_incoming, .. } => lang
+            .tr(if *take_incoming {
+                text::MERGE_TOOK_PACKET
+            } else {
+                text::MERGE_KEPT
+            })
+            .to_string(),
+        // Undo says what it undid, from the store.
+        Change::Undo => return None,
     })
 }
 
@@ -301,6 +323,22 @@ mod text {
     use jury_core::fr::Tr;
 
     pub const NOT_SAVED: Tr = Tr::new("Non enregistré :", "Not saved:");
+    pub const CONFLICT_WITHDRAWN: Tr = Tr::new(
+        "Conflit d'intérêts retiré.",
+        "Conflict of interest withdrawn.",
+    );
+    pub const CONSENSUS_RECORDED: Tr = Tr::new(
+        "Note de consensus enregistrée pour",
+        "Consensus score recorded for",
+    );
+    pub const MERGE_TOOK_PACKET: Tr = Tr::new(
+        "Désaccord tranché : la note du paquet est retenue.",
+        "Disagreement settled: the packet's score is kept.",
+    );
+    pub const MERGE_KEPT: Tr = Tr::new(
+        "Désaccord tranché : la note enregistrée est gardée.",
+        "Disagreement settled: the stored score is kept.",
+    );
     pub const LETTER_OF: Tr = Tr::new("Courrier de", "Letter for");
     pub const MARKED_SENT_ON: Tr = Tr::new("marqué envoyé le", "marked sent on");
     pub const BY_POST: Tr = Tr::new("par courrier postal", "by post");

@@ -477,10 +477,12 @@ pub(in crate::app::update) fn form(s: &mut State, mut form: Form, action: Action
             if !form.insert(c) {
                 form.error = Some(s.env.lang.tr(text::CHOOSE_WITH_ARROWS).into());
             }
+            narrow_packets(&mut form);
         }
         Action::DeleteBack => {
             edit_suggestion(&mut form, s.env.lang);
-            form.delete_back()
+            form.delete_back();
+            narrow_packets(&mut form);
         }
         Action::NextField | Action::Down => form.move_focus(1),
         Action::PrevField | Action::Up => form.move_focus(-1),
@@ -520,6 +522,62 @@ fn edit_suggestion(form: &mut Form, lang: jury_core::fr::Lang) {
         f.value = Value::Text(f.label.clone());
         f.label = lang.tr(text::SUGGESTED_REASON_EDITED).to_string();
     }
+}
+
+/// The packet chooser: the files found whose name or folder holds what is
+/// typed (accents and case aside), newest first.
+fn narrow_packets(form: &mut Form) {
+    let Purpose::ImportPacket { candidates } = &form.purpose else {
+        return;
+    };
+    let typed = jury_core::search::fold(&form.text_of("path")).text;
+    let options: Vec<(String, String)> = candidates
+        .iter()
+        .filter(|(path, _)| {
+            typed.contains('/') || jury_core::search::fold(path).text.contains(&typed)
+        })
+        .cloned()
+        .collect();
+    if let Some(field) = form.fields.iter_mut().find(|f| f.id == "file") {
+        field.value = Value::Choice {
+            options,
+            selected: 0,
+        };
+    }
+}
+
+/// The packet chooser, once the runtime has listed the files found.
+pub(in crate::app::update) fn packet_form(s: &mut State, found: Vec<(String, String)>) {
+    let lang = s.env.lang;
+    let mut fields = Vec::new();
+    if !found.is_empty() {
+        fields.push(Form::choice(
+            "file",
+            lang.tr(text::PACKETS_FOUND),
+            found.clone(),
+            0,
+        ));
+    }
+    fields.push(Form::text(
+        "path",
+        lang.tr(if found.is_empty() {
+            text::PACKET_FILE
+        } else {
+            text::NARROW_OR_PATH
+        }),
+        if found.is_empty() {
+            s.env.letters_dir.display().to_string() + "/"
+        } else {
+            String::new()
+        },
+    ));
+    let mut form = Form::new(
+        Purpose::ImportPacket { candidates: found },
+        lang.tr(text::IMPORT_REVIEW_PACKET),
+        fields,
+    );
+    form.note = Some(lang.tr(text::MEMBER_S_PACKET_JURY).to_string());
+    s.mode = Mode::Form(form);
 }
 
 /// The reasons as recorded: what was typed, then each suggestion taken
@@ -721,8 +779,15 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             reference,
             pointers,
         } => return crate::app::update::edit::submit(s, form, reference, pointers),
-        Purpose::ImportPacket => {
-            let path = form.text_of("path");
+        Purpose::ImportPacket { .. } => {
+            // A path typed whole wins; otherwise what is typed only narrows
+            // the files found, and the one chosen is taken.
+            let typed = form.text_of("path");
+            let path = if typed.contains('/') {
+                typed
+            } else {
+                form.choice_of("file").unwrap_or_default()
+            };
             if path.is_empty() || path.ends_with('/') {
                 return Err(lang.tr(text::GIVE_PACKET_FILE).into());
             }

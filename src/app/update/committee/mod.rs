@@ -13,6 +13,7 @@ use jury_core::fr::Tr;
 mod forms;
 
 pub(super) use forms::form;
+pub(super) use forms::packet_form;
 pub(super) use forms::role_options;
 use forms::{
     close_session_form, decision_form, open_session_form, outcome_form, override_form, resolve_form,
@@ -244,17 +245,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             if !chair_only(s) {
                 return Vec::new();
             }
-            let mut form = Form::new(
-                Purpose::ImportPacket,
-                lang.tr(text::IMPORT_REVIEW_PACKET),
-                vec![Form::text(
-                    "path",
-                    lang.tr(text::PACKET_FILE),
-                    s.env.letters_dir.display().to_string() + "/",
-                )],
-            );
-            form.note = Some(lang.tr(text::MEMBER_S_PACKET_JURY).to_string());
-            s.mode = Mode::Form(form);
+            return vec![Effect::FindPackets];
         }
         Action::CloseSession => close_session_form(s),
         Action::Outcome => outcome_form(s),
@@ -359,6 +350,11 @@ mod text {
     pub const IMPORT_REVIEW_PACKET: Tr =
         Tr::new("Importer un paquet de notes", "Import a review packet");
     pub const PACKET_FILE: Tr = Tr::new("Fichier du paquet", "Packet file");
+    pub const PACKETS_FOUND: Tr = Tr::new("Paquets trouvés (←/→)", "Packets found (←/→)");
+    pub const NARROW_OR_PATH: Tr = Tr::new(
+        "Affiner en tapant un nom, ou chemin complet du fichier",
+        "Narrow by typing a name, or the file's full path",
+    );
     pub const MEMBER_S_PACKET_JURY: Tr = Tr::new(
         "Le paquet d'un membre (jury packet export) : ses notes plus récentes remplacent les anciennes ; les désaccords sont signalés, jamais tranchés.",
         "A member's packet (jury packet export): newer scores replace older ones; disagreements are reported, never decided.",
