@@ -39,6 +39,7 @@ fn no_english(text: &str) {
         "Commands:",
         "required arguments were not provided",
         "tip:",
+        "Print this message",
     ] {
         assert!(!text.contains(english), "« {english} » in:\n{text}");
     }
@@ -86,6 +87,10 @@ fn the_help_is_in_french() {
     no_english(&out);
     let (_, out, _) = run(jury().args(["packet", "--help"]));
     assert!(out.contains("Commandes :"), "{out}");
+    assert!(out.contains("help    Affiche cette aide"), "{out}");
+    no_english(&out);
+    let (_, out, _) = run(jury().args(["help", "help"]));
+    assert!(out.contains("Utilisation : jury help [COMMANDE]"), "{out}");
     no_english(&out);
 }
 

@@ -281,10 +281,28 @@ fn without_lang(mut args: Vec<OsString>) -> Vec<OsString> {
 pub fn command(lang: Lang) -> Command {
     let mut cmd = localise(Cli::command(), "", lang);
     cmd.build();
-    // The `help` subcommand exists once the command is built.
-    if cmd.find_subcommand("help").is_some() {
-        cmd = cmd.mut_subcommand("help", |help| {
-            let help = help.about(lang.tr(text::HELP_SUBCOMMAND));
+    help_subcommands(cmd, lang)
+}
+
+/// The `help` subcommands clap adds when it builds the command (to `jury`
+/// and to `jury packet`), in `lang`.
+fn help_subcommands(cmd: Command, lang: Lang) -> Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    let mut cmd = cmd;
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, |sub| {
+            if name != "help" {
+                return help_subcommands(sub, lang);
+            }
+            // `jury help help` lists the commands again: that list too.
+            let help = help_subcommands(sub, lang).about(lang.tr(text::HELP_SUBCOMMAND));
+            let help = match lang {
+                Lang::Fr => french_layout(help),
+                Lang::En => help,
+            };
             if help.get_arguments().any(|a| a.get_id() == "subcommand") {
                 help.mut_arg("subcommand", |a| {
                     a.help(lang.tr(text::HELP_SUBCOMMAND_ARG))
@@ -336,21 +354,14 @@ fn localise(cmd: Command, path: &str, lang: Lang) -> Command {
         cmd = cmd.mut_arg(id, |a| french_arg(a, lang));
     }
     let has_version = cmd.get_version().is_some();
-    cmd = cmd
-        .help_template(
-            "{before-help}{about-with-newline}\nUtilisation\u{a0}: {usage}\n\n{all-args}{after-help}",
-        )
-        .subcommand_help_heading(COMMANDS)
-        .subcommand_value_name("COMMANDE")
-        .disable_help_flag(true)
-        .arg(
-            Arg::new("help")
-                .short('h')
-                .long("help")
-                .action(ArgAction::Help)
-                .help(lang.tr(text::HELP))
-                .help_heading(OPTIONS),
-        );
+    cmd = french_layout(cmd).disable_help_flag(true).arg(
+        Arg::new("help")
+            .short('h')
+            .long("help")
+            .action(ArgAction::Help)
+            .help(lang.tr(text::HELP))
+            .help_heading(OPTIONS),
+    );
     if has_version {
         cmd = cmd.disable_version_flag(true).arg(
             Arg::new("version")
@@ -362,6 +373,15 @@ fn localise(cmd: Command, path: &str, lang: Lang) -> Command {
         );
     }
     cmd
+}
+
+/// The French help page: « Utilisation : », « Commandes : ».
+fn french_layout(cmd: Command) -> Command {
+    cmd.help_template(
+        "{before-help}{about-with-newline}\nUtilisation\u{a0}: {usage}\n\n{all-args}{after-help}",
+    )
+    .subcommand_help_heading(COMMANDS)
+    .subcommand_value_name("COMMANDE")
 }
 
 /// An argument under a French heading, its default value and possible
