@@ -138,7 +138,11 @@ fn main() -> ExitCode {
             }
             None => {
                 eprintln!(
-                    "jury : indiquez le dossier de l'appel, par exemple : jury samples/caf06-pdnp-2025 (jury --help pour l'aide)"
+                    "{}",
+                    lang.t(
+                        "jury : indiquez le dossier de l'appel, par exemple : jury samples/caf06-pdnp-2025 (jury --help pour l'aide)",
+                        "jury: give the call's folder, for example: jury samples/caf06-pdnp-2025 (jury --help for help)",
+                    )
                 );
                 ExitCode::from(2)
             }

@@ -207,6 +207,16 @@ fn english_on_demand_anywhere_on_the_line_or_from_the_locale() {
     let (code, out, err) = run(jury().args(["--lang", "en", "check", "/nonexistent/call"]));
     assert_eq!(code, 1, "{out}{err}");
     assert!(!err.contains("cannot be used with"), "{err}");
+    // Jury's own words too.
+    let (code, _, err) = run(jury().env("LANG", "en_US.UTF-8"));
+    assert_eq!(code, 2);
+    assert!(err.starts_with("jury: give the call's folder"), "{err}");
+    let (code, _, err) = run(&mut jury());
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("jury : indiquez le dossier de l'appel"),
+        "{err}"
+    );
     let (code, _, err) = run(jury().args(["--lang", "de", "--help"]));
     assert_eq!(code, 2);
     assert!(
