@@ -1,6 +1,5 @@
-use clap::Parser;
 use jury::app::update::Outcome;
-use jury::cli::args::{Cli, Command};
+use jury::cli::args::Command;
 use jury::cli::fail;
 use jury::io::produce;
 use jury::store::Store;
@@ -12,8 +11,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let lang = Lang::parse(&cli.lang).unwrap_or_default();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = jury::cli::speak::lang_of(&args, |name| std::env::var(name).ok());
+    let cli = match jury::cli::speak::parse(args, lang) {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     jury::cli::set_secret(jury::tui::secret::Source {
         known: None,
         file: cli.passphrase_file.clone(),
@@ -135,7 +138,11 @@ fn main() -> ExitCode {
             }
             None => {
                 eprintln!(
-                    "jury : indiquez le dossier de l'appel, par exemple : jury samples/caf06-pdnp-2025 (jury --help pour l'aide)"
+                    "{}",
+                    lang.t(
+                        "jury : indiquez le dossier de l'appel, par exemple : jury samples/caf06-pdnp-2025 (jury --help pour l'aide)",
+                        "jury: give the call's folder, for example: jury samples/caf06-pdnp-2025 (jury --help for help)",
+                    )
                 );
                 ExitCode::from(2)
             }

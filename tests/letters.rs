@@ -131,20 +131,16 @@ fn letters_are_produced_tracked_and_reproducible() {
     assert!(screen.contains("2 EN RETARD"), "{screen}");
 }
 
-#[test]
-fn the_eml_is_a_standard_message_with_the_pdf_attached() {
-    let mut s = closed_session();
-    let out = s.letters_dir();
-    s.act("letters_view");
-    s.act("generate_all_letters");
-    s.act("confirm");
-    s.app.finish_jobs();
-    let eml = out.join("PDNP06-2025-001-retenu.eml");
+/// Reads an `.eml` back with Python's `email` package: the headers decoded,
+/// its attachments, its plain text body.
+fn parse_eml(eml: &Path) -> String {
     let script = r#"
 import email, sys
-from email import policy
+from email import policy, utils
 m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=policy.default)
-print(m['To']); print(m['From']); print(m['Subject'])
+print('To:', m['To']); print('From:', m['From']); print('Subject:', m['Subject'])
+print('X-Unsent:', m['X-Unsent'])
+print('Date:', utils.parsedate_to_datetime(m['Date']).isoformat())
 for part in m.iter_attachments():
     print(part.get_filename(), part.get_content_type(), len(part.get_content()))
 print(m.get_body(('plain',)).get_content())
@@ -153,25 +149,105 @@ print(m.get_body(('plain',)).get_content())
     let out = Command::new("python3")
         .arg("-c")
         .arg(script)
-        .arg(&eml)
+        .arg(eml)
         .output()
         .unwrap_or_else(|e| {
             panic!("python3 is needed to read the EML back ({e}): install python3")
         });
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = String::from_utf8_lossy(&out.stdout)
+        .replace('\u{a0}', " ")
+        .replace('\u{2019}', "'");
     assert!(
         out.status.success(),
         "{text}{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    text
+}
+
+#[test]
+fn the_eml_is_a_draft_in_french_with_the_pdf_attached_and_reproducible() {
+    let mut s = closed_session();
+    let out = s.letters_dir();
+    s.act("letters_view");
+    s.act("generate_all_letters");
+    s.act("confirm");
+    s.app.finish_jobs();
+    let eml = out.join("PDNP06-2025-001-retenu.eml");
+    let text = parse_eml(&eml);
     assert!(text.contains("example.org"), "{text}");
     assert!(text.contains("promeneurs@caf06.example.org"), "{text}");
-    assert!(text.contains("Votre candidature à l'appel"), "{text}");
+    // A draft, ready to send from the mail client.
+    assert!(text.contains("X-Unsent: 1\n"), "{text}");
+    assert!(
+        text.contains("Subject: Votre candidature à l'appel « Promeneurs du Net"),
+        "{text}"
+    );
     assert!(
         text.contains("PDNP06-2025-001-retenu.pdf application/pdf"),
         "{text}"
     );
     assert!(text.contains("décision du comité de sélection"), "{text}");
+    assert!(
+        text.contains(
+            "la candidature présentée au nom de la structure « Centre social Les Mimosas » (référence PDNP06-2025-001)"
+        ),
+        "{text}"
+    );
+    // The date the letter carries, at the hour it was produced, Paris time.
+    let rows: Vec<String> = s.query(
+        "SELECT signed_on || ' ' || generated_at FROM letters WHERE reference = 'PDNP06-2025-001'",
+    );
+    let (signed_on, generated_at) = rows
+        .first()
+        .and_then(|r| r.split_once(' '))
+        .expect("letter recorded");
+    let hour = chrono::DateTime::parse_from_rfc3339(generated_at)
+        .expect("generated_at")
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .time();
+    let day: chrono::NaiveDate = signed_on.parse().expect("signed_on");
+    let expected = chrono::TimeZone::from_local_datetime(
+        &chrono_tz::Europe::Paris,
+        &day.and_time(chrono::Timelike::with_nanosecond(&hour, 0).expect("time")),
+    )
+    .earliest()
+    .expect("Paris time")
+    .to_rfc3339();
+    assert!(
+        text.contains(&format!("Date: {expected}\n")),
+        "{expected}\n{text}"
+    );
+
+    // Produced again later with its date kept (`jury letters` without
+    // --date): the moment of production is the first one, the bytes the same.
+    let first = std::fs::read(&eml).expect("eml");
+    let db = s.db.clone();
+    // The temporary folder lives as long as one of its handles.
+    let _dir = s.dir.clone();
+    drop(s);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let run = jury()
+        .args(["letters", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(std::fs::read(&eml).expect("eml"), first);
+    let store = Store::open(&db).expect("db");
+    let kept = store
+        .letters()
+        .expect("letters")
+        .into_iter()
+        .find(|l| l.reference == "PDNP06-2025-001")
+        .map(|l| l.generated_at);
+    assert_eq!(kept.as_deref(), Some(generated_at));
 }
 
 fn jury() -> Command {
@@ -238,6 +314,43 @@ fn the_command_line_produces_letters_minutes_and_exports() {
         }
     }
 
+    // The follow-up: 001's letter sent by e-mail and acknowledged.
+    let (decision_id, signed_on, generated_at) = {
+        let mut store = Store::open(&db).expect("db");
+        let letter = store
+            .letters()
+            .expect("letters")
+            .into_iter()
+            .find(|l| l.reference == "PDNP06-2025-001")
+            .expect("letter 001");
+        let signed_on = letter.signed_on.clone().expect("signed_on");
+        store
+            .mark_sent(
+                CHAIR,
+                "PDNP06-2025-001",
+                letter.decision_id,
+                "email",
+                &signed_on,
+            )
+            .expect("sent");
+        store
+            .mark_acknowledged(CHAIR, "PDNP06-2025-001", letter.decision_id, &signed_on)
+            .expect("acknowledged");
+        (letter.decision_id, signed_on, letter.generated_at)
+    };
+    assert!(decision_id > 0);
+    let fr = |iso: &str| {
+        iso.parse::<chrono::NaiveDate>()
+            .expect("date")
+            .format("%d/%m/%Y")
+            .to_string()
+    };
+    let produced_day = chrono::DateTime::parse_from_rfc3339(&generated_at)
+        .expect("generated_at")
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .format("%d/%m/%Y")
+        .to_string();
+
     let csv_path = dir.path().join("export.csv");
     let run = jury()
         .args(["export", "csv", "--db"])
@@ -274,6 +387,45 @@ fn the_command_line_produces_letters_minutes_and_exports() {
     // (30·4 + 30·4 + 25·5 + 15·3) / 100 = 4,10, written with a decimal comma.
     assert_eq!(&first[total], "4,10");
     assert_eq!(&first[decision], "Retenu");
+    // The columns of a mail merge and of the letters' follow-up.
+    let column = |row: &csv::StringRecord, name: &str| {
+        let i = headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("column {name} missing: {headers:?}"));
+        row[i].to_string()
+    };
+    for (name, value) in [
+        ("Représentant", "Patrick Senès".to_string()),
+        ("Qualité du représentant", "Directeur".into()),
+        ("Courriel", "direction@mimosas-cannes.example.org".into()),
+        ("Adresse", "7 rue des Bougainvilliers".into()),
+        ("Code postal", "06150".into()),
+        ("Commune", "Cannes".into()),
+        ("Date de la décision", "07/07/2025".into()),
+        ("Courrier daté du", fr(&signed_on)),
+        ("Courrier produit le", produced_day),
+        ("Envoyé le", fr(&signed_on)),
+        ("Envoyé par", "courriel".into()),
+        ("Accusé de réception le", fr(&signed_on)),
+    ] {
+        assert_eq!(column(first, name), value, "{name}");
+    }
+    // 002's letter is produced, not sent: the follow-up shows it.
+    let second = rows
+        .iter()
+        .find(|r| &r[0] == "PDNP06-2025-002")
+        .expect("row");
+    assert_eq!(column(second, "Courrier daté du"), fr(&signed_on));
+    assert_eq!(column(second, "Envoyé le"), "");
+    assert_eq!(column(second, "Envoyé par"), "");
+    // An undecided dossier has no decision date and no letter.
+    let undecided = rows
+        .iter()
+        .find(|r| &r[0] == "PDNP06-2025-005")
+        .expect("row");
+    assert_eq!(column(undecided, "Date de la décision"), "");
+    assert_eq!(column(undecided, "Courrier produit le"), "");
     // Issue 9: no rank number for an ineligible or an unscored dossier.
     let rank = headers
         .iter()

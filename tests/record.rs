@@ -143,7 +143,7 @@ fn build(dir: &Path) -> PathBuf {
             decision,
             ("a.pdf", "a.odt", Some("a.eml")),
             "0123abcd",
-            "2025-07-09",
+            ("2025-07-09", "2025-07-09T08:30:00.000Z"),
         )
         .expect("letter");
     store

@@ -313,7 +313,7 @@ fn a_letter_is_not_marked_sent_before_the_date_it_carries() {
             id,
             ("a.pdf", "a.odt", None),
             "h",
-            "2025-07-09",
+            ("2025-07-09", "2025-07-09T08:30:00.000Z"),
         )
         .expect("letter");
     let refused = store
@@ -343,7 +343,7 @@ fn letters_produced_before_signature_dates_read_back_undated() {
             id,
             ("a.pdf", "a.odt", None),
             "h",
-            "2025-07-09",
+            ("2025-07-09", "2025-07-09T08:30:00.000Z"),
         )
         .expect("letter");
     drop(store);

@@ -10,6 +10,7 @@ use crate::fr::Lang;
 use crate::json::Diag;
 use crate::records::{DecisionRow, Session};
 use crate::templates::{self, Part, Values};
+use crate::typography;
 use chrono::NaiveDate;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -461,20 +462,41 @@ pub fn letter(input: &LetterInput) -> Result<Document, Vec<Diag>> {
     })
 }
 
-/// The e-mail that carries a letter: subject and a short body.
+/// The e-mail that carries a letter: subject and a short body, in French
+/// typography (no-break spaces inside « » and before `:`) like the letter.
+/// The structure is named as the templates name it, « au nom de la
+/// structure « … » », so the sentence reads right whatever the name is.
 pub fn mail_text(call: &Call, d: &Dossier, subject: Option<&str>) -> (String, String) {
     let subject = subject
-        .map(|s| s.trim_start_matches("Objet :").trim().to_string())
+        .map(|s| {
+            s.trim_start_matches("Objet")
+                .trim_start()
+                .trim_start_matches(':')
+                .trim()
+                .to_string()
+        })
         .unwrap_or_else(|| format!("Votre candidature à l'appel « {} »", call.title));
     let body = format!(
-        "Madame, Monsieur,\r\n\r\nVous trouverez ci-joint le courrier notifiant la décision du comité de sélection sur la candidature de {} (référence {}) à l'appel « {} ».\r\n\r\nPour toute question : {}.\r\n\r\nCordialement,\r\n{}\r\n",
-        d.structure,
+        "Madame, Monsieur,\r\n\r\nVous trouverez ci-joint le courrier notifiant la décision du comité de sélection sur la candidature {} (référence {}) à l'appel « {} ».\r\n\r\n{}Cordialement,\r\n{}\r\n",
+        crate::request::on_behalf_of(d),
         d.reference,
-        call.title,
-        call.issuer.contact_email.clone().unwrap_or_default(),
+        call.title.trim(),
+        contact_line(call),
         call.issuer.name
     );
-    (subject, body)
+    (typography::french(&subject), typography::french(&body))
+}
+
+/// « Pour toute question : <address>. » and a blank line, or nothing when
+/// the call gives no contact address (never « Pour toute question : . »).
+pub fn contact_line(call: &Call) -> String {
+    call.issuer
+        .contact_email
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(|m| format!("Pour toute question : {m}.\r\n\r\n"))
+        .unwrap_or_default()
 }
 
 pub struct MinutesInput<'a> {

@@ -26,6 +26,8 @@ pub struct PieceRequest {
     /// The dossier's version when it was asked.
     pub version: i64,
     pub actor: String,
+    /// When it was asked (RFC 3339, UTC): its e-mail carries that hour.
+    pub requested_at: String,
     /// When a later version of the dossier came in (RFC 3339, UTC), if one did.
     pub completed_at: Option<String>,
 }
@@ -94,8 +96,8 @@ pub fn letter(call: &Call, d: &Dossier, r: &PieceRequest) -> Document {
     let mut blocks = vec![
         Block::Paragraph("Madame, Monsieur,".into()),
         Block::Paragraph(format!(
-            "Nous avons bien reçu la candidature de {} (référence {}) à l'appel « {} », reçue le {}. Pour que le comité de sélection puisse l'examiner, il manque les éléments suivants :",
-            if d.structure.is_empty() { "votre structure" } else { &d.structure },
+            "Nous avons bien reçu la candidature {} (référence {}) à l'appel « {} », reçue le {}. Pour que le comité de sélection puisse l'examiner, il manque les éléments suivants :",
+            on_behalf_of(d),
             d.reference,
             call.title,
             FR.date(crate::eligibility::local_date(&d.received_at)),
@@ -141,14 +143,27 @@ pub fn letter(call: &Call, d: &Dossier, r: &PieceRequest) -> Document {
     }
 }
 
-/// The e-mail that carries the request letter: subject and body.
+/// Whose candidature it is, as the decision letters say it: « présentée au
+/// nom de la structure « … » », or « de votre structure » while the name
+/// is missing (never empty quotes).
+pub fn on_behalf_of(d: &Dossier) -> String {
+    match d.structure.trim() {
+        "" => "de votre structure".to_string(),
+        name => format!("présentée au nom de la structure « {name} »"),
+    }
+}
+
+/// The e-mail that carries the request letter: subject and body, in French
+/// typography like the letter.
 pub fn mail_text(call: &Call, d: &Dossier, r: &PieceRequest) -> (String, String) {
     let subject = format!(
         "Pièces manquantes — candidature {} à l'appel « {} »",
-        d.reference, call.title
+        d.reference,
+        call.title.trim()
     );
     let body = format!(
-        "Madame, Monsieur,\r\n\r\nIl manque à votre candidature (référence {}) les éléments suivants :\r\n{}\r\n\r\nMerci de nous les envoyer au plus tard le {}. Le courrier joint le détaille.\r\n\r\nCordialement,\r\n{}\r\n",
+        "Madame, Monsieur,\r\n\r\nIl manque à la candidature {} (référence {}) les éléments suivants :\r\n{}\r\n\r\nMerci de nous les envoyer au plus tard le {}. Le courrier joint le détaille.\r\n\r\n{}Cordialement,\r\n{}\r\n",
+        on_behalf_of(d),
         d.reference,
         r.missing
             .iter()
@@ -156,9 +171,13 @@ pub fn mail_text(call: &Call, d: &Dossier, r: &PieceRequest) -> (String, String)
             .collect::<Vec<_>>()
             .join("\r\n"),
         FR.date(r.due),
+        crate::compose::contact_line(call),
         call.issuer.name
     );
-    (subject, body)
+    (
+        crate::typography::french(&subject),
+        crate::typography::french(&body),
+    )
 }
 
 #[cfg(test)]
@@ -178,6 +197,7 @@ mod tests {
             letter_date: day(2025, 9, 1),
             version: 1,
             actor: "Nadia Benali".into(),
+            requested_at: "2025-09-01T08:15:00.000Z".into(),
             completed_at: completed_at.map(String::from),
         }
     }

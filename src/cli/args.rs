@@ -12,6 +12,7 @@ use std::path::PathBuf;
 )]
 pub struct Cli {
     /// Dossier de l'appel (contient appel.json et dossiers/), ou lot reçu de la présidence (jury bundle)
+    #[arg(value_name = "APPEL")]
     pub call_dir: Option<PathBuf>,
     /// Base de données (par défaut : dans le dossier de données de l'utilisateur)
     #[arg(long, value_name = "FICHIER")]
@@ -29,9 +30,12 @@ pub struct Cli {
     /// (scripts ; sinon elle est demandée au terminal, masquée)
     #[arg(long, global = true, value_name = "FICHIER")]
     pub passphrase_file: Option<PathBuf>,
-    /// Langue de l'interface : fr ou en
-    #[arg(long, global = true, value_name = "fr|en", default_value = "fr", value_parser = ["fr", "en"])]
-    pub lang: String,
+    /// Langue de l'interface : fr ou en, à tout endroit de la ligne (sinon
+    /// celle de LC_ALL, LC_MESSAGES ou LANG si anglaise, le français autrement)
+    // Read before clap by `cli::speak`, which takes a valid value out of the
+    // line: declared here for the help, and so that clap refuses a bad one.
+    #[arg(long, global = true, value_name = "fr|en", value_parser = ["fr", "en"])]
+    pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -41,6 +45,7 @@ pub enum Command {
     /// Vérifie un dossier d'appel et affiche chaque problème (fichier:ligne:colonne)
     Check {
         /// Dossier de l'appel
+        #[arg(value_name = "APPEL")]
         call_dir: PathBuf,
     },
     /// Crée un dossier d'appel en posant les questions une à une (titre,
@@ -58,6 +63,7 @@ pub enum Command {
     /// relancer ne change rien
     Import {
         /// Dossier de l'appel
+        #[arg(value_name = "APPEL")]
         call_dir: PathBuf,
         /// Fichiers à importer : .csv, .xlsx, .ods, .zip (pièces Démarches
         /// Simplifiées), .eml, .mbox, un dossier de .eml, .pdf (formulaire)
@@ -99,7 +105,8 @@ pub enum Command {
     },
     /// Exporte les résultats : csv (tableur, séparateur ;) ou json (tout)
     Export {
-        #[arg(value_parser = ["csv", "json"])]
+        /// Format de l'export
+        #[arg(value_name = "FORMAT", value_parser = ["csv", "json"])]
         format: String,
         #[arg(long, value_name = "FICHIER")]
         db: PathBuf,
@@ -125,7 +132,7 @@ pub enum Command {
     /// Mesure les temps de réponse et la mémoire sur un lot synthétique
     Bench {
         /// Nombre de dossiers du lot
-        #[arg(long, default_value_t = 1000)]
+        #[arg(long, value_name = "NOMBRE", default_value_t = 1000)]
         dossiers: usize,
     },
     /// Chiffre une base en clair (phrase secrète demandée deux fois)
@@ -147,6 +154,7 @@ pub enum Command {
         #[arg(long, value_name = "FICHIER")]
         db: PathBuf,
         /// Numéro de la sauvegarde à restaurer (voir la liste)
+        #[arg(value_name = "N")]
         number: Option<usize>,
     },
     /// Vérifie le journal d'audit (chaînage, empreinte signée) et que les tables lui correspondent
@@ -175,6 +183,7 @@ pub enum Command {
     /// Écrit le dossier complet d'un candidat en PDF (droit d'accès RGPD, demande CADA)
     Dossier {
         /// Référence du dossier
+        #[arg(value_name = "RÉFÉRENCE")]
         reference: String,
         #[arg(long, value_name = "FICHIER")]
         db: PathBuf,

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod crypt;
 pub mod new;
 pub mod rights;
+pub mod speak;
 
 use crate::store::{Store, StoreError};
 use crate::tui::secret::{SecretError, Source};

@@ -86,6 +86,17 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
         "Pièces demandées le",
         "Pièces attendues le",
         "Complété le",
+        "Représentant",
+        "Qualité du représentant",
+        "Courriel",
+        "Adresse",
+        "Code postal",
+        "Date de la décision",
+        "Courrier daté du",
+        "Courrier produit le",
+        "Envoyé le",
+        "Envoyé par",
+        "Accusé de réception le",
     ] {
         header.push(h.to_string());
     }
@@ -175,6 +186,7 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
                 .map(fr_day)
                 .unwrap_or_default(),
         );
+        row.extend(follow_up(src, d, decision));
         w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
     }
     let body = w
@@ -183,6 +195,66 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
     let mut out = "\u{FEFF}".as_bytes().to_vec();
     out.extend(body);
     Ok(out)
+}
+
+/// The columns a mail merge and the follow-up of letters need: who to
+/// write to and where, when the decision was taken, and where its letter
+/// stands (dated, produced, sent and how, acknowledged), as `DD/MM/YYYY`.
+fn follow_up(
+    src: &Source,
+    d: &jury_core::dossier::Dossier,
+    decision: Option<&jury_core::records::DecisionRow>,
+) -> Vec<String> {
+    let text = |pointer: &str| {
+        d.raw
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    let fr_day = |day: chrono::NaiveDate| day.format("%d/%m/%Y").to_string();
+    // Dates stored as AAAA-MM-JJ, or RFC 3339 instants read in Paris.
+    let iso_day = |stored: Option<&str>| {
+        stored
+            .and_then(|s| {
+                s.parse::<chrono::NaiveDate>()
+                    .ok()
+                    .or_else(|| jury_core::request::day_of(s))
+            })
+            .map(fr_day)
+            .unwrap_or_default()
+    };
+    let session = decision.and_then(|x| {
+        src.committee
+            .data
+            .sessions
+            .iter()
+            .find(|s| s.id == x.session_id)
+    });
+    let letter = decision.and_then(|x| {
+        src.letters
+            .iter()
+            .find(|l| l.reference == d.reference && l.decision_id == x.id)
+    });
+    let channel = match letter.and_then(|l| l.channel.as_deref()) {
+        Some("post") => "courrier postal",
+        Some(_) => "courriel",
+        None => "",
+    };
+    vec![
+        d.representative.clone(),
+        text("/structure/representative/title"),
+        d.email.clone(),
+        text("/structure/address/street"),
+        d.postcode.clone(),
+        iso_day(session.map(|s| s.date.as_str())),
+        iso_day(letter.and_then(|l| l.signed_on.as_deref())),
+        iso_day(letter.map(|l| l.generated_at.as_str())),
+        iso_day(letter.and_then(|l| l.sent_at.as_deref())),
+        channel.to_string(),
+        iso_day(letter.and_then(|l| l.acknowledged_at.as_deref())),
+    ]
 }
 
 /// Everything: the call, each dossier with its individual scores,

@@ -8,7 +8,7 @@ use crate::io::files::{FileError, write_atomic};
 use crate::io::render::RenderError;
 use crate::io::seal;
 use crate::store::{Store, StoreError};
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, TimeZone, Timelike, Utc};
 use jury_core::aggregate::DossierAggregate;
 use jury_core::call::Call;
 use jury_core::committee::Committee;
@@ -116,6 +116,10 @@ pub struct Source {
     pub templates: BTreeMap<String, String>,
     /// The date each letter already produced carries, by reference and decision.
     pub signed: BTreeMap<(String, i64), NaiveDate>,
+    /// When each letter already produced was first produced with that date.
+    pub produced: BTreeMap<(String, i64), DateTime<Utc>>,
+    /// The letters produced and their follow-up (sent, acknowledged).
+    pub letters: Vec<jury_core::records::LetterRow>,
     /// Requests for missing pieces, oldest first.
     pub requests: Vec<jury_core::request::PieceRequest>,
     /// Each dossier's current version (1 as imported).
@@ -136,6 +140,24 @@ impl Signing {
         match src.signed.get(&(reference.to_string(), decision_id)) {
             Some(stored) if !self.redate => *stored,
             _ => self.on,
+        }
+    }
+
+    /// When the letter dated `day` was produced: the moment it was first
+    /// produced with that date, kept when it is produced again (so the same
+    /// letter gives the same bytes, its e-mail's `Date:` included), `now`
+    /// for a new letter or a new date.
+    pub fn produced_at(
+        src: &Source,
+        reference: &str,
+        decision_id: i64,
+        day: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> DateTime<Utc> {
+        let key = (reference.to_string(), decision_id);
+        match (src.signed.get(&key), src.produced.get(&key)) {
+            (Some(signed), Some(at)) if *signed == day => *at,
+            _ => now,
         }
     }
 }
@@ -173,12 +195,19 @@ pub fn load(store: &Store) -> Result<Source, ProduceError> {
     let refs: Vec<&Dossier> = dossiers.iter().collect();
     let committee = Committee::build(&call, &refs, &scores, data, Default::default());
     let templates = store.templates()?;
-    let signed = store
-        .letters()?
-        .into_iter()
+    let letters = store.letters()?;
+    let signed = letters
+        .iter()
         .filter_map(|l| {
             let day = NaiveDate::parse_from_str(l.signed_on.as_deref()?, "%Y-%m-%d").ok()?;
-            Some(((l.reference, l.decision_id), day))
+            Some(((l.reference.clone(), l.decision_id), day))
+        })
+        .collect();
+    let produced = letters
+        .iter()
+        .filter_map(|l| {
+            let at = DateTime::parse_from_rfc3339(&l.generated_at).ok()?;
+            Some(((l.reference.clone(), l.decision_id), at.to_utc()))
         })
         .collect();
     Ok(Source {
@@ -187,6 +216,8 @@ pub fn load(store: &Store) -> Result<Source, ProduceError> {
         committee,
         templates,
         signed,
+        produced,
+        letters,
         requests: store.piece_requests()?,
         versions: store.dossier_versions()?.into_iter().collect(),
     })
@@ -199,6 +230,8 @@ pub struct Prepared {
     pub kind: String,
     pub document: Document,
     pub letter_date: NaiveDate,
+    /// When it was first produced with this date (see [`Signing::produced_at`]).
+    pub produced_at: DateTime<Utc>,
     pub to: (String, String),
     /// Subject and body of the e-mail that carries it.
     pub mail: (String, String),
@@ -234,6 +267,7 @@ pub fn prepare(
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut undated = BTreeSet::new();
+    let now = Utc::now();
     for (d, session) in final_decisions(src) {
         if only.is_some_and(|r| r != d.reference) {
             continue;
@@ -242,6 +276,7 @@ pub fn prepare(
             continue;
         };
         let dossier = &src.dossiers[i];
+        let day = signing.date_for(src, &d.reference, d.id);
         let composed = compose::decision_letter(
             &src.call,
             &src.committee,
@@ -249,7 +284,7 @@ pub fn prepare(
             dossier,
             d,
             session,
-            signing.date_for(src, &d.reference, d.id),
+            day,
             &src.templates,
         );
         match composed {
@@ -260,6 +295,7 @@ pub fn prepare(
                 mail: compose::mail_text(&src.call, dossier, document.subject.as_deref()),
                 document,
                 letter_date: dates.letter,
+                produced_at: Signing::produced_at(src, &d.reference, d.id, dates.letter, now),
                 to: (dossier.structure.clone(), dossier.email.clone()),
             }),
             // Once per session, however many letters it decided.
@@ -288,15 +324,28 @@ pub fn prepare(
     }
 }
 
-/// 9 a.m. in Paris on the letter's day: the date its e-mail carries.
-fn mail_date(day: NaiveDate) -> DateTime<FixedOffset> {
-    let nine = day.and_time(NaiveTime::MIN + TimeDelta::hours(9));
-    chrono_tz::Europe::Paris
-        .from_local_datetime(&nine)
+/// The `Date:` of a letter's e-mail: the day the letter carries, at the
+/// hour (Paris time, whole seconds) it was produced, with that day's Paris
+/// offset. A letter produced ahead of its date, or redated, still reads as
+/// written on its day.
+fn mail_date(day: NaiveDate, produced_at: DateTime<Utc>) -> DateTime<FixedOffset> {
+    let hour = produced_at
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .time()
+        .with_nanosecond(0)
+        .unwrap_or(NaiveTime::MIN);
+    let local = day.and_time(hour);
+    let paris = chrono_tz::Europe::Paris.from_local_datetime(&local);
+    paris
         .earliest()
+        // In the hour skipped when clocks go forward: an hour later.
+        .or_else(|| {
+            chrono_tz::Europe::Paris
+                .from_local_datetime(&(local + TimeDelta::hours(1)))
+                .earliest()
+        })
         .map(|t| t.fixed_offset())
-        // Paris never changes its clocks at 9 a.m.; were it to, the same day.
-        .unwrap_or_else(|| nine.and_utc().fixed_offset())
+        .unwrap_or_else(|| local.and_utc().fixed_offset())
 }
 
 /// One letter as PDF, ODT and EML in `out`, recorded in the store.
@@ -322,7 +371,7 @@ pub fn write_letter(
         subject,
         body,
         attachment: Some((format!("{stem}.pdf"), pdf.clone())),
-        date: mail_date(p.letter_date),
+        date: mail_date(p.letter_date, p.produced_at),
         message_id: format!(
             "{}.{}.{}@jury.invalid",
             p.reference,
@@ -349,7 +398,11 @@ pub fn write_letter(
             Some(&eml_path.display().to_string()),
         ),
         &pdf_hash,
-        &p.letter_date.format("%Y-%m-%d").to_string(),
+        (
+            &p.letter_date.format("%Y-%m-%d").to_string(),
+            &p.produced_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        ),
     )?;
     Ok(pdf_path)
 }
@@ -379,7 +432,12 @@ pub fn write_request(
         subject,
         body,
         attachment: Some((format!("{stem}.pdf"), pdf.clone())),
-        date: mail_date(request.letter_date),
+        date: mail_date(
+            request.letter_date,
+            DateTime::parse_from_rfc3339(&request.requested_at)
+                .map(|t| t.to_utc())
+                .unwrap_or_default(),
+        ),
         message_id: format!(
             "{}.demande.{}.{}@jury.invalid",
             dossier.reference,
@@ -530,10 +588,27 @@ mod tests {
     }
 
     #[test]
-    fn the_mail_is_dated_nine_in_the_morning_in_paris() {
-        let summer = day(2025, 7, 18).map(mail_date).map(|t| t.to_rfc3339());
-        assert_eq!(summer.as_deref(), Some("2025-07-18T09:00:00+02:00"));
-        let winter = day(2025, 12, 1).map(mail_date).map(|t| t.to_rfc3339());
-        assert_eq!(winter.as_deref(), Some("2025-12-01T09:00:00+01:00"));
+    fn the_mail_carries_the_letters_day_at_the_hour_of_production_in_paris() {
+        let at = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.to_utc())
+                .unwrap_or_default()
+        };
+        // Produced at 16:42:07.5 Paris time (14:42 UTC in summer), ahead of
+        // the date it carries: that day, that hour, whole seconds.
+        let summer = day(2025, 7, 18)
+            .map(|d| mail_date(d, at("2025-07-10T14:42:07.500Z")))
+            .map(|t| t.to_rfc3339());
+        assert_eq!(summer.as_deref(), Some("2025-07-18T16:42:07+02:00"));
+        // The offset is the letter's day's: winter time in December.
+        let winter = day(2025, 12, 1)
+            .map(|d| mail_date(d, at("2025-07-10T14:42:07Z")))
+            .map(|t| t.to_rfc3339());
+        assert_eq!(winter.as_deref(), Some("2025-12-01T16:42:07+01:00"));
+        // 2:30 does not exist in Paris on 30 March 2025: an hour later.
+        let skipped = day(2025, 3, 30)
+            .map(|d| mail_date(d, at("2025-03-29T01:30:00Z")))
+            .map(|t| t.to_rfc3339());
+        assert_eq!(skipped.as_deref(), Some("2025-03-30T03:30:00+02:00"));
     }
 }

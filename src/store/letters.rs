@@ -1,7 +1,7 @@
 //! Letters produced and their tracking: generated (file, hash, when), sent
 //! (date, channel), acknowledged. One row per dossier and decision.
 
-use super::{Refusal, Store, StoreError, audit, now};
+use super::{Refusal, Store, StoreError, audit};
 use jury_core::records::LetterRow;
 use rusqlite::{OptionalExtension, params};
 use serde_json::json;
@@ -35,7 +35,10 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
-    /// Records a generated letter dated `signed_on` (AAAA-MM-JJ);
+    /// Records a generated letter; `(signed_on, generated_at)`: the date it
+    /// carries (AAAA-MM-JJ) and when it was produced (RFC 3339; the first
+    /// production's moment when it is produced again with the same date, see
+    /// `produce::Signing::produced_at`);
     /// regenerating the same decision replaces the files' record and date but
     /// keeps its sending status.
     pub fn record_letter(
@@ -45,7 +48,7 @@ impl Store {
         decision_id: i64,
         files: (&str, &str, Option<&str>),
         hash: &str,
-        signed_on: &str,
+        (signed_on, generated_at): (&str, &str),
     ) -> Result<(), StoreError> {
         self.write(|tx| {
             let before: Option<String> = tx
@@ -61,7 +64,7 @@ impl Store {
                  ON CONFLICT (reference, decision_id) DO UPDATE SET pdf = excluded.pdf, odt = excluded.odt,
                    eml = excluded.eml, hash = excluded.hash, generated_at = excluded.generated_at,
                    signed_on = excluded.signed_on",
-                params![reference, decision_id, files.0, files.1, files.2, hash, now(), signed_on],
+                params![reference, decision_id, files.0, files.1, files.2, hash, generated_at, signed_on],
             )?;
             audit(
                 tx,

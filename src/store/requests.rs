@@ -56,7 +56,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT r.id, r.reference, r.missing, r.due, r.letter_date, r.version, r.actor,
+                "SELECT r.id, r.reference, r.missing, r.due, r.letter_date, r.version, r.actor, r.requested_at,
                         (SELECT MIN(v.at) FROM dossier_versions v
                          WHERE v.reference = r.reference AND v.version > r.version)
                  FROM piece_requests r ORDER BY r.id",
@@ -72,13 +72,14 @@ impl Store {
                     r.get::<_, String>(4)?,
                     r.get::<_, i64>(5)?,
                     r.get::<_, String>(6)?,
-                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, Option<String>>(8)?,
                 ))
             })
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, reference, missing, due, date, version, actor, completed_at) =
+            let (id, reference, missing, due, date, version, actor, requested_at, completed_at) =
                 row.map_err(|e| self.err(e))?;
             let day = |s: &str| s.parse::<NaiveDate>().unwrap_or_default();
             out.push(PieceRequest {
@@ -89,6 +90,7 @@ impl Store {
                 letter_date: day(&date),
                 version,
                 actor,
+                requested_at,
                 completed_at,
             });
         }

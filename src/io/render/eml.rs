@@ -7,6 +7,9 @@
 //! Nothing depends on the clock or on chance: the date and the Message-ID are
 //! given, the MIME boundary is derived from the Message-ID, so the same mail
 //! gives the same bytes. Lines end with CRLF.
+//!
+//! The message is a draft: `X-Unsent: 1` makes Thunderbird, Outlook and
+//! Apple Mail open it ready to send (and edit), not as a message received.
 
 use super::{MailField, Party, RenderError};
 use chrono::{DateTime, FixedOffset};
@@ -108,6 +111,7 @@ pub fn render(msg: &Mail) -> Result<Vec<u8>, RenderError> {
         .subject(msg.subject.as_str())
         .message_id(MessageId::new(message_id.as_str()))
         .header("MIME-Version", Raw::new("1.0"))
+        .header("X-Unsent", Raw::new("1"))
         .body(body);
     builder.write_to_vec().map_err(RenderError::Mail)
 }
@@ -379,6 +383,7 @@ mod tests {
         assert!(text.contains(&boundary("PDNP06-2025-007.decision@caf06.fr")));
         assert!(text.contains("application/pdf"));
         assert_eq!(text.matches("MIME-Version").count(), 1, "{text}");
+        assert!(text.contains("X-Unsent: 1\r\n"), "{text}");
     }
 
     #[test]
