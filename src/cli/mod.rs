@@ -96,9 +96,7 @@ pub fn warn_retention(store: &crate::store::Store, lang: jury_core::fr::Lang) {
         .ok()
         .flatten()
         .and_then(|v| jury_core::call::Call::from_value(&v).ok());
-    if let Some(notice) =
-        call.and_then(|c| c.retention_notice(chrono::Local::now().date_naive(), lang))
-    {
+    if let Some(notice) = call.and_then(|c| c.retention_notice(crate::tui::today(), lang)) {
         eprintln!("{}", jury_core::fr::visible_lines(&notice));
     }
 }

@@ -56,7 +56,7 @@ pub fn anonymise(db: &Path, yes: bool, force: bool, actor: &str, lang: Lang) -> 
         Ok(None) => return fail(2, crate::store::Refusal::NoCall.message(lang)),
         Err(e) => return fail(2, e.message(lang)),
     };
-    let today = chrono::Local::now().date_naive();
+    let today = crate::tui::today();
     if !force {
         match call.retention_end() {
             Some(end) if today > end => {}
@@ -169,7 +169,7 @@ pub fn dossier(reference: &str, db: &Path, out: &Path, actor: &str, lang: Lang) 
         Ok(s) => s,
         Err(code) => return code,
     };
-    let today = chrono::Local::now().date_naive();
+    let today = crate::tui::today();
     match crate::io::access::write_dossier(&mut store, reference, out, actor, today) {
         Ok(path) => {
             println!("{}", path.display());

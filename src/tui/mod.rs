@@ -202,7 +202,7 @@ impl App {
             templates,
             letters,
             letters_dir,
-            today: chrono::Local::now().date_naive(),
+            today: today(),
             versions: versions.into_iter().collect(),
             stale,
             pending_files,
@@ -638,7 +638,7 @@ impl App {
 
     /// Tells the state when the date has changed since it last looked.
     fn follow_the_date(&mut self) {
-        let today = chrono::Local::now().date_naive();
+        let today = today();
         if today != self.state.env.today {
             self.send(Msg::Today(today));
         }
@@ -807,4 +807,13 @@ fn packet_label(p: &Path, lang: jury_core::fr::Lang) -> String {
         })
         .unwrap_or_default();
     jury_core::fr::visible(&format!("{name} — {folder}, {when}")).into_owned()
+}
+
+/// Today in Paris: the day the committee lives in, whatever the laptop's
+/// time zone (a UTC machine at 23:30 would otherwise be a day behind the
+/// minutes, which date everything in Paris).
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive()
 }
