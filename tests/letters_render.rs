@@ -693,8 +693,7 @@ fn eml_parses_with_the_right_headers_body_and_attachment() {
 #[ignore]
 fn write_samples() {
     let Ok(dir) = std::env::var("JURY_LETTERS_OUT") else {
-        eprintln!("set JURY_LETTERS_OUT to a directory");
-        return;
+        panic!("set JURY_LETTERS_OUT to a directory to write the samples into");
     };
     let dir = Path::new(&dir);
     let _ = std::fs::create_dir_all(dir);
