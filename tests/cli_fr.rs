@@ -224,3 +224,14 @@ fn english_on_demand_anywhere_on_the_line_or_from_the_locale() {
         "{err}"
     );
 }
+
+#[test]
+fn a_mistyped_command_followed_by_its_folder_is_named_as_such() {
+    let (code, _, err) = run(jury().args(["chekc", "samples/caf06-pdnp-2025"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("erreur : sous-commande inconnue « chekc »"),
+        "{err}"
+    );
+    assert!(err.contains("Vouliez-vous dire « check » ?"), "{err}");
+}

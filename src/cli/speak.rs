@@ -11,6 +11,7 @@ use clap::{Arg, ArgAction, Command, CommandFactory, FromArgMatches};
 use jury_core::fr::Lang;
 use jury_core::names::{self, Found};
 use std::ffi::OsString;
+use std::path::Path;
 use std::process::ExitCode;
 
 mod text {
@@ -434,10 +435,16 @@ fn french_arg(arg: Arg, lang: Lang) -> Arg {
 /// help, 2 for a usage error).
 pub fn parse(args: Vec<OsString>, lang: Lang) -> Result<Cli, ExitCode> {
     let mut cmd = command(lang);
-    let matches = cmd.try_get_matches_from_mut(without_lang(args));
+    let args_seen = without_lang(args);
+    let matches = cmd.try_get_matches_from_mut(args_seen.clone());
     let parsed = matches.and_then(|m| Cli::from_arg_matches(&m));
     match parsed {
-        Ok(cli) => match unknown_subcommand(&cli, &cmd, lang) {
+        Ok(cli) => match cli
+            .call_dir
+            .as_deref()
+            .filter(|_| cli.command.is_none())
+            .and_then(|typed| unknown_subcommand(typed, &cmd, lang))
+        {
             Some(message) => {
                 eprint!("{message}");
                 Err(ExitCode::from(2))
@@ -453,6 +460,13 @@ pub fn parse(args: Vec<OsString>, lang: Lang) -> Result<Cli, ExitCode> {
                     // Help and version go to stdout (clap's choice per kind).
                     let _ = e.print();
                 }
+                // `jury chekc samples/x`: the first word is a mistyped
+                // command, whatever clap made of the rest.
+                _ if let Some(message) = first_word(&args_seen)
+                    .and_then(|w| unknown_subcommand(Path::new(&w), &cmd, lang)) =>
+                {
+                    eprint!("{message}");
+                }
                 _ if lang == Lang::En => {
                     let _ = e.print();
                 }
@@ -466,9 +480,8 @@ pub fn parse(args: Vec<OsString>, lang: Lang) -> Result<Cli, ExitCode> {
 /// `jury chekc`: a word that is no folder but close to a subcommand's name
 /// is a subcommand mistyped, not a call folder; say so rather than look for
 /// a folder named that way.
-fn unknown_subcommand(cli: &Cli, cmd: &Command, lang: Lang) -> Option<String> {
-    let typed = cli.call_dir.as_ref()?;
-    if cli.command.is_some() || typed.exists() || typed.components().count() != 1 {
+fn unknown_subcommand(typed: &Path, cmd: &Command, lang: Lang) -> Option<String> {
+    if typed.exists() || typed.components().count() != 1 {
         return None;
     }
     let typed = typed.to_str()?;
@@ -487,6 +500,14 @@ fn unknown_subcommand(cli: &Cli, cmd: &Command, lang: Lang) -> Option<String> {
             names::did_you_mean(&close, lang)
         ),
     })
+}
+
+/// The first word of the command line that is not an option.
+fn first_word(args: &[OsString]) -> Option<String> {
+    args.iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .find(|a| !a.starts_with('-'))
 }
 
 /// clap's usage, its heading in `lang`.
@@ -561,9 +582,9 @@ fn french_error(e: &clap::Error) -> String {
             if prior == [arg.clone()] {
                 format!("{what} ne peut être donné qu'une fois")
             } else if prior.len() == 1 {
-                format!("{what} ne peut pas être employé avec « {} »", prior[0])
+                format!("{what} est incompatible avec « {} »", prior[0])
             } else {
-                format!("{what} ne peut pas être employé avec :{}", listed(prior))
+                format!("{what} est incompatible avec :{}", listed(prior))
             }
         }
         ErrorKind::MissingSubcommand => format!(
