@@ -357,7 +357,7 @@ fn letters(
     // A date given redates every letter produced; none: today for new
     // letters, their own for those produced before.
     let signing = produce::Signing {
-        on: date.unwrap_or_else(|| jury::tui::today()),
+        on: date.unwrap_or_else(jury::tui::today),
         redate: date.is_some(),
     };
     let prepared = match produce::prepare(&src, reference, signing) {
