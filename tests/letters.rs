@@ -12,25 +12,6 @@ use session::{CHAIR, closed_session, decide};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn pdftotext(path: &Path) -> String {
-    // No silent skip: without the tool these checks would pass doing nothing.
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(path)
-        .arg("-")
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("pdftotext is needed to read letters back ({e}): install poppler-utils")
-        });
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        path.display()
-    );
-    // Lines wrap and justify: compare with every run of spaces made one.
-    flatten_pdf_text(&String::from_utf8_lossy(&out.stdout)).replace('\u{2019}', "'")
-}
-
 #[test]
 fn letters_are_produced_tracked_and_reproducible() {
     let mut s = closed_session();
@@ -59,7 +40,7 @@ fn letters_are_produced_tracked_and_reproducible() {
     let pdf = out.join("PDNP06-2025-002-non_retenu.pdf");
     let first = std::fs::read(&pdf).expect("pdf");
     {
-        let text = pdftotext(&pdf);
+        let text = pdf_file_text(&pdf);
         for needle in [
             "Espace de vie sociale Le Lavoir",
             "n'a pas été retenu",
@@ -300,7 +281,7 @@ fn the_command_line_produces_letters_minutes_and_exports() {
         })
         .expect("minutes pdf");
     {
-        let text = pdftotext(&pv);
+        let text = pdf_file_text(&pv);
         for needle in [
             "Procès-verbal de la séance",
             "Membres présents",
@@ -634,7 +615,7 @@ fn a_closed_session_reads_the_same_however_the_scores_move_afterwards() {
         );
     }
     {
-        let text = pdftotext(&dir.path().join("after/PDNP06-2025-001-retenu.pdf"));
+        let text = pdf_file_text(&dir.path().join("after/PDNP06-2025-001-retenu.pdf"));
         assert!(text.contains("4,10 / 5"), "{text}");
     }
 }
@@ -742,7 +723,7 @@ fn minutes_text(out: &Path) -> String {
                 .is_some_and(|n| n.starts_with("PV-") && n.ends_with(".pdf"))
         })
         .expect("minutes pdf");
-    pdftotext(&pv)
+    pdf_file_text(&pv)
 }
 
 #[test]
@@ -819,7 +800,7 @@ fn a_letter_carries_the_signature_date_chosen_when_it_is_produced() {
     assert_eq!(signed, vec!["2025-07-15".to_string()]);
     let pdf = out.join("PDNP06-2025-001-retenu.pdf");
     {
-        let text = pdftotext(&pdf);
+        let text = pdf_file_text(&pdf);
         assert!(text.contains("Nice, le 15 juillet 2025"), "{text}");
     }
     // Produced again with every letter, it keeps its date…
@@ -838,7 +819,7 @@ fn a_letter_carries_the_signature_date_chosen_when_it_is_produced() {
         s.query("SELECT signed_on FROM letters WHERE reference = 'PDNP06-2025-001'");
     assert_eq!(signed, vec!["2025-07-16".to_string()]);
     {
-        let text = pdftotext(&pdf);
+        let text = pdf_file_text(&pdf);
         assert!(text.contains("Nice, le 16 juillet 2025"), "{text}");
     }
     // Not sent before the date it carries.
@@ -873,7 +854,7 @@ fn the_command_line_signs_letters_on_the_date_given() {
         String::from_utf8_lossy(&run.stderr)
     );
     {
-        let text = pdftotext(&out.join("PDNP06-2025-001-retenu.pdf"));
+        let text = pdf_file_text(&out.join("PDNP06-2025-001-retenu.pdf"));
         assert!(text.contains("Nice, le 20 juillet 2025"), "{text}");
     }
     // Without --date, letters already produced keep theirs.
@@ -992,7 +973,7 @@ fn reasons_read_as_sentences_and_the_minutes_say_who_stood_in() {
     s.act("confirm");
     s.app.finish_jobs();
     {
-        let text = pdftotext(&out.join("PDNP06-2025-002-non_retenu.pdf"));
+        let text = pdf_file_text(&out.join("PDNP06-2025-002-non_retenu.pdf"));
         assert!(
             text.contains("Motifs de la décision : • Projet peu étayé. • Point faible : « ")
                 || text.contains("Motifs de la décision : – Projet peu étayé. – Point faible : « ")
@@ -1003,7 +984,7 @@ fn reasons_read_as_sentences_and_the_minutes_say_who_stood_in() {
         assert!(!text.contains(";."), "{text}");
     }
     {
-        let text = pdftotext(&out.join("PDNP06-2025-018-irrecevable.pdf"));
+        let text = pdf_file_text(&out.join("PDNP06-2025-018-irrecevable.pdf"));
         assert!(
             text.contains("Motifs de la décision : Condition non remplie :"),
             "{text}"
@@ -1023,7 +1004,7 @@ fn reasons_read_as_sentences_and_the_minutes_say_who_stood_in() {
         })
         .expect("minutes pdf");
     {
-        let text = pdftotext(&pv);
+        let text = pdf_file_text(&pv);
         for needle in [
             "Sylvie Marcellin s'est déporté·e pour ce dossier ; décision enregistrée par Nadia Benali.",
             "Décision confirmée expressément",

@@ -228,21 +228,6 @@ fn a_file_changed_after_import_is_accepted_as_a_new_version() {
     assert!(!matches!(s.app.state.mode, Mode::Report { .. }));
 }
 
-/// pdftotext's text with runs of spaces made one (lines wrap and justify).
-fn pdf_text(path: &std::path::Path) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .arg(path)
-        .arg("-")
-        .output()
-        .unwrap_or_else(|e| panic!("pdftotext is needed ({e}): install poppler-utils"));
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        path.display()
-    );
-    flatten_pdf_text(&String::from_utf8_lossy(&out.stdout)).replace('\u{2019}', "'")
-}
-
 #[test]
 fn the_letter_uses_the_corrected_address() {
     let mut s = open(SAMPLE, Some(CHAIR));
@@ -262,7 +247,7 @@ fn the_letter_uses_the_corrected_address() {
     s.act("confirm");
     s.close_and_write_letters();
     let pdf = s.letters_dir().join(format!("{REF}-retenu.pdf"));
-    let text = pdf_text(&pdf);
+    let text = pdf_file_text(&pdf);
     assert!(text.contains("3 rue des Corrections"), "{text}");
     assert!(!text.contains("7 rue des Bougainvilliers"), "{text}");
 }
@@ -319,7 +304,7 @@ fn a_request_for_missing_pieces_is_a_letter_and_waits_until_completed() {
     );
 
     let stem = s.letters_dir().join("PDNP06-2025-020-demande-pieces-1");
-    let text = pdf_text(&stem.with_extension("pdf"));
+    let text = pdf_file_text(&stem.with_extension("pdf"));
     for needle in [
         "Pièces manquantes à votre candidature",
         "Attestation d'assurance",

@@ -227,38 +227,31 @@ impl Session {
 
     /// Fills the open form: `(field id, text)` pairs replace text fields.
     pub fn fill(&mut self, id: &str, text: &str) {
-        let jury::app::state::Mode::Form(form) = &self.app.state.mode else {
-            panic!("no form open");
-        };
-        let at = form
-            .fields
-            .iter()
-            .position(|f| f.id == id)
-            .unwrap_or_else(|| panic!("no field {id}"));
-        // Move focus there with the keymap, clear, type.
-        while match &self.app.state.mode {
-            jury::app::state::Mode::Form(f) => f.focus != at,
-            _ => false,
-        } {
-            self.act("next_field");
-        }
-        for _ in 0..500 {
-            self.act("delete_back");
-        }
-        self.type_text(text);
+        self.fill_where(&|f| f.id == id, id, text);
     }
 
     /// Fills the open form's text field whose label starts with `label`
     /// (the completion form's fields share one id and differ by label).
     pub fn fill_label(&mut self, label: &str, text: &str) {
+        self.fill_where(&|f| f.label.starts_with(label), label, text);
+    }
+
+    /// Moves focus to the first field `pick` accepts with the keymap,
+    /// clears it and types `text`.
+    fn fill_where(
+        &mut self,
+        pick: &dyn Fn(&jury::app::form::Field) -> bool,
+        what: &str,
+        text: &str,
+    ) {
         let jury::app::state::Mode::Form(form) = &self.app.state.mode else {
             panic!("no form open");
         };
         let at = form
             .fields
             .iter()
-            .position(|f| f.label.starts_with(label))
-            .unwrap_or_else(|| panic!("no field labelled {label}"));
+            .position(pick)
+            .unwrap_or_else(|| panic!("no field {what}"));
         while match &self.app.state.mode {
             jury::app::state::Mode::Form(f) => f.focus != at,
             _ => false,
@@ -368,4 +361,24 @@ pub fn flatten_pdf_text(raw: &str) -> String {
         .map(|(i, piece)| if i == 0 { piece } else { piece.trim_start() })
         .collect();
     joined.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A PDF file's text by `pdftotext -layout`, flattened like
+/// [`flatten_pdf_text`], typographic apostrophes as plain ones. No silent
+/// skip: without the tool a check would pass doing nothing.
+pub fn pdf_file_text(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(path)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("pdftotext is needed to read letters back ({e}): install poppler-utils")
+        });
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    flatten_pdf_text(&String::from_utf8_lossy(&out.stdout)).replace('\u{2019}', "'")
 }

@@ -31,15 +31,9 @@ const FORMAT_FIELDS: &[&str] = &[
 /// Opens the completion form on the current dossier.
 pub(super) fn open(s: &mut State) {
     let lang = s.env.lang;
-    if !super::permitted(s, s.may_decide(), text::ONLY_CHAIR_SECRETARY) {
-        return;
-    }
-    let Some(i) = s.current_index() else {
+    let Some(i) = allowed_dossier(s, text::ONLY_CHAIR_SECRETARY) else {
         return;
     };
-    if refused_in_conflict(s, i) {
-        return;
-    }
     let entry = &s.batch.entries[i];
     let d = &entry.dossier;
     let call = &s.batch.call;
@@ -156,15 +150,9 @@ pub(super) fn submit(
 /// dossier lacks, to edit), by when (a fortnight), the letter's date.
 pub(super) fn request_form(s: &mut State) {
     let lang = s.env.lang;
-    if !super::permitted(s, s.may_decide(), text::ONLY_CHAIR_SECRETARY_REQUEST) {
-        return;
-    }
-    let Some(i) = s.current_index() else {
+    let Some(i) = allowed_dossier(s, text::ONLY_CHAIR_SECRETARY_REQUEST) else {
         return;
     };
-    if refused_in_conflict(s, i) {
-        return;
-    }
     let entry = &s.batch.entries[i];
     let d = &entry.dossier;
     if d.email.is_empty() && POSTAL.iter().any(|p| d.missing.contains(p)) {
@@ -233,15 +221,9 @@ const POSTAL: &[&str] = &[
 
 /// Accepts the file's version of the current dossier as its next version.
 pub(super) fn accept_file(s: &mut State) -> Vec<Effect> {
-    if !super::permitted(s, s.may_decide(), text::ONLY_CHAIR_SECRETARY) {
-        return Vec::new();
-    }
-    let Some(i) = s.current_index() else {
+    let Some(i) = allowed_dossier(s, text::ONLY_CHAIR_SECRETARY) else {
         return Vec::new();
     };
-    if refused_in_conflict(s, i) {
-        return Vec::new();
-    }
     let reference = s.batch.entries[i].dossier.reference.clone();
     match s.batch.pending_files.get(&reference) {
         Some(d) => vec![Effect::Committee(Change::AcceptFile {
@@ -253,6 +235,17 @@ pub(super) fn accept_file(s: &mut State) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// The current dossier, when the active member may complete, correct or
+/// ask pieces for it: chair or secretary (else `who` is said), and not in
+/// conflict of interest on it.
+fn allowed_dossier(s: &mut State, who: jury_core::fr::Tr) -> Option<usize> {
+    if !super::permitted(s, s.may_decide(), who) {
+        return None;
+    }
+    let i = s.current_index()?;
+    (!refused_in_conflict(s, i)).then_some(i)
 }
 
 /// A member in conflict of interest on the dossier may not complete or
