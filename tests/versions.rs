@@ -446,3 +446,36 @@ fn a_member_in_conflict_may_not_correct_the_dossier() {
     ));
     assert_eq!(versions, [1]);
 }
+
+#[test]
+fn no_letter_goes_to_an_address_the_dossier_lacks() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.select(REF);
+    s.score_current(&[4, 4, 5, 3]);
+    // The street emptied: the dossier is « à compléter » again.
+    s.act("edit_dossier");
+    s.fill_label(STREET, "");
+    s.act("confirm");
+    assert_eq!(s.app.state.mode, Mode::Normal, "{}", status(&s));
+    s.act("switch_view");
+    s.act("open_session");
+    s.fill("date", "7 juillet 2025");
+    s.act("confirm");
+    s.goto_committee(REF);
+    s.act("decide");
+    s.choose("kind", "retenu");
+    s.act("confirm");
+    s.act("close_session");
+    s.type_text(" ");
+    s.act("confirm");
+    s.act("letters_view");
+    s.act("generate_all_letters");
+    s.act("confirm");
+    s.app.finish_jobs();
+    let screen = s.screen();
+    assert!(
+        screen.contains("dossier à compléter avant la lettre : Structure porteuse › Adresse › Rue"),
+        "{screen}"
+    );
+    assert!(!s.letters_dir().join(format!("{REF}-retenu.pdf")).exists());
+}
