@@ -244,3 +244,20 @@ fn the_header_keeps_who_is_scoring_whole_on_a_narrow_terminal() {
         "« {header} »"
     );
 }
+
+#[test]
+fn a_forms_keys_keep_confirm_and_cancel_on_a_narrow_terminal() {
+    let mut s = open(SAMPLE, Some(SECRETARY));
+    sized(&mut s, 80, 24);
+    s.act("edit_dossier");
+    let screen = s.screen();
+    let border = screen
+        .lines()
+        .find(|l| l.contains('╚'))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        border.contains("Entrée valider · Échap annuler ╝"),
+        "« {border} »"
+    );
+}

@@ -125,7 +125,7 @@ pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
     if skip > 0 {
         lines.drain(fixed..fixed + skip);
     }
-    let help = lang.tr(text::FORM_KEYS);
+    let help = fitted_keys(lang.tr(text::FORM_KEYS), width);
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .title(Line::from(format!(" {} ", form.title)).style(t.title()))
@@ -137,6 +137,35 @@ pub(super) fn form(f: &mut Frame, s: &State, t: &Theme, form: &Form) {
             .block(block),
         area,
     );
+}
+
+/// The form's keys on its bottom border, in `width` columns: confirming
+/// and cancelling always, then the others in their order while they fit.
+fn fitted_keys(all: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let parts: Vec<&str> = all.trim().split(" · ").collect();
+    // Confirm and cancel are the last two: kept first.
+    let order: Vec<usize> = (0..parts.len())
+        .rev()
+        .take(2)
+        .chain(0..parts.len().saturating_sub(2))
+        .collect();
+    let mut kept = vec![false; parts.len()];
+    let mut used = 0;
+    for i in order {
+        let cost = parts[i].width() + if used == 0 { 0 } else { 3 };
+        if used + cost + 2 <= width {
+            kept[i] = true;
+            used += cost;
+        }
+    }
+    let shown: Vec<&str> = parts
+        .iter()
+        .zip(kept)
+        .filter(|(_, k)| *k)
+        .map(|(p, _)| *p)
+        .collect();
+    format!(" {} ", shown.join(" · "))
 }
 
 /// One audit event as a sentence.
