@@ -257,7 +257,7 @@ fn a_forms_keys_keep_confirm_and_cancel_on_a_narrow_terminal() {
         .unwrap_or_default()
         .to_string();
     assert!(
-        border.contains("Entrée valider · Échap annuler ╝"),
+        border.contains("Entrée valider · Échap annuler ═"),
         "« {border} »"
     );
 }
