@@ -18,6 +18,8 @@ pub mod decision_id {
     pub const NON_RETENU: &str = "non_retenu";
     pub const IRRECEVABLE: &str = "irrecevable";
     pub const AJOURNE: &str = "ajourne";
+    /// The dossier stage's shortlist, in a call with an audition stage.
+    pub const CONVOQUE: &str = "convoque";
 }
 
 /// A call may not define a decision under one of these ids.
@@ -28,6 +30,7 @@ pub const BUILT_IN_DECISIONS: &[&str] = &[
     decision_id::NON_RETENU,
     decision_id::IRRECEVABLE,
     decision_id::AJOURNE,
+    decision_id::CONVOQUE,
 ];
 
 #[derive(Clone, Debug, PartialEq)]
@@ -157,6 +160,8 @@ pub struct Call {
     pub retention_months: Option<u32>,
     /// How `jury import` reads spreadsheets into dossiers (`intake`).
     pub intake: Option<crate::intake::Intake>,
+    /// The audition stage after the dossier stage (`"audition"`), if any.
+    pub audition: Option<crate::stage::Audition>,
     /// The whole file as read, unknown keys included, in file order.
     pub raw: Value,
 }
@@ -250,33 +255,7 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         .map(|items| dates(f, "sessions", items, errors))
         .unwrap_or_default();
     let notify_by = f.opt_date("notify_by", errors);
-    let scale = f.object("scale", errors).and_then(|s| {
-        let (min, max) = (s.number("min", errors), s.number("max", errors));
-        let (min, max) = (min?, max?);
-        if min >= max {
-            errors.push(f.src.error(
-                &s.obj.range,
-                format!("« scale » : le minimum ({min}) doit être inférieur au maximum ({max})"),
-            ));
-        }
-        // A note is read and shown in a few characters, and totals must
-        // stay far from infinity: « 99 / inf » is no grade.
-        for (key, x) in [("min", min), ("max", max)] {
-            if x.abs() > MAX_NUMBER
-                && let Some(v) = s.get(key)
-            {
-                errors.push(f.src.error(
-                    v,
-                    format!(
-                        "« {} » : {} dépasse la limite de {MAX_NUMBER} (en valeur absolue)",
-                        s.name(key),
-                        as_written(v, x)
-                    ),
-                ));
-            }
-        }
-        Some(Scale { min, max })
-    });
+    let scale = f.object("scale", errors).and_then(|s| scale(&s, errors));
     let before_criteria = errors.len();
     let criteria = f
         .array("criteria", errors)
@@ -322,6 +301,13 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         .map(|items| custom_decisions(f, items, errors))
         .unwrap_or_default();
     let intake = crate::intake::parse(f, errors);
+    let decision_ids: Vec<String> = BUILT_IN_DECISIONS
+        .iter()
+        .filter(|id| **id != decision_id::CONVOQUE)
+        .map(|id| id.to_string())
+        .chain(decisions.iter().map(|d| d.id.clone()))
+        .collect();
+    let audition = crate::stage::parse(f, &members, &decision_ids, &criteria, errors);
     let allow_without_quorum = f.opt_bool("allow_without_quorum", errors).unwrap_or(false);
     let appeal_routes = f.opt_string("appeal_routes", errors);
     let disagreement_spread = f.opt_number("disagreement_spread", errors);
@@ -355,11 +341,44 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         appeal_routes,
         retention_months: retention_months.filter(|m| (1..=120).contains(m)),
         intake,
+        audition,
         raw: Value::Null,
     })
 }
 
-fn count(f: &Fields, key: &str, errors: &mut Vec<Diag>) -> Option<u32> {
+/// A grid's `"scale"`: `min` below `max`, both within [`MAX_NUMBER`].
+pub(crate) fn scale(s: &Fields, errors: &mut Vec<Diag>) -> Option<Scale> {
+    let (min, max) = (s.number("min", errors), s.number("max", errors));
+    let (min, max) = (min?, max?);
+    if min >= max {
+        errors.push(s.src.error(
+            &s.obj.range,
+            format!(
+                "« {} » : le minimum ({min}) doit être inférieur au maximum ({max})",
+                s.at
+            ),
+        ));
+    }
+    // A note is read and shown in a few characters, and totals must
+    // stay far from infinity: « 99 / inf » is no grade.
+    for (key, x) in [("min", min), ("max", max)] {
+        if x.abs() > MAX_NUMBER
+            && let Some(v) = s.get(key)
+        {
+            errors.push(s.src.error(
+                v,
+                format!(
+                    "« {} » : {} dépasse la limite de {MAX_NUMBER} (en valeur absolue)",
+                    s.name(key),
+                    as_written(v, x)
+                ),
+            ));
+        }
+    }
+    Some(Scale { min, max })
+}
+
+pub(crate) fn count(f: &Fields, key: &str, errors: &mut Vec<Diag>) -> Option<u32> {
     let x = f.opt_number(key, errors)?;
     if x < 0.0 || x.fract() != 0.0 || x > u32::MAX as f64 {
         if let Some(v) = f.get(key) {
@@ -373,7 +392,12 @@ fn count(f: &Fields, key: &str, errors: &mut Vec<Diag>) -> Option<u32> {
     Some(x as u32)
 }
 
-fn dates(f: &Fields, key: &str, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<NaiveDate> {
+pub(crate) fn dates(
+    f: &Fields,
+    key: &str,
+    items: &[Ast],
+    errors: &mut Vec<Diag>,
+) -> Vec<NaiveDate> {
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         match item {
@@ -396,7 +420,7 @@ fn dates(f: &Fields, key: &str, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<Na
     out
 }
 
-fn each_object<'s, 'a, 'v>(
+pub(crate) fn each_object<'s, 'a, 'v>(
     f: &Fields<'s, 'a, 'v>,
     key: &str,
     items: &'v [Ast<'a>],
@@ -430,7 +454,7 @@ fn as_written(v: &jsonc_parser::ast::Value, x: f64) -> String {
     }
 }
 
-fn criteria(f: &Fields, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<Criterion> {
+pub(crate) fn criteria(f: &Fields, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<Criterion> {
     let mut out: Vec<Criterion> = Vec::new();
     for c in each_object(f, "criteria", items, errors) {
         let id = c.string("id", errors);

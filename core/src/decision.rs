@@ -71,6 +71,15 @@ pub const BUILT_IN: &[(&str, &str, &str, bool, bool, Extra)] = &[
     ),
 ];
 
+/// The shortlist of a two-stage call: id, French label, English label.
+/// Not accepted (the final decision comes after the audition), no
+/// motivation needed: the convocation says why they are met.
+pub const CONVOQUE: (&str, &str, &str) = (
+    decision_id::CONVOQUE,
+    "Convoqué·e à l'audition",
+    "Invited to the audition",
+);
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Kind {
     pub id: String,
@@ -94,6 +103,16 @@ pub fn kinds(call: &Call, lang: Lang) -> Vec<Kind> {
             built_in: true,
         })
         .collect();
+    if call.audition.is_some() {
+        out.push(Kind {
+            id: CONVOQUE.0.to_string(),
+            label: lang.t(CONVOQUE.1, CONVOQUE.2).to_string(),
+            accepted: false,
+            motivation_required: false,
+            extra: Extra::None,
+            built_in: true,
+        });
+    }
     out.extend(call.decisions.iter().map(|d| Kind {
         id: d.id.clone(),
         label: d.label.clone(),
@@ -550,7 +569,8 @@ mod tests {
 
     #[test]
     fn the_call_reserves_exactly_the_built_in_ids() {
-        let ids: Vec<&str> = BUILT_IN.iter().map(|b| b.0).collect();
+        let mut ids: Vec<&str> = BUILT_IN.iter().map(|b| b.0).collect();
+        ids.push(CONVOQUE.0);
         assert_eq!(ids, crate::call::BUILT_IN_DECISIONS);
     }
 

@@ -139,6 +139,7 @@ mod tests {
             appeal_routes: None,
             retention_months: None,
             intake: None,
+            audition: None,
             raw: serde_json::Value::Null,
         }
     }

@@ -33,6 +33,7 @@ pub mod replay;
 pub mod request;
 pub mod search;
 pub mod snapshot;
+pub mod stage;
 pub mod templates;
 pub mod typography;
 
