@@ -160,6 +160,18 @@ impl Audition {
     }
 }
 
+/// A candidate's audition: day, time, and the members who sit (the panel
+/// less anyone in conflict with this candidate or unavailable then).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub reference: String,
+    pub day: NaiveDate,
+    pub span: Span,
+    pub panel: Vec<String>,
+    /// Set by hand: a new proposal keeps it where it is.
+    pub fixed: bool,
+}
+
 fn time(s: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(s, "%H:%M").ok()
 }
