@@ -602,6 +602,7 @@ fn eml_parses_with_the_right_headers_body_and_attachment() {
         subject: s("Décision du comité : appel à projets « Parentalité et numérique » 2025"),
         body: s(body),
         attachment: Some((s("PDNP06-2025-007-decision.pdf"), pdf_bytes.clone())),
+        calendar: None,
         date,
         message_id: s("<PDNP06-2025-007.decision.1@jury.local>"),
     };
@@ -669,6 +670,7 @@ fn eml_parses_with_the_right_headers_body_and_attachment() {
     // Without an attachment: a single text part.
     let plain = Mail {
         attachment: None,
+        calendar: None,
         ..mail
     };
     let bytes = match eml::render(&plain) {

@@ -238,9 +238,9 @@ pub fn motivation_text(motivation: &str) -> String {
     }
 }
 
-/// The placeholders' values for one letter.
-pub fn values(input: &LetterInput) -> Values {
-    let (call, d, dec) = (input.call, input.dossier, input.decision);
+/// The call's and the dossier's placeholders (`appel.*`, `dossier.*`), which
+/// decision letters and convocations share.
+pub fn dossier_values(call: &Call, d: &Dossier) -> Values {
     let raw = &d.raw;
     let mut f: BTreeMap<String, String> = BTreeMap::new();
     let mut put = |k: &str, v: String| {
@@ -281,6 +281,20 @@ pub fn values(input: &LetterInput) -> Values {
         "dossier.date_reception",
         FR.date(crate::eligibility::local_date(&d.received_at)),
     );
+    Values {
+        fields: f,
+        dossier: raw.clone(),
+        reference: d.reference.clone(),
+    }
+}
+
+/// The placeholders' values for one letter.
+pub fn values(input: &LetterInput) -> Values {
+    let (call, dec) = (input.call, input.decision);
+    let mut v = dossier_values(call, input.dossier);
+    let mut put = |k: &str, x: String| {
+        v.fields.insert(k.to_string(), x);
+    };
     let label = crate::decision::kind(call, &dec.kind, FR)
         .map(|k| k.label)
         .unwrap_or_else(|| dec.kind.clone());
@@ -313,11 +327,7 @@ pub fn values(input: &LetterInput) -> Values {
             .map(|r| r.to_string())
             .unwrap_or_else(|| "non classé".into()),
     );
-    Values {
-        fields: f,
-        dossier: raw.clone(),
-        reference: d.reference.clone(),
-    }
+    v
 }
 
 /// The grid: each criterion, its weight's share, the official score; the total.

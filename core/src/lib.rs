@@ -12,6 +12,7 @@ pub mod call;
 pub mod committee;
 pub mod completion;
 pub mod compose;
+pub mod convocation;
 pub mod dates;
 pub mod decision;
 pub mod document;

@@ -191,6 +191,23 @@ pub fn letter(l: &LetterRow) -> (String, String) {
     )
 }
 
+/// A convocation produced: the slot it convenes to and its file's hash.
+pub fn convocation(c: &crate::convocation::ConvocationRow) -> (String, String) {
+    (
+        format!("convocation n° {} de {}", c.n, c.reference),
+        format!(
+            "le {} de {} à {}, jury {}, fichier {}, empreinte {}, datée du {}",
+            c.day,
+            c.start,
+            c.end,
+            c.panel.join(", "),
+            c.pdf,
+            c.hash,
+            c.signed_on
+        ),
+    )
+}
+
 /// `content` is the hash of the dossier's text as stored, when it differs
 /// from the hash stored beside it.
 /// The call's text or its letter templates, by fingerprint.
@@ -301,6 +318,8 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     let mut decisions: BTreeMap<(i64, String), Decision> = BTreeMap::new();
     let mut outcomes: BTreeMap<i64, Vec<(bool, String, String)>> = BTreeMap::new();
     let mut letters: BTreeMap<(String, i64), Letter> = BTreeMap::new();
+    let mut convocations: BTreeMap<(String, i64), crate::convocation::ConvocationRow> =
+        BTreeMap::new();
     let mut dossiers: BTreeMap<String, String> = BTreeMap::new();
     let mut versions: BTreeMap<(String, i64), String> = BTreeMap::new();
     let mut requests: BTreeMap<i64, (String, String, String, i64)> = BTreeMap::new();
@@ -494,6 +513,36 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                     l.signed_on = after["signed_on"].as_str().map(str::to_string);
                 }
             }
+            "convocation.produce" => {
+                if let Some(n) = after["n"].as_i64() {
+                    let text = |k: &str| after[k].as_str().unwrap_or("").to_string();
+                    convocations.insert(
+                        (e.target.clone(), n),
+                        crate::convocation::ConvocationRow {
+                            reference: e.target.clone(),
+                            n,
+                            day: text("day"),
+                            start: text("start"),
+                            end: text("end"),
+                            panel: after["panel"]
+                                .as_array()
+                                .map(|a| {
+                                    a.iter()
+                                        .filter_map(|m| m.as_str().map(str::to_string))
+                                        .collect()
+                                })
+                                .unwrap_or_default(),
+                            pdf: text("pdf"),
+                            odt: String::new(),
+                            eml: String::new(),
+                            ics: String::new(),
+                            hash: text("hash"),
+                            signed_on: text("signed_on"),
+                            generated_at: String::new(),
+                        },
+                    );
+                }
+            }
             "letter.sent" => {
                 if let Some(l) = after["decision_id"]
                     .as_i64()
@@ -633,6 +682,9 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
             sent: l.sent.as_ref().map(|(d, c)| (d.as_str(), c.as_str())),
             acknowledged: l.acknowledged.as_deref(),
         }));
+    }
+    for c in convocations.values() {
+        put(convocation(c));
     }
     if let Some(h) = &call {
         put(text(CALL, h));

@@ -85,6 +85,9 @@ pub struct Template {
     /// Shown in messages: `lettres/non_retenu.txt` or `(modèle intégré) non_retenu`.
     pub name: String,
     pub lines: Vec<TemplateLine>,
+    /// A convocation leaves out a line whose placeholders are all empty
+    /// (« Lien de visioconférence : » when the audition is in a room).
+    pub drop_empty_lines: bool,
 }
 
 fn diag(name: &str, line: usize, column: usize, message: String) -> Diag {
@@ -97,8 +100,70 @@ fn diag(name: &str, line: usize, column: usize, message: String) -> Diag {
     }
 }
 
+/// The convocation's template id: `lettres/convocation.txt` overrides the
+/// built-in one.
+pub const CONVOCATION: &str = "convocation";
+
+/// Built-in convocation templates, French and English.
+pub const CONVOCATION_FR: &str = include_str!("templates/convocation.txt");
+pub const CONVOCATION_EN: &str = include_str!("templates/convocation.en.txt");
+
+/// The placeholders a convocation adds to the call's and the dossier's
+/// (those of [`FIELDS`] that start with `appel.` or `dossier.`).
+pub const CONVOCATION_FIELDS: &[(&str, &str)] = &[
+    (
+        "audition.libelle",
+        "intitulé de l'audition (« label » de l'appel)",
+    ),
+    (
+        "audition.date",
+        "jour de l'audition, ex. « jeudi 10 juillet 2025 »",
+    ),
+    ("audition.debut", "heure de début, ex. « 9 h 45 »"),
+    ("audition.fin", "heure de fin, ex. « 10 h 30 »"),
+    ("audition.lieu", "lieu de l'audition"),
+    ("audition.lien", "lien de visioconférence"),
+    ("audition.jury", "membres du jury, « et » avant le dernier"),
+    (
+        "audition.pieces",
+        "ce que le candidat apporte, en liste à puces",
+    ),
+    ("convocation.date", "date de la convocation"),
+];
+
 /// Parses a template and checks every placeholder's name.
 pub fn parse(name: &str, text: &str) -> Result<Template, Vec<Diag>> {
+    parse_with(name, text, &|f| FIELDS.iter().any(|(k, _)| *k == f))
+}
+
+/// Parses a convocation template: the call's and the dossier's placeholders
+/// and the audition's; a decision's (`decision.*`, `notes.*`) has no value here.
+pub fn parse_convocation(name: &str, text: &str) -> Result<Template, Vec<Diag>> {
+    let mut t = parse_with(name, text, &|f| {
+        CONVOCATION_FIELDS.iter().any(|(k, _)| *k == f)
+            || ((f.starts_with("appel.") || f.starts_with("dossier."))
+                && FIELDS.iter().any(|(k, _)| *k == f))
+    })?;
+    t.drop_empty_lines = true;
+    Ok(t)
+}
+
+/// The convocation template: the call's own (`lettres/convocation.txt`) or
+/// the built-in one in `lang`.
+pub fn for_convocation(
+    overrides: &BTreeMap<String, String>,
+    lang: crate::fr::Lang,
+) -> Result<Template, Vec<Diag>> {
+    match overrides.get(CONVOCATION) {
+        Some(text) => parse_convocation(&format!("lettres/{CONVOCATION}.txt"), text),
+        None => parse_convocation(
+            &format!("(modèle intégré) {CONVOCATION}"),
+            lang.t(CONVOCATION_FR, CONVOCATION_EN),
+        ),
+    }
+}
+
+fn parse_with(name: &str, text: &str, known: &dyn Fn(&str) -> bool) -> Result<Template, Vec<Diag>> {
     let mut errors = Vec::new();
     let mut lines = Vec::new();
     for (i, raw) in text.lines().enumerate() {
@@ -133,7 +198,7 @@ pub fn parse(name: &str, text: &str) -> Result<Template, Vec<Diag>> {
                     ));
                 }
                 pieces.push(Piece::Pointer(pointer.to_string()));
-            } else if FIELDS.iter().any(|(f, _)| *f == inner) {
+            } else if known(inner) {
                 pieces.push(Piece::Field(inner.to_string()));
             } else {
                 errors.push(diag(
@@ -163,6 +228,7 @@ pub fn parse(name: &str, text: &str) -> Result<Template, Vec<Diag>> {
         Ok(Template {
             name: name.to_string(),
             lines,
+            drop_empty_lines: false,
         })
     } else {
         Err(errors)
@@ -220,6 +286,7 @@ pub fn render(t: &Template, values: &Values) -> Result<Rendered, Vec<Diag>> {
     for line in &t.lines {
         let mut out = String::new();
         let mut field = 0;
+        let mut filled = false;
         for p in &line.pieces {
             match p {
                 Piece::Text(s) => out.push_str(s),
@@ -227,7 +294,9 @@ pub fn render(t: &Template, values: &Values) -> Result<Rendered, Vec<Diag>> {
                     out.push_str(&format!("{{{{{name}}}}}"))
                 }
                 Piece::Field(name) => {
-                    out.push_str(values.fields.get(name).map(String::as_str).unwrap_or(""))
+                    let value = values.fields.get(name).map(String::as_str).unwrap_or("");
+                    filled |= !value.trim().is_empty();
+                    out.push_str(value)
                 }
                 Piece::Pointer(ptr) => match values.dossier.pointer(ptr).and_then(pointer_text) {
                     Some(s) => out.push_str(&s),
@@ -245,6 +314,10 @@ pub fn render(t: &Template, values: &Values) -> Result<Rendered, Vec<Diag>> {
             if !matches!(p, Piece::Text(_)) {
                 field += 1;
             }
+        }
+        let fields = line.pieces.iter().any(|p| matches!(p, Piece::Field(_)));
+        if t.drop_empty_lines && fields && !filled {
+            continue;
         }
         // A value holding several lines (reasons as bullets) adds lines.
         for piece in out.split('\n') {
@@ -341,7 +414,25 @@ pub fn check_call(call: &crate::call::Call, overrides: &BTreeMap<String, String>
             )),
         }
     }
-    for name in overrides.keys() {
+    // The convocation is checked with its own placeholders, only when the
+    // call has an audition stage to convene to.
+    if let Some(text) = overrides.get(CONVOCATION) {
+        match parse_convocation(&format!("lettres/{CONVOCATION}.txt"), text) {
+            Ok(_) if call.audition.is_none() => {
+                let mut d = diag(
+                    &format!("lettres/{CONVOCATION}.txt"),
+                    1,
+                    1,
+                    "modèle de convocation sans étape d'audition (« audition ») dans l'appel : il ne servira pas".into(),
+                );
+                d.severity = Severity::Warning;
+                out.push(d);
+            }
+            Ok(_) => {}
+            Err(mut e) => out.append(&mut e),
+        }
+    }
+    for name in overrides.keys().filter(|n| *n != CONVOCATION) {
         if crate::decision::kind(call, name, crate::fr::Lang::Fr).is_none() {
             let mut d = diag(
                 &format!("lettres/{name}.txt"),
@@ -365,6 +456,25 @@ mod tests {
         for (id, text) in BUILT_IN {
             assert!(parse(id, text).is_ok(), "{id}");
         }
+    }
+
+    #[test]
+    fn the_convocation_has_its_own_placeholders_and_not_a_decisions() {
+        for lang in [crate::fr::Lang::Fr, crate::fr::Lang::En] {
+            assert!(for_convocation(&BTreeMap::new(), lang).is_ok(), "{lang:?}");
+        }
+        assert!(
+            parse_convocation(
+                "c",
+                "le {{audition.date}} à {{audition.debut}} ({{dossier.reference}})"
+            )
+            .is_ok()
+        );
+        let e =
+            parse_convocation("lettres/convocation.txt", "x\n{{decision.motivation}}").unwrap_err();
+        assert_eq!((e[0].line, e[0].column), (2, 1));
+        // A decision letter has no audition to name.
+        assert!(parse("t", "{{audition.date}}").is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod bundle;
+pub mod convene;
 pub mod export;
 pub mod files;
 pub mod find;

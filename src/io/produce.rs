@@ -53,6 +53,10 @@ pub enum ProduceError {
         reference: String,
         diag: Diag,
     },
+    /// Convocations asked for, the call has no audition stage.
+    NoAudition,
+    /// Convocations asked for, no candidate has a slot.
+    NoSlot,
 }
 
 impl ProduceError {
@@ -91,6 +95,18 @@ impl ProduceError {
                 )
                 .into(),
             Template { reference, diag } => format!("{diag} (dossier {reference})"),
+            NoAudition => lang
+                .t(
+                    "l'appel ne prévoit pas d'audition (« audition » dans appel.json) : aucune convocation à produire",
+                    "the call has no audition stage (“audition” in appel.json): no invitation to produce",
+                )
+                .into(),
+            NoSlot => lang
+                .t(
+                    "aucun candidat n'a de créneau d'audition : établissez d'abord le planning",
+                    "no candidate has an audition slot: make the timetable first",
+                )
+                .into(),
             UnknownDossier { typed, close } => {
                 let mut m = match lang {
                     Lang::Fr => format!("aucun dossier de référence « {typed} » dans cette base."),
@@ -328,7 +344,7 @@ pub fn prepare(
 /// hour (Paris time, whole seconds) it was produced, with that day's Paris
 /// offset. A letter produced ahead of its date, or redated, still reads as
 /// written on its day.
-fn mail_date(day: NaiveDate, produced_at: DateTime<Utc>) -> DateTime<FixedOffset> {
+pub(crate) fn mail_date(day: NaiveDate, produced_at: DateTime<Utc>) -> DateTime<FixedOffset> {
     let hour = produced_at
         .with_timezone(&chrono_tz::Europe::Paris)
         .time()
@@ -371,6 +387,7 @@ pub fn write_letter(
         subject,
         body,
         attachment: Some((format!("{stem}.pdf"), pdf.clone())),
+        calendar: None,
         date: mail_date(p.letter_date, p.produced_at),
         message_id: format!(
             "{}.{}.{}@jury.invalid",
@@ -432,6 +449,7 @@ pub fn write_request(
         subject,
         body,
         attachment: Some((format!("{stem}.pdf"), pdf.clone())),
+        calendar: None,
         date: mail_date(
             request.letter_date,
             DateTime::parse_from_rfc3339(&request.requested_at)

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 pub mod audit;
 pub mod backup;
 mod committee;
+mod convocations;
 pub mod crypt;
 mod error;
 mod keys;
@@ -32,7 +33,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 11;
+const SCHEMA_VERSION: i64 = 12;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -247,6 +248,26 @@ const MIGRATIONS: &[&str] = &[
         version INTEGER NOT NULL,
         actor TEXT NOT NULL,
         requested_at TEXT NOT NULL
+     );",
+    // 12: convocations to the audition. Every one produced stays: the
+    // n-th of a candidate (n > 1: corrected, after their slot moved) with
+    // the slot it convenes to (panel: a JSON array of names), its files and
+    // the PDF's hash.
+    "CREATE TABLE convocations (
+        reference TEXT NOT NULL REFERENCES dossiers(reference),
+        n INTEGER NOT NULL,
+        day TEXT NOT NULL,
+        start_time TEXT NOT NULL,
+        end_time TEXT NOT NULL,
+        panel TEXT NOT NULL,
+        pdf TEXT NOT NULL,
+        odt TEXT NOT NULL,
+        eml TEXT NOT NULL,
+        ics TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        signed_on TEXT NOT NULL,
+        generated_at TEXT NOT NULL,
+        PRIMARY KEY (reference, n)
      );",
 ];
 

@@ -422,6 +422,12 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
         let (k, v) = replay::version(&reference, n, &hash);
         p.insert(k, v);
     }
+    if has_column(conn, "convocations", "hash")? {
+        for c in super::convocations::read(conn)? {
+            let (k, v) = replay::convocation(&c);
+            p.insert(k, v);
+        }
+    }
     let requests = if has_column(conn, "piece_requests", "due")? {
         "SELECT id, reference, due, letter_date, version FROM piece_requests"
     } else {

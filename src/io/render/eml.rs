@@ -32,6 +32,9 @@ pub struct Mail {
     pub body: String,
     /// File name and bytes of the attached PDF.
     pub attachment: Option<(String, Vec<u8>)>,
+    /// File name and bytes of an attached iCalendar invitation (a
+    /// convocation's `.ics`, `text/calendar; method=REQUEST`).
+    pub calendar: Option<(String, Vec<u8>)>,
     pub date: DateTime<FixedOffset>,
     /// With or without angle brackets: "<x@y>" or "x@y".
     pub message_id: String,
@@ -83,25 +86,44 @@ pub fn render(msg: &Mail) -> Result<Vec<u8>, RenderError> {
         ..text
     };
 
-    let body = match &msg.attachment {
-        None => text,
-        Some((name, bytes)) => {
-            if name.contains(['"', '\r', '\n', '/', '\\'])
-                || name.chars().any(char::is_control)
-                || name.trim().is_empty()
-            {
-                return Err(RenderError::AttachmentName(name.clone()));
-            }
-            let pdf = MimePart::new(
-                ContentType::new("application/pdf").attribute("name", name.as_str()),
+    let mut parts = vec![text];
+    for (name, bytes, kind) in [
+        msg.attachment
+            .as_ref()
+            .map(|(n, b)| (n, b, "application/pdf")),
+        msg.calendar.as_ref().map(|(n, b)| (n, b, "text/calendar")),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if name.contains(['"', '\r', '\n', '/', '\\'])
+            || name.chars().any(char::is_control)
+            || name.trim().is_empty()
+        {
+            return Err(RenderError::AttachmentName(name.clone()));
+        }
+        let mut content_type = ContentType::new(kind);
+        if kind == "text/calendar" {
+            // An invitation calendar clients offer to add.
+            content_type = content_type
+                .attribute("charset", "utf-8")
+                .attribute("method", "REQUEST");
+        }
+        parts.push(
+            MimePart::new(
+                content_type.attribute("name", name.as_str()),
                 BodyPart::Binary(bytes.as_slice().into()),
             )
-            .attachment(name.as_str());
-            MimePart::new(
-                ContentType::new("multipart/mixed").attribute("boundary", boundary.as_str()),
-                vec![text, pdf],
-            )
-        }
+            .attachment(name.as_str()),
+        );
+    }
+    let body = if parts.len() == 1 {
+        parts.remove(0)
+    } else {
+        MimePart::new(
+            ContentType::new("multipart/mixed").attribute("boundary", boundary.as_str()),
+            parts,
+        )
     };
 
     let builder = MessageBuilder::new()
@@ -351,6 +373,7 @@ mod tests {
             subject: "Votre candidature à l'appel à projets « PDNP 2025 »".into(),
             body: "Madame, Monsieur,\nVeuillez trouver ci-joint notre décision.\n".into(),
             attachment: Some(("decision.pdf".into(), b"%PDF-1.7 test".to_vec())),
+            calendar: None,
             date: match DateTime::parse_from_rfc3339("2025-07-18T10:30:00+02:00") {
                 Ok(d) => d,
                 Err(e) => panic!("{e}"),

@@ -7,6 +7,7 @@
 
 pub mod eml;
 mod error;
+pub mod ics;
 mod layout;
 pub mod odt;
 pub mod pdf;
