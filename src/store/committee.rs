@@ -521,6 +521,7 @@ pub(super) fn action_label(action: &str, lang: Lang) -> &'static str {
         "member.add" => ("ajout de membre", "member added"),
         "store.encrypt" => ("chiffrement de la base", "database encrypted"),
         "store.rekey" => ("changement de phrase secrète", "passphrase changed"),
+        a if a.starts_with("schedule.") => ("calendrier des auditions", "audition timetable"),
         _ => ("action", "action"),
     };
     lang.t(fr, en)

@@ -25,6 +25,7 @@ pub mod private;
 pub mod record;
 pub mod requests;
 mod rights;
+mod schedule;
 pub mod versions;
 pub use crypt::Passphrase;
 pub use error::{Holder, PacketProblem, Refusal, StoreError};
@@ -33,7 +34,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 12;
+const SCHEMA_VERSION: i64 = 13;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -249,7 +250,30 @@ const MIGRATIONS: &[&str] = &[
         actor TEXT NOT NULL,
         requested_at TEXT NOT NULL
      );",
-    // 12: convocations to the audition. Every one produced stays: the
+    // 12: the audition timetable: one slot per shortlisted candidate, with
+    // the panel that sits for them (a panel, so no two candidates share a
+    // start), and unavailability recorded in the app on top of the call's.
+    "CREATE TABLE audition_slots (
+        reference TEXT PRIMARY KEY REFERENCES dossiers(reference),
+        day TEXT NOT NULL,
+        start TEXT NOT NULL,
+        end TEXT NOT NULL,
+        panel TEXT NOT NULL,
+        fixed INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (day, start)
+     );
+     CREATE TABLE audition_unavailability (
+        id INTEGER PRIMARY KEY,
+        member TEXT,
+        candidate TEXT,
+        day TEXT NOT NULL,
+        start TEXT,
+        end TEXT,
+        by TEXT NOT NULL,
+        at TEXT NOT NULL,
+        CHECK ((member IS NULL) <> (candidate IS NULL))
+     );",
+    // 13: convocations to the audition. Every one produced stays: the
     // n-th of a candidate (n > 1: corrected, after their slot moved) with
     // the slot it convenes to (panel: a JSON array of names), its files and
     // the PDF's hash.
