@@ -52,6 +52,12 @@ fn main() -> ExitCode {
             date,
             actor,
         }) => letters(&db, &out, reference.as_deref(), date, &actor, lang),
+        Some(Command::Convocations {
+            db,
+            dossier,
+            out,
+            actor,
+        }) => convocations(&db, dossier.as_deref(), out, &actor, lang),
         Some(Command::Minutes { db, out, session }) => minutes(&db, &out, session, lang),
         Some(Command::Export { format, db, out }) => export(&format, &db, out.as_deref(), lang),
         Some(Command::Anonymise {
@@ -333,6 +339,51 @@ fn open_store(db: &Path, lang: Lang) -> Result<Store, ExitCode> {
     let store = jury::cli::open_store_beside(db, lang).map_err(|e| fail(2, e.message(lang)))?;
     jury::cli::warn_retention(&store, lang);
     Ok(store)
+}
+
+/// Convocations to the audition and the panel's calendars: what was
+/// written, one file a line, then « 8 convocations, 2 rectificatives, 3
+/// agendas de jury ».
+fn convocations(
+    db: &Path,
+    dossier: Option<&str>,
+    out: Option<std::path::PathBuf>,
+    actor: &str,
+    lang: Lang,
+) -> ExitCode {
+    let mut store = match open_store(db, lang) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let out = match out {
+        Some(out) => out,
+        None => match store.stored_call() {
+            Ok(Some(call)) => jury::tui::letters_dir(call["id"].as_str().unwrap_or("appel")),
+            Ok(None) => return fail(2, produce::ProduceError::NoCall.message(lang)),
+            Err(e) => return fail(2, e.message(lang)),
+        },
+    };
+    match jury::io::convene::produce(&mut store, &out, dossier, lang, actor, chrono::Utc::now()) {
+        Ok(report) => {
+            for path in &report.written {
+                println!("{}", path.display());
+            }
+            println!("{}", report.summary(lang));
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{}", visible_lines(&e.message(lang)));
+            }
+            fail(
+                1,
+                lang.t(
+                    "Aucune convocation produite.",
+                    "No invitation produced.",
+                ),
+            )
+        }
+    }
 }
 
 fn letters(

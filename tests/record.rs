@@ -148,6 +148,29 @@ fn build(dir: &Path) -> PathBuf {
             },
         )
         .expect("unavailable");
+    // A convocation to the audition, then a corrected one.
+    for (n, day) in [(1, "2025-07-10"), (2, "2025-07-11")] {
+        store
+            .record_convocation(
+                SECRETARY,
+                &jury_core::convocation::ConvocationRow {
+                    reference: "PDNP06-2025-004".into(),
+                    n,
+                    day: day.into(),
+                    start: "09:00".into(),
+                    end: "09:45".into(),
+                    panel: vec![CHAIR.into(), MEMBER.into()],
+                    pdf: format!("c{n}.pdf"),
+                    odt: format!("c{n}.odt"),
+                    eml: format!("c{n}.eml"),
+                    ics: format!("c{n}.ics"),
+                    hash: format!("{n}0123abcd"),
+                    signed_on: "2025-07-03".into(),
+                    generated_at: "2025-07-03T08:30:00.000Z".into(),
+                },
+            )
+            .expect("convocation");
+    }
     let session = store
         .open_session(
             CHAIR,
@@ -301,6 +324,20 @@ const EDITABLE: &[(&str, &[&str])] = &[
         &["session_id", "reference", "snapshot"],
     ),
     (
+        "convocations",
+        &[
+            "reference",
+            "n",
+            "day",
+            "start_time",
+            "end_time",
+            "panel",
+            "pdf",
+            "hash",
+            "signed_on",
+        ],
+    ),
+    (
         "audition_slots",
         &["reference", "day", "start", "end", "panel", "fixed"],
     ),
@@ -316,6 +353,8 @@ fn edited(table: &str, column: &str, v: &Value) -> Value {
         // Moved to an event that does not exist (the next one may hold its
         // own part: the key is unique).
         ("audit_private", "event_id", Value::Integer(i)) => Value::Integer(i + 100_000),
+        // Past the numbers taken (1 and 2), which the key keeps unique.
+        ("convocations", "n", Value::Integer(i)) => Value::Integer(i + 10),
         ("overrides", "verdict", Value::Text(t)) => Value::Text(if t == "eligible" {
             "ineligible".into()
         } else {
@@ -446,6 +485,22 @@ fn an_edited_decision_is_named() {
         r.differences,
         [
             "décision de la séance n° 1 sur PDNP06-2025-004 : retenu, motivation « Projet trop peu détaillé. », confirmée expressément, par Sylvie Marcellin dans la base, non_retenu, motivation « Projet trop peu détaillé. », confirmée expressément, par Sylvie Marcellin selon le journal"
+        ]
+    );
+}
+
+#[test]
+fn an_edited_convocation_is_named_with_both_slots() {
+    let (_dir, db) = built_and_edited(
+        "UPDATE convocations SET start_time = '10:45' WHERE reference = 'PDNP06-2025-004' AND n = 2",
+        [],
+    );
+    let r = verify_record(&db, None).expect("verify");
+    assert!(r.chain.is_intact(), "the chain itself was not touched");
+    assert_eq!(
+        r.differences,
+        [
+            "convocation n° 2 de PDNP06-2025-004 : le 2025-07-11 de 10:45 à 09:45, jury Sylvie Marcellin, Julien Ferrand, fichier c2.pdf, empreinte 20123abcd, datée du 2025-07-03 dans la base, le 2025-07-11 de 09:00 à 09:45, jury Sylvie Marcellin, Julien Ferrand, fichier c2.pdf, empreinte 20123abcd, datée du 2025-07-03 selon le journal"
         ]
     );
 }

@@ -93,6 +93,23 @@ pub enum Command {
         #[arg(long = "as", value_name = "NOM", default_value = "secrétariat")]
         actor: String,
     },
+    /// Produit les convocations à l'audition (PDF, ODT, EML, invitation .ics)
+    /// des candidats dont le créneau est nouveau ou a changé, et l'agenda
+    /// (.ics) de chaque membre du jury
+    Convocations {
+        /// Base de données de l'appel
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        /// Un seul dossier (sa référence)
+        #[arg(long, value_name = "RÉFÉRENCE")]
+        dossier: Option<String>,
+        /// Dossier où écrire les convocations (par défaut : Documents/Jury/<appel>)
+        #[arg(long, value_name = "DOSSIER")]
+        out: Option<PathBuf>,
+        /// Qui produit les convocations (journal d'audit)
+        #[arg(long = "as", value_name = "NOM", default_value = "secrétariat")]
+        actor: String,
+    },
     /// Produit le procès-verbal de chaque séance (PDF et ODT)
     Minutes {
         #[arg(long, value_name = "FICHIER")]

@@ -114,6 +114,19 @@ const ENGLISH: &[(&str, &str, &str)] = &[
     ),
     ("letters", "actor", "Who produces the letters (audit log)"),
     (
+        "convocations",
+        "",
+        "Produce the audition invitations (PDF, ODT, EML, .ics invitation) of candidates whose slot is new or changed, and each panel member's calendar (.ics)",
+    ),
+    ("convocations", "db", "The call's database"),
+    ("convocations", "dossier", "One dossier only (its reference)"),
+    (
+        "convocations",
+        "out",
+        "Folder to write the invitations to (default: Documents/Jury/<call>)",
+    ),
+    ("convocations", "actor", "Who produces the invitations (audit log)"),
+    (
         "minutes",
         "",
         "Produce the minutes of each session (PDF and ODT)",

@@ -76,10 +76,9 @@ struct Ready {
 }
 
 /// Produces every new or changed convocation (or one dossier's) in `out`,
-/// and the panel's calendars, as of `now`.
+/// and the panel's calendars, from the timetable as it stands, as of `now`.
 pub fn produce(
     store: &mut Store,
-    slots: &[Slot],
     out: &Path,
     only: Option<&str>,
     lang: Lang,
@@ -92,6 +91,8 @@ pub fn produce(
         .audition
         .clone()
         .ok_or_else(|| vec![ProduceError::NoAudition])?;
+    let slots = store.slots().map_err(|e| vec![e.into()])?;
+    let slots = slots.as_slice();
     if slots.is_empty() {
         return Err(vec![ProduceError::NoSlot]);
     }

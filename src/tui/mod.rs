@@ -105,7 +105,7 @@ struct LetterJob {
 }
 
 /// Where the TUI writes letters: a visible folder, `~/Documents/Jury/<call>`.
-fn letters_dir(call_id: &str) -> PathBuf {
+pub fn letters_dir(call_id: &str) -> PathBuf {
     dirs::document_dir()
         .or_else(dirs::home_dir)
         .unwrap_or_else(|| PathBuf::from("."))
