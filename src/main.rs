@@ -377,10 +377,7 @@ fn convocations(
             }
             fail(
                 1,
-                lang.t(
-                    "Aucune convocation produite.",
-                    "No invitation produced.",
-                ),
+                lang.t("Aucune convocation produite.", "No invitation produced."),
             )
         }
     }

@@ -119,13 +119,21 @@ const ENGLISH: &[(&str, &str, &str)] = &[
         "Produce the audition invitations (PDF, ODT, EML, .ics invitation) of candidates whose slot is new or changed, and each panel member's calendar (.ics)",
     ),
     ("convocations", "db", "The call's database"),
-    ("convocations", "dossier", "One dossier only (its reference)"),
+    (
+        "convocations",
+        "dossier",
+        "One dossier only (its reference)",
+    ),
     (
         "convocations",
         "out",
         "Folder to write the invitations to (default: Documents/Jury/<call>)",
     ),
-    ("convocations", "actor", "Who produces the invitations (audit log)"),
+    (
+        "convocations",
+        "actor",
+        "Who produces the invitations (audit log)",
+    ),
     (
         "minutes",
         "",
