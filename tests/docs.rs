@@ -446,6 +446,7 @@ fn letters_page_lists_every_placeholder() {
     let page = read("docs/letters.md");
     let missing: Vec<_> = jury_core::templates::FIELDS
         .iter()
+        .chain(jury_core::templates::CONVOCATION_FIELDS)
         .map(|(name, _)| format!("{{{{{name}}}}}"))
         .filter(|p| !page.contains(p.as_str()))
         .collect();
