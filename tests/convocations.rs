@@ -49,6 +49,15 @@ fn scheduled(dir: &Path) -> PathBuf {
         .expect("call folder")
         .import_into(&mut store)
         .expect("import");
+    drop(store);
+    scheduled_into(&db);
+    db
+}
+
+/// Julien's conflict with 004 and the two slots, in a database holding the
+/// sample.
+fn scheduled_into(db: &Path) {
+    let mut store = Store::open(db).expect("open");
     store
         .set_conflict(JULIEN, "PDNP06-2025-004", JULIEN, true, "ancien salarié")
         .expect("conflict");
@@ -61,7 +70,6 @@ fn scheduled(dir: &Path) -> PathBuf {
             ],
         )
         .expect("scheduled");
-    db
 }
 
 fn convocations(db: &Path, out: &Path) -> String {
@@ -309,4 +317,66 @@ fn without_a_timetable_nothing_is_written_and_the_message_says_why() {
         "{err}"
     );
     assert!(!out.exists());
+}
+
+/// The secretary produces them with the letters view's key, the status
+/// says what was written and the view lists them; a member may not.
+#[test]
+fn the_letters_view_produces_and_lists_convocations_through_the_keymap() {
+    let mut s = harness::open("samples/caf06-pdnp-2025", Some(SECRETARY));
+    let letters = s.letters_dir();
+    // The timetable, written while the app is closed, then opened again.
+    drop(s.app);
+    scheduled_into(&s.db);
+    s.app = jury::tui::App::open(jury::tui::Options {
+        call_dir: root().join("samples/caf06-pdnp-2025"),
+        db: Some(s.db.clone()),
+        reviewer: Some(SECRETARY.into()),
+        keymap: None,
+        lang: jury_core::fr::Lang::Fr,
+        color: true,
+        letters_dir: Some(letters),
+    })
+    .expect("reopen");
+    // The import report of the call folder, when it has something to say
+    // (not about convocations: checked below), is closed first.
+    if matches!(s.app.state.mode, jury::app::state::Mode::Report { .. }) {
+        assert!(!s.screen().contains("convocation"), "{}", s.screen());
+        s.act("close");
+    }
+    s.act("letters_view");
+    s.act("produce_convocations");
+    let screen = s.screen().replace(['\u{a0}', '\u{202f}'], " ");
+    assert!(
+        screen.contains("2 convocations, 0 rectificative, 3 agendas de jury"),
+        "{screen}"
+    );
+    assert!(screen.contains("Convocations à l'audition (2)"), "{screen}");
+    assert!(screen.contains("10/07/2025 09:45–10:30"), "{screen}");
+    assert!(screen.contains("première"), "{screen}");
+    assert!(
+        s.letters_dir()
+            .join("PDNP06-2025-004-convocation.ics")
+            .is_file()
+    );
+    // Again: nothing moved, nothing new, and the status says so.
+    s.act("produce_convocations");
+    let screen = s.screen();
+    assert!(screen.contains("aucune convocation nouvelle"), "{screen}");
+    let events: Vec<i64> =
+        s.query("SELECT COUNT(*) FROM audit WHERE action = 'convocation.produce'");
+    assert_eq!(events, [2]);
+
+    // A member is told why not; nothing is written.
+    let mut m = s.reopen_as("samples/caf06-pdnp-2025", JULIEN);
+    if matches!(m.app.state.mode, jury::app::state::Mode::Report { .. }) {
+        m.act("close");
+    }
+    m.act("letters_view");
+    m.act("produce_convocations");
+    let screen = m.screen();
+    assert!(
+        screen.contains("Seuls la présidence et le secrétariat"),
+        "{screen}"
+    );
 }

@@ -165,6 +165,8 @@ actions! {
         ImportPacket          => "import_packet",             "Importer le paquet d'un membre", "Import a member's packet";
         ResolveMerge          => "resolve_packet_conflict",   "Trancher un désaccord entre paquets", "Settle a disagreement between packets";
         Minutes               => "produce_minutes",           "Produire les procès-verbaux (PDF, ODT)", "Produce the minutes (PDF, ODT)";
+        // Convocations
+        ProduceConvocations   => "produce_convocations",      "Produire les convocations à l'audition et les agendas du jury", "Produce the audition invitations and the panel's calendars";
     }
     typed {
         /// A typed character in a text field; not bindable.

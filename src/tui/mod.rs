@@ -158,6 +158,7 @@ impl App {
         let hint = store.meta("last_reviewer").map_err(StartError::Store)?;
         let committee = store.load_committee().map_err(StartError::Store)?;
         let letters = store.letters().map_err(StartError::Store)?;
+        let convocations = store.convocations().map_err(StartError::Store)?;
         let letters_dir = opts.letters_dir.unwrap_or_else(|| letters_dir(&call.id));
         // `--as` names a member, or nobody: a name is never added from here.
         let reviewer = match &opts.reviewer {
@@ -186,7 +187,7 @@ impl App {
             (Some(typed), true) => jury_core::names::normalize(typed).or(hint),
             _ => hint,
         };
-        let state = State::new(Init {
+        let mut state = State::new(Init {
             lang: opts.lang,
             color: opts.color,
             call,
@@ -208,6 +209,7 @@ impl App {
             pending_files,
             requests,
         });
+        state.letters_view.convocations = convocations;
         let created = store.created();
         let mut app = App {
             state,
@@ -324,6 +326,35 @@ impl App {
                         })
                         .collect(),
                 )]
+            }
+            Effect::Convocations => {
+                let me = self.state.reviewer.clone().unwrap_or_default();
+                let dir = self.state.env.letters_dir.clone();
+                let produced = crate::io::convene::produce(
+                    &mut self.store,
+                    &dir,
+                    None,
+                    lang,
+                    &me,
+                    chrono::Utc::now(),
+                );
+                vec![match produced {
+                    Ok(report) => match self.store.convocations() {
+                        Ok(convocations) => Outcome::ConvocationsWritten {
+                            summary: report.summary(lang),
+                            dir,
+                            convocations,
+                        },
+                        Err(e) => Outcome::Failed(e.message(lang)),
+                    },
+                    Err(errors) => Outcome::Failed(
+                        errors
+                            .iter()
+                            .map(|e| e.message(lang))
+                            .collect::<Vec<_>>()
+                            .join(" ; "),
+                    ),
+                }]
             }
             Effect::Minutes => {
                 let result = produce::load(&self.store).and_then(|src| {

@@ -25,6 +25,7 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             Action::MarkSent,
             Action::MarkAcknowledged,
             Action::Minutes,
+            Action::ProduceConvocations,
             Action::LettersView,
             Action::Help,
         ],

@@ -74,6 +74,18 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     } else {
         (body, None)
     };
+    let table = match s.letters_view.convocations.len() {
+        0 => table,
+        n => {
+            let [letters, convocations] = Layout::vertical([
+                Constraint::Min(6),
+                Constraint::Length((n as u16).saturating_add(3).min(12)),
+            ])
+            .areas(table);
+            render_convocations(f, s, t, convocations);
+            letters
+        }
+    };
     render_table(f, s, t, table);
     if let Some(p) = preview {
         render_preview(f, s, t, p);
@@ -196,6 +208,59 @@ fn render_table(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     }
 }
 
+/// The convocations produced, latest last: the slot each convenes to, its
+/// number, and whether it corrects an earlier one.
+fn render_convocations(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+    let lang = s.env.lang;
+    let header = Row::new(vec![
+        Cell::from(lang.tr(text::COL_REF)),
+        Cell::from(lang.tr(text::COL_SLOT)),
+        Cell::from("n"),
+        Cell::from(lang.tr(text::COL_KIND)),
+    ])
+    .style(t.dim().add_modifier(Modifier::BOLD));
+    let list = &s.letters_view.convocations;
+    let rows: Vec<Row> = list
+        .iter()
+        .map(|c| {
+            let day = chrono::NaiveDate::parse_from_str(&c.day, "%Y-%m-%d")
+                .map(|d| lang.short_date(d))
+                .unwrap_or_else(|_| c.day.clone());
+            let kind = if c.n > 1 {
+                lang.tr(text::CORRECTED)
+            } else {
+                lang.tr(text::FIRST)
+            };
+            Row::new(vec![
+                Cell::from(c.reference.clone()),
+                Cell::from(format!("{day} {}–{}", c.start, c.end)),
+                Cell::from(c.n.to_string()),
+                Cell::from(kind),
+            ])
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(15),
+        Constraint::Length(22),
+        Constraint::Length(3),
+        Constraint::Fill(1),
+    ];
+    // The latest in view when there are more than the pane shows.
+    let mut state = TableState::default().with_selected(list.len().checked_sub(1));
+    f.render_stateful_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .column_spacing(1)
+            .block(pane_block(
+                format!("{} ({})", lang.tr(text::CONVOCATIONS), list.len()),
+                false,
+                t,
+            )),
+        area,
+        &mut state,
+    );
+}
+
 fn render_preview(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.env.lang;
     let block = pane_block(lang.tr(text::PREVIEW).into(), false, t);
@@ -305,6 +370,11 @@ mod text {
     use jury_core::fr::Tr;
 
     pub const LETTERS: Tr = Tr::new("Courriers", "Letters");
+    pub const CONVOCATIONS: Tr = Tr::new("Convocations à l'audition", "Audition invitations");
+    pub const COL_SLOT: Tr = Tr::new("Créneau", "Slot");
+    pub const COL_KIND: Tr = Tr::new("Nature", "Kind");
+    pub const CORRECTED: Tr = Tr::new("rectificative", "corrected");
+    pub const FIRST: Tr = Tr::new("première", "first");
     pub const COUNT_FINAL: Tr = Tr::new("décision(s) définitive(s)", "final decision(s)");
     pub const COUNT_PRODUCED: Tr = Tr::new("produit(s)", "produced");
     pub const COUNT_SENT: Tr = Tr::new("envoyé(s)", "sent");

@@ -32,6 +32,8 @@ pub struct LettersView {
     pub preview: Option<Preview>,
     /// A running batch: done, total, current reference.
     pub progress: Option<(usize, usize, String)>,
+    /// The convocations to the audition produced, by reference and number.
+    pub convocations: Vec<jury_core::convocation::ConvocationRow>,
 }
 
 impl State {

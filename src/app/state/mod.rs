@@ -350,6 +350,7 @@ impl State {
                 selected: 0,
                 preview: None,
                 progress: None,
+                convocations: Vec::new(),
             },
         };
         let mut territories: Vec<String> = s

@@ -35,6 +35,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Minutes if allowed(s) => return vec![Effect::Minutes],
+        Action::ProduceConvocations if allowed(s) => return vec![Effect::Convocations],
         Action::Generate | Action::Confirm => {
             if !allowed(s) {
                 return Vec::new();

@@ -49,6 +49,8 @@ pub enum Effect {
     FindPackets,
     /// Write the minutes of every session.
     Minutes,
+    /// Write every new or corrected convocation and the panel's calendars.
+    Convocations,
     /// Record a request for missing pieces and write its letter.
     RequestPieces {
         reference: String,
@@ -355,7 +357,8 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::MarkAcknowledged
         | Action::ImportPacket
         | Action::ResolveMerge
-        | Action::Minutes => {}
+        | Action::Minutes
+        | Action::ProduceConvocations => {}
     }
     effects
 }

@@ -58,6 +58,13 @@ pub enum Outcome {
         count: usize,
         dir: PathBuf,
     },
+    /// Convocations produced: what was written (« 8 convocations, 2
+    /// rectificatives, 3 agendas de jury »), where, and every convocation now.
+    ConvocationsWritten {
+        summary: String,
+        dir: PathBuf,
+        convocations: Vec<jury_core::convocation::ConvocationRow>,
+    },
     /// The packet files found where packets usually land (path, label).
     PacketsFound(Vec<(String, String)>),
     /// A request for missing pieces recorded, its letter written there.
@@ -180,6 +187,14 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
             lang.tr(text::PIECES_REQUESTED),
             pdf.display()
         )),
+        Outcome::ConvocationsWritten {
+            summary,
+            dir,
+            convocations,
+        } => {
+            s.letters_view.convocations = convocations;
+            s.set_status(format!("{summary} — {}", dir.display()));
+        }
         Outcome::MinutesWritten { count, dir } => s.set_status(format!(
             "{count} {} {}",
             lang.tr(text::MINUTES_WRITTEN),
