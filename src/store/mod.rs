@@ -32,7 +32,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 11;
+const SCHEMA_VERSION: i64 = 12;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -247,6 +247,15 @@ const MIGRATIONS: &[&str] = &[
         version INTEGER NOT NULL,
         actor TEXT NOT NULL,
         requested_at TEXT NOT NULL
+     );",
+    // 12: two-stage calls. A session belongs to the dossier stage or to the
+    // audition stage; a candidate who did not come to their audition is
+    // recorded as absent (the call says what follows from it).
+    "ALTER TABLE sessions ADD COLUMN stage TEXT NOT NULL DEFAULT 'dossier';
+     CREATE TABLE absences (
+        reference TEXT PRIMARY KEY REFERENCES dossiers(reference),
+        by TEXT NOT NULL,
+        at TEXT NOT NULL
      );",
 ];
 

@@ -21,6 +21,7 @@ fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
 fn session(id: i64, closed: bool) -> Session {
     Session {
         id,
+        stage: Default::default(),
         date: "2025-07-07".into(),
         opened_by: CHAIR.into(),
         closed_at: closed.then(|| "2025-07-07T17:00:00.000Z".into()),
