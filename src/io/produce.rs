@@ -548,6 +548,7 @@ mod tests {
 
     fn session(date: &str, closed_at: Option<&str>) -> Session {
         Session {
+            stage: Default::default(),
             id: 2,
             date: date.into(),
             opened_by: "Sylvie Marcellin".into(),

@@ -260,8 +260,12 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     header.push(Cell::from(""));
     let finals = s.batch.committee.finals.as_ref();
     if finals.is_some() {
-        header.push(Cell::from(Line::from(lang.tr(text::COL_DOSSIER)).right_aligned()));
-        header.push(Cell::from(Line::from(lang.tr(text::COL_FINAL)).right_aligned()));
+        header.push(Cell::from(
+            Line::from(lang.tr(text::COL_DOSSIER)).right_aligned(),
+        ));
+        header.push(Cell::from(
+            Line::from(lang.tr(text::COL_FINAL)).right_aligned(),
+        ));
     }
     header.push(Cell::from(lang.tr(text::COL_DECISION)));
     // Only the rows on screen are built; the window follows the selection.
@@ -346,7 +350,11 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 let last = if s.batch.committee.data.absent(reference) {
                     Span::styled(lang.tr(text::ABSENT_CELL), t.error())
                 } else {
-                    Span::raw(hide(fmt_opt(lang, f.final_score.get(reference).copied(), 2)))
+                    Span::raw(hide(fmt_opt(
+                        lang,
+                        f.final_score.get(reference).copied(),
+                        2,
+                    )))
                 };
                 cells.push(Cell::from(Line::from(last).right_aligned()));
             }

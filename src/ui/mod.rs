@@ -153,7 +153,8 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         None => Span::styled(format!(" {} ", lang.tr(text::NO_REVIEWER)), t.warn()),
     };
     // A call with auditions always says which stage the screens show.
-    let (stage, shown, of_what) = match (&s.batch.committee.finals, s.batch.call.audition.is_some()) {
+    let (stage, shown, of_what) = match (&s.batch.committee.finals, s.batch.call.audition.is_some())
+    {
         (Some(f), _) => (
             Span::styled(
                 format!(" {} ", jury_core::stage::Stage::Audition.label(lang)),
@@ -170,7 +171,11 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             s.batch.entries.len(),
             lang.tr(text::DOSSIERS),
         ),
-        (None, false) => (Span::raw(""), s.batch.entries.len(), lang.tr(text::DOSSIERS)),
+        (None, false) => (
+            Span::raw(""),
+            s.batch.entries.len(),
+            lang.tr(text::DOSSIERS),
+        ),
     };
     let counts = format!(
         " {shown} {of_what} · {} {} ",

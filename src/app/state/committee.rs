@@ -31,7 +31,10 @@ impl State {
             .collect();
         // The audition stage is about the convened candidates only.
         if let Some(f) = &self.batch.committee.finals {
-            rows.retain(|i| f.convened.contains(&self.batch.entries[*i].dossier.reference));
+            rows.retain(|i| {
+                f.convened
+                    .contains(&self.batch.entries[*i].dossier.reference)
+            });
         }
         if self.committee_view.normalised {
             let z: HashMap<usize, f64> = rows

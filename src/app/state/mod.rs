@@ -295,7 +295,11 @@ impl State {
                 today: init.today,
             },
             batch: Batch {
-                audition_grid: init.call.audition.as_ref().map(|_| init.call.audition_grid()),
+                audition_grid: init
+                    .call
+                    .audition
+                    .as_ref()
+                    .map(|_| init.call.audition_grid()),
                 call: init.call,
                 index: entries
                     .iter()

@@ -287,7 +287,7 @@ fn the_chair_opens_a_session_with_the_members_present() {
     // Shown as the committee writes it, stored ISO.
     assert_eq!(form(&s).text_of("date"), "7 juillet 2025");
     let effects = update(&mut s, Action::Confirm);
-    let [Effect::Committee(Change::OpenSession { date, present })] = effects.as_slice() else {
+    let [Effect::Committee(Change::OpenSession { date, present, .. })] = effects.as_slice() else {
         panic!("one session to open, got {effects:?}");
     };
     assert_eq!(date, "2025-07-07");
@@ -296,6 +296,7 @@ fn the_chair_opens_a_session_with_the_members_present() {
     let change = Change::OpenSession {
         date: date.clone(),
         present: present.clone(),
+        stage: Default::default(),
     };
     update(
         &mut s,

@@ -104,8 +104,8 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
     let Some(i) = s.entry_index(reference) else {
         return;
     };
-    let absent = stage == jury_core::stage::Stage::Audition
-        && s.batch.committee.data.absent(reference);
+    let absent =
+        stage == jury_core::stage::Stage::Audition && s.batch.committee.data.absent(reference);
     let verdict = s.verdict(i);
     // A starting point only: ineligible → irrecevable; under the call's
     // quality threshold → non retenu; otherwise retenu.
@@ -200,7 +200,8 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
         ],
     );
     let facts = facts(s, reference, i);
-    if facts.needs_confirmation(&s.batch.call) {
+    // Nobody scores a candidate who did not come: no confirmation to ask.
+    if facts.needs_confirmation(&s.batch.call) && !absent {
         form.fields.push(Form::check(
             "confirm",
             lang.tr(text::DECIDE_DESPITE_FEW_REVIEWS),
@@ -682,11 +683,14 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             };
             let i = s.entry_index(reference).ok_or_else(|| "?".to_string())?;
             let session = s.batch.committee.open_session().cloned();
+            let absent =
+                s.batch.committee.finals.is_some() && s.batch.committee.data.absent(reference);
             let facts = Facts {
-                confirmed: matches!(
-                    form.get("confirm").map(|f| &f.value),
-                    Some(Value::Check(true))
-                ),
+                confirmed: absent
+                    || matches!(
+                        form.get("confirm").map(|f| &f.value),
+                        Some(Value::Check(true))
+                    ),
                 ..facts(s, reference, i)
             };
             let ok = decision::check(&s.batch.call, &draft, &facts, lang)
@@ -707,7 +711,8 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 session: session.map(|x| x.id).unwrap_or(0),
                 draft,
                 without_quorum: ok.without_quorum,
-                guarded: ok.guarded,
+                // Unscored because absent is no confirmation to flag.
+                guarded: ok.guarded && !absent,
             }
         }
         Purpose::OpenSession => {
