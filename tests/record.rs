@@ -153,6 +153,7 @@ fn build(dir: &Path) -> PathBuf {
             CHAIR,
             "2025-07-07",
             &[CHAIR.into(), SECRETARY.into(), MEMBER.into()],
+            Default::default(),
         )
         .expect("session");
     store
@@ -640,7 +641,12 @@ fn any_sequence_of_committee_actions_leaves_tables_the_log_replays() {
                 ),
                 7 => match session {
                     None => store
-                        .open_session(CHAIR, "2025-07-07", &[CHAIR.into(), who.into()])
+                        .open_session(
+                            CHAIR,
+                            "2025-07-07",
+                            &[CHAIR.into(), who.into()],
+                            Default::default(),
+                        )
                         .map(|id| session = Some(id)),
                     Some(id) => store.close_session(CHAIR, id).map(|()| session = None),
                 },

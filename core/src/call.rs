@@ -221,6 +221,30 @@ impl Call {
         Call::parse("appel.json", &text)
     }
 
+    /// The call as the audition stage scores it: the audition's scale and
+    /// criteria in place of the dossiers' (no criteria when the audition is
+    /// not scored). The call itself when it has no audition stage.
+    pub fn audition_grid(&self) -> Call {
+        let mut grid = self.clone();
+        if let Some(a) = &self.audition {
+            grid.criteria = a.criteria.clone();
+            if let Some(scale) = &a.scale {
+                grid.scale = scale.clone();
+            }
+        }
+        grid
+    }
+
+    /// The call as `stage` scores it.
+    pub fn grid_of(&self, stage: crate::stage::Stage) -> std::borrow::Cow<'_, Call> {
+        match stage {
+            crate::stage::Stage::Audition if self.audition.is_some() => {
+                std::borrow::Cow::Owned(self.audition_grid())
+            }
+            _ => std::borrow::Cow::Borrowed(self),
+        }
+    }
+
     pub fn total_weight(&self) -> f64 {
         self.criteria.iter().map(|c| c.weight).sum()
     }

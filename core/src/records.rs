@@ -25,6 +25,9 @@ pub struct Override {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
     pub id: i64,
+    /// The stage it decides: the shortlist, or the final decision after
+    /// the auditions.
+    pub stage: crate::stage::Stage,
     pub date: String,
     pub opened_by: String,
     pub closed_at: Option<String>,
@@ -56,6 +59,14 @@ pub struct DecisionRow {
     pub guarded: bool,
 }
 
+/// A candidate who did not come to their audition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Absence {
+    pub reference: String,
+    pub by: String,
+    pub at: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
     pub session_id: i64,
@@ -75,6 +86,8 @@ pub struct CommitteeData {
     /// Every decision row, oldest first: the last per dossier is current.
     pub decisions: Vec<DecisionRow>,
     pub outcome: Option<Outcome>,
+    /// Candidates recorded absent from their audition.
+    pub absences: Vec<Absence>,
     /// Per member: their latest merged packet and how many dossiers it scored.
     pub packets: Vec<PacketSummary>,
     /// Scores two packets disagreed on, left for the chair.

@@ -79,6 +79,8 @@ pub fn consensus(reference: &str, criterion: &str, value: f64) -> (String, Strin
 
 pub struct SessionRow<'a> {
     pub id: i64,
+    /// `dossier` or `audition`.
+    pub stage: &'a str,
     pub date: &'a str,
     pub opened_by: &'a str,
     pub present: &'a BTreeSet<String>,
@@ -97,7 +99,18 @@ pub fn session(s: &SessionRow) -> (String, String) {
     if let Some((by, day)) = s.closed {
         shown.push_str(&format!(", close par {by} le {day}"));
     }
+    if s.stage != crate::stage::Stage::Dossier.id() {
+        shown.push_str(&format!(", étape {}", s.stage));
+    }
     (format!("séance n° {}", s.id), shown)
+}
+
+/// A candidate recorded absent from their audition.
+pub fn absence(reference: &str, by: &str) -> (String, String) {
+    (
+        format!("absence à l'audition de {reference}"),
+        format!("notée par {by}"),
+    )
 }
 
 pub struct DecisionRow<'a> {
@@ -359,6 +372,7 @@ struct Letter {
 
 #[derive(Default)]
 struct Session {
+    stage: String,
     date: String,
     opened_by: String,
     present: BTreeSet<String>,
@@ -379,6 +393,7 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     let mut overrides: BTreeMap<String, (bool, String)> = BTreeMap::new();
     let mut consensus_grid: BTreeMap<(String, String), f64> = BTreeMap::new();
     let mut sessions: BTreeMap<i64, Session> = BTreeMap::new();
+    let mut absences: BTreeMap<String, String> = BTreeMap::new();
     let mut decisions: BTreeMap<(i64, String), Decision> = BTreeMap::new();
     let mut outcomes: BTreeMap<i64, Vec<(bool, String, String)>> = BTreeMap::new();
     let mut letters: BTreeMap<(String, i64), Letter> = BTreeMap::new();
@@ -545,6 +560,10 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                     sessions.insert(
                         id,
                         Session {
+                            stage: after["stage"]
+                                .as_str()
+                                .unwrap_or(crate::stage::Stage::Dossier.id())
+                                .to_string(),
                             date: after["date"].as_str().unwrap_or("").to_string(),
                             opened_by: e.actor.clone(),
                             present: after["present"]
@@ -556,6 +575,13 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                             closed: None,
                         },
                     );
+                }
+            }
+            "audition.absence" => {
+                if after["absent"].as_bool() == Some(true) {
+                    absences.insert(e.target.clone(), e.actor.clone());
+                } else {
+                    absences.remove(&e.target);
                 }
             }
             "session.close" => {
@@ -701,6 +727,7 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     for (id, s) in &sessions {
         put(session(&SessionRow {
             id: *id,
+            stage: &s.stage,
             date: &s.date,
             opened_by: &s.opened_by,
             present: &s.present,
@@ -721,6 +748,9 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
             guarded: v["guarded"].as_bool().unwrap_or(false),
             by: &d.by,
         }));
+    }
+    for (reference, by) in &absences {
+        put(absence(reference, by));
     }
     for (sid, list) in &outcomes {
         for (i, (unsuccessful, motivation, by)) in list.iter().enumerate() {

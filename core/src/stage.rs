@@ -268,7 +268,7 @@ pub fn parse(
         ));
     }
     let slot_minutes = f.number("slot_minutes", errors).and_then(|m| {
-        if m < 5.0 || m > 600.0 || m.fract() != 0.0 {
+        if !(5.0..=600.0).contains(&m) || m.fract() != 0.0 {
             if let Some(v) = f.get("slot_minutes") {
                 errors.push(f.src.error(
                     v,
@@ -334,7 +334,7 @@ pub fn parse(
             }
         }
     }
-    if scale.is_some() != !criteria.is_empty()
+    if scale.is_some() == criteria.is_empty()
         && let Some(v) = call.get("audition")
     {
         errors.push(f.src.error(

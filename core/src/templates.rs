@@ -326,7 +326,12 @@ pub fn for_decision(
 /// Checks a call's templates: every one parses, every decision has one.
 pub fn check_call(call: &crate::call::Call, overrides: &BTreeMap<String, String>) -> Vec<Diag> {
     let mut out = Vec::new();
-    for kind in crate::decision::kinds(call, crate::fr::Lang::Fr) {
+    // Convening to an audition has no decision letter: the convocation
+    // is the letter.
+    for kind in crate::decision::kinds(call, crate::fr::Lang::Fr)
+        .into_iter()
+        .filter(|k| k.id != crate::call::decision_id::CONVOQUE)
+    {
         match for_decision(&kind.id, overrides) {
             Some(Ok(_)) => {}
             Some(Err(mut e)) => out.append(&mut e),

@@ -165,6 +165,9 @@ actions! {
         ImportPacket          => "import_packet",             "Importer le paquet d'un membre", "Import a member's packet";
         ResolveMerge          => "resolve_packet_conflict",   "Trancher un désaccord entre paquets", "Settle a disagreement between packets";
         Minutes               => "produce_minutes",           "Produire les procès-verbaux (PDF, ODT)", "Produce the minutes (PDF, ODT)";
+        // Two stages
+        SwitchStage           => "switch_stage",              "Étape : étude des dossiers / auditions", "Stage: dossier review / auditions";
+        RecordAbsence         => "record_absence",            "Noter absent·e (ou présent·e) à l'audition", "Mark absent (or present) at the audition";
     }
     typed {
         /// A typed character in a text field; not bindable.

@@ -33,7 +33,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 12;
+const SCHEMA_VERSION: i64 = 13;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -249,7 +249,16 @@ const MIGRATIONS: &[&str] = &[
         actor TEXT NOT NULL,
         requested_at TEXT NOT NULL
      );",
-    // 12: the audition timetable: one slot per shortlisted candidate, with
+    // 12: two-stage calls. A session belongs to the dossier stage or to the
+    // audition stage; a candidate who did not come to their audition is
+    // recorded as absent (the call says what follows from it).
+    "ALTER TABLE sessions ADD COLUMN stage TEXT NOT NULL DEFAULT 'dossier';
+     CREATE TABLE absences (
+        reference TEXT PRIMARY KEY REFERENCES dossiers(reference),
+        by TEXT NOT NULL,
+        at TEXT NOT NULL
+     );",
+    // 13: the audition timetable: one slot per shortlisted candidate, with
     // the panel that sits for them (a panel, so no two candidates share a
     // start), and unavailability recorded in the app on top of the call's.
     "CREATE TABLE audition_slots (

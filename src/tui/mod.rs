@@ -418,10 +418,18 @@ impl App {
                 criterion,
                 value,
             } => self.store.set_consensus(&me, reference, criterion, *value),
-            Change::OpenSession { date, present } => {
-                self.store.open_session(&me, date, present).map(|_| ())
-            }
+            Change::OpenSession {
+                date,
+                present,
+                stage,
+            } => self
+                .store
+                .open_session(&me, date, present, *stage)
+                .map(|_| ()),
             Change::CloseSession(id) => self.store.close_session(&me, *id),
+            Change::Absence { reference, absent } => {
+                self.store.set_absence(&me, reference, *absent)
+            }
             Change::Decision {
                 session,
                 draft,

@@ -258,6 +258,15 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         header.push(Cell::from(Line::from("z").right_aligned()));
     }
     header.push(Cell::from(""));
+    let finals = s.batch.committee.finals.as_ref();
+    if finals.is_some() {
+        header.push(Cell::from(
+            Line::from(lang.tr(text::COL_DOSSIER)).right_aligned(),
+        ));
+        header.push(Cell::from(
+            Line::from(lang.tr(text::COL_FINAL)).right_aligned(),
+        ));
+    }
     header.push(Cell::from(lang.tr(text::COL_DECISION)));
     // Only the rows on screen are built; the window follows the selection.
     let shown = (area.height.saturating_sub(3) as usize).max(1);
@@ -333,6 +342,22 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             } else {
                 Span::raw("")
             }));
+            if let Some(f) = finals {
+                cells.push(Cell::from(
+                    Line::from(hide(fmt_opt(lang, f.dossier.get(reference).copied(), 2)))
+                        .right_aligned(),
+                ));
+                let last = if s.batch.committee.data.absent(reference) {
+                    Span::styled(lang.tr(text::ABSENT_CELL), t.error())
+                } else {
+                    Span::raw(hide(fmt_opt(
+                        lang,
+                        f.final_score.get(reference).copied(),
+                        2,
+                    )))
+                };
+                cells.push(Cell::from(Line::from(last).right_aligned()));
+            }
             cells.push(Cell::from(decision_label(s, reference)));
             Row::new(cells)
         })
@@ -362,7 +387,11 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     if s.committee_view.normalised {
         widths.push(Constraint::Length(5));
     }
-    widths.extend([Constraint::Length(1), Constraint::Fill(1)]);
+    widths.push(Constraint::Length(1));
+    if finals.is_some() {
+        widths.extend([Constraint::Length(7), Constraint::Length(7)]);
+    }
+    widths.push(Constraint::Fill(1));
     let title = format!(
         "{} ({}) · ⚠ {} · * {}",
         lang.tr(text::RANKING),
@@ -571,7 +600,7 @@ fn criteria_lines(
     let lang = s.env.lang;
     let visible = s.may_see_others(reference);
     let me = s.reviewer.clone().unwrap_or_default();
-    for (k, (c, st)) in s.batch.call.criteria.iter().zip(&agg.criteria).enumerate() {
+    for (k, (c, st)) in s.grid().criteria.iter().zip(&agg.criteria).enumerate() {
         let label: String = c.label.chars().take(40).collect();
         lines.push(Line::from(Span::styled(
             format!(
@@ -650,7 +679,7 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let mut buckets = [0u64; 10];
     for a in &s.batch.committee.aggregates {
         if let Some(total) = a.official(s.batch.committee.basis) {
-            let on100 = DossierAggregate::on_100(&s.batch.call, total);
+            let on100 = DossierAggregate::on_100(s.grid(), total);
             buckets[((on100 / 10.0).floor() as usize).min(9)] += 1;
         }
     }
@@ -718,13 +747,13 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 .text_value(mean.map(|m| lang.num(m, 1)).unwrap_or_default())
         })
         .collect();
-    let max = (s.batch.call.scale.max * 10.0).round() as u64;
+    let max = (s.grid().scale.max * 10.0).round() as u64;
     let chart = BarChart::default()
         .block(pane_block(
             format!(
                 "{} / {}",
                 lang.tr(text::MEAN_BY_CRITERION),
-                lang.score(s.batch.call.scale.max)
+                lang.score(s.grid().scale.max)
             ),
             false,
             t,
@@ -740,6 +769,9 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 /// The committee view's texts, French then English.
 mod text {
     use jury_core::fr::Tr;
+    pub const COL_DOSSIER: Tr = Tr::new("Dossier", "Dossier");
+    pub const COL_FINAL: Tr = Tr::new("Finale", "Final");
+    pub const ABSENT_CELL: Tr = Tr::new("absent", "absent");
 
     pub const COMMITTEE: Tr = Tr::new("Comité", "Committee");
     pub const MODIFIED_MARK: Tr = Tr::new(" · modifié", " · changed");

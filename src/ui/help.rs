@@ -79,8 +79,8 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     };
     let mut spans = Vec::new();
     if s.mode == Mode::Normal && s.dossiers.focus == Pane::Grid && !committee && !letters {
-        let lo = s.batch.call.scale.min.max(0.0) as u8;
-        let hi = s.batch.call.scale.max.min(9.0) as u8;
+        let lo = s.grid().scale.min.max(0.0) as u8;
+        let hi = s.grid().scale.max.min(9.0) as u8;
         // Prefer the digit itself to its AZERTY twin in the hint.
         let key = |n: u8| {
             let keys = s.env.keymap.keys_for(Context::Grid, Action::Score(n));

@@ -1,6 +1,7 @@
 //! A closed session, through the real keymap: the chair scores three
 //! dossiers, decides them (retenu, non retenu, liste complémentaire) and
 //! closes the session. Shared by the tests that read letters and minutes.
+#![allow(dead_code)]
 
 use crate::harness::*;
 

@@ -174,7 +174,7 @@ impl State {
 
     /// The criterion under the grid's cursor.
     pub fn current_criterion(&self) -> Option<&Criterion> {
-        self.batch.call.criteria.get(self.dossiers.criterion)
+        self.grid().criteria.get(self.dossiers.criterion)
     }
 
     /// The active reviewer's scores on one dossier.
@@ -182,8 +182,7 @@ impl State {
         let Some(me) = &self.reviewer else {
             return Scores::new();
         };
-        self.batch
-            .call
+        self.grid()
             .criteria
             .iter()
             .filter_map(|c| {
@@ -209,8 +208,7 @@ impl State {
         match self.dossiers.grid_target {
             GridTarget::Own => self.my_scores(reference),
             GridTarget::Consensus => self
-                .batch
-                .call
+                .grid()
                 .criteria
                 .iter()
                 .filter_map(|c| {
@@ -225,7 +223,7 @@ impl State {
     }
 
     pub fn evaluation(&self, reference: &str) -> Evaluation {
-        grid::evaluate(&self.batch.call, &self.grid_scores(reference))
+        grid::evaluate(self.grid(), &self.grid_scores(reference))
     }
 
     /// The active reviewer's own progress on a dossier (cached by `recompute`).
@@ -237,7 +235,7 @@ impl State {
     }
 
     pub(super) fn compute_progress(&self, reference: &str) -> Progress {
-        let e = grid::evaluate(&self.batch.call, &self.my_scores(reference));
+        let e = grid::evaluate(self.grid(), &self.my_scores(reference));
         if e.complete() {
             Progress::Scored
         } else if e.scored > 0 {
@@ -361,6 +359,12 @@ impl State {
     fn passes_filter(&self, i: usize) -> bool {
         let e = &self.batch.entries[i];
         let reference = &e.dossier.reference;
+        // The audition stage is about the convened candidates only.
+        if let Some(f) = &self.batch.committee.finals
+            && !f.convened.contains(reference)
+        {
+            return false;
+        }
         match self.dossiers.list_filter {
             ListFilter::All => true,
             ListFilter::ToScore => self.progress(reference) != Progress::Scored,

@@ -170,6 +170,9 @@ pub struct Env {
 /// committee has recorded and what is computed from it.
 pub struct Batch {
     pub call: Call,
+    /// The call as the audition stage scores it (`Call::audition_grid`),
+    /// made once; None for a one-stage call.
+    pub audition_grid: Option<Call>,
     pub entries: Vec<Entry>,
     /// Reference → index into `entries` (entries never change after start).
     index: HashMap<String, usize>,
@@ -292,6 +295,11 @@ impl State {
                 today: init.today,
             },
             batch: Batch {
+                audition_grid: init
+                    .call
+                    .audition
+                    .as_ref()
+                    .map(|_| init.call.audition_grid()),
                 call: init.call,
                 index: entries
                     .iter()
@@ -445,8 +453,10 @@ impl State {
         self.dossiers.progress_cache = progress;
         let data = std::mem::take(&mut self.batch.committee.data);
         let basis = self.batch.committee.basis;
-        self.batch.committee = jury_core::committee::Committee::build(
+        let stage = self.batch.committee.stage;
+        self.batch.committee = jury_core::committee::Committee::build_stage(
             &self.batch.call,
+            stage,
             &dossiers,
             &scores,
             data,
@@ -521,6 +531,14 @@ impl State {
             .stale
             .iter()
             .find(|x| x.reference == reference && x.member == me)
+    }
+
+    /// The grid the current stage scores on: the dossiers' or the audition's.
+    pub fn grid(&self) -> &Call {
+        match (self.batch.committee.stage, &self.batch.audition_grid) {
+            (jury_core::stage::Stage::Audition, Some(grid)) => grid,
+            _ => &self.batch.call,
+        }
     }
 
     pub fn is_chair(&self) -> bool {

@@ -6,6 +6,7 @@ mod edit;
 mod letters;
 pub mod members;
 mod outcome;
+mod stage;
 #[cfg(test)]
 mod tests;
 
@@ -331,6 +332,12 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         Action::EditDossier => edit::open(s),
         Action::RequestPieces => edit::request_form(s),
         Action::AcceptFileVersion => effects.extend(edit::accept_file(s)),
+        Action::SwitchStage => stage::switch(s),
+        Action::RecordAbsence => {
+            if let Some(reference) = s.current_reference().map(str::to_string) {
+                effects.extend(stage::absence(s, &reference));
+            }
+        }
         Action::Close
         | Action::DeleteBack
         | Action::Insert(_)
@@ -379,7 +386,7 @@ fn move_in_pane(s: &mut State, action: Action) {
             }
         }
         Pane::Grid => {
-            let last = s.batch.call.criteria.len().saturating_sub(1);
+            let last = s.grid().criteria.len().saturating_sub(1);
             s.dossiers.criterion = match action {
                 Action::Down | Action::PageDown => (s.dossiers.criterion + 1).min(last),
                 Action::Up | Action::PageUp => s.dossiers.criterion.saturating_sub(1),
@@ -440,7 +447,7 @@ fn digit(s: &mut State, d: u8) -> Vec<Effect> {
     if need_reviewer(s) || s.current().is_none() || refused_in_conflict(s) {
         return Vec::new();
     }
-    let max = s.batch.call.scale.max;
+    let max = s.grid().scale.max;
     if let Some(p) = s.dossiers.pending_digit.take() {
         let v = (p as f64) * 10.0 + d as f64;
         if v <= max {
@@ -467,15 +474,15 @@ fn out_of_scale(s: &mut State, v: f64) -> Vec<Effect> {
         s.env.lang.tr(text::SCORE),
         s.env.lang.score(v),
         s.env.lang.tr(text::OUT_SCALE),
-        s.env.lang.score(s.batch.call.scale.min),
-        s.env.lang.score(s.batch.call.scale.max)
+        s.env.lang.score(s.grid().scale.min),
+        s.env.lang.score(s.grid().scale.max)
     );
     s.set_error(msg);
     Vec::new()
 }
 
 fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
-    if jury_core::grid::check_score(&s.batch.call, v).is_err() {
+    if jury_core::grid::check_score(s.grid(), v).is_err() {
         return out_of_scale(s, v);
     }
     let Some(effect) = set_score(s, Some(v), None) else {
@@ -496,7 +503,7 @@ fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
             lang.tr(text::SAVED),
             lang.tr(text::SCORED),
             lang.num(total, 2),
-            lang.score(s.batch.call.scale.max),
+            lang.score(s.grid().scale.max),
             lang.num(on100, 1),
             lang.tr(text::N_NEXT_DOSSIER_SCORE)
         ));
@@ -509,7 +516,7 @@ fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
         ));
     }
     // The next criterion, in order: predictable when rescoring too.
-    if advance && s.dossiers.criterion + 1 < s.batch.call.criteria.len() {
+    if advance && s.dossiers.criterion + 1 < s.grid().criteria.len() {
         s.dossiers.criterion += 1;
     }
     vec![effect]

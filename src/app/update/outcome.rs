@@ -255,6 +255,14 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
             format!("{} {}", lang.tr(text::SESSION_OPENED), day(date, lang))
         }
         Change::CloseSession(_) => lang.tr(text::SESSION_CLOSED).to_string(),
+        Change::Absence { reference, absent } => format!(
+            "{reference} : {}",
+            lang.tr(if *absent {
+                text::ABSENT_RECORDED
+            } else {
+                text::PRESENT_RECORDED
+            })
+        ),
         Change::Override { .. } => lang.tr(text::OVERRIDE).to_string(),
         Change::Conflict { declared: true, .. } => lang.tr(text::CONFLICT).to_string(),
         Change::Outcome { .. } => lang.tr(text::OUTCOME).to_string(),
@@ -321,6 +329,14 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
 
 mod text {
     use jury_core::fr::Tr;
+    pub const ABSENT_RECORDED: Tr = Tr::new(
+        "absence à l'audition enregistrée",
+        "absence from the audition recorded",
+    );
+    pub const PRESENT_RECORDED: Tr = Tr::new(
+        "absence retirée : présent·e à l'audition",
+        "absence withdrawn: present at the audition",
+    );
 
     pub const NOT_SAVED: Tr = Tr::new("Non enregistré :", "Not saved:");
     pub const CONFLICT_WITHDRAWN: Tr = Tr::new(

@@ -40,8 +40,15 @@ pub enum Change {
     OpenSession {
         date: String,
         present: Vec<String>,
+        /// The stage the committee is at when it opens the session.
+        stage: jury_core::stage::Stage,
     },
     CloseSession(i64),
+    /// A candidate did not come to their audition (or did, after all).
+    Absence {
+        reference: String,
+        absent: bool,
+    },
     Decision {
         session: i64,
         draft: Draft,
@@ -248,6 +255,12 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             return vec![Effect::FindPackets];
         }
         Action::CloseSession => close_session_form(s),
+        Action::SwitchStage => super::stage::switch(s),
+        Action::RecordAbsence => {
+            if let Some(r) = reference {
+                return super::stage::absence(s, &r);
+            }
+        }
         Action::Outcome => outcome_form(s),
         Action::AddMember => {
             if !s.may_decide() {
@@ -302,6 +315,14 @@ pub(super) fn conflict(s: &mut State, reference: &str) -> Vec<Effect> {
 /// This module's interface texts, in both languages.
 mod text {
     use jury_core::fr::Tr;
+    pub const NOT_CONVENED: Tr = Tr::new(
+        "n'est pas convoqué·e à l'audition : sa décision est celle de l'étape des dossiers.",
+        "is not invited to the audition: their decision is the dossier stage's.",
+    );
+    pub const ABSENT_MOTIVATION: Tr = Tr::new(
+        "Le candidat ne s'est pas présenté à l'audition à laquelle il était convoqué.",
+        "The candidate did not attend the audition they were invited to.",
+    );
     pub const CHOOSE_WITH_ARROWS: Tr = Tr::new(
         "Ce formulaire n'a pas de champ de texte : choisissez avec ←/→, cochez avec Espace.",
         "This form has no text field: choose with ←/→, tick with Space.",
