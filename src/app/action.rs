@@ -168,6 +168,14 @@ actions! {
         // Two stages
         SwitchStage           => "switch_stage",              "Étape : étude des dossiers / auditions", "Stage: dossier review / auditions";
         RecordAbsence         => "record_absence",            "Noter absent·e (ou présent·e) à l'audition", "Mark absent (or present) at the audition";
+        // Timetable
+        TimetableView         => "timetable_view",            "Calendrier des auditions", "Audition timetable";
+        SlotLeft              => "slot_left",                 "Jour précédent", "Previous day";
+        SlotRight             => "slot_right",                "Jour suivant", "Next day";
+        ProposeSchedule       => "propose_schedule",          "Proposer un calendrier (créneaux fixés gardés)", "Propose a timetable (fixed slots kept)";
+        MoveSlot              => "move_slot",                 "Déplacer le candidat (puis sur la case d'arrivée ; échange si occupée)", "Move the candidate (then on the target cell; swaps if taken)";
+        FixSlot               => "fix_slot",                  "Fixer / libérer le créneau", "Fix / free the slot";
+        RecordUnavailable     => "record_unavailable",        "Noter une indisponibilité", "Record an unavailability";
     }
     typed {
         /// A typed character in a text field; not bindable.

@@ -73,6 +73,15 @@ pub enum Purpose {
     ResolveMerge {
         id: i64,
     },
+    /// Proposing a timetable (a confirmation), or recording an
+    /// unavailability: submitted by `update::timetable`.
+    Schedule(ScheduleForm),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScheduleForm {
+    Propose,
+    Unavailable,
 }
 
 #[derive(Clone, Debug, PartialEq)]

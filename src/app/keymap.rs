@@ -24,6 +24,7 @@ pub enum Context {
     Input,
     Help,
     Popup,
+    Timetable,
 }
 
 pub const CONTEXTS: &[Context] = &[
@@ -37,6 +38,7 @@ pub const CONTEXTS: &[Context] = &[
     Context::Input,
     Context::Help,
     Context::Popup,
+    Context::Timetable,
 ];
 
 impl Context {
@@ -52,6 +54,7 @@ impl Context {
             Context::Input => "input",
             Context::Help => "help",
             Context::Popup => "popup",
+            Context::Timetable => "timetable",
         }
     }
 
@@ -71,6 +74,7 @@ impl Context {
             Context::Input => lang.tr(text::INPUT),
             Context::Help => lang.tr(text::HELP),
             Context::Popup => lang.tr(text::POPUP),
+            Context::Timetable => lang.tr(text::TIMETABLE),
         }
     }
 }
@@ -378,6 +382,7 @@ mod text {
     pub const INPUT: Tr = Tr::new("Saisie de texte", "Text input");
     pub const HELP: Tr = Tr::new("Aide", "Help");
     pub const POPUP: Tr = Tr::new("Fenêtres", "Pop-ups");
+    pub const TIMETABLE: Tr = Tr::new("Calendrier des auditions", "Audition timetable");
 
     // Keys
     pub const SPACE: Tr = Tr::new("Espace", "Space");

@@ -145,6 +145,8 @@ impl Store {
             )
             .optional()
             .map_err(err)?;
+        data.slots = self.slots()?;
+        data.unavailable = self.unavailability()?;
         Ok(data)
     }
 

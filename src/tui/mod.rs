@@ -477,6 +477,13 @@ impl App {
                 .new_version(&me, reference, content, Origin::File)
                 .map(|_| ()),
             Change::Undo => return self.store.undo_last(&me).map(Some),
+            Change::ProposeSchedule(slots) => self.store.propose_schedule(&me, slots),
+            Change::MoveSlot(slot) => self.store.move_slot(&me, slot),
+            Change::SwapSlots(a, b) => self.store.swap_slots(&me, a, b),
+            Change::FixSlot { reference, fixed } => {
+                self.store.set_slot_fixed(&me, reference, *fixed)
+            }
+            Change::Unavailable(u) => self.store.record_unavailable(&me, u),
         }
         .map(|()| None)
     }

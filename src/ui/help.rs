@@ -18,7 +18,16 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let ctx = s.contexts();
     let committee = s.screen == crate::app::state::Screen::Committee;
     let letters = s.screen == crate::app::state::Screen::Letters;
+    let timetable = s.screen == crate::app::state::Screen::Timetable;
     let actions: &[Action] = match (&s.mode, s.dossiers.focus) {
+        (Mode::Normal, _) if timetable => &[
+            Action::ProposeSchedule,
+            Action::MoveSlot,
+            Action::FixSlot,
+            Action::RecordUnavailable,
+            Action::TimetableView,
+            Action::Help,
+        ],
         (Mode::Normal, _) if letters => &[
             Action::Generate,
             Action::GenerateAll,
@@ -78,7 +87,12 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         _ => &[Action::Down, Action::Up, Action::Confirm, Action::Close],
     };
     let mut spans = Vec::new();
-    if s.mode == Mode::Normal && s.dossiers.focus == Pane::Grid && !committee && !letters {
+    if s.mode == Mode::Normal
+        && s.dossiers.focus == Pane::Grid
+        && !committee
+        && !letters
+        && !timetable
+    {
         let lo = s.grid().scale.min.max(0.0) as u8;
         let hi = s.grid().scale.max.min(9.0) as u8;
         // Prefer the digit itself to its AZERTY twin in the hint.
@@ -105,6 +119,7 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         && s.dossiers.focus == Pane::Dossier
         && !committee
         && !letters
+        && !timetable
         && s.may_decide()
     {
         &[Action::EditDossier, Action::RequestPieces]

@@ -2,9 +2,9 @@
 //!
 //! `render` lays out the header, the current screen, the status line and the
 //! hint bar, then draws whichever pop-up is open on top. One file per thing
-//! drawn: `list`, `dossier` and `grid` make the dossiers screen; `committee`
-//! and `letters` are screens of their own; `help` holds the hint bar and the
-//! help screen, `popups` every other pop-up; `theme` and `wrap` are shared.
+//! drawn: `list`, `dossier` and `grid` make the dossiers screen; `committee`,
+//! `letters` and `timetable` are screens of their own; `help` holds the hint
+//! bar and the help screen, `popups` every other pop-up; `theme` and `wrap` are shared.
 
 mod committee;
 mod dossier;
@@ -15,6 +15,7 @@ mod list;
 mod popups;
 mod punct;
 mod theme;
+mod timetable;
 mod wrap;
 
 use crate::app::state::{FrameInfo, Mode, State};
@@ -54,6 +55,8 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
     if s.screen != crate::app::state::Screen::Dossiers {
         if s.screen == crate::app::state::Screen::Committee {
             committee::render(f, s, &theme, body);
+        } else if s.screen == crate::app::state::Screen::Timetable {
+            timetable::render(f, s, &theme, body);
         } else {
             letters::render(f, s, &theme, body);
         }

@@ -17,6 +17,7 @@ use std::path::PathBuf;
 mod committee;
 mod dossiers;
 mod letters;
+mod timetable;
 
 pub use committee::CommitteeView;
 pub use dossiers::{
@@ -24,12 +25,14 @@ pub use dossiers::{
     SEARCH_FIELDS, SortKey,
 };
 pub use letters::{LetterItem, LettersView, Preview};
+pub use timetable::{Row, TimetableView, rows as timetable_rows};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
     Dossiers,
     Committee,
     Letters,
+    Timetable,
 }
 
 /// One line of a dossier's history, read from the audit trail.
@@ -151,6 +154,7 @@ pub struct State {
     pub dossiers: DossiersView,
     pub committee_view: CommitteeView,
     pub letters_view: LettersView,
+    pub timetable_view: TimetableView,
 }
 
 /// Where Jury runs: language, terminal, files, the day.
@@ -359,6 +363,7 @@ impl State {
                 preview: None,
                 progress: None,
             },
+            timetable_view: TimetableView::default(),
         };
         let mut territories: Vec<String> = s
             .batch
@@ -394,6 +399,9 @@ impl State {
             }
             Mode::Normal if self.screen == Screen::Letters => {
                 vec![Context::Letters, Context::Global]
+            }
+            Mode::Normal if self.screen == Screen::Timetable => {
+                vec![Context::Timetable, Context::Global]
             }
             Mode::Normal => {
                 let pane = match self.dossiers.focus {

@@ -9,6 +9,7 @@ mod outcome;
 mod stage;
 #[cfg(test)]
 mod tests;
+mod timetable;
 
 use crate::app::action::Action;
 use crate::app::state::{FrameInfo, GridTarget, Mode, Pane, Progress, Score, Screen, State};
@@ -220,9 +221,13 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         s.dossiers.grid_target = GridTarget::Own;
         return Vec::new();
     }
+    if action == Action::TimetableView {
+        return timetable::toggle(s);
+    }
     match s.screen {
         Screen::Committee => return committee::normal(s, action),
         Screen::Letters => return letters::normal(s, action),
+        Screen::Timetable => return timetable::normal(s, action),
         Screen::Dossiers => {}
     }
     let mut effects = Vec::new();
@@ -362,7 +367,14 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::MarkAcknowledged
         | Action::ImportPacket
         | Action::ResolveMerge
-        | Action::Minutes => {}
+        | Action::Minutes
+        | Action::TimetableView
+        | Action::SlotLeft
+        | Action::SlotRight
+        | Action::ProposeSchedule
+        | Action::MoveSlot
+        | Action::FixSlot
+        | Action::RecordUnavailable => {}
     }
     effects
 }

@@ -324,6 +324,11 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
             .to_string(),
         // Undo says what it undid, from the store.
         Change::Undo => return None,
+        Change::ProposeSchedule(_)
+        | Change::MoveSlot(_)
+        | Change::SwapSlots(..)
+        | Change::FixSlot { .. }
+        | Change::Unavailable(_) => super::timetable::written(change, lang),
     })
 }
 

@@ -833,6 +833,7 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
         }
         // Submitted by update::members, which owns that form.
         Purpose::SetUpCommittee => return Ok(Vec::new()),
+        Purpose::Schedule(what) => return super::super::timetable::submit(s, form, what),
         Purpose::AddMember => {
             let name = form.text_of("name");
             if name.is_empty() {
