@@ -248,7 +248,7 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect, convened: &[St
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(pane_block(String::new(), false, t)),
+            .block(pane_block(lang.tr(text::SLOT).to_string(), false, t)),
         area,
     );
 }

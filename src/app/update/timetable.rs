@@ -97,6 +97,16 @@ pub(super) fn toggle(s: &mut State) -> Vec<Effect> {
     }
     s.timetable_view.back = s.screen;
     s.screen = Screen::Timetable;
+    // First opened on a day with no audition: the first day that has one.
+    let first = s.batch.committee.data.slots.first().map(|x| x.day);
+    if let (Some(day), Some(a)) = (first, s.audition())
+        && s.timetable_cursor().is_none_or(|(d, _)| {
+            !s.batch.committee.data.slots.iter().any(|x| x.day == d)
+        })
+        && let Some(i) = a.days.iter().position(|d| *d == day)
+    {
+        s.timetable_view.day = i;
+    }
     step_row(s, 0);
     Vec::new()
 }
