@@ -206,8 +206,13 @@ fn same_keys(schema_file: &str, parser: &[&str], prefixes: &[&str]) {
 fn call_schema_names_exactly_the_keys_the_parser_reads() {
     same_keys(
         "docs/schemas/appel.schema.json",
-        // The call's parser, and the part of it that reads `intake`.
-        &["core/src/call.rs", "core/src/intake.rs#parse"],
+        // The call's parser, and the parts of it that read `intake` and
+        // `audition`.
+        &[
+            "core/src/call.rs",
+            "core/src/intake.rs#parse",
+            "core/src/stage.rs#parse",
+        ],
         &["/issuer/", "/place"],
     );
 }

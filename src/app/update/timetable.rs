@@ -100,9 +100,8 @@ pub(super) fn toggle(s: &mut State) -> Vec<Effect> {
     // First opened on a day with no audition: the first day that has one.
     let first = s.batch.committee.data.slots.first().map(|x| x.day);
     if let (Some(day), Some(a)) = (first, s.audition())
-        && s.timetable_cursor().is_none_or(|(d, _)| {
-            !s.batch.committee.data.slots.iter().any(|x| x.day == d)
-        })
+        && s.timetable_cursor()
+            .is_none_or(|(d, _)| !s.batch.committee.data.slots.iter().any(|x| x.day == d))
         && let Some(i) = a.days.iter().position(|d| *d == day)
     {
         s.timetable_view.day = i;
