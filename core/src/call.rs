@@ -334,6 +334,9 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
     let audition = crate::stage::parse(f, &members, &decision_ids, &criteria, errors);
     let allow_without_quorum = f.opt_bool("allow_without_quorum", errors).unwrap_or(false);
     let appeal_routes = f.opt_string("appeal_routes", errors);
+    // Letters read `place` by pointer; a wrong type is named here, at
+    // `jury check`, rather than silently left out of a letter.
+    f.opt_string("place", errors);
     let disagreement_spread = f.opt_number("disagreement_spread", errors);
     let quality_threshold = f.opt_number("quality_threshold", errors);
     if let (Some(q), Some(v)) = (quality_threshold, f.get("quality_threshold"))
@@ -480,7 +483,7 @@ fn as_written(v: &jsonc_parser::ast::Value, x: f64) -> String {
 
 pub(crate) fn criteria(f: &Fields, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<Criterion> {
     let mut out: Vec<Criterion> = Vec::new();
-    for c in each_object(f, "criteria", items, errors) {
+    for c in each_object(f, &f.name("criteria"), items, errors) {
         let id = c.string("id", errors);
         let label = c.string("label", errors);
         let weight = c.number("weight", errors);
