@@ -46,6 +46,9 @@ pub struct Finals {
     pub final_score: HashMap<String, f64>,
     /// The dossiers the dossier stage convened, best-ranked first.
     pub convened: Vec<String>,
+    /// How many members scored each dossier at the dossier stage: what an
+    /// unscored audition decides on.
+    pub dossier_reviews: HashMap<String, usize>,
 }
 
 impl CommitteeData {
@@ -231,6 +234,9 @@ impl Committee {
                 if let Some(b) = before {
                     finals.dossier.insert(reference.clone(), b);
                 }
+                finals
+                    .dossier_reviews
+                    .insert(reference.clone(), first.aggregates[i].reviews);
                 let total = match audition.combine {
                     Combine::Dossier => before,
                     Combine::Audition => now,

@@ -240,26 +240,38 @@ impl Store {
                 problems.push(PacketProblem::MissingDossiers(missing));
             }
             if let Some(call) = call.as_ref().and_then(|v| jury_core::call::Call::from_value(v).ok()) {
+                // A member may score both stages' grids; each score is
+                // checked against the scale of the grid its criterion is in.
+                let audition = call.audition.is_some().then(|| call.audition_grid());
+                let grids: Vec<&jury_core::call::Call> =
+                    std::iter::once(&call).chain(audition.as_ref()).collect();
                 let mut unknown = BTreeSet::new();
-                let mut outside = Vec::new();
+                let mut outside: Vec<Vec<(String, f64)>> = vec![Vec::new(); grids.len()];
                 for s in &p.scores {
-                    if call.criterion_index(&s.criterion).is_none() {
-                        unknown.insert(format!("{}/{}", s.reference, s.criterion));
-                    } else if let Some(v) = s.value
-                        && !call.scale.contains(v)
-                    {
-                        outside.push((format!("{}/{}", s.reference, s.criterion), v));
+                    match grids.iter().position(|g| g.criterion_index(&s.criterion).is_some()) {
+                        None => {
+                            unknown.insert(format!("{}/{}", s.reference, s.criterion));
+                        }
+                        Some(g) => {
+                            if let Some(v) = s.value
+                                && !grids[g].scale.contains(v)
+                            {
+                                outside[g].push((format!("{}/{}", s.reference, s.criterion), v));
+                            }
+                        }
                     }
                 }
                 if !unknown.is_empty() {
                     problems.push(PacketProblem::UnknownCriteria(unknown.into_iter().collect()));
                 }
-                if !outside.is_empty() {
-                    problems.push(PacketProblem::OffScale {
-                        min: call.scale.min,
-                        max: call.scale.max,
-                        scores: outside,
-                    });
+                for (grid, scores) in grids.iter().zip(outside) {
+                    if !scores.is_empty() {
+                        problems.push(PacketProblem::OffScale {
+                            min: grid.scale.min,
+                            max: grid.scale.max,
+                            scores,
+                        });
+                    }
                 }
             }
             if !problems.is_empty() {

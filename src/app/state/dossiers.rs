@@ -245,11 +245,19 @@ impl State {
         }
     }
 
+    /// Dossiers the reviewer has scored completely; at the audition
+    /// stage, convened candidates on the audition grid.
     pub fn scored_count(&self) -> usize {
+        let finals = self.batch.committee.finals.as_ref();
+        if finals.is_some() && self.grid().criteria.is_empty() {
+            return 0;
+        }
         self.dossiers
             .progress_cache
-            .values()
-            .filter(|p| **p == Progress::Scored)
+            .iter()
+            .filter(|(r, p)| {
+                **p == Progress::Scored && finals.is_none_or(|f| f.convened.contains(r))
+            })
             .count()
     }
 

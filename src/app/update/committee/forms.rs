@@ -259,7 +259,13 @@ fn facts(s: &State, reference: &str, i: usize) -> Facts {
             .reviewer
             .as_deref()
             .is_some_and(|me| s.batch.committee.in_conflict(reference, me)),
-        reviews: s.batch.committee.reviewers(i),
+        // An audition without a grid decides on the dossier stage's scores.
+        reviews: match &s.batch.committee.finals {
+            Some(f) if s.grid().criteria.is_empty() => {
+                f.dossier_reviews.get(reference).copied().unwrap_or(0)
+            }
+            _ => s.batch.committee.reviewers(i),
+        },
         confirmed: false,
     }
 }
