@@ -286,6 +286,15 @@ pub enum Refusal {
     PersonalInClear(i64),
     /// Anonymising a database whose every dossier already is.
     AlreadyAnonymised,
+    /// Assigning rapporteurs is for the chair and the secretary.
+    AssignNotAllowed,
+    /// Assigning a member to a dossier they declared a conflict on.
+    AssignInConflict {
+        member: String,
+        reference: String,
+    },
+    /// Assigning someone who does not score (the secretary, or no member).
+    AssignNotAScorer(String),
 }
 
 /// One reason a packet's content does not fit the chair's database.
@@ -309,6 +318,26 @@ impl Refusal {
         let t = |fr, en| lang.t(fr, en).to_string();
         match self {
             MemberExists => t("Ce membre existe déjà.", "This member already exists."),
+            AssignNotAllowed => t(
+                "Seuls la présidence et le secrétariat attribuent les dossiers aux rapporteur·e·s.",
+                "Only the chair and the secretary assign dossiers to rapporteurs.",
+            ),
+            AssignInConflict { member, reference } => match lang {
+                Lang::Fr => format!(
+                    "{member} est en conflit d'intérêts sur {reference} : ce dossier ne peut pas lui être attribué."
+                ),
+                Lang::En => format!(
+                    "{member} is in conflict of interest on {reference}: this dossier cannot be assigned to them."
+                ),
+            },
+            AssignNotAScorer(member) => match lang {
+                Lang::Fr => format!(
+                    "{member} ne note pas les dossiers (secrétariat, ou pas membre du comité) : aucun dossier ne peut lui être attribué."
+                ),
+                Lang::En => format!(
+                    "{member} does not score dossiers (secretary, or not a committee member): no dossier can be assigned to them."
+                ),
+            },
             CommitteeAlreadySetUp => t(
                 "Le comité est déjà composé : la présidence ajoute les membres depuis la vue comité.",
                 "The committee is already set up: the chair adds members from the committee view.",
