@@ -191,6 +191,45 @@ pub fn propose(input: &Input) -> Proposal {
     Proposal { added, shortfalls }
 }
 
+/// A change to the assignment that is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AssignRefusal {
+    /// Assigning is for the chair and the secretary.
+    NotAllowed,
+    /// The member declared a conflict of interest on the dossier.
+    InConflict { member: String, reference: String },
+    /// The member does not score (the secretary, or nobody of that name).
+    NotAScorer(String),
+}
+
+impl AssignRefusal {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (AssignRefusal::NotAllowed, Lang::Fr) => {
+                "Seuls la présidence et le secrétariat attribuent les dossiers aux rapporteur·e·s."
+                    .into()
+            }
+            (AssignRefusal::NotAllowed, Lang::En) => {
+                "Only the chair and the secretary assign dossiers to rapporteurs.".into()
+            }
+            (AssignRefusal::InConflict { member, reference }, Lang::Fr) => format!(
+                "{member} est en conflit d'intérêts sur {reference} : ce dossier ne peut pas lui être attribué."
+            ),
+            (AssignRefusal::InConflict { member, reference }, Lang::En) => format!(
+                "{member} is in conflict of interest on {reference}: this dossier cannot be assigned to them."
+            ),
+            (AssignRefusal::NotAScorer(member), Lang::Fr) => format!(
+                "{member} ne note pas les dossiers (secrétariat, ou pas membre du comité) : aucun dossier ne peut lui être attribué."
+            ),
+            (AssignRefusal::NotAScorer(member), Lang::En) => format!(
+                "{member} does not score dossiers (secretary, or not a committee member): no dossier can be assigned to them."
+            ),
+        }
+    }
+}
+
+crate::french_display!(AssignRefusal);
+
 /// Why a member may not score a dossier under the call's assignment rules.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ScoreRefusal {

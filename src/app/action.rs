@@ -165,6 +165,10 @@ actions! {
         ImportPacket          => "import_packet",             "Importer le paquet d'un membre", "Import a member's packet";
         ResolveMerge          => "resolve_packet_conflict",   "Trancher un désaccord entre paquets", "Settle a disagreement between packets";
         Minutes               => "produce_minutes",           "Produire les procès-verbaux (PDF, ODT)", "Produce the minutes (PDF, ODT)";
+        // Rapporteurs
+        AssignmentView        => "assignment_view",           "Attribution des dossiers aux rapporteur·e·s", "Assign dossiers to rapporteurs";
+        ToggleAssignment      => "toggle_assignment",         "Attribuer / retirer ce dossier à ce membre", "Assign / unassign this dossier to this member";
+        ProposeAssignment     => "propose_assignment",        "Proposer une attribution équilibrée", "Propose a balanced assignment";
     }
     typed {
         /// A typed character in a text field; not bindable.

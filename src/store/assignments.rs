@@ -6,6 +6,7 @@
 
 use super::committee::in_conflict;
 use super::{Refusal, Store, StoreError, audit, now};
+use jury_core::assign::AssignRefusal;
 use jury_core::call::Role;
 use jury_core::records::Assignment;
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -121,20 +122,20 @@ fn role_of(tx: &Transaction, name: &str) -> rusqlite::Result<Option<Role>> {
 fn may_assign(tx: &Transaction, actor: &str) -> Result<(), super::TxError> {
     match role_of(tx, actor)? {
         Some(Role::Chair | Role::Secretary) => Ok(()),
-        _ => Err(Refusal::AssignNotAllowed.into()),
+        _ => Err(Refusal::Assign(AssignRefusal::NotAllowed).into()),
     }
 }
 
 /// A member who scores, not in conflict with the dossier.
 fn check_pair(tx: &Transaction, reference: &str, member: &str) -> Result<(), super::TxError> {
     if !role_of(tx, member)?.is_some_and(jury_core::assign::scores) {
-        return Err(Refusal::AssignNotAScorer(member.to_string()).into());
+        return Err(Refusal::Assign(AssignRefusal::NotAScorer(member.to_string())).into());
     }
     if in_conflict(tx, reference, member)? {
-        return Err(Refusal::AssignInConflict {
+        return Err(Refusal::Assign(AssignRefusal::InConflict {
             member: member.to_string(),
             reference: reference.to_string(),
-        }
+        })
         .into());
     }
     Ok(())

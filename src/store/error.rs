@@ -286,15 +286,8 @@ pub enum Refusal {
     PersonalInClear(i64),
     /// Anonymising a database whose every dossier already is.
     AlreadyAnonymised,
-    /// Assigning rapporteurs is for the chair and the secretary.
-    AssignNotAllowed,
-    /// Assigning a member to a dossier they declared a conflict on.
-    AssignInConflict {
-        member: String,
-        reference: String,
-    },
-    /// Assigning someone who does not score (the secretary, or no member).
-    AssignNotAScorer(String),
+    /// A change to the rapporteurs refused (role, conflict, who scores).
+    Assign(jury_core::assign::AssignRefusal),
 }
 
 /// One reason a packet's content does not fit the chair's database.
@@ -318,26 +311,7 @@ impl Refusal {
         let t = |fr, en| lang.t(fr, en).to_string();
         match self {
             MemberExists => t("Ce membre existe déjà.", "This member already exists."),
-            AssignNotAllowed => t(
-                "Seuls la présidence et le secrétariat attribuent les dossiers aux rapporteur·e·s.",
-                "Only the chair and the secretary assign dossiers to rapporteurs.",
-            ),
-            AssignInConflict { member, reference } => match lang {
-                Lang::Fr => format!(
-                    "{member} est en conflit d'intérêts sur {reference} : ce dossier ne peut pas lui être attribué."
-                ),
-                Lang::En => format!(
-                    "{member} is in conflict of interest on {reference}: this dossier cannot be assigned to them."
-                ),
-            },
-            AssignNotAScorer(member) => match lang {
-                Lang::Fr => format!(
-                    "{member} ne note pas les dossiers (secrétariat, ou pas membre du comité) : aucun dossier ne peut lui être attribué."
-                ),
-                Lang::En => format!(
-                    "{member} does not score dossiers (secretary, or not a committee member): no dossier can be assigned to them."
-                ),
-            },
+            Assign(refusal) => refusal.message(lang),
             CommitteeAlreadySetUp => t(
                 "Le comité est déjà composé : la présidence ajoute les membres depuis la vue comité.",
                 "The committee is already set up: the chair adds members from the committee view.",
