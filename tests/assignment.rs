@@ -45,15 +45,6 @@ fn cell(s: &mut Session, reference: &str, member: &str) {
     }
 }
 
-fn status(s: &Session) -> String {
-    s.app
-        .state
-        .status
-        .as_ref()
-        .map(|x| x.text.clone())
-        .unwrap_or_default()
-}
-
 /// The chair proposes two rapporteurs per dossier from the committee view (r).
 fn proposed() -> Session {
     let mut s = open(SAMPLE, Some(CHAIR));
@@ -72,7 +63,7 @@ fn proposed() -> Session {
         "{screen}"
     );
     s.act("confirm");
-    assert_eq!(s.app.state.mode, Mode::Normal, "{}", status(&s));
+    assert_eq!(s.app.state.mode, Mode::Normal, "{}", s.status());
     s
 }
 
@@ -118,7 +109,7 @@ fn the_chair_proposes_a_balanced_assignment_and_adjusts_a_cell() {
     cell(&mut s, "PDNP06-2025-005", "Agnès Tordo");
     let before = assigned(&s);
     s.act("toggle_assignment");
-    assert_eq!(assigned(&s), 1 - before, "{}", status(&s));
+    assert_eq!(assigned(&s), 1 - before, "{}", s.status());
     s.act("toggle_assignment");
     assert_eq!(assigned(&s), before);
     assert_eq!(
@@ -132,7 +123,7 @@ fn the_chair_proposes_a_balanced_assignment_and_adjusts_a_cell() {
     s.act("propose_assignment");
     assert!(s.screen().contains("0 attributions seront ajoutées"));
     s.act("confirm");
-    assert!(status(&s).starts_with("Rien à ajouter"), "{}", status(&s));
+    assert!(s.status().starts_with("Rien à ajouter"), "{}", s.status());
     let r = jury::store::audit::verify_record(&s.db, None).expect("verify");
     assert!(r.is_intact(), "{:?}", r.differences);
 }
@@ -165,7 +156,7 @@ fn a_member_in_conflict_is_never_assigned_and_toggling_them_is_refused() {
     assert!(s.screen().contains('✗'));
     s.act("toggle_assignment");
     assert_eq!(
-        status(&s),
+        s.status(),
         "Julien Ferrand est en conflit d'intérêts sur PDNP06-2025-002 : ce dossier ne peut pas lui être attribué."
     );
     assert_eq!(
@@ -196,7 +187,7 @@ fn a_member_sees_their_dossiers_first_and_cannot_change_the_assignment() {
     // The filter offers « mes dossiers » first.
     s.act("cycle_filter");
     assert_eq!(s.app.state.dossiers.view.len(), 14);
-    assert!(status(&s).contains("mes dossiers"), "{}", status(&s));
+    assert!(s.status().contains("mes dossiers"), "{}", s.status());
     s.act("cycle_filter");
     // Scoring one of his updates what remains.
     s.select(&mine[0]);
@@ -204,11 +195,11 @@ fn a_member_sees_their_dossiers_first_and_cannot_change_the_assignment() {
     assert!(s.screen().contains("▸ mes dossiers 1/14 notés"));
     // Read-only for him.
     s.act("assignment_view");
-    assert!(status(&s).starts_with("Attribution en lecture seule"));
+    assert!(s.status().starts_with("Attribution en lecture seule"));
     let before = count(&s, "SELECT COUNT(*) FROM assignments");
     s.act("toggle_assignment");
     assert_eq!(
-        status(&s),
+        s.status(),
         "Seuls la présidence et le secrétariat attribuent les dossiers aux rapporteur·e·s."
     );
     s.act("propose_assignment");
@@ -275,7 +266,7 @@ fn a_call_that_reserves_scoring_to_rapporteurs_refuses_the_others() {
     s.select(&other[0]);
     s.score_current(&[3]);
     assert_eq!(
-        status(&s),
+        s.status(),
         format!(
             "Vous n'êtes pas rapporteur·e de {} : l'appel réserve la notation aux rapporteur·e·s désigné·e·s par la présidence.",
             other[0]
@@ -284,5 +275,5 @@ fn a_call_that_reserves_scoring_to_rapporteurs_refuses_the_others() {
     assert!(s.db_scores(&other[0]).is_empty());
     s.select(&mine[0]);
     s.score_current(&[3]);
-    assert_eq!(s.db_scores(&mine[0]).len(), 1, "{}", status(&s));
+    assert_eq!(s.db_scores(&mine[0]).len(), 1, "{}", s.status());
 }

@@ -425,6 +425,21 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                     assignments.remove(&(e.target.clone(), m.to_string()));
                 }
             }
+            // A member's bundle installed: their dossiers as the chair signed them.
+            "assign.bundle" => {
+                if let Some(m) = after["member"].as_str() {
+                    for r in after["added"].as_array().into_iter().flatten() {
+                        if let Some(r) = r.as_str() {
+                            assignments.insert((r.to_string(), m.to_string()), e.actor.clone());
+                        }
+                    }
+                    for r in after["removed"].as_array().into_iter().flatten() {
+                        if let Some(r) = r.as_str() {
+                            assignments.remove(&(r.to_string(), m.to_string()));
+                        }
+                    }
+                }
+            }
             // A proposal applied at once: every pair it added, one event.
             "assign.propose" => {
                 for pair in after["added"].as_array().into_iter().flatten() {

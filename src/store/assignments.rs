@@ -110,6 +110,70 @@ impl Store {
     }
 }
 
+impl Store {
+    /// On a member's laptop: makes the member's assignments those of the
+    /// bundle the chair signed (one `assign.bundle` event when they change).
+    /// Not checked against roles or conflicts here: it is the chair's record.
+    pub fn sync_issued_assignments(
+        &mut self,
+        member: &str,
+        dossiers: &[String],
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let mut stmt = tx.prepare(
+                "SELECT reference FROM assignments WHERE member = ?1 ORDER BY reference",
+            )?;
+            let current: std::collections::BTreeSet<String> = stmt
+                .query_map([member], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let wanted: std::collections::BTreeSet<String> = dossiers
+                .iter()
+                .filter(|r| {
+                    tx.query_row(
+                        "SELECT EXISTS (SELECT 1 FROM dossiers WHERE reference = ?1)",
+                        [r],
+                        |x| x.get::<_, bool>(0),
+                    )
+                    .unwrap_or(false)
+                })
+                .cloned()
+                .collect();
+            let added: Vec<&String> = wanted.difference(&current).collect();
+            let removed: Vec<&String> = current.difference(&wanted).collect();
+            if added.is_empty() && removed.is_empty() {
+                return Ok(());
+            }
+            let at = now();
+            for r in &added {
+                tx.execute(
+                    "INSERT INTO assignments (reference, member, by, at) VALUES (?1, ?2, ?3, ?4)",
+                    params![r, member, BUNDLE_ACTOR, at],
+                )?;
+            }
+            for r in &removed {
+                tx.execute(
+                    "DELETE FROM assignments WHERE reference = ?1 AND member = ?2",
+                    [r.as_str(), member],
+                )?;
+            }
+            let after = json!({ "member": member, "added": added, "removed": removed });
+            audit(
+                tx,
+                BUNDLE_ACTOR,
+                "assign.bundle",
+                member,
+                None,
+                Some(&after.to_string()),
+            )?;
+            Ok(())
+        })
+    }
+}
+
+/// Who assigned dossiers brought by a bundle: the chair, as `jury bundle`
+/// is recorded.
+const BUNDLE_ACTOR: &str = "présidence";
+
 fn role_of(tx: &Transaction, name: &str) -> rusqlite::Result<Option<Role>> {
     Ok(tx
         .query_row("SELECT role FROM members WHERE name = ?1", [name], |r| {
