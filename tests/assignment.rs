@@ -277,3 +277,25 @@ fn a_call_that_reserves_scoring_to_rapporteurs_refuses_the_others() {
     s.score_current(&[3]);
     assert_eq!(s.db_scores(&mine[0]).len(), 1, "{}", s.status());
 }
+
+#[test]
+fn the_members_bundle_brings_their_dossiers_first_and_the_history_says_who_assigned() {
+    let mut s = proposed();
+    let mut laptop = open_bundle(&mut s, MEMBER);
+    let screen = laptop.screen();
+    assert!(screen.contains("▸ mes dossiers 0/14 notés"), "{screen}");
+    // The proposal gave -005 to Agnès Tordo (it is deterministic); the
+    // chair takes it back, and the dossier's history says so.
+    let tordo = "SELECT COUNT(*) FROM assignments WHERE reference = 'PDNP06-2025-005' AND member = 'Agnès Tordo'";
+    assert_eq!(count(&s, tordo), 1);
+    cell(&mut s, "PDNP06-2025-005", "Agnès Tordo");
+    s.act("toggle_assignment");
+    assert_eq!(count(&s, tordo), 0);
+    s.act("assignment_view");
+    s.act("history");
+    let screen = s.screen();
+    assert!(
+        screen.contains("Agnès Tordo n'est plus rapporteur·e de ce dossier"),
+        "{screen}"
+    );
+}
