@@ -12,6 +12,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+mod assignments;
 pub mod audit;
 pub mod backup;
 mod committee;
@@ -32,7 +33,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 12;
+const SCHEMA_VERSION: i64 = 13;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -256,6 +257,15 @@ const MIGRATIONS: &[&str] = &[
         reference TEXT PRIMARY KEY REFERENCES dossiers(reference),
         by TEXT NOT NULL,
         at TEXT NOT NULL
+     );",
+    // 13: rapporteurs, each member assigned to a dossier by the chair or
+    // the secretary (by hand, or by applying Jury's proposal).
+    "CREATE TABLE assignments (
+        reference TEXT NOT NULL REFERENCES dossiers(reference),
+        member TEXT NOT NULL,
+        by TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (reference, member)
      );",
 ];
 

@@ -6,6 +6,7 @@
 //! and `letters` are screens of their own; `help` holds the hint bar and the
 //! help screen, `popups` every other pop-up; `theme` and `wrap` are shared.
 
+mod assignment;
 mod committee;
 mod dossier;
 mod grid;
@@ -52,10 +53,10 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
     .areas(area);
     render_header(f, s, &theme, header);
     if s.screen != crate::app::state::Screen::Dossiers {
-        if s.screen == crate::app::state::Screen::Committee {
-            committee::render(f, s, &theme, body);
-        } else {
-            letters::render(f, s, &theme, body);
+        match s.screen {
+            crate::app::state::Screen::Committee => committee::render(f, s, &theme, body),
+            crate::app::state::Screen::Assignment => assignment::render(f, s, &theme, body),
+            _ => letters::render(f, s, &theme, body),
         }
         render_status(f, s, &theme, status);
         help::hints(f, s, &theme, hints);

@@ -29,6 +29,8 @@ pub enum GridTarget {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListFilter {
     All,
+    /// The dossiers assigned to the active member (offered when they have some).
+    Mine,
     ToScore,
     Contested,
     Ineligible,
@@ -43,9 +45,11 @@ pub enum ListFilter {
 
 impl ListFilter {
     /// The next filter; after the fixed ones, each territory of the batch.
-    pub fn next(self, zones: usize) -> ListFilter {
+    /// `mine`: the active member has dossiers assigned, offered first.
+    pub fn next(self, zones: usize, mine: bool) -> ListFilter {
         match self {
-            ListFilter::All => ListFilter::ToScore,
+            ListFilter::All if mine => ListFilter::Mine,
+            ListFilter::All | ListFilter::Mine => ListFilter::ToScore,
             ListFilter::ToScore => ListFilter::Contested,
             ListFilter::Contested => ListFilter::Ineligible,
             ListFilter::Ineligible => ListFilter::Decided,
@@ -67,6 +71,7 @@ impl ListFilter {
         }
         match self {
             ListFilter::All => lang.tr(text::ALL),
+            ListFilter::Mine => lang.tr(text::MINE),
             ListFilter::ToScore => lang.tr(text::SCORE),
             ListFilter::Contested => lang.tr(text::CONTESTED),
             ListFilter::Ineligible => lang.tr(text::INELIGIBLE),
@@ -342,6 +347,8 @@ impl State {
         if self.dossiers.descending {
             view.reverse();
         }
+        // A rapporteur sees their own dossiers first, in the same order.
+        view.sort_by_key(|i| !self.is_mine(&e[*i].dossier.reference));
     }
 
     /// Keeps the selected dossier within the rows the list shows.
@@ -375,6 +382,7 @@ impl State {
         }
         match self.dossiers.list_filter {
             ListFilter::All => true,
+            ListFilter::Mine => self.is_mine(reference),
             ListFilter::ToScore => self.progress(reference) != Progress::Scored,
             ListFilter::Contested => self
                 .batch

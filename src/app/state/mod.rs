@@ -14,10 +14,12 @@ use jury_core::search::{Haystack, Searcher};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+mod assignment;
 mod committee;
 mod dossiers;
 mod letters;
 
+pub use assignment::{AssignmentView, Cell};
 pub use committee::CommitteeView;
 pub use dossiers::{
     DossiersView, F_CITY, F_REFERENCE, F_STRUCTURE, GridTarget, ListFilter, Pane, Progress,
@@ -30,6 +32,8 @@ pub enum Screen {
     Dossiers,
     Committee,
     Letters,
+    /// Rapporteurs: dossiers by members.
+    Assignment,
 }
 
 /// One line of a dossier's history, read from the audit trail.
@@ -151,6 +155,7 @@ pub struct State {
     pub dossiers: DossiersView,
     pub committee_view: CommitteeView,
     pub letters_view: LettersView,
+    pub assignment_view: AssignmentView,
 }
 
 /// Where Jury runs: language, terminal, files, the day.
@@ -249,6 +254,7 @@ mod text {
     pub const PRIORITY: Tr = Tr::new("prioritaires", "priority");
     // Pieces asked for and not received count too; the pane title is short.
     pub const TO_COMPLETE: Tr = Tr::new("à compléter", "to complete");
+    pub const MINE: Tr = Tr::new("mes dossiers", "my dossiers");
     pub const REFERENCE: Tr = Tr::new("référence", "reference");
     pub const DATE_RECEIVED: Tr = Tr::new("date de réception", "date received");
     pub const TOTAL: Tr = Tr::new("total", "total");
@@ -359,6 +365,7 @@ impl State {
                 preview: None,
                 progress: None,
             },
+            assignment_view: AssignmentView::default(),
         };
         let mut territories: Vec<String> = s
             .batch
@@ -394,6 +401,9 @@ impl State {
             }
             Mode::Normal if self.screen == Screen::Letters => {
                 vec![Context::Letters, Context::Global]
+            }
+            Mode::Normal if self.screen == Screen::Assignment => {
+                vec![Context::Assignment, Context::Global]
             }
             Mode::Normal => {
                 let pane = match self.dossiers.focus {

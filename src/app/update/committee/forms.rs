@@ -837,8 +837,8 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             }
             return Ok(vec![Effect::ImportPacket(path.into())]);
         }
-        // Submitted by update::members, which owns that form.
-        Purpose::SetUpCommittee => return Ok(Vec::new()),
+        // Submitted by update::members and update::assignment, which own them.
+        Purpose::SetUpCommittee | Purpose::ProposeAssignment => return Ok(Vec::new()),
         Purpose::AddMember => {
             let name = form.text_of("name");
             if name.is_empty() {
