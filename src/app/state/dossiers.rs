@@ -304,6 +304,13 @@ impl State {
         self.dossiers.selected = keep
             .and_then(|k| self.dossiers.view.iter().position(|i| *i == k))
             .unwrap_or(0);
+        // Another dossier now selected (a search found it): its grid starts
+        // at the first criterion, not where the last dossier's ended.
+        if self.current_index() != keep {
+            self.dossiers.criterion = 0;
+            self.dossiers.dossier_scroll = 0;
+            self.dossiers.pending_digit = None;
+        }
     }
 
     fn sort_view(&self, view: &mut [usize]) {
