@@ -87,6 +87,12 @@ fn the_audition_stage_scores_the_convened_on_its_grid_and_ranks_on_the_combined_
         screen.contains("1. Motivation et compréhension"),
         "{screen}"
     );
+    // On a laptop's 80 columns the grid is a table: the audition's too.
+    s.term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("terminal");
+    let narrow = s.screen();
+    assert!(narrow.contains("1. Motivation et compr"), "{narrow}");
+    assert!(!narrow.contains("Expérience de la"), "{narrow}");
+    s.term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("terminal");
     s.act("focus_list");
     // B meets the panel best; A, first on paper, less so.
     s.score_current(&[5, 5, 5]);

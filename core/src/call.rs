@@ -258,6 +258,15 @@ impl Call {
         self.criteria.iter().map(|c| c.weight).sum()
     }
 
+    /// A criterion of either stage's grid, by id (ids are unique across
+    /// both): how history and merge conflicts name it.
+    pub fn any_criterion(&self, id: &str) -> Option<&Criterion> {
+        self.criteria
+            .iter()
+            .chain(self.audition.iter().flat_map(|a| &a.criteria))
+            .find(|c| c.id == id)
+    }
+
     pub fn criterion_index(&self, id: &str) -> Option<usize> {
         self.criteria.iter().position(|c| c.id == id)
     }

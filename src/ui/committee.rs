@@ -765,8 +765,7 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     }
     // Each criterion's mean across dossiers, on the call's scale (×10 for the bars).
     let means: Vec<Bar> = s
-        .batch
-        .call
+        .grid()
         .criteria
         .iter()
         .enumerate()

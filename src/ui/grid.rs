@@ -192,8 +192,7 @@ pub(super) fn strip(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     };
     let scale_max = lang.score(s.grid().scale.max);
     let rows: Vec<Row> = s
-        .batch
-        .call
+        .grid()
         .criteria
         .iter()
         .zip(&eval.lines)

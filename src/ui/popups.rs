@@ -175,9 +175,7 @@ fn describe(l: &HistoryLine, s: &State) -> String {
     let label = |id: &str| {
         s.batch
             .call
-            .criteria
-            .iter()
-            .find(|c| c.id == id)
+            .any_criterion(id)
             .map(|c| c.label.clone())
             .unwrap_or_default()
     };

@@ -23,9 +23,7 @@ pub(super) fn resolve_form(s: &mut State) {
     let label = s
         .batch
         .call
-        .criteria
-        .iter()
-        .find(|k| k.id == c.criterion)
+        .any_criterion(&c.criterion)
         .map(|k| k.label.clone())
         .unwrap_or(c.criterion.clone());
     let options = vec![
@@ -302,8 +300,7 @@ fn suggestion(s: &State, i: usize, kind: &str) -> Vec<String> {
     let e = &s.batch.entries[i];
     let agg = s.batch.committee.aggregates.get(i);
     let criteria: Vec<(String, Option<f64>, f64)> = s
-        .batch
-        .call
+        .grid()
         .criteria
         .iter()
         .enumerate()
@@ -459,7 +456,13 @@ pub(super) fn close_session_form(s: &mut State) {
         .count();
     let mut form = Form::new(
         Purpose::CloseSession { id: session.id },
-        format!("{} {}", lang.tr(text::CLOSE_SESSION), session.date),
+        format!(
+            "{} {}",
+            lang.tr(text::CLOSE_SESSION),
+            jury_core::compose::session_day(&session)
+                .map(|d| lang.date(d))
+                .unwrap_or_else(|_| session.date.clone())
+        ),
         vec![Form::check(
             "confirm",
             lang.tr(text::I_CONFIRM_DECISIONS_WILL),
