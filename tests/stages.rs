@@ -87,6 +87,12 @@ fn the_audition_stage_scores_the_convened_on_its_grid_and_ranks_on_the_combined_
         screen.contains("1. Motivation et compréhension"),
         "{screen}"
     );
+    // On a laptop's 80 columns the grid is a table: the audition's too.
+    s.term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("terminal");
+    let narrow = s.screen();
+    assert!(narrow.contains("1. Motivation et compr"), "{narrow}");
+    assert!(!narrow.contains("Expérience de la"), "{narrow}");
+    s.term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("terminal");
     s.act("focus_list");
     // B meets the panel best; A, first on paper, less so.
     s.score_current(&[5, 5, 5]);
@@ -252,5 +258,81 @@ fn a_one_stage_call_has_no_stage_to_switch_to() {
         s.screen().contains("Cet appel n'a pas d'étape d'audition"),
         "{}",
         s.screen()
+    );
+}
+
+/// Seed 002, module 1: the audition is a meeting, not scored; the final
+/// ranking stays the dossier stage's, and the audition is by video.
+#[test]
+fn an_unscored_audition_keeps_the_dossier_ranking() {
+    const CALL: &str = "tests/fixtures/allier-module1";
+    const CHAIR_03: &str = "Hélène Vasseur";
+    let mut s = open(CALL, Some(CHAIR_03));
+    for (r, d) in [
+        ("ALLIER-M1-001", [3, 3, 3, 3, 3]),
+        ("ALLIER-M1-002", [1, 1, 2, 1, 1]),
+        ("ALLIER-M1-003", [4, 4, 3, 4, 4]),
+    ] {
+        s.select(r);
+        s.score_current(&d);
+    }
+    s.act("switch_view");
+    s.act("open_session");
+    s.fill("date", "19 mars 2024");
+    s.act("confirm");
+    decide(&mut s, "ALLIER-M1-001", "convoque", "");
+    decide(&mut s, "ALLIER-M1-003", "convoque", "");
+    decide(
+        &mut s,
+        "ALLIER-M1-002",
+        "non_retenu",
+        "Projet peu faisable.",
+    );
+    close_session(&mut s);
+    s.act("switch_stage");
+    let screen = s.screen();
+    assert!(screen.contains("2 convoqué·e·s"), "{screen}");
+    let c = &s.app.state.batch.committee;
+    assert_eq!(c.rank_of("ALLIER-M1-003").and_then(|r| r.rank), Some(1));
+    assert_eq!(c.rank_of("ALLIER-M1-001").and_then(|r| r.rank), Some(2));
+    // Nothing to score at this audition: the grid says so.
+    s.act("switch_view");
+    s.select("ALLIER-M1-003");
+    s.act("focus_grid");
+    let screen = s.screen();
+    assert!(
+        screen.contains("L'appel ne prévoit pas de notes à"),
+        "{screen}"
+    );
+    s.act("score_3");
+    let scores: Vec<String> = s.query(
+        "SELECT criterion FROM scores WHERE reference = 'ALLIER-M1-003' AND criterion NOT IN ('qualite', 'experience', 'coherence', 'duree', 'coordinateur')",
+    );
+    assert!(scores.is_empty(), "{scores:?}");
+    s.act("focus_list");
+    s.act("switch_view");
+    s.act("open_session");
+    s.fill("date", "21 mars 2024");
+    s.act("confirm");
+    decide(&mut s, "ALLIER-M1-003", "retenu", "");
+    decide(
+        &mut s,
+        "ALLIER-M1-001",
+        "non_retenu",
+        "Projet solide, mais la candidature retenue est mieux classée.",
+    );
+    close_session(&mut s);
+    let kinds: Vec<String> = s.query(
+        "SELECT s.stage || ' ' || d.reference || ' ' || d.kind FROM decisions d JOIN sessions s ON s.id = d.session_id ORDER BY d.id",
+    );
+    assert_eq!(
+        kinds,
+        [
+            "dossier ALLIER-M1-001 convoque",
+            "dossier ALLIER-M1-003 convoque",
+            "dossier ALLIER-M1-002 non_retenu",
+            "audition ALLIER-M1-003 retenu",
+            "audition ALLIER-M1-001 non_retenu",
+        ]
     );
 }

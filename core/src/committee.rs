@@ -15,6 +15,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub struct Committee {
     pub data: CommitteeData,
     pub conflicts: BTreeSet<(String, String)>,
+    /// (reference, member): the dossier's rapporteurs.
+    pub assigned: BTreeSet<(String, String)>,
     pub consensus: BTreeMap<(String, String), f64>,
     pub overrides: HashMap<String, Override>,
     /// The current decision of each decided dossier.
@@ -46,6 +48,9 @@ pub struct Finals {
     pub final_score: HashMap<String, f64>,
     /// The dossiers the dossier stage convened, best-ranked first.
     pub convened: Vec<String>,
+    /// How many members scored each dossier at the dossier stage: what an
+    /// unscored audition decides on.
+    pub dossier_reviews: HashMap<String, usize>,
 }
 
 impl CommitteeData {
@@ -117,6 +122,11 @@ impl Committee {
             .iter()
             .map(|c| (c.reference.clone(), c.member.clone()))
             .collect();
+        let assigned: BTreeSet<(String, String)> = data
+            .assignments
+            .iter()
+            .map(|a| (a.reference.clone(), a.member.clone()))
+            .collect();
         let consensus: BTreeMap<(String, String), f64> = data
             .consensus
             .iter()
@@ -166,6 +176,7 @@ impl Committee {
         Committee {
             data,
             conflicts,
+            assigned,
             consensus,
             overrides,
             decisions,
@@ -231,6 +242,9 @@ impl Committee {
                 if let Some(b) = before {
                     finals.dossier.insert(reference.clone(), b);
                 }
+                finals
+                    .dossier_reviews
+                    .insert(reference.clone(), first.aggregates[i].reviews);
                 let total = match audition.combine {
                     Combine::Dossier => before,
                     Combine::Audition => now,
@@ -297,6 +311,26 @@ impl Committee {
     pub fn in_conflict(&self, reference: &str, member: &str) -> bool {
         self.conflicts
             .contains(&(reference.to_string(), member.to_string()))
+    }
+
+    pub fn is_assigned(&self, reference: &str, member: &str) -> bool {
+        self.assigned
+            .contains(&(reference.to_string(), member.to_string()))
+    }
+
+    /// A dossier's rapporteurs, in committee order.
+    pub fn rapporteurs(&self, reference: &str) -> Vec<&str> {
+        self.data
+            .members
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .filter(|m| self.is_assigned(reference, m))
+            .collect()
+    }
+
+    /// How many dossiers `member` is assigned.
+    pub fn load(&self, member: &str) -> usize {
+        self.assigned.iter().filter(|(_, m)| m == member).count()
     }
 
     /// A decision is frozen once its session is closed.

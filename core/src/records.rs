@@ -13,6 +13,16 @@ pub struct Conflict {
     pub reason: String,
 }
 
+/// A member assigned to a dossier as one of its rapporteurs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assignment {
+    pub reference: String,
+    pub member: String,
+    /// Who assigned them (the chair or the secretary).
+    pub by: String,
+    pub at: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Override {
     pub reference: String,
@@ -80,6 +90,8 @@ pub struct Outcome {
 pub struct CommitteeData {
     pub members: Vec<(String, Role)>,
     pub conflicts: Vec<Conflict>,
+    /// Rapporteurs, by reference then member.
+    pub assignments: Vec<Assignment>,
     pub overrides: Vec<Override>,
     pub consensus: Vec<(String, String, f64)>,
     pub sessions: Vec<Session>,

@@ -168,6 +168,10 @@ actions! {
         // Two stages
         SwitchStage           => "switch_stage",              "Étape : étude des dossiers / auditions", "Stage: dossier review / auditions";
         RecordAbsence         => "record_absence",            "Noter absent·e (ou présent·e) à l'audition", "Mark absent (or present) at the audition";
+        // Rapporteurs
+        AssignmentView        => "assignment_view",           "Attribution des dossiers aux rapporteur·e·s", "Assign dossiers to rapporteurs";
+        ToggleAssignment      => "toggle_assignment",         "Attribuer / retirer ce dossier à ce membre", "Assign / unassign this dossier to this member";
+        ProposeAssignment     => "propose_assignment",        "Proposer une attribution équilibrée", "Propose a balanced assignment";
         // Timetable
         TimetableView         => "timetable_view",            "Calendrier des auditions", "Audition timetable";
         SlotLeft              => "slot_left",                 "Jour précédent", "Previous day";

@@ -20,6 +20,7 @@ pub enum Context {
     Grid,
     Committee,
     Letters,
+    Assignment,
     Form,
     Input,
     Help,
@@ -34,6 +35,7 @@ pub const CONTEXTS: &[Context] = &[
     Context::Grid,
     Context::Committee,
     Context::Letters,
+    Context::Assignment,
     Context::Form,
     Context::Input,
     Context::Help,
@@ -50,6 +52,7 @@ impl Context {
             Context::Grid => "grid",
             Context::Committee => "committee",
             Context::Letters => "letters",
+            Context::Assignment => "assignment",
             Context::Form => "form",
             Context::Input => "input",
             Context::Help => "help",
@@ -70,6 +73,7 @@ impl Context {
             Context::Grid => lang.tr(text::GRID),
             Context::Committee => lang.tr(text::COMMITTEE),
             Context::Letters => lang.tr(text::LETTERS),
+            Context::Assignment => lang.tr(text::ASSIGNMENT),
             Context::Form => lang.tr(text::FORM),
             Context::Input => lang.tr(text::INPUT),
             Context::Help => lang.tr(text::HELP),
@@ -378,6 +382,7 @@ mod text {
     pub const GRID: Tr = Tr::new("Grille de notation", "Scoring grid");
     pub const COMMITTEE: Tr = Tr::new("Vue comité", "Committee view");
     pub const LETTERS: Tr = Tr::new("Vue courriers", "Letters view");
+    pub const ASSIGNMENT: Tr = Tr::new("Attribution des dossiers", "Dossier assignment");
     pub const FORM: Tr = Tr::new("Formulaires", "Forms");
     pub const INPUT: Tr = Tr::new("Saisie de texte", "Text input");
     pub const HELP: Tr = Tr::new("Aide", "Help");

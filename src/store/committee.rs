@@ -23,6 +23,7 @@ impl Store {
         let err = |e| sql_error(&self.path, e);
         let mut data = CommitteeData {
             members: self.members()?,
+            assignments: self.assignments()?,
             ..CommitteeData::default()
         };
         let mut stmt = c
@@ -547,6 +548,10 @@ pub(super) fn action_label(action: &str, lang: Lang) -> &'static str {
         "session.close" => ("clôture de séance", "session closing"),
         "outcome" => ("issue de l'appel", "outcome of the call"),
         "member.add" => ("ajout de membre", "member added"),
+        // Undone by toggling the cell back on the assignment screen.
+        "assign.add" => ("attribution d'un dossier", "dossier assigned"),
+        "assign.remove" => ("retrait d'une attribution", "assignment removed"),
+        "assign.propose" => ("attribution proposée", "proposed assignment"),
         "store.encrypt" => ("chiffrement de la base", "database encrypted"),
         "store.rekey" => ("changement de phrase secrète", "passphrase changed"),
         a if a.starts_with("schedule.") => ("calendrier des auditions", "audition timetable"),

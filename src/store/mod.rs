@@ -12,6 +12,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+mod assignments;
 pub mod audit;
 pub mod backup;
 mod committee;
@@ -33,7 +34,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 13;
+const SCHEMA_VERSION: i64 = 14;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -258,7 +259,16 @@ const MIGRATIONS: &[&str] = &[
         by TEXT NOT NULL,
         at TEXT NOT NULL
      );",
-    // 13: the audition timetable: one slot per shortlisted candidate, with
+    // 13: rapporteurs, each member assigned to a dossier by the chair or
+    // the secretary (by hand, or by applying Jury's proposal).
+    "CREATE TABLE assignments (
+        reference TEXT NOT NULL REFERENCES dossiers(reference),
+        member TEXT NOT NULL,
+        by TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (reference, member)
+     );",
+    // 14: the audition timetable: one slot per shortlisted candidate, with
     // the panel that sits for them (a panel, so no two candidates share a
     // start), and unavailability recorded in the app on top of the call's.
     "CREATE TABLE audition_slots (

@@ -196,6 +196,22 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
         let (k, v) = replay::conflict(&reference, &member, !withdrawn, &reason);
         p.insert(k, v);
     }
+    // Tables later versions added read as empty on older files.
+    let assignments = if has_column(conn, "assignments", "by")? {
+        "SELECT reference, member, by FROM assignments"
+    } else {
+        "SELECT '', '', '' WHERE 0"
+    };
+    for (reference, member, by) in rows(conn, assignments, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (k, v) = replay::assignment(&reference, &member, &by);
+        p.insert(k, v);
+    }
     for (reference, verdict, justification) in rows(
         conn,
         "SELECT reference, verdict, justification FROM overrides",

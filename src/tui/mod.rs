@@ -477,6 +477,19 @@ impl App {
                 .new_version(&me, reference, content, Origin::File)
                 .map(|_| ()),
             Change::Undo => return self.store.undo_last(&me).map(Some),
+            Change::Assign {
+                reference,
+                member,
+                assigned,
+            } => self.store.set_assignment(&me, reference, member, *assigned),
+            Change::Propose {
+                pairs,
+                per_dossier,
+                cap,
+            } => self
+                .store
+                .apply_proposal(&me, pairs, *per_dossier, *cap)
+                .map(|_| ()),
             Change::ProposeSchedule(slots) => self.store.propose_schedule(&me, slots),
             Change::MoveSlot(slot) => self.store.move_slot(&me, slot),
             Change::SwapSlots(a, b) => self.store.swap_slots(&me, a, b),

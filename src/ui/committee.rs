@@ -15,7 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 /// Two or three letters standing for a member in column headers.
-fn initials(name: &str) -> String {
+pub(super) fn initials(name: &str) -> String {
     name.split(|c: char| c.is_whitespace() || c == '-')
         .filter_map(|w| w.chars().next())
         .flat_map(|c| c.to_uppercase())
@@ -257,6 +257,13 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     if s.committee_view.normalised {
         header.push(Cell::from(Line::from("z").right_aligned()));
     }
+    // Scored / assigned, once the chair has assigned rapporteurs.
+    let with_rapporteurs = !s.batch.committee.assigned.is_empty();
+    if with_rapporteurs {
+        header.push(Cell::from(
+            Line::from(lang.tr(text::COL_RAPPORTEURS)).right_aligned(),
+        ));
+    }
     header.push(Cell::from(""));
     let finals = s.batch.committee.finals.as_ref();
     if finals.is_some() {
@@ -337,6 +344,16 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                     Line::from(hide(fmt_opt(lang, z, 2))).right_aligned(),
                 ));
             }
+            if with_rapporteurs {
+                let assigned = s.batch.committee.rapporteurs(reference);
+                let scored = assigned
+                    .iter()
+                    .filter(|m| s.has_scored(reference, m))
+                    .count();
+                cells.push(Cell::from(
+                    Line::from(format!("{scored}/{}", assigned.len())).right_aligned(),
+                ));
+            }
             cells.push(Cell::from(if agg.contested {
                 Span::styled("⚠", t.error())
             } else {
@@ -387,6 +404,9 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     if s.committee_view.normalised {
         widths.push(Constraint::Length(5));
     }
+    if with_rapporteurs {
+        widths.push(Constraint::Length(5));
+    }
     widths.push(Constraint::Length(1));
     if finals.is_some() {
         widths.extend([Constraint::Length(7), Constraint::Length(7)]);
@@ -430,6 +450,28 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         width,
         0,
     );
+    let rapporteurs = s.batch.committee.rapporteurs(reference);
+    if !rapporteurs.is_empty() {
+        let names: Vec<String> = rapporteurs
+            .iter()
+            .map(|m| {
+                let done = if s.has_scored(reference, m) {
+                    lang.tr(text::HAS_SCORED)
+                } else {
+                    lang.tr(text::NOT_YET)
+                };
+                format!("{m} ({done})")
+            })
+            .collect();
+        wrapped(
+            &mut lines,
+            Span::raw(""),
+            &format!("{} {}", lang.tr(text::RAPPORTEURS), names.join(", ")),
+            t.dim(),
+            width,
+            2,
+        );
+    }
     // First, where it cannot scroll out of sight: the record and the live
     // scores no longer agree.
     if let Some(note) = modified_after(s, reference) {
@@ -723,8 +765,7 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     }
     // Each criterion's mean across dossiers, on the call's scale (×10 for the bars).
     let means: Vec<Bar> = s
-        .batch
-        .call
+        .grid()
         .criteria
         .iter()
         .enumerate()
@@ -772,6 +813,10 @@ mod text {
     pub const COL_DOSSIER: Tr = Tr::new("Dossier", "Dossier");
     pub const COL_FINAL: Tr = Tr::new("Finale", "Final");
     pub const ABSENT_CELL: Tr = Tr::new("absent", "absent");
+    pub const COL_RAPPORTEURS: Tr = Tr::new("Rapp.", "Rapp.");
+    pub const RAPPORTEURS: Tr = Tr::new("Rapporteur·e·s :", "Rapporteurs:");
+    pub const HAS_SCORED: Tr = Tr::new("a noté", "scored");
+    pub const NOT_YET: Tr = Tr::new("pas encore noté", "not scored yet");
 
     pub const COMMITTEE: Tr = Tr::new("Comité", "Committee");
     pub const MODIFIED_MARK: Tr = Tr::new(" · modifié", " · changed");

@@ -3,9 +3,11 @@
 //! `render` lays out the header, the current screen, the status line and the
 //! hint bar, then draws whichever pop-up is open on top. One file per thing
 //! drawn: `list`, `dossier` and `grid` make the dossiers screen; `committee`,
-//! `letters` and `timetable` are screens of their own; `help` holds the hint
-//! bar and the help screen, `popups` every other pop-up; `theme` and `wrap` are shared.
+//! `assignment`, `letters` and `timetable` are screens of their own; `help`
+//! holds the hint bar and the help screen, `popups` every other pop-up;
+//! `theme` and `wrap` are shared.
 
+mod assignment;
 mod committee;
 mod dossier;
 mod grid;
@@ -53,12 +55,11 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
     .areas(area);
     render_header(f, s, &theme, header);
     if s.screen != crate::app::state::Screen::Dossiers {
-        if s.screen == crate::app::state::Screen::Committee {
-            committee::render(f, s, &theme, body);
-        } else if s.screen == crate::app::state::Screen::Timetable {
-            timetable::render(f, s, &theme, body);
-        } else {
-            letters::render(f, s, &theme, body);
+        match s.screen {
+            crate::app::state::Screen::Committee => committee::render(f, s, &theme, body),
+            crate::app::state::Screen::Assignment => assignment::render(f, s, &theme, body),
+            crate::app::state::Screen::Timetable => timetable::render(f, s, &theme, body),
+            _ => letters::render(f, s, &theme, body),
         }
         render_status(f, s, &theme, status);
         help::hints(f, s, &theme, hints);

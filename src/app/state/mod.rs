@@ -14,11 +14,13 @@ use jury_core::search::{Haystack, Searcher};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+mod assignment;
 mod committee;
 mod dossiers;
 mod letters;
 mod timetable;
 
+pub use assignment::{AssignmentView, Cell};
 pub use committee::CommitteeView;
 pub use dossiers::{
     DossiersView, F_CITY, F_REFERENCE, F_STRUCTURE, GridTarget, ListFilter, Pane, Progress,
@@ -32,6 +34,8 @@ pub enum Screen {
     Dossiers,
     Committee,
     Letters,
+    /// Rapporteurs: dossiers by members.
+    Assignment,
     Timetable,
 }
 
@@ -154,6 +158,7 @@ pub struct State {
     pub dossiers: DossiersView,
     pub committee_view: CommitteeView,
     pub letters_view: LettersView,
+    pub assignment_view: AssignmentView,
     pub timetable_view: TimetableView,
 }
 
@@ -253,6 +258,7 @@ mod text {
     pub const PRIORITY: Tr = Tr::new("prioritaires", "priority");
     // Pieces asked for and not received count too; the pane title is short.
     pub const TO_COMPLETE: Tr = Tr::new("à compléter", "to complete");
+    pub const MINE: Tr = Tr::new("mes dossiers", "my dossiers");
     pub const REFERENCE: Tr = Tr::new("référence", "reference");
     pub const DATE_RECEIVED: Tr = Tr::new("date de réception", "date received");
     pub const TOTAL: Tr = Tr::new("total", "total");
@@ -363,6 +369,7 @@ impl State {
                 preview: None,
                 progress: None,
             },
+            assignment_view: AssignmentView::default(),
             timetable_view: TimetableView::default(),
         };
         let mut territories: Vec<String> = s
@@ -399,6 +406,9 @@ impl State {
             }
             Mode::Normal if self.screen == Screen::Letters => {
                 vec![Context::Letters, Context::Global]
+            }
+            Mode::Normal if self.screen == Screen::Assignment => {
+                vec![Context::Assignment, Context::Global]
             }
             Mode::Normal if self.screen == Screen::Timetable => {
                 vec![Context::Timetable, Context::Global]

@@ -1,6 +1,7 @@
 //! The one place state changes: `update(state, action)` returns the effects
 //! (writes, opening a file) the runtime must carry out. It does no I/O.
 
+mod assignment;
 mod committee;
 mod edit;
 mod letters;
@@ -156,6 +157,9 @@ fn dispatch(s: &mut State, action: Action) -> Vec<Effect> {
         Mode::Form(form) if form.purpose == crate::app::form::Purpose::SetUpCommittee => {
             members::set_up(s, form, action)
         }
+        Mode::Form(form) if form.purpose == crate::app::form::Purpose::ProposeAssignment => {
+            assignment::form(s, form, action)
+        }
         Mode::Form(form) => committee::form(s, form, action),
         Mode::History {
             scroll,
@@ -221,12 +225,17 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         s.dossiers.grid_target = GridTarget::Own;
         return Vec::new();
     }
+    if action == Action::AssignmentView {
+        assignment::toggle(s);
+        return Vec::new();
+    }
     if action == Action::TimetableView {
         return timetable::toggle(s);
     }
     match s.screen {
         Screen::Committee => return committee::normal(s, action),
         Screen::Letters => return letters::normal(s, action),
+        Screen::Assignment => return assignment::normal(s, action),
         Screen::Timetable => return timetable::normal(s, action),
         Screen::Dossiers => {}
     }
@@ -309,7 +318,8 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::CycleFilter => {
-            s.dossiers.list_filter = s.dossiers.list_filter.next(s.batch.territories.len());
+            let mine = s.mine_scored().1 > 0;
+            s.dossiers.list_filter = s.dossiers.list_filter.next(s.batch.territories.len(), mine);
             s.refresh_view(None);
             let label = s
                 .dossiers
@@ -368,6 +378,9 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::ImportPacket
         | Action::ResolveMerge
         | Action::Minutes
+        | Action::AssignmentView
+        | Action::ToggleAssignment
+        | Action::ProposeAssignment
         | Action::TimetableView
         | Action::SlotLeft
         | Action::SlotRight
@@ -456,7 +469,8 @@ fn digit(s: &mut State, d: u8) -> Vec<Effect> {
     if s.dossiers.focus != Pane::Grid {
         s.dossiers.focus = Pane::Grid;
     }
-    if need_reviewer(s) || s.current().is_none() || refused_in_conflict(s) {
+    if need_reviewer(s) || s.current().is_none() || refused_in_conflict(s) || refused_unassigned(s)
+    {
         return Vec::new();
     }
     let max = s.grid().scale.max;
@@ -535,7 +549,11 @@ fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
 }
 
 fn clear_score(s: &mut State) -> Vec<Effect> {
-    if s.dossiers.focus != Pane::Grid || need_reviewer(s) || refused_in_conflict(s) {
+    if s.dossiers.focus != Pane::Grid
+        || need_reviewer(s)
+        || refused_in_conflict(s)
+        || refused_unassigned(s)
+    {
         return Vec::new();
     }
     match set_score(s, None, None) {
@@ -560,6 +578,28 @@ fn refused_in_conflict(s: &mut State) -> bool {
         return true;
     }
     false
+}
+
+/// A call that reserves scoring to rapporteurs (`unassigned_may_score:
+/// false`): the core says whether the active member may score this one.
+fn refused_unassigned(s: &mut State) -> bool {
+    let (Some(me), Some(reference)) = (
+        s.reviewer.clone(),
+        s.current_reference().map(str::to_string),
+    ) else {
+        return false;
+    };
+    if s.dossiers.grid_target != GridTarget::Own {
+        return false;
+    }
+    match jury_core::assign::may_score(&s.batch.call, &s.batch.committee.assigned, &reference, &me)
+    {
+        Ok(()) => false,
+        Err(e) => {
+            s.set_error(e.message(s.env.lang));
+            true
+        }
+    }
 }
 
 /// Changes the active reviewer's score or comment in memory and returns the write.

@@ -324,6 +324,21 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
             .to_string(),
         // Undo says what it undid, from the store.
         Change::Undo => return None,
+        Change::Assign {
+            reference,
+            member,
+            assigned,
+        } => format!(
+            "{} {member} — {reference}",
+            lang.tr(if *assigned {
+                text::ASSIGNED
+            } else {
+                text::UNASSIGNED
+            })
+        ),
+        Change::Propose { pairs, .. } => {
+            format!("{} {}", pairs.len(), lang.tr(text::PAIRS_ADDED))
+        }
         Change::ProposeSchedule(_)
         | Change::MoveSlot(_)
         | Change::SwapSlots(..)
@@ -344,6 +359,12 @@ mod text {
     );
 
     pub const NOT_SAVED: Tr = Tr::new("Non enregistré :", "Not saved:");
+    pub const ASSIGNED: Tr = Tr::new("Rapporteur·e désigné·e :", "Rapporteur assigned:");
+    pub const UNASSIGNED: Tr = Tr::new("Attribution retirée :", "Assignment removed:");
+    pub const PAIRS_ADDED: Tr = Tr::new(
+        "attributions ajoutées (proposition appliquée).",
+        "assignments added (proposal applied).",
+    );
     pub const CONFLICT_WITHDRAWN: Tr = Tr::new(
         "Conflit d'intérêts retiré.",
         "Conflict of interest withdrawn.",

@@ -23,9 +23,7 @@ pub(super) fn resolve_form(s: &mut State) {
     let label = s
         .batch
         .call
-        .criteria
-        .iter()
-        .find(|k| k.id == c.criterion)
+        .any_criterion(&c.criterion)
         .map(|k| k.label.clone())
         .unwrap_or(c.criterion.clone());
     let options = vec![
@@ -259,7 +257,13 @@ fn facts(s: &State, reference: &str, i: usize) -> Facts {
             .reviewer
             .as_deref()
             .is_some_and(|me| s.batch.committee.in_conflict(reference, me)),
-        reviews: s.batch.committee.reviewers(i),
+        // An audition without a grid decides on the dossier stage's scores.
+        reviews: match &s.batch.committee.finals {
+            Some(f) if s.grid().criteria.is_empty() => {
+                f.dossier_reviews.get(reference).copied().unwrap_or(0)
+            }
+            _ => s.batch.committee.reviewers(i),
+        },
         confirmed: false,
     }
 }
@@ -296,8 +300,7 @@ fn suggestion(s: &State, i: usize, kind: &str) -> Vec<String> {
     let e = &s.batch.entries[i];
     let agg = s.batch.committee.aggregates.get(i);
     let criteria: Vec<(String, Option<f64>, f64)> = s
-        .batch
-        .call
+        .grid()
         .criteria
         .iter()
         .enumerate()
@@ -453,7 +456,13 @@ pub(super) fn close_session_form(s: &mut State) {
         .count();
     let mut form = Form::new(
         Purpose::CloseSession { id: session.id },
-        format!("{} {}", lang.tr(text::CLOSE_SESSION), session.date),
+        format!(
+            "{} {}",
+            lang.tr(text::CLOSE_SESSION),
+            jury_core::compose::session_day(&session)
+                .map(|d| lang.date(d))
+                .unwrap_or_else(|_| session.date.clone())
+        ),
         vec![Form::check(
             "confirm",
             lang.tr(text::I_CONFIRM_DECISIONS_WILL),
@@ -831,8 +840,8 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             }
             return Ok(vec![Effect::ImportPacket(path.into())]);
         }
-        // Submitted by update::members, which owns that form.
-        Purpose::SetUpCommittee => return Ok(Vec::new()),
+        // Submitted by update::members and update::assignment, which own them.
+        Purpose::SetUpCommittee | Purpose::ProposeAssignment => return Ok(Vec::new()),
         Purpose::Schedule(what) => return super::super::timetable::submit(s, form, what),
         Purpose::AddMember => {
             let name = form.text_of("name");

@@ -97,6 +97,18 @@ pub enum Change {
         content: serde_json::Value,
     },
     Undo,
+    /// A member made a rapporteur of a dossier, or no longer one.
+    Assign {
+        reference: String,
+        member: String,
+        assigned: bool,
+    },
+    /// Jury's proposal, applied: every pair added at once.
+    Propose {
+        pairs: Vec<(String, String)>,
+        per_dossier: u32,
+        cap: Option<u32>,
+    },
     /// A proposed timetable replaces the slots (fixed ones as they were).
     ProposeSchedule(Vec<jury_core::stage::Slot>),
     /// A candidate moved to a free slot, with the panel that sits there.
