@@ -84,7 +84,12 @@ fn build(db: &Path, key: Option<&Passphrase>) -> Store {
             .expect("score");
     }
     let session = store
-        .open_session(CHAIR, "2025-07-07", &[CHAIR.into(), MEMBER.into()])
+        .open_session(
+            CHAIR,
+            "2025-07-07",
+            &[CHAIR.into(), MEMBER.into()],
+            Default::default(),
+        )
         .expect("session");
     store
         .record_decision(
@@ -474,7 +479,12 @@ fn backups_at_session_close_and_packet_import_are_listed_and_restored() {
     // A second session: its close is backed up too.
     let mut store = Store::open_with(&db, Some(&key)).expect("open");
     let session = store
-        .open_session(CHAIR, "2025-07-08", &[CHAIR.into(), MEMBER.into()])
+        .open_session(
+            CHAIR,
+            "2025-07-08",
+            &[CHAIR.into(), MEMBER.into()],
+            Default::default(),
+        )
         .expect("session");
     store.close_session(CHAIR, session).expect("close");
     drop(store);

@@ -206,8 +206,13 @@ fn same_keys(schema_file: &str, parser: &[&str], prefixes: &[&str]) {
 fn call_schema_names_exactly_the_keys_the_parser_reads() {
     same_keys(
         "docs/schemas/appel.schema.json",
-        // The call's parser, and the part of it that reads `intake`.
-        &["core/src/call.rs", "core/src/intake.rs#parse"],
+        // The call's parser, the part of it that reads `intake`, and the
+        // audition stage's reader.
+        &[
+            "core/src/call.rs",
+            "core/src/intake.rs#parse",
+            "core/src/stage.rs",
+        ],
         &["/issuer/", "/place"],
     );
 }
@@ -411,11 +416,32 @@ fn call_parser_refuses_what_the_call_schema_forbids() {
         "intake": {
             "reference_prefix": "P-",
             "columns": [ { "column": "Heures", "field": "/a", "type": "decimal" } ]
+        },
+        "audition": {
+            "label": "Audition",
+            "days": ["2025-07-10"],
+            "hours": [ { "from": "09:00", "to": "12:00" } ],
+            "slot_minutes": 45,
+            "breaks": [ { "from": "10:30", "to": "10:45" } ],
+            "place": "Nice",
+            "video_link": "https://visio.example.org/a",
+            "panel": ["Nadia Benali"],
+            "bring": ["une pièce d'identité"],
+            "shortlist": 8,
+            "scale": { "min": 0, "max": 5 },
+            "criteria": [ { "id": "b", "label": "B", "weight": 1, "help": "…" } ],
+            "combine": { "dossier": 40, "audition": 60 },
+            "absent": "non_retenu",
+            "unavailable": [ { "member": "Nadia Benali", "day": "2025-07-10", "from": "09:00", "to": "10:00" } ]
         }
     });
     parser_refuses_what_schema_forbids(
         "docs/schemas/appel.schema.json",
-        &["core/src/call.rs", "core/src/intake.rs#parse"],
+        &[
+            "core/src/call.rs",
+            "core/src/intake.rs#parse",
+            "core/src/stage.rs",
+        ],
         base,
         |v| Call::from_value(v).err().map(messages).unwrap_or_default(),
     );

@@ -690,3 +690,94 @@ fn a_member_key_edited_on_the_laptop_writes_no_packet() {
     );
     assert!(!file.exists());
 }
+
+#[test]
+fn a_bundle_carries_the_members_dossiers_and_their_packet_reports_against_them() {
+    let c = Committee::new();
+    {
+        let mut chair = Store::open(&c.chair_db).expect("chair db");
+        for n in 1..=4 {
+            chair
+                .set_assignment(CHAIR, &format!("PDNP06-2025-{n:03}"), JULIEN, true)
+                .expect("assigned");
+        }
+        chair
+            .set_assignment(CHAIR, "PDNP06-2025-009", BERNARD, true)
+            .expect("assigned");
+    }
+    let (lot, _) = c.bundle(JULIEN);
+    let (db, installed) = c.install(JULIEN, &lot);
+    // His own dossiers only, signed with the rest.
+    let text = std::fs::read_to_string(installed.dir.join("rapporteurs.json")).expect("listed");
+    let v: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(v["member"], JULIEN);
+    assert_eq!(
+        v["dossiers"],
+        serde_json::json!([
+            "PDNP06-2025-001",
+            "PDNP06-2025-002",
+            "PDNP06-2025-003",
+            "PDNP06-2025-004"
+        ])
+    );
+    let mine: Vec<String> = {
+        let conn = rusqlite::Connection::open(&db).expect("member db");
+        let mut stmt = conn
+            .prepare("SELECT reference FROM assignments WHERE member = ?1 ORDER BY reference")
+            .expect("query");
+        stmt.query_map([JULIEN], |r| r.get(0))
+            .and_then(Iterator::collect)
+            .expect("rows")
+    };
+    assert_eq!(mine.len(), 4, "his Jury knows his dossiers");
+    assert!(
+        jury::store::audit::verify_record(&db, None)
+            .expect("verify")
+            .is_intact()
+    );
+    // Opening it again records nothing more.
+    let events = |db: &Path| -> i64 {
+        rusqlite::Connection::open(db)
+            .expect("db")
+            .query_row(
+                "SELECT COUNT(*) FROM audit WHERE action = 'assign.bundle'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count")
+    };
+    drop(synced(&db, &installed.dir));
+    assert_eq!(events(&db), 1);
+    // Three of his four, and one he was not given.
+    let mut m = Store::open(&db).expect("member db");
+    for n in [1, 2, 3, 7] {
+        score(&mut m, JULIEN, n, "experience", 3.0);
+    }
+    drop(m);
+    let file = c.export(&db, JULIEN);
+    let (code, out, err) = c.import(&file);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("; 3 de ses 4 dossiers notés ; 1 dossier hors attribution."),
+        "{out}"
+    );
+    // The list altered on the way is refused like any other file.
+    let forged = c.path("faux-rapporteurs.jurybundle");
+    forge_bundle(
+        &lot,
+        &forged,
+        |name, bytes| match name {
+            "rapporteurs.json" => String::from_utf8_lossy(&bytes)
+                .replace("PDNP06-2025-004", "PDNP06-2025-009")
+                .into_bytes(),
+            _ => bytes,
+        },
+        None,
+    );
+    let (code, _, err) = c.open_bundle(JULIEN, &forged);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("la signature de la présidence ne correspond pas au manifeste"),
+        "{err}"
+    );
+}

@@ -261,3 +261,25 @@ fn a_forms_keys_keep_confirm_and_cancel_on_a_narrow_terminal() {
         "« {border} »"
     );
 }
+
+/// Found by a search after scoring another dossier to its last criterion,
+/// a dossier's grid starts at its first criterion: the next digits score
+/// it from the top, not its last criterion over and over.
+#[test]
+fn a_dossier_found_by_search_is_scored_from_its_first_criterion() {
+    let mut s = open(SAMPLE, Some("Sylvie Marcellin"));
+    s.select("PDNP06-2025-001");
+    s.score_current(&[4, 4, 4, 4]);
+    s.act("filter");
+    s.type_text("PDNP06-2025-002");
+    s.act("confirm");
+    s.act("cancel");
+    s.act("focus_grid");
+    for d in ["score_3", "score_2"] {
+        s.act(d);
+    }
+    let rows = s.db_scores("PDNP06-2025-002");
+    assert_eq!(value_of(&rows, "experience"), Some(3.0), "{rows:?}");
+    assert_eq!(value_of(&rows, "qualification"), Some(2.0), "{rows:?}");
+    assert_eq!(value_of(&rows, "formation"), None, "{rows:?}");
+}

@@ -101,6 +101,24 @@ fn build(dir: &Path) -> PathBuf {
     store
         .set_consensus(CHAIR, "PDNP06-2025-001", "experience", Some(4.0))
         .expect("consensus");
+    // Rapporteurs: one by hand, a proposal applied, one taken back.
+    store
+        .set_assignment(CHAIR, "PDNP06-2025-001", MEMBER, true)
+        .expect("assigned");
+    let pairs = [
+        ("PDNP06-2025-004".to_string(), MEMBER.to_string()),
+        ("PDNP06-2025-004".to_string(), "Claire Dumas".to_string()),
+        ("PDNP06-2025-003".to_string(), CHAIR.to_string()),
+    ];
+    assert_eq!(
+        store
+            .apply_proposal(SECRETARY, &pairs, 2, Some(9))
+            .expect("proposal"),
+        3
+    );
+    store
+        .set_assignment(SECRETARY, "PDNP06-2025-003", CHAIR, false)
+        .expect("removed");
     // The audition timetable: proposed, moved, swapped, fixed, with an
     // unavailability recorded.
     let slot = |reference: &str, day: u32, hour: u32| Slot {
@@ -176,6 +194,7 @@ fn build(dir: &Path) -> PathBuf {
             CHAIR,
             "2025-07-07",
             &[CHAIR.into(), SECRETARY.into(), MEMBER.into()],
+            Default::default(),
         )
         .expect("session");
     store
@@ -283,6 +302,7 @@ const EDITABLE: &[(&str, &[&str])] = &[
         &["reference", "member", "reason", "withdrawn_at"],
     ),
     ("overrides", &["reference", "verdict", "justification"]),
+    ("assignments", &["reference", "member", "by"]),
     ("consensus", &["reference", "criterion", "value"]),
     ("sessions", &["date", "opened_by", "closed_by", "closed_at"]),
     ("session_members", &["session_id", "member"]),
@@ -472,6 +492,77 @@ fn an_edited_score_is_named_with_both_values() {
             "note de Sylvie Marcellin sur PDNP06-2025-004, critère experience : 5 (commentaire « vu par Sylvie Marcellin ») dans la base, 2 (commentaire « vu par Sylvie Marcellin ») selon le journal"
         ]
     );
+}
+
+#[test]
+fn an_edited_or_deleted_assignment_is_named() {
+    let (_dir, db) = built_and_edited(
+        "UPDATE assignments SET member = 'Bernard Castellan' WHERE reference = 'PDNP06-2025-001'",
+        [],
+    );
+    let r = verify_record(&db, None).expect("verify");
+    assert_eq!(
+        r.differences,
+        [
+            "rapporteur·e « Bernard Castellan » sur PDNP06-2025-001 : désigné·e par Sylvie Marcellin dans la base, absent du journal",
+            "rapporteur·e « Julien Ferrand » sur PDNP06-2025-001 : absent de la base, désigné·e par Sylvie Marcellin selon le journal",
+        ]
+    );
+    let (_dir, db) = built_and_edited(
+        "DELETE FROM assignments WHERE reference = 'PDNP06-2025-004' AND member = 'Claire Dumas'",
+        [],
+    );
+    let r = verify_record(&db, None).expect("verify");
+    assert_eq!(
+        r.differences,
+        [
+            "rapporteur·e « Claire Dumas » sur PDNP06-2025-004 : absent de la base, désigné·e par Nadia Benali selon le journal"
+        ]
+    );
+}
+
+#[test]
+fn assigning_is_for_the_chair_and_the_secretary_and_never_in_conflict() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build(dir.path());
+    let mut store = Store::open(&db).expect("open");
+    let says = |e: jury::store::StoreError| e.message(jury_core::fr::Lang::Fr);
+    let e = store
+        .set_assignment(MEMBER, "PDNP06-2025-006", MEMBER, true)
+        .unwrap_err();
+    assert_eq!(
+        says(e),
+        "Seuls la présidence et le secrétariat attribuent les dossiers aux rapporteur·e·s."
+    );
+    // Ferrand declared a conflict on -002.
+    let e = store
+        .set_assignment(CHAIR, "PDNP06-2025-002", MEMBER, true)
+        .unwrap_err();
+    assert_eq!(
+        says(e),
+        "Julien Ferrand est en conflit d'intérêts sur PDNP06-2025-002 : ce dossier ne peut pas lui être attribué."
+    );
+    let e = store
+        .apply_proposal(
+            CHAIR,
+            &[("PDNP06-2025-006".into(), SECRETARY.into())],
+            1,
+            None,
+        )
+        .unwrap_err();
+    assert!(says(e).starts_with("Nadia Benali ne note pas les dossiers"));
+    // Nothing of a refused proposal is written.
+    let n: i64 = Connection::open(&db)
+        .expect("db")
+        .query_row(
+            "SELECT COUNT(*) FROM assignments WHERE reference = 'PDNP06-2025-006'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(n, 0);
+    drop(store);
+    assert!(verify_record(&db, None).expect("verify").is_intact());
 }
 
 #[test]
@@ -695,7 +786,12 @@ fn any_sequence_of_committee_actions_leaves_tables_the_log_replays() {
                 ),
                 7 => match session {
                     None => store
-                        .open_session(CHAIR, "2025-07-07", &[CHAIR.into(), who.into()])
+                        .open_session(
+                            CHAIR,
+                            "2025-07-07",
+                            &[CHAIR.into(), who.into()],
+                            Default::default(),
+                        )
                         .map(|id| session = Some(id)),
                     Some(id) => store.close_session(CHAIR, id).map(|()| session = None),
                 },

@@ -17,15 +17,6 @@ const BERNARD: &str = "Bernard Castellan";
 const REF: &str = "PDNP06-2025-001";
 const STREET: &str = "Structure porteuse › Adresse › Rue";
 
-fn status(s: &Session) -> String {
-    s.app
-        .state
-        .status
-        .as_ref()
-        .map(|x| x.text.clone())
-        .unwrap_or_default()
-}
-
 /// Julien and Bernard score REF; the secretary corrects its street.
 fn corrected_after_two_scores() -> Session {
     let mut s = open(SAMPLE, Some(JULIEN));
@@ -38,9 +29,9 @@ fn corrected_after_two_scores() -> Session {
     s.act("edit_dossier");
     assert_eq!(s.app.state.mode, Mode::Normal);
     assert!(
-        status(&s).contains("Seuls la présidence et le secrétariat"),
+        s.status().contains("Seuls la présidence et le secrétariat"),
         "{}",
-        status(&s)
+        s.status()
     );
 
     let mut s = s.reopen_as(SAMPLE, SECRETARY);
@@ -61,9 +52,9 @@ fn corrected_after_two_scores() -> Session {
     let screen = s.screen();
     assert_eq!(s.app.state.mode, Mode::Normal, "{screen}");
     assert!(
-        status(&s).contains("Nouvelle version enregistrée"),
+        s.status().contains("Nouvelle version enregistrée"),
         "{}",
-        status(&s)
+        s.status()
     );
     s
 }
@@ -211,9 +202,9 @@ fn a_file_changed_after_import_is_accepted_as_a_new_version() {
     );
     s.act("accept_file_version");
     assert!(
-        status(&s).contains("Version du fichier acceptée"),
+        s.status().contains("Version du fichier acceptée"),
         "{}",
-        status(&s)
+        s.status()
     );
     let cities: Vec<String> = s.query(&format!(
         "SELECT json_extract(content, '$.structure.address.city') FROM dossiers WHERE reference = '{REF}'"
@@ -298,9 +289,9 @@ fn a_request_for_missing_pieces_is_a_letter_and_waits_until_completed() {
     let screen = s.screen();
     assert_eq!(s.app.state.mode, Mode::Normal, "{screen}");
     assert!(
-        status(&s).contains("Demande de pièces enregistrée"),
+        s.status().contains("Demande de pièces enregistrée"),
         "{}",
-        status(&s)
+        s.status()
     );
 
     let stem = s.letters_dir().join("PDNP06-2025-020-demande-pieces-1");
@@ -425,9 +416,10 @@ fn a_member_in_conflict_may_not_correct_the_dossier() {
         s.act(action);
         assert_eq!(s.app.state.mode, Mode::Normal, "{action}");
         assert!(
-            status(&s).contains("Vous êtes en conflit d'intérêts sur ce dossier : le compléter"),
+            s.status()
+                .contains("Vous êtes en conflit d'intérêts sur ce dossier : le compléter"),
             "{action}: {}",
-            status(&s)
+            s.status()
         );
     }
     // The store refuses it too, whatever the screen let through.
@@ -456,7 +448,7 @@ fn no_letter_goes_to_an_address_the_dossier_lacks() {
     s.act("edit_dossier");
     s.fill_label(STREET, "");
     s.act("confirm");
-    assert_eq!(s.app.state.mode, Mode::Normal, "{}", status(&s));
+    assert_eq!(s.app.state.mode, Mode::Normal, "{}", s.status());
     s.act("switch_view");
     s.act("open_session");
     s.fill("date", "7 juillet 2025");

@@ -153,6 +153,15 @@ pub struct Call {
     /// it (or with eligibility unknown) deciding asks for a confirmation.
     /// 1 when the call does not say.
     pub min_reviews: u32,
+    /// How many rapporteurs each dossier gets when the chair asks Jury to
+    /// propose an assignment (`reviewers_per_dossier`); None: chosen in the app.
+    pub reviewers_per_dossier: Option<u32>,
+    /// At most this many dossiers per member in a proposed assignment
+    /// (`reviewer_cap`); None: no cap beyond balance.
+    pub reviewer_cap: Option<u32>,
+    /// Members not assigned to a dossier may still score it
+    /// (`unassigned_may_score`, true when the call does not say).
+    pub unassigned_may_score: bool,
     pub appeal_routes: Option<String>,
     /// How long, in months after the deadline, the call's personal data may
     /// be kept (1 to 120); past it Jury says so and `jury anonymise` runs
@@ -221,8 +230,41 @@ impl Call {
         Call::parse("appel.json", &text)
     }
 
+    /// The call as the audition stage scores it: the audition's scale and
+    /// criteria in place of the dossiers' (no criteria when the audition is
+    /// not scored). The call itself when it has no audition stage.
+    pub fn audition_grid(&self) -> Call {
+        let mut grid = self.clone();
+        if let Some(a) = &self.audition {
+            grid.criteria = a.criteria.clone();
+            if let Some(scale) = &a.scale {
+                grid.scale = scale.clone();
+            }
+        }
+        grid
+    }
+
+    /// The call as `stage` scores it.
+    pub fn grid_of(&self, stage: crate::stage::Stage) -> std::borrow::Cow<'_, Call> {
+        match stage {
+            crate::stage::Stage::Audition if self.audition.is_some() => {
+                std::borrow::Cow::Owned(self.audition_grid())
+            }
+            _ => std::borrow::Cow::Borrowed(self),
+        }
+    }
+
     pub fn total_weight(&self) -> f64 {
         self.criteria.iter().map(|c| c.weight).sum()
+    }
+
+    /// A criterion of either stage's grid, by id (ids are unique across
+    /// both): how history and merge conflicts name it.
+    pub fn any_criterion(&self, id: &str) -> Option<&Criterion> {
+        self.criteria
+            .iter()
+            .chain(self.audition.iter().flat_map(|a| &a.criteria))
+            .find(|c| c.id == id)
     }
 
     pub fn criterion_index(&self, id: &str) -> Option<usize> {
@@ -287,6 +329,14 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
                 .error(v, "« min_reviews » : au moins 1 membre doit avoir noté"),
         );
     }
+    let reviewers_per_dossier = at_least_one(
+        f,
+        "reviewers_per_dossier",
+        "au moins 1 rapporteur·e par dossier",
+        errors,
+    );
+    let reviewer_cap = at_least_one(f, "reviewer_cap", "au moins 1 dossier par membre", errors);
+    let unassigned_may_score = f.opt_bool("unassigned_may_score", errors).unwrap_or(true);
     let retention_months = count(f, "retention_months", errors);
     if let (Some(m), Some(v)) = (retention_months, f.get("retention_months"))
         && !(1..=120).contains(&m)
@@ -310,6 +360,9 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
     let audition = crate::stage::parse(f, &members, &decision_ids, &criteria, errors);
     let allow_without_quorum = f.opt_bool("allow_without_quorum", errors).unwrap_or(false);
     let appeal_routes = f.opt_string("appeal_routes", errors);
+    // Letters read `place` by pointer; a wrong type is named here, at
+    // `jury check`, rather than silently left out of a letter.
+    f.opt_string("place", errors);
     let disagreement_spread = f.opt_number("disagreement_spread", errors);
     let quality_threshold = f.opt_number("quality_threshold", errors);
     if let (Some(q), Some(v)) = (quality_threshold, f.get("quality_threshold"))
@@ -338,6 +391,9 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         decisions,
         allow_without_quorum,
         min_reviews: min_reviews.unwrap_or(1).max(1),
+        reviewers_per_dossier,
+        reviewer_cap,
+        unassigned_may_score,
         appeal_routes,
         retention_months: retention_months.filter(|m| (1..=120).contains(m)),
         intake,
@@ -390,6 +446,18 @@ pub(crate) fn count(f: &Fields, key: &str, errors: &mut Vec<Diag>) -> Option<u32
         return None;
     }
     Some(x as u32)
+}
+
+/// An optional count that must be 1 or more; 0 is refused with `why`.
+fn at_least_one(f: &Fields, key: &str, why: &str, errors: &mut Vec<Diag>) -> Option<u32> {
+    let n = count(f, key, errors)?;
+    if n == 0 {
+        if let Some(v) = f.get(key) {
+            errors.push(f.src.error(v, format!("« {key} » : {why}")));
+        }
+        return None;
+    }
+    Some(n)
 }
 
 pub(crate) fn dates(
@@ -456,7 +524,7 @@ fn as_written(v: &jsonc_parser::ast::Value, x: f64) -> String {
 
 pub(crate) fn criteria(f: &Fields, items: &[Ast], errors: &mut Vec<Diag>) -> Vec<Criterion> {
     let mut out: Vec<Criterion> = Vec::new();
-    for c in each_object(f, "criteria", items, errors) {
+    for c in each_object(f, &f.name("criteria"), items, errors) {
         let id = c.string("id", errors);
         let label = c.string("label", errors);
         let weight = c.number("weight", errors);
@@ -763,6 +831,48 @@ mod tests {
             assert_eq!(e.len(), 1, "{bad}: {e:?}");
             assert_eq!((e[0].line, e[0].column), (12, 18), "{bad}: {}", e[0]);
             assert!(e[0].message.contains("min_reviews"), "{bad}: {}", e[0]);
+        }
+    }
+
+    #[test]
+    fn assignment_settings_are_positive_counts_and_a_flag() {
+        let c = Call::parse("appel.json", MINIMAL).unwrap();
+        assert_eq!((c.reviewers_per_dossier, c.reviewer_cap), (None, None));
+        assert!(c.unassigned_may_score);
+        let set = MINIMAL.replace(
+            "\"custom_key\"",
+            "\"reviewers_per_dossier\": 2, \"reviewer_cap\": 9, \"unassigned_may_score\": false, \"custom_key\"",
+        );
+        let c = Call::parse("appel.json", &set).unwrap();
+        assert_eq!(
+            (c.reviewers_per_dossier, c.reviewer_cap),
+            (Some(2), Some(9))
+        );
+        assert!(!c.unassigned_may_score);
+        for (key, bad, says) in [
+            (
+                "reviewers_per_dossier",
+                "0",
+                "au moins 1 rapporteur·e par dossier",
+            ),
+            (
+                "reviewers_per_dossier",
+                "1.5",
+                "un nombre entier positif est attendu",
+            ),
+            ("reviewer_cap", "0", "au moins 1 dossier par membre"),
+            ("reviewer_cap", "\"trois\"", "reviewer_cap"),
+            ("unassigned_may_score", "\"non\"", "unassigned_may_score"),
+        ] {
+            let text = MINIMAL.replace(
+                "\"custom_key\"",
+                &format!("\"{key}\": {bad},\n  \"custom_key\""),
+            );
+            let e = Call::parse("appel.json", &text).unwrap_err();
+            assert_eq!(e.len(), 1, "{key} {bad}: {e:?}");
+            assert_eq!(e[0].line, 12, "{key} {bad}: {}", e[0]);
+            assert!(e[0].message.contains(key), "{key} {bad}: {}", e[0]);
+            assert!(e[0].message.contains(says), "{key} {bad}: {}", e[0]);
         }
     }
 }

@@ -8,12 +8,15 @@ use crate::dossier::Dossier;
 use crate::eligibility::{self, Verdict};
 use crate::ranking::{self, Candidate, Ranked};
 use crate::records::{CommitteeData, DecisionRow, Override, Session};
+use crate::stage::{Combine, Stage};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Clone, Debug, Default)]
 pub struct Committee {
     pub data: CommitteeData,
     pub conflicts: BTreeSet<(String, String)>,
+    /// (reference, member): the dossier's rapporteurs.
+    pub assigned: BTreeSet<(String, String)>,
     pub consensus: BTreeMap<(String, String), f64>,
     pub overrides: HashMap<String, Override>,
     /// The current decision of each decided dossier.
@@ -27,6 +30,83 @@ pub struct Committee {
     /// Eligibility after any override by the chair, aligned with the
     /// dossiers given to `build`.
     pub verdicts: Vec<Verdict>,
+    /// The stage this picture is of: its sessions, decisions and grid.
+    pub stage: Stage,
+    /// At the audition stage: the dossier stage's totals and the final
+    /// scores the ranking uses.
+    pub finals: Option<Finals>,
+}
+
+/// What the audition stage ranks on, per convened candidate.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Finals {
+    /// The official total each candidate had at the dossier stage, on the
+    /// dossiers' scale.
+    pub dossier: HashMap<String, f64>,
+    /// The final score, as the call combines the stages: on the audition's
+    /// scale when the audition is scored, else the dossier total.
+    pub final_score: HashMap<String, f64>,
+    /// The dossiers the dossier stage convened, best-ranked first.
+    pub convened: Vec<String>,
+    /// How many members scored each dossier at the dossier stage: what an
+    /// unscored audition decides on.
+    pub dossier_reviews: HashMap<String, usize>,
+}
+
+impl CommitteeData {
+    /// The records of one stage: its sessions, their decisions, snapshots
+    /// and outcome; everything else (members, conflicts, overrides,
+    /// consensus, packets, absences) is shared by both stages.
+    pub fn of_stage(&self, stage: Stage) -> CommitteeData {
+        let ids: BTreeSet<i64> = self
+            .sessions
+            .iter()
+            .filter(|s| s.stage == stage)
+            .map(|s| s.id)
+            .collect();
+        CommitteeData {
+            sessions: self
+                .sessions
+                .iter()
+                .filter(|s| ids.contains(&s.id))
+                .cloned()
+                .collect(),
+            decisions: self
+                .decisions
+                .iter()
+                .filter(|d| ids.contains(&d.session_id))
+                .cloned()
+                .collect(),
+            snapshots: self
+                .snapshots
+                .iter()
+                .filter(|s| ids.contains(&s.session_id))
+                .cloned()
+                .collect(),
+            outcome: self.outcome.clone().filter(|o| ids.contains(&o.session_id)),
+            ..self.clone()
+        }
+    }
+
+    /// The dossiers whose current dossier-stage decision convenes them to
+    /// an audition, in the order the decisions were recorded.
+    pub fn convened(&self) -> Vec<String> {
+        let stage = self.of_stage(Stage::Dossier);
+        let mut current: Vec<(&str, &str)> = Vec::new();
+        for d in &stage.decisions {
+            current.retain(|(r, _)| *r != d.reference);
+            current.push((&d.reference, &d.kind));
+        }
+        current
+            .into_iter()
+            .filter(|(_, kind)| *kind == crate::call::decision_id::CONVOQUE)
+            .map(|(r, _)| r.to_string())
+            .collect()
+    }
+
+    pub fn absent(&self, reference: &str) -> bool {
+        self.absences.iter().any(|a| a.reference == reference)
+    }
 }
 
 impl Committee {
@@ -41,6 +121,11 @@ impl Committee {
             .conflicts
             .iter()
             .map(|c| (c.reference.clone(), c.member.clone()))
+            .collect();
+        let assigned: BTreeSet<(String, String)> = data
+            .assignments
+            .iter()
+            .map(|a| (a.reference.clone(), a.member.clone()))
             .collect();
         let consensus: BTreeMap<(String, String), f64> = data
             .consensus
@@ -83,7 +168,7 @@ impl Committee {
                 total: a.official(basis),
                 heaviest: heaviest.and_then(|h| a.criterion_official(h, basis)),
                 received_at: d.received_at,
-                ineligible: *v == Verdict::Ineligible,
+                excluded: (*v == Verdict::Ineligible).then_some(ranking::Unranked::Ineligible),
             })
             .collect();
         let ranking = ranking::rank(&candidates);
@@ -91,6 +176,7 @@ impl Committee {
         Committee {
             data,
             conflicts,
+            assigned,
             consensus,
             overrides,
             decisions,
@@ -99,11 +185,119 @@ impl Committee {
             profiles,
             basis,
             verdicts,
+            stage: Stage::Dossier,
+            finals: None,
         }
     }
 
+    /// The committee's picture at `stage`. The dossier stage is [`build`]
+    /// on that stage's sessions. The audition stage scores the convened
+    /// candidates on the audition's grid ([`Call::audition_grid`]) and
+    /// ranks them on the final score the call's `combine` gives; those not
+    /// convened, and those absent, are left out of the ranking with the
+    /// reason. `dossiers` are every dossier, so aggregates stay aligned
+    /// with the caller's list whatever the stage.
+    ///
+    /// [`build`]: Committee::build
+    pub fn build_stage(
+        call: &Call,
+        stage: Stage,
+        dossiers: &[&Dossier],
+        scores: &BTreeMap<(String, String, String), f64>,
+        data: CommitteeData,
+        basis: Basis,
+    ) -> Committee {
+        let (Stage::Audition, Some(audition)) = (stage, &call.audition) else {
+            // A one-stage call's sessions are all of the dossier stage.
+            if call.audition.is_none() {
+                return Committee::build(call, dossiers, scores, data, basis);
+            }
+            let mut c =
+                Committee::build(call, dossiers, scores, data.of_stage(Stage::Dossier), basis);
+            c.data = data;
+            return c;
+        };
+        let first = Committee::build(call, dossiers, scores, data.of_stage(Stage::Dossier), basis);
+        let grid = call.audition_grid();
+        let mut c = Committee::build(&grid, dossiers, scores, data.of_stage(stage), basis);
+        c.stage = stage;
+        let convened_set: BTreeSet<String> = data.convened().into_iter().collect();
+        let mut finals = Finals {
+            convened: first
+                .ranking
+                .iter()
+                .filter(|r| convened_set.contains(&r.reference))
+                .map(|r| r.reference.clone())
+                .collect(),
+            ..Finals::default()
+        };
+        let heaviest = ranking::heaviest_criterion(&grid);
+        let candidates: Vec<Candidate> = dossiers
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let reference = &d.reference;
+                let before = first.aggregates[i].official(basis);
+                let now = c.aggregates[i].official(basis);
+                if let Some(b) = before {
+                    finals.dossier.insert(reference.clone(), b);
+                }
+                finals
+                    .dossier_reviews
+                    .insert(reference.clone(), first.aggregates[i].reviews);
+                let total = match audition.combine {
+                    Combine::Dossier => before,
+                    Combine::Audition => now,
+                    Combine::Weighted {
+                        dossier,
+                        audition: weight,
+                    } => before.zip(now).map(|(b, n)| {
+                        let on_100 = (dossier * DossierAggregate::on_100(call, b)
+                            + weight * DossierAggregate::on_100(&grid, n))
+                            / (dossier + weight);
+                        grid.scale.min + on_100 / 100.0 * (grid.scale.max - grid.scale.min)
+                    }),
+                };
+                let excluded = if c.verdicts[i] == Verdict::Ineligible {
+                    Some(ranking::Unranked::Ineligible)
+                } else if !convened_set.contains(reference) {
+                    Some(ranking::Unranked::NotConvened)
+                } else if data.absent(reference) {
+                    Some(ranking::Unranked::Absent)
+                } else {
+                    None
+                };
+                if let (Some(t), None) = (total, excluded) {
+                    finals.final_score.insert(reference.clone(), t);
+                }
+                let heaviest_score = match audition.combine {
+                    Combine::Dossier => ranking::heaviest_criterion(call)
+                        .and_then(|h| first.aggregates[i].criterion_official(h, basis)),
+                    _ => heaviest.and_then(|h| c.aggregates[i].criterion_official(h, basis)),
+                };
+                Candidate {
+                    reference: reference.clone(),
+                    total,
+                    heaviest: heaviest_score,
+                    received_at: d.received_at,
+                    excluded,
+                }
+            })
+            .collect();
+        c.ranking = ranking::rank(&candidates);
+        c.finals = Some(finals);
+        // Both stages' records stay whole: the next build starts from them.
+        c.data = data;
+        c
+    }
+
+    /// The open session of this picture's stage.
     pub fn open_session(&self) -> Option<&Session> {
-        self.data.sessions.iter().rev().find(|s| s.is_open())
+        self.data
+            .sessions
+            .iter()
+            .rev()
+            .find(|s| s.is_open() && s.stage == self.stage)
     }
 
     pub fn role(&self, member: &str) -> Option<Role> {
@@ -117,6 +311,26 @@ impl Committee {
     pub fn in_conflict(&self, reference: &str, member: &str) -> bool {
         self.conflicts
             .contains(&(reference.to_string(), member.to_string()))
+    }
+
+    pub fn is_assigned(&self, reference: &str, member: &str) -> bool {
+        self.assigned
+            .contains(&(reference.to_string(), member.to_string()))
+    }
+
+    /// A dossier's rapporteurs, in committee order.
+    pub fn rapporteurs(&self, reference: &str) -> Vec<&str> {
+        self.data
+            .members
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .filter(|m| self.is_assigned(reference, m))
+            .collect()
+    }
+
+    /// How many dossiers `member` is assigned.
+    pub fn load(&self, member: &str) -> usize {
+        self.assigned.iter().filter(|(_, m)| m == member).count()
     }
 
     /// A decision is frozen once its session is closed.
@@ -182,5 +396,156 @@ impl Committee {
             .values()
             .filter(|d| d.reference != except && accepted.contains(&d.kind))
             .count()
+    }
+}
+
+#[cfg(test)]
+mod stage_tests {
+    use super::*;
+    use crate::records::{Absence, DecisionRow, Session};
+    use crate::stage::Stage;
+
+    const CALL: &str = include_str!("../../samples/caf06-pdnp-2025/appel.json");
+    const D: [&str; 3] = [
+        include_str!("../../samples/caf06-pdnp-2025/dossiers/PDNP06-2025-001.json"),
+        include_str!("../../samples/caf06-pdnp-2025/dossiers/PDNP06-2025-002.json"),
+        include_str!("../../samples/caf06-pdnp-2025/dossiers/PDNP06-2025-004.json"),
+    ];
+
+    fn session(id: i64, stage: Stage) -> Session {
+        Session {
+            id,
+            stage,
+            date: "2025-07-08".into(),
+            opened_by: "Sylvie Marcellin".into(),
+            closed_at: Some("2025-07-08T17:00:00Z".into()),
+            present: Vec::new(),
+        }
+    }
+
+    fn decision(id: i64, session_id: i64, reference: &str, kind: &str) -> DecisionRow {
+        DecisionRow {
+            id,
+            session_id,
+            reference: reference.into(),
+            kind: kind.into(),
+            motivation: String::new(),
+            condition: String::new(),
+            waitlist_rank: None,
+            documents: String::new(),
+            without_quorum: false,
+            guarded: false,
+            by: "Sylvie Marcellin".into(),
+            at: "2025-07-08T10:00:00Z".into(),
+        }
+    }
+
+    /// Every criterion of both grids scored `dossier` and `audition` by one member.
+    fn scores(call: &Call, plan: &[(&str, f64, f64)]) -> BTreeMap<(String, String, String), f64> {
+        let mut out = BTreeMap::new();
+        let audition = call.audition_grid();
+        for (reference, d, a) in plan {
+            for c in &call.criteria {
+                out.insert(
+                    (
+                        reference.to_string(),
+                        "Bernard Castellan".into(),
+                        c.id.clone(),
+                    ),
+                    *d,
+                );
+            }
+            for c in &audition.criteria {
+                out.insert(
+                    (
+                        reference.to_string(),
+                        "Bernard Castellan".into(),
+                        c.id.clone(),
+                    ),
+                    *a,
+                );
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_audition_ranks_the_convened_on_the_combined_score() {
+        let call = Call::parse("appel.json", CALL).expect("sample");
+        let dossiers: Vec<Dossier> = D
+            .iter()
+            .map(|t| Dossier::from_value(&serde_json::from_str(t).expect("json")).expect("dossier"))
+            .collect();
+        let refs: Vec<&Dossier> = dossiers.iter().collect();
+        let [a, b, c] = ["PDNP06-2025-001", "PDNP06-2025-002", "PDNP06-2025-004"];
+        // A was best on paper, B met the panel better: 40 % dossier, 60 % audition.
+        let scores = scores(&call, &[(a, 5.0, 2.0), (b, 3.0, 5.0), (c, 4.0, 4.0)]);
+        let mut data = CommitteeData {
+            sessions: vec![session(1, Stage::Dossier), session(2, Stage::Audition)],
+            decisions: vec![
+                decision(1, 1, a, "convoque"),
+                decision(2, 1, b, "convoque"),
+                decision(3, 1, c, "non_retenu"),
+                decision(4, 2, b, "retenu"),
+            ],
+            ..CommitteeData::default()
+        };
+        data.conflicts.clear();
+        let first = Committee::build_stage(
+            &call,
+            Stage::Dossier,
+            &refs,
+            &scores,
+            data.clone(),
+            Basis::Mean,
+        );
+        assert_eq!(first.rank_of(a).and_then(|r| r.rank), Some(1));
+        assert_eq!(
+            first.decisions[b].kind, "convoque",
+            "the dossier stage's decision"
+        );
+        assert_eq!(
+            first.data.sessions.len(),
+            2,
+            "both stages' records kept whole"
+        );
+
+        let second = Committee::build_stage(
+            &call,
+            Stage::Audition,
+            &refs,
+            &scores,
+            data.clone(),
+            Basis::Mean,
+        );
+        let finals = second.finals.as_ref().expect("finals");
+        // A: (40·100 + 60·40) / 100 = 64 % → 3.2 / 5; B: (40·60 + 60·100) / 100 = 84 % → 4.2.
+        assert!((finals.final_score[a] - 3.2).abs() < 1e-9, "{finals:?}");
+        assert!((finals.final_score[b] - 4.2).abs() < 1e-9, "{finals:?}");
+        assert_eq!(second.rank_of(b).and_then(|r| r.rank), Some(1));
+        assert_eq!(second.rank_of(a).and_then(|r| r.rank), Some(2));
+        assert_eq!(
+            second.rank_of(c).and_then(|r| r.unranked),
+            Some(crate::ranking::Unranked::NotConvened)
+        );
+        assert_eq!(
+            second.decisions.len(),
+            1,
+            "only the audition stage's decisions"
+        );
+        assert_eq!(finals.convened, [a, b], "best-ranked on paper first");
+
+        data.absences.push(Absence {
+            reference: b.into(),
+            by: "Nadia Benali".into(),
+            at: "2025-07-10T09:00:00Z".into(),
+        });
+        let absent =
+            Committee::build_stage(&call, Stage::Audition, &refs, &scores, data, Basis::Mean);
+        assert_eq!(
+            absent.rank_of(b).and_then(|r| r.unranked),
+            Some(crate::ranking::Unranked::Absent)
+        );
+        assert_eq!(absent.rank_of(a).and_then(|r| r.rank), Some(1));
     }
 }

@@ -547,6 +547,31 @@ pub struct AuditHead {
     pub event: i64,
 }
 
+/// How the audition stage's session ranked, in the minutes' words.
+fn stage_rule(call: &crate::call::Call, a: &crate::stage::Audition) -> String {
+    use crate::stage::Combine;
+    let how = match a.combine {
+        Combine::Audition => "La note finale est la note d'audition.".to_string(),
+        Combine::Dossier => {
+            "L'audition n'est pas notée : le classement reste celui de l'étude des dossiers."
+                .to_string()
+        }
+        Combine::Weighted { dossier, audition } => {
+            let sum = dossier + audition;
+            format!(
+                "La note finale pondère la note de dossier ({} %) et la note d'audition ({} %), chacune rapportée à 100, puis ramenée à l'échelle de l'audition (sur {}).",
+                FR.num(dossier / sum * 100.0, 0),
+                FR.num(audition / sum * 100.0, 0),
+                FR.score(call.audition_grid().scale.max)
+            )
+        }
+    };
+    format!(
+        "Séance de la seconde étape : {} des candidats convoqués à l'issue de l'étude des dossiers. {how} Les candidats absents à leur audition ne sont pas classés.",
+        a.label.to_lowercase()
+    )
+}
+
 /// The minutes (procès-verbal) of one session.
 pub fn minutes(input: &MinutesInput) -> Document {
     use crate::eligibility::Verdict;
@@ -646,8 +671,23 @@ pub fn minutes(input: &MinutesInput) -> Document {
     }
     blocks.push(Block::Heading("Règle de classement".into()));
     blocks.push(Block::Paragraph(crate::ranking::RULE.into()));
-    blocks.push(Block::Heading("Dossiers examinés".into()));
+    let audition = call
+        .audition
+        .as_ref()
+        .filter(|_| session.stage == crate::stage::Stage::Audition);
+    if let Some(a) = audition {
+        blocks.push(Block::Paragraph(stage_rule(call, a)));
+    }
+    blocks.push(Block::Heading(
+        if audition.is_some() {
+            "Candidats auditionnés"
+        } else {
+            "Dossiers examinés"
+        }
+        .into(),
+    ));
     let max = FR.score(call.scale.max);
+    let audition_max = FR.score(call.audition_grid().scale.max);
     let decision_label = |kind: &str| {
         crate::decision::kind(call, kind, FR)
             .map(|k| k.label)
@@ -700,24 +740,32 @@ pub fn minutes(input: &MinutesInput) -> Document {
                 .find(|d| d.reference == x.reference && d.session_id <= session.id)
                 .map(|d| decision_label(&d.kind))
                 .unwrap_or_else(|| "—".into());
-            rows.push(vec![
-                rank_cell(
-                    x.rank,
-                    x.still_tied,
-                    x.rank.is_none().then_some(
-                        if x.verdict() == crate::eligibility::Verdict::Ineligible {
-                            crate::ranking::Unranked::Ineligible
-                        } else {
-                            crate::ranking::Unranked::Unscored
-                        },
-                    ),
-                ),
+            let why = if x.verdict() == crate::eligibility::Verdict::Ineligible {
+                crate::ranking::Unranked::Ineligible
+            } else if x.audition.as_ref().is_some_and(|a| a.absent) {
+                crate::ranking::Unranked::Absent
+            } else {
+                crate::ranking::Unranked::Unscored
+            };
+            let mut row = vec![
+                rank_cell(x.rank, x.still_tied, x.rank.is_none().then_some(why)),
                 x.reference.clone(),
                 structure_of(&x.reference),
-                eligibility_cell(Some(&x.verdict()), x.eligibility.override_.is_some()),
-                total_cell(x.total),
-                decision,
-            ]);
+            ];
+            match &x.audition {
+                // The stages side by side: what the ranking combined.
+                Some(a) if audition.is_some() => row.extend([
+                    total_cell(a.dossier_total),
+                    total_cell(x.total),
+                    total_cell(a.final_score),
+                ]),
+                _ => row.extend([
+                    eligibility_cell(Some(&x.verdict()), x.eligibility.override_.is_some()),
+                    total_cell(x.total),
+                ]),
+            }
+            row.push(decision);
+            rows.push(row);
         }
     }
     for r in c.ranking.iter().filter(|_| frozen.is_empty()) {
@@ -747,15 +795,28 @@ pub fn minutes(input: &MinutesInput) -> Document {
             decision,
         ]);
     }
+    let staged = audition.is_some() && frozen.iter().any(|x| x.audition.is_some());
     blocks.push(Block::Table {
-        header: vec![
-            "Rang".into(),
-            "Référence".into(),
-            "Structure".into(),
-            "Recevabilité".into(),
-            format!("Note / {max}"),
-            "Décision".into(),
-        ],
+        header: if staged {
+            vec![
+                "Rang".into(),
+                "Référence".into(),
+                "Structure".into(),
+                format!("Dossier / {max}"),
+                format!("Audition / {audition_max}"),
+                format!("Finale / {audition_max}"),
+                "Décision".into(),
+            ]
+        } else {
+            vec![
+                "Rang".into(),
+                "Référence".into(),
+                "Structure".into(),
+                "Recevabilité".into(),
+                format!("Note / {max}"),
+                "Décision".into(),
+            ]
+        },
         rows,
     });
     // Requests for missing pieces made by the session's day, and whether the
@@ -917,7 +978,14 @@ pub fn minutes(input: &MinutesInput) -> Document {
         }),
         date: NaiveDate::parse_from_str(&session.date, "%Y-%m-%d").ok(),
         reference: None,
-        title: Some(format!("Procès-verbal de la séance du {date}")),
+        title: Some(format!(
+            "Procès-verbal de la séance du {date}{}",
+            if audition.is_some() {
+                " (auditions)"
+            } else {
+                ""
+            }
+        )),
         subject: Some(format!("Comité de sélection — {}", call.title)),
         blocks,
         signatures: vec![

@@ -124,6 +124,16 @@ pub fn kinds(call: &Call, lang: Lang) -> Vec<Kind> {
     out
 }
 
+/// The decisions offered at `stage`: at the audition stage, the final ones
+/// (neither the shortlist nor inadmissibility, settled at the first stage).
+pub fn kinds_at(call: &Call, stage: crate::stage::Stage, lang: Lang) -> Vec<Kind> {
+    let mut out = kinds(call, lang);
+    if stage == crate::stage::Stage::Audition {
+        out.retain(|k| k.id != decision_id::CONVOQUE && k.id != decision_id::IRRECEVABLE);
+    }
+    out
+}
+
 pub fn kind(call: &Call, id: &str, lang: Lang) -> Option<Kind> {
     kinds(call, lang).into_iter().find(|k| k.id == id)
 }
@@ -154,6 +164,8 @@ pub struct Facts {
     pub overridden: bool,
     /// Dossiers already accepted, this one excluded.
     pub accepted_elsewhere: usize,
+    /// Dossiers already convened to an audition, this one excluded.
+    pub convened_elsewhere: usize,
     /// The recorder declared a conflict of interest on this dossier.
     pub in_conflict: bool,
     /// Members (conflicts excluded) who scored this dossier.
@@ -394,6 +406,19 @@ pub fn check(
             ));
         }
     }
+    if kind.id == decision_id::CONVOQUE
+        && let Some(n) = call.audition.as_ref().and_then(|a| a.shortlist)
+        && facts.convened_elsewhere as u32 + 1 > n
+    {
+        warnings.push(format!(
+            "{} {} / {n}",
+            lang.t(
+                "Plus de convoqué·e·s que l'appel n'en prévoit :",
+                "More candidates invited than the call plans:"
+            ),
+            facts.convened_elsewhere + 1,
+        ));
+    }
     if kind.id == decision_id::IRRECEVABLE
         && facts.verdict == Verdict::Eligible
         && !facts.overridden
@@ -593,6 +618,7 @@ mod tests {
             verdict: Verdict::Eligible,
             overridden: false,
             accepted_elsewhere: 0,
+            convened_elsewhere: 0,
             in_conflict: false,
             reviews: 1,
             confirmed: false,

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod aggregate;
 pub mod anonymise;
+pub mod assign;
 pub mod audit;
 pub mod call;
 pub mod committee;

@@ -45,8 +45,10 @@ pub struct Candidate {
     /// Official score on the heaviest criterion.
     pub heaviest: Option<f64>,
     pub received_at: DateTime<FixedOffset>,
-    /// Ineligible (after any override by the chair): never ranked.
-    pub ineligible: bool,
+    /// Left out of the ranking whatever its total: ineligible (after any
+    /// override by the chair), or, at the audition stage, not convened or
+    /// absent.
+    pub excluded: Option<Unranked>,
 }
 
 /// Why a dossier has no rank number.
@@ -56,6 +58,10 @@ pub enum Unranked {
     Ineligible,
     /// No total: a criterion nobody scored.
     Unscored,
+    /// At the audition stage: not convened to an audition.
+    NotConvened,
+    /// At the audition stage: did not come to their audition.
+    Absent,
 }
 
 impl Unranked {
@@ -65,6 +71,13 @@ impl Unranked {
         match self {
             Unranked::Ineligible => lang.t("non classé (irrecevable)", "not ranked (ineligible)"),
             Unranked::Unscored => lang.t("non classé (non noté)", "not ranked (not scored)"),
+            Unranked::NotConvened => {
+                lang.t("non classé (non convoqué)", "not ranked (not invited)")
+            }
+            Unranked::Absent => lang.t(
+                "non classé (absent à l'audition)",
+                "not ranked (absent from the audition)",
+            ),
         }
     }
 }
@@ -118,7 +131,7 @@ pub fn candidate(
         total: agg.official(basis),
         heaviest: heaviest.and_then(|i| agg.criterion_official(i, basis)),
         received_at,
-        ineligible: false,
+        excluded: None,
     }
 }
 
@@ -140,7 +153,7 @@ pub fn heaviest_criterion(call: &Call) -> Option<usize> {
 pub fn rank(candidates: &[Candidate]) -> Vec<Ranked> {
     let (mut ranked, mut unranked): (Vec<&Candidate>, Vec<&Candidate>) = candidates
         .iter()
-        .partition(|c| !c.ineligible && c.total.is_some_and(f64::is_finite));
+        .partition(|c| c.excluded.is_none() && c.total.is_some_and(f64::is_finite));
     ranked.sort_by(|a, b| desc(a.total, b.total).then_with(|| a.reference.cmp(&b.reference)));
     unranked.sort_by(|a, b| a.reference.cmp(&b.reference));
 
@@ -186,11 +199,7 @@ pub fn rank(candidates: &[Candidate]) -> Vec<Ranked> {
         tied_with_total: false,
         broken_by: None,
         still_tied: false,
-        unranked: Some(if c.ineligible {
-            Unranked::Ineligible
-        } else {
-            Unranked::Unscored
-        }),
+        unranked: Some(c.excluded.unwrap_or(Unranked::Unscored)),
     }));
     out
 }
@@ -246,14 +255,14 @@ mod tests {
             total,
             heaviest,
             received_at: at(received),
-            ineligible: false,
+            excluded: None,
         }
     }
 
     #[test]
     fn ineligible_dossiers_are_not_ranked_and_say_why() {
         let mut out_of_rules = cand("B", Some(90.0), Some(5.0), "2025-06-01T10:00:00+02:00");
-        out_of_rules.ineligible = true;
+        out_of_rules.excluded = Some(Unranked::Ineligible);
         let r = rank(&[
             out_of_rules,
             cand("A", Some(50.0), Some(3.0), "2025-06-01T10:00:00+02:00"),

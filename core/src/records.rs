@@ -13,6 +13,16 @@ pub struct Conflict {
     pub reason: String,
 }
 
+/// A member assigned to a dossier as one of its rapporteurs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assignment {
+    pub reference: String,
+    pub member: String,
+    /// Who assigned them (the chair or the secretary).
+    pub by: String,
+    pub at: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Override {
     pub reference: String,
@@ -25,6 +35,9 @@ pub struct Override {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
     pub id: i64,
+    /// The stage it decides: the shortlist, or the final decision after
+    /// the auditions.
+    pub stage: crate::stage::Stage,
     pub date: String,
     pub opened_by: String,
     pub closed_at: Option<String>,
@@ -56,6 +69,14 @@ pub struct DecisionRow {
     pub guarded: bool,
 }
 
+/// A candidate who did not come to their audition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Absence {
+    pub reference: String,
+    pub by: String,
+    pub at: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
     pub session_id: i64,
@@ -69,18 +90,27 @@ pub struct Outcome {
 pub struct CommitteeData {
     pub members: Vec<(String, Role)>,
     pub conflicts: Vec<Conflict>,
+    /// Rapporteurs, by reference then member.
+    pub assignments: Vec<Assignment>,
     pub overrides: Vec<Override>,
     pub consensus: Vec<(String, String, f64)>,
     pub sessions: Vec<Session>,
     /// Every decision row, oldest first: the last per dossier is current.
     pub decisions: Vec<DecisionRow>,
     pub outcome: Option<Outcome>,
+    /// Candidates recorded absent from their audition.
+    pub absences: Vec<Absence>,
     /// Per member: their latest merged packet and how many dossiers it scored.
     pub packets: Vec<PacketSummary>,
     /// Scores two packets disagreed on, left for the chair.
     pub merge_conflicts: Vec<MergeConflict>,
     /// What each closed session froze, per dossier, by session then reference.
     pub snapshots: Vec<crate::snapshot::Snapshot>,
+    /// The audition timetable, in time order.
+    pub slots: Vec<crate::stage::Slot>,
+    /// Unavailability for the auditions recorded in the app (the call's own
+    /// is in the call).
+    pub unavailable: Vec<crate::stage::Unavailable>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

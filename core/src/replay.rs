@@ -59,6 +59,14 @@ pub fn conflict(reference: &str, member: &str, declared: bool, reason: &str) -> 
     )
 }
 
+/// A member assigned to a dossier as rapporteur, and who assigned them.
+pub fn assignment(reference: &str, member: &str, by: &str) -> (String, String) {
+    (
+        format!("rapporteur·e {} sur {reference}", quoted(member)),
+        format!("désigné·e par {by}"),
+    )
+}
+
 pub fn override_row(reference: &str, eligible: bool, justification: &str) -> (String, String) {
     (
         format!("dérogation de recevabilité sur {reference}"),
@@ -79,6 +87,8 @@ pub fn consensus(reference: &str, criterion: &str, value: f64) -> (String, Strin
 
 pub struct SessionRow<'a> {
     pub id: i64,
+    /// `dossier` or `audition`.
+    pub stage: &'a str,
     pub date: &'a str,
     pub opened_by: &'a str,
     pub present: &'a BTreeSet<String>,
@@ -97,7 +107,18 @@ pub fn session(s: &SessionRow) -> (String, String) {
     if let Some((by, day)) = s.closed {
         shown.push_str(&format!(", close par {by} le {day}"));
     }
+    if s.stage != crate::stage::Stage::Dossier.id() {
+        shown.push_str(&format!(", étape {}", s.stage));
+    }
     (format!("séance n° {}", s.id), shown)
+}
+
+/// A candidate recorded absent from their audition.
+pub fn absence(reference: &str, by: &str) -> (String, String) {
+    (
+        format!("absence à l'audition de {reference}"),
+        format!("notée par {by}"),
+    )
 }
 
 pub struct DecisionRow<'a> {
@@ -376,6 +397,7 @@ struct Letter {
 
 #[derive(Default)]
 struct Session {
+    stage: String,
     date: String,
     opened_by: String,
     present: BTreeSet<String>,
@@ -394,8 +416,10 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     let mut scores: BTreeMap<(String, String, String), (Option<f64>, String)> = BTreeMap::new();
     let mut conflicts: BTreeMap<(String, String), (bool, String)> = BTreeMap::new();
     let mut overrides: BTreeMap<String, (bool, String)> = BTreeMap::new();
+    let mut assignments: BTreeMap<(String, String), String> = BTreeMap::new();
     let mut consensus_grid: BTreeMap<(String, String), f64> = BTreeMap::new();
     let mut sessions: BTreeMap<i64, Session> = BTreeMap::new();
+    let mut absences: BTreeMap<String, String> = BTreeMap::new();
     let mut decisions: BTreeMap<(i64, String), Decision> = BTreeMap::new();
     let mut outcomes: BTreeMap<i64, Vec<(bool, String, String)>> = BTreeMap::new();
     let mut letters: BTreeMap<(String, i64), Letter> = BTreeMap::new();
@@ -529,6 +553,39 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                     unavailability.insert(id, (u, e.actor.clone()));
                 }
             }
+            "assign.add" => {
+                if let Some(m) = after["member"].as_str() {
+                    assignments.insert((e.target.clone(), m.to_string()), e.actor.clone());
+                }
+            }
+            "assign.remove" => {
+                if let Some(m) = json(&e.before)["member"].as_str() {
+                    assignments.remove(&(e.target.clone(), m.to_string()));
+                }
+            }
+            // A member's bundle installed: their dossiers as the chair signed them.
+            "assign.bundle" => {
+                if let Some(m) = after["member"].as_str() {
+                    for r in after["added"].as_array().into_iter().flatten() {
+                        if let Some(r) = r.as_str() {
+                            assignments.insert((r.to_string(), m.to_string()), e.actor.clone());
+                        }
+                    }
+                    for r in after["removed"].as_array().into_iter().flatten() {
+                        if let Some(r) = r.as_str() {
+                            assignments.remove(&(r.to_string(), m.to_string()));
+                        }
+                    }
+                }
+            }
+            // A proposal applied at once: every pair it added, one event.
+            "assign.propose" => {
+                for pair in after["added"].as_array().into_iter().flatten() {
+                    if let (Some(r), Some(m)) = (pair[0].as_str(), pair[1].as_str()) {
+                        assignments.insert((r.to_string(), m.to_string()), e.actor.clone());
+                    }
+                }
+            }
             // The chair settled a disagreement between packets: the value kept
             // or taken is the member's score now, comment unchanged.
             "packet.resolve" => {
@@ -564,6 +621,10 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                     sessions.insert(
                         id,
                         Session {
+                            stage: after["stage"]
+                                .as_str()
+                                .unwrap_or(crate::stage::Stage::Dossier.id())
+                                .to_string(),
                             date: after["date"].as_str().unwrap_or("").to_string(),
                             opened_by: e.actor.clone(),
                             present: after["present"]
@@ -575,6 +636,13 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                             closed: None,
                         },
                     );
+                }
+            }
+            "audition.absence" => {
+                if after["absent"].as_bool() == Some(true) {
+                    absences.insert(e.target.clone(), e.actor.clone());
+                } else {
+                    absences.remove(&e.target);
                 }
             }
             "session.close" => {
@@ -741,6 +809,9 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     for ((reference, m), (declared, reason)) in &conflicts {
         put(conflict(reference, m, *declared, reason));
     }
+    for ((reference, m), by) in &assignments {
+        put(assignment(reference, m, by));
+    }
     for (reference, (eligible, justification)) in &overrides {
         put(override_row(reference, *eligible, justification));
     }
@@ -750,6 +821,7 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     for (id, s) in &sessions {
         put(session(&SessionRow {
             id: *id,
+            stage: &s.stage,
             date: &s.date,
             opened_by: &s.opened_by,
             present: &s.present,
@@ -770,6 +842,9 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
             guarded: v["guarded"].as_bool().unwrap_or(false),
             by: &d.by,
         }));
+    }
+    for (reference, by) in &absences {
+        put(absence(reference, by));
     }
     for (sid, list) in &outcomes {
         for (i, (unsuccessful, motivation, by)) in list.iter().enumerate() {
@@ -930,5 +1005,35 @@ mod tests {
             Some("non_retenu, motivation « Trop loin », par S")
         );
         assert_eq!(p.get("membre « S »").map(String::as_str), Some("chair"));
+    }
+
+    #[test]
+    fn assignments_are_added_proposed_and_removed_by_their_events() {
+        let mut removed = event(3, "S", "assign.remove", "A", "null");
+        removed.before = Some(r#"{"member":"J"}"#.into());
+        let events = [
+            event(1, "S", "assign.add", "A", r#"{"member":"J"}"#),
+            event(
+                2,
+                "S",
+                "assign.propose",
+                "attribution",
+                r#"{"added":[["A","K"],["B","J"]],"per_dossier":1,"cap":null}"#,
+            ),
+            removed,
+        ];
+        let p = replay(&events, &[]);
+        let shown: Vec<(&str, &str)> = p
+            .iter()
+            .filter(|(k, _)| k.starts_with("rapporteur"))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("rapporteur·e « J » sur B", "désigné·e par S"),
+                ("rapporteur·e « K » sur A", "désigné·e par S"),
+            ]
+        );
     }
 }

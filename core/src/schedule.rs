@@ -12,20 +12,23 @@ use crate::stage::{Audition, Slot, Span, Unavailable, Who};
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
 
-/// The candidates to schedule, best-ranked first: the dossiers whose current
-/// decision is the shortlist (« convoqué·e à l'audition »).
+/// The candidates to schedule, best-ranked first: the dossiers the dossier
+/// stage convened (« convoqué·e à l'audition »), in the committee's ranking
+/// order; any convened dossier without a rank comes after, in decision order.
 pub fn shortlisted(committee: &Committee) -> Vec<String> {
-    committee
+    let convened = committee.data.convened();
+    let mut out: Vec<String> = committee
         .ranking
         .iter()
-        .filter(|r| {
-            committee
-                .decisions
-                .get(&r.reference)
-                .is_some_and(|d| d.kind == crate::call::decision_id::CONVOQUE)
-        })
+        .filter(|r| convened.contains(&r.reference))
         .map(|r| r.reference.clone())
-        .collect()
+        .collect();
+    for c in convened {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Who sits on the panel: the call's `panel`, or when it names nobody every

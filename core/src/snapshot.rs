@@ -100,6 +100,21 @@ pub struct Snapshot {
     pub rank: Option<usize>,
     pub still_tied: bool,
     pub eligibility: EligibilityBasis,
+    /// At the audition stage: the dossier stage's total, the final score
+    /// the rank comes from, and whether the candidate came. Absent from a
+    /// one-stage call's snapshots, which read as they always did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audition: Option<AuditionBasis>,
+}
+
+/// What the audition stage adds to a candidate's frozen basis.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditionBasis {
+    /// The official total at the dossier stage, on the dossiers' scale.
+    pub dossier_total: Option<f64>,
+    /// The final score the ranking used (see `stage::Combine`).
+    pub final_score: Option<f64>,
+    pub absent: bool,
 }
 
 fn basis_name(b: Basis) -> &'static str {
@@ -166,7 +181,9 @@ impl Snapshot {
 
 /// The snapshots of every dossier of the batch at the close of `session_id`,
 /// built from the committee's picture (`dossiers` as given to
-/// `Committee::build`) and every score row (for the comments).
+/// `Committee::build`) and every score row (for the comments). `call` is
+/// the grid the session's stage scores on (`Call::grid_of`); at the
+/// audition stage only the convened candidates are frozen.
 pub fn build(
     call: &Call,
     committee: &Committee,
@@ -189,9 +206,11 @@ pub fn build(
         scale_max: call.scale.max,
         basis: basis_name(basis).into(),
     };
+    let finals = committee.finals.as_ref();
     dossiers
         .iter()
         .zip(&committee.aggregates)
+        .filter(|(d, _)| finals.is_none_or(|f| f.convened.contains(&d.reference)))
         .map(|(d, a)| {
             let decision = committee
                 .data
@@ -227,6 +246,7 @@ pub fn build(
                 scores: scores
                     .iter()
                     .filter(|s| s.reference == d.reference)
+                    .filter(|s| call.criteria.iter().any(|c| c.id == s.criterion))
                     .map(|s| MemberScore {
                         member: s.member.clone(),
                         criterion: s.criterion.clone(),
@@ -275,6 +295,11 @@ pub fn build(
                         by: o.by.clone(),
                     }),
                 },
+                audition: finals.map(|f| AuditionBasis {
+                    dossier_total: f.dossier.get(&d.reference).copied(),
+                    final_score: f.final_score.get(&d.reference).copied(),
+                    absent: committee.data.absent(&d.reference),
+                }),
             }
         })
         .collect()
@@ -319,6 +344,7 @@ mod tests {
             }],
             sessions: vec![Session {
                 id: 1,
+                stage: Default::default(),
                 date: "2025-07-07".into(),
                 opened_by: "Sylvie Marcellin".into(),
                 closed_at: None,

@@ -273,7 +273,7 @@ pub fn parse(
                 errors.push(f.src.error(
                     v,
                     format!(
-                        "« {} » : une durée entière de 5 à 600 minutes est attendue",
+                        "« {} » : la durée d'un créneau va de 5 à 600 minutes, en minutes entières (ex. 45)",
                         f.name("slot_minutes")
                     ),
                 ));
@@ -300,7 +300,8 @@ pub fn parse(
         _ => None,
     }) {
         for (name, item) in panel.iter().zip(items) {
-            if !members.iter().any(|m| &m.name == name) {
+            // A call without members sets its committee up in the app.
+            if !members.is_empty() && !members.iter().any(|m| &m.name == name) {
                 errors.push(f.src.error(
                     item,
                     format!(
@@ -375,7 +376,7 @@ pub fn parse(
             errors.push(f.src.error(
                 v,
                 format!(
-                    "« {} » : « audition », « dossier » ou {{ \"dossier\": 40, \"audition\": 60 }} attendu{}",
+                    "« {} » : écrivez « audition », « dossier » ou {{ \"dossier\": 40, \"audition\": 60 }}{}",
                     f.name("combine"),
                     if graded { "" } else { " (sans grille d'audition : « dossier » seulement)" }
                 ),
@@ -401,7 +402,8 @@ pub fn parse(
             let candidate = u.opt_string("candidate", errors);
             let who = match (member, candidate) {
                 (Some(m), None) => {
-                    if !members.iter().any(|x| x.name == m)
+                    if !members.is_empty()
+                        && !members.iter().any(|x| x.name == m)
                         && let Some(v) = u.get("member")
                     {
                         errors.push(u.src.error(

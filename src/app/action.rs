@@ -165,6 +165,21 @@ actions! {
         ImportPacket          => "import_packet",             "Importer le paquet d'un membre", "Import a member's packet";
         ResolveMerge          => "resolve_packet_conflict",   "Trancher un désaccord entre paquets", "Settle a disagreement between packets";
         Minutes               => "produce_minutes",           "Produire les procès-verbaux (PDF, ODT)", "Produce the minutes (PDF, ODT)";
+        // Two stages
+        SwitchStage           => "switch_stage",              "Étape : étude des dossiers / auditions", "Stage: dossier review / auditions";
+        RecordAbsence         => "record_absence",            "Noter absent·e (ou présent·e) à l'audition", "Mark absent (or present) at the audition";
+        // Rapporteurs
+        AssignmentView        => "assignment_view",           "Attribution des dossiers aux rapporteur·e·s", "Assign dossiers to rapporteurs";
+        ToggleAssignment      => "toggle_assignment",         "Attribuer / retirer ce dossier à ce membre", "Assign / unassign this dossier to this member";
+        ProposeAssignment     => "propose_assignment",        "Proposer une attribution équilibrée", "Propose a balanced assignment";
+        // Timetable
+        TimetableView         => "timetable_view",            "Calendrier des auditions", "Audition timetable";
+        SlotLeft              => "slot_left",                 "Jour précédent", "Previous day";
+        SlotRight             => "slot_right",                "Jour suivant", "Next day";
+        ProposeSchedule       => "propose_schedule",          "Proposer un calendrier (créneaux fixés gardés)", "Propose a timetable (fixed slots kept)";
+        MoveSlot              => "move_slot",                 "Déplacer le candidat (puis sur la case d'arrivée ; échange si occupée)", "Move the candidate (then on the target cell; swaps if taken)";
+        FixSlot               => "fix_slot",                  "Fixer / libérer le créneau", "Fix / free the slot";
+        RecordUnavailable     => "record_unavailable",        "Noter une indisponibilité", "Record an unavailability";
         // Convocations
         ProduceConvocations   => "produce_convocations",      "Produire les convocations à l'audition et les agendas du jury", "Produce the audition invitations and the panel's calendars";
     }

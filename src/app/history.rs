@@ -28,6 +28,8 @@ pub enum Happened {
     },
     /// A member declared (or withdrew) a conflict of interest.
     Conflict { member: String, declared: bool },
+    /// A member made a rapporteur of the dossier, or no longer one.
+    Assigned { member: String, assigned: bool },
     /// The chair overrode the rules' eligibility result, with a justification.
     Override {
         eligible: bool,
@@ -103,6 +105,14 @@ impl Happened {
             "conflict" => Happened::Conflict {
                 member: text(&after, "member"),
                 declared: after["declared"].as_bool() == Some(true),
+            },
+            "assign.add" => Happened::Assigned {
+                member: text(&after, "member"),
+                assigned: true,
+            },
+            "assign.remove" => Happened::Assigned {
+                member: text(&before, "member"),
+                assigned: false,
             },
             "override" => match after["eligible"].as_bool() {
                 Some(eligible) => Happened::Override {
@@ -313,6 +323,24 @@ mod tests {
                 before: None,
                 after: None,
                 comment: None,
+            }
+        );
+    }
+
+    #[test]
+    fn an_assignment_added_or_removed_names_the_member() {
+        assert_eq!(
+            read("assign.add", "R", None, Some(r#"{"member":"J"}"#)),
+            Happened::Assigned {
+                member: "J".into(),
+                assigned: true
+            }
+        );
+        assert_eq!(
+            read("assign.remove", "R", Some(r#"{"member":"J"}"#), None),
+            Happened::Assigned {
+                member: "J".into(),
+                assigned: false
             }
         );
     }

@@ -20,10 +20,12 @@ pub enum Context {
     Grid,
     Committee,
     Letters,
+    Assignment,
     Form,
     Input,
     Help,
     Popup,
+    Timetable,
 }
 
 pub const CONTEXTS: &[Context] = &[
@@ -33,10 +35,12 @@ pub const CONTEXTS: &[Context] = &[
     Context::Grid,
     Context::Committee,
     Context::Letters,
+    Context::Assignment,
     Context::Form,
     Context::Input,
     Context::Help,
     Context::Popup,
+    Context::Timetable,
 ];
 
 impl Context {
@@ -48,10 +52,12 @@ impl Context {
             Context::Grid => "grid",
             Context::Committee => "committee",
             Context::Letters => "letters",
+            Context::Assignment => "assignment",
             Context::Form => "form",
             Context::Input => "input",
             Context::Help => "help",
             Context::Popup => "popup",
+            Context::Timetable => "timetable",
         }
     }
 
@@ -67,10 +73,12 @@ impl Context {
             Context::Grid => lang.tr(text::GRID),
             Context::Committee => lang.tr(text::COMMITTEE),
             Context::Letters => lang.tr(text::LETTERS),
+            Context::Assignment => lang.tr(text::ASSIGNMENT),
             Context::Form => lang.tr(text::FORM),
             Context::Input => lang.tr(text::INPUT),
             Context::Help => lang.tr(text::HELP),
             Context::Popup => lang.tr(text::POPUP),
+            Context::Timetable => lang.tr(text::TIMETABLE),
         }
     }
 }
@@ -374,10 +382,12 @@ mod text {
     pub const GRID: Tr = Tr::new("Grille de notation", "Scoring grid");
     pub const COMMITTEE: Tr = Tr::new("Vue comité", "Committee view");
     pub const LETTERS: Tr = Tr::new("Vue courriers", "Letters view");
+    pub const ASSIGNMENT: Tr = Tr::new("Attribution des dossiers", "Dossier assignment");
     pub const FORM: Tr = Tr::new("Formulaires", "Forms");
     pub const INPUT: Tr = Tr::new("Saisie de texte", "Text input");
     pub const HELP: Tr = Tr::new("Aide", "Help");
     pub const POPUP: Tr = Tr::new("Fenêtres", "Pop-ups");
+    pub const TIMETABLE: Tr = Tr::new("Calendrier des auditions", "Audition timetable");
 
     // Keys
     pub const SPACE: Tr = Tr::new("Espace", "Space");

@@ -56,6 +56,9 @@ const MANIFEST: &str = "manifest.json";
 const SIGNATURE: &str = "manifest.sig";
 /// The member's key (`jury_core::packet::Credential`), in the call folder.
 pub const CREDENTIAL: &str = "cle-membre.json";
+/// The dossiers the chair assigned to the bundle's member (`jury-rapporteurs/1`).
+pub const RAPPORTEURS: &str = "rapporteurs.json";
+const RAPPORTEURS_FORMAT: &str = "jury-rapporteurs/1";
 /// Where a member's Jury pins each call's chair key, beside the calls.
 const PINS: &str = ".presidence";
 const MANIFEST_LIMIT: u64 = 16 << 20;
@@ -300,6 +303,20 @@ pub fn write(
     // bundle issues no key. (A disk failing while the zip is written leaves
     // the key issued and audited: issuing again replaces it.)
     let issued = store.issue_bundle_key(CHAIR_ACTOR, member)?;
+    // The member's own dossiers, listed and signed like every other file:
+    // their Jury shows them first.
+    let mine: Vec<String> = store
+        .assignments()?
+        .into_iter()
+        .filter(|a| a.member == member)
+        .map(|a| a.reference)
+        .collect();
+    let rapporteurs = serde_json::json!({
+        "format": RAPPORTEURS_FORMAT,
+        "member": member,
+        "dossiers": mine,
+    });
+    entries.push((RAPPORTEURS.into(), Source::Bytes(pretty(&rapporteurs))));
     let chair_recipient =
         crate::io::seal::chair_identity(store)?.map(|identity| identity.to_public().to_string());
     let credential = serde_json::to_vec_pretty(&issued.credential).unwrap_or_default();
@@ -389,6 +406,36 @@ pub fn write(
         chair_fingerprint: issued.chair.fingerprint(),
         password,
     })
+}
+
+/// The dossiers a bundle's member was assigned, from an installed call
+/// folder: `None` for a folder not installed from a bundle (or from one
+/// issued before rapporteurs travelled), an error for a file that does not read.
+pub fn read_rapporteurs(
+    dir: &Path,
+) -> Result<Option<(String, Vec<String>)>, jury_core::json::Diag> {
+    let path = dir.join(RAPPORTEURS);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = crate::io::files::read_utf8(&path, RAPPORTEURS)?;
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let member = v["member"].as_str();
+    let dossiers: Option<Vec<String>> = v["dossiers"]
+        .as_array()
+        .and_then(|a| a.iter().map(|r| r.as_str().map(str::to_string)).collect());
+    match (v["format"].as_str(), member, dossiers) {
+        (Some(RAPPORTEURS_FORMAT), Some(m), Some(d)) => Ok(Some((m.to_string(), d))),
+        _ => Err(jury_core::json::Diag {
+            path: RAPPORTEURS.into(),
+            line: 1,
+            column: 1,
+            severity: jury_core::json::Severity::Error,
+            message: format!(
+                "attribution des rapporteur·e·s illisible : un objet « {RAPPORTEURS_FORMAT} » avec « member » et la liste « dossiers » est attendu ; elle est ignorée"
+            ),
+        }),
+    }
 }
 
 /// Who issues bundles, in the audit log: `jury bundle` is the chair's.

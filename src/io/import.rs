@@ -16,6 +16,9 @@ pub struct CallFolder {
     pub templates: std::collections::BTreeMap<String, String>,
     /// Valid dossiers, with the file each came from (relative to the folder).
     pub dossiers: Vec<(Dossier, String)>,
+    /// Installed from a member's bundle: that member and the dossiers the
+    /// chair assigned them.
+    pub rapporteurs: Option<(String, Vec<String>)>,
     pub diags: Vec<Diag>,
 }
 
@@ -31,7 +34,11 @@ impl CallFolder {
         store.sync_templates(&self.templates)?;
         let path = std::fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
         store.set_meta(crate::store::CALL_DIR_KEY, &path.display().to_string())?;
-        store.sync_dossiers(&self.dossiers)
+        let report = store.sync_dossiers(&self.dossiers)?;
+        if let Some((member, dossiers)) = &self.rapporteurs {
+            store.sync_issued_assignments(member, dossiers)?;
+        }
+        Ok(report)
     }
 
     pub fn errors(&self) -> usize {
@@ -126,11 +133,16 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
     let (templates, mut template_errors) = crate::io::files::read_overrides(dir);
     diags.append(&mut template_errors);
     diags.extend(jury_core::templates::check_call(&call, &templates));
+    let rapporteurs = crate::io::bundle::read_rapporteurs(dir).unwrap_or_else(|d| {
+        diags.push(d);
+        None
+    });
     Ok(CallFolder {
         dir: dir.to_path_buf(),
         call,
         templates,
         dossiers,
+        rapporteurs,
         diags,
     })
 }

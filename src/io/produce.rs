@@ -253,12 +253,16 @@ pub struct Prepared {
     pub mail: (String, String),
 }
 
-/// The final decisions (current, in a closed session) and their session.
+/// The final decisions (current, in a closed session) and their session:
+/// at the last stage a candidate reached. A candidate convened to an
+/// audition has no letter until the audition stage decides (the
+/// convocation is their letter meanwhile).
 pub fn final_decisions(src: &Source) -> Vec<(&DecisionRow, &Session)> {
     let mut out: Vec<(&DecisionRow, &Session)> = src
         .committee
         .decisions
         .values()
+        .filter(|d| d.kind != jury_core::call::decision_id::CONVOQUE)
         .filter_map(|d| {
             let s = src
                 .committee
@@ -562,6 +566,7 @@ mod tests {
 
     fn session(date: &str, closed_at: Option<&str>) -> Session {
         Session {
+            stage: Default::default(),
             id: 2,
             date: date.into(),
             opened_by: "Sylvie Marcellin".into(),

@@ -9,8 +9,11 @@ use jury_core::committee::Committee;
 use jury_core::decision::Draft;
 use jury_core::dossier::Dossier;
 use jury_core::fr::Lang;
-use jury_core::records::{CommitteeData, Conflict, DecisionRow, Outcome, Override, Session};
+use jury_core::records::{
+    Absence, CommitteeData, Conflict, DecisionRow, Outcome, Override, Session,
+};
 use jury_core::snapshot::{self, Snapshot};
+use jury_core::stage::Stage;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Value, json};
 
@@ -20,6 +23,7 @@ impl Store {
         let err = |e| sql_error(&self.path, e);
         let mut data = CommitteeData {
             members: self.members()?,
+            assignments: self.assignments()?,
             ..CommitteeData::default()
         };
         let mut stmt = c
@@ -64,12 +68,13 @@ impl Store {
             .and_then(Iterator::collect)
             .map_err(err)?;
         let mut stmt = c
-            .prepare("SELECT id, date, opened_by, closed_at FROM sessions ORDER BY id")
+            .prepare("SELECT id, date, opened_by, closed_at, stage FROM sessions ORDER BY id")
             .map_err(err)?;
         let sessions: Vec<Session> = stmt
             .query_map([], |r| {
                 Ok(Session {
                     id: r.get(0)?,
+                    stage: Stage::from_id(&r.get::<_, String>(4)?).unwrap_or_default(),
                     date: r.get(1)?,
                     opened_by: r.get(2)?,
                     closed_at: r.get(3)?,
@@ -88,6 +93,19 @@ impl Store {
                 .map_err(err)?;
             data.sessions.push(s);
         }
+        let mut stmt = c
+            .prepare("SELECT reference, by, at FROM absences ORDER BY reference")
+            .map_err(err)?;
+        data.absences = stmt
+            .query_map([], |r| {
+                Ok(Absence {
+                    reference: r.get(0)?,
+                    by: r.get(1)?,
+                    at: r.get(2)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .map_err(err)?;
         let mut stmt = c
             .prepare(
                 "SELECT id, session_id, reference, kind, motivation, condition, waitlist_rank, documents,
@@ -128,6 +146,8 @@ impl Store {
             )
             .optional()
             .map_err(err)?;
+        data.slots = self.slots()?;
+        data.unavailable = self.unavailability()?;
         Ok(data)
     }
 
@@ -262,6 +282,7 @@ impl Store {
         actor: &str,
         date: &str,
         present: &[String],
+        stage: Stage,
     ) -> Result<i64, StoreError> {
         self.write(|tx| {
             let open: Option<i64> = tx
@@ -273,8 +294,8 @@ impl Store {
                 return Err(Refusal::SessionAlreadyOpen.into());
             }
             tx.execute(
-                "INSERT INTO sessions (date, opened_by, opened_at) VALUES (?1, ?2, ?3)",
-                params![date, actor, now()],
+                "INSERT INTO sessions (date, opened_by, opened_at, stage) VALUES (?1, ?2, ?3, ?4)",
+                params![date, actor, now(), stage.id()],
             )?;
             let id = tx.last_insert_rowid();
             for m in present {
@@ -289,7 +310,7 @@ impl Store {
                 "session.open",
                 &format!("séance/{id}"),
                 None,
-                Some(&json!({ "date": date, "present": present }).to_string()),
+                Some(&session_payload(date, present, stage).to_string()),
             )?;
             Ok(id)
         })
@@ -346,15 +367,23 @@ impl Store {
         let rows = self.load_scores()?;
         let scores = jury_core::records::score_values(&rows);
         let refs: Vec<&Dossier> = dossiers.iter().collect();
+        let data = self.load_committee()?;
+        let stage = data
+            .sessions
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.stage)
+            .unwrap_or_default();
         // The basis letters and minutes are produced on (`io::produce`).
-        let committee = Committee::build(
-            &call,
+        let committee =
+            Committee::build_stage(&call, stage, &refs, &scores, data, Basis::default());
+        Ok(snapshot::build(
+            &call.grid_of(stage),
+            &committee,
             &refs,
-            &scores,
-            self.load_committee()?,
-            Basis::default(),
-        );
-        Ok(snapshot::build(&call, &committee, &refs, &rows, id))
+            &rows,
+            id,
+        ))
     }
 
     /// Records (or, within the same open session, replaces) a decision.
@@ -519,6 +548,10 @@ pub(super) fn action_label(action: &str, lang: Lang) -> &'static str {
         "session.close" => ("clôture de séance", "session closing"),
         "outcome" => ("issue de l'appel", "outcome of the call"),
         "member.add" => ("ajout de membre", "member added"),
+        // Undone by toggling the cell back on the assignment screen.
+        "assign.add" => ("attribution d'un dossier", "dossier assigned"),
+        "assign.remove" => ("retrait d'une attribution", "assignment removed"),
+        "assign.propose" => ("attribution proposée", "proposed assignment"),
         "store.encrypt" => ("chiffrement de la base", "database encrypted"),
         "store.rekey" => ("changement de phrase secrète", "passphrase changed"),
         a if a.starts_with("schedule.") => ("calendrier des auditions", "audition timetable"),
@@ -786,4 +819,58 @@ fn write_decision(
         ],
     )
     .map(|_| ())
+}
+
+/// What `session.open` records: the day and who is present, and the stage
+/// when it is not the dossier stage (a one-stage call's events read as
+/// they always did).
+fn session_payload(date: &str, present: &[String], stage: Stage) -> Value {
+    let mut v = json!({ "date": date, "present": present });
+    if stage != Stage::Dossier {
+        v["stage"] = json!(stage.id());
+    }
+    v
+}
+
+impl Store {
+    /// Records that `reference` did not come to their audition, or (with
+    /// `absent` false) withdraws that record. Refused once the audition
+    /// stage's decision on it is frozen.
+    pub fn set_absence(
+        &mut self,
+        actor: &str,
+        reference: &str,
+        absent: bool,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let was: bool = tx
+                .query_row(
+                    "SELECT COUNT(*) FROM absences WHERE reference = ?1",
+                    [reference],
+                    |r| r.get::<_, i64>(0),
+                )
+                .map(|n| n > 0)?;
+            if was == absent {
+                return Ok(());
+            }
+            if absent {
+                tx.execute(
+                    "INSERT INTO absences (reference, by, at) VALUES (?1, ?2, ?3)",
+                    params![reference, actor, now()],
+                )?;
+            } else {
+                tx.execute("DELETE FROM absences WHERE reference = ?1", [reference])?;
+            }
+            let state = |a: bool| json!({ "absent": a }).to_string();
+            audit(
+                tx,
+                actor,
+                "audition.absence",
+                reference,
+                Some(&state(was)),
+                Some(&state(absent)),
+            )?;
+            Ok(())
+        })
+    }
 }

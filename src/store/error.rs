@@ -286,6 +286,8 @@ pub enum Refusal {
     PersonalInClear(i64),
     /// Anonymising a database whose every dossier already is.
     AlreadyAnonymised,
+    /// A change to the rapporteurs refused (role, conflict, who scores).
+    Assign(jury_core::assign::AssignRefusal),
     /// Moving, swapping or fixing a candidate who has no audition slot.
     NotScheduled,
     /// Moving a candidate onto the slot of another (named): swap them.
@@ -313,6 +315,7 @@ impl Refusal {
         let t = |fr, en| lang.t(fr, en).to_string();
         match self {
             MemberExists => t("Ce membre existe déjà.", "This member already exists."),
+            Assign(refusal) => refusal.message(lang),
             CommitteeAlreadySetUp => t(
                 "Le comité est déjà composé : la présidence ajoute les membres depuis la vue comité.",
                 "The committee is already set up: the chair adds members from the committee view.",

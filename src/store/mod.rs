@@ -12,6 +12,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+mod assignments;
 pub mod audit;
 pub mod backup;
 mod committee;
@@ -34,7 +35,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 13;
+const SCHEMA_VERSION: i64 = 15;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -250,7 +251,25 @@ const MIGRATIONS: &[&str] = &[
         actor TEXT NOT NULL,
         requested_at TEXT NOT NULL
      );",
-    // 12: the audition timetable: one slot per shortlisted candidate, with
+    // 12: two-stage calls. A session belongs to the dossier stage or to the
+    // audition stage; a candidate who did not come to their audition is
+    // recorded as absent (the call says what follows from it).
+    "ALTER TABLE sessions ADD COLUMN stage TEXT NOT NULL DEFAULT 'dossier';
+     CREATE TABLE absences (
+        reference TEXT PRIMARY KEY REFERENCES dossiers(reference),
+        by TEXT NOT NULL,
+        at TEXT NOT NULL
+     );",
+    // 13: rapporteurs, each member assigned to a dossier by the chair or
+    // the secretary (by hand, or by applying Jury's proposal).
+    "CREATE TABLE assignments (
+        reference TEXT NOT NULL REFERENCES dossiers(reference),
+        member TEXT NOT NULL,
+        by TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (reference, member)
+     );",
+    // 14: the audition timetable: one slot per shortlisted candidate, with
     // the panel that sits for them (a panel, so no two candidates share a
     // start), and unavailability recorded in the app on top of the call's.
     "CREATE TABLE audition_slots (
@@ -273,7 +292,7 @@ const MIGRATIONS: &[&str] = &[
         at TEXT NOT NULL,
         CHECK ((member IS NULL) <> (candidate IS NULL))
      );",
-    // 13: convocations to the audition. Every one produced stays: the
+    // 15: convocations to the audition. Every one produced stays: the
     // n-th of a candidate (n > 1: corrected, after their slot moved) with
     // the slot it convenes to (panel: a JSON array of names), its files and
     // the PDF's hash.

@@ -30,6 +30,19 @@ pub struct MergeReport {
     pub conflicts_withdrawn: usize,
     /// This very packet was imported before: nothing was done.
     pub already_imported: bool,
+    /// Against the member's assignment, when they have dossiers assigned.
+    pub assignment: Option<AgainstAssignment>,
+}
+
+/// What a packet scored against the dossiers assigned to its member.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AgainstAssignment {
+    /// Dossiers assigned to the member.
+    pub assigned: usize,
+    /// Of those, how many the packet scores.
+    pub scored: usize,
+    /// Dossiers the packet scores that are not assigned to the member.
+    pub outside: usize,
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -82,8 +95,50 @@ impl fmt::Display for MergeReport {
                 )
             )?;
         }
+        if let Some(a) = &self.assignment {
+            write!(
+                f,
+                " ; {} de ses {} notés",
+                a.scored,
+                plural(a.assigned, "dossier", "dossiers")
+            )?;
+            if a.outside > 0 {
+                write!(
+                    f,
+                    " ; {} hors attribution",
+                    plural(a.outside, "dossier", "dossiers")
+                )?;
+            }
+        }
         Ok(())
     }
+}
+
+/// The packet's scored dossiers against the member's assignment; `None`
+/// when nothing is assigned to them.
+fn against_assignment(
+    tx: &Transaction,
+    member: &str,
+    p: &packet::Packet,
+) -> rusqlite::Result<Option<AgainstAssignment>> {
+    let mut stmt = tx.prepare("SELECT reference FROM assignments WHERE member = ?1")?;
+    let assigned: BTreeSet<String> = stmt
+        .query_map([member], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if assigned.is_empty() {
+        return Ok(None);
+    }
+    let scored: BTreeSet<&String> = p
+        .scores
+        .iter()
+        .filter(|s| s.value.is_some())
+        .map(|s| &s.reference)
+        .collect();
+    Ok(Some(AgainstAssignment {
+        assigned: assigned.len(),
+        scored: scored.iter().filter(|r| assigned.contains(**r)).count(),
+        outside: scored.iter().filter(|r| !assigned.contains(**r)).count(),
+    }))
 }
 
 fn show(value: Option<f64>, comment: &str) -> String {
@@ -240,26 +295,38 @@ impl Store {
                 problems.push(PacketProblem::MissingDossiers(missing));
             }
             if let Some(call) = call.as_ref().and_then(|v| jury_core::call::Call::from_value(v).ok()) {
+                // A member may score both stages' grids; each score is
+                // checked against the scale of the grid its criterion is in.
+                let audition = call.audition.is_some().then(|| call.audition_grid());
+                let grids: Vec<&jury_core::call::Call> =
+                    std::iter::once(&call).chain(audition.as_ref()).collect();
                 let mut unknown = BTreeSet::new();
-                let mut outside = Vec::new();
+                let mut outside: Vec<Vec<(String, f64)>> = vec![Vec::new(); grids.len()];
                 for s in &p.scores {
-                    if call.criterion_index(&s.criterion).is_none() {
-                        unknown.insert(format!("{}/{}", s.reference, s.criterion));
-                    } else if let Some(v) = s.value
-                        && !call.scale.contains(v)
-                    {
-                        outside.push((format!("{}/{}", s.reference, s.criterion), v));
+                    match grids.iter().position(|g| g.criterion_index(&s.criterion).is_some()) {
+                        None => {
+                            unknown.insert(format!("{}/{}", s.reference, s.criterion));
+                        }
+                        Some(g) => {
+                            if let Some(v) = s.value
+                                && !grids[g].scale.contains(v)
+                            {
+                                outside[g].push((format!("{}/{}", s.reference, s.criterion), v));
+                            }
+                        }
                     }
                 }
                 if !unknown.is_empty() {
                     problems.push(PacketProblem::UnknownCriteria(unknown.into_iter().collect()));
                 }
-                if !outside.is_empty() {
-                    problems.push(PacketProblem::OffScale {
-                        min: call.scale.min,
-                        max: call.scale.max,
-                        scores: outside,
-                    });
+                for (grid, scores) in grids.iter().zip(outside) {
+                    if !scores.is_empty() {
+                        problems.push(PacketProblem::OffScale {
+                            min: grid.scale.min,
+                            max: grid.scale.max,
+                            scores,
+                        });
+                    }
                 }
             }
             if !problems.is_empty() {
@@ -301,6 +368,7 @@ impl Store {
                     None => {}
                 }
             }
+            report.assignment = against_assignment(tx, who, p)?;
             report.added = plan.added.len();
             report.changed = plan.changed.len();
             report.unchanged = plan.unchanged.len();

@@ -196,6 +196,22 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
         let (k, v) = replay::conflict(&reference, &member, !withdrawn, &reason);
         p.insert(k, v);
     }
+    // Tables later versions added read as empty on older files.
+    let assignments = if has_column(conn, "assignments", "by")? {
+        "SELECT reference, member, by FROM assignments"
+    } else {
+        "SELECT '', '', '' WHERE 0"
+    };
+    for (reference, member, by) in rows(conn, assignments, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (k, v) = replay::assignment(&reference, &member, &by);
+        p.insert(k, v);
+    }
     for (reference, verdict, justification) in rows(
         conn,
         "SELECT reference, verdict, justification FROM overrides",
@@ -232,23 +248,26 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
     )? {
         present.entry(id).or_default().insert(member);
     }
-    for (id, date, opened_by, closed_by, closed_at) in rows(
-        conn,
-        "SELECT id, date, opened_by, closed_by, closed_at FROM sessions",
-        |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-            ))
-        },
-    )? {
+    let sessions = if has_column(conn, "sessions", "stage")? {
+        "SELECT id, date, opened_by, closed_by, closed_at, stage FROM sessions"
+    } else {
+        "SELECT id, date, opened_by, closed_by, closed_at, 'dossier' FROM sessions"
+    };
+    for (id, date, opened_by, closed_by, closed_at, stage) in rows(conn, sessions, |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })? {
         let day: Option<String> = closed_at.map(|t| t.chars().take(10).collect());
         let none = BTreeSet::new();
         let (k, v) = replay::session(&replay::SessionRow {
             id,
+            stage: &stage,
             date: &date,
             opened_by: &opened_by,
             present: present.get(&id).unwrap_or(&none),
@@ -420,6 +439,17 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
         ))
     })? {
         let (k, v) = replay::version(&reference, n, &hash);
+        p.insert(k, v);
+    }
+    let absences = if has_column(conn, "absences", "by")? {
+        "SELECT reference, by FROM absences"
+    } else {
+        "SELECT '', '' WHERE 0"
+    };
+    for (reference, by) in rows(conn, absences, |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })? {
+        let (k, v) = replay::absence(&reference, &by);
         p.insert(k, v);
     }
     if has_column(conn, "convocations", "hash")? {

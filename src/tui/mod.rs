@@ -449,10 +449,18 @@ impl App {
                 criterion,
                 value,
             } => self.store.set_consensus(&me, reference, criterion, *value),
-            Change::OpenSession { date, present } => {
-                self.store.open_session(&me, date, present).map(|_| ())
-            }
+            Change::OpenSession {
+                date,
+                present,
+                stage,
+            } => self
+                .store
+                .open_session(&me, date, present, *stage)
+                .map(|_| ()),
             Change::CloseSession(id) => self.store.close_session(&me, *id),
+            Change::Absence { reference, absent } => {
+                self.store.set_absence(&me, reference, *absent)
+            }
             Change::Decision {
                 session,
                 draft,
@@ -500,6 +508,26 @@ impl App {
                 .new_version(&me, reference, content, Origin::File)
                 .map(|_| ()),
             Change::Undo => return self.store.undo_last(&me).map(Some),
+            Change::Assign {
+                reference,
+                member,
+                assigned,
+            } => self.store.set_assignment(&me, reference, member, *assigned),
+            Change::Propose {
+                pairs,
+                per_dossier,
+                cap,
+            } => self
+                .store
+                .apply_proposal(&me, pairs, *per_dossier, *cap)
+                .map(|_| ()),
+            Change::ProposeSchedule(slots) => self.store.propose_schedule(&me, slots),
+            Change::MoveSlot(slot) => self.store.move_slot(&me, slot),
+            Change::SwapSlots(a, b) => self.store.swap_slots(&me, a, b),
+            Change::FixSlot { reference, fixed } => {
+                self.store.set_slot_fixed(&me, reference, *fixed)
+            }
+            Change::Unavailable(u) => self.store.record_unavailable(&me, u),
         }
         .map(|()| None)
     }

@@ -15,7 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 /// Two or three letters standing for a member in column headers.
-fn initials(name: &str) -> String {
+pub(super) fn initials(name: &str) -> String {
     name.split(|c: char| c.is_whitespace() || c == '-')
         .filter_map(|w| w.chars().next())
         .flat_map(|c| c.to_uppercase())
@@ -257,7 +257,23 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     if s.committee_view.normalised {
         header.push(Cell::from(Line::from("z").right_aligned()));
     }
+    // Scored / assigned, once the chair has assigned rapporteurs.
+    let with_rapporteurs = !s.batch.committee.assigned.is_empty();
+    if with_rapporteurs {
+        header.push(Cell::from(
+            Line::from(lang.tr(text::COL_RAPPORTEURS)).right_aligned(),
+        ));
+    }
     header.push(Cell::from(""));
+    let finals = s.batch.committee.finals.as_ref();
+    if finals.is_some() {
+        header.push(Cell::from(
+            Line::from(lang.tr(text::COL_DOSSIER)).right_aligned(),
+        ));
+        header.push(Cell::from(
+            Line::from(lang.tr(text::COL_FINAL)).right_aligned(),
+        ));
+    }
     header.push(Cell::from(lang.tr(text::COL_DECISION)));
     // Only the rows on screen are built; the window follows the selection.
     let shown = (area.height.saturating_sub(3) as usize).max(1);
@@ -328,11 +344,37 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                     Line::from(hide(fmt_opt(lang, z, 2))).right_aligned(),
                 ));
             }
+            if with_rapporteurs {
+                let assigned = s.batch.committee.rapporteurs(reference);
+                let scored = assigned
+                    .iter()
+                    .filter(|m| s.has_scored(reference, m))
+                    .count();
+                cells.push(Cell::from(
+                    Line::from(format!("{scored}/{}", assigned.len())).right_aligned(),
+                ));
+            }
             cells.push(Cell::from(if agg.contested {
                 Span::styled("⚠", t.error())
             } else {
                 Span::raw("")
             }));
+            if let Some(f) = finals {
+                cells.push(Cell::from(
+                    Line::from(hide(fmt_opt(lang, f.dossier.get(reference).copied(), 2)))
+                        .right_aligned(),
+                ));
+                let last = if s.batch.committee.data.absent(reference) {
+                    Span::styled(lang.tr(text::ABSENT_CELL), t.error())
+                } else {
+                    Span::raw(hide(fmt_opt(
+                        lang,
+                        f.final_score.get(reference).copied(),
+                        2,
+                    )))
+                };
+                cells.push(Cell::from(Line::from(last).right_aligned()));
+            }
             cells.push(Cell::from(decision_label(s, reference)));
             Row::new(cells)
         })
@@ -362,7 +404,14 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     if s.committee_view.normalised {
         widths.push(Constraint::Length(5));
     }
-    widths.extend([Constraint::Length(1), Constraint::Fill(1)]);
+    if with_rapporteurs {
+        widths.push(Constraint::Length(5));
+    }
+    widths.push(Constraint::Length(1));
+    if finals.is_some() {
+        widths.extend([Constraint::Length(7), Constraint::Length(7)]);
+    }
+    widths.push(Constraint::Fill(1));
     let title = format!(
         "{} ({}) · ⚠ {} · * {}",
         lang.tr(text::RANKING),
@@ -401,6 +450,28 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         width,
         0,
     );
+    let rapporteurs = s.batch.committee.rapporteurs(reference);
+    if !rapporteurs.is_empty() {
+        let names: Vec<String> = rapporteurs
+            .iter()
+            .map(|m| {
+                let done = if s.has_scored(reference, m) {
+                    lang.tr(text::HAS_SCORED)
+                } else {
+                    lang.tr(text::NOT_YET)
+                };
+                format!("{m} ({done})")
+            })
+            .collect();
+        wrapped(
+            &mut lines,
+            Span::raw(""),
+            &format!("{} {}", lang.tr(text::RAPPORTEURS), names.join(", ")),
+            t.dim(),
+            width,
+            2,
+        );
+    }
     // First, where it cannot scroll out of sight: the record and the live
     // scores no longer agree.
     if let Some(note) = modified_after(s, reference) {
@@ -571,7 +642,7 @@ fn criteria_lines(
     let lang = s.env.lang;
     let visible = s.may_see_others(reference);
     let me = s.reviewer.clone().unwrap_or_default();
-    for (k, (c, st)) in s.batch.call.criteria.iter().zip(&agg.criteria).enumerate() {
+    for (k, (c, st)) in s.grid().criteria.iter().zip(&agg.criteria).enumerate() {
         let label: String = c.label.chars().take(40).collect();
         lines.push(Line::from(Span::styled(
             format!(
@@ -650,7 +721,7 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let mut buckets = [0u64; 10];
     for a in &s.batch.committee.aggregates {
         if let Some(total) = a.official(s.batch.committee.basis) {
-            let on100 = DossierAggregate::on_100(&s.batch.call, total);
+            let on100 = DossierAggregate::on_100(s.grid(), total);
             buckets[((on100 / 10.0).floor() as usize).min(9)] += 1;
         }
     }
@@ -694,8 +765,7 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     }
     // Each criterion's mean across dossiers, on the call's scale (×10 for the bars).
     let means: Vec<Bar> = s
-        .batch
-        .call
+        .grid()
         .criteria
         .iter()
         .enumerate()
@@ -718,13 +788,13 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 .text_value(mean.map(|m| lang.num(m, 1)).unwrap_or_default())
         })
         .collect();
-    let max = (s.batch.call.scale.max * 10.0).round() as u64;
+    let max = (s.grid().scale.max * 10.0).round() as u64;
     let chart = BarChart::default()
         .block(pane_block(
             format!(
                 "{} / {}",
                 lang.tr(text::MEAN_BY_CRITERION),
-                lang.score(s.batch.call.scale.max)
+                lang.score(s.grid().scale.max)
             ),
             false,
             t,
@@ -740,6 +810,13 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 /// The committee view's texts, French then English.
 mod text {
     use jury_core::fr::Tr;
+    pub const COL_DOSSIER: Tr = Tr::new("Dossier", "Dossier");
+    pub const COL_FINAL: Tr = Tr::new("Finale", "Final");
+    pub const ABSENT_CELL: Tr = Tr::new("absent", "absent");
+    pub const COL_RAPPORTEURS: Tr = Tr::new("Rapp.", "Rapp.");
+    pub const RAPPORTEURS: Tr = Tr::new("Rapporteur·e·s :", "Rapporteurs:");
+    pub const HAS_SCORED: Tr = Tr::new("a noté", "scored");
+    pub const NOT_YET: Tr = Tr::new("pas encore noté", "not scored yet");
 
     pub const COMMITTEE: Tr = Tr::new("Comité", "Committee");
     pub const MODIFIED_MARK: Tr = Tr::new(" · modifié", " · changed");

@@ -194,6 +194,16 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
         ));
     }
     lines.push(Line::from(received));
+    let rapporteurs = s.batch.committee.rapporteurs(&d.reference);
+    if !rapporteurs.is_empty() {
+        let what = format!(
+            "{}{} {}",
+            lang.tr(text::RAPPORTEURS),
+            colon(lang),
+            rapporteurs.join(", ")
+        );
+        wrapped(&mut lines, Span::raw(""), &what, t.title(), width, 2);
+    }
     let titles = |pointers: &[String]| jury_core::completion::titles(pointers, lang);
     if let Some(stale) = s.stale_for_me(&d.reference) {
         let what = format!(
@@ -366,6 +376,7 @@ mod text {
     pub const ASKED_ON: Tr = Tr::new("demandées le", "asked on");
     pub const COMPLETE: Tr = Tr::new("compléter", "complete");
     use jury_core::fr::Tr;
+    pub const RAPPORTEURS: Tr = Tr::new("Rapporteur·e·s", "Rapporteurs");
 
     pub const YES: Tr = Tr::new("oui", "yes");
     pub const NO: Tr = Tr::new("non", "no");

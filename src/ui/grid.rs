@@ -29,7 +29,7 @@ fn grid_title(s: &State) -> String {
 /// The total, always visible at the bottom of the grid.
 fn total_line(s: &State, eval: &jury_core::grid::Evaluation, t: &Theme) -> Line<'static> {
     let lang = s.env.lang;
-    let scale_max = lang.score(s.batch.call.scale.max);
+    let scale_max = lang.score(s.grid().scale.max);
     let mut spans = vec![Span::styled(
         format!(" {} ", lang.tr(text::TOTAL)),
         Style::new().add_modifier(Modifier::BOLD),
@@ -101,10 +101,21 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     };
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let scale_max = lang.score(s.batch.call.scale.max);
+    if s.grid().criteria.is_empty() {
+        // An audition the call does not score: say so rather than an
+        // empty pane.
+        f.render_widget(
+            Paragraph::new(lang.tr(text::NO_GRID_AT_STAGE))
+                .style(t.dim())
+                .wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let scale_max = lang.score(s.grid().scale.max);
     // One paragraph per criterion, so the selected one can be kept in view.
     let mut blocks: Vec<Vec<Line>> = Vec::new();
-    for (i, (c, l)) in s.batch.call.criteria.iter().zip(&eval.lines).enumerate() {
+    for (i, (c, l)) in s.grid().criteria.iter().zip(&eval.lines).enumerate() {
         let here = i == s.dossiers.criterion;
         let marker = if here && focused {
             "▶ "
@@ -179,10 +190,9 @@ pub(super) fn strip(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let Some((block, reference, eval, focused)) = grid_frame(f, s, t, area) else {
         return;
     };
-    let scale_max = lang.score(s.batch.call.scale.max);
+    let scale_max = lang.score(s.grid().scale.max);
     let rows: Vec<Row> = s
-        .batch
-        .call
+        .grid()
         .criteria
         .iter()
         .zip(&eval.lines)
@@ -228,6 +238,10 @@ pub(super) fn strip(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 /// The grid's texts, French then English.
 mod text {
     use jury_core::fr::Tr;
+    pub const NO_GRID_AT_STAGE: Tr = Tr::new(
+        "L'appel ne prévoit pas de notes à l'audition : la décision finale s'appuie sur le classement de l'étude des dossiers.",
+        "The call sets no scores at the audition: the final decision rests on the dossier stage's ranking.",
+    );
 
     pub const CONSENSUS_GRID: Tr =
         Tr::new("Grille de consensus — présidence", "Consensus grid — chair");

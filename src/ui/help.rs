@@ -18,7 +18,24 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let ctx = s.contexts();
     let committee = s.screen == crate::app::state::Screen::Committee;
     let letters = s.screen == crate::app::state::Screen::Letters;
+    let assignment = s.screen == crate::app::state::Screen::Assignment;
+    let timetable = s.screen == crate::app::state::Screen::Timetable;
     let actions: &[Action] = match (&s.mode, s.dossiers.focus) {
+        (Mode::Normal, _) if timetable => &[
+            Action::ProposeSchedule,
+            Action::MoveSlot,
+            Action::FixSlot,
+            Action::RecordUnavailable,
+            Action::TimetableView,
+            Action::Help,
+        ],
+        (Mode::Normal, _) if assignment => &[
+            Action::ToggleAssignment,
+            Action::ProposeAssignment,
+            Action::NextOption,
+            Action::AssignmentView,
+            Action::Help,
+        ],
         (Mode::Normal, _) if letters => &[
             Action::Generate,
             Action::GenerateAll,
@@ -79,9 +96,10 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         _ => &[Action::Down, Action::Up, Action::Confirm, Action::Close],
     };
     let mut spans = Vec::new();
-    if s.mode == Mode::Normal && s.dossiers.focus == Pane::Grid && !committee && !letters {
-        let lo = s.batch.call.scale.min.max(0.0) as u8;
-        let hi = s.batch.call.scale.max.min(9.0) as u8;
+    let dossiers = s.screen == crate::app::state::Screen::Dossiers;
+    if s.mode == Mode::Normal && s.dossiers.focus == Pane::Grid && dossiers {
+        let lo = s.grid().scale.min.max(0.0) as u8;
+        let hi = s.grid().scale.max.min(9.0) as u8;
         // Prefer the digit itself to its AZERTY twin in the hint.
         let key = |n: u8| {
             let keys = s.env.keymap.keys_for(Context::Grid, Action::Score(n));
@@ -104,8 +122,7 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     // The dossier pane offers the secretary's own actions too.
     let extra: &[Action] = if s.mode == Mode::Normal
         && s.dossiers.focus == Pane::Dossier
-        && !committee
-        && !letters
+        && dossiers
         && s.may_decide()
     {
         &[Action::EditDossier, Action::RequestPieces]

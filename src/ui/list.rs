@@ -38,12 +38,21 @@ fn highlighted(text: &str, hits: Option<&Vec<usize>>, t: &Theme) -> Line<'static
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.env.lang;
     let focused = s.dossiers.focus == Pane::List && matches!(s.mode, Mode::Normal | Mode::Filter);
-    let title = format!(
+    let (mine_done, mine) = s.mine_scored();
+    let mut title = format!(
         "{} ({}/{})",
         lang.tr(text::DOSSIERS),
         s.dossiers.view.len(),
         s.batch.entries.len()
     );
+    // A rapporteur's own dossiers come first, marked ▸, and what remains.
+    if mine > 0 {
+        title.push_str(&format!(
+            " · ▸ {} {mine_done}/{mine} {}",
+            lang.tr(text::MINE),
+            lang.tr(text::SCORED)
+        ));
+    }
     let mut block = pane_block(title, focused, t);
     // The order and the filter in force, on the bottom border where they
     // have the pane's whole width; without their labels when even that is
@@ -103,6 +112,9 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         Constraint::Length(ref_w),
         Constraint::Fill(3),
     ];
+    if mine > 0 {
+        widths.insert(1, Constraint::Length(1));
+    }
     if wide {
         widths.push(Constraint::Fill(2));
     }
@@ -113,6 +125,9 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         Cell::from(lang.tr(text::COL_REF)),
         Cell::from(lang.tr(text::COL_STRUCTURE)),
     ];
+    if mine > 0 {
+        header.insert(1, Cell::from(""));
+    }
     if wide {
         header.push(Cell::from(lang.tr(text::COL_TOWN)));
     }
@@ -144,6 +159,11 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 Progress::Partial => Span::styled("◐", t.warn()),
                 Progress::Scored => Span::styled("●", t.ok()),
             };
+            let mine_mark = if s.is_mine(&d.reference) {
+                Span::styled("▸", t.title())
+            } else {
+                Span::raw("")
+            };
             let mut cells = vec![
                 Cell::from(verdict_mark(s, *i, t)),
                 Cell::from(highlighted(&d.reference, hl.map(|h| &h[F_REFERENCE]), t)),
@@ -155,6 +175,9 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                     Cell::from(highlighted(&d.structure, hl.map(|h| &h[F_STRUCTURE]), t))
                 },
             ];
+            if mine > 0 {
+                cells.insert(1, Cell::from(mine_mark));
+            }
             if wide {
                 cells.push(Cell::from(highlighted(&d.city, hl.map(|h| &h[F_CITY]), t)));
             }
@@ -194,6 +217,8 @@ mod text {
     use jury_core::fr::Tr;
 
     pub const DOSSIERS: Tr = Tr::new("Dossiers", "Dossiers");
+    pub const MINE: Tr = Tr::new("mes dossiers", "my dossiers");
+    pub const SCORED: Tr = Tr::new("notés", "scored");
     pub const SORT: Tr = Tr::new("tri :", "sort:");
     pub const RELEVANCE: Tr = Tr::new("pertinence", "relevance");
     pub const FILTER: Tr = Tr::new("filtre :", "filter:");

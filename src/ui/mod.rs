@@ -2,10 +2,12 @@
 //!
 //! `render` lays out the header, the current screen, the status line and the
 //! hint bar, then draws whichever pop-up is open on top. One file per thing
-//! drawn: `list`, `dossier` and `grid` make the dossiers screen; `committee`
-//! and `letters` are screens of their own; `help` holds the hint bar and the
-//! help screen, `popups` every other pop-up; `theme` and `wrap` are shared.
+//! drawn: `list`, `dossier` and `grid` make the dossiers screen; `committee`,
+//! `assignment`, `letters` and `timetable` are screens of their own; `help`
+//! holds the hint bar and the help screen, `popups` every other pop-up;
+//! `theme` and `wrap` are shared.
 
+mod assignment;
 mod committee;
 mod dossier;
 mod grid;
@@ -15,6 +17,7 @@ mod list;
 mod popups;
 mod punct;
 mod theme;
+mod timetable;
 mod wrap;
 
 use crate::app::state::{FrameInfo, Mode, State};
@@ -52,10 +55,11 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
     .areas(area);
     render_header(f, s, &theme, header);
     if s.screen != crate::app::state::Screen::Dossiers {
-        if s.screen == crate::app::state::Screen::Committee {
-            committee::render(f, s, &theme, body);
-        } else {
-            letters::render(f, s, &theme, body);
+        match s.screen {
+            crate::app::state::Screen::Committee => committee::render(f, s, &theme, body),
+            crate::app::state::Screen::Assignment => assignment::render(f, s, &theme, body),
+            crate::app::state::Screen::Timetable => timetable::render(f, s, &theme, body),
+            _ => letters::render(f, s, &theme, body),
         }
         render_status(f, s, &theme, status);
         help::hints(f, s, &theme, hints);
@@ -82,7 +86,7 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
             list.height.saturating_sub(3),
         )
     } else {
-        let rows = s.batch.call.criteria.len() as u16 + 3;
+        let rows = s.grid().criteria.len() as u16 + 3;
         let [top, grid] = Layout::vertical([
             Constraint::Min(6),
             Constraint::Length(rows.min(body.height / 2)),
@@ -152,10 +156,33 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         Some(r) => Span::styled(format!(" {} {r} ", lang.tr(text::REVIEWER)), t.title()),
         None => Span::styled(format!(" {} ", lang.tr(text::NO_REVIEWER)), t.warn()),
     };
+    // A call with auditions always says which stage the screens show.
+    let (stage, shown, of_what) = match (&s.batch.committee.finals, s.batch.call.audition.is_some())
+    {
+        (Some(f), _) => (
+            Span::styled(
+                format!(" {} ", jury_core::stage::Stage::Audition.label(lang)),
+                t.warn().add_modifier(Modifier::REVERSED),
+            ),
+            f.convened.len(),
+            lang.tr(text::CONVENED),
+        ),
+        (None, true) => (
+            Span::styled(
+                format!(" {} ", jury_core::stage::Stage::Dossier.label(lang)),
+                t.dim().add_modifier(Modifier::REVERSED),
+            ),
+            s.batch.entries.len(),
+            lang.tr(text::DOSSIERS),
+        ),
+        (None, false) => (
+            Span::raw(""),
+            s.batch.entries.len(),
+            lang.tr(text::DOSSIERS),
+        ),
+    };
     let counts = format!(
-        " {} {} · {} {} ",
-        s.batch.entries.len(),
-        lang.tr(text::DOSSIERS),
+        " {shown} {of_what} · {} {} ",
         lang.tr(text::SCORED),
         s.scored_count(),
     );
@@ -168,7 +195,7 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     // Who is scoring is never cut: the counts go first, then the call's
     // title is shortened with « … ».
     let width = area.width as usize;
-    let fixed = 6 + retention.width() + 1 + 2 + who.width();
+    let fixed = 6 + retention.width() + stage.width() + 1 + 2 + who.width();
     let counts = if fixed + counts.width() + 8 <= width {
         counts
     } else {
@@ -178,6 +205,7 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let line = Line::from(vec![
         Span::styled(" Jury ", t.title().add_modifier(Modifier::REVERSED)),
         retention,
+        stage,
         Span::raw(" "),
         Span::styled(
             shortened(&s.batch.call.title, room),
@@ -229,6 +257,7 @@ fn status_paragraph(s: &State, t: &Theme) -> Paragraph<'static> {
 /// then English.
 mod text {
     use jury_core::fr::Tr;
+    pub const CONVENED: Tr = Tr::new("convoqué·e·s", "invited");
 
     pub const TOO_SMALL: Tr = Tr::new("Terminal trop petit", "Terminal too small");
     pub const CURRENT_SIZE: Tr = Tr::new("Taille actuelle :", "Current size:");

@@ -175,9 +175,7 @@ fn describe(l: &HistoryLine, s: &State) -> String {
     let label = |id: &str| {
         s.batch
             .call
-            .criteria
-            .iter()
-            .find(|c| c.id == id)
+            .any_criterion(id)
             .map(|c| c.label.clone())
             .unwrap_or_default()
     };
@@ -229,6 +227,14 @@ fn describe(l: &HistoryLine, s: &State) -> String {
                 text::EVENT_RECUSES
             } else {
                 text::EVENT_WITHDRAWS
+            })
+        ),
+        Happened::Assigned { member, assigned } => format!(
+            "{member} {}",
+            lang.tr(if *assigned {
+                text::EVENT_ASSIGNED
+            } else {
+                text::EVENT_UNASSIGNED
             })
         ),
         Happened::Override {
@@ -537,6 +543,11 @@ mod text {
     pub const EVENT_RECUSES: Tr = Tr::new(
         "se déporte (conflit d'intérêts)",
         "recuses (conflict of interest)",
+    );
+    pub const EVENT_ASSIGNED: Tr = Tr::new("désigné·e rapporteur·e", "made a rapporteur");
+    pub const EVENT_UNASSIGNED: Tr = Tr::new(
+        "n'est plus rapporteur·e de ce dossier",
+        "no longer a rapporteur of this dossier",
     );
     pub const EVENT_WITHDRAWS: Tr =
         Tr::new("retire son conflit d'intérêts", "withdraws the conflict");

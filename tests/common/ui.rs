@@ -153,6 +153,16 @@ pub fn value_of(rows: &[(String, String, Option<f64>, String)], criterion: &str)
 }
 
 impl Session {
+    /// What the status line says (empty when nothing).
+    pub fn status(&self) -> String {
+        self.app
+            .state
+            .status
+            .as_ref()
+            .map(|x| x.text.clone())
+            .unwrap_or_default()
+    }
+
     /// Quits and reopens the same database as another member (one Jury at a time).
     pub fn reopen_as(self, call: &str, reviewer: &str) -> Session {
         let Session { app, db, dir, .. } = self;

@@ -29,6 +29,8 @@ pub enum GridTarget {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListFilter {
     All,
+    /// The dossiers assigned to the active member (offered when they have some).
+    Mine,
     ToScore,
     Contested,
     Ineligible,
@@ -43,9 +45,11 @@ pub enum ListFilter {
 
 impl ListFilter {
     /// The next filter; after the fixed ones, each territory of the batch.
-    pub fn next(self, zones: usize) -> ListFilter {
+    /// `mine`: the active member has dossiers assigned, offered first.
+    pub fn next(self, zones: usize, mine: bool) -> ListFilter {
         match self {
-            ListFilter::All => ListFilter::ToScore,
+            ListFilter::All if mine => ListFilter::Mine,
+            ListFilter::All | ListFilter::Mine => ListFilter::ToScore,
             ListFilter::ToScore => ListFilter::Contested,
             ListFilter::Contested => ListFilter::Ineligible,
             ListFilter::Ineligible => ListFilter::Decided,
@@ -67,6 +71,7 @@ impl ListFilter {
         }
         match self {
             ListFilter::All => lang.tr(text::ALL),
+            ListFilter::Mine => lang.tr(text::MINE),
             ListFilter::ToScore => lang.tr(text::SCORE),
             ListFilter::Contested => lang.tr(text::CONTESTED),
             ListFilter::Ineligible => lang.tr(text::INELIGIBLE),
@@ -174,7 +179,7 @@ impl State {
 
     /// The criterion under the grid's cursor.
     pub fn current_criterion(&self) -> Option<&Criterion> {
-        self.batch.call.criteria.get(self.dossiers.criterion)
+        self.grid().criteria.get(self.dossiers.criterion)
     }
 
     /// The active reviewer's scores on one dossier.
@@ -182,8 +187,7 @@ impl State {
         let Some(me) = &self.reviewer else {
             return Scores::new();
         };
-        self.batch
-            .call
+        self.grid()
             .criteria
             .iter()
             .filter_map(|c| {
@@ -209,8 +213,7 @@ impl State {
         match self.dossiers.grid_target {
             GridTarget::Own => self.my_scores(reference),
             GridTarget::Consensus => self
-                .batch
-                .call
+                .grid()
                 .criteria
                 .iter()
                 .filter_map(|c| {
@@ -225,7 +228,7 @@ impl State {
     }
 
     pub fn evaluation(&self, reference: &str) -> Evaluation {
-        grid::evaluate(&self.batch.call, &self.grid_scores(reference))
+        grid::evaluate(self.grid(), &self.grid_scores(reference))
     }
 
     /// The active reviewer's own progress on a dossier (cached by `recompute`).
@@ -237,7 +240,7 @@ impl State {
     }
 
     pub(super) fn compute_progress(&self, reference: &str) -> Progress {
-        let e = grid::evaluate(&self.batch.call, &self.my_scores(reference));
+        let e = grid::evaluate(self.grid(), &self.my_scores(reference));
         if e.complete() {
             Progress::Scored
         } else if e.scored > 0 {
@@ -247,11 +250,19 @@ impl State {
         }
     }
 
+    /// Dossiers the reviewer has scored completely; at the audition
+    /// stage, convened candidates on the audition grid.
     pub fn scored_count(&self) -> usize {
+        let finals = self.batch.committee.finals.as_ref();
+        if finals.is_some() && self.grid().criteria.is_empty() {
+            return 0;
+        }
         self.dossiers
             .progress_cache
-            .values()
-            .filter(|p| **p == Progress::Scored)
+            .iter()
+            .filter(|(r, p)| {
+                **p == Progress::Scored && finals.is_none_or(|f| f.convened.contains(r))
+            })
             .count()
     }
 
@@ -293,6 +304,13 @@ impl State {
         self.dossiers.selected = keep
             .and_then(|k| self.dossiers.view.iter().position(|i| *i == k))
             .unwrap_or(0);
+        // Another dossier now selected (a search found it): its grid starts
+        // at the first criterion, not where the last dossier's ended.
+        if self.current_index() != keep {
+            self.dossiers.criterion = 0;
+            self.dossiers.dossier_scroll = 0;
+            self.dossiers.pending_digit = None;
+        }
     }
 
     fn sort_view(&self, view: &mut [usize]) {
@@ -336,6 +354,8 @@ impl State {
         if self.dossiers.descending {
             view.reverse();
         }
+        // A rapporteur sees their own dossiers first, in the same order.
+        view.sort_by_key(|i| !self.is_mine(&e[*i].dossier.reference));
     }
 
     /// Keeps the selected dossier within the rows the list shows.
@@ -361,8 +381,15 @@ impl State {
     fn passes_filter(&self, i: usize) -> bool {
         let e = &self.batch.entries[i];
         let reference = &e.dossier.reference;
+        // The audition stage is about the convened candidates only.
+        if let Some(f) = &self.batch.committee.finals
+            && !f.convened.contains(reference)
+        {
+            return false;
+        }
         match self.dossiers.list_filter {
             ListFilter::All => true,
+            ListFilter::Mine => self.is_mine(reference),
             ListFilter::ToScore => self.progress(reference) != Progress::Scored,
             ListFilter::Contested => self
                 .batch

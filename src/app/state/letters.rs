@@ -37,13 +37,16 @@ pub struct LettersView {
 }
 
 impl State {
-    /// The letters view's rows: every final decision, by reference.
+    /// The letters view's rows: every final decision of the stage, by
+    /// reference. Convening to an audition is not a decision letter: the
+    /// convocation says it.
     pub fn refresh_letters(&mut self) {
         let mut items: Vec<LetterItem> = self
             .batch
             .committee
             .decisions
             .values()
+            .filter(|d| d.kind != jury_core::call::decision_id::CONVOQUE)
             .filter(|d| self.batch.committee.frozen(&d.reference))
             .filter_map(|d| {
                 let entry = self.entry_index(&d.reference)?;

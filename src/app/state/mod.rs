@@ -14,22 +14,29 @@ use jury_core::search::{Haystack, Searcher};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+mod assignment;
 mod committee;
 mod dossiers;
 mod letters;
+mod timetable;
 
+pub use assignment::{AssignmentView, Cell};
 pub use committee::CommitteeView;
 pub use dossiers::{
     DossiersView, F_CITY, F_REFERENCE, F_STRUCTURE, GridTarget, ListFilter, Pane, Progress,
     SEARCH_FIELDS, SortKey,
 };
 pub use letters::{LetterItem, LettersView, Preview};
+pub use timetable::{Row, TimetableView, rows as timetable_rows};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
     Dossiers,
     Committee,
     Letters,
+    /// Rapporteurs: dossiers by members.
+    Assignment,
+    Timetable,
 }
 
 /// One line of a dossier's history, read from the audit trail.
@@ -151,6 +158,8 @@ pub struct State {
     pub dossiers: DossiersView,
     pub committee_view: CommitteeView,
     pub letters_view: LettersView,
+    pub assignment_view: AssignmentView,
+    pub timetable_view: TimetableView,
 }
 
 /// Where Jury runs: language, terminal, files, the day.
@@ -170,6 +179,9 @@ pub struct Env {
 /// committee has recorded and what is computed from it.
 pub struct Batch {
     pub call: Call,
+    /// The call as the audition stage scores it (`Call::audition_grid`),
+    /// made once; None for a one-stage call.
+    pub audition_grid: Option<Call>,
     pub entries: Vec<Entry>,
     /// Reference → index into `entries` (entries never change after start).
     index: HashMap<String, usize>,
@@ -246,6 +258,7 @@ mod text {
     pub const PRIORITY: Tr = Tr::new("prioritaires", "priority");
     // Pieces asked for and not received count too; the pane title is short.
     pub const TO_COMPLETE: Tr = Tr::new("à compléter", "to complete");
+    pub const MINE: Tr = Tr::new("mes dossiers", "my dossiers");
     pub const REFERENCE: Tr = Tr::new("référence", "reference");
     pub const DATE_RECEIVED: Tr = Tr::new("date de réception", "date received");
     pub const TOTAL: Tr = Tr::new("total", "total");
@@ -292,6 +305,11 @@ impl State {
                 today: init.today,
             },
             batch: Batch {
+                audition_grid: init
+                    .call
+                    .audition
+                    .as_ref()
+                    .map(|_| init.call.audition_grid()),
                 call: init.call,
                 index: entries
                     .iter()
@@ -352,6 +370,8 @@ impl State {
                 progress: None,
                 convocations: Vec::new(),
             },
+            assignment_view: AssignmentView::default(),
+            timetable_view: TimetableView::default(),
         };
         let mut territories: Vec<String> = s
             .batch
@@ -387,6 +407,12 @@ impl State {
             }
             Mode::Normal if self.screen == Screen::Letters => {
                 vec![Context::Letters, Context::Global]
+            }
+            Mode::Normal if self.screen == Screen::Assignment => {
+                vec![Context::Assignment, Context::Global]
+            }
+            Mode::Normal if self.screen == Screen::Timetable => {
+                vec![Context::Timetable, Context::Global]
             }
             Mode::Normal => {
                 let pane = match self.dossiers.focus {
@@ -446,8 +472,10 @@ impl State {
         self.dossiers.progress_cache = progress;
         let data = std::mem::take(&mut self.batch.committee.data);
         let basis = self.batch.committee.basis;
-        self.batch.committee = jury_core::committee::Committee::build(
+        let stage = self.batch.committee.stage;
+        self.batch.committee = jury_core::committee::Committee::build_stage(
             &self.batch.call,
+            stage,
             &dossiers,
             &scores,
             data,
@@ -522,6 +550,14 @@ impl State {
             .stale
             .iter()
             .find(|x| x.reference == reference && x.member == me)
+    }
+
+    /// The grid the current stage scores on: the dossiers' or the audition's.
+    pub fn grid(&self) -> &Call {
+        match (self.batch.committee.stage, &self.batch.audition_grid) {
+            (jury_core::stage::Stage::Audition, Some(grid)) => grid,
+            _ => &self.batch.call,
+        }
     }
 
     pub fn is_chair(&self) -> bool {

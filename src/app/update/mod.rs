@@ -1,13 +1,16 @@
 //! The one place state changes: `update(state, action)` returns the effects
 //! (writes, opening a file) the runtime must carry out. It does no I/O.
 
+mod assignment;
 mod committee;
 mod edit;
 mod letters;
 pub mod members;
 mod outcome;
+mod stage;
 #[cfg(test)]
 mod tests;
+mod timetable;
 
 use crate::app::action::Action;
 use crate::app::state::{FrameInfo, GridTarget, Mode, Pane, Progress, Score, Screen, State};
@@ -156,6 +159,9 @@ fn dispatch(s: &mut State, action: Action) -> Vec<Effect> {
         Mode::Form(form) if form.purpose == crate::app::form::Purpose::SetUpCommittee => {
             members::set_up(s, form, action)
         }
+        Mode::Form(form) if form.purpose == crate::app::form::Purpose::ProposeAssignment => {
+            assignment::form(s, form, action)
+        }
         Mode::Form(form) => committee::form(s, form, action),
         Mode::History {
             scroll,
@@ -221,9 +227,18 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         s.dossiers.grid_target = GridTarget::Own;
         return Vec::new();
     }
+    if action == Action::AssignmentView {
+        assignment::toggle(s);
+        return Vec::new();
+    }
+    if action == Action::TimetableView {
+        return timetable::toggle(s);
+    }
     match s.screen {
         Screen::Committee => return committee::normal(s, action),
         Screen::Letters => return letters::normal(s, action),
+        Screen::Assignment => return assignment::normal(s, action),
+        Screen::Timetable => return timetable::normal(s, action),
         Screen::Dossiers => {}
     }
     let mut effects = Vec::new();
@@ -305,7 +320,8 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::CycleFilter => {
-            s.dossiers.list_filter = s.dossiers.list_filter.next(s.batch.territories.len());
+            let mine = s.mine_scored().1 > 0;
+            s.dossiers.list_filter = s.dossiers.list_filter.next(s.batch.territories.len(), mine);
             s.refresh_view(None);
             let label = s
                 .dossiers
@@ -333,6 +349,12 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         Action::EditDossier => edit::open(s),
         Action::RequestPieces => edit::request_form(s),
         Action::AcceptFileVersion => effects.extend(edit::accept_file(s)),
+        Action::SwitchStage => stage::switch(s),
+        Action::RecordAbsence => {
+            if let Some(reference) = s.current_reference().map(str::to_string) {
+                effects.extend(stage::absence(s, &reference));
+            }
+        }
         Action::Close
         | Action::DeleteBack
         | Action::Insert(_)
@@ -358,6 +380,16 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::ImportPacket
         | Action::ResolveMerge
         | Action::Minutes
+        | Action::AssignmentView
+        | Action::ToggleAssignment
+        | Action::ProposeAssignment
+        | Action::TimetableView
+        | Action::SlotLeft
+        | Action::SlotRight
+        | Action::ProposeSchedule
+        | Action::MoveSlot
+        | Action::FixSlot
+        | Action::RecordUnavailable
         | Action::ProduceConvocations => {}
     }
     effects
@@ -382,7 +414,7 @@ fn move_in_pane(s: &mut State, action: Action) {
             }
         }
         Pane::Grid => {
-            let last = s.batch.call.criteria.len().saturating_sub(1);
+            let last = s.grid().criteria.len().saturating_sub(1);
             s.dossiers.criterion = match action {
                 Action::Down | Action::PageDown => (s.dossiers.criterion + 1).min(last),
                 Action::Up | Action::PageUp => s.dossiers.criterion.saturating_sub(1),
@@ -440,10 +472,11 @@ fn digit(s: &mut State, d: u8) -> Vec<Effect> {
     if s.dossiers.focus != Pane::Grid {
         s.dossiers.focus = Pane::Grid;
     }
-    if need_reviewer(s) || s.current().is_none() || refused_in_conflict(s) {
+    if need_reviewer(s) || s.current().is_none() || refused_in_conflict(s) || refused_unassigned(s)
+    {
         return Vec::new();
     }
-    let max = s.batch.call.scale.max;
+    let max = s.grid().scale.max;
     if let Some(p) = s.dossiers.pending_digit.take() {
         let v = (p as f64) * 10.0 + d as f64;
         if v <= max {
@@ -470,15 +503,15 @@ fn out_of_scale(s: &mut State, v: f64) -> Vec<Effect> {
         s.env.lang.tr(text::SCORE),
         s.env.lang.score(v),
         s.env.lang.tr(text::OUT_SCALE),
-        s.env.lang.score(s.batch.call.scale.min),
-        s.env.lang.score(s.batch.call.scale.max)
+        s.env.lang.score(s.grid().scale.min),
+        s.env.lang.score(s.grid().scale.max)
     );
     s.set_error(msg);
     Vec::new()
 }
 
 fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
-    if jury_core::grid::check_score(&s.batch.call, v).is_err() {
+    if jury_core::grid::check_score(s.grid(), v).is_err() {
         return out_of_scale(s, v);
     }
     let Some(effect) = set_score(s, Some(v), None) else {
@@ -499,7 +532,7 @@ fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
             lang.tr(text::SAVED),
             lang.tr(text::SCORED),
             lang.num(total, 2),
-            lang.score(s.batch.call.scale.max),
+            lang.score(s.grid().scale.max),
             lang.num(on100, 1),
             lang.tr(text::N_NEXT_DOSSIER_SCORE)
         ));
@@ -512,14 +545,18 @@ fn commit_score(s: &mut State, v: f64, advance: bool) -> Vec<Effect> {
         ));
     }
     // The next criterion, in order: predictable when rescoring too.
-    if advance && s.dossiers.criterion + 1 < s.batch.call.criteria.len() {
+    if advance && s.dossiers.criterion + 1 < s.grid().criteria.len() {
         s.dossiers.criterion += 1;
     }
     vec![effect]
 }
 
 fn clear_score(s: &mut State) -> Vec<Effect> {
-    if s.dossiers.focus != Pane::Grid || need_reviewer(s) || refused_in_conflict(s) {
+    if s.dossiers.focus != Pane::Grid
+        || need_reviewer(s)
+        || refused_in_conflict(s)
+        || refused_unassigned(s)
+    {
         return Vec::new();
     }
     match set_score(s, None, None) {
@@ -544,6 +581,28 @@ fn refused_in_conflict(s: &mut State) -> bool {
         return true;
     }
     false
+}
+
+/// A call that reserves scoring to rapporteurs (`unassigned_may_score:
+/// false`): the core says whether the active member may score this one.
+fn refused_unassigned(s: &mut State) -> bool {
+    let (Some(me), Some(reference)) = (
+        s.reviewer.clone(),
+        s.current_reference().map(str::to_string),
+    ) else {
+        return false;
+    };
+    if s.dossiers.grid_target != GridTarget::Own {
+        return false;
+    }
+    match jury_core::assign::may_score(&s.batch.call, &s.batch.committee.assigned, &reference, &me)
+    {
+        Ok(()) => false,
+        Err(e) => {
+            s.set_error(e.message(s.env.lang));
+            true
+        }
+    }
 }
 
 /// Changes the active reviewer's score or comment in memory and returns the write.

@@ -270,6 +270,14 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
             format!("{} {}", lang.tr(text::SESSION_OPENED), day(date, lang))
         }
         Change::CloseSession(_) => lang.tr(text::SESSION_CLOSED).to_string(),
+        Change::Absence { reference, absent } => format!(
+            "{reference} : {}",
+            lang.tr(if *absent {
+                text::ABSENT_RECORDED
+            } else {
+                text::PRESENT_RECORDED
+            })
+        ),
         Change::Override { .. } => lang.tr(text::OVERRIDE).to_string(),
         Change::Conflict { declared: true, .. } => lang.tr(text::CONFLICT).to_string(),
         Change::Outcome { .. } => lang.tr(text::OUTCOME).to_string(),
@@ -331,13 +339,47 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
             .to_string(),
         // Undo says what it undid, from the store.
         Change::Undo => return None,
+        Change::Assign {
+            reference,
+            member,
+            assigned,
+        } => format!(
+            "{} {member} — {reference}",
+            lang.tr(if *assigned {
+                text::ASSIGNED
+            } else {
+                text::UNASSIGNED
+            })
+        ),
+        Change::Propose { pairs, .. } => {
+            format!("{} {}", pairs.len(), lang.tr(text::PAIRS_ADDED))
+        }
+        Change::ProposeSchedule(_)
+        | Change::MoveSlot(_)
+        | Change::SwapSlots(..)
+        | Change::FixSlot { .. }
+        | Change::Unavailable(_) => super::timetable::written(change, lang),
     })
 }
 
 mod text {
     use jury_core::fr::Tr;
+    pub const ABSENT_RECORDED: Tr = Tr::new(
+        "absence à l'audition enregistrée",
+        "absence from the audition recorded",
+    );
+    pub const PRESENT_RECORDED: Tr = Tr::new(
+        "absence retirée : présent·e à l'audition",
+        "absence withdrawn: present at the audition",
+    );
 
     pub const NOT_SAVED: Tr = Tr::new("Non enregistré :", "Not saved:");
+    pub const ASSIGNED: Tr = Tr::new("Rapporteur·e désigné·e :", "Rapporteur assigned:");
+    pub const UNASSIGNED: Tr = Tr::new("Attribution retirée :", "Assignment removed:");
+    pub const PAIRS_ADDED: Tr = Tr::new(
+        "attributions ajoutées (proposition appliquée).",
+        "assignments added (proposal applied).",
+    );
     pub const CONFLICT_WITHDRAWN: Tr = Tr::new(
         "Conflit d'intérêts retiré.",
         "Conflict of interest withdrawn.",

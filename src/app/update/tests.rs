@@ -21,6 +21,7 @@ fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
 fn session(id: i64, closed: bool) -> Session {
     Session {
         id,
+        stage: Default::default(),
         date: "2025-07-07".into(),
         opened_by: CHAIR.into(),
         closed_at: closed.then(|| "2025-07-07T17:00:00.000Z".into()),
@@ -286,7 +287,7 @@ fn the_chair_opens_a_session_with_the_members_present() {
     // Shown as the committee writes it, stored ISO.
     assert_eq!(form(&s).text_of("date"), "7 juillet 2025");
     let effects = update(&mut s, Action::Confirm);
-    let [Effect::Committee(Change::OpenSession { date, present })] = effects.as_slice() else {
+    let [Effect::Committee(Change::OpenSession { date, present, .. })] = effects.as_slice() else {
         panic!("one session to open, got {effects:?}");
     };
     assert_eq!(date, "2025-07-07");
@@ -295,6 +296,7 @@ fn the_chair_opens_a_session_with_the_members_present() {
     let change = Change::OpenSession {
         date: date.clone(),
         present: present.clone(),
+        stage: Default::default(),
     };
     update(
         &mut s,

@@ -23,9 +23,7 @@ pub(super) fn resolve_form(s: &mut State) {
     let label = s
         .batch
         .call
-        .criteria
-        .iter()
-        .find(|k| k.id == c.criterion)
+        .any_criterion(&c.criterion)
         .map(|k| k.label.clone())
         .unwrap_or(c.criterion.clone());
     let options = vec![
@@ -92,11 +90,20 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
     if refused_in_conflict(s, reference) {
         return;
     }
-    let kinds = decision::kinds(&s.batch.call, lang);
+    let stage = s.batch.committee.stage;
+    if let Some(f) = &s.batch.committee.finals
+        && !f.convened.iter().any(|r| r == reference)
+    {
+        s.set_error(format!("{reference} {}", lang.tr(text::NOT_CONVENED)));
+        return;
+    }
+    let kinds = decision::kinds_at(&s.batch.call, stage, lang);
     let current = s.batch.committee.decisions.get(reference).cloned();
     let Some(i) = s.entry_index(reference) else {
         return;
     };
+    let absent =
+        stage == jury_core::stage::Stage::Audition && s.batch.committee.data.absent(reference);
     let verdict = s.verdict(i);
     // A starting point only: ineligible → irrecevable; under the call's
     // quality threshold → non retenu; otherwise retenu.
@@ -108,27 +115,40 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
             .get(i)
             .and_then(|a| a.official(s.batch.committee.basis)),
     ) {
-        (Some(q), Some(t)) => jury_core::aggregate::DossierAggregate::on_100(&s.batch.call, t) < q,
+        (Some(q), Some(t)) => jury_core::aggregate::DossierAggregate::on_100(s.grid(), t) < q,
         _ => false,
     };
-    let default_kind = match &current {
-        Some(d) => d.kind.clone(),
-        None if verdict == jury_core::eligibility::Verdict::Ineligible => {
+    // A call with auditions convenes at the first stage; a candidate who
+    // did not come gets what the call says absence leads to.
+    let convenes = s.batch.call.audition.is_some() && stage == jury_core::stage::Stage::Dossier;
+    let absent_kind = s.batch.call.audition.as_ref().map(|a| a.absent.clone());
+    let default_kind = match (&current, absent_kind) {
+        (Some(d), _) => d.kind.clone(),
+        (None, Some(k)) if absent => k,
+        (None, _) if verdict == jury_core::eligibility::Verdict::Ineligible && !absent => {
             decision_id::IRRECEVABLE.into()
         }
-        None if below_threshold => decision_id::NON_RETENU.into(),
-        None => decision_id::RETENU.into(),
+        _ if below_threshold => decision_id::NON_RETENU.into(),
+        _ if convenes => decision_id::CONVOQUE.into(),
+        _ => decision_id::RETENU.into(),
     };
     let selected = kinds.iter().position(|k| k.id == default_kind).unwrap_or(0);
     let options: Vec<(String, String)> = kinds
         .iter()
         .map(|k| (k.id.clone(), k.label.clone()))
         .collect();
-    // The committee's own words only: suggestions are offered apart.
+    // The committee's own words only: suggestions are offered apart. An
+    // absence is a fact the committee states.
     let motivation = current
         .as_ref()
         .map(|d| d.motivation.lines().collect::<Vec<_>>().join(" "))
-        .unwrap_or_default();
+        .unwrap_or_else(|| {
+            if absent {
+                lang.tr(text::ABSENT_MOTIVATION).to_string()
+            } else {
+                String::new()
+            }
+        });
     let next_rank = s
         .batch
         .committee
@@ -178,7 +198,8 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
         ],
     );
     let facts = facts(s, reference, i);
-    if facts.needs_confirmation(&s.batch.call) {
+    // Nobody scores a candidate who did not come: no confirmation to ask.
+    if facts.needs_confirmation(&s.batch.call) && !absent {
         form.fields.push(Form::check(
             "confirm",
             lang.tr(text::DECIDE_DESPITE_FEW_REVIEWS),
@@ -225,11 +246,24 @@ fn facts(s: &State, reference: &str, i: usize) -> Facts {
         verdict: s.verdict(i),
         overridden: s.batch.committee.overrides.contains_key(reference),
         accepted_elsewhere: s.batch.committee.accepted_count(&s.batch.call, reference),
+        convened_elsewhere: s
+            .batch
+            .committee
+            .decisions
+            .values()
+            .filter(|d| d.reference != reference && d.kind == decision_id::CONVOQUE)
+            .count(),
         in_conflict: s
             .reviewer
             .as_deref()
             .is_some_and(|me| s.batch.committee.in_conflict(reference, me)),
-        reviews: s.batch.committee.reviewers(i),
+        // An audition without a grid decides on the dossier stage's scores.
+        reviews: match &s.batch.committee.finals {
+            Some(f) if s.grid().criteria.is_empty() => {
+                f.dossier_reviews.get(reference).copied().unwrap_or(0)
+            }
+            _ => s.batch.committee.reviewers(i),
+        },
         confirmed: false,
     }
 }
@@ -266,8 +300,7 @@ fn suggestion(s: &State, i: usize, kind: &str) -> Vec<String> {
     let e = &s.batch.entries[i];
     let agg = s.batch.committee.aggregates.get(i);
     let criteria: Vec<(String, Option<f64>, f64)> = s
-        .batch
-        .call
+        .grid()
         .criteria
         .iter()
         .enumerate()
@@ -289,7 +322,7 @@ fn suggestion(s: &State, i: usize, kind: &str) -> Vec<String> {
             established: matches!(c.outcome, jury_core::eligibility::Outcome::NotMet(_)),
         })
         .collect();
-    decision::suggestions(kind, &criteria, &unmet, s.batch.call.scale.max, s.env.lang)
+    decision::suggestions(kind, &criteria, &unmet, s.grid().scale.max, s.env.lang)
 }
 
 fn show_extra_fields(form: &mut Form, call: &jury_core::call::Call, lang: jury_core::fr::Lang) {
@@ -423,7 +456,13 @@ pub(super) fn close_session_form(s: &mut State) {
         .count();
     let mut form = Form::new(
         Purpose::CloseSession { id: session.id },
-        format!("{} {}", lang.tr(text::CLOSE_SESSION), session.date),
+        format!(
+            "{} {}",
+            lang.tr(text::CLOSE_SESSION),
+            jury_core::compose::session_day(&session)
+                .map(|d| lang.date(d))
+                .unwrap_or_else(|_| session.date.clone())
+        ),
         vec![Form::check(
             "confirm",
             lang.tr(text::I_CONFIRM_DECISIONS_WILL),
@@ -653,11 +692,14 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             };
             let i = s.entry_index(reference).ok_or_else(|| "?".to_string())?;
             let session = s.batch.committee.open_session().cloned();
+            let absent =
+                s.batch.committee.finals.is_some() && s.batch.committee.data.absent(reference);
             let facts = Facts {
-                confirmed: matches!(
-                    form.get("confirm").map(|f| &f.value),
-                    Some(Value::Check(true))
-                ),
+                confirmed: absent
+                    || matches!(
+                        form.get("confirm").map(|f| &f.value),
+                        Some(Value::Check(true))
+                    ),
                 ..facts(s, reference, i)
             };
             let ok = decision::check(&s.batch.call, &draft, &facts, lang)
@@ -678,7 +720,8 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 session: session.map(|x| x.id).unwrap_or(0),
                 draft,
                 without_quorum: ok.without_quorum,
-                guarded: ok.guarded,
+                // Unscored because absent is no confirmation to flag.
+                guarded: ok.guarded && !absent,
             }
         }
         Purpose::OpenSession => {
@@ -703,7 +746,11 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                     }
                 ));
             }
-            Change::OpenSession { date, present }
+            Change::OpenSession {
+                date,
+                present,
+                stage: s.batch.committee.stage,
+            }
         }
         Purpose::CloseSession { id } => {
             if !matches!(
@@ -793,8 +840,9 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             }
             return Ok(vec![Effect::ImportPacket(path.into())]);
         }
-        // Submitted by update::members, which owns that form.
-        Purpose::SetUpCommittee => return Ok(Vec::new()),
+        // Submitted by update::members and update::assignment, which own them.
+        Purpose::SetUpCommittee | Purpose::ProposeAssignment => return Ok(Vec::new()),
+        Purpose::Schedule(what) => return super::super::timetable::submit(s, form, what),
         Purpose::AddMember => {
             let name = form.text_of("name");
             if name.is_empty() {

@@ -40,8 +40,15 @@ pub enum Change {
     OpenSession {
         date: String,
         present: Vec<String>,
+        /// The stage the committee is at when it opens the session.
+        stage: jury_core::stage::Stage,
     },
     CloseSession(i64),
+    /// A candidate did not come to their audition (or did, after all).
+    Absence {
+        reference: String,
+        absent: bool,
+    },
     Decision {
         session: i64,
         draft: Draft,
@@ -90,6 +97,29 @@ pub enum Change {
         content: serde_json::Value,
     },
     Undo,
+    /// A member made a rapporteur of a dossier, or no longer one.
+    Assign {
+        reference: String,
+        member: String,
+        assigned: bool,
+    },
+    /// Jury's proposal, applied: every pair added at once.
+    Propose {
+        pairs: Vec<(String, String)>,
+        per_dossier: u32,
+        cap: Option<u32>,
+    },
+    /// A proposed timetable replaces the slots (fixed ones as they were).
+    ProposeSchedule(Vec<jury_core::stage::Slot>),
+    /// A candidate moved to a free slot, with the panel that sits there.
+    MoveSlot(jury_core::stage::Slot),
+    /// Two candidates swapped: their new slots.
+    SwapSlots(jury_core::stage::Slot, jury_core::stage::Slot),
+    FixSlot {
+        reference: String,
+        fixed: bool,
+    },
+    Unavailable(jury_core::stage::Unavailable),
 }
 
 impl Change {
@@ -248,6 +278,12 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             return vec![Effect::FindPackets];
         }
         Action::CloseSession => close_session_form(s),
+        Action::SwitchStage => super::stage::switch(s),
+        Action::RecordAbsence => {
+            if let Some(r) = reference {
+                return super::stage::absence(s, &r);
+            }
+        }
         Action::Outcome => outcome_form(s),
         Action::AddMember => {
             if !s.may_decide() {
@@ -302,6 +338,14 @@ pub(super) fn conflict(s: &mut State, reference: &str) -> Vec<Effect> {
 /// This module's interface texts, in both languages.
 mod text {
     use jury_core::fr::Tr;
+    pub const NOT_CONVENED: Tr = Tr::new(
+        "n'est pas convoqué·e à l'audition : sa décision est celle de l'étape des dossiers.",
+        "is not invited to the audition: their decision is the dossier stage's.",
+    );
+    pub const ABSENT_MOTIVATION: Tr = Tr::new(
+        "Le candidat ne s'est pas présenté à l'audition à laquelle il était convoqué.",
+        "The candidate did not attend the audition they were invited to.",
+    );
     pub const CHOOSE_WITH_ARROWS: Tr = Tr::new(
         "Ce formulaire n'a pas de champ de texte : choisissez avec ←/→, cochez avec Espace.",
         "This form has no text field: choose with ←/→, tick with Space.",

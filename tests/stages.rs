@@ -1,0 +1,338 @@
+//! A call with an audition stage, through the real keymap: the dossier
+//! stage convenes, the audition stage scores on its own grid, records an
+//! absence, ranks on the combined score and decides; both sessions have
+//! their minutes, and only final decisions get letters.
+
+#[path = "common/ui.rs"]
+mod harness;
+#[path = "common/session.rs"]
+mod session;
+
+use harness::*;
+use session::{CHAIR, decide};
+
+const SECRETARY: &str = "Nadia Benali";
+const A: &str = "PDNP06-2025-001";
+const B: &str = "PDNP06-2025-002";
+const C: &str = "PDNP06-2025-004";
+const D: &str = "PDNP06-2025-005";
+
+fn close_session(s: &mut Session) {
+    s.act("close_session");
+    s.type_text(" ");
+    s.act("confirm");
+    assert!(
+        s.app.state.batch.committee.open_session().is_none(),
+        "session still open: {}",
+        s.screen()
+    );
+}
+
+/// The dossier stage: A, B and C convened, D not; the session closed.
+fn shortlisted() -> Session {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.score_and_open_session(
+        &[
+            (A, [5, 5, 5, 5]),
+            (B, [3, 3, 3, 3]),
+            (C, [4, 4, 4, 4]),
+            (D, [1, 1, 1, 1]),
+        ],
+        "8 juillet 2025",
+    );
+    // The shortlist is what a call with auditions proposes first.
+    s.goto_committee(A);
+    s.act("decide");
+    let jury::app::state::Mode::Form(form) = &s.app.state.mode else {
+        panic!("decision form: {}", s.screen());
+    };
+    assert_eq!(form.choice_of("kind").as_deref(), Some("convoque"));
+    s.act("cancel");
+    for r in [A, B, C] {
+        decide(&mut s, r, "convoque", "");
+    }
+    decide(
+        &mut s,
+        D,
+        "non_retenu",
+        "Projet trop éloigné de la parentalité.",
+    );
+    close_session(&mut s);
+    s
+}
+
+#[test]
+fn the_audition_stage_scores_the_convened_on_its_grid_and_ranks_on_the_combined_score() {
+    let mut s = shortlisted();
+    s.act("switch_view");
+    s.act("switch_stage");
+    let screen = s.screen();
+    assert!(screen.contains(" Auditions "), "{screen}");
+    assert!(screen.contains("3 convoqué·e·s"), "{screen}");
+    // Only the convened are listed, and the grid is the audition's.
+    let listed: Vec<String> = s
+        .app
+        .state
+        .dossiers
+        .view
+        .iter()
+        .map(|i| s.app.state.batch.entries[*i].dossier.reference.clone())
+        .collect();
+    assert_eq!(listed.len(), 3, "{listed:?}");
+    assert!(!listed.contains(&D.to_string()));
+    s.select(B);
+    s.act("focus_grid");
+    let screen = s.screen();
+    assert!(
+        screen.contains("1. Motivation et compréhension"),
+        "{screen}"
+    );
+    // On a laptop's 80 columns the grid is a table: the audition's too.
+    s.term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("terminal");
+    let narrow = s.screen();
+    assert!(narrow.contains("1. Motivation et compr"), "{narrow}");
+    assert!(!narrow.contains("Expérience de la"), "{narrow}");
+    s.term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("terminal");
+    s.act("focus_list");
+    // B meets the panel best; A, first on paper, less so.
+    s.score_current(&[5, 5, 5]);
+    s.select(A);
+    s.score_current(&[1, 1, 1]);
+    let audition_scores: Vec<String> = s.query(
+        "SELECT criterion FROM scores WHERE reference = 'PDNP06-2025-002' AND criterion IN ('motivation', 'binome', 'posture') ORDER BY criterion",
+    );
+    assert_eq!(audition_scores, ["binome", "motivation", "posture"]);
+
+    // C did not come.
+    s.act("switch_view");
+    s.goto_committee(C);
+    s.act("record_absence");
+    assert!(s.screen().contains("absence à l'audition enregistrée"));
+    let screen = s.screen();
+    assert!(screen.contains("Finale"), "{screen}");
+    // B: 40 % × 60 + 60 % × 100 = 84 → 4,20 / 5; A: 40 % × 100 + 60 % × 20 = 52 → 2,60.
+    let b_rank = s.app.state.batch.committee.rank_of(B).and_then(|r| r.rank);
+    let a_rank = s.app.state.batch.committee.rank_of(A).and_then(|r| r.rank);
+    assert_eq!((b_rank, a_rank), (Some(1), Some(2)));
+    assert!(screen.contains("4,20"), "{screen}");
+    assert!(screen.contains("2,60"), "{screen}");
+
+    // The final session, at the audition stage.
+    s.act("open_session");
+    s.fill("date", "18 juillet 2025");
+    s.act("confirm");
+    decide(&mut s, B, "retenu", "");
+    decide(
+        &mut s,
+        A,
+        "liste_complementaire",
+        "Entretien moins convaincant que le dossier.",
+    );
+    // The absent candidate's decision is the call's, with the fact as reasons.
+    s.goto_committee(C);
+    s.act("decide");
+    let jury::app::state::Mode::Form(form) = &s.app.state.mode else {
+        panic!("decision form: {}", s.screen());
+    };
+    assert_eq!(form.choice_of("kind").as_deref(), Some("non_retenu"));
+    assert!(form.text_of("motivation").contains("ne s'est pas présenté"));
+    assert!(
+        !form
+            .fields
+            .iter()
+            .any(|f| format!("{:?}", f.value).contains("convoque")),
+        "no shortlist at the audition stage"
+    );
+    s.act("confirm");
+    close_session(&mut s);
+
+    let stages: Vec<String> = s.query("SELECT stage FROM sessions ORDER BY id");
+    assert_eq!(stages, ["dossier", "audition"]);
+    let absent: Vec<String> = s.query("SELECT reference FROM absences");
+    assert_eq!(absent, [C]);
+
+    // Letters: the final decisions and D's; nobody is written to about
+    // being convened (the convocation does that).
+    s.act("letters_view");
+    s.act("generate_all_letters");
+    s.act("confirm");
+    s.app.finish_jobs();
+    let kinds: Vec<String> = s.query(
+        "SELECT d.reference || ' ' || d.kind FROM letters l JOIN decisions d ON d.id = l.decision_id ORDER BY d.reference",
+    );
+    assert_eq!(
+        kinds,
+        [
+            format!("{A} liste_complementaire"),
+            format!("{B} retenu"),
+            format!("{C} non_retenu"),
+            format!("{D} non_retenu"),
+        ]
+    );
+    let c_letter = pdf_file_text(&s.letters_dir().join(format!("{C}-non_retenu.pdf")));
+    assert!(c_letter.contains("ne s'est pas présenté"), "{c_letter}");
+
+    // Both sessions have their minutes.
+    s.act("produce_minutes");
+    s.app.finish_jobs();
+    let minutes: Vec<String> = std::fs::read_dir(s.letters_dir())
+        .expect("letters dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("PV-") && n.ends_with(".pdf"))
+        .collect();
+    assert_eq!(minutes.len(), 2, "{minutes:?}");
+    let mut minutes = minutes;
+    minutes.sort();
+    let first = flatten_pdf_text(&pdf_file_text(&s.letters_dir().join(&minutes[0])));
+    assert!(first.contains("Convoqué·e à l'audition"), "{first}");
+    let second = flatten_pdf_text(&pdf_file_text(&s.letters_dir().join(&minutes[1])));
+    for needle in [
+        "Procès-verbal de la séance du 18 juillet 2025 (auditions)",
+        "La note finale pondère la note de dossier (40 %) et la note d'audition (60 %)",
+        "Dossier / 5 Audition / 5 Finale / 5",
+        "(absent à",
+        "4,20",
+        "2,60",
+    ] {
+        assert!(second.contains(needle), "{needle} missing in:\n{second}");
+    }
+    assert!(
+        !second.contains("Décision confirmée expressément"),
+        "{second}"
+    );
+
+    // The record is the committee's: every change replays.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
+        .args(["verify", "--db"])
+        .arg(&s.db)
+        .env("LANG", "fr_FR.UTF-8")
+        .output()
+        .expect("jury verify");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("intact"), "{said}");
+}
+
+#[test]
+fn only_the_chair_and_the_secretary_record_an_absence_and_only_for_the_convened() {
+    let s = shortlisted();
+    let mut s = s.reopen_as(SAMPLE, "Julien Ferrand");
+    s.act("switch_view");
+    s.act("switch_stage");
+    s.goto_committee(A);
+    s.act("record_absence");
+    assert!(
+        s.screen()
+            .contains("Seuls la présidence et le secrétariat notent les absences"),
+        "{}",
+        s.screen()
+    );
+    let mut s = s.reopen_as(SAMPLE, SECRETARY);
+    s.act("switch_view");
+    // At the dossier stage there is no audition to miss.
+    s.goto_committee(A);
+    s.act("record_absence");
+    assert!(
+        s.screen()
+            .contains("Les absences se notent à l'étape des auditions")
+    );
+    s.act("switch_stage");
+    s.goto_committee(A);
+    s.act("record_absence");
+    s.act("record_absence");
+    assert!(s.screen().contains("absence retirée"), "{}", s.screen());
+    let events: Vec<String> = s.query("SELECT action FROM audit WHERE action = 'audition.absence'");
+    assert_eq!(events.len(), 2);
+}
+
+#[test]
+fn a_one_stage_call_has_no_stage_to_switch_to() {
+    let mut s = open(OTHER, Some("Zoé"));
+    s.act("switch_stage");
+    assert!(
+        s.screen().contains("Cet appel n'a pas d'étape d'audition"),
+        "{}",
+        s.screen()
+    );
+}
+
+/// Seed 002, module 1: the audition is a meeting, not scored; the final
+/// ranking stays the dossier stage's, and the audition is by video.
+#[test]
+fn an_unscored_audition_keeps_the_dossier_ranking() {
+    const CALL: &str = "tests/fixtures/allier-module1";
+    const CHAIR_03: &str = "Hélène Vasseur";
+    let mut s = open(CALL, Some(CHAIR_03));
+    for (r, d) in [
+        ("ALLIER-M1-001", [3, 3, 3, 3, 3]),
+        ("ALLIER-M1-002", [1, 1, 2, 1, 1]),
+        ("ALLIER-M1-003", [4, 4, 3, 4, 4]),
+    ] {
+        s.select(r);
+        s.score_current(&d);
+    }
+    s.act("switch_view");
+    s.act("open_session");
+    s.fill("date", "19 mars 2024");
+    s.act("confirm");
+    decide(&mut s, "ALLIER-M1-001", "convoque", "");
+    decide(&mut s, "ALLIER-M1-003", "convoque", "");
+    decide(
+        &mut s,
+        "ALLIER-M1-002",
+        "non_retenu",
+        "Projet peu faisable.",
+    );
+    close_session(&mut s);
+    s.act("switch_stage");
+    let screen = s.screen();
+    assert!(screen.contains("2 convoqué·e·s"), "{screen}");
+    let c = &s.app.state.batch.committee;
+    assert_eq!(c.rank_of("ALLIER-M1-003").and_then(|r| r.rank), Some(1));
+    assert_eq!(c.rank_of("ALLIER-M1-001").and_then(|r| r.rank), Some(2));
+    // Nothing to score at this audition: the grid says so.
+    s.act("switch_view");
+    s.select("ALLIER-M1-003");
+    s.act("focus_grid");
+    let screen = s.screen();
+    assert!(
+        screen.contains("L'appel ne prévoit pas de notes à"),
+        "{screen}"
+    );
+    s.act("score_3");
+    let scores: Vec<String> = s.query(
+        "SELECT criterion FROM scores WHERE reference = 'ALLIER-M1-003' AND criterion NOT IN ('qualite', 'experience', 'coherence', 'duree', 'coordinateur')",
+    );
+    assert!(scores.is_empty(), "{scores:?}");
+    s.act("focus_list");
+    s.act("switch_view");
+    s.act("open_session");
+    s.fill("date", "21 mars 2024");
+    s.act("confirm");
+    decide(&mut s, "ALLIER-M1-003", "retenu", "");
+    decide(
+        &mut s,
+        "ALLIER-M1-001",
+        "non_retenu",
+        "Projet solide, mais la candidature retenue est mieux classée.",
+    );
+    close_session(&mut s);
+    let kinds: Vec<String> = s.query(
+        "SELECT s.stage || ' ' || d.reference || ' ' || d.kind FROM decisions d JOIN sessions s ON s.id = d.session_id ORDER BY d.id",
+    );
+    assert_eq!(
+        kinds,
+        [
+            "dossier ALLIER-M1-001 convoque",
+            "dossier ALLIER-M1-003 convoque",
+            "dossier ALLIER-M1-002 non_retenu",
+            "audition ALLIER-M1-003 retenu",
+            "audition ALLIER-M1-001 non_retenu",
+        ]
+    );
+}
