@@ -58,8 +58,8 @@ fn the_help_is_in_french() {
         "-h, --help",
         "Affiche l'aide",
         "Affiche la version",
-        "check       Vérifie un dossier d'appel",
-        "help        Affiche cette aide",
+        "check         Vérifie un dossier d'appel",
+        "help          Affiche cette aide",
         "[valeurs possibles : fr, en]",
     ] {
         assert!(out.contains(french), "« {french} » missing:\n{out}");
