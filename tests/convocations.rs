@@ -380,3 +380,48 @@ fn the_letters_view_produces_and_lists_convocations_through_the_keymap() {
         "{screen}"
     );
 }
+
+fn convocations_of(db: &Path, out: &Path, dossier: &str) -> (Option<i32>, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_jury"))
+        .args(["convocations", "--db"])
+        .arg(db)
+        .arg("--out")
+        .arg(out)
+        .args(["--dossier", dossier])
+        .output()
+        .expect("jury runs");
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).replace(['\u{a0}', '\u{202f}'], " "),
+        String::from_utf8_lossy(&o.stderr).replace(['\u{a0}', '\u{202f}'], " "),
+    )
+}
+
+#[test]
+fn one_dossier_is_convened_and_a_wrong_reference_is_named() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = scheduled(dir.path());
+    let out = dir.path().join("convocations");
+    let (code, _, err) = convocations_of(&db, &out, "PDNP06-2025-00l");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("aucun dossier de référence « PDNP06-2025-00l »"),
+        "{err}"
+    );
+    assert!(err.contains("PDNP06-2025-001"), "{err}");
+    let (code, _, err) = convocations_of(&db, &out, "PDNP06-2025-002");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("le dossier PDNP06-2025-002 n'a pas de créneau d'audition"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    let (code, said, err) = convocations_of(&db, &out, "PDNP06-2025-004");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        said.contains("1 convocation, 0 rectificative, 3 agendas de jury"),
+        "{said}"
+    );
+    assert!(out.join("PDNP06-2025-004-convocation.pdf").is_file());
+    assert!(!out.join("PDNP06-2025-001-convocation.pdf").exists());
+}

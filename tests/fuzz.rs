@@ -915,6 +915,7 @@ fn template_values() -> jury_core::templates::Values {
     jury_core::templates::Values {
         fields: jury_core::templates::FIELDS
             .iter()
+            .chain(jury_core::templates::CONVOCATION_FIELDS)
             .map(|(f, _)| (f.to_string(), format!("« {f} »\n- motif")))
             .collect(),
         dossier,
@@ -936,7 +937,13 @@ fn template() {
         Box::new(move |input: &[u8]| {
             n += 1;
             if let (Some(text), false) = (utf8(input), n.is_multiple_of(8)) {
-                return match jury_core::templates::parse("lettres/refus.txt", text) {
+                // Every other input read as a convocation's template.
+                let parse = if n.is_multiple_of(2) {
+                    jury_core::templates::parse_convocation
+                } else {
+                    jury_core::templates::parse
+                };
+                return match parse("lettres/refus.txt", text) {
                     Ok(t) => match jury_core::templates::render(&t, &values) {
                         Ok(_) => Ok(()),
                         Err(diags) => check_diags("template render", &diags),

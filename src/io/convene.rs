@@ -68,6 +68,25 @@ fn uid(call_id: &str, reference: &str, who: &str) -> String {
     format!("{call_id}.{reference}.{who}@jury.invalid")
 }
 
+/// The reference `typed` names among the scheduled candidates.
+fn scheduled(src: &produce::Source, slots: &[Slot], typed: &str) -> Result<String, ProduceError> {
+    use jury_core::names::{Found, find};
+    match find(typed, slots.iter().map(|s| s.reference.as_str())) {
+        Found::Member(r) => Ok(r),
+        _ if src.dossiers.iter().any(|d| d.reference == typed.trim()) => {
+            Err(ProduceError::NotScheduled(typed.trim().to_string()))
+        }
+        Found::DidYouMean(close) => Err(ProduceError::UnknownDossier {
+            typed: typed.to_string(),
+            close,
+        }),
+        Found::Unknown | Found::Unreadable => Err(ProduceError::UnknownDossier {
+            typed: typed.to_string(),
+            close: Vec::new(),
+        }),
+    }
+}
+
 struct Ready {
     row: ConvocationRow,
     composed: convocation::Convocation,
@@ -96,14 +115,13 @@ pub fn produce(
     if slots.is_empty() {
         return Err(vec![ProduceError::NoSlot]);
     }
-    if let Some(r) = only
-        && !slots.iter().any(|s| s.reference == r)
-    {
-        return Err(vec![ProduceError::UnknownDossier {
-            typed: r.to_string(),
-            close: slots.iter().map(|s| s.reference.clone()).take(5).collect(),
-        }]);
-    }
+    // One dossier: it must have a slot; a reference typed close to one
+    // that has is suggested.
+    let only = match only {
+        None => None,
+        Some(typed) => Some(scheduled(&src, slots, typed).map_err(|e| vec![e])?),
+    };
+    let only = only.as_deref();
     let done = store.convocations().map_err(|e| vec![e.into()])?;
     let today: NaiveDate = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
     let generated_at = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);

@@ -57,6 +57,8 @@ pub enum ProduceError {
     NoAudition,
     /// Convocations asked for, no candidate has a slot.
     NoSlot,
+    /// A convocation asked for a dossier that has no slot.
+    NotScheduled(String),
 }
 
 impl ProduceError {
@@ -101,6 +103,14 @@ impl ProduceError {
                     "the call has no audition stage (“audition” in appel.json): no invitation to produce",
                 )
                 .into(),
+            NotScheduled(r) => match lang {
+                Lang::Fr => format!(
+                    "le dossier {r} n'a pas de créneau d'audition : placez-le d'abord dans le calendrier des auditions"
+                ),
+                Lang::En => format!(
+                    "dossier {r} has no audition slot: place it in the audition timetable first"
+                ),
+            },
             NoSlot => lang
                 .t(
                     "aucun candidat n'a de créneau d'audition : établissez d'abord le planning",
