@@ -180,6 +180,11 @@ fn convocations_read_back_and_a_moved_slot_gives_a_corrected_one() {
     // The candidate's invitation: 9:45 Paris is 7:45 UTC in July.
     let cal = read_ics(&out.join("PDNP06-2025-001-convocation.ics"));
     assert_eq!(cal.property_value("METHOD"), Some("REQUEST"));
+    assert_eq!(cal.property_value("VERSION"), Some("2.0"));
+    assert_eq!(
+        cal.property_value("PRODID"),
+        Some("-//Jury//Convocations//FR")
+    );
     let ev = events(&cal);
     assert_eq!(ev.len(), 1);
     let uid = ev[0].get_uid().expect("UID").to_string();

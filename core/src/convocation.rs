@@ -334,6 +334,90 @@ mod tests {
         );
     }
 
+    fn sample() -> (Call, Dossier) {
+        let call = Call::parse(
+            "appel.json",
+            include_str!("../../samples/caf06-pdnp-2025/appel.json"),
+        )
+        .expect("sample call");
+        let text = include_str!("../../samples/caf06-pdnp-2025/dossiers/PDNP06-2025-001.json");
+        let dossier = Dossier::from_value(&serde_json::from_str(text).expect("json"))
+            .expect("sample dossier");
+        (call, dossier)
+    }
+
+    fn text(doc: &Document) -> String {
+        let mut out = vec![doc.title.clone().unwrap_or_default()];
+        out.push(doc.subject.clone().unwrap_or_default());
+        for b in &doc.blocks {
+            match b {
+                Block::Paragraph(p) | Block::Heading(p) => out.push(p.clone()),
+                Block::Bullets(items) => out.extend(items.iter().cloned()),
+                _ => {}
+            }
+        }
+        out.join("\n")
+    }
+
+    #[test]
+    fn the_built_in_templates_convene_in_french_or_english_and_leave_out_an_empty_link() {
+        let (call, dossier) = sample();
+        let audition = call.audition.clone().expect("audition");
+        let slot = Slot {
+            reference: dossier.reference.clone(),
+            day: NaiveDate::from_ymd_opt(2025, 7, 10).unwrap_or_default(),
+            span: crate::stage::Span {
+                from: t(9, 45),
+                to: t(10, 30),
+            },
+            panel: vec!["Sylvie Marcellin".into(), "Julien Ferrand".into()],
+            fixed: false,
+        };
+        let none = BTreeMap::new();
+        let input = |lang, replaces| ConvocationInput {
+            call: &call,
+            audition: &audition,
+            dossier: &dossier,
+            slot: &slot,
+            letter_date: NaiveDate::from_ymd_opt(2025, 7, 4).unwrap_or_default(),
+            replaces,
+            templates: &none,
+            lang,
+        };
+        let fr = compose(&input(Lang::Fr, None)).expect("French");
+        let body = text(&fr.document).replace('\u{a0}', " ");
+        assert!(
+            body.contains("le jeudi 10 juillet 2025, de 9 h 45 à 10 h 30"),
+            "{body}"
+        );
+        assert!(body.contains("Lieu : Caf des Alpes-Maritimes"), "{body}");
+        assert!(
+            body.contains("Membres du jury : Sylvie Marcellin et Julien Ferrand."),
+            "{body}"
+        );
+        assert!(body.contains("une pièce d'identité"), "{body}");
+        // The sample's audition is in a room: no « Lien » line at all.
+        assert!(!body.contains("Lien de visioconférence"), "{body}");
+        assert_eq!(fr.document.title, None);
+        let en = compose(&input(Lang::En, NaiveDate::from_ymd_opt(2025, 7, 3))).expect("English");
+        let body = text(&en.document);
+        assert!(
+            body.contains("on Thursday 10 July 2025, from 9:45 to 10:30"),
+            "{body}"
+        );
+        assert!(
+            body.starts_with(
+                "Corrected invitation — cancels and replaces the invitation of 3 July 2025"
+            ),
+            "{body}"
+        );
+        assert!(
+            en.subject.starts_with("Corrected invitation"),
+            "{}",
+            en.subject
+        );
+    }
+
     #[test]
     fn a_member_in_conflict_has_no_event_for_that_candidate() {
         let slot = |r: &str| Slot {

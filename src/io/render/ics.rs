@@ -9,6 +9,9 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use icalendar::{Calendar, Component, EventLike, Property};
 use jury_core::convocation::EventText;
 
+/// The product that wrote the file (RFC 5545 §3.7.3).
+pub const PRODID: &str = "-//Jury//Convocations//FR";
+
 /// One event of a calendar file.
 pub struct Event {
     /// Stable across corrections: a corrected convocation keeps the UID and
@@ -63,8 +66,12 @@ fn mailto((name, address): &(String, String), key: &str) -> Property {
 }
 
 pub fn render(file: &File) -> Vec<u8> {
-    let mut cal = Calendar::new();
-    cal.append_property(Property::new("METHOD", file.method));
+    // Jury names itself as the producer, not the library.
+    let mut cal = Calendar::empty();
+    cal.append_property(Property::new("VERSION", "2.0"))
+        .append_property(Property::new("PRODID", PRODID))
+        .append_property(Property::new("CALSCALE", "GREGORIAN"))
+        .append_property(Property::new("METHOD", file.method));
     for e in &file.events {
         let mut ev = icalendar::Event::new();
         ev.uid(&e.uid)
