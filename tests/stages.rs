@@ -202,6 +202,51 @@ fn the_audition_stage_scores_the_convened_on_its_grid_and_ranks_on_the_combined_
         "{second}"
     );
 
+    // The export says who was convened and how the stages ended.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
+        .args(["export", "csv", "--db"])
+        .arg(&s.db)
+        .output()
+        .expect("jury export csv");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header = reader.headers().expect("header").clone();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+    };
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let cells = |reference: &str| -> Vec<String> {
+        let row = rows
+            .iter()
+            .find(|r| &r[0] == reference)
+            .unwrap_or_else(|| panic!("no row {reference}"));
+        [
+            "Convoqué à l'audition",
+            "Absent à l'audition",
+            "Note d'audition",
+            "Note finale",
+            "Rang final",
+            "Décision",
+        ]
+        .iter()
+        .map(|c| row[column(c)].to_string())
+        .collect()
+    };
+    assert_eq!(cells(B), ["oui", "non", "5,00", "4,20", "1", "Retenu"]);
+    assert_eq!(cells(C)[..2], ["oui", "oui"]);
+    assert_eq!(cells(C)[4], "non classé (absent à l'audition)");
+    assert_eq!(cells(D), ["non", "", "", "", "", "Non retenu"]);
+
     // The record is the committee's: every change replays.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
         .args(["verify", "--db"])
