@@ -381,3 +381,38 @@ fn an_unscored_audition_keeps_the_dossier_ranking() {
         ]
     );
 }
+
+#[test]
+fn at_the_audition_only_the_panel_scores_and_nobody_scores_the_absent() {
+    let s = shortlisted();
+    // Agnès Tordo is a rapporteur, not on the call's panel.
+    let mut s = s.reopen_as(SAMPLE, "Agnès Tordo");
+    s.act("switch_stage");
+    s.select(A);
+    s.act("focus_grid");
+    s.act("score_4");
+    assert!(
+        s.screen().contains("Vous ne siégez pas au jury d'audition"),
+        "{}",
+        s.screen()
+    );
+    let mut s = s.reopen_as(SAMPLE, CHAIR);
+    s.act("switch_view");
+    s.act("switch_stage");
+    s.goto_committee(C);
+    s.act("record_absence");
+    s.act("switch_view");
+    s.select(C);
+    s.act("focus_grid");
+    s.act("score_4");
+    assert!(
+        s.screen()
+            .contains("Candidat·e absent·e à l'audition : rien à noter"),
+        "{}",
+        s.screen()
+    );
+    let audition_scores: Vec<String> = s.query(
+        "SELECT reference FROM scores WHERE criterion IN ('motivation', 'binome', 'posture')",
+    );
+    assert!(audition_scores.is_empty(), "{audition_scores:?}");
+}
