@@ -416,3 +416,46 @@ fn at_the_audition_only_the_panel_scores_and_nobody_scores_the_absent() {
     );
     assert!(audition_scores.is_empty(), "{audition_scores:?}");
 }
+
+/// A panel member scores the auditions on their own laptop: their bundle
+/// lists the convened candidates, their packet brings the audition scores.
+#[test]
+fn a_panel_members_audition_scores_travel_by_bundle_and_packet() {
+    let mut chair = shortlisted();
+    let mut member = open_bundle(&mut chair, "Julien Ferrand");
+    member.act("switch_stage");
+    let listed: Vec<String> = member
+        .app
+        .state
+        .dossiers
+        .view
+        .iter()
+        .map(|i| member.app.state.batch.entries[*i].dossier.reference.clone())
+        .collect();
+    assert_eq!(listed, [A, B, C], "the bundle's shortlist");
+    let shared = member.letters_dir();
+    member.select(B);
+    member.score_current(&[4, 5, 3]);
+    member.act("export_packet");
+    let packet = std::fs::read_dir(&shared)
+        .expect("packet folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("packet file");
+    chair.act("import_packet");
+    chair.fill("path", &packet.display().to_string());
+    chair.act("confirm");
+    assert!(
+        chair.screen().contains("Paquet importé : 3 notes ajoutées"),
+        "{}",
+        chair.screen()
+    );
+    let merged: Vec<f64> = chair.query(
+        "SELECT value FROM scores WHERE reference = 'PDNP06-2025-002' AND member = 'Julien Ferrand' ORDER BY criterion",
+    );
+    // binome, motivation, posture.
+    assert_eq!(merged, [5.0, 4.0, 3.0]);
+    // The member's record replays, the issued shortlist included.
+    let report = jury::store::audit::verify_record(&member.db, None).expect("verify");
+    assert!(report.is_intact(), "{report:?}");
+}

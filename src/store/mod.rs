@@ -33,7 +33,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 13;
+const SCHEMA_VERSION: i64 = 14;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -266,6 +266,12 @@ const MIGRATIONS: &[&str] = &[
         by TEXT NOT NULL,
         at TEXT NOT NULL,
         PRIMARY KEY (reference, member)
+     );",
+    // 14: on a member's laptop, the candidates the chair's dossier stage
+    // convened, as the bundle brought them: the audition stage lists them.
+    "CREATE TABLE issued_shortlist (
+        reference TEXT PRIMARY KEY REFERENCES dossiers(reference),
+        at TEXT NOT NULL
      );",
 ];
 
