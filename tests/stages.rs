@@ -459,3 +459,25 @@ fn a_panel_members_audition_scores_travel_by_bundle_and_packet() {
     let report = jury::store::audit::verify_record(&member.db, None).expect("verify");
     assert!(report.is_intact(), "{report:?}");
 }
+
+#[test]
+fn jury_check_says_what_the_audition_stage_offers() {
+    let check = |call: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
+            .arg("check")
+            .arg(root().join(call))
+            .output()
+            .expect("jury check");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let caf06 = check(SAMPLE);
+    assert!(
+        caf06.contains("Auditions : 7 jour(s), 49 créneau(x) de 45 min, 3 critère(s) d'audition, 8 convoqué·e·s au plus."),
+        "{caf06}"
+    );
+    let allier = check("tests/fixtures/allier-module1");
+    assert!(
+        allier.contains("Auditions : 1 jour(s), 4 créneau(x) de 40 min, sans notes (le classement des dossiers décide)."),
+        "{allier}"
+    );
+}
