@@ -30,7 +30,11 @@ fn close_session(s: &mut Session) {
 
 /// The dossier stage: A, B and C convened, D not; the session closed.
 fn shortlisted() -> Session {
-    let mut s = open(SAMPLE, Some(CHAIR));
+    shortlisted_in(SAMPLE)
+}
+
+fn shortlisted_in(call: &str) -> Session {
+    let mut s = open(call, Some(CHAIR));
     s.score_and_open_session(
         &[
             (A, [5, 5, 5, 5]),
@@ -480,4 +484,46 @@ fn jury_check_says_what_the_audition_stage_offers() {
         allier.contains("Auditions : 1 jour(s), 4 créneau(x) de 40 min, sans notes (le classement des dossiers décide)."),
         "{allier}"
     );
+}
+
+/// After the auditions, a candidate ranked past the call's capacity starts
+/// on the waiting list; one within it, accepted.
+#[test]
+fn the_final_decision_starts_from_the_capacity() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let call = dir.path().join("appel");
+    copy_dir(&root().join(SAMPLE), &call);
+    let text = std::fs::read_to_string(call.join("appel.json")).expect("call");
+    std::fs::write(
+        call.join("appel.json"),
+        text.replace("\"capacity\": 8", "\"capacity\": 1"),
+    )
+    .expect("write");
+    let mut s = shortlisted_in(&call.display().to_string());
+    s.act("switch_stage");
+    s.act("switch_view");
+    s.select(B);
+    s.score_current(&[5, 5, 5]);
+    s.select(A);
+    s.score_current(&[3, 3, 3]);
+    // C met the panel badly: 40 % × 80 + 60 % × 20 = 44 < the threshold of 50.
+    s.select(C);
+    s.score_current(&[1, 1, 1]);
+    s.act("switch_view");
+    s.act("open_session");
+    s.fill("date", "18 juillet 2025");
+    s.act("confirm");
+    for (r, kind) in [
+        (B, "retenu"),
+        (A, "liste_complementaire"),
+        (C, "non_retenu"),
+    ] {
+        s.goto_committee(r);
+        s.act("decide");
+        let jury::app::state::Mode::Form(form) = &s.app.state.mode else {
+            panic!("decision form: {}", s.screen());
+        };
+        assert_eq!(form.choice_of("kind").as_deref(), Some(kind), "{r}");
+        s.act("cancel");
+    }
 }
