@@ -270,9 +270,10 @@ fn the_audition_stage_scores_the_convened_on_its_grid_and_ranks_on_the_combined_
 #[test]
 fn only_the_chair_and_the_secretary_record_an_absence_and_only_for_the_convened() {
     let s = shortlisted();
+    // Reopened once the shortlist is closed, the call opens at the auditions.
     let mut s = s.reopen_as(SAMPLE, "Julien Ferrand");
+    assert!(s.screen().contains(" Auditions "), "{}", s.screen());
     s.act("switch_view");
-    s.act("switch_stage");
     s.goto_committee(A);
     s.act("record_absence");
     assert!(
@@ -284,6 +285,7 @@ fn only_the_chair_and_the_secretary_record_an_absence_and_only_for_the_convened(
     let mut s = s.reopen_as(SAMPLE, SECRETARY);
     s.act("switch_view");
     // At the dossier stage there is no audition to miss.
+    s.act("switch_stage");
     s.goto_committee(A);
     s.act("record_absence");
     assert!(
@@ -391,7 +393,6 @@ fn at_the_audition_only_the_panel_scores_and_nobody_scores_the_absent() {
     let s = shortlisted();
     // Agnès Tordo is a rapporteur, not on the call's panel.
     let mut s = s.reopen_as(SAMPLE, "Agnès Tordo");
-    s.act("switch_stage");
     s.select(A);
     s.act("focus_grid");
     s.act("score_4");
@@ -402,7 +403,6 @@ fn at_the_audition_only_the_panel_scores_and_nobody_scores_the_absent() {
     );
     let mut s = s.reopen_as(SAMPLE, CHAIR);
     s.act("switch_view");
-    s.act("switch_stage");
     s.goto_committee(C);
     s.act("record_absence");
     s.act("switch_view");
@@ -426,8 +426,13 @@ fn at_the_audition_only_the_panel_scores_and_nobody_scores_the_absent() {
 #[test]
 fn a_panel_members_audition_scores_travel_by_bundle_and_packet() {
     let mut chair = shortlisted();
+    // The member's Jury opens at the auditions: the bundle says who is convened.
     let mut member = open_bundle(&mut chair, "Julien Ferrand");
-    member.act("switch_stage");
+    assert!(
+        member.screen().contains(" Auditions "),
+        "{}",
+        member.screen()
+    );
     let listed: Vec<String> = member
         .app
         .state

@@ -36,6 +36,32 @@ impl Stage {
         }
     }
 
+    /// Where a committee reopening the call stands: at the auditions once
+    /// a closed session of the dossier stage convened someone and no
+    /// dossier-stage session is open; at the dossier stage otherwise.
+    pub fn current(call: &crate::call::Call, data: &crate::records::CommitteeData) -> Stage {
+        if call.audition.is_none() {
+            return Stage::Dossier;
+        }
+        let open_dossier = data
+            .sessions
+            .iter()
+            .any(|s| s.is_open() && s.stage == Stage::Dossier);
+        let convened_closed = data.decisions.iter().any(|d| {
+            d.kind == crate::call::decision_id::CONVOQUE
+                && data
+                    .sessions
+                    .iter()
+                    .any(|s| s.id == d.session_id && !s.is_open())
+        });
+        let issued = !data.issued_shortlist.is_empty();
+        if !open_dossier && (convened_closed || issued) {
+            Stage::Audition
+        } else {
+            Stage::Dossier
+        }
+    }
+
     /// « Étude des dossiers » / « Auditions »: how screens and minutes name it.
     pub fn label(self, lang: crate::fr::Lang) -> &'static str {
         match self {

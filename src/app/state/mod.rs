@@ -377,6 +377,8 @@ impl State {
         territories.dedup();
         s.batch.territories = territories;
         s.batch.committee.data = init.committee;
+        s.batch.committee.stage =
+            jury_core::stage::Stage::current(&s.batch.call, &s.batch.committee.data);
         s.recompute();
         // Said in full at start; the header keeps a short reminder.
         s.status = s
