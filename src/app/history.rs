@@ -64,6 +64,8 @@ pub enum Happened {
         member: String,
         kept: Option<f64>,
     },
+    /// Recorded absent from the audition (`absent`), or that withdrawn.
+    Absence { absent: bool },
     /// The actor undid their last action.
     Undo,
     /// An event the history does not describe: its action as recorded.
@@ -105,6 +107,9 @@ impl Happened {
             "conflict" => Happened::Conflict {
                 member: text(&after, "member"),
                 declared: after["declared"].as_bool() == Some(true),
+            },
+            "audition.absence" => Happened::Absence {
+                absent: after["absent"].as_bool() == Some(true),
             },
             "assign.add" => Happened::Assigned {
                 member: text(&after, "member"),
@@ -324,6 +329,28 @@ mod tests {
                 after: None,
                 comment: None,
             }
+        );
+    }
+
+    #[test]
+    fn an_absence_recorded_or_withdrawn_reads_as_such() {
+        assert_eq!(
+            read(
+                "audition.absence",
+                "R",
+                Some(r#"{"absent":false}"#),
+                Some(r#"{"absent":true}"#)
+            ),
+            Happened::Absence { absent: true }
+        );
+        assert_eq!(
+            read(
+                "audition.absence",
+                "R",
+                Some(r#"{"absent":true}"#),
+                Some(r#"{"absent":false}"#)
+            ),
+            Happened::Absence { absent: false }
         );
     }
 

@@ -229,6 +229,13 @@ fn describe(l: &HistoryLine, s: &State) -> String {
                 text::EVENT_WITHDRAWS
             })
         ),
+        Happened::Absence { absent } => lang
+            .tr(if *absent {
+                text::EVENT_ABSENT
+            } else {
+                text::EVENT_PRESENT
+            })
+            .to_string(),
         Happened::Assigned { member, assigned } => format!(
             "{member} {}",
             lang.tr(if *assigned {
@@ -528,6 +535,14 @@ mod text {
         "missing pieces requested by",
     );
     use jury_core::fr::Tr;
+    pub const EVENT_ABSENT: Tr = Tr::new(
+        "noté·e absent·e à l'audition",
+        "recorded absent from the audition",
+    );
+    pub const EVENT_PRESENT: Tr = Tr::new(
+        "absence à l'audition retirée",
+        "absence from the audition withdrawn",
+    );
 
     // Forms
     pub const FORM_KEYS: Tr = Tr::new(
