@@ -180,6 +180,15 @@ fn moves_and_swaps_with_the_keys_and_a_fixed_slot_stays_through_a_new_proposal()
     assert_eq!(slots(&s).len(), 8);
     let screen = s.screen();
     assert!(screen.contains("(fixé)"), "{screen}");
+    // The dossier's history says where its audition went.
+    s.act("history");
+    let screen = s.screen();
+    assert!(
+        screen.contains("audition déplacée au 15 juillet 2025, 09:00"),
+        "{screen}"
+    );
+    assert!(screen.contains("créneau d'audition fixé"), "{screen}");
+    s.act("close");
     let events: Vec<String> =
         s.query("SELECT action FROM audit WHERE action LIKE 'schedule.%' ORDER BY id");
     assert_eq!(

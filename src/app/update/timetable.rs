@@ -156,6 +156,12 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         Action::FixSlot => return fix(s),
         Action::RecordUnavailable => return unavailable_form(s),
         Action::Undo => return vec![Effect::Committee(Change::Undo)],
+        // `h` moves left here: the candidate's history is on `H`.
+        Action::History => {
+            if let Some(slot) = s.slot_under_cursor() {
+                return vec![Effect::LoadHistory(slot.reference.clone())];
+            }
+        }
         Action::Cancel => {
             s.timetable_view.picked = None;
         }
