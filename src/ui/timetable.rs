@@ -20,7 +20,7 @@ const DAY_WIDTH: usize = 20;
 mod text {
     use jury_core::fr::Tr;
     pub const TITLE: Tr = Tr::new("Calendrier des auditions", "Audition timetable");
-    pub const BREAK: Tr = Tr::new("« pause »", "« break »");
+    pub const BREAK: Tr = Tr::new("« pause »", "(break)");
     pub const SLOT: Tr = Tr::new("Créneau", "Slot");
     pub const FREE: Tr = Tr::new("libre", "free");
     pub const FIXED: Tr = Tr::new("fixé", "fixed");
