@@ -266,6 +266,11 @@ fn an_unavailability_is_recorded_from_the_cursor_and_only_the_chair_or_secretary
     assert_eq!(s.app.state.batch.committee.data.unavailable.len(), 1);
     let screen = s.screen();
     assert!(screen.contains("Julien Ferrand (indisponible)"), "{screen}");
+    // The slot set before no longer holds: a panel of two under the quorum.
+    assert!(
+        screen.contains("! Ce créneau ne tient plus (déplacez-le ou proposez de nouveau) : seuls 2 membres du jury peuvent siéger"),
+        "{screen}"
+    );
     verify_intact(&s);
     // A plain member sees the timetable and cannot change it.
     let mut m = s.reopen_as(SAMPLE, "Julien Ferrand");

@@ -27,7 +27,7 @@ pub use dossiers::{
     SEARCH_FIELDS, SortKey,
 };
 pub use letters::{LetterItem, LettersView, Preview};
-pub use timetable::{Row, TimetableView, rows as timetable_rows};
+pub use timetable::{Row, SlotProblem, TimetableView, rows as timetable_rows};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
