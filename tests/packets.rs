@@ -725,10 +725,12 @@ fn bundle_holds_the_call_dossiers_and_attachments() {
     assert_eq!(zip.by_index(1).expect("second").name(), "manifest.sig");
     let files = manifest["files"].as_array().expect("files");
     // appel.json, 28 dossiers, the call's one letter template, 4
-    // attachments, the member's key, the member's dossiers as rapporteur.
-    assert_eq!(files.len(), 1 + 28 + 1 + 4 + 1 + 1);
+    // attachments, the member's key, the member's dossiers as rapporteur,
+    // the candidates convened to an audition (the call has that stage).
+    assert_eq!(files.len(), 1 + 28 + 1 + 4 + 1 + 1 + 1);
     assert!(files.iter().any(|f| f["path"] == "cle-membre.json"));
     assert!(files.iter().any(|f| f["path"] == "rapporteurs.json"));
+    assert!(files.iter().any(|f| f["path"] == "convoques.json"));
     assert!(
         files
             .iter()

@@ -34,7 +34,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 14;
+const SCHEMA_VERSION: i64 = 15;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -268,7 +268,13 @@ const MIGRATIONS: &[&str] = &[
         at TEXT NOT NULL,
         PRIMARY KEY (reference, member)
      );",
-    // 14: the audition timetable: one slot per shortlisted candidate, with
+    // 14: on a member's laptop, the candidates the chair's dossier stage
+    // convened, as the bundle brought them: the audition stage lists them.
+    "CREATE TABLE issued_shortlist (
+        reference TEXT PRIMARY KEY REFERENCES dossiers(reference),
+        at TEXT NOT NULL
+     );",
+    // 15: the audition timetable: one slot per shortlisted candidate, with
     // the panel that sits for them (a panel, so no two candidates share a
     // start), and unavailability recorded in the app on top of the call's.
     "CREATE TABLE audition_slots (
