@@ -6,6 +6,7 @@
 //! time, on a copy, and `jury verify` must name it. A deleted last event and
 //! a rewritten chain are caught through the fingerprint signed in the minutes.
 
+use chrono::{NaiveDate, NaiveTime};
 use jury::io::import::read_folder;
 use jury::store::Store;
 use jury::store::audit::verify_record;
@@ -13,6 +14,7 @@ use jury::store::record::Signed;
 use jury_core::call::Role;
 use jury_core::decision::Draft;
 use jury_core::records::ScoreRow;
+use jury_core::stage::{Slot, Span, Unavailable, Who};
 use rusqlite::types::Value;
 use rusqlite::{Connection, params};
 use std::path::{Path, PathBuf};
@@ -117,6 +119,53 @@ fn build(dir: &Path) -> PathBuf {
     store
         .set_assignment(SECRETARY, "PDNP06-2025-003", CHAIR, false)
         .expect("removed");
+    // The audition timetable: proposed, moved, swapped, fixed, with an
+    // unavailability recorded.
+    let slot = |reference: &str, day: u32, hour: u32| Slot {
+        reference: reference.into(),
+        day: NaiveDate::from_ymd_opt(2025, 7, day).expect("day"),
+        span: Span {
+            from: NaiveTime::from_hms_opt(hour, 0, 0).expect("time"),
+            to: NaiveTime::from_hms_opt(hour, 45, 0).expect("time"),
+        },
+        panel: vec![CHAIR.into(), MEMBER.into()],
+        fixed: false,
+    };
+    store
+        .propose_schedule(
+            SECRETARY,
+            &[
+                slot("PDNP06-2025-001", 10, 9),
+                slot("PDNP06-2025-004", 10, 14),
+            ],
+        )
+        .expect("proposed");
+    store
+        .move_slot(SECRETARY, &slot("PDNP06-2025-001", 11, 9))
+        .expect("moved");
+    store
+        .swap_slots(
+            SECRETARY,
+            &slot("PDNP06-2025-001", 10, 14),
+            &slot("PDNP06-2025-004", 11, 9),
+        )
+        .expect("swapped");
+    store
+        .set_slot_fixed(SECRETARY, "PDNP06-2025-004", true)
+        .expect("fixed");
+    store
+        .record_unavailable(
+            SECRETARY,
+            &Unavailable {
+                who: Who::Member(MEMBER.into()),
+                day: NaiveDate::from_ymd_opt(2025, 7, 15).expect("day"),
+                span: Some(Span {
+                    from: NaiveTime::from_hms_opt(14, 0, 0).expect("time"),
+                    to: NaiveTime::from_hms_opt(16, 0, 0).expect("time"),
+                }),
+            },
+        )
+        .expect("unavailable");
     let session = store
         .open_session(
             CHAIR,
@@ -271,6 +320,14 @@ const EDITABLE: &[(&str, &[&str])] = &[
         "decision_snapshots",
         &["session_id", "reference", "snapshot"],
     ),
+    (
+        "audition_slots",
+        &["reference", "day", "start", "end", "panel", "fixed"],
+    ),
+    (
+        "audition_unavailability",
+        &["member", "day", "start", "end", "by"],
+    ),
 ];
 
 /// Another value of the same kind, still accepted by the table's checks.
@@ -305,7 +362,10 @@ fn edited(table: &str, column: &str, v: &Value) -> Value {
         (_, "withdrawn_at", Value::Text(_)) => Value::Null,
         (_, _, Value::Text(t)) => Value::Text(format!("{t}x")),
         (_, _, Value::Integer(i))
-            if matches!(column, "without_quorum" | "unsuccessful" | "guarded") =>
+            if matches!(
+                column,
+                "without_quorum" | "unsuccessful" | "guarded" | "fixed"
+            ) =>
         {
             Value::Integer(1 - i)
         }
@@ -477,6 +537,22 @@ fn an_edited_decision_is_named() {
         r.differences,
         [
             "décision de la séance n° 1 sur PDNP06-2025-004 : retenu, motivation « Projet trop peu détaillé. », confirmée expressément, par Sylvie Marcellin dans la base, non_retenu, motivation « Projet trop peu détaillé. », confirmée expressément, par Sylvie Marcellin selon le journal"
+        ]
+    );
+}
+
+#[test]
+fn an_edited_audition_slot_is_named_with_both_times() {
+    let (_dir, db) = built_and_edited(
+        "UPDATE audition_slots SET start = '15:30', end = '16:15' WHERE reference = 'PDNP06-2025-001'",
+        [],
+    );
+    let r = verify_record(&db, None).expect("verify");
+    assert!(r.chain.is_intact(), "the chain itself was not touched");
+    assert_eq!(
+        r.differences,
+        [
+            "créneau d'audition de PDNP06-2025-001 : le 2025-07-10 de 15:30 à 16:15, jury : Sylvie Marcellin, Julien Ferrand dans la base, le 2025-07-10 de 14:00 à 14:45, jury : Sylvie Marcellin, Julien Ferrand selon le journal"
         ]
     );
 }

@@ -32,6 +32,7 @@ pub mod ranking;
 pub mod records;
 pub mod replay;
 pub mod request;
+pub mod schedule;
 pub mod search;
 pub mod snapshot;
 pub mod stage;

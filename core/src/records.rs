@@ -109,6 +109,11 @@ pub struct CommitteeData {
     pub merge_conflicts: Vec<MergeConflict>,
     /// What each closed session froze, per dossier, by session then reference.
     pub snapshots: Vec<crate::snapshot::Snapshot>,
+    /// The audition timetable, in time order.
+    pub slots: Vec<crate::stage::Slot>,
+    /// Unavailability for the auditions recorded in the app (the call's own
+    /// is in the call).
+    pub unavailable: Vec<crate::stage::Unavailable>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

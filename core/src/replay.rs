@@ -296,6 +296,87 @@ pub fn version(reference: &str, n: i64, hash: &str) -> (String, String) {
     )
 }
 
+pub fn slot_label(reference: &str) -> String {
+    format!("créneau d'audition de {reference}")
+}
+
+/// A candidate's audition slot, from the columns as stored (`HH:MM`).
+pub fn slot_text(day: &str, from: &str, to: &str, panel: &[String], fixed: bool) -> String {
+    let mut shown = format!("le {day} de {from} à {to}, jury : {}", panel.join(", "));
+    if fixed {
+        shown.push_str(", fixé");
+    }
+    shown
+}
+
+fn hm(t: chrono::NaiveTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+/// An unavailability recorded in the app for the auditions; `span` is
+/// (from, to) as stored, None for the whole day.
+pub fn unavailable_text(
+    id: i64,
+    who: &crate::stage::Who,
+    day: &str,
+    span: Option<(&str, &str)>,
+    by: &str,
+) -> (String, String) {
+    let who = match who {
+        crate::stage::Who::Member(m) => format!("membre {}", quoted(m)),
+        crate::stage::Who::Candidate(c) => format!("candidat {c}"),
+    };
+    let when = match span {
+        Some((from, to)) => format!("le {day} de {from} à {to}"),
+        None => format!("le {day} toute la journée"),
+    };
+    (
+        format!("indisponibilité n° {id} pour les auditions"),
+        format!("{who} {when}, notée par {by}"),
+    )
+}
+
+/// An unavailability as its `schedule.unavailable` event carries it.
+pub fn unavailable_json(id: i64, u: &crate::stage::Unavailable) -> Value {
+    let (kind, name) = match &u.who {
+        crate::stage::Who::Member(m) => ("member", m),
+        crate::stage::Who::Candidate(c) => ("candidate", c),
+    };
+    serde_json::json!({
+        "id": id,
+        kind: name,
+        "day": u.day.to_string(),
+        "from": u.span.map(|s| s.from.format("%H:%M").to_string()),
+        "to": u.span.map(|s| s.to.format("%H:%M").to_string()),
+    })
+}
+
+/// The unavailability [`unavailable_json`] wrote, with its id.
+pub fn unavailable_from_json(v: &Value) -> Option<(i64, crate::stage::Unavailable)> {
+    use crate::stage::{Span, Unavailable, Who};
+    let who = match (v["member"].as_str(), v["candidate"].as_str()) {
+        (Some(m), None) => Who::Member(m.to_string()),
+        (None, Some(c)) => Who::Candidate(c.to_string()),
+        _ => return None,
+    };
+    let time = |k: &str| {
+        v[k].as_str()
+            .and_then(|t| chrono::NaiveTime::parse_from_str(t, "%H:%M").ok())
+    };
+    let span = match (time("from"), time("to")) {
+        (Some(from), Some(to)) => Some(Span { from, to }),
+        _ => None,
+    };
+    Some((
+        v["id"].as_i64()?,
+        Unavailable {
+            who,
+            day: v["day"].as_str()?.parse().ok()?,
+            span,
+        },
+    ))
+}
+
 #[derive(Default)]
 struct Letter {
     pdf: String,
@@ -344,6 +425,8 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     let mut templates: Option<String> = None;
     let mut member_keys: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
     let mut chair: Option<String> = None;
+    let mut slots: BTreeMap<String, crate::stage::Slot> = BTreeMap::new();
+    let mut unavailability: BTreeMap<i64, (crate::stage::Unavailable, String)> = BTreeMap::new();
     let by_id: BTreeMap<i64, &Event> = events.iter().map(|e| (e.id, e)).collect();
     let json = |text: &Option<String>| -> Value {
         text.as_deref()
@@ -439,6 +522,27 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                 );
             }
             "conflict" => set_conflict(&mut conflicts, &e.target, &after),
+            // A proposal replaces the timetable; the other changes carry the
+            // slots they changed, whole.
+            "schedule.propose" | "schedule.move" | "schedule.swap" | "schedule.fix"
+            | "schedule.unfix" => {
+                if e.action == "schedule.propose" {
+                    slots.clear();
+                }
+                for s in after["slots"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(crate::schedule::from_json)
+                {
+                    slots.insert(s.reference.clone(), s);
+                }
+            }
+            "schedule.unavailable" => {
+                if let Some((id, u)) = unavailable_from_json(&after) {
+                    unavailability.insert(id, (u, e.actor.clone()));
+                }
+            }
             "assign.add" => {
                 if let Some(m) = after["member"].as_str() {
                     assignments.insert((e.target.clone(), m.to_string()), e.actor.clone());
@@ -753,6 +857,28 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     }
     if let Some(fingerprint) = &chair {
         put(chair_key(fingerprint));
+    }
+    for s in slots.values() {
+        put((
+            slot_label(&s.reference),
+            slot_text(
+                &s.day.to_string(),
+                &hm(s.span.from),
+                &hm(s.span.to),
+                &s.panel,
+                s.fixed,
+            ),
+        ));
+    }
+    for (id, (u, by)) in &unavailability {
+        let span = u.span.map(|s| (hm(s.from), hm(s.to)));
+        put(unavailable_text(
+            *id,
+            &u.who,
+            &u.day.to_string(),
+            span.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+            by,
+        ));
     }
     p
 }

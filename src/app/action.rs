@@ -172,6 +172,14 @@ actions! {
         AssignmentView        => "assignment_view",           "Attribution des dossiers aux rapporteur·e·s", "Assign dossiers to rapporteurs";
         ToggleAssignment      => "toggle_assignment",         "Attribuer / retirer ce dossier à ce membre", "Assign / unassign this dossier to this member";
         ProposeAssignment     => "propose_assignment",        "Proposer une attribution équilibrée", "Propose a balanced assignment";
+        // Timetable
+        TimetableView         => "timetable_view",            "Calendrier des auditions", "Audition timetable";
+        SlotLeft              => "slot_left",                 "Jour précédent", "Previous day";
+        SlotRight             => "slot_right",                "Jour suivant", "Next day";
+        ProposeSchedule       => "propose_schedule",          "Proposer un calendrier (créneaux fixés gardés)", "Propose a timetable (fixed slots kept)";
+        MoveSlot              => "move_slot",                 "Déplacer le candidat (puis sur la case d'arrivée ; échange si occupée)", "Move the candidate (then on the target cell; swaps if taken)";
+        FixSlot               => "fix_slot",                  "Fixer / libérer le créneau", "Fix / free the slot";
+        RecordUnavailable     => "record_unavailable",        "Noter une indisponibilité", "Record an unavailability";
     }
     typed {
         /// A typed character in a text field; not bindable.

@@ -76,6 +76,15 @@ pub enum Purpose {
     /// Jury's balanced assignment of rapporteurs, to confirm (k chosen
     /// here when the call does not set it).
     ProposeAssignment,
+    /// Proposing a timetable (a confirmation), or recording an
+    /// unavailability: submitted by `update::timetable`.
+    Schedule(ScheduleForm),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScheduleForm {
+    Propose,
+    Unavailable,
 }
 
 #[derive(Clone, Debug, PartialEq)]

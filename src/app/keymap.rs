@@ -25,6 +25,7 @@ pub enum Context {
     Input,
     Help,
     Popup,
+    Timetable,
 }
 
 pub const CONTEXTS: &[Context] = &[
@@ -39,6 +40,7 @@ pub const CONTEXTS: &[Context] = &[
     Context::Input,
     Context::Help,
     Context::Popup,
+    Context::Timetable,
 ];
 
 impl Context {
@@ -55,6 +57,7 @@ impl Context {
             Context::Input => "input",
             Context::Help => "help",
             Context::Popup => "popup",
+            Context::Timetable => "timetable",
         }
     }
 
@@ -75,6 +78,7 @@ impl Context {
             Context::Input => lang.tr(text::INPUT),
             Context::Help => lang.tr(text::HELP),
             Context::Popup => lang.tr(text::POPUP),
+            Context::Timetable => lang.tr(text::TIMETABLE),
         }
     }
 }
@@ -383,6 +387,7 @@ mod text {
     pub const INPUT: Tr = Tr::new("Saisie de texte", "Text input");
     pub const HELP: Tr = Tr::new("Aide", "Help");
     pub const POPUP: Tr = Tr::new("Fenêtres", "Pop-ups");
+    pub const TIMETABLE: Tr = Tr::new("Calendrier des auditions", "Audition timetable");
 
     // Keys
     pub const SPACE: Tr = Tr::new("Espace", "Space");

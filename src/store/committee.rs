@@ -153,6 +153,8 @@ impl Store {
             )
             .optional()
             .map_err(err)?;
+        data.slots = self.slots()?;
+        data.unavailable = self.unavailability()?;
         Ok(data)
     }
 
@@ -559,6 +561,7 @@ pub(super) fn action_label(action: &str, lang: Lang) -> &'static str {
         "assign.propose" => ("attribution proposée", "proposed assignment"),
         "store.encrypt" => ("chiffrement de la base", "database encrypted"),
         "store.rekey" => ("changement de phrase secrète", "passphrase changed"),
+        a if a.starts_with("schedule.") => ("calendrier des auditions", "audition timetable"),
         _ => ("action", "action"),
     };
     lang.t(fr, en)

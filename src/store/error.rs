@@ -288,6 +288,10 @@ pub enum Refusal {
     AlreadyAnonymised,
     /// A change to the rapporteurs refused (role, conflict, who scores).
     Assign(jury_core::assign::AssignRefusal),
+    /// Moving, swapping or fixing a candidate who has no audition slot.
+    NotScheduled,
+    /// Moving a candidate onto the slot of another (named): swap them.
+    SlotTaken(String),
 }
 
 /// One reason a packet's content does not fit the chair's database.
@@ -368,6 +372,18 @@ impl Refusal {
                 "Cette base est déjà anonymisée : aucun dossier à traiter.",
                 "This database is already anonymised: no dossier left.",
             ),
+            NotScheduled => t(
+                "Ce candidat n'a pas de créneau d'audition : proposez d'abord un calendrier.",
+                "This candidate has no audition slot: propose a timetable first.",
+            ),
+            SlotTaken(other) => match lang {
+                Lang::Fr => format!(
+                    "Ce créneau est celui de {other} : échangez-les plutôt, rien n'a été modifié."
+                ),
+                Lang::En => {
+                    format!("This slot is {other}'s: swap them instead, nothing was changed.")
+                }
+            },
             NoCall => t(
                 "Cette base n'est liée à aucun appel : ouvrez d'abord l'appel dans Jury.",
                 "This database is bound to no call: open the call in Jury first.",

@@ -25,6 +25,7 @@ pub mod private;
 pub mod record;
 pub mod requests;
 mod rights;
+mod schedule;
 pub mod versions;
 pub use crypt::Passphrase;
 pub use error::{Holder, PacketProblem, Refusal, StoreError};
@@ -33,7 +34,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 14;
+const SCHEMA_VERSION: i64 = 15;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -272,6 +273,29 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE issued_shortlist (
         reference TEXT PRIMARY KEY REFERENCES dossiers(reference),
         at TEXT NOT NULL
+     );",
+    // 15: the audition timetable: one slot per shortlisted candidate, with
+    // the panel that sits for them (a panel, so no two candidates share a
+    // start), and unavailability recorded in the app on top of the call's.
+    "CREATE TABLE audition_slots (
+        reference TEXT PRIMARY KEY REFERENCES dossiers(reference),
+        day TEXT NOT NULL,
+        start TEXT NOT NULL,
+        end TEXT NOT NULL,
+        panel TEXT NOT NULL,
+        fixed INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (day, start)
+     );
+     CREATE TABLE audition_unavailability (
+        id INTEGER PRIMARY KEY,
+        member TEXT,
+        candidate TEXT,
+        day TEXT NOT NULL,
+        start TEXT,
+        end TEXT,
+        by TEXT NOT NULL,
+        at TEXT NOT NULL,
+        CHECK ((member IS NULL) <> (candidate IS NULL))
      );",
 ];
 

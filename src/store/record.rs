@@ -478,6 +478,9 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
         let (k, v) = replay::request(id, &reference, &due, &date, v);
         p.insert(k, v);
     }
+    if has_column(conn, "audition_slots", "panel")? {
+        super::schedule::projection(conn, &mut p)?;
+    }
     for (reference, content, hash) in
         rows(conn, "SELECT reference, content, hash FROM dossiers", |r| {
             Ok((

@@ -490,6 +490,13 @@ impl App {
                 .store
                 .apply_proposal(&me, pairs, *per_dossier, *cap)
                 .map(|_| ()),
+            Change::ProposeSchedule(slots) => self.store.propose_schedule(&me, slots),
+            Change::MoveSlot(slot) => self.store.move_slot(&me, slot),
+            Change::SwapSlots(a, b) => self.store.swap_slots(&me, a, b),
+            Change::FixSlot { reference, fixed } => {
+                self.store.set_slot_fixed(&me, reference, *fixed)
+            }
+            Change::Unavailable(u) => self.store.record_unavailable(&me, u),
         }
         .map(|()| None)
     }

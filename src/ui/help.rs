@@ -19,7 +19,16 @@ pub(super) fn hints(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let committee = s.screen == crate::app::state::Screen::Committee;
     let letters = s.screen == crate::app::state::Screen::Letters;
     let assignment = s.screen == crate::app::state::Screen::Assignment;
+    let timetable = s.screen == crate::app::state::Screen::Timetable;
     let actions: &[Action] = match (&s.mode, s.dossiers.focus) {
+        (Mode::Normal, _) if timetable => &[
+            Action::ProposeSchedule,
+            Action::MoveSlot,
+            Action::FixSlot,
+            Action::RecordUnavailable,
+            Action::TimetableView,
+            Action::Help,
+        ],
         (Mode::Normal, _) if assignment => &[
             Action::ToggleAssignment,
             Action::ProposeAssignment,

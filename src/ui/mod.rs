@@ -2,9 +2,10 @@
 //!
 //! `render` lays out the header, the current screen, the status line and the
 //! hint bar, then draws whichever pop-up is open on top. One file per thing
-//! drawn: `list`, `dossier` and `grid` make the dossiers screen; `committee`
-//! and `letters` are screens of their own; `help` holds the hint bar and the
-//! help screen, `popups` every other pop-up; `theme` and `wrap` are shared.
+//! drawn: `list`, `dossier` and `grid` make the dossiers screen; `committee`,
+//! `assignment`, `letters` and `timetable` are screens of their own; `help`
+//! holds the hint bar and the help screen, `popups` every other pop-up;
+//! `theme` and `wrap` are shared.
 
 mod assignment;
 mod committee;
@@ -16,6 +17,7 @@ mod list;
 mod popups;
 mod punct;
 mod theme;
+mod timetable;
 mod wrap;
 
 use crate::app::state::{FrameInfo, Mode, State};
@@ -56,6 +58,7 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
         match s.screen {
             crate::app::state::Screen::Committee => committee::render(f, s, &theme, body),
             crate::app::state::Screen::Assignment => assignment::render(f, s, &theme, body),
+            crate::app::state::Screen::Timetable => timetable::render(f, s, &theme, body),
             _ => letters::render(f, s, &theme, body),
         }
         render_status(f, s, &theme, status);

@@ -18,6 +18,7 @@ mod assignment;
 mod committee;
 mod dossiers;
 mod letters;
+mod timetable;
 
 pub use assignment::{AssignmentView, Cell};
 pub use committee::CommitteeView;
@@ -26,6 +27,7 @@ pub use dossiers::{
     SEARCH_FIELDS, SortKey,
 };
 pub use letters::{LetterItem, LettersView, Preview};
+pub use timetable::{Row, SlotProblem, TimetableView, rows as timetable_rows};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
@@ -34,6 +36,7 @@ pub enum Screen {
     Letters,
     /// Rapporteurs: dossiers by members.
     Assignment,
+    Timetable,
 }
 
 /// One line of a dossier's history, read from the audit trail.
@@ -156,6 +159,7 @@ pub struct State {
     pub committee_view: CommitteeView,
     pub letters_view: LettersView,
     pub assignment_view: AssignmentView,
+    pub timetable_view: TimetableView,
 }
 
 /// Where Jury runs: language, terminal, files, the day.
@@ -366,6 +370,7 @@ impl State {
                 progress: None,
             },
             assignment_view: AssignmentView::default(),
+            timetable_view: TimetableView::default(),
         };
         let mut territories: Vec<String> = s
             .batch
@@ -406,6 +411,9 @@ impl State {
             }
             Mode::Normal if self.screen == Screen::Assignment => {
                 vec![Context::Assignment, Context::Global]
+            }
+            Mode::Normal if self.screen == Screen::Timetable => {
+                vec![Context::Timetable, Context::Global]
             }
             Mode::Normal => {
                 let pane = match self.dossiers.focus {

@@ -10,6 +10,7 @@ mod outcome;
 mod stage;
 #[cfg(test)]
 mod tests;
+mod timetable;
 
 use crate::app::action::Action;
 use crate::app::state::{FrameInfo, GridTarget, Mode, Pane, Progress, Score, Screen, State};
@@ -228,10 +229,14 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         assignment::toggle(s);
         return Vec::new();
     }
+    if action == Action::TimetableView {
+        return timetable::toggle(s);
+    }
     match s.screen {
         Screen::Committee => return committee::normal(s, action),
         Screen::Letters => return letters::normal(s, action),
         Screen::Assignment => return assignment::normal(s, action),
+        Screen::Timetable => return timetable::normal(s, action),
         Screen::Dossiers => {}
     }
     let mut effects = Vec::new();
@@ -375,7 +380,14 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::Minutes
         | Action::AssignmentView
         | Action::ToggleAssignment
-        | Action::ProposeAssignment => {}
+        | Action::ProposeAssignment
+        | Action::TimetableView
+        | Action::SlotLeft
+        | Action::SlotRight
+        | Action::ProposeSchedule
+        | Action::MoveSlot
+        | Action::FixSlot
+        | Action::RecordUnavailable => {}
     }
     effects
 }

@@ -339,6 +339,11 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
         Change::Propose { pairs, .. } => {
             format!("{} {}", pairs.len(), lang.tr(text::PAIRS_ADDED))
         }
+        Change::ProposeSchedule(_)
+        | Change::MoveSlot(_)
+        | Change::SwapSlots(..)
+        | Change::FixSlot { .. }
+        | Change::Unavailable(_) => super::timetable::written(change, lang),
     })
 }
 

@@ -856,6 +856,7 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
         }
         // Submitted by update::members and update::assignment, which own them.
         Purpose::SetUpCommittee | Purpose::ProposeAssignment => return Ok(Vec::new()),
+        Purpose::Schedule(what) => return super::super::timetable::submit(s, form, what),
         Purpose::AddMember => {
             let name = form.text_of("name");
             if name.is_empty() {

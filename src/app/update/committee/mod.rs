@@ -109,6 +109,17 @@ pub enum Change {
         per_dossier: u32,
         cap: Option<u32>,
     },
+    /// A proposed timetable replaces the slots (fixed ones as they were).
+    ProposeSchedule(Vec<jury_core::stage::Slot>),
+    /// A candidate moved to a free slot, with the panel that sits there.
+    MoveSlot(jury_core::stage::Slot),
+    /// Two candidates swapped: their new slots.
+    SwapSlots(jury_core::stage::Slot, jury_core::stage::Slot),
+    FixSlot {
+        reference: String,
+        fixed: bool,
+    },
+    Unavailable(jury_core::stage::Unavailable),
 }
 
 impl Change {
