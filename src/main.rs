@@ -213,6 +213,27 @@ fn check(dir: &std::path::Path) -> ExitCode {
                 errors,
                 warnings
             );
+            // What the audition stage offers: a window too small for the
+            // shortlist is better seen now than when scheduling.
+            if let Some(a) = &folder.call.audition {
+                let slots = a.slots().len();
+                println!(
+                    "Auditions : {} jour(s), {slots} créneau(x) de {} min, {}{}.",
+                    a.days.len(),
+                    a.slot_minutes,
+                    match a.criteria.len() {
+                        0 => "sans notes (le classement des dossiers décide)".to_string(),
+                        n => format!("{n} critère(s) d'audition"),
+                    },
+                    match a.shortlist {
+                        Some(n) if n as usize > slots => format!(
+                            " ; attention : {n} convoqué·e·s prévu·e·s pour {slots} créneau(x)"
+                        ),
+                        Some(n) => format!(", {n} convoqué·e·s au plus"),
+                        None => String::new(),
+                    }
+                );
+            }
             if folder.diags.iter().any(|d| d.severity == Severity::Error) {
                 ExitCode::from(1)
             } else {

@@ -726,10 +726,12 @@ fn bundle_holds_the_call_dossiers_and_attachments() {
     let files = manifest["files"].as_array().expect("files");
     // appel.json, 28 dossiers, the call's two letter templates (a
     // decision's and the convocation), 4 attachments, the member's key, the
-    // member's dossiers as rapporteur.
-    assert_eq!(files.len(), 1 + 28 + 2 + 4 + 1 + 1);
+    // member's dossiers as rapporteur, the candidates convened to an
+    // audition (the call has that stage).
+    assert_eq!(files.len(), 1 + 28 + 2 + 4 + 1 + 1 + 1);
     assert!(files.iter().any(|f| f["path"] == "cle-membre.json"));
     assert!(files.iter().any(|f| f["path"] == "rapporteurs.json"));
+    assert!(files.iter().any(|f| f["path"] == "convoques.json"));
     assert!(
         files
             .iter()

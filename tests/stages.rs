@@ -30,7 +30,11 @@ fn close_session(s: &mut Session) {
 
 /// The dossier stage: A, B and C convened, D not; the session closed.
 fn shortlisted() -> Session {
-    let mut s = open(SAMPLE, Some(CHAIR));
+    shortlisted_in(SAMPLE)
+}
+
+fn shortlisted_in(call: &str) -> Session {
+    let mut s = open(call, Some(CHAIR));
     s.score_and_open_session(
         &[
             (A, [5, 5, 5, 5]),
@@ -202,6 +206,51 @@ fn the_audition_stage_scores_the_convened_on_its_grid_and_ranks_on_the_combined_
         "{second}"
     );
 
+    // The export says who was convened and how the stages ended.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
+        .args(["export", "csv", "--db"])
+        .arg(&s.db)
+        .output()
+        .expect("jury export csv");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header = reader.headers().expect("header").clone();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+    };
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let cells = |reference: &str| -> Vec<String> {
+        let row = rows
+            .iter()
+            .find(|r| &r[0] == reference)
+            .unwrap_or_else(|| panic!("no row {reference}"));
+        [
+            "Convoqué à l'audition",
+            "Absent à l'audition",
+            "Note d'audition",
+            "Note finale",
+            "Rang final",
+            "Décision",
+        ]
+        .iter()
+        .map(|c| row[column(c)].to_string())
+        .collect()
+    };
+    assert_eq!(cells(B), ["oui", "non", "5,00", "4,20", "1", "Retenu"]);
+    assert_eq!(cells(C)[..2], ["oui", "oui"]);
+    assert_eq!(cells(C)[4], "non classé (absent à l'audition)");
+    assert_eq!(cells(D), ["non", "", "", "", "", "Non retenu"]);
+
     // The record is the committee's: every change replays.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
         .args(["verify", "--db"])
@@ -221,9 +270,10 @@ fn the_audition_stage_scores_the_convened_on_its_grid_and_ranks_on_the_combined_
 #[test]
 fn only_the_chair_and_the_secretary_record_an_absence_and_only_for_the_convened() {
     let s = shortlisted();
+    // Reopened once the shortlist is closed, the call opens at the auditions.
     let mut s = s.reopen_as(SAMPLE, "Julien Ferrand");
+    assert!(s.screen().contains(" Auditions "), "{}", s.screen());
     s.act("switch_view");
-    s.act("switch_stage");
     s.goto_committee(A);
     s.act("record_absence");
     assert!(
@@ -235,6 +285,7 @@ fn only_the_chair_and_the_secretary_record_an_absence_and_only_for_the_convened(
     let mut s = s.reopen_as(SAMPLE, SECRETARY);
     s.act("switch_view");
     // At the dossier stage there is no audition to miss.
+    s.act("switch_stage");
     s.goto_committee(A);
     s.act("record_absence");
     assert!(
@@ -335,4 +386,149 @@ fn an_unscored_audition_keeps_the_dossier_ranking() {
             "audition ALLIER-M1-001 non_retenu",
         ]
     );
+}
+
+#[test]
+fn at_the_audition_only_the_panel_scores_and_nobody_scores_the_absent() {
+    let s = shortlisted();
+    // Agnès Tordo is a rapporteur, not on the call's panel.
+    let mut s = s.reopen_as(SAMPLE, "Agnès Tordo");
+    s.select(A);
+    s.act("focus_grid");
+    s.act("score_4");
+    assert!(
+        s.screen().contains("Vous ne siégez pas au jury d'audition"),
+        "{}",
+        s.screen()
+    );
+    let mut s = s.reopen_as(SAMPLE, CHAIR);
+    s.act("switch_view");
+    s.goto_committee(C);
+    s.act("record_absence");
+    s.act("switch_view");
+    s.select(C);
+    s.act("focus_grid");
+    s.act("score_4");
+    assert!(
+        s.screen()
+            .contains("Candidat·e absent·e à l'audition : rien à noter"),
+        "{}",
+        s.screen()
+    );
+    let audition_scores: Vec<String> = s.query(
+        "SELECT reference FROM scores WHERE criterion IN ('motivation', 'binome', 'posture')",
+    );
+    assert!(audition_scores.is_empty(), "{audition_scores:?}");
+}
+
+/// A panel member scores the auditions on their own laptop: their bundle
+/// lists the convened candidates, their packet brings the audition scores.
+#[test]
+fn a_panel_members_audition_scores_travel_by_bundle_and_packet() {
+    let mut chair = shortlisted();
+    // The member's Jury opens at the auditions: the bundle says who is convened.
+    let mut member = open_bundle(&mut chair, "Julien Ferrand");
+    assert!(
+        member.screen().contains(" Auditions "),
+        "{}",
+        member.screen()
+    );
+    let listed: Vec<String> = member
+        .app
+        .state
+        .dossiers
+        .view
+        .iter()
+        .map(|i| member.app.state.batch.entries[*i].dossier.reference.clone())
+        .collect();
+    assert_eq!(listed, [A, B, C], "the bundle's shortlist");
+    let shared = member.letters_dir();
+    member.select(B);
+    member.score_current(&[4, 5, 3]);
+    member.act("export_packet");
+    let packet = std::fs::read_dir(&shared)
+        .expect("packet folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("packet file");
+    chair.act("import_packet");
+    chair.fill("path", &packet.display().to_string());
+    chair.act("confirm");
+    assert!(
+        chair.screen().contains("Paquet importé : 3 notes ajoutées"),
+        "{}",
+        chair.screen()
+    );
+    let merged: Vec<f64> = chair.query(
+        "SELECT value FROM scores WHERE reference = 'PDNP06-2025-002' AND member = 'Julien Ferrand' ORDER BY criterion",
+    );
+    // binome, motivation, posture.
+    assert_eq!(merged, [5.0, 4.0, 3.0]);
+    // The member's record replays, the issued shortlist included.
+    let report = jury::store::audit::verify_record(&member.db, None).expect("verify");
+    assert!(report.is_intact(), "{report:?}");
+}
+
+#[test]
+fn jury_check_says_what_the_audition_stage_offers() {
+    let check = |call: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
+            .arg("check")
+            .arg(root().join(call))
+            .output()
+            .expect("jury check");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let caf06 = check(SAMPLE);
+    assert!(
+        caf06.contains("Auditions : 7 jour(s), 49 créneau(x) de 45 min, 3 critère(s) d'audition, 8 convoqué·e·s au plus."),
+        "{caf06}"
+    );
+    let allier = check("tests/fixtures/allier-module1");
+    assert!(
+        allier.contains("Auditions : 1 jour(s), 4 créneau(x) de 40 min, sans notes (le classement des dossiers décide)."),
+        "{allier}"
+    );
+}
+
+/// After the auditions, a candidate ranked past the call's capacity starts
+/// on the waiting list; one within it, accepted.
+#[test]
+fn the_final_decision_starts_from_the_capacity() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let call = dir.path().join("appel");
+    copy_dir(&root().join(SAMPLE), &call);
+    let text = std::fs::read_to_string(call.join("appel.json")).expect("call");
+    std::fs::write(
+        call.join("appel.json"),
+        text.replace("\"capacity\": 8", "\"capacity\": 1"),
+    )
+    .expect("write");
+    let mut s = shortlisted_in(&call.display().to_string());
+    s.act("switch_stage");
+    s.act("switch_view");
+    s.select(B);
+    s.score_current(&[5, 5, 5]);
+    s.select(A);
+    s.score_current(&[3, 3, 3]);
+    // C met the panel badly: 40 % × 80 + 60 % × 20 = 44 < the threshold of 50.
+    s.select(C);
+    s.score_current(&[1, 1, 1]);
+    s.act("switch_view");
+    s.act("open_session");
+    s.fill("date", "18 juillet 2025");
+    s.act("confirm");
+    for (r, kind) in [
+        (B, "retenu"),
+        (A, "liste_complementaire"),
+        (C, "non_retenu"),
+    ] {
+        s.goto_committee(r);
+        s.act("decide");
+        let jury::app::state::Mode::Form(form) = &s.app.state.mode else {
+            panic!("decision form: {}", s.screen());
+        };
+        assert_eq!(form.choice_of("kind").as_deref(), Some(kind), "{r}");
+        s.act("cancel");
+    }
 }

@@ -108,7 +108,7 @@ fn eight_convened_are_proposed_over_two_days_without_double_booking() {
     };
     assert_eq!(
         form.note.as_deref(),
-        Some("8 candidats placés sur 8, 0 créneaux fixés gardés.")
+        Some("8 candidats placés sur 8, 0 créneau fixé gardé.")
     );
     s.act("confirm");
     let placed = slots(&s);
@@ -180,6 +180,15 @@ fn moves_and_swaps_with_the_keys_and_a_fixed_slot_stays_through_a_new_proposal()
     assert_eq!(slots(&s).len(), 8);
     let screen = s.screen();
     assert!(screen.contains("(fixé)"), "{screen}");
+    // The dossier's history says where its audition went.
+    s.act("history");
+    let screen = s.screen();
+    assert!(
+        screen.contains("audition déplacée au 15 juillet 2025, 09:00"),
+        "{screen}"
+    );
+    assert!(screen.contains("créneau d'audition fixé"), "{screen}");
+    s.act("close");
     let events: Vec<String> =
         s.query("SELECT action FROM audit WHERE action LIKE 'schedule.%' ORDER BY id");
     assert_eq!(
@@ -257,6 +266,11 @@ fn an_unavailability_is_recorded_from_the_cursor_and_only_the_chair_or_secretary
     assert_eq!(s.app.state.batch.committee.data.unavailable.len(), 1);
     let screen = s.screen();
     assert!(screen.contains("Julien Ferrand (indisponible)"), "{screen}");
+    // The slot set before no longer holds: a panel of two under the quorum.
+    assert!(
+        screen.contains("! Ce créneau ne tient plus (déplacez-le ou proposez de nouveau) : seuls 2 membres du jury peuvent siéger"),
+        "{screen}"
+    );
     verify_intact(&s);
     // A plain member sees the timetable and cannot change it.
     let mut m = s.reopen_as(SAMPLE, "Julien Ferrand");
@@ -267,6 +281,53 @@ fn an_unavailability_is_recorded_from_the_cursor_and_only_the_chair_or_secretary
         status.text,
         "Seuls la présidence et le secrétariat modifient le calendrier des auditions."
     );
+}
+
+#[test]
+fn the_confirmation_names_who_cannot_be_placed_and_why() {
+    let mut s = convened();
+    // PDNP06-2025-008 can come on none of the seven days: six recorded
+    // here, the last through the form, which reloads them all.
+    let away = |d: u32| jury_core::stage::Unavailable {
+        who: jury_core::stage::Who::Candidate("PDNP06-2025-008".into()),
+        day: day(d),
+        span: None,
+    };
+    for d in [9, 10, 11, 15, 16, 17] {
+        s.app
+            .store
+            .record_unavailable(CHAIR, &away(d))
+            .expect("recorded");
+    }
+    s.act("record_unavailable");
+    s.choose("who", "c:PDNP06-2025-008");
+    s.fill("day", "18 juillet 2025");
+    s.fill("from", "");
+    s.fill("to", "");
+    s.act("confirm");
+    assert!(matches!(s.app.state.mode, Mode::Normal), "{}", s.screen());
+    assert_eq!(
+        s.app.state.batch.committee.data.unavailable,
+        [9, 10, 11, 15, 16, 17, 18].map(away)
+    );
+    s.act("propose_schedule");
+    let Mode::Form(form) = &s.app.state.mode else {
+        panic!("confirmation: {}", s.screen());
+    };
+    assert_eq!(
+        form.note.as_deref(),
+        Some(
+            "7 candidats placés sur 8, 0 créneau fixé gardé. Non placés : PDNP06-2025-008 (indisponible à tous les créneaux libres)"
+        )
+    );
+    s.act("confirm");
+    assert_eq!(slots(&s).len(), 7);
+    let screen = s.screen();
+    assert!(
+        screen.contains("Convoqués sans créneau : PDNP06-2025-008"),
+        "{screen}"
+    );
+    verify_intact(&s);
 }
 
 #[test]

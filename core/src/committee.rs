@@ -89,8 +89,12 @@ impl CommitteeData {
     }
 
     /// The dossiers whose current dossier-stage decision convenes them to
-    /// an audition, in the order the decisions were recorded.
+    /// an audition, in the order the decisions were recorded; on a
+    /// member's laptop, without decisions, the list the bundle brought.
     pub fn convened(&self) -> Vec<String> {
+        if self.decisions.is_empty() {
+            return self.issued_shortlist.clone();
+        }
         let stage = self.of_stage(Stage::Dossier);
         let mut current: Vec<(&str, &str)> = Vec::new();
         for d in &stage.decisions {

@@ -100,6 +100,9 @@ pub struct CommitteeData {
     pub outcome: Option<Outcome>,
     /// Candidates recorded absent from their audition.
     pub absences: Vec<Absence>,
+    /// On a member's laptop: the candidates the chair convened, as the
+    /// bundle brought them (the member's base has no decisions).
+    pub issued_shortlist: Vec<String>,
     /// Per member: their latest merged packet and how many dossiers it scored.
     pub packets: Vec<PacketSummary>,
     /// Scores two packets disagreed on, left for the chair.

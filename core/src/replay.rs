@@ -113,6 +113,14 @@ pub fn session(s: &SessionRow) -> (String, String) {
     (format!("séance n° {}", s.id), shown)
 }
 
+/// A candidate the chair convened, as a member's bundle brought it.
+pub fn issued(reference: &str) -> (String, String) {
+    (
+        format!("convocation à l'audition de {reference} (lot de la présidence)"),
+        String::new(),
+    )
+}
+
 /// A candidate recorded absent from their audition.
 pub fn absence(reference: &str, by: &str) -> (String, String) {
     (
@@ -420,6 +428,7 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     let mut consensus_grid: BTreeMap<(String, String), f64> = BTreeMap::new();
     let mut sessions: BTreeMap<i64, Session> = BTreeMap::new();
     let mut absences: BTreeMap<String, String> = BTreeMap::new();
+    let mut shortlist: BTreeSet<String> = BTreeSet::new();
     let mut decisions: BTreeMap<(i64, String), Decision> = BTreeMap::new();
     let mut outcomes: BTreeMap<i64, Vec<(bool, String, String)>> = BTreeMap::new();
     let mut letters: BTreeMap<(String, i64), Letter> = BTreeMap::new();
@@ -638,6 +647,14 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                     );
                 }
             }
+            "shortlist.bundle" => {
+                shortlist = after["dossiers"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r.as_str().map(str::to_string))
+                    .collect();
+            }
             "audition.absence" => {
                 if after["absent"].as_bool() == Some(true) {
                     absences.insert(e.target.clone(), e.actor.clone());
@@ -845,6 +862,9 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     }
     for (reference, by) in &absences {
         put(absence(reference, by));
+    }
+    for reference in &shortlist {
+        put(issued(reference));
     }
     for (sid, list) in &outcomes {
         for (i, (unsuccessful, motivation, by)) in list.iter().enumerate() {

@@ -36,6 +36,32 @@ impl Stage {
         }
     }
 
+    /// Where a committee reopening the call stands: at the auditions once
+    /// a closed session of the dossier stage convened someone and no
+    /// dossier-stage session is open; at the dossier stage otherwise.
+    pub fn current(call: &crate::call::Call, data: &crate::records::CommitteeData) -> Stage {
+        if call.audition.is_none() {
+            return Stage::Dossier;
+        }
+        let open_dossier = data
+            .sessions
+            .iter()
+            .any(|s| s.is_open() && s.stage == Stage::Dossier);
+        let convened_closed = data.decisions.iter().any(|d| {
+            d.kind == crate::call::decision_id::CONVOQUE
+                && data
+                    .sessions
+                    .iter()
+                    .any(|s| s.id == d.session_id && !s.is_open())
+        });
+        let issued = !data.issued_shortlist.is_empty();
+        if !open_dossier && (convened_closed || issued) {
+            Stage::Audition
+        } else {
+            Stage::Dossier
+        }
+    }
+
     /// « Étude des dossiers » / « Auditions »: how screens and minutes name it.
     pub fn label(self, lang: crate::fr::Lang) -> &'static str {
         match self {
@@ -170,6 +196,47 @@ pub struct Slot {
     pub panel: Vec<String>,
     /// Set by hand: a new proposal keeps it where it is.
     pub fixed: bool,
+}
+
+/// Why a member may not score a candidate at the audition stage.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AuditionRefusal {
+    /// The call names the panel and the member is not on it.
+    #[error("off the panel")]
+    OffPanel,
+    /// The candidate did not come: there is nothing to score.
+    #[error("absent")]
+    Absent,
+}
+
+impl AuditionRefusal {
+    pub fn message(&self, lang: crate::fr::Lang) -> &'static str {
+        match self {
+            AuditionRefusal::OffPanel => lang.t(
+                "Vous ne siégez pas au jury d'audition (« panel » de l'appel) : les notes d'audition sont celles du jury.",
+                "You do not sit on the audition panel (the call's \"panel\"): audition scores are the panel's.",
+            ),
+            AuditionRefusal::Absent => lang.t(
+                "Candidat·e absent·e à l'audition : rien à noter (retirez l'absence avec b si elle ou il est venu).",
+                "Candidate absent from the audition: nothing to score (withdraw the absence with b if they came).",
+            ),
+        }
+    }
+}
+
+impl Audition {
+    /// Whether `member` may score a candidate at the audition: on the
+    /// panel (any scoring member when the call names none), and the
+    /// candidate came.
+    pub fn may_score(&self, member: &str, absent: bool) -> Result<(), AuditionRefusal> {
+        if !self.panel.is_empty() && !self.panel.iter().any(|p| p == member) {
+            return Err(AuditionRefusal::OffPanel);
+        }
+        if absent {
+            return Err(AuditionRefusal::Absent);
+        }
+        Ok(())
+    }
 }
 
 fn time(s: &str) -> Option<NaiveTime> {

@@ -64,6 +64,13 @@ pub enum Happened {
         member: String,
         kept: Option<f64>,
     },
+    /// Recorded absent from the audition (`absent`), or that withdrawn.
+    Absence { absent: bool },
+    /// The candidate's audition slot moved (alone or swapped with
+    /// another's) to `day` (ISO) at `from` (HH:MM).
+    SlotMoved { day: String, from: String },
+    /// The audition slot fixed (a new proposal keeps it) or freed.
+    SlotFixed(bool),
     /// The actor undid their last action.
     Undo,
     /// An event the history does not describe: its action as recorded.
@@ -105,6 +112,9 @@ impl Happened {
             "conflict" => Happened::Conflict {
                 member: text(&after, "member"),
                 declared: after["declared"].as_bool() == Some(true),
+            },
+            "audition.absence" => Happened::Absence {
+                absent: after["absent"].as_bool() == Some(true),
             },
             "assign.add" => Happened::Assigned {
                 member: text(&after, "member"),
@@ -157,6 +167,20 @@ impl Happened {
                 member: text(&after, "member"),
                 kept: after["value"].as_f64(),
             },
+            // A swap is recorded on "<reference>/<other reference>".
+            "schedule.move" | "schedule.swap" => {
+                let reference = target.split('/').next().unwrap_or(target);
+                let slot = after["slots"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|s| s["reference"].as_str() == Some(reference));
+                Happened::SlotMoved {
+                    day: slot.map(|s| text(s, "day")).unwrap_or_default(),
+                    from: slot.map(|s| text(s, "from")).unwrap_or_default(),
+                }
+            }
+            "schedule.fix" | "schedule.unfix" => Happened::SlotFixed(action == "schedule.fix"),
             "undo" => Happened::Undo,
             other => Happened::Other(other.to_string()),
         }
@@ -324,6 +348,46 @@ mod tests {
                 after: None,
                 comment: None,
             }
+        );
+    }
+
+    #[test]
+    fn an_absence_recorded_or_withdrawn_reads_as_such() {
+        assert_eq!(
+            read(
+                "audition.absence",
+                "R",
+                Some(r#"{"absent":false}"#),
+                Some(r#"{"absent":true}"#)
+            ),
+            Happened::Absence { absent: true }
+        );
+        assert_eq!(
+            read(
+                "audition.absence",
+                "R",
+                Some(r#"{"absent":true}"#),
+                Some(r#"{"absent":false}"#)
+            ),
+            Happened::Absence { absent: false }
+        );
+    }
+
+    #[test]
+    fn a_swap_reads_the_slot_of_the_dossier_it_is_listed_under() {
+        let after = r#"{"slots":[
+            {"reference":"A","day":"2025-07-10","from":"14:00","to":"14:45","panel":[],"fixed":false},
+            {"reference":"B","day":"2025-07-11","from":"09:00","to":"09:45","panel":[],"fixed":true}]}"#;
+        assert_eq!(
+            read("schedule.swap", "A/B", None, Some(after)),
+            Happened::SlotMoved {
+                day: "2025-07-10".into(),
+                from: "14:00".into()
+            }
+        );
+        assert_eq!(
+            read("schedule.unfix", "B", None, None),
+            Happened::SlotFixed(false)
         );
     }
 

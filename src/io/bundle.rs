@@ -59,6 +59,11 @@ pub const CREDENTIAL: &str = "cle-membre.json";
 /// The dossiers the chair assigned to the bundle's member (`jury-rapporteurs/1`).
 pub const RAPPORTEURS: &str = "rapporteurs.json";
 const RAPPORTEURS_FORMAT: &str = "jury-rapporteurs/1";
+/// The candidates the chair's dossier stage convened to an audition
+/// (`jury-convoques/1`), in a bundle of a call with an audition stage: the
+/// member's audition stage lists them.
+pub const CONVOQUES: &str = "convoques.json";
+const CONVOQUES_FORMAT: &str = "jury-convoques/1";
 /// Where a member's Jury pins each call's chair key, beside the calls.
 const PINS: &str = ".presidence";
 const MANIFEST_LIMIT: u64 = 16 << 20;
@@ -317,6 +322,13 @@ pub fn write(
         "dossiers": mine,
     });
     entries.push((RAPPORTEURS.into(), Source::Bytes(pretty(&rapporteurs))));
+    if call_has_audition(store)? {
+        let convoques = serde_json::json!({
+            "format": CONVOQUES_FORMAT,
+            "dossiers": store.load_committee()?.convened(),
+        });
+        entries.push((CONVOQUES.into(), Source::Bytes(pretty(&convoques))));
+    }
     let chair_recipient =
         crate::io::seal::chair_identity(store)?.map(|identity| identity.to_public().to_string());
     let credential = serde_json::to_vec_pretty(&issued.credential).unwrap_or_default();
@@ -436,6 +448,42 @@ pub fn read_rapporteurs(
             ),
         }),
     }
+}
+
+/// The candidates a bundle says were convened, from an installed call
+/// folder: `None` when it has no such list, an error for one that does
+/// not read.
+pub fn read_convoques(dir: &Path) -> Result<Option<Vec<String>>, jury_core::json::Diag> {
+    let path = dir.join(CONVOQUES);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = crate::io::files::read_utf8(&path, CONVOQUES)?;
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let dossiers: Option<Vec<String>> = v["dossiers"]
+        .as_array()
+        .and_then(|a| a.iter().map(|r| r.as_str().map(str::to_string)).collect());
+    match (v["format"].as_str(), dossiers) {
+        (Some(CONVOQUES_FORMAT), Some(d)) => Ok(Some(d)),
+        _ => Err(jury_core::json::Diag {
+            path: CONVOQUES.into(),
+            line: 1,
+            column: 1,
+            severity: jury_core::json::Severity::Error,
+            message: format!(
+                "liste des convoqué·e·s illisible : un objet « {CONVOQUES_FORMAT} » avec la liste « dossiers » est attendu ; elle est ignorée"
+            ),
+        }),
+    }
+}
+
+/// Whether the stored call has an audition stage (its bundles carry the
+/// shortlist).
+fn call_has_audition(store: &Store) -> Result<bool, BundleError> {
+    Ok(store
+        .stored_call()?
+        .and_then(|v| jury_core::call::Call::from_value(&v).ok())
+        .is_some_and(|c| c.audition.is_some()))
 }
 
 /// Who issues bundles, in the audit log: `jury bundle` is the chair's.

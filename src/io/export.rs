@@ -82,6 +82,22 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
         "Rang",
         "Décision",
         "Motivation",
+    ] {
+        header.push(h.to_string());
+    }
+    // A call with auditions says who was convened and how the stages ended.
+    if src.audition.is_some() {
+        for h in [
+            "Convoqué à l'audition",
+            "Absent à l'audition",
+            "Note d'audition",
+            "Note finale",
+            "Rang final",
+        ] {
+            header.push(h.to_string());
+        }
+    }
+    for h in [
         "Version du dossier",
         "Pièces demandées le",
         "Pièces attendues le",
@@ -163,6 +179,9 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
                 .unwrap_or_default(),
         );
         row.push(decision.map(|x| x.motivation.clone()).unwrap_or_default());
+        if let Some(a) = &src.audition {
+            row.extend(audition_cells(a, i, &d.reference, lang));
+        }
         row.push(
             src.versions
                 .get(&d.reference)
@@ -195,6 +214,43 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
     let mut out = "\u{FEFF}".as_bytes().to_vec();
     out.extend(body);
     Ok(out)
+}
+
+/// The audition stage's five columns for the dossier at `i`: convened,
+/// absent, audition total, final score, final rank (or why none).
+fn audition_cells(
+    a: &jury_core::committee::Committee,
+    i: usize,
+    reference: &str,
+    lang: Lang,
+) -> Vec<String> {
+    let Some(finals) = &a.finals else {
+        return vec![String::new(); 5];
+    };
+    if !finals.convened.iter().any(|r| r == reference) {
+        return vec![
+            "non".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ];
+    }
+    let absent = a.data.absent(reference);
+    vec![
+        "oui".into(),
+        if absent { "oui" } else { "non" }.into(),
+        num(a.aggregates.get(i).and_then(|x| x.official(a.basis)), 2),
+        num(finals.final_score.get(reference).copied(), 2),
+        match a.rank_of(reference) {
+            Some(r) => match (r.rank, r.unranked) {
+                (Some(n), _) => n.to_string(),
+                (None, Some(why)) => why.label(lang).to_string(),
+                (None, None) => String::new(),
+            },
+            None => String::new(),
+        },
+    ]
 }
 
 /// The columns a mail merge and the follow-up of letters need: who to

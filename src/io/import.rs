@@ -19,6 +19,9 @@ pub struct CallFolder {
     /// Installed from a member's bundle: that member and the dossiers the
     /// chair assigned them.
     pub rapporteurs: Option<(String, Vec<String>)>,
+    /// Installed from a bundle of a call with auditions: the candidates the
+    /// chair convened.
+    pub convoques: Option<Vec<String>>,
     pub diags: Vec<Diag>,
 }
 
@@ -37,6 +40,9 @@ impl CallFolder {
         let report = store.sync_dossiers(&self.dossiers)?;
         if let Some((member, dossiers)) = &self.rapporteurs {
             store.sync_issued_assignments(member, dossiers)?;
+        }
+        if let Some(convened) = &self.convoques {
+            store.sync_issued_shortlist(convened)?;
         }
         Ok(report)
     }
@@ -137,12 +143,17 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
         diags.push(d);
         None
     });
+    let convoques = crate::io::bundle::read_convoques(dir).unwrap_or_else(|d| {
+        diags.push(d);
+        None
+    });
     Ok(CallFolder {
         dir: dir.to_path_buf(),
         call,
         templates,
         dossiers,
         rapporteurs,
+        convoques,
         diags,
     })
 }

@@ -139,6 +139,9 @@ pub struct Source {
     pub call: Call,
     pub dossiers: Vec<Dossier>,
     pub committee: Committee,
+    /// The audition stage's picture, for a call that has one: who was
+    /// convened, their audition and final scores, the final ranking.
+    pub audition: Option<Committee>,
     pub templates: BTreeMap<String, String>,
     /// The date each letter already produced carries, by reference and decision.
     pub signed: BTreeMap<(String, i64), NaiveDate>,
@@ -219,6 +222,16 @@ pub fn load(store: &Store) -> Result<Source, ProduceError> {
     let scores = jury_core::records::score_values(&store.load_scores()?);
     let data = store.load_committee()?;
     let refs: Vec<&Dossier> = dossiers.iter().collect();
+    let audition = call.audition.is_some().then(|| {
+        Committee::build_stage(
+            &call,
+            jury_core::stage::Stage::Audition,
+            &refs,
+            &scores,
+            data.clone(),
+            Default::default(),
+        )
+    });
     let committee = Committee::build(&call, &refs, &scores, data, Default::default());
     let templates = store.templates()?;
     let letters = store.letters()?;
@@ -240,6 +253,7 @@ pub fn load(store: &Store) -> Result<Source, ProduceError> {
         call,
         dossiers,
         committee,
+        audition,
         templates,
         signed,
         produced,

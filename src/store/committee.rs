@@ -94,6 +94,13 @@ impl Store {
             data.sessions.push(s);
         }
         let mut stmt = c
+            .prepare("SELECT reference FROM issued_shortlist ORDER BY reference")
+            .map_err(err)?;
+        data.issued_shortlist = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(Iterator::collect)
+            .map_err(err)?;
+        let mut stmt = c
             .prepare("SELECT reference, by, at FROM absences ORDER BY reference")
             .map_err(err)?;
         data.absences = stmt
@@ -869,6 +876,53 @@ impl Store {
                 reference,
                 Some(&state(was)),
                 Some(&state(absent)),
+            )?;
+            Ok(())
+        })
+    }
+}
+
+impl Store {
+    /// On a member's laptop: the candidates convened to an audition are
+    /// those of the bundle the chair signed (one `shortlist.bundle` event
+    /// when the list changes).
+    pub fn sync_issued_shortlist(&mut self, convened: &[String]) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let mut stmt =
+                tx.prepare("SELECT reference FROM issued_shortlist ORDER BY reference")?;
+            let current: Vec<String> = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut wanted: Vec<String> = Vec::new();
+            for r in convened {
+                let known: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM dossiers WHERE reference = ?1)",
+                    [r],
+                    |x| x.get(0),
+                )?;
+                if known && !wanted.contains(r) {
+                    wanted.push(r.clone());
+                }
+            }
+            wanted.sort();
+            if wanted == current {
+                return Ok(());
+            }
+            tx.execute("DELETE FROM issued_shortlist", [])?;
+            let at = now();
+            for r in &wanted {
+                tx.execute(
+                    "INSERT INTO issued_shortlist (reference, at) VALUES (?1, ?2)",
+                    params![r, at],
+                )?;
+            }
+            audit(
+                tx,
+                "présidence",
+                "shortlist.bundle",
+                "convoqués",
+                Some(&json!({ "dossiers": current }).to_string()),
+                Some(&json!({ "dossiers": wanted }).to_string()),
             )?;
             Ok(())
         })

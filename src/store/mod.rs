@@ -35,7 +35,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 15;
+const SCHEMA_VERSION: i64 = 16;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -269,7 +269,13 @@ const MIGRATIONS: &[&str] = &[
         at TEXT NOT NULL,
         PRIMARY KEY (reference, member)
      );",
-    // 14: the audition timetable: one slot per shortlisted candidate, with
+    // 14: on a member's laptop, the candidates the chair's dossier stage
+    // convened, as the bundle brought them: the audition stage lists them.
+    "CREATE TABLE issued_shortlist (
+        reference TEXT PRIMARY KEY REFERENCES dossiers(reference),
+        at TEXT NOT NULL
+     );",
+    // 15: the audition timetable: one slot per shortlisted candidate, with
     // the panel that sits for them (a panel, so no two candidates share a
     // start), and unavailability recorded in the app on top of the call's.
     "CREATE TABLE audition_slots (
@@ -292,7 +298,7 @@ const MIGRATIONS: &[&str] = &[
         at TEXT NOT NULL,
         CHECK ((member IS NULL) <> (candidate IS NULL))
      );",
-    // 15: convocations to the audition. Every one produced stays: the
+    // 16: convocations to the audition. Every one produced stays: the
     // n-th of a candidate (n > 1: corrected, after their slot moved) with
     // the slot it convenes to (panel: a JSON array of names), its files and
     // the PDF's hash.

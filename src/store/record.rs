@@ -452,6 +452,15 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
         let (k, v) = replay::absence(&reference, &by);
         p.insert(k, v);
     }
+    let issued = if has_column(conn, "issued_shortlist", "reference")? {
+        "SELECT reference FROM issued_shortlist"
+    } else {
+        "SELECT '' WHERE 0"
+    };
+    for reference in rows(conn, issued, |r| r.get::<_, String>(0))? {
+        let (k, v) = replay::issued(&reference);
+        p.insert(k, v);
+    }
     if has_column(conn, "convocations", "hash")? {
         for c in super::convocations::read(conn)? {
             let (k, v) = replay::convocation(&c);

@@ -257,8 +257,10 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     if s.committee_view.normalised {
         header.push(Cell::from(Line::from("z").right_aligned()));
     }
-    // Scored / assigned, once the chair has assigned rapporteurs.
-    let with_rapporteurs = !s.batch.committee.assigned.is_empty();
+    // Scored / assigned, once the chair has assigned rapporteurs; the
+    // audition stage has its panel, not rapporteurs.
+    let with_rapporteurs =
+        !s.batch.committee.assigned.is_empty() && s.batch.committee.finals.is_none();
     if with_rapporteurs {
         header.push(Cell::from(
             Line::from(lang.tr(text::COL_RAPPORTEURS)).right_aligned(),

@@ -229,6 +229,13 @@ fn describe(l: &HistoryLine, s: &State) -> String {
                 text::EVENT_WITHDRAWS
             })
         ),
+        Happened::Absence { absent } => lang
+            .tr(if *absent {
+                text::EVENT_ABSENT
+            } else {
+                text::EVENT_PRESENT
+            })
+            .to_string(),
         Happened::Assigned { member, assigned } => format!(
             "{member} {}",
             lang.tr(if *assigned {
@@ -315,6 +322,20 @@ fn describe(l: &HistoryLine, s: &State) -> String {
             };
             format!("{verb} {label} — {motivation}")
         }
+        Happened::SlotMoved { day, from } => {
+            let day = day
+                .parse::<chrono::NaiveDate>()
+                .map(|d| lang.date(d))
+                .unwrap_or_else(|_| day.clone());
+            format!("{} {day}, {from}", lang.tr(text::EVENT_SLOT_MOVED))
+        }
+        Happened::SlotFixed(fixed) => lang
+            .tr(if *fixed {
+                text::EVENT_SLOT_FIXED
+            } else {
+                text::EVENT_SLOT_FREED
+            })
+            .to_string(),
         Happened::Undo => lang.tr(text::EVENT_UNDO).to_string(),
         Happened::Other(action) => action.clone(),
     }
@@ -528,6 +549,14 @@ mod text {
         "missing pieces requested by",
     );
     use jury_core::fr::Tr;
+    pub const EVENT_ABSENT: Tr = Tr::new(
+        "noté·e absent·e à l'audition",
+        "recorded absent from the audition",
+    );
+    pub const EVENT_PRESENT: Tr = Tr::new(
+        "absence à l'audition retirée",
+        "absence from the audition withdrawn",
+    );
 
     // Forms
     pub const FORM_KEYS: Tr = Tr::new(
@@ -545,6 +574,9 @@ mod text {
         "recuses (conflict of interest)",
     );
     pub const EVENT_ASSIGNED: Tr = Tr::new("désigné·e rapporteur·e", "made a rapporteur");
+    pub const EVENT_SLOT_MOVED: Tr = Tr::new("audition déplacée au", "audition moved to");
+    pub const EVENT_SLOT_FIXED: Tr = Tr::new("créneau d'audition fixé", "audition slot fixed");
+    pub const EVENT_SLOT_FREED: Tr = Tr::new("créneau d'audition libéré", "audition slot freed");
     pub const EVENT_UNASSIGNED: Tr = Tr::new(
         "n'est plus rapporteur·e de ce dossier",
         "no longer a rapporteur of this dossier",

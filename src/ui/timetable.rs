@@ -3,7 +3,7 @@
 //! width scroll so the cursor's day stays in view.
 
 use super::theme::{Theme, pane_block};
-use crate::app::state::{Row, State, timetable_rows};
+use crate::app::state::{Row, SlotProblem, State, timetable_rows};
 use chrono::{Datelike, NaiveDate, Weekday};
 use jury_core::fr::Lang;
 use ratatui::Frame;
@@ -20,7 +20,7 @@ const DAY_WIDTH: usize = 20;
 mod text {
     use jury_core::fr::Tr;
     pub const TITLE: Tr = Tr::new("Calendrier des auditions", "Audition timetable");
-    pub const BREAK: Tr = Tr::new("« pause »", "« break »");
+    pub const BREAK: Tr = Tr::new("« pause »", "(break)");
     pub const SLOT: Tr = Tr::new("Créneau", "Slot");
     pub const FREE: Tr = Tr::new("libre", "free");
     pub const FIXED: Tr = Tr::new("fixé", "fixed");
@@ -30,6 +30,11 @@ mod text {
     pub const AWAY: Tr = Tr::new("indisponible", "unavailable");
     pub const NO_ONE: Tr = Tr::new("personne", "nobody");
     pub const PICKED: Tr = Tr::new("À déplacer :", "To move:");
+    pub const NO_LONGER_HOLDS: Tr = Tr::new(
+        "Ce créneau ne tient plus (déplacez-le ou proposez de nouveau) :",
+        "This slot no longer holds (move it or propose again):",
+    );
+    pub const PANEL_NOW: Tr = Tr::new("le jury serait maintenant", "the panel would now be");
     pub const UNSCHEDULED: Tr = Tr::new("Convoqués sans créneau :", "Convened without a slot:");
     pub const CONVENED: Tr = Tr::new("convoqués", "convened");
     pub const SCHEDULED: Tr = Tr::new("placés", "scheduled");
@@ -120,6 +125,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             ])),
             Row::Slot(span) => {
                 let mut cells = vec![Span::raw(fit(&hm(span), TIME_WIDTH))];
+                // A slot that no longer holds is marked « ! » in red.
                 for (i, d) in &shown {
                     let held = slots.iter().find(|x| x.day == *d && x.span.overlaps(span));
                     let text = match held {
@@ -129,12 +135,21 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                                 .entry_index(&x.reference)
                                 .map(|e| s.batch.entries[e].dossier.structure.clone())
                                 .unwrap_or_default();
-                            let mark = if x.fixed { "▪" } else { " " };
+                            let mark = if s.slot_problem(x).is_some() {
+                                "!"
+                            } else if x.fixed {
+                                "▪"
+                            } else {
+                                " "
+                            };
                             format!("{mark}{short} {structure}")
                         }
                         None => String::new(),
                     };
                     let mut style = ratatui::style::Style::new();
+                    if held.is_some_and(|x| s.slot_problem(x).is_some()) {
+                        style = t.error();
+                    }
                     if held.is_some_and(|x| v.picked.as_deref() == Some(x.reference.as_str())) {
                         style = t.warn();
                     }
@@ -195,6 +210,24 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect, convened: &[St
                 };
                 lines.push(Line::from(format!("{} {panel}", lang.tr(text::PANEL))));
                 let sitting = s.with_rules(|r| r.sitting(&x.reference, day, &span));
+                if let Some(problem) = s.slot_problem(x) {
+                    let why = match problem {
+                        SlotProblem::Unusable(why) => why.message(lang),
+                        SlotProblem::PanelChanged(panel) => format!(
+                            "{} {}",
+                            lang.tr(text::PANEL_NOW),
+                            if panel.is_empty() {
+                                lang.tr(text::NO_ONE).to_string()
+                            } else {
+                                panel.join(", ")
+                            }
+                        ),
+                    };
+                    lines.push(Line::from(Span::styled(
+                        format!("! {} {why}", lang.tr(text::NO_LONGER_HOLDS)),
+                        t.error(),
+                    )));
+                }
                 if let Some(sitting) = sitting {
                     let away: Vec<String> = sitting
                         .in_conflict

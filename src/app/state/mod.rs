@@ -27,7 +27,7 @@ pub use dossiers::{
     SEARCH_FIELDS, SortKey,
 };
 pub use letters::{LetterItem, LettersView, Preview};
-pub use timetable::{Row, TimetableView, rows as timetable_rows};
+pub use timetable::{Row, SlotProblem, TimetableView, rows as timetable_rows};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
@@ -383,6 +383,8 @@ impl State {
         territories.dedup();
         s.batch.territories = territories;
         s.batch.committee.data = init.committee;
+        s.batch.committee.stage =
+            jury_core::stage::Stage::current(&s.batch.call, &s.batch.committee.data);
         s.recompute();
         // Said in full at start; the header keeps a short reminder.
         s.status = s

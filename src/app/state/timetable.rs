@@ -36,6 +36,14 @@ impl Default for TimetableView {
     }
 }
 
+/// What changed under a slot since it was set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SlotProblem {
+    Unusable(schedule::Unusable),
+    /// The panel that would sit now.
+    PanelChanged(Vec<String>),
+}
+
 /// The rows every day of the window has: slot times in order, breaks where
 /// they fall between them.
 pub fn rows(a: &Audition) -> Vec<Row> {
@@ -101,6 +109,17 @@ impl State {
             .slots
             .iter()
             .find(|s| s.day == day && s.span.overlaps(span))
+    }
+
+    /// Why a slot no longer holds as the timetable stands (an
+    /// unavailability or a conflict recorded since): the reason, or that
+    /// its panel changed. None when it holds.
+    pub fn slot_problem(&self, slot: &Slot) -> Option<SlotProblem> {
+        match self.with_rules(|r| r.check(&slot.reference, slot.day, &slot.span))? {
+            Err(why) => Some(SlotProblem::Unusable(why)),
+            Ok(panel) if panel != slot.panel => Some(SlotProblem::PanelChanged(panel)),
+            Ok(_) => None,
+        }
     }
 
     /// The slot under the cursor, if a candidate holds it.

@@ -584,7 +584,8 @@ fn refused_in_conflict(s: &mut State) -> bool {
 }
 
 /// A call that reserves scoring to rapporteurs (`unassigned_may_score:
-/// false`): the core says whether the active member may score this one.
+/// false`), or the audition stage (the panel scores candidates who came):
+/// the core says whether the active member may score this one.
 fn refused_unassigned(s: &mut State) -> bool {
     let (Some(me), Some(reference)) = (
         s.reviewer.clone(),
@@ -594,6 +595,17 @@ fn refused_unassigned(s: &mut State) -> bool {
     };
     if s.dossiers.grid_target != GridTarget::Own {
         return false;
+    }
+    // At the audition stage the panel scores, not the rapporteurs.
+    if let (Some(_), Some(audition)) = (&s.batch.committee.finals, &s.batch.call.audition) {
+        let absent = s.batch.committee.data.absent(&reference);
+        return match audition.may_score(&me, absent) {
+            Ok(()) => false,
+            Err(e) => {
+                s.set_error(e.message(s.env.lang));
+                true
+            }
+        };
     }
     match jury_core::assign::may_score(&s.batch.call, &s.batch.committee.assigned, &reference, &me)
     {

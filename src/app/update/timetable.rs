@@ -28,8 +28,10 @@ mod text {
         "No candidate is convened to the audition: record the « convened to the audition » decision first.",
     );
     pub const PROPOSE: Tr = Tr::new("Proposer un calendrier", "Propose a timetable");
-    pub const PLACED: Tr = Tr::new("candidats placés sur", "candidates placed out of");
-    pub const FIXED_KEPT: Tr = Tr::new("créneaux fixés gardés", "fixed slots kept");
+    pub const PLACED: Tr = Tr::new("candidat placé sur", "candidate placed out of");
+    pub const PLACED_MANY: Tr = Tr::new("candidats placés sur", "candidates placed out of");
+    pub const FIXED_KEPT: Tr = Tr::new("créneau fixé gardé", "fixed slot kept");
+    pub const FIXED_KEPT_MANY: Tr = Tr::new("créneaux fixés gardés", "fixed slots kept");
     pub const NOT_PLACED: Tr = Tr::new("Non placés :", "Not placed:");
     pub const EMPTY_CELL: Tr = Tr::new(
         "Aucun candidat sur ce créneau : placez le curseur sur un candidat.",
@@ -156,6 +158,12 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         Action::FixSlot => return fix(s),
         Action::RecordUnavailable => return unavailable_form(s),
         Action::Undo => return vec![Effect::Committee(Change::Undo)],
+        // `h` moves left here: the candidate's history is on `H`.
+        Action::History => {
+            if let Some(slot) = s.slot_under_cursor() {
+                return vec![Effect::LoadHistory(slot.reference.clone())];
+            }
+        }
         Action::Cancel => {
             s.timetable_view.picked = None;
         }
@@ -192,11 +200,21 @@ fn propose_form(s: &mut State) -> Vec<Effect> {
     };
     let fixed = p.slots.iter().filter(|x| x.fixed).count();
     let placed = p.slots.len() - fixed;
+    // French counts 0 and 1 in the singular, English only 1.
+    let many = |n: usize| n > 1 || (n == 0 && lang == Lang::En);
     let mut note = format!(
         "{placed} {} {}, {fixed} {}.",
-        lang.tr(text::PLACED),
+        lang.tr(if many(placed) {
+            text::PLACED_MANY
+        } else {
+            text::PLACED
+        }),
         placed + p.unplaced.len(),
-        lang.tr(text::FIXED_KEPT)
+        lang.tr(if many(fixed) {
+            text::FIXED_KEPT_MANY
+        } else {
+            text::FIXED_KEPT
+        })
     );
     if !p.unplaced.is_empty() {
         let list: Vec<String> = p

@@ -107,14 +107,17 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
     let verdict = s.verdict(i);
     // A starting point only: ineligible → irrecevable; under the call's
     // quality threshold → non retenu; otherwise retenu.
-    let below_threshold = match (
-        s.batch.call.quality_threshold,
-        s.batch
+    // After the auditions, the final score is the one the threshold reads.
+    let total = match &s.batch.committee.finals {
+        Some(f) => f.final_score.get(reference).copied(),
+        None => s
+            .batch
             .committee
             .aggregates
             .get(i)
             .and_then(|a| a.official(s.batch.committee.basis)),
-    ) {
+    };
+    let below_threshold = match (s.batch.call.quality_threshold, total) {
         (Some(q), Some(t)) => jury_core::aggregate::DossierAggregate::on_100(s.grid(), t) < q,
         _ => false,
     };
@@ -122,6 +125,16 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
     // did not come gets what the call says absence leads to.
     let convenes = s.batch.call.audition.is_some() && stage == jury_core::stage::Stage::Dossier;
     let absent_kind = s.batch.call.audition.as_ref().map(|a| a.absent.clone());
+    // After the auditions, those ranked past the call's capacity start on
+    // the waiting list.
+    let beyond_capacity = stage == jury_core::stage::Stage::Audition
+        && s.batch.call.capacity.is_some_and(|c| {
+            s.batch
+                .committee
+                .rank_of(reference)
+                .and_then(|r| r.rank)
+                .is_some_and(|r| r > c as usize)
+        });
     let default_kind = match (&current, absent_kind) {
         (Some(d), _) => d.kind.clone(),
         (None, Some(k)) if absent => k,
@@ -130,6 +143,7 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
         }
         _ if below_threshold => decision_id::NON_RETENU.into(),
         _ if convenes => decision_id::CONVOQUE.into(),
+        _ if beyond_capacity => decision_id::LISTE_COMPLEMENTAIRE.into(),
         _ => decision_id::RETENU.into(),
     };
     let selected = kinds.iter().position(|k| k.id == default_kind).unwrap_or(0);
