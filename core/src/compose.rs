@@ -819,6 +819,73 @@ pub fn minutes(input: &MinutesInput) -> Document {
         },
         rows,
     });
+    // Which priority territories the decisions standing at this session
+    // cover (its own and earlier sessions'), and which none does.
+    let mut standing: std::collections::HashMap<String, crate::records::DecisionRow> =
+        std::collections::HashMap::new();
+    for d in c
+        .data
+        .decisions
+        .iter()
+        .filter(|d| d.session_id <= session.id)
+    {
+        standing.insert(d.reference.clone(), d.clone());
+    }
+    let coverage = crate::coverage::table(call, input.dossiers, &standing);
+    if !coverage.is_empty() {
+        blocks.push(Block::Heading(
+            "Couverture des territoires prioritaires".into(),
+        ));
+        let convening = coverage.iter().any(|r| !r.convened.is_empty());
+        let mut header = vec![
+            "Territoire".to_string(),
+            "Retenus".into(),
+            "Liste complémentaire".into(),
+        ];
+        if convening {
+            header.push("Convoqués".into());
+        }
+        let rows = coverage
+            .iter()
+            .map(|r| {
+                let mut row = vec![
+                    r.territory.clone(),
+                    if r.accepted.is_empty() {
+                        "—".into()
+                    } else {
+                        r.accepted.join(", ")
+                    },
+                    if r.waitlisted.is_empty() {
+                        "—".into()
+                    } else {
+                        r.waitlisted.join(", ")
+                    },
+                ];
+                if convening {
+                    row.push(if r.convened.is_empty() {
+                        "—".into()
+                    } else {
+                        r.convened.join(", ")
+                    });
+                }
+                row
+            })
+            .collect();
+        blocks.push(Block::Table { header, rows });
+        let uncovered: Vec<&str> = coverage
+            .iter()
+            .filter(|r| r.uncovered())
+            .map(|r| r.territory.as_str())
+            .collect();
+        blocks.push(Block::Paragraph(if uncovered.is_empty() {
+            "Chaque territoire prioritaire a au moins un dossier retenu, en liste complémentaire ou convoqué.".into()
+        } else {
+            format!(
+                "Territoires prioritaires sans dossier retenu, en liste complémentaire ni convoqué : {}.",
+                uncovered.join(", ")
+            )
+        }));
+    }
     // Requests for missing pieces made by the session's day, and whether the
     // dossier was completed by then: what happens later cannot change the
     // minutes of a closed session.

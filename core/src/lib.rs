@@ -14,6 +14,7 @@ pub mod committee;
 pub mod completion;
 pub mod compose;
 pub mod convocation;
+pub mod coverage;
 pub mod dates;
 pub mod decision;
 pub mod document;

@@ -182,6 +182,12 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     } else if let Some(w) = s.unsuccessful_warning() {
         second.push(Span::styled(format!("   ⚠ {w}"), t.error()));
     }
+    if let Some((coverage, gap)) = super::coverage::summary(s) {
+        second.push(Span::styled(
+            format!("   {coverage}"),
+            if gap { t.warn() } else { t.dim() },
+        ));
+    }
     // Review packets: who has sent theirs, so the chair sees who is missing.
     let packets = &s.batch.committee.data.packets;
     if packets.iter().any(|p| p.last_import.is_some()) {

@@ -9,6 +9,7 @@
 
 mod assignment;
 mod committee;
+mod coverage;
 mod dossier;
 mod grid;
 mod help;
@@ -121,6 +122,7 @@ fn render_popups(f: &mut Frame, s: &State, theme: &Theme) {
         } => popups::history(f, s, theme, reference, lines, *scroll),
         Mode::Help { scroll } => help::render(f, s, theme, *scroll),
         Mode::Report { scroll } => popups::report(f, s, theme, *scroll),
+        Mode::Coverage { scroll } => coverage::render(f, s, theme, *scroll),
         Mode::AskReviewer => popups::ask_reviewer(f, s, theme),
         Mode::Comment => popups::comment(f, s, theme),
         Mode::Attachments { selected } => popups::attachments(f, s, theme, *selected),

@@ -69,6 +69,10 @@ pub enum Mode {
     },
     /// A committee form (decision, override, session…).
     Form(crate::app::form::Form),
+    /// The priority territories and the dossiers each has (committee view).
+    Coverage {
+        scroll: u16,
+    },
     /// A dossier's audit trail.
     History {
         reference: String,
@@ -426,7 +430,10 @@ impl State {
             }
             Mode::Filter | Mode::Comment | Mode::AskReviewer => vec![Context::Input],
             Mode::Help { .. } => vec![Context::Help],
-            Mode::Report { .. } | Mode::Attachments { .. } | Mode::History { .. } => {
+            Mode::Report { .. }
+            | Mode::Attachments { .. }
+            | Mode::History { .. }
+            | Mode::Coverage { .. } => {
                 vec![Context::Popup]
             }
             Mode::Form(_) => vec![Context::Form],

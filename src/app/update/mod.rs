@@ -163,6 +163,17 @@ fn dispatch(s: &mut State, action: Action) -> Vec<Effect> {
             assignment::form(s, form, action)
         }
         Mode::Form(form) => committee::form(s, form, action),
+        Mode::Coverage { scroll } => {
+            match action {
+                Action::Close | Action::Cancel | Action::Coverage => s.mode = Mode::Normal,
+                other => {
+                    s.mode = Mode::Coverage {
+                        scroll: scrolled(s, scroll, other),
+                    }
+                }
+            }
+            Vec::new()
+        }
         Mode::History {
             scroll,
             reference,
@@ -380,6 +391,7 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::ImportPacket
         | Action::ResolveMerge
         | Action::Minutes
+        | Action::Coverage
         | Action::AssignmentView
         | Action::ToggleAssignment
         | Action::ProposeAssignment

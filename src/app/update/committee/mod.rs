@@ -279,6 +279,12 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::CloseSession => close_session_form(s),
         Action::SwitchStage => super::stage::switch(s),
+        Action::Coverage => {
+            if jury_core::coverage::territories(&s.batch.call).is_empty() {
+                return refuse(s, text::NO_PRIORITY_TERRITORY);
+            }
+            s.mode = Mode::Coverage { scroll: 0 };
+        }
         Action::RecordAbsence => {
             if let Some(r) = reference {
                 return super::stage::absence(s, &r);
@@ -338,6 +344,10 @@ pub(super) fn conflict(s: &mut State, reference: &str) -> Vec<Effect> {
 /// This module's interface texts, in both languages.
 mod text {
     use jury_core::fr::Tr;
+    pub const NO_PRIORITY_TERRITORY: Tr = Tr::new(
+        "L'appel ne liste pas de territoires prioritaires (une règle de recevabilité « in » sur /structure/territory).",
+        "The call lists no priority territory (an eligibility rule with \"in\" on /structure/territory).",
+    );
     pub const NOT_CONVENED: Tr = Tr::new(
         "n'est pas convoqué·e à l'audition : sa décision est celle de l'étape des dossiers.",
         "is not invited to the audition: their decision is the dossier stage's.",
