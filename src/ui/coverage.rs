@@ -9,7 +9,7 @@ use jury_core::coverage::Row;
 use ratatui::Frame;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 /// The coverage table of the committee's current picture.
@@ -130,7 +130,14 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
         .title(Line::from(format!(" {} ", lang.tr(text::TITLE))).style(t.title()))
         .title_bottom(Line::from(lang.tr(text::ESC_CLOSE)).style(t.dim()));
     f.render_widget(Clear, area);
-    f.render_widget(Paragraph::new(out).scroll((scroll, 0)).block(block), area);
+    // The intro wraps on a narrow terminal; the rows are made to fit.
+    f.render_widget(
+        Paragraph::new(out)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(block),
+        area,
+    );
 }
 
 /// `text` in at most `width` columns, ending with « … » when cut.
