@@ -212,6 +212,7 @@ fn call_schema_names_exactly_the_keys_the_parser_reads() {
             "core/src/call.rs",
             "core/src/intake.rs#parse",
             "core/src/stage.rs",
+            "core/src/institutions.rs#parse",
         ],
         &["/issuer/", "/place"],
     );
@@ -417,6 +418,7 @@ fn call_parser_refuses_what_the_call_schema_forbids() {
             "reference_prefix": "P-",
             "columns": [ { "column": "Heures", "field": "/a", "type": "decimal" } ]
         },
+        "institutions": [ { "id": "caf03", "name": "Caf de l'Allier" } ],
         "audition": {
             "label": "Audition",
             "days": ["2025-07-10"],
@@ -441,6 +443,7 @@ fn call_parser_refuses_what_the_call_schema_forbids() {
             "core/src/call.rs",
             "core/src/intake.rs#parse",
             "core/src/stage.rs",
+            "core/src/institutions.rs#parse",
         ],
         base,
         |v| Call::from_value(v).err().map(messages).unwrap_or_default(),

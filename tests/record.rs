@@ -249,6 +249,23 @@ fn build(dir: &Path) -> PathBuf {
     store
         .mark_acknowledged(SECRETARY, "PDNP06-2025-001", decision, "2025-07-12")
         .expect("acknowledged");
+    // An institution's answer on the closed session, and an absence.
+    store
+        .record_validation(
+            SECRETARY,
+            &jury_core::institutions::Validation {
+                session_id: session,
+                institution: "caf06".into(),
+                validated: false,
+                by: "Catherine Orsini-Ravel".into(),
+                on: chrono::NaiveDate::from_ymd_opt(2025, 7, 11).expect("date"),
+                reasons: "Pièce manquante".into(),
+            },
+        )
+        .expect("validation");
+    store
+        .set_absence(SECRETARY, "PDNP06-2025-002", true)
+        .expect("absence");
     drop(store);
     db
 }
@@ -304,7 +321,22 @@ const EDITABLE: &[(&str, &[&str])] = &[
     ("overrides", &["reference", "verdict", "justification"]),
     ("assignments", &["reference", "member", "by"]),
     ("consensus", &["reference", "criterion", "value"]),
-    ("sessions", &["date", "opened_by", "closed_by", "closed_at"]),
+    (
+        "sessions",
+        &["date", "opened_by", "closed_by", "closed_at", "stage"],
+    ),
+    ("absences", &["reference", "by"]),
+    (
+        "validations",
+        &[
+            "session_id",
+            "institution",
+            "validated",
+            "signed_by",
+            "signed_on",
+            "reasons",
+        ],
+    ),
     ("session_members", &["session_id", "member"]),
     (
         "decisions",
@@ -634,7 +666,7 @@ fn a_deleted_last_event_is_caught_by_the_signed_fingerprint_and_the_tables() {
     assert!(
         r.differences
             .iter()
-            .any(|d| d.starts_with("courrier de PDNP06-2025-001")),
+            .any(|d| d.starts_with("absence à l'audition de PDNP06-2025-002")),
         "{:?}",
         r.differences
     );
@@ -876,13 +908,14 @@ fn the_minutes_pin_the_chain_at_the_close_and_verify_follows_it() {
         text.contains(&format!("après son événement n° {} : {}", close.0, close.1)),
         "{text}"
     );
-    // Letters were produced, sent and acknowledged after the close.
+    // Letters were produced, sent and acknowledged after the close; an
+    // institution answered and an absence was noted.
     let r = verify_record(&db, Some(&close.1)).expect("verify");
     assert_eq!(
         r.signed,
         Some(Signed::Followed {
             at: close.0,
-            since: 3
+            since: 5
         })
     );
 }

@@ -171,6 +171,9 @@ pub struct Call {
     pub intake: Option<crate::intake::Intake>,
     /// The audition stage after the dossier stage (`"audition"`), if any.
     pub audition: Option<crate::stage::Audition>,
+    /// Institutions that must validate each session's decisions before
+    /// they are final (`"institutions"`); none: final at the close.
+    pub institutions: Vec<crate::institutions::Institution>,
     /// The whole file as read, unknown keys included, in file order.
     pub raw: Value,
 }
@@ -358,6 +361,7 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         .chain(decisions.iter().map(|d| d.id.clone()))
         .collect();
     let audition = crate::stage::parse(f, &members, &decision_ids, &criteria, errors);
+    let institutions = crate::institutions::parse(f, errors);
     let allow_without_quorum = f.opt_bool("allow_without_quorum", errors).unwrap_or(false);
     let appeal_routes = f.opt_string("appeal_routes", errors);
     // Letters read `place` by pointer; a wrong type is named here, at
@@ -398,6 +402,7 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         retention_months: retention_months.filter(|m| (1..=120).contains(m)),
         intake,
         audition,
+        institutions,
         raw: Value::Null,
     })
 }

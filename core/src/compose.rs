@@ -819,6 +819,40 @@ pub fn minutes(input: &MinutesInput) -> Document {
         },
         rows,
     });
+    // The institutions' answers on this session's decisions, as recorded
+    // when the minutes are produced.
+    if !call.institutions.is_empty() && !session.is_open() {
+        blocks.push(Block::Heading("Validation par les institutions".into()));
+        blocks.push(Block::Bullets(
+            call.institutions
+                .iter()
+                .map(|i| {
+                    match c
+                        .data
+                        .validations
+                        .iter()
+                        .rev()
+                        .find(|v| v.session_id == session.id && v.institution == i.id)
+                    {
+                        Some(v) if v.validated => format!(
+                            "{} : décisions validées le {} par {}.",
+                            i.name,
+                            FR.date(v.on),
+                            v.by
+                        ),
+                        Some(v) => format!(
+                            "{} : décisions non validées le {} par {} ; motifs : {}",
+                            i.name,
+                            FR.date(v.on),
+                            v.by,
+                            v.reasons
+                        ),
+                        None => format!("{} : validation en attente.", i.name),
+                    }
+                })
+                .collect(),
+        ));
+    }
     // Which priority territories the decisions standing at this session
     // cover (its own and earlier sessions'), and which none does.
     let mut standing: std::collections::HashMap<String, crate::records::DecisionRow> =

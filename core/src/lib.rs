@@ -24,6 +24,7 @@ pub mod format;
 pub mod fr;
 pub mod grid;
 pub mod hex;
+pub mod institutions;
 pub mod intake;
 pub mod json;
 pub mod labels;

@@ -100,6 +100,8 @@ pub struct CommitteeData {
     pub outcome: Option<Outcome>,
     /// Candidates recorded absent from their audition.
     pub absences: Vec<Absence>,
+    /// Institutions' validations of closed sessions, oldest first.
+    pub validations: Vec<crate::institutions::Validation>,
     /// On a member's laptop: the candidates the chair convened, as the
     /// bundle brought them (the member's base has no decisions).
     pub issued_shortlist: Vec<String>,

@@ -113,6 +113,30 @@ pub fn session(s: &SessionRow) -> (String, String) {
     (format!("séance n° {}", s.id), shown)
 }
 
+/// The `n`th institutional answer recorded (in the order recorded).
+pub fn validation(
+    n: usize,
+    session: i64,
+    institution: &str,
+    validated: bool,
+    by: &str,
+    on: &str,
+    reasons: &str,
+) -> (String, String) {
+    (
+        format!("validation n° {n} (séance n° {session}, {institution})"),
+        format!(
+            "{}, signée par {by} le {on}, motifs {}",
+            if validated {
+                "validée"
+            } else {
+                "non validée"
+            },
+            quoted(reasons)
+        ),
+    )
+}
+
 /// A candidate the chair convened, as a member's bundle brought it.
 pub fn issued(reference: &str) -> (String, String) {
     (
@@ -429,6 +453,7 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     let mut sessions: BTreeMap<i64, Session> = BTreeMap::new();
     let mut absences: BTreeMap<String, String> = BTreeMap::new();
     let mut shortlist: BTreeSet<String> = BTreeSet::new();
+    let mut validations: Vec<(i64, Value)> = Vec::new();
     let mut decisions: BTreeMap<(i64, String), Decision> = BTreeMap::new();
     let mut outcomes: BTreeMap<i64, Vec<(bool, String, String)>> = BTreeMap::new();
     let mut letters: BTreeMap<(String, i64), Letter> = BTreeMap::new();
@@ -645,6 +670,11 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                             closed: None,
                         },
                     );
+                }
+            }
+            "session.validation" => {
+                if let Some(id) = session_id(&e.target) {
+                    validations.push((id, after));
                 }
             }
             "shortlist.bundle" => {
@@ -865,6 +895,17 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     }
     for reference in &shortlist {
         put(issued(reference));
+    }
+    for (n, (session, v)) in validations.iter().enumerate() {
+        put(validation(
+            n + 1,
+            *session,
+            v["institution"].as_str().unwrap_or(""),
+            v["validated"].as_bool().unwrap_or(false),
+            v["by"].as_str().unwrap_or(""),
+            v["on"].as_str().unwrap_or(""),
+            v["reasons"].as_str().unwrap_or(""),
+        ));
     }
     for (sid, list) in &outcomes {
         for (i, (unsuccessful, motivation, by)) in list.iter().enumerate() {

@@ -182,6 +182,8 @@ actions! {
         RecordUnavailable     => "record_unavailable",        "Noter une indisponibilité", "Record an unavailability";
         // Convocations
         ProduceConvocations   => "produce_convocations",      "Produire les convocations à l'audition et les agendas du jury", "Produce the audition invitations and the panel's calendars";
+        // Institutions
+        ValidateSession       => "validate_session",          "Validation d'une séance par une institution", "A session validated by an institution";
         // Coverage
         Coverage              => "coverage",                  "Couverture des territoires prioritaires", "Priority territories covered";
     }

@@ -41,6 +41,8 @@ pub enum Purpose {
     Outcome {
         session: i64,
     },
+    /// An institution's answer on a closed session's decisions.
+    Validation,
     AddMember,
     /// The committee of a call that lists no members, before anything else.
     SetUpCommittee,

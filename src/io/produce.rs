@@ -294,7 +294,14 @@ pub fn final_decisions(src: &Source) -> Vec<(&DecisionRow, &Session)> {
                 .sessions
                 .iter()
                 .find(|s| s.id == d.session_id)?;
-            (!s.is_open()).then_some((d, s))
+            // Final once closed and, when the call names institutions,
+            // validated by every one of them.
+            let validated = jury_core::institutions::standing(
+                &src.call.institutions,
+                &src.committee.data.validations,
+                s.id,
+            ) == jury_core::institutions::Standing::Final;
+            (!s.is_open() && validated).then_some((d, s))
         })
         .collect();
     out.sort_by(|a, b| a.0.reference.cmp(&b.0.reference));

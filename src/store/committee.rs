@@ -94,6 +94,26 @@ impl Store {
             data.sessions.push(s);
         }
         let mut stmt = c
+            .prepare(
+                "SELECT session_id, institution, validated, signed_by, signed_on, reasons
+                 FROM validations ORDER BY id",
+            )
+            .map_err(err)?;
+        data.validations = stmt
+            .query_map([], |r| {
+                let on: String = r.get(4)?;
+                Ok(jury_core::institutions::Validation {
+                    session_id: r.get(0)?,
+                    institution: r.get(1)?,
+                    validated: r.get(2)?,
+                    by: r.get(3)?,
+                    on: chrono::NaiveDate::parse_from_str(&on, "%Y-%m-%d").unwrap_or_default(),
+                    reasons: r.get(5)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .map_err(err)?;
+        let mut stmt = c
             .prepare("SELECT reference FROM issued_shortlist ORDER BY reference")
             .map_err(err)?;
         data.issued_shortlist = stmt
@@ -923,6 +943,46 @@ impl Store {
                 "convoqués",
                 Some(&json!({ "dossiers": current }).to_string()),
                 Some(&json!({ "dossiers": wanted }).to_string()),
+            )?;
+            Ok(())
+        })
+    }
+}
+
+impl Store {
+    /// Records an institution's answer on a closed session's decisions
+    /// (a later answer from the same institution replaces it).
+    pub fn record_validation(
+        &mut self,
+        actor: &str,
+        v: &jury_core::institutions::Validation,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            if session_is_open(tx, v.session_id)? {
+                return Err(Refusal::ValidateOpenSession.into());
+            }
+            let on = v.on.format("%Y-%m-%d").to_string();
+            tx.execute(
+                "INSERT INTO validations (session_id, institution, validated, signed_by, signed_on, reasons, actor, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![v.session_id, v.institution, v.validated, v.by, on, v.reasons, actor, now()],
+            )?;
+            audit(
+                tx,
+                actor,
+                "session.validation",
+                &format!("séance/{}", v.session_id),
+                None,
+                Some(
+                    &json!({
+                        "institution": v.institution,
+                        "validated": v.validated,
+                        "by": v.by,
+                        "on": on,
+                        "reasons": v.reasons,
+                    })
+                    .to_string(),
+                ),
             )?;
             Ok(())
         })

@@ -292,6 +292,8 @@ pub enum Refusal {
     NotScheduled,
     /// Moving a candidate onto the slot of another (named): swap them.
     SlotTaken(String),
+    /// An institution's validation of a session that is still open.
+    ValidateOpenSession,
 }
 
 /// One reason a packet's content does not fit the chair's database.
@@ -375,6 +377,10 @@ impl Refusal {
             NotScheduled => t(
                 "Ce candidat n'a pas de créneau d'audition : proposez d'abord un calendrier.",
                 "This candidate has no audition slot: propose a timetable first.",
+            ),
+            ValidateOpenSession => t(
+                "Cette séance est encore ouverte : les institutions valident les décisions d'une séance close.",
+                "This session is still open: institutions validate the decisions of a closed session.",
             ),
             SlotTaken(other) => match lang {
                 Lang::Fr => format!(

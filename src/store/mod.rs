@@ -35,7 +35,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 16;
+const SCHEMA_VERSION: i64 = 17;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -317,6 +317,19 @@ const MIGRATIONS: &[&str] = &[
         signed_on TEXT NOT NULL,
         generated_at TEXT NOT NULL,
         PRIMARY KEY (reference, n)
+     );",
+    // 17: each institution's validation of a closed session's decisions
+    // (who signed, on which day, validated or not and why).
+    "CREATE TABLE validations (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        institution TEXT NOT NULL,
+        validated INTEGER NOT NULL,
+        signed_by TEXT NOT NULL,
+        signed_on TEXT NOT NULL,
+        reasons TEXT NOT NULL DEFAULT '',
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
      );",
 ];
 

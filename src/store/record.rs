@@ -452,6 +452,28 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
         let (k, v) = replay::absence(&reference, &by);
         p.insert(k, v);
     }
+    let validations = if has_column(conn, "validations", "institution")? {
+        "SELECT session_id, institution, validated, signed_by, signed_on, reasons FROM validations ORDER BY id"
+    } else {
+        "SELECT 0, '', 0, '', '', '' WHERE 0"
+    };
+    for (n, (session, institution, validated, by, on, reasons)) in rows(conn, validations, |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, bool>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?
+    .into_iter()
+    .enumerate()
+    {
+        let (k, v) =
+            replay::validation(n + 1, session, &institution, validated, &by, &on, &reasons);
+        p.insert(k, v);
+    }
     let issued = if has_column(conn, "issued_shortlist", "reference")? {
         "SELECT reference FROM issued_shortlist"
     } else {

@@ -458,6 +458,7 @@ impl App {
                 .open_session(&me, date, present, *stage)
                 .map(|_| ()),
             Change::CloseSession(id) => self.store.close_session(&me, *id),
+            Change::Validation(v) => self.store.record_validation(&me, v),
             Change::Absence { reference, absent } => {
                 self.store.set_absence(&me, reference, *absent)
             }

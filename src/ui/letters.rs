@@ -57,14 +57,62 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             style,
         ));
     }
-    let second = Line::from(Span::styled(
-        format!(
-            " {} {}",
-            lang.tr(text::OUTPUT_FOLDER),
-            s.env.letters_dir.display()
-        ),
-        t.dim(),
-    ));
+    // Closed sessions whose letters wait for an institution's answer.
+    let waiting: Vec<String> = s
+        .batch
+        .committee
+        .data
+        .sessions
+        .iter()
+        .filter(|x| !x.is_open() && x.stage == s.batch.committee.stage)
+        .filter_map(|x| {
+            use jury_core::institutions::{Standing, standing};
+            match standing(
+                &s.batch.call.institutions,
+                &s.batch.committee.data.validations,
+                x.id,
+            ) {
+                Standing::Final => None,
+                Standing::Pending(names) => Some(format!(
+                    "{} {} {} {}",
+                    lang.tr(text::SESSION_NO),
+                    x.id,
+                    lang.tr(text::AWAITS),
+                    names.join(", ")
+                )),
+                Standing::Refused(refusals) => Some(format!(
+                    "{} {} {} {}",
+                    lang.tr(text::SESSION_NO),
+                    x.id,
+                    lang.tr(text::REFUSED_BY),
+                    refusals
+                        .iter()
+                        .map(|(n, why)| format!("{n} ({why})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            }
+        })
+        .collect();
+    let second = if waiting.is_empty() {
+        Line::from(Span::styled(
+            format!(
+                " {} {}",
+                lang.tr(text::OUTPUT_FOLDER),
+                s.env.letters_dir.display()
+            ),
+            t.dim(),
+        ))
+    } else {
+        Line::from(Span::styled(
+            format!(
+                " ⚠ {} — {}",
+                waiting.join(" · "),
+                lang.tr(text::VALIDATE_HINT)
+            ),
+            t.warn(),
+        ))
+    };
     f.render_widget(Paragraph::new(vec![Line::from(first), second]), banner);
     let wide = area.width >= 120;
     let (table, preview) = if wide {
@@ -376,6 +424,19 @@ mod text {
     pub const CORRECTED: Tr = Tr::new("rectificative", "corrected");
     pub const FIRST: Tr = Tr::new("première", "first");
     pub const COUNT_FINAL: Tr = Tr::new("décision(s) définitive(s)", "final decision(s)");
+    pub const SESSION_NO: Tr = Tr::new("Séance n°", "Session no.");
+    pub const VALIDATE_HINT: Tr = Tr::new(
+        "à enregistrer dans la vue comité (V)",
+        "to record in the committee view (V)",
+    );
+    pub const AWAITS: Tr = Tr::new(
+        ": courriers en attente de la validation de",
+        ": letters await the validation of",
+    );
+    pub const REFUSED_BY: Tr = Tr::new(
+        ": décisions non validées par",
+        ": decisions not validated by",
+    );
     pub const COUNT_PRODUCED: Tr = Tr::new("produit(s)", "produced");
     pub const COUNT_SENT: Tr = Tr::new("envoyé(s)", "sent");
     pub const NOTIFY_BY: Tr = Tr::new("à notifier au plus tard le", "to notify by");

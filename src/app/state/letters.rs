@@ -48,6 +48,13 @@ impl State {
             .values()
             .filter(|d| d.kind != jury_core::call::decision_id::CONVOQUE)
             .filter(|d| self.batch.committee.frozen(&d.reference))
+            .filter(|d| {
+                jury_core::institutions::standing(
+                    &self.batch.call.institutions,
+                    &self.batch.committee.data.validations,
+                    d.session_id,
+                ) == jury_core::institutions::Standing::Final
+            })
             .filter_map(|d| {
                 let entry = self.entry_index(&d.reference)?;
                 let tracked = self

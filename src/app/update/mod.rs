@@ -392,6 +392,7 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::ResolveMerge
         | Action::Minutes
         | Action::Coverage
+        | Action::ValidateSession
         | Action::AssignmentView
         | Action::ToggleAssignment
         | Action::ProposeAssignment

@@ -270,6 +270,15 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
             format!("{} {}", lang.tr(text::SESSION_OPENED), day(date, lang))
         }
         Change::CloseSession(_) => lang.tr(text::SESSION_CLOSED).to_string(),
+        Change::Validation(v) => format!(
+            "{} {}",
+            lang.tr(if v.validated {
+                text::VALIDATION_RECORDED
+            } else {
+                text::REFUSAL_RECORDED
+            }),
+            v.by
+        ),
         Change::Absence { reference, absent } => format!(
             "{reference} : {}",
             lang.tr(if *absent {
@@ -364,6 +373,14 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
 
 mod text {
     use jury_core::fr::Tr;
+    pub const VALIDATION_RECORDED: Tr = Tr::new(
+        "Validation enregistrée, signée par",
+        "Validation recorded, signed by",
+    );
+    pub const REFUSAL_RECORDED: Tr = Tr::new(
+        "Non-validation enregistrée, signée par",
+        "Refusal recorded, signed by",
+    );
     pub const ABSENT_RECORDED: Tr = Tr::new(
         "absence à l'audition enregistrée",
         "absence from the audition recorded",

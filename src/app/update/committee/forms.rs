@@ -775,6 +775,7 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             }
             Change::CloseSession(*id)
         }
+        Purpose::Validation => super::validation::submit(s, form)?,
         Purpose::Outcome { session } => {
             let motivation = form.text_of("motivation");
             if motivation.is_empty() {

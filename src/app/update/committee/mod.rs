@@ -11,6 +11,7 @@ use jury_core::decision::Draft;
 use jury_core::fr::Tr;
 
 mod forms;
+mod validation;
 
 pub(super) use forms::form;
 pub(super) use forms::packet_form;
@@ -44,6 +45,8 @@ pub enum Change {
         stage: jury_core::stage::Stage,
     },
     CloseSession(i64),
+    /// An institution validated (or not) a closed session's decisions.
+    Validation(jury_core::institutions::Validation),
     /// A candidate did not come to their audition (or did, after all).
     Absence {
         reference: String,
@@ -279,6 +282,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::CloseSession => close_session_form(s),
         Action::SwitchStage => super::stage::switch(s),
+        Action::ValidateSession => validation::open(s),
         Action::Coverage => {
             if jury_core::coverage::territories(&s.batch.call).is_empty() {
                 return refuse(s, text::NO_PRIORITY_TERRITORY);
