@@ -444,6 +444,36 @@ fn letters(
             );
         }
     };
+    // Said whether or not other letters go: those held back and why.
+    for (session, standing) in produce::awaiting_validation(&src) {
+        use jury_core::institutions::Standing;
+        let line = match (standing, lang) {
+            (Standing::Pending(names), Lang::Fr) => format!(
+                "Séance n° {session} : courriers en attente de la validation de {}.",
+                names.join(", ")
+            ),
+            (Standing::Pending(names), Lang::En) => format!(
+                "Session no. {session}: letters await the validation of {}.",
+                names.join(", ")
+            ),
+            (Standing::Refused(r), Lang::Fr) => format!(
+                "Séance n° {session} : décisions non validées par {} ; aucun courrier.",
+                r.iter()
+                    .map(|(n, why)| format!("{n} ({why})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            (Standing::Refused(r), Lang::En) => format!(
+                "Session no. {session}: decisions not validated by {}; no letter.",
+                r.iter()
+                    .map(|(n, why)| format!("{n} ({why})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            (Standing::Final, _) => continue,
+        };
+        eprintln!("{}", visible_lines(&line));
+    }
     if prepared.is_empty() {
         return fail(
             1,

@@ -70,6 +70,21 @@ fn letters_wait_until_every_institution_has_validated() {
     );
     assert!(s.app.state.letters_view.items.is_empty());
     s.act("letters_view");
+    // `jury letters` holds them back too, and says why.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
+        .args(["letters", "--db"])
+        .arg(&s.db)
+        .arg("--out")
+        .arg(s.dir.path().join("cli"))
+        .env("LANG", "fr_FR.UTF-8")
+        .output()
+        .expect("jury letters");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("Séance n° 1 : courriers en attente de la validation de Caf de l'Allier, Caf du Puy-de-Dôme."),
+        "{err}"
+    );
 
     answer(&mut s, "caf03", "yes", "Hélène Vasseur, directrice", "");
     assert!(

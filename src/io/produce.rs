@@ -308,6 +308,29 @@ pub fn final_decisions(src: &Source) -> Vec<(&DecisionRow, &Session)> {
     out
 }
 
+/// Closed sessions whose decisions are not final yet: an institution has
+/// not answered, or refused. Their letters wait.
+pub fn awaiting_validation(src: &Source) -> Vec<(i64, jury_core::institutions::Standing)> {
+    use jury_core::institutions::{Standing, standing};
+    src.committee
+        .data
+        .sessions
+        .iter()
+        .filter(|s| !s.is_open())
+        .map(|s| {
+            (
+                s.id,
+                standing(
+                    &src.call.institutions,
+                    &src.committee.data.validations,
+                    s.id,
+                ),
+            )
+        })
+        .filter(|(_, st)| *st != Standing::Final)
+        .collect()
+}
+
 /// Composes every letter (or one), dated as `signing` says, reporting every
 /// problem (a template, a session's date) before any letter is written.
 pub fn prepare(
