@@ -171,6 +171,8 @@ pub struct Call {
     pub intake: Option<crate::intake::Intake>,
     /// The audition stage after the dossier stage (`"audition"`), if any.
     pub audition: Option<crate::stage::Audition>,
+    /// The aid envelope shared among accepted dossiers (`"budget"`), if any.
+    pub budget: Option<crate::budget::Budget>,
     /// The whole file as read, unknown keys included, in file order.
     pub raw: Value,
 }
@@ -358,6 +360,7 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         .chain(decisions.iter().map(|d| d.id.clone()))
         .collect();
     let audition = crate::stage::parse(f, &members, &decision_ids, &criteria, errors);
+    let budget = crate::budget::parse(f, errors);
     let allow_without_quorum = f.opt_bool("allow_without_quorum", errors).unwrap_or(false);
     let appeal_routes = f.opt_string("appeal_routes", errors);
     // Letters read `place` by pointer; a wrong type is named here, at
@@ -398,6 +401,7 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         retention_months: retention_months.filter(|m| (1..=120).contains(m)),
         intake,
         audition,
+        budget,
         raw: Value::Null,
     })
 }

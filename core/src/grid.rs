@@ -143,6 +143,7 @@ mod tests {
             retention_months: None,
             intake: None,
             audition: None,
+            budget: None,
             raw: serde_json::Value::Null,
         }
     }

@@ -35,7 +35,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 16;
+const SCHEMA_VERSION: i64 = 17;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -318,6 +318,11 @@ const MIGRATIONS: &[&str] = &[
         generated_at TEXT NOT NULL,
         PRIMARY KEY (reference, n)
      );",
+    // 17: the aid envelope (a call's `budget`). An accepting decision
+    // carries the amount granted, in euros (NULL: none); one that takes the
+    // allocations past the envelope keeps the chair's written reason.
+    "ALTER TABLE decisions ADD COLUMN amount REAL;
+     ALTER TABLE decisions ADD COLUMN budget_override TEXT NOT NULL DEFAULT '';",
 ];
 
 /// What importing a batch did.

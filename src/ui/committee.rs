@@ -168,6 +168,13 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             .map(|c| format!(" / {c}"))
             .unwrap_or_default()
     ))];
+    // The envelope beside the places: both are what the committee shares.
+    if let Some(e) = s.batch.committee.envelope(&s.batch.call) {
+        second.push(Span::styled(
+            format!("   {}", e.line(lang)),
+            if e.over() { t.error() } else { t.dim() },
+        ));
+    }
     if let Some(o) = &s.batch.committee.data.outcome
         && o.unsuccessful
     {

@@ -417,6 +417,8 @@ fn decided() -> CommitteeData {
             by: CHAIR.into(),
             at: "2025-07-07T16:00:00.000Z".into(),
             guarded: false,
+            amount: None,
+            budget_override: String::new(),
         }],
         ..Default::default()
     }
