@@ -212,7 +212,7 @@ fn call_schema_names_exactly_the_keys_the_parser_reads() {
             "core/src/call.rs",
             "core/src/intake.rs#parse",
             "core/src/stage.rs",
-            "core/src/budget.rs",
+            "core/src/budget.rs#parse",
         ],
         &["/issuer/", "/place"],
     );
@@ -443,7 +443,7 @@ fn call_parser_refuses_what_the_call_schema_forbids() {
             "core/src/call.rs",
             "core/src/intake.rs#parse",
             "core/src/stage.rs",
-            "core/src/budget.rs",
+            "core/src/budget.rs#parse",
         ],
         base,
         |v| Call::from_value(v).err().map(messages).unwrap_or_default(),

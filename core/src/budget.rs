@@ -85,9 +85,7 @@ impl Standing {
         Some(Standing {
             allocated: allocated(call, decisions.clone(), ""),
             envelope: b.envelope_eur,
-            overridden: decisions
-                .into_iter()
-                .any(|d| !d.budget_override.is_empty()),
+            overridden: decisions.into_iter().any(|d| !d.budget_override.is_empty()),
         })
     }
 
@@ -296,7 +294,9 @@ mod tests {
         ] {
             assert_eq!(parse_amount(typed), Ok(value), "{typed}");
         }
-        for typed in ["", "mille", "10 00", "1,234,5", "850,505", "€", "1e3", "12-3"] {
+        for typed in [
+            "", "mille", "10 00", "1,234,5", "850,505", "€", "1e3", "12-3",
+        ] {
             assert!(
                 matches!(parse_amount(typed), Err(AmountError::Unreadable(_))),
                 "{typed}"
@@ -332,33 +332,56 @@ mod tests {
         .expect_err("refused");
         let all: Vec<String> = errors.iter().map(|d| d.message.clone()).collect();
         let all = all.join("\n");
-        assert!(all.contains("« budget.request_pointer » : un pointeur JSON commence par « / »"), "{all}");
         assert!(
-            all.contains("le maximum par dossier (1\u{202f}000\u{a0}€) dépasse l'enveloppe (500\u{a0}€)"),
+            all.contains("« budget.request_pointer » : un pointeur JSON commence par « / »"),
             "{all}"
         );
-        let errors = call_with(r#"{ "envelope_eur": -3, "max_per_dossier_eur": 0 }"#)
-            .expect_err("refused");
+        assert!(
+            all.contains(
+                "le maximum par dossier (1\u{202f}000\u{a0}€) dépasse l'enveloppe (500\u{a0}€)"
+            ),
+            "{all}"
+        );
+        let errors =
+            call_with(r#"{ "envelope_eur": -3, "max_per_dossier_eur": 0 }"#).expect_err("refused");
         let all: Vec<String> = errors.iter().map(|d| d.message.clone()).collect();
         assert_eq!(all.len(), 2, "{all:?}");
-        assert!(all[0].starts_with("« budget.envelope_eur » : un montant positif"), "{all:?}");
-        assert!(all[1].starts_with("« budget.max_per_dossier_eur » : un montant positif"), "{all:?}");
+        assert!(
+            all[0].starts_with("« budget.envelope_eur » : un montant positif"),
+            "{all:?}"
+        );
+        assert!(
+            all[1].starts_with("« budget.max_per_dossier_eur » : un montant positif"),
+            "{all:?}"
+        );
         assert!(errors.iter().all(|d| d.line > 0), "{errors:?}");
         let call = call_with(r#"{ "envelope_eur": 2000 }"#).expect("parses");
         assert_eq!(
             call.budget,
-            Some(Budget { envelope_eur: 2000.0, request_pointer: None, max_per_dossier_eur: None })
+            Some(Budget {
+                envelope_eur: 2000.0,
+                request_pointer: None,
+                max_per_dossier_eur: None
+            })
         );
     }
 
     #[test]
     fn the_envelope_line_says_what_remains_or_the_overrun() {
-        let s = Standing { allocated: 2150.0, envelope: 3000.0, overridden: false };
+        let s = Standing {
+            allocated: 2150.0,
+            envelope: 3000.0,
+            overridden: false,
+        };
         assert_eq!(
             s.line(Lang::Fr),
             "Enveloppe : 2\u{202f}150\u{a0}€ attribués / 3\u{202f}000\u{a0}€ · reste 850\u{a0}€"
         );
-        let s = Standing { allocated: 3200.0, envelope: 3000.0, overridden: true };
+        let s = Standing {
+            allocated: 3200.0,
+            envelope: 3000.0,
+            overridden: true,
+        };
         assert!(s.over());
         assert_eq!(
             s.line(Lang::Fr),

@@ -783,7 +783,10 @@ mod tests {
         f.is_chair = true;
         let ok = check(&c, &d, &f, Lang::Fr).unwrap();
         assert!(ok.over_envelope);
-        assert!(ok.warnings.iter().any(|w| w.contains("150\u{a0}€")), "{ok:?}");
+        assert!(
+            ok.warnings.iter().any(|w| w.contains("150\u{a0}€")),
+            "{ok:?}"
+        );
         let mut refused = draft("non_retenu");
         refused.motivation = "Hors territoire".into();
         refused.amount = Some(10.0);

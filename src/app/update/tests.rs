@@ -383,6 +383,7 @@ fn the_chair_records_a_decision_in_the_open_session() {
             condition: String::new(),
             waitlist_rank: None,
             documents: String::new(),
+            ..Default::default()
         }
     );
 }

@@ -757,9 +757,9 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 },
                 amount: match form.text_of("amount") {
                     typed if typed.is_empty() || !accepts => None,
-                    typed => Some(
-                        jury_core::budget::parse_amount(&typed).map_err(|e| e.message(lang))?,
-                    ),
+                    typed => {
+                        Some(jury_core::budget::parse_amount(&typed).map_err(|e| e.message(lang))?)
+                    }
                 },
                 budget_override: if accepts {
                     form.text_of("budget_override")
