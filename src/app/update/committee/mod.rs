@@ -442,8 +442,8 @@ mod text {
     pub const DOCUMENTS_REQUESTED: Tr = Tr::new("Pièces demandées", "Documents requested");
     pub const AMOUNT_GRANTED: Tr = Tr::new("Montant accordé (€)", "Amount granted (€)");
     pub const ENVELOPE_OVERRIDE: Tr = Tr::new(
-        "Dépassement de l'enveloppe (présidence) : justification",
-        "Envelope overrun (chair): justification",
+        "Justification du dépassement de l'enveloppe (présidence)",
+        "Why the envelope may be exceeded (chair)",
     );
     pub const ASKS_FOR: Tr = Tr::new("demande", "asks for");
     pub const RANK: Tr = Tr::new("Rang", "Rank");
