@@ -532,3 +532,39 @@ fn the_final_decision_starts_from_the_capacity() {
         s.act("cancel");
     }
 }
+
+/// caf06 as shipped, two stages: the amount goes with the final decision,
+/// taken at the audition stage, offered from what the dossier asks for.
+#[test]
+fn at_the_audition_stage_an_accepting_decision_is_offered_the_amount_asked() {
+    let mut s = shortlisted();
+    s.act("switch_view");
+    s.act("switch_stage");
+    s.select(B);
+    s.score_current(&[5, 5, 5]);
+    s.act("switch_view");
+    s.act("open_session");
+    s.fill("date", "18 juillet 2025");
+    s.act("confirm");
+    s.goto_committee(B);
+    s.act("decide");
+    s.choose("kind", "retenu");
+    let jury::app::state::Mode::Form(form) = &s.app.state.mode else {
+        panic!("decision form: {}", s.screen());
+    };
+    // B asks for 850 € of start-up aid (the maximum is 1 000 €).
+    assert_eq!(form.text_of("amount"), "850");
+    s.act("confirm");
+    assert!(
+        !matches!(s.app.state.mode, jury::app::state::Mode::Form(_)),
+        "refused: {}",
+        s.screen()
+    );
+    let amounts: Vec<f64> = s.query("SELECT amount FROM decisions WHERE kind = 'retenu'");
+    assert_eq!(amounts, [850.0]);
+    let screen = s.screen().replace(['\u{a0}', '\u{202f}'], " ");
+    assert!(
+        screen.contains("Enveloppe : 850 € attribués / 3 000 € · reste 2 150 €"),
+        "{screen}"
+    );
+}

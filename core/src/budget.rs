@@ -38,13 +38,12 @@ impl Budget {
     }
 
     /// What the decision form offers: the amount asked for, capped at the
-    /// maximum per dossier.
+    /// maximum per dossier, or at the envelope when the call sets none (a
+    /// dossier asking for 1e300 € is offered the envelope, not a number
+    /// nobody can type back).
     pub fn offered(&self, dossier: &Value) -> Option<f64> {
         let asked = self.requested(dossier)?;
-        Some(match self.max_per_dossier_eur {
-            Some(max) => asked.min(max),
-            None => asked,
-        })
+        Some(asked.min(self.max_per_dossier_eur.unwrap_or(self.envelope_eur)))
     }
 }
 
@@ -364,6 +363,14 @@ mod tests {
                 max_per_dossier_eur: None
             })
         );
+        let call =
+            call_with(r#"{ "envelope_eur": 2000, "request_pointer": "/aid" }"#).expect("parses");
+        let b = call.budget.expect("budget");
+        assert_eq!(
+            b.offered(&serde_json::json!({ "aid": 1e300 })),
+            Some(2000.0)
+        );
+        assert_eq!(b.offered(&serde_json::json!({ "aid": -5 })), None);
     }
 
     #[test]
