@@ -28,6 +28,13 @@ fn close_session(s: &mut Session) {
     );
 }
 
+/// The audition stage's session, where the final decisions are taken.
+fn open_final_session(s: &mut Session) {
+    s.act("open_session");
+    s.fill("date", "18 juillet 2025");
+    s.act("confirm");
+}
+
 /// The dossier stage: A, B and C convened, D not; the session closed.
 fn shortlisted() -> Session {
     shortlisted_in(SAMPLE)
@@ -122,9 +129,7 @@ fn the_audition_stage_scores_the_convened_on_its_grid_and_ranks_on_the_combined_
     assert!(screen.contains("2,60"), "{screen}");
 
     // The final session, at the audition stage.
-    s.act("open_session");
-    s.fill("date", "18 juillet 2025");
-    s.act("confirm");
+    open_final_session(&mut s);
     decide(&mut s, B, "retenu", "");
     decide(
         &mut s,
@@ -515,9 +520,7 @@ fn the_final_decision_starts_from_the_capacity() {
     s.select(C);
     s.score_current(&[1, 1, 1]);
     s.act("switch_view");
-    s.act("open_session");
-    s.fill("date", "18 juillet 2025");
-    s.act("confirm");
+    open_final_session(&mut s);
     for (r, kind) in [
         (B, "retenu"),
         (A, "liste_complementaire"),
@@ -543,9 +546,7 @@ fn at_the_audition_stage_an_accepting_decision_is_offered_the_amount_asked() {
     s.select(B);
     s.score_current(&[5, 5, 5]);
     s.act("switch_view");
-    s.act("open_session");
-    s.fill("date", "18 juillet 2025");
-    s.act("confirm");
+    open_final_session(&mut s);
     s.goto_committee(B);
     s.act("decide");
     s.choose("kind", "retenu");
