@@ -207,12 +207,13 @@ fn call_schema_names_exactly_the_keys_the_parser_reads() {
     same_keys(
         "docs/schemas/appel.schema.json",
         // The call's parser, the part of it that reads `intake`, and the
-        // audition stage's reader.
+        // audition stage's reader and the budget's.
         &[
             "core/src/call.rs",
             "core/src/intake.rs#parse",
             "core/src/stage.rs",
             "core/src/institutions.rs#parse",
+            "core/src/budget.rs#parse",
         ],
         &["/issuer/", "/place"],
     );
@@ -414,6 +415,7 @@ fn call_parser_refuses_what_the_call_schema_forbids() {
         "eligibility": [ { "id": "r", "label": "R", "pointer": "/a", "present": true } ],
         "members": [ { "name": "Nadia Benali", "role": "chair" } ],
         "decisions": [ { "id": "d", "label": "D" } ],
+        "budget": { "envelope_eur": 3000, "request_pointer": "/a", "max_per_dossier_eur": 1000 },
         "intake": {
             "reference_prefix": "P-",
             "columns": [ { "column": "Heures", "field": "/a", "type": "decimal" } ]
@@ -444,6 +446,7 @@ fn call_parser_refuses_what_the_call_schema_forbids() {
             "core/src/intake.rs#parse",
             "core/src/stage.rs",
             "core/src/institutions.rs#parse",
+            "core/src/budget.rs#parse",
         ],
         base,
         |v| Call::from_value(v).err().map(messages).unwrap_or_default(),

@@ -201,7 +201,13 @@ fn build(dir: &Path) -> PathBuf {
         .record_decision(
             CHAIR,
             session,
-            &draft("PDNP06-2025-001", "retenu", ""),
+            // An aid granted past the envelope with the chair's reason:
+            // both columns have a value for the sweep to edit.
+            &Draft {
+                amount: Some(1000.0),
+                budget_override: "Projet prioritaire du schéma départemental".into(),
+                ..draft("PDNP06-2025-001", "retenu", "")
+            },
             false,
             false,
         )
@@ -350,6 +356,8 @@ const EDITABLE: &[(&str, &[&str])] = &[
             "documents",
             "without_quorum",
             "guarded",
+            "amount",
+            "budget_override",
             "by",
         ],
     ),
@@ -441,9 +449,12 @@ fn edited(table: &str, column: &str, v: &Value) -> Value {
             Value::Integer(1 - i)
         }
         (_, _, Value::Integer(i)) => Value::Integer(i + 1),
+        // A cent more: verify reads amounts to the cent.
+        ("decisions", "amount", Value::Real(x)) => Value::Real(x + 0.01),
         (_, _, Value::Real(x)) => Value::Real(x + 1.0),
         (_, _, Value::Null) => match column {
             "waitlist_rank" => Value::Integer(3),
+            "amount" => Value::Real(500.0),
             "value" => Value::Real(2.0),
             _ => Value::Text("ajouté".into()),
         },

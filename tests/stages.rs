@@ -28,6 +28,13 @@ fn close_session(s: &mut Session) {
     );
 }
 
+/// The audition stage's session, where the final decisions are taken.
+fn open_final_session(s: &mut Session) {
+    s.act("open_session");
+    s.fill("date", "18 juillet 2025");
+    s.act("confirm");
+}
+
 /// The dossier stage: A, B and C convened, D not; the session closed.
 fn shortlisted() -> Session {
     shortlisted_in(SAMPLE)
@@ -122,9 +129,7 @@ fn the_audition_stage_scores_the_convened_on_its_grid_and_ranks_on_the_combined_
     assert!(screen.contains("2,60"), "{screen}");
 
     // The final session, at the audition stage.
-    s.act("open_session");
-    s.fill("date", "18 juillet 2025");
-    s.act("confirm");
+    open_final_session(&mut s);
     decide(&mut s, B, "retenu", "");
     decide(
         &mut s,
@@ -515,9 +520,7 @@ fn the_final_decision_starts_from_the_capacity() {
     s.select(C);
     s.score_current(&[1, 1, 1]);
     s.act("switch_view");
-    s.act("open_session");
-    s.fill("date", "18 juillet 2025");
-    s.act("confirm");
+    open_final_session(&mut s);
     for (r, kind) in [
         (B, "retenu"),
         (A, "liste_complementaire"),
@@ -531,4 +534,38 @@ fn the_final_decision_starts_from_the_capacity() {
         assert_eq!(form.choice_of("kind").as_deref(), Some(kind), "{r}");
         s.act("cancel");
     }
+}
+
+/// caf06 as shipped, two stages: the amount goes with the final decision,
+/// taken at the audition stage, offered from what the dossier asks for.
+#[test]
+fn at_the_audition_stage_an_accepting_decision_is_offered_the_amount_asked() {
+    let mut s = shortlisted();
+    s.act("switch_view");
+    s.act("switch_stage");
+    s.select(B);
+    s.score_current(&[5, 5, 5]);
+    s.act("switch_view");
+    open_final_session(&mut s);
+    s.goto_committee(B);
+    s.act("decide");
+    s.choose("kind", "retenu");
+    let jury::app::state::Mode::Form(form) = &s.app.state.mode else {
+        panic!("decision form: {}", s.screen());
+    };
+    // B asks for 850 € of start-up aid (the maximum is 1 000 €).
+    assert_eq!(form.text_of("amount"), "850");
+    s.act("confirm");
+    assert!(
+        !matches!(s.app.state.mode, jury::app::state::Mode::Form(_)),
+        "refused: {}",
+        s.screen()
+    );
+    let amounts: Vec<f64> = s.query("SELECT amount FROM decisions WHERE kind = 'retenu'");
+    assert_eq!(amounts, [850.0]);
+    let screen = s.screen().replace(['\u{a0}', '\u{202f}'], " ");
+    assert!(
+        screen.contains("Enveloppe : 850 € attribués / 3 000 € · reste 2 150 €"),
+        "{screen}"
+    );
 }

@@ -243,6 +243,15 @@ pub fn document(input: &AccessInput) -> Document {
         if !dec.documents.is_empty() {
             lines.push(format!("Pièces demandées : {}", dec.documents));
         }
+        if let Some(a) = dec.amount {
+            lines.push(format!("Montant accordé : {}", FR.money(a)));
+        }
+        if !dec.budget_override.is_empty() {
+            lines.push(format!(
+                "Dépassement de l'enveloppe autorisé par la présidence : {}",
+                dec.budget_override
+            ));
+        }
         if session.is_some_and(Session::is_open) {
             lines.push("Séance non close : décision provisoire.".into());
         }
@@ -297,6 +306,63 @@ pub fn document(input: &AccessInput) -> Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_file_gives_the_amount_granted_and_the_chairs_override() {
+        let call = Call::parse(
+            "appel.json",
+            include_str!("../../samples/caf06-pdnp-2025/appel.json"),
+        )
+        .unwrap();
+        let v: Value = serde_json::from_str(include_str!(
+            "../../samples/caf06-pdnp-2025/dossiers/PDNP06-2025-009.json"
+        ))
+        .unwrap();
+        let dossier = Dossier::from_value(&v).unwrap();
+        let eligibility = crate::eligibility::evaluate(&call, &dossier, FR);
+        let decision = DecisionRow {
+            id: 1,
+            session_id: 1,
+            reference: dossier.reference.clone(),
+            kind: "retenu".into(),
+            motivation: String::new(),
+            condition: String::new(),
+            waitlist_rank: None,
+            documents: String::new(),
+            without_quorum: false,
+            by: "Sylvie Marcellin".into(),
+            at: "2025-07-18T10:00:00.000Z".into(),
+            guarded: false,
+            amount: Some(850.5),
+            budget_override: "Seul point d'accueil du haut pays".into(),
+        };
+        let doc = document(&AccessInput {
+            call: &call,
+            dossier: &dossier,
+            pieces: &[],
+            scores: &[],
+            eligibility: &eligibility,
+            override_: None,
+            conflicts: &[],
+            decisions: std::slice::from_ref(&decision),
+            sessions: &[],
+            letters: &[],
+            today: NaiveDate::from_ymd_opt(2025, 8, 1).unwrap(),
+        });
+        let text: String = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Bullets(items) => Some(items.join("\n")),
+                _ => None,
+            })
+            .collect();
+        assert!(text.contains("Montant accordé : 850,50\u{a0}€"), "{text}");
+        assert!(
+            text.contains("Dépassement de l'enveloppe autorisé par la présidence : Seul point d'accueil du haut pays"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn every_leaf_is_labelled_by_its_path() {

@@ -174,6 +174,8 @@ pub struct Call {
     /// Institutions that must validate each session's decisions before
     /// they are final (`"institutions"`); none: final at the close.
     pub institutions: Vec<crate::institutions::Institution>,
+    /// The aid envelope shared among accepted dossiers (`"budget"`), if any.
+    pub budget: Option<crate::budget::Budget>,
     /// The whole file as read, unknown keys included, in file order.
     pub raw: Value,
 }
@@ -362,6 +364,7 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         .collect();
     let audition = crate::stage::parse(f, &members, &decision_ids, &criteria, errors);
     let institutions = crate::institutions::parse(f, errors);
+    let budget = crate::budget::parse(f, errors);
     let allow_without_quorum = f.opt_bool("allow_without_quorum", errors).unwrap_or(false);
     let appeal_routes = f.opt_string("appeal_routes", errors);
     // Letters read `place` by pointer; a wrong type is named here, at
@@ -403,6 +406,7 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         intake,
         audition,
         institutions,
+        budget,
         raw: Value::Null,
     })
 }

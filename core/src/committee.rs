@@ -389,6 +389,12 @@ impl Committee {
         self.aggregates.get(i).map(|a| a.reviews).unwrap_or(0)
     }
 
+    /// Where the call's envelope stands with the current decisions; None
+    /// for a call without a budget.
+    pub fn envelope(&self, call: &Call) -> Option<crate::budget::Standing> {
+        crate::budget::Standing::of(call, self.decisions.values())
+    }
+
     /// Dossiers whose current decision counts as accepted, `except` excluded.
     pub fn accepted_count(&self, call: &Call, except: &str) -> usize {
         let accepted: Vec<String> = crate::decision::kinds(call, crate::fr::Lang::Fr)
@@ -439,6 +445,8 @@ mod stage_tests {
             documents: String::new(),
             without_quorum: false,
             guarded: false,
+            amount: None,
+            budget_override: String::new(),
             by: "Sylvie Marcellin".into(),
             at: "2025-07-08T10:00:00Z".into(),
         }

@@ -307,6 +307,10 @@ pub fn values(input: &LetterInput) -> Values {
         dec.waitlist_rank.map(|r| r.to_string()).unwrap_or_default(),
     );
     put("decision.pieces", dec.documents.clone());
+    put(
+        "decision.montant",
+        dec.amount.map(|a| FR.money(a)).unwrap_or_default(),
+    );
     let total = input.aggregate.and_then(|a| a.official(input.basis));
     put(
         "notes.total",
@@ -990,6 +994,15 @@ pub fn minutes(input: &MinutesInput) -> Document {
         if !x.documents.is_empty() {
             t.push_str(&format!(" Pièces demandées : {}", sentence(&x.documents)));
         }
+        if let Some(a) = x.amount {
+            t.push_str(&format!(" Montant accordé : {}.", FR.money(a)));
+        }
+        if !x.budget_override.is_empty() {
+            t.push_str(&format!(
+                " Dépassement de l'enveloppe autorisé par la présidence : {}",
+                sentence(&x.budget_override)
+            ));
+        }
         let reasons = crate::decision::reasons(&x.motivation);
         if !reasons.is_empty() {
             t.push_str(&format!(" Motifs : {}", reasons.join(" ")));
@@ -1032,6 +1045,22 @@ pub fn minutes(input: &MinutesInput) -> Document {
             t.push_str(" (décision prise sans quorum)");
         }
         blocks.push(Block::Paragraph(t));
+    }
+    if call.budget.is_some() {
+        // The envelope as this session left it: each dossier's latest
+        // decision up to this session, later ones aside.
+        let mut latest: std::collections::BTreeMap<&str, &DecisionRow> = Default::default();
+        for x in c
+            .data
+            .decisions
+            .iter()
+            .filter(|x| x.session_id <= session.id)
+        {
+            latest.insert(&x.reference, x);
+        }
+        if let Some(e) = crate::budget::Standing::of(call, latest.values().copied()) {
+            blocks.push(Block::Paragraph(format!("{}.", e.line(FR))));
+        }
     }
     if let Some(o) = c
         .data

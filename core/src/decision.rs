@@ -147,6 +147,10 @@ pub struct Draft {
     pub condition: String,
     pub waitlist_rank: Option<u32>,
     pub documents: String,
+    /// The aid granted, in a call with a budget and an accepting kind.
+    pub amount: Option<f64>,
+    /// The chair's written reason for going past the envelope.
+    pub budget_override: String,
 }
 
 /// The facts a decision is checked against.
@@ -173,6 +177,12 @@ pub struct Facts {
     /// The recorder ticked the confirmation asked for a dossier scored by
     /// fewer members than the call's `min_reviews` or of unknown eligibility.
     pub confirmed: bool,
+    /// What the current accepting decisions grant, this dossier's excluded
+    /// (see [`crate::budget::allocated`]).
+    pub allocated_elsewhere: f64,
+    /// The recorder chairs the committee: only the chair may let the
+    /// allocations go past the envelope.
+    pub is_chair: bool,
 }
 
 impl Facts {
@@ -190,6 +200,9 @@ pub struct Accepted {
     /// Recorded after the explicit confirmation (see
     /// [`Facts::needs_confirmation`]): the minutes say so.
     pub guarded: bool,
+    /// This decision takes the allocations past the envelope, with the
+    /// chair's written override: the override is kept with it.
+    pub over_envelope: bool,
 }
 
 /// Why a decision cannot be recorded.
@@ -221,6 +234,21 @@ pub enum DecisionError {
         min_reviews: u32,
         eligibility_unknown: bool,
     },
+    /// An amount with a decision that grants none: a kind that does not
+    /// accept, or a call without a budget.
+    AmountNotGranted,
+    AmountNegative,
+    /// Above the call's maximum per dossier, in euros.
+    AmountOverMax(f64),
+    /// Past the envelope without the chair's written override: allocated
+    /// elsewhere, this amount, the envelope.
+    EnvelopeExceeded {
+        allocated: f64,
+        amount: f64,
+        envelope: f64,
+    },
+    /// Someone other than the chair wrote an override of the envelope.
+    OverrideChairOnly,
 }
 
 impl DecisionError {
@@ -305,6 +333,44 @@ impl DecisionError {
                     "Tick the confirmation (Space) to decide anyway; the minutes will flag the decision.",
                 )
             ),
+            AmountNotGranted => lang
+                .t(
+                    "Seule une décision qui retient le dossier, dans un appel doté d'une enveloppe, accorde un montant : laissez le montant vide.",
+                    "Only an accepting decision, in a call with an envelope, grants an amount: leave the amount empty.",
+                )
+                .into(),
+            AmountNegative => crate::budget::AmountError::Negative.message(lang),
+            AmountOverMax(max) => format!(
+                "{} {} {}",
+                lang.t(
+                    "Montant supérieur au maximum par dossier fixé par l'appel :",
+                    "Amount above the call's maximum per dossier:"
+                ),
+                lang.money(*max),
+                lang.t("au plus.", "at most.")
+            ),
+            EnvelopeExceeded {
+                allocated,
+                amount,
+                envelope,
+            } => format!(
+                "{} {} + {} = {} / {}. {}",
+                lang.t("Enveloppe dépassée :", "Envelope exceeded:"),
+                lang.money(*allocated),
+                lang.money(*amount),
+                lang.money(allocated + amount),
+                lang.money(*envelope),
+                lang.t(
+                    "Réduisez le montant, ou la présidence écrit la justification du dépassement.",
+                    "Lower the amount, or the chair writes why the envelope may be exceeded.",
+                )
+            ),
+            OverrideChairOnly => lang
+                .t(
+                    "Seule la présidence peut autoriser un dépassement de l'enveloppe : la présidence doit enregistrer cette décision.",
+                    "Only the chair may let the envelope be exceeded: the chair must record this decision.",
+                )
+                .into(),
         }
     }
 }
@@ -431,6 +497,7 @@ pub fn check(
             .into(),
         );
     }
+    let over_envelope = check_amount(call, draft, facts, kind.accepted, &mut warnings, lang)?;
     let guarded = facts.needs_confirmation(call);
     if guarded && !facts.confirmed {
         return Err(DecisionError::NotConfirmed {
@@ -443,7 +510,60 @@ pub fn check(
         warnings,
         without_quorum,
         guarded,
+        over_envelope,
     })
+}
+
+/// The amount of a decision against the call's budget: none unless it
+/// accepts in a call with a budget; not negative, within the maximum per
+/// dossier, and within the envelope or past it with the chair's written
+/// override. True when it goes past the envelope (the override is kept).
+fn check_amount(
+    call: &Call,
+    draft: &Draft,
+    facts: &Facts,
+    accepted: bool,
+    warnings: &mut Vec<String>,
+    lang: Lang,
+) -> Result<bool, DecisionError> {
+    let Some(amount) = draft.amount else {
+        return Ok(false);
+    };
+    let Some(budget) = call.budget.as_ref().filter(|_| accepted) else {
+        return Err(DecisionError::AmountNotGranted);
+    };
+    if amount < 0.0 {
+        return Err(DecisionError::AmountNegative);
+    }
+    // Sums compare to the cent: 0,1 + 0,2 is not over 0,3.
+    let half_cent = 0.005;
+    if let Some(max) = budget.max_per_dossier_eur
+        && amount > max + half_cent
+    {
+        return Err(DecisionError::AmountOverMax(max));
+    }
+    if facts.allocated_elsewhere + amount <= budget.envelope_eur + half_cent {
+        return Ok(false);
+    }
+    if draft.budget_override.trim().is_empty() {
+        return Err(DecisionError::EnvelopeExceeded {
+            allocated: facts.allocated_elsewhere,
+            amount,
+            envelope: budget.envelope_eur,
+        });
+    }
+    if !facts.is_chair {
+        return Err(DecisionError::OverrideChairOnly);
+    }
+    warnings.push(format!(
+        "{} {}",
+        lang.t(
+            "Dépassement de l'enveloppe autorisé par la présidence :",
+            "Envelope overrun authorised by the chair:"
+        ),
+        lang.money(facts.allocated_elsewhere + amount - budget.envelope_eur)
+    ));
+    Ok(true)
 }
 
 /// A rule of eligibility the dossier does not meet (`established`: the
@@ -622,7 +742,62 @@ mod tests {
             in_conflict: false,
             reviews: 1,
             confirmed: false,
+            allocated_elsewhere: 0.0,
+            is_chair: true,
         }
+    }
+
+    #[test]
+    fn amounts_stay_within_the_maximum_and_the_envelope_unless_the_chair_writes_why() {
+        let c = call(
+            r#", "budget": { "envelope_eur": 3000, "request_pointer": "/a", "max_per_dossier_eur": 1000 }"#,
+        );
+        let mut d = draft("retenu");
+        d.amount = Some(1000.0);
+        let mut f = facts();
+        f.allocated_elsewhere = 1999.99;
+        assert!(!check(&c, &d, &f, Lang::Fr).unwrap().over_envelope);
+        d.amount = Some(1000.5);
+        assert_eq!(
+            check(&c, &d, &f, Lang::Fr).unwrap_err(),
+            DecisionError::AmountOverMax(1000.0)
+        );
+        d.amount = Some(-1.0);
+        assert_eq!(
+            check(&c, &d, &f, Lang::Fr).unwrap_err(),
+            DecisionError::AmountNegative
+        );
+        f.allocated_elsewhere = 2150.0;
+        d.amount = Some(1000.0);
+        let e = check(&c, &d, &f, Lang::Fr).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Enveloppe dépassée : 2\u{202f}150\u{a0}€ + 1\u{202f}000\u{a0}€ = 3\u{202f}150\u{a0}€ / 3\u{202f}000\u{a0}€. Réduisez le montant, ou la présidence écrit la justification du dépassement."
+        );
+        d.budget_override = "Projet jugé prioritaire".into();
+        f.is_chair = false;
+        assert_eq!(
+            check(&c, &d, &f, Lang::Fr).unwrap_err(),
+            DecisionError::OverrideChairOnly
+        );
+        f.is_chair = true;
+        let ok = check(&c, &d, &f, Lang::Fr).unwrap();
+        assert!(ok.over_envelope);
+        assert!(
+            ok.warnings.iter().any(|w| w.contains("150\u{a0}€")),
+            "{ok:?}"
+        );
+        let mut refused = draft("non_retenu");
+        refused.motivation = "Hors territoire".into();
+        refused.amount = Some(10.0);
+        assert_eq!(
+            check(&c, &refused, &f, Lang::Fr).unwrap_err(),
+            DecisionError::AmountNotGranted
+        );
+        assert_eq!(
+            check(&call(""), &d, &f, Lang::Fr).unwrap_err(),
+            DecisionError::AmountNotGranted
+        );
     }
 
     #[test]

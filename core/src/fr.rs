@@ -113,6 +113,17 @@ impl Lang {
         out
     }
 
+    /// An amount in euros as a letter or a screen writes it: `1 000 €`,
+    /// `850,50 €` (cents only when there are some); `€1,000` in English.
+    pub fn money(self, eur: f64) -> String {
+        let cents = (eur * 100.0).round() % 100.0 != 0.0;
+        let n = self.num(eur, if cents { 2 } else { 0 });
+        match self {
+            Lang::Fr => format!("{n}\u{a0}€"),
+            Lang::En => format!("€{n}"),
+        }
+    }
+
     /// A score: integers without decimals, others with one (`4`, `3,5`).
     pub fn score(self, x: f64) -> String {
         if (x - x.round()).abs() < 1e-9 {
@@ -294,6 +305,9 @@ mod tests {
         assert_eq!(Lang::Fr.num(1000.0, 0), "1\u{202F}000");
         assert_eq!(Lang::Fr.num(-0.01, 1), "0,0");
         assert_eq!(Lang::En.num(1234.25, 2), "1,234.25");
+        assert_eq!(Lang::Fr.money(1000.0), "1\u{202F}000\u{a0}€");
+        assert_eq!(Lang::Fr.money(850.5), "850,50\u{a0}€");
+        assert_eq!(Lang::En.money(1234.0), "€1,234");
         assert_eq!(Lang::Fr.score(4.0), "4");
         assert_eq!(Lang::Fr.score(3.5), "3,5");
     }

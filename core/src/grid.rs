@@ -144,6 +144,7 @@ mod tests {
             intake: None,
             audition: None,
             institutions: Vec::new(),
+            budget: None,
             raw: serde_json::Value::Null,
         }
     }

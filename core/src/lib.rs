@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod anonymise;
 pub mod assign;
 pub mod audit;
+pub mod budget;
 pub mod call;
 pub mod committee;
 pub mod completion;

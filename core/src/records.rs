@@ -67,6 +67,12 @@ pub struct DecisionRow {
     /// scored the dossier than the call's `min_reviews`, or its eligibility
     /// was not established.
     pub guarded: bool,
+    /// The aid granted with an accepting decision, in euros, in a call
+    /// with a budget; None otherwise.
+    pub amount: Option<f64>,
+    /// The chair's written reason for letting this decision take the
+    /// allocations past the envelope; empty when it stays within.
+    pub budget_override: String,
 }
 
 /// A candidate who did not come to their audition.

@@ -164,6 +164,9 @@ pub struct DecisionRow<'a> {
     pub without_quorum: bool,
     /// Confirmed although few members scored it or its eligibility was open.
     pub guarded: bool,
+    /// The aid granted and the chair's override of the envelope.
+    pub amount: Option<f64>,
+    pub budget_override: &'a str,
     pub by: &'a str,
 }
 
@@ -183,6 +186,16 @@ pub fn decision(d: &DecisionRow) -> (String, String) {
     }
     if d.guarded {
         shown.push_str(", confirmée expressément");
+    }
+    // To the cent: a REAL read back is the number written.
+    if let Some(a) = d.amount {
+        shown.push_str(&format!(", montant {a:.2} €"));
+    }
+    if !d.budget_override.is_empty() {
+        shown.push_str(&format!(
+            ", dépassement de l'enveloppe {}",
+            quoted(d.budget_override)
+        ));
     }
     shown.push_str(&format!(", par {}", d.by));
     (
@@ -887,6 +900,8 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
             documents: v["documents"].as_str().unwrap_or(""),
             without_quorum: v["without_quorum"].as_bool().unwrap_or(false),
             guarded: v["guarded"].as_bool().unwrap_or(false),
+            amount: v["amount"].as_f64(),
+            budget_override: v["budget_override"].as_str().unwrap_or(""),
             by: &d.by,
         }));
     }

@@ -361,6 +361,8 @@ mod tests {
                 documents: String::new(),
                 without_quorum: false,
                 guarded: false,
+                amount: None,
+                budget_override: String::new(),
                 by: "Sylvie Marcellin".into(),
                 at: "2025-07-07T10:00:00Z".into(),
             }],

@@ -54,6 +54,10 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("decision.reserve", "réserve (retenu sous réserve)"),
     ("decision.rang", "rang sur la liste complémentaire"),
     ("decision.pieces", "pièces demandées (ajourné)"),
+    (
+        "decision.montant",
+        "montant accordé sur l'enveloppe de l'appel (1 000 €)",
+    ),
     ("notes.total", "note totale sur le barème de l'appel"),
     ("notes.total_100", "note totale sur 100"),
     ("notes.rang", "rang au classement"),

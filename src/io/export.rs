@@ -85,6 +85,10 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
     ] {
         header.push(h.to_string());
     }
+    // A call with an envelope says what each accepted dossier was granted.
+    if src.call.budget.is_some() {
+        header.push("Montant accordé".to_string());
+    }
     // A call with auditions says who was convened and how the stages ended.
     if src.audition.is_some() {
         for h in [
@@ -179,6 +183,9 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
                 .unwrap_or_default(),
         );
         row.push(decision.map(|x| x.motivation.clone()).unwrap_or_default());
+        if src.call.budget.is_some() {
+            row.push(num(decision.and_then(|x| x.amount), 2));
+        }
         if let Some(a) = &src.audition {
             row.extend(audition_cells(a, i, &d.reference, lang));
         }
@@ -358,7 +365,8 @@ pub fn json(store: &Store, src: &Source) -> Result<Vec<u8>, ExportError> {
                 "decision": src.committee.decisions.get(&d.reference).map(|x| json!({
                     "kind": x.kind, "motivation": x.motivation, "condition": x.condition,
                     "waitlist_rank": x.waitlist_rank, "documents": x.documents,
-                    "without_quorum": x.without_quorum, "guarded": x.guarded, "session": x.session_id, "by": x.by, "at": x.at,
+                    "without_quorum": x.without_quorum, "guarded": x.guarded, "amount": x.amount,
+                    "budget_override": x.budget_override, "session": x.session_id, "by": x.by, "at": x.at,
                     "final": src.committee.frozen(&d.reference),
                 })),
             })

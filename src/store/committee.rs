@@ -136,7 +136,7 @@ impl Store {
         let mut stmt = c
             .prepare(
                 "SELECT id, session_id, reference, kind, motivation, condition, waitlist_rank, documents,
-                        without_quorum, by, at, guarded FROM decisions ORDER BY id",
+                        without_quorum, by, at, guarded, amount, budget_override FROM decisions ORDER BY id",
             )
             .map_err(err)?;
         data.decisions = stmt
@@ -430,7 +430,7 @@ impl Store {
                 return Err(Refusal::InConflict.into());
             }
             let before = current_decision(tx, &draft.reference)?;
-            let after = json!({
+            let mut after = json!({
                 "session_id": session_id,
                 "kind": draft.kind,
                 "motivation": draft.motivation.trim(),
@@ -440,6 +440,7 @@ impl Store {
                 "without_quorum": without_quorum,
                 "guarded": guarded,
             });
+            with_amount(&mut after, draft.amount, draft.budget_override.trim());
             write_decision(tx, actor, &draft.reference, Some(&after))?;
             let action = match &before {
                 Some(b) if b["session_id"] != json!(session_id) => "decision.change",
@@ -787,6 +788,8 @@ fn decision_row(r: &rusqlite::Row) -> rusqlite::Result<DecisionRow> {
         by: r.get(9)?,
         at: r.get(10)?,
         guarded: r.get(11)?,
+        amount: r.get(12)?,
+        budget_override: r.get(13)?,
     })
 }
 
@@ -794,14 +797,14 @@ fn decision_row(r: &rusqlite::Row) -> rusqlite::Result<DecisionRow> {
 fn current_decision(tx: &Transaction, reference: &str) -> rusqlite::Result<Option<Value>> {
     tx.query_row(
         "SELECT id, session_id, reference, kind, motivation, condition, waitlist_rank, documents,
-                without_quorum, by, at, guarded FROM decisions WHERE reference = ?1 ORDER BY id DESC LIMIT 1",
+                without_quorum, by, at, guarded, amount, budget_override FROM decisions WHERE reference = ?1 ORDER BY id DESC LIMIT 1",
         [reference],
         decision_row,
     )
     .optional()
     .map(|d| {
         d.map(|d| {
-            json!({
+            let mut v = json!({
                 "session_id": d.session_id,
                 "kind": d.kind,
                 "motivation": d.motivation,
@@ -810,9 +813,23 @@ fn current_decision(tx: &Transaction, reference: &str) -> rusqlite::Result<Optio
                 "documents": d.documents,
                 "without_quorum": d.without_quorum,
                 "guarded": d.guarded,
-            })
+            });
+            with_amount(&mut v, d.amount, &d.budget_override);
+            v
         })
     })
+}
+
+/// Adds the amount granted and the chair's override of the envelope to a
+/// decision's payload, only when there are some: a call without a budget
+/// writes its decisions as before.
+fn with_amount(v: &mut Value, amount: Option<f64>, budget_override: &str) {
+    if let Some(a) = amount {
+        v["amount"] = json!(a);
+    }
+    if !budget_override.is_empty() {
+        v["budget_override"] = json!(budget_override);
+    }
 }
 
 /// Writes a decision into its session (replacing that session's row).
@@ -825,12 +842,13 @@ fn write_decision(
     let Some(v) = v else { return Ok(()) };
     tx.execute(
         "INSERT INTO decisions (session_id, reference, kind, motivation, condition, waitlist_rank, documents,
-                                without_quorum, by, at, guarded)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                                without_quorum, by, at, guarded, amount, budget_override)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT (session_id, reference) DO UPDATE SET kind = excluded.kind, motivation = excluded.motivation,
            condition = excluded.condition, waitlist_rank = excluded.waitlist_rank, documents = excluded.documents,
            without_quorum = excluded.without_quorum, by = excluded.by, at = excluded.at,
-           guarded = excluded.guarded",
+           guarded = excluded.guarded, amount = excluded.amount,
+           budget_override = excluded.budget_override",
         params![
             v["session_id"].as_i64(),
             reference,
@@ -843,6 +861,8 @@ fn write_decision(
             actor,
             now(),
             v["guarded"].as_bool().unwrap_or(false),
+            v["amount"].as_f64(),
+            v["budget_override"].as_str().unwrap_or(""),
         ],
     )
     .map(|_| ())

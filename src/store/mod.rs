@@ -35,7 +35,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 17;
+const SCHEMA_VERSION: i64 = 18;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -331,6 +331,11 @@ const MIGRATIONS: &[&str] = &[
         actor TEXT NOT NULL,
         at TEXT NOT NULL
      );",
+    // 18: the aid envelope (a call's `budget`). An accepting decision
+    // carries the amount granted, in euros (NULL: none); one that takes the
+    // allocations past the envelope keeps the chair's written reason.
+    "ALTER TABLE decisions ADD COLUMN amount REAL;
+     ALTER TABLE decisions ADD COLUMN budget_override TEXT NOT NULL DEFAULT '';",
 ];
 
 /// What importing a batch did.

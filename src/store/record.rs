@@ -286,11 +286,16 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
     } else {
         "0"
     };
+    let (amount, budget_override) = if has_column(conn, "decisions", "amount")? {
+        ("amount", "budget_override")
+    } else {
+        ("NULL", "''")
+    };
     for d in rows(
         conn,
         &format!(
             "SELECT session_id, reference, kind, motivation, condition, waitlist_rank, documents,
-                    without_quorum, by, {guarded} FROM decisions"
+                    without_quorum, by, {guarded}, {amount}, {budget_override} FROM decisions"
         ),
         |r| {
             Ok((
@@ -304,6 +309,8 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
                 r.get::<_, bool>(7)?,
                 r.get::<_, String>(8)?,
                 r.get::<_, bool>(9)?,
+                r.get::<_, Option<f64>>(10)?,
+                r.get::<_, String>(11)?,
             ))
         },
     )? {
@@ -317,6 +324,8 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
             documents: &d.6,
             without_quorum: d.7,
             guarded: d.9,
+            amount: d.10,
+            budget_override: &d.11,
             by: &d.8,
         });
         p.insert(k, v);

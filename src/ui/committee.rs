@@ -81,7 +81,10 @@ fn modified_after(s: &State, reference: &str) -> Option<String> {
 const SIDE_BY_SIDE: u16 = 140;
 
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
-    let [banner, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(5)]).areas(area);
+    // A call with an envelope gets a third line for it.
+    let banner_lines = 2 + u16::from(s.batch.call.budget.is_some());
+    let [banner, body] =
+        Layout::vertical([Constraint::Length(banner_lines), Constraint::Min(5)]).areas(area);
     render_banner(f, s, t, banner);
     if area.width >= SIDE_BY_SIDE {
         let [table, side] =
@@ -223,10 +226,15 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             t.error(),
         ));
     }
-    f.render_widget(
-        Paragraph::new(vec![Line::from(first), Line::from(second)]),
-        area,
-    );
+    let mut lines = vec![Line::from(first), Line::from(second)];
+    // The envelope on its own line: what the committee grants, what remains.
+    if let Some(e) = s.batch.committee.envelope(&s.batch.call) {
+        lines.push(Line::from(Span::styled(
+            format!(" {}", e.line(lang)),
+            if e.over() { t.error() } else { t.dim() },
+        )));
+    }
+    f.render_widget(Paragraph::new(lines), area);
 }
 
 fn fmt_opt(lang: Lang, v: Option<f64>, decimals: usize) -> String {

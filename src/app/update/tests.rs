@@ -383,6 +383,7 @@ fn the_chair_records_a_decision_in_the_open_session() {
             condition: String::new(),
             waitlist_rank: None,
             documents: String::new(),
+            ..Default::default()
         }
     );
 }
@@ -417,6 +418,8 @@ fn decided() -> CommitteeData {
             by: CHAIR.into(),
             at: "2025-07-07T16:00:00.000Z".into(),
             guarded: false,
+            amount: None,
+            budget_override: String::new(),
         }],
         ..Default::default()
     }

@@ -211,6 +211,28 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
             ),
         ],
     );
+    if let Some(budget) = &s.batch.call.budget {
+        let raw = &s.batch.entries[i].dossier.raw;
+        // The amount already granted when the decision is changed; else
+        // what the dossier asks for, capped.
+        let amount = current
+            .as_ref()
+            .and_then(|d| d.amount)
+            .or_else(|| budget.offered(raw));
+        form.fields.push(Form::text(
+            "amount",
+            lang.tr(text::AMOUNT_GRANTED),
+            amount.map(|a| typed_amount(a, lang)).unwrap_or_default(),
+        ));
+        form.fields.push(Form::text(
+            "budget_override",
+            lang.tr(text::ENVELOPE_OVERRIDE),
+            current
+                .as_ref()
+                .map(|d| d.budget_override.clone())
+                .unwrap_or_default(),
+        ));
+    }
     let facts = facts(s, reference, i);
     // Nobody scores a candidate who did not come: no confirmation to ask.
     if facts.needs_confirmation(&s.batch.call) && !absent {
@@ -238,6 +260,14 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
         jury_core::eligibility::Verdict::Unknown => lang.tr(text::ELIGIBILITY_CHECK).to_string(),
         jury_core::eligibility::Verdict::Ineligible => lang.tr(text::INELIGIBLE).to_string(),
     });
+    if let Some(budget) = &s.batch.call.budget {
+        if let Some(asked) = budget.requested(&s.batch.entries[i].dossier.raw) {
+            note.push(format!("{} {}", lang.tr(text::ASKS_FOR), lang.money(asked)));
+        }
+        if let Some(standing) = s.batch.committee.envelope(&s.batch.call) {
+            note.push(standing.line(lang));
+        }
+    }
     if s.batch.committee.frozen(reference) {
         note.push(lang.tr(text::DECISION_FROZEN_CLOSED_SESSION).to_string());
     }
@@ -279,6 +309,22 @@ fn facts(s: &State, reference: &str, i: usize) -> Facts {
             _ => s.batch.committee.reviewers(i),
         },
         confirmed: false,
+        allocated_elsewhere: jury_core::budget::allocated(
+            &s.batch.call,
+            s.batch.committee.decisions.values(),
+            reference,
+        ),
+        is_chair: s.is_chair(),
+    }
+}
+
+/// An amount as the form offers it for editing: `1000`, `850,50` (no
+/// thousands separator, which English would write with a comma).
+fn typed_amount(eur: f64, lang: jury_core::fr::Lang) -> String {
+    if (eur * 100.0).round() % 100.0 == 0.0 {
+        format!("{eur:.0}")
+    } else {
+        format!("{eur:.2}").replace('.', lang.t(",", "."))
     }
 }
 
@@ -340,11 +386,17 @@ fn suggestion(s: &State, i: usize, kind: &str) -> Vec<String> {
 }
 
 fn show_extra_fields(form: &mut Form, call: &jury_core::call::Call, lang: jury_core::fr::Lang) {
-    let kind = form
+    let chosen = form
         .choice_of("kind")
-        .and_then(|k| decision::kind(call, &k, lang))
-        .map(|k| k.extra)
-        .unwrap_or(Extra::None);
+        .and_then(|k| decision::kind(call, &k, lang));
+    // Only a decision that accepts grants an amount.
+    let accepts = chosen.as_ref().is_some_and(|k| k.accepted);
+    for id in ["amount", "budget_override"] {
+        if let Some(f) = form.get_mut(id) {
+            f.hidden = !accepts;
+        }
+    }
+    let kind = chosen.map(|k| k.extra).unwrap_or(Extra::None);
     for (id, extra) in [
         ("condition", Extra::Condition),
         ("rank", Extra::WaitlistRank),
@@ -680,8 +732,10 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
         Purpose::Decision { reference } => {
             let rank = form.text_of("rank");
             let kind = form.choice_of("kind").unwrap_or_default();
-            let extra = decision::kind(&s.batch.call, &kind, lang).map(|k| k.extra);
-            let draft = Draft {
+            let chosen = decision::kind(&s.batch.call, &kind, lang);
+            let extra = chosen.as_ref().map(|k| k.extra);
+            let accepts = s.batch.call.budget.is_some() && chosen.is_some_and(|k| k.accepted);
+            let mut draft = Draft {
                 reference: reference.clone(),
                 waitlist_rank: if extra == Some(Extra::WaitlistRank) {
                     Some(
@@ -698,6 +752,17 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 },
                 documents: if extra == Some(Extra::Documents) {
                     form.text_of("documents")
+                } else {
+                    String::new()
+                },
+                amount: match form.text_of("amount") {
+                    typed if typed.is_empty() || !accepts => None,
+                    typed => {
+                        Some(jury_core::budget::parse_amount(&typed).map_err(|e| e.message(lang))?)
+                    }
+                },
+                budget_override: if accepts {
+                    form.text_of("budget_override")
                 } else {
                     String::new()
                 },
@@ -729,6 +794,10 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 s.set_status(msg);
             } else {
                 s.set_error(msg);
+            }
+            // An override is kept only with the decision that needs it.
+            if !ok.over_envelope {
+                draft.budget_override.clear();
             }
             Change::Decision {
                 session: session.map(|x| x.id).unwrap_or(0),

@@ -454,6 +454,12 @@ mod text {
         "Rank on the waiting list",
     );
     pub const DOCUMENTS_REQUESTED: Tr = Tr::new("Pièces demandées", "Documents requested");
+    pub const AMOUNT_GRANTED: Tr = Tr::new("Montant accordé (€)", "Amount granted (€)");
+    pub const ENVELOPE_OVERRIDE: Tr = Tr::new(
+        "Justification du dépassement de l'enveloppe (présidence)",
+        "Why the envelope may be exceeded (chair)",
+    );
+    pub const ASKS_FOR: Tr = Tr::new("demande", "asks for");
     pub const RANK: Tr = Tr::new("Rang", "Rank");
     pub const ELIGIBLE: Tr = Tr::new("recevable", "eligible");
     pub const ELIGIBILITY_CHECK: Tr = Tr::new("recevabilité à vérifier", "eligibility to check");
