@@ -389,7 +389,8 @@ impl Committee {
         self.aggregates.get(i).map(|a| a.reviews).unwrap_or(0)
     }
 
-    /// Dossiers whose current decision counts as accepted, `except` excluded.
+    /// Dossiers whose current decision counts as accepted, `except` and
+    /// those who withdrew from it excluded.
     pub fn accepted_count(&self, call: &Call, except: &str) -> usize {
         let accepted: Vec<String> = crate::decision::kinds(call, crate::fr::Lang::Fr)
             .into_iter()
@@ -399,6 +400,7 @@ impl Committee {
         self.decisions
             .values()
             .filter(|d| d.reference != except && accepted.contains(&d.kind))
+            .filter(|d| self.withdrawn(&d.reference).is_none())
             .count()
     }
 }

@@ -182,6 +182,9 @@ actions! {
         RecordUnavailable     => "record_unavailable",        "Noter une indisponibilité", "Record an unavailability";
         // Convocations
         ProduceConvocations   => "produce_convocations",      "Produire les convocations à l'audition et les agendas du jury", "Produce the audition invitations and the panel's calendars";
+        // Withdrawals
+        RecordWithdrawal      => "record_withdrawal",         "Enregistrer le désistement d'un·e candidat·e retenu·e", "Record an accepted candidate's withdrawal";
+        PromoteFromWaitlist   => "promote_from_waitlist",     "Promouvoir depuis la liste complémentaire (présidence)", "Promote from the waiting list (chair)";
     }
     typed {
         /// A typed character in a text field; not bindable.

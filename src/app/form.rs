@@ -41,6 +41,16 @@ pub enum Purpose {
     Outcome {
         session: i64,
     },
+    /// An accepted candidate's withdrawal: when and how it was received.
+    Withdrawal {
+        reference: String,
+    },
+    /// Promoting a waitlisted candidate in the place of `withdrawn`, in the
+    /// open session of the stage (none: the form says so and refuses).
+    Promotion {
+        withdrawn: String,
+        session: Option<i64>,
+    },
     AddMember,
     /// The committee of a call that lists no members, before anything else.
     SetUpCommittee,

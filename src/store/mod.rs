@@ -35,7 +35,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 16;
+const SCHEMA_VERSION: i64 = 17;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -317,6 +317,19 @@ const MIGRATIONS: &[&str] = &[
         signed_on TEXT NOT NULL,
         generated_at TEXT NOT NULL,
         PRIMARY KEY (reference, n)
+     );",
+    // 17: withdrawals (désistements) of accepted candidates, from the
+    // decision of `session_id`; `promoted` is who the chair promoted from
+    // the waiting list in their place, by a decision of `promoted_in`.
+    "CREATE TABLE withdrawals (
+        reference TEXT PRIMARY KEY REFERENCES dossiers(reference),
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        received_on TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        by TEXT NOT NULL,
+        at TEXT NOT NULL,
+        promoted TEXT REFERENCES dossiers(reference),
+        promoted_in INTEGER REFERENCES sessions(id)
      );",
 ];
 
