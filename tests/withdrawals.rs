@@ -196,6 +196,13 @@ fn a_withdrawal_promotes_the_first_waitlisted_with_a_letter_minutes_and_csv() {
         screen.contains("désisté·e le 3 septembre 2025"),
         "the committee view shows the withdrawal:\n{screen}"
     );
+    s.act("history");
+    let screen = s.screen();
+    assert!(
+        screen.contains("désistement reçu le 3 septembre 2025 (courrier)"),
+        "{screen}"
+    );
+    s.act("close");
     // Withdrawn once is enough.
     s.goto_committee(A);
     s.act("record_withdrawal");
