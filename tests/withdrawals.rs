@@ -313,3 +313,100 @@ fn a_withdrawal_promotes_the_first_waitlisted_with_a_letter_minutes_and_csv() {
         String::from_utf8_lossy(&verify.stderr)
     );
 }
+
+#[test]
+fn the_chair_may_promote_another_waitlisted_candidate_than_the_first() {
+    let mut s = decided();
+    close_session(&mut s);
+    s.goto_committee(A);
+    s.act("record_withdrawal");
+    s.fill("date", "3 septembre 2025");
+    s.act("confirm");
+    s.act("cancel");
+    s.act("open_session");
+    s.fill("date", "10 septembre 2025");
+    s.act("confirm");
+    s.act("promote_from_waitlist");
+    s.choose("candidate", D);
+    s.act("confirm");
+    assert_eq!(form_purpose(&s), None, "{}", s.screen());
+    assert_eq!(current(&s, D), (2, "retenu".into(), None));
+    // Ranked before the one promoted, C keeps rank 1 and its decision.
+    assert_eq!(current(&s, C), (1, "liste_complementaire".into(), Some(1)));
+}
+
+#[test]
+fn with_auditions_the_final_decision_is_withdrawn_and_replaced_at_the_audition_stage() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.score_and_open_session(
+        &[
+            (A, [5, 5, 5, 5]),
+            (B, [4, 4, 4, 4]),
+            (C, [4, 3, 4, 3]),
+            (D, [1, 1, 1, 1]),
+        ],
+        "8 juillet 2025",
+    );
+    for r in [A, B, C] {
+        decide(&mut s, r, "convoque", "");
+    }
+    decide(
+        &mut s,
+        D,
+        "non_retenu",
+        "Projet trop éloigné de la parentalité.",
+    );
+    close_session(&mut s);
+    s.act("switch_view");
+    s.act("switch_stage");
+    for (r, digits) in [(A, [5, 5, 5]), (B, [4, 4, 4]), (C, [3, 3, 3])] {
+        s.select(r);
+        s.score_current(&digits);
+    }
+    s.act("switch_view");
+    s.act("open_session");
+    s.fill("date", "18 juillet 2025");
+    s.act("confirm");
+    decide(&mut s, A, "retenu", "");
+    waitlist(&mut s, B, "1");
+    waitlist(&mut s, C, "2");
+    close_session(&mut s);
+    // At the dossier stage A was only convened: nothing to withdraw from.
+    s.act("switch_stage");
+    s.goto_committee(A);
+    s.act("record_withdrawal");
+    assert_eq!(form_purpose(&s), None);
+    assert!(
+        s.status()
+            .contains("Décision actuelle : « Convoqué·e à l'audition »."),
+        "{}",
+        s.status()
+    );
+    s.act("switch_stage");
+    s.goto_committee(A);
+    s.act("record_withdrawal");
+    s.fill("date", "1/9/2025");
+    s.choose("channel", "phone");
+    s.act("confirm");
+    s.act("cancel");
+    s.act("open_session");
+    s.fill("date", "10 septembre 2025");
+    s.act("confirm");
+    s.act("promote_from_waitlist");
+    let Mode::Form(form) = &s.app.state.mode else {
+        panic!("no promotion form: {}", s.screen());
+    };
+    assert_eq!(form.choice_of("candidate").as_deref(), Some(B));
+    s.act("confirm");
+    assert_eq!(form_purpose(&s), None, "{}", s.screen());
+    let stage: Vec<String> = s.query("SELECT stage FROM sessions WHERE id = 3");
+    assert_eq!(stage, ["audition"]);
+    assert_eq!(current(&s, B), (3, "retenu".into(), None));
+    assert_eq!(current(&s, C), (3, "liste_complementaire".into(), Some(1)));
+    s.close_and_write_letters();
+    let text = pdf_file_text(&s.letters_dir().join(format!("{B}-retenu.pdf")));
+    assert!(
+        text.contains("réuni le 10 septembre 2025, a retenu votre candidature"),
+        "{text}"
+    );
+}
