@@ -214,6 +214,70 @@ mod tests {
         }
     }
 
+    fn kind(accepted: bool) -> Kind {
+        Kind {
+            id: "k".into(),
+            label: if accepted { "Retenu" } else { "Non retenu" }.into(),
+            accepted,
+            motivation_required: false,
+            extra: crate::decision::Extra::None,
+            built_in: true,
+        }
+    }
+
+    #[test]
+    fn only_a_final_acceptance_is_withdrawn_once_and_then_no_longer_counts() {
+        let call = crate::call::Call::from_value(
+            &serde_json::from_str(include_str!("../../samples/caf06-pdnp-2025/appel.json"))
+                .expect("json"),
+        )
+        .expect("call");
+        let mut c = Committee::default();
+        c.decisions
+            .insert("A".into(), row("A", decision_id::RETENU, None));
+        c.data.sessions.push(crate::records::Session {
+            id: 1,
+            stage: Default::default(),
+            date: "2025-07-07".into(),
+            opened_by: "P".into(),
+            closed_at: None,
+            present: Vec::new(),
+        });
+        assert_eq!(
+            check(&c, "A", Some(&kind(true))),
+            Err(WithdrawalError::NotFinal)
+        );
+        c.data.sessions[0].closed_at = Some("2025-07-07T18:00:00Z".into());
+        assert_eq!(
+            check(&c, "A", Some(&kind(false))),
+            Err(WithdrawalError::NotAccepted("Non retenu".into()))
+        );
+        assert_eq!(
+            check(&c, "B", Some(&kind(true))),
+            Err(WithdrawalError::NoDecision)
+        );
+        assert_eq!(check(&c, "A", Some(&kind(true))), Ok(()));
+        assert_eq!(c.accepted_count(&call, ""), 1);
+        c.data.withdrawals.push(Withdrawal {
+            reference: "A".into(),
+            session_id: 1,
+            received_on: "2025-09-03".into(),
+            channel: "post".into(),
+            by: "P".into(),
+            at: String::new(),
+            promoted: None,
+        });
+        assert_eq!(
+            check(&c, "A", Some(&kind(true))),
+            Err(WithdrawalError::Already("2025-09-03".into()))
+        );
+        assert_eq!(c.accepted_count(&call, ""), 0);
+        assert_eq!(
+            WithdrawalError::Already("2025-09-03".into()).message(Lang::Fr),
+            "Désistement déjà enregistré, reçu le 3 septembre 2025."
+        );
+    }
+
     #[test]
     fn the_first_of_the_list_is_proposed_and_the_rest_moves_up() {
         let rows = [
