@@ -241,6 +241,11 @@ fn a_withdrawal_promotes_the_first_waitlisted_with_a_letter_minutes_and_csv() {
 
     // The promoted candidate's letter is their new decision's.
     s.close_and_write_letters();
+    let screen = s.screen();
+    assert!(
+        screen.contains("Centre social Les  Retenu · "),
+        "the letters view shows the withdrawal:\n{screen}"
+    );
     let out = s.letters_dir();
     let letter = out.join(format!("{C}-retenu.pdf"));
     let text = pdf_file_text(&letter);

@@ -63,7 +63,7 @@ fn decision_label(s: &State, reference: &str) -> String {
 
 /// « · désisté·e le 3 septembre 2025 » when the candidate withdrew from
 /// their current decision; empty otherwise.
-fn withdrawn(s: &State, reference: &str) -> String {
+pub(super) fn withdrawn(s: &State, reference: &str) -> String {
     let lang = s.env.lang;
     s.batch
         .committee
