@@ -276,6 +276,53 @@ fn build(dir: &Path) -> PathBuf {
     db
 }
 
+/// [`build`], then two candidates waitlisted in a second session; the
+/// accepted one withdraws and the chair promotes the first of the list in
+/// a third, the second moving up.
+fn build_withdrawn(dir: &Path) -> PathBuf {
+    let db = build(dir);
+    let mut store = Store::open(&db).expect("reopen");
+    let present = [CHAIR.to_string(), SECRETARY.into(), MEMBER.into()];
+    let second = store
+        .open_session(CHAIR, "2025-07-21", &present, Default::default())
+        .expect("second session");
+    for (reference, rank) in [("PDNP06-2025-005", 1), ("PDNP06-2025-003", 2)] {
+        store
+            .record_decision(
+                CHAIR,
+                second,
+                &Draft {
+                    waitlist_rank: Some(rank),
+                    ..draft(reference, "liste_complementaire", "Projet solide.")
+                },
+                false,
+                false,
+            )
+            .expect("waitlisted");
+    }
+    store.close_session(CHAIR, second).expect("close");
+    store
+        .record_withdrawal(SECRETARY, "PDNP06-2025-001", "2025-09-03", "post")
+        .expect("withdrawal");
+    let third = store
+        .open_session(CHAIR, "2025-09-10", &present, Default::default())
+        .expect("third session");
+    store
+        .promote(
+            CHAIR,
+            "PDNP06-2025-001",
+            third,
+            &draft("PDNP06-2025-005", "retenu", "Promue."),
+            &[("PDNP06-2025-003".into(), 1)],
+            false,
+            false,
+        )
+        .expect("promotion");
+    store.close_session(CHAIR, third).expect("close");
+    drop(store);
+    db
+}
+
 /// The committee's database, then one statement run on it from outside
 /// Jury (keep `dir`: the database lives in it).
 fn built_and_edited(sql: &str, values: impl rusqlite::Params) -> (tempfile::TempDir, PathBuf) {
@@ -405,6 +452,18 @@ const EDITABLE: &[(&str, &[&str])] = &[
         "audition_unavailability",
         &["member", "day", "start", "end", "by"],
     ),
+    (
+        "withdrawals",
+        &[
+            "reference",
+            "session_id",
+            "received_on",
+            "channel",
+            "by",
+            "promoted",
+            "promoted_in",
+        ],
+    ),
 ];
 
 /// Another value of the same kind, still accepted by the table's checks.
@@ -415,6 +474,13 @@ fn edited(table: &str, column: &str, v: &Value) -> Value {
         ("audit_private", "event_id", Value::Integer(i)) => Value::Integer(i + 100_000),
         // Past the numbers taken (1 and 2), which the key keeps unique.
         ("convocations", "n", Value::Integer(i)) => Value::Integer(i + 10),
+        // Past the sessions held: a dossier decided in both keeps its
+        // rows apart (the key is unique per session).
+        (
+            "decisions" | "session_members" | "decision_snapshots",
+            "session_id",
+            Value::Integer(i),
+        ) => Value::Integer(i + 10),
         ("overrides", "verdict", Value::Text(t)) => Value::Text(if t == "eligible" {
             "ineligible".into()
         } else {
@@ -465,7 +531,7 @@ fn edited(table: &str, column: &str, v: &Value) -> Value {
 #[test]
 fn every_column_edited_in_the_database_is_named_by_verify() {
     let dir = tempfile::tempdir().expect("temp");
-    let db = build(dir.path());
+    let db = build_withdrawn(dir.path());
     let copy = dir.path().join("copie.sqlite");
     let mut missed = Vec::new();
     let mut tried = 0;
@@ -619,6 +685,63 @@ fn an_edited_decision_is_named() {
         r.differences,
         [
             "décision de la séance n° 1 sur PDNP06-2025-004 : retenu, motivation « Projet trop peu détaillé. », confirmée expressément, par Sylvie Marcellin dans la base, non_retenu, motivation « Projet trop peu détaillé. », confirmée expressément, par Sylvie Marcellin selon le journal"
+        ]
+    );
+}
+
+#[test]
+fn an_edited_withdrawal_is_named() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build_withdrawn(dir.path());
+    assert!(verify_record(&db, None).expect("verify").is_intact());
+    Connection::open(&db)
+        .expect("db")
+        .execute(
+            "UPDATE withdrawals SET received_on = '2025-08-01' WHERE reference = 'PDNP06-2025-001'",
+            [],
+        )
+        .expect("edit");
+    let r = verify_record(&db, None).expect("verify");
+    assert_eq!(
+        r.differences,
+        [
+            "désistement de PDNP06-2025-001 : de la décision de la séance n° 1, reçu le 2025-08-01 (post), noté par Nadia Benali, PDNP06-2025-005 promu·e en séance n° 3 dans la base, de la décision de la séance n° 1, reçu le 2025-09-03 (post), noté par Nadia Benali, PDNP06-2025-005 promu·e en séance n° 3 selon le journal"
+        ]
+    );
+}
+
+#[test]
+fn a_promotion_moves_the_list_up_in_the_record() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = build_withdrawn(dir.path());
+    let conn = Connection::open(&db).expect("db");
+    let current = |reference: &str| -> (i64, String, Option<i64>) {
+        conn.query_row(
+            "SELECT session_id, kind, waitlist_rank FROM decisions WHERE reference = ?1 ORDER BY id DESC LIMIT 1",
+            [reference],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("decision")
+    };
+    assert_eq!(current("PDNP06-2025-005"), (3, "retenu".into(), None));
+    assert_eq!(
+        current("PDNP06-2025-003"),
+        (3, "liste_complementaire".into(), Some(1))
+    );
+    let actions: Vec<String> = conn
+        .prepare("SELECT action FROM audit WHERE action LIKE 'decision.%' ORDER BY id")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(
+        actions,
+        [
+            "decision.withdrawal",
+            "decision.change",
+            "decision.change",
+            "decision.promotion"
         ]
     );
 }

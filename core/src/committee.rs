@@ -391,11 +391,19 @@ impl Committee {
 
     /// Where the call's envelope stands with the current decisions; None
     /// for a call without a budget.
+    /// An amount granted to a candidate who then withdrew returns to the
+    /// envelope.
     pub fn envelope(&self, call: &Call) -> Option<crate::budget::Standing> {
-        crate::budget::Standing::of(call, self.decisions.values())
+        crate::budget::Standing::of(
+            call,
+            self.decisions
+                .values()
+                .filter(|d| self.withdrawn(&d.reference).is_none()),
+        )
     }
 
-    /// Dossiers whose current decision counts as accepted, `except` excluded.
+    /// Dossiers whose current decision counts as accepted, `except` and
+    /// those who withdrew from it excluded.
     pub fn accepted_count(&self, call: &Call, except: &str) -> usize {
         let accepted: Vec<String> = crate::decision::kinds(call, crate::fr::Lang::Fr)
             .into_iter()
@@ -405,6 +413,7 @@ impl Committee {
         self.decisions
             .values()
             .filter(|d| d.reference != except && accepted.contains(&d.kind))
+            .filter(|d| self.withdrawn(&d.reference).is_none())
             .count()
     }
 }
@@ -559,5 +568,42 @@ mod stage_tests {
             Some(crate::ranking::Unranked::Absent)
         );
         assert_eq!(absent.rank_of(a).and_then(|r| r.rank), Some(1));
+    }
+
+    #[test]
+    fn an_amount_granted_to_a_candidate_who_withdrew_returns_to_the_envelope() {
+        let call = Call::parse("appel.json", CALL).expect("sample");
+        let dossiers: Vec<Dossier> = D
+            .iter()
+            .map(|t| Dossier::from_value(&serde_json::from_str(t).expect("json")).expect("dossier"))
+            .collect();
+        let refs: Vec<&Dossier> = dossiers.iter().collect();
+        let granted = |id, reference: &str, amount| DecisionRow {
+            amount: Some(amount),
+            ..decision(id, 1, reference, "retenu")
+        };
+        let mut data = CommitteeData {
+            sessions: vec![session(1, Stage::Dossier)],
+            decisions: vec![
+                granted(1, "PDNP06-2025-001", 800.0),
+                granted(2, "PDNP06-2025-002", 600.0),
+            ],
+            ..CommitteeData::default()
+        };
+        let before = Committee::build(&call, &refs, &BTreeMap::new(), data.clone(), Basis::Mean);
+        let e = before.envelope(&call).expect("an envelope");
+        assert!((e.allocated - 1400.0).abs() < 1e-9, "{e:?}");
+        data.withdrawals.push(crate::records::Withdrawal {
+            reference: "PDNP06-2025-002".into(),
+            session_id: 1,
+            received_on: "2025-09-03".into(),
+            channel: "email".into(),
+            by: "Nadia Benali".into(),
+            at: "2025-09-03T10:00:00Z".into(),
+            promoted: None,
+        });
+        let after = Committee::build(&call, &refs, &BTreeMap::new(), data, Basis::Mean);
+        let e = after.envelope(&call).expect("an envelope");
+        assert!((e.allocated - 800.0).abs() < 1e-9, "{e:?}");
     }
 }

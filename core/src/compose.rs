@@ -542,6 +542,51 @@ fn session_date(s: &Session) -> String {
         .unwrap_or_else(|_| s.date.clone())
 }
 
+/// « Désistements et promotions »: each withdrawal whose replacement this
+/// session decided, who withdrew, when and how, and who was promoted.
+fn withdrawals_and_promotions(input: &MinutesInput, blocks: &mut Vec<Block>) {
+    let (session, c) = (input.session, input.committee);
+    let structure = |reference: &str| {
+        input
+            .dossiers
+            .iter()
+            .find(|d| d.reference == reference)
+            .map(|d| format!("{reference} — {}", d.structure))
+            .unwrap_or_else(|| reference.to_string())
+    };
+    let day = |iso: &str| {
+        NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+            .map(|d| FR.date(d))
+            .unwrap_or_else(|_| iso.to_string())
+    };
+    let lines: Vec<String> = c
+        .data
+        .withdrawals
+        .iter()
+        .filter_map(|w| {
+            let (promoted, _) = w.promoted.as_ref().filter(|(_, sid)| *sid == session.id)?;
+            let decided = c
+                .data
+                .sessions
+                .iter()
+                .find(|x| x.id == w.session_id)
+                .map(|x| format!(" lors de la séance du {}", session_date(x)))
+                .unwrap_or_default();
+            Some(format!(
+                "{}, retenu·e{decided}, s'est désisté·e (désistement reçu le {} par {}). {} est promu·e de la liste complémentaire à sa place ; les candidats classés après lui ou elle sur la liste remontent d'un rang.",
+                structure(&w.reference),
+                day(&w.received_on),
+                crate::withdrawal::channel_label(&w.channel, FR),
+                structure(promoted),
+            ))
+        })
+        .collect();
+    if !lines.is_empty() {
+        blocks.push(Block::Heading("Désistements et promotions".into()));
+        blocks.push(Block::Bullets(lines));
+    }
+}
+
 /// Where the audit chain stood when the minutes were established: the
 /// hash of an event and its number, printed so that the signed minutes pin
 /// the record (`jury verify --head`).
@@ -1062,6 +1107,7 @@ pub fn minutes(input: &MinutesInput) -> Document {
             blocks.push(Block::Paragraph(format!("{}.", e.line(FR))));
         }
     }
+    withdrawals_and_promotions(input, &mut blocks);
     if let Some(o) = c
         .data
         .outcome

@@ -42,5 +42,6 @@ pub mod snapshot;
 pub mod stage;
 pub mod templates;
 pub mod typography;
+pub mod withdrawal;
 
 pub use hex::{hex, sha256_hex};

@@ -83,6 +83,24 @@ pub struct Absence {
     pub at: String,
 }
 
+/// An accepted candidate who withdrew (désistement) after their decision
+/// became final, and who was promoted from the waiting list in their place
+/// once the chair confirmed it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Withdrawal {
+    pub reference: String,
+    /// The session whose decision they withdrew from.
+    pub session_id: i64,
+    /// The day the withdrawal reached the committee (AAAA-MM-JJ).
+    pub received_on: String,
+    /// How it was received (`email`, `post`, `phone`, `hand`).
+    pub channel: String,
+    pub by: String,
+    pub at: String,
+    /// The candidate promoted in their place and the session that did it.
+    pub promoted: Option<(String, i64)>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
     pub session_id: i64,
@@ -108,6 +126,8 @@ pub struct CommitteeData {
     pub absences: Vec<Absence>,
     /// Institutions' validations of closed sessions, oldest first.
     pub validations: Vec<crate::institutions::Validation>,
+    /// Accepted candidates who withdrew, oldest first (both stages).
+    pub withdrawals: Vec<Withdrawal>,
     /// On a member's laptop: the candidates the chair convened, as the
     /// bundle brought them (the member's base has no decisions).
     pub issued_shortlist: Vec<String>,

@@ -153,6 +153,25 @@ pub fn absence(reference: &str, by: &str) -> (String, String) {
     )
 }
 
+/// A candidate's withdrawal from the decision of `session`, and who was
+/// promoted in their place (by the decision of which session).
+pub fn withdrawal(
+    reference: &str,
+    session: i64,
+    received_on: &str,
+    channel: &str,
+    by: &str,
+    promoted: Option<(&str, i64)>,
+) -> (String, String) {
+    let mut shown = format!(
+        "de la décision de la séance n° {session}, reçu le {received_on} ({channel}), noté par {by}"
+    );
+    if let Some((p, sid)) = promoted {
+        shown.push_str(&format!(", {p} promu·e en séance n° {sid}"));
+    }
+    (format!("désistement de {reference}"), shown)
+}
+
 pub struct DecisionRow<'a> {
     pub session: i64,
     pub reference: &'a str,
@@ -440,6 +459,14 @@ struct Letter {
     acknowledged: Option<String>,
 }
 
+struct Withdrawn {
+    session: i64,
+    received_on: String,
+    channel: String,
+    by: String,
+    promoted: Option<(String, i64)>,
+}
+
 #[derive(Default)]
 struct Session {
     stage: String,
@@ -465,6 +492,7 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     let mut consensus_grid: BTreeMap<(String, String), f64> = BTreeMap::new();
     let mut sessions: BTreeMap<i64, Session> = BTreeMap::new();
     let mut absences: BTreeMap<String, String> = BTreeMap::new();
+    let mut withdrawals: BTreeMap<String, Withdrawn> = BTreeMap::new();
     let mut shortlist: BTreeSet<String> = BTreeSet::new();
     let mut validations: Vec<(i64, Value)> = Vec::new();
     let mut decisions: BTreeMap<(i64, String), Decision> = BTreeMap::new();
@@ -705,6 +733,27 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                     absences.remove(&e.target);
                 }
             }
+            "decision.withdrawal" => {
+                withdrawals.insert(
+                    e.target.clone(),
+                    Withdrawn {
+                        session: after["session_id"].as_i64().unwrap_or(0),
+                        received_on: after["received_on"].as_str().unwrap_or("").to_string(),
+                        channel: after["channel"].as_str().unwrap_or("").to_string(),
+                        by: e.actor.clone(),
+                        promoted: None,
+                    },
+                );
+            }
+            "decision.promotion" => {
+                if let (Some(w), Some(p), Some(sid)) = (
+                    withdrawals.get_mut(&e.target),
+                    after["promoted"].as_str(),
+                    after["session_id"].as_i64(),
+                ) {
+                    w.promoted = Some((p.to_string(), sid));
+                }
+            }
             "session.close" => {
                 if let Some(s) = session_id(&e.target).and_then(|id| sessions.get_mut(&id)) {
                     s.closed = Some((e.actor.clone(), e.at.chars().take(10).collect()));
@@ -907,6 +956,16 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     }
     for (reference, by) in &absences {
         put(absence(reference, by));
+    }
+    for (reference, w) in &withdrawals {
+        put(withdrawal(
+            reference,
+            w.session,
+            &w.received_on,
+            &w.channel,
+            &w.by,
+            w.promoted.as_ref().map(|(p, s)| (p.as_str(), *s)),
+        ));
     }
     for reference in &shortlist {
         put(issued(reference));

@@ -186,6 +186,9 @@ actions! {
         ValidateSession       => "validate_session",          "Validation d'une séance par une institution", "A session validated by an institution";
         // Coverage
         Coverage              => "coverage",                  "Couverture des territoires prioritaires", "Priority territories covered";
+        // Withdrawals
+        RecordWithdrawal      => "record_withdrawal",         "Enregistrer le désistement d'un·e candidat·e retenu·e", "Record an accepted candidate's withdrawal";
+        PromoteFromWaitlist   => "promote_from_waitlist",     "Promouvoir depuis la liste complémentaire (présidence)", "Promote from the waiting list (chair)";
     }
     typed {
         /// A typed character in a text field; not bindable.

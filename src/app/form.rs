@@ -43,6 +43,16 @@ pub enum Purpose {
     },
     /// An institution's answer on a closed session's decisions.
     Validation,
+    /// An accepted candidate's withdrawal: when and how it was received.
+    Withdrawal {
+        reference: String,
+    },
+    /// Promoting a waitlisted candidate in the place of `withdrawn`, in the
+    /// open session of the stage (none: the form says so and refuses).
+    Promotion {
+        withdrawn: String,
+        session: Option<i64>,
+    },
     AddMember,
     /// The committee of a call that lists no members, before anything else.
     SetUpCommittee,

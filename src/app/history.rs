@@ -66,6 +66,14 @@ pub enum Happened {
     },
     /// Recorded absent from the audition (`absent`), or that withdrawn.
     Absence { absent: bool },
+    /// The candidate withdrew, on `received_on` (ISO) by `channel`.
+    Withdrew {
+        received_on: String,
+        channel: String,
+    },
+    /// Someone (`promoted`) was promoted from the waiting list in this
+    /// candidate's place after their withdrawal.
+    Replaced { promoted: String },
     /// The candidate's audition slot moved (alone or swapped with
     /// another's) to `day` (ISO) at `from` (HH:MM).
     SlotMoved { day: String, from: String },
@@ -112,6 +120,13 @@ impl Happened {
             "conflict" => Happened::Conflict {
                 member: text(&after, "member"),
                 declared: after["declared"].as_bool() == Some(true),
+            },
+            "decision.withdrawal" => Happened::Withdrew {
+                received_on: text(&after, "received_on"),
+                channel: text(&after, "channel"),
+            },
+            "decision.promotion" => Happened::Replaced {
+                promoted: text(&after, "promoted"),
             },
             "audition.absence" => Happened::Absence {
                 absent: after["absent"].as_bool() == Some(true),
@@ -370,6 +385,33 @@ mod tests {
                 Some(r#"{"absent":false}"#)
             ),
             Happened::Absence { absent: false }
+        );
+    }
+
+    #[test]
+    fn a_withdrawal_and_the_promotion_that_followed() {
+        assert_eq!(
+            read(
+                "decision.withdrawal",
+                "R",
+                None,
+                Some(r#"{"session_id":1,"received_on":"2025-09-03","channel":"post"}"#)
+            ),
+            Happened::Withdrew {
+                received_on: "2025-09-03".into(),
+                channel: "post".into()
+            }
+        );
+        assert_eq!(
+            read(
+                "decision.promotion",
+                "R",
+                None,
+                Some(r#"{"promoted":"S","session_id":2}"#)
+            ),
+            Happened::Replaced {
+                promoted: "S".into()
+            }
         );
     }
 

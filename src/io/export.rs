@@ -117,6 +117,9 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
         "Envoyé le",
         "Envoyé par",
         "Accusé de réception le",
+        "Rang sur la liste complémentaire",
+        "Désisté le",
+        "Promu le",
     ] {
         header.push(h.to_string());
     }
@@ -213,6 +216,13 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
                 .unwrap_or_default(),
         );
         row.extend(follow_up(src, d, decision));
+        row.push(
+            decision
+                .and_then(|x| x.waitlist_rank)
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+        );
+        row.extend(withdrawal_cells(src, &d.reference));
         w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
     }
     let body = w
@@ -318,6 +328,32 @@ fn follow_up(
         channel.to_string(),
         iso_day(letter.and_then(|l| l.acknowledged_at.as_deref())),
     ]
+}
+
+/// « Désisté le » (the day the withdrawal was received) and « Promu le »
+/// (the day of the session that promoted them from the waiting list).
+fn withdrawal_cells(src: &Source, reference: &str) -> [String; 2] {
+    let data = &src.committee.data;
+    let fr_day = |iso: &str| {
+        chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_else(|_| iso.to_string())
+    };
+    let withdrew = data
+        .withdrawals
+        .iter()
+        .find(|w| w.reference == reference)
+        .map(|w| fr_day(&w.received_on));
+    let promoted = data
+        .withdrawals
+        .iter()
+        .find_map(|w| match &w.promoted {
+            Some((p, sid)) if p == reference => Some(*sid),
+            _ => None,
+        })
+        .and_then(|sid| data.sessions.iter().find(|s| s.id == sid))
+        .map(|s| fr_day(&s.date));
+    [withdrew.unwrap_or_default(), promoted.unwrap_or_default()]
 }
 
 /// Everything: the call, each dossier with its individual scores,

@@ -10,10 +10,11 @@ use jury_core::decision::Draft;
 use jury_core::dossier::Dossier;
 use jury_core::fr::Lang;
 use jury_core::records::{
-    Absence, CommitteeData, Conflict, DecisionRow, Outcome, Override, Session,
+    Absence, CommitteeData, Conflict, DecisionRow, Outcome, Override, Session, Withdrawal,
 };
 use jury_core::snapshot::{self, Snapshot};
 use jury_core::stage::Stage;
+use jury_core::withdrawal::WithdrawalError;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Value, json};
 
@@ -129,6 +130,28 @@ impl Store {
                     reference: r.get(0)?,
                     by: r.get(1)?,
                     at: r.get(2)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .map_err(err)?;
+        let mut stmt = c
+            .prepare(
+                "SELECT reference, session_id, received_on, channel, by, at, promoted, promoted_in
+                 FROM withdrawals ORDER BY at, reference",
+            )
+            .map_err(err)?;
+        data.withdrawals = stmt
+            .query_map([], |r| {
+                let promoted: Option<String> = r.get(6)?;
+                let promoted_in: Option<i64> = r.get(7)?;
+                Ok(Withdrawal {
+                    reference: r.get(0)?,
+                    session_id: r.get(1)?,
+                    received_on: r.get(2)?,
+                    channel: r.get(3)?,
+                    by: r.get(4)?,
+                    at: r.get(5)?,
+                    promoted: promoted.zip(promoted_in),
                 })
             })
             .and_then(Iterator::collect)
@@ -422,37 +445,119 @@ impl Store {
         without_quorum: bool,
         guarded: bool,
     ) -> Result<(), StoreError> {
+        self.write(|tx| put_decision(tx, actor, session_id, draft, without_quorum, guarded))
+    }
+
+    /// Records that `reference` withdrew from their current decision (final,
+    /// accepting them: the app checks the kind, which the call defines), on
+    /// `received_on` (AAAA-MM-JJ), received by `channel`.
+    pub fn record_withdrawal(
+        &mut self,
+        actor: &str,
+        reference: &str,
+        received_on: &str,
+        channel: &str,
+    ) -> Result<(), StoreError> {
         self.write(|tx| {
-            if !session_is_open(tx, session_id)? {
-                return Err(Refusal::DecisionsFrozen.into());
-            }
-            if in_conflict(tx, &draft.reference, actor)? {
-                return Err(Refusal::InConflict.into());
-            }
-            let before = current_decision(tx, &draft.reference)?;
-            let mut after = json!({
-                "session_id": session_id,
-                "kind": draft.kind,
-                "motivation": draft.motivation.trim(),
-                "condition": draft.condition.trim(),
-                "waitlist_rank": draft.waitlist_rank,
-                "documents": draft.documents.trim(),
-                "without_quorum": without_quorum,
-                "guarded": guarded,
-            });
-            with_amount(&mut after, draft.amount, draft.budget_override.trim());
-            write_decision(tx, actor, &draft.reference, Some(&after))?;
-            let action = match &before {
-                Some(b) if b["session_id"] != json!(session_id) => "decision.change",
-                _ => "decision",
+            let refuse = |e: WithdrawalError| Refusal::Withdrawal(e).into();
+            let Some(current) = current_decision(tx, reference)? else {
+                return Err(refuse(WithdrawalError::NoDecision));
             };
+            let session = current["session_id"].as_i64().unwrap_or(0);
+            if session_is_open(tx, session)? {
+                return Err(refuse(WithdrawalError::NotFinal));
+            }
+            let already: Option<String> = tx
+                .query_row(
+                    "SELECT received_on FROM withdrawals WHERE reference = ?1",
+                    [reference],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(day) = already {
+                return Err(refuse(WithdrawalError::Already(day)));
+            }
+            tx.execute(
+                "INSERT INTO withdrawals (reference, session_id, received_on, channel, by, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![reference, session, received_on, channel, actor, now()],
+            )?;
             audit(
                 tx,
                 actor,
-                action,
-                &draft.reference,
-                before.map(|v| v.to_string()).as_deref(),
-                Some(&after.to_string()),
+                "decision.withdrawal",
+                reference,
+                None,
+                Some(
+                    &json!({ "session_id": session, "received_on": received_on, "channel": channel })
+                        .to_string(),
+                ),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Promotes `draft.reference` from the waiting list in the place of
+    /// `withdrawn`, in one transaction: the promoted candidate's new
+    /// decision, then each of `moved` (those after them on the list) with
+    /// their new rank, both as decisions of the open session `session_id`,
+    /// and the `decision.promotion` event tying it to the withdrawal.
+    #[allow(clippy::too_many_arguments)]
+    pub fn promote(
+        &mut self,
+        actor: &str,
+        withdrawn: &str,
+        session_id: i64,
+        draft: &Draft,
+        moved: &[(String, u32)],
+        without_quorum: bool,
+        guarded: bool,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let promoted: Option<Option<String>> = tx
+                .query_row(
+                    "SELECT promoted FROM withdrawals WHERE reference = ?1",
+                    [withdrawn],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match promoted {
+                None => return Err(Refusal::Withdrawal(WithdrawalError::NoDecision).into()),
+                Some(Some(p)) => {
+                    return Err(Refusal::Withdrawal(WithdrawalError::AlreadyPromoted(p)).into());
+                }
+                Some(None) => {}
+            }
+            put_decision(tx, actor, session_id, draft, without_quorum, guarded)?;
+            for (reference, rank) in moved {
+                let Some(d) = current_decision(tx, reference)? else {
+                    continue;
+                };
+                let text = |k: &str| d[k].as_str().unwrap_or("").to_string();
+                let moved_draft = Draft {
+                    reference: reference.clone(),
+                    kind: text("kind"),
+                    motivation: text("motivation"),
+                    condition: text("condition"),
+                    waitlist_rank: Some(*rank),
+                    documents: text("documents"),
+                    // Still waiting: no aid.
+                    amount: None,
+                    budget_override: String::new(),
+                };
+                put_decision(tx, actor, session_id, &moved_draft, without_quorum, false)?;
+            }
+            tx.execute(
+                "UPDATE withdrawals SET promoted = ?2, promoted_in = ?3 WHERE reference = ?1",
+                params![withdrawn, draft.reference, session_id],
+            )?;
+            audit(
+                tx,
+                actor,
+                "decision.promotion",
+                withdrawn,
+                None,
+                Some(&json!({ "promoted": draft.reference, "session_id": session_id }).to_string()),
             )?;
             Ok(())
         })
@@ -564,6 +669,51 @@ impl Store {
     }
 }
 
+/// Records (or, within the same open session, replaces) a decision in
+/// `session_id`, with its audit event: `decision.change` when it replaces
+/// another session's.
+fn put_decision(
+    tx: &Transaction,
+    actor: &str,
+    session_id: i64,
+    draft: &Draft,
+    without_quorum: bool,
+    guarded: bool,
+) -> Result<(), super::TxError> {
+    if !session_is_open(tx, session_id)? {
+        return Err(Refusal::DecisionsFrozen.into());
+    }
+    if in_conflict(tx, &draft.reference, actor)? {
+        return Err(Refusal::InConflict.into());
+    }
+    let before = current_decision(tx, &draft.reference)?;
+    let mut after = json!({
+        "session_id": session_id,
+        "kind": draft.kind,
+        "motivation": draft.motivation.trim(),
+        "condition": draft.condition.trim(),
+        "waitlist_rank": draft.waitlist_rank,
+        "documents": draft.documents.trim(),
+        "without_quorum": without_quorum,
+        "guarded": guarded,
+    });
+    with_amount(&mut after, draft.amount, draft.budget_override.trim());
+    write_decision(tx, actor, &draft.reference, Some(&after))?;
+    let action = match &before {
+        Some(b) if b["session_id"] != json!(session_id) => "decision.change",
+        _ => "decision",
+    };
+    audit(
+        tx,
+        actor,
+        action,
+        &draft.reference,
+        before.map(|v| v.to_string()).as_deref(),
+        Some(&after.to_string()),
+    )?;
+    Ok(())
+}
+
 /// What an audit action is called, for "Annulé : …" and the refusal to undo.
 pub(super) fn action_label(action: &str, lang: Lang) -> &'static str {
     let (fr, en) = match action {
@@ -572,6 +722,11 @@ pub(super) fn action_label(action: &str, lang: Lang) -> &'static str {
         "override" => ("dérogation de recevabilité", "eligibility override"),
         "consensus" => ("grille de consensus", "consensus grid"),
         "decision" | "decision.change" => ("décision", "decision"),
+        "decision.withdrawal" => ("désistement", "withdrawal"),
+        "decision.promotion" => (
+            "promotion depuis la liste complémentaire",
+            "promotion from the waiting list",
+        ),
         "session.open" => ("ouverture de séance", "session opening"),
         "session.close" => ("clôture de séance", "session closing"),
         "outcome" => ("issue de l'appel", "outcome of the call"),

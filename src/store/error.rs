@@ -288,6 +288,9 @@ pub enum Refusal {
     AlreadyAnonymised,
     /// A change to the rapporteurs refused (role, conflict, who scores).
     Assign(jury_core::assign::AssignRefusal),
+    /// A withdrawal or a promotion refused (no final acceptance, already
+    /// withdrawn or promoted, no open session).
+    Withdrawal(jury_core::withdrawal::WithdrawalError),
     /// Moving, swapping or fixing a candidate who has no audition slot.
     NotScheduled,
     /// Moving a candidate onto the slot of another (named): swap them.
@@ -318,6 +321,7 @@ impl Refusal {
         match self {
             MemberExists => t("Ce membre existe déjà.", "This member already exists."),
             Assign(refusal) => refusal.message(lang),
+            Withdrawal(refusal) => refusal.message(lang),
             CommitteeAlreadySetUp => t(
                 "Le comité est déjà composé : la présidence ajoute les membres depuis la vue comité.",
                 "The committee is already set up: the chair adds members from the committee view.",

@@ -35,7 +35,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 18;
+const SCHEMA_VERSION: i64 = 19;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -336,6 +336,19 @@ const MIGRATIONS: &[&str] = &[
     // allocations past the envelope keeps the chair's written reason.
     "ALTER TABLE decisions ADD COLUMN amount REAL;
      ALTER TABLE decisions ADD COLUMN budget_override TEXT NOT NULL DEFAULT '';",
+    // 19: withdrawals (désistements) of accepted candidates, from the
+    // decision of `session_id`; `promoted` is who the chair promoted from
+    // the waiting list in their place, by a decision of `promoted_in`.
+    "CREATE TABLE withdrawals (
+        reference TEXT PRIMARY KEY REFERENCES dossiers(reference),
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        received_on TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        by TEXT NOT NULL,
+        at TEXT NOT NULL,
+        promoted TEXT REFERENCES dossiers(reference),
+        promoted_in INTEGER REFERENCES sessions(id)
+     );",
 ];
 
 /// What importing a batch did.

@@ -483,6 +483,34 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
             replay::validation(n + 1, session, &institution, validated, &by, &on, &reasons);
         p.insert(k, v);
     }
+    let withdrawals = if has_column(conn, "withdrawals", "promoted")? {
+        "SELECT reference, session_id, received_on, channel, by, promoted, promoted_in FROM withdrawals"
+    } else {
+        "SELECT '', 0, '', '', '', NULL, NULL WHERE 0"
+    };
+    for (reference, session, received_on, channel, by, promoted, promoted_in) in
+        rows(conn, withdrawals, |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<i64>>(6)?,
+            ))
+        })?
+    {
+        let (k, v) = replay::withdrawal(
+            &reference,
+            session,
+            &received_on,
+            &channel,
+            &by,
+            promoted.as_deref().zip(promoted_in),
+        );
+        p.insert(k, v);
+    }
     let issued = if has_column(conn, "issued_shortlist", "reference")? {
         "SELECT reference FROM issued_shortlist"
     } else {

@@ -477,6 +477,22 @@ impl App {
             } => self
                 .store
                 .record_outcome(&me, *session, *unsuccessful, motivation),
+            Change::Withdrawal {
+                reference,
+                received_on,
+                channel,
+            } => self
+                .store
+                .record_withdrawal(&me, reference, received_on, channel),
+            Change::Promote(p) => self.store.promote(
+                &me,
+                &p.withdrawn,
+                p.session,
+                &p.draft,
+                &p.moved,
+                p.without_quorum,
+                p.guarded,
+            ),
             Change::AddMember { name, role } => self.store.add_member(&me, name, *role),
             Change::SetUpCommittee { me, members } => self
                 .store

@@ -56,7 +56,23 @@ fn decision_label(s: &State, reference: &str) -> String {
             } else {
                 ""
             };
-            format!("{label}{frozen}{modified}")
+            format!("{label}{frozen}{modified}{}", withdrawn(s, reference))
+        })
+        .unwrap_or_default()
+}
+
+/// « · désisté·e le 3 septembre 2025 » when the candidate withdrew from
+/// their current decision; empty otherwise.
+pub(super) fn withdrawn(s: &State, reference: &str) -> String {
+    let lang = s.env.lang;
+    s.batch
+        .committee
+        .withdrawn(reference)
+        .map(|w| {
+            let day = chrono::NaiveDate::parse_from_str(&w.received_on, "%Y-%m-%d")
+                .map(|d| lang.date(d))
+                .unwrap_or(w.received_on.clone());
+            format!(" · {} {day}", lang.tr(text::WITHDREW_ON))
         })
         .unwrap_or_default()
 }
@@ -634,6 +650,17 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                     lang.tr(text::WAITING_LIST_RANK)
                 )));
             }
+            if let Some(w) = s.batch.committee.withdrawn(reference) {
+                let mut said = format!(
+                    "{} ({})",
+                    withdrawn(s, reference).trim_start_matches(" · "),
+                    jury_core::withdrawal::channel_label(&w.channel, lang)
+                );
+                if let Some((p, _)) = &w.promoted {
+                    said.push_str(&format!(" — {} {p}", lang.tr(text::REPLACED_BY)));
+                }
+                lines.push(Line::from(Span::styled(said, t.warn())));
+            }
         }
         None => lines.push(Line::from(Span::styled(
             lang.tr(text::NO_DECISION_YET),
@@ -836,6 +863,8 @@ mod text {
 
     pub const COMMITTEE: Tr = Tr::new("Comité", "Committee");
     pub const MODIFIED_MARK: Tr = Tr::new(" · modifié", " · changed");
+    pub const WITHDREW_ON: Tr = Tr::new("désisté·e le", "withdrew on");
+    pub const REPLACED_BY: Tr = Tr::new("remplacé·e par", "replaced by");
     pub const MODIFIED_AFTER: Tr =
         Tr::new("modifié après la séance du", "changed after the session of");
     pub const ONLY_A_NEW_SESSION: Tr = Tr::new(

@@ -190,6 +190,8 @@ fn render_table(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             let label = jury_core::decision::kind(&s.batch.call, &item.decision.kind, lang)
                 .map(|k| k.label)
                 .unwrap_or(item.decision.kind.clone());
+            // A candidate who withdrew from it: said beside the decision.
+            let label = label + &super::committee::withdrawn(s, &item.decision.reference);
             let tr = item.tracked.as_ref();
             let produced = tr
                 .map(|x| short_date(s, &x.generated_at))

@@ -229,6 +229,18 @@ fn describe(l: &HistoryLine, s: &State) -> String {
                 text::EVENT_WITHDRAWS
             })
         ),
+        Happened::Withdrew {
+            received_on,
+            channel,
+        } => format!(
+            "{} {} ({})",
+            lang.tr(text::EVENT_WITHDREW),
+            day(received_on),
+            jury_core::withdrawal::channel_label(channel, lang)
+        ),
+        Happened::Replaced { promoted } => {
+            format!("{} {promoted}", lang.tr(text::EVENT_REPLACED))
+        }
         Happened::Absence { absent } => lang
             .tr(if *absent {
                 text::EVENT_ABSENT
@@ -552,6 +564,11 @@ mod text {
     pub const EVENT_ABSENT: Tr = Tr::new(
         "noté·e absent·e à l'audition",
         "recorded absent from the audition",
+    );
+    pub const EVENT_WITHDREW: Tr = Tr::new("désistement reçu le", "withdrawal received on");
+    pub const EVENT_REPLACED: Tr = Tr::new(
+        "remplacé·e après son désistement par",
+        "replaced after the withdrawal by",
     );
     pub const EVENT_PRESENT: Tr = Tr::new(
         "absence à l'audition retirée",

@@ -12,6 +12,9 @@ pub struct CommitteeView {
     /// Rows (indices into `entries`) and the selected row.
     pub rows: Vec<usize>,
     pub selected: usize,
+    /// A withdrawal just written: once the records are read again, the
+    /// promotion form is offered for this candidate's place.
+    pub offer_promotion: Option<String>,
 }
 
 impl State {

@@ -366,6 +366,7 @@ impl State {
                 agenda: false,
                 rows: Vec::new(),
                 selected: 0,
+                offer_promotion: None,
             },
             letters_view: LettersView {
                 items: Vec::new(),

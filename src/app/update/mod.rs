@@ -403,7 +403,9 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         | Action::MoveSlot
         | Action::FixSlot
         | Action::RecordUnavailable
-        | Action::ProduceConvocations => {}
+        | Action::ProduceConvocations
+        | Action::RecordWithdrawal
+        | Action::PromoteFromWaitlist => {}
     }
     effects
 }

@@ -136,6 +136,13 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
             if let Change::AcceptFile { reference, .. } = &change {
                 s.batch.pending_files.remove(reference);
             }
+            // The chair confirms the promotion next, once the withdrawal
+            // is read back.
+            if let Change::Withdrawal { reference, .. } = &change
+                && s.is_chair()
+            {
+                s.committee_view.offer_promotion = Some(reference.clone());
+            }
             if let Some(what) = undone {
                 s.set_status(format!("{} {what}", lang.tr(text::UNDONE)));
             } else if let Some(done) = written(&change, lang) {
@@ -162,6 +169,9 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
             s.batch.letters = letters;
             s.batch.scores = crate::app::state::score_map(scores);
             s.set_committee_data(committee);
+            if let Some(reference) = s.committee_view.offer_promotion.take() {
+                crate::app::update::committee::promotion_form(s, Some(&reference));
+            }
         }
         Outcome::History { reference, lines } => {
             s.mode = Mode::History {
@@ -288,6 +298,18 @@ fn written(change: &Change, lang: Lang) -> Option<String> {
             })
         ),
         Change::Override { .. } => lang.tr(text::OVERRIDE).to_string(),
+        Change::Withdrawal {
+            reference,
+            received_on,
+            ..
+        } => format!(
+            "{} {reference} {} {}",
+            lang.tr(text::WITHDRAWAL_OF),
+            lang.tr(text::RECORDED_RECEIVED_ON),
+            day(received_on, lang)
+        ),
+        // Said when submitted, with the warnings the decision raised.
+        Change::Promote(_) => return None,
         Change::Conflict { declared: true, .. } => lang.tr(text::CONFLICT).to_string(),
         Change::Outcome { .. } => lang.tr(text::OUTCOME).to_string(),
         Change::AddMember { name, .. } => format!("{} {name}", lang.tr(text::MEMBER_ADDED)),
@@ -450,6 +472,8 @@ mod text {
         "Session closed: decisions frozen.",
     );
     pub const OVERRIDE: Tr = Tr::new("Dérogation enregistrée.", "Override recorded.");
+    pub const WITHDRAWAL_OF: Tr = Tr::new("Désistement de", "Withdrawal of");
+    pub const RECORDED_RECEIVED_ON: Tr = Tr::new("enregistré, reçu le", "recorded, received on");
     pub const CONFLICT: Tr = Tr::new(
         "Conflit d'intérêts déclaré : vos notes sur ce dossier sont écartées.",
         "Conflict declared: your scores on this dossier are left out.",

@@ -280,7 +280,7 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
 
 /// What a decision is checked against, as the state knows it; `confirmed`
 /// is false (the form's box sets it).
-fn facts(s: &State, reference: &str, i: usize) -> Facts {
+pub(super) fn facts(s: &State, reference: &str, i: usize) -> Facts {
     let session = s.batch.committee.open_session();
     Facts {
         session_open: session.is_some(),
@@ -385,7 +385,11 @@ fn suggestion(s: &State, i: usize, kind: &str) -> Vec<String> {
     decision::suggestions(kind, &criteria, &unmet, s.grid().scale.max, s.env.lang)
 }
 
-fn show_extra_fields(form: &mut Form, call: &jury_core::call::Call, lang: jury_core::fr::Lang) {
+pub(super) fn show_extra_fields(
+    form: &mut Form,
+    call: &jury_core::call::Call,
+    lang: jury_core::fr::Lang,
+) {
     let chosen = form
         .choice_of("kind")
         .and_then(|k| decision::kind(call, &k, lang));
@@ -593,8 +597,12 @@ pub(in crate::app::update) fn form(s: &mut State, mut form: Form, action: Action
         Action::PrevField | Action::Up => form.move_focus(-1),
         Action::NextOption | Action::PrevOption => {
             form.cycle(if action == Action::NextOption { 1 } else { -1 });
+            let on_kind = form.fields.get(form.focus).is_some_and(|f| f.id == "kind");
+            if on_kind && matches!(form.purpose, Purpose::Promotion { .. }) {
+                show_extra_fields(&mut form, &s.batch.call, s.env.lang);
+            }
             if let Purpose::Decision { reference } = form.purpose.clone()
-                && form.fields.get(form.focus).is_some_and(|f| f.id == "kind")
+                && on_kind
             {
                 show_extra_fields(&mut form, &s.batch.call, s.env.lang);
                 // Another kind, other reasons: the offer starts afresh.
@@ -702,7 +710,7 @@ fn motivation_of(form: &Form) -> String {
 }
 
 /// The form's date, in any form a person writes it, as stored: ISO.
-fn checked_date(form: &Form, lang: jury_core::fr::Lang) -> Result<String, String> {
+pub(super) fn checked_date(form: &Form, lang: jury_core::fr::Lang) -> Result<String, String> {
     form.date_of("date")
         .map(|d| d.format("%Y-%m-%d").to_string())
         .map_err(|e| e.message(lang))
@@ -806,6 +814,12 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 // Unscored because absent is no confirmation to flag.
                 guarded: ok.guarded && !absent,
             }
+        }
+        Purpose::Withdrawal { reference } => {
+            super::withdrawal::submit_withdrawal(s, form, reference)?
+        }
+        Purpose::Promotion { withdrawn, session } => {
+            super::withdrawal::submit_promotion(s, form, withdrawn, *session)?
         }
         Purpose::OpenSession => {
             let date = checked_date(form, lang)?;

@@ -12,6 +12,7 @@ use jury_core::fr::Tr;
 
 mod forms;
 mod validation;
+mod withdrawal;
 
 pub(super) use forms::form;
 pub(super) use forms::packet_form;
@@ -19,6 +20,7 @@ pub(super) use forms::role_options;
 use forms::{
     close_session_form, decision_form, open_session_form, outcome_form, override_form, resolve_form,
 };
+pub(super) use withdrawal::promotion_form;
 
 /// A change to the committee's records, carried out by the runtime.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,6 +67,14 @@ pub enum Change {
         unsuccessful: bool,
         motivation: String,
     },
+    /// An accepted candidate withdrew, on `received_on` (AAAA-MM-JJ).
+    Withdrawal {
+        reference: String,
+        received_on: String,
+        channel: String,
+    },
+    /// The chair promotes a waitlisted candidate (boxed: the largest change).
+    Promote(Box<Promotion>),
     AddMember {
         name: String,
         role: Role,
@@ -123,6 +133,18 @@ pub enum Change {
         fixed: bool,
     },
     Unavailable(jury_core::stage::Unavailable),
+}
+
+/// The chair promotes `draft.reference` from the waiting list in the place
+/// of `withdrawn`; `moved`: those after them on the list, with their new rank.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Promotion {
+    pub withdrawn: String,
+    pub session: i64,
+    pub draft: Draft,
+    pub moved: Vec<(String, u32)>,
+    pub without_quorum: bool,
+    pub guarded: bool,
 }
 
 impl Change {
@@ -295,6 +317,12 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Outcome => outcome_form(s),
+        Action::RecordWithdrawal => {
+            if let Some(r) = reference {
+                withdrawal::withdrawal_form(s, &r);
+            }
+        }
+        Action::PromoteFromWaitlist => withdrawal::promotion_form(s, reference.as_deref()),
         Action::AddMember => {
             if !s.may_decide() {
                 return refuse(s, text::ONLY_CHAIR_SECRETARY_ADD);
