@@ -270,6 +270,18 @@ fn a_withdrawal_promotes_the_first_waitlisted_with_a_letter_minutes_and_csv() {
     }
     let first = pdf_file_text(&out.join("PV-2025-07-07-seance-1.pdf"));
     assert!(!first.contains("Désistements et promotions"), "{first}");
+    // A, of Cannes, covered that territory at the first session; having
+    // withdrawn, no longer at the second (C is from Nice, no priority).
+    let uncovered =
+        "Territoires prioritaires sans dossier retenu, en liste complémentaire ni convoqué :";
+    assert!(
+        flatten_pdf_text(&first).contains(&format!("{uncovered} CA du Pays de Grasse")),
+        "{first}"
+    );
+    assert!(
+        flatten_pdf_text(&minutes).contains(&format!("{uncovered} CA Cannes Pays de Lérins")),
+        "{minutes}"
+    );
 
     // The CSV and jury verify, from the command line.
     let (db, dir) = (s.db.clone(), s.dir.clone());

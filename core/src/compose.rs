@@ -914,6 +914,21 @@ pub fn minutes(input: &MinutesInput) -> Document {
     {
         standing.insert(d.reference.clone(), d.clone());
     }
+    // Those who withdrew from an earlier session's decision cover nothing
+    // here (the earlier session's minutes still read as they were).
+    for w in c
+        .data
+        .withdrawals
+        .iter()
+        .filter(|w| w.session_id < session.id)
+    {
+        if standing
+            .get(&w.reference)
+            .is_some_and(|d| d.session_id == w.session_id)
+        {
+            standing.remove(&w.reference);
+        }
+    }
     let coverage = crate::coverage::table(call, input.dossiers, &standing);
     if !coverage.is_empty() {
         blocks.push(Block::Heading(

@@ -16,7 +16,16 @@ use unicode_width::UnicodeWidthStr;
 fn rows(s: &State) -> Vec<Row> {
     let dossiers: Vec<&jury_core::dossier::Dossier> =
         s.batch.entries.iter().map(|e| &e.dossier).collect();
-    jury_core::coverage::table(&s.batch.call, &dossiers, &s.batch.committee.decisions)
+    // A candidate who withdrew covers nothing any more.
+    let standing: std::collections::HashMap<String, jury_core::records::DecisionRow> = s
+        .batch
+        .committee
+        .decisions
+        .iter()
+        .filter(|(r, _)| s.batch.committee.withdrawn(r).is_none())
+        .map(|(r, d)| (r.clone(), d.clone()))
+        .collect();
+    jury_core::coverage::table(&s.batch.call, &dossiers, &standing)
 }
 
 /// « Territoires : 5 / 7 couverts · sans personne : X, Y (T) »; None for a
