@@ -133,15 +133,7 @@ fn letters_wait_until_every_institution_has_validated() {
 
     s.act("produce_minutes");
     s.app.finish_jobs();
-    let pv = std::fs::read_dir(s.letters_dir())
-        .expect("letters dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("PV-") && n.ends_with(".pdf"))
-        })
-        .expect("minutes");
+    let pv = first_minutes(&s.letters_dir());
     let text = flatten_pdf_text(&pdf_file_text(&pv));
     for needle in [
         "Validation par les institutions",

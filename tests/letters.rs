@@ -683,16 +683,7 @@ fn the_letters_view_previews_the_frozen_letter() {
 
 /// The minutes PDF the letters view wrote, as text.
 fn minutes_text(out: &Path) -> String {
-    let pv = std::fs::read_dir(out)
-        .expect("out")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("PV-") && n.ends_with(".pdf"))
-        })
-        .expect("minutes pdf");
-    pdf_file_text(&pv)
+    pdf_file_text(&first_minutes(out))
 }
 
 #[test]

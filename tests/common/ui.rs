@@ -359,6 +359,19 @@ impl Session {
     }
 }
 
+/// The first minutes (`PV-….pdf`) found in a letters folder.
+pub fn first_minutes(dir: &std::path::Path) -> std::path::PathBuf {
+    std::fs::read_dir(dir)
+        .expect("letters dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("PV-") && n.ends_with(".pdf"))
+        })
+        .expect("minutes")
+}
+
 /// Text `pdftotext` extracted, flattened for comparison: no-break spaces
 /// made ordinary, a word hyphenated at a line's end (extracted with its
 /// soft hyphen, U+00AD) joined back, every run of spaces made one (lines
