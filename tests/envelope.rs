@@ -256,31 +256,11 @@ fn the_committee_grants_amounts_within_the_envelope_unless_the_chair_writes_why(
     }
 
     // The CSV, read back.
-    let csv_path = s.dir.path().join("export.csv");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
-        .args(["export", "csv", "--db"])
-        .arg(&s.db)
-        .arg("--out")
-        .arg(&csv_path)
-        .output()
-        .expect("run");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let bytes = std::fs::read(&csv_path).expect("csv");
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .from_reader(&bytes[3..]);
-    let headers = reader.headers().expect("headers").clone();
-    let amount = headers
+    let csv = Exported::read(&s.db);
+    let amount = csv.column("Montant accordé");
+    let granted: Vec<(String, String)> = csv
+        .rows
         .iter()
-        .position(|h| h == "Montant accordé")
-        .expect("column « Montant accordé »");
-    let granted: Vec<(String, String)> = reader
-        .records()
-        .map(|r| r.expect("row"))
         .filter(|r| !r[amount].is_empty())
         .map(|r| (r[0].to_string(), r[amount].to_string()))
         .collect();

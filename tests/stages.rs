@@ -212,33 +212,8 @@ fn the_audition_stage_scores_the_convened_on_its_grid_and_ranks_on_the_combined_
     );
 
     // The export says who was convened and how the stages ended.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
-        .args(["export", "csv", "--db"])
-        .arg(&s.db)
-        .output()
-        .expect("jury export csv");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).expect("UTF-8");
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let header = reader.headers().expect("header").clone();
-    let column = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
-    };
-    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let csv = Exported::read(&s.db);
     let cells = |reference: &str| -> Vec<String> {
-        let row = rows
-            .iter()
-            .find(|r| &r[0] == reference)
-            .unwrap_or_else(|| panic!("no row {reference}"));
         [
             "Convoqué à l'audition",
             "Absent à l'audition",
@@ -248,7 +223,7 @@ fn the_audition_stage_scores_the_convened_on_its_grid_and_ranks_on_the_combined_
             "Décision",
         ]
         .iter()
-        .map(|c| row[column(c)].to_string())
+        .map(|c| csv.cell(reference, c))
         .collect()
     };
     assert_eq!(cells(B), ["oui", "non", "5,00", "4,20", "1", "Retenu"]);

@@ -284,34 +284,11 @@ fn a_withdrawal_promotes_the_first_waitlisted_with_a_letter_minutes_and_csv() {
     );
 
     // The CSV and jury verify, from the command line.
-    let (db, dir) = (s.db.clone(), s.dir.clone());
+    // `_dir` keeps the temporary folder, and the database in it, alive.
+    let (db, _dir) = (s.db.clone(), s.dir.clone());
     drop(s);
-    let csv_path = dir.path().join("export.csv");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
-        .args(["export", "csv", "--db"])
-        .arg(&db)
-        .arg("--out")
-        .arg(&csv_path)
-        .output()
-        .expect("run");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let bytes = std::fs::read(&csv_path).expect("csv");
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .from_reader(&bytes[3..]);
-    let headers = reader.headers().expect("headers").clone();
-    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("rows");
-    let cell = |reference: &str, column: &str| {
-        let i = headers
-            .iter()
-            .position(|h| h == column)
-            .unwrap_or_else(|| panic!("column {column} missing: {headers:?}"));
-        rows.iter().find(|r| &r[0] == reference).expect("row")[i].to_string()
-    };
+    let csv = Exported::read(&db);
+    let cell = |reference: &str, column: &str| csv.cell(reference, column);
     assert_eq!(cell(A, "Désisté le"), "03/09/2025");
     assert_eq!(cell(A, "Promu le"), "");
     assert_eq!(cell(C, "Promu le"), "10/09/2025");

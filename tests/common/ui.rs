@@ -359,6 +359,51 @@ impl Session {
     }
 }
 
+/// `jury export csv --db`, run as a user would, read back with the csv crate.
+pub struct Exported {
+    pub headers: csv::StringRecord,
+    pub rows: Vec<csv::StringRecord>,
+}
+
+impl Exported {
+    pub fn read(db: &std::path::Path) -> Exported {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
+            .args(["export", "csv", "--db"])
+            .arg(db)
+            .output()
+            .expect("jury export csv");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).expect("UTF-8");
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let headers = reader.headers().expect("header").clone();
+        let rows = reader.records().map(|r| r.expect("row")).collect();
+        Exported { headers, rows }
+    }
+
+    pub fn column(&self, name: &str) -> usize {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {:?}", self.headers))
+    }
+
+    /// The cell of `reference`'s row under `column`.
+    pub fn cell(&self, reference: &str, column: &str) -> String {
+        let i = self.column(column);
+        self.rows
+            .iter()
+            .find(|r| &r[0] == reference)
+            .unwrap_or_else(|| panic!("no row {reference}"))[i]
+            .to_string()
+    }
+}
+
 /// The first minutes (`PV-….pdf`) found in a letters folder.
 pub fn first_minutes(dir: &std::path::Path) -> std::path::PathBuf {
     std::fs::read_dir(dir)
