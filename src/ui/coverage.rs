@@ -5,28 +5,11 @@
 use super::popups::popup_area;
 use super::theme::Theme;
 use crate::app::state::State;
-use jury_core::coverage::Row;
 use ratatui::Frame;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
-
-/// The coverage table of the committee's current picture.
-fn rows(s: &State) -> Vec<Row> {
-    let dossiers: Vec<&jury_core::dossier::Dossier> =
-        s.batch.entries.iter().map(|e| &e.dossier).collect();
-    // A candidate who withdrew covers nothing any more.
-    let standing: std::collections::HashMap<String, jury_core::records::DecisionRow> = s
-        .batch
-        .committee
-        .decisions
-        .iter()
-        .filter(|(r, _)| s.batch.committee.withdrawn(r).is_none())
-        .map(|(r, d)| (r.clone(), d.clone()))
-        .collect();
-    jury_core::coverage::table(&s.batch.call, &dossiers, &standing)
-}
 
 /// « Territoires : 5 / 7 couverts · sans personne : X, Y (T) »; None for a
 /// call without priority territories or before any decision.
@@ -34,7 +17,7 @@ pub(super) fn summary(s: &State) -> Option<(String, bool)> {
     if s.batch.committee.decisions.is_empty() {
         return None;
     }
-    let rows = rows(s);
+    let rows = &s.committee_view.coverage;
     if rows.is_empty() {
         return None;
     }
@@ -72,7 +55,7 @@ pub(super) fn summary(s: &State) -> Option<(String, bool)> {
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
     let lang = s.env.lang;
     let area = popup_area(f.area(), 90, 80);
-    let rows = rows(s);
+    let rows = &s.committee_view.coverage;
     let width = area.width.saturating_sub(2) as usize;
     let name_width = rows
         .iter()
@@ -99,7 +82,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, scroll: u16) {
     // full for accepted, light for waitlisted.
     let fixed = 2 + name_width + 2 + 7 + 2 + 8 + if convening { 11 } else { 0 } + 2;
     let bars = width >= fixed + 10;
-    for r in &rows {
+    for r in rows {
         let mark = if r.uncovered() { "⚠ " } else { "  " };
         let mut cells = format!(
             "{:<name_width$}  {:>7}  {:>8}",

@@ -15,6 +15,9 @@ pub struct CommitteeView {
     /// A withdrawal just written: once the records are read again, the
     /// promotion form is offered for this candidate's place.
     pub offer_promotion: Option<String>,
+    /// The priority territories and what the current decisions give each
+    /// (withdrawals left out): made once per change, read by every frame.
+    pub coverage: Vec<jury_core::coverage::Row>,
 }
 
 impl State {
@@ -68,10 +71,27 @@ impl State {
             rows.sort_by_key(|i| (!contested(i), position[i]));
         }
         self.committee_view.rows = rows;
+        self.committee_view.coverage = self.coverage();
         self.committee_view.selected = keep
             .and_then(|k| self.committee_view.rows.iter().position(|i| *i == k))
             .unwrap_or(0)
             .min(self.committee_view.rows.len().saturating_sub(1));
+    }
+
+    /// The coverage table of the committee's current picture: a candidate
+    /// who withdrew covers nothing any more.
+    fn coverage(&self) -> Vec<jury_core::coverage::Row> {
+        let dossiers: Vec<&jury_core::dossier::Dossier> =
+            self.batch.entries.iter().map(|e| &e.dossier).collect();
+        let standing: HashMap<String, jury_core::records::DecisionRow> = self
+            .batch
+            .committee
+            .decisions
+            .iter()
+            .filter(|(r, _)| self.batch.committee.withdrawn(r).is_none())
+            .map(|(r, d)| (r.clone(), d.clone()))
+            .collect();
+        jury_core::coverage::table(&self.batch.call, &dossiers, &standing)
     }
 
     /// The committee view's warning that the call may be unsuccessful.

@@ -367,6 +367,7 @@ impl State {
                 rows: Vec::new(),
                 selected: 0,
                 offer_promotion: None,
+                coverage: Vec::new(),
             },
             letters_view: LettersView {
                 items: Vec::new(),
