@@ -176,6 +176,10 @@ pub struct Call {
     pub institutions: Vec<crate::institutions::Institution>,
     /// The aid envelope shared among accepted dossiers (`"budget"`), if any.
     pub budget: Option<crate::budget::Budget>,
+    /// The call's lots (`"lots"`), judged apart; empty: one call, no lots.
+    pub lots: Vec<crate::lot::Lot>,
+    /// Where a dossier names the lots it answers (a JSON Pointer).
+    pub lots_field: String,
     /// The whole file as read, unknown keys included, in file order.
     pub raw: Value,
 }
@@ -263,12 +267,13 @@ impl Call {
         self.criteria.iter().map(|c| c.weight).sum()
     }
 
-    /// A criterion of either stage's grid, by id (ids are unique across
-    /// both): how history and merge conflicts name it.
+    /// A criterion of any grid of the call (either stage's, any lot's), by
+    /// id (ids are unique across them): how history and merge conflicts name it.
     pub fn any_criterion(&self, id: &str) -> Option<&Criterion> {
         self.criteria
             .iter()
             .chain(self.audition.iter().flat_map(|a| &a.criteria))
+            .chain(self.lots.iter().flat_map(|l| l.criteria.iter().flatten()))
             .find(|c| c.id == id)
     }
 
@@ -365,6 +370,19 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
     let audition = crate::stage::parse(f, &members, &decision_ids, &criteria, errors);
     let institutions = crate::institutions::parse(f, errors);
     let budget = crate::budget::parse(f, errors);
+    let taken: Vec<Criterion> = criteria
+        .iter()
+        .chain(audition.iter().flat_map(|a| &a.criteria))
+        .cloned()
+        .collect();
+    let institution_ids: Vec<String> = institutions.iter().map(|i| i.id.clone()).collect();
+    let (lots, lots_field) = crate::lot::parse(
+        f,
+        &taken,
+        &institution_ids,
+        audition.is_some(),
+        errors,
+    );
     let allow_without_quorum = f.opt_bool("allow_without_quorum", errors).unwrap_or(false);
     let appeal_routes = f.opt_string("appeal_routes", errors);
     // Letters read `place` by pointer; a wrong type is named here, at
@@ -407,6 +425,8 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         audition,
         institutions,
         budget,
+        lots,
+        lots_field,
         raw: Value::Null,
     })
 }

@@ -8,6 +8,7 @@ use crate::dossier::Dossier;
 use crate::eligibility::{self, Verdict};
 use crate::ranking::{self, Candidate, Ranked};
 use crate::records::{CommitteeData, DecisionRow, Override, Session};
+use crate::lot::Scope;
 use crate::stage::{Combine, Stage};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -32,6 +33,9 @@ pub struct Committee {
     pub verdicts: Vec<Verdict>,
     /// The stage this picture is of: its sessions, decisions and grid.
     pub stage: Stage,
+    /// The lot this picture is of, in a call with lots: its candidates,
+    /// sessions and decisions only.
+    pub lot: Option<String>,
     /// At the audition stage: the dossier stage's totals and the final
     /// scores the ranking uses.
     pub finals: Option<Finals>,
@@ -83,9 +87,72 @@ impl CommitteeData {
                 .filter(|s| ids.contains(&s.session_id))
                 .cloned()
                 .collect(),
-            outcome: self.outcome.clone().filter(|o| ids.contains(&o.session_id)),
+            ..self.scoped(&ids)
+        }
+    }
+
+    /// The records of one lot: its sessions and everything recorded in
+    /// them (decisions, snapshots, outcomes, validations, withdrawals);
+    /// the rest (members, conflicts, scores' context, absences, the
+    /// timetable) is shared by every lot.
+    pub fn of_lot(&self, lot: &str) -> CommitteeData {
+        let ids: BTreeSet<i64> = self
+            .sessions
+            .iter()
+            .filter(|s| s.lot.as_deref() == Some(lot))
+            .map(|s| s.id)
+            .collect();
+        CommitteeData {
+            sessions: self
+                .sessions
+                .iter()
+                .filter(|s| ids.contains(&s.id))
+                .cloned()
+                .collect(),
+            decisions: self
+                .decisions
+                .iter()
+                .filter(|d| ids.contains(&d.session_id))
+                .cloned()
+                .collect(),
+            snapshots: self
+                .snapshots
+                .iter()
+                .filter(|s| ids.contains(&s.session_id))
+                .cloned()
+                .collect(),
+            validations: self
+                .validations
+                .iter()
+                .filter(|v| ids.contains(&v.session_id))
+                .cloned()
+                .collect(),
+            withdrawals: self
+                .withdrawals
+                .iter()
+                .filter(|w| ids.contains(&w.session_id))
+                .cloned()
+                .collect(),
+            ..self.scoped(&ids)
+        }
+    }
+
+    /// Everything else, with the outcomes of the sessions `ids` only.
+    fn scoped(&self, ids: &BTreeSet<i64>) -> CommitteeData {
+        CommitteeData {
+            outcomes: self
+                .outcomes
+                .iter()
+                .filter(|o| ids.contains(&o.session_id))
+                .cloned()
+                .collect(),
             ..self.clone()
         }
+    }
+
+    /// The outcome that stands: the latest recorded.
+    pub fn outcome(&self) -> Option<&crate::records::Outcome> {
+        self.outcomes.last()
     }
 
     /// The dossiers whose current dossier-stage decision convenes them to
@@ -120,6 +187,57 @@ impl Committee {
         scores: &BTreeMap<(String, String, String), f64>,
         data: CommitteeData,
         basis: Basis,
+    ) -> Committee {
+        Committee::build_within(call, dossiers, scores, data, basis, &BTreeSet::new())
+    }
+
+    /// The committee's picture of one lot at one stage, in a call with
+    /// lots: the lot's call ([`Call::lot_call`]: its deadline, grid,
+    /// capacity, threshold, institutions), its sessions and decisions,
+    /// and the dossiers answering it as candidates; the others are left
+    /// out of the ranking. [`build_stage`] for a call without lots.
+    ///
+    /// [`build_stage`]: Committee::build_stage
+    pub fn build_scope(
+        call: &Call,
+        scope: &Scope,
+        dossiers: &[&Dossier],
+        scores: &BTreeMap<(String, String, String), f64>,
+        data: CommitteeData,
+        basis: Basis,
+    ) -> Committee {
+        let Some(lot) = scope.lot.as_deref().filter(|l| call.lot(l).is_some()) else {
+            return Committee::build_stage(call, scope.stage, dossiers, scores, data, basis);
+        };
+        let outside: BTreeSet<String> = dossiers
+            .iter()
+            .filter(|d| !call.answer(&d.raw).lots.iter().any(|l| l == lot))
+            .map(|d| d.reference.clone())
+            .collect();
+        let mut c = Committee::build_stage_within(
+            &call.lot_call(lot),
+            scope.stage,
+            dossiers,
+            scores,
+            data.of_lot(lot),
+            basis,
+            &outside,
+        );
+        c.lot = Some(lot.to_string());
+        c
+    }
+
+    /// [`build`], the dossiers `outside` left out of the ranking (another
+    /// lot's candidates).
+    ///
+    /// [`build`]: Committee::build
+    fn build_within(
+        call: &Call,
+        dossiers: &[&Dossier],
+        scores: &BTreeMap<(String, String, String), f64>,
+        data: CommitteeData,
+        basis: Basis,
+        outside: &BTreeSet<String>,
     ) -> Committee {
         let conflicts: BTreeSet<(String, String)> = data
             .conflicts
@@ -172,7 +290,11 @@ impl Committee {
                 total: a.official(basis),
                 heaviest: heaviest.and_then(|h| a.criterion_official(h, basis)),
                 received_at: d.received_at,
-                excluded: (*v == Verdict::Ineligible).then_some(ranking::Unranked::Ineligible),
+                excluded: if outside.contains(&d.reference) {
+                    Some(ranking::Unranked::OtherLot)
+                } else {
+                    (*v == Verdict::Ineligible).then_some(ranking::Unranked::Ineligible)
+                },
             })
             .collect();
         let ranking = ranking::rank(&candidates);
@@ -190,6 +312,7 @@ impl Committee {
             basis,
             verdicts,
             stage: Stage::Dossier,
+            lot: None,
             finals: None,
         }
     }
@@ -211,19 +334,33 @@ impl Committee {
         data: CommitteeData,
         basis: Basis,
     ) -> Committee {
+        Committee::build_stage_within(call, stage, dossiers, scores, data, basis, &BTreeSet::new())
+    }
+
+    fn build_stage_within(
+        call: &Call,
+        stage: Stage,
+        dossiers: &[&Dossier],
+        scores: &BTreeMap<(String, String, String), f64>,
+        data: CommitteeData,
+        basis: Basis,
+        outside: &BTreeSet<String>,
+    ) -> Committee {
+        let build = |call: &Call, data: CommitteeData| {
+            Committee::build_within(call, dossiers, scores, data, basis, outside)
+        };
         let (Stage::Audition, Some(audition)) = (stage, &call.audition) else {
             // A one-stage call's sessions are all of the dossier stage.
             if call.audition.is_none() {
-                return Committee::build(call, dossiers, scores, data, basis);
+                return build(call, data);
             }
-            let mut c =
-                Committee::build(call, dossiers, scores, data.of_stage(Stage::Dossier), basis);
+            let mut c = build(call, data.of_stage(Stage::Dossier));
             c.data = data;
             return c;
         };
-        let first = Committee::build(call, dossiers, scores, data.of_stage(Stage::Dossier), basis);
+        let first = build(call, data.of_stage(Stage::Dossier));
         let grid = call.audition_grid();
-        let mut c = Committee::build(&grid, dossiers, scores, data.of_stage(stage), basis);
+        let mut c = build(&grid, data.of_stage(stage));
         c.stage = stage;
         let convened_set: BTreeSet<String> = data.convened().into_iter().collect();
         let mut finals = Finals {
@@ -262,7 +399,9 @@ impl Committee {
                         grid.scale.min + on_100 / 100.0 * (grid.scale.max - grid.scale.min)
                     }),
                 };
-                let excluded = if c.verdicts[i] == Verdict::Ineligible {
+                let excluded = if outside.contains(reference) {
+                    Some(ranking::Unranked::OtherLot)
+                } else if c.verdicts[i] == Verdict::Ineligible {
                     Some(ranking::Unranked::Ineligible)
                 } else if !convened_set.contains(reference) {
                     Some(ranking::Unranked::NotConvened)

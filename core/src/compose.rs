@@ -1125,9 +1125,10 @@ pub fn minutes(input: &MinutesInput) -> Document {
     withdrawals_and_promotions(input, &mut blocks);
     if let Some(o) = c
         .data
-        .outcome
-        .as_ref()
-        .filter(|o| o.session_id == session.id)
+        .outcomes
+        .iter()
+        .rev()
+        .find(|o| o.session_id == session.id)
     {
         blocks.push(Block::Heading("Issue de l'appel".into()));
         blocks.push(Block::Paragraph(if o.unsuccessful {

@@ -145,6 +145,8 @@ mod tests {
             audition: None,
             institutions: Vec::new(),
             budget: None,
+            lots: Vec::new(),
+            lots_field: crate::lot::DEFAULT_FIELD.to_string(),
             raw: serde_json::Value::Null,
         }
     }

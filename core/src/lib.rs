@@ -29,6 +29,7 @@ pub mod institutions;
 pub mod intake;
 pub mod json;
 pub mod labels;
+pub mod lot;
 pub mod model;
 pub mod names;
 pub mod packet;

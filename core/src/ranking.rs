@@ -62,6 +62,8 @@ pub enum Unranked {
     NotConvened,
     /// At the audition stage: did not come to their audition.
     Absent,
+    /// In a call with lots: answers another lot, not this one.
+    OtherLot,
 }
 
 impl Unranked {
@@ -77,6 +79,10 @@ impl Unranked {
             Unranked::Absent => lang.t(
                 "non classé (absent à l'audition)",
                 "not ranked (absent from the audition)",
+            ),
+            Unranked::OtherLot => lang.t(
+                "non classé (candidat à un autre lot)",
+                "not ranked (candidate for another lot)",
             ),
         }
     }

@@ -41,6 +41,8 @@ pub struct Session {
     pub date: String,
     pub opened_by: String,
     pub closed_at: Option<String>,
+    /// The lot it decides, in a call with lots.
+    pub lot: Option<String>,
     pub present: Vec<String>,
 }
 
@@ -121,7 +123,9 @@ pub struct CommitteeData {
     pub sessions: Vec<Session>,
     /// Every decision row, oldest first: the last per dossier is current.
     pub decisions: Vec<DecisionRow>,
-    pub outcome: Option<Outcome>,
+    /// Every outcome recorded, oldest first (one per lot at most counts:
+    /// the latest of its sessions).
+    pub outcomes: Vec<Outcome>,
     /// Candidates recorded absent from their audition.
     pub absences: Vec<Absence>,
     /// Institutions' validations of closed sessions, oldest first.

@@ -89,6 +89,8 @@ pub struct SessionRow<'a> {
     pub id: i64,
     /// `dossier` or `audition`.
     pub stage: &'a str,
+    /// The lot it decides, in a call with lots.
+    pub lot: Option<&'a str>,
     pub date: &'a str,
     pub opened_by: &'a str,
     pub present: &'a BTreeSet<String>,
@@ -109,6 +111,9 @@ pub fn session(s: &SessionRow) -> (String, String) {
     }
     if s.stage != crate::stage::Stage::Dossier.id() {
         shown.push_str(&format!(", étape {}", s.stage));
+    }
+    if let Some(lot) = s.lot {
+        shown.push_str(&format!(", lot {lot}"));
     }
     (format!("séance n° {}", s.id), shown)
 }
@@ -470,6 +475,7 @@ struct Withdrawn {
 #[derive(Default)]
 struct Session {
     stage: String,
+    lot: Option<String>,
     date: String,
     opened_by: String,
     present: BTreeSet<String>,
@@ -700,6 +706,7 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                                 .as_str()
                                 .unwrap_or(crate::stage::Stage::Dossier.id())
                                 .to_string(),
+                            lot: after["lot"].as_str().map(str::to_string),
                             date: after["date"].as_str().unwrap_or("").to_string(),
                             opened_by: e.actor.clone(),
                             present: after["present"]
@@ -931,6 +938,7 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
         put(session(&SessionRow {
             id: *id,
             stage: &s.stage,
+            lot: s.lot.as_deref(),
             date: &s.date,
             opened_by: &s.opened_by,
             present: &s.present,

@@ -189,6 +189,8 @@ actions! {
         // Withdrawals
         RecordWithdrawal      => "record_withdrawal",         "Enregistrer le désistement d'un·e candidat·e retenu·e", "Record an accepted candidate's withdrawal";
         PromoteFromWaitlist   => "promote_from_waitlist",     "Promouvoir depuis la liste complémentaire (présidence)", "Promote from the waiting list (chair)";
+        // Lots
+        SwitchLot             => "switch_lot",                "Lot suivant (appel en plusieurs lots)", "Next lot (call in several lots)";
     }
     typed {
         /// A typed character in a text field; not bindable.

@@ -416,7 +416,7 @@ pub fn json(store: &Store, src: &Source) -> Result<Vec<u8>, ExportError> {
             "id": s.id, "date": s.date, "opened_by": s.opened_by, "closed_at": s.closed_at, "present": s.present
         })).collect::<Vec<_>>(),
         "conflicts": src.committee.data.conflicts.iter().map(|c| json!({"reference": c.reference, "member": c.member, "reason": c.reason})).collect::<Vec<_>>(),
-        "outcome": src.committee.data.outcome.as_ref().map(|o| json!({"session": o.session_id, "unsuccessful": o.unsuccessful, "motivation": o.motivation})),
+        "outcome": src.committee.data.outcome().map(|o| json!({"session": o.session_id, "unsuccessful": o.unsuccessful, "motivation": o.motivation})),
         "ranking_rule": jury_core::ranking::RULE,
         "dossiers": dossiers,
         "letters": letters.iter().map(|l| json!({

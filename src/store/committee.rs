@@ -15,6 +15,7 @@ use jury_core::records::{
 use jury_core::snapshot::{self, Snapshot};
 use jury_core::stage::Stage;
 use jury_core::withdrawal::WithdrawalError;
+use jury_core::lot::Scope;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Value, json};
 
@@ -69,7 +70,7 @@ impl Store {
             .and_then(Iterator::collect)
             .map_err(err)?;
         let mut stmt = c
-            .prepare("SELECT id, date, opened_by, closed_at, stage FROM sessions ORDER BY id")
+            .prepare("SELECT id, date, opened_by, closed_at, stage, lot FROM sessions ORDER BY id")
             .map_err(err)?;
         let sessions: Vec<Session> = stmt
             .query_map([], |r| {
@@ -79,6 +80,7 @@ impl Store {
                     date: r.get(1)?,
                     opened_by: r.get(2)?,
                     closed_at: r.get(3)?,
+                    lot: r.get(5)?,
                     present: Vec::new(),
                 })
             })
@@ -181,20 +183,19 @@ impl Store {
             .collect();
         data.packets = self.packet_summaries()?;
         data.merge_conflicts = self.open_merge_conflicts()?;
-        data.outcome = c
-            .query_row(
-                "SELECT session_id, unsuccessful, motivation, by FROM outcomes ORDER BY id DESC LIMIT 1",
-                [],
-                |r| {
-                    Ok(Outcome {
-                        session_id: r.get(0)?,
-                        unsuccessful: r.get(1)?,
-                        motivation: r.get(2)?,
-                        by: r.get(3)?,
-                    })
-                },
-            )
-            .optional()
+        let mut stmt = c
+            .prepare("SELECT session_id, unsuccessful, motivation, by FROM outcomes ORDER BY id")
+            .map_err(err)?;
+        data.outcomes = stmt
+            .query_map([], |r| {
+                Ok(Outcome {
+                    session_id: r.get(0)?,
+                    unsuccessful: r.get(1)?,
+                    motivation: r.get(2)?,
+                    by: r.get(3)?,
+                })
+            })
+            .and_then(Iterator::collect)
             .map_err(err)?;
         data.slots = self.slots()?;
         data.unavailable = self.unavailability()?;
@@ -332,7 +333,7 @@ impl Store {
         actor: &str,
         date: &str,
         present: &[String],
-        stage: Stage,
+        scope: &Scope,
     ) -> Result<i64, StoreError> {
         self.write(|tx| {
             let open: Option<i64> = tx
@@ -344,8 +345,8 @@ impl Store {
                 return Err(Refusal::SessionAlreadyOpen.into());
             }
             tx.execute(
-                "INSERT INTO sessions (date, opened_by, opened_at, stage) VALUES (?1, ?2, ?3, ?4)",
-                params![date, actor, now(), stage.id()],
+                "INSERT INTO sessions (date, opened_by, opened_at, stage, lot) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![date, actor, now(), scope.stage.id(), scope.lot],
             )?;
             let id = tx.last_insert_rowid();
             for m in present {
@@ -360,7 +361,7 @@ impl Store {
                 "session.open",
                 &format!("séance/{id}"),
                 None,
-                Some(&session_payload(date, present, stage).to_string()),
+                Some(&session_payload(date, present, scope).to_string()),
             )?;
             Ok(id)
         })
@@ -418,17 +419,24 @@ impl Store {
         let scores = jury_core::records::score_values(&rows);
         let refs: Vec<&Dossier> = dossiers.iter().collect();
         let data = self.load_committee()?;
-        let stage = data
+        let scope = data
             .sessions
             .iter()
             .find(|s| s.id == id)
-            .map(|s| s.stage)
+            .map(|s| jury_core::lot::Scope {
+                stage: s.stage,
+                lot: s.lot.clone(),
+            })
             .unwrap_or_default();
         // The basis letters and minutes are produced on (`io::produce`).
         let committee =
-            Committee::build_stage(&call, stage, &refs, &scores, data, Basis::default());
+            Committee::build_scope(&call, &scope, &refs, &scores, data, Basis::default());
+        let call = match &scope.lot {
+            Some(lot) => call.lot_call(lot),
+            None => call,
+        };
         Ok(snapshot::build(
-            &call.grid_of(stage),
+            &call.grid_of(scope.stage),
             &committee,
             &refs,
             &rows,
@@ -1026,10 +1034,13 @@ fn write_decision(
 /// What `session.open` records: the day and who is present, and the stage
 /// when it is not the dossier stage (a one-stage call's events read as
 /// they always did).
-fn session_payload(date: &str, present: &[String], stage: Stage) -> Value {
+fn session_payload(date: &str, present: &[String], scope: &Scope) -> Value {
     let mut v = json!({ "date": date, "present": present });
-    if stage != Stage::Dossier {
-        v["stage"] = json!(stage.id());
+    if scope.stage != Stage::Dossier {
+        v["stage"] = json!(scope.stage.id());
+    }
+    if let Some(lot) = &scope.lot {
+        v["lot"] = json!(lot);
     }
     v
 }

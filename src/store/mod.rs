@@ -35,7 +35,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 19;
+const SCHEMA_VERSION: i64 = 20;
 
 const MIGRATIONS: &[&str] = &[
     // 1: dossiers, members, scores, audit trail.
@@ -349,6 +349,9 @@ const MIGRATIONS: &[&str] = &[
         promoted TEXT REFERENCES dossiers(reference),
         promoted_in INTEGER REFERENCES sessions(id)
      );",
+    // 20: lots. A session decides one lot of a call with lots (NULL: a
+    // call without); its decisions, outcome and validations are that lot's.
+    "ALTER TABLE sessions ADD COLUMN lot TEXT;",
 ];
 
 /// What importing a batch did.

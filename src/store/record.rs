@@ -248,12 +248,19 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
     )? {
         present.entry(id).or_default().insert(member);
     }
-    let sessions = if has_column(conn, "sessions", "stage")? {
-        "SELECT id, date, opened_by, closed_by, closed_at, stage FROM sessions"
+    let stage = if has_column(conn, "sessions", "stage")? {
+        "stage"
     } else {
-        "SELECT id, date, opened_by, closed_by, closed_at, 'dossier' FROM sessions"
+        "'dossier'"
     };
-    for (id, date, opened_by, closed_by, closed_at, stage) in rows(conn, sessions, |r| {
+    let lot = if has_column(conn, "sessions", "lot")? {
+        "lot"
+    } else {
+        "NULL"
+    };
+    let sessions =
+        format!("SELECT id, date, opened_by, closed_by, closed_at, {stage}, {lot} FROM sessions");
+    for (id, date, opened_by, closed_by, closed_at, stage, lot) in rows(conn, &sessions, |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
@@ -261,6 +268,7 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
             r.get::<_, Option<String>>(3)?,
             r.get::<_, Option<String>>(4)?,
             r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(6)?,
         ))
     })? {
         let day: Option<String> = closed_at.map(|t| t.chars().take(10).collect());
@@ -268,6 +276,7 @@ fn tables(conn: &Connection) -> rusqlite::Result<Projection> {
         let (k, v) = replay::session(&replay::SessionRow {
             id,
             stage: &stage,
+            lot: lot.as_deref(),
             date: &date,
             opened_by: &opened_by,
             present: present.get(&id).unwrap_or(&none),

@@ -452,10 +452,10 @@ impl App {
             Change::OpenSession {
                 date,
                 present,
-                stage,
+                scope,
             } => self
                 .store
-                .open_session(&me, date, present, *stage)
+                .open_session(&me, date, present, scope)
                 .map(|_| ()),
             Change::CloseSession(id) => self.store.close_session(&me, *id),
             Change::Validation(v) => self.store.record_validation(&me, v),

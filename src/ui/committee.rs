@@ -187,7 +187,7 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             .map(|c| format!(" / {c}"))
             .unwrap_or_default()
     ))];
-    if let Some(o) = &s.batch.committee.data.outcome
+    if let Some(o) = s.batch.committee.data.outcome()
         && o.unsuccessful
     {
         second.push(Span::styled(

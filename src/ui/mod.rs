@@ -158,6 +158,12 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         Some(r) => Span::styled(format!(" {} {r} ", lang.tr(text::REVIEWER)), t.title()),
         None => Span::styled(format!(" {} ", lang.tr(text::NO_REVIEWER)), t.warn()),
     };
+    let candidates = match s.lot() {
+        Some(_) => (0..s.batch.entries.len())
+            .filter(|i| s.in_scope(*i))
+            .count(),
+        None => s.batch.entries.len(),
+    };
     // A call with auditions always says which stage the screens show.
     let (stage, shown, of_what) = match (&s.batch.committee.finals, s.batch.call.audition.is_some())
     {
@@ -174,14 +180,18 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 format!(" {} ", jury_core::stage::Stage::Dossier.label(lang)),
                 t.dim().add_modifier(Modifier::REVERSED),
             ),
-            s.batch.entries.len(),
+            candidates,
             lang.tr(text::DOSSIERS),
         ),
-        (None, false) => (
-            Span::raw(""),
-            s.batch.entries.len(),
-            lang.tr(text::DOSSIERS),
+        (None, false) => (Span::raw(""), candidates, lang.tr(text::DOSSIERS)),
+    };
+    // A call with lots always says which lot the screens show.
+    let lot = match s.lot() {
+        Some(l) => Span::styled(
+            format!(" {} ", l.label),
+            t.title().add_modifier(Modifier::REVERSED),
         ),
+        None => Span::raw(""),
     };
     let counts = format!(
         " {shown} {of_what} · {} {} ",
@@ -197,7 +207,7 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     // Who is scoring is never cut: the counts go first, then the call's
     // title is shortened with « … ».
     let width = area.width as usize;
-    let fixed = 6 + retention.width() + stage.width() + 1 + 2 + who.width();
+    let fixed = 6 + retention.width() + lot.width() + stage.width() + 1 + 2 + who.width();
     let counts = if fixed + counts.width() + 8 <= width {
         counts
     } else {
@@ -207,6 +217,7 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let line = Line::from(vec![
         Span::styled(" Jury ", t.title().add_modifier(Modifier::REVERSED)),
         retention,
+        lot,
         stage,
         Span::raw(" "),
         Span::styled(

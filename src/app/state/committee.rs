@@ -35,13 +35,8 @@ impl State {
             .iter()
             .filter_map(|r| self.entry_index(&r.reference))
             .collect();
-        // The audition stage is about the convened candidates only.
-        if let Some(f) = &self.batch.committee.finals {
-            rows.retain(|i| {
-                f.convened
-                    .contains(&self.batch.entries[*i].dossier.reference)
-            });
-        }
+        // A lot's candidates only; at the audition stage, the convened.
+        rows.retain(|i| self.in_scope(*i));
         if self.committee_view.normalised {
             let z: HashMap<usize, f64> = rows
                 .iter()

@@ -253,15 +253,14 @@ impl State {
     /// Dossiers the reviewer has scored completely; at the audition
     /// stage, convened candidates on the audition grid.
     pub fn scored_count(&self) -> usize {
-        let finals = self.batch.committee.finals.as_ref();
-        if finals.is_some() && self.grid().criteria.is_empty() {
+        if self.batch.committee.finals.is_some() && self.grid().criteria.is_empty() {
             return 0;
         }
-        self.dossiers
-            .progress_cache
-            .iter()
-            .filter(|(r, p)| {
-                **p == Progress::Scored && finals.is_none_or(|f| f.convened.contains(r))
+        (0..self.batch.entries.len())
+            .filter(|i| self.in_scope(*i))
+            .filter(|i| {
+                let r = &self.batch.entries[*i].dossier.reference;
+                self.dossiers.progress_cache.get(r) == Some(&Progress::Scored)
             })
             .count()
     }
@@ -381,10 +380,8 @@ impl State {
     fn passes_filter(&self, i: usize) -> bool {
         let e = &self.batch.entries[i];
         let reference = &e.dossier.reference;
-        // The audition stage is about the convened candidates only.
-        if let Some(f) = &self.batch.committee.finals
-            && !f.convened.contains(reference)
-        {
+        // A lot's candidates only; at the audition stage, the convened.
+        if !self.in_scope(i) {
             return false;
         }
         match self.dossiers.list_filter {

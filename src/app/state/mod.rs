@@ -97,6 +97,8 @@ pub struct Entry {
     pub haystack: Haystack,
     /// JSON Pointers the dossier should fill and does not (« à compléter »).
     pub to_complete: Vec<String>,
+    /// In a call with lots: the lots it answers, by id.
+    pub lots: Vec<String>,
     /// 1 as imported, then one more per correction.
     pub version: i64,
 }
@@ -119,12 +121,14 @@ impl Entry {
             &d.representative,
         ]);
         let to_complete = jury_core::completion::to_complete(call, templates, &d);
+        let lots = call.answer(&d.raw).lots;
         Entry {
             dossier: d,
             eligibility,
             late,
             haystack,
             to_complete,
+            lots,
             version,
         }
     }
@@ -182,7 +186,11 @@ pub struct Env {
 /// The call and its dossiers as the database holds them, with what the
 /// committee has recorded and what is computed from it.
 pub struct Batch {
+    /// The call as the committee sees it now: in a call with lots, the
+    /// current lot's ([`Call::lot_call`]).
     pub call: Call,
+    /// The call as written, which each lot's call is made from.
+    pub whole: Call,
     /// The call as the audition stage scores it (`Call::audition_grid`),
     /// made once; None for a one-stage call.
     pub audition_grid: Option<Call>,
@@ -207,6 +215,9 @@ pub struct Batch {
     pub pending_files: BTreeMap<String, Dossier>,
     /// Requests for missing pieces, oldest first.
     pub requests: Vec<jury_core::request::PieceRequest>,
+    /// Everything the committee recorded, every lot and stage: the
+    /// committee's picture is built from it for where the committee stands.
+    pub records: jury_core::records::CommitteeData,
 }
 
 /// Every member's scores by (reference, member, criterion), as the state keeps them.
@@ -272,12 +283,18 @@ mod text {
 impl State {
     pub fn new(init: Init) -> State {
         let lang = init.lang;
+        // A call with lots opens on its first lot.
+        let lot = init.call.lots.first().map(|l| l.id.clone());
+        let call = match &lot {
+            Some(id) => init.call.lot_call(id),
+            None => init.call.clone(),
+        };
         let entries: Vec<Entry> = init
             .dossiers
             .into_iter()
             .map(|d| {
                 let version = init.versions.get(&d.reference).copied().unwrap_or(1);
-                Entry::new(&init.call, &init.templates, d, version, lang)
+                Entry::new(&call, &init.templates, d, version, lang)
             })
             .collect();
         let scores = score_map(init.scores);
@@ -309,12 +326,9 @@ impl State {
                 today: init.today,
             },
             batch: Batch {
-                audition_grid: init
-                    .call
-                    .audition
-                    .as_ref()
-                    .map(|_| init.call.audition_grid()),
-                call: init.call,
+                audition_grid: call.audition.as_ref().map(|_| call.audition_grid()),
+                call,
+                whole: init.call,
                 index: entries
                     .iter()
                     .enumerate()
@@ -334,6 +348,7 @@ impl State {
                     .map(|d| (d.reference.clone(), d))
                     .collect(),
                 requests: init.requests,
+                records: jury_core::records::CommitteeData::default(),
             },
             reviewer: init.reviewer,
             screen: Screen::Dossiers,
@@ -388,9 +403,12 @@ impl State {
         territories.sort();
         territories.dedup();
         s.batch.territories = territories;
-        s.batch.committee.data = init.committee;
-        s.batch.committee.stage =
-            jury_core::stage::Stage::current(&s.batch.call, &s.batch.committee.data);
+        s.batch.records = init.committee;
+        s.batch.committee.lot = lot;
+        s.batch.committee.stage = jury_core::stage::Stage::current(
+            &s.batch.call,
+            &s.scoped_records(s.batch.committee.lot.as_deref()),
+        );
         s.recompute();
         // Said in full at start; the header keeps a short reminder.
         s.status = s
@@ -481,15 +499,17 @@ impl State {
             .map(|d| (d.reference.clone(), self.compute_progress(&d.reference)))
             .collect();
         self.dossiers.progress_cache = progress;
-        let data = std::mem::take(&mut self.batch.committee.data);
         let basis = self.batch.committee.basis;
-        let stage = self.batch.committee.stage;
-        self.batch.committee = jury_core::committee::Committee::build_stage(
+        let scope = jury_core::lot::Scope {
+            stage: self.batch.committee.stage,
+            lot: self.batch.committee.lot.clone(),
+        };
+        self.batch.committee = jury_core::committee::Committee::build_scope(
             &self.batch.call,
-            stage,
+            &scope,
             &dossiers,
             &scores,
-            data,
+            self.batch.records.clone(),
             basis,
         );
         self.refresh_committee_view();
@@ -498,8 +518,41 @@ impl State {
     }
 
     pub fn set_committee_data(&mut self, data: jury_core::records::CommitteeData) {
-        self.batch.committee.data = data;
+        self.batch.records = data;
         self.recompute();
+    }
+
+    /// The records of `lot` (every record in a call without lots).
+    pub fn scoped_records(&self, lot: Option<&str>) -> jury_core::records::CommitteeData {
+        match lot {
+            Some(lot) => self.batch.records.of_lot(lot),
+            None => self.batch.records.clone(),
+        }
+    }
+
+    /// The lot the screens show, in a call with lots.
+    pub fn lot(&self) -> Option<&jury_core::lot::Lot> {
+        self.batch
+            .committee
+            .lot
+            .as_deref()
+            .and_then(|id| self.batch.whole.lot(id))
+    }
+
+    /// Whether the dossier at `i` is a candidate where the committee
+    /// stands: it answers the current lot and, at the audition stage, was
+    /// convened.
+    pub fn in_scope(&self, i: usize) -> bool {
+        let e = &self.batch.entries[i];
+        if let Some(lot) = &self.batch.committee.lot
+            && !e.lots.contains(lot)
+        {
+            return false;
+        }
+        match &self.batch.committee.finals {
+            Some(f) => f.convened.contains(&e.dossier.reference),
+            None => true,
+        }
     }
 
     /// The entry of a reference.

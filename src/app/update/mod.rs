@@ -5,6 +5,7 @@ mod assignment;
 mod committee;
 mod edit;
 mod letters;
+mod lot;
 pub mod members;
 mod outcome;
 mod stage;
@@ -361,6 +362,7 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         Action::RequestPieces => edit::request_form(s),
         Action::AcceptFileVersion => effects.extend(edit::accept_file(s)),
         Action::SwitchStage => stage::switch(s),
+        Action::SwitchLot => lot::switch(s),
         Action::RecordAbsence => {
             if let Some(reference) = s.current_reference().map(str::to_string) {
                 effects.extend(stage::absence(s, &reference));

@@ -846,7 +846,10 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
             Change::OpenSession {
                 date,
                 present,
-                stage: s.batch.committee.stage,
+                scope: jury_core::lot::Scope {
+                    stage: s.batch.committee.stage,
+                    lot: s.batch.committee.lot.clone(),
+                },
             }
         }
         Purpose::CloseSession { id } => {

@@ -43,8 +43,8 @@ pub enum Change {
     OpenSession {
         date: String,
         present: Vec<String>,
-        /// The stage the committee is at when it opens the session.
-        stage: jury_core::stage::Stage,
+        /// The stage (and lot) the committee is at when it opens the session.
+        scope: jury_core::lot::Scope,
     },
     CloseSession(i64),
     /// An institution validated (or not) a closed session's decisions.
@@ -304,6 +304,7 @@ pub(super) fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::CloseSession => close_session_form(s),
         Action::SwitchStage => super::stage::switch(s),
+        Action::SwitchLot => super::lot::switch(s),
         Action::ValidateSession => validation::open(s),
         Action::Coverage => {
             if jury_core::coverage::territories(&s.batch.call).is_empty() {
