@@ -198,7 +198,8 @@ fn check(dir: &std::path::Path) -> ExitCode {
             ExitCode::from(1)
         }
         Ok(folder) => {
-            let incomplete = folder.incomplete();
+            let mut incomplete = folder.incomplete();
+            incomplete.extend(folder.unknown_lots());
             for d in folder.diags.iter().chain(&incomplete) {
                 println!("{d}");
             }
@@ -213,6 +214,25 @@ fn check(dir: &std::path::Path) -> ExitCode {
                 errors,
                 warnings
             );
+            // Each lot and its candidatures: a lot with one at most may be
+            // declared unsuccessful (seed 002).
+            for lot in &folder.call.lots {
+                let call = folder.call.lot_call(&lot.id);
+                let n = folder
+                    .dossiers
+                    .iter()
+                    .filter(|(d, _)| folder.call.answer(&d.raw).lots.contains(&lot.id))
+                    .count();
+                println!(
+                    "Lot {} « {} » : date limite du {}, {n} candidature(s){}.",
+                    visible(&lot.id),
+                    visible(&lot.label),
+                    Lang::Fr.date(call.deadline),
+                    call.capacity
+                        .map(|c| format!(", {c} place(s)"))
+                        .unwrap_or_default()
+                );
+            }
             // What the audition stage offers: a window too small for the
             // shortlist is better seen now than when scheduling.
             if let Some(a) = &folder.call.audition {
@@ -416,7 +436,7 @@ fn letters(
         Ok(s) => s,
         Err(code) => return code,
     };
-    let src = match produce::load(&store) {
+    let parts = match produce::load_parts(&store) {
         Ok(s) => s,
         // An altered record is what the data says, like a bad template.
         Err(e @ produce::ProduceError::RecordAltered { .. }) => return fail(1, e.message(lang)),
@@ -429,7 +449,7 @@ fn letters(
         on: date.unwrap_or_else(jury::tui::today),
         redate: date.is_some(),
     };
-    let prepared = match produce::prepare(&src, reference, signing) {
+    let prepared = match produce::prepare_parts(&parts, reference, signing) {
         Ok(p) => p,
         Err(errors) => {
             for e in errors {
@@ -445,7 +465,7 @@ fn letters(
         }
     };
     // Said whether or not other letters go: those held back and why.
-    for (session, standing) in produce::awaiting_validation(&src) {
+    for (session, standing) in parts.iter().flat_map(produce::awaiting_validation) {
         use jury_core::institutions::Standing;
         let line = match (standing, lang) {
             (Standing::Pending(names), Lang::Fr) => format!(
@@ -494,9 +514,9 @@ fn letters(
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let mut failed = 0;
-    for p in &prepared {
+    for (part, p) in &prepared {
         bar.set_message(p.reference.clone());
-        match produce::write_letter(&mut store, &src, p, out, actor) {
+        match produce::write_letter(&mut store, &parts[*part], p, out, actor) {
             Ok(path) => {
                 if !terminal {
                     println!("{} {}", visible(&p.reference), path.display());
@@ -537,8 +557,8 @@ fn minutes(db: &Path, out: &Path, session: Option<i64>, lang: Lang) -> ExitCode 
         Ok(s) => s,
         Err(code) => return code,
     };
-    let result =
-        produce::load(&store).and_then(|src| produce::write_minutes(&store, &src, out, session));
+    let result = produce::load_parts(&store)
+        .and_then(|parts| produce::write_minutes_parts(&store, &parts, out, session));
     match result {
         Ok(files) => {
             for f in files {
@@ -555,13 +575,13 @@ fn export(format: &str, db: &Path, out: Option<&Path>, lang: Lang) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let src = match produce::load(&store) {
-        Ok(src) => src,
+    let parts = match produce::load_parts(&store) {
+        Ok(parts) => parts,
         Err(e) => return fail(1, e.message(lang)),
     };
     let bytes = match format {
-        "csv" => jury::io::export::csv(&src),
-        _ => jury::io::export::json(&store, &src),
+        "csv" => jury::io::export::csv(&parts),
+        _ => jury::io::export::json(&store, &parts[0]),
     };
     let bytes = match bytes {
         Ok(b) => b,

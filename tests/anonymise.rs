@@ -137,7 +137,7 @@ fn committee(dir: &Path, call_dir: &Path) -> PathBuf {
             CHAIR,
             "2025-07-07",
             &[CHAIR.into(), SECRETARY.into(), MEMBER.into()],
-            Default::default(),
+            &Default::default(),
         )
         .expect("session");
     for (r, kind, why) in [

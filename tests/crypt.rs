@@ -88,7 +88,7 @@ fn build(db: &Path, key: Option<&Passphrase>) -> Store {
             CHAIR,
             "2025-07-07",
             &[CHAIR.into(), MEMBER.into()],
-            Default::default(),
+            &Default::default(),
         )
         .expect("session");
     store
@@ -483,7 +483,7 @@ fn backups_at_session_close_and_packet_import_are_listed_and_restored() {
             CHAIR,
             "2025-07-08",
             &[CHAIR.into(), MEMBER.into()],
-            Default::default(),
+            &Default::default(),
         )
         .expect("session");
     store.close_session(CHAIR, session).expect("close");

@@ -194,7 +194,7 @@ fn build(dir: &Path) -> PathBuf {
             CHAIR,
             "2025-07-07",
             &[CHAIR.into(), SECRETARY.into(), MEMBER.into()],
-            Default::default(),
+            &Default::default(),
         )
         .expect("session");
     store
@@ -284,7 +284,7 @@ fn build_withdrawn(dir: &Path) -> PathBuf {
     let mut store = Store::open(&db).expect("reopen");
     let present = [CHAIR.to_string(), SECRETARY.into(), MEMBER.into()];
     let second = store
-        .open_session(CHAIR, "2025-07-21", &present, Default::default())
+        .open_session(CHAIR, "2025-07-21", &present, &Default::default())
         .expect("second session");
     for (reference, rank) in [("PDNP06-2025-005", 1), ("PDNP06-2025-003", 2)] {
         store
@@ -305,7 +305,7 @@ fn build_withdrawn(dir: &Path) -> PathBuf {
         .record_withdrawal(SECRETARY, "PDNP06-2025-001", "2025-09-03", "post")
         .expect("withdrawal");
     let third = store
-        .open_session(CHAIR, "2025-09-10", &present, Default::default())
+        .open_session(CHAIR, "2025-09-10", &present, &Default::default())
         .expect("third session");
     store
         .promote(
@@ -956,7 +956,7 @@ fn any_sequence_of_committee_actions_leaves_tables_the_log_replays() {
                             CHAIR,
                             "2025-07-07",
                             &[CHAIR.into(), who.into()],
-                            Default::default(),
+                            &Default::default(),
                         )
                         .map(|id| session = Some(id)),
                     Some(id) => store.close_session(CHAIR, id).map(|()| session = None),

@@ -298,7 +298,7 @@ fn an_encrypted_call_runs_end_to_end_with_no_name_in_clear_but_the_letters() {
     let mut chair = Store::open_with(&chair_db, Some(&key)).expect("chair db");
     let members = [CHAIR.to_string(), JULIEN.into(), NADIA.into()];
     let session = chair
-        .open_session(CHAIR, "2025-07-07", &members, Default::default())
+        .open_session(CHAIR, "2025-07-07", &members, &Default::default())
         .expect("session");
     chair
         .record_decision(

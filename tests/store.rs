@@ -279,7 +279,7 @@ fn decided(db: &Path) -> (Store, i64) {
         "Julien Ferrand".into(),
     ];
     let session = store
-        .open_session(&chair, "2025-07-07", &present, Default::default())
+        .open_session(&chair, "2025-07-07", &present, &Default::default())
         .expect("open");
     let draft = jury_core::decision::Draft {
         reference: "PDNP06-2025-001".into(),
@@ -382,7 +382,7 @@ fn a_member_in_conflict_records_neither_decision_nor_consensus() {
             chair,
             "2025-07-07",
             &[chair.into(), "Nadia Benali".into(), "Julien Ferrand".into()],
-            Default::default(),
+            &Default::default(),
         )
         .expect("session");
     let draft = jury_core::decision::Draft {

@@ -287,12 +287,26 @@ fn english_interface_on_request() {
     assert!(screen.contains("Received on"), "{screen}");
 }
 
+/// Every page of the open help, scrolled with the keymap's page down.
+fn whole_help(s: &mut Session) -> String {
+    let mut pages = s.screen();
+    for _ in 0..10 {
+        s.act("page_down");
+        pages.push_str(&s.screen());
+    }
+    assert!(
+        matches!(s.app.state.mode, jury::app::state::Mode::Help { .. }),
+        "still in the help"
+    );
+    pages
+}
+
 #[test]
 fn keys_are_named_in_the_interfaces_language() {
     let mut s = open_with(SAMPLE, Some("Nadia Benali"), Lang::En, None, true);
     assert!(s.screen().contains(" Enter  Score "), "{}", s.screen());
     s.act("help");
-    let screen = s.screen();
+    let screen = whole_help(&mut s);
     for key in ["Shift+Tab", "PgDn", "PgUp", "Home", "End", "Enter", "Esc"] {
         assert!(screen.contains(&format!("  {key} ")), "{key}\n{screen}");
     }
@@ -302,7 +316,7 @@ fn keys_are_named_in_the_interfaces_language() {
     let mut s = open(SAMPLE, Some("Nadia Benali"));
     assert!(s.screen().contains(" Entrée  Noter "), "{}", s.screen());
     s.act("help");
-    let screen = s.screen();
+    let screen = whole_help(&mut s);
     for key in [
         "Maj+Tab", "PgSuiv", "PgPréc", "Début", "Fin", "Entrée", "Échap",
     ] {

@@ -376,13 +376,8 @@ fn parse_fields(f: &Fields, errors: &mut Vec<Diag>) -> Option<Call> {
         .cloned()
         .collect();
     let institution_ids: Vec<String> = institutions.iter().map(|i| i.id.clone()).collect();
-    let (lots, lots_field) = crate::lot::parse(
-        f,
-        &taken,
-        &institution_ids,
-        audition.is_some(),
-        errors,
-    );
+    let (lots, lots_field) =
+        crate::lot::parse(f, &taken, &institution_ids, audition.is_some(), errors);
     let allow_without_quorum = f.opt_bool("allow_without_quorum", errors).unwrap_or(false);
     let appeal_routes = f.opt_string("appeal_routes", errors);
     // Letters read `place` by pointer; a wrong type is named here, at

@@ -6,9 +6,9 @@ use crate::aggregate::{self, Basis, DossierAggregate, Profile};
 use crate::call::{Call, Role};
 use crate::dossier::Dossier;
 use crate::eligibility::{self, Verdict};
+use crate::lot::Scope;
 use crate::ranking::{self, Candidate, Ranked};
 use crate::records::{CommitteeData, DecisionRow, Override, Session};
-use crate::lot::Scope;
 use crate::stage::{Combine, Stage};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -180,6 +180,15 @@ impl CommitteeData {
     }
 }
 
+/// The dossiers that do not answer `lot`.
+fn outside(call: &Call, lot: &str, dossiers: &[&Dossier]) -> BTreeSet<String> {
+    dossiers
+        .iter()
+        .filter(|d| !call.answer(&d.raw).lots.iter().any(|l| l == lot))
+        .map(|d| d.reference.clone())
+        .collect()
+}
+
 impl Committee {
     pub fn build(
         call: &Call,
@@ -209,11 +218,6 @@ impl Committee {
         let Some(lot) = scope.lot.as_deref().filter(|l| call.lot(l).is_some()) else {
             return Committee::build_stage(call, scope.stage, dossiers, scores, data, basis);
         };
-        let outside: BTreeSet<String> = dossiers
-            .iter()
-            .filter(|d| !call.answer(&d.raw).lots.iter().any(|l| l == lot))
-            .map(|d| d.reference.clone())
-            .collect();
         let mut c = Committee::build_stage_within(
             &call.lot_call(lot),
             scope.stage,
@@ -221,7 +225,31 @@ impl Committee {
             scores,
             data.of_lot(lot),
             basis,
-            &outside,
+            &outside(call, lot, dossiers),
+        );
+        c.lot = Some(lot.to_string());
+        c
+    }
+
+    /// [`build`] on one lot, both stages' decisions together (the last
+    /// per dossier is current): what letters and exports read.
+    ///
+    /// [`build`]: Committee::build
+    pub fn build_lot(
+        call: &Call,
+        lot: &str,
+        dossiers: &[&Dossier],
+        scores: &BTreeMap<(String, String, String), f64>,
+        data: CommitteeData,
+        basis: Basis,
+    ) -> Committee {
+        let mut c = Committee::build_within(
+            &call.lot_call(lot),
+            dossiers,
+            scores,
+            data.of_lot(lot),
+            basis,
+            &outside(call, lot, dossiers),
         );
         c.lot = Some(lot.to_string());
         c
@@ -577,6 +605,7 @@ mod stage_tests {
             date: "2025-07-08".into(),
             opened_by: "Sylvie Marcellin".into(),
             closed_at: Some("2025-07-08T17:00:00Z".into()),
+            lot: None,
             present: Vec::new(),
         }
     }

@@ -38,6 +38,14 @@ pub fn to_complete(call: &Call, overrides: &BTreeMap<String, String>, d: &Dossie
             }
         }
     }
+    // In a call with lots, a dossier that names none of them belongs to no
+    // lot: nobody could rank or decide it until someone says which.
+    if !call.lots.is_empty()
+        && call.answer(&d.raw).lots.is_empty()
+        && !out.contains(&call.lots_field)
+    {
+        out.push(call.lots_field.clone());
+    }
     out
 }
 

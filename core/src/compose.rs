@@ -95,6 +95,8 @@ pub struct LetterInput<'a> {
     pub rank: Option<usize>,
     /// The call's own templates (`lettres/*.txt`), by decision id.
     pub templates: &'a BTreeMap<String, String>,
+    /// In a call with lots, the label of the lot the decision is about.
+    pub lot: Option<&'a str>,
 }
 
 /// The dates a decision letter prints.
@@ -220,6 +222,11 @@ pub fn decision_letter(
         basis,
         rank,
         templates,
+        lot: session
+            .lot
+            .as_deref()
+            .and_then(|id| call.lot(id))
+            .map(|l| l.label.as_str()),
     };
     letter(&input)
         .map(|doc| (doc, dates))
@@ -311,6 +318,7 @@ pub fn values(input: &LetterInput) -> Values {
         "decision.montant",
         dec.amount.map(|a| FR.money(a)).unwrap_or_default(),
     );
+    put("decision.lot", input.lot.unwrap_or_default().to_string());
     let total = input.aggregate.and_then(|a| a.official(input.basis));
     put(
         "notes.total",
@@ -469,7 +477,11 @@ pub fn letter(input: &LetterInput) -> Result<Document, Vec<Diag>> {
         date: Some(input.letter_date),
         reference: Some(format!("Réf. : {}", input.dossier.reference)),
         title: None,
-        subject: rendered.subject.map(|s| format!("Objet : {s}")),
+        // A candidate to two lots gets two letters: each says which lot.
+        subject: rendered.subject.map(|s| match input.lot {
+            Some(lot) if !s.contains(lot) => format!("Objet : {s} — {lot}"),
+            _ => format!("Objet : {s}"),
+        }),
         blocks,
         signatures: vec![signatory(call)],
         footer: Some(format!("{} — {}", call.issuer.name, call.title)),
@@ -1130,10 +1142,18 @@ pub fn minutes(input: &MinutesInput) -> Document {
         .rev()
         .find(|o| o.session_id == session.id)
     {
-        blocks.push(Block::Heading("Issue de l'appel".into()));
+        let lot = session.lot.as_deref().and_then(|id| call.lot(id));
+        blocks.push(Block::Heading(match lot {
+            Some(_) => "Issue du lot".into(),
+            None => "Issue de l'appel".into(),
+        }));
         blocks.push(Block::Paragraph(if o.unsuccessful {
             format!(
-                "Le comité déclare l'appel à candidature infructueux. Motivation : {}",
+                "Le comité déclare {} infructueux. Motivation : {}",
+                match lot {
+                    Some(l) => format!("le lot « {} »", l.label),
+                    None => "l'appel à candidature".into(),
+                },
                 o.motivation
             )
         } else {
@@ -1178,7 +1198,11 @@ pub fn minutes(input: &MinutesInput) -> Document {
                 ""
             }
         )),
-        subject: Some(format!("Comité de sélection — {}", call.title)),
+        // Each lot is decided apart: its minutes say which.
+        subject: Some(match session.lot.as_deref().and_then(|id| call.lot(id)) {
+            Some(lot) => format!("Comité de sélection — {} — {}", call.title, lot.label),
+            None => format!("Comité de sélection — {}", call.title),
+        }),
         blocks,
         signatures: vec![
             vec![

@@ -679,16 +679,31 @@ pub fn reasons(motivation: &str) -> Vec<String> {
 /// When the committee should consider declaring the call unsuccessful (seed 002).
 pub fn unsuccessful_warning(
     call: &Call,
+    lot: Option<&crate::lot::Lot>,
     eligible: usize,
     best_on_100: Option<f64>,
     lang: Lang,
 ) -> Option<String> {
+    // In a call with lots, each lot may be unsuccessful on its own (seed
+    // 002: « de manière individuelle aux deux modules »).
+    let what = match lot {
+        Some(l) => match lang {
+            Lang::Fr => format!("Le lot « {} » pourrait être déclaré infructueux", l.label),
+            Lang::En => format!("Lot \"{}\" may be declared unsuccessful", l.label),
+        },
+        None => lang
+            .t(
+                "L'appel pourrait être déclaré infructueux",
+                "The call may be declared unsuccessful",
+            )
+            .to_string(),
+    };
     if eligible <= 1 {
         return Some(format!(
-            "{} ({} {})",
+            "{what}{} ({} {})",
             lang.t(
-                "L'appel pourrait être déclaré infructueux : trop peu de dossiers recevables",
-                "The call may be declared unsuccessful: too few eligible dossiers"
+                " : trop peu de dossiers recevables",
+                ": too few eligible dossiers"
             ),
             eligible,
             lang.t("recevable", "eligible")
@@ -698,10 +713,10 @@ pub fn unsuccessful_warning(
     match best_on_100 {
         Some(best) if best >= threshold => None,
         _ => Some(format!(
-            "{} {} / 100",
+            "{what}{} {} / 100",
             lang.t(
-                "L'appel pourrait être déclaré infructueux : aucun dossier n'atteint le seuil de qualité de",
-                "The call may be declared unsuccessful: no dossier reaches the quality threshold of"
+                " : aucun dossier n'atteint le seuil de qualité de",
+                ": no dossier reaches the quality threshold of"
             ),
             lang.score(threshold)
         )),
@@ -1018,12 +1033,12 @@ mod tests {
     #[test]
     fn unsuccessful_call_warnings() {
         let c = call("");
-        assert!(unsuccessful_warning(&c, 1, Some(90.0), Lang::Fr).is_some());
+        assert!(unsuccessful_warning(&c, None, 1, Some(90.0), Lang::Fr).is_some());
         assert!(
-            unsuccessful_warning(&c, 5, Some(40.0), Lang::Fr)
+            unsuccessful_warning(&c, None, 5, Some(40.0), Lang::Fr)
                 .unwrap()
                 .contains("seuil de qualité de 50")
         );
-        assert!(unsuccessful_warning(&c, 5, Some(60.0), Lang::Fr).is_none());
+        assert!(unsuccessful_warning(&c, None, 5, Some(60.0), Lang::Fr).is_none());
     }
 }

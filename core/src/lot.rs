@@ -108,9 +108,11 @@ impl Call {
         };
         for name in named {
             let folded = crate::search::fold(name.trim()).text;
-            match self.lots.iter().find(|l| {
-                l.id == name.trim() || crate::search::fold(&l.label).text == folded
-            }) {
+            match self
+                .lots
+                .iter()
+                .find(|l| l.id == name.trim() || crate::search::fold(&l.label).text == folded)
+            {
                 Some(l) if !out.lots.contains(&l.id) => out.lots.push(l.id.clone()),
                 Some(_) => {}
                 None => out.unknown.push(name.to_string()),

@@ -348,6 +348,7 @@ mod tests {
                 date: "2025-07-07".into(),
                 opened_by: "Sylvie Marcellin".into(),
                 closed_at: None,
+                lot: None,
                 present: Vec::new(),
             }],
             decisions: vec![DecisionRow {

@@ -58,6 +58,10 @@ pub const FIELDS: &[(&str, &str)] = &[
         "decision.montant",
         "montant accordé sur l'enveloppe de l'appel (1 000 €)",
     ),
+    (
+        "decision.lot",
+        "lot que la décision concerne (appel en lots : « Module 2 : formations »)",
+    ),
     ("notes.total", "note totale sur le barème de l'appel"),
     ("notes.total_100", "note totale sur 100"),
     ("notes.rang", "rang au classement"),

@@ -243,6 +243,7 @@ mod tests {
             date: "2025-07-07".into(),
             opened_by: "P".into(),
             closed_at: None,
+            lot: None,
             present: Vec::new(),
         });
         assert_eq!(

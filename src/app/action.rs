@@ -145,7 +145,7 @@ actions! {
         ToggleBasis           => "toggle_basis",              "Total par moyenne / médiane", "Total from mean / median";
         ToggleNormalised      => "toggle_normalised",         "Classement brut / normalisé", "Raw / normalised ranking";
         ToggleAgenda          => "toggle_agenda",             "Ordre du jour : contestés et seuil d'abord", "Agenda: contested and cut-off first";
-        Outcome               => "record_outcome",            "Déclarer l'appel infructueux", "Declare the call unsuccessful";
+        Outcome               => "record_outcome",            "Déclarer l'appel (ou le lot) infructueux", "Declare the call (or the lot) unsuccessful";
         History               => "history",                   "Historique du dossier", "Dossier history";
         EditDossier           => "edit_dossier",              "Compléter / corriger le dossier (présidence, secrétariat)", "Complete / correct the dossier (chair, secretary)";
         RequestPieces         => "request_pieces",            "Demander les pièces manquantes (courrier PDF, ODT, EML)", "Request missing pieces (PDF, ODT, EML letter)";

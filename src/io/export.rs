@@ -48,9 +48,23 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// One row per dossier: eligibility, each criterion's mean, median and
-/// spread, the totals, rank and decision.
-pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
+/// spread, the totals, rank and decision. In a call with lots (one part
+/// per lot, [`crate::io::produce::load_parts`]) one row per dossier and
+/// lot it answers, the lot named second, each lot's criteria in columns
+/// of their own.
+pub fn csv(parts: &[Source]) -> Result<Vec<u8>, ExportError> {
     let lang = Lang::Fr;
+    let Some(src) = parts.first() else {
+        return Ok("\u{FEFF}".as_bytes().to_vec());
+    };
+    let lotted = src.lot.is_some();
+    // Every lot's grid, each criterion once, in the order the lots give.
+    let mut criteria: Vec<&jury_core::call::Criterion> = Vec::new();
+    for c in parts.iter().flat_map(|p| &p.call.criteria) {
+        if !criteria.iter().any(|x| x.id == c.id) {
+            criteria.push(c);
+        }
+    }
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(Vec::new());
@@ -68,7 +82,10 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    for c in &src.call.criteria {
+    if lotted {
+        header.insert(1, "Lot".to_string());
+    }
+    for c in &criteria {
         header.push(format!("{} — moyenne", c.label));
         header.push(format!("{} — médiane", c.label));
         header.push(format!("{} — écart", c.label));
@@ -124,7 +141,32 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
         header.push(h.to_string());
     }
     w.write_record(header.iter().map(|c| neutralise(c).into_owned()))?;
+    for src in parts {
+        rows(&mut w, src, &criteria, lang)?;
+    }
+    let body = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    let mut out = "\u{FEFF}".as_bytes().to_vec();
+    out.extend(body);
+    Ok(out)
+}
+
+/// One part's rows: every dossier, or in a lot the dossiers answering it.
+fn rows(
+    w: &mut csv::Writer<Vec<u8>>,
+    src: &Source,
+    criteria: &[&jury_core::call::Criterion],
+    lang: Lang,
+) -> Result<(), ExportError> {
     for (i, d) in src.dossiers.iter().enumerate() {
+        if src
+            .committee
+            .rank_of(&d.reference)
+            .is_some_and(|r| r.unranked == Some(jury_core::ranking::Unranked::OtherLot))
+        {
+            continue;
+        }
         let agg = &src.committee.aggregates[i];
         let report = jury_core::eligibility::evaluate(&src.call, d, lang);
         let over = src.committee.overrides.get(&d.reference);
@@ -153,10 +195,23 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
             report.priorities.join(" ; "),
             agg.reviews.to_string(),
         ];
-        for st in &agg.criteria {
-            row.push(num(st.mean, 2));
-            row.push(num(st.median, 2));
-            row.push(num(st.spread, 2));
+        if let Some(lot) = &src.lot {
+            row.insert(1, lot.label.clone());
+        }
+        // Another lot's criterion stays empty: this lot does not score it.
+        for c in criteria {
+            match src
+                .call
+                .criterion_index(&c.id)
+                .and_then(|k| agg.criteria.get(k))
+            {
+                Some(st) => {
+                    row.push(num(st.mean, 2));
+                    row.push(num(st.median, 2));
+                    row.push(num(st.spread, 2));
+                }
+                None => row.extend([String::new(), String::new(), String::new()]),
+            }
         }
         let decision = src.committee.decisions.get(&d.reference);
         row.push(num(agg.total_mean, 2));
@@ -225,12 +280,7 @@ pub fn csv(src: &Source) -> Result<Vec<u8>, ExportError> {
         row.extend(withdrawal_cells(src, &d.reference));
         w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
     }
-    let body = w
-        .into_inner()
-        .map_err(|e| csv::Error::from(e.into_error()))?;
-    let mut out = "\u{FEFF}".as_bytes().to_vec();
-    out.extend(body);
-    Ok(out)
+    Ok(())
 }
 
 /// The audition stage's five columns for the dossier at `i`: convened,

@@ -180,6 +180,37 @@ impl CallFolder {
             })
             .collect()
     }
+
+    /// In a call with lots, one warning per lot a dossier names that the
+    /// call does not have (a typing slip, or a lot of another call).
+    pub fn unknown_lots(&self) -> Vec<Diag> {
+        let known: Vec<String> = self
+            .call
+            .lots
+            .iter()
+            .map(|l| format!("{} « {} »", l.id, l.label))
+            .collect();
+        self.dossiers
+            .iter()
+            .flat_map(|(d, display)| {
+                self.call
+                    .answer(&d.raw)
+                    .unknown
+                    .into_iter()
+                    .map(|name| Diag {
+                        path: display.clone(),
+                        line: 1,
+                        column: 1,
+                        severity: Severity::Warning,
+                        message: format!(
+                            "{} : « {name} » n'est pas un lot de l'appel (lots : {})",
+                            d.reference,
+                            known.join(", ")
+                        ),
+                    })
+            })
+            .collect()
+    }
 }
 
 fn reference_node<'v, 'a>(item: &'v Ast<'a>) -> Option<&'v Ast<'a>> {

@@ -135,8 +135,12 @@ impl ProduceError {
 jury_core::french_display!(ProduceError);
 
 /// Everything letters and minutes are made from, read once.
+#[derive(Clone)]
 pub struct Source {
+    /// The call; in a lot's source, the lot's call ([`Call::lot_call`]).
     pub call: Call,
+    /// The lot this source is of, in a call with lots.
+    pub lot: Option<jury_core::lot::Lot>,
     pub dossiers: Vec<Dossier>,
     pub committee: Committee,
     /// The audition stage's picture, for a call that has one: who was
@@ -214,25 +218,39 @@ pub fn check_record(store: &Store) -> Result<crate::store::record::Record, Produ
     })
 }
 
+/// Everything letters and minutes are made from, the whole call as one:
+/// in a call with lots, [`load_parts`] gives each lot its own.
 pub fn load(store: &Store) -> Result<Source, ProduceError> {
+    let (read, scores, data) = read(store)?;
+    Ok(part(read, &scores, data, None))
+}
+
+/// One [`Source`] per lot of the call (one for a call without lots): each
+/// lot's call, candidates, sessions and decisions.
+pub fn load_parts(store: &Store) -> Result<Vec<Source>, ProduceError> {
+    let (read, scores, data) = read(store)?;
+    let lots: Vec<String> = read.call.lots.iter().map(|l| l.id.clone()).collect();
+    if lots.is_empty() {
+        return Ok(vec![part(read, &scores, data, None)]);
+    }
+    Ok(lots
+        .iter()
+        .map(|lot| part(read.clone(), &scores, data.clone(), Some(lot)))
+        .collect())
+}
+
+type Scores = BTreeMap<(String, String, String), f64>;
+
+/// What every part shares, read once; its committee is built by [`part`].
+fn read(
+    store: &Store,
+) -> Result<(Source, Scores, jury_core::records::CommitteeData), ProduceError> {
     check_record(store)?;
     let raw = store.stored_call()?.ok_or(ProduceError::NoCall)?;
     let call = Call::from_value(&raw).map_err(ProduceError::Call)?;
     let dossiers = store.load_dossiers()?;
     let scores = jury_core::records::score_values(&store.load_scores()?);
     let data = store.load_committee()?;
-    let refs: Vec<&Dossier> = dossiers.iter().collect();
-    let audition = call.audition.is_some().then(|| {
-        Committee::build_stage(
-            &call,
-            jury_core::stage::Stage::Audition,
-            &refs,
-            &scores,
-            data.clone(),
-            Default::default(),
-        )
-    });
-    let committee = Committee::build(&call, &refs, &scores, data, Default::default());
     let templates = store.templates()?;
     let letters = store.letters()?;
     let signed = letters
@@ -249,23 +267,65 @@ pub fn load(store: &Store) -> Result<Source, ProduceError> {
             Some(((l.reference.clone(), l.decision_id), at.to_utc()))
         })
         .collect();
-    Ok(Source {
+    let source = Source {
         call,
+        lot: None,
         dossiers,
-        committee,
-        audition,
+        committee: Committee::default(),
+        audition: None,
         templates,
         signed,
         produced,
         letters,
         requests: store.piece_requests()?,
         versions: store.dossier_versions()?.into_iter().collect(),
-    })
+    };
+    Ok((source, scores, data))
+}
+
+/// `read`'s source with its committee: the whole call's, or `lot`'s (the
+/// lot's call in place of the call).
+fn part(
+    mut src: Source,
+    scores: &Scores,
+    data: jury_core::records::CommitteeData,
+    lot: Option<&str>,
+) -> Source {
+    let refs: Vec<&Dossier> = src.dossiers.iter().collect();
+    let scope = jury_core::lot::Scope {
+        stage: jury_core::stage::Stage::Audition,
+        lot: lot.map(str::to_string),
+    };
+    let audition = src.call.audition.is_some().then(|| {
+        Committee::build_scope(
+            &src.call,
+            &scope,
+            &refs,
+            scores,
+            data.clone(),
+            Default::default(),
+        )
+    });
+    let committee = match lot {
+        Some(lot) => Committee::build_lot(&src.call, lot, &refs, scores, data, Default::default()),
+        None => Committee::build(&src.call, &refs, scores, data, Default::default()),
+    };
+    drop(refs);
+    if let Some(lot) = lot {
+        src.lot = src.call.lot(lot).cloned();
+        src.call = src.call.lot_call(lot);
+    }
+    src.committee = committee;
+    src.audition = audition;
+    src
 }
 
 /// A letter ready to write.
 pub struct Prepared {
     pub reference: String,
+    /// The lot the decision is about, in a call with lots: its files are
+    /// named for it, so a candidate's two letters do not overwrite.
+    pub lot: Option<String>,
     pub decision_id: i64,
     pub kind: String,
     pub document: Document,
@@ -364,6 +424,7 @@ pub fn prepare(
         match composed {
             Ok((document, dates)) => out.push(Prepared {
                 reference: d.reference.clone(),
+                lot: session.lot.clone(),
                 decision_id: d.id,
                 kind: d.kind.clone(),
                 mail: compose::mail_text(&src.call, dossier, document.subject.as_deref()),
@@ -396,6 +457,49 @@ pub fn prepare(
     } else {
         Err(errors)
     }
+}
+
+/// [`prepare`] on every part (each lot of the call), every problem
+/// reported before any letter is written; each letter with its part.
+pub fn prepare_parts(
+    parts: &[Source],
+    only: Option<&str>,
+    signing: Signing,
+) -> Result<Vec<(usize, Prepared)>, Vec<ProduceError>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (i, src) in parts.iter().enumerate() {
+        match prepare(src, only, signing) {
+            Ok(p) => out.extend(p.into_iter().map(|p| (i, p))),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// [`write_minutes`] for every part: each lot's sessions.
+pub fn write_minutes_parts(
+    store: &Store,
+    parts: &[Source],
+    out: &Path,
+    only: Option<i64>,
+) -> Result<Vec<PathBuf>, ProduceError> {
+    let mut written = Vec::new();
+    for src in parts {
+        match write_minutes(store, src, out, only) {
+            Ok(files) => written.extend(files),
+            Err(ProduceError::NoSession) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if written.is_empty() {
+        return Err(ProduceError::NoSession);
+    }
+    Ok(written)
 }
 
 /// The `Date:` of a letter's e-mail: the day the letter carries, at the
@@ -431,7 +535,10 @@ pub fn write_letter(
     actor: &str,
 ) -> Result<PathBuf, ProduceError> {
     crate::io::files::create_private_dir_all(out).map_err(FileError::at(out))?;
-    let stem = format!("{}-{}", p.reference, p.kind);
+    let stem = match &p.lot {
+        Some(lot) => format!("{}-{lot}-{}", p.reference, p.kind),
+        None => format!("{}-{}", p.reference, p.kind),
+    };
     let pdf = crate::io::render::pdf::render(&p.document)?;
     let odt = crate::io::render::odt::render(&p.document)?;
     let (subject, body) = p.mail.clone();
@@ -625,6 +732,7 @@ mod tests {
             date: date.into(),
             opened_by: "Sylvie Marcellin".into(),
             closed_at: closed_at.map(Into::into),
+            lot: None,
             present: Vec::new(),
         }
     }

@@ -9,13 +9,13 @@ use jury_core::committee::Committee;
 use jury_core::decision::Draft;
 use jury_core::dossier::Dossier;
 use jury_core::fr::Lang;
+use jury_core::lot::Scope;
 use jury_core::records::{
     Absence, CommitteeData, Conflict, DecisionRow, Outcome, Override, Session, Withdrawal,
 };
 use jury_core::snapshot::{self, Snapshot};
 use jury_core::stage::Stage;
 use jury_core::withdrawal::WithdrawalError;
-use jury_core::lot::Scope;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Value, json};
 
@@ -694,7 +694,13 @@ fn put_decision(
     if in_conflict(tx, &draft.reference, actor)? {
         return Err(Refusal::InConflict.into());
     }
-    let before = current_decision(tx, &draft.reference)?;
+    // In a call with lots, what this decision replaces is the same lot's.
+    let before = current_decision_where(
+        tx,
+        &draft.reference,
+        "AND session_id IN (SELECT id FROM sessions WHERE lot IS (SELECT lot FROM sessions WHERE id = ?2))",
+        Some(session_id),
+    )?;
     let mut after = json!({
         "session_id": session_id,
         "kind": draft.kind,
@@ -958,14 +964,27 @@ fn decision_row(r: &rusqlite::Row) -> rusqlite::Result<DecisionRow> {
 
 /// The dossier's current decision (its latest row), as JSON.
 fn current_decision(tx: &Transaction, reference: &str) -> rusqlite::Result<Option<Value>> {
-    tx.query_row(
+    current_decision_where(tx, reference, "", None)
+}
+
+/// The latest decision on `reference` among those `filter` keeps (an SQL
+/// condition that may read `session` as ?2).
+fn current_decision_where(
+    tx: &Transaction,
+    reference: &str,
+    filter: &str,
+    session: Option<i64>,
+) -> rusqlite::Result<Option<Value>> {
+    let sql = format!(
         "SELECT id, session_id, reference, kind, motivation, condition, waitlist_rank, documents,
-                without_quorum, by, at, guarded, amount, budget_override FROM decisions WHERE reference = ?1 ORDER BY id DESC LIMIT 1",
-        [reference],
-        decision_row,
-    )
-    .optional()
-    .map(|d| {
+                without_quorum, by, at, guarded, amount, budget_override FROM decisions
+         WHERE reference = ?1 {filter} ORDER BY id DESC LIMIT 1"
+    );
+    let row = match session {
+        Some(id) => tx.query_row(&sql, params![reference, id], decision_row),
+        None => tx.query_row(&sql, [reference], decision_row),
+    };
+    row.optional().map(|d| {
         d.map(|d| {
             let mut v = json!({
                 "session_id": d.session_id,

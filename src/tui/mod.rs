@@ -98,8 +98,10 @@ pub struct App {
 }
 
 struct LetterJob {
-    source: crate::io::produce::Source,
-    queue: std::collections::VecDeque<crate::io::produce::Prepared>,
+    /// One per lot of the call (one for a call without lots).
+    parts: Vec<crate::io::produce::Source>,
+    /// Each letter with the part it belongs to.
+    queue: std::collections::VecDeque<(usize, crate::io::produce::Prepared)>,
     total: usize,
     failed: Vec<String>,
 }
@@ -357,8 +359,13 @@ impl App {
                 }]
             }
             Effect::Minutes => {
-                let result = produce::load(&self.store).and_then(|src| {
-                    produce::write_minutes(&self.store, &src, &self.state.env.letters_dir, None)
+                let result = produce::load_parts(&self.store).and_then(|parts| {
+                    produce::write_minutes_parts(
+                        &self.store,
+                        &parts,
+                        &self.state.env.letters_dir,
+                        None,
+                    )
                 });
                 vec![match result {
                     Ok(files) => Outcome::MinutesWritten {
@@ -638,18 +645,18 @@ impl App {
     /// if any template fails.
     fn start_letters(&mut self, only: Option<&str>, signing: produce::Signing) -> Vec<Outcome> {
         let lang = self.state.env.lang;
-        let source = match produce::load(&self.store) {
+        let parts = match produce::load_parts(&self.store) {
             Ok(s) => s,
             Err(e) => return vec![Outcome::Failed(e.message(lang))],
         };
-        match produce::prepare(&source, only, signing) {
+        match produce::prepare_parts(&parts, only, signing) {
             Err(errors) => vec![Outcome::LettersRefused(
                 errors.iter().map(|e| e.message(lang)).collect(),
             )],
             Ok(prepared) => {
                 let total = prepared.len();
                 self.job = Some(LetterJob {
-                    source,
+                    parts,
                     queue: prepared.into(),
                     total,
                     failed: Vec::new(),
@@ -673,10 +680,10 @@ impl App {
             .reviewer
             .clone()
             .unwrap_or_else(|| "secrétariat".into());
-        if let Some(p) = job.queue.pop_front() {
+        if let Some((part, p)) = job.queue.pop_front() {
             if let Err(e) = produce::write_letter(
                 &mut self.store,
-                &job.source,
+                &job.parts[part],
                 &p,
                 &self.state.env.letters_dir,
                 &me,

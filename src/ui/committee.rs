@@ -193,7 +193,10 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         second.push(Span::styled(
             format!(
                 "   {} — {}",
-                lang.tr(text::CALL_DECLARED_UNSUCCESSFUL),
+                lang.tr(match s.lot() {
+                    Some(_) => text::LOT_DECLARED_UNSUCCESSFUL,
+                    None => text::CALL_DECLARED_UNSUCCESSFUL,
+                }),
                 o.motivation
             ),
             t.error(),
@@ -888,6 +891,8 @@ mod text {
     pub const ACCEPTED: Tr = Tr::new("Retenus :", "Accepted:");
     pub const CALL_DECLARED_UNSUCCESSFUL: Tr =
         Tr::new("APPEL DÉCLARÉ INFRUCTUEUX", "CALL DECLARED UNSUCCESSFUL");
+    pub const LOT_DECLARED_UNSUCCESSFUL: Tr =
+        Tr::new("LOT DÉCLARÉ INFRUCTUEUX", "LOT DECLARED UNSUCCESSFUL");
     pub const PACKETS: Tr = Tr::new("Paquets :", "Packets:");
     pub const PACKET_DISAGREEMENTS: Tr = Tr::new(
         "désaccord(s) entre paquets à trancher (R)",

@@ -92,7 +92,9 @@ impl State {
     /// The committee view's warning that the call may be unsuccessful.
     pub fn unsuccessful_warning(&self) -> Option<String> {
         let s = self;
+        // A lot's candidatures only, in a call with lots.
         let eligible = (0..s.batch.entries.len())
+            .filter(|i| s.in_scope(*i))
             .filter(|i| s.verdict(*i) == jury_core::eligibility::Verdict::Eligible)
             .count();
         let best = s
@@ -101,6 +103,7 @@ impl State {
             .aggregates
             .iter()
             .enumerate()
+            .filter(|(i, _)| s.in_scope(*i))
             .filter(|(i, _)| s.verdict(*i) == jury_core::eligibility::Verdict::Eligible)
             .filter_map(|(_, a)| a.official(s.batch.committee.basis))
             .map(|t| jury_core::aggregate::DossierAggregate::on_100(&s.batch.call, t))
@@ -115,7 +118,13 @@ impl State {
         if !any_scored && eligible > 1 {
             return None;
         }
-        jury_core::decision::unsuccessful_warning(&s.batch.call, eligible, best, s.env.lang)
+        jury_core::decision::unsuccessful_warning(
+            &s.batch.call,
+            s.lot(),
+            eligible,
+            best,
+            s.env.lang,
+        )
     }
 
     /// The dossier selected in the committee view.

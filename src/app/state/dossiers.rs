@@ -380,8 +380,10 @@ impl State {
     fn passes_filter(&self, i: usize) -> bool {
         let e = &self.batch.entries[i];
         let reference = &e.dossier.reference;
-        // A lot's candidates only; at the audition stage, the convened.
-        if !self.in_scope(i) {
+        // A lot's candidates only; at the audition stage, the convened. A
+        // dossier that names no lot shows in every lot, « à compléter ».
+        let unplaced = self.lot().is_some() && e.lots.is_empty();
+        if !(self.in_scope(i) || unplaced) {
             return false;
         }
         match self.dossiers.list_filter {

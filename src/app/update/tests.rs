@@ -25,6 +25,7 @@ fn session(id: i64, closed: bool) -> Session {
         date: "2025-07-07".into(),
         opened_by: CHAIR.into(),
         closed_at: closed.then(|| "2025-07-07T17:00:00.000Z".into()),
+        lot: None,
         present: vec![CHAIR.into(), SECRETARY.into(), MEMBER.into()],
     }
 }
@@ -296,7 +297,7 @@ fn the_chair_opens_a_session_with_the_members_present() {
     let change = Change::OpenSession {
         date: date.clone(),
         present: present.clone(),
-        stage: Default::default(),
+        scope: Default::default(),
     };
     update(
         &mut s,

@@ -559,11 +559,17 @@ pub(super) fn outcome_form(s: &mut State) {
         Purpose::Outcome {
             session: session.id,
         },
-        lang.tr(text::OUTCOME_CALL),
+        match s.lot() {
+            Some(l) => format!("{} — {}", lang.tr(text::OUTCOME_LOT), l.label),
+            None => lang.tr(text::OUTCOME_CALL).to_string(),
+        },
         vec![
             Form::check(
                 "unsuccessful",
-                lang.tr(text::CALL_DECLARED_UNSUCCESSFUL),
+                lang.tr(match s.lot() {
+                    Some(_) => text::LOT_DECLARED_UNSUCCESSFUL,
+                    None => text::CALL_DECLARED_UNSUCCESSFUL,
+                }),
                 true,
             ),
             Form::text("motivation", lang.tr(text::REASONS), ""),

@@ -526,6 +526,9 @@ mod text {
         "decision(s) taken in this session. Once closed, a decision changes only in a new session.",
     );
     pub const OUTCOME_CALL: Tr = Tr::new("Issue de l'appel", "Outcome of the call");
+    pub const OUTCOME_LOT: Tr = Tr::new("Issue du lot", "Outcome of the lot");
+    pub const LOT_DECLARED_UNSUCCESSFUL: Tr =
+        Tr::new("Lot déclaré infructueux", "Lot declared unsuccessful");
     pub const CALL_DECLARED_UNSUCCESSFUL: Tr =
         Tr::new("Appel déclaré infructueux", "Call declared unsuccessful");
     pub const OVERRIDE_NEEDS_WRITTEN_JUSTIFICATION: Tr = Tr::new(
