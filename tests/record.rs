@@ -302,7 +302,7 @@ fn build_withdrawn(dir: &Path) -> PathBuf {
     }
     store.close_session(CHAIR, second).expect("close");
     store
-        .record_withdrawal(SECRETARY, "PDNP06-2025-001", "2025-09-03", "post")
+        .record_withdrawal(SECRETARY, "PDNP06-2025-001", None, "2025-09-03", "post")
         .expect("withdrawal");
     let third = store
         .open_session(CHAIR, "2025-09-10", &present, &Default::default())

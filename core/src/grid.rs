@@ -96,7 +96,19 @@ pub fn fingerprint(call: &Call) -> String {
         .iter()
         .map(|c| serde_json::json!([c.id, c.label, c.weight]))
         .collect();
-    let canonical = serde_json::json!(["jury-grid/1", [call.scale.min, call.scale.max], criteria]);
+    let mut canonical =
+        serde_json::json!(["jury-grid/1", [call.scale.min, call.scale.max], criteria]);
+    // A call with lots: each lot's own grid counts too (appended, so a
+    // call without lots keeps the fingerprint it always had).
+    for lot in &call.lots {
+        if let (Some(own), Some(all)) = (&lot.criteria, canonical.as_array_mut()) {
+            let own: Vec<serde_json::Value> = own
+                .iter()
+                .map(|c| serde_json::json!([c.id, c.label, c.weight]))
+                .collect();
+            all.push(serde_json::json!([lot.id, own]));
+        }
+    }
     crate::sha256_hex(canonical.to_string().as_bytes())
 }
 

@@ -458,17 +458,20 @@ impl Store {
 
     /// Records that `reference` withdrew from their current decision (final,
     /// accepting them: the app checks the kind, which the call defines), on
-    /// `received_on` (AAAA-MM-JJ), received by `channel`.
+    /// `received_on` (AAAA-MM-JJ), received by `channel`; in a call with
+    /// lots, from their decision in `lot`.
     pub fn record_withdrawal(
         &mut self,
         actor: &str,
         reference: &str,
+        lot: Option<&str>,
         received_on: &str,
         channel: &str,
     ) -> Result<(), StoreError> {
         self.write(|tx| {
             let refuse = |e: WithdrawalError| Refusal::Withdrawal(e).into();
-            let Some(current) = current_decision(tx, reference)? else {
+            let in_lot = "AND session_id IN (SELECT id FROM sessions WHERE lot IS ?2)";
+            let Some(current) = current_decision_where(tx, reference, in_lot, Some(&lot))? else {
                 return Err(refuse(WithdrawalError::NoDecision));
             };
             let session = current["session_id"].as_i64().unwrap_or(0);
@@ -538,7 +541,9 @@ impl Store {
             }
             put_decision(tx, actor, session_id, draft, without_quorum, guarded)?;
             for (reference, rank) in moved {
-                let Some(d) = current_decision(tx, reference)? else {
+                let Some(d) =
+                    current_decision_where(tx, reference, SAME_LOT_AS_SESSION, Some(&session_id))?
+                else {
                     continue;
                 };
                 let text = |k: &str| d[k].as_str().unwrap_or("").to_string();
@@ -695,12 +700,8 @@ fn put_decision(
         return Err(Refusal::InConflict.into());
     }
     // In a call with lots, what this decision replaces is the same lot's.
-    let before = current_decision_where(
-        tx,
-        &draft.reference,
-        "AND session_id IN (SELECT id FROM sessions WHERE lot IS (SELECT lot FROM sessions WHERE id = ?2))",
-        Some(session_id),
-    )?;
+    let before =
+        current_decision_where(tx, &draft.reference, SAME_LOT_AS_SESSION, Some(&session_id))?;
     let mut after = json!({
         "session_id": session_id,
         "kind": draft.kind,
@@ -963,25 +964,28 @@ fn decision_row(r: &rusqlite::Row) -> rusqlite::Result<DecisionRow> {
 }
 
 /// The dossier's current decision (its latest row), as JSON.
+/// Decisions of the sessions of the same lot as session ?2.
+const SAME_LOT_AS_SESSION: &str = "AND session_id IN (SELECT id FROM sessions WHERE lot IS (SELECT lot FROM sessions WHERE id = ?2))";
+
 fn current_decision(tx: &Transaction, reference: &str) -> rusqlite::Result<Option<Value>> {
     current_decision_where(tx, reference, "", None)
 }
 
 /// The latest decision on `reference` among those `filter` keeps (an SQL
-/// condition that may read `session` as ?2).
+/// condition that may read `param` as ?2).
 fn current_decision_where(
     tx: &Transaction,
     reference: &str,
     filter: &str,
-    session: Option<i64>,
+    param: Option<&dyn rusqlite::ToSql>,
 ) -> rusqlite::Result<Option<Value>> {
     let sql = format!(
         "SELECT id, session_id, reference, kind, motivation, condition, waitlist_rank, documents,
                 without_quorum, by, at, guarded, amount, budget_override FROM decisions
          WHERE reference = ?1 {filter} ORDER BY id DESC LIMIT 1"
     );
-    let row = match session {
-        Some(id) => tx.query_row(&sql, params![reference, id], decision_row),
+    let row = match param {
+        Some(p) => tx.query_row(&sql, params![reference, p], decision_row),
         None => tx.query_row(&sql, [reference], decision_row),
     };
     row.optional().map(|d| {

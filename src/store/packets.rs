@@ -298,8 +298,17 @@ impl Store {
                 // A member may score both stages' grids; each score is
                 // checked against the scale of the grid its criterion is in.
                 let audition = call.audition.is_some().then(|| call.audition_grid());
-                let grids: Vec<&jury_core::call::Call> =
-                    std::iter::once(&call).chain(audition.as_ref()).collect();
+                // And each lot's own grid, in a call with lots.
+                let lots: Vec<jury_core::call::Call> = call
+                    .lots
+                    .iter()
+                    .filter(|l| l.criteria.is_some())
+                    .map(|l| call.lot_call(&l.id))
+                    .collect();
+                let grids: Vec<&jury_core::call::Call> = std::iter::once(&call)
+                    .chain(audition.as_ref())
+                    .chain(&lots)
+                    .collect();
                 let mut unknown = BTreeSet::new();
                 let mut outside: Vec<Vec<(String, f64)>> = vec![Vec::new(); grids.len()];
                 for s in &p.scores {

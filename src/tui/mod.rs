@@ -486,11 +486,12 @@ impl App {
                 .record_outcome(&me, *session, *unsuccessful, motivation),
             Change::Withdrawal {
                 reference,
+                lot,
                 received_on,
                 channel,
             } => self
                 .store
-                .record_withdrawal(&me, reference, received_on, channel),
+                .record_withdrawal(&me, reference, lot.as_deref(), received_on, channel),
             Change::Promote(p) => self.store.promote(
                 &me,
                 &p.withdrawn,

@@ -70,6 +70,8 @@ pub enum Change {
     /// An accepted candidate withdrew, on `received_on` (AAAA-MM-JJ).
     Withdrawal {
         reference: String,
+        /// The lot they withdraw from, in a call with lots.
+        lot: Option<String>,
         received_on: String,
         channel: String,
     },

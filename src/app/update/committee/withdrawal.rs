@@ -156,6 +156,7 @@ pub(in crate::app::update) fn promotion_form(s: &mut State, selected: Option<&st
 pub(super) fn submit_withdrawal(s: &State, form: &Form, reference: &str) -> Result<Change, String> {
     Ok(Change::Withdrawal {
         reference: reference.to_string(),
+        lot: s.batch.committee.lot.clone(),
         received_on: checked_date(form, s.env.lang)?,
         channel: form.choice_of("channel").unwrap_or_else(|| "email".into()),
     })
