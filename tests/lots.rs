@@ -228,6 +228,18 @@ fn a_candidate_to_both_lots_is_decided_in_each_and_one_lot_is_unsuccessful() {
         .and_then(|r| r.rank);
     assert_eq!(rank_002, Some(1), "ranked in module 2 among module 2's");
     open_session(&mut s, "21 mai 2024");
+    // Ranked third for the lot's two places: the form starts from the
+    // waiting list.
+    s.goto_committee("ALLIER-2024-005");
+    s.act("decide");
+    let jury::app::state::Mode::Form(form) = &s.app.state.mode else {
+        panic!("no decision form: {}", s.screen());
+    };
+    assert_eq!(
+        form.choice_of("kind").as_deref(),
+        Some("liste_complementaire")
+    );
+    s.act("cancel");
     decide(&mut s, "ALLIER-2024-002", "retenu", "");
     decide(&mut s, "ALLIER-2024-004", "retenu", "");
     decide(
@@ -260,9 +272,14 @@ fn a_candidate_to_both_lots_is_decided_in_each_and_one_lot_is_unsuccessful() {
         t1.contains("Qualifications du coordinateur insuffisantes"),
         "{t1}"
     );
+    assert!(
+        t1.contains("Le comité de sélection a déclaré le lot « Module 1 : coordination » infructueux : Aucune candidature n'atteint le seuil de qualité."),
+        "{t1}"
+    );
+    assert!(!t2.contains("infructueux"), "{t2}");
 
     // Minutes: one per session, each saying its lot; module 1's its outcome.
-    s.act("letters_view");
+    assert_eq!(s.app.state.screen, jury::app::state::Screen::Letters);
     s.act("produce_minutes");
     let minutes: Vec<String> = std::fs::read_dir(&dir)
         .expect("dir")
@@ -287,6 +304,10 @@ fn a_candidate_to_both_lots_is_decided_in_each_and_one_lot_is_unsuccessful() {
         of(M1)
     );
     assert!(!of(M2).contains("infructueux"), "{}", of(M2));
+    // Each lists its own lot's candidates only.
+    assert!(!of(M1).contains("ALLIER-2024-004"), "{}", of(M1));
+    assert!(of(M1).contains("ALLIER-2024-003"), "{}", of(M1));
+    assert!(!of(M2).contains("ALLIER-2024-001"), "{}", of(M2));
 
     // The export: a row per candidature, the lot named.
     let e = Exported::read(&s.db);

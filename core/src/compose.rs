@@ -97,6 +97,9 @@ pub struct LetterInput<'a> {
     pub templates: &'a BTreeMap<String, String>,
     /// In a call with lots, the label of the lot the decision is about.
     pub lot: Option<&'a str>,
+    /// The session declared the call (or the lot) unsuccessful, for these
+    /// reasons: the letter says so.
+    pub unsuccessful: Option<&'a str>,
 }
 
 /// The dates a decision letter prints.
@@ -227,6 +230,14 @@ pub fn decision_letter(
             .as_deref()
             .and_then(|id| call.lot(id))
             .map(|l| l.label.as_str()),
+        unsuccessful: committee
+            .data
+            .outcomes
+            .iter()
+            .rev()
+            .find(|o| o.session_id == session.id)
+            .filter(|o| o.unsuccessful)
+            .map(|o| o.motivation.as_str()),
     };
     letter(&input)
         .map(|doc| (doc, dates))
@@ -456,7 +467,26 @@ pub fn letter(input: &LetterInput) -> Result<Document, Vec<Diag>> {
         .clone()
         .unwrap_or_else(|| DEFAULT_APPEAL_ROUTES.to_string());
     let mut blocks = Vec::new();
+    // A call or lot declared unsuccessful says so to every candidate, with
+    // the committee's reasons, before the grid or the routes of appeal.
+    let mut unsuccessful = input.unsuccessful.map(|why| {
+        let what = match input.lot {
+            Some(lot) => format!("le lot « {lot} »"),
+            None => "l'appel à candidature".to_string(),
+        };
+        let why = why.trim().trim_end_matches('.');
+        Block::Paragraph(if why.is_empty() {
+            format!("Le comité de sélection a déclaré {what} infructueux.")
+        } else {
+            format!("Le comité de sélection a déclaré {what} infructueux : {why}.")
+        })
+    });
     for part in rendered.blocks {
+        if matches!(part, Part::Grid | Part::Appeal)
+            && let Some(p) = unsuccessful.take()
+        {
+            blocks.push(p);
+        }
         match part {
             Part::Paragraph(p) => blocks.push(Block::Paragraph(p)),
             Part::Heading(h) => blocks.push(Block::Heading(h)),
@@ -465,6 +495,7 @@ pub fn letter(input: &LetterInput) -> Result<Document, Vec<Diag>> {
             Part::Appeal => blocks.push(Block::Paragraph(appeal.clone())),
         }
     }
+    blocks.extend(unsuccessful);
     let place = place(call);
     Ok(Document {
         letterhead: letterhead(call),
@@ -829,7 +860,13 @@ pub fn minutes(input: &MinutesInput) -> Document {
             rows.push(row);
         }
     }
-    for r in c.ranking.iter().filter(|_| frozen.is_empty()) {
+    // Another lot's candidates are not this session's.
+    for r in c
+        .ranking
+        .iter()
+        .filter(|_| frozen.is_empty())
+        .filter(|r| r.unranked != Some(crate::ranking::Unranked::OtherLot))
+    {
         let Some(i) = input
             .dossiers
             .iter()

@@ -435,13 +435,13 @@ impl Store {
             Some(lot) => call.lot_call(lot),
             None => call,
         };
-        Ok(snapshot::build(
-            &call.grid_of(scope.stage),
-            &committee,
-            &refs,
-            &rows,
-            id,
-        ))
+        let mut frozen = snapshot::build(&call.grid_of(scope.stage), &committee, &refs, &rows, id);
+        // A lot's session freezes the lot's candidates only.
+        frozen.retain(|s| {
+            committee.rank_of(&s.reference).and_then(|r| r.unranked)
+                != Some(jury_core::ranking::Unranked::OtherLot)
+        });
+        Ok(frozen)
     }
 
     /// Records (or, within the same open session, replaces) a decision.

@@ -125,9 +125,9 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
     // did not come gets what the call says absence leads to.
     let convenes = s.batch.call.audition.is_some() && stage == jury_core::stage::Stage::Dossier;
     let absent_kind = s.batch.call.audition.as_ref().map(|a| a.absent.clone());
-    // After the auditions, those ranked past the call's capacity start on
-    // the waiting list.
-    let beyond_capacity = stage == jury_core::stage::Stage::Audition
+    // Those ranked past the call's (or the lot's) capacity start on the
+    // waiting list; in a call with auditions, once the auditions ranked.
+    let beyond_capacity = !convenes
         && s.batch.call.capacity.is_some_and(|c| {
             s.batch
                 .committee
