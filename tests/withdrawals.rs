@@ -295,6 +295,15 @@ fn a_withdrawal_promotes_the_first_waitlisted_with_a_letter_minutes_and_csv() {
     assert_eq!(cell(C, "Désisté le"), "");
     assert_eq!(cell(C, "Décision"), "Retenu");
     assert_eq!(cell(D, "Rang sur la liste complémentaire"), "1");
+    // The JSON export has the withdrawal and whom it promoted.
+    let json = exported_json(&db);
+    assert_eq!(
+        json["withdrawals"],
+        serde_json::json!([{
+            "reference": A, "session": 1, "received_on": "2025-09-03", "channel": "post",
+            "by": CHAIR, "promoted": C, "promoted_in": 2,
+        }])
+    );
     let verify = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
         .args(["verify", "--db"])
         .arg(&db)

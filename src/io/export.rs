@@ -357,7 +357,8 @@ fn withdrawal_cells(src: &Source, reference: &str) -> [String; 2] {
 }
 
 /// Everything: the call, each dossier with its individual scores,
-/// aggregates, decision, the sessions, letters and the audit trail.
+/// aggregates, decision, the sessions, withdrawals, institutions'
+/// validations, letters and the audit trail.
 pub fn json(store: &Store, src: &Source) -> Result<Vec<u8>, ExportError> {
     let scores = store.load_scores()?;
     let conn_events = crate::store::audit::verify_file_keyed(store.path(), store.passphrase())?;
@@ -417,6 +418,16 @@ pub fn json(store: &Store, src: &Source) -> Result<Vec<u8>, ExportError> {
         })).collect::<Vec<_>>(),
         "conflicts": src.committee.data.conflicts.iter().map(|c| json!({"reference": c.reference, "member": c.member, "reason": c.reason})).collect::<Vec<_>>(),
         "outcome": src.committee.data.outcome.as_ref().map(|o| json!({"session": o.session_id, "unsuccessful": o.unsuccessful, "motivation": o.motivation})),
+        "withdrawals": src.committee.data.withdrawals.iter().map(|w| json!({
+            "reference": w.reference, "session": w.session_id, "received_on": w.received_on,
+            "channel": w.channel, "by": w.by,
+            "promoted": w.promoted.as_ref().map(|(r, _)| r),
+            "promoted_in": w.promoted.as_ref().map(|(_, sid)| sid),
+        })).collect::<Vec<_>>(),
+        "validations": src.committee.data.validations.iter().map(|v| json!({
+            "session": v.session_id, "institution": v.institution, "validated": v.validated,
+            "signed_by": v.by, "signed_on": v.on.format("%Y-%m-%d").to_string(), "reasons": v.reasons,
+        })).collect::<Vec<_>>(),
         "ranking_rule": jury_core::ranking::RULE,
         "dossiers": dossiers,
         "letters": letters.iter().map(|l| json!({

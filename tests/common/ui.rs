@@ -404,6 +404,21 @@ impl Exported {
     }
 }
 
+/// `jury export json --db`, run as a user would, read back as JSON.
+pub fn exported_json(db: &std::path::Path) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
+        .args(["export", "json", "--db"])
+        .arg(db)
+        .output()
+        .expect("jury export json");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON export")
+}
+
 /// The first minutes (`PV-….pdf`) found in a letters folder.
 pub fn first_minutes(dir: &std::path::Path) -> std::path::PathBuf {
     std::fs::read_dir(dir)
