@@ -165,13 +165,18 @@ impl Session {
 
     /// Quits and reopens the same database as another member (one Jury at a time).
     pub fn reopen_as(self, call: &str, reviewer: &str) -> Session {
+        self.reopen_with(call, reviewer, None)
+    }
+
+    /// As [`Session::reopen_as`], with the member's own keymap file.
+    pub fn reopen_with(self, call: &str, reviewer: &str, keymap: Option<PathBuf>) -> Session {
         let Session { app, db, dir, .. } = self;
         drop(app);
         let app = App::open(Options {
             call_dir: root().join(call),
             db: Some(db.clone()),
             reviewer: Some(reviewer.to_string()),
-            keymap: None,
+            keymap,
             lang: Lang::Fr,
             color: true,
             letters_dir: Some(dir.path().join("courriers")),
