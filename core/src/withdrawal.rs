@@ -146,10 +146,12 @@ impl Committee {
     /// with someone on the waiting list to promote. Whoever recorded them,
     /// the committee view shows the chair these until she has decided.
     pub fn awaiting_promotion(&self) -> Vec<&Withdrawal> {
-        if proposed(&waitlist(self.decisions.values())).is_none() {
+        let unreplaced = self.unreplaced();
+        // Withdrawals are few: the list is looked at only when one waits.
+        if unreplaced.is_empty() || proposed(&waitlist(self.decisions.values())).is_none() {
             return Vec::new();
         }
-        self.unreplaced()
+        unreplaced
     }
 }
 

@@ -104,11 +104,11 @@ const SIDE_BY_SIDE: u16 = 140;
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     // A call with an envelope gets a line for it, and the chair one for
     // the withdrawals awaiting her promotion decision.
-    let banner_lines =
-        2 + u16::from(s.batch.call.budget.is_some()) + u16::from(awaiting_promotion(s).is_some());
+    let awaiting = awaiting_promotion(s);
+    let banner_lines = 2 + u16::from(s.batch.call.budget.is_some()) + u16::from(awaiting.is_some());
     let [banner, body] =
         Layout::vertical([Constraint::Length(banner_lines), Constraint::Min(5)]).areas(area);
-    render_banner(f, s, t, banner);
+    render_banner(f, s, t, banner, awaiting);
     if area.width >= SIDE_BY_SIDE {
         let [table, side] =
             Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
@@ -126,7 +126,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     }
 }
 
-fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect, awaiting: Option<String>) {
     let lang = s.env.lang;
     let mut first = vec![Span::styled(
         format!(" {} ", lang.tr(text::COMMITTEE)),
@@ -257,7 +257,7 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             if e.over() { t.error() } else { t.dim() },
         )));
     }
-    if let Some(line) = awaiting_promotion(s) {
+    if let Some(line) = awaiting {
         lines.push(Line::from(Span::styled(line, t.warn())));
     }
     f.render_widget(Paragraph::new(lines), area);
@@ -268,9 +268,12 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
 /// the live keymap's key that opens the promotion form. None for anyone
 /// else, or when nothing awaits her.
 fn awaiting_promotion(s: &State) -> Option<String> {
+    if !s.is_chair() {
+        return None;
+    }
     let lang = s.env.lang;
     let awaiting = s.batch.committee.awaiting_promotion();
-    if !s.is_chair() || awaiting.is_empty() {
+    if awaiting.is_empty() {
         return None;
     }
     let each: Vec<String> = awaiting
