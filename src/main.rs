@@ -581,7 +581,11 @@ fn export(format: &str, db: &Path, out: Option<&Path>, lang: Lang) -> ExitCode {
     };
     let bytes = match format {
         "csv" => jury::io::export::csv(&parts),
-        _ => jury::io::export::json(&store, &parts[0]),
+        // The whole call's record, and each lot's ranks and decisions.
+        _ => match produce::load(&store) {
+            Ok(whole) => jury::io::export::json(&store, &whole, &parts),
+            Err(e) => return fail(1, e.message(lang)),
+        },
     };
     let bytes = match bytes {
         Ok(b) => b,

@@ -91,6 +91,18 @@ fn score(member: &str, reference: &str, criterion: &str, value: f64, comment: &s
     }
 }
 
+/// A session on `date` with the chair, the secretary and a member present.
+fn open_session(store: &mut Store, date: &str) -> i64 {
+    store
+        .open_session(
+            CHAIR,
+            date,
+            &[CHAIR.into(), SECRETARY.into(), MEMBER.into()],
+            &Default::default(),
+        )
+        .expect("session")
+}
+
 /// A committee's whole work on the call in `call_dir`, letters produced by
 /// the binary into `dir/courriers`.
 fn committee(dir: &Path, call_dir: &Path) -> PathBuf {
@@ -132,14 +144,7 @@ fn committee(dir: &Path, call_dir: &Path) -> PathBuf {
             Some((true, "attestation de Gaëlle Fabre reçue le 3 juillet")),
         )
         .expect("override");
-    let session = store
-        .open_session(
-            CHAIR,
-            "2025-07-07",
-            &[CHAIR.into(), SECRETARY.into(), MEMBER.into()],
-            &Default::default(),
-        )
-        .expect("session");
+    let session = open_session(&mut store, "2025-07-07");
     for (r, kind, why) in [
         ("PDNP06-2025-001", "retenu", ""),
         ("PDNP06-2025-002", "non_retenu", "Projet trop peu détaillé."),
@@ -341,6 +346,104 @@ fn anonymising_leaves_no_name_and_a_record_that_still_verifies() {
         "{}",
         text(&again.stderr)
     );
+}
+
+/// The chair's reason for exceeding the envelope, naming the professional
+/// of PDNP06-2025-004.
+const OVER_ENVELOPE: &str = "Jean-Baptiste Lefèvre est le seul médiateur du haut pays";
+/// Who signed an institution's answer: a person acting in their function.
+const SIGNATORY: &str = "Martine Gasiglia, directrice";
+const NOT_VALIDATED: &str = "Pièce justificative manquante au dossier retenu.";
+
+#[test]
+fn the_committees_own_texts_are_erased_or_kept_as_the_decisions_reasons_are() {
+    let dir = tempfile::tempdir().expect("temp");
+    let call_dir = call_folder(dir.path(), 1);
+    let db = committee(dir.path(), &call_dir);
+    let mut store = Store::open(&db).expect("open");
+    // After the first session: PDNP06-2025-001 withdraws by post, an
+    // institution does not validate the session, with its reasons.
+    store
+        .record_withdrawal(SECRETARY, "PDNP06-2025-001", None, "2025-09-03", "post")
+        .expect("withdrawal");
+    store
+        .record_validation(
+            CHAIR,
+            &jury_core::institutions::Validation {
+                session_id: 1,
+                institution: "caf06".into(),
+                validated: false,
+                by: SIGNATORY.into(),
+                on: chrono::NaiveDate::from_ymd_opt(2025, 7, 15).expect("date"),
+                reasons: NOT_VALIDATED.into(),
+            },
+        )
+        .expect("validation");
+    // A second session accepts PDNP06-2025-004 past the envelope, the
+    // chair writing why.
+    let session = open_session(&mut store, "2025-09-10");
+    store
+        .record_decision(
+            CHAIR,
+            session,
+            &Draft {
+                reference: "PDNP06-2025-004".into(),
+                kind: "retenu".into(),
+                amount: Some(1000.0),
+                budget_override: OVER_ENVELOPE.into(),
+                ..Draft::default()
+            },
+            false,
+            true,
+        )
+        .expect("decision");
+    store.close_session(CHAIR, session).expect("close");
+    drop(store);
+    let overrides =
+        "SELECT reference, amount, budget_override FROM decisions WHERE amount IS NOT NULL";
+    assert_eq!(
+        rows(&db, overrides),
+        [format!(
+            "Text(\"PDNP06-2025-004\")|Real(1000.0)|Text(\"{OVER_ENVELOPE}\")"
+        )]
+    );
+
+    let out = run(&["anonymise", "--db", &db.display().to_string(), "--oui"]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    // The override's reason is gone, from the table and from the events;
+    // the amount stays.
+    let mut bytes = file_bytes(&db);
+    bytes.extend(file_bytes(&PathBuf::from(format!("{}-wal", db.display()))));
+    for gone in ["Jean-Baptiste Lefèvre", "seul médiateur du haut pays"] {
+        assert!(!contains(&bytes, gone), "{gone} still in the database");
+    }
+    assert_eq!(
+        rows(&db, overrides),
+        ["Text(\"PDNP06-2025-004\")|Real(1000.0)|Text(\"\")"]
+    );
+    // Kept on purpose: how the withdrawal came (a closed list), the
+    // institution's reasons (those of an administrative act, as decisions'
+    // motivations) and who signed them (as the members' names).
+    assert_eq!(
+        rows(
+            &db,
+            "SELECT reference, received_on, channel FROM withdrawals"
+        ),
+        ["Text(\"PDNP06-2025-001\")|Text(\"2025-09-03\")|Text(\"post\")"]
+    );
+    assert_eq!(
+        rows(&db, "SELECT signed_by, reasons FROM validations"),
+        [format!("Text(\"{SIGNATORY}\")|Text(\"{NOT_VALIDATED}\")")]
+    );
+    let v = verify(&db, None);
+    let said = text(&v.stdout);
+    assert!(v.status.success(), "{said}");
+    assert!(said.starts_with("Journal d'audit intact :"), "{said}");
 }
 
 /// The event holding the first score's comment, and the database.

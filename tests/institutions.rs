@@ -148,6 +148,34 @@ fn letters_wait_until_every_institution_has_validated() {
     assert_eq!(events.len(), 3);
     let r = jury::store::audit::verify_record(&s.db, None).expect("verify");
     assert!(r.is_intact(), "{:?}", r.differences);
+    // The JSON export has every answer, the refusal with its reasons.
+    let json = exported_json(&s.db);
+    // Signed on the day the form offers: today.
+    let today = s.app.state.env.today.format("%Y-%m-%d").to_string();
+    let answers: Vec<String> = json["validations"]
+        .as_array()
+        .expect("validations")
+        .iter()
+        .map(|v| {
+            format!(
+                "{} {} {} {} {} {}",
+                v["session"],
+                v["institution"],
+                v["validated"],
+                v["signed_by"],
+                v["reasons"],
+                v["signed_on"] == today.as_str()
+            )
+        })
+        .collect();
+    assert_eq!(
+        answers,
+        [
+            r#"1 "caf03" true "Hélène Vasseur, directrice" "" true"#,
+            r#"1 "caf63" false "Paul Girard, directeur" "Pièce manquante au dossier retenu." true"#,
+            r#"1 "caf63" true "Paul Girard, directeur" "" true"#,
+        ]
+    );
 }
 
 #[test]

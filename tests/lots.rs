@@ -328,6 +328,43 @@ fn a_candidate_to_both_lots_is_decided_in_each_and_one_lot_is_unsuccessful() {
     );
     assert_eq!(e.rows.len(), 3 + 5, "module 1's three, module 2's five");
 
+    // The JSON export: each candidature's rank and decision in its lot.
+    let doc = exported_json(&s.db);
+    let d002 = doc["dossiers"]
+        .as_array()
+        .expect("dossiers")
+        .iter()
+        .find(|d| d["reference"] == "ALLIER-2024-002")
+        .expect("002");
+    let lots: Vec<(String, String)> = d002["lots"]
+        .as_array()
+        .expect("lots")
+        .iter()
+        .map(|l| {
+            (
+                l["lot"].as_str().unwrap_or_default().to_string(),
+                l["decision"]["kind"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lots,
+        [
+            ("m1".to_string(), "non_retenu".to_string()),
+            ("m2".to_string(), "retenu".to_string())
+        ]
+    );
+    let session_lots: Vec<&str> = doc["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .filter_map(|x| x["lot"].as_str())
+        .collect();
+    assert_eq!(session_lots, ["m1", "m2"]);
+
     // The record replays: sessions keep their lot.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
         .args(["verify", "--db"])

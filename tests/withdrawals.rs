@@ -15,6 +15,7 @@ use jury::app::form::Purpose;
 use jury::app::state::Mode;
 use session::{CHAIR, decide};
 
+const SECRETARY: &str = "Nadia Benali";
 const A: &str = "PDNP06-2025-001";
 const B: &str = "PDNP06-2025-002";
 const C: &str = "PDNP06-2025-004";
@@ -295,6 +296,15 @@ fn a_withdrawal_promotes_the_first_waitlisted_with_a_letter_minutes_and_csv() {
     assert_eq!(cell(C, "Désisté le"), "");
     assert_eq!(cell(C, "Décision"), "Retenu");
     assert_eq!(cell(D, "Rang sur la liste complémentaire"), "1");
+    // The JSON export has the withdrawal and whom it promoted.
+    let json = exported_json(&db);
+    assert_eq!(
+        json["withdrawals"],
+        serde_json::json!([{
+            "reference": A, "session": 1, "received_on": "2025-09-03", "channel": "post",
+            "by": CHAIR, "promoted": C, "promoted_in": 2,
+        }])
+    );
     let verify = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
         .args(["verify", "--db"])
         .arg(&db)
@@ -306,6 +316,87 @@ fn a_withdrawal_promotes_the_first_waitlisted_with_a_letter_minutes_and_csv() {
         String::from_utf8_lossy(&verify.stdout),
         String::from_utf8_lossy(&verify.stderr)
     );
+}
+
+/// The committee view's banner line for the chair, if any.
+fn awaiting_line(s: &mut Session) -> Option<String> {
+    s.screen()
+        .lines()
+        .find(|l| l.contains("en attente de votre décision de promotion"))
+        .map(str::to_string)
+}
+
+#[test]
+fn the_chair_is_shown_a_withdrawal_the_secretary_recorded_until_she_promotes() {
+    let mut s = decided();
+    close_session(&mut s);
+    let mut s = s.reopen_as(SAMPLE, SECRETARY);
+    s.act("switch_view");
+    s.goto_committee(A);
+    s.act("record_withdrawal");
+    s.fill("date", "3/9/2025");
+    s.act("confirm");
+    // The secretary records it; promoting is not hers to decide.
+    assert_eq!(form_purpose(&s), None, "{}", s.screen());
+    let recorded: Vec<String> = s.query("SELECT by FROM withdrawals");
+    assert_eq!(recorded, [SECRETARY]);
+    assert_eq!(awaiting_line(&mut s), None);
+
+    // The chair, with her own keymap: the banner says what awaits her and
+    // which of her keys opens the promotion form.
+    let keymap = s.dir.path().join("presidence.json");
+    std::fs::write(
+        &keymap,
+        r#"{ "committee": { "W": null, "y": "promote_from_waitlist" } }"#,
+    )
+    .expect("keymap");
+    let mut s = s.reopen_with(SAMPLE, CHAIR, Some(keymap));
+    s.act("switch_view");
+    let line = awaiting_line(&mut s).expect("the chair is told");
+    assert!(
+        line.contains(
+            "⚠ Désistement en attente de votre décision de promotion : PDNP06-2025-001 (reçu le 3 septembre 2025) — y : promouvoir depuis la liste complémentaire"
+        ),
+        "{line}"
+    );
+    s.act("promote_from_waitlist");
+    assert_eq!(
+        form_purpose(&s),
+        Some(Purpose::Promotion {
+            withdrawn: A.into(),
+            session: None
+        })
+    );
+    // Cancelled: still waiting for her.
+    s.act("cancel");
+    assert!(awaiting_line(&mut s).is_some());
+    s.act("open_session");
+    s.fill("date", "10 septembre 2025");
+    s.act("confirm");
+    assert!(awaiting_line(&mut s).is_some(), "{}", s.screen());
+    s.act("promote_from_waitlist");
+    s.act("confirm");
+    assert_eq!(form_purpose(&s), None, "{}", s.screen());
+    assert_eq!(current(&s, C), (2, "retenu".into(), None));
+    // Decided: the line is gone.
+    assert_eq!(awaiting_line(&mut s), None);
+}
+
+#[test]
+fn no_promotion_awaits_when_the_waiting_list_is_empty() {
+    let mut s = open(SAMPLE, Some(CHAIR));
+    s.score_and_open_session(&[(A, [5, 5, 5, 5]), (B, [2, 1, 2, 2])], "7 juillet 2025");
+    decide(&mut s, A, "retenu", "");
+    decide(&mut s, B, "non_retenu", "Projet peu faisable.");
+    close_session(&mut s);
+    s.goto_committee(A);
+    s.act("record_withdrawal");
+    s.fill("date", "3/9/2025");
+    s.act("confirm");
+    let recorded: Vec<String> = s.query("SELECT reference FROM withdrawals");
+    assert_eq!(recorded, [A]);
+    assert_eq!(form_purpose(&s), None, "{}", s.screen());
+    assert_eq!(awaiting_line(&mut s), None);
 }
 
 #[test]

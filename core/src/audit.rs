@@ -180,10 +180,19 @@ pub fn head(events: &[Event]) -> Option<&str> {
 
 /// Keys whose text is free text that can name applicants: score comments,
 /// conflict reasons, override justifications (also inside a session's
-/// frozen snapshots and an undo's restored value). Their non-empty values
-/// are kept out of the hashed payload of events written since schema 9, so
-/// `jury anonymise` can erase them without rewriting the chain.
-pub const PERSONAL_KEYS: [&str; 4] = ["comment", "reason", "justification", "missing"];
+/// frozen snapshots and an undo's restored value), the pieces a request
+/// asks for, and the chair's reason for taking a decision past the aid
+/// envelope (a justification like an eligibility override's). Their
+/// non-empty values are kept out of the hashed payload of events written
+/// since schema 9, so `jury anonymise` can erase them without rewriting
+/// the chain.
+pub const PERSONAL_KEYS: [&str; 5] = [
+    "comment",
+    "reason",
+    "justification",
+    "missing",
+    "budget_override",
+];
 
 /// The key of the commitment to the private part in a hashed payload.
 pub const PRIVATE_KEY: &str = "private";

@@ -125,6 +125,34 @@ impl Committee {
             .iter()
             .find(|w| w.reference == reference && w.session_id == d.session_id)
     }
+
+    /// The withdrawals from current decisions of the committee's stage that
+    /// nobody was promoted in the place of yet, oldest first.
+    pub fn unreplaced(&self) -> Vec<&Withdrawal> {
+        self.data
+            .withdrawals
+            .iter()
+            .filter(|w| {
+                w.promoted.is_none()
+                    && self
+                        .decisions
+                        .get(&w.reference)
+                        .is_some_and(|d| d.session_id == w.session_id)
+            })
+            .collect()
+    }
+
+    /// The withdrawals awaiting the chair's promotion decision: unreplaced,
+    /// with someone on the waiting list to promote. Whoever recorded them,
+    /// the committee view shows the chair these until she has decided.
+    pub fn awaiting_promotion(&self) -> Vec<&Withdrawal> {
+        let unreplaced = self.unreplaced();
+        // Withdrawals are few: the list is looked at only when one waits.
+        if unreplaced.is_empty() || proposed(&waitlist(self.decisions.values())).is_none() {
+            return Vec::new();
+        }
+        unreplaced
+    }
 }
 
 /// Whether `reference` may withdraw now: their current decision (`kind`)
@@ -279,6 +307,37 @@ mod tests {
             WithdrawalError::Already("2025-09-03".into()).message(Lang::Fr),
             "Désistement déjà enregistré, reçu le 3 septembre 2025."
         );
+    }
+
+    #[test]
+    fn a_withdrawal_awaits_a_promotion_while_unreplaced_and_the_list_has_someone() {
+        let mut c = Committee::default();
+        c.decisions
+            .insert("A".into(), row("A", decision_id::RETENU, None));
+        let w = Withdrawal {
+            reference: "A".into(),
+            session_id: 1,
+            received_on: "2025-09-03".into(),
+            channel: "email".into(),
+            by: "Secrétaire".into(),
+            at: String::new(),
+            promoted: None,
+        };
+        c.data.withdrawals.push(w.clone());
+        // Nobody on the waiting list: nothing for the chair to decide.
+        assert_eq!(c.unreplaced(), [&w]);
+        assert!(c.awaiting_promotion().is_empty());
+        c.decisions.insert(
+            "B".into(),
+            row("B", decision_id::LISTE_COMPLEMENTAIRE, Some(1)),
+        );
+        assert_eq!(c.awaiting_promotion(), [&w]);
+        // A withdrawal from an earlier decision of theirs is not this one.
+        c.decisions.get_mut("A").expect("A").session_id = 2;
+        assert!(c.awaiting_promotion().is_empty());
+        c.decisions.get_mut("A").expect("A").session_id = 1;
+        c.data.withdrawals[0].promoted = Some(("B".into(), 2));
+        assert!(c.awaiting_promotion().is_empty());
     }
 
     #[test]

@@ -13,12 +13,12 @@ use std::process::ExitCode;
 mod text {
     use jury_core::fr::Tr;
     pub const KEPT: Tr = Tr::new(
-        "Conservés : la référence et la date de réception de chaque dossier, les réponses que lisent la grille, les règles de recevabilité et les filtres (nombres, oui/non, statut d'emploi, territoire, type de structure), les notes, les décisions avec leurs motivations, les séances, le suivi des courriers et le journal d'audit, qui reste vérifiable.",
-        "Kept: each dossier's reference and date received, the answers the grid, the eligibility rules and the filters read (numbers, yes/no, employment status, territory, kind of structure), the scores, the decisions with their reasons, the sessions, the letters' tracking and the audit log, which stays verifiable.",
+        "Conservés : la référence et la date de réception de chaque dossier, les réponses que lisent la grille, les règles de recevabilité et les filtres (nombres, oui/non, statut d'emploi, territoire, type de structure), les notes, les décisions avec leurs motivations, les désistements, les validations des institutions (signataires et motifs), les séances, le suivi des courriers et le journal d'audit, qui reste vérifiable.",
+        "Kept: each dossier's reference and date received, the answers the grid, the eligibility rules and the filters read (numbers, yes/no, employment status, territory, kind of structure), the scores, the decisions with their reasons, the withdrawals, the institutions' validations (signatories and reasons), the sessions, the letters' tracking and the audit log, which stays verifiable.",
     );
     pub const ERASED: Tr = Tr::new(
-        "Effacés pour de bon : tous les autres textes des dossiers (noms, adresses, courriels, téléphones, textes libres, pièces jointes), les commentaires des notes, les motifs de conflit d'intérêts et les justifications de dérogation.",
-        "Erased for good: every other text of the dossiers (names, addresses, e-mails, phones, free text, attachments), the scores' comments, the reasons for conflicts of interest and the overrides' justifications.",
+        "Effacés pour de bon : tous les autres textes des dossiers (noms, adresses, courriels, téléphones, textes libres, pièces jointes), les commentaires des notes, les motifs de conflit d'intérêts, les justifications de dérogation et celles de dépassement de l'enveloppe.",
+        "Erased for good: every other text of the dossiers (names, addresses, e-mails, phones, free text, attachments), the scores' comments, the reasons for conflicts of interest, the overrides' justifications and those for exceeding the envelope.",
     );
     pub const IRREVERSIBLE: Tr = Tr::new("C'est irréversible.", "This cannot be undone.");
     pub const CONFIRM: Tr = Tr::new(

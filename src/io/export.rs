@@ -407,8 +407,25 @@ fn withdrawal_cells(src: &Source, reference: &str) -> [String; 2] {
 }
 
 /// Everything: the call, each dossier with its individual scores,
-/// aggregates, decision, the sessions, letters and the audit trail.
-pub fn json(store: &Store, src: &Source) -> Result<Vec<u8>, ExportError> {
+/// aggregates, decision, the sessions, withdrawals, institutions'
+/// validations, letters and the audit trail.
+/// A dossier's current decision in `src` (the call's or a lot's).
+fn decision_json(src: &Source, reference: &str) -> Option<Value> {
+    src.committee.decisions.get(reference).map(|x| {
+        json!({
+            "kind": x.kind, "motivation": x.motivation, "condition": x.condition,
+            "waitlist_rank": x.waitlist_rank, "documents": x.documents,
+            "without_quorum": x.without_quorum, "guarded": x.guarded, "amount": x.amount,
+            "budget_override": x.budget_override, "session": x.session_id, "by": x.by, "at": x.at,
+            "final": src.committee.frozen(reference),
+        })
+    })
+}
+
+/// Everything, as JSON. `src` is the whole call's source; in a call with
+/// lots, `parts` has one per lot and each dossier says, per lot it
+/// answers, its rank and decision there.
+pub fn json(store: &Store, src: &Source, parts: &[Source]) -> Result<Vec<u8>, ExportError> {
     let scores = store.load_scores()?;
     let conn_events = crate::store::audit::verify_file_keyed(store.path(), store.passphrase())?;
     let events = store.events()?;
@@ -448,13 +465,18 @@ pub fn json(store: &Store, src: &Source) -> Result<Vec<u8>, ExportError> {
                 },
                 "rank": src.committee.rank_of(&d.reference).and_then(|r| r.rank),
                 "unranked": src.committee.rank_of(&d.reference).and_then(|r| r.unranked).map(|u| u.label(Lang::Fr)),
-                "decision": src.committee.decisions.get(&d.reference).map(|x| json!({
-                    "kind": x.kind, "motivation": x.motivation, "condition": x.condition,
-                    "waitlist_rank": x.waitlist_rank, "documents": x.documents,
-                    "without_quorum": x.without_quorum, "guarded": x.guarded, "amount": x.amount,
-                    "budget_override": x.budget_override, "session": x.session_id, "by": x.by, "at": x.at,
-                    "final": src.committee.frozen(&d.reference),
-                })),
+                "decision": decision_json(src, &d.reference),
+                "lots": parts.iter().filter_map(|p| {
+                    let lot = p.lot.as_ref()?;
+                    let ranked = p.committee.rank_of(&d.reference)?;
+                    (ranked.unranked != Some(jury_core::ranking::Unranked::OtherLot)).then(|| json!({
+                        "lot": lot.id,
+                        "rank": ranked.rank,
+                        "unranked": ranked.unranked.map(|u| u.label(Lang::Fr)),
+                        "total": p.committee.aggregates[i].official(p.committee.basis),
+                        "decision": decision_json(p, &d.reference),
+                    }))
+                }).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -463,10 +485,22 @@ pub fn json(store: &Store, src: &Source) -> Result<Vec<u8>, ExportError> {
         "call": src.call.raw,
         "members": src.committee.data.members.iter().map(|(n, r)| json!({"name": n, "role": r.id()})).collect::<Vec<_>>(),
         "sessions": src.committee.data.sessions.iter().map(|s| json!({
-            "id": s.id, "date": s.date, "opened_by": s.opened_by, "closed_at": s.closed_at, "present": s.present
+            "id": s.id, "date": s.date, "opened_by": s.opened_by, "closed_at": s.closed_at, "present": s.present,
+            "stage": s.stage.id(), "lot": s.lot
         })).collect::<Vec<_>>(),
+        "outcomes": src.committee.data.outcomes.iter().map(|o| json!({"session": o.session_id, "unsuccessful": o.unsuccessful, "motivation": o.motivation})).collect::<Vec<_>>(),
         "conflicts": src.committee.data.conflicts.iter().map(|c| json!({"reference": c.reference, "member": c.member, "reason": c.reason})).collect::<Vec<_>>(),
         "outcome": src.committee.data.outcome().map(|o| json!({"session": o.session_id, "unsuccessful": o.unsuccessful, "motivation": o.motivation})),
+        "withdrawals": src.committee.data.withdrawals.iter().map(|w| json!({
+            "reference": w.reference, "session": w.session_id, "received_on": w.received_on,
+            "channel": w.channel, "by": w.by,
+            "promoted": w.promoted.as_ref().map(|(r, _)| r),
+            "promoted_in": w.promoted.as_ref().map(|(_, sid)| sid),
+        })).collect::<Vec<_>>(),
+        "validations": src.committee.data.validations.iter().map(|v| json!({
+            "session": v.session_id, "institution": v.institution, "validated": v.validated,
+            "signed_by": v.by, "signed_on": v.on.format("%Y-%m-%d").to_string(), "reasons": v.reasons,
+        })).collect::<Vec<_>>(),
         "ranking_rule": jury_core::ranking::RULE,
         "dossiers": dossiers,
         "letters": letters.iter().map(|l| json!({

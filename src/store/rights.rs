@@ -18,7 +18,8 @@ use std::path::PathBuf;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Anonymised {
     pub dossiers: usize,
-    /// Comments, conflict reasons and override justifications erased.
+    /// Comments, conflict reasons, override justifications, pieces asked
+    /// for and the chair's reasons for exceeding the envelope erased.
     pub texts: usize,
     /// Personal parts of events deleted.
     pub private_parts: usize,
@@ -104,12 +105,23 @@ impl Store {
                     ],
                 )?;
             }
+            // The committee's free texts that justify or comment rather
+            // than decide (their events hold them apart, see
+            // jury_core::audit::PERSONAL_KEYS). Kept on purpose: decisions'
+            // and outcomes' motivations, conditions and documents, and an
+            // institution's reasons for not validating (the reasons of an
+            // administrative act, which appeals and document-access
+            // requests need with it); who signed an institution's answer,
+            // like the members' names (a person acting in their function:
+            // who acted in the record); how a withdrawal was received (an
+            // id from a closed list, withdrawal::CHANNELS: it names nobody).
             let mut texts = 0;
             for sql in [
                 "UPDATE scores SET comment = '' WHERE comment != ''",
                 "UPDATE conflicts SET reason = '' WHERE reason != ''",
                 "UPDATE overrides SET justification = '' WHERE justification != ''",
                 "UPDATE piece_requests SET missing = '[]' WHERE missing != '[]'",
+                "UPDATE decisions SET budget_override = '' WHERE budget_override != ''",
             ] {
                 texts += tx.execute(sql, [])?;
             }

@@ -1,9 +1,11 @@
 //! The committee view: the ranking with every member's total, the selected
 //! dossier's figures across members, its decision, and two charts.
 
-use super::punct::{quoted, semicolon};
+use super::punct::{colon, quoted, semicolon};
 use super::theme::{Theme, pane_block, verdict_lines, verdict_mark};
 use super::wrap::wrapped;
+use crate::app::action::Action;
+use crate::app::keymap::Context;
 use crate::app::state::State;
 use jury_core::aggregate::{Basis, DossierAggregate};
 use jury_core::fr::Lang;
@@ -68,13 +70,16 @@ pub(super) fn withdrawn(s: &State, reference: &str) -> String {
     s.batch
         .committee
         .withdrawn(reference)
-        .map(|w| {
-            let day = chrono::NaiveDate::parse_from_str(&w.received_on, "%Y-%m-%d")
-                .map(|d| lang.date(d))
-                .unwrap_or(w.received_on.clone());
-            format!(" · {} {day}", lang.tr(text::WITHDREW_ON))
-        })
+        .map(|w| format!(" · {} {}", lang.tr(text::WITHDREW_ON), received(lang, w)))
         .unwrap_or_default()
+}
+
+/// The day a withdrawal was received, « 3 septembre 2025 » (as stored if
+/// it does not read as a date).
+fn received(lang: Lang, w: &jury_core::records::Withdrawal) -> String {
+    chrono::NaiveDate::parse_from_str(&w.received_on, "%Y-%m-%d")
+        .map(|d| lang.date(d))
+        .unwrap_or_else(|_| w.received_on.clone())
 }
 
 fn lang_tr(s: &State, t: jury_core::fr::Tr) -> &'static str {
@@ -97,11 +102,13 @@ fn modified_after(s: &State, reference: &str) -> Option<String> {
 const SIDE_BY_SIDE: u16 = 140;
 
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
-    // A call with an envelope gets a third line for it.
-    let banner_lines = 2 + u16::from(s.batch.call.budget.is_some());
+    // A call with an envelope gets a line for it, and the chair one for
+    // the withdrawals awaiting her promotion decision.
+    let awaiting = awaiting_promotion(s);
+    let banner_lines = 2 + u16::from(s.batch.call.budget.is_some()) + u16::from(awaiting.is_some());
     let [banner, body] =
         Layout::vertical([Constraint::Length(banner_lines), Constraint::Min(5)]).areas(area);
-    render_banner(f, s, t, banner);
+    render_banner(f, s, t, banner, awaiting);
     if area.width >= SIDE_BY_SIDE {
         let [table, side] =
             Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
@@ -119,7 +126,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     }
 }
 
-fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
+fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect, awaiting: Option<String>) {
     let lang = s.env.lang;
     let mut first = vec![Span::styled(
         format!(" {} ", lang.tr(text::COMMITTEE)),
@@ -253,7 +260,63 @@ fn render_banner(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             if e.over() { t.error() } else { t.dim() },
         )));
     }
+    if let Some(line) = awaiting {
+        lines.push(Line::from(Span::styled(line, t.warn())));
+    }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// For the chair, whoever recorded them: the withdrawals nobody was
+/// promoted in the place of yet while the waiting list has someone, with
+/// the live keymap's key that opens the promotion form. None for anyone
+/// else, or when nothing awaits her.
+fn awaiting_promotion(s: &State) -> Option<String> {
+    if !s.is_chair() {
+        return None;
+    }
+    let lang = s.env.lang;
+    let awaiting = s.batch.committee.awaiting_promotion();
+    if awaiting.is_empty() {
+        return None;
+    }
+    let each: Vec<String> = awaiting
+        .iter()
+        .map(|w| {
+            format!(
+                "{} ({} {})",
+                w.reference,
+                lang.tr(text::RECEIVED_ON),
+                received(lang, w)
+            )
+        })
+        .collect();
+    let key = s
+        .env
+        .keymap
+        .first_key(
+            &[Context::Committee, Context::Global],
+            Action::PromoteFromWaitlist,
+        )
+        .map(|k| {
+            format!(
+                " — {}{} {}",
+                k.label(lang),
+                colon(lang),
+                lang.tr(text::PROMOTE)
+            )
+        })
+        .unwrap_or_default();
+    let what = if awaiting.len() == 1 {
+        text::AWAITING_ONE
+    } else {
+        text::AWAITING_MANY
+    };
+    Some(format!(
+        " ⚠ {}{} {}{key}",
+        lang.tr(what),
+        colon(lang),
+        each.join(semicolon(lang))
+    ))
 }
 
 fn fmt_opt(lang: Lang, v: Option<f64>, decimals: usize) -> String {
@@ -867,6 +930,19 @@ mod text {
     pub const COMMITTEE: Tr = Tr::new("Comité", "Committee");
     pub const MODIFIED_MARK: Tr = Tr::new(" · modifié", " · changed");
     pub const WITHDREW_ON: Tr = Tr::new("désisté·e le", "withdrew on");
+    pub const AWAITING_ONE: Tr = Tr::new(
+        "Désistement en attente de votre décision de promotion",
+        "Withdrawal awaiting your promotion decision",
+    );
+    pub const AWAITING_MANY: Tr = Tr::new(
+        "Désistements en attente de votre décision de promotion",
+        "Withdrawals awaiting your promotion decision",
+    );
+    pub const RECEIVED_ON: Tr = Tr::new("reçu le", "received on");
+    pub const PROMOTE: Tr = Tr::new(
+        "promouvoir depuis la liste complémentaire",
+        "promote from the waiting list",
+    );
     pub const REPLACED_BY: Tr = Tr::new("remplacé·e par", "replaced by");
     pub const MODIFIED_AFTER: Tr =
         Tr::new("modifié après la séance du", "changed after the session of");

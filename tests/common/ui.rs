@@ -165,13 +165,18 @@ impl Session {
 
     /// Quits and reopens the same database as another member (one Jury at a time).
     pub fn reopen_as(self, call: &str, reviewer: &str) -> Session {
+        self.reopen_with(call, reviewer, None)
+    }
+
+    /// As [`Session::reopen_as`], with the member's own keymap file.
+    pub fn reopen_with(self, call: &str, reviewer: &str, keymap: Option<PathBuf>) -> Session {
         let Session { app, db, dir, .. } = self;
         drop(app);
         let app = App::open(Options {
             call_dir: root().join(call),
             db: Some(db.clone()),
             reviewer: Some(reviewer.to_string()),
-            keymap: None,
+            keymap,
             lang: Lang::Fr,
             color: true,
             letters_dir: Some(dir.path().join("courriers")),
@@ -402,6 +407,21 @@ impl Exported {
             .unwrap_or_else(|| panic!("no row {reference}"))[i]
             .to_string()
     }
+}
+
+/// `jury export json --db`, run as a user would, read back as JSON.
+pub fn exported_json(db: &std::path::Path) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jury"))
+        .args(["export", "json", "--db"])
+        .arg(db)
+        .output()
+        .expect("jury export json");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON export")
 }
 
 /// The first minutes (`PV-….pdf`) found in a letters folder.

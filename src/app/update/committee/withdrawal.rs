@@ -56,13 +56,9 @@ pub(super) fn withdrawal_form(s: &mut State, reference: &str) {
 fn pending(s: &State, selected: Option<&str>) -> Option<jury_core::records::Withdrawal> {
     let c = &s.batch.committee;
     let open = |r: &str| c.withdrawn(r).filter(|w| w.promoted.is_none()).cloned();
-    selected.and_then(open).or_else(|| {
-        c.data
-            .withdrawals
-            .iter()
-            .rev()
-            .find_map(|w| open(&w.reference))
-    })
+    selected
+        .and_then(open)
+        .or_else(|| c.unreplaced().last().copied().cloned())
 }
 
 /// The chair's promotion form: who withdrew, whom Jury proposes (the first
