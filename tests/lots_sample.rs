@@ -220,4 +220,15 @@ fn mistakes_in_the_samples_lots_are_named_where_they_are() {
         .expect("the line")
         + 1;
     assert_eq!(unknown.line, line, "{unknown:?}");
+    // An empty list is no call without lots: it says so.
+    v["lots"] = serde_json::json!([]);
+    let text = serde_json::to_string_pretty(&v).expect("JSON");
+    let errors = Call::parse("appel.json", &text).expect_err("refused");
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.message
+                == "« lots » : la liste doit avoir au moins un lot (ou retirez « lots »)"),
+        "{errors:?}"
+    );
 }

@@ -250,7 +250,7 @@ pub fn parse(
     {
         errors.push(call.src.error(
             v,
-            "« lots » : au moins un lot est attendu (ou retirez « lots »)",
+            "« lots » : la liste doit avoir au moins un lot (ou retirez « lots »)",
         ));
     }
     (lots, field)
