@@ -183,6 +183,9 @@ fn jury_check_finds_no_error_in_the_sample() {
         "7 dossier(s) valide(s)",
         ", 0 erreur(s)",
         ", 0 avertissement(s)",
+        // Each module's candidatures, late ones included.
+        "Lot m1 « Module 1 : coordination » : date limite du 17 mars 2024, 3 candidature(s), 1 place(s).",
+        "Lot m2 « Module 2 : formations » : date limite du 28 avril 2024, 5 candidature(s), 2 place(s).",
     ] {
         assert!(text.contains(said), "{said}: {text}");
     }
