@@ -207,13 +207,15 @@ fn call_schema_names_exactly_the_keys_the_parser_reads() {
     same_keys(
         "docs/schemas/appel.schema.json",
         // The call's parser, the part of it that reads `intake`, and the
-        // audition stage's reader and the budget's.
+        // readers of the audition stage, the institutions, the budget and
+        // the lots.
         &[
             "core/src/call.rs",
             "core/src/intake.rs#parse",
             "core/src/stage.rs",
             "core/src/institutions.rs#parse",
             "core/src/budget.rs#parse",
+            "core/src/lot.rs",
         ],
         &["/issuer/", "/place"],
     );
@@ -421,6 +423,19 @@ fn call_parser_refuses_what_the_call_schema_forbids() {
             "columns": [ { "column": "Heures", "field": "/a", "type": "decimal" } ]
         },
         "institutions": [ { "id": "caf03", "name": "Caf de l'Allier" } ],
+        "lots_field": "/candidature/modules",
+        "lots": [ {
+            "id": "m2",
+            "label": "Module 2 : formations",
+            "deadline": "2025-07-04",
+            "sessions": ["2025-07-07"],
+            "notify_by": "2025-07-18",
+            "capacity": 2,
+            "quality_threshold": 50,
+            "criteria": [ { "id": "m2-a", "label": "A", "weight": 1, "help": "…" } ],
+            "audition_days": ["2025-07-10"],
+            "institutions": ["caf03"]
+        } ],
         "audition": {
             "label": "Audition",
             "days": ["2025-07-10"],
@@ -447,6 +462,7 @@ fn call_parser_refuses_what_the_call_schema_forbids() {
             "core/src/stage.rs",
             "core/src/institutions.rs#parse",
             "core/src/budget.rs#parse",
+            "core/src/lot.rs",
         ],
         base,
         |v| Call::from_value(v).err().map(messages).unwrap_or_default(),

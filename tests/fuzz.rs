@@ -518,7 +518,12 @@ fn root() -> PathBuf {
 
 fn files(pattern_dir: &str, ext: &str) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
-    for sample in ["samples/caf06-pdnp-2025", "samples/caf75-pdnp-2025", "."] {
+    for sample in [
+        "samples/caf06-pdnp-2025",
+        "samples/caf75-pdnp-2025",
+        "samples/caf03-63-pdn-2024",
+        ".",
+    ] {
         let dir = root().join(sample).join(pattern_dir);
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -535,10 +540,15 @@ fn files(pattern_dir: &str, ext: &str) -> Vec<Vec<u8>> {
 }
 
 fn calls() -> Vec<Vec<u8>> {
-    ["samples/caf06-pdnp-2025", "samples/caf75-pdnp-2025"]
-        .iter()
-        .map(|s| std::fs::read(root().join(s).join("appel.json")).expect("appel.json"))
-        .collect()
+    // The seed-002 sample brings `lots` and `institutions` to the mutations.
+    [
+        "samples/caf06-pdnp-2025",
+        "samples/caf75-pdnp-2025",
+        "samples/caf03-63-pdn-2024",
+    ]
+    .iter()
+    .map(|s| std::fs::read(root().join(s).join("appel.json")).expect("appel.json"))
+    .collect()
 }
 
 fn sample_dossiers() -> Vec<Vec<u8>> {

@@ -464,7 +464,7 @@ pub(crate) fn count(f: &Fields, key: &str, errors: &mut Vec<Diag>) -> Option<u32
         if let Some(v) = f.get(key) {
             errors.push(f.src.error(
                 v,
-                format!("« {key} » : un nombre entier positif est attendu"),
+                format!("« {} » : un nombre entier positif est attendu", f.name(key)),
             ));
         }
         return None;

@@ -152,7 +152,7 @@ pub fn parse(
     let mut lots: Vec<Lot> = Vec::new();
     let mut taken: Vec<String> = criteria.iter().map(|c| c.id.clone()).collect();
     for f in crate::call::each_object(call, "lots", items, errors) {
-        let (id, label) = (f.filled("id", errors), f.filled("label", errors));
+        let (id, label) = (f.string("id", errors), f.string("label", errors));
         if let (Some(id), Some(v)) = (&id, f.get("id"))
             && lots.iter().any(|l| &l.id == id)
         {
@@ -216,7 +216,9 @@ pub fn parse(
         }
         let own_institutions = strings(&f, "institutions", errors);
         if let Some(Ast::Array(a)) = f.get("institutions") {
-            for (name, item) in own_institutions.iter().zip(&a.elements) {
+            // `strings` kept the texts only: pair each with its own place.
+            let texts = a.elements.iter().filter(|e| matches!(e, Ast::StringLit(_)));
+            for (name, item) in own_institutions.iter().zip(texts) {
                 if !institutions.contains(name) {
                     errors.push(f.src.error(
                         item,
@@ -248,7 +250,7 @@ pub fn parse(
     {
         errors.push(call.src.error(
             v,
-            "« lots » : au moins un lot est attendu (ou retirez « lots »)",
+            "« lots » : la liste doit avoir au moins un lot (ou retirez « lots »)",
         ));
     }
     (lots, field)
