@@ -659,6 +659,68 @@ mod stage_tests {
     }
 
     #[test]
+    fn each_lot_convenes_and_auditions_its_own_candidates() {
+        let mut raw: serde_json::Value = serde_json::from_str(CALL).expect("json");
+        raw["lots"] = serde_json::json!([
+            { "id": "a", "label": "Lot A" },
+            { "id": "b", "label": "Lot B", "audition_days": ["2025-09-02"] }
+        ]);
+        let call = Call::from_value(&raw).expect("call with lots");
+        assert_eq!(call.lot_call("b").audition.expect("audition").days.len(), 1);
+        let [x, y, z] = ["PDNP06-2025-001", "PDNP06-2025-002", "PDNP06-2025-004"];
+        let dossiers: Vec<Dossier> = D
+            .iter()
+            .zip([["a"].as_slice(), &["a", "b"], &["b"]])
+            .map(|(t, lots)| {
+                let mut v: serde_json::Value = serde_json::from_str(t).expect("json");
+                v["lots"] = serde_json::json!(lots);
+                Dossier::from_value(&v).expect("dossier")
+            })
+            .collect();
+        let refs: Vec<&Dossier> = dossiers.iter().collect();
+        let scores = scores(&call, &[(x, 5.0, 3.0), (y, 3.0, 4.0), (z, 4.0, 5.0)]);
+        let in_lot = |mut s: Session, lot: &str| {
+            s.lot = Some(lot.into());
+            s
+        };
+        let data = CommitteeData {
+            sessions: vec![
+                in_lot(session(1, Stage::Dossier), "a"),
+                in_lot(session(2, Stage::Dossier), "b"),
+            ],
+            decisions: vec![
+                decision(1, 1, x, "convoque"),
+                decision(2, 1, y, "non_retenu"),
+                decision(3, 2, y, "convoque"),
+                decision(4, 2, z, "convoque"),
+            ],
+            ..CommitteeData::default()
+        };
+        let scope = |lot: &str| crate::lot::Scope {
+            stage: Stage::Audition,
+            lot: Some(lot.into()),
+        };
+        let a = Committee::build_scope(
+            &call,
+            &scope("a"),
+            &refs,
+            &scores,
+            data.clone(),
+            Basis::Mean,
+        );
+        assert_eq!(a.finals.as_ref().expect("finals").convened, [x]);
+        assert_eq!(
+            a.rank_of(z).and_then(|r| r.unranked),
+            Some(ranking::Unranked::OtherLot)
+        );
+        let b = Committee::build_scope(&call, &scope("b"), &refs, &scores, data, Basis::Mean);
+        // 002 was not retained in lot A, and is convened in lot B.
+        assert_eq!(b.finals.as_ref().expect("finals").convened, [z, y]);
+        assert_eq!(b.lot.as_deref(), Some("b"));
+        assert!(b.decisions.values().all(|d| d.session_id == 2));
+    }
+
+    #[test]
     fn the_audition_ranks_the_convened_on_the_combined_score() {
         let call = Call::parse("appel.json", CALL).expect("sample");
         let dossiers: Vec<Dossier> = D

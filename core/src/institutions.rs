@@ -44,7 +44,7 @@ pub fn parse(call: &Fields, errors: &mut Vec<Diag>) -> Vec<Institution> {
     };
     let mut out: Vec<Institution> = Vec::new();
     for f in crate::call::each_object(call, "institutions", items, errors) {
-        let (id, name) = (f.filled("id", errors), f.filled("name", errors));
+        let (id, name) = (f.string("id", errors), f.string("name", errors));
         if let (Some(id), Some(v)) = (&id, f.get("id"))
             && out.iter().any(|i| &i.id == id)
         {
@@ -118,6 +118,23 @@ mod tests {
                 "Budget".into()
             },
         }
+    }
+
+    #[test]
+    fn an_institution_without_a_name_is_refused_not_dropped() {
+        let errors = crate::call::Call::parse(
+            "appel.json",
+            r#"{ "format": "jury-appel/1", "id": "x", "title": "T", "issuer": { "name": "Caf" },
+  "deadline": "2024-03-17", "scale": { "min": 0, "max": 4 },
+  "criteria": [{ "id": "q", "label": "Q", "weight": 1 }],
+  "institutions": [{ "id": "caf03", "name": "Caf de l'Allier" }, { "id": "caf63" }] }"#,
+        )
+        .expect_err("refused");
+        let all: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            all.iter().any(|m| m.contains("institutions[1].name")),
+            "{all:?}"
+        );
     }
 
     #[test]
