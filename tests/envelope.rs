@@ -43,19 +43,6 @@ fn one_stage_copy() -> tempfile::TempDir {
     edit(dir.path().join(format!("dossiers/{BIG}.json")), &|v| {
         v["startup_aid"]["amount"] = "1 400 €".into()
     });
-    let builtin = jury_core::templates::BUILT_IN
-        .iter()
-        .find(|(id, _)| *id == "retenu")
-        .expect("retenu template")
-        .1;
-    std::fs::write(
-        dir.path().join("lettres/retenu.txt"),
-        builtin.replace(
-            "{{grille}}",
-            "Une aide au démarrage de {{decision.montant}} vous est accordée.\n\n{{grille}}",
-        ),
-    )
-    .expect("template");
     dir
 }
 
@@ -230,7 +217,7 @@ fn the_committee_grants_amounts_within_the_envelope_unless_the_chair_writes_why(
     s.close_and_write_letters();
     let letter = pdf_file_text(&s.letters_dir().join(format!("{BIG}-retenu.pdf")));
     assert!(
-        letter.contains("Une aide au démarrage de 1 000 € vous est accordée."),
+        letter.contains("Une aide de 1 000 € vous est accordée sur l'enveloppe de l'appel."),
         "{letter}"
     );
     s.act("produce_minutes");

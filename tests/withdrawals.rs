@@ -228,9 +228,16 @@ fn a_withdrawal_promotes_the_first_waitlisted_with_a_letter_minutes_and_csv() {
         form.text_of("motivation"),
         "Promu·e de la liste complémentaire après le désistement de PDNP06-2025-001."
     );
+    // The call has an envelope: the chair grants the promoted candidate
+    // part of what the withdrawal returned to it.
+    s.fill("amount", "750");
     s.act("confirm");
     assert_eq!(form_purpose(&s), None, "{}", s.screen());
     assert_eq!(current(&s, C), (2, "retenu".into(), None));
+    let granted: Vec<f64> = s.query(&format!(
+        "SELECT amount FROM decisions WHERE reference = '{C}' ORDER BY id DESC LIMIT 1"
+    ));
+    assert_eq!(granted, [750.0]);
     // The rest of the list moved up.
     assert_eq!(current(&s, D), (2, "liste_complementaire".into(), Some(1)));
     assert_eq!(current(&s, A), (1, "retenu".into(), None));

@@ -288,6 +288,16 @@ fn pointer_text(v: &serde_json::Value) -> Option<String> {
     }
 }
 
+/// The placeholders a decision may leave empty: a line holding only these
+/// (and text) is left out when they are.
+const OPTIONAL: &[&str] = &[
+    "decision.montant",
+    "decision.reserve",
+    "decision.rang",
+    "decision.pieces",
+    "decision.lot",
+];
+
 pub fn render(t: &Template, values: &Values) -> Result<Rendered, Vec<Diag>> {
     let mut errors = Vec::new();
     let mut texts: Vec<(usize, String)> = Vec::new();
@@ -324,7 +334,15 @@ pub fn render(t: &Template, values: &Values) -> Result<Rendered, Vec<Diag>> {
             }
         }
         let fields = line.pieces.iter().any(|p| matches!(p, Piece::Field(_)));
-        if t.drop_empty_lines && fields && !filled {
+        // A line saying only what a decision may not have (an amount, a
+        // condition, a rank, a lot) goes when it has none: « Une aide de
+        // {{decision.montant}} vous est accordée. » in a letter without aid.
+        let optional = line.pieces.iter().all(|p| match p {
+            Piece::Field(name) => OPTIONAL.contains(&name.as_str()),
+            Piece::Text(_) => true,
+            Piece::Pointer(_) => false,
+        });
+        if (t.drop_empty_lines || optional) && fields && !filled {
             continue;
         }
         // A value holding several lines (reasons as bullets) adds lines.
@@ -545,6 +563,31 @@ mod tests {
         assert_eq!(
             e[0].to_string(),
             "lettres/x.txt:3:14: « {{dossier:/project/permanence}} » : champ absent du dossier R-9"
+        );
+    }
+
+    #[test]
+    fn a_line_of_what_a_decision_may_lack_goes_when_it_lacks_it() {
+        let t = parse(
+            "lettres/retenu.txt",
+            "Objet : a\n\nRetenu le {{decision.date}}.\nUne aide de {{decision.montant}} vous est accordée.\n\nFin.",
+        )
+        .expect("template");
+        let mut v = Values::default();
+        v.fields
+            .insert("decision.date".into(), "7 juillet 2025".into());
+        let without = render(&t, &v).expect("letter");
+        assert_eq!(
+            without.blocks[0],
+            Part::Paragraph("Retenu le 7 juillet 2025.".into())
+        );
+        v.fields.insert("decision.montant".into(), "1 000 €".into());
+        let with = render(&t, &v).expect("letter");
+        assert_eq!(
+            with.blocks[0],
+            Part::Paragraph(
+                "Retenu le 7 juillet 2025. Une aide de 1 000 € vous est accordée.".into()
+            )
         );
     }
 }

@@ -219,19 +219,11 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
             .as_ref()
             .and_then(|d| d.amount)
             .or_else(|| budget.offered(raw));
-        form.fields.push(Form::text(
-            "amount",
-            lang.tr(text::AMOUNT_GRANTED),
-            amount.map(|a| typed_amount(a, lang)).unwrap_or_default(),
-        ));
-        form.fields.push(Form::text(
-            "budget_override",
-            lang.tr(text::ENVELOPE_OVERRIDE),
-            current
-                .as_ref()
-                .map(|d| d.budget_override.clone())
-                .unwrap_or_default(),
-        ));
+        let reason = current
+            .as_ref()
+            .map(|d| d.budget_override.clone())
+            .unwrap_or_default();
+        form.fields.extend(amount_fields(amount, reason, lang));
     }
     let facts = facts(s, reference, i);
     // Nobody scores a candidate who did not come: no confirmation to ask.
@@ -315,6 +307,38 @@ pub(super) fn facts(s: &State, reference: &str, i: usize) -> Facts {
             reference,
         ),
         is_chair: s.is_chair(),
+    }
+}
+
+/// The envelope's two fields of a form that grants an amount: the amount
+/// (offered as typed) and the chair's reason for going past the envelope.
+pub(super) fn amount_fields(
+    amount: Option<f64>,
+    reason: String,
+    lang: jury_core::fr::Lang,
+) -> [crate::app::form::Field; 2] {
+    [
+        Form::text(
+            "amount",
+            lang.tr(text::AMOUNT_GRANTED),
+            amount.map(|a| typed_amount(a, lang)).unwrap_or_default(),
+        ),
+        Form::text("budget_override", lang.tr(text::ENVELOPE_OVERRIDE), reason),
+    ]
+}
+
+/// The amount typed in a form, for a decision that `accepts`; none when
+/// left empty; a French message when it does not read as an amount.
+pub(super) fn amount_of(
+    form: &Form,
+    accepts: bool,
+    lang: jury_core::fr::Lang,
+) -> Result<Option<f64>, String> {
+    match form.text_of("amount") {
+        typed if typed.is_empty() || !accepts => Ok(None),
+        typed => jury_core::budget::parse_amount(&typed)
+            .map(Some)
+            .map_err(|e| e.message(lang)),
     }
 }
 
@@ -769,12 +793,7 @@ fn submit(s: &mut State, form: &Form) -> Result<Vec<Effect>, String> {
                 } else {
                     String::new()
                 },
-                amount: match form.text_of("amount") {
-                    typed if typed.is_empty() || !accepts => None,
-                    typed => {
-                        Some(jury_core::budget::parse_amount(&typed).map_err(|e| e.message(lang))?)
-                    }
-                },
+                amount: amount_of(form, accepts, lang)?,
                 budget_override: if accepts {
                     form.text_of("budget_override")
                 } else {

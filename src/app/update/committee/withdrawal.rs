@@ -145,6 +145,16 @@ pub(in crate::app::update) fn promotion_form(s: &mut State, selected: Option<&st
         note.push(WithdrawalError::NoSession.message(lang));
     }
     form.note = Some(note.join(" · "));
+    // In a call with an envelope the promoted candidate may be granted an
+    // amount (the withdrawn one's returned to the envelope): what they
+    // asked for, capped, to change as in the decision form.
+    if let Some(budget) = &s.batch.call.budget {
+        let offered = s
+            .entry_index(&first)
+            .and_then(|i| budget.offered(&s.batch.entries[i].dossier.raw));
+        form.fields
+            .extend(super::forms::amount_fields(offered, String::new(), lang));
+    }
     show_extra_fields(&mut form, &s.batch.call, lang);
     s.mode = Mode::Form(form);
 }
@@ -171,7 +181,7 @@ pub(super) fn submit_promotion(
     let promoted = form.choice_of("candidate").unwrap_or_default();
     let kind = form.choice_of("kind").unwrap_or_default();
     let extra = decision::kind(&s.batch.call, &kind, lang).map(|k| k.extra);
-    let draft = Draft {
+    let mut draft = Draft {
         reference: promoted.clone(),
         condition: if extra == Some(Extra::Condition) {
             form.text_of("condition")
@@ -182,14 +192,9 @@ pub(super) fn submit_promotion(
         motivation: form.text_of("motivation"),
         waitlist_rank: None,
         documents: String::new(),
-        // In a call with an envelope, the promoted candidate is offered
-        // what they asked for, capped, as in the decision form; the
-        // envelope check below applies.
-        amount: s.batch.call.budget.as_ref().and_then(|b| {
-            let i = s.entry_index(&promoted)?;
-            b.offered(&s.batch.entries[i].dossier.raw)
-        }),
-        budget_override: String::new(),
+        // As typed in the form; the envelope check below applies.
+        amount: super::forms::amount_of(form, true, lang)?,
+        budget_override: form.text_of("budget_override"),
     };
     let i = s
         .entry_index(&promoted)
@@ -201,6 +206,10 @@ pub(super) fn submit_promotion(
         ..super::forms::facts(s, &promoted, i)
     };
     let ok = decision::check(&s.batch.call, &draft, &facts, lang).map_err(|e| e.message(lang))?;
+    // The chair's reason is kept only with an amount that needs it.
+    if !ok.over_envelope {
+        draft.budget_override.clear();
+    }
     let moved = wd::moved_up(
         &wd::waitlist(s.batch.committee.decisions.values()),
         &promoted,
