@@ -15,15 +15,8 @@ use session::decide;
 const CALL: &str = "tests/fixtures/allier-module1";
 const CHAIR: &str = "Hélène Vasseur";
 
-/// Back in the committee view, where `V` is.
-fn to_committee(s: &mut Session) {
-    while s.app.state.screen != jury::app::state::Screen::Committee {
-        s.act("switch_view");
-    }
-}
-
 fn answer(s: &mut Session, institution: &str, answer: &str, by: &str, reasons: &str) {
-    to_committee(s);
+    s.go_to(jury::app::state::Screen::Committee);
     s.act("validate_session");
     s.choose("institution", institution);
     s.choose("answer", answer);
@@ -94,7 +87,7 @@ fn letters_wait_until_every_institution_has_validated() {
         s.screen()
     );
     // A refusal needs its reasons.
-    to_committee(&mut s);
+    s.go_to(jury::app::state::Screen::Committee);
     s.act("validate_session");
     s.choose("institution", "caf63");
     s.choose("answer", "no");

@@ -31,34 +31,26 @@ fn chair() -> String {
         .to_string()
 }
 
-/// The references the dossier list shows.
+/// The references the dossier list shows, sorted.
 fn listed(s: &Session) -> Vec<String> {
-    let mut out: Vec<String> = s
-        .app
-        .state
-        .dossiers
-        .view
-        .iter()
-        .map(|i| s.app.state.batch.entries[*i].dossier.reference.clone())
-        .collect();
+    let mut out = s.listed();
     out.sort();
     out
 }
 
-fn to_committee(s: &mut Session) {
-    while s.app.state.screen != jury::app::state::Screen::Committee {
-        s.act("switch_view");
-    }
-}
-
-fn to_list(s: &mut Session) {
-    while s.app.state.screen != jury::app::state::Screen::Dossiers {
-        s.act("switch_view");
-    }
+/// The criteria of the grid the app scores on now.
+fn grid_ids(s: &Session) -> Vec<String> {
+    s.app
+        .state
+        .grid()
+        .criteria
+        .iter()
+        .map(|c| c.id.clone())
+        .collect()
 }
 
 fn open_session(s: &mut Session, date: &str) {
-    to_committee(s);
+    s.go_to(jury::app::state::Screen::Committee);
     s.act("open_session");
     s.fill("date", date);
     s.act("confirm");
@@ -70,9 +62,7 @@ fn open_session(s: &mut Session, date: &str) {
 }
 
 fn close_and_validate(s: &mut Session) {
-    s.act("close_session");
-    s.type_text(" ");
-    s.act("confirm");
+    s.close_session();
     for (institution, by) in [
         ("caf03", "Directrice de la Caf de l'Allier"),
         ("caf63", "Directeur de la Caf du Puy-de-Dôme"),
@@ -105,14 +95,7 @@ fn each_lot_lists_its_own_candidates_with_its_own_deadline_and_grid() {
         jury_core::eligibility::Verdict::Ineligible,
         "received 20 March: late for module 1's 17 March"
     );
-    let m1_grid: Vec<String> = s
-        .app
-        .state
-        .grid()
-        .criteria
-        .iter()
-        .map(|c| c.id.clone())
-        .collect();
+    let m1_grid = grid_ids(&s);
 
     s.act("switch_lot");
     assert!(s.status().contains(M2), "{}", s.status());
@@ -138,14 +121,7 @@ fn each_lot_lists_its_own_candidates_with_its_own_deadline_and_grid() {
         s.app.state.verdict(on_time),
         jury_core::eligibility::Verdict::Ineligible
     );
-    let m2_grid: Vec<String> = s
-        .app
-        .state
-        .grid()
-        .criteria
-        .iter()
-        .map(|c| c.id.clone())
-        .collect();
+    let m2_grid = grid_ids(&s);
     assert!(
         m2_grid.iter().all(|c| !m1_grid.contains(c)),
         "module 2 scores on its own grid: {m1_grid:?} / {m2_grid:?}"
@@ -166,7 +142,7 @@ fn a_candidate_to_both_lots_is_decided_in_each_and_one_lot_is_unsuccessful() {
         s.select(r);
         s.score_current(&d);
     }
-    to_committee(&mut s);
+    s.go_to(jury::app::state::Screen::Committee);
     let warning = s.screen();
     assert!(
         warning.contains("Le lot « Module 1 : coordination » pourrait être déclaré infructueux"),
@@ -209,7 +185,7 @@ fn a_candidate_to_both_lots_is_decided_in_each_and_one_lot_is_unsuccessful() {
         s.app.state.batch.committee.decisions.is_empty(),
         "module 1's decisions stay in module 1"
     );
-    to_list(&mut s);
+    s.go_to(jury::app::state::Screen::Dossiers);
     for (r, d) in [
         ("ALLIER-2024-002", [4, 4, 3, 4, 4]),
         ("ALLIER-2024-004", [3, 3, 3, 3, 3]),

@@ -17,17 +17,6 @@ const B: &str = "PDNP06-2025-002";
 const C: &str = "PDNP06-2025-004";
 const D: &str = "PDNP06-2025-005";
 
-fn close_session(s: &mut Session) {
-    s.act("close_session");
-    s.type_text(" ");
-    s.act("confirm");
-    assert!(
-        s.app.state.batch.committee.open_session().is_none(),
-        "session still open: {}",
-        s.screen()
-    );
-}
-
 /// The audition stage's session, where the final decisions are taken.
 fn open_final_session(s: &mut Session) {
     s.act("open_session");
@@ -68,7 +57,7 @@ fn shortlisted_in(call: &str) -> Session {
         "non_retenu",
         "Projet trop éloigné de la parentalité.",
     );
-    close_session(&mut s);
+    s.close_session();
     s
 }
 
@@ -81,14 +70,7 @@ fn the_audition_stage_scores_the_convened_on_its_grid_and_ranks_on_the_combined_
     assert!(screen.contains(" Auditions "), "{screen}");
     assert!(screen.contains("3 convoqué·e·s"), "{screen}");
     // Only the convened are listed, and the grid is the audition's.
-    let listed: Vec<String> = s
-        .app
-        .state
-        .dossiers
-        .view
-        .iter()
-        .map(|i| s.app.state.batch.entries[*i].dossier.reference.clone())
-        .collect();
+    let listed = s.listed();
     assert_eq!(listed.len(), 3, "{listed:?}");
     assert!(!listed.contains(&D.to_string()));
     s.select(B);
@@ -153,7 +135,7 @@ fn the_audition_stage_scores_the_convened_on_its_grid_and_ranks_on_the_combined_
         "no shortlist at the audition stage"
     );
     s.act("confirm");
-    close_session(&mut s);
+    s.close_session();
 
     let stages: Vec<String> = s.query("SELECT stage FROM sessions ORDER BY id");
     assert_eq!(stages, ["dossier", "audition"]);
@@ -319,7 +301,7 @@ fn an_unscored_audition_keeps_the_dossier_ranking() {
         "non_retenu",
         "Projet peu faisable.",
     );
-    close_session(&mut s);
+    s.close_session();
     s.act("switch_stage");
     let screen = s.screen();
     assert!(screen.contains("2 convoqué·e·s"), "{screen}");
@@ -352,7 +334,7 @@ fn an_unscored_audition_keeps_the_dossier_ranking() {
         "non_retenu",
         "Projet solide, mais la candidature retenue est mieux classée.",
     );
-    close_session(&mut s);
+    s.close_session();
     let kinds: Vec<String> = s.query(
         "SELECT s.stage || ' ' || d.reference || ' ' || d.kind FROM decisions d JOIN sessions s ON s.id = d.session_id ORDER BY d.id",
     );

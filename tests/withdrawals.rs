@@ -35,17 +35,6 @@ fn waitlist(s: &mut Session, reference: &str, rank: &str) {
     );
 }
 
-fn close_session(s: &mut Session) {
-    s.act("close_session");
-    s.type_text(" ");
-    s.act("confirm");
-    assert!(
-        s.app.state.batch.committee.open_session().is_none(),
-        "session still open: {}",
-        s.screen()
-    );
-}
-
 fn form_purpose(s: &Session) -> Option<Purpose> {
     match &s.app.state.mode {
         Mode::Form(f) => Some(f.purpose.clone()),
@@ -108,7 +97,7 @@ fn a_withdrawal_is_refused_for_a_provisional_or_non_accepting_decision() {
         "{}",
         s.status()
     );
-    close_session(&mut s);
+    s.close_session();
     s.goto_committee(B);
     s.act("record_withdrawal");
     assert_eq!(form_purpose(&s), None);
@@ -138,7 +127,7 @@ fn a_withdrawal_is_refused_for_a_provisional_or_non_accepting_decision() {
 #[test]
 fn a_withdrawal_promotes_the_first_waitlisted_with_a_letter_minutes_and_csv() {
     let mut s = decided();
-    close_session(&mut s);
+    s.close_session();
     s.goto_committee(A);
     s.act("record_withdrawal");
     assert_eq!(
@@ -336,7 +325,7 @@ fn awaiting_line(s: &mut Session) -> Option<String> {
 #[test]
 fn the_chair_is_shown_a_withdrawal_the_secretary_recorded_until_she_promotes() {
     let mut s = decided();
-    close_session(&mut s);
+    s.close_session();
     let mut s = s.reopen_as(SAMPLE, SECRETARY);
     s.act("switch_view");
     s.goto_committee(A);
@@ -395,7 +384,7 @@ fn no_promotion_awaits_when_the_waiting_list_is_empty() {
     s.score_and_open_session(&[(A, [5, 5, 5, 5]), (B, [2, 1, 2, 2])], "7 juillet 2025");
     decide(&mut s, A, "retenu", "");
     decide(&mut s, B, "non_retenu", "Projet peu faisable.");
-    close_session(&mut s);
+    s.close_session();
     s.goto_committee(A);
     s.act("record_withdrawal");
     s.fill("date", "3/9/2025");
@@ -409,7 +398,7 @@ fn no_promotion_awaits_when_the_waiting_list_is_empty() {
 #[test]
 fn the_chair_may_promote_another_waitlisted_candidate_than_the_first() {
     let mut s = decided();
-    close_session(&mut s);
+    s.close_session();
     s.goto_committee(A);
     s.act("record_withdrawal");
     s.fill("date", "3 septembre 2025");
@@ -448,7 +437,7 @@ fn with_auditions_the_final_decision_is_withdrawn_and_replaced_at_the_audition_s
         "non_retenu",
         "Projet trop éloigné de la parentalité.",
     );
-    close_session(&mut s);
+    s.close_session();
     s.act("switch_view");
     s.act("switch_stage");
     for (r, digits) in [(A, [5, 5, 5]), (B, [4, 4, 4]), (C, [3, 3, 3])] {
@@ -462,7 +451,7 @@ fn with_auditions_the_final_decision_is_withdrawn_and_replaced_at_the_audition_s
     decide(&mut s, A, "retenu", "");
     waitlist(&mut s, B, "1");
     waitlist(&mut s, C, "2");
-    close_session(&mut s);
+    s.close_session();
     // At the dossier stage A was only convened: nothing to withdraw from.
     s.act("switch_stage");
     s.goto_committee(A);

@@ -60,35 +60,10 @@ pub struct Finals {
 impl CommitteeData {
     /// The records of one stage: its sessions, their decisions, snapshots
     /// and outcome; everything else (members, conflicts, overrides,
-    /// consensus, packets, absences) is shared by both stages.
+    /// consensus, packets, absences, validations, withdrawals) is shared
+    /// by both stages.
     pub fn of_stage(&self, stage: Stage) -> CommitteeData {
-        let ids: BTreeSet<i64> = self
-            .sessions
-            .iter()
-            .filter(|s| s.stage == stage)
-            .map(|s| s.id)
-            .collect();
-        CommitteeData {
-            sessions: self
-                .sessions
-                .iter()
-                .filter(|s| ids.contains(&s.id))
-                .cloned()
-                .collect(),
-            decisions: self
-                .decisions
-                .iter()
-                .filter(|d| ids.contains(&d.session_id))
-                .cloned()
-                .collect(),
-            snapshots: self
-                .snapshots
-                .iter()
-                .filter(|s| ids.contains(&s.session_id))
-                .cloned()
-                .collect(),
-            ..self.scoped(&ids)
-        }
+        self.of_sessions(|s| s.stage == stage)
     }
 
     /// The records of one lot: its sessions and everything recorded in
@@ -96,58 +71,23 @@ impl CommitteeData {
     /// the rest (members, conflicts, scores' context, absences, the
     /// timetable) is shared by every lot.
     pub fn of_lot(&self, lot: &str) -> CommitteeData {
-        let ids: BTreeSet<i64> = self
-            .sessions
-            .iter()
-            .filter(|s| s.lot.as_deref() == Some(lot))
-            .map(|s| s.id)
-            .collect();
-        CommitteeData {
-            sessions: self
-                .sessions
-                .iter()
-                .filter(|s| ids.contains(&s.id))
-                .cloned()
-                .collect(),
-            decisions: self
-                .decisions
-                .iter()
-                .filter(|d| ids.contains(&d.session_id))
-                .cloned()
-                .collect(),
-            snapshots: self
-                .snapshots
-                .iter()
-                .filter(|s| ids.contains(&s.session_id))
-                .cloned()
-                .collect(),
-            validations: self
-                .validations
-                .iter()
-                .filter(|v| ids.contains(&v.session_id))
-                .cloned()
-                .collect(),
-            withdrawals: self
-                .withdrawals
-                .iter()
-                .filter(|w| ids.contains(&w.session_id))
-                .cloned()
-                .collect(),
-            ..self.scoped(&ids)
-        }
+        let mut data = self.of_sessions(|s| s.lot.as_deref() == Some(lot));
+        let ids: BTreeSet<i64> = data.sessions.iter().map(|s| s.id).collect();
+        data.validations.retain(|v| ids.contains(&v.session_id));
+        data.withdrawals.retain(|w| ids.contains(&w.session_id));
+        data
     }
 
-    /// Everything else, with the outcomes of the sessions `ids` only.
-    fn scoped(&self, ids: &BTreeSet<i64>) -> CommitteeData {
-        CommitteeData {
-            outcomes: self
-                .outcomes
-                .iter()
-                .filter(|o| ids.contains(&o.session_id))
-                .cloned()
-                .collect(),
-            ..self.clone()
-        }
+    /// The sessions `keep` accepts, with their decisions, snapshots and
+    /// outcomes; everything else as it is.
+    fn of_sessions(&self, keep: impl Fn(&Session) -> bool) -> CommitteeData {
+        let mut data = self.clone();
+        data.sessions.retain(|s| keep(s));
+        let ids: BTreeSet<i64> = data.sessions.iter().map(|s| s.id).collect();
+        data.decisions.retain(|d| ids.contains(&d.session_id));
+        data.snapshots.retain(|s| ids.contains(&s.session_id));
+        data.outcomes.retain(|o| ids.contains(&o.session_id));
+        data
     }
 
     /// The outcome that stands: the latest recorded.
@@ -180,13 +120,23 @@ impl CommitteeData {
     }
 }
 
-/// The dossiers that do not answer `lot`.
-fn outside(call: &Call, lot: &str, dossiers: &[&Dossier]) -> BTreeSet<String> {
-    dossiers
+/// `build` on `lot`: the lot's call, its records, and the dossiers that
+/// do not answer it to leave out.
+fn in_lot(
+    call: &Call,
+    lot: &str,
+    dossiers: &[&Dossier],
+    data: CommitteeData,
+    build: impl FnOnce(&Call, CommitteeData, &BTreeSet<String>) -> Committee,
+) -> Committee {
+    let outside: BTreeSet<String> = dossiers
         .iter()
         .filter(|d| !call.answer(&d.raw).lots.iter().any(|l| l == lot))
         .map(|d| d.reference.clone())
-        .collect()
+        .collect();
+    let mut c = build(&call.lot_call(lot), data.of_lot(lot), &outside);
+    c.lot = Some(lot.to_string());
+    c
 }
 
 impl Committee {
@@ -218,17 +168,9 @@ impl Committee {
         let Some(lot) = scope.lot.as_deref().filter(|l| call.lot(l).is_some()) else {
             return Committee::build_stage(call, scope.stage, dossiers, scores, data, basis);
         };
-        let mut c = Committee::build_stage_within(
-            &call.lot_call(lot),
-            scope.stage,
-            dossiers,
-            scores,
-            data.of_lot(lot),
-            basis,
-            &outside(call, lot, dossiers),
-        );
-        c.lot = Some(lot.to_string());
-        c
+        in_lot(call, lot, dossiers, data, |call, data, outside| {
+            Committee::build_stage_within(call, scope.stage, dossiers, scores, data, basis, outside)
+        })
     }
 
     /// [`build`] on one lot, both stages' decisions together (the last
@@ -243,16 +185,9 @@ impl Committee {
         data: CommitteeData,
         basis: Basis,
     ) -> Committee {
-        let mut c = Committee::build_within(
-            &call.lot_call(lot),
-            dossiers,
-            scores,
-            data.of_lot(lot),
-            basis,
-            &outside(call, lot, dossiers),
-        );
-        c.lot = Some(lot.to_string());
-        c
+        in_lot(call, lot, dossiers, data, |call, data, outside| {
+            Committee::build_within(call, dossiers, scores, data, basis, outside)
+        })
     }
 
     /// [`build`], the dossiers `outside` left out of the ranking (another

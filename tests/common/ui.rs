@@ -339,6 +339,36 @@ impl Session {
         panic!("{reference} not in the committee list:\n{}", self.screen());
     }
 
+    /// Closes the open session (ticking the confirmation), and checks it did.
+    pub fn close_session(&mut self) {
+        self.act("close_session");
+        self.type_text(" ");
+        self.act("confirm");
+        assert!(
+            self.app.state.batch.committee.open_session().is_none(),
+            "session still open: {}",
+            self.screen()
+        );
+    }
+
+    /// The references the dossier list shows, in its order.
+    pub fn listed(&self) -> Vec<String> {
+        self.app
+            .state
+            .dossiers
+            .view
+            .iter()
+            .map(|i| self.app.state.batch.entries[*i].dossier.reference.clone())
+            .collect()
+    }
+
+    /// Switches view until `screen` shows.
+    pub fn go_to(&mut self, screen: jury::app::state::Screen) {
+        while self.app.state.screen != screen {
+            self.act("switch_view");
+        }
+    }
+
     /// Closes the open session, then writes every letter, dated today.
     pub fn close_and_write_letters(&mut self) {
         self.act("close_session");
