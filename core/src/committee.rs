@@ -26,6 +26,11 @@ pub struct Committee {
     pub aggregates: Vec<DossierAggregate>,
     /// Best first; dossiers without a total last.
     pub ranking: Vec<Ranked>,
+    /// The candidates the ranking was read from, in [`ranking::order`]:
+    /// kept so one dossier's new total moves it alone ([`rescore`]).
+    ///
+    /// [`rescore`]: Committee::rescore
+    order: Vec<Candidate>,
     pub profiles: BTreeMap<String, Profile>,
     pub basis: Basis,
     /// Eligibility after any override by the chair, aligned with the
@@ -260,7 +265,8 @@ impl Committee {
                 },
             })
             .collect();
-        let ranking = ranking::rank(&candidates);
+        let order = ranking::order(candidates);
+        let ranking = ranking::rank_ordered(&order);
         let profiles = aggregate::member_profiles(&aggregates);
         Committee {
             data,
@@ -271,6 +277,7 @@ impl Committee {
             decisions,
             aggregates,
             ranking,
+            order,
             profiles,
             basis,
             verdicts,
@@ -390,11 +397,60 @@ impl Committee {
                 }
             })
             .collect();
-        c.ranking = ranking::rank(&candidates);
+        c.order = ranking::order(candidates);
+        c.ranking = ranking::rank_ordered(&c.order);
         c.finals = Some(finals);
         // Both stages' records stay whole: the next build starts from them.
         c.data = data;
         c
+    }
+
+    /// Takes one dossier's new scores in without rebuilding the picture:
+    /// its aggregate, the members' profiles and its place in the ranking;
+    /// what a full [`build`] gives, for a fraction of the work at 100 000
+    /// dossiers. `call` is the one the picture was built on, `i` the
+    /// dossier's index among those given to `build`, `scores` at least
+    /// that dossier's. False, and nothing changed, at the audition stage
+    /// (its final score combines both stages): build it again.
+    ///
+    /// [`build`]: Committee::build
+    pub fn rescore(
+        &mut self,
+        call: &Call,
+        i: usize,
+        dossier: &Dossier,
+        scores: &BTreeMap<(String, String, String), f64>,
+    ) -> bool {
+        if self.finals.is_some() || i >= self.aggregates.len() {
+            return false;
+        }
+        let Some(agg) = aggregate::aggregate(&aggregate::Input {
+            call,
+            references: std::slice::from_ref(&dossier.reference),
+            scores,
+            conflicts: &self.conflicts,
+            consensus: &self.consensus,
+        })
+        .pop() else {
+            return false;
+        };
+        let Some(old) = self.order.iter().find(|c| c.reference == dossier.reference) else {
+            return false;
+        };
+        // Eligibility and the lot do not move with a score.
+        let candidate = Candidate {
+            reference: dossier.reference.clone(),
+            total: agg.official(self.basis),
+            heaviest: ranking::heaviest_criterion(call)
+                .and_then(|h| agg.criterion_official(h, self.basis)),
+            received_at: dossier.received_at,
+            excluded: old.excluded,
+        };
+        self.aggregates[i] = agg;
+        self.profiles = aggregate::member_profiles(&self.aggregates);
+        ranking::reorder(&mut self.order, candidate);
+        self.ranking = ranking::rank_ordered(&self.order);
+        true
     }
 
     /// The open session of this picture's stage.

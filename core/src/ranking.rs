@@ -157,13 +157,50 @@ pub fn heaviest_criterion(call: &Call) -> Option<usize> {
 /// Best first, by the rule in the module documentation; unranked dossiers
 /// (no total, or a total that is not a number) last, in reference order.
 pub fn rank(candidates: &[Candidate]) -> Vec<Ranked> {
-    let (mut ranked, mut unranked): (Vec<&Candidate>, Vec<&Candidate>) = candidates
-        .iter()
-        .partition(|c| c.excluded.is_none() && c.total.is_some_and(f64::is_finite));
-    ranked.sort_by(|a, b| desc(a.total, b.total).then_with(|| a.reference.cmp(&b.reference)));
-    unranked.sort_by(|a, b| a.reference.cmp(&b.reference));
+    rank_ordered(&order(candidates.to_vec()))
+}
 
-    let mut out = Vec::with_capacity(candidates.len());
+/// Whether the candidate takes a rank number.
+fn ranks(c: &Candidate) -> bool {
+    c.excluded.is_none() && c.total.is_some_and(f64::is_finite)
+}
+
+/// Where `a` stands before `b` in an [`order`]: the ranked by total, then
+/// reference; then the unranked by reference.
+fn before(a: &Candidate, b: &Candidate) -> Ordering {
+    match (ranks(a), ranks(b)) {
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        (true, true) => desc(a.total, b.total).then_with(|| a.reference.cmp(&b.reference)),
+        (false, false) => a.reference.cmp(&b.reference),
+    }
+}
+
+/// The candidates in the order [`rank_ordered`] reads them: one sort, kept
+/// so a new total moves one candidate instead of sorting them all again.
+pub fn order(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+    candidates.sort_by(before);
+    candidates
+}
+
+/// Puts `c` into `order` (replacing the candidate of the same reference),
+/// keeping it an [`order`].
+pub fn reorder(order: &mut Vec<Candidate>, c: Candidate) {
+    if let Some(at) = order.iter().position(|x| x.reference == c.reference) {
+        order.remove(at);
+    }
+    let at = order.partition_point(|x| before(x, &c) == Ordering::Less);
+    order.insert(at, c);
+}
+
+/// The ranking of candidates already in [`order`]: ties read and broken in
+/// one pass.
+pub fn rank_ordered(order: &[Candidate]) -> Vec<Ranked> {
+    let split_at = order.partition_point(ranks);
+    let ranked: Vec<&Candidate> = order[..split_at].iter().collect();
+    let unranked = &order[split_at..];
+
+    let mut out = Vec::with_capacity(order.len());
     for same_total in split(ranked, |a, b| same(a.total, b.total)) {
         let tied_with_total = same_total.len() > 1;
         let mut by_heaviest = same_total;

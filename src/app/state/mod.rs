@@ -517,6 +517,51 @@ impl State {
         self.refresh_view(None);
     }
 
+    /// After one dossier's scores changed: that dossier's aggregate,
+    /// progress and place in the ranking, and the views that read them;
+    /// the same state as [`recompute`] (a test holds them equal), without
+    /// reading every dossier again. Falls back on `recompute` where the
+    /// picture cannot move one dossier alone (the audition stage).
+    ///
+    /// [`recompute`]: State::recompute
+    pub fn rescore(&mut self, reference: &str) {
+        let Some(i) = self.entry_index(reference) else {
+            return;
+        };
+        let from = (reference.to_string(), String::new(), String::new());
+        let scores: BTreeMap<(String, String, String), f64> = self
+            .batch
+            .scores
+            .range(from..)
+            .take_while(|((r, _, _), _)| r == reference)
+            .filter_map(|(k, v)| v.value.map(|x| (k.clone(), x)))
+            .collect();
+        let batch = &mut self.batch;
+        // The grid the picture was built on: the dossiers' (the audition
+        // stage is rebuilt whole).
+        let moved = batch
+            .committee
+            .rescore(&batch.call, i, &batch.entries[i].dossier, &scores);
+        if !moved {
+            self.recompute();
+            return;
+        }
+        let progress = self.compute_progress(reference);
+        self.dossiers
+            .progress_cache
+            .insert(reference.to_string(), progress);
+        self.refresh_committee_view();
+        self.refresh_letters();
+        // The list moves only when what it shows or sorts by reads scores.
+        let reads_scores = matches!(
+            self.dossiers.list_filter,
+            ListFilter::ToScore | ListFilter::Contested
+        ) || matches!(self.dossiers.sort, SortKey::Total | SortKey::Status);
+        if reads_scores {
+            self.refresh_view(None);
+        }
+    }
+
     pub fn set_committee_data(&mut self, data: jury_core::records::CommitteeData) {
         self.batch.records = data;
         self.recompute();

@@ -111,12 +111,20 @@ pub fn update(s: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
 
 fn act(s: &mut State, action: Action) -> Vec<Effect> {
     let effects = dispatch(s, action);
-    // Aggregates, ranking and filtered lists follow every score change.
-    if effects
+    // Aggregates, ranking and filtered lists follow every score change:
+    // one dossier's moves alone.
+    let mut rescored: Vec<&str> = effects
         .iter()
-        .any(|e| matches!(e, Effect::SaveScore { .. }))
-    {
-        s.recompute();
+        .filter_map(|e| match e {
+            Effect::SaveScore { row, .. } => Some(row.reference.as_str()),
+            _ => None,
+        })
+        .collect();
+    rescored.dedup();
+    match rescored.as_slice() {
+        [] => {}
+        [one] => s.rescore(one),
+        _ => s.recompute(),
     }
     s.scroll_list();
     effects
