@@ -236,7 +236,7 @@ pub fn rank_ordered(order: &[Candidate]) -> Vec<Ranked> {
             }
         }
     }
-    out.extend(unranked.into_iter().map(|c| Ranked {
+    out.extend(unranked.iter().map(|c| Ranked {
         reference: c.reference.clone(),
         rank: None,
         tied_with_total: false,
