@@ -157,6 +157,9 @@ pub struct DossiersView {
     pub list_rows: u16,
     /// The reviewer's progress per dossier, rebuilt by `recompute`.
     pub(super) progress_cache: HashMap<String, Progress>,
+    /// How many of them the reviewer has scored where the committee
+    /// stands: the header's count, kept rather than counted each frame.
+    pub(super) scored: usize,
     pub(super) searcher: Searcher,
 }
 
@@ -253,6 +256,13 @@ impl State {
     /// Dossiers the reviewer has scored completely; at the audition
     /// stage, convened candidates on the audition grid.
     pub fn scored_count(&self) -> usize {
+        self.dossiers.scored
+    }
+
+    /// [`scored_count`] counted again, after the cache or the scope changed.
+    ///
+    /// [`scored_count`]: State::scored_count
+    pub(super) fn count_scored(&self) -> usize {
         if self.batch.committee.finals.is_some() && self.grid().criteria.is_empty() {
             return 0;
         }

@@ -374,6 +374,7 @@ impl State {
                 list_offset: 0,
                 list_rows: 20,
                 progress_cache: HashMap::new(),
+                scored: 0,
                 searcher: Searcher::default(),
             },
             committee_view: CommitteeView {
@@ -512,6 +513,7 @@ impl State {
             self.batch.records.clone(),
             basis,
         );
+        self.dossiers.scored = self.count_scored();
         self.refresh_committee_view();
         self.refresh_letters();
         self.refresh_view(None);
@@ -547,9 +549,18 @@ impl State {
             return;
         }
         let progress = self.compute_progress(reference);
-        self.dossiers
+        let was = self
+            .dossiers
             .progress_cache
             .insert(reference.to_string(), progress);
+        if self.in_scope(i) {
+            let scored = |p: Option<Progress>| p == Some(Progress::Scored);
+            match (scored(was), scored(Some(progress))) {
+                (false, true) => self.dossiers.scored += 1,
+                (true, false) => self.dossiers.scored = self.dossiers.scored.saturating_sub(1),
+                _ => {}
+            }
+        }
         self.refresh_committee_view();
         self.refresh_letters();
         // The list moves only when what it shows or sorts by reads scores.
@@ -639,6 +650,7 @@ impl State {
         }
         if changed {
             self.dossiers.progress_cache.clear();
+            self.dossiers.scored = self.count_scored();
             self.refresh_view(None);
         }
     }
