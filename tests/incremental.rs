@@ -5,6 +5,8 @@
 
 #[path = "common/ui.rs"]
 mod harness;
+#[path = "common/session.rs"]
+mod session;
 
 use harness::*;
 
@@ -31,7 +33,7 @@ fn picture(s: &Session) -> String {
         .map(|e| st.progress(&e.dossier.reference))
         .collect();
     format!(
-        "aggregates {:?}\nranking {:?}\nprofiles {:?}\nrows {:?}\nview {:?}\nprogress {:?}\nscored {}",
+        "aggregates {:?}\nranking {:?}\nprofiles {:?}\nrows {:?}\nview {:?}\nprogress {:?}\nscored {}\ncoverage {:?}\nletters {:?}\npreview {:?}",
         c.aggregates,
         c.ranking,
         c.profiles,
@@ -39,6 +41,9 @@ fn picture(s: &Session) -> String {
         st.dossiers.view,
         progress,
         st.scored_count(),
+        st.committee_view.coverage,
+        st.letters_view.items,
+        st.letters_view.preview,
     )
 }
 
@@ -83,4 +88,17 @@ fn scores_typed_one_by_one_give_the_state_a_full_recompute_gives() {
     // A second member's scores change the profiles and the spreads.
     let mut s = s.reopen_as(SAMPLE, "Julien Ferrand");
     run(&mut s, &mut rng, 150);
+}
+
+#[test]
+fn scores_after_a_closed_session_leave_its_letters_and_coverage_as_a_recompute_does() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut s = session::closed_session();
+    s.act("letters_view");
+    assert!(
+        !s.app.state.letters_view.items.is_empty(),
+        "letters to compare"
+    );
+    s.go_to(jury::app::state::Screen::Dossiers);
+    run(&mut s, &mut rng, 120);
 }

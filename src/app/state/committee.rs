@@ -21,8 +21,15 @@ pub struct CommitteeView {
 }
 
 impl State {
-    /// The committee rows: ranking order (raw or normalised), or the agenda.
+    /// The committee rows and the coverage table.
     pub fn refresh_committee_view(&mut self) {
+        self.refresh_committee_rows();
+        self.committee_view.coverage = self.coverage();
+    }
+
+    /// The committee rows: ranking order (raw or normalised), or the agenda.
+    /// What a score moves (the coverage reads decisions only).
+    pub fn refresh_committee_rows(&mut self) {
         let keep = self
             .committee_view
             .rows
@@ -66,7 +73,6 @@ impl State {
             rows.sort_by_key(|i| (!contested(i), position[i]));
         }
         self.committee_view.rows = rows;
-        self.committee_view.coverage = self.coverage();
         self.committee_view.selected = keep
             .and_then(|k| self.committee_view.rows.iter().position(|i| *i == k))
             .unwrap_or(0)

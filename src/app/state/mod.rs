@@ -561,8 +561,9 @@ impl State {
                 _ => {}
             }
         }
-        self.refresh_committee_view();
-        self.refresh_letters();
+        // Coverage and letters read decisions (and the snapshots closed
+        // sessions froze), which a score does not change.
+        self.refresh_committee_rows();
         // The list moves only when what it shows or sorts by reads scores.
         let reads_scores = matches!(
             self.dossiers.list_filter,
