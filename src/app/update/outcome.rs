@@ -109,6 +109,7 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
             error,
         } => {
             // Put the screen back as the database is: nothing shown that is not kept.
+            let rescored = reference.clone();
             let key = (reference, member, criterion);
             match before {
                 Some(b) => {
@@ -119,7 +120,7 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
                 }
             }
             s.set_error(format!("{} {error}", lang.tr(text::NOT_SAVED)));
-            s.recompute();
+            s.rescore(&rescored);
         }
         Outcome::ReviewerSet(name) => {
             s.set_status(format!("{} {name}", lang.tr(text::SCORING_AS)));
