@@ -19,6 +19,7 @@ mod committee;
 mod convocations;
 pub mod crypt;
 mod error;
+pub mod folder;
 mod keys;
 mod letters;
 mod packets;
@@ -31,11 +32,12 @@ pub mod versions;
 pub use crypt::Passphrase;
 pub use error::{Holder, PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
+pub use folder::{FileDossier, FileRecord, KnownFiles};
 pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 20;
+const SCHEMA_VERSION: i64 = 21;
 
 /// Dossiers imported per transaction (see [`Store::sync_dossiers`]).
 const IMPORT_CHUNK: usize = 5000;
@@ -355,6 +357,10 @@ const MIGRATIONS: &[&str] = &[
     // 20: lots. A session decides one lot of a call with lots (NULL: a
     // call without); its decisions, outcome and validations are that lot's.
     "ALTER TABLE sessions ADD COLUMN lot TEXT;",
+    // 21: what each dossier file of the call folder held when last read
+    // without a problem (a JSON `folder::FileRecord`), so reopening a call
+    // does not parse its unchanged files again. A cache: no event.
+    "CREATE TABLE folder_files (source TEXT PRIMARY KEY, record TEXT NOT NULL);",
 ];
 
 /// What importing a batch did.
