@@ -911,3 +911,48 @@ fn a_reopened_folder_reports_what_reading_every_file_reports() {
         again.diags
     );
 }
+
+/// Only links are resolved one by one: a dossier file linked out of the call
+/// folder is refused, one linked inside it is read, and a `dossiers/` that
+/// is itself a link out refuses its plain files.
+#[cfg(unix)]
+#[test]
+fn dossier_files_linked_out_of_the_call_folder_are_refused() {
+    let dir = temp_call(APPEL);
+    let outside = tempfile::tempdir().expect("outside");
+    let good = broken_dir().join("dossiers/good-1.json");
+    std::fs::copy(&good, outside.path().join("out.json")).expect("copy");
+    std::fs::copy(&good, dir.path().join("kept.json")).expect("copy");
+    let link = |to: &Path, name: &str| {
+        std::os::unix::fs::symlink(to, dir.path().join("dossiers").join(name)).expect("link")
+    };
+    link(&outside.path().join("out.json"), "a-out.json");
+    link(&dir.path().join("kept.json"), "b-in.json");
+    let folder = read_folder(dir.path()).expect("usable");
+    assert_eq!(imported_from(&folder, "dossiers/b-in.json"), ["BRK-001"]);
+    assert!(imported_from(&folder, "dossiers/a-out.json").is_empty());
+    assert!(
+        only_diag(&folder, "dossiers/a-out.json")
+            .message
+            .contains("lien symbolique menant hors du dossier de l'appel"),
+        "{:#?}",
+        folder.diags
+    );
+
+    // Moved out and linked back: its plain file is out, its link still in.
+    std::fs::copy(&good, dir.path().join("dossiers/c-plain.json")).expect("copy");
+    std::fs::rename(dir.path().join("dossiers"), outside.path().join("d")).expect("mv");
+    std::os::unix::fs::symlink(outside.path().join("d"), dir.path().join("dossiers"))
+        .expect("link");
+    let folder = read_folder(dir.path()).expect("usable");
+    assert_eq!(imported_from(&folder, "dossiers/b-in.json"), ["BRK-001"]);
+    for name in ["a-out.json", "c-plain.json"] {
+        assert!(
+            only_diag(&folder, &format!("dossiers/{name}"))
+                .message
+                .contains("lien symbolique"),
+            "{:#?}",
+            folder.diags
+        );
+    }
+}

@@ -104,9 +104,16 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &KnownFiles) -> CallFold
     let mut unchanged = 0;
     let mut seen: HashMap<String, String> = HashMap::new();
     let folder = crate::io::files::Resolved::new(dir);
-    for file in dossier_files(dir, &mut diags) {
+    // `dossiers/` resolved once: an entry that is not a link is where it is
+    // listed, so only links are resolved one by one.
+    let listed_inside = folder.inside(&dir.join("dossiers"));
+    for (file, link) in dossier_files(dir, &mut diags) {
         let display = relative(dir, &file);
-        if !folder.inside(&file) {
+        if !(if link {
+            folder.inside(&file)
+        } else {
+            listed_inside
+        }) {
             diags.push(crate::io::files::outside(&display));
             continue;
         }
@@ -288,7 +295,9 @@ fn reference_node<'v, 'a>(item: &'v Ast<'a>) -> Option<&'v Ast<'a>> {
 
 use jsonc_parser::common::Ranged;
 
-fn dossier_files(dir: &Path, diags: &mut Vec<Diag>) -> Vec<PathBuf> {
+/// The `.json` files of `dossiers/`, sorted, each with whether it is a
+/// symbolic link (or of a type not known without following it).
+fn dossier_files(dir: &Path, diags: &mut Vec<Diag>) -> Vec<(PathBuf, bool)> {
     let sub = dir.join("dossiers");
     let entries = match std::fs::read_dir(&sub) {
         Ok(e) => e,
@@ -303,9 +312,13 @@ fn dossier_files(dir: &Path, diags: &mut Vec<Diag>) -> Vec<PathBuf> {
             return Vec::new();
         }
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
+    let mut files: Vec<(PathBuf, bool)> = entries
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let link = e.file_type().map_or(true, |t| t.is_symlink());
+            Some((e.path(), link))
+        })
+        .filter(|(p, _)| {
             p.extension()
                 .is_some_and(|x| x.eq_ignore_ascii_case("json"))
         })
