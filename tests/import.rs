@@ -7,7 +7,11 @@
 //! broken in exactly one way. Errors in `appel.json` are tested on small
 //! temporary folders.
 
-use jury::io::import::{CallFolder, read_folder};
+#[path = "common/folders.rs"]
+mod folders;
+
+use jury::io::import::{CallFolder, read_folder, read_folder_known};
+use jury::store::Store;
 use jury_core::json::{Diag, Severity};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -830,4 +834,125 @@ fn an_attachment_linked_outside_the_call_folder_is_refused() {
         "{}",
         folder.diags[0]
     );
+}
+
+// ------------------------------------------- reopening a folder (issue 15)
+
+/// Opens the folder in both databases: `full` reads every file, `quick`
+/// skips those its database knows. Both must say and store the same; returns
+/// how many dossiers `quick` did not parse again.
+#[track_caller]
+fn open_both(dir: &Path, full: &mut Store, quick: &mut Store) -> usize {
+    let all = read_folder(dir).expect("usable");
+    let known = quick.known_files().expect("known files");
+    let skipping = read_folder_known(dir, all.call.clone(), &known);
+    assert_eq!(skipping.diags, all.diags);
+    assert_eq!(
+        skipping.known + skipping.dossiers.len(),
+        all.dossiers.len(),
+        "every dossier is read or known"
+    );
+    let full_report = all.import_into(full).expect("full import");
+    let quick_report = skipping.import_into(quick).expect("quick import");
+    assert_eq!(quick_report, full_report);
+    assert_eq!(
+        quick.load_dossiers().expect("quick"),
+        full.load_dossiers().expect("full")
+    );
+    skipping.known
+}
+
+/// Reopening skips the files the database holds as they are, and reports
+/// exactly what reading every file reports: a piece gone since, a dossier
+/// changed in its file (every time the folder is opened), a new file taking
+/// a known file's reference.
+#[test]
+fn a_reopened_folder_reports_what_reading_every_file_reports() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("appel");
+    folders::copy_dir(&broken_dir(), &dir);
+    let mut full = Store::open(&tmp.path().join("full.sqlite")).expect("full");
+    let mut quick = Store::open(&tmp.path().join("quick.sqlite")).expect("quick");
+    assert_eq!(
+        open_both(&dir, &mut full, &mut quick),
+        0,
+        "nothing known yet"
+    );
+    // good-1 and good-2 were read without a problem: not parsed again.
+    let clean = open_both(&dir, &mut full, &mut quick);
+    assert!(clean >= 2, "{clean}");
+
+    std::fs::rename(dir.join("pieces/BRK-002.pdf"), tmp.path().join("away.pdf")).expect("mv");
+    assert_eq!(open_both(&dir, &mut full, &mut quick), clean - 1);
+    std::fs::rename(tmp.path().join("away.pdf"), dir.join("pieces/BRK-002.pdf")).expect("mv");
+    assert_eq!(open_both(&dir, &mut full, &mut quick), clean);
+
+    let good = dir.join("dossiers/good-1.json");
+    let original = std::fs::read_to_string(&good).expect("good-1");
+    std::fs::write(&good, original.replace("Grasse", "Vence")).expect("edit");
+    assert_eq!(open_both(&dir, &mut full, &mut quick), clean - 1);
+    assert_eq!(open_both(&dir, &mut full, &mut quick), clean - 1);
+
+    // Sorted before good-2, a copy of it takes its reference first.
+    std::fs::copy(
+        dir.join("dossiers/good-2.json"),
+        dir.join("dossiers/a-copy.json"),
+    )
+    .expect("copy");
+    let known = open_both(&dir, &mut full, &mut quick);
+    assert_eq!(known, clean - 2);
+    let again = read_folder(&dir).expect("usable");
+    assert!(
+        again
+            .diags
+            .iter()
+            .any(|d| d.path == "dossiers/good-2.json" && d.message.contains("déjà utilisée")),
+        "{:#?}",
+        again.diags
+    );
+}
+
+/// Only links are resolved one by one: a dossier file linked out of the call
+/// folder is refused, one linked inside it is read, and a `dossiers/` that
+/// is itself a link out refuses its plain files.
+#[cfg(unix)]
+#[test]
+fn dossier_files_linked_out_of_the_call_folder_are_refused() {
+    let dir = temp_call(APPEL);
+    let outside = tempfile::tempdir().expect("outside");
+    let good = broken_dir().join("dossiers/good-1.json");
+    std::fs::copy(&good, outside.path().join("out.json")).expect("copy");
+    std::fs::copy(&good, dir.path().join("kept.json")).expect("copy");
+    let link = |to: &Path, name: &str| {
+        std::os::unix::fs::symlink(to, dir.path().join("dossiers").join(name)).expect("link")
+    };
+    link(&outside.path().join("out.json"), "a-out.json");
+    link(&dir.path().join("kept.json"), "b-in.json");
+    let folder = read_folder(dir.path()).expect("usable");
+    assert_eq!(imported_from(&folder, "dossiers/b-in.json"), ["BRK-001"]);
+    assert!(imported_from(&folder, "dossiers/a-out.json").is_empty());
+    assert!(
+        only_diag(&folder, "dossiers/a-out.json")
+            .message
+            .contains("lien symbolique menant hors du dossier de l'appel"),
+        "{:#?}",
+        folder.diags
+    );
+
+    // Moved out and linked back: its plain file is out, its link still in.
+    std::fs::copy(&good, dir.path().join("dossiers/c-plain.json")).expect("copy");
+    std::fs::rename(dir.path().join("dossiers"), outside.path().join("d")).expect("mv");
+    std::os::unix::fs::symlink(outside.path().join("d"), dir.path().join("dossiers"))
+        .expect("link");
+    let folder = read_folder(dir.path()).expect("usable");
+    assert_eq!(imported_from(&folder, "dossiers/b-in.json"), ["BRK-001"]);
+    for name in ["a-out.json", "c-plain.json"] {
+        assert!(
+            only_diag(&folder, &format!("dossiers/{name}"))
+                .message
+                .contains("lien symbolique"),
+            "{:#?}",
+            folder.diags
+        );
+    }
 }

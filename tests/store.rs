@@ -180,7 +180,7 @@ fn schema_version_and_pragmas_are_set() {
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("mode");
-    assert_eq!(version, 20);
+    assert_eq!(version, 21);
     assert_eq!(mode, "wal");
 }
 
@@ -351,7 +351,7 @@ fn letters_produced_before_signature_dates_read_back_undated() {
     // The database as version 4 left it: letters without their date.
     let conn = rusqlite::Connection::open(&db).expect("raw");
     conn.execute_batch(
-        "DROP TABLE validations; DROP TABLE issued_shortlist; DROP TABLE assignments; ALTER TABLE letters DROP COLUMN signed_on; DROP TABLE decision_snapshots; ALTER TABLE decisions DROP COLUMN guarded; DROP TABLE chair_key; DROP TABLE member_keys; DROP TABLE audit_private; DROP TABLE piece_requests; DROP TRIGGER scores_version_insert; DROP TRIGGER scores_version_update; DROP TABLE dossier_versions; ALTER TABLE dossiers DROP COLUMN version; ALTER TABLE scores DROP COLUMN dossier_version; DROP TABLE absences; ALTER TABLE sessions DROP COLUMN stage; DROP TABLE audition_slots; DROP TABLE audition_unavailability; DROP TABLE convocations; ALTER TABLE decisions DROP COLUMN amount; ALTER TABLE decisions DROP COLUMN budget_override; DROP TABLE withdrawals; ALTER TABLE sessions DROP COLUMN lot; PRAGMA user_version = 4;",
+        "DROP TABLE validations; DROP TABLE issued_shortlist; DROP TABLE assignments; ALTER TABLE letters DROP COLUMN signed_on; DROP TABLE decision_snapshots; ALTER TABLE decisions DROP COLUMN guarded; DROP TABLE chair_key; DROP TABLE member_keys; DROP TABLE audit_private; DROP TABLE piece_requests; DROP TRIGGER scores_version_insert; DROP TRIGGER scores_version_update; DROP TABLE dossier_versions; ALTER TABLE dossiers DROP COLUMN version; ALTER TABLE scores DROP COLUMN dossier_version; DROP TABLE absences; ALTER TABLE sessions DROP COLUMN stage; DROP TABLE audition_slots; DROP TABLE audition_unavailability; DROP TABLE convocations; ALTER TABLE decisions DROP COLUMN amount; ALTER TABLE decisions DROP COLUMN budget_override; DROP TABLE withdrawals; ALTER TABLE sessions DROP COLUMN lot; DROP TABLE folder_files; PRAGMA user_version = 4;",
     )
         .expect("downgrade");
     drop(conn);
@@ -401,4 +401,19 @@ fn a_member_in_conflict_records_neither_decision_nor_consensus() {
     store
         .record_decision("Nadia Benali", session, &draft, false, true)
         .expect("the secretary stands in");
+}
+
+/// Issue 15: the call folder's file names and pieces' paths the database
+/// keeps to reopen quickly can name applicants; anonymising forgets them.
+#[test]
+fn anonymising_forgets_the_folder_s_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("j.sqlite");
+    let (mut store, _) = open_synced(&db, &sample());
+    assert_eq!(store.known_files().expect("known").len(), 28);
+    let call = read_folder(&sample()).expect("call").call;
+    store
+        .anonymise("Sylvie Marcellin", &call)
+        .expect("anonymised");
+    assert!(store.known_files().expect("known").is_empty());
 }

@@ -102,6 +102,70 @@ impl Dossier {
         Dossier::from_ast(&src, &ast, None)
     }
 
+    /// Rebuilds a dossier from the JSON the database keeps, which was
+    /// validated when it came in (import, form, accepted file): the fields
+    /// are read, not checked again, so a large call reopens without
+    /// re-validating every dossier. `hash` is its [`content_hash`]. None
+    /// when even the reference or the reception time cannot be read.
+    pub fn from_stored(raw: Value, hash: String) -> Option<Dossier> {
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+        let reference = text(raw.get("reference"))?;
+        let received_at =
+            DateTime::parse_from_rfc3339(raw.get("received_at").and_then(Value::as_str)?).ok()?;
+        let mut missing = Vec::new();
+        // As `Fields::filled` reads them: absent, null or blank is « à compléter ».
+        let mut want = |v: &Value, pointer: &'static str| {
+            let filled = v
+                .pointer(pointer)
+                .and_then(Value::as_str)
+                .filter(|s| !s.trim().is_empty());
+            if filled.is_none() {
+                missing.push(pointer);
+            }
+            filled.unwrap_or_default().to_string()
+        };
+        let structure = want(&raw, "/structure/name");
+        want(&raw, "/structure/address/street");
+        let postcode = want(&raw, "/structure/address/postcode");
+        let city = want(&raw, "/structure/address/city");
+        let representative = want(&raw, "/structure/representative/name");
+        want(&raw, "/structure/representative/title");
+        let email = want(&raw, "/structure/email");
+        let professional = want(&raw, "/professional/name");
+        want(&raw, "/professional/role");
+        let status = want(&raw, "/professional/employment");
+        let attachments = raw
+            .get("attachments")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|a| {
+                        Some(Attachment {
+                            title: text(a.get("title"))?,
+                            path: text(a.get("path"))?,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(Dossier {
+            reference,
+            received_at,
+            structure,
+            city,
+            postcode,
+            representative,
+            professional,
+            employment: Employment::parse(&status),
+            email,
+            missing,
+            attachments,
+            raw,
+            hash,
+        })
+    }
+
     /// A field by JSON Pointer (RFC 6901).
     pub fn pointer(&self, pointer: &str) -> Option<&Value> {
         self.raw.pointer(pointer)
@@ -367,6 +431,59 @@ mod tests {
         assert!(!is_inside("../a.pdf"));
         assert!(!is_inside("/etc/passwd"));
         assert!(!is_inside("pieces/../../a.pdf"));
+    }
+}
+
+#[cfg(test)]
+mod stored {
+    use super::{Dossier, content_hash};
+    use serde_json::json;
+
+    /// What the database keeps reads back as the validating parse reads it,
+    /// filled, partly blank or null sections alike.
+    #[test]
+    fn a_stored_dossier_reads_as_the_validating_parse_does() {
+        let complete = json!({
+            "format": "jury-dossier/1",
+            "reference": "A-1",
+            "received_at": "2025-07-03T16:42:00+02:00",
+            "structure": {
+                "name": "Centre social",
+                "address": { "street": "1 rue", "postcode": "06000", "city": "Nice" },
+                "representative": { "name": "Ada", "title": "Présidente" },
+                "email": "a@b.fr"
+            },
+            "professional": { "name": "Léa", "role": "animatrice", "employment": "benevole" },
+            "attachments": [{ "title": "Budget", "path": "pieces/b.pdf" }],
+            "extra": { "kept": [1, 2.5, null] }
+        });
+        let partial = json!({
+            "reference": "A-2",
+            "received_at": "2025-07-04T09:00:00Z",
+            "structure": { "name": "  ", "address": null, "representative": { "name": "Bo" } },
+            "professional": null,
+            "format": "jury-dossier/1"
+        });
+        let bare = json!({
+            "format": "jury-dossier/1",
+            "reference": "A-3",
+            "received_at": "2025-07-05T10:00:00+01:00",
+            "professional": { "employment": "" },
+            "attachments": []
+        });
+        for v in [complete, partial, bare] {
+            let validated = Dossier::from_value(&v).expect("valid");
+            let stored = Dossier::from_stored(v.clone(), content_hash(&v)).expect("readable");
+            assert_eq!(stored, validated);
+        }
+    }
+
+    #[test]
+    fn a_stored_dossier_without_its_reference_is_unreadable() {
+        let v = json!({ "received_at": "2025-07-05T10:00:00+01:00" });
+        assert_eq!(Dossier::from_stored(v, String::new()), None);
+        let v = json!({ "reference": "A", "received_at": "hier" });
+        assert_eq!(Dossier::from_stored(v, String::new()), None);
     }
 }
 

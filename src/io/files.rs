@@ -81,6 +81,11 @@ pub const MAX_READ: u64 = 20 * 1024 * 1024;
 /// Only a regular file is opened (a FIFO would block, a device never end),
 /// and only up to [`MAX_READ`] bytes.
 pub fn read_utf8(path: &Path, display: &str) -> Result<String, Diag> {
+    decode_utf8(read_bytes(path, display)?, display)
+}
+
+/// A file's bytes, read as [`read_utf8`] reads them, not yet decoded.
+pub fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, Diag> {
     use std::io::Read;
     let refuse = |message: String| Diag {
         path: display.to_string(),
@@ -120,15 +125,51 @@ pub fn read_utf8(path: &Path, display: &str) -> Result<String, Diag> {
     if bytes.len() as u64 > MAX_READ {
         return Err(too_big());
     }
-    decode_utf8(bytes, display)
+    Ok(bytes)
 }
 
 /// Whether `path`, once symbolic links are followed, is inside `root`: a
 /// link in a call folder may not lead to the rest of the disk.
 pub fn inside(root: &Path, path: &Path) -> bool {
-    match (path.canonicalize(), root.canonicalize()) {
-        (Ok(real), Ok(root)) => real.starts_with(root),
-        _ => false,
+    Resolved::new(root).inside(path)
+}
+
+/// A call folder with its real path resolved once: reading 100 000 dossier
+/// files and their pieces does not resolve it again for each.
+pub struct Resolved<'a> {
+    dir: &'a Path,
+    /// None when the folder itself cannot be resolved: nothing is inside.
+    root: Option<PathBuf>,
+}
+
+impl<'a> Resolved<'a> {
+    pub fn new(dir: &'a Path) -> Resolved<'a> {
+        Resolved {
+            dir,
+            root: dir.canonicalize().ok(),
+        }
+    }
+
+    /// See [`inside`].
+    pub fn inside(&self, path: &Path) -> bool {
+        match (path.canonicalize(), &self.root) {
+            (Ok(real), Some(root)) => real.starts_with(root),
+            _ => false,
+        }
+    }
+
+    /// See [`piece_in`].
+    pub fn piece(&self, p: &str) -> Piece {
+        let (Ok(real), Some(root)) = (self.dir.join(p).canonicalize(), &self.root) else {
+            return Piece::Missing;
+        };
+        if !real.starts_with(root) {
+            Piece::Outside
+        } else if real.is_file() {
+            Piece::Found
+        } else {
+            Piece::Missing
+        }
     }
 }
 
@@ -146,16 +187,7 @@ pub fn outside(display: &str) -> Diag {
 /// Where an attachment's relative path leads: a file inside the call folder
 /// once symbolic links are followed, or not.
 pub fn piece_in(dir: &Path, p: &str) -> Piece {
-    let (Ok(real), Ok(root)) = (dir.join(p).canonicalize(), dir.canonicalize()) else {
-        return Piece::Missing;
-    };
-    if !real.starts_with(&root) {
-        Piece::Outside
-    } else if real.is_file() {
-        Piece::Found
-    } else {
-        Piece::Missing
-    }
+    Resolved::new(dir).piece(p)
 }
 
 /// The call folder's `lettres/*.txt`, by decision id.

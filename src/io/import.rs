@@ -2,9 +2,10 @@
 //! or one file holding an array). Good files are read even when others are
 //! bad; every problem is a positioned diagnostic.
 
+use crate::store::{FileDossier, FileRecord, KnownFiles};
 use jsonc_parser::ast::Value as Ast;
 use jury_core::call::Call;
-use jury_core::dossier::Dossier;
+use jury_core::dossier::{Dossier, Piece};
 use jury_core::json::{Diag, Severity, Src};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,14 @@ pub struct CallFolder {
     /// Letter templates of the call (`lettres/<decision>.txt`), by decision id.
     pub templates: std::collections::BTreeMap<String, String>,
     /// Valid dossiers, with the file each came from (relative to the folder).
+    /// Read with [`read_folder_known`], only those of files not known.
     pub dossiers: Vec<(Dossier, String)>,
+    /// Dossiers of files the database already holds as they are (see
+    /// [`read_folder_known`]): not parsed again, not in `dossiers`.
+    pub known: usize,
+    /// The files parsed without any problem, for the database to know them
+    /// at the next reading.
+    pub files: Vec<(String, FileRecord)>,
     /// Installed from a member's bundle: that member and the dossiers the
     /// chair assigned them.
     pub rapporteurs: Option<(String, Vec<String>)>,
@@ -37,7 +45,9 @@ impl CallFolder {
         store.sync_templates(&self.templates)?;
         let path = std::fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
         store.set_meta(crate::store::CALL_DIR_KEY, &path.display().to_string())?;
-        let report = store.sync_dossiers(&self.dossiers)?;
+        let mut report = store.sync_dossiers(&self.dossiers)?;
+        report.unchanged += self.known;
+        store.remember_files(&self.files)?;
         if let Some((member, dossiers)) = &self.rapporteurs {
             store.sync_issued_assignments(member, dossiers)?;
         }
@@ -78,16 +88,57 @@ pub fn read_call(dir: &Path) -> Result<Call, Vec<Diag>> {
 /// Reads the whole folder. `Err` only when `appel.json` itself is unusable.
 pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
     let call = read_call(dir)?;
+    Ok(read_folder_known(dir, call, &KnownFiles::new()))
+}
+
+/// Reads the folder of `call` (its `appel.json` already read), skipping the
+/// dossier files `known` holds as they are: a file whose bytes give the
+/// digest kept for it, whose references no earlier file took and whose
+/// pieces are all still there is not parsed again, since parsing it would
+/// give the same dossiers without a problem. Its dossiers are counted in
+/// `known`; every other file is read as [`read_folder`] reads it.
+pub fn read_folder_known(dir: &Path, call: Call, known: &KnownFiles) -> CallFolder {
     let mut diags = Vec::new();
     let mut dossiers: Vec<(Dossier, String)> = Vec::new();
+    let mut files = Vec::new();
+    let mut unchanged = 0;
     let mut seen: HashMap<String, String> = HashMap::new();
-    for file in dossier_files(dir, &mut diags) {
+    let folder = crate::io::files::Resolved::new(dir);
+    // `dossiers/` resolved once: an entry that is not a link is where it is
+    // listed, so only links are resolved one by one.
+    let listed_inside = folder.inside(&dir.join("dossiers"));
+    for (file, link) in dossier_files(dir, &mut diags) {
         let display = relative(dir, &file);
-        if !crate::io::files::inside(dir, &file) {
+        if !(if link {
+            folder.inside(&file)
+        } else {
+            listed_inside
+        }) {
             diags.push(crate::io::files::outside(&display));
             continue;
         }
-        let text = match crate::io::files::read_utf8(&file, &display) {
+        let bytes = match crate::io::files::read_bytes(&file, &display) {
+            Ok(b) => b,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let digest = file_digest(&bytes);
+        if let Some(record) = known.get(&display).filter(|r| {
+            r.digest == digest
+                && r.dossiers.iter().all(|d| {
+                    !seen.contains_key(&d.reference)
+                        && d.pieces.iter().all(|p| folder.piece(p) == Piece::Found)
+                })
+        }) {
+            for d in &record.dossiers {
+                seen.insert(d.reference.clone(), display.clone());
+            }
+            unchanged += record.dossiers.len();
+            continue;
+        }
+        let text = match jury_core::json::decode_utf8(bytes, &display) {
             Ok(t) => t,
             Err(d) => {
                 diags.push(d);
@@ -114,12 +165,13 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
             d.severity = Severity::Warning;
             diags.push(d);
         }
+        let problems = diags.len();
+        let mut record = FileRecord {
+            digest,
+            dossiers: Vec::new(),
+        };
         for item in items {
-            match Dossier::from_ast(
-                &src,
-                item,
-                Some(&|p: &str| crate::io::files::piece_in(dir, p)),
-            ) {
+            match Dossier::from_ast(&src, item, Some(&|p: &str| folder.piece(p))) {
                 Ok(d) => {
                     if let Some(first) = seen.get(&d.reference) {
                         let at = reference_node(item).map(|n| n.start()).unwrap_or(0);
@@ -130,10 +182,18 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
                         continue;
                     }
                     seen.insert(d.reference.clone(), display.clone());
+                    record.dossiers.push(FileDossier {
+                        reference: d.reference.clone(),
+                        hash: d.hash.clone(),
+                        pieces: d.attachments.iter().map(|a| a.path.clone()).collect(),
+                    });
                     dossiers.push((d, display.clone()));
                 }
                 Err(mut errs) => diags.append(&mut errs),
             }
+        }
+        if diags.len() == problems && !record.dossiers.is_empty() {
+            files.push((display, record));
         }
     }
     let (templates, mut template_errors) = crate::io::files::read_overrides(dir);
@@ -147,15 +207,27 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
         diags.push(d);
         None
     });
-    Ok(CallFolder {
+    CallFolder {
         dir: dir.to_path_buf(),
         call,
         templates,
         dossiers,
+        known: unchanged,
+        files,
         rapporteurs,
         convoques,
         diags,
-    })
+    }
+}
+
+/// What a dossier file's digest covers: its bytes, and the Jury reading it,
+/// since another version may read the same bytes differently.
+fn file_digest(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(concat!("jury ", env!("CARGO_PKG_VERSION"), "\n").as_bytes());
+    h.update(bytes);
+    jury_core::hex(&h.finalize())
 }
 
 impl CallFolder {
@@ -223,7 +295,9 @@ fn reference_node<'v, 'a>(item: &'v Ast<'a>) -> Option<&'v Ast<'a>> {
 
 use jsonc_parser::common::Ranged;
 
-fn dossier_files(dir: &Path, diags: &mut Vec<Diag>) -> Vec<PathBuf> {
+/// The `.json` files of `dossiers/`, sorted, each with whether it is a
+/// symbolic link (or of a type not known without following it).
+fn dossier_files(dir: &Path, diags: &mut Vec<Diag>) -> Vec<(PathBuf, bool)> {
     let sub = dir.join("dossiers");
     let entries = match std::fs::read_dir(&sub) {
         Ok(e) => e,
@@ -238,9 +312,13 @@ fn dossier_files(dir: &Path, diags: &mut Vec<Diag>) -> Vec<PathBuf> {
             return Vec::new();
         }
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
+    let mut files: Vec<(PathBuf, bool)> = entries
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let link = e.file_type().map_or(true, |t| t.is_symlink());
+            Some((e.path(), link))
+        })
+        .filter(|(p, _)| {
             p.extension()
                 .is_some_and(|x| x.eq_ignore_ascii_case("json"))
         })

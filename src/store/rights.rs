@@ -138,6 +138,9 @@ impl Store {
                 )?;
             }
             let private_parts = tx.execute("DELETE FROM audit_private", [])?;
+            // The folder's file names and pieces' paths can name applicants,
+            // like `dossiers.source`; the cache only saves a parse.
+            tx.execute("DELETE FROM folder_files", [])?;
             let letter_dirs: Vec<String> = {
                 let mut stmt = tx.prepare("SELECT pdf FROM letters ORDER BY pdf")?;
                 let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;

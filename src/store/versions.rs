@@ -6,7 +6,7 @@
 use super::{Store, StoreError, TxError, audit, now};
 use jury_core::dossier::{Dossier, changed_fields, content_hash};
 use jury_core::records::Stale;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
 /// Where a new version comes from.
@@ -28,20 +28,15 @@ impl Origin {
     }
 }
 
-impl Store {
-    /// Whether `hash` is one of the versions `reference` has had.
-    pub(super) fn is_known_version(&self, reference: &str, hash: &str) -> Result<bool, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT 1 FROM dossier_versions WHERE reference = ?1 AND hash = ?2",
-                params![reference, hash],
-                |_| Ok(()),
-            )
-            .optional()
-            .map(|found| found.is_some())
-            .map_err(|e| self.err(e))
-    }
+/// Whether `hash` is one of the versions `reference` has had.
+pub(super) fn is_known(conn: &Connection, reference: &str, hash: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM dossier_versions WHERE reference = ?1 AND hash = ?2")?
+        .query_row(params![reference, hash], |_| Ok(()))
+        .optional()
+        .map(|found| found.is_some())
+}
 
+impl Store {
     /// Makes `content` the next version of `reference`, by `actor`. The
     /// content must already read as a dossier (the caller checked it like
     /// the importer does). Returns the new version, or None when nothing

@@ -124,14 +124,14 @@ impl App {
     /// Opens a call, the passphrase (if the database is encrypted, or is
     /// created encrypted) obtained from `secret` before the screen is taken.
     pub fn open_with(opts: Options, secret: &secret::Source) -> Result<App, StartError> {
-        let folder = import::read_folder(&opts.call_dir).map_err(StartError::Call)?;
+        let call = import::read_call(&opts.call_dir).map_err(StartError::Call)?;
         let mut files: Vec<PathBuf> = keys::user_keymap_path().into_iter().collect();
         files.extend(opts.keymap.clone());
         let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
         let keymap = keys::load_keymap(&refs).map_err(StartError::Keymap)?;
         let db = match opts.db {
             Some(p) => p,
-            None => crate::store::default_path(&folder.call.id).ok_or(StartError::NoDataDir)?,
+            None => crate::store::default_path(&call.id).ok_or(StartError::NoDataDir)?,
         };
         let key = secret
             .for_open(&db, opts.lang)
@@ -141,14 +141,22 @@ impl App {
             return Err(StartError::Store(StoreError::NotEncrypted(db)));
         }
         let mut store = Store::open_with(&db, key.as_ref()).map_err(StartError::Store)?;
+        // The files the database holds as they are need no parsing again.
+        let known = store.known_files().map_err(StartError::Store)?;
+        let folder = import::read_folder_known(&opts.call_dir, call, &known);
+        drop(known);
         let sync = folder.import_into(&mut store).map_err(StartError::Store)?;
-        // The files' copies are in the database now; drop them before loading it.
+        // The files' copies are in the database now: gone before it is
+        // loaded, so only one copy of the dossiers is ever alive.
         let crate::io::import::CallFolder {
             call,
             templates,
             diags,
+            dossiers,
+            files: records,
             ..
         } = folder;
+        drop((dossiers, records));
         let mut report = diags;
         report.extend(sync.changed);
         let pending_files = sync.pending;

@@ -1,0 +1,102 @@
+//! What the call folder's dossier files held when last read. Reopening a
+//! call of 100 000 dossiers would otherwise parse and validate every file
+//! again only to find it unchanged: a file whose bytes hash to the digest
+//! kept here, and whose dossiers the database holds as they were, is not
+//! parsed again (see `io::import::read_folder_known`). A cache, not part of
+//! the record: no event, and `jury verify` does not read it.
+
+use super::{Store, StoreError, TxError, versions};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A dossier file as last read without any problem.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// The file's digest: its bytes and the reading Jury's version.
+    pub digest: String,
+    /// The dossiers it gave, in file order.
+    pub dossiers: Vec<FileDossier>,
+}
+
+/// One dossier of a [`FileRecord`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileDossier {
+    pub reference: String,
+    /// Its content hash, as the import compares it with the stored one.
+    pub hash: String,
+    /// Its attachments' paths: a piece gone since is still reported.
+    pub pieces: Vec<String>,
+}
+
+/// Dossier files by their path in the call folder (`dossiers/x.json`).
+pub type KnownFiles = HashMap<String, FileRecord>;
+
+impl Store {
+    /// The files last read without a problem whose every dossier the
+    /// database holds as the file has it (the current version or an earlier
+    /// one): reading them again would find nothing new. A file with a
+    /// dossier changed since its import is left out, so it is read and
+    /// reported again.
+    pub fn known_files(&self) -> Result<KnownFiles, StoreError> {
+        let current: HashMap<String, String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT reference, hash FROM dossiers")
+                .map_err(|e| self.err(e))?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(|e| self.err(e))?;
+            rows.collect::<Result<_, _>>().map_err(|e| self.err(e))?
+        };
+        let mut stmt = self
+            .conn
+            .prepare("SELECT source, record FROM folder_files")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(e))?;
+        let mut known = KnownFiles::new();
+        for row in rows {
+            let (source, text) = row.map_err(|e| self.err(e))?;
+            // A record this Jury cannot read only costs a parse.
+            let Ok(record) = serde_json::from_str::<FileRecord>(&text) else {
+                continue;
+            };
+            let mut held = true;
+            for d in &record.dossiers {
+                held = match current.get(&d.reference) {
+                    Some(hash) if *hash == d.hash => true,
+                    Some(_) => versions::is_known(&self.conn, &d.reference, &d.hash)
+                        .map_err(|e| self.err(e))?,
+                    None => false,
+                };
+                if !held {
+                    break;
+                }
+            }
+            if held {
+                known.insert(source, record);
+            }
+        }
+        Ok(known)
+    }
+
+    /// Keeps what the files just read held, in one transaction.
+    pub fn remember_files(&mut self, files: &[(String, FileRecord)]) -> Result<(), StoreError> {
+        if files.is_empty() {
+            return Ok(());
+        }
+        self.write(|tx| {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO folder_files (source, record) VALUES (?1, ?2)
+                 ON CONFLICT (source) DO UPDATE SET record = excluded.record",
+            )?;
+            for (source, record) in files {
+                let text = serde_json::to_string(record).unwrap_or_default();
+                insert.execute(params![source, text])?;
+            }
+            Ok::<_, TxError>(())
+        })
+    }
+}
