@@ -142,12 +142,15 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         .list_offset
         .min(s.dossiers.view.len().saturating_sub(1));
     let window = &s.dossiers.view[offset..(offset + shown.max(1)).min(s.dossiers.view.len())];
+    // Highlights for the rows on screen only, the query folded once.
+    let query = s.search_query();
     let rows: Vec<Row> = window
         .iter()
         .map(|i| {
             let e = &s.batch.entries[*i];
             let d = &e.dossier;
-            let hl = s.dossiers.highlights.get(i);
+            let hl = (!query.is_empty()).then(|| s.highlights(*i, &query));
+            let hl = hl.as_ref();
             let eval = s.evaluation(&d.reference);
             let total = match eval.on_scale {
                 Some(x) => lang.num(x, 1),

@@ -10,7 +10,7 @@ use jury_core::eligibility::{self, Report};
 use jury_core::fr::Lang;
 use jury_core::json::Diag;
 use jury_core::records::ScoreRow;
-use jury_core::search::{Haystack, Searcher};
+use jury_core::search::Haystack;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -103,6 +103,18 @@ pub struct Entry {
     pub version: i64,
 }
 
+/// A dossier's searchable fields, in the order `Haystack` holds them
+/// (`SEARCH_FIELDS`, `F_REFERENCE`…).
+pub(crate) fn search_fields(d: &Dossier) -> [&str; SEARCH_FIELDS] {
+    [
+        &d.reference,
+        &d.structure,
+        &d.city,
+        &d.professional,
+        &d.representative,
+    ]
+}
+
 impl Entry {
     pub fn new(
         call: &Call,
@@ -113,13 +125,7 @@ impl Entry {
     ) -> Entry {
         let eligibility = eligibility::evaluate(call, &d, lang);
         let late = eligibility::is_late(call, &d);
-        let haystack = Haystack::new(&[
-            &d.reference,
-            &d.structure,
-            &d.city,
-            &d.professional,
-            &d.representative,
-        ]);
+        let haystack = Haystack::new(&search_fields(&d));
         let to_complete = jury_core::completion::to_complete(call, templates, &d);
         let lots = call.answer(&d.raw).lots;
         Entry {
@@ -360,7 +366,6 @@ impl State {
             page: 10,
             dossiers: DossiersView {
                 view: Vec::new(),
-                highlights: HashMap::new(),
                 selected: 0,
                 focus: Pane::List,
                 filter: String::new(),
@@ -374,7 +379,7 @@ impl State {
                 list_offset: 0,
                 list_rows: 20,
                 progress_cache: HashMap::new(),
-                searcher: Searcher::default(),
+                search: Default::default(),
             },
             committee_view: CommitteeView {
                 normalised: false,
@@ -514,7 +519,7 @@ impl State {
         );
         self.refresh_committee_view();
         self.refresh_letters();
-        self.refresh_view(None);
+        self.refresh_view();
     }
 
     pub fn set_committee_data(&mut self, data: jury_core::records::CommitteeData) {
@@ -594,7 +599,7 @@ impl State {
         }
         if changed {
             self.dossiers.progress_cache.clear();
-            self.refresh_view(None);
+            self.refresh_view();
         }
     }
 
