@@ -38,7 +38,7 @@ fn highlighted(text: &str, hits: Option<&Vec<usize>>, t: &Theme) -> Line<'static
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.env.lang;
     let focused = s.dossiers.focus == Pane::List && matches!(s.mode, Mode::Normal | Mode::Filter);
-    let (mine_done, mine) = s.mine_scored();
+    let (mine_done, mine) = (s.dossiers.counts.mine_done, s.dossiers.counts.mine);
     let mut title = format!(
         "{} ({}/{})",
         lang.tr(text::DOSSIERS),
@@ -99,14 +99,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     }
     let inner_w = area.width.saturating_sub(2);
     let wide = inner_w >= 60;
-    let ref_w = s
-        .dossiers
-        .view
-        .iter()
-        .map(|i| s.batch.entries[*i].dossier.reference.width())
-        .max()
-        .unwrap_or(10)
-        .min(18) as u16;
+    let ref_w = s.dossiers.ref_width;
     let mut widths = vec![
         Constraint::Length(1),
         Constraint::Length(ref_w),

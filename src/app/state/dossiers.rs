@@ -8,6 +8,7 @@ use jury_core::fr::Lang;
 use jury_core::grid::{self, Evaluation, Scores};
 use jury_core::search::{self, Query};
 use std::collections::HashMap;
+use unicode_width::UnicodeWidthStr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
@@ -156,6 +157,23 @@ pub struct DossiersView {
     /// The reviewer's progress per dossier, rebuilt by `recompute`.
     pub(super) progress_cache: HashMap<String, Progress>,
     pub(super) search: SearchSteps,
+    /// The counts the list's title and the header show, and the width of
+    /// the references' column (from the list without the search, so it
+    /// does not change while typing or scrolling): made by `refresh_view`,
+    /// read by every frame.
+    pub counts: ListCounts,
+    pub ref_width: u16,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ListCounts {
+    /// Dossiers the reviewer has scored completely (`scored_count`).
+    pub scored: usize,
+    /// The active member's assigned dossiers scored, and assigned (`mine_scored`).
+    pub mine_done: usize,
+    pub mine: usize,
+    /// The candidates the screens show: a lot's, or all.
+    pub candidates: usize,
 }
 
 /// What the search narrows from. `base` is the list without the search
@@ -281,6 +299,24 @@ impl State {
             .filter(|i| self.passes_filter(*i))
             .collect();
         self.sort_view(&mut base);
+        self.dossiers.ref_width = base
+            .iter()
+            .map(|i| self.batch.entries[*i].dossier.reference.width())
+            .max()
+            .unwrap_or(10)
+            .min(18) as u16;
+        let (mine_done, mine) = self.mine_scored();
+        self.dossiers.counts = ListCounts {
+            scored: self.scored_count(),
+            mine_done,
+            mine,
+            candidates: match self.lot() {
+                Some(_) => (0..self.batch.entries.len())
+                    .filter(|i| self.in_scope(*i))
+                    .count(),
+                None => self.batch.entries.len(),
+            },
+        };
         self.dossiers.search = SearchSteps {
             base,
             steps: Vec::new(),

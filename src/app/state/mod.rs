@@ -23,8 +23,8 @@ mod timetable;
 pub use assignment::{AssignmentView, Cell};
 pub use committee::CommitteeView;
 pub use dossiers::{
-    DossiersView, F_CITY, F_REFERENCE, F_STRUCTURE, GridTarget, ListFilter, Pane, Progress,
-    SEARCH_FIELDS, SortKey,
+    DossiersView, F_CITY, F_REFERENCE, F_STRUCTURE, GridTarget, ListCounts, ListFilter, Pane,
+    Progress, SEARCH_FIELDS, SortKey,
 };
 pub use letters::{LetterItem, LettersView, Preview};
 pub use timetable::{Row, SlotProblem, TimetableView, rows as timetable_rows};
@@ -380,6 +380,8 @@ impl State {
                 list_rows: 20,
                 progress_cache: HashMap::new(),
                 search: Default::default(),
+                counts: Default::default(),
+                ref_width: 10,
             },
             committee_view: CommitteeView {
                 normalised: false,
@@ -388,6 +390,7 @@ impl State {
                 selected: 0,
                 offer_promotion: None,
                 coverage: Vec::new(),
+                ref_width: 0,
             },
             letters_view: LettersView {
                 items: Vec::new(),

@@ -263,6 +263,12 @@ fn typing_and_erasing_a_search_shows_what_a_search_from_scratch_shows() {
                 "{:?}",
                 s.dossiers.filter
             );
+            // What frames read, made when the list changed, is what they
+            // would count over the whole batch now.
+            let counts = s.dossiers.counts;
+            assert_eq!(counts.scored, s.scored_count());
+            assert_eq!((counts.mine_done, counts.mine), s.mine_scored());
+            assert_eq!(counts.candidates, s.batch.entries.len());
             // From scratch: the list without the search, its hits in that
             // order, best first.
             let typed = std::mem::take(&mut scratch.dossiers.filter);
@@ -278,6 +284,15 @@ fn typing_and_erasing_a_search_shows_what_a_search_from_scratch_shows() {
                 })
                 .collect();
             hits.sort_by_key(|(_, sc)| std::cmp::Reverse(*sc));
+            // The references' column is as wide as the list without the
+            // search needs: typing does not move the columns.
+            let widest = scratch.dossiers.view.iter().map(|i| {
+                unicode_width::UnicodeWidthStr::width(
+                    scratch.batch.entries[*i].dossier.reference.as_str(),
+                )
+            });
+            let widest = widest.max().unwrap_or(10).min(18) as u16;
+            assert_eq!(s.dossiers.ref_width, widest);
             let expected: Vec<usize> = hits.into_iter().map(|(i, _)| i).collect();
             assert_eq!(s.dossiers.view, expected, "{typed:?}");
         }
