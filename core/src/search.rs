@@ -124,6 +124,38 @@ pub fn score(hay: &Haystack, q: &Query) -> Option<i64> {
         .map(|best| best.max(0))
 }
 
+/// The candidates that match `q`, with their scores, in the candidates'
+/// order. A long list (the first letter searches every dossier) is cut in
+/// one run per core: each match makes its own matcher, so runs share nothing.
+pub fn matches<'a>(
+    candidates: &[usize],
+    hay: impl Fn(usize) -> &'a Haystack + Sync,
+    q: &Query,
+) -> Vec<(usize, i64)> {
+    let run = |part: &[usize]| -> Vec<(usize, i64)> {
+        part.iter()
+            .filter_map(|i| score(hay(*i), q).map(|s| (*i, s)))
+            .collect()
+    };
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if cores < 2 || candidates.len() < 4096 {
+        return run(candidates);
+    }
+    let size = candidates.len().div_ceil(cores);
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = candidates
+            .chunks(size)
+            .map(|part| scope.spawn(move || run(part)))
+            .collect();
+        runs.into_iter()
+            .flat_map(|r| {
+                r.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
 /// Per field, the indices of the original characters the query
 /// matched (empty where it did not), for highlighting.
 pub fn highlights(fields: &[&str], q: &Query) -> Vec<Vec<usize>> {
@@ -205,6 +237,24 @@ mod tests {
     const ALPHABET: &[char] = &[
         'a', 'b', 'e', 'é', 'È', 'l', 'o', 'œ', 'Æ', 'ß', 's', ' ', '-', 'N', '1',
     ];
+
+    #[test]
+    fn a_long_list_searched_on_every_core_gives_the_hits_of_one_run() {
+        let mut rng = Rng(0x5eed_0015_0000_0002);
+        let hays: Vec<Haystack> = (0..9000)
+            .map(|_| Haystack::new(&[&text(&mut rng, ALPHABET, 20), &text(&mut rng, ALPHABET, 20)]))
+            .collect();
+        let candidates: Vec<usize> = (0..hays.len()).rev().collect();
+        for typed in ["a", "bé", "œs"] {
+            let q = Query::new(typed);
+            let one: Vec<(usize, i64)> = candidates
+                .iter()
+                .filter_map(|i| super::score(&hays[*i], &q).map(|s| (*i, s)))
+                .collect();
+            assert!(!one.is_empty(), "{typed}");
+            assert_eq!(matches(&candidates, |i| &hays[i], &q), one, "{typed}");
+        }
+    }
 
     /// What a full match of every field gives: the best score (at least
     /// zero) among the fields the matcher matches with positions.

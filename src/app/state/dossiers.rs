@@ -339,11 +339,11 @@ impl State {
         } else {
             if search.steps.last().is_none_or(|(q, _)| *q != query) {
                 let entries = &self.batch.entries;
-                let found = |i: usize| search::score(&entries[i].haystack, &query).map(|s| (i, s));
-                let hits: Vec<(usize, i64)> = match search.steps.last() {
-                    Some((_, previous)) => previous.iter().filter_map(|(i, _)| found(*i)).collect(),
-                    None => search.base.iter().filter_map(|i| found(*i)).collect(),
+                let candidates: Vec<usize> = match search.steps.last() {
+                    Some((_, previous)) => previous.iter().map(|(i, _)| *i).collect(),
+                    None => search.base.clone(),
                 };
+                let hits = search::matches(&candidates, |i| &entries[i].haystack, &query);
                 search.steps.push((query, hits));
             }
             let mut hits = search
