@@ -514,25 +514,39 @@ fn letters(
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let mut failed = 0;
-    for (part, p) in &prepared {
-        bar.set_message(p.reference.clone());
-        match produce::write_letter(&mut store, &parts[*part], p, out, actor) {
-            Ok(path) => {
-                if !terminal {
-                    println!("{} {}", visible(&p.reference), path.display());
+    for batch in prepared.chunks(produce::LETTER_BATCH) {
+        if let Some((_, p)) = batch.first() {
+            bar.set_message(p.reference.clone());
+        }
+        let outcomes = match produce::write_letters(&mut store, &parts, batch, out, actor) {
+            Ok(outcomes) => outcomes,
+            // Nothing of the batch recorded: every letter of it failed.
+            Err(e) => {
+                failed += batch.len();
+                bar.suspend(|| eprintln!("{}", visible_lines(&e.message(lang))));
+                bar.inc(batch.len() as u64);
+                continue;
+            }
+        };
+        for ((_, p), outcome) in batch.iter().zip(outcomes) {
+            match outcome {
+                Ok(path) => {
+                    if !terminal {
+                        println!("{} {}", visible(&p.reference), path.display());
+                    }
+                }
+                Err(e) => {
+                    failed += 1;
+                    bar.suspend(|| {
+                        eprintln!(
+                            "{}",
+                            visible_lines(&lang.located(&p.reference, e.message(lang)))
+                        )
+                    });
                 }
             }
-            Err(e) => {
-                failed += 1;
-                bar.suspend(|| {
-                    eprintln!(
-                        "{}",
-                        visible_lines(&lang.located(&p.reference, e.message(lang)))
-                    )
-                });
-            }
+            bar.inc(1);
         }
-        bar.inc(1);
     }
     bar.finish_and_clear();
     println!(

@@ -33,14 +33,14 @@ fn picture(s: &Session) -> String {
         .map(|e| st.progress(&e.dossier.reference))
         .collect();
     format!(
-        "aggregates {:?}\nranking {:?}\nprofiles {:?}\nrows {:?}\nview {:?}\nprogress {:?}\nscored {}\ncoverage {:?}\nletters {:?}\npreview {:?}",
+        "aggregates {:?}\nranking {:?}\nprofiles {:?}\nrows {:?}\nview {:?}\nprogress {:?}\ncounts {:?}\ncoverage {:?}\nletters {:?}\npreview {:?}",
         c.aggregates,
         c.ranking,
         c.profiles,
         st.committee_view.rows,
         st.dossiers.view,
         progress,
-        st.scored_count(),
+        st.dossiers.counts,
         st.committee_view.coverage,
         st.letters_view.items,
         st.letters_view.preview,

@@ -977,9 +977,10 @@ fn reasons_read_as_sentences_and_the_minutes_say_who_stood_in() {
     }
 }
 
-/// A signal arriving while a batch of letters is being produced stops it
-/// between two letters: the letter done is whole and recorded, the others
-/// are not started.
+/// A signal arriving while letters are being produced stops them between
+/// two batches (`produce::LETTER_BATCH` letters, rendered on every core and
+/// recorded in one transaction): the letters done are whole and recorded,
+/// the next batch is not started. Three letters make one batch.
 #[test]
 fn a_signal_mid_batch_stops_between_letters() {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -991,7 +992,7 @@ fn a_signal_mid_batch_stops_between_letters() {
     s.act("confirm");
     let signal = AtomicUsize::new(0);
     let mut asked = 0;
-    // The first look at the keyboard comes after the first letter: SIGTERM then.
+    // The first look at the keyboard comes after the first batch: SIGTERM then.
     let mut events = |_wait: std::time::Duration| {
         asked += 1;
         signal.store(15, Ordering::SeqCst);
@@ -1004,7 +1005,7 @@ fn a_signal_mid_batch_stops_between_letters() {
     let rows: i64 = conn
         .query_row("SELECT COUNT(*) FROM letters", [], |r| r.get(0))
         .expect("letters");
-    assert_eq!(rows, 1, "one letter of three, then the signal");
+    assert_eq!(rows, 3, "one batch of three letters, then the signal");
     let pdfs = std::fs::read_dir(&out)
         .expect("letters dir")
         .filter(|e| {
@@ -1012,5 +1013,46 @@ fn a_signal_mid_batch_stops_between_letters() {
                 .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "pdf"))
         })
         .count();
-    assert_eq!(pdfs, 1);
+    assert_eq!(pdfs, 3);
+}
+
+#[test]
+fn letters_made_on_every_core_are_the_ones_made_one_at_a_time_tracked_in_order() {
+    use jury::io::produce;
+    let mut s = closed_session();
+    let signing = produce::Signing {
+        on: chrono::NaiveDate::from_ymd_opt(2025, 7, 9).expect("date"),
+        redate: false,
+    };
+    let parts = produce::load_parts(&s.app.store).expect("the record reads");
+    let prepared = produce::prepare_parts(&parts, None, signing).expect("every letter composes");
+    assert_eq!(prepared.len(), 3);
+    let (together, alone) = (s.letters_dir().join("ensemble"), s.letters_dir().join("un"));
+    let made = produce::write_letters(&mut s.app.store, &parts, &prepared, &together, CHAIR)
+        .expect("one transaction records the batch");
+    assert!(made.iter().all(Result::is_ok));
+    // One event per letter, in the batch's order.
+    let order: Vec<String> = prepared.iter().map(|(_, p)| p.reference.clone()).collect();
+    let events: Vec<String> =
+        s.query("SELECT target FROM audit WHERE action = 'letter' ORDER BY id");
+    assert_eq!(events, order);
+    let rows = "SELECT reference || ' ' || decision_id || ' ' || hash || ' ' || signed_on || ' ' || generated_at FROM letters ORDER BY reference";
+    let tracked: Vec<String> = s.query(rows);
+    for one in prepared.chunks(1) {
+        let made =
+            produce::write_letters(&mut s.app.store, &parts, one, &alone, CHAIR).expect("recorded");
+        assert!(made.iter().all(Result::is_ok));
+    }
+    // Made again one at a time: the same bytes, hashes, dates and moments.
+    assert_eq!(s.query::<String>(rows), tracked);
+    let mut names: Vec<_> = std::fs::read_dir(&together)
+        .expect("letters")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 9, "{names:?}");
+    for name in names {
+        let read = |dir: &Path| std::fs::read(dir.join(&name)).expect("letter file");
+        assert_eq!(read(&together), read(&alone), "{name:?}");
+    }
 }

@@ -395,26 +395,14 @@ mod tests {
         );
     }
 
-    /// A tiny seeded generator (xorshift64*): random committees, same every run.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
+    use crate::test_rng::Rng;
 
     #[test]
     fn random_committees_get_distinct_conflict_free_capped_balanced_rapporteurs() {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         for round in 0..500 {
-            let refs = names("D", 1 + rng.below(45) as usize);
-            let members = names("M", 1 + rng.below(9) as usize);
+            let refs = names("D", 1 + rng.below(45));
+            let members = names("M", 1 + rng.below(9));
             let k = 1 + rng.below(4) as u32;
             let with_conflicts = rng.below(2) == 0;
             let cap = (rng.below(3) == 0).then(|| 1 + rng.below(12) as u32);

@@ -11,6 +11,7 @@ use crate::ranking::{self, Candidate, Ranked};
 use crate::records::{CommitteeData, DecisionRow, Override, Session};
 use crate::stage::{Combine, Stage};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 #[derive(Clone, Debug, Default)]
 pub struct Committee {
@@ -24,13 +25,18 @@ pub struct Committee {
     pub decisions: HashMap<String, DecisionRow>,
     /// Aligned with the dossiers given to `build`.
     pub aggregates: Vec<DossierAggregate>,
-    /// Best first; dossiers without a total last.
+    /// Best first; dossiers without a total last. Replace it with
+    /// [`Committee::set_ranking`], which keeps `rank_index` true.
     pub ranking: Vec<Ranked>,
     /// The candidates the ranking was read from, in [`ranking::order`]:
     /// kept so one dossier's new total moves it alone ([`rescore`]).
     ///
     /// [`rescore`]: Committee::rescore
     order: Vec<Candidate>,
+    /// Each reference's place in `ranking`, built on first use: a frame of
+    /// the committee view and a batch of letters look ranks up by
+    /// reference, which a scan of 100 000 rows per lookup made slow.
+    rank_index: OnceLock<HashMap<String, usize>>,
     pub profiles: BTreeMap<String, Profile>,
     pub basis: Basis,
     /// Eligibility after any override by the chair, aligned with the
@@ -278,6 +284,7 @@ impl Committee {
             aggregates,
             ranking,
             order,
+            rank_index: OnceLock::new(),
             profiles,
             basis,
             verdicts,
@@ -398,7 +405,7 @@ impl Committee {
             })
             .collect();
         c.order = ranking::order(candidates);
-        c.ranking = ranking::rank_ordered(&c.order);
+        c.set_ranking(ranking::rank_ordered(&c.order));
         c.finals = Some(finals);
         // Both stages' records stay whole: the next build starts from them.
         c.data = data;
@@ -449,7 +456,7 @@ impl Committee {
         self.aggregates[i] = agg;
         self.profiles = aggregate::member_profiles(&self.aggregates);
         ranking::reorder(&mut self.order, candidate);
-        self.ranking = ranking::rank_ordered(&self.order);
+        self.set_ranking(ranking::rank_ordered(&self.order));
         true
     }
 
@@ -538,7 +545,25 @@ impl Committee {
     }
 
     pub fn rank_of(&self, reference: &str) -> Option<&Ranked> {
-        self.ranking.iter().find(|r| r.reference == reference)
+        let index = self.rank_index.get_or_init(|| {
+            let mut index = HashMap::with_capacity(self.ranking.len());
+            for (at, r) in self.ranking.iter().enumerate() {
+                // The first row of a reference, as a scan would find it.
+                index.entry(r.reference.clone()).or_insert(at);
+            }
+            index
+        });
+        match index.get(reference).map(|at| self.ranking.get(*at)) {
+            Some(Some(r)) if r.reference == reference => Some(r),
+            // `ranking` reordered in place since the index was built.
+            Some(_) => self.ranking.iter().find(|r| r.reference == reference),
+            None => None,
+        }
+    }
+
+    pub fn set_ranking(&mut self, ranking: Vec<Ranked>) {
+        self.ranking = ranking;
+        self.rank_index = OnceLock::new();
     }
 
     /// How many members scored the dossier at `i` (a grid begun counts;
@@ -588,6 +613,16 @@ mod stage_tests {
         include_str!("../../samples/caf06-pdnp-2025/dossiers/PDNP06-2025-002.json"),
         include_str!("../../samples/caf06-pdnp-2025/dossiers/PDNP06-2025-004.json"),
     ];
+
+    /// The sample call and the three dossiers `D`.
+    fn sample() -> (Call, Vec<Dossier>) {
+        let call = Call::parse("appel.json", CALL).expect("sample");
+        let dossiers = D
+            .iter()
+            .map(|t| Dossier::from_value(&serde_json::from_str(t).expect("json")).expect("dossier"))
+            .collect();
+        (call, dossiers)
+    }
 
     fn session(id: i64, stage: Stage) -> Session {
         Session {
@@ -712,12 +747,32 @@ mod stage_tests {
     }
 
     #[test]
+    fn ranks_are_looked_up_by_reference_as_a_scan_finds_them() {
+        let (call, dossiers) = sample();
+        let refs: Vec<&Dossier> = dossiers.iter().collect();
+        let [a, b, c] = ["PDNP06-2025-001", "PDNP06-2025-002", "PDNP06-2025-004"];
+        let scores = scores(&call, &[(a, 2.0, 0.0), (b, 5.0, 0.0), (c, 4.0, 0.0)]);
+        let mut committee =
+            Committee::build(&call, &refs, &scores, CommitteeData::default(), Basis::Mean);
+        let scan = |c: &Committee, r: &str| c.ranking.iter().find(|x| x.reference == r).cloned();
+        for r in [a, b, c, "PDNP06-2025-999"] {
+            assert_eq!(committee.rank_of(r).cloned(), scan(&committee, r), "{r}");
+        }
+        assert_eq!(committee.rank_of(b).and_then(|r| r.rank), Some(1));
+        // A new ranking, given whole or reordered in place, is what counts.
+        let mut reversed = committee.ranking.clone();
+        reversed.reverse();
+        committee.set_ranking(reversed);
+        assert_eq!(committee.rank_of(a).cloned(), scan(&committee, a));
+        committee.ranking.reverse();
+        for r in [a, b, c] {
+            assert_eq!(committee.rank_of(r).cloned(), scan(&committee, r), "{r}");
+        }
+    }
+
+    #[test]
     fn the_audition_ranks_the_convened_on_the_combined_score() {
-        let call = Call::parse("appel.json", CALL).expect("sample");
-        let dossiers: Vec<Dossier> = D
-            .iter()
-            .map(|t| Dossier::from_value(&serde_json::from_str(t).expect("json")).expect("dossier"))
-            .collect();
+        let (call, dossiers) = sample();
         let refs: Vec<&Dossier> = dossiers.iter().collect();
         let [a, b, c] = ["PDNP06-2025-001", "PDNP06-2025-002", "PDNP06-2025-004"];
         // A was best on paper, B met the panel better: 40 % dossier, 60 % audition.
@@ -793,11 +848,7 @@ mod stage_tests {
 
     #[test]
     fn an_amount_granted_to_a_candidate_who_withdrew_returns_to_the_envelope() {
-        let call = Call::parse("appel.json", CALL).expect("sample");
-        let dossiers: Vec<Dossier> = D
-            .iter()
-            .map(|t| Dossier::from_value(&serde_json::from_str(t).expect("json")).expect("dossier"))
-            .collect();
+        let (call, dossiers) = sample();
         let refs: Vec<&Dossier> = dossiers.iter().collect();
         let granted = |id, reference: &str, amount| DecisionRow {
             amount: Some(amount),

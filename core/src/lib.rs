@@ -42,6 +42,8 @@ pub mod search;
 pub mod snapshot;
 pub mod stage;
 pub mod templates;
+#[cfg(test)]
+mod test_rng;
 pub mod typography;
 pub mod withdrawal;
 

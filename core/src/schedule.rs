@@ -610,22 +610,7 @@ mod tests {
         assert_eq!(panel(&a, &members), ["Sylvie", "Julien", "Claire"]);
     }
 
-    /// A tiny deterministic generator (xorshift64*), so the random cases are
-    /// the same on every run and need no crate.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    use crate::test_rng::Rng;
 
     #[test]
     fn random_timetables_keep_every_rule() {

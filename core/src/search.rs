@@ -42,59 +42,134 @@ pub fn fold(s: &str) -> Folded {
     out
 }
 
-/// The searchable text of one dossier: its fields, folded once. Each field
-/// is matched on its own, so a query never strings letters across fields.
+/// The searchable text of one dossier: its fields, folded once when the
+/// dossier is loaded, so a keystroke folds nothing but the query. Each
+/// field is matched on its own, so a query never strings letters across
+/// fields. Only the folded text is kept: positions back to the original
+/// characters are found again for the few rows a frame highlights.
 #[derive(Clone, Debug)]
 pub struct Haystack {
-    fields: Vec<Folded>,
+    fields: Box<[Box<str>]>,
 }
 
 impl Haystack {
     pub fn new(fields: &[&str]) -> Haystack {
         Haystack {
-            fields: fields.iter().map(|f| fold(f)).collect(),
+            fields: fields.iter().map(|f| fold(f).text.into()).collect(),
         }
     }
 }
 
-/// A hit: its best field's score and, per field, the matched character indices.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Hit {
-    pub score: i64,
-    pub fields: Vec<Vec<usize>>,
-}
+/// A query folded once per keystroke, as the matcher compares it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query(String);
 
-pub struct Searcher {
-    matcher: SkimMatcherV2,
-}
+impl Query {
+    pub fn new(typed: &str) -> Query {
+        Query(fold(typed).text.trim().to_string())
+    }
 
-impl Default for Searcher {
-    fn default() -> Self {
-        Searcher {
-            matcher: SkimMatcherV2::default().ignore_case(),
-        }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether every dossier this query matches is matched by `shorter`:
+    /// a fuzzy match of `shorter` followed by more letters contains one of
+    /// `shorter`, so a longer query only needs to search the previous hits.
+    pub fn narrows(&self, shorter: &Query) -> bool {
+        self.0.starts_with(&shorter.0)
     }
 }
 
-impl Searcher {
-    pub fn find(&self, hay: &Haystack, query: &str) -> Option<Hit> {
-        let q = fold(query).text;
-        let q = q.trim();
-        let mut hit = Hit {
-            score: 0,
-            fields: vec![Vec::new(); hay.fields.len()],
-        };
-        if q.is_empty() {
-            return Some(hit);
+/// A matcher for one match: fuzzy-matcher 0.3.7 keeps its score table
+/// between calls and does not clear every cell it reads (a matched cell's
+/// bonus), so with one matcher a score depended on the fields matched
+/// before it, and one keystroke's order on the last. (Its
+/// `use_cache(false)` panics.)
+fn matcher() -> SkimMatcherV2 {
+    SkimMatcherV2::default().ignore_case()
+}
+
+/// Whether the query's characters appear in `text` in order: the
+/// matcher's own first test, done here without its per-call set-up so the
+/// many fields that cannot match cost a scan of bytes.
+fn in_order(text: &str, query: &str) -> bool {
+    let mut want = query.chars();
+    let mut next = want.next();
+    for c in text.chars() {
+        match next {
+            Some(w) if w == c => next = want.next(),
+            Some(_) => {}
+            None => break,
         }
-        let mut found = false;
-        for (f, folded) in hay.fields.iter().enumerate() {
-            let Some((score, idx)) = self.matcher.fuzzy_indices(&folded.text, q) else {
-                continue;
+    }
+    next.is_none()
+}
+
+/// The best field's score when the dossier matches; `Some(0)` for an
+/// empty query, which matches everything.
+pub fn score(hay: &Haystack, q: &Query) -> Option<i64> {
+    if q.is_empty() {
+        return Some(0);
+    }
+    hay.fields
+        .iter()
+        .filter(|f| in_order(f, &q.0))
+        // With positions: the matcher's score without them can differ
+        // (its compressed table), and the ranking must not change.
+        .filter_map(|f| matcher().fuzzy_indices(f, &q.0).map(|(s, _)| s))
+        .max()
+        // A match with long gaps can score below zero; it ranks with
+        // the weakest matches, at zero.
+        .map(|best| best.max(0))
+}
+
+/// The candidates that match `q`, with their scores, in the candidates'
+/// order. A long list (the first letter searches every dossier) is cut in
+/// one run per core: each match makes its own matcher, so runs share nothing.
+pub fn matches<'a>(
+    candidates: &[usize],
+    hay: impl Fn(usize) -> &'a Haystack + Sync,
+    q: &Query,
+) -> Vec<(usize, i64)> {
+    let run = |part: &[usize]| -> Vec<(usize, i64)> {
+        part.iter()
+            .filter_map(|i| score(hay(*i), q).map(|s| (*i, s)))
+            .collect()
+    };
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if cores < 2 || candidates.len() < 4096 {
+        return run(candidates);
+    }
+    let size = candidates.len().div_ceil(cores);
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = candidates
+            .chunks(size)
+            .map(|part| scope.spawn(move || run(part)))
+            .collect();
+        runs.into_iter()
+            .flat_map(|r| {
+                r.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// Per field, the indices of the original characters the query
+/// matched (empty where it did not), for highlighting.
+pub fn highlights(fields: &[&str], q: &Query) -> Vec<Vec<usize>> {
+    fields
+        .iter()
+        .map(|field| {
+            let mut out: Vec<usize> = Vec::new();
+            if q.is_empty() {
+                return out;
+            }
+            let folded = fold(field);
+            let Some((_, idx)) = matcher().fuzzy_indices(&folded.text, &q.0) else {
+                return out;
             };
-            found = true;
-            hit.score = hit.score.max(score);
-            let out = &mut hit.fields[f];
             for i in idx {
                 if let Some(&orig) = folded.origin.get(i)
                     && out.last() != Some(&(orig as usize))
@@ -102,17 +177,21 @@ impl Searcher {
                     out.push(orig as usize);
                 }
             }
-        }
-        found.then_some(hit)
-    }
+            out
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn hit(fields: &[&str], q: &str) -> Option<Hit> {
-        Searcher::default().find(&Haystack::new(fields), q)
+    fn score(fields: &[&str], q: &str) -> Option<i64> {
+        super::score(&Haystack::new(fields), &Query::new(q))
+    }
+
+    fn marks(fields: &[&str], q: &str) -> Vec<Vec<usize>> {
+        super::highlights(fields, &Query::new(q))
     }
 
     #[test]
@@ -124,16 +203,96 @@ mod tests {
 
     #[test]
     fn finds_french_names_and_maps_positions_back() {
-        let h = hit(&["PDNP-1", "Élodie Bœuf"], "elod").unwrap();
-        assert_eq!(h.fields[1], vec![0, 1, 2, 3]);
-        assert!(h.fields[0].is_empty());
-        let h = hit(&["Centre", "Bœuf"], "boeuf").unwrap();
+        let h = marks(&["PDNP-1", "Élodie Bœuf"], "elod");
+        assert_eq!(h[1], vec![0, 1, 2, 3]);
+        assert!(h[0].is_empty());
         // "oe" both come from the one 'œ' at index 1.
-        assert_eq!(h.fields[1], vec![0, 1, 2, 3]);
-        assert!(hit(&["Fréjus"], "frej").is_some());
-        assert!(hit(&["Lefèvre"], "lefevre").is_some());
-        assert!(hit(&["Nice"], "zzz").is_none());
+        assert_eq!(marks(&["Centre", "Bœuf"], "boeuf")[1], vec![0, 1, 2, 3]);
+        assert!(score(&["Fréjus"], "frej").is_some());
+        assert!(score(&["Lefèvre"], "lefevre").is_some());
+        assert!(score(&["Nice"], "zzz").is_none());
         // Letters strung across fields do not match.
-        assert!(hit(&["Espace", "Le Lavoir", "Nice"], "elod").is_none());
+        assert!(score(&["Espace", "Le Lavoir", "Nice"], "elod").is_none());
+        assert_eq!(score(&["Nice"], "  "), Some(0));
+    }
+
+    #[test]
+    fn a_query_narrows_its_prefixes_only() {
+        let q = Query::new("Élo");
+        assert!(q.narrows(&Query::new("el")));
+        assert!(q.narrows(&Query::new("")));
+        assert!(!q.narrows(&Query::new("lo")));
+        assert!(Query::new("elo ").narrows(&Query::new("elo")));
+    }
+
+    use crate::test_rng::Rng;
+
+    fn text(rng: &mut Rng, alphabet: &[char], max: usize) -> String {
+        let n = rng.below(max + 1);
+        (0..n)
+            .map(|_| alphabet[rng.below(alphabet.len())])
+            .collect()
+    }
+
+    const ALPHABET: &[char] = &[
+        'a', 'b', 'e', 'é', 'È', 'l', 'o', 'œ', 'Æ', 'ß', 's', ' ', '-', 'N', '1',
+    ];
+
+    #[test]
+    fn a_long_list_searched_on_every_core_gives_the_hits_of_one_run() {
+        let mut rng = Rng(0x5eed_0015_0000_0002);
+        let hays: Vec<Haystack> = (0..9000)
+            .map(|_| Haystack::new(&[&text(&mut rng, ALPHABET, 20), &text(&mut rng, ALPHABET, 20)]))
+            .collect();
+        let candidates: Vec<usize> = (0..hays.len()).rev().collect();
+        for typed in ["a", "bé", "œs"] {
+            let q = Query::new(typed);
+            let one: Vec<(usize, i64)> = candidates
+                .iter()
+                .filter_map(|i| super::score(&hays[*i], &q).map(|s| (*i, s)))
+                .collect();
+            assert!(!one.is_empty(), "{typed}");
+            assert_eq!(matches(&candidates, |i| &hays[i], &q), one, "{typed}");
+        }
+    }
+
+    /// What a full match of every field gives: the best score (at least
+    /// zero) among the fields the matcher matches with positions.
+    fn reference_score(fields: &[&str], q: &Query) -> Option<i64> {
+        if q.is_empty() {
+            return Some(0);
+        }
+        fields
+            .iter()
+            .filter_map(|f| matcher().fuzzy_indices(&fold(f).text, &q.0).map(|(s, _)| s))
+            .fold(None, |best, s| Some(best.unwrap_or(0).max(s)))
+    }
+
+    #[test]
+    fn scores_equal_the_positional_match_and_longer_queries_match_fewer() {
+        let mut rng = Rng(0x5eed_1234_abcd_0001);
+        for _ in 0..4000 {
+            let owned: Vec<String> = (0..3).map(|_| text(&mut rng, ALPHABET, 40)).collect();
+            let fields: Vec<&str> = owned.iter().map(String::as_str).collect();
+            let typed = text(&mut rng, ALPHABET, 4);
+            let longer = format!("{typed}{}", text(&mut rng, ALPHABET, 3));
+            let (q, ql) = (Query::new(&typed), Query::new(&longer));
+            let got = score(&fields, &typed);
+            assert_eq!(got, reference_score(&fields, &q), "{fields:?} {typed:?}");
+            assert!(ql.narrows(&q), "{longer:?} {typed:?}");
+            if score(&fields, &longer).is_some() {
+                assert!(
+                    got.is_some(),
+                    "{fields:?}: {longer:?} matches, {typed:?} not"
+                );
+            }
+            // The same again after other matches: nothing carries over.
+            assert_eq!(score(&fields, &typed), got, "again {fields:?} {typed:?}");
+            let h = marks(&fields, &typed);
+            assert_eq!(h.len(), fields.len());
+            if got.is_none() {
+                assert!(h.iter().all(Vec::is_empty));
+            }
+        }
     }
 }

@@ -17,8 +17,8 @@ use jury_core::document::Document;
 use jury_core::dossier::Dossier;
 use jury_core::fr::Lang;
 use jury_core::json::Diag;
-use jury_core::records::{DecisionRow, Session};
-use std::collections::{BTreeMap, BTreeSet};
+use jury_core::records::{DecisionRow, LetterRow, Session};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Why letters or minutes were not produced.
@@ -402,11 +402,18 @@ pub fn prepare(
     let mut errors = Vec::new();
     let mut undated = BTreeSet::new();
     let now = Utc::now();
+    // Each dossier's place, looked up once per decision: a scan per letter
+    // made a large batch quadratic.
+    let mut at: HashMap<&str, usize> = HashMap::with_capacity(src.dossiers.len());
+    for (i, x) in src.dossiers.iter().enumerate() {
+        // The first of a reference, as a scan would find it.
+        at.entry(x.reference.as_str()).or_insert(i);
+    }
     for (d, session) in final_decisions(src) {
         if only.is_some_and(|r| r != d.reference) {
             continue;
         }
-        let Some(i) = src.dossiers.iter().position(|x| x.reference == d.reference) else {
+        let Some(&i) = at.get(d.reference.as_str()) else {
             continue;
         };
         let dossier = &src.dossiers[i];
@@ -526,15 +533,76 @@ pub(crate) fn mail_date(day: NaiveDate, produced_at: DateTime<Utc>) -> DateTime<
         .unwrap_or_else(|| local.and_utc().fixed_offset())
 }
 
-/// One letter as PDF, ODT and EML in `out`, recorded in the store.
-pub fn write_letter(
+/// How many letters [`write_letters`] is given at a time: their tracking is
+/// one transaction (one disk sync), and a batch stays short enough for the
+/// screen and the progress bar to move and for an interruption to lose
+/// little.
+pub const LETTER_BATCH: usize = 64;
+
+/// Letters as PDF, ODT and EML in `out`, rendered on every core, then
+/// recorded in the store in one transaction, in the batch's order (the same
+/// rows and events as one `Store::record_letter` after another). Each letter's
+/// own outcome; the outer error is the recording's, when no letter of the
+/// batch could be recorded.
+pub fn write_letters(
     store: &mut Store,
-    src: &Source,
-    p: &Prepared,
+    parts: &[Source],
+    batch: &[(usize, Prepared)],
     out: &Path,
     actor: &str,
-) -> Result<PathBuf, ProduceError> {
+) -> Result<Vec<Result<PathBuf, ProduceError>>, ProduceError> {
     crate::io::files::create_private_dir_all(out).map_err(FileError::at(out))?;
+    let rendered = on_every_core(batch, |(part, p)| render_letter(&parts[*part], p, out));
+    let tracked: Vec<LetterRow> = rendered
+        .iter()
+        .filter_map(|r| r.as_ref().ok().cloned())
+        .collect();
+    store.record_letters(actor, &tracked)?;
+    Ok(rendered
+        .into_iter()
+        .map(|r| r.map(|t| PathBuf::from(t.pdf)))
+        .collect())
+}
+
+/// `f` on each item, the items shared out among the machine's cores;
+/// the results in the items' order.
+fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(items.len());
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            return mine;
+                        };
+                        mine.push((i, f(item)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// One letter's files written in `out` (which exists), and its row.
+fn render_letter(src: &Source, p: &Prepared, out: &Path) -> Result<LetterRow, ProduceError> {
     let stem = match &p.lot {
         Some(lot) => format!("{}-{lot}-{}", p.reference, p.kind),
         None => format!("{}-{}", p.reference, p.kind),
@@ -570,23 +638,21 @@ pub fn write_letter(
     write_atomic(&pdf_path, &pdf)?;
     write_atomic(&odt_path, &odt)?;
     write_atomic(&eml_path, &eml)?;
-    store.record_letter(
-        actor,
-        &p.reference,
-        p.decision_id,
-        (
-            &pdf_path.display().to_string(),
-            &odt_path.display().to_string(),
-            Some(&eml_path.display().to_string()),
-        ),
-        &pdf_hash,
-        (
-            &p.letter_date.format("%Y-%m-%d").to_string(),
-            &p.produced_at
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        ),
-    )?;
-    Ok(pdf_path)
+    Ok(LetterRow {
+        reference: p.reference.clone(),
+        decision_id: p.decision_id,
+        pdf: pdf_path.display().to_string(),
+        odt: odt_path.display().to_string(),
+        eml: Some(eml_path.display().to_string()),
+        hash: pdf_hash,
+        signed_on: Some(p.letter_date.format("%Y-%m-%d").to_string()),
+        generated_at: p
+            .produced_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        sent_at: None,
+        channel: None,
+        acknowledged_at: None,
+    })
 }
 
 /// The letter asking for missing pieces, as PDF, ODT and EML in `out`,

@@ -50,30 +50,63 @@ impl Store {
         hash: &str,
         (signed_on, generated_at): (&str, &str),
     ) -> Result<(), StoreError> {
+        self.record_letters(
+            actor,
+            &[LetterRow {
+                reference: reference.into(),
+                decision_id,
+                pdf: files.0.into(),
+                odt: files.1.into(),
+                eml: files.2.map(String::from),
+                hash: hash.into(),
+                signed_on: Some(signed_on.into()),
+                generated_at: generated_at.into(),
+                sent_at: None,
+                channel: None,
+                acknowledged_at: None,
+            }],
+        )
+    }
+
+    /// [`Store::record_letter`] for a batch of letters, in one transaction
+    /// (one disk sync for the batch), their events in the batch's order.
+    /// Only what producing sets is read of each row (not its sending).
+    pub fn record_letters(&mut self, actor: &str, letters: &[LetterRow]) -> Result<(), StoreError> {
         self.write(|tx| {
-            let before: Option<String> = tx
-                .query_row(
-                    "SELECT hash FROM letters WHERE reference = ?1 AND decision_id = ?2",
-                    params![reference, decision_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            tx.execute(
-                "INSERT INTO letters (reference, decision_id, pdf, odt, eml, hash, generated_at, signed_on)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (reference, decision_id) DO UPDATE SET pdf = excluded.pdf, odt = excluded.odt,
-                   eml = excluded.eml, hash = excluded.hash, generated_at = excluded.generated_at,
-                   signed_on = excluded.signed_on",
-                params![reference, decision_id, files.0, files.1, files.2, hash, generated_at, signed_on],
-            )?;
-            audit(
-                tx,
-                actor,
-                "letter",
-                reference,
-                before.map(|h| json!({ "hash": h }).to_string()).as_deref(),
-                Some(&json!({ "decision_id": decision_id, "pdf": files.0, "hash": hash, "signed_on": signed_on }).to_string()),
-            )?;
+            for l in letters {
+                let before: Option<String> = tx
+                    .query_row(
+                        "SELECT hash FROM letters WHERE reference = ?1 AND decision_id = ?2",
+                        params![l.reference, l.decision_id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                tx.execute(
+                    "INSERT INTO letters (reference, decision_id, pdf, odt, eml, hash, generated_at, signed_on)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT (reference, decision_id) DO UPDATE SET pdf = excluded.pdf, odt = excluded.odt,
+                       eml = excluded.eml, hash = excluded.hash, generated_at = excluded.generated_at,
+                       signed_on = excluded.signed_on",
+                    params![
+                        l.reference,
+                        l.decision_id,
+                        l.pdf,
+                        l.odt,
+                        l.eml,
+                        l.hash,
+                        l.generated_at,
+                        l.signed_on
+                    ],
+                )?;
+                audit(
+                    tx,
+                    actor,
+                    "letter",
+                    &l.reference,
+                    before.map(|h| json!({ "hash": h }).to_string()).as_deref(),
+                    Some(&json!({ "decision_id": l.decision_id, "pdf": l.pdf, "hash": l.hash, "signed_on": l.signed_on }).to_string()),
+                )?;
+            }
             Ok(())
         })
     }

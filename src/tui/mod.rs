@@ -93,7 +93,7 @@ pub struct App {
     pub state: State,
     pub store: Store,
     opener: Opener,
-    /// Letters being produced, one per loop turn so the screen shows progress.
+    /// Letters being produced, one batch per loop turn so the screen shows progress.
     job: Option<LetterJob>,
 }
 
@@ -679,7 +679,7 @@ impl App {
         }
     }
 
-    /// Produces the next queued letter; true while some remain.
+    /// Produces the next batch of queued letters; true while some remain.
     pub fn step_job(&mut self) -> bool {
         let Some(job) = self.job.as_mut() else {
             return false;
@@ -689,21 +689,37 @@ impl App {
             .reviewer
             .clone()
             .unwrap_or_else(|| "secrétariat".into());
-        if let Some((part, p)) = job.queue.pop_front() {
-            if let Err(e) = produce::write_letter(
+        if !job.queue.is_empty() {
+            let n = job.queue.len().min(produce::LETTER_BATCH);
+            let batch: Vec<(usize, produce::Prepared)> = job.queue.drain(..n).collect();
+            let lang = self.state.env.lang;
+            match produce::write_letters(
                 &mut self.store,
-                &job.parts[part],
-                &p,
+                &job.parts,
+                &batch,
                 &self.state.env.letters_dir,
                 &me,
             ) {
-                let lang = self.state.env.lang;
-                job.failed.push(lang.located(&p.reference, e.message(lang)));
+                Ok(outcomes) => {
+                    for ((_, p), outcome) in batch.iter().zip(outcomes) {
+                        if let Err(e) = outcome {
+                            job.failed.push(lang.located(&p.reference, e.message(lang)));
+                        }
+                    }
+                }
+                Err(e) => job.failed.extend(
+                    batch
+                        .iter()
+                        .map(|(_, p)| lang.located(&p.reference, e.message(lang))),
+                ),
             }
             let progress = Outcome::LetterProgress {
                 done: job.total - job.queue.len(),
                 total: job.total,
-                reference: p.reference,
+                reference: batch
+                    .last()
+                    .map(|(_, p)| p.reference.clone())
+                    .unwrap_or_default(),
             };
             self.send(progress);
             return true;
@@ -843,7 +859,7 @@ where
 {
     loop {
         // Every action is committed before it returns: a signal is seen
-        // between two actions, and between two letters of a batch.
+        // between two actions, and between two batches of letters.
         if let Some(sig) = received(signal) {
             return Ok(Some(sig));
         }
@@ -854,7 +870,7 @@ where
             return Ok(None);
         }
         let next = if app.job.is_some() {
-            // A batch in progress: one letter per turn, keys still read.
+            // Letters in progress: one batch per turn, keys still read.
             app.step_job();
             match events(std::time::Duration::ZERO)? {
                 Some(e) => e,

@@ -122,14 +122,11 @@ fn render_grid(f: &mut Frame, s: &State, t: &Theme, members: &[String], area: Re
             Row::new(cells)
         })
         .collect();
-    let ref_width = s
-        .batch
-        .entries
-        .iter()
-        .map(|e| e.dossier.reference.chars().count())
-        .max()
-        .unwrap_or(10) as u16;
-    let mut widths = vec![Constraint::Length(ref_width), Constraint::Fill(1)];
+    // Made once per change of the committee, not by every frame.
+    let mut widths = vec![
+        Constraint::Length(s.committee_view.ref_width),
+        Constraint::Fill(1),
+    ];
     widths.extend(members.iter().map(|_| Constraint::Length(4)));
     widths.push(Constraint::Length(3));
     let title = format!(

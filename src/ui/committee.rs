@@ -477,14 +477,10 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             Row::new(cells)
         })
         .collect();
-    let ref_width = s
-        .batch
-        .entries
-        .iter()
-        .map(|e| e.dossier.reference.chars().count())
-        .max()
-        .unwrap_or(10) as u16;
-    let mut widths = vec![Constraint::Length(3), Constraint::Length(ref_width)];
+    let mut widths = vec![
+        Constraint::Length(3),
+        Constraint::Length(s.committee_view.ref_width),
+    ];
     if with_structure {
         widths.push(Constraint::Fill(1));
     }

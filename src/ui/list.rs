@@ -38,7 +38,7 @@ fn highlighted(text: &str, hits: Option<&Vec<usize>>, t: &Theme) -> Line<'static
 pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.env.lang;
     let focused = s.dossiers.focus == Pane::List && matches!(s.mode, Mode::Normal | Mode::Filter);
-    let (mine_done, mine) = s.mine_scored();
+    let (mine_done, mine) = (s.dossiers.counts.mine_done, s.dossiers.counts.mine);
     let mut title = format!(
         "{} ({}/{})",
         lang.tr(text::DOSSIERS),
@@ -99,14 +99,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     }
     let inner_w = area.width.saturating_sub(2);
     let wide = inner_w >= 60;
-    let ref_w = s
-        .dossiers
-        .view
-        .iter()
-        .map(|i| s.batch.entries[*i].dossier.reference.width())
-        .max()
-        .unwrap_or(10)
-        .min(18) as u16;
+    let ref_w = s.dossiers.ref_width;
     let mut widths = vec![
         Constraint::Length(1),
         Constraint::Length(ref_w),
@@ -142,12 +135,15 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         .list_offset
         .min(s.dossiers.view.len().saturating_sub(1));
     let window = &s.dossiers.view[offset..(offset + shown.max(1)).min(s.dossiers.view.len())];
+    // Highlights for the rows on screen only, the query folded once.
+    let query = s.search_query();
     let rows: Vec<Row> = window
         .iter()
         .map(|i| {
             let e = &s.batch.entries[*i];
             let d = &e.dossier;
-            let hl = s.dossiers.highlights.get(i);
+            let hl = (!query.is_empty()).then(|| s.highlights(*i, &query));
+            let hl = hl.as_ref();
             let eval = s.evaluation(&d.reference);
             let total = match eval.on_scale {
                 Some(x) => lang.num(x, 1),

@@ -158,12 +158,7 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         Some(r) => Span::styled(format!(" {} {r} ", lang.tr(text::REVIEWER)), t.title()),
         None => Span::styled(format!(" {} ", lang.tr(text::NO_REVIEWER)), t.warn()),
     };
-    let candidates = match s.lot() {
-        Some(_) => (0..s.batch.entries.len())
-            .filter(|i| s.in_scope(*i))
-            .count(),
-        None => s.batch.entries.len(),
-    };
+    let candidates = s.dossiers.counts.candidates;
     // A call with auditions always says which stage the screens show.
     let (stage, shown, of_what) = match (&s.batch.committee.finals, s.batch.call.audition.is_some())
     {
@@ -196,7 +191,7 @@ fn render_header(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let counts = format!(
         " {shown} {of_what} · {} {} ",
         lang.tr(text::SCORED),
-        s.scored_count(),
+        s.dossiers.counts.scored,
     );
     // Past the call's retention period the header says so for as long as
     // Jury runs (the start's status line says it in full): nothing blocks.

@@ -18,6 +18,10 @@ pub struct CommitteeView {
     /// The priority territories and what the current decisions give each
     /// (withdrawals left out): made once per change, read by every frame.
     pub coverage: Vec<jury_core::coverage::Row>,
+    /// The references' column width, from the whole batch: made once per
+    /// change, so a frame does not scan every dossier and the column does
+    /// not move as the rows scroll.
+    pub ref_width: u16,
 }
 
 impl State {
@@ -73,6 +77,13 @@ impl State {
             rows.sort_by_key(|i| (!contested(i), position[i]));
         }
         self.committee_view.rows = rows;
+        self.committee_view.ref_width = self
+            .batch
+            .entries
+            .iter()
+            .map(|e| e.dossier.reference.chars().count())
+            .max()
+            .unwrap_or(10) as u16;
         self.committee_view.selected = keep
             .and_then(|k| self.committee_view.rows.iter().position(|i| *i == k))
             .unwrap_or(0)

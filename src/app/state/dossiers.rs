@@ -6,8 +6,9 @@ use jury_core::call::Criterion;
 use jury_core::eligibility;
 use jury_core::fr::Lang;
 use jury_core::grid::{self, Evaluation, Scores};
-use jury_core::search::Searcher;
+use jury_core::search::{self, Query};
 use std::collections::HashMap;
+use unicode_width::UnicodeWidthStr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
@@ -136,8 +137,6 @@ pub enum Progress {
 pub struct DossiersView {
     /// Entries shown, filtered and sorted (indices into `entries`).
     pub view: Vec<usize>,
-    /// Matched characters per entry and field, while a filter is active.
-    pub highlights: HashMap<usize, Vec<Vec<usize>>>,
     /// Index into `view`.
     pub selected: usize,
     pub focus: Pane,
@@ -157,10 +156,35 @@ pub struct DossiersView {
     pub list_rows: u16,
     /// The reviewer's progress per dossier, rebuilt by `recompute`.
     pub(super) progress_cache: HashMap<String, Progress>,
-    /// How many of them the reviewer has scored where the committee
-    /// stands: the header's count, kept rather than counted each frame.
-    pub(super) scored: usize,
-    pub(super) searcher: Searcher,
+    pub(super) search: SearchSteps,
+    /// The counts the list's title and the header show, and the width of
+    /// the references' column (from the list without the search, so it
+    /// does not change while typing or scrolling): made by `refresh_view`,
+    /// read by every frame.
+    pub counts: ListCounts,
+    pub ref_width: u16,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ListCounts {
+    /// Dossiers the reviewer has scored completely (`scored_count`).
+    pub scored: usize,
+    /// The active member's assigned dossiers scored, and assigned (`mine_scored`).
+    pub mine_done: usize,
+    pub mine: usize,
+    /// The candidates the screens show: a lot's, or all.
+    pub candidates: usize,
+}
+
+/// What the search narrows from. `base` is the list without the search
+/// (filtered and sorted); each step holds one query's hits, in `base`'s
+/// order, each query extending the one below it. Typing pushes a step
+/// that searches the top step's hits only; erasing pops back to a step
+/// already computed. Rebuilt whenever the list itself changes.
+#[derive(Default)]
+pub struct SearchSteps {
+    base: Vec<usize>,
+    steps: Vec<(Query, Vec<(usize, i64)>)>,
 }
 
 impl State {
@@ -256,13 +280,6 @@ impl State {
     /// Dossiers the reviewer has scored completely; at the audition
     /// stage, convened candidates on the audition grid.
     pub fn scored_count(&self) -> usize {
-        self.dossiers.scored
-    }
-
-    /// [`scored_count`] counted again, after the cache or the scope changed.
-    ///
-    /// [`scored_count`]: State::scored_count
-    pub(super) fn count_scored(&self) -> usize {
         if self.batch.committee.finals.is_some() && self.grid().criteria.is_empty() {
             return 0;
         }
@@ -277,38 +294,68 @@ impl State {
 
     /// Recomputes the visible list after a filter, sort or score change,
     /// keeping the same dossier selected when it is still shown.
-    /// `narrow_from` lets a longer query search only the previous matches.
-    pub fn refresh_view(&mut self, narrow_from: Option<Vec<usize>>) {
+    pub fn refresh_view(&mut self) {
+        let mut base: Vec<usize> = (0..self.batch.entries.len())
+            .filter(|i| self.passes_filter(*i))
+            .collect();
+        self.sort_view(&mut base);
+        self.dossiers.ref_width = base
+            .iter()
+            .map(|i| self.batch.entries[*i].dossier.reference.width())
+            .max()
+            .unwrap_or(10)
+            .min(18) as u16;
+        let (mine_done, mine) = self.mine_scored();
+        self.dossiers.counts = ListCounts {
+            scored: self.scored_count(),
+            mine_done,
+            mine,
+            candidates: match self.lot() {
+                Some(_) => (0..self.batch.entries.len())
+                    .filter(|i| self.in_scope(*i))
+                    .count(),
+                None => self.batch.entries.len(),
+            },
+        };
+        self.dossiers.search = SearchSteps {
+            base,
+            steps: Vec::new(),
+        };
+        self.search_changed();
+    }
+
+    /// Recomputes the visible list after the query changed, and nothing
+    /// else: a longer query searches only the previous hits, a shorter one
+    /// goes back to hits already found.
+    pub fn search_changed(&mut self) {
         let keep = self.current_index();
-        let candidates: Vec<usize> =
-            narrow_from.unwrap_or_else(|| (0..self.batch.entries.len()).collect());
-        self.dossiers.highlights.clear();
-        let mut hits: Vec<(usize, i64)> = Vec::with_capacity(candidates.len());
-        let active = !self.dossiers.filter.trim().is_empty();
-        for i in candidates {
-            if !self.passes_filter(i) {
-                continue;
-            }
-            if !active {
-                hits.push((i, 0));
-                continue;
-            }
-            if let Some(h) = self
-                .dossiers
-                .searcher
-                .find(&self.batch.entries[i].haystack, &self.dossiers.filter)
-            {
-                self.dossiers.highlights.insert(i, h.fields);
-                hits.push((i, h.score));
-            }
+        let query = Query::new(&self.dossiers.filter);
+        let search = &mut self.dossiers.search;
+        while search.steps.last().is_some_and(|(q, _)| !query.narrows(q)) {
+            search.steps.pop();
         }
-        let mut view: Vec<usize> = hits.iter().map(|(i, _)| *i).collect();
-        self.sort_view(&mut view);
-        if active {
-            // While searching, the best matches come first (the sort breaks ties).
-            let score: HashMap<usize, i64> = hits.into_iter().collect();
-            view.sort_by_key(|i| std::cmp::Reverse(score.get(i).copied().unwrap_or(0)));
-        }
+        let view = if query.is_empty() {
+            search.base.clone()
+        } else {
+            if search.steps.last().is_none_or(|(q, _)| *q != query) {
+                let entries = &self.batch.entries;
+                let candidates: Vec<usize> = match search.steps.last() {
+                    Some((_, previous)) => previous.iter().map(|(i, _)| *i).collect(),
+                    None => search.base.clone(),
+                };
+                let hits = search::matches(&candidates, |i| &entries[i].haystack, &query);
+                search.steps.push((query, hits));
+            }
+            let mut hits = search
+                .steps
+                .last()
+                .map(|(_, h)| h.clone())
+                .unwrap_or_default();
+            // While searching, the best matches come first; the list's
+            // own order breaks ties (the sort is stable).
+            hits.sort_by_key(|(_, score)| std::cmp::Reverse(*score));
+            hits.into_iter().map(|(i, _)| i).collect()
+        };
         self.dossiers.view = view;
         self.dossiers.selected = keep
             .and_then(|k| self.dossiers.view.iter().position(|i| *i == k))
@@ -319,6 +366,20 @@ impl State {
             self.dossiers.criterion = 0;
             self.dossiers.dossier_scroll = 0;
             self.dossiers.pending_digit = None;
+        }
+    }
+
+    /// The query as the search compares it, folded once (for a frame).
+    pub fn search_query(&self) -> Query {
+        Query::new(&self.dossiers.filter)
+    }
+
+    /// The characters of entry `i`'s searchable fields the query matched,
+    /// found for the rows a frame shows rather than for every hit.
+    pub fn highlights(&self, i: usize, q: &Query) -> Vec<Vec<usize>> {
+        match self.batch.entries.get(i) {
+            Some(e) => search::highlights(&super::search_fields(&e.dossier), q),
+            None => Vec::new(),
         }
     }
 

@@ -10,7 +10,7 @@ use jury_core::eligibility::{self, Report};
 use jury_core::fr::Lang;
 use jury_core::json::Diag;
 use jury_core::records::ScoreRow;
-use jury_core::search::{Haystack, Searcher};
+use jury_core::search::Haystack;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -23,8 +23,8 @@ mod timetable;
 pub use assignment::{AssignmentView, Cell};
 pub use committee::CommitteeView;
 pub use dossiers::{
-    DossiersView, F_CITY, F_REFERENCE, F_STRUCTURE, GridTarget, ListFilter, Pane, Progress,
-    SEARCH_FIELDS, SortKey,
+    DossiersView, F_CITY, F_REFERENCE, F_STRUCTURE, GridTarget, ListCounts, ListFilter, Pane,
+    Progress, SEARCH_FIELDS, SortKey,
 };
 pub use letters::{LetterItem, LettersView, Preview};
 pub use timetable::{Row, SlotProblem, TimetableView, rows as timetable_rows};
@@ -103,6 +103,18 @@ pub struct Entry {
     pub version: i64,
 }
 
+/// A dossier's searchable fields, in the order `Haystack` holds them
+/// (`SEARCH_FIELDS`, `F_REFERENCE`…).
+pub(crate) fn search_fields(d: &Dossier) -> [&str; SEARCH_FIELDS] {
+    [
+        &d.reference,
+        &d.structure,
+        &d.city,
+        &d.professional,
+        &d.representative,
+    ]
+}
+
 impl Entry {
     pub fn new(
         call: &Call,
@@ -113,13 +125,7 @@ impl Entry {
     ) -> Entry {
         let eligibility = eligibility::evaluate(call, &d, lang);
         let late = eligibility::is_late(call, &d);
-        let haystack = Haystack::new(&[
-            &d.reference,
-            &d.structure,
-            &d.city,
-            &d.professional,
-            &d.representative,
-        ]);
+        let haystack = Haystack::new(&search_fields(&d));
         let to_complete = jury_core::completion::to_complete(call, templates, &d);
         let lots = call.answer(&d.raw).lots;
         Entry {
@@ -360,7 +366,6 @@ impl State {
             page: 10,
             dossiers: DossiersView {
                 view: Vec::new(),
-                highlights: HashMap::new(),
                 selected: 0,
                 focus: Pane::List,
                 filter: String::new(),
@@ -374,8 +379,9 @@ impl State {
                 list_offset: 0,
                 list_rows: 20,
                 progress_cache: HashMap::new(),
-                scored: 0,
-                searcher: Searcher::default(),
+                search: Default::default(),
+                counts: Default::default(),
+                ref_width: 10,
             },
             committee_view: CommitteeView {
                 normalised: false,
@@ -384,6 +390,7 @@ impl State {
                 selected: 0,
                 offer_promotion: None,
                 coverage: Vec::new(),
+                ref_width: 0,
             },
             letters_view: LettersView {
                 items: Vec::new(),
@@ -513,10 +520,9 @@ impl State {
             self.batch.records.clone(),
             basis,
         );
-        self.dossiers.scored = self.count_scored();
         self.refresh_committee_view();
         self.refresh_letters();
-        self.refresh_view(None);
+        self.refresh_view();
     }
 
     /// After one dossier's scores changed: that dossier's aggregate,
@@ -553,11 +559,26 @@ impl State {
             .dossiers
             .progress_cache
             .insert(reference.to_string(), progress);
-        if self.in_scope(i) {
-            let scored = |p: Option<Progress>| p == Some(Progress::Scored);
-            match (scored(was), scored(Some(progress))) {
-                (false, true) => self.dossiers.scored += 1,
-                (true, false) => self.dossiers.scored = self.dossiers.scored.saturating_sub(1),
+        // The header's counts move by this dossier's change alone.
+        let scored = |p: Option<Progress>| p == Some(Progress::Scored);
+        let step = match (scored(was), scored(Some(progress))) {
+            (false, true) => Some(true),
+            (true, false) => Some(false),
+            _ => None,
+        };
+        let mine = self
+            .reviewer
+            .as_deref()
+            .is_some_and(|me| self.batch.committee.is_assigned(reference, me));
+        let in_scope = self.in_scope(i);
+        let counts = &mut self.dossiers.counts;
+        for (counted, n) in [
+            (in_scope, &mut counts.scored),
+            (mine, &mut counts.mine_done),
+        ] {
+            match step {
+                Some(true) if counted => *n += 1,
+                Some(false) if counted => *n = n.saturating_sub(1),
                 _ => {}
             }
         }
@@ -570,7 +591,7 @@ impl State {
             ListFilter::ToScore | ListFilter::Contested
         ) || matches!(self.dossiers.sort, SortKey::Total | SortKey::Status);
         if reads_scores {
-            self.refresh_view(None);
+            self.refresh_view();
         }
     }
 
@@ -651,8 +672,7 @@ impl State {
         }
         if changed {
             self.dossiers.progress_cache.clear();
-            self.dossiers.scored = self.count_scored();
-            self.refresh_view(None);
+            self.refresh_view();
         }
     }
 

@@ -300,13 +300,13 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         Action::SortNext => {
             s.dossiers.sort = s.dossiers.sort.next();
             s.dossiers.descending = false;
-            s.refresh_view(None);
+            s.refresh_view();
             let label = s.dossiers.sort.label(s.env.lang).to_string();
             s.set_status(format!("{} {label}", s.env.lang.tr(text::SORTED)));
         }
         Action::SortReverse => {
             s.dossiers.descending = !s.dossiers.descending;
-            s.refresh_view(None);
+            s.refresh_view();
         }
         Action::Down
         | Action::Up
@@ -336,13 +336,13 @@ fn normal(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Cancel => {
             if !s.dossiers.filter.is_empty() {
                 s.dossiers.filter.clear();
-                s.refresh_view(None);
+                s.refresh_view();
             }
         }
         Action::CycleFilter => {
             let mine = s.mine_scored().1 > 0;
             s.dossiers.list_filter = s.dossiers.list_filter.next(s.batch.territories.len(), mine);
-            s.refresh_view(None);
+            s.refresh_view();
             let label = s
                 .dossiers
                 .list_filter
@@ -776,20 +776,18 @@ fn attachments(s: &mut State, selected: usize, action: Action) -> Vec<Effect> {
 fn filter(s: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Insert(c) => {
-            let previous = s.dossiers.view.clone();
             s.dossiers.filter.push(c);
-            // A longer query can only match fewer dossiers: search those only.
-            s.refresh_view(Some(previous));
+            s.search_changed();
             s.dossiers.selected = 0;
         }
         Action::DeleteBack => {
             s.dossiers.filter.pop();
-            s.refresh_view(None);
+            s.search_changed();
         }
         Action::Confirm => s.mode = Mode::Normal,
         Action::Cancel => {
             s.dossiers.filter.clear();
-            s.refresh_view(None);
+            s.search_changed();
             s.mode = Mode::Normal;
         }
         _ => {}

@@ -33,9 +33,14 @@ fn session(id: i64, closed: bool) -> Session {
 /// The sample call as the state holds it: these members, this reviewer,
 /// no score (shared with the membership tests).
 pub(super) fn sample_state(reviewer: Option<&str>, committee: CommitteeData) -> State {
+    State::new(sample_init(reviewer, committee))
+}
+
+/// What `sample_state` builds its state from, for tests that change it first.
+fn sample_init(reviewer: Option<&str>, committee: CommitteeData) -> Init {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025");
     let folder = crate::io::import::read_folder(&dir).expect("the sample call reads");
-    State::new(Init {
+    Init {
         lang: Lang::Fr,
         color: false,
         call: folder.call,
@@ -56,7 +61,7 @@ pub(super) fn sample_state(reviewer: Option<&str>, committee: CommitteeData) -> 
         stale: Vec::new(),
         pending_files: Vec::new(),
         requests: Vec::new(),
-    })
+    }
 }
 
 /// The sample call with three members (chair, secretary, member).
@@ -154,6 +159,144 @@ fn the_current_reference_and_criterion_follow_the_cursor() {
     update(&mut s, Action::Filter);
     type_text(&mut s, "zzzzzz");
     assert_eq!(s.current_reference(), None);
+}
+
+/// Seeded draws, the same every run: each the hash of a counter.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 += 1;
+        let h = jury_core::sha256_hex(self.0.to_string().as_bytes());
+        (u64::from_str_radix(&h[..16], 16).unwrap_or(0) % n as u64) as usize
+    }
+
+    fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+        from[self.below(from.len())]
+    }
+
+    /// Up to `max` letters, accents, ligatures and spaces.
+    fn text(&mut self, max: usize) -> String {
+        let letters = [
+            'a', 'b', 'e', 'é', 'È', 'l', 'o', 'œ', 'Æ', 'ß', 'n', 's', ' ', '-', '1',
+        ];
+        (0..self.below(max + 1))
+            .map(|_| self.pick(&letters))
+            .collect()
+    }
+}
+
+/// The sample's dossiers with random names, towns and people, some scored
+/// by the member, as two states: one the keys drive, one rebuilt each time.
+fn random_batch(rng: &mut Rng) -> (State, State) {
+    let committee = || CommitteeData {
+        members: vec![(CHAIR.into(), Role::Chair), (MEMBER.into(), Role::Member)],
+        ..CommitteeData::default()
+    };
+    let mut init = sample_init(Some(MEMBER), committee());
+    let samples = init.dossiers.clone();
+    let criteria: Vec<String> = init.call.criteria.iter().map(|c| c.id.clone()).collect();
+    init.dossiers = (0..60)
+        .map(|k| {
+            let mut d = samples[k % samples.len()].clone();
+            d.reference = format!("{}-{k:02}", rng.text(6));
+            d.structure = rng.text(24);
+            d.city = rng.text(12);
+            d.professional = rng.text(12);
+            d.representative = rng.text(12);
+            d
+        })
+        .collect();
+    for d in &init.dossiers {
+        for c in &criteria {
+            if rng.below(3) == 0 {
+                init.scores.push(ScoreRow {
+                    reference: d.reference.clone(),
+                    member: MEMBER.into(),
+                    criterion: c.clone(),
+                    value: Some(rng.below(5) as f64),
+                    comment: String::new(),
+                });
+            }
+        }
+    }
+    let mut scratch = sample_init(Some(MEMBER), committee());
+    scratch.dossiers = init.dossiers.clone();
+    scratch.scores = init.scores.clone();
+    (State::new(init), State::new(scratch))
+}
+
+#[test]
+fn typing_and_erasing_a_search_shows_what_a_search_from_scratch_shows() {
+    let mut rng = Rng(15_000);
+    for _ in 0..12 {
+        let (mut s, mut scratch) = random_batch(&mut rng);
+        update(&mut s, Action::Filter);
+        for _ in 0..150 {
+            assert_eq!(s.mode, Mode::Filter);
+            match rng.below(10) {
+                0..=5 => {
+                    let typed = rng.text(1);
+                    if let Some(c) = typed.chars().next() {
+                        update(&mut s, Action::Insert(c));
+                    }
+                }
+                6..=8 => {
+                    update(&mut s, Action::DeleteBack);
+                }
+                // Leaving the search to sort or filter the list, then
+                // searching on from the same query.
+                _ => {
+                    update(&mut s, Action::Confirm);
+                    let other = [Action::SortNext, Action::SortReverse, Action::CycleFilter];
+                    update(&mut s, rng.pick(&other));
+                    update(&mut s, Action::Filter);
+                }
+            }
+            scratch.dossiers.filter = s.dossiers.filter.clone();
+            scratch.dossiers.sort = s.dossiers.sort;
+            scratch.dossiers.descending = s.dossiers.descending;
+            scratch.dossiers.list_filter = s.dossiers.list_filter;
+            scratch.refresh_view();
+            assert_eq!(
+                s.dossiers.view, scratch.dossiers.view,
+                "{:?}",
+                s.dossiers.filter
+            );
+            // What frames read, made when the list changed, is what they
+            // would count over the whole batch now.
+            let counts = s.dossiers.counts;
+            assert_eq!(counts.scored, s.scored_count());
+            assert_eq!((counts.mine_done, counts.mine), s.mine_scored());
+            assert_eq!(counts.candidates, s.batch.entries.len());
+            // From scratch: the list without the search, its hits in that
+            // order, best first.
+            let typed = std::mem::take(&mut scratch.dossiers.filter);
+            scratch.refresh_view();
+            let query = jury_core::search::Query::new(&typed);
+            let mut hits: Vec<(usize, i64)> = scratch
+                .dossiers
+                .view
+                .iter()
+                .filter_map(|i| {
+                    jury_core::search::score(&scratch.batch.entries[*i].haystack, &query)
+                        .map(|sc| (*i, sc))
+                })
+                .collect();
+            hits.sort_by_key(|(_, sc)| std::cmp::Reverse(*sc));
+            // The references' column is as wide as the list without the
+            // search needs: typing does not move the columns.
+            let widest = scratch.dossiers.view.iter().map(|i| {
+                unicode_width::UnicodeWidthStr::width(
+                    scratch.batch.entries[*i].dossier.reference.as_str(),
+                )
+            });
+            let widest = widest.max().unwrap_or(10).min(18) as u16;
+            assert_eq!(s.dossiers.ref_width, widest);
+            let expected: Vec<usize> = hits.into_iter().map(|(i, _)| i).collect();
+            assert_eq!(s.dossiers.view, expected, "{typed:?}");
+        }
+    }
 }
 
 // Scores.

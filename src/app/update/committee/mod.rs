@@ -180,7 +180,7 @@ fn select_entry(s: &mut State, i: usize) {
     if !s.dossiers.view.contains(&i) {
         s.dossiers.filter.clear();
         s.dossiers.list_filter = crate::app::state::ListFilter::All;
-        s.refresh_view(None);
+        s.refresh_view();
     }
     if let Some(at) = s.dossiers.view.iter().position(|x| *x == i) {
         s.dossiers.selected = at;
