@@ -327,6 +327,16 @@ pub fn app_rows(setup: &Setup, goals: &Goals, sync: &Measure) -> Result<AppRows,
         goal: Goal::Under(goals.key),
     });
 
+    // The peak of opening, browsing, scoring and searching; producing
+    // letters reads every dossier again beside the open app, apart.
+    rows.push(memory(
+        lang.t(
+            "Mémoire (pic, courriers non compris)",
+            "Memory (peak, letters excluded)",
+        ),
+        Goal::MemoryUnder(goals.memory_mb),
+        lang,
+    ));
     rows.push(Row {
         what: lang
             .t(
@@ -334,15 +344,41 @@ pub fn app_rows(setup: &Setup, goals: &Goals, sync: &Measure) -> Result<AppRows,
                 "Complete tracked letter (PDF + ODT + EML)",
             )
             .into(),
-        measure: letters(&mut d, &setup.work, lang),
+        measure: letters(&mut d, n, &setup.work, lang),
         goal: Goal::Above(goals.letters_per_second),
     });
+    rows.push(memory(
+        lang.t(
+            "Mémoire (pic, courriers compris)",
+            "Memory (peak, letters included)",
+        ),
+        Goal::None,
+        lang,
+    ));
     drop(d);
     Ok(AppRows {
         rows,
         import: Some(import),
         slowest_keystroke,
     })
+}
+
+/// This process's peak resident memory so far (VmHWM).
+fn memory(what: &str, goal: Goal, lang: Lang) -> Row {
+    Row {
+        what: what.into(),
+        measure: match super::peak_rss_kib() {
+            Some(kib) => Measure::Memory(kib),
+            None => Measure::Missing(
+                lang.t(
+                    "/proc/self/status illisible",
+                    "/proc/self/status unreadable",
+                )
+                .into(),
+            ),
+        },
+        goal,
+    }
 }
 
 /// `down` in the list: the selection moves one dossier each time.
@@ -481,8 +517,8 @@ fn committee(d: &mut Driver) -> Measure {
 /// A closed session's decisions, recorded through the store as the app
 /// does, then each letter produced as `jury letters` does: PDF, ODT and
 /// EML written and the letter recorded in the database.
-fn letters(d: &mut Driver, work: &Path, lang: Lang) -> Measure {
-    match letters_timed(d, work, lang) {
+fn letters(d: &mut Driver, n: usize, work: &Path, lang: Lang) -> Measure {
+    match letters_timed(d, n, work, lang) {
         Ok(each) if !each.0.is_empty() => Measure::Rate {
             per_second: each.0.len() as f64 / each.total().as_secs_f64().max(f64::MIN_POSITIVE),
             each,
@@ -492,13 +528,13 @@ fn letters(d: &mut Driver, work: &Path, lang: Lang) -> Measure {
     }
 }
 
-fn letters_timed(d: &mut Driver, work: &Path, lang: Lang) -> Result<Samples, String> {
+fn letters_timed(d: &mut Driver, n: usize, work: &Path, lang: Lang) -> Result<Samples, String> {
     let store = &mut d.app.store;
     let present: Vec<String> = PRESENT.iter().map(|m| m.to_string()).collect();
     let session = store
         .open_session(CHAIR, SESSION_DAY, &present, &Default::default())
         .map_err(|e| e.message(lang))?;
-    let count = LETTERS.min(d.app.state.batch.entries.len());
+    let count = LETTERS.min(n);
     for i in 0..count {
         let (kind, motivation, rank) = match i % 3 {
             0 => ("retenu", "", None),

@@ -62,7 +62,7 @@ impl BenchError {
 jury_core::french_display!(BenchError);
 
 /// Peak resident memory of this process, in KiB (Linux).
-fn peak_rss_kib() -> Option<u64> {
+pub(super) fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()
@@ -106,23 +106,7 @@ pub fn run(n: usize, lang: Lang) -> Result<String, BenchError> {
         lang,
     };
     let app = measure::app_rows(&setup, &goals, &sync)?;
-    let mut rows = app.rows;
-    rows.push(Row {
-        what: lang
-            .t("Mémoire (pic, VmHWM)", "Memory (peak, VmHWM)")
-            .into(),
-        measure: match peak_rss_kib() {
-            Some(kib) => Measure::Memory(kib),
-            None => Measure::Missing(
-                lang.t(
-                    "/proc/self/status illisible",
-                    "/proc/self/status unreadable",
-                )
-                .into(),
-            ),
-        },
-        goal: Goal::MemoryUnder(goals.memory_mb),
-    });
+    let rows = app.rows;
 
     // Peers, after the memory is read: they are not the app's.
     let sqlite = peers::sqlite_insert(&call_dir, &work, 5, Duration::from_secs(10));
