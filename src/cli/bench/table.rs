@@ -202,10 +202,10 @@ pub fn render(title: &str, rows: &[Row], lang: Lang) -> String {
             ),
             Measure::Missing(why) => format!("{:>4}  {why}", "–"),
         };
-        out.push_str(&format!(
-            "{}  {cells}  {goal:>11}  {verdict}\n",
-            pad(&r.what, width)
-        ));
+        // A row without a goal ends in padding: trimmed.
+        let line = format!("{}  {cells}  {goal:>11}  {verdict}", pad(&r.what, width));
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
     out
 }
