@@ -31,7 +31,13 @@ fn main() -> ExitCode {
             appliquer,
         }) => import(&call_dir, &sources, appliquer),
         Some(Command::Verify { db, head }) => verify(&db, head.as_deref(), lang),
-        Some(Command::Bench { dossiers }) => match jury::cli::bench::run(dossiers) {
+        Some(Command::Bench { all: true, .. }) => {
+            jury::cli::bench::run_sizes(&[1_000, 10_000, 100_000], lang)
+        }
+        Some(Command::Bench { sizes, .. }) if !sizes.is_empty() => {
+            jury::cli::bench::run_sizes(&sizes, lang)
+        }
+        Some(Command::Bench { dossiers, .. }) => match jury::cli::bench::run(dossiers, lang) {
             Ok(table) => {
                 print!("{table}");
                 ExitCode::SUCCESS

@@ -151,6 +151,17 @@ pub enum Command {
         /// Nombre de dossiers du lot
         #[arg(long, value_name = "NOMBRE", default_value_t = 1000)]
         dossiers: usize,
+        /// Mesure 1 000, 10 000 et 100 000 dossiers, chaque taille dans son propre processus
+        #[arg(long, conflicts_with_all = ["dossiers", "sizes"])]
+        all: bool,
+        /// Tailles à mesurer, chacune dans son propre processus (ex. 1000,10000)
+        #[arg(
+            long,
+            value_name = "TAILLES",
+            value_delimiter = ',',
+            conflicts_with = "dossiers"
+        )]
+        sizes: Vec<usize>,
     },
     /// Chiffre une base en clair (phrase secrète demandée deux fois)
     Encrypt {

@@ -188,6 +188,16 @@ const ENGLISH: &[(&str, &str, &str)] = &[
     ),
     ("bench", "dossiers", "Number of dossiers in the batch"),
     (
+        "bench",
+        "all",
+        "Measure 1,000, 10,000 and 100,000 dossiers, each size in its own process",
+    ),
+    (
+        "bench",
+        "sizes",
+        "Sizes to measure, each in its own process (e.g. 1000,10000)",
+    ),
+    (
         "encrypt",
         "",
         "Encrypt a plain database (passphrase asked twice)",

@@ -1,0 +1,216 @@
+//! `jury bench`: the speed and memory a committee feels, measured on a
+//! call the bench generates itself, through the same path as a key press
+//! (keymap → action → update → effects → frame on a 160×48 test terminal),
+//! each measure repeated (min / median / max), against the goals,
+//! with peers timed on the same data. Goals are read in this table, never
+//! asserted on time in the tests.
+
+mod generate;
+mod measure;
+mod peers;
+mod table;
+
+use crate::io::files::FileError;
+use crate::tui::StartError;
+use jury_core::fr::Lang;
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+use table::{Goal, Goals, Measure, Row, Samples};
+
+/// The generator's seed: the same batch on every run.
+const SEED: u64 = 15;
+
+/// Why the bench could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    File(#[from] FileError),
+    Start(StartError),
+    /// The app did not open on the dossier list in normal mode with the
+    /// batch in it: whatever it would time, it would not be what users do.
+    NotOnList {
+        expected: usize,
+        at: String,
+    },
+    /// A size's child process failed or could not start.
+    Child {
+        size: usize,
+        why: String,
+    },
+}
+
+impl BenchError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            BenchError::File(e) => e.message(lang),
+            BenchError::Start(e) => e.message(lang),
+            BenchError::NotOnList { expected, at } => match lang {
+                Lang::Fr => format!(
+                    "banc d'essai refusé : l'application ne s'est pas ouverte sur la liste des {expected} dossiers en mode normal, sans fenêtre ({at})"
+                ),
+                Lang::En => format!(
+                    "bench refused: the app did not open on the list of {expected} dossiers in normal mode, without a popup ({at})"
+                ),
+            },
+            BenchError::Child { size, why } => match lang {
+                Lang::Fr => format!("banc d'essai à {size} dossiers : {why}"),
+                Lang::En => format!("bench at {size} dossiers: {why}"),
+            },
+        }
+    }
+}
+
+jury_core::french_display!(BenchError);
+
+/// Peak resident memory of this process, in KiB (Linux).
+pub(super) fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+}
+
+/// `a / b` as « ×4.2 », or a dash when either was not measured.
+fn ratio(a: Option<&Samples>, b: &Measure, lang: Lang) -> String {
+    match (a, b) {
+        (Some(a), Measure::Time(b)) if !b.median().is_zero() => table::decimal(
+            format!(
+                "×{:.1}",
+                a.median().as_secs_f64() / b.median().as_secs_f64()
+            ),
+            lang,
+        ),
+        _ => "–".into(),
+    }
+}
+
+/// One size in this process: the table it prints.
+pub fn run(n: usize, lang: Lang) -> Result<String, BenchError> {
+    let system_tmp = std::env::temp_dir();
+    let tmp = tempfile::Builder::new()
+        .prefix("jury-bench-")
+        .tempdir()
+        .map_err(FileError::at(&system_tmp))?;
+    let work = tmp.path().to_path_buf();
+    let call_dir = work.join("appel");
+    let started = Instant::now();
+    generate::write(&call_dir, n, SEED)?;
+    let generated = started.elapsed();
+    let goals = Goals::for_size(n);
+    let sync = peers::disk_sync(&work, 30);
+    let setup = measure::Setup {
+        n,
+        call_dir: call_dir.clone(),
+        work: work.clone(),
+        lang,
+    };
+    let app = measure::app_rows(&setup, &goals, &sync)?;
+    let rows = app.rows;
+
+    // Peers, after the memory is read: they are not the app's.
+    let sqlite = peers::sqlite_insert(&call_dir, &work, 5, Duration::from_secs(10));
+    let fzf = peers::fzf(n, SEED, &work, 15, Duration::from_secs(5));
+    let mut peer_rows = vec![Row {
+        what: lang
+            .t(
+                "SQLite, les mêmes dossiers en une transaction",
+                "SQLite, the same dossiers in one transaction",
+            )
+            .into(),
+        measure: sqlite.clone(),
+        goal: Goal::None,
+    }];
+    let mut ratios = vec![format!(
+        "{} {}",
+        lang.t(
+            "Premier import de Jury / SQLite :",
+            "Jury's first import / SQLite:"
+        ),
+        ratio(app.import.as_ref(), &sqlite, lang)
+    )];
+    match fzf {
+        Some(fzf) => {
+            ratios.push(format!(
+                "{} {}",
+                lang.t(
+                    "Frappe la plus lente de Jury / fzf :",
+                    "Jury's slowest keystroke / fzf:"
+                ),
+                ratio(app.slowest_keystroke.as_ref(), &fzf, lang)
+            ));
+            peer_rows.push(Row {
+                what: format!(
+                    "fzf --filter « {} » ({})",
+                    generate::QUERY,
+                    lang.t("lancement compris", "start included")
+                ),
+                measure: fzf,
+                goal: Goal::None,
+            });
+        }
+        None => ratios.push(lang.t("fzf absent", "fzf not installed").into()),
+    }
+
+    let title = match lang {
+        Lang::Fr => format!(
+            "Banc d'essai Jury — {n} dossiers générés (graine {SEED}, {} s), touche → image 160×48",
+            table::decimal(format!("{:.1}", generated.as_secs_f64()), lang)
+        ),
+        Lang::En => format!(
+            "Jury bench — {n} generated dossiers (seed {SEED}, {:.1} s), key → 160×48 frame",
+            generated.as_secs_f64()
+        ),
+    };
+    let mut out = table::render(&title, &rows, lang);
+    out.push('\n');
+    out.push_str(&table::render(
+        lang.t("Pairs, sur les mêmes données", "Peers, on the same data"),
+        &peer_rows,
+        lang,
+    ));
+    for r in ratios {
+        out.push_str(&r);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Each size in its own process (this executable), so each peak memory is
+/// that size's; their tables printed one after the other.
+pub fn run_sizes(sizes: &[usize], lang: Lang) -> ExitCode {
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => {
+            eprintln!("{}", lang.io_error(&e));
+            return ExitCode::from(1);
+        }
+    };
+    let lang_arg = match lang {
+        Lang::Fr => "fr",
+        Lang::En => "en",
+    };
+    let mut code = ExitCode::SUCCESS;
+    for (i, n) in sizes.iter().enumerate() {
+        if i > 0 {
+            println!();
+        }
+        let status = Command::new(&exe)
+            .args(["bench", "--dossiers", &n.to_string(), "--lang", lang_arg])
+            .status();
+        let failed = match status {
+            Ok(s) if s.success() => None,
+            Ok(s) => Some(s.to_string()),
+            Err(e) => Some(lang.io_error(&e)),
+        };
+        if let Some(why) = failed {
+            let e = BenchError::Child { size: *n, why };
+            eprintln!("{}", e.message(lang));
+            code = ExitCode::from(1);
+        }
+    }
+    code
+}
+
+#[cfg(test)]
+mod tests;
