@@ -576,12 +576,21 @@ fn letters_timed(d: &mut Driver, n: usize, work: &Path, lang: Lang) -> Result<Sa
             .join(" ; ")
     })?;
     let out = work.join("courriers");
+    // As `jury letters` and the TUI write them: batches rendered on every
+    // core, each tracked in one transaction; each letter's share of its
+    // batch's time.
     let mut each = Vec::new();
-    for (part, p) in &prepared {
+    for batch in prepared.chunks(produce::LETTER_BATCH) {
         let start = Instant::now();
-        produce::write_letter(store, &parts[*part], p, &out, CHAIR)
-            .map_err(|e| lang.located(&p.reference, e.message(lang)))?;
-        each.push(start.elapsed());
+        let written = produce::write_letters(store, &parts, batch, &out, CHAIR)
+            .map_err(|e| e.message(lang))?;
+        let elapsed = start.elapsed();
+        for (result, (_, p)) in written.iter().zip(batch) {
+            if let Err(e) = result {
+                return Err(lang.located(&p.reference, e.message(lang)));
+            }
+            each.push(elapsed / batch.len() as u32);
+        }
     }
     if each.len() != count {
         return Err(format!("{} courriers pour {count} décisions", each.len()));
