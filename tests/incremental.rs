@@ -32,8 +32,14 @@ fn picture(s: &Session) -> String {
         .iter()
         .map(|e| st.progress(&e.dossier.reference))
         .collect();
+    let ranks: Vec<_> = st
+        .batch
+        .entries
+        .iter()
+        .map(|e| c.rank_of(&e.dossier.reference).cloned())
+        .collect();
     format!(
-        "aggregates {:?}\nranking {:?}\nprofiles {:?}\nrows {:?}\nview {:?}\nprogress {:?}\ncounts {:?}\ncoverage {:?}\nletters {:?}\npreview {:?}",
+        "aggregates {:?}\nranking {:?}\nprofiles {:?}\nrows {:?}\nview {:?}\nprogress {:?}\ncounts {:?}\ncoverage {:?}\nletters {:?}\npreview {:?}\nranks {:?}",
         c.aggregates,
         c.ranking,
         c.profiles,
@@ -44,6 +50,7 @@ fn picture(s: &Session) -> String {
         st.committee_view.coverage,
         st.letters_view.items,
         st.letters_view.preview,
+        ranks,
     )
 }
 

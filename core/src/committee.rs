@@ -456,7 +456,32 @@ impl Committee {
         self.aggregates[i] = agg;
         self.profiles = aggregate::member_profiles(&self.aggregates);
         ranking::reorder(&mut self.order, candidate);
-        self.set_ranking(ranking::rank_ordered(&self.order));
+        let ranking = ranking::rank_ordered(&self.order);
+        // One dossier moved: only the rows between its old and its new
+        // place changed, so the index is mended there rather than built
+        // again over every row at the next lookup.
+        let first = self
+            .ranking
+            .iter()
+            .zip(&ranking)
+            .position(|(a, b)| a.reference != b.reference);
+        let last = self
+            .ranking
+            .iter()
+            .rev()
+            .zip(ranking.iter().rev())
+            .position(|(a, b)| a.reference != b.reference)
+            .map(|k| ranking.len() - 1 - k);
+        match (self.rank_index.get_mut(), first, last) {
+            (Some(index), Some(first), Some(last)) if self.ranking.len() == ranking.len() => {
+                for (at, r) in ranking.iter().enumerate().take(last + 1).skip(first) {
+                    index.insert(r.reference.clone(), at);
+                }
+                self.ranking = ranking;
+            }
+            (Some(_), None, _) => self.ranking = ranking,
+            _ => self.set_ranking(ranking),
+        }
         true
     }
 
