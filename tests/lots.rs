@@ -350,3 +350,23 @@ fn a_candidate_to_both_lots_is_decided_in_each_and_one_lot_is_unsuccessful() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && said.contains("intact"), "{said}");
 }
+
+#[test]
+fn a_session_open_in_one_lot_is_named_from_the_other() {
+    let mut s = open(CALL, Some(&chair()));
+    open_session(&mut s, "19 mars 2024");
+    s.act("switch_lot");
+    s.act("open_session");
+    assert!(
+        !matches!(s.app.state.mode, jury::app::state::Mode::Form(_)),
+        "no second session: {}",
+        s.screen()
+    );
+    assert!(
+        s.status().contains(
+            "Une séance est déjà ouverte pour le lot « Module 1 : coordination » : fermez-la d'abord, dans ce lot"
+        ),
+        "{}",
+        s.status()
+    );
+}

@@ -117,7 +117,9 @@ impl Driver {
         }
     }
 
-    fn expect(&self, ok: bool, what: &str) -> Check {
+    /// `what` went wrong unless `ok`: the row is then « non mesuré », with
+    /// where the app stands (never a panic: a bench row is not a test).
+    fn require(&self, ok: bool, what: &str) -> Check {
         if ok {
             Ok(())
         } else {
@@ -385,7 +387,7 @@ fn memory(what: &str, goal: Goal, lang: Lang) -> Row {
 fn move_down(d: &mut Driver, n: usize) -> Measure {
     repeat((KEYS.0.min(n.saturating_sub(1)), KEYS.1), |_| {
         let s = &d.app.state;
-        d.expect(
+        d.require(
             s.mode == Mode::Normal
                 && s.screen == Screen::Dossiers
                 && s.dossiers.focus == Pane::List,
@@ -394,7 +396,7 @@ fn move_down(d: &mut Driver, n: usize) -> Measure {
         let before = s.dossiers.selected;
         let key = d.key("down")?;
         let took = d.timed(key);
-        d.expect(
+        d.require(
             d.app.state.dossiers.selected == before + 1,
             "la sélection n'a pas descendu",
         )?;
@@ -408,7 +410,7 @@ fn score(d: &mut Driver) -> Measure {
     if let Err(why) = d.press("focus_grid") {
         return Measure::Missing(why);
     }
-    if let Err(why) = d.expect(
+    if let Err(why) = d.require(
         d.app.state.dossiers.focus == Pane::Grid,
         "la grille n'a pas la main après sa touche",
     ) {
@@ -416,7 +418,7 @@ fn score(d: &mut Driver) -> Measure {
     }
     let measure = repeat(KEYS, |i| {
         let s = &d.app.state;
-        d.expect(s.mode == Mode::Normal, "une fenêtre est ouverte")?;
+        d.require(s.mode == Mode::Normal, "une fenêtre est ouverte")?;
         let reference = s.current_reference().unwrap_or_default().to_string();
         let criterion = s
             .current_criterion()
@@ -432,7 +434,7 @@ fn score(d: &mut Driver) -> Measure {
             .scores
             .get(&(reference, CHAIR.to_string(), criterion))
             .and_then(|s| s.value);
-        d.expect(stored == Some(value as f64), "la note n'a pas été gardée")?;
+        d.require(stored == Some(value as f64), "la note n'a pas été gardée")?;
         Ok(took)
     });
     match d.press("focus_list") {
@@ -449,7 +451,7 @@ fn search(d: &mut Driver, n: usize) -> (Vec<(String, Measure)>, Measure) {
     let run = repeat(QUERIES, |_| {
         d.on_list(n)?;
         d.press("filter")?;
-        d.expect(
+        d.require(
             d.app.state.mode == Mode::Filter,
             "la recherche ne s'est pas ouverte",
         )?;
@@ -457,7 +459,7 @@ fn search(d: &mut Driver, n: usize) -> (Vec<(String, Measure)>, Measure) {
         for (j, c) in chars.iter().enumerate() {
             let took = d.timed(KeyEvent::new(KeyCode::Char(*c), KeyModifiers::NONE));
             let typed: String = chars[..=j].iter().collect();
-            d.expect(
+            d.require(
                 d.app.state.dossiers.filter == typed,
                 "la frappe n'est pas arrivée",
             )?;
@@ -465,7 +467,7 @@ fn search(d: &mut Driver, n: usize) -> (Vec<(String, Measure)>, Measure) {
             total += took;
         }
         let found = d.app.state.dossiers.view.len();
-        d.expect(found > 0 && found < n, "la recherche ne trie pas le lot")?;
+        d.require(found > 0 && found < n, "la recherche ne trie pas le lot")?;
         d.press("cancel")?;
         d.on_list(n)?;
         Ok(total)
@@ -495,18 +497,18 @@ fn search(d: &mut Driver, n: usize) -> (Vec<(String, Measure)>, Measure) {
 fn committee(d: &mut Driver) -> Measure {
     repeat(KEYS, |_| {
         let s = &d.app.state;
-        d.expect(
+        d.require(
             s.mode == Mode::Normal && s.screen == Screen::Dossiers,
             "pas sur la liste des dossiers",
         )?;
         let key = d.key("switch_view")?;
         let took = d.timed(key);
-        d.expect(
+        d.require(
             d.app.state.screen == Screen::Committee,
             "la vue comité ne s'est pas affichée",
         )?;
         d.press("switch_view")?;
-        d.expect(
+        d.require(
             d.app.state.screen == Screen::Dossiers,
             "retour à la liste impossible",
         )?;

@@ -505,6 +505,31 @@ pub(super) fn open_session_form(s: &mut State) {
         refuse(s, text::SESSION_ALREADY_OPEN);
         return;
     }
+    // The committee sits one session at a time: one open for another lot
+    // is named, with the way there.
+    if let Some(label) = s
+        .batch
+        .records
+        .sessions
+        .iter()
+        .find(|x| x.is_open())
+        .and_then(|x| x.lot.as_deref())
+        .and_then(|id| s.batch.whole.lot(id))
+        .map(|l| l.label.clone())
+    {
+        let key = s
+            .env
+            .keymap
+            .first_key(&s.contexts(), crate::app::action::Action::SwitchLot)
+            .map(|k| k.label(lang))
+            .unwrap_or_default();
+        s.set_error(format!(
+            "{} « {label} » {} ({key}).",
+            lang.tr(text::SESSION_OPEN_IN_LOT),
+            lang.tr(text::CLOSE_IT_THERE)
+        ));
+        return;
+    }
     let today = s.env.today;
     let date = s
         .batch

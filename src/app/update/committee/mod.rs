@@ -528,6 +528,14 @@ mod text {
         "decision(s) taken in this session. Once closed, a decision changes only in a new session.",
     );
     pub const OUTCOME_CALL: Tr = Tr::new("Issue de l'appel", "Outcome of the call");
+    pub const SESSION_OPEN_IN_LOT: Tr = Tr::new(
+        "Une séance est déjà ouverte pour le lot",
+        "A session is already open for the lot",
+    );
+    pub const CLOSE_IT_THERE: Tr = Tr::new(
+        ": fermez-la d'abord, dans ce lot",
+        ": close it first, in that lot",
+    );
     pub const OUTCOME_LOT: Tr = Tr::new("Issue du lot", "Outcome of the lot");
     pub const LOT_DECLARED_UNSUCCESSFUL: Tr =
         Tr::new("Lot déclaré infructueux", "Lot declared unsuccessful");
