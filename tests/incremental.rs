@@ -39,7 +39,8 @@ fn picture(s: &Session) -> String {
         .map(|e| c.rank_of(&e.dossier.reference).cloned())
         .collect();
     format!(
-        "aggregates {:?}\nranking {:?}\nprofiles {:?}\nrows {:?}\nview {:?}\nprogress {:?}\ncounts {:?}\ncoverage {:?}\nletters {:?}\npreview {:?}\nranks {:?}",
+        "width {}\naggregates {:?}\nranking {:?}\nprofiles {:?}\nrows {:?}\nview {:?}\nprogress {:?}\ncounts {:?}\ncoverage {:?}\nletters {:?}\npreview {:?}\nranks {:?}",
+        st.committee_view.ref_width,
         c.aggregates,
         c.ranking,
         c.profiles,

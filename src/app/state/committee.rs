@@ -29,6 +29,14 @@ impl State {
     pub fn refresh_committee_view(&mut self) {
         self.refresh_committee_rows();
         self.committee_view.coverage = self.coverage();
+        // References do not change with a score: measured with the batch.
+        self.committee_view.ref_width = self
+            .batch
+            .entries
+            .iter()
+            .map(|e| e.dossier.reference.chars().count())
+            .max()
+            .unwrap_or(10) as u16;
     }
 
     /// The committee rows: ranking order (raw or normalised), or the agenda.
@@ -77,13 +85,6 @@ impl State {
             rows.sort_by_key(|i| (!contested(i), position[i]));
         }
         self.committee_view.rows = rows;
-        self.committee_view.ref_width = self
-            .batch
-            .entries
-            .iter()
-            .map(|e| e.dossier.reference.chars().count())
-            .max()
-            .unwrap_or(10) as u16;
         self.committee_view.selected = keep
             .and_then(|k| self.committee_view.rows.iter().position(|i| *i == k))
             .unwrap_or(0)
