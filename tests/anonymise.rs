@@ -605,6 +605,13 @@ fn past_the_retention_period_commands_warn_on_stderr_and_the_tui_says_so() {
 
     let call = call_dir.display().to_string();
     let mut s = harness::open(&call, Some(CHAIR));
+    // A new base is announced without hiding the notice.
+    let screen = s.screen();
+    assert!(
+        screen.contains("Nouvelle base créée")
+            && screen.contains("Durée de conservation dépassée :"),
+        "{screen}"
+    );
     let header = |s: &mut harness::Session| s.screen().lines().next().unwrap_or("").to_string();
     s.set_today(chrono::NaiveDate::from_ymd_opt(2025, 8, 4).expect("day"));
     let top = header(&mut s);
@@ -622,6 +629,19 @@ fn past_the_retention_period_commands_warn_on_stderr_and_the_tui_says_so() {
         screen.contains("pouvaient être gardées jusqu'au 4 août 2025"),
         "{screen}"
     );
+
+    // Once every dossier is anonymised there is nothing left to ask for.
+    let mut s = s.reopen_after(&call, CHAIR, |tui_db| {
+        let db = tui_db.display().to_string();
+        let out = run(&["anonymise", "--db", &db, "--oui"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let out = run(&["export", "csv", "--db", &db]);
+        assert!(out.status.success());
+        let said = text(&out.stderr);
+        assert!(!said.contains("conservation"), "{said}");
+    });
+    let screen = s.screen();
+    assert!(!screen.contains("conservation"), "{screen}");
 }
 
 fn pdftotext(pdf: &Path) -> String {

@@ -89,6 +89,23 @@ fn verdict(v: Verdict) -> &'static str {
     }
 }
 
+/// Each member's scores in the grid's order, as the committee read them
+/// (the store gives them by criterion id); criteria the grid no longer
+/// names come last.
+fn scores_in_grid_order<'a>(call: &Call, scores: &'a [ScoreRow]) -> Vec<&'a ScoreRow> {
+    let position = |id: &str| {
+        call.criteria
+            .iter()
+            .position(|c| c.id == id)
+            .unwrap_or(usize::MAX)
+    };
+    let mut out: Vec<&ScoreRow> = scores.iter().collect();
+    // Stable: members keep the order they came in.
+    out.sort_by_key(|s| position(&s.criterion));
+    out.sort_by(|a, b| a.member.cmp(&b.member));
+    out
+}
+
 /// The file as a document.
 pub fn document(input: &AccessInput) -> Document {
     let (call, d) = (input.call, input.dossier);
@@ -147,9 +164,8 @@ pub fn document(input: &AccessInput) -> Document {
                 "Note".into(),
                 "Commentaire".into(),
             ],
-            rows: input
-                .scores
-                .iter()
+            rows: scores_in_grid_order(call, &input.scores)
+                .into_iter()
                 .map(|s| {
                     vec![
                         s.member.clone(),
@@ -361,6 +377,46 @@ mod tests {
         assert!(
             text.contains("Dépassement de l'enveloppe autorisé par la présidence : Seul point d'accueil du haut pays"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn scores_follow_the_grid_not_the_criteria_ids() {
+        let call = Call::parse(
+            "appel.json",
+            include_str!("../../samples/caf06-pdnp-2025/appel.json"),
+        )
+        .unwrap();
+        let row = |member: &str, criterion: &str| ScoreRow {
+            reference: "PDNP06-2025-001".into(),
+            member: member.into(),
+            criterion: criterion.into(),
+            value: Some(3.0),
+            comment: String::new(),
+        };
+        // As the store gives them: by member, then criterion id.
+        let rows = [
+            row("Nadia Benali", "coherence"),
+            row("Nadia Benali", "experience"),
+            row("Sylvie Marcellin", "coherence"),
+            row("Sylvie Marcellin", "experience"),
+            row("Sylvie Marcellin", "formation"),
+            row("Sylvie Marcellin", "qualification"),
+        ];
+        let order: Vec<(&str, &str)> = scores_in_grid_order(&call, &rows)
+            .iter()
+            .map(|s| (s.member.as_str(), s.criterion.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("Nadia Benali", "experience"),
+                ("Nadia Benali", "coherence"),
+                ("Sylvie Marcellin", "experience"),
+                ("Sylvie Marcellin", "qualification"),
+                ("Sylvie Marcellin", "coherence"),
+                ("Sylvie Marcellin", "formation"),
+            ]
         );
     }
 

@@ -91,6 +91,9 @@ pub fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
 /// Past the call's retention period, every command on its database says so
 /// on stderr (its output stays clean for pipes).
 pub fn warn_retention(store: &crate::store::Store, lang: jury_core::fr::Lang) {
+    if matches!(store.holds_personal_data(), Ok(false)) {
+        return;
+    }
     let call = store
         .stored_call()
         .ok()

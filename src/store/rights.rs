@@ -48,6 +48,18 @@ fn blank_snapshot(text: &str) -> String {
 }
 
 impl Store {
+    /// True while some dossier still holds what `anonymise` erases: once
+    /// every one is anonymised the retention notice has nothing left to ask.
+    pub fn holds_personal_data(&self) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS(SELECT 1 FROM dossiers WHERE source IS NOT ?1)",
+                [jury_core::anonymise::ERASED],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
     /// Erases the personal data of every dossier not yet anonymised, in one
     /// transaction with its `anonymise` event by `actor`, then rewrites the
     /// file so no erased byte stays in free pages or the journal.

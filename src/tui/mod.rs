@@ -218,6 +218,7 @@ impl App {
             stale,
             pending_files,
             requests,
+            personal_data: store.holds_personal_data().map_err(StartError::Store)?,
         });
         state.letters_view.convocations = convocations;
         let created = store.created();

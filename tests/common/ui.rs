@@ -168,10 +168,32 @@ impl Session {
         self.reopen_with(call, reviewer, None)
     }
 
+    /// Closes the app, runs `beside` on its database (a command run while
+    /// Jury is closed), and opens it again as `reviewer`.
+    pub fn reopen_after(
+        self,
+        call: &str,
+        reviewer: &str,
+        beside: impl FnOnce(&std::path::Path),
+    ) -> Session {
+        self.reopen_with_then(call, reviewer, None, beside)
+    }
+
     /// As [`Session::reopen_as`], with the member's own keymap file.
     pub fn reopen_with(self, call: &str, reviewer: &str, keymap: Option<PathBuf>) -> Session {
+        self.reopen_with_then(call, reviewer, keymap, |_| {})
+    }
+
+    fn reopen_with_then(
+        self,
+        call: &str,
+        reviewer: &str,
+        keymap: Option<PathBuf>,
+        beside: impl FnOnce(&std::path::Path),
+    ) -> Session {
         let Session { app, db, dir, .. } = self;
         drop(app);
+        beside(&db);
         let app = App::open(Options {
             call_dir: root().join(call),
             db: Some(db.clone()),

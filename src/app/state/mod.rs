@@ -224,6 +224,9 @@ pub struct Batch {
     /// Everything the committee recorded, every lot and stage: the
     /// committee's picture is built from it for where the committee stands.
     pub records: jury_core::records::CommitteeData,
+    /// False once every dossier is anonymised: retention has nothing left
+    /// to ask for.
+    pub personal_data: bool,
 }
 
 /// Every member's scores by (reference, member, criterion), as the state keeps them.
@@ -264,6 +267,8 @@ pub struct Init {
     pub stale: Vec<jury_core::records::Stale>,
     pub pending_files: Vec<Dossier>,
     pub requests: Vec<jury_core::request::PieceRequest>,
+    /// False once every dossier is anonymised (or there is none).
+    pub personal_data: bool,
 }
 
 /// This module's interface texts, in both languages.
@@ -355,6 +360,7 @@ impl State {
                     .collect(),
                 requests: init.requests,
                 records: jury_core::records::CommitteeData::default(),
+                personal_data: init.personal_data,
             },
             reviewer: init.reviewer,
             screen: Screen::Dossiers,
@@ -428,6 +434,9 @@ impl State {
     /// Past the call's retention period on the state's `today`: what the
     /// status line says (see [`Call::retention_notice`]).
     pub fn retention_notice(&self) -> Option<String> {
+        if !self.batch.personal_data {
+            return None;
+        }
         self.batch
             .call
             .retention_notice(self.env.today, self.env.lang)

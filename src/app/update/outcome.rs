@@ -240,7 +240,12 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
             }
         }
         Outcome::DatabaseCreated(path) => {
-            s.set_status(format!("{} {}", lang.tr(text::DB_CREATED), path.display()));
+            // The retention notice said at start must not be hidden by this.
+            let created = format!("{} {}", lang.tr(text::DB_CREATED), path.display());
+            match s.retention_notice() {
+                Some(notice) => s.set_error(format!("{created}. {notice}")),
+                None => s.set_status(created),
+            }
         }
         Outcome::BundleInstalled {
             member,

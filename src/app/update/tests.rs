@@ -61,6 +61,7 @@ fn sample_init(reviewer: Option<&str>, committee: CommitteeData) -> Init {
         stale: Vec::new(),
         pending_files: Vec::new(),
         requests: Vec::new(),
+        personal_data: true,
     }
 }
 
