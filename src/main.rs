@@ -11,6 +11,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // SAFETY: called first, before any thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE. A reader that stops early (`| head`) then
+    // ends Jury silently instead of making println! panic.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let lang = jury::cli::speak::lang_of(&args, |name| std::env::var(name).ok());
     let cli = match jury::cli::speak::parse(args, lang) {

@@ -178,3 +178,30 @@ fn a_corrupt_database_is_explained_in_french_by_the_cli_and_the_tui() {
     let english = e.message(jury_core::fr::Lang::En);
     assert!(english.contains("the database is damaged"), "{english}");
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_jury_quietly() {
+    // `jury export csv … | head -1`: the pipe's reader is gone before Jury
+    // writes. It must end as `cat` does, not with Rust's English panic.
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = sample_db(dir.path());
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = jury()
+        .args(["export", "csv", "--db"])
+        .arg(&db)
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !said.contains("panicked") && !said.contains("Broken pipe"),
+        "{said}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(out.status.signal(), Some(13), "ended by SIGPIPE");
+    }
+}

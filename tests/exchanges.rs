@@ -538,6 +538,12 @@ fn the_genuine_round_trip_for_two_members_works() {
             out.contains("Lisez-la au membre (par téléphone ou de vive voix)"),
             "{out}"
         );
+        // A clear bundle carries the member's key: the chair is told so.
+        assert!(
+            out.contains(&format!("Ce lot n'est pas chiffré : il contient les dossiers et la clé personnelle de « {member} »"))
+                && out.contains("Remettez-le-lui en main propre ou par un canal privé"),
+            "{out}"
+        );
         let (db, installed) = c.install(member, &lot);
         assert_eq!(installed.member, member);
         // The fingerprint the member sees is the one the chair printed.

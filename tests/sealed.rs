@@ -165,6 +165,27 @@ fn an_encrypted_call_runs_end_to_end_with_no_name_in_clear_but_the_letters() {
         0,
         "the call unpacked in memory is removed when Jury closes"
     );
+    // Again, and this time the terminal window is closed under him: the
+    // app ends by itself (its watchdog at worst) and takes the call in
+    // memory with it. A folder a killed Jury left behind goes at start.
+    let left = julien_ram.join("jury-tue9");
+    std::fs::create_dir_all(&left).expect("mkdir");
+    std::fs::write(left.join(".jury-pid"), "4194305").expect("pid");
+    std::fs::write(left.join("cle-membre.json"), "{}").expect("key");
+    let mut app = open_as_julien(&lot, &julien_home, &julien_ram);
+    app.wait_for("Mot de passe du lot");
+    app.send(&format!("{}\r", passwords[0]));
+    app.wait_for("Dossiers (28/28)");
+    assert!(!left.exists(), "a dead Jury's folder is swept");
+    assert_eq!(std::fs::read_dir(&julien_ram).expect("ram").count(), 1);
+    app.hang_up();
+    let status = app.wait_exit();
+    assert_eq!(status.exit_code(), 128 + 1, "ended by SIGHUP: {status}");
+    assert_eq!(
+        std::fs::read_dir(&julien_ram).expect("ram").count(),
+        0,
+        "the call unpacked in memory is removed when the terminal goes"
+    );
     let julien_packet = files(&julien_home)
         .into_iter()
         .find(|p| p.to_string_lossy().ends_with(".json.age"))

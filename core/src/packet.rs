@@ -274,11 +274,22 @@ pub fn validate(p: &Packet) -> Result<(), PacketError> {
     }
     let mut seen = BTreeSet::new();
     for c in &p.conflicts {
-        if instant(&c.declared_at).is_none() {
+        let Some(declared) = instant(&c.declared_at) else {
             return Err(bad_date(
                 Dated::Conflict(c.reference.clone()),
                 &c.declared_at,
             ));
+        };
+        if let Some(w) = &c.withdrawn_at {
+            let withdrawn =
+                instant(w).ok_or_else(|| bad_date(Dated::Conflict(c.reference.clone()), w))?;
+            if withdrawn < declared {
+                return Err(PacketError::WithdrawnBeforeDeclared(
+                    c.reference.clone(),
+                    w.clone(),
+                    c.declared_at.clone(),
+                ));
+            }
         }
         if !seen.insert(c.reference.as_str()) {
             return Err(PacketError::DuplicateConflict(c.reference.clone()));
@@ -349,11 +360,11 @@ pub fn check_issued(p: &Packet, first_issued: &str) -> Result<(), PacketError> {
                 s.updated_at.as_str(),
             )
         }))
-        .chain(
-            p.conflicts
-                .iter()
-                .map(|c| (Dated::Conflict(c.reference.clone()), c.declared_at.as_str())),
-        );
+        .chain(p.conflicts.iter().flat_map(|c| {
+            std::iter::once(c.declared_at.as_str())
+                .chain(c.withdrawn_at.as_deref())
+                .map(|date| (Dated::Conflict(c.reference.clone()), date))
+        }));
     for (what, date) in dated {
         if instant(date).is_some_and(|at| at < issued) {
             return Err(PacketError::BeforeIssue(
@@ -574,6 +585,29 @@ mod tests {
         let mut recent = sample();
         recent.conflicts.clear();
         assert_eq!(check_issued(&recent, "2025-07-05T09:05:00Z"), Ok(()));
+    }
+
+    #[test]
+    fn a_withdrawal_is_dated_after_the_bundle_and_the_declaration() {
+        let issued = "2025-07-01T00:00:00Z";
+        let mut p = sample();
+        p.conflicts[0].withdrawn_at = Some("2000-01-01T00:00:00Z".into());
+        let err = check_issued(&p, issued).expect_err("withdrawn before the bundle");
+        assert!(
+            matches!(&err, PacketError::BeforeIssue(Dated::Conflict(r), d, _) if r == "PDNP06-2025-002" && d.starts_with("2000")),
+            "{err:?}"
+        );
+        let err = validate(&p).expect_err("withdrawn before declared");
+        assert!(
+            err.to_string()
+                .contains("retiré le « 2000-01-01T00:00:00Z », avant d'avoir été déclaré"),
+            "{err}"
+        );
+        p.conflicts[0].withdrawn_at = Some("hier".into());
+        assert!(matches!(validate(&p), Err(PacketError::BadDate(..))));
+        p.conflicts[0].withdrawn_at = Some("2025-07-04T09:00:00+02:00".into());
+        assert_eq!(validate(&p), Ok(()));
+        assert_eq!(check_issued(&p, issued), Ok(()));
     }
 
     #[test]

@@ -134,8 +134,9 @@ pub fn is_sealed_bundle(path: &Path) -> bool {
 pub struct SealedInstall {
     pub installed: crate::io::bundle::Unpacked,
     /// The call folder: in memory where the system has a folder for it,
-    /// removed when this is dropped, once Jury closes.
-    pub folder: tempfile::TempDir,
+    /// removed when this is dropped, once Jury closes (or by the signal
+    /// watchdog, or by the next start if the process was killed).
+    pub folder: crate::io::unpacked::Unpacked,
     /// False when no memory folder exists and the call is on disk meanwhile.
     pub in_memory: bool,
     /// The passphrase of the member's database: the bundle's password, or
@@ -158,7 +159,8 @@ pub fn import_sealed(
     let typed = super::secret().bundle_password(bundle, lang)?;
     let password = crate::io::seal::typed_password(typed.expose());
     let (base, in_memory) = memory_folder();
-    let folder = crate::io::files::private_temp_dir("jury-", &base)
+    crate::io::unpacked::sweep(&base);
+    let folder = crate::io::unpacked::Unpacked::create(&base)
         .map_err(|e| BundleError::File(FileError::new(&base, e)))?;
     let installed = unpack_sealed(bundle, &password, &pins, folder.path())?;
     let db = match db {

@@ -162,12 +162,19 @@ impl fmt::Display for BundleSummary {
             "Empreinte de la clé de la présidence : {}\nLisez-la au membre (par téléphone ou de vive voix) : Jury lui affiche la même à l'ouverture du lot ; si elles diffèrent, le lot n'est pas le vôtre.",
             self.chair_fingerprint
         )?;
-        if let Some(password) = &self.password {
-            write!(
+        match &self.password {
+            Some(password) => write!(
                 f,
-                "\nLe lot est chiffré. Mot de passe du lot : {password}\nDonnez-le à « {} » par un autre moyen que le lot (téléphone, SMS, de vive voix) : il ouvre le lot et protège ensuite sa base. Jury ne le garde pas.",
+                "\nLe lot est chiffré. Mot de passe du lot : {password}\nDonnez-le à « {} » par un autre moyen que le lot (téléphone, SMS, de vive voix) : ce mot de passe ouvre le lot, puis protège sa base. Jury ne le garde pas.",
                 self.member
-            )?;
+            )?,
+            // Whoever copies a clear bundle holds the member's key and the
+            // dossiers: it must travel as privately as the password would.
+            None => write!(
+                f,
+                "\nCe lot n'est pas chiffré : il contient les dossiers et la clé personnelle de « {} », avec laquelle quiconque en a une copie peut écrire des paquets en son nom. Remettez-le-lui en main propre ou par un canal privé, jamais par courriel ni dossier partagé ; pour qu'il soit protégé par un mot de passe, chiffrez la base (jury encrypt --db).",
+                self.member
+            )?,
         }
         Ok(())
     }

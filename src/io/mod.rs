@@ -13,3 +13,4 @@ pub mod packet_file;
 pub mod produce;
 pub mod render;
 pub mod seal;
+pub mod unpacked;

@@ -788,6 +788,9 @@ fn watchdog(flag: Arc<AtomicUsize>) {
             std::thread::sleep(SIGNAL_POLL);
             if let Some(sig) = received(&flag) {
                 std::thread::sleep(std::time::Duration::from_secs(2));
+                // No destructor runs past this: a sealed bundle's call in
+                // memory is removed here, or its dossiers would stay.
+                crate::io::unpacked::remove_before_exit();
                 std::process::exit(128 + sig);
             }
         }

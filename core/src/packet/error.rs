@@ -36,6 +36,8 @@ pub enum PacketError {
     /// A date before the member was first issued a bundle: the date, and
     /// when the bundle was issued.
     BeforeIssue(Dated, String, String),
+    /// A conflict withdrawn before it was declared: the dossier and both dates.
+    WithdrawnBeforeDeclared(String, String, String),
 }
 
 /// Where the JSON breaks.
@@ -137,6 +139,14 @@ impl PacketError {
                 (Lang::En, issued) => format!(
                     "{}: date “{date}” before the member's bundle was issued ({issued}); forged packet or wrong clock on the member's computer",
                     what.name(lang)
+                ),
+            },
+            WithdrawnBeforeDeclared(reference, withdrawn, declared) => match lang {
+                Lang::Fr => format!(
+                    "conflit d'intérêts {reference} : retiré le « {withdrawn} », avant d'avoir été déclaré le « {declared} »"
+                ),
+                Lang::En => format!(
+                    "conflict of interest {reference}: withdrawn on “{withdrawn}”, before it was declared on “{declared}”"
                 ),
             },
             BadDate(what, date) => {
