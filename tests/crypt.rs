@@ -475,6 +475,15 @@ fn backups_at_session_close_and_packet_import_are_listed_and_restored() {
     assert_eq!(mode(&list[0].path), 0o600);
     assert!(!is_clear_sqlite(&list[0].path));
     assert_eq!(list[0].reason, "avant import d'un paquet");
+    // The same packet again changes nothing, and makes no copy that would
+    // push a useful one out of the twenty kept.
+    let o = run(
+        dir.path(),
+        Some(&pass),
+        &["packet", "import", "p.json", "--db", "jury.sqlite"],
+    );
+    assert!(text(&o).contains("déjà importé, rien de changé"), "{}", text(&o));
+    assert_eq!(jury::store::backup::list(&db, Some(&key)).expect("list").len(), 1);
 
     // A second session: its close is backed up too.
     let mut store = Store::open_with(&db, Some(&key)).expect("open");
@@ -691,4 +700,80 @@ fn an_encrypted_database_is_anonymised_and_checked_with_its_key() {
     let o = run(dir.path(), Some(&pass), &["verify", "--db", "jury.sqlite"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("intact"), "{}", text(&o));
+}
+
+/// `jury passphrase` ended midway (a signal, the power): whatever the
+/// moment, the database and every backup open with one passphrase, the
+/// database's, once Jury next looks at the backups.
+#[test]
+fn a_change_of_passphrase_cut_short_leaves_every_backup_readable() {
+    use jury::store::backup::{self, Reason};
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("jury.sqlite");
+    let (old, new) = (
+        Passphrase::new("première phrase".into()),
+        Passphrase::new("seconde phrase".into()),
+    );
+    let store = build(&db, Some(&old));
+    for _ in 0..2 {
+        store.backup(&Reason::PacketImport).expect("backup");
+    }
+    drop(store);
+    let originals: Vec<PathBuf> = backup::list(&db, Some(&old))
+        .expect("list")
+        .into_iter()
+        .map(|b| b.path)
+        .collect();
+    assert_eq!(originals.len(), 3);
+    // The change carried out whole on a copy: its files under the new
+    // passphrase are what an interrupted change leaves on the way.
+    let copy = dir.path().join("copie");
+    std::fs::create_dir_all(backup::dir(&copy.join("jury.sqlite"))).expect("mkdir");
+    std::fs::copy(&db, copy.join("jury.sqlite")).expect("copy");
+    let rekeyed: Vec<PathBuf> = originals
+        .iter()
+        .map(|p| {
+            let to = backup::dir(&copy.join("jury.sqlite")).join(p.file_name().expect("name"));
+            std::fs::copy(p, &to).expect("copy");
+            to
+        })
+        .collect();
+    Store::open_with(&copy.join("jury.sqlite"), Some(&old))
+        .expect("open copy")
+        .reencrypt(&new)
+        .expect("rekey copy");
+    let waiting = |p: &Path| PathBuf::from(format!("{}.rekey", p.display()));
+    let readable = |key: &Passphrase| {
+        let list = backup::list(&db, Some(key)).expect("list");
+        assert_eq!(list.len(), 3);
+        for b in &list {
+            assert!(b.events.is_some(), "{} unreadable", b.path.display());
+        }
+        let left: Vec<_> = std::fs::read_dir(backup::dir(&db))
+            .expect("folder")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.ends_with(".sqlite"))
+            .collect();
+        assert!(left.is_empty(), "left beside the backups: {left:?}");
+    };
+
+    // Cut short before the database was replaced: the copies are dropped.
+    for (original, copy) in originals.iter().zip(&rekeyed) {
+        std::fs::copy(copy, waiting(original)).expect("copy");
+    }
+    readable(&old);
+
+    // Cut short after it, one backup renamed already: the others follow.
+    std::fs::copy(copy.join("jury.sqlite"), &db).expect("db under the new passphrase");
+    std::fs::copy(&rekeyed[0], &originals[0]).expect("renamed");
+    for (original, copy) in originals.iter().zip(&rekeyed).skip(1) {
+        std::fs::copy(copy, waiting(original)).expect("copy");
+    }
+    readable(&new);
+    // And the CLI says so too: every backup listed with its events.
+    let pass = pass_file(dir.path(), "p", "seconde phrase");
+    let out = run(dir.path(), Some(&pass), &["restore", "--db", "jury.sqlite"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("illisible"), "{}", text(&out));
 }

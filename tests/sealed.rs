@@ -221,8 +221,11 @@ fn an_encrypted_call_runs_end_to_end_with_no_name_in_clear_but_the_letters() {
     score(&mut nadia, NADIA, "PDNP06-2025-001", 3.0);
     drop(nadia);
     drop(ram);
+    // Her database's passphrase is the password as printed; she types it
+    // as read over the phone, as the bundle's prompt let her.
     let nadia_pass_file = root.join("nadia-mot-de-passe");
-    std::fs::write(&nadia_pass_file, format!("{}\n", passwords[1])).expect("write");
+    let spoken = passwords[1].replace('-', " ").to_lowercase();
+    std::fs::write(&nadia_pass_file, format!("{spoken}\n")).expect("write");
     let said = ok(run(
         root,
         Some(&nadia_pass_file),

@@ -287,7 +287,9 @@ fn import(file: &Path, db: &Path, lang: Lang) -> ExitCode {
     };
     // A copy first: a packet merged by mistake can be undone with
     // `jury restore`. Without it, nothing is imported.
-    if let Err(e) = store.backup(&crate::store::backup::Reason::PacketImport) {
+    // A packet imported already changes nothing: no copy for it.
+    let seen = store.packet_seen(&packet).unwrap_or(false);
+    if !seen && let Err(e) = store.backup(&crate::store::backup::Reason::PacketImport) {
         return fail(
             BAD_INPUT,
             format!(

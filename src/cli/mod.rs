@@ -69,14 +69,34 @@ pub fn must_exist(db: &Path, lang: Lang) -> Result<(), ExitCode> {
 /// Opens an existing database, asking its passphrase when it is encrypted.
 pub fn open_store(db: &Path, lang: Lang) -> Result<Store, OpenError> {
     let key = secret().for_open(db, lang)?;
-    Ok(Store::open_with(db, key.as_ref())?)
+    open_keyed(db, key, Store::open_with)
 }
 
 /// Opens an existing database for a command that may run while the app
 /// has it open (see [`Store::open_beside`]).
 pub fn open_store_beside(db: &Path, lang: Lang) -> Result<Store, OpenError> {
     let key = secret().for_open(db, lang)?;
-    Ok(Store::open_beside(db, key.as_ref())?)
+    open_keyed(db, key, Store::open_beside)
+}
+
+/// A member's database is keyed with their bundle's password as printed
+/// (`7PWPR-8XV5M-…`); typed as read over the phone (lower case, spaces) it
+/// is tried in that form too, as the bundle's own prompt does.
+fn open_keyed(
+    db: &Path,
+    key: Option<crate::store::Passphrase>,
+    open: impl Fn(&Path, Option<&crate::store::Passphrase>) -> Result<Store, StoreError>,
+) -> Result<Store, OpenError> {
+    match (open(db, key.as_ref()), key) {
+        (Err(StoreError::WrongPassphrase(p)), Some(typed)) => {
+            let printed = crate::io::seal::typed_password(typed.expose());
+            if printed.expose() == typed.expose() {
+                return Err(StoreError::WrongPassphrase(p).into());
+            }
+            Ok(open(db, Some(&printed))?)
+        }
+        (opened, _) => Ok(opened?),
+    }
 }
 
 /// Prints an error (already in the user's language) and exits with `code`.

@@ -62,8 +62,10 @@ fn reason_label(slug: &str) -> String {
     }
 }
 
-/// The backups of `db`, oldest first (n° 1 is the oldest).
+/// The backups of `db`, oldest first (n° 1 is the oldest), once a change
+/// of passphrase cut short is settled (see [`settle`]).
 pub fn list(db: &Path, key: Option<&Passphrase>) -> Result<Vec<Backup>, StoreError> {
+    settle(db, key)?;
     Ok(list_paths(db)?
         .into_iter()
         .map(|path| {
@@ -165,6 +167,15 @@ impl Store {
     /// The backups are rewritten with the new passphrase too: left clear
     /// they would keep in clear what the database now hides, and under the
     /// old passphrase `jury restore` could not open them. Returns how many.
+    ///
+    /// In three steps, so that whenever it is cut short (a signal, a full
+    /// disk, the power) the database and every backup still open with one
+    /// passphrase: each backup is first copied under the new passphrase
+    /// beside itself (`….sqlite.rekey`), originals untouched; then the
+    /// database is replaced (one rename: the commit point); then each copy
+    /// is renamed over its original. Copies left by an interruption are
+    /// settled at the next look at the backups ([`settle`]): kept if they
+    /// open with the database's passphrase, dropped otherwise.
     pub fn reencrypt(mut self, new: &Passphrase) -> Result<usize, StoreError> {
         let action = match self.key {
             None => "store.encrypt",
@@ -172,12 +183,19 @@ impl Store {
         };
         let old = self.key.clone();
         let db = self.path.clone();
-        self.write(|tx| Ok(super::audit(tx, "jury", action, "base", None, None)?))?;
-        self.replace(|conn, tmp| Ok(export_keyed(conn, tmp, new)?))?;
+        settle(&db, old.as_ref())?;
         let backups = list_paths(&db)?;
         for path in &backups {
-            rekey_file(path, old.as_ref(), new)?;
+            if let Err(e) = rekey_beside(path, old.as_ref(), new) {
+                for path in &backups {
+                    let _ = std::fs::remove_file(pending(path));
+                }
+                return Err(e);
+            }
         }
+        self.write(|tx| Ok(super::audit(tx, "jury", action, "base", None, None)?))?;
+        self.replace(|conn, tmp| Ok(export_keyed(conn, tmp, new)?))?;
+        settle(&db, Some(new))?;
         Ok(backups.len())
     }
 
@@ -265,13 +283,25 @@ fn export_keyed(conn: &Connection, target: &Path, new: &Passphrase) -> rusqlite:
     conn.execute("DETACH DATABASE nouvelle", []).map(|_| ())
 }
 
-/// Rewrites one backup file under `new` (from clear, or from `old`):
-/// exported into a private file beside it, synced, renamed over it.
-fn rekey_file(path: &Path, old: Option<&Passphrase>, new: &Passphrase) -> Result<(), StoreError> {
-    let sql = |e| sql_error(path, e);
+/// `X.sqlite` → `X.sqlite<suffix>`.
+fn beside(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_os_string();
-    name.push(".tmp");
-    let tmp = PathBuf::from(name);
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Where a backup's copy under a new passphrase waits for the database.
+fn pending(path: &Path) -> PathBuf {
+    beside(path, PENDING)
+}
+
+const PENDING: &str = ".rekey";
+
+/// Copies one backup file under `new` (from clear, or from `old`) into a
+/// private file beside it ([`pending`]), synced; the original is left.
+fn rekey_beside(path: &Path, old: Option<&Passphrase>, new: &Passphrase) -> Result<(), StoreError> {
+    let sql = |e| sql_error(path, e);
+    let tmp = pending(path);
     private::create_private_file(&tmp, true).map_err(|e| io_error(&tmp, e))?;
     let exported = (|| {
         let conn = Connection::open(path)?;
@@ -292,7 +322,41 @@ fn rekey_file(path: &Path, old: Option<&Passphrase>, new: &Passphrase) -> Result
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
-    std::fs::rename(&tmp, path).map_err(|e| io_error(path, e))
+    Ok(())
+}
+
+/// Finishes or undoes a change of passphrase cut short: each backup's
+/// copy under the new passphrase ([`pending`]) is renamed over it when it
+/// opens with `key`, the database's passphrase now (the database was
+/// replaced: the change happened), and removed otherwise (it was not).
+/// SQLite's journals of those copies, and the `.tmp` files of an earlier
+/// Jury's one-step rewrite, go too.
+pub fn settle(db: &Path, key: Option<&Passphrase>) -> Result<(), StoreError> {
+    let dir = dir(db);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_error(&dir, e)),
+    };
+    for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+        let name = path.to_string_lossy();
+        if name.ends_with(".sqlite.tmp")
+            || name.ends_with("-journal")
+            || name.ends_with(".sqlite.tmp-wal")
+        {
+            std::fs::remove_file(&path).map_err(|e| io_error(&path, e))?;
+            continue;
+        }
+        let Some(original) = name.strip_suffix(PENDING).map(PathBuf::from) else {
+            continue;
+        };
+        if summary(&path, key).is_ok() {
+            std::fs::rename(&path, &original).map_err(|e| io_error(&original, e))?;
+        } else {
+            std::fs::remove_file(&path).map_err(|e| io_error(&path, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Keeps the newest [`KEEP`] backups.

@@ -135,9 +135,10 @@ impl StoreError {
             },
             BadBackup(p, why) => lang.located(
                 p.display(),
-                match lang {
-                    Lang::Fr => format!("sauvegarde non restaurée : {why}. La base actuelle est inchangée."),
-                    Lang::En => format!("backup not restored: {why}. The current database is unchanged."),
+                // `why` may be a whole sentence already.
+                match (lang, why.trim_end_matches('.')) {
+                    (Lang::Fr, why) => format!("sauvegarde non restaurée : {why}. La base actuelle est inchangée."),
+                    (Lang::En, why) => format!("backup not restored: {why}. The current database is unchanged."),
                 },
             ),
             Moved(p) => match lang {

@@ -232,6 +232,18 @@ impl Store {
         Ok(packet::sign(p, &secret))
     }
 
+    /// A copy of this packet (same checksum) was imported already: a
+    /// second import changes nothing, so needs no backup first.
+    pub fn packet_seen(&self, p: &Packet) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS(SELECT 1 FROM packets WHERE checksum = ?1)",
+                [&p.checksum],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
     /// Merges a member's packet, all or nothing, once it is authenticated
     /// (written with the key issued to its member, on the chair's grid). A
     /// packet already imported (same checksum) is not an error: the report

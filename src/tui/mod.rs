@@ -640,9 +640,17 @@ impl App {
             .map_err(|e| e.message(lang))
             .and_then(|p| {
                 // A copy first (see `jury restore`); without it, no import.
-                self.store
-                    .backup(&crate::store::backup::Reason::PacketImport)
-                    .and_then(|_| self.store.import_packet(&p))
+                // A packet imported already changes nothing: no copy.
+                let seen = self.store.packet_seen(&p).unwrap_or(false);
+                let copied = if seen {
+                    Ok(())
+                } else {
+                    self.store
+                        .backup(&crate::store::backup::Reason::PacketImport)
+                        .map(|_| ())
+                };
+                copied
+                    .and_then(|()| self.store.import_packet(&p))
                     .map_err(|e| e.message(lang))
             });
         match result {
