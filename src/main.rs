@@ -628,12 +628,16 @@ fn export(format: &str, db: &Path, out: Option<&Path>, lang: Lang) -> ExitCode {
                 }
             })
             .map_err(|e| e.message(lang)),
-        None if key.is_some() => Err(lang
-            .t(
-                "base chiffrée : l'export est chiffré lui aussi ; indiquez le fichier à écrire avec --out FICHIER.",
-                "encrypted database: the export is encrypted too; give the file to write with --out FILE.",
-            )
-            .to_string()),
+        // The command line lacks what it needs: nothing done (2).
+        None if key.is_some() => {
+            return fail(
+                2,
+                lang.t(
+                    "Base chiffrée : l'export est chiffré lui aussi ; indiquez le fichier à écrire avec --out FICHIER. Rien n'a été écrit.",
+                    "Encrypted database: the export is encrypted too; give the file to write with --out FILE. Nothing was written.",
+                ),
+            );
+        }
         None => std::io::stdout()
             .write_all(&bytes)
             .map_err(|e| lang.io_error(&e)),
@@ -656,7 +660,15 @@ fn tui(opts: Options, secret: &jury::tui::secret::Source, installed: Option<Outc
             if !message.ends_with('\n') {
                 eprintln!();
             }
-            return ExitCode::from(2);
+            // As the README's table says: a database held by someone else
+            // or bound to another call is « done, and refused » (1); the
+            // rest is an input that cannot be used (2).
+            return ExitCode::from(match e {
+                jury::tui::StartError::Store(
+                    jury::store::StoreError::Locked(..) | jury::store::StoreError::OtherCall { .. },
+                ) => 1,
+                _ => 2,
+            });
         }
     };
     if let Some(shown) = installed {

@@ -205,3 +205,60 @@ fn a_reader_that_stops_early_ends_jury_quietly() {
         assert_eq!(out.status.signal(), Some(13), "ended by SIGPIPE");
     }
 }
+
+#[test]
+fn a_database_damaged_in_its_middle_is_explained_and_nothing_goes_out() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = sample_db(dir.path());
+    // 8 KiB of garbage half-way through, as a failing disk or a bad copy
+    // leaves it: most pages still read.
+    let mut bytes = std::fs::read(&db).expect("read db");
+    let middle = bytes.len() / 2;
+    for (i, b) in bytes[middle..middle + 8192].iter_mut().enumerate() {
+        *b = (i * 7 % 253) as u8;
+    }
+    std::fs::write(&db, &bytes).expect("damage db");
+    let out_dir = dir.path().join("sorties");
+    std::fs::create_dir_all(&out_dir).expect("mkdir");
+    let bundle = out_dir.join("lot.jurybundle");
+    for args in [
+        vec!["verify", "--db"],
+        vec!["export", "csv", "--db"],
+        vec![
+            "bundle",
+            "--for",
+            "Nadia Benali",
+            "--out",
+            bundle.to_str().expect("utf-8"),
+            "--db",
+        ],
+    ] {
+        let out = jury().args(&args).arg(&db).output().expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}: {err}");
+        assert!(
+            err.contains("la base est endommagée") || err.contains("registre altéré"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("malformed"), "{args:?}: {err}");
+    }
+    assert!(!bundle.exists(), "no bundle over a damaged record");
+}
+
+#[test]
+fn a_database_another_jury_holds_is_refused_with_exit_code_one() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = sample_db(dir.path());
+    let _held = jury::store::Store::open(&db).expect("first Jury");
+    let call = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/caf06-pdnp-2025");
+    let out = jury()
+        .arg(&call)
+        .args(["--as", "Nadia Benali", "--db"])
+        .arg(&db)
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("déjà ouverte par un autre Jury"), "{err}");
+    // The README's table: 1, done and refused, as for every command.
+    assert_eq!(out.status.code(), Some(1), "{err}");
+}

@@ -482,8 +482,17 @@ fn backups_at_session_close_and_packet_import_are_listed_and_restored() {
         Some(&pass),
         &["packet", "import", "p.json", "--db", "jury.sqlite"],
     );
-    assert!(text(&o).contains("déjà importé, rien de changé"), "{}", text(&o));
-    assert_eq!(jury::store::backup::list(&db, Some(&key)).expect("list").len(), 1);
+    assert!(
+        text(&o).contains("déjà importé, rien de changé"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(
+        jury::store::backup::list(&db, Some(&key))
+            .expect("list")
+            .len(),
+        1
+    );
 
     // A second session: its close is backed up too.
     let mut store = Store::open_with(&db, Some(&key)).expect("open");

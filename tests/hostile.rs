@@ -152,6 +152,44 @@ fn check_shows_control_characters_instead_of_running_them() {
     assert!(text.contains("\\u{1b}[2J"), "{text}");
 }
 
+#[test]
+fn a_reference_that_cannot_name_a_file_is_refused_with_its_place() {
+    // A reference names letters and bundle files: `..`, `/` or a control
+    // character would lead out of their folder or fake the record.
+    let dir = tempfile::tempdir().expect("tmp");
+    let call = copy_sample(dir.path());
+    for (file, reference) in [
+        ("PDNP06-2025-001.json", "../../PWN"),
+        ("PDNP06-2025-002.json", "x/../../y"),
+        ("PDNP06-2025-004.json", "A\u{1b}[2J"),
+        ("PDNP06-2025-005.json", ".cache"),
+    ] {
+        set_field(
+            &call.join("dossiers").join(file),
+            &["reference"],
+            reference.into(),
+        );
+    }
+    let out = jury().arg("check").arg(&call).output().expect("run");
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    for (file, shown) in [
+        ("PDNP06-2025-001.json", "../../PWN"),
+        ("PDNP06-2025-002.json", "x/../../y"),
+        ("PDNP06-2025-004.json", "A\\u{1b}[2J"),
+        ("PDNP06-2025-005.json", ".cache"),
+    ] {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("dossiers/{file}:"))
+                    && l.contains(&format!(
+                        "« reference » : « {shown} » inutilisable comme nom de fichier"
+                    ))),
+            "{file}: {text}"
+        );
+    }
+}
+
 fn mkfifo(path: &Path) {
     match Command::new("mkfifo").arg(path).status() {
         Ok(s) => assert!(s.success(), "mkfifo failed"),

@@ -275,8 +275,19 @@ fn terminal_below_minimum_size_gets_a_french_message() {
     let screen = s.screen();
     assert!(screen.contains("Terminal trop petit"), "{screen}");
     assert!(screen.contains("au moins 80×24"), "{screen}");
+    // Keys typed meanwhile would score blind: none is heard but quitting.
+    s.key("Enter");
+    s.key("4");
+    assert!(s.db_scores("PDNP06-2025-001").is_empty());
     s.term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     assert!(s.screen().contains("Dossiers (28/28)"));
+    s.act("focus_grid");
+    s.act("score_4");
+    assert_eq!(s.db_scores("PDNP06-2025-001").len(), 1);
+    s.term = Terminal::new(TestBackend::new(60, 20)).expect("terminal");
+    s.screen();
+    s.act("quit");
+    assert!(s.app.state.quit);
 }
 
 #[test]

@@ -213,6 +213,16 @@ fn differences(old: &Value, new: &Value, at: String, out: &mut Vec<String>) {
     }
 }
 
+/// A reference names files (letters, bundles, the import's own dossier
+/// files) and travels in paths: letters, digits, `-`, `_` and `.`, not
+/// starting with a dot, so never `..`, a `/` or a control character.
+pub fn usable_reference(r: &str) -> bool {
+    !r.is_empty()
+        && !r.starts_with('.')
+        && r.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 pub fn content_hash(v: &Value) -> String {
     let compact = serde_json::to_string(v).unwrap_or_default();
     crate::sha256_hex(compact.as_bytes())
@@ -227,7 +237,16 @@ fn fields(f: &Fields, pieces: Option<PieceCheck>, errors: &mut Vec<Diag>) -> Opt
             format!("format « {format} » inconnu : « {FORMAT} » attendu"),
         ));
     }
-    let reference = f.string("reference", errors);
+    let reference = f.string("reference", errors).filter(|r| {
+        let usable = usable_reference(r);
+        if !usable && let Some(v) = f.get("reference") {
+            errors.push(f.src.error(
+                v,
+                format!("« reference » : « {r} » inutilisable comme nom de fichier (lettres, chiffres, « - », « _ », « . », sans point au début)"),
+            ));
+        }
+        usable
+    });
     let received_at = f.string("received_at", errors).and_then(|s| {
         match DateTime::parse_from_rfc3339(&s) {
             Ok(t) => Some(t),

@@ -216,9 +216,10 @@ fn print_list(db: &Path, all: &[Backup], lang: Lang) {
     for (i, b) in all.iter().enumerate() {
         let at = b.at.map_or_else(
             || "?".to_string(),
+            // Named in UTC, said in the committee's time as every date.
             |t| {
                 t.and_utc()
-                    .with_timezone(&chrono::Local)
+                    .with_timezone(&chrono_tz::Europe::Paris)
                     .format("%d/%m/%Y %H:%M:%S")
                     .to_string()
             },

@@ -244,6 +244,22 @@ pub fn write(
     member: &str,
 ) -> Result<BundleSummary, BundleError> {
     let db = || store.path().to_path_buf();
+    // What a member scores against is the committee's record: none goes
+    // out over a record `jury verify` would not call intact (edited
+    // outside Jury, or damaged: its key would be written into it).
+    match crate::io::produce::check_record(store) {
+        Ok(_) => {}
+        Err(crate::io::produce::ProduceError::RecordAltered { first, count }) => {
+            return Err(BundleError::RecordAltered { first, count });
+        }
+        Err(crate::io::produce::ProduceError::Verify(e)) => return Err(BundleError::Verify(e)),
+        Err(e) => {
+            return Err(BundleError::RecordAltered {
+                first: e.message(jury_core::fr::Lang::Fr),
+                count: 1,
+            });
+        }
+    }
     let Some(call_id) = store.meta("call_id")? else {
         return Err(BundleError::NoCall(db()));
     };

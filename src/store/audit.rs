@@ -116,6 +116,8 @@ pub enum VerifyError {
     NoAuditLog(PathBuf),
     /// Encrypted, and no passphrase or a wrong one.
     Locked(super::StoreError),
+    /// SQLite finds the file damaged.
+    Damaged(PathBuf),
 }
 
 impl VerifyError {
@@ -159,6 +161,8 @@ impl VerifyError {
                 ),
             ),
             Locked(e) => e.message(lang),
+            // The same advice as when Jury opens it.
+            Damaged(p) => super::StoreError::Corrupt(p.clone()).message(lang),
             NoAuditLog(p) => lang.located_t(
                 p.display(),
                 "cette base ne contient pas de journal d'audit ; ce n'est pas une base Jury.",
@@ -175,6 +179,7 @@ fn read_error(path: &Path, e: rusqlite::Error) -> VerifyError {
     let file = path.to_path_buf();
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => VerifyError::NotADatabase(file),
+        Some(ErrorCode::DatabaseCorrupt) => VerifyError::Damaged(file),
         Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => VerifyError::Busy(file),
         Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
             VerifyError::CannotOpen(file)

@@ -40,7 +40,10 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
     let theme = Theme::new(s.env.color);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(f, s, area);
-        return FrameInfo::default();
+        return FrameInfo {
+            too_small: true,
+            ..FrameInfo::default()
+        };
     }
     // A long message (the chair key to compare, the retention notice) wraps
     // over up to three lines rather than losing its end.
@@ -69,6 +72,7 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
             page: body.height.saturating_sub(4).max(1),
             dossier_max_scroll: s.dossiers.dossier_scroll,
             list_rows: 0,
+            too_small: false,
         };
     }
     // Wide terminals get three columns; narrower ones keep the list and the
@@ -109,6 +113,7 @@ pub fn render(f: &mut Frame, s: &State) -> FrameInfo {
         page: body.height.saturating_sub(3).max(1),
         dossier_max_scroll: max_scroll,
         list_rows,
+        too_small: false,
     }
 }
 

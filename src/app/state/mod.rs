@@ -84,6 +84,9 @@ pub enum Mode {
 /// What the last frame measured, fed back to the state for paging.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct FrameInfo {
+    /// The terminal was too small to show the screens: only the notice
+    /// asking to enlarge it was drawn.
+    pub too_small: bool,
     pub page: u16,
     pub dossier_max_scroll: u16,
     /// Rows the dossier list showed.
@@ -167,6 +170,8 @@ pub struct State {
     pub who_note: Option<String>,
     pub status: Option<Status>,
     pub quit: bool,
+    /// The last frame was too small to show the screens (see [`FrameInfo`]).
+    pub too_small: bool,
     /// Page height the last frame had, for page up/down.
     pub page: u16,
     pub dossiers: DossiersView,
@@ -369,6 +374,7 @@ impl State {
             who_note: None,
             status: None,
             quit: false,
+            too_small: false,
             page: 10,
             dossiers: DossiersView {
                 view: Vec::new(),
@@ -493,6 +499,7 @@ impl State {
     /// Layout feedback from the last frame: page height and how far the
     /// dossier can scroll. The only state the renderer informs.
     pub fn apply_frame(&mut self, info: FrameInfo) {
+        self.too_small = info.too_small;
         if info.page > 0 {
             self.page = info.page;
         }

@@ -91,6 +91,9 @@ impl From<Outcome> for Msg {
 /// the runtime reports each result back as a [`Msg::Done`].
 pub fn update(s: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
     match msg.into() {
+        // Keys typed while the terminal is too small to show anything would
+        // score or decide blind: only quitting is heard.
+        Msg::Action(action) if s.too_small && action != Action::Quit => Vec::new(),
         Msg::Action(action) => act(s, action),
         Msg::Done(outcome) => {
             outcome::apply(s, outcome);

@@ -869,6 +869,7 @@ fn the_frame_tells_the_page_height_and_the_list_follows_the_selection() {
             page: 7,
             dossier_max_scroll: 0,
             list_rows: 5,
+            too_small: false,
         }),
     );
     assert_eq!(s.page, 7);

@@ -40,6 +40,14 @@ pub enum BundleError {
     Target(PathBuf, TargetProblem),
     /// No user data directory to install bundles in.
     NoDataDir,
+    /// The chair's record is not intact (`jury verify` says why): no
+    /// bundle carries it to a member. Its first anomaly and their count.
+    RecordAltered {
+        first: String,
+        count: usize,
+    },
+    /// The record could not be checked (a damaged file, a wrong key).
+    Verify(crate::store::audit::VerifyError),
     /// `jury bundle` without `--for`: the call's members, to choose from.
     NoMember(Vec<String>),
     /// `--for` named nobody of the committee: as typed, what it resembles,
@@ -257,6 +265,15 @@ impl BundleError {
             NotWritten(why) => not_written(lang, why.message(lang)),
             Unpack(bundle, why) => lang.located(bundle.display(), why.message(lang)),
             Target(target, problem) => format!("{} {}", target.display(), problem.message(lang)),
+            RecordAltered { first, count } => match lang {
+                Lang::Fr => format!(
+                    "registre altéré hors de Jury ({count} anomalie(s), dont : {first}) : aucun lot n'est remis sur ce registre ; lancez jury verify --db"
+                ),
+                Lang::En => format!(
+                    "record altered outside Jury ({count} problem(s), including: {first}): no bundle is issued over it; run jury verify --db"
+                ),
+            },
+            Verify(e) => e.message(lang),
             NoDataDir => lang
                 .t(
                     "dossier de données de l'utilisateur introuvable : impossible d'installer le lot (définissez HOME).",

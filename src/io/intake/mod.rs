@@ -242,7 +242,7 @@ impl Run<'_> {
             .get("reference")
             .and_then(Value::as_str)
             .map(str::to_string)
-            .filter(|r| safe_name(r))
+            .filter(|r| jury_core::dossier::usable_reference(r))
         else {
             self.report.error(format!(
                 "{at}: référence absente ou inutilisable comme nom de fichier (lettres, chiffres, « - », « _ », « . »)"
@@ -422,13 +422,6 @@ fn attachment(reference: &str, title: &str, name: &str, late: bool) -> Value {
 }
 
 /// A reference is a file name: no folder, no hidden file.
-fn safe_name(r: &str) -> bool {
-    !r.is_empty()
-        && !r.starts_with('.')
-        && r.chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
 /// A name an attachment's sender chose, made a plain file name: its last
 /// path component, letters, digits, `-`, `_` and `.` kept (others become
 /// `_`), no leading dot, at most 100 characters with its extension.
