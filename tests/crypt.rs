@@ -408,7 +408,11 @@ fn exports_and_minutes_of_an_encrypted_call_are_sealed_and_private() {
     );
     // The command line lacks `--out`: nothing done (2).
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("--out FICHIER. Rien n'a été écrit."), "{}", text(&o));
+    assert!(
+        text(&o).contains("--out FICHIER. Rien n'a été écrit."),
+        "{}",
+        text(&o)
+    );
     assert!(!contains(&o.stdout, APPLICANT));
 }
 

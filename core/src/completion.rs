@@ -9,44 +9,65 @@ use crate::fr::Lang;
 use crate::templates::Piece;
 use std::collections::BTreeMap;
 
-/// The JSON Pointers the dossier should fill and does not, each once, in
-/// the order: format fields, eligibility rules, letter templates.
-pub fn to_complete(call: &Call, overrides: &BTreeMap<String, String>, d: &Dossier) -> Vec<String> {
-    let mut out: Vec<String> = d.missing.iter().map(|p| p.to_string()).collect();
-    let mut add = |pointer: &str| {
-        let absent = d
-            .pointer(pointer)
-            .is_none_or(|v| v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty()));
-        if absent && !out.iter().any(|p| p == pointer) {
-            out.push(pointer.to_string());
-        }
-    };
-    for rule in &call.eligibility {
-        if let Test::Pointer { pointer, .. } = &rule.test {
-            add(pointer);
-        }
-    }
-    for kind in crate::decision::kinds(call, Lang::Fr) {
-        let Some(Ok(template)) = crate::templates::for_decision(&kind.id, overrides) else {
-            continue;
+/// What every dossier of a call should fill beyond the format's fields:
+/// the pointers its eligibility rules read and its letter templates place,
+/// each once, in that order. Made once per call, not per dossier: the
+/// templates are parsed to find them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Wanted {
+    pointers: Vec<String>,
+}
+
+impl Wanted {
+    pub fn new(call: &Call, overrides: &BTreeMap<String, String>) -> Wanted {
+        let mut pointers: Vec<String> = Vec::new();
+        let mut add = |pointer: &str| {
+            if !pointers.iter().any(|p| p == pointer) {
+                pointers.push(pointer.to_string());
+            }
         };
-        for line in &template.lines {
-            for piece in &line.pieces {
-                if let Piece::Pointer(p) = piece {
-                    add(p);
+        for rule in &call.eligibility {
+            if let Test::Pointer { pointer, .. } = &rule.test {
+                add(pointer);
+            }
+        }
+        for kind in crate::decision::kinds(call, Lang::Fr) {
+            let Some(Ok(template)) = crate::templates::for_decision(&kind.id, overrides) else {
+                continue;
+            };
+            for line in &template.lines {
+                for piece in &line.pieces {
+                    if let Piece::Pointer(p) = piece {
+                        add(p);
+                    }
                 }
             }
         }
+        Wanted { pointers }
     }
-    // In a call with lots, a dossier that names none of them belongs to no
-    // lot: nobody could rank or decide it until someone says which.
-    if !call.lots.is_empty()
-        && call.answer(&d.raw).lots.is_empty()
-        && !out.contains(&call.lots_field)
-    {
-        out.push(call.lots_field.clone());
+
+    /// The JSON Pointers `d` should fill and does not, each once, in the
+    /// order: format fields, eligibility rules, letter templates.
+    pub fn lacking(&self, call: &Call, d: &Dossier) -> Vec<String> {
+        let mut out: Vec<String> = d.missing.iter().map(|p| p.to_string()).collect();
+        for pointer in &self.pointers {
+            let absent = d
+                .pointer(pointer)
+                .is_none_or(|v| v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty()));
+            if absent && !out.iter().any(|p| p == pointer) {
+                out.push(pointer.clone());
+            }
+        }
+        // In a call with lots, a dossier that names none of them belongs to
+        // no lot: nobody could rank or decide it until someone says which.
+        if !call.lots.is_empty()
+            && call.answer(&d.raw).lots.is_empty()
+            && !out.contains(&call.lots_field)
+        {
+            out.push(call.lots_field.clone());
+        }
+        out
     }
-    out
 }
 
 /// « Structure porteuse › Adresse › Commune » for `/structure/address/city`.

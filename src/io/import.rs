@@ -234,10 +234,11 @@ impl CallFolder {
     /// One warning per dossier with fields « à compléter »: what `jury
     /// check` lists. Not an import problem: the app shows it on the dossier.
     pub fn incomplete(&self) -> Vec<Diag> {
+        let wanted = jury_core::completion::Wanted::new(&self.call, &self.templates);
         self.dossiers
             .iter()
             .filter_map(|(d, display)| {
-                let lacking = jury_core::completion::to_complete(&self.call, &self.templates, d);
+                let lacking = wanted.lacking(&self.call, d);
                 (!lacking.is_empty()).then(|| Diag {
                     path: display.clone(),
                     line: 1,

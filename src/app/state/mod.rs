@@ -121,7 +121,7 @@ pub(crate) fn search_fields(d: &Dossier) -> [&str; SEARCH_FIELDS] {
 impl Entry {
     pub fn new(
         call: &Call,
-        templates: &BTreeMap<String, String>,
+        wanted: &jury_core::completion::Wanted,
         d: Dossier,
         version: i64,
         lang: Lang,
@@ -129,7 +129,7 @@ impl Entry {
         let eligibility = eligibility::evaluate(call, &d, lang);
         let late = eligibility::is_late(call, &d);
         let haystack = Haystack::new(&search_fields(&d));
-        let to_complete = jury_core::completion::to_complete(call, templates, &d);
+        let to_complete = wanted.lacking(call, &d);
         let lots = call.answer(&d.raw).lots;
         Entry {
             dossier: d,
@@ -305,12 +305,13 @@ impl State {
             Some(id) => init.call.lot_call(id),
             None => init.call.clone(),
         };
+        let wanted = jury_core::completion::Wanted::new(&call, &init.templates);
         let entries: Vec<Entry> = init
             .dossiers
             .into_iter()
             .map(|d| {
                 let version = init.versions.get(&d.reference).copied().unwrap_or(1);
-                Entry::new(&call, &init.templates, d, version, lang)
+                Entry::new(&call, &wanted, d, version, lang)
             })
             .collect();
         let scores = score_map(init.scores);
@@ -675,14 +676,14 @@ impl State {
     pub fn replace_dossiers(&mut self, dossiers: Vec<(Dossier, i64)>) {
         let lang = self.env.lang;
         let mut changed = false;
+        let wanted = jury_core::completion::Wanted::new(&self.batch.call, &self.batch.templates);
         for (d, version) in dossiers {
             let Some(&i) = self.batch.index.get(&d.reference) else {
                 continue;
             };
             let entry = &self.batch.entries[i];
             if entry.dossier.hash != d.hash || entry.version != version {
-                self.batch.entries[i] =
-                    Entry::new(&self.batch.call, &self.batch.templates, d, version, lang);
+                self.batch.entries[i] = Entry::new(&self.batch.call, &wanted, d, version, lang);
                 changed = true;
             }
         }
