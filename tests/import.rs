@@ -881,6 +881,27 @@ fn a_reopened_folder_reports_what_reading_every_file_reports() {
     // good-1 and good-2 were read without a problem: not parsed again.
     let clean = open_both(&dir, &mut full, &mut quick);
     assert!(clean >= 2, "{clean}");
+    // Their size and time are kept once old enough to trust, so they are
+    // not even read; a file touched (same bytes, new time) is still known.
+    let age = |path: &Path| {
+        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(past))
+            .expect("set time");
+    };
+    for name in ["good-1.json", "good-2.json"] {
+        age(&dir.join("dossiers").join(name));
+    }
+    assert_eq!(open_both(&dir, &mut full, &mut quick), clean);
+    let timed = quick.known_files().expect("known");
+    assert!(
+        timed["dossiers/good-1.json"].stat.is_some(),
+        "{:?}",
+        timed["dossiers/good-1.json"]
+    );
+    assert_eq!(open_both(&dir, &mut full, &mut quick), clean);
 
     std::fs::rename(dir.join("pieces/BRK-002.pdf"), tmp.path().join("away.pdf")).expect("mv");
     assert_eq!(open_both(&dir, &mut full, &mut quick), clean - 1);

@@ -2,7 +2,7 @@
 //! or one file holding an array). Good files are read even when others are
 //! bad; every problem is a positioned diagnostic.
 
-use crate::store::{FileDossier, FileRecord, KnownFiles};
+use crate::store::{FileDossier, FileRecord, FileStat, KnownFiles};
 use jsonc_parser::ast::Value as Ast;
 use jury_core::call::Call;
 use jury_core::dossier::{Dossier, Piece};
@@ -117,6 +117,26 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &KnownFiles) -> CallFold
             diags.push(crate::io::files::outside(&display));
             continue;
         }
+        // Taken before reading: a file changed while read is read again
+        // next time.
+        let stat = std::fs::metadata(&file).ok().and_then(|m| FileStat::of(&m));
+        let still = |r: &FileRecord| {
+            r.dossiers.iter().all(|d| {
+                !seen.contains_key(&d.reference)
+                    && d.pieces.iter().all(|p| folder.piece(p) == Piece::Found)
+            })
+        };
+        // Same size and time, read by this Jury: not read at all.
+        if let Some(record) = known
+            .get(&display)
+            .filter(|r| stat.is_some() && r.stat == stat && still(r))
+        {
+            for d in &record.dossiers {
+                seen.insert(d.reference.clone(), display.clone());
+            }
+            unchanged += record.dossiers.len();
+            continue;
+        }
         let bytes = match crate::io::files::read_bytes(&file, &display) {
             Ok(b) => b,
             Err(d) => {
@@ -125,17 +145,25 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &KnownFiles) -> CallFold
             }
         };
         let digest = file_digest(&bytes);
-        if let Some(record) = known.get(&display).filter(|r| {
-            r.digest == digest
-                && r.dossiers.iter().all(|d| {
-                    !seen.contains_key(&d.reference)
-                        && d.pieces.iter().all(|p| folder.piece(p) == Piece::Found)
-                })
-        }) {
+        if let Some(record) = known
+            .get(&display)
+            .filter(|r| r.digest == digest && still(r))
+        {
             for d in &record.dossiers {
                 seen.insert(d.reference.clone(), display.clone());
             }
             unchanged += record.dossiers.len();
+            // Touched, not changed: its new time is kept, so the next open
+            // need not read it.
+            if record.stat != stat {
+                files.push((
+                    display,
+                    FileRecord {
+                        stat,
+                        ..record.clone()
+                    },
+                ));
+            }
             continue;
         }
         let text = match jury_core::json::decode_utf8(bytes, &display) {
@@ -168,6 +196,7 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &KnownFiles) -> CallFold
         let problems = diags.len();
         let mut record = FileRecord {
             digest,
+            stat,
             dossiers: Vec::new(),
         };
         for item in items {

@@ -15,8 +15,47 @@ use std::collections::HashMap;
 pub struct FileRecord {
     /// The file's digest: its bytes and the reading Jury's version.
     pub digest: String,
+    /// Its size and modification time when read: the same again, by the
+    /// same Jury, and the file is not even read (as git's index does).
+    /// Absent in records of an earlier Jury.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stat: Option<FileStat>,
     /// The dossiers it gave, in file order.
     pub dossiers: Vec<FileDossier>,
+}
+
+/// What a file's metadata said when it was read, and who read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStat {
+    pub len: u64,
+    /// Nanoseconds since the Unix epoch.
+    pub modified: i128,
+    /// The reading Jury's version: another may read the bytes differently.
+    pub reader: String,
+}
+
+impl FileStat {
+    /// The metadata of `meta` as read by this Jury; None where the system
+    /// gives no modification time, or gives one too recent to trust: a
+    /// file changed again within the clock's tick (several milliseconds on
+    /// some file systems) would keep its size and time, so it is hashed
+    /// again until its time is old (git's « racily clean » entries).
+    pub fn of(meta: &std::fs::Metadata) -> Option<FileStat> {
+        let modified = meta.modified().ok()?;
+        let age = std::time::SystemTime::now().duration_since(modified).ok()?;
+        if age < std::time::Duration::from_secs(2) {
+            return None;
+        }
+        let since = match modified.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => d.as_nanos() as i128,
+            Err(e) => -(e.duration().as_nanos() as i128),
+        };
+        Some(FileStat {
+            len: meta.len(),
+            modified: since,
+            reader: env!("CARGO_PKG_VERSION").into(),
+        })
+    }
 }
 
 /// One dossier of a [`FileRecord`].
