@@ -201,3 +201,27 @@ fn the_sample_call_flags_its_boundary_cases() {
     assert!(verdict("PDNP06-2025-026"), "00:01 the next day is late");
     assert!(verdict("PDNP06-2025-027"), "22:30Z is 00:30 in Paris");
 }
+
+/// The committee's ranking reads `verdict` alone, without labels: it must
+/// be the verdict of the whole report for every dossier of every sample.
+#[test]
+fn the_verdict_alone_is_the_reports_verdict() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let mut seen = std::collections::BTreeSet::new();
+    for sample in std::fs::read_dir(&root).expect("samples") {
+        let dir = sample.expect("sample").path();
+        let folder = jury::io::import::read_folder(&dir).expect("sample call");
+        for (d, _) in &folder.dossiers {
+            let report = evaluate(&folder.call, d, Lang::Fr);
+            assert_eq!(
+                jury_core::eligibility::verdict(&folder.call, d),
+                report.verdict,
+                "{}",
+                d.reference
+            );
+            seen.insert(format!("{:?}", report.verdict));
+        }
+    }
+    // The samples hold every kind of verdict, so the comparison covers them.
+    assert_eq!(seen.len(), 3, "{seen:?}");
+}

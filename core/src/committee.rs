@@ -238,7 +238,7 @@ impl Committee {
             .map(|d| match overrides.get(&d.reference) {
                 Some(o) if o.eligible => Verdict::Eligible,
                 Some(_) => Verdict::Ineligible,
-                None => eligibility::evaluate(call, d, crate::fr::Lang::Fr).verdict,
+                None => eligibility::verdict(call, d),
             })
             .collect();
         let mut decisions = HashMap::new();

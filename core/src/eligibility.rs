@@ -76,6 +76,21 @@ pub fn evaluate(call: &Call, d: &Dossier, lang: Lang) -> Report {
     }
 }
 
+/// [`evaluate`]'s verdict alone: only the required rules are checked and
+/// no check keeps its labels, for the committee's ranking of every dossier.
+pub fn verdict(call: &Call, d: &Dossier) -> Verdict {
+    call.eligibility
+        .iter()
+        .filter(|r| r.required)
+        .fold(Verdict::Eligible, |v, r| {
+            match check(call, r, d, Lang::Fr) {
+                Outcome::Met => v,
+                Outcome::Unknown(_) => v.max(Verdict::Unknown),
+                Outcome::NotMet(_) => Verdict::Ineligible,
+            }
+        })
+}
+
 fn check(call: &Call, rule: &Rule, d: &Dossier, lang: Lang) -> Outcome {
     match &rule.test {
         Test::ReceivedByDeadline => {

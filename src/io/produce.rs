@@ -725,7 +725,7 @@ pub fn write_minutes(
         .map(|d| match src.committee.overrides.get(&d.reference) {
             Some(o) if o.eligible => jury_core::eligibility::Verdict::Eligible,
             Some(_) => jury_core::eligibility::Verdict::Ineligible,
-            None => jury_core::eligibility::evaluate(&src.call, d, jury_core::fr::Lang::Fr).verdict,
+            None => jury_core::eligibility::verdict(&src.call, d),
         })
         .collect();
     let mut written = Vec::new();

@@ -858,33 +858,35 @@ impl Store {
             .conn
             .prepare("SELECT reference, content FROM dossiers ORDER BY reference")
             .map_err(|e| self.err(e))?;
-        let rows = stmt
+        let rows: Vec<(String, String)> = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
             .map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (reference, content) = row.map_err(|e| self.err(e))?;
-            // Validated when it came in: read back, not checked again. The
-            // content is the compact text `content_hash` hashes (every
-            // writer stores `serde_json::to_string`), so its bytes give the
-            // hash without serialising the dossier again.
+        // Validated when it came in: read back, not checked again. The
+        // content is the compact text `content_hash` hashes (every writer
+        // stores `serde_json::to_string`), so its bytes give the hash
+        // without serialising the dossier again. Parsed on every core.
+        let parsed = jury_core::par::map_owned(rows, 2048, |(reference, content)| {
             let hash = jury_core::sha256_hex(content.as_bytes());
-            let parsed = serde_json::from_str(&content)
+            serde_json::from_str(&content)
                 .ok()
-                .and_then(|v| Dossier::from_stored(v, hash));
-            match parsed {
-                Some(d) => out.push(d),
-                None => {
-                    return Err(StoreError::Sql(
+                .and_then(|v| Dossier::from_stored(v, hash))
+                .ok_or(reference)
+        });
+        parsed
+            .into_iter()
+            .map(|d| {
+                d.map_err(|reference| {
+                    StoreError::Sql(
                         self.path.clone(),
                         rusqlite::Error::InvalidColumnName(format!(
                             "dossier {reference} illisible"
                         )),
-                    ));
-                }
-            }
-        }
-        Ok(out)
+                    )
+                })
+            })
+            .collect()
     }
 
     pub fn load_scores(&self) -> Result<Vec<ScoreRow>, StoreError> {
