@@ -43,7 +43,7 @@ fn picture(s: &Session) -> String {
         st.committee_view.ref_width,
         c.aggregates,
         c.ranking,
-        c.profiles,
+        c.profiles(),
         st.committee_view.rows,
         st.dossiers.view,
         progress,

@@ -37,7 +37,10 @@ pub struct Committee {
     /// the committee view and a batch of letters look ranks up by
     /// reference, which a scan of 100 000 rows per lookup made slow.
     rank_index: OnceLock<HashMap<String, usize>>,
-    pub profiles: BTreeMap<String, Profile>,
+    /// Each member's profile over every total, made when the normalised
+    /// ranking first asks ([`Committee::profiles`]): a score need not go
+    /// over 100 000 aggregates for a view seldom open.
+    profiles: OnceLock<BTreeMap<String, Profile>>,
     pub basis: Basis,
     /// Eligibility after any override by the chair, aligned with the
     /// dossiers given to `build`.
@@ -259,8 +262,10 @@ impl Committee {
             .iter()
             .zip(dossiers)
             .zip(&verdicts)
-            .map(|((a, d), v)| Candidate {
+            .enumerate()
+            .map(|(index, ((a, d), v))| Candidate {
                 reference: a.reference.clone(),
+                index,
                 total: a.official(basis),
                 heaviest: heaviest.and_then(|h| a.criterion_official(h, basis)),
                 received_at: d.received_at,
@@ -273,7 +278,6 @@ impl Committee {
             .collect();
         let order = ranking::order(candidates);
         let ranking = ranking::rank_ordered(&order);
-        let profiles = aggregate::member_profiles(&aggregates);
         Committee {
             data,
             conflicts,
@@ -285,7 +289,7 @@ impl Committee {
             ranking,
             order,
             rank_index: OnceLock::new(),
-            profiles,
+            profiles: OnceLock::new(),
             basis,
             verdicts,
             stage: Stage::Dossier,
@@ -397,6 +401,7 @@ impl Committee {
                 };
                 Candidate {
                     reference: reference.clone(),
+                    index: i,
                     total,
                     heaviest: heaviest_score,
                     received_at: d.received_at,
@@ -447,6 +452,7 @@ impl Committee {
         // Eligibility and the lot do not move with a score.
         let candidate = Candidate {
             reference: dossier.reference.clone(),
+            index: i,
             total: agg.official(self.basis),
             heaviest: ranking::heaviest_criterion(call)
                 .and_then(|h| agg.criterion_official(h, self.basis)),
@@ -454,7 +460,7 @@ impl Committee {
             excluded: old.excluded,
         };
         self.aggregates[i] = agg;
-        self.profiles = aggregate::member_profiles(&self.aggregates);
+        self.profiles = OnceLock::new();
         ranking::reorder(&mut self.order, candidate);
         let ranking = ranking::rank_ordered(&self.order);
         // One dossier moved: only the rows between its old and its new
@@ -584,6 +590,13 @@ impl Committee {
             Some(_) => self.ranking.iter().find(|r| r.reference == reference),
             None => None,
         }
+    }
+
+    /// Each member's profile (mean and spread of their totals), for the
+    /// normalised ranking.
+    pub fn profiles(&self) -> &BTreeMap<String, Profile> {
+        self.profiles
+            .get_or_init(|| aggregate::member_profiles(&self.aggregates))
     }
 
     pub fn set_ranking(&mut self, ranking: Vec<Ranked>) {

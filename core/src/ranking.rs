@@ -40,6 +40,9 @@ sont pas classés et figurent en fin de liste, avec la raison.";
 #[derive(Clone, Debug, PartialEq)]
 pub struct Candidate {
     pub reference: String,
+    /// The dossier's place among those the ranking was built from: lets a
+    /// screen find it without looking its reference up.
+    pub index: usize,
     /// Official total; None leaves the dossier unranked.
     pub total: Option<f64>,
     /// Official score on the heaviest criterion.
@@ -110,6 +113,8 @@ impl TieBreak {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ranked {
     pub reference: String,
+    /// As [`Candidate::index`].
+    pub index: usize,
     /// 1-based; None when the dossier has no total.
     pub rank: Option<usize>,
     /// Another ranked dossier has the same total (to 1e-9).
@@ -127,6 +132,7 @@ pub struct Ranked {
 /// The candidate for a dossier: its official total and its official score on
 /// the heaviest criterion (see [`heaviest_criterion`]).
 pub fn candidate(
+    index: usize,
     agg: &DossierAggregate,
     basis: Basis,
     heaviest: Option<usize>,
@@ -134,6 +140,7 @@ pub fn candidate(
 ) -> Candidate {
     Candidate {
         reference: agg.reference.clone(),
+        index,
         total: agg.official(basis),
         heaviest: heaviest.and_then(|i| agg.criterion_official(i, basis)),
         received_at,
@@ -226,6 +233,7 @@ pub fn rank_ordered(order: &[Candidate]) -> Vec<Ranked> {
                 for c in same_date {
                     out.push(Ranked {
                         reference: c.reference.clone(),
+                        index: c.index,
                         rank: Some(rank),
                         tied_with_total,
                         broken_by,
@@ -238,6 +246,7 @@ pub fn rank_ordered(order: &[Candidate]) -> Vec<Ranked> {
     }
     out.extend(unranked.iter().map(|c| Ranked {
         reference: c.reference.clone(),
+        index: c.index,
         rank: None,
         tied_with_total: false,
         broken_by: None,
@@ -295,6 +304,7 @@ mod tests {
     ) -> Candidate {
         Candidate {
             reference: reference.into(),
+            index: 0,
             total,
             heaviest,
             received_at: at(received),
@@ -544,7 +554,8 @@ mod tests {
         let cands: Vec<Candidate> = aggs
             .iter()
             .zip(received)
-            .map(|(a, r)| candidate(a, Basis::Mean, heaviest, at(r)))
+            .enumerate()
+            .map(|(i, (a, r))| candidate(i, a, Basis::Mean, heaviest, at(r)))
             .collect();
         assert_eq!(cands[2].total, Some(5.0));
         assert_eq!(cands[2].heaviest, Some(5.0));

@@ -437,7 +437,7 @@ fn render_ranking(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
                 Line::from(hide(fmt_opt(lang, spread, 1))).right_aligned(),
             ));
             if s.committee_view.normalised {
-                let z = jury_core::aggregate::normalised_total(agg, &s.batch.committee.profiles);
+                let z = jury_core::aggregate::normalised_total(agg, s.batch.committee.profiles());
                 cells.push(Cell::from(
                     Line::from(hide(fmt_opt(lang, z, 2))).right_aligned(),
                 ));

@@ -47,15 +47,17 @@ impl State {
             .rows
             .get(self.committee_view.selected)
             .copied();
+        // The picture is built from every entry in order, so a row's index
+        // is its entry's. A lot's candidates only; at the audition stage,
+        // the convened.
         let mut rows: Vec<usize> = self
             .batch
             .committee
             .ranking
             .iter()
-            .filter_map(|r| self.entry_index(&r.reference))
+            .map(|r| r.index)
+            .filter(|i| *i < self.batch.entries.len() && self.in_scope(*i))
             .collect();
-        // A lot's candidates only; at the audition stage, the convened.
-        rows.retain(|i| self.in_scope(*i));
         if self.committee_view.normalised {
             let z: HashMap<usize, f64> = rows
                 .iter()
@@ -63,7 +65,7 @@ impl State {
                     let a = &self.batch.committee.aggregates[*i];
                     (
                         *i,
-                        jury_core::aggregate::normalised_total(a, &self.batch.committee.profiles)
+                        jury_core::aggregate::normalised_total(a, self.batch.committee.profiles())
                             .unwrap_or(f64::NEG_INFINITY),
                     )
                 })
