@@ -39,7 +39,7 @@ fn picture(s: &Session) -> String {
         .map(|e| c.rank_of(&e.dossier.reference).cloned())
         .collect();
     format!(
-        "width {}\naggregates {:?}\nranking {:?}\nprofiles {:?}\nrows {:?}\nview {:?}\nprogress {:?}\ncounts {:?}\ncoverage {:?}\nletters {:?}\npreview {:?}\nranks {:?}",
+        "width {}\naggregates {:?}\nranking {:?}\nprofiles {:?}\nrows {:?}\nview {:?}\nprogress {:?}\ncounts {:?}\ncoverage {:?}\nletters {:?}\npreview {:?}\nranks {:?}\ncharts {:?}",
         st.committee_view.ref_width,
         c.aggregates,
         c.ranking,
@@ -52,6 +52,7 @@ fn picture(s: &Session) -> String {
         st.letters_view.items,
         st.letters_view.preview,
         ranks,
+        st.committee_view.charts,
     )
 }
 

@@ -822,14 +822,9 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let lang = s.env.lang;
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
-    // Distribution of official totals on 100, by tens.
-    let mut buckets = [0u64; 10];
-    for a in &s.batch.committee.aggregates {
-        if let Some(total) = a.official(s.batch.committee.basis) {
-            let on100 = DossierAggregate::on_100(s.grid(), total);
-            buckets[((on100 / 10.0).floor() as usize).min(9)] += 1;
-        }
-    }
+    // Distribution of official totals on 100, by tens (counted in the
+    // state when the aggregates change).
+    let buckets = s.committee_view.charts.buckets;
     // Counts go above the bars, not inside them (« █1██1██4█ » read as one
     // number): no text in the bars, a row kept free over the tallest.
     let bars: Vec<Bar> = buckets
@@ -875,18 +870,7 @@ fn render_charts(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         .iter()
         .enumerate()
         .map(|(k, _)| {
-            let vals: Vec<f64> = s
-                .batch
-                .committee
-                .aggregates
-                .iter()
-                .filter_map(|a| {
-                    a.criteria
-                        .get(k)
-                        .and_then(|c| c.central(s.batch.committee.basis))
-                })
-                .collect();
-            let mean = (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64);
+            let mean = s.committee_view.charts.mean(k);
             Bar::default()
                 .value(mean.map(|m| (m * 10.0).round() as u64).unwrap_or(0))
                 .label(Line::from(format!("C{}", k + 1)))

@@ -1,6 +1,8 @@
 //! The committee view's part of the state: ranking or agenda rows.
 
 use super::State;
+use jury_core::aggregate::{Basis, DossierAggregate};
+use jury_core::call::Call;
 use std::collections::HashMap;
 
 /// The committee view: ranking, agenda, the selected dossier.
@@ -22,12 +24,65 @@ pub struct CommitteeView {
     /// change, so a frame does not scan every dossier and the column does
     /// not move as the rows scroll.
     pub ref_width: u16,
+    /// The two charts, from every aggregate: made once per change and
+    /// moved by one dossier's after a score, not counted at each frame.
+    pub charts: Charts,
+}
+
+/// What the committee view's charts show: the official totals on 100 by
+/// tens, and each criterion's mean across dossiers.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Charts {
+    pub buckets: [u64; 10],
+    /// Per criterion of the stage's grid: the sum of the dossiers' central
+    /// values in millionths (whole numbers, so adding a dossier's and
+    /// taking it off again is exact) and how many have one.
+    sums: Vec<(i64, u64)>,
+}
+
+impl Charts {
+    pub fn of(grid: &Call, basis: Basis, aggregates: &[DossierAggregate]) -> Charts {
+        let mut charts = Charts {
+            buckets: [0; 10],
+            sums: vec![(0, 0); grid.criteria.len()],
+        };
+        for a in aggregates {
+            charts.count(grid, basis, a, 1);
+        }
+        charts
+    }
+
+    /// Counts `a` in (`sign` 1) or out (-1).
+    pub fn count(&mut self, grid: &Call, basis: Basis, a: &DossierAggregate, sign: i64) {
+        if let Some(total) = a.official(basis) {
+            let on100 = DossierAggregate::on_100(grid, total);
+            let bucket = &mut self.buckets[((on100 / 10.0).floor().max(0.0) as usize).min(9)];
+            *bucket = bucket.saturating_add_signed(sign);
+        }
+        for (k, (sum, n)) in self.sums.iter_mut().enumerate() {
+            if let Some(v) = a.criteria.get(k).and_then(|c| c.central(basis)) {
+                *sum += sign * (v * 1e6).round() as i64;
+                *n = n.saturating_add_signed(sign);
+            }
+        }
+    }
+
+    /// Criterion `k`'s mean across the dossiers that have one.
+    pub fn mean(&self, k: usize) -> Option<f64> {
+        let (sum, n) = *self.sums.get(k)?;
+        (n > 0).then(|| sum as f64 / 1e6 / n as f64)
+    }
 }
 
 impl State {
     /// The committee rows and the coverage table.
     pub fn refresh_committee_view(&mut self) {
         self.refresh_committee_rows();
+        self.committee_view.charts = Charts::of(
+            self.grid(),
+            self.batch.committee.basis,
+            &self.batch.committee.aggregates,
+        );
         self.committee_view.coverage = self.coverage();
         // References do not change with a score: measured with the batch.
         self.committee_view.ref_width = self

@@ -404,6 +404,7 @@ impl State {
                 offer_promotion: None,
                 coverage: Vec::new(),
                 ref_width: 0,
+                charts: Default::default(),
             },
             letters_view: LettersView {
                 items: Vec::new(),
@@ -561,6 +562,7 @@ impl State {
             .take_while(|((r, _, _), _)| r == reference)
             .filter_map(|(k, v)| v.value.map(|x| (k.clone(), x)))
             .collect();
+        let before = self.batch.committee.aggregates.get(i).cloned();
         let batch = &mut self.batch;
         // The grid the picture was built on: the dossiers' (the audition
         // stage is rebuilt whole).
@@ -570,6 +572,13 @@ impl State {
         if !moved {
             self.recompute();
             return;
+        }
+        // The charts move by this dossier's change alone.
+        let basis = self.batch.committee.basis;
+        if let (Some(before), Some(now)) = (before, self.batch.committee.aggregates.get(i)) {
+            let charts = &mut self.committee_view.charts;
+            charts.count(&self.batch.call, basis, &before, -1);
+            charts.count(&self.batch.call, basis, now, 1);
         }
         let progress = self.compute_progress(reference);
         let was = self
