@@ -123,11 +123,8 @@ pub fn score(hay: &Haystack, q: &Query) -> Option<i64> {
             // The first keystroke searches every dossier: its score is
             // worked out without the matcher's table (see `one_char`).
             Some(c) => one_char(f, c),
-            // With positions: the matcher's score without them can differ
-            // (its compressed table), and the ranking must not change.
-            None => in_order(f, &q.0)
-                .then(|| matcher().fuzzy_indices(f, &q.0).map(|(s, _)| s))
-                .flatten(),
+            // The matcher's own alignment, in buffers kept between calls.
+            None => in_order(f, &q.0).then(|| aligned(f, &q.0)).flatten(),
         })
         .max()
         // A match with long gaps can score below zero; it ranks with
@@ -162,6 +159,117 @@ fn one_char(text: &str, p: char) -> Option<i64> {
         prev = kind;
     }
     best
+}
+
+/// One cell of the alignment table (see [`aligned`]).
+#[derive(Clone, Copy)]
+struct Cell {
+    m: i32,
+    p: i32,
+    bonus: i32,
+}
+
+/// The matcher's « minus infinity ».
+const NEG: i32 = i16::MIN as i32;
+
+const FRESH: Cell = Cell {
+    m: NEG,
+    p: NEG,
+    bonus: 0,
+};
+
+std::thread_local! {
+    /// The text's characters, their bonuses and two rows of the table,
+    /// kept between calls: a keystroke aligns the query with hundreds of
+    /// thousands of fields.
+    static TABLE: std::cell::RefCell<(Vec<char>, Vec<i32>, Vec<Cell>, Vec<Cell>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new(), Vec::new())) };
+}
+
+/// fuzzy-matcher 0.3.7's skim V2 score with positions (`fuzzy_indices`,
+/// ignoring case), computed as it does, row by row, but in two rows kept
+/// between calls instead of a table and a matcher made per call: the
+/// scores are the same (a test compares them on random text), the
+/// allocations gone. None when `pattern` is not in `text` in order.
+fn aligned(text: &str, pattern: &str) -> Option<i64> {
+    const MATCH: i32 = 16;
+    const GAP_START: i32 = -3;
+    const GAP_EXTENSION: i32 = -1;
+    const CONSECUTIVE: i32 = 4;
+    const HEAD: i32 = 8;
+    TABLE.with(|table| {
+        let mut table = table.borrow_mut();
+        let (choice, bonuses, prev, cur) = &mut *table;
+        choice.clear();
+        choice.extend(text.chars());
+        let pattern: Vec<char> = pattern.chars().collect();
+        // The first place each pattern character can match, in order.
+        let mut first = Vec::with_capacity(pattern.len());
+        let mut want = pattern.iter().peekable();
+        for (j, c) in choice.iter().enumerate() {
+            match want.peek() {
+                Some(p) if c.eq_ignore_ascii_case(p) => {
+                    first.push(j);
+                    want.next();
+                }
+                Some(_) => {}
+                None => break,
+            }
+        }
+        if want.peek().is_some() || pattern.is_empty() {
+            return None;
+        }
+        let cols = choice.len() + 1;
+        bonuses.clear();
+        bonuses.resize(cols, 0);
+        let mut kind = Kind::Empty;
+        for (j, c) in choice.iter().enumerate() {
+            let now = Kind::of(*c);
+            bonuses[j + 1] = match (kind, now) {
+                (Kind::Empty | Kind::HardSep, _) => HEAD,
+                (Kind::SoftSep, _) => HEAD - 1,
+                (Kind::Lower | Kind::Number, Kind::Upper) => HEAD - 2,
+                _ => 0,
+            };
+            kind = now;
+        }
+        if cols > 1 {
+            bonuses[1] *= 2;
+        }
+        // Row 0: nothing matched, a gap everywhere.
+        prev.clear();
+        prev.resize(
+            cols,
+            Cell {
+                p: GAP_EXTENSION,
+                ..FRESH
+            },
+        );
+        for (i, &p) in pattern.iter().enumerate() {
+            cur.clear();
+            cur.resize(cols, FRESH);
+            for col in first[i] + 1..cols {
+                let c = choice[col - 1];
+                if c.eq_ignore_ascii_case(&p) {
+                    let matched = (MATCH + if c == p { 0 } else { 2 * GAP_EXTENSION }).max(0);
+                    let in_place = bonuses[col];
+                    let consecutive = cur[col - 1].bonus.max(in_place.max(CONSECUTIVE));
+                    cur[col - 1].bonus = consecutive;
+                    let on_match = prev[col - 1].m + consecutive;
+                    let on_skip = prev[col - 1].p + in_place;
+                    cur[col].m = on_match.max(on_skip) + matched;
+                } else {
+                    cur[col].m = NEG;
+                    cur[col].bonus = 0;
+                }
+                cur[col].p = (GAP_START + GAP_EXTENSION + cur[col - 1].m)
+                    .max(GAP_EXTENSION + cur[col - 1].p);
+            }
+            std::mem::swap(prev, cur);
+        }
+        let last = first[pattern.len() - 1];
+        prev[last..].iter().map(|cell| i64::from(cell.m)).max()
+    })
 }
 
 /// A character's kind as the matcher sees it for bonuses.
@@ -333,7 +441,7 @@ mod tests {
     }
 
     #[test]
-    fn one_character_scores_as_the_matcher_does() {
+    fn the_alignment_scores_as_the_matcher_does() {
         // Every kind of character the matcher's bonuses tell apart.
         const KINDS: &[char] = &[
             'a', 'c', 'e', 'z', 'C', 'E', 'é', 'ç', '0', '7', ' ', '/', '(', ']', '|', '\\', '-',
@@ -347,6 +455,12 @@ mod tests {
                 .fuzzy_indices(&field, &p.to_string())
                 .map(|(s, _)| s);
             assert_eq!(one_char(&field, p), expected, "{field:?} {p:?}");
+            assert_eq!(aligned(&field, &p.to_string()), expected, "{field:?} {p:?}");
+            // Longer patterns, through the same table.
+            let pattern = text(&mut rng, KINDS, 5);
+            let expected = matcher().fuzzy_indices(&field, &pattern).map(|(s, _)| s);
+            let expected = expected.filter(|_| !pattern.is_empty());
+            assert_eq!(aligned(&field, &pattern), expected, "{field:?} {pattern:?}");
         }
     }
 
