@@ -164,7 +164,7 @@ pub fn document(input: &AccessInput) -> Document {
                 "Note".into(),
                 "Commentaire".into(),
             ],
-            rows: scores_in_grid_order(call, &input.scores)
+            rows: scores_in_grid_order(call, input.scores)
                 .into_iter()
                 .map(|s| {
                     vec![

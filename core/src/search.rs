@@ -178,11 +178,13 @@ const FRESH: Cell = Cell {
     bonus: 0,
 };
 
+/// The text's characters, their bonuses and two rows of the table.
+type Buffers = (Vec<char>, Vec<i32>, Vec<Cell>, Vec<Cell>);
+
 std::thread_local! {
-    /// The text's characters, their bonuses and two rows of the table,
-    /// kept between calls: a keystroke aligns the query with hundreds of
+    /// Kept between calls: a keystroke aligns the query with hundreds of
     /// thousands of fields.
-    static TABLE: std::cell::RefCell<(Vec<char>, Vec<i32>, Vec<Cell>, Vec<Cell>)> =
+    static TABLE: std::cell::RefCell<Buffers> =
         const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new(), Vec::new())) };
 }
 

@@ -74,7 +74,7 @@ pub fn sweep(base: &Path) -> usize {
         let pid = std::fs::read_to_string(entry.path().join(PID_FILE))
             .ok()
             .and_then(|t| t.trim().parse::<u32>().ok());
-        if pid.is_some_and(|pid| gone(pid)) && std::fs::remove_dir_all(entry.path()).is_ok() {
+        if pid.is_some_and(gone) && std::fs::remove_dir_all(entry.path()).is_ok() {
             removed += 1;
         }
     }
