@@ -10,11 +10,6 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// See Cargo.toml: fewer, tighter pages and faster small allocations than
-/// glibc's malloc when the dossiers are parsed on every core.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     // SAFETY: called first, before any thread exists; SIG_DFL is a valid
     // disposition for SIGPIPE. A reader that stops early (`| head`) then
