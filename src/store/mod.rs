@@ -866,16 +866,15 @@ impl Store {
         // Validated when it came in: read back, not checked again. The
         // content is the compact text `content_hash` hashes (every writer
         // stores `serde_json::to_string`), so its bytes give the hash
-        // without serialising the dossier again. Parsed on every core.
-        let parsed = jury_core::par::map_owned(rows, 2048, |(reference, content)| {
-            let hash = jury_core::sha256_hex(content.as_bytes());
-            serde_json::from_str(&content)
-                .ok()
-                .and_then(|v| Dossier::from_stored(v, hash))
-                .ok_or(reference)
-        });
-        parsed
-            .into_iter()
+        // without serialising the dossier again.
+        rows.into_iter()
+            .map(|(reference, content)| {
+                let hash = jury_core::sha256_hex(content.as_bytes());
+                serde_json::from_str(&content)
+                    .ok()
+                    .and_then(|v| Dossier::from_stored(v, hash))
+                    .ok_or(reference)
+            })
             .map(|d| {
                 d.map_err(|reference| {
                     StoreError::Sql(
