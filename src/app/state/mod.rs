@@ -306,9 +306,9 @@ impl State {
             None => init.call.clone(),
         };
         let wanted = jury_core::completion::Wanted::new(&call, &init.templates);
-        // On this thread: parsed on both cores, glibc's per-thread arenas
-        // kept what the second one freed, and the peak at 100 000 dossiers
-        // went from 1,3 to 2,2 Go for a few per cent of the opening.
+        // On one thread: shared between two cores, glibc's per-thread
+        // arenas kept what the second core freed, and the peak at 100 000
+        // dossiers went from 1,3 to 2,2 Go for a few per cent of the opening.
         let entries: Vec<Entry> = init
             .dossiers
             .into_iter()
