@@ -178,14 +178,31 @@ const FRESH: Cell = Cell {
     bonus: 0,
 };
 
-/// The text's characters, their bonuses and two rows of the table.
-type Buffers = (Vec<char>, Vec<i32>, Vec<Cell>, Vec<Cell>);
+/// The text's characters, their bonuses, two rows of the table, the
+/// pattern's characters and where each first matches.
+type Buffers = (
+    Vec<char>,
+    Vec<i32>,
+    Vec<Cell>,
+    Vec<Cell>,
+    Vec<char>,
+    Vec<usize>,
+);
 
 std::thread_local! {
     /// Kept between calls: a keystroke aligns the query with hundreds of
     /// thousands of fields.
     static TABLE: std::cell::RefCell<Buffers> =
-        const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new(), Vec::new())) };
+        const {
+            std::cell::RefCell::new((
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+            ))
+        };
 }
 
 /// fuzzy-matcher 0.3.7's skim V2 score with positions (`fuzzy_indices`,
@@ -201,12 +218,14 @@ fn aligned(text: &str, pattern: &str) -> Option<i64> {
     const HEAD: i32 = 8;
     TABLE.with(|table| {
         let mut table = table.borrow_mut();
-        let (choice, bonuses, prev, cur) = &mut *table;
+        let (choice, bonuses, prev, cur, pattern_chars, first) = &mut *table;
         choice.clear();
         choice.extend(text.chars());
-        let pattern: Vec<char> = pattern.chars().collect();
+        pattern_chars.clear();
+        pattern_chars.extend(pattern.chars());
+        let pattern = &*pattern_chars;
         // The first place each pattern character can match, in order.
-        let mut first = Vec::with_capacity(pattern.len());
+        first.clear();
         let mut want = pattern.iter().peekable();
         for (j, c) in choice.iter().enumerate() {
             match want.peek() {
