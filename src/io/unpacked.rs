@@ -65,10 +65,11 @@ pub fn sweep(base: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(base) else {
         return 0;
     };
+    let me = user();
     let mut removed = 0;
     for entry in entries.flatten() {
         let name = entry.file_name();
-        if !name.to_string_lossy().starts_with(PREFIX) || !mine(&entry) {
+        if !name.to_string_lossy().starts_with(PREFIX) || !mine(&entry, me) {
             continue;
         }
         let pid = std::fs::read_to_string(entry.path().join(PID_FILE))
@@ -81,23 +82,32 @@ pub fn sweep(base: &Path) -> usize {
     removed
 }
 
-/// A directory of this user (not a symlink), so never someone else's.
-fn mine(entry: &std::fs::DirEntry) -> bool {
-    let Ok(meta) = entry.path().symlink_metadata() else {
-        return false;
-    };
-    if !meta.is_dir() {
-        return false;
-    }
+/// This process's uid, as the system reports it (Linux's /proc).
+fn user() -> Option<u32> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        // The process's own uid, as the system reports it.
-        let me = std::fs::metadata("/proc/self").map(|m| m.uid()).ok();
-        me == Some(meta.uid())
+        std::fs::metadata("/proc/self").map(|m| m.uid()).ok()
     }
     #[cfg(not(unix))]
     {
+        None
+    }
+}
+
+/// A directory of user `me` (not a symlink), so never someone else's.
+fn mine(entry: &std::fs::DirEntry, me: Option<u32>) -> bool {
+    let Ok(meta) = entry.path().symlink_metadata() else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.is_dir() && me.is_some() && me == Some(meta.uid())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (meta, me);
         false
     }
 }
