@@ -202,12 +202,14 @@ fn the_sample_call_flags_its_boundary_cases() {
     assert!(verdict("PDNP06-2025-027"), "22:30Z is 00:30 in Paris");
 }
 
-/// The committee's ranking reads `verdict` alone, without labels: it must
-/// be the verdict of the whole report for every dossier of every sample.
+/// The committee's ranking reads `verdict` alone, and the lists keep the
+/// `standing` alone, without labels: each must be what the whole report
+/// says for every dossier of every sample.
 #[test]
 fn the_verdict_alone_is_the_reports_verdict() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     let mut seen = std::collections::BTreeSet::new();
+    let mut seen_priority = false;
     for sample in std::fs::read_dir(&root).expect("samples") {
         let dir = sample.expect("sample").path();
         let folder = jury::io::import::read_folder(&dir).expect("sample call");
@@ -219,9 +221,21 @@ fn the_verdict_alone_is_the_reports_verdict() {
                 "{}",
                 d.reference
             );
+            let standing = jury_core::eligibility::standing(&folder.call, d);
+            assert_eq!(standing.verdict, report.verdict, "{}", d.reference);
+            assert_eq!(
+                standing.priority_labels(&folder.call),
+                report.priorities,
+                "{}",
+                d.reference
+            );
             seen.insert(format!("{:?}", report.verdict));
+            if !report.priorities.is_empty() {
+                seen_priority = true;
+            }
         }
     }
     // The samples hold every kind of verdict, so the comparison covers them.
     assert_eq!(seen.len(), 3, "{seen:?}");
+    assert!(seen_priority, "no sample dossier meets a priority");
 }

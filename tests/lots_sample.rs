@@ -29,8 +29,8 @@ const DISTRIBUTION: &[(&str, &[&str])] = &[
     ("ALLIER-2024-007", &["m2"]),
 ];
 
-fn dossier<'a>(s: &'a Session, reference: &str) -> &'a Dossier {
-    &s.app
+fn dossier(s: &Session, reference: &str) -> Dossier {
+    s.app
         .state
         .batch
         .entries
@@ -38,6 +38,7 @@ fn dossier<'a>(s: &'a Session, reference: &str) -> &'a Dossier {
         .find(|e| e.dossier.reference == reference)
         .unwrap_or_else(|| panic!("{reference} is not in the sample"))
         .dossier
+        .full()
 }
 
 /// The candidates of the lot the committee stands on, each with whether
@@ -124,19 +125,19 @@ fn a_dossier_is_late_by_its_module_deadline() {
     let s = open(CALL, Some(CHAIR));
     let call = &s.app.state.batch.whole;
     let (m1, m2) = (call.lot_call("m1"), call.lot_call("m2"));
-    let verdict = |c: &Call, r: &str| evaluate(c, dossier(&s, r), Lang::Fr).verdict;
+    let verdict = |c: &Call, r: &str| evaluate(c, &dossier(&s, r), Lang::Fr).verdict;
     // Received on 20 March: late for module 1 (17 March), which it
     // answers; module 2's deadline would have taken it.
-    assert!(is_late(&m1, dossier(&s, "ALLIER-2024-003")));
-    assert!(!is_late(&m2, dossier(&s, "ALLIER-2024-003")));
+    assert!(is_late(&m1, &dossier(&s, "ALLIER-2024-003")));
+    assert!(!is_late(&m2, &dossier(&s, "ALLIER-2024-003")));
     assert_eq!(verdict(&m1, "ALLIER-2024-003"), Verdict::Ineligible);
     // The dossier answering both modules is on time for each.
     for lot in [&m1, &m2] {
-        assert!(!is_late(lot, dossier(&s, "ALLIER-2024-002")));
+        assert!(!is_late(lot, &dossier(&s, "ALLIER-2024-002")));
         assert_eq!(verdict(lot, "ALLIER-2024-002"), Verdict::Eligible);
     }
     // Received on 30 April: late for module 2.
-    assert!(is_late(&m2, dossier(&s, "ALLIER-2024-007")));
+    assert!(is_late(&m2, &dossier(&s, "ALLIER-2024-007")));
     assert_eq!(verdict(&m2, "ALLIER-2024-007"), Verdict::Ineligible);
     assert_eq!(verdict(&m1, "ALLIER-2024-001"), Verdict::Eligible);
     for r in ["ALLIER-2024-004", "ALLIER-2024-005", "ALLIER-2024-006"] {

@@ -557,12 +557,7 @@ fn filters_cycle_through_status_eligibility_priority_and_each_zone() {
     assert!(screen.contains(&format!("zone : {zone}")), "{screen}");
     let shown = s.app.state.dossiers.view.len();
     assert!(shown > 0 && shown < 28, "{shown}");
-    assert!(
-        s.app
-            .state
-            .dossiers
-            .view
-            .iter()
-            .all(|i| s.app.state.batch.entries[*i].dossier.territory() == Some(zone.as_str()))
-    );
+    assert!(s.app.state.dossiers.view.iter().all(|i| {
+        s.app.state.batch.entries[*i].dossier.territory.as_deref() == Some(zone.as_str())
+    }));
 }

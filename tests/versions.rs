@@ -425,8 +425,7 @@ fn a_member_in_conflict_may_not_correct_the_dossier() {
     // The store refuses it too, whatever the screen let through.
     let mut raw = s.app.state.batch.entries[s.app.state.entry_index(REF).expect("entry")]
         .dossier
-        .raw
-        .clone();
+        .value();
     raw["structure"]["address"]["city"] = "Antibes".into();
     let refused =
         s.app

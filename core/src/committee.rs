@@ -10,6 +10,7 @@ use crate::lot::Scope;
 use crate::ranking::{self, Candidate, Ranked};
 use crate::records::{CommitteeData, DecisionRow, Override, Session};
 use crate::stage::{Combine, Stage};
+use chrono::{DateTime, FixedOffset};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
@@ -134,19 +135,52 @@ impl CommitteeData {
     }
 }
 
+/// What the committee's picture reads of a dossier: a whole [`Dossier`]
+/// (letters, exports, the command line) works it out from its fields; the
+/// app's lists answer from what they worked out once per dossier, so a
+/// picture rebuilt after a change reads no dossier's JSON again.
+pub trait Candidacy {
+    fn reference(&self) -> &str;
+    fn received_at(&self) -> DateTime<FixedOffset>;
+    /// Its eligibility under `call`'s required rules.
+    fn verdict(&self, call: &Call) -> Verdict;
+    /// Whether it answers `lot` of `call`.
+    fn answers(&self, call: &Call, lot: &str) -> bool;
+    /// `structure.territory`, for the coverage.
+    fn territory(&self) -> Option<&str>;
+}
+
+impl Candidacy for Dossier {
+    fn reference(&self) -> &str {
+        &self.reference
+    }
+    fn received_at(&self) -> DateTime<FixedOffset> {
+        self.received_at
+    }
+    fn verdict(&self, call: &Call) -> Verdict {
+        eligibility::verdict(call, self)
+    }
+    fn answers(&self, call: &Call, lot: &str) -> bool {
+        call.answer(&self.raw).lots.iter().any(|l| l == lot)
+    }
+    fn territory(&self) -> Option<&str> {
+        Dossier::territory(self)
+    }
+}
+
 /// `build` on `lot`: the lot's call, its records, and the dossiers that
 /// do not answer it to leave out.
-fn in_lot(
+fn in_lot<D: Candidacy>(
     call: &Call,
     lot: &str,
-    dossiers: &[&Dossier],
+    dossiers: &[&D],
     data: CommitteeData,
     build: impl FnOnce(&Call, CommitteeData, &BTreeSet<String>) -> Committee,
 ) -> Committee {
     let outside: BTreeSet<String> = dossiers
         .iter()
-        .filter(|d| !call.answer(&d.raw).lots.iter().any(|l| l == lot))
-        .map(|d| d.reference.clone())
+        .filter(|d| !d.answers(call, lot))
+        .map(|d| d.reference().to_string())
         .collect();
     let mut c = build(&call.lot_call(lot), data.of_lot(lot), &outside);
     c.lot = Some(lot.to_string());
@@ -154,9 +188,9 @@ fn in_lot(
 }
 
 impl Committee {
-    pub fn build(
+    pub fn build<D: Candidacy>(
         call: &Call,
-        dossiers: &[&Dossier],
+        dossiers: &[&D],
         scores: &BTreeMap<(String, String, String), f64>,
         data: CommitteeData,
         basis: Basis,
@@ -171,10 +205,10 @@ impl Committee {
     /// out of the ranking. [`build_stage`] for a call without lots.
     ///
     /// [`build_stage`]: Committee::build_stage
-    pub fn build_scope(
+    pub fn build_scope<D: Candidacy>(
         call: &Call,
         scope: &Scope,
-        dossiers: &[&Dossier],
+        dossiers: &[&D],
         scores: &BTreeMap<(String, String, String), f64>,
         data: CommitteeData,
         basis: Basis,
@@ -191,10 +225,10 @@ impl Committee {
     /// per dossier is current): what letters and exports read.
     ///
     /// [`build`]: Committee::build
-    pub fn build_lot(
+    pub fn build_lot<D: Candidacy>(
         call: &Call,
         lot: &str,
-        dossiers: &[&Dossier],
+        dossiers: &[&D],
         scores: &BTreeMap<(String, String, String), f64>,
         data: CommitteeData,
         basis: Basis,
@@ -208,9 +242,9 @@ impl Committee {
     /// lot's candidates).
     ///
     /// [`build`]: Committee::build
-    fn build_within(
+    fn build_within<D: Candidacy>(
         call: &Call,
-        dossiers: &[&Dossier],
+        dossiers: &[&D],
         scores: &BTreeMap<(String, String, String), f64>,
         data: CommitteeData,
         basis: Basis,
@@ -238,10 +272,10 @@ impl Committee {
             .collect();
         let verdicts: Vec<Verdict> = dossiers
             .iter()
-            .map(|d| match overrides.get(&d.reference) {
+            .map(|d| match overrides.get(d.reference()) {
                 Some(o) if o.eligible => Verdict::Eligible,
                 Some(_) => Verdict::Ineligible,
-                None => eligibility::verdict(call, d),
+                None => d.verdict(call),
             })
             .collect();
         let mut decisions = HashMap::new();
@@ -249,7 +283,7 @@ impl Committee {
             // Rows come oldest first: the last one per dossier is current.
             decisions.insert(d.reference.clone(), d.clone());
         }
-        let references: Vec<String> = dossiers.iter().map(|d| d.reference.clone()).collect();
+        let references: Vec<String> = dossiers.iter().map(|d| d.reference().to_string()).collect();
         let aggregates = aggregate::aggregate(&aggregate::Input {
             call,
             references: &references,
@@ -268,8 +302,8 @@ impl Committee {
                 index,
                 total: a.official(basis),
                 heaviest: heaviest.and_then(|h| a.criterion_official(h, basis)),
-                received_at: d.received_at,
-                excluded: if outside.contains(&d.reference) {
+                received_at: d.received_at(),
+                excluded: if outside.contains(d.reference()) {
                     Some(ranking::Unranked::OtherLot)
                 } else {
                     (*v == Verdict::Ineligible).then_some(ranking::Unranked::Ineligible)
@@ -307,10 +341,10 @@ impl Committee {
     /// with the caller's list whatever the stage.
     ///
     /// [`build`]: Committee::build
-    pub fn build_stage(
+    pub fn build_stage<D: Candidacy>(
         call: &Call,
         stage: Stage,
-        dossiers: &[&Dossier],
+        dossiers: &[&D],
         scores: &BTreeMap<(String, String, String), f64>,
         data: CommitteeData,
         basis: Basis,
@@ -318,10 +352,10 @@ impl Committee {
         Committee::build_stage_within(call, stage, dossiers, scores, data, basis, &BTreeSet::new())
     }
 
-    fn build_stage_within(
+    fn build_stage_within<D: Candidacy>(
         call: &Call,
         stage: Stage,
-        dossiers: &[&Dossier],
+        dossiers: &[&D],
         scores: &BTreeMap<(String, String, String), f64>,
         data: CommitteeData,
         basis: Basis,
@@ -358,7 +392,7 @@ impl Committee {
             .iter()
             .enumerate()
             .map(|(i, d)| {
-                let reference = &d.reference;
+                let reference = &d.reference().to_string();
                 let before = first.aggregates[i].official(basis);
                 let now = c.aggregates[i].official(basis);
                 if let Some(b) = before {
@@ -404,7 +438,7 @@ impl Committee {
                     index: i,
                     total,
                     heaviest: heaviest_score,
-                    received_at: d.received_at,
+                    received_at: d.received_at(),
                     excluded,
                 }
             })
@@ -430,7 +464,7 @@ impl Committee {
         &mut self,
         call: &Call,
         i: usize,
-        dossier: &Dossier,
+        dossier: &impl Candidacy,
         scores: &BTreeMap<(String, String, String), f64>,
     ) -> bool {
         if self.finals.is_some() || i >= self.aggregates.len() {
@@ -438,7 +472,7 @@ impl Committee {
         }
         let Some(agg) = aggregate::aggregate(&aggregate::Input {
             call,
-            references: std::slice::from_ref(&dossier.reference),
+            references: &[dossier.reference().to_string()],
             scores,
             conflicts: &self.conflicts,
             consensus: &self.consensus,
@@ -446,47 +480,34 @@ impl Committee {
         .pop() else {
             return false;
         };
-        let Some(old) = self.order.iter().find(|c| c.reference == dossier.reference) else {
+        let Some(old) = self
+            .order
+            .iter()
+            .find(|c| c.reference == dossier.reference())
+        else {
             return false;
         };
         // Eligibility and the lot do not move with a score.
         let candidate = Candidate {
-            reference: dossier.reference.clone(),
+            reference: dossier.reference().to_string(),
             index: i,
             total: agg.official(self.basis),
             heaviest: ranking::heaviest_criterion(call)
                 .and_then(|h| agg.criterion_official(h, self.basis)),
-            received_at: dossier.received_at,
+            received_at: dossier.received_at(),
             excluded: old.excluded,
         };
         self.aggregates[i] = agg;
         self.profiles = OnceLock::new();
-        ranking::reorder(&mut self.order, candidate);
-        let ranking = ranking::rank_ordered(&self.order);
         // One dossier moved: only the rows between its old and its new
-        // place changed, so the index is mended there rather than built
-        // again over every row at the next lookup.
-        let first = self
-            .ranking
-            .iter()
-            .zip(&ranking)
-            .position(|(a, b)| a.reference != b.reference);
-        let last = self
-            .ranking
-            .iter()
-            .rev()
-            .zip(ranking.iter().rev())
-            .position(|(a, b)| a.reference != b.reference)
-            .map(|k| ranking.len() - 1 - k);
-        match (self.rank_index.get_mut(), first, last) {
-            (Some(index), Some(first), Some(last)) if self.ranking.len() == ranking.len() => {
-                for (at, r) in ranking.iter().enumerate().take(last + 1).skip(first) {
-                    index.insert(r.reference.clone(), at);
-                }
-                self.ranking = ranking;
+        // place changed, so the ranking and its index are mended there
+        // rather than built again over every row.
+        let moved = ranking::reorder(&mut self.order, candidate);
+        let written = ranking::rerank(&self.order, &mut self.ranking, moved);
+        if let Some(index) = self.rank_index.get_mut() {
+            for at in written {
+                index.insert(self.ranking[at].reference.clone(), at);
             }
-            (Some(_), None, _) => self.ranking = ranking,
-            _ => self.set_ranking(ranking),
         }
         true
     }

@@ -5,7 +5,7 @@
 //! `jury new` and the samples use.
 
 use crate::call::{Call, Test, decision_id};
-use crate::dossier::Dossier;
+use crate::committee::Candidacy;
 use crate::records::DecisionRow;
 use std::collections::HashMap;
 
@@ -56,9 +56,9 @@ pub fn territories(call: &Call) -> Vec<String> {
 /// The coverage table: each priority territory with the dossiers of it
 /// whose current decision (in `decisions`, by reference) accepts, waitlists
 /// or convenes them. Empty when the call names no territory.
-pub fn table(
+pub fn table<D: Candidacy>(
     call: &Call,
-    dossiers: &[&Dossier],
+    dossiers: &[&D],
     decisions: &HashMap<String, DecisionRow>,
 ) -> Vec<Row> {
     let accepted: Vec<String> = crate::decision::kinds(call, crate::fr::Lang::Fr)
@@ -73,16 +73,17 @@ pub fn table(
             ..Row::default()
         })
         .collect();
-    let mut sorted: Vec<&&Dossier> = dossiers.iter().collect();
-    sorted.sort_by(|a, b| a.reference.cmp(&b.reference));
+    let mut sorted: Vec<&&D> = dossiers.iter().collect();
+    sorted.sort_by(|a, b| a.reference().cmp(b.reference()));
     for d in sorted {
-        let (Some(territory), Some(decision)) = (d.territory(), decisions.get(&d.reference)) else {
+        let (Some(territory), Some(decision)) = (d.territory(), decisions.get(d.reference()))
+        else {
             continue;
         };
         let Some(row) = rows.iter_mut().find(|r| r.territory == territory) else {
             continue;
         };
-        let reference = d.reference.clone();
+        let reference = d.reference().to_string();
         match decision.kind.as_str() {
             k if accepted.iter().any(|a| a == k) => row.accepted.push(reference),
             decision_id::LISTE_COMPLEMENTAIRE => row.waitlisted.push(reference),
@@ -96,6 +97,7 @@ pub fn table(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dossier::Dossier;
 
     const CALL: &str = include_str!("../../samples/caf06-pdnp-2025/appel.json");
 

@@ -178,6 +178,85 @@ impl Dossier {
     }
 }
 
+/// A dossier as the lists, the ranking and the search hold it in memory:
+/// its typed fields and its compact JSON text, without the parsed tree.
+/// At 100 000 dossiers the tree was most of the memory (a few KB of maps
+/// and strings for 1.4 KB of text); the whole dossier is parsed back from
+/// the text ([`Card::full`]) when one is shown, edited or written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Card {
+    pub reference: String,
+    pub received_at: DateTime<FixedOffset>,
+    pub structure: String,
+    pub city: String,
+    pub postcode: String,
+    pub representative: String,
+    pub professional: String,
+    pub employment: Option<Employment>,
+    pub email: String,
+    pub missing: Vec<&'static str>,
+    pub attachments: Vec<Attachment>,
+    /// `structure.territory`, for the zone filter and the coverage.
+    pub territory: Option<String>,
+    /// The compact JSON [`content_hash`] hashes (`serde_json::to_string`).
+    text: Box<str>,
+    pub hash: String,
+}
+
+impl Card {
+    /// The card of `d`; `text` is its compact JSON when the caller has it
+    /// already (read from the database), else it is written here.
+    pub fn new(d: Dossier, text: Option<String>) -> Card {
+        let text = text.unwrap_or_else(|| serde_json::to_string(&d.raw).unwrap_or_default());
+        Card {
+            territory: d.territory().map(str::to_string),
+            reference: d.reference,
+            received_at: d.received_at,
+            structure: d.structure,
+            city: d.city,
+            postcode: d.postcode,
+            representative: d.representative,
+            professional: d.professional,
+            employment: d.employment,
+            email: d.email,
+            missing: d.missing,
+            attachments: d.attachments,
+            text: text.into_boxed_str(),
+            hash: d.hash,
+        }
+    }
+
+    /// The whole dossier, parsed back from the card's text (which a
+    /// dossier wrote: it parses).
+    pub fn full(&self) -> Dossier {
+        Dossier {
+            reference: self.reference.clone(),
+            received_at: self.received_at,
+            structure: self.structure.clone(),
+            city: self.city.clone(),
+            postcode: self.postcode.clone(),
+            representative: self.representative.clone(),
+            professional: self.professional.clone(),
+            employment: self.employment,
+            email: self.email.clone(),
+            missing: self.missing.clone(),
+            attachments: self.attachments.clone(),
+            raw: self.value(),
+            hash: self.hash.clone(),
+        }
+    }
+
+    /// The dossier's JSON tree, parsed from the card's text.
+    pub fn value(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or(Value::Null)
+    }
+
+    /// The compact JSON of the dossier.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
 /// The JSON Pointers whose values differ between two versions of a
 /// dossier, in key order: what « modifié » lists.
 pub fn changed_fields(old: &Value, new: &Value) -> Vec<String> {

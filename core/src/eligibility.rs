@@ -77,35 +77,90 @@ pub fn evaluate(call: &Call, d: &Dossier, lang: Lang) -> Report {
 }
 
 /// [`evaluate`]'s verdict alone: only the required rules are checked and
-/// no check keeps its labels, for the committee's ranking of every dossier.
+/// no check writes its explanation, for the committee's ranking of every
+/// dossier.
 pub fn verdict(call: &Call, d: &Dossier) -> Verdict {
     call.eligibility
         .iter()
         .filter(|r| r.required)
         .fold(Verdict::Eligible, |v, r| {
-            match check(call, r, d, Lang::Fr) {
-                Outcome::Met => v,
-                Outcome::Unknown(_) => v.max(Verdict::Unknown),
-                Outcome::NotMet(_) => Verdict::Ineligible,
-            }
+            fold(v, &outcome(call, r, d, None))
         })
 }
 
+fn fold(v: Verdict, outcome: &Outcome) -> Verdict {
+    match outcome {
+        Outcome::Met => v,
+        Outcome::Unknown(_) => v.max(Verdict::Unknown),
+        Outcome::NotMet(_) => Verdict::Ineligible,
+    }
+}
+
+/// What the lists keep of a dossier's eligibility: the verdict and the
+/// priorities it meets, without the report's labels and explanations
+/// (about a kilobyte a dossier, in every one of 100 000). The report is
+/// made again ([`evaluate`]) for the dossier on screen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Standing {
+    pub verdict: Verdict,
+    /// The priorities (rules that are not required) met, as indices into
+    /// the call's `eligibility`.
+    pub priorities: Vec<usize>,
+}
+
+impl Standing {
+    /// The labels of the priorities met, in the call's order.
+    pub fn priority_labels<'a>(&self, call: &'a Call) -> Vec<&'a str> {
+        self.priorities
+            .iter()
+            .filter_map(|i| call.eligibility.get(*i))
+            .map(|r| r.label.as_str())
+            .collect()
+    }
+}
+
+/// [`evaluate`] without its texts: the [`Standing`] the lists keep.
+pub fn standing(call: &Call, d: &Dossier) -> Standing {
+    let mut verdict = Verdict::Eligible;
+    let mut priorities = Vec::new();
+    for (i, r) in call.eligibility.iter().enumerate() {
+        let o = outcome(call, r, d, None);
+        if r.required {
+            verdict = fold(verdict, &o);
+        } else if o == Outcome::Met {
+            priorities.push(i);
+        }
+    }
+    Standing {
+        verdict,
+        priorities,
+    }
+}
+
 fn check(call: &Call, rule: &Rule, d: &Dossier, lang: Lang) -> Outcome {
+    outcome(call, rule, d, Some(lang))
+}
+
+/// A rule's outcome; its explanation written only when `explain` gives
+/// the language (a verdict for the ranking needs none).
+fn outcome(call: &Call, rule: &Rule, d: &Dossier, explain: Option<Lang>) -> Outcome {
+    let say = |text: &dyn Fn(Lang) -> String| explain.map(text).unwrap_or_default();
     match &rule.test {
         Test::ReceivedByDeadline => {
             let local = d.received_at.with_timezone(&Paris);
             if local.date_naive() <= call.deadline {
                 Outcome::Met
             } else {
-                Outcome::NotMet(format!(
-                    "{} {} {}, {} {}",
-                    lang.t("reçu le", "received on"),
-                    lang.date(local.date_naive()),
-                    local.format("%H:%M"),
-                    lang.t("après la date limite du", "after the deadline of"),
-                    lang.date(call.deadline)
-                ))
+                Outcome::NotMet(say(&|lang| {
+                    format!(
+                        "{} {} {}, {} {}",
+                        lang.t("reçu le", "received on"),
+                        lang.date(local.date_naive()),
+                        local.format("%H:%M"),
+                        lang.t("après la date limite du", "after the deadline of"),
+                        lang.date(call.deadline)
+                    )
+                }))
             }
         }
         Test::Pointer {
@@ -117,66 +172,78 @@ fn check(call: &Call, rule: &Rule, d: &Dossier, lang: Lang) -> Outcome {
             present,
         } => {
             let Some(v) = d.pointer(pointer).filter(|v| !v.is_null()) else {
-                return Outcome::Unknown(format!(
-                    "{} {}",
-                    lang.t(
-                        "information absente du dossier :",
-                        "missing from the dossier:"
-                    ),
-                    crate::completion::title(pointer, lang)
-                ));
+                return Outcome::Unknown(say(&|lang| {
+                    format!(
+                        "{} {}",
+                        lang.t(
+                            "information absente du dossier :",
+                            "missing from the dossier:"
+                        ),
+                        crate::completion::title(pointer, lang)
+                    )
+                }));
             };
             let _ = present; // presence is established by reaching here
             if let Some(e) = equals
                 && v != e
             {
-                return Outcome::NotMet(format!(
-                    "{} {}, {} {}",
-                    lang.t("valeur", "value"),
-                    show(v, lang),
-                    lang.t("attendu", "expected"),
-                    show(e, lang)
-                ));
+                return Outcome::NotMet(say(&|lang| {
+                    format!(
+                        "{} {}, {} {}",
+                        lang.t("valeur", "value"),
+                        show(v, lang),
+                        lang.t("attendu", "expected"),
+                        show(e, lang)
+                    )
+                }));
             }
             if let Some(set) = one_of
                 && !set.contains(v)
             {
-                let list: Vec<String> = set.iter().map(|x| show(x, lang)).collect();
-                return Outcome::NotMet(format!(
-                    "{} {}, {} {}",
-                    lang.t("valeur", "value"),
-                    show(v, lang),
-                    lang.t("hors de", "not among"),
-                    list.join(", ")
-                ));
+                return Outcome::NotMet(say(&|lang| {
+                    let list: Vec<String> = set.iter().map(|x| show(x, lang)).collect();
+                    format!(
+                        "{} {}, {} {}",
+                        lang.t("valeur", "value"),
+                        show(v, lang),
+                        lang.t("hors de", "not among"),
+                        list.join(", ")
+                    )
+                }));
             }
             if min.is_some() || max.is_some() {
                 let Some(x) = v.as_f64() else {
-                    return Outcome::Unknown(format!(
-                        "{} {}",
-                        lang.t("nombre attendu, trouvé", "number expected, found"),
-                        show(v, lang)
-                    ));
+                    return Outcome::Unknown(say(&|lang| {
+                        format!(
+                            "{} {}",
+                            lang.t("nombre attendu, trouvé", "number expected, found"),
+                            show(v, lang)
+                        )
+                    }));
                 };
                 if let Some(m) = min
                     && x < *m
                 {
-                    return Outcome::NotMet(format!(
-                        "{} < {} {}",
-                        lang.score(x),
-                        lang.score(*m),
-                        lang.t("(minimum)", "(minimum)")
-                    ));
+                    return Outcome::NotMet(say(&|lang| {
+                        format!(
+                            "{} < {} {}",
+                            lang.score(x),
+                            lang.score(*m),
+                            lang.t("(minimum)", "(minimum)")
+                        )
+                    }));
                 }
                 if let Some(m) = max
                     && x > *m
                 {
-                    return Outcome::NotMet(format!(
-                        "{} > {} {}",
-                        lang.score(x),
-                        lang.score(*m),
-                        lang.t("(maximum)", "(maximum)")
-                    ));
+                    return Outcome::NotMet(say(&|lang| {
+                        format!(
+                            "{} > {} {}",
+                            lang.score(x),
+                            lang.score(*m),
+                            lang.t("(maximum)", "(maximum)")
+                        )
+                    }));
                 }
             }
             Outcome::Met

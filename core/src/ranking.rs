@@ -27,6 +27,7 @@ use crate::aggregate::{Basis, DossierAggregate, EPSILON};
 use crate::call::Call;
 use chrono::{DateTime, FixedOffset};
 use std::cmp::Ordering;
+use std::ops::{Range, RangeInclusive};
 
 /// The tie-breaking rule, in French, as quoted in the minutes.
 pub const RULE: &str = "Les dossiers sont classés par note totale décroissante \
@@ -190,14 +191,53 @@ pub fn order(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     candidates
 }
 
-/// Puts `c` into `order` (replacing the candidate of the same reference),
-/// keeping it an [`order`].
-pub fn reorder(order: &mut Vec<Candidate>, c: Candidate) {
-    if let Some(at) = order.iter().position(|x| x.reference == c.reference) {
+/// Puts `c` into `order` (replacing the candidate of the same index),
+/// keeping it an [`order`]: the positions whose candidate changed, from
+/// its old place to its new one.
+pub fn reorder(order: &mut Vec<Candidate>, c: Candidate) -> RangeInclusive<usize> {
+    let old = order.iter().position(|x| x.index == c.index);
+    if let Some(at) = old {
         order.remove(at);
     }
     let at = order.partition_point(|x| before(x, &c) == Ordering::Less);
     order.insert(at, c);
+    let old = old.unwrap_or(order.len() - 1);
+    at.min(old)..=at.max(old)
+}
+
+/// Mends `ranking` (the [`rank_ordered`] of `order` before one candidate
+/// moved) after [`reorder`] changed the positions `moved`: the runs of
+/// equal totals that touch them are ranked again, the rest stays. The
+/// result is what `rank_ordered(order)` gives (a test holds them equal),
+/// for a few rows instead of every dossier after each score. Returns the
+/// positions of `ranking` that were written.
+pub fn rerank(
+    order: &[Candidate],
+    ranking: &mut Vec<Ranked>,
+    moved: RangeInclusive<usize>,
+) -> Range<usize> {
+    let split_at = order.partition_point(ranks);
+    // The neighbours of where it left and where it landed may have lost or
+    // found a tie: one more row each side, then whole runs of ties (runs
+    // of neighbours within EPSILON of each other), since a window cut
+    // inside one would rank its two halves apart.
+    let (mut lo, mut hi) = (
+        moved.start().saturating_sub(1),
+        (*moved.end() + 2).min(order.len()),
+    );
+    while lo > 0 && lo < split_at && same(order[lo - 1].total, order[lo].total) {
+        lo -= 1;
+    }
+    while hi < split_at && same(order[hi - 1].total, order[hi].total) {
+        hi += 1;
+    }
+    let window = rank_ordered(&order[lo..hi]).into_iter().map(|mut r| {
+        // Ranks count places from the top: the window's first row is `lo`.
+        r.rank = r.rank.map(|k| k + lo);
+        r
+    });
+    ranking.splice(lo..hi, window);
+    lo..hi
 }
 
 /// The ranking of candidates already in [`order`]: ties read and broken in
@@ -309,6 +349,38 @@ mod tests {
             heaviest,
             received_at: at(received),
             excluded: None,
+        }
+    }
+
+    /// One candidate moved at a time, many ties, the unranked among them:
+    /// the mended ranking is the one built again from scratch.
+    #[test]
+    fn reranking_the_moved_rows_gives_the_whole_ranking() {
+        let mut rng = crate::test_rng::Rng(15);
+        let days = ["2025-06-01T10:00:00+02:00", "2025-06-02T10:00:00+02:00"];
+        let pick = |rng: &mut crate::test_rng::Rng, index: usize| Candidate {
+            reference: format!("R-{index:03}"),
+            index,
+            // Few values, some a hair apart: runs of ties and chains.
+            total: match rng.below(6) {
+                0 => None,
+                k => Some(k as f64 + [0.0, 1e-10, 0.5][rng.below(3)]),
+            },
+            heaviest: [None, Some(1.0), Some(2.0)][rng.below(3)],
+            received_at: at(days[rng.below(2)]),
+            excluded: (rng.below(8) == 0).then_some(Unranked::Ineligible),
+        };
+        for _ in 0..40 {
+            let n = 1 + rng.below(60);
+            let mut order = order((0..n).map(|i| pick(&mut rng, i)).collect());
+            let mut ranking = rank_ordered(&order);
+            for _ in 0..30 {
+                let at = rng.below(n);
+                let c = pick(&mut rng, at);
+                let moved = reorder(&mut order, c);
+                rerank(&order, &mut ranking, moved);
+                assert_eq!(ranking, rank_ordered(&order));
+            }
         }
     }
 

@@ -433,6 +433,30 @@ pub fn default_path(call_id: &str) -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("jury").join(format!("{safe}.sqlite")))
 }
 
+/// A dossier's row: its compact JSON.
+pub struct StoredDossier {
+    pub reference: String,
+    pub content: String,
+}
+
+impl StoredDossier {
+    /// The dossier and its text. Validated when it came in, so read back
+    /// and not checked again. The content is the compact text
+    /// `content_hash` hashes (every writer stores `serde_json::to_string`),
+    /// so its bytes give the hash without serialising the dossier again
+    /// (the `hash` column is not read: anonymising keeps the imported
+    /// one there). Err(reference) when even the reference or the
+    /// reception time cannot be read.
+    pub fn parse(self) -> Result<(Dossier, String), String> {
+        let hash = jury_core::sha256_hex(self.content.as_bytes());
+        serde_json::from_str(&self.content)
+            .ok()
+            .and_then(|v| Dossier::from_stored(v, hash))
+            .map(|d| (d, self.content))
+            .ok_or(self.reference)
+    }
+}
+
 impl Store {
     /// Opens (or creates) a clear database.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
@@ -854,38 +878,45 @@ impl Store {
     }
 
     pub fn load_dossiers(&self) -> Result<Vec<Dossier>, StoreError> {
+        Ok(self
+            .load_dossier_texts()?
+            .into_iter()
+            .map(|(d, _)| d)
+            .collect())
+    }
+
+    /// Every dossier with the compact JSON the database keeps of it, which
+    /// the app's cards keep instead of writing it again.
+    pub fn load_dossier_texts(&self) -> Result<Vec<(Dossier, String)>, StoreError> {
+        self.stored_dossiers()?
+            .into_iter()
+            .map(|row| row.parse().map_err(|reference| self.unreadable(&reference)))
+            .collect()
+    }
+
+    /// Every dossier's row as stored, not parsed yet ([`StoredDossier::parse`]).
+    pub fn stored_dossiers(&self) -> Result<Vec<StoredDossier>, StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT reference, content FROM dossiers ORDER BY reference")
             .map_err(|e| self.err(e))?;
-        let rows: Vec<(String, String)> = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .map_err(|e| self.err(e))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.err(e))?;
-        // Validated when it came in: read back, not checked again. The
-        // content is the compact text `content_hash` hashes (every writer
-        // stores `serde_json::to_string`), so its bytes give the hash
-        // without serialising the dossier again.
-        rows.into_iter()
-            .map(|(reference, content)| {
-                let hash = jury_core::sha256_hex(content.as_bytes());
-                serde_json::from_str(&content)
-                    .ok()
-                    .and_then(|v| Dossier::from_stored(v, hash))
-                    .ok_or(reference)
+        stmt.query_map([], |r| {
+            Ok(StoredDossier {
+                reference: r.get(0)?,
+                content: r.get(1)?,
             })
-            .map(|d| {
-                d.map_err(|reference| {
-                    StoreError::Sql(
-                        self.path.clone(),
-                        rusqlite::Error::InvalidColumnName(format!(
-                            "dossier {reference} illisible"
-                        )),
-                    )
-                })
-            })
-            .collect()
+        })
+        .map_err(|e| self.err(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| self.err(e))
+    }
+
+    /// A stored dossier whose reference or reception time cannot be read.
+    pub fn unreadable(&self, reference: &str) -> StoreError {
+        StoreError::Sql(
+            self.path.clone(),
+            rusqlite::Error::InvalidColumnName(format!("dossier {reference} illisible")),
+        )
     }
 
     pub fn load_scores(&self) -> Result<Vec<ScoreRow>, StoreError> {

@@ -163,7 +163,7 @@ impl App {
         let versions = store.dossier_versions().map_err(StartError::Store)?;
         let stale = store.stale_scores().map_err(StartError::Store)?;
         let requests = store.piece_requests().map_err(StartError::Store)?;
-        let dossiers = store.load_dossiers().map_err(StartError::Store)?;
+        let stored = store.stored_dossiers().map_err(StartError::Store)?;
         let scores = store.load_scores().map_err(StartError::Store)?;
         let hint = store.meta("last_reviewer").map_err(StartError::Store)?;
         let committee = store.load_committee().map_err(StartError::Store)?;
@@ -197,29 +197,46 @@ impl App {
             (Some(typed), true) => jury_core::names::normalize(typed).or(hint),
             _ => hint,
         };
-        let mut state = State::new(Init {
-            lang: opts.lang,
-            color: opts.color,
-            call,
-            call_dir: Some(opts.call_dir.clone()),
-            db_path: db.display().to_string(),
-            keymap,
-            dossiers,
-            scores,
-            reviewer,
-            reviewer_hint: hint,
-            report,
-            committee,
-            templates,
-            letters,
-            letters_dir,
-            today: today(),
-            versions: versions.into_iter().collect(),
-            stale,
-            pending_files,
-            requests,
-            personal_data: store.holds_personal_data().map_err(StartError::Store)?,
+        let personal_data = store.holds_personal_data().map_err(StartError::Store)?;
+        // Each stored dossier parsed as its entry is made (see `new_with`);
+        // one that cannot be read stops the opening.
+        let mut unreadable = None;
+        let rows = stored.into_iter().map_while(|row| match row.parse() {
+            Ok((d, text)) => Some((d, Some(text))),
+            Err(reference) => {
+                unreadable = Some(reference);
+                None
+            }
         });
+        let mut state = State::new_with(
+            Init {
+                lang: opts.lang,
+                color: opts.color,
+                call,
+                call_dir: Some(opts.call_dir.clone()),
+                db_path: db.display().to_string(),
+                keymap,
+                dossiers: Vec::new(),
+                scores,
+                reviewer,
+                reviewer_hint: hint,
+                report,
+                committee,
+                templates,
+                letters,
+                letters_dir,
+                today: today(),
+                versions: versions.into_iter().collect(),
+                stale,
+                pending_files,
+                requests,
+                personal_data,
+            },
+            rows,
+        );
+        if let Some(reference) = unreadable {
+            return Err(StartError::Store(store.unreadable(&reference)));
+        }
         state.letters_view.convocations = convocations;
         let created = store.created();
         let mut app = App {

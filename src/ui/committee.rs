@@ -580,7 +580,7 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     }
     verdict_lines(&mut lines, s, i, t, width);
     for c in e
-        .eligibility
+        .report(&s.batch.call, lang)
         .checks
         .iter()
         .filter(|c| c.required && c.outcome != jury_core::eligibility::Outcome::Met)
@@ -598,7 +598,9 @@ fn render_detail(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
         wrapped(
             &mut lines,
             Span::styled(format!("{} ", lang.tr(text::PRIORITIES)), t.ok()),
-            &e.eligibility.priorities.join(semicolon(lang)),
+            &e.eligibility
+                .priority_labels(&s.batch.call)
+                .join(semicolon(lang)),
             t.dim(),
             width,
             2,

@@ -222,7 +222,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
         );
     }
     if let Some(file) = s.batch.pending_files.get(&d.reference) {
-        let changed = jury_core::dossier::changed_fields(&d.raw, &file.raw);
+        let changed = jury_core::dossier::changed_fields(&d.value(), &file.raw);
         let what = format!(
             "{}{} {}{}",
             lang.tr(text::FILE_CHANGED),
@@ -274,7 +274,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     }
     lines.push(Line::from(""));
     verdict_lines(&mut lines, s, i, t, width);
-    for c in &e.eligibility.checks {
+    for c in &e.report(&s.batch.call, lang).checks {
         let (mark, st, why) = match &c.outcome {
             Outcome::Met => ("✓", t.ok(), None),
             Outcome::NotMet(r) => (
@@ -331,7 +331,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
             ]));
         }
     }
-    if let Value::Object(m) = &d.raw {
+    if let Value::Object(m) = &d.value() {
         for (k, v) in m {
             if matches!(
                 k.as_str(),

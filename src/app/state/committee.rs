@@ -151,8 +151,7 @@ impl State {
     /// The coverage table of the committee's current picture: a candidate
     /// who withdrew covers nothing any more.
     fn coverage(&self) -> Vec<jury_core::coverage::Row> {
-        let dossiers: Vec<&jury_core::dossier::Dossier> =
-            self.batch.entries.iter().map(|e| &e.dossier).collect();
+        let dossiers: Vec<&super::Entry> = self.batch.entries.iter().collect();
         let standing: HashMap<String, jury_core::records::DecisionRow> = self
             .batch
             .committee

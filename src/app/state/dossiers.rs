@@ -478,7 +478,8 @@ impl State {
             }
             ListFilter::Zone(z) => e
                 .dossier
-                .territory()
+                .territory
+                .as_deref()
                 .is_some_and(|t| Some(t) == self.batch.territories.get(z).map(String::as_str)),
         }
     }

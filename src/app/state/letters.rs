@@ -115,7 +115,7 @@ impl State {
                         &b.call,
                         &b.committee,
                         item.entry,
-                        &b.entries[item.entry].dossier,
+                        &b.entries[item.entry].dossier.full(),
                         &item.decision,
                         session,
                         signed_on,

@@ -5,7 +5,8 @@
 
 use crate::app::keymap::{Context, Keymap};
 use jury_core::call::{Call, Role};
-use jury_core::dossier::Dossier;
+use jury_core::committee::Candidacy;
+use jury_core::dossier::{Card, Dossier};
 use jury_core::eligibility::{self, Report};
 use jury_core::fr::Lang;
 use jury_core::json::Diag;
@@ -94,8 +95,10 @@ pub struct FrameInfo {
 }
 
 pub struct Entry {
-    pub dossier: Dossier,
-    pub eligibility: Report,
+    /// The dossier's fields and text; [`Card::full`] for the whole of it.
+    pub dossier: Card,
+    /// Verdict and priorities; [`Entry::report`] for the whole report.
+    pub eligibility: eligibility::Standing,
     pub late: bool,
     pub haystack: Haystack,
     /// JSON Pointers the dossier should fill and does not (« à compléter »).
@@ -108,7 +111,7 @@ pub struct Entry {
 
 /// A dossier's searchable fields, in the order `Haystack` holds them
 /// (`SEARCH_FIELDS`, `F_REFERENCE`…).
-pub(crate) fn search_fields(d: &Dossier) -> [&str; SEARCH_FIELDS] {
+pub(crate) fn search_fields(d: &Card) -> [&str; SEARCH_FIELDS] {
     [
         &d.reference,
         &d.structure,
@@ -123,16 +126,17 @@ impl Entry {
         call: &Call,
         wanted: &jury_core::completion::Wanted,
         d: Dossier,
+        text: Option<String>,
         version: i64,
-        lang: Lang,
     ) -> Entry {
-        let eligibility = eligibility::evaluate(call, &d, lang);
+        let eligibility = eligibility::standing(call, &d);
         let late = eligibility::is_late(call, &d);
-        let haystack = Haystack::new(&search_fields(&d));
         let to_complete = wanted.lacking(call, &d);
         let lots = call.answer(&d.raw).lots;
+        let card = Card::new(d, text);
+        let haystack = Haystack::new(&search_fields(&card));
         Entry {
-            dossier: d,
+            dossier: card,
             eligibility,
             late,
             haystack,
@@ -140,6 +144,35 @@ impl Entry {
             lots,
             version,
         }
+    }
+}
+
+impl Entry {
+    /// The eligibility report of the dossier under `call`, made again from
+    /// its text: for the one dossier on screen.
+    pub fn report(&self, call: &Call, lang: Lang) -> Report {
+        eligibility::evaluate(call, &self.dossier.full(), lang)
+    }
+}
+
+/// The committee's picture reads the verdict and lots worked out when the
+/// entry was made, under the call the state holds (a lot's call, made again
+/// when the lot changes: see `update::lot`).
+impl Candidacy for Entry {
+    fn reference(&self) -> &str {
+        &self.dossier.reference
+    }
+    fn received_at(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        self.dossier.received_at
+    }
+    fn verdict(&self, _call: &Call) -> eligibility::Verdict {
+        self.eligibility.verdict
+    }
+    fn answers(&self, _call: &Call, lot: &str) -> bool {
+        self.lots.iter().any(|l| l == lot)
+    }
+    fn territory(&self) -> Option<&str> {
+        self.dossier.territory.as_deref()
     }
 }
 
@@ -256,7 +289,9 @@ pub struct Init {
     pub call_dir: Option<PathBuf>,
     pub db_path: String,
     pub keymap: Keymap,
-    pub dossiers: Vec<Dossier>,
+    /// Each dossier, with its compact JSON when the caller has it (the
+    /// database's), else written again for its card.
+    pub dossiers: Vec<(Dossier, Option<String>)>,
     pub scores: Vec<ScoreRow>,
     pub reviewer: Option<String>,
     /// The last reviewer on this machine, offered at « Qui note ? ».
@@ -298,6 +333,16 @@ mod text {
 
 impl State {
     pub fn new(init: Init) -> State {
+        State::new_with(init, std::iter::empty())
+    }
+
+    /// [`new`], the dossiers of `init` followed by `more`, each made into
+    /// its entry as it comes: the opening parses one stored dossier at a
+    /// time, so the parsed trees of 100 000 dossiers are never alive
+    /// together (they were most of the peak memory).
+    ///
+    /// [`new`]: State::new
+    pub fn new_with(init: Init, more: impl Iterator<Item = (Dossier, Option<String>)>) -> State {
         let lang = init.lang;
         // A call with lots opens on its first lot.
         let lot = init.call.lots.first().map(|l| l.id.clone());
@@ -312,9 +357,10 @@ impl State {
         let entries: Vec<Entry> = init
             .dossiers
             .into_iter()
-            .map(|d| {
+            .chain(more)
+            .map(|(d, text)| {
                 let version = init.versions.get(&d.reference).copied().unwrap_or(1);
-                Entry::new(&call, &wanted, d, version, lang)
+                Entry::new(&call, &wanted, d, text, version)
             })
             .collect();
         let scores = score_map(init.scores);
@@ -423,7 +469,7 @@ impl State {
             .batch
             .entries
             .iter()
-            .filter_map(|e| e.dossier.territory().map(str::to_string))
+            .filter_map(|e| e.dossier.territory.clone())
             .collect();
         territories.sort();
         territories.dedup();
@@ -522,10 +568,15 @@ impl State {
             .iter()
             .filter_map(|(k, v)| v.value.map(|x| (k.clone(), x)))
             .collect();
-        let dossiers: Vec<&Dossier> = self.batch.entries.iter().map(|e| &e.dossier).collect();
+        let dossiers: Vec<&Entry> = self.batch.entries.iter().collect();
         let progress = dossiers
             .iter()
-            .map(|d| (d.reference.clone(), self.compute_progress(&d.reference)))
+            .map(|d| {
+                (
+                    d.reference().to_string(),
+                    self.compute_progress(d.reference()),
+                )
+            })
             .collect();
         self.dossiers.progress_cache = progress;
         let basis = self.batch.committee.basis;
@@ -571,7 +622,7 @@ impl State {
         // stage is rebuilt whole).
         let moved = batch
             .committee
-            .rescore(&batch.call, i, &batch.entries[i].dossier, &scores);
+            .rescore(&batch.call, i, &batch.entries[i], &scores);
         if !moved {
             self.recompute();
             return;
@@ -686,7 +737,6 @@ impl State {
     /// Takes the stored dossiers in: those whose content or version changed
     /// are read again (eligibility, search, what is still to complete).
     pub fn replace_dossiers(&mut self, dossiers: Vec<(Dossier, i64)>) {
-        let lang = self.env.lang;
         let mut changed = false;
         let wanted = jury_core::completion::Wanted::new(&self.batch.call, &self.batch.templates);
         for (d, version) in dossiers {
@@ -695,7 +745,7 @@ impl State {
             };
             let entry = &self.batch.entries[i];
             if entry.dossier.hash != d.hash || entry.version != version {
-                self.batch.entries[i] = Entry::new(&self.batch.call, &wanted, d, version, lang);
+                self.batch.entries[i] = Entry::new(&self.batch.call, &wanted, d, None, version);
                 changed = true;
             }
         }

@@ -35,7 +35,7 @@ pub(super) fn open(s: &mut State) {
         return;
     };
     let entry = &s.batch.entries[i];
-    let d = &entry.dossier;
+    let d = &entry.dossier.full();
     let call = &s.batch.call;
     let mut pointers: Vec<String> = entry.to_complete.clone();
     let rules = call.eligibility.iter().filter_map(|r| match &r.test {
@@ -92,7 +92,7 @@ pub(super) fn submit(
     let i = s
         .entry_index(reference)
         .ok_or_else(|| reference.to_string())?;
-    let d = &s.batch.entries[i].dossier;
+    let d = &s.batch.entries[i].dossier.full();
     let mut raw = match &d.raw {
         Value::Object(m) => m.clone(),
         _ => Map::new(),

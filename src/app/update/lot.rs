@@ -24,8 +24,9 @@ pub(super) fn switch(s: &mut State) {
     let call = s.batch.whole.lot_call(&id);
     // A lot's deadline decides who is late for it.
     for e in &mut s.batch.entries {
-        e.eligibility = eligibility::evaluate(&call, &e.dossier, lang);
-        e.late = eligibility::is_late(&call, &e.dossier);
+        let d = e.dossier.full();
+        e.eligibility = eligibility::standing(&call, &d);
+        e.late = eligibility::is_late(&call, &d);
     }
     s.batch.audition_grid = call.audition.as_ref().map(|_| call.audition_grid());
     s.batch.committee.stage = Stage::current(&call, &s.batch.records.of_lot(&id));

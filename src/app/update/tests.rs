@@ -47,7 +47,11 @@ fn sample_init(reviewer: Option<&str>, committee: CommitteeData) -> Init {
         call_dir: None,
         db_path: "test".into(),
         keymap: Keymap::default_map().expect("default keymap"),
-        dossiers: folder.dossiers.into_iter().map(|(d, _)| d).collect(),
+        dossiers: folder
+            .dossiers
+            .into_iter()
+            .map(|(d, _)| (d, None))
+            .collect(),
         scores: Vec::new(),
         reviewer: reviewer.map(String::from),
         reviewer_hint: None,
@@ -199,16 +203,16 @@ fn random_batch(rng: &mut Rng) -> (State, State) {
     let criteria: Vec<String> = init.call.criteria.iter().map(|c| c.id.clone()).collect();
     init.dossiers = (0..60)
         .map(|k| {
-            let mut d = samples[k % samples.len()].clone();
+            let (mut d, _) = samples[k % samples.len()].clone();
             d.reference = format!("{}-{k:02}", rng.text(6));
             d.structure = rng.text(24);
             d.city = rng.text(12);
             d.professional = rng.text(12);
             d.representative = rng.text(12);
-            d
+            (d, None)
         })
         .collect();
-    for d in &init.dossiers {
+    for (d, _) in &init.dossiers {
         for c in &criteria {
             if rng.below(3) == 0 {
                 init.scores.push(ScoreRow {

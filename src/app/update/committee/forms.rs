@@ -212,7 +212,7 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
         ],
     );
     if let Some(budget) = &s.batch.call.budget {
-        let raw = &s.batch.entries[i].dossier.raw;
+        let raw = &s.batch.entries[i].dossier.full().raw;
         // The amount already granted when the decision is changed; else
         // what the dossier asks for, capped.
         let amount = current
@@ -253,7 +253,7 @@ pub(super) fn decision_form(s: &mut State, reference: &str) {
         jury_core::eligibility::Verdict::Ineligible => lang.tr(text::INELIGIBLE).to_string(),
     });
     if let Some(budget) = &s.batch.call.budget {
-        if let Some(asked) = budget.requested(&s.batch.entries[i].dossier.raw) {
+        if let Some(asked) = budget.requested(&s.batch.entries[i].dossier.full().raw) {
             note.push(format!("{} {}", lang.tr(text::ASKS_FOR), lang.money(asked)));
         }
         if let Some(standing) = s.batch.committee.envelope(&s.batch.call) {
@@ -397,7 +397,7 @@ fn suggestion(s: &State, i: usize, kind: &str) -> Vec<String> {
         })
         .collect();
     let unmet: Vec<decision::Unmet> = e
-        .eligibility
+        .report(&s.batch.call, s.env.lang)
         .checks
         .iter()
         .filter(|c| c.required && !matches!(c.outcome, jury_core::eligibility::Outcome::Met))
@@ -441,7 +441,7 @@ pub(super) fn override_form(s: &mut State, reference: &str) {
     let Some(i) = s.entry_index(reference) else {
         return;
     };
-    let rules = &s.batch.entries[i].eligibility;
+    let rules = s.batch.entries[i].report(&s.batch.call, lang);
     let mut options = vec![
         (
             "eligible".to_string(),

@@ -151,7 +151,7 @@ pub(in crate::app::update) fn promotion_form(s: &mut State, selected: Option<&st
     if let Some(budget) = &s.batch.call.budget {
         let offered = s
             .entry_index(&first)
-            .and_then(|i| budget.offered(&s.batch.entries[i].dossier.raw));
+            .and_then(|i| budget.offered(&s.batch.entries[i].dossier.full().raw));
         form.fields
             .extend(super::forms::amount_fields(offered, String::new(), lang));
     }
