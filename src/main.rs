@@ -234,7 +234,7 @@ fn check(dir: &std::path::Path) -> ExitCode {
                 let n = folder
                     .dossiers
                     .iter()
-                    .filter(|(d, _)| folder.call.answer(&d.raw).lots.contains(&lot.id))
+                    .filter(|(d, _)| folder.call.answer(&d.value()).lots.contains(&lot.id))
                     .count();
                 println!(
                     "Lot {} « {} » : date limite du {}, {n} candidature(s){}.",

@@ -192,7 +192,7 @@ fn the_sample_call_flags_its_boundary_cases() {
             .iter()
             .find(|(d, _)| d.reference == r)
             .expect(r);
-        jury_core::eligibility::is_late(&folder.call, d)
+        jury_core::eligibility::is_late(&folder.call, &d.full())
     };
     assert!(
         !verdict("PDNP06-2025-025"),
@@ -213,7 +213,8 @@ fn the_verdict_alone_is_the_reports_verdict() {
     for sample in std::fs::read_dir(&root).expect("samples") {
         let dir = sample.expect("sample").path();
         let folder = jury::io::import::read_folder(&dir).expect("sample call");
-        for (d, _) in &folder.dossiers {
+        for (card, _) in &folder.dossiers {
+            let d = &card.full();
             let report = evaluate(&folder.call, d, Lang::Fr);
             assert_eq!(
                 jury_core::eligibility::verdict(&folder.call, d),

@@ -648,7 +648,7 @@ fn sample() -> &'static (Call, Vec<Dossier>) {
     SAMPLE.get_or_init(|| {
         let dir = root().join("samples/caf06-pdnp-2025");
         let folder = jury::io::import::read_folder(&dir).expect("sample folder");
-        let dossiers = folder.dossiers.into_iter().map(|(d, _)| d).collect();
+        let dossiers = folder.dossiers.into_iter().map(|(d, _)| d.full()).collect();
         (folder.call, dossiers)
     })
 }

@@ -68,6 +68,17 @@ impl Dossier {
         ast: &Ast,
         pieces: Option<PieceCheck>,
     ) -> Result<Dossier, Vec<Diag>> {
+        Dossier::with_text(src, ast, pieces).map(|(d, _)| d)
+    }
+
+    /// [`from_ast`] with the compact JSON its hash was taken from.
+    ///
+    /// [`from_ast`]: Dossier::from_ast
+    pub fn with_text(
+        src: &Src,
+        ast: &Ast,
+        pieces: Option<PieceCheck>,
+    ) -> Result<(Dossier, String), Vec<Diag>> {
         let mut errors = Vec::new();
         crate::json::check_duplicate_keys(src, ast, "", &mut errors);
         let Ast::Object(obj) = ast else {
@@ -84,8 +95,9 @@ impl Dossier {
         match d {
             Some(mut d) if errors.is_empty() => {
                 d.raw = crate::json::to_value(ast.clone());
-                d.hash = content_hash(&d.raw);
-                Ok(d)
+                let text = serde_json::to_string(&d.raw).unwrap_or_default();
+                d.hash = crate::sha256_hex(text.as_bytes());
+                Ok((d, text))
             }
             _ => Err(errors),
         }

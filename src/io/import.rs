@@ -5,7 +5,7 @@
 use crate::store::{FileDossier, FileRecord, FileStat, KnownFiles};
 use jsonc_parser::ast::Value as Ast;
 use jury_core::call::Call;
-use jury_core::dossier::{Dossier, Piece};
+use jury_core::dossier::{Card, Dossier, Piece};
 use jury_core::json::{Diag, Severity, Src};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,7 +17,9 @@ pub struct CallFolder {
     pub templates: std::collections::BTreeMap<String, String>,
     /// Valid dossiers, with the file each came from (relative to the folder).
     /// Read with [`read_folder_known`], only those of files not known.
-    pub dossiers: Vec<(Dossier, String)>,
+    /// Kept as cards, not parsed trees: 100 000 of them are held at once
+    /// while the database takes them in.
+    pub dossiers: Vec<(Card, String)>,
     /// Dossiers of files the database already holds as they are (see
     /// [`read_folder_known`]): not parsed again, not in `dossiers`.
     pub known: usize,
@@ -99,7 +101,7 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
 /// `known`; every other file is read as [`read_folder`] reads it.
 pub fn read_folder_known(dir: &Path, call: Call, known: &KnownFiles) -> CallFolder {
     let mut diags = Vec::new();
-    let mut dossiers: Vec<(Dossier, String)> = Vec::new();
+    let mut dossiers: Vec<(Card, String)> = Vec::new();
     let mut files = Vec::new();
     let mut unchanged = 0;
     let mut seen: HashMap<String, String> = HashMap::new();
@@ -200,8 +202,8 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &KnownFiles) -> CallFold
             dossiers: Vec::new(),
         };
         for item in items {
-            match Dossier::from_ast(&src, item, Some(&|p: &str| folder.piece(p))) {
-                Ok(d) => {
+            match Dossier::with_text(&src, item, Some(&|p: &str| folder.piece(p))) {
+                Ok((d, text)) => {
                     if let Some(first) = seen.get(&d.reference) {
                         let at = reference_node(item).map(|n| n.start()).unwrap_or(0);
                         diags.push(src.error_at(
@@ -216,7 +218,7 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &KnownFiles) -> CallFold
                         hash: d.hash.clone(),
                         pieces: d.attachments.iter().map(|a| a.path.clone()).collect(),
                     });
-                    dossiers.push((d, display.clone()));
+                    dossiers.push((Card::new(d, Some(text)), display.clone()));
                 }
                 Err(mut errs) => diags.append(&mut errs),
             }
@@ -267,7 +269,7 @@ impl CallFolder {
         self.dossiers
             .iter()
             .filter_map(|(d, display)| {
-                let lacking = wanted.lacking(&self.call, d);
+                let lacking = wanted.lacking(&self.call, &d.full());
                 (!lacking.is_empty()).then(|| Diag {
                     path: display.clone(),
                     line: 1,
@@ -296,7 +298,7 @@ impl CallFolder {
             .iter()
             .flat_map(|(d, display)| {
                 self.call
-                    .answer(&d.raw)
+                    .answer(&d.value())
                     .unknown
                     .into_iter()
                     .map(|name| Diag {

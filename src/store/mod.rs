@@ -5,7 +5,7 @@
 
 use jury_core::audit::event_hash;
 use jury_core::call::{Call, Role};
-use jury_core::dossier::Dossier;
+use jury_core::dossier::{Card, Dossier};
 use jury_core::json::{Diag, Severity};
 use jury_core::records::ScoreRow;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -796,16 +796,13 @@ impl Store {
     /// [`IMPORT_CHUNK`] dossiers per transaction, so an import interrupted
     /// keeps whole chunks and 100 000 dossiers cost 20 disk syncs, not
     /// 100 000.
-    pub fn sync_dossiers(
-        &mut self,
-        dossiers: &[(Dossier, String)],
-    ) -> Result<SyncReport, StoreError> {
+    pub fn sync_dossiers(&mut self, dossiers: &[(Card, String)]) -> Result<SyncReport, StoreError> {
         self.sync_dossiers_by(dossiers, IMPORT_CHUNK)
     }
 
     fn sync_dossiers_by(
         &mut self,
-        dossiers: &[(Dossier, String)],
+        dossiers: &[(Card, String)],
         chunk: usize,
     ) -> Result<SyncReport, StoreError> {
         let mut report = SyncReport::default();
@@ -841,10 +838,10 @@ impl Store {
                                     when.get(..10).unwrap_or(&when)
                                 ),
                             });
-                            step.pending.push(d.clone());
+                            step.pending.push(d.full());
                         }
                         None => {
-                            let content = serde_json::to_string(&d.raw).unwrap_or_default();
+                            let content = d.text();
                             tx.prepare_cached(
                                 "INSERT INTO dossiers (reference, content, hash, source, imported_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                             )?
@@ -1239,7 +1236,7 @@ fn side_file(db: &Path, suffix: &str) -> PathBuf {
 mod tests {
     use super::*;
 
-    fn dossier(i: usize) -> (Dossier, String) {
+    fn dossier(i: usize) -> (Card, String) {
         let reference = format!("T-{i:03}");
         let v = serde_json::json!({
             "format": "jury-dossier/1",
@@ -1247,7 +1244,7 @@ mod tests {
             "received_at": "2025-07-03T16:42:00+02:00",
         });
         let d = Dossier::from_value(&v).expect("a valid dossier");
-        (d, format!("dossiers/{reference}.json"))
+        (Card::new(d, None), format!("dossiers/{reference}.json"))
     }
 
     /// The imports the log records, in order; the chain checked first.
@@ -1274,7 +1271,7 @@ mod tests {
                  BEGIN SELECT RAISE(ABORT, 'interrompu'); END;",
             )
             .expect("trigger");
-        let batch: Vec<(Dossier, String)> = (0..10).map(dossier).collect();
+        let batch: Vec<(Card, String)> = (0..10).map(dossier).collect();
         assert!(store.sync_dossiers_by(&batch, 3).is_err());
         let kept: Vec<String> = (0..6).map(|i| format!("T-{i:03}")).collect();
         let stored: Vec<String> = store

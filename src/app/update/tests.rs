@@ -50,7 +50,10 @@ fn sample_init(reviewer: Option<&str>, committee: CommitteeData) -> Init {
         dossiers: folder
             .dossiers
             .into_iter()
-            .map(|(d, _)| (d, None))
+            .map(|(d, _)| {
+                let text = d.text().to_string();
+                (d.full(), Some(text))
+            })
             .collect(),
         scores: Vec::new(),
         reviewer: reviewer.map(String::from),
