@@ -127,8 +127,7 @@ impl Dossier {
         let mut missing = Vec::new();
         // As `Fields::filled` reads them: absent, null or blank is « à compléter ».
         let mut want = |v: &Value, pointer: &'static str| {
-            let filled = v
-                .pointer(pointer)
+            let filled = crate::json::pointer(v, pointer)
                 .and_then(Value::as_str)
                 .filter(|s| !s.trim().is_empty());
             if filled.is_none() {
@@ -180,13 +179,11 @@ impl Dossier {
 
     /// A field by JSON Pointer (RFC 6901).
     pub fn pointer(&self, pointer: &str) -> Option<&Value> {
-        self.raw.pointer(pointer)
+        crate::json::pointer(&self.raw, pointer)
     }
 
     pub fn territory(&self) -> Option<&str> {
-        self.raw
-            .pointer("/structure/territory")
-            .and_then(Value::as_str)
+        crate::json::pointer(&self.raw, "/structure/territory").and_then(Value::as_str)
     }
 }
 
