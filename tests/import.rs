@@ -977,3 +977,58 @@ fn dossier_files_linked_out_of_the_call_folder_are_refused() {
         );
     }
 }
+
+/// More files than one run of the reader (read and parsed on every core,
+/// then taken in order): a reference taken by an earlier file of another
+/// run, a broken file and an empty list give what one file after the
+/// other gives, and the same folder opened again is known file by file.
+#[test]
+fn a_large_folder_read_on_every_core_keeps_the_files_order() {
+    let tmp = temp_call(APPEL);
+    let dir = tmp.path();
+    let sample = std::fs::read_to_string(manifest_path(
+        "samples/caf06-pdnp-2025/dossiers/PDNP06-2025-001.json",
+    ))
+    .expect("sample dossier");
+    let n = 4600;
+    for i in 0..n {
+        // f-0100 takes the reference of f-4500, read in a later run.
+        let reference = if i == 100 { 4500 } else { i };
+        let text = match i {
+            3000 => "{ \"format\": ".to_string(),
+            4200 => "[]".to_string(),
+            _ => sample.replace("PDNP06-2025-001", &format!("BIG-{reference:04}")),
+        };
+        std::fs::write(dir.join(format!("dossiers/f-{i:04}.json")), text).expect("write");
+    }
+    let folder = read_folder(dir).expect("usable");
+    assert_eq!(folder.dossiers.len(), n - 3);
+    let dup = only_diag(&folder, "dossiers/f-4500.json");
+    assert!(
+        dup.message
+            .contains("référence « BIG-4500 » déjà utilisée par dossiers/f-0100.json"),
+        "{dup:?}"
+    );
+    assert_eq!(
+        only_diag(&folder, "dossiers/f-3000.json").severity,
+        Severity::Error
+    );
+    assert_eq!(
+        only_diag(&folder, "dossiers/f-4200.json").severity,
+        Severity::Warning
+    );
+    let files: Vec<&str> = folder.dossiers.iter().map(|(_, f)| f.as_str()).collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted, "dossiers in the files' order");
+
+    let db = tempfile::tempdir().expect("tmp");
+    let mut store = Store::open(&db.path().join("j.sqlite")).expect("open");
+    folder.import_into(&mut store).expect("import");
+    let known = store.known_files().expect("known");
+    let call = folder.call.clone();
+    let again = read_folder_known(dir, call, &known);
+    assert!(again.dossiers.is_empty(), "{}", again.dossiers.len());
+    assert_eq!(again.known, n - 3);
+    assert_eq!(again.diags, folder.diags);
+}

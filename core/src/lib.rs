@@ -33,6 +33,7 @@ pub mod lot;
 pub mod model;
 pub mod names;
 pub mod packet;
+pub mod par;
 pub mod ranking;
 pub mod records;
 pub mod replay;

@@ -8,6 +8,7 @@ use jury_core::call::Call;
 use jury_core::dossier::{Card, Dossier, Piece};
 use jury_core::json::{Diag, Severity, Src};
 use std::collections::HashMap;
+use std::fs::Metadata;
 use std::path::{Path, PathBuf};
 
 pub struct CallFolder {
@@ -109,122 +110,131 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &KnownFiles) -> CallFold
     // `dossiers/` resolved once: an entry that is not a link is where it is
     // listed, so only links are resolved one by one.
     let listed_inside = folder.inside(&dir.join("dossiers"));
-    for (file, link) in dossier_files(dir, &mut diags) {
-        let display = relative(dir, &file);
-        if !(if link {
-            folder.inside(&file)
-        } else {
-            listed_inside
-        }) {
-            diags.push(crate::io::files::outside(&display));
-            continue;
-        }
-        // Taken before reading: a file changed while read is read again
-        // next time.
-        let stat = std::fs::metadata(&file).ok().and_then(|m| FileStat::of(&m));
-        let still = |r: &FileRecord| {
-            r.dossiers.iter().all(|d| {
-                !seen.contains_key(&d.reference)
-                    && d.pieces.iter().all(|p| folder.piece(p) == Piece::Found)
-            })
-        };
-        // Same size and time, read by this Jury: not read at all.
-        if let Some(record) = known
-            .get(&display)
-            .filter(|r| stat.is_some() && r.stat == stat && still(r))
-        {
-            for d in &record.dossiers {
-                seen.insert(d.reference.clone(), display.clone());
-            }
-            unchanged += record.dossiers.len();
-            continue;
-        }
-        let bytes = match crate::io::files::read_bytes(&file, &display) {
-            Ok(b) => b,
-            Err(d) => {
-                diags.push(d);
+    // Runs of files: each run's files are read and parsed on every core,
+    // then taken in their order, where a file depends on those before it
+    // (a reference already taken, a record still valid).
+    let listed = dossier_files(dir, &mut diags);
+    for run in listed.chunks(READ_RUN) {
+        let mut ahead = Vec::with_capacity(run.len());
+        for (file, link, meta) in run {
+            let display = relative(dir, file);
+            if !(if *link {
+                folder.inside(file)
+            } else {
+                listed_inside
+            }) {
+                diags.push(crate::io::files::outside(&display));
                 continue;
             }
-        };
-        let digest = file_digest(&bytes);
-        if let Some(record) = known
-            .get(&display)
-            .filter(|r| r.digest == digest && still(r))
-        {
-            for d in &record.dossiers {
-                seen.insert(d.reference.clone(), display.clone());
-            }
-            unchanged += record.dossiers.len();
-            // Touched, not changed: its new time is kept, so the next open
-            // need not read it.
-            if record.stat != stat {
-                files.push((
-                    display,
-                    FileRecord {
-                        stat,
-                        ..record.clone()
-                    },
-                ));
-            }
-            continue;
+            // Taken before reading: a file changed while read is read
+            // again next time.
+            let stat = meta
+                .clone()
+                .or_else(|| std::fs::metadata(file).ok())
+                .and_then(|m| FileStat::of(&m));
+            // Same size and time, read by this Jury: not read at all,
+            // unless an earlier file took one of its references.
+            let same = known
+                .get(&display)
+                .is_some_and(|r| stat.is_some() && r.stat == stat);
+            ahead.push((file.as_path(), display, stat, same));
         }
-        let text = match jury_core::json::decode_utf8(bytes, &display) {
-            Ok(t) => t,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        let src = Src {
-            path: &display,
-            text: &text,
-        };
-        let ast = match src.parse() {
-            Ok(a) => a,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        let items: Vec<&Ast> = match &ast {
-            Ast::Array(a) => a.elements.iter().collect(),
-            other => vec![other],
-        };
-        if items.is_empty() {
-            let mut d = src.error(&ast, "liste vide : aucun dossier dans ce fichier");
-            d.severity = Severity::Warning;
-            diags.push(d);
-        }
-        let problems = diags.len();
-        let mut record = FileRecord {
-            digest,
-            stat,
-            dossiers: Vec::new(),
-        };
-        for item in items {
-            match Dossier::with_text(&src, item, Some(&|p: &str| folder.piece(p))) {
-                Ok((d, text)) => {
-                    if let Some(first) = seen.get(&d.reference) {
-                        let at = reference_node(item).map(|n| n.start()).unwrap_or(0);
-                        diags.push(src.error_at(
-                            at,
-                            format!("référence « {} » déjà utilisée par {first} : ce dossier est ignoré", d.reference),
-                        ));
+        let parsed = jury_core::par::map_owned(
+            ahead
+                .iter()
+                .map(|(f, d, _, same)| (*f, d.as_str(), *same))
+                .collect(),
+            256,
+            |(file, display, same)| (!same).then(|| parse_file(file, display, &folder)),
+        );
+        for ((file, display, stat, _), parsed) in ahead.into_iter().zip(parsed) {
+            let still = |r: &FileRecord| {
+                r.dossiers.iter().all(|d| {
+                    !seen.contains_key(&d.reference)
+                        && d.pieces.iter().all(|p| folder.piece(p) == Piece::Found)
+                })
+            };
+            let parsed = match parsed {
+                Some(p) => p,
+                None => {
+                    if let Some(record) = known.get(&display).filter(|r| still(r)) {
+                        for d in &record.dossiers {
+                            seen.insert(d.reference.clone(), display.clone());
+                        }
+                        unchanged += record.dossiers.len();
                         continue;
                     }
-                    seen.insert(d.reference.clone(), display.clone());
-                    record.dossiers.push(FileDossier {
-                        reference: d.reference.clone(),
-                        hash: d.hash.clone(),
-                        pieces: d.attachments.iter().map(|a| a.path.clone()).collect(),
-                    });
-                    dossiers.push((Card::new(d, Some(text)), display.clone()));
+                    parse_file(file, &display, &folder)
                 }
-                Err(mut errs) => diags.append(&mut errs),
+            };
+            let (digest, text, empty, items) = match parsed {
+                Parsed::Unreadable(d) => {
+                    diags.push(d);
+                    continue;
+                }
+                Parsed::Read {
+                    digest,
+                    text,
+                    empty,
+                    items,
+                } => (digest, text, empty, items),
+            };
+            if let Some(record) = known
+                .get(&display)
+                .filter(|r| r.digest == digest && still(r))
+            {
+                for d in &record.dossiers {
+                    seen.insert(d.reference.clone(), display.clone());
+                }
+                unchanged += record.dossiers.len();
+                // Touched, not changed: its new time is kept, so the next
+                // open need not read it.
+                if record.stat != stat {
+                    files.push((
+                        display,
+                        FileRecord {
+                            stat,
+                            ..record.clone()
+                        },
+                    ));
+                }
+                continue;
             }
-        }
-        if diags.len() == problems && !record.dossiers.is_empty() {
-            files.push((display, record));
+            diags.extend(empty);
+            let src = Src {
+                path: &display,
+                text: &text,
+            };
+            let problems = diags.len();
+            let mut record = FileRecord {
+                digest,
+                stat,
+                dossiers: Vec::new(),
+            };
+            for item in items {
+                match item {
+                    Ok((card, at)) => {
+                        if let Some(first) = seen.get(&card.reference) {
+                            diags.push(src.error_at(
+                                at,
+                                format!("référence « {} » déjà utilisée par {first} : ce dossier est ignoré", card.reference),
+                            ));
+                            continue;
+                        }
+                        seen.insert(card.reference.clone(), display.clone());
+                        record.dossiers.push(FileDossier {
+                            reference: card.reference.clone(),
+                            hash: card.hash.clone(),
+                            pieces: card.attachments.iter().map(|a| a.path.clone()).collect(),
+                        });
+                        dossiers.push((card, display.clone()));
+                    }
+                    Err(mut errs) => diags.append(&mut errs),
+                }
+            }
+            if diags.len() == problems && !record.dossiers.is_empty() {
+                files.push((display, record));
+            }
         }
     }
     let (templates, mut template_errors) = crate::io::files::read_overrides(dir);
@@ -248,6 +258,71 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &KnownFiles) -> CallFold
         rapporteurs,
         convoques,
         diags,
+    }
+}
+
+/// Dossier files read and parsed per run on every core (see
+/// [`read_folder_known`]).
+const READ_RUN: usize = 4096;
+
+/// A dossier file read and parsed, before the checks that depend on the
+/// files before it.
+enum Parsed {
+    /// Not read, not UTF-8, or not JSON: the problem.
+    Unreadable(Diag),
+    Read {
+        digest: String,
+        text: String,
+        /// The warning for a file holding an empty list.
+        empty: Option<Diag>,
+        /// Each dossier of the file with where its reference stands, or
+        /// its problems.
+        items: Vec<Result<(Card, usize), Vec<Diag>>>,
+    },
+}
+
+/// Reads, decodes and parses one dossier file, each dossier checked alone.
+fn parse_file(file: &Path, display: &str, folder: &crate::io::files::Resolved) -> Parsed {
+    let bytes = match crate::io::files::read_bytes(file, display) {
+        Ok(b) => b,
+        Err(d) => return Parsed::Unreadable(d),
+    };
+    let digest = file_digest(&bytes);
+    let text = match jury_core::json::decode_utf8(bytes, display) {
+        Ok(t) => t,
+        Err(d) => return Parsed::Unreadable(d),
+    };
+    let src = Src {
+        path: display,
+        text: &text,
+    };
+    let ast = match src.parse() {
+        Ok(a) => a,
+        Err(d) => return Parsed::Unreadable(d),
+    };
+    let list: Vec<&Ast> = match &ast {
+        Ast::Array(a) => a.elements.iter().collect(),
+        other => vec![other],
+    };
+    let empty = list.is_empty().then(|| {
+        let mut d = src.error(&ast, "liste vide : aucun dossier dans ce fichier");
+        d.severity = Severity::Warning;
+        d
+    });
+    let items = list
+        .into_iter()
+        .map(|item| {
+            let at = reference_node(item).map(|n| n.start()).unwrap_or(0);
+            Dossier::with_text(&src, item, Some(&|p: &str| folder.piece(p)))
+                .map(|(d, text)| (Card::new(d, Some(text)), at))
+        })
+        .collect();
+    drop(ast);
+    Parsed::Read {
+        digest,
+        text,
+        empty,
+        items,
     }
 }
 
@@ -328,8 +403,11 @@ fn reference_node<'v, 'a>(item: &'v Ast<'a>) -> Option<&'v Ast<'a>> {
 use jsonc_parser::common::Ranged;
 
 /// The `.json` files of `dossiers/`, sorted, each with whether it is a
-/// symbolic link (or of a type not known without following it).
-fn dossier_files(dir: &Path, diags: &mut Vec<Diag>) -> Vec<(PathBuf, bool)> {
+/// symbolic link (or of a type not known without following it) and, when
+/// it is not, its metadata as the listing gives it
+/// (read relative to the open folder: at 100 000 files, a stat by full
+/// path walked every folder of the path again for each).
+fn dossier_files(dir: &Path, diags: &mut Vec<Diag>) -> Vec<(PathBuf, bool, Option<Metadata>)> {
     let sub = dir.join("dossiers");
     let entries = match std::fs::read_dir(&sub) {
         Ok(e) => e,
@@ -344,18 +422,24 @@ fn dossier_files(dir: &Path, diags: &mut Vec<Diag>) -> Vec<(PathBuf, bool)> {
             return Vec::new();
         }
     };
-    let mut files: Vec<(PathBuf, bool)> = entries
+    let mut files: Vec<(PathBuf, bool, Option<Metadata>)> = entries
         .filter_map(|e| {
             let e = e.ok()?;
-            let link = e.file_type().map_or(true, |t| t.is_symlink());
-            Some((e.path(), link))
-        })
-        .filter(|(p, _)| {
-            p.extension()
+            let path = e.path();
+            if !path
+                .extension()
                 .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+            {
+                return None;
+            }
+            let link = e.file_type().map_or(true, |t| t.is_symlink());
+            let meta = if link { None } else { e.metadata().ok() };
+            Some((path, link, meta))
         })
         .collect();
-    files.sort();
+    // One folder: the paths' bytes sort as their components would, without
+    // comparing them component by component.
+    files.sort_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
     files
 }
 

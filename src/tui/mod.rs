@@ -200,14 +200,6 @@ impl App {
         let personal_data = store.holds_personal_data().map_err(StartError::Store)?;
         // Each stored dossier parsed as its entry is made (see `new_with`);
         // one that cannot be read stops the opening.
-        let mut unreadable = None;
-        let rows = stored.into_iter().map_while(|row| match row.parse() {
-            Ok((d, text)) => Some((d, Some(text))),
-            Err(reference) => {
-                unreadable = Some(reference);
-                None
-            }
-        });
         let mut state = State::new_with(
             Init {
                 lang: opts.lang,
@@ -232,11 +224,10 @@ impl App {
                 requests,
                 personal_data,
             },
-            rows,
-        );
-        if let Some(reference) = unreadable {
-            return Err(StartError::Store(store.unreadable(&reference)));
-        }
+            stored,
+            |row| row.parse().map(|(d, text)| (d, Some(text))),
+        )
+        .map_err(|reference| StartError::Store(store.unreadable(&reference)))?;
         state.letters_view.convocations = convocations;
         let created = store.created();
         let mut app = App {

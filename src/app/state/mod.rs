@@ -188,6 +188,10 @@ pub struct Status {
     pub error: bool,
 }
 
+/// Stored dossiers parsed per run on every core at opening (see
+/// [`State::new_with`]).
+const PARSE_RUN: usize = 8192;
+
 /// Everything the screen shows, grouped by what it belongs to: the
 /// environment, the batch under examination, and one part per screen.
 pub struct State {
@@ -332,17 +336,26 @@ mod text {
 }
 
 impl State {
-    pub fn new(init: Init) -> State {
-        State::new_with(init, std::iter::empty())
+    pub fn new(mut init: Init) -> State {
+        let rows = std::mem::take(&mut init.dossiers);
+        match State::new_with(init, rows, Ok::<_, std::convert::Infallible>) {
+            Ok(s) => s,
+            Err(never) => match never {},
+        }
     }
 
-    /// [`new`], the dossiers of `init` followed by `more`, each made into
-    /// its entry as it comes: the opening parses one stored dossier at a
-    /// time, so the parsed trees of 100 000 dossiers are never alive
-    /// together (they were most of the peak memory).
+    /// [`new`], the dossiers of `init` followed by `rows`, each parsed by
+    /// `parse` as its entry is made, a run of rows at a time on every core:
+    /// the parsed trees are never alive together (they were most of the
+    /// peak memory at 100 000 dossiers), and the parsing, most of the
+    /// opening, is shared out. The first row `parse` refuses stops it.
     ///
     /// [`new`]: State::new
-    pub fn new_with(init: Init, more: impl Iterator<Item = (Dossier, Option<String>)>) -> State {
+    pub fn new_with<T: Send, E: Send>(
+        init: Init,
+        rows: Vec<T>,
+        parse: impl Fn(T) -> Result<(Dossier, Option<String>), E> + Sync,
+    ) -> Result<State, E> {
         let lang = init.lang;
         // A call with lots opens on its first lot.
         let lot = init.call.lots.first().map(|l| l.id.clone());
@@ -351,18 +364,23 @@ impl State {
             None => init.call.clone(),
         };
         let wanted = jury_core::completion::Wanted::new(&call, &init.templates);
-        // On one thread: shared between two cores, glibc's per-thread
-        // arenas kept what the second core freed, and the peak at 100 000
-        // dossiers went from 1,3 to 2,2 Go for a few per cent of the opening.
-        let entries: Vec<Entry> = init
-            .dossiers
-            .into_iter()
-            .chain(more)
-            .map(|(d, text)| {
-                let version = init.versions.get(&d.reference).copied().unwrap_or(1);
-                Entry::new(&call, &wanted, d, text, version)
-            })
-            .collect();
+        let make = |(d, text): (Dossier, Option<String>)| {
+            let version = init.versions.get(&d.reference).copied().unwrap_or(1);
+            Entry::new(&call, &wanted, d, text, version)
+        };
+        let mut entries: Vec<Entry> = Vec::with_capacity(init.dossiers.len() + rows.len());
+        entries.extend(init.dossiers.into_iter().map(make));
+        // Runs of rows, not all at once: each core's parsed trees are freed
+        // before the next run (glibc's per-thread arenas keep what a thread
+        // freed, so a single run at 100 000 had lifted the peak to 2,2 Go).
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let run: Vec<T> = rows.by_ref().take(PARSE_RUN).collect();
+            let made = jury_core::par::map_owned(run, 2048, |row| parse(row).map(make));
+            for entry in made {
+                entries.push(entry?);
+            }
+        }
         let scores = score_map(init.scores);
         // Who scored last on this machine, offered when nobody is named.
         let input = match &init.reviewer {
@@ -485,7 +503,7 @@ impl State {
         s.status = s
             .retention_notice()
             .map(|text| Status { text, error: true });
-        s
+        Ok(s)
     }
 
     /// Past the call's retention period on the state's `today`: what the
