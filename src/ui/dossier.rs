@@ -155,6 +155,9 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     };
     let e = &s.batch.entries[i];
     let d = &e.dossier;
+    // The whole dossier, parsed once for this frame from the card's text:
+    // its report and its sections both read it.
+    let full = d.full();
     let title = format!("{} {}", lang.tr(text::DOSSIER), d.reference);
     let block = pane_block(title, focused, t);
     let inner = block.inner(area);
@@ -222,7 +225,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
         );
     }
     if let Some(file) = s.batch.pending_files.get(&d.reference) {
-        let changed = jury_core::dossier::changed_fields(&d.value(), &file.raw);
+        let changed = jury_core::dossier::changed_fields(&full.raw, &file.raw);
         let what = format!(
             "{}{} {}{}",
             lang.tr(text::FILE_CHANGED),
@@ -274,7 +277,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     }
     lines.push(Line::from(""));
     verdict_lines(&mut lines, s, i, t, width);
-    for c in &e.report(&s.batch.call, lang).checks {
+    for c in &jury_core::eligibility::evaluate(&s.batch.call, &full, lang).checks {
         let (mark, st, why) = match &c.outcome {
             Outcome::Met => ("✓", t.ok(), None),
             Outcome::NotMet(r) => (
@@ -331,7 +334,7 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
             ]));
         }
     }
-    if let Value::Object(m) = &d.value() {
+    if let Value::Object(m) = &full.raw {
         for (k, v) in m {
             if matches!(
                 k.as_str(),

@@ -145,9 +145,7 @@ impl Entry {
             version,
         }
     }
-}
 
-impl Entry {
     /// The eligibility report of the dossier under `call`, made again from
     /// its text: for the one dossier on screen.
     pub fn report(&self, call: &Call, lang: Lang) -> Report {
