@@ -25,13 +25,6 @@ pub fn fold(s: &str) -> Folded {
     out
 }
 
-/// [`fold`]'s text alone, for the haystacks made at opening.
-fn fold_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    each_folded(s, |c, _| out.push(c));
-    out
-}
-
 /// Each folded character of `s` with the index of the character it came from.
 fn each_folded(s: &str, mut emit: impl FnMut(char, u32)) {
     for (i, c) in s.chars().enumerate() {
@@ -68,15 +61,167 @@ fn each_folded(s: &str, mut emit: impl FnMut(char, u32)) {
 /// field is matched on its own, so a query never strings letters across
 /// fields. Only the folded text is kept: positions back to the original
 /// characters are found again for the few rows a frame highlights.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Haystack {
-    fields: Box<[Box<str>]>,
+    text: String,
+    /// Where each field ends in `text`.
+    ends: Vec<u32>,
 }
 
 impl Haystack {
     pub fn new(fields: &[&str]) -> Haystack {
-        Haystack {
-            fields: fields.iter().map(|f| fold_text(f).into()).collect(),
+        let mut hay = Haystack {
+            text: String::with_capacity(fields.iter().map(|f| f.len()).sum()),
+            ends: Vec::with_capacity(fields.len()),
+        };
+        for f in fields {
+            each_folded(f, |c, _| hay.text.push(c));
+            hay.ends.push(offset(hay.text.len()));
+        }
+        hay
+    }
+
+    fn view(&self) -> Fields<'_> {
+        Fields {
+            text: &self.text,
+            start: 0,
+            ends: &self.ends,
+        }
+    }
+}
+
+/// One dossier's folded fields where they are kept: the text, where the
+/// first field starts in it, where each ends.
+#[derive(Clone, Copy)]
+struct Fields<'a> {
+    text: &'a str,
+    start: u32,
+    ends: &'a [u32],
+}
+
+impl<'a> Fields<'a> {
+    fn each(self) -> impl Iterator<Item = &'a str> {
+        split(self.text, self.start, self.ends)
+    }
+
+    /// The fields one after the other, as one string.
+    fn whole(self) -> &'a str {
+        let end = self.ends.last().map_or(self.start, |e| *e);
+        self.text
+            .get(self.start as usize..end as usize)
+            .unwrap_or_default()
+    }
+}
+
+/// An offset into a haystack's text, which is far below 4 GiB: the index
+/// keeps two per field.
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The fields of `text` that end at `ends`, the first starting at `start`.
+fn split<'a>(text: &'a str, start: u32, ends: &'a [u32]) -> impl Iterator<Item = &'a str> {
+    let mut from = start as usize;
+    ends.iter().map(move |end| {
+        let field = text.get(from..*end as usize).unwrap_or_default();
+        from = *end as usize;
+        field
+    })
+}
+
+/// Every dossier's haystack in one string, in the dossiers' order. A
+/// keystroke reads the fields one after the other from one block of
+/// memory: with a few allocations per dossier, the cache misses of
+/// reaching them were most of a keystroke at 100 000 dossiers.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    text: String,
+    /// Fields per dossier.
+    width: usize,
+    /// Per dossier, where its text starts, then where each field ends.
+    spans: Vec<u32>,
+    /// Bytes of `text` no dossier uses any more (replaced haystacks).
+    dead: usize,
+}
+
+impl Index {
+    pub fn new(width: usize) -> Index {
+        Index {
+            width,
+            ..Index::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len() / (self.width + 1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Adds the next dossier's haystack, which has `width` fields.
+    pub fn push(&mut self, hay: &Haystack) {
+        let at = self.spans.len();
+        self.spans.resize(at + self.width + 1, 0);
+        self.append(at, hay);
+    }
+
+    /// `hay`'s text added at the end, its offsets written from `at`.
+    fn append(&mut self, at: usize, hay: &Haystack) {
+        let start = self.text.len();
+        self.text.push_str(&hay.text);
+        self.spans[at] = offset(start);
+        for k in 0..self.width {
+            let end = hay.ends.get(k).map_or(hay.text.len(), |e| *e as usize);
+            self.spans[at + 1 + k] = offset(start + end);
+        }
+    }
+
+    /// Replaces dossier `i`'s haystack (a corrected dossier). The new text
+    /// goes at the end; the string is made again once half of it is old.
+    pub fn set(&mut self, i: usize, hay: &Haystack) {
+        let at = i * (self.width + 1);
+        let Some(span) = self.spans.get(at..=at + self.width) else {
+            return;
+        };
+        self.dead += (span[self.width] - span[0]) as usize;
+        self.append(at, hay);
+        if self.dead * 2 > self.text.len() {
+            self.compact();
+        }
+    }
+
+    fn compact(&mut self) {
+        let mut fresh = Index::new(self.width);
+        fresh.text.reserve(self.text.len() - self.dead);
+        fresh.spans.reserve(self.spans.len());
+        for span in self.spans.chunks(self.width + 1) {
+            let (start, end) = (span[0] as usize, span[self.width] as usize);
+            let to = fresh.text.len();
+            fresh
+                .text
+                .push_str(self.text.get(start..end).unwrap_or_default());
+            fresh
+                .spans
+                .extend(span.iter().map(|o| offset(to + (*o as usize - start))));
+        }
+        *self = fresh;
+    }
+
+    /// Dossier `i`'s folded fields, in order.
+    pub fn fields(&self, i: usize) -> impl Iterator<Item = &str> {
+        self.view(i).each()
+    }
+
+    fn view(&self, i: usize) -> Fields<'_> {
+        let at = i * (self.width + 1);
+        let span = self.spans.get(at..=at + self.width).unwrap_or_default();
+        let (start, ends) = span.split_first().map_or((0, &[][..]), |(s, e)| (*s, e));
+        Fields {
+            text: &self.text,
+            start,
+            ends,
         }
     }
 }
@@ -115,6 +260,24 @@ fn matcher() -> SkimMatcherV2 {
 /// matcher's own first test, done here without its per-call set-up so the
 /// many fields that cannot match cost a scan of bytes.
 fn in_order(text: &str, query: &str) -> bool {
+    if query.is_ascii() {
+        // A query's ASCII byte never matches inside another character.
+        let text = text.as_bytes();
+        let mut from = 0;
+        for w in query.bytes() {
+            let rest = text.get(from..).unwrap_or_default();
+            let found = if rest.len() < SHORT {
+                rest.iter().position(|b| *b == w)
+            } else {
+                memchr::memchr(w, rest)
+            };
+            match found {
+                Some(at) => from += at + 1,
+                None => return false,
+            }
+        }
+        return true;
+    }
     let mut want = query.chars();
     let mut next = want.next();
     for c in text.chars() {
@@ -130,27 +293,34 @@ fn in_order(text: &str, query: &str) -> bool {
 /// The best field's score when the dossier matches; `Some(0)` for an
 /// empty query, which matches everything.
 pub fn score(hay: &Haystack, q: &Query) -> Option<i64> {
+    score_fields(hay.view(), q)
+}
+
+fn score_fields(fields: Fields<'_>, q: &Query) -> Option<i64> {
     if q.is_empty() {
         return Some(0);
     }
     let mut chars = q.0.chars();
-    let single = match (chars.next(), chars.next()) {
-        (Some(c), None) => Some(c),
-        _ => None,
+    let best = match (chars.next(), chars.next()) {
+        // The first keystroke searches every dossier: its score is worked
+        // out without the matcher's table, in one scan of all the fields
+        // (see `one_char`).
+        (Some(c), None) if c.is_ascii() => one_byte(fields.whole().as_bytes(), c as u8, fields),
+        (Some(c), None) => fields.each().filter_map(|f| one_char(f, c)).max(),
+        // Letters in order in no field are not in order in all of them
+        // together: one scan turns most dossiers away.
+        _ if !in_order(fields.whole(), &q.0) => None,
+        // Each field aligned on its own; the alignment turns away a field
+        // the letters are not in, in order.
+        _ if fields.whole().is_ascii() && q.0.is_ascii() => fields
+            .each()
+            .filter_map(|f| align(f.as_bytes(), q.0.as_bytes()))
+            .max(),
+        _ => fields.each().filter_map(|f| aligned(f, &q.0)).max(),
     };
-    hay.fields
-        .iter()
-        .filter_map(|f| match single {
-            // The first keystroke searches every dossier: its score is
-            // worked out without the matcher's table (see `one_char`).
-            Some(c) => one_char(f, c),
-            // The matcher's own alignment, in buffers kept between calls.
-            None => in_order(f, &q.0).then(|| aligned(f, &q.0)).flatten(),
-        })
-        .max()
-        // A match with long gaps can score below zero; it ranks with
-        // the weakest matches, at zero.
-        .map(|best| best.max(0))
+    // A match with long gaps can score below zero; it ranks with the
+    // weakest matches, at zero.
+    best.map(|best| best.max(0))
 }
 
 /// The matcher's score for a one-character query, without its table: in
@@ -161,20 +331,20 @@ pub fn score(hay: &Haystack, q: &Query) -> Option<i64> {
 /// a capital after a small letter or digit 6, elsewhere 0. A test holds
 /// it equal to the matcher on random text.
 fn one_char(text: &str, p: char) -> Option<i64> {
-    const HEAD: i64 = 8;
+    if p.is_ascii() {
+        let field = Fields {
+            text,
+            start: 0,
+            ends: &[offset(text.len())],
+        };
+        return one_byte(text.as_bytes(), p as u8, field);
+    }
     let mut best: Option<i64> = None;
     let mut prev = Kind::Empty;
     for (j, c) in text.chars().enumerate() {
         let kind = Kind::of(c);
         if c.eq_ignore_ascii_case(&p) {
-            let place = match (prev, kind) {
-                (Kind::Empty | Kind::HardSep, _) => HEAD,
-                (Kind::SoftSep, _) => HEAD - 1,
-                (Kind::Lower | Kind::Number, Kind::Upper) => HEAD - 2,
-                _ => 0,
-            } * if j == 0 { 2 } else { 1 };
-            let matched = if c == p { 16 } else { 14 };
-            let score = place + matched - 1;
+            let score = one_score(prev, kind, j == 0, c == p);
             best = Some(best.map_or(score, |b| b.max(score)));
         }
         prev = kind;
@@ -182,135 +352,228 @@ fn one_char(text: &str, p: char) -> Option<i64> {
     best
 }
 
-/// One cell of the alignment table (see [`aligned`]).
-#[derive(Clone, Copy)]
-struct Cell {
-    m: i32,
-    p: i32,
-    bonus: i32,
+/// [`one_char`] for an ASCII character, on bytes: every byte of a
+/// character beyond ASCII is 0x80 or more, so it never matches, and the
+/// byte before a match tells its kind (a non-ASCII character is
+/// `Kind::Lower`, whatever byte of it comes last). No decoding, and most
+/// bytes are skipped sixteen or more at a time: the first keystroke scans
+/// every dossier. `text` is `fields` one after the other: the best place
+/// in any of them.
+fn one_byte(text: &[u8], p: u8, fields: Fields<'_>) -> Option<i64> {
+    let mut best: Option<i64> = None;
+    // The field the match is in, and where it starts in `text`.
+    let (mut k, mut from) = (0, 0);
+    for j in u8::positions(text, p, 0) {
+        while let Some(end) = fields.ends.get(k).map(|e| (e - fields.start) as usize)
+            && end <= j
+        {
+            (k, from) = (k + 1, end);
+        }
+        let b = text[j];
+        let prev = match j.checked_sub(1).and_then(|k| text.get(k)) {
+            _ if j == from => Kind::Empty,
+            None => Kind::Empty,
+            Some(&c) if c.is_ascii() => Kind::of(char::from(c)),
+            Some(_) => Kind::Lower,
+        };
+        let score = one_score(prev, Kind::of(char::from(b)), j == from, b == p);
+        best = Some(best.map_or(score, |v| v.max(score)));
+    }
+    best
 }
 
-/// The matcher's « minus infinity ».
-const NEG: i32 = i16::MIN as i32;
+/// One character's score at a place: the skip of a gap (−1) plus the
+/// match (16, or 14 when only the ASCII case agrees) plus the place's
+/// bonus, doubled at the field's first character.
+fn one_score(prev: Kind, kind: Kind, first: bool, exact: bool) -> i64 {
+    const HEAD: i64 = 8;
+    let place = match (prev, kind) {
+        (Kind::Empty | Kind::HardSep, _) => HEAD,
+        (Kind::SoftSep, _) => HEAD - 1,
+        (Kind::Lower | Kind::Number, Kind::Upper) => HEAD - 2,
+        _ => 0,
+    } * if first { 2 } else { 1 };
+    let matched = if exact { 16 } else { 14 };
+    place + matched - 1
+}
 
-const FRESH: Cell = Cell {
-    m: NEG,
-    p: NEG,
-    bonus: 0,
-};
+/// A character of a text being aligned: a byte of ASCII text (no
+/// decoding), or a `char` of any other.
+trait Letter: Copy {
+    fn char(self) -> char;
 
-/// The text's characters, their bonuses, two rows of the table, the
-/// pattern's characters and where each first matches.
-type Buffers = (
-    Vec<char>,
-    Vec<i32>,
-    Vec<Cell>,
-    Vec<Cell>,
-    Vec<char>,
-    Vec<usize>,
-);
+    /// Where `p` is in `text` from `from` on, ignoring the ASCII case.
+    fn positions(text: &[Self], p: Self, from: usize) -> impl Iterator<Item = usize>;
+}
+
+impl Letter for u8 {
+    fn char(self) -> char {
+        char::from(self)
+    }
+
+    fn positions(text: &[u8], p: u8, from: usize) -> impl Iterator<Item = usize> {
+        Found {
+            text,
+            at: from,
+            cases: [p.to_ascii_lowercase(), p.to_ascii_uppercase()],
+        }
+    }
+}
+
+impl Letter for char {
+    fn char(self) -> char {
+        self
+    }
+
+    fn positions(text: &[char], p: char, from: usize) -> impl Iterator<Item = usize> {
+        text.iter()
+            .enumerate()
+            .skip(from)
+            .filter(move |(_, c)| c.eq_ignore_ascii_case(&p))
+            .map(|(j, _)| j)
+    }
+}
+
+/// Where a byte is in a text, either case, from `at` on.
+struct Found<'a> {
+    text: &'a [u8],
+    at: usize,
+    cases: [u8; 2],
+}
+
+/// Below this many bytes a plain loop finds a byte sooner than memchr,
+/// whose set-up is most of its time on a name.
+const SHORT: usize = 32;
+
+impl Iterator for Found<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let rest = self.text.get(self.at..)?;
+        let [lower, upper] = self.cases;
+        let j = if rest.len() < SHORT {
+            rest.iter().position(|b| *b == lower || *b == upper)?
+        } else {
+            memchr::memchr2(lower, upper, rest)?
+        };
+        let found = self.at + j;
+        self.at = found + 1;
+        Some(found)
+    }
+}
+
+/// One row of the alignment: the text's columns (a character's index
+/// plus one) where the row's pattern character matches on some
+/// alignment, with the best score of the pattern so far ending there.
+type Row = Vec<(u32, i32)>;
 
 std::thread_local! {
-    /// Kept between calls: a keystroke aligns the query with hundreds of
+    /// Two rows and where each pattern character first matches, kept
+    /// between calls: a keystroke aligns the query with hundreds of
     /// thousands of fields.
-    static TABLE: std::cell::RefCell<Buffers> =
-        const {
-            std::cell::RefCell::new((
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-            ))
-        };
+    static ROWS: std::cell::RefCell<(Row, Row, Vec<usize>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
 }
 
-/// fuzzy-matcher 0.3.7's skim V2 score with positions (`fuzzy_indices`,
-/// ignoring case), computed as it does, row by row, but in two rows kept
-/// between calls instead of a table and a matcher made per call: the
-/// scores are the same (a test compares them on random text), the
-/// allocations gone. None when `pattern` is not in `text` in order.
+/// fuzzy-matcher 0.3.7's skim V2 score (`fuzzy_indices`, ignoring case),
+/// None when `pattern` is not in `text` in order. A test holds it equal
+/// to the matcher on random text.
 fn aligned(text: &str, pattern: &str) -> Option<i64> {
+    if text.is_ascii() && pattern.is_ascii() {
+        align(text.as_bytes(), pattern.as_bytes())
+    } else {
+        let text: Vec<char> = text.chars().collect();
+        let pattern: Vec<char> = pattern.chars().collect();
+        align(&text, &pattern)
+    }
+}
+
+/// The matcher fills a table, a row per pattern character and a column
+/// per text character, each cell holding the best score ending in a
+/// match there (`m`) and ending in a gap (`p`):
+///
+/// - `m[i][c] = max(m[i-1][c-1] + max(bonus(c), 4), p[i-1][c-1] + bonus(c)) + 16`
+///   where pattern character `i` matches text character `c` (14 when only
+///   the ASCII case agrees), minus infinity elsewhere (the consecutive
+///   bonus it reads from the cell before is always zero there);
+/// - `p[i][c] = max(m[i][c-1] - 4, p[i][c-1] - 1)`, and `p[-1][c] = -1`.
+///
+/// Unrolled, `p[i-1][c-1]` is `max over k ≤ c-2 of (m[i-1][k] + k) - c - 2`,
+/// so only the cells where the characters match are needed: they are
+/// computed here, left to right, with that running maximum. The score is
+/// the best `m` of the last row. At 100 000 dossiers the whole table was
+/// most of a keystroke.
+fn align<L: Letter>(text: &[L], pattern: &[L]) -> Option<i64> {
     const MATCH: i32 = 16;
-    const GAP_START: i32 = -3;
     const GAP_EXTENSION: i32 = -1;
     const CONSECUTIVE: i32 = 4;
     const HEAD: i32 = 8;
-    TABLE.with(|table| {
-        let mut table = table.borrow_mut();
-        let (choice, bonuses, prev, cur, pattern_chars, first) = &mut *table;
-        choice.clear();
-        choice.extend(text.chars());
-        pattern_chars.clear();
-        pattern_chars.extend(pattern.chars());
-        let pattern = &*pattern_chars;
+    let bonus = |j: usize| -> i32 {
+        let before = match j.checked_sub(1).and_then(|k| text.get(k)) {
+            None => Kind::Empty,
+            Some(c) => Kind::of(c.char()),
+        };
+        let place = match (before, Kind::of(text[j].char())) {
+            (Kind::Empty | Kind::HardSep, _) => HEAD,
+            (Kind::SoftSep, _) => HEAD - 1,
+            (Kind::Lower | Kind::Number, Kind::Upper) => HEAD - 2,
+            _ => 0,
+        };
+        if j == 0 { 2 * place } else { place }
+    };
+    ROWS.with(|rows| {
+        let mut rows = rows.borrow_mut();
+        let (prev, cur, first) = &mut *rows;
         // The first place each pattern character can match, in order.
         first.clear();
-        let mut want = pattern.iter().peekable();
-        for (j, c) in choice.iter().enumerate() {
-            match want.peek() {
-                Some(p) if c.eq_ignore_ascii_case(p) => {
-                    first.push(j);
-                    want.next();
-                }
-                Some(_) => {}
-                None => break,
-            }
+        for &p in pattern {
+            let from = first.last().map_or(0, |j| j + 1);
+            first.push(L::positions(text, p, from).next()?);
         }
-        if want.peek().is_some() || pattern.is_empty() {
+        if pattern.is_empty() {
             return None;
         }
-        let cols = choice.len() + 1;
-        bonuses.clear();
-        bonuses.resize(cols, 0);
-        let mut kind = Kind::Empty;
-        for (j, c) in choice.iter().enumerate() {
-            let now = Kind::of(*c);
-            bonuses[j + 1] = match (kind, now) {
-                (Kind::Empty | Kind::HardSep, _) => HEAD,
-                (Kind::SoftSep, _) => HEAD - 1,
-                (Kind::Lower | Kind::Number, Kind::Upper) => HEAD - 2,
-                _ => 0,
-            };
-            kind = now;
-        }
-        if cols > 1 {
-            bonuses[1] *= 2;
-        }
-        // Row 0: nothing matched, a gap everywhere.
         prev.clear();
-        prev.resize(
-            cols,
-            Cell {
-                p: GAP_EXTENSION,
-                ..FRESH
-            },
-        );
         for (i, &p) in pattern.iter().enumerate() {
             cur.clear();
-            cur.resize(cols, FRESH);
-            for col in first[i] + 1..cols {
-                let c = choice[col - 1];
-                if c.eq_ignore_ascii_case(&p) {
-                    let matched = (MATCH + if c == p { 0 } else { 2 * GAP_EXTENSION }).max(0);
-                    let in_place = bonuses[col];
-                    let consecutive = cur[col - 1].bonus.max(in_place.max(CONSECUTIVE));
-                    cur[col - 1].bonus = consecutive;
-                    let on_match = prev[col - 1].m + consecutive;
-                    let on_skip = prev[col - 1].p + in_place;
-                    cur[col].m = on_match.max(on_skip) + matched;
-                } else {
-                    cur[col].m = NEG;
-                    cur[col].bonus = 0;
+            // Through `prev`: the next cell not yet left of the gap, and
+            // the best `m + k` of those that are.
+            let mut next = 0;
+            let mut best: Option<i32> = None;
+            for j in L::positions(text, p, first[i]) {
+                let c = text[j];
+                let col = j as i32 + 1;
+                while let Some(&(k, m)) = prev.get(next)
+                    && (k as i32) <= col - 2
+                {
+                    best = Some(best.map_or(m + k as i32, |b| b.max(m + k as i32)));
+                    next += 1;
                 }
-                cur[col].p = (GAP_START + GAP_EXTENSION + cur[col - 1].m)
-                    .max(GAP_EXTENSION + cur[col - 1].p);
+                let (gap, diagonal) = if i == 0 {
+                    (Some(GAP_EXTENSION), None)
+                } else {
+                    let diagonal = prev
+                        .get(next)
+                        .filter(|(k, _)| *k as i32 == col - 1)
+                        .map(|(_, m)| *m);
+                    (best.map(|b| b - col - 2), diagonal)
+                };
+                let b = bonus(j);
+                let on_match = diagonal.map(|m| m + b.max(CONSECUTIVE));
+                let on_skip = gap.map(|p| p + b);
+                let Some(before) = on_match.max(on_skip) else {
+                    continue;
+                };
+                let matched = if c.char() == p.char() {
+                    MATCH
+                } else {
+                    MATCH + 2 * GAP_EXTENSION
+                };
+                cur.push((col as u32, before + matched));
             }
             std::mem::swap(prev, cur);
         }
-        let last = first[pattern.len() - 1];
-        prev[last..].iter().map(|cell| i64::from(cell.m)).max()
+        prev.iter().map(|(_, m)| i64::from(*m)).max()
     })
 }
 
@@ -326,6 +589,7 @@ enum Kind {
 }
 
 impl Kind {
+    #[inline(always)]
     fn of(c: char) -> Kind {
         match c {
             '\0' => Kind::Empty,
@@ -340,15 +604,12 @@ impl Kind {
 
 /// The candidates that match `q`, with their scores, in the candidates'
 /// order. A long list (the first letter searches every dossier) is cut in
-/// one run per core: each match makes its own matcher, so runs share nothing.
-pub fn matches<'a>(
-    candidates: &[usize],
-    hay: impl Fn(usize) -> &'a Haystack + Sync,
-    q: &Query,
-) -> Vec<(usize, i64)> {
+/// one run per core: the index is only read, and each thread aligns in
+/// rows of its own.
+pub fn matches(candidates: &[usize], index: &Index, q: &Query) -> Vec<(usize, i64)> {
     let run = |part: &[usize]| -> Vec<(usize, i64)> {
         part.iter()
-            .filter_map(|i| score(hay(*i), q).map(|s| (*i, s)))
+            .filter_map(|i| score_fields(index.view(*i), q).map(|s| (*i, s)))
             .collect()
     };
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
@@ -458,6 +719,10 @@ mod tests {
         let hays: Vec<Haystack> = (0..9000)
             .map(|_| Haystack::new(&[&text(&mut rng, ALPHABET, 20), &text(&mut rng, ALPHABET, 20)]))
             .collect();
+        let mut index = Index::new(2);
+        for h in &hays {
+            index.push(h);
+        }
         let candidates: Vec<usize> = (0..hays.len()).rev().collect();
         for typed in ["a", "bé", "œs"] {
             let q = Query::new(typed);
@@ -466,7 +731,38 @@ mod tests {
                 .filter_map(|i| super::score(&hays[*i], &q).map(|s| (*i, s)))
                 .collect();
             assert!(!one.is_empty(), "{typed}");
-            assert_eq!(matches(&candidates, |i| &hays[i], &q), one, "{typed}");
+            assert_eq!(matches(&candidates, &index, &q), one, "{typed}");
+        }
+    }
+
+    #[test]
+    fn the_index_holds_each_dossiers_latest_fields() {
+        let mut rng = Rng(0x5eed_0015_0000_0004);
+        let mut expected: Vec<Vec<String>> = Vec::new();
+        let mut index = Index::new(3);
+        let fields =
+            |rng: &mut Rng| -> Vec<String> { (0..3).map(|_| text(rng, ALPHABET, 12)).collect() };
+        for _ in 0..50 {
+            let f = fields(&mut rng);
+            index.push(&Haystack::new(
+                &f.iter().map(String::as_str).collect::<Vec<_>>(),
+            ));
+            expected.push(f.iter().map(|x| fold(x).text).collect());
+        }
+        // Enough corrections to make the text again more than once.
+        for _ in 0..400 {
+            let i = rng.below(expected.len());
+            let f = fields(&mut rng);
+            index.set(
+                i,
+                &Haystack::new(&f.iter().map(String::as_str).collect::<Vec<_>>()),
+            );
+            expected[i] = f.iter().map(|x| fold(x).text).collect();
+            assert!(index.text.len() <= 2 * (index.text.len() - index.dead) + 64);
+        }
+        assert_eq!(index.len(), expected.len());
+        for (i, want) in expected.iter().enumerate() {
+            assert_eq!(index.fields(i).collect::<Vec<_>>(), *want, "dossier {i}");
         }
     }
 

@@ -119,7 +119,7 @@ impl SortKey {
     }
 }
 
-/// Searchable fields, in the order `Haystack` holds them.
+/// Searchable fields, in the order the search index holds them.
 pub const SEARCH_FIELDS: usize = 5;
 pub const F_REFERENCE: usize = 0;
 pub const F_STRUCTURE: usize = 1;
@@ -338,12 +338,11 @@ impl State {
             search.base.clone()
         } else {
             if search.steps.last().is_none_or(|(q, _)| *q != query) {
-                let entries = &self.batch.entries;
                 let candidates: Vec<usize> = match search.steps.last() {
                     Some((_, previous)) => previous.iter().map(|(i, _)| *i).collect(),
                     None => search.base.clone(),
                 };
-                let hits = search::matches(&candidates, |i| &entries[i].haystack, &query);
+                let hits = search::matches(&candidates, &self.batch.search, &query);
                 search.steps.push((query, hits));
             }
             let mut hits = search

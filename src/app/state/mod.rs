@@ -11,7 +11,7 @@ use jury_core::eligibility::{self, Report};
 use jury_core::fr::Lang;
 use jury_core::json::Diag;
 use jury_core::records::ScoreRow;
-use jury_core::search::Haystack;
+use jury_core::search::{Haystack, Index};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -100,7 +100,6 @@ pub struct Entry {
     /// Verdict and priorities; [`Entry::report`] for the whole report.
     pub eligibility: eligibility::Standing,
     pub late: bool,
-    pub haystack: Haystack,
     /// JSON Pointers the dossier should fill and does not (« à compléter »).
     pub to_complete: Vec<String>,
     /// In a call with lots: the lots it answers, by id.
@@ -133,17 +132,19 @@ impl Entry {
         let late = eligibility::is_late(call, &d);
         let to_complete = wanted.lacking(call, &d);
         let lots = call.answer(&d.raw).lots;
-        let card = Card::new(d, text);
-        let haystack = Haystack::new(&search_fields(&card));
         Entry {
-            dossier: card,
+            dossier: Card::new(d, text),
             eligibility,
             late,
-            haystack,
             to_complete,
             lots,
             version,
         }
+    }
+
+    /// The entry's searchable fields folded, for [`Batch::search`].
+    pub fn haystack(&self) -> Haystack {
+        Haystack::new(&search_fields(&self.dossier))
     }
 
     /// The eligibility report of the dossier under `call`, made again from
@@ -241,6 +242,8 @@ pub struct Batch {
     /// made once; None for a one-stage call.
     pub audition_grid: Option<Call>,
     pub entries: Vec<Entry>,
+    /// The entries' searchable fields, folded, in the entries' order.
+    pub search: Index,
     /// Reference → index into `entries` (entries never change after start).
     index: HashMap<String, usize>,
     /// Every member's scores: (reference, member, criterion) → score.
@@ -364,10 +367,17 @@ impl State {
         let wanted = jury_core::completion::Wanted::new(&call, &init.templates);
         let make = |(d, text): (Dossier, Option<String>)| {
             let version = init.versions.get(&d.reference).copied().unwrap_or(1);
-            Entry::new(&call, &wanted, d, text, version)
+            let entry = Entry::new(&call, &wanted, d, text, version);
+            let hay = entry.haystack();
+            (entry, hay)
         };
         let mut entries: Vec<Entry> = Vec::with_capacity(init.dossiers.len() + rows.len());
-        entries.extend(init.dossiers.into_iter().map(make));
+        let mut search = Index::new(SEARCH_FIELDS);
+        let mut take = |(entry, hay): (Entry, Haystack)| {
+            search.push(&hay);
+            entries.push(entry);
+        };
+        init.dossiers.into_iter().map(make).for_each(&mut take);
         // Runs of rows, not all at once: each core's parsed trees are freed
         // before the next run (glibc's per-thread arenas keep what a thread
         // freed, so a single run at 100 000 had lifted the peak to 2,2 Go).
@@ -375,8 +385,8 @@ impl State {
         while rows.peek().is_some() {
             let run: Vec<T> = rows.by_ref().take(PARSE_RUN).collect();
             let made = jury_core::par::map_owned(run, 2048, |row| parse(row).map(make));
-            for entry in made {
-                entries.push(entry?);
+            for made in made {
+                take(made?);
             }
         }
         let scores = score_map(init.scores);
@@ -417,6 +427,7 @@ impl State {
                     .map(|(i, e)| (e.dossier.reference.clone(), i))
                     .collect(),
                 entries,
+                search,
                 scores,
                 committee: jury_core::committee::Committee::default(),
                 templates: init.templates,
@@ -470,6 +481,7 @@ impl State {
                 coverage: Vec::new(),
                 ref_width: 0,
                 charts: Default::default(),
+                prospects: Default::default(),
             },
             letters_view: LettersView {
                 items: Vec::new(),
@@ -633,6 +645,12 @@ impl State {
             .filter_map(|(k, v)| v.value.map(|x| (k.clone(), x)))
             .collect();
         let before = self.batch.committee.aggregates.get(i).cloned();
+        let before_total = self.prospect_total(i);
+        let basis = self.batch.committee.basis;
+        let official = |a: Option<&jury_core::aggregate::DossierAggregate>| {
+            a.and_then(|a| a.official(basis)).is_some()
+        };
+        let scored_before = official(before.as_ref());
         let batch = &mut self.batch;
         // The grid the picture was built on: the dossiers' (the audition
         // stage is rebuilt whole).
@@ -644,11 +662,27 @@ impl State {
             return;
         }
         // The charts move by this dossier's change alone.
-        let basis = self.batch.committee.basis;
         if let (Some(before), Some(now)) = (before, self.batch.committee.aggregates.get(i)) {
             let charts = &mut self.committee_view.charts;
             charts.count(&self.batch.call, basis, &before, -1);
             charts.count(&self.batch.call, basis, now, 1);
+        }
+        // So do the prospects, unless this dossier held the best total
+        // and lost it, or the only official total: then counted again.
+        let now_total = self.prospect_total(i);
+        let scored_now = official(self.batch.committee.aggregates.get(i));
+        let p = &mut self.committee_view.prospects;
+        let lost_best =
+            before_total.is_some() && before_total == p.best && now_total < before_total;
+        if lost_best || (scored_before && !scored_now) {
+            self.committee_view.prospects = self.prospects();
+        } else {
+            p.any_scored |= scored_now;
+            if let Some(t) = now_total
+                && p.best.is_none_or(|b| t > b)
+            {
+                p.best = Some(t);
+            }
         }
         let progress = self.compute_progress(reference);
         let was = self
@@ -762,6 +796,7 @@ impl State {
             let entry = &self.batch.entries[i];
             if entry.dossier.hash != d.hash || entry.version != version {
                 self.batch.entries[i] = Entry::new(&self.batch.call, &wanted, d, None, version);
+                self.batch.search.set(i, &self.batch.entries[i].haystack());
                 changed = true;
             }
         }

@@ -287,7 +287,7 @@ fn typing_and_erasing_a_search_shows_what_a_search_from_scratch_shows() {
                 .view
                 .iter()
                 .filter_map(|i| {
-                    jury_core::search::score(&scratch.batch.entries[*i].haystack, &query)
+                    jury_core::search::score(&scratch.batch.entries[*i].haystack(), &query)
                         .map(|sc| (*i, sc))
                 })
                 .collect();
