@@ -39,7 +39,7 @@ fn picture(s: &Session) -> String {
         .map(|e| c.rank_of(&e.dossier.reference).cloned())
         .collect();
     format!(
-        "width {}\naggregates {:?}\nranking {:?}\nprofiles {:?}\nrows {:?}\nview {:?}\nprogress {:?}\ncounts {:?}\ncoverage {:?}\nletters {:?}\npreview {:?}\nranks {:?}\ncharts {:?}",
+        "width {}\naggregates {:?}\nranking {:?}\nprofiles {:?}\nrows {:?}\nview {:?}\nprogress {:?}\ncounts {:?}\ncoverage {:?}\nletters {:?}\npreview {:?}\nranks {:?}\ncharts {:?}\nprospects {:?}",
         st.committee_view.ref_width,
         c.aggregates,
         c.ranking,
@@ -53,6 +53,7 @@ fn picture(s: &Session) -> String {
         st.letters_view.preview,
         ranks,
         st.committee_view.charts,
+        st.committee_view.prospects,
     )
 }
 

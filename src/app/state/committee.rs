@@ -27,6 +27,19 @@ pub struct CommitteeView {
     /// The two charts, from every aggregate: made once per change and
     /// moved by one dossier's after a score, not counted at each frame.
     pub charts: Charts,
+    /// What the warning that the call may be unsuccessful reads: made
+    /// once per change, moved by one dossier's after a score (at 100 000
+    /// dossiers counting it at each frame was most of the view's frame).
+    pub prospects: Prospects,
+}
+
+/// The eligible candidatures in scope, the best official total on 100
+/// among them, and whether any dossier has an official total.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Prospects {
+    pub eligible: usize,
+    pub best: Option<f64>,
+    pub any_scored: bool,
 }
 
 /// What the committee view's charts show: the official totals on 100 by
@@ -84,6 +97,7 @@ impl State {
             &self.batch.committee.aggregates,
         );
         self.committee_view.coverage = self.coverage();
+        self.committee_view.prospects = self.prospects();
         // References do not change with a score: measured with the batch.
         self.committee_view.ref_width = self
             .batch
@@ -163,41 +177,54 @@ impl State {
         jury_core::coverage::table(&self.batch.call, &dossiers, &standing)
     }
 
+    /// Whether entry `i` counts among the prospects: in scope (a lot's
+    /// candidatures only, in a call with lots) and eligible.
+    fn counts_as_prospect(&self, i: usize) -> bool {
+        self.in_scope(i) && self.verdict(i) == jury_core::eligibility::Verdict::Eligible
+    }
+
+    /// Entry `i`'s official total on 100, when it counts among the prospects.
+    pub(super) fn prospect_total(&self, i: usize) -> Option<f64> {
+        let a = self.batch.committee.aggregates.get(i)?;
+        let total = a.official(self.batch.committee.basis)?;
+        self.counts_as_prospect(i)
+            .then(|| DossierAggregate::on_100(&self.batch.call, total))
+    }
+
+    /// The prospects counted from every dossier.
+    pub fn prospects(&self) -> Prospects {
+        let n = self.batch.entries.len();
+        Prospects {
+            eligible: (0..n).filter(|i| self.counts_as_prospect(*i)).count(),
+            best: (0..n)
+                .filter_map(|i| self.prospect_total(i))
+                .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x)))),
+            any_scored: self
+                .batch
+                .committee
+                .aggregates
+                .iter()
+                .any(|a| a.official(self.batch.committee.basis).is_some()),
+        }
+    }
+
     /// The committee view's warning that the call may be unsuccessful.
     pub fn unsuccessful_warning(&self) -> Option<String> {
-        let s = self;
-        // A lot's candidatures only, in a call with lots.
-        let eligible = (0..s.batch.entries.len())
-            .filter(|i| s.in_scope(*i))
-            .filter(|i| s.verdict(*i) == jury_core::eligibility::Verdict::Eligible)
-            .count();
-        let best = s
-            .batch
-            .committee
-            .aggregates
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| s.in_scope(*i))
-            .filter(|(i, _)| s.verdict(*i) == jury_core::eligibility::Verdict::Eligible)
-            .filter_map(|(_, a)| a.official(s.batch.committee.basis))
-            .map(|t| jury_core::aggregate::DossierAggregate::on_100(&s.batch.call, t))
-            .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
+        let Prospects {
+            eligible,
+            best,
+            any_scored,
+        } = self.committee_view.prospects;
         // Before anyone has scored, "nobody reaches the threshold" means nothing.
-        let any_scored = s
-            .batch
-            .committee
-            .aggregates
-            .iter()
-            .any(|a| a.official(s.batch.committee.basis).is_some());
         if !any_scored && eligible > 1 {
             return None;
         }
         jury_core::decision::unsuccessful_warning(
-            &s.batch.call,
-            s.lot(),
+            &self.batch.call,
+            self.lot(),
             eligible,
             best,
-            s.env.lang,
+            self.env.lang,
         )
     }
 
