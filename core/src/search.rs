@@ -66,6 +66,18 @@ pub struct Haystack {
     text: String,
     /// Where each field ends in `text`.
     ends: Vec<u32>,
+    /// Each field's letters (see [`letters`]).
+    masks: Vec<u32>,
+}
+
+/// The letters a to z in `text`, one bit each, either case: a field
+/// lacking one of a query's letters cannot match it, whatever the order,
+/// which one AND tells without reading the field (a reference has no
+/// « c », many names no « e »…). Other characters leave no bit.
+fn letters(text: &str) -> u32 {
+    text.bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .fold(0, |m, b| m | 1 << (b.to_ascii_lowercase() - b'a'))
 }
 
 impl Haystack {
@@ -73,10 +85,13 @@ impl Haystack {
         let mut hay = Haystack {
             text: String::with_capacity(fields.iter().map(|f| f.len()).sum()),
             ends: Vec::with_capacity(fields.len()),
+            masks: Vec::with_capacity(fields.len()),
         };
         for f in fields {
+            let from = hay.text.len();
             each_folded(f, |c, _| hay.text.push(c));
             hay.ends.push(offset(hay.text.len()));
+            hay.masks.push(letters(&hay.text[from..]));
         }
         hay
     }
@@ -86,6 +101,7 @@ impl Haystack {
             text: &self.text,
             start: 0,
             ends: &self.ends,
+            masks: &self.masks,
         }
     }
 }
@@ -97,6 +113,7 @@ struct Fields<'a> {
     text: &'a str,
     start: u32,
     ends: &'a [u32],
+    masks: &'a [u32],
 }
 
 impl<'a> Fields<'a> {
@@ -140,6 +157,8 @@ pub struct Index {
     width: usize,
     /// Per dossier, where its text starts, then where each field ends.
     spans: Vec<u32>,
+    /// Per dossier, each field's letters (see [`letters`]).
+    masks: Vec<u32>,
     /// Bytes of `text` no dossier uses any more (replaced haystacks).
     dead: usize,
 }
@@ -164,6 +183,7 @@ impl Index {
     pub fn push(&mut self, hay: &Haystack) {
         let at = self.spans.len();
         self.spans.resize(at + self.width + 1, 0);
+        self.masks.resize(self.masks.len() + self.width, 0);
         self.append(at, hay);
     }
 
@@ -172,9 +192,11 @@ impl Index {
         let start = self.text.len();
         self.text.push_str(&hay.text);
         self.spans[at] = offset(start);
+        let first_mask = at / (self.width + 1) * self.width;
         for k in 0..self.width {
             let end = hay.ends.get(k).map_or(hay.text.len(), |e| *e as usize);
             self.spans[at + 1 + k] = offset(start + end);
+            self.masks[first_mask + k] = hay.masks.get(k).copied().unwrap_or(0);
         }
     }
 
@@ -206,6 +228,7 @@ impl Index {
                 .spans
                 .extend(span.iter().map(|o| offset(to + (*o as usize - start))));
         }
+        fresh.masks = std::mem::take(&mut self.masks);
         *self = fresh;
     }
 
@@ -218,10 +241,15 @@ impl Index {
         let at = i * (self.width + 1);
         let span = self.spans.get(at..=at + self.width).unwrap_or_default();
         let (start, ends) = span.split_first().map_or((0, &[][..]), |(s, e)| (*s, e));
+        let masks = self
+            .masks
+            .get(i * self.width..(i + 1) * self.width)
+            .unwrap_or_default();
         Fields {
             text: &self.text,
             start,
             ends,
+            masks,
         }
     }
 }
@@ -256,40 +284,6 @@ fn matcher() -> SkimMatcherV2 {
     SkimMatcherV2::default().ignore_case()
 }
 
-/// Whether the query's characters appear in `text` in order: the
-/// matcher's own first test, done here without its per-call set-up so the
-/// many fields that cannot match cost a scan of bytes.
-fn in_order(text: &str, query: &str) -> bool {
-    if query.is_ascii() {
-        // A query's ASCII byte never matches inside another character.
-        let text = text.as_bytes();
-        let mut from = 0;
-        for w in query.bytes() {
-            let rest = text.get(from..).unwrap_or_default();
-            let found = if rest.len() < SHORT {
-                rest.iter().position(|b| *b == w)
-            } else {
-                memchr::memchr(w, rest)
-            };
-            match found {
-                Some(at) => from += at + 1,
-                None => return false,
-            }
-        }
-        return true;
-    }
-    let mut want = query.chars();
-    let mut next = want.next();
-    for c in text.chars() {
-        match next {
-            Some(w) if w == c => next = want.next(),
-            Some(_) => {}
-            None => break,
-        }
-    }
-    next.is_none()
-}
-
 /// The best field's score when the dossier matches; `Some(0)` for an
 /// empty query, which matches everything.
 pub fn score(hay: &Haystack, q: &Query) -> Option<i64> {
@@ -307,16 +301,21 @@ fn score_fields(fields: Fields<'_>, q: &Query) -> Option<i64> {
         // (see `one_char`).
         (Some(c), None) if c.is_ascii() => one_byte(fields.whole().as_bytes(), c as u8, fields),
         (Some(c), None) => fields.each().filter_map(|f| one_char(f, c)).max(),
-        // Letters in order in no field are not in order in all of them
-        // together: one scan turns most dossiers away.
-        _ if !in_order(fields.whole(), &q.0) => None,
-        // Each field aligned on its own; the alignment turns away a field
-        // the letters are not in, in order.
-        _ if fields.whole().is_ascii() && q.0.is_ascii() => fields
-            .each()
-            .filter_map(|f| align(f.as_bytes(), q.0.as_bytes()))
-            .max(),
-        _ => fields.each().filter_map(|f| aligned(f, &q.0)).max(),
+        // Each field that has all the query's letters aligned on its own;
+        // the alignment turns away a field they are not in, in order.
+        _ => {
+            let wanted = letters(&q.0);
+            let ascii = fields.whole().is_ascii() && q.0.is_ascii();
+            fields
+                .each()
+                .zip(fields.masks.iter().chain(std::iter::repeat(&u32::MAX)))
+                .filter(|(_, has)| wanted & !**has == 0)
+                .filter_map(|(f, _)| match ascii {
+                    true => align(f.as_bytes(), q.0.as_bytes()),
+                    false => aligned(f, &q.0),
+                })
+                .max()
+        }
     };
     // A match with long gaps can score below zero; it ranks with the
     // weakest matches, at zero.
@@ -336,6 +335,7 @@ fn one_char(text: &str, p: char) -> Option<i64> {
             text,
             start: 0,
             ends: &[offset(text.len())],
+            masks: &[u32::MAX],
         };
         return one_byte(text.as_bytes(), p as u8, field);
     }
@@ -763,6 +763,16 @@ mod tests {
         assert_eq!(index.len(), expected.len());
         for (i, want) in expected.iter().enumerate() {
             assert_eq!(index.fields(i).collect::<Vec<_>>(), *want, "dossier {i}");
+            // Its letters were kept with it: it scores as its haystack does.
+            let hay = Haystack::new(&want.iter().map(String::as_str).collect::<Vec<_>>());
+            for typed in ["a", "be", "los", "ss", "n1"] {
+                let q = Query::new(typed);
+                assert_eq!(
+                    score_fields(index.view(i), &q),
+                    super::score(&hay, &q),
+                    "{i} {typed}"
+                );
+            }
         }
     }
 
