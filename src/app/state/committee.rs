@@ -191,21 +191,25 @@ impl State {
             .then(|| DossierAggregate::on_100(&self.batch.call, total))
     }
 
-    /// The prospects counted from every dossier.
+    /// The prospects counted from every dossier, in one pass.
     pub fn prospects(&self) -> Prospects {
-        let n = self.batch.entries.len();
-        Prospects {
-            eligible: (0..n).filter(|i| self.counts_as_prospect(*i)).count(),
-            best: (0..n)
-                .filter_map(|i| self.prospect_total(i))
-                .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x)))),
-            any_scored: self
-                .batch
-                .committee
-                .aggregates
-                .iter()
-                .any(|a| a.official(self.batch.committee.basis).is_some()),
+        let basis = self.batch.committee.basis;
+        let aggregates = &self.batch.committee.aggregates;
+        let mut p = Prospects {
+            any_scored: aggregates.iter().any(|a| a.official(basis).is_some()),
+            ..Prospects::default()
+        };
+        for i in 0..self.batch.entries.len() {
+            let official = aggregates.get(i).and_then(|a| a.official(basis));
+            if !self.counts_as_prospect(i) {
+                continue;
+            }
+            p.eligible += 1;
+            if let Some(t) = official.map(|t| DossierAggregate::on_100(&self.batch.call, t)) {
+                p.best = Some(p.best.map_or(t, |b| b.max(t)));
+            }
         }
+        p
     }
 
     /// The committee view's warning that the call may be unsuccessful.
