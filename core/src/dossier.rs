@@ -8,7 +8,46 @@ use serde_json::Value;
 
 pub const FORMAT: &str = "jury-dossier/1";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The fields every dossier has, which letters and the list rely on, in
+/// the format's order: those a dossier does not fill are its `missing`.
+pub const FORMAT_FIELDS: [&str; 10] = [
+    "/structure/name",
+    "/structure/address/street",
+    "/structure/address/postcode",
+    "/structure/address/city",
+    "/structure/representative/name",
+    "/structure/representative/title",
+    "/structure/email",
+    "/professional/name",
+    "/professional/role",
+    "/professional/employment",
+];
+
+/// A card's `missing` as text, and back to the pointers of [`FORMAT_FIELDS`]: a
+/// pointer that is not one of them is dropped (the cache is then only
+/// older than this Jury, which the cache's fingerprint already rules out).
+mod wanted {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[&'static str], s: S) -> Result<S::Ok, S::Error> {
+        v.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<&'static str>, D::Error> {
+        let texts = Vec::<String>::deserialize(d)?;
+        Ok(texts
+            .iter()
+            .filter_map(|t| {
+                super::FORMAT_FIELDS
+                    .iter()
+                    .find(|w| **w == t.as_str())
+                    .copied()
+            })
+            .collect())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Employment {
     Salaried,
     Volunteer,
@@ -28,7 +67,7 @@ impl Employment {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Attachment {
     pub title: String,
     /// Relative to the call folder, checked to stay inside it.
@@ -135,16 +174,28 @@ impl Dossier {
             }
             filled.unwrap_or_default().to_string()
         };
-        let structure = want(&raw, "/structure/name");
-        want(&raw, "/structure/address/street");
-        let postcode = want(&raw, "/structure/address/postcode");
-        let city = want(&raw, "/structure/address/city");
-        let representative = want(&raw, "/structure/representative/name");
-        want(&raw, "/structure/representative/title");
-        let email = want(&raw, "/structure/email");
-        let professional = want(&raw, "/professional/name");
-        want(&raw, "/professional/role");
-        let status = want(&raw, "/professional/employment");
+        let [
+            name,
+            street,
+            postcode,
+            city,
+            representative,
+            title,
+            email,
+            professional,
+            role,
+            status,
+        ] = FORMAT_FIELDS;
+        let structure = want(&raw, name);
+        want(&raw, street);
+        let postcode = want(&raw, postcode);
+        let city = want(&raw, city);
+        let representative = want(&raw, representative);
+        want(&raw, title);
+        let email = want(&raw, email);
+        let professional = want(&raw, professional);
+        want(&raw, role);
+        let status = want(&raw, status);
         let attachments = raw
             .get("attachments")
             .and_then(Value::as_array)
@@ -192,7 +243,10 @@ impl Dossier {
 /// At 100 000 dossiers the tree was most of the memory (a few KB of maps
 /// and strings for 1.4 KB of text); the whole dossier is parsed back from
 /// the text ([`Card::full`]) when one is shown, edited or written.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Its fields (not its text) serialise, for a cache that spares parsing
+/// the text again ([`Card::with_text`]).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Card {
     pub reference: String,
     pub received_at: DateTime<FixedOffset>,
@@ -203,11 +257,13 @@ pub struct Card {
     pub professional: String,
     pub employment: Option<Employment>,
     pub email: String,
+    #[serde(with = "wanted")]
     pub missing: Vec<&'static str>,
     pub attachments: Vec<Attachment>,
     /// `structure.territory`, for the zone filter and the coverage.
     pub territory: Option<String>,
     /// The compact JSON [`content_hash`] hashes (`serde_json::to_string`).
+    #[serde(skip)]
     text: Box<str>,
     pub hash: String,
 }
@@ -232,6 +288,15 @@ impl Card {
             attachments: d.attachments,
             text: text.into_boxed_str(),
             hash: d.hash,
+        }
+    }
+
+    /// A card whose fields were kept apart from its text (a cache): the
+    /// text given back. The caller vouches they belong together.
+    pub fn with_text(self, text: String) -> Card {
+        Card {
+            text: text.into_boxed_str(),
+            ..self
         }
     }
 

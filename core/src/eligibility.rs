@@ -15,7 +15,9 @@ pub enum Outcome {
     Unknown(String),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Verdict {
     Eligible,
     Unknown,
@@ -100,7 +102,7 @@ fn fold(v: Verdict, outcome: &Outcome) -> Verdict {
 /// priorities it meets, without the report's labels and explanations
 /// (about a kilobyte a dossier, in every one of 100 000). The report is
 /// made again ([`evaluate`]) for the dossier on screen.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Standing {
     pub verdict: Verdict,
     /// The priorities (rules that are not required) met, as indices into

@@ -19,6 +19,7 @@ mod committee;
 mod convocations;
 pub mod crypt;
 mod error;
+mod facts;
 pub mod folder;
 mod keys;
 mod letters;
@@ -37,7 +38,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 21;
+const SCHEMA_VERSION: i64 = 22;
 
 /// Dossiers imported per transaction (see [`Store::sync_dossiers`]).
 const IMPORT_CHUNK: usize = 5000;
@@ -361,6 +362,19 @@ const MIGRATIONS: &[&str] = &[
     // without a problem (a JSON `folder::FileRecord`), so reopening a call
     // does not parse its unchanged files again. A cache: no event.
     "CREATE TABLE folder_files (source TEXT PRIMARY KEY, record TEXT NOT NULL);",
+    // 22: what the lists hold of each dossier, kept to spare parsing every
+    // dossier at each opening (see `facts.rs`). Any change to a dossier's
+    // row drops its facts, whoever makes it.
+    "CREATE TABLE entry_facts (reference TEXT PRIMARY KEY, facts TEXT NOT NULL);
+     CREATE TRIGGER entry_facts_insert AFTER INSERT ON dossiers BEGIN
+        DELETE FROM entry_facts WHERE reference = NEW.reference;
+     END;
+     CREATE TRIGGER entry_facts_update AFTER UPDATE ON dossiers BEGIN
+        DELETE FROM entry_facts WHERE reference IN (OLD.reference, NEW.reference);
+     END;
+     CREATE TRIGGER entry_facts_delete AFTER DELETE ON dossiers BEGIN
+        DELETE FROM entry_facts WHERE reference = OLD.reference;
+     END;",
 ];
 
 /// What importing a batch did.
@@ -433,10 +447,12 @@ pub fn default_path(call_id: &str) -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("jury").join(format!("{safe}.sqlite")))
 }
 
-/// A dossier's row: its compact JSON.
+/// A dossier's row: its compact JSON, and what the lists hold of it when
+/// kept under the fingerprint asked for (see [`Store::stored_dossiers`]).
 pub struct StoredDossier {
     pub reference: String,
     pub content: String,
+    pub facts: Option<String>,
 }
 
 impl StoredDossier {
@@ -885,22 +901,33 @@ impl Store {
     /// Every dossier with the compact JSON the database keeps of it, which
     /// the app's cards keep instead of writing it again.
     pub fn load_dossier_texts(&self) -> Result<Vec<(Dossier, String)>, StoreError> {
-        self.stored_dossiers()?
+        self.stored_dossiers(None)?
             .into_iter()
             .map(|row| row.parse().map_err(|reference| self.unreadable(&reference)))
             .collect()
     }
 
-    /// Every dossier's row as stored, not parsed yet ([`StoredDossier::parse`]).
-    pub fn stored_dossiers(&self) -> Result<Vec<StoredDossier>, StoreError> {
+    /// Every dossier's row as stored, not parsed yet ([`StoredDossier::parse`]),
+    /// with its facts when they were kept under `fingerprint`.
+    pub fn stored_dossiers(
+        &self,
+        fingerprint: Option<&str>,
+    ) -> Result<Vec<StoredDossier>, StoreError> {
+        let current =
+            fingerprint.is_some() && self.meta(facts::FINGERPRINT_KEY)?.as_deref() == fingerprint;
         let mut stmt = self
             .conn
-            .prepare("SELECT reference, content FROM dossiers ORDER BY reference")
+            .prepare(
+                "SELECT d.reference, d.content, CASE WHEN ?1 THEN f.facts END
+                 FROM dossiers d LEFT JOIN entry_facts f ON f.reference = d.reference
+                 ORDER BY d.reference",
+            )
             .map_err(|e| self.err(e))?;
-        stmt.query_map([], |r| {
+        stmt.query_map([current], |r| {
             Ok(StoredDossier {
                 reference: r.get(0)?,
                 content: r.get(1)?,
+                facts: r.get(2)?,
             })
         })
         .map_err(|e| self.err(e))?

@@ -8,7 +8,7 @@ pub mod secret;
 use crate::app::action::Action;
 use crate::app::keymap::Context;
 use crate::app::state::FrameInfo;
-use crate::app::state::{HistoryLine, Init, Mode, State};
+use crate::app::state::{Entry, HistoryLine, Init, Mode, Source, State};
 use crate::app::update::{Change, Effect, Msg, Outcome, Reload, update};
 use crate::io::{import, produce};
 use crate::store::versions::Origin;
@@ -106,6 +106,19 @@ struct LetterJob {
     failed: Vec<String>,
 }
 
+/// A stored dossier as the state takes it: the entry the last opening
+/// kept, when there is one and it reads, else the dossier parsed. Its text
+/// is the row's either way. Err(reference) when the row cannot be read.
+fn source(row: crate::store::StoredDossier) -> Result<Source, String> {
+    if let Some(facts) = &row.facts
+        && let Ok(entry) = serde_json::from_str::<Entry>(facts)
+    {
+        let dossier = entry.dossier.with_text(row.content);
+        return Ok(Source::Entry(Entry { dossier, ..entry }));
+    }
+    row.parse().map(|(d, text)| Source::Dossier(d, Some(text)))
+}
+
 /// Where the TUI writes letters: a visible folder, `~/Documents/Jury/<call>`.
 pub fn letters_dir(call_id: &str) -> PathBuf {
     dirs::document_dir()
@@ -163,7 +176,18 @@ impl App {
         let versions = store.dossier_versions().map_err(StartError::Store)?;
         let stale = store.stale_scores().map_err(StartError::Store)?;
         let requests = store.piece_requests().map_err(StartError::Store)?;
-        let stored = store.stored_dossiers().map_err(StartError::Store)?;
+        // Entries kept by the last opening under the same call and
+        // templates are not made again (see `store/facts.rs`); those made
+        // here are kept for the next.
+        let fingerprint = State::facts_fingerprint(&call, &templates);
+        let stored = store
+            .stored_dossiers(Some(&fingerprint))
+            .map_err(StartError::Store)?;
+        let fresh: Vec<String> = stored
+            .iter()
+            .filter(|r| r.facts.is_none())
+            .map(|r| r.reference.clone())
+            .collect();
         let scores = store.load_scores().map_err(StartError::Store)?;
         let hint = store.meta("last_reviewer").map_err(StartError::Store)?;
         let committee = store.load_committee().map_err(StartError::Store)?;
@@ -225,9 +249,17 @@ impl App {
                 personal_data,
             },
             stored,
-            |row| row.parse().map(|(d, text)| (d, Some(text))),
+            source,
         )
         .map_err(|reference| StartError::Store(store.unreadable(&reference)))?;
+        // A cache: when it cannot be written (a full disk), the next
+        // opening makes the entries again, and nothing is lost.
+        let made = fresh.iter().filter_map(|r| state.entry_index(r));
+        let facts = made.filter_map(|i| {
+            let e = &state.batch.entries[i];
+            Some((e.dossier.reference.as_str(), serde_json::to_string(e).ok()?))
+        });
+        store.remember_facts(&fingerprint, facts).ok();
         state.letters_view.convocations = convocations;
         let created = store.created();
         let mut app = App {

@@ -94,6 +94,9 @@ pub struct FrameInfo {
     pub list_rows: u16,
 }
 
+/// Its fields serialise (not the card's text, not the version): the facts
+/// an opening keeps for the next (see [`State::facts_fingerprint`]).
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// The dossier's fields and text; [`Card::full`] for the whole of it.
     pub dossier: Card,
@@ -105,7 +108,20 @@ pub struct Entry {
     /// In a call with lots: the lots it answers, by id.
     pub lots: Vec<String>,
     /// 1 as imported, then one more per correction.
+    #[serde(skip, default = "first_version")]
     pub version: i64,
+}
+
+fn first_version() -> i64 {
+    1
+}
+
+/// A stored dossier as [`State::new_with`] takes it: parsed, with its
+/// compact JSON when the caller has it, or its entry as an earlier
+/// opening made it (its version set from `Init::versions`).
+pub enum Source {
+    Dossier(Dossier, Option<String>),
+    Entry(Entry),
 }
 
 /// A dossier's searchable fields, in the order `Haystack` holds them
@@ -339,7 +355,8 @@ mod text {
 impl State {
     pub fn new(mut init: Init) -> State {
         let rows = std::mem::take(&mut init.dossiers);
-        match State::new_with(init, rows, Ok::<_, std::convert::Infallible>) {
+        let parse = |(d, text)| Ok::<_, std::convert::Infallible>(Source::Dossier(d, text));
+        match State::new_with(init, rows, parse) {
             Ok(s) => s,
             Err(never) => match never {},
         }
@@ -355,7 +372,7 @@ impl State {
     pub fn new_with<T: Send, E: Send>(
         init: Init,
         rows: Vec<T>,
-        parse: impl Fn(T) -> Result<(Dossier, Option<String>), E> + Sync,
+        parse: impl Fn(T) -> Result<Source, E> + Sync,
     ) -> Result<State, E> {
         let lang = init.lang;
         // A call with lots opens on its first lot.
@@ -365,9 +382,21 @@ impl State {
             None => init.call.clone(),
         };
         let wanted = jury_core::completion::Wanted::new(&call, &init.templates);
-        let make = |(d, text): (Dossier, Option<String>)| {
-            let version = init.versions.get(&d.reference).copied().unwrap_or(1);
-            let entry = Entry::new(&call, &wanted, d, text, version);
+        let make = |source: Source| {
+            let entry = match source {
+                Source::Dossier(d, text) => {
+                    let version = init.versions.get(&d.reference).copied().unwrap_or(1);
+                    Entry::new(&call, &wanted, d, text, version)
+                }
+                Source::Entry(mut entry) => {
+                    entry.version = init
+                        .versions
+                        .get(&entry.dossier.reference)
+                        .copied()
+                        .unwrap_or(1);
+                    entry
+                }
+            };
             let hay = entry.haystack();
             (entry, hay)
         };
@@ -377,7 +406,10 @@ impl State {
             search.push(&hay);
             entries.push(entry);
         };
-        init.dossiers.into_iter().map(make).for_each(&mut take);
+        init.dossiers
+            .into_iter()
+            .map(|(d, text)| make(Source::Dossier(d, text)))
+            .for_each(&mut take);
         // Runs of rows, not all at once: each core's parsed trees are freed
         // before the next run (glibc's per-thread arenas keep what a thread
         // freed, so a single run at 100 000 had lifted the peak to 2,2 Go).
@@ -514,6 +546,27 @@ impl State {
             .retention_notice()
             .map(|text| Status { text, error: true });
         Ok(s)
+    }
+
+    /// What the entries [`new_with`] makes depend on besides their
+    /// dossiers: this Jury, the call as written, its letter templates (the
+    /// fields letters need are « à compléter »), and the lot it opens on.
+    /// Entries kept under another fingerprint are made again.
+    ///
+    /// [`new_with`]: State::new_with
+    pub fn facts_fingerprint(call: &Call, templates: &BTreeMap<String, String>) -> String {
+        let call_text = serde_json::to_string(&call.raw).unwrap_or_default();
+        let lot = call.lots.first().map_or("", |l| l.id.as_str());
+        let mut all = format!(
+            "jury {}\n{}\n{call_text}\n{}\n{lot}\n",
+            env!("CARGO_PKG_VERSION"),
+            call_text.len(),
+            lot.len()
+        );
+        for (k, v) in templates {
+            all.push_str(&format!("{}\n{k}\n{}\n{v}\n", k.len(), v.len()));
+        }
+        jury_core::sha256_hex(all.as_bytes())
     }
 
     /// Past the call's retention period on the state's `today`: what the

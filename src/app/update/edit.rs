@@ -10,23 +10,9 @@ use crate::app::form::{Form, Purpose};
 use crate::app::state::{Mode, State};
 use jury_core::call::Test;
 use jury_core::completion::title;
-use jury_core::dossier::Dossier;
+use jury_core::dossier::{Dossier, FORMAT_FIELDS};
 use jury_core::intake::{Kind, convert, kind_of, set, shown};
 use serde_json::{Map, Value};
-
-/// The fields every dossier has, in the format's order.
-const FORMAT_FIELDS: &[&str] = &[
-    "/structure/name",
-    "/structure/address/street",
-    "/structure/address/postcode",
-    "/structure/address/city",
-    "/structure/representative/name",
-    "/structure/representative/title",
-    "/structure/email",
-    "/professional/name",
-    "/professional/role",
-    "/professional/employment",
-];
 
 /// Opens the completion form on the current dossier.
 pub(super) fn open(s: &mut State) {

@@ -1,0 +1,146 @@
+//! Reopening from the entries the last opening kept (issue 15): the same
+//! entries as parsing every dossier again; read, not made again; dropped
+//! when a dossier's row changes, whoever changes it; all made again when
+//! the call changes.
+
+#[path = "common/ui.rs"]
+mod harness;
+
+use harness::*;
+use jury::tui::{App, Options};
+use jury_core::fr::Lang;
+use std::path::Path;
+
+const SAMPLES: [&str; 3] = [
+    "samples/caf06-pdnp-2025",
+    "samples/caf75-pdnp-2025",
+    "samples/caf03-63-pdn-2024",
+];
+
+/// Each entry as the lists hold it: its fields, its text, its version.
+fn entries(app: &App) -> Vec<(serde_json::Value, String, i64)> {
+    app.state
+        .batch
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                serde_json::to_value(e).expect("entry"),
+                e.dossier.text().to_string(),
+                e.version,
+            )
+        })
+        .collect()
+}
+
+fn open_on(call: &Path, db: &Path) -> App {
+    App::open(Options {
+        call_dir: call.to_path_buf(),
+        db: Some(db.to_path_buf()),
+        reviewer: None,
+        keymap: None,
+        lang: Lang::Fr,
+        color: true,
+        letters_dir: Some(db.with_file_name("courriers")),
+    })
+    .expect("open")
+}
+
+fn sql(db: &Path, statement: &str) {
+    let conn = rusqlite::Connection::open(db).expect("db");
+    conn.execute_batch(statement).expect("sql");
+}
+
+fn count(db: &Path, query: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).expect("db");
+    conn.query_row(query, [], |r| r.get(0)).expect("count")
+}
+
+#[test]
+fn reopening_from_kept_entries_gives_the_entries_a_parse_gives() {
+    for sample in SAMPLES {
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = dir.path().join("jury.sqlite");
+        let call = root().join(sample);
+        let first = open_on(&call, &db);
+        let parsed = entries(&first);
+        drop(first);
+        assert!(!parsed.is_empty(), "{sample}: no dossier");
+        assert_eq!(
+            count(&db, "SELECT count(*) FROM entry_facts"),
+            parsed.len() as i64,
+            "{sample}: every entry kept"
+        );
+        let second = open_on(&call, &db);
+        assert_eq!(entries(&second), parsed, "{sample}");
+    }
+}
+
+#[test]
+fn kept_entries_are_read_and_dropped_when_their_row_changes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("jury.sqlite");
+    let call = root().join(SAMPLE);
+    drop(open_on(&call, &db));
+    let reference = "PDNP06-2025-001";
+    let city = |app: &App| {
+        let i = app.state.entry_index(reference).expect("entry");
+        app.state.batch.entries[i].dossier.city.clone()
+    };
+
+    // A city only the kept entry has: the opening read it, parsed nothing.
+    sql(
+        &db,
+        &format!(
+            "UPDATE entry_facts SET facts = json_set(facts, '$.dossier.city', 'Ville gardée')
+             WHERE reference = '{reference}'"
+        ),
+    );
+    let app = open_on(&call, &db);
+    assert_eq!(city(&app), "Ville gardée");
+    drop(app);
+
+    // Any change to the dossier's row, by any writer, drops its entry.
+    sql(
+        &db,
+        &format!("UPDATE dossiers SET source = source WHERE reference = '{reference}'"),
+    );
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT count(*) FROM entry_facts WHERE reference = '{reference}'")
+        ),
+        0
+    );
+    let app = open_on(&call, &db);
+    assert_ne!(city(&app), "Ville gardée");
+    assert!(!city(&app).is_empty());
+}
+
+#[test]
+fn a_changed_call_makes_every_entry_again() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let call = dir.path().join("appel");
+    copy_dir(&root().join(SAMPLE), &call);
+    let db = dir.path().join("jury.sqlite");
+    let before = entries(&open_on(&call, &db));
+
+    // A deadline a month earlier: some dossiers become late.
+    let path = call.join("appel.json");
+    let text = std::fs::read_to_string(&path).expect("appel.json");
+    assert!(text.contains("\"deadline\": \"2025-07-04\""));
+    std::fs::write(
+        &path,
+        text.replace(
+            "\"deadline\": \"2025-07-04\"",
+            "\"deadline\": \"2025-06-04\"",
+        ),
+    )
+    .expect("write");
+
+    let reopened = entries(&open_on(&call, &db));
+    let fresh_db = dir.path().join("neuve.sqlite");
+    let fresh = entries(&open_on(&call, &fresh_db));
+    assert_ne!(reopened, before, "the earlier deadline changes entries");
+    assert_eq!(reopened, fresh);
+}
