@@ -34,6 +34,9 @@ pub struct FileStat {
     pub reader: String,
 }
 
+/// A file's time younger than this is not trusted (see [`FileStat::of`]).
+pub const RACY: std::time::Duration = std::time::Duration::from_secs(2);
+
 impl FileStat {
     /// The metadata of `meta` as read by this Jury; None where the system
     /// gives no modification time, or gives one too recent to trust: a
@@ -43,7 +46,7 @@ impl FileStat {
     pub fn of(meta: &std::fs::Metadata) -> Option<FileStat> {
         let modified = meta.modified().ok()?;
         let age = std::time::SystemTime::now().duration_since(modified).ok()?;
-        if age < std::time::Duration::from_secs(2) {
+        if age < RACY {
             return None;
         }
         let since = match modified.duration_since(std::time::UNIX_EPOCH) {
