@@ -631,6 +631,45 @@ pub fn matches(candidates: &[usize], index: &Index, q: &Query) -> Vec<(usize, i6
     })
 }
 
+/// The hits' candidates, best score first, ties in the hits' order: what
+/// a stable sort by descending score gives. Scores are small integers (a
+/// few dozen per query character), so they are counted into buckets, in
+/// one pass and without copying the hits, instead of sorted: at 100 000
+/// hits the sort was a third of a keystroke's search.
+pub fn best_first(hits: &[(usize, i64)]) -> Vec<usize> {
+    let (Some(low), Some(high)) = (
+        hits.iter().map(|h| h.1).min(),
+        hits.iter().map(|h| h.1).max(),
+    ) else {
+        return Vec::new();
+    };
+    let Some(span) = usize::try_from(high - low).ok().filter(|s| *s <= BUCKETS) else {
+        let mut sorted = hits.to_vec();
+        sorted.sort_by_key(|(_, score)| std::cmp::Reverse(*score));
+        return sorted.into_iter().map(|(i, _)| i).collect();
+    };
+    // Bucket 0 holds the best score.
+    let bucket = |score: i64| (high - score) as usize;
+    let mut starts = vec![0usize; span + 2];
+    for h in hits {
+        starts[bucket(h.1) + 1] += 1;
+    }
+    for k in 1..starts.len() {
+        starts[k] += starts[k - 1];
+    }
+    let mut out = vec![0usize; hits.len()];
+    for &(i, score) in hits {
+        let at = &mut starts[bucket(score)];
+        out[*at] = i;
+        *at += 1;
+    }
+    out
+}
+
+/// Scores further apart than this are sorted, not counted (see
+/// [`best_first`]).
+const BUCKETS: usize = 1 << 16;
+
 /// Per field, the indices of the original characters the query
 /// matched (empty where it did not), for highlighting.
 pub fn highlights(fields: &[&str], q: &Query) -> Vec<Vec<usize>> {
@@ -733,6 +772,21 @@ mod tests {
             assert!(!one.is_empty(), "{typed}");
             assert_eq!(matches(&candidates, &index, &q), one, "{typed}");
         }
+    }
+
+    #[test]
+    fn best_first_is_a_stable_sort_by_descending_score() {
+        let mut rng = Rng(0x5eed_0015_0000_0005);
+        for spread in [1, 3, 200, 1 << 20] {
+            let hits: Vec<(usize, i64)> = (0..5000)
+                .map(|i| (i * 7 % 5003, rng.below(spread) as i64 - 2))
+                .collect();
+            let mut sorted = hits.clone();
+            sorted.sort_by_key(|(_, score)| std::cmp::Reverse(*score));
+            let expected: Vec<usize> = sorted.into_iter().map(|(i, _)| i).collect();
+            assert_eq!(best_first(&hits), expected, "{spread}");
+        }
+        assert!(best_first(&[]).is_empty());
     }
 
     #[test]

@@ -345,15 +345,13 @@ impl State {
                 let hits = search::matches(&candidates, &self.batch.search, &query);
                 search.steps.push((query, hits));
             }
-            let mut hits = search
+            // While searching, the best matches come first; the list's
+            // own order breaks ties.
+            search
                 .steps
                 .last()
-                .map(|(_, h)| h.clone())
-                .unwrap_or_default();
-            // While searching, the best matches come first; the list's
-            // own order breaks ties (the sort is stable).
-            hits.sort_by_key(|(_, score)| std::cmp::Reverse(*score));
-            hits.into_iter().map(|(i, _)| i).collect()
+                .map(|(_, hits)| search::best_first(hits))
+                .unwrap_or_default()
         };
         self.dossiers.view = view;
         self.dossiers.selected = keep
