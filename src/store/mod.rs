@@ -38,7 +38,7 @@ pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;
 
-const SCHEMA_VERSION: i64 = 22;
+const SCHEMA_VERSION: i64 = 23;
 
 /// Dossiers imported per transaction (see [`Store::sync_dossiers`]).
 const IMPORT_CHUNK: usize = 5000;
@@ -375,6 +375,10 @@ const MIGRATIONS: &[&str] = &[
      CREATE TRIGGER entry_facts_delete AFTER DELETE ON dossiers BEGIN
         DELETE FROM entry_facts WHERE reference = OLD.reference;
      END;",
+    // 23: the corrected dossiers, which every opening looks for (stale
+    // scores) and which are few: without it, each opening read the whole
+    // table to find them.
+    "CREATE INDEX dossiers_corrected ON dossiers(reference) WHERE version > 1;",
 ];
 
 /// What importing a batch did.
@@ -452,6 +456,8 @@ pub fn default_path(call_id: &str) -> Option<PathBuf> {
 pub struct StoredDossier {
     pub reference: String,
     pub content: String,
+    /// 1 as imported, then one more per correction.
+    pub version: i64,
     pub facts: Option<String>,
 }
 
@@ -918,7 +924,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT d.reference, d.content, CASE WHEN ?1 THEN f.facts END
+                "SELECT d.reference, d.content, d.version, CASE WHEN ?1 THEN f.facts END
                  FROM dossiers d LEFT JOIN entry_facts f ON f.reference = d.reference
                  ORDER BY d.reference",
             )
@@ -927,7 +933,8 @@ impl Store {
             Ok(StoredDossier {
                 reference: r.get(0)?,
                 content: r.get(1)?,
-                facts: r.get(2)?,
+                version: r.get(2)?,
+                facts: r.get(3)?,
             })
         })
         .map_err(|e| self.err(e))?

@@ -123,13 +123,22 @@ fn give_back_freed_memory() {
 /// kept, when there is one and it reads, else the dossier parsed. Its text
 /// is the row's either way. Err(reference) when the row cannot be read.
 fn source(row: crate::store::StoredDossier) -> Result<Source, String> {
+    let version = row.version;
     if let Some(facts) = &row.facts
         && let Ok(entry) = serde_json::from_str::<Entry>(facts)
     {
         let dossier = entry.dossier.with_text(row.content);
-        return Ok(Source::Entry(Entry { dossier, ..entry }));
+        return Ok(Source::Entry(Entry {
+            dossier,
+            version,
+            ..entry
+        }));
     }
-    row.parse().map(|(d, text)| Source::Dossier(d, Some(text)))
+    row.parse().map(|(dossier, text)| Source::Dossier {
+        dossier,
+        text: Some(text),
+        version,
+    })
 }
 
 /// Where the TUI writes letters: a visible folder, `~/Documents/Jury/<call>`.
@@ -190,7 +199,6 @@ impl App {
         let mut report = diags;
         report.extend(sync.changed);
         let pending_files = sync.pending;
-        let versions = store.dossier_versions().map_err(StartError::Store)?;
         let stale = store.stale_scores().map_err(StartError::Store)?;
         let requests = store.piece_requests().map_err(StartError::Store)?;
         // Entries kept by the last opening under the same call and
@@ -259,7 +267,8 @@ impl App {
                 letters,
                 letters_dir,
                 today: today(),
-                versions: versions.into_iter().collect(),
+                // Each stored row comes with its version (see `source`).
+                versions: Default::default(),
                 stale,
                 pending_files,
                 requests,

@@ -117,10 +117,14 @@ fn first_version() -> i64 {
 }
 
 /// A stored dossier as [`State::new_with`] takes it: parsed, with its
-/// compact JSON when the caller has it, or its entry as an earlier
-/// opening made it (its version set from `Init::versions`).
+/// compact JSON when the caller has it, or its entry as an earlier opening
+/// made it; either with its current version.
 pub enum Source {
-    Dossier(Dossier, Option<String>),
+    Dossier {
+        dossier: Dossier,
+        text: Option<String>,
+        version: i64,
+    },
     Entry(Entry),
 }
 
@@ -355,7 +359,15 @@ mod text {
 impl State {
     pub fn new(mut init: Init) -> State {
         let rows = std::mem::take(&mut init.dossiers);
-        let parse = |(d, text)| Ok::<_, std::convert::Infallible>(Source::Dossier(d, text));
+        let versions = std::mem::take(&mut init.versions);
+        let parse = |(dossier, text): (Dossier, Option<String>)| {
+            let version = versions.get(&dossier.reference).copied().unwrap_or(1);
+            Ok::<_, std::convert::Infallible>(Source::Dossier {
+                dossier,
+                text,
+                version,
+            })
+        };
         match State::new_with(init, rows, parse) {
             Ok(s) => s,
             Err(never) => match never {},
@@ -384,18 +396,12 @@ impl State {
         let wanted = jury_core::completion::Wanted::new(&call, &init.templates);
         let make = |source: Source| {
             let entry = match source {
-                Source::Dossier(d, text) => {
-                    let version = init.versions.get(&d.reference).copied().unwrap_or(1);
-                    Entry::new(&call, &wanted, d, text, version)
-                }
-                Source::Entry(mut entry) => {
-                    entry.version = init
-                        .versions
-                        .get(&entry.dossier.reference)
-                        .copied()
-                        .unwrap_or(1);
-                    entry
-                }
+                Source::Dossier {
+                    dossier,
+                    text,
+                    version,
+                } => Entry::new(&call, &wanted, dossier, text, version),
+                Source::Entry(entry) => entry,
             };
             let hay = entry.haystack();
             (entry, hay)
@@ -408,7 +414,14 @@ impl State {
         };
         init.dossiers
             .into_iter()
-            .map(|(d, text)| make(Source::Dossier(d, text)))
+            .map(|(dossier, text)| {
+                let version = init.versions.get(&dossier.reference).copied().unwrap_or(1);
+                make(Source::Dossier {
+                    dossier,
+                    text,
+                    version,
+                })
+            })
             .for_each(&mut take);
         // Runs of rows, not all at once: each core's parsed trees are freed
         // before the next run (glibc's per-thread arenas keep what a thread
