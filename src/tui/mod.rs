@@ -119,6 +119,27 @@ fn give_back_freed_memory() {
     }
 }
 
+/// This Jury: its version, and the size and time of its executable, so
+/// that a rebuild of the same version (a developer's, a distribution's
+/// patched one) does not read entries an earlier build made, whose
+/// verdicts its rules might not give.
+fn build() -> String {
+    let exe = std::env::current_exe().and_then(std::fs::metadata);
+    let stamp = exe.ok().and_then(|m| {
+        let at = m
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        Some(format!("{} {}", m.len(), at.as_nanos()))
+    });
+    format!(
+        "jury {} {}",
+        env!("CARGO_PKG_VERSION"),
+        stamp.unwrap_or_default()
+    )
+}
+
 /// A stored dossier as the state takes it: the entry the last opening
 /// kept, when there is one and it reads, else the dossier parsed. Its text
 /// is the row's either way. Err(reference) when the row cannot be read.
@@ -204,7 +225,7 @@ impl App {
         // Entries kept by the last opening under the same call and
         // templates are not made again (see `store/facts.rs`); those made
         // here are kept for the next.
-        let fingerprint = State::facts_fingerprint(&call, &templates);
+        let fingerprint = State::facts_fingerprint(&build(), &call, &templates);
         let stored = store
             .stored_dossiers(Some(&fingerprint))
             .map_err(StartError::Store)?;

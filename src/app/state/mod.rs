@@ -562,17 +562,23 @@ impl State {
     }
 
     /// What the entries [`new_with`] makes depend on besides their
-    /// dossiers: this Jury, the call as written, its letter templates (the
-    /// fields letters need are « à compléter »), and the lot it opens on.
-    /// Entries kept under another fingerprint are made again.
+    /// dossiers: the Jury making them (`build`: its version, and what
+    /// tells this build from another of the same version), the call as
+    /// written, its letter templates (the fields letters need are « à
+    /// compléter »), and the lot it opens on. Entries kept under another
+    /// fingerprint are made again.
     ///
     /// [`new_with`]: State::new_with
-    pub fn facts_fingerprint(call: &Call, templates: &BTreeMap<String, String>) -> String {
+    pub fn facts_fingerprint(
+        build: &str,
+        call: &Call,
+        templates: &BTreeMap<String, String>,
+    ) -> String {
         let call_text = serde_json::to_string(&call.raw).unwrap_or_default();
         let lot = call.lots.first().map_or("", |l| l.id.as_str());
         let mut all = format!(
-            "jury {}\n{}\n{call_text}\n{}\n{lot}\n",
-            env!("CARGO_PKG_VERSION"),
+            "{}\n{build}\n{}\n{call_text}\n{}\n{lot}\n",
+            build.len(),
             call_text.len(),
             lot.len()
         );
