@@ -565,11 +565,21 @@ impl Committee {
     }
 
     /// The basis `session_id` froze for `reference` when it closed.
+    /// Closing a session freezes every dossier (100 000 snapshots at
+    /// 100 000 dossiers), and a frame of the committee view asks for each
+    /// decided row: the store gives them in (session, reference) order,
+    /// so they are searched by halves; a list in another order (one built
+    /// by hand) is still read whole when the search misses.
     pub fn snapshot(&self, session_id: i64, reference: &str) -> Option<&crate::snapshot::Snapshot> {
-        self.data
-            .snapshots
-            .iter()
-            .find(|s| s.session_id == session_id && s.reference == reference)
+        let all = &self.data.snapshots;
+        match all.binary_search_by(|s| {
+            (s.session_id, s.reference.as_str()).cmp(&(session_id, reference))
+        }) {
+            Ok(i) => all.get(i),
+            Err(_) => all
+                .iter()
+                .find(|s| s.session_id == session_id && s.reference == reference),
+        }
     }
 
     /// The closed session whose decision on `reference` is current, when the
@@ -583,10 +593,12 @@ impl Committee {
             .iter()
             .find(|s| s.id == d.session_id && !s.is_open())?;
         let frozen = self.snapshot(session.id, reference)?;
+        // Through the ranking's index: a frame asks for each decided row.
         let live = self
-            .aggregates
-            .iter()
-            .find(|a| a.reference == reference)
+            .rank_of(reference)
+            .and_then(|r| self.aggregates.get(r.index))
+            .filter(|a| a.reference == reference)
+            .or_else(|| self.aggregates.iter().find(|a| a.reference == reference))
             .and_then(|a| a.official(frozen.basis()));
         let same = match (live, frozen.total) {
             (Some(a), Some(b)) => (a - b).abs() < 1e-9,

@@ -203,9 +203,9 @@ pub fn decision_letter(
         .map_err(LetterError::SignedBeforeMeeting)?;
     // A closed session's letter reads what the session froze, not the live
     // scores: the same letter however the scores move afterwards.
-    let frozen = committee
-        .snapshot(session.id, &decision.reference)
-        .filter(|_| !session.is_open());
+    let frozen = (!session.is_open())
+        .then(|| committee.snapshot(session.id, &decision.reference))
+        .flatten();
     let frozen_aggregate = frozen.map(crate::snapshot::Snapshot::aggregate);
     let (aggregate, basis, rank) = match (frozen, &frozen_aggregate) {
         (Some(s), Some(a)) => (Some(a), s.basis(), s.rank),

@@ -487,5 +487,31 @@ mod tests {
             Some(1)
         );
         assert_eq!(moved.snapshot(1, "PDNP06-2025-001"), frozen.first());
+
+        // Many sessions' snapshots, in the store's order, then in another:
+        // each is found, and one never frozen is not.
+        let one = frozen[0].clone();
+        let mut many: Vec<Snapshot> = (1..=3)
+            .flat_map(|session| {
+                let one = one.clone();
+                (0..50).map(move |k| Snapshot {
+                    session_id: session,
+                    reference: format!("PDNP06-2025-{k:03}"),
+                    ..one.clone()
+                })
+            })
+            .collect();
+        for order in ["store", "reversed"] {
+            if order == "reversed" {
+                many.reverse();
+            }
+            let mut c = committee(&call, &[&d1], &rows);
+            c.data.snapshots = many.clone();
+            for s in &many {
+                assert_eq!(c.snapshot(s.session_id, &s.reference), Some(s), "{order}");
+            }
+            assert_eq!(c.snapshot(4, "PDNP06-2025-001"), None, "{order}");
+            assert_eq!(c.snapshot(2, "PDNP06-2025-050"), None, "{order}");
+        }
     }
 }
