@@ -921,15 +921,17 @@ impl Store {
     ) -> Result<Vec<StoredDossier>, StoreError> {
         let current =
             fingerprint.is_some() && self.meta(facts::FINGERPRINT_KEY)?.as_deref() == fingerprint;
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT d.reference, d.content, d.version, CASE WHEN ?1 THEN f.facts END
-                 FROM dossiers d LEFT JOIN entry_facts f ON f.reference = d.reference
-                 ORDER BY d.reference",
-            )
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([current], |r| {
+        // Without kept facts to read, no join: producing letters and
+        // bundles reads every row and needs none of them.
+        let sql = if current {
+            "SELECT d.reference, d.content, d.version, f.facts
+             FROM dossiers d LEFT JOIN entry_facts f ON f.reference = d.reference
+             ORDER BY d.reference"
+        } else {
+            "SELECT reference, content, version, NULL FROM dossiers ORDER BY reference"
+        };
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        stmt.query_map([], |r| {
             Ok(StoredDossier {
                 reference: r.get(0)?,
                 content: r.get(1)?,
