@@ -128,6 +128,18 @@ pub enum Source {
     Entry(Entry),
 }
 
+impl Source {
+    /// A parsed dossier, at the version `versions` gives it (1 when absent).
+    fn parsed(dossier: Dossier, text: Option<String>, versions: &HashMap<String, i64>) -> Source {
+        let version = versions.get(&dossier.reference).copied().unwrap_or(1);
+        Source::Dossier {
+            dossier,
+            text,
+            version,
+        }
+    }
+}
+
 /// A dossier's searchable fields, in the order `Haystack` holds them
 /// (`SEARCH_FIELDS`, `F_REFERENCE`…).
 pub(crate) fn search_fields(d: &Card) -> [&str; SEARCH_FIELDS] {
@@ -361,12 +373,7 @@ impl State {
         let rows = std::mem::take(&mut init.dossiers);
         let versions = std::mem::take(&mut init.versions);
         let parse = |(dossier, text): (Dossier, Option<String>)| {
-            let version = versions.get(&dossier.reference).copied().unwrap_or(1);
-            Ok::<_, std::convert::Infallible>(Source::Dossier {
-                dossier,
-                text,
-                version,
-            })
+            Ok::<_, std::convert::Infallible>(Source::parsed(dossier, text, &versions))
         };
         match State::new_with(init, rows, parse) {
             Ok(s) => s,
@@ -414,14 +421,7 @@ impl State {
         };
         init.dossiers
             .into_iter()
-            .map(|(dossier, text)| {
-                let version = init.versions.get(&dossier.reference).copied().unwrap_or(1);
-                make(Source::Dossier {
-                    dossier,
-                    text,
-                    version,
-                })
-            })
+            .map(|(dossier, text)| make(Source::parsed(dossier, text, &init.versions)))
             .for_each(&mut take);
         // Runs of rows, not all at once: each core's parsed trees are freed
         // before the next run (glibc's per-thread arenas keep what a thread
