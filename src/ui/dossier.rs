@@ -12,7 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use serde_json::Value;
 
 /// Words for the codes the format defines (`employment`) and the usual
@@ -346,8 +346,12 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
             value_lines(k, v, 0, lang, t, width, &mut lines);
         }
     }
-    let para = Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false });
-    let total = para.line_count(inner.width) as u16;
+    // Fitted to the pane here, so that its height is the number of lines:
+    // a paragraph wrapping on its own lays the whole dossier out twice a
+    // frame, once to count and once to draw.
+    let lines = super::wrap::fit(lines, width);
+    let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    let para = Paragraph::new(Text::from(lines));
     let max_scroll = total.saturating_sub(inner.height);
     let scroll = s.dossiers.dossier_scroll.min(max_scroll);
     let mut block = block;

@@ -165,23 +165,22 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
             Line::from(Span::styled(help.clone(), t.dim())),
         ]);
     }
-    let heights: Vec<u16> = blocks
-        .iter()
-        .map(|b| {
-            Paragraph::new(b.clone())
-                .wrap(Wrap { trim: false })
-                .line_count(inner.width) as u16
-        })
+    // Fitted here, each block's height is its number of lines (as in the
+    // dossier pane).
+    let blocks: Vec<Vec<Line>> = blocks
+        .into_iter()
+        .map(|b| super::wrap::fit(b, inner.width as usize))
         .collect();
-    let end_of_selected: u16 = heights.iter().take(s.dossiers.criterion + 1).sum();
-    let scroll = end_of_selected.saturating_sub(inner.height);
+    let end_of_selected: usize = blocks
+        .iter()
+        .take(s.dossiers.criterion + 1)
+        .map(Vec::len)
+        .sum();
+    let scroll = u16::try_from(end_of_selected)
+        .unwrap_or(u16::MAX)
+        .saturating_sub(inner.height);
     let lines: Vec<Line> = blocks.into_iter().flatten().collect();
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
+    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
 }
 
 /// The grid as a strip: one row per criterion, for narrow terminals.

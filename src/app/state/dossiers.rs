@@ -371,11 +371,13 @@ impl State {
         Query::new(&self.dossiers.filter)
     }
 
-    /// The characters of entry `i`'s searchable fields the query matched,
+    /// The characters of entry `i`'s shown fields (reference, structure,
+    /// town) the query matched,
     /// found for the rows a frame shows rather than for every hit.
     pub fn highlights(&self, i: usize, q: &Query) -> Vec<Vec<usize>> {
         match self.batch.entries.get(i) {
-            Some(e) => search::highlights(&super::search_fields(&e.dossier), q),
+            // Only the fields the list shows: the others are never drawn.
+            Some(e) => search::highlights(&super::search_fields(&e.dossier)[..=F_CITY], q),
             None => Vec::new(),
         }
     }
