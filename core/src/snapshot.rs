@@ -149,7 +149,7 @@ impl Snapshot {
                 .criteria
                 .iter()
                 .map(|c| CriterionStats {
-                    id: c.id.clone(),
+                    id: c.id.as_str().into(),
                     values: c.values.clone(),
                     n: c.values.len(),
                     mean: c.mean,
@@ -268,7 +268,7 @@ pub fn build(
                     .criteria
                     .iter()
                     .map(|c| CriterionBasis {
-                        id: c.id.clone(),
+                        id: c.id.to_string(),
                         values: c.values.clone(),
                         mean: c.mean,
                         median: c.median,

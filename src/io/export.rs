@@ -453,7 +453,7 @@ pub fn json(store: &Store, src: &Source, parts: &[Source]) -> Result<Vec<u8>, Ex
                 })).collect::<Vec<_>>(),
                 "aggregates": {
                     "criteria": agg.criteria.iter().map(|c| json!({
-                        "criterion": c.id, "n": c.n, "mean": c.mean, "median": c.median, "spread": c.spread,
+                        "criterion": &*c.id, "n": c.n, "mean": c.mean, "median": c.median, "spread": c.spread,
                         "contested": c.contested, "consensus": c.consensus
                     })).collect::<Vec<_>>(),
                     "member_totals": agg.member_totals,
