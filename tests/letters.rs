@@ -638,6 +638,9 @@ fn the_close_records_each_dossiers_basis_in_the_audit_trail_and_its_projection()
     let after: Vec<String> = s.query("SELECT after FROM audit WHERE action = 'session.close'");
     assert_eq!(after.len(), 1);
     let v: serde_json::Value = serde_json::from_str(&after[0]).expect("payload");
+    // Compact JSON, as `serde_json` writes a `{"snapshots": […]}` object:
+    // the payload is assembled from each snapshot's text.
+    assert_eq!(serde_json::to_string(&v).expect("json"), after[0]);
     let snaps = v["snapshots"].as_array().cloned().unwrap_or_default();
     assert_eq!(
         snaps.len(),

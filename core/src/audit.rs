@@ -20,7 +20,9 @@
 //! The first two are caught by comparing [`head`], the "empreinte finale"
 //! printed by `jury verify`, with the one the committee wrote in its minutes.
 
+use indexmap::IndexMap;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -212,59 +214,151 @@ pub fn commitment(salt: &str, content: &str) -> String {
     crate::hex(&h.finalize())
 }
 
-fn blank(v: &mut Value, at: &str, out: &mut PrivatePart) {
-    match v {
-        Value::Object(map) => {
-            for (k, item) in map.iter_mut() {
+/// `raw` written into `text` with the texts under [`PERSONAL_KEYS`] blanked
+/// and moved into `out` by pointer. Each value is read as text and only
+/// descended into: no tree of the whole payload is built, which for a
+/// session's close (a snapshot of every dossier) took gigabytes.
+fn blank(
+    raw: &RawValue,
+    at: &str,
+    out: &mut PrivatePart,
+    text: &mut String,
+) -> Result<(), serde_json::Error> {
+    let json = raw.get();
+    match json.as_bytes().first() {
+        Some(b'{') => {
+            let members: IndexMap<String, &RawValue> = serde_json::from_str(json)?;
+            text.push('{');
+            for (n, (k, item)) in members.iter().enumerate() {
+                if n > 0 {
+                    text.push(',');
+                }
+                text.push_str(&serde_json::to_string(k)?);
+                text.push(':');
                 let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
-                match item {
-                    Value::String(text) if PERSONAL_KEYS.contains(&k.as_str()) => {
-                        if !text.is_empty() {
-                            out.insert(here, std::mem::take(text));
-                        }
+                if PERSONAL_KEYS.contains(&k.as_str()) && item.get().starts_with('"') {
+                    let personal: String = serde_json::from_str(item.get())?;
+                    if !personal.is_empty() {
+                        out.insert(here, personal);
                     }
-                    _ => blank(item, &here, out),
+                    text.push_str("\"\"");
+                } else {
+                    blank(item, &here, out, text)?;
                 }
             }
+            text.push('}');
         }
-        Value::Array(items) => {
-            for (i, item) in items.iter_mut().enumerate() {
-                blank(item, &format!("{at}/{i}"), out);
+        Some(b'[') => {
+            let items: Vec<&RawValue> = serde_json::from_str(json)?;
+            text.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    text.push(',');
+                }
+                blank(item, &format!("{at}/{i}"), out, text)?;
             }
+            text.push(']');
         }
-        _ => {}
+        // A string as serde_json writes it: re-encoded, as a tree would be.
+        Some(b'"') => text.push_str(&serde_json::to_string(&serde_json::from_str::<String>(
+            json,
+        )?)?),
+        _ => text.push_str(json),
+    }
+    Ok(())
+}
+
+/// A payload with its personal texts blanked: compact JSON, or the text as
+/// given when it is not JSON (it then holds no free text: hashes, roles).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Blanked {
+    text: String,
+    /// An object, and whether it has [`PRIVATE_KEY`] already.
+    object: Option<bool>,
+}
+
+impl Blanked {
+    fn new(payload: &str, at: &str, out: &mut PrivatePart) -> Blanked {
+        let mut text = String::with_capacity(payload.len());
+        let mut found = PrivatePart::new();
+        let object = serde_json::from_str::<&RawValue>(payload).and_then(|raw| {
+            blank(raw, at, &mut found, &mut text)?;
+            let top: Option<IndexMap<String, &RawValue>> = serde_json::from_str(raw.get()).ok();
+            Ok(top.map(|m| m.contains_key(PRIVATE_KEY)))
+        });
+        match object {
+            Ok(object) => {
+                out.append(&mut found);
+                Blanked { text, object }
+            }
+            Err(_) => Blanked {
+                text: payload.to_string(),
+                object: None,
+            },
+        }
+    }
+
+    /// `c` under [`PRIVATE_KEY`]: last, or in place of the key's value
+    /// (as an object's `insert` does). False unless an object.
+    fn commit(&mut self, c: &str) -> bool {
+        let entry = format!("{}:{}", json_text(PRIVATE_KEY), json_text(c));
+        match self.object {
+            None => false,
+            Some(false) => {
+                self.text.pop();
+                if !self.text.ends_with('{') {
+                    self.text.push(',');
+                }
+                self.text.push_str(&entry);
+                self.text.push('}');
+                self.object = Some(true);
+                true
+            }
+            Some(true) => match serde_json::from_str::<Value>(&self.text) {
+                Ok(Value::Object(mut map)) => {
+                    map.insert(PRIVATE_KEY.into(), Value::String(c.into()));
+                    self.text = Value::Object(map).to_string();
+                    true
+                }
+                _ => false,
+            },
+        }
     }
 }
 
+impl fmt::Display for Blanked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+fn json_text(s: &str) -> String {
+    Value::String(s.into()).to_string()
+}
+
 /// An event's payload split for writing: `before` and `after` with their
-/// personal texts blanked, and those texts by pointer. A payload that is
-/// not JSON is left whole (it holds no free text: hashes, roles).
+/// personal texts blanked, and those texts by pointer.
 pub fn split_private(
     before: Option<&str>,
     after: Option<&str>,
-) -> (Option<Value>, Option<Value>, PrivatePart) {
+) -> (Option<Blanked>, Option<Blanked>, PrivatePart) {
     let mut part = PrivatePart::new();
-    let mut parse = |text: Option<&str>, name: &str| {
-        let mut v: Value = serde_json::from_str(text?).ok()?;
-        blank(&mut v, &format!("/{name}"), &mut part);
-        Some(v)
-    };
-    let b = parse(before, "before");
-    let a = parse(after, "after");
+    let b = before.map(|text| Blanked::new(text, "/before", &mut part));
+    let a = after.map(|text| Blanked::new(text, "/after", &mut part));
     (b, a, part)
 }
 
 /// Where the commitment goes: into `after` when it is an object (most
 /// events), else into `before` (an override withdrawn has no `after`).
 /// False when neither is an object: the part cannot be committed to.
-pub fn attach_commitment(before: &mut Option<Value>, after: &mut Option<Value>, c: &str) -> bool {
-    for v in [after, before] {
-        if let Some(Value::Object(map)) = v {
-            map.insert(PRIVATE_KEY.into(), Value::String(c.into()));
-            return true;
-        }
-    }
-    false
+pub fn attach_commitment(
+    before: &mut Option<Blanked>,
+    after: &mut Option<Blanked>,
+    c: &str,
+) -> bool {
+    [after, before]
+        .into_iter()
+        .any(|v| v.as_mut().is_some_and(|v| v.commit(c)))
 }
 
 /// The commitment an event's hashed payload carries, if any.
@@ -568,6 +662,85 @@ mod tests {
                 content,
             },
         )
+    }
+
+    /// The blanking as it was done through a tree of the whole payload:
+    /// the text-wise one must give the same payloads and parts.
+    fn through_a_tree(payload: &str, at: &str, c: &str) -> Option<(String, PrivatePart)> {
+        fn walk(v: &mut Value, at: &str, out: &mut PrivatePart) {
+            match v {
+                Value::Object(map) => {
+                    for (k, item) in map.iter_mut() {
+                        let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                        match item {
+                            Value::String(text) if PERSONAL_KEYS.contains(&k.as_str()) => {
+                                if !text.is_empty() {
+                                    out.insert(here, std::mem::take(text));
+                                }
+                            }
+                            _ => walk(item, &here, out),
+                        }
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, item) in items.iter_mut().enumerate() {
+                        walk(item, &format!("{at}/{i}"), out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut v: Value = serde_json::from_str(payload).ok()?;
+        let mut part = PrivatePart::new();
+        walk(&mut v, at, &mut part);
+        if let Value::Object(map) = &mut v {
+            map.insert(PRIVATE_KEY.into(), Value::String(c.into()));
+        }
+        Some((v.to_string(), part))
+    }
+
+    #[test]
+    fn blanking_as_text_equals_blanking_through_a_tree() {
+        let snapshot = |r: &str, comment: &str| {
+            serde_json::json!({
+                "reference": r,
+                "scores": [
+                    {"member": "Nadia Benali", "criterion": "projet", "value": 3.5, "comment": comment},
+                    {"member": "Luc Perrin", "criterion": "projet", "value": 4, "comment": ""},
+                ],
+                "eligibility": {"verdict": "eligible", "justification": "Pièce reçue le 3 mai « en retard »\n"},
+                "total": 14.25, "rank": null, "still_tied": false, "empty": {}, "none": [],
+            })
+        };
+        let payloads = [
+            serde_json::json!({ "snapshots": [snapshot("R-1", "Très \"bon\" projet ; voir p. 2"), snapshot("R-2", "")] }).to_string(),
+            serde_json::json!({ "value": 4.0, "comment": "Gaëlle Fabre \u{1F600} \\ / ~" }).to_string(),
+            serde_json::json!({ "a/b~c": { "reason": "tilde ~ et barre /" }, "missing": ["x", "y"], "reason": 3 }).to_string(),
+            serde_json::json!({ "private": "ancien", "comment": "remplacé en place" }).to_string(),
+            serde_json::json!([{ "comment": "dans un tableau" }, 1, "deux", null, true]).to_string(),
+            serde_json::json!({}).to_string(),
+            serde_json::json!("comment").to_string(),
+            serde_json::json!({ "big": 1e300, "small": -2.5e-12, "int": -42, "u": 18446744073709551615u64 }).to_string(),
+        ];
+        for payload in &payloads {
+            let (_, a, part) = split_private(None, Some(payload));
+            let mut a = a;
+            let committed = attach_commitment(&mut None, &mut a, "c0ffee");
+            let (tree, tree_part) = through_a_tree(payload, "/after", "c0ffee").expect("JSON");
+            assert_eq!(part, tree_part, "{payload}");
+            assert_eq!(committed, payload.starts_with('{'), "{payload}");
+            if committed {
+                assert_eq!(a.map(|a| a.to_string()), Some(tree), "{payload}");
+            }
+        }
+        // A payload that is not JSON is kept whole, beside one that is.
+        let (b, a, part) = split_private(Some("sha256:ab12"), Some(r#"{"comment":"x"}"#));
+        assert_eq!(b.map(|b| b.to_string()).as_deref(), Some("sha256:ab12"));
+        assert_eq!(
+            a.map(|a| a.to_string()).as_deref(),
+            Some(r#"{"comment":""}"#)
+        );
+        assert_eq!(part.get("/after/comment").map(String::as_str), Some("x"));
     }
 
     #[test]

@@ -378,7 +378,26 @@ impl Store {
         // A copy of the database as it stood before the close: if it cannot
         // be written, the session stays open and the user is told why.
         self.backup(&super::backup::Reason::SessionClose(id))?;
-        let payload = json!({ "snapshots": snapshots }).to_string();
+        // Each snapshot written once, and the audit payload made of the same
+        // texts: the `{"snapshots":[…]}` serde_json writes, without the
+        // tree of values a `json!` builds first (gigabytes at 100 000).
+        let frozen: Vec<(&str, String)> = snapshots
+            .iter()
+            .map(|s| {
+                (
+                    s.reference.as_str(),
+                    serde_json::to_string(s).unwrap_or_default(),
+                )
+            })
+            .collect();
+        let mut payload = String::from("{\"snapshots\":[");
+        for (i, (_, text)) in frozen.iter().enumerate() {
+            if i > 0 {
+                payload.push(',');
+            }
+            payload.push_str(text);
+        }
+        payload.push_str("]}");
         self.write(|tx| {
             let n = tx
                 .execute(
@@ -388,12 +407,13 @@ impl Store {
             if n == 0 {
                 return Err(Refusal::SessionAlreadyClosed.into());
             }
-            for snap in &snapshots {
-                tx.execute(
-                    "INSERT INTO decision_snapshots (session_id, reference, snapshot) VALUES (?1, ?2, ?3)",
-                    params![id, snap.reference, serde_json::to_string(snap).unwrap_or_default()],
-                )?;
+            let mut insert = tx.prepare(
+                "INSERT INTO decision_snapshots (session_id, reference, snapshot) VALUES (?1, ?2, ?3)",
+            )?;
+            for (reference, text) in &frozen {
+                insert.execute(params![id, reference, text])?;
             }
+            drop(insert);
             audit(
                 tx,
                 actor,
