@@ -493,6 +493,56 @@ fn attachments_open_with_the_system_viewer_or_say_why_not() {
 }
 
 #[test]
+fn a_narrow_dossier_pane_hangs_each_line_it_breaks_and_counts_them() {
+    let mut s = open(SAMPLE, Some("Nadia Benali"));
+    s.term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    s.select("PDNP06-2025-007");
+    s.act("focus_dossier");
+    // Scrolled to the end: the pane's counter says how far, and the last
+    // line of the dossier is the last one shown.
+    for _ in 0..200 {
+        s.act("down");
+    }
+    let screen = s.screen();
+    let pane: Vec<String> = screen
+        .lines()
+        .map(|l| l.chars().skip(40).collect::<String>())
+        .collect();
+    let bottom = pane
+        .iter()
+        .find(|l| l.contains('/') && l.contains('┛'))
+        .cloned();
+    let counter = bottom.as_deref().and_then(|l| {
+        let inner = l.trim_matches(|c| c == '┗' || c == '┛' || c == '━' || c == ' ');
+        inner
+            .split_once('/')
+            .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+    });
+    let Some((seen, total)) = counter else {
+        panic!("no line counter on the pane's border:\n{screen}");
+    };
+    assert_eq!(seen, total, "scrolled to the end:\n{screen}");
+    // Back to the attachments: at this width the file goes under its
+    // title, indented like it, not at the pane's edge.
+    for _ in 0..200 {
+        s.act("up");
+    }
+    for _ in 0..14 {
+        s.act("down");
+    }
+    let screen = s.screen();
+    let file = screen
+        .lines()
+        .map(|l| l.chars().skip(40).collect::<String>())
+        .find(|l| l.contains("pieces/PDNP06-2025-007.pdf"));
+    assert!(
+        file.as_deref()
+            .is_some_and(|l| l.starts_with("┃      pieces/")),
+        "{screen}"
+    );
+}
+
+#[test]
 fn the_list_scrolls_to_keep_the_selection_on_screen_in_a_small_terminal() {
     let mut s = open(SAMPLE, Some("Nadia Benali"));
     s.term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");

@@ -14,6 +14,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::Paragraph;
 use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
 
 /// Words for the codes the format defines (`employment`) and the usual
 /// structure kinds; any other value is shown as written.
@@ -328,10 +329,27 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
             t.title(),
         )));
         for (i, a) in d.attachments.iter().enumerate() {
-            lines.push(Line::from(vec![
+            let line = Line::from(vec![
                 Span::raw(format!("  [{}] {}", i + 1, a.title)),
                 Span::styled(format!("  {}", a.path), t.dim()),
-            ]));
+            ]);
+            if line.width() <= width {
+                lines.push(line);
+                continue;
+            }
+            // Too wide: the title, then its file under it, both hung.
+            let lead = format!("  [{}] ", i + 1);
+            let hang = lead.width();
+            wrapped(
+                &mut lines,
+                Span::raw(lead),
+                &a.title,
+                Style::new(),
+                width,
+                hang,
+            );
+            let under = Span::raw(" ".repeat(hang));
+            wrapped(&mut lines, under, &a.path, t.dim(), width, hang);
         }
     }
     if let Value::Object(m) = &full.raw {
