@@ -369,7 +369,6 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
     // frame, once to count and once to draw.
     let lines = super::wrap::fit(lines, width);
     let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
-    let para = Paragraph::new(Text::from(lines));
     let max_scroll = total.saturating_sub(inner.height);
     let scroll = s.dossiers.dossier_scroll.min(max_scroll);
     let mut block = block;
@@ -383,7 +382,14 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
             .right_aligned(),
         );
     }
-    f.render_widget(para.scroll((scroll, 0)).block(block), area);
+    // Only the lines on screen go to the paragraph: one that scrolls
+    // still walks every line above the window.
+    let shown: Vec<Line> = lines
+        .into_iter()
+        .skip(usize::from(scroll))
+        .take(usize::from(inner.height))
+        .collect();
+    f.render_widget(Paragraph::new(Text::from(shown)).block(block), area);
     max_scroll
 }
 

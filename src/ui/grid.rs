@@ -179,8 +179,13 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) {
     let scroll = u16::try_from(end_of_selected)
         .unwrap_or(u16::MAX)
         .saturating_sub(inner.height);
-    let lines: Vec<Line> = blocks.into_iter().flatten().collect();
-    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+    let lines: Vec<Line> = blocks
+        .into_iter()
+        .flatten()
+        .skip(usize::from(scroll))
+        .take(usize::from(inner.height))
+        .collect();
+    f.render_widget(Paragraph::new(lines), inner);
 }
 
 /// The grid as a strip: one row per criterion, for narrow terminals.
