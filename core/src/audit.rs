@@ -217,13 +217,14 @@ pub fn commitment(salt: &str, content: &str) -> String {
 /// `raw` written into `text` with the texts under [`PERSONAL_KEYS`] blanked
 /// and moved into `out` by pointer. Each value is read as text and only
 /// descended into: no tree of the whole payload is built, which for a
-/// session's close (a snapshot of every dossier) took gigabytes.
+/// session's close (a snapshot of every dossier) took gigabytes. For an
+/// object, whether it has [`PRIVATE_KEY`] (see [`Blanked::commit`]).
 fn blank(
     raw: &RawValue,
     at: &str,
     out: &mut PrivatePart,
     text: &mut String,
-) -> Result<(), serde_json::Error> {
+) -> Result<Option<bool>, serde_json::Error> {
     let json = raw.get();
     match json.as_bytes().first() {
         Some(b'{') => {
@@ -247,6 +248,7 @@ fn blank(
                 }
             }
             text.push('}');
+            return Ok(Some(members.contains_key(PRIVATE_KEY)));
         }
         Some(b'[') => {
             let items: Vec<&RawValue> = serde_json::from_str(json)?;
@@ -265,7 +267,7 @@ fn blank(
         )?)?),
         _ => text.push_str(json),
     }
-    Ok(())
+    Ok(None)
 }
 
 /// A payload with its personal texts blanked: compact JSON, or the text as
@@ -281,11 +283,8 @@ impl Blanked {
     fn new(payload: &str, at: &str, out: &mut PrivatePart) -> Blanked {
         let mut text = String::with_capacity(payload.len());
         let mut found = PrivatePart::new();
-        let object = serde_json::from_str::<&RawValue>(payload).and_then(|raw| {
-            blank(raw, at, &mut found, &mut text)?;
-            let top: Option<IndexMap<String, &RawValue>> = serde_json::from_str(raw.get()).ok();
-            Ok(top.map(|m| m.contains_key(PRIVATE_KEY)))
-        });
+        let object = serde_json::from_str::<&RawValue>(payload)
+            .and_then(|raw| blank(raw, at, &mut found, &mut text));
         match object {
             Ok(object) => {
                 out.append(&mut found);
