@@ -749,7 +749,7 @@ fn criteria_lines(
     let lang = s.env.lang;
     let visible = s.may_see_others(reference);
     let me = s.reviewer.clone().unwrap_or_default();
-    for (k, (c, st)) in s.grid().criteria.iter().zip(&agg.criteria).enumerate() {
+    for (k, (c, st)) in s.grid().criteria.iter().zip(agg.criteria.iter()).enumerate() {
         let label: String = c.label.chars().take(40).collect();
         lines.push(Line::from(Span::styled(
             format!(
