@@ -654,7 +654,10 @@ mod tests {
             "a conflict alone records no figure"
         );
         assert!(!Arc::ptr_eq(&aggs[0].criteria, &unscored[0].criteria));
-        assert!(!Arc::ptr_eq(&with_consensus.criteria, &unscored[0].criteria));
+        assert!(!Arc::ptr_eq(
+            &with_consensus.criteria,
+            &unscored[0].criteria
+        ));
         assert_eq!(with_consensus.criteria[3].consensus, Some(4.0));
         // The shared grid holds what computing it would give: each
         // criterion's own id, no value, no figure.

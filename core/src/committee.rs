@@ -4,8 +4,9 @@
 
 use crate::aggregate::{self, Basis, DossierAggregate, Profile};
 use crate::call::{Call, Role};
-use crate::dossier::Dossier;
+use crate::dossier::{Card, Dossier};
 use crate::eligibility::{self, Verdict};
+use crate::fr::Lang;
 use crate::lot::Scope;
 use crate::ranking::{self, Candidate, Ranked};
 use crate::records::{CommitteeData, DecisionRow, Override, Session};
@@ -148,6 +149,10 @@ pub trait Candidacy {
     fn answers(&self, call: &Call, lot: &str) -> bool;
     /// `structure.territory`, for the coverage.
     fn territory(&self) -> Option<&str>;
+    /// Its eligibility report under `call`, every rule with its outcome:
+    /// what a snapshot freezes and the screen explains, for one dossier
+    /// at a time.
+    fn report(&self, call: &Call, lang: Lang) -> eligibility::Report;
 }
 
 impl Candidacy for Dossier {
@@ -165,6 +170,34 @@ impl Candidacy for Dossier {
     }
     fn territory(&self) -> Option<&str> {
         Dossier::territory(self)
+    }
+    fn report(&self, call: &Call, lang: Lang) -> eligibility::Report {
+        eligibility::evaluate(call, self, lang)
+    }
+}
+
+/// A card answers from its fields, and from its text parsed for the
+/// moment of one answer: a picture of 100 000 dossiers built from cards
+/// holds their texts (about 1,5 KB each), not their trees of values
+/// (about 11 KB each).
+impl Candidacy for Card {
+    fn reference(&self) -> &str {
+        &self.reference
+    }
+    fn received_at(&self) -> DateTime<FixedOffset> {
+        self.received_at
+    }
+    fn verdict(&self, call: &Call) -> Verdict {
+        eligibility::verdict(call, &self.full())
+    }
+    fn answers(&self, call: &Call, lot: &str) -> bool {
+        call.answer(&self.value()).lots.iter().any(|l| l == lot)
+    }
+    fn territory(&self) -> Option<&str> {
+        self.territory.as_deref()
+    }
+    fn report(&self, call: &Call, lang: Lang) -> eligibility::Report {
+        eligibility::evaluate(call, &self.full(), lang)
     }
 }
 

@@ -6,12 +6,11 @@
 
 use crate::aggregate::{Basis, CriterionStats, DossierAggregate};
 use crate::call::Call;
-use crate::committee::Committee;
-use crate::dossier::Dossier;
-use crate::eligibility::{self, Outcome, Verdict};
-use crate::records::ScoreRow;
+use crate::committee::{Candidacy, Committee};
+use crate::eligibility::{Outcome, Verdict};
+use crate::records::{Conflict, DecisionRow, ScoreRow};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One criterion of the grid the dossier was scored on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -184,10 +183,10 @@ impl Snapshot {
 /// `Committee::build`) and every score row (for the comments). `call` is
 /// the grid the session's stage scores on (`Call::grid_of`); at the
 /// audition stage only the convened candidates are frozen.
-pub fn build(
+pub fn build<D: Candidacy + Sync>(
     call: &Call,
     committee: &Committee,
-    dossiers: &[&Dossier],
+    dossiers: &[&D],
     scores: &[ScoreRow],
     session_id: i64,
 ) -> Vec<Snapshot> {
@@ -207,108 +206,130 @@ pub fn build(
         basis: basis_name(basis).into(),
     };
     let finals = committee.finals.as_ref();
-    dossiers
+    // Each dossier's rows looked up, not searched for: a session closing
+    // over 100 000 dossiers would otherwise walk every score, conflict and
+    // decision once per dossier.
+    let mut scores_of: HashMap<&str, Vec<&ScoreRow>> = HashMap::new();
+    for s in scores {
+        if call.criteria.iter().any(|c| c.id == s.criterion) {
+            scores_of.entry(&s.reference).or_default().push(s);
+        }
+    }
+    let mut conflicts_of: HashMap<&str, Vec<&Conflict>> = HashMap::new();
+    for c in &committee.data.conflicts {
+        conflicts_of.entry(&c.reference).or_default().push(c);
+    }
+    let convened: Option<HashSet<&str>> =
+        finals.map(|f| f.convened.iter().map(String::as_str).collect());
+    // The session's last decision on each dossier.
+    let decision_of: HashMap<&str, &DecisionRow> = committee
+        .data
+        .decisions
         .iter()
+        .filter(|x| x.session_id == session_id)
+        .map(|x| (x.reference.as_str(), x))
+        .collect();
+    let frozen: Vec<(&D, &DossierAggregate)> = dossiers
+        .iter()
+        .copied()
         .zip(&committee.aggregates)
-        .filter(|(d, _)| finals.is_none_or(|f| f.convened.contains(&d.reference)))
-        .map(|(d, a)| {
-            let decision = committee
-                .data
-                .decisions
-                .iter()
-                .rev()
-                .find(|x| x.session_id == session_id && x.reference == d.reference);
-            let ranked = committee.rank_of(&d.reference);
-            let report = eligibility::evaluate(call, d, crate::fr::Lang::Fr);
-            let over = committee.overrides.get(&d.reference);
-            let verdict = match over {
-                Some(o) if o.eligible => Verdict::Eligible,
-                Some(_) => Verdict::Ineligible,
-                None => report.verdict,
-            };
-            let reasons = report
-                .checks
-                .iter()
-                .filter(|c| c.required)
-                .filter_map(|c| match &c.outcome {
-                    Outcome::Met => None,
-                    Outcome::NotMet(why) | Outcome::Unknown(why) => {
-                        Some(format!("{} : {why}", c.label))
-                    }
+        .filter(|(d, _)| convened.as_ref().is_none_or(|c| c.contains(d.reference())))
+        .collect();
+    // Each dossier's eligibility is worked out again from its text: on
+    // every core.
+    crate::par::map_owned(frozen, 2048, |(d, a)| {
+        let reference = d.reference();
+        let decision = decision_of.get(reference);
+        let ranked = committee.rank_of(reference);
+        let report = d.report(call, crate::fr::Lang::Fr);
+        let over = committee.overrides.get(reference);
+        let verdict = match over {
+            Some(o) if o.eligible => Verdict::Eligible,
+            Some(_) => Verdict::Ineligible,
+            None => report.verdict,
+        };
+        let reasons = report
+            .checks
+            .iter()
+            .filter(|c| c.required)
+            .filter_map(|c| match &c.outcome {
+                Outcome::Met => None,
+                Outcome::NotMet(why) | Outcome::Unknown(why) => {
+                    Some(format!("{} : {why}", c.label))
+                }
+            })
+            .collect();
+        Snapshot {
+            session_id,
+            reference: reference.to_string(),
+            decision_id: decision.map(|x| x.id),
+            decision: decision.map(|x| x.kind.clone()),
+            grid: grid.clone(),
+            scores: scores_of
+                .get(reference)
+                .into_iter()
+                .flatten()
+                .map(|s| MemberScore {
+                    member: s.member.clone(),
+                    criterion: s.criterion.clone(),
+                    value: s.value,
+                    comment: s.comment.clone(),
                 })
-                .collect();
-            Snapshot {
-                session_id,
-                reference: d.reference.clone(),
-                decision_id: decision.map(|x| x.id),
-                decision: decision.map(|x| x.kind.clone()),
-                grid: grid.clone(),
-                scores: scores
-                    .iter()
-                    .filter(|s| s.reference == d.reference)
-                    .filter(|s| call.criteria.iter().any(|c| c.id == s.criterion))
-                    .map(|s| MemberScore {
-                        member: s.member.clone(),
-                        criterion: s.criterion.clone(),
-                        value: s.value,
-                        comment: s.comment.clone(),
-                    })
-                    .collect(),
-                conflicts: committee
-                    .data
-                    .conflicts
-                    .iter()
-                    .filter(|c| c.reference == d.reference)
-                    .map(|c| ConflictBasis {
-                        member: c.member.clone(),
-                        reason: c.reason.clone(),
-                    })
-                    .collect(),
-                criteria: a
-                    .criteria
-                    .iter()
-                    .map(|c| CriterionBasis {
-                        id: c.id.to_string(),
-                        values: c.values.clone(),
-                        mean: c.mean,
-                        median: c.median,
-                        spread: c.spread,
-                        contested: c.contested,
-                        consensus: c.consensus,
-                        official: c.official(basis),
-                    })
-                    .collect(),
-                member_totals: a.member_totals.clone(),
-                total_mean: a.total_mean,
-                total_median: a.total_median,
-                consensus_total: a.consensus_total,
-                total: a.official(basis),
-                rank: ranked.and_then(|r| r.rank),
-                still_tied: ranked.is_some_and(|r| r.still_tied),
-                eligibility: EligibilityBasis {
-                    verdict: verdict_name(verdict).into(),
-                    rules_verdict: verdict_name(report.verdict).into(),
-                    reasons,
-                    override_: over.map(|o| OverrideBasis {
-                        eligible: o.eligible,
-                        justification: o.justification.clone(),
-                        by: o.by.clone(),
-                    }),
-                },
-                audition: finals.map(|f| AuditionBasis {
-                    dossier_total: f.dossier.get(&d.reference).copied(),
-                    final_score: f.final_score.get(&d.reference).copied(),
-                    absent: committee.data.absent(&d.reference),
+                .collect(),
+            conflicts: conflicts_of
+                .get(reference)
+                .into_iter()
+                .flatten()
+                .map(|c| ConflictBasis {
+                    member: c.member.clone(),
+                    reason: c.reason.clone(),
+                })
+                .collect(),
+            criteria: a
+                .criteria
+                .iter()
+                .map(|c| CriterionBasis {
+                    id: c.id.to_string(),
+                    values: c.values.clone(),
+                    mean: c.mean,
+                    median: c.median,
+                    spread: c.spread,
+                    contested: c.contested,
+                    consensus: c.consensus,
+                    official: c.official(basis),
+                })
+                .collect(),
+            member_totals: a.member_totals.clone(),
+            total_mean: a.total_mean,
+            total_median: a.total_median,
+            consensus_total: a.consensus_total,
+            total: a.official(basis),
+            rank: ranked.and_then(|r| r.rank),
+            still_tied: ranked.is_some_and(|r| r.still_tied),
+            eligibility: EligibilityBasis {
+                verdict: verdict_name(verdict).into(),
+                rules_verdict: verdict_name(report.verdict).into(),
+                reasons,
+                override_: over.map(|o| OverrideBasis {
+                    eligible: o.eligible,
+                    justification: o.justification.clone(),
+                    by: o.by.clone(),
                 }),
-            }
-        })
-        .collect()
+            },
+            audition: finals.map(|f| AuditionBasis {
+                dossier_total: f.dossier.get(reference).copied(),
+                final_score: f.final_score.get(reference).copied(),
+                absent: committee.data.absent(reference),
+            }),
+        }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::records::{CommitteeData, Conflict, DecisionRow, Override, Session};
+    use crate::dossier::{Card, Dossier};
+    use crate::records::{CommitteeData, Override, Session};
 
     const CALL: &str = include_str!("../../samples/caf06-pdnp-2025/appel.json");
     const D1: &str = include_str!("../../samples/caf06-pdnp-2025/dossiers/PDNP06-2025-001.json");
@@ -456,6 +477,57 @@ mod tests {
         assert_eq!(&back, s);
         assert_eq!(back.aggregate().official(back.basis()), s.total);
         assert_eq!(back.aggregate(), c.aggregates[0]);
+    }
+
+    #[test]
+    fn cards_freeze_what_whole_dossiers_freeze_with_the_sessions_last_decision() {
+        let call = Call::parse("appel.json", CALL).unwrap();
+        let (d1, d2) = (dossier(D1), dossier(D2));
+        let cards = [Card::new(d1.clone(), None), Card::new(d2.clone(), None)];
+        let rows: Vec<ScoreRow> = CRITERIA
+            .iter()
+            .flat_map(|c| {
+                [
+                    row("PDNP06-2025-001", "Sylvie Marcellin", c, 4.0),
+                    row("PDNP06-2025-002", "Nadia Benali", c, 1.0),
+                ]
+            })
+            .collect();
+        let scores = crate::records::score_values(&rows);
+        let mut data = data();
+        // A decision replaced within the session, and one of another
+        // session: the snapshot keeps the session's last.
+        let first = data.decisions[0].clone();
+        for (id, session_id, kind) in [(8, 1, "non_retenu"), (9, 2, "retenu")] {
+            data.decisions.push(DecisionRow {
+                id,
+                session_id,
+                kind: kind.into(),
+                ..first.clone()
+            });
+        }
+        let whole = Committee::build(&call, &[&d1, &d2], &scores, data.clone(), Basis::Mean);
+        let carded = Committee::build(&call, &[&cards[0], &cards[1]], &scores, data, Basis::Mean);
+        let from_dossiers = build(&call, &whole, &[&d1, &d2], &rows, 1);
+        let from_cards = build(&call, &carded, &[&cards[0], &cards[1]], &rows, 1);
+        assert_eq!(from_cards, from_dossiers);
+        assert_eq!(
+            (from_cards[0].decision_id, from_cards[0].decision.as_deref()),
+            (Some(8), Some("non_retenu"))
+        );
+        let scored: Vec<(&str, &str)> = from_cards[1]
+            .scores
+            .iter()
+            .map(|s| (s.member.as_str(), s.criterion.as_str()))
+            .collect();
+        assert_eq!(scored.len(), 4, "each dossier its own scores: {scored:?}");
+        assert!(scored.iter().all(|(m, _)| *m == "Nadia Benali"));
+        // The override of 002 and its rules' verdict, from the card's text.
+        assert_eq!(from_cards[1].eligibility.verdict, "eligible");
+        assert_eq!(
+            from_cards[1].eligibility.rules_verdict,
+            from_dossiers[1].eligibility.rules_verdict
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use jury_core::aggregate::Basis;
 use jury_core::call::{Call, Role};
 use jury_core::committee::Committee;
 use jury_core::decision::Draft;
-use jury_core::dossier::Dossier;
+use jury_core::dossier::Card;
 use jury_core::fr::Lang;
 use jury_core::lot::Scope;
 use jury_core::records::{
@@ -434,10 +434,10 @@ impl Store {
         let Ok(call) = Call::from_value(&raw) else {
             return Ok(Vec::new());
         };
-        let dossiers = self.load_dossiers()?;
+        let dossiers = self.load_cards()?;
         let rows = self.load_scores()?;
         let scores = jury_core::records::score_values(&rows);
-        let refs: Vec<&Dossier> = dossiers.iter().collect();
+        let refs: Vec<&Card> = dossiers.iter().collect();
         let data = self.load_committee()?;
         let scope = data
             .sessions

@@ -904,6 +904,21 @@ impl Store {
             .collect())
     }
 
+    /// Every dossier as a card: its fields and its compact JSON, parsed
+    /// again for the moment a whole dossier is needed. What reads every
+    /// dossier beside the open app (a session's close, letters, exports)
+    /// holds about 1,7 KB per dossier this way, not the 11 KB of its tree
+    /// of values: 1 GB less at 100 000 dossiers.
+    pub fn load_cards(&self) -> Result<Vec<Card>, StoreError> {
+        let rows = self.stored_dossiers(None)?;
+        jury_core::par::map_owned(rows, 2048, |row| {
+            row.parse().map(|(d, text)| Card::new(d, Some(text)))
+        })
+        .into_iter()
+        .map(|card| card.map_err(|reference| self.unreadable(&reference)))
+        .collect()
+    }
+
     /// Every dossier with the compact JSON the database keeps of it, which
     /// the app's cards keep instead of writing it again.
     pub fn load_dossier_texts(&self) -> Result<Vec<(Dossier, String)>, StoreError> {

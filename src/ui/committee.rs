@@ -8,6 +8,7 @@ use crate::app::action::Action;
 use crate::app::keymap::Context;
 use crate::app::state::State;
 use jury_core::aggregate::{Basis, DossierAggregate};
+use jury_core::committee::Candidacy;
 use jury_core::fr::Lang;
 use jury_core::ranking::TieBreak;
 use ratatui::Frame;
@@ -749,7 +750,13 @@ fn criteria_lines(
     let lang = s.env.lang;
     let visible = s.may_see_others(reference);
     let me = s.reviewer.clone().unwrap_or_default();
-    for (k, (c, st)) in s.grid().criteria.iter().zip(agg.criteria.iter()).enumerate() {
+    for (k, (c, st)) in s
+        .grid()
+        .criteria
+        .iter()
+        .zip(agg.criteria.iter())
+        .enumerate()
+    {
         let label: String = c.label.chars().take(40).collect();
         lines.push(Line::from(Span::styled(
             format!(

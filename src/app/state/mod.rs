@@ -178,12 +178,6 @@ impl Entry {
     pub fn haystack(&self) -> Haystack {
         Haystack::new(&search_fields(&self.dossier))
     }
-
-    /// The eligibility report of the dossier under `call`, made again from
-    /// its text: for the one dossier on screen.
-    pub fn report(&self, call: &Call, lang: Lang) -> Report {
-        eligibility::evaluate(call, &self.dossier.full(), lang)
-    }
 }
 
 /// The committee's picture reads the verdict and lots worked out when the
@@ -204,6 +198,10 @@ impl Candidacy for Entry {
     }
     fn territory(&self) -> Option<&str> {
         self.dossier.territory.as_deref()
+    }
+    /// Made again from the card's text: for the one dossier on screen.
+    fn report(&self, call: &Call, lang: Lang) -> Report {
+        self.dossier.report(call, lang)
     }
 }
 

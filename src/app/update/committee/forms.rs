@@ -7,6 +7,7 @@ use crate::app::form::{Form, Purpose, Value};
 use crate::app::state::{Mode, State};
 use crate::app::update::{Effect, scrolled};
 use jury_core::call::{Role, decision_id};
+use jury_core::committee::Candidacy;
 use jury_core::decision::{self, Draft, Extra, Facts};
 
 /// The first disagreement between packets, for the chair to settle.
