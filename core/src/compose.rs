@@ -5,7 +5,7 @@
 use crate::aggregate::{Basis, DossierAggregate};
 use crate::call::{Call, Role};
 use crate::document::{Block, Document};
-use crate::dossier::Dossier;
+use crate::dossier::{Card, Dossier};
 use crate::fr::Lang;
 use crate::json::Diag;
 use crate::records::{DecisionRow, Session};
@@ -13,7 +13,7 @@ use crate::templates::{self, Part, Values};
 use crate::typography;
 use chrono::NaiveDate;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The appeal routes when the call does not set its own.
 pub const DEFAULT_APPEAL_ROUTES: &str = "Voies et délais de recours : la présente décision peut faire l'objet d'un recours gracieux adressé au signataire dans un délai de deux mois à compter de sa notification. Elle peut également être contestée devant le tribunal administratif territorialement compétent dans le même délai de deux mois ; le recours gracieux prolonge ce délai.";
@@ -560,7 +560,7 @@ pub struct MinutesInput<'a> {
     pub call: &'a Call,
     pub session: &'a Session,
     pub committee: &'a crate::committee::Committee,
-    pub dossiers: &'a [&'a Dossier],
+    pub dossiers: &'a [&'a Card],
     /// Eligibility after overrides, aligned with `dossiers`.
     pub verdicts: &'a [crate::eligibility::Verdict],
     /// The audit trail's fingerprint: when the minutes were produced while
@@ -668,6 +668,13 @@ fn stage_rule(call: &crate::call::Call, a: &crate::stage::Audition) -> String {
 pub fn minutes(input: &MinutesInput) -> Document {
     use crate::eligibility::Verdict;
     let (call, session, c) = (input.call, input.session, input.committee);
+    // Each dossier's place, found once: the minutes of a batch of 100 000
+    // look up a dossier per ranked row and per decision.
+    let mut at: HashMap<&str, usize> = HashMap::with_capacity(input.dossiers.len());
+    for (i, d) in input.dossiers.iter().enumerate() {
+        at.entry(d.reference.as_str()).or_insert(i);
+    }
+    let dossier = |reference: &str| at.get(reference).map(|i| input.dossiers[*i]);
     let date = session_date(session);
     let members = &c.data.members;
     let present: Vec<&(String, Role)> = members
@@ -808,10 +815,7 @@ pub fn minutes(input: &MinutesInput) -> Document {
     };
     let total_cell = |t: Option<f64>| t.map(|t| FR.num(t, 2)).unwrap_or_else(|| "—".into());
     let structure_of = |reference: &str| {
-        input
-            .dossiers
-            .iter()
-            .find(|d| d.reference == reference)
+        dossier(reference)
             .map(|d| d.structure.clone())
             .unwrap_or_default()
     };
@@ -867,11 +871,7 @@ pub fn minutes(input: &MinutesInput) -> Document {
         .filter(|_| frozen.is_empty())
         .filter(|r| r.unranked != Some(crate::ranking::Unranked::OtherLot))
     {
-        let Some(i) = input
-            .dossiers
-            .iter()
-            .position(|d| d.reference == r.reference)
-        else {
+        let Some(&i) = at.get(r.reference.as_str()) else {
             continue;
         };
         let d = input.dossiers[i];
@@ -1086,12 +1086,7 @@ pub fn minutes(input: &MinutesInput) -> Document {
         let label = crate::decision::kind(call, &x.kind, FR)
             .map(|k| k.label)
             .unwrap_or(x.kind.clone());
-        let structure = input
-            .dossiers
-            .iter()
-            .find(|d| d.reference == x.reference)
-            .map(|d| d.structure.clone())
-            .unwrap_or_default();
+        let structure = structure_of(&x.reference);
         let mut t = format!("{} — {structure} : {label}.", x.reference);
         let sentence = |text: &str| crate::decision::reasons(text).join(" ");
         if !x.condition.is_empty() {
@@ -1124,10 +1119,7 @@ pub fn minutes(input: &MinutesInput) -> Document {
             ));
         }
         if x.guarded {
-            let i = input
-                .dossiers
-                .iter()
-                .position(|d| d.reference == x.reference);
+            let i = at.get(x.reference.as_str()).copied();
             let reviews = i.map(|i| c.reviewers(i)).unwrap_or(0);
             t.push_str(&format!(
                 " Décision confirmée expressément alors que le dossier était peu noté ou de recevabilité non établie (membres l'ayant noté : {reviews} ; minimum fixé par l'appel : {}).",

@@ -59,6 +59,7 @@ pub fn write_dossier(
         typed: reference.to_string(),
         close: Vec::new(),
     })?;
+    let d = &d.full();
     let r = d.reference.as_str();
     let call_dir = store.meta(CALL_DIR_KEY)?.map(PathBuf::from);
     let pieces: Vec<Piece> = d

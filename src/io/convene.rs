@@ -12,6 +12,7 @@ use crate::io::render::ics;
 use crate::store::Store;
 use chrono::{DateTime, NaiveDate, Utc};
 use jury_core::convocation::{self, ConvocationInput, ConvocationRow};
+use jury_core::dossier::Card;
 use jury_core::fr::Lang;
 use jury_core::stage::Slot;
 use std::path::{Path, PathBuf};
@@ -142,6 +143,7 @@ pub fn produce(
             });
             continue;
         };
+        let dossier = &dossier.full();
         let n = last.map_or(1, |c| c.n + 1);
         let input = ConvocationInput {
             call: &src.call,
@@ -251,7 +253,11 @@ pub fn produce(
                     lang,
                     &audition,
                     s,
-                    src.dossiers.iter().find(|d| d.reference == s.reference),
+                    src.dossiers
+                        .iter()
+                        .find(|d| d.reference == s.reference)
+                        .map(Card::full)
+                        .as_ref(),
                 ),
                 attendee: None,
             })

@@ -168,6 +168,8 @@ fn rows(
             continue;
         }
         let agg = &src.committee.aggregates[i];
+        // One whole dossier at a time: the export reads its answers.
+        let d = &d.full();
         let report = jury_core::eligibility::evaluate(&src.call, d, lang);
         let over = src.committee.overrides.get(&d.reference);
         let verdict = match (over, report.verdict) {
@@ -436,6 +438,7 @@ pub fn json(store: &Store, src: &Source, parts: &[Source]) -> Result<Vec<u8>, Ex
         .enumerate()
         .map(|(i, d)| {
             let agg = &src.committee.aggregates[i];
+            let d = &d.full();
             json!({
                 "reference": d.reference,
                 "dossier": d.raw,

@@ -11,10 +11,10 @@ use crate::store::{Store, StoreError};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, TimeZone, Timelike, Utc};
 use jury_core::aggregate::DossierAggregate;
 use jury_core::call::Call;
-use jury_core::committee::Committee;
+use jury_core::committee::{Candidacy, Committee};
 use jury_core::compose::{self, AuditHead, LetterError, MinutesInput, SessionDateError};
 use jury_core::document::Document;
-use jury_core::dossier::Dossier;
+use jury_core::dossier::{Card, Dossier};
 use jury_core::fr::Lang;
 use jury_core::json::Diag;
 use jury_core::records::{DecisionRow, LetterRow, Session};
@@ -141,7 +141,7 @@ pub struct Source {
     pub call: Call,
     /// The lot this source is of, in a call with lots.
     pub lot: Option<jury_core::lot::Lot>,
-    pub dossiers: Vec<Dossier>,
+    pub dossiers: Vec<Card>,
     pub committee: Committee,
     /// The audition stage's picture, for a call that has one: who was
     /// convened, their audition and final scores, the final ranking.
@@ -248,7 +248,7 @@ fn read(
     check_record(store)?;
     let raw = store.stored_call()?.ok_or(ProduceError::NoCall)?;
     let call = Call::from_value(&raw).map_err(ProduceError::Call)?;
-    let dossiers = store.load_dossiers()?;
+    let dossiers = store.load_cards()?;
     let scores = jury_core::records::score_values(&store.load_scores()?);
     let data = store.load_committee()?;
     let templates = store.templates()?;
@@ -291,7 +291,7 @@ fn part(
     data: jury_core::records::CommitteeData,
     lot: Option<&str>,
 ) -> Source {
-    let refs: Vec<&Dossier> = src.dossiers.iter().collect();
+    let refs: Vec<&Card> = src.dossiers.iter().collect();
     let scope = jury_core::lot::Scope {
         stage: jury_core::stage::Stage::Audition,
         lot: lot.map(str::to_string),
@@ -416,7 +416,7 @@ pub fn prepare(
         let Some(&i) = at.get(d.reference.as_str()) else {
             continue;
         };
-        let dossier = &src.dossiers[i];
+        let dossier = &src.dossiers[i].full();
         let day = signing.date_for(src, &d.reference, d.id);
         let composed = compose::decision_letter(
             &src.call,
@@ -718,14 +718,14 @@ pub fn write_minutes(
         hash,
         event: record.chain.events as i64,
     });
-    let dossiers: Vec<&Dossier> = src.dossiers.iter().collect();
+    let dossiers: Vec<&Card> = src.dossiers.iter().collect();
     let verdicts: Vec<jury_core::eligibility::Verdict> = src
         .dossiers
         .iter()
         .map(|d| match src.committee.overrides.get(&d.reference) {
             Some(o) if o.eligible => jury_core::eligibility::Verdict::Eligible,
             Some(_) => jury_core::eligibility::Verdict::Ineligible,
-            None => jury_core::eligibility::verdict(&src.call, d),
+            None => d.verdict(&src.call),
         })
         .collect();
     let mut written = Vec::new();
