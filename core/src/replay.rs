@@ -487,6 +487,20 @@ struct Decision {
     by: String,
 }
 
+/// A session close's payload: each snapshot's text as it stands in it.
+#[derive(serde::Deserialize)]
+struct Frozen<'a> {
+    #[serde(borrow)]
+    snapshots: Vec<&'a serde_json::value::RawValue>,
+}
+
+/// What names one snapshot; its other fields are only compared as text.
+#[derive(serde::Deserialize)]
+struct SnapshotKey {
+    session_id: i64,
+    reference: String,
+}
+
 /// The tables as the log says they must be. `members` are those the call
 /// itself lists (name, role), which need no event.
 pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
@@ -546,7 +560,12 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
             }
         };
     for e in events {
-        let after = json(&e.after);
+        // A session's close is read snapshot by snapshot (see below), not
+        // as one tree: at 100 000 dossiers that tree was 2 GB.
+        let after = match e.action.as_str() {
+            "session.close" => Value::Null,
+            _ => json(&e.after),
+        };
         match e.action.as_str() {
             "call" => call = e.after.clone(),
             "templates" => templates = e.after.clone(),
@@ -765,11 +784,17 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                 if let Some(s) = session_id(&e.target).and_then(|id| sessions.get_mut(&id)) {
                     s.closed = Some((e.actor.clone(), e.at.chars().take(10).collect()));
                 }
-                for snap in after["snapshots"].as_array().into_iter().flatten() {
-                    if let (Some(sid), Some(reference)) =
-                        (snap["session_id"].as_i64(), snap["reference"].as_str())
+                let frozen = e
+                    .after
+                    .as_deref()
+                    .and_then(|t| serde_json::from_str::<Frozen>(t).ok().map(|f| f.snapshots));
+                for snap in frozen.into_iter().flatten() {
+                    if let Ok(SnapshotKey {
+                        session_id,
+                        reference,
+                    }) = serde_json::from_str(snap.get())
                     {
-                        snapshots.insert((sid, reference.to_string()), snap.to_string());
+                        snapshots.insert((session_id, reference), canonical(snap.get()));
                     }
                 }
             }
@@ -1118,6 +1143,39 @@ mod tests {
                 "note de Julien Ferrand sur PDNP06-2025-004, critère experience : 5 dans la base, 3 selon le journal"
             ]
         );
+    }
+
+    #[test]
+    fn a_close_freezes_each_snapshot_as_its_canonical_text() {
+        // Spaces, a nested object and a malformed snapshot (no reference):
+        // each snapshot reads as the stored table's canonical text does.
+        let payload = r#"{ "snapshots": [
+            {"session_id": 2, "reference": "A", "grid": {"basis": "mean", "scale_max": 5.0}, "total": 3.25},
+            {"session_id": 2, "total": 1.0},
+            {"session_id": 2, "reference": "B", "scores": [], "rank": null}
+        ] }"#;
+        let p = replay(&[event(1, "S", "session.close", "séance/2", payload)], &[]);
+        let frozen: Vec<(&str, &str)> = p
+            .iter()
+            .filter(|(k, _)| k.starts_with("base figée"))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            frozen,
+            [
+                (
+                    "base figée de A à la clôture de la séance n° 2",
+                    r#"{"session_id":2,"reference":"A","grid":{"basis":"mean","scale_max":5.0},"total":3.25}"#
+                ),
+                (
+                    "base figée de B à la clôture de la séance n° 2",
+                    r#"{"session_id":2,"reference":"B","scores":[],"rank":null}"#
+                ),
+            ]
+        );
+        // A payload that does not read freezes nothing.
+        let p = replay(&[event(1, "S", "session.close", "séance/2", "{")], &[]);
+        assert!(!p.keys().any(|k| k.starts_with("base figée")));
     }
 
     #[test]
