@@ -228,38 +228,29 @@ fn blank(
     let json = raw.get();
     match json.as_bytes().first() {
         Some(b'{') => {
-            let members: IndexMap<String, &RawValue> = serde_json::from_str(json)?;
-            text.push('{');
-            for (n, (k, item)) in members.iter().enumerate() {
-                if n > 0 {
-                    text.push(',');
-                }
-                text.push_str(&serde_json::to_string(k)?);
-                text.push(':');
-                let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
-                if PERSONAL_KEYS.contains(&k.as_str()) && item.get().starts_with('"') {
-                    let personal: String = serde_json::from_str(item.get())?;
-                    if !personal.is_empty() {
-                        out.insert(here, personal);
+            return members(
+                json,
+                at,
+                text,
+                |_| false,
+                |k, item, here, text| {
+                    if PERSONAL_KEYS.contains(&k) && item.get().starts_with('"') {
+                        let personal: String = serde_json::from_str(item.get())?;
+                        if !personal.is_empty() {
+                            out.insert(here.to_string(), personal);
+                        }
+                        text.push_str("\"\"");
+                        Ok(true)
+                    } else {
+                        blank(item, here, out, text).map(|_| true)
                     }
-                    text.push_str("\"\"");
-                } else {
-                    blank(item, &here, out, text)?;
-                }
-            }
-            text.push('}');
-            return Ok(Some(members.contains_key(PRIVATE_KEY)));
+                },
+            );
         }
         Some(b'[') => {
-            let items: Vec<&RawValue> = serde_json::from_str(json)?;
-            text.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    text.push(',');
-                }
-                blank(item, &format!("{at}/{i}"), out, text)?;
-            }
-            text.push(']');
+            items(json, at, text, |item, here, text| {
+                blank(item, here, out, text).map(|_| true)
+            })?;
         }
         // A string as serde_json writes it: re-encoded, as a tree would be.
         Some(b'"') => text.push_str(&serde_json::to_string(&serde_json::from_str::<String>(
@@ -268,6 +259,58 @@ fn blank(
         _ => text.push_str(json),
     }
     Ok(None)
+}
+
+/// An object's members written into `text` as serde_json writes them,
+/// each value by `value` with its pointer, those `skip` names left out.
+/// None when `value` refused one, else whether the object has
+/// [`PRIVATE_KEY`] (left out or not).
+fn members(
+    json: &str,
+    at: &str,
+    text: &mut String,
+    skip: impl Fn(&str) -> bool,
+    mut value: impl FnMut(&str, &RawValue, &str, &mut String) -> Result<bool, serde_json::Error>,
+) -> Result<Option<bool>, serde_json::Error> {
+    let members: IndexMap<String, &RawValue> = serde_json::from_str(json)?;
+    text.push('{');
+    let mut n = 0;
+    for (k, item) in members.iter().filter(|(k, _)| !skip(k)) {
+        if n > 0 {
+            text.push(',');
+        }
+        n += 1;
+        text.push_str(&serde_json::to_string(k)?);
+        text.push(':');
+        let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+        if !value(k, item, &here, text)? {
+            return Ok(None);
+        }
+    }
+    text.push('}');
+    Ok(Some(members.contains_key(PRIVATE_KEY)))
+}
+
+/// An array's items written into `text`, each by `item` with its
+/// pointer; false when `item` refused one.
+fn items(
+    json: &str,
+    at: &str,
+    text: &mut String,
+    mut item: impl FnMut(&RawValue, &str, &mut String) -> Result<bool, serde_json::Error>,
+) -> Result<bool, serde_json::Error> {
+    let all: Vec<&RawValue> = serde_json::from_str(json)?;
+    text.push('[');
+    for (i, one) in all.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        if !item(one, &format!("{at}/{i}"), text)? {
+            return Ok(false);
+        }
+    }
+    text.push(']');
+    Ok(true)
 }
 
 /// A payload with its personal texts blanked: compact JSON, or the text as
@@ -363,8 +406,11 @@ pub fn attach_commitment(
 /// The commitment an event's hashed payload carries, if any.
 pub fn committed(e: &Event) -> Option<String> {
     [&e.after, &e.before].into_iter().find_map(|text| {
-        let v: Value = serde_json::from_str(text.as_deref()?).ok()?;
-        v.get(PRIVATE_KEY)?.as_str().map(str::to_string)
+        // The top level's members left as text: a session's close holds a
+        // snapshot of every dossier, a tree of gigabytes at 100 000.
+        let members: BTreeMap<String, &serde_json::value::RawValue> =
+            serde_json::from_str(text.as_deref()?).ok()?;
+        serde_json::from_str(members.get(PRIVATE_KEY)?.get()).ok()
     })
 }
 
@@ -484,49 +530,115 @@ pub fn merge_one(e: &Event, part: Option<&Private>) -> Result<Event, PrivateBrea
     let Some(c) = committed(e) else {
         return Ok(e.clone());
     };
-    let parse = |t: &Option<String>| t.as_deref().and_then(|t| serde_json::from_str(t).ok());
-    let mut payload = serde_json::json!({
-        "before": parse(&e.before).unwrap_or(Value::Null),
-        "after": parse(&e.after).unwrap_or(Value::Null),
-    });
-    if let Some(p) = part {
-        let broken = PrivateBreak::Mismatch { id: e.id };
-        if commitment(&p.salt, &p.content) != c {
-            return Err(broken);
-        }
-        let texts: PrivatePart = serde_json::from_str(&p.content).map_err(|_| broken.clone())?;
-        for (pointer, text) in texts {
-            match payload.pointer_mut(&pointer) {
-                Some(slot @ Value::String(_)) => *slot = Value::String(text),
-                _ => return Err(broken),
+    let broken = PrivateBreak::Mismatch { id: e.id };
+    let texts: PrivatePart = match part {
+        Some(p) => {
+            if commitment(&p.salt, &p.content) != c {
+                return Err(broken);
             }
+            serde_json::from_str(&p.content).map_err(|_| broken.clone())?
         }
-    }
-    for side in ["before", "after"] {
-        if let Some(Value::Object(map)) = payload.get_mut(side) {
-            map.remove(PRIVATE_KEY);
+        None => PrivatePart::new(),
+    };
+    // Each side written again as text with its texts put back: no tree of
+    // the payload, which for a session's close is a snapshot of every
+    // dossier (gigabytes at 100 000).
+    let mut used = 0;
+    let mut side = |t: &Option<String>, at: &str| -> Result<Option<String>, PrivateBreak> {
+        let Some(t) = t else {
+            return Ok(None);
+        };
+        let mut text = String::with_capacity(t.len());
+        match serde_json::from_str::<&RawValue>(t) {
+            Ok(raw) => match restore(raw, at, &texts, &mut used, true, &mut text) {
+                Ok(true) => {}
+                Ok(false) => return Err(broken.clone()),
+                Err(_) => text = "null".into(),
+            },
+            // A side that is not JSON reads as null, as a tree made it.
+            Err(_) => text.push_str("null"),
         }
+        Ok(Some(text))
+    };
+    let before = side(&e.before, "/before")?;
+    let after = side(&e.after, "/after")?;
+    if used != texts.len() {
+        return Err(broken);
     }
     let mut merged = e.clone();
-    merged.before = e.before.as_ref().map(|_| payload["before"].to_string());
-    merged.after = e.after.as_ref().map(|_| payload["after"].to_string());
+    merged.before = before;
+    merged.after = after;
     Ok(merged)
+}
+
+/// `raw` written into `text` as serde_json writes its tree, each text of
+/// `part` put back at its pointer (counted in `used`), the top object's
+/// [`PRIVATE_KEY`] left out. False when a pointer of `part` is at a value
+/// that is not a text: the part does not fit the payload.
+fn restore(
+    raw: &RawValue,
+    at: &str,
+    part: &PrivatePart,
+    used: &mut usize,
+    top: bool,
+    text: &mut String,
+) -> Result<bool, serde_json::Error> {
+    let json = raw.get();
+    let first = json.as_bytes().first();
+    if let Some(personal) = part.get(at) {
+        if first != Some(&b'"') {
+            return Ok(false);
+        }
+        *used += 1;
+        text.push_str(&serde_json::to_string(personal)?);
+        return Ok(true);
+    }
+    match first {
+        Some(b'{') => {
+            let kept = members(
+                json,
+                at,
+                text,
+                |k| top && k == PRIVATE_KEY,
+                |_, item, here, text| restore(item, here, part, used, false, text),
+            )?;
+            return Ok(kept.is_some());
+        }
+        Some(b'[') => {
+            return items(json, at, text, |item, here, text| {
+                restore(item, here, part, used, false, text)
+            });
+        }
+        Some(b'"') => text.push_str(&serde_json::to_string(&serde_json::from_str::<String>(
+            json,
+        )?)?),
+        // A number as a tree holds it (`1.50` is `1.5`); true, false, null.
+        Some(b'-' | b'0'..=b'9') => {
+            text.push_str(&serde_json::from_str::<serde_json::Number>(json)?.to_string())
+        }
+        _ => text.push_str(json),
+    }
+    Ok(true)
 }
 
 /// Whether an anonymisation covers everything an event's private part
 /// could be about: its dossier, or for a session close every dossier it froze.
 fn covered_event(e: &Event, covered: &BTreeSet<String>) -> bool {
     if e.action == "session.close" {
-        let v: Value = e
+        /// The close's snapshots, each by its reference only.
+        #[derive(serde::Deserialize)]
+        struct Close {
+            snapshots: Vec<Frozen>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Frozen {
+            reference: String,
+        }
+        return e
             .after
             .as_deref()
-            .and_then(|t| serde_json::from_str(t).ok())
-            .unwrap_or(Value::Null);
-        return v["snapshots"].as_array().is_some_and(|snaps| {
-            snaps
-                .iter()
-                .all(|s| s["reference"].as_str().is_some_and(|r| covered.contains(r)))
-        });
+            .and_then(|t| serde_json::from_str::<Close>(t).ok())
+            .is_some_and(|c| c.snapshots.iter().all(|s| covered.contains(&s.reference)));
     }
     covered.contains(dossier_of(&e.target))
 }
@@ -740,6 +852,108 @@ mod tests {
             Some(r#"{"comment":""}"#)
         );
         assert_eq!(part.get("/after/comment").map(String::as_str), Some("x"));
+    }
+
+    /// The merge as it was done through a tree of the whole payload.
+    fn merged_through_a_tree(e: &Event, part: &PrivatePart) -> Option<(String, String)> {
+        let parse = |t: &Option<String>| t.as_deref().and_then(|t| serde_json::from_str(t).ok());
+        let mut payload = serde_json::json!({
+            "before": parse(&e.before).unwrap_or(Value::Null),
+            "after": parse(&e.after).unwrap_or(Value::Null),
+        });
+        for (pointer, text) in part {
+            match payload.pointer_mut(pointer) {
+                Some(slot @ Value::String(_)) => *slot = Value::String(text.clone()),
+                _ => return None,
+            }
+        }
+        for side in ["before", "after"] {
+            if let Some(Value::Object(map)) = payload.get_mut(side) {
+                map.remove(PRIVATE_KEY);
+            }
+        }
+        Some((payload["before"].to_string(), payload["after"].to_string()))
+    }
+
+    #[test]
+    fn merging_as_text_equals_merging_through_a_tree() {
+        let payloads = [
+            r#"{"snapshots":[{"reference":"R-1","scores":[{"member":"N","value":3.50,"comment":"Très \"bon\" ; voir p. 2"}],"eligibility":{"justification":"Pièce « en retard »\n"},"total":14.25,"rank":null,"empty":{},"none":[]}]}"#,
+            r#"{"value":4.0,"comment":"Gaëlle Fabre \ud83d\ude00 \\ / ~"}"#,
+            r#"{"a/b~c":{"reason":"tilde ~ et barre /"},"missing":["x","y"],"reason":3}"#,
+            r#"{"big":1e300,"small":-2.5e-12,"int":-42,"u":18446744073709551615,"comment":"x"}"#,
+            r#"[{"comment":"dans un tableau"},1,"deux",null,true]"#,
+        ];
+        for (id, payload) in payloads.iter().enumerate() {
+            let before = Some(r#"{"comment":"avant","kind":"retenu"}"#);
+            let (mut b, mut a, part) = split_private(before, Some(payload));
+            let content = serde_json::to_string(&part).unwrap();
+            let salt = "sel".to_string();
+            let committed = attach_commitment(&mut b, &mut a, &commitment(&salt, &content));
+            assert!(committed, "{payload}");
+            let e = Event {
+                id: id as i64,
+                at: String::new(),
+                actor: "Nadia Benali".into(),
+                action: "session.close".into(),
+                target: "séance/1".into(),
+                before: b.map(|v| v.to_string()),
+                after: a.map(|v| v.to_string()),
+                prev_hash: String::new(),
+                hash: String::new(),
+            };
+            let private = Private {
+                event_id: e.id,
+                salt,
+                content,
+            };
+            let merged = merge_one(&e, Some(&private)).expect(payload);
+            let (tree_before, tree_after) = merged_through_a_tree(&e, &part).expect(payload);
+            assert_eq!(
+                merged.before.as_deref(),
+                Some(tree_before.as_str()),
+                "{payload}"
+            );
+            assert_eq!(
+                merged.after.as_deref(),
+                Some(tree_after.as_str()),
+                "{payload}"
+            );
+            // Without its part, the texts stay blank and the commitment goes.
+            let blank = merge_one(&e, None).expect(payload);
+            let (tree_before, tree_after) =
+                merged_through_a_tree(&e, &PrivatePart::new()).expect(payload);
+            assert_eq!(blank.before.as_deref(), Some(tree_before.as_str()));
+            assert_eq!(blank.after.as_deref(), Some(tree_after.as_str()));
+            // A part that does not fit the payload: a pointer at a number,
+            // or at nothing.
+            for stray in ["/before/kind/x", "/after/nowhere", "/before/kind"] {
+                let mut wrong = part.clone();
+                let at_text = stray == "/before/kind";
+                wrong.insert(stray.into(), "X".into());
+                let content = serde_json::to_string(&wrong).unwrap();
+                let (mut b, mut a, _) = split_private(before, Some(payload));
+                attach_commitment(&mut b, &mut a, &commitment("s", &content));
+                let e = Event {
+                    before: b.map(|v| v.to_string()),
+                    after: a.map(|v| v.to_string()),
+                    ..e.clone()
+                };
+                let private = Private {
+                    event_id: e.id,
+                    salt: "s".into(),
+                    content,
+                };
+                let tree = merged_through_a_tree(&e, &wrong);
+                let text = merge_one(&e, Some(&private)).ok();
+                assert_eq!(tree.is_some(), at_text, "{stray} in {payload}");
+                assert_eq!(
+                    text.map(|m| (m.before.unwrap_or_default(), m.after.unwrap_or_default())),
+                    tree,
+                    "{stray} in {payload}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -378,24 +378,19 @@ impl Store {
         // A copy of the database as it stood before the close: if it cannot
         // be written, the session stays open and the user is told why.
         self.backup(&super::backup::Reason::SessionClose(id))?;
-        // Each snapshot written once, and the audit payload made of the same
-        // texts: the `{"snapshots":[…]}` serde_json writes, without the
-        // tree of values a `json!` builds first (gigabytes at 100 000).
-        let frozen: Vec<(&str, String)> = snapshots
-            .iter()
-            .map(|s| {
-                (
-                    s.reference.as_str(),
-                    serde_json::to_string(s).unwrap_or_default(),
-                )
-            })
-            .collect();
+        // Each snapshot written once, into the audit payload, and each row
+        // of `decision_snapshots` a slice of it: the `{"snapshots":[…]}`
+        // serde_json writes, without the tree of values a `json!` builds
+        // first (gigabytes at 100 000), nor a second copy of the texts.
         let mut payload = String::from("{\"snapshots\":[");
-        for (i, (_, text)) in frozen.iter().enumerate() {
+        let mut frozen: Vec<(String, std::ops::Range<usize>)> = Vec::with_capacity(snapshots.len());
+        for (i, s) in snapshots.into_iter().enumerate() {
             if i > 0 {
                 payload.push(',');
             }
-            payload.push_str(text);
+            let start = payload.len();
+            payload.push_str(&serde_json::to_string(&s).unwrap_or_default());
+            frozen.push((s.reference, start..payload.len()));
         }
         payload.push_str("]}");
         self.write(|tx| {
@@ -411,7 +406,7 @@ impl Store {
                 "INSERT INTO decision_snapshots (session_id, reference, snapshot) VALUES (?1, ?2, ?3)",
             )?;
             for (reference, text) in &frozen {
-                insert.execute(params![id, reference, text])?;
+                insert.execute(params![id, reference, &payload[text.clone()]])?;
             }
             drop(insert);
             audit(
