@@ -274,12 +274,10 @@ fn members(
 ) -> Result<Option<bool>, serde_json::Error> {
     let members: IndexMap<String, &RawValue> = serde_json::from_str(json)?;
     text.push('{');
-    let mut n = 0;
-    for (k, item) in members.iter().filter(|(k, _)| !skip(k)) {
+    for (n, (k, item)) in members.iter().filter(|(k, _)| !skip(k)).enumerate() {
         if n > 0 {
             text.push(',');
         }
-        n += 1;
         text.push_str(&serde_json::to_string(k)?);
         text.push(':');
         let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
