@@ -263,6 +263,16 @@ impl Query {
         Query(fold(typed).text.trim().to_string())
     }
 
+    /// What every dossier's match reads of the query, worked out once.
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            text: &self.0,
+            letters: letters(&self.0),
+            ascii: self.0.is_ascii(),
+            chars: self.0.chars().collect(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -284,38 +294,63 @@ fn matcher() -> SkimMatcherV2 {
     SkimMatcherV2::default().ignore_case()
 }
 
+/// A query as each match reads it.
+struct Facts<'a> {
+    text: &'a str,
+    /// Its letters (see [`letters`]).
+    letters: u32,
+    ascii: bool,
+    chars: Vec<char>,
+}
+
+/// Rows an alignment works in, kept from one field to the next by one
+/// search thread: a keystroke aligns the query with hundreds of
+/// thousands of fields, and fetching them from a thread-local was a
+/// sixth of that.
+#[derive(Default)]
+struct Scratch {
+    prev: Row,
+    cur: Row,
+    /// Where each pattern character first matches.
+    first: Vec<usize>,
+    /// A field beyond ASCII, as characters.
+    text: Vec<char>,
+}
+
 /// The best field's score when the dossier matches; `Some(0)` for an
 /// empty query, which matches everything.
 pub fn score(hay: &Haystack, q: &Query) -> Option<i64> {
-    score_fields(hay.view(), q)
+    score_fields(hay.view(), &q.facts(), &mut Scratch::default())
 }
 
-fn score_fields(fields: Fields<'_>, q: &Query) -> Option<i64> {
-    if q.is_empty() {
+fn score_fields(fields: Fields<'_>, q: &Facts, scratch: &mut Scratch) -> Option<i64> {
+    if q.text.is_empty() {
         return Some(0);
     }
-    let mut chars = q.0.chars();
-    let best = match (chars.next(), chars.next()) {
+    let best = match q.chars[..] {
         // The first keystroke searches every dossier: its score is worked
         // out without the matcher's table, in one scan of all the fields
         // (see `one_char`).
-        (Some(c), None) if c.is_ascii() => one_byte(fields.whole().as_bytes(), c as u8, fields),
-        (Some(c), None) => fields.each().filter_map(|f| one_char(f, c)).max(),
+        [c] if c.is_ascii() => one_byte(fields.whole().as_bytes(), c as u8, fields),
+        [c] => fields.each().filter_map(|f| one_char(f, c)).max(),
         // Each field that has all the query's letters aligned on its own;
         // the alignment turns away a field they are not in, in order.
-        _ => {
-            let wanted = letters(&q.0);
-            let ascii = fields.whole().is_ascii() && q.0.is_ascii();
-            fields
-                .each()
-                .zip(fields.masks.iter().chain(std::iter::repeat(&u32::MAX)))
-                .filter(|(_, has)| wanted & !**has == 0)
-                .filter_map(|(f, _)| match ascii {
-                    true => align(f.as_bytes(), q.0.as_bytes()),
-                    false => aligned(f, &q.0),
-                })
-                .max()
-        }
+        _ => fields
+            .each()
+            .zip(fields.masks.iter().chain(std::iter::repeat(&u32::MAX)))
+            .filter(|(_, has)| q.letters & !**has == 0)
+            .filter_map(|(f, _)| match q.ascii && f.is_ascii() {
+                true => align(f.as_bytes(), q.text.as_bytes(), scratch),
+                false => {
+                    let mut text = std::mem::take(&mut scratch.text);
+                    text.clear();
+                    text.extend(f.chars());
+                    let score = align(&text, &q.chars, scratch);
+                    scratch.text = text;
+                    score
+                }
+            })
+            .max(),
     };
     // A match with long gaps can score below zero; it ranks with the
     // weakest matches, at zero.
@@ -467,24 +502,18 @@ impl Iterator for Found<'_> {
 /// alignment, with the best score of the pattern so far ending there.
 type Row = Vec<(u32, i32)>;
 
-std::thread_local! {
-    /// Two rows and where each pattern character first matches, kept
-    /// between calls: a keystroke aligns the query with hundreds of
-    /// thousands of fields.
-    static ROWS: std::cell::RefCell<(Row, Row, Vec<usize>)> =
-        const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
-}
-
 /// fuzzy-matcher 0.3.7's skim V2 score (`fuzzy_indices`, ignoring case),
 /// None when `pattern` is not in `text` in order. A test holds it equal
 /// to the matcher on random text.
+#[cfg(test)]
 fn aligned(text: &str, pattern: &str) -> Option<i64> {
+    let scratch = &mut Scratch::default();
     if text.is_ascii() && pattern.is_ascii() {
-        align(text.as_bytes(), pattern.as_bytes())
+        align(text.as_bytes(), pattern.as_bytes(), scratch)
     } else {
         let text: Vec<char> = text.chars().collect();
         let pattern: Vec<char> = pattern.chars().collect();
-        align(&text, &pattern)
+        align(&text, &pattern, scratch)
     }
 }
 
@@ -503,7 +532,7 @@ fn aligned(text: &str, pattern: &str) -> Option<i64> {
 /// computed here, left to right, with that running maximum. The score is
 /// the best `m` of the last row. At 100 000 dossiers the whole table was
 /// most of a keystroke.
-fn align<L: Letter>(text: &[L], pattern: &[L]) -> Option<i64> {
+fn align<L: Letter>(text: &[L], pattern: &[L], scratch: &mut Scratch) -> Option<i64> {
     const MATCH: i32 = 16;
     const GAP_EXTENSION: i32 = -1;
     const CONSECUTIVE: i32 = 4;
@@ -521,9 +550,10 @@ fn align<L: Letter>(text: &[L], pattern: &[L]) -> Option<i64> {
         };
         if j == 0 { 2 * place } else { place }
     };
-    ROWS.with(|rows| {
-        let mut rows = rows.borrow_mut();
-        let (prev, cur, first) = &mut *rows;
+    {
+        let Scratch {
+            prev, cur, first, ..
+        } = scratch;
         // The first place each pattern character can match, in order.
         first.clear();
         for &p in pattern {
@@ -574,7 +604,7 @@ fn align<L: Letter>(text: &[L], pattern: &[L]) -> Option<i64> {
             std::mem::swap(prev, cur);
         }
         prev.iter().map(|(_, m)| i64::from(*m)).max()
-    })
+    }
 }
 
 /// A character's kind as the matcher sees it for bonuses.
@@ -607,9 +637,11 @@ impl Kind {
 /// one run per core: the index is only read, and each thread aligns in
 /// rows of its own.
 pub fn matches(candidates: &[usize], index: &Index, q: &Query) -> Vec<(usize, i64)> {
+    let q = &q.facts();
     let run = |part: &[usize]| -> Vec<(usize, i64)> {
+        let scratch = &mut Scratch::default();
         part.iter()
-            .filter_map(|i| score_fields(index.view(*i), q).map(|s| (*i, s)))
+            .filter_map(|i| score_fields(index.view(*i), q, scratch).map(|s| (*i, s)))
             .collect()
     };
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
@@ -822,7 +854,7 @@ mod tests {
             for typed in ["a", "be", "los", "ss", "n1"] {
                 let q = Query::new(typed);
                 assert_eq!(
-                    score_fields(index.view(i), &q),
+                    score_fields(index.view(i), &q.facts(), &mut Scratch::default()),
                     super::score(&hay, &q),
                     "{i} {typed}"
                 );
