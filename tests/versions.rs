@@ -56,6 +56,12 @@ fn corrected_after_two_scores() -> Session {
         "{}",
         s.status()
     );
+    // The secretary's own screen holds the new version at once: the
+    // reload brought back the corrected dossier.
+    let i = s.app.state.entry_index(REF).expect("entry");
+    let entry = &s.app.state.batch.entries[i];
+    assert_eq!(entry.version, 2);
+    assert!(entry.dossier.text().contains("3 rue des Corrections"));
     s
 }
 

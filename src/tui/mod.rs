@@ -663,13 +663,25 @@ impl App {
     fn reload_with(&mut self, dossiers: bool) -> Outcome {
         let fresh = (|| {
             let dossiers = if dossiers {
-                let versions: std::collections::HashMap<String, i64> =
-                    self.store.dossier_versions()?.into_iter().collect();
-                let all = self.store.load_dossiers()?.into_iter().map(|d| {
-                    let v = versions.get(&d.reference).copied().unwrap_or(1);
-                    (d, v)
-                });
-                Some(all.collect())
+                // Only the dossiers whose stored text or version is not the
+                // entry's are parsed: a correction brings one dossier back,
+                // not 100 000 whole (a gigabyte of trees).
+                let state = &self.state;
+                let differs = |row: &crate::store::StoredDossier| {
+                    state.entry_index(&row.reference).is_some_and(|i| {
+                        let e = &state.batch.entries[i];
+                        e.version != row.version || e.dossier.text() != row.content
+                    })
+                };
+                let mut changed = Vec::new();
+                for row in self.store.stored_dossiers(None)? {
+                    if differs(&row) {
+                        let version = row.version;
+                        let (d, _) = row.parse().map_err(|r| self.store.unreadable(&r))?;
+                        changed.push((d, version));
+                    }
+                }
+                Some(changed)
             } else {
                 None
             };
