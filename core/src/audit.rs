@@ -261,6 +261,19 @@ fn blank(
     Ok(None)
 }
 
+/// Containers deeper than this are not walked, as serde_json does not
+/// parse them into a tree: a tampered payload nested a million deep would
+/// otherwise exhaust the stack of the check meant to report it.
+const DEPTH: usize = 128;
+
+/// Err past [`DEPTH`]: `at` has one `/` per level (a `/` in a key is `~1`).
+fn within_depth(at: &str) -> Result<(), serde_json::Error> {
+    if at.bytes().filter(|b| *b == b'/').count() > DEPTH {
+        return Err(serde::de::Error::custom("JSON imbriqué trop profondément"));
+    }
+    Ok(())
+}
+
 /// An object's members written into `text` as serde_json writes them,
 /// each value by `value` with its pointer, those `skip` names left out.
 /// None when `value` refused one, else whether the object has
@@ -272,6 +285,7 @@ fn members(
     skip: impl Fn(&str) -> bool,
     mut value: impl FnMut(&str, &RawValue, &str, &mut String) -> Result<bool, serde_json::Error>,
 ) -> Result<Option<bool>, serde_json::Error> {
+    within_depth(at)?;
     let members: IndexMap<String, &RawValue> = serde_json::from_str(json)?;
     text.push('{');
     for (n, (k, item)) in members.iter().filter(|(k, _)| !skip(k)).enumerate() {
@@ -297,6 +311,7 @@ fn items(
     text: &mut String,
     mut item: impl FnMut(&RawValue, &str, &mut String) -> Result<bool, serde_json::Error>,
 ) -> Result<bool, serde_json::Error> {
+    within_depth(at)?;
     let all: Vec<&RawValue> = serde_json::from_str(json)?;
     text.push('[');
     for (i, one) in all.iter().enumerate() {
@@ -952,6 +967,42 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_payload_nested_too_deep_is_refused_not_walked_to_the_end_of_the_stack() {
+        let deep = |n: usize| {
+            format!(
+                "{{\"comment\":\"x\",\"private\":\"c\",\"v\":{}1{}}}",
+                "[".repeat(n),
+                "]".repeat(n)
+            )
+        };
+        // Jury's own depth is a handful of levels: a hundred still reads.
+        let (_, a, part) = split_private(None, Some(&deep(100)));
+        assert_eq!(part.get("/after/comment").map(String::as_str), Some("x"));
+        assert!(a.is_some_and(|a| a.to_string().contains("[[[1]]]")));
+        // A hundred thousand is kept as it is, not blanked.
+        let text = deep(100_000);
+        let (_, a, part) = split_private(None, Some(&text));
+        assert!(part.is_empty());
+        assert_eq!(a.map(|a| a.to_string()), Some(text.clone()));
+        // Put back, it reads as no JSON (null), as a tree parse made it.
+        let e = Event {
+            id: 1,
+            at: String::new(),
+            actor: "S".into(),
+            action: "score".into(),
+            target: "R-1/x".into(),
+            before: None,
+            after: Some(text),
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        assert_eq!(
+            merge_one(&e, None).map(|m| m.after),
+            Ok(Some("null".into()))
+        );
     }
 
     #[test]

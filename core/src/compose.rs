@@ -734,6 +734,19 @@ pub fn minutes(input: &MinutesInput) -> Document {
             .filter(|x| x.session_id == session.id)
             .collect()
     };
+    // Each dossier's snapshot (the first, as a search would find it) and
+    // its decision as this session left it (the last up to it), found once.
+    let mut frozen_of: HashMap<&str, &crate::snapshot::Snapshot> = HashMap::new();
+    for x in &frozen {
+        frozen_of.entry(x.reference.as_str()).or_insert(*x);
+    }
+    let decision_at: HashMap<&str, &DecisionRow> = c
+        .data
+        .decisions
+        .iter()
+        .filter(|d| d.session_id <= session.id)
+        .map(|d| (d.reference.as_str(), d))
+        .collect();
     let conflicts: Vec<(String, String, String)> = if frozen.is_empty() {
         c.data
             .conflicts
@@ -828,12 +841,8 @@ pub fn minutes(input: &MinutesInput) -> Document {
             (a.rank.is_none(), a.rank, &a.reference).cmp(&(b.rank.is_none(), b.rank, &b.reference))
         });
         for x in order {
-            let decision = c
-                .data
-                .decisions
-                .iter()
-                .rev()
-                .find(|d| d.reference == x.reference && d.session_id <= session.id)
+            let decision = decision_at
+                .get(x.reference.as_str())
                 .map(|d| decision_label(&d.kind))
                 .unwrap_or_else(|| "—".into());
             let why = if x.verdict() == crate::eligibility::Verdict::Ineligible {
@@ -1112,7 +1121,11 @@ pub fn minutes(input: &MinutesInput) -> Document {
             t.push_str(&format!(" Motifs : {}", reasons.join(" ")));
         }
         // Who withdrew for this dossier, and who recorded its decision.
-        for (_, member) in c.conflicts.iter().filter(|(r, _)| *r == x.reference) {
+        for (_, member) in c
+            .conflicts
+            .range((x.reference.clone(), String::new())..)
+            .take_while(|(r, _)| *r == x.reference)
+        {
             t.push_str(&format!(
                 " {member} s'est déporté·e pour ce dossier ; décision enregistrée par {}.",
                 x.by
@@ -1131,9 +1144,8 @@ pub fn minutes(input: &MinutesInput) -> Document {
                 .get(&x.reference)
                 .map(|o| o.justification.clone())
         } else {
-            frozen
-                .iter()
-                .find(|f| f.reference == x.reference)
+            frozen_of
+                .get(x.reference.as_str())
                 .and_then(|f| f.eligibility.override_.as_ref())
                 .map(|o| o.justification.clone())
         };
