@@ -690,6 +690,24 @@ fn an_edited_decision_is_named() {
 }
 
 #[test]
+fn an_edited_frozen_basis_is_named_in_one_line_by_its_fingerprints() {
+    let (_dir, db) = built_and_edited(
+        "UPDATE decision_snapshots SET snapshot = replace(snapshot, '\"non_retenu\"', '\"retenu\"')
+         WHERE reference = 'PDNP06-2025-004'",
+        [],
+    );
+    let r = verify_record(&db, None).expect("verify");
+    let [line] = &r.differences[..] else {
+        panic!("one difference expected: {:?}", r.differences);
+    };
+    let prefix = "base figée de PDNP06-2025-004 à la clôture de la séance n° 1 : empreinte ";
+    assert!(line.starts_with(prefix), "{line}");
+    assert!(line.contains(" dans la base, empreinte "), "{line}");
+    assert!(line.ends_with(" selon le journal"), "{line}");
+    assert!(line.len() < 300, "one line, not the snapshot's JSON: {line}");
+}
+
+#[test]
 fn an_edited_withdrawal_is_named() {
     let dir = tempfile::tempdir().expect("temp");
     let db = build_withdrawn(dir.path());

@@ -332,11 +332,14 @@ pub fn chair_key(fingerprint: &str) -> (String, String) {
 pub const CALL: &str = "texte de l'appel (appel.json)";
 pub const TEMPLATES: &str = "modèles de courriers de l'appel";
 
-/// The basis a decision was frozen with at the close (its JSON, canonical).
+/// The basis a decision was frozen with at the close, by the fingerprint
+/// of its canonical JSON (as the call's text is): a difference reads as
+/// one line, not two kilobytes of JSON, and the check holds 64 characters
+/// per dossier instead of its whole snapshot, twice.
 pub fn frozen(session: i64, reference: &str, snapshot: &str) -> (String, String) {
     (
         format!("base figée de {reference} à la clôture de la séance n° {session}"),
-        snapshot.to_string(),
+        format!("empreinte {}", crate::sha256_hex(snapshot.as_bytes())),
     )
 }
 
@@ -525,7 +528,8 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     let mut requests: BTreeMap<i64, (String, String, String, i64)> = BTreeMap::new();
     // Dossiers `jury anonymise` rewrote: the hash their new text gives.
     let mut anonymised: BTreeMap<String, String> = BTreeMap::new();
-    let mut snapshots: BTreeMap<(i64, String), String> = BTreeMap::new();
+    // Each frozen basis as it is compared: by its fingerprint, not its text.
+    let mut snapshots: BTreeMap<(i64, String), (String, String)> = BTreeMap::new();
     let mut call: Option<String> = None;
     let mut templates: Option<String> = None;
     let mut member_keys: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
@@ -784,17 +788,18 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
                 if let Some(s) = session_id(&e.target).and_then(|id| sessions.get_mut(&id)) {
                     s.closed = Some((e.actor.clone(), e.at.chars().take(10).collect()));
                 }
-                let frozen = e
+                let raw = e
                     .after
                     .as_deref()
                     .and_then(|t| serde_json::from_str::<Frozen>(t).ok().map(|f| f.snapshots));
-                for snap in frozen.into_iter().flatten() {
+                for snap in raw.into_iter().flatten() {
                     if let Ok(SnapshotKey {
                         session_id,
                         reference,
                     }) = serde_json::from_str(snap.get())
                     {
-                        snapshots.insert((session_id, reference), canonical(snap.get()));
+                        let basis = frozen(session_id, &reference, &canonical(snap.get()));
+                        snapshots.insert((session_id, reference), basis);
                     }
                 }
             }
@@ -1039,8 +1044,8 @@ pub fn replay(events: &[Event], members: &[(String, String)]) -> Projection {
     if let Some(h) = &templates {
         put(text(TEMPLATES, h));
     }
-    for ((sid, reference), snap) in &snapshots {
-        put(frozen(*sid, reference, snap));
+    for basis in snapshots.into_values() {
+        put(basis);
     }
     for (reference, hash) in &dossiers {
         let rewritten = anonymised.get(reference).filter(|h| *h != hash);
@@ -1160,17 +1165,19 @@ mod tests {
             .filter(|(k, _)| k.starts_with("base figée"))
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
+        // Compared by the fingerprint of that canonical text.
+        let print = |text: &str| format!("empreinte {}", crate::sha256_hex(text.as_bytes()));
+        let (a, b) = (
+            print(
+                r#"{"session_id":2,"reference":"A","grid":{"basis":"mean","scale_max":5.0},"total":3.25}"#,
+            ),
+            print(r#"{"session_id":2,"reference":"B","scores":[],"rank":null}"#),
+        );
         assert_eq!(
             frozen,
             [
-                (
-                    "base figée de A à la clôture de la séance n° 2",
-                    r#"{"session_id":2,"reference":"A","grid":{"basis":"mean","scale_max":5.0},"total":3.25}"#
-                ),
-                (
-                    "base figée de B à la clôture de la séance n° 2",
-                    r#"{"session_id":2,"reference":"B","scores":[],"rank":null}"#
-                ),
+                ("base figée de A à la clôture de la séance n° 2", a.as_str()),
+                ("base figée de B à la clôture de la séance n° 2", b.as_str()),
             ]
         );
         // A payload that does not read freezes nothing.
