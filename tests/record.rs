@@ -704,7 +704,10 @@ fn an_edited_frozen_basis_is_named_in_one_line_by_its_fingerprints() {
     assert!(line.starts_with(prefix), "{line}");
     assert!(line.contains(" dans la base, empreinte "), "{line}");
     assert!(line.ends_with(" selon le journal"), "{line}");
-    assert!(line.len() < 300, "one line, not the snapshot's JSON: {line}");
+    assert!(
+        line.len() < 300,
+        "one line, not the snapshot's JSON: {line}"
+    );
 }
 
 #[test]
