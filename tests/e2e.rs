@@ -401,3 +401,49 @@ fn a_bundle_opened_shows_the_chair_keys_fingerprint() {
     app.send("q");
     assert!(app.wait_exit().success());
 }
+
+/// A reopening shows the database's dossiers at once and reads the call
+/// folder beside the app (issue 15): a file arrived late and a malformed
+/// one, added while Jury was closed, are taken in without a key pressed,
+/// the report shown over the list as at any opening.
+#[test]
+fn files_added_while_closed_are_taken_in_after_the_first_frame() {
+    let mut env = Env::new();
+    env.call = env.dir.path().join("call");
+    copy_dir(Path::new(CALL), &env.call);
+    let mut app = env.jury(Some(NADIA));
+    app.wait_for(LIST_READY);
+    app.send("q");
+    assert!(app.wait_exit().success());
+
+    let first = std::fs::read_to_string(env.call.join(format!("dossiers/{FIRST}.json")))
+        .expect("read a dossier");
+    let late = first.replace(FIRST, "PDNP06-2025-099");
+    assert_ne!(late, first, "the copy has its own reference");
+    std::fs::write(env.call.join("dossiers/PDNP06-2025-099.json"), late).expect("write");
+    std::fs::write(
+        env.call.join("dossiers/ZZ-bad.json"),
+        "{\n  \"format\": \"jury-dossier/1\",\n  \"reference\": 12,\n}",
+    )
+    .expect("write the bad dossier");
+
+    let mut app = env.jury(Some(NADIA));
+    let screen = app.wait_for("dossiers/ZZ-bad.json:3:18:");
+    assert!(screen.contains("Rapport d'import"), "{screen}");
+    app.send("\r");
+    let screen = app.wait_gone("Rapport d'import");
+    assert!(
+        screen.contains("Dossiers (29/29)"),
+        "the late one is listed:\n{screen}"
+    );
+    assert!(
+        list_row(&screen, "PDNP06-2025-099").is_some(),
+        "list:\n{screen}"
+    );
+    assert!(
+        screen.contains("1 dossier(s) arrivé(s)"),
+        "the status says it came:\n{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit().success());
+}

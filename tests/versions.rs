@@ -177,7 +177,7 @@ fn a_file_changed_after_import_is_accepted_as_a_new_version() {
     v["structure"]["address"]["city"] = "Antibes".into();
     std::fs::write(&file, serde_json::to_string_pretty(&v).expect("json")).expect("write");
 
-    let app = jury::tui::App::open(jury::tui::Options {
+    let mut app = jury::tui::App::open(jury::tui::Options {
         call_dir: call.clone(),
         db: Some(db.clone()),
         reviewer: Some(CHAIR.into()),
@@ -187,6 +187,12 @@ fn a_file_changed_after_import_is_accepted_as_a_new_version() {
         letters_dir: Some(keep.path().join("courriers")),
     })
     .expect("reopen");
+    // The list first, from the database; the file's change once the
+    // folder, read beside the app, is taken in.
+    assert!(app.reading_folder());
+    assert_eq!(app.state.mode, Mode::Normal);
+    assert!(app.state.batch.pending_files.is_empty());
+    app.settle();
     let term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("term");
     let mut s = Session {
         app,

@@ -44,10 +44,7 @@ impl CallFolder {
         &self,
         store: &mut crate::store::Store,
     ) -> Result<crate::store::SyncReport, crate::store::StoreError> {
-        store.sync_call(&self.call)?;
-        store.sync_templates(&self.templates)?;
-        let path = std::fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
-        store.set_meta(crate::store::CALL_DIR_KEY, &path.display().to_string())?;
+        sync_head(store, &self.dir, &self.call, &self.templates)?;
         let mut report = store.sync_dossiers(&self.dossiers)?;
         report.unchanged += self.known;
         store.remember_files(&self.files)?;
@@ -66,6 +63,21 @@ impl CallFolder {
             .filter(|d| d.severity == Severity::Error)
             .count()
     }
+}
+
+/// Brings the call, its letter templates and where its folder is into
+/// the database: what an opening needs before its first frame (the
+/// dossier files come after, see `tui::App`).
+pub fn sync_head(
+    store: &mut crate::store::Store,
+    dir: &Path,
+    call: &Call,
+    templates: &std::collections::BTreeMap<String, String>,
+) -> Result<(), crate::store::StoreError> {
+    store.sync_call(call)?;
+    store.sync_templates(templates)?;
+    let path = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    store.set_meta(crate::store::CALL_DIR_KEY, &path.display().to_string())
 }
 
 /// Reads `appel.json` only; its errors make the folder unusable.

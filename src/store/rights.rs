@@ -50,6 +50,13 @@ fn blank_snapshot(text: &str) -> String {
 impl Store {
     /// True while some dossier still holds what `anonymise` erases: once
     /// every one is anonymised the retention notice has nothing left to ask.
+    /// The database holds at least one dossier: the call was imported.
+    pub fn holds_dossiers(&self) -> Result<bool, StoreError> {
+        self.conn
+            .query_row("SELECT EXISTS(SELECT 1 FROM dossiers)", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
     pub fn holds_personal_data(&self) -> Result<bool, StoreError> {
         self.conn
             .query_row(

@@ -95,7 +95,14 @@ pub struct App {
     opener: Opener,
     /// Letters being produced, one batch per loop turn so the screen shows progress.
     job: Option<LetterJob>,
+    /// The call folder being read beside the app, on a reopening: what it
+    /// brings (a file arrived late, one changed, one that has problems)
+    /// is taken in once read (see [`App::poll_folder`]).
+    folder: Option<FolderCheck>,
 }
+
+/// The reading of the call folder's dossier files started at a reopening.
+type FolderCheck = std::sync::mpsc::Receiver<Result<import::CallFolder, StoreError>>;
 
 struct LetterJob {
     /// One per lot of the call (one for a call without lots).
@@ -162,6 +169,25 @@ fn source(row: crate::store::StoredDossier) -> Result<Source, String> {
     })
 }
 
+/// Starts reading the call folder's dossier files on a thread of its own,
+/// skipping those the database holds as they are (see
+/// `io::import::read_folder_known`).
+fn read_folder_beside(
+    reader: crate::store::FolderReader,
+    dir: PathBuf,
+    call: jury_core::call::Call,
+) -> FolderCheck {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let read = reader
+            .known_files()
+            .map(|known| import::read_folder_known(&dir, call, &known));
+        // The app gone (quit meanwhile), nobody waits for it.
+        let _ = tx.send(read);
+    });
+    rx
+}
+
 /// Where the TUI writes letters: a visible folder, `~/Documents/Jury/<call>`.
 pub fn letters_dir(call_id: &str) -> PathBuf {
     dirs::document_dir()
@@ -197,29 +223,38 @@ impl App {
             return Err(StartError::Store(StoreError::NotEncrypted(db)));
         }
         let mut store = Store::open_with(&db, key.as_ref()).map_err(StartError::Store)?;
-        // The files the database holds as they are need no parsing again.
-        let known = store.known_files().map_err(StartError::Store)?;
-        let folder = import::read_folder_known(&opts.call_dir, call, &known);
-        drop(known);
-        let sync = folder.import_into(&mut store).map_err(StartError::Store)?;
-        // The files' copies are in the database now: gone before it is
-        // loaded, so only one copy of the dossiers is ever alive.
-        let crate::io::import::CallFolder {
-            call,
-            templates,
-            diags,
-            dossiers,
-            files: records,
-            ..
-        } = folder;
-        let taken_in = dossiers.len();
-        drop((dossiers, records));
-        if taken_in > 0 {
-            give_back_freed_memory();
-        }
-        let mut report = diags;
-        report.extend(sync.changed);
-        let pending_files = sync.pending;
+        // A reopening shows what the database holds at once and reads the
+        // folder's dossier files beside it (at 100 000 dossiers, looking
+        // at every file took 1,7 s before the first frame); a first
+        // opening has nothing to show before the import.
+        let reopening = store.holds_dossiers().map_err(StartError::Store)?;
+        let (call, templates, report, pending_files) = if reopening {
+            let (templates, _) = crate::io::files::read_overrides(&opts.call_dir);
+            import::sync_head(&mut store, &opts.call_dir, &call, &templates)
+                .map_err(StartError::Store)?;
+            (call, templates, Vec::new(), Vec::new())
+        } else {
+            let folder = import::read_folder_known(&opts.call_dir, call, &Default::default());
+            let sync = folder.import_into(&mut store).map_err(StartError::Store)?;
+            // The files' copies are in the database now: gone before it
+            // is loaded, so only one copy of the dossiers is ever alive.
+            let crate::io::import::CallFolder {
+                call,
+                templates,
+                diags,
+                dossiers,
+                files: records,
+                ..
+            } = folder;
+            let taken_in = dossiers.len();
+            drop((dossiers, records));
+            if taken_in > 0 {
+                give_back_freed_memory();
+            }
+            let mut report = diags;
+            report.extend(sync.changed);
+            (call, templates, report, sync.pending)
+        };
         let stale = store.stale_scores().map_err(StartError::Store)?;
         let requests = store.piece_requests().map_err(StartError::Store)?;
         // Entries kept by the last opening under the same call and
@@ -309,11 +344,19 @@ impl App {
         store.remember_facts(&fingerprint, facts).ok();
         state.letters_view.convocations = convocations;
         let created = store.created();
+        let folder = reopening.then(|| {
+            read_folder_beside(
+                store.folder_reader(),
+                opts.call_dir.clone(),
+                state.batch.whole.clone(),
+            )
+        });
         let mut app = App {
             state,
             store,
             opener: Box::new(open::with_system_viewer),
             job: None,
+            folder,
         };
         // A mistyped --db or a moved file must not pass for an empty call.
         if created {
@@ -666,9 +709,11 @@ impl App {
                 // Only the dossiers whose stored text or version is not the
                 // entry's are parsed: a correction brings one dossier back,
                 // not 100 000 whole (a gigabyte of trees).
+                // A dossier the state does not hold yet (a file arrived
+                // late) is brought in whole.
                 let state = &self.state;
                 let differs = |row: &crate::store::StoredDossier| {
-                    state.entry_index(&row.reference).is_some_and(|i| {
+                    state.entry_index(&row.reference).is_none_or(|i| {
                         let e = &state.batch.entries[i];
                         e.version != row.version || e.dossier.text() != row.content
                     })
@@ -845,6 +890,65 @@ impl App {
         while self.step_job() {}
     }
 
+    /// The call folder is still being read beside the app.
+    pub fn reading_folder(&self) -> bool {
+        self.folder.is_some()
+    }
+
+    /// Takes in what the folder's reading found, if it is done: true when
+    /// something was taken in (the screen is to be drawn again).
+    pub fn poll_folder(&mut self) -> bool {
+        let Some(check) = &self.folder else {
+            return false;
+        };
+        let read = match check.try_recv() {
+            Ok(read) => Some(read),
+            Err(std::sync::mpsc::TryRecvError::Empty) => return false,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+        };
+        self.folder = None;
+        self.take_in_folder(read);
+        true
+    }
+
+    /// Waits for the folder's reading and takes it in: what an opening
+    /// did before the reading went beside the app (tests, the bench).
+    pub fn settle(&mut self) {
+        if let Some(check) = self.folder.take() {
+            let read = check.recv().ok();
+            self.take_in_folder(read);
+        }
+    }
+
+    /// The folder's dossier files into the database, then into the state;
+    /// None when the reading thread died without a word.
+    fn take_in_folder(&mut self, read: Option<Result<import::CallFolder, StoreError>>) {
+        let lang = self.state.env.lang;
+        let folder = match read {
+            Some(Ok(folder)) => folder,
+            Some(Err(e)) => return self.send(Outcome::FolderUnread(e.message(lang))),
+            None => {
+                let why = lang.t("lecture interrompue", "reading interrupted");
+                return self.send(Outcome::FolderUnread(why.into()));
+            }
+        };
+        let sync = match folder.import_into(&mut self.store) {
+            Ok(sync) => sync,
+            Err(e) => return self.send(Outcome::FolderUnread(e.message(lang))),
+        };
+        if sync.added > 0 {
+            let fresh = self.reload_with(true);
+            self.send(fresh);
+        }
+        let mut report = folder.diags;
+        report.extend(sync.changed);
+        self.send(Outcome::FolderRead {
+            report,
+            pending: sync.pending,
+            added: sync.added,
+        });
+    }
+
     pub fn draw<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> Result<(), B::Error> {
         let mut info = FrameInfo::default();
         terminal.draw(|f| info = ui::render(f, &self.state))?;
@@ -872,6 +976,10 @@ pub const ENDING_SIGNALS: [i32; 4] = [
 
 /// How long the loop waits for a key before looking at the signal flag.
 const SIGNAL_POLL: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// How long it waits while the call folder is read beside the app: what
+/// the reading brings shows within a frame or two of its end.
+const FOLDER_POLL: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// Set by the signal handlers to the signal's number (0: none). The handler
 /// only stores it: the terminal work happens in the loop.
@@ -988,14 +1096,28 @@ where
                 None => continue,
             }
         } else {
-            // Wait for a key, looking at the signal flag in between.
-            loop {
-                if let Some(e) = events(SIGNAL_POLL)? {
-                    break e;
+            // Wait for a key, looking at the signal flag and at the
+            // folder's reading in between; what the reading brought is
+            // drawn at once.
+            let wait = if app.reading_folder() {
+                FOLDER_POLL
+            } else {
+                SIGNAL_POLL
+            };
+            let next = loop {
+                if let Some(e) = events(wait)? {
+                    break Some(e);
                 }
                 if let Some(sig) = received(signal) {
                     return Ok(Some(sig));
                 }
+                if app.poll_folder() {
+                    break None;
+                }
+            };
+            match next {
+                Some(e) => e,
+                None => continue,
             }
         };
         match next {

@@ -274,7 +274,7 @@ pub struct Batch {
     pub entries: Vec<Entry>,
     /// The entries' searchable fields, folded, in the entries' order.
     pub search: Index,
-    /// Reference → index into `entries` (entries never change after start).
+    /// Reference → index into `entries` (entries are only added, at the end).
     index: HashMap<String, usize>,
     /// Every member's scores: (reference, member, criterion) → score.
     pub scores: BTreeMap<(String, String, String), Score>,
@@ -861,6 +861,15 @@ impl State {
         let wanted = jury_core::completion::Wanted::new(&self.batch.call, &self.batch.templates);
         for (d, version) in dossiers {
             let Some(&i) = self.batch.index.get(&d.reference) else {
+                // A file that arrived late: a new entry, at the end (the
+                // view sorts).
+                let entry = Entry::new(&self.batch.call, &wanted, d, None, version);
+                self.take_territory(entry.dossier.territory.as_deref());
+                self.batch.search.push(&entry.haystack());
+                let i = self.batch.entries.len();
+                self.batch.index.insert(entry.dossier.reference.clone(), i);
+                self.batch.entries.push(entry);
+                changed = true;
                 continue;
             };
             let entry = &self.batch.entries[i];
@@ -873,6 +882,23 @@ impl State {
         if changed {
             self.dossiers.progress_cache.clear();
             self.refresh_view();
+        }
+    }
+
+    /// A new dossier's territory into the zone filter's sorted list, the
+    /// zone being filtered on kept.
+    fn take_territory(&mut self, territory: Option<&str>) {
+        let Some(t) = territory else {
+            return;
+        };
+        let known = &mut self.batch.territories;
+        if let Err(at) = known.binary_search_by(|k| k.as_str().cmp(t)) {
+            known.insert(at, t.to_string());
+            if let ListFilter::Zone(z) = &mut self.dossiers.list_filter
+                && *z >= at
+            {
+                *z += 1;
+            }
         }
     }
 

@@ -43,6 +43,16 @@ pub enum Outcome {
     NotWritten(String),
     /// What the database holds after a write.
     Reloaded(Box<Reload>),
+    /// The call folder, read beside the app at a reopening, is taken in:
+    /// its problems and the dossiers changed under their reference (the
+    /// files' versions waiting to be accepted), and how many came in.
+    FolderRead {
+        report: Vec<Diag>,
+        pending: Vec<jury_core::dossier::Dossier>,
+        added: usize,
+    },
+    /// The call folder could not be read or taken in: why.
+    FolderUnread(String),
     /// A dossier's audit trail, read.
     History {
         reference: String,
@@ -173,6 +183,33 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
             if let Some(reference) = s.committee_view.offer_promotion.take() {
                 crate::app::update::committee::promotion_form(s, Some(&reference));
             }
+        }
+        Outcome::FolderRead {
+            report,
+            pending,
+            added,
+        } => {
+            s.batch.pending_files = pending
+                .into_iter()
+                .map(|d| (d.reference.clone(), d))
+                .collect();
+            if added > 0 {
+                s.set_status(format!("{added} {}", lang.tr(text::ARRIVED)));
+            }
+            if !report.is_empty() {
+                let problems = report.len();
+                s.batch.report = report;
+                // Over the list or « Qui note ? », as at any opening; over
+                // a form or a search the user is in, only said.
+                if matches!(s.mode, Mode::Normal | Mode::AskReviewer) {
+                    s.mode = Mode::Report { scroll: 0 };
+                } else {
+                    s.set_error(format!("{problems} {}", lang.tr(text::FOLDER_PROBLEMS)));
+                }
+            }
+        }
+        Outcome::FolderUnread(why) => {
+            s.set_error(format!("{} {why}", lang.tr(text::FOLDER_UNREAD)));
         }
         Outcome::History { reference, lines } => {
             s.mode = Mode::History {
@@ -419,6 +456,18 @@ mod text {
     );
 
     pub const NOT_SAVED: Tr = Tr::new("Non enregistré :", "Not saved:");
+    pub const ARRIVED: Tr = Tr::new(
+        "dossier(s) arrivé(s) dans le dossier d'appel depuis la dernière ouverture.",
+        "dossier(s) arrived in the call folder since the last opening.",
+    );
+    pub const FOLDER_PROBLEMS: Tr = Tr::new(
+        "problème(s) dans les fichiers du dossier d'appel : le rapport s'affiche à la prochaine ouverture (ou « jury check »).",
+        "problem(s) in the call folder's files: the report shows at the next opening (or « jury check »).",
+    );
+    pub const FOLDER_UNREAD: Tr = Tr::new(
+        "Fichiers du dossier d'appel non relus (les dossiers affichés sont ceux de la base) :",
+        "Call folder's files not read again (the dossiers shown are the database's):",
+    );
     pub const ASSIGNED: Tr = Tr::new("Rapporteur·e désigné·e :", "Rapporteur assigned:");
     pub const UNASSIGNED: Tr = Tr::new("Attribution retirée :", "Assignment removed:");
     pub const PAIRS_ADDED: Tr = Tr::new(
