@@ -405,6 +405,57 @@ fn has_event(conn: &rusqlite::Connection, action: &str) -> rusqlite::Result<bool
     )
 }
 
+/// `meta` keys saying the call's event and its members' (`CALL_RECORDED`),
+/// or the letter templates' event (`TEMPLATES_RECORDED`), were found or
+/// written: the log is not searched for them again at every opening.
+/// Not part of the record; `jury verify` reads the log itself.
+const CALL_RECORDED: &str = "recorded:call";
+const TEMPLATES_RECORDED: &str = "recorded:templates";
+
+fn meta_is_set(conn: &rusqlite::Connection, key: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM meta WHERE key = ?1)",
+        [key],
+        |r| r.get(0),
+    )
+}
+
+fn set_meta_flag(conn: &rusqlite::Connection, key: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, '1') ON CONFLICT (key) DO NOTHING",
+        [key],
+    )
+    .map(|_| ())
+}
+
+/// Every member the call names is in the database with the role it gives.
+fn members_as_called(conn: &rusqlite::Connection, call: &Call) -> rusqlite::Result<bool> {
+    for m in &call.members {
+        let role: Option<String> = conn
+            .query_row("SELECT role FROM members WHERE name = ?1", [&m.name], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if role.as_deref() != Some(m.role.id()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The letter templates as stored, by decision id.
+fn stored_templates(
+    conn: &rusqlite::Connection,
+) -> rusqlite::Result<std::collections::BTreeMap<String, String>> {
+    let mut stmt = conn.prepare("SELECT key, value FROM meta WHERE key LIKE 'lettre:%'")?;
+    let rows = stmt.query_map([], |r| {
+        let key: String = r.get(0)?;
+        let id = key.strip_prefix("lettre:").unwrap_or(&key).to_string();
+        Ok((id, r.get(1)?))
+    })?;
+    rows.collect()
+}
+
 /// The fingerprint of the call's letter templates as stored (None: none).
 pub(crate) fn templates_fingerprint(
     conn: &rusqlite::Connection,
@@ -678,6 +729,10 @@ impl Store {
     }
 
     pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        // Unchanged, not written: an opening commits nothing it need not.
+        if self.meta(key)?.as_deref() == Some(value) {
+            return Ok(());
+        }
         self.conn
             .execute(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2)
@@ -706,6 +761,15 @@ impl Store {
                     r.get(0)
                 })
                 .optional()?;
+            // The same text, its event and its members' found once: nothing
+            // to write (the searches of the whole log below, at every
+            // opening, were most of a reopening's own writes).
+            if before.as_deref() == Some(&text)
+                && meta_is_set(tx, CALL_RECORDED)?
+                && members_as_called(tx, call)?
+            {
+                return Ok(());
+            }
             // The call (its grid, weights, members) is part of the record: a
             // changed appel.json is an event, with the texts' fingerprints. A
             // database from before these events records the call as found.
@@ -758,6 +822,7 @@ impl Store {
                 let role = serde_json::json!({ "role": role }).to_string();
                 audit(tx, "registre", "member.add", &name, None, Some(&role))?;
             }
+            set_meta_flag(tx, CALL_RECORDED)?;
             Ok(())
         })
     }
@@ -769,6 +834,12 @@ impl Store {
         templates: &std::collections::BTreeMap<String, String>,
     ) -> Result<(), StoreError> {
         self.write(|tx| {
+            // The same templates, their event found once: nothing to write.
+            if stored_templates(tx)? == *templates
+                && (templates.is_empty() || meta_is_set(tx, TEMPLATES_RECORDED)?)
+            {
+                return Ok(());
+            }
             let before = templates_fingerprint(tx)?;
             tx.execute("DELETE FROM meta WHERE key LIKE 'lettre:%'", [])?;
             for (id, text) in templates {
@@ -788,6 +859,9 @@ impl Store {
                     before.as_deref(),
                     after.as_deref(),
                 )?;
+            }
+            if after.is_some() {
+                set_meta_flag(tx, TEMPLATES_RECORDED)?;
             }
             Ok(())
         })
@@ -934,29 +1008,54 @@ impl Store {
         &self,
         fingerprint: Option<&str>,
     ) -> Result<Vec<StoredDossier>, StoreError> {
+        self.with_stored_dossiers(fingerprint, |rows| rows.collect())?
+    }
+
+    /// `f` over every dossier's row as [`stored_dossiers`] gives them, in
+    /// reference order, each read from the database as `f` takes it: an
+    /// opening parses the rows read while it reads the next ones.
+    ///
+    /// [`stored_dossiers`]: Store::stored_dossiers
+    pub fn with_stored_dossiers<R>(
+        &self,
+        fingerprint: Option<&str>,
+        f: impl FnOnce(&mut dyn Iterator<Item = Result<StoredDossier, StoreError>>) -> R,
+    ) -> Result<R, StoreError> {
         let current =
             fingerprint.is_some() && self.meta(facts::FINGERPRINT_KEY)?.as_deref() == fingerprint;
-        // Without kept facts to read, no join: producing letters and
-        // bundles reads every row and needs none of them.
-        let sql = if current {
-            "SELECT d.reference, d.content, d.version, f.facts
-             FROM dossiers d LEFT JOIN entry_facts f ON f.reference = d.reference
-             ORDER BY d.reference"
+        // The facts read whole first and matched here: a join walked their
+        // index once per dossier, a third of the reading at 100 000.
+        // Without kept facts to read, none: producing letters and bundles
+        // reads every row and needs none of them.
+        let mut facts: std::collections::HashMap<String, String> = if current {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT reference, facts FROM entry_facts")
+                .map_err(|e| self.err(e))?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(|e| self.err(e))?
+                .collect::<Result<_, _>>()
+                .map_err(|e| self.err(e))?
         } else {
-            "SELECT reference, content, version, NULL FROM dossiers ORDER BY reference"
+            std::collections::HashMap::new()
         };
-        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
-        stmt.query_map([], |r| {
-            Ok(StoredDossier {
-                reference: r.get(0)?,
-                content: r.get(1)?,
-                version: r.get(2)?,
-                facts: r.get(3)?,
+        let mut stmt = self
+            .conn
+            .prepare("SELECT reference, content, version FROM dossiers ORDER BY reference")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let reference: String = r.get(0)?;
+                Ok(StoredDossier {
+                    facts: facts.remove(&reference),
+                    reference,
+                    content: r.get(1)?,
+                    version: r.get(2)?,
+                })
             })
-        })
-        .map_err(|e| self.err(e))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| self.err(e))
+            .map_err(|e| self.err(e))?;
+        let mut rows = rows.map(|row| row.map_err(|e| self.err(e)));
+        Ok(f(&mut rows))
     }
 
     /// A stored dossier whose reference or reception time cannot be read.

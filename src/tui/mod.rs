@@ -147,6 +147,13 @@ fn build() -> String {
     )
 }
 
+/// Why a stored dossier stopped an opening: the database failed while
+/// reading it, or its row cannot be read (its reference).
+enum Unread {
+    Store(StoreError),
+    Dossier(String),
+}
+
 /// A stored dossier as the state takes it: the entry the last opening
 /// kept, when there is one and it reads, else the dossier parsed. Its text
 /// is the row's either way. Err(reference) when the row cannot be read.
@@ -261,14 +268,6 @@ impl App {
         // templates are not made again (see `store/facts.rs`); those made
         // here are kept for the next.
         let fingerprint = State::facts_fingerprint(&build(), &call, &templates);
-        let stored = store
-            .stored_dossiers(Some(&fingerprint))
-            .map_err(StartError::Store)?;
-        let fresh: Vec<String> = stored
-            .iter()
-            .filter(|r| r.facts.is_none())
-            .map(|r| r.reference.clone())
-            .collect();
         let scores = store.load_scores().map_err(StartError::Store)?;
         let hint = store.meta("last_reviewer").map_err(StartError::Store)?;
         let committee = store.load_committee().map_err(StartError::Store)?;
@@ -303,37 +302,53 @@ impl App {
             _ => hint,
         };
         let personal_data = store.holds_personal_data().map_err(StartError::Store)?;
-        // Each stored dossier parsed as its entry is made (see `new_with`);
-        // one that cannot be read stops the opening.
-        let mut state = State::new_with(
-            Init {
-                lang: opts.lang,
-                color: opts.color,
-                call,
-                call_dir: Some(opts.call_dir.clone()),
-                db_path: db.display().to_string(),
-                keymap,
-                dossiers: Vec::new(),
-                scores,
-                reviewer,
-                reviewer_hint: hint,
-                report,
-                committee,
-                templates,
-                letters,
-                letters_dir,
-                today: today(),
-                // Each stored row comes with its version (see `source`).
-                versions: Default::default(),
-                stale,
-                pending_files,
-                requests,
-                personal_data,
-            },
-            stored,
-            source,
-        )
-        .map_err(|reference| StartError::Store(store.unreadable(&reference)))?;
+        let init = Init {
+            lang: opts.lang,
+            color: opts.color,
+            call,
+            call_dir: Some(opts.call_dir.clone()),
+            db_path: db.display().to_string(),
+            keymap,
+            dossiers: Vec::new(),
+            scores,
+            reviewer,
+            reviewer_hint: hint,
+            report,
+            committee,
+            templates,
+            letters,
+            letters_dir,
+            today: today(),
+            // Each stored row comes with its version (see `source`).
+            versions: Default::default(),
+            stale,
+            pending_files,
+            requests,
+            personal_data,
+        };
+        // Each stored dossier parsed as its entry is made, while the next
+        // are read (see `new_with`); one that cannot be read stops the
+        // opening. Those without kept facts are remembered below.
+        let mut fresh: Vec<String> = Vec::new();
+        let made = store
+            .with_stored_dossiers(Some(&fingerprint), |rows| {
+                let rows = rows.inspect(|row| {
+                    if let Ok(row) = row
+                        && row.facts.is_none()
+                    {
+                        fresh.push(row.reference.clone());
+                    }
+                });
+                State::new_with(init, rows, |row| match row {
+                    Ok(row) => source(row).map_err(Unread::Dossier),
+                    Err(e) => Err(Unread::Store(e)),
+                })
+            })
+            .map_err(StartError::Store)?;
+        let mut state = made.map_err(|unread| match unread {
+            Unread::Store(e) => StartError::Store(e),
+            Unread::Dossier(reference) => StartError::Store(store.unreadable(&reference)),
+        })?;
         // A cache: when it cannot be written (a full disk), the next
         // opening makes the entries again, and nothing is lost.
         let made = fresh.iter().filter_map(|r| state.entry_index(r));

@@ -154,8 +154,9 @@ pub struct DossiersView {
     /// First list row on screen, and how many rows the list shows.
     pub list_offset: usize,
     pub list_rows: u16,
-    /// The reviewer's progress per dossier, rebuilt by `recompute`.
-    pub(super) progress_cache: HashMap<String, Progress>,
+    /// The reviewer's progress per dossier, by entry, rebuilt by
+    /// `recompute` (empty until then).
+    pub(super) progress_cache: Vec<Progress>,
     pub(super) search: SearchSteps,
     /// The counts the list's title and the header show, and the width of
     /// the references' column (from the list without the search, so it
@@ -260,14 +261,22 @@ impl State {
 
     /// The active reviewer's own progress on a dossier (cached by `recompute`).
     pub fn progress(&self, reference: &str) -> Progress {
-        match self.dossiers.progress_cache.get(reference) {
+        let cached = self
+            .entry_index(reference)
+            .and_then(|i| self.dossiers.progress_cache.get(i));
+        match cached {
             Some(p) => *p,
             None => self.compute_progress(reference),
         }
     }
 
     pub(super) fn compute_progress(&self, reference: &str) -> Progress {
-        let e = grid::evaluate(self.grid(), &self.my_scores(reference));
+        self.progress_of(&self.my_scores(reference))
+    }
+
+    /// The progress `scores` (one dossier's, the reviewer's) make.
+    pub(super) fn progress_of(&self, scores: &Scores) -> Progress {
+        let e = grid::evaluate(self.grid(), scores);
         if e.complete() {
             Progress::Scored
         } else if e.scored > 0 {
@@ -285,10 +294,7 @@ impl State {
         }
         (0..self.batch.entries.len())
             .filter(|i| self.in_scope(*i))
-            .filter(|i| {
-                let r = &self.batch.entries[*i].dossier.reference;
-                self.dossiers.progress_cache.get(r) == Some(&Progress::Scored)
-            })
+            .filter(|i| self.dossiers.progress_cache.get(*i) == Some(&Progress::Scored))
             .count()
     }
 

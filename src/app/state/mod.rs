@@ -219,7 +219,7 @@ pub struct Status {
 
 /// Stored dossiers parsed per run on every core at opening (see
 /// [`State::new_with`]).
-const PARSE_RUN: usize = 8192;
+const PARSE_RUN: usize = 2048;
 
 /// Everything the screen shows, grouped by what it belongs to: the
 /// environment, the batch under examination, and one part per screen.
@@ -383,12 +383,15 @@ impl State {
     /// `parse` as its entry is made, a run of rows at a time on every core:
     /// the parsed trees are never alive together (they were most of the
     /// peak memory at 100 000 dossiers), and the parsing, most of the
-    /// opening, is shared out. The first row `parse` refuses stops it.
+    /// opening, is shared out. `rows` is taken on this thread (a database
+    /// cursor) while the run before is parsed beside it: reading and
+    /// parsing, each half of a reopening, overlap. The first row `parse`
+    /// refuses stops it.
     ///
     /// [`new`]: State::new
     pub fn new_with<T: Send, E: Send>(
         init: Init,
-        rows: Vec<T>,
+        rows: impl IntoIterator<Item = T>,
         parse: impl Fn(T) -> Result<Source, E> + Sync,
     ) -> Result<State, E> {
         let lang = init.lang;
@@ -411,7 +414,7 @@ impl State {
             let hay = entry.haystack();
             (entry, hay)
         };
-        let mut entries: Vec<Entry> = Vec::with_capacity(init.dossiers.len() + rows.len());
+        let mut entries: Vec<Entry> = Vec::with_capacity(init.dossiers.len());
         let mut search = Index::new(SEARCH_FIELDS);
         let mut take = |(entry, hay): (Entry, Haystack)| {
             search.push(&hay);
@@ -424,14 +427,28 @@ impl State {
         // Runs of rows, not all at once: each core's parsed trees are freed
         // before the next run (glibc's per-thread arenas keep what a thread
         // freed, so a single run at 100 000 had lifted the peak to 2,2 Go).
-        let mut rows = rows.into_iter().peekable();
-        while rows.peek().is_some() {
-            let run: Vec<T> = rows.by_ref().take(PARSE_RUN).collect();
-            let made = jury_core::par::map_owned(run, 2048, |row| parse(row).map(make));
-            for made in made {
-                take(made?);
+        // One run is parsed while the next is read.
+        let mut rows = rows.into_iter();
+        let (parse, make) = (&parse, &make);
+        std::thread::scope(|scope| {
+            let mut parsing = None;
+            loop {
+                let run: Vec<T> = rows.by_ref().take(PARSE_RUN).collect();
+                if let Some(parsed) = parsing.take() {
+                    let parsed: Vec<_> = std::thread::ScopedJoinHandle::join(parsed)
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    for made in parsed {
+                        take(made?);
+                    }
+                }
+                if run.is_empty() {
+                    return Ok(());
+                }
+                parsing = Some(scope.spawn(move || {
+                    jury_core::par::map_owned(run, PARSE_RUN / 2, |row| parse(row).map(make))
+                }));
             }
-        }
+        })?;
         let scores = score_map(init.scores);
         // Who scored last on this machine, offered when nobody is named.
         let input = match &init.reviewer {
@@ -510,7 +527,7 @@ impl State {
                 grid_target: GridTarget::Own,
                 list_offset: 0,
                 list_rows: 20,
-                progress_cache: HashMap::new(),
+                progress_cache: Vec::new(),
                 search: Default::default(),
                 counts: Default::default(),
                 ref_width: 10,
@@ -536,15 +553,14 @@ impl State {
             assignment_view: AssignmentView::default(),
             timetable_view: TimetableView::default(),
         };
-        let mut territories: Vec<String> = s
+        // Each territory once, not 100 000 names copied then sorted.
+        let territories: std::collections::BTreeSet<&str> = s
             .batch
             .entries
             .iter()
-            .filter_map(|e| e.dossier.territory.clone())
+            .filter_map(|e| e.dossier.territory.as_deref())
             .collect();
-        territories.sort();
-        territories.dedup();
-        s.batch.territories = territories;
+        s.batch.territories = territories.into_iter().map(str::to_string).collect();
         s.batch.records = init.committee;
         s.batch.committee.lot = lot;
         s.batch.committee.stage = jury_core::stage::Stage::current(
@@ -667,13 +683,20 @@ impl State {
             .filter_map(|(k, v)| v.value.map(|x| (k.clone(), x)))
             .collect();
         let dossiers: Vec<&Entry> = self.batch.entries.iter().collect();
+        // A dossier the reviewer gave no score has the progress of none:
+        // worked out once, not by looking up every criterion of 100 000.
+        let me = self.reviewer.as_deref();
+        let touched: std::collections::HashSet<&str> = scores
+            .keys()
+            .filter(|(_, member, _)| Some(member.as_str()) == me)
+            .map(|(reference, _, _)| reference.as_str())
+            .collect();
+        let blank = self.progress_of(&Default::default());
         let progress = dossiers
             .iter()
-            .map(|d| {
-                (
-                    d.reference().to_string(),
-                    self.compute_progress(d.reference()),
-                )
+            .map(|d| match touched.contains(d.reference()) {
+                true => self.compute_progress(d.reference()),
+                false => blank,
             })
             .collect();
         self.dossiers.progress_cache = progress;
@@ -758,7 +781,8 @@ impl State {
         let was = self
             .dossiers
             .progress_cache
-            .insert(reference.to_string(), progress);
+            .get_mut(i)
+            .map(|p| std::mem::replace(p, progress));
         // The header's counts move by this dossier's change alone.
         let scored = |p: Option<Progress>| p == Some(Progress::Scored);
         let step = match (scored(was), scored(Some(progress))) {
