@@ -846,6 +846,13 @@ fn open_both(dir: &Path, full: &mut Store, quick: &mut Store) -> usize {
     let all = read_folder(dir).expect("usable");
     let known = quick.known_files().expect("known files");
     let skipping = read_folder_known(dir, all.call.clone(), &known);
+    // Looked up file by file, as a reopening does beside the app: the same.
+    let one_by_one = quick.folder_reader().known().expect("reader");
+    let looked_up = read_folder_known(dir, all.call.clone(), &one_by_one);
+    assert_eq!(looked_up.diags, skipping.diags);
+    assert_eq!(looked_up.known, skipping.known);
+    assert_eq!(looked_up.dossiers, skipping.dossiers);
+    assert_eq!(looked_up.files, skipping.files);
     assert_eq!(skipping.diags, all.diags);
     assert_eq!(
         skipping.known + skipping.dossiers.len(),

@@ -2,7 +2,7 @@
 //! or one file holding an array). Good files are read even when others are
 //! bad; every problem is a positioned diagnostic.
 
-use crate::store::{FileDossier, FileRecord, FileStat, KnownFiles};
+use crate::store::{FileDossier, FileRecord, FileStat, Known, KnownFiles};
 use jsonc_parser::ast::Value as Ast;
 use jury_core::call::Call;
 use jury_core::dossier::{Card, Dossier, Piece};
@@ -112,7 +112,7 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
 /// pieces are all still there is not parsed again, since parsing it would
 /// give the same dossiers without a problem. Its dossiers are counted in
 /// `known`; every other file is read as [`read_folder`] reads it.
-pub fn read_folder_known(dir: &Path, call: Call, known: &KnownFiles) -> CallFolder {
+pub fn read_folder_known(dir: &Path, call: Call, known: &impl Known) -> CallFolder {
     let mut diags = Vec::new();
     let mut dossiers: Vec<(Card, String)> = Vec::new();
     let mut files = Vec::new();
@@ -146,20 +146,21 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &KnownFiles) -> CallFold
                 .and_then(|m| FileStat::of(&m));
             // Same size and time, read by this Jury: not read at all,
             // unless an earlier file took one of its references.
-            let same = known
-                .get(&display)
+            let record = known.record(&display);
+            let same = record
+                .as_ref()
                 .is_some_and(|r| stat.is_some() && r.stat == stat);
-            ahead.push((file.as_path(), display, stat, same));
+            ahead.push((file.as_path(), display, stat, same, record));
         }
         let parsed = jury_core::par::map_owned(
             ahead
                 .iter()
-                .map(|(f, d, _, same)| (*f, d.as_str(), *same))
+                .map(|(f, d, _, same, _)| (*f, d.as_str(), *same))
                 .collect(),
             256,
             |(file, display, same)| (!same).then(|| parse_file(file, display, &folder)),
         );
-        for ((file, display, stat, _), parsed) in ahead.into_iter().zip(parsed) {
+        for ((file, display, stat, _, record), parsed) in ahead.into_iter().zip(parsed) {
             let still = |r: &FileRecord| {
                 r.dossiers.iter().all(|d| {
                     !seen.contains_key(&d.reference)
@@ -169,7 +170,7 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &KnownFiles) -> CallFold
             let parsed = match parsed {
                 Some(p) => p,
                 None => {
-                    if let Some(record) = known.get(&display).filter(|r| still(r)) {
+                    if let Some(record) = record.as_ref().filter(|r| still(r)) {
                         for d in &record.dossiers {
                             seen.insert(d.reference.clone(), display.clone());
                         }
@@ -191,10 +192,7 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &KnownFiles) -> CallFold
                     items,
                 } => (digest, text, empty, items),
             };
-            if let Some(record) = known
-                .get(&display)
-                .filter(|r| r.digest == digest && still(r))
-            {
+            if let Some(record) = record.as_ref().filter(|r| r.digest == digest && still(r)) {
                 for d in &record.dossiers {
                     seen.insert(d.reference.clone(), display.clone());
                 }

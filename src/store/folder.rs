@@ -6,7 +6,7 @@
 //! the record: no event, and `jury verify` does not read it.
 
 use super::{Store, StoreError, TxError, versions};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -73,6 +73,19 @@ pub struct FileDossier {
 
 /// Dossier files by their path in the call folder (`dossiers/x.json`).
 pub type KnownFiles = HashMap<String, FileRecord>;
+
+/// What the database knows of a dossier file: its record when it was read
+/// without a problem and the database holds its every dossier as the file
+/// has it (see [`Store::known_files`]); None: read it again.
+pub trait Known {
+    fn record(&self, source: &str) -> Option<FileRecord>;
+}
+
+impl Known for KnownFiles {
+    fn record(&self, source: &str) -> Option<FileRecord> {
+        self.get(source).cloned()
+    }
+}
 
 impl Store {
     /// The files last read without a problem whose every dossier the
@@ -149,6 +162,55 @@ fn known_files(conn: &rusqlite::Connection) -> rusqlite::Result<KnownFiles> {
     Ok(known)
 }
 
+/// The known files looked up one at a time in the database, on a
+/// connection of their own: what a reopening's reading beside the app
+/// uses. Read whole (`known_files`), the records of 100 000 files held
+/// 90 Mo beside the app's state, over the memory goal.
+pub struct KnownInBase {
+    conn: rusqlite::Connection,
+}
+
+impl KnownInBase {
+    fn lookup(&self, source: &str) -> rusqlite::Result<Option<FileRecord>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT record FROM folder_files WHERE source = ?1")?;
+        let Some(text) = stmt
+            .query_row([source], |r| r.get::<_, String>(0))
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        // A record this Jury cannot read only costs a parse.
+        let Ok(record) = serde_json::from_str::<FileRecord>(&text) else {
+            return Ok(None);
+        };
+        let mut current = self
+            .conn
+            .prepare_cached("SELECT hash FROM dossiers WHERE reference = ?1")?;
+        for d in &record.dossiers {
+            let hash: Option<String> =
+                current.query_row([&d.reference], |r| r.get(0)).optional()?;
+            let held = match hash {
+                Some(hash) if hash == d.hash => true,
+                Some(_) => versions::is_known(&self.conn, &d.reference, &d.hash)?,
+                None => false,
+            };
+            if !held {
+                return Ok(None);
+            }
+        }
+        Ok(Some(record))
+    }
+}
+
+impl Known for KnownInBase {
+    /// A database error reads the file again, which is never wrong.
+    fn record(&self, source: &str) -> Option<FileRecord> {
+        self.lookup(source).ok().flatten()
+    }
+}
+
 /// What a thread needs to read the known files of a store it does not
 /// own: the file and its passphrase. Reopening a call of 100 000 dossiers
 /// spent 1,7 s reading them and looking at every file of the folder
@@ -160,8 +222,8 @@ pub struct FolderReader {
 }
 
 impl FolderReader {
-    /// The known files, read on a connection of this reader's own.
-    pub fn known_files(&self) -> Result<KnownFiles, StoreError> {
+    /// The known files, looked up on a connection of this reader's own.
+    pub fn known(&self) -> Result<KnownInBase, StoreError> {
         let err = |e| super::sql_error(&self.path, e);
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
             | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -173,6 +235,6 @@ impl FolderReader {
         }
         conn.busy_timeout(std::time::Duration::from_secs(3))
             .map_err(err)?;
-        known_files(&conn).map_err(err)
+        Ok(KnownInBase { conn })
     }
 }

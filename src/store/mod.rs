@@ -33,7 +33,7 @@ pub mod versions;
 pub use crypt::Passphrase;
 pub use error::{Holder, PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
-pub use folder::{FileDossier, FileRecord, FileStat, FolderReader, KnownFiles};
+pub use folder::{FileDossier, FileRecord, FileStat, FolderReader, Known, KnownFiles, KnownInBase};
 pub use keys::{ChairKey, Issued};
 pub use packets::*;
 pub use rights::Anonymised;

@@ -187,7 +187,7 @@ fn read_folder_beside(
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let read = reader
-            .known_files()
+            .known()
             .map(|known| import::read_folder_known(&dir, call, &known));
         // The app gone (quit meanwhile), nobody waits for it.
         let _ = tx.send(read);
@@ -241,7 +241,8 @@ impl App {
                 .map_err(StartError::Store)?;
             (call, templates, Vec::new(), Vec::new())
         } else {
-            let folder = import::read_folder_known(&opts.call_dir, call, &Default::default());
+            let none = crate::store::KnownFiles::new();
+            let folder = import::read_folder_known(&opts.call_dir, call, &none);
             let sync = folder.import_into(&mut store).map_err(StartError::Store)?;
             // The files' copies are in the database now: gone before it
             // is loaded, so only one copy of the dossiers is ever alive.
