@@ -428,6 +428,51 @@ fn scores_read_back_after_a_write_replace_the_screens_copy() {
     assert_eq!(s.batch.committee.aggregates[i].total_mean, Some(5.0));
 }
 
+/// A file that arrived late, taken in after a reopening's reading beside
+/// the app, joins the list, the search and the zone filter; the zone being
+/// filtered on stays the same zone though a new one sorts before it.
+#[test]
+fn a_dossier_taken_in_late_joins_the_list_the_search_and_the_zones() {
+    let mut s = state(Some(CHAIR), CommitteeData::default());
+    let zones = s.batch.territories.clone();
+    let last = zones.last().cloned().expect("the sample has territories");
+    s.dossiers.list_filter = ListFilter::Zone(zones.len() - 1);
+    s.refresh_view();
+    let shown = s.dossiers.view.len();
+    let mut raw = s.batch.entries[0].dossier.value();
+    raw["reference"] = "PDNP06-2025-099".into();
+    raw["structure"]["name"] = "Maison des parents du Zéphyr".into();
+    raw["structure"]["territory"] = "Aaa, territoire nouveau".into();
+    let hash = jury_core::dossier::content_hash(&raw);
+    let late = jury_core::dossier::Dossier::from_stored(raw, hash).expect("a dossier");
+    let before = s.batch.entries.len();
+    let committee = s.batch.committee.data.clone();
+    update(
+        &mut s,
+        Outcome::Reloaded(Box::new(Reload {
+            scores: Vec::new(),
+            committee,
+            letters: Vec::new(),
+            dossiers: Some(vec![(late, 1)]),
+            stale: Vec::new(),
+            requests: Vec::new(),
+        })),
+    );
+    assert_eq!(s.batch.entries.len(), before + 1);
+    let i = s.entry_index("PDNP06-2025-099").expect("an entry");
+    assert_eq!(s.batch.committee.aggregates.len(), before + 1);
+    assert_eq!(s.batch.territories[0], "Aaa, territoire nouveau");
+    assert_eq!(s.dossiers.list_filter, ListFilter::Zone(zones.len()));
+    assert_eq!(s.batch.territories[zones.len()], last);
+    assert_eq!(s.dossiers.view.len(), shown, "the same zone's dossiers");
+    s.dossiers.list_filter = ListFilter::All;
+    for c in "zephyr".chars() {
+        s.dossiers.filter.push(c);
+    }
+    s.refresh_view();
+    assert_eq!(s.dossiers.view, vec![i], "found by the search");
+}
+
 // Sessions.
 
 #[test]
