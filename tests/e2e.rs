@@ -168,17 +168,21 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// `dossiers/ZZ-bad.json` in `call`, its trailing comma on line 3, column 18.
+fn add_malformed_dossier(call: &Path) {
+    std::fs::write(
+        call.join("dossiers/ZZ-bad.json"),
+        "{\n  \"format\": \"jury-dossier/1\",\n  \"reference\": 12,\n}",
+    )
+    .expect("write the bad dossier");
+}
+
 #[test]
 fn a_malformed_dossier_is_reported_with_its_position_and_the_rest_load() {
     let mut env = Env::new();
     env.call = env.dir.path().join("call");
     copy_dir(Path::new(CALL), &env.call);
-    // The trailing comma is on line 3, column 18.
-    std::fs::write(
-        env.call.join("dossiers/ZZ-bad.json"),
-        "{\n  \"format\": \"jury-dossier/1\",\n  \"reference\": 12,\n}",
-    )
-    .expect("write the bad dossier");
+    add_malformed_dossier(&env.call);
 
     let mut app = env.jury(Some(NADIA));
     app.wait_for("Rapport d'import");
@@ -421,11 +425,7 @@ fn files_added_while_closed_are_taken_in_after_the_first_frame() {
     let late = first.replace(FIRST, "PDNP06-2025-099");
     assert_ne!(late, first, "the copy has its own reference");
     std::fs::write(env.call.join("dossiers/PDNP06-2025-099.json"), late).expect("write");
-    std::fs::write(
-        env.call.join("dossiers/ZZ-bad.json"),
-        "{\n  \"format\": \"jury-dossier/1\",\n  \"reference\": 12,\n}",
-    )
-    .expect("write the bad dossier");
+    add_malformed_dossier(&env.call);
 
     let mut app = env.jury(Some(NADIA));
     let screen = app.wait_for("dossiers/ZZ-bad.json:3:18:");
