@@ -482,3 +482,35 @@ fn no_letter_goes_to_an_address_the_dossier_lacks() {
     );
     assert!(!s.letters_dir().join(format!("{REF}-retenu.pdf")).exists());
 }
+
+/// A bundle's assignments found by the reading beside the app at a
+/// reopening (no dossier new) show at once, not at the next write.
+#[test]
+fn assignments_a_bundle_brings_at_a_reopening_show_at_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let call = dir.path().join("appel");
+    copy_dir(&root().join(SAMPLE), &call);
+    let s = open(&call.display().to_string(), Some(CHAIR));
+    let db = s.db.clone();
+    let keep = s.dir.clone();
+    assert!(!s.app.state.batch.committee.is_assigned(REF, CHAIR));
+    drop(s);
+    let assignment = serde_json::json!({
+        "format": "jury-rapporteurs/1",
+        "member": CHAIR,
+        "dossiers": [REF],
+    });
+    std::fs::write(call.join("rapporteurs.json"), assignment.to_string()).expect("write");
+    let mut app = jury::tui::App::open(jury::tui::Options {
+        call_dir: call.clone(),
+        db: Some(db),
+        reviewer: Some(CHAIR.into()),
+        keymap: None,
+        lang: jury_core::fr::Lang::Fr,
+        color: true,
+        letters_dir: Some(keep.path().join("courriers")),
+    })
+    .expect("reopen");
+    app.settle();
+    assert!(app.state.batch.committee.is_assigned(REF, CHAIR));
+}

@@ -948,20 +948,26 @@ impl App {
                 return self.send(Outcome::FolderUnread(why.into()));
             }
         };
-        let sync = match folder.import_into(&mut self.store) {
+        // Whatever the folder brought shows: new dossiers, a bundle's
+        // assignments or shortlist, the chunks committed before a failure.
+        let sync = folder.import_into(&mut self.store);
+        let fresh = self.reload_with(sync.as_ref().map_or(true, |s| s.added > 0));
+        self.send(fresh);
+        let sync = match sync {
             Ok(sync) => sync,
             Err(e) => return self.send(Outcome::FolderUnread(e.message(lang))),
         };
-        if sync.added > 0 {
-            let fresh = self.reload_with(true);
-            self.send(fresh);
-        }
+        let personal_data = self
+            .store
+            .holds_personal_data()
+            .unwrap_or(self.state.batch.personal_data);
         let mut report = folder.diags;
         report.extend(sync.changed);
         self.send(Outcome::FolderRead {
             report,
             pending: sync.pending,
             added: sync.added,
+            personal_data,
         });
     }
 

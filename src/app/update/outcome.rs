@@ -50,6 +50,8 @@ pub enum Outcome {
         report: Vec<Diag>,
         pending: Vec<jury_core::dossier::Dossier>,
         added: usize,
+        /// A dossier arrived in a call whose dossiers were all anonymised.
+        personal_data: bool,
     },
     /// The call folder could not be read or taken in: why.
     FolderUnread(String),
@@ -188,7 +190,9 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
             report,
             pending,
             added,
+            personal_data,
         } => {
+            s.batch.personal_data = personal_data;
             s.batch.pending_files = pending
                 .into_iter()
                 .map(|d| (d.reference.clone(), d))
