@@ -167,39 +167,22 @@ fn a_file_changed_after_import_is_accepted_as_a_new_version() {
     let dir = tempfile::tempdir().expect("tmp");
     let call = dir.path().join("appel");
     copy_dir(&root().join(SAMPLE), &call);
-    let s = open(&call.display().to_string(), Some(CHAIR));
-    let db = s.db.clone();
-    let keep = s.dir.clone();
-    drop(s);
+    let called = call.display().to_string();
+    let s = open(&called, Some(CHAIR));
     let file = call.join("dossiers").join(format!("{REF}.json"));
-    let text = std::fs::read_to_string(&file).expect("dossier");
-    let mut v: serde_json::Value = serde_json::from_str(&text).expect("json");
-    v["structure"]["address"]["city"] = "Antibes".into();
-    std::fs::write(&file, serde_json::to_string_pretty(&v).expect("json")).expect("write");
-
-    let mut app = jury::tui::App::open(jury::tui::Options {
-        call_dir: call.clone(),
-        db: Some(db.clone()),
-        reviewer: Some(CHAIR.into()),
-        keymap: None,
-        lang: jury_core::fr::Lang::Fr,
-        color: true,
-        letters_dir: Some(keep.path().join("courriers")),
-    })
-    .expect("reopen");
+    let mut s = s.reopen_after(&called, CHAIR, |_| {
+        let text = std::fs::read_to_string(&file).expect("dossier");
+        let mut v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        v["structure"]["address"]["city"] = "Antibes".into();
+        std::fs::write(&file, serde_json::to_string_pretty(&v).expect("json")).expect("write");
+    });
+    let app = &mut s.app;
     // The list first, from the database; the file's change once the
     // folder, read beside the app, is taken in.
     assert!(app.reading_folder());
     assert_eq!(app.state.mode, Mode::Normal);
     assert!(app.state.batch.pending_files.is_empty());
     app.settle();
-    let term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("term");
-    let mut s = Session {
-        app,
-        term,
-        db,
-        dir: keep,
-    };
     assert!(matches!(s.app.state.mode, Mode::Report { .. }));
     s.act("close");
     s.select(REF);
@@ -490,27 +473,18 @@ fn assignments_a_bundle_brings_at_a_reopening_show_at_once() {
     let dir = tempfile::tempdir().expect("tmp");
     let call = dir.path().join("appel");
     copy_dir(&root().join(SAMPLE), &call);
-    let s = open(&call.display().to_string(), Some(CHAIR));
-    let db = s.db.clone();
-    let keep = s.dir.clone();
+    let called = call.display().to_string();
+    let s = open(&called, Some(CHAIR));
     assert!(!s.app.state.batch.committee.is_assigned(REF, CHAIR));
-    drop(s);
     let assignment = serde_json::json!({
         "format": "jury-rapporteurs/1",
         "member": CHAIR,
         "dossiers": [REF],
     });
-    std::fs::write(call.join("rapporteurs.json"), assignment.to_string()).expect("write");
-    let mut app = jury::tui::App::open(jury::tui::Options {
-        call_dir: call.clone(),
-        db: Some(db),
-        reviewer: Some(CHAIR.into()),
-        keymap: None,
-        lang: jury_core::fr::Lang::Fr,
-        color: true,
-        letters_dir: Some(keep.path().join("courriers")),
-    })
-    .expect("reopen");
+    let mut s = s.reopen_after(&called, CHAIR, |_| {
+        std::fs::write(call.join("rapporteurs.json"), assignment.to_string()).expect("write");
+    });
+    let app = &mut s.app;
     app.settle();
     assert!(app.state.batch.committee.is_assigned(REF, CHAIR));
 }
