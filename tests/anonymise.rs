@@ -6,8 +6,7 @@
 //! up to the fingerprint signed before. The personal parts of events are
 //! held to their commitments. `jury dossier` writes one applicant's file.
 
-#[path = "common/ui.rs"]
-mod harness;
+use crate::common::harness;
 
 use jury::io::import::read_folder;
 use jury::store::Store;

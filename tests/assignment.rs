@@ -4,8 +4,7 @@
 //! the committee view shows who is assigned and who scored, and the record
 //! stays intact for `jury verify`.
 
-#[path = "common/ui.rs"]
-mod harness;
+use crate::common::harness;
 
 use harness::*;
 use jury::app::state::{Mode, Screen};

@@ -1,8 +1,7 @@
 //! A committee session through the real keymap: several members score, a
 //! member recuses, the chair opens a session, decides with reasons, closes.
 
-#[path = "common/ui.rs"]
-mod harness;
+use crate::common::harness;
 
 use harness::*;
 

@@ -4,12 +4,9 @@
 //! attached), every .ics with the icalendar crate's parser and a strict
 //! line check. A moved slot gives a corrected convocation.
 
-#[path = "common/eml.rs"]
-mod eml;
-#[path = "common/ui.rs"]
-mod harness;
-#[path = "common/office.rs"]
-mod office;
+use crate::common::eml;
+use crate::common::harness;
+use crate::common::office;
 
 use chrono::{NaiveDate, NaiveTime};
 use eml::parse_eml;

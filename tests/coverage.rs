@@ -2,10 +2,8 @@
 //! how many of the call's priority territories the decisions cover and
 //! which none does; `T` shows the table; the minutes carry it.
 
-#[path = "common/ui.rs"]
-mod harness;
-#[path = "common/session.rs"]
-mod session;
+use crate::common::harness;
+use crate::common::session;
 
 use harness::*;
 use session::{CHAIR, decide};

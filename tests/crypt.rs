@@ -3,12 +3,9 @@
 
 // The pseudo-terminal helper shared with tests/e2e.rs: this file uses
 // only part of it.
-#[allow(dead_code)]
-#[path = "common/pty.rs"]
-mod pty;
+use crate::common::pty;
 
-#[path = "common/folders.rs"]
-mod folders;
+use crate::common::folders;
 use folders::contains;
 
 use jury::io::import::read_folder;

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-const REGENERATE: &str = "JURY_WRITE_SCHEMAS=1 cargo test --test docs";
+const REGENERATE: &str = "JURY_WRITE_SCHEMAS=1 cargo test --test all docs::";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -2,8 +2,7 @@
 //! key presses, its screen read through a terminal emulator, its database
 //! read afterwards with SQLite.
 
-#[path = "common/pty.rs"]
-mod pty;
+use crate::common::pty;
 
 use pty::Term;
 use std::collections::BTreeMap;

@@ -4,10 +4,8 @@
 //! secretary, accepted from the chair and shown; the letter, the minutes,
 //! the CSV and `jury verify` carry the amounts.
 
-#[path = "common/ui.rs"]
-mod harness;
-#[path = "common/session.rs"]
-mod session;
+use crate::common::harness;
+use crate::common::session;
 
 use harness::*;
 use jury::app::state::Mode;

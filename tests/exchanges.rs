@@ -4,8 +4,7 @@
 //! secret; packets are authenticated with that secret. Every forgery below
 //! worked before: each is now refused with its reason, and nothing moves.
 
-#[path = "common/folders.rs"]
-mod folders;
+use crate::common::folders;
 use folders::entries;
 use jury::store::Store;
 use jury_core::packet::{self, Packet};

@@ -3,8 +3,7 @@
 //! when a dossier's row changes, whoever changes it; all made again when
 //! the call changes.
 
-#[path = "common/ui.rs"]
-mod harness;
+use crate::common::harness;
 
 use harness::*;
 use jury::tui::{App, Options};

@@ -1,8 +1,7 @@
 //! The secretary's flow, as seen on the screen: key hints that fit, the
 //! order and filter always readable, nothing typed lost.
 
-#[path = "common/ui.rs"]
-mod harness;
+use crate::common::harness;
 
 use harness::*;
 use jury::app::state::Mode;

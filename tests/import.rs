@@ -7,8 +7,7 @@
 //! broken in exactly one way. Errors in `appel.json` are tested on small
 //! temporary folders.
 
-#[path = "common/folders.rs"]
-mod folders;
+use crate::common::folders;
 
 use jury::io::import::{CallFolder, read_folder, read_folder_known};
 use jury::store::Store;

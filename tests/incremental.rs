@@ -3,10 +3,8 @@
 //! criteria, by two members, filters and sorts changed on the way — the
 //! state is the one a full recompute gives.
 
-#[path = "common/ui.rs"]
-mod harness;
-#[path = "common/session.rs"]
-mod session;
+use crate::common::harness;
+use crate::common::session;
 
 use harness::*;
 

@@ -3,10 +3,8 @@
 //! institutions, a refusal keeps them back with its reasons, the minutes
 //! record each answer, the record replays.
 
-#[path = "common/ui.rs"]
-mod harness;
-#[path = "common/session.rs"]
-mod session;
+use crate::common::harness;
+use crate::common::session;
 
 use harness::*;
 use jury::app::state::Mode;

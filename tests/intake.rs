@@ -6,8 +6,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-#[path = "common/intake.rs"]
-mod intake;
+use crate::common::intake;
 use intake::harness::copy_dir;
 use intake::{FORM, assert_private, call, check_passes, dossier, import, stdout};
 

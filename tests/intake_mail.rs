@@ -9,10 +9,8 @@ use mail_builder::MessageBuilder;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-#[path = "common/intake.rs"]
-mod intake;
-#[path = "common/pdf.rs"]
-mod pdf;
+use crate::common::intake;
+use crate::common::pdf;
 use intake::{call_with_prefix, check_passes, dossier, jury, stdout};
 use pdf::{Field, bytes, pdf};
 

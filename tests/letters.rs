@@ -1,17 +1,14 @@
 //! Letters, minutes and exports after a closed session, through the real
 //! keymap and the command line.
 
-#[path = "common/ui.rs"]
-mod harness;
+use crate::common::harness;
 
+use crate::common::eml;
+use crate::common::session;
+use eml::parse_eml;
 use harness::*;
-#[path = "common/session.rs"]
-mod session;
 use jury::store::Store;
 use session::{CHAIR, closed_session, decide};
-#[path = "common/eml.rs"]
-mod eml;
-use eml::parse_eml;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -690,7 +690,7 @@ fn eml_parses_with_the_right_headers_body_and_attachment() {
 
 /// Writes the sample letter and minutes as PDF and ODT into $JURY_LETTERS_OUT
 /// (for looking at them). Run with
-/// `JURY_LETTERS_OUT=/tmp/x cargo test --test letters_render -- --ignored write_samples`.
+/// `JURY_LETTERS_OUT=/tmp/x cargo test --test all -- --ignored write_samples`.
 #[test]
 #[ignore]
 fn write_samples() {
@@ -708,7 +708,7 @@ fn write_samples() {
 }
 
 /// Speed and size: 1 000 one-page letters. Run in release with
-/// `cargo test --release --test letters_render -- --ignored --nocapture thousand`.
+/// `cargo test --release --test all -- --ignored --nocapture thousand`.
 #[test]
 #[ignore]
 fn thousand_letters() {

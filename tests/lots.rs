@@ -5,10 +5,8 @@
 //! « infructueux », the other decided; both institutions validate each;
 //! letters, minutes and the export say which lot; the record replays.
 
-#[path = "common/ui.rs"]
-mod harness;
-#[path = "common/session.rs"]
-mod session;
+use crate::common::harness;
+use crate::common::session;
 
 use harness::*;
 use session::decide;

@@ -3,8 +3,7 @@
 //! answers which module and who is late for it; this holds the sample to
 //! that distribution, read the way the app reads it.
 
-#[path = "common/ui.rs"]
-mod harness;
+use crate::common::harness;
 
 use harness::*;
 use jury_core::call::Call;

@@ -2,8 +2,7 @@
 //! note ? » designates a member or is questioned, never added; a call
 //! without members has its committee set up before anything is recorded.
 
-#[path = "common/ui.rs"]
-mod harness;
+use crate::common::harness;
 
 use harness::*;
 use jury::app::state::Mode;

@@ -4,9 +4,7 @@
 //! `jury check`.
 
 // One test here uses the terminal; the other helpers serve other files.
-#[allow(dead_code)]
-#[path = "common/pty.rs"]
-mod pty;
+use crate::common::pty;
 
 use serde_json::Value;
 use std::io::Write;

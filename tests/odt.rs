@@ -3,12 +3,10 @@
 //! `pdftotext -layout`. Tables must read right: no header or reference cut
 //! inside a word, every expected text present.
 
-#[path = "common/ui.rs"]
-mod harness;
+use crate::common::harness;
 
+use crate::common::office;
 use harness::*;
-#[path = "common/office.rs"]
-mod office;
 use office::convert;
 use std::path::{Path, PathBuf};
 use std::process::Command;

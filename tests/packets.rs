@@ -4,8 +4,7 @@
 //! each member has their own bundle and key: the attacks on them are in
 //! tests/exchanges.rs.
 
-#[path = "common/folders.rs"]
-mod folders;
+use crate::common::folders;
 use folders::entries;
 use jury::io::import::read_folder;
 use jury::store::{MergeReport, Store, StoreError};

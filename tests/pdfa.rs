@@ -10,10 +10,8 @@
 //! Needs qpdf and poppler-utils (`.ci/run` installs them); a missing tool
 //! fails the test saying what to install.
 
-#[path = "common/ui.rs"]
-mod harness;
-#[path = "common/session.rs"]
-mod session;
+use crate::common::harness;
+use crate::common::session;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

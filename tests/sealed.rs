@@ -6,12 +6,9 @@
 //! them, and the call folder the chair received (the input, not something
 //! Jury derived), may hold them.
 
-#[allow(dead_code)]
-#[path = "common/pty.rs"]
-mod pty;
+use crate::common::pty;
 
-#[path = "common/folders.rs"]
-mod folders;
+use crate::common::folders;
 use folders::{contains, copy_dir, files};
 
 use jury::io::bundle::{BundleError, remember, unpack_sealed};

@@ -3,10 +3,8 @@
 //! absence, ranks on the combined score and decides; both sessions have
 //! their minutes, and only final decisions get letters.
 
-#[path = "common/ui.rs"]
-mod harness;
-#[path = "common/session.rs"]
-mod session;
+use crate::common::harness;
+use crate::common::session;
 
 use harness::*;
 use session::{CHAIR, decide};

@@ -5,10 +5,8 @@
 //! kept by a new proposal, refusals that say why, `jury verify` intact, and
 //! the grid drawn at 80×24.
 
-#[path = "common/ui.rs"]
-mod harness;
-#[path = "common/session.rs"]
-mod session;
+use crate::common::harness;
+use crate::common::session;
 
 use harness::*;
 use jury::app::state::{Mode, Screen};

@@ -1,8 +1,7 @@
 //! UI behaviour through ratatui's TestBackend and the real default keymap.
 //! Tests name actions; the keymap says which key that is.
 
-#[path = "common/ui.rs"]
-mod harness;
+use crate::common::harness;
 
 use harness::*;
 use jury_core::fr::Lang;

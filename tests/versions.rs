@@ -3,8 +3,7 @@
 //! « modifié depuis votre note »; the letter uses the corrected address; a
 //! dossier file changed after import is accepted the same way.
 
-#[path = "common/ui.rs"]
-mod harness;
+use crate::common::harness;
 
 use harness::*;
 use jury::app::state::Mode;

@@ -5,10 +5,8 @@
 //! up; the promoted candidate's letter, the minutes, the CSV and
 //! `jury verify` read it.
 
-#[path = "common/ui.rs"]
-mod harness;
-#[path = "common/session.rs"]
-mod session;
+use crate::common::harness;
+use crate::common::session;
 
 use harness::*;
 use jury::app::form::Purpose;

@@ -5,8 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-#[path = "ui.rs"]
-pub mod harness;
+pub use super::harness;
 
 pub fn jury() -> Command {
     Command::new(env!("CARGO_BIN_EXE_jury"))

@@ -3,7 +3,7 @@
 //! closes the session. Shared by the tests that read letters and minutes.
 #![allow(dead_code)]
 
-use crate::harness::*;
+use crate::common::harness::*;
 
 pub const CHAIR: &str = "Sylvie Marcellin";
 
