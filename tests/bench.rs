@@ -134,3 +134,52 @@ fn sizes_run_each_in_its_own_process() {
         2
     );
 }
+
+#[test]
+fn an_interrupted_bench_removes_what_it_generated() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let child = Command::new(env!("CARGO_BIN_EXE_jury"))
+        .args(["bench", "--dossiers", "5000"])
+        .env("TMPDIR", tmp.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run jury bench");
+    // Interrupted while it writes its call: dossiers are on disk by then.
+    let started = std::time::Instant::now();
+    let generated = loop {
+        let dossiers = std::fs::read_dir(tmp.path())
+            .expect("tmp")
+            .flatten()
+            .map(|e| e.path().join("appel").join("dossiers"))
+            .find(|d| d.is_dir());
+        if let Some(d) = dossiers
+            && std::fs::read_dir(&d).map(|r| r.count()).unwrap_or(0) > 10
+        {
+            break d;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the bench wrote no dossier in a minute"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("banc d'essai interrompu : ses fichiers temporaires"),
+        "{stderr}"
+    );
+    assert!(!generated.exists());
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("tmp")
+        .flatten()
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

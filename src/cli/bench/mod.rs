@@ -14,6 +14,8 @@ use crate::io::files::FileError;
 use crate::tui::StartError;
 use jury_core::fr::Lang;
 use std::process::{Command, ExitCode};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use table::{Goal, Goals, Measure, Row, Samples};
 
@@ -85,14 +87,29 @@ fn ratio(a: Option<&Samples>, b: &Measure, lang: Lang) -> String {
     }
 }
 
+/// Set when a signal stopped the bench: its thread removes the files and
+/// ends the process, whatever the bench was doing meanwhile.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
 /// One size in this process: the table it prints.
 pub fn run(n: usize, lang: Lang) -> Result<String, BenchError> {
+    let result = run_size(n, lang);
+    // Its files removed under it, the bench fails: that failure is not the
+    // message to print, nor 1 the exit code. The signal's thread ends it.
+    while INTERRUPTED.load(Ordering::SeqCst) {
+        std::thread::park();
+    }
+    result
+}
+
+fn run_size(n: usize, lang: Lang) -> Result<String, BenchError> {
     let system_tmp = std::env::temp_dir();
     let tmp = tempfile::Builder::new()
         .prefix("jury-bench-")
         .tempdir()
         .map_err(FileError::at(&system_tmp))?;
     let work = tmp.path().to_path_buf();
+    remove_on_signal(work.clone(), lang).map_err(FileError::at(&work))?;
     let call_dir = work.join("appel");
     let started = Instant::now();
     generate::write(&call_dir, n, SEED)?;
@@ -182,6 +199,46 @@ pub fn run(n: usize, lang: Lang) -> Result<String, BenchError> {
     Ok(out)
 }
 
+/// A bench stopped by Ctrl-C, a closed terminal or `kill` still removes the
+/// call and databases it generated (2 GB of the temporary folder at
+/// 100 000 dossiers): a thread waits for the signal, removes the folder and
+/// ends the process, since no destructor runs past a signal.
+fn remove_on_signal(work: std::path::PathBuf, lang: Lang) -> std::io::Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new(crate::tui::ENDING_SIGNALS)?;
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            INTERRUPTED.store(true, Ordering::SeqCst);
+            // The bench may still be writing there: a file created between
+            // the listing and the removal of its folder fails the removal.
+            let removed = (0..5).any(|_| {
+                let _ = std::fs::remove_dir_all(&work);
+                !work.exists()
+            });
+            let message = match (lang, removed) {
+                (Lang::Fr, true) => format!(
+                    "banc d'essai interrompu : ses fichiers temporaires ({}) sont effacés",
+                    work.display()
+                ),
+                (Lang::Fr, false) => format!(
+                    "banc d'essai interrompu : effacez vous-même ses fichiers temporaires ({})",
+                    work.display()
+                ),
+                (Lang::En, true) => format!(
+                    "bench interrupted: its temporary files ({}) are removed",
+                    work.display()
+                ),
+                (Lang::En, false) => format!(
+                    "bench interrupted: remove its temporary files ({}) yourself",
+                    work.display()
+                ),
+            };
+            eprintln!("{message}");
+            std::process::exit(128 + sig);
+        }
+    });
+    Ok(())
+}
+
 /// Each size in its own process (this executable), so each peak memory is
 /// that size's; their tables printed one after the other.
 pub fn run_sizes(sizes: &[usize], lang: Lang) -> ExitCode {
@@ -196,8 +253,21 @@ pub fn run_sizes(sizes: &[usize], lang: Lang) -> ExitCode {
         Lang::Fr => "fr",
         Lang::En => "en",
     };
+    // A Ctrl-C reaches the child too: this process waits for it to remove
+    // its files, then runs no further size.
+    let stop = Arc::new(AtomicUsize::new(0));
+    for sig in crate::tui::ENDING_SIGNALS {
+        if let Err(e) = signal_hook::flag::register_usize(sig, Arc::clone(&stop), sig as usize) {
+            eprintln!("{}", lang.io_error(&e));
+            return ExitCode::from(1);
+        }
+    }
     let mut code = ExitCode::SUCCESS;
     for (i, n) in sizes.iter().enumerate() {
+        let sig = stop.load(Ordering::SeqCst);
+        if sig != 0 {
+            return ExitCode::from(128 + sig as u8);
+        }
         if i > 0 {
             println!();
         }
@@ -209,6 +279,10 @@ pub fn run_sizes(sizes: &[usize], lang: Lang) -> ExitCode {
             Ok(s) => Some(s.to_string()),
             Err(e) => Some(lang.io_error(&e)),
         };
+        let sig = stop.load(Ordering::SeqCst);
+        if sig != 0 {
+            return ExitCode::from(128 + sig as u8);
+        }
         if let Some(why) = failed {
             let e = BenchError::Child { size: *n, why };
             eprintln!("{}", e.message(lang));
