@@ -143,3 +143,37 @@ fn a_changed_call_makes_every_entry_again() {
     assert_ne!(reopened, before, "the earlier deadline changes entries");
     assert_eq!(reopened, fresh);
 }
+
+#[test]
+fn a_reopening_holds_only_the_text_on_screen_and_reads_the_others_back() {
+    let s = open("samples/caf06-pdnp-2025", Some("Sylvie Marcellin"));
+    let mut s = s.reopen_as("samples/caf06-pdnp-2025", "Sylvie Marcellin");
+    let entries = &s.app.state.batch.entries;
+    let held: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.dossier.holds_text())
+        .map(|e| e.dossier.reference.as_str())
+        .collect();
+    let on_screen = s.app.state.current().expect("a dossier on screen");
+    assert_eq!(held, [on_screen.dossier.reference.as_str()]);
+    // Each text read back is the version the card was made from.
+    for e in entries {
+        let text = e.dossier.text();
+        assert!(!text.is_empty(), "{}", e.dossier.reference);
+        assert_eq!(
+            jury_core::sha256_hex(text.as_bytes()),
+            e.dossier.hash,
+            "{}",
+            e.dossier.reference
+        );
+    }
+    // A dossier chosen then shows what only its text holds.
+    s.select("PDNP06-2025-016");
+    let screen = s.screen();
+    assert!(screen.contains("BPJEPS Animation sociale"), "{screen}");
+    assert!(
+        !s.app.state.batch.entries[s.app.state.current_index().expect("selected")]
+            .dossier
+            .holds_text()
+    );
+}

@@ -5,7 +5,7 @@
 
 use super::error::{io_error, sql_error};
 use super::{Passphrase, Store, StoreError, TxError, crypt, private};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 
 /// How many backups are kept: the oldest beyond are removed.
@@ -104,11 +104,7 @@ pub fn remove_all(db: &Path) -> Result<usize, StoreError> {
 
 /// Events count and last hash of a backup, read-only.
 fn summary(path: &Path, key: Option<&Passphrase>) -> rusqlite::Result<(i64, String)> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    match key {
-        Some(k) => crypt::key(&conn, k)?,
-        None => crypt::quiet(&conn)?,
-    }
+    let conn = crypt::open_reading(path, key)?;
     conn.query_row(
         "SELECT count(*), coalesce((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), '') FROM audit",
         [],

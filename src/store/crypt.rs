@@ -63,6 +63,23 @@ pub(crate) fn quiet(conn: &Connection) -> rusqlite::Result<()> {
 /// Keys `conn` and checks the key at once with a read: SQLCipher accepts
 /// any key and only fails at the first page read. A wrong key comes back as
 /// SQLite's « not a database », before anything is written.
+/// A connection of its own to a database, reading only, keyed with `key`
+/// when it is encrypted: a thread's beside the app's, a backup's summary.
+pub(crate) fn open_reading(
+    path: &std::path::Path,
+    key: Option<&Passphrase>,
+) -> rusqlite::Result<Connection> {
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | rusqlite::OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags)?;
+    match key {
+        Some(pass) => self::key(&conn, pass)?,
+        None => quiet(&conn)?,
+    }
+    Ok(conn)
+}
+
 pub(crate) fn key(conn: &Connection, pass: &Passphrase) -> rusqlite::Result<()> {
     quiet(conn)?;
     conn.pragma_update(None, "key", pass.expose())?;

@@ -225,14 +225,7 @@ impl FolderReader {
     /// The known files, looked up on a connection of this reader's own.
     pub fn known(&self) -> Result<KnownInBase, StoreError> {
         let err = |e| super::sql_error(&self.path, e);
-        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | rusqlite::OpenFlags::SQLITE_OPEN_URI;
-        let conn = rusqlite::Connection::open_with_flags(&self.path, flags).map_err(err)?;
-        match &self.key {
-            Some(pass) => super::crypt::key(&conn, pass).map_err(err)?,
-            None => super::crypt::quiet(&conn).map_err(err)?,
-        }
+        let conn = super::crypt::open_reading(&self.path, self.key.as_ref()).map_err(err)?;
         conn.busy_timeout(std::time::Duration::from_secs(3))
             .map_err(err)?;
         Ok(KnownInBase { conn })

@@ -21,6 +21,7 @@ pub mod crypt;
 mod error;
 mod facts;
 pub mod folder;
+pub mod kept;
 mod keys;
 mod letters;
 mod packets;
@@ -502,11 +503,22 @@ pub fn default_path(call_id: &str) -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("jury").join(format!("{safe}.sqlite")))
 }
 
+/// Which rows' texts [`Store::with_stored_dossiers`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Texts {
+    Every,
+    /// Only those of rows without kept facts: the others' cards leave
+    /// their texts in the database (`Card::kept`).
+    WithoutKeptFacts,
+}
+
 /// A dossier's row: its compact JSON, and what the lists hold of it when
 /// kept under the fingerprint asked for (see [`Store::stored_dossiers`]).
 pub struct StoredDossier {
     pub reference: String,
-    pub content: String,
+    /// None when the row's kept facts were read instead and the caller
+    /// leaves the texts in the database (see [`Store::with_stored_dossiers`]).
+    pub content: Option<String>,
     /// 1 as imported, then one more per correction.
     pub version: i64,
     pub facts: Option<String>,
@@ -521,11 +533,14 @@ impl StoredDossier {
     /// one there). Err(reference) when even the reference or the
     /// reception time cannot be read.
     pub fn parse(self) -> Result<(Dossier, String), String> {
-        let hash = jury_core::sha256_hex(self.content.as_bytes());
-        serde_json::from_str(&self.content)
+        let Some(content) = self.content else {
+            return Err(self.reference);
+        };
+        let hash = jury_core::sha256_hex(content.as_bytes());
+        serde_json::from_str(&content)
             .ok()
             .and_then(|v| Dossier::from_stored(v, hash))
-            .map(|d| (d, self.content))
+            .map(|d| (d, content))
             .ok_or(self.reference)
     }
 }
@@ -1008,7 +1023,7 @@ impl Store {
         &self,
         fingerprint: Option<&str>,
     ) -> Result<Vec<StoredDossier>, StoreError> {
-        self.with_stored_dossiers(fingerprint, |rows| rows.collect())?
+        self.with_stored_dossiers(fingerprint, Texts::Every, |rows| rows.collect())?
     }
 
     /// `f` over every dossier's row as [`stored_dossiers`] gives them, in
@@ -1016,9 +1031,13 @@ impl Store {
     /// opening parses the rows read while it reads the next ones.
     ///
     /// [`stored_dossiers`]: Store::stored_dossiers
+    /// With [`Texts::WithoutKeptFacts`], a row whose facts are read comes
+    /// without its text: neither copied out of SQLite nor checked as UTF-8,
+    /// nor held by the app.
     pub fn with_stored_dossiers<R>(
         &self,
         fingerprint: Option<&str>,
+        texts: Texts,
         f: impl FnOnce(&mut dyn Iterator<Item = Result<StoredDossier, StoreError>>) -> R,
     ) -> Result<R, StoreError> {
         let current =
@@ -1069,10 +1088,15 @@ impl Store {
         let rows = stmt
             .query_map([], |r| {
                 let reference: String = r.get(0)?;
+                let facts = facts_of(&reference)?;
+                let content = match (texts, &facts) {
+                    (Texts::WithoutKeptFacts, Some(_)) => None,
+                    _ => Some(r.get(1)?),
+                };
                 Ok(StoredDossier {
-                    facts: facts_of(&reference)?,
+                    facts,
                     reference,
-                    content: r.get(1)?,
+                    content,
                     version: r.get(2)?,
                 })
             })

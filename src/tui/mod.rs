@@ -12,7 +12,7 @@ use crate::app::state::{Entry, HistoryLine, Init, Mode, Source, State};
 use crate::app::update::{Change, Effect, Msg, Outcome, Reload, update};
 use crate::io::{import, produce};
 use crate::store::versions::Origin;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, Texts};
 use crate::ui;
 use jury_core::fr::Lang;
 use jury_core::json::Diag;
@@ -157,17 +157,29 @@ enum Unread {
 /// A stored dossier as the state takes it: the entry the last opening
 /// kept, when there is one and it reads, else the dossier parsed. Its text
 /// is the row's either way. Err(reference) when the row cannot be read.
-fn source(row: crate::store::StoredDossier) -> Result<Source, String> {
+fn source(
+    mut row: crate::store::StoredDossier,
+    keeper: &Arc<dyn jury_core::dossier::TextKeeper>,
+) -> Result<Source, String> {
     let version = row.version;
     if let Some(facts) = &row.facts
         && let Ok(entry) = serde_json::from_str::<Entry>(facts)
     {
-        let dossier = entry.dossier.with_text(row.content);
+        // Read without its text (`Texts::WithoutKeptFacts`): the card
+        // reads it back when it is wanted.
+        let dossier = match row.content {
+            Some(text) => entry.dossier.with_text(text),
+            None => entry.dossier.kept(Arc::clone(keeper)),
+        };
         return Ok(Source::Entry(Entry {
             dossier,
             version,
             ..entry
         }));
+    }
+    // Kept facts that no longer read: the dossier is made from its text.
+    if row.content.is_none() {
+        row.content = keeper.text(&row.reference);
     }
     row.parse().map(|(dossier, text)| Source::Dossier {
         dossier,
@@ -331,8 +343,9 @@ impl App {
         // are read (see `new_with`); one that cannot be read stops the
         // opening. Those without kept facts are remembered below.
         let mut fresh: Vec<String> = Vec::new();
+        let keeper: Arc<dyn jury_core::dossier::TextKeeper> = store.text_reader();
         let made = store
-            .with_stored_dossiers(Some(&fingerprint), |rows| {
+            .with_stored_dossiers(Some(&fingerprint), Texts::WithoutKeptFacts, |rows| {
                 let rows = rows.inspect(|row| {
                     if let Ok(row) = row
                         && row.facts.is_none()
@@ -341,7 +354,7 @@ impl App {
                     }
                 });
                 State::new_with(init, rows, |row| match row {
-                    Ok(row) => source(row).map_err(Unread::Dossier),
+                    Ok(row) => source(row, &keeper).map_err(Unread::Dossier),
                     Err(e) => Err(Unread::Store(e)),
                 })
             })
@@ -358,6 +371,20 @@ impl App {
             Some((e.dossier.reference.as_str(), serde_json::to_string(e).ok()?))
         });
         store.remember_facts(&fingerprint, facts).ok();
+        // The dossier on screen holds its text, read on the store's own
+        // connection, so the first frame does not wait for the reader's
+        // (an encrypted database derives its key at each connection);
+        // that one is opened meanwhile, before the first key is pressed.
+        if let Some(i) = state.current_index()
+            && let Some(text) = store
+                .dossier_text(&state.batch.entries[i].dossier.reference)
+                .ok()
+                .flatten()
+        {
+            let card = &mut state.batch.entries[i].dossier;
+            *card = card.clone().with_text(text);
+        }
+        std::thread::spawn(move || keeper.text(""));
         state.letters_view.convocations = convocations;
         let created = store.created();
         let folder = reopening.then(|| {
@@ -731,7 +758,12 @@ impl App {
                 let differs = |row: &crate::store::StoredDossier| {
                     state.entry_index(&row.reference).is_none_or(|i| {
                         let e = &state.batch.entries[i];
-                        e.version != row.version || e.dossier.text() != row.content
+                        // The hash, not the text: a card may leave its
+                        // text in the database (`Card::kept`).
+                        e.version != row.version
+                            || row.content.as_ref().is_none_or(|text| {
+                                e.dossier.hash != jury_core::sha256_hex(text.as_bytes())
+                            })
                     })
                 };
                 let mut changed = Vec::new();

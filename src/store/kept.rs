@@ -1,0 +1,60 @@
+//! The dossiers' texts read back for the cards that leave them in the
+//! database (`Card::kept`): a reopening of 100 000 dossiers reads only
+//! what the list, the ranking and the search need, and the one dossier on
+//! screen, a form's or a letter's, is read when it is wanted.
+
+use super::Store;
+use super::crypt::Passphrase;
+use jury_core::dossier::TextKeeper;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// A connection of its own, reading only, opened at the first text asked
+/// for: the render and the update reach it without the store, which the
+/// runtime owns. SQLite in WAL mode lets it read beside the store's writes,
+/// and a card's text is the row's current one, which the state holds.
+pub struct TextReader {
+    path: PathBuf,
+    key: Option<Passphrase>,
+    conn: Mutex<Option<rusqlite::Connection>>,
+}
+
+impl Store {
+    /// The reader of this database's dossier texts.
+    pub fn text_reader(&self) -> Arc<TextReader> {
+        Arc::new(TextReader {
+            path: self.path.clone(),
+            key: self.key.clone(),
+            conn: Mutex::new(None),
+        })
+    }
+
+    /// A dossier's current compact JSON, on the store's own connection.
+    pub fn dossier_text(&self, reference: &str) -> Result<Option<String>, super::StoreError> {
+        current_text(&self.conn, reference).map_err(|e| self.err(e))
+    }
+}
+
+fn current_text(conn: &rusqlite::Connection, reference: &str) -> rusqlite::Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached("SELECT content FROM dossiers WHERE reference = ?1")?
+        .query_row([reference], |r| r.get(0))
+        .optional()
+}
+
+impl TextKeeper for TextReader {
+    /// None when the database cannot be read any more (gone, corrupt): the
+    /// dossier shows empty rather than stopping the app, and every action
+    /// the screen confirmed is already committed.
+    fn text(&self, reference: &str) -> Option<String> {
+        let mut conn = self.conn.lock().ok()?;
+        if conn.is_none() {
+            let opened = super::crypt::open_reading(&self.path, self.key.as_ref()).ok()?;
+            opened
+                .busy_timeout(std::time::Duration::from_secs(3))
+                .ok()?;
+            *conn = Some(opened);
+        }
+        current_text(conn.as_ref()?, reference).ok().flatten()
+    }
+}
