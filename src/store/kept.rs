@@ -35,7 +35,10 @@ impl Store {
     }
 }
 
-fn current_text(conn: &rusqlite::Connection, reference: &str) -> rusqlite::Result<Option<String>> {
+pub(super) fn current_text(
+    conn: &rusqlite::Connection,
+    reference: &str,
+) -> rusqlite::Result<Option<String>> {
     use rusqlite::OptionalExtension;
     conn.prepare_cached("SELECT content FROM dossiers WHERE reference = ?1")?
         .query_row([reference], |r| r.get(0))
