@@ -177,3 +177,21 @@ fn a_reopening_holds_only_the_text_on_screen_and_reads_the_others_back() {
             .holds_text()
     );
 }
+
+#[test]
+fn a_text_that_no_longer_reads_back_says_so_on_screen() {
+    let s = open("samples/caf06-pdnp-2025", Some("Sylvie Marcellin"));
+    let mut s = s.reopen_as("samples/caf06-pdnp-2025", "Sylvie Marcellin");
+    // Damaged under the app, by something else than Jury.
+    sql(
+        &s.db,
+        "UPDATE dossiers SET content = 'abîmé' WHERE reference = 'PDNP06-2025-016'",
+    );
+    s.select("PDNP06-2025-016");
+    let screen = s.screen();
+    assert!(screen.contains("n'a pas pu être relu"), "{screen}");
+    // The others still read.
+    s.select("PDNP06-2025-002");
+    let screen = s.screen();
+    assert!(!screen.contains("n'a pas pu être relu"), "{screen}");
+}

@@ -198,6 +198,18 @@ pub(super) fn render(f: &mut Frame, s: &State, t: &Theme, area: Rect) -> u16 {
         ));
     }
     lines.push(Line::from(received));
+    // A card reads its text back from the database (`Card::kept`): a
+    // database gone or damaged under the app says so here, not a blank.
+    if full.raw.is_null() {
+        wrapped(
+            &mut lines,
+            Span::raw(""),
+            lang.tr(text::UNREADABLE),
+            t.error(),
+            width,
+            0,
+        );
+    }
     let rapporteurs = s.batch.committee.rapporteurs(&d.reference);
     if !rapporteurs.is_empty() {
         let what = format!(
@@ -415,6 +427,10 @@ mod text {
     pub const RECEIVED_ON: Tr = Tr::new("Reçu le", "Received on");
     pub const AT: Tr = Tr::new("à", "at");
     pub const LATE: Tr = Tr::new("HORS DÉLAI", "LATE");
+    pub const UNREADABLE: Tr = Tr::new(
+        "Le texte de ce dossier n'a pas pu être relu dans la base : vérifiez qu'elle est toujours là, puis quittez et rouvrez Jury. Les notes déjà saisies sont enregistrées.",
+        "This dossier's text could not be read back from the database: check it is still there, then quit and reopen Jury. Scores already typed are saved.",
+    );
     pub const PRIORITY: Tr = Tr::new(" (priorité)", " (priority)");
     pub const OPEN: Tr = Tr::new("ouvrir", "open");
     pub const ATTACHMENTS: Tr = Tr::new("Pièces jointes", "Attachments");
