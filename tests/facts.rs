@@ -194,4 +194,13 @@ fn a_text_that_no_longer_reads_back_says_so_on_screen() {
     s.select("PDNP06-2025-002");
     let screen = s.screen();
     assert!(!screen.contains("n'a pas pu être relu"), "{screen}");
+    // Another dossier's text in a row is not taken for this one's: a card
+    // shows only the text whose hash it holds.
+    sql(
+        &s.db,
+        "UPDATE dossiers SET content = (SELECT content FROM dossiers WHERE reference = 'PDNP06-2025-002') WHERE reference = 'PDNP06-2025-005'",
+    );
+    s.select("PDNP06-2025-005");
+    let screen = s.screen();
+    assert!(screen.contains("n'a pas pu être relu"), "{screen}");
 }

@@ -380,14 +380,20 @@ impl Card {
         serde_json::from_str(&self.text()).unwrap_or(Value::Null)
     }
 
-    /// The compact JSON of the dossier; empty when its keeper cannot give
-    /// it back (the database gone from under the app).
+    /// The compact JSON of the dossier. A text read back is this card's
+    /// only if it hashes to the card's hash: a row changed under the app
+    /// (another version, a damaged file) is never shown, scored or written
+    /// in a letter as this one; it reads empty, as when the keeper cannot
+    /// give it back (the database gone from under the app).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         match &self.text {
             Text::Held(t) => std::borrow::Cow::Borrowed(t),
-            Text::Kept(keeper) => {
-                std::borrow::Cow::Owned(keeper.text(&self.reference).unwrap_or_default())
-            }
+            Text::Kept(keeper) => std::borrow::Cow::Owned(
+                keeper
+                    .text(&self.reference)
+                    .filter(|t| crate::sha256_hex(t.as_bytes()) == self.hash)
+                    .unwrap_or_default(),
+            ),
         }
     }
 }
