@@ -368,3 +368,28 @@ fn a_session_open_in_one_lot_is_named_from_the_other() {
         s.status()
     );
 }
+
+#[test]
+fn a_lot_switch_keeps_the_standing_of_a_dossier_that_no_longer_reads_back() {
+    let s = open(CALL, Some(&chair()));
+    let mut s = s.reopen_as(CALL, &chair());
+    // Reopened, the cards leave their texts in the database; one row is
+    // damaged under the app.
+    let i = s.app.state.entry_index("ALLIER-2024-003").expect("003");
+    let before = s.app.state.batch.entries[i].eligibility.clone();
+    let conn = rusqlite::Connection::open(&s.db).expect("db");
+    conn.execute(
+        "UPDATE dossiers SET content = 'abîmé' WHERE reference = 'ALLIER-2024-003'",
+        [],
+    )
+    .expect("damage");
+    drop(conn);
+    s.act("switch_lot");
+    let status = s.status();
+    assert!(status.contains(M2), "{status}");
+    assert!(
+        status.contains("1 dossier(s) illisible(s) dans la base"),
+        "{status}"
+    );
+    assert_eq!(s.app.state.batch.entries[i].eligibility, before);
+}

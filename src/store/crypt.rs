@@ -60,9 +60,6 @@ pub(crate) fn quiet(conn: &Connection) -> rusqlite::Result<()> {
         })
 }
 
-/// Keys `conn` and checks the key at once with a read: SQLCipher accepts
-/// any key and only fails at the first page read. A wrong key comes back as
-/// SQLite's « not a database », before anything is written.
 /// A connection of its own to a database, reading only, keyed with `key`
 /// when it is encrypted: a thread's beside the app's, a backup's summary.
 pub(crate) fn open_reading(
@@ -80,6 +77,9 @@ pub(crate) fn open_reading(
     Ok(conn)
 }
 
+/// Keys `conn` and checks the key at once with a read: SQLCipher accepts
+/// any key and only fails at the first page read. A wrong key comes back as
+/// SQLite's « not a database », before anything is written.
 pub(crate) fn key(conn: &Connection, pass: &Passphrase) -> rusqlite::Result<()> {
     quiet(conn)?;
     conn.pragma_update(None, "key", pass.expose())?;

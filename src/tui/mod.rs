@@ -341,18 +341,10 @@ impl App {
         };
         // Each stored dossier parsed as its entry is made, while the next
         // are read (see `new_with`); one that cannot be read stops the
-        // opening. Those without kept facts are remembered below.
-        let mut fresh: Vec<String> = Vec::new();
+        // opening. Those made from their text are remembered below.
         let keeper: Arc<dyn jury_core::dossier::TextKeeper> = store.text_reader();
         let made = store
             .with_stored_dossiers(Some(&fingerprint), Texts::WithoutKeptFacts, |rows| {
-                let rows = rows.inspect(|row| {
-                    if let Ok(row) = row
-                        && row.facts.is_none()
-                    {
-                        fresh.push(row.reference.clone());
-                    }
-                });
                 State::new_with(init, rows, |row| match row {
                     Ok(row) => source(row, &keeper).map_err(Unread::Dossier),
                     Err(e) => Err(Unread::Store(e)),
@@ -364,12 +356,15 @@ impl App {
             Unread::Dossier(reference) => StartError::Store(store.unreadable(&reference)),
         })?;
         // A cache: when it cannot be written (a full disk), the next
-        // opening makes the entries again, and nothing is lost.
-        let made = fresh.iter().filter_map(|r| state.entry_index(r));
-        let facts = made.filter_map(|i| {
-            let e = &state.batch.entries[i];
-            Some((e.dossier.reference.as_str(), serde_json::to_string(e).ok()?))
-        });
+        // opening makes the entries again, and nothing is lost. The entries
+        // made from their text (no kept facts, or facts that no longer
+        // read) hold it; those made from kept facts leave it in the base.
+        let facts = state
+            .batch
+            .entries
+            .iter()
+            .filter(|e| e.dossier.holds_text())
+            .filter_map(|e| Some((e.dossier.reference.as_str(), serde_json::to_string(e).ok()?)));
         store.remember_facts(&fingerprint, facts).ok();
         // The dossier on screen holds its text, read on the store's own
         // connection, so the first frame does not wait for the reader's
@@ -758,12 +753,13 @@ impl App {
                 let differs = |row: &crate::store::StoredDossier| {
                     state.entry_index(&row.reference).is_none_or(|i| {
                         let e = &state.batch.entries[i];
-                        // The hash, not the text: a card may leave its
-                        // text in the database (`Card::kept`).
+                        // A card that leaves its text in the base
+                        // (`Card::kept`) was made from the row at its
+                        // version, and in the app a row changes only with
+                        // its version; a card holding its text compares it.
                         e.version != row.version
-                            || row.content.as_ref().is_none_or(|text| {
-                                e.dossier.hash != jury_core::sha256_hex(text.as_bytes())
-                            })
+                            || (e.dossier.holds_text()
+                                && row.content.as_deref() != Some(&*e.dossier.text()))
                     })
                 };
                 let mut changed = Vec::new();

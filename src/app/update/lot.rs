@@ -22,9 +22,17 @@ pub(super) fn switch(s: &mut State) {
     };
     let id = next.id.clone();
     let call = s.batch.whole.lot_call(&id);
-    // A lot's deadline decides who is late for it.
+    // A lot's deadline decides who is late for it. A dossier whose text
+    // cannot be read back (the database damaged under the app) keeps the
+    // standing it had rather than one worked out from nothing, and the
+    // status says how many.
+    let mut unread = 0;
     for e in &mut s.batch.entries {
         let d = e.dossier.full();
+        if d.raw.is_null() {
+            unread += 1;
+            continue;
+        }
         e.eligibility = eligibility::standing(&call, &d);
         e.late = eligibility::is_late(&call, &d);
     }
@@ -52,11 +60,19 @@ pub(super) fn switch(s: &mut State) {
     if candidates <= 1 {
         status.push_str(lang.tr(text::AT_MOST_ONE));
     }
+    if unread > 0 {
+        s.set_error(format!("{status} — {unread} {}", lang.tr(text::UNREAD)));
+        return;
+    }
     s.set_status(status);
 }
 
 mod text {
     use jury_core::fr::Tr;
+    pub const UNREAD: Tr = Tr::new(
+        "dossier(s) illisible(s) dans la base : leur recevabilité pour ce lot n'est pas recalculée ; quittez et rouvrez Jury",
+        "dossier(s) unreadable in the database: their eligibility for this lot is not worked out again; quit and reopen Jury",
+    );
     pub const NO_LOTS: Tr = Tr::new(
         "Cet appel n'est pas en plusieurs lots (« lots » dans appel.json).",
         "This call is not in several lots (\"lots\" in appel.json).",
