@@ -1,7 +1,7 @@
 //! The letters view's part of the state: final decisions, their letters,
 //! the preview of the selected one.
 
-use super::State;
+use super::{Screen, State};
 use jury_core::compose::{self, LetterError};
 use jury_core::document::Document;
 
@@ -88,8 +88,16 @@ impl State {
     }
 
     /// Composes the selected letter with the function that writes the
-    /// files, once per change of selection or data rather than per frame.
+    /// files, once per change of selection or data rather than per frame,
+    /// and only while the letters screen is shown: elsewhere a score typed
+    /// would compose a letter for nothing, and an opening would read the
+    /// letter's dossier back from the database (`Card::kept`) before its
+    /// first frame. `update` composes it when that screen is reached.
     pub fn refresh_preview(&mut self) {
+        if self.screen != Screen::Letters {
+            self.letters_view.preview = None;
+            return;
+        }
         let lang = self.env.lang;
         self.letters_view.preview = self
             .letters_view

@@ -90,7 +90,17 @@ impl From<Outcome> for Msg {
 /// The one place the state changes. Returns what the runtime must carry out;
 /// the runtime reports each result back as a [`Msg::Done`].
 pub fn update(s: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
-    match msg.into() {
+    let effects = handle(s, msg.into());
+    // The letter on the letters screen is composed when that screen is
+    // shown, whichever way it was reached (see `refresh_preview`).
+    if s.screen == Screen::Letters && s.letters_view.preview.is_none() {
+        s.refresh_preview();
+    }
+    effects
+}
+
+fn handle(s: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
         // Keys typed while the terminal is too small to show anything would
         // score or decide blind: only quitting is heard.
         Msg::Action(action) if s.too_small && action != Action::Quit => Vec::new(),

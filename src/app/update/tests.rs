@@ -751,6 +751,27 @@ fn the_letters_view_previews_the_letter_as_it_will_be_written() {
 }
 
 #[test]
+fn the_letter_is_composed_only_while_the_letters_screen_is_shown() {
+    let mut s = state(Some(SECRETARY), decided());
+    assert!(!s.letters_view.items.is_empty());
+    // Built and rescored on the dossiers screen: no letter composed.
+    assert_eq!(s.letters_view.preview, None);
+    s.recompute();
+    assert_eq!(s.letters_view.preview, None);
+    update(&mut s, Action::LettersView);
+    assert!(matches!(s.letters_view.preview, Some(Preview::Letter(_))));
+    // Left for the assignments, rescored there, and come back to by
+    // leaving them: no key of the letters screen's own.
+    update(&mut s, Action::AssignmentView);
+    assert_eq!(s.screen, Screen::Assignment);
+    s.recompute();
+    assert_eq!(s.letters_view.preview, None);
+    update(&mut s, Action::AssignmentView);
+    assert_eq!(s.screen, Screen::Letters);
+    assert!(matches!(s.letters_view.preview, Some(Preview::Letter(_))));
+}
+
+#[test]
 fn an_unreadable_session_date_is_said_in_the_preview_not_replaced_by_today() {
     let mut committee = decided();
     committee.sessions[0].date = "07/07/2025".into();
