@@ -425,7 +425,15 @@ fn a_database_deleted_or_replaced_under_the_app_refuses_every_write() {
         };
         let (wal, shm, old) = (side("-wal"), side("-shm"), side(".old"));
         if replaced {
-            // Moved aside and a copy put in its place: same path, another file.
+            // Moved aside and a copy put in its place: same path, another
+            // file. The copy is made whole (its log checkpointed first), so
+            // what it holds afterwards can be read back: a copy of the main
+            // file alone holds what the last checkpoint left there, which
+            // depends on when SQLite last ran one (a CI run under load once
+            // read it back without its tables).
+            rusqlite::Connection::open(&s.db)
+                .and_then(|c| c.query_row("PRAGMA wal_checkpoint(FULL)", [], |_| Ok(())))
+                .expect("checkpoint");
             std::fs::rename(&s.db, &old).expect("move the db");
             std::fs::copy(&old, &s.db).expect("copy it back");
         } else {

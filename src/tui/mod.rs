@@ -379,7 +379,13 @@ impl App {
             let card = &mut state.batch.entries[i].dossier;
             *card = card.clone().with_text(text);
         }
-        std::thread::spawn(move || keeper.text(""));
+        // Only when some card leaves its text in the base: a first
+        // opening holds them all, and a second connection made at a
+        // moment nobody chose had raced a test that replaces the file
+        // under the app.
+        if state.batch.entries.iter().any(|e| !e.dossier.holds_text()) {
+            std::thread::spawn(move || keeper.text(""));
+        }
         state.letters_view.convocations = convocations;
         let created = store.created();
         let folder = reopening.then(|| {
