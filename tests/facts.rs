@@ -204,3 +204,36 @@ fn a_text_that_no_longer_reads_back_says_so_on_screen() {
     let screen = s.screen();
     assert!(screen.contains("n'a pas pu être relu"), "{screen}");
 }
+
+#[test]
+fn a_stored_dossier_that_no_longer_reads_stops_the_opening_and_says_what_to_do() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let call = root().join(SAMPLES[0]);
+    let db = tmp.path().join("j.sqlite");
+    drop(open_on(&call, &db));
+    sql(
+        &db,
+        "UPDATE dossiers SET content = 'x' WHERE reference = 'PDNP06-2025-007'",
+    );
+    let refused = App::open(Options {
+        call_dir: call,
+        db: Some(db.clone()),
+        reviewer: None,
+        keymap: None,
+        lang: Lang::Fr,
+        color: true,
+        letters_dir: Some(db.with_file_name("courriers")),
+    });
+    let Err(e) = refused else {
+        panic!("an unreadable dossier was opened");
+    };
+    let message = e.message(Lang::Fr);
+    assert!(
+        message.contains(
+            "le dossier PDNP06-2025-007 enregistré dans la base ne se lit plus comme un dossier"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("« jury verify --db "), "{message}");
+    assert!(message.contains("Rien n'a été modifié."), "{message}");
+}

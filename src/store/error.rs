@@ -13,6 +13,12 @@ pub enum StoreError {
     Locked(PathBuf, Holder),
     /// SQLite found the file damaged (SQLITE_CORRUPT).
     Corrupt(PathBuf),
+    /// A dossier's stored text does not read as a dossier: the file was
+    /// changed outside Jury, or damaged where SQLite does not check.
+    DossierUnreadable {
+        path: PathBuf,
+        reference: String,
+    },
     /// The disk failed reading or writing (SQLITE_IOERR).
     DiskIo(PathBuf, #[source] rusqlite::Error),
     ReadOnly(PathBuf),
@@ -75,6 +81,19 @@ impl StoreError {
                 p.display(),
                 "la base est endommagée. Restaurez une sauvegarde du fichier (ou repartez d'une base neuve et réimportez les paquets de notes des membres) ; gardez le fichier endommagé pour l'assistance. Rien n'a été modifié.",
                 "the database is damaged. Restore a backup of the file (or start from a new database and import the members' score packets again); keep the damaged file for support. Nothing was changed.",
+            ),
+            DossierUnreadable { path, reference } => lang.located(
+                path.display(),
+                match lang {
+                    Lang::Fr => format!(
+                        "le dossier {reference} enregistré dans la base ne se lit plus comme un dossier : le fichier a été modifié hors de Jury ou abîmé. « jury verify --db {p} » dit ce qui a changé ; « jury restore --db {p} » liste les sauvegardes à restaurer. Rien n'a été modifié.",
+                        p = path.display()
+                    ),
+                    Lang::En => format!(
+                        "dossier {reference} as stored in the database no longer reads as a dossier: the file was changed outside Jury or damaged. « jury verify --db {p} » says what changed; « jury restore --db {p} » lists the backups to restore. Nothing was changed.",
+                        p = path.display()
+                    ),
+                },
             ),
             DiskIo(p, e) => lang.located(
                 p.display(),

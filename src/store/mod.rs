@@ -1120,10 +1120,10 @@ impl Store {
 
     /// A stored dossier whose reference or reception time cannot be read.
     pub fn unreadable(&self, reference: &str) -> StoreError {
-        StoreError::Sql(
-            self.path.clone(),
-            rusqlite::Error::InvalidColumnName(format!("dossier {reference} illisible")),
-        )
+        StoreError::DossierUnreadable {
+            path: self.path.clone(),
+            reference: reference.to_string(),
+        }
     }
 
     pub fn load_scores(&self) -> Result<Vec<ScoreRow>, StoreError> {
