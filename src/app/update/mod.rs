@@ -92,9 +92,15 @@ impl From<Outcome> for Msg {
 pub fn update(s: &mut State, msg: impl Into<Msg>) -> Vec<Effect> {
     let effects = handle(s, msg.into());
     // The letter on the letters screen is composed when that screen is
-    // shown, whichever way it was reached (see `refresh_preview`).
-    if s.screen == Screen::Letters && s.letters_view.preview.is_none() {
-        s.refresh_preview();
+    // shown, whichever way it was reached, and dropped when it is left
+    // (see `refresh_preview`): none is kept, stale, off that screen.
+    match (
+        s.screen == Screen::Letters,
+        s.letters_view.preview.is_some(),
+    ) {
+        (true, false) => s.refresh_preview(),
+        (false, true) => s.letters_view.preview = None,
+        _ => {}
     }
     effects
 }

@@ -764,6 +764,7 @@ fn the_letter_is_composed_only_while_the_letters_screen_is_shown() {
     // leaving them: no key of the letters screen's own.
     update(&mut s, Action::AssignmentView);
     assert_eq!(s.screen, Screen::Assignment);
+    assert_eq!(s.letters_view.preview, None);
     s.recompute();
     assert_eq!(s.letters_view.preview, None);
     update(&mut s, Action::AssignmentView);
