@@ -16,7 +16,18 @@ use std::sync::{Arc, Mutex};
 pub struct TextReader {
     path: PathBuf,
     key: Option<Passphrase>,
-    conn: Mutex<Option<rusqlite::Connection>>,
+    reading: Mutex<Reading>,
+}
+
+/// The connection, and the last text read: the dossier on screen is drawn
+/// at every frame (its pane, the committee view's rules), and a frame
+/// should not query the database for the text the last one read. A text
+/// kept here is only ever given to a card whose hash it matches
+/// (`Card::text`), so keeping it cannot show another version.
+#[derive(Default)]
+struct Reading {
+    conn: Option<rusqlite::Connection>,
+    last: Option<(String, String)>,
 }
 
 impl Store {
@@ -25,7 +36,7 @@ impl Store {
         Arc::new(TextReader {
             path: self.path.clone(),
             key: self.key.clone(),
-            conn: Mutex::new(None),
+            reading: Mutex::default(),
         })
     }
 
@@ -50,14 +61,23 @@ impl TextKeeper for TextReader {
     /// dossier shows empty rather than stopping the app, and every action
     /// the screen confirmed is already committed.
     fn text(&self, reference: &str) -> Option<String> {
-        let mut conn = self.conn.lock().ok()?;
-        if conn.is_none() {
+        let mut reading = self.reading.lock().ok()?;
+        if let Some((r, text)) = &reading.last
+            && r == reference
+        {
+            return Some(text.clone());
+        }
+        if reading.conn.is_none() {
             let opened = super::crypt::open_reading(&self.path, self.key.as_ref()).ok()?;
             opened
                 .busy_timeout(std::time::Duration::from_secs(3))
                 .ok()?;
-            *conn = Some(opened);
+            reading.conn = Some(opened);
         }
-        current_text(conn.as_ref()?, reference).ok().flatten()
+        let text = current_text(reading.conn.as_ref()?, reference)
+            .ok()
+            .flatten()?;
+        reading.last = Some((reference.to_string(), text.clone()));
+        Some(text)
     }
 }
