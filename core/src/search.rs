@@ -265,11 +265,17 @@ impl Query {
 
     /// What every dossier's match reads of the query, worked out once.
     fn facts(&self) -> Facts<'_> {
+        let chars: Vec<char> = self.0.chars().collect();
+        let mut table = Box::new([0u64; 256]);
+        for (b, rows) in table.iter_mut().enumerate() {
+            *rows = rows_of(char::from(b as u8), &chars);
+        }
         Facts {
             text: &self.0,
             letters: letters(&self.0),
             ascii: self.0.is_ascii(),
-            chars: self.0.chars().collect(),
+            chars,
+            table,
         }
     }
 
@@ -301,18 +307,18 @@ struct Facts<'a> {
     letters: u32,
     ascii: bool,
     chars: Vec<char>,
+    /// For each byte, the pattern characters it matches, one bit each
+    /// (see [`rows_of`]).
+    table: Box<[u64; 256]>,
 }
 
-/// Rows an alignment works in, kept from one field to the next by one
-/// search thread: a keystroke aligns the query with hundreds of
-/// thousands of fields, and fetching them from a thread-local was a
-/// sixth of that.
+/// What an alignment keeps from one field to the next in one search
+/// thread: a keystroke aligns the query with hundreds of thousands of
+/// fields, and allocating for each was a sixth of that.
 #[derive(Default)]
 struct Scratch {
-    prev: Row,
-    cur: Row,
-    /// Where each pattern character first matches.
-    first: Vec<usize>,
+    /// One per pattern character (see [`Row`]).
+    rows: Vec<Row>,
     /// A field beyond ASCII, as characters.
     text: Vec<char>,
 }
@@ -340,12 +346,17 @@ fn score_fields(fields: Fields<'_>, q: &Facts, scratch: &mut Scratch) -> Option<
             .zip(fields.masks.iter().chain(std::iter::repeat(&u32::MAX)))
             .filter(|(_, has)| q.letters & !**has == 0)
             .filter_map(|(f, _)| match q.ascii && f.is_ascii() {
-                true => align(f.as_bytes(), q.text.as_bytes(), scratch),
+                true => align(
+                    f.as_bytes(),
+                    q.text.as_bytes(),
+                    |b| q.table[usize::from(b)],
+                    scratch,
+                ),
                 false => {
                     let mut text = std::mem::take(&mut scratch.text);
                     text.clear();
                     text.extend(f.chars());
-                    let score = align(&text, &q.chars, scratch);
+                    let score = align(&text, &q.chars, |c| rows_of(c, &q.chars), scratch);
                     scratch.text = text;
                     score
                 }
@@ -398,7 +409,7 @@ fn one_byte(text: &[u8], p: u8, fields: Fields<'_>) -> Option<i64> {
     let mut best: Option<i64> = None;
     // The field the match is in, and where it starts in `text`.
     let (mut k, mut from) = (0, 0);
-    for j in u8::positions(text, p, 0) {
+    for j in positions(text, p) {
         while let Some(end) = fields.ends.get(k).map(|e| (e - fields.start) as usize)
             && end <= j
         {
@@ -436,22 +447,11 @@ fn one_score(prev: Kind, kind: Kind, first: bool, exact: bool) -> i64 {
 /// decoding), or a `char` of any other.
 trait Letter: Copy {
     fn char(self) -> char;
-
-    /// Where `p` is in `text` from `from` on, ignoring the ASCII case.
-    fn positions(text: &[Self], p: Self, from: usize) -> impl Iterator<Item = usize>;
 }
 
 impl Letter for u8 {
     fn char(self) -> char {
         char::from(self)
-    }
-
-    fn positions(text: &[u8], p: u8, from: usize) -> impl Iterator<Item = usize> {
-        Found {
-            text,
-            at: from,
-            cases: [p.to_ascii_lowercase(), p.to_ascii_uppercase()],
-        }
     }
 }
 
@@ -459,13 +459,14 @@ impl Letter for char {
     fn char(self) -> char {
         self
     }
+}
 
-    fn positions(text: &[char], p: char, from: usize) -> impl Iterator<Item = usize> {
-        text.iter()
-            .enumerate()
-            .skip(from)
-            .filter(move |(_, c)| c.eq_ignore_ascii_case(&p))
-            .map(|(j, _)| j)
+/// Where `p` is in `text`, either ASCII case.
+fn positions(text: &[u8], p: u8) -> Found<'_> {
+    Found {
+        text,
+        at: 0,
+        cases: [p.to_ascii_lowercase(), p.to_ascii_uppercase()],
     }
 }
 
@@ -497,10 +498,42 @@ impl Iterator for Found<'_> {
     }
 }
 
-/// One row of the alignment: the text's columns (a character's index
-/// plus one) where the row's pattern character matches on some
-/// alignment, with the best score of the pattern so far ending there.
-type Row = Vec<(u32, i32)>;
+/// The pattern characters `c` matches, ignoring the ASCII case, one bit
+/// each: the first 64 (see [`align`] for longer patterns).
+fn rows_of(c: char, pattern: &[char]) -> u64 {
+    pattern
+        .iter()
+        .take(64)
+        .enumerate()
+        .filter(|(_, p)| p.eq_ignore_ascii_case(&c))
+        .fold(0, |rows, (i, _)| rows | 1 << i)
+}
+
+/// One pattern character's row of the alignment, as far as the sweep has
+/// gone: its last cell (`k`, the text's column, a character's index plus
+/// one, and `m`, the best score of the pattern so far ending in a match
+/// there), and `best`, the best `m + k` of its cells before that one.
+/// [`NONE`] stands for no cell: far enough below any score that sums
+/// with it stay below [`SOME`], so the sweep needs no branch for it.
+#[derive(Clone, Copy)]
+struct Row {
+    k: i32,
+    m: i32,
+    best: i32,
+}
+
+const NONE: i32 = -(1 << 28);
+const SOME: i32 = NONE / 2;
+
+impl Default for Row {
+    fn default() -> Row {
+        Row {
+            k: NONE,
+            m: NONE,
+            best: NONE,
+        }
+    }
+}
 
 /// fuzzy-matcher 0.3.7's skim V2 score (`fuzzy_indices`, ignoring case),
 /// None when `pattern` is not in `text` in order. A test holds it equal
@@ -508,12 +541,13 @@ type Row = Vec<(u32, i32)>;
 #[cfg(test)]
 fn aligned(text: &str, pattern: &str) -> Option<i64> {
     let scratch = &mut Scratch::default();
+    let chars: Vec<char> = pattern.chars().collect();
     if text.is_ascii() && pattern.is_ascii() {
-        align(text.as_bytes(), pattern.as_bytes(), scratch)
+        let rows = |b: u8| rows_of(char::from(b), &chars);
+        align(text.as_bytes(), pattern.as_bytes(), rows, scratch)
     } else {
         let text: Vec<char> = text.chars().collect();
-        let pattern: Vec<char> = pattern.chars().collect();
-        align(&text, &pattern, scratch)
+        align(&text, &chars, |c| rows_of(c, &chars), scratch)
     }
 }
 
@@ -528,83 +562,101 @@ fn aligned(text: &str, pattern: &str) -> Option<i64> {
 /// - `p[i][c] = max(m[i][c-1] - 4, p[i][c-1] - 1)`, and `p[-1][c] = -1`.
 ///
 /// Unrolled, `p[i-1][c-1]` is `max over k ≤ c-2 of (m[i-1][k] + k) - c - 2`,
-/// so only the cells where the characters match are needed: they are
-/// computed here, left to right, with that running maximum. The score is
-/// the best `m` of the last row. At 100 000 dossiers the whole table was
-/// most of a keystroke.
-fn align<L: Letter>(text: &[L], pattern: &[L], scratch: &mut Scratch) -> Option<i64> {
+/// so only the cells where the characters match are needed, and of each
+/// row only its last cell and that running maximum. They are computed in
+/// one sweep of the text, left to right: `rows` tells which pattern
+/// characters a text character matches (a table lookup for a byte, so a
+/// character that matches none costs nothing more), and those rows are
+/// updated from the last down, so each reads the row above as it was
+/// before this column. The score is the best `m` of the last row. At
+/// 100 000 dossiers this is most of a keystroke. Beyond 64 pattern
+/// characters every row is compared.
+fn align<L: Letter>(
+    text: &[L],
+    pattern: &[L],
+    rows: impl Fn(L) -> u64,
+    scratch: &mut Scratch,
+) -> Option<i64> {
     const MATCH: i32 = 16;
     const GAP_EXTENSION: i32 = -1;
     const CONSECUTIVE: i32 = 4;
     const HEAD: i32 = 8;
-    let bonus = |j: usize| -> i32 {
-        let before = match j.checked_sub(1).and_then(|k| text.get(k)) {
-            None => Kind::Empty,
-            Some(c) => Kind::of(c.char()),
+    let n = pattern.len();
+    let last_row = n.checked_sub(1)?;
+    let state = &mut scratch.rows;
+    state.clear();
+    state.resize(n, Row::default());
+    let mut top = NONE;
+    for (j, &c) in text.iter().enumerate() {
+        let matching = if n <= 64 {
+            rows(c)
+        } else {
+            u64::from(
+                pattern
+                    .iter()
+                    .any(|p| p.char().eq_ignore_ascii_case(&c.char())),
+            )
         };
-        let place = match (before, Kind::of(text[j].char())) {
+        if matching == 0 {
+            continue;
+        }
+        let col = j as i32 + 1;
+        let place = j
+            .checked_sub(1)
+            .and_then(|k| text.get(k))
+            .map_or(Kind::Empty, |b| Kind::of(b.char()));
+        let bonus = match (place, Kind::of(c.char())) {
             (Kind::Empty | Kind::HardSep, _) => HEAD,
             (Kind::SoftSep, _) => HEAD - 1,
             (Kind::Lower | Kind::Number, Kind::Upper) => HEAD - 2,
             _ => 0,
-        };
-        if j == 0 { 2 * place } else { place }
-    };
-    {
-        let Scratch {
-            prev, cur, first, ..
-        } = scratch;
-        // The first place each pattern character can match, in order.
-        first.clear();
-        for &p in pattern {
-            let from = first.last().map_or(0, |j| j + 1);
-            first.push(L::positions(text, p, from).next()?);
-        }
-        if pattern.is_empty() {
-            return None;
-        }
-        prev.clear();
-        for (i, &p) in pattern.iter().enumerate() {
-            cur.clear();
-            // Through `prev`: the next cell not yet left of the gap, and
-            // the best `m + k` of those that are.
-            let mut next = 0;
-            let mut best: Option<i32> = None;
-            for j in L::positions(text, p, first[i]) {
-                let c = text[j];
-                let col = j as i32 + 1;
-                while let Some(&(k, m)) = prev.get(next)
-                    && (k as i32) <= col - 2
-                {
-                    best = Some(best.map_or(m + k as i32, |b| b.max(m + k as i32)));
-                    next += 1;
+        } * if j == 0 { 2 } else { 1 };
+        let mut cell = |i: usize| {
+            let (gap, diagonal) = match i.checked_sub(1) {
+                None => (GAP_EXTENSION, NONE),
+                Some(above) => {
+                    let Row { k, m, best } = state[above];
+                    if k <= col - 2 {
+                        (best.max(m + k) - col - 2, NONE)
+                    } else {
+                        (best - col - 2, m)
+                    }
                 }
-                let (gap, diagonal) = if i == 0 {
-                    (Some(GAP_EXTENSION), None)
-                } else {
-                    let diagonal = prev
-                        .get(next)
-                        .filter(|(k, _)| *k as i32 == col - 1)
-                        .map(|(_, m)| *m);
-                    (best.map(|b| b - col - 2), diagonal)
-                };
-                let b = bonus(j);
-                let on_match = diagonal.map(|m| m + b.max(CONSECUTIVE));
-                let on_skip = gap.map(|p| p + b);
-                let Some(before) = on_match.max(on_skip) else {
-                    continue;
-                };
-                let matched = if c.char() == p.char() {
+            };
+            let score = (diagonal + bonus.max(CONSECUTIVE)).max(gap + bonus);
+            if score < SOME {
+                return;
+            }
+            let m = score
+                + if c.char() == pattern[i].char() {
                     MATCH
                 } else {
                     MATCH + 2 * GAP_EXTENSION
                 };
-                cur.push((col as u32, before + matched));
+            let row = &mut state[i];
+            row.best = row.best.max(row.m + row.k);
+            row.k = col;
+            row.m = m;
+            if i == last_row {
+                top = top.max(m);
             }
-            std::mem::swap(prev, cur);
+        };
+        if n <= 64 {
+            let mut left = matching;
+            while left != 0 {
+                let i = 63 - left.leading_zeros() as usize;
+                left &= !(1 << i);
+                cell(i);
+            }
+        } else {
+            for i in (0..n).rev() {
+                if pattern[i].char().eq_ignore_ascii_case(&c.char()) {
+                    cell(i);
+                }
+            }
         }
-        prev.iter().map(|(_, m)| i64::from(*m)).max()
     }
+    (top >= SOME).then_some(i64::from(top))
 }
 
 /// A character's kind as the matcher sees it for bonuses.
@@ -892,6 +944,23 @@ mod tests {
             assert_eq!(aligned(&field, &p.to_string()), expected, "{field:?} {p:?}");
             // Longer patterns, through the same table.
             let pattern = text(&mut rng, KINDS, 5);
+            let expected = matcher().fuzzy_indices(&field, &pattern).map(|(s, _)| s);
+            let expected = expected.filter(|_| !pattern.is_empty());
+            assert_eq!(aligned(&field, &pattern), expected, "{field:?} {pattern:?}");
+        }
+        // Past 64 pattern characters the rows are compared one by one:
+        // patterns drawn from the field, so most of them match.
+        for _ in 0..300 {
+            let field = text(&mut rng, KINDS, 160);
+            let mut pattern = String::new();
+            for c in field.chars() {
+                if rng.below(5) != 0 {
+                    pattern.push(c);
+                }
+            }
+            if rng.below(4) == 0 {
+                pattern.push('z');
+            }
             let expected = matcher().fuzzy_indices(&field, &pattern).map(|(s, _)| s);
             let expected = expected.filter(|_| !pattern.is_empty());
             assert_eq!(aligned(&field, &pattern), expected, "{field:?} {pattern:?}");
