@@ -350,6 +350,11 @@ impl Card {
         }
     }
 
+    /// [`Card::kept`], in place: the text held until now is dropped.
+    pub fn leave_text_with(&mut self, keeper: std::sync::Arc<dyn TextKeeper>) {
+        self.text = Text::Kept(keeper);
+    }
+
     /// Whether the card holds its text (not read back from its keeper).
     pub fn holds_text(&self) -> bool {
         matches!(self.text, Text::Held(_))

@@ -46,6 +46,13 @@ impl CallFolder {
         sync_head(store, &self.dir, &self.call, &self.templates)?;
         let mut report = store.sync_dossiers(&self.dossiers)?;
         report.unchanged += self.known;
+        self.import_rest(store)?;
+        Ok(report)
+    }
+
+    /// What follows the dossiers: the files read, for the next reading to
+    /// skip, and what a member's bundle installs.
+    fn import_rest(&self, store: &mut crate::store::Store) -> Result<(), crate::store::StoreError> {
         store.remember_files(&self.files)?;
         if let Some((member, dossiers)) = &self.rapporteurs {
             store.sync_issued_assignments(member, dossiers)?;
@@ -53,7 +60,7 @@ impl CallFolder {
         if let Some(convened) = &self.convoques {
             store.sync_issued_shortlist(convened)?;
         }
-        Ok(report)
+        Ok(())
     }
 
     pub fn errors(&self) -> usize {
@@ -112,6 +119,46 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
 /// give the same dossiers without a problem. Its dossiers are counted in
 /// `known`; every other file is read as [`read_folder`] reads it.
 pub fn read_folder_known(dir: &Path, call: Call, known: &impl Known) -> CallFolder {
+    match read_folder_by(dir, call, known, |_| Ok::<(), std::convert::Infallible>(())) {
+        Ok(folder) => folder,
+        Err(never) => match never {},
+    }
+}
+
+/// Brings a folder the database holds nothing of into it, as
+/// [`CallFolder::import_into`] does, but run by run as the files are
+/// read: each run's dossiers are stored, then dropped, so a first opening
+/// of 100 000 dossiers never holds them all (the folder's cards were
+/// most of its peak memory). The folder comes back without its dossiers.
+pub fn stream_into(
+    dir: &Path,
+    call: Call,
+    store: &mut crate::store::Store,
+) -> Result<(CallFolder, crate::store::SyncReport), crate::store::StoreError> {
+    // The templates as the folder's reading will find them; their
+    // problems are reported by that reading.
+    let (templates, _) = crate::io::files::read_overrides(dir);
+    sync_head(store, dir, &call, &templates)?;
+    let mut report = crate::store::SyncReport::default();
+    let folder = read_folder_by(dir, call, &KnownFiles::new(), |run| {
+        let step = store.sync_dossiers(run)?;
+        run.clear();
+        report.absorb(step);
+        Ok::<(), crate::store::StoreError>(())
+    })?;
+    report.unchanged += folder.known;
+    folder.import_rest(store)?;
+    Ok((folder, report))
+}
+
+/// [`read_folder_known`], handing each run's dossiers to `take`, which may
+/// take them out of the vector it is given (see [`stream_into`]).
+fn read_folder_by<E>(
+    dir: &Path,
+    call: Call,
+    known: &impl Known,
+    mut take: impl FnMut(&mut Vec<(Card, String)>) -> Result<(), E>,
+) -> Result<CallFolder, E> {
     let mut diags = Vec::new();
     let mut dossiers: Vec<(Card, String)> = Vec::new();
     let mut files = Vec::new();
@@ -245,6 +292,7 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &impl Known) -> CallFold
                 files.push((display, record));
             }
         }
+        take(&mut dossiers)?;
     }
     let (templates, mut template_errors) = crate::io::files::read_overrides(dir);
     diags.append(&mut template_errors);
@@ -257,7 +305,7 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &impl Known) -> CallFold
         diags.push(d);
         None
     });
-    CallFolder {
+    Ok(CallFolder {
         dir: dir.to_path_buf(),
         call,
         templates,
@@ -267,7 +315,7 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &impl Known) -> CallFold
         rapporteurs,
         convoques,
         diags,
-    }
+    })
 }
 
 /// Dossier files read and parsed per run on every core (see

@@ -399,6 +399,16 @@ pub struct SyncReport {
     pub pending: Vec<Dossier>,
 }
 
+impl SyncReport {
+    /// Adds a later part's report to this one.
+    pub fn absorb(&mut self, part: SyncReport) {
+        self.added += part.added;
+        self.unchanged += part.unchanged;
+        self.changed.extend(part.changed);
+        self.pending.extend(part.pending);
+    }
+}
+
 /// The `meta` key under which the call folder's absolute path is recorded
 /// when the chair opens it (`jury bundle` packs that folder).
 pub const CALL_DIR_KEY: &str = "call_dir";
@@ -982,10 +992,7 @@ impl Store {
                 }
                 Ok(step)
             })?;
-            report.added += step.added;
-            report.unchanged += step.unchanged;
-            report.changed.extend(step.changed);
-            report.pending.extend(step.pending);
+            report.absorb(step);
         }
         Ok(report)
     }

@@ -253,22 +253,19 @@ impl App {
                 .map_err(StartError::Store)?;
             (call, templates, Vec::new(), Vec::new())
         } else {
-            let none = crate::store::KnownFiles::new();
-            let folder = import::read_folder_known(&opts.call_dir, call, &none);
-            let sync = folder.import_into(&mut store).map_err(StartError::Store)?;
-            // The files' copies are in the database now: gone before it
-            // is loaded, so only one copy of the dossiers is ever alive.
+            // Stored run by run as the files are read: the dossiers are
+            // never all held at once (see `import::stream_into`).
+            let (folder, sync) =
+                import::stream_into(&opts.call_dir, call, &mut store).map_err(StartError::Store)?;
             let crate::io::import::CallFolder {
                 call,
                 templates,
                 diags,
-                dossiers,
                 files: records,
                 ..
             } = folder;
-            let taken_in = dossiers.len();
-            drop((dossiers, records));
-            if taken_in > 0 {
+            drop(records);
+            if sync.added > 0 {
                 give_back_freed_memory();
             }
             let mut report = diags;
@@ -341,14 +338,29 @@ impl App {
         };
         // Each stored dossier parsed as its entry is made, while the next
         // are read (see `new_with`); one that cannot be read stops the
-        // opening. Those made from their text are remembered below.
+        // opening. An entry made from its text (a first opening, or kept
+        // facts that no longer read) has its facts kept for the next
+        // opening, then leaves its text in the base, as a reopening's
+        // entries do: at a first opening of 100 000 dossiers, holding
+        // them all was 170 Mo, most of its peak.
         let keeper: Arc<dyn jury_core::dossier::TextKeeper> = store.text_reader();
+        let mut facts: Vec<(String, String)> = Vec::new();
         let made = store
             .with_stored_dossiers(Some(&fingerprint), Texts::WithoutKeptFacts, |rows| {
-                State::new_with(init, rows, |row| match row {
-                    Ok(row) => source(row, &keeper).map_err(Unread::Dossier),
-                    Err(e) => Err(Unread::Store(e)),
-                })
+                State::new_with(
+                    init,
+                    rows,
+                    |row| match row {
+                        Ok(row) => source(row, &keeper).map_err(Unread::Dossier),
+                        Err(e) => Err(Unread::Store(e)),
+                    },
+                    |entry| {
+                        if let Ok(json) = serde_json::to_string(entry) {
+                            facts.push((entry.dossier.reference.clone(), json));
+                        }
+                        entry.dossier.leave_text_with(Arc::clone(&keeper));
+                    },
+                )
             })
             .map_err(StartError::Store)?;
         let mut state = made.map_err(|unread| match unread {
@@ -356,16 +368,14 @@ impl App {
             Unread::Dossier(reference) => StartError::Store(store.unreadable(&reference)),
         })?;
         // A cache: when it cannot be written (a full disk), the next
-        // opening makes the entries again, and nothing is lost. The entries
-        // made from their text (no kept facts, or facts that no longer
-        // read) hold it; those made from kept facts leave it in the base.
-        let facts = state
-            .batch
-            .entries
-            .iter()
-            .filter(|e| e.dossier.holds_text())
-            .filter_map(|e| Some((e.dossier.reference.as_str(), serde_json::to_string(e).ok()?)));
-        store.remember_facts(&fingerprint, facts).ok();
+        // opening makes the entries again, and nothing is lost.
+        store
+            .remember_facts(
+                &fingerprint,
+                facts.iter().map(|(r, json)| (r.as_str(), json.as_str())),
+            )
+            .ok();
+        drop(facts);
         // The dossier on screen holds its text, read on the store's own
         // connection, so the first frame does not wait for the reader's
         // (an encrypted database derives its key at each connection);

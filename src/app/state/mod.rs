@@ -373,7 +373,7 @@ impl State {
         let parse = |(dossier, text): (Dossier, Option<String>)| {
             Ok::<_, std::convert::Infallible>(Source::parsed(dossier, text, &versions))
         };
-        match State::new_with(init, rows, parse) {
+        match State::new_with(init, rows, parse, |_| ()) {
             Ok(s) => s,
             Err(never) => match never {},
         }
@@ -386,13 +386,17 @@ impl State {
     /// opening, is shared out. `rows` is taken on this thread (a database
     /// cursor) while the run before is parsed beside it: reading and
     /// parsing, each half of a reopening, overlap. The first row `parse`
-    /// refuses stops it.
+    /// refuses stops it. Each entry made from its text, not from an
+    /// earlier opening's, is handed to `made` as it is taken, on this
+    /// thread: the caller may keep its facts, and leave its text where the
+    /// dossiers are (a first opening, see `tui::App::open`).
     ///
     /// [`new`]: State::new
     pub fn new_with<T: Send, E: Send>(
         init: Init,
         rows: impl IntoIterator<Item = T>,
         parse: impl Fn(T) -> Result<Source, E> + Sync,
+        mut made: impl FnMut(&mut Entry),
     ) -> Result<State, E> {
         let lang = init.lang;
         // A call with lots opens on its first lot.
@@ -403,20 +407,23 @@ impl State {
         };
         let wanted = jury_core::completion::Wanted::new(&call, &init.templates);
         let make = |source: Source| {
-            let entry = match source {
+            let (entry, fresh) = match source {
                 Source::Dossier {
                     dossier,
                     text,
                     version,
-                } => Entry::new(&call, &wanted, dossier, text, version),
-                Source::Entry(entry) => entry,
+                } => (Entry::new(&call, &wanted, dossier, text, version), true),
+                Source::Entry(entry) => (entry, false),
             };
             let hay = entry.haystack();
-            (entry, hay)
+            (entry, hay, fresh)
         };
         let mut entries: Vec<Entry> = Vec::with_capacity(init.dossiers.len());
         let mut search = Index::new(SEARCH_FIELDS);
-        let mut take = |(entry, hay): (Entry, Haystack)| {
+        let mut take = |(mut entry, hay, fresh): (Entry, Haystack, bool)| {
+            if fresh {
+                made(&mut entry);
+            }
             search.push(&hay);
             entries.push(entry);
         };
