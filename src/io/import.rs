@@ -170,18 +170,22 @@ fn read_folder_by<E>(
     let listed_inside = folder.inside(&dir.join("dossiers"));
     // Runs of files: each run's files are read and parsed on every core,
     // then taken in their order, where a file depends on those before it
-    // (a reference already taken, a record still valid).
+    // (a reference already taken, a record still valid); the next run is
+    // read while one is taken in.
     let listed = dossier_files(dir, &mut diags);
-    for run in listed.chunks(READ_RUN) {
+    // A run's files placed and stated on this thread; the problems of
+    // those outside the folder are the run's own, reported in its turn.
+    let ahead_of = |run: std::ops::Range<usize>| {
         let mut ahead = Vec::with_capacity(run.len());
-        for (file, link, listed_stat) in run {
+        let mut outside = Vec::new();
+        for (file, link, listed_stat) in &listed[run] {
             let display = relative(dir, file);
             if !(if *link {
                 folder.inside(file)
             } else {
                 listed_inside
             }) {
-                diags.push(crate::io::files::outside(&display));
+                outside.push(crate::io::files::outside(&display));
                 continue;
             }
             // Taken before reading: a file changed while read is read
@@ -198,102 +202,126 @@ fn read_folder_by<E>(
                 .is_some_and(|r| stat.is_some() && r.stat == stat);
             ahead.push((file.as_path(), display, stat, same, record));
         }
-        let parsed = jury_core::par::map_owned(
-            ahead
-                .iter()
-                .map(|(f, d, _, same, _)| (*f, d.as_str(), *same))
-                .collect(),
-            256,
-            |(file, display, same)| (!same).then(|| parse_file(file, display, &folder)),
-        );
-        for ((file, display, stat, _, record), parsed) in ahead.into_iter().zip(parsed) {
-            let still = |r: &FileRecord| {
-                r.dossiers.iter().all(|d| {
-                    !seen.contains_key(&d.reference)
-                        && d.pieces.iter().all(|p| folder.piece(p) == Piece::Found)
-                })
-            };
-            let parsed = match parsed {
-                Some(p) => p,
-                None => {
-                    if let Some(record) = record.as_ref().filter(|r| still(r)) {
-                        for d in &record.dossiers {
-                            seen.insert(d.reference.clone(), display.clone());
-                        }
-                        unchanged += record.dossiers.len();
-                        continue;
-                    }
-                    parse_file(file, &display, &folder)
-                }
-            };
-            let (digest, text, empty, items) = match parsed {
-                Parsed::Unreadable(d) => {
-                    diags.push(d);
-                    continue;
-                }
-                Parsed::Read {
-                    digest,
-                    text,
-                    empty,
-                    items,
-                } => (digest, text, empty, items),
-            };
-            if let Some(record) = record.as_ref().filter(|r| r.digest == digest && still(r)) {
-                for d in &record.dossiers {
-                    seen.insert(d.reference.clone(), display.clone());
-                }
-                unchanged += record.dossiers.len();
-                // Touched, not changed: its new time is kept, so the next
-                // open need not read it.
-                if record.stat != stat {
-                    files.push((
-                        display,
-                        FileRecord {
-                            stat,
-                            ..record.clone()
-                        },
-                    ));
-                }
-                continue;
-            }
-            diags.extend(empty);
-            let src = Src {
-                path: &display,
-                text: &text,
-            };
-            let problems = diags.len();
-            let mut record = FileRecord {
-                digest,
-                stat,
-                dossiers: Vec::new(),
-            };
-            for item in items {
-                match item {
-                    Ok((card, at)) => {
-                        if let Some(first) = seen.get(&card.reference) {
-                            diags.push(src.error_at(
-                                at,
-                                format!("référence « {} » déjà utilisée par {first} : ce dossier est ignoré", card.reference),
-                            ));
+        (ahead, outside)
+    };
+    let folder = &folder;
+    std::thread::scope(|scope| {
+        // Each run read and parsed on every core, beside the run before
+        // being taken in (at a first opening, stored in the database).
+        let start = |run| {
+            let (ahead, outside) = ahead_of(run);
+            scope.spawn(move || {
+                let parsed = jury_core::par::map_owned(
+                    ahead
+                        .iter()
+                        .map(|(f, d, _, same, _)| (*f, d.as_str(), *same))
+                        .collect(),
+                    256,
+                    |(file, display, same)| (!same).then(|| parse_file(file, display, folder)),
+                );
+                (ahead, outside, parsed)
+            })
+        };
+        let mut runs = (0..listed.len())
+            .step_by(READ_RUN)
+            .map(|from| from..listed.len().min(from + READ_RUN));
+        let mut next = runs.next().map(start);
+        while let Some(parsing) = next.take() {
+            let (ahead, outside, parsed) = parsing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            next = runs.next().map(start);
+            diags.extend(outside);
+            for ((file, display, stat, _, record), parsed) in ahead.into_iter().zip(parsed) {
+                let still = |r: &FileRecord| {
+                    r.dossiers.iter().all(|d| {
+                        !seen.contains_key(&d.reference)
+                            && d.pieces.iter().all(|p| folder.piece(p) == Piece::Found)
+                    })
+                };
+                let parsed = match parsed {
+                    Some(p) => p,
+                    None => {
+                        if let Some(record) = record.as_ref().filter(|r| still(r)) {
+                            for d in &record.dossiers {
+                                seen.insert(d.reference.clone(), display.clone());
+                            }
+                            unchanged += record.dossiers.len();
                             continue;
                         }
-                        seen.insert(card.reference.clone(), display.clone());
-                        record.dossiers.push(FileDossier {
-                            reference: card.reference.clone(),
-                            hash: card.hash.clone(),
-                            pieces: card.attachments.iter().map(|a| a.path.clone()).collect(),
-                        });
-                        dossiers.push((card, display.clone()));
+                        parse_file(file, &display, &folder)
                     }
-                    Err(mut errs) => diags.append(&mut errs),
+                };
+                let (digest, text, empty, items) = match parsed {
+                    Parsed::Unreadable(d) => {
+                        diags.push(d);
+                        continue;
+                    }
+                    Parsed::Read {
+                        digest,
+                        text,
+                        empty,
+                        items,
+                    } => (digest, text, empty, items),
+                };
+                if let Some(record) = record.as_ref().filter(|r| r.digest == digest && still(r)) {
+                    for d in &record.dossiers {
+                        seen.insert(d.reference.clone(), display.clone());
+                    }
+                    unchanged += record.dossiers.len();
+                    // Touched, not changed: its new time is kept, so the next
+                    // open need not read it.
+                    if record.stat != stat {
+                        files.push((
+                            display,
+                            FileRecord {
+                                stat,
+                                ..record.clone()
+                            },
+                        ));
+                    }
+                    continue;
+                }
+                diags.extend(empty);
+                let src = Src {
+                    path: &display,
+                    text: &text,
+                };
+                let problems = diags.len();
+                let mut record = FileRecord {
+                    digest,
+                    stat,
+                    dossiers: Vec::new(),
+                };
+                for item in items {
+                    match item {
+                        Ok((card, at)) => {
+                            if let Some(first) = seen.get(&card.reference) {
+                                diags.push(src.error_at(
+                                    at,
+                                    format!("référence « {} » déjà utilisée par {first} : ce dossier est ignoré", card.reference),
+                                ));
+                                continue;
+                            }
+                            seen.insert(card.reference.clone(), display.clone());
+                            record.dossiers.push(FileDossier {
+                                reference: card.reference.clone(),
+                                hash: card.hash.clone(),
+                                pieces: card.attachments.iter().map(|a| a.path.clone()).collect(),
+                            });
+                            dossiers.push((card, display.clone()));
+                        }
+                        Err(mut errs) => diags.append(&mut errs),
+                    }
+                }
+                if diags.len() == problems && !record.dossiers.is_empty() {
+                    files.push((display, record));
                 }
             }
-            if diags.len() == problems && !record.dossiers.is_empty() {
-                files.push((display, record));
-            }
+            take(&mut dossiers)?;
         }
-        take(&mut dossiers)?;
-    }
+        Ok(())
+    })?;
     let (templates, mut template_errors) = crate::io::files::read_overrides(dir);
     diags.append(&mut template_errors);
     diags.extend(jury_core::templates::check_call(&call, &templates));
