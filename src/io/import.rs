@@ -249,7 +249,7 @@ fn read_folder_by<E>(
                             unchanged += record.dossiers.len();
                             continue;
                         }
-                        parse_file(file, &display, &folder)
+                        parse_file(file, &display, folder)
                     }
                 };
                 let (digest, text, empty, items) = match parsed {
