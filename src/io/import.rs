@@ -147,6 +147,11 @@ pub fn stream_into(
         Ok::<(), crate::store::StoreError>(())
     })?;
     report.unchanged += folder.known;
+    // A template changed while the files were read: the base takes the
+    // one the folder's reading found, which the opening goes on with.
+    if folder.templates != templates {
+        store.sync_templates(&folder.templates)?;
+    }
     folder.import_rest(store)?;
     Ok((folder, report))
 }

@@ -18,7 +18,7 @@ impl Store {
     pub fn remember_facts<'a>(
         &mut self,
         fingerprint: &str,
-        facts: impl Iterator<Item = (&'a str, &'a str)>,
+        facts: impl Iterator<Item = (&'a str, String)>,
     ) -> Result<(), StoreError> {
         let current = self.meta(FINGERPRINT_KEY)?.as_deref() == Some(fingerprint);
         let mut facts = facts.peekable();

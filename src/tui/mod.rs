@@ -339,12 +339,12 @@ impl App {
         // Each stored dossier parsed as its entry is made, while the next
         // are read (see `new_with`); one that cannot be read stops the
         // opening. An entry made from its text (a first opening, or kept
-        // facts that no longer read) has its facts kept for the next
-        // opening, then leaves its text in the base, as a reopening's
-        // entries do: at a first opening of 100 000 dossiers, holding
-        // them all was 170 Mo, most of its peak.
+        // facts that no longer read) is noted, its facts being worth
+        // keeping for the next opening, and leaves its text in the base,
+        // as a reopening's entries do: at a first opening of 100 000
+        // dossiers, holding them all was 170 Mo, most of its peak.
         let keeper: Arc<dyn jury_core::dossier::TextKeeper> = store.text_reader();
-        let mut facts: Vec<(String, String)> = Vec::new();
+        let mut fresh: Vec<usize> = Vec::new();
         let made = store
             .with_stored_dossiers(Some(&fingerprint), Texts::WithoutKeptFacts, |rows| {
                 State::new_with(
@@ -354,10 +354,8 @@ impl App {
                         Ok(row) => source(row, &keeper).map_err(Unread::Dossier),
                         Err(e) => Err(Unread::Store(e)),
                     },
-                    |entry| {
-                        if let Ok(json) = serde_json::to_string(entry) {
-                            facts.push((entry.dossier.reference.clone(), json));
-                        }
+                    |i, entry| {
+                        fresh.push(i);
                         entry.dossier.leave_text_with(Arc::clone(&keeper));
                     },
                 )
@@ -368,14 +366,15 @@ impl App {
             Unread::Dossier(reference) => StartError::Store(store.unreadable(&reference)),
         })?;
         // A cache: when it cannot be written (a full disk), the next
-        // opening makes the entries again, and nothing is lost.
-        store
-            .remember_facts(
-                &fingerprint,
-                facts.iter().map(|(r, json)| (r.as_str(), json.as_str())),
-            )
-            .ok();
-        drop(facts);
+        // opening makes the entries again, and nothing is lost. Each
+        // entry is written as it is serialised (a card's text is never
+        // part of it), so the facts are never all held at once.
+        let facts = fresh.iter().filter_map(|i| {
+            let e = state.batch.entries.get(*i)?;
+            Some((e.dossier.reference.as_str(), serde_json::to_string(e).ok()?))
+        });
+        store.remember_facts(&fingerprint, facts).ok();
+        drop(fresh);
         // The dossier on screen holds its text, read on the store's own
         // connection, so the first frame does not wait for the reader's
         // (an encrypted database derives its key at each connection);
@@ -389,10 +388,8 @@ impl App {
             let card = &mut state.batch.entries[i].dossier;
             *card = card.clone().with_text(text);
         }
-        // Only when some card leaves its text in the base: a first
-        // opening holds them all, and a second connection made at a
-        // moment nobody chose had raced a test that replaces the file
-        // under the app.
+        // Only when some card leaves its text in the base, which every
+        // card but the one on screen does unless the base is empty.
         if state.batch.entries.iter().any(|e| !e.dossier.holds_text()) {
             std::thread::spawn(move || keeper.text(""));
         }

@@ -373,7 +373,7 @@ impl State {
         let parse = |(dossier, text): (Dossier, Option<String>)| {
             Ok::<_, std::convert::Infallible>(Source::parsed(dossier, text, &versions))
         };
-        match State::new_with(init, rows, parse, |_| ()) {
+        match State::new_with(init, rows, parse, |_, _| ()) {
             Ok(s) => s,
             Err(never) => match never {},
         }
@@ -387,16 +387,17 @@ impl State {
     /// cursor) while the run before is parsed beside it: reading and
     /// parsing, each half of a reopening, overlap. The first row `parse`
     /// refuses stops it. Each entry made from its text, not from an
-    /// earlier opening's, is handed to `made` as it is taken, on this
-    /// thread: the caller may keep its facts, and leave its text where the
-    /// dossiers are (a first opening, see `tui::App::open`).
+    /// earlier opening's, is handed to `made` with its index as it is
+    /// taken, on this thread: the caller may note it (its facts are worth
+    /// keeping) and leave its text where the dossiers are (a first
+    /// opening, see `tui::App::open`).
     ///
     /// [`new`]: State::new
     pub fn new_with<T: Send, E: Send>(
         init: Init,
         rows: impl IntoIterator<Item = T>,
         parse: impl Fn(T) -> Result<Source, E> + Sync,
-        mut made: impl FnMut(&mut Entry),
+        mut made: impl FnMut(usize, &mut Entry),
     ) -> Result<State, E> {
         let lang = init.lang;
         // A call with lots opens on its first lot.
@@ -422,7 +423,7 @@ impl State {
         let mut search = Index::new(SEARCH_FIELDS);
         let mut take = |(mut entry, hay, fresh): (Entry, Haystack, bool)| {
             if fresh {
-                made(&mut entry);
+                made(entries.len(), &mut entry);
             }
             search.push(&hay);
             entries.push(entry);
