@@ -405,6 +405,64 @@ fn a_bundle_opened_shows_the_chair_keys_fingerprint() {
     assert!(app.wait_exit().success());
 }
 
+/// A first opening stores the folder run by run and marks the import as
+/// under way until every run is stored; interrupted, the next opening
+/// shows what was stored, reads the folder beside the app, stores the
+/// rest and says it was the interrupted import's, not files come late.
+#[test]
+fn an_interrupted_first_import_is_finished_at_the_next_opening() {
+    let mut env = Env::new();
+    env.call = env.dir.path().join("call");
+    copy_dir(Path::new(CALL), &env.call);
+    // The files an interruption would have left unstored, set aside.
+    let aside = env.dir.path().join("aside");
+    std::fs::create_dir_all(&aside).expect("aside");
+    for n in 20..=28 {
+        let name = format!("PDNP06-2025-{n:03}.json");
+        std::fs::rename(env.call.join("dossiers").join(&name), aside.join(&name)).expect("move");
+    }
+    let mut app = env.jury(Some(NADIA));
+    app.wait_for("Dossiers (19/19)");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    let flag = |db: &Path| -> i64 {
+        let conn = rusqlite::Connection::open(db).expect("open the database");
+        conn.query_row(
+            "SELECT COUNT(*) FROM meta WHERE key = 'import_under_way'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("meta")
+    };
+    assert_eq!(flag(&env.db()), 0, "a whole import leaves no mark");
+    // As an import stopped after its first runs leaves the base.
+    rusqlite::Connection::open(env.db())
+        .expect("open")
+        .execute(
+            "INSERT INTO meta (key, value) VALUES ('import_under_way', '1')",
+            [],
+        )
+        .expect("mark");
+    for entry in std::fs::read_dir(&aside).expect("list") {
+        let entry = entry.expect("entry");
+        std::fs::rename(
+            entry.path(),
+            env.call.join("dossiers").join(entry.file_name()),
+        )
+        .expect("back");
+    }
+    let mut app = env.jury(Some(NADIA));
+    let screen = app.wait_for(LIST_READY);
+    assert!(
+        screen
+            .contains("9 dossier(s) de l'import interrompu à la dernière ouverture enregistré(s)"),
+        "the status says what they are:\n{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit().success());
+    assert_eq!(flag(&env.db()), 0, "the mark goes once the rest is stored");
+}
+
 /// A reopening shows the database's dossiers at once and reads the call
 /// folder beside the app (issue 15): a file arrived late and a malformed
 /// one, added while Jury was closed, are taken in without a key pressed,

@@ -139,6 +139,7 @@ pub fn stream_into(
     // problems are reported by that reading.
     let (templates, _) = crate::io::files::read_overrides(dir);
     sync_head(store, dir, &call, &templates)?;
+    store.set_meta(crate::store::IMPORT_UNDER_WAY_KEY, "1")?;
     let mut report = crate::store::SyncReport::default();
     let folder = read_folder_by(dir, call, &KnownFiles::new(), |run| {
         let step = store.sync_dossiers(run)?;
@@ -153,6 +154,7 @@ pub fn stream_into(
         store.sync_templates(&folder.templates)?;
     }
     folder.import_rest(store)?;
+    store.clear_meta(crate::store::IMPORT_UNDER_WAY_KEY)?;
     Ok((folder, report))
 }
 

@@ -413,6 +413,12 @@ impl SyncReport {
 /// when the chair opens it (`jury bundle` packs that folder).
 pub const CALL_DIR_KEY: &str = "call_dir";
 
+/// The `meta` key set while a first opening stores the folder's dossiers
+/// (run by run, see `io::import::stream_into`) and removed when it is
+/// done: still there, the import was interrupted, and the next opening's
+/// reading of the folder stores the rest.
+pub const IMPORT_UNDER_WAY_KEY: &str = "import_under_way";
+
 fn has_event(conn: &rusqlite::Connection, action: &str) -> rusqlite::Result<bool> {
     conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM audit WHERE action = ?1)",
@@ -769,6 +775,13 @@ impl Store {
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [key, value],
             )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn clear_meta(&mut self, key: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM meta WHERE key = ?1", [key])
             .map(|_| ())
             .map_err(|e| self.err(e))
     }

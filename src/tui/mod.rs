@@ -989,9 +989,22 @@ impl App {
                 return self.send(Outcome::FolderUnread(why.into()));
             }
         };
+        // A first import that was interrupted: its rest is stored now.
+        let resumed = self
+            .store
+            .meta(crate::store::IMPORT_UNDER_WAY_KEY)
+            .ok()
+            .flatten()
+            .is_some();
         // Whatever the folder brought shows: new dossiers, a bundle's
         // assignments or shortlist, the chunks committed before a failure.
         let sync = folder.import_into(&mut self.store);
+        if resumed && sync.is_ok() {
+            // When it cannot be removed, the next opening says it again.
+            self.store
+                .clear_meta(crate::store::IMPORT_UNDER_WAY_KEY)
+                .ok();
+        }
         let fresh = self.reload_with(sync.as_ref().map_or(true, |s| s.added > 0));
         self.send(fresh);
         let sync = match sync {
@@ -1008,6 +1021,7 @@ impl App {
             report,
             pending: sync.pending,
             added: sync.added,
+            resumed,
             personal_data,
         });
     }

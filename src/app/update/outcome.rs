@@ -50,6 +50,9 @@ pub enum Outcome {
         report: Vec<Diag>,
         pending: Vec<jury_core::dossier::Dossier>,
         added: usize,
+        /// Those added are the rest of a first import that was
+        /// interrupted, not files that arrived since.
+        resumed: bool,
         /// A dossier arrived in a call whose dossiers were all anonymised.
         personal_data: bool,
     },
@@ -190,6 +193,7 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
             report,
             pending,
             added,
+            resumed,
             personal_data,
         } => {
             s.batch.personal_data = personal_data;
@@ -198,7 +202,12 @@ pub(super) fn apply(s: &mut State, outcome: Outcome) {
                 .map(|d| (d.reference.clone(), d))
                 .collect();
             if added > 0 {
-                s.set_status(format!("{added} {}", lang.tr(text::ARRIVED)));
+                let said = if resumed {
+                    text::RESUMED
+                } else {
+                    text::ARRIVED
+                };
+                s.set_status(format!("{added} {}", lang.tr(said)));
             }
             if !report.is_empty() {
                 let problems = report.len();
@@ -463,6 +472,10 @@ mod text {
     pub const ARRIVED: Tr = Tr::new(
         "dossier(s) arrivé(s) dans le dossier d'appel depuis la dernière ouverture.",
         "dossier(s) arrived in the call folder since the last opening.",
+    );
+    pub const RESUMED: Tr = Tr::new(
+        "dossier(s) de l'import interrompu à la dernière ouverture enregistré(s) : la base tient maintenant tout le dossier d'appel.",
+        "dossier(s) of the import interrupted at the last opening stored: the database now holds the whole call folder.",
     );
     pub const FOLDER_PROBLEMS: Tr = Tr::new(
         "problème(s) dans les fichiers du dossier d'appel : le rapport s'affiche à la prochaine ouverture (ou « jury check »).",
