@@ -474,8 +474,8 @@ mod text {
         "dossier(s) arrived in the call folder since the last opening.",
     );
     pub const RESUMED: Tr = Tr::new(
-        "dossier(s) de l'import interrompu à la dernière ouverture enregistré(s) : la base tient maintenant tout le dossier d'appel.",
-        "dossier(s) of the import interrupted at the last opening stored: the database now holds the whole call folder.",
+        "dossier(s) de l'import interrompu à la dernière ouverture enregistré(s).",
+        "dossier(s) of the import interrupted at the last opening stored.",
     );
     pub const FOLDER_PROBLEMS: Tr = Tr::new(
         "problème(s) dans les fichiers du dossier d'appel : le rapport s'affiche à la prochaine ouverture (ou « jury check »).",
