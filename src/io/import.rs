@@ -166,11 +166,7 @@ fn read_folder_by<E>(
     known: &impl Known,
     mut take: impl FnMut(&mut Vec<(Card, String)>) -> Result<(), E>,
 ) -> Result<CallFolder, E> {
-    let mut diags = Vec::new();
-    let mut dossiers: Vec<(Card, String)> = Vec::new();
-    let mut files = Vec::new();
-    let mut unchanged = 0;
-    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut taken = Taken::default();
     let folder = crate::io::files::Resolved::new(dir);
     // `dossiers/` resolved once: an entry that is not a link is where it is
     // listed, so only links are resolved one by one.
@@ -179,7 +175,7 @@ fn read_folder_by<E>(
     // then taken in their order, where a file depends on those before it
     // (a reference already taken, a record still valid); the next run is
     // read while one is taken in.
-    let listed = dossier_files(dir, &mut diags);
+    let listed = dossier_files(dir, &mut taken.diags);
     // A run's files placed and stated on this thread; the problems of
     // those outside the folder are the run's own, reported in its turn.
     let ahead_of = |run: std::ops::Range<usize>| {
@@ -238,98 +234,22 @@ fn read_folder_by<E>(
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             next = runs.next().map(start);
-            diags.extend(outside);
+            taken.diags.extend(outside);
             for ((file, display, stat, _, record), parsed) in ahead.into_iter().zip(parsed) {
-                let still = |r: &FileRecord| {
-                    r.dossiers.iter().all(|d| {
-                        !seen.contains_key(&d.reference)
-                            && d.pieces.iter().all(|p| folder.piece(p) == Piece::Found)
-                    })
-                };
-                let parsed = match parsed {
-                    Some(p) => p,
-                    None => {
-                        if let Some(record) = record.as_ref().filter(|r| still(r)) {
-                            for d in &record.dossiers {
-                                seen.insert(d.reference.clone(), display.clone());
-                            }
-                            unchanged += record.dossiers.len();
-                            continue;
-                        }
-                        parse_file(file, &display, folder)
-                    }
-                };
-                let (digest, text, empty, items) = match parsed {
-                    Parsed::Unreadable(d) => {
-                        diags.push(d);
-                        continue;
-                    }
-                    Parsed::Read {
-                        digest,
-                        text,
-                        empty,
-                        items,
-                    } => (digest, text, empty, items),
-                };
-                if let Some(record) = record.as_ref().filter(|r| r.digest == digest && still(r)) {
-                    for d in &record.dossiers {
-                        seen.insert(d.reference.clone(), display.clone());
-                    }
-                    unchanged += record.dossiers.len();
-                    // Touched, not changed: its new time is kept, so the next
-                    // open need not read it.
-                    if record.stat != stat {
-                        files.push((
-                            display,
-                            FileRecord {
-                                stat,
-                                ..record.clone()
-                            },
-                        ));
-                    }
-                    continue;
-                }
-                diags.extend(empty);
-                let src = Src {
-                    path: &display,
-                    text: &text,
-                };
-                let problems = diags.len();
-                let mut record = FileRecord {
-                    digest,
-                    stat,
-                    dossiers: Vec::new(),
-                };
-                for item in items {
-                    match item {
-                        Ok((card, at)) => {
-                            if let Some(first) = seen.get(&card.reference) {
-                                diags.push(src.error_at(
-                                    at,
-                                    format!("référence « {} » déjà utilisée par {first} : ce dossier est ignoré", card.reference),
-                                ));
-                                continue;
-                            }
-                            seen.insert(card.reference.clone(), display.clone());
-                            record.dossiers.push(FileDossier {
-                                reference: card.reference.clone(),
-                                hash: card.hash.clone(),
-                                pieces: card.attachments.iter().map(|a| a.path.clone()).collect(),
-                            });
-                            dossiers.push((card, display.clone()));
-                        }
-                        Err(mut errs) => diags.append(&mut errs),
-                    }
-                }
-                if diags.len() == problems && !record.dossiers.is_empty() {
-                    files.push((display, record));
-                }
+                taken.file(folder, file, display, stat, record, parsed);
             }
-            take(&mut dossiers)?;
+            take(&mut taken.dossiers)?;
         }
         Ok(())
     })?;
     let (templates, mut template_errors) = crate::io::files::read_overrides(dir);
+    let Taken {
+        mut diags,
+        dossiers,
+        files,
+        unchanged,
+        ..
+    } = taken;
     diags.append(&mut template_errors);
     diags.extend(jury_core::templates::check_call(&call, &templates));
     let rapporteurs = crate::io::bundle::read_rapporteurs(dir).unwrap_or_else(|d| {
@@ -351,6 +271,126 @@ fn read_folder_by<E>(
         convoques,
         diags,
     })
+}
+
+/// What the dossier files taken in so far have given, in the folder's
+/// order (see [`read_folder_by`]).
+#[derive(Default)]
+struct Taken {
+    diags: Vec<Diag>,
+    dossiers: Vec<(Card, String)>,
+    /// The files parsed without any problem, with their records.
+    files: Vec<(String, FileRecord)>,
+    /// Dossiers of files the database already holds as they are.
+    unchanged: usize,
+    /// Each reference taken, with the file that took it.
+    seen: HashMap<String, String>,
+}
+
+impl Taken {
+    /// Whether a file's record still holds: none of its references taken
+    /// by an earlier file, all its pieces still there.
+    fn still(&self, folder: &crate::io::files::Resolved, r: &FileRecord) -> bool {
+        r.dossiers.iter().all(|d| {
+            !self.seen.contains_key(&d.reference)
+                && d.pieces.iter().all(|p| folder.piece(p) == Piece::Found)
+        })
+    }
+
+    /// One file, after those before it: `parsed` beside the others, or
+    /// None when its size and time said the database holds it as it is
+    /// (then parsed here only if its record no longer holds).
+    fn file(
+        &mut self,
+        folder: &crate::io::files::Resolved,
+        file: &Path,
+        display: String,
+        stat: Option<FileStat>,
+        record: Option<FileRecord>,
+        parsed: Option<Parsed>,
+    ) {
+        let parsed = match parsed {
+            Some(p) => p,
+            None => {
+                if let Some(record) = record.as_ref().filter(|r| self.still(folder, r)) {
+                    for d in &record.dossiers {
+                        self.seen.insert(d.reference.clone(), display.clone());
+                    }
+                    self.unchanged += record.dossiers.len();
+                    return;
+                }
+                parse_file(file, &display, folder)
+            }
+        };
+        let (digest, text, empty, items) = match parsed {
+            Parsed::Unreadable(d) => {
+                self.diags.push(d);
+                return;
+            }
+            Parsed::Read {
+                digest,
+                text,
+                empty,
+                items,
+            } => (digest, text, empty, items),
+        };
+        if let Some(record) = record
+            .as_ref()
+            .filter(|r| r.digest == digest && self.still(folder, r))
+        {
+            for d in &record.dossiers {
+                self.seen.insert(d.reference.clone(), display.clone());
+            }
+            self.unchanged += record.dossiers.len();
+            // Touched, not changed: its new time is kept, so the next
+            // open need not read it.
+            if record.stat != stat {
+                self.files.push((
+                    display,
+                    FileRecord {
+                        stat,
+                        ..record.clone()
+                    },
+                ));
+            }
+            return;
+        }
+        self.diags.extend(empty);
+        let src = Src {
+            path: &display,
+            text: &text,
+        };
+        let problems = self.diags.len();
+        let mut record = FileRecord {
+            digest,
+            stat,
+            dossiers: Vec::new(),
+        };
+        for item in items {
+            match item {
+                Ok((card, at)) => {
+                    if let Some(first) = self.seen.get(&card.reference) {
+                        self.diags.push(src.error_at(
+                            at,
+                            format!("référence « {} » déjà utilisée par {first} : ce dossier est ignoré", card.reference),
+                        ));
+                        continue;
+                    }
+                    self.seen.insert(card.reference.clone(), display.clone());
+                    record.dossiers.push(FileDossier {
+                        reference: card.reference.clone(),
+                        hash: card.hash.clone(),
+                        pieces: card.attachments.iter().map(|a| a.path.clone()).collect(),
+                    });
+                    self.dossiers.push((card, display.clone()));
+                }
+                Err(mut errs) => self.diags.append(&mut errs),
+            }
+        }
+        if self.diags.len() == problems && !record.dossiers.is_empty() {
+            self.files.push((display, record));
+        }
+    }
 }
 
 /// Dossier files read and parsed per run on every core (see
