@@ -452,12 +452,15 @@ fn an_interrupted_first_import_is_finished_at_the_next_opening() {
         .expect("back");
     }
     let mut app = env.jury(Some(NADIA));
-    let screen = app.wait_for(LIST_READY);
+    // The list shows the rest a frame before the status says what it
+    // was: wait for the status, then the list is whole.
+    let screen = app.wait_for("de l'import interrompu");
     assert!(
         screen
             .contains("9 dossier(s) de l'import interrompu à la dernière ouverture enregistré(s)"),
         "the status says what they are:\n{screen}"
     );
+    assert!(screen.contains(LIST_READY), "{screen}");
     app.send("q");
     assert!(app.wait_exit().success());
     assert_eq!(flag(&env.db()), 0, "the mark goes once the rest is stored");
