@@ -1,7 +1,8 @@
 //! Reopening from the entries the last opening kept (issue 15): the same
 //! entries as parsing every dossier again; read, not made again; dropped
 //! when a dossier's row changes, whoever changes it; all made again when
-//! the call changes.
+//! the call changes. The same for the picture the last opening kept whole
+//! (entries and search index), and a damaged one is made again.
 
 use crate::common::harness;
 
@@ -88,11 +89,14 @@ fn kept_entries_are_read_and_dropped_when_their_row_changes() {
     };
 
     // A city only the kept entry has: the opening read it, parsed nothing.
+    // (The picture kept whole is dropped, so that the facts are read row
+    // by row: the tests below are about the picture.)
     sql(
         &db,
         &format!(
             "UPDATE entry_facts SET facts = json_set(facts, '$.dossier.city', 'Ville gardée')
-             WHERE reference = '{reference}'"
+             WHERE reference = '{reference}';
+             DELETE FROM entry_snapshot;"
         ),
     );
     let app = open_on(&call, &db);
@@ -114,6 +118,121 @@ fn kept_entries_are_read_and_dropped_when_their_row_changes() {
     let app = open_on(&call, &db);
     assert_ne!(city(&app), "Ville gardée");
     assert!(!city(&app).is_empty());
+}
+
+/// Each entry's folded search fields, as a keystroke reads them.
+fn search_fields(app: &App) -> Vec<Vec<String>> {
+    let index = &app.state.batch.search;
+    (0..app.state.batch.entries.len())
+        .map(|i| index.fields(i).map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn a_reopening_reads_the_picture_the_last_opening_kept_whole() {
+    for sample in SAMPLES {
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = dir.path().join("jury.sqlite");
+        let call = root().join(sample);
+        let first = open_on(&call, &db);
+        let (made, fields) = (entries(&first), search_fields(&first));
+        drop(first);
+        assert!(
+            count(&db, "SELECT count(*) FROM entry_snapshot") >= 2,
+            "{sample}: a head and the entries"
+        );
+        // Without the facts row by row, an opening that made the entries
+        // again would keep each one's facts anew; one reading the
+        // picture makes none.
+        sql(&db, "DELETE FROM entry_facts");
+        let second = open_on(&call, &db);
+        assert_eq!(
+            count(&db, "SELECT count(*) FROM entry_facts"),
+            0,
+            "{sample}"
+        );
+        assert_eq!(entries(&second), made, "{sample}");
+        assert_eq!(search_fields(&second), fields, "{sample}");
+        only_the_text_on_screen_is_held(&second);
+    }
+}
+
+#[test]
+fn any_change_to_a_dossier_row_drops_the_picture_and_the_next_opening_keeps_it_again() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("jury.sqlite");
+    let call = root().join(SAMPLE);
+    let made = entries(&open_on(&call, &db));
+    let kept = || count(&db, "SELECT count(*) FROM entry_snapshot");
+    assert!(kept() > 0);
+    sql(
+        &db,
+        "UPDATE dossiers SET source = source WHERE reference = 'PDNP06-2025-004'",
+    );
+    assert_eq!(kept(), 0, "dropped by any writer");
+    let again = open_on(&call, &db);
+    assert_eq!(entries(&again), made);
+    drop(again);
+    assert!(kept() > 0, "kept again");
+
+    // A file arrived late, stored by the reading of the folder beside the
+    // app: the next opening shows it.
+    let folder = dir.path().join("appel");
+    copy_dir(&call, &folder);
+    let late = std::fs::read_to_string(folder.join("dossiers/PDNP06-2025-003.json"))
+        .expect("003")
+        .replace("PDNP06-2025-003", "PDNP06-2025-099");
+    std::fs::write(folder.join("dossiers/PDNP06-2025-099.json"), late).expect("late");
+    let mut app = open_on(&folder, &db);
+    app.settle();
+    assert!(app.state.entry_index("PDNP06-2025-099").is_some());
+    drop(app);
+    assert_eq!(kept(), 0, "dropped by the late dossier");
+    let app = open_on(&folder, &db);
+    assert_eq!(app.state.batch.entries.len(), made.len() + 1);
+    assert!(app.state.entry_index("PDNP06-2025-099").is_some());
+    drop(app);
+    // A dossier's row gone: the picture goes with it.
+    assert!(kept() > 0, "kept again");
+    sql(
+        &db,
+        "PRAGMA foreign_keys = OFF; DELETE FROM dossiers WHERE reference = 'PDNP06-2025-099';",
+    );
+    assert_eq!(kept(), 0);
+}
+
+#[test]
+fn a_damaged_picture_is_made_again_from_the_dossiers() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("jury.sqlite");
+    let call = root().join(SAMPLE);
+    let first = open_on(&call, &db);
+    let (made, fields) = (entries(&first), search_fields(&first));
+    drop(first);
+    for damage in [
+        // Bytes that decode as nothing.
+        "UPDATE entry_snapshot SET data = x'00ff' WHERE part = 1",
+        // The head's count no longer that of the entries.
+        "UPDATE entry_snapshot SET data = x'00' || data WHERE part = 0",
+        // A part missing.
+        "DELETE FROM entry_snapshot WHERE part = 1",
+    ] {
+        sql(&db, damage);
+        let again = open_on(&call, &db);
+        assert_eq!(entries(&again), made, "{damage}");
+        assert_eq!(search_fields(&again), fields, "{damage}");
+        drop(again);
+        // Kept again whole by that opening, and read by the next.
+        sql(&db, "DELETE FROM entry_facts");
+        let next = open_on(&call, &db);
+        assert_eq!(entries(&next), made, "{damage}");
+        assert_eq!(
+            count(&db, "SELECT count(*) FROM entry_facts"),
+            0,
+            "{damage}"
+        );
+        drop(next);
+    }
 }
 
 #[test]

@@ -150,7 +150,9 @@ fn split<'a>(text: &'a str, start: u32, ends: &'a [u32]) -> impl Iterator<Item =
 /// keystroke reads the fields one after the other from one block of
 /// memory: with a few allocations per dossier, the cache misses of
 /// reaching them were most of a keystroke at 100 000 dossiers.
-#[derive(Clone, Debug, Default)]
+/// Serialised whole with the entries a reopening reads back (the app's
+/// `state::opening`), and checked when read ([`Index::holds`]).
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Index {
     text: String,
     /// Fields per dossier.
@@ -177,6 +179,21 @@ impl Index {
 
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
+    }
+
+    /// Whether this index, read back from where it was kept, is whole:
+    /// `n` dossiers of `width` fields, each span inside the text, in
+    /// order, on character boundaries.
+    pub fn holds(&self, width: usize, n: usize) -> bool {
+        let ordered = self.spans.chunks(width + 1).all(|span| {
+            span.windows(2).all(|w| w[0] <= w[1])
+                && span.iter().all(|o| self.text.is_char_boundary(*o as usize))
+        });
+        self.width == width
+            && self.spans.len() == n * (width + 1)
+            && self.masks.len() == n * width
+            && self.dead <= self.text.len()
+            && ordered
     }
 
     /// Adds the next dossier's haystack, which has `width` fields.
@@ -783,6 +800,33 @@ pub fn highlights(fields: &[&str], q: &Query) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_index_read_back_is_taken_only_whole() {
+        let mut index = Index::new(2);
+        index.push(&Haystack::new(&["PDNP-001", "Élodie Martin"]));
+        index.push(&Haystack::new(&["PDNP-002", "Noël Gaspard"]));
+        let kept = serde_json::to_value(&index).expect("index");
+        let read = |v: &serde_json::Value| -> Index {
+            serde_json::from_value(v.clone()).expect("read back")
+        };
+        assert!(read(&kept).holds(2, 2));
+        assert!(!read(&kept).holds(2, 3), "another count");
+        assert!(!read(&kept).holds(3, 2), "another width");
+        let mut damaged = kept.clone();
+        // Past the end of the text; before the dossier's own start.
+        for (at, offset) in [(2, 10_000), (4, 1)] {
+            damaged["spans"][at] = offset.into();
+            assert!(!read(&damaged).holds(2, 2), "span {at} at {offset}");
+            damaged = kept.clone();
+        }
+        damaged["spans"][1] = kept["spans"][2].clone();
+        damaged["spans"][2] = kept["spans"][1].clone();
+        assert!(!read(&damaged).holds(2, 2), "out of order");
+        damaged = kept.clone();
+        damaged["masks"] = serde_json::json!([0]);
+        assert!(!read(&damaged).holds(2, 2), "masks missing");
+    }
 
     fn score(fields: &[&str], q: &str) -> Option<i64> {
         super::score(&Haystack::new(fields), &Query::new(q))

@@ -28,11 +28,7 @@ impl Store {
         self.write(|tx| {
             if !current {
                 tx.execute("DELETE FROM entry_facts", [])?;
-                tx.execute(
-                    "INSERT INTO meta (key, value) VALUES (?1, ?2)
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    params![FINGERPRINT_KEY, fingerprint],
-                )?;
+                super::put_meta(tx, FINGERPRINT_KEY, fingerprint)?;
             }
             let mut insert = tx.prepare_cached(
                 "INSERT INTO entry_facts (reference, facts) VALUES (?1, ?2)

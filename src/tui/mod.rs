@@ -188,6 +188,57 @@ fn source(
     })
 }
 
+/// The state made from the stored dossiers, each from its kept facts or
+/// parsed again (see `new_with`), while the next are read; one that cannot
+/// be read stops the opening. The facts of entries made from their texts
+/// are kept for the next opening, and what it shows kept whole.
+fn made_again(
+    store: &mut Store,
+    init: Init,
+    fingerprint: &str,
+    keeper: &Arc<dyn jury_core::dossier::TextKeeper>,
+) -> Result<State, StartError> {
+    // An entry made from its text (a first opening, or kept facts that
+    // no longer read) is noted, its facts being worth keeping for the next
+    // opening, and leaves its text in the base, as a reopening's entries
+    // do: at a first opening of 100 000 dossiers, holding them all was
+    // 170 Mo, most of its peak.
+    let mut fresh: Vec<usize> = Vec::new();
+    let made = store
+        .with_stored_dossiers(Some(fingerprint), Texts::WithoutKeptFacts, |rows| {
+            State::new_with(
+                init,
+                rows,
+                |row| match row {
+                    Ok(row) => source(row, keeper).map_err(Unread::Dossier),
+                    Err(e) => Err(Unread::Store(e)),
+                },
+                |i, entry| {
+                    fresh.push(i);
+                    entry.dossier.leave_text_with(Arc::clone(keeper));
+                },
+            )
+        })
+        .map_err(StartError::Store)?;
+    let state = made.map_err(|unread| match unread {
+        Unread::Store(e) => StartError::Store(e),
+        Unread::Dossier(reference) => StartError::Store(store.unreadable(&reference)),
+    })?;
+    // Caches: when one cannot be written (a full disk), the next opening
+    // makes the entries again, and nothing is lost. Each entry is written
+    // as it is serialised (a card's text is never part of it), so the
+    // facts are never all held at once; so are the parts.
+    let facts = fresh.iter().filter_map(|i| {
+        let e = state.batch.entries.get(*i)?;
+        Some((e.dossier.reference.as_str(), serde_json::to_string(e).ok()?))
+    });
+    store.remember_facts(fingerprint, facts).ok();
+    drop(fresh);
+    let parts = crate::app::state::opening::parts(&state.batch.entries, &state.batch.search);
+    store.keep_opening(fingerprint, parts).ok();
+    Ok(state)
+}
+
 /// Starts reading the call folder's dossier files on a thread of its own,
 /// skipping those the database holds as they are (see
 /// `io::import::read_folder_known`).
@@ -336,45 +387,22 @@ impl App {
             requests,
             personal_data,
         };
-        // Each stored dossier parsed as its entry is made, while the next
-        // are read (see `new_with`); one that cannot be read stops the
-        // opening. An entry made from its text (a first opening, or kept
-        // facts that no longer read) is noted, its facts being worth
-        // keeping for the next opening, and leaves its text in the base,
-        // as a reopening's entries do: at a first opening of 100 000
-        // dossiers, holding them all was 170 Mo, most of its peak.
         let keeper: Arc<dyn jury_core::dossier::TextKeeper> = store.text_reader();
-        let mut fresh: Vec<usize> = Vec::new();
-        let made = store
-            .with_stored_dossiers(Some(&fingerprint), Texts::WithoutKeptFacts, |rows| {
-                State::new_with(
-                    init,
-                    rows,
-                    |row| match row {
-                        Ok(row) => source(row, &keeper).map_err(Unread::Dossier),
-                        Err(e) => Err(Unread::Store(e)),
-                    },
-                    |i, entry| {
-                        fresh.push(i);
-                        entry.dossier.leave_text_with(Arc::clone(&keeper));
-                    },
-                )
-            })
-            .map_err(StartError::Store)?;
-        let mut state = made.map_err(|unread| match unread {
-            Unread::Store(e) => StartError::Store(e),
-            Unread::Dossier(reference) => StartError::Store(store.unreadable(&reference)),
-        })?;
-        // A cache: when it cannot be written (a full disk), the next
-        // opening makes the entries again, and nothing is lost. Each
-        // entry is written as it is serialised (a card's text is never
-        // part of it), so the facts are never all held at once.
-        let facts = fresh.iter().filter_map(|i| {
-            let e = state.batch.entries.get(*i)?;
-            Some((e.dossier.reference.as_str(), serde_json::to_string(e).ok()?))
-        });
-        store.remember_facts(&fingerprint, facts).ok();
-        drop(fresh);
+        // What the last opening showed, kept whole when no dossier has
+        // changed since (see `store/opening.rs`): a cache, so a part that
+        // cannot be read is as if none were kept.
+        let kept = match reopening {
+            true => store
+                .kept_opening(&fingerprint)
+                .ok()
+                .flatten()
+                .and_then(|parts| crate::app::state::opening::read(parts, &keeper)),
+            false => None,
+        };
+        let mut state = match kept {
+            Some((entries, search)) => State::from_kept(init, entries, search),
+            None => made_again(&mut store, init, &fingerprint, &keeper)?,
+        };
         // The dossier on screen holds its text, read on the store's own
         // connection, so the first frame does not wait for the reader's
         // (an encrypted database derives its key at each connection);

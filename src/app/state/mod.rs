@@ -19,6 +19,7 @@ mod assignment;
 mod committee;
 mod dossiers;
 mod letters;
+pub mod opening;
 mod timetable;
 
 pub use assignment::{AssignmentView, Cell};
@@ -110,6 +111,17 @@ pub struct Entry {
     /// 1 as imported, then one more per correction.
     #[serde(skip, default = "first_version")]
     pub version: i64,
+}
+
+/// The lot a call opens on (a call with lots opens on its first) and the
+/// call as that lot sees it.
+fn opening_call(whole: &Call) -> (Option<String>, Call) {
+    let lot = whole.lots.first().map(|l| l.id.clone());
+    let call = match &lot {
+        Some(id) => whole.lot_call(id),
+        None => whole.clone(),
+    };
+    (lot, call)
 }
 
 fn first_version() -> i64 {
@@ -394,18 +406,12 @@ impl State {
     ///
     /// [`new`]: State::new
     pub fn new_with<T: Send, E: Send>(
-        init: Init,
+        mut init: Init,
         rows: impl IntoIterator<Item = T>,
         parse: impl Fn(T) -> Result<Source, E> + Sync,
         mut made: impl FnMut(usize, &mut Entry),
     ) -> Result<State, E> {
-        let lang = init.lang;
-        // A call with lots opens on its first lot.
-        let lot = init.call.lots.first().map(|l| l.id.clone());
-        let call = match &lot {
-            Some(id) => init.call.lot_call(id),
-            None => init.call.clone(),
-        };
+        let (lot, call) = opening_call(&init.call);
         let wanted = jury_core::completion::Wanted::new(&call, &init.templates);
         let make = |source: Source| {
             let (entry, fresh) = match source {
@@ -428,7 +434,7 @@ impl State {
             search.push(&hay);
             entries.push(entry);
         };
-        init.dossiers
+        std::mem::take(&mut init.dossiers)
             .into_iter()
             .map(|(dossier, text)| make(Source::parsed(dossier, text, &init.versions)))
             .for_each(&mut take);
@@ -457,6 +463,30 @@ impl State {
                 }));
             }
         })?;
+        Ok(State::assemble(init, call, lot, entries, search))
+    }
+
+    /// The state a reopening shows from the entries and search index the
+    /// last opening kept whole (`state::opening`), in the same order as
+    /// [`new_with`] would make them. `init.dossiers`, which only tests
+    /// give, are not read: the kept entries are the whole batch.
+    ///
+    /// [`new_with`]: State::new_with
+    pub fn from_kept(init: Init, entries: Vec<Entry>, search: Index) -> State {
+        debug_assert!(init.dossiers.is_empty());
+        let (lot, call) = opening_call(&init.call);
+        State::assemble(init, call, lot, entries, search)
+    }
+
+    /// The state around its entries, made or read back.
+    fn assemble(
+        init: Init,
+        call: Call,
+        lot: Option<String>,
+        entries: Vec<Entry>,
+        search: Index,
+    ) -> State {
+        let lang = init.lang;
         let scores = score_map(init.scores);
         // Who scored last on this machine, offered when nobody is named.
         let input = match &init.reviewer {
@@ -580,7 +610,7 @@ impl State {
         s.status = s
             .retention_notice()
             .map(|text| Status { text, error: true });
-        Ok(s)
+        s
     }
 
     /// What the entries [`new_with`] makes depend on besides their

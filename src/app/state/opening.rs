@@ -1,0 +1,74 @@
+//! The entries and the search index an opening made, in the parts the
+//! store keeps whole for the next opening (`store/opening.rs`): reading
+//! them back is a copy and a decoding of fixed-layout binary, where the
+//! facts row by row were a walk of two tables, a JSON parse and a folding
+//! of every name again (most of a reopening at 100 000 dossiers).
+//!
+//! The layout is bincode's (varint lengths) of serde's data model, the
+//! types' own derives: a build that changes them changes the facts'
+//! fingerprint, under which the parts are kept, so a part read back was
+//! written by this very build. Anything that does not read back whole
+//! (a damaged row, a count that does not add up) is None, and the opening
+//! makes its entries as if nothing were kept.
+
+use super::{Entry, SEARCH_FIELDS};
+use bincode::Options;
+use jury_core::dossier::TextKeeper;
+use jury_core::search::Index;
+use std::sync::Arc;
+
+/// Entries per part: small enough that a part's decoding is a share of
+/// the work for each core, large enough that the parts are few rows.
+const RUN: usize = 4096;
+
+fn codec() -> impl Options {
+    bincode::DefaultOptions::new()
+}
+
+/// `entries` (each with its version) and their search `index`, in parts:
+/// the index and the number of entries first, then the entries by runs.
+/// Each part is encoded as it is taken, never all at once.
+pub fn parts<'a>(entries: &'a [Entry], index: &'a Index) -> impl Iterator<Item = Vec<u8>> + 'a {
+    let head = codec().serialize(&(entries.len() as u64, index)).ok();
+    let runs = entries.chunks(RUN).map(|run| {
+        let versioned: Vec<(i64, &Entry)> = run.iter().map(|e| (e.version, e)).collect();
+        codec().serialize(&versioned).ok()
+    });
+    // A part that cannot be encoded (it always can: plain data) ends the
+    // parts early, and the count in the head makes them refused.
+    std::iter::once(head).chain(runs).map_while(|p| p)
+}
+
+/// The entries and index `parts` hold, each card leaving its text with
+/// `keeper`; None unless they read back whole.
+pub fn read(mut parts: Vec<Vec<u8>>, keeper: &Arc<dyn TextKeeper>) -> Option<(Vec<Entry>, Index)> {
+    if parts.is_empty() {
+        return None;
+    }
+    let head = parts.remove(0);
+    let (count, index): (u64, Index) = codec().deserialize(&head).ok()?;
+    drop(head);
+    let count = usize::try_from(count).ok()?;
+    if !index.holds(SEARCH_FIELDS, count) {
+        return None;
+    }
+    let runs = jury_core::par::map_owned(parts, 2, |part| {
+        codec()
+            .deserialize::<Vec<(i64, Entry)>>(&part)
+            .ok()
+            .map(|run| {
+                run.into_iter()
+                    .map(|(version, entry)| Entry {
+                        dossier: entry.dossier.kept(Arc::clone(keeper)),
+                        version,
+                        ..entry
+                    })
+                    .collect::<Vec<_>>()
+            })
+    });
+    let mut entries = Vec::with_capacity(count);
+    for run in runs {
+        entries.extend(run?);
+    }
+    (entries.len() == count).then_some((entries, index))
+}
