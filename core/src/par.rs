@@ -40,6 +40,70 @@ pub fn map_owned<T: Send, R: Send>(items: Vec<T>, min: usize, f: impl Fn(T) -> R
     })
 }
 
+/// `f` on each item as `items` yields it, the results in the items' order:
+/// while this thread takes the next items (reading them from a database),
+/// the other cores work on those already taken, and this one joins them
+/// once there are no more. For items that cost more to take than a
+/// thread's start (a few large parts).
+pub fn map_streamed<T: Send, R: Send>(
+    items: impl Iterator<Item = T>,
+    f: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
+    use std::sync::{Condvar, Mutex, PoisonError};
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if cores < 2 {
+        return items.map(f).collect();
+    }
+    // The items waiting, and whether more will come.
+    let queue = Mutex::new((std::collections::VecDeque::new(), false));
+    let waiting = Condvar::new();
+    let done = Mutex::new(Vec::new());
+    let work = || {
+        loop {
+            let next = {
+                let mut q = queue.lock().unwrap_or_else(PoisonError::into_inner);
+                loop {
+                    if let Some(item) = q.0.pop_front() {
+                        break Some(item);
+                    }
+                    if q.1 {
+                        break None;
+                    }
+                    q = waiting.wait(q).unwrap_or_else(PoisonError::into_inner);
+                }
+            };
+            let Some((k, item)) = next else {
+                return;
+            };
+            let r = f(item);
+            done.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push((k, r));
+        }
+    };
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (1..cores).map(|_| scope.spawn(work)).collect();
+        for item in items.enumerate() {
+            queue
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .0
+                .push_back(item);
+            waiting.notify_one();
+        }
+        queue.lock().unwrap_or_else(PoisonError::into_inner).1 = true;
+        waiting.notify_all();
+        work();
+        for w in workers {
+            w.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+    });
+    let mut out = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+    out.sort_unstable_by_key(|(k, _)| *k);
+    out.into_iter().map(|(_, r)| r).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,6 +113,20 @@ mod tests {
         for n in [0, 1, 2, 3, 7, 100, 4097] {
             let items: Vec<usize> = (0..n).collect();
             let out = map_owned(items, 2, |i| i * 3);
+            assert_eq!(out, (0..n).map(|i| i * 3).collect::<Vec<_>>(), "{n}");
+        }
+    }
+
+    #[test]
+    fn streamed_results_keep_the_items_order_however_long_each_takes() {
+        for n in [0, 1, 2, 3, 7, 100, 4097] {
+            // Uneven work, so that later items often finish first.
+            let out = map_streamed(0..n, |i: usize| {
+                if i.is_multiple_of(3) {
+                    std::thread::sleep(std::time::Duration::from_micros(50));
+                }
+                i * 3
+            });
             assert_eq!(out, (0..n).map(|i| i * 3).collect::<Vec<_>>(), "{n}");
         }
     }

@@ -14,22 +14,27 @@ use rusqlite::params;
 const FINGERPRINT_KEY: &str = "opening_fingerprint";
 
 impl Store {
-    /// The parts kept under `fingerprint`, in order; None when there are
-    /// none (dropped by a change, or never kept) or they were kept under
-    /// another fingerprint.
-    pub fn kept_opening(&self, fingerprint: &str) -> Result<Option<Vec<Vec<u8>>>, StoreError> {
+    /// `f` on the parts kept under `fingerprint`, in order, each read as
+    /// `f` takes it (while it decodes those before); None when they were
+    /// kept under another fingerprint. No parts (dropped by a change, or
+    /// never kept) and a part that cannot be read end the parts: the
+    /// caller checks they add up.
+    pub fn with_kept_opening<R>(
+        &self,
+        fingerprint: &str,
+        f: impl FnOnce(&mut dyn Iterator<Item = Vec<u8>>) -> R,
+    ) -> Result<Option<R>, StoreError> {
         if self.meta(FINGERPRINT_KEY)?.as_deref() != Some(fingerprint) {
             return Ok(None);
         }
-        let read = || -> rusqlite::Result<Vec<Vec<u8>>> {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT data FROM entry_snapshot ORDER BY part")?;
-            let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?;
-            rows.collect()
-        };
-        let parts = read().map_err(|e| self.err(e))?;
-        Ok((!parts.is_empty()).then_some(parts))
+        let mut stmt = self
+            .conn
+            .prepare("SELECT data FROM entry_snapshot ORDER BY part")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, Vec<u8>>(0))
+            .map_err(|e| self.err(e))?;
+        Ok(Some(f(&mut rows.map_while(Result::ok))))
     }
 
     /// Keeps `parts` under `fingerprint` in place of any kept before, in

@@ -393,10 +393,12 @@ impl App {
         // cannot be read is as if none were kept.
         let kept = match reopening {
             true => store
-                .kept_opening(&fingerprint)
+                .with_kept_opening(&fingerprint, |parts| {
+                    crate::app::state::opening::read(parts, &keeper)
+                })
                 .ok()
                 .flatten()
-                .and_then(|parts| crate::app::state::opening::read(parts, &keeper)),
+                .flatten(),
             false => None,
         };
         let mut state = match kept {

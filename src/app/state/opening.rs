@@ -40,35 +40,52 @@ pub fn parts<'a>(entries: &'a [Entry], index: &'a Index) -> impl Iterator<Item =
 }
 
 /// The entries and index `parts` hold, each card leaving its text with
-/// `keeper`; None unless they read back whole.
-pub fn read(mut parts: Vec<Vec<u8>>, keeper: &Arc<dyn TextKeeper>) -> Option<(Vec<Entry>, Index)> {
-    if parts.is_empty() {
+/// `keeper`; None unless they read back whole. The head and the runs are
+/// decoded on the other cores as `parts` are read.
+pub fn read(
+    parts: &mut dyn Iterator<Item = Vec<u8>>,
+    keeper: &Arc<dyn TextKeeper>,
+) -> Option<(Vec<Entry>, Index)> {
+    let decoded = jury_core::par::map_streamed(parts.enumerate(), |(k, part)| match k {
+        0 => codec()
+            .deserialize::<(u64, Index)>(&part)
+            .ok()
+            .map(Decoded::Head),
+        _ => codec()
+            .deserialize::<Vec<(i64, Entry)>>(&part)
+            .ok()
+            .map(|run| {
+                Decoded::Run(
+                    run.into_iter()
+                        .map(|(version, entry)| Entry {
+                            dossier: entry.dossier.kept(Arc::clone(keeper)),
+                            version,
+                            ..entry
+                        })
+                        .collect(),
+                )
+            }),
+    });
+    let mut decoded = decoded.into_iter();
+    let Some(Some(Decoded::Head((count, index)))) = decoded.next() else {
         return None;
-    }
-    let head = parts.remove(0);
-    let (count, index): (u64, Index) = codec().deserialize(&head).ok()?;
-    drop(head);
+    };
     let count = usize::try_from(count).ok()?;
     if !index.holds(SEARCH_FIELDS, count) {
         return None;
     }
-    let runs = jury_core::par::map_owned(parts, 2, |part| {
-        codec()
-            .deserialize::<Vec<(i64, Entry)>>(&part)
-            .ok()
-            .map(|run| {
-                run.into_iter()
-                    .map(|(version, entry)| Entry {
-                        dossier: entry.dossier.kept(Arc::clone(keeper)),
-                        version,
-                        ..entry
-                    })
-                    .collect::<Vec<_>>()
-            })
-    });
     let mut entries = Vec::with_capacity(count);
-    for run in runs {
-        entries.extend(run?);
+    for run in decoded {
+        let Some(Decoded::Run(run)) = run else {
+            return None;
+        };
+        entries.extend(run);
     }
     (entries.len() == count).then_some((entries, index))
+}
+
+/// A part read back.
+enum Decoded {
+    Head((u64, Index)),
+    Run(Vec<Entry>),
 }
