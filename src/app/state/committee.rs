@@ -103,7 +103,7 @@ impl State {
             .batch
             .entries
             .iter()
-            .map(|e| e.dossier.reference.chars().count())
+            .map(|e| super::reference_width(&e.dossier.reference))
             .max()
             .unwrap_or(10) as u16;
     }

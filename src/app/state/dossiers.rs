@@ -8,7 +8,6 @@ use jury_core::fr::Lang;
 use jury_core::grid::{self, Evaluation, Scores};
 use jury_core::search::{self, Query};
 use std::collections::HashMap;
-use unicode_width::UnicodeWidthStr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
@@ -307,7 +306,7 @@ impl State {
         self.sort_view(&mut base);
         self.dossiers.ref_width = base
             .iter()
-            .map(|i| self.batch.entries[*i].dossier.reference.width())
+            .map(|i| super::reference_width(&self.batch.entries[*i].dossier.reference))
             .max()
             .unwrap_or(10)
             .min(18) as u16;
@@ -429,8 +428,29 @@ impl State {
         if self.dossiers.descending {
             view.reverse();
         }
-        // A rapporteur sees their own dossiers first, in the same order.
-        view.sort_by_key(|i| !self.is_mine(&e[*i].dossier.reference));
+        // A rapporteur sees their own dossiers first, in the same order:
+        // their references looked up once, not at each comparison (a
+        // sort's key is asked twice per comparison, 200 000 times at
+        // 100 000 dossiers), and nothing moved when they have none.
+        let Some(me) = self.reviewer.as_deref() else {
+            return;
+        };
+        let mine: std::collections::HashSet<&str> = self
+            .batch
+            .committee
+            .assigned
+            .iter()
+            .filter(|(_, m)| m == me)
+            .map(|(r, _)| r.as_str())
+            .collect();
+        if !mine.is_empty() {
+            let (first, rest): (Vec<usize>, Vec<usize>) = view
+                .iter()
+                .partition(|i| mine.contains(e[**i].dossier.reference.as_str()));
+            for (slot, i) in view.iter_mut().zip(first.into_iter().chain(rest)) {
+                *slot = i;
+            }
+        }
     }
 
     /// Keeps the selected dossier within the rows the list shows.

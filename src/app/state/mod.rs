@@ -113,6 +113,16 @@ pub struct Entry {
     pub version: i64,
 }
 
+/// The columns a reference takes on screen: its length when it is ASCII,
+/// as references almost always are. Measured character by character,
+/// 100 000 references were a fifth of an opening's recompute.
+pub(crate) fn reference_width(reference: &str) -> usize {
+    match reference.is_ascii() {
+        true => reference.len(),
+        false => unicode_width::UnicodeWidthStr::width(reference),
+    }
+}
+
 /// The lot a call opens on (a call with lots opens on its first) and the
 /// call as that lot sees it.
 fn opening_call(whole: &Call) -> (Option<String>, Call) {
