@@ -255,6 +255,27 @@ fn anonymising_leaves_no_name_and_a_record_that_still_verifies() {
     let dir = tempfile::tempdir().expect("temp");
     let call_dir = call_folder(dir.path(), 1);
     let db = committee(dir.path(), &call_dir);
+    // Opened once in the app: the caches an opening keeps (each entry's
+    // facts, the picture kept whole with its search index) hold names too.
+    drop(
+        jury::tui::App::open(jury::tui::Options {
+            call_dir: call_dir.clone(),
+            db: Some(db.clone()),
+            reviewer: None,
+            keymap: None,
+            lang: jury_core::fr::Lang::Fr,
+            color: false,
+            letters_dir: Some(dir.path().join("courriers")),
+        })
+        .expect("open"),
+    );
+    for cache in ["entry_facts", "entry_snapshot"] {
+        assert_ne!(
+            rows(&db, &format!("SELECT count(*) FROM {cache}")),
+            ["Integer(0)"],
+            "{cache}"
+        );
+    }
     let signed = head(&db);
     let scores_sql = "SELECT reference, member, criterion, value FROM scores ORDER BY 1, 2, 3";
     let decisions_sql =
