@@ -296,8 +296,11 @@ pub struct Batch {
     pub entries: Vec<Entry>,
     /// The entries' searchable fields, folded, in the entries' order.
     pub search: Index,
-    /// Reference → index into `entries` (entries are only added, at the end).
-    index: HashMap<String, usize>,
+    /// Reference → index into `entries` (entries are only added, at the
+    /// end). Hashed with foldhash rather than SipHash: building it for
+    /// 100 000 references was an eighth of a reopening, and a committee's
+    /// own files are not an attacker flooding a server.
+    index: HashMap<String, usize, foldhash::fast::RandomState>,
     /// Every member's scores: (reference, member, criterion) → score.
     pub scores: BTreeMap<(String, String, String), Score>,
     pub committee: jury_core::committee::Committee,
@@ -601,14 +604,17 @@ impl State {
             assignment_view: AssignmentView::default(),
             timetable_view: TimetableView::default(),
         };
-        // Each territory once, not 100 000 names copied then sorted.
-        let territories: std::collections::BTreeSet<&str> = s
+        // Each territory once, then sorted: a sorted set sorted all
+        // 100 000 names first (a tenth of a reopening), for a few dozen.
+        let territories: std::collections::HashSet<&str> = s
             .batch
             .entries
             .iter()
             .filter_map(|e| e.dossier.territory.as_deref())
             .collect();
-        s.batch.territories = territories.into_iter().map(str::to_string).collect();
+        let mut territories: Vec<String> = territories.into_iter().map(str::to_string).collect();
+        territories.sort_unstable();
+        s.batch.territories = territories;
         s.batch.records = init.committee;
         s.batch.committee.lot = lot;
         s.batch.committee.stage = jury_core::stage::Stage::current(
