@@ -81,8 +81,22 @@ pub fn map_streamed<T: Send, R: Send>(
                 .push((k, r));
         }
     };
+    /// Says no more items will come when dropped, also when taking the
+    /// next one panics: the workers would otherwise wait for ever, and
+    /// the scope for them.
+    struct Closing<'a, T>(
+        &'a Mutex<(std::collections::VecDeque<T>, bool)>,
+        &'a Condvar,
+    );
+    impl<T> Drop for Closing<'_, T> {
+        fn drop(&mut self) {
+            self.0.lock().unwrap_or_else(PoisonError::into_inner).1 = true;
+            self.1.notify_all();
+        }
+    }
     std::thread::scope(|scope| {
         let workers: Vec<_> = (1..cores).map(|_| scope.spawn(work)).collect();
+        let closing = Closing(&queue, &waiting);
         for item in items.enumerate() {
             queue
                 .lock()
@@ -91,8 +105,7 @@ pub fn map_streamed<T: Send, R: Send>(
                 .push_back(item);
             waiting.notify_one();
         }
-        queue.lock().unwrap_or_else(PoisonError::into_inner).1 = true;
-        waiting.notify_all();
+        drop(closing);
         work();
         for w in workers {
             w.join()
@@ -129,5 +142,16 @@ mod tests {
             });
             assert_eq!(out, (0..n).map(|i| i * 3).collect::<Vec<_>>(), "{n}");
         }
+    }
+
+    #[test]
+    fn items_that_panic_while_taken_stop_the_work_instead_of_hanging_it() {
+        let taken = std::panic::catch_unwind(|| {
+            map_streamed(
+                (0..10).map(|i| if i == 5 { panic!("lu") } else { i }),
+                |i| i,
+            )
+        });
+        assert!(taken.is_err());
     }
 }

@@ -190,8 +190,8 @@ impl Index {
                 && span.iter().all(|o| self.text.is_char_boundary(*o as usize))
         });
         self.width == width
-            && self.spans.len() == n * (width + 1)
-            && self.masks.len() == n * width
+            && n.checked_mul(width + 1) == Some(self.spans.len())
+            && n.checked_mul(width) == Some(self.masks.len())
             && self.dead <= self.text.len()
             && ordered
     }
@@ -812,6 +812,10 @@ mod tests {
         };
         assert!(read(&kept).holds(2, 2));
         assert!(!read(&kept).holds(2, 3), "another count");
+        assert!(
+            !read(&kept).holds(2, usize::MAX / 2),
+            "a count past any size"
+        );
         assert!(!read(&kept).holds(3, 2), "another width");
         let mut damaged = kept.clone();
         // Past the end of the text; before the dossier's own start.

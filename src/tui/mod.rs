@@ -129,8 +129,14 @@ fn give_back_freed_memory() {
 /// This Jury: its version, and the size and time of its executable, so
 /// that a rebuild of the same version (a developer's, a distribution's
 /// patched one) does not read entries an earlier build made, whose
-/// verdicts its rules might not give.
-fn build() -> String {
+/// verdicts its rules might not give. Without the executable's size and
+/// time (it cannot be looked at), the version alone, and `stamped` false.
+struct Build {
+    text: String,
+    stamped: bool,
+}
+
+fn build() -> Build {
     let exe = std::env::current_exe().and_then(std::fs::metadata);
     let stamp = exe.ok().and_then(|m| {
         let at = m
@@ -140,11 +146,14 @@ fn build() -> String {
             .ok()?;
         Some(format!("{} {}", m.len(), at.as_nanos()))
     });
-    format!(
-        "jury {} {}",
-        env!("CARGO_PKG_VERSION"),
-        stamp.unwrap_or_default()
-    )
+    Build {
+        stamped: stamp.is_some(),
+        text: format!(
+            "jury {} {}",
+            env!("CARGO_PKG_VERSION"),
+            stamp.unwrap_or_default()
+        ),
+    }
 }
 
 /// Why a stored dossier stopped an opening: the database failed while
@@ -191,12 +200,14 @@ fn source(
 /// The state made from the stored dossiers, each from its kept facts or
 /// parsed again (see `new_with`), while the next are read; one that cannot
 /// be read stops the opening. The facts of entries made from their texts
-/// are kept for the next opening, and what it shows kept whole.
+/// are kept for the next opening, and, when `keep_whole`, what it shows
+/// kept whole.
 fn made_again(
     store: &mut Store,
     init: Init,
     fingerprint: &str,
     keeper: &Arc<dyn jury_core::dossier::TextKeeper>,
+    keep_whole: bool,
 ) -> Result<State, StartError> {
     // An entry made from its text (a first opening, or kept facts that
     // no longer read) is noted, its facts being worth keeping for the next
@@ -234,8 +245,10 @@ fn made_again(
     });
     store.remember_facts(fingerprint, facts).ok();
     drop(fresh);
-    let parts = crate::app::state::opening::parts(&state.batch.entries, &state.batch.search);
-    store.keep_opening(fingerprint, parts).ok();
+    if keep_whole {
+        let parts = crate::app::state::opening::parts(&state.batch.entries, &state.batch.search);
+        store.keep_opening(fingerprint, parts).ok();
+    }
     Ok(state)
 }
 
@@ -328,7 +341,8 @@ impl App {
         // Entries kept by the last opening under the same call and
         // templates are not made again (see `store/facts.rs`); those made
         // here are kept for the next.
-        let fingerprint = State::facts_fingerprint(&build(), &call, &templates);
+        let build = build();
+        let fingerprint = State::facts_fingerprint(&build.text, &call, &templates);
         let scores = store.load_scores().map_err(StartError::Store)?;
         let hint = store.meta("last_reviewer").map_err(StartError::Store)?;
         let committee = store.load_committee().map_err(StartError::Store)?;
@@ -390,8 +404,11 @@ impl App {
         let keeper: Arc<dyn jury_core::dossier::TextKeeper> = store.text_reader();
         // What the last opening showed, kept whole when no dossier has
         // changed since (see `store/opening.rs`): a cache, so a part that
-        // cannot be read is as if none were kept.
-        let kept = match reopening {
+        // cannot be read is as if none were kept. Its layout is that of
+        // the build that wrote it, fields unnamed: without this build's
+        // stamp, another build of the same version could have written it,
+        // and it is neither read nor kept.
+        let kept = match reopening && build.stamped {
             true => store
                 .with_kept_opening(&fingerprint, |parts| {
                     crate::app::state::opening::read(parts, &keeper)
@@ -403,7 +420,7 @@ impl App {
         };
         let mut state = match kept {
             Some((entries, search)) => State::from_kept(init, entries, search),
-            None => made_again(&mut store, init, &fingerprint, &keeper)?,
+            None => made_again(&mut store, init, &fingerprint, &keeper, build.stamped)?,
         };
         // The dossier on screen holds its text, read on the store's own
         // connection, so the first frame does not wait for the reader's

@@ -5,11 +5,13 @@
 //! of every name again (most of a reopening at 100 000 dossiers).
 //!
 //! The layout is bincode's (varint lengths) of serde's data model, the
-//! types' own derives: a build that changes them changes the facts'
-//! fingerprint, under which the parts are kept, so a part read back was
-//! written by this very build. Anything that does not read back whole
-//! (a damaged row, a count that does not add up) is None, and the opening
-//! makes its entries as if nothing were kept.
+//! types' own derives, fields unnamed: a build that changes them changes
+//! the facts' fingerprint (its executable's size and time), under which
+//! the parts are kept, so a part read back was written by this very build
+//! (the app neither reads nor keeps parts when it cannot tell its build
+//! from another of the same version). Anything that does not read back
+//! whole (a damaged row, a count that does not add up) is None, and the
+//! opening makes its entries as if nothing were kept.
 
 use super::{Entry, SEARCH_FIELDS};
 use bincode::Options;
