@@ -3,22 +3,24 @@
 //! At 100 000 dossiers, reading the kept facts row by row, parsing their
 //! JSON and folding every name again for the search was most of a
 //! reopening. A cache like `entry_facts`, under the same fingerprint, and
-//! all or nothing: any change to any dossier's row drops every part
-//! (migration 25's triggers), whoever makes it, and the next opening
-//! falls back on the facts row by row, then keeps its picture again.
+//! all or nothing: any change to any dossier's row removes the parts'
+//! fingerprint (migration 25's triggers), whoever makes it, so they are
+//! no longer read; the next opening falls back on the facts row by row,
+//! then replaces the parts. The erasure of personal data deletes them.
 
 use super::{Store, StoreError, TxError};
 use rusqlite::params;
 
-/// The `meta` key of the fingerprint the kept parts were made under.
+/// The `meta` key of the fingerprint the kept parts were made under (the
+/// triggers of migration 25 name it too).
 const FINGERPRINT_KEY: &str = "opening_fingerprint";
 
 impl Store {
     /// `f` on the parts kept under `fingerprint`, in order, each read as
     /// `f` takes it (while it decodes those before); None when they were
-    /// kept under another fingerprint. No parts (dropped by a change, or
-    /// never kept) and a part that cannot be read end the parts: the
-    /// caller checks they add up.
+    /// kept under another fingerprint, or disowned by a change, or never
+    /// kept. A part that cannot be read ends the parts: the caller checks
+    /// they add up.
     pub fn with_kept_opening<R>(
         &self,
         fingerprint: &str,
