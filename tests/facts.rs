@@ -46,6 +46,13 @@ fn open_on(call: &Path, db: &Path) -> App {
     .expect("open")
 }
 
+/// A temporary folder and the path of a database not yet created in it.
+fn new_base() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("jury.sqlite");
+    (dir, db)
+}
+
 fn sql(db: &Path, statement: &str) {
     let conn = rusqlite::Connection::open(db).expect("db");
     conn.execute_batch(statement).expect("sql");
@@ -59,8 +66,7 @@ fn count(db: &Path, query: &str) -> i64 {
 #[test]
 fn reopening_from_kept_entries_gives_the_entries_a_parse_gives() {
     for sample in SAMPLES {
-        let dir = tempfile::tempdir().expect("tmp");
-        let db = dir.path().join("jury.sqlite");
+        let (_dir, db) = new_base();
         let call = root().join(sample);
         let first = open_on(&call, &db);
         let parsed = entries(&first);
@@ -78,8 +84,7 @@ fn reopening_from_kept_entries_gives_the_entries_a_parse_gives() {
 
 #[test]
 fn kept_entries_are_read_and_dropped_when_their_row_changes() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let db = dir.path().join("jury.sqlite");
+    let (_dir, db) = new_base();
     let call = root().join(SAMPLE);
     drop(open_on(&call, &db));
     let reference = "PDNP06-2025-001";
@@ -131,8 +136,7 @@ fn search_fields(app: &App) -> Vec<Vec<String>> {
 #[test]
 fn a_reopening_reads_the_picture_the_last_opening_kept_whole() {
     for sample in SAMPLES {
-        let dir = tempfile::tempdir().expect("tmp");
-        let db = dir.path().join("jury.sqlite");
+        let (_dir, db) = new_base();
         let call = root().join(sample);
         let first = open_on(&call, &db);
         let (made, fields) = (entries(&first), search_fields(&first));
@@ -159,8 +163,7 @@ fn a_reopening_reads_the_picture_the_last_opening_kept_whole() {
 
 #[test]
 fn any_change_to_a_dossier_row_disowns_the_picture_and_the_next_opening_keeps_it_again() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let db = dir.path().join("jury.sqlite");
+    let (dir, db) = new_base();
     let call = root().join(SAMPLE);
     let made = entries(&open_on(&call, &db));
     // The parts are disowned (their fingerprint removed), and replaced by
@@ -211,8 +214,7 @@ fn any_change_to_a_dossier_row_disowns_the_picture_and_the_next_opening_keeps_it
 
 #[test]
 fn a_damaged_picture_is_made_again_from_the_dossiers() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let db = dir.path().join("jury.sqlite");
+    let (_dir, db) = new_base();
     let call = root().join(SAMPLE);
     let first = open_on(&call, &db);
     let (made, fields) = (entries(&first), search_fields(&first));
