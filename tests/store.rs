@@ -184,6 +184,54 @@ fn schema_version_and_pragmas_are_set() {
     assert_eq!(mode, "wal");
 }
 
+/// A first import writes with a rollback journal, then the base is back
+/// on its write-ahead log; with a reader on the base, the import keeps the
+/// log and still stores everything.
+#[test]
+fn a_first_import_journals_in_bulk_then_goes_back_to_the_log() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("j.sqlite");
+    // As a new connection finds the base (one open before keeps the mode
+    // it found until it reads again).
+    let mode = |db: &Path| -> String {
+        rusqlite::Connection::open(db)
+            .and_then(|conn| conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)))
+            .expect("mode")
+    };
+    let folder = read_folder(&sample()).expect("call");
+    let mut store = Store::open(&db).expect("open");
+    let during = store
+        .in_bulk(|store| {
+            let during = mode(&db);
+            folder.import_into(store).map(|_| during)
+        })
+        .expect("import");
+    assert_eq!(during, "delete");
+    assert_eq!(mode(&db), "wal");
+    drop(store);
+
+    let db = dir.path().join("lue.sqlite");
+    let mut store = Store::open(&db).expect("open");
+    let reader = rusqlite::Connection::open(&db).expect("raw");
+    let reading = reader.unchecked_transaction().expect("read");
+    let _: i64 = reading
+        .query_row("SELECT count(*) FROM dossiers", [], |r| r.get(0))
+        .expect("count");
+    let during = store
+        .in_bulk(|store| {
+            let during = mode(&db);
+            folder.import_into(store).map(|_| during)
+        })
+        .expect("import with a reader");
+    drop(reading);
+    assert_eq!(during, "wal");
+    let stored: i64 = reader
+        .query_row("SELECT count(*) FROM dossiers", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(stored as usize, folder.dossiers.len());
+    assert_eq!(mode(&db), "wal");
+}
+
 #[test]
 fn each_score_appends_one_chained_audit_event() {
     let dir = tempfile::tempdir().expect("tmp");

@@ -319,8 +319,9 @@ impl App {
         } else {
             // Stored run by run as the files are read: the dossiers are
             // never all held at once (see `import::stream_into`).
-            let (folder, sync) =
-                import::stream_into(&opts.call_dir, call, &mut store).map_err(StartError::Store)?;
+            let (folder, sync) = store
+                .in_bulk(|store| import::stream_into(&opts.call_dir, call, store))
+                .map_err(StartError::Store)?;
             let crate::io::import::CallFolder {
                 call,
                 templates,
