@@ -151,6 +151,18 @@ impl Dossier {
         ast: &Ast,
         pieces: Option<PieceCheck>,
     ) -> Result<(Dossier, String), Vec<Diag>> {
+        let (mut d, text) = Dossier::checked(src, ast, pieces)?;
+        d.raw = crate::json::to_value(ast.clone());
+        Ok((d, text))
+    }
+
+    /// The dossier's fields, checked, its compact JSON and its hash; its
+    /// tree (`raw`) left null, for the caller that needs it.
+    fn checked(
+        src: &Src,
+        ast: &Ast,
+        pieces: Option<PieceCheck>,
+    ) -> Result<(Dossier, String), Vec<Diag>> {
         let mut errors = Vec::new();
         crate::json::check_duplicate_keys(src, ast, "", &mut errors);
         let Ast::Object(obj) = ast else {
@@ -166,8 +178,7 @@ impl Dossier {
         let d = fields(&f, pieces, &mut errors);
         match d {
             Some(mut d) if errors.is_empty() => {
-                d.raw = crate::json::to_value(ast.clone());
-                let text = serde_json::to_string(&d.raw).unwrap_or_default();
+                let text = crate::json::compact(ast);
                 d.hash = crate::sha256_hex(text.as_bytes());
                 Ok((d, text))
             }
@@ -346,8 +357,35 @@ impl Card {
     /// already (read from the database), else it is written here.
     pub fn new(d: Dossier, text: Option<String>) -> Card {
         let text = text.unwrap_or_else(|| serde_json::to_string(&d.raw).unwrap_or_default());
+        let territory = d.territory().map(str::to_string);
+        Card::of(d, text, territory)
+    }
+
+    /// A dossier object of a file, checked, as a card: what
+    /// [`Dossier::with_text`] then [`Card::new`] give, without the
+    /// dossier's tree, which a first import of 100 000 dossiers built only
+    /// to drop it.
+    pub fn read(src: &Src, ast: &Ast, pieces: Option<PieceCheck>) -> Result<Card, Vec<Diag>> {
+        let (d, text) = Dossier::checked(src, ast, pieces)?;
+        // As `Dossier::territory` reads it from the tree.
+        let territory = match ast {
+            Ast::Object(obj) => Fields::new(src, obj, "").get("structure"),
+            _ => None,
+        }
+        .and_then(|structure| match structure {
+            Ast::Object(obj) => Fields::new(src, obj, "").get("territory"),
+            _ => None,
+        })
+        .and_then(|territory| match territory {
+            Ast::StringLit(s) => Some(s.value.to_string()),
+            _ => None,
+        });
+        Ok(Card::of(d, text, territory))
+    }
+
+    fn of(d: Dossier, text: String, territory: Option<String>) -> Card {
         Card {
-            territory: d.territory().map(str::to_string),
+            territory,
             reference: d.reference,
             received_at: d.received_at,
             structure: d.structure,
@@ -714,7 +752,7 @@ mod tests {
 
 #[cfg(test)]
 mod stored {
-    use super::{Dossier, content_hash};
+    use super::{Card, Dossier, content_hash};
     use serde_json::json;
 
     /// What the database keeps reads back as the validating parse reads it,
@@ -753,6 +791,37 @@ mod stored {
             let validated = Dossier::from_value(&v).expect("valid");
             let stored = Dossier::from_stored(v.clone(), content_hash(&v)).expect("readable");
             assert_eq!(stored, validated);
+        }
+    }
+
+    /// A file's dossier read straight into a card (a first import) is
+    /// the card of the validated dossier: same fields, territory, text
+    /// and hash.
+    #[test]
+    fn a_card_read_from_a_file_is_the_validated_dossier_s() {
+        let with_territory = r#"{
+            "format": "jury-dossier/1", "reference": "T-1",
+            "received_at": "2025-07-03T16:42:00+02:00",
+            "structure": { "name": "Espace « Lien »", "territory": "Ouest",
+                "address": { "street": "2 rue", "postcode": "06200", "city": "Nice" } },
+            "professional": { "name": "Léa", "employment": "salarie" },
+            "extra": { "n": [1, 2.50, -0, 1e3], "t": "tab\tline\u2028" }
+        }"#;
+        let territory_not_text = r#"{
+            "format": "jury-dossier/1", "reference": "T-2",
+            "received_at": "2025-07-04T09:00:00Z",
+            "structure": { "name": "B", "territory": 3 }
+        }"#;
+        for (text, territory) in [(with_territory, Some("Ouest")), (territory_not_text, None)] {
+            let src = crate::json::Src {
+                path: "d.json",
+                text,
+            };
+            let ast = src.parse().expect("JSON");
+            let (d, compact) = Dossier::with_text(&src, &ast, None).expect("valid");
+            let card = Card::read(&src, &ast, None).expect("valid");
+            assert_eq!(card.territory.as_deref(), territory);
+            assert_eq!(card, Card::new(d, Some(compact)));
         }
     }
 

@@ -5,7 +5,7 @@
 use crate::store::{FileDossier, FileRecord, FileStat, Known, KnownFiles};
 use jsonc_parser::ast::Value as Ast;
 use jury_core::call::Call;
-use jury_core::dossier::{Card, Dossier, Piece};
+use jury_core::dossier::{Card, Piece};
 use jury_core::json::{Diag, Severity, Src};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -445,8 +445,7 @@ fn parse_file(file: &Path, display: &str, folder: &crate::io::files::Resolved) -
         .into_iter()
         .map(|item| {
             let at = reference_node(item).map(|n| n.start()).unwrap_or(0);
-            Dossier::with_text(&src, item, Some(&|p: &str| folder.piece(p)))
-                .map(|(d, text)| (Card::new(d, Some(text)), at))
+            Card::read(&src, item, Some(&|p: &str| folder.piece(p))).map(|card| (card, at))
         })
         .collect();
     drop(ast);
