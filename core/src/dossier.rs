@@ -107,6 +107,9 @@ pub struct Attachment {
     pub path: String,
 }
 
+/// Where a dossier names its territory (the zone filter, the coverage).
+const TERRITORY: &str = "/structure/territory";
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dossier {
     pub reference: String,
@@ -278,7 +281,7 @@ impl Dossier {
     }
 
     pub fn territory(&self) -> Option<&str> {
-        crate::json::pointer(&self.raw, "/structure/territory").and_then(Value::as_str)
+        crate::json::pointer(&self.raw, TERRITORY).and_then(Value::as_str)
     }
 }
 
@@ -368,18 +371,10 @@ impl Card {
     pub fn read(src: &Src, ast: &Ast, pieces: Option<PieceCheck>) -> Result<Card, Vec<Diag>> {
         let (d, text) = Dossier::checked(src, ast, pieces)?;
         // As `Dossier::territory` reads it from the tree.
-        let territory = match ast {
-            Ast::Object(obj) => Fields::new(src, obj, "").get("structure"),
+        let territory = match crate::json::object_pointer(ast, TERRITORY) {
+            Some(Ast::StringLit(s)) => Some(s.value.to_string()),
             _ => None,
-        }
-        .and_then(|structure| match structure {
-            Ast::Object(obj) => Fields::new(src, obj, "").get("territory"),
-            _ => None,
-        })
-        .and_then(|territory| match territory {
-            Ast::StringLit(s) => Some(s.value.to_string()),
-            _ => None,
-        });
+        };
         Ok(Card::of(d, text, territory))
     }
 

@@ -557,6 +557,22 @@ pub fn pointer<'a>(v: &'a serde_json::Value, p: &str) -> Option<&'a serde_json::
     })
 }
 
+/// [`pointer`] on the parser's tree, through objects only (no array index,
+/// no escaped token): where a dossier's fields are read before its tree is
+/// built, if ever.
+pub fn object_pointer<'v, 'a>(v: &'v Value<'a>, p: &str) -> Option<&'v Value<'a>> {
+    p.strip_prefix('/')?
+        .split('/')
+        .try_fold(v, |at, key| match at {
+            Value::Object(o) => o
+                .properties
+                .iter()
+                .find(|p| p.name.as_str() == key)
+                .map(|p| &p.value),
+            _ => None,
+        })
+}
+
 /// Converts a validated AST to a `serde_json::Value` with keys in file order.
 pub fn to_value(v: Value) -> serde_json::Value {
     v.into()
