@@ -4,7 +4,6 @@
 //! and the validations are the lot's own.
 
 use crate::app::state::{GridTarget, State};
-use jury_core::eligibility;
 use jury_core::stage::Stage;
 
 /// Moves to the next lot (after the last, the first).
@@ -16,25 +15,19 @@ pub(super) fn switch(s: &mut State) {
         return;
     }
     let now = s.batch.committee.lot.as_deref();
-    let next = match lots.iter().position(|l| Some(l.id.as_str()) == now) {
-        Some(i) => &lots[(i + 1) % lots.len()],
-        None => &lots[0],
+    let k = match lots.iter().position(|l| Some(l.id.as_str()) == now) {
+        Some(i) => (i + 1) % lots.len(),
+        None => 0,
     };
-    let id = next.id.clone();
+    let id = lots[k].id.clone();
     let call = s.batch.whole.lot_call(&id);
-    // A lot's deadline decides who is late for it. A dossier whose text
-    // cannot be read back (the database damaged under the app) keeps the
-    // standing it had rather than one worked out from nothing, and the
-    // status says how many.
-    let mut unread = 0;
+    // A lot's deadline decides who is late for it: each entry holds its
+    // standing under every lot, worked out when it was made.
     for e in &mut s.batch.entries {
-        let d = e.dossier.full();
-        if d.raw.is_null() {
-            unread += 1;
-            continue;
+        if let Some((standing, late)) = e.by_lot.get(k) {
+            e.eligibility = standing.clone();
+            e.late = *late;
         }
-        e.eligibility = eligibility::standing(&call, &d);
-        e.late = eligibility::is_late(&call, &d);
     }
     s.batch.audition_grid = call.audition.as_ref().map(|_| call.audition_grid());
     s.batch.committee.stage = Stage::current(&call, &s.batch.records.of_lot(&id));
@@ -60,19 +53,11 @@ pub(super) fn switch(s: &mut State) {
     if candidates <= 1 {
         status.push_str(lang.tr(text::AT_MOST_ONE));
     }
-    if unread > 0 {
-        s.set_error(format!("{status} — {unread} {}", lang.tr(text::UNREAD)));
-        return;
-    }
     s.set_status(status);
 }
 
 mod text {
     use jury_core::fr::Tr;
-    pub const UNREAD: Tr = Tr::new(
-        "dossier(s) illisible(s) dans la base : leur recevabilité pour ce lot n'est pas recalculée ; quittez et rouvrez Jury",
-        "dossier(s) unreadable in the database: their eligibility for this lot is not worked out again; quit and reopen Jury",
-    );
     pub const NO_LOTS: Tr = Tr::new(
         "Cet appel n'est pas en plusieurs lots (« lots » dans appel.json).",
         "This call is not in several lots (\"lots\" in appel.json).",
