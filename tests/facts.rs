@@ -1,8 +1,8 @@
-//! Reopening from the entries the last opening kept (issue 15): the same
-//! entries as parsing every dossier again; read, not made again; dropped
-//! when a dossier's row changes, whoever changes it; all made again when
-//! the call changes. The same for the picture the last opening kept whole
-//! (entries and search index), and a damaged one is made again.
+//! Reopening from the picture the last opening kept (issue 15): the
+//! entries and search index a parse of every dossier gives; read, not
+//! made again; a dossier's row changed since, whoever changes it, made
+//! again into it; all made again when the call changes or the picture is
+//! damaged.
 
 use crate::common::harness;
 
@@ -63,74 +63,24 @@ fn count(db: &Path, query: &str) -> i64 {
     conn.query_row(query, [], |r| r.get(0)).expect("count")
 }
 
-#[test]
-fn reopening_from_kept_entries_gives_the_entries_a_parse_gives() {
-    for sample in SAMPLES {
-        let (_dir, db) = new_base();
-        let call = root().join(sample);
-        let first = open_on(&call, &db);
-        let parsed = entries(&first);
-        drop(first);
-        assert!(!parsed.is_empty(), "{sample}: no dossier");
-        assert_eq!(
-            count(&db, "SELECT count(*) FROM entry_facts"),
-            parsed.len() as i64,
-            "{sample}: every entry kept"
-        );
-        let second = open_on(&call, &db);
-        assert_eq!(entries(&second), parsed, "{sample}");
-    }
-}
-
-#[test]
-fn kept_entries_are_read_and_dropped_when_their_row_changes() {
-    let (_dir, db) = new_base();
-    let call = root().join(SAMPLE);
-    drop(open_on(&call, &db));
-    let reference = "PDNP06-2025-001";
-    let city = |app: &App| {
-        let i = app.state.entry_index(reference).expect("entry");
-        app.state.batch.entries[i].dossier.city.clone()
-    };
-
-    // A city only the kept entry has: the opening read it, parsed nothing.
-    // (The picture kept whole is dropped, so that the facts are read row
-    // by row: the tests below are about the picture.)
-    sql(
-        &db,
-        &format!(
-            "UPDATE entry_facts SET facts = json_set(facts, '$.dossier.city', 'Ville gardée')
-             WHERE reference = '{reference}';
-             DELETE FROM entry_snapshot;"
-        ),
-    );
-    let app = open_on(&call, &db);
-    assert_eq!(city(&app), "Ville gardée");
-    drop(app);
-
-    // Any change to the dossier's row, by any writer, drops its entry.
-    sql(
-        &db,
-        &format!("UPDATE dossiers SET source = source WHERE reference = '{reference}'"),
-    );
-    assert_eq!(
-        count(
-            &db,
-            &format!("SELECT count(*) FROM entry_facts WHERE reference = '{reference}'")
-        ),
-        0
-    );
-    let app = open_on(&call, &db);
-    assert_ne!(city(&app), "Ville gardée");
-    assert!(!city(&app).is_empty());
-}
-
 /// Each entry's folded search fields, as a keystroke reads them.
 fn search_fields(app: &App) -> Vec<Vec<String>> {
     let index = &app.state.batch.search;
     (0..app.state.batch.entries.len())
         .map(|i| index.fields(i).map(str::to_string).collect())
         .collect()
+}
+
+/// The references of the rows changed since the picture was kept.
+fn changed(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).expect("db");
+    let mut stmt = conn
+        .prepare("SELECT reference FROM entry_snapshot_changed ORDER BY reference")
+        .expect("changed");
+    stmt.query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("references")
 }
 
 #[test]
@@ -141,34 +91,90 @@ fn a_reopening_reads_the_picture_the_last_opening_kept_whole() {
         let first = open_on(&call, &db);
         let (made, fields) = (entries(&first), search_fields(&first));
         drop(first);
+        assert!(!made.is_empty(), "{sample}: no dossier");
         assert!(
             count(&db, "SELECT count(*) FROM entry_snapshot") >= 2,
             "{sample}: a head and the entries"
         );
-        // Without the facts row by row, an opening that made the entries
-        // again would keep each one's facts anew; one reading the
-        // picture makes none.
-        sql(&db, "DELETE FROM entry_facts");
         let second = open_on(&call, &db);
-        assert_eq!(
-            count(&db, "SELECT count(*) FROM entry_facts"),
-            0,
-            "{sample}"
-        );
         assert_eq!(entries(&second), made, "{sample}");
         assert_eq!(search_fields(&second), fields, "{sample}");
         only_the_text_on_screen_is_held(&second);
+        drop(second);
+        // Without the picture, every entry is made again, the same.
+        sql(&db, "DELETE FROM entry_snapshot");
+        let third = open_on(&call, &db);
+        assert_eq!(entries(&third), made, "{sample}");
+        assert_eq!(search_fields(&third), fields, "{sample}");
     }
 }
 
 #[test]
-fn any_change_to_a_dossier_row_disowns_the_picture_and_the_next_opening_keeps_it_again() {
+fn the_picture_is_read_and_a_row_changed_since_is_made_again_into_it() {
+    let (_dir, db) = new_base();
+    let call = root().join(SAMPLE);
+    let made = entries(&open_on(&call, &db));
+    let reference = "PDNP06-2025-001";
+    let city = |app: &App| {
+        let i = app.state.entry_index(reference).expect("entry");
+        app.state.batch.entries[i].dossier.city.clone()
+    };
+
+    // A row damaged behind the triggers' back: the opening reads the
+    // picture and parses no dossier, so it does not notice.
+    sql(
+        &db,
+        &format!(
+            "DROP TRIGGER entry_snapshot_update;
+             UPDATE dossiers SET content = 'abîmé' WHERE reference = '{reference}';"
+        ),
+    );
+    let app = open_on(&call, &db);
+    let fields_only = |entries: Vec<(serde_json::Value, String, i64)>| {
+        let fields: Vec<_> = entries.into_iter().map(|(e, _, v)| (e, v)).collect();
+        fields
+    };
+    assert_eq!(fields_only(entries(&app)), fields_only(made));
+    drop(app);
+
+    // Any change to a row, by any writer, is noted; the next opening
+    // makes that entry again from the row, and only that one, then keeps
+    // the picture anew.
+    let (_dir, db) = new_base();
+    let made = entries(&open_on(&call, &db));
+    sql(
+        &db,
+        &format!(
+            "UPDATE dossiers SET content = json_set(content, '$.structure.address.city', 'Ville changée')
+             WHERE reference = '{reference}'"
+        ),
+    );
+    assert_eq!(changed(&db), [reference]);
+    let app = open_on(&call, &db);
+    assert_eq!(city(&app), "Ville changée");
+    let mended = entries(&app);
+    only_the_text_on_screen_is_held(&app);
+    drop(app);
+    assert_eq!(changed(&db), Vec::<String>::new(), "kept anew");
+    assert_eq!(mended.len(), made.len());
+    let differ: Vec<usize> = (0..made.len()).filter(|i| mended[*i] != made[*i]).collect();
+    let i = made
+        .iter()
+        .position(|(e, _, _)| e["dossier"]["reference"] == reference)
+        .expect("001");
+    assert_eq!(differ, [i], "only the changed entry");
+    // As a parse of every dossier makes it, and as the next reopening
+    // reads it back.
+    sql(&db, "DELETE FROM entry_snapshot");
+    assert_eq!(entries(&open_on(&call, &db)), mended);
+    assert_eq!(entries(&open_on(&call, &db)), mended);
+}
+
+#[test]
+fn any_change_to_a_dossier_row_is_noted_and_the_next_opening_mends_the_picture() {
     let (dir, db) = new_base();
     let call = root().join(SAMPLE);
     let made = entries(&open_on(&call, &db));
-    // The parts are disowned (their fingerprint removed), and replaced by
-    // the next opening: deleting them in the change's own transaction was
-    // 150 ms of a first correction at 100 000 dossiers.
     let kept = || {
         count(
             &db,
@@ -180,11 +186,11 @@ fn any_change_to_a_dossier_row_disowns_the_picture_and_the_next_opening_keeps_it
         &db,
         "UPDATE dossiers SET source = source WHERE reference = 'PDNP06-2025-004'",
     );
-    assert_eq!(kept(), 0, "disowned by any writer");
+    assert_eq!(changed(&db), ["PDNP06-2025-004"], "noted, whoever writes");
     let again = open_on(&call, &db);
     assert_eq!(entries(&again), made);
     drop(again);
-    assert!(kept() > 0, "kept again");
+    assert_eq!(changed(&db), Vec::<String>::new(), "kept anew");
 
     // A file arrived late, stored by the reading of the folder beside the
     // app: the next opening shows it.
@@ -196,20 +202,79 @@ fn any_change_to_a_dossier_row_disowns_the_picture_and_the_next_opening_keeps_it
     std::fs::write(folder.join("dossiers/PDNP06-2025-099.json"), late).expect("late");
     let mut app = open_on(&folder, &db);
     app.settle();
+    let with_late = entries(&app);
+    let fields = search_fields(&app);
     assert!(app.state.entry_index("PDNP06-2025-099").is_some());
     drop(app);
-    assert_eq!(kept(), 0, "disowned by the late dossier");
+    assert_eq!(changed(&db), ["PDNP06-2025-099"]);
     let app = open_on(&folder, &db);
+    assert_eq!(entries(&app), with_late);
+    assert_eq!(search_fields(&app), fields);
     assert_eq!(app.state.batch.entries.len(), made.len() + 1);
-    assert!(app.state.entry_index("PDNP06-2025-099").is_some());
     drop(app);
-    // A dossier's row gone: the picture is disowned with it.
-    assert!(kept() > 0, "kept again");
+    assert_eq!(changed(&db), Vec::<String>::new());
+    // A dossier's row gone: every entry is made again, without it.
     sql(
         &db,
         "PRAGMA foreign_keys = OFF; DELETE FROM dossiers WHERE reference = 'PDNP06-2025-099';",
     );
-    assert_eq!(kept(), 0);
+    assert_eq!(changed(&db), ["PDNP06-2025-099"]);
+    std::fs::remove_file(folder.join("dossiers/PDNP06-2025-099.json")).expect("rm");
+    let app = open_on(&folder, &db);
+    assert_eq!(entries(&app), made);
+    drop(app);
+    assert_eq!(changed(&db), Vec::<String>::new());
+}
+
+/// A few rows changed among many are made again at each opening, the
+/// picture left as it was kept; once they are more than one in 256, the
+/// opening keeps it anew.
+#[test]
+fn a_few_changed_rows_are_mended_at_each_opening_many_keep_the_picture_anew() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let folder = dir.path().join("appel");
+    copy_dir(&root().join(SAMPLE), &folder);
+    let model = std::fs::read_to_string(folder.join("dossiers/PDNP06-2025-002.json")).expect("002");
+    for k in 0..600 {
+        let reference = format!("PDNP06-2025-{}", 1000 + k);
+        std::fs::write(
+            folder.join(format!("dossiers/{reference}.json")),
+            model.replace("PDNP06-2025-002", &reference),
+        )
+        .expect("copy");
+    }
+    let db = dir.path().join("jury.sqlite");
+    let made = entries(&open_on(&folder, &db));
+    assert!(made.len() > 600, "{}", made.len());
+    let city = |app: &App, reference: &str| {
+        let i = app.state.entry_index(reference).expect("entry");
+        app.state.batch.entries[i].dossier.city.clone()
+    };
+    let correct = |reference: &str| {
+        sql(
+            &db,
+            &format!(
+                "UPDATE dossiers SET content = json_set(content, '$.structure.address.city', 'Ailleurs')
+                 WHERE reference = '{reference}'"
+            ),
+        )
+    };
+    correct("PDNP06-2025-1007");
+    for _ in 0..2 {
+        let app = open_on(&folder, &db);
+        assert_eq!(city(&app, "PDNP06-2025-1007"), "Ailleurs");
+        assert_eq!(city(&app, "PDNP06-2025-1008"), "Puget-Théniers");
+        drop(app);
+        assert_eq!(changed(&db), ["PDNP06-2025-1007"], "left noted");
+    }
+    correct("PDNP06-2025-1008");
+    correct("PDNP06-2025-1009");
+    let app = open_on(&folder, &db);
+    let mended = entries(&app);
+    assert_eq!(city(&app, "PDNP06-2025-1009"), "Ailleurs");
+    drop(app);
+    assert_eq!(changed(&db), Vec::<String>::new(), "kept anew");
+    assert_eq!(entries(&open_on(&folder, &db)), mended);
 }
 
 #[test]
@@ -233,14 +298,12 @@ fn a_damaged_picture_is_made_again_from_the_dossiers() {
         assert_eq!(search_fields(&again), fields, "{damage}");
         drop(again);
         // Kept again whole by that opening, and read by the next.
-        sql(&db, "DELETE FROM entry_facts");
-        let next = open_on(&call, &db);
-        assert_eq!(entries(&next), made, "{damage}");
-        assert_eq!(
-            count(&db, "SELECT count(*) FROM entry_facts"),
-            0,
+        assert!(
+            count(&db, "SELECT count(*) FROM entry_snapshot") >= 2,
             "{damage}"
         );
+        let next = open_on(&call, &db);
+        assert_eq!(entries(&next), made, "{damage}");
         drop(next);
     }
 }
@@ -321,8 +384,10 @@ fn a_first_opening_keeps_the_entries_and_leaves_the_texts_in_the_base() {
     let stored = s.app.state.batch.entries.len() as i64;
     assert!(stored > 10, "{stored}");
     assert_eq!(count(&s.db, "SELECT COUNT(*) FROM dossiers"), stored);
-    // Their entries are kept for the next opening, which makes none again.
-    assert_eq!(count(&s.db, "SELECT COUNT(*) FROM entry_facts"), stored);
+    // Their entries are kept whole for the next opening, which makes
+    // none again.
+    assert!(count(&s.db, "SELECT COUNT(*) FROM entry_snapshot") >= 2);
+    assert_eq!(changed(&s.db), Vec::<String>::new());
     s.select("PDNP06-2025-016");
     let screen = s.screen();
     assert!(screen.contains("BPJEPS Animation sociale"), "{screen}");

@@ -180,7 +180,7 @@ fn schema_version_and_pragmas_are_set() {
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("mode");
-    assert_eq!(version, 25);
+    assert_eq!(version, 26);
     assert_eq!(mode, "wal");
 }
 
@@ -399,7 +399,7 @@ fn letters_produced_before_signature_dates_read_back_undated() {
     // The database as version 4 left it: letters without their date.
     let conn = rusqlite::Connection::open(&db).expect("raw");
     conn.execute_batch(
-        "DROP TRIGGER entry_snapshot_insert; DROP TRIGGER entry_snapshot_update; DROP TRIGGER entry_snapshot_delete; DROP TABLE entry_snapshot; DROP INDEX dossiers_version; DROP INDEX dossiers_corrected; DROP TRIGGER entry_facts_insert; DROP TRIGGER entry_facts_update; DROP TRIGGER entry_facts_delete; DROP TABLE entry_facts; DROP TABLE validations; DROP TABLE issued_shortlist; DROP TABLE assignments; ALTER TABLE letters DROP COLUMN signed_on; DROP TABLE decision_snapshots; ALTER TABLE decisions DROP COLUMN guarded; DROP TABLE chair_key; DROP TABLE member_keys; DROP TABLE audit_private; DROP TABLE piece_requests; DROP TRIGGER scores_version_insert; DROP TRIGGER scores_version_update; DROP TABLE dossier_versions; ALTER TABLE dossiers DROP COLUMN version; ALTER TABLE scores DROP COLUMN dossier_version; DROP TABLE absences; ALTER TABLE sessions DROP COLUMN stage; DROP TABLE audition_slots; DROP TABLE audition_unavailability; DROP TABLE convocations; ALTER TABLE decisions DROP COLUMN amount; ALTER TABLE decisions DROP COLUMN budget_override; DROP TABLE withdrawals; ALTER TABLE sessions DROP COLUMN lot; DROP TABLE folder_files; PRAGMA user_version = 4;",
+        "DROP TRIGGER entry_snapshot_insert; DROP TRIGGER entry_snapshot_update; DROP TRIGGER entry_snapshot_delete; DROP TABLE entry_snapshot_changed; DROP TABLE entry_snapshot; DROP INDEX dossiers_version; DROP INDEX dossiers_corrected; DROP TABLE validations; DROP TABLE issued_shortlist; DROP TABLE assignments; ALTER TABLE letters DROP COLUMN signed_on; DROP TABLE decision_snapshots; ALTER TABLE decisions DROP COLUMN guarded; DROP TABLE chair_key; DROP TABLE member_keys; DROP TABLE audit_private; DROP TABLE piece_requests; DROP TRIGGER scores_version_insert; DROP TRIGGER scores_version_update; DROP TABLE dossier_versions; ALTER TABLE dossiers DROP COLUMN version; ALTER TABLE scores DROP COLUMN dossier_version; DROP TABLE absences; ALTER TABLE sessions DROP COLUMN stage; DROP TABLE audition_slots; DROP TABLE audition_unavailability; DROP TABLE convocations; ALTER TABLE decisions DROP COLUMN amount; ALTER TABLE decisions DROP COLUMN budget_override; DROP TABLE withdrawals; ALTER TABLE sessions DROP COLUMN lot; DROP TABLE folder_files; PRAGMA user_version = 4;",
     )
         .expect("downgrade");
     drop(conn);

@@ -19,7 +19,6 @@ mod committee;
 mod convocations;
 pub mod crypt;
 mod error;
-mod facts;
 pub mod folder;
 pub mod kept;
 mod keys;
@@ -383,7 +382,7 @@ const MIGRATIONS: &[&str] = &[
     // table to find them.
     "CREATE INDEX dossiers_corrected ON dossiers(reference) WHERE version > 1;",
     // 24: each dossier's version beside its reference, so a reopening
-    // that leaves the texts in the table (`Texts::WithoutKeptFacts`) reads
+    // that left the texts in the table (with the entries of 22) reads
     // 3 Mo of index, not the 200 Mo of rows, at 100 000 dossiers.
     "CREATE INDEX dossiers_version ON dossiers(reference, version);",
     // 25: what the last opening showed, kept whole (see `opening.rs`).
@@ -404,6 +403,35 @@ const MIGRATIONS: &[&str] = &[
      CREATE TRIGGER entry_snapshot_delete AFTER DELETE ON dossiers
         WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'opening_fingerprint') BEGIN
         DELETE FROM meta WHERE key = 'opening_fingerprint';
+     END;",
+    // 26: the picture mended, not disowned: a change to a dossier's row
+    // notes its reference, and each opening makes that entry again from
+    // its row, keeping the picture anew once such rows are many (see
+    // `opening.rs`). The
+    // entries kept row by row (22) had no other use left: they were
+    // 58 Mo and 0,6 s of a first import at 100 000 dossiers, and a
+    // reopening after one correction read them all (1 s).
+    "DROP TRIGGER entry_facts_insert;
+     DROP TRIGGER entry_facts_update;
+     DROP TRIGGER entry_facts_delete;
+     DROP TABLE entry_facts;
+     DELETE FROM meta WHERE key = 'entry_facts';
+     DROP TRIGGER entry_snapshot_insert;
+     DROP TRIGGER entry_snapshot_update;
+     DROP TRIGGER entry_snapshot_delete;
+     CREATE TABLE entry_snapshot_changed (reference TEXT PRIMARY KEY);
+     CREATE TRIGGER entry_snapshot_insert AFTER INSERT ON dossiers
+        WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'opening_fingerprint') BEGIN
+        INSERT OR IGNORE INTO entry_snapshot_changed (reference) VALUES (NEW.reference);
+     END;
+     CREATE TRIGGER entry_snapshot_update AFTER UPDATE ON dossiers
+        WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'opening_fingerprint') BEGIN
+        INSERT OR IGNORE INTO entry_snapshot_changed (reference)
+            VALUES (OLD.reference), (NEW.reference);
+     END;
+     CREATE TRIGGER entry_snapshot_delete AFTER DELETE ON dossiers
+        WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'opening_fingerprint') BEGIN
+        INSERT OR IGNORE INTO entry_snapshot_changed (reference) VALUES (OLD.reference);
      END;",
 ];
 
@@ -554,25 +582,14 @@ pub fn default_path(call_id: &str) -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("jury").join(format!("{safe}.sqlite")))
 }
 
-/// Which rows' texts [`Store::with_stored_dossiers`] reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Texts {
-    Every,
-    /// Only those of rows without kept facts: the others' cards leave
-    /// their texts in the database (`Card::kept`).
-    WithoutKeptFacts,
-}
-
-/// A dossier's row: its compact JSON, and what the lists hold of it when
-/// kept under the fingerprint asked for (see [`Store::stored_dossiers`]).
+/// A dossier's row: its compact JSON and its version.
 pub struct StoredDossier {
     pub reference: String,
-    /// None when the row's kept facts were read instead and the caller
-    /// leaves the texts in the database (see [`Store::with_stored_dossiers`]).
+    /// None when the row has no text (a damaged base): the dossier does
+    /// not read ([`StoredDossier::parse`]).
     pub content: Option<String>,
     /// 1 as imported, then one more per correction.
     pub version: i64,
-    pub facts: Option<String>,
 }
 
 impl StoredDossier {
@@ -1073,7 +1090,7 @@ impl Store {
     /// holds about 1,7 KB per dossier this way, not the 11 KB of its tree
     /// of values: 1 GB less at 100 000 dossiers.
     pub fn load_cards(&self) -> Result<Vec<Card>, StoreError> {
-        let rows = self.stored_dossiers(None)?;
+        let rows = self.stored_dossiers()?;
         jury_core::par::map_owned(rows, 2048, |row| {
             row.parse().map(|(d, text)| Card::new(d, Some(text)))
         })
@@ -1085,19 +1102,15 @@ impl Store {
     /// Every dossier with the compact JSON the database keeps of it, which
     /// the app's cards keep instead of writing it again.
     pub fn load_dossier_texts(&self) -> Result<Vec<(Dossier, String)>, StoreError> {
-        self.stored_dossiers(None)?
+        self.stored_dossiers()?
             .into_iter()
             .map(|row| row.parse().map_err(|reference| self.unreadable(&reference)))
             .collect()
     }
 
-    /// Every dossier's row as stored, not parsed yet ([`StoredDossier::parse`]),
-    /// with its facts when they were kept under `fingerprint`.
-    pub fn stored_dossiers(
-        &self,
-        fingerprint: Option<&str>,
-    ) -> Result<Vec<StoredDossier>, StoreError> {
-        self.with_stored_dossiers(fingerprint, Texts::Every, |rows| rows.collect())?
+    /// Every dossier's row as stored, not parsed yet ([`StoredDossier::parse`]).
+    pub fn stored_dossiers(&self) -> Result<Vec<StoredDossier>, StoreError> {
+        self.with_stored_dossiers(|rows| rows.collect())?
     }
 
     /// `f` over every dossier's row as [`stored_dossiers`] gives them, in
@@ -1105,81 +1118,20 @@ impl Store {
     /// opening parses the rows read while it reads the next ones.
     ///
     /// [`stored_dossiers`]: Store::stored_dossiers
-    /// With [`Texts::WithoutKeptFacts`], a row whose facts are read comes
-    /// without its text: neither copied out of SQLite nor checked as UTF-8,
-    /// nor held by the app.
     pub fn with_stored_dossiers<R>(
         &self,
-        fingerprint: Option<&str>,
-        texts: Texts,
         f: impl FnOnce(&mut dyn Iterator<Item = Result<StoredDossier, StoreError>>) -> R,
     ) -> Result<R, StoreError> {
-        let current =
-            fingerprint.is_some() && self.meta(facts::FINGERPRINT_KEY)?.as_deref() == fingerprint;
-        // Both tables walked in reference order and matched here, a row
-        // of each at a time: a join looked the facts up once per dossier,
-        // a third of the reading at 100 000, and the facts read whole
-        // first held 60 Mo beside the state being built. Without kept
-        // facts to read, none: letters and bundles read every row and
-        // need none of them.
-        let mut facts_stmt = match current {
-            true => Some(
-                self.conn
-                    .prepare("SELECT reference, facts FROM entry_facts ORDER BY reference")
-                    .map_err(|e| self.err(e))?,
-            ),
-            false => None,
-        };
-        let mut facts_rows = match facts_stmt.as_mut() {
-            Some(stmt) => Some(stmt.query([]).map_err(|e| self.err(e))?),
-            None => None,
-        };
-        let mut ahead: Option<(String, String)> = None;
-        // The facts of `reference`, the facts cursor moved past those of
-        // references before it (dossiers come in the same order).
-        let mut facts_of = |reference: &str| -> rusqlite::Result<Option<String>> {
-            loop {
-                if ahead.is_none() {
-                    let Some(rows) = facts_rows.as_mut() else {
-                        return Ok(None);
-                    };
-                    match rows.next()? {
-                        Some(r) => ahead = Some((r.get(0)?, r.get(1)?)),
-                        None => return Ok(None),
-                    }
-                }
-                match ahead.as_ref().map(|(r, _)| r.as_str().cmp(reference)) {
-                    Some(std::cmp::Ordering::Less) => ahead = None,
-                    Some(std::cmp::Ordering::Equal) => return Ok(ahead.take().map(|(_, f)| f)),
-                    _ => return Ok(None),
-                }
-            }
-        };
-        // Without the texts, the rows are not read at all: the index of
-        // versions covers the query, and a row without kept facts has its
-        // text looked up alone (late dossiers: a few).
-        // Facts kept under another fingerprint are not read: every row
-        // is parsed from its text, read with it.
-        let texts = if current { texts } else { Texts::Every };
-        let sql = match texts {
-            Texts::Every => "SELECT reference, version, content FROM dossiers ORDER BY reference",
-            Texts::WithoutKeptFacts => "SELECT reference, version FROM dossiers ORDER BY reference",
-        };
-        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT reference, version, content FROM dossiers ORDER BY reference")
+            .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| {
-                let reference: String = r.get(0)?;
-                let facts = facts_of(&reference)?;
-                let content = match (texts, &facts) {
-                    (Texts::Every, _) => Some(r.get(2)?),
-                    (Texts::WithoutKeptFacts, Some(_)) => None,
-                    (Texts::WithoutKeptFacts, None) => kept::current_text(&self.conn, &reference)?,
-                };
                 Ok(StoredDossier {
-                    facts,
-                    reference,
-                    content,
+                    reference: r.get(0)?,
                     version: r.get(1)?,
+                    content: r.get(2)?,
                 })
             })
             .map_err(|e| self.err(e))?;

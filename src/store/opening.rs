@@ -1,18 +1,19 @@
 //! What the last opening showed, kept whole for the next: the entries and
 //! the search index, in parts the caller encodes (`app::state::opening`).
-//! At 100 000 dossiers, reading the kept facts row by row, parsing their
-//! JSON and folding every name again for the search was most of a
-//! reopening. A cache like `entry_facts`, under the same fingerprint, and
-//! all or nothing: any change to any dossier's row removes the parts'
-//! fingerprint (migration 25's triggers), whoever makes it, so they are
-//! no longer read; the next opening falls back on the facts row by row,
-//! then replaces the parts. The erasure of personal data deletes them.
+//! At 100 000 dossiers, reading every dossier, parsing it and folding
+//! every name again for the search was most of a reopening. A cache,
+//! under a fingerprint of what the entries depend on besides the
+//! dossiers (this Jury, the call, its letter templates: the caller's).
+//! Any change to a dossier's row, whoever makes it, notes its reference
+//! (migration 26's triggers): each opening makes those entries again
+//! from their rows, and once they are many keeps the picture anew. The
+//! erasure of personal data deletes it.
 
-use super::{Store, StoreError, TxError};
+use super::{Store, StoreError, StoredDossier, TxError};
 use rusqlite::params;
 
 /// The `meta` key of the fingerprint the kept parts were made under (the
-/// triggers of migration 25 name it too).
+/// triggers of migration 26 name it too).
 const FINGERPRINT_KEY: &str = "opening_fingerprint";
 
 impl Store {
@@ -39,8 +40,36 @@ impl Store {
         Ok(Some(f(&mut rows.map_while(Result::ok))))
     }
 
+    /// The dossiers' rows changed since the parts were kept, by
+    /// reference, each with its row as it is now (None: the row is gone).
+    pub fn changed_since_kept(&self) -> Result<Vec<(String, Option<StoredDossier>)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT c.reference, d.version, d.content FROM entry_snapshot_changed c
+                 LEFT JOIN dossiers d ON d.reference = c.reference ORDER BY c.reference",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let reference: String = r.get(0)?;
+                let row = match r.get::<_, Option<i64>>(1)? {
+                    Some(version) => Some(StoredDossier {
+                        reference: reference.clone(),
+                        version,
+                        content: r.get(2)?,
+                    }),
+                    None => None,
+                };
+                Ok((reference, row))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
     /// Keeps `parts` under `fingerprint` in place of any kept before, in
-    /// one transaction.
+    /// one transaction: no row has changed since.
     pub fn keep_opening(
         &mut self,
         fingerprint: &str,
@@ -48,6 +77,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.write(|tx| {
             tx.execute("DELETE FROM entry_snapshot", [])?;
+            tx.execute("DELETE FROM entry_snapshot_changed", [])?;
             super::put_meta(tx, FINGERPRINT_KEY, fingerprint)?;
             let mut insert =
                 tx.prepare_cached("INSERT INTO entry_snapshot (part, data) VALUES (?1, ?2)")?;

@@ -160,11 +160,11 @@ impl Store {
             // The folder's file names and pieces' paths can name applicants,
             // like `dossiers.source`; the cache only saves a parse.
             tx.execute("DELETE FROM folder_files", [])?;
-            // The entries kept for the lists hold names and addresses too,
-            // and so do the opening's picture and its search index (the
-            // rewritten rows' triggers drop theirs; this drops all).
-            tx.execute("DELETE FROM entry_facts", [])?;
+            // The opening's picture of the entries and its search index
+            // hold names and addresses too, and so may the references of
+            // the rows changed since it was kept.
             tx.execute("DELETE FROM entry_snapshot", [])?;
+            tx.execute("DELETE FROM entry_snapshot_changed", [])?;
             let letter_dirs: Vec<String> = {
                 let mut stmt = tx.prepare("SELECT pdf FROM letters ORDER BY pdf")?;
                 let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;

@@ -8,11 +8,11 @@ pub mod secret;
 use crate::app::action::Action;
 use crate::app::keymap::Context;
 use crate::app::state::FrameInfo;
-use crate::app::state::{Entry, HistoryLine, Init, Mode, Source, State};
+use crate::app::state::{HistoryLine, Init, Mode, Source, State};
 use crate::app::update::{Change, Effect, Msg, Outcome, Reload, update};
 use crate::io::{import, produce};
 use crate::store::versions::Origin;
-use crate::store::{Store, StoreError, Texts};
+use crate::store::{Store, StoreError};
 use crate::ui;
 use jury_core::fr::Lang;
 use jury_core::json::Diag;
@@ -163,45 +163,29 @@ enum Unread {
     Dossier(String),
 }
 
-/// A stored dossier as the state takes it: the entry the last opening
-/// kept, when there is one and it reads, else the dossier parsed. Its text
-/// is the row's either way. Err(reference) when the row cannot be read.
-fn source(
-    mut row: crate::store::StoredDossier,
-    keeper: &Arc<dyn jury_core::dossier::TextKeeper>,
-) -> Result<Source, String> {
+/// The picture an opening reads is kept anew once more than one row in
+/// this many has changed since it was kept: until then, making those few
+/// entries again at each opening costs less than writing the whole
+/// picture again (250 ms at 100 000 dossiers, where one row changed costs
+/// well under a millisecond to mend).
+const MEND_PER_KEEP: usize = 256;
+
+/// A stored dossier as the state takes it: parsed, with its text.
+/// Err(reference) when the row cannot be read.
+fn source(row: crate::store::StoredDossier) -> Result<Source, String> {
     let version = row.version;
-    if let Some(facts) = &row.facts
-        && let Ok(entry) = serde_json::from_str::<Entry>(facts)
-    {
-        // Read without its text (`Texts::WithoutKeptFacts`): the card
-        // reads it back when it is wanted.
-        let dossier = match row.content {
-            Some(text) => entry.dossier.with_text(text),
-            None => entry.dossier.kept(Arc::clone(keeper)),
-        };
-        return Ok(Source::Entry(Entry {
-            dossier,
-            version,
-            ..entry
-        }));
-    }
-    // Kept facts that no longer read: the dossier is made from its text.
-    if row.content.is_none() {
-        row.content = keeper.text(&row.reference);
-    }
-    row.parse().map(|(dossier, text)| Source::Dossier {
+    row.parse().map(|(dossier, text)| Source {
         dossier,
         text: Some(text),
         version,
     })
 }
 
-/// The state made from the stored dossiers, each from its kept facts or
-/// parsed again (see `new_with`), while the next are read; one that cannot
-/// be read stops the opening. The facts of entries made from their texts
-/// are kept for the next opening, and, when `keep_whole`, what it shows
-/// kept whole.
+/// The state made from the stored dossiers, each parsed while the next
+/// are read; one that cannot be read stops the opening. Each entry leaves
+/// its text in the base, as a reopening's entries do: at a first opening
+/// of 100 000 dossiers, holding them all was 170 Mo, most of its peak.
+/// When `keep_whole`, what the opening shows is kept for the next.
 fn made_again(
     store: &mut Store,
     init: Init,
@@ -209,25 +193,16 @@ fn made_again(
     keeper: &Arc<dyn jury_core::dossier::TextKeeper>,
     keep_whole: bool,
 ) -> Result<State, StartError> {
-    // An entry made from its text (a first opening, or kept facts that
-    // no longer read) is noted, its facts being worth keeping for the next
-    // opening, and leaves its text in the base, as a reopening's entries
-    // do: at a first opening of 100 000 dossiers, holding them all was
-    // 170 Mo, most of its peak.
-    let mut fresh: Vec<usize> = Vec::new();
     let made = store
-        .with_stored_dossiers(Some(fingerprint), Texts::WithoutKeptFacts, |rows| {
+        .with_stored_dossiers(|rows| {
             State::new_with(
                 init,
                 rows,
                 |row| match row {
-                    Ok(row) => source(row, keeper).map_err(Unread::Dossier),
+                    Ok(row) => source(row).map_err(Unread::Dossier),
                     Err(e) => Err(Unread::Store(e)),
                 },
-                |i, entry| {
-                    fresh.push(i);
-                    entry.dossier.leave_text_with(Arc::clone(keeper));
-                },
+                |entry| entry.dossier.leave_text_with(Arc::clone(keeper)),
             )
         })
         .map_err(StartError::Store)?;
@@ -235,16 +210,9 @@ fn made_again(
         Unread::Store(e) => StartError::Store(e),
         Unread::Dossier(reference) => StartError::Store(store.unreadable(&reference)),
     })?;
-    // Caches: when one cannot be written (a full disk), the next opening
-    // makes the entries again, and nothing is lost. Each entry is written
-    // as it is serialised (a card's text is never part of it), so the
-    // facts are never all held at once; so are the parts.
-    let facts = fresh.iter().filter_map(|i| {
-        let e = state.batch.entries.get(*i)?;
-        Some((e.dossier.reference.as_str(), serde_json::to_string(e).ok()?))
-    });
-    store.remember_facts(fingerprint, facts).ok();
-    drop(fresh);
+    // A cache: when it cannot be written (a full disk), the next opening
+    // makes the entries again, and nothing is lost. Each part is encoded
+    // as it is written, never all at once.
     if keep_whole {
         let parts = crate::app::state::opening::parts(&state.batch.entries, &state.batch.search);
         store.keep_opening(fingerprint, parts).ok();
@@ -340,10 +308,10 @@ impl App {
         let stale = store.stale_scores().map_err(StartError::Store)?;
         let requests = store.piece_requests().map_err(StartError::Store)?;
         // Entries kept by the last opening under the same call and
-        // templates are not made again (see `store/facts.rs`); those made
-        // here are kept for the next.
+        // templates are not made again (see `store/opening.rs`); those
+        // made here are kept for the next.
         let build = build();
-        let fingerprint = State::facts_fingerprint(&build.text, &call, &templates);
+        let fingerprint = State::entries_fingerprint(&build.text, &call, &templates);
         let scores = store.load_scores().map_err(StartError::Store)?;
         let hint = store.meta("last_reviewer").map_err(StartError::Store)?;
         let committee = store.load_committee().map_err(StartError::Store)?;
@@ -419,8 +387,33 @@ impl App {
                 .flatten(),
             false => None,
         };
+        // The rows changed since it was kept (a correction, a version
+        // accepted, a file read late) are made again into it, at each
+        // opening until they are many (see `MEND_PER_KEEP`), when it is
+        // kept anew; a row gone or that no longer reads, and every entry
+        // is made again (which says which row, when one does not read).
+        let kept = kept.and_then(|(mut entries, mut search)| {
+            let changed = store.changed_since_kept().ok()?;
+            let keep_anew = changed.len() * MEND_PER_KEEP > entries.len();
+            let sources = changed
+                .into_iter()
+                .map(|(_, row)| source(row?).ok())
+                .collect::<Option<Vec<Source>>>()?;
+            crate::app::state::opening::mend(&mut entries, &mut search, sources, &init, &keeper);
+            Some((entries, search, keep_anew))
+        });
         let mut state = match kept {
-            Some((entries, search)) => State::from_kept(init, entries, search),
+            Some((entries, search, keep_anew)) => {
+                let state = State::from_kept(init, entries, search);
+                if keep_anew {
+                    let parts = crate::app::state::opening::parts(
+                        &state.batch.entries,
+                        &state.batch.search,
+                    );
+                    store.keep_opening(&fingerprint, parts).ok();
+                }
+                state
+            }
             None => made_again(&mut store, init, &fingerprint, &keeper, build.stamped)?,
         };
         // The dossier on screen holds its text, read on the store's own
@@ -824,7 +817,7 @@ impl App {
                     })
                 };
                 let mut changed = Vec::new();
-                for row in self.store.stored_dossiers(None)? {
+                for row in self.store.stored_dossiers()? {
                     if differs(&row) {
                         let version = row.version;
                         let (d, _) = row.parse().map_err(|r| self.store.unreadable(&r))?;

@@ -95,8 +95,8 @@ pub struct FrameInfo {
     pub list_rows: u16,
 }
 
-/// Its fields serialise (not the card's text, not the version): the facts
-/// an opening keeps for the next (see [`State::facts_fingerprint`]).
+/// Its fields serialise (not the card's text, not the version): what an
+/// opening keeps for the next (see [`State::entries_fingerprint`]).
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// The dossier's fields and text; [`Card::full`] for the whole of it.
@@ -150,22 +150,18 @@ fn first_version() -> i64 {
 }
 
 /// A stored dossier as [`State::new_with`] takes it: parsed, with its
-/// compact JSON when the caller has it, or its entry as an earlier opening
-/// made it; either with its current version.
-pub enum Source {
-    Dossier {
-        dossier: Dossier,
-        text: Option<String>,
-        version: i64,
-    },
-    Entry(Entry),
+/// compact JSON when the caller has it, and its current version.
+pub struct Source {
+    pub dossier: Dossier,
+    pub text: Option<String>,
+    pub version: i64,
 }
 
 impl Source {
     /// A parsed dossier, at the version `versions` gives it (1 when absent).
     fn parsed(dossier: Dossier, text: Option<String>, versions: &HashMap<String, i64>) -> Source {
         let version = versions.get(&dossier.reference).copied().unwrap_or(1);
-        Source::Dossier {
+        Source {
             dossier,
             text,
             version,
@@ -417,7 +413,7 @@ impl State {
         let parse = |(dossier, text): (Dossier, Option<String>)| {
             Ok::<_, std::convert::Infallible>(Source::parsed(dossier, text, &versions))
         };
-        match State::new_with(init, rows, parse, |_, _| ()) {
+        match State::new_with(init, rows, parse, |_| ()) {
             Ok(s) => s,
             Err(never) => match never {},
         }
@@ -430,43 +426,36 @@ impl State {
     /// opening, is shared out. `rows` is taken on this thread (a database
     /// cursor) while the run before is parsed beside it: reading and
     /// parsing, each half of a reopening, overlap. The first row `parse`
-    /// refuses stops it. Each entry made from its text, not from an
-    /// earlier opening's, is handed to `made` with its index as it is
-    /// taken, on this thread: the caller may note it (its facts are worth
-    /// keeping) and leave its text where the dossiers are (a first
-    /// opening, see `tui::App::open`).
+    /// refuses stops it. Each entry is handed to `made` as it is taken,
+    /// on this thread: the caller may leave its text where
+    /// the dossiers are (see `tui::App::open`).
     ///
     /// [`new`]: State::new
     pub fn new_with<T: Send, E: Send>(
         mut init: Init,
         rows: impl IntoIterator<Item = T>,
         parse: impl Fn(T) -> Result<Source, E> + Sync,
-        mut made: impl FnMut(usize, &mut Entry),
+        mut made: impl FnMut(&mut Entry),
     ) -> Result<State, E> {
         let (lot, call) = opening_call(&init.call);
         let wanted = jury_core::completion::Wanted::new(&call, &init.templates);
         let lot_calls = lot_calls(&init.call);
         let make = |source: Source| {
-            let (entry, fresh) = match source {
-                Source::Dossier {
-                    dossier,
-                    text,
-                    version,
-                } => (
-                    Entry::new(&call, &lot_calls, &wanted, dossier, text, version),
-                    true,
-                ),
-                Source::Entry(entry) => (entry, false),
-            };
+            let entry = Entry::new(
+                &call,
+                &lot_calls,
+                &wanted,
+                source.dossier,
+                source.text,
+                source.version,
+            );
             let hay = entry.haystack();
-            (entry, hay, fresh)
+            (entry, hay)
         };
         let mut entries: Vec<Entry> = Vec::with_capacity(init.dossiers.len());
         let mut search = Index::new(SEARCH_FIELDS);
-        let mut take = |(mut entry, hay, fresh): (Entry, Haystack, bool)| {
-            if fresh {
-                made(entries.len(), &mut entry);
-            }
+        let mut take = |(mut entry, hay): (Entry, Haystack)| {
+            made(&mut entry);
             search.push(&hay);
             entries.push(entry);
         };
@@ -660,7 +649,7 @@ impl State {
     /// fingerprint are made again.
     ///
     /// [`new_with`]: State::new_with
-    pub fn facts_fingerprint(
+    pub fn entries_fingerprint(
         build: &str,
         call: &Call,
         templates: &BTreeMap<String, String>,

@@ -1,22 +1,24 @@
 //! The entries and the search index an opening made, in the parts the
 //! store keeps whole for the next opening (`store/opening.rs`): reading
-//! them back is a copy and a decoding of fixed-layout binary, where the
-//! facts row by row were a walk of two tables, a JSON parse and a folding
-//! of every name again (most of a reopening at 100 000 dossiers).
+//! them back is a copy and a decoding of fixed-layout binary, where
+//! making them was a walk of the dossiers, a JSON parse of each and a
+//! folding of every name again (most of a reopening at 100 000 dossiers).
 //!
 //! The layout is bincode's (varint lengths) of serde's data model, the
 //! types' own derives, fields unnamed: a build that changes them changes
-//! the facts' fingerprint (its executable's size and time), under which
+//! the entries' fingerprint (its executable's size and time), under which
 //! the parts are kept, so a part read back was written by this very build
 //! (the app neither reads nor keeps parts when it cannot tell its build
 //! from another of the same version). Anything that does not read back
 //! whole (a damaged row, a count that does not add up) is None, and the
-//! opening makes its entries as if nothing were kept.
+//! opening makes its entries as if nothing were kept. The rows changed
+//! since the parts were kept are made again into them ([`mend`]).
 
-use super::{Entry, SEARCH_FIELDS};
+use super::{Entry, Init, SEARCH_FIELDS, Source, lot_calls, opening_call};
 use bincode::Options;
 use jury_core::dossier::TextKeeper;
 use jury_core::search::Index;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Entries per part: small enough that a part's decoding is a share of
@@ -84,6 +86,53 @@ pub fn read(
         entries.extend(run);
     }
     (entries.len() == count).then_some((entries, index))
+}
+
+/// The kept `entries` and `index` brought up to date with the rows
+/// changed since they were kept (`changed`: each row as it is now): each
+/// entry made again as an opening makes it, in its place, or at the end
+/// for a dossier new since (as a file read late is: the view sorts), its
+/// search fields with it and its card leaving its text with `keeper`.
+pub fn mend(
+    entries: &mut Vec<Entry>,
+    index: &mut Index,
+    changed: Vec<Source>,
+    init: &Init,
+    keeper: &Arc<dyn TextKeeper>,
+) {
+    if changed.is_empty() {
+        return;
+    }
+    let (_, call) = opening_call(&init.call);
+    let lot_calls = lot_calls(&init.call);
+    let wanted = jury_core::completion::Wanted::new(&call, &init.templates);
+    let wanted_at: HashMap<&str, usize> = changed
+        .iter()
+        .enumerate()
+        .map(|(k, c)| (c.dossier.reference.as_str(), k))
+        .collect();
+    let mut places = vec![None; changed.len()];
+    for (i, e) in entries.iter().enumerate() {
+        if let Some(&k) = wanted_at.get(e.dossier.reference.as_str()) {
+            places[k] = Some(i);
+        }
+    }
+    drop(wanted_at);
+    for (c, place) in changed.into_iter().zip(places) {
+        let mut entry = Entry::new(&call, &lot_calls, &wanted, c.dossier, c.text, c.version);
+        entry.dossier.leave_text_with(Arc::clone(keeper));
+        let hay = entry.haystack();
+        match place {
+            Some(i) => {
+                index.set(i, &hay);
+                entries[i] = entry;
+            }
+            None => {
+                index.push(&hay);
+                entries.push(entry);
+            }
+        }
+    }
 }
 
 /// A part read back.
