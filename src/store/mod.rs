@@ -788,7 +788,7 @@ impl Store {
     /// leaves the journal, which rolls back the transaction under way.
     /// Refused by SQLite while another connection reads the base: then `f`
     /// runs with the log, as any other write. Its page cache is larger
-    /// meanwhile (64 Mo instead of 2), so that a transaction of thousands
+    /// meanwhile (16 Mo instead of 2), so that a transaction of thousands
     /// of dossiers is not spilled to the file page by page before its end.
     pub fn in_bulk<T, E>(&mut self, f: impl FnOnce(&mut Store) -> Result<T, E>) -> Result<T, E> {
         let bulk = self
@@ -797,7 +797,7 @@ impl Store {
                 r.get::<_, String>(0)
             })
             .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"));
-        let _ = self.conn.execute_batch("PRAGMA cache_size = -65536");
+        let _ = self.conn.execute_batch("PRAGMA cache_size = -16384");
         let out = f(self);
         let _ = self.conn.execute_batch("PRAGMA cache_size = -2000");
         if bulk {
