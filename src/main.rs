@@ -54,6 +54,12 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Some(Command::BenchOpen {
+            call,
+            db,
+            dossiers,
+            work,
+        }) => jury::cli::bench::open_once(call, db, dossiers, work, lang),
         Some(Command::Bundle { db, out, member }) => {
             jury::cli::commands::bundle(&db, &out, member.as_deref(), lang)
         }

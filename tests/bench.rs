@@ -11,6 +11,7 @@ const N: &str = "200";
 const MEASURED: &[&str] = &[
     "Premier import → première image",
     "Réouverture → première image",
+    "Réouverture dans un processus neuf → première image",
     "Réouverture → fichiers du dossier d'appel relus (à côté)",
     "Descendre d'un dossier",
     "Note saisie (avec la synchronisation disque)",

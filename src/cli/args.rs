@@ -163,6 +163,21 @@ pub enum Command {
         )]
         sizes: Vec<usize>,
     },
+    /// Ouvre un appel, dessine sa première image et écrit « prêt » : la
+    /// réouverture dans un processus neuf que `jury bench` mesure
+    #[command(hide = true)]
+    BenchOpen {
+        #[arg(long, value_name = "APPEL")]
+        call: PathBuf,
+        #[arg(long, value_name = "FICHIER")]
+        db: PathBuf,
+        /// Nombre de dossiers que la liste doit montrer
+        #[arg(long, value_name = "NOMBRE")]
+        dossiers: usize,
+        /// Dossier de travail du banc d'essai (les courriers y sont)
+        #[arg(long, value_name = "DOSSIER")]
+        work: PathBuf,
+    },
     /// Chiffre une base en clair (phrase secrète demandée deux fois)
     Encrypt {
         #[arg(long, value_name = "FICHIER")]

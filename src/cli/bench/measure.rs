@@ -183,6 +183,52 @@ impl Setup {
     }
 }
 
+/// What `jury bench-open` writes once its first frame shows the list.
+pub const READY: &str = "prêt";
+
+/// A reopening as a committee starts Jury: a process of its own (this
+/// executable's `bench-open`), timed from its start to the line it writes
+/// once its first frame shows the list. Beyond the reopening the bench
+/// times in its own process, it pays for starting a process and for the
+/// first touch of every page its memory takes.
+fn reopen_in_child(setup: &Setup, db: &std::path::Path) -> Result<Duration, String> {
+    use std::io::BufRead;
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let lang = match setup.lang {
+        Lang::Fr => "fr",
+        Lang::En => "en",
+    };
+    let start = Instant::now();
+    let mut child = std::process::Command::new(exe)
+        .arg("bench-open")
+        .arg("--call")
+        .arg(&setup.call_dir)
+        .arg("--db")
+        .arg(db)
+        .arg("--dossiers")
+        .arg(setup.n.to_string())
+        .arg("--work")
+        .arg(&setup.work)
+        .args(["--lang", lang])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut line = String::new();
+    if let Some(out) = child.stdout.take() {
+        std::io::BufReader::new(out)
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+    }
+    let took = start.elapsed();
+    let output = child.wait_with_output().map_err(|e| e.to_string())?;
+    match line.trim() == READY && output.status.success() {
+        true => Ok(took),
+        false => Err(String::from_utf8_lossy(&output.stderr).trim().to_string()),
+    }
+}
+
 /// What the app's rows measured, the samples peers are compared with, and
 /// the app still open on the main database.
 pub struct AppRows {
@@ -239,7 +285,7 @@ pub fn app_rows(setup: &Setup, goals: &Goals, sync: &Measure) -> Result<AppRows,
     let mut reopens = Vec::new();
     let mut settled = Vec::new();
     let start = Instant::now();
-    let mut d = loop {
+    let d = loop {
         let (mut d, took) = setup.open(db.clone())?;
         reopens.push(took);
         let reading = Instant::now();
@@ -255,8 +301,26 @@ pub fn app_rows(setup: &Setup, goals: &Goals, sync: &Measure) -> Result<AppRows,
             .t("Réouverture → première image", "Reopen → first frame")
             .into(),
         measure: Measure::Time(Samples(reopens)),
+        goal: Goal::None,
+    });
+    // The same in a process of its own, as a committee starts Jury: the
+    // row the goal reads. The open app is closed meanwhile (one Jury per
+    // base), and the reading of the folder it started is waited for.
+    drop(d);
+    let fresh = repeat(REOPENS, |_| reopen_in_child(setup, &db));
+    rows.push(Row {
+        what: lang
+            .t(
+                "Réouverture dans un processus neuf → première image",
+                "Reopen in a fresh process → first frame",
+            )
+            .into(),
+        measure: fresh,
         goal: Goal::Under(goals.reopen),
     });
+    let (mut d, _) = setup.open(db.clone())?;
+    d.app.settle();
+    d.draw();
     rows.push(Row {
         what: lang
             .t(

@@ -13,6 +13,7 @@ mod table;
 use crate::io::files::FileError;
 use crate::tui::StartError;
 use jury_core::fr::Lang;
+use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -92,6 +93,29 @@ fn ratio(a: Option<&Samples>, b: &Measure, lang: Lang) -> String {
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// One size in this process: the table it prints.
+/// `jury bench-open`: what the bench's reopening in a fresh process runs
+/// (see `measure::reopen_in_child`). Opens the call as the bench opens
+/// it, draws the first frame, checks it shows the list of `n` dossiers,
+/// and writes « prêt » then; anything else, where the app stands.
+pub fn open_once(call_dir: PathBuf, db: PathBuf, n: usize, work: PathBuf, lang: Lang) -> ExitCode {
+    let setup = measure::Setup {
+        n,
+        call_dir,
+        work,
+        lang,
+    };
+    match setup.open(db) {
+        Ok(_open) => {
+            println!("{}", measure::READY);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}", e.message(lang));
+            ExitCode::from(1)
+        }
+    }
+}
+
 pub fn run(n: usize, lang: Lang) -> Result<String, BenchError> {
     let result = run_size(n, lang);
     // Its files removed under it, the bench fails: that failure is not the
