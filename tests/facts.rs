@@ -277,6 +277,37 @@ fn a_few_changed_rows_are_mended_at_each_opening_many_keep_the_picture_anew() {
     assert_eq!(entries(&open_on(&folder, &db)), mended);
 }
 
+/// A picture kept anew forgets only the changes noted before it was made:
+/// a row changed by another writer meanwhile, even one already noted,
+/// stays noted for the next opening.
+#[test]
+fn a_change_noted_while_the_picture_is_made_stays_noted() {
+    let (_dir, db) = new_base();
+    drop(open_on(&root().join(SAMPLE), &db));
+    let touch = |reference: &str| {
+        sql(
+            &db,
+            &format!("UPDATE dossiers SET source = source WHERE reference = '{reference}'"),
+        )
+    };
+    touch("PDNP06-2025-004");
+    touch("PDNP06-2025-006");
+    let mut store = jury::store::Store::open(&db).expect("store");
+    let read = store.changed_since_kept().expect("changed");
+    assert_eq!(read.rows.len(), 2);
+    // Another writer, between the reading and the keeping.
+    touch("PDNP06-2025-005");
+    touch("PDNP06-2025-006");
+    let fingerprint = store
+        .meta("opening_fingerprint")
+        .expect("meta")
+        .expect("a picture kept");
+    store
+        .keep_opening(&fingerprint, std::iter::empty(), read.mark)
+        .expect("keep");
+    assert_eq!(changed(&db), ["PDNP06-2025-005", "PDNP06-2025-006"]);
+}
+
 #[test]
 fn a_damaged_picture_is_made_again_from_the_dossiers() {
     let (_dir, db) = new_base();

@@ -198,6 +198,21 @@ const ENGLISH: &[(&str, &str, &str)] = &[
         "Sizes to measure, each in its own process (e.g. 1000,10000)",
     ),
     (
+        "bench-open",
+        "",
+        "Open a call, draw its first frame and write « prêt »: the reopening in a fresh process `jury bench` measures",
+    ),
+    (
+        "bench-open",
+        "dossiers",
+        "Number of dossiers the list must show",
+    ),
+    (
+        "bench-open",
+        "work",
+        "The bench's working folder (the letters are there)",
+    ),
+    (
         "encrypt",
         "",
         "Encrypt a plain database (passphrase asked twice)",

@@ -36,6 +36,7 @@ pub use error::{Holder, PacketProblem, Refusal, StoreError};
 use error::{io_error, sql_error};
 pub use folder::{FileDossier, FileRecord, FileStat, FolderReader, Known, KnownFiles, KnownInBase};
 pub use keys::{ChairKey, Issued};
+pub use opening::Changed;
 pub use packets::*;
 pub use rights::Anonymised;
 
@@ -405,9 +406,10 @@ const MIGRATIONS: &[&str] = &[
         DELETE FROM meta WHERE key = 'opening_fingerprint';
      END;",
     // 26: the picture mended, not disowned: a change to a dossier's row
-    // notes its reference, and each opening makes that entry again from
-    // its row, keeping the picture anew once such rows are many (see
-    // `opening.rs`). The
+    // notes its reference (each note a new, larger id: a picture kept
+    // anew forgets only the notes read before it was made), and each
+    // opening makes that entry again from its row, keeping the picture
+    // anew once such rows are many (see `opening.rs`). The
     // entries kept row by row (22) had no other use left: they were
     // 58 Mo and 0,6 s of a first import at 100 000 dossiers, and a
     // reopening after one correction read them all (1 s).
@@ -419,19 +421,22 @@ const MIGRATIONS: &[&str] = &[
      DROP TRIGGER entry_snapshot_insert;
      DROP TRIGGER entry_snapshot_update;
      DROP TRIGGER entry_snapshot_delete;
-     CREATE TABLE entry_snapshot_changed (reference TEXT PRIMARY KEY);
+     CREATE TABLE entry_snapshot_changed (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        reference TEXT NOT NULL UNIQUE
+     );
      CREATE TRIGGER entry_snapshot_insert AFTER INSERT ON dossiers
         WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'opening_fingerprint') BEGIN
-        INSERT OR IGNORE INTO entry_snapshot_changed (reference) VALUES (NEW.reference);
+        INSERT OR REPLACE INTO entry_snapshot_changed (reference) VALUES (NEW.reference);
      END;
      CREATE TRIGGER entry_snapshot_update AFTER UPDATE ON dossiers
         WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'opening_fingerprint') BEGIN
-        INSERT OR IGNORE INTO entry_snapshot_changed (reference)
+        INSERT OR REPLACE INTO entry_snapshot_changed (reference)
             VALUES (OLD.reference), (NEW.reference);
      END;
      CREATE TRIGGER entry_snapshot_delete AFTER DELETE ON dossiers
         WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'opening_fingerprint') BEGIN
-        INSERT OR IGNORE INTO entry_snapshot_changed (reference) VALUES (OLD.reference);
+        INSERT OR REPLACE INTO entry_snapshot_changed (reference) VALUES (OLD.reference);
      END;",
 ];
 

@@ -12,6 +12,14 @@
 use super::{Store, StoreError, StoredDossier, TxError};
 use rusqlite::params;
 
+/// The rows changed since the picture was kept, and the mark of the last
+/// note read.
+#[derive(Default)]
+pub struct Changed {
+    pub rows: Vec<(String, Option<StoredDossier>)>,
+    pub mark: i64,
+}
+
 /// The `meta` key of the fingerprint the kept parts were made under (the
 /// triggers of migration 26 name it too).
 const FINGERPRINT_KEY: &str = "opening_fingerprint";
@@ -41,43 +49,65 @@ impl Store {
     }
 
     /// The dossiers' rows changed since the parts were kept, by
-    /// reference, each with its row as it is now (None: the row is gone).
-    pub fn changed_since_kept(&self) -> Result<Vec<(String, Option<StoredDossier>)>, StoreError> {
+    /// reference, each with its row as it is now (None: the row is gone),
+    /// and the mark of the last note read (see [`Store::keep_opening`]).
+    pub fn changed_since_kept(&self) -> Result<Changed, StoreError> {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT c.reference, d.version, d.content FROM entry_snapshot_changed c
-                 LEFT JOIN dossiers d ON d.reference = c.reference ORDER BY c.reference",
+                "SELECT c.id, c.reference, d.version, d.content FROM entry_snapshot_changed c
+                 LEFT JOIN dossiers d ON d.reference = c.reference ORDER BY c.id",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| {
-                let reference: String = r.get(0)?;
-                let row = match r.get::<_, Option<i64>>(1)? {
+                let reference: String = r.get(1)?;
+                let row = match r.get::<_, Option<i64>>(2)? {
                     Some(version) => Some(StoredDossier {
                         reference: reference.clone(),
                         version,
-                        content: r.get(2)?,
+                        content: r.get(3)?,
                     }),
                     None => None,
                 };
-                Ok((reference, row))
+                Ok((r.get::<_, i64>(0)?, reference, row))
             })
             .map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<_>>()
+        let mut changed = Changed::default();
+        for row in rows {
+            let (id, reference, row) = row.map_err(|e| self.err(e))?;
+            changed.mark = changed.mark.max(id);
+            changed.rows.push((reference, row));
+        }
+        Ok(changed)
+    }
+
+    /// The mark of the last change noted so far: taken before the rows
+    /// are read, so that keeping the picture made from them forgets no
+    /// change noted meanwhile.
+    pub fn changed_mark(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT coalesce(max(id), 0) FROM entry_snapshot_changed",
+                [],
+                |r| r.get(0),
+            )
             .map_err(|e| self.err(e))
     }
 
     /// Keeps `parts` under `fingerprint` in place of any kept before, in
-    /// one transaction: no row has changed since.
+    /// one transaction, with the notes of changes up to `mark` (those the
+    /// parts were made after) forgotten: a change another process made
+    /// while they were made stays noted for the next opening.
     pub fn keep_opening(
         &mut self,
         fingerprint: &str,
         parts: impl Iterator<Item = Vec<u8>>,
+        mark: i64,
     ) -> Result<(), StoreError> {
         self.write(|tx| {
             tx.execute("DELETE FROM entry_snapshot", [])?;
-            tx.execute("DELETE FROM entry_snapshot_changed", [])?;
+            tx.execute("DELETE FROM entry_snapshot_changed WHERE id <= ?1", [mark])?;
             super::put_meta(tx, FINGERPRINT_KEY, fingerprint)?;
             let mut insert =
                 tx.prepare_cached("INSERT INTO entry_snapshot (part, data) VALUES (?1, ?2)")?;

@@ -165,6 +165,7 @@ impl Store {
             // the rows changed since it was kept.
             tx.execute("DELETE FROM entry_snapshot", [])?;
             tx.execute("DELETE FROM entry_snapshot_changed", [])?;
+            tx.execute("DELETE FROM meta WHERE key = 'opening_fingerprint'", [])?;
             let letter_dirs: Vec<String> = {
                 let mut stmt = tx.prepare("SELECT pdf FROM letters ORDER BY pdf")?;
                 let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;

@@ -193,6 +193,11 @@ fn made_again(
     keeper: &Arc<dyn jury_core::dossier::TextKeeper>,
     keep_whole: bool,
 ) -> Result<State, StartError> {
+    // Changes noted until now are in the rows read below; any noted
+    // while they are read stays noted (see `Store::keep_opening`). A
+    // mark that cannot be read keeps every note: the next opening only
+    // mends again what it has.
+    let mark = store.changed_mark().unwrap_or(0);
     let made = store
         .with_stored_dossiers(|rows| {
             State::new_with(
@@ -215,7 +220,7 @@ fn made_again(
     // as it is written, never all at once.
     if keep_whole {
         let parts = crate::app::state::opening::parts(&state.batch.entries, &state.batch.search);
-        store.keep_opening(fingerprint, parts).ok();
+        store.keep_opening(fingerprint, parts, mark).ok();
     }
     Ok(state)
 }
@@ -394,23 +399,24 @@ impl App {
         // is made again (which says which row, when one does not read).
         let kept = kept.and_then(|(mut entries, mut search)| {
             let changed = store.changed_since_kept().ok()?;
-            let keep_anew = changed.len() * MEND_PER_KEEP > entries.len();
+            let keep_anew = changed.rows.len() * MEND_PER_KEEP > entries.len();
             let sources = changed
+                .rows
                 .into_iter()
                 .map(|(_, row)| source(row?).ok())
                 .collect::<Option<Vec<Source>>>()?;
             crate::app::state::opening::mend(&mut entries, &mut search, sources, &init, &keeper);
-            Some((entries, search, keep_anew))
+            Some((entries, search, keep_anew.then_some(changed.mark)))
         });
         let mut state = match kept {
             Some((entries, search, keep_anew)) => {
                 let state = State::from_kept(init, entries, search);
-                if keep_anew {
+                if let Some(mark) = keep_anew {
                     let parts = crate::app::state::opening::parts(
                         &state.batch.entries,
                         &state.batch.search,
                     );
-                    store.keep_opening(&fingerprint, parts).ok();
+                    store.keep_opening(&fingerprint, parts, mark).ok();
                 }
                 state
             }

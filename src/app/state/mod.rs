@@ -492,8 +492,9 @@ impl State {
     }
 
     /// The state a reopening shows from the entries and search index the
-    /// last opening kept whole (`state::opening`), in the same order as
-    /// [`new_with`] would make them. `init.dossiers`, which only tests
+    /// last opening kept whole (`state::opening`), in the order [`new_with`]
+    /// made them, dossiers stored since at the end (as a file read late
+    /// joins the list: the views sort). `init.dossiers`, which only tests
     /// give, are not read: the kept entries are the whole batch.
     ///
     /// [`new_with`]: State::new_with

@@ -198,6 +198,10 @@ fn reopen_in_child(setup: &Setup, db: &std::path::Path) -> Result<Duration, Stri
         Lang::Fr => "fr",
         Lang::En => "en",
     };
+    // Its messages go to a file, not a pipe: a child writing more than a
+    // pipe holds before its first frame would wait for a reader forever.
+    let errors = setup.work.join("bench-open.err");
+    let stderr = std::fs::File::create(&errors).map_err(|e| e.to_string())?;
     let start = Instant::now();
     let mut child = std::process::Command::new(exe)
         .arg("bench-open")
@@ -212,7 +216,7 @@ fn reopen_in_child(setup: &Setup, db: &std::path::Path) -> Result<Duration, Stri
         .args(["--lang", lang])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+        .stderr(stderr)
         .spawn()
         .map_err(|e| e.to_string())?;
     let mut line = String::new();
@@ -222,10 +226,13 @@ fn reopen_in_child(setup: &Setup, db: &std::path::Path) -> Result<Duration, Stri
             .map_err(|e| e.to_string())?;
     }
     let took = start.elapsed();
-    let output = child.wait_with_output().map_err(|e| e.to_string())?;
-    match line.trim() == READY && output.status.success() {
+    let status = child.wait().map_err(|e| e.to_string())?;
+    match line.trim() == READY && status.success() {
         true => Ok(took),
-        false => Err(String::from_utf8_lossy(&output.stderr).trim().to_string()),
+        false => Err(std::fs::read_to_string(&errors)
+            .unwrap_or_default()
+            .trim()
+            .to_string()),
     }
 }
 

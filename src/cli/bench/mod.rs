@@ -92,7 +92,6 @@ fn ratio(a: Option<&Samples>, b: &Measure, lang: Lang) -> String {
 /// ends the process, whatever the bench was doing meanwhile.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// One size in this process: the table it prints.
 /// `jury bench-open`: what the bench's reopening in a fresh process runs
 /// (see `measure::reopen_in_child`). Opens the call as the bench opens
 /// it, draws the first frame, checks it shows the list of `n` dossiers,
@@ -116,6 +115,7 @@ pub fn open_once(call_dir: PathBuf, db: PathBuf, n: usize, work: PathBuf, lang: 
     }
 }
 
+/// One size in this process: the table it prints.
 pub fn run(n: usize, lang: Lang) -> Result<String, BenchError> {
     let result = run_size(n, lang);
     // Its files removed under it, the bench fails: that failure is not the
