@@ -2,7 +2,7 @@
 //! a subject reads the same in the PDF Jury draws and in the ODT LibreOffice
 //! lays out: table column widths from the content, the hanging indent of
 //! « Objet : ». Pure: text widths come from the caller (the embedded
-//! Liberation Sans metrics, in points).
+//! Jury Sans metrics, which are Liberation Sans's, in points).
 
 use jury_core::typography;
 

@@ -1,5 +1,6 @@
-//! PDF rendering of a [`Document`]: A4, 25 mm side margins, Liberation Sans
-//! (regular and bold, embedded and subset), justified paragraphs, a window-
+//! PDF rendering of a [`Document`]: A4, 25 mm side margins, Jury Sans
+//! (Liberation Sans without its hinting, see `assets/fonts/`; regular and
+//! bold, embedded and subset), justified paragraphs, a window-
 //! envelope addressee block, tables with rules, signatures kept together, a
 //! footer with "page n / N" when there is more than one page.
 //!
@@ -53,8 +54,8 @@ use super::{Conformance, FontError, RenderError};
 use jury_core::document::{Block, Document};
 use jury_core::typography::{self, french};
 
-static REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/LiberationSans-Regular.ttf");
-static BOLD_TTF: &[u8] = include_bytes!("../../../assets/fonts/LiberationSans-Bold.ttf");
+static REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/JurySans-Regular.ttf");
+static BOLD_TTF: &[u8] = include_bytes!("../../../assets/fonts/JurySans-Bold.ttf");
 /// The `hyphenation` crate's French dictionary (TeX hyph-fr patterns),
 /// built by the version in Cargo.toml: only French is embedded.
 static FRENCH_PATTERNS: &[u8] = include_bytes!("../../../assets/hyphenation/fr.standard.bincode");
@@ -157,8 +158,8 @@ impl Fonts {
 
 static FONTS: LazyLock<Result<Fonts, FontError>> = LazyLock::new(|| {
     Ok(Fonts {
-        regular: Face::load(REGULAR_TTF, "LiberationSans-Regular")?,
-        bold: Face::load(BOLD_TTF, "LiberationSans-Bold")?,
+        regular: Face::load(REGULAR_TTF, "JurySans-Regular")?,
+        bold: Face::load(BOLD_TTF, "JurySans-Bold")?,
     })
 });
 
@@ -1211,7 +1212,8 @@ fn looks_numeric(text: &str) -> bool {
             .all(|c| c.is_ascii_digit() || " ,./%€+-−×\u{A0}\u{202F}".contains(c))
 }
 
-/// Measures text as the PDF draws it (the embedded Liberation Sans): the
+/// Measures text as the PDF draws it (the embedded Jury Sans, whose
+/// metrics are Liberation Sans's): the
 /// ODT sizes its tables and indents with it, for LibreOffice lays its text
 /// out in the same font.
 pub(super) fn text_width() -> Result<impl Fn(&str, Weight, f32) -> f32, RenderError> {
