@@ -4,7 +4,7 @@
 //! letter carries the signature date chosen when it is produced; the
 //! minutes carry the meeting's date.
 
-use crate::io::files::{FileError, write_atomic};
+use crate::io::files::{FileError, Staged, put_in_place, write_atomic};
 use crate::io::render::RenderError;
 use crate::io::seal;
 use crate::store::{Store, StoreError};
@@ -553,12 +553,32 @@ pub fn write_letters(
 ) -> Result<Vec<Result<PathBuf, ProduceError>>, ProduceError> {
     crate::io::files::create_private_dir_all(out).map_err(FileError::at(out))?;
     let rendered = on_every_core(batch, |(part, p)| render_letter(&parts[*part], p, out));
-    let tracked: Vec<LetterRow> = rendered
+    // The files of every letter rendered are made durable together, then
+    // put in place; only the letters whose three files are in place are
+    // recorded.
+    let (rows, staged): (Vec<_>, Vec<_>) = rendered
+        .into_iter()
+        .map(|r| match r {
+            Ok((row, files)) => (Ok(row), files),
+            Err(e) => (Err(e), Vec::new()),
+        })
+        .unzip();
+    let placed = put_in_place(staged)?;
+    let written: Vec<Result<LetterRow, ProduceError>> = rows
+        .into_iter()
+        .zip(placed)
+        .map(|(row, placed)| {
+            let row = row?;
+            placed?;
+            Ok(row)
+        })
+        .collect();
+    let tracked: Vec<LetterRow> = written
         .iter()
         .filter_map(|r| r.as_ref().ok().cloned())
         .collect();
     store.record_letters(actor, &tracked)?;
-    Ok(rendered
+    Ok(written
         .into_iter()
         .map(|r| r.map(|t| PathBuf::from(t.pdf)))
         .collect())
@@ -601,8 +621,12 @@ fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> V
     done.into_iter().map(|(_, r)| r).collect()
 }
 
-/// One letter's files written in `out` (which exists), and its row.
-fn render_letter(src: &Source, p: &Prepared, out: &Path) -> Result<LetterRow, ProduceError> {
+/// One letter's files staged in `out` (which exists), and its row.
+fn render_letter(
+    src: &Source,
+    p: &Prepared,
+    out: &Path,
+) -> Result<(LetterRow, Vec<Staged>), ProduceError> {
     let stem = match &p.lot {
         Some(lot) => format!("{}-{lot}-{}", p.reference, p.kind),
         None => format!("{}-{}", p.reference, p.kind),
@@ -635,10 +659,12 @@ fn render_letter(src: &Source, p: &Prepared, out: &Path) -> Result<LetterRow, Pr
         out.join(format!("{stem}.odt")),
         out.join(format!("{stem}.eml")),
     );
-    write_atomic(&pdf_path, &pdf)?;
-    write_atomic(&odt_path, &odt)?;
-    write_atomic(&eml_path, &eml)?;
-    Ok(LetterRow {
+    let staged = vec![
+        Staged::write(&pdf_path, &pdf)?,
+        Staged::write(&odt_path, &odt)?,
+        Staged::write(&eml_path, &eml)?,
+    ];
+    let row = LetterRow {
         reference: p.reference.clone(),
         decision_id: p.decision_id,
         pdf: pdf_path.display().to_string(),
@@ -652,7 +678,8 @@ fn render_letter(src: &Source, p: &Prepared, out: &Path) -> Result<LetterRow, Pr
         sent_at: None,
         channel: None,
         acknowledged_at: None,
-    })
+    };
+    Ok((row, staged))
 }
 
 /// The letter asking for missing pieces, as PDF, ODT and EML in `out`,

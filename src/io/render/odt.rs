@@ -49,8 +49,12 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
+    // Level 1: a letter's XML is a few kilobytes, made once for each of a
+    // batch of letters; level 1 takes a quarter less time than the default
+    // 6 for a few hundred bytes more.
     let deflated = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(1))
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
     let entries: [(&str, &str, SimpleFileOptions); 5] = [
