@@ -425,6 +425,46 @@ fn a_first_opening_keeps_the_entries_and_leaves_the_texts_in_the_base() {
 }
 
 #[test]
+fn a_first_opening_makes_its_entries_as_it_stores_and_reads_no_row_back() {
+    for sample in SAMPLES {
+        let call = root().join(sample);
+        let (_clean_dir, clean) = new_base();
+        let reference = open_on(&call, &clean);
+        let (made, fields) = (entries(&reference), search_fields(&reference));
+        drop(reference);
+        // A base whose every row is damaged as soon as it is stored: an
+        // opening that read the rows back would stop on the first.
+        let (_dir, db) = new_base();
+        drop(jury::store::Store::open(&db).expect("new base"));
+        sql(
+            &db,
+            "CREATE TRIGGER damage AFTER INSERT ON dossiers BEGIN
+               UPDATE dossiers SET content = 'abîmé' WHERE reference = NEW.reference;
+             END;",
+        );
+        // The texts are left in the base, damaged there: the rest is the
+        // same.
+        let without_text = |app: &App| -> Vec<(serde_json::Value, i64)> {
+            entries(app).into_iter().map(|(e, _, v)| (e, v)).collect()
+        };
+        let first = open_on(&call, &db);
+        let made: Vec<_> = made.into_iter().map(|(e, _, v)| (e, v)).collect();
+        assert_eq!(without_text(&first), made, "{sample}");
+        assert_eq!(search_fields(&first), fields, "{sample}");
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) FROM dossiers WHERE content = 'abîmé'"),
+            made.len() as i64,
+            "{sample}: every row damaged"
+        );
+        drop(first);
+        // The picture it kept is what the reopening shows.
+        let second = open_on(&call, &db);
+        assert_eq!(without_text(&second), made, "{sample}");
+        assert_eq!(search_fields(&second), fields, "{sample}");
+    }
+}
+
+#[test]
 fn a_text_that_no_longer_reads_back_says_so_on_screen() {
     let s = open("samples/caf06-pdnp-2025", Some("Sylvie Marcellin"));
     let mut s = s.reopen_as("samples/caf06-pdnp-2025", "Sylvie Marcellin");

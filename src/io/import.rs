@@ -130,10 +130,15 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &impl Known) -> CallFold
 /// read: each run's dossiers are stored, then dropped, so a first opening
 /// of 100 000 dossiers never holds them all (the folder's cards were
 /// most of its peak memory). The folder comes back without its dossiers.
+///
+/// `beside` sees each run on a thread of its own while the run is stored:
+/// a first opening makes its entries there rather than reading the rows
+/// back once they are all stored.
 pub fn stream_into(
     dir: &Path,
     call: Call,
     store: &mut crate::store::Store,
+    mut beside: impl FnMut(&[(Card, String)]) + Send,
 ) -> Result<(CallFolder, crate::store::SyncReport), crate::store::StoreError> {
     // The templates as the folder's reading will find them; their
     // problems are reported by that reading.
@@ -142,7 +147,14 @@ pub fn stream_into(
     store.set_meta(crate::store::IMPORT_UNDER_WAY_KEY, "1")?;
     let mut report = crate::store::SyncReport::default();
     let folder = read_folder_by(dir, call, &KnownFiles::new(), |run| {
-        let step = store.sync_dossiers(run)?;
+        let shared: &[(Card, String)] = run;
+        let step = std::thread::scope(|scope| {
+            let seen = scope.spawn(|| beside(shared));
+            let step = store.sync_dossiers(shared);
+            seen.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            step
+        })?;
         run.clear();
         report.absorb(step);
         Ok::<(), crate::store::StoreError>(())

@@ -57,6 +57,14 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// How many dossiers the base holds.
+    pub fn dossier_count(&self) -> Result<usize, StoreError> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM dossiers", [], |r| r.get::<_, i64>(0))
+            .map(|n| usize::try_from(n).unwrap_or(0))
+            .map_err(|e| self.err(e))
+    }
+
     pub fn holds_personal_data(&self) -> Result<bool, StoreError> {
         self.conn
             .query_row(

@@ -8,6 +8,7 @@ pub mod secret;
 use crate::app::action::Action;
 use crate::app::keymap::Context;
 use crate::app::state::FrameInfo;
+use crate::app::state::imported::Imported;
 use crate::app::state::{HistoryLine, Init, Mode, Source, State};
 use crate::app::update::{Change, Effect, Msg, Outcome, Reload, update};
 use crate::io::{import, produce};
@@ -215,12 +216,42 @@ fn made_again(
         Unread::Store(e) => StartError::Store(e),
         Unread::Dossier(reference) => StartError::Store(store.unreadable(&reference)),
     })?;
-    // A cache: when it cannot be written (a full disk), the next opening
-    // makes the entries again, and nothing is lost. Each part is encoded
-    // as it is written, never all at once.
     if keep_whole {
-        let parts = crate::app::state::opening::parts(&state.batch.entries, &state.batch.search);
-        store.keep_opening(fingerprint, parts, mark).ok();
+        keep(store, &state, fingerprint, mark);
+    }
+    Ok(state)
+}
+
+/// What the opening shows, kept for the next. A cache: when it cannot be
+/// written (a full disk), the next opening makes the entries again, and
+/// nothing is lost. Each part is encoded as it is written, never all at
+/// once.
+fn keep(store: &mut Store, state: &State, fingerprint: &str, mark: i64) {
+    let parts = crate::app::state::opening::parts(&state.batch.entries, &state.batch.search);
+    store.keep_opening(fingerprint, parts, mark).ok();
+}
+
+/// The state of a first opening, from the entries made while its import
+/// stored the dossiers, when they are the stored ones (see
+/// `state::imported`); otherwise made from the rows. Kept for the next
+/// opening either way.
+fn first_state(
+    store: &mut Store,
+    init: Init,
+    imported: Imported,
+    added: usize,
+    fingerprint: &str,
+    keeper: &Arc<dyn jury_core::dossier::TextKeeper>,
+    keep_whole: bool,
+) -> Result<State, StartError> {
+    let mark = store.changed_mark().unwrap_or(0);
+    let stored = store.dossier_count().map_err(StartError::Store)?;
+    let state = match imported.into_state(init, stored, added) {
+        Ok(state) => state,
+        Err(init) => return made_again(store, *init, fingerprint, keeper, keep_whole),
+    };
+    if keep_whole {
+        keep(store, &state, fingerprint, mark);
     }
     Ok(state)
 }
@@ -284,16 +315,21 @@ impl App {
         // at every file took 1,7 s before the first frame); a first
         // opening has nothing to show before the import.
         let reopening = store.holds_dossiers().map_err(StartError::Store)?;
-        let (call, templates, report, pending_files) = if reopening {
+        let keeper: Arc<dyn jury_core::dossier::TextKeeper> = store.text_reader();
+        let (call, templates, report, pending_files, imported) = if reopening {
             let (templates, _) = crate::io::files::read_overrides(&opts.call_dir);
             import::sync_head(&mut store, &opts.call_dir, &call, &templates)
                 .map_err(StartError::Store)?;
-            (call, templates, Vec::new(), Vec::new())
+            (call, templates, Vec::new(), Vec::new(), None)
         } else {
             // Stored run by run as the files are read: the dossiers are
-            // never all held at once (see `import::stream_into`).
+            // never all held at once (see `import::stream_into`). Their
+            // entries are made beside the storing.
+            let (templates, _) = crate::io::files::read_overrides(&opts.call_dir);
+            let mut imported = Imported::new(&call, &templates, Arc::clone(&keeper));
+            let beside = |run: &[_]| imported.take(run);
             let (folder, sync) = store
-                .in_bulk(|store| import::stream_into(&opts.call_dir, call, store))
+                .in_bulk(|store| import::stream_into(&opts.call_dir, call, store, beside))
                 .map_err(StartError::Store)?;
             let crate::io::import::CallFolder {
                 call,
@@ -308,7 +344,8 @@ impl App {
             }
             let mut report = diags;
             report.extend(sync.changed);
-            (call, templates, report, sync.pending)
+            let imported = (imported, sync.added);
+            (call, templates, report, sync.pending, Some(imported))
         };
         let stale = store.stale_scores().map_err(StartError::Store)?;
         let requests = store.piece_requests().map_err(StartError::Store)?;
@@ -375,7 +412,6 @@ impl App {
             requests,
             personal_data,
         };
-        let keeper: Arc<dyn jury_core::dossier::TextKeeper> = store.text_reader();
         // What the last opening showed, kept whole when no dossier has
         // changed since (see `store/opening.rs`): a cache, so a part that
         // cannot be read is as if none were kept. Its layout is that of
@@ -420,7 +456,18 @@ impl App {
                 }
                 state
             }
-            None => made_again(&mut store, init, &fingerprint, &keeper, build.stamped)?,
+            None => match imported {
+                Some((imported, added)) => first_state(
+                    &mut store,
+                    init,
+                    imported,
+                    added,
+                    &fingerprint,
+                    &keeper,
+                    build.stamped,
+                )?,
+                None => made_again(&mut store, init, &fingerprint, &keeper, build.stamped)?,
+            },
         };
         // The dossier on screen holds its text, read on the store's own
         // connection, so the first frame does not wait for the reader's

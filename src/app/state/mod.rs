@@ -18,6 +18,7 @@ use std::path::PathBuf;
 mod assignment;
 mod committee;
 mod dossiers;
+pub mod imported;
 mod letters;
 pub mod opening;
 mod timetable;
@@ -166,6 +167,41 @@ impl Source {
             text,
             version,
         }
+    }
+}
+
+/// What making an entry needs of the call, worked out once for a batch:
+/// the call of the lot a call opens on, every lot's call, the pieces and
+/// fields the templates want.
+pub(crate) struct Maker {
+    call: Call,
+    lot_calls: Vec<Call>,
+    wanted: jury_core::completion::Wanted,
+}
+
+impl Maker {
+    pub(crate) fn new(whole: &Call, templates: &BTreeMap<String, String>) -> Maker {
+        let (_, call) = opening_call(whole);
+        let wanted = jury_core::completion::Wanted::new(&call, templates);
+        Maker {
+            lot_calls: lot_calls(whole),
+            call,
+            wanted,
+        }
+    }
+
+    /// A dossier's entry, and its searchable fields folded.
+    pub(crate) fn make(&self, source: Source) -> (Entry, Haystack) {
+        let entry = Entry::new(
+            &self.call,
+            &self.lot_calls,
+            &self.wanted,
+            source.dossier,
+            source.text,
+            source.version,
+        );
+        let hay = entry.haystack();
+        (entry, hay)
     }
 }
 
@@ -437,21 +473,8 @@ impl State {
         parse: impl Fn(T) -> Result<Source, E> + Sync,
         mut made: impl FnMut(&mut Entry),
     ) -> Result<State, E> {
-        let (lot, call) = opening_call(&init.call);
-        let wanted = jury_core::completion::Wanted::new(&call, &init.templates);
-        let lot_calls = lot_calls(&init.call);
-        let make = |source: Source| {
-            let entry = Entry::new(
-                &call,
-                &lot_calls,
-                &wanted,
-                source.dossier,
-                source.text,
-                source.version,
-            );
-            let hay = entry.haystack();
-            (entry, hay)
-        };
+        let maker = Maker::new(&init.call, &init.templates);
+        let make = |source: Source| maker.make(source);
         let mut entries: Vec<Entry> = Vec::with_capacity(init.dossiers.len());
         let mut search = Index::new(SEARCH_FIELDS);
         let mut take = |(mut entry, hay): (Entry, Haystack)| {
@@ -488,6 +511,7 @@ impl State {
                 }));
             }
         })?;
+        let (lot, call) = opening_call(&init.call);
         Ok(State::assemble(init, call, lot, entries, search))
     }
 
