@@ -465,6 +465,38 @@ fn a_first_opening_makes_its_entries_as_it_stores_and_reads_no_row_back() {
 }
 
 #[test]
+fn a_first_opening_whose_files_are_not_in_reference_order_shows_the_rows_order() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let call = dir.path().join("appel");
+    copy_dir(&root().join("samples/caf06-pdnp-2025"), &call);
+    // Read last, stored last, yet the first reference.
+    let files = call.join("dossiers");
+    std::fs::rename(
+        files.join("PDNP06-2025-001.json"),
+        files.join("zz-arrivé-en-retard.json"),
+    )
+    .expect("rename");
+    let db = dir.path().join("jury.sqlite");
+    let first = open_on(&call, &db);
+    let references: Vec<&str> = first
+        .state
+        .batch
+        .entries
+        .iter()
+        .map(|e| e.dossier.reference.as_str())
+        .collect();
+    assert_eq!(references.first(), Some(&"PDNP06-2025-001"));
+    assert!(references.is_sorted(), "{references:?}");
+    let (made, fields) = (entries(&first), search_fields(&first));
+    drop(first);
+    // As the rows make them.
+    sql(&db, "DELETE FROM entry_snapshot");
+    let again = open_on(&call, &db);
+    assert_eq!(entries(&again), made);
+    assert_eq!(search_fields(&again), fields);
+}
+
+#[test]
 fn a_text_that_no_longer_reads_back_says_so_on_screen() {
     let s = open("samples/caf06-pdnp-2025", Some("Sylvie Marcellin"));
     let mut s = s.reopen_as("samples/caf06-pdnp-2025", "Sylvie Marcellin");

@@ -10,7 +10,7 @@
 use super::{Entry, Init, Maker, SEARCH_FIELDS, Source, State, opening_call};
 use jury_core::call::Call;
 use jury_core::dossier::{Card, Dossier, TextKeeper};
-use jury_core::search::{Haystack, Index};
+use jury_core::search::Index;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -20,7 +20,14 @@ pub struct Imported {
     templates: BTreeMap<String, String>,
     maker: Maker,
     keeper: Arc<dyn TextKeeper>,
-    made: Vec<(Entry, Haystack)>,
+    made: Vec<Entry>,
+    /// Their search fields, pushed as each entry is made: 100 000
+    /// haystacks held to the end added about 8 Mo to the first import's
+    /// peak.
+    search: Index,
+    /// Whether the references came in the rows' order (files named after
+    /// them usually are): else the index is made again once sorted.
+    in_order: bool,
     /// A card whose text does not read back as a stored dossier (which
     /// the row would not either): the rows decide, and say which.
     unreadable: bool,
@@ -40,6 +47,8 @@ impl Imported {
             maker: Maker::new(whole, templates),
             keeper,
             made: Vec::new(),
+            search: Index::new(SEARCH_FIELDS),
+            in_order: true,
             unreadable: false,
         }
     }
@@ -59,6 +68,7 @@ impl Imported {
             else {
                 self.unreadable = true;
                 self.made = Vec::new();
+                self.search = Index::new(SEARCH_FIELDS);
                 return;
             };
             let (mut entry, hay) = self.maker.make(Source {
@@ -67,7 +77,11 @@ impl Imported {
                 version: 1,
             });
             entry.dossier.leave_text_with(Arc::clone(&self.keeper));
-            self.made.push((entry, hay));
+            if let Some(last) = self.made.last() {
+                self.in_order &= last.dossier.reference < entry.dossier.reference;
+            }
+            self.search.push(&hay);
+            self.made.push(entry);
         }
     }
 
@@ -87,17 +101,15 @@ impl Imported {
         {
             return Err(Box::new(init));
         }
-        let mut made = self.made;
+        let (mut entries, mut search) = (self.made, self.search);
         // The rows' order: `ORDER BY reference`, byte order as Rust's.
-        made.sort_unstable_by(|a, b| a.0.dossier.reference.cmp(&b.0.dossier.reference));
-        let mut search = Index::new(SEARCH_FIELDS);
-        let entries = made
-            .into_iter()
-            .map(|(entry, hay)| {
-                search.push(&hay);
-                entry
-            })
-            .collect();
+        if !self.in_order {
+            entries.sort_unstable_by(|a, b| a.dossier.reference.cmp(&b.dossier.reference));
+            search = Index::new(SEARCH_FIELDS);
+            for entry in &entries {
+                search.push(&entry.haystack());
+            }
+        }
         let (lot, call) = opening_call(&init.call);
         Ok(State::assemble(init, call, lot, entries, search))
     }
