@@ -80,11 +80,10 @@ impl Staged {
 }
 
 /// Puts groups of staged files in place, each file whole or not at all as
-/// [`write_atomic`] writes one, but made durable together: one flush of
-/// their file system (Linux's `syncfs`; one `fsync` a file elsewhere), then
-/// each renamed over its target, then each folder synced so the renames
-/// last. A batch of 40 letters is 120 files: one `fsync` each took longer
-/// than rendering the letters.
+/// [`write_atomic`] writes one, but made durable together: all synced at
+/// once (see [`flush`]), then each renamed over its target, then each
+/// folder synced so the renames last. A batch of 40 letters is 120 files:
+/// one `fsync` after the other took longer than rendering the letters.
 ///
 /// The outer error is the flush's: then nothing is put in place and every
 /// temporary file is removed; or a folder's sync's, after the renames: the
@@ -93,15 +92,14 @@ impl Staged {
 /// stops at its first file that cannot be renamed (the ones before it stay
 /// in place, as after that many [`write_atomic`]).
 pub fn put_in_place(groups: Vec<Vec<Staged>>) -> Result<Vec<Result<(), FileError>>, FileError> {
-    let mut folders: Vec<(PathBuf, &File)> = Vec::new();
+    let mut folders: Vec<PathBuf> = Vec::new();
     for staged in groups.iter().flatten() {
         let dir = parent_of(&staged.path);
-        if !folders.iter().any(|(d, _)| d == dir) {
-            folders.push((dir.to_path_buf(), staged.tmp.as_file()));
+        if !folders.iter().any(|d| d == dir) {
+            folders.push(dir.to_path_buf());
         }
     }
-    flush(&groups, &folders)?;
-    let folders: Vec<PathBuf> = folders.into_iter().map(|(dir, _)| dir).collect();
+    flush(&groups)?;
     let placed = groups
         .into_iter()
         .map(|group| {
@@ -121,32 +119,38 @@ pub fn put_in_place(groups: Vec<Vec<Staged>>) -> Result<Vec<Result<(), FileError
     Ok(placed)
 }
 
-/// Every staged file's bytes on disk: on Linux, one `syncfs` per file
-/// system (one per folder here, which may share one: a second flush of a
-/// clean file system is cheap).
-#[cfg(target_os = "linux")]
-fn flush(_groups: &[Vec<Staged>], folders: &[(PathBuf, &File)]) -> Result<(), FileError> {
-    use std::os::fd::AsRawFd;
-    for (dir, file) in folders {
-        // SAFETY: the descriptor belongs to a file kept open by `Staged`
-        // for the whole call; syncfs reads nothing else of ours.
-        if unsafe { libc::syncfs(file.as_raw_fd()) } != 0 {
-            return Err(FileError::new(dir, std::io::Error::last_os_error()));
-        }
-    }
-    Ok(())
-}
+/// How many staged files are synced at once (see [`flush`]).
+const SYNCING: usize = 16;
 
-#[cfg(not(target_os = "linux"))]
-fn flush(groups: &[Vec<Staged>], _folders: &[(PathBuf, &File)]) -> Result<(), FileError> {
-    for staged in groups.iter().flatten() {
-        staged
-            .tmp
-            .as_file()
-            .sync_all()
-            .map_err(FileError::at(&staged.path))?;
+/// Every staged file's bytes on disk. The files are synced many at once:
+/// the file system commits its journal once for all the syncs waiting on
+/// it (ext4's and XFS's group commit), where one after the other paid a
+/// commit and a disk flush each. Unlike Linux's `syncfs`, nothing else on
+/// the disk is flushed with them: a batch of letters does not wait for
+/// another program's writes.
+fn flush(groups: &[Vec<Staged>]) -> Result<(), FileError> {
+    let files: Vec<&Staged> = groups.iter().flatten().collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed = std::sync::Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..SYNCING.min(files.len()) {
+            scope.spawn(|| {
+                while let Some(staged) =
+                    files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                {
+                    if let Err(e) = staged.tmp.as_file().sync_all() {
+                        let mut failed = failed.lock().unwrap_or_else(|p| p.into_inner());
+                        failed.get_or_insert(FileError::new(&staged.path, e));
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    match failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        Some(e) => Err(e),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// A folder's entries on disk, so files renamed into it stay there after
