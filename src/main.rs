@@ -147,7 +147,7 @@ fn main() -> ExitCode {
                         }
                     }
                 };
-                tui(
+                let code = tui(
                     Options {
                         call_dir,
                         db: cli.db,
@@ -159,7 +159,9 @@ fn main() -> ExitCode {
                     },
                     &secret,
                     installed,
-                )
+                );
+                drop(_in_memory);
+                jury::tui::end_process(code)
             }
             None => {
                 eprintln!(
@@ -654,8 +656,9 @@ fn export(format: &str, db: &Path, out: Option<&Path>, lang: Lang) -> ExitCode {
     }
 }
 
-/// Runs the TUI; `installed` tells the screen about the bundle just installed.
-fn tui(opts: Options, secret: &jury::tui::secret::Source, installed: Option<Outcome>) -> ExitCode {
+/// Runs the TUI; `installed` tells the screen about the bundle just
+/// installed. The exit code, for [`jury::tui::end_process`].
+fn tui(opts: Options, secret: &jury::tui::secret::Source, installed: Option<Outcome>) -> i32 {
     let lang = opts.lang;
     let mut app = match App::open_with(opts, secret) {
         Ok(a) => a,
@@ -669,26 +672,26 @@ fn tui(opts: Options, secret: &jury::tui::secret::Source, installed: Option<Outc
             // As the README's table says: a database held by someone else
             // or bound to another call is « done, and refused » (1); the
             // rest is an input that cannot be used (2).
-            return ExitCode::from(match e {
+            return match e {
                 jury::tui::StartError::Store(
                     jury::store::StoreError::Locked(..) | jury::store::StoreError::OtherCall { .. },
                 ) => 1,
                 _ => 2,
-            });
+            };
         }
     };
     if let Some(shown) = installed {
         app.send(shown);
     }
     match jury::tui::run(&mut app) {
-        Ok(None) => ExitCode::SUCCESS,
+        Ok(None) => 0,
         // Ended by a signal, the terminal restored: the shell's convention.
-        Ok(Some(sig)) => ExitCode::from(u8::try_from(128 + sig).unwrap_or(1)),
+        Ok(Some(sig)) => 128 + sig,
         Err(e) => {
             eprintln!(
                 "jury : erreur du terminal : {e}. Vos notes déjà affichées sont enregistrées."
             );
-            ExitCode::from(1)
+            1
         }
     }
 }
