@@ -1174,9 +1174,16 @@ fn signal_flag() -> std::io::Result<Arc<AtomicUsize>> {
 /// a sealed bundle's call in memory removed.
 pub fn end_process(code: i32) -> ! {
     use std::io::Write;
-    crate::io::unpacked::remove_before_exit();
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().flush();
+    exit_now(code)
+}
+
+/// [`end_process`] without flushing stdout: the signal watchdog's, whose
+/// main thread may be stuck writing to a terminal that takes nothing more,
+/// holding stdout's lock (stdout only holds screen codes then).
+fn exit_now(code: i32) -> ! {
+    crate::io::unpacked::remove_before_exit();
     #[cfg(unix)]
     {
         // SAFETY: `_exit` takes any int and never returns; it runs no
@@ -1202,7 +1209,7 @@ fn watchdog(flag: Arc<AtomicUsize>) {
                 std::thread::sleep(std::time::Duration::from_secs(2));
                 // No destructor runs past this: a sealed bundle's call in
                 // memory is removed there, or its dossiers would stay.
-                end_process(128 + sig);
+                exit_now(128 + sig);
             }
         }
     });
