@@ -688,7 +688,9 @@ fn tui(opts: Options, secret: &jury::tui::secret::Source, installed: Option<Outc
         // Ended by a signal, the terminal restored: the shell's convention.
         Ok(Some(sig)) => 128 + sig,
         Err(e) => {
-            eprintln!(
+            // Not eprintln!, which panics when the terminal is gone.
+            let _ = writeln!(
+                std::io::stderr(),
                 "jury : erreur du terminal : {e}. Vos notes déjà affichées sont enregistrées."
             );
             1

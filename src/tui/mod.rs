@@ -1233,7 +1233,7 @@ pub fn run(app: &mut App) -> std::io::Result<Option<i32>> {
     // Without a terminal (output redirected, no TTY) say so instead of panicking.
     let mut terminal = ratatui::try_init().map_err(|e| {
         // Raw mode may be on already: leave the terminal as it was found.
-        ratatui::restore();
+        let _ = ratatui::try_restore();
         std::io::Error::new(
             e.kind(),
             format!("pas de terminal interactif ({e}) : lancez jury dans un terminal"),
@@ -1245,7 +1245,11 @@ pub fn run(app: &mut App) -> std::io::Result<Option<i32>> {
     let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     let result = event_loop(app, &mut terminal, &signal, &mut terminal_events);
     let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
-    ratatui::restore();
+    // Not `ratatui::restore`, which prints its failure with `eprintln!`: a
+    // terminal hung up (SIGHUP) cannot be written to, the print panicked,
+    // ratatui's panic hook restored and printed again, and the process
+    // aborted instead of ending with 129. There is nothing to restore then.
+    let _ = ratatui::try_restore();
     result
 }
 
