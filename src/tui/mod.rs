@@ -1223,15 +1223,27 @@ pub fn run(app: &mut App) -> std::io::Result<Option<i32>> {
     // Before the terminal is touched: a signal from here on only sets it.
     let signal = signal_flag()?;
     // Pasted text arrives whole (a newline in a pasted motivation must not
-    // submit the form). ratatui's panic hook restores the rest; this one,
-    // installed first, turns pasting mode off too.
+    // submit the form). A panic turns pasting mode off and restores the
+    // terminal, ignoring what fails: ratatui's own hook printed its
+    // failure with eprintln!, which panics on a hung-up terminal, and a
+    // panic in a panic hook aborts.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+        let _ = ratatui::try_restore();
         previous(info);
     }));
-    // Without a terminal (output redirected, no TTY) say so instead of panicking.
-    let mut terminal = ratatui::try_init().map_err(|e| {
+    // What `ratatui::try_init` does, without its panic hook. Without a
+    // terminal (output redirected, no TTY) say so instead of panicking.
+    let init = || {
+        ratatui::crossterm::terminal::enable_raw_mode()?;
+        ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::terminal::EnterAlternateScreen
+        )?;
+        ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))
+    };
+    let mut terminal = init().map_err(|e| {
         // Raw mode may be on already: leave the terminal as it was found.
         let _ = ratatui::try_restore();
         std::io::Error::new(
