@@ -106,39 +106,41 @@ const PRIORITY: [&str; 4] = [
     "CC des Villes Sœurs",
 ];
 
-const FIRST: [&str; 32] = [
-    "Élodie",
-    "Mathieu",
-    "Samia",
-    "Julien",
-    "Anaïs",
-    "Thomas",
-    "Chloé",
-    "Karim",
-    "Léa",
-    "Nicolas",
-    "Inès",
-    "François",
-    "Maëlle",
-    "Yannick",
-    "Sophie",
-    "Mehdi",
-    "Gaëlle",
-    "Benoît",
-    "Aurélie",
-    "Jérôme",
-    "Fatoumata",
-    "Cédric",
-    "Noémie",
-    "Loïc",
-    "Hélène",
-    "Rachid",
-    "Clémence",
-    "Stéphane",
-    "Zoé",
-    "Grégoire",
-    "Amandine",
-    "Joël",
+/// First names, and whether each is a woman's: a title or a post agrees
+/// with the name it goes with (« Jérôme Lebrun, président »).
+const FIRST: [(&str, bool); 32] = [
+    ("Élodie", true),
+    ("Mathieu", false),
+    ("Samia", true),
+    ("Julien", false),
+    ("Anaïs", true),
+    ("Thomas", false),
+    ("Chloé", true),
+    ("Karim", false),
+    ("Léa", true),
+    ("Nicolas", false),
+    ("Inès", true),
+    ("François", false),
+    ("Maëlle", true),
+    ("Yannick", false),
+    ("Sophie", true),
+    ("Mehdi", false),
+    ("Gaëlle", true),
+    ("Benoît", false),
+    ("Aurélie", true),
+    ("Jérôme", false),
+    ("Fatoumata", true),
+    ("Cédric", false),
+    ("Noémie", true),
+    ("Loïc", false),
+    ("Hélène", true),
+    ("Rachid", false),
+    ("Clémence", true),
+    ("Stéphane", false),
+    ("Zoé", true),
+    ("Grégoire", false),
+    ("Amandine", true),
+    ("Joël", false),
 ];
 
 const LAST: [&str; 32] = [
@@ -192,18 +194,44 @@ const STREETS: [&str; 12] = [
 ];
 
 /// Kinds of structure: the id the rules read, a name's first words, and
-/// the professional's usual post.
-const KINDS: [(&str, &str, &str); 6] = [
-    ("centre_social", "Centre social", "Référente famille"),
-    ("evs", "Espace de vie sociale", "Coordinatrice"),
+/// the professional's usual post (said of a man, of a woman).
+const KINDS: [(&str, &str, [&str; 2]); 6] = [
+    (
+        "centre_social",
+        "Centre social",
+        ["Référent famille", "Référente famille"],
+    ),
+    (
+        "evs",
+        "Espace de vie sociale",
+        ["Coordinateur", "Coordinatrice"],
+    ),
     (
         "lieu_ressource_parentalite",
         "Maison des parents",
-        "Coordinateur du lieu ressource",
+        [
+            "Coordinateur du lieu ressource",
+            "Coordinatrice du lieu ressource",
+        ],
     ),
-    ("association", "Association", "Animatrice famille"),
-    ("mjc", "MJC", "Animateur jeunesse et familles"),
-    ("collectivite", "Service enfance-famille de", "Éducatrice"),
+    (
+        "association",
+        "Association",
+        ["Animateur famille", "Animatrice famille"],
+    ),
+    (
+        "mjc",
+        "MJC",
+        [
+            "Animateur jeunesse et familles",
+            "Animatrice jeunesse et familles",
+        ],
+    ),
+    (
+        "collectivite",
+        "Service enfance-famille de",
+        ["Éducateur", "Éducatrice"],
+    ),
 ];
 
 const NAMES: [&str; 16] = [
@@ -320,8 +348,10 @@ pub fn call() -> Value {
     })
 }
 
-fn person(g: &mut Seeded) -> String {
-    format!("{} {}", g.pick(&FIRST), g.pick(&LAST))
+/// A person's name, and whether the first name is a woman's.
+fn person(g: &mut Seeded) -> (String, bool) {
+    let (first, woman) = FIRST[g.below(FIRST.len())];
+    (format!("{first} {}", g.pick(&LAST)), woman)
 }
 
 /// The reference of the `i`-th dossier.
@@ -365,6 +395,13 @@ pub fn dossier(g: &mut Seeded, i: usize) -> Value {
     let since = 1995 + g.below(28);
     let (a1, a2) = (g.pick(&ACTIVITIES), g.pick(&ACTIVITIES));
     let start = 9 + g.below(9);
+    let (representative, woman) = person(g);
+    let title = match woman {
+        true => g.pick(&["Directrice", "Présidente"]),
+        false => g.pick(&["Directeur", "Président"]),
+    };
+    let (professional, woman) = person(g);
+    let role = role[usize::from(woman)];
     json!({
         "format": "jury-dossier/1",
         "reference": reference(i),
@@ -378,7 +415,7 @@ pub fn dossier(g: &mut Seeded, i: usize) -> Value {
                 "city": city
             },
             "territory": territory,
-            "representative": { "name": person(g), "title": g.pick(&["Directeur", "Directrice", "Président", "Présidente"]) },
+            "representative": { "name": representative, "title": title },
             "email": format!("contact{}@structure{}.example.org", i % 97, i),
             "phone": format!("02 99 {:02} {:02} {:02}", g.below(100), g.below(100), g.below(100)),
             "experience": format!(
@@ -386,7 +423,7 @@ pub fn dossier(g: &mut Seeded, i: usize) -> Value {
             )
         },
         "professional": {
-            "name": person(g),
+            "name": professional,
             "role": role,
             "employment": if g.chance(4) { "benevole" } else { "salarie" },
             "qualifications": [g.pick(&QUALIFICATIONS), g.pick(&QUALIFICATIONS)],
