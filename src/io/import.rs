@@ -148,13 +148,22 @@ pub fn stream_into(
     let mut report = crate::store::SyncReport::default();
     let folder = read_folder_by(dir, call, &KnownFiles::new(), |run| {
         let shared: &[(Card, String)] = run;
-        let step = std::thread::scope(|scope| {
-            let seen = scope.spawn(|| beside(shared));
+        let (step, seen) = std::thread::scope(|scope| {
+            let seen = std::thread::Builder::new().spawn_scoped(scope, || beside(shared));
             let step = store.sync_dossiers(shared);
-            seen.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            step
-        })?;
+            let seen = seen
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .is_ok();
+            (step, seen)
+        });
+        // A system out of threads: the run is seen here, once stored.
+        if !seen {
+            beside(shared);
+        }
+        let step = step?;
         run.clear();
         report.absorb(step);
         Ok::<(), crate::store::StoreError>(())
