@@ -6,8 +6,10 @@
 //! - `ui`: one file per screen, drawing from the state and nothing else;
 //! - `store`: the SQLite database, one file per table family, audit reads;
 //! - `io`: the user's files: call folders, bundles, exports, letters;
-//! - `cli`: the command line.
+//! - `cli`: the command line;
+//! - `alloc`: the executable's allocator.
 
+pub mod alloc;
 pub mod app;
 pub mod cli;
 pub mod io;

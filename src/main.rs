@@ -10,7 +10,13 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+/// mimalloc, with Jury's policies: see `jury::alloc`. The library's tests
+/// keep the system's allocator; the end-to-end tests run this binary.
+#[global_allocator]
+static GLOBAL: jury::alloc::Allocator = jury::alloc::Allocator;
+
 fn main() -> ExitCode {
+    jury::alloc::start();
     // SAFETY: called first, before any thread exists; SIG_DFL is a valid
     // disposition for SIGPIPE. A reader that stops early (`| head`) then
     // ends Jury silently instead of making println! panic.

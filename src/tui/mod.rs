@@ -118,7 +118,9 @@ struct LetterJob {
 /// a thread freed in that thread's arena, where the other core's
 /// allocations (half the entries, see `State::new_with`) never reuse it:
 /// the cards of a first import, freed before the state is built, stayed
-/// resident and lifted the peak.
+/// resident and lifted the peak. The executable allocates with mimalloc
+/// (`main.rs`), which reuses across threads what they free: there, this
+/// gives back what SQLite, which allocates with the C library, freed.
 fn give_back_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim takes no pointer and only releases free memory.
@@ -126,6 +128,11 @@ fn give_back_freed_memory() {
         libc::malloc_trim(0);
     }
 }
+
+/// From this size on disk (about 5 000 dossiers), a base opened is a large
+/// call's: the allocator keeps what is freed for the steps that follow
+/// (see `alloc`).
+const LARGE_BASE: u64 = 32 << 20;
 
 /// This Jury: its version, and the size and time of its executable, so
 /// that a rebuild of the same version (a developer's, a distribution's
@@ -315,6 +322,9 @@ impl App {
         // at every file took 1,7 s before the first frame); a first
         // opening has nothing to show before the import.
         let reopening = store.holds_dossiers().map_err(StartError::Store)?;
+        if reopening && std::fs::metadata(&db).is_ok_and(|m| m.len() >= LARGE_BASE) {
+            crate::alloc::expect_large_call();
+        }
         let keeper: Arc<dyn jury_core::dossier::TextKeeper> = store.text_reader();
         let (call, templates, report, pending_files, imported) = if reopening {
             let (templates, _) = crate::io::files::read_overrides(&opts.call_dir);

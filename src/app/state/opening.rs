@@ -79,7 +79,6 @@ pub fn read(
         return None;
     }
     let mut entries = Vec::with_capacity(count);
-    huge_pages(&mut entries);
     for run in decoded {
         let Some(Decoded::Run(run)) = run else {
             return None;
@@ -131,31 +130,6 @@ pub fn mend(
             None => {
                 index.push(&hay);
                 entries.push(entry);
-            }
-        }
-    }
-}
-
-/// Asks the kernel to back `v`'s spare capacity with 2 Mo pages where
-/// it can: the entries of 100 000 dossiers fill about 40 Mo at once, and
-/// a process starting Jury took them in 4 Ko pages, one fault each (10 000
-/// faults, half of its reopening's main thread in the profile). Only a
-/// hint: where the kernel has none to give (or another system), nothing
-/// changes.
-fn huge_pages<T>(v: &mut Vec<T>) {
-    #[cfg(target_os = "linux")]
-    {
-        const HUGE: usize = 2 * 1024 * 1024;
-        let start = v.as_mut_ptr() as usize;
-        let end = start + v.capacity() * std::mem::size_of::<T>();
-        let (from, to) = (start.next_multiple_of(HUGE), end / HUGE * HUGE);
-        if to > from {
-            // SAFETY: [from, to) lies within the vector's own allocation
-            // (its capacity), and madvise only changes how the kernel
-            // backs those pages, not what they hold: nothing is read or
-            // written through the pointer.
-            unsafe {
-                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
             }
         }
     }
