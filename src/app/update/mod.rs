@@ -10,7 +10,7 @@ pub mod members;
 mod outcome;
 mod stage;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod timetable;
 
 use crate::app::action::Action;

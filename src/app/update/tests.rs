@@ -32,7 +32,7 @@ fn session(id: i64, closed: bool) -> Session {
 
 /// The sample call as the state holds it: these members, this reviewer,
 /// no score (shared with the membership tests).
-pub(super) fn sample_state(reviewer: Option<&str>, committee: CommitteeData) -> State {
+pub(crate) fn sample_state(reviewer: Option<&str>, committee: CommitteeData) -> State {
     State::new(sample_init(reviewer, committee))
 }
 
