@@ -50,9 +50,10 @@ pub fn parts<'a>(entries: &'a [Entry], index: &'a Index) -> impl Iterator<Item =
 
 /// The entries and index `parts` hold, each card leaving its text with
 /// `keeper`; None unless they read back whole. The head and the runs are
-/// decoded on the other cores as `parts` are read, each run straight into
-/// its place among the entries: decoded apart, then moved together, they
-/// were 43 Mo more to fault in and copy at 100 000 dossiers.
+/// decoded on the other cores as `parts` are read, each run moved into its
+/// place among the entries by the thread that decoded it: all decoded
+/// apart, then moved together, they were 43 Mo more to fault in and copy
+/// on this thread at 100 000 dossiers.
 pub fn read(
     parts: &mut dyn Iterator<Item = Vec<u8>>,
     keeper: &Arc<dyn TextKeeper>,
@@ -118,8 +119,9 @@ pub fn read(
 }
 
 /// Decodes one run into its `place`, each card leaving its text with
-/// `keeper`; true when the run filled it exactly (and only then is
-/// anything written).
+/// `keeper`; true when the run filled it exactly. Nothing is written
+/// unless the run fits (a panic while writing would leave those written
+/// to leak, never to be dropped twice).
 fn fill(part: &[u8], place: &mut [MaybeUninit<Entry>], keeper: &Arc<dyn TextKeeper>) -> bool {
     let Ok(run) = codec().deserialize::<Vec<(i64, Entry)>>(part) else {
         return false;
@@ -270,7 +272,9 @@ mod tests {
         let mut long = kept.clone();
         long.push(kept[1].clone());
         assert!(read_back(long).is_none());
-        // Runs swapped: neither fits the place of the other.
+        // Runs swapped, here of unequal lengths: neither fits the other's
+        // place (two full runs swapped would read back, in the wrong
+        // order: the store returns parts by their number).
         let mut swapped = kept.clone();
         swapped.swap(2, 3);
         assert!(read_back(swapped).is_none());
