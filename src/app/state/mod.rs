@@ -129,6 +129,60 @@ pub(crate) fn reference_width(reference: &str) -> usize {
     }
 }
 
+/// Where each entry is, by its reference: only the places, each hashed by
+/// its entry's reference, which the table looks up in the entries. Hashed
+/// with foldhash rather than SipHash: building it for 100 000 references
+/// was an eighth of a reopening, and a committee's own files are not an
+/// attacker flooding a server. A map held a copy of every reference.
+#[derive(Default)]
+pub struct Places {
+    table: hashbrown::HashTable<usize>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl Places {
+    fn of(entries: &[Entry]) -> Places {
+        let mut places = Places {
+            table: hashbrown::HashTable::with_capacity(entries.len()),
+            hasher: Default::default(),
+        };
+        for i in 0..entries.len() {
+            places.add(entries, i);
+        }
+        places
+    }
+
+    fn hash(&self, reference: &str) -> u64 {
+        hash_with(&self.hasher, reference)
+    }
+
+    fn get(&self, entries: &[Entry], reference: &str) -> Option<usize> {
+        self.table
+            .find(self.hash(reference), |&i| {
+                entries[i].dossier.reference == reference
+            })
+            .copied()
+    }
+
+    /// The last of `entries`, just pushed.
+    fn add_last(&mut self, entries: &[Entry]) {
+        if let Some(i) = entries.len().checked_sub(1) {
+            self.add(entries, i);
+        }
+    }
+
+    fn add(&mut self, entries: &[Entry], i: usize) {
+        let hasher = &self.hasher;
+        let hash = hash_with(hasher, &entries[i].dossier.reference);
+        let rehash = |&j: &usize| hash_with(hasher, &entries[j].dossier.reference);
+        self.table.insert_unique(hash, i, rehash);
+    }
+}
+
+fn hash_with(hasher: &foldhash::fast::RandomState, reference: &str) -> u64 {
+    std::hash::BuildHasher::hash_one(hasher, reference)
+}
+
 /// The call as each of its lots sees it, in the call's order; none for a
 /// call without lots.
 pub(crate) fn lot_calls(whole: &Call) -> Vec<Call> {
@@ -348,10 +402,8 @@ pub struct Batch {
     /// The entries' searchable fields, folded, in the entries' order.
     pub search: Index,
     /// Reference → index into `entries` (entries are only added, at the
-    /// end). Hashed with foldhash rather than SipHash: building it for
-    /// 100 000 references was an eighth of a reopening, and a committee's
-    /// own files are not an attacker flooding a server.
-    index: HashMap<String, usize, foldhash::fast::RandomState>,
+    /// end).
+    index: Places,
     /// Every member's scores: (reference, member, criterion) → score.
     pub scores: BTreeMap<(String, String, String), Score>,
     pub committee: jury_core::committee::Committee,
@@ -569,11 +621,7 @@ impl State {
                 audition_grid: call.audition.as_ref().map(|_| call.audition_grid()),
                 call,
                 whole: init.call,
-                index: entries
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| (e.dossier.reference.clone(), i))
-                    .collect(),
+                index: Places::of(&entries),
                 entries,
                 search,
                 scores,
@@ -643,7 +691,7 @@ impl State {
         };
         // Each territory once, then sorted: a sorted set sorted all
         // 100 000 names first (a tenth of a reopening), for a few dozen.
-        let territories: std::collections::HashSet<&str> = s
+        let territories: std::collections::HashSet<&str, foldhash::fast::RandomState> = s
             .batch
             .entries
             .iter()
@@ -950,7 +998,7 @@ impl State {
 
     /// The entry of a reference.
     pub fn entry_index(&self, reference: &str) -> Option<usize> {
-        self.batch.index.get(reference).copied()
+        self.batch.index.get(&self.batch.entries, reference)
     }
 
     /// Eligibility after the chair's override, if any: what every screen shows.
@@ -976,15 +1024,14 @@ impl State {
         let wanted = jury_core::completion::Wanted::new(&self.batch.call, &self.batch.templates);
         let lot_calls = lot_calls(&self.batch.whole);
         for (d, version) in dossiers {
-            let Some(&i) = self.batch.index.get(&d.reference) else {
+            let Some(i) = self.batch.index.get(&self.batch.entries, &d.reference) else {
                 // A file that arrived late: a new entry, at the end (the
                 // view sorts).
                 let entry = Entry::new(&self.batch.call, &lot_calls, &wanted, d, None, version);
                 self.take_territory(entry.dossier.territory.as_deref());
                 self.batch.search.push(&entry.haystack());
-                let i = self.batch.entries.len();
-                self.batch.index.insert(entry.dossier.reference.clone(), i);
                 self.batch.entries.push(entry);
+                self.batch.index.add_last(&self.batch.entries);
                 changed = true;
                 continue;
             };
