@@ -134,8 +134,7 @@ pub(crate) fn reference_width(reference: &str) -> usize {
 /// with foldhash rather than SipHash: building it for 100 000 references
 /// was an eighth of a reopening, and a committee's own files are not an
 /// attacker flooding a server. A map held a copy of every reference.
-#[derive(Default)]
-pub struct Places {
+struct Places {
     table: hashbrown::HashTable<usize>,
     hasher: foldhash::fast::RandomState,
 }
@@ -152,13 +151,9 @@ impl Places {
         places
     }
 
-    fn hash(&self, reference: &str) -> u64 {
-        hash_with(&self.hasher, reference)
-    }
-
     fn get(&self, entries: &[Entry], reference: &str) -> Option<usize> {
         self.table
-            .find(self.hash(reference), |&i| {
+            .find(hash_with(&self.hasher, reference), |&i| {
                 entries[i].dossier.reference == reference
             })
             .copied()
