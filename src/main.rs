@@ -541,21 +541,23 @@ fn letters(
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let mut failed = 0;
-    for batch in prepared.chunks(produce::LETTER_BATCH) {
-        if let Some((_, p)) = batch.first() {
-            bar.set_message(p.reference.clone());
-        }
-        let outcomes = match produce::write_letters(&mut store, &parts, batch, out, actor) {
+    let total = prepared.len();
+    if let Some(p) = prepared.first() {
+        bar.set_message(p.reference.clone());
+    }
+    let mut writer = produce::Writer::new(prepared, out);
+    while let Some(batch) = writer.next(&mut store, actor) {
+        let outcomes = match batch.outcomes {
             Ok(outcomes) => outcomes,
             // Nothing of the batch recorded: every letter of it failed.
             Err(e) => {
-                failed += batch.len();
+                failed += batch.letters.len();
                 bar.suspend(|| eprintln!("{}", visible_lines(&e.message(lang))));
-                bar.inc(batch.len() as u64);
+                bar.inc(batch.letters.len() as u64);
                 continue;
             }
         };
-        for ((_, p), outcome) in batch.iter().zip(outcomes) {
+        for (p, outcome) in batch.letters.iter().zip(outcomes) {
             match outcome {
                 Ok(path) => {
                     if !terminal {
@@ -574,11 +576,14 @@ fn letters(
             }
             bar.inc(1);
         }
+        if let Some(p) = batch.letters.last() {
+            bar.set_message(p.reference.clone());
+        }
     }
     bar.finish_and_clear();
     println!(
         "{} courrier(s) produit(s) en PDF, ODT et EML dans {}{}.",
-        prepared.len() - failed,
+        total - failed,
         out.display(),
         if failed > 0 {
             format!(", {failed} en échec")

@@ -82,9 +82,10 @@ fn every_row_is_measured_on_a_generated_call() {
         "Note saisie hors synchronisation (note − synchro médiane)",
     );
     assert!(c[2].ends_with(" ms"), "{c:?}");
-    // 40 decisions, 40 letters; memory in MB.
+    // A decision and its letter for each of the 200 dossiers (up to four
+    // batches); memory in MB.
     let c = cells(&stdout, "Courrier complet suivi (PDF + ODT + EML)");
-    assert_eq!(c[0], "40", "{c:?}");
+    assert_eq!(c[0], N, "{c:?}");
     assert!(c[2].ends_with("/s"), "{c:?}");
     for label in [
         "Mémoire (pic, courriers non compris)",

@@ -1016,35 +1016,59 @@ fn a_signal_mid_batch_stops_between_letters() {
     assert_eq!(pdfs, 3);
 }
 
-#[test]
-fn letters_made_on_every_core_are_the_ones_made_one_at_a_time_tracked_in_order() {
+/// The closed session's letters as the record gives them now, signed on
+/// 9 July 2025.
+fn prepared_letters(s: &Session) -> Vec<jury::io::produce::Prepared> {
     use jury::io::produce;
-    let mut s = closed_session();
     let signing = produce::Signing {
         on: chrono::NaiveDate::from_ymd_opt(2025, 7, 9).expect("date"),
         redate: false,
     };
     let parts = produce::load_parts(&s.app.store).expect("the record reads");
-    let prepared = produce::prepare_parts(&parts, None, signing).expect("every letter composes");
+    produce::prepare_parts(&parts, None, signing).expect("every letter composes")
+}
+
+#[test]
+fn letters_made_on_every_core_are_the_ones_made_one_at_a_time_tracked_in_order() {
+    use jury::io::produce;
+    let mut s = closed_session();
+    let prepared = prepared_letters(&s);
     assert_eq!(prepared.len(), 3);
-    let (together, alone) = (s.letters_dir().join("ensemble"), s.letters_dir().join("un"));
-    let made = produce::write_letters(&mut s.app.store, &parts, &prepared, &together, CHAIR)
+    let (together, alone, pipelined) = (
+        s.letters_dir().join("ensemble"),
+        s.letters_dir().join("un"),
+        s.letters_dir().join("enchaines"),
+    );
+    let made = produce::write_letters(&mut s.app.store, &prepared, &together, CHAIR)
         .expect("one transaction records the batch");
     assert!(made.iter().all(Result::is_ok));
     // One event per letter, in the batch's order.
-    let order: Vec<String> = prepared.iter().map(|(_, p)| p.reference.clone()).collect();
+    let order: Vec<String> = prepared.iter().map(|p| p.reference.clone()).collect();
     let events: Vec<String> =
         s.query("SELECT target FROM audit WHERE action = 'letter' ORDER BY id");
     assert_eq!(events, order);
     let rows = "SELECT reference || ' ' || decision_id || ' ' || hash || ' ' || signed_on || ' ' || generated_at FROM letters ORDER BY reference";
     let tracked: Vec<String> = s.query(rows);
     for one in prepared.chunks(1) {
-        let made =
-            produce::write_letters(&mut s.app.store, &parts, one, &alone, CHAIR).expect("recorded");
+        let made = produce::write_letters(&mut s.app.store, one, &alone, CHAIR).expect("recorded");
         assert!(made.iter().all(Result::is_ok));
     }
     // Made again one at a time: the same bytes, hashes, dates and moments.
     assert_eq!(s.query::<String>(rows), tracked);
+    // And batch after batch, each rendered beside the one before it being
+    // recorded: the same again, tracked in the queue's order.
+    let mut writer = produce::Writer::new(prepared_letters(&s), &pipelined).with_batch(1);
+    let mut batches = Vec::new();
+    while let Some(batch) = writer.next(&mut s.app.store, CHAIR) {
+        let outcomes = batch.outcomes.expect("each batch recorded");
+        assert!(outcomes.iter().all(Result::is_ok));
+        batches.extend(batch.letters.iter().map(|p| p.reference.clone()));
+    }
+    assert_eq!(batches, order);
+    assert_eq!(s.query::<String>(rows), tracked);
+    let events: Vec<String> =
+        s.query("SELECT target FROM audit WHERE action = 'letter' ORDER BY id");
+    assert_eq!(events, [&order[..], &order[..], &order[..]].concat());
     let mut names: Vec<_> = std::fs::read_dir(&together)
         .expect("letters")
         .map(|e| e.expect("entry").file_name())
@@ -1054,5 +1078,32 @@ fn letters_made_on_every_core_are_the_ones_made_one_at_a_time_tracked_in_order()
     for name in names {
         let read = |dir: &Path| std::fs::read(dir.join(&name)).expect("letter file");
         assert_eq!(read(&together), read(&alone), "{name:?}");
+        assert_eq!(read(&together), read(&pipelined), "{name:?}");
     }
+}
+
+#[test]
+fn a_writer_stopped_between_batches_leaves_nothing_of_the_batch_rendered_ahead() {
+    use jury::io::produce;
+    let mut s = closed_session();
+    let prepared = prepared_letters(&s);
+    let first = prepared[0].reference.clone();
+    let out = s.letters_dir().join("interrompu");
+    let mut writer = produce::Writer::new(prepared, &out).with_batch(1);
+    let batch = writer.next(&mut s.app.store, CHAIR).expect("a first batch");
+    assert!(batch.outcomes.expect("recorded").iter().all(Result::is_ok));
+    // The second batch is being rendered beside: 2 letters left, one of
+    // them ahead.
+    assert_eq!(writer.left(), 2);
+    drop(writer);
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .expect("letters")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    // The first letter's three files, and no temporary file of the next.
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names.iter().all(|n| n.starts_with(&first)), "{names:?}");
+    let letters: Vec<String> = s.query("SELECT reference FROM letters");
+    assert_eq!(letters, [first]);
 }

@@ -332,6 +332,8 @@ pub struct Prepared {
     pub letter_date: NaiveDate,
     /// When it was first produced with this date (see [`Signing::produced_at`]).
     pub produced_at: DateTime<Utc>,
+    /// Who sends it: the issuer's name and contact address.
+    pub from: (String, String),
     pub to: (String, String),
     /// Subject and body of the e-mail that carries it.
     pub mail: (String, String),
@@ -438,6 +440,10 @@ pub fn prepare(
                 document,
                 letter_date: dates.letter,
                 produced_at: Signing::produced_at(src, &d.reference, d.id, dates.letter, now),
+                from: (
+                    src.call.issuer.name.clone(),
+                    src.call.issuer.contact_email.clone().unwrap_or_default(),
+                ),
                 to: (dossier.structure.clone(), dossier.email.clone()),
             }),
             // Once per session, however many letters it decided.
@@ -467,17 +473,17 @@ pub fn prepare(
 }
 
 /// [`prepare`] on every part (each lot of the call), every problem
-/// reported before any letter is written; each letter with its part.
+/// reported before any letter is written.
 pub fn prepare_parts(
     parts: &[Source],
     only: Option<&str>,
     signing: Signing,
-) -> Result<Vec<(usize, Prepared)>, Vec<ProduceError>> {
+) -> Result<Vec<Prepared>, Vec<ProduceError>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for (i, src) in parts.iter().enumerate() {
+    for src in parts {
         match prepare(src, only, signing) {
-            Ok(p) => out.extend(p.into_iter().map(|p| (i, p))),
+            Ok(p) => out.extend(p),
             Err(e) => errors.extend(e),
         }
     }
@@ -533,8 +539,8 @@ pub(crate) fn mail_date(day: NaiveDate, produced_at: DateTime<Utc>) -> DateTime<
         .unwrap_or_else(|| local.and_utc().fixed_offset())
 }
 
-/// How many letters [`write_letters`] is given at a time: their tracking is
-/// one transaction (one disk sync), and a batch stays short enough for the
+/// How many letters a batch holds (see [`Writer`]): their tracking is one
+/// transaction (one disk sync), and a batch stays short enough for the
 /// screen and the progress bar to move and for an interruption to lose
 /// little.
 pub const LETTER_BATCH: usize = 64;
@@ -546,22 +552,50 @@ pub const LETTER_BATCH: usize = 64;
 /// batch could be recorded.
 pub fn write_letters(
     store: &mut Store,
-    parts: &[Source],
-    batch: &[(usize, Prepared)],
+    batch: &[Prepared],
     out: &Path,
     actor: &str,
 ) -> Result<Vec<Result<PathBuf, ProduceError>>, ProduceError> {
+    place_and_record(store, render_batch(batch, out), actor)
+}
+
+/// A letter rendered: its row, and each of its files' place and bytes.
+type Letter = (LetterRow, Vec<(PathBuf, Vec<u8>)>);
+
+/// A batch's letters rendered (see [`render_batch`]), or why none could be.
+type Rendered = Result<Vec<Result<Letter, ProduceError>>, ProduceError>;
+
+/// Each letter of `batch` rendered on every core: its row and its files'
+/// bytes, nothing written yet.
+fn render_batch(batch: &[Prepared], out: &Path) -> Rendered {
     crate::io::files::create_private_dir_all(out).map_err(FileError::at(out))?;
-    let rendered = on_every_core(batch, |(part, p)| render_letter(&parts[*part], p, out));
-    // The files of every letter rendered are made durable together, then
-    // put in place; only the letters whose three files are in place are
-    // recorded.
-    let (rows, staged): (Vec<_>, Vec<_>) = rendered
+    Ok(on_every_core(batch, |p| render_letter(p, out)))
+}
+
+/// A rendered batch's files written beside their places, made durable
+/// together, then put in place; only the letters whose three files are in
+/// place are recorded. The files are written here, on one thread, not
+/// where they are rendered: files created at once in one folder wait on
+/// its lock, and a batch rendered beside this one would spin on it.
+fn place_and_record(
+    store: &mut Store,
+    rendered: Rendered,
+    actor: &str,
+) -> Result<Vec<Result<PathBuf, ProduceError>>, ProduceError> {
+    let stage = |files: Vec<(PathBuf, Vec<u8>)>| -> Result<Vec<Staged>, FileError> {
+        files
+            .iter()
+            .map(|(path, bytes)| Staged::write(path, bytes))
+            .collect()
+    };
+    let (rows, staged): (Vec<_>, Vec<_>) = rendered?
         .into_iter()
-        .map(|r| match r {
-            Ok((row, files)) => (Ok(row), files),
-            Err(e) => (Err(e), Vec::new()),
-        })
+        .map(
+            |r| match r.and_then(|(row, files)| Ok((row, stage(files)?))) {
+                Ok((row, files)) => (Ok(row), files),
+                Err(e) => (Err(e), Vec::new()),
+            },
+        )
         .unzip();
     let placed = put_in_place(staged)?;
     let written: Vec<Result<LetterRow, ProduceError>> = rows
@@ -582,6 +616,126 @@ pub fn write_letters(
         .into_iter()
         .map(|r| r.map(|t| PathBuf::from(t.pdf)))
         .collect())
+}
+
+/// Letters written batch after batch, as [`write_letters`] writes one,
+/// but the next batch is rendered beside the one being put in place and
+/// recorded: rendering keeps the cores busy while a batch waits on the
+/// disk's syncs, where one after the other left them idle for a third of
+/// the time.
+///
+/// What a batch says is what [`write_letters`] would have said of it; a
+/// letter is recorded only once its files are in place, in the queue's
+/// order. A batch rendered ahead is only bytes in memory: a writer
+/// dropped with one leaves nothing of it on disk or in the base.
+pub struct Writer {
+    queue: std::collections::VecDeque<Prepared>,
+    out: PathBuf,
+    /// Letters a batch holds: [`LETTER_BATCH`].
+    batch: usize,
+    ahead: Option<Ahead>,
+}
+
+/// A batch being rendered on a thread of its own, and its size.
+struct Ahead {
+    rendering: std::thread::JoinHandle<(Vec<Prepared>, Rendered)>,
+    letters: usize,
+}
+
+/// One batch written by a [`Writer`]: its letters, and what
+/// [`write_letters`] said of them.
+pub struct Written {
+    pub letters: Vec<Prepared>,
+    pub outcomes: Result<Vec<Result<PathBuf, ProduceError>>, ProduceError>,
+}
+
+impl Writer {
+    pub fn new(letters: Vec<Prepared>, out: &Path) -> Writer {
+        Writer {
+            queue: letters.into(),
+            out: out.to_path_buf(),
+            batch: LETTER_BATCH,
+            ahead: None,
+        }
+    }
+
+    /// Batches of `letters` letters (at least one): tests see several
+    /// batches of a small call.
+    pub fn with_batch(mut self, letters: usize) -> Writer {
+        self.batch = letters.max(1);
+        self
+    }
+
+    /// Letters not yet written, the batch rendered ahead included.
+    pub fn left(&self) -> usize {
+        self.queue.len() + self.ahead.as_ref().map_or(0, |a| a.letters)
+    }
+
+    /// The next batch written and recorded, the one after it started
+    /// beside; None once every letter is written.
+    pub fn next(&mut self, store: &mut Store, actor: &str) -> Option<Written> {
+        let (letters, rendered) = match self.ahead.take() {
+            Some(ahead) => ahead
+                .rendering
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => {
+                let letters = self.take_batch()?;
+                let rendered = render_batch(&letters, &self.out);
+                (letters, rendered)
+            }
+        };
+        self.start_next();
+        let outcomes = place_and_record(store, rendered, actor);
+        Some(Written { letters, outcomes })
+    }
+
+    fn take_batch(&mut self) -> Option<Vec<Prepared>> {
+        let n = self.queue.len().min(self.batch);
+        (n > 0).then(|| self.queue.drain(..n).collect())
+    }
+
+    /// The next batch rendered on a thread of its own. The letters reach
+    /// it once it runs: a system out of threads keeps them in the queue,
+    /// rendered in their turn.
+    fn start_next(&mut self) {
+        let Some(letters) = self.take_batch() else {
+            return;
+        };
+        let out = self.out.clone();
+        let (send, receive) = std::sync::mpsc::channel::<Vec<Prepared>>();
+        let started = std::thread::Builder::new().spawn(move || {
+            let letters = receive.recv().unwrap_or_default();
+            let rendered = render_batch(&letters, &out);
+            (letters, rendered)
+        });
+        match started {
+            Ok(rendering) => {
+                let n = letters.len();
+                // The thread holds the receiver until it has the letters.
+                let _ = send.send(letters);
+                self.ahead = Some(Ahead {
+                    rendering,
+                    letters: n,
+                });
+            }
+            Err(_) => {
+                for p in letters.into_iter().rev() {
+                    self.queue.push_front(p);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Writer {
+    /// A batch rendered ahead is waited for: no rendering outlives its
+    /// writer.
+    fn drop(&mut self) {
+        if let Some(ahead) = self.ahead.take() {
+            let _ = ahead.rendering.join();
+        }
+    }
 }
 
 /// `f` on each item, the items shared out among the machine's cores;
@@ -621,12 +775,8 @@ fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> V
     done.into_iter().map(|(_, r)| r).collect()
 }
 
-/// One letter's files staged in `out` (which exists), and its row.
-fn render_letter(
-    src: &Source,
-    p: &Prepared,
-    out: &Path,
-) -> Result<(LetterRow, Vec<Staged>), ProduceError> {
+/// One letter's row, and its files' places in `out` with their bytes.
+fn render_letter(p: &Prepared, out: &Path) -> Result<Letter, ProduceError> {
     let stem = match &p.lot {
         Some(lot) => format!("{}-{lot}-{}", p.reference, p.kind),
         None => format!("{}-{}", p.reference, p.kind),
@@ -636,10 +786,7 @@ fn render_letter(
     let (subject, body) = p.mail.clone();
     let pdf_hash = jury_core::sha256_hex(&pdf);
     let mail = crate::io::render::eml::Mail {
-        from: (
-            src.call.issuer.name.clone(),
-            src.call.issuer.contact_email.clone().unwrap_or_default(),
-        ),
+        from: p.from.clone(),
         to: p.to.clone(),
         subject,
         body,
@@ -659,10 +806,10 @@ fn render_letter(
         out.join(format!("{stem}.odt")),
         out.join(format!("{stem}.eml")),
     );
-    let staged = vec![
-        Staged::write(&pdf_path, &pdf)?,
-        Staged::write(&odt_path, &odt)?,
-        Staged::write(&eml_path, &eml)?,
+    let files = vec![
+        (pdf_path.clone(), pdf),
+        (odt_path.clone(), odt),
+        (eml_path.clone(), eml),
     ];
     let row = LetterRow {
         reference: p.reference.clone(),
@@ -679,7 +826,7 @@ fn render_letter(
         channel: None,
         acknowledged_at: None,
     };
-    Ok((row, staged))
+    Ok((row, files))
 }
 
 /// The letter asking for missing pieces, as PDF, ODT and EML in `out`,

@@ -106,10 +106,7 @@ pub struct App {
 type FolderCheck = std::sync::mpsc::Receiver<Result<import::CallFolder, StoreError>>;
 
 struct LetterJob {
-    /// One per lot of the call (one for a call without lots).
-    parts: Vec<crate::io::produce::Source>,
-    /// Each letter with the part it belongs to.
-    queue: std::collections::VecDeque<(usize, crate::io::produce::Prepared)>,
+    writer: produce::Writer,
     total: usize,
     failed: Vec<String>,
 }
@@ -979,8 +976,7 @@ impl App {
             Ok(prepared) => {
                 let total = prepared.len();
                 self.job = Some(LetterJob {
-                    parts,
-                    queue: prepared.into(),
+                    writer: produce::Writer::new(prepared, &self.state.env.letters_dir),
                     total,
                     failed: Vec::new(),
                 });
@@ -1003,19 +999,11 @@ impl App {
             .reviewer
             .clone()
             .unwrap_or_else(|| "secrétariat".into());
-        if !job.queue.is_empty() {
-            let n = job.queue.len().min(produce::LETTER_BATCH);
-            let batch: Vec<(usize, produce::Prepared)> = job.queue.drain(..n).collect();
+        if let Some(batch) = job.writer.next(&mut self.store, &me) {
             let lang = self.state.env.lang;
-            match produce::write_letters(
-                &mut self.store,
-                &job.parts,
-                &batch,
-                &self.state.env.letters_dir,
-                &me,
-            ) {
+            match batch.outcomes {
                 Ok(outcomes) => {
-                    for ((_, p), outcome) in batch.iter().zip(outcomes) {
+                    for (p, outcome) in batch.letters.iter().zip(outcomes) {
                         if let Err(e) = outcome {
                             job.failed.push(lang.located(&p.reference, e.message(lang)));
                         }
@@ -1023,16 +1011,18 @@ impl App {
                 }
                 Err(e) => job.failed.extend(
                     batch
+                        .letters
                         .iter()
-                        .map(|(_, p)| lang.located(&p.reference, e.message(lang))),
+                        .map(|p| lang.located(&p.reference, e.message(lang))),
                 ),
             }
             let progress = Outcome::LetterProgress {
-                done: job.total - job.queue.len(),
+                done: job.total - job.writer.left(),
                 total: job.total,
                 reference: batch
+                    .letters
                     .last()
-                    .map(|(_, p)| p.reference.clone())
+                    .map(|p| p.reference.clone())
                     .unwrap_or_default(),
             };
             self.send(progress);

@@ -26,8 +26,10 @@ const KEYS: (usize, Duration) = (30, Duration::from_secs(10));
 const IMPORTS: (usize, Duration) = (5, Duration::from_secs(15));
 const REOPENS: (usize, Duration) = (15, Duration::from_secs(15));
 const QUERIES: (usize, Duration) = (15, Duration::from_secs(20));
-/// Decisions of the bench's closed session, each with its letter.
-const LETTERS: usize = 40;
+/// Decisions of the bench's closed session, each with its letter: four
+/// batches, so that the rate includes batches rendered beside the one
+/// written, as `jury letters` writes any more than one.
+const LETTERS: usize = 4 * produce::LETTER_BATCH;
 
 pub struct Driver {
     pub app: App,
@@ -670,20 +672,22 @@ fn letters_timed(d: &mut Driver, n: usize, work: &Path, lang: Lang) -> Result<Sa
             .join(" ; ")
     })?;
     let out = work.join("courriers");
-    // As `jury letters` and the TUI write them: batches rendered on every
-    // core, each tracked in one transaction; each letter's share of its
-    // batch's time.
+    // As `jury letters` and the TUI write them: batch after batch, each
+    // rendered on every core beside the one before it being put in place,
+    // each tracked in one transaction; each letter's share of the time
+    // from the batch before it to its own.
     let mut each = Vec::new();
-    for batch in prepared.chunks(produce::LETTER_BATCH) {
-        let start = Instant::now();
-        let written = produce::write_letters(store, &parts, batch, &out, CHAIR)
-            .map_err(|e| e.message(lang))?;
+    let mut writer = produce::Writer::new(prepared, &out);
+    let mut start = Instant::now();
+    while let Some(batch) = writer.next(store, CHAIR) {
         let elapsed = start.elapsed();
-        for (result, (_, p)) in written.iter().zip(batch) {
+        start = Instant::now();
+        let written = batch.outcomes.map_err(|e| e.message(lang))?;
+        for (result, p) in written.iter().zip(&batch.letters) {
             if let Err(e) = result {
                 return Err(lang.located(&p.reference, e.message(lang)));
             }
-            each.push(elapsed / batch.len() as u32);
+            each.push(elapsed / batch.letters.len() as u32);
         }
     }
     if each.len() != count {
