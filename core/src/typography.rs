@@ -41,8 +41,12 @@ fn protected_chars(chars: &[char]) -> Vec<bool> {
         while end < chars.len() && !is_token_separator(chars[end]) {
             end += 1;
         }
-        let token: String = chars[start..end].iter().collect();
-        if looks_like_address(&token) {
+        // Only a token with one of these can be an address: most words
+        // are not made into a string to be looked at.
+        let token = &chars[start..end];
+        if token.iter().any(|c| matches!(c, '@' | ':' | '.'))
+            && looks_like_address(&token.iter().collect::<String>())
+        {
             // Trailing sentence punctuation after a URL is not part of it:
             // "voir https://exemple.fr ?" has its space before `?` anyway,
             // but "https://exemple.fr." keeps its full stop untouched too.
@@ -193,57 +197,61 @@ const MONTHS: [&str; 12] = [
 /// month, month and year) and around the slash of "2,0 / 5": a reader
 /// must not find half a date or half a score at the end of a line.
 fn bind_dates_and_scores(out: &mut [char]) {
-    // The word (run of non-space characters) before and after each space,
-    // with surrounding punctuation trimmed.
-    let word_before = |out: &[char], i: usize| -> String {
-        let start = out[..i]
-            .iter()
-            .rposition(|c| c.is_whitespace() || *c == NBSP || *c == NNBSP)
-            .map_or(0, |p| p + 1);
-        out[start..i]
-            .iter()
-            .collect::<String>()
-            .trim_start_matches(['(', '[', '«'])
-            .to_string()
-    };
-    let word_after = |out: &[char], i: usize| -> String {
-        let end = out[i + 1..]
-            .iter()
-            .position(|c| c.is_whitespace() || *c == NBSP || *c == NNBSP)
-            .map_or(out.len(), |p| i + 1 + p);
-        out[i + 1..end]
-            .iter()
-            .collect::<String>()
-            .trim_end_matches([')', ']', '»', ',', '.', ';', ':', '!', '?'])
-            .to_string()
-    };
-    let is_day = |w: &str| {
-        w == "1er" || (!w.is_empty() && w.len() <= 2 && w.chars().all(|c| c.is_ascii_digit()))
-    };
-    let is_year = |w: &str| w.len() == 4 && w.chars().all(|c| c.is_ascii_digit());
-    let is_month = |w: &str| MONTHS.contains(&w);
-    let ends_with_digit = |w: &str| w.chars().last().is_some_and(|c| c.is_ascii_digit());
-    let starts_with_digit = |w: &str| w.chars().next().is_some_and(|c| c.is_ascii_digit());
+    let digits = |w: &[char]| w.iter().all(char::is_ascii_digit);
+    let is_day = |w: &[char]| w == ['1', 'e', 'r'] || (!w.is_empty() && w.len() <= 2 && digits(w));
+    let is_year = |w: &[char]| w.len() == 4 && digits(w);
+    let is_month = |w: &[char]| MONTHS.iter().any(|m| m.chars().eq(w.iter().copied()));
+    let ends_with_digit = |w: &[char]| w.last().is_some_and(char::is_ascii_digit);
+    let starts_with_digit = |w: &[char]| w.first().is_some_and(char::is_ascii_digit);
     for i in 0..out.len() {
         if out[i] != ' ' {
             continue;
         }
         let (before, after) = (word_before(out, i), word_after(out, i));
-        let bind = (is_day(&before) && is_month(&after))
-            || (is_month(&before) && is_year(&after))
-            || (after == "/" && ends_with_digit(&before) && {
+        let bind = (is_day(before) && is_month(after))
+            || (is_month(before) && is_year(after))
+            || (after == ['/'] && ends_with_digit(before) && {
                 // The number after the slash: past the next space.
                 let next = out[i + 1..].iter().position(|c| *c == ' ' || *c == NBSP);
-                next.is_some_and(|p| starts_with_digit(&word_after(out, i + 1 + p)))
+                next.is_some_and(|p| starts_with_digit(word_after(out, i + 1 + p)))
             })
-            || (before == "/" && starts_with_digit(&after) && i >= 2 && {
+            || (before == ['/'] && starts_with_digit(after) && i >= 2 && {
                 let slash_start = i - 1;
-                slash_start >= 1 && ends_with_digit(&word_before(out, slash_start - 1))
+                slash_start >= 1 && ends_with_digit(word_before(out, slash_start - 1))
             });
         if bind {
             out[i] = NBSP;
         }
     }
+}
+
+/// The word (run of non-space characters) before the space at `i`, its
+/// opening punctuation trimmed.
+fn word_before(out: &[char], i: usize) -> &[char] {
+    let start = out[..i]
+        .iter()
+        .rposition(|c| c.is_whitespace() || *c == NBSP || *c == NNBSP)
+        .map_or(0, |p| p + 1);
+    let word = &out[start..i];
+    let from = word
+        .iter()
+        .position(|c| !matches!(c, '(' | '[' | '«'))
+        .unwrap_or(word.len());
+    &word[from..]
+}
+
+/// The word after the space at `i`, its closing punctuation trimmed.
+fn word_after(out: &[char], i: usize) -> &[char] {
+    let end = out[i + 1..]
+        .iter()
+        .position(|c| c.is_whitespace() || *c == NBSP || *c == NNBSP)
+        .map_or(out.len(), |p| i + 1 + p);
+    let word = &out[i + 1..end];
+    let to = word
+        .iter()
+        .rposition(|c| !matches!(c, ')' | ']' | '»' | ',' | '.' | ';' | ':' | '!' | '?'))
+        .map_or(0, |p| p + 1);
+    &word[..to]
 }
 
 /// Whether the `;:!?` at `i` is punctuation (rather than part of a time, a
