@@ -1255,7 +1255,8 @@ pub fn run(app: &mut App) -> std::io::Result<Option<i32>> {
     // first draw, or a resize in between is lost until the next key.
     let _ = event::poll(std::time::Duration::ZERO);
     let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
-    let result = event_loop(app, &mut terminal, &signal, &mut terminal_events);
+    let result = event_loop(app, &mut terminal, &signal, &mut terminal_events)
+        .or_else(|e| hung_up(&signal).map(Some).ok_or(e));
     let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     // Not `ratatui::restore`, which prints its failure with `eprintln!`: a
     // terminal hung up (SIGHUP) cannot be written to, the print panicked,
@@ -1264,6 +1265,26 @@ pub fn run(app: &mut App) -> std::io::Result<Option<i32>> {
     let _ = ratatui::try_restore();
     result
 }
+
+/// After the terminal failed: the signal that ended it, if one comes. A
+/// window closed fails the next read or write at once, and its SIGHUP may
+/// reach the handler just after: the session then ends as hung up (129),
+/// not with a terminal error (1).
+fn hung_up(signal: &AtomicUsize) -> Option<i32> {
+    let until = std::time::Instant::now() + HANG_UP_GRACE;
+    loop {
+        if let Some(sig) = received(signal) {
+            return Some(sig);
+        }
+        if std::time::Instant::now() >= until {
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// How long a terminal's failure waits for the signal of its hang-up.
+const HANG_UP_GRACE: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The signal received, if any.
 fn received(signal: &AtomicUsize) -> Option<i32> {
@@ -1376,4 +1397,23 @@ pub fn today() -> chrono::NaiveDate {
     chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Paris)
         .date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_terminal_failure_waits_for_the_hang_up_that_follows_it() {
+        let flag = Arc::new(AtomicUsize::new(0));
+        let late = Arc::clone(&flag);
+        let sending = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            late.store(signal_hook::consts::SIGHUP as usize, Ordering::SeqCst);
+        });
+        assert_eq!(hung_up(&flag), Some(signal_hook::consts::SIGHUP));
+        sending.join().expect("sender");
+        // No signal at all: the failure is the terminal's own.
+        assert_eq!(hung_up(&AtomicUsize::new(0)), None);
+    }
 }
