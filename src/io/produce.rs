@@ -633,6 +633,9 @@ pub struct Writer {
     out: PathBuf,
     /// Letters a batch holds: [`LETTER_BATCH`].
     batch: usize,
+    /// No batch taken yet: the first is a quarter of the others, since
+    /// nothing is rendered beside it.
+    first: bool,
     ahead: Option<Ahead>,
 }
 
@@ -655,6 +658,7 @@ impl Writer {
             queue: letters.into(),
             out: out.to_path_buf(),
             batch: LETTER_BATCH,
+            first: true,
             ahead: None,
         }
     }
@@ -691,7 +695,11 @@ impl Writer {
     }
 
     fn take_batch(&mut self) -> Option<Vec<Prepared>> {
-        let n = self.queue.len().min(self.batch);
+        let size = match std::mem::take(&mut self.first) {
+            true => self.batch.div_ceil(4),
+            false => self.batch,
+        };
+        let n = self.queue.len().min(size);
         (n > 0).then(|| self.queue.drain(..n).collect())
     }
 
