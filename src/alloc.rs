@@ -12,9 +12,10 @@
 //! - **Freed memory kept as long as the call needs it.** mimalloc gives
 //!   freed pages back to the system after a delay. A small call keeps its
 //!   footprint small with a short one ([`SHORT`]); an opening that finds a
-//!   large base asks for mimalloc's own second ([`expect_large_call`]), so
-//!   the pages one step frees serve the next instead of being faulted in
-//!   again (a reopening of 100 000 dossiers: 172 → 147 ms median).
+//!   large base, or a folder of [`LARGE_CALL`] dossier files or more, asks
+//!   for mimalloc's own second ([`expect_large_call`]), so the pages one
+//!   step frees serve the next instead of being faulted in again (a
+//!   reopening of 100 000 dossiers: 172 → 147 ms median).
 //!
 //! The library's own tests run on the system's allocator; `start` and
 //! `expect_large_call` then set options of an allocator nothing uses.
@@ -46,8 +47,13 @@ pub fn start() {
     set_purge_delay(SHORT);
 }
 
-/// An opening found a large base (see `tui::App::open_with`): freed pages
-/// are kept a second, for the steps that follow.
+/// Dossier files from which a call folder is a large call's (about the
+/// size of `tui`'s large base).
+pub const LARGE_CALL: usize = 5_000;
+
+/// An opening found a large base (see `tui::App::open_with`) or a large
+/// call folder (see `io::import`): freed pages are kept a second, for the
+/// steps that follow.
 pub fn expect_large_call() {
     set_purge_delay(LONG);
 }

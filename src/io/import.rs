@@ -197,6 +197,11 @@ fn read_folder_by<E>(
     // (a reference already taken, a record still valid); the next run is
     // read while one is taken in.
     let listed = dossier_files(dir, &mut taken.diags);
+    // Runs of a large call's files are read, parsed and stored one after
+    // the other: the pages one run frees serve the next.
+    if listed.len() >= crate::alloc::LARGE_CALL {
+        crate::alloc::expect_large_call();
+    }
     // A run's files placed and stated on this thread; the problems of
     // those outside the folder are the run's own, reported in its turn.
     let ahead_of = |run: std::ops::Range<usize>| {
