@@ -199,10 +199,12 @@ fn mkfifo(path: &Path) {
 
 #[cfg(unix)]
 #[test]
-fn a_fifo_or_a_link_to_a_device_is_refused_without_blocking() {
+fn a_fifo_a_socket_or_a_link_to_a_device_is_refused_without_blocking() {
     let dir = tempfile::tempdir().expect("tmp");
     let call = copy_sample(dir.path());
     mkfifo(&call.join("dossiers/tube.json"));
+    let _socket =
+        std::os::unix::net::UnixListener::bind(call.join("dossiers/prise.json")).expect("socket");
     std::os::unix::fs::symlink("/dev/zero", call.join("dossiers/zero.json")).expect("symlink");
     let mut cmd = jury();
     cmd.arg("check").arg(&call);
@@ -211,7 +213,13 @@ fn a_fifo_or_a_link_to_a_device_is_refused_without_blocking() {
     assert!(took < Duration::from_secs(1), "{took:?}");
     assert!(text.contains("dossiers/tube.json:1:1:"), "{text}");
     assert!(text.contains("dossiers/zero.json:1:1:"), "{text}");
-    assert!(text.contains("pas un fichier ordinaire"), "{text}");
+    for special in ["tube", "prise"] {
+        let line = text
+            .lines()
+            .find(|l| l.contains(&format!("dossiers/{special}.json:1:1:")))
+            .unwrap_or_else(|| panic!("{special}: {text}"));
+        assert!(line.contains("pas un fichier ordinaire"), "{line}");
+    }
 }
 
 #[test]

@@ -196,6 +196,19 @@ fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
 
 pub use crate::store::private::{create_private_dir_all, create_private_file, private_temp_dir};
 
+/// `path` opened for reading without blocking on a FIFO: on Unix, with
+/// `O_NONBLOCK` (no effect on a regular file's reads) and `O_NOCTTY`.
+fn open_to_read(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NONBLOCK | libc::O_NOCTTY,
+    );
+    options.open(path)
+}
+
 /// The largest file Jury reads from a call folder: a dossier, `appel.json`
 /// or a letter template is a few kilobytes; 20 Mo is room for an array of
 /// thousands of dossiers, and a bound against a file that never ends.
@@ -224,12 +237,24 @@ pub fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, Diag> {
             jury_core::fr::io_message(e)
         ))
     };
-    // Checked before opening: opening a FIFO waits for a writer.
-    let meta = std::fs::metadata(path).map_err(|e| unreadable(&e))?;
-    if !meta.is_file() {
-        return Err(refuse(
+    // Opened without waiting (a FIFO would wait for a writer) and without
+    // becoming the controlling terminal, then looked at through what was
+    // opened: one path walk, and no gap in which the file could change.
+    let not_a_file = || {
+        refuse(
             "n'est pas un fichier ordinaire (tube, périphérique ou socket) : fichier ignoré".into(),
-        ));
+        )
+    };
+    let file = open_to_read(path).map_err(|e| {
+        // A socket cannot be opened at all: said as what it is.
+        match std::fs::metadata(path) {
+            Ok(m) if !m.is_file() => not_a_file(),
+            _ => unreadable(&e),
+        }
+    })?;
+    let meta = file.metadata().map_err(|e| unreadable(&e))?;
+    if !meta.is_file() {
+        return Err(not_a_file());
     }
     let too_big = || {
         refuse(format!(
@@ -240,7 +265,6 @@ pub fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, Diag> {
     if meta.len() > MAX_READ {
         return Err(too_big());
     }
-    let file = File::open(path).map_err(|e| unreadable(&e))?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(MAX_READ + 1)
         .read_to_end(&mut bytes)
