@@ -50,7 +50,9 @@ fn main() -> ExitCode {
         Some(Command::Bench { sizes, .. }) if !sizes.is_empty() => {
             jury::cli::bench::run_sizes(&sizes, lang)
         }
-        Some(Command::Bench { dossiers, .. }) => match jury::cli::bench::run(dossiers, lang) {
+        Some(Command::Bench {
+            dossiers, within, ..
+        }) => match jury::cli::bench::run(dossiers, within.as_deref(), lang) {
             Ok(table) => {
                 print!("{table}");
                 ExitCode::SUCCESS

@@ -118,8 +118,10 @@ fn every_row_is_measured_on_a_generated_call() {
 
 #[test]
 fn sizes_run_each_in_its_own_process() {
+    let tmp = tempfile::tempdir().expect("tmp");
     let out = Command::new(env!("CARGO_BIN_EXE_jury"))
         .args(["bench", "--sizes", "60,80"])
+        .env("TMPDIR", tmp.path())
         .output()
         .expect("run jury bench");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -135,6 +137,13 @@ fn sizes_run_each_in_its_own_process() {
         stdout.matches("Mémoire (pic, courriers compris)").count(),
         2
     );
+    // Nothing is left once the run ends: each size's files, kept until
+    // the last size is measured, are removed with the others.
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("tmp")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]

@@ -162,6 +162,11 @@ pub enum Command {
             conflicts_with = "dossiers"
         )]
         sizes: Vec<usize>,
+        /// Le dossier d'une mesure de plusieurs tailles, où celle-ci laisse
+        /// ses fichiers : cette mesure les efface une fois toutes les
+        /// tailles mesurées
+        #[arg(long, value_name = "DOSSIER", hide = true)]
+        within: Option<PathBuf>,
     },
     /// Ouvre un appel, dessine sa première image et écrit « prêt » : la
     /// réouverture dans un processus neuf que `jury bench` mesure

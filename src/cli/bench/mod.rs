@@ -116,8 +116,11 @@ pub fn open_once(call_dir: PathBuf, db: PathBuf, n: usize, work: PathBuf, lang: 
 }
 
 /// One size in this process: the table it prints.
-pub fn run(n: usize, lang: Lang) -> Result<String, BenchError> {
-    let result = run_size(n, lang);
+/// One size's bench. `within`: the folder of a run of several sizes
+/// ([`run_sizes`]), where this size's files are left for that run to
+/// remove once every size is measured.
+pub fn run(n: usize, within: Option<&std::path::Path>, lang: Lang) -> Result<String, BenchError> {
+    let result = run_size(n, within, lang);
     // Its files removed under it, the bench fails: that failure is not the
     // message to print, nor 1 the exit code. The signal's thread ends it.
     while INTERRUPTED.load(Ordering::SeqCst) {
@@ -126,12 +129,13 @@ pub fn run(n: usize, lang: Lang) -> Result<String, BenchError> {
     result
 }
 
-fn run_size(n: usize, lang: Lang) -> Result<String, BenchError> {
+fn run_size(n: usize, within: Option<&std::path::Path>, lang: Lang) -> Result<String, BenchError> {
     let system_tmp = std::env::temp_dir();
+    let parent = within.unwrap_or(&system_tmp);
     let tmp = tempfile::Builder::new()
         .prefix("jury-bench-")
-        .tempdir()
-        .map_err(FileError::at(&system_tmp))?;
+        .tempdir_in(parent)
+        .map_err(FileError::at(parent))?;
     let work = tmp.path().to_path_buf();
     remove_on_signal(work.clone(), lang).map_err(FileError::at(&work))?;
     let call_dir = work.join("appel");
@@ -220,6 +224,13 @@ fn run_size(n: usize, lang: Lang) -> Result<String, BenchError> {
         out.push_str(&r);
         out.push('\n');
     }
+    // Within a run of several sizes, removed by that run once every size
+    // is measured: on this machine's ext4, without a journal, creating a
+    // file skips every inode freed in the last minutes, and one size's
+    // deletions slowed the next size's letters by half.
+    if within.is_some() {
+        let _ = tmp.keep();
+    }
     Ok(out)
 }
 
@@ -286,6 +297,16 @@ pub fn run_sizes(sizes: &[usize], lang: Lang) -> ExitCode {
             return ExitCode::from(1);
         }
     }
+    // Each size's files, removed together once the last size is measured
+    // (or the run stops).
+    let system_tmp = std::env::temp_dir();
+    let within = match tempfile::Builder::new().prefix("jury-bench-").tempdir() {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("{}", FileError::new(&system_tmp, e).message(lang));
+            return ExitCode::from(1);
+        }
+    };
     let mut code = ExitCode::SUCCESS;
     for (i, n) in sizes.iter().enumerate() {
         let sig = stop.load(Ordering::SeqCst);
@@ -297,6 +318,8 @@ pub fn run_sizes(sizes: &[usize], lang: Lang) -> ExitCode {
         }
         let status = Command::new(&exe)
             .args(["bench", "--dossiers", &n.to_string(), "--lang", lang_arg])
+            .arg("--within")
+            .arg(within.path())
             .status();
         let failed = match status {
             Ok(s) if s.success() => None,
