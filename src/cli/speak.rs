@@ -198,6 +198,11 @@ const ENGLISH: &[(&str, &str, &str)] = &[
         "Sizes to measure, each in its own process (e.g. 1000,10000)",
     ),
     (
+        "bench",
+        "within",
+        "The folder of a run of several sizes, where this one leaves its files: that run removes them once every size is measured",
+    ),
+    (
         "bench-open",
         "",
         "Open a call, draw its first frame and write « prêt »: the reopening in a fresh process `jury bench` measures",
