@@ -71,6 +71,16 @@ impl Lang {
                 "système de fichiers en lecture seule",
                 "read-only file system",
             ),
+            NotADirectory => (
+                "un élément du chemin est un fichier, pas un dossier",
+                "a part of the path is a file, not a folder",
+            ),
+            AlreadyExists => ("existe déjà", "already exists"),
+            DirectoryNotEmpty => ("le dossier n'est pas vide", "the folder is not empty"),
+            QuotaExceeded => ("quota disque dépassé", "disk quota exceeded"),
+            FileTooLarge => ("fichier trop gros", "file too large"),
+            InvalidFilename => ("nom de fichier invalide", "invalid file name"),
+            ResourceBusy => ("ressource occupée", "resource busy"),
             _ => return e.to_string(),
         };
         self.t(fr, en).to_string()
@@ -265,6 +275,23 @@ pub fn visible_lines(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_path_through_a_file_is_said_in_french() {
+        // What creating `a-file/letters` gives: the library's message is
+        // English (« Not a directory (os error 20) »).
+        let e = std::fs::create_dir_all("/dev/null/x").expect_err("/dev/null is no folder");
+        assert_eq!(e.kind(), std::io::ErrorKind::NotADirectory);
+        assert_eq!(
+            Lang::Fr.io_error(&e),
+            "un élément du chemin est un fichier, pas un dossier"
+        );
+        assert_eq!(
+            Lang::En.io_error(&e),
+            "a part of the path is a file, not a folder"
+        );
+    }
+
     #[test]
     fn moments_read_in_paris_time() {
         use super::Lang;
