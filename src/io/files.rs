@@ -218,11 +218,13 @@ pub const MAX_READ: u64 = 20 * 1024 * 1024;
 /// Only a regular file is opened (a FIFO would block, a device never end),
 /// and only up to [`MAX_READ`] bytes.
 pub fn read_utf8(path: &Path, display: &str) -> Result<String, Diag> {
-    decode_utf8(read_bytes(path, display)?, display)
+    decode_utf8(read_bytes(path, display)?.0, display)
 }
 
-/// A file's bytes, read as [`read_utf8`] reads them, not yet decoded.
-pub fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, Diag> {
+/// A file's bytes, read as [`read_utf8`] reads them, not yet decoded,
+/// with its metadata as it was before they were read (what an import
+/// records of the file, without looking it up again by its path).
+pub fn read_bytes(path: &Path, display: &str) -> Result<(Vec<u8>, std::fs::Metadata), Diag> {
     use std::io::Read;
     let refuse = |message: String| Diag {
         path: display.to_string(),
@@ -273,7 +275,7 @@ pub fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, Diag> {
     if bytes.len() as u64 > MAX_READ {
         return Err(too_big());
     }
-    Ok(bytes)
+    Ok((bytes, meta))
 }
 
 /// Whether `path`, once symbolic links are followed, is inside `root`: a

@@ -119,7 +119,9 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
 /// give the same dossiers without a problem. Its dossiers are counted in
 /// `known`; every other file is read as [`read_folder`] reads it.
 pub fn read_folder_known(dir: &Path, call: Call, known: &impl Known) -> CallFolder {
-    match read_folder_by(dir, call, known, |_| Ok::<(), std::convert::Infallible>(())) {
+    match read_folder_by(dir, call, known, |_, _| {
+        Ok::<(), std::convert::Infallible>(())
+    }) {
         Ok(folder) => folder,
         Err(never) => match never {},
     }
@@ -146,11 +148,11 @@ pub fn stream_into(
     sync_head(store, dir, &call, &templates)?;
     store.set_meta(crate::store::IMPORT_UNDER_WAY_KEY, "1")?;
     let mut report = crate::store::SyncReport::default();
-    let folder = read_folder_by(dir, call, &KnownFiles::new(), |run| {
+    let folder = read_folder_by(dir, call, &KnownFiles::new(), |run, files| {
         let shared: &[(Card, String)] = run;
         let (step, seen) = std::thread::scope(|scope| {
             let seen = std::thread::Builder::new().spawn_scoped(scope, || beside(shared));
-            let step = store.sync_dossiers(shared);
+            let step = store.sync_run(shared, files);
             let seen = seen
                 .map(|h| {
                     h.join()
@@ -165,6 +167,7 @@ pub fn stream_into(
         }
         let step = step?;
         run.clear();
+        files.clear();
         report.absorb(step);
         Ok::<(), crate::store::StoreError>(())
     })?;
@@ -179,13 +182,14 @@ pub fn stream_into(
     Ok((folder, report))
 }
 
-/// [`read_folder_known`], handing each run's dossiers to `take`, which may
-/// take them out of the vector it is given (see [`stream_into`]).
+/// [`read_folder_known`], handing each run's dossiers and the records of
+/// its files to `take`, which may take them out of the vectors it is
+/// given (see [`stream_into`]).
 fn read_folder_by<E>(
     dir: &Path,
     call: Call,
     known: &impl Known,
-    mut take: impl FnMut(&mut Vec<(Card, String)>) -> Result<(), E>,
+    mut take: impl FnMut(&mut Vec<(Card, String)>, &mut Vec<(String, FileRecord)>) -> Result<(), E>,
 ) -> Result<CallFolder, E> {
     let mut taken = Taken::default();
     let folder = crate::io::files::Resolved::new(dir);
@@ -202,12 +206,13 @@ fn read_folder_by<E>(
     if listed.len() >= crate::alloc::LARGE_CALL {
         crate::alloc::expect_large_call();
     }
-    // A run's files placed and stated on this thread; the problems of
-    // those outside the folder are the run's own, reported in its turn.
+    // A run's files placed on this thread, with what the database knows
+    // of each; the problems of those outside the folder are the run's
+    // own, reported in its turn.
     let ahead_of = |run: std::ops::Range<usize>| {
         let mut ahead = Vec::with_capacity(run.len());
         let mut outside = Vec::new();
-        for (file, link, listed_stat) in &listed[run] {
+        for (file, link) in &listed[run] {
             let display = relative(dir, file);
             if !(if *link {
                 folder.inside(file)
@@ -217,38 +222,28 @@ fn read_folder_by<E>(
                 outside.push(crate::io::files::outside(&display));
                 continue;
             }
-            // Taken before reading: a file changed while read is read
-            // again next time.
-            let stat = match listed_stat {
-                Some(stat) => stat.clone(),
-                None => std::fs::metadata(file).ok().and_then(|m| FileStat::of(&m)),
-            };
-            // Same size and time, read by this Jury: not read at all,
-            // unless an earlier file took one of its references.
             let record = known.record(&display);
-            let same = record
-                .as_ref()
-                .is_some_and(|r| stat.is_some() && r.stat == stat);
-            ahead.push((file.as_path(), display, stat, same, record));
+            ahead.push((file.as_path(), display, record));
         }
         (ahead, outside)
     };
     let folder = &folder;
     std::thread::scope(|scope| {
-        // Each run read and parsed on every core, beside the run before
-        // being taken in (at a first opening, stored in the database).
+        // Each run stated, read and parsed on every core, beside the run
+        // before being taken in (at a first opening, stored in the
+        // database).
         let start = |run| {
             let (ahead, outside) = ahead_of(run);
             scope.spawn(move || {
-                let parsed = jury_core::par::map_owned(
+                let looked = jury_core::par::map_owned(
                     ahead
                         .iter()
-                        .map(|(f, d, _, same, _)| (*f, d.as_str(), *same))
+                        .map(|(f, d, record)| (*f, d.as_str(), record.as_ref()))
                         .collect(),
                     256,
-                    |(file, display, same)| (!same).then(|| parse_file(file, display, folder)),
+                    |(file, display, record)| look(file, display, record, folder),
                 );
-                (ahead, outside, parsed)
+                (ahead, outside, looked)
             })
         };
         let mut runs = (0..listed.len())
@@ -256,15 +251,15 @@ fn read_folder_by<E>(
             .map(|from| from..listed.len().min(from + READ_RUN));
         let mut next = runs.next().map(start);
         while let Some(parsing) = next.take() {
-            let (ahead, outside, parsed) = parsing
+            let (ahead, outside, looked) = parsing
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             next = runs.next().map(start);
             taken.diags.extend(outside);
-            for ((file, display, stat, _, record), parsed) in ahead.into_iter().zip(parsed) {
+            for ((file, display, record), (stat, parsed)) in ahead.into_iter().zip(looked) {
                 taken.file(folder, file, display, stat, record, parsed);
             }
-            take(&mut taken.dossiers)?;
+            take(&mut taken.dossiers, &mut taken.files)?;
         }
         Ok(())
     })?;
@@ -345,7 +340,7 @@ impl Taken {
                     self.unchanged += record.dossiers.len();
                     return;
                 }
-                parse_file(file, &display, folder)
+                parse_file(file, &display, folder).1
             }
         };
         let (digest, text, empty, items) = match parsed {
@@ -439,12 +434,41 @@ enum Parsed {
     },
 }
 
-/// Reads, decodes and parses one dossier file, each dossier checked alone.
-fn parse_file(file: &Path, display: &str, folder: &crate::io::files::Resolved) -> Parsed {
-    let bytes = match crate::io::files::read_bytes(file, display) {
-        Ok(b) => b,
-        Err(d) => return Parsed::Unreadable(d),
+/// One dossier file, on a worker: its size and time, and the file parsed
+/// unless they are those its record holds (None then: the database holds
+/// it as it is, unless an earlier file took one of its references).
+fn look(
+    file: &Path,
+    display: &str,
+    record: Option<&FileRecord>,
+    folder: &crate::io::files::Resolved,
+) -> (Option<FileStat>, Option<Parsed>) {
+    if let Some(record) = record {
+        let stat = std::fs::metadata(file).ok().and_then(|m| FileStat::of(&m));
+        if stat.is_some() && record.stat == stat {
+            return (stat, None);
+        }
+    }
+    let (stat, parsed) = parse_file(file, display, folder);
+    (stat, Some(parsed))
+}
+
+/// Reads, decodes and parses one dossier file, each dossier checked alone,
+/// with its size and time as they were before it was read (a file changed
+/// while read is read again next time).
+fn parse_file(
+    file: &Path,
+    display: &str,
+    folder: &crate::io::files::Resolved,
+) -> (Option<FileStat>, Parsed) {
+    let (bytes, stat) = match crate::io::files::read_bytes(file, display) {
+        Ok((b, meta)) => (b, FileStat::of(&meta)),
+        Err(d) => return (None, Parsed::Unreadable(d)),
     };
+    (stat, parse_bytes(bytes, display, folder))
+}
+
+fn parse_bytes(bytes: Vec<u8>, display: &str, folder: &crate::io::files::Resolved) -> Parsed {
     let digest = file_digest(&bytes);
     let text = match jury_core::json::decode_utf8(bytes, display) {
         Ok(t) => t,
@@ -560,20 +584,11 @@ fn reference_node<'v, 'a>(item: &'v Ast<'a>) -> Option<&'v Ast<'a>> {
 use jsonc_parser::common::Ranged;
 
 /// The `.json` files of `dossiers/`, sorted, each with whether it is a
-/// symbolic link (or of a type not known without following it) and, when
-/// it is not, its metadata as the listing gives it
-/// (read relative to the open folder: at 100 000 files, a stat by full
-/// path walked every folder of the path again for each).
-/// Each dossier file of the folder, in name order: its path, whether it is
-/// a symbolic link, and its size and time as listed (None: to look up,
-/// for a link or an entry whose metadata did not come). The size and time
-/// only, not the whole metadata: at 100 000 files, listed while the app's
-/// state is alive, the metadata took 25 Mo.
-#[allow(clippy::type_complexity)]
-fn dossier_files(
-    dir: &Path,
-    diags: &mut Vec<Diag>,
-) -> Vec<(PathBuf, bool, Option<Option<FileStat>>)> {
+/// symbolic link (or of a type not known without following it). Nothing
+/// is stated here: the listing is read before any file, on one thread, and
+/// at 100 000 files a stat of each took a third of a second there; each
+/// file is stated where it is read (see [`look`]).
+fn dossier_files(dir: &Path, diags: &mut Vec<Diag>) -> Vec<(PathBuf, bool)> {
     let sub = dir.join("dossiers");
     let entries = match std::fs::read_dir(&sub) {
         Ok(e) => e,
@@ -588,7 +603,7 @@ fn dossier_files(
             return Vec::new();
         }
     };
-    let mut files: Vec<(PathBuf, bool, Option<Option<FileStat>>)> = entries
+    let mut files: Vec<(PathBuf, bool)> = entries
         .filter_map(|e| {
             let e = e.ok()?;
             let path = e.path();
@@ -599,8 +614,7 @@ fn dossier_files(
                 return None;
             }
             let link = e.file_type().map_or(true, |t| t.is_symlink());
-            let stat = if link { None } else { e.metadata().ok() };
-            Some((path, link, stat.map(|m| FileStat::of(&m))))
+            Some((path, link))
         })
         .collect();
     // One folder: the paths' bytes sort as their components would, without

@@ -5,7 +5,7 @@
 //! parsed again (see `io::import::read_folder_known`). A cache, not part of
 //! the record: no event, and `jury verify` does not read it.
 
-use super::{Store, StoreError, TxError, versions};
+use super::{Store, StoreError, versions};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -113,18 +113,24 @@ impl Store {
         if files.is_empty() {
             return Ok(());
         }
-        self.write(|tx| {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO folder_files (source, record) VALUES (?1, ?2)
-                 ON CONFLICT (source) DO UPDATE SET record = excluded.record",
-            )?;
-            for (source, record) in files {
-                let text = serde_json::to_string(record).unwrap_or_default();
-                insert.execute(params![source, text])?;
-            }
-            Ok::<_, TxError>(())
-        })
+        self.write(|tx| Ok(remember(tx, files)?))
     }
+}
+
+/// Keeps what the files just read held, within `tx`.
+pub(super) fn remember(
+    tx: &rusqlite::Transaction,
+    files: &[(String, FileRecord)],
+) -> rusqlite::Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO folder_files (source, record) VALUES (?1, ?2)
+         ON CONFLICT (source) DO UPDATE SET record = excluded.record",
+    )?;
+    for (source, record) in files {
+        let text = serde_json::to_string(record).unwrap_or_default();
+        insert.execute(params![source, text])?;
+    }
+    Ok(())
 }
 
 /// The files last read without a problem whose every dossier `conn` holds

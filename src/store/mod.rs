@@ -1007,17 +1007,36 @@ impl Store {
     /// keeps whole chunks and 100 000 dossiers cost 20 disk syncs, not
     /// 100 000.
     pub fn sync_dossiers(&mut self, dossiers: &[(Card, String)]) -> Result<SyncReport, StoreError> {
-        self.sync_dossiers_by(dossiers, IMPORT_CHUNK)
+        self.sync_dossiers_by(dossiers, IMPORT_CHUNK, &[])
+    }
+
+    /// One run of a folder's files read: their dossiers imported as
+    /// [`Store::sync_dossiers`] does, and what the files held kept for the
+    /// next reading (see [`Store::remember_files`]) with the last of them,
+    /// in the same transaction. Kept run by run, the records of 100 000
+    /// files are not written after the last run, while nothing else is.
+    pub fn sync_run(
+        &mut self,
+        dossiers: &[(Card, String)],
+        files: &[(String, folder::FileRecord)],
+    ) -> Result<SyncReport, StoreError> {
+        if dossiers.is_empty() {
+            self.remember_files(files)?;
+            return Ok(SyncReport::default());
+        }
+        self.sync_dossiers_by(dossiers, IMPORT_CHUNK, files)
     }
 
     fn sync_dossiers_by(
         &mut self,
         dossiers: &[(Card, String)],
         chunk: usize,
+        files: &[(String, folder::FileRecord)],
     ) -> Result<SyncReport, StoreError> {
         let mut report = SyncReport::default();
         let now = now();
-        for part in dossiers.chunks(chunk.max(1)) {
+        let parts = dossiers.len().div_ceil(chunk.max(1));
+        for (k, part) in dossiers.chunks(chunk.max(1)).enumerate() {
             let step = self.write(|tx| {
                 let mut step = SyncReport::default();
                 // The chain's head stays in memory while the chunk appends.
@@ -1073,6 +1092,9 @@ impl Store {
                             step.added += 1;
                         }
                     }
+                }
+                if k + 1 == parts {
+                    folder::remember(tx, files)?;
                 }
                 Ok(step)
             })?;
@@ -1508,7 +1530,7 @@ mod tests {
             )
             .expect("trigger");
         let batch: Vec<(Card, String)> = (0..10).map(dossier).collect();
-        assert!(store.sync_dossiers_by(&batch, 3).is_err());
+        assert!(store.sync_dossiers_by(&batch, 3, &[]).is_err());
         let kept: Vec<String> = (0..6).map(|i| format!("T-{i:03}")).collect();
         let stored: Vec<String> = store
             .dossier_versions()
@@ -1523,7 +1545,7 @@ mod tests {
             .conn
             .execute_batch("DROP TRIGGER stop;")
             .expect("drop");
-        let report = store.sync_dossiers_by(&batch, 3).expect("import");
+        let report = store.sync_dossiers_by(&batch, 3, &[]).expect("import");
         assert_eq!((report.added, report.unchanged), (4, 6));
         let all: Vec<String> = (0..10).map(|i| format!("T-{i:03}")).collect();
         assert_eq!(imports(&store), all);
