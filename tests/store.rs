@@ -180,7 +180,7 @@ fn schema_version_and_pragmas_are_set() {
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("mode");
-    assert_eq!(version, 26);
+    assert_eq!(version, 27);
     assert_eq!(mode, "wal");
 }
 

@@ -487,3 +487,59 @@ fn assignments_a_bundle_brings_at_a_reopening_show_at_once() {
     app.settle();
     assert!(app.state.batch.committee.is_assigned(REF, CHAIR));
 }
+
+/// The current version's text is stored once, in `dossiers`; the version
+/// it replaced keeps its own. A base of the schema before (every text
+/// twice) is brought to it as it opens, losing no version's text.
+#[test]
+fn each_text_is_stored_once_and_an_older_base_is_brought_to_it() {
+    let s = corrected_after_two_scores();
+    let texts = |s: &Session| -> Vec<Option<String>> {
+        s.query(&format!(
+            "SELECT content FROM dossier_versions WHERE reference = '{REF}' ORDER BY version"
+        ))
+    };
+    let current: Vec<String> = s.query(&format!(
+        "SELECT content FROM dossiers WHERE reference = '{REF}'"
+    ));
+    assert!(current[0].contains("3 rue des Corrections"));
+    let stored = texts(&s);
+    let first = stored[0].clone().expect("version 1 keeps its text");
+    assert!(!first.contains("3 rue des Corrections"), "{first}");
+    let hashes: Vec<String> = s.query(&format!(
+        "SELECT hash FROM dossier_versions WHERE reference = '{REF}' ORDER BY version"
+    ));
+    assert_eq!(jury_core::sha256_hex(first.as_bytes()), hashes[0]);
+    assert_eq!(stored[1], None, "the current text is in `dossiers` only");
+    let untouched: Vec<i64> = s.query(
+        "SELECT COUNT(*) FROM dossier_versions v JOIN dossiers d USING (reference)
+         WHERE v.content IS NOT NULL AND v.version = d.version",
+    );
+    assert_eq!(untouched, [0]);
+
+    // The same base as the schema before kept it: every text twice.
+    let conn = rusqlite::Connection::open(&s.db).expect("db");
+    conn.execute_batch(
+        "UPDATE dossier_versions SET content =
+            (SELECT content FROM dossiers d WHERE d.reference = dossier_versions.reference)
+         WHERE content IS NULL;
+         PRAGMA user_version = 26;",
+    )
+    .expect("schema 26");
+    drop(conn);
+    let twice: Vec<i64> = s.query("SELECT COUNT(*) FROM dossier_versions WHERE content IS NULL");
+    assert_eq!(twice, [0]);
+    let mut s = s.reopen_as(SAMPLE, JULIEN);
+    assert_eq!(texts(&s), stored);
+    let version: Vec<i64> = s.query("PRAGMA user_version");
+    assert_eq!(version, [27]);
+    // What Julien is told still compares the text he scored with this one.
+    s.select(REF);
+    let stale = s.app.state.stale_for_me(REF).expect("stale for Julien");
+    assert_eq!(
+        stale.changed,
+        ["/structure/address/street", "/structure/email"]
+    );
+    let r = verify_record(&s.db, None).expect("verify");
+    assert!(r.is_intact(), "{:?} {:?}", r.differences, r.integrity);
+}

@@ -438,6 +438,31 @@ const MIGRATIONS: &[&str] = &[
         WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'opening_fingerprint') BEGIN
         INSERT OR REPLACE INTO entry_snapshot_changed (reference) VALUES (OLD.reference);
      END;",
+    // 27: the current version's text once, in `dossiers`: its row of
+    // `dossier_versions` keeps its hash, time and author with no content
+    // (NULL), which it gets when a later version replaces it. Every text
+    // was stored twice: at 100 000 dossiers, 200 Mo more to write at a
+    // first import and a tenth of its time. SQLite cannot drop a NOT NULL
+    // constraint, so the table is made again; a row whose text is not
+    // the current one, to the byte, keeps it.
+    "CREATE TABLE dossier_versions_27 (
+        reference TEXT NOT NULL REFERENCES dossiers(reference),
+        version INTEGER NOT NULL,
+        content TEXT,
+        hash TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        PRIMARY KEY (reference, version)
+     );
+     INSERT INTO dossier_versions_27 (reference, version, content, hash, at, actor, origin)
+        SELECT v.reference, v.version,
+               CASE WHEN d.version = v.version AND d.content = v.content THEN NULL
+                    ELSE v.content END,
+               v.hash, v.at, v.actor, v.origin
+        FROM dossier_versions v LEFT JOIN dossiers d ON d.reference = v.reference;
+     DROP TABLE dossier_versions;
+     ALTER TABLE dossier_versions_27 RENAME TO dossier_versions;",
 ];
 
 /// What importing a batch did.
@@ -1075,11 +1100,13 @@ impl Store {
                                 "INSERT INTO dossiers (reference, content, hash, source, imported_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                             )?
                             .execute(params![d.reference, content, d.hash, source, now])?;
+                            // Its text is the current one, in `dossiers`
+                            // (see migration 27).
                             tx.prepare_cached(
                                 "INSERT INTO dossier_versions (reference, version, content, hash, at, actor, origin)
-                                 VALUES (?1, 1, ?2, ?3, ?4, 'import', 'import')",
+                                 VALUES (?1, 1, NULL, ?2, ?3, 'import', 'import')",
                             )?
-                            .execute(params![d.reference, content, d.hash, now])?;
+                            .execute(params![d.reference, d.hash, now])?;
                             head = audit_after(
                                 tx,
                                 &head,

@@ -114,9 +114,13 @@ impl Store {
             }
             // Every earlier version too: a correction's old address is as
             // personal as the current one. Their hashes stay, as recorded.
+            // The current version's row holds no text (it is the one just
+            // erased in `dossiers`).
             let versions: Vec<(String, i64, String)> = {
-                let mut stmt =
-                    tx.prepare("SELECT reference, version, content FROM dossier_versions")?;
+                let mut stmt = tx.prepare(
+                    "SELECT reference, version, content FROM dossier_versions
+                     WHERE content IS NOT NULL",
+                )?;
                 let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
                 rows.collect::<rusqlite::Result<_>>()?
             };

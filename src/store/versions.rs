@@ -1,7 +1,9 @@
 //! Versions of a dossier: the import is the first; each completion or
 //! correction made in the app, and each change of its file accepted, makes
 //! the next one. The current version lives in `dossiers`, every version in
-//! `dossier_versions`, and each is an event of the audit chain.
+//! `dossier_versions` (with its text once it is no longer the current one:
+//! the current text is stored once), and each is an event of the audit
+//! chain.
 
 use super::{Store, StoreError, TxError, audit, now};
 use jury_core::dossier::{Dossier, changed_fields, content_hash};
@@ -66,10 +68,17 @@ impl Store {
             let changed = changed_fields(&old, content);
             let next = version + 1;
             let at = now();
+            // The version replaced keeps its text; the new one's is in
+            // `dossiers` only, while it is current (see migration 27).
+            tx.execute(
+                "UPDATE dossier_versions SET content = ?3
+                 WHERE reference = ?1 AND version = ?2 AND content IS NULL",
+                params![reference, version, old_text],
+            )?;
             tx.execute(
                 "INSERT INTO dossier_versions (reference, version, content, hash, at, actor, origin)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![reference, next, text, hash, at, actor, origin.action()],
+                 VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6)",
+                params![reference, next, hash, at, actor, origin.action()],
             )?;
             tx.execute(
                 "UPDATE dossiers SET content = ?2, hash = ?3, version = ?4 WHERE reference = ?1",
@@ -137,7 +146,9 @@ impl Store {
             let then: Option<String> = self
                 .conn
                 .query_row(
-                    "SELECT content FROM dossier_versions WHERE reference = ?1 AND version = ?2",
+                    "SELECT COALESCE(v.content, d.content) FROM dossier_versions v
+                     JOIN dossiers d ON d.reference = v.reference
+                     WHERE v.reference = ?1 AND v.version = ?2",
                     params![reference, scored],
                     |r| r.get(0),
                 )
