@@ -90,6 +90,7 @@ fn a_reopening_reads_the_picture_the_last_opening_kept_whole() {
         let call = root().join(sample);
         let first = open_on(&call, &db);
         let (made, fields) = (entries(&first), search_fields(&first));
+        // Gone before any event loop ran: it keeps the picture as it goes.
         drop(first);
         assert!(!made.is_empty(), "{sample}: no dossier");
         assert!(
@@ -406,6 +407,19 @@ fn a_reopening_holds_only_the_text_on_screen_and_reads_the_others_back() {
     );
 }
 
+/// The event loop run until it has once found no key waiting, then
+/// stopped by a signal.
+fn idle_once(s: &mut harness::Session) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let signal = AtomicUsize::new(0);
+    let mut events = |_wait: std::time::Duration| {
+        signal.store(15, Ordering::SeqCst);
+        Ok(None)
+    };
+    let ended = jury::tui::event_loop(&mut s.app, &mut s.term, &signal, &mut events).expect("loop");
+    assert_eq!(ended, Some(15));
+}
+
 #[test]
 fn a_first_opening_keeps_the_entries_and_leaves_the_texts_in_the_base() {
     let mut s = open("samples/caf06-pdnp-2025", Some("Sylvie Marcellin"));
@@ -416,7 +430,12 @@ fn a_first_opening_keeps_the_entries_and_leaves_the_texts_in_the_base() {
     assert!(stored > 10, "{stored}");
     assert_eq!(count(&s.db, "SELECT COUNT(*) FROM dossiers"), stored);
     // Their entries are kept whole for the next opening, which makes
-    // none again.
+    // none again: not before the first frame, which does not wait for
+    // them, but at the event loop's first moment with no key waiting.
+    assert!(s.app.keeps_opening());
+    assert_eq!(count(&s.db, "SELECT COUNT(*) FROM entry_snapshot"), 0);
+    idle_once(&mut s);
+    assert!(!s.app.keeps_opening());
     assert!(count(&s.db, "SELECT COUNT(*) FROM entry_snapshot") >= 2);
     assert_eq!(changed(&s.db), Vec::<String>::new());
     s.select("PDNP06-2025-016");

@@ -394,3 +394,30 @@ fn a_lot_switch_reads_no_dossier_back() {
     s.act("switch_lot");
     assert!(s.app.state.batch.entries[i].late, "late for module 1 again");
 }
+
+/// The picture an opening keeps for the next is written once its first
+/// frame is up, or as the app goes: maybe with another lot on screen. The
+/// next opening, on the first lot, still shows each entry's standing
+/// under the first lot.
+#[test]
+fn a_picture_kept_on_another_lot_reopens_on_the_first() {
+    let mut s = open(CALL, Some(&chair()));
+    s.act("switch_lot");
+    let i = s.app.state.entry_index("ALLIER-2024-003").expect("003");
+    assert!(!s.app.state.batch.entries[i].late, "on time for module 2");
+    assert!(s.app.keeps_opening());
+    let mut s = s.reopen_after(CALL, &chair(), |db| {
+        let conn = rusqlite::Connection::open(db).expect("db");
+        let parts: i64 = conn
+            .query_row("SELECT COUNT(*) FROM entry_snapshot", [], |r| r.get(0))
+            .expect("parts");
+        assert!(parts >= 2, "kept as the app went, module 2 on screen");
+    });
+    assert!(s.screen().contains(M1));
+    let i = s.app.state.entry_index("ALLIER-2024-003").expect("003");
+    assert!(s.app.state.batch.entries[i].late, "late for module 1");
+    assert_eq!(
+        s.app.state.verdict(i),
+        jury_core::eligibility::Verdict::Ineligible
+    );
+}

@@ -100,6 +100,18 @@ pub struct App {
     /// brings (a file arrived late, one changed, one that has problems)
     /// is taken in once read (see [`App::poll_folder`]).
     folder: Option<FolderCheck>,
+    /// What the opening shows, still to keep for the next: written once
+    /// the first frame is up and no key waits, not before it (a quarter
+    /// of a second at 100 000 dossiers), or when the app goes.
+    keep: Option<Keep>,
+}
+
+/// An app that goes before it kept what its opening shows (quit at once,
+/// or driven without the event loop) keeps it then.
+impl Drop for App {
+    fn drop(&mut self) {
+        self.keep_opening();
+    }
 }
 
 /// The reading of the call folder's dossier files started at a reopening.
@@ -190,14 +202,14 @@ fn source(row: crate::store::StoredDossier) -> Result<Source, String> {
 /// are read; one that cannot be read stops the opening. Each entry leaves
 /// its text in the base, as a reopening's entries do: at a first opening
 /// of 100 000 dossiers, holding them all was 170 Mo, most of its peak.
-/// When `keep_whole`, what the opening shows is kept for the next.
+/// With it, when `keep_whole`, the mark under which what the opening
+/// shows is to be kept for the next (see [`App::keep_opening`]).
 fn made_again(
     store: &mut Store,
     init: Init,
-    fingerprint: &str,
     keeper: &Arc<dyn jury_core::dossier::TextKeeper>,
     keep_whole: bool,
-) -> Result<State, StartError> {
+) -> Result<(State, Option<i64>), StartError> {
     // Changes noted until now are in the rows read below; any noted
     // while they are read stays noted (see `Store::keep_opening`). A
     // mark that cannot be read keeps every note: the next opening only
@@ -220,44 +232,35 @@ fn made_again(
         Unread::Store(e) => StartError::Store(e),
         Unread::Dossier(reference) => StartError::Store(store.unreadable(&reference)),
     })?;
-    if keep_whole {
-        keep(store, &state, fingerprint, mark);
-    }
-    Ok(state)
+    Ok((state, keep_whole.then_some(mark)))
 }
 
-/// What the opening shows, kept for the next. A cache: when it cannot be
-/// written (a full disk), the next opening makes the entries again, and
-/// nothing is lost. Each part is encoded as it is written, never all at
-/// once.
-fn keep(store: &mut Store, state: &State, fingerprint: &str, mark: i64) {
-    let parts = crate::app::state::opening::parts(&state.batch.entries, &state.batch.search);
-    store.keep_opening(fingerprint, parts, mark).ok();
+/// What an opening shows, to keep for the next once its first frame is
+/// drawn (see [`App::keep_opening`]): the opening's fingerprint, and the
+/// mark of the changes its entries hold.
+struct Keep {
+    fingerprint: String,
+    mark: i64,
 }
 
 /// The state of a first opening, from the entries made while its import
 /// stored the dossiers, when they are the stored ones (see
-/// `state::imported`); otherwise made from the rows. Kept for the next
-/// opening either way.
+/// `state::imported`); otherwise made from the rows. To keep for the next
+/// opening either way, as [`made_again`] says.
 fn first_state(
     store: &mut Store,
     init: Init,
     imported: Imported,
     added: usize,
-    fingerprint: &str,
     keeper: &Arc<dyn jury_core::dossier::TextKeeper>,
     keep_whole: bool,
-) -> Result<State, StartError> {
+) -> Result<(State, Option<i64>), StartError> {
     let mark = store.changed_mark().unwrap_or(0);
     let stored = store.dossier_count().map_err(StartError::Store)?;
-    let state = match imported.into_state(init, stored, added) {
-        Ok(state) => state,
-        Err(init) => return made_again(store, *init, fingerprint, keeper, keep_whole),
-    };
-    if keep_whole {
-        keep(store, &state, fingerprint, mark);
+    match imported.into_state(init, stored, added) {
+        Ok(state) => Ok((state, keep_whole.then_some(mark))),
+        Err(init) => made_again(store, *init, keeper, keep_whole),
     }
-    Ok(state)
 }
 
 /// Starts reading the call folder's dossier files on a thread of its own,
@@ -451,29 +454,15 @@ impl App {
             crate::app::state::opening::mend(&mut entries, &mut search, sources, &init, &keeper);
             Some((entries, search, keep_anew.then_some(changed.mark)))
         });
-        let mut state = match kept {
+        let (mut state, keep_at) = match kept {
             Some((entries, search, keep_anew)) => {
-                let state = State::from_kept(init, entries, search);
-                if let Some(mark) = keep_anew {
-                    let parts = crate::app::state::opening::parts(
-                        &state.batch.entries,
-                        &state.batch.search,
-                    );
-                    store.keep_opening(&fingerprint, parts, mark).ok();
-                }
-                state
+                (State::from_kept(init, entries, search), keep_anew)
             }
             None => match imported {
-                Some((imported, added)) => first_state(
-                    &mut store,
-                    init,
-                    imported,
-                    added,
-                    &fingerprint,
-                    &keeper,
-                    build.stamped,
-                )?,
-                None => made_again(&mut store, init, &fingerprint, &keeper, build.stamped)?,
+                Some((imported, added)) => {
+                    first_state(&mut store, init, imported, added, &keeper, build.stamped)?
+                }
+                None => made_again(&mut store, init, &keeper, build.stamped)?,
             },
         };
         // The dossier on screen holds its text, read on the store's own
@@ -509,6 +498,7 @@ impl App {
             opener: Box::new(open::with_system_viewer),
             job: None,
             folder,
+            keep: keep_at.map(|mark| Keep { fingerprint, mark }),
         };
         // A mistyped --db or a moved file must not pass for an empty call.
         if created {
@@ -1041,6 +1031,28 @@ impl App {
         while self.step_job() {}
     }
 
+    /// What the opening shows is still to keep for the next.
+    pub fn keeps_opening(&self) -> bool {
+        self.keep.is_some()
+    }
+
+    /// Keeps what the opening shows for the next, if not yet done. The
+    /// entries hold every change noted up to the opening's mark and maybe
+    /// some after it (an action since, a file taken in late): those stay
+    /// noted, and the next opening makes them again. A cache: when it
+    /// cannot be written (a full disk), the next opening makes the entries
+    /// again, and nothing is lost. Each part is encoded as it is written,
+    /// never all at once.
+    pub fn keep_opening(&mut self) {
+        if let Some(Keep { fingerprint, mark }) = self.keep.take() {
+            let parts = crate::app::state::opening::parts(
+                &self.state.batch.entries,
+                &self.state.batch.search,
+            );
+            self.store.keep_opening(&fingerprint, parts, mark).ok();
+        }
+    }
+
     /// The call folder is still being read beside the app.
     pub fn reading_folder(&self) -> bool {
         self.folder.is_some()
@@ -1328,7 +1340,17 @@ where
             app.finish_jobs();
             return Ok(None);
         }
-        let next = if app.job.is_some() {
+        let next = if app.keeps_opening() {
+            // The first frame is up: what it shows is kept for the next
+            // opening unless a key is already waiting.
+            match events(std::time::Duration::ZERO)? {
+                Some(e) => e,
+                None => {
+                    app.keep_opening();
+                    continue;
+                }
+            }
+        } else if app.job.is_some() {
             // Letters in progress: one batch per turn, keys still read.
             app.step_job();
             match events(std::time::Duration::ZERO)? {

@@ -569,9 +569,21 @@ impl State {
     /// give, are not read: the kept entries are the whole batch.
     ///
     /// [`new_with`]: State::new_with
-    pub fn from_kept(init: Init, entries: Vec<Entry>, search: Index) -> State {
+    pub fn from_kept(init: Init, mut entries: Vec<Entry>, search: Index) -> State {
         debug_assert!(init.dossiers.is_empty());
         let (lot, call) = opening_call(&init.call);
+        // An opening shows the first lot; the picture may have been kept
+        // while another lot was on screen (see `tui::App::keep_opening`):
+        // each entry's standing is put back to its standing under the
+        // first, which its entry holds.
+        if lot.is_some() {
+            for e in &mut entries {
+                if let Some((standing, late)) = e.by_lot.first() {
+                    e.eligibility = standing.clone();
+                    e.late = *late;
+                }
+            }
+        }
         State::assemble(init, call, lot, entries, search)
     }
 
