@@ -196,6 +196,18 @@ impl Index {
             && ordered
     }
 
+    /// Room for `dossiers` more, whose fields make about `text` bytes.
+    pub fn reserve(&mut self, dossiers: usize, text: usize) {
+        self.text.reserve(text);
+        self.spans.reserve(dossiers * (self.width + 1));
+        self.masks.reserve(dossiers * self.width);
+    }
+
+    /// The bytes of text the index holds.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     /// Adds the next dossier's haystack, which has `width` fields.
     pub fn push(&mut self, hay: &Haystack) {
         let at = self.spans.len();

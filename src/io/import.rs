@@ -119,7 +119,7 @@ pub fn read_folder(dir: &Path) -> Result<CallFolder, Vec<Diag>> {
 /// give the same dossiers without a problem. Its dossiers are counted in
 /// `known`; every other file is read as [`read_folder`] reads it.
 pub fn read_folder_known(dir: &Path, call: Call, known: &impl Known) -> CallFolder {
-    match read_folder_by(dir, call, known, |_, _| {
+    match read_folder_by(dir, call, known, |_, _, _| {
         Ok::<(), std::convert::Infallible>(())
     }) {
         Ok(folder) => folder,
@@ -135,12 +135,13 @@ pub fn read_folder_known(dir: &Path, call: Call, known: &impl Known) -> CallFold
 ///
 /// `beside` sees each run on a thread of its own while the run is stored:
 /// a first opening makes its entries there rather than reading the rows
-/// back once they are all stored.
+/// back once they are all stored. It is told how many files are listed
+/// after the run, each usually one dossier, to make room for them once.
 pub fn stream_into(
     dir: &Path,
     call: Call,
     store: &mut crate::store::Store,
-    mut beside: impl FnMut(&[(Card, String)]) + Send,
+    mut beside: impl FnMut(&[(Card, String)], usize) + Send,
 ) -> Result<(CallFolder, crate::store::SyncReport), crate::store::StoreError> {
     // The templates as the folder's reading will find them; their
     // problems are reported by that reading.
@@ -148,10 +149,11 @@ pub fn stream_into(
     sync_head(store, dir, &call, &templates)?;
     store.set_meta(crate::store::IMPORT_UNDER_WAY_KEY, "1")?;
     let mut report = crate::store::SyncReport::default();
-    let folder = read_folder_by(dir, call, &KnownFiles::new(), |run, files| {
+    let folder = read_folder_by(dir, call, &KnownFiles::new(), |run, files, to_come| {
         let shared: &[(Card, String)] = run;
         let (step, seen) = std::thread::scope(|scope| {
-            let seen = std::thread::Builder::new().spawn_scoped(scope, || beside(shared));
+            let seen =
+                std::thread::Builder::new().spawn_scoped(scope, || beside(shared, to_come));
             let step = store.sync_run(shared, files);
             let seen = seen
                 .map(|h| {
@@ -163,7 +165,7 @@ pub fn stream_into(
         });
         // A system out of threads: the run is seen here, once stored.
         if !seen {
-            beside(shared);
+            beside(shared, to_come);
         }
         let step = step?;
         run.clear();
@@ -184,12 +186,13 @@ pub fn stream_into(
 
 /// [`read_folder_known`], handing each run's dossiers and the records of
 /// its files to `take`, which may take them out of the vectors it is
-/// given (see [`stream_into`]).
+/// given (see [`stream_into`]), with the number of files listed after the
+/// run.
 fn read_folder_by<E>(
     dir: &Path,
     call: Call,
     known: &impl Known,
-    mut take: impl FnMut(&mut Vec<(Card, String)>, &mut Vec<(String, FileRecord)>) -> Result<(), E>,
+    mut take: impl FnMut(&mut Vec<(Card, String)>, &mut Vec<(String, FileRecord)>, usize) -> Result<(), E>,
 ) -> Result<CallFolder, E> {
     let mut taken = Taken::default();
     let folder = crate::io::files::Resolved::new(dir);
@@ -249,17 +252,18 @@ fn read_folder_by<E>(
         let mut runs = (0..listed.len())
             .step_by(READ_RUN)
             .map(|from| from..listed.len().min(from + READ_RUN));
-        let mut next = runs.next().map(start);
-        while let Some(parsing) = next.take() {
+        let mut start_next = || runs.next().map(|run| (run.end, start(run)));
+        let mut next = start_next();
+        while let Some((end, parsing)) = next.take() {
             let (ahead, outside, looked) = parsing
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            next = runs.next().map(start);
+            next = start_next();
             taken.diags.extend(outside);
             for ((file, display, record), (stat, parsed)) in ahead.into_iter().zip(looked) {
                 taken.file(folder, file, display, stat, record, parsed);
             }
-            take(&mut taken.dossiers, &mut taken.files)?;
+            take(&mut taken.dossiers, &mut taken.files, listed.len() - end)?;
         }
         Ok(())
     })?;

@@ -337,7 +337,7 @@ impl App {
             // entries are made beside the storing.
             let (templates, _) = crate::io::files::read_overrides(&opts.call_dir);
             let mut imported = Imported::new(&call, &templates, Arc::clone(&keeper));
-            let beside = |run: &[_]| imported.take(run);
+            let beside = |run: &[_], to_come| imported.take(run, to_come);
             let (folder, sync) = store
                 .in_bulk(|store| import::stream_into(&opts.call_dir, call, store, beside))
                 .map_err(StartError::Store)?;
