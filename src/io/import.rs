@@ -249,16 +249,15 @@ fn read_folder_by<E>(
                 (ahead, outside, looked)
             })
         };
-        let mut runs = (0..listed.len())
-            .step_by(READ_RUN)
-            .map(|from| from..listed.len().min(from + READ_RUN));
+        let mut runs = runs_of(listed.len());
         let mut start_next = || runs.next().map(|run| (run.end, start(run)));
-        let mut next = start_next();
-        while let Some((end, parsing)) = next.take() {
+        let mut next: std::collections::VecDeque<_> =
+            std::iter::from_fn(&mut start_next).take(RUNS_AHEAD).collect();
+        while let Some((end, parsing)) = next.pop_front() {
             let (ahead, outside, looked) = parsing
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            next = start_next();
+            next.extend(start_next());
             taken.diags.extend(outside);
             for ((file, display, record), (stat, parsed)) in ahead.into_iter().zip(looked) {
                 taken.file(folder, file, display, stat, record, parsed);
@@ -421,6 +420,22 @@ impl Taken {
 /// Dossier files read and parsed per run on every core (see
 /// [`read_folder_known`]).
 const READ_RUN: usize = 4096;
+
+/// Runs read and parsed ahead of the one taken in: with one, the cores
+/// that parse had nothing to do once it was parsed while the run before
+/// was still being stored, its disk sync waited for.
+const RUNS_AHEAD: usize = 2;
+
+/// The runs of `n` files: a first short one, so that storing starts
+/// soon after the opening does, then [`READ_RUN`] files each.
+fn runs_of(n: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    let first = n.min(READ_RUN / 4);
+    std::iter::once(0..first).filter(|r| !r.is_empty()).chain(
+        (first..n)
+            .step_by(READ_RUN)
+            .map(move |from| from..n.min(from + READ_RUN)),
+    )
+}
 
 /// A dossier file read and parsed, before the checks that depend on the
 /// files before it.
@@ -632,4 +647,21 @@ fn relative(dir: &Path, file: &Path) -> String {
         .unwrap_or(file)
         .to_string_lossy()
         .replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_cover_every_file_once_in_order() {
+        for n in [0, 1, 1023, 1024, 1025, 4096, 5000, 3 * READ_RUN + 7] {
+            let runs: Vec<_> = runs_of(n).collect();
+            assert!(runs.iter().all(|r| !r.is_empty()), "{n}: {runs:?}");
+            assert!(runs.iter().all(|r| r.len() <= READ_RUN), "{n}");
+            let files: Vec<usize> = runs.into_iter().flatten().collect();
+            assert_eq!(files, (0..n).collect::<Vec<_>>(), "{n}");
+        }
+        assert_eq!(runs_of(5000).next(), Some(0..READ_RUN / 4));
+    }
 }
