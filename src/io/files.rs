@@ -221,11 +221,39 @@ pub fn read_utf8(path: &Path, display: &str) -> Result<String, Diag> {
     decode_utf8(read_bytes(path, display)?.0, display)
 }
 
+/// A folder opened once, its files then opened by name relative to it:
+/// opened by their whole path, 100 000 dossier files had the kernel walk
+/// every folder of that path again for each.
+pub struct OpenFolder(File);
+
+impl OpenFolder {
+    pub fn open(path: &Path) -> std::io::Result<OpenFolder> {
+        File::open(path).map(OpenFolder)
+    }
+
+    /// The file `name` of the folder, opened as [`open_to_read`] opens it.
+    fn open_to_read(&self, name: &std::ffi::OsStr) -> std::io::Result<File> {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
+        let fd = rustix::fs::openat(&self.0, name, flags, Mode::empty())?;
+        Ok(File::from(fd))
+    }
+}
+
 /// A file's bytes, read as [`read_utf8`] reads them, not yet decoded,
 /// with its metadata as it was before they were read (what an import
 /// records of the file, without looking it up again by its path).
 pub fn read_bytes(path: &Path, display: &str) -> Result<(Vec<u8>, std::fs::Metadata), Diag> {
-    use std::io::Read;
+    read_bytes_in(None, path, display)
+}
+
+/// [`read_bytes`], the file opened by its name in `folder` when given
+/// (`path` is then in it: `folder` followed by its name).
+pub fn read_bytes_in(
+    folder: Option<&OpenFolder>,
+    path: &Path,
+    display: &str,
+) -> Result<(Vec<u8>, std::fs::Metadata), Diag> {
     let refuse = |message: String| Diag {
         path: display.to_string(),
         line: 1,
@@ -247,7 +275,11 @@ pub fn read_bytes(path: &Path, display: &str) -> Result<(Vec<u8>, std::fs::Metad
             "n'est pas un fichier ordinaire (tube, périphérique ou socket) : fichier ignoré".into(),
         )
     };
-    let file = open_to_read(path).map_err(|e| {
+    let opened = match (folder, path.file_name()) {
+        (Some(folder), Some(name)) => folder.open_to_read(name),
+        _ => open_to_read(path),
+    };
+    let mut file = opened.map_err(|e| {
         // A socket cannot be opened at all: said as what it is.
         match std::fs::metadata(path) {
             Ok(m) if !m.is_file() => not_a_file(),
@@ -267,15 +299,41 @@ pub fn read_bytes(path: &Path, display: &str) -> Result<(Vec<u8>, std::fs::Metad
     if meta.len() > MAX_READ {
         return Err(too_big());
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_READ + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| unreadable(&e))?;
+    let bytes = read_sized(&mut file, meta.len()).map_err(|e| unreadable(&e))?;
     // It grew since: still bounded.
     if bytes.len() as u64 > MAX_READ {
         return Err(too_big());
     }
     Ok((bytes, meta))
+}
+
+/// The bytes of a regular file whose metadata said `len` (at most
+/// [`MAX_READ`]), read in one call when it still holds that many: a
+/// regular file's read returns all it has, where `read_to_end` read once
+/// more to find its end (100 000 calls more at a first import). A file
+/// that grew since is read on, up to one byte past [`MAX_READ`].
+fn read_sized(file: &mut File, len: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let size = usize::try_from(len.min(MAX_READ)).unwrap_or(0);
+    let mut bytes = vec![0; size + 1];
+    let mut got = 0;
+    loop {
+        let n = match file.read(&mut bytes[got..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        got += n;
+        if n == 0 || got >= size {
+            break;
+        }
+    }
+    bytes.truncate(got);
+    if got > size {
+        file.take(MAX_READ + 1 - got as u64)
+            .read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
 }
 
 /// Whether `path`, once symbolic links are followed, is inside `root`: a
@@ -374,6 +432,31 @@ pub fn read_overrides(call_dir: &Path) -> (BTreeMap<String, String>, Vec<Diag>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whatever size the metadata said (the file grew or shrank since, or
+    /// a file whose size is not known), all it holds is read.
+    #[test]
+    fn a_file_is_read_whole_whatever_size_was_said() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("d.json");
+        let text = "é".repeat(3000);
+        std::fs::write(&path, &text).expect("write");
+        let len = text.len() as u64;
+        for said in [len, 0, 1, len - 1, len + 1, 10 * len] {
+            let mut file = File::open(&path).expect("open");
+            let read = read_sized(&mut file, said).expect("read");
+            assert_eq!(read, text.as_bytes(), "said {said}");
+        }
+        let folder = OpenFolder::open(dir.path()).expect("folder");
+        let (bytes, meta) = read_bytes_in(Some(&folder), &path, "d.json").expect("in folder");
+        assert_eq!((bytes.as_slice(), meta.len()), (text.as_bytes(), len));
+        let gone = read_bytes_in(
+            Some(&folder),
+            &dir.path().join("absent.json"),
+            "absent.json",
+        );
+        assert!(gone.is_err());
+    }
 
     #[test]
     fn a_failed_write_leaves_the_former_file_and_nothing_else() {

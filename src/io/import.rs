@@ -152,8 +152,7 @@ pub fn stream_into(
     let folder = read_folder_by(dir, call, &KnownFiles::new(), |run, files, to_come| {
         let shared: &[(Card, String)] = run;
         let (step, seen) = std::thread::scope(|scope| {
-            let seen =
-                std::thread::Builder::new().spawn_scoped(scope, || beside(shared, to_come));
+            let seen = std::thread::Builder::new().spawn_scoped(scope, || beside(shared, to_come));
             let step = store.sync_run(shared, files);
             let seen = seen
                 .map(|h| {
@@ -192,7 +191,11 @@ fn read_folder_by<E>(
     dir: &Path,
     call: Call,
     known: &impl Known,
-    mut take: impl FnMut(&mut Vec<(Card, String)>, &mut Vec<(String, FileRecord)>, usize) -> Result<(), E>,
+    mut take: impl FnMut(
+        &mut Vec<(Card, String)>,
+        &mut Vec<(String, FileRecord)>,
+        usize,
+    ) -> Result<(), E>,
 ) -> Result<CallFolder, E> {
     let mut taken = Taken::default();
     let folder = crate::io::files::Resolved::new(dir);
@@ -231,6 +234,9 @@ fn read_folder_by<E>(
         (ahead, outside)
     };
     let folder = &folder;
+    // `dossiers/` opened once, each file by its name in it.
+    let opened = crate::io::files::OpenFolder::open(&dir.join("dossiers")).ok();
+    let opened = opened.as_ref();
     std::thread::scope(|scope| {
         // Each run stated, read and parsed on every core, beside the run
         // before being taken in (at a first opening, stored in the
@@ -244,15 +250,16 @@ fn read_folder_by<E>(
                         .map(|(f, d, record)| (*f, d.as_str(), record.as_ref()))
                         .collect(),
                     256,
-                    |(file, display, record)| look(file, display, record, folder),
+                    |(file, display, record)| look(file, display, record, folder, opened),
                 );
                 (ahead, outside, looked)
             })
         };
         let mut runs = runs_of(listed.len());
         let mut start_next = || runs.next().map(|run| (run.end, start(run)));
-        let mut next: std::collections::VecDeque<_> =
-            std::iter::from_fn(&mut start_next).take(RUNS_AHEAD).collect();
+        let mut next: std::collections::VecDeque<_> = std::iter::from_fn(&mut start_next)
+            .take(RUNS_AHEAD)
+            .collect();
         while let Some((end, parsing)) = next.pop_front() {
             let (ahead, outside, looked) = parsing
                 .join()
@@ -343,7 +350,7 @@ impl Taken {
                     self.unchanged += record.dossiers.len();
                     return;
                 }
-                parse_file(file, &display, folder).1
+                parse_file(file, &display, folder, None).1
             }
         };
         let (digest, text, empty, items) = match parsed {
@@ -461,6 +468,7 @@ fn look(
     display: &str,
     record: Option<&FileRecord>,
     folder: &crate::io::files::Resolved,
+    opened: Option<&crate::io::files::OpenFolder>,
 ) -> (Option<FileStat>, Option<Parsed>) {
     if let Some(record) = record {
         let stat = std::fs::metadata(file).ok().and_then(|m| FileStat::of(&m));
@@ -468,19 +476,21 @@ fn look(
             return (stat, None);
         }
     }
-    let (stat, parsed) = parse_file(file, display, folder);
+    let (stat, parsed) = parse_file(file, display, folder, opened);
     (stat, Some(parsed))
 }
 
 /// Reads, decodes and parses one dossier file, each dossier checked alone,
 /// with its size and time as they were before it was read (a file changed
-/// while read is read again next time).
+/// while read is read again next time). The file is opened by its name in
+/// `opened`, its folder, when given.
 fn parse_file(
     file: &Path,
     display: &str,
     folder: &crate::io::files::Resolved,
+    opened: Option<&crate::io::files::OpenFolder>,
 ) -> (Option<FileStat>, Parsed) {
-    let (bytes, stat) = match crate::io::files::read_bytes(file, display) {
+    let (bytes, stat) = match crate::io::files::read_bytes_in(opened, file, display) {
         Ok((b, meta)) => (b, FileStat::of(&meta)),
         Err(d) => return (None, Parsed::Unreadable(d)),
     };
