@@ -95,6 +95,8 @@ const SIGNATURE_ROOM: f32 = 12.0 * MM;
 
 /// One embedded face: the krilla font, and the tables we measure with.
 struct Face {
+    /// The font's name: what tells faces apart in [`BROKEN`].
+    name: &'static str,
     font: Font,
     charmap: Charmap<'static>,
     metrics: GlyphMetrics<'static>,
@@ -115,6 +117,7 @@ impl Face {
             return Err(FontError::NoUnitsPerEm(name));
         }
         let mut face = Face {
+            name,
             font,
             charmap: sk.charmap(),
             metrics: sk.glyph_metrics(Size::unscaled(), LocationRef::default()),
@@ -292,7 +295,7 @@ enum Op {
 /// A broken line: its text (words joined by single spaces), natural width,
 /// number of spaces that may stretch, and whether it ends a paragraph or a
 /// forced line (then it is never stretched).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Line {
     text: String,
     width: f32,
@@ -367,13 +370,68 @@ fn hyphenation_points(word: &str) -> Vec<usize> {
         .collect()
 }
 
+/// What a paragraph was broken from: its face and size, its text, its
+/// widths and whether it was hyphenated (see [`BROKEN`]).
+#[derive(PartialEq, Eq, Hash)]
+struct Broken {
+    face: &'static str,
+    size: u32,
+    text: String,
+    first: u32,
+    rest: u32,
+    hyphenate: bool,
+}
+
+thread_local! {
+    /// Paragraphs already broken into lines on this thread. The letters of
+    /// a call share most of their paragraphs (their template's), which
+    /// were broken again for each letter: with hyphenation, a seventh of
+    /// the time a letter's PDF took. Emptied once it holds [`BROKEN_MAX`]
+    /// paragraphs.
+    static BROKEN: std::cell::RefCell<std::collections::HashMap<Broken, Vec<Line>>> =
+        std::cell::RefCell::default();
+}
+
+const BROKEN_MAX: usize = 4096;
+
+/// [`break_lines_anew`], once per paragraph, face, size and widths on a
+/// thread (see [`BROKEN`]).
+fn break_lines(
+    face: &Face,
+    size: f32,
+    text: &str,
+    first: f32,
+    rest: f32,
+    hyphenate: bool,
+) -> Vec<Line> {
+    let key = Broken {
+        face: face.name,
+        size: size.to_bits(),
+        text: text.to_string(),
+        first: first.to_bits(),
+        rest: rest.to_bits(),
+        hyphenate,
+    };
+    if let Some(lines) = BROKEN.with_borrow(|broken| broken.get(&key).cloned()) {
+        return lines;
+    }
+    let lines = break_lines_anew(face, size, text, first, rest, hyphenate);
+    BROKEN.with_borrow_mut(|broken| {
+        if broken.len() >= BROKEN_MAX {
+            broken.clear();
+        }
+        broken.insert(key, lines.clone());
+    });
+    lines
+}
+
 /// Breaks `text` into lines no wider than `first` (first line) and `rest`
 /// (the others). Only ordinary spaces break (French typography has made the
 /// others unbreakable), and with `hyphenate` the French hyphenation points
 /// of a word; `\n` forces a break; a word wider than the line is
 /// cut between characters. textwrap places the words (first fit); the
 /// widths are the font's.
-fn break_lines(
+fn break_lines_anew(
     face: &Face,
     size: f32,
     text: &str,
@@ -1548,6 +1606,37 @@ mod tests {
             for line in break_lines(&f.regular, BODY, text, width, width, false) {
                 assert!(line.width <= width + 0.02, "{line:?} wider than {width}");
                 assert!((f.regular.width(&line.text, BODY) - line.width).abs() < 0.01);
+            }
+        }
+    }
+
+    /// A paragraph broken again on the same thread is given the lines it
+    /// was broken into, and those are the lines a first breaking gives,
+    /// whatever the face, size, widths and hyphenation.
+    #[test]
+    fn a_paragraph_broken_again_gives_the_same_lines() {
+        let f = fonts();
+        let texts = [
+            "Nous avons le plaisir de vous informer que votre candidature a été retenue par la commission d’attribution.",
+            "Articulation avec le projet social insuffisante ; plages de présence en ligne à préciser.",
+            "un\ndeux trois",
+            "",
+        ];
+        for text in texts {
+            for (face, size) in [(&f.regular, BODY), (&f.bold, BODY + 0.5)] {
+                for (first, rest) in [(453.0, 453.0), (120.0, 240.0), (60.0, 60.0)] {
+                    for hyphenate in [false, true] {
+                        let anew = break_lines_anew(face, size, text, first, rest, hyphenate);
+                        for _ in 0..2 {
+                            assert_eq!(
+                                break_lines(face, size, text, first, rest, hyphenate),
+                                anew,
+                                "{text:?} {} {size} {first}/{rest} {hyphenate}",
+                                face.name
+                            );
+                        }
+                    }
+                }
             }
         }
     }
