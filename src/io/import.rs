@@ -204,8 +204,8 @@ fn read_folder_by<E>(
     let listed_inside = folder.inside(&dir.join("dossiers"));
     // Runs of files: each run's files are read and parsed on every core,
     // then taken in their order, where a file depends on those before it
-    // (a reference already taken, a record still valid); the next run is
-    // read while one is taken in.
+    // (a reference already taken, a record still valid); the next runs
+    // are read while one is taken in (see `RUNS_AHEAD`).
     let listed = dossier_files(dir, &mut taken.diags);
     // Runs of a large call's files are read, parsed and stored one after
     // the other: the pages one run frees serve the next.
