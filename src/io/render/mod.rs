@@ -7,6 +7,7 @@
 
 pub mod eml;
 mod error;
+mod french;
 pub mod ics;
 mod layout;
 pub mod odt;

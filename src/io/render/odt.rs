@@ -14,9 +14,9 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::RenderError;
+use super::french::french;
 use super::layout::{self, Weight};
 use jury_core::document::{Block, Document};
-use jury_core::typography::french;
 
 const MIMETYPE: &str = "application/vnd.oasis.opendocument.text";
 
@@ -107,18 +107,23 @@ fn meta_xml(doc: &Document) -> String {
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
+        escape_into(&mut out, c);
     }
     out
+}
+
+/// One character of [`escape`], pushed onto `out`.
+fn escape_into(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&apos;"),
+        '\t' | '\n' | '\r' => out.push(c),
+        c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+        c => out.push(c),
+    }
 }
 
 /// Paragraph content: French typography, escaping, `\n` as a line break,
@@ -162,7 +167,7 @@ fn inline(text: &str) -> String {
                 '\r' => {}
                 c => {
                     flush(&mut out, &mut spaces, at_start);
-                    out.push_str(&escape(&c.to_string()));
+                    escape_into(&mut out, c);
                     at_start = false;
                 }
             }

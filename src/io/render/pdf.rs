@@ -24,6 +24,7 @@
 use std::sync::LazyLock;
 
 use std::num::NonZeroU16;
+use std::rc::Rc;
 
 use hyphenation::{Hyphenator, Language, Load, Standard};
 use krilla::SerializeSettings;
@@ -49,10 +50,11 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::metrics::GlyphMetrics;
 use skrifa::{FontRef, MetadataProvider};
 
+use super::french::french;
 use super::layout::{self, Weight};
 use super::{Conformance, FontError, RenderError};
 use jury_core::document::{Block, Document};
-use jury_core::typography::{self, french};
+use jury_core::typography;
 
 static REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/JurySans-Regular.ttf");
 static BOLD_TTF: &[u8] = include_bytes!("../../../assets/fonts/JurySans-Bold.ttf");
@@ -159,12 +161,28 @@ impl Fonts {
     }
 }
 
-static FONTS: LazyLock<Result<Fonts, FontError>> = LazyLock::new(|| {
-    Ok(Fonts {
-        regular: Face::load(REGULAR_TTF, "JurySans-Regular")?,
-        bold: Face::load(BOLD_TTF, "JurySans-Bold")?,
-    })
-});
+impl Fonts {
+    fn load() -> Result<Fonts, FontError> {
+        Ok(Fonts {
+            regular: Face::load(REGULAR_TTF, "JurySans-Regular")?,
+            bold: Face::load(BOLD_TTF, "JurySans-Bold")?,
+        })
+    }
+}
+
+thread_local! {
+    /// Each thread draws with faces of its own. krilla clones a font's
+    /// `Arc` several times for each glyph drawn: with one font shared by
+    /// the threads rendering letters side by side, its count went back and
+    /// forth between their cores' caches. Loading a face only reads its
+    /// tables' places, without copying the font.
+    static FONTS: Result<Rc<Fonts>, FontError> = Fonts::load().map(Rc::new);
+}
+
+/// This thread's faces.
+fn fonts() -> Result<Rc<Fonts>, RenderError> {
+    FONTS.with(|f| f.clone()).map_err(RenderError::Font)
+}
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Align {
@@ -1275,13 +1293,13 @@ fn looks_numeric(text: &str) -> bool {
 /// ODT sizes its tables and indents with it, for LibreOffice lays its text
 /// out in the same font.
 pub(super) fn text_width() -> Result<impl Fn(&str, Weight, f32) -> f32, RenderError> {
-    let fonts = FONTS.as_ref().map_err(|e| RenderError::Font(e.clone()))?;
-    Ok(|text: &str, weight: Weight, size: f32| fonts.face(weight).width(text, size))
+    let fonts = fonts()?;
+    Ok(move |text: &str, weight: Weight, size: f32| fonts.face(weight).width(text, size))
 }
 
 /// Renders `doc` as a PDF. The same document always gives the same bytes.
 pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
-    let fonts = FONTS.as_ref().map_err(|e| RenderError::Font(e.clone()))?;
+    let fonts = &*fonts()?;
 
     // The footer, laid out first: it sets how low the body may go.
     let footer_width = RIGHT - LEFT - 28.0 * MM;
@@ -1552,8 +1570,8 @@ fn conformance(error: ValidationError) -> Conformance {
 mod tests {
     use super::*;
 
-    fn fonts() -> &'static Fonts {
-        match FONTS.as_ref() {
+    fn fonts() -> Rc<Fonts> {
+        match super::fonts() {
             Ok(f) => f,
             Err(e) => panic!("{e:?}"),
         }
