@@ -179,6 +179,13 @@ impl CIDFont {
         self.cmap_entries.insert(cid, (text, location));
     }
 
+    /// Whether `identifier` is this font's [`Self::identifier`], without
+    /// copying the font (Jury's change, see vendor/README.md).
+    #[inline]
+    pub(crate) fn is(&self, identifier: &FontIdentifier) -> bool {
+        matches!(identifier, FontIdentifier::Cid(CIDIdentifier(font)) if *font == self.font)
+    }
+
     #[inline]
     pub(crate) fn identifier(&self) -> FontIdentifier {
         FontIdentifier::Cid(CIDIdentifier(self.font.clone()))

@@ -445,9 +445,8 @@ fn check_text_span_prop(
 ) {
     let (identifier, pdf_glyph) =
         font_container.add_glyph(ColoredGlyph::new(glyph.glyph_id(), context_color));
-    let pdf_font = font_container
-        .get_from_identifier_mut(identifier.clone())
-        .unwrap();
+    // Jury's change: the identifier moved in, not copied.
+    let pdf_font = font_container.get_from_identifier_mut(identifier).unwrap();
 
     let range = glyph.text_range().clone();
     let text = &text[range.clone()];
