@@ -136,8 +136,8 @@ fn run_size(n: usize, within: Option<&std::path::Path>, lang: Lang) -> Result<St
         .prefix("jury-bench-")
         .tempdir_in(parent)
         .map_err(FileError::at(parent))?;
-    let work = tmp.path().to_path_buf();
-    remove_on_signal(work.clone(), lang).map_err(FileError::at(&work))?;
+    remove_on_signal(tmp.path().to_path_buf(), lang).map_err(FileError::at(tmp.path()))?;
+    let work = spread_within(tmp.path()).map_err(FileError::at(tmp.path()))?;
     let call_dir = work.join("appel");
     let started = Instant::now();
     generate::write(&call_dir, n, SEED)?;
@@ -232,6 +232,33 @@ fn run_size(n: usize, within: Option<&std::path::Path>, lang: Lang) -> Result<St
         let _ = tmp.keep();
     }
     Ok(out)
+}
+
+/// A folder of the bench's files inside `tmp`, placed on the disk as a
+/// folder at its root would be.
+///
+/// On ext4 without a journal (this machine's disk), creating a file skips,
+/// one by one, every inode of its block group freed in the last minute (or
+/// five), and a file goes to its folder's group. A bench run right after
+/// another, or after the tests, created its letters among the inodes the
+/// previous run had just freed: 300 letters a second instead of 1 000, a
+/// measure of the disk's past, not of Jury. On Linux, `tmp` is marked as a
+/// top of hierarchy (`FS_TOPDIR_FL`, `chattr +T`): a folder made in it goes,
+/// as one at the disk's root does, to a group with few folders and much
+/// room, searched from a point its name (here random) sets. Elsewhere, or
+/// where the flag cannot be set, the folder is made all the same.
+fn spread_within(tmp: &std::path::Path) -> std::io::Result<PathBuf> {
+    #[cfg(target_os = "linux")]
+    if let Ok(dir) = std::fs::File::open(tmp) {
+        use rustix::fs::{IFlags, ioctl_getflags, ioctl_setflags};
+        if let Ok(flags) = ioctl_getflags(&dir) {
+            let _ = ioctl_setflags(&dir, flags | IFlags::TOPDIR);
+        }
+    }
+    Ok(tempfile::Builder::new()
+        .prefix("mesure-")
+        .tempdir_in(tmp)?
+        .keep())
 }
 
 /// A bench stopped by Ctrl-C, a closed terminal or `kill` still removes the
