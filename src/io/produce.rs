@@ -21,6 +21,9 @@ use jury_core::records::{DecisionRow, LetterRow, Session};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+mod writer;
+pub use writer::{Writer, Written};
+
 /// Why letters or minutes were not produced.
 #[derive(Debug, thiserror::Error)]
 pub enum ProduceError {
@@ -321,6 +324,7 @@ fn part(
 }
 
 /// A letter ready to write.
+#[derive(Clone)]
 pub struct Prepared {
     pub reference: String,
     /// The lot the decision is about, in a call with lots: its files are
@@ -556,7 +560,9 @@ pub fn write_letters(
     out: &Path,
     actor: &str,
 ) -> Result<Vec<Result<PathBuf, ProduceError>>, ProduceError> {
-    place_and_record(store, render_batch(batch, out), actor)
+    let staged = render_batch(batch, out)
+        .map(|letters| letters.into_iter().map(|l| l.and_then(stage)).collect());
+    place_and_record(store, staged, actor)
 }
 
 /// A letter rendered: its row, and each of its files' place and bytes.
@@ -565,6 +571,9 @@ type Letter = (LetterRow, Vec<(PathBuf, Vec<u8>)>);
 /// A batch's letters rendered (see [`render_batch`]), or why none could be.
 type Rendered = Result<Vec<Result<Letter, ProduceError>>, ProduceError>;
 
+/// A letter whose files are written beside their places (see [`stage`]).
+type Staging = (LetterRow, Vec<Staged>);
+
 /// Each letter of `batch` rendered on every core: its row and its files'
 /// bytes, nothing written yet.
 fn render_batch(batch: &[Prepared], out: &Path) -> Rendered {
@@ -572,30 +581,29 @@ fn render_batch(batch: &[Prepared], out: &Path) -> Rendered {
     Ok(on_every_core(batch, |p| render_letter(p, out)))
 }
 
-/// A rendered batch's files written beside their places, made durable
-/// together, then put in place; only the letters whose three files are in
-/// place are recorded. The files are written here, on one thread, not
-/// where they are rendered: files created at once in one folder wait on
-/// its lock, and a batch rendered beside this one would spin on it.
+/// A rendered letter's files written beside their places, not yet synced
+/// nor in place.
+fn stage((row, files): Letter) -> Result<Staging, ProduceError> {
+    let staged = files
+        .iter()
+        .map(|(path, bytes)| Staged::write(path, bytes))
+        .collect::<Result<_, _>>()?;
+    Ok((row, staged))
+}
+
+/// A batch's staged files made durable together, then put in place; only
+/// the letters whose three files are in place are recorded.
 fn place_and_record(
     store: &mut Store,
-    rendered: Rendered,
+    staged: Result<Vec<Result<Staging, ProduceError>>, ProduceError>,
     actor: &str,
 ) -> Result<Vec<Result<PathBuf, ProduceError>>, ProduceError> {
-    let stage = |files: Vec<(PathBuf, Vec<u8>)>| -> Result<Vec<Staged>, FileError> {
-        files
-            .iter()
-            .map(|(path, bytes)| Staged::write(path, bytes))
-            .collect()
-    };
-    let (rows, staged): (Vec<_>, Vec<_>) = rendered?
+    let (rows, staged): (Vec<_>, Vec<_>) = staged?
         .into_iter()
-        .map(
-            |r| match r.and_then(|(row, files)| Ok((row, stage(files)?))) {
-                Ok((row, files)) => (Ok(row), files),
-                Err(e) => (Err(e), Vec::new()),
-            },
-        )
+        .map(|r| match r {
+            Ok((row, files)) => (Ok(row), files),
+            Err(e) => (Err(e), Vec::new()),
+        })
         .unzip();
     let placed = put_in_place(staged)?;
     let written: Vec<Result<LetterRow, ProduceError>> = rows
@@ -616,134 +624,6 @@ fn place_and_record(
         .into_iter()
         .map(|r| r.map(|t| PathBuf::from(t.pdf)))
         .collect())
-}
-
-/// Letters written batch after batch, as [`write_letters`] writes one,
-/// but the next batch is rendered beside the one being put in place and
-/// recorded: rendering keeps the cores busy while a batch waits on the
-/// disk's syncs, where one after the other left them idle for a third of
-/// the time.
-///
-/// What a batch says is what [`write_letters`] would have said of it; a
-/// letter is recorded only once its files are in place, in the queue's
-/// order. A batch rendered ahead is only bytes in memory: a writer
-/// dropped with one leaves nothing of it on disk or in the base.
-pub struct Writer {
-    queue: std::collections::VecDeque<Prepared>,
-    out: PathBuf,
-    /// Letters a batch holds: [`LETTER_BATCH`].
-    batch: usize,
-    /// No batch taken yet: the first is a quarter of the others, since
-    /// nothing is rendered beside it.
-    first: bool,
-    ahead: Option<Ahead>,
-}
-
-/// A batch being rendered on a thread of its own, and its size.
-struct Ahead {
-    rendering: std::thread::JoinHandle<(Vec<Prepared>, Rendered)>,
-    letters: usize,
-}
-
-/// One batch written by a [`Writer`]: its letters, and what
-/// [`write_letters`] said of them.
-pub struct Written {
-    pub letters: Vec<Prepared>,
-    pub outcomes: Result<Vec<Result<PathBuf, ProduceError>>, ProduceError>,
-}
-
-impl Writer {
-    pub fn new(letters: Vec<Prepared>, out: &Path) -> Writer {
-        Writer {
-            queue: letters.into(),
-            out: out.to_path_buf(),
-            batch: LETTER_BATCH,
-            first: true,
-            ahead: None,
-        }
-    }
-
-    /// Batches of `letters` letters (at least one): tests see several
-    /// batches of a small call.
-    pub fn with_batch(mut self, letters: usize) -> Writer {
-        self.batch = letters.max(1);
-        self
-    }
-
-    /// Letters not yet written, the batch rendered ahead included.
-    pub fn left(&self) -> usize {
-        self.queue.len() + self.ahead.as_ref().map_or(0, |a| a.letters)
-    }
-
-    /// The next batch written and recorded, the one after it started
-    /// beside; None once every letter is written.
-    pub fn next(&mut self, store: &mut Store, actor: &str) -> Option<Written> {
-        let (letters, rendered) = match self.ahead.take() {
-            Some(ahead) => ahead
-                .rendering
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None => {
-                let letters = self.take_batch()?;
-                let rendered = render_batch(&letters, &self.out);
-                (letters, rendered)
-            }
-        };
-        self.start_next();
-        let outcomes = place_and_record(store, rendered, actor);
-        Some(Written { letters, outcomes })
-    }
-
-    fn take_batch(&mut self) -> Option<Vec<Prepared>> {
-        let size = match std::mem::take(&mut self.first) {
-            true => self.batch.div_ceil(4),
-            false => self.batch,
-        };
-        let n = self.queue.len().min(size);
-        (n > 0).then(|| self.queue.drain(..n).collect())
-    }
-
-    /// The next batch rendered on a thread of its own. The letters reach
-    /// it once it runs: a system out of threads keeps them in the queue,
-    /// rendered in their turn.
-    fn start_next(&mut self) {
-        let Some(letters) = self.take_batch() else {
-            return;
-        };
-        let out = self.out.clone();
-        let (send, receive) = std::sync::mpsc::channel::<Vec<Prepared>>();
-        let started = std::thread::Builder::new().spawn(move || {
-            let letters = receive.recv().unwrap_or_default();
-            let rendered = render_batch(&letters, &out);
-            (letters, rendered)
-        });
-        match started {
-            Ok(rendering) => {
-                let n = letters.len();
-                // The thread holds the receiver until it has the letters.
-                let _ = send.send(letters);
-                self.ahead = Some(Ahead {
-                    rendering,
-                    letters: n,
-                });
-            }
-            Err(_) => {
-                for p in letters.into_iter().rev() {
-                    self.queue.push_front(p);
-                }
-            }
-        }
-    }
-}
-
-impl Drop for Writer {
-    /// A batch rendered ahead is waited for: no rendering outlives its
-    /// writer.
-    fn drop(&mut self) {
-        if let Some(ahead) = self.ahead.take() {
-            let _ = ahead.rendering.join();
-        }
-    }
 }
 
 /// `f` on each item, the items shared out among the machine's cores;
