@@ -180,8 +180,27 @@ fn schema_version_and_pragmas_are_set() {
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("mode");
-    assert_eq!(version, 27);
+    assert_eq!(version, 28);
     assert_eq!(mode, "wal");
+}
+
+/// Each new event reads the chain's head from the index, never from the
+/// last event's row, whose payload can be a session's every frozen basis
+/// (SQLite would walk all its pages to reach the hash after it).
+#[test]
+fn the_chain_head_is_read_from_its_index() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("j.sqlite");
+    drop(Store::open(&db).expect("open"));
+    let conn = rusqlite::Connection::open(&db).expect("raw");
+    let plan: Vec<String> = conn
+        .prepare("EXPLAIN QUERY PLAN SELECT hash FROM audit ORDER BY id DESC LIMIT 1")
+        .expect("plan")
+        .query_map([], |r| r.get::<_, String>(3))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("read");
+    assert_eq!(plan, ["SCAN audit USING COVERING INDEX audit_head"]);
 }
 
 /// A first import writes with a rollback journal, then the base is back
