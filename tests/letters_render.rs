@@ -220,6 +220,38 @@ fn page_count(bytes: &[u8]) -> usize {
         .unwrap_or(0)
 }
 
+/// What a rendering thread keeps from one letter to the next (its fonts,
+/// paragraphs broken into lines, French typography, font subsets) never
+/// changes a letter: rendered first on a fresh thread, or on a thread that
+/// rendered another letter before, it is the same bytes.
+#[test]
+fn a_letter_rendered_after_another_is_the_one_rendered_first() {
+    let first = letter();
+    let mut other = letter();
+    other.reference = Some("PDNP06-2025-099".into());
+    other.title = other.title.map(|t| format!("{t} (bis)"));
+    let alone = {
+        let first = first.clone();
+        std::thread::spawn(move || (render_pdf(&first), odt::render(&first).expect("odt")))
+            .join()
+            .expect("a fresh thread")
+    };
+    let after = std::thread::spawn(move || {
+        let before = render_pdf(&other);
+        let _ = odt::render(&other).expect("odt");
+        (
+            before,
+            render_pdf(&first),
+            odt::render(&first).expect("odt"),
+        )
+    })
+    .join()
+    .expect("a thread that rendered another letter");
+    assert_ne!(after.0, alone.0, "the other letter differs");
+    assert_eq!(after.1, alone.0, "the PDF");
+    assert_eq!(after.2, alone.1, "the ODT");
+}
+
 #[test]
 fn pdf_letter_is_deterministic_and_reads_back() {
     let doc = letter();

@@ -318,6 +318,23 @@ impl FilterStream<'_> {
         &self.content
     }
 
+    /// A copy that owns its bytes, to be kept (Jury's change, see
+    /// vendor/README.md: a font subset kept per thread).
+    pub(crate) fn to_owned_stream(&self) -> FilterStream<'static> {
+        FilterStream {
+            content: Cow::Owned(self.content.to_vec()),
+            filters: self.filters.clone(),
+        }
+    }
+
+    /// The same stream, borrowing its bytes from this one.
+    pub(crate) fn borrowed(&self) -> FilterStream<'_> {
+        FilterStream {
+            content: Cow::Borrowed(&self.content),
+            filters: self.filters.clone(),
+        }
+    }
+
     pub(crate) fn write_filters<'b, T>(&self, mut dict: T)
     where
         T: DerefMut<Target = Dict<'b>>,

@@ -9,6 +9,7 @@ use skrifa::raw::tables::cff::Cff;
 use skrifa::raw::{TableProvider, TopLevelTable};
 use std::hash::Hash;
 use std::ops::DerefMut;
+use std::rc::Rc;
 use std::sync::Arc;
 use subsetter::GlyphRemapper;
 
@@ -26,6 +27,29 @@ use crate::text::GlyphId;
 use crate::util::{stable_hash128, SliceExt};
 
 const SUBSET_TAG_LEN: usize = 6;
+
+/// What makes a font's subset (Jury's change, see [`CIDFont::subset`]).
+#[derive(PartialEq, Eq, Hash)]
+struct SubsetKey {
+    font: Font,
+    glyphs: Vec<u16>,
+    ascii_compatible: bool,
+}
+
+/// A font's subset: what the font's dictionaries and stream need of it.
+struct Subset {
+    num_glyphs: u32,
+    global_bbox: Rect,
+    stream: crate::stream::FilterStream<'static>,
+}
+
+/// Subsets kept at most on a thread; all are dropped past it.
+const SUBSETS_MAX: usize = 64;
+
+thread_local! {
+    static SUBSETS: std::cell::RefCell<std::collections::HashMap<SubsetKey, Rc<Subset>>> =
+        std::cell::RefCell::default();
+}
 pub(crate) const IDENTITY_H: &str = "Identity-H";
 pub(crate) const CMAP_NAME: Name = Name(b"Custom");
 pub(crate) const SYSTEM_INFO: SystemInfo = SystemInfo {
@@ -179,6 +203,53 @@ impl CIDFont {
         self.cmap_entries.insert(cid, (text, location));
     }
 
+    /// The font's subset for the glyphs used, and its stream: kept per
+    /// thread for the same glyphs in the same order (Jury's change, see
+    /// vendor/README.md). A batch of letters draws the same bold glyphs in
+    /// every letter, and subsetting and deflating them again was a tenth
+    /// of a letter's PDF.
+    fn subset(&self, settings: &crate::SerializeSettings) -> KrillaResult<Rc<Subset>> {
+        let key = SubsetKey {
+            font: self.font.clone(),
+            glyphs: self.glyph_remapper.remapped_gids().collect(),
+            ascii_compatible: settings.ascii_compatible,
+        };
+        if let Some(kept) = SUBSETS.with_borrow(|kept| kept.get(&key).cloned()) {
+            return Ok(kept);
+        }
+        let (subsetted, global_bbox) = subset_font(self.font.clone(), &self.glyph_remapper)?;
+        let num_glyphs = subsetted.num_glyphs();
+        let subsetted_data = subsetted.font_data().0;
+        let stream = {
+            let mut data = subsetted_data.as_ref().as_ref();
+
+            // If we have a CFF font, only embed the standalone CFF program.
+            let subsetted_ref = skrifa::FontRef::new(data).map_err(|_| {
+                KrillaError::Font(self.font.clone(), "failed to read font subset".to_string())
+            })?;
+
+            if let Some(cff) = subsetted_ref.data_for_tag(Cff::TAG) {
+                data = cff.as_bytes();
+            }
+
+            FilterStreamBuilder::new_from_binary_data(data)
+                .finish(settings)
+                .to_owned_stream()
+        };
+        let subset = Rc::new(Subset {
+            num_glyphs,
+            global_bbox,
+            stream,
+        });
+        SUBSETS.with_borrow_mut(|kept| {
+            if kept.len() >= SUBSETS_MAX {
+                kept.clear();
+            }
+            kept.insert(key, subset.clone());
+        });
+        Ok(subset)
+    }
+
     /// Whether `identifier` is this font's [`Self::identifier`], without
     /// copying the font (Jury's change, see vendor/README.md).
     #[inline]
@@ -205,8 +276,6 @@ impl CIDFont {
         let cmap_ref = sc.new_ref();
         let cid_set_ref = sc.new_ref();
         let data_ref = sc.new_ref();
-
-        let glyph_remapper = &self.glyph_remapper;
 
         let is_glyf = self.font.font_ref().glyf().is_ok();
         let is_cff = self.font.font_ref().cff().is_ok();
@@ -241,24 +310,9 @@ impl CIDFont {
             sc.register_validation_error(ValidationError::RestrictedLicense(self.font.clone()));
         }
 
-        let (subsetted, global_bbox) = subset_font(self.font.clone(), glyph_remapper)?;
-        let num_glyphs = subsetted.num_glyphs();
-        let subsetted_data = subsetted.font_data().0;
-
-        let font_stream = {
-            let mut data = subsetted_data.as_ref().as_ref();
-
-            // If we have a CFF font, only embed the standalone CFF program.
-            let subsetted_ref = skrifa::FontRef::new(data).map_err(|_| {
-                KrillaError::Font(self.font.clone(), "failed to read font subset".to_string())
-            })?;
-
-            if let Some(cff) = subsetted_ref.data_for_tag(Cff::TAG) {
-                data = cff.as_bytes();
-            }
-
-            FilterStreamBuilder::new_from_binary_data(data).finish(&sc.serialize_settings())
-        };
+        let subset = self.subset(&sc.serialize_settings())?;
+        let (num_glyphs, global_bbox) = (subset.num_glyphs, subset.global_bbox);
+        let font_stream = subset.stream.borrowed();
 
         let base_font = base_font_name(&self.font, &self.glyph_remapper);
         let base_font_type0 = if is_cff {
