@@ -1340,17 +1340,24 @@ where
             app.finish_jobs();
             return Ok(None);
         }
-        let next = if app.keeps_opening() {
-            // The first frame is up: what it shows is kept for the next
-            // opening unless a key is already waiting.
+        // The first frame is up: what it shows is kept for the next
+        // opening unless a key is already waiting. Nothing on screen
+        // changes, so the loop then waits for an event rather than draw
+        // again: a resize that came meanwhile is read before the next
+        // frame. Drawn first at the new size, the frame showed a screen
+        // someone could type at while crossterm still held the resize, and
+        // crossterm, handed both by one wake-up, returns the resize and
+        // loses the key's (a `q` after a resize stayed unread).
+        if app.keeps_opening() {
             match events(std::time::Duration::ZERO)? {
-                Some(e) => e,
-                None => {
-                    app.keep_opening();
+                Some(e) => {
+                    handle_event(app, e);
                     continue;
                 }
+                None => app.keep_opening(),
             }
-        } else if app.job.is_some() {
+        }
+        let next = if app.job.is_some() {
             // Letters in progress: one batch per turn, keys still read.
             app.step_job();
             match events(std::time::Duration::ZERO)? {
@@ -1382,11 +1389,15 @@ where
                 None => continue,
             }
         };
-        match next {
-            Event::Key(k) if k.is_press() => app.press(k),
-            Event::Paste(text) => app.paste(&text),
-            _ => {}
-        }
+        handle_event(app, next);
+    }
+}
+
+fn handle_event(app: &mut App, event: Event) {
+    match event {
+        Event::Key(k) if k.is_press() => app.press(k),
+        Event::Paste(text) => app.paste(&text),
+        _ => {}
     }
 }
 
